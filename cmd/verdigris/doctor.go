@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/doctor"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+)
+
+var doctorCmd = &cli.Command{
+	Name: "doctor",
+	Usage: `Usage: verdigris doctor [--json]
+
+Check that verdigris works in this repository: binaries and their versions,
+hooks installed and current, and the state of each feature in use (toolchain
+drift, sessions, commit index, vault identity, ONNX Runtime). Each problem
+comes with a hint. Exits 1 when a check fails; warnings do not fail.
+
+Flags:
+      --json   print the findings as JSON
+`,
+	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("verdigris doctor", args, 0, 0); err != nil {
+			return err
+		}
+		asJSON, _ := fs.GetBool("json")
+		dc := &doctor.Context{Getenv: env.Env, LookEnv: os.LookupEnv}
+		if r, err := gitrepo.Open(ctx, env.Dir); err == nil {
+			dc.Repo = r
+		}
+		findings := doctor.Run(ctx, dc)
+		if asJSON {
+			if err := cli.WriteJSON(env.Stdout, map[string]any{"ok": !doctor.Failed(findings), "findings": findings}); err != nil {
+				return err
+			}
+		} else {
+			color := env.Color(env.Stdout)
+			for _, f := range findings {
+				mark := map[doctor.Status]string{
+					doctor.OK:   cli.Paint(color, "green", "ok  "),
+					doctor.Warn: cli.Paint(color, "yellow", "warn"),
+					doctor.Fail: cli.Paint(color, "red", "FAIL"),
+					doctor.Skip: cli.Paint(color, "dim", "skip"),
+				}[f.Status]
+				fmt.Fprintf(env.Stdout, "%s  %-9s %-14s %s\n", mark, f.Area, f.Name, f.Detail)
+				if f.Hint != "" && f.Status != doctor.OK {
+					fmt.Fprintf(env.Stdout, "      %-9s %-14s hint: %s\n", "", "", f.Hint)
+				}
+			}
+		}
+		if doctor.Failed(findings) {
+			return cli.Exit(cli.ExitFailed)
+		}
+		return nil
+	},
+}

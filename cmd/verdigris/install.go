@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/hooks"
+)
+
+var installCmd = &cli.Command{
+	Name: "install",
+	Usage: `Usage: verdigris install
+
+Install verdigris's pre-push and post-commit shims into the repository's
+hooks directory (core.hooksPath if set, else the common git dir's hooks/,
+shared by all worktrees). An existing hook is kept as
+<hook>.verdigris-chained and still runs, before verdigris's steps.
+Re-running install changes nothing.
+`,
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("verdigris install", args, 0, 0); err != nil {
+			return err
+		}
+		r, err := cli.OpenRepo(ctx, env)
+		if err != nil {
+			return err
+		}
+		acts, err := hooks.Install(ctx, r)
+		printActions(env, acts)
+		var ce *hooks.ConflictError
+		if errors.As(err, &ce) {
+			return cli.Failf("%s", ce).WithHint("compare the two files, keep the one you want as %s, remove the other, then re-run 'verdigris install'", ce.Hook)
+		}
+		return err
+	},
+}
+
+var uninstallCmd = &cli.Command{
+	Name: "uninstall",
+	Usage: `Usage: verdigris uninstall
+
+Remove verdigris's hook shims and put back, byte for byte, any hook that
+install found in their place. Hooks that are not verdigris's are left alone.
+`,
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("verdigris uninstall", args, 0, 0); err != nil {
+			return err
+		}
+		r, err := cli.OpenRepo(ctx, env)
+		if err != nil {
+			return err
+		}
+		acts, err := hooks.Uninstall(ctx, r)
+		printActions(env, acts)
+		return err
+	},
+}
+
+func printActions(env *cli.Env, acts []hooks.Action) {
+	for _, a := range acts {
+		line := fmt.Sprintf("%-11s %s: %s", a.Name, a.Did, a.Path)
+		if a.Detail != "" {
+			line += " (" + a.Detail + ")"
+		}
+		fmt.Fprintln(env.Stdout, line)
+	}
+}

@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/version"
+)
+
+// Env is what a command may touch of the outside world, so tests can drive
+// commands in-process and the binaries stay thin.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv looks up environment variables; nil means os.Getenv.
+	Getenv func(string) string
+	Dir    string // working directory; "" means the process's
+}
+
+// OSEnv is the real process environment.
+func OSEnv() *Env {
+	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+}
+
+// Env returns the value of an environment variable.
+func (e *Env) Env(key string) string {
+	if e.Getenv == nil {
+		return os.Getenv(key)
+	}
+	return e.Getenv(key)
+}
+
+// Command is one verb of a program ("check", "run", ...).
+type Command struct {
+	Name  string
+	Usage string // hand-written usage text shown by -h/--help
+	// Flags declares the command's flags on fs. May be nil.
+	Flags func(fs *pflag.FlagSet)
+	// Run executes the command with the positional arguments left after
+	// flag parsing.
+	Run func(ctx context.Context, env *Env, fs *pflag.FlagSet, args []string) error
+	// Raw commands get their arguments unparsed (for "-- CMD..." passthrough).
+	Raw bool
+}
+
+// Program is a binary: a usage text and its commands.
+type Program struct {
+	Name     string // as invoked through git: "git toolchain"
+	Binary   string // the executable: "git-toolchain"
+	Usage    string
+	Commands []*Command
+	// Default is run when the first argument is not a command name (git scry
+	// QUERY); nil means a missing or unknown command is a usage error.
+	Default *Command
+}
+
+// Main runs the program with os.Args and exits.
+func (p *Program) Main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := p.Run(ctx, OSEnv(), os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// Run dispatches args to a command and returns the exit code.
+func (p *Program) Run(ctx context.Context, env *Env, args []string) int {
+	err := p.dispatch(ctx, env, args)
+	return Report(env.Stderr, p.Binary, err)
+}
+
+// Report prints err as "BINARY: error: ..." and "BINARY: hint: ..." and
+// returns its exit code; nil is success.
+func Report(w io.Writer, binary string, err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	e := AsError(err)
+	if !e.Silent {
+		fmt.Fprintf(w, "%s: error: %s\n", binary, oneLine(e.Msg))
+		if e.Hint != "" {
+			fmt.Fprintf(w, "%s: hint: %s\n", binary, oneLine(e.Hint))
+		}
+	}
+	return e.Code
+}
+
+// oneLine keeps diagnostics to one line each, whatever an underlying
+// library put in its message.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "-h", "--help", "help":
+			fmt.Fprint(env.Stdout, p.Usage)
+			return nil
+		case "--version", "version":
+			fmt.Fprintln(env.Stdout, version.String(p.Binary))
+			return nil
+		}
+		for _, c := range p.Commands {
+			if c.Name == args[0] {
+				return p.runCommand(ctx, env, c, args[1:])
+			}
+		}
+	}
+	if p.Default != nil && (len(args) > 0 || p.Default.Name == "") {
+		return p.runCommand(ctx, env, p.Default, args)
+	}
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, p.Usage)
+		return Usagef("missing command").WithHint("run '%s --help' for the list of commands", p.Name)
+	}
+	return Usagef("unknown command %q", args[0]).WithHint("run '%s --help' for the list of commands", p.Name)
+}
+
+func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []string) error {
+	name := p.Name
+	if c.Name != "" {
+		name += " " + c.Name
+	}
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	if c.Flags != nil {
+		c.Flags(fs)
+	}
+	if c.Raw {
+		for _, a := range args {
+			if a == "-h" || a == "--help" {
+				fmt.Fprint(env.Stdout, c.Usage)
+				return nil
+			}
+			if a == "--" {
+				break
+			}
+		}
+		return c.Run(ctx, env, fs, args)
+	}
+	help := fs.BoolP("help", "h", false, "show help")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			fmt.Fprint(env.Stdout, c.Usage)
+			return nil
+		}
+		return Usagef("%s", err).WithHint("run '%s --help' for usage", name)
+	}
+	if *help {
+		fmt.Fprint(env.Stdout, c.Usage)
+		return nil
+	}
+	return c.Run(ctx, env, fs, fs.Args())
+}
+
+// NArgs checks the number of positional arguments a command got.
+func NArgs(name string, args []string, min, max int) error {
+	if len(args) < min {
+		return Usagef("%s: missing argument", name).WithHint("run '%s --help' for usage", name)
+	}
+	if max >= 0 && len(args) > max {
+		return Usagef("%s: unexpected argument %q", name, args[max]).WithHint("run '%s --help' for usage", name)
+	}
+	return nil
+}

@@ -1,0 +1,456 @@
+// Package config reads toolchain.toml, the one committed file that
+// configures verdigris for a repository: pinned tools, checks and the sets
+// that run them, and the [release] and [session] settings. Every error names
+// the file, the line and the key.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// FileName is the configuration file at the repository root.
+const FileName = "toolchain.toml"
+
+// File is a parsed toolchain.toml.
+type File struct {
+	Path    string
+	Tools   []Tool // in file order
+	Checks  map[string]*Check
+	Sets    map[string][]string
+	Release Release
+	Session Session
+
+	lines map[string]int // dotted key → line it was defined on
+}
+
+// Tool is one pinned tool.
+type Tool struct {
+	Name    string
+	Version string
+	// Probe is a shell command whose output contains the version; empty for
+	// the built-in tools, which know how to ask.
+	Probe string
+	Line  int
+}
+
+// Check is one named check command.
+type Check struct {
+	Name     string
+	Run      string
+	After    []string // checks that must finish first
+	Parallel bool     // false: runs alone, after every other running check
+	Line     int
+}
+
+// Release configures `git release`.
+type Release struct {
+	VersionFiles []string
+	Branch       string
+	Changelog    string
+}
+
+// Session configures `git session`.
+type Session struct {
+	Dir string // where records are written, relative to the repository root
+}
+
+// Error is a problem in the file, located by line and key.
+type Error struct {
+	Path string
+	Line int
+	Key  string
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	loc := e.Path
+	if e.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", e.Path, e.Line)
+	}
+	if e.Key != "" {
+		return fmt.Sprintf("%s: %s: %s", loc, e.Key, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", loc, e.Msg)
+}
+
+// ErrNotFound is returned by Load when the repository has no toolchain.toml.
+var ErrNotFound = errors.New("no " + FileName)
+
+// Load reads root/toolchain.toml.
+func Load(root string) (*File, error) {
+	path := filepath.Join(root, FileName)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w in %s", ErrNotFound, root)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return Parse(FileName, data)
+}
+
+// Defaults applied when a section leaves a value out.
+const (
+	DefaultSessionDir = "layer/sessions"
+	DefaultChangelog  = "CHANGELOG.md"
+	DefaultBranch     = "main"
+)
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+
+// Parse parses the contents of a toolchain.toml; path is used in errors.
+func Parse(path string, data []byte) (*File, error) {
+	var raw map[string]any
+	if err := toml.Unmarshal(data, &raw); err != nil {
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			line, _ := de.Position()
+			return nil, &Error{Path: path, Line: line, Key: strings.Join(de.Key(), "."), Msg: tomlMessage(de)}
+		}
+		return nil, &Error{Path: path, Msg: err.Error()}
+	}
+	f := &File{
+		Path:    path,
+		Checks:  map[string]*Check{},
+		Sets:    map[string][]string{},
+		Session: Session{Dir: DefaultSessionDir},
+		Release: Release{Changelog: DefaultChangelog, Branch: DefaultBranch},
+		lines:   keyLines(data),
+	}
+	// Top-level keys in file order, so the first problem reported is the
+	// first in the file.
+	for _, k := range f.sortedKeys(raw, "") {
+		v := raw[k]
+		var err error
+		switch k {
+		case "tools":
+			err = f.parseTools(v)
+		case "checks":
+			err = f.parseChecks(v)
+		case "sets":
+			err = f.parseSets(v)
+		case "release":
+			err = f.parseRelease(v)
+		case "session":
+			err = f.parseSession(v)
+		default:
+			err = f.errorf(k, "unknown section (known: tools, checks, sets, release, session)")
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := f.validateChecks(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func tomlMessage(de *toml.DecodeError) string {
+	msg := de.Error()
+	msg = strings.TrimPrefix(msg, "toml: ")
+	return msg
+}
+
+// Line returns the line a dotted key was defined on (0 if unknown).
+func (f *File) Line(key string) int { return f.lines[key] }
+
+func (f *File) errorf(key, format string, args ...any) error {
+	return &Error{Path: f.Path, Line: f.lines[key], Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (f *File) sortedKeys(m map[string]any, prefix string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		li, lj := f.lines[prefix+keys[i]], f.lines[prefix+keys[j]]
+		if li != lj {
+			return li < lj
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
+}
+
+func (f *File) table(key string, v any) (map[string]any, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, f.errorf(key, "must be a table, not %s", typeName(v))
+	}
+	return m, nil
+}
+
+func (f *File) str(key string, v any) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", f.errorf(key, "must be a string, not %s", typeName(v))
+	}
+	return s, nil
+}
+
+func (f *File) strings(key string, v any) ([]string, error) {
+	arr, ok := v.([]any)
+	if !ok {
+		return nil, f.errorf(key, "must be an array of strings, not %s", typeName(v))
+	}
+	out := make([]string, 0, len(arr))
+	for _, e := range arr {
+		s, ok := e.(string)
+		if !ok {
+			return nil, f.errorf(key, "must be an array of strings; found %s", typeName(e))
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func typeName(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "an integer"
+	case float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "a table"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
+}
+
+func (f *File) parseTools(v any) error {
+	m, err := f.table("tools", v)
+	if err != nil {
+		return err
+	}
+	for _, name := range f.sortedKeys(m, "tools.") {
+		key := "tools." + name
+		t := Tool{Name: name, Line: f.lines[key]}
+		switch tv := m[name].(type) {
+		case string:
+			t.Version = tv
+		case map[string]any:
+			for _, k := range f.sortedKeys(tv, key+".") {
+				switch k {
+				case "version":
+					if t.Version, err = f.str(key+".version", tv[k]); err != nil {
+						return err
+					}
+				case "probe":
+					if t.Probe, err = f.str(key+".probe", tv[k]); err != nil {
+						return err
+					}
+				default:
+					return f.errorf(key+"."+k, "unknown key (known: version, probe)")
+				}
+			}
+		default:
+			return f.errorf(key, "must be a version string or a table with version and probe, not %s", typeName(tv))
+		}
+		if strings.TrimSpace(t.Version) == "" {
+			return f.errorf(key, "has no version")
+		}
+		if !nameRE.MatchString(name) {
+			return f.errorf(key, "invalid tool name")
+		}
+		f.Tools = append(f.Tools, t)
+	}
+	return nil
+}
+
+func (f *File) parseChecks(v any) error {
+	m, err := f.table("checks", v)
+	if err != nil {
+		return err
+	}
+	for _, name := range f.sortedKeys(m, "checks.") {
+		key := "checks." + name
+		if !nameRE.MatchString(name) {
+			return f.errorf(key, "invalid check name: use letters, digits, '-', '_' and '.'")
+		}
+		tv, err := f.table(key, m[name])
+		if err != nil {
+			return err
+		}
+		c := &Check{Name: name, Parallel: true, Line: f.lines[key]}
+		for _, k := range f.sortedKeys(tv, key+".") {
+			switch k {
+			case "run":
+				if c.Run, err = f.str(key+".run", tv[k]); err != nil {
+					return err
+				}
+			case "after":
+				if c.After, err = f.strings(key+".after", tv[k]); err != nil {
+					return err
+				}
+			case "parallel":
+				b, ok := tv[k].(bool)
+				if !ok {
+					return f.errorf(key+".parallel", "must be true or false, not %s", typeName(tv[k]))
+				}
+				c.Parallel = b
+			default:
+				return f.errorf(key+"."+k, "unknown key (known: run, after, parallel)")
+			}
+		}
+		if strings.TrimSpace(c.Run) == "" {
+			return f.errorf(key, "has no run command")
+		}
+		f.Checks[name] = c
+	}
+	return nil
+}
+
+func (f *File) parseSets(v any) error {
+	m, err := f.table("sets", v)
+	if err != nil {
+		return err
+	}
+	for _, name := range f.sortedKeys(m, "sets.") {
+		names, err := f.strings("sets."+name, m[name])
+		if err != nil {
+			return err
+		}
+		f.Sets[name] = names
+	}
+	return nil
+}
+
+func (f *File) parseRelease(v any) error {
+	m, err := f.table("release", v)
+	if err != nil {
+		return err
+	}
+	for _, k := range f.sortedKeys(m, "release.") {
+		key := "release." + k
+		switch k {
+		case "version-files":
+			f.Release.VersionFiles, err = f.strings(key, m[k])
+		case "branch":
+			f.Release.Branch, err = f.str(key, m[k])
+		case "changelog":
+			f.Release.Changelog, err = f.str(key, m[k])
+		default:
+			err = f.errorf(key, "unknown key (known: version-files, branch, changelog)")
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *File) parseSession(v any) error {
+	m, err := f.table("session", v)
+	if err != nil {
+		return err
+	}
+	for _, k := range f.sortedKeys(m, "session.") {
+		key := "session." + k
+		switch k {
+		case "dir":
+			if f.Session.Dir, err = f.str(key, m[k]); err != nil {
+				return err
+			}
+			if filepath.IsAbs(f.Session.Dir) || strings.HasPrefix(filepath.Clean(f.Session.Dir), "..") {
+				return f.errorf(key, "must be a path inside the repository")
+			}
+		default:
+			return f.errorf(key, "unknown key (known: dir)")
+		}
+	}
+	return nil
+}
+
+// validateChecks checks references between checks and sets, and cycles.
+func (f *File) validateChecks() error {
+	for _, name := range f.CheckNames() {
+		c := f.Checks[name]
+		for _, a := range c.After {
+			if _, ok := f.Checks[a]; !ok {
+				return f.errorf("checks."+name+".after", "unknown check %q", a)
+			}
+			if a == name {
+				return f.errorf("checks."+name+".after", "a check cannot run after itself")
+			}
+		}
+	}
+	setNames := make([]string, 0, len(f.Sets))
+	for s := range f.Sets {
+		setNames = append(setNames, s)
+	}
+	sort.Strings(setNames)
+	for _, s := range setNames {
+		for _, c := range f.Sets[s] {
+			if _, ok := f.Checks[c]; !ok {
+				return f.errorf("sets."+s, "unknown check %q", c)
+			}
+		}
+	}
+	// Cycle detection by depth-first search.
+	state := map[string]int{}
+	var visit func(string, []string) error
+	visit = func(n string, path []string) error {
+		switch state[n] {
+		case 1:
+			return f.errorf("checks."+n+".after", "cycle: %s", strings.Join(append(path, n), " → "))
+		case 2:
+			return nil
+		}
+		state[n] = 1
+		for _, a := range f.Checks[n].After {
+			if err := visit(a, append(path, n)); err != nil {
+				return err
+			}
+		}
+		state[n] = 2
+		return nil
+	}
+	for _, n := range f.CheckNames() {
+		if err := visit(n, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckNames returns check names in file order.
+func (f *File) CheckNames() []string {
+	names := make([]string, 0, len(f.Checks))
+	for n := range f.Checks {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		a, b := f.Checks[names[i]], f.Checks[names[j]]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return names[i] < names[j]
+	})
+	return names
+}
+
+// Tool returns the pinned tool called name.
+func (f *File) Tool(name string) (Tool, bool) {
+	for _, t := range f.Tools {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Tool{}, false
+}

@@ -1,0 +1,87 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+const sample = `# pins
+[tools]
+go = "1.26.8"
+node = "20.20.2"
+
+[tools.mytool]
+version = "1.2.3"
+probe = "mytool --version"
+
+[checks.fmt]
+run = 'test -z "$(gofmt -l .)"'
+
+[checks.test]
+run = "go test ./..."
+after = ["fmt"]
+
+[checks.serial]
+run = "true"
+parallel = false
+
+[sets]
+pre-push = ["fmt", "test"]
+ci = ["fmt", "test", "serial"]
+
+[release]
+version-files = ["VERSION"]
+
+[session]
+dir = "notes/sessions"
+`
+
+func TestParse(t *testing.T) {
+	f, err := Parse("toolchain.toml", []byte(sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Tools) != 3 || f.Tools[0].Name != "go" || f.Tools[1].Name != "node" || f.Tools[2].Probe != "mytool --version" {
+		t.Fatalf("tools = %+v", f.Tools)
+	}
+	if f.Tools[0].Line != 3 || f.Tools[2].Line != 6 {
+		t.Errorf("tool lines = %d, %d; want 3, 6", f.Tools[0].Line, f.Tools[2].Line)
+	}
+	if got := f.Checks["test"].After; len(got) != 1 || got[0] != "fmt" {
+		t.Errorf("after = %v", got)
+	}
+	if f.Checks["serial"].Parallel || !f.Checks["fmt"].Parallel {
+		t.Errorf("parallel flags wrong")
+	}
+	if strings.Join(f.CheckNames(), ",") != "fmt,test,serial" {
+		t.Errorf("check order = %v", f.CheckNames())
+	}
+	if f.Session.Dir != "notes/sessions" || f.Release.Changelog != DefaultChangelog || f.Release.VersionFiles[0] != "VERSION" {
+		t.Errorf("release/session = %+v %+v", f.Release, f.Session)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, want string
+	}{
+		{"syntax", "[tools]\ngo = \n", "toolchain.toml:2:"},
+		{"tool type", "[tools]\ngo = 1.26\n", "toolchain.toml:2: tools.go: must be a version string"},
+		{"unknown section", "[tool]\ngo = \"1\"\n", "toolchain.toml:1: tool: unknown section"},
+		{"unknown check key", "[checks.a]\nrun = \"x\"\nneeds = [\"b\"]\n", "toolchain.toml:3: checks.a.needs: unknown key"},
+		{"unknown after", "[checks.a]\nrun = \"x\"\nafter = [\"b\"]\n", "toolchain.toml:3: checks.a.after: unknown check \"b\""},
+		{"unknown set member", "[checks.a]\nrun = \"x\"\n[sets]\nci = [\"a\", \"zz\"]\n", "toolchain.toml:4: sets.ci: unknown check \"zz\""},
+		{"cycle", "[checks.a]\nrun = \"x\"\nafter = [\"b\"]\n[checks.b]\nrun = \"y\"\nafter = [\"a\"]\n", "cycle"},
+		{"no run", "[checks.a]\nafter = []\n", "toolchain.toml:1: checks.a: has no run command"},
+		{"parallel type", "[checks.a]\nrun = \"x\"\nparallel = \"no\"\n", "toolchain.toml:3: checks.a.parallel: must be true or false"},
+		{"inline tool", "[tools]\nx = { version = \"1\", probe = 3 }\n", "toolchain.toml:2: tools.x.probe: must be a string"},
+		{"session outside", "[session]\ndir = \"../x\"\n", "toolchain.toml:2: session.dir: must be a path inside"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("toolchain.toml", []byte(tc.doc))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v; want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}

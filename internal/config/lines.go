@@ -1,0 +1,75 @@
+package config
+
+import (
+	"strings"
+
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// keyLines maps every dotted key in a TOML document (tables, keys, keys of
+// inline tables) to the line it is defined on, so validation errors can
+// point at the line as well as the key.
+func keyLines(data []byte) map[string]int {
+	lines := map[string]int{}
+	var p unstable.Parser
+	p.Reset(data)
+	var table []string
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			table = keyParts(e.Key())
+			recordKey(&p, lines, table, e)
+		case unstable.KeyValue:
+			full := append(append([]string{}, table...), keyParts(e.Key())...)
+			recordKey(&p, lines, full, e)
+			recordInline(&p, lines, full, e.Value())
+		}
+	}
+	return lines
+}
+
+func recordKey(p *unstable.Parser, lines map[string]int, key []string, e *unstable.Node) {
+	it := e.Key()
+	line := 0
+	for it.Next() {
+		n := it.Node()
+		if n.Raw.Length > 0 {
+			line = p.Shape(n.Raw).Start.Line
+			break
+		}
+	}
+	// Every prefix of a dotted key is defined here unless seen before.
+	for i := 1; i <= len(key); i++ {
+		k := strings.Join(key[:i], ".")
+		if _, ok := lines[k]; !ok || i == len(key) {
+			if line > 0 {
+				lines[k] = line
+			}
+		}
+	}
+}
+
+func recordInline(p *unstable.Parser, lines map[string]int, prefix []string, v *unstable.Node) {
+	if v == nil || v.Kind != unstable.InlineTable {
+		return
+	}
+	it := v.Children()
+	for it.Next() {
+		kv := it.Node()
+		if kv.Kind != unstable.KeyValue {
+			continue
+		}
+		full := append(append([]string{}, prefix...), keyParts(kv.Key())...)
+		recordKey(p, lines, full, kv)
+		recordInline(p, lines, full, kv.Value())
+	}
+}
+
+func keyParts(it unstable.Iterator) []string {
+	var parts []string
+	for it.Next() {
+		parts = append(parts, string(it.Node().Data))
+	}
+	return parts
+}

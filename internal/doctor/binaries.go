@@ -1,0 +1,58 @@
+package doctor
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/version"
+)
+
+// Binaries are the executables a full installation puts on PATH.
+var Binaries = []string{"verdigris", "git-toolchain", "git-session", "git-scry", "git-vault", "git-release"}
+
+func init() { register(10, "binaries", checkBinaries) }
+
+// BinaryVersion runs `BIN --version` and returns its one line, or "" and
+// false when the binary is not on PATH or does not answer.
+func BinaryVersion(ctx context.Context, bin string) (path, line string, ok bool) {
+	path, err := exec.LookPath(bin)
+	if err != nil {
+		return "", "", false
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, path, "--version").Output()
+	if err != nil {
+		return path, "", true
+	}
+	return path, strings.TrimSpace(string(out)), true
+}
+
+func checkBinaries(ctx context.Context, c *Context) []Finding {
+	self := version.Get("verdigris")
+	var out []Finding
+	for _, bin := range Binaries {
+		path, line, found := BinaryVersion(ctx, bin)
+		f := Finding{Name: bin}
+		switch {
+		case !found:
+			f.Status, f.Detail = Warn, "not on PATH"
+			f.Hint = "run ./scripts/install.sh from a verdigris checkout and put ~/.local/bin on PATH"
+		case line == "":
+			f.Status, f.Detail = Fail, path+" does not answer --version"
+			f.Hint = "reinstall it with ./scripts/install.sh"
+		default:
+			f.Status, f.Detail = OK, line
+			// Binaries from different builds can disagree about file formats.
+			if fields := strings.Fields(line); len(fields) > 1 && fields[1] != self.Version {
+				f.Status = Warn
+				f.Detail = line + " (verdigris is " + self.Version + ")"
+				f.Hint = "reinstall all binaries together with ./scripts/install.sh"
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}

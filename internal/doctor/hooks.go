@@ -1,0 +1,41 @@
+package doctor
+
+import (
+	"context"
+
+	"github.com/verdigris-dev/verdigris/internal/hooks"
+)
+
+func init() { register(20, "hooks", checkHooks) }
+
+func checkHooks(ctx context.Context, c *Context) []Finding {
+	if c.Repo == nil {
+		return []Finding{{Name: "repository", Status: Skip, Detail: "not inside a git repository"}}
+	}
+	sts, err := hooks.Inspect(ctx, c.Repo)
+	if err != nil {
+		return []Finding{{Name: "hooks", Status: Fail, Detail: err.Error()}}
+	}
+	var out []Finding
+	for _, st := range sts {
+		f := Finding{Name: st.Name, Detail: st.Path}
+		switch st.State {
+		case hooks.Installed:
+			f.Status = OK
+			if st.Chained {
+				f.Detail += " (your own hook is chained and runs first)"
+			}
+		case hooks.Outdated:
+			f.Status, f.Hint = Warn, "run 'verdigris install' to update the shim"
+			f.Detail += " is an older verdigris shim"
+		case hooks.Missing:
+			f.Status, f.Hint = Warn, "run 'verdigris install'"
+			f.Detail += " is not installed"
+		case hooks.Foreign:
+			f.Status, f.Hint = Warn, "run 'verdigris install' to chain it behind verdigris's shim"
+			f.Detail += " is another tool's hook"
+		}
+		out = append(out, f)
+	}
+	return out
+}

@@ -1,0 +1,74 @@
+// Package filelock serialises writers across processes with flock(2) on a
+// lock file. The kernel drops the lock when the holder exits, even on
+// kill -9, so a crashed writer never leaves a stale lock behind.
+package filelock
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// Lock is a held lock.
+type Lock struct{ f *os.File }
+
+// ErrBusy is returned by TryLock when another process holds the lock.
+var ErrBusy = errors.New("locked by another process")
+
+func open(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+}
+
+// TryLock takes the lock at path without waiting.
+func TryLock(path string) (*Lock, error) {
+	f, err := open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, ErrBusy
+		}
+		return nil, err
+	}
+	return &Lock{f: f}, nil
+}
+
+// Acquire waits for the lock at path until ctx is done.
+func Acquire(ctx context.Context, path string) (*Lock, error) {
+	delay := 5 * time.Millisecond
+	for {
+		l, err := TryLock(path)
+		if !errors.Is(err, ErrBusy) {
+			return l, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ErrBusy
+		case <-time.After(delay):
+		}
+		if delay < 200*time.Millisecond {
+			delay *= 2
+		}
+	}
+}
+
+// Unlock releases the lock.
+func (l *Lock) Unlock() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	err := syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+	if cerr := l.f.Close(); err == nil {
+		err = cerr
+	}
+	l.f = nil
+	return err
+}

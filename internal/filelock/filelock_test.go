@@ -1,0 +1,35 @@
+package filelock
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestExclusive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "x.lock")
+	l, err := TryLock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// flock locks belong to open file descriptions, so a second open in the
+	// same process contends like another process would.
+	if _, err := TryLock(path); !errors.Is(err, ErrBusy) {
+		t.Fatalf("second TryLock = %v; want ErrBusy", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := Acquire(ctx, path); !errors.Is(err, ErrBusy) {
+		t.Fatalf("Acquire while held = %v; want ErrBusy", err)
+	}
+	if err := l.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	l2, err := Acquire(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Acquire after unlock: %v", err)
+	}
+	l2.Unlock()
+}

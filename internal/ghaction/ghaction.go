@@ -1,0 +1,204 @@
+// Package ghaction is verdigris's one GitHub Actions I/O layer: inputs,
+// masks, outputs, groups, annotations and step summaries through
+// github.com/sethvargo/go-githubactions, plus the one thing that library must
+// not be used for: exporting secret values to GITHUB_ENV. Its env-file
+// delimiter is fixed and public, so a crafted value could end the heredoc
+// early and define other variables; ExportSecret uses a random delimiter per
+// value instead and refuses a value that contains it.
+package ghaction
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/sethvargo/go-githubactions"
+)
+
+// Action talks to the runner.
+type Action struct {
+	w      io.Writer
+	gha    *githubactions.Action
+	getenv func(string) string
+}
+
+// New returns an Action writing workflow commands to w (the step's stdout)
+// and reading the runner's variables through getenv.
+func New(w io.Writer, getenv func(string) string) *Action {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	return &Action{
+		w:      w,
+		gha:    githubactions.New(githubactions.WithWriter(w), githubactions.WithGetenv(getenv)),
+		getenv: getenv,
+	}
+}
+
+// Enabled reports whether we run inside GitHub Actions.
+func (a *Action) Enabled() bool { return a.getenv("GITHUB_ACTIONS") == "true" }
+
+// Input returns an action input. Composite actions get no INPUT_*
+// variables from the runner, so our action.yml files map each input to an
+// INPUT_<NAME> variable in the step's env: explicitly.
+func (a *Action) Input(name string) string { return a.gha.GetInput(name) }
+
+// Getenv reads a runner variable.
+func (a *Action) Getenv(key string) string { return a.getenv(key) }
+
+// Mask registers value with the runner's log masker: each of its lines
+// (the runner matches masks line by line) and, for a one-line value, the
+// value itself. It must be called before anything else could print the
+// value. The command is written from the byte slice directly rather than
+// through go-githubactions' AddMask, which takes a string: a Go string
+// holding a secret cannot be wiped.
+func (a *Action) Mask(value []byte) error {
+	var buf []byte
+	defer func() { clear(buf) }()
+	for _, line := range bytes.FieldsFunc(value, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		buf = append(buf[:0], "::add-mask::"...)
+		for _, c := range line {
+			if c == '%' {
+				buf = append(buf, "%25"...)
+				continue
+			}
+			buf = append(buf, c)
+		}
+		buf = append(buf, '\n')
+		if _, err := a.w.Write(buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fileCommand runs a go-githubactions call that panics on I/O errors and
+// turns the panic into an error.
+func fileCommand(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("github actions: %v", r)
+		}
+	}()
+	f()
+	return nil
+}
+
+// SetOutput writes a step output. Only for values that are not secret and
+// not attacker-chosen beyond what the delimiter check below refuses.
+func (a *Action) SetOutput(name, value string) error {
+	if strings.Contains(value, "_GitHubActionsFileCommandDelimeter_") {
+		return fmt.Errorf("output %s contains the runner's file-command delimiter", name)
+	}
+	return fileCommand(func() { a.gha.SetOutput(name, value) })
+}
+
+// AddPath prepends dir to PATH for later steps.
+func (a *Action) AddPath(dir string) error { return fileCommand(func() { a.gha.AddPath(dir) }) }
+
+// Summary appends markdown to the step summary.
+func (a *Action) Summary(markdown string) error {
+	if a.getenv("GITHUB_STEP_SUMMARY") == "" {
+		return nil
+	}
+	return fileCommand(func() { a.gha.AddStepSummary(markdown) })
+}
+
+// Group opens a collapsible log group; EndGroup closes it.
+func (a *Action) Group(title string) { a.gha.Group(title) }
+
+// EndGroup closes the log group.
+func (a *Action) EndGroup() { a.gha.EndGroup() }
+
+// Errorf writes an error annotation.
+func (a *Action) Errorf(format string, args ...any) { a.gha.Errorf(format, args...) }
+
+// Warningf writes a warning annotation.
+func (a *Action) Warningf(format string, args ...any) { a.gha.Warningf(format, args...) }
+
+// Noticef writes a notice annotation.
+func (a *Action) Noticef(format string, args ...any) { a.gha.Noticef(format, args...) }
+
+var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// ErrDelimiterInValue is returned when a value contains the delimiter drawn
+// for it, which (with 128 random bits) means the value was crafted.
+var ErrDelimiterInValue = errors.New("value contains the env-file delimiter")
+
+// ExportSecret appends NAME=value to the GITHUB_ENV file with a random
+// delimiter, so later steps see it as an environment variable. The value
+// never passes through a Go string.
+func (a *Action) ExportSecret(name string, value []byte) error {
+	if !envNameRE.MatchString(name) {
+		return fmt.Errorf("invalid environment variable name %q", name)
+	}
+	path := a.getenv("GITHUB_ENV")
+	if path == "" {
+		return errors.New("GITHUB_ENV is not set")
+	}
+	delim, err := delimiter()
+	if err != nil {
+		return err
+	}
+	rec, err := EnvRecord(name, value, delim)
+	if err != nil {
+		return err
+	}
+	defer clear(rec)
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(rec)
+	cerr := f.Close()
+	if werr != nil {
+		return werr
+	}
+	return cerr
+}
+
+func delimiter() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return "ghadelimiter_" + hex.EncodeToString(b), nil
+}
+
+// EnvRecord builds one GITHUB_ENV heredoc record:
+//
+//	NAME<<DELIM
+//	value
+//	DELIM
+//
+// It refuses a value containing delim, which would end the record early.
+func EnvRecord(name string, value []byte, delim string) ([]byte, error) {
+	if !envNameRE.MatchString(name) {
+		return nil, fmt.Errorf("invalid environment variable name %q", name)
+	}
+	if delim == "" || strings.ContainsAny(delim, "\r\n") {
+		return nil, errors.New("invalid delimiter")
+	}
+	if bytes.Contains(value, []byte(delim)) || strings.Contains(name, delim) {
+		return nil, ErrDelimiterInValue
+	}
+	rec := make([]byte, 0, len(name)+len(value)+2*len(delim)+6)
+	rec = append(rec, name...)
+	rec = append(rec, "<<"...)
+	rec = append(rec, delim...)
+	rec = append(rec, '\n')
+	rec = append(rec, value...)
+	rec = append(rec, '\n')
+	rec = append(rec, delim...)
+	rec = append(rec, '\n')
+	return rec, nil
+}

@@ -1,0 +1,86 @@
+package ghaction
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestMaskEveryLine(t *testing.T) {
+	var out bytes.Buffer
+	a := New(&out, func(string) string { return "" })
+	if err := a.Mask([]byte("line one\r\n\nline%two\n")); err != nil {
+		t.Fatal(err)
+	}
+	want := "::add-mask::line one\n::add-mask::line%25two\n"
+	if out.String() != want {
+		t.Fatalf("mask output %q; want %q", out.String(), want)
+	}
+}
+
+func TestExportSecretRandomDelimiter(t *testing.T) {
+	envFile := filepath.Join(t.TempDir(), "env")
+	getenv := func(k string) string {
+		if k == "GITHUB_ENV" {
+			return envFile
+		}
+		return ""
+	}
+	a := New(&bytes.Buffer{}, getenv)
+	// A value that tries to close the library's fixed, public delimiter and
+	// define another variable.
+	evil := []byte("x\n_GitHubActionsFileCommandDelimeter_\nINJECTED=1")
+	if err := a.ExportSecret("TOKEN", evil); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.ExportSecret("OTHER", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(envFile)
+	lines := strings.Split(string(b), "\n")
+	d1 := strings.TrimPrefix(lines[0], "TOKEN<<")
+	if !strings.HasPrefix(d1, "ghadelimiter_") || len(d1) != len("ghadelimiter_")+32 {
+		t.Fatalf("delimiter %q", d1)
+	}
+	d2 := strings.TrimPrefix(lines[5], "OTHER<<")
+	if d1 == d2 {
+		t.Fatalf("delimiter reused: %q", d1)
+	}
+	if lines[4] != d1 {
+		t.Fatalf("record not closed by its delimiter: %q", b)
+	}
+}
+
+func TestEnvRecordRefusesDelimiter(t *testing.T) {
+	_, err := EnvRecord("A", []byte("a\nDELIM\nB=2"), "DELIM")
+	if !errors.Is(err, ErrDelimiterInValue) {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := EnvRecord("1BAD", []byte("v"), "D"); err == nil {
+		t.Fatal("bad name accepted")
+	}
+}
+
+func FuzzEnvRecord(f *testing.F) {
+	f.Add("NAME", []byte("value\nwith lines"), "ghadelimiter_0123")
+	f.Fuzz(func(t *testing.T, name string, value []byte, delim string) {
+		rec, err := EnvRecord(name, value, delim)
+		if err != nil {
+			return
+		}
+		// A well-formed record is exactly: header, value, delimiter line;
+		// the delimiter never appears inside the value, so a reader that
+		// stops at the first delimiter line gets the value back intact.
+		header := name + "<<" + delim + "\n"
+		if !bytes.HasPrefix(rec, []byte(header)) || !bytes.HasSuffix(rec, []byte("\n"+delim+"\n")) {
+			t.Fatalf("malformed record %q", rec)
+		}
+		body := rec[len(header) : len(rec)-len(delim)-2]
+		if !bytes.Equal(body, value) || bytes.Contains(body, []byte(delim)) {
+			t.Fatalf("value not preserved: %q", rec)
+		}
+	})
+}

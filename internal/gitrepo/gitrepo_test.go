@@ -1,0 +1,79 @@
+package gitrepo
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+func gitInit(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(dir, "gitconfig"))
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	os.WriteFile(filepath.Join(dir, "gitconfig"), []byte("[user]\nname = T\nemail = t@example.com\n[init]\ndefaultBranch = main\n"), 0o644)
+	repo := filepath.Join(dir, "r")
+	for _, args := range [][]string{
+		{"init", "-q", repo},
+		{"-C", repo, "commit", "-q", "--allow-empty", "-m", "feat: first\n\nbody line\n\nSession-Start: Title"},
+		{"-C", repo, "commit", "-q", "--allow-empty", "-m", "second"},
+	} {
+		if out, err := exec.Command("git", args...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	return repo
+}
+
+func TestOpenLogAndTags(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r, err := Open(ctx, filepath.Join(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Root != dir || r.CommonDir != filepath.Join(dir, ".git") || r.Bare {
+		t.Fatalf("repo = %+v", r)
+	}
+	cs, err := r.Log(ctx, "--reverse", "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 2 || cs[0].Subject != "feat: first" || cs[0].Body != "body line\n\nSession-Start: Title" || len(cs[1].Parents) != 1 || cs[1].Parents[0] != cs[0].Hash {
+		t.Fatalf("log = %+v", cs)
+	}
+	c, err := r.Commit(ctx, "HEAD~1")
+	if err != nil || c.Hash != cs[0].Hash || c.Subject != "feat: first" || !c.AuthorTime.Equal(cs[0].AuthorTime) {
+		t.Fatalf("Commit = %+v, %v", c, err)
+	}
+
+	if err := r.CreateTag(ctx, "v1", cs[0].Hash, "first tag"); err != nil {
+		t.Fatal(err)
+	}
+	// Never moved: a second create on another commit fails and leaves it.
+	err = r.CreateTag(ctx, "v1", cs[1].Hash, "again")
+	if !errors.Is(err, ErrTagExists) {
+		t.Fatalf("second CreateTag = %v", err)
+	}
+	tag, ok, err := r.LookupTag(ctx, "v1")
+	if err != nil || !ok || tag.Commit != cs[0].Hash || !tag.Annotated || tag.Message != "first tag\n" {
+		t.Fatalf("tag = %+v %v %v", tag, ok, err)
+	}
+	tags, err := r.Tags(ctx, "v")
+	if err != nil || len(tags) != 1 {
+		t.Fatalf("tags = %v %v", tags, err)
+	}
+	if _, err := Open(ctx, t.TempDir()); !errors.Is(err, ErrNotRepo) {
+		t.Fatalf("Open outside a repo = %v", err)
+	}
+}
+
+func TestSplitMessage(t *testing.T) {
+	s, b := SplitMessage("\nfix: a\nwrapped\n\n body \n")
+	if s != "fix: a wrapped" || b != "body" {
+		t.Fatalf("%q %q", s, b)
+	}
+}

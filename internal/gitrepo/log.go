@@ -1,0 +1,157 @@
+package gitrepo
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Commit is one commit's metadata and message.
+type Commit struct {
+	Hash           string
+	Parents        []string
+	AuthorName     string
+	AuthorEmail    string
+	AuthorTime     time.Time
+	CommitterName  string
+	CommitterEmail string
+	CommitTime     time.Time
+	Message        string // full raw message
+	Subject        string // first paragraph, joined into one line
+	Body           string // the rest, trimmed
+}
+
+// Short is the abbreviated hash.
+func (c *Commit) Short() string { return short(c.Hash) }
+
+// SplitMessage splits a commit message into its subject (first paragraph,
+// as git shows it in --oneline) and body.
+func SplitMessage(msg string) (subject, body string) {
+	msg = strings.TrimLeft(msg, "\n")
+	para, rest, _ := strings.Cut(msg, "\n\n")
+	subject = strings.Join(strings.Fields(para), " ")
+	return subject, strings.TrimSpace(rest)
+}
+
+// logFormat: fields separated by NUL; with -z git ends every commit with
+// one more NUL, so a commit is exactly logFields tokens.
+const (
+	logFormat = "--format=%H%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B"
+	logFields = 9
+)
+
+// Log lists commits selected by git log arguments (a range, "-1", "--all",
+// paths after "--"), newest first as git prints them.
+func (r *Repo) Log(ctx context.Context, args ...string) ([]Commit, error) {
+	var out []Commit
+	err := r.EachCommit(ctx, func(c *Commit) error {
+		out = append(out, *c)
+		return nil
+	}, args...)
+	return out, err
+}
+
+// EachCommit streams commits selected by git log arguments to fn.
+func (r *Repo) EachCommit(ctx context.Context, fn func(*Commit) error, args ...string) error {
+	gargs := append([]string{"log", "-z", logFormat}, args...)
+	return r.Stream(ctx, func(rd io.Reader) error {
+		sc := bufio.NewScanner(rd)
+		sc.Buffer(make([]byte, 64*1024), 64*1024*1024)
+		sc.Split(splitNUL)
+		var f []string
+		for sc.Scan() {
+			f = append(f, sc.Text())
+			if len(f) < logFields {
+				continue
+			}
+			c, err := parseLogFields(f)
+			if err != nil {
+				return err
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+			f = f[:0]
+		}
+		return sc.Err()
+	}, gargs...)
+}
+
+func parseLogFields(f []string) (*Commit, error) {
+	at, err1 := strconv.ParseInt(f[4], 10, 64)
+	ct, err2 := strconv.ParseInt(f[7], 10, 64)
+	if err1 != nil || err2 != nil {
+		return nil, fmt.Errorf("git log: unexpected record for %s", f[0])
+	}
+	c := &Commit{
+		Hash:           f[0],
+		Parents:        strings.Fields(f[1]),
+		AuthorName:     f[2],
+		AuthorEmail:    f[3],
+		AuthorTime:     time.Unix(at, 0).UTC(),
+		CommitterName:  f[5],
+		CommitterEmail: f[6],
+		CommitTime:     time.Unix(ct, 0).UTC(),
+		Message:        f[8],
+	}
+	c.Subject, c.Body = SplitMessage(c.Message)
+	return c, nil
+}
+
+func splitNUL(data []byte, atEOF bool) (int, []byte, error) {
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return i + 1, data[:i], nil
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
+}
+
+// FileStat is one file changed by a commit or range, as --numstat reports
+// it; Added and Deleted are -1 for binary files.
+type FileStat struct {
+	Path    string
+	Added   int
+	Deleted int
+}
+
+// Numstat lists files changed between two commits (git diff --numstat A B);
+// from "" means the empty tree.
+func (r *Repo) Numstat(ctx context.Context, from, to string) ([]FileStat, error) {
+	args := []string{"diff", "--numstat", "-z", "--no-renames", from, to}
+	if from == "" {
+		args = []string{"diff-tree", "-r", "--numstat", "-z", "--no-renames", "--root", to}
+	}
+	out, err := r.GitBytes(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseNumstatZ(out), nil
+}
+
+// ParseNumstatZ parses `--numstat -z --no-renames` output.
+func ParseNumstatZ(out []byte) []FileStat {
+	var stats []FileStat
+	for _, rec := range bytes.Split(out, []byte{0}) {
+		line := string(rec)
+		parts := strings.SplitN(line, "\t", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		fs := FileStat{Path: parts[2], Added: -1, Deleted: -1}
+		if a, err := strconv.Atoi(parts[0]); err == nil {
+			fs.Added = a
+		}
+		if d, err := strconv.Atoi(parts[1]); err == nil {
+			fs.Deleted = d
+		}
+		stats = append(stats, fs)
+	}
+	return stats
+}

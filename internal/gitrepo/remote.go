@@ -1,0 +1,67 @@
+package gitrepo
+
+import (
+	"context"
+	"strings"
+)
+
+// DefaultRemote is the remote pushes go to: the current branch's pushRemote
+// or remote, remote.pushDefault, else "origin" when it exists, else the only
+// remote; "" when the repository has none.
+func (r *Repo) DefaultRemote(ctx context.Context) string {
+	if b, _ := r.CurrentBranch(ctx); b != "" {
+		for _, k := range []string{"branch." + b + ".pushRemote", "remote.pushDefault", "branch." + b + ".remote"} {
+			if v := r.Config(ctx, k); v != "" {
+				return v
+			}
+		}
+	}
+	out, err := r.Git(ctx, "remote")
+	if err != nil || out == "" {
+		return ""
+	}
+	remotes := strings.Fields(out)
+	for _, rm := range remotes {
+		if rm == "origin" {
+			return rm
+		}
+	}
+	return remotes[0]
+}
+
+// Push pushes refspecs to remote; with atomic, all of them land or none do.
+func (r *Repo) Push(ctx context.Context, remote string, atomic bool, refspecs ...string) error {
+	args := []string{"push", "--quiet"}
+	if atomic {
+		args = append(args, "--atomic")
+	}
+	// Hooks are not skipped: our own pre-push guard must see this push too.
+	args = append(args, "--", remote)
+	_, err := r.Git(ctx, append(args, refspecs...)...)
+	return err
+}
+
+// RemoteTags lists the tags a remote has (name → peeled commit), asking the
+// remote itself rather than trusting local remote-tracking state.
+func (r *Repo) RemoteTags(ctx context.Context, remote, prefix string) (map[string]string, error) {
+	out, err := r.Git(ctx, "ls-remote", "--tags", "--", remote, "refs/tags/"+prefix+"*")
+	if err != nil {
+		return nil, err
+	}
+	tags := map[string]string{}
+	for _, l := range strings.Split(out, "\n") {
+		hash, ref, ok := strings.Cut(l, "\t")
+		if !ok {
+			continue
+		}
+		name := strings.TrimPrefix(ref, "refs/tags/")
+		if p, found := strings.CutSuffix(name, "^{}"); found {
+			tags[p] = hash // the peeled commit wins over the tag object
+			continue
+		}
+		if _, seen := tags[name]; !seen {
+			tags[name] = hash
+		}
+	}
+	return tags, nil
+}

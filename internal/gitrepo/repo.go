@@ -1,0 +1,191 @@
+// Package gitrepo is verdigris's one access layer to git. Reads of refs,
+// tags and single objects go through go-git in-process (no process start,
+// which matters in hooks); bulk history streaming, status, pushes and every
+// write to refs go through the git CLI, which is faster for whole-history
+// walks and takes git's own ref locks, so a tag is created atomically or not
+// at all.
+package gitrepo
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-git/v5"
+)
+
+// Repo is an opened repository: a worktree (or a bare repository) and the
+// git directories behind it.
+type Repo struct {
+	Root      string // top of the worktree; "" in a bare repository
+	GitDir    string // this worktree's git directory (absolute)
+	CommonDir string // the git directory shared by all worktrees (absolute)
+	Bare      bool
+
+	ggOnce sync.Once
+	gg     *git.Repository
+	ggErr  error
+}
+
+// ErrNotRepo is returned by Open outside a git repository.
+var ErrNotRepo = errors.New("not a git repository")
+
+// Open finds the repository containing dir ("" is the working directory).
+func Open(ctx context.Context, dir string) (*Repo, error) {
+	if dir == "" {
+		var err error
+		if dir, err = os.Getwd(); err != nil {
+			return nil, err
+		}
+	}
+	out, err := run(ctx, dir, nil, "rev-parse", "--path-format=absolute", "--is-bare-repository", "--absolute-git-dir", "--git-common-dir")
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrNotRepo, dir)
+	}
+	f := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(f) != 3 {
+		return nil, fmt.Errorf("git rev-parse: unexpected output %q", out)
+	}
+	r := &Repo{Bare: f[0] == "true", GitDir: f[1], CommonDir: f[2]}
+	if !r.Bare {
+		top, err := run(ctx, dir, nil, "rev-parse", "--show-toplevel")
+		if err != nil {
+			// Inside the git directory itself: treat like bare.
+			r.Bare = true
+		} else {
+			r.Root = strings.TrimSpace(string(top))
+		}
+	}
+	return r, nil
+}
+
+// Dir is where git commands run: the worktree, or the git dir when bare.
+func (r *Repo) Dir() string {
+	if r.Root != "" {
+		return r.Root
+	}
+	return r.GitDir
+}
+
+// StateDir is verdigris's directory shared by all worktrees
+// (<git-common-dir>/verdigris): the commit index, saved user hooks.
+func (r *Repo) StateDir() string { return filepath.Join(r.CommonDir, "verdigris") }
+
+// WorktreeStateDir is verdigris's directory for this worktree only
+// (<git-dir>/verdigris): the active session.
+func (r *Repo) WorktreeStateDir() string { return filepath.Join(r.GitDir, "verdigris") }
+
+// GoGit returns the go-git handle of the repository, opened once.
+func (r *Repo) GoGit() (*git.Repository, error) {
+	r.ggOnce.Do(func() {
+		if r.Bare {
+			r.gg, r.ggErr = git.PlainOpen(r.CommonDir)
+			return
+		}
+		r.gg, r.ggErr = git.PlainOpenWithOptions(r.Root, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	})
+	return r.gg, r.ggErr
+}
+
+// Error is a failed git command with the stderr git printed.
+type Error struct {
+	Args   []string
+	Stderr string
+	Err    error
+}
+
+func (e *Error) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if i := strings.LastIndex(msg, "\n"); i >= 0 {
+		msg = strings.TrimSpace(msg[i+1:])
+	}
+	if msg == "" {
+		msg = e.Err.Error()
+	}
+	msg = strings.TrimPrefix(strings.TrimPrefix(msg, "fatal: "), "error: ")
+	return fmt.Sprintf("git %s: %s", firstArg(e.Args), msg)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func firstArg(args []string) string {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			return a
+		}
+	}
+	return strings.Join(args, " ")
+}
+
+// Git runs a git command in the repository and returns its stdout with
+// trailing whitespace removed.
+func (r *Repo) Git(ctx context.Context, args ...string) (string, error) {
+	out, err := run(ctx, r.Dir(), nil, args...)
+	return strings.TrimRight(string(out), "\n"), err
+}
+
+// GitBytes runs a git command and returns its raw stdout.
+func (r *Repo) GitBytes(ctx context.Context, args ...string) ([]byte, error) {
+	return run(ctx, r.Dir(), nil, args...)
+}
+
+// GitInput runs a git command with stdin.
+func (r *Repo) GitInput(ctx context.Context, stdin io.Reader, args ...string) (string, error) {
+	out, err := run(ctx, r.Dir(), stdin, args...)
+	return strings.TrimRight(string(out), "\n"), err
+}
+
+// Stream runs a git command and hands its stdout to fn as it is produced;
+// for history walks too large to hold in memory.
+func (r *Repo) Stream(ctx context.Context, fn func(io.Reader) error, args ...string) error {
+	cmd := command(ctx, r.Dir(), args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	ferr := fn(out)
+	if ferr != nil {
+		// Stop git early; its exit status no longer matters.
+		_ = cmd.Process.Kill()
+		_, _ = io.Copy(io.Discard, out)
+		_ = cmd.Wait()
+		return ferr
+	}
+	if err := cmd.Wait(); err != nil {
+		return &Error{Args: args, Stderr: stderr.String(), Err: err}
+	}
+	return nil
+}
+
+func command(ctx context.Context, dir string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = dir
+	// Never let git stop for a pager, an editor or a credential prompt:
+	// verdigris runs inside hooks and CI where nobody can answer.
+	cmd.Env = append(os.Environ(), "GIT_PAGER=cat", "GIT_TERMINAL_PROMPT=0", "GIT_EDITOR=:", "LC_ALL=C")
+	return cmd
+}
+
+func run(ctx context.Context, dir string, stdin io.Reader, args ...string) ([]byte, error) {
+	cmd := command(ctx, dir, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdin = stdin
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.Bytes(), &Error{Args: args, Stderr: stderr.String(), Err: err}
+	}
+	return stdout.Bytes(), nil
+}

@@ -1,0 +1,231 @@
+// Package hooks installs and removes verdigris's git hook shims. A user's
+// existing hook is never destroyed: it is renamed beside the shim, which
+// runs it first, and uninstall renames it back, byte for byte.
+package hooks
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	shims "github.com/verdigris-dev/verdigris/hooks"
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/filelock"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+)
+
+// State of one hook in a repository.
+type State string
+
+const (
+	Installed State = "installed" // our current shim
+	Outdated  State = "outdated"  // our shim, an older version
+	Missing   State = "missing"   // no hook at all
+	Foreign   State = "foreign"   // someone else's hook, not chained to ours
+)
+
+// Status describes one hook.
+type Status struct {
+	Name    string `json:"name"`
+	Path    string `json:"path"`
+	State   State  `json:"state"`
+	Chained bool   `json:"chained"` // a user's hook is kept and runs first
+}
+
+// Action is what Install or Uninstall did to one hook.
+type Action struct {
+	Name   string `json:"name"`
+	Path   string `json:"path"`
+	Did    string `json:"did"` // "installed", "updated", "unchanged", "chained", "restored", "removed", "absent"
+	Detail string `json:"detail,omitempty"`
+}
+
+// ConflictError: the hooks directory holds a saved user hook and, in the
+// hook's place, another hook that is not ours (another tool replaced our
+// shim). Installing would have to drop one of them, so we stop.
+type ConflictError struct{ Hook, Chained string }
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%s is not a verdigris shim, and a saved original hook already exists at %s", e.Hook, e.Chained)
+}
+
+func shim(name string) []byte {
+	b, err := shims.FS.ReadFile(name)
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	return b
+}
+
+func shimVersion(b []byte) (string, bool) {
+	i := bytes.Index(b, []byte(shims.Marker))
+	if i < 0 {
+		return "", false
+	}
+	rest := b[i+len(shims.Marker):]
+	if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+		rest = rest[:j]
+	}
+	return strings.TrimSpace(string(rest)), true
+}
+
+// Dir returns the hooks directory hooks are installed into.
+func Dir(ctx context.Context, r *gitrepo.Repo) (string, error) {
+	return r.HooksDir(ctx)
+}
+
+// Inspect reports the state of each verdigris hook.
+func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
+	dir, err := Dir(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var out []Status
+	for _, name := range shims.Names {
+		p := filepath.Join(dir, name)
+		st := Status{Name: name, Path: p, State: Missing}
+		if b, err := os.ReadFile(p); err == nil {
+			st.State = Foreign
+			if v, ours := shimVersion(b); ours {
+				st.State = Outdated
+				if want, _ := shimVersion(shim(name)); v == want && bytes.Equal(b, shim(name)) {
+					st.State = Installed
+				}
+			}
+		}
+		if _, err := os.Lstat(p + shims.ChainedSuffix); err == nil {
+			st.Chained = true
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func lock(ctx context.Context, r *gitrepo.Repo) (*filelock.Lock, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	l, err := filelock.Acquire(ctx, filepath.Join(r.StateDir(), "hooks.lock"))
+	if err != nil {
+		return nil, fmt.Errorf("another verdigris install or uninstall is running: %w", err)
+	}
+	return l, nil
+}
+
+// Install places the shims. Re-running it is a no-op; an older shim is
+// updated in place; an existing user hook is chained.
+func Install(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
+	dir, err := Dir(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	l, err := lock(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Unlock()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var acts []Action
+	for _, name := range shims.Names {
+		a, err := installOne(dir, name)
+		if err != nil {
+			return acts, err
+		}
+		acts = append(acts, a)
+	}
+	return acts, nil
+}
+
+func installOne(dir, name string) (Action, error) {
+	p := filepath.Join(dir, name)
+	chained := p + shims.ChainedSuffix
+	want := shim(name)
+	a := Action{Name: name, Path: p}
+
+	cur, err := os.ReadFile(p)
+	_, lerr := os.Lstat(p)
+	exists := lerr == nil
+	switch {
+	case err == nil && bytes.Equal(cur, want):
+		a.Did = "unchanged"
+		return a, nil
+	case err == nil && isShim(cur):
+		a.Did = "updated"
+		return a, atomicfile.Write(p, want, 0o755)
+	case exists:
+		// A user's hook (or a dangling symlink): keep it, renamed, so its
+		// bytes, mode and link-ness survive untouched.
+		if _, err := os.Lstat(chained); err == nil {
+			return a, &ConflictError{Hook: p, Chained: chained}
+		}
+		if err := os.Rename(p, chained); err != nil {
+			return a, err
+		}
+		if err := atomicfile.Write(p, want, 0o755); err != nil {
+			// Put the user's hook back rather than leave no hook.
+			_ = os.Rename(chained, p)
+			return a, err
+		}
+		a.Did, a.Detail = "chained", "existing hook kept as "+filepath.Base(chained)+" and run first"
+		return a, nil
+	case !errors.Is(lerr, fs.ErrNotExist):
+		return a, lerr
+	default:
+		a.Did = "installed"
+		return a, atomicfile.Write(p, want, 0o755)
+	}
+}
+
+func isShim(b []byte) bool {
+	_, ok := shimVersion(b)
+	return ok
+}
+
+// Uninstall removes the shims and restores any chained user hook exactly.
+// A hook that is not ours is left alone.
+func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
+	dir, err := Dir(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	l, err := lock(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Unlock()
+	var acts []Action
+	for _, name := range shims.Names {
+		p := filepath.Join(dir, name)
+		chained := p + shims.ChainedSuffix
+		a := Action{Name: name, Path: p}
+		cur, err := os.ReadFile(p)
+		ours := err == nil && isShim(cur)
+		_, cerr := os.Lstat(chained)
+		hasChained := cerr == nil
+		switch {
+		case ours && hasChained:
+			if err := os.Rename(chained, p); err != nil {
+				return acts, err
+			}
+			a.Did = "restored"
+		case ours:
+			if err := os.Remove(p); err != nil {
+				return acts, err
+			}
+			a.Did = "removed"
+		case hasChained:
+			a.Did, a.Detail = "absent", "the hook here is not ours; the saved original stays at "+chained
+		default:
+			a.Did = "absent"
+		}
+		acts = append(acts, a)
+	}
+	return acts, nil
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Build and install every verdigris binary, set up the current repository
+# (hooks, and each feature's own setup step), and finish with a doctor run.
+#
+#   PREFIX=/usr/local ./scripts/install.sh     # binaries into $PREFIX/bin
+#
+# Works on a fresh machine with Go, git, gcc and npm, and a fresh $HOME.
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+prefix=${PREFIX:-$HOME/.local}
+bindir=$prefix/bin
+mkdir -p "$bindir"
+
+say() { printf 'install: %s\n' "$*" >&2; }
+
+commit=$(git -C "$src" rev-parse HEAD 2>/dev/null || true)
+ldflags="-s -w -X github.com/verdigris-dev/verdigris/internal/version.Commit=${commit}"
+
+# Every binary present under cmd/, static where it can be.
+for dir in "$src"/cmd/*/; do
+	name=$(basename "$dir")
+	[ -f "$dir/main.go" ] || continue
+	say "building $name"
+	(cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$bindir/$name" "./cmd/$name")
+done
+
+case ":$PATH:" in
+*":$bindir:"*) ;;
+*)
+	say "$bindir is not on your PATH; add it, e.g.: export PATH=\"$bindir:\$PATH\""
+	export PATH="$bindir:$PATH"
+	;;
+esac
+
+# The repository install.sh was run from gets the hooks.
+if git rev-parse --git-dir >/dev/null 2>&1; then
+	say "installing hooks into $(git rev-parse --show-toplevel 2>/dev/null || git rev-parse --absolute-git-dir)"
+	"$bindir/verdigris" install
+else
+	say "not inside a git repository: no hooks installed (run 'verdigris install' in one)"
+fi
+
+# Each feature's own setup step, when its binary exists.
+for step in "$src"/scripts/setup.d/*.sh; do
+	[ -f "$step" ] || continue
+	say "setup: $(basename "$step" .sh)"
+	BINDIR="$bindir" SRC="$src" bash "$step"
+done
+
+"$bindir/verdigris" doctor
