@@ -1,0 +1,134 @@
+// Package text is the one text analysis of the commit index: the lexical
+// index, the queries against it and the built-in embedder all see the same
+// terms. A term is a lowercased word, identifiers split into their parts
+// (camelCase, snake_case, kebab-case, dotted paths), stop words dropped,
+// and each word reduced to its English (Porter2) stem.
+package text
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+)
+
+// Words splits s into lowercased words, splitting identifiers into their
+// parts: "parseHTTPHeader" → parse, http, header; "max_retry_count" → max,
+// retry, count. Numbers are kept as words. No stemming, no stop words.
+func Words(s string) []string {
+	var out []string
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			out = append(out, splitIdentifier(s[start:end])...)
+			start = -1
+		}
+	}
+	for i, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+	}
+	flush(len(s))
+	return out
+}
+
+// splitIdentifier splits one run of letters and digits at case changes and
+// letter/digit boundaries, lowercasing the parts.
+func splitIdentifier(w string) []string {
+	if len(w) == 0 {
+		return nil
+	}
+	var parts []string
+	runes := []rune(w)
+	begin := 0
+	for i := 1; i < len(runes); i++ {
+		prev, cur := runes[i-1], runes[i]
+		split := false
+		switch {
+		case unicode.IsLower(prev) && unicode.IsUpper(cur):
+			split = true // camel|Case
+		case unicode.IsUpper(prev) && unicode.IsUpper(cur) && i+1 < len(runes) && unicode.IsLower(runes[i+1]):
+			split = true // HTTP|Header
+		case unicode.IsDigit(prev) != unicode.IsDigit(cur) && (unicode.IsLetter(prev) || unicode.IsLetter(cur)):
+			// v2 and sha256 stay whole: only split long letter runs from numbers.
+			split = i-begin > 3 && len(runes)-i > 0 && unicode.IsLetter(prev) && wordLen(runes[i:]) > 2
+		}
+		if split {
+			parts = append(parts, strings.ToLower(string(runes[begin:i])))
+			begin = i
+		}
+	}
+	parts = append(parts, strings.ToLower(string(runes[begin:])))
+	return parts
+}
+
+func wordLen(r []rune) int {
+	n := 0
+	for _, c := range r {
+		if !unicode.IsDigit(c) {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// Stem reduces a lowercased word to its stem.
+func Stem(w string) string {
+	if utf8.RuneCountInString(w) <= 2 || !isASCIIWord(w) {
+		return w
+	}
+	return english.Stem(w, true)
+}
+
+func isASCIIWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if !(c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// IsStopWord reports whether a lowercased word carries no meaning for search.
+func IsStopWord(w string) bool {
+	_, ok := stopWords[w]
+	return ok
+}
+
+// Terms is the analysis used everywhere: words, stop words dropped, stemmed.
+// Single characters are dropped; numbers of two or more digits are kept
+// (issue and PR numbers, versions).
+func Terms(s string) []string {
+	words := Words(s)
+	out := words[:0]
+	for _, w := range words {
+		if len(w) < 2 || IsStopWord(w) {
+			continue
+		}
+		out = append(out, Stem(w))
+	}
+	return out
+}
+
+var stopWords = map[string]struct{}{}
+
+func init() {
+	for _, w := range strings.Fields(`a about above after again against all am an and any are as at be
+	because been before being below between both but by can could did do does doing down during each
+	few for from further had has have having he her here hers herself him himself his how i if in into
+	is it its itself just me more most my myself no nor not now of off on once only or other our ours
+	ourselves out over own same she should so some such than that the their theirs them themselves then
+	there these they this those through to too under until up very was we were what when where which
+	while who whom why will with would you your yours yourself yourselves also via etc its let lets
+	did does done may might must shall use used using`) {
+		stopWords[w] = struct{}{}
+	}
+}
