@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"syscall"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/index"
+)
+
+var indexCmd = &cli.Command{
+	Name: "index",
+	Usage: `Usage: git scry index [--full] [--background] [--quiet] [--json]
+
+Index the commits that are not indexed yet: every non-merge commit
+reachable from any ref (branches, tags, remote-tracking branches, HEAD).
+Commits that rewritten history left unreachable (amend, rebase,
+force-push, deleted branches) are removed. A shallow clone indexes the
+commits it has; a partial clone indexes what is present without fetching
+anything (commits whose blobs are missing are indexed without their diff).
+
+One index runs at a time; a second waits for the first. A run that is
+killed resumes where it stopped. The semantic embedder is trained from the
+repository's own history on the first run and retrained as it grows.
+
+Flags:
+      --full         discard the index and rebuild it
+      --background   run detached and return at once (the post-commit hook's
+                     way); output goes to <git-common-dir>/verdigris/scry.log
+  -q, --quiet        no progress bar and no summary
+      --json         print what the run did as JSON
+`,
+	Flags: func(fs *pflag.FlagSet) {
+		fs.Bool("full", false, "")
+		fs.Bool("background", false, "")
+		fs.BoolP("quiet", "q", false, "")
+		fs.Bool("json", false, "")
+	},
+	Run: runIndex,
+}
+
+// detachedEnv marks the process a --background run started.
+const detachedEnv = "VERDIGRIS_SCRY_DETACHED"
+
+func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+	if err := cli.NArgs("git scry index", args, 0, 0); err != nil {
+		return err
+	}
+	full, _ := fs.GetBool("full")
+	background, _ := fs.GetBool("background")
+	quiet, _ := fs.GetBool("quiet")
+	asJSON, _ := fs.GetBool("json")
+	if background && asJSON {
+		return cli.Usagef("--json and --background do not go together").WithHint("a background run writes to the log; run 'git scry index --json' in the foreground")
+	}
+	r, err := cli.OpenRepo(ctx, env)
+	if err != nil {
+		return err
+	}
+	if background {
+		return detach(env, r, full, quiet)
+	}
+	detached := env.Env(detachedEnv) != ""
+	opt := index.Options{
+		Full:      full,
+		Coalesce:  detached,
+		Embedders: embedders(),
+		Log: func(format string, a ...any) {
+			if !quiet || detached {
+				fmt.Fprintf(env.Stderr, "git-scry: "+format+"\n", a...)
+			}
+		},
+	}
+	if !quiet && !detached && env.Env("CI") == "" && cli.IsTerminal(env.Stderr) {
+		opt.Progress = env.Stderr
+	}
+	if detached {
+		fmt.Fprintf(env.Stderr, "%s index: start (pid %d)\n", time.Now().Format(time.RFC3339), os.Getpid())
+	}
+	res, err := index.Run(ctx, r, opt)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return cli.Failf("interrupted; the index keeps what was written").WithHint("run 'git scry index' to resume")
+		}
+		return cli.Failf("indexing failed: %v", err).WithHint("run 'git scry index' again; if it keeps failing, 'git scry index --full' rebuilds the index")
+	}
+	if asJSON {
+		return cli.WriteJSON(env.Stdout, resultJSON(res))
+	}
+	if !quiet || detached {
+		printSummary(env, res, detached)
+	}
+	return nil
+}
+
+func printSummary(env *cli.Env, res *index.Result, detached bool) {
+	prefix := "git-scry: "
+	if detached {
+		prefix = time.Now().Format(time.RFC3339) + " index: "
+	}
+	say := func(format string, a ...any) { fmt.Fprintf(env.Stderr, prefix+format+"\n", a...) }
+	switch {
+	case res.Deferred:
+		say("another index run is busy; it will index the new commits")
+		return
+	case res.UpToDate:
+		say("up to date (%d commits)", res.Total)
+		return
+	}
+	say("indexed %d new commits, pruned %d; %d in the index (%s)", res.Added, res.Pruned, res.Total, res.Duration.Round(time.Millisecond))
+	if res.Shallow {
+		say("shallow clone: only the commits present were indexed; 'git fetch --unshallow' and 'git scry index' index the rest")
+	}
+	if res.NoPatch > 0 {
+		why := "their objects are missing"
+		if res.Partial {
+			why = "their blobs are not in this partial clone (nothing was fetched)"
+		}
+		say("%d commits indexed without their diff: %s", res.NoPatch, why)
+	}
+	if res.NoFiles > 0 {
+		say("%d commits indexed from their message only: their trees are missing", res.NoFiles)
+	}
+	if res.Unreadable > 0 {
+		say("%d commits could not be read at all and were skipped (damaged repository? try 'git fsck')", res.Unreadable)
+	}
+	if res.Capped > 0 {
+		say("%d very large commits: only the beginning of their diff was indexed", res.Capped)
+	}
+	if res.Trained {
+		say("trained the built-in embedder on this repository")
+	}
+	if res.Embedded > 0 {
+		say("embedded %d commits with %s", res.Embedded, res.Embedder)
+	}
+	if res.EmbedWarning != "" {
+		say("warning: semantic search is unavailable: %s", res.EmbedWarning)
+	}
+}
+
+func resultJSON(res *index.Result) map[string]any {
+	return map[string]any{
+		"added": res.Added, "pruned": res.Pruned, "total": res.Total,
+		"up_to_date": res.UpToDate, "deferred": res.Deferred,
+		"shallow": res.Shallow, "partial": res.Partial,
+		"no_patch": res.NoPatch, "no_files": res.NoFiles, "unreadable": res.Unreadable, "capped": res.Capped,
+		"embedder": res.Embedder, "embedder_reason": res.EmbedReason, "embedded": res.Embedded,
+		"trained": res.Trained, "embed_warning": res.EmbedWarning,
+		"sessions": res.Sessions, "duration_ms": res.Duration.Milliseconds(),
+	}
+}
+
+// detach starts 'git scry index' in its own session with its output in
+// the log, and returns without waiting: the post-commit hook must not
+// hold up 'git commit'.
+func detach(env *cli.Env, r *gitrepo.Repo, full, quiet bool) error {
+	self, err := os.Executable()
+	if err != nil {
+		return cli.Failf("cannot find the git-scry executable: %v", err)
+	}
+	if err := os.MkdirAll(r.StateDir(), 0o755); err != nil {
+		return err
+	}
+	logPath := index.LogPath(r)
+	if fi, err := os.Stat(logPath); err == nil && fi.Size() > 1<<20 {
+		os.Rename(logPath, logPath+".1")
+	}
+	log, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return cli.Failf("cannot open the index log: %v", err)
+	}
+	defer log.Close()
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		return err
+	}
+	defer devnull.Close()
+	args := []string{"index", "--quiet"}
+	if full {
+		args = append(args, "--full")
+	}
+	cmd := exec.Command(self, args...)
+	cmd.Dir = r.Dir()
+	cmd.Env = append(os.Environ(), detachedEnv+"=1")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = devnull, log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return cli.Failf("cannot start the background index: %v", err)
+	}
+	// Not waited for: it outlives us, and init reaps it.
+	_ = cmd.Process.Release()
+	if !quiet {
+		fmt.Fprintf(env.Stderr, "git-scry: indexing in the background (pid %d); log: %s\n", cmd.Process.Pid, logPath)
+	}
+	return nil
+}

@@ -1,0 +1,47 @@
+// Command git-scry is the repository's commit memory: it indexes every
+// commit (message, files, the identifiers its diff touched) and answers
+// "when and why did we ..." questions by words and by meaning.
+package main
+
+import "github.com/verdigris-dev/verdigris/internal/cli"
+
+const usage = `Usage: git scry QUERY [flags]
+       git scry <command> [flags]
+
+Search the history of this repository by words and by meaning: every
+commit's subject, body, trailers, changed files and the identifiers its
+diff touched, ranked by full-text relevance and by semantic similarity.
+The index lives in <git-common-dir>/verdigris/scry.db and is kept current
+by the post-commit hook ('verdigris install').
+
+Commands:
+  search QUERY   search the index (the default: 'git scry QUERY')
+  index          index new commits; --full rebuilds, --background detaches
+  related FILE   files that change together with FILE
+  eval FILE      measure search quality on a query set (MRR, recall, nDCG)
+  model          list, add and choose embedding models
+  stats          what the index holds, how fresh it is, which embedder
+
+Examples:
+  git scry index
+  git scry "why did the daemon stop listening on TCP"
+  git scry --mode lexical --since 2024-01-01 --path 'internal/**' retry
+  git scry related internal/config/config.go
+
+Environment:
+  NO_COLOR   no colour in output
+  CI         no progress bar
+
+Run 'git scry <command> --help' for a command's flags.
+`
+
+func main() {
+	p := &cli.Program{
+		Name:     "git scry",
+		Binary:   "git-scry",
+		Usage:    usage,
+		Commands: []*cli.Command{searchCmd, indexCmd, relatedCmd, evalCmd, statsCmd},
+		Default:  searchCmd,
+	}
+	p.Main()
+}

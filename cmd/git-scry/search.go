@@ -1,0 +1,275 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/index"
+	"github.com/verdigris-dev/verdigris/internal/scry/search"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+)
+
+var searchCmd = &cli.Command{
+	Name: "search",
+	Usage: `Usage: git scry [search] QUERY... [flags]
+
+Search the commit index. The words of QUERY need no quotes. Hybrid mode
+(the default) fuses the full-text ranking (subject, body, trailers, file
+paths, diff identifiers, in that order of weight) with the semantic one
+(the meaning of the commit messages) by reciprocal rank. Use 'git scry
+search QUERY' when the query starts with a command's name.
+
+Each hit shows the short hash, author date, subject, score, the changed
+files that match the query (or --path), and the working session the
+commit belongs to, if any.
+
+Flags:
+  -n, --limit N        number of hits (default 10)
+      --mode MODE      hybrid, lexical or semantic (default hybrid)
+      --since DATE     only commits authored on or after DATE
+      --until DATE     only commits authored on or before DATE
+                       (DATE: 2024-05-01, "2024-05-01 12:00", yesterday,
+                       "2 weeks ago", 3d, 1y)
+      --author TEXT    only commits whose author name or email contains TEXT
+      --path GLOB      only commits that changed a matching file; repeatable
+                       ("*.go" matches in any directory, ** crosses
+                       directories, a plain directory matches what is in it)
+      --explain        show each hit's rank in the lexical and semantic lists
+      --json           print the hits as JSON
+`,
+	Flags: func(fs *pflag.FlagSet) {
+		fs.IntP("limit", "n", 10, "")
+		fs.String("mode", "hybrid", "")
+		fs.String("since", "", "")
+		fs.String("until", "", "")
+		fs.String("author", "", "")
+		fs.StringArray("path", nil, "")
+		fs.Bool("explain", false, "")
+		fs.Bool("json", false, "")
+	},
+	Run: runSearch,
+}
+
+func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+	text := strings.TrimSpace(strings.Join(args, " "))
+	if text == "" {
+		return cli.Usagef("missing search query").WithHint("run 'git scry \"what you are looking for\"', or 'git scry --help'")
+	}
+	q, err := parseQuery(fs, text)
+	if err != nil {
+		return err
+	}
+	explain, _ := fs.GetBool("explain")
+	asJSON, _ := fs.GetBool("json")
+	r, err := cli.OpenRepo(ctx, env)
+	if err != nil {
+		return err
+	}
+	st, err := openIndex(ctx, r)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s, err := search.Open(ctx, r, st, embedders())
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	hits, err := s.Search(ctx, q)
+	if err != nil {
+		return searchError(ctx, err)
+	}
+	warning := ""
+	if q.Mode == search.Hybrid && s.SemanticErr != "" {
+		warning = "semantic search unavailable, lexical results only: " + s.SemanticErr
+	}
+	if asJSON {
+		return cli.WriteJSON(env.Stdout, searchJSON(q, s, hits, warning))
+	}
+	if warning != "" {
+		fmt.Fprintf(env.Stderr, "git-scry: warning: %s\n", warning)
+	}
+	if len(hits) == 0 {
+		fmt.Fprintln(env.Stderr, "git-scry: no matching commits")
+		return nil
+	}
+	printHits(env.Stdout, hits, explain, env.Color(env.Stdout))
+	return nil
+}
+
+func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
+	q := search.Query{Text: text}
+	var err error
+	mode, _ := fs.GetString("mode")
+	if q.Mode, err = search.ParseMode(mode); err != nil {
+		return q, cli.Usagef("%v", err).WithHint("use --mode hybrid, lexical or semantic")
+	}
+	if q.Limit, _ = fs.GetInt("limit"); q.Limit < 1 {
+		return q, cli.Usagef("-n must be at least 1, got %d", q.Limit).WithHint("e.g. -n 20")
+	}
+	now := time.Now()
+	for _, f := range []struct {
+		name string
+		dst  *time.Time
+	}{{"since", &q.Filter.Since}, {"until", &q.Filter.Until}} {
+		v, _ := fs.GetString(f.name)
+		if v == "" {
+			continue
+		}
+		if *f.dst, err = search.ParseDate(v, now); err != nil {
+			return q, cli.Usagef("--%s: %v", f.name, err).WithHint("use a date like 2024-05-01, \"2024-05-01 12:00\", yesterday or \"2 weeks ago\"")
+		}
+	}
+	if !q.Filter.Until.IsZero() {
+		if v, _ := fs.GetString("until"); len(v) == len("2006-01-02") {
+			// A bare date includes the whole day.
+			q.Filter.Until = q.Filter.Until.Add(24*time.Hour - time.Second)
+		}
+	}
+	q.Filter.Author, _ = fs.GetString("author")
+	paths, _ := fs.GetStringArray("path")
+	for _, p := range paths {
+		pp, err := search.CompilePattern(p)
+		if err != nil {
+			return q, cli.Usagef("--path: %v", err).WithHint("use a glob like 'internal/**' or '*.go'")
+		}
+		q.Filter.Paths = append(q.Filter.Paths, pp)
+	}
+	return q, nil
+}
+
+// openIndex opens the repository's index for reading, with the standard
+// errors when there is none.
+func openIndex(ctx context.Context, r *gitrepo.Repo) (*store.Store, error) {
+	st, err := store.Open(ctx, index.DBPath(r))
+	switch {
+	case errors.Is(err, store.ErrNoIndex):
+		return nil, cli.Failf("this repository has no commit index yet").WithHint("run 'git scry index' (the post-commit hook keeps it current after 'verdigris install')")
+	case errors.Is(err, store.ErrOldSchema):
+		return nil, cli.Failf("the commit index was built by another version of git scry").WithHint("run 'git scry index' to rebuild it")
+	case err != nil:
+		return nil, cli.Failf("cannot open the commit index: %v", err).WithHint("run 'git scry index --full' to rebuild it")
+	}
+	return st, nil
+}
+
+func searchError(ctx context.Context, err error) error {
+	var su *search.ErrSemanticUnavailable
+	switch {
+	case ctx.Err() != nil:
+		return cli.Exit(130)
+	case errors.As(err, &su):
+		return cli.Failf("%v", su).WithHint("use --mode lexical, or run 'git scry index' (see 'git scry stats')")
+	}
+	return cli.Failf("search failed: %v", err).WithHint("run 'git scry index --full' if the index is damaged")
+}
+
+func printHits(w io.Writer, hits []search.Hit, explain, color bool) {
+	width := 0
+	for _, h := range hits {
+		width = max(width, len([]rune(h.Subject)))
+	}
+	width = min(width, 72)
+	for _, h := range hits {
+		subj := h.Subject
+		if r := []rune(subj); len(r) > width {
+			subj = string(r[:width-1]) + "…"
+		}
+		line := fmt.Sprintf("%s  %s  %-*s  %.4f", cli.Paint(color, "yellow", search.ShortHash(h.Hash)), h.Date.Format("2006-01-02"), width, subj, h.Score)
+		if len(h.Sessions) > 0 {
+			line += "  " + cli.Paint(color, "dim", "session "+strings.Join(h.Sessions, ","))
+		}
+		if explain {
+			line += "  " + cli.Paint(color, "dim", fmt.Sprintf("lexical %s semantic %s", rankText(h.LexicalRank), rankText(h.SemanticRank)))
+		}
+		fmt.Fprintln(w, line)
+		if files := shownFiles(h); files != "" {
+			fmt.Fprintln(w, "            "+cli.Paint(color, "dim", files))
+		}
+	}
+}
+
+func rankText(r int) string {
+	if r == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("#%d", r)
+}
+
+// shownFiles lists the matched files, else the first changed ones.
+func shownFiles(h search.Hit) string {
+	files, more := h.Matched, len(h.Files)-len(h.Matched)
+	if len(files) == 0 {
+		files, more = h.Files, 0
+	}
+	const show = 4
+	if len(files) > show {
+		more += len(files) - show
+		files = files[:show]
+	}
+	s := strings.Join(files, ", ")
+	if more > 0 {
+		s += fmt.Sprintf(" (+%d)", more)
+	}
+	return s
+}
+
+type hitJSON struct {
+	SHA          string         `json:"sha"`
+	Short        string         `json:"short"`
+	Date         string         `json:"date"`
+	Author       string         `json:"author"`
+	Email        string         `json:"email"`
+	Subject      string         `json:"subject"`
+	Score        float64        `json:"score"`
+	MatchedFiles []string       `json:"matched_files"`
+	Files        []string       `json:"files"`
+	Session      *string        `json:"session"`
+	Sessions     []string       `json:"sessions"`
+	Ranks        map[string]int `json:"ranks"`
+}
+
+func hitsJSON(hits []search.Hit) []hitJSON {
+	out := make([]hitJSON, 0, len(hits))
+	for _, h := range hits {
+		j := hitJSON{
+			SHA: h.Hash, Short: search.ShortHash(h.Hash), Date: h.Date.Format(time.RFC3339),
+			Author: h.Author, Email: h.Email, Subject: h.Subject, Score: h.Score,
+			MatchedFiles: nonNil(h.Matched), Files: nonNil(h.Files), Sessions: nonNil(h.Sessions),
+			Ranks: map[string]int{"lexical": h.LexicalRank, "semantic": h.SemanticRank},
+		}
+		if len(h.Sessions) > 0 {
+			j.Session = &h.Sessions[0]
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func searchJSON(q search.Query, s *search.Searcher, hits []search.Hit, warning string) map[string]any {
+	out := map[string]any{
+		"query":    q.Text,
+		"mode":     q.Mode,
+		"embedder": s.Embedder(),
+		"hits":     hitsJSON(hits),
+	}
+	if warning != "" {
+		out["warning"] = warning
+	}
+	return out
+}

@@ -1,0 +1,426 @@
+package gitrepo
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FileChange is one file a commit changed, relative to its first parent
+// (or the empty tree for a root commit), without rename detection.
+type FileChange struct {
+	Path             string
+	Status           byte // 'A' added, 'M' modified, 'D' deleted, 'T' type changed
+	OldMode, NewMode string
+	OldBlob, NewBlob string // all zeros on the side that does not exist
+	// Added and Deleted count lines; -1 for binary files and when the
+	// patch was not read.
+	Added, Deleted int
+	Binary         bool
+}
+
+// CommitDiff is a commit and the files it changed.
+type CommitDiff struct {
+	Commit
+	Files []FileChange
+	// Patched is true when the patch was read: line counts are known and
+	// OnLine has seen every changed line.
+	Patched bool
+}
+
+// DiffOptions shape a DiffCommits stream.
+type DiffOptions struct {
+	// Patch reads the patch text: line counts, and OnLine for every added
+	// or removed line. Without it only the changed paths are listed, which
+	// reads trees but never a blob.
+	Patch bool
+	// OnLine receives, for the commit being read, each added or removed
+	// line without its +/- marker and each hunk header's section text,
+	// with the index of its file in Files. The slice is valid only during
+	// the call.
+	OnLine func(file int, line []byte)
+	// BigFile is the size above which git treats a file as binary and
+	// skips its diff (core.bigFileThreshold); 0 keeps git's default.
+	BigFile string
+	// Env is added to git's environment (NoLazyFetch).
+	Env []string
+}
+
+// DiffStreamError is a diff stream that git ended early, typically on a
+// missing object: commits before Failed were delivered, Failed was not.
+type DiffStreamError struct {
+	Failed string // the commit being read when git failed ("" if none)
+	Err    error
+}
+
+func (e *DiffStreamError) Error() string {
+	if e.Failed == "" {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("reading commit %s: %v", short(e.Failed), e.Err)
+}
+
+func (e *DiffStreamError) Unwrap() error { return e.Err }
+
+const (
+	diffHeaderStart = "\x00\x01"
+	diffHeaderEnd   = "\x00\x02"
+	diffFormat      = "--format=%x00%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B%x00%x02"
+)
+
+// DiffCommits streams the given commits, in the given order, each with
+// its changed files (and patch, see DiffOptions), to fn. It is one git
+// process for any number of commits: git log --no-walk over an explicit
+// list, which is how whole histories are read at the speed of git log -p.
+func (r *Repo) DiffCommits(ctx context.Context, hashes []string, opt DiffOptions, fn func(*CommitDiff) error) error {
+	if len(hashes) == 0 {
+		return nil
+	}
+	// Paths are matched between the raw lines and the patch headers in
+	// git's quoted form, whatever the user's core.quotePath.
+	args := []string{"-c", "core.quotePath=true"}
+	if opt.BigFile != "" {
+		args = append(args, "-c", "core.bigFileThreshold="+opt.BigFile)
+	}
+	args = append(args, "log", "--no-walk=unsorted", "--stdin", "--raw", "--no-abbrev", "--no-renames",
+		"--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", diffFormat)
+	if opt.Patch {
+		args = append(args, "-p", "--unified=0")
+	}
+	cmd := command(ctx, r.Dir(), args...)
+	cmd.Env = append(cmd.Env, opt.Env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go func() {
+		w := bufio.NewWriter(stdin)
+		for _, h := range hashes {
+			w.WriteString(h)
+			w.WriteByte('\n')
+		}
+		w.Flush()
+		stdin.Close()
+	}()
+	p := &diffParser{opt: opt, fn: fn}
+	perr := p.parse(bufio.NewReaderSize(stdout, 1<<20))
+	if perr != nil {
+		_ = cmd.Process.Kill()
+		_, _ = io.Copy(io.Discard, stdout)
+		_ = cmd.Wait()
+		return perr
+	}
+	if err := cmd.Wait(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		failed := ""
+		if p.cur != nil {
+			failed = p.cur.Hash
+		}
+		return &DiffStreamError{Failed: failed, Err: &Error{Args: args, Stderr: stderr.String(), Err: err}}
+	}
+	return p.flush()
+}
+
+type diffParser struct {
+	opt DiffOptions
+	fn  func(*CommitDiff) error
+	cur *CommitDiff
+
+	file     int // index in cur.Files of the file section being read
+	expected []string
+	oldLeft  int // lines of the current hunk still to come
+	newLeft  int
+	inHunk   bool
+}
+
+func (p *diffParser) flush() error {
+	if p.cur == nil {
+		return nil
+	}
+	c := p.cur
+	p.cur = nil
+	return p.fn(c)
+}
+
+func (p *diffParser) parse(rd *bufio.Reader) error {
+	var long []byte
+	for {
+		line, err := rd.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A line longer than the buffer (minified files): assemble it.
+			long = append(long[:0], line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = rd.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if len(line) > 0 {
+			if bytes.HasPrefix(line, []byte(diffHeaderStart)) {
+				if ferr := p.flush(); ferr != nil {
+					return ferr
+				}
+				hdr, herr := readHeader(rd, line)
+				if herr != nil {
+					return herr
+				}
+				c, perr := parseHeader(hdr)
+				if perr != nil {
+					return perr
+				}
+				c.Patched = p.opt.Patch
+				p.cur, p.file, p.expected, p.inHunk = c, -1, p.expected[:0], false
+			} else if p.cur != nil {
+				p.line(bytes.TrimSuffix(line, []byte("\n")))
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// readHeader collects the lines of a commit header (its message may span
+// lines) up to the end marker.
+func readHeader(rd *bufio.Reader, first []byte) ([]byte, error) {
+	hdr := append([]byte(nil), first...)
+	for !bytes.Contains(hdr, []byte(diffHeaderEnd)) {
+		more, err := rd.ReadBytes('\n')
+		hdr = append(hdr, more...)
+		if err != nil {
+			if bytes.Contains(hdr, []byte(diffHeaderEnd)) {
+				break
+			}
+			return nil, fmt.Errorf("git log: truncated commit header")
+		}
+	}
+	return hdr, nil
+}
+
+func parseHeader(hdr []byte) (*CommitDiff, error) {
+	s := string(hdr[len(diffHeaderStart):])
+	s, _, _ = strings.Cut(s, diffHeaderEnd)
+	f := strings.SplitN(s, "\x00", 9)
+	if len(f) != 9 {
+		return nil, fmt.Errorf("git log: unexpected commit header")
+	}
+	msg := f[8]
+	at, err1 := strconv.ParseInt(f[4], 10, 64)
+	ct, err2 := strconv.ParseInt(f[7], 10, 64)
+	if err1 != nil || err2 != nil {
+		return nil, fmt.Errorf("git log: unexpected dates for %s", f[0])
+	}
+	c := &CommitDiff{Commit: Commit{
+		Hash: f[0], Parents: strings.Fields(f[1]),
+		AuthorName: f[2], AuthorEmail: f[3], AuthorTime: time.Unix(at, 0).UTC(),
+		CommitterName: f[5], CommitterEmail: f[6], CommitTime: time.Unix(ct, 0).UTC(),
+		Message: msg,
+	}}
+	c.Subject, c.Body = SplitMessage(msg)
+	return c, nil
+}
+
+func (p *diffParser) line(l []byte) {
+	if p.inHunk {
+		switch {
+		case len(l) > 0 && l[0] == '+' && p.newLeft > 0:
+			p.newLeft--
+			p.count(true)
+			p.emit(l[1:])
+		case len(l) > 0 && l[0] == '-' && p.oldLeft > 0:
+			p.oldLeft--
+			p.count(false)
+			p.emit(l[1:])
+		case len(l) > 0 && l[0] == ' ' && p.oldLeft > 0 && p.newLeft > 0:
+			p.oldLeft--
+			p.newLeft--
+		case len(l) > 0 && l[0] == '\\':
+			// "\ No newline at end of file"
+		default:
+			p.inHunk = false
+			p.line(l)
+			return
+		}
+		if p.oldLeft == 0 && p.newLeft == 0 {
+			p.inHunk = false
+		}
+		return
+	}
+	switch {
+	case len(l) > 0 && l[0] == ':':
+		if fc, ok := parseRaw(string(l)); ok {
+			if p.opt.Patch {
+				fc.Added, fc.Deleted = 0, 0
+			}
+			p.cur.Files = append(p.cur.Files, fc)
+		}
+	case bytes.HasPrefix(l, []byte("diff --git ")):
+		p.startFile(string(l))
+	case p.file < 0:
+		// blank lines between the header, raw lines and the patch
+	case bytes.HasPrefix(l, []byte("@@ ")):
+		p.hunk(l)
+	case bytes.HasPrefix(l, []byte("Binary files ")):
+		f := &p.cur.Files[p.file]
+		f.Binary, f.Added, f.Deleted = true, -1, -1
+	}
+}
+
+// startFile matches a "diff --git" section to its raw entry: both list
+// files in the same order, and a type change shows as two sections for
+// one path.
+func (p *diffParser) startFile(l string) {
+	if len(p.expected) == 0 {
+		for i := range p.cur.Files {
+			p.expected = append(p.expected, "diff --git "+quotePath("a/"+p.cur.Files[i].Path)+" "+quotePath("b/"+p.cur.Files[i].Path))
+		}
+	}
+	if p.file >= 0 && p.file < len(p.expected) && p.expected[p.file] == l {
+		return // the second section of a type change
+	}
+	for i := p.file + 1; i < len(p.expected); i++ {
+		if p.expected[i] == l {
+			p.file = i
+			return
+		}
+	}
+	// Unmatched (should not happen): keep the counts on the next file.
+	if p.file+1 < len(p.cur.Files) {
+		p.file++
+	}
+}
+
+func (p *diffParser) hunk(l []byte) {
+	if p.file < 0 || p.file >= len(p.cur.Files) {
+		return
+	}
+	// @@ -a[,b] +c[,d] @@ section
+	rest := l[3:]
+	end := bytes.Index(rest, []byte(" @@"))
+	if end < 0 {
+		return
+	}
+	ranges := strings.Fields(string(rest[:end]))
+	if len(ranges) != 2 {
+		return
+	}
+	p.oldLeft, p.newLeft = hunkLen(ranges[0]), hunkLen(ranges[1])
+	p.inHunk = p.oldLeft > 0 || p.newLeft > 0
+	if section := bytes.TrimSpace(rest[end+3:]); len(section) > 0 {
+		p.emit(section)
+	}
+}
+
+func hunkLen(r string) int {
+	_, n, ok := strings.Cut(r, ",")
+	if !ok {
+		return 1
+	}
+	v, _ := strconv.Atoi(n)
+	return v
+}
+
+func (p *diffParser) count(added bool) {
+	if p.file < 0 || p.file >= len(p.cur.Files) {
+		return
+	}
+	if added {
+		p.cur.Files[p.file].Added++
+	} else {
+		p.cur.Files[p.file].Deleted++
+	}
+}
+
+func (p *diffParser) emit(b []byte) {
+	if p.opt.OnLine != nil && p.file >= 0 {
+		p.opt.OnLine(p.file, b)
+	}
+}
+
+// parseRaw parses one --raw line: ":old new oldblob newblob S\tpath".
+func parseRaw(l string) (FileChange, bool) {
+	meta, path, ok := strings.Cut(l[1:], "\t")
+	if !ok {
+		return FileChange{}, false
+	}
+	f := strings.Fields(meta)
+	if len(f) != 5 || len(f[4]) == 0 {
+		return FileChange{}, false
+	}
+	if strings.HasPrefix(path, `"`) {
+		// git's C-style quoting (octal byte escapes) is Go's too.
+		if uq, err := strconv.Unquote(path); err == nil {
+			path = uq
+		}
+	}
+	return FileChange{Path: path, Status: f[4][0], OldMode: f[0], NewMode: f[1], OldBlob: f[2], NewBlob: f[3], Added: -1, Deleted: -1}, true
+}
+
+// quotePath quotes a path the way git does in diff headers
+// (core.quotePath: control characters, quotes, backslashes and bytes
+// above 0x7f as octal escapes).
+func quotePath(p string) string {
+	needs := false
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
+			needs = true
+			break
+		}
+	}
+	if !needs {
+		return p
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\a':
+			b.WriteString(`\a`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\v':
+			b.WriteString(`\v`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if c < 0x20 || c >= 0x7f {
+				fmt.Fprintf(&b, "\\%03o", c)
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

@@ -1,0 +1,173 @@
+package gitrepo
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// NoLazyFetch is the environment that stops git from fetching missing
+// objects of a partial clone one by one from its promisor remote (honoured
+// by git ≥ 2.39.4); a missing object is then an error instead of a network
+// round trip.
+var NoLazyFetch = []string{"GIT_NO_LAZY_FETCH=1"}
+
+// historyExcludes are refs whose commits are not project history: stashes
+// (their index commits are single-parent) and notes.
+var historyExcludes = []string{"refs/stash", "refs/notes/"}
+
+// HistoryTips returns the commit every history ref points at (tags
+// peeled), plus HEAD: the starting points of "all refs' reachable
+// commits". Refs that point at trees or blobs are left out.
+func (r *Repo) HistoryTips(ctx context.Context) (map[string]string, error) {
+	out, err := r.GitBytes(ctx, "for-each-ref", "--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(refname)")
+	if err != nil {
+		return nil, err
+	}
+	tips := map[string]string{}
+	for _, l := range strings.Split(string(out), "\n") {
+		f := strings.SplitN(l, " ", 5)
+		if len(f) != 5 || excludedRef(f[4]) {
+			continue
+		}
+		switch {
+		case f[1] == "commit":
+			tips[f[4]] = f[0]
+		case f[1] == "tag" && f[3] == "commit":
+			tips[f[4]] = f[2]
+		}
+	}
+	if head, err := r.Git(ctx, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"); err == nil && head != "" {
+		tips["HEAD"] = head
+	}
+	return tips, nil
+}
+
+func excludedRef(name string) bool {
+	for _, p := range historyExcludes {
+		if name == p || (strings.HasSuffix(p, "/") && strings.HasPrefix(name, p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// MissingObjects returns which of the given object ids are not in the
+// repository's object store, without fetching anything.
+func (r *Repo) MissingObjects(ctx context.Context, oids []string) (map[string]bool, error) {
+	missing := map[string]bool{}
+	if len(oids) == 0 {
+		return missing, nil
+	}
+	in := strings.Join(oids, "\n") + "\n"
+	cmd := command(ctx, r.Dir(), "cat-file", "--batch-check=%(objectname)")
+	cmd.Env = append(cmd.Env, NoLazyFetch...)
+	cmd.Stdin = strings.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, &Error{Args: cmd.Args[1:], Stderr: stderr.String(), Err: err}
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if oid, ok := strings.CutSuffix(l, " missing"); ok {
+			missing[oid] = true
+		}
+	}
+	return missing, nil
+}
+
+// RevList lists the non-merge commits reachable from include and not from
+// exclude, newest first. Every id must exist (see MissingObjects).
+func (r *Repo) RevList(ctx context.Context, include, exclude []string, noMerges bool) ([]string, error) {
+	if len(include) == 0 {
+		return nil, nil
+	}
+	var in strings.Builder
+	for _, h := range include {
+		in.WriteString(h + "\n")
+	}
+	for _, h := range exclude {
+		in.WriteString("^" + h + "\n")
+	}
+	args := []string{"rev-list", "--stdin"}
+	if noMerges {
+		args = append(args, "--no-merges")
+	}
+	cmd := command(ctx, r.Dir(), args...)
+	cmd.Env = append(cmd.Env, NoLazyFetch...)
+	cmd.Stdin = strings.NewReader(in.String())
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	var out []string
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		out = append(out, sc.Text())
+	}
+	_, _ = io.Copy(io.Discard, stdout)
+	if err := cmd.Wait(); err != nil {
+		return nil, &Error{Args: args, Stderr: stderr.String(), Err: err}
+	}
+	return out, sc.Err()
+}
+
+// IsShallow reports whether the repository is a shallow clone.
+func (r *Repo) IsShallow() bool {
+	_, err := os.Stat(filepath.Join(r.CommonDir, "shallow"))
+	return err == nil
+}
+
+// IsPartialClone reports whether objects may be missing on purpose: a
+// promisor remote (a --filter clone) or promisor packs.
+func (r *Repo) IsPartialClone(ctx context.Context) bool {
+	if v, _ := r.Git(ctx, "config", "--get-regexp", `^(extensions\.partialclone|remote\..*\.promisor)$`); v != "" {
+		for _, l := range strings.Split(v, "\n") {
+			k, val, _ := strings.Cut(l, " ")
+			if strings.HasPrefix(strings.ToLower(k), "extensions.") || val == "true" {
+				return true
+			}
+		}
+	}
+	m, _ := filepath.Glob(filepath.Join(r.CommonDir, "objects", "pack", "*.promisor"))
+	return len(m) > 0
+}
+
+// LocalBlobs lists the blobs present in the object store (packs, loose
+// objects, alternates), without fetching anything. For partial clones,
+// where the others are missing on purpose.
+func (r *Repo) LocalBlobs(ctx context.Context) (map[string]struct{}, error) {
+	blobs := map[string]struct{}{}
+	cmd := command(ctx, r.Dir(), "cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)")
+	cmd.Env = append(cmd.Env, NoLazyFetch...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if oid, ok := bytes.CutPrefix(sc.Bytes(), []byte("blob ")); ok {
+			blobs[string(oid)] = struct{}{}
+		}
+	}
+	_, _ = io.Copy(io.Discard, stdout)
+	if err := cmd.Wait(); err != nil {
+		return nil, &Error{Args: cmd.Args[1:], Stderr: stderr.String(), Err: err}
+	}
+	return blobs, sc.Err()
+}

@@ -1,0 +1,174 @@
+// Package index keeps a repository's commit index current: it reads every
+// reachable non-merge commit once (message, files with line counts, the
+// identifiers its diff touched), writes them to the store in batches,
+// prunes commits that rewritten history left unreachable, maps commits to
+// working sessions, and embeds commit messages for semantic search with
+// the active embedder, training the built-in one from the repository's
+// own text when it needs to.
+//
+// Runs are incremental and crash-safe: the ref tips a run started from are
+// recorded only when it completes, and commits already in the store are
+// skipped, so a run killed at any moment is resumed by the next.
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/filelock"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+)
+
+// Options shape an index run.
+type Options struct {
+	// Full discards the index and rebuilds it.
+	Full bool
+	// Coalesce is for the post-commit hook: when another run holds the
+	// writer lock, ask it to run once more (it will see the new commit)
+	// and return at once instead of waiting.
+	Coalesce bool
+	// Progress receives a progress bar; nil for none.
+	Progress io.Writer
+	// Log receives one-line notes (waiting for the lock, shallow clone...).
+	Log func(format string, args ...any)
+	// Embedders supplies the embedder; nil indexes for lexical search only.
+	Embedders Embedders
+	// BatchSize is how many commits one transaction writes (default 500).
+	BatchSize int
+}
+
+// Result says what a run did.
+type Result struct {
+	Added      int   // commits indexed
+	Pruned     int   // commits removed: no longer reachable
+	Total      int64 // commits in the index
+	UpToDate   bool  // nothing had changed
+	Deferred   bool  // another run was busy and will pick the new commits up
+	Shallow    bool  // a shallow clone: only the commits that exist were indexed
+	Partial    bool  // a partial clone: objects missing on purpose
+	NoPatch    int   // commits of this run indexed without their diff (objects missing)
+	NoFiles    int   // ... without even their file list
+	Unreadable int   // commits that could not be read at all (skipped)
+	Capped     int   // commits whose diff was larger than the indexing cap
+
+	Embedder     string // the embedder the vectors come from ("" none)
+	EmbedReason  string // why that one
+	Embedded     int    // commits embedded in this run
+	Trained      bool   // the built-in model was (re)trained
+	EmbedWarning string // semantic search is degraded, and why
+
+	Sessions int // sessions found from tags
+	Duration time.Duration
+}
+
+// Paths of the index's files in a repository's state directory.
+func dbPath(r *gitrepo.Repo) string    { return store.Path(r.StateDir()) }
+func lockPath(r *gitrepo.Repo) string  { return filepath.Join(r.StateDir(), "scry.lock") }
+func rerunPath(r *gitrepo.Repo) string { return filepath.Join(r.StateDir(), "scry.rerun") }
+
+// LogPath is where background runs write.
+func LogPath(r *gitrepo.Repo) string { return filepath.Join(r.StateDir(), "scry.log") }
+
+// DBPath is the repository's index database.
+func DBPath(r *gitrepo.Repo) string { return dbPath(r) }
+
+// Run brings the index up to date. One writer runs at a time: it waits
+// for the lock (or, with Coalesce, hands the work to the running writer),
+// and keeps running while another run asked it to.
+func Run(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
+	if opt.Log == nil {
+		opt.Log = func(string, ...any) {}
+	}
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 500
+	}
+	if err := os.MkdirAll(r.StateDir(), 0o755); err != nil {
+		return nil, err
+	}
+	lock, err := filelock.TryLock(lockPath(r))
+	if errors.Is(err, filelock.ErrBusy) {
+		if opt.Coalesce {
+			// Mark first, then try again: either the writer sees the mark
+			// after its run, or it has already let go and we get the lock.
+			if err := touch(rerunPath(r)); err != nil {
+				return nil, err
+			}
+			lock, err = filelock.TryLock(lockPath(r))
+			if errors.Is(err, filelock.ErrBusy) {
+				return &Result{Deferred: true}, nil
+			}
+		} else {
+			opt.Log("waiting for another 'git scry index' to finish")
+			lock, err = filelock.Acquire(ctx, lockPath(r))
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	var res *Result
+	for {
+		os.Remove(rerunPath(r))
+		res, err = runOnce(ctx, r, opt)
+		opt.Full = false
+		if err != nil {
+			lock.Unlock()
+			return res, err
+		}
+		if exists(rerunPath(r)) {
+			continue
+		}
+		lock.Unlock()
+		if !exists(rerunPath(r)) {
+			return res, nil
+		}
+		// A run asked for more between our last look and the unlock.
+		if lock, err = filelock.TryLock(lockPath(r)); err != nil {
+			return res, nil // that run holds the lock now and does it
+		}
+	}
+}
+
+func touch(path string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// Exists reports whether the repository has a commit index.
+func Exists(r *gitrepo.Repo) bool { return exists(dbPath(r)) }
+
+func runOnce(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
+	start := time.Now()
+	st, rebuilt, err := store.Create(ctx, dbPath(r))
+	if err != nil {
+		return nil, fmt.Errorf("opening the commit index: %w", err)
+	}
+	defer st.Close()
+	if rebuilt {
+		opt.Log("the index was built by another version of git scry: rebuilding it")
+	}
+	if opt.Full {
+		if err := st.Reset(ctx); err != nil {
+			return nil, err
+		}
+	}
+	ix := &indexer{r: r, st: st, opt: opt, res: &Result{}}
+	if err := ix.run(ctx); err != nil {
+		return ix.res, err
+	}
+	ix.res.Duration = time.Since(start)
+	return ix.res, nil
+}

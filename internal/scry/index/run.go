@@ -1,0 +1,269 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+)
+
+type indexer struct {
+	r   *gitrepo.Repo
+	st  *store.Store
+	opt Options
+	res *Result
+
+	paths   map[string]int64
+	partial bool
+}
+
+func (ix *indexer) run(ctx context.Context) error {
+	tips, err := ix.r.HistoryTips(ctx)
+	if err != nil {
+		return err
+	}
+	old, err := ix.st.Tips(ctx)
+	if err != nil {
+		return err
+	}
+	ix.res.Shallow = ix.r.IsShallow()
+	changed := !maps.Equal(tips, old)
+	if changed {
+		if err := ix.prune(ctx, tips, old); err != nil {
+			return err
+		}
+		ix.partial = ix.r.IsPartialClone(ctx)
+		ix.res.Partial = ix.partial
+		todo, err := ix.newCommits(ctx, tips, old)
+		if err != nil {
+			return err
+		}
+		if err := ix.indexCommits(ctx, todo); err != nil {
+			return err
+		}
+		if err := ix.sessions(ctx, tips); err != nil {
+			return err
+		}
+	}
+	total, err := ix.st.CountCommits(ctx)
+	if err != nil {
+		return err
+	}
+	ix.res.Total = total
+	embedded, err := ix.embed(ctx, total, changed)
+	if err != nil {
+		return err
+	}
+	if !changed && !embedded {
+		ix.res.UpToDate = true
+		return nil
+	}
+	b, err := ix.st.Begin(ctx, ix.paths)
+	if err != nil {
+		return err
+	}
+	if err := b.SetTips(tips); err != nil {
+		b.Rollback()
+		return err
+	}
+	for k, v := range map[string]string{
+		"commits": strconv.FormatInt(total, 10),
+		"indexed": strconv.FormatInt(time.Now().Unix(), 10),
+		"shallow": strconv.FormatBool(ix.res.Shallow),
+		"partial": strconv.FormatBool(ix.res.Partial),
+		"head":    tips["HEAD"],
+	} {
+		if err := b.SetMeta(k, v); err != nil {
+			b.Rollback()
+			return err
+		}
+	}
+	if err := b.Commit(); err != nil {
+		return err
+	}
+	if ix.res.Added+ix.res.Pruned+ix.res.Embedded > 0 {
+		return ix.st.Checkpoint(ctx)
+	}
+	return nil
+}
+
+func tipValues(tips map[string]string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, h := range tips {
+		if !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// existing keeps the old tips whose commits are still in the object
+// store; gone reports whether some were not (garbage-collected after a
+// rewrite).
+func (ix *indexer) existing(ctx context.Context, old map[string]string) (kept []string, gone bool, err error) {
+	vals := tipValues(old)
+	missing, err := ix.r.MissingObjects(ctx, vals)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, h := range vals {
+		if !missing[h] {
+			kept = append(kept, h)
+		}
+	}
+	return kept, len(missing) > 0, nil
+}
+
+// prune removes indexed commits that are no longer reachable from any
+// ref: an amend, a rebase, a force-push or a deleted branch left them
+// behind. The commits the old tips reached and the new ones do not are
+// exactly those; when an old tip is gone from the object store (or no run
+// ever completed) the whole index is checked against the history.
+func (ix *indexer) prune(ctx context.Context, tips, old map[string]string) error {
+	var gone []string
+	kept, lost, err := ix.existing(ctx, old)
+	if err != nil {
+		return err
+	}
+	n, err := ix.st.CountCommits(ctx)
+	if err != nil || n == 0 {
+		return err
+	}
+	if len(old) == 0 || lost {
+		reach, err := ix.r.RevList(ctx, tipValues(tips), nil, true)
+		if err != nil {
+			return err
+		}
+		reachable := map[string]bool{}
+		for _, h := range reach {
+			reachable[h] = true
+		}
+		all, err := ix.st.CommitIDs(ctx)
+		if err != nil {
+			return err
+		}
+		for h := range all {
+			if !reachable[h] {
+				gone = append(gone, h)
+			}
+		}
+	} else {
+		if gone, err = ix.r.RevList(ctx, kept, tipValues(tips), true); err != nil {
+			return err
+		}
+	}
+	if len(gone) == 0 {
+		return nil
+	}
+	known, err := ix.st.Known(ctx, gone)
+	if err != nil || len(known) == 0 {
+		return err
+	}
+	ids := slices.Collect(maps.Values(known))
+	b, err := ix.st.Begin(ctx, ix.loadPaths(ctx))
+	if err != nil {
+		return err
+	}
+	if err := b.Delete(ids); err != nil {
+		b.Rollback()
+		return err
+	}
+	if err := b.Commit(); err != nil {
+		return err
+	}
+	ix.res.Pruned = len(ids)
+	return nil
+}
+
+func (ix *indexer) loadPaths(ctx context.Context) map[string]int64 {
+	if ix.paths == nil {
+		p, err := ix.st.LoadPaths(ctx)
+		if err != nil {
+			p = map[string]int64{}
+		}
+		ix.paths = p
+	}
+	return ix.paths
+}
+
+// newCommits lists the reachable non-merge commits not indexed yet,
+// newest first (recent history becomes searchable first).
+func (ix *indexer) newCommits(ctx context.Context, tips, old map[string]string) ([]string, error) {
+	kept, _, err := ix.existing(ctx, old)
+	if err != nil {
+		return nil, err
+	}
+	list, err := ix.r.RevList(ctx, tipValues(tips), kept, true)
+	if err != nil {
+		return nil, err
+	}
+	known, err := ix.st.Known(ctx, list)
+	if err != nil {
+		return nil, err
+	}
+	skip, err := ix.unreadable(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := list[:0]
+	for _, h := range list {
+		if _, ok := known[h]; !ok && !skip[h] {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// unreadable is the set of commits a previous run could not read at all;
+// they are not retried on every run.
+func (ix *indexer) unreadable(ctx context.Context) (map[string]bool, error) {
+	v, err := ix.st.Meta(ctx, "unreadable")
+	if err != nil || v == "" {
+		return map[string]bool{}, err
+	}
+	var list []string
+	if err := json.Unmarshal([]byte(v), &list); err != nil {
+		return map[string]bool{}, nil
+	}
+	m := map[string]bool{}
+	for _, h := range list {
+		m[h] = true
+	}
+	return m, nil
+}
+
+func (ix *indexer) markUnreadable(ctx context.Context, hashes []string) error {
+	if len(hashes) == 0 {
+		return nil
+	}
+	m, err := ix.unreadable(ctx)
+	if err != nil {
+		return err
+	}
+	for _, h := range hashes {
+		m[h] = true
+	}
+	data, _ := json.Marshal(slices.Sorted(maps.Keys(m)))
+	return ix.st.SetMeta(ctx, "unreadable", string(data))
+}
+
+// errStop ends a stream early without being an error.
+var errStop = errors.New("stop")
+
+func wrapGit(err error) error {
+	var ge *gitrepo.Error
+	if errors.As(err, &ge) {
+		return fmt.Errorf("reading history: %w", err)
+	}
+	return err
+}

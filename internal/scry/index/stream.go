@@ -1,0 +1,259 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+)
+
+// indexCommits reads the commits and writes them to the store. Three
+// stages run at once: git computing the diffs, the parser turning them
+// into records (terms of messages, paths and changed lines), and the
+// writer's transactions; a slow stage never leaves the others idle.
+func (ix *indexer) indexCommits(ctx context.Context, hashes []string) error {
+	if len(hashes) == 0 {
+		return nil
+	}
+	ix.loadPaths(ctx)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	bar := newProgress(ix.opt.Progress, "indexing", len(hashes))
+	defer bar.done()
+
+	records := make(chan *store.Commit, 256)
+	var werr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		werr = ix.write(ctx, records, bar)
+		if werr != nil {
+			cancel()
+			for range records {
+			}
+		}
+	}()
+	rd := &reader{ix: ix, out: records, diff: newDiffTerms()}
+	rerr := rd.read(ctx, hashes)
+	close(records)
+	wg.Wait()
+	if werr != nil {
+		return werr
+	}
+	if rerr != nil {
+		if ctx.Err() != nil && !errors.Is(rerr, context.Canceled) {
+			return ctx.Err()
+		}
+		return wrapGit(rerr)
+	}
+	return ix.markUnreadable(context.WithoutCancel(ctx), rd.unreadable)
+}
+
+// write is the writer stage: batches of BatchSize commits, each one
+// transaction, so a run killed at any moment keeps every finished batch.
+func (ix *indexer) write(ctx context.Context, records <-chan *store.Commit, bar *progress) error {
+	var b *store.Batch
+	n := 0
+	for rec := range records {
+		if b == nil {
+			var err error
+			if b, err = ix.st.Begin(ctx, ix.paths); err != nil {
+				return err
+			}
+		}
+		if _, err := b.Add(rec); err != nil {
+			b.Rollback()
+			return err
+		}
+		n++
+		ix.res.Added++
+		bar.add(1)
+		if n == ix.opt.BatchSize {
+			if err := b.Commit(); err != nil {
+				return err
+			}
+			b, n = nil, 0
+		}
+	}
+	if b != nil {
+		if ctx.Err() != nil {
+			b.Rollback()
+			return ctx.Err()
+		}
+		return b.Commit()
+	}
+	return nil
+}
+
+// reader is the parser stage.
+type reader struct {
+	ix         *indexer
+	out        chan<- *store.Commit
+	diff       *diffTerms
+	unreadable []string
+}
+
+func (rd *reader) send(ctx context.Context, rec *store.Commit) error {
+	select {
+	case rd.out <- rec:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (rd *reader) read(ctx context.Context, hashes []string) error {
+	if !rd.ix.partial {
+		return rd.stream(ctx, hashes, true)
+	}
+	// A partial clone lacks most blobs on purpose, and git would fetch
+	// each one it needs from the promisor remote. Only commits whose
+	// changed blobs are all here get their patch read; the others are
+	// indexed from their trees alone (paths and statuses, no line counts).
+	local, err := rd.ix.r.LocalBlobs(ctx)
+	if err != nil {
+		return err
+	}
+	var patchable []string
+	err = rd.streamFn(ctx, hashes, false, func(c *gitrepo.CommitDiff) error {
+		if allLocal(c.Files, local) {
+			patchable = append(patchable, c.Hash)
+			return nil
+		}
+		rd.ix.res.NoPatch++
+		return rd.send(ctx, rd.record(c, store.FlagNoPatch))
+	})
+	if err != nil {
+		return err
+	}
+	return rd.stream(ctx, patchable, true)
+}
+
+const nullOID = "0000000000000000000000000000000000000000"
+
+func allLocal(files []gitrepo.FileChange, local map[string]struct{}) bool {
+	for _, f := range files {
+		for _, side := range []struct{ oid, mode string }{{f.OldBlob, f.OldMode}, {f.NewBlob, f.NewMode}} {
+			if side.oid == nullOID || side.oid == "" || side.mode == "160000" {
+				continue // no blob on this side, or a submodule's commit
+			}
+			if _, ok := local[side.oid]; !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// stream reads hashes with their patch (or only their trees) and sends a
+// record for each.
+func (rd *reader) stream(ctx context.Context, hashes []string, patch bool) error {
+	return rd.streamFn(ctx, hashes, patch, func(c *gitrepo.CommitDiff) error {
+		flags := 0
+		if !patch {
+			flags = store.FlagNoPatch
+		}
+		return rd.send(ctx, rd.record(c, flags))
+	})
+}
+
+// streamFn runs one git stream over hashes and, when git stops on a commit
+// it cannot read (a missing object in a damaged repository or a clone
+// with objects left out), indexes that commit with what can be read of it
+// and goes on with the next: missing objects never abort a run.
+func (rd *reader) streamFn(ctx context.Context, hashes []string, patch bool, fn func(*gitrepo.CommitDiff) error) error {
+	for len(hashes) > 0 {
+		done := 0
+		rd.diff.reset()
+		opt := gitrepo.DiffOptions{Patch: patch, BigFile: bigFileForGitDiff, Env: gitrepo.NoLazyFetch}
+		if patch {
+			opt.OnLine = rd.diff.line
+		}
+		err := rd.ix.r.DiffCommits(ctx, hashes, opt, func(c *gitrepo.CommitDiff) error {
+			done++
+			return fn(c)
+		})
+		var se *gitrepo.DiffStreamError
+		if !errors.As(err, &se) {
+			return err
+		}
+		if done >= len(hashes) {
+			return nil
+		}
+		if err := rd.degraded(ctx, hashes[done], patch); err != nil {
+			return err
+		}
+		hashes = hashes[done+1:]
+	}
+	return nil
+}
+
+// degraded indexes a commit git could not fully read: without its patch
+// if its trees are there, else from its message alone, else not at all.
+func (rd *reader) degraded(ctx context.Context, hash string, patchWanted bool) error {
+	rd.diff.reset()
+	if patchWanted {
+		var got *gitrepo.CommitDiff
+		err := rd.ix.r.DiffCommits(ctx, []string{hash}, gitrepo.DiffOptions{Env: gitrepo.NoLazyFetch},
+			func(c *gitrepo.CommitDiff) error { got = c; return nil })
+		if err == nil && got != nil {
+			rd.ix.res.NoPatch++
+			return rd.send(ctx, rd.record(got, store.FlagNoPatch))
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	cs, err := rd.ix.r.Log(ctx, "--no-walk", hash)
+	if err != nil || len(cs) == 0 {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		rd.ix.res.Unreadable++
+		rd.unreadable = append(rd.unreadable, hash)
+		return nil
+	}
+	rd.ix.res.NoFiles++
+	return rd.send(ctx, rd.record(&gitrepo.CommitDiff{Commit: cs[0]}, store.FlagNoPatch|store.FlagNoFiles))
+}
+
+// record turns a read commit into what the store keeps, with its
+// analysed terms.
+func (rd *reader) record(c *gitrepo.CommitDiff, flags int) *store.Commit {
+	body, trailers := splitTrailers(c.Body)
+	rec := &store.Commit{
+		Hash:        c.Hash,
+		AuthorName:  c.AuthorName,
+		AuthorEmail: c.AuthorEmail,
+		AuthorTime:  c.AuthorTime.Unix(),
+		CommitTime:  c.CommitTime.Unix(),
+		Subject:     c.Subject,
+		Body:        body,
+		Trailers:    trailers,
+		Flags:       flags,
+	}
+	paths := make([]string, 0, len(c.Files))
+	for _, f := range c.Files {
+		added, deleted := f.Added, f.Deleted
+		if f.Binary || flags&store.FlagNoPatch != 0 {
+			added, deleted = -1, -1
+		}
+		rec.Files = append(rec.Files, store.File{Path: f.Path, Status: string(f.Status), Added: added, Deleted: deleted})
+		paths = append(paths, f.Path)
+	}
+	rec.SubjectTerms = joinTerms(c.Subject)
+	rec.BodyTerms = joinTerms(body + "\n" + searchableTrailers(trailers))
+	rec.PathTerms = pathTerms(paths)
+	if flags&store.FlagNoPatch == 0 {
+		rec.DiffTerms = rd.diff.terms()
+		if rd.diff.capped {
+			rec.Flags |= store.FlagPatchCapped
+			rd.ix.res.Capped++
+		}
+	}
+	rd.diff.reset()
+	return rec
+}

@@ -1,0 +1,193 @@
+package index
+
+import (
+	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/text"
+)
+
+// Caps keep one huge commit (a vendored library, a generated file) from
+// costing more than it can tell: past them, lines are still counted but
+// no more terms are taken.
+const (
+	maxDiffBytes      = 1 << 20 // of changed lines read for terms, per commit
+	maxDiffTerms      = 1500    // distinct diff terms kept per commit
+	maxPathTerms      = 400     // distinct path terms kept per commit
+	maxTokenLen       = 48      // longer tokens are data, not identifiers
+	termCacheLimit    = 1 << 18 // token → terms memo entries before a reset
+	minTokenLen       = 3
+	hexLikeMinLen     = 7
+	bigFileForGitDiff = "2m" // core.bigFileThreshold: larger files are binary to the diff
+)
+
+// diffTerms collects the identifier-like tokens of one commit's changed
+// lines and turns them into analysed terms. Tokens are scanned as bytes
+// (ASCII identifiers) and analysed once per distinct token, with a memo
+// across commits: this runs over every changed line of the history.
+type diffTerms struct {
+	tokens map[string]struct{}
+	bytes  int
+	capped bool
+	memo   map[string][]string
+}
+
+func newDiffTerms() *diffTerms {
+	return &diffTerms{tokens: map[string]struct{}{}, memo: map[string][]string{}}
+}
+
+func (d *diffTerms) reset() {
+	clear(d.tokens)
+	d.bytes, d.capped = 0, false
+}
+
+func isIdentStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+func isIdent(c byte) bool {
+	return isIdentStart(c) || c >= '0' && c <= '9'
+}
+
+// line takes one changed line.
+func (d *diffTerms) line(_ int, l []byte) {
+	if d.bytes >= maxDiffBytes {
+		d.capped = true
+		return
+	}
+	d.bytes += len(l)
+	for i := 0; i < len(l); {
+		if !isIdentStart(l[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(l) && isIdent(l[j]) {
+			j++
+		}
+		tok := l[i:j]
+		i = j
+		if len(tok) < minTokenLen || len(tok) > maxTokenLen || hexLike(tok) {
+			continue
+		}
+		if _, ok := d.tokens[string(tok)]; !ok {
+			d.tokens[string(tok)] = struct{}{}
+		}
+	}
+}
+
+// hexLike: hashes, UUID parts and encoded data look like identifiers but
+// carry no meaning.
+func hexLike(tok []byte) bool {
+	if len(tok) < hexLikeMinLen {
+		return false
+	}
+	digits := 0
+	for _, c := range tok {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+// terms returns the commit's distinct diff terms, space-separated.
+func (d *diffTerms) terms() string {
+	if len(d.tokens) == 0 {
+		return ""
+	}
+	if len(d.memo) > termCacheLimit {
+		clear(d.memo)
+	}
+	seen := map[string]struct{}{}
+	var b strings.Builder
+	for tok := range d.tokens {
+		ts, ok := d.memo[tok]
+		if !ok {
+			ts = text.Terms(tok)
+			d.memo[tok] = ts
+		}
+		for _, t := range ts {
+			if len(seen) >= maxDiffTerms {
+				d.capped = true
+				return b.String()
+			}
+			if _, dup := seen[t]; dup {
+				continue
+			}
+			seen[t] = struct{}{}
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(t)
+		}
+	}
+	return b.String()
+}
+
+// joinTerms analyses s and joins its terms with spaces.
+func joinTerms(s string) string {
+	return strings.Join(text.Terms(s), " ")
+}
+
+// pathTerms are the distinct terms of a commit's changed paths.
+func pathTerms(paths []string) string {
+	seen := map[string]struct{}{}
+	var out []string
+	for _, p := range paths {
+		for _, t := range text.Terms(p) {
+			if _, dup := seen[t]; dup {
+				continue
+			}
+			if len(out) >= maxPathTerms {
+				return strings.Join(out, " ")
+			}
+			seen[t] = struct{}{}
+			out = append(out, t)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// splitTrailers splits a commit body into its text and its trailer block:
+// the last paragraph, when every line of it is "Key: value" with a key
+// without spaces (how git interpret-trailers sees it).
+func splitTrailers(body string) (textPart, trailers string) {
+	body = strings.TrimSpace(body)
+	i := strings.LastIndex(body, "\n\n")
+	last := body
+	if i >= 0 {
+		last = body[i+2:]
+	}
+	if strings.TrimSpace(last) == "" {
+		return body, ""
+	}
+	for _, l := range strings.Split(last, "\n") {
+		k, v, ok := strings.Cut(l, ":")
+		if !ok || k == "" || strings.ContainsAny(k, " \t") || strings.TrimSpace(v) == "" {
+			return body, ""
+		}
+	}
+	if i < 0 {
+		return "", last
+	}
+	return strings.TrimSpace(body[:i]), last
+}
+
+// searchableTrailers keeps the trailer values worth searching: not the
+// people ("Signed-off-by", "Co-authored-by", ...), which the author
+// filter and git shortlog answer better.
+func searchableTrailers(trailers string) string {
+	var out []string
+	for _, l := range strings.Split(trailers, "\n") {
+		k, v, ok := strings.Cut(l, ":")
+		if !ok || strings.HasSuffix(strings.ToLower(k), "-by") {
+			continue
+		}
+		out = append(out, k+" "+strings.TrimSpace(v))
+	}
+	return strings.Join(out, "\n")
+}

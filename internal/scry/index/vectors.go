@@ -1,0 +1,190 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/embed"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+)
+
+// Embedders is where the index and the search get their embedder from.
+type Embedders interface {
+	// Configured names, cheaply (nothing loaded), the embedder the
+	// repository's configuration asks for; when it changes, the index
+	// selects again and re-embeds.
+	Configured(ctx context.Context, r *gitrepo.Repo) string
+	// Select loads the embedder to use: the configured external model if
+	// it loads, else the built-in model restored from stored. It returns a
+	// nil embedder when the built-in one is wanted and none is stored yet,
+	// and says why it chose what it chose.
+	Select(ctx context.Context, r *gitrepo.Repo, stored *store.Model) (embed.Embedder, string, error)
+	// Train learns a built-in model from the commit messages and the
+	// repository's own documents, and returns it with its serialised form.
+	Train(ctx context.Context, r *gitrepo.Repo, messages []string) (embed.Embedder, []byte, error)
+}
+
+// Retrain when the history has grown by a quarter since the built-in
+// model learned it: its vocabulary and term statistics are stale by then,
+// and retraining (and re-embedding every commit) is cheap next to that.
+func needsRetrain(total, trainedOn int64) bool {
+	return total > trainedOn && total*4 >= trainedOn*5
+}
+
+const embedBatch = 512
+
+// embed brings the vectors up to date with the active embedder: trains
+// the built-in model when there is none or it is stale, starts a new
+// vector space when the embedder changed, and embeds every commit that
+// has no vector yet. It reports whether it wrote anything.
+func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, error) {
+	e := ix.opt.Embedders
+	if e == nil || total == 0 {
+		return false, nil
+	}
+	configured := e.Configured(ctx, ix.r)
+	vs, err := ix.st.VectorSpace(ctx)
+	if err != nil {
+		return false, err
+	}
+	lastConfig, err := ix.st.Meta(ctx, "vec_config")
+	if err != nil {
+		return false, err
+	}
+	modelID, trainedOn, err := ix.st.ModelInfo(ctx)
+	if err != nil {
+		return false, err
+	}
+	if !changed && configured == lastConfig && vs.Gen > 0 {
+		pending, err := ix.st.Unembedded(ctx, vs, 1)
+		if err != nil {
+			return false, err
+		}
+		stale := vs.Embedder == modelID && needsRetrain(total, trainedOn)
+		if len(pending) == 0 && !stale {
+			ix.res.Embedder = vs.Embedder
+			return false, nil // nothing to do, and no model loaded to find out
+		}
+	}
+
+	stored, err := ix.st.Model(ctx)
+	if err != nil {
+		return false, err
+	}
+	emb, reason, err := e.Select(ctx, ix.r, stored)
+	if err != nil {
+		// Semantic search degrades; lexical search and the index do not.
+		ix.res.EmbedWarning = err.Error()
+		return false, nil
+	}
+	builtin := emb == nil || (stored != nil && emb.ID() == stored.ID)
+	if builtin && (emb == nil || needsRetrain(total, stored.Commits)) {
+		if emb != nil {
+			emb.Close()
+		}
+		if emb, err = ix.train(ctx, total); err != nil {
+			ix.res.EmbedWarning = "training the built-in embedder: " + err.Error()
+			return true, nil
+		}
+		if reason == "" {
+			reason = "built-in embedder learned from this repository"
+		}
+	}
+	defer emb.Close()
+	ix.res.Embedder, ix.res.EmbedReason = emb.ID(), reason
+
+	b, err := ix.st.Begin(ctx, ix.loadPaths(ctx))
+	if err != nil {
+		return false, err
+	}
+	if vs.Embedder != emb.ID() || vs.Dim != emb.Dim() || vs.Gen == 0 {
+		if vs, err = b.NewVectorSpace(emb.ID(), emb.Dim()); err != nil {
+			b.Rollback()
+			return false, err
+		}
+	}
+	if err := b.SetMeta("vec_config", configured); err != nil {
+		b.Rollback()
+		return false, err
+	}
+	if err := b.SetMeta("vec_reason", reason); err != nil {
+		b.Rollback()
+		return false, err
+	}
+	if err := b.Commit(); err != nil {
+		return false, err
+	}
+	return true, ix.embedPending(ctx, emb, vs)
+}
+
+func (ix *indexer) train(ctx context.Context, total int64) (embed.Embedder, error) {
+	var msgs []string
+	if err := ix.st.AllMessages(ctx, func(_ int64, m string) { msgs = append(msgs, m) }); err != nil {
+		return nil, err
+	}
+	emb, blob, err := ix.opt.Embedders.Train(ctx, ix.r, msgs)
+	if err != nil {
+		return nil, err
+	}
+	b, err := ix.st.Begin(ctx, ix.loadPaths(ctx))
+	if err != nil {
+		emb.Close()
+		return nil, err
+	}
+	if err := b.SetModel(&store.Model{ID: emb.ID(), Blob: blob, Commits: total, Created: time.Now()}); err != nil {
+		b.Rollback()
+		emb.Close()
+		return nil, err
+	}
+	if err := b.Commit(); err != nil {
+		emb.Close()
+		return nil, err
+	}
+	ix.res.Trained = true
+	return emb, nil
+}
+
+// embedPending embeds, batch by batch, every commit without a vector in
+// the space; each batch is one transaction, so a killed run resumes here.
+func (ix *indexer) embedPending(ctx context.Context, emb embed.Embedder, vs store.VectorSpace) error {
+	var bar *progress
+	defer func() { bar.done() }()
+	for {
+		ids, err := ix.st.Unembedded(ctx, vs, embedBatch)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if bar == nil {
+			if rest, err := ix.st.CountUnembedded(ctx, vs); err == nil {
+				bar = newProgress(ix.opt.Progress, "embedding", int(rest))
+			}
+		}
+		msgs, err := ix.st.Messages(ctx, ids)
+		if err != nil {
+			return err
+		}
+		texts := make([]string, len(ids))
+		for i, id := range ids {
+			texts[i] = msgs[id]
+		}
+		vecs, err := emb.EmbedPassages(ctx, texts)
+		if err != nil {
+			return fmt.Errorf("embedding commits with %s: %w", emb.ID(), err)
+		}
+		b, err := ix.st.Begin(ctx, ix.loadPaths(ctx))
+		if err != nil {
+			return err
+		}
+		if err := b.AddVectors(vs, ids, vecs); err != nil {
+			b.Rollback()
+			return err
+		}
+		if err := b.Commit(); err != nil {
+			return err
+		}
+		ix.res.Embedded += len(ids)
+		bar.add(len(ids))
+	}
+}

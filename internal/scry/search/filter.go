@@ -1,0 +1,228 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Filter narrows a search to commits by date, author and path.
+type Filter struct {
+	Since, Until time.Time     // author dates; zero is unbounded
+	Author       string        // case-insensitive substring of name or email
+	Paths        []PathPattern // a commit matches when it changed a matching file
+}
+
+func (f Filter) empty() bool {
+	return f.Since.IsZero() && f.Until.IsZero() && f.Author == "" && len(f.Paths) == 0
+}
+
+// allowed computes the set of commit ids the filter lets through.
+func (s *Searcher) allowed(ctx context.Context, f Filter) (map[int64]bool, error) {
+	q := `SELECT id FROM commits WHERE 1`
+	var args []any
+	if !f.Since.IsZero() {
+		q += ` AND author_time >= ?`
+		args = append(args, f.Since.Unix())
+	}
+	if !f.Until.IsZero() {
+		q += ` AND author_time <= ?`
+		args = append(args, f.Until.Unix())
+	}
+	if f.Author != "" {
+		q += ` AND (author_name LIKE ? ESCAPE '\' OR author_email LIKE ? ESCAPE '\')`
+		like := "%" + likeEscape(f.Author) + "%"
+		args = append(args, like, like)
+	}
+	if len(f.Paths) > 0 {
+		ids, err := s.matchingPaths(ctx, f.Paths)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) == 0 {
+			return map[int64]bool{}, nil
+		}
+		var b strings.Builder
+		for i, id := range ids {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.FormatInt(id, 10))
+		}
+		q += ` AND id IN (SELECT commit_id FROM files WHERE path_id IN (` + b.String() + `))`
+	}
+	rows, err := s.st.DB().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// matchingPaths returns the ids of indexed paths that match any glob.
+func (s *Searcher) matchingPaths(ctx context.Context, pats []PathPattern) ([]int64, error) {
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT id, path FROM paths`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var p string
+		if err := rows.Scan(&id, &p); err != nil {
+			return nil, err
+		}
+		for _, pp := range pats {
+			if pp.Match(p) {
+				ids = append(ids, id)
+				break
+			}
+		}
+	}
+	return ids, rows.Err()
+}
+
+// PathPattern is a compiled --path pattern: a glob where * and ? stay
+// within one directory and ** crosses any number of them; a pattern
+// without a slash matches a file name in any directory ("*.go"); a
+// pattern without glob characters also matches everything under it as a
+// directory ("internal/scry").
+type PathPattern struct {
+	plain    string
+	re       *regexp.Regexp
+	basename bool
+}
+
+// CompilePattern compiles a --path pattern.
+func CompilePattern(pattern string) (PathPattern, error) {
+	pattern = strings.TrimPrefix(strings.TrimSuffix(pattern, "/"), "./")
+	if pattern == "" {
+		return PathPattern{}, fmt.Errorf("empty path pattern")
+	}
+	if !strings.ContainsAny(pattern, "*?[") {
+		return PathPattern{plain: pattern}, nil
+	}
+	re := globRegexp(pattern)
+	if re == nil {
+		return PathPattern{}, fmt.Errorf("bad glob %q", pattern)
+	}
+	return PathPattern{re: re, basename: !strings.Contains(pattern, "/")}, nil
+}
+
+// Match reports whether a repository path matches.
+func (pp PathPattern) Match(p string) bool {
+	switch {
+	case pp.re == nil:
+		return p == pp.plain || strings.HasPrefix(p, pp.plain+"/")
+	case pp.basename:
+		return pp.re.MatchString(path.Base(p))
+	default:
+		return pp.re.MatchString(p)
+	}
+}
+
+func globRegexp(pattern string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(pattern); i++ {
+		c := pattern[i]
+		switch c {
+		case '*':
+			if i+1 < len(pattern) && pattern[i+1] == '*' {
+				i++
+				if i+1 < len(pattern) && pattern[i+1] == '/' {
+					i++
+					b.WriteString("(?:.*/)?") // "**/" : zero or more directories
+				} else {
+					b.WriteString(".*")
+				}
+			} else {
+				b.WriteString("[^/]*")
+			}
+		case '?':
+			b.WriteString("[^/]")
+		case '[':
+			j := strings.IndexByte(pattern[i:], ']')
+			if j < 0 {
+				b.WriteString(`\[`)
+				continue
+			}
+			class := pattern[i+1 : i+j]
+			if strings.HasPrefix(class, "!") {
+				class = "^" + class[1:]
+			}
+			b.WriteString("[" + class + "]")
+			i += j
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil
+	}
+	return re
+}
+
+var relDate = regexp.MustCompile(`^(\d+)\s*\.?\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|wk|wks|week|weeks|mo|month|months|y|yr|yrs|year|years)(\s+ago)?$`)
+
+// ParseDate reads a --since/--until value: an ISO date (2024-05-01), a
+// date and time (RFC 3339 or "2024-05-01 12:00"), "today", "yesterday",
+// or a relative age ("2 weeks ago", "3d", "1 year").
+func ParseDate(s string, now time.Time) (time.Time, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch s {
+	case "now":
+		return now, nil
+	case "today":
+		y, m, d := now.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, now.Location()), nil
+	case "yesterday":
+		y, m, d := now.AddDate(0, 0, -1).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, now.Location()), nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02t15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02", "2006-01", "2006"} {
+		if t, err := time.ParseInLocation(layout, s, now.Location()); err == nil {
+			return t, nil
+		}
+	}
+	if m := relDate.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		switch unit := m[2]; {
+		case strings.HasPrefix(unit, "mo"):
+			return now.AddDate(0, -n, 0), nil
+		case unit == "m" || strings.HasPrefix(unit, "min"):
+			return now.Add(-time.Duration(n) * time.Minute), nil
+		case strings.HasPrefix(unit, "s"):
+			return now.Add(-time.Duration(n) * time.Second), nil
+		case strings.HasPrefix(unit, "h"):
+			return now.Add(-time.Duration(n) * time.Hour), nil
+		case strings.HasPrefix(unit, "d"):
+			return now.AddDate(0, 0, -n), nil
+		case strings.HasPrefix(unit, "w"):
+			return now.AddDate(0, 0, -7*n), nil
+		case strings.HasPrefix(unit, "y"):
+			return now.AddDate(-n, 0, 0), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unknown date %q", s)
+}

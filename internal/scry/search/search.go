@@ -1,0 +1,332 @@
+// Package search answers queries over the commit index: lexical (FTS5
+// bm25 over analysed terms, subject weighted above body, body above
+// paths, paths above diff identifiers), semantic (the query's vector
+// against every commit's, brute force over packed int8 vectors) and
+// hybrid (reciprocal-rank fusion of the two).
+package search
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/embed"
+	"github.com/verdigris-dev/verdigris/internal/scry/index"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+	"github.com/verdigris-dev/verdigris/internal/scry/text"
+)
+
+// Mode is how a query is answered.
+type Mode string
+
+const (
+	Hybrid   Mode = "hybrid"
+	Lexical  Mode = "lexical"
+	Semantic Mode = "semantic"
+)
+
+// Modes lists every mode, hybrid first.
+var Modes = []Mode{Hybrid, Lexical, Semantic}
+
+// ParseMode reads a --mode value.
+func ParseMode(s string) (Mode, error) {
+	for _, m := range Modes {
+		if string(m) == s {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("unknown mode %q", s)
+}
+
+// Query is one search.
+type Query struct {
+	Text   string
+	Mode   Mode
+	Limit  int
+	Filter Filter
+}
+
+// Hit is one result.
+type Hit struct {
+	ID       int64
+	Hash     string
+	Date     time.Time // author date
+	Author   string
+	Email    string
+	Subject  string
+	Score    float64
+	Files    []string // every file the commit changed
+	Matched  []string // the files that match the query's terms or --path
+	Sessions []string
+	// Ranks in each list the hit came from (0: not in that list), for
+	// --explain.
+	LexicalRank, SemanticRank int
+}
+
+// Searcher answers queries against one open index.
+type Searcher struct {
+	st  *store.Store
+	emb embed.Embedder
+	vs  store.VectorSpace
+	// SemanticErr says why semantic search is unavailable ("" when it is).
+	SemanticErr string
+}
+
+// ErrSemanticUnavailable is returned for --mode semantic when there are
+// no usable vectors.
+type ErrSemanticUnavailable struct{ Reason string }
+
+func (e *ErrSemanticUnavailable) Error() string { return "semantic search is unavailable: " + e.Reason }
+
+// Open opens the searcher over st, loading the active embedder when its
+// vectors are in the index. The embedder is loaded, never trained, here.
+func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedders) (*Searcher, error) {
+	s := &Searcher{st: st}
+	vs, err := st.VectorSpace(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.vs = vs
+	switch {
+	case e == nil:
+		s.SemanticErr = "this build of git-scry has no embedder"
+	case vs.Gen == 0:
+		s.SemanticErr = "the index has no vectors yet (run 'git scry index')"
+	default:
+		stored, err := st.Model(ctx)
+		if err != nil {
+			return nil, err
+		}
+		emb, _, err := e.Select(ctx, r, stored)
+		switch {
+		case err != nil:
+			s.SemanticErr = err.Error()
+		case emb == nil:
+			s.SemanticErr = "no embedder model yet (run 'git scry index')"
+		case emb.ID() != vs.Embedder:
+			s.SemanticErr = fmt.Sprintf("the index holds vectors of %s but the active embedder is %s (run 'git scry index')", vs.Embedder, emb.ID())
+			emb.Close()
+		default:
+			s.emb = emb
+		}
+	}
+	return s, nil
+}
+
+// Close releases the embedder.
+func (s *Searcher) Close() error {
+	if s.emb != nil {
+		return s.emb.Close()
+	}
+	return nil
+}
+
+// Embedder is the ID of the embedder semantic search uses ("" none).
+func (s *Searcher) Embedder() string {
+	if s.emb == nil {
+		return ""
+	}
+	return s.emb.ID()
+}
+
+// depth is how far down each list fusion looks.
+const depth = 100
+
+// Search runs a query. In hybrid mode without usable vectors it answers
+// lexically (SemanticErr says why).
+func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
+	if q.Limit <= 0 {
+		q.Limit = 10
+	}
+	var allow map[int64]bool
+	if !q.Filter.empty() {
+		var err error
+		if allow, err = s.allowed(ctx, q.Filter); err != nil {
+			return nil, err
+		}
+		if len(allow) == 0 {
+			return nil, nil
+		}
+	}
+	terms := uniqueTerms(q.Text)
+	n := max(depth, q.Limit)
+	var lex, sem []scored
+	var err error
+	if q.Mode == Lexical || q.Mode == Hybrid {
+		if lex, err = s.lexical(ctx, terms, allow, n); err != nil {
+			return nil, err
+		}
+	}
+	if q.Mode == Semantic || q.Mode == Hybrid {
+		if s.emb == nil {
+			if q.Mode == Semantic {
+				return nil, &ErrSemanticUnavailable{Reason: s.SemanticErr}
+			}
+		} else if sem, err = s.semantic(ctx, q.Text, allow, n); err != nil {
+			return nil, err
+		}
+	}
+	var ranked []scored
+	lexRank, semRank := rankMap(lex), rankMap(sem)
+	switch q.Mode {
+	case Lexical:
+		ranked = lex
+	case Semantic:
+		ranked = sem
+	default:
+		ranked = fuse(lex, sem)
+	}
+	if len(ranked) > q.Limit {
+		ranked = ranked[:q.Limit]
+	}
+	hits, err := s.hits(ctx, ranked, terms, q.Filter.Paths)
+	if err != nil {
+		return nil, err
+	}
+	for i := range hits {
+		hits[i].LexicalRank, hits[i].SemanticRank = lexRank[hits[i].ID], semRank[hits[i].ID]
+	}
+	return hits, nil
+}
+
+type scored struct {
+	id    int64
+	score float64
+}
+
+func rankMap(l []scored) map[int64]int {
+	m := make(map[int64]int, len(l))
+	for i, s := range l {
+		m[s.id] = i + 1
+	}
+	return m
+}
+
+// uniqueTerms analyses a query the way commits were analysed.
+func uniqueTerms(q string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range text.Terms(q) {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// rrfK is the reciprocal-rank fusion constant: a hit's fused score is the
+// sum over lists of 1/(rrfK + rank).
+const rrfK = 60
+
+func fuse(lists ...[]scored) []scored {
+	acc := map[int64]float64{}
+	for _, l := range lists {
+		for i, s := range l {
+			acc[s.id] += 1 / float64(rrfK+i+1)
+		}
+	}
+	out := make([]scored, 0, len(acc))
+	for id, sc := range acc {
+		out = append(out, scored{id, sc})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return out[i].id > out[j].id
+	})
+	return out
+}
+
+// hits loads what the results show.
+func (s *Searcher) hits(ctx context.Context, ranked []scored, terms []string, paths []PathPattern) ([]Hit, error) {
+	if len(ranked) == 0 {
+		return nil, nil
+	}
+	db := s.st.DB()
+	st, err := db.PrepareContext(ctx, `SELECT hash, author_time, author_name, author_email, subject FROM commits WHERE id = ?`)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	fst, err := db.PrepareContext(ctx, `SELECT p.path FROM files f JOIN paths p ON p.id = f.path_id WHERE f.commit_id = ? ORDER BY p.path`)
+	if err != nil {
+		return nil, err
+	}
+	defer fst.Close()
+	termSet := map[string]bool{}
+	for _, t := range terms {
+		termSet[t] = true
+	}
+	var hits []Hit
+	var hashes []string
+	for _, r := range ranked {
+		h := Hit{ID: r.id, Score: r.score}
+		var at int64
+		if err := st.QueryRowContext(ctx, r.id).Scan(&h.Hash, &at, &h.Author, &h.Email, &h.Subject); err != nil {
+			continue // pruned between the two queries
+		}
+		h.Date = time.Unix(at, 0).UTC()
+		rows, err := fst.QueryContext(ctx, r.id)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var p string
+			if err := rows.Scan(&p); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			h.Files = append(h.Files, p)
+			if matchesFile(p, termSet, paths) {
+				h.Matched = append(h.Matched, p)
+			}
+		}
+		rows.Close()
+		hits = append(hits, h)
+		hashes = append(hashes, h.Hash)
+	}
+	sess, err := s.st.SessionsOf(ctx, hashes)
+	if err != nil {
+		return nil, err
+	}
+	for i := range hits {
+		hits[i].Sessions = sess[hits[i].Hash]
+	}
+	return hits, nil
+}
+
+func matchesFile(p string, terms map[string]bool, paths []PathPattern) bool {
+	for _, pp := range paths {
+		if pp.Match(p) {
+			return true
+		}
+	}
+	if len(terms) == 0 {
+		return false
+	}
+	for _, t := range text.Terms(p) {
+		if terms[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// ShortHash abbreviates a commit hash for display.
+func ShortHash(h string) string {
+	if len(h) > 10 {
+		return h[:10]
+	}
+	return h
+}
+
+// firstLine keeps a subject to one line for display.
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}

@@ -1,0 +1,401 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sort"
+)
+
+// CoChangeMaxFiles: commits touching more files than this (mass renames,
+// formatting sweeps, release bumps) say nothing about which files belong
+// together and would add thousands of pairs each; they get no pairs.
+const CoChangeMaxFiles = 50
+
+// Commit flags.
+const (
+	// FlagNoPatch: the patch could not be read (objects missing from a
+	// partial clone or a damaged repository); files are listed without
+	// line counts and no diff terms were indexed.
+	FlagNoPatch = 1 << iota
+	// FlagPatchCapped: the commit's diff was larger than the indexing cap;
+	// only its beginning contributed diff terms.
+	FlagPatchCapped
+	// FlagNoFiles: even the list of changed files was unreadable.
+	FlagNoFiles
+)
+
+// Commit is one indexed commit as the indexer writes it.
+type Commit struct {
+	Hash        string
+	AuthorName  string
+	AuthorEmail string
+	AuthorTime  int64 // unix seconds
+	CommitTime  int64
+	Subject     string
+	Body        string // without the trailer block
+	Trailers    string // "Key: value" lines
+	Files       []File
+	Flags       int
+
+	// Analysed terms for the lexical index, space-separated.
+	SubjectTerms, BodyTerms, PathTerms, DiffTerms string
+}
+
+// File is a changed file; Added and Deleted are -1 for binary files and
+// when unknown.
+type File struct {
+	Path    string
+	Status  string
+	Added   int
+	Deleted int
+}
+
+// Batch is one write transaction of the indexer. Nothing it wrote is
+// visible, or survives a crash, until Commit.
+type Batch struct {
+	s     *Store
+	tx    *sql.Tx
+	ctx   context.Context
+	paths map[string]int64
+
+	insCommit, insFile, insFTS, insPath *sql.Stmt
+	pairs                               map[[2]int64]pairAgg
+}
+
+type pairAgg struct{ n, last int64 }
+
+// Begin starts a write batch. paths is the writer's path cache (see
+// LoadPaths), shared across batches.
+func (s *Store) Begin(ctx context.Context, paths map[string]int64) (*Batch, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	b := &Batch{s: s, tx: tx, ctx: ctx, paths: paths, pairs: map[[2]int64]pairAgg{}}
+	for _, p := range []struct {
+		st **sql.Stmt
+		q  string
+	}{
+		{&b.insCommit, `INSERT INTO commits(hash, author_name, author_email, author_time, commit_time, subject, body, trailers, nfiles, added, deleted, flags) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`},
+		{&b.insFile, `INSERT OR REPLACE INTO files(commit_id, path_id, status, added, deleted) VALUES(?,?,?,?,?)`},
+		{&b.insFTS, `INSERT INTO fts(rowid, subject, body, paths, diff) VALUES(?,?,?,?,?)`},
+		{&b.insPath, `INSERT INTO paths(path) VALUES(?)`},
+	} {
+		if *p.st, err = tx.PrepareContext(ctx, p.q); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// LoadPaths reads every known path and its id.
+func (s *Store) LoadPaths(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, path FROM paths`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var p string
+		if err := rows.Scan(&id, &p); err != nil {
+			return nil, err
+		}
+		m[p] = id
+	}
+	return m, rows.Err()
+}
+
+// Tx is the batch's transaction, for writes other files of this package
+// make (vectors, sessions, state).
+func (b *Batch) Tx() *sql.Tx { return b.tx }
+
+func (b *Batch) pathID(p string) (int64, error) {
+	if id, ok := b.paths[p]; ok {
+		return id, nil
+	}
+	res, err := b.insPath.ExecContext(b.ctx, p)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	b.paths[p] = id
+	return id, nil
+}
+
+// Add writes one commit: its row, files, lexical terms and co-change
+// pairs. It returns the commit's id.
+func (b *Batch) Add(c *Commit) (int64, error) {
+	added, deleted := 0, 0
+	for _, f := range c.Files {
+		if f.Added > 0 {
+			added += f.Added
+		}
+		if f.Deleted > 0 {
+			deleted += f.Deleted
+		}
+	}
+	res, err := b.insCommit.ExecContext(b.ctx, c.Hash, c.AuthorName, c.AuthorEmail, c.AuthorTime, c.CommitTime,
+		c.Subject, c.Body, c.Trailers, len(c.Files), added, deleted, c.Flags)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	ids := make([]int64, 0, len(c.Files))
+	for _, f := range c.Files {
+		pid, err := b.pathID(f.Path)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := b.insFile.ExecContext(b.ctx, id, pid, f.Status, f.Added, f.Deleted); err != nil {
+			return 0, err
+		}
+		ids = append(ids, pid)
+	}
+	if _, err := b.insFTS.ExecContext(b.ctx, id, c.SubjectTerms, c.BodyTerms, c.PathTerms, c.DiffTerms); err != nil {
+		return 0, err
+	}
+	if len(ids) <= CoChangeMaxFiles {
+		for i, x := range ids {
+			for _, y := range ids[i+1:] {
+				if x == y {
+					continue
+				}
+				for _, k := range [][2]int64{{x, y}, {y, x}} {
+					p := b.pairs[k]
+					p.n++
+					p.last = max(p.last, c.AuthorTime)
+					b.pairs[k] = p
+				}
+			}
+		}
+	}
+	return id, nil
+}
+
+// Commit writes the batch's aggregated co-change pairs and commits.
+func (b *Batch) Commit() error {
+	if len(b.pairs) > 0 {
+		st, err := b.tx.PrepareContext(b.ctx, `INSERT INTO cochange(a, b, n, last) VALUES(?,?,?,?)
+			ON CONFLICT(a, b) DO UPDATE SET n = n + excluded.n, last = max(last, excluded.last)`)
+		if err != nil {
+			b.tx.Rollback()
+			return err
+		}
+		keys := make([][2]int64, 0, len(b.pairs))
+		for k := range b.pairs {
+			keys = append(keys, k)
+		}
+		// In key order the B-tree inserts are sequential.
+		sort.Slice(keys, func(i, j int) bool {
+			if keys[i][0] != keys[j][0] {
+				return keys[i][0] < keys[j][0]
+			}
+			return keys[i][1] < keys[j][1]
+		})
+		for _, k := range keys {
+			p := b.pairs[k]
+			if _, err := st.ExecContext(b.ctx, k[0], k[1], p.n, p.last); err != nil {
+				b.tx.Rollback()
+				return err
+			}
+		}
+	}
+	return b.tx.Commit()
+}
+
+// Rollback abandons the batch.
+func (b *Batch) Rollback() error { return b.tx.Rollback() }
+
+// SetMeta writes a state value inside the batch.
+func (b *Batch) SetMeta(key, value string) error {
+	_, err := b.tx.ExecContext(b.ctx, `INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+// CommitIDs maps every indexed commit's hash to its id.
+func (s *Store) CommitIDs(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, hash FROM commits`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var h string
+		if err := rows.Scan(&id, &h); err != nil {
+			return nil, err
+		}
+		m[h] = id
+	}
+	return m, rows.Err()
+}
+
+// CountCommits is the number of indexed commits.
+func (s *Store) CountCommits(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM commits`).Scan(&n)
+	return n, err
+}
+
+// Delete removes commits (history rewritten away) with everything
+// derived from them: files, lexical terms, vectors, co-change counts.
+func (b *Batch) Delete(ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := b.removeVectors(ids); err != nil {
+		return err
+	}
+	affected := map[[2]int64]bool{}
+	for _, id := range ids {
+		var nfiles int
+		if err := b.tx.QueryRowContext(b.ctx, `SELECT nfiles FROM commits WHERE id = ?`, id).Scan(&nfiles); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			return err
+		}
+		var pids []int64
+		if nfiles <= CoChangeMaxFiles {
+			rows, err := b.tx.QueryContext(b.ctx, `SELECT path_id FROM files WHERE commit_id = ?`, id)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var p int64
+				if err := rows.Scan(&p); err != nil {
+					rows.Close()
+					return err
+				}
+				pids = append(pids, p)
+			}
+			rows.Close()
+		}
+		for i, x := range pids {
+			for _, y := range pids[i+1:] {
+				for _, k := range [][2]int64{{x, y}, {y, x}} {
+					if _, err := b.tx.ExecContext(b.ctx, `UPDATE cochange SET n = n - 1 WHERE a = ? AND b = ?`, k[0], k[1]); err != nil {
+						return err
+					}
+					affected[k] = true
+				}
+			}
+		}
+		for _, q := range []string{`DELETE FROM fts WHERE rowid = ?`, `DELETE FROM files WHERE commit_id = ?`, `DELETE FROM commits WHERE id = ?`} {
+			if _, err := b.tx.ExecContext(b.ctx, q, id); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := b.tx.ExecContext(b.ctx, `DELETE FROM cochange WHERE n <= 0`); err != nil {
+		return err
+	}
+	// The last date of a pair that lost a commit is recomputed from what
+	// remains.
+	for k := range affected {
+		if _, err := b.tx.ExecContext(b.ctx, `UPDATE cochange SET last = coalesce((
+			SELECT max(c.author_time) FROM files f1
+			JOIN files f2 ON f2.commit_id = f1.commit_id AND f2.path_id = ?2
+			JOIN commits c ON c.id = f1.commit_id AND c.nfiles <= ?3
+			WHERE f1.path_id = ?1), last) WHERE a = ?1 AND b = ?2`, k[0], k[1], CoChangeMaxFiles); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Known returns the ids of those of hashes that are indexed.
+func (s *Store) Known(ctx context.Context, hashes []string) (map[string]int64, error) {
+	// Past a few thousand, one scan of the table beats one lookup each.
+	if len(hashes) > 2000 {
+		all, err := s.CommitIDs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]int64{}
+		for _, h := range hashes {
+			if id, ok := all[h]; ok {
+				out[h] = id
+			}
+		}
+		return out, nil
+	}
+	out := map[string]int64{}
+	st, err := s.db.PrepareContext(ctx, `SELECT id FROM commits WHERE hash = ?`)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	for _, h := range hashes {
+		var id int64
+		err := st.QueryRowContext(ctx, h).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[h] = id
+	}
+	return out, nil
+}
+
+// Messages returns the subject and body of commits by id.
+func (s *Store) Messages(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	st, err := s.db.PrepareContext(ctx, `SELECT subject, body FROM commits WHERE id = ?`)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	for _, id := range ids {
+		var subj, body string
+		if err := st.QueryRowContext(ctx, id).Scan(&subj, &body); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			return nil, err
+		}
+		out[id] = PassageText(subj, body)
+	}
+	return out, nil
+}
+
+// AllMessages calls fn with every indexed commit's message, oldest first.
+func (s *Store) AllMessages(ctx context.Context, fn func(id int64, msg string)) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, subject, body FROM commits ORDER BY author_time`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var subj, body string
+		if err := rows.Scan(&id, &subj, &body); err != nil {
+			return err
+		}
+		fn(id, PassageText(subj, body))
+	}
+	return rows.Err()
+}
+
+// PassageText is what a commit's vector is made from: its message
+// (subject and body, without trailers). Diff terms stay out of it: they
+// blur what the message says.
+func PassageText(subject, body string) string {
+	if body == "" {
+		return subject
+	}
+	return subject + "\n\n" + body
+}

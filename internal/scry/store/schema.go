@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"strconv"
+)
+
+// The schema. Terms in the FTS table are already analysed (package text:
+// lowercased, identifiers split, stemmed), space-separated; the table keeps
+// no copy of them (contentless) and only which column a term is in
+// (detail=column), which is all bm25 over pre-analysed terms needs.
+var schema = []string{
+	`CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
+	`CREATE TABLE commits(
+		id INTEGER PRIMARY KEY,
+		hash TEXT NOT NULL UNIQUE,
+		author_name TEXT NOT NULL,
+		author_email TEXT NOT NULL,
+		author_time INTEGER NOT NULL,
+		commit_time INTEGER NOT NULL,
+		subject TEXT NOT NULL,
+		body TEXT NOT NULL,
+		trailers TEXT NOT NULL,
+		nfiles INTEGER NOT NULL,
+		added INTEGER NOT NULL,
+		deleted INTEGER NOT NULL,
+		flags INTEGER NOT NULL,
+		vec_gen INTEGER NOT NULL DEFAULT 0,
+		vec_chunk INTEGER NOT NULL DEFAULT 0
+	)`,
+	`CREATE INDEX commits_time ON commits(author_time)`,
+	`CREATE INDEX commits_vec ON commits(vec_gen)`,
+	`CREATE TABLE paths(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE)`,
+	`CREATE TABLE files(
+		commit_id INTEGER NOT NULL,
+		path_id INTEGER NOT NULL,
+		status TEXT NOT NULL,
+		added INTEGER NOT NULL,
+		deleted INTEGER NOT NULL,
+		PRIMARY KEY(commit_id, path_id)
+	) WITHOUT ROWID`,
+	`CREATE INDEX files_path ON files(path_id, commit_id)`,
+	// Both directions of every pair, so "what changes with X" is one range.
+	`CREATE TABLE cochange(
+		a INTEGER NOT NULL,
+		b INTEGER NOT NULL,
+		n INTEGER NOT NULL,
+		last INTEGER NOT NULL,
+		PRIMARY KEY(a, b)
+	) WITHOUT ROWID`,
+	`CREATE VIRTUAL TABLE fts USING fts5(subject, body, paths, diff,
+		content='', contentless_delete=1, detail=column,
+		tokenize='unicode61 remove_diacritics 0')`,
+	// Vectors of one embedder generation, packed: ids (int64 LE), per-vector
+	// scales (float32 LE) and int8 components, chunkSize vectors a row.
+	`CREATE TABLE vec_chunks(
+		id INTEGER PRIMARY KEY,
+		gen INTEGER NOT NULL,
+		n INTEGER NOT NULL,
+		ids BLOB NOT NULL,
+		scales BLOB NOT NULL,
+		vecs BLOB NOT NULL
+	)`,
+	`CREATE INDEX vec_chunks_gen ON vec_chunks(gen)`,
+	`CREATE TABLE models(id TEXT PRIMARY KEY, blob BLOB NOT NULL, commits INTEGER NOT NULL, created INTEGER NOT NULL)`,
+	`CREATE TABLE sessions(
+		name TEXT PRIMARY KEY,
+		id TEXT NOT NULL,
+		agent TEXT NOT NULL,
+		start TEXT NOT NULL,
+		end TEXT NOT NULL
+	) WITHOUT ROWID`,
+	`CREATE TABLE commit_sessions(
+		hash TEXT NOT NULL,
+		session TEXT NOT NULL,
+		PRIMARY KEY(hash, session)
+	) WITHOUT ROWID`,
+	`CREATE INDEX commit_sessions_session ON commit_sessions(session)`,
+}
+
+var tables = []string{"meta", "commits", "paths", "files", "cochange", "fts", "vec_chunks", "models", "sessions", "commit_sessions"}
+
+func (s *Store) createSchema(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, q := range schema {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES('schema', ?)`, strconv.Itoa(schemaVersion)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *Store) dropAll(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, t := range tables {
+		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+t); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Reset empties the index (git scry index --full).
+func (s *Store) Reset(ctx context.Context) error {
+	if err := s.dropAll(ctx); err != nil {
+		return err
+	}
+	return s.createSchema(ctx)
+}

@@ -1,0 +1,176 @@
+// Package store is the commit index's database: one SQLite file (pure Go,
+// modernc.org/sqlite) at <git-common-dir>/verdigris/scry.db holding the
+// commits, their files and co-change pairs, an FTS5 table for lexical
+// search, commit vectors packed in chunks for semantic search, the
+// built-in embedder's model and the index's own state.
+//
+// The database runs in WAL mode: one writer at a time (the indexer also
+// holds a file lock, see Lock) and readers that are never blocked. Every
+// write happens in a transaction, so a killed indexer leaves the last
+// committed batch and nothing half-written.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// FileName is the database's name in the state directory.
+const FileName = "scry.db"
+
+// schemaVersion changes when the tables change; an index of another
+// version is rebuilt from scratch.
+const schemaVersion = 1
+
+// Path is the database of a repository's state directory.
+func Path(stateDir string) string { return filepath.Join(stateDir, FileName) }
+
+// Store is an open index database.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// ErrNoIndex is returned by Open for reading when there is no index yet.
+var ErrNoIndex = errors.New("no commit index")
+
+// ErrOldSchema is returned by Open for reading when the index was built by
+// another version of the indexer.
+var ErrOldSchema = errors.New("the commit index was built by another version")
+
+// Open opens the index for reading. Readers never block the writer nor
+// wait for it (WAL).
+func Open(ctx context.Context, path string) (*Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, ErrNoIndex
+	}
+	s, err := open(path, false)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.Meta(ctx, "schema")
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if v != strconv.Itoa(schemaVersion) {
+		s.Close()
+		return nil, ErrOldSchema
+	}
+	return s, nil
+}
+
+// Create opens the index for writing, creating it (or rebuilding it when
+// its schema is from another version). The caller holds the writer lock.
+// rebuilt reports that an existing index was discarded.
+func Create(ctx context.Context, path string) (s *Store, rebuilt bool, err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, false, err
+	}
+	s, err = open(path, true)
+	if err != nil {
+		return nil, false, err
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'meta'`).Scan(&n); err != nil {
+		s.Close()
+		return nil, false, err
+	}
+	if n > 0 {
+		v, err := s.Meta(ctx, "schema")
+		if err != nil {
+			s.Close()
+			return nil, false, err
+		}
+		if v == strconv.Itoa(schemaVersion) {
+			return s, false, nil
+		}
+		if err := s.dropAll(ctx); err != nil {
+			s.Close()
+			return nil, false, err
+		}
+		rebuilt = true
+	}
+	if err := s.createSchema(ctx); err != nil {
+		s.Close()
+		return nil, false, err
+	}
+	return s, rebuilt, nil
+}
+
+func open(path string, write bool) (*Store, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "temp_store(MEMORY)")
+	if write {
+		q.Add("_pragma", "cache_size(-65536)")
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+		q.Add("_pragma", "mmap_size(268435456)")
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	// One connection: the writer's batches are serial, and a reader's
+	// queries are too; a pool would only repeat the pragmas.
+	db.SetMaxOpenConns(1)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB is the underlying handle, for the search and index packages' own
+// queries.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Checkpoint folds the write-ahead log into the database file so the next
+// reader opens a compact file.
+func (s *Store) Checkpoint(ctx context.Context) error {
+	_, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return err
+}
+
+// Meta reads a state value, "" when unset.
+func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// MetaInt reads a numeric state value, 0 when unset.
+func (s *Store) MetaInt(ctx context.Context, key string) (int64, error) {
+	v, err := s.Meta(ctx, key)
+	if err != nil || v == "" {
+		return 0, err
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+// SetMeta writes a state value outside any batch.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
