@@ -307,3 +307,18 @@ func quotePath(p string) string {
 	}
 	return p
 }
+
+// Lookup returns the replayed hash of a recorded commit named by a sha or
+// an unambiguous sha prefix.
+func (r *Result) Lookup(prefix string) (string, bool) {
+	found := ""
+	for orig, h := range r.Hashes {
+		if strings.HasPrefix(orig, prefix) {
+			if found != "" {
+				return "", false
+			}
+			found = h
+		}
+	}
+	return found, found != ""
+}
