@@ -195,10 +195,11 @@ func detach(env *cli.Env, r *gitrepo.Repo, full, quiet bool) error {
 	if err := cmd.Start(); err != nil {
 		return cli.Failf("cannot start the background index: %v", err)
 	}
+	pid := cmd.Process.Pid
 	// Not waited for: it outlives us, and init reaps it.
 	_ = cmd.Process.Release()
 	if !quiet {
-		fmt.Fprintf(env.Stderr, "git-scry: indexing in the background (pid %d); log: %s\n", cmd.Process.Pid, logPath)
+		fmt.Fprintf(env.Stderr, "git-scry: indexing in the background (pid %d); log: %s\n", pid, logPath)
 	}
 	return nil
 }

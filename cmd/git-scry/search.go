@@ -183,7 +183,7 @@ func printHits(w io.Writer, hits []search.Hit, explain, color bool) {
 		if r := []rune(subj); len(r) > width {
 			subj = string(r[:width-1]) + "…"
 		}
-		line := fmt.Sprintf("%s  %s  %-*s  %.4f", cli.Paint(color, "yellow", search.ShortHash(h.Hash)), h.Date.Format("2006-01-02"), width, subj, h.Score)
+		line := fmt.Sprintf("%s  %s  %-*s  %.4g", cli.Paint(color, "yellow", search.ShortHash(h.Hash)), h.Date.Format("2006-01-02"), width, subj, h.Score)
 		if len(h.Sessions) > 0 {
 			line += "  " + cli.Paint(color, "dim", "session "+strings.Join(h.Sessions, ","))
 		}

@@ -225,11 +225,10 @@ func parseHeader(hdr []byte) (*CommitDiff, error) {
 		return nil, fmt.Errorf("git log: unexpected commit header")
 	}
 	msg := f[8]
-	at, err1 := strconv.ParseInt(f[4], 10, 64)
-	ct, err2 := strconv.ParseInt(f[7], 10, 64)
-	if err1 != nil || err2 != nil {
-		return nil, fmt.Errorf("git log: unexpected dates for %s", f[0])
-	}
+	// git prints no date for timestamps it cannot represent (before 1970,
+	// hand-made objects): such a commit is kept, dated at the epoch.
+	at, _ := strconv.ParseInt(f[4], 10, 64)
+	ct, _ := strconv.ParseInt(f[7], 10, 64)
 	c := &CommitDiff{Commit: Commit{
 		Hash: f[0], Parents: strings.Fields(f[1]),
 		AuthorName: f[2], AuthorEmail: f[3], AuthorTime: time.Unix(at, 0).UTC(),

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"os"
 	"path/filepath"
@@ -126,6 +128,17 @@ func (r *Repo) RevList(ctx context.Context, include, exclude []string, noMerges 
 func (r *Repo) IsShallow() bool {
 	_, err := os.Stat(filepath.Join(r.CommonDir, "shallow"))
 	return err == nil
+}
+
+// ShallowSignature identifies the shallow boundary ("" when the
+// repository is not shallow): it changes when a fetch deepens the history.
+func (r *Repo) ShallowSignature() string {
+	data, err := os.ReadFile(filepath.Join(r.CommonDir, "shallow"))
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:8])
 }
 
 // IsPartialClone reports whether objects may be missing on purpose: a

@@ -34,14 +34,24 @@ func (ix *indexer) run(ctx context.Context) error {
 		return err
 	}
 	ix.res.Shallow = ix.r.IsShallow()
-	changed := !maps.Equal(tips, old)
+	// Deepening a shallow clone changes the history without moving a ref.
+	shallow := ix.r.ShallowSignature()
+	oldShallow, err := ix.st.Meta(ctx, "shallow_signature")
+	if err != nil {
+		return err
+	}
+	changed := !maps.Equal(tips, old) || shallow != oldShallow
 	if changed {
 		if err := ix.prune(ctx, tips, old); err != nil {
 			return err
 		}
 		ix.partial = ix.r.IsPartialClone(ctx)
 		ix.res.Partial = ix.partial
-		todo, err := ix.newCommits(ctx, tips, old)
+		from := old
+		if shallow != oldShallow {
+			from = nil // the new history lies behind the old tips
+		}
+		todo, err := ix.newCommits(ctx, tips, from)
 		if err != nil {
 			return err
 		}
@@ -74,11 +84,12 @@ func (ix *indexer) run(ctx context.Context) error {
 		return err
 	}
 	for k, v := range map[string]string{
-		"commits": strconv.FormatInt(total, 10),
-		"indexed": strconv.FormatInt(time.Now().Unix(), 10),
-		"shallow": strconv.FormatBool(ix.res.Shallow),
-		"partial": strconv.FormatBool(ix.res.Partial),
-		"head":    tips["HEAD"],
+		"commits":           strconv.FormatInt(total, 10),
+		"indexed":           strconv.FormatInt(time.Now().Unix(), 10),
+		"shallow":           strconv.FormatBool(ix.res.Shallow),
+		"partial":           strconv.FormatBool(ix.res.Partial),
+		"head":              tips["HEAD"],
+		"shallow_signature": shallow,
 	} {
 		if err := b.SetMeta(k, v); err != nil {
 			b.Rollback()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
+	"github.com/verdigris-dev/verdigris/internal/scry/text"
 )
 
 // indexCommits reads the commits and writes them to the store. Three
@@ -36,7 +37,8 @@ func (ix *indexer) indexCommits(ctx context.Context, hashes []string) error {
 			}
 		}
 	}()
-	rd := &reader{ix: ix, out: records, diff: newDiffTerms()}
+	an := text.NewAnalyzer()
+	rd := &reader{ix: ix, out: records, diff: newDiffTerms(an), an: an}
 	rerr := rd.read(ctx, hashes)
 	close(records)
 	wg.Wait()
@@ -93,6 +95,7 @@ type reader struct {
 	ix         *indexer
 	out        chan<- *store.Commit
 	diff       *diffTerms
+	an         *text.Analyzer
 	unreadable []string
 }
 
@@ -244,9 +247,9 @@ func (rd *reader) record(c *gitrepo.CommitDiff, flags int) *store.Commit {
 		rec.Files = append(rec.Files, store.File{Path: f.Path, Status: string(f.Status), Added: added, Deleted: deleted})
 		paths = append(paths, f.Path)
 	}
-	rec.SubjectTerms = joinTerms(c.Subject)
-	rec.BodyTerms = joinTerms(body + "\n" + searchableTrailers(trailers))
-	rec.PathTerms = pathTerms(paths)
+	rec.SubjectTerms = joinTerms(rd.an, c.Subject)
+	rec.BodyTerms = joinTerms(rd.an, body+"\n"+searchableTrailers(trailers))
+	rec.PathTerms = pathTerms(rd.an, paths)
 	if flags&store.FlagNoPatch == 0 {
 		rec.DiffTerms = rd.diff.terms()
 		if rd.diff.capped {

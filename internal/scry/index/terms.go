@@ -22,17 +22,19 @@ const (
 
 // diffTerms collects the identifier-like tokens of one commit's changed
 // lines and turns them into analysed terms. Tokens are scanned as bytes
-// (ASCII identifiers) and analysed once per distinct token, with a memo
-// across commits: this runs over every changed line of the history.
+// (ASCII identifiers) and analysed once per distinct token of a commit,
+// stems memoised across commits: this runs over every changed line of the
+// history.
 type diffTerms struct {
 	tokens map[string]struct{}
 	bytes  int
 	capped bool
-	memo   map[string][]string
+	an     *text.Analyzer
+	buf    []string
 }
 
-func newDiffTerms() *diffTerms {
-	return &diffTerms{tokens: map[string]struct{}{}, memo: map[string][]string{}}
+func newDiffTerms(an *text.Analyzer) *diffTerms {
+	return &diffTerms{tokens: map[string]struct{}{}, an: an}
 }
 
 func (d *diffTerms) reset() {
@@ -99,18 +101,11 @@ func (d *diffTerms) terms() string {
 	if len(d.tokens) == 0 {
 		return ""
 	}
-	if len(d.memo) > termCacheLimit {
-		clear(d.memo)
-	}
 	seen := map[string]struct{}{}
 	var b strings.Builder
 	for tok := range d.tokens {
-		ts, ok := d.memo[tok]
-		if !ok {
-			ts = text.Terms(tok)
-			d.memo[tok] = ts
-		}
-		for _, t := range ts {
+		d.buf = d.an.AppendTerms(d.buf[:0], tok)
+		for _, t := range d.buf {
 			if len(seen) >= maxDiffTerms {
 				d.capped = true
 				return b.String()
@@ -129,16 +124,16 @@ func (d *diffTerms) terms() string {
 }
 
 // joinTerms analyses s and joins its terms with spaces.
-func joinTerms(s string) string {
-	return strings.Join(text.Terms(s), " ")
+func joinTerms(an *text.Analyzer, s string) string {
+	return strings.Join(an.Terms(s), " ")
 }
 
 // pathTerms are the distinct terms of a commit's changed paths.
-func pathTerms(paths []string) string {
+func pathTerms(an *text.Analyzer, paths []string) string {
 	seen := map[string]struct{}{}
 	var out []string
 	for _, p := range paths {
-		for _, t := range text.Terms(p) {
+		for _, t := range an.Terms(p) {
 			if _, dup := seen[t]; dup {
 				continue
 			}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sort"
+	"strings"
 )
 
 // CoChangeMaxFiles: commits touching more files than this (mass renames,
@@ -184,33 +185,61 @@ func (b *Batch) Add(c *Commit) (int64, error) {
 
 // Commit writes the batch's aggregated co-change pairs and commits.
 func (b *Batch) Commit() error {
-	if len(b.pairs) > 0 {
-		st, err := b.tx.PrepareContext(b.ctx, `INSERT INTO cochange(a, b, n, last) VALUES(?,?,?,?)
-			ON CONFLICT(a, b) DO UPDATE SET n = n + excluded.n, last = max(last, excluded.last)`)
-		if err != nil {
-			b.tx.Rollback()
-			return err
-		}
-		keys := make([][2]int64, 0, len(b.pairs))
-		for k := range b.pairs {
-			keys = append(keys, k)
-		}
-		// In key order the B-tree inserts are sequential.
-		sort.Slice(keys, func(i, j int) bool {
-			if keys[i][0] != keys[j][0] {
-				return keys[i][0] < keys[j][0]
-			}
-			return keys[i][1] < keys[j][1]
-		})
-		for _, k := range keys {
-			p := b.pairs[k]
-			if _, err := st.ExecContext(b.ctx, k[0], k[1], p.n, p.last); err != nil {
-				b.tx.Rollback()
-				return err
-			}
-		}
+	if err := b.writePairs(); err != nil {
+		b.tx.Rollback()
+		return err
 	}
 	return b.tx.Commit()
+}
+
+// pairsPerStatement: many rows a statement cut the per-statement overhead
+// (pairs are most of an index's rows).
+const pairsPerStatement = 128
+
+func (b *Batch) writePairs() error {
+	if len(b.pairs) == 0 {
+		return nil
+	}
+	keys := make([][2]int64, 0, len(b.pairs))
+	for k := range b.pairs {
+		keys = append(keys, k)
+	}
+	// In key order the B-tree inserts are sequential.
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i][0] != keys[j][0] {
+			return keys[i][0] < keys[j][0]
+		}
+		return keys[i][1] < keys[j][1]
+	})
+	var full *sql.Stmt
+	args := make([]any, 0, 4*pairsPerStatement)
+	for len(keys) > 0 {
+		n := min(len(keys), pairsPerStatement)
+		args = args[:0]
+		for _, k := range keys[:n] {
+			p := b.pairs[k]
+			args = append(args, k[0], k[1], p.n, p.last)
+		}
+		q := `INSERT INTO cochange(a, b, n, last) VALUES (?,?,?,?)` + strings.Repeat(`,(?,?,?,?)`, n-1) +
+			` ON CONFLICT(a, b) DO UPDATE SET n = n + excluded.n, last = max(last, excluded.last)`
+		var err error
+		if n == pairsPerStatement {
+			if full == nil {
+				if full, err = b.tx.PrepareContext(b.ctx, q); err != nil {
+					return err
+				}
+				defer full.Close()
+			}
+			_, err = full.ExecContext(b.ctx, args...)
+		} else {
+			_, err = b.tx.ExecContext(b.ctx, q, args...)
+		}
+		if err != nil {
+			return err
+		}
+		keys = keys[n:]
+	}
+	return nil
 }
 
 // Rollback abandons the batch.

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/scry/eval"
+	"github.com/verdigris-dev/verdigris/internal/scry/search"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+)
+
+var evalCmd = &cli.Command{
+	Name: "eval",
+	Usage: `Usage: git scry eval QUERIES.json [-k N] [--mode MODE] [--json]
+
+Measure search quality on a query set:
+
+  {"name": "...", "queries": [{"id": "...", "query": "...",
+    "relevant_commits": ["<sha or prefix>", ...],
+    "relevant_docs": ["<path>", ...]}]}
+
+For each mode (hybrid, lexical, semantic; --mode keeps one) it reports
+MRR, Recall@5, Recall@10 and nDCG@10 at commit level (the relevant
+commits among the hits) and at file level (a file's rank is the rank of
+the first hit that changed it), and the search latency p50/p95 in ms.
+
+Flags:
+  -k N           hits per query (default 10)
+      --mode MODE  evaluate one mode only
+      --json       print {"queryset", "queries", "modes": {MODE: {"commit":
+                   {"mrr", "recall@5", "recall@10", "ndcg@10"}, "file": {...},
+                   "latency_ms": {"p50", "p95"}}}}
+`,
+	Flags: func(fs *pflag.FlagSet) {
+		fs.IntP("k", "k", 10, "")
+		fs.String("mode", "", "")
+		fs.Bool("json", false, "")
+	},
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git scry eval", args, 1, 1); err != nil {
+			return err
+		}
+		k, _ := fs.GetInt("k")
+		if k < 1 {
+			return cli.Usagef("-k must be at least 1, got %d", k).WithHint("e.g. -k 10")
+		}
+		asJSON, _ := fs.GetBool("json")
+		modes := search.Modes
+		if m, _ := fs.GetString("mode"); m != "" {
+			mode, err := search.ParseMode(m)
+			if err != nil {
+				return cli.Usagef("%v", err).WithHint("use --mode hybrid, lexical or semantic")
+			}
+			modes = []search.Mode{mode}
+		}
+		qs, err := eval.Load(args[0])
+		if os.IsNotExist(err) {
+			return cli.Failf("%s: no such file", args[0]).WithHint("give the path of a query-set JSON file")
+		}
+		if err != nil {
+			return cli.Failf("bad query set: %v", err).WithHint("see 'git scry eval --help' for the format")
+		}
+		r, err := cli.OpenRepo(ctx, env)
+		if err != nil {
+			return err
+		}
+		st, err := openIndex(ctx, r)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		s, err := search.Open(ctx, r, st, embedders())
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		if s.SemanticErr != "" {
+			if len(modes) == 1 && modes[0] == search.Semantic {
+				return searchError(ctx, &search.ErrSemanticUnavailable{Reason: s.SemanticErr})
+			}
+			var kept []search.Mode
+			for _, m := range modes {
+				if m == search.Lexical {
+					kept = append(kept, m)
+				}
+			}
+			fmt.Fprintf(env.Stderr, "git-scry: warning: semantic search is unavailable (%s): evaluating lexical mode only\n", s.SemanticErr)
+			modes = kept
+		}
+		if missing := missingCommits(ctx, st, qs); missing > 0 {
+			fmt.Fprintf(env.Stderr, "git-scry: warning: %d relevant commits of the query set are not in this index (another repository, or shas from before a rewrite?)\n", missing)
+		}
+		rep, err := eval.Run(ctx, s, qs, modes, k)
+		if err != nil {
+			return searchError(ctx, err)
+		}
+		if asJSON {
+			return cli.WriteJSON(env.Stdout, rep)
+		}
+		fmt.Fprintf(env.Stdout, "%s: %d queries (%d with relevant commits, %d with relevant files), k=%d\n\n", rep.QuerySet, rep.Queries, rep.CommitQueries, rep.FileQueries, k)
+		t := &cli.Table{}
+		t.Row("MODE", "LEVEL", "MRR", "R@5", "R@10", "nDCG@10", "p50 ms", "p95 ms")
+		for _, m := range modes {
+			mr := rep.Modes[string(m)]
+			for _, lv := range []struct {
+				name string
+				x    eval.Metrics
+			}{{"commit", mr.Commit}, {"file", mr.File}} {
+				t.Row(string(m), lv.name, f3(lv.x.MRR), f3(lv.x.Recall5), f3(lv.x.Recall10), f3(lv.x.NDCG10),
+					fmt.Sprintf("%.1f", mr.Latency.P50), fmt.Sprintf("%.1f", mr.Latency.P95))
+			}
+		}
+		return t.Write(env.Stdout)
+	},
+}
+
+func f3(x float64) string { return fmt.Sprintf("%.3f", x) }
+
+// missingCommits counts relevant commits that match no indexed commit.
+func missingCommits(ctx context.Context, st *store.Store, qs *eval.QuerySet) int {
+	n := 0
+	seen := map[string]bool{}
+	for _, q := range qs.Queries {
+		for _, c := range q.RelevantCommits {
+			c = strings.ToLower(c)
+			if seen[c] {
+				continue
+			}
+			seen[c] = true
+			var one int
+			if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM commits WHERE hash >= ? AND hash < ?`, c, c+"g").Scan(&one); err == nil && one == 0 {
+				n++
+			}
+		}
+	}
+	return n
+}

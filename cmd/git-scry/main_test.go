@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/verdigris-dev/verdigris/internal/clitest"
+	"github.com/verdigris-dev/verdigris/internal/filelock"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+)
+
+func TestScripts(t *testing.T) {
+	p := clitest.Params(t, "testdata", nil)
+	p.Cmds = maps.Clone(p.Cmds)
+	p.Cmds["scry-wait"] = scryWait
+	p.Cmds["git-objects"] = gitObjects
+	p.Cmds["rm-object"] = rmObject
+	testscript.Run(t, p)
+}
+
+// scry-wait N: wait (up to 30s) until the index in the current repository
+// holds N commits and no index run holds the lock: a background run has
+// finished.
+func scryWait(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: scry-wait N")
+	}
+	want, err := strconv.ParseInt(args[0], 10, 64)
+	ts.Check(err)
+	common := gitOut(ts, "rev-parse", "--path-format=absolute", "--git-common-dir")
+	db := store.Path(filepath.Join(common, "verdigris"))
+	deadline := time.Now().Add(30 * time.Second)
+	var got int64 = -1
+	for time.Now().Before(deadline) {
+		if st, err := store.Open(context.Background(), db); err == nil {
+			got, _ = st.CountCommits(context.Background())
+			st.Close()
+			if got == want && !locked(filepath.Join(common, "verdigris", "scry.lock")) {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ts.Fatalf("index holds %d commits after 30s, want %d", got, want)
+}
+
+func locked(path string) bool {
+	l, err := filelock.TryLock(path)
+	if err != nil {
+		return true
+	}
+	l.Unlock()
+	return false
+}
+
+// git-objects: print the number of objects in the repository's store, to
+// show that nothing was fetched.
+func gitObjects(ts *testscript.TestScript, neg bool, args []string) {
+	out := gitOut(ts, "count-objects", "-v")
+	n := 0
+	for _, l := range strings.Split(out, "\n") {
+		k, v, _ := strings.Cut(l, ": ")
+		if k == "count" || k == "in-pack" {
+			x, _ := strconv.Atoi(v)
+			n += x
+		}
+	}
+	ts.Stdout().Write([]byte(strconv.Itoa(n) + "\n"))
+}
+
+func gitOut(ts *testscript.TestScript, args ...string) string {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = os.Environ()
+	for _, k := range []string{"HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "GIT_CEILING_DIRECTORIES", "PATH"} {
+		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		ts.Fatalf("git %v: %v", args, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// rm-object FILE: delete the loose object whose hash FILE holds (damage
+// a repository the way a failing disk or a broken copy does).
+func rmObject(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: rm-object FILE")
+	}
+	h := strings.TrimSpace(ts.ReadFile(args[0]))
+	gitDir := gitOut(ts, "rev-parse", "--path-format=absolute", "--git-common-dir")
+	ts.Check(os.Remove(filepath.Join(gitDir, "objects", h[:2], h[2:])))
+}

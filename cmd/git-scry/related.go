@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/search"
+)
+
+var relatedCmd = &cli.Command{
+	Name: "related",
+	Usage: `Usage: git scry related FILE [-n N] [--json]
+
+List the files that changed in the same commits as FILE, most often
+first, with how many commits changed both, what share of FILE's commits
+that is, and when they last changed together. Commits that touched more
+than 50 files (mass renames, formatting sweeps) do not count. FILE is a
+path in the working tree or relative to the repository root.
+
+Flags:
+  -n, --limit N   number of files (default 20)
+      --json      print the files as JSON
+`,
+	Flags: func(fs *pflag.FlagSet) {
+		fs.IntP("limit", "n", 20, "")
+		fs.Bool("json", false, "")
+	},
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git scry related", args, 1, 1); err != nil {
+			return err
+		}
+		limit, _ := fs.GetInt("limit")
+		if limit < 1 {
+			return cli.Usagef("-n must be at least 1, got %d", limit).WithHint("e.g. -n 20")
+		}
+		asJSON, _ := fs.GetBool("json")
+		r, err := cli.OpenRepo(ctx, env)
+		if err != nil {
+			return err
+		}
+		st, err := openIndex(ctx, r)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		var rel []search.Related
+		var changes int64
+		var path string
+		for _, p := range repoPaths(env, r, args[0]) {
+			path = p
+			rel, changes, err = search.RelatedFiles(ctx, st, p, limit)
+			if !errors.Is(err, search.ErrUnknownPath) {
+				break
+			}
+		}
+		if errors.Is(err, search.ErrUnknownPath) {
+			return cli.Failf("%s: no indexed commit changed this file", args[0]).WithHint("give the path relative to the repository root (see 'git log --name-only'), or run 'git scry index'")
+		}
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			out := []map[string]any{}
+			for _, x := range rel {
+				out = append(out, map[string]any{"path": x.Path, "count": x.Count, "share": x.Share, "last": x.Last.Format(time.RFC3339)})
+			}
+			return cli.WriteJSON(env.Stdout, map[string]any{"file": path, "commits": changes, "related": out})
+		}
+		if len(rel) == 0 {
+			fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with another file (%d commits)\n", path, changes)
+			return nil
+		}
+		t := &cli.Table{}
+		t.Row("COUNT", "SHARE", "LAST", "FILE")
+		for _, x := range rel {
+			t.Row(fmt.Sprint(x.Count), fmt.Sprintf("%.0f%%", 100*x.Share), x.Last.Format("2006-01-02"), x.Path)
+		}
+		return t.Write(env.Stdout)
+	},
+}
+
+// repoPaths are the repository paths FILE may mean: relative to the
+// working directory, then as given (relative to the root).
+func repoPaths(env *cli.Env, r *gitrepo.Repo, arg string) []string {
+	var out []string
+	if r.Root != "" {
+		cwd := env.Dir
+		if cwd == "" {
+			cwd, _ = os.Getwd()
+		}
+		if real, err := filepath.EvalSymlinks(cwd); err == nil {
+			cwd = real
+		}
+		abs := arg
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(cwd, arg)
+		}
+		if rel, err := filepath.Rel(r.Root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			out = append(out, filepath.ToSlash(rel))
+		}
+	}
+	return append(out, strings.TrimPrefix(filepath.ToSlash(arg), "./"))
+}

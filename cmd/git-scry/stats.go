@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/scry/index"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+)
+
+var statsCmd = &cli.Command{
+	Name: "stats",
+	Usage: `Usage: git scry stats [--json]
+
+Show what the commit index holds: commits, files, co-change pairs,
+sessions, commits indexed without their diff (missing objects), the
+embedder its vectors come from and why, the built-in model, the size of
+the database, and how many commits reachable from HEAD are not indexed
+yet.
+
+Flags:
+      --json   print the figures as JSON
+`,
+	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git scry stats", args, 0, 0); err != nil {
+			return err
+		}
+		asJSON, _ := fs.GetBool("json")
+		r, err := cli.OpenRepo(ctx, env)
+		if err != nil {
+			return err
+		}
+		st, err := openIndex(ctx, r)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		s, err := st.Stats(ctx)
+		if err != nil {
+			return cli.Failf("reading the index: %v", err).WithHint("run 'git scry index --full' to rebuild it")
+		}
+		behind, err := index.Behind(ctx, r, st)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return cli.WriteJSON(env.Stdout, struct {
+				Path string `json:"path"`
+				*store.Stats
+				Behind int `json:"behind"`
+			}{st.Path(), (*store.Stats)(s), behind})
+		}
+		t := &cli.Table{}
+		t.Row("index", st.Path())
+		t.Row("commits", fmt.Sprint(s.Commits))
+		t.Row("files", fmt.Sprint(s.Paths))
+		t.Row("co-change pairs", fmt.Sprint(s.Pairs))
+		t.Row("sessions", fmt.Sprint(s.Sessions))
+		if s.NoPatch+s.NoFiles+s.Capped > 0 {
+			t.Row("without diff", fmt.Sprintf("%d (objects missing), %d without files, %d diffs capped", s.NoPatch, s.NoFiles, s.Capped))
+		}
+		if s.Embedder == "" {
+			t.Row("embedder", "none (lexical search only)")
+		} else {
+			t.Row("embedder", fmt.Sprintf("%s, %d dimensions, %d/%d commits embedded", s.Embedder, s.Dim, s.Embedded, s.Commits))
+			if s.EmbedReason != "" {
+				t.Row("", s.EmbedReason)
+			}
+		}
+		if s.Model != "" {
+			t.Row("built-in model", fmt.Sprintf("%s, learned from %d commits", s.Model, s.ModelOn))
+		}
+		if !s.Indexed.IsZero() {
+			t.Row("last indexed", s.Indexed.Local().Format(time.DateTime))
+		}
+		t.Row("behind HEAD", fmt.Sprintf("%d commits", behind))
+		if s.Shallow {
+			t.Row("shallow clone", "yes: older history is not in this clone")
+		}
+		if s.Partial {
+			t.Row("partial clone", "yes: commits whose blobs are missing have no diff terms")
+		}
+		t.Row("size", fmt.Sprintf("%.1f MiB", float64(s.Bytes)/(1<<20)))
+		return t.Write(env.Stdout)
+	},
+}

@@ -1,0 +1,242 @@
+// Package eval measures search quality on a query set: for each mode,
+// MRR, Recall@5, Recall@10 and nDCG@10 at commit level (is the answering
+// commit found?) and at file level (are the files that answer it touched
+// by the hits?), and the latency of each search.
+package eval
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/search"
+)
+
+// QuerySet is the query-set file format.
+type QuerySet struct {
+	Name    string  `json:"name"`
+	Queries []Query `json:"queries"`
+}
+
+// Query is one question and what answers it. Commits may be given as
+// hash prefixes.
+type Query struct {
+	ID              string   `json:"id"`
+	Query           string   `json:"query"`
+	RelevantCommits []string `json:"relevant_commits"`
+	RelevantDocs    []string `json:"relevant_docs"`
+}
+
+// Load reads and checks a query set.
+func Load(path string) (*QuerySet, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var qs QuerySet
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	if err := dec.Decode(&qs); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if len(qs.Queries) == 0 {
+		return nil, fmt.Errorf("%s: no queries", path)
+	}
+	for i, q := range qs.Queries {
+		if strings.TrimSpace(q.Query) == "" {
+			return nil, fmt.Errorf("%s: query %d (%q) has no query text", path, i+1, q.ID)
+		}
+		if len(q.RelevantCommits) == 0 && len(q.RelevantDocs) == 0 {
+			return nil, fmt.Errorf("%s: query %d (%q) names no relevant commits or docs", path, i+1, q.ID)
+		}
+		for _, c := range q.RelevantCommits {
+			if len(c) < 4 || strings.Trim(strings.ToLower(c), "0123456789abcdef") != "" {
+				return nil, fmt.Errorf("%s: query %d (%q): %q is not a commit hash", path, i+1, q.ID, c)
+			}
+		}
+	}
+	return &qs, nil
+}
+
+// Metrics are the ranking measures of one level.
+type Metrics struct {
+	MRR      float64 `json:"mrr"`
+	Recall5  float64 `json:"recall@5"`
+	Recall10 float64 `json:"recall@10"`
+	NDCG10   float64 `json:"ndcg@10"`
+}
+
+// Latency is search time in milliseconds.
+type Latency struct {
+	P50 float64 `json:"p50"`
+	P95 float64 `json:"p95"`
+}
+
+// ModeReport is one mode's results.
+type ModeReport struct {
+	Commit  Metrics `json:"commit"`
+	File    Metrics `json:"file"`
+	Latency Latency `json:"latency_ms"`
+}
+
+// Report is what eval prints.
+type Report struct {
+	QuerySet string                 `json:"queryset"`
+	Queries  int                    `json:"queries"`
+	Modes    map[string]*ModeReport `json:"modes"`
+	// Not in the JSON: notes for the person reading the text report.
+	CommitQueries, FileQueries int      `json:"-"`
+	Notes                      []string `json:"-"`
+}
+
+// Searcher is what eval needs of a search.
+type Searcher interface {
+	Search(ctx context.Context, q search.Query) ([]search.Hit, error)
+}
+
+// Run evaluates the query set in each mode, k hits a query.
+func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k int) (*Report, error) {
+	rep := &Report{QuerySet: qs.Name, Queries: len(qs.Queries), Modes: map[string]*ModeReport{}}
+	for _, q := range qs.Queries {
+		if len(q.RelevantCommits) > 0 {
+			rep.CommitQueries++
+		}
+		if len(q.RelevantDocs) > 0 {
+			rep.FileQueries++
+		}
+	}
+	for _, m := range modes {
+		var commit, file []Metrics
+		var lat []float64
+		for _, q := range qs.Queries {
+			start := time.Now()
+			hits, err := s.Search(ctx, search.Query{Text: q.Query, Mode: m, Limit: k})
+			lat = append(lat, float64(time.Since(start).Microseconds())/1000)
+			if err != nil {
+				return nil, fmt.Errorf("query %q (%s): %w", q.ID, m, err)
+			}
+			if len(q.RelevantCommits) > 0 {
+				commit = append(commit, commitMetrics(hits, q.RelevantCommits))
+			}
+			if len(q.RelevantDocs) > 0 {
+				file = append(file, fileMetrics(hits, q.RelevantDocs))
+			}
+		}
+		rep.Modes[string(m)] = &ModeReport{Commit: mean(commit), File: mean(file), Latency: Latency{P50: percentile(lat, 50), P95: percentile(lat, 95)}}
+	}
+	return rep, nil
+}
+
+// commitMetrics: a hit is relevant when its hash starts with one of the
+// relevant prefixes; each relevant commit counts once.
+func commitMetrics(hits []search.Hit, relevant []string) Metrics {
+	var ranks []int // rank of each relevant commit found
+	found := map[string]bool{}
+	for i, h := range hits {
+		for _, r := range relevant {
+			if strings.HasPrefix(h.Hash, strings.ToLower(r)) && !found[r] {
+				found[r] = true
+				ranks = append(ranks, i+1)
+			}
+		}
+	}
+	return metrics(ranks, len(uniq(relevant)))
+}
+
+// fileMetrics: a file's rank is the rank of the first hit that touched
+// it.
+func fileMetrics(hits []search.Hit, relevant []string) Metrics {
+	rel := map[string]bool{}
+	for _, d := range relevant {
+		rel[strings.TrimPrefix(d, "./")] = true
+	}
+	var ranks []int
+	found := map[string]bool{}
+	for i, h := range hits {
+		for _, f := range h.Files {
+			if rel[f] && !found[f] {
+				found[f] = true
+				ranks = append(ranks, i+1)
+			}
+		}
+	}
+	return metrics(ranks, len(rel))
+}
+
+// metrics computes the measures from the ranks at which relevant items
+// were found (ascending) and how many there are. Several files found by
+// one hit share its rank; nDCG is capped at 1 for that reason.
+func metrics(ranks []int, relevant int) Metrics {
+	var m Metrics
+	if relevant == 0 {
+		return m
+	}
+	sort.Ints(ranks)
+	if len(ranks) > 0 {
+		m.MRR = 1 / float64(ranks[0])
+	}
+	var dcg float64
+	for _, r := range ranks {
+		if r <= 5 {
+			m.Recall5++
+		}
+		if r <= 10 {
+			m.Recall10++
+			dcg += 1 / math.Log2(float64(r)+1)
+		}
+	}
+	m.Recall5 /= float64(relevant)
+	m.Recall10 /= float64(relevant)
+	var idcg float64
+	for i := 1; i <= min(relevant, 10); i++ {
+		idcg += 1 / math.Log2(float64(i)+1)
+	}
+	m.NDCG10 = min(1, dcg/idcg)
+	return m
+}
+
+func mean(ms []Metrics) Metrics {
+	var out Metrics
+	if len(ms) == 0 {
+		return out
+	}
+	for _, m := range ms {
+		out.MRR += m.MRR
+		out.Recall5 += m.Recall5
+		out.Recall10 += m.Recall10
+		out.NDCG10 += m.NDCG10
+	}
+	n := float64(len(ms))
+	out.MRR, out.Recall5, out.Recall10, out.NDCG10 = round(out.MRR/n), round(out.Recall5/n), round(out.Recall10/n), round(out.NDCG10/n)
+	return out
+}
+
+func round(x float64) float64 { return math.Round(x*10000) / 10000 }
+
+func percentile(xs []float64, p float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	i := int(math.Ceil(p/100*float64(len(s)))) - 1
+	i = max(0, min(i, len(s)-1))
+	return math.Round(s[i]*100) / 100
+}
+
+func uniq(xs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		x = strings.ToLower(x)
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"time"
+)
+
+// Stats describe what the index holds.
+type Stats struct {
+	Commits     int64     `json:"commits"`
+	Paths       int64     `json:"files"`
+	Pairs       int64     `json:"cochange_pairs"`
+	Sessions    int64     `json:"sessions"`
+	NoPatch     int64     `json:"without_diff"`
+	NoFiles     int64     `json:"without_files"`
+	Capped      int64     `json:"diff_capped"`
+	Embedded    int64     `json:"embedded"`
+	Embedder    string    `json:"embedder"`
+	EmbedReason string    `json:"embedder_reason"`
+	Dim         int       `json:"dim"`
+	Model       string    `json:"builtin_model"`
+	ModelOn     int64     `json:"builtin_model_commits"`
+	Indexed     time.Time `json:"indexed"`
+	Shallow     bool      `json:"shallow"`
+	Partial     bool      `json:"partial"`
+	Bytes       int64     `json:"bytes"`
+}
+
+// Stats reads the index's figures.
+func (s *Store) Stats(ctx context.Context) (*Stats, error) {
+	st := &Stats{}
+	db := s.db
+	for _, q := range []struct {
+		dst *int64
+		sql string
+	}{
+		{&st.Commits, `SELECT count(*) FROM commits`},
+		{&st.Paths, `SELECT count(*) FROM paths`},
+		{&st.Pairs, `SELECT count(*) / 2 FROM cochange`},
+		{&st.Sessions, `SELECT count(*) FROM sessions`},
+		{&st.NoPatch, `SELECT count(*) FROM commits WHERE flags & 1`},
+		{&st.NoFiles, `SELECT count(*) FROM commits WHERE flags & 4`},
+		{&st.Capped, `SELECT count(*) FROM commits WHERE flags & 2`},
+	} {
+		if err := db.QueryRowContext(ctx, q.sql).Scan(q.dst); err != nil {
+			return nil, err
+		}
+	}
+	vs, err := s.VectorSpace(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if vs.Gen > 0 {
+		st.Embedder, st.Dim = vs.Embedder, vs.Dim
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM commits WHERE vec_gen = ?`, vs.Gen).Scan(&st.Embedded); err != nil {
+			return nil, err
+		}
+		st.EmbedReason, _ = s.Meta(ctx, "vec_reason")
+	}
+	if st.Model, st.ModelOn, err = s.ModelInfo(ctx); err != nil {
+		return nil, err
+	}
+	if v, _ := s.MetaInt(ctx, "indexed"); v > 0 {
+		st.Indexed = time.Unix(v, 0).UTC()
+	}
+	sh, _ := s.Meta(ctx, "shallow")
+	st.Shallow, _ = strconv.ParseBool(sh)
+	pa, _ := s.Meta(ctx, "partial")
+	st.Partial, _ = strconv.ParseBool(pa)
+	for _, suffix := range []string{"", "-wal"} {
+		if fi, err := os.Stat(s.path + suffix); err == nil {
+			st.Bytes += fi.Size()
+		}
+	}
+	return st, nil
+}
