@@ -43,10 +43,29 @@ func (r *Repo) HistoryTips(ctx context.Context) (map[string]string, error) {
 			tips[f[4]] = f[2]
 		}
 	}
-	if head, err := r.Git(ctx, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"); err == nil && head != "" {
+	// HEAD from its file rather than one more git process: the post-commit
+	// hook's run is counted in milliseconds.
+	if head := r.readHead(tips); head != "" {
 		tips["HEAD"] = head
 	}
 	return tips, nil
+}
+
+// readHead resolves this worktree's HEAD against the refs just listed: a
+// symbolic ref to a branch, or a detached commit.
+func (r *Repo) readHead(tips map[string]string) string {
+	data, err := os.ReadFile(filepath.Join(r.GitDir, "HEAD"))
+	if err != nil {
+		return ""
+	}
+	head := strings.TrimSpace(string(data))
+	if ref, ok := strings.CutPrefix(head, "ref: "); ok {
+		return tips[ref] // "" on an unborn branch
+	}
+	if len(head) == 40 || len(head) == 64 {
+		return head
+	}
+	return ""
 }
 
 func excludedRef(name string) bool {
@@ -65,15 +84,9 @@ func (r *Repo) MissingObjects(ctx context.Context, oids []string) (map[string]bo
 	if len(oids) == 0 {
 		return missing, nil
 	}
-	in := strings.Join(oids, "\n") + "\n"
-	cmd := command(ctx, r.Dir(), "cat-file", "--batch-check=%(objectname)")
-	cmd.Env = append(cmd.Env, NoLazyFetch...)
-	cmd.Stdin = strings.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := r.gitNoFetch(ctx, strings.NewReader(strings.Join(oids, "\n")+"\n"), "cat-file", "--batch-check=%(objectname)")
 	if err != nil {
-		return nil, &Error{Args: cmd.Args[1:], Stderr: stderr.String(), Err: err}
+		return nil, err
 	}
 	for _, l := range strings.Split(string(out), "\n") {
 		if oid, ok := strings.CutSuffix(l, " missing"); ok {
@@ -100,28 +113,70 @@ func (r *Repo) RevList(ctx context.Context, include, exclude []string, noMerges 
 	if noMerges {
 		args = append(args, "--no-merges")
 	}
-	cmd := command(ctx, r.Dir(), args...)
-	cmd.Env = append(cmd.Env, NoLazyFetch...)
-	cmd.Stdin = strings.NewReader(in.String())
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
+	out, err := r.gitNoFetch(ctx, strings.NewReader(in.String()), args...)
 	if err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	return strings.Fields(string(out)), nil
+}
+
+// Walk is the result of RevWalk.
+type Walk struct {
+	// Commits are the non-merge commits reachable from the included tips
+	// and not from the excluded ones, newest first.
+	Commits []string
+	// Boundary holds the excluded commits that are parents of walked
+	// commits: an excluded tip found here is an ancestor of an included one.
+	Boundary map[string]bool
+}
+
+// RevWalk walks from include, excluding what exclude reaches. Every id
+// must exist (see MissingObjects).
+func (r *Repo) RevWalk(ctx context.Context, include, exclude []string) (*Walk, error) {
+	w := &Walk{Boundary: map[string]bool{}}
+	if len(include) == 0 {
+		return w, nil
+	}
+	var in strings.Builder
+	for _, h := range include {
+		in.WriteString(h + "\n")
+	}
+	for _, h := range exclude {
+		in.WriteString("^" + h + "\n")
+	}
+	out, err := r.gitNoFetch(ctx, strings.NewReader(in.String()), "rev-list", "--stdin", "--boundary", "--parents")
+	if err != nil {
 		return nil, err
 	}
-	var out []string
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		out = append(out, sc.Text())
+	for _, l := range strings.Split(string(out), "\n") {
+		f := strings.Fields(l)
+		if len(f) == 0 {
+			continue
+		}
+		if b, ok := strings.CutPrefix(f[0], "-"); ok {
+			w.Boundary[b] = true
+			continue
+		}
+		if len(f) <= 2 { // merges are not indexed; the commits they bring are
+			w.Commits = append(w.Commits, f[0])
+		}
 	}
-	_, _ = io.Copy(io.Discard, stdout)
-	if err := cmd.Wait(); err != nil {
+	return w, nil
+}
+
+// gitNoFetch runs git with lazy fetching off, stdin given, stdout
+// returned.
+func (r *Repo) gitNoFetch(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {
+	cmd := command(ctx, r.Dir(), args...)
+	cmd.Env = append(cmd.Env, NoLazyFetch...)
+	cmd.Stdin = stdin
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
 		return nil, &Error{Args: args, Stderr: stderr.String(), Err: err}
 	}
-	return out, sc.Err()
+	return out, nil
 }
 
 // IsShallow reports whether the repository is a shallow clone.
@@ -144,6 +199,16 @@ func (r *Repo) ShallowSignature() string {
 // IsPartialClone reports whether objects may be missing on purpose: a
 // promisor remote (a --filter clone) or promisor packs.
 func (r *Repo) IsPartialClone(ctx context.Context) bool {
+	m, _ := filepath.Glob(filepath.Join(r.CommonDir, "objects", "pack", "*.promisor"))
+	if len(m) > 0 {
+		return true
+	}
+	// Only a repository whose own config mentions it can be one: spare the
+	// git process otherwise.
+	cfg, err := os.ReadFile(filepath.Join(r.CommonDir, "config"))
+	if err == nil && !bytes.Contains(bytes.ToLower(cfg), []byte("promisor")) && !bytes.Contains(bytes.ToLower(cfg), []byte("partialclone")) {
+		return false
+	}
 	if v, _ := r.Git(ctx, "config", "--get-regexp", `^(extensions\.partialclone|remote\..*\.promisor)$`); v != "" {
 		for _, l := range strings.Split(v, "\n") {
 			k, val, _ := strings.Cut(l, " ")
@@ -152,8 +217,7 @@ func (r *Repo) IsPartialClone(ctx context.Context) bool {
 			}
 		}
 	}
-	m, _ := filepath.Glob(filepath.Join(r.CommonDir, "objects", "pack", "*.promisor"))
-	return len(m) > 0
+	return false
 }
 
 // LocalBlobs lists the blobs present in the object store (packs, loose

@@ -42,16 +42,24 @@ func (ix *indexer) run(ctx context.Context) error {
 	}
 	changed := !maps.Equal(tips, old) || shallow != oldShallow
 	if changed {
-		if err := ix.prune(ctx, tips, old); err != nil {
+		kept, lost, err := ix.existing(ctx, old)
+		if err != nil {
+			return err
+		}
+		from := kept
+		if shallow != oldShallow {
+			from = nil // the new history lies behind the old tips
+		}
+		walk, err := ix.r.RevWalk(ctx, tipValues(tips), from)
+		if err != nil {
+			return err
+		}
+		if err := ix.prune(ctx, tips, old, kept, lost, walk); err != nil {
 			return err
 		}
 		ix.partial = ix.r.IsPartialClone(ctx)
 		ix.res.Partial = ix.partial
-		from := old
-		if shallow != oldShallow {
-			from = nil // the new history lies behind the old tips
-		}
-		todo, err := ix.newCommits(ctx, tips, from)
+		todo, err := ix.newCommits(ctx, walk.Commits)
 		if err != nil {
 			return err
 		}
@@ -123,6 +131,9 @@ func tipValues(tips map[string]string) []string {
 // rewrite).
 func (ix *indexer) existing(ctx context.Context, old map[string]string) (kept []string, gone bool, err error) {
 	vals := tipValues(old)
+	if len(vals) == 0 {
+		return nil, false, nil
+	}
 	missing, err := ix.r.MissingObjects(ctx, vals)
 	if err != nil {
 		return nil, false, err
@@ -138,18 +149,17 @@ func (ix *indexer) existing(ctx context.Context, old map[string]string) (kept []
 // prune removes indexed commits that are no longer reachable from any
 // ref: an amend, a rebase, a force-push or a deleted branch left them
 // behind. The commits the old tips reached and the new ones do not are
-// exactly those; when an old tip is gone from the object store (or no run
-// ever completed) the whole index is checked against the history.
-func (ix *indexer) prune(ctx context.Context, tips, old map[string]string) error {
-	var gone []string
-	kept, lost, err := ix.existing(ctx, old)
-	if err != nil {
-		return err
-	}
+// exactly those; an old tip that is still a tip, or a parent of a new
+// commit (the walk's boundary: a commit on top of it), lost nothing, which
+// spares the post-commit hook's run any work here. When an old tip is gone
+// from the object store (or no run ever completed) the whole index is
+// checked against the history.
+func (ix *indexer) prune(ctx context.Context, tips, old map[string]string, kept []string, lost bool, walk *gitrepo.Walk) error {
 	n, err := ix.st.CountCommits(ctx)
 	if err != nil || n == 0 {
 		return err
 	}
+	var gone []string
 	if len(old) == 0 || lost {
 		reach, err := ix.r.RevList(ctx, tipValues(tips), nil, true)
 		if err != nil {
@@ -169,7 +179,20 @@ func (ix *indexer) prune(ctx context.Context, tips, old map[string]string) error
 			}
 		}
 	} else {
-		if gone, err = ix.r.RevList(ctx, kept, tipValues(tips), true); err != nil {
+		current := map[string]bool{}
+		for _, h := range tips {
+			current[h] = true
+		}
+		var suspect []string
+		for _, h := range kept {
+			if !current[h] && !walk.Boundary[h] {
+				suspect = append(suspect, h)
+			}
+		}
+		if len(suspect) == 0 {
+			return nil
+		}
+		if gone, err = ix.r.RevList(ctx, suspect, tipValues(tips), true); err != nil {
 			return err
 		}
 	}
@@ -207,17 +230,10 @@ func (ix *indexer) loadPaths(ctx context.Context) map[string]int64 {
 	return ix.paths
 }
 
-// newCommits lists the reachable non-merge commits not indexed yet,
-// newest first (recent history becomes searchable first).
-func (ix *indexer) newCommits(ctx context.Context, tips, old map[string]string) ([]string, error) {
-	kept, _, err := ix.existing(ctx, old)
-	if err != nil {
-		return nil, err
-	}
-	list, err := ix.r.RevList(ctx, tipValues(tips), kept, true)
-	if err != nil {
-		return nil, err
-	}
+// newCommits keeps, of the walked commits, those not indexed yet (a run
+// that was killed left some) and not known to be unreadable, newest first
+// (recent history becomes searchable first).
+func (ix *indexer) newCommits(ctx context.Context, list []string) ([]string, error) {
 	known, err := ix.st.Known(ctx, list)
 	if err != nil {
 		return nil, err
