@@ -104,7 +104,7 @@ func (d *diffTerms) terms() string {
 	seen := map[string]struct{}{}
 	var b strings.Builder
 	for tok := range d.tokens {
-		d.buf = d.an.AppendTerms(d.buf[:0], tok)
+		d.buf = d.an.Terms(tok)
 		for _, t := range d.buf {
 			if len(seen) >= maxDiffTerms {
 				d.capped = true

@@ -7,8 +7,8 @@ import (
 
 // The schema. Terms in the FTS table are already analysed (package text:
 // lowercased, identifiers split, stemmed), space-separated; the table keeps
-// no copy of them (contentless) and only which column a term is in
-// (detail=column), which is all bm25 over pre-analysed terms needs.
+// no copy of them (contentless). detail=column would be smaller, but a
+// contentless table with it scores every bm25 as zero.
 var schema = []string{
 	`CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
 	`CREATE TABLE commits(
@@ -49,7 +49,7 @@ var schema = []string{
 		PRIMARY KEY(a, b)
 	) WITHOUT ROWID`,
 	`CREATE VIRTUAL TABLE fts USING fts5(subject, body, paths, diff,
-		content='', contentless_delete=1, detail=column,
+		content='', contentless_delete=1,
 		tokenize='unicode61 remove_diacritics 0')`,
 	// Vectors of one embedder generation, packed: ids (int64 LE), per-vector
 	// scales (float32 LE) and int8 components, chunkSize vectors a row.

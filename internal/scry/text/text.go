@@ -44,13 +44,9 @@ func splitIdentifier(w string) []string {
 	if len(w) == 0 {
 		return nil
 	}
-	if isASCII(w) {
-		return splitASCIIIdentifier(w)
+	if isASCIIWord(w) {
+		return []string{w} // the common case: nothing to split or lower
 	}
-	return splitRuneIdentifier(w)
-}
-
-func splitRuneIdentifier(w string) []string {
 	var parts []string
 	runes := []rune(w)
 	begin := 0
@@ -73,62 +69,6 @@ func splitRuneIdentifier(w string) []string {
 	}
 	parts = append(parts, strings.ToLower(string(runes[begin:])))
 	return parts
-}
-
-// splitASCIIIdentifier is splitIdentifier for ASCII words, without the
-// rune conversion: whole histories of diffs go through here.
-func splitASCIIIdentifier(w string) []string {
-	var parts []string
-	begin := 0
-	for i := 1; i < len(w); i++ {
-		prev, cur := w[i-1], w[i]
-		split := false
-		switch {
-		case isLowerASCII(prev) && isUpperASCII(cur):
-			split = true
-		case isUpperASCII(prev) && isUpperASCII(cur) && i+1 < len(w) && isLowerASCII(w[i+1]):
-			split = true
-		case isDigitASCII(prev) != isDigitASCII(cur):
-			// Both are letters or digits here, so one of them is a letter.
-			split = i-begin > 3 && isLetterASCII(prev) && digitRun(w[i:]) > 2
-		}
-		if split {
-			parts = append(parts, lowerASCII(w[begin:i]))
-			begin = i
-		}
-	}
-	return append(parts, lowerASCII(w[begin:]))
-}
-
-func isLowerASCII(c byte) bool  { return c >= 'a' && c <= 'z' }
-func isUpperASCII(c byte) bool  { return c >= 'A' && c <= 'Z' }
-func isDigitASCII(c byte) bool  { return c >= '0' && c <= '9' }
-func isLetterASCII(c byte) bool { return isLowerASCII(c) || isUpperASCII(c) }
-
-func digitRun(s string) int {
-	n := 0
-	for n < len(s) && isDigitASCII(s[n]) {
-		n++
-	}
-	return n
-}
-
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if isUpperASCII(s[i]) {
-			return strings.ToLower(s)
-		}
-	}
-	return s
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 func wordLen(r []rune) int {
@@ -169,53 +109,38 @@ func IsStopWord(w string) bool {
 // Terms is the analysis used everywhere: words, stop words dropped, stemmed.
 // Single characters are dropped; numbers of two or more digits are kept
 // (issue and PR numbers, versions).
-func Terms(s string) []string {
+func Terms(s string) []string { return terms(s, Stem) }
+
+func terms(s string, stem func(string) string) []string {
 	words := Words(s)
 	out := words[:0]
 	for _, w := range words {
 		if len(w) < 2 || IsStopWord(w) {
 			continue
 		}
-		out = append(out, Stem(w))
+		out = append(out, stem(w))
 	}
 	return out
 }
 
-// Analyzer is Terms with a memo of stems, for analysing whole histories
-// (every commit message, path and diff identifier of a repository), where
-// the same words come back millions of times. Not safe for concurrent use.
-type Analyzer struct {
-	stems map[string]string
-}
+// Analyzer gives the same terms as Terms, remembering each word's stem:
+// for analysing large corpora, where stemming dominates the cost and most
+// words repeat. Not safe for concurrent use.
+type Analyzer struct{ stems map[string]string }
 
-// NewAnalyzer returns an Analyzer with an empty memo.
+// NewAnalyzer returns an empty Analyzer.
 func NewAnalyzer() *Analyzer { return &Analyzer{stems: map[string]string{}} }
 
-// analyzerMemoLimit bounds the memo; past it, it starts over.
-const analyzerMemoLimit = 1 << 18
+// Terms is Terms(s).
+func (a *Analyzer) Terms(s string) []string { return terms(s, a.stem) }
 
-// Terms is text.Terms.
-func (a *Analyzer) Terms(s string) []string {
-	return a.AppendTerms(nil, s)
-}
-
-// AppendTerms appends the terms of s to dst.
-func (a *Analyzer) AppendTerms(dst []string, s string) []string {
-	for _, w := range Words(s) {
-		if len(w) < 2 || IsStopWord(w) {
-			continue
-		}
-		st, ok := a.stems[w]
-		if !ok {
-			if len(a.stems) >= analyzerMemoLimit {
-				clear(a.stems)
-			}
-			st = Stem(w)
-			a.stems[w] = st
-		}
-		dst = append(dst, st)
+func (a *Analyzer) stem(w string) string {
+	if st, ok := a.stems[w]; ok {
+		return st
 	}
-	return dst
+	st := Stem(w)
+	a.stems[w] = st
+	return st
 }
 
 var stopWords = map[string]struct{}{}
