@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed"
@@ -20,7 +19,7 @@ type Embedders interface {
 	// it loads, else the built-in model restored from stored. It returns a
 	// nil embedder when the built-in one is wanted and none is stored yet,
 	// and says why it chose what it chose.
-	Select(ctx context.Context, r *gitrepo.Repo, stored *store.Model) (embed.Embedder, string, error)
+	Select(ctx context.Context, r *gitrepo.Repo, stored *StoredModel) (embed.Embedder, string, error)
 	// Train learns a built-in model from the commit messages and the
 	// repository's own documents, and returns it with its serialised form.
 	Train(ctx context.Context, r *gitrepo.Repo, messages []string) (embed.Embedder, []byte, error)
@@ -53,9 +52,12 @@ func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, 
 	if err != nil {
 		return false, err
 	}
-	modelID, trainedOn, err := ix.st.ModelInfo(ctx)
-	if err != nil {
+	var modelID string
+	var trainedOn int64
+	if m, err := ix.st.Model(ctx); err != nil {
 		return false, err
+	} else if m != nil {
+		modelID, trainedOn = m.ID, m.Commits
 	}
 	if !changed && configured == lastConfig && vs.Gen > 0 {
 		pending, err := ix.st.Unembedded(ctx, vs, 1)
@@ -69,7 +71,7 @@ func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, 
 		}
 	}
 
-	stored, err := ix.st.Model(ctx)
+	stored, err := LoadModel(ctx, ix.r, ix.st)
 	if err != nil {
 		return false, err
 	}
@@ -128,17 +130,7 @@ func (ix *indexer) train(ctx context.Context, total int64) (embed.Embedder, erro
 	if err != nil {
 		return nil, err
 	}
-	b, err := ix.st.Begin(ctx, ix.loadPaths(ctx))
-	if err != nil {
-		emb.Close()
-		return nil, err
-	}
-	if err := b.SetModel(&store.Model{ID: emb.ID(), Blob: blob, Commits: total, Created: time.Now()}); err != nil {
-		b.Rollback()
-		emb.Close()
-		return nil, err
-	}
-	if err := b.Commit(); err != nil {
+	if err := ix.saveModel(ctx, emb.ID(), blob, total); err != nil {
 		emb.Close()
 		return nil, err
 	}

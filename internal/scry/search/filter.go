@@ -189,7 +189,13 @@ var relDate = regexp.MustCompile(`^(\d+)\s*\.?\s*(s|sec|secs|second|seconds|m|mi
 // date and time (RFC 3339 or "2024-05-01 12:00"), "today", "yesterday",
 // or a relative age ("2 weeks ago", "3d", "1 year").
 func ParseDate(s string, now time.Time) (time.Time, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02", "2006-01", "2006"} {
+		if t, err := time.ParseInLocation(layout, s, now.Location()); err == nil {
+			return t, nil
+		}
+	}
+	s = strings.ToLower(s)
 	switch s {
 	case "now":
 		return now, nil
@@ -199,11 +205,6 @@ func ParseDate(s string, now time.Time) (time.Time, error) {
 	case "yesterday":
 		y, m, d := now.AddDate(0, 0, -1).Date()
 		return time.Date(y, m, d, 0, 0, 0, 0, now.Location()), nil
-	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02t15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02", "2006-01", "2006"} {
-		if t, err := time.ParseInLocation(layout, s, now.Location()); err == nil {
-			return t, nil
-		}
 	}
 	if m := relDate.FindStringSubmatch(s); m != nil {
 		n, _ := strconv.Atoi(m[1])

@@ -96,7 +96,7 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 	case vs.Gen == 0:
 		s.SemanticErr = "the index has no vectors yet (run 'git scry index')"
 	default:
-		stored, err := st.Model(ctx)
+		stored, err := index.LoadModel(ctx, r, st)
 		if err != nil {
 			return nil, err
 		}

@@ -81,7 +81,8 @@ func (s *Store) Begin(ctx context.Context, paths map[string]int64) (*Batch, erro
 		{&b.insCommit, `INSERT INTO commits(hash, author_name, author_email, author_time, commit_time, subject, body, trailers, nfiles, added, deleted, flags) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`},
 		{&b.insFile, `INSERT OR REPLACE INTO files(commit_id, path_id, status, added, deleted) VALUES(?,?,?,?,?)`},
 		{&b.insFTS, `INSERT INTO fts(rowid, subject, body, paths, diff) VALUES(?,?,?,?,?)`},
-		{&b.insPath, `INSERT INTO paths(path) VALUES(?)`},
+		// A path missing from the cache may still be in the table.
+		{&b.insPath, `INSERT INTO paths(path) VALUES(?) ON CONFLICT(path) DO UPDATE SET path = excluded.path RETURNING id`},
 	} {
 		if *p.st, err = tx.PrepareContext(ctx, p.q); err != nil {
 			tx.Rollback()
@@ -118,12 +119,8 @@ func (b *Batch) pathID(p string) (int64, error) {
 	if id, ok := b.paths[p]; ok {
 		return id, nil
 	}
-	res, err := b.insPath.ExecContext(b.ctx, p)
-	if err != nil {
-		return 0, err
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
+	var id int64
+	if err := b.insPath.QueryRowContext(b.ctx, p).Scan(&id); err != nil {
 		return 0, err
 	}
 	b.paths[p] = id

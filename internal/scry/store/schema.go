@@ -62,7 +62,9 @@ var schema = []string{
 		vecs BLOB NOT NULL
 	)`,
 	`CREATE INDEX vec_chunks_gen ON vec_chunks(gen)`,
-	`CREATE TABLE models(id TEXT PRIMARY KEY, blob BLOB NOT NULL, commits INTEGER NOT NULL, created INTEGER NOT NULL)`,
+	// The built-in model's weights live in a file beside the database (see
+	// Model); this row names it.
+	`CREATE TABLE models(id TEXT PRIMARY KEY, file TEXT NOT NULL, commits INTEGER NOT NULL, created INTEGER NOT NULL)`,
 	`CREATE TABLE sessions(
 		name TEXT PRIMARY KEY,
 		id TEXT NOT NULL,

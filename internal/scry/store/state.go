@@ -27,19 +27,22 @@ func (b *Batch) SetTips(tips map[string]string) error {
 	return b.SetMeta("tips", string(data))
 }
 
-// Model is a stored built-in embedder model.
+// Model is the stored built-in embedder model. Its weights are a file in
+// the state directory, not a row: a search maps it into memory and reads
+// only the pages of the query's terms, where reading a blob of several
+// megabytes out of SQLite would cost more than the whole search.
 type Model struct {
 	ID      string
-	Blob    []byte
-	Commits int64 // commits in the corpus it was trained on
+	File    string // name in the state directory
+	Commits int64  // commits in the corpus it was trained on
 	Created time.Time
 }
 
-// Model reads the stored built-in model; nil when there is none.
+// Model reads the stored built-in model's row; nil when there is none.
 func (s *Store) Model(ctx context.Context) (*Model, error) {
 	var m Model
 	var created int64
-	err := s.db.QueryRowContext(ctx, `SELECT id, blob, commits, created FROM models ORDER BY created DESC LIMIT 1`).Scan(&m.ID, &m.Blob, &m.Commits, &created)
+	err := s.db.QueryRowContext(ctx, `SELECT id, file, commits, created FROM models ORDER BY created DESC LIMIT 1`).Scan(&m.ID, &m.File, &m.Commits, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -50,21 +53,12 @@ func (s *Store) Model(ctx context.Context) (*Model, error) {
 	return &m, nil
 }
 
-// ModelInfo reads the stored built-in model's id and corpus size without
-// its weights.
-func (s *Store) ModelInfo(ctx context.Context) (id string, commits int64, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT id, commits FROM models ORDER BY created DESC LIMIT 1`).Scan(&id, &commits)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", 0, nil
-	}
-	return id, commits, err
-}
-
-// SetModel replaces the stored built-in model.
+// SetModel replaces the stored built-in model (its file is written
+// first).
 func (b *Batch) SetModel(m *Model) error {
 	if _, err := b.tx.ExecContext(b.ctx, `DELETE FROM models`); err != nil {
 		return err
 	}
-	_, err := b.tx.ExecContext(b.ctx, `INSERT INTO models(id, blob, commits, created) VALUES(?,?,?,?)`, m.ID, m.Blob, m.Commits, m.Created.Unix())
+	_, err := b.tx.ExecContext(b.ctx, `INSERT INTO models(id, file, commits, created) VALUES(?,?,?,?)`, m.ID, m.File, m.Commits, m.Created.Unix())
 	return err
 }

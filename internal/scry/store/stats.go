@@ -59,8 +59,12 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 		}
 		st.EmbedReason, _ = s.Meta(ctx, "vec_reason")
 	}
-	if st.Model, st.ModelOn, err = s.ModelInfo(ctx); err != nil {
+	m, err := s.Model(ctx)
+	if err != nil {
 		return nil, err
+	}
+	if m != nil {
+		st.Model, st.ModelOn = m.ID, m.Commits
 	}
 	if v, _ := s.MetaInt(ctx, "indexed"); v > 0 {
 		st.Indexed = time.Unix(v, 0).UTC()

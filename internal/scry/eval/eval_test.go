@@ -1,0 +1,121 @@
+package eval
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/search"
+)
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-3 }
+
+func hits(specs ...string) []search.Hit {
+	var out []search.Hit
+	for _, s := range specs {
+		hash, files, _ := strings.Cut(s, ":")
+		h := search.Hit{Hash: hash}
+		if files != "" {
+			h.Files = strings.Split(files, ",")
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+func TestCommitMetrics(t *testing.T) {
+	// Relevant commits at ranks 2 and 7 (prefixes), one of three missing.
+	hs := hits("aaaa1", "bbbb2", "cccc3", "dddd4", "eeee5", "ffff6", "abcd7")
+	m := commitMetrics(hs, []string{"BBBB", "abcd", "9999"})
+	if !near(m.MRR, 0.5) || !near(m.Recall5, 1.0/3) || !near(m.Recall10, 2.0/3) {
+		t.Fatalf("%+v", m)
+	}
+	dcg := 1/math.Log2(3) + 1/math.Log2(8)
+	idcg := 1 + 1/math.Log2(3) + 1/math.Log2(4)
+	if !near(m.NDCG10, dcg/idcg) {
+		t.Fatalf("ndcg %v, want %v", m.NDCG10, dcg/idcg)
+	}
+	if m := commitMetrics(hs, []string{"9999"}); m != (Metrics{}) {
+		t.Fatalf("nothing found: %+v", m)
+	}
+}
+
+// A file's rank is the rank of the first hit that changed it; several
+// files of one hit share its rank, and nDCG stays at most 1.
+func TestFileMetrics(t *testing.T) {
+	hs := hits("h1:x.go", "h2:a.go,b.go,x.go", "h3:c.go")
+	m := fileMetrics(hs, []string{"a.go", "b.go", "./c.go", "z.go"})
+	if !near(m.MRR, 0.5) || !near(m.Recall5, 0.75) || !near(m.Recall10, 0.75) {
+		t.Fatalf("%+v", m)
+	}
+	m = fileMetrics(hits("h1:a.go,b.go,c.go"), []string{"a.go", "b.go"})
+	if m.MRR != 1 || m.NDCG10 != 1 {
+		t.Fatalf("all in the first hit: %+v", m)
+	}
+}
+
+type fixedSearcher map[string][]search.Hit
+
+func (f fixedSearcher) Search(_ context.Context, q search.Query) ([]search.Hit, error) {
+	return f[string(q.Mode)+":"+q.Text], nil
+}
+
+func TestRunReportShape(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "q.json")
+	os.WriteFile(path, []byte(`{"name": "set", "queries": [
+		{"id": "a", "query": "one", "relevant_commits": ["aaaa"], "relevant_docs": ["x.go"]},
+		{"id": "b", "query": "two", "relevant_docs": ["y.go"]}]}`), 0o644)
+	qs, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := fixedSearcher{
+		"lexical:one": hits("bbbb:y.go", "aaaa1:x.go"),
+		"lexical:two": hits("cccc:y.go"),
+	}
+	rep, err := Run(context.Background(), s, qs, []search.Mode{search.Lexical}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lex := rep.Modes["lexical"]
+	// Commit level over the one query with commits; file level over both.
+	if rep.Queries != 2 || rep.CommitQueries != 1 || rep.FileQueries != 2 || lex.Commit.MRR != 0.5 || lex.File.MRR != 0.75 {
+		t.Fatalf("%+v %+v", rep, lex)
+	}
+	data, _ := json.Marshal(rep)
+	var shape map[string]any
+	json.Unmarshal(data, &shape)
+	modes := shape["modes"].(map[string]any)["lexical"].(map[string]any)
+	for _, level := range []string{"commit", "file"} {
+		m := modes[level].(map[string]any)
+		for _, k := range []string{"mrr", "recall@5", "recall@10", "ndcg@10"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("%s lacks %s: %s", level, k, data)
+			}
+		}
+	}
+	if _, ok := modes["latency_ms"].(map[string]any)["p95"]; !ok || len(shape) != 3 {
+		t.Errorf("shape: %s", data)
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"empty":   `{"name": "x", "queries": []}`,
+		"nothing": `{"name": "x", "queries": [{"id": "a", "query": "q"}]}`,
+		"notext":  `{"name": "x", "queries": [{"id": "a", "query": " ", "relevant_docs": ["a"]}]}`,
+		"badsha":  `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_commits": ["xyz!"]}]}`,
+		"json":    `{"name": `,
+	} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(body), 0o644)
+		if _, err := Load(p); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

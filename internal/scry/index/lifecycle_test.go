@@ -1,0 +1,226 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/embed"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+	"github.com/verdigris-dev/verdigris/internal/scry/text"
+)
+
+// fakeEmbedders stands in for the built-in and ONNX embedders in tests:
+// its "model" is a hashed bag of terms, its serialised form is its id.
+type fakeEmbedders struct {
+	configured string // "" for the built-in embedder, else an external model's name
+	trains     int
+}
+
+type fakeEmbedder struct {
+	id  string
+	dim int
+}
+
+func (f *fakeEmbedder) ID() string   { return f.id }
+func (f *fakeEmbedder) Dim() int     { return f.dim }
+func (f *fakeEmbedder) Close() error { return nil }
+func (f *fakeEmbedder) EmbedQueries(ctx context.Context, texts []string) ([][]float32, error) {
+	return f.EmbedPassages(ctx, texts)
+}
+func (f *fakeEmbedder) EmbedPassages(_ context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		v := make([]float32, f.dim)
+		for _, term := range text.Terms(t) {
+			h := fnv.New32a()
+			h.Write([]byte(term))
+			v[h.Sum32()%uint32(f.dim)]++
+		}
+		var n float64
+		for _, x := range v {
+			n += float64(x * x)
+		}
+		for j := range v {
+			if n > 0 {
+				v[j] /= float32(math.Sqrt(n))
+			}
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func (e *fakeEmbedders) Configured(context.Context, *gitrepo.Repo) string { return e.configured }
+
+func (e *fakeEmbedders) Select(_ context.Context, _ *gitrepo.Repo, stored *StoredModel) (embed.Embedder, string, error) {
+	if e.configured != "" {
+		return &fakeEmbedder{id: "onnx:" + e.configured, dim: 24}, "ONNX model " + e.configured, nil
+	}
+	if stored == nil {
+		return nil, "built-in embedder", nil
+	}
+	return &fakeEmbedder{id: string(stored.Data), dim: 32}, "built-in embedder", nil
+}
+
+func (e *fakeEmbedders) Train(_ context.Context, _ *gitrepo.Repo, messages []string) (embed.Embedder, []byte, error) {
+	e.trains++
+	id := fmt.Sprintf("builtin:fake-%d", len(messages))
+	return &fakeEmbedder{id: id, dim: 32}, []byte(id), nil
+}
+
+// testRepo is a repository with a clean git environment.
+type testRepo struct {
+	t   *testing.T
+	dir string
+	r   *gitrepo.Repo
+}
+
+func newTestRepo(t *testing.T) *testRepo {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gitconfig")
+	os.WriteFile(cfg, []byte("[user]\nname = T\nemail = t@example.com\n[init]\ndefaultBranch = main\n"), 0o644)
+	t.Setenv("GIT_CONFIG_GLOBAL", cfg)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	repo := &testRepo{t: t, dir: filepath.Join(dir, "repo")}
+	repo.git("init", "-q", repo.dir)
+	return repo
+}
+
+func (tr *testRepo) git(args ...string) string {
+	tr.t.Helper()
+	cmd := exec.Command("git", args...)
+	if tr.r != nil || len(args) == 0 || args[0] != "init" {
+		cmd.Dir = tr.dir
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		tr.t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// commit makes a commit changing one file.
+func (tr *testRepo) commit(msg string) {
+	tr.t.Helper()
+	f := filepath.Join(tr.dir, "file.txt")
+	old, _ := os.ReadFile(f)
+	os.WriteFile(f, append(old, []byte(msg+"\n")...), 0o644)
+	tr.git("add", "-A")
+	tr.git("commit", "-q", "-m", msg)
+}
+
+func (tr *testRepo) repo() *gitrepo.Repo {
+	if tr.r == nil {
+		r, err := gitrepo.Open(context.Background(), tr.dir)
+		if err != nil {
+			tr.t.Fatal(err)
+		}
+		tr.r = r
+	}
+	return tr.r
+}
+
+func (tr *testRepo) index(e Embedders) *Result {
+	tr.t.Helper()
+	res, err := Run(context.Background(), tr.repo(), Options{Embedders: e})
+	if err != nil {
+		tr.t.Fatal(err)
+	}
+	return res
+}
+
+func vectorCount(t *testing.T, r *gitrepo.Repo) (store.VectorSpace, int) {
+	t.Helper()
+	st, err := store.Open(context.Background(), DBPath(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	vs, err := st.VectorSpace(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	st.ScanVectors(context.Background(), vs, func(c *store.Chunk) error { n += len(c.IDs); return nil })
+	return vs, n
+}
+
+// TestEmbedderLifecycle pins when the index trains, retrains and
+// re-embeds: the built-in model is trained on the first run, reused while
+// the history grows by less than a quarter, retrained past that (every
+// commit re-embedded), and an embedder change re-embeds everything once.
+func TestEmbedderLifecycle(t *testing.T) {
+	tr := newTestRepo(t)
+	for i := 0; i < 8; i++ {
+		tr.commit(fmt.Sprintf("commit number %d about gears", i))
+	}
+	e := &fakeEmbedders{}
+	res := tr.index(e)
+	if !res.Trained || e.trains != 1 || res.Embedded != 8 || res.Embedder != "builtin:fake-8" {
+		t.Fatalf("first run: %+v (trains %d)", res, e.trains)
+	}
+	if vs, n := vectorCount(t, tr.repo()); n != 8 || vs.Embedder != "builtin:fake-8" || vs.Dim != 32 {
+		t.Fatalf("vectors: %+v, %d", vs, n)
+	}
+	models, _ := filepath.Glob(filepath.Join(tr.repo().StateDir(), "scry-model-*.bin"))
+	if len(models) != 1 {
+		t.Fatalf("model files: %v", models)
+	}
+
+	res = tr.index(e)
+	if !res.UpToDate || res.Embedded != 0 || e.trains != 1 {
+		t.Fatalf("idle run: %+v (trains %d)", res, e.trains)
+	}
+
+	// +1 commit: embedded with the current model.
+	tr.commit("one more about gears")
+	res = tr.index(e)
+	if res.Trained || res.Embedded != 1 || res.Added != 1 || e.trains != 1 {
+		t.Fatalf("+1: %+v (trains %d)", res, e.trains)
+	}
+	// +25% since training: retrained, every commit re-embedded.
+	tr.commit("and another")
+	res = tr.index(e)
+	if !res.Trained || res.Embedded != 10 || e.trains != 2 || res.Embedder != "builtin:fake-10" {
+		t.Fatalf("+25%%: %+v (trains %d)", res, e.trains)
+	}
+	if vs, n := vectorCount(t, tr.repo()); n != 10 || vs.Embedder != "builtin:fake-10" {
+		t.Fatalf("vectors after retraining: %+v, %d", vs, n)
+	}
+	models, _ = filepath.Glob(filepath.Join(tr.repo().StateDir(), "scry-model-*.bin"))
+	if len(models) != 1 || !strings.Contains(models[0], "fake-10") {
+		t.Fatalf("model files after retraining: %v", models)
+	}
+
+	// Another embedder configured: everything re-embedded, no training.
+	e.configured = "minilm"
+	res = tr.index(e)
+	if res.Trained || res.Embedded != 10 || res.Embedder != "onnx:minilm" || res.EmbedReason != "ONNX model minilm" {
+		t.Fatalf("embedder change: %+v", res)
+	}
+	if vs, n := vectorCount(t, tr.repo()); n != 10 || vs.Dim != 24 {
+		t.Fatalf("vectors after the change: %+v, %d", vs, n)
+	}
+	if res := tr.index(e); !res.UpToDate {
+		t.Fatalf("idle run after the change: %+v", res)
+	}
+
+	// Pruned commits lose their vectors.
+	tr.git("reset", "-q", "--hard", "HEAD~2")
+	res = tr.index(e)
+	if res.Pruned != 2 {
+		t.Fatalf("prune: %+v", res)
+	}
+	if _, n := vectorCount(t, tr.repo()); n != 8 {
+		t.Fatalf("vectors after pruning: %d, want 8", n)
+	}
+}

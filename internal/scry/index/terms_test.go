@@ -1,0 +1,65 @@
+package index
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/text"
+)
+
+func TestDiffTerms(t *testing.T) {
+	d := newDiffTerms(text.NewAnalyzer())
+	d.line(0, []byte(`func parseHTTPHeader(maxRetryCount int) error { // retries`))
+	d.line(0, []byte(`	sum := "9f86d081884c7d659a2feaa0c55ad015" + deadbeef + x1 + _private_name`))
+	got := strings.Fields(d.terms())
+	sort.Strings(got)
+	want := []string{"count", "deadbeef", "error", "func", "header", "http", "int", "max", "name", "pars", "privat", "retri", "retri", "sum"}
+	want = uniqSorted(want)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("terms = %q\nwant    %q", got, want)
+	}
+	d.reset()
+	if d.terms() != "" {
+		t.Fatal("reset kept terms")
+	}
+	// Past the byte cap, lines are not read for terms and the commit is
+	// marked capped.
+	line := []byte(strings.Repeat("alpha ", 1000))
+	for i := 0; i < maxDiffBytes/len(line)+2; i++ {
+		d.line(0, line)
+	}
+	d.line(0, []byte("omega"))
+	if strings.Contains(d.terms(), "omega") || !d.capped {
+		t.Fatal("the cap did not hold")
+	}
+}
+
+func uniqSorted(s []string) []string {
+	sort.Strings(s)
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func TestSplitTrailers(t *testing.T) {
+	for _, c := range []struct{ body, text, trailers string }{
+		{"Fixes the loop.\n\nRefs: #12\nSigned-off-by: A <a@b>", "Fixes the loop.", "Refs: #12\nSigned-off-by: A <a@b>"},
+		{"Just text.\n\nMore text: with a colon and spaces in key", "Just text.\n\nMore text: with a colon and spaces in key", ""},
+		{"Session-Start: Wings", "", "Session-Start: Wings"},
+		{"", "", ""},
+	} {
+		text, trailers := splitTrailers(c.body)
+		if text != c.text || trailers != c.trailers {
+			t.Errorf("splitTrailers(%q) = %q, %q", c.body, text, trailers)
+		}
+	}
+	if got := searchableTrailers("Refs: JIRA-1\nSigned-off-by: A\nCo-authored-by: B\nSession-Start: Wings"); got != "Refs JIRA-1\nSession-Start Wings" {
+		t.Errorf("searchableTrailers = %q", got)
+	}
+}

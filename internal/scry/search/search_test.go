@@ -1,0 +1,325 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/embed"
+	"github.com/verdigris-dev/verdigris/internal/scry/index"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+	"github.com/verdigris-dev/verdigris/internal/scry/text"
+)
+
+// fakeEmbedders is a test stand-in for the real embedders: a hashed bag
+// of terms, "trained" by taking the number of messages as its name.
+type fakeEmbedders struct{}
+
+type fakeEmbedder struct{ id string }
+
+func (f *fakeEmbedder) ID() string   { return f.id }
+func (f *fakeEmbedder) Dim() int     { return 1024 }
+func (f *fakeEmbedder) Close() error { return nil }
+func (f *fakeEmbedder) EmbedQueries(ctx context.Context, t []string) ([][]float32, error) {
+	return f.EmbedPassages(ctx, t)
+}
+func (f *fakeEmbedder) EmbedPassages(_ context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, s := range texts {
+		v := make([]float32, 1024)
+		for _, term := range text.Terms(s) {
+			// Synonyms of the fake "model": what lexical search cannot see.
+			if term == "crash" {
+				term = "panic"
+			}
+			h := fnv.New32a()
+			h.Write([]byte(term))
+			v[h.Sum32()%1024]++
+		}
+		var n float64
+		for _, x := range v {
+			n += float64(x * x)
+		}
+		for j := range v {
+			if n > 0 {
+				v[j] /= float32(math.Sqrt(n))
+			}
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func (fakeEmbedders) Configured(context.Context, *gitrepo.Repo) string { return "" }
+func (fakeEmbedders) Select(_ context.Context, _ *gitrepo.Repo, m *index.StoredModel) (embed.Embedder, string, error) {
+	if m == nil {
+		return nil, "", nil
+	}
+	return &fakeEmbedder{id: string(m.Data)}, "fake", nil
+}
+func (fakeEmbedders) Train(_ context.Context, _ *gitrepo.Repo, msgs []string) (embed.Embedder, []byte, error) {
+	id := fmt.Sprintf("builtin:fake-%d", len(msgs))
+	return &fakeEmbedder{id: id}, []byte(id), nil
+}
+
+type fixture struct {
+	t   *testing.T
+	dir string
+	r   *gitrepo.Repo
+}
+
+func newFixture(t *testing.T) *fixture {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gitconfig")
+	os.WriteFile(cfg, []byte("[user]\nname = Ada Lovelace\nemail = ada@example.com\n[init]\ndefaultBranch = main\n"), 0o644)
+	t.Setenv("GIT_CONFIG_GLOBAL", cfg)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	f := &fixture{t: t, dir: filepath.Join(dir, "repo")}
+	f.git(nil, "init", "-q", f.dir)
+	return f
+}
+
+func (f *fixture) git(env []string, args ...string) {
+	f.t.Helper()
+	cmd := exec.Command("git", args...)
+	if args[0] != "init" {
+		cmd.Dir = f.dir
+	}
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		f.t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+// commit writes files (path → content) and commits them on date as author.
+func (f *fixture) commit(date, author, msg string, files map[string]string) {
+	f.t.Helper()
+	for p, c := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(f.dir, p)), 0o755)
+		os.WriteFile(filepath.Join(f.dir, p), []byte(c), 0o644)
+	}
+	f.git(nil, "add", "-A")
+	name, email, _ := strings.Cut(author, "|")
+	env := []string{"GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date, "GIT_AUTHOR_NAME=" + name, "GIT_AUTHOR_EMAIL=" + email}
+	f.git(env, "commit", "-q", "--allow-empty", "-m", msg)
+}
+
+func (f *fixture) searcher(e index.Embedders) *Searcher {
+	f.t.Helper()
+	ctx := context.Background()
+	r, err := gitrepo.Open(ctx, f.dir)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := index.Run(ctx, r, index.Options{Embedders: e}); err != nil {
+		f.t.Fatal(err)
+	}
+	st, err := store.Open(ctx, index.DBPath(r))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { st.Close() })
+	s, err := Open(ctx, r, st, e)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return s
+}
+
+func subjects(hits []Hit) string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.Subject)
+	}
+	return strings.Join(out, " | ")
+}
+
+func history(t *testing.T) *fixture {
+	f := newFixture(t)
+	f.commit("2023-01-10T10:00:00Z", "Ada Lovelace|ada@example.com", "turbine: first draft", map[string]string{"README.md": "hello\n"})
+	f.commit("2023-06-10T10:00:00Z", "Grace Hopper|grace@example.com", "add the spinning parts", map[string]string{"engine/turbine.go": "package engine\n"})
+	f.commit("2024-02-10T10:00:00Z", "Grace Hopper|grace@example.com", "refactor the engine", map[string]string{"engine/core.go": "package engine\nfunc spinTurbineBlades() {}\n"})
+	f.commit("2024-03-10T10:00:00Z", "Ken Thompson|ken@example.com", "fix panic when the config is empty", map[string]string{"config/load.go": "package config\n"})
+	return f
+}
+
+// Lexical ranking follows the field weights: subject, then paths, then
+// diff identifiers; scores are positive and decreasing.
+func TestLexicalFieldWeights(t *testing.T) {
+	s := history(t).searcher(nil)
+	hits, err := s.Search(context.Background(), Query{Text: "turbine", Mode: Lexical})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := subjects(hits); got != "turbine: first draft | add the spinning parts | refactor the engine" {
+		t.Fatalf("ranking = %s", got)
+	}
+	for i, h := range hits {
+		if h.Score <= 0 || (i > 0 && h.Score > hits[i-1].Score) {
+			t.Fatalf("scores not positive and decreasing: %v", hits)
+		}
+		if h.LexicalRank != i+1 || h.SemanticRank != 0 {
+			t.Fatalf("ranks of %q: %d %d", h.Subject, h.LexicalRank, h.SemanticRank)
+		}
+	}
+	if m := hits[1].Matched; len(m) != 1 || m[0] != "engine/turbine.go" {
+		t.Fatalf("matched files = %v", m)
+	}
+}
+
+func TestFilters(t *testing.T) {
+	s := history(t).searcher(nil)
+	ctx := context.Background()
+	since, _ := ParseDate("2023-03-01", time.Now())
+	until, _ := ParseDate("2024-01-01", time.Now())
+	engine, _ := CompilePattern("engine")
+	goFiles, _ := CompilePattern("*.go")
+	for _, c := range []struct {
+		f    Filter
+		want string
+	}{
+		{Filter{Since: since}, "add the spinning parts | refactor the engine"},
+		{Filter{Until: until}, "turbine: first draft | add the spinning parts"},
+		{Filter{Since: since, Until: until}, "add the spinning parts"},
+		{Filter{Author: "ADA"}, "turbine: first draft"},
+		{Filter{Author: "grace@"}, "add the spinning parts | refactor the engine"},
+		{Filter{Paths: []PathPattern{engine}}, "add the spinning parts | refactor the engine"},
+		{Filter{Paths: []PathPattern{goFiles}, Author: "hopper"}, "add the spinning parts | refactor the engine"},
+		{Filter{Author: "nobody"}, ""},
+	} {
+		hits, err := s.Search(ctx, Query{Text: "turbine", Mode: Lexical, Filter: c.f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := subjects(hits); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.f, got, c.want)
+		}
+	}
+}
+
+// Hybrid mode fuses both lists: a commit only the semantic side finds
+// (a synonym) is in the results, with its ranks explained.
+func TestHybridFusesLexicalAndSemantic(t *testing.T) {
+	s := history(t).searcher(fakeEmbedders{})
+	if s.SemanticErr != "" || s.Embedder() != "builtin:fake-4" {
+		t.Fatalf("semantic unavailable: %q (%s)", s.SemanticErr, s.Embedder())
+	}
+	ctx := context.Background()
+	lex, _ := s.Search(ctx, Query{Text: "crash config", Mode: Lexical})
+	sem, err := s.Search(ctx, Query{Text: "crash", Mode: Semantic})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sem) == 0 || sem[0].Subject != "fix panic when the config is empty" || sem[0].SemanticRank != 1 {
+		t.Fatalf("semantic: %s", subjects(sem))
+	}
+	hy, err := s.Search(ctx, Query{Text: "crash", Mode: Hybrid, Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hy) == 0 || hy[0].Subject != "fix panic when the config is empty" || hy[0].SemanticRank != 1 || hy[0].LexicalRank != 0 {
+		t.Fatalf("hybrid: %+v", hy)
+	}
+	if len(hy) > 2 {
+		t.Fatalf("limit ignored: %d hits", len(hy))
+	}
+	_ = lex
+}
+
+func TestSemanticUnavailable(t *testing.T) {
+	s := history(t).searcher(nil)
+	if s.SemanticErr == "" {
+		t.Fatal("no reason given")
+	}
+	_, err := s.Search(context.Background(), Query{Text: "turbine", Mode: Semantic})
+	var su *ErrSemanticUnavailable
+	if !errors.As(err, &su) {
+		t.Fatalf("semantic search without vectors = %v", err)
+	}
+	hits, err := s.Search(context.Background(), Query{Text: "turbine", Mode: Hybrid})
+	if err != nil || len(hits) != 3 {
+		t.Fatalf("hybrid falls back to lexical: %v %v", hits, err)
+	}
+}
+
+func TestPathPatterns(t *testing.T) {
+	for _, c := range []struct {
+		pattern, path string
+		want          bool
+	}{
+		{"internal/scry", "internal/scry/index/run.go", true},
+		{"internal/scry/", "internal/scry/x.go", true},
+		{"internal/scry", "internal/scryer/x.go", false},
+		{"*.go", "a/b/c.go", true},
+		{"*.go", "a/b/c.gox", false},
+		{"internal/*.go", "internal/a.go", true},
+		{"internal/*.go", "internal/x/a.go", false},
+		{"internal/**/*.go", "internal/a.go", true},
+		{"internal/**/*.go", "internal/x/y/a.go", true},
+		{"internal/**", "internal/x/y/a.go", true},
+		{"**/test_*.py", "test_a.py", true},
+		{"cmd/git-?cry/*.go", "cmd/git-scry/main.go", true},
+		{"[ab].txt", "dir/a.txt", true},
+		{"[!ab].txt", "c.txt", true},
+		{"./README.md", "README.md", true},
+	} {
+		pp, err := CompilePattern(c.pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pp.Match(c.path); got != c.want {
+			t.Errorf("%q ~ %q = %v, want %v", c.pattern, c.path, got, c.want)
+		}
+	}
+	if _, err := CompilePattern("[z-a]"); err == nil {
+		t.Error("a bad class compiled")
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	now := time.Date(2024, 5, 15, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Time{
+		"2024-01-02":           time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC),
+		"2024-01-02 13:14":     time.Date(2024, 1, 2, 13, 14, 0, 0, time.UTC),
+		"2024-01-02T13:14:15Z": time.Date(2024, 1, 2, 13, 14, 15, 0, time.UTC),
+		"yesterday":            time.Date(2024, 5, 14, 0, 0, 0, 0, time.UTC),
+		"2 weeks ago":          now.AddDate(0, 0, -14),
+		"3d":                   now.AddDate(0, 0, -3),
+		"1 year":               now.AddDate(-1, 0, 0),
+		"6 months ago":         now.AddDate(0, -6, 0),
+		"90 minutes ago":       now.Add(-90 * time.Minute),
+	} {
+		got, err := ParseDate(in, now)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseDate(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if _, err := ParseDate("next tuesday", now); err == nil {
+		t.Error("nonsense parsed")
+	}
+}
+
+func TestFuse(t *testing.T) {
+	got := fuse([]scored{{1, 9}, {2, 8}, {3, 7}}, []scored{{3, 1}, {4, 0.5}})
+	var ids []int64
+	for _, s := range got {
+		ids = append(ids, s.id)
+	}
+	// 3 is in both lists and wins; 1 (lexical #1) beats 4 (semantic #2).
+	if fmt.Sprint(ids) != "[3 1 2 4]" && fmt.Sprint(ids) != "[3 1 4 2]" {
+		t.Fatalf("fused order %v", ids)
+	}
+	if ids[0] != 3 || ids[1] != 1 {
+		t.Fatalf("fused order %v", ids)
+	}
+}
+

@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"testing"
+)
+
+func newStore(t *testing.T) *Store {
+	t.Helper()
+	s, _, err := Create(context.Background(), filepath.Join(t.TempDir(), FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func addCommits(t *testing.T, s *Store, cs ...*Commit) []int64 {
+	t.Helper()
+	b, err := s.Begin(context.Background(), map[string]int64{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, c := range cs {
+		id, err := b.Add(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func files(paths ...string) []File {
+	var out []File
+	for _, p := range paths {
+		out = append(out, File{Path: p, Status: "M", Added: 1, Deleted: 1})
+	}
+	return out
+}
+
+func pair(t *testing.T, s *Store, a, b string) (n, last int64) {
+	t.Helper()
+	err := s.db.QueryRow(`SELECT n, last FROM cochange WHERE a = (SELECT id FROM paths WHERE path = ?) AND b = (SELECT id FROM paths WHERE path = ?)`, a, b).Scan(&n, &last)
+	if err != nil {
+		return 0, 0
+	}
+	return n, last
+}
+
+// Co-change pairs are counted in both directions, across batches, skip
+// commits touching more than CoChangeMaxFiles files, and lose the counts
+// (and last dates) of deleted commits.
+func TestCoChangePairs(t *testing.T) {
+	s := newStore(t)
+	big := make([]string, CoChangeMaxFiles+1)
+	for i := range big {
+		big[i] = filepath.Join("gen", string(rune('a'+i%26))+string(rune('a'+i/26)))
+	}
+	big[0], big[1] = "a.go", "b.go"
+	ids := addCommits(t, s,
+		&Commit{Hash: "c1", AuthorTime: 100, Files: files("a.go", "b.go", "c.go")},
+		&Commit{Hash: "c2", AuthorTime: 200, Files: files("a.go", "b.go")},
+		&Commit{Hash: "c3", AuthorTime: 300, Files: files(big...)},
+	)
+	addCommits(t, s, &Commit{Hash: "c4", AuthorTime: 400, Files: files("b.go", "a.go")})
+	if n, last := pair(t, s, "a.go", "b.go"); n != 3 || last != 400 {
+		t.Fatalf("a-b = %d, %d; want 3, 400", n, last)
+	}
+	if n, _ := pair(t, s, "b.go", "a.go"); n != 3 {
+		t.Fatalf("b-a = %d; want 3", n)
+	}
+	if n, _ := pair(t, s, "a.go", "c.go"); n != 1 {
+		t.Fatalf("a-c = %d; want 1", n)
+	}
+	b, _ := s.Begin(context.Background(), map[string]int64{})
+	if err := b.Delete([]int64{ids[0]}); err != nil {
+		t.Fatal(err)
+	}
+	b.Commit()
+	if n, last := pair(t, s, "a.go", "b.go"); n != 2 || last != 400 {
+		t.Fatalf("after deleting c1, a-b = %d, %d; want 2, 400", n, last)
+	}
+	if n, _ := pair(t, s, "a.go", "c.go"); n != 0 {
+		t.Fatalf("after deleting c1, a-c = %d; want no pair", n)
+	}
+	var c4 int64
+	s.db.QueryRow(`SELECT id FROM commits WHERE hash = 'c4'`).Scan(&c4)
+	b, _ = s.Begin(context.Background(), map[string]int64{})
+	if err := b.Delete([]int64{c4}); err != nil {
+		t.Fatal(err)
+	}
+	b.Commit()
+	if n, last := pair(t, s, "a.go", "b.go"); n != 1 || last != 200 {
+		t.Fatalf("after deleting c4, a-b = %d, %d; want 1, 200 (the last date recomputed)", n, last)
+	}
+	if n, _ := s.CountCommits(context.Background()); n != 2 {
+		t.Fatalf("%d commits left", n)
+	}
+}
+
+func TestVectorsAddRemoveScan(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	var cs []*Commit
+	for i := 0; i < ChunkSize+10; i++ {
+		cs = append(cs, &Commit{Hash: string(rune('A'+i%26)) + string(rune('a'+i/26%26)) + string(rune('0'+i/676))})
+	}
+	ids := addCommits(t, s, cs...)
+	b, _ := s.Begin(ctx, map[string]int64{})
+	vs, err := b.NewVectorSpace("test:1", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vecs := make([][]float32, len(ids))
+	for i := range ids {
+		a := float64(i) / float64(len(ids)) * math.Pi / 2
+		vecs[i] = []float32{float32(math.Cos(a)), float32(math.Sin(a)), 0}
+	}
+	// Two calls: the second fills the first's last chunk.
+	if err := b.AddVectors(vs, ids[:5], vecs[:5]); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AddVectors(vs, ids[5:], vecs[5:]); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Delete([]int64{ids[0], ids[len(ids)-1]}); err != nil {
+		t.Fatal(err)
+	}
+	b.Commit()
+	got := map[int64][]float32{}
+	chunks := 0
+	err = s.ScanVectors(ctx, vs, func(c *Chunk) error {
+		chunks++
+		for i, id := range c.IDs {
+			v := make([]float32, 3)
+			for j := range v {
+				v[j] = float32(c.Vecs[i*3+j]) * c.Scales[i]
+			}
+			got[id] = v
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chunks != 2 || len(got) != len(ids)-2 {
+		t.Fatalf("%d chunks, %d vectors; want 2, %d", chunks, len(got), len(ids)-2)
+	}
+	if _, ok := got[ids[0]]; ok {
+		t.Fatal("a deleted commit's vector is still scanned")
+	}
+	for i, id := range ids[1 : len(ids)-1] {
+		want := vecs[i+1]
+		for j := range want {
+			if math.Abs(float64(got[id][j]-want[j])) > 0.01 {
+				t.Fatalf("vector %d = %v, want %v (int8 quantisation)", i+1, got[id], want)
+			}
+		}
+	}
+	pending, _ := s.Unembedded(ctx, vs, 10)
+	if len(pending) != 0 {
+		t.Fatalf("unembedded: %v", pending)
+	}
+	// A new space starts empty, and every commit needs a vector in it.
+	b, _ = s.Begin(ctx, map[string]int64{})
+	vs2, _ := b.NewVectorSpace("test:2", 3)
+	b.Commit()
+	if n, _ := s.CountUnembedded(ctx, vs2); n != int64(len(ids)-2) {
+		t.Fatalf("after a new space, %d unembedded", n)
+	}
+}
+
+func TestSchemaVersionRebuilds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	ctx := context.Background()
+	s, rebuilt, err := Create(ctx, path)
+	if err != nil || rebuilt {
+		t.Fatal(err, rebuilt)
+	}
+	addCommits(t, s, &Commit{Hash: "x"})
+	s.SetMeta(ctx, "schema", "0")
+	s.Close()
+	if _, err := Open(ctx, path); err != ErrOldSchema {
+		t.Fatalf("Open of an old schema = %v", err)
+	}
+	s, rebuilt, err = Create(ctx, path)
+	if err != nil || !rebuilt {
+		t.Fatalf("Create over an old schema: rebuilt %v, %v", rebuilt, err)
+	}
+	defer s.Close()
+	if n, _ := s.CountCommits(ctx); n != 0 {
+		t.Fatalf("%d commits survived the rebuild", n)
+	}
+	if _, err := Open(ctx, filepath.Join(t.TempDir(), FileName)); err != ErrNoIndex {
+		t.Fatalf("Open of nothing = %v", err)
+	}
+}
