@@ -322,4 +322,3 @@ func TestFuse(t *testing.T) {
 		t.Fatalf("fused order %v", ids)
 	}
 }
-
