@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/pflag"
 
@@ -54,6 +55,10 @@ Flags:
 				bad = []session.Unreadable{}
 			}
 			return cli.WriteJSON(env.Stdout, map[string]any{"sessions": sums, "unreadable": bad})
+		}
+		if len(sums) == 0 {
+			fmt.Fprintf(env.Stderr, "git-session: no session records in %s\n", m.Dir)
+			return nil
 		}
 		t := &cli.Table{}
 		t.Row("ID", "STATUS", "AGENT", "WORK", "TITLE")

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/session"
 )
 
 var showCmd = &cli.Command{
@@ -89,7 +90,7 @@ Flags:
 			}
 		}
 		if c := s.Classification; c != nil {
-			fmt.Fprintf(w, "\nclassification: %s: %d commits, %d files, +%d -%d; types: %s\n", c.WorkType, c.Commits, c.Files, c.Added, c.Deleted, c.TypesString())
+			fmt.Fprintf(w, "\nclassification: %s: %s, %s, +%d -%d; types: %s\n", c.WorkType, session.Plural(c.Commits, "commit"), session.Plural(c.Files, "file"), c.Added, c.Deleted, c.TypesString())
 			if c.TagRange != "" {
 				fmt.Fprintf(w, "tag range: %s\n", c.TagRange)
 			}

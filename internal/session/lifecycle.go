@@ -231,9 +231,9 @@ func (m *Manager) Status(ctx context.Context) (*Status, error) {
 	return s, nil
 }
 
-// ClassifyRange classifies the commits of from..to. Commits that only
-// touch session records are bookkeeping and left out, as are the records'
-// lines.
+// ClassifyRange classifies the commits of from..to. Session bookkeeping is
+// left out: commits that only touch session records or whose subject is a
+// "session: …" marker, and the records' lines.
 func (m *Manager) ClassifyRange(ctx context.Context, from, to string) (Classification, error) {
 	return classifyRange(ctx, m.Repo, m.Dir, from, to)
 }
@@ -257,7 +257,7 @@ func classifyRange(ctx context.Context, repo *gitrepo.Repo, dir, from, to string
 	var cc []ClassifiedCommit
 	for _, c := range commits {
 		fs := files[c.Hash]
-		if len(fs) > 0 && allRecords(dir, fs) {
+		if (len(fs) > 0 && allRecords(dir, fs)) || CommitType(c.Subject) == "session" {
 			continue
 		}
 		cc = append(cc, ClassifiedCommit{Subject: c.Subject, Files: fs})

@@ -125,6 +125,7 @@ type processor struct {
 	res       *SyncResult
 	skipClose string
 	done      map[string]bool // record ids repaired in this run
+	seen      map[string]bool // "tag commit" already reported
 }
 
 func newProcessor(ctx context.Context, repo *gitrepo.Repo, dir string) (*processor, error) {
@@ -132,7 +133,7 @@ func newProcessor(ctx context.Context, repo *gitrepo.Repo, dir string) (*process
 	if err != nil {
 		return nil, err
 	}
-	return &processor{repo: repo, dir: dir, tags: t, res: &SyncResult{Tags: []TagResult{}, Warnings: []string{}}, done: map[string]bool{}}, nil
+	return &processor{repo: repo, dir: dir, tags: t, res: &SyncResult{Tags: []TagResult{}, Warnings: []string{}}, done: map[string]bool{}, seen: map[string]bool{}}, nil
 }
 
 func (p *processor) warnf(format string, args ...any) {
@@ -140,6 +141,13 @@ func (p *processor) warnf(format string, args ...any) {
 }
 
 func (p *processor) tag(ctx context.Context, res TagResult, message string) error {
+	// A record and a marker of the same commit can both name a tag:
+	// report it once.
+	key := res.Tag + " " + res.Commit
+	if p.seen[key] {
+		return nil
+	}
+	p.seen[key] = true
 	res, err := p.tags.ensure(ctx, res, message)
 	if err != nil {
 		return err
