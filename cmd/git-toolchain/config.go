@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/config"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/toolchain"
+)
+
+// loadConfig opens the repository and parses its toolchain.toml. A
+// missing or invalid file is a failed operation (exit 1), not bad usage:
+// the command line was right, the repository is not ready.
+func loadConfig(ctx context.Context, env *cli.Env) (*gitrepo.Repo, *config.File, error) {
+	r, err := cli.OpenWorktree(ctx, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := config.Load(r.Root)
+	if err != nil {
+		return r, nil, configError(err)
+	}
+	return r, cfg, nil
+}
+
+func configError(err error) error {
+	if errors.Is(err, config.ErrNotFound) {
+		return cli.Failf("%s", err).WithHint("create %s at the repository root: [tools], [checks.NAME] and [sets] (see the README, section \"git toolchain\")", config.FileName)
+	}
+	var ce *config.Error
+	if errors.As(err, &ce) {
+		e := cli.Failf("%s", ce)
+		if ce.Line > 0 {
+			return e.WithHint("fix line %d of %s (the format is in the README, section \"git toolchain\")", ce.Line, ce.Path)
+		}
+		return e.WithHint("fix %s (the format is in the README, section \"git toolchain\")", ce.Path)
+	}
+	return err
+}
+
+// probeEnv is what the probes see of the environment.
+func probeEnv(env *cli.Env, root string) *toolchain.Env {
+	return &toolchain.Env{Root: root, Getenv: env.Env, Environ: os.Environ}
+}

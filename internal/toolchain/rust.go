@@ -1,0 +1,191 @@
+package toolchain
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// rustToolchainFile is a rust-toolchain.toml (or legacy rust-toolchain)
+// found at the root or above it, where rustup looks.
+type rustToolchainFile struct {
+	Path    string // as shown to the user: relative to the root when inside it
+	Channel string
+	Line    int
+}
+
+// findRustToolchainFile walks up from root as rustup does; in each
+// directory the legacy rust-toolchain wins over rust-toolchain.toml.
+func findRustToolchainFile(root string) (*rustToolchainFile, error) {
+	dir := root
+	for {
+		for _, name := range []string{"rust-toolchain", "rust-toolchain.toml"} {
+			p := filepath.Join(dir, name)
+			data, err := os.ReadFile(p)
+			if errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			shown := p
+			if rel, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(rel, "..") {
+				shown = rel
+			}
+			f, err := parseRustToolchain(shown, data)
+			if err != nil {
+				return nil, err
+			}
+			return f, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil, nil
+		}
+		dir = parent
+	}
+}
+
+func parseRustToolchain(shown string, data []byte) (*rustToolchainFile, error) {
+	f := &rustToolchainFile{Path: shown}
+	text := strings.TrimSpace(string(data))
+	// The legacy format is one line naming the toolchain.
+	if !strings.Contains(text, "[") && !strings.Contains(text, "=") {
+		f.Channel, f.Line = text, 1
+		return f, nil
+	}
+	var doc struct {
+		Toolchain struct {
+			Channel string `toml:"channel"`
+			Path    string `toml:"path"`
+		} `toml:"toolchain"`
+	}
+	if err := toml.Unmarshal(data, &doc); err != nil {
+		return nil, errors.New(shown + ": " + err.Error())
+	}
+	f.Channel = doc.Toolchain.Channel
+	f.Line = tomlKeyLine(data, "toolchain", "channel")
+	return f, nil
+}
+
+// tomlKeyLine finds the line of key inside [table].
+func tomlKeyLine(data []byte, table, key string) int {
+	var p unstable.Parser
+	p.Reset(data)
+	cur := ""
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table:
+			cur = joinKeyParts(e.Key())
+		case unstable.KeyValue:
+			k := joinKeyParts(e.Key())
+			if full := strings.TrimPrefix(cur+"."+k, "."); full == table+"."+key {
+				it := e.Key()
+				if it.Next() {
+					return p.Shape(it.Node().Raw).Start.Line
+				}
+			}
+		}
+	}
+	return 0
+}
+
+func joinKeyParts(it unstable.Iterator) string {
+	var parts []string
+	for it.Next() {
+		parts = append(parts, string(it.Node().Data))
+	}
+	return strings.Join(parts, ".")
+}
+
+// rustupOverride returns the toolchain of a `rustup override set` for
+// root or a directory above it.
+func rustupOverride(e *Env, root string) string {
+	home := e.getenv("RUSTUP_HOME")
+	if home == "" {
+		h := e.getenv("HOME")
+		if h == "" {
+			return ""
+		}
+		home = filepath.Join(h, ".rustup")
+	}
+	data, err := os.ReadFile(filepath.Join(home, "settings.toml"))
+	if err != nil {
+		return ""
+	}
+	var s struct {
+		Overrides map[string]string `toml:"overrides"`
+	}
+	if toml.Unmarshal(data, &s) != nil {
+		return ""
+	}
+	best, tc := "", ""
+	for dir, t := range s.Overrides {
+		if (root == dir || strings.HasPrefix(root, dir+string(filepath.Separator))) && len(dir) > len(best) {
+			best, tc = dir, t
+		}
+	}
+	return tc
+}
+
+func probeRust(ctx context.Context, e *Env) Found {
+	path, err := e.lookPath("rustc")
+	if err != nil {
+		return Found{Source: "PATH", Missing: true, Detail: "rustc not on PATH"}
+	}
+	f := Found{Path: path, Source: "PATH"}
+	want := ""
+	if _, err := e.lookPath("rustup"); err == nil {
+		// rustup picks the toolchain: RUSTUP_TOOLCHAIN, then a directory
+		// override, then the toolchain file, then the default.
+		switch {
+		case e.getenv("RUSTUP_TOOLCHAIN") != "":
+			want, f.Source = e.getenv("RUSTUP_TOOLCHAIN"), "RUSTUP_TOOLCHAIN"
+		case rustupOverride(e, e.Root) != "":
+			want, f.Source = rustupOverride(e, e.Root), "rustup override"
+		default:
+			tf, err := findRustToolchainFile(e.Root)
+			if err != nil {
+				f.Err = err
+				return f
+			}
+			if tf != nil && tf.Channel != "" {
+				want, f.Source = tf.Channel, tf.Path
+			} else {
+				f.Source = "PATH (rustup default)"
+			}
+		}
+	}
+	// RUSTUP_AUTO_INSTALL=0: rustup must not install the toolchain a file
+	// names just because we asked for its version.
+	out, err := e.output(ctx, e.Root, []string{"RUSTUP_AUTO_INSTALL=0"}, path, "--version")
+	if err != nil {
+		if want != "" && !errors.Is(err, errTimeout) {
+			f.Missing = true
+			f.Detail = f.Source + " selects " + want + ", which rustup has not installed (rustup toolchain install " + want + ")"
+			return f
+		}
+		f.Err = err
+		return f
+	}
+	vs := versionsIn(out)
+	if len(vs) == 0 {
+		f.Err = errors.New("rustc --version printed no version")
+		return f
+	}
+	f.Version = normalize(vs[0])
+	if cargo, err := e.lookPath("cargo"); err == nil {
+		if out, err := e.output(ctx, e.Root, []string{"RUSTUP_AUTO_INSTALL=0"}, cargo, "--version"); err == nil {
+			if cv := versionsIn(out); len(cv) > 0 && normalize(cv[0]) != f.Version {
+				f.Detail = "cargo is " + normalize(cv[0])
+			}
+		}
+	}
+	return f
+}
