@@ -103,7 +103,7 @@ func toolTable(rep *toolchain.Report, status func(string) string) *cli.Table {
 			found = "-"
 		}
 		row := []string{tr.Tool, tr.Pinned, found, tr.Source, status(tr.Status)}
-		if notes {
+		if tr.Detail != "" {
 			row = append(row, tr.Detail)
 		}
 		t.Row(row...)

@@ -27,7 +27,7 @@ func IsBuiltin(name string) bool {
 // probe command in toolchain.toml replaces the built-in one.
 func Probe(ctx context.Context, e *Env, t config.Tool) Found {
 	if t.Probe != "" {
-		return customProbe(ctx, e, t.Probe, t.Version)
+		return customProbe(ctx, e, t.Probe)
 	}
 	switch t.Name {
 	case "go":

@@ -160,10 +160,9 @@ func firstLine(s string) string {
 }
 
 // customProbe runs a tool's probe command from toolchain.toml with sh in
-// the repository root. When the output mentions the pinned version
-// anywhere, that is the version found (tools often print several: their
-// own, the compiler's, a library's); otherwise the first one.
-func customProbe(ctx context.Context, e *Env, probe, pinned string) Found {
+// the repository root; the first version in its output is the version
+// found (a probe can cut its output down when a tool prints several).
+func customProbe(ctx context.Context, e *Env, probe string) Found {
 	f := Found{Source: "probe"}
 	out, err := e.output(ctx, e.Root, nil, "sh", "-c", probe)
 	if err != nil {
@@ -176,12 +175,6 @@ func customProbe(ctx context.Context, e *Env, probe, pinned string) Found {
 		return f
 	}
 	vs := versionsIn(out)
-	for _, v := range vs {
-		if Satisfies(pinned, v) {
-			f.Version = normalize(v)
-			return f
-		}
-	}
 	if len(vs) == 0 {
 		f.Err = fmt.Errorf("probe %q printed no version: %q", probe, firstLine(out))
 		return f

@@ -19,29 +19,12 @@ type rustToolchainFile struct {
 	Line    int
 }
 
-// findRustToolchainFile walks up from root as rustup does; in each
-// directory the legacy rust-toolchain wins over rust-toolchain.toml.
+// findRustToolchainFile walks up from root as rustup does.
 func findRustToolchainFile(root string) (*rustToolchainFile, error) {
-	dir := root
-	for {
-		for _, name := range []string{"rust-toolchain", "rust-toolchain.toml"} {
-			p := filepath.Join(dir, name)
-			data, err := os.ReadFile(p)
-			if errors.Is(err, os.ErrNotExist) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			shown := p
-			if rel, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(rel, "..") {
-				shown = rel
-			}
-			f, err := parseRustToolchain(shown, data)
-			if err != nil {
-				return nil, err
-			}
-			return f, nil
+	for dir := root; ; {
+		f, err := rustToolchainFileIn(root, dir)
+		if f != nil || err != nil {
+			return f, err
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
@@ -49,6 +32,23 @@ func findRustToolchainFile(root string) (*rustToolchainFile, error) {
 		}
 		dir = parent
 	}
+}
+
+// rustToolchainFileIn reads the toolchain file of one directory; the
+// legacy rust-toolchain wins over rust-toolchain.toml, as in rustup.
+func rustToolchainFileIn(root, dir string) (*rustToolchainFile, error) {
+	for _, name := range []string{"rust-toolchain", "rust-toolchain.toml"} {
+		p := filepath.Join(dir, name)
+		data, err := os.ReadFile(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return parseRustToolchain(relTo(root, p), data)
+	}
+	return nil, nil
 }
 
 func parseRustToolchain(shown string, data []byte) (*rustToolchainFile, error) {
@@ -104,34 +104,56 @@ func joinKeyParts(it unstable.Iterator) string {
 	return strings.Join(parts, ".")
 }
 
-// rustupOverride returns the toolchain of a `rustup override set` for
-// root or a directory above it.
-func rustupOverride(e *Env, root string) string {
+// rustupOverrides returns the directory overrides (`rustup override
+// set`) from rustup's settings file.
+func rustupOverrides(e *Env) map[string]string {
 	home := e.getenv("RUSTUP_HOME")
 	if home == "" {
 		h := e.getenv("HOME")
 		if h == "" {
-			return ""
+			return nil
 		}
 		home = filepath.Join(h, ".rustup")
 	}
 	data, err := os.ReadFile(filepath.Join(home, "settings.toml"))
 	if err != nil {
-		return ""
+		return nil
 	}
 	var s struct {
 		Overrides map[string]string `toml:"overrides"`
 	}
 	if toml.Unmarshal(data, &s) != nil {
-		return ""
+		return nil
 	}
-	best, tc := "", ""
-	for dir, t := range s.Overrides {
-		if (root == dir || strings.HasPrefix(root, dir+string(filepath.Separator))) && len(dir) > len(best) {
-			best, tc = dir, t
+	return s.Overrides
+}
+
+// rustupChoice returns the toolchain rustup would select in root and why,
+// in rustup's order: RUSTUP_TOOLCHAIN, then the nearest directory
+// override or toolchain file (walking up, nearest wins, an override
+// before a file in the same directory), then the default ("").
+func rustupChoice(e *Env, root string) (want, source string, err error) {
+	if v := e.getenv("RUSTUP_TOOLCHAIN"); v != "" {
+		return v, "RUSTUP_TOOLCHAIN", nil
+	}
+	overrides := rustupOverrides(e)
+	for dir := root; ; {
+		if tc, ok := overrides[dir]; ok {
+			return tc, "rustup override", nil
 		}
+		f, err := rustToolchainFileIn(root, dir)
+		if err != nil {
+			return "", "", err
+		}
+		if f != nil && f.Channel != "" {
+			return f.Channel, f.Path, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", "PATH (rustup default)", nil
+		}
+		dir = parent
 	}
-	return tc
 }
 
 func probeRust(ctx context.Context, e *Env) Found {
@@ -142,24 +164,9 @@ func probeRust(ctx context.Context, e *Env) Found {
 	f := Found{Path: path, Source: "PATH"}
 	want := ""
 	if _, err := e.lookPath("rustup"); err == nil {
-		// rustup picks the toolchain: RUSTUP_TOOLCHAIN, then a directory
-		// override, then the toolchain file, then the default.
-		switch {
-		case e.getenv("RUSTUP_TOOLCHAIN") != "":
-			want, f.Source = e.getenv("RUSTUP_TOOLCHAIN"), "RUSTUP_TOOLCHAIN"
-		case rustupOverride(e, e.Root) != "":
-			want, f.Source = rustupOverride(e, e.Root), "rustup override"
-		default:
-			tf, err := findRustToolchainFile(e.Root)
-			if err != nil {
-				f.Err = err
-				return f
-			}
-			if tf != nil && tf.Channel != "" {
-				want, f.Source = tf.Channel, tf.Path
-			} else {
-				f.Source = "PATH (rustup default)"
-			}
+		if want, f.Source, err = rustupChoice(e, e.Root); err != nil {
+			f.Err = err
+			return f
 		}
 	}
 	// RUSTUP_AUTO_INSTALL=0: rustup must not install the toolchain a file
