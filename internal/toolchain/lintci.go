@@ -100,7 +100,11 @@ func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, error)
 		if len(doc.Content) > 0 {
 			l.document(doc.Content[0])
 		}
-		out = append(out, l.findings...)
+		for _, f := range l.findings {
+			if !l.ignored(f.Line) {
+				out = append(out, f)
+			}
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].File != out[j].File {
@@ -120,7 +124,59 @@ func (l *linter) syntaxError(err error) Finding {
 		line, _ = strconv.Atoi(m[1])
 		msg = strings.Replace(msg, m[0], "", 1)
 	}
+	// yaml.v3 names the line where the enclosing block starts, not the
+	// line that breaks it: find the shortest prefix of the file that
+	// fails to parse, whose last line is the culprit.
+	if bad := l.firstBadLine(); bad > 0 {
+		if bad > line {
+			msg += fmt.Sprintf(" (in the block that starts at line %d)", line)
+		}
+		line = bad
+	}
 	return Finding{File: l.file, Line: line, Problem: "YAML syntax error: " + msg, Fix: "correct the YAML (GitHub will not run this workflow)"}
+}
+
+// firstBadLine returns the smallest n such that the first n lines do not
+// parse (0 if it cannot tell).
+func (l *linter) firstBadLine() int {
+	fails := func(n int) bool {
+		var v yaml.Node
+		return yaml.Unmarshal([]byte(strings.Join(l.lines[:n], "\n")), &v) != nil
+	}
+	lo, hi := 0, len(l.lines) // lines[:lo] parses, lines[:hi] does not
+	if !fails(hi) {
+		return 0
+	}
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// IgnoreMarker in a comment on a line, or in a comment line right above
+// it, silences lint-ci there: for jobs that test other versions on
+// purpose (MSRV, nightly, a version matrix).
+const IgnoreMarker = "git-toolchain: ignore"
+
+func (l *linter) ignored(line int) bool {
+	marked := func(n int) (bool, bool) { // marker present, comment-only line
+		if n < 0 || n >= len(l.lines) {
+			return false, false
+		}
+		text := l.lines[n]
+		i := strings.Index(text, "#")
+		return i >= 0 && strings.Contains(text[i:], IgnoreMarker), strings.HasPrefix(strings.TrimSpace(text), "#")
+	}
+	if on, _ := marked(line - 1); on {
+		return true
+	}
+	on, commentOnly := marked(line - 2)
+	return on && commentOnly
 }
 
 type linter struct {
@@ -462,14 +518,22 @@ func (l *linter) golangciAction(usesNode, with *yaml.Node, sc scope) {
 		return
 	}
 	for _, v := range values(vn, sc) {
-		if !Satisfies(pin.Version, v.s) {
-			l.add(v.line, "golangci-lint", fmt.Sprintf("golangci/golangci-lint-action with version: %s installs golangci-lint %s, not %s", v.show(), v.s, pinned), fix)
+		if Satisfies(pin.Version, v.s) {
+			continue
 		}
+		what := "golangci-lint " + normalize(v.s)
+		if !isExact(v.s) {
+			what = "whatever golangci-lint " + v.s + " resolves to on the day"
+		}
+		l.add(v.line, "golangci-lint", fmt.Sprintf("golangci/golangci-lint-action with version: %s installs %s, not %s", v.show(), what, pinned), fix)
 	}
 }
 
 // containerImages maps official images to the tool they provide.
 var containerImages = map[string]string{"golang": "go", "rust": "rust", "node": "node", "python": "python"}
+
+// displayNames are how messages name the built-in tools.
+var displayNames = map[string]string{"go": "Go", "rust": "Rust", "node": "Node.js", "python": "Python"}
 
 // container checks a job's container image (golang:1.22, rust:latest).
 func (l *linter) container(job *yaml.Node) {
@@ -493,10 +557,10 @@ func (l *linter) container(job *yaml.Node) {
 	}
 	version, _, _ := strings.Cut(tag, "-")
 	if !Satisfies(pin.Version, version) {
-		if tag == "" {
-			tag = "latest"
+		if version == "" {
+			version = "latest"
 		}
-		l.add(c.Line, tool, fmt.Sprintf("container %s runs %s %s, not %s", img, tool, tag, pinned),
+		l.add(c.Line, tool, fmt.Sprintf("container %s runs %s %s, not %s", img, displayNames[tool], version, pinned),
 			fmt.Sprintf("use %s:%s", name, normalize(pin.Version)))
 	}
 }
@@ -661,14 +725,14 @@ func plusName(cmd, name string) string {
 // rust-toolchain.toml names: clean when the file agrees with the pin.
 func (l *linter) rustupFromFile(cmd string, line int) {
 	pin, pinned, _ := l.pinned("rust")
-	v, fline, err := l.rustFile()
+	f, err := findRustToolchainFile(l.root)
 	switch {
-	case err != nil:
+	case err != nil || f == nil || f.Channel == "":
 		l.add(line, "rust", fmt.Sprintf("%s reads rust-toolchain.toml, and there is none, so it does not install %s", cmd, pinned),
 			fmt.Sprintf("add rust-toolchain.toml with channel = %q", normalize(pin.Version)))
-	case !Satisfies(pin.Version, v):
-		l.add(line, "rust", fmt.Sprintf("%s installs Rust %s from the toolchain file (line %d), not %s", cmd, v, fline, pinned),
-			fmt.Sprintf("set channel = %q in the toolchain file", normalize(pin.Version)))
+	case !Satisfies(pin.Version, f.Channel):
+		l.add(line, "rust", fmt.Sprintf("%s installs Rust %s from %s:%d, not %s", cmd, f.Channel, f.Path, f.Line, pinned),
+			fmt.Sprintf("set channel = %q in %s", normalize(pin.Version), f.Path))
 	}
 }
 
@@ -682,37 +746,31 @@ func (l *linter) nvmCommands(code string, line int) {
 		for _, f := range strings.Fields(m[2]) {
 			switch {
 			case f == "--lts" || strings.HasPrefix(f, "--lts="):
-				names = append(names, "lts")
+				names = append(names, f)
 			case !strings.HasPrefix(f, "-"):
 				names = append(names, f)
 			}
 		}
 		if len(names) == 0 {
-			v, _, err := l.fileVersion(".nvmrc", "node")
-			if err == nil && Satisfies(pin.Version, v) {
-				continue
+			// Without a version nvm reads .nvmrc.
+			v, fline, err := l.fileVersion(".nvmrc", "node")
+			switch {
+			case err != nil:
+				l.add(line, "node", fmt.Sprintf("nvm %s reads .nvmrc, and there is none, so it does not select %s", m[1], pinned),
+					fmt.Sprintf("add .nvmrc with %s", normalize(pin.Version)))
+			case !Satisfies(pin.Version, v):
+				l.add(line, "node", fmt.Sprintf("nvm %s selects Node.js %s from .nvmrc:%d, not %s", m[1], v, fline, pinned),
+					fmt.Sprintf("pin %s in .nvmrc", normalize(pin.Version)))
 			}
-			names = []string{".nvmrc"}
+			continue
 		}
 		for _, n := range names {
 			if !Satisfies(pin.Version, n) {
-				l.add(line, "node", fmt.Sprintf("nvm %s %s selects Node.js %s, not %s", m[1], n, n, pinned),
+				l.add(line, "node", fmt.Sprintf("nvm %s %s does not select %s", m[1], n, pinned),
 					fmt.Sprintf("use nvm %s %s", m[1], normalize(pin.Version)))
 			}
 		}
 	}
-}
-
-// rustFile returns the channel of the repository's toolchain file.
-func (l *linter) rustFile() (string, int, error) {
-	f, err := findRustToolchainFile(l.root)
-	if err != nil {
-		return "", 0, err
-	}
-	if f == nil || f.Channel == "" {
-		return "", 0, os.ErrNotExist
-	}
-	return f.Channel, f.Line, nil
 }
 
 // fileVersion reads the version a setup action would take from a version
