@@ -191,14 +191,17 @@ func TestToolchainActionChecksLintsRunsAndSummarizes(t *testing.T) {
 }
 
 func TestToolchainActionReportsEveryFailure(t *testing.T) {
-	repo := tempRepo(t, map[string]string{
-		"toolchain.toml":           strings.Replace(pinnedToml, `probe = "echo mytool 0.4.1"`, `probe = "echo mytool 0.3.9"`, 1),
-		".github/workflows/ci.yml": driftWorkflow,
-		"fail-unit":                "",
+	// The repository is checked out in a subdirectory of the workspace.
+	ws := tempRepo(t, map[string]string{
+		"sub/toolchain.toml":           strings.Replace(pinnedToml, `probe = "echo mytool 0.4.1"`, `probe = "echo mytool 0.3.9"`, 1),
+		"sub/.github/workflows/ci.yml": driftWorkflow,
+		"sub/fail-unit":                "",
 	})
+	git(t, filepath.Join(ws, "sub"), "init", "-q")
 	res, err := actiontest.Run(context.Background(), toolchainAction(t), actiontest.Options{
-		Workspace:  repo,
+		Workspace:  ws,
 		ProcessEnv: withBinaries(t),
+		Inputs:     map[string]string{"working-directory": "sub"},
 		Env:        map[string]string{"VERDIGRIS_SKIP": "slow"},
 	})
 	if err != nil {
@@ -219,8 +222,8 @@ func TestToolchainActionReportsEveryFailure(t *testing.T) {
 	}
 	joined := strings.Join(notes, "\n")
 	for _, want := range []string{
-		"error toolchain.toml:5 mytool is pinned to 0.4.1 but 0.3.9 would run (probe)",
-		"error .github/workflows/ci.yml:9 actions/setup-go with go-version: stable installs",
+		"error sub/toolchain.toml:5 mytool is pinned to 0.4.1 but 0.3.9 would run (probe)",
+		"error sub/.github/workflows/ci.yml:9 actions/setup-go with go-version: stable installs",
 		"error : check unit failed (exit 1)",
 	} {
 		if !strings.Contains(joined, want) {

@@ -75,7 +75,7 @@ Flags:
 			}
 		}
 		if github {
-			if err := githubCheck(env, cfg, rep); err != nil {
+			if err := githubCheck(env, r.Root, cfg, rep); err != nil {
 				return err
 			}
 		}
@@ -157,15 +157,15 @@ func checkFailure(rep *toolchain.Report) error {
 		WithHint("install the pinned versions (or change the pins in %s), and fix each pin file as shown", config.FileName)
 }
 
-func githubCheck(env *cli.Env, cfg *config.File, rep *toolchain.Report) error {
+func githubCheck(env *cli.Env, root string, cfg *config.File, rep *toolchain.Report) error {
 	gh := ghaction.New(env.Stdout, env.Env)
 	for _, tr := range rep.Tools {
 		if tr.Status != toolchain.StatusOK {
-			gh.ErrorAt(cfg.Path, tr.Line, "%s", problem(tr))
+			gh.ErrorAt(workspacePath(env, root, cfg.Path), tr.Line, "%s", problem(tr))
 		}
 	}
 	for _, d := range rep.Drift {
-		gh.ErrorAt(d.File, d.Line, "%s; fix: %s", d.Problem, d.Fix)
+		gh.ErrorAt(workspacePath(env, root, d.File), d.Line, "%s; fix: %s", d.Problem, d.Fix)
 	}
 	md := "### git toolchain check\n\n"
 	if len(rep.Tools) > 0 {

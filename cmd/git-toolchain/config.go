@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/config"
@@ -39,6 +41,20 @@ func configError(err error) error {
 		return e.WithHint("fix %s (the format is in the README, section \"git toolchain\")", ce.Path)
 	}
 	return err
+}
+
+// workspacePath makes a path relative to the repository root relative to
+// GITHUB_WORKSPACE instead, as annotations need, when the repository is
+// a subdirectory of the workspace.
+func workspacePath(env *cli.Env, root, rel string) string {
+	ws := env.Env("GITHUB_WORKSPACE")
+	if ws == "" || filepath.IsAbs(rel) {
+		return rel
+	}
+	if r, err := filepath.Rel(ws, filepath.Join(root, rel)); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return rel
 }
 
 // probeEnv is what the probes see of the environment.

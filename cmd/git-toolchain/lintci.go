@@ -115,7 +115,7 @@ Flags:
 				md += fmt.Sprintf("%d workflow files agree with the pins.\n", len(files))
 			}
 			for _, f := range findings {
-				gh.ErrorAt(f.File, f.Line, "%s; fix: %s", f.Problem, f.Fix)
+				gh.ErrorAt(workspacePath(env, r.Root, f.File), f.Line, "%s; fix: %s", f.Problem, f.Fix)
 				md += fmt.Sprintf("- `%s:%d` %s; fix: %s\n", f.File, f.Line, f.Problem, f.Fix)
 			}
 			if err := gh.Summary(md + "\n"); err != nil {

@@ -552,7 +552,7 @@ func formatString(f string, args []any) (string, error) {
 }
 
 // lookup finds a property case-insensitively, as the runner does.
-func lookup(m map[string]any, key string) (any, bool) {
+func lookup[V any](m map[string]V, key string) (V, bool) {
 	if v, ok := m[key]; ok {
 		return v, true
 	}
@@ -561,7 +561,8 @@ func lookup(m map[string]any, key string) (any, bool) {
 			return v, true
 		}
 	}
-	return nil, false
+	var zero V
+	return zero, false
 }
 
 func index(v any, key any) any {
@@ -570,11 +571,10 @@ func index(v any, key any) any {
 		r, _ := lookup(c, toString(key))
 		return r
 	case map[string]string:
-		m := make(map[string]any, len(c))
-		for k, s := range c {
-			m[k] = s
+		r, ok := lookup(c, toString(key))
+		if !ok {
+			return nil
 		}
-		r, _ := lookup(m, toString(key))
 		return r
 	case []any:
 		f, ok := key.(float64)

@@ -205,7 +205,7 @@ func (r *run) action(ctx context.Context, a *Action, given map[string]string, ca
 	ev.ctx = r.contexts(a, nil, steps, callerEnv)
 	inputs := map[string]any{}
 	for _, in := range a.Inputs {
-		if v, ok := lookupString(given, in.Name); ok {
+		if v, ok := lookup(given, in.Name); ok {
 			inputs[in.Name] = v
 			continue
 		}
@@ -277,18 +277,6 @@ func (r *run) action(ctx context.Context, a *Action, given map[string]string, ca
 		outputs[o.Name] = v
 	}
 	return outputs, results, failed, nil
-}
-
-func lookupString(m map[string]string, key string) (string, bool) {
-	if v, ok := m[key]; ok {
-		return v, true
-	}
-	for k, v := range m {
-		if strings.EqualFold(k, key) {
-			return v, true
-		}
-	}
-	return "", false
 }
 
 // contexts builds what expressions can see in a step of a.

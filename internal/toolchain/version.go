@@ -89,48 +89,29 @@ func parseGo(v string) goVersion {
 		return g
 	}
 	rest = rest[i:]
-	num := func(s string) (int, bool) {
-		if s == "" {
-			return 0, true
-		}
-		n, err := strconv.Atoi(s)
-		return n, err == nil
-	}
-	switch {
-	case rest == "":
-		g.kind = 0
-		// Before Go 1.21 "1.20" named the release itself.
+	if rest == "" {
+		// A language version; before Go 1.21 "1.20" named the release.
 		if g.major == 1 && g.minor < 21 {
 			g.kind = 4
 		}
-	case strings.HasPrefix(rest, "."):
-		g.kind = 4
-		g.n, ok = num(rest[1:])
-		if !ok {
-			return g
-		}
-	case strings.HasPrefix(rest, "rc"):
-		g.kind = 3
-		g.n, ok = num(rest[2:])
-		if !ok {
-			return g
-		}
-	case strings.HasPrefix(rest, "beta"):
-		g.kind = 2
-		g.n, ok = num(rest[4:])
-		if !ok {
-			return g
-		}
-	case strings.HasPrefix(rest, "alpha"):
-		g.kind = 1
-		g.n, ok = num(rest[5:])
-		if !ok {
-			return g
-		}
-	default:
+		g.ok = true
 		return g
 	}
-	g.ok = true
+	// The suffix after the minor version, and the kind it marks.
+	for _, k := range []struct {
+		prefix string
+		kind   int
+	}{{".", 4}, {"rc", 3}, {"beta", 2}, {"alpha", 1}} {
+		if num, ok := strings.CutPrefix(rest, k.prefix); ok {
+			if num != "" {
+				if g.n, err = strconv.Atoi(num); err != nil {
+					return g
+				}
+			}
+			g.kind, g.ok = k.kind, true
+			return g
+		}
+	}
 	return g
 }
 
