@@ -52,17 +52,25 @@ func exclusive(me string) string {
 	return `if ls running.* >/dev/null 2>&1; then echo "overlap: $(ls running.*)"; exit 1; fi; touch running.` + me + `; sleep 0.3; rm running.` + me + `; touch done.` + me
 }
 
+// marker makes a check that marks itself running for a while.
+func marker(me string) string {
+	return `touch running.` + me + `; sleep 0.3; rm running.` + me
+}
+
 func TestSerialCheckRunsAloneAndBeforeLaterChecks(t *testing.T) {
+	// p1 runs before the serial check s and must be done when s starts; p2
+	// and p3 come after s in the set and must not start before s is done.
+	// p2 and p3 may overlap each other: both are parallel.
 	cfg := parseChecks(t, `
 [checks.p1]
-run = '`+exclusive("p1")+`'
+run = '`+marker("p1")+`'
 [checks.s]
 run = '`+exclusive("s")+`'
 parallel = false
 [checks.p2]
-run = 'test -e done.s && `+exclusive("p2")+`'
+run = 'test -e done.s && `+marker("p2")+`'
 [checks.p3]
-run = 'test -e done.s && touch running.p3 && sleep 0.3 && rm running.p3'
+run = 'test -e done.s && `+marker("p3")+`'
 `)
 	rs := RunChecks(context.Background(), cfg, []string{"p1", "s", "p2", "p3"}, RunOptions{Root: t.TempDir(), Jobs: 4, Env: os.Environ()})
 	for _, r := range rs {
