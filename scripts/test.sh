@@ -22,3 +22,8 @@ go build -o "$bin/" ./cmd/...
 
 say "git toolchain run ci"
 "$bin/git-toolchain" run ci
+
+# Fuzzing is not part of the ci set (the pre-push hook runs that set too):
+# a short run of the session record reader here, where CI runs it.
+say "go test -fuzz (session record reader, 10s)"
+go test -run XXX -fuzz FuzzParse -fuzztime 10s ./internal/session

@@ -28,7 +28,7 @@ func HeadMessage(dir string, getenv func(string) string) (msg string, ok bool) {
 		gitDir = filepath.Join(dir, gitDir)
 	}
 	if gitDir == "" {
-		if gitDir = findGitDir(dir); gitDir == "" {
+		if gitDir = findGitDir(dir, filepath.SplitList(getenv("GIT_CEILING_DIRECTORIES"))); gitDir == "" {
 			return "", false
 		}
 	}
@@ -63,8 +63,8 @@ func HeadMessage(dir string, getenv func(string) string) (msg string, ok bool) {
 }
 
 // findGitDir walks up from dir to the nearest .git, as git's discovery
-// does without ceilings.
-func findGitDir(dir string) string {
+// does: never up into one of the ceiling directories.
+func findGitDir(dir string, ceilings []string) string {
 	for d := filepath.Clean(dir); ; {
 		p := filepath.Join(d, ".git")
 		if fi, err := os.Stat(p); err == nil {
@@ -88,6 +88,11 @@ func findGitDir(dir string) string {
 		parent := filepath.Dir(d)
 		if parent == d {
 			return ""
+		}
+		for _, c := range ceilings {
+			if c != "" && filepath.Clean(c) == parent {
+				return ""
+			}
 		}
 		d = parent
 	}

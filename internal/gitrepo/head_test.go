@@ -36,6 +36,10 @@ func TestHeadMessageWithoutGit(t *testing.T) {
 	if msg, ok := HeadMessage(repo, env(map[string]string{"GIT_DIR": string(gitDir[:len(gitDir)-1])})); !ok || msg[:4] != "feat" {
 		t.Fatalf("with GIT_DIR: %q, %v", msg, ok)
 	}
+	// Not up into a ceiling directory, as git.
+	if _, ok := HeadMessage(sub, env(map[string]string{"GIT_CEILING_DIRECTORIES": filepath.Join(repo, "a")})); ok {
+		t.Fatal("went up through a ceiling")
+	}
 	// Not a repository: not sure, so not ok.
 	if _, ok := HeadMessage(t.TempDir(), env(nil)); ok {
 		t.Fatal("outside a repository")

@@ -53,7 +53,8 @@ func (e *RangeError) Error() string { return e.Msg }
 // An A of all zeros (a push that created the branch) or an A this
 // repository does not have (a force-push, a shallow clone) also means all
 // of B, with a warning for the latter: syncing more than needed is safe
-// because it is idempotent.
+// because it is idempotent. A B of all zeros (a push that deleted the
+// branch) is no commits: args is nil.
 func ResolveRange(ctx context.Context, repo *gitrepo.Repo, spec string) (args []string, warnings []string, err error) {
 	if strings.Contains(spec, "...") {
 		return nil, nil, &RangeError{fmt.Sprintf("range %q: use A..B, not A...B", spec)}
@@ -65,11 +66,14 @@ func ResolveRange(ctx context.Context, repo *gitrepo.Repo, spec string) (args []
 	if to == "" {
 		to = "HEAD"
 	}
+	if isZeros(to) {
+		return nil, nil, nil // a push that deleted the branch: nothing to read
+	}
 	toHash, err := repo.ResolveCommit(ctx, to)
 	if err != nil {
 		return nil, nil, &RangeError{fmt.Sprintf("range %q: %s is not a commit in this repository", spec, to)}
 	}
-	if from == "" || strings.Trim(from, "0") == "" {
+	if from == "" || isZeros(from) {
 		return []string{toHash}, nil, nil
 	}
 	fromHash, err := repo.ResolveCommit(ctx, from)
@@ -82,6 +86,9 @@ func ResolveRange(ctx context.Context, repo *gitrepo.Repo, spec string) (args []
 	}
 	return []string{"^" + fromHash, toHash}, nil, nil
 }
+
+// isZeros reports whether rev is the all-zeros id git uses for "no commit".
+func isZeros(rev string) bool { return len(rev) >= 7 && strings.Trim(rev, "0") == "" }
 
 // Sync creates the session tags that the commits of a range call for:
 // those of their markers, and the missing tags of the archived records
@@ -99,6 +106,9 @@ func Sync(ctx context.Context, repo *gitrepo.Repo, dir, spec string) (*SyncResul
 	}
 	p.res.Range = spec
 	p.res.Warnings = append(p.res.Warnings, warns...)
+	if args == nil {
+		return p.res, nil
+	}
 	changes, err := repo.ChangedPaths(ctx, append([]string{"--topo-order"}, args...), dir)
 	if err != nil {
 		return nil, err
