@@ -49,6 +49,9 @@ exits 1 on a tag conflict (the commit is made either way).
 			for _, n := range res.Notes {
 				fmt.Fprintf(env.Stderr, "git-session: %s\n", n)
 			}
+			for _, f := range res.Failed() {
+				fmt.Fprintf(env.Stderr, "git-session: error: tag %s could not be created: %s\n", f.Tag, f.Error)
+			}
 			for _, c := range res.Conflicts() {
 				fmt.Fprintf(env.Stderr, "git-session: error: tag %s is on %s, not on this commit; left as it is\n", c.Tag, c.Existing[:7])
 			}
@@ -56,7 +59,7 @@ exits 1 on a tag conflict (the commit is made either way).
 		if err != nil {
 			return explain(err)
 		}
-		if res != nil && len(res.Conflicts()) > 0 {
+		if res != nil && len(res.Conflicts())+len(res.Failed()) > 0 {
 			return cli.Exit(cli.ExitFailed)
 		}
 		return nil

@@ -107,6 +107,9 @@ Flags:
 		if pushErr != nil {
 			return pushErr
 		}
+		if n := len(res.Failed()); n > 0 {
+			return cli.Failf("%d session tags could not be created", n).WithHint("fix what git reports above, then sync again (it only creates what is missing)")
+		}
 		if n := len(res.Conflicts()); n > 0 {
 			return cli.Failf("%d session tag names are taken by tags on other commits; they were left as they are", n).
 				WithHint("inspect each with 'git show TAG'; delete a wrong one (git tag -d TAG, and on the remote) and sync again")
@@ -137,6 +140,8 @@ func reportSync(env *cli.Env, res *session.SyncResult) {
 		switch t.Status {
 		case session.TagConflict:
 			fmt.Fprintf(env.Stderr, "git-session: error: tag %s is on %s, not on %s (%s); left as it is\n", t.Tag, t.Existing[:7], t.Commit[:7], t.From)
+		case session.TagFailed:
+			fmt.Fprintf(env.Stderr, "git-session: error: tag %s on %s (%s) could not be created: %s\n", t.Tag, t.Commit[:7], t.From, t.Error)
 		case session.TagKept:
 			warnf(env, "%s names %s, which is already on %s (the record says %s); kept where it is", t.From, t.Tag, t.Existing[:7], t.Commit[:7])
 		}
@@ -147,6 +152,9 @@ func reportSync(env *cli.Env, res *session.SyncResult) {
 	}
 	fmt.Fprintf(env.Stderr, "git-session: %d commits read: %d tags created, %d already there, %d conflicts\n",
 		res.Commits, counts[session.TagCreated], counts[session.TagExists]+counts[session.TagKept], counts[session.TagConflict])
+	if n := counts[session.TagFailed]; n > 0 {
+		fmt.Fprintf(env.Stderr, "git-session: %d tags failed\n", n)
+	}
 }
 
 // githubReport writes the step outputs and the step summary.

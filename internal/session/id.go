@@ -73,7 +73,9 @@ func ParseTag(name string) (TagInfo, bool) {
 		return TagInfo{}, false
 	}
 	if rest != "" {
-		if rest[0] != '-' || len(rest) == 1 {
+		// The agent part is what Slug makes: anything else (spaces,
+		// "..") is not a name this tool would make or could create.
+		if rest[0] != '-' || len(rest) == 1 || Slug(rest[1:]) != rest[1:] {
 			return TagInfo{}, false
 		}
 		ti.Agent = rest[1:]

@@ -34,6 +34,8 @@ func TestTagNamesRoundTrip(t *testing.T) {
 		{"session-20250909-090913-start", TagInfo{"20250909-090913", "", false}, true},
 		{"session-20250909-090913-x-end-start", TagInfo{"20250909-090913", "x-end", false}, true},
 		{"session-20250909-090913-", TagInfo{}, false},
+		{"session-20250909-090913-Claude Code-start", TagInfo{}, false},
+		{"session-20250909-090913-a..b-start", TagInfo{}, false},
 		{"session-20250909-090913--start", TagInfo{}, false},
 		{"session-2025-start", TagInfo{}, false},
 		{"v1.0.0", TagInfo{}, false},

@@ -33,6 +33,9 @@ func (r *SyncResult) Created() []TagResult { return r.filter(TagCreated) }
 // Conflicts lists the tags whose names were taken by tags elsewhere.
 func (r *SyncResult) Conflicts() []TagResult { return r.filter(TagConflict) }
 
+// Failed lists the tags git could not create.
+func (r *SyncResult) Failed() []TagResult { return r.filter(TagFailed) }
+
 func (r *SyncResult) filter(status string) []TagResult {
 	out := []TagResult{}
 	for _, t := range r.Tags {

@@ -21,6 +21,8 @@ type TagResult struct {
 	Existing string `json:"existing_commit,omitempty"`
 	// From is the marker commit's subject or the record's path.
 	From string `json:"from,omitempty"`
+	// Error is why a tag failed.
+	Error string `json:"error,omitempty"`
 }
 
 // Tag statuses.
@@ -28,6 +30,8 @@ const (
 	TagCreated  = "created"
 	TagExists   = "exists"   // already there, on the same commit: nothing to do
 	TagConflict = "conflict" // the name is taken by a tag on another commit; left alone
+	// TagFailed: git could not create it (the error says why).
+	TagFailed = "failed"
 	// TagKept: repair found the record's tag already made, on another
 	// commit (by the tool that wrote the record); it is not missing, so it
 	// is kept where it is and is not a conflict.
@@ -70,7 +74,13 @@ func (t *tagger) ensure(ctx context.Context, res TagResult, message string) (Tag
 		return t.compare(res, tg.Commit), nil
 	}
 	if err != nil {
-		return res, err
+		if ctx.Err() != nil {
+			return res, err
+		}
+		// One tag git refuses (a name it rejects, an object it cannot
+		// read) must not stop the others.
+		res.Status, res.Error = TagFailed, err.Error()
+		return res, nil
 	}
 	t.tags[res.Tag] = res.Commit
 	res.Status = TagCreated
