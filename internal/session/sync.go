@@ -23,8 +23,8 @@ type SyncResult struct {
 
 // Opened is a session a marker opened.
 type Opened struct {
-	ID, Title, Agent, Tag, Commit, Branch string
-	Time                                  time.Time
+	ID, Title, Agent, Tag, Commit string
+	Time                          time.Time
 }
 
 // Created lists the tags that were made.
@@ -96,8 +96,7 @@ func isZeros(rev string) bool { return len(rev) >= 7 && strings.Trim(rev, "0") =
 // Sync creates the session tags that the commits of a range call for:
 // those of their markers, and the missing tags of the archived records
 // they add or change. It never moves a tag; conflicts are reported in the
-// result. skipClose names a session whose closing marker is left alone
-// (`end` tags its own archive commit).
+// result, not returned as errors.
 func Sync(ctx context.Context, repo *gitrepo.Repo, dir, spec string) (*SyncResult, error) {
 	args, warns, err := ResolveRange(ctx, repo, spec)
 	if err != nil {
