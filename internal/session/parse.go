@@ -37,11 +37,12 @@ func Parse(path string, data []byte) (*Record, error) {
 	r := &Record{Path: path, Type: "session"}
 	var body string
 	var err error
+	text = strings.TrimLeft(text, " \t\n")
 	first := firstLine(text)
 	switch {
 	case first == "---":
 		body, err = parseFrontMatter(r, text)
-	case strings.HasPrefix(first, "# Session:"):
+	case strings.HasPrefix(first, "# Session") || (strings.HasPrefix(first, "# ") && hasIDLine(text)):
 		body = parseHeader(r, text)
 	case strings.HasPrefix(first, "# ") && strings.HasSuffix(first, "Initialization"):
 		body = parseInit(r, text)
@@ -67,14 +68,23 @@ func Parse(path string, data []byte) (*Record, error) {
 }
 
 func firstLine(text string) string {
-	for _, l := range strings.SplitN(strings.TrimLeft(text, "\n"), "\n", 2)[:1] {
-		return strings.TrimSpace(l)
+	l, _, _ := strings.Cut(text, "\n")
+	return strings.TrimSpace(l)
+}
+
+// hasIDLine reports whether the header block (up to the first "## ")
+// has an **ID**: line.
+func hasIDLine(text string) bool {
+	head, _, _ := strings.Cut(text, "\n## ")
+	for _, line := range strings.Split(head, "\n") {
+		if k, _, ok := boldField(strings.TrimSpace(line)); ok && strings.EqualFold(k, "id") {
+			return true
+		}
 	}
-	return ""
+	return false
 }
 
 func parseFrontMatter(r *Record, text string) (string, error) {
-	text = strings.TrimLeft(text, "\n")
 	rest := text[strings.Index(text, "\n")+1:]
 	var yml, body string
 	found := false
@@ -116,8 +126,12 @@ func parseFrontMatter(r *Record, text string) (string, error) {
 // follow it, up to the first "## " section.
 func parseHeader(r *Record, text string) string {
 	r.Format = FormatHeader
-	lines := strings.Split(strings.TrimLeft(text, "\n"), "\n")
-	r.Title = strings.TrimSpace(strings.TrimPrefix(lines[0], "# Session:"))
+	lines := strings.Split(text, "\n")
+	title := strings.TrimPrefix(strings.TrimSpace(lines[0]), "# ")
+	if t, ok := strings.CutPrefix(title, "Session:"); ok {
+		title = t
+	}
+	r.Title = strings.TrimSpace(title)
 	i := 1
 	for ; i < len(lines); i++ {
 		line := strings.TrimSpace(lines[i])
@@ -171,7 +185,7 @@ func boldField(line string) (key, val string, ok bool) {
 // then "Initialized on: TIME" and "LLM: NAME" lines.
 func parseInit(r *Record, text string) string {
 	r.Format, r.Type = FormatInit, "init"
-	lines := strings.Split(strings.TrimLeft(text, "\n"), "\n")
+	lines := strings.Split(text, "\n")
 	r.Title = strings.TrimSpace(strings.TrimPrefix(lines[0], "# "))
 	i := 1
 	for ; i < len(lines); i++ {

@@ -153,6 +153,23 @@ func TestParseRejectsWhatIsNotARecord(t *testing.T) {
 	}
 }
 
+func TestParseLenientHeaders(t *testing.T) {
+	r, err := Parse("x.md", []byte("\n  \n# Session 42: odd title\n**ID**: 20250101-010101\n**LLM**: gemini\n\n## Goals\n- [x] done\n"))
+	if err != nil || r.ID != "20250101-010101" || r.Title != "Session 42: odd title" || r.Agent != "gemini" || len(r.Goals) != 1 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	r, err = Parse("x.md", []byte("# Work log\n**ID**: 20250101-010101\n"))
+	if err != nil || r.Format != FormatHeader || r.Title != "Work log" {
+		t.Fatalf("%+v %v", r, err)
+	}
+	for status, archived := range map[string]bool{"archived": true, "completed": true, "": true, "active": false, "In Progress": false} {
+		r := &Record{Status: status}
+		if r.Archived() != archived {
+			t.Errorf("status %q archived = %v", status, !archived)
+		}
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	entries, _ := os.ReadDir(filepath.Join("testdata", "records"))
 	for _, e := range entries {

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"strings"
 	"time"
 )
 
@@ -60,8 +61,15 @@ type Entry struct {
 	Text    string `json:"text,omitempty"`
 }
 
-// Archived reports whether the session is over.
-func (r *Record) Archived() bool { return r.Status == StatusArchived }
+// Archived reports whether the session is over: any status but the ones
+// of a session still running (older tools wrote "completed", "ended", …).
+func (r *Record) Archived() bool {
+	switch strings.ToLower(strings.TrimSpace(r.Status)) {
+	case StatusActive, "open", "ongoing", "in-progress", "in_progress", "in progress":
+		return false
+	}
+	return true
+}
 
 // StartTagName is the start tag the record names, else the one its id and
 // agent give.
