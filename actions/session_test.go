@@ -1,12 +1,7 @@
-//go:build actiontest
+// Tests of actions/session under the runner emulator: the pushed range is
+// synced and its tags pushed, with real binaries and real repositories.
 
-// This test runs actions/session under the shared runner emulator,
-// internal/actiontest, which is not on this branch yet: once it is, drop
-// the build line above (the emulation in action_emulation_test.go and
-// testdata/action_session_emulated.txtar can then go). It passes against
-// that package as it stands in its own branch.
-
-package main
+package actions_test
 
 import (
 	"context"
@@ -94,16 +89,6 @@ func (a *actionEnv) run(inputs map[string]string, event map[string]any) *actiont
 
 func (a *actionEnv) remoteTags() string {
 	return a.git(a.dir, "--git-dir", a.remote, "for-each-ref", "--sort=refname", "--format=%(refname:short) %(*objectname)", "refs/tags/session-*")
-}
-
-func TestSessionActionFileIsSound(t *testing.T) {
-	act, err := actiontest.Load(filepath.Join(clitest.ModuleRoot(), "actions", "session", "action.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range append(act.CheckInputs(), act.CheckRunInterpolation()...) {
-		t.Error(e)
-	}
 }
 
 // On push, the action tags the pushed range's markers and records, pushes
