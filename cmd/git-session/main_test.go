@@ -74,7 +74,9 @@ var commands = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 			ts.Fatalf("replay.txt has no record %s", args[1])
 		}
 		field := map[string]int{"start": 0, "end": 1}[args[2]]
-		out, err := exec.Command("git", "-C", ts.MkAbs("."), "rev-parse", "--verify", "--quiet", args[0]+"^{commit}").Output()
+		cmd := exec.Command("git", "-C", ts.MkAbs("."), "rev-parse", "--verify", "--quiet", args[0]+"^{commit}")
+		cmd.Env = append(os.Environ(), "GIT_CEILING_DIRECTORIES="+ts.Getenv("GIT_CEILING_DIRECTORIES"))
+		out, err := cmd.Output()
 		got := strings.TrimSpace(string(out))
 		if (err == nil && got == want[field]) == neg {
 			ts.Fatalf("tag %s is on %q; the %s commit of %s is %s", args[0], got, args[2], args[1], want[field])
@@ -123,7 +125,7 @@ func replay(ts *testscript.TestScript, dir string) {
 		cmd.Dir = repo
 		d := date.Format(time.RFC3339)
 		cmd.Env = append(os.Environ(), "GIT_COMMITTER_DATE="+d, "GIT_AUTHOR_DATE="+d)
-		for _, k := range []string{"HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "PATH"} {
+		for _, k := range []string{"HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "GIT_CEILING_DIRECTORIES", "PATH"} {
 			cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
 		}
 		out, err := cmd.CombinedOutput()
