@@ -3,8 +3,10 @@ package vault
 import (
 	"bufio"
 	"bytes"
+	"crypto"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -31,8 +33,13 @@ type Identity struct {
 	Source    string     // where it was loaded from, for messages
 	age       age.Identity
 	sign      func(msg []byte) ([]byte, error)
+	export    func() ([]byte, error)
 	secret    []byte // raw key material, wiped by Wipe
 }
+
+// Export returns the identity as unencrypted key text, for handing to the
+// agent over its socket.
+func (id *Identity) Export() ([]byte, error) { return id.export() }
 
 // Sign signs msg as this identity's recipient.
 func (id *Identity) Sign(msg []byte) ([]byte, error) { return id.sign(msg) }
@@ -157,6 +164,7 @@ func ParseIdentity(data []byte) (*Identity, error) {
 		age:       aid,
 		secret:    scalar,
 		sign:      func(msg []byte) ([]byte, error) { return xeddsaSign(scalar, msg) },
+		export:    func() ([]byte, error) { return []byte(aid.String() + "\n"), nil },
 	}, nil
 }
 
@@ -222,7 +230,7 @@ func parseSSHIdentity(pemBytes, passphrase []byte) (*Identity, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Identity{Recipient: r, age: aid, sign: func(msg []byte) ([]byte, error) { return signRSA(k, msg) }}, nil
+		return &Identity{Recipient: r, age: aid, sign: func(msg []byte) ([]byte, error) { return signRSA(k, msg) }, export: sshExport(k)}, nil
 	}
 	return nil, fmt.Errorf("unsupported SSH key type %T: use an ed25519 or RSA key", key)
 }
@@ -240,7 +248,17 @@ func sshEd25519Identity(k ed25519.PrivateKey) (*Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Identity{Recipient: r, age: aid, secret: k, sign: func(msg []byte) ([]byte, error) { return ed25519.Sign(k, msg), nil }}, nil
+	return &Identity{Recipient: r, age: aid, secret: k, sign: func(msg []byte) ([]byte, error) { return ed25519.Sign(k, msg), nil }, export: sshExport(k)}, nil
+}
+
+func sshExport(k crypto.PrivateKey) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		b, err := ssh.MarshalPrivateKey(k, "")
+		if err != nil {
+			return nil, err
+		}
+		return pem.EncodeToMemory(b), nil
+	}
 }
 
 // GenerateIdentity creates a new X25519 identity at path (mode 0600, in a
