@@ -35,7 +35,7 @@ func main() {
 		Binary: "git-vault",
 		Usage:  usage,
 		Commands: []*cli.Command{
-			initCmd, setCmd, getCmd, rmCmd, lsCmd, recipientsCmd, exportCmd, runCmd, agentCmd, lockCmd,
+			initCmd, setCmd, getCmd, rmCmd, lsCmd, recipientsCmd, exportCmd, runCmd, guardCmd, agentCmd, lockCmd,
 		},
 	}
 	p.Main()

@@ -52,10 +52,11 @@ Flags:
 		if err := vault.CheckName(name); err != nil {
 			return userError(err)
 		}
-		if envName != "" {
-			if err := vault.CheckEnv(envName); err != nil {
-				return userError(err)
-			}
+		if envName == "" {
+			envName = vault.EnvName(name)
+		}
+		if err := vault.CheckEnv(envName); err != nil {
+			return userError(err)
 		}
 		r, err := cli.OpenWorktree(ctx, env)
 		if err != nil {
