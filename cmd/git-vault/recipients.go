@@ -106,12 +106,7 @@ func recipientsLs(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
 // parseRecipientArg accepts a key or the path of a file holding one.
 func parseRecipientArg(arg, comment string) (*vault.Recipient, error) {
 	text := arg
-	if !strings.HasPrefix(arg, "age1") && !strings.HasPrefix(arg, "ssh-") {
-		data, err := os.ReadFile(arg)
-		if err != nil {
-			return nil, cli.Usagef("%q is neither a public key nor a readable file", abbreviate(arg)).
-				WithHint("give an age1… key, a quoted 'ssh-ed25519 AAAA…' line, or a .pub file")
-		}
+	if data, err := os.ReadFile(arg); err == nil {
 		text = ""
 		for _, l := range strings.Split(string(data), "\n") {
 			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
@@ -119,6 +114,9 @@ func parseRecipientArg(arg, comment string) (*vault.Recipient, error) {
 				break
 			}
 		}
+	} else if !strings.ContainsAny(arg, " \t") && !strings.HasPrefix(arg, "age1") {
+		return nil, cli.Usagef("%q is neither a public key nor a readable file", abbreviate(arg)).
+			WithHint("give an age1… key, a quoted 'ssh-ed25519 AAAA…' line, or a .pub file")
 	}
 	r, err := vault.ParseRecipient(text)
 	if err != nil {
@@ -174,6 +172,13 @@ func recipientsRm(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, which st
 		return err
 	}
 	defer kh.Close()
+	if _, statErr := os.Stat(which); statErr == nil {
+		rc, err := parseRecipientArg(which, "")
+		if err != nil {
+			return err
+		}
+		which = rc.Key
+	}
 	removed, err := vault.RemoveRecipient(ctx, r.Root, r.GitDir, kh, which)
 	if err != nil {
 		return userError(err)
