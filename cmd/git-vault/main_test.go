@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"io"
+
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/pem"
+	"filippo.io/age"
+	"filippo.io/age/armor"
 	"os"
 	"regexp"
 	"strings"
@@ -94,6 +99,27 @@ var vaultCommands = map[string]func(ts *testscript.TestScript, neg bool, args []
 		pub := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey()))) + " test@" + args[0] + "\n"
 		ts.Check(os.WriteFile(ts.MkAbs(args[1])+".pub", []byte(pub), 0o644))
 	},
+	// agekeypass FILE PASSPHRASE: a new age identity in FILE, encrypted
+	// with the passphrase as age -p does; its public key in FILE.pub.
+	"agekeypass": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 2 {
+			ts.Fatalf("usage: agekeypass FILE PASSPHRASE")
+		}
+		id, err := age.GenerateX25519Identity()
+		ts.Check(err)
+		r, err := age.NewScryptRecipient(args[1])
+		ts.Check(err)
+		r.SetWorkFactor(10)
+		var buf bytes.Buffer
+		aw := armor.NewWriter(&buf)
+		w, err := age.Encrypt(aw, r)
+		ts.Check(err)
+		io.WriteString(w, id.String()+"\n")
+		ts.Check(w.Close())
+		ts.Check(aw.Close())
+		ts.Check(os.WriteFile(ts.MkAbs(args[0]), buf.Bytes(), 0o600))
+		ts.Check(os.WriteFile(ts.MkAbs(args[0])+".pub", []byte(id.Recipient().String()+"\n"), 0o644))
+	},
 	// tamper FILE NAME: change one character of secret NAME's ciphertext.
 	"tamper": func(ts *testscript.TestScript, neg bool, args []string) {
 		if len(args) != 2 {
@@ -148,4 +174,3 @@ func editSecrets(ts *testscript.TestScript, file string, edit func([]string)) {
 	edit(lines)
 	ts.Check(os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644))
 }
-
