@@ -17,12 +17,16 @@ say() { printf 'install: %s\n' "$*" >&2; }
 commit=$(git -C "$src" rev-parse HEAD 2>/dev/null || true)
 ldflags="-s -w -X github.com/verdigris-dev/verdigris/internal/version.Commit=${commit}"
 
-# Every binary present under cmd/, static where it can be.
+# Every binary present under cmd/, static where it can be. git-scry needs
+# cgo for ONNX Runtime; without a C compiler it is built without it (the
+# lexical and built-in semantic search still work).
 for dir in "$src"/cmd/*/; do
 	name=$(basename "$dir")
 	[ -f "$dir/main.go" ] || continue
+	cgo=0
+	if [ "$name" = git-scry ] && command -v "${CC:-gcc}" >/dev/null 2>&1; then cgo=1; fi
 	say "building $name"
-	(cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$bindir/$name" "./cmd/$name")
+	(cd "$src" && CGO_ENABLED=$cgo go build -trimpath -ldflags "$ldflags" -o "$bindir/$name" "./cmd/$name")
 done
 
 case ":$PATH:" in
