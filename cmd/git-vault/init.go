@@ -20,7 +20,10 @@ var initCmd = &cli.Command{
 Create the vault in .verdigris/vault/ with your key as its first recipient.
 Without an identity, a new age X25519 identity is created at
 $XDG_CONFIG_HOME/verdigris/identity.txt (~/.config/verdigris/identity.txt),
-mode 0600. Prints your public key on stdout: teammates add it with
+mode 0600 in a 0700 directory. Prints your public key on stdout.
+
+In a repository that already has a vault, init only creates your identity
+(when you have none) and prints its public key, for a recipient to add with
 'git vault recipients add'.
 
 Flags:
@@ -34,22 +37,29 @@ Flags:
 		if err != nil {
 			return err
 		}
-		if vault.Exists(r.Root) {
-			return cli.Failf("this repository already has a vault").WithHint("list it with 'git vault ls'; add people with 'git vault recipients add'")
-		}
 		file, _ := fs.GetString("identity")
+		var created *vault.Identity
 		if file == "" && env.Env(vault.IdentityEnv) == "" {
 			path := vault.DefaultIdentityPath(env.Env)
 			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 				if _, running := agentRunning(env); !running {
-					id, err := vault.GenerateIdentity(path, time.Now())
-					if err != nil {
+					if created, err = vault.GenerateIdentity(path, time.Now()); err != nil {
 						return cli.Failf("creating identity: %v", err)
 					}
-					id.Wipe()
+					defer created.Wipe()
 					fmt.Fprintf(env.Stderr, "git-vault: created identity %s (keep it private; back it up)\n", path)
 				}
 			}
+		}
+		if vault.Exists(r.Root) {
+			if created != nil {
+				// A teammate joining an existing vault: they need an
+				// identity, and a recipient to add its public key.
+				fmt.Fprintln(env.Stdout, created.Recipient.Key)
+				fmt.Fprintf(env.Stderr, "git-vault: this repository already has a vault: ask a recipient to run 'git vault recipients add %s %s'\n", created.Recipient.Key, ownerComment(ctx, env, r))
+				return nil
+			}
+			return cli.Failf("this repository already has a vault").WithHint("list it with 'git vault ls'; to join it, send your public key to a recipient ('git vault recipients add KEY')")
 		}
 		kh, err := keyholder(env, fs)
 		if err != nil {
