@@ -11,10 +11,12 @@ import (
 // arbitrary chunks) is still caught: bytes that could be the start of a
 // value are held back until the next write or Close decides.
 type Masker struct {
-	mu     sync.Mutex
-	w      io.Writer
-	values [][]byte
-	buf    []byte
+	mu      sync.Mutex
+	w       io.Writer
+	values  [][]byte
+	first   [256]bool           // bytes some value starts with
+	buckets map[uint16][][]byte // values by their first two bytes
+	buf     []byte
 }
 
 // Replacement is what a masked value becomes.
@@ -63,7 +65,16 @@ func MaskPatterns(values [][]byte) [][]byte {
 
 // NewMasker masks patterns (see MaskPatterns) in what is written to w.
 func NewMasker(w io.Writer, patterns [][]byte) *Masker {
-	return &Masker{w: w, values: patterns}
+	m := &Masker{w: w, values: patterns, buckets: map[uint16][][]byte{}}
+	for _, v := range patterns {
+		if len(v) < 2 {
+			continue
+		}
+		m.first[v[0]] = true
+		k := uint16(v[0]) | uint16(v[1])<<8
+		m.buckets[k] = append(m.buckets[k], v) // longest first, as patterns are
+	}
+	return m
 }
 
 func (m *Masker) Write(p []byte) (int, error) {
@@ -89,48 +100,60 @@ func (m *Masker) Close() error {
 }
 
 // process returns the output that is decided and keeps the rest in buf.
+// Matching is leftmost-longest: a byte table of the values' first bytes
+// skips most positions, and only values sharing the next two bytes are
+// compared.
 func (m *Masker) process(final bool) []byte {
-	var out []byte
 	b := m.buf
-	for {
-		at, n := -1, 0
-		for _, v := range m.values {
-			if i := bytes.Index(b, v); i >= 0 && (at < 0 || i < at || (i == at && len(v) > n)) {
-				at, n = i, len(v)
+	out := make([]byte, 0, len(b))
+	last := 0
+	for i := 0; i < len(b)-1; i++ {
+		if !m.first[b[i]] {
+			continue
+		}
+		n := 0
+		for _, v := range m.buckets[uint16(b[i])|uint16(b[i+1])<<8] {
+			if bytes.HasPrefix(b[i:], v) {
+				n = len(v)
+				break
 			}
 		}
-		if at < 0 {
-			break
+		if n == 0 {
+			continue
 		}
-		if !final && m.couldGrow(b[at:], n) {
+		if !final && m.couldGrow(b[i:], n) {
 			// A longer value may still match here: wait for more output.
-			out = append(out, b[:at]...)
-			b = b[at:]
-			rest := append([]byte(nil), b...)
-			clear(m.buf)
-			m.buf = rest
+			out = append(out, b[last:i]...)
+			m.keep(b[i:])
 			return out
 		}
-		out = append(out, b[:at]...)
+		out = append(out, b[last:i]...)
 		out = append(out, Replacement...)
-		b = b[at+n:]
+		i += n - 1
+		last = i + 1
 	}
+	tail := b[last:]
 	hold := 0
 	if !final {
 		for _, v := range m.values {
-			for l := min(len(v)-1, len(b)); l > hold; l-- {
-				if bytes.HasSuffix(b, v[:l]) {
+			for l := min(len(v)-1, len(tail)); l > hold; l-- {
+				if bytes.HasSuffix(tail, v[:l]) {
 					hold = l
 					break
 				}
 			}
 		}
 	}
-	out = append(out, b[:len(b)-hold]...)
-	rest := append([]byte(nil), b[len(b)-hold:]...)
-	clear(m.buf)
-	m.buf = rest
+	out = append(out, tail[:len(tail)-hold]...)
+	m.keep(tail[len(tail)-hold:])
 	return out
+}
+
+// keep replaces the buffer with rest (a part of it), wiping the old one.
+func (m *Masker) keep(rest []byte) {
+	r := append([]byte(nil), rest...)
+	clear(m.buf)
+	m.buf = r
 }
 
 // couldGrow reports whether tail, which matches a value of length n at its

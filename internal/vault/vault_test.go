@@ -13,7 +13,7 @@ import (
 
 // testVault makes a vault in a temp dir with a fresh identity as its only
 // recipient.
-func testVault(t *testing.T) (root, gitDir string, kh *LocalKeys) {
+func testVault(t testing.TB) (root, gitDir string, kh *LocalKeys) {
 	t.Helper()
 	dir := t.TempDir()
 	root, gitDir = filepath.Join(dir, "w"), filepath.Join(dir, "git")
@@ -25,7 +25,7 @@ func testVault(t *testing.T) (root, gitDir string, kh *LocalKeys) {
 	return root, gitDir, kh
 }
 
-func newTestIdentity(t *testing.T) *Identity {
+func newTestIdentity(t testing.TB) *Identity {
 	t.Helper()
 	id, err := GenerateIdentity(filepath.Join(t.TempDir(), "id.txt"), time.Now())
 	if err != nil {
@@ -34,7 +34,7 @@ func newTestIdentity(t *testing.T) *Identity {
 	return id
 }
 
-func mustSet(t *testing.T, root, gitDir string, kh Keyholder, name, value string) {
+func mustSet(t testing.TB, root, gitDir string, kh Keyholder, name, value string) {
 	t.Helper()
 	if _, err := Set(context.Background(), root, gitDir, kh, name, "", []byte(value)); err != nil {
 		t.Fatal(err)
