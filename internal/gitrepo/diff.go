@@ -89,7 +89,8 @@ func parsePatch(rd io.Reader, fn func(*AddedLine) error) error {
 		case bytes.HasPrefix(text, []byte("diff --git ")):
 			inHeader, al.Path = true, ""
 		case inHeader && bytes.HasPrefix(text, []byte("+++ ")):
-			p := string(text[4:])
+			// git ends a path holding spaces with a tab.
+			p := strings.TrimSuffix(string(text[4:]), "\t")
 			switch {
 			case p == "/dev/null":
 				al.Path = ""
