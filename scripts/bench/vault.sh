@@ -82,7 +82,7 @@ rm -f "$work/plain.env" "$work/plain.yaml"
 echo "vault benchmarks: $runs runs each; git-vault $(git-vault --version | awk '{print $2}')" \
 	"$(have sops && sops --version 2>/dev/null | head -1 | awk '{print "· sops", $2}')" \
 	"$(have age && echo "· age $(age --version)")" \
-	"$(have gitleaks && echo "· gitleaks $(gitleaks version)")"
+	"$(have gitleaks && echo "· gitleaks $(go version -m "$(command -v gitleaks)" | awk '$1 == "mod" {print $3}')")"
 
 for ((i = 0; i < runs; i++)); do
 	sample 'exec true' /bin/true
