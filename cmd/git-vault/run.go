@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/pflag"
@@ -107,7 +108,7 @@ func runRun(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string)
 	return supervise(env, args, childEnv, env.Stdin, patterns)
 }
 
-func supervise(env *cli.Env, argv, childEnv []string, stdin interface{ Read([]byte) (int, error) }, patterns [][]byte) error {
+func supervise(env *cli.Env, argv, childEnv []string, stdin io.Reader, patterns [][]byte) error {
 	code, sig, err := vault.Supervise(argv, childEnv, stdin, env.Stdout, env.Stderr, patterns)
 	if err != nil {
 		return userError(err)

@@ -59,7 +59,7 @@ type CommandError struct {
 
 func (e *CommandError) Error() string { return e.Msg }
 
-func lookPath(name string, env []string) (string, error) {
+func lookPath(name string) (string, error) {
 	path, err := exec.LookPath(name)
 	if err != nil {
 		code := 127
@@ -74,7 +74,7 @@ func lookPath(name string, env []string) (string, error) {
 // Exec replaces this process with argv: exit code and signals are the
 // child's own because the child is this process.
 func Exec(argv, env []string) error {
-	path, err := lookPath(argv[0], env)
+	path, err := lookPath(argv[0])
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, sys
 // forwarding signals to it. It returns the child's exit code, or 128+N and
 // the signal when the child died of signal N.
 func Supervise(argv, env []string, stdin io.Reader, stdout, stderr io.Writer, patterns [][]byte) (int, syscall.Signal, error) {
-	path, err := lookPath(argv[0], env)
+	path, err := lookPath(argv[0])
 	if err != nil {
 		return 0, 0, err
 	}
