@@ -145,7 +145,12 @@ func (r *Repo) GitInput(ctx context.Context, stdin io.Reader, args ...string) (s
 // Stream runs a git command and hands its stdout to fn as it is produced;
 // for history walks too large to hold in memory.
 func (r *Repo) Stream(ctx context.Context, fn func(io.Reader) error, args ...string) error {
+	return r.stream(ctx, nil, fn, args...)
+}
+
+func (r *Repo) stream(ctx context.Context, stdin io.Reader, fn func(io.Reader) error, args ...string) error {
 	cmd := command(ctx, r.Dir(), args...)
+	cmd.Stdin = stdin
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
