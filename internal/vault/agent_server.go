@@ -19,6 +19,7 @@ type agentServer struct {
 	expires time.Time
 	timer   *time.Timer
 	sock    string
+	ln      *net.UnixListener
 	stop    chan struct{}
 	once    sync.Once
 }
@@ -57,7 +58,7 @@ func ServeAgent(ctx context.Context, getenv func(string) string, identity []byte
 	if err := os.Chmod(sock, 0o600); err != nil {
 		return err
 	}
-	s := &agentServer{sock: sock, stop: make(chan struct{})}
+	s := &agentServer{sock: sock, ln: ln, stop: make(chan struct{})}
 	s.unlock(id, ttl)
 	defer s.wipe()
 
@@ -146,13 +147,17 @@ func (s *agentServer) handle(c *net.UnixConn) {
 	defer clear(req.Value)
 	defer clear(req.Identity)
 	resp := s.do(&req)
+	if req.Op == "stop" {
+		// Gone before the caller hears back: once `agent stop` returns, no
+		// new connection can reach this agent.
+		s.wipe()
+		s.shutdown()
+		s.ln.Close()
+		os.Remove(s.sock)
+	}
 	writeMessage(c, resp)
 	if resp.Value != nil {
 		clear(resp.Value)
-	}
-	if req.Op == "stop" {
-		s.wipe()
-		s.shutdown()
 	}
 }
 
