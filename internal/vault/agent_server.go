@@ -22,6 +22,7 @@ type agentServer struct {
 	ln      *net.UnixListener
 	stop    chan struct{}
 	once    sync.Once
+	conns   sync.WaitGroup // connections being answered
 }
 
 // DefaultAgentTTL is how long the agent holds an identity unless told.
@@ -61,6 +62,9 @@ func ServeAgent(ctx context.Context, getenv func(string) string, identity []byte
 	s := &agentServer{sock: sock, ln: ln, stop: make(chan struct{})}
 	s.unlock(id, ttl)
 	defer s.wipe()
+	// Answer every accepted connection (the "stop" itself among them)
+	// before returning, which ends the process.
+	defer s.conns.Wait()
 
 	go func() {
 		select {
@@ -84,7 +88,11 @@ func ServeAgent(ctx context.Context, getenv func(string) string, identity []byte
 			}
 			return err
 		}
-		go s.handle(c)
+		s.conns.Add(1)
+		go func() {
+			defer s.conns.Done()
+			s.handle(c)
+		}()
 	}
 }
 
