@@ -87,12 +87,21 @@ func LoadTokenizer(path string) (*Tokenizer, error) {
 
 // ParseTokenizer parses the contents of a tokenizer.json.
 func ParseTokenizer(data []byte) (*Tokenizer, error) {
+	// The model type first: other models' vocabularies have other shapes.
+	var kind struct {
+		Model struct {
+			Type string `json:"type"`
+		} `json:"model"`
+	}
+	if err := json.Unmarshal(data, &kind); err != nil {
+		return nil, fmt.Errorf("not a tokenizer.json: %w", err)
+	}
+	if kind.Model.Type != "WordPiece" {
+		return nil, fmt.Errorf("tokenizer model %q is not supported: only BERT WordPiece tokenizers are", kind.Model.Type)
+	}
 	var f tokenizerFile
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("not a tokenizer.json: %w", err)
-	}
-	if f.Model.Type != "WordPiece" {
-		return nil, fmt.Errorf("tokenizer model %q is not supported: only BERT WordPiece tokenizers are", f.Model.Type)
 	}
 	if len(f.Model.Vocab) == 0 {
 		return nil, fmt.Errorf("tokenizer has an empty vocabulary")
