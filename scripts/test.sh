@@ -32,3 +32,7 @@ go test -count=1 ./...
 
 say "go test -race (packages with concurrency)"
 go test -count=1 -race ./internal/filelock/...
+
+say "ONNX Runtime embedder (fetches the runtime library once; its tests must not skip)"
+VERDIGRIS_ONNXRUNTIME=$(./scripts/fetch-onnxruntime.sh) VERDIGRIS_REQUIRE_ONNXRUNTIME=1 \
+	go test -count=1 ./internal/scry/embed/onnx/... ./cmd/git-scry/ -run 'TokenTable|MiniLM|Foreign|TestModelScripts'

@@ -108,3 +108,35 @@ func TestTroffText(t *testing.T) {
 		}
 	}
 }
+
+func TestTrainRepoLearnsFromDocuments(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte(strings.Repeat("The zeppelin hangar stores every airship overnight.\n\n", 5)), 0o644)
+	git(t, dir, "init", "-q")
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-qm", "init")
+	repo, err := gitrepo.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commits := smallSources().Commits
+	m, err := TrainRepo(context.Background(), repo, commits, RepoOptions{NoMachine: true, Train: Options{Dim: 8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "zeppelin" appears only in the README.
+	if _, ok := m.Vector("zeppelin"); !ok {
+		t.Error("a word of the repository's documents is not in the vocabulary")
+	}
+	if m.Meta().Documents != 1 || m.Meta().Background != 0 {
+		t.Errorf("meta = %+v", m.Meta())
+	}
+	for _, c := range []struct {
+		n    int
+		want bool
+	}{{30, false}, {45, false}, {50, true}, {29, true}} {
+		if got := NeedsRetrain(m, c.n); got != c.want {
+			t.Errorf("NeedsRetrain(trained on 30, now %d) = %v", c.n, got)
+		}
+	}
+}

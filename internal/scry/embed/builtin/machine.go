@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -19,9 +20,10 @@ import (
 type MachineLimits struct {
 	MaxBytes int64         // extracted text kept (default 12 MiB)
 	Timeout  time.Duration // default 8 s
-	// Roots overrides where to look (default: the Go distribution's
-	// source and documentation, then the manual pages).
-	GoRoot, ManDir string
+	// Where to look; "" finds them, "-" leaves the source out.
+	GoRoot    string // the Go distribution (go env GOROOT)
+	PythonLib string // the Python standard library (/usr/lib/python3.N)
+	ManDir    string // manual pages (/usr/share/man)
 }
 
 func (l *MachineLimits) defaults() {
@@ -34,36 +36,51 @@ func (l *MachineLimits) defaults() {
 	if l.GoRoot == "" {
 		l.GoRoot = findGoRoot()
 	}
+	if l.PythonLib == "" {
+		l.PythonLib = findPythonLib()
+	}
 	if l.ManDir == "" {
 		l.ManDir = "/usr/share/man"
 	}
 }
 
 // MachineDocuments collects general technical English that developer
-// machines carry: the comments and documents of the Go distribution and
-// the English manual pages. Whatever is missing is skipped; none of it is
-// an error. It stops at the size or time limit.
+// machines carry: the comments and documents of the Go distribution, the
+// docstrings and comments of the Python standard library, and the English
+// manual pages. Each source present gets an equal share of the size
+// budget; whatever is missing is skipped, none of it is an error. It stops
+// at the time limit with what it has.
 func MachineDocuments(ctx context.Context, lim MachineLimits) ([]string, error) {
 	lim.defaults()
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
+	var sources []func(add func(string) bool)
+	if lim.GoRoot != "" && lim.GoRoot != "-" {
+		sources = append(sources, func(add func(string) bool) { goDocs(lim.GoRoot, add) })
+	}
+	if lim.PythonLib != "" && lim.PythonLib != "-" {
+		sources = append(sources, func(add func(string) bool) { pythonDocs(lim.PythonLib, add) })
+	}
+	if lim.ManDir != "-" {
+		sources = append(sources, func(add func(string) bool) { manPages(lim.ManDir, add) })
+	}
 	var docs []string
 	var total int64
-	add := func(s string) bool {
-		if s == "" {
-			return true
+	for i, src := range sources {
+		// What a source leaves unused goes to the ones after it.
+		share := (lim.MaxBytes - total) / int64(len(sources)-i)
+		var used int64
+		src(func(s string) bool {
+			if s != "" {
+				docs = append(docs, s)
+				used += int64(len(s))
+			}
+			return used < share && ctx.Err() == nil
+		})
+		total += used
+		if ctx.Err() != nil {
+			break
 		}
-		docs = append(docs, s)
-		total += int64(len(s))
-		return total < lim.MaxBytes && ctx.Err() == nil
-	}
-	// Half the budget for each source, so neither crowds out the other.
-	half := lim.MaxBytes / 2
-	if lim.GoRoot != "" {
-		goDocs(lim.GoRoot, func(s string) bool { return add(s) && total < half })
-	}
-	if ctx.Err() == nil {
-		manPages(lim.ManDir, add)
 	}
 	return docs, nil
 }
@@ -123,6 +140,57 @@ func goDocs(root string, add func(string) bool) {
 			return
 		}
 	}
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if !add(Extract(p, data)) {
+			return
+		}
+	}
+}
+
+// findPythonLib returns the newest /usr/lib/python3.N or
+// /usr/local/lib/python3.N.
+func findPythonLib() string {
+	var best string
+	bestMinor := -1
+	for _, pat := range []string{"/usr/lib/python3.*", "/usr/local/lib/python3.*"} {
+		dirs, _ := filepath.Glob(pat)
+		for _, d := range dirs {
+			var minor int
+			if _, err := fmt.Sscanf(filepath.Base(d), "python3.%d", &minor); err != nil {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(d, "os.py")); err == nil && minor > bestMinor {
+				best, bestMinor = d, minor
+			}
+		}
+	}
+	return best
+}
+
+// pythonDocs feeds the standard library's docstrings and comments (not
+// tests, not third-party packages) to add until it says stop.
+func pythonDocs(root string, add func(string) bool) {
+	var files []string
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case "test", "tests", "site-packages", "dist-packages", "idlelib", "lib2to3", "__pycache__", "turtledemo":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(p, ".py") {
+			files = append(files, p)
+		}
+		return nil
+	})
 	for _, p := range files {
 		data, err := os.ReadFile(p)
 		if err != nil {

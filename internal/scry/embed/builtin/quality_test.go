@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -242,8 +243,18 @@ func TestSweep(t *testing.T) {
 	var bg []string
 	if os.Getenv("VERDIGRIS_EVAL_BACKGROUND") != "" {
 		var err error
-		var lim MachineLimits
+		lim := MachineLimits{Timeout: time.Hour} // a busy machine must not change the corpus
 		fmt.Sscan(os.Getenv("VERDIGRIS_EVAL_BACKGROUND"), &lim.MaxBytes)
+		for _, off := range strings.Split(os.Getenv("VERDIGRIS_EVAL_BGOFF"), ",") {
+			switch off {
+			case "go":
+				lim.GoRoot = "-"
+			case "python":
+				lim.PythonLib = "-"
+			case "man":
+				lim.ManDir = "-"
+			}
+		}
 		bg, err = MachineDocuments(context.Background(), lim)
 		if err != nil {
 			t.Fatal(err)
@@ -263,12 +274,13 @@ func TestSweep(t *testing.T) {
 	sort.Strings(names)
 	p := prepare(Sources{Commits: c.messages, Documents: c.docs, Background: bg})
 	for _, name := range names {
+		cpu0 := cpuTime()
 		m, err := p.fit(context.Background(), variants[name], time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
 		meta := m.Meta()
-		t.Logf("%s: vocab %d tokens %d train %d ms", name, meta.Vocabulary, meta.Tokens, meta.TrainMS)
+		t.Logf("%s: vocab %d tokens %d fit %d ms wall, %v CPU", name, meta.Vocabulary, meta.Tokens, meta.TrainMS, (cpuTime() - cpu0).Round(time.Millisecond))
 		report(t, name, m, c, sets)
 	}
 }
@@ -293,4 +305,12 @@ func TestQualityFloorOnLefthookHistory(t *testing.T) {
 	if s.mrr < 0.22 || s.r10 < 0.22 {
 		t.Errorf("semantic quality fell: %s; want MRR and R@10 ≥ 0.22", s)
 	}
+}
+
+// cpuTime is the process's user and system time: the machine may be
+// shared, so wall time alone says little.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

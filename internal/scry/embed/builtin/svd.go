@@ -109,10 +109,12 @@ func axpy(y, x []float64, a float64) {
 	}
 }
 
-// orthonormalize makes the columns of y orthonormal in place (Cholesky
-// QR, applied twice for numerical stability: CholeskyQR2).
-func orthonormalize(y *dense, workers int) {
-	for range 2 {
+// orthonormalize makes the columns of y orthonormal in place by Cholesky
+// QR, applied passes times (two, CholeskyQR2, for full accuracy; one is
+// enough between power iterations, which only need a well-conditioned
+// basis).
+func orthonormalize(y *dense, workers, passes int) {
+	for range passes {
 		g := gram(y, y, workers)
 		r, ok := cholesky(g)
 		if !ok {
@@ -401,13 +403,17 @@ func termVectors(ctx context.Context, m *csr, dim int, opt Options) ([]float32, 
 		q.d[i] = rng.NormFloat64()
 	}
 	q = m.mul(q, opt.Workers)
-	orthonormalize(q, opt.Workers)
-	for range opt.PowerIters {
+	orthonormalize(q, opt.Workers, 1)
+	for i := range opt.PowerIters {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		q = m.mul(q, opt.Workers)
-		orthonormalize(q, opt.Workers)
+		passes := 1
+		if i == opt.PowerIters-1 {
+			passes = 2
+		}
+		orthonormalize(q, opt.Workers, passes)
 	}
 	// Rayleigh-Ritz: the small matrix Qᵀ·M·Q has M's top eigenpairs.
 	b := gram(q, m.mul(q, opt.Workers), opt.Workers)

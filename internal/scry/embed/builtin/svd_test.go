@@ -101,7 +101,7 @@ func TestOrthonormalize(t *testing.T) {
 	for i := range y.d {
 		y.d[i] = rng.NormFloat64()
 	}
-	orthonormalize(y, 2)
+	orthonormalize(y, 2, 2)
 	g := gram(y, y, 1)
 	for i := 0; i < 12; i++ {
 		for j := 0; j < 12; j++ {
