@@ -244,7 +244,10 @@ func TestSweep(t *testing.T) {
 	if os.Getenv("VERDIGRIS_EVAL_BACKGROUND") != "" {
 		var err error
 		lim := MachineLimits{Timeout: time.Hour} // a busy machine must not change the corpus
-		fmt.Sscan(os.Getenv("VERDIGRIS_EVAL_BACKGROUND"), &lim.MaxBytes)
+		// "1" means the default budget; a larger number is a budget in bytes.
+		if fmt.Sscan(os.Getenv("VERDIGRIS_EVAL_BACKGROUND"), &lim.MaxBytes); lim.MaxBytes < 1024 {
+			lim.MaxBytes = 0
+		}
 		for _, off := range strings.Split(os.Getenv("VERDIGRIS_EVAL_BGOFF"), ",") {
 			switch off {
 			case "go":
