@@ -32,7 +32,7 @@ func BenchmarkMiniLM(b *testing.B) {
 	for _, c := range commits[:256] {
 		texts = append(texts, c.Subject)
 	}
-	for _, batch := range []int{1, 32} {
+	for _, batch := range []int{1, 8, 32} {
 		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
 			e, err := OpenEmbedder(Config{Name: "minilm", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), Threads: 2, BatchSize: batch})
 			if err != nil {
