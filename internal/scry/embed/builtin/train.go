@@ -12,6 +12,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/scry/text"
@@ -190,9 +191,9 @@ func (c *corpus) id(t string) int32 {
 func (c *corpus) add(texts []string, messages bool) [][]int32 {
 	var out [][]int32
 	seen := map[int32]bool{}
-	for _, s := range texts {
+	for _, segs := range c.analyse(texts) {
 		clear(seen)
-		for _, seg := range segments(s, c.an.Terms) {
+		for _, seg := range segs {
 			ids := make([]int32, len(seg))
 			for i, t := range seg {
 				id := c.id(t)
@@ -210,6 +211,33 @@ func (c *corpus) add(texts []string, messages bool) [][]int32 {
 			out = append(out, ids)
 		}
 	}
+	return out
+}
+
+// analyse cuts every text into term segments, on all cores: the analysis
+// is most of the cost of reading megabytes of machine text. Each worker
+// has its own stem memo; interning the terms stays sequential.
+func (c *corpus) analyse(texts []string) [][][]string {
+	out := make([][][]string, len(texts))
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if len(texts) < 64 || workers == 1 {
+		for i, s := range texts {
+			out[i] = segments(s, c.an.Terms)
+		}
+		return out
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			an := text.NewAnalyzer()
+			for i := w; i < len(texts); i += workers {
+				out[i] = segments(texts[i], an.Terms)
+			}
+		}()
+	}
+	wg.Wait()
 	return out
 }
 
