@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -186,4 +188,26 @@ func cos(a, b []float32) float64 {
 		d += float64(a[i]) * float64(b[i])
 	}
 	return d
+}
+
+func TestSaveAndLoad(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "verdigris", "scry-model.bin")
+	if m, err := Load(path); m != nil || err != nil {
+		t.Fatalf("no file: %v, %v", m, err)
+	}
+	m, err := Train(context.Background(), smallSources(), Options{Dim: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Save(path, m); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(path)
+	if err != nil || back.ID() != m.ID() {
+		t.Fatalf("Load: %v, %v", back, err)
+	}
+	os.WriteFile(path, []byte("VGSB garbage"), 0o644)
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("damaged file: %v", err)
+	}
 }
