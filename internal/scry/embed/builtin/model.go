@@ -148,9 +148,9 @@ func (m *Model) lookup(t string) (int, bool) {
 
 // nearestPrefix finds a known term for an unknown one: the vocabulary
 // word sharing the longest prefix with it (at least 5 bytes and half the
-// term: "pluginsystem" → "plugin"), and
-// among equals the most common (lowest idf). In a sorted vocabulary the
-// longest shared prefixes sit next to the insertion point.
+// term: "pluginsystem" → "plugin"), and among equals the most common
+// (lowest idf). In a sorted vocabulary the longest shared prefixes sit
+// next to the insertion point.
 func (m *Model) nearestPrefix(t string) (int, bool) {
 	pos := m.search(t)
 	best := 0
