@@ -40,7 +40,7 @@ func main() {
 		Name:     "git scry",
 		Binary:   "git-scry",
 		Usage:    usage,
-		Commands: []*cli.Command{searchCmd, indexCmd, relatedCmd, evalCmd, statsCmd},
+		Commands: []*cli.Command{searchCmd, indexCmd, relatedCmd, evalCmd, modelCmd, statsCmd},
 		Default:  searchCmd,
 	}
 	p.Main()

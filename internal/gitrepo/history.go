@@ -96,9 +96,10 @@ func (r *Repo) MissingObjects(ctx context.Context, oids []string) (map[string]bo
 	return missing, nil
 }
 
-// RevList lists the non-merge commits reachable from include and not from
-// exclude, newest first. Every id must exist (see MissingObjects).
-func (r *Repo) RevList(ctx context.Context, include, exclude []string, noMerges bool) ([]string, error) {
+// NonMergeCommits lists the non-merge commits reachable from include and
+// not from exclude, newest first. Every id must exist (see
+// MissingObjects).
+func (r *Repo) NonMergeCommits(ctx context.Context, include, exclude []string) ([]string, error) {
 	if len(include) == 0 {
 		return nil, nil
 	}
@@ -109,11 +110,7 @@ func (r *Repo) RevList(ctx context.Context, include, exclude []string, noMerges 
 	for _, h := range exclude {
 		in.WriteString("^" + h + "\n")
 	}
-	args := []string{"rev-list", "--stdin"}
-	if noMerges {
-		args = append(args, "--no-merges")
-	}
-	out, err := r.gitNoFetch(ctx, strings.NewReader(in.String()), args...)
+	out, err := r.gitNoFetch(ctx, strings.NewReader(in.String()), "rev-list", "--stdin", "--no-merges")
 	if err != nil {
 		return nil, err
 	}
@@ -177,12 +174,6 @@ func (r *Repo) gitNoFetch(ctx context.Context, stdin io.Reader, args ...string) 
 		return nil, &Error{Args: args, Stderr: stderr.String(), Err: err}
 	}
 	return out, nil
-}
-
-// IsShallow reports whether the repository is a shallow clone.
-func (r *Repo) IsShallow() bool {
-	_, err := os.Stat(filepath.Join(r.CommonDir, "shallow"))
-	return err == nil
 }
 
 // ShallowSignature identifies the shallow boundary ("" when the

@@ -23,6 +23,6 @@ func Behind(ctx context.Context, r *gitrepo.Repo, st *store.Store) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	list, err := r.RevList(ctx, []string{head}, kept, true)
+	list, err := r.NonMergeCommits(ctx, []string{head}, kept)
 	return len(list), err
 }

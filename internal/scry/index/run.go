@@ -33,9 +33,9 @@ func (ix *indexer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ix.res.Shallow = ix.r.IsShallow()
-	// Deepening a shallow clone changes the history without moving a ref.
+		// Deepening a shallow clone changes the history without moving a ref.
 	shallow := ix.r.ShallowSignature()
+	ix.res.Shallow = shallow != ""
 	oldShallow, err := ix.st.Meta(ctx, "shallow_signature")
 	if err != nil {
 		return err
@@ -161,7 +161,7 @@ func (ix *indexer) prune(ctx context.Context, tips, old map[string]string, kept 
 	}
 	var gone []string
 	if len(old) == 0 || lost {
-		reach, err := ix.r.RevList(ctx, tipValues(tips), nil, true)
+		reach, err := ix.r.NonMergeCommits(ctx, tipValues(tips), nil)
 		if err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func (ix *indexer) prune(ctx context.Context, tips, old map[string]string, kept 
 		if len(suspect) == 0 {
 			return nil
 		}
-		if gone, err = ix.r.RevList(ctx, suspect, tipValues(tips), true); err != nil {
+		if gone, err = ix.r.NonMergeCommits(ctx, suspect, tipValues(tips)); err != nil {
 			return err
 		}
 	}

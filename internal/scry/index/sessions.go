@@ -65,7 +65,7 @@ func (ix *indexer) sessions(ctx context.Context, tips map[string]string) error {
 		if k, ok := known[name]; ok && k == s {
 			continue
 		}
-		commits, err := ix.r.RevList(ctx, []string{s.End}, []string{s.Start}, true)
+		commits, err := ix.r.NonMergeCommits(ctx, []string{s.End}, []string{s.Start})
 		if err != nil {
 			return err
 		}
