@@ -110,7 +110,11 @@ Flags:
 			for _, lv := range []struct {
 				name string
 				x    eval.Metrics
-			}{{"commit", mr.Commit}, {"file", mr.File}} {
+				n    int
+			}{{"commit", mr.Commit, rep.CommitQueries}, {"file", mr.File, rep.FileQueries}} {
+				if lv.n == 0 {
+					continue
+				}
 				t.Row(string(m), lv.name, f3(lv.x.MRR), f3(lv.x.Recall5), f3(lv.x.Recall10), f3(lv.x.NDCG10),
 					fmt.Sprintf("%.1f", mr.Latency.P50), fmt.Sprintf("%.1f", mr.Latency.P95))
 			}

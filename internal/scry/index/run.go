@@ -33,7 +33,7 @@ func (ix *indexer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-		// Deepening a shallow clone changes the history without moving a ref.
+	// Deepening a shallow clone changes the history without moving a ref.
 	shallow := ix.r.ShallowSignature()
 	ix.res.Shallow = shallow != ""
 	oldShallow, err := ix.st.Meta(ctx, "shallow_signature")

@@ -86,12 +86,19 @@ func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, 
 		if emb != nil {
 			emb.Close()
 		}
-		if emb, err = ix.train(ctx, total); err != nil {
+		trained, err := ix.train(ctx, total)
+		if err != nil {
 			ix.res.EmbedWarning = "training the built-in embedder: " + err.Error()
 			return true, nil
 		}
-		if reason == "" {
-			reason = "built-in embedder learned from this repository"
+		// Select again, from what was stored, for the reason as a search
+		// will give it.
+		emb = trained
+		if stored, err := LoadModel(ctx, ix.r, ix.st); err == nil && stored != nil {
+			if again, why, err := e.Select(ctx, ix.r, stored); err == nil && again != nil && again.ID() == trained.ID() {
+				trained.Close()
+				emb, reason = again, why
+			}
 		}
 	}
 	defer emb.Close()

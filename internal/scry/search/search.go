@@ -73,6 +73,7 @@ type Searcher struct {
 	vs  store.VectorSpace
 	// SemanticErr says why semantic search is unavailable ("" when it is).
 	SemanticErr string
+	fusion      fusion
 }
 
 // ErrSemanticUnavailable is returned for --mode semantic when there are
@@ -84,7 +85,7 @@ func (e *ErrSemanticUnavailable) Error() string { return "semantic search is una
 // Open opens the searcher over st, loading the active embedder when its
 // vectors are in the index. The embedder is loaded, never trained, here.
 func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedders) (*Searcher, error) {
-	s := &Searcher{st: st}
+	s := &Searcher{st: st, fusion: defaultFusion}
 	vs, err := st.VectorSpace(ctx)
 	if err != nil {
 		return nil, err
@@ -177,7 +178,7 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 	case Semantic:
 		ranked = sem
 	default:
-		ranked = fuse(lex, sem)
+		ranked = fuse(s.fusion, lex, sem)
 	}
 	if len(ranked) > q.Limit {
 		ranked = ranked[:q.Limit]
@@ -218,15 +219,26 @@ func uniqueTerms(q string) []string {
 	return out
 }
 
-// rrfK is the reciprocal-rank fusion constant: a hit's fused score is the
-// sum over lists of 1/(rrfK + rank).
-const rrfK = 60
+// fusion weighs the lists of reciprocal-rank fusion: a hit's fused score
+// is the sum over lists of weight/(k + rank). Measured with 'git scry
+// eval' on paraphrased and exact-subject queries over the lefthook
+// history (docs/benchmarks.md): a k below the customary 60 lets a hit one
+// list ranks first outweigh hits both lists rank in the middle, and the
+// semantic list, better at paraphrases, weighs a little more. Score-based
+// fusion and expanding the query with the top semantic hits' subjects did
+// no better on paraphrases and worse on exact subjects.
+type fusion struct {
+	k       float64
+	weights [2]float64 // lexical, semantic
+}
 
-func fuse(lists ...[]scored) []scored {
+var defaultFusion = fusion{k: 10, weights: [2]float64{1, 1.2}}
+
+func fuse(f fusion, lists ...[]scored) []scored {
 	acc := map[int64]float64{}
-	for _, l := range lists {
+	for li, l := range lists {
 		for i, s := range l {
-			acc[s.id] += 1 / float64(rrfK+i+1)
+			acc[s.id] += f.weights[li] / (f.k + float64(i+1))
 		}
 	}
 	out := make([]scored, 0, len(acc))
