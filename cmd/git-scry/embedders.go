@@ -3,12 +3,12 @@ package main
 import (
 	"os"
 
-	scryembedders "github.com/verdigris-dev/verdigris/internal/scry/embedders"
+	"github.com/verdigris-dev/verdigris/internal/scry/embedders"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
 )
 
-// embedders is the embedder source of this binary: the built-in embedder
+// embedderSource is the embedder source of this binary: the built-in embedder
 // and the ONNX Runtime models of the user's registry.
-func embedders() index.Embedders {
-	return &scryembedders.Source{Getenv: os.Getenv}
+func embedderSource() index.Embedders {
+	return &embedders.Source{Getenv: os.Getenv}
 }

@@ -74,7 +74,7 @@ Flags:
 			return err
 		}
 		defer st.Close()
-		s, err := search.Open(ctx, r, st, embedders())
+		s, err := search.Open(ctx, r, st, embedderSource())
 		if err != nil {
 			return err
 		}

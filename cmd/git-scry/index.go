@@ -72,7 +72,7 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 	opt := index.Options{
 		Full:      full,
 		Coalesce:  detached,
-		Embedders: embedders(),
+		Embedders: embedderSource(),
 		Log: func(format string, a ...any) {
 			if !quiet || detached {
 				fmt.Fprintf(env.Stderr, "git-scry: "+format+"\n", a...)

@@ -15,11 +15,17 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/clitest"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
+	"github.com/verdigris-dev/verdigris/internal/scry/embedders"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
 func TestScripts(t *testing.T) {
-	p := clitest.Params(t, "testdata", nil)
+	p := clitest.Params(t, "testdata", func(e *testscript.Env) error {
+		// The built-in model learns from the scripts' tiny repositories
+		// alone; the machine's documentation would cost seconds a run.
+		e.Setenv(embedders.MachineTextEnv, "0")
+		return nil
+	})
 	p.Cmds = maps.Clone(p.Cmds)
 	p.Cmds["scry-wait"] = scryWait
 	p.Cmds["git-objects"] = gitObjects

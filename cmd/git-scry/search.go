@@ -78,7 +78,7 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 		return err
 	}
 	defer st.Close()
-	s, err := search.Open(ctx, r, st, embedders())
+	s, err := search.Open(ctx, r, st, embedderSource())
 	if err != nil {
 		return err
 	}

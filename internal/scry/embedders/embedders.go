@@ -16,6 +16,11 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/scry/model"
 )
 
+// MachineTextEnv set to 0 keeps the machine's technical English (Go and
+// Python documentation, manual pages) out of the built-in model: it
+// learns from the repository alone, faster and more narrowly.
+const MachineTextEnv = "VERDIGRIS_SCRY_MACHINE_TEXT"
+
 // Source implements index.Embedders.
 type Source struct {
 	Getenv func(string) string
@@ -68,9 +73,12 @@ func (s *Source) Train(ctx context.Context, r *gitrepo.Repo, messages []string) 
 	if err != nil && ctx.Err() != nil {
 		return nil, nil, err
 	}
-	background, err := builtin.MachineDocuments(ctx, builtin.MachineLimits{})
-	if err != nil && ctx.Err() != nil {
-		return nil, nil, err
+	var background []string
+	if s.Getenv(MachineTextEnv) != "0" {
+		background, err = builtin.MachineDocuments(ctx, builtin.MachineLimits{})
+		if err != nil && ctx.Err() != nil {
+			return nil, nil, err
+		}
 	}
 	m, err := builtin.Train(ctx, builtin.Sources{Commits: messages, Documents: docs, Background: background}, builtin.Options{})
 	if errors.Is(err, builtin.ErrNoText) {

@@ -86,6 +86,10 @@ func (ix *indexer) saveModel(ctx context.Context, id string, data []byte, commit
 		b.Rollback()
 		return err
 	}
+	if err := b.SetMeta("train_failed", "0"); err != nil {
+		b.Rollback()
+		return err
+	}
 	if err := b.Commit(); err != nil {
 		return err
 	}

@@ -83,22 +83,43 @@ func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, 
 	}
 	builtin := emb == nil || (stored != nil && emb.ID() == stored.ID)
 	if builtin && (emb == nil || needsRetrain(total, stored.Commits)) {
-		if emb != nil {
-			emb.Close()
-		}
-		trained, err := ix.train(ctx, total)
+		failedAt, err := ix.st.MetaInt(ctx, "train_failed")
 		if err != nil {
-			ix.res.EmbedWarning = "training the built-in embedder: " + err.Error()
-			return true, nil
+			return false, err
 		}
-		// Select again, from what was stored, for the reason as a search
-		// will give it.
-		emb = trained
-		if stored, err := LoadModel(ctx, ix.r, ix.st); err == nil && stored != nil {
-			if again, why, err := e.Select(ctx, ix.r, stored); err == nil && again != nil && again.ID() == trained.ID() {
-				trained.Close()
-				emb, reason = again, why
+		// A history too small to learn from is retried once it grows, not
+		// on every run.
+		if failedAt == 0 || total > failedAt {
+			trained, err := ix.train(ctx, total)
+			switch {
+			case err != nil:
+				ix.res.EmbedWarning = "training the built-in embedder: " + err.Error()
+				if ctx.Err() != nil {
+					return false, ctx.Err()
+				}
+				if err := ix.st.SetMeta(ctx, "train_failed", fmt.Sprint(total)); err != nil {
+					return false, err
+				}
+			default:
+				if emb != nil {
+					emb.Close()
+				}
+				// Select again, from what was stored, for the reason as a
+				// search will give it.
+				emb = trained
+				if stored, err := LoadModel(ctx, ix.r, ix.st); err == nil && stored != nil {
+					if again, why, err := e.Select(ctx, ix.r, stored); err == nil && again != nil && again.ID() == trained.ID() {
+						trained.Close()
+						emb, reason = again, why
+					}
+				}
 			}
+		}
+		if emb == nil {
+			if ix.res.EmbedWarning == "" {
+				ix.res.EmbedWarning = "the built-in embedder has too little text to learn from yet"
+			}
+			return false, nil
 		}
 	}
 	defer emb.Close()

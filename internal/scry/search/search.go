@@ -96,6 +96,9 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 		s.SemanticErr = "this build of git-scry has no embedder"
 	case vs.Gen == 0:
 		s.SemanticErr = "the index has no vectors yet (run 'git scry index')"
+		if n, _ := st.MetaInt(ctx, "train_failed"); n > 0 {
+			s.SemanticErr = fmt.Sprintf("the built-in embedder has too little text to learn from in %d commits", n)
+		}
 	default:
 		stored, err := index.LoadModel(ctx, r, st)
 		if err != nil {
