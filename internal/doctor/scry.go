@@ -1,0 +1,51 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/index"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+)
+
+func init() { register(44, "scry", checkIndex) }
+
+// checkIndex reports the commit index's freshness: how many commits
+// reachable from HEAD it has not seen, and when it last ran.
+func checkIndex(ctx context.Context, c *Context) []Finding {
+	if c.Repo == nil {
+		return nil
+	}
+	if !index.Exists(c.Repo) {
+		return []Finding{{Name: "index", Status: Skip, Detail: "no commit index in this repository", Hint: "run 'git scry index' to use commit memory"}}
+	}
+	st, err := store.Open(ctx, index.DBPath(c.Repo))
+	if errors.Is(err, store.ErrOldSchema) {
+		return []Finding{{Name: "index", Status: Warn, Detail: "the commit index was built by another version of git scry", Hint: "run 'git scry index' to rebuild it"}}
+	}
+	if err != nil {
+		return []Finding{{Name: "index", Status: Fail, Detail: "cannot open the commit index: " + err.Error(), Hint: "run 'git scry index --full' to rebuild it"}}
+	}
+	defer st.Close()
+	n, err := st.CountCommits(ctx)
+	if err != nil {
+		return []Finding{{Name: "index", Status: Fail, Detail: "cannot read the commit index: " + err.Error(), Hint: "run 'git scry index --full' to rebuild it"}}
+	}
+	behind, err := index.Behind(ctx, c.Repo, st)
+	if err != nil {
+		return []Finding{{Name: "index", Status: Warn, Detail: "cannot compare the index with the history: " + err.Error(), Hint: "run 'git scry index'"}}
+	}
+	when := "never completed"
+	if t, _ := st.MetaInt(ctx, "indexed"); t > 0 {
+		when = "last run " + time.Unix(t, 0).Local().Format(time.DateTime)
+	}
+	f := Finding{Name: "index", Status: OK, Detail: fmt.Sprintf("%d commits, up to date with HEAD (%s)", n, when)}
+	if behind > 0 {
+		f.Status = Warn
+		f.Detail = fmt.Sprintf("%d commits, %d behind HEAD (%s)", n, behind, when)
+		f.Hint = "run 'git scry index'; 'verdigris install' keeps it current from the post-commit hook"
+	}
+	return []Finding{f}
+}
