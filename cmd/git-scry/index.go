@@ -155,7 +155,18 @@ func resultJSON(res *index.Result) map[string]any {
 		"embedder": res.Embedder, "embedder_reason": res.EmbedReason, "embedded": res.Embedded,
 		"trained": res.Trained, "embed_warning": res.EmbedWarning,
 		"sessions": res.Sessions, "duration_ms": res.Duration.Milliseconds(),
+		"peak_rss_bytes": peakRSS(),
 	}
+}
+
+// peakRSS is this process's own peak resident memory (git's processes
+// not included).
+func peakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Maxrss * 1024 // kilobytes on Linux
 }
 
 // detach starts 'git scry index' in its own session with its output in

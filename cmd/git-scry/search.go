@@ -69,7 +69,7 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	}
 	explain, _ := fs.GetBool("explain")
 	asJSON, _ := fs.GetBool("json")
-	r, err := cli.OpenRepo(ctx, env)
+	r, err := openRepoFast(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -144,6 +144,15 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 		q.Filter.Paths = append(q.Filter.Paths, pp)
 	}
 	return q, nil
+}
+
+// openRepoFast finds the repository without starting git when the
+// layout is the usual one: a search's whole budget is a few milliseconds.
+func openRepoFast(ctx context.Context, env *cli.Env) (*gitrepo.Repo, error) {
+	if r, ok := gitrepo.Discover(env.Dir, env.Env); ok {
+		return r, nil
+	}
+	return cli.OpenRepo(ctx, env)
 }
 
 // openIndex opens the repository's index for reading, with the standard

@@ -23,21 +23,9 @@ func HeadMessage(dir string, getenv func(string) string) (msg string, ok bool) {
 			return "", false
 		}
 	}
-	gitDir := getenv("GIT_DIR")
-	if gitDir != "" && !filepath.IsAbs(gitDir) {
-		gitDir = filepath.Join(dir, gitDir)
-	}
+	gitDir, common, _ := locate(dir, getenv)
 	if gitDir == "" {
-		if gitDir = findGitDir(dir, filepath.SplitList(getenv("GIT_CEILING_DIRECTORIES"))); gitDir == "" {
-			return "", false
-		}
-	}
-	common := gitDir
-	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
-		common = strings.TrimSpace(string(b))
-		if !filepath.IsAbs(common) {
-			common = filepath.Join(gitDir, common)
-		}
+		return "", false
 	}
 	head, err := os.ReadFile(filepath.Join(gitDir, "HEAD"))
 	if err != nil {
@@ -62,36 +50,87 @@ func HeadMessage(dir string, getenv func(string) string) (msg string, ok bool) {
 	return c.Message, true
 }
 
+// locate finds the git directory the way git does ($GIT_DIR, else the
+// nearest .git above dir, a directory or a "gitdir:" file), its common
+// directory, and the top of the worktree ("" when $GIT_DIR named it).
+func locate(dir string, getenv func(string) string) (gitDir, common, root string) {
+	gitDir = getenv("GIT_DIR")
+	if gitDir != "" && !filepath.IsAbs(gitDir) {
+		gitDir = filepath.Join(dir, gitDir)
+	}
+	if gitDir == "" {
+		if gitDir, root = findGitDir(dir, filepath.SplitList(getenv("GIT_CEILING_DIRECTORIES"))); gitDir == "" {
+			return "", "", ""
+		}
+	}
+	common = gitDir
+	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		common = strings.TrimSpace(string(b))
+		if !filepath.IsAbs(common) {
+			common = filepath.Join(gitDir, common)
+		}
+	}
+	return filepath.Clean(gitDir), filepath.Clean(common), root
+}
+
+// Discover opens the repository containing dir without starting git, for
+// commands on a latency budget (a search). ok is false whenever the
+// layout is one it cannot be sure of ($GIT_DIR, $GIT_WORK_TREE, a bare
+// repository, core.worktree); the caller then uses Open.
+func Discover(dir string, getenv func(string) string) (r *Repo, ok bool) {
+	if dir == "" {
+		var err error
+		if dir, err = os.Getwd(); err != nil {
+			return nil, false
+		}
+	}
+	if getenv("GIT_DIR") != "" || getenv("GIT_WORK_TREE") != "" || getenv("GIT_COMMON_DIR") != "" {
+		return nil, false
+	}
+	gitDir, common, root := locate(dir, getenv)
+	if gitDir == "" || root == "" {
+		return nil, false
+	}
+	if cfg, err := os.ReadFile(filepath.Join(common, "config")); err != nil || strings.Contains(strings.ToLower(string(cfg)), "worktree") {
+		return nil, false
+	}
+	if _, err := os.Stat(filepath.Join(common, "objects")); err != nil {
+		return nil, false
+	}
+	return &Repo{Root: root, GitDir: gitDir, CommonDir: common}, true
+}
+
 // findGitDir walks up from dir to the nearest .git, as git's discovery
-// does: never up into one of the ceiling directories.
-func findGitDir(dir string, ceilings []string) string {
+// does: never up into one of the ceiling directories. top is the
+// directory holding the .git.
+func findGitDir(dir string, ceilings []string) (gitDir, top string) {
 	for d := filepath.Clean(dir); ; {
 		p := filepath.Join(d, ".git")
 		if fi, err := os.Stat(p); err == nil {
 			if fi.IsDir() {
-				return p
+				return p, d
 			}
 			b, err := os.ReadFile(p)
 			if err != nil {
-				return ""
+				return "", ""
 			}
 			g, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
 			if !ok {
-				return ""
+				return "", ""
 			}
 			g = strings.TrimSpace(g)
 			if !filepath.IsAbs(g) {
 				g = filepath.Join(d, g)
 			}
-			return g
+			return g, d
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return ""
+			return "", ""
 		}
 		for _, c := range ceilings {
 			if c != "" && filepath.Clean(c) == parent {
-				return ""
+				return "", ""
 			}
 		}
 		d = parent

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -78,6 +79,11 @@ func (ix *indexer) run(ctx context.Context) error {
 	embedded, err := ix.embed(ctx, total, changed)
 	if err != nil {
 		return err
+	}
+	// The searches' mapped copy of the vectors and lengths; rewritten only
+	// when it is not current (which also repairs a run killed before it).
+	if err := ix.st.WriteCache(ctx, filepath.Join(ix.r.StateDir(), store.CacheName)); err != nil {
+		ix.opt.Log("could not write the search cache (searches read the index instead): %v", err)
 	}
 	if !changed && !embedded {
 		ix.res.UpToDate = true

@@ -8,6 +8,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -74,6 +75,9 @@ type Searcher struct {
 	// SemanticErr says why semantic search is unavailable ("" when it is).
 	SemanticErr string
 	fusion      fusion
+	// cache is the mapped copy of the vectors and lengths, nil when it is
+	// not current.
+	cache *store.Cache
 }
 
 // ErrSemanticUnavailable is returned for --mode semantic when there are
@@ -117,6 +121,9 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 			s.emb = emb
 		}
 	}
+	if version, err := st.CacheVersion(ctx); err == nil {
+		s.cache, _ = store.OpenCache(filepath.Join(r.StateDir(), store.CacheName), vs, version)
+	}
 	return s, nil
 }
 
@@ -159,19 +166,31 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 	n := max(depth, q.Limit)
 	var lex, sem []scored
 	var err error
-	if q.Mode == Lexical || q.Mode == Hybrid {
-		if lex, err = s.lexical(ctx, terms, allow, n); err != nil {
-			return nil, err
-		}
+	wantSem := q.Mode == Semantic || q.Mode == Hybrid
+	if wantSem && s.emb == nil && q.Mode == Semantic {
+		return nil, &ErrSemanticUnavailable{Reason: s.SemanticErr}
 	}
-	if q.Mode == Semantic || q.Mode == Hybrid {
-		if s.emb == nil {
-			if q.Mode == Semantic {
-				return nil, &ErrSemanticUnavailable{Reason: s.SemanticErr}
-			}
-		} else if sem, err = s.semantic(ctx, q.Text, allow, n); err != nil {
-			return nil, err
-		}
+	// The two lists are computed at once: the semantic one from the mapped
+	// vectors, the lexical one in the database.
+	var semErr error
+	done := make(chan struct{})
+	if wantSem && s.emb != nil {
+		go func() {
+			defer close(done)
+			sem, semErr = s.semantic(ctx, q.Text, allow, n)
+		}()
+	} else {
+		close(done)
+	}
+	if q.Mode == Lexical || q.Mode == Hybrid {
+		lex, err = s.lexical(ctx, terms, allow, n)
+	}
+	<-done
+	if err != nil {
+		return nil, err
+	}
+	if semErr != nil {
+		return nil, semErr
 	}
 	var ranked []scored
 	lexRank, semRank := rankMap(lex), rankMap(sem)

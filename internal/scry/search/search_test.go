@@ -322,3 +322,65 @@ func TestFuse(t *testing.T) {
 		t.Fatalf("fused order %v", ids)
 	}
 }
+
+// The posting-list scoring of large histories is FTS5's bm25 where no
+// term repeats within a column, score for score.
+func TestLexicalPostingsMatchFTS(t *testing.T) {
+	f := history(t)
+	f.commit("2024-04-01T10:00:00Z", "Ada Lovelace|ada@example.com", "turbine blades spin faster\n\nThe engine config too.", map[string]string{"engine/blades.go": "package engine\nfunc turbineConfig() {}\n"})
+	s := f.searcher(nil)
+	if s.cache == nil {
+		t.Fatal("no search cache after indexing")
+	}
+	ctx := context.Background()
+	for _, q := range []string{"turbine", "turbine config engine", "spinning parts", "README", "nothing-matches-this"} {
+		terms := uniqueTerms(q)
+		fast, err := s.lexicalPostings(ctx, terms, nil, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := s.lexicalFTS(ctx, terms, nil, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fast) != len(slow) {
+			t.Fatalf("%q: %d hits from posting lists, %d from FTS5", q, len(fast), len(slow))
+		}
+		for i := range fast {
+			if fast[i].id != slow[i].id || math.Abs(fast[i].score-slow[i].score) > 1e-9 {
+				t.Errorf("%q #%d: posting lists %+v, FTS5 %+v", q, i+1, fast[i], slow[i])
+			}
+		}
+	}
+}
+
+// A search cache that is stale or damaged is not used: searches read the
+// database, with the same results.
+func TestStaleCacheIgnored(t *testing.T) {
+	f := history(t)
+	s := f.searcher(fakeEmbedders{})
+	want, _ := s.Search(context.Background(), Query{Text: "turbine engine", Mode: Hybrid})
+	path := filepath.Join(f.dir, ".git", "verdigris", store.CacheName)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[9]++ // another content version
+	os.WriteFile(path, data, 0o644)
+	ctx := context.Background()
+	r, _ := gitrepo.Open(ctx, f.dir)
+	st, _ := store.Open(ctx, index.DBPath(r))
+	defer st.Close()
+	s2, err := Open(ctx, r, st, fakeEmbedders{})
+	if err != nil || s2.cache != nil {
+		t.Fatalf("stale cache used: %v %v", s2.cache, err)
+	}
+	got, err := s2.Search(ctx, Query{Text: "turbine engine", Mode: Hybrid})
+	if err != nil || subjects(got) != subjects(want) {
+		t.Fatalf("without the cache: %s; with: %s (%v)", subjects(got), subjects(want), err)
+	}
+	os.WriteFile(path, []byte("short"), 0o644)
+	if s3, _ := Open(ctx, r, st, fakeEmbedders{}); s3.cache != nil {
+		t.Fatal("damaged cache used")
+	}
+}

@@ -3,6 +3,8 @@ package search
 import (
 	"container/heap"
 	"context"
+	"runtime"
+	"sync"
 
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
@@ -20,31 +22,82 @@ func (s *Searcher) semantic(ctx context.Context, query string, allow map[int64]b
 		return nil, nil
 	}
 	q := vecs[0]
+	if s.cache != nil && s.cache.Vectors != nil {
+		return scoreParallel(q, s.cache.Vectors, allow, n), nil
+	}
 	top := &minHeap{}
 	err = s.st.ScanVectors(ctx, s.vs, func(c *store.Chunk) error {
-		dim := c.Dim
-		for i, id := range c.IDs {
-			if allow != nil && !allow[id] {
-				continue
-			}
-			sc := float64(dot(q, c.Vecs[i*dim:(i+1)*dim]) * c.Scales[i])
-			if top.Len() < n {
-				heap.Push(top, scored{id, sc})
-			} else if sc > (*top)[0].score {
-				(*top)[0] = scored{id, sc}
-				heap.Fix(top, 0)
-			}
-		}
+		scoreInto(top, q, c, 0, len(c.IDs), allow, n)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	return drain(top), nil
+}
+
+// parallelFrom is the number of vectors above which scoring is shared
+// between the CPUs: below it, starting goroutines costs more than it
+// saves.
+const parallelFrom = 8192
+
+// scoreParallel scores the mapped vectors, split between the CPUs.
+func scoreParallel(q []float32, c *store.Chunk, allow map[int64]bool, n int) []scored {
+	total := len(c.IDs)
+	workers := 1
+	if total >= parallelFrom {
+		workers = max(1, min(runtime.GOMAXPROCS(0), 4))
+	}
+	heaps := make([]minHeap, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := total*w/workers, total*(w+1)/workers
+		wg.Add(1)
+		go func(top *minHeap) {
+			defer wg.Done()
+			scoreInto(top, q, c, lo, hi, allow, n)
+		}(&heaps[w])
+	}
+	wg.Wait()
+	top := &heaps[0]
+	for _, h := range heaps[1:] {
+		for _, x := range h {
+			push(top, x, n)
+		}
+	}
+	return drain(top)
+}
+
+// scoreInto scores vectors lo..hi of a chunk, keeping the n best.
+func scoreInto(top *minHeap, q []float32, c *store.Chunk, lo, hi int, allow map[int64]bool, n int) {
+	dim := c.Dim
+	for i := lo; i < hi; i++ {
+		id := c.IDs[i]
+		if allow != nil && !allow[id] {
+			continue
+		}
+		push(top, scored{id, float64(dot(q, c.Vecs[i*dim:(i+1)*dim]) * c.Scales[i])}, n)
+	}
+}
+
+// push keeps the n best in a min-heap.
+func push(top *minHeap, x scored, n int) {
+	switch {
+	case top.Len() < n:
+		heap.Push(top, x)
+	case x.score > (*top)[0].score || (x.score == (*top)[0].score && x.id > (*top)[0].id):
+		(*top)[0] = x
+		heap.Fix(top, 0)
+	}
+}
+
+// drain empties the heap, best first.
+func drain(top *minHeap) []scored {
 	out := make([]scored, top.Len())
 	for i := len(out) - 1; i >= 0; i-- {
 		out[i] = heap.Pop(top).(scored)
 	}
-	return out, nil
+	return out
 }
 
 // dot is the inner product of a float32 query and an int8 vector; four

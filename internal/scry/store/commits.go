@@ -39,7 +39,8 @@ type Commit struct {
 	Files       []File
 	Flags       int
 
-	// Analysed terms for the lexical index, space-separated.
+	// Analysed terms for the lexical index, space-separated: the message's
+	// as written, paths and diff identifiers once each.
 	SubjectTerms, BodyTerms, PathTerms, DiffTerms string
 }
 
@@ -62,6 +63,7 @@ type Batch struct {
 
 	insCommit, insFile, insFTS, insPath *sql.Stmt
 	pairs                               map[[2]int64]pairAgg
+	bumped                              bool // the cache version was bumped
 }
 
 type pairAgg struct{ n, last int64 }
@@ -130,6 +132,9 @@ func (b *Batch) pathID(p string) (int64, error) {
 // Add writes one commit: its row, files, lexical terms and co-change
 // pairs. It returns the commit's id.
 func (b *Batch) Add(c *Commit) (int64, error) {
+	if err := b.bumpCache(); err != nil {
+		return 0, err
+	}
 	added, deleted := 0, 0
 	for _, f := range c.Files {
 		if f.Added > 0 {
@@ -279,6 +284,9 @@ func (s *Store) CountCommits(ctx context.Context) (int64, error) {
 func (b *Batch) Delete(ids []int64) error {
 	if len(ids) == 0 {
 		return nil
+	}
+	if err := b.bumpCache(); err != nil {
+		return err
 	}
 	if err := b.removeVectors(ids); err != nil {
 		return err

@@ -28,7 +28,7 @@ const FileName = "scry.db"
 
 // schemaVersion changes when the tables change; an index of another
 // version is rebuilt from scratch.
-const schemaVersion = 2
+const schemaVersion = 5
 
 // Path is the database of a repository's state directory.
 func Path(stateDir string) string { return filepath.Join(stateDir, FileName) }

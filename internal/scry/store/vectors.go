@@ -117,7 +117,7 @@ func (b *Batch) NewVectorSpace(embedder string, dim int) (VectorSpace, error) {
 			return VectorSpace{}, err
 		}
 	}
-	return VectorSpace{Gen: gen, Embedder: embedder, Dim: dim}, nil
+	return VectorSpace{Gen: gen, Embedder: embedder, Dim: dim}, b.bumpCache()
 }
 
 // AddVectors appends the vectors of commits ids to the space, filling the
@@ -125,6 +125,9 @@ func (b *Batch) NewVectorSpace(embedder string, dim int) (VectorSpace, error) {
 func (b *Batch) AddVectors(vs VectorSpace, ids []int64, vecs [][]float32) error {
 	if len(ids) != len(vecs) {
 		return errors.New("store: ids and vectors differ in number")
+	}
+	if err := b.bumpCache(); err != nil {
+		return err
 	}
 	for len(ids) > 0 {
 		c, err := b.openChunk(vs)
@@ -206,6 +209,11 @@ func (b *Batch) removeVectors(ids []int64) error {
 		drop[id] = true
 		if chunk != 0 {
 			chunks[chunk] = true
+		}
+	}
+	if len(chunks) > 0 {
+		if err := b.bumpCache(); err != nil {
+			return err
 		}
 	}
 	for chunk := range chunks {
