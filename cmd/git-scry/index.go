@@ -61,12 +61,18 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 	if background && asJSON {
 		return cli.Usagef("--json and --background do not go together").WithHint("a background run writes to the log; run 'git scry index --json' in the foreground")
 	}
+	if background {
+		// The post-commit hook's path: find the repository without a git
+		// process, start the run, return.
+		r, err := openRepoFast(ctx, env)
+		if err != nil {
+			return err
+		}
+		return detach(env, r, full, quiet)
+	}
 	r, err := cli.OpenRepo(ctx, env)
 	if err != nil {
 		return err
-	}
-	if background {
-		return detach(env, r, full, quiet)
 	}
 	detached := env.Env(detachedEnv) != ""
 	opt := index.Options{
@@ -155,6 +161,7 @@ func resultJSON(res *index.Result) map[string]any {
 		"embedder": res.Embedder, "embedder_reason": res.EmbedReason, "embedded": res.Embedded,
 		"trained": res.Trained, "embed_warning": res.EmbedWarning,
 		"sessions": res.Sessions, "duration_ms": res.Duration.Milliseconds(),
+		"index_ms": res.IndexTime.Milliseconds(), "train_ms": res.TrainTime.Milliseconds(), "embed_ms": res.EmbedTime.Milliseconds(),
 		"peak_rss_bytes": peakRSS(),
 	}
 }

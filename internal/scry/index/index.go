@@ -65,6 +65,9 @@ type Result struct {
 
 	Sessions int // sessions found from tags
 	Duration time.Duration
+	// Phases of Duration: reading and writing the commits, training the
+	// built-in model, embedding.
+	IndexTime, TrainTime, EmbedTime time.Duration
 }
 
 // Paths of the index's files in a repository's state directory.

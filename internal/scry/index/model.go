@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
@@ -41,7 +40,9 @@ func LoadModel(ctx context.Context, r *gitrepo.Repo, st *store.Store) (*StoredMo
 	if err != nil || m == nil {
 		return nil, err
 	}
-	data, err := mapFile(filepath.Join(r.StateDir(), m.File))
+	// Mapped for the life of the process: the embedder reads its weights
+	// without copying them, and a newer model gets a new file.
+	data, err := store.MapFile(filepath.Join(r.StateDir(), m.File))
 	if os.IsNotExist(err) {
 		return nil, nil
 	}
@@ -49,25 +50,6 @@ func LoadModel(ctx context.Context, r *gitrepo.Repo, st *store.Store) (*StoredMo
 		return nil, fmt.Errorf("reading the built-in model: %w", err)
 	}
 	return &StoredModel{Model: *m, Data: data}, nil
-}
-
-// mapFile maps a file read-only. The mapping lives as long as the
-// process: the model's embedder reads from it without copying, and a
-// newer model replaces the file by rename, never in place.
-func mapFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() == 0 {
-		return nil, fmt.Errorf("%s is empty", path)
-	}
-	return syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
 }
 
 // saveModel writes a trained model's weights (atomically: a killed run

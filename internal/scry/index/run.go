@@ -64,9 +64,11 @@ func (ix *indexer) run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		start := time.Now()
 		if err := ix.indexCommits(ctx, todo); err != nil {
 			return err
 		}
+		ix.res.IndexTime = time.Since(start)
 		if err := ix.sessions(ctx, tips); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed"
@@ -150,6 +151,8 @@ func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, 
 }
 
 func (ix *indexer) train(ctx context.Context, total int64) (embed.Embedder, error) {
+	start := time.Now()
+	defer func() { ix.res.TrainTime = time.Since(start) }()
 	var msgs []string
 	if err := ix.st.AllMessages(ctx, func(_ int64, m string) { msgs = append(msgs, m) }); err != nil {
 		return nil, err
@@ -169,6 +172,8 @@ func (ix *indexer) train(ctx context.Context, total int64) (embed.Embedder, erro
 // embedPending embeds, batch by batch, every commit without a vector in
 // the space; each batch is one transaction, so a killed run resumes here.
 func (ix *indexer) embedPending(ctx context.Context, emb embed.Embedder, vs store.VectorSpace) error {
+	start := time.Now()
+	defer func() { ix.res.EmbedTime = time.Since(start) }()
 	var bar *progress
 	defer func() { bar.done() }()
 	for {

@@ -1,15 +1,18 @@
 package store
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"hash/crc32"
 	"os"
+	"path/filepath"
 	"syscall"
 	"unsafe"
-
-	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 )
 
 // The search cache is what a search needs of the index besides the FTS
@@ -21,16 +24,21 @@ import (
 // (meta cache_version, bumped by every batch that changes commits or
 // vectors), and a search that finds it stale, missing or damaged reads
 // the database instead. The indexer rewrites it after every run that
-// changed the index.
+// changed the index, by rename but without waiting for the disk (it is
+// derived data, and tens of megabytes): it records the boot it was written
+// in, and after a reboot the indexer checks its checksum before trusting
+// it, so a file a power cut left torn is rebuilt.
 //
-//	"SCRYCAC1" | version u64 | gen u64 | tokens u64 |
-//	dim u32 | n u32 | maxID u32 | rows u32 |
+//	"SCRYCAC3" | version u64 | gen u64 | tokens u64 |
+//	dim u32 | n u32 | maxID u32 | rows u32 | crc32c u32 | 0 u32 | boot [16]byte |
 //	ids [n]i64 | scales [n]f32 | vecs [n·dim]i8, padded to 4 |
 //	lengths [maxID+1]u32                          (little endian)
 const (
-	cacheMagic  = "SCRYCAC1"
-	cacheHeader = 48
+	cacheMagic  = "SCRYCAC3"
+	cacheHeader = 72
 )
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // CacheName is the search cache's file name in the state directory.
 const CacheName = "scry-cache.bin"
@@ -61,9 +69,13 @@ func (b *Batch) bumpCache() error {
 	return err
 }
 
-// WriteCache rewrites the cache at path from the database, unless it is
-// current.
+// WriteCache brings the cache at path up to date with the database:
+// nothing when it is current, the new commits appended to a copy of it
+// when the index only grew (the post-commit hook's case), else rebuilt.
 func (s *Store) WriteCache(ctx context.Context, path string) error {
+	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
+		return nil // the layout is little endian; searches read the database
+	}
 	version, err := s.CacheVersion(ctx)
 	if err != nil {
 		return err
@@ -72,57 +84,228 @@ func (s *Store) WriteCache(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	if f, err := os.Open(path); err == nil {
-		hdr := make([]byte, cacheHeader)
-		_, rerr := f.ReadAt(hdr, 0)
-		f.Close()
-		le := binary.LittleEndian
-		if rerr == nil && string(hdr[:8]) == cacheMagic && int64(le.Uint64(hdr[8:])) == version && int64(le.Uint64(hdr[16:])) == vs.Gen {
-			return nil
+	rebuild, err := s.Meta(ctx, "cache_rebuild")
+	if err != nil {
+		return err
+	}
+	boot := bootID()
+	old := readCache(path)
+	if old != nil {
+		defer syscall.Munmap(old.mapped)
+		if old.boot != boot && !old.intact() {
+			old = nil // torn by a crash of the machine: start over
 		}
 	}
-	var ids []int64
-	var scales []float32
-	var vecs []int8
-	if vs.Gen > 0 {
-		err = s.ScanVectors(ctx, vs, func(c *Chunk) error {
-			ids = append(ids, c.IDs...)
-			scales = append(scales, c.Scales...)
-			vecs = append(vecs, c.Vecs...)
-			return nil
-		})
+	if old != nil && old.version == version && old.gen == vs.Gen {
+		return nil
+	}
+	var c *cacheData
+	if old != nil && rebuild == "" && old.gen == vs.Gen && (old.n == 0 || old.dim == vs.Dim) {
+		c, err = s.grownCache(ctx, old, vs)
 		if err != nil {
 			return err
 		}
 	}
-	lengths, tokens, rows, err := s.Lengths(ctx)
-	if err != nil {
-		return err
-	}
-	for len(vecs)%4 != 0 {
-		vecs = append(vecs, 0)
-	}
-	le := binary.LittleEndian
-	buf := bytes.NewBuffer(make([]byte, 0, cacheHeader+12*len(ids)+len(vecs)+4*len(lengths)))
-	buf.WriteString(cacheMagic)
-	for _, v := range []any{uint64(version), uint64(vs.Gen), uint64(tokens), uint32(vs.Dim), uint32(len(ids)), uint32(len(lengths) - 1), uint32(rows), ids, scales, vecs, lengths} {
-		if err := binary.Write(buf, le, v); err != nil {
+	if c == nil {
+		if c, err = s.fullCache(ctx, vs); err != nil {
 			return err
 		}
 	}
-	return atomicfile.Write(path, buf.Bytes(), 0o644)
+	c.version, c.gen, c.boot = version, vs.Gen, boot
+	if err := c.write(path); err != nil {
+		return err
+	}
+	if rebuild != "" {
+		return s.SetMeta(ctx, "cache_rebuild", "")
+	}
+	return nil
+}
+
+// cacheData is a cache's content: read from a file (its sections mapped)
+// or to be written (each section in pieces: what was there, what is new).
+type cacheData struct {
+	version, gen, tokens  int64
+	dim, n, rows, maxID   int
+	boot                  [16]byte
+	crc                   uint32
+	ids, scales, vecs, ls [][]byte // the sections, in pieces
+	body                  []byte   // a read file's bytes after the header
+	mapped                []byte   // a read file's mapping
+}
+
+func (c *cacheData) intact() bool {
+	return c.crc == crc32.Checksum(c.body, castagnoli)
+}
+
+// write writes the cache to path by rename, streaming the pieces.
+func (c *cacheData) write(path string) error {
+	pad := make([]byte, (4-(c.n*c.dim)%4)%4)
+	var parts [][]byte
+	parts = append(parts, c.ids...)
+	parts = append(parts, c.scales...)
+	parts = append(parts, c.vecs...)
+	parts = append(parts, pad)
+	parts = append(parts, c.ls...)
+	var crc uint32
+	for _, p := range parts {
+		crc = crc32.Update(crc, castagnoli, p)
+	}
+	le := binary.LittleEndian
+	hdr := make([]byte, cacheHeader)
+	copy(hdr, cacheMagic)
+	le.PutUint64(hdr[8:], uint64(c.version))
+	le.PutUint64(hdr[16:], uint64(c.gen))
+	le.PutUint64(hdr[24:], uint64(c.tokens))
+	le.PutUint32(hdr[32:], uint32(c.dim))
+	le.PutUint32(hdr[36:], uint32(c.n))
+	le.PutUint32(hdr[40:], uint32(c.maxID))
+	le.PutUint32(hdr[44:], uint32(c.rows))
+	le.PutUint32(hdr[48:], crc)
+	copy(hdr[56:72], c.boot[:])
+	return replaceFile(path, append([][]byte{hdr}, parts...))
+}
+
+// readCache maps the cache file at path; nil when it is missing or not a
+// cache of this format.
+func readCache(path string) *cacheData {
+	data, err := MapFile(path)
+	if err != nil {
+		return nil
+	}
+	if len(data) < cacheHeader || string(data[:8]) != cacheMagic {
+		syscall.Munmap(data)
+		return nil
+	}
+	le := binary.LittleEndian
+	c := &cacheData{
+		version: int64(le.Uint64(data[8:])), gen: int64(le.Uint64(data[16:])), tokens: int64(le.Uint64(data[24:])),
+		dim: int(le.Uint32(data[32:])), n: int(le.Uint32(data[36:])), maxID: int(le.Uint32(data[40:])), rows: int(le.Uint32(data[44:])),
+		crc: le.Uint32(data[48:]), body: data[cacheHeader:], mapped: data,
+	}
+	copy(c.boot[:], data[56:72])
+	vecBytes := (c.n*c.dim + 3) &^ 3
+	b := c.body
+	if len(b) != 12*c.n+vecBytes+4*(c.maxID+1) {
+		syscall.Munmap(data)
+		return nil
+	}
+	c.ids = [][]byte{b[:8*c.n]}
+	c.scales = [][]byte{b[8*c.n : 12*c.n]}
+	c.vecs = [][]byte{b[12*c.n : 12*c.n+c.n*c.dim]}
+	c.ls = [][]byte{b[12*c.n+vecBytes:]}
+	return c
+}
+
+// fullCache reads everything from the database.
+func (s *Store) fullCache(ctx context.Context, vs VectorSpace) (*cacheData, error) {
+	c := &cacheData{dim: vs.Dim}
+	var ids []int64
+	var scales []float32
+	var vecs []int8
+	if vs.Gen > 0 {
+		err := s.ScanVectors(ctx, vs, func(ch *Chunk) error {
+			ids = append(ids, ch.IDs...)
+			scales = append(scales, ch.Scales...)
+			vecs = append(vecs, ch.Vecs...)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	lengths, tokens, rows, err := s.lengthsFrom(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	c.n, c.maxID, c.tokens, c.rows = len(ids), len(lengths)-1, tokens, rows
+	c.ids, c.scales, c.vecs, c.ls = [][]byte{asBytes(ids, 8)}, [][]byte{asBytes(scales, 4)}, [][]byte{asBytes(vecs, 1)}, [][]byte{asBytes(lengths, 4)}
+	return c, nil
+}
+
+// grownCache is old plus the commits added since (ids above old's), or
+// nil when the index changed otherwise (then it is rebuilt).
+func (s *Store) grownCache(ctx context.Context, old *cacheData, vs VectorSpace) (*cacheData, error) {
+	from := int64(old.maxID + 1)
+	tail, tokens, rows, err := s.lengthsFrom(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM commits`).Scan(&total); err != nil {
+		return nil, err
+	}
+	if total != old.rows+rows {
+		return nil, nil
+	}
+	c := &cacheData{dim: vs.Dim, n: old.n, maxID: old.maxID + len(tail), tokens: old.tokens + tokens, rows: total,
+		ids: old.ids, scales: old.scales, vecs: old.vecs, ls: append(old.ls, asBytes(tail, 4))}
+	if vs.Gen > 0 {
+		var ids []int64
+		var scales []float32
+		var vecs []int8
+		var first sql.NullInt64
+		if err := s.db.QueryRowContext(ctx, `SELECT min(vec_chunk) FROM commits WHERE id >= ? AND vec_gen = ?`, from, vs.Gen).Scan(&first); err != nil {
+			return nil, err
+		}
+		if first.Valid {
+			rows, err := s.db.QueryContext(ctx, `SELECT id, n, ids, scales, vecs FROM vec_chunks WHERE gen = ? AND id >= ? ORDER BY id`, vs.Gen, first.Int64)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var id int64
+				var n int
+				var idb, sc, vb []byte
+				if err := rows.Scan(&id, &n, &idb, &sc, &vb); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				ch, err := decodeChunk(id, n, vs.Dim, idb, sc, vb)
+				if err != nil {
+					rows.Close()
+					return nil, err
+				}
+				for i, cid := range ch.IDs {
+					if cid >= from {
+						ids = append(ids, cid)
+						scales = append(scales, ch.Scales[i])
+						vecs = append(vecs, ch.Vecs[i*vs.Dim:(i+1)*vs.Dim]...)
+					}
+				}
+			}
+			rows.Close()
+		}
+		var embedded int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM commits WHERE vec_gen = ?`, vs.Gen).Scan(&embedded); err != nil {
+			return nil, err
+		}
+		if embedded != old.n+len(ids) {
+			return nil, nil // older commits got vectors since: rebuild
+		}
+		c.n += len(ids)
+		c.ids = append(c.ids, asBytes(ids, 8))
+		c.scales = append(c.scales, asBytes(scales, 4))
+		c.vecs = append(c.vecs, asBytes(vecs, 1))
+	}
+	return c, nil
 }
 
 // Lengths reads every commit's length in terms, as FTS5 counts it for
-// bm25 (its record of each row's column sizes, varints), indexed by commit
-// id, with their total and the number of commits.
+// bm25, indexed by commit id, with their total and the number of commits.
 func (s *Store) Lengths(ctx context.Context) (lengths []uint32, tokens int64, rows int, err error) {
+	return s.lengthsFrom(ctx, 0)
+}
+
+// lengthsFrom reads the lengths of the commits with ids from min on (from
+// FTS5's record of each row's column sizes, varints): lengths[i] is commit
+// min+i's.
+func (s *Store) lengthsFrom(ctx context.Context, min int64) (lengths []uint32, tokens int64, rows int, err error) {
 	var maxID int64
 	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM commits`).Scan(&maxID); err != nil {
 		return nil, 0, 0, err
 	}
-	lengths = make([]uint32, maxID+1)
-	r, err := s.db.QueryContext(ctx, `SELECT id, sz FROM fts_docsize`)
+	lengths = make([]uint32, max(maxID+1-min, 0))
+	r, err := s.db.QueryContext(ctx, `SELECT id, sz FROM fts_docsize WHERE id >= ?`, min)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -142,8 +325,8 @@ func (s *Store) Lengths(ctx context.Context) (lengths []uint32, tokens int64, ro
 			n += v
 			sz = sz[k:]
 		}
-		if id >= 0 && id <= maxID {
-			lengths[id] = uint32(n)
+		if i := id - min; i >= 0 && i < int64(len(lengths)) {
+			lengths[i] = uint32(n)
 		}
 		tokens += int64(n)
 		rows++
@@ -161,21 +344,13 @@ func OpenCache(path string, vs VectorSpace, version int64) (*Cache, error) {
 	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
 		return nil, ErrStaleCache // the layout is little endian
 	}
-	f, err := os.Open(path)
+	data, err := MapFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() < cacheHeader {
+	if len(data) < cacheHeader {
+		syscall.Munmap(data)
 		return nil, ErrStaleCache
-	}
-	data, err := syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
-	if err != nil {
-		return nil, err
 	}
 	le := binary.LittleEndian
 	tokens := le.Uint64(data[24:])
@@ -200,4 +375,77 @@ func OpenCache(path string, vs VectorSpace, version int64) (*Cache, error) {
 		}
 	}
 	return c, nil
+}
+
+// asBytes views a slice of fixed-size numbers as its bytes.
+func asBytes[T int64 | float32 | int8 | uint32](s []T, size int) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*size)
+}
+
+// replaceFile writes the parts to path by rename, without syncing: a
+// reader sees the old file or the new one, never a mix.
+func replaceFile(path string, parts [][]byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			break
+		}
+	}
+	err = w.Flush()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// MapFile maps a file read-only.
+func MapFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() == 0 {
+		return nil, fmt.Errorf("%s is empty", path)
+	}
+	return syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
+}
+
+// fromBytes views bytes as a slice of fixed-size numbers.
+func fromBytes[T int64 | float32 | int8 | uint32](b []byte) []T {
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	if len(b) < size {
+		return nil
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), len(b)/size)
+}
+
+// bootID identifies this boot of the machine (zero when unknown).
+func bootID() (id [16]byte) {
+	data, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err == nil {
+		copy(id[:], bytes.ReplaceAll(bytes.TrimSpace(data), []byte("-"), nil))
+	}
+	return id
 }

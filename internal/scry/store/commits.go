@@ -288,6 +288,10 @@ func (b *Batch) Delete(ids []int64) error {
 	if err := b.bumpCache(); err != nil {
 		return err
 	}
+	// The search cache is append-only between rebuilds.
+	if err := b.SetMeta("cache_rebuild", "1"); err != nil {
+		return err
+	}
 	if err := b.removeVectors(ids); err != nil {
 		return err
 	}

@@ -1,9 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"math"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -200,5 +204,78 @@ func TestSchemaVersionRebuilds(t *testing.T) {
 	}
 	if _, err := Open(ctx, filepath.Join(t.TempDir(), FileName)); err != ErrNoIndex {
 		t.Fatalf("Open of nothing = %v", err)
+	}
+}
+
+// The search cache grown by appending (a run that only added commits)
+// is the cache a full rebuild gives; a deletion rebuilds it.
+func TestCacheGrowsAsRebuilt(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	grown, fresh := filepath.Join(dir, "grown.bin"), filepath.Join(dir, "fresh.bin")
+	add := func(from, to int) []int64 {
+		var cs []*Commit
+		for i := from; i < to; i++ {
+			cs = append(cs, &Commit{Hash: fmt.Sprintf("h%03d", i), SubjectTerms: strings.Repeat("word ", i%7+1), DiffTerms: "x y"})
+		}
+		ids := addCommits(t, s, cs...)
+		vs, _ := s.VectorSpace(ctx)
+		b, _ := s.Begin(ctx, map[string]int64{})
+		if vs.Gen == 0 {
+			vs, _ = b.NewVectorSpace("test:1", 4)
+		}
+		vecs := make([][]float32, len(ids))
+		for i := range vecs {
+			vecs[i] = []float32{float32(i), 1, 0, -1}
+		}
+		if err := b.AddVectors(vs, ids, vecs); err != nil {
+			t.Fatal(err)
+		}
+		b.Commit()
+		return ids
+	}
+	compare := func(stage string) {
+		t.Helper()
+		os.Remove(fresh)
+		s.SetMeta(ctx, "cache_rebuild", "1")
+		if err := s.WriteCache(ctx, fresh); err != nil {
+			t.Fatal(err)
+		}
+		a, _ := os.ReadFile(grown)
+		b, _ := os.ReadFile(fresh)
+		if !bytes.Equal(a, b) || len(a) == 0 {
+			t.Fatalf("%s: the maintained cache (%d bytes) differs from a rebuilt one (%d bytes)", stage, len(a), len(b))
+		}
+		vs, _ := s.VectorSpace(ctx)
+		v, _ := s.CacheVersion(ctx)
+		c, err := OpenCache(grown, vs, v)
+		if err != nil || c.Rows == 0 || c.Vectors == nil || len(c.Vectors.IDs) != c.Rows {
+			t.Fatalf("%s: OpenCache = %+v, %v", stage, c, err)
+		}
+	}
+	add(0, 10)
+	if err := s.WriteCache(ctx, grown); err != nil {
+		t.Fatal(err)
+	}
+	compare("first")
+	ids := add(10, 13) // appended
+	if err := s.WriteCache(ctx, grown); err != nil {
+		t.Fatal(err)
+	}
+	compare("grown")
+	b, _ := s.Begin(ctx, map[string]int64{})
+	b.Delete(ids[:1])
+	b.Commit()
+	add(13, 14)
+	if err := s.WriteCache(ctx, grown); err != nil {
+		t.Fatal(err)
+	}
+	compare("after a deletion")
+	// A cache of another version is not opened.
+	vs, _ := s.VectorSpace(ctx)
+	v, _ := s.CacheVersion(ctx)
+	if _, err := OpenCache(grown, vs, v+1); err != ErrStaleCache {
+		t.Fatalf("stale cache opened: %v", err)
 	}
 }

@@ -112,7 +112,7 @@ func (b *Batch) NewVectorSpace(embedder string, dim int) (VectorSpace, error) {
 			return VectorSpace{}, err
 		}
 	}
-	for k, v := range map[string]string{"vec_gen": fmt.Sprint(gen), "vec_dim": fmt.Sprint(dim), "vec_embedder": embedder} {
+	for k, v := range map[string]string{"vec_gen": fmt.Sprint(gen), "vec_dim": fmt.Sprint(dim), "vec_embedder": embedder, "cache_rebuild": "1"} {
 		if err := b.SetMeta(k, v); err != nil {
 			return VectorSpace{}, err
 		}
@@ -301,7 +301,7 @@ func (s *Store) ScanVectors(ctx context.Context, vs VectorSpace, fn func(*Chunk)
 
 // Unembedded lists commits without a vector in the space, oldest id first.
 func (s *Store) Unembedded(ctx context.Context, vs VectorSpace, limit int) ([]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM commits WHERE vec_gen != ? ORDER BY id LIMIT ?`, vs.Gen, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM commits WHERE vec_gen < ? LIMIT ?`, vs.Gen, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -320,6 +320,6 @@ func (s *Store) Unembedded(ctx context.Context, vs VectorSpace, limit int) ([]in
 // CountUnembedded is the number of commits without a vector in the space.
 func (s *Store) CountUnembedded(ctx context.Context, vs VectorSpace) (int64, error) {
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM commits WHERE vec_gen != ?`, vs.Gen).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM commits WHERE vec_gen < ?`, vs.Gen).Scan(&n)
 	return n, err
 }

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Commit memory benchmarks (docs/benchmarks.md, "Commit memory"):
+#
+#   scripts/bench/scry.sh            # the replayed lefthook history (1,152 commits)
+#   scripts/bench/scry.sh --large    # also a 50,688-commit history (-rounds 44; minutes)
+#
+# Every figure is measured in this invocation: the full index as a ratio
+# to `git log -p` over the same repository (median of RUNS each), the
+# phases of the index run, warm search latency of the `git scry` command
+# (p50/p95 over the paraphrased lefthook queries, each run once to warm
+# up), one new commit indexed, the indexer's own peak memory, and search
+# quality per mode (git scry eval).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+large=0
+[ "${1:-}" = --large ] && large=1
+runs=${RUNS:-3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+say() { printf '%s\n' "$*"; }
+
+go build -o "$work/bin/" ./cmd/git-scry
+scry=$work/bin/git-scry
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$work/gitconfig
+printf '[user]\n\tname = Bench\n\temail = bench@example.com\n' >"$GIT_CONFIG_GLOBAL"
+
+now() { date +%s%N; }
+ms() { echo $((($2 - $1) / 1000000)); }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+pct() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p/100+0.5); if (i<1) i=1; printf "%.1f", a[i]/1000}'; }
+json() { sed -n "s/^ *\"$1\": \\([0-9]*\\),*$/\\1/p" "$2"; }
+
+bench() { # NAME DIR
+	local name=$1 dir=$2 t0 t1
+	say "## $name ($(git -C "$dir" rev-list --count --all) commits)"
+	local gl=() ix=()
+	for _ in $(seq "$runs"); do
+		t0=$(now)
+		git -C "$dir" log -p --all >/dev/null
+		t1=$(now)
+		gl+=("$(ms "$t0" "$t1")")
+		rm -rf "$dir/.git/verdigris"
+		t0=$(now)
+		(cd "$dir" && "$scry" index --json >"$work/index.json")
+		t1=$(now)
+		ix+=("$(ms "$t0" "$t1")")
+	done
+	local g i
+	g=$(printf '%s\n' "${gl[@]}" | median)
+	i=$(printf '%s\n' "${ix[@]}" | median)
+	say "git log -p --all:        ${g} ms (median of $runs)"
+	say "git scry index (full):   ${i} ms = $(awk "BEGIN {printf \"%.1f\", $i/$g}")x git log -p"
+	say "  phases (last run):     commits $(json index_ms "$work/index.json") ms, training $(json train_ms "$work/index.json") ms, embedding $(json embed_ms "$work/index.json") ms"
+	say "  commits alone:         $(awk "BEGIN {printf \"%.1f\", $(json index_ms "$work/index.json")/$g}")x git log -p"
+	say "  peak memory (indexer): $(($(json peak_rss_bytes "$work/index.json") / 1048576)) MiB (git's own processes not counted)"
+
+	# Warm search latency of the command, end to end.
+	sed -n 's/^ *"query": "\(.*\)",$/\1/p' testdata/eval/lefthook.json >"$work/queries"
+	while IFS= read -r q; do (cd "$dir" && "$scry" -n 10 "$q" >/dev/null); done <"$work/queries"
+	: >"$work/lat"
+	while IFS= read -r q; do
+		t0=$(now)
+		(cd "$dir" && "$scry" -n 10 "$q" >/dev/null)
+		t1=$(now)
+		echo $(((t1 - t0) / 1000)) >>"$work/lat"
+	done <"$work/queries"
+	say "search (git scry QUERY): p50 $(pct 50 <"$work/lat") ms, p95 $(pct 95 <"$work/lat") ms ($(wc -l <"$work/lat") queries)"
+
+	# One new commit, indexed as the post-commit hook does (foreground).
+	local inc=()
+	for n in $(seq 5); do
+		echo "bench $n" >>"$dir/bench-incremental.txt"
+		git -C "$dir" add bench-incremental.txt
+		git -C "$dir" commit -q -m "bench: incremental commit $n"
+		t0=$(now)
+		(cd "$dir" && "$scry" index --quiet)
+		t1=$(now)
+		inc+=("$(ms "$t0" "$t1")")
+	done
+	say "one new commit indexed:  $(printf '%s\n' "${inc[@]}" | median) ms (median of 5)"
+	say
+}
+
+say "# git scry benchmarks, $(date -u +%Y-%m-%d), $(nproc) CPUs, $(git --version)"
+say
+go run ./scripts/bench/replay -queries testdata/eval/lefthook.json -queries-out "$work/lefthook.json" "$work/lefthook" 2>/dev/null
+bench "replayed lefthook history" "$work/lefthook"
+say "### quality: git scry eval (paraphrased lefthook queries)"
+(cd "$work/lefthook" && git reset -q --hard HEAD~5 && "$scry" index --quiet && "$scry" eval "$work/lefthook.json")
+say
+
+if [ "$large" = 1 ]; then
+	go run ./scripts/bench/replay -rounds 44 "$work/large" 2>/dev/null
+	runs=1 bench "50,000-commit history (lefthook replayed 44 times)" "$work/large"
+fi
