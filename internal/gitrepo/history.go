@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -238,4 +239,22 @@ func (r *Repo) LocalBlobs(ctx context.Context) (map[string]struct{}, error) {
 		return nil, &Error{Args: cmd.Args[1:], Stderr: stderr.String(), Err: err}
 	}
 	return blobs, sc.Err()
+}
+
+// FirstParents lists up to limit commits from tip down its first-parent
+// chain, each with its parents, newest first. It walks one chain and
+// needs no exclusion, so its cost does not depend on the rest of the
+// history (nor on how its dates are ordered).
+func (r *Repo) FirstParents(ctx context.Context, tip string, limit int) ([][]string, error) {
+	out, err := r.gitNoFetch(ctx, nil, "rev-list", "--first-parent", "--parents", "--max-count="+strconv.Itoa(limit), tip, "--")
+	if err != nil {
+		return nil, err
+	}
+	var chain [][]string
+	for _, l := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(l); len(f) > 0 {
+			chain = append(chain, f)
+		}
+	}
+	return chain, nil
 }

@@ -51,12 +51,17 @@ func (ix *indexer) run(ctx context.Context) error {
 		if shallow != oldShallow {
 			from = nil // the new history lies behind the old tips
 		}
-		walk, err := ix.r.RevWalk(ctx, tipValues(tips), from)
+		walk, ok, err := ix.fastForward(ctx, tips, old)
 		if err != nil {
 			return err
 		}
-		if err := ix.prune(ctx, tips, old, kept, lost, walk); err != nil {
-			return err
+		if !ok || lost || shallow != oldShallow {
+			if walk, err = ix.r.RevWalk(ctx, tipValues(tips), from); err != nil {
+				return err
+			}
+			if err := ix.prune(ctx, tips, old, kept, lost, walk); err != nil {
+				return err
+			}
 		}
 		ix.partial = ix.r.IsPartialClone(ctx)
 		ix.res.Partial = ix.partial
@@ -119,6 +124,72 @@ func (ix *indexer) run(ctx context.Context) error {
 		return ix.st.Checkpoint(ctx)
 	}
 	return nil
+}
+
+// fastForwardLimit bounds the fast path's walk: past it, one rev-list of
+// the whole difference is cheaper than walking commit by commit.
+const fastForwardLimit = 64
+
+// fastForward handles the post-commit hook's usual case without a
+// history walk: every ref that moved went forward along first parents,
+// without merges, by a few commits, to its old commit, and none went away.
+// Then the commits passed on the way are the new ones and nothing needs
+// pruning. ok is false otherwise.
+func (ix *indexer) fastForward(ctx context.Context, tips, old map[string]string) (*gitrepo.Walk, bool, error) {
+	if len(old) == 0 {
+		return nil, false, nil
+	}
+	oldValues, current := map[string]bool{}, map[string]bool{}
+	for _, h := range old {
+		oldValues[h] = true
+	}
+	for _, h := range tips {
+		current[h] = true
+	}
+	for ref, h := range old {
+		if _, ok := tips[ref]; !ok && !current[h] {
+			return nil, false, nil // a ref went away with its commit
+		}
+	}
+	walk := &gitrepo.Walk{Boundary: map[string]bool{}}
+	reachedFrom := map[string]string{} // new tip → the old tip its chain met
+	seen := map[string]bool{}
+	for ref, h := range tips {
+		ov, existed := old[ref]
+		if existed && ov == h {
+			continue
+		}
+		if !oldValues[h] {
+			if _, done := reachedFrom[h]; !done {
+				chain, err := ix.r.FirstParents(ctx, h, fastForwardLimit)
+				if err != nil {
+					return nil, false, nil
+				}
+				for _, c := range chain {
+					if oldValues[c[0]] {
+						reachedFrom[h] = c[0]
+						break
+					}
+					if len(c) != 2 {
+						return nil, false, nil // a merge, or a root: walk properly
+					}
+					if !seen[c[0]] {
+						seen[c[0]] = true
+						walk.Commits = append(walk.Commits, c[0])
+					}
+				}
+				if _, ok := reachedFrom[h]; !ok {
+					return nil, false, nil
+				}
+			}
+		}
+		// The ref's old commit must still be reachable: a tip, or what
+		// the new one was built on.
+		if existed && !current[ov] && reachedFrom[h] != ov {
+			return nil, false, nil
+		}
+	}
+	return walk, true, nil
 }
 
 func tipValues(tips map[string]string) []string {
