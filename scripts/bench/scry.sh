@@ -89,6 +89,16 @@ bench "replayed lefthook history" "$work/lefthook"
 say "### quality: git scry eval (paraphrased lefthook queries)"
 (cd "$work/lefthook" && git reset -q --hard HEAD~5 && "$scry" index --quiet && "$scry" eval "$work/lefthook.json")
 say
+# Exact subjects: every 14th commit's subject as the query, that commit
+# the answer (the kind of query a published commit benchmark asks).
+git -C "$work/lefthook" log --no-merges --format='%H%x09%s' | awk 'NR % 14 == 1' |
+	sed 's/\\/\\\\/g; s/"/\\"/g' |
+	awk -F'\t' 'BEGIN {printf "{\"name\": \"lefthook-subjects\", \"queries\": ["}
+		{printf "%s{\"id\": \"s%d\", \"query\": \"%s\", \"relevant_commits\": [\"%s\"]}", (NR>1?",":""), NR, $2, substr($1,1,12)}
+		END {print "]}"}' >"$work/subjects.json"
+say "### quality: git scry eval (exact subjects)"
+(cd "$work/lefthook" && "$scry" eval "$work/subjects.json")
+say
 
 if [ "$large" = 1 ]; then
 	go run ./scripts/bench/replay -rounds 44 "$work/large" 2>/dev/null
