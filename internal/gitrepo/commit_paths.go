@@ -1,0 +1,29 @@
+package gitrepo
+
+import (
+	"bytes"
+	"context"
+	"strings"
+)
+
+// CommitPaths commits exactly paths (added to the index first) and returns
+// the new commit's hash. Every other staged or unstaged change is left as it
+// was: `git commit --only` builds the commit from HEAD plus these paths and
+// keeps the rest of the index. The commit-msg and pre-commit hooks are
+// skipped because the message and content are generated, not typed; the
+// post-commit hook runs, with env added to its environment.
+func (r *Repo) CommitPaths(ctx context.Context, message string, env []string, paths ...string) (string, error) {
+	if _, err := r.Git(ctx, append([]string{"add", "--"}, paths...)...); err != nil {
+		return "", err
+	}
+	args := append([]string{"commit", "--quiet", "--no-verify", "--only", "--file=-", "--"}, paths...)
+	cmd := command(ctx, r.Dir(), args...)
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdin = strings.NewReader(message)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return "", &Error{Args: args, Stderr: stderr.String(), Err: err}
+	}
+	return r.ResolveCommit(ctx, "HEAD")
+}
