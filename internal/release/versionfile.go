@@ -13,8 +13,8 @@ import (
 
 // FileChange is the new content of one version file.
 type FileChange struct {
-	Path string `json:"path"` // slash-separated, relative to the repository root
-	Kind string `json:"kind"` // go, version, cargo, cargo-lock, npm, npm-lock
+	Path string `json:"path"`           // slash-separated, relative to the repository root
+	Kind string `json:"kind"`           // go, version, cargo, cargo-lock, npm, npm-lock
 	From string `json:"from,omitempty"` // the version the file held (for a lockfile: its manifest's)
 	To   string `json:"to"`
 
