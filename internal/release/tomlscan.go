@@ -59,7 +59,8 @@ func tomlLines(data []byte) []tomlLine {
 	return out
 }
 
-// multilineState follows """ and ”' delimiters across a line.
+// multilineState follows the triple-quote delimiters of multi-line strings
+// across a line.
 func multilineState(text, open string) string {
 	for i := 0; i < len(text); {
 		if open == "" {
