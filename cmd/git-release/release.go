@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,7 +30,11 @@ var releaseCmd = &cli.Command{
 		dryRun, _ := fs.GetBool("dry-run")
 		push, _ := fs.GetBool("push")
 		asJSON, _ := fs.GetBool("json")
-		o := release.Options{Push: push, Now: time.Now()}
+		now, err := releaseTime(env)
+		if err != nil {
+			return err
+		}
+		o := release.Options{Push: push, Now: now}
 		if len(args) > 0 {
 			o.Bump = args[0]
 		}
@@ -137,4 +142,18 @@ func printPlan(w io.Writer, p *release.Plan, dryRun bool) {
 		fmt.Fprintln(w)
 		fmt.Fprint(w, p.Notes)
 	}
+}
+
+// releaseTime is the date the changelog gives the release: now, or
+// SOURCE_DATE_EPOCH when set, so a release can be replayed byte for byte.
+func releaseTime(env *cli.Env) (time.Time, error) {
+	s := env.Env("SOURCE_DATE_EPOCH")
+	if s == "" {
+		return time.Now(), nil
+	}
+	sec, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return time.Time{}, cli.Usagef("SOURCE_DATE_EPOCH=%q is not a number of seconds", s).WithHint("unset it, or set it to a Unix time")
+	}
+	return time.Unix(sec, 0).UTC(), nil
 }
