@@ -100,12 +100,22 @@ func groupOf(typ string) string {
 }
 
 // entry is one list item: "- **scope:** summary (sha, session ID)", and for
-// a breaking change its note on an indented line below.
+// a breaking change its note on an indented line below. Commits of a type
+// with no group of its own show the type in place of the scope.
 func entry(c Change) string {
 	var b strings.Builder
 	b.WriteString("- ")
-	if c.Scope != "" {
-		b.WriteString("**" + c.Scope + ":** ")
+	label := c.Scope
+	if c.Type != "" && groupOf(c.Type) == "Other" {
+		// A type of the project's own ("scry: ...") says what the change
+		// is about; under "Other" it would be lost.
+		label = c.Type
+		if c.Scope != "" {
+			label += "(" + c.Scope + ")"
+		}
+	}
+	if label != "" {
+		b.WriteString("**" + label + ":** ")
 	}
 	b.WriteString(c.Summary)
 	refs := []string{c.Short}

@@ -18,6 +18,7 @@ func TestSectionGroupsBreakingFirst(t *testing.T) {
 		ParseChange("6666666ffff", "session: archive 20260101-000000 (x)", ""),
 		ParseChange("7777777aaaa", "perf: faster", ""),
 		ParseChange("8888888bbbb", "ci: pin actions", ""),
+		ParseChange("9999999cccc", "scry(index): resume after kill", ""),
 	}
 	changes[1].Sessions = []string{"20260301-101010"}
 	changes[4].Sessions = []string{"20260301-101010", "20260302-000000"}
@@ -54,6 +55,7 @@ The big one.
 ### Other
 
 - tidy things up (5555555, sessions 20260301-101010, 20260302-000000)
+- **scry(index):** resume after kill (9999999)
 `
 	if got != want {
 		t.Fatalf("section:\n%s\nwant:\n%s", got, want)
