@@ -101,6 +101,9 @@ func Setup(e *testscript.Env, bin string) error {
 	e.Setenv("NO_COLOR", "1")
 	e.Setenv("TERM", "dumb")
 	e.Setenv("VERDIGRIS_BIN", bin)
+	// A script that runs git outside the repositories it made must fail,
+	// not find and change the repository the tests were started from.
+	e.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(e.WorkDir))
 	// CI variables of the machine running the tests must not leak into
 	// scripts that emulate (or must not look like) a runner.
 	for _, k := range []string{"GITHUB_ACTIONS", "GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_PATH", "GITHUB_STEP_SUMMARY", "CI", "VERDIGRIS", "VERDIGRIS_SKIP", "VERDIGRIS_IDENTITY"} {
