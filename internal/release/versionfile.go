@@ -52,8 +52,30 @@ type localPackage struct{ manifest, name, version string }
 // VersionFiles computes the new contents of the version files (paths
 // relative to root, as configured) for version to. Manifests are read
 // before lockfiles, which bump exactly the entries of the packages the
-// manifests name. Nothing is written.
+// manifests name. A file already holding a version above to is refused.
+// Nothing is written.
 func VersionFiles(root string, paths []string, to Version) ([]*FileChange, error) {
+	out, err := versionFiles(root, paths, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, fc := range out {
+		if from, perr := ParseVersion(fc.From); perr == nil && from.Compare(to) > 0 {
+			return nil, refuse(fmt.Sprintf("release that version or a later one explicitly: git release %s", from),
+				"version file %s holds %s, newer than the release %s", fc.Path, from, to)
+		}
+	}
+	return out, nil
+}
+
+// ReadVersions returns the version each version file holds now (in From),
+// checking them as a release would but computing no new content that
+// matters.
+func ReadVersions(root string, paths []string) ([]*FileChange, error) {
+	return versionFiles(root, paths, Version{})
+}
+
+func versionFiles(root string, paths []string, to Version) ([]*FileChange, error) {
 	listed := map[string]bool{}
 	for _, p := range paths {
 		clean := path.Clean(filepath.ToSlash(p))
@@ -120,10 +142,6 @@ func VersionFiles(root string, paths []string, to Version) ([]*FileChange, error
 				return nil, err
 			}
 			return nil, refuse("fix the file by hand, or remove it from [release] version-files", "version file %s: %v", p, err)
-		}
-		if from, perr := ParseVersion(fc.From); perr == nil && from.Compare(to) > 0 {
-			return nil, refuse(fmt.Sprintf("release that version or a later one explicitly: git release %s", from),
-				"version file %s holds %s, newer than the release %s", p, from, to)
 		}
 		out = append(out, fc)
 	}
