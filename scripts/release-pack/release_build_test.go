@@ -79,7 +79,9 @@ func TestReleaseBuildIsReproducible(t *testing.T) {
 	}
 	sumsB, _ := os.ReadFile(filepath.Join(b, "SHA256SUMS"))
 	if !bytes.Equal(sumsA, sumsB) {
-		t.Fatalf("two builds differ:\n%s\nvs\n%s", sumsA, sumsB)
+		t.Errorf("two builds differ:\n%s\nvs\n%s", sumsA, sumsB)
+		reportDifferences(t, a, b)
+		t.FailNow()
 	}
 
 	var want []string
@@ -119,6 +121,42 @@ func TestReleaseBuildIsReproducible(t *testing.T) {
 				t.Errorf("%s --version = %q, %v; want it to start with %q", bin, out, err, wantLine)
 			}
 		}
+	}
+}
+
+// reportDifferences names the archive entries that differ between two
+// output directories, to tell a linker difference from a packing one.
+func reportDifferences(t *testing.T, a, b string) {
+	names, _ := filepath.Glob(filepath.Join(a, "*.tar.gz"))
+	for _, pa := range names {
+		ea, eb := entries(t, pa), entries(t, filepath.Join(b, filepath.Base(pa)))
+		for name, da := range ea {
+			if db, ok := eb[name]; !ok || !bytes.Equal(da, db) {
+				t.Errorf("%s: %s differs (%d vs %d bytes)", filepath.Base(pa), name, len(da), len(db))
+			}
+		}
+	}
+}
+
+func entries(t *testing.T, archive string) map[string][]byte {
+	out := map[string][]byte{}
+	f, err := os.Open(archive)
+	if err != nil {
+		return out
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return out
+	}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			return out
+		}
+		data, _ := io.ReadAll(tr)
+		out[h.Name] = data
 	}
 }
 
