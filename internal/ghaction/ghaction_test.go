@@ -84,3 +84,13 @@ func FuzzEnvRecord(f *testing.F) {
 		}
 	})
 }
+
+func TestErrorAtNamesFileAndLine(t *testing.T) {
+	var out bytes.Buffer
+	a := New(&out, func(string) string { return "" })
+	a.ErrorAt(".github/workflows/ci.yml", 12, "uses %s", "x,y:z")
+	want := "::error file=.github/workflows/ci.yml,line=12::uses x,y:z\n"
+	if out.String() != want {
+		t.Fatalf("got %q; want %q", out.String(), want)
+	}
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/session"
+)
+
+var endCmd = &cli.Command{
+	Name: "end",
+	Usage: `Usage: git session end [--push] [--json]
+
+Archive the active session. The commits since its start are classified, the
+record is written to <sessions dir>/<id>.md and committed alone as
+"session: archive <id> (TITLE)": whatever else is staged stays staged and
+unstaged changes stay unstaged. That commit gets the annotated tag
+session-<id>-<agent>-end, so the record sits inside its own tag range.
+Needs a branch (not a detached HEAD). If it stops after committing, run it
+again: it finishes the same commit instead of making another.
+
+Flags:
+      --push   push the branch and both tags in one atomic push (to the
+               branch's upstream, else the default remote)
+      --json   print the result as JSON
+`,
+	Flags: func(fs *pflag.FlagSet) {
+		fs.Bool("push", false, "")
+		fs.Bool("json", false, "")
+	},
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git session end", args, 0, 0); err != nil {
+			return err
+		}
+		m, err := manager(ctx, env)
+		if err != nil {
+			return err
+		}
+		push, _ := fs.GetBool("push")
+		res, err := m.End(ctx, session.EndOptions{Push: push})
+		if res == nil {
+			return explain(err)
+		}
+		if asJSON, _ := fs.GetBool("json"); asJSON {
+			if werr := cli.WriteJSON(env.Stdout, res); werr != nil {
+				return werr
+			}
+			return explain(err)
+		}
+		c := res.Record.Classification
+		fmt.Fprintf(env.Stdout, "session %s ended: %s committed as %s, tagged %s\n", res.Record.ID, res.Path, res.Commit[:7], res.EndTag)
+		if c != nil {
+			fmt.Fprintf(env.Stdout, "%s: %s, %s, +%d -%d (%s)\n", c.WorkType, session.Plural(c.Commits, "commit"), session.Plural(c.Files, "file"), c.Added, c.Deleted, c.TypesString())
+		}
+		fmt.Fprintf(env.Stdout, "range: %s..%s\n", res.StartTag, res.EndTag)
+		if res.Pushed {
+			fmt.Fprintf(env.Stdout, "pushed the branch and both tags to %s\n", res.Remote)
+		}
+		return explain(err)
+	},
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/session"
+)
+
+var listCmd = &cli.Command{
+	Name: "list",
+	Usage: `Usage: git session list [--json]
+
+List every record in the sessions directory, oldest first, in any format
+sessions were written in (front matter with agent: or llm:, "# Session:"
+headers with **ID**: lines, -init notes), plus this worktree's active
+session. A record that cannot be read is reported by path on stderr and
+skipped.
+
+Flags:
+      --json   print {"sessions": [...], "unreadable": [{"path", "error"}]}
+`,
+	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git session list", args, 0, 0); err != nil {
+			return err
+		}
+		m, err := manager(ctx, env)
+		if err != nil {
+			return err
+		}
+		recs, bad, err := session.ReadDir(m.Repo.Root, m.Dir)
+		if err != nil {
+			return cli.Failf("reading %s: %v", m.Dir, err).WithHint("check the directory's permissions")
+		}
+		for _, b := range bad {
+			warnf(env, "%s: %s; skipped", b.Path, b.Error)
+		}
+		sums := make([]session.Summary, 0, len(recs)+1)
+		seen := map[string]bool{}
+		for _, r := range recs {
+			sums = append(sums, r.Summary())
+			seen[r.ID] = true
+		}
+		if st, err := m.Store.Load(); err != nil {
+			warnf(env, "%v", err)
+		} else if st != nil && !seen[st.ID] {
+			sums = append(sums, st.Summary())
+		}
+		if asJSON, _ := fs.GetBool("json"); asJSON {
+			if bad == nil {
+				bad = []session.Unreadable{}
+			}
+			return cli.WriteJSON(env.Stdout, map[string]any{"sessions": sums, "unreadable": bad})
+		}
+		if len(sums) == 0 {
+			fmt.Fprintf(env.Stderr, "git-session: no session records in %s\n", m.Dir)
+			return nil
+		}
+		t := &cli.Table{}
+		t.Row("ID", "STATUS", "AGENT", "WORK", "TITLE")
+		for _, s := range sums {
+			work := "-"
+			if s.Classification != nil && s.Classification.WorkType != "" {
+				work = s.Classification.WorkType
+			}
+			agent := s.Agent
+			if agent == "" {
+				agent = "-"
+			}
+			t.Row(s.ID, s.Status, agent, work, s.Title)
+		}
+		return t.Write(env.Stdout)
+	},
+}

@@ -1,0 +1,51 @@
+// Command git-session marks working sessions with git tags and records.
+package main
+
+import "github.com/verdigris-dev/verdigris/internal/cli"
+
+const usage = `Usage: git session <command> [flags]
+
+Mark a working session (yours or an AI coding agent's) with two annotated
+git tags, session-<id>-<agent>-start and -end, and a markdown record
+committed inside that range; or open and close sessions from commit
+messages alone.
+
+Commands:
+  start TITLE        open a session on HEAD (tag session-<id>-<agent>-start)
+  note TEXT          add a note to the activity log (--decision: a key decision)
+  update [TEXT]      log the git activity since the last update
+  end                write and commit the record, tag that commit -end (--push)
+  status             the active session: time elapsed, commits so far
+  list               every record in the sessions directory, in any format
+  show [ID]          a session's commits, files changed and classification
+  sync               create the tags that commit markers and records call for
+  hook post-commit   the post-commit hook's entry point (tags HEAD's markers)
+
+Markers in commit messages (case-insensitive):
+  Session-Start: TITLE  or the subject "session: start TITLE"    opens a session
+  Session-End: ID       or the subject "session: end ID"         closes one
+                        or the subject "session: archive ID (…)"
+  Session-Agent: NAME   the session's agent (default: the commit's author)
+
+A session has one id, YYYYMMDD-HHMMSS in UTC: when 'start' runs, or the
+marker commit's committer time, so every clone derives the same tag names.
+Records go to [session] dir of toolchain.toml (default layer/sessions).
+
+Environment:
+  VERDIGRIS_AGENT   the agent of sessions started here (default: "claude"
+                    under Claude Code, "gemini" under Gemini CLI, else your
+                    git user.name, else "human")
+  NO_COLOR          no colour in output
+
+Run 'git session <command> --help' for a command's flags.
+`
+
+func main() {
+	p := &cli.Program{
+		Name:     "git session",
+		Binary:   "git-session",
+		Usage:    usage,
+		Commands: []*cli.Command{startCmd, noteCmd, updateCmd, endCmd, statusCmd, listCmd, showCmd, syncCmd, hookCmd},
+	}
+	p.Main()
+}

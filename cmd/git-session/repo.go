@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/config"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/session"
+)
+
+// manager opens the worktree the command runs in.
+func manager(ctx context.Context, env *cli.Env) (*session.Manager, error) {
+	r, err := cli.OpenWorktree(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	m, err := session.NewManager(r)
+	if err != nil {
+		return nil, explain(err)
+	}
+	return m, nil
+}
+
+// explain turns the session package's errors into one-line messages with
+// a hint saying what to do.
+func explain(err error) error {
+	var (
+		active   *session.ActiveError
+		conflict *session.ConflictError
+		exists   *session.RecordExistsError
+		push     *session.PushError
+		rng      *session.RangeError
+		cfg      *config.Error
+	)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, session.ErrNoSession):
+		return cli.Failf("%v", err).WithHint("start one with 'git session start TITLE'")
+	case errors.As(err, &active):
+		return cli.Failf("%v, started %s", err, active.State.Created.Format("2006-01-02 15:04 UTC")).
+			WithHint("end it with 'git session end' first; for a parallel session use another worktree (git worktree add)")
+	case errors.Is(err, session.ErrNoCommits):
+		return cli.Failf("%v", err).WithHint("make a first commit, then start the session")
+	case errors.Is(err, session.ErrDetached):
+		return cli.Failf("%v", err).WithHint("check out a branch (git switch BRANCH, or git switch -c NEW) and run 'git session end' again")
+	case errors.Is(err, session.ErrNoRemote):
+		return cli.Failf("%v", err).WithHint("add one (git remote add origin URL), or run without --push")
+	case errors.Is(err, session.ErrUnknownSession):
+		return cli.Failf("%v", err).WithHint("'git session list' shows the recorded sessions, 'git tag -l \"session-*\"' the tagged ones")
+	case errors.As(err, &conflict):
+		return cli.Failf("%v", err).WithHint("tags are never moved: inspect it with 'git show %s'; if it is wrong, delete it (git tag -d %s) and run the command again", conflict.Tag, conflict.Tag)
+	case errors.As(err, &exists):
+		return cli.Failf("%v", err).WithHint("move that file away, then run 'git session end' again")
+	case errors.As(err, &push):
+		return cli.Failf("%v", err).WithHint("push them yourself once the remote accepts them: git push --atomic %s %s", push.Remote, strings.Join(push.Refspecs, " "))
+	case errors.As(err, &rng):
+		return cli.Usagef("%v", err).WithHint("give --range A..B with commits of this repository (in CI, check out the full history: fetch-depth: 0)")
+	case errors.As(err, &cfg):
+		return cli.Failf("%v", err).WithHint("fix %s ([session] dir is where records go)", config.FileName)
+	}
+	var ge *gitrepo.Error
+	if errors.As(err, &ge) {
+		return cli.Failf("%v", err).WithHint("fix what git reports, then run the command again (nothing was lost: the session and any written record are kept)")
+	}
+	return err
+}
+
+// text joins the words of a positional argument list ("start fix the bug"
+// works without quotes) and refuses an empty one.
+func text(name string, args []string) (string, error) {
+	t := strings.TrimSpace(strings.Join(args, " "))
+	if t == "" {
+		return "", cli.Usagef("%s: missing %s", name, map[bool]string{true: "TITLE", false: "TEXT"}[strings.HasSuffix(name, "start")]).
+			WithHint("run '%s --help' for usage", name)
+	}
+	return t, nil
+}
+
+func warnf(env *cli.Env, format string, args ...any) {
+	fmt.Fprintf(env.Stderr, "git-session: warning: "+format+"\n", args...)
+}

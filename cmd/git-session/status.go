@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/session"
+)
+
+var statusCmd = &cli.Command{
+	Name: "status",
+	Usage: `Usage: git session status [--json]
+
+Show this worktree's active session: id, title, agent, start tag, time
+elapsed, commits since the start and uncommitted files. With no active
+session it says so and exits 0.
+
+Flags:
+      --json   print the status as JSON ({"active": false} when none)
+`,
+	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git session status", args, 0, 0); err != nil {
+			return err
+		}
+		m, err := manager(ctx, env)
+		if err != nil {
+			return err
+		}
+		s, err := m.Status(ctx)
+		if err != nil {
+			return explain(err)
+		}
+		if asJSON, _ := fs.GetBool("json"); asJSON {
+			if s == nil {
+				return cli.WriteJSON(env.Stdout, map[string]any{"active": false})
+			}
+			return cli.WriteJSON(env.Stdout, map[string]any{
+				"active": true, "session": s.State, "elapsed_seconds": int64(s.Elapsed.Seconds()),
+				"commits": s.Commits, "uncommitted_files": s.Dirty,
+			})
+		}
+		if s == nil {
+			fmt.Fprintln(env.Stdout, "no active session in this worktree")
+			return nil
+		}
+		st := s.State
+		branch := st.Branch
+		if branch == "" {
+			branch = "(detached HEAD)"
+		}
+		t := &cli.Table{}
+		t.Row("session", st.ID)
+		t.Row("title", st.Title)
+		t.Row("agent", st.Agent)
+		t.Row("started", fmt.Sprintf("%s (%s ago)", st.Created.UTC().Format("2006-01-02 15:04:05 UTC"), session.FormatDuration(s.Elapsed)))
+		t.Row("branch", branch)
+		t.Row("start tag", st.StartTag)
+		t.Row("commits", fmt.Sprint(s.Commits))
+		t.Row("uncommitted", fmt.Sprintf("%d tracked files", s.Dirty))
+		t.Row("log", fmt.Sprintf("%d entries", len(st.Log)))
+		return t.Write(env.Stdout)
+	},
+}

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/config"
+	"github.com/verdigris-dev/verdigris/internal/ghaction"
+	"github.com/verdigris-dev/verdigris/internal/toolchain"
+)
+
+var lintCICmd = &cli.Command{
+	Name: "lint-ci",
+	Usage: `Usage: git toolchain lint-ci [FILE...] [--json] [--github]
+
+Read the CI workflows (.github/workflows/*.yml and *.yaml, or the FILEs
+given, which may also be action.yml files) and report, as
+FILE:LINE: problem; fix: …, every step that can install a version other
+than the pin:
+
+  dtolnay/rust-toolchain@stable/@beta/@nightly/@master without a matching
+  toolchain: input, or @VERSION other than the pin; actions-rs/toolchain
+  with another toolchain (or reading only a legacy rust-toolchain file);
+  actions/setup-go, setup-node and setup-python with a version other than
+  the pin (stable, oldstable, lts/*, latest, 3.x, 1.26, an unquoted 1.20
+  that YAML reads as 1.2, …), a version file that disagrees, or no version
+  at all; golangci/golangci-lint-action without the pinned version; a
+  golang:, rust:, node: or python: container image of another version;
+  rustup default/update/install/override set/run, cargo +TOOLCHAIN and
+  nvm install/use with another version; rustup show or rustup toolchain
+  install when the toolchain file disagrees; RUSTUP_TOOLCHAIN and
+  GOTOOLCHAIN values that select another version (in env: at workflow, job
+  or step level, or in a script), and GOTOOLCHAIN=local in a job that does
+  not install the pinned Go.
+
+Values from ${{ matrix.X }} and ${{ env.X }} are resolved; other
+expressions (step outputs, inputs) are trusted. Pins come from
+toolchain.toml, and for tools it does not pin, from exact versions in
+go.mod (toolchain), rust-toolchain.toml, .nvmrc, .node-version,
+.python-version, .go-version and .tool-versions, so lint-ci works in a
+repository without toolchain.toml. A file that is not valid YAML is
+reported at the line of the error.
+
+Exits 1 when anything is found.
+
+Flags:
+      --json     print the pins and findings as JSON
+      --github   also write error annotations on the workflow lines and a
+                 step-summary list (inside GitHub Actions)
+`,
+	Flags: func(fs *pflag.FlagSet) {
+		fs.Bool("json", false, "")
+		fs.Bool("github", false, "")
+	},
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		asJSON, _ := fs.GetBool("json")
+		github, _ := fs.GetBool("github")
+		if err := exclusive(asJSON, github); err != nil {
+			return err
+		}
+		r, err := cli.OpenWorktree(ctx, env)
+		if err != nil {
+			return err
+		}
+		cfg, err := config.Load(r.Root)
+		if err != nil && !errors.Is(err, config.ErrNotFound) {
+			return configError(err)
+		}
+		pinFiles, err := toolchain.ReadPinFiles(r.Root)
+		if err != nil {
+			return cli.Failf("%v", err).WithHint("fix the pin file named above")
+		}
+		pins := toolchain.LintPins(cfg, pinFiles)
+		files, err := workflowArgs(env, r.Root, args)
+		if err != nil {
+			return err
+		}
+		if len(files) == 0 {
+			fmt.Fprintln(env.Stderr, "git-toolchain: no workflows in .github/workflows; nothing to lint")
+		} else if len(pins) == 0 {
+			fmt.Fprintf(env.Stderr, "git-toolchain: no pinned versions (no %s [tools], no pin files); checking YAML syntax only\n", config.FileName)
+		}
+		findings, err := toolchain.LintCI(r.Root, files, pins)
+		if err != nil {
+			return err
+		}
+		if findings == nil {
+			findings = []toolchain.Finding{}
+		}
+		if asJSON {
+			rel := make([]string, len(files))
+			for i, f := range files {
+				rel[i] = relPath(r.Root, f)
+			}
+			if err := cli.WriteJSON(env.Stdout, map[string]any{"ok": len(findings) == 0, "pins": pins, "files": rel, "findings": findings}); err != nil {
+				return err
+			}
+		} else {
+			for _, f := range findings {
+				fmt.Fprintln(env.Stdout, f.String())
+			}
+		}
+		if github {
+			gh := ghaction.New(env.Stdout, env.Env)
+			md := "### git toolchain lint-ci\n\n"
+			if len(findings) == 0 {
+				md += fmt.Sprintf("%d workflow files agree with the pins.\n", len(files))
+			}
+			for _, f := range findings {
+				gh.ErrorAt(workspacePath(env, r.Root, f.File), f.Line, "%s; fix: %s", f.Problem, f.Fix)
+				md += fmt.Sprintf("- `%s:%d` %s; fix: %s\n", f.File, f.Line, f.Problem, f.Fix)
+			}
+			if err := gh.Summary(md + "\n"); err != nil {
+				return err
+			}
+		}
+		if n := len(findings); n > 0 {
+			what := "problem"
+			if n > 1 {
+				what = "problems"
+			}
+			return cli.Failf("%d %s in CI workflows: %s", n, what, summarizeFiles(findings)).
+				WithHint("apply each fix shown above so CI installs the pinned versions")
+		}
+		return nil
+	},
+}
+
+// workflowArgs resolves FILE arguments (relative to the working
+// directory), or finds the repository's workflows.
+func workflowArgs(env *cli.Env, root string, args []string) ([]string, error) {
+	if len(args) == 0 {
+		return toolchain.WorkflowFiles(root)
+	}
+	wd := env.Dir
+	if wd == "" {
+		var err error
+		if wd, err = os.Getwd(); err != nil {
+			return nil, err
+		}
+	}
+	var files []string
+	for _, a := range args {
+		p := a
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(wd, p)
+		}
+		if st, err := os.Stat(p); err != nil || st.IsDir() {
+			return nil, cli.Usagef("no such workflow file: %s", a).WithHint("name .yml files, or run without arguments to lint .github/workflows")
+		}
+		files = append(files, p)
+	}
+	return files, nil
+}
+
+func relPath(root, p string) string {
+	if r, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return p
+}
+
+func summarizeFiles(fs []toolchain.Finding) string {
+	seen := map[string]bool{}
+	var files []string
+	for _, f := range fs {
+		if !seen[f.File] {
+			seen[f.File] = true
+			files = append(files, f.File)
+		}
+	}
+	sort.Strings(files)
+	return strings.Join(files, ", ")
+}

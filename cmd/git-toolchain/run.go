@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/config"
+	"github.com/verdigris-dev/verdigris/internal/ghaction"
+	"github.com/verdigris-dev/verdigris/internal/toolchain"
+)
+
+var runCmd = &cli.Command{
+	Name: "run",
+	Usage: `Usage: git toolchain run SET [-v] [-j N] [--missing-ok] [--json] [--github]
+
+Run the checks of SET (a key of [sets] in toolchain.toml) from the
+repository root, each with sh -c. Independent checks run in parallel; a
+check with after = [...] waits for those checks (when they are in the set)
+and is blocked if one of them fails; a check with parallel = false runs
+alone, and checks listed after it wait for it. Each check's output is kept
+and shown when it fails (with -v, always), then a summary table with each
+status and duration is printed.
+
+VERDIGRIS_SKIP=a,b skips the named checks (shown as skipped). Checks see
+VERDIGRIS_CHECK=NAME, and not the GIT_DIR-style variables a git hook runs
+with. Ctrl-C stops every running check's process group.
+
+Exits 1 naming the checks that failed; 2 for an unknown set.
+
+Flags:
+  -v, --verbose      show the output of every check, not only failures
+  -j, --jobs N       run at most N checks at once (default: number of CPUs)
+      --missing-ok   a set (or toolchain.toml) that does not exist is not an error
+                     (used by the pre-push hook)
+      --json         print the results, output included, as JSON
+      --github       also write error annotations, log groups and a
+                     step-summary table (inside GitHub Actions)
+`,
+	Flags: func(fs *pflag.FlagSet) {
+		fs.BoolP("verbose", "v", false, "")
+		fs.IntP("jobs", "j", runtime.NumCPU(), "")
+		fs.Bool("missing-ok", false, "")
+		fs.Bool("json", false, "")
+		fs.Bool("github", false, "")
+	},
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git toolchain run", args, 1, 1); err != nil {
+			return err
+		}
+		set := args[0]
+		verbose, _ := fs.GetBool("verbose")
+		jobs, _ := fs.GetInt("jobs")
+		missingOK, _ := fs.GetBool("missing-ok")
+		asJSON, _ := fs.GetBool("json")
+		github, _ := fs.GetBool("github")
+		if err := exclusive(asJSON, github); err != nil {
+			return err
+		}
+		if jobs < 1 {
+			return cli.Usagef("--jobs must be at least 1").WithHint("run 'git toolchain run --help' for usage")
+		}
+		r, err := cli.OpenWorktree(ctx, env)
+		if err != nil {
+			return err
+		}
+		cfg, err := config.Load(r.Root)
+		if err != nil {
+			if missingOK && isNotFound(err) {
+				return nil
+			}
+			return configError(err)
+		}
+		names, ok := cfg.Sets[set]
+		if !ok {
+			if missingOK {
+				fmt.Fprintf(env.Stderr, "git-toolchain: no set %q in %s; nothing to run\n", set, config.FileName)
+				return nil
+			}
+			return unknownSet(cfg, set)
+		}
+		skip := toolchain.SplitSkip(env.Env("VERDIGRIS_SKIP"))
+		for _, s := range skip {
+			if _, ok := cfg.Checks[s]; !ok {
+				fmt.Fprintf(env.Stderr, "git-toolchain: warning: VERDIGRIS_SKIP names %q, which is not a check in %s\n", s, config.FileName)
+			}
+		}
+		var gh *ghaction.Action
+		if github {
+			gh = ghaction.New(env.Stdout, env.Env)
+		}
+		results := toolchain.RunChecks(ctx, cfg, names, toolchain.RunOptions{
+			Root: r.Root,
+			Jobs: jobs,
+			Skip: skip,
+			Env:  os.Environ(),
+			Done: func(res toolchain.CheckResult) {
+				if !asJSON {
+					reportCheck(env, gh, res, verbose)
+				}
+			},
+		})
+		if asJSON {
+			if err := cli.WriteJSON(env.Stdout, map[string]any{"set": set, "ok": failed(results) == nil, "checks": results}); err != nil {
+				return err
+			}
+		} else if err := summary(env, cfg, set, results).Write(env.Stdout); err != nil {
+			return err
+		}
+		if gh != nil {
+			if err := gh.Summary("### git toolchain run " + set + "\n\n" + summary(nil, cfg, set, results).Markdown() + "\n"); err != nil {
+				return err
+			}
+		}
+		if ctx.Err() != nil {
+			return cli.Failf("interrupted; running checks were stopped")
+		}
+		if bad := failed(results); bad != nil {
+			var failedNames, blocked []string
+			for _, r := range results {
+				switch r.Status {
+				case toolchain.Blocked:
+					blocked = append(blocked, r.Name)
+				case toolchain.Fail, toolchain.Cancelled:
+					failedNames = append(failedNames, r.Name)
+				}
+			}
+			word := "check"
+			if len(failedNames) > 1 {
+				word = "checks"
+			}
+			msg := fmt.Sprintf("%s %s failed in set %s", word, strings.Join(failedNames, ", "), set)
+			if len(blocked) > 0 {
+				msg += "; not run because of it: " + strings.Join(blocked, ", ")
+			}
+			return cli.Failf("%s", msg).
+				WithHint("fix and re-run 'git toolchain run %s'; VERDIGRIS_SKIP=%s skips %s for one run", set, failedNames[0], failedNames[0])
+		}
+		return nil
+	},
+}
+
+func exclusive(asJSON, github bool) error {
+	if asJSON && github {
+		return cli.Usagef("--json and --github cannot be combined").WithHint("--github writes workflow commands to stdout, where they would break the JSON")
+	}
+	return nil
+}
+
+func isNotFound(err error) bool { return errors.Is(err, config.ErrNotFound) }
+
+func unknownSet(cfg *config.File, set string) error {
+	var sets []string
+	for s := range cfg.Sets {
+		sets = append(sets, s)
+	}
+	sort.Strings(sets)
+	e := cli.Usagef("no set %q in %s", set, config.FileName)
+	if len(sets) == 0 {
+		return e.WithHint("add a [sets] table, e.g. %s = [\"check-name\", …]", set)
+	}
+	return e.WithHint("sets defined: %s", strings.Join(sets, ", "))
+}
+
+// failed names the checks that failed, were blocked or were cancelled.
+func failed(results []toolchain.CheckResult) []string {
+	var out []string
+	for _, r := range results {
+		if r.Status != toolchain.Pass && r.Status != toolchain.Skipped {
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}
+
+// reportCheck prints a finished check to stderr: one line, and its output
+// when it failed (or always with -v). Inside GitHub Actions the output
+// goes in a collapsible group and a failure gets an annotation.
+func reportCheck(env *cli.Env, gh *ghaction.Action, r toolchain.CheckResult, verbose bool) {
+	color := env.Color(env.Stderr)
+	line := fmt.Sprintf("%s %s", paint(color, r.Status, strings.ToUpper(r.Status)), r.Name)
+	if r.Status == toolchain.Pass || r.Status == toolchain.Fail || r.Status == toolchain.Cancelled && r.Duration > 0 {
+		line += " (" + duration(r.Duration) + ")"
+	}
+	if r.Reason != "" {
+		line += ": " + r.Reason
+	}
+	show := (verbose || r.Status == toolchain.Fail) && r.Output != ""
+	if gh != nil {
+		if show {
+			gh.Group(line)
+			fmt.Fprint(env.Stdout, withNewline(r.Output))
+			gh.EndGroup()
+		} else {
+			fmt.Fprintln(env.Stdout, line)
+		}
+		if r.Status == toolchain.Fail {
+			gh.Errorf("check %s failed (exit %d)", r.Name, r.ExitCode)
+		}
+		return
+	}
+	fmt.Fprintln(env.Stderr, line)
+	if show {
+		for _, l := range strings.Split(strings.TrimRight(r.Output, "\n"), "\n") {
+			fmt.Fprintln(env.Stderr, "    "+l)
+		}
+	}
+}
+
+func withNewline(s string) string {
+	if s == "" || strings.HasSuffix(s, "\n") {
+		return s
+	}
+	return s + "\n"
+}
+
+func duration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	}
+	return d.Round(time.Second).String()
+}
+
+func summary(env *cli.Env, cfg *config.File, set string, results []toolchain.CheckResult) *cli.Table {
+	color := env != nil && env.Color(env.Stdout)
+	t := &cli.Table{}
+	t.Row("CHECK", "STATUS", "DURATION")
+	for _, r := range results {
+		d := "-"
+		if r.Status == toolchain.Pass || r.Status == toolchain.Fail || r.Duration > 0 {
+			d = duration(r.Duration)
+		}
+		status := paintStatus(color, r.Status)
+		if r.Reason != "" && r.Status != toolchain.Fail {
+			status += " (" + r.Reason + ")"
+		}
+		t.Row(r.Name, status, d)
+	}
+	return t
+}

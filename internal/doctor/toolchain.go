@@ -1,0 +1,69 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/verdigris-dev/verdigris/internal/config"
+	"github.com/verdigris-dev/verdigris/internal/toolchain"
+)
+
+func init() { register(30, "toolchain", checkToolchain) }
+
+// checkToolchain reports drift between toolchain.toml and what would run
+// here: each pinned tool, and each pin file that disagrees.
+func checkToolchain(ctx context.Context, c *Context) []Finding {
+	if c.Repo == nil || c.Repo.Root == "" {
+		return []Finding{{Name: config.FileName, Status: Skip, Detail: "no working tree"}}
+	}
+	cfg, err := config.Load(c.Repo.Root)
+	if errors.Is(err, config.ErrNotFound) {
+		return []Finding{{Name: config.FileName, Status: Skip, Detail: "not in use (no " + config.FileName + ")"}}
+	}
+	if err != nil {
+		return []Finding{{Name: config.FileName, Status: Fail, Detail: err.Error(), Hint: "fix " + config.FileName + " at the line shown"}}
+	}
+	e := &toolchain.Env{Root: c.Repo.Root, Getenv: c.Getenv, Environ: os.Environ}
+	rep, err := toolchain.Check(ctx, cfg, e)
+	if err != nil {
+		return []Finding{{Name: "check", Status: Fail, Detail: err.Error()}}
+	}
+	var out []Finding
+	for _, t := range rep.Tools {
+		f := Finding{Name: t.Tool}
+		switch t.Status {
+		case toolchain.StatusOK:
+			f.Status, f.Detail = OK, fmt.Sprintf("%s (%s)", t.Found, t.Source)
+		case toolchain.StatusMismatch:
+			f.Status = Fail
+			f.Detail = fmt.Sprintf("pinned %s, found %s (%s)", t.Pinned, t.Found, t.Source)
+			f.Hint = "install " + t.Tool + " " + t.Pinned + ", or change the pin in " + config.FileName
+		case toolchain.StatusMissing:
+			f.Status = Fail
+			f.Detail = "pinned " + t.Pinned + ", not installed"
+			if t.Detail != "" {
+				f.Detail += ": " + t.Detail
+			}
+			f.Hint = "install " + t.Tool + " " + t.Pinned
+		default:
+			f.Status, f.Detail = Warn, "pinned "+t.Pinned+": "+t.Detail
+			f.Hint = "run 'git toolchain check' for details"
+		}
+		out = append(out, f)
+	}
+	for _, d := range rep.Drift {
+		out = append(out, Finding{
+			Name:   filepath.ToSlash(d.File),
+			Status: Fail,
+			Detail: fmt.Sprintf("line %d: %s", d.Line, d.Problem),
+			Hint:   d.Fix,
+		})
+	}
+	if len(out) == 0 {
+		out = append(out, Finding{Name: config.FileName, Status: OK, Detail: "no tools pinned"})
+	}
+	return out
+}

@@ -1,0 +1,117 @@
+package gitrepo
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func runGit(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestChangedPathsFileAtAndCommitPaths(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, s string) {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("notes/a.md", "one\n")
+	write("other.txt", "x\n")
+	runGit(t, dir, "add", "-A")
+	runGit(t, dir, "commit", "-q", "-m", "add")
+	write("notes/a.md", "two\n")
+	write("notes/b md.md", "b\n")
+	runGit(t, dir, "add", "-A")
+	runGit(t, dir, "commit", "-q", "-m", "change")
+	runGit(t, dir, "rm", "-q", "notes/b md.md")
+	runGit(t, dir, "commit", "-q", "-m", "remove")
+
+	got, err := r.ChangedPaths(ctx, []string{"--reverse", "HEAD"}, "notes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flat []string
+	for _, c := range got {
+		for _, ch := range c.Changes {
+			flat = append(flat, string(ch.Status)+" "+ch.Path)
+		}
+	}
+	if want := []string{"A notes/a.md", "M notes/a.md", "A notes/b md.md", "D notes/b md.md"}; !reflect.DeepEqual(flat, want) || len(got) != 3 {
+		t.Fatalf("ChangedPaths = %q (%d commits)", flat, len(got))
+	}
+
+	data, ok, err := r.FileAt(ctx, got[0].Hash, "notes/a.md")
+	if err != nil || !ok || string(data) != "one\n" {
+		t.Fatalf("FileAt = %q %v %v", data, ok, err)
+	}
+	if _, ok, err := r.FileAt(ctx, got[0].Hash, "notes/none.md"); ok || err != nil {
+		t.Fatalf("FileAt of a missing file = %v %v", ok, err)
+	}
+	if n, err := r.CountCommits(ctx, "HEAD"); err != nil || n != 5 {
+		t.Fatalf("CountCommits = %d %v", n, err)
+	}
+
+	// CommitPaths commits only the named file; the rest of the index and
+	// the worktree stay as they were.
+	write("other.txt", "staged\n")
+	runGit(t, dir, "add", "other.txt")
+	write("notes/a.md", "unstaged\n")
+	write("record.md", "the record\n")
+	before := runGit(t, dir, "status", "--porcelain")
+	h, err := r.CommitPaths(ctx, "session: archive x\n", []string{"X_TEST=1"}, "record.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head := runGit(t, dir, "rev-parse", "HEAD"); head != h {
+		t.Fatalf("CommitPaths returned %s, HEAD is %s", h, head)
+	}
+	if files := runGit(t, dir, "show", "--name-only", "--format=", "HEAD"); files != "record.md" {
+		t.Fatalf("committed %q", files)
+	}
+	after := runGit(t, dir, "status", "--porcelain")
+	if want := strings.TrimSpace(strings.Replace(before, "?? record.md", "", 1)); after != want {
+		t.Fatalf("status before %q after %q", before, after)
+	}
+}
+
+func TestUpstreamAndRebaseState(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r, _ := Open(ctx, dir)
+	if rm, b := r.Upstream(ctx, "main"); rm != "" || b != "" {
+		t.Fatalf("no upstream: %q %q", rm, b)
+	}
+	runGit(t, dir, "config", "branch.main.remote", "origin")
+	runGit(t, dir, "config", "branch.main.merge", "refs/heads/trunk")
+	if rm, b := r.Upstream(ctx, "main"); rm != "origin" || b != "trunk" {
+		t.Fatalf("Upstream = %q %q", rm, b)
+	}
+	if r.RebaseInProgress() {
+		t.Fatal("rebase in progress?")
+	}
+	os.Mkdir(filepath.Join(r.GitDir, "rebase-merge"), 0o755)
+	if !r.RebaseInProgress() {
+		t.Fatal("rebase not seen")
+	}
+	if r.IsShallow(ctx) {
+		t.Fatal("shallow?")
+	}
+}

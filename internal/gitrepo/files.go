@@ -1,0 +1,81 @@
+package gitrepo
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// FileAt returns the contents of path (slash-separated, relative to the
+// repository root) in commit, read in-process; ok is false when the commit
+// has no such file.
+func (r *Repo) FileAt(ctx context.Context, commit, path string) (data []byte, ok bool, err error) {
+	if gg, err := r.GoGit(); err == nil {
+		if c, err := gg.CommitObject(plumbing.NewHash(commit)); err == nil {
+			f, err := c.File(path)
+			if errors.Is(err, object.ErrFileNotFound) {
+				return nil, false, nil
+			}
+			if err == nil {
+				rd, err := f.Reader()
+				if err != nil {
+					return nil, false, err
+				}
+				defer rd.Close()
+				data, err := io.ReadAll(rd)
+				return data, err == nil, err
+			}
+		}
+	}
+	// Objects go-git cannot read, or a revision that is not a full hash.
+	out, err := r.GitBytes(ctx, "cat-file", "blob", commit+":"+path)
+	if err != nil {
+		if _, verr := r.Git(ctx, "cat-file", "-e", commit+":"+path); verr != nil {
+			return nil, false, nil
+		}
+		return nil, false, err
+	}
+	return out, true, nil
+}
+
+// CountCommits counts the commits git rev-list selects with args.
+func (r *Repo) CountCommits(ctx context.Context, args ...string) (int, error) {
+	out, err := r.Git(ctx, append([]string{"rev-list", "--count"}, args...)...)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(strings.TrimSpace(out))
+}
+
+// RebaseInProgress reports whether this worktree is in the middle of a
+// rebase, whose commits are rewritten copies of commits made before.
+func (r *Repo) RebaseInProgress() bool {
+	for _, d := range []string{"rebase-merge", "rebase-apply"} {
+		if _, err := os.Stat(filepath.Join(r.GitDir, d)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// IsShallow reports whether the repository is a shallow clone, whose
+// history stops before the first commit.
+func (r *Repo) IsShallow(ctx context.Context) bool {
+	out, err := r.Git(ctx, "rev-parse", "--is-shallow-repository")
+	return err == nil && out == "true"
+}
+
+// Upstream returns the remote and the branch name there that branch
+// tracks, or "" when it tracks nothing.
+func (r *Repo) Upstream(ctx context.Context, branch string) (remote, name string) {
+	remote = r.Config(ctx, "branch."+branch+".remote")
+	merge := r.Config(ctx, "branch."+branch+".merge")
+	return remote, strings.TrimPrefix(merge, "refs/heads/")
+}

@@ -1,0 +1,57 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors the commands turn into messages with hints.
+var (
+	ErrNoSession = errors.New("no active session in this worktree")
+	ErrNoCommits = errors.New("the repository has no commits yet, and a session tag needs a commit to point at")
+	ErrDetached  = errors.New("HEAD is detached, so the record's commit would be on no branch")
+	ErrNoRemote  = errors.New("this repository has no remote to push to")
+)
+
+// ActiveError is returned by Start when the worktree already has a session.
+type ActiveError struct{ State *State }
+
+func (e *ActiveError) Error() string {
+	return fmt.Sprintf("session %s (%q) is already active in this worktree", e.State.ID, e.State.Title)
+}
+
+// ConflictError is a session tag name already taken by a tag elsewhere.
+type ConflictError struct {
+	Tag, Commit, Existing string
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("tag %s already exists on %s; it is not moved", e.Tag, short(e.Existing))
+}
+
+// RecordExistsError is a record path taken by another session's record.
+type RecordExistsError struct{ Path string }
+
+func (e *RecordExistsError) Error() string {
+	return fmt.Sprintf("%s already exists and is not this session's record", e.Path)
+}
+
+// PushError is a failed push after the session ended locally.
+type PushError struct {
+	Remote   string
+	Refspecs []string
+	Err      error
+}
+
+func (e *PushError) Error() string {
+	return fmt.Sprintf("the session ended, but pushing to %s failed: %v", e.Remote, e.Err)
+}
+
+func (e *PushError) Unwrap() error { return e.Err }
+
+func short(h string) string {
+	if len(h) > 7 {
+		return h[:7]
+	}
+	return h
+}

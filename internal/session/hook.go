@@ -1,0 +1,98 @@
+package session
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+)
+
+// EndingEnv is set by `end` for the commit it makes, so the post-commit
+// hook leaves that commit's closing marker to `end`, which tags it itself.
+const EndingEnv = "VERDIGRIS_SESSION_ENDING"
+
+// HookResult is what the post-commit hook did.
+type HookResult struct {
+	*SyncResult
+	// Notes tell the user how the worktree's active session changed.
+	Notes []string
+}
+
+// PostCommit creates the tags that HEAD's markers call for. It is on the
+// `git commit` latency budget, so a commit without markers costs one
+// in-process read of HEAD: no git process, no configuration read. A
+// session that HEAD opens becomes this worktree's active session when it
+// has none; one that HEAD closes stops being active. Commits being
+// replayed by a rebase are left alone (their markers were tagged when they
+// were first made; sync tags the rewritten ones when they are pushed).
+func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) string) (*HookResult, error) {
+	if repo.RebaseInProgress() {
+		return nil, nil
+	}
+	c, err := repo.Commit(ctx, "HEAD")
+	if err != nil {
+		return nil, nil // no HEAD: nothing was committed
+	}
+	if m := ParseMarkers(c.Message); !m.Any() && len(m.Problems) == 0 {
+		return nil, nil
+	}
+	dir, err := RecordsDir(repo)
+	if err != nil {
+		return nil, err
+	}
+	p, err := newProcessor(ctx, repo, dir)
+	if err != nil {
+		return nil, err
+	}
+	p.skipClose = getenv(EndingEnv)
+	p.res.Range = c.Hash
+	p.res.Commits = 1
+	if err := p.commit(ctx, c, nil, false); err != nil {
+		return nil, err
+	}
+	res := &HookResult{SyncResult: p.res}
+	if len(p.res.Opened) == 0 && len(p.res.Closed) == 0 {
+		return res, nil
+	}
+	store := NewStore(repo.WorktreeStateDir())
+	lock, err := store.Lock(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer lock.Unlock()
+	st, err := store.Load()
+	if err != nil {
+		return res, err
+	}
+	for _, id := range p.res.Closed {
+		if st != nil && st.ID == id {
+			if err := store.Clear(); err != nil {
+				return res, err
+			}
+			res.Notes = append(res.Notes, fmt.Sprintf("session %s ended by this commit (no record written: 'git session end' writes one)", id))
+			st = nil
+		}
+	}
+	for _, o := range p.res.Opened {
+		if st != nil && st.ID == o.ID {
+			continue
+		}
+		if st != nil {
+			res.Notes = append(res.Notes, fmt.Sprintf("session %s opened; this worktree's active session stays %s", o.ID, st.ID))
+			continue
+		}
+		branch, _ := repo.CurrentBranch(ctx)
+		st = &State{
+			ID: o.ID, Title: o.Title, Agent: o.Agent, Created: o.Time, Branch: branch,
+			StartingCommit: o.Commit, StartTag: o.Tag, Source: SourceMarker,
+			Goals:      []Goal{{Text: o.Title}},
+			Log:        []LogEntry{{Time: o.Time, Heading: "Session Start", Text: fmt.Sprintf("Opened by the marker in %s (tag %s).", o.Commit[:7], o.Tag)}},
+			LastUpdate: o.Time, LastUpdateCommit: o.Commit,
+		}
+		if err := store.Save(st); err != nil {
+			return res, err
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("session %s is now active in this worktree ('git session end' archives it)", o.ID))
+	}
+	return res, nil
+}

@@ -1,0 +1,108 @@
+// Package session implements `git session`: working sessions bounded by
+// two annotated tags and described by a markdown record, opened and closed
+// from the command line or from markers in commit messages, and repaired
+// from the records a history already holds.
+package session
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// IDLayout is the time layout of a session id: YYYYMMDD-HHMMSS in UTC.
+const IDLayout = "20060102-150405"
+
+// TagPrefix starts every session tag name.
+const TagPrefix = "session-"
+
+// NewID is the id of a session that starts at t.
+func NewID(t time.Time) string { return t.UTC().Format(IDLayout) }
+
+// IsID reports whether s is a session id (YYYYMMDD-HHMMSS).
+func IsID(s string) bool {
+	_, err := time.Parse(IDLayout, s)
+	return err == nil && len(s) == len(IDLayout)
+}
+
+// NextID is the id one second after id, the next candidate when id is
+// taken. It panics on a malformed id, which callers never pass.
+func NextID(id string) string {
+	t, err := time.Parse(IDLayout, id)
+	if err != nil {
+		panic(fmt.Sprintf("session: NextID(%q): %v", id, err))
+	}
+	return NewID(t.Add(time.Second))
+}
+
+// StartTag and EndTag name a session's tags: session-<id>-<agent>-start
+// and -end. An empty agent gives the older session-<id>-start form.
+func StartTag(id, agent string) string { return tagName(id, agent, "start") }
+
+// EndTag names the tag on a session's last commit.
+func EndTag(id, agent string) string { return tagName(id, agent, "end") }
+
+func tagName(id, agent, edge string) string {
+	if agent == "" {
+		return TagPrefix + id + "-" + edge
+	}
+	return TagPrefix + id + "-" + agent + "-" + edge
+}
+
+// TagInfo is what a session tag's name says.
+type TagInfo struct {
+	ID    string
+	Agent string // "" for the older session-<id>-start form
+	End   bool
+}
+
+// ParseTag reads a session tag name; ok is false for any other tag.
+func ParseTag(name string) (TagInfo, bool) {
+	rest, ok := strings.CutPrefix(name, TagPrefix)
+	if !ok || len(rest) < len(IDLayout) || !IsID(rest[:len(IDLayout)]) {
+		return TagInfo{}, false
+	}
+	ti := TagInfo{ID: rest[:len(IDLayout)]}
+	rest = rest[len(IDLayout):]
+	switch {
+	case strings.HasSuffix(rest, "-start"):
+		rest = strings.TrimSuffix(rest, "-start")
+	case strings.HasSuffix(rest, "-end"):
+		rest, ti.End = strings.TrimSuffix(rest, "-end"), true
+	default:
+		return TagInfo{}, false
+	}
+	if rest != "" {
+		// The agent part is what Slug makes: anything else (spaces,
+		// "..") is not a name this tool would make or could create.
+		if rest[0] != '-' || len(rest) == 1 || Slug(rest[1:]) != rest[1:] {
+			return TagInfo{}, false
+		}
+		ti.Agent = rest[1:]
+	}
+	return ti, true
+}
+
+// Slug turns a name (an agent, a person) into the form used in tag names:
+// lower case letters, digits and single dashes, at most 40 characters.
+// Anything git forbids in a ref name ("..", "@{", spaces, ".lock") cannot
+// survive it.
+func Slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+			if b.Len() >= 40 {
+				break
+			}
+			continue
+		}
+		dash = true
+	}
+	return b.String()
+}

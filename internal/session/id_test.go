@@ -1,0 +1,104 @@
+package session
+
+import (
+	"testing"
+	"time"
+)
+
+func TestIDsAreUTCSeconds(t *testing.T) {
+	loc := time.FixedZone("X", -4*3600)
+	if got := NewID(time.Date(2025, 7, 28, 18, 24, 27, 999, loc)); got != "20250728-222427" {
+		t.Fatalf("NewID = %s", got)
+	}
+	if got := NextID("20251231-235959"); got != "20260101-000000" {
+		t.Fatalf("NextID = %s", got)
+	}
+	for s, want := range map[string]bool{
+		"20250728-222427": true, "20250728-222460": false, "2025072-2224270": false,
+		"20250812-123323-init": false, "": false, "20250728_222427": false,
+	} {
+		if IsID(s) != want {
+			t.Errorf("IsID(%q) = %v", s, !want)
+		}
+	}
+}
+
+func TestTagNamesRoundTrip(t *testing.T) {
+	cases := []struct {
+		name string
+		want TagInfo
+		ok   bool
+	}{
+		{"session-20260118-054352-claude-start", TagInfo{"20260118-054352", "claude", false}, true},
+		{"session-20260118-054352-claude-end", TagInfo{"20260118-054352", "claude", true}, true},
+		{"session-20250909-090913-start", TagInfo{"20250909-090913", "", false}, true},
+		{"session-20250909-090913-x-end-start", TagInfo{"20250909-090913", "x-end", false}, true},
+		{"session-20250909-090913-", TagInfo{}, false},
+		{"session-20250909-090913-Claude Code-start", TagInfo{}, false},
+		{"session-20250909-090913-a..b-start", TagInfo{}, false},
+		{"session-20250909-090913--start", TagInfo{}, false},
+		{"session-2025-start", TagInfo{}, false},
+		{"v1.0.0", TagInfo{}, false},
+	}
+	for _, c := range cases {
+		got, ok := ParseTag(c.name)
+		if ok != c.ok || got != c.want {
+			t.Errorf("ParseTag(%q) = %+v, %v", c.name, got, ok)
+		}
+		if ok {
+			back := StartTag(got.ID, got.Agent)
+			if got.End {
+				back = EndTag(got.ID, got.Agent)
+			}
+			if back != c.name {
+				t.Errorf("round trip of %q gave %q", c.name, back)
+			}
+		}
+	}
+}
+
+func TestSlugKeepsTagNamesValid(t *testing.T) {
+	for in, want := range map[string]string{
+		"Claude":             "claude",
+		"Test User":          "test-user",
+		"  Ünïcode  Person ": "n-code-person",
+		"claude-opus-4.5":    "claude-opus-4-5",
+		"a..b@{c}.lock":      "a-b-c-lock",
+		"---":                "",
+		"x/../../refs/heads": "x-refs-heads",
+	} {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if n := len(Slug("abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij")); n > 40 {
+		t.Errorf("slug of %d characters", n)
+	}
+}
+
+func TestResolveAgent(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	cases := []struct {
+		flag, user string
+		env        map[string]string
+		want       string
+	}{
+		{"Bot", "Ann", map[string]string{AgentEnv: "x", "CLAUDECODE": "1"}, "bot"},
+		{"", "Ann", map[string]string{AgentEnv: "Codex", "CLAUDECODE": "1"}, "codex"},
+		{"", "Ann", map[string]string{"CLAUDECODE": "1"}, "claude"},
+		{"", "Ann", map[string]string{"GEMINI_CLI": "1"}, "gemini"},
+		{"", "Ann Lee", map[string]string{"CLAUDECODE": "0"}, "ann-lee"},
+		{"", "", nil, "human"},
+	}
+	for _, c := range cases {
+		if got := ResolveAgent(c.flag, env(c.env), c.user); got != c.want {
+			t.Errorf("ResolveAgent(%q, %v, %q) = %q, want %q", c.flag, c.env, c.user, got, c.want)
+		}
+	}
+	if got := MarkerAgent("", "Ann Lee"); got != "ann-lee" {
+		t.Errorf("MarkerAgent = %q", got)
+	}
+	if got := MarkerAgent("Gemini", "Ann"); got != "gemini" {
+		t.Errorf("MarkerAgent = %q", got)
+	}
+}

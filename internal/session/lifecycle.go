@@ -1,0 +1,492 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+)
+
+// Manager runs the session commands of one worktree.
+type Manager struct {
+	Repo  *gitrepo.Repo
+	Dir   string // the sessions directory, repository-relative, slash-separated
+	Store Store
+	Now   func() time.Time
+}
+
+// NewManager returns the manager of repo's worktree.
+func NewManager(repo *gitrepo.Repo) (*Manager, error) {
+	dir, err := RecordsDir(repo)
+	if err != nil {
+		return nil, err
+	}
+	return &Manager{Repo: repo, Dir: dir, Store: NewStore(repo.WorktreeStateDir()), Now: time.Now}, nil
+}
+
+func (m *Manager) now() time.Time { return m.Now().UTC().Truncate(time.Second) }
+
+// RecordPath is the repository-relative path of session id's record.
+func (m *Manager) RecordPath(id string) string { return m.Dir + "/" + id + ".md" }
+
+func (m *Manager) absPath(rel string) string {
+	return filepath.Join(m.Repo.Root, filepath.FromSlash(rel))
+}
+
+// StartOptions are the arguments of Start.
+type StartOptions struct {
+	Title string
+	Agent string // already resolved and slugged (ResolveAgent)
+	Goals []string
+}
+
+// Start opens a session on HEAD: a fresh id (the current second in UTC,
+// or the next one no session holds), the annotated start tag, and the
+// worktree's active session state.
+func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
+	lock, err := m.Store.Lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+	if st, err := m.Store.Load(); err != nil {
+		return nil, err
+	} else if st != nil {
+		return nil, &ActiveError{State: st}
+	}
+	head, err := m.Repo.ResolveCommit(ctx, "HEAD")
+	if err != nil {
+		return nil, ErrNoCommits
+	}
+	branch, err := m.Repo.CurrentBranch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := newTagger(ctx, m.Repo)
+	if err != nil {
+		return nil, err
+	}
+	now := m.now()
+	recordExists := func(id string) bool {
+		_, err := os.Stat(m.absPath(m.RecordPath(id)))
+		return err == nil
+	}
+	id, name := NewID(now), ""
+	for {
+		id = tags.freeID(id, recordExists)
+		name = StartTag(id, o.Agent)
+		err := m.Repo.CreateTag(ctx, name, head, "Session start: "+o.Title)
+		if errors.Is(err, gitrepo.ErrTagExists) {
+			// Taken since we listed the tags (another worktree).
+			tags.tags[name] = ""
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		break
+	}
+	where := "on branch " + branch
+	if branch == "" {
+		where = "on a detached HEAD"
+	}
+	st := &State{
+		ID: id, Title: o.Title, Agent: o.Agent, Created: now, Branch: branch,
+		StartingCommit: head, StartTag: name, Source: SourceCommand,
+		Log:        []LogEntry{{Time: now, Heading: "Session Start", Text: fmt.Sprintf("Started %s at %s (tag %s).", where, short(head), name)}},
+		LastUpdate: now, LastUpdateCommit: head,
+	}
+	for _, g := range o.Goals {
+		st.Goals = append(st.Goals, Goal{Text: g})
+	}
+	if len(st.Goals) == 0 {
+		st.Goals = []Goal{{Text: o.Title}}
+	}
+	if err := m.Store.Save(st); err != nil {
+		return nil, fmt.Errorf("tag %s was made, but the session state could not be saved: %w", name, err)
+	}
+	return st, nil
+}
+
+// change runs fn on the active session under the worktree's lock and
+// saves what it did.
+func (m *Manager) change(ctx context.Context, fn func(*State) error) (*State, error) {
+	lock, err := m.Store.Lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+	st, err := m.Store.Load()
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return nil, ErrNoSession
+	}
+	if err := fn(st); err != nil {
+		return nil, err
+	}
+	return st, m.Store.Save(st)
+}
+
+// Note adds a note to the activity log; a decision also goes under Key
+// Decisions.
+func (m *Manager) Note(ctx context.Context, text string, decision bool) (*State, error) {
+	return m.change(ctx, func(st *State) error {
+		heading := "Note"
+		if decision {
+			heading = "Decision"
+			st.Decisions = append(st.Decisions, oneLine(text))
+		}
+		st.Log = append(st.Log, LogEntry{Time: m.now(), Heading: heading, Text: text})
+		return nil
+	})
+}
+
+// Update adds the git activity since the last update (or the start) to
+// the activity log: the commits, files and lines changed, and how many
+// tracked files have uncommitted changes. text, if any, follows.
+func (m *Manager) Update(ctx context.Context, text string) (*LogEntry, error) {
+	var entry LogEntry
+	_, err := m.change(ctx, func(st *State) error {
+		head, err := m.Repo.ResolveCommit(ctx, "HEAD")
+		if err != nil {
+			return err
+		}
+		from := st.LastUpdateCommit
+		if from == "" {
+			from = st.StartingCommit
+		}
+		commits, err := m.Repo.Log(ctx, "--no-merges", from+".."+head)
+		if err != nil {
+			return err
+		}
+		stats, err := m.Repo.Numstat(ctx, from, head)
+		if err != nil {
+			return err
+		}
+		dirty, err := m.Repo.DirtyTracked(ctx)
+		if err != nil {
+			return err
+		}
+		now := m.now()
+		var b strings.Builder
+		fmt.Fprintf(&b, "Commits: %d\n", len(commits))
+		for i := len(commits) - 1; i >= 0; i-- {
+			fmt.Fprintf(&b, "- %s %s\n", commits[i].Short(), commits[i].Subject)
+		}
+		added, deleted := sumLines(stats)
+		fmt.Fprintf(&b, "Files changed: %d (+%d -%d)\n", len(stats), added, deleted)
+		fmt.Fprintf(&b, "Uncommitted: %d tracked files\n", len(dirty))
+		if t := strings.TrimSpace(text); t != "" {
+			b.WriteString("\n" + t + "\n")
+		}
+		entry = LogEntry{Time: now, Heading: "Update (since " + st.LastUpdate.UTC().Format("15:04") + ")", Text: strings.TrimSpace(b.String())}
+		st.Log = append(st.Log, entry)
+		st.LastUpdate, st.LastUpdateCommit = now, head
+		return nil
+	})
+	return &entry, err
+}
+
+func sumLines(stats []gitrepo.FileStat) (added, deleted int) {
+	for _, s := range stats {
+		if s.Added > 0 {
+			added += s.Added
+		}
+		if s.Deleted > 0 {
+			deleted += s.Deleted
+		}
+	}
+	return added, deleted
+}
+
+// Status is the active session and how far it has come.
+type Status struct {
+	State   *State
+	Elapsed time.Duration
+	Commits int // commits since the start tag's commit
+	Dirty   int // tracked files with uncommitted changes
+}
+
+// Status returns the active session, or nil when there is none.
+func (m *Manager) Status(ctx context.Context) (*Status, error) {
+	st, err := m.Store.Load()
+	if err != nil || st == nil {
+		return nil, err
+	}
+	s := &Status{State: st, Elapsed: m.now().Sub(st.Created)}
+	if n, err := m.Repo.CountCommits(ctx, "--no-merges", st.StartingCommit+"..HEAD"); err == nil {
+		s.Commits = n
+	}
+	if d, err := m.Repo.DirtyTracked(ctx); err == nil {
+		s.Dirty = len(d)
+	}
+	return s, nil
+}
+
+// ClassifyRange classifies the commits of from..to. Session bookkeeping is
+// left out: commits that only touch session records or whose subject is a
+// "session: …" marker, and the records' lines.
+func (m *Manager) ClassifyRange(ctx context.Context, from, to string) (Classification, error) {
+	return classifyRange(ctx, m.Repo, m.Dir, from, to)
+}
+
+func classifyRange(ctx context.Context, repo *gitrepo.Repo, dir, from, to string) (Classification, error) {
+	rng := from + ".." + to
+	commits, err := repo.Log(ctx, "--no-merges", rng)
+	if err != nil {
+		return Classification{}, err
+	}
+	changes, err := repo.ChangedPaths(ctx, []string{rng})
+	if err != nil {
+		return Classification{}, err
+	}
+	files := map[string][]string{}
+	for _, c := range changes {
+		for _, ch := range c.Changes {
+			files[c.Hash] = append(files[c.Hash], ch.Path)
+		}
+	}
+	var cc []ClassifiedCommit
+	for _, c := range commits {
+		fs := files[c.Hash]
+		if (len(fs) > 0 && allRecords(dir, fs)) || CommitType(c.Subject) == "session" {
+			continue
+		}
+		cc = append(cc, ClassifiedCommit{Subject: c.Subject, Files: fs})
+	}
+	stats, err := repo.Numstat(ctx, from, to)
+	if err != nil {
+		return Classification{}, err
+	}
+	kept := stats[:0]
+	for _, s := range stats {
+		if !isRecordPath(dir, s.Path) {
+			kept = append(kept, s)
+		}
+	}
+	added, deleted := sumLines(kept)
+	return Classify(cc, added, deleted, len(kept)), nil
+}
+
+func allRecords(dir string, files []string) bool {
+	for _, f := range files {
+		if !isRecordPath(dir, f) {
+			return false
+		}
+	}
+	return true
+}
+
+// ArchiveSubject is the subject of the commit that archives a session.
+func ArchiveSubject(id, title string) string {
+	return fmt.Sprintf("session: archive %s (%s)", id, oneLine(title))
+}
+
+// EndOptions are the arguments of End.
+type EndOptions struct {
+	Push bool
+}
+
+// EndResult is an ended session.
+type EndResult struct {
+	Record   *Record `json:"record"`
+	Path     string  `json:"path"`
+	Commit   string  `json:"commit"`
+	StartTag string  `json:"start_tag"`
+	EndTag   string  `json:"end_tag"`
+	Remote   string  `json:"remote,omitempty"`
+	Pushed   bool    `json:"pushed"`
+}
+
+// End archives the active session: it classifies the commits since the
+// start, writes the record, commits only the record (other staged and
+// unstaged changes stay as they are) as "session: archive ID (TITLE)",
+// tags that commit with the end tag so the record is inside its own tag
+// range, and clears the active session. With Push, the branch and both
+// tags go to the remote in one atomic push. A run interrupted after the
+// commit is finished by running End again.
+func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
+	lock, err := m.Store.Lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+	st, err := m.Store.Load()
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return nil, ErrNoSession
+	}
+	branch, err := m.Repo.CurrentBranch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if branch == "" {
+		return nil, ErrDetached
+	}
+	remote, refspecs := "", []string(nil)
+	endTag := endTagFor(st.StartTag)
+	if o.Push {
+		r, upstream := m.Repo.Upstream(ctx, branch)
+		if r == "" || r == "." {
+			r = m.Repo.DefaultRemote(ctx)
+		}
+		if r == "" {
+			return nil, ErrNoRemote
+		}
+		if upstream == "" {
+			upstream = branch
+		}
+		remote = r
+		refspecs = []string{"refs/heads/" + branch + ":refs/heads/" + upstream, "refs/tags/" + st.StartTag, "refs/tags/" + endTag}
+	}
+	head, err := m.Repo.Commit(ctx, "HEAD")
+	if err != nil {
+		return nil, err
+	}
+	rel := m.RecordPath(st.ID)
+	res := &EndResult{Path: rel, StartTag: st.StartTag, EndTag: endTag, Remote: remote}
+
+	if rec := m.archivedAt(ctx, head, st); rec != nil {
+		res.Record, res.Commit = rec, head.Hash // finishing an interrupted end
+	} else {
+		if tg, ok, err := m.Repo.LookupTag(ctx, endTag); err != nil {
+			return nil, err
+		} else if ok {
+			return nil, &ConflictError{Tag: endTag, Existing: tg.Commit}
+		}
+		if err := m.checkRecordPath(rel, st); err != nil {
+			return nil, err
+		}
+		rec, err := m.buildRecord(ctx, st, head.Hash, branch, endTag)
+		if err != nil {
+			return nil, err
+		}
+		data, err := Render(rec)
+		if err != nil {
+			return nil, err
+		}
+		abs := m.absPath(rel)
+		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+			return nil, err
+		}
+		if err := atomicfile.Write(abs, data, 0o644); err != nil {
+			return nil, err
+		}
+		commit, err := m.Repo.CommitPaths(ctx, ArchiveSubject(st.ID, st.Title)+"\n", []string{EndingEnv + "=" + st.ID}, rel)
+		if err != nil {
+			return nil, fmt.Errorf("committing %s: %w", rel, err)
+		}
+		rec.Path = rel
+		res.Record, res.Commit = rec, commit
+	}
+
+	err = m.Repo.CreateTag(ctx, endTag, res.Commit, "Session end: "+st.Title)
+	if errors.Is(err, gitrepo.ErrTagExists) {
+		if tg, ok, _ := m.Repo.LookupTag(ctx, endTag); !ok || tg.Commit != res.Commit {
+			return nil, &ConflictError{Tag: endTag, Commit: res.Commit, Existing: tg.Commit}
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	if err := m.Store.Clear(); err != nil {
+		return nil, err
+	}
+	if o.Push {
+		if err := m.Repo.Push(ctx, remote, true, refspecs...); err != nil {
+			return res, &PushError{Remote: remote, Refspecs: refspecs, Err: err}
+		}
+		res.Pushed = true
+	}
+	return res, nil
+}
+
+// archivedAt returns the record of st when commit is its archive commit
+// (an end that stopped after committing).
+func (m *Manager) archivedAt(ctx context.Context, c *gitrepo.Commit, st *State) *Record {
+	if c.Subject != ArchiveSubject(st.ID, st.Title) {
+		return nil
+	}
+	data, ok, err := m.Repo.FileAt(ctx, c.Hash, m.RecordPath(st.ID))
+	if err != nil || !ok {
+		return nil
+	}
+	rec, err := Parse(m.RecordPath(st.ID), data)
+	if err != nil || rec.ID != st.ID || !rec.Archived() {
+		return nil
+	}
+	return rec
+}
+
+// checkRecordPath refuses to overwrite a file that is not this session's
+// record (one left by an interrupted end is).
+func (m *Manager) checkRecordPath(rel string, st *State) error {
+	data, err := os.ReadFile(m.absPath(rel))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if rec, err := Parse(rel, data); err == nil && rec.ID == st.ID && rec.Git.StartTag == st.StartTag {
+		return nil
+	}
+	return &RecordExistsError{Path: rel}
+}
+
+func (m *Manager) buildRecord(ctx context.Context, st *State, head, branch, endTag string) (*Record, error) {
+	class, err := m.ClassifyRange(ctx, st.StartingCommit, head)
+	if err != nil {
+		return nil, err
+	}
+	class.TagRange = st.StartTag + ".." + endTag
+	now := m.now()
+	if st.Branch != "" {
+		branch = st.Branch
+	}
+	rec := &Record{
+		Format: FormatFrontMatter, Type: "session", ID: st.ID, Title: st.Title, Status: StatusArchived,
+		Agent: st.Agent, Created: formatTime(st.Created), Ended: formatTime(now),
+		Git:   GitInfo{Branch: branch, StartingCommit: st.StartingCommit, StartTag: st.StartTag, EndTag: endTag},
+		Goals: st.Goals, Decisions: st.Decisions, Classification: &class,
+	}
+	for _, e := range st.Log {
+		rec.Activity = append(rec.Activity, Entry{Time: e.Time.UTC().Format("15:04"), Heading: e.Heading, Text: e.Text})
+	}
+	rec.Activity = append(rec.Activity, Entry{
+		Time: now.Format("15:04"), Heading: "Session End",
+		Text: fmt.Sprintf("Ended after %s: %s, %s.", FormatDuration(now.Sub(st.Created)), Plural(class.Commits, "commit"), class.WorkType),
+	})
+	return rec, nil
+}
+
+// FormatDuration renders an elapsed time as "2h05m", "7m" or "30s".
+func FormatDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd%02dh", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+// Plural renders "1 commit", "2 commits".
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

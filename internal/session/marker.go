@@ -1,0 +1,92 @@
+package session
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Markers are what a commit message says about sessions.
+type Markers struct {
+	// Open is the title of the session the commit opens ("" for none).
+	Open string
+	// Close lists the ids of the sessions the commit closes.
+	Close []string
+	// Agent is the Session-Agent trailer, "" when absent.
+	Agent string
+	// Problems are marker-like lines that could not be used (a close
+	// without a valid id), for the caller to report.
+	Problems []string
+}
+
+// Any reports whether the message opens or closes a session.
+func (m Markers) Any() bool { return m.Open != "" || len(m.Close) > 0 }
+
+var (
+	subjectStartRE   = regexp.MustCompile(`(?i)^session:\s+start\s+(.+)$`)
+	subjectEndRE     = regexp.MustCompile(`(?i)^session:\s+end\s+(\S+)\s*$`)
+	subjectArchiveRE = regexp.MustCompile(`(?i)^session:\s+archive\s+(\S+)(\s+\(.*\))?\s*$`)
+	trailerRE        = regexp.MustCompile(`(?i)^session-(start|end|agent)\s*:\s*(.*?)\s*$`)
+)
+
+// MightHaveMarkers is a cheap test run before parsing: false means the
+// message certainly has no marker.
+func MightHaveMarkers(msg string) bool {
+	return strings.Contains(strings.ToLower(msg), "session")
+}
+
+// ParseMarkers reads the session markers of a commit message,
+// case-insensitively: the subject "session: start TITLE", "session: end ID"
+// or "session: archive ID (…)", and the trailers "Session-Start: TITLE",
+// "Session-End: ID" and "Session-Agent: NAME" in the message's last
+// paragraph (git's trailer block). A subject such as "session: archive
+// notes" that names no id is not a marker: repair from the record it adds
+// covers those.
+func ParseMarkers(msg string) Markers {
+	var m Markers
+	if !MightHaveMarkers(msg) {
+		return m
+	}
+	msg = strings.ReplaceAll(strings.TrimSpace(msg), "\r\n", "\n")
+	subject, _, _ := strings.Cut(msg, "\n")
+	subject = strings.TrimSpace(subject)
+	if g := subjectStartRE.FindStringSubmatch(subject); g != nil {
+		m.Open = strings.TrimSpace(g[1])
+	} else if g := subjectEndRE.FindStringSubmatch(subject); g != nil {
+		m.addClose(g[1], subject)
+	} else if g := subjectArchiveRE.FindStringSubmatch(subject); g != nil && IsID(g[1]) {
+		m.Close = append(m.Close, g[1])
+	}
+	paras := strings.Split(msg, "\n\n")
+	for _, line := range strings.Split(paras[len(paras)-1], "\n") {
+		g := trailerRE.FindStringSubmatch(strings.TrimSpace(line))
+		if g == nil {
+			continue
+		}
+		switch strings.ToLower(g[1]) {
+		case "start":
+			if g[2] == "" {
+				m.Problems = append(m.Problems, "Session-Start trailer without a title")
+			} else if m.Open == "" {
+				m.Open = g[2]
+			}
+		case "end":
+			m.addClose(g[2], strings.TrimSpace(line))
+		case "agent":
+			m.Agent = g[2]
+		}
+	}
+	return m
+}
+
+func (m *Markers) addClose(id, line string) {
+	if !IsID(id) {
+		m.Problems = append(m.Problems, "\""+line+"\" does not name a session id (YYYYMMDD-HHMMSS)")
+		return
+	}
+	for _, c := range m.Close {
+		if c == id {
+			return
+		}
+	}
+	m.Close = append(m.Close, id)
+}

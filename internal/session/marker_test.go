@@ -1,0 +1,50 @@
+package session
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestParseMarkers(t *testing.T) {
+	cases := []struct {
+		msg  string
+		want Markers
+	}{
+		{"feat: x", Markers{}},
+		{"feat: x\n\nSession-Start: Refactor the parser\nSession-Agent: Claude\n", Markers{Open: "Refactor the parser", Agent: "Claude"}},
+		{"Session-Start: one-line message", Markers{Open: "one-line message"}},
+		{"session: start Write the docs", Markers{Open: "Write the docs"}},
+		{"SESSION: START Loud", Markers{Open: "Loud"}},
+		{"session: end 20260304-082030", Markers{Close: []string{"20260304-082030"}}},
+		{"session: archive 20260304-082030 (Refactor (v2))", Markers{Close: []string{"20260304-082030"}}},
+		{"fix: y\n\nsession-end: 20260304-082030\nsession-agent: gemini", Markers{Close: []string{"20260304-082030"}, Agent: "gemini"}},
+		// Real archive commits without an id are not markers (repair reads
+		// their records instead).
+		{"session: archive spec-drift-fix + E4.6 semantic grounding", Markers{}},
+		{"docs: session notes", Markers{}},
+		// A trailer only counts in the last paragraph.
+		{"feat: x\n\nSession-Start: not a trailer\n\nSigned-off-by: A <a@b>", Markers{}},
+		// Both ends in one commit.
+		{"session: start Next\n\nSession-End: 20260101-000000", Markers{Open: "Next", Close: []string{"20260101-000000"}}},
+		// The same close twice counts once.
+		{"session: end 20260101-000000\n\nSession-End: 20260101-000000", Markers{Close: []string{"20260101-000000"}}},
+	}
+	for _, c := range cases {
+		got := ParseMarkers(c.msg)
+		got.Problems = nil
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("ParseMarkers(%q) = %+v, want %+v", c.msg, got, c.want)
+		}
+	}
+}
+
+func TestMarkerProblemsAreReported(t *testing.T) {
+	m := ParseMarkers("chore: x\n\nSession-End: yesterday\nSession-Start:")
+	if m.Any() || len(m.Problems) != 2 {
+		t.Fatalf("got %+v", m)
+	}
+	m = ParseMarkers("session: end soon")
+	if m.Any() || len(m.Problems) != 1 {
+		t.Fatalf("got %+v", m)
+	}
+}

@@ -1,0 +1,152 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+)
+
+// ErrUnknownSession is a session id with no record, tag or active state.
+var ErrUnknownSession = errors.New("no session with that id")
+
+// Shown is one session as `show` prints it.
+type Shown struct {
+	ID             string          `json:"id"`
+	Title          string          `json:"title"`
+	Status         string          `json:"status"`
+	Agent          string          `json:"agent,omitempty"`
+	Created        string          `json:"created,omitempty"`
+	Ended          string          `json:"ended,omitempty"`
+	StartTag       string          `json:"start_tag,omitempty"`
+	EndTag         string          `json:"end_tag,omitempty"`
+	Range          string          `json:"range,omitempty"` // from..to commits, when both are known
+	Commits        []ShownCommit   `json:"commits"`
+	Files          []ShownFile     `json:"files"`
+	Classification *Classification `json:"classification,omitempty"`
+	Record         *Record         `json:"record,omitempty"`
+	Notes          []string        `json:"notes,omitempty"`
+}
+
+// ShownCommit is a commit of a session.
+type ShownCommit struct {
+	Hash    string    `json:"hash"`
+	Date    time.Time `json:"date"`
+	Author  string    `json:"author"`
+	Subject string    `json:"subject"`
+}
+
+// ShownFile is a file a session changed; -1 lines for binary files.
+type ShownFile struct {
+	Path    string `json:"path"`
+	Added   int    `json:"added"`
+	Deleted int    `json:"deleted"`
+}
+
+// Show gathers a session by id ("" for the active one): its record (in any
+// format), its tags, the commits between them, the files they changed and
+// the classification computed from them. A session known only from its
+// tags (opened by a marker) is shown from the tags.
+func (m *Manager) Show(ctx context.Context, id string) (*Shown, error) {
+	st, err := m.Store.Load()
+	if err != nil {
+		return nil, err
+	}
+	if id == "" {
+		if st == nil {
+			return nil, ErrNoSession
+		}
+		id = st.ID
+	}
+	s := &Shown{ID: id, Commits: []ShownCommit{}, Files: []ShownFile{}}
+	if data, err := os.ReadFile(m.absPath(m.RecordPath(id))); err == nil {
+		rec, err := Parse(m.RecordPath(id), data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", m.RecordPath(id), err)
+		}
+		s.Record = rec
+		s.Title, s.Status, s.Agent, s.Created, s.Ended = rec.Title, rec.Status, rec.Agent, rec.Created, rec.Ended
+		s.Classification = rec.Classification
+	}
+	active := st != nil && st.ID == id
+	if active {
+		s.Title, s.Status, s.Agent, s.Created = st.Title, StatusActive, st.Agent, formatTime(st.Created)
+	}
+	tags, err := newTagger(ctx, m.Repo)
+	if err != nil {
+		return nil, err
+	}
+	from, to := "", ""
+	switch starts := tags.startTags(id); {
+	case active:
+		s.StartTag, from = st.StartTag, st.StartingCommit
+	case s.Record != nil:
+		s.StartTag, s.EndTag = s.Record.StartTagName(), s.Record.EndTagName()
+		from = tags.commitOf(s.StartTag)
+		if from == "" && s.Record.Git.StartingCommit != "" {
+			from, _ = m.Repo.ResolveCommit(ctx, s.Record.Git.StartingCommit)
+		}
+		to = tags.commitOf(s.EndTag)
+	case len(starts) > 0:
+		s.StartTag = starts[0]
+		s.EndTag = endTagFor(s.StartTag)
+		from, to = tags.commitOf(s.StartTag), tags.commitOf(s.EndTag)
+		if ti, ok := ParseTag(s.StartTag); ok {
+			s.Agent = ti.Agent
+		}
+		s.Status = StatusActive
+		if to != "" {
+			s.Status = StatusArchived
+		}
+		if c, err := m.Repo.Commit(ctx, from); err == nil {
+			s.Title = ParseMarkers(c.Message).Open
+			s.Created = formatTime(c.CommitTime)
+		}
+	default:
+		return nil, ErrUnknownSession
+	}
+	if active {
+		to, _ = m.Repo.ResolveCommit(ctx, "HEAD")
+	}
+	switch {
+	case from == "":
+		s.Notes = append(s.Notes, "its starting commit is not in this repository: showing the record only")
+		return s, nil
+	case to == "":
+		s.Notes = append(s.Notes, fmt.Sprintf("tag %s is missing (run 'git session sync' to repair it): showing the record only", s.EndTag))
+		return s, nil
+	}
+	if err := m.fillRange(ctx, s, from, to); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (m *Manager) fillRange(ctx context.Context, s *Shown, from, to string) error {
+	s.Range = short(from) + ".." + short(to)
+	commits, err := m.Repo.Log(ctx, from+".."+to)
+	if err != nil {
+		return err
+	}
+	for _, c := range commits {
+		s.Commits = append(s.Commits, ShownCommit{Hash: c.Hash, Date: c.CommitTime, Author: c.AuthorName, Subject: c.Subject})
+	}
+	stats, err := m.Repo.Numstat(ctx, from, to)
+	if err != nil {
+		return err
+	}
+	for _, f := range stats {
+		s.Files = append(s.Files, ShownFile(f))
+	}
+	class, err := classifyRange(ctx, m.Repo, m.Dir, from, to)
+	if err != nil {
+		return err
+	}
+	class.TagRange = s.StartTag + ".." + s.EndTag
+	if s.EndTag == "" {
+		class.TagRange = s.StartTag + "..HEAD"
+	}
+	s.Classification = &class
+	return nil
+}

@@ -1,0 +1,113 @@
+package session
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/filelock"
+)
+
+// State is the active session of one worktree, kept in that worktree's git
+// directory (<git-dir>/verdigris/session.json) so two worktrees of a
+// repository can each have their own session, and nothing of it is
+// committed until `end` writes the record.
+type State struct {
+	Version        int        `json:"version"`
+	ID             string     `json:"id"`
+	Title          string     `json:"title"`
+	Agent          string     `json:"agent"`
+	Created        time.Time  `json:"created"`
+	Branch         string     `json:"branch"`
+	StartingCommit string     `json:"starting_commit"`
+	StartTag       string     `json:"start_tag"`
+	Source         string     `json:"source"` // SourceCommand or SourceMarker
+	Goals          []Goal     `json:"goals,omitempty"`
+	Log            []LogEntry `json:"log,omitempty"`
+	Decisions      []string   `json:"decisions,omitempty"`
+	// LastUpdate and LastUpdateCommit are where the next `update` starts
+	// counting git activity.
+	LastUpdate       time.Time `json:"last_update"`
+	LastUpdateCommit string    `json:"last_update_commit"`
+}
+
+// Where a session came from.
+const (
+	SourceCommand = "command" // git session start
+	SourceMarker  = "marker"  // a commit message's Session-Start marker
+)
+
+// LogEntry is one activity log entry of the active session.
+type LogEntry struct {
+	Time    time.Time `json:"time"`
+	Heading string    `json:"heading"`
+	Text    string    `json:"text,omitempty"`
+}
+
+const stateVersion = 1
+
+// Store is where a worktree's active session is kept.
+type Store struct{ Dir string }
+
+// NewStore returns the store in dir (gitrepo's WorktreeStateDir).
+func NewStore(dir string) Store { return Store{Dir: dir} }
+
+// Path is the state file.
+func (s Store) Path() string { return filepath.Join(s.Dir, "session.json") }
+
+// Lock serialises the commands that change the state of this worktree.
+func (s Store) Lock(ctx context.Context) (*filelock.Lock, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	l, err := filelock.Acquire(ctx, filepath.Join(s.Dir, "session.lock"))
+	if errors.Is(err, filelock.ErrBusy) {
+		return nil, errors.New("another git session command is running in this worktree")
+	}
+	return l, err
+}
+
+// Load returns the active session, or nil when there is none.
+func (s Store) Load() (*State, error) {
+	data, err := os.ReadFile(s.Path())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var st State
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, fmt.Errorf("%s is damaged (%v)", s.Path(), err)
+	}
+	if st.Version != stateVersion || st.ID == "" {
+		return nil, fmt.Errorf("%s has an unknown format (version %d)", s.Path(), st.Version)
+	}
+	return &st, nil
+}
+
+// Save writes the active session atomically.
+func (s Store) Save(st *State) error {
+	st.Version = stateVersion
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(s.Path(), append(data, '\n'), 0o644)
+}
+
+// Clear removes the active session.
+func (s Store) Clear() error {
+	err := os.Remove(s.Path())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,379 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+)
+
+// SyncResult is what a sync (or a post-commit hook run) did.
+type SyncResult struct {
+	Range    string      `json:"range"`
+	Commits  int         `json:"commits"`
+	Tags     []TagResult `json:"tags"`
+	Warnings []string    `json:"warnings"`
+	// Opened are the sessions opened by markers, in commit order.
+	Opened []Opened `json:"-"`
+	// Closed are the ids closed by markers.
+	Closed []string `json:"-"`
+}
+
+// Opened is a session a marker opened.
+type Opened struct {
+	ID, Title, Agent, Tag, Commit string
+	Time                          time.Time
+}
+
+// Created lists the tags that were made.
+func (r *SyncResult) Created() []TagResult { return r.filter(TagCreated) }
+
+// Conflicts lists the tags whose names were taken by tags elsewhere.
+func (r *SyncResult) Conflicts() []TagResult { return r.filter(TagConflict) }
+
+// Failed lists the tags git could not create.
+func (r *SyncResult) Failed() []TagResult { return r.filter(TagFailed) }
+
+func (r *SyncResult) filter(status string) []TagResult {
+	out := []TagResult{}
+	for _, t := range r.Tags {
+		if t.Status == status {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// RangeError is a range that names no commits of this repository.
+type RangeError struct{ Msg string }
+
+func (e *RangeError) Error() string { return e.Msg }
+
+// ResolveRange turns a sync range into git log arguments. "A..B" is the
+// commits of B not in A; "B" or "..B" is all of B's history; "" is HEAD's.
+// An A of all zeros (a push that created the branch) or an A this
+// repository does not have (a force-push, a shallow clone) also means all
+// of B, with a warning for the latter: syncing more than needed is safe
+// because it is idempotent. A B of all zeros (a push that deleted the
+// branch) is no commits: args is nil.
+func ResolveRange(ctx context.Context, repo *gitrepo.Repo, spec string) (args []string, warnings []string, err error) {
+	if strings.Contains(spec, "...") {
+		return nil, nil, &RangeError{fmt.Sprintf("range %q: use A..B, not A...B", spec)}
+	}
+	from, to, isRange := strings.Cut(spec, "..")
+	if !isRange {
+		from, to = "", spec
+	}
+	if to == "" {
+		to = "HEAD"
+	}
+	if isZeros(to) {
+		return nil, nil, nil // a push that deleted the branch: nothing to read
+	}
+	toHash, err := repo.ResolveCommit(ctx, to)
+	if err != nil {
+		return nil, nil, &RangeError{fmt.Sprintf("range %q: %s is not a commit in this repository", spec, to)}
+	}
+	if from == "" || isZeros(from) {
+		return []string{toHash}, nil, nil
+	}
+	fromHash, err := repo.ResolveCommit(ctx, from)
+	if err != nil {
+		w := fmt.Sprintf("%s is not in this repository's history (a force-push or a shallow clone?): syncing all of %s", from, to)
+		if repo.IsShallow(ctx) {
+			w += "; this is a shallow clone, so fetch the full history (actions/checkout: fetch-depth: 0)"
+		}
+		return []string{toHash}, []string{w}, nil
+	}
+	return []string{"^" + fromHash, toHash}, nil, nil
+}
+
+// isZeros reports whether rev is the all-zeros id git uses for "no commit".
+func isZeros(rev string) bool { return len(rev) >= 7 && strings.Trim(rev, "0") == "" }
+
+// Sync creates the session tags that the commits of a range call for:
+// those of their markers, and the missing tags of the archived records
+// they add or change. It never moves a tag; conflicts are reported in the
+// result, not returned as errors.
+func Sync(ctx context.Context, repo *gitrepo.Repo, dir, spec string) (*SyncResult, error) {
+	args, warns, err := ResolveRange(ctx, repo, spec)
+	if err != nil {
+		return nil, err
+	}
+	p, err := newProcessor(ctx, repo, dir)
+	if err != nil {
+		return nil, err
+	}
+	p.res.Range = spec
+	p.res.Warnings = append(p.res.Warnings, warns...)
+	if args == nil {
+		return p.res, nil
+	}
+	changes, err := repo.ChangedPaths(ctx, append([]string{"--topo-order"}, args...), dir)
+	if err != nil {
+		return nil, err
+	}
+	byCommit := make(map[string][]gitrepo.PathChange, len(changes))
+	for _, c := range changes {
+		byCommit[c.Hash] = c.Changes
+	}
+	err = repo.EachCommit(ctx, func(c *gitrepo.Commit) error {
+		p.res.Commits++
+		return p.commit(ctx, c, byCommit[c.Hash], true)
+	}, append([]string{"--reverse", "--topo-order"}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	return p.res, nil
+}
+
+// processor applies one commit at a time, oldest first.
+type processor struct {
+	repo      *gitrepo.Repo
+	dir       string
+	tags      *tagger
+	res       *SyncResult
+	skipClose string
+	done      map[string]bool // record ids repaired in this run
+	seen      map[string]bool // "tag commit" already reported
+}
+
+func newProcessor(ctx context.Context, repo *gitrepo.Repo, dir string) (*processor, error) {
+	t, err := newTagger(ctx, repo)
+	if err != nil {
+		return nil, err
+	}
+	return &processor{repo: repo, dir: dir, tags: t, res: &SyncResult{Tags: []TagResult{}, Warnings: []string{}}, done: map[string]bool{}, seen: map[string]bool{}}, nil
+}
+
+func (p *processor) warnf(format string, args ...any) {
+	p.res.Warnings = append(p.res.Warnings, fmt.Sprintf(format, args...))
+}
+
+func (p *processor) tag(ctx context.Context, res TagResult, message string) error {
+	// A record and a marker of the same commit can both name a tag:
+	// report it once.
+	key := res.Tag + " " + res.Commit
+	if p.seen[key] {
+		return nil
+	}
+	p.seen[key] = true
+	res, err := p.tags.ensure(ctx, res, message)
+	if err != nil {
+		return err
+	}
+	if res.Status == TagConflict && res.Source == "record" {
+		res.Status = TagKept
+	}
+	p.res.Tags = append(p.res.Tags, res)
+	return nil
+}
+
+// commit handles one commit: the records it archived first (they name
+// their tags exactly), then the sessions it closes, then the one it opens.
+func (p *processor) commit(ctx context.Context, c *gitrepo.Commit, changes []gitrepo.PathChange, records bool) error {
+	if records {
+		for _, ch := range changes {
+			if (ch.Status == 'A' || ch.Status == 'M') && isRecordPath(p.dir, ch.Path) {
+				if err := p.record(ctx, c, ch); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	m := ParseMarkers(c.Message)
+	for _, pr := range m.Problems {
+		p.warnf("%s: %s", c.Short(), pr)
+	}
+	for _, id := range m.Close {
+		if id == p.skipClose {
+			continue
+		}
+		if err := p.close(ctx, c, id, m.Agent); err != nil {
+			return err
+		}
+	}
+	if m.Open != "" {
+		return p.open(ctx, c, m.Open, m.Agent)
+	}
+	return nil
+}
+
+func (p *processor) open(ctx context.Context, c *gitrepo.Commit, title, agentTrailer string) error {
+	agent := MarkerAgent(agentTrailer, c.AuthorName)
+	id, name, holder := p.markerID(ctx, c, agent)
+	res := TagResult{Tag: name, Commit: c.Hash, Session: id, Edge: "start", Source: "marker", From: c.Subject}
+	if holder != "" {
+		// The id is held by a tag that no earlier marker explains (made
+		// by hand, or by 'git session start' on another commit): taking
+		// the next second would make this name depend on that tag, so it
+		// is a conflict.
+		res.Status, res.Existing = TagConflict, holder
+		p.res.Tags = append(p.res.Tags, res)
+		return nil
+	}
+	if err := p.tag(ctx, res, c.Subject); err != nil {
+		return err
+	}
+	if p.res.Tags[len(p.res.Tags)-1].Status == TagConflict {
+		return nil
+	}
+	if ti, ok := ParseTag(name); ok {
+		agent = ti.Agent
+	}
+	p.res.Opened = append(p.res.Opened, Opened{ID: id, Title: title, Agent: agent, Tag: name, Commit: c.Hash, Time: c.CommitTime.UTC()})
+	return nil
+}
+
+// markerID is the id and start tag of the session marker commit c opens:
+// its committer time in UTC, or, when earlier marker commits of the same
+// second hold that id, the next second they leave free. The rule depends
+// only on the commits, so every clone that tags them in history order
+// derives the same names. holder is the commit of a tag that holds the id
+// without being such a marker commit.
+func (p *processor) markerID(ctx context.Context, c *gitrepo.Commit, agent string) (id, name, holder string) {
+	id = NewID(c.CommitTime)
+	for {
+		starts := p.tags.startTags(id)
+		if len(starts) == 0 {
+			return id, StartTag(id, agent), ""
+		}
+		for _, n := range starts {
+			if p.tags.commitOf(n) == c.Hash {
+				return id, n, ""
+			}
+		}
+		for _, n := range starts {
+			if h := p.tags.commitOf(n); !p.markerClaims(ctx, h, id) {
+				return id, StartTag(id, agent), h
+			}
+		}
+		id = NextID(id)
+	}
+}
+
+// markerClaims reports whether commit opens a session by a marker and
+// could have claimed id by markerID's rule (its own second is id or
+// earlier).
+func (p *processor) markerClaims(ctx context.Context, commit, id string) bool {
+	c, err := p.repo.Commit(ctx, commit)
+	if err != nil {
+		return false
+	}
+	return ParseMarkers(c.Message).Open != "" && NewID(c.CommitTime) <= id
+}
+
+func (p *processor) close(ctx context.Context, c *gitrepo.Commit, id, agentTrailer string) error {
+	name := ""
+	if a := Slug(agentTrailer); a != "" {
+		name = EndTag(id, a)
+	} else if starts := p.tags.startTags(id); len(starts) == 1 {
+		name = endTagFor(starts[0])
+	} else if len(starts) > 1 {
+		p.warnf("%s closes session %s, which has %d start tags (%s): add a Session-Agent trailer to say which", c.Short(), id, len(starts), strings.Join(starts, ", "))
+		return nil
+	} else if rec := p.recordAt(ctx, c.Hash, p.dir+"/"+id+".md"); rec != nil {
+		name = rec.EndTagName()
+	} else {
+		p.warnf("%s closes session %s, but no start tag or record of it is known here: sync a range that includes its start, or add a Session-Agent trailer", c.Short(), id)
+		return nil
+	}
+	p.res.Closed = append(p.res.Closed, id)
+	return p.tag(ctx, TagResult{Tag: name, Commit: c.Hash, Session: id, Edge: "end", Source: "marker", From: c.Subject}, c.Subject)
+}
+
+func (p *processor) recordAt(ctx context.Context, commit, path string) *Record {
+	data, ok, err := p.repo.FileAt(ctx, commit, path)
+	if err != nil || !ok {
+		return nil
+	}
+	rec, err := Parse(path, data)
+	if err != nil {
+		return nil
+	}
+	return rec
+}
+
+// record repairs the tags of a record that commit c added or changed: an
+// archived record that names its id, agent and starting commit gets its
+// start tag on that commit and its end tag on the commit that archived it,
+// whatever that commit's message says.
+func (p *processor) record(ctx context.Context, c *gitrepo.Commit, ch gitrepo.PathChange) error {
+	data, ok, err := p.repo.FileAt(ctx, c.Hash, ch.Path)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return nil
+	}
+	rec, perr := Parse(ch.Path, data)
+	if perr != nil {
+		p.warnf("%s at %s: cannot read the record (%v); skipped", ch.Path, c.Short(), perr)
+		return nil
+	}
+	if !rec.Archived() || rec.Type != "session" || p.done[rec.ID] {
+		return nil
+	}
+	p.done[rec.ID] = true
+	if !IsID(rec.ID) {
+		p.warnf("%s: id %q is not YYYYMMDD-HHMMSS; no tags made", ch.Path, rec.ID)
+		return nil
+	}
+	if rec.Git.StartingCommit == "" {
+		p.warnf("%s: the record names no starting commit; no tags made", ch.Path)
+		return nil
+	}
+	startName, endName := p.recordTagNames(rec)
+	archived, err := p.archiveCommit(ctx, c, ch)
+	if err != nil {
+		return err
+	}
+	if start, err := p.repo.ResolveCommit(ctx, rec.Git.StartingCommit); err != nil {
+		p.warnf("%s: starting commit %s is not in this repository; %s not made", ch.Path, rec.Git.StartingCommit, startName)
+	} else {
+		msg := fmt.Sprintf("Session start: %s\n\nRepaired from %s.", rec.Title, ch.Path)
+		if err := p.tag(ctx, TagResult{Tag: startName, Commit: start, Session: rec.ID, Edge: "start", Source: "record", From: ch.Path}, msg); err != nil {
+			return err
+		}
+	}
+	msg := fmt.Sprintf("Session end: %s\n\nRepaired from %s.", rec.Title, ch.Path)
+	return p.tag(ctx, TagResult{Tag: endName, Commit: archived, Session: rec.ID, Edge: "end", Source: "record", From: ch.Path}, msg)
+}
+
+// recordTagNames are the tags a record names, else the ones its id and
+// agent give; a named tag that is not a tag of this session is ignored.
+func (p *processor) recordTagNames(rec *Record) (start, end string) {
+	start, end = rec.StartTagName(), rec.EndTagName()
+	if ti, ok := ParseTag(start); !ok || ti.ID != rec.ID || ti.End {
+		p.warnf("%s: start tag %q is not a start tag of session %s; using %s", rec.Path, start, rec.ID, StartTag(rec.ID, Slug(rec.Agent)))
+		start = StartTag(rec.ID, Slug(rec.Agent))
+	}
+	if ti, ok := ParseTag(end); !ok || ti.ID != rec.ID || !ti.End {
+		end = endTagFor(start)
+	}
+	return start, end
+}
+
+// archiveCommit is the commit that archived the record c changed: c, when
+// the record was not archived before it; else the first commit in the
+// record's history whose version is archived.
+func (p *processor) archiveCommit(ctx context.Context, c *gitrepo.Commit, ch gitrepo.PathChange) (string, error) {
+	if ch.Status == 'A' || len(c.Parents) == 0 {
+		return c.Hash, nil
+	}
+	if prev := p.recordAt(ctx, c.Parents[0], ch.Path); prev == nil || !prev.Archived() {
+		return c.Hash, nil
+	}
+	hist, err := p.repo.ChangedPaths(ctx, []string{"--reverse", c.Hash}, ch.Path)
+	if err != nil {
+		return "", err
+	}
+	for _, h := range hist {
+		if rec := p.recordAt(ctx, h.Hash, ch.Path); rec != nil && rec.Archived() {
+			return h.Hash, nil
+		}
+	}
+	return c.Hash, nil
+}

@@ -1,0 +1,843 @@
+package toolchain
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/verdigris-dev/verdigris/internal/config"
+)
+
+// Finding is one place in a workflow that can install a version other
+// than the pin.
+type Finding struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Tool    string `json:"tool,omitempty"`
+	Problem string `json:"problem"`
+	Fix     string `json:"fix"`
+}
+
+// String is the one-line report: "FILE:LINE: problem; fix: …".
+func (f Finding) String() string {
+	return fmt.Sprintf("%s:%d: %s; fix: %s", f.File, f.Line, f.Problem, f.Fix)
+}
+
+// Pin is the version lint-ci holds workflows to, and where it is pinned.
+type Pin struct {
+	Version string `json:"version"`
+	From    string `json:"from"` // "toolchain.toml" or the pin file
+}
+
+// LintPins decides the pins: toolchain.toml's (cfg may be nil when the
+// repository has none), then, for tools it does not pin, exact versions
+// in pin files (go.mod toolchain, rust-toolchain.toml, .nvmrc, …), so
+// lint-ci is useful before a project adopts toolchain.toml.
+func LintPins(cfg *config.File, pins []PinFile) map[string]Pin {
+	out := map[string]Pin{}
+	if cfg != nil {
+		for _, t := range cfg.Tools {
+			out[t.Name] = Pin{Version: t.Version, From: config.FileName}
+		}
+	}
+	for _, p := range pins {
+		if _, ok := out[p.Tool]; ok || p.Min || !isExact(p.Value) {
+			continue
+		}
+		out[p.Tool] = Pin{Version: normalize(p.Value), From: p.File}
+	}
+	return out
+}
+
+// isExact reports whether v names one release (1.89.0, v20.20.2), not a
+// channel or range (stable, lts/*, 20, 1.89).
+func isExact(v string) bool {
+	v = normalize(v)
+	return isNumeric(v) && strings.Count(v, ".") >= 2
+}
+
+// WorkflowFiles returns the workflow files GitHub reads:
+// .github/workflows/*.yml and *.yaml (not subdirectories).
+func WorkflowFiles(root string) ([]string, error) {
+	var out []string
+	for _, pat := range []string{"*.yml", "*.yaml"} {
+		m, err := filepath.Glob(filepath.Join(root, ".github", "workflows", pat))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m...)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// LintCI checks the given workflow (or action.yml) files against the pins.
+// A file that is not valid YAML is a finding at the line of the error.
+func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, error) {
+	var out []Finding
+	for _, path := range files {
+		rel := path
+		if r, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(r, "..") {
+			rel = r
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		l := &linter{root: root, pins: pins, file: filepath.ToSlash(rel), lines: strings.Split(string(src), "\n")}
+		var doc yaml.Node
+		if err := yaml.Unmarshal(src, &doc); err != nil {
+			out = append(out, l.syntaxError(err))
+			continue
+		}
+		if len(doc.Content) > 0 {
+			l.document(doc.Content[0])
+		}
+		for _, f := range l.findings {
+			if !l.ignored(f.Line) {
+				out = append(out, f)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].File != out[j].File {
+			return out[i].File < out[j].File
+		}
+		return out[i].Line < out[j].Line
+	})
+	return out, nil
+}
+
+var yamlLineRE = regexp.MustCompile(`line (\d+):\s*`)
+
+func (l *linter) syntaxError(err error) Finding {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 1
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = strings.Replace(msg, m[0], "", 1)
+	}
+	// yaml.v3 names the line where the enclosing block starts, not the
+	// line that breaks it: find the shortest prefix of the file that
+	// fails to parse, whose last line is the culprit.
+	if bad := l.firstBadLine(); bad > 0 {
+		if bad > line {
+			msg += fmt.Sprintf(" (in the block that starts at line %d)", line)
+		}
+		line = bad
+	}
+	return Finding{File: l.file, Line: line, Problem: "YAML syntax error: " + msg, Fix: "correct the YAML (GitHub will not run this workflow)"}
+}
+
+// firstBadLine returns the smallest n such that the first n lines do not
+// parse (0 if it cannot tell).
+func (l *linter) firstBadLine() int {
+	fails := func(n int) bool {
+		var v yaml.Node
+		return yaml.Unmarshal([]byte(strings.Join(l.lines[:n], "\n")), &v) != nil
+	}
+	lo, hi := 0, len(l.lines) // lines[:lo] parses, lines[:hi] does not
+	if !fails(hi) {
+		return 0
+	}
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// IgnoreMarker in a comment on a line, or in a comment line right above
+// it, silences lint-ci there: for jobs that test other versions on
+// purpose (MSRV, nightly, a version matrix).
+const IgnoreMarker = "git-toolchain: ignore"
+
+func (l *linter) ignored(line int) bool {
+	marked := func(n int) (bool, bool) { // marker present, comment-only line
+		if n < 0 || n >= len(l.lines) {
+			return false, false
+		}
+		text := l.lines[n]
+		i := strings.Index(text, "#")
+		return i >= 0 && strings.Contains(text[i:], IgnoreMarker), strings.HasPrefix(strings.TrimSpace(text), "#")
+	}
+	if on, _ := marked(line - 1); on {
+		return true
+	}
+	on, commentOnly := marked(line - 2)
+	return on && commentOnly
+}
+
+type linter struct {
+	root     string
+	pins     map[string]Pin
+	file     string
+	lines    []string
+	findings []Finding
+}
+
+func (l *linter) add(line int, tool, problem, fix string) {
+	l.findings = append(l.findings, Finding{File: l.file, Line: line, Tool: tool, Problem: problem, Fix: fix})
+}
+
+// pinned returns the pin of tool and a phrase naming it.
+func (l *linter) pinned(tool string) (Pin, string, bool) {
+	p, ok := l.pins[tool]
+	if !ok {
+		return p, "", false
+	}
+	return p, fmt.Sprintf("the %s pinned in %s", normalize(p.Version), p.From), true
+}
+
+// mapping returns the value of key in a mapping node (nil if absent or
+// not a mapping).
+func mapping(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func scalar(n *yaml.Node) (string, bool) {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return "", false
+	}
+	return n.Value, true
+}
+
+// scope is what a step's values can refer to.
+type scope struct {
+	envs   []*yaml.Node // workflow, job, step env: mappings, outermost first
+	matrix *yaml.Node   // the job's strategy.matrix
+}
+
+func (s scope) with(env *yaml.Node) scope {
+	return scope{envs: append(append([]*yaml.Node{}, s.envs...), env), matrix: s.matrix}
+}
+
+// value is one possible value of a workflow field, and its line.
+type value struct {
+	s       string
+	written string // as written, when YAML changes it (1.20 → 1.2)
+	line    int
+}
+
+var soleExprRE = regexp.MustCompile(`^\$\{\{\s*(env|matrix)\.([A-Za-z0-9_-]+)\s*\}\}$`)
+
+// values resolves a field to its possible values: a literal, or a
+// ${{ matrix.X }} / ${{ env.X }} reference to literals. Anything else
+// (step outputs, inputs, functions) cannot be known here and yields
+// nothing: lint-ci reports only what it can see.
+func values(n *yaml.Node, sc scope) []value {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return nil
+	}
+	m := soleExprRE.FindStringSubmatch(strings.TrimSpace(n.Value))
+	if m == nil {
+		if strings.Contains(n.Value, "${{") {
+			return nil
+		}
+		v := value{s: n.Value, line: n.Line}
+		// An unquoted 1.20 is the number 1.2 to YAML, and to the action.
+		if n.Style == 0 && n.Tag == "!!float" {
+			if f, err := strconv.ParseFloat(n.Value, 64); err == nil {
+				if s := strconv.FormatFloat(f, 'f', -1, 64); s != n.Value {
+					v.s, v.written = s, n.Value
+				}
+			}
+		}
+		return []value{v}
+	}
+	switch m[1] {
+	case "env":
+		for i := len(sc.envs) - 1; i >= 0; i-- {
+			if v := mapping(sc.envs[i], m[2]); v != nil {
+				return values(v, scope{})
+			}
+		}
+	case "matrix":
+		var out []value
+		if list := mapping(sc.matrix, m[2]); list != nil {
+			if list.Kind == yaml.SequenceNode {
+				for _, e := range list.Content {
+					out = append(out, values(e, scope{})...)
+				}
+			} else {
+				out = append(out, values(list, scope{})...)
+			}
+		}
+		if inc := mapping(sc.matrix, "include"); inc != nil && inc.Kind == yaml.SequenceNode {
+			for _, e := range inc.Content {
+				out = append(out, values(mapping(e, m[2]), scope{})...)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func (v value) show() string {
+	if v.written != "" {
+		return fmt.Sprintf("%s (YAML reads the unquoted %s as the number %s)", v.s, v.written, v.s)
+	}
+	return v.s
+}
+
+// document lints a workflow (jobs.*.steps) or an action (runs.steps).
+func (l *linter) document(top *yaml.Node) {
+	if runs := mapping(top, "runs"); runs != nil {
+		l.steps(mapping(runs, "steps"), scope{})
+		return
+	}
+	wf := scope{envs: []*yaml.Node{mapping(top, "env")}}
+	// A workflow-level GOTOOLCHAIN=local is judged per job, below.
+	l.envToolchains(mapping(top, "env"), wf, true)
+	jobs := mapping(top, "jobs")
+	if jobs == nil || jobs.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 1; i < len(jobs.Content); i += 2 {
+		job := jobs.Content[i]
+		strategy := mapping(job, "strategy")
+		sc := wf.with(mapping(job, "env"))
+		sc.matrix = mapping(strategy, "matrix")
+		l.container(job)
+		l.envToolchains(mapping(job, "env"), sc, l.installsPinnedGo(mapping(job, "steps"), sc))
+		l.steps(mapping(job, "steps"), sc)
+		// Workflow-level GOTOOLCHAIN=local matters per job too.
+		if l.hasLocalToolchain(mapping(top, "env")) && !l.installsPinnedGo(mapping(job, "steps"), sc) && mapping(mapping(job, "env"), "GOTOOLCHAIN") == nil {
+			l.localToolchain(mapping(mapping(top, "env"), "GOTOOLCHAIN"))
+		}
+	}
+}
+
+func (l *linter) steps(steps *yaml.Node, sc scope) {
+	if steps == nil || steps.Kind != yaml.SequenceNode {
+		return
+	}
+	setsGo := l.installsPinnedGo(steps, sc)
+	for _, st := range steps.Content {
+		if st.Kind != yaml.MappingNode {
+			continue
+		}
+		ssc := sc.with(mapping(st, "env"))
+		l.envToolchains(mapping(st, "env"), ssc, setsGo)
+		if uses, ok := scalar(mapping(st, "uses")); ok {
+			l.uses(st, mapping(st, "uses"), uses, ssc)
+		}
+		if run := mapping(st, "run"); run != nil && run.Kind == yaml.ScalarNode {
+			l.run(run, setsGo)
+		}
+	}
+}
+
+// installsPinnedGo reports whether the steps install the pinned Go with
+// actions/setup-go, which makes GOTOOLCHAIN=local harmless.
+func (l *linter) installsPinnedGo(steps *yaml.Node, sc scope) bool {
+	pin, _, ok := l.pinned("go")
+	if !ok || steps == nil || steps.Kind != yaml.SequenceNode {
+		return false
+	}
+	for _, st := range steps.Content {
+		uses, _ := scalar(mapping(st, "uses"))
+		if actionName(uses) != "actions/setup-go" {
+			continue
+		}
+		with := mapping(st, "with")
+		if gv := mapping(with, "go-version"); gv != nil {
+			vs := values(gv, sc.with(mapping(st, "env")))
+			if len(vs) == 0 {
+				return true // an expression lint-ci cannot see: trusted, as elsewhere
+			}
+			all := true
+			for _, v := range vs {
+				all = all && Satisfies(pin.Version, v.s)
+			}
+			if all {
+				return true
+			}
+			continue
+		}
+		if f, ok := scalar(mapping(with, "go-version-file")); ok {
+			if v, _, err := l.fileVersion(f, "go"); err == nil && Satisfies(pin.Version, v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func actionName(uses string) string {
+	name, _, _ := strings.Cut(uses, "@")
+	return strings.ToLower(name)
+}
+
+func (l *linter) uses(st, usesNode *yaml.Node, uses string, sc scope) {
+	with := mapping(st, "with")
+	name, ref, _ := strings.Cut(uses, "@")
+	switch strings.ToLower(name) {
+	case "dtolnay/rust-toolchain":
+		l.dtolnay(usesNode, ref, with, sc)
+	case "actions-rs/toolchain":
+		l.actionsRs(usesNode, with, sc)
+	case "actions/setup-go":
+		l.setupAction(usesNode, with, sc, "go", "Go", "actions/setup-go", "go-version", "go-version-file", "stable or oldstable")
+	case "actions/setup-node":
+		l.setupAction(usesNode, with, sc, "node", "Node.js", "actions/setup-node", "node-version", "node-version-file", "lts/*, latest, node or current")
+	case "actions/setup-python":
+		l.setupAction(usesNode, with, sc, "python", "Python", "actions/setup-python", "python-version", "python-version-file", "3.x")
+	case "golangci/golangci-lint-action":
+		l.golangciAction(usesNode, with, sc)
+	}
+}
+
+var rustChannelRE = regexp.MustCompile(`^(stable|beta|nightly)(-\d{4}-\d{2}-\d{2})?$`)
+
+func (l *linter) dtolnay(usesNode *yaml.Node, ref string, with *yaml.Node, sc scope) {
+	pin, pinned, ok := l.pinned("rust")
+	if !ok {
+		return
+	}
+	if tc := mapping(with, "toolchain"); tc != nil {
+		for _, v := range values(tc, sc) {
+			if !Satisfies(pin.Version, v.s) {
+				l.add(v.line, "rust", fmt.Sprintf("dtolnay/rust-toolchain with toolchain: %s installs Rust %s, not %s", v.show(), v.s, pinned),
+					fmt.Sprintf("set toolchain: %s", normalize(pin.Version)))
+			}
+		}
+		return
+	}
+	switch {
+	case isNumeric(normalize(ref)):
+		if !Satisfies(pin.Version, ref) {
+			l.add(usesNode.Line, "rust", fmt.Sprintf("dtolnay/rust-toolchain@%s installs Rust %s, not %s", ref, ref, pinned),
+				fmt.Sprintf("use dtolnay/rust-toolchain@%s", normalize(pin.Version)))
+		}
+	case rustChannelRE.MatchString(ref):
+		l.add(usesNode.Line, "rust", fmt.Sprintf("dtolnay/rust-toolchain@%s installs the latest %s Rust, not %s", ref, strings.SplitN(ref, "-", 2)[0], pinned),
+			fmt.Sprintf("use dtolnay/rust-toolchain@%s (or add with: toolchain: %s)", normalize(pin.Version), normalize(pin.Version)))
+	default:
+		l.add(usesNode.Line, "rust", fmt.Sprintf("dtolnay/rust-toolchain@%s has no toolchain: input, so it does not install %s", ref, pinned),
+			fmt.Sprintf("add with: toolchain: %s (or use dtolnay/rust-toolchain@%s)", normalize(pin.Version), normalize(pin.Version)))
+	}
+}
+
+func (l *linter) actionsRs(usesNode, with *yaml.Node, sc scope) {
+	pin, pinned, ok := l.pinned("rust")
+	if !ok {
+		return
+	}
+	fix := fmt.Sprintf("set toolchain: %s (actions-rs/toolchain is archived; dtolnay/rust-toolchain@%s is maintained)", normalize(pin.Version), normalize(pin.Version))
+	if tc := mapping(with, "toolchain"); tc != nil {
+		for _, v := range values(tc, sc) {
+			if !Satisfies(pin.Version, v.s) {
+				l.add(v.line, "rust", fmt.Sprintf("actions-rs/toolchain with toolchain: %s installs Rust %s, not %s", v.show(), v.s, pinned), fix)
+			}
+		}
+		return
+	}
+	// Without the input it reads the legacy rust-toolchain file only.
+	v, _, err := l.fileVersion("rust-toolchain", "rust")
+	switch {
+	case err != nil:
+		l.add(usesNode.Line, "rust", fmt.Sprintf("actions-rs/toolchain has no toolchain: input and reads only a rust-toolchain file (not rust-toolchain.toml), so it does not install %s", pinned), fix)
+	case !Satisfies(pin.Version, v):
+		l.add(usesNode.Line, "rust", fmt.Sprintf("actions-rs/toolchain installs Rust %s from rust-toolchain, not %s", v, pinned), fix)
+	}
+}
+
+// setupAction checks actions/setup-go, setup-node and setup-python: a
+// version input other than the pin, a version file that disagrees, or
+// neither (the runner's preinstalled version).
+func (l *linter) setupAction(usesNode, with *yaml.Node, sc scope, tool, display, action, versionKey, fileKey, moving string) {
+	pin, pinned, ok := l.pinned(tool)
+	if !ok {
+		return
+	}
+	want := normalize(pin.Version)
+	if vn := mapping(with, versionKey); vn != nil {
+		for _, v := range values(vn, sc) {
+			if Satisfies(pin.Version, v.s) {
+				continue
+			}
+			what := fmt.Sprintf("%s %s", display, v.s)
+			if !isNumeric(normalize(v.s)) || !isExact(v.s) {
+				what = fmt.Sprintf("whatever %s %s resolves to on the day", display, v.s)
+			}
+			l.add(v.line, tool, fmt.Sprintf("%s with %s: %s installs %s, not %s", action, versionKey, v.show(), what, pinned),
+				fmt.Sprintf("set %s: '%s' (or %s: naming a file that pins it)", versionKey, want, fileKey))
+		}
+		return
+	}
+	if fn, ok := scalar(mapping(with, fileKey)); ok && !strings.Contains(fn, "${{") {
+		v, line, err := l.fileVersion(fn, tool)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			l.add(mapping(with, fileKey).Line, tool, fmt.Sprintf("%s with %s: %s names a file that does not exist", action, fileKey, fn),
+				fmt.Sprintf("create %s pinning %s, or set %s: '%s'", fn, want, versionKey, want))
+		case err != nil:
+			l.add(mapping(with, fileKey).Line, tool, fmt.Sprintf("%s with %s: %s: %v", action, fileKey, fn, err),
+				fmt.Sprintf("set %s: '%s'", versionKey, want))
+		case !Satisfies(pin.Version, v):
+			l.add(mapping(with, fileKey).Line, tool, fmt.Sprintf("%s with %s: %s installs %s %s (%s:%d), not %s", action, fileKey, fn, display, v, fn, line, pinned),
+				fmt.Sprintf("pin %s in %s, or set %s: '%s'", want, fn, versionKey, want))
+		}
+		return
+	}
+	if tool == "python" {
+		// setup-python falls back to .python-version.
+		if v, _, err := l.fileVersion(".python-version", tool); err == nil && Satisfies(pin.Version, v) {
+			return
+		}
+	}
+	l.add(usesNode.Line, tool, fmt.Sprintf("%s without %s or %s uses the runner's preinstalled %s, not %s", action, versionKey, fileKey, display, pinned),
+		fmt.Sprintf("add with: %s: '%s'", versionKey, want))
+}
+
+func (l *linter) golangciAction(usesNode, with *yaml.Node, sc scope) {
+	pin, pinned, ok := l.pinned("golangci-lint")
+	if !ok {
+		return
+	}
+	fix := fmt.Sprintf("set version: v%s", normalize(pin.Version))
+	vn := mapping(with, "version")
+	if vn == nil {
+		l.add(usesNode.Line, "golangci-lint", fmt.Sprintf("golangci/golangci-lint-action without version: installs the latest golangci-lint, not %s", pinned), fix)
+		return
+	}
+	for _, v := range values(vn, sc) {
+		if Satisfies(pin.Version, v.s) {
+			continue
+		}
+		what := "golangci-lint " + normalize(v.s)
+		if !isExact(v.s) {
+			what = "whatever golangci-lint " + v.s + " resolves to on the day"
+		}
+		l.add(v.line, "golangci-lint", fmt.Sprintf("golangci/golangci-lint-action with version: %s installs %s, not %s", v.show(), what, pinned), fix)
+	}
+}
+
+// containerImages maps official images to the tool they provide.
+var containerImages = map[string]string{"golang": "go", "rust": "rust", "node": "node", "python": "python"}
+
+// displayNames are how messages name the built-in tools.
+var displayNames = map[string]string{"go": "Go", "rust": "Rust", "node": "Node.js", "python": "Python"}
+
+// container checks a job's container image (golang:1.22, rust:latest).
+func (l *linter) container(job *yaml.Node) {
+	c := mapping(job, "container")
+	if c != nil && c.Kind == yaml.MappingNode {
+		c = mapping(c, "image")
+	}
+	img, ok := scalar(c)
+	if !ok || strings.Contains(img, "${{") {
+		return
+	}
+	name, tag, _ := strings.Cut(strings.TrimPrefix(img, "docker.io/"), ":")
+	name = strings.TrimPrefix(name, "library/")
+	tool, ok := containerImages[name]
+	if !ok {
+		return
+	}
+	pin, pinned, ok := l.pinned(tool)
+	if !ok {
+		return
+	}
+	version, _, _ := strings.Cut(tag, "-")
+	if !Satisfies(pin.Version, version) {
+		if version == "" {
+			version = "latest"
+		}
+		l.add(c.Line, tool, fmt.Sprintf("container %s runs %s %s, not %s", img, displayNames[tool], version, pinned),
+			fmt.Sprintf("use %s:%s", name, normalize(pin.Version)))
+	}
+}
+
+// envToolchains checks GOTOOLCHAIN and RUSTUP_TOOLCHAIN in an env:
+// mapping.
+func (l *linter) envToolchains(env *yaml.Node, sc scope, setsGo bool) {
+	if gt := mapping(env, "GOTOOLCHAIN"); gt != nil {
+		for _, v := range values(gt, sc) {
+			l.goToolchain(v.s, v.line, setsGo)
+		}
+	}
+	if rt := mapping(env, "RUSTUP_TOOLCHAIN"); rt != nil {
+		for _, v := range values(rt, sc) {
+			l.rustToolchain(v.s, v.line, "RUSTUP_TOOLCHAIN="+v.s)
+		}
+	}
+}
+
+func (l *linter) hasLocalToolchain(env *yaml.Node) bool {
+	v, ok := scalar(mapping(env, "GOTOOLCHAIN"))
+	return ok && strings.HasPrefix(v, "local")
+}
+
+// goToolchain checks one GOTOOLCHAIN value. local is flagged at job and
+// step level only where the job does not install the pin with setup-go
+// (workflow-level values are checked per job by document).
+func (l *linter) goToolchain(v string, line int, setsGo bool) {
+	pin, pinned, ok := l.pinned("go")
+	if !ok {
+		return
+	}
+	name, _, _ := strings.Cut(v, "+")
+	switch {
+	case name == "local":
+		if !setsGo && line > 0 {
+			l.add(line, "go", fmt.Sprintf("GOTOOLCHAIN=%s runs whatever Go the runner has and ignores go.mod's toolchain line, not %s", v, pinned),
+				fmt.Sprintf("install Go %s with actions/setup-go (go-version: '%s') in this job, or drop GOTOOLCHAIN", normalize(pin.Version), normalize(pin.Version)))
+		}
+	case name == "auto" || name == "path" || v == "":
+	case !Satisfies(pin.Version, name):
+		l.add(line, "go", fmt.Sprintf("GOTOOLCHAIN=%s runs Go %s, not %s", v, normalize(name), pinned),
+			fmt.Sprintf("set GOTOOLCHAIN=go%s, or drop it", normalize(pin.Version)))
+	}
+}
+
+func (l *linter) localToolchain(n *yaml.Node) {
+	if n == nil {
+		return
+	}
+	for _, f := range l.findings {
+		if f.Line == n.Line && f.Tool == "go" {
+			return
+		}
+	}
+	l.goToolchain(n.Value, n.Line, false)
+}
+
+func (l *linter) rustToolchain(v string, line int, what string) {
+	pin, pinned, ok := l.pinned("rust")
+	if !ok || Satisfies(pin.Version, v) {
+		return
+	}
+	l.add(line, "rust", fmt.Sprintf("%s selects Rust %s, not %s", what, v, pinned),
+		fmt.Sprintf("use %s instead of %s", normalize(pin.Version), v))
+}
+
+// Commands in run: scripts that install or select a toolchain.
+var (
+	goToolchainRunRE   = regexp.MustCompile(`\bGOTOOLCHAIN=["']?([A-Za-z0-9.+_-]+)`)
+	rustupDefaultRE    = regexp.MustCompile(`\brustup\s+(default|override\s+set)\s+([A-Za-z0-9._-]+)`)
+	rustupInstallRE    = regexp.MustCompile(`\brustup\s+(?:toolchain\s+install|install|update)((?:\s+[^\s;&|#]+)*)`)
+	rustupFileRE       = regexp.MustCompile(`\brustup\s+(show|toolchain\s+install|install)\s*(?:$|[;&|#])`)
+	rustPlusRE         = regexp.MustCompile(`\b(cargo|rustc|rustdoc|rustup\s+run)\s+\+?([A-Za-z0-9._-]+)`)
+	rustupToolchainRE  = regexp.MustCompile(`\bRUSTUP_TOOLCHAIN=["']?([A-Za-z0-9._-]+)`)
+	nvmRE              = regexp.MustCompile(`\bnvm\s+(install|use)((?:\s+[^\s;&|#]+)*)`)
+	rustupOptionValues = map[string]bool{"--profile": true, "--component": true, "-c": true, "--target": true, "-t": true}
+)
+
+// run checks the commands of a run: script, line by line.
+func (l *linter) run(run *yaml.Node, setsGo bool) {
+	cur := &lineCursor{lines: l.lines, line: run.Line - 1}
+	for _, text := range strings.Split(run.Value, "\n") {
+		code := text
+		if i := strings.Index(code, "#"); i >= 0 && (i == 0 || code[i-1] == ' ' || code[i-1] == '\t') {
+			code = code[:i]
+		}
+		if strings.TrimSpace(code) == "" {
+			continue
+		}
+		line := cur.find(strings.TrimSpace(code), run.Line)
+		for _, m := range goToolchainRunRE.FindAllStringSubmatch(code, -1) {
+			l.goToolchain(m[1], line, setsGo)
+		}
+		for _, m := range rustupToolchainRE.FindAllStringSubmatch(code, -1) {
+			l.rustToolchain(m[1], line, "RUSTUP_TOOLCHAIN="+m[1])
+		}
+		l.rustupCommands(code, line)
+		l.nvmCommands(code, line)
+	}
+}
+
+func (l *linter) rustupCommands(code string, line int) {
+	pin, pinned, ok := l.pinned("rust")
+	if !ok {
+		return
+	}
+	want := normalize(pin.Version)
+	for _, m := range rustupDefaultRE.FindAllStringSubmatch(code, -1) {
+		if !Satisfies(pin.Version, m[2]) {
+			l.add(line, "rust", fmt.Sprintf("rustup %s %s selects Rust %s, not %s", m[1], m[2], m[2], pinned),
+				fmt.Sprintf("use rustup %s %s, or let rust-toolchain.toml select it", m[1], want))
+		}
+	}
+	for _, m := range rustupInstallRE.FindAllStringSubmatch(code, -1) {
+		args := m[1]
+		cmd := strings.TrimSpace(strings.TrimSuffix(m[0], args))
+		var names []string
+		fields := strings.Fields(args)
+		for i := 0; i < len(fields); i++ {
+			f := fields[i]
+			if rustupOptionValues[f] {
+				i++
+				continue
+			}
+			if !strings.HasPrefix(f, "-") {
+				names = append(names, f)
+			}
+		}
+		for _, n := range names {
+			if !Satisfies(pin.Version, n) {
+				l.add(line, "rust", fmt.Sprintf("%s %s installs Rust %s, not %s", cmd, n, n, pinned),
+					fmt.Sprintf("use %s %s", cmd, want))
+			}
+		}
+		if len(names) == 0 && !strings.HasSuffix(cmd, "update") {
+			l.rustupFromFile(cmd, line)
+		}
+	}
+	if m := rustupFileRE.FindStringSubmatch(code); m != nil && m[1] == "show" {
+		l.rustupFromFile("rustup show", line)
+	}
+	for _, m := range rustPlusRE.FindAllStringSubmatch(code, -1) {
+		plus := strings.HasPrefix(strings.TrimPrefix(m[0], m[1]), " +")
+		if strings.HasPrefix(m[1], "rustup") || plus {
+			if !Satisfies(pin.Version, m[2]) {
+				l.add(line, "rust", fmt.Sprintf("%s %s runs Rust %s, not %s", m[1], plusName(m[1], m[2]), m[2], pinned),
+					fmt.Sprintf("use %s %s, or drop the override", m[1], plusName(m[1], want)))
+			}
+		}
+	}
+}
+
+func plusName(cmd, name string) string {
+	if strings.HasPrefix(cmd, "rustup") {
+		return name
+	}
+	return "+" + name
+}
+
+// rustupFromFile checks a rustup command that installs the toolchain the
+// rust-toolchain.toml names: clean when the file agrees with the pin.
+func (l *linter) rustupFromFile(cmd string, line int) {
+	pin, pinned, _ := l.pinned("rust")
+	f, err := findRustToolchainFile(l.root)
+	switch {
+	case err != nil || f == nil || f.Channel == "":
+		l.add(line, "rust", fmt.Sprintf("%s reads rust-toolchain.toml, and there is none, so it does not install %s", cmd, pinned),
+			fmt.Sprintf("add rust-toolchain.toml with channel = %q", normalize(pin.Version)))
+	case !Satisfies(pin.Version, f.Channel):
+		l.add(line, "rust", fmt.Sprintf("%s installs Rust %s from %s:%d, not %s", cmd, f.Channel, f.Path, f.Line, pinned),
+			fmt.Sprintf("set channel = %q in %s", normalize(pin.Version), f.Path))
+	}
+}
+
+func (l *linter) nvmCommands(code string, line int) {
+	pin, pinned, ok := l.pinned("node")
+	if !ok {
+		return
+	}
+	for _, m := range nvmRE.FindAllStringSubmatch(code, -1) {
+		var names []string
+		for _, f := range strings.Fields(m[2]) {
+			switch {
+			case f == "--lts" || strings.HasPrefix(f, "--lts="):
+				names = append(names, f)
+			case !strings.HasPrefix(f, "-"):
+				names = append(names, f)
+			}
+		}
+		if len(names) == 0 {
+			// Without a version nvm reads .nvmrc.
+			v, fline, err := l.fileVersion(".nvmrc", "node")
+			switch {
+			case err != nil:
+				l.add(line, "node", fmt.Sprintf("nvm %s reads .nvmrc, and there is none, so it does not select %s", m[1], pinned),
+					fmt.Sprintf("add .nvmrc with %s", normalize(pin.Version)))
+			case !Satisfies(pin.Version, v):
+				l.add(line, "node", fmt.Sprintf("nvm %s selects Node.js %s from .nvmrc:%d, not %s", m[1], v, fline, pinned),
+					fmt.Sprintf("pin %s in .nvmrc", normalize(pin.Version)))
+			}
+			continue
+		}
+		for _, n := range names {
+			if !Satisfies(pin.Version, n) {
+				l.add(line, "node", fmt.Sprintf("nvm %s %s does not select %s", m[1], n, pinned),
+					fmt.Sprintf("use nvm %s %s", m[1], normalize(pin.Version)))
+			}
+		}
+	}
+}
+
+// fileVersion reads the version a setup action would take from a version
+// file: go.mod (toolchain line, else go line), .tool-versions,
+// package.json (volta, then engines), or a one-value file (.nvmrc,
+// .go-version, .python-version, rust-toolchain).
+func (l *linter) fileVersion(name, tool string) (string, int, error) {
+	path := filepath.Join(l.root, filepath.FromSlash(name))
+	base := filepath.Base(name)
+	switch {
+	case base == "go.mod" || base == "go.work":
+		m, err := readGoMod(filepath.Dir(path), base)
+		if err != nil {
+			return "", 0, err
+		}
+		if m.Toolchain != "" {
+			return m.Toolchain, m.ToolchainLine, nil
+		}
+		return m.Go, m.GoLine, nil
+	case base == ".tool-versions":
+		pins, err := readToolVersions(path)
+		if err != nil {
+			return "", 0, err
+		}
+		for _, p := range pins {
+			if p.Tool == tool {
+				return p.Value, p.Line, nil
+			}
+		}
+		return "", 0, fmt.Errorf("no %s entry", tool)
+	case base == "package.json":
+		return packageJSONNode(path)
+	case base == "rust-toolchain" || base == "rust-toolchain.toml":
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return "", 0, err
+		}
+		f, err := parseRustToolchain(name, data)
+		if err != nil {
+			return "", 0, err
+		}
+		return f.Channel, f.Line, nil
+	}
+	line, v, err := firstValueLine(path)
+	if err == nil && v == "" {
+		err = errors.New("the file is empty")
+	}
+	return v, line, err
+}
+
+// lineCursor maps the lines of a block scalar to file lines: it finds
+// each successive line's text at or after the previous match.
+type lineCursor struct {
+	lines []string
+	line  int // 0-based index to search from
+}
+
+func (c *lineCursor) find(text string, def int) int {
+	for i := c.line; i < len(c.lines); i++ {
+		if strings.Contains(c.lines[i], text) {
+			c.line = i
+			return i + 1
+		}
+	}
+	return def
+}

@@ -1,0 +1,218 @@
+package toolchain
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/config"
+)
+
+// PinFile is a version that a file other than toolchain.toml pins for a
+// tool: the files version managers and CI setup actions read.
+type PinFile struct {
+	File  string `json:"file"` // relative to the repository root
+	Line  int    `json:"line"`
+	Tool  string `json:"tool"`
+	Key   string `json:"key"` // what in the file: "toolchain", "go", "channel", "golang", …
+	Value string `json:"value"`
+	// Min marks a minimum rather than a pin (go.mod's go line): it
+	// disagrees only when it is newer than the pin.
+	Min bool `json:"min,omitempty"`
+}
+
+// toolVersionsNames maps .tool-versions (asdf, mise) plugin names to ours.
+var toolVersionsNames = map[string]string{
+	"golang": "go", "go": "go", "rust": "rust", "nodejs": "node", "node": "node",
+	"python": "python", "golangci-lint": "golangci-lint",
+}
+
+// ReadPinFiles reads every pin file at root.
+func ReadPinFiles(root string) ([]PinFile, error) {
+	var pins []PinFile
+	for _, name := range []string{"go.mod", "go.work"} {
+		m, err := readGoMod(root, name)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if m.Toolchain != "" {
+			pins = append(pins, PinFile{File: name, Line: m.ToolchainLine, Tool: "go", Key: "toolchain", Value: m.Toolchain})
+		}
+		if m.Go != "" {
+			pins = append(pins, PinFile{File: name, Line: m.GoLine, Tool: "go", Key: "go", Value: m.Go, Min: true})
+		}
+	}
+	for _, name := range []string{"rust-toolchain.toml", "rust-toolchain"} {
+		data, err := os.ReadFile(filepath.Join(root, name))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		f, err := parseRustToolchain(name, data)
+		if err != nil {
+			return nil, err
+		}
+		if f.Channel != "" {
+			pins = append(pins, PinFile{File: name, Line: f.Line, Tool: "rust", Key: "channel", Value: f.Channel})
+		}
+	}
+	for _, pf := range []struct{ name, tool string }{
+		{".nvmrc", "node"}, {".node-version", "node"}, {".python-version", "python"}, {".go-version", "go"},
+	} {
+		line, value, err := firstValueLine(filepath.Join(root, pf.name))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if value != "" {
+			pins = append(pins, PinFile{File: pf.name, Line: line, Tool: pf.tool, Key: "version", Value: value})
+		}
+	}
+	tv, err := readToolVersions(filepath.Join(root, ".tool-versions"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	return append(pins, tv...), nil
+}
+
+// readToolVersions reads an asdf/mise .tool-versions file: "tool version
+// [fallback…]" lines; the first version is the one used.
+func readToolVersions(path string) ([]PinFile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var pins []PinFile
+	for i, line := range strings.Split(string(data), "\n") {
+		if j := strings.Index(line, "#"); j >= 0 {
+			line = line[:j]
+		}
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		if tool, ok := toolVersionsNames[f[0]]; ok {
+			pins = append(pins, PinFile{File: ".tool-versions", Line: i + 1, Tool: tool, Key: f[0], Value: f[1]})
+		}
+	}
+	return pins, nil
+}
+
+// packageJSONNode returns the Node.js version a package.json pins for
+// actions/setup-node: volta.node, else engines.node.
+func packageJSONNode(path string) (string, int, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", 0, err
+	}
+	var pkg struct {
+		Volta   struct{ Node string } `json:"volta"`
+		Engines struct{ Node string } `json:"engines"`
+	}
+	if err := json.Unmarshal(data, &pkg); err != nil {
+		return "", 0, err
+	}
+	v := pkg.Volta.Node
+	if v == "" {
+		v = pkg.Engines.Node
+	}
+	if v == "" {
+		return "", 0, errors.New("no volta.node or engines.node")
+	}
+	line := 1
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l, `"node"`) && strings.Contains(l, v) {
+			line = i + 1
+			break
+		}
+	}
+	return v, line, nil
+}
+
+// firstValueLine returns the first line of a one-value file (.nvmrc,
+// .python-version) that is not blank or a comment.
+func firstValueLine(path string) (int, string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, "", err
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		return i + 1, strings.Fields(line)[0], nil
+	}
+	return 0, "", nil
+}
+
+// Drift is a pin file that disagrees with toolchain.toml.
+type Drift struct {
+	PinFile
+	Pinned  string `json:"pinned"`
+	Problem string `json:"problem"`
+	Fix     string `json:"fix"`
+}
+
+// String is the one-line report: "FILE:LINE: problem; fix: …".
+func (d Drift) String() string {
+	return fmt.Sprintf("%s:%d: %s; fix: %s", d.File, d.Line, d.Problem, d.Fix)
+}
+
+// FindDrift compares the pin files with the pins in toolchain.toml.
+func FindDrift(cfg *config.File, pins []PinFile) []Drift {
+	var out []Drift
+	for _, p := range pins {
+		t, ok := cfg.Tool(p.Tool)
+		if !ok {
+			continue
+		}
+		d := Drift{PinFile: p, Pinned: t.Version}
+		switch {
+		case p.Min:
+			if compareGo(p.Value, t.Version) <= 0 {
+				continue
+			}
+			d.Problem = fmt.Sprintf("%s %s needs Go %s or newer, but toolchain.toml pins go = %q", p.Key, p.Value, p.Value, t.Version)
+			d.Fix = fmt.Sprintf("lower the go line to %s or below, or raise the pin in toolchain.toml", normalize(t.Version))
+		case Satisfies(t.Version, p.Value):
+			continue
+		default:
+			d.Problem = fmt.Sprintf("%s %s disagrees with toolchain.toml %s = %q", p.Key, p.Value, p.Tool, t.Version)
+			d.Fix = fmt.Sprintf("set it to %s", pinFileValue(p, t.Version))
+		}
+		out = append(out, d)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].File != out[j].File {
+			return out[i].File < out[j].File
+		}
+		return out[i].Line < out[j].Line
+	})
+	return out
+}
+
+// pinFileValue spells version the way the file p expects it.
+func pinFileValue(p PinFile, version string) string {
+	v := normalize(version)
+	switch {
+	case p.Tool == "go" && p.Key == "toolchain":
+		return "toolchain go" + v
+	case p.File == "rust-toolchain.toml":
+		return fmt.Sprintf("channel = %q", v)
+	case p.File == ".tool-versions":
+		return p.Key + " " + v
+	}
+	return v
+}

@@ -1,0 +1,184 @@
+package toolchain
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Env is what the probes may look at: the repository root, the
+// environment, and how long one tool may take to answer.
+type Env struct {
+	Root    string
+	Getenv  func(string) string
+	Environ func() []string // the environment of probe processes
+	Timeout time.Duration   // per probe command; 0 means DefaultProbeTimeout
+}
+
+// DefaultProbeTimeout bounds each probe command: a tool that hangs (a
+// shim waiting for a download, a prompt) must not hang the hook.
+const DefaultProbeTimeout = 15 * time.Second
+
+func (e *Env) getenv(k string) string {
+	if e.Getenv == nil {
+		return os.Getenv(k)
+	}
+	return e.Getenv(k)
+}
+
+func (e *Env) environ() []string {
+	if e.Environ == nil {
+		return os.Environ()
+	}
+	return e.Environ()
+}
+
+// Found is what a probe learned about one tool.
+type Found struct {
+	Version string // normalized; "" when nothing would run
+	Source  string // where the version comes from: GOTOOLCHAIN, go.mod toolchain, RUSTUP_TOOLCHAIN, rust-toolchain.toml, PATH, probe, …
+	Path    string // the executable that answered
+	Detail  string // a note for the user: "would be downloaded", "not installed"
+	Missing bool   // the tool (or the toolchain it selects) is not installed
+	Err     error  // the probe itself failed
+}
+
+// lookPath finds an executable in the PATH the probes see.
+func (e *Env) lookPath(name string) (string, error) {
+	if strings.Contains(name, "/") {
+		return name, nil
+	}
+	for _, dir := range filepath.SplitList(e.getenv("PATH")) {
+		if dir == "" {
+			dir = "."
+		}
+		p := filepath.Join(dir, name)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", exec.ErrNotFound
+}
+
+// errTimeout is a probe command that did not answer in time.
+var errTimeout = errors.New("timed out")
+
+// output runs a probe command in dir with extra environment variables and
+// returns stdout and stderr together. The command runs in its own process
+// group, killed as a whole on timeout, with no stdin.
+func (e *Env) output(ctx context.Context, dir string, extra []string, name string, args ...string) (string, error) {
+	timeout := e.Timeout
+	if timeout <= 0 {
+		timeout = DefaultProbeTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(e.environ(), extra...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = time.Second
+	err := cmd.Run()
+	if ctx.Err() == context.DeadlineExceeded {
+		return out.String(), fmt.Errorf("%s %s: %w after %s", filepath.Base(name), strings.Join(args, " "), errTimeout, timeout)
+	}
+	if err != nil {
+		msg := strings.TrimSpace(lastLine(out.String()))
+		if msg == "" {
+			msg = err.Error()
+		}
+		return out.String(), fmt.Errorf("%s %s: %s", filepath.Base(name), strings.Join(args, " "), msg)
+	}
+	return out.String(), nil
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndex(s, "\n"); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// shimSource names the version manager behind a shim on PATH, whose
+// version comes from its own files rather than from the PATH entry.
+func shimSource(path string) string {
+	switch {
+	case strings.Contains(path, "/.asdf/shims/"):
+		return "asdf (.tool-versions)"
+	case strings.Contains(path, "/mise/shims/"):
+		return "mise"
+	case strings.Contains(path, "/.volta/"):
+		return "volta"
+	}
+	return "PATH"
+}
+
+// simpleProbe runs BIN ARGS… and reads the first version in the output.
+func simpleProbe(ctx context.Context, e *Env, bins []string, args ...string) Found {
+	var path string
+	for _, b := range bins {
+		if p, err := e.lookPath(b); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		return Found{Source: "PATH", Missing: true, Detail: strings.Join(bins, " or ") + " not on PATH"}
+	}
+	f := Found{Source: shimSource(path), Path: path}
+	out, err := e.output(ctx, e.Root, nil, path, args...)
+	if err != nil {
+		f.Err = err
+		return f
+	}
+	vs := versionsIn(out)
+	if len(vs) == 0 {
+		f.Err = fmt.Errorf("%s %s printed no version: %q", filepath.Base(path), strings.Join(args, " "), firstLine(out))
+		return f
+	}
+	f.Version = normalize(vs[0])
+	return f
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// customProbe runs a tool's probe command from toolchain.toml with sh in
+// the repository root; the first version in its output is the version
+// found (a probe can cut its output down when a tool prints several).
+func customProbe(ctx context.Context, e *Env, probe string) Found {
+	f := Found{Source: "probe"}
+	out, err := e.output(ctx, e.Root, nil, "sh", "-c", probe)
+	if err != nil {
+		if errors.Is(err, errTimeout) {
+			f.Err = err
+			return f
+		}
+		f.Missing = true
+		f.Detail = fmt.Sprintf("probe %q failed: %s", probe, strings.TrimPrefix(err.Error(), "sh -c "+probe+": "))
+		return f
+	}
+	vs := versionsIn(out)
+	if len(vs) == 0 {
+		f.Err = fmt.Errorf("probe %q printed no version: %q", probe, firstLine(out))
+		return f
+	}
+	f.Version = normalize(vs[0])
+	return f
+}

@@ -1,0 +1,267 @@
+package toolchain
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/config"
+)
+
+// Check outcomes in a run.
+const (
+	Pass      = "pass"
+	Fail      = "fail"
+	Skipped   = "skipped"   // named in VERDIGRIS_SKIP
+	Blocked   = "blocked"   // a check it runs after did not pass
+	Cancelled = "cancelled" // interrupted (Ctrl-C, SIGTERM) or never started
+)
+
+// CheckResult is one check's outcome.
+type CheckResult struct {
+	Name     string        `json:"name"`
+	Status   string        `json:"status"`
+	Duration time.Duration `json:"-"`
+	Seconds  float64       `json:"seconds"`
+	ExitCode int           `json:"exit_code"`
+	Output   string        `json:"output"`
+	Reason   string        `json:"reason,omitempty"`
+}
+
+// RunOptions configure a run of checks.
+type RunOptions struct {
+	Root string   // where checks run: the repository root
+	Jobs int      // checks at once; < 1 means 1
+	Skip []string // check names to skip (VERDIGRIS_SKIP)
+	// Env is the checks' environment. The variables git sets for hooks
+	// that point at a repository (GIT_DIR, GIT_INDEX_FILE, …) are removed,
+	// so a check that runs git in another repository (a test suite) is
+	// not redirected into this one; checks run from the root, where git
+	// finds this repository by itself.
+	Env []string
+	// Done, if set, is called as each check finishes, one call at a time.
+	Done func(CheckResult)
+}
+
+// gitLocalEnv is the output of `git rev-parse --local-env-vars`: the
+// variables that make git use a particular repository.
+var gitLocalEnv = []string{
+	"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+	"GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE",
+	"GIT_INDEX_FILE", "GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX",
+	"GIT_INTERNAL_SUPER_PREFIX", "GIT_SHALLOW_FILE", "GIT_COMMON_DIR",
+}
+
+func checkEnv(env []string, name string) []string {
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		local := strings.HasPrefix(k, "GIT_CONFIG_KEY_") || strings.HasPrefix(k, "GIT_CONFIG_VALUE_")
+		for _, g := range gitLocalEnv {
+			local = local || k == g
+		}
+		if !local && k != "VERDIGRIS_CHECK" {
+			out = append(out, kv)
+		}
+	}
+	return append(out, "VERDIGRIS_CHECK="+name)
+}
+
+// SplitSkip parses VERDIGRIS_SKIP: names separated by commas or spaces.
+func SplitSkip(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+}
+
+type runState int
+
+const (
+	pending runState = iota
+	running
+	done
+)
+
+// RunChecks runs the named checks of cfg and returns their results in the
+// order given. Checks run in parallel up to opts.Jobs; a check waits for
+// those in its after list that are part of this run (a failed one blocks
+// it); a check with parallel = false runs alone, and no check listed after
+// it starts before it. Cancelling ctx kills the running checks' process
+// groups and marks the rest cancelled.
+func RunChecks(ctx context.Context, cfg *config.File, names []string, opts RunOptions) []CheckResult {
+	if opts.Jobs < 1 {
+		opts.Jobs = 1
+	}
+	var order []string
+	seen := map[string]bool{}
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			order = append(order, n)
+		}
+	}
+	skip := map[string]bool{}
+	for _, s := range opts.Skip {
+		skip[s] = true
+	}
+	state := map[string]runState{}
+	results := map[string]*CheckResult{}
+	finish := func(r CheckResult) {
+		r.Seconds = r.Duration.Seconds()
+		results[r.Name] = &r
+		state[r.Name] = done
+		if opts.Done != nil {
+			opts.Done(r)
+		}
+	}
+	for _, n := range order {
+		if skip[n] {
+			finish(CheckResult{Name: n, Status: Skipped, Reason: "VERDIGRIS_SKIP"})
+		}
+	}
+
+	completed := make(chan CheckResult)
+	nRunning, serialRunning := 0, false
+	for {
+		if ctx.Err() == nil && !serialRunning {
+		scan:
+			for _, n := range order {
+				if state[n] != pending {
+					continue
+				}
+				c := cfg.Checks[n]
+				ready, blockedBy := true, ""
+				for _, a := range c.After {
+					if !seen[a] {
+						continue
+					}
+					switch {
+					case state[a] != done:
+						ready = false
+					case results[a].Status != Pass && results[a].Status != Skipped:
+						blockedBy = a
+					}
+				}
+				if blockedBy != "" {
+					finish(CheckResult{Name: n, Status: Blocked, Reason: fmt.Sprintf("runs after %s, which did not pass", blockedBy)})
+					continue
+				}
+				switch {
+				case !ready:
+				case !c.Parallel && nRunning > 0:
+					break scan // it runs next, alone
+				case !c.Parallel:
+					serialRunning = true
+					nRunning++
+					state[n] = running
+					go func() { completed <- runCheck(ctx, c, opts) }()
+					break scan
+				case nRunning < opts.Jobs:
+					nRunning++
+					state[n] = running
+					go func() { completed <- runCheck(ctx, c, opts) }()
+				}
+			}
+		}
+		if nRunning == 0 {
+			break
+		}
+		r := <-completed
+		nRunning--
+		if !cfg.Checks[r.Name].Parallel {
+			serialRunning = false
+		}
+		finish(r)
+	}
+	out := make([]CheckResult, 0, len(order))
+	for _, n := range order {
+		if r := results[n]; r != nil {
+			out = append(out, *r)
+			continue
+		}
+		out = append(out, CheckResult{Name: n, Status: Cancelled, Reason: "not started"})
+	}
+	return out
+}
+
+// killGrace is how long a check gets between SIGTERM and SIGKILL.
+const killGrace = 3 * time.Second
+
+func runCheck(ctx context.Context, c *config.Check, opts RunOptions) CheckResult {
+	res := CheckResult{Name: c.Name}
+	out := &tailBuffer{max: maxOutput}
+	cmd := exec.Command("sh", "-c", c.Run)
+	cmd.Dir = opts.Root
+	cmd.Env = checkEnv(opts.Env, c.Name)
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A check's background children would keep its output pipe open.
+	cmd.WaitDelay = killGrace
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		res.Status, res.Output, res.ExitCode = Fail, err.Error(), -1
+		return res
+	}
+	pgid := cmd.Process.Pid
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-waited:
+	case <-ctx.Done():
+		_ = syscall.Kill(-pgid, syscall.SIGTERM)
+		select {
+		case err = <-waited:
+		case <-time.After(killGrace):
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			err = <-waited
+		}
+	}
+	// Whatever the check left running in its group goes with it.
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	res.Duration = time.Since(start)
+	res.Output = out.String()
+	res.Status = Pass
+	if cmd.ProcessState != nil {
+		res.ExitCode = cmd.ProcessState.ExitCode()
+	}
+	switch {
+	case ctx.Err() != nil && err != nil:
+		res.Status, res.Reason = Cancelled, "interrupted"
+	case err != nil:
+		res.Status = Fail
+		if res.ExitCode == 0 {
+			res.ExitCode = -1
+			res.Reason = err.Error()
+		}
+	}
+	return res
+}
+
+// maxOutput is how much of a check's output is kept: the end, where the
+// failure usually is.
+const maxOutput = 4 << 20
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	max     int
+	buf     []byte
+	dropped int
+}
+
+func (b *tailBuffer) Write(p []byte) (int, error) {
+	b.buf = append(b.buf, p...)
+	if over := len(b.buf) - b.max; over > 0 {
+		b.dropped += over
+		b.buf = append(b.buf[:0], b.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (b *tailBuffer) String() string {
+	if b.dropped > 0 {
+		return fmt.Sprintf("[… %d bytes of earlier output dropped …]\n%s", b.dropped, b.buf)
+	}
+	return string(b.buf)
+}

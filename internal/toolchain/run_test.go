@@ -1,0 +1,200 @@
+package toolchain
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/config"
+)
+
+func parseChecks(t *testing.T, toml string) *config.File {
+	t.Helper()
+	cfg, err := config.Parse("toolchain.toml", []byte(toml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func statuses(rs []CheckResult) map[string]string {
+	m := map[string]string{}
+	for _, r := range rs {
+		m[r.Name] = r.Status
+	}
+	return m
+}
+
+// barrier makes a check that passes only if the other check runs at the
+// same time: each marks itself started and waits for the other.
+func barrier(me, other string) string {
+	return `touch started.` + me + `; i=0; while [ ! -e started.` + other + ` ]; do i=$((i+1)); [ $i -gt 100 ] && exit 1; sleep 0.05; done`
+}
+
+func TestIndependentChecksRunInParallel(t *testing.T) {
+	cfg := parseChecks(t, `
+[checks.a]
+run = '`+barrier("a", "b")+`'
+[checks.b]
+run = '`+barrier("b", "a")+`'
+`)
+	rs := RunChecks(context.Background(), cfg, []string{"a", "b"}, RunOptions{Root: t.TempDir(), Jobs: 2, Env: os.Environ()})
+	if s := statuses(rs); s["a"] != Pass || s["b"] != Pass {
+		t.Fatalf("parallel checks did not overlap: %v", rs)
+	}
+}
+
+// exclusive makes a check that fails if any other check is running while
+// it runs: checks mark themselves running for a while.
+func exclusive(me string) string {
+	return `if ls running.* >/dev/null 2>&1; then echo "overlap: $(ls running.*)"; exit 1; fi; touch running.` + me + `; sleep 0.3; rm running.` + me + `; touch done.` + me
+}
+
+// marker makes a check that marks itself running for a while.
+func marker(me string) string {
+	return `touch running.` + me + `; sleep 0.3; rm running.` + me
+}
+
+func TestSerialCheckRunsAloneAndBeforeLaterChecks(t *testing.T) {
+	// p1 runs before the serial check s and must be done when s starts; p2
+	// and p3 come after s in the set and must not start before s is done.
+	// p2 and p3 may overlap each other: both are parallel.
+	cfg := parseChecks(t, `
+[checks.p1]
+run = '`+marker("p1")+`'
+[checks.s]
+run = '`+exclusive("s")+`'
+parallel = false
+[checks.p2]
+run = 'test -e done.s && `+marker("p2")+`'
+[checks.p3]
+run = 'test -e done.s && `+marker("p3")+`'
+`)
+	rs := RunChecks(context.Background(), cfg, []string{"p1", "s", "p2", "p3"}, RunOptions{Root: t.TempDir(), Jobs: 4, Env: os.Environ()})
+	for _, r := range rs {
+		if r.Status != Pass {
+			t.Errorf("%s: %s\n%s", r.Name, r.Status, r.Output)
+		}
+	}
+}
+
+func TestAfterOrdersAndAFailureBlocks(t *testing.T) {
+	cfg := parseChecks(t, `
+[checks.build]
+run = "sleep 0.2; touch built"
+[checks.test]
+run = "test -e built"
+after = ["build"]
+[checks.bad]
+run = "echo to stdout; echo to stderr >&2; exit 7"
+[checks.deploy]
+run = "touch deployed"
+after = ["bad"]
+[checks.final]
+run = "true"
+after = ["deploy", "missing-from-set"]
+[checks.missing-from-set]
+run = "false"
+`)
+	root := t.TempDir()
+	rs := RunChecks(context.Background(), cfg, []string{"test", "build", "bad", "deploy", "final"}, RunOptions{Root: root, Jobs: 4, Env: os.Environ()})
+	want := map[string]string{"build": Pass, "test": Pass, "bad": Fail, "deploy": Blocked, "final": Blocked}
+	got := statuses(rs)
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %s; want %s", k, got[k], v)
+		}
+	}
+	if rs[0].Name != "test" {
+		t.Errorf("results not in set order: %v", rs)
+	}
+	for _, r := range rs {
+		if r.Name == "bad" && (r.ExitCode != 7 || r.Output != "to stdout\nto stderr\n") {
+			t.Errorf("bad: exit %d, output %q", r.ExitCode, r.Output)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "deployed")); err == nil {
+		t.Error("a check ran after the check it depends on failed")
+	}
+}
+
+func TestSkippedChecksDoNotRunAndDoNotBlock(t *testing.T) {
+	cfg := parseChecks(t, `
+[checks.slow]
+run = "touch ran"
+[checks.next]
+run = "true"
+after = ["slow"]
+`)
+	root := t.TempDir()
+	rs := RunChecks(context.Background(), cfg, []string{"slow", "next"}, RunOptions{Root: root, Jobs: 2, Skip: []string{"slow"}, Env: os.Environ()})
+	if s := statuses(rs); s["slow"] != Skipped || s["next"] != Pass {
+		t.Fatalf("got %v", s)
+	}
+	if _, err := os.Stat(filepath.Join(root, "ran")); err == nil {
+		t.Error("skipped check ran")
+	}
+}
+
+func TestChecksDoNotSeeTheHooksRepositoryVariables(t *testing.T) {
+	cfg := parseChecks(t, `
+[checks.env]
+run = 'echo "dir=${GIT_DIR:-unset} index=${GIT_INDEX_FILE:-unset} check=$VERDIGRIS_CHECK keep=$KEEP pwd=$(pwd -P)"'
+`)
+	root, _ := filepath.EvalSymlinks(t.TempDir())
+	env := append(os.Environ(), "GIT_DIR=/elsewhere/.git", "GIT_INDEX_FILE=/elsewhere/index", "KEEP=yes")
+	rs := RunChecks(context.Background(), cfg, []string{"env"}, RunOptions{Root: root, Jobs: 1, Env: env})
+	want := "dir=unset index=unset check=env keep=yes pwd=" + root + "\n"
+	if rs[0].Output != want {
+		t.Fatalf("output %q; want %q", rs[0].Output, want)
+	}
+}
+
+func TestCancelKillsTheChecksProcessGroup(t *testing.T) {
+	root := t.TempDir()
+	// The check leaves a background child that keeps writing a heartbeat.
+	cfg := parseChecks(t, `
+[checks.hang]
+run = "(while :; do date +%s%N > beat; sleep 0.05; done) & sleep 60"
+[checks.later]
+run = "true"
+after = ["hang"]
+`)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for i := 0; i < 200; i++ {
+			if _, err := os.Stat(filepath.Join(root, "beat")); err == nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		cancel()
+	}()
+	start := time.Now()
+	rs := RunChecks(ctx, cfg, []string{"hang", "later"}, RunOptions{Root: root, Jobs: 2, Env: os.Environ()})
+	if took := time.Since(start); took > 30*time.Second {
+		t.Fatalf("cancel took %s", took)
+	}
+	if s := statuses(rs); s["hang"] != Cancelled || s["later"] != Cancelled {
+		t.Fatalf("got %v", s)
+	}
+	beat := func() string {
+		time.Sleep(300 * time.Millisecond)
+		b, _ := os.ReadFile(filepath.Join(root, "beat"))
+		return string(b)
+	}
+	if first := beat(); first != beat() {
+		t.Fatal("the background process of a cancelled check is still running")
+	}
+}
+
+func TestTailBufferKeepsTheEnd(t *testing.T) {
+	b := &tailBuffer{max: 10}
+	b.Write([]byte("0123456789"))
+	b.Write([]byte("abcde"))
+	if got := b.String(); got != "[… 5 bytes of earlier output dropped …]\n56789abcde" {
+		t.Fatalf("got %q", got)
+	}
+}

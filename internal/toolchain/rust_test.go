@@ -1,0 +1,91 @@
+package toolchain
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fakeRust puts rustup, rustc and cargo stand-ins on a PATH: rustc answers
+// with the version of the toolchain rustup would select, or fails as
+// rustup does when that toolchain is not installed, and records the
+// RUSTUP_AUTO_INSTALL it was run with.
+func fakeRust(t *testing.T, installed string) (bin, log string) {
+	bin = t.TempDir()
+	log = filepath.Join(t.TempDir(), "log")
+	writeFile(t, filepath.Join(bin, "rustup"), "#!/bin/sh\nexit 0\n")
+	script := `#!/bin/sh
+echo "auto-install=$RUSTUP_AUTO_INSTALL" >> ` + log + `
+want=${RUSTUP_TOOLCHAIN:-}
+if [ -z "$want" ] && [ -f rust-toolchain.toml ]; then want=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml); fi
+if [ -n "$want" ] && [ "$want" != "` + installed + `" ]; then
+	echo "error: toolchain '$want-x86_64-unknown-linux-gnu' is not installed" >&2; exit 1
+fi
+echo "$(basename "$0") ` + installed + ` (abcdef 2025-08-04)"
+`
+	writeFile(t, filepath.Join(bin, "rustc"), script)
+	writeFile(t, filepath.Join(bin, "cargo"), script)
+	return bin, log
+}
+
+func rustEnv(root, bin string, vars map[string]string) *Env {
+	vars["PATH"] = bin + ":/usr/bin:/bin"
+	vars["HOME"] = root
+	return &Env{Root: root, Getenv: func(k string) string { return vars[k] }, Environ: func() []string {
+		env := []string{}
+		for k, v := range vars {
+			env = append(env, k+"="+v)
+		}
+		return env
+	}}
+}
+
+func TestProbeRustNamesTheSourceAndNeverInstalls(t *testing.T) {
+	bin, log := fakeRust(t, "1.89.0")
+	root := t.TempDir()
+
+	f := probeRust(context.Background(), rustEnv(root, bin, map[string]string{}))
+	if f.Version != "1.89.0" || f.Source != "PATH (rustup default)" {
+		t.Errorf("default: %+v", f)
+	}
+
+	writeFile(t, filepath.Join(root, "rust-toolchain.toml"), "[toolchain]\nchannel = \"1.89.0\"\ncomponents = [\"clippy\"]\n")
+	f = probeRust(context.Background(), rustEnv(root, bin, map[string]string{}))
+	if f.Version != "1.89.0" || f.Source != "rust-toolchain.toml" {
+		t.Errorf("file: %+v", f)
+	}
+
+	f = probeRust(context.Background(), rustEnv(root, bin, map[string]string{"RUSTUP_TOOLCHAIN": "1.95.0"}))
+	if !f.Missing || f.Source != "RUSTUP_TOOLCHAIN" || !strings.Contains(f.Detail, "rustup toolchain install 1.95.0") {
+		t.Errorf("RUSTUP_TOOLCHAIN: %+v", f)
+	}
+
+	writeFile(t, filepath.Join(root, ".rustup", "settings.toml"), "[overrides]\n\""+root+"\" = \"nightly\"\n")
+	f = probeRust(context.Background(), rustEnv(root, bin, map[string]string{}))
+	if f.Source != "rustup override" {
+		t.Errorf("override: %+v", f)
+	}
+
+	b, _ := os.ReadFile(log)
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if l != "auto-install=0" {
+			t.Fatalf("rustc ran with %s: rustup could install a toolchain", l)
+		}
+	}
+}
+
+func TestRustToolchainFileFormats(t *testing.T) {
+	f, err := parseRustToolchain("rust-toolchain", []byte("1.80.1\n"))
+	if err != nil || f.Channel != "1.80.1" || f.Line != 1 {
+		t.Errorf("legacy: %+v %v", f, err)
+	}
+	f, err = parseRustToolchain("rust-toolchain.toml", []byte("# pinned\n[toolchain]\nprofile = \"minimal\"\nchannel = \"1.89.0\"\n"))
+	if err != nil || f.Channel != "1.89.0" || f.Line != 4 {
+		t.Errorf("toml: %+v %v", f, err)
+	}
+	if _, err := parseRustToolchain("rust-toolchain.toml", []byte("[toolchain\n")); err == nil {
+		t.Error("bad toml accepted")
+	}
+}
