@@ -20,11 +20,13 @@ type Upstream struct {
 // else the same-named branch on the default remote; ok is false when the
 // repository has no remote at all.
 func (r *Repo) UpstreamOf(ctx context.Context, branch string) (Upstream, bool) {
-	remote, merge := r.Config(ctx, "branch."+branch+".remote"), r.Config(ctx, "branch."+branch+".merge")
-	if remote != "" && remote != "." && merge != "" {
+	// One process for both halves of the tracking configuration.
+	out, _ := r.Git(ctx, "for-each-ref", "--format=%(upstream:remotename)%00%(upstream:remoteref)", "--", "refs/heads/"+branch)
+	if remote, merge, ok := strings.Cut(out, "\x00"); ok && remote != "" && remote != "." && merge != "" {
 		return Upstream{Remote: remote, Ref: merge, Configured: true}, true
 	}
-	if remote = r.DefaultRemote(ctx); remote == "" {
+	remote := r.DefaultRemote(ctx)
+	if remote == "" {
 		return Upstream{}, false
 	}
 	return Upstream{Remote: remote, Ref: "refs/heads/" + branch}, true

@@ -91,26 +91,26 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		return nil, err
 	}
 	p.Previous, p.PreviousTag = prev.String(), prevTag
-	rangeArgs := []string{"HEAD"}
-	if prevTag != "" {
-		rangeArgs = append(rangeArgs, "^"+prevTag)
-	}
-	all, err := r.RevList(ctx, rangeArgs...)
+	hist, err := loadHistory(ctx, r, prevTag)
 	if err != nil {
 		return nil, err
 	}
-	if len(all) == 0 {
+	if len(hist.parents) == 0 {
 		return nil, refuse("commit the changes to release first", "nothing to release: no commits since %s", prevTag)
+	}
+	rangeArgs := []string{"HEAD"}
+	if prevTag != "" {
+		rangeArgs = append(rangeArgs, "^"+prevTag)
 	}
 	commits, err := r.Log(ctx, append([]string{"--no-merges", "--reverse"}, rangeArgs...)...)
 	if err != nil {
 		return nil, err
 	}
-	inRange := make(map[string]bool, len(commits))
+	inRange := make(map[string]string, len(commits))
 	for _, c := range commits {
-		inRange[c.Hash] = true
+		inRange[c.Hash] = c.Message
 	}
-	sessions, err := SessionsOf(ctx, r, prevTag, inRange)
+	sessions, err := sessionsOf(ctx, r, hist, inRange)
 	if err != nil {
 		return nil, err
 	}

@@ -78,9 +78,9 @@ func TestSessionsOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inRange := map[string]bool{}
+	inRange := map[string]string{}
 	for _, h := range []string{prep, a1, a2, outside, m1, m2} {
-		inRange[h] = true
+		inRange[h] = git("log", "-1", "--format=%B", h)
 	}
 	got, err := SessionsOf(ctx, r, "v0.1.0", inRange)
 	if err != nil {
@@ -94,5 +94,39 @@ func TestSessionsOf(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("sessions = %v\nwant %v\n(prep %s, outside %s)", got, want, prep[:7], outside[:7])
+	}
+}
+
+// A session whose end tag HEAD does not reach (it went on on a branch that
+// was merged part-way) still claims the commits of it that HEAD has.
+func TestSessionsOfEndOutsideHead(t *testing.T) {
+	repo, git := gitRepo(t)
+	commit := func(msg string) string {
+		git("commit", "-q", "--allow-empty", "-m", msg)
+		return git("rev-parse", "HEAD")
+	}
+	commit("root")
+	git("tag", "-a", "-m", "Session start: x", "session-20260105-000000-bob-start")
+	a1 := commit("feat: a1")
+	git("switch", "-q", "-c", "side")
+	b1 := commit("fix: b1")
+	commit("fix: b2")
+	git("tag", "-a", "-m", "end", "session-20260105-000000-bob-end")
+	git("switch", "-q", "main")
+	git("merge", "-q", "--no-ff", "-m", "merge b1", b1)
+	after := commit("docs: after")
+
+	ctx := context.Background()
+	r, err := gitrepo.Open(ctx, repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := SessionsOf(ctx, r, "", map[string]string{a1: "feat: a1", b1: "fix: b1", after: "docs: after"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{a1: {"20260105-000000"}, b1: {"20260105-000000"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("sessions = %v, want %v", got, want)
 	}
 }
