@@ -50,3 +50,64 @@ func Write(path string, data []byte, perm os.FileMode) error {
 	}
 	return nil
 }
+
+// File is one file of a WriteAll.
+type File struct {
+	Path string
+	Data []byte
+	Perm os.FileMode
+}
+
+// WriteAll replaces several files as close to together as the file system
+// allows: every new content is written and synced to a temp file first, so
+// a full disk or a permission problem fails before any file changes; only
+// then are the temp files renamed over their targets, in order.
+func WriteAll(files []File) error {
+	var tmps []string
+	defer func() {
+		for _, t := range tmps {
+			os.Remove(t)
+		}
+	}()
+	for _, f := range files {
+		perm := f.Perm
+		if fi, err := os.Stat(f.Path); err == nil {
+			perm = fi.Mode().Perm()
+		}
+		tmp, err := os.CreateTemp(filepath.Dir(f.Path), "."+filepath.Base(f.Path)+".tmp-*")
+		if err != nil {
+			return err
+		}
+		tmps = append(tmps, tmp.Name())
+		err = tmp.Chmod(perm)
+		if err == nil {
+			_, err = tmp.Write(f.Data)
+		}
+		if err == nil {
+			err = tmp.Sync()
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for i, f := range files {
+		if err := os.Rename(tmps[i], f.Path); err != nil {
+			return err
+		}
+		tmps[i] = ""
+	}
+	dirs := map[string]bool{}
+	for _, f := range files {
+		dirs[filepath.Dir(f.Path)] = true
+	}
+	for dir := range dirs {
+		if d, err := os.Open(dir); err == nil {
+			_ = d.Sync()
+			d.Close()
+		}
+	}
+	return nil
+}

@@ -77,3 +77,21 @@ func TestSplitMessage(t *testing.T) {
 		t.Fatalf("%q %q", s, b)
 	}
 }
+
+func TestOpenBareAndInsideGitDir(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	bare := filepath.Join(t.TempDir(), "b.git")
+	if out, err := exec.Command("git", "clone", "-q", "--bare", dir, bare).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, d := range []string{bare, filepath.Join(dir, ".git")} {
+		r, err := Open(ctx, d)
+		if err != nil {
+			t.Fatalf("Open(%s): %v", d, err)
+		}
+		if !r.Bare || r.Root != "" || r.CommonDir != d {
+			t.Fatalf("Open(%s) = %+v", d, r)
+		}
+	}
+}

@@ -18,16 +18,6 @@ func (r *Repo) TagsMerged(ctx context.Context, rev, pattern string) ([]string, e
 	return strings.Split(out, "\n"), nil
 }
 
-// RevList lists the commit hashes git rev-list selects with args
-// ("A", "^B", "--no-merges", ...), newest first.
-func (r *Repo) RevList(ctx context.Context, args ...string) ([]string, error) {
-	out, err := r.Git(ctx, append([]string{"rev-list"}, args...)...)
-	if err != nil || out == "" {
-		return nil, err
-	}
-	return strings.Split(out, "\n"), nil
-}
-
 // IsAncestor reports whether commit a is reachable from commit b (a commit
 // is its own ancestor).
 func (r *Repo) IsAncestor(ctx context.Context, a, b string) (bool, error) {
@@ -40,12 +30,6 @@ func (r *Repo) IsAncestor(ctx context.Context, a, b string) (bool, error) {
 		return false, nil
 	}
 	return false, err
-}
-
-// HasObject reports whether the commit hash is present in the object store.
-func (r *Repo) HasObject(ctx context.Context, hash string) bool {
-	_, err := r.Git(ctx, "cat-file", "-e", hash+"^{commit}")
-	return err == nil
 }
 
 // PeeledTags maps the tags matching the glob pattern (e.g. "session-*")

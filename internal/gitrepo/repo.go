@@ -45,23 +45,19 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 			return nil, err
 		}
 	}
-	out, err := run(ctx, dir, nil, "rev-parse", "--path-format=absolute", "--is-bare-repository", "--absolute-git-dir", "--git-common-dir")
-	if err != nil {
+	// One git process for everything: --show-toplevel comes last because
+	// it fails in a bare repository (or inside the git dir), after git has
+	// printed the other three.
+	out, err := run(ctx, dir, nil, "rev-parse", "--path-format=absolute", "--is-bare-repository", "--absolute-git-dir", "--git-common-dir", "--show-toplevel")
+	f := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(f) < 3 || (err != nil && len(f) != 3) {
 		return nil, fmt.Errorf("%w: %s", ErrNotRepo, dir)
 	}
-	f := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(f) != 3 {
-		return nil, fmt.Errorf("git rev-parse: unexpected output %q", out)
-	}
 	r := &Repo{Bare: f[0] == "true", GitDir: f[1], CommonDir: f[2]}
-	if !r.Bare {
-		top, err := run(ctx, dir, nil, "rev-parse", "--show-toplevel")
-		if err != nil {
-			// Inside the git directory itself: treat like bare.
-			r.Bare = true
-		} else {
-			r.Root = strings.TrimSpace(string(top))
-		}
+	if err == nil && len(f) == 4 && !r.Bare {
+		r.Root = f[3]
+	} else {
+		r.Bare = true
 	}
 	return r, nil
 }
@@ -145,7 +141,12 @@ func (r *Repo) GitInput(ctx context.Context, stdin io.Reader, args ...string) (s
 // Stream runs a git command and hands its stdout to fn as it is produced;
 // for history walks too large to hold in memory.
 func (r *Repo) Stream(ctx context.Context, fn func(io.Reader) error, args ...string) error {
+	return r.stream(ctx, nil, fn, args...)
+}
+
+func (r *Repo) stream(ctx context.Context, stdin io.Reader, fn func(io.Reader) error, args ...string) error {
 	cmd := command(ctx, r.Dir(), args...)
+	cmd.Stdin = stdin
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()

@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// Upstream is where a branch is pushed to and compared with: a remote and
-// the branch ref there.
-type Upstream struct {
+// RemoteBranch is where a branch is pushed to and compared with: a remote
+// and the branch ref there.
+type RemoteBranch struct {
 	Remote string // remote name
 	Ref    string // full ref on the remote: refs/heads/main
 	// Configured is true when the branch tracks it (branch.<b>.remote and
@@ -16,20 +16,18 @@ type Upstream struct {
 	Configured bool
 }
 
-// UpstreamOf returns branch's upstream: the tracked branch when configured,
-// else the same-named branch on the default remote; ok is false when the
-// repository has no remote at all.
-func (r *Repo) UpstreamOf(ctx context.Context, branch string) (Upstream, bool) {
-	// One process for both halves of the tracking configuration.
-	out, _ := r.Git(ctx, "for-each-ref", "--format=%(upstream:remotename)%00%(upstream:remoteref)", "--", "refs/heads/"+branch)
-	if remote, merge, ok := strings.Cut(out, "\x00"); ok && remote != "" && remote != "." && merge != "" {
-		return Upstream{Remote: remote, Ref: merge, Configured: true}, true
+// PushTarget returns where branch is pushed and compared: the branch it
+// tracks (Upstream) when configured, else the same-named branch on the
+// default remote; ok is false when the repository has no remote at all.
+func (r *Repo) PushTarget(ctx context.Context, branch string) (RemoteBranch, bool) {
+	if remote, name := r.Upstream(ctx, branch); remote != "" && remote != "." && name != "" {
+		return RemoteBranch{Remote: remote, Ref: "refs/heads/" + name, Configured: true}, true
 	}
 	remote := r.DefaultRemote(ctx)
 	if remote == "" {
-		return Upstream{}, false
+		return RemoteBranch{}, false
 	}
-	return Upstream{Remote: remote, Ref: "refs/heads/" + branch}, true
+	return RemoteBranch{Remote: remote, Ref: "refs/heads/" + branch}, true
 }
 
 // RemoteRef asks the remote for the commit ref points at there; "" when the

@@ -261,7 +261,7 @@ func (p *Plan) autoReason(prev Version) string {
 // sees the truth and leaves every ref as it was. An unreachable remote is a
 // warning: the last fetched state is used instead.
 func (p *Plan) checkUpstream(ctx context.Context, r *gitrepo.Repo, branch string) error {
-	up, ok := r.UpstreamOf(ctx, branch)
+	up, ok := r.PushTarget(ctx, branch)
 	if !ok {
 		return nil
 	}

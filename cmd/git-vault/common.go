@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/vault"
+)
+
+const identityFlagHelp = "      --identity FILE   use this identity file\n"
+
+func identityFlag(fs *pflag.FlagSet) { fs.String("identity", "", "") }
+
+// keyholder opens the identity the command should use.
+func keyholder(env *cli.Env, fs *pflag.FlagSet) (vault.Keyholder, error) {
+	file, _ := fs.GetString("identity")
+	kh, err := vault.OpenKeyholder(vault.IdentityOptions{File: file, Getenv: env.Env})
+	return kh, userError(err)
+}
+
+// openVault finds the repository and loads its vault.
+func openVault(ctx context.Context, env *cli.Env) (*gitrepo.Repo, *vault.Vault, error) {
+	r, err := cli.OpenWorktree(ctx, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := vault.Load(r.Root)
+	return r, v, userError(err)
+}
+
+// userError turns the vault package's errors into one-line errors with
+// hints; none of them carries a secret value.
+func userError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var re *vault.ReadError
+	var ne *vault.NameError
+	var ie *vault.IdentityError
+	var ce *vault.CommandError
+	switch {
+	case errors.Is(err, vault.ErrNoVault):
+		return cli.Failf("this repository has no vault").WithHint("create one with 'git vault init'")
+	case errors.Is(err, vault.ErrNotRecipient):
+		return cli.Failf("your identity is not a recipient of this vault").WithHint("send your public key to a recipient and ask them to run 'git vault recipients add KEY'")
+	case errors.As(err, &re):
+		return cli.Failf("%s", re.Msg).WithHint("%s", re.Hint)
+	case errors.As(err, &ne):
+		return cli.Usagef("%s", ne.Msg).WithHint("%s", ne.Hint)
+	case errors.As(err, &ie):
+		return cli.Failf("%s", ie.Msg).WithHint("%s", ie.Hint)
+	case errors.As(err, &ce):
+		return &cli.Error{Code: ce.Code, Msg: ce.Msg, Hint: "check the command name and your PATH"}
+	}
+	return err
+}
+
+// splitNames parses --only A,B.
+func splitNames(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == ' ' }) {
+		out = append(out, strings.TrimSpace(f))
+	}
+	return out
+}
+
+// decryptAll decrypts the selected entries one by one.
+func decryptAll(kh vault.Keyholder, v *vault.Vault, names []string) ([]vault.Secret, error) {
+	es, err := v.Selection(names)
+	if err != nil {
+		return nil, userError(err)
+	}
+	out := make([]vault.Secret, 0, len(es))
+	for _, e := range es {
+		val, err := kh.Decrypt(v, e)
+		if err != nil {
+			vault.WipeSecrets(out)
+			return nil, userError(err)
+		}
+		out = append(out, vault.Secret{Name: e.Name, Env: e.Env, Value: val})
+	}
+	return out, nil
+}

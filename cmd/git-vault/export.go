@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/ghaction"
+	"github.com/verdigris-dev/verdigris/internal/vault"
+)
+
+var exportCmd = &cli.Command{
+	Name: "export",
+	Usage: `Usage: git vault export [--format dotenv|json] [--only A,B] [--identity FILE]
+       git vault export --github
+
+Print secrets for another tool: dotenv (ENV='value', or ENV="…" with
+\n, \r, \t, \\, \" and \$ escapes when the value has a quote or a line
+break) or a JSON object {"ENV": "value"}. Like 'get', this shows values:
+prefer 'git vault run'.
+
+--github is what the actions/vault action runs inside GitHub Actions. It
+reads the inputs INPUT_SECRETS (names, comma or newline separated; empty
+means all), INPUT_EXPORT-ENV (true/false) and INPUT_PREFIX, and the
+identity from VERDIGRIS_IDENTITY. Every value and each line of it is
+masked first; values go to GITHUB_ENV with a random delimiter each; the
+step summary and the "names" output list names only.
+
+Flags:
+      --format FORMAT   dotenv (default) or json
+      --only A,B        only these secrets (names)
+      --github          run as the actions/vault step
+` + identityFlagHelp,
+	Flags: func(fs *pflag.FlagSet) {
+		fs.String("format", "dotenv", "")
+		fs.String("only", "", "")
+		fs.Bool("github", false, "")
+		identityFlag(fs)
+	},
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git vault export", args, 0, 0); err != nil {
+			return err
+		}
+		if gh, _ := fs.GetBool("github"); gh {
+			return exportGitHub(ctx, env, fs)
+		}
+		format, _ := fs.GetString("format")
+		if format != "dotenv" && format != "json" {
+			return cli.Usagef("unknown format %q", format).WithHint("use --format dotenv or --format json")
+		}
+		only, _ := fs.GetString("only")
+		_, v, err := openVault(ctx, env)
+		if err != nil {
+			return err
+		}
+		kh, err := keyholder(env, fs)
+		if err != nil {
+			return err
+		}
+		defer kh.Close()
+		secrets, err := decryptAll(kh, v, splitNames(only))
+		if err != nil {
+			return err
+		}
+		defer vault.WipeSecrets(secrets)
+		var out []byte
+		if format == "json" {
+			if out, err = vault.JSONObject(secrets); err != nil {
+				return userError(err)
+			}
+		} else {
+			out = vault.Dotenv(secrets)
+		}
+		defer clear(out)
+		_, err = env.Stdout.Write(out)
+		return err
+	},
+}
+
+// exportGitHub fails fast with an annotation: in Actions, errors must be
+// visible in the run's summary, not only in the log.
+func exportGitHub(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
+	a := ghaction.New(env.Stdout, env.Env)
+	fail := func(err error) error {
+		e := cli.AsError(userError(err))
+		msg := e.Msg
+		if e.Hint != "" {
+			msg += " (" + e.Hint + ")"
+		}
+		a.Errorf("git vault: %s", msg)
+		return e
+	}
+	if !a.Enabled() {
+		return cli.Usagef("--github runs only inside GitHub Actions (GITHUB_ACTIONS=true)").WithHint("use the actions/vault action, or --format dotenv|json")
+	}
+	file, _ := fs.GetString("identity")
+	if file == "" && env.Env(vault.IdentityEnv) == "" {
+		return fail(cli.Failf("the identity input is empty").WithHint("pass identity: ${{ secrets.VAULT_IDENTITY }}; secrets are not available to pull_request runs from forks"))
+	}
+	exportEnv := true
+	switch strings.ToLower(strings.TrimSpace(a.Input("export-env"))) {
+	case "", "true":
+	case "false":
+		exportEnv = false
+	default:
+		return fail(cli.Usagef("export-env must be true or false, not %q", a.Input("export-env")))
+	}
+	opts := vault.GitHubOptions{Names: splitNames(a.Input("secrets")), ExportEnv: exportEnv, Prefix: strings.TrimSpace(a.Input("prefix"))}
+	_, v, err := openVault(ctx, env)
+	if err != nil {
+		return fail(err)
+	}
+	kh, err := keyholder(env, fs)
+	if err != nil {
+		return fail(err)
+	}
+	defer kh.Close()
+	n, err := vault.ExportGitHub(a, kh, v, opts)
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(env.Stderr, "git-vault: %d secret(s) masked%s\n", n, map[bool]string{true: " and exported", false: ""}[exportEnv])
+	return nil
+}

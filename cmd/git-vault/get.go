@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+)
+
+var getCmd = &cli.Command{
+	Name: "get",
+	Usage: `Usage: git vault get NAME [--identity FILE]
+
+Print one secret's value on stdout, byte for byte (a newline is added only
+when stdout is a terminal). This is the one command that shows a value:
+prefer 'git vault run', which hands secrets to a command without printing
+them.
+
+Flags:
+` + identityFlagHelp,
+	Flags: identityFlag,
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git vault get", args, 1, 1); err != nil {
+			return err
+		}
+		_, v, err := openVault(ctx, env)
+		if err != nil {
+			return err
+		}
+		e, err := v.Entry(args[0])
+		if err != nil {
+			return userError(err)
+		}
+		kh, err := keyholder(env, fs)
+		if err != nil {
+			return err
+		}
+		defer kh.Close()
+		val, err := kh.Decrypt(v, e)
+		if err != nil {
+			return userError(err)
+		}
+		defer clear(val)
+		if _, err := env.Stdout.Write(val); err != nil {
+			return err
+		}
+		if cli.IsTerminal(env.Stdout) {
+			env.Stdout.Write([]byte("\n"))
+		}
+		return nil
+	},
+}

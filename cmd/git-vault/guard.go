@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/vault"
+)
+
+var guardCmd = &cli.Command{
+	Name: "guard",
+	Usage: `Usage: git vault guard --pre-push REMOTE [URL]   (refs on stdin, as git gives them)
+       git vault guard --staged
+       git vault guard --range A..B
+
+Look for secrets in what is about to leave: the lines added by the commits
+a push sends (--pre-push, what the pre-push hook runs), by the staged
+changes (--staged), or by the commits of a range (--range). It finds the
+vault's values (also in base64, base64url and hex) and common credentials:
+private key blocks, age keys, AWS keys, GitHub, GitLab, Slack, Google,
+Stripe, npm and PyPI tokens, and long random values assigned to names like
+password or api_key. Findings are printed as path:line with the rule that
+matched, never the value. Exit 1 when anything is found, which blocks the
+push.
+
+Vault values are found only with an identity (it decrypts them); without
+one, guard says so and checks the credential patterns only. Values shorter
+than 8 bytes are not searched for.
+
+False positives go in .verdigris/guard-ignore, one per line:
+  fp:FINGERPRINT          one finding, by the fingerprint guard printed
+  rule:RULE [GLOB]        a rule, everywhere or in matching paths
+  path:GLOB               every pattern rule in matching paths
+A vault value is never ignored.
+
+Flags:
+      --pre-push        scan the push described on stdin (REMOTE and URL as git passes them)
+      --staged          scan the staged changes
+      --range A..B      scan the commits in A..B
+      --json            print the findings as JSON
+` + identityFlagHelp,
+	Flags: func(fs *pflag.FlagSet) {
+		fs.Bool("pre-push", false, "")
+		fs.Bool("staged", false, "")
+		fs.String("range", "", "")
+		fs.Bool("json", false, "")
+		identityFlag(fs)
+	},
+	Run: runGuard,
+}
+
+func runGuard(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+	prePush, _ := fs.GetBool("pre-push")
+	staged, _ := fs.GetBool("staged")
+	rng, _ := fs.GetString("range")
+	modes := 0
+	for _, on := range []bool{prePush, staged, fs.Changed("range")} {
+		if on {
+			modes++
+		}
+	}
+	if modes != 1 {
+		return cli.Usagef("git vault guard needs exactly one of --pre-push, --staged or --range").WithHint("run 'git vault guard --help' for usage")
+	}
+	max := 0
+	if prePush {
+		max = 2
+	}
+	if err := cli.NArgs("git vault guard", args, 0, max); err != nil {
+		return err
+	}
+	r, err := cli.OpenWorktree(ctx, env)
+	if err != nil {
+		return err
+	}
+	var commits []string
+	switch {
+	case prePush:
+		refs, err := vault.ParsePrePush(env.Stdin)
+		if err != nil {
+			return cli.Usagef("%v", err).WithHint("--pre-push reads the lines git gives a pre-push hook: <local ref> <local sha> <remote ref> <remote sha>")
+		}
+		if commits, err = vault.PushCommits(ctx, r, refs); err != nil {
+			return err
+		}
+		if len(commits) == 0 {
+			return nil
+		}
+	case staged:
+	default:
+		if !strings.Contains(rng, "..") {
+			return cli.Usagef("--range wants A..B, got %q", rng).WithHint("e.g. --range origin/main..HEAD")
+		}
+		if commits, err = r.RevList(ctx, "--reverse", rng); err != nil {
+			return cli.Failf("%v", err).WithHint("check that both ends of the range exist")
+		}
+		if commits == nil {
+			commits = []string{}
+		}
+	}
+
+	ignore, err := loadIgnore(r)
+	if err != nil {
+		return cli.Failf("%v", err).WithHint("fix the line; see 'git vault guard --help' for the syntax")
+	}
+	secrets := guardSecrets(env, fs, r)
+	defer vault.WipeSecrets(secrets)
+	var skipped []string
+	findings, err := vault.Guard(ctx, r, commits, vault.GuardOptions{Secrets: secrets, Ignore: ignore, Skipped: &skipped})
+	if err != nil {
+		return err
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(env.Stderr, "git-vault: guard: not searching for %s (shorter than %d bytes)\n", strings.Join(skipped, ", "), vault.MinGuardLen)
+	}
+	vault.SortFindings(findings)
+	if asJSON, _ := fs.GetBool("json"); asJSON {
+		if err := cli.WriteJSON(env.Stdout, map[string]any{"findings": findings}); err != nil {
+			return err
+		}
+	} else {
+		for _, f := range findings {
+			fmt.Fprintln(env.Stdout, formatFinding(f))
+		}
+	}
+	if len(findings) == 0 {
+		return nil
+	}
+	what := "the staged changes"
+	if commits != nil {
+		what = fmt.Sprintf("the %d commit(s) scanned", len(commits))
+		if prePush {
+			what = fmt.Sprintf("the %d commit(s) being pushed; push refused", len(commits))
+		}
+	}
+	return cli.Failf("%d secret(s) found in %s", len(findings), what).
+		WithHint("remove them from history (git commit --amend, git rebase -i) and rotate them; for a false positive, add its fp: line to %s", vault.GuardIgnoreFile)
+}
+
+func formatFinding(f vault.Finding) string {
+	s := fmt.Sprintf("%s:%d: %s: %s", f.Path, f.Line, f.Rule, f.Description)
+	if f.Commit != "" {
+		s += " [commit " + f.Commit[:min(len(f.Commit), 12)] + "]"
+	} else {
+		s += " [staged]"
+	}
+	if f.Fingerprint != "" {
+		s += " fp:" + f.Fingerprint
+	}
+	return s
+}
+
+func loadIgnore(r *gitrepo.Repo) (*vault.IgnoreList, error) {
+	data, err := os.ReadFile(filepath.Join(r.Root, vault.GuardIgnoreFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return vault.ParseIgnore(data)
+}
+
+// guardSecrets decrypts the vault's values to search for, or says why it
+// cannot and returns none: guard still checks the credential patterns.
+func guardSecrets(env *cli.Env, fs *pflag.FlagSet, r *gitrepo.Repo) []vault.Secret {
+	if !vault.Exists(r.Root) {
+		return nil
+	}
+	note := func(err error) {
+		e := cli.AsError(err)
+		fmt.Fprintf(env.Stderr, "git-vault: guard: %s; checking credential patterns only, not vault values\n", e.Msg)
+	}
+	v, err := vault.Load(r.Root)
+	if err != nil {
+		note(userError(err))
+		return nil
+	}
+	kh, err := keyholder(env, fs)
+	if err != nil {
+		note(err)
+		return nil
+	}
+	defer kh.Close()
+	secrets, err := decryptAll(kh, v, nil)
+	if err != nil {
+		note(err)
+		return nil
+	}
+	return secrets
+}

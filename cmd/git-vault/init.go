@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/vault"
+)
+
+var initCmd = &cli.Command{
+	Name: "init",
+	Usage: `Usage: git vault init [--identity FILE]
+
+Create the vault in .verdigris/vault/ with your key as its first recipient.
+Without an identity, a new age X25519 identity is created at
+$XDG_CONFIG_HOME/verdigris/identity.txt (~/.config/verdigris/identity.txt),
+mode 0600 in a 0700 directory. Prints your public key on stdout.
+
+In a repository that already has a vault, init only creates your identity
+(when you have none) and prints its public key, for a recipient to add with
+'git vault recipients add'.
+
+Flags:
+` + identityFlagHelp,
+	Flags: identityFlag,
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git vault init", args, 0, 0); err != nil {
+			return err
+		}
+		r, err := cli.OpenWorktree(ctx, env)
+		if err != nil {
+			return err
+		}
+		file, _ := fs.GetString("identity")
+		var created *vault.Identity
+		if file == "" && env.Env(vault.IdentityEnv) == "" {
+			path := vault.DefaultIdentityPath(env.Env)
+			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+				if _, running := agentRunning(env); !running {
+					if created, err = vault.GenerateIdentity(path, time.Now()); err != nil {
+						return cli.Failf("creating identity: %v", err)
+					}
+					defer created.Wipe()
+					fmt.Fprintf(env.Stderr, "git-vault: created identity %s (keep it private; back it up)\n", path)
+				}
+			}
+		}
+		if vault.Exists(r.Root) {
+			if created != nil {
+				// A teammate joining an existing vault: they need an
+				// identity, and a recipient to add its public key.
+				fmt.Fprintln(env.Stdout, created.Recipient.Key)
+				fmt.Fprintf(env.Stderr, "git-vault: this repository already has a vault: ask a recipient to run 'git vault recipients add %s %s'\n", created.Recipient.Key, ownerComment(ctx, env, r))
+				return nil
+			}
+			return cli.Failf("this repository already has a vault").WithHint("list it with 'git vault ls'; to join it, send your public key to a recipient ('git vault recipients add KEY')")
+		}
+		kh, err := keyholder(env, fs)
+		if err != nil {
+			return err
+		}
+		defer kh.Close()
+		self := *kh.Recipient()
+		self.Comment = ownerComment(ctx, env, r)
+		if _, err := vault.Create(ctx, r.Root, r.GitDir, kh, &self); err != nil {
+			return userError(err)
+		}
+		fmt.Fprintf(env.Stderr, "git-vault: created %s/ with %s as its only recipient\n", vault.Dir, self.Label())
+		fmt.Fprintf(env.Stderr, "git-vault: commit it with: git add %s && git commit -m 'vault: init'\n", vault.Dir)
+		fmt.Fprintln(env.Stdout, self.Key)
+		return nil
+	},
+}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"io"
+
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/pem"
+	"filippo.io/age"
+	"filippo.io/age/armor"
+	"os"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/verdigris-dev/verdigris/internal/clitest"
+	"github.com/verdigris-dev/verdigris/internal/vault"
+)
+
+func TestScripts(t *testing.T) {
+	p := clitest.Params(t, "testdata", setupVault)
+	cmds := map[string]func(*testscript.TestScript, bool, []string){}
+	for k, v := range p.Cmds {
+		cmds[k] = v
+	}
+	for k, v := range vaultCommands {
+		cmds[k] = v
+	}
+	p.Cmds = cmds
+	testscript.Run(t, p)
+}
+
+// setupVault gives each script a short private runtime directory (unix
+// socket paths are limited to 108 bytes) and stops any agent it started.
+func setupVault(e *testscript.Env) error {
+	run, err := os.MkdirTemp("", "vr")
+	if err != nil {
+		return err
+	}
+	e.Setenv("XDG_RUNTIME_DIR", run)
+	e.Defer(func() {
+		getenv := func(k string) string {
+			if k == "XDG_RUNTIME_DIR" {
+				return run
+			}
+			return ""
+		}
+		if st, err := vault.AgentStatusAt(vault.AgentSocket(getenv)); err == nil {
+			syscall.Kill(st.PID, syscall.SIGTERM)
+			time.Sleep(50 * time.Millisecond)
+		}
+		os.RemoveAll(run)
+	})
+	return nil
+}
+
+var vaultCommands = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	// agekey FILE: a new age identity in FILE (0600) and its public key
+	// in FILE.pub.
+	"agekey": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 1 {
+			ts.Fatalf("usage: agekey FILE")
+		}
+		id, err := vault.GenerateIdentity(ts.MkAbs(args[0]), time.Now())
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(args[0])+".pub", []byte(id.Recipient.Key+"\n"), 0o644))
+	},
+	// sshkey ed25519|rsa FILE: an unencrypted OpenSSH key in FILE (0600)
+	// and its public key line in FILE.pub.
+	"sshkey": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 2 {
+			ts.Fatalf("usage: sshkey ed25519|rsa FILE")
+		}
+		var priv any
+		switch args[0] {
+		case "ed25519":
+			_, k, err := ed25519.GenerateKey(rand.Reader)
+			ts.Check(err)
+			priv = k
+		case "rsa":
+			k, err := rsa.GenerateKey(rand.Reader, 2048)
+			ts.Check(err)
+			priv = k
+		default:
+			ts.Fatalf("unknown key type %s", args[0])
+		}
+		block, err := ssh.MarshalPrivateKey(priv, "test key")
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(args[1]), pem.EncodeToMemory(block), 0o600))
+		signer, err := ssh.NewSignerFromKey(priv)
+		ts.Check(err)
+		pub := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey()))) + " test@" + args[0] + "\n"
+		ts.Check(os.WriteFile(ts.MkAbs(args[1])+".pub", []byte(pub), 0o644))
+	},
+	// agekeypass FILE PASSPHRASE: a new age identity in FILE, encrypted
+	// with the passphrase as age -p does; its public key in FILE.pub.
+	"agekeypass": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 2 {
+			ts.Fatalf("usage: agekeypass FILE PASSPHRASE")
+		}
+		id, err := age.GenerateX25519Identity()
+		ts.Check(err)
+		r, err := age.NewScryptRecipient(args[1])
+		ts.Check(err)
+		r.SetWorkFactor(10)
+		var buf bytes.Buffer
+		aw := armor.NewWriter(&buf)
+		w, err := age.Encrypt(aw, r)
+		ts.Check(err)
+		io.WriteString(w, id.String()+"\n")
+		ts.Check(w.Close())
+		ts.Check(aw.Close())
+		ts.Check(os.WriteFile(ts.MkAbs(args[0]), buf.Bytes(), 0o600))
+		ts.Check(os.WriteFile(ts.MkAbs(args[0])+".pub", []byte(id.Recipient().String()+"\n"), 0o644))
+	},
+	// tamper FILE NAME: change one character of secret NAME's ciphertext.
+	"tamper": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 2 {
+			ts.Fatalf("usage: tamper FILE NAME")
+		}
+		editSecrets(ts, args[0], func(lines []string) {
+			for i, l := range lines {
+				if strings.HasPrefix(l, args[1]+" = ") {
+					j := strings.LastIndex(l, `"}`) - 5
+					c := byte('A')
+					if l[j] == 'A' {
+						c = 'B'
+					}
+					lines[i] = l[:j] + string(c) + l[j+1:]
+					return
+				}
+			}
+			ts.Fatalf("no secret %s", args[1])
+		})
+	},
+	// swapvalues FILE A B: exchange the encrypted values of two secrets.
+	"swapvalues": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 3 {
+			ts.Fatalf("usage: swapvalues FILE A B")
+		}
+		valRE := regexp.MustCompile(`value = "[^"]*"`)
+		editSecrets(ts, args[0], func(lines []string) {
+			ia, ib := -1, -1
+			for i, l := range lines {
+				if strings.HasPrefix(l, args[1]+" = ") {
+					ia = i
+				}
+				if strings.HasPrefix(l, args[2]+" = ") {
+					ib = i
+				}
+			}
+			if ia < 0 || ib < 0 {
+				ts.Fatalf("secrets not found")
+			}
+			va, vb := valRE.FindString(lines[ia]), valRE.FindString(lines[ib])
+			lines[ia] = valRE.ReplaceAllLiteralString(lines[ia], vb)
+			lines[ib] = valRE.ReplaceAllLiteralString(lines[ib], va)
+		})
+	},
+}
+
+func editSecrets(ts *testscript.TestScript, file string, edit func([]string)) {
+	path := ts.MkAbs(file)
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	lines := strings.Split(string(data), "\n")
+	edit(lines)
+	ts.Check(os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644))
+}

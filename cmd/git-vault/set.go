@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/vault"
+)
+
+// maxValue bounds what --stdin reads: a secret, not a file system.
+const maxValue = 1 << 20
+
+var setCmd = &cli.Command{
+	Name: "set",
+	Usage: `Usage: git vault set NAME [--env VAR] [--stdin] [--identity FILE]
+
+Store a secret. On a terminal the value is read at a prompt that does not
+echo it; with --stdin it is read from standard input to end of file, byte
+for byte (multi-line values and PEM keys stay exact, a trailing newline
+too). There is no flag for the value itself: a value on the command line
+would show in ps and in shell history. An empty value is refused.
+
+NAME is lower-case letters, digits, '-', '_' and '.'. It is exported as an
+upper-cased environment variable with '-' and '.' turned into '_'
+(tls-key -> TLS_KEY) unless --env names another.
+
+Flags:
+      --env VAR         environment variable name for the secret
+      --stdin           read the value from standard input to EOF
+` + identityFlagHelp,
+	Flags: func(fs *pflag.FlagSet) {
+		fs.String("env", "", "")
+		fs.Bool("stdin", false, "")
+		identityFlag(fs)
+	},
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if len(args) > 1 {
+			return cli.Usagef("git vault set takes one NAME; a value is never given on the command line (it would show in ps and shell history)").
+				WithHint("type it at the prompt, or pipe it: git vault set %s --stdin < file", args[0])
+		}
+		if err := cli.NArgs("git vault set", args, 1, 1); err != nil {
+			return err
+		}
+		name := args[0]
+		envName, _ := fs.GetString("env")
+		if err := vault.CheckName(name); err != nil {
+			return userError(err)
+		}
+		if envName == "" {
+			envName = vault.EnvName(name)
+		}
+		if err := vault.CheckEnv(envName); err != nil {
+			return userError(err)
+		}
+		r, err := cli.OpenWorktree(ctx, env)
+		if err != nil {
+			return err
+		}
+		if !vault.Exists(r.Root) {
+			return userError(vault.ErrNoVault)
+		}
+		kh, err := keyholder(env, fs)
+		if err != nil {
+			return err
+		}
+		defer kh.Close()
+		fromStdin, _ := fs.GetBool("stdin")
+		value, err := readValue(env, name, fromStdin)
+		defer clear(value)
+		if err != nil {
+			return err
+		}
+		replaced, err := vault.Set(ctx, r.Root, r.GitDir, kh, name, envName, value)
+		if err != nil {
+			return userError(err)
+		}
+		verb := "added"
+		if replaced {
+			verb = "updated"
+		}
+		fmt.Fprintf(env.Stderr, "git-vault: %s %s\n", verb, name)
+		return nil
+	},
+}
+
+func readValue(env *cli.Env, name string, fromStdin bool) ([]byte, error) {
+	if fromStdin {
+		var buf []byte
+		lr := io.LimitReader(env.Stdin, maxValue+1)
+		chunk := make([]byte, 32*1024)
+		defer clear(chunk)
+		for {
+			n, err := lr.Read(chunk)
+			// Grow by hand so no reallocation leaves a copy behind unwiped.
+			if len(buf)+n > cap(buf) {
+				nb := make([]byte, len(buf), 2*(len(buf)+n))
+				copy(nb, buf)
+				clear(buf)
+				buf = nb
+			}
+			buf = append(buf, chunk[:n]...)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return buf, cli.Failf("reading the value from stdin: %v", err)
+			}
+		}
+		if len(buf) > maxValue {
+			return buf, cli.Failf("the value is larger than %d bytes", maxValue).WithHint("a vault holds secrets, not files; store a key to the file instead")
+		}
+		if len(buf) == 0 {
+			return buf, cli.Failf("refusing to store an empty value (stdin was empty)").WithHint("to delete the secret, use 'git vault rm %s'", name)
+		}
+		return buf, nil
+	}
+	f, ok := env.Stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil, cli.Usagef("standard input is not a terminal, so there is nowhere to prompt for the value").
+			WithHint("pass --stdin to read the value from standard input: git vault set %s --stdin < file", name)
+	}
+	fmt.Fprintf(env.Stderr, "Value for %s (input hidden): ", name)
+	value, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(env.Stderr)
+	if err != nil {
+		return value, cli.Failf("reading the value: %v", err)
+	}
+	if len(value) == 0 {
+		return value, cli.Failf("refusing to store an empty value").WithHint("to delete the secret, use 'git vault rm %s'", name)
+	}
+	return value, nil
+}

@@ -1,0 +1,126 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/verdigris-dev/verdigris/internal/vault"
+)
+
+func init() { register(50, "vault", checkVault) }
+
+// checkVault: the identity (present, private), the vault (well-formed,
+// signature verified, readable with that identity) and the agent.
+func checkVault(ctx context.Context, c *Context) []Finding {
+	var out []Finding
+	inUse := c.Repo != nil && c.Repo.Root != "" && vault.Exists(c.Repo.Root)
+	out = append(out, checkIdentity(c, inUse))
+	if !inUse {
+		out = append(out, Finding{Name: "vault", Status: Skip, Detail: "no .verdigris/vault in this repository"})
+		return out
+	}
+	out = append(out, checkVaultFiles(c))
+	out = append(out, checkAgent(c))
+	return out
+}
+
+func checkIdentity(c *Context, inUse bool) Finding {
+	f := Finding{Name: "identity"}
+	if c.Getenv(vault.IdentityEnv) != "" {
+		f.Status, f.Detail = OK, "from $"+vault.IdentityEnv
+		return f
+	}
+	path := vault.DefaultIdentityPath(c.Getenv)
+	data, err := vault.ReadIdentityFile(path)
+	defer clear(data)
+	var pe *vault.PermissionError
+	switch {
+	case errors.As(err, &pe):
+		f.Status, f.Detail, f.Hint = Fail, pe.Error(), "chmod 600 "+path
+	case errors.Is(err, os.ErrNotExist):
+		f.Status, f.Detail, f.Hint = Skip, "no identity at "+path, "create one with 'git vault init' (or pass --identity FILE)"
+		if inUse {
+			f.Status = Warn
+		}
+	case err != nil:
+		f.Status, f.Detail = Fail, err.Error()
+	case vault.IsEncryptedIdentity(data):
+		f.Status, f.Detail = OK, path+" (passphrase-protected; unlock with 'git vault agent start')"
+	default:
+		id, err := vault.ParseIdentity(data)
+		if err != nil {
+			f.Status, f.Detail, f.Hint = Fail, fmt.Sprintf("%s: %v", path, err), "an identity is an age key or an SSH ed25519/RSA private key"
+			return f
+		}
+		f.Status, f.Detail = OK, path+" ("+id.Recipient.Short()+")"
+		id.Wipe()
+	}
+	return f
+}
+
+func checkVaultFiles(c *Context) Finding {
+	f := Finding{Name: "vault"}
+	v, err := vault.Load(c.Repo.Root)
+	if err == nil {
+		err = v.Verify()
+	}
+	var re *vault.ReadError
+	if errors.As(err, &re) {
+		f.Status, f.Detail, f.Hint = Fail, re.Msg, re.Hint
+		return f
+	}
+	if err != nil {
+		f.Status, f.Detail = Fail, err.Error()
+		return f
+	}
+	f.Status = OK
+	f.Detail = fmt.Sprintf("%d secret(s), %d recipient(s), key generation %d, signature verified", len(v.Secrets.Entries), len(v.Recipients), v.Key.Generation)
+	kh, err := vault.OpenKeyholder(vault.IdentityOptions{Getenv: c.Getenv})
+	if err != nil {
+		f.Status = Warn
+		f.Detail += "; not readable here: " + err.Error()
+		var ie *vault.IdentityError
+		if errors.As(err, &ie) {
+			f.Hint = ie.Hint
+		}
+		return f
+	}
+	defer kh.Close()
+	if len(v.Secrets.Entries) == 0 {
+		return f
+	}
+	val, err := kh.Decrypt(v, v.Secrets.Entries[0])
+	clear(val)
+	switch {
+	case errors.Is(err, vault.ErrNotRecipient):
+		f.Status, f.Hint = Warn, "send your public key to a recipient: git vault recipients add KEY"
+		f.Detail += "; your identity is not a recipient"
+	case errors.As(err, &re):
+		f.Status, f.Hint = Fail, re.Hint
+		f.Detail += "; " + re.Msg
+	case err != nil:
+		f.Status = Fail
+		f.Detail += "; " + err.Error()
+	default:
+		f.Detail += "; readable with your identity"
+	}
+	return f
+}
+
+func checkAgent(c *Context) Finding {
+	f := Finding{Name: "agent"}
+	st, err := vault.AgentStatusAt(vault.AgentSocket(c.Getenv))
+	switch {
+	case errors.Is(err, vault.ErrNoAgent):
+		f.Status, f.Detail = Skip, "not running (only needed for passphrase-protected identities)"
+	case err != nil:
+		f.Status, f.Detail, f.Hint = Fail, err.Error(), "stop it with 'git vault agent stop' and fix the directory's permissions"
+	case st.Locked:
+		f.Status, f.Detail = OK, fmt.Sprintf("running (pid %d), locked", st.PID)
+	default:
+		f.Status, f.Detail = OK, fmt.Sprintf("running (pid %d), holding %s until %s", st.PID, st.Recipient, st.Expires.Format("15:04 MST"))
+	}
+	return f
+}

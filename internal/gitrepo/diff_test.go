@@ -1,0 +1,80 @@
+package gitrepo
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+func TestEachAddedLine(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	git := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write := func(name, content string) {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644)
+	}
+	write("a.txt", "one\ntwo\nthree\n")
+	write("dir/spaced name é.txt", "++ looks like a header\n")
+	write("bin.dat", "\x00\x01\x02secret\x00")
+	git("add", "-A")
+	git("commit", "-qm", "first")
+	write("a.txt", "one\nTWO\nthree\nfour\n")
+	os.Remove(filepath.Join(dir, "dir/spaced name é.txt"))
+	git("add", "-A")
+	git("commit", "-qm", "second")
+	write("a.txt", "one\nTWO\nthree\nfour\nstaged\n")
+	git("add", "a.txt")
+
+	r, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commits, err := r.RevList(ctx, "--reverse", "HEAD~2..HEAD")
+	if err != nil || len(commits) != 2 {
+		t.Fatalf("rev-list: %v %v", commits, err)
+	}
+	type line struct {
+		commit, path string
+		n            int
+		text         string
+	}
+	var got []line
+	collect := func(al *AddedLine) error {
+		got = append(got, line{al.Commit, al.Path, al.Line, string(al.Text)})
+		return nil
+	}
+	if err := r.EachAddedLine(ctx, commits, collect); err != nil {
+		t.Fatal(err)
+	}
+	want := []line{
+		{commits[0], "a.txt", 1, "one"}, {commits[0], "a.txt", 2, "two"}, {commits[0], "a.txt", 3, "three"},
+		{commits[0], "dir/spaced name é.txt", 1, "++ looks like a header"},
+		{commits[1], "a.txt", 2, "TWO"}, {commits[1], "a.txt", 4, "four"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d lines %+v, want %+v", len(got), got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("line %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	got = nil
+	if err := r.EachAddedLine(ctx, nil, collect); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != (line{"", "a.txt", 5, "staged"}) {
+		t.Fatalf("staged = %+v", got)
+	}
+	if !r.HasObject(ctx, commits[0]) || r.HasObject(ctx, "0123456789012345678901234567890123456789") {
+		t.Fatal("HasObject")
+	}
+}

@@ -1,0 +1,253 @@
+package vault
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// startAgent runs ServeAgent in-process with a private runtime dir.
+func startAgent(t *testing.T, id *Identity, ttl time.Duration) (sock string, getenv func(string) string, done chan error) {
+	t.Helper()
+	run, err := os.MkdirTemp("", "va")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(run) })
+	getenv = func(k string) string {
+		if k == "XDG_RUNTIME_DIR" {
+			return run
+		}
+		return ""
+	}
+	text, err := id.Export()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done = make(chan error, 1)
+	go func() { done <- ServeAgent(ctx, getenv, text, ttl) }()
+	t.Cleanup(func() { cancel(); <-done })
+	sock = AgentSocket(getenv)
+	for i := 0; i < 200; i++ {
+		if _, err := AgentStatusAt(sock); err == nil {
+			return sock, getenv, done
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("agent did not start")
+	return
+}
+
+func TestAgentSocketIsPrivate(t *testing.T) {
+	sock, _, _ := startAgent(t, newTestIdentity(t), time.Minute)
+	fi, err := os.Stat(sock)
+	if err != nil || fi.Mode().Perm() != 0o600 || fi.Mode()&os.ModeSocket == 0 {
+		t.Fatalf("socket mode = %v, %v", fi.Mode(), err)
+	}
+	di, err := os.Stat(filepath.Dir(sock))
+	if err != nil || di.Mode().Perm() != 0o700 {
+		t.Fatalf("dir mode = %v, %v", di.Mode(), err)
+	}
+}
+
+func TestAgentRefusesSharedDirectory(t *testing.T) {
+	run := t.TempDir()
+	os.Mkdir(filepath.Join(run, "verdigris"), 0o755)
+	os.Chmod(filepath.Join(run, "verdigris"), 0o755)
+	getenv := func(k string) string {
+		if k == "XDG_RUNTIME_DIR" {
+			return run
+		}
+		return ""
+	}
+	text, _ := newTestIdentity(t).Export()
+	err := ServeAgent(context.Background(), getenv, text, time.Minute)
+	if err == nil {
+		t.Fatal("agent served from a directory others can enter")
+	}
+	if _, err := AgentStatusAt(AgentSocket(getenv)); err == nil {
+		t.Fatal("client talked to a socket in a directory others can enter")
+	}
+}
+
+// TestAgentChecksPeerUID connects as another user (root only) after
+// opening up the socket's permissions: the uid check alone must refuse.
+func TestAgentChecksPeerUID(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to connect as another uid")
+	}
+	sock, _, _ := startAgent(t, newTestIdentity(t), time.Minute)
+	os.Chmod(filepath.Dir(filepath.Dir(sock)), 0o755)
+	os.Chmod(filepath.Dir(sock), 0o755)
+	os.Chmod(sock, 0o666)
+	cmd := exec.Command("sh", "-c", `exec python3 -c 'import socket,sys
+s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+try:
+  s.sendall(b"{\"op\":\"status\"}\n"); print(repr(s.recv(4096)))
+except OSError: print("refused")' "$0"`, sock)
+	if _, err := exec.LookPath("python3"); err != nil {
+		cmd = exec.Command("sh", "-c", `printf '{"op":"status"}\n' | timeout 5 nc -U "$0"; echo "rc=$?"`, sock)
+		if _, err := exec.LookPath("nc"); err != nil {
+			t.Skip("needs python3 or nc to connect as another user")
+		}
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("client as uid 65534: %v\n%s", err, out)
+	}
+	if got := string(out); got != "b''\n" && got != "refused\n" && got != "rc=0\n" {
+		t.Fatalf("the agent answered another user: %q", got)
+	}
+	// Our own uid still gets answers.
+	os.Chmod(filepath.Dir(sock), 0o700)
+	if _, err := AgentStatusAt(sock); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAgentExpiresAndWipes(t *testing.T) {
+	root, gitDir, kh := testVault(t)
+	mustSet(t, root, gitDir, kh, "x", "value-x-123")
+	sock, _, done := startAgent(t, kh.Identity(), 300*time.Millisecond)
+	ac, err := DialAgent(sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := get(t, root, ac, "x"); err != nil || string(got) != "value-x-123" {
+		t.Fatalf("through agent: %q %v", got, err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+		done <- nil // for the cleanup
+	case <-time.After(5 * time.Second):
+		t.Fatal("agent outlived its TTL")
+	}
+	if _, err := os.Stat(sock); !os.IsNotExist(err) {
+		t.Fatalf("socket left after expiry: %v", err)
+	}
+	if _, err := get(t, root, ac, "x"); err == nil {
+		t.Fatal("expired agent still decrypts")
+	}
+}
+
+func TestAgentLockAndPerVaultKeys(t *testing.T) {
+	id := newTestIdentity(t)
+	kh := NewLocalKeys(id)
+	dir := t.TempDir()
+	var roots []string
+	for _, n := range []string{"a", "b"} {
+		root := filepath.Join(dir, n)
+		if _, err := Create(context.Background(), root, root+".git", kh, id.Recipient); err != nil {
+			t.Fatal(err)
+		}
+		mustSet(t, root, root+".git", kh, "same-name", "value-from-"+n)
+		roots = append(roots, root)
+	}
+	sock, _, _ := startAgent(t, id, time.Minute)
+	ac, err := DialAgent(sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, root := range roots {
+		got, err := get(t, root, ac, "same-name")
+		if err != nil || string(got) != "value-from-"+[]string{"a", "b"}[i] {
+			t.Fatalf("vault %d: %q %v", i, got, err)
+		}
+	}
+	st, _ := AgentStatusAt(sock)
+	if len(st.Vaults) != 2 || st.Vaults[0] == st.Vaults[1] {
+		t.Fatalf("cached vaults = %v, want two ids", st.Vaults)
+	}
+	// One entry per decrypt: a request for several is refused.
+	v, _ := Load(roots[0])
+	req := ac.vaultRequest("decrypt", v)
+	req.Entries = []wireEntry{toWire(v.Secrets.Entries[0]), toWire(v.Secrets.Entries[0])}
+	if _, err := agentCall(sock, req); err == nil {
+		t.Fatal("agent decrypted several entries in one call")
+	}
+	if err := AgentLock(sock); err != nil {
+		t.Fatal(err)
+	}
+	st, _ = AgentStatusAt(sock)
+	if !st.Locked || st.Recipient != "" || len(st.Vaults) != 0 {
+		t.Fatalf("after lock: %+v", st)
+	}
+	if _, err := get(t, roots[0], ac, "same-name"); err == nil {
+		t.Fatal("locked agent still decrypts")
+	}
+}
+
+func TestLocalKeysCloseZeroesMemory(t *testing.T) {
+	root, gitDir, kh := testVault(t)
+	mustSet(t, root, gitDir, kh, "x", "value-x-123")
+	var held [][]byte
+	for _, k := range kh.keys {
+		held = append(held, k)
+	}
+	secret := kh.id.secret
+	if len(held) != 1 || len(secret) != 32 {
+		t.Fatalf("held %d keys, secret %d bytes", len(held), len(secret))
+	}
+	kh.Close()
+	for _, b := range append(held, secret) {
+		for _, c := range b {
+			if c != 0 {
+				t.Fatal("key material survived Close")
+			}
+		}
+	}
+}
+
+func TestAgentHasNoTCP(t *testing.T) {
+	startAgent(t, newTestIdentity(t), time.Minute)
+	// Every socket this process holds is a unix socket.
+	inodes := socketInodes(t, os.Getpid())
+	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp", "/proc/net/udp6"} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for ino := range inodes {
+			if containsField(string(data), ino) {
+				t.Fatalf("the agent's process holds an inet socket (inode %s in %s)", ino, f)
+			}
+		}
+	}
+	if _, err := net.Dial("tcp", "127.0.0.1:1"); err == nil {
+		t.Log("unexpected listener on port 1")
+	}
+}
+
+func socketInodes(t *testing.T, pid int) map[string]bool {
+	fds, _ := filepath.Glob("/proc/" + strconv.Itoa(pid) + "/fd/*")
+	out := map[string]bool{}
+	for _, fd := range fds {
+		l, err := os.Readlink(fd)
+		if err == nil && len(l) > 8 && l[:8] == "socket:[" {
+			out[l[8:len(l)-1]] = true
+		}
+	}
+	return out
+}
+
+func containsField(table, ino string) bool {
+	for _, line := range strings.Split(table, "\n") {
+		f := strings.Fields(line)
+		if len(f) > 9 && f[9] == ino {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,68 @@
+package vault
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/ghaction"
+)
+
+// GitHubOptions are the actions/vault inputs.
+type GitHubOptions struct {
+	Names     []string // empty: all
+	ExportEnv bool
+	Prefix    string
+}
+
+// ExportGitHub is what actions/vault runs: decrypt the selected secrets,
+// register every value (and each of its lines) with the runner's masker
+// before anything else is done with any of them, then append them to
+// GITHUB_ENV with a random delimiter each, and list the names (never a
+// value) in the step summary and the "names" output.
+func ExportGitHub(a *ghaction.Action, kh Keyholder, v *Vault, opts GitHubOptions) (int, error) {
+	es, err := v.Selection(opts.Names)
+	if err != nil {
+		return 0, err
+	}
+	secrets := make([]Secret, 0, len(es))
+	defer func() { WipeSecrets(secrets) }()
+	for _, e := range es {
+		val, err := kh.Decrypt(v, e)
+		if err != nil {
+			return 0, err
+		}
+		secrets = append(secrets, Secret{Name: e.Name, Env: opts.Prefix + e.Env, Value: val})
+		if err := a.Mask(val); err != nil {
+			return 0, err
+		}
+	}
+	for _, s := range secrets {
+		if err := CheckEnv(s.Env); err != nil && opts.ExportEnv {
+			return 0, err
+		}
+	}
+	names := make([]string, 0, len(secrets))
+	t := &cli.Table{}
+	t.Row("secret", "environment variable")
+	for _, s := range secrets {
+		if opts.ExportEnv {
+			if err := a.ExportSecret(s.Env, s.Value); err != nil {
+				if err == ghaction.ErrDelimiterInValue {
+					return 0, &ReadError{Msg: fmt.Sprintf("secret %s contains the env-file delimiter drawn for it, so it was crafted to inject variables; nothing more exported", s.Name), Hint: "inspect who set it: git log -p -- .verdigris/vault/secrets"}
+				}
+				return 0, fmt.Errorf("exporting %s: %w", s.Name, err)
+			}
+		}
+		names = append(names, s.Name)
+		env := s.Env
+		if !opts.ExportEnv {
+			env = "(masked, not exported)"
+		}
+		t.Row("`"+s.Name+"`", "`"+env+"`")
+	}
+	if err := a.SetOutput("names", strings.Join(names, ",")); err != nil {
+		return 0, err
+	}
+	return len(secrets), a.Summary("### git vault\n\n" + fmt.Sprintf("%d secret(s) decrypted and masked.\n\n", len(secrets)) + t.Markdown())
+}

@@ -1,0 +1,294 @@
+package vault
+
+import (
+	"bufio"
+	"bytes"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"filippo.io/age"
+	"filippo.io/age/agessh"
+	"filippo.io/age/armor"
+	"golang.org/x/crypto/ssh"
+)
+
+// IdentityEnv holds an identity's key text, for CI. It is removed from the
+// environment of every child `git vault run` starts.
+const IdentityEnv = "VERDIGRIS_IDENTITY"
+
+// Identity is a private key that can read the vault (age unwrap) and sign
+// key files.
+type Identity struct {
+	Recipient *Recipient // its public key
+	Source    string     // where it was loaded from, for messages
+	age       age.Identity
+	sign      func(msg []byte) ([]byte, error)
+	export    func() ([]byte, error)
+	secret    []byte // raw key material, wiped by Wipe
+}
+
+// Export returns the identity as unencrypted key text, for handing to the
+// agent over its socket.
+func (id *Identity) Export() ([]byte, error) { return id.export() }
+
+// Sign signs msg as this identity's recipient.
+func (id *Identity) Sign(msg []byte) ([]byte, error) { return id.sign(msg) }
+
+// Wipe clears the key material this package holds. (age's own copy of an
+// X25519 scalar lives in its Identity value and goes with it.)
+func (id *Identity) Wipe() {
+	clear(id.secret)
+	id.age, id.sign = nil, nil
+}
+
+// ErrEncryptedIdentity means the identity file is protected by a
+// passphrase; it is used through the agent (`git vault agent start`).
+var ErrEncryptedIdentity = errors.New("identity is passphrase-protected")
+
+// PermissionError is an identity file that others may read.
+type PermissionError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+func (e *PermissionError) Error() string {
+	return fmt.Sprintf("identity file %s is readable by others (mode %04o); refusing to use it", e.Path, e.Mode.Perm())
+}
+
+// DefaultIdentityPath is $XDG_CONFIG_HOME/verdigris/identity.txt, with
+// ~/.config when XDG_CONFIG_HOME is unset.
+func DefaultIdentityPath(getenv func(string) string) string {
+	dir := getenv("XDG_CONFIG_HOME")
+	if dir == "" || !filepath.IsAbs(dir) {
+		home := getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "verdigris", "identity.txt")
+}
+
+// ReadIdentityFile reads an identity file, refusing one that is group- or
+// world-accessible, as ssh does for private keys.
+func ReadIdentityFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("identity %s is not a regular file", path)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return nil, &PermissionError{Path: path, Mode: fi.Mode()}
+	}
+	return io.ReadAll(io.LimitReader(f, 1<<20))
+}
+
+// IsEncryptedIdentity reports whether data is a passphrase-protected age
+// file or SSH key.
+func IsEncryptedIdentity(data []byte) bool {
+	t := bytes.TrimSpace(data)
+	if bytes.HasPrefix(t, []byte("age-encryption.org/v1")) || bytes.HasPrefix(t, []byte(armor.Header)) {
+		return true
+	}
+	if bytes.Contains(t, []byte("-----BEGIN")) {
+		_, err := ssh.ParseRawPrivateKey(t)
+		var pm *ssh.PassphraseMissingError
+		return errors.As(err, &pm)
+	}
+	return false
+}
+
+// ParseIdentity parses an age X25519 identity ("AGE-SECRET-KEY-1…", with
+// optional comment lines) or an unencrypted OpenSSH/PEM ed25519 or RSA key.
+// Errors never quote the key text.
+func ParseIdentity(data []byte) (*Identity, error) {
+	t := bytes.TrimSpace(data)
+	if IsEncryptedIdentity(t) {
+		return nil, ErrEncryptedIdentity
+	}
+	if bytes.HasPrefix(t, []byte("-----BEGIN")) {
+		return parseSSHIdentity(t, nil)
+	}
+	var keys [][]byte
+	sc := bufio.NewScanner(bytes.NewReader(t))
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		if !bytes.HasPrefix(line, []byte("AGE-SECRET-KEY-1")) {
+			return nil, errors.New("not an age identity or SSH private key")
+		}
+		keys = append(keys, line)
+	}
+	switch len(keys) {
+	case 0:
+		return nil, errors.New("no key found in the identity")
+	case 1:
+	default:
+		return nil, fmt.Errorf("the identity holds %d keys; git vault uses one", len(keys))
+	}
+	hrp, scalar, err := bech32Decode(string(keys[0]))
+	if err != nil || hrp != "age-secret-key-" || len(scalar) != 32 {
+		return nil, errors.New("malformed age secret key")
+	}
+	aid, err := age.ParseX25519Identity(string(keys[0]))
+	if err != nil {
+		clear(scalar)
+		return nil, errors.New("malformed age secret key")
+	}
+	r, err := ParseRecipient(aid.Recipient().String())
+	if err != nil {
+		clear(scalar)
+		return nil, err
+	}
+	return &Identity{
+		Recipient: r,
+		age:       aid,
+		secret:    scalar,
+		sign:      func(msg []byte) ([]byte, error) { return xeddsaSign(scalar, msg) },
+		export:    func() ([]byte, error) { return []byte(aid.String() + "\n"), nil },
+	}, nil
+}
+
+// ParseIdentityPassphrase opens a passphrase-protected identity.
+func ParseIdentityPassphrase(data, passphrase []byte) (*Identity, error) {
+	t := bytes.TrimSpace(data)
+	if bytes.HasPrefix(t, []byte("-----BEGIN")) && !bytes.HasPrefix(t, []byte(armor.Header)) {
+		return parseSSHIdentity(t, passphrase)
+	}
+	sid, err := age.NewScryptIdentity(string(passphrase))
+	if err != nil {
+		return nil, err
+	}
+	var src io.Reader = bytes.NewReader(t)
+	if bytes.HasPrefix(t, []byte(armor.Header)) {
+		src = armor.NewReader(src)
+	}
+	rd, err := age.Decrypt(src, sid)
+	if err != nil {
+		return nil, errors.New("wrong passphrase, or not a passphrase-protected age identity")
+	}
+	inner, err := io.ReadAll(io.LimitReader(rd, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	defer clear(inner)
+	return ParseIdentity(inner)
+}
+
+func parseSSHIdentity(pemBytes, passphrase []byte) (*Identity, error) {
+	var key any
+	var err error
+	if passphrase != nil {
+		key, err = ssh.ParseRawPrivateKeyWithPassphrase(pemBytes, passphrase)
+	} else {
+		key, err = ssh.ParseRawPrivateKey(pemBytes)
+	}
+	if err != nil {
+		var pm *ssh.PassphraseMissingError
+		if errors.As(err, &pm) {
+			return nil, ErrEncryptedIdentity
+		}
+		if passphrase != nil {
+			return nil, errors.New("wrong passphrase, or not an SSH private key")
+		}
+		return nil, errors.New("not an age identity or SSH private key")
+	}
+	switch k := key.(type) {
+	case *ed25519.PrivateKey:
+		return sshEd25519Identity(*k)
+	case ed25519.PrivateKey:
+		return sshEd25519Identity(k)
+	case *rsa.PrivateKey:
+		aid, err := agessh.NewRSAIdentity(k)
+		if err != nil {
+			return nil, err
+		}
+		pub, err := ssh.NewPublicKey(&k.PublicKey)
+		if err != nil {
+			return nil, err
+		}
+		r, err := ParseRecipient(strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub))))
+		if err != nil {
+			return nil, err
+		}
+		return &Identity{Recipient: r, age: aid, sign: func(msg []byte) ([]byte, error) { return signRSA(k, msg) }, export: sshExport(k)}, nil
+	}
+	return nil, fmt.Errorf("unsupported SSH key type %T: use an ed25519 or RSA key", key)
+}
+
+func sshEd25519Identity(k ed25519.PrivateKey) (*Identity, error) {
+	aid, err := agessh.NewEd25519Identity(k)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := ssh.NewPublicKey(k.Public())
+	if err != nil {
+		return nil, err
+	}
+	r, err := ParseRecipient(strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub))))
+	if err != nil {
+		return nil, err
+	}
+	return &Identity{Recipient: r, age: aid, secret: k, sign: func(msg []byte) ([]byte, error) { return ed25519.Sign(k, msg), nil }, export: sshExport(k)}, nil
+}
+
+func sshExport(k crypto.PrivateKey) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		b, err := ssh.MarshalPrivateKey(k, "")
+		if err != nil {
+			return nil, err
+		}
+		return pem.EncodeToMemory(b), nil
+	}
+}
+
+// GenerateIdentity creates a new X25519 identity at path (mode 0600, in a
+// directory made 0700), never replacing an existing file. The key is
+// written straight to its final name: a temp file would be one more copy.
+func GenerateIdentity(path string, now time.Time) (*Identity, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	aid, err := age.GenerateX25519Identity()
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	text := []byte(fmt.Sprintf("# created: %s\n# public key: %s\n%s\n", now.UTC().Format(time.RFC3339), aid.Recipient(), aid))
+	defer clear(text)
+	_, werr := f.Write(text)
+	serr := f.Sync()
+	cerr := f.Close()
+	if err := errors.Join(werr, serr, cerr); err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	id, err := ParseIdentity(text)
+	if err != nil {
+		return nil, err
+	}
+	id.Source = path
+	return id, nil
+}

@@ -1,0 +1,168 @@
+package vault
+
+import (
+	"bytes"
+	"io"
+	"sync"
+)
+
+// Masker copies a child's output to w with every secret value replaced by
+// "***". A value split across two writes (the child's output arrives in
+// arbitrary chunks) is still caught: bytes that could be the start of a
+// value are held back until the next write or Close decides.
+type Masker struct {
+	mu      sync.Mutex
+	w       io.Writer
+	values  [][]byte
+	first   [256]bool           // bytes some value starts with
+	buckets map[uint16][][]byte // values by their first two bytes
+	buf     []byte
+}
+
+// Replacement is what a masked value becomes.
+var Replacement = []byte("***")
+
+// MinMaskLen is the shortest value masked: shorter ones would turn common
+// output into asterisks.
+const MinMaskLen = 3
+
+// minLineMaskLen is the shortest line of a multi-line value masked on its
+// own (a PEM key's lines can be printed one by one).
+const minLineMaskLen = 8
+
+// MaskPatterns lists what a masker replaces for these values: each value
+// and each line of a multi-line value, longest first so a whole value wins
+// over one of its lines.
+func MaskPatterns(values [][]byte) [][]byte {
+	var out [][]byte
+	seen := map[string]bool{}
+	add := func(p []byte) {
+		if !seen[string(p)] {
+			seen[string(p)] = true
+			out = append(out, p)
+		}
+	}
+	for _, v := range values {
+		if len(v) >= MinMaskLen {
+			add(v)
+		}
+		if bytes.ContainsAny(v, "\r\n") {
+			for _, line := range bytes.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == '\r' }) {
+				if len(bytes.TrimSpace(line)) >= minLineMaskLen {
+					add(line)
+				}
+			}
+		}
+	}
+	// Longest first: at one position the longest match is replaced.
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && len(out[j]) > len(out[j-1]); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// NewMasker masks patterns (see MaskPatterns) in what is written to w.
+func NewMasker(w io.Writer, patterns [][]byte) *Masker {
+	m := &Masker{w: w, values: patterns, buckets: map[uint16][][]byte{}}
+	for _, v := range patterns {
+		if len(v) < 2 {
+			continue
+		}
+		m.first[v[0]] = true
+		k := uint16(v[0]) | uint16(v[1])<<8
+		m.buckets[k] = append(m.buckets[k], v) // longest first, as patterns are
+	}
+	return m
+}
+
+func (m *Masker) Write(p []byte) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.buf = append(m.buf, p...)
+	out := m.process(false)
+	if _, err := m.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Close flushes what was held back.
+func (m *Masker) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := m.process(true)
+	_, err := m.w.Write(out)
+	clear(m.buf)
+	m.buf = nil
+	return err
+}
+
+// process returns the output that is decided and keeps the rest in buf.
+// Matching is leftmost-longest: a byte table of the values' first bytes
+// skips most positions, and only values sharing the next two bytes are
+// compared.
+func (m *Masker) process(final bool) []byte {
+	b := m.buf
+	out := make([]byte, 0, len(b))
+	last := 0
+	for i := 0; i < len(b)-1; i++ {
+		if !m.first[b[i]] {
+			continue
+		}
+		n := 0
+		for _, v := range m.buckets[uint16(b[i])|uint16(b[i+1])<<8] {
+			if bytes.HasPrefix(b[i:], v) {
+				n = len(v)
+				break
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		if !final && m.couldGrow(b[i:], n) {
+			// A longer value may still match here: wait for more output.
+			out = append(out, b[last:i]...)
+			m.keep(b[i:])
+			return out
+		}
+		out = append(out, b[last:i]...)
+		out = append(out, Replacement...)
+		i += n - 1
+		last = i + 1
+	}
+	tail := b[last:]
+	hold := 0
+	if !final {
+		for _, v := range m.values {
+			for l := min(len(v)-1, len(tail)); l > hold; l-- {
+				if bytes.HasSuffix(tail, v[:l]) {
+					hold = l
+					break
+				}
+			}
+		}
+	}
+	out = append(out, tail[:len(tail)-hold]...)
+	m.keep(tail[len(tail)-hold:])
+	return out
+}
+
+// keep replaces the buffer with rest (a part of it), wiping the old one.
+func (m *Masker) keep(rest []byte) {
+	r := append([]byte(nil), rest...)
+	clear(m.buf)
+	m.buf = r
+}
+
+// couldGrow reports whether tail, which matches a value of length n at its
+// start, is also the beginning of a longer value.
+func (m *Masker) couldGrow(tail []byte, n int) bool {
+	for _, v := range m.values {
+		if len(v) > n && len(tail) < len(v) && bytes.HasPrefix(v, tail) {
+			return true
+		}
+	}
+	return false
+}

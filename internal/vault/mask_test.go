@@ -1,0 +1,45 @@
+package vault
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"testing/quick"
+)
+
+func TestMaskerAcrossWriteBoundaries(t *testing.T) {
+	secret := "s3cr3t-value"
+	pem := "-----BEGIN KEY-----\nAAAABBBBCCCCDDDD\n-----END KEY-----"
+	input := "a " + secret + " b " + secret + secret + "\n" + pem + "\nline AAAABBBBCCCCDDDD alone\nsafe s3cr3t tail s3cr3t-valu"
+	want := "a *** b ******\n***\nline *** alone\nsafe s3cr3t tail s3cr3t-valu"
+	pats := MaskPatterns([][]byte{[]byte(secret), []byte(pem)})
+	// Every split into chunks of every size gives the same output.
+	for size := 1; size <= len(input); size++ {
+		var out bytes.Buffer
+		m := NewMasker(&out, pats)
+		for i := 0; i < len(input); i += size {
+			m.Write([]byte(input[i:min(i+size, len(input))]))
+		}
+		m.Close()
+		if out.String() != want {
+			t.Fatalf("chunk size %d:\n got %q\nwant %q", size, out.String(), want)
+		}
+	}
+}
+
+func TestMaskerNeverLeaksProperty(t *testing.T) {
+	secret := []byte("Zq9-secret-Zq9")
+	f := func(prefix, suffix []byte, cut uint8) bool {
+		in := append(append(append([]byte{}, prefix...), secret...), suffix...)
+		var out bytes.Buffer
+		m := NewMasker(&out, MaskPatterns([][]byte{secret}))
+		c := int(cut) % (len(in) + 1)
+		m.Write(in[:c])
+		m.Write(in[c:])
+		m.Close()
+		return !bytes.Contains(out.Bytes(), secret) && strings.Contains(out.String(), "***")
+	}
+	if err := quick.Check(f, nil); err != nil {
+		t.Fatal(err)
+	}
+}

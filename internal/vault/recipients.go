@@ -1,0 +1,191 @@
+package vault
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"filippo.io/age"
+	"filippo.io/age/agessh"
+	"golang.org/x/crypto/ssh"
+)
+
+// Kind is a recipient's key type.
+type Kind string
+
+const (
+	KindX25519     Kind = "age"
+	KindSSHEd25519 Kind = "ssh-ed25519"
+	KindSSHRSA     Kind = "ssh-rsa"
+)
+
+// Recipient is one public key that can read the vault.
+type Recipient struct {
+	// Key is the canonical public key: "age1…" or "ssh-ed25519 AAAA…"
+	// (an SSH key without its comment).
+	Key     string
+	Comment string
+	Kind    Kind
+	raw     []byte // X25519 point, or the SSH wire-format public key
+}
+
+// Line is the recipient as the recipients file holds it.
+func (r *Recipient) Line() string {
+	if r.Comment == "" {
+		return r.Key
+	}
+	return r.Key + " " + r.Comment
+}
+
+// Label names the recipient for people: its comment, else a short key.
+func (r *Recipient) Label() string {
+	if r.Comment != "" {
+		return r.Comment
+	}
+	return r.Short()
+}
+
+// Short abbreviates the key for messages.
+func (r *Recipient) Short() string {
+	k := r.Key
+	if i := strings.IndexByte(k, ' '); i >= 0 {
+		if fp, err := r.sshKey(); err == nil {
+			return k[:i] + " " + ssh.FingerprintSHA256(fp)
+		}
+	}
+	if len(k) > 16 {
+		return k[:12] + "…" + k[len(k)-4:]
+	}
+	return k
+}
+
+func (r *Recipient) sshKey() (ssh.PublicKey, error) { return ssh.ParsePublicKey(r.raw) }
+
+// ageRecipient is the age.Recipient that encrypts to r.
+func (r *Recipient) ageRecipient() (age.Recipient, error) {
+	if r.Kind == KindX25519 {
+		return age.ParseX25519Recipient(r.Key)
+	}
+	return agessh.ParseRecipient(r.Key)
+}
+
+// ParseRecipient parses "age1… [comment]" or "ssh-ed25519|ssh-rsa BASE64
+// [comment]".
+func ParseRecipient(line string) (*Recipient, error) {
+	f := strings.Fields(line)
+	if len(f) == 0 {
+		return nil, fmt.Errorf("empty recipient")
+	}
+	switch {
+	case strings.HasPrefix(f[0], "age1"):
+		hrp, data, err := bech32Decode(f[0])
+		if err != nil || hrp != "age" || len(data) != 32 {
+			if err == nil && hrp != "age" {
+				return nil, fmt.Errorf("unsupported recipient type %q: use an age X25519 key (age1…) or an SSH ed25519/RSA public key", hrp)
+			}
+			return nil, fmt.Errorf("malformed age recipient %q", abbreviate(f[0]))
+		}
+		if _, err := age.ParseX25519Recipient(f[0]); err != nil {
+			return nil, fmt.Errorf("malformed age recipient %q", abbreviate(f[0]))
+		}
+		return &Recipient{Key: f[0], Comment: strings.Join(f[1:], " "), Kind: KindX25519, raw: data}, nil
+	case f[0] == "ssh-ed25519" || f[0] == "ssh-rsa":
+		if len(f) < 2 {
+			return nil, fmt.Errorf("%s key without its base64 part", f[0])
+		}
+		pk, _, _, _, err := ssh.ParseAuthorizedKey([]byte(f[0] + " " + f[1]))
+		if err != nil || pk.Type() != f[0] {
+			return nil, fmt.Errorf("malformed %s public key", f[0])
+		}
+		r := &Recipient{Key: f[0] + " " + f[1], Comment: strings.Join(f[2:], " "), Kind: Kind(f[0]), raw: pk.Marshal()}
+		if _, err := r.ageRecipient(); err != nil {
+			return nil, fmt.Errorf("unusable %s public key: %v", f[0], err)
+		}
+		return r, nil
+	case strings.HasPrefix(f[0], "ssh-") || strings.HasPrefix(f[0], "ecdsa-") || strings.HasPrefix(f[0], "sk-"):
+		return nil, fmt.Errorf("unsupported SSH key type %s: age can encrypt only to ssh-ed25519 and ssh-rsa keys", f[0])
+	case strings.HasPrefix(f[0], "AGE-SECRET-KEY-"), strings.HasPrefix(f[0], "-----BEGIN"):
+		return nil, fmt.Errorf("that is a private key, not a recipient (never share it)")
+	}
+	return nil, fmt.Errorf("unrecognised recipient %q: expected an age1… key or an ssh-ed25519/ssh-rsa public key line", abbreviate(f[0]))
+}
+
+func abbreviate(s string) string {
+	if len(s) > 24 {
+		return s[:20] + "…"
+	}
+	return s
+}
+
+const recipientsHeader = `# git vault recipients: the public keys that can read this vault, one a
+# line, each followed by a comment naming its owner. Change this file only
+# with 'git vault recipients add|rm': the data key is sealed to this list.
+`
+
+// ParseRecipients reads a recipients file.
+func ParseRecipients(data []byte) ([]*Recipient, error) {
+	var out []*Recipient
+	seen := map[string]int{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 4096), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		r, err := ParseRecipient(line)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %v", n, err)
+		}
+		if prev, dup := seen[r.Key]; dup {
+			return nil, fmt.Errorf("line %d: recipient repeats line %d", n, prev)
+		}
+		seen[r.Key] = n
+		out = append(out, r)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// FormatRecipients renders a recipients file.
+func FormatRecipients(rs []*Recipient) []byte {
+	var b bytes.Buffer
+	b.WriteString(recipientsHeader)
+	for _, r := range rs {
+		b.WriteString(r.Line())
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// recipientsDigest commits to the set of keys (not their comments, which
+// people may edit freely): it is signed into the key file.
+func recipientsDigest(rs []*Recipient) string {
+	keys := make([]string, len(rs))
+	for i, r := range rs {
+		keys[i] = r.Key
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	h.Write([]byte("verdigris-vault-recipients-v1\n"))
+	for _, k := range keys {
+		h.Write([]byte(k))
+		h.Write([]byte{'\n'})
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+func findRecipient(rs []*Recipient, key string) *Recipient {
+	for _, r := range rs {
+		if r.Key == key {
+			return r
+		}
+	}
+	return nil
+}

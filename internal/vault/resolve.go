@@ -1,0 +1,81 @@
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+)
+
+// IdentityOptions say where a command looks for its identity.
+type IdentityOptions struct {
+	File   string // --identity FILE
+	Getenv func(string) string
+}
+
+// IdentityError is a missing or unusable identity, with what to do.
+type IdentityError struct {
+	Msg  string
+	Hint string
+}
+
+func (e *IdentityError) Error() string { return e.Msg }
+
+// OpenKeyholder finds the identity, in order: --identity FILE, the
+// VERDIGRIS_IDENTITY variable (key text, for CI), a running unlocked agent,
+// the default identity file. A passphrase-protected identity is used
+// through the agent only.
+func OpenKeyholder(opts IdentityOptions) (Keyholder, error) {
+	if opts.File != "" {
+		return openIdentityFile(opts.File)
+	}
+	if text := opts.Getenv(IdentityEnv); text != "" {
+		data := []byte(text)
+		defer clear(data)
+		id, err := ParseIdentity(data)
+		if errors.Is(err, ErrEncryptedIdentity) {
+			return nil, &IdentityError{Msg: IdentityEnv + " holds a passphrase-protected identity", Hint: "CI cannot answer a passphrase prompt: store an unencrypted identity in the secret"}
+		}
+		if err != nil {
+			return nil, &IdentityError{Msg: fmt.Sprintf("%s: %v", IdentityEnv, err), Hint: "set it to the text of an age identity (AGE-SECRET-KEY-1…) or an SSH private key"}
+		}
+		id.Source = IdentityEnv
+		return NewLocalKeys(id), nil
+	}
+	sock := AgentSocket(opts.Getenv)
+	if ac, err := DialAgent(sock); err == nil {
+		return ac, nil
+	}
+	return openIdentityFile(DefaultIdentityPath(opts.Getenv))
+}
+
+func openIdentityFile(path string) (Keyholder, error) {
+	data, err := ReadIdentityFile(path)
+	defer clear(data)
+	if err != nil {
+		return nil, ExplainIdentityError(path, err)
+	}
+	id, err := ParseIdentity(data)
+	if errors.Is(err, ErrEncryptedIdentity) {
+		return nil, &IdentityError{Msg: fmt.Sprintf("identity %s is passphrase-protected and no agent holds it", path),
+			Hint: "unlock it with 'git vault agent start'"}
+	}
+	if err != nil {
+		return nil, &IdentityError{Msg: fmt.Sprintf("identity %s: %v", path, err), Hint: "an identity is an age key (AGE-SECRET-KEY-1…) or an SSH ed25519/RSA private key"}
+	}
+	id.Source = path
+	return NewLocalKeys(id), nil
+}
+
+// ExplainIdentityError turns a failure to read an identity file into an
+// IdentityError with what to do.
+func ExplainIdentityError(path string, err error) error {
+	var pe *PermissionError
+	switch {
+	case errors.As(err, &pe):
+		return &IdentityError{Msg: pe.Error(), Hint: fmt.Sprintf("make it private with 'chmod 600 %s'", path)}
+	case errors.Is(err, fs.ErrNotExist):
+		return &IdentityError{Msg: fmt.Sprintf("no identity at %s", path),
+			Hint: "create one with 'git vault init', pass --identity FILE, or set " + IdentityEnv}
+	}
+	return &IdentityError{Msg: fmt.Sprintf("reading identity: %v", err), Hint: "check the file's path and permissions"}
+}

@@ -1,0 +1,98 @@
+package vault
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+)
+
+// Entry is one line of .verdigris/vault/secrets. Name and Env are plain
+// text (listable without a key); Sealed is the value, encrypted with the
+// vault's data key and bound to the vault, the key generation, the name and
+// the env name.
+type Entry struct {
+	Name       string
+	Env        string
+	Generation int
+	Sealed     []byte // nonce || ciphertext
+}
+
+const secretsHeader = `# git vault secrets: one line per secret, sorted by name. Names and
+# environment names are plain text; values are encrypted (docs/vault-format.md).
+`
+
+var entryRE = regexp.MustCompile(`^([a-z][a-z0-9._-]{0,63}) = \{env = "([A-Z_][A-Z0-9_]*)", value = "v1:([1-9][0-9]{0,8}):([A-Za-z0-9_-]+)"\}$`)
+
+// SecretsFile is the parsed secrets file. Entries keep file order; a name
+// may appear twice after a merge of two branches that both changed it,
+// which reading that secret reports.
+type SecretsFile struct {
+	Entries []Entry
+}
+
+// ParseSecrets parses the secrets file strictly.
+func ParseSecrets(data []byte) (*SecretsFile, error) {
+	sf := &SecretsFile{}
+	for n, line := range bytes.Split(data, []byte{'\n'}) {
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		m := entryRE.FindSubmatch(line)
+		if m == nil {
+			return nil, fmt.Errorf("line %d: not a secret entry (expected: name = {env = \"ENV\", value = \"v1:…\"})", n+1)
+		}
+		gen, _ := strconv.Atoi(string(m[3]))
+		sealed, err := b64.DecodeString(string(m[4]))
+		if err != nil || len(sealed) < sealOverhead {
+			return nil, fmt.Errorf("line %d: malformed value of %s", n+1, m[1])
+		}
+		sf.Entries = append(sf.Entries, Entry{Name: string(m[1]), Env: string(m[2]), Generation: gen, Sealed: sealed})
+	}
+	return sf, nil
+}
+
+// Format renders the secrets file, sorted by name (then env and value, so
+// the output is canonical even with duplicates).
+func (sf *SecretsFile) Format() []byte {
+	es := append([]Entry(nil), sf.Entries...)
+	sort.SliceStable(es, func(i, j int) bool { return es[i].Name < es[j].Name })
+	var b bytes.Buffer
+	b.WriteString(secretsHeader)
+	for _, e := range es {
+		fmt.Fprintf(&b, "%s = {env = %q, value = \"v1:%d:%s\"}\n", e.Name, e.Env, e.Generation, b64.EncodeToString(e.Sealed))
+	}
+	return b.Bytes()
+}
+
+// Lookup returns the entries named name (more than one only after a
+// conflicting merge).
+func (sf *SecretsFile) Lookup(name string) []Entry {
+	var out []Entry
+	for _, e := range sf.Entries {
+		if e.Name == name {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Put replaces every entry named e.Name with e.
+func (sf *SecretsFile) Put(e Entry) {
+	sf.Remove(e.Name)
+	sf.Entries = append(sf.Entries, e)
+}
+
+// Remove deletes every entry named name and reports whether there was one.
+func (sf *SecretsFile) Remove(name string) bool {
+	kept := sf.Entries[:0]
+	for _, e := range sf.Entries {
+		if e.Name != name {
+			kept = append(kept, e)
+		}
+	}
+	found := len(kept) != len(sf.Entries)
+	sf.Entries = kept
+	return found
+}

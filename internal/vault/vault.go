@@ -1,0 +1,195 @@
+// Package vault is git vault: team secrets encrypted with age and committed
+// to the repository (.verdigris/vault/), injected into commands and CI steps
+// without landing in argv, logs or temp files, a guard against pushing them,
+// and an ssh-agent-like holder of the unlocked identity. The file format and
+// its threat analysis are in docs/vault-format.md.
+package vault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/filelock"
+)
+
+// Dir is the vault's directory in a worktree.
+const Dir = ".verdigris/vault"
+
+// File names inside Dir.
+const (
+	RecipientsFile = "recipients"
+	KeyFileName    = "key"
+	SecretsName    = "secrets"
+	attributesFile = ".gitattributes"
+)
+
+// The secrets file merges with git's built-in union driver: two branches
+// that add different secrets both keep their lines even when git would see
+// the additions as touching the same hunk. Each line is self-contained and
+// authenticated, so a union can only produce a duplicate name, which is
+// reported when that secret is read.
+const attributes = "# Each secret is one self-contained line: keep both sides' lines on merge.\nsecrets merge=union\n"
+
+// Vault is a loaded vault.
+type Vault struct {
+	Root       string // worktree root
+	Recipients []*Recipient
+	Key        *KeyFile
+	Secrets    *SecretsFile
+
+	recipientsRaw []byte
+	keyRaw        []byte
+}
+
+// ErrNoVault: the worktree has no vault.
+var ErrNoVault = errors.New("no vault in this repository")
+
+// Path is a file of the vault in root.
+func Path(root, name string) string { return filepath.Join(root, Dir, name) }
+
+// Exists reports whether root has a vault.
+func Exists(root string) bool {
+	_, err := os.Stat(Path(root, KeyFileName))
+	return err == nil
+}
+
+// Load reads and parses every vault file. It checks the structure only;
+// authenticity is checked when a key opens it (or by Verify).
+func Load(root string) (*Vault, error) {
+	v := &Vault{Root: root}
+	var err error
+	if v.keyRaw, err = os.ReadFile(Path(root, KeyFileName)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, ErrNoVault
+		}
+		return nil, err
+	}
+	if v.Key, err = ParseKeyFile(v.keyRaw); err != nil {
+		return nil, &ReadError{Msg: fmt.Sprintf("%s/%s: %v", Dir, KeyFileName, err), Hint: "restore it from a trusted commit (git log -- .verdigris/vault)"}
+	}
+	if v.recipientsRaw, err = os.ReadFile(Path(root, RecipientsFile)); err != nil {
+		return nil, err
+	}
+	if v.Recipients, err = ParseRecipients(v.recipientsRaw); err != nil {
+		return nil, &ReadError{Msg: fmt.Sprintf("%s/%s: %v", Dir, RecipientsFile, err), Hint: "fix the line, or restore the file with 'git checkout -- .verdigris/vault/recipients'"}
+	}
+	if v.Secrets, err = LoadSecrets(root); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// LoadSecrets reads only the secrets file: names and env names need no key.
+func LoadSecrets(root string) (*SecretsFile, error) {
+	data, err := os.ReadFile(Path(root, SecretsName))
+	if errors.Is(err, fs.ErrNotExist) {
+		if !Exists(root) {
+			return nil, ErrNoVault
+		}
+		return &SecretsFile{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	sf, err := ParseSecrets(data)
+	if err != nil {
+		return nil, &ReadError{Msg: fmt.Sprintf("%s/%s: %v", Dir, SecretsName, err), Hint: "resolve the merge or restore the file from a trusted commit"}
+	}
+	return sf, nil
+}
+
+// Verify checks the key file against the recipients file without any
+// private key (signature, recipient set).
+func (v *Vault) Verify() error { return verifyKeyFile(v.Key, v.Recipients) }
+
+// Entry returns the one entry named name.
+func (v *Vault) Entry(name string) (Entry, error) {
+	es := v.Secrets.Lookup(name)
+	switch len(es) {
+	case 0:
+		return Entry{}, &ReadError{Msg: fmt.Sprintf("no secret named %s", name), Hint: "list the secrets with 'git vault ls'"}
+	case 1:
+		return es[0], nil
+	}
+	return Entry{}, &ReadError{
+		Msg:  fmt.Sprintf("secret %s appears %d times (a merge kept both branches' versions)", name, len(es)),
+		Hint: fmt.Sprintf("choose its value with 'git vault set %s'", name),
+	}
+}
+
+// LockPath is the lock every vault write takes: per worktree, since each
+// worktree has its own vault files.
+func LockPath(gitDir string) string { return filepath.Join(gitDir, "verdigris", "vault.lock") }
+
+// Update runs fn on the freshly loaded vault under the write lock and
+// writes what it changed. Nothing is written when fn fails, and all new
+// contents are prepared before the first file is replaced.
+func Update(ctx context.Context, root, gitDir string, fn func(v *Vault) error) error {
+	l, err := filelock.Acquire(ctx, LockPath(gitDir))
+	if err != nil {
+		return fmt.Errorf("another git vault command is writing the vault: %w", err)
+	}
+	defer l.Unlock()
+	v, err := Load(root)
+	if err != nil {
+		return err
+	}
+	if err := fn(v); err != nil {
+		return err
+	}
+	return v.write(false)
+}
+
+// write saves the vault's files; changed files only unless all.
+func (v *Vault) write(all bool) error {
+	var files []atomicfile.File
+	add := func(name string, data []byte, old []byte) {
+		if all || string(data) != string(old) {
+			files = append(files, atomicfile.File{Path: Path(v.Root, name), Data: data, Perm: 0o644})
+		}
+	}
+	oldSecrets, _ := os.ReadFile(Path(v.Root, SecretsName))
+	// Order matters only for a crash between renames: secrets, then the
+	// key, then the recipients. Any mix of old and new files is refused at
+	// read time (generation or recipients digest mismatch), never misread.
+	add(SecretsName, v.Secrets.Format(), oldSecrets)
+	add(KeyFileName, v.Key.Format(), v.keyRaw)
+	add(RecipientsFile, FormatRecipients(v.Recipients), v.recipientsRaw)
+	if all {
+		add(attributesFile, []byte(attributes), nil)
+	}
+	if err := atomicfile.WriteAll(files); err != nil {
+		return err
+	}
+	v.keyRaw = v.Key.Format()
+	v.recipientsRaw = FormatRecipients(v.Recipients)
+	return nil
+}
+
+// Create makes a new vault in root with the identity's key as its first
+// recipient.
+func Create(ctx context.Context, root, gitDir string, kh Keyholder, self *Recipient) (*Vault, error) {
+	l, err := filelock.Acquire(ctx, LockPath(gitDir))
+	if err != nil {
+		return nil, err
+	}
+	defer l.Unlock()
+	if Exists(root) {
+		return nil, &ReadError{Msg: "this repository already has a vault", Hint: "list it with 'git vault ls'; add people with 'git vault recipients add'"}
+	}
+	if err := os.MkdirAll(filepath.Join(root, Dir), 0o755); err != nil {
+		return nil, err
+	}
+	recips := []*Recipient{self}
+	kf, err := kh.Create(recips)
+	if err != nil {
+		return nil, err
+	}
+	v := &Vault{Root: root, Recipients: recips, Key: kf, Secrets: &SecretsFile{}}
+	return v, v.write(true)
+}
