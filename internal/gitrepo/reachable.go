@@ -2,8 +2,6 @@ package gitrepo
 
 import (
 	"context"
-	"errors"
-	"os/exec"
 	"strings"
 )
 
@@ -16,20 +14,6 @@ func (r *Repo) TagsMerged(ctx context.Context, rev, pattern string) ([]string, e
 		return nil, err
 	}
 	return strings.Split(out, "\n"), nil
-}
-
-// IsAncestor reports whether commit a is reachable from commit b (a commit
-// is its own ancestor).
-func (r *Repo) IsAncestor(ctx context.Context, a, b string) (bool, error) {
-	_, err := r.Git(ctx, "merge-base", "--is-ancestor", a, b)
-	if err == nil {
-		return true, nil
-	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) && ee.ExitCode() == 1 {
-		return false, nil
-	}
-	return false, err
 }
 
 // PeeledTags maps the tags matching the glob pattern (e.g. "session-*")
