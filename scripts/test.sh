@@ -46,3 +46,5 @@ fuzz ./internal/vault FuzzParseIgnore 20000
 fuzz ./internal/vault FuzzMasker 20000
 fuzz ./internal/ghaction FuzzEnvFileInjection 20000
 fuzz ./internal/ghaction FuzzEnvRecord 20000
+fuzz ./internal/release FuzzPackageLock 20000
+fuzz ./internal/release FuzzCargo 20000
