@@ -44,6 +44,9 @@ func splitIdentifier(w string) []string {
 	if len(w) == 0 {
 		return nil
 	}
+	if isASCIIWord(w) {
+		return []string{w} // the common case: nothing to split or lower
+	}
 	var parts []string
 	runes := []rune(w)
 	begin := 0
@@ -106,16 +109,38 @@ func IsStopWord(w string) bool {
 // Terms is the analysis used everywhere: words, stop words dropped, stemmed.
 // Single characters are dropped; numbers of two or more digits are kept
 // (issue and PR numbers, versions).
-func Terms(s string) []string {
+func Terms(s string) []string { return terms(s, Stem) }
+
+func terms(s string, stem func(string) string) []string {
 	words := Words(s)
 	out := words[:0]
 	for _, w := range words {
 		if len(w) < 2 || IsStopWord(w) {
 			continue
 		}
-		out = append(out, Stem(w))
+		out = append(out, stem(w))
 	}
 	return out
+}
+
+// Analyzer gives the same terms as Terms, remembering each word's stem:
+// for analysing large corpora, where stemming dominates the cost and most
+// words repeat. Not safe for concurrent use.
+type Analyzer struct{ stems map[string]string }
+
+// NewAnalyzer returns an empty Analyzer.
+func NewAnalyzer() *Analyzer { return &Analyzer{stems: map[string]string{}} }
+
+// Terms is Terms(s).
+func (a *Analyzer) Terms(s string) []string { return terms(s, a.stem) }
+
+func (a *Analyzer) stem(w string) string {
+	if st, ok := a.stems[w]; ok {
+		return st
+	}
+	st := Stem(w)
+	a.stems[w] = st
+	return st
 }
 
 var stopWords = map[string]struct{}{}

@@ -29,3 +29,18 @@ func TestTerms(t *testing.T) {
 		t.Errorf("Terms = %q; want %q", got, want)
 	}
 }
+
+func TestAnalyzerMatchesTerms(t *testing.T) {
+	a := NewAnalyzer()
+	for _, s := range []string{
+		"Stop listening on the TCP sockets; daemons listened",
+		"parseHTTPHeader max_retry_count sha256 v2 Übergrößen naïve café",
+		"listening listening LISTENING", "",
+	} {
+		for range 2 { // the second round is served from the memo
+			if got, want := a.Terms(s), Terms(s); !reflect.DeepEqual(got, want) {
+				t.Errorf("Analyzer.Terms(%q) = %q; want %q", s, got, want)
+			}
+		}
+	}
+}

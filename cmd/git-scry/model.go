@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx"
+	"github.com/verdigris-dev/verdigris/internal/scry/model"
+)
+
+const modelUsage = `Usage: git scry model <command> [flags]
+
+Manage the ONNX sentence models git scry can embed commits with instead of
+its built-in embedder. A model is a BERT-style model.onnx with its
+tokenizer.json (WordPiece), for example an ONNX export of
+sentence-transformers/all-MiniLM-L6-v2. Models are registered for your user
+in $XDG_CONFIG_HOME/verdigris/scry-models.json (~/.config/...), pinned by
+sha256: a file that changes afterwards is refused, and git scry falls back
+to the built-in embedder, saying why ('verdigris doctor').
+
+Commands:
+  add DIR|FILE...   register a model: a directory holding model.onnx (or
+                    onnx/model.onnx) and tokenizer.json, or the two files
+      --name N              its name (default: the model's directory name)
+      --query-prefix P      text put before every query (E5 models: "query: ")
+      --passage-prefix P    text put before every indexed commit ("passage: ")
+                            (E5, BGE and Nomic models get their prefixes by default)
+  use NAME          embed with NAME from now on; 'use builtin' goes back to
+                    the built-in embedder (the index re-embeds on its next run)
+  ls [--json]       list the models and the one in use (--json adds which
+                    embedder searches really use, and why)
+  rm NAME           unregister NAME (its files are left where they are)
+
+ONNX Runtime is loaded at run time: scripts/fetch-onnxruntime.sh installs
+it, or set VERDIGRIS_ONNXRUNTIME=/path/to/libonnxruntime.so.1.
+`
+
+var modelCmd = &cli.Command{
+	Name:  "model",
+	Usage: modelUsage,
+	Raw:   true,
+	Run: func(ctx context.Context, env *cli.Env, _ *pflag.FlagSet, args []string) error {
+		p := &cli.Program{
+			Name:     "git scry model",
+			Binary:   "git-scry",
+			Usage:    modelUsage,
+			Commands: []*cli.Command{modelAddCmd, modelUseCmd, modelLsCmd, modelRmCmd},
+		}
+		if code := p.Run(ctx, env, args); code != 0 {
+			return cli.Exit(code)
+		}
+		return nil
+	},
+}
+
+func registryPath(env *cli.Env) (string, error) {
+	p, err := model.Path(env.Env)
+	if err != nil {
+		return "", cli.Failf("cannot place the model registry: %v", err).WithHint("set HOME or XDG_CONFIG_HOME")
+	}
+	return p, nil
+}
+
+func absArg(env *cli.Env, p string) string {
+	if filepath.IsAbs(p) || env.Dir == "" {
+		return p
+	}
+	return filepath.Join(env.Dir, p)
+}
+
+var modelAddCmd = &cli.Command{
+	Name:  "add",
+	Usage: modelUsage,
+	Flags: func(fs *pflag.FlagSet) {
+		fs.String("name", "", "")
+		fs.String("query-prefix", "", "")
+		fs.String("passage-prefix", "", "")
+	},
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git scry model add", args, 1, 2); err != nil {
+			return err
+		}
+		for i := range args {
+			args[i] = absArg(env, args[i])
+		}
+		modelPath, tokPath, err := model.Locate(args)
+		if err != nil {
+			return cli.Failf("model add: %v", err).WithHint("give a directory with model.onnx and tokenizer.json, or both files")
+		}
+		if _, err := onnx.LoadTokenizer(tokPath); err != nil {
+			return cli.Failf("model add: %v", err).WithHint("git scry runs BERT-style models with a WordPiece tokenizer.json")
+		}
+		name, _ := fs.GetString("name")
+		if name == "" {
+			name = model.DefaultName(modelPath)
+		}
+		if err := model.ValidName(name); err != nil {
+			return cli.Usagef("model add: %v", err).WithHint("choose another --name (no spaces or slashes, not %q)", model.Builtin)
+		}
+		qp, pp := model.DefaultPrefixes(name)
+		if fs.Changed("query-prefix") {
+			qp, _ = fs.GetString("query-prefix")
+		}
+		if fs.Changed("passage-prefix") {
+			pp, _ = fs.GetString("passage-prefix")
+		}
+		mf, err := model.Pin(modelPath)
+		if err != nil {
+			return cli.Failf("model add: %v", err)
+		}
+		tf, err := model.Pin(tokPath)
+		if err != nil {
+			return cli.Failf("model add: %v", err)
+		}
+		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, QueryPrefix: qp, PassagePrefix: pp, AddedAt: time.Now().UTC().Truncate(time.Second)}
+		// Check that it runs, when this machine can run it at all.
+		dim := 0
+		if e, err := model.Open(ctx, &entry, env.Env); err == nil {
+			dim = e.Dim()
+			e.Close()
+		} else if errors.Is(err, onnx.ErrNoRuntime) || errors.Is(err, onnx.ErrNoLibrary) {
+			fmt.Fprintf(env.Stderr, "git-scry: warning: the model was not test-run: %v\n", err)
+		} else {
+			return cli.Failf("model add: %s does not run: %v", modelPath, err).WithHint("the model must take input_ids (and optionally attention_mask, token_type_ids) and output token states or a sentence vector")
+		}
+		path, err := registryPath(env)
+		if err != nil {
+			return err
+		}
+		err = model.Update(ctx, path, func(r *model.Registry) error {
+			if old, ok := r.Find(name); ok {
+				if old.Model.SHA256 != mf.SHA256 || old.Tokenizer.SHA256 != tf.SHA256 {
+					return cli.Failf("model %s is already registered with different files (model.onnx sha256 %.12s)", name, old.Model.SHA256).
+						WithHint("remove it first ('git scry model rm %s') or pick another --name", name)
+				}
+				entry.AddedAt = old.AddedAt
+				*old = entry
+				return nil
+			}
+			r.Models = append(r.Models, entry)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		detail := ""
+		if dim > 0 {
+			detail = fmt.Sprintf(", %d dimensions", dim)
+		}
+		fmt.Fprintf(env.Stderr, "git-scry: registered model %s (model.onnx sha256 %.12s%s)\n", name, mf.SHA256, detail)
+		fmt.Fprintf(env.Stderr, "git-scry: hint: run 'git scry model use %s' to embed with it\n", name)
+		return nil
+	},
+}
+
+var modelUseCmd = &cli.Command{
+	Name:  "use",
+	Usage: modelUsage,
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git scry model use", args, 1, 1); err != nil {
+			return err
+		}
+		name := args[0]
+		path, err := registryPath(env)
+		if err != nil {
+			return err
+		}
+		var entry model.Entry
+		err = model.Update(ctx, path, func(r *model.Registry) error {
+			if name == model.Builtin {
+				r.Active = ""
+				return nil
+			}
+			e, ok := r.Find(name)
+			if !ok {
+				return cli.Failf("no model named %s", name).WithHint("'git scry model ls' lists them; 'git scry model add DIR' registers one")
+			}
+			entry = *e
+			r.Active = name
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if name == model.Builtin {
+			fmt.Fprintln(env.Stderr, "git-scry: using the built-in embedder")
+			return nil
+		}
+		if e, err := model.Open(ctx, &entry, env.Env); err != nil {
+			fmt.Fprintf(env.Stderr, "git-scry: warning: model %s cannot run here (%v); searches use the built-in embedder until it can\n", name, err)
+		} else {
+			e.Close()
+		}
+		fmt.Fprintf(env.Stderr, "git-scry: using model %s\n", name)
+		return nil
+	},
+}
+
+var modelLsCmd = &cli.Command{
+	Name:  "ls",
+	Usage: modelUsage,
+	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git scry model ls", args, 0, 0); err != nil {
+			return err
+		}
+		path, err := registryPath(env)
+		if err != nil {
+			return err
+		}
+		reg, err := model.Load(path)
+		if err != nil {
+			return cli.Failf("%v", err).WithHint("fix or remove the registry file")
+		}
+		active := reg.Active
+		if active == "" {
+			active = model.Builtin
+		}
+		if asJSON, _ := fs.GetBool("json"); asJSON {
+			models := reg.Models
+			if models == nil {
+				models = []model.Entry{}
+			}
+			return cli.WriteJSON(env.Stdout, map[string]any{
+				"active": active, "registry": path, "models": models,
+				"in_use": model.Describe(ctx, env.Env),
+			})
+		}
+		var t cli.Table
+		t.Row("NAME", "IN USE", "SHA256", "QUERY PREFIX", "PASSAGE PREFIX", "MODEL")
+		mark := func(n string) string {
+			if n == active {
+				return "*"
+			}
+			return ""
+		}
+		t.Row(model.Builtin, mark(model.Builtin), "-", "-", "-", "(learned from each repository)")
+		for _, e := range reg.Models {
+			t.Row(e.Name, mark(e.Name), fmt.Sprintf("%.12s", e.Model.SHA256), fmt.Sprintf("%q", e.QueryPrefix), fmt.Sprintf("%q", e.PassagePrefix), e.Model.Path)
+		}
+		if err := t.Write(env.Stdout); err != nil {
+			return err
+		}
+		if reg.Active != "" {
+			if st := model.Describe(ctx, env.Env); st.Embedder != "onnx" {
+				fmt.Fprintf(env.Stderr, "git-scry: warning: searches use the %s\n", st.Reason)
+			}
+		}
+		return nil
+	},
+}
+
+var modelRmCmd = &cli.Command{
+	Name:  "rm",
+	Usage: modelUsage,
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git scry model rm", args, 1, 1); err != nil {
+			return err
+		}
+		name := args[0]
+		path, err := registryPath(env)
+		if err != nil {
+			return err
+		}
+		wasActive := false
+		err = model.Update(ctx, path, func(r *model.Registry) error {
+			wasActive = r.Active == name
+			if !r.Remove(name) {
+				return cli.Failf("no model named %s", name).WithHint("'git scry model ls' lists them")
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "git-scry: removed model %s\n", name)
+		if wasActive {
+			fmt.Fprintln(env.Stderr, "git-scry: it was in use: the built-in embedder is used now")
+		}
+		return nil
+	},
+}

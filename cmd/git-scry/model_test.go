@@ -1,0 +1,71 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/verdigris-dev/verdigris/internal/clitest"
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx"
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx/onnxtest"
+)
+
+// TestModelScripts runs testdata/model: the model registry and the choice
+// of embedder, against the real binaries. Scripts get:
+//
+//	onnxmodel DIR [SEED]  write DIR/model.onnx (a token-table model with
+//	                      random weights from SEED) and DIR/tokenizer.json
+//	                      (the real BERT vocabulary)
+//	[ort]           this build has ONNX Runtime and its library is
+//	                installed (VERDIGRIS_ONNXRUNTIME points at it)
+func TestModelScripts(t *testing.T) {
+	lib, _, libErr := onnx.FindLibrary(os.Getenv)
+	ort := onnx.Built && libErr == nil
+	if !ort && os.Getenv("VERDIGRIS_REQUIRE_ONNXRUNTIME") != "" {
+		t.Fatalf("ONNX Runtime required: built=%v, %v", onnx.Built, libErr)
+	}
+	vocab, vocabErr := onnxtest.BertVocab()
+	if vocabErr != nil {
+		t.Skipf("no BERT vocabulary for the test models: %v", vocabErr)
+	}
+	p := clitest.Params(t, filepath.Join("testdata", "model"), func(e *testscript.Env) error {
+		e.Setenv(onnx.LibraryEnv, "")
+		if ort {
+			e.Setenv(onnx.LibraryEnv, lib)
+		}
+		return nil
+	})
+	p.Condition = func(cond string) (bool, error) {
+		if cond == "ort" {
+			return ort, nil
+		}
+		return false, nil
+	}
+	cmds := map[string]func(*testscript.TestScript, bool, []string){}
+	for k, v := range p.Cmds {
+		cmds[k] = v
+	}
+	cmds["onnxmodel"] = func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) < 1 || len(args) > 2 {
+			ts.Fatalf("usage: onnxmodel DIR [SEED]")
+		}
+		seed := uint64(1)
+		if len(args) == 2 {
+			n, err := strconv.ParseUint(args[1], 10, 64)
+			ts.Check(err)
+			seed = n
+		}
+		dir := ts.MkAbs(args[0])
+		ts.Check(os.MkdirAll(dir, 0o755))
+		table, err := onnxtest.TokenTable(30522, 8, seed, true)
+		ts.Check(err)
+		ts.Check(os.WriteFile(filepath.Join(dir, "model.onnx"), table.Model, 0o644))
+		_, _, err = onnxtest.WriteTokenizer(dir, vocab, 64)
+		ts.Check(err)
+	}
+	p.Cmds = cmds
+	testscript.Run(t, p)
+}

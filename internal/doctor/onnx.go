@@ -1,0 +1,67 @@
+package doctor
+
+import (
+	"context"
+	"encoding/json"
+	"os/exec"
+	"time"
+)
+
+func init() { register(45, "scry", checkEmbedder) }
+
+// checkEmbedder asks git-scry itself (the binary built with cgo and the
+// ONNX Runtime bindings; verdigris is static) which embedder searches use
+// and why, and whether the runtime library loads.
+func checkEmbedder(ctx context.Context, c *Context) []Finding {
+	bin, err := exec.LookPath("git-scry")
+	if err != nil {
+		return []Finding{{Name: "embedder", Status: Skip, Detail: "git-scry is not on PATH"}}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "model", "ls", "--json")
+	if c.Repo != nil {
+		cmd.Dir = c.Repo.Dir()
+	}
+	out, err := cmd.Output()
+	// The shape of internal/scry/model.Status, read without linking the
+	// embedders into this binary.
+	var report struct {
+		Active string `json:"active"`
+		InUse  struct {
+			Runtime struct {
+				Built            bool
+				Library, Version string
+				Error            string
+			}
+			Embedder, ID, Reason string
+		} `json:"in_use"`
+	}
+	if err != nil || json.Unmarshal(out, &report) != nil {
+		return []Finding{{Name: "embedder", Status: Warn, Detail: "'git-scry model ls --json' failed", Hint: "run 'git scry model ls' to see why"}}
+	}
+	rt := report.InUse.Runtime
+	runtime := Finding{Name: "onnx runtime"}
+	switch {
+	case !rt.Built:
+		runtime.Status, runtime.Detail = Skip, "git-scry was built without ONNX Runtime (built-in embedder only)"
+		runtime.Hint = "rebuild with cgo (a C compiler) via ./scripts/install.sh to run ONNX models"
+	case rt.Error != "":
+		runtime.Status, runtime.Detail = Warn, rt.Error
+		runtime.Hint = "run scripts/fetch-onnxruntime.sh, or set VERDIGRIS_ONNXRUNTIME=/path/to/libonnxruntime.so.1"
+		if report.Active == "builtin" {
+			runtime.Status = Skip // not needed until a model is in use
+		}
+	default:
+		runtime.Status, runtime.Detail = OK, "ONNX Runtime "+rt.Version+" at "+rt.Library
+	}
+	emb := Finding{Name: "embedder", Status: OK, Detail: report.InUse.Reason}
+	if report.InUse.Embedder == "onnx" {
+		emb.Detail += " (" + report.InUse.ID + ")"
+	}
+	if report.Active != "builtin" && report.InUse.Embedder != "onnx" {
+		emb.Status = Warn
+		emb.Hint = "fix the cause above, or go back with 'git scry model use builtin'"
+	}
+	return []Finding{runtime, emb}
+}

@@ -1,0 +1,111 @@
+package gitrepo
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// TreeEntry is one file of a tree listing.
+type TreeEntry struct {
+	Mode   string
+	Object string // blob hash
+	Size   int64  // -1 for submodules
+	Path   string
+}
+
+// ListTree lists every file of rev's tree recursively, with blob sizes.
+func (r *Repo) ListTree(ctx context.Context, rev string) ([]TreeEntry, error) {
+	out, err := r.GitBytes(ctx, "ls-tree", "-r", "-z", "--long", "--full-tree", rev)
+	if err != nil {
+		return nil, err
+	}
+	var entries []TreeEntry
+	for _, rec := range bytes.Split(out, []byte{0}) {
+		// "<mode> SP <type> SP <object> SP+ <size> TAB <path>"
+		meta, path, ok := bytes.Cut(rec, []byte{'\t'})
+		if !ok {
+			continue
+		}
+		f := strings.Fields(string(meta))
+		if len(f) != 4 || f[1] != "blob" {
+			continue
+		}
+		size, err := strconv.ParseInt(f[3], 10, 64)
+		if err != nil {
+			size = -1
+		}
+		entries = append(entries, TreeEntry{Mode: f[0], Object: f[2], Size: size, Path: string(path)})
+	}
+	return entries, nil
+}
+
+// ReadBlobs streams the contents of the given blobs to fn, in order,
+// through one `git cat-file --batch`. Objects that are not in the local
+// object store (a partial clone, a damaged repository) are skipped and
+// counted, never fetched: lazy fetching is switched off.
+func (r *Repo) ReadBlobs(ctx context.Context, oids []string, fn func(i int, data []byte) error) (missing int, err error) {
+	if len(oids) == 0 {
+		return 0, nil
+	}
+	cmd := command(ctx, r.Dir(), "cat-file", "--batch")
+	cmd.Env = append(cmd.Env, "GIT_NO_LAZY_FETCH=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	var in bytes.Buffer
+	for _, o := range oids {
+		in.WriteString(o)
+		in.WriteByte('\n')
+	}
+	cmd.Stdin = &in
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return 0, err
+	}
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	br := bufio.NewReaderSize(stdout, 1<<16)
+	ferr := func() error {
+		for i := range oids {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				return fmt.Errorf("git cat-file: %w", err)
+			}
+			f := strings.Fields(line)
+			if len(f) == 2 && f[1] == "missing" {
+				missing++
+				continue
+			}
+			if len(f) != 3 {
+				return fmt.Errorf("git cat-file: unexpected header %q", strings.TrimSpace(line))
+			}
+			size, err := strconv.Atoi(f[2])
+			if err != nil {
+				return fmt.Errorf("git cat-file: unexpected header %q", strings.TrimSpace(line))
+			}
+			data := make([]byte, size+1) // content and its trailing LF
+			if _, err := io.ReadFull(br, data); err != nil {
+				return fmt.Errorf("git cat-file: %w", err)
+			}
+			if err := fn(i, data[:size]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}()
+	if ferr != nil {
+		_ = cmd.Process.Kill()
+		_, _ = io.Copy(io.Discard, stdout)
+		_ = cmd.Wait()
+		return missing, ferr
+	}
+	if err := cmd.Wait(); err != nil {
+		return missing, &Error{Args: []string{"cat-file", "--batch"}, Stderr: stderr.String(), Err: err}
+	}
+	return missing, nil
+}

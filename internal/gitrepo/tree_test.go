@@ -1,0 +1,47 @@
+package gitrepo
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+func TestListTreeAndReadBlobsSkipMissing(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	os.MkdirAll(filepath.Join(dir, "sub"), 0o755)
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("alpha\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "sub", "b.md"), []byte("beta"), 0o644)
+	for _, args := range [][]string{{"-C", dir, "add", "-A"}, {"-C", dir, "commit", "-qm", "files"}} {
+		if out, err := exec.Command("git", args...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	r, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := r.ListTree(ctx, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 || entries[0].Path != "a.txt" || entries[0].Size != 6 || entries[1].Path != "sub/b.md" || entries[1].Size != 4 {
+		t.Fatalf("entries = %+v", entries)
+	}
+	// An object that is not in the store (as in a partial clone) is
+	// counted and skipped, and the others still arrive in order.
+	oids := []string{entries[0].Object, "0123456789012345678901234567890123456789", entries[1].Object}
+	var got []string
+	missing, err := r.ReadBlobs(ctx, oids, func(i int, data []byte) error {
+		got = append(got, string(data))
+		if i == 1 {
+			t.Errorf("callback for the missing object")
+		}
+		return nil
+	})
+	if err != nil || missing != 1 || len(got) != 2 || got[0] != "alpha\n" || got[1] != "beta" {
+		t.Fatalf("ReadBlobs: got %q, missing %d, err %v", got, missing, err)
+	}
+}

@@ -1,0 +1,164 @@
+package builtin
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"math"
+)
+
+// The serialised model, little-endian:
+//
+//	magic "VGSB", version u32, dim u32, n u32, flags u32 (none yet),
+//	subject weight f32, meta length u32, content hash [32]byte (sha256
+//	of the header fields before it and of everything after the meta
+//	JSON: the weights, not when they were made), meta JSON, offsets (n+1)×u32, words, idf n×f32, scales n×f32, vectors n×dim×i8,
+//	crc32c u32 of all that precedes it.
+//
+// Loading checks the CRC and slices the buffer: no term is copied or
+// parsed until a text needs it.
+const (
+	magic      = "VGSB"
+	version    = 1
+	headerSize = 4 + 4*5 + 4 + 32
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// ErrFormat is returned by Unmarshal for data that is not a model of this
+// version.
+var ErrFormat = errors.New("builtin embedder: not a model file of this version")
+
+// newModel serialises a trained model and loads it back, so a freshly
+// trained model and a loaded one are the same thing.
+func newModel(words []string, vecs []float32, dim int, idf []float32, subjectWeight float64, meta Meta) (*Model, error) {
+	n := len(words)
+	metaJSON, err := json.Marshal(meta)
+	if err != nil {
+		return nil, err
+	}
+	var wordBytes int
+	for _, w := range words {
+		wordBytes += len(w)
+	}
+	size := headerSize + len(metaJSON) + 4*(n+1) + wordBytes + 8*n + n*dim + 4
+	buf := make([]byte, 0, size)
+	le := binary.LittleEndian
+	buf = append(buf, magic...)
+	buf = le.AppendUint32(buf, version)
+	buf = le.AppendUint32(buf, uint32(dim))
+	buf = le.AppendUint32(buf, uint32(n))
+	buf = le.AppendUint32(buf, 0) // flags
+	buf = le.AppendUint32(buf, math.Float32bits(float32(subjectWeight)))
+	buf = le.AppendUint32(buf, uint32(len(metaJSON)))
+	hashAt := len(buf)
+	buf = append(buf, make([]byte, 32)...)
+	buf = append(buf, metaJSON...)
+	off := uint32(0)
+	buf = le.AppendUint32(buf, 0)
+	for _, w := range words {
+		off += uint32(len(w))
+		buf = le.AppendUint32(buf, off)
+	}
+	for _, w := range words {
+		buf = append(buf, w...)
+	}
+	for _, x := range idf {
+		buf = le.AppendUint32(buf, math.Float32bits(x))
+	}
+	scales := make([]float32, n)
+	for i := 0; i < n; i++ {
+		var mx float32
+		for _, x := range vecs[i*dim : (i+1)*dim] {
+			mx = max(mx, float32(math.Abs(float64(x))))
+		}
+		scales[i] = mx / 127
+		buf = le.AppendUint32(buf, math.Float32bits(scales[i]))
+	}
+	for i := 0; i < n; i++ {
+		for _, x := range vecs[i*dim : (i+1)*dim] {
+			q := int8(0)
+			if scales[i] > 0 {
+				q = int8(max(-127, min(127, math.Round(float64(x/scales[i])))))
+			}
+			buf = append(buf, byte(q))
+		}
+	}
+	h := sha256.New()
+	h.Write(buf[:hashAt])
+	h.Write(buf[headerSize+len(metaJSON):])
+	copy(buf[hashAt:], h.Sum(nil))
+	buf = le.AppendUint32(buf, crc32.Checksum(buf, castagnoli))
+	return Unmarshal(buf)
+}
+
+// MarshalBinary returns the model's serialised form (the bytes it was
+// loaded from; do not modify them).
+func (m *Model) MarshalBinary() ([]byte, error) { return m.data, nil }
+
+// Unmarshal loads a model from its serialised form. The model keeps data
+// (no copy): the caller must not modify it afterwards.
+func Unmarshal(data []byte) (*Model, error) {
+	le := binary.LittleEndian
+	if len(data) < headerSize+4 || string(data[:4]) != magic || le.Uint32(data[4:]) != version {
+		return nil, ErrFormat
+	}
+	body := data[:len(data)-4]
+	if crc32.Checksum(body, castagnoli) != le.Uint32(data[len(data)-4:]) {
+		return nil, fmt.Errorf("builtin embedder: model data is damaged (checksum mismatch)")
+	}
+	dim := int(le.Uint32(data[8:]))
+	n := int(le.Uint32(data[12:]))
+	m := &Model{
+		data:          data,
+		dim:           dim,
+		n:             n,
+		subjectWeight: math.Float32frombits(le.Uint32(data[20:])),
+	}
+	metaLen := int(le.Uint32(data[24:]))
+	m.id = "builtin:" + hex.EncodeToString(data[28 : 28+32])[:12]
+	p := headerSize
+	take := func(k int) ([]byte, bool) {
+		if k < 0 || p+k > len(body) {
+			return nil, false
+		}
+		b := body[p : p+k]
+		p += k
+		return b, true
+	}
+	bad := fmt.Errorf("builtin embedder: model data is truncated or inconsistent")
+	if dim <= 0 || n <= 0 || dim > 1<<16 || n > 1<<24 {
+		return nil, bad
+	}
+	metaJSON, ok := take(metaLen)
+	if !ok || json.Unmarshal(metaJSON, &m.meta) != nil {
+		return nil, bad
+	}
+	if m.offs, ok = take(4 * (n + 1)); !ok {
+		return nil, bad
+	}
+	if m.words, ok = take(int(le.Uint32(m.offs[4*n:]))); !ok {
+		return nil, bad
+	}
+	for i, prev := 1, uint32(0); i <= n; i++ {
+		o := le.Uint32(m.offs[4*i:])
+		if o < prev {
+			return nil, bad
+		}
+		prev = o
+	}
+	if m.idf, ok = take(4 * n); !ok {
+		return nil, bad
+	}
+	if m.scales, ok = take(4 * n); !ok {
+		return nil, bad
+	}
+	if m.vecs, ok = take(n * dim); !ok || p != len(body) {
+		return nil, bad
+	}
+	return m, nil
+}

@@ -1,0 +1,267 @@
+package builtin
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// MachineLimits bound what MachineDocuments reads.
+type MachineLimits struct {
+	MaxBytes int64         // extracted text kept (default 12 MiB)
+	Timeout  time.Duration // default 8 s
+	// Where to look; "" finds them, "-" leaves the source out.
+	GoRoot    string // the Go distribution (go env GOROOT)
+	PythonLib string // the Python standard library (/usr/lib/python3.N)
+	ManDir    string // manual pages (/usr/share/man)
+}
+
+func (l *MachineLimits) defaults() {
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = 12 << 20
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = 8 * time.Second
+	}
+	if l.GoRoot == "" {
+		l.GoRoot = findGoRoot()
+	}
+	if l.PythonLib == "" {
+		l.PythonLib = findPythonLib()
+	}
+	if l.ManDir == "" {
+		l.ManDir = "/usr/share/man"
+	}
+}
+
+// MachineDocuments collects general technical English that developer
+// machines carry: the comments and documents of the Go distribution, the
+// docstrings and comments of the Python standard library, and the English
+// manual pages. Each source present gets an equal share of the size
+// budget; whatever is missing is skipped, none of it is an error. It stops
+// at the time limit with what it has.
+func MachineDocuments(ctx context.Context, lim MachineLimits) ([]string, error) {
+	lim.defaults()
+	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
+	defer cancel()
+	var sources []func(add func(string) bool)
+	if lim.GoRoot != "" && lim.GoRoot != "-" {
+		sources = append(sources, func(add func(string) bool) { goDocs(lim.GoRoot, add) })
+	}
+	if lim.PythonLib != "" && lim.PythonLib != "-" {
+		sources = append(sources, func(add func(string) bool) { pythonDocs(lim.PythonLib, add) })
+	}
+	if lim.ManDir != "-" {
+		sources = append(sources, func(add func(string) bool) { manPages(lim.ManDir, add) })
+	}
+	var docs []string
+	var total int64
+	for i, src := range sources {
+		// What a source leaves unused goes to the ones after it.
+		share := (lim.MaxBytes - total) / int64(len(sources)-i)
+		var used int64
+		src(func(s string) bool {
+			if s != "" {
+				docs = append(docs, s)
+				used += int64(len(s))
+			}
+			return used < share && ctx.Err() == nil
+		})
+		total += used
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return docs, nil
+}
+
+func findGoRoot() string {
+	if r := os.Getenv("GOROOT"); r != "" {
+		return r
+	}
+	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
+		return strings.TrimSpace(string(out))
+	}
+	for _, r := range []string{"/usr/local/go", "/usr/lib/go"} {
+		if _, err := os.Stat(filepath.Join(r, "src")); err == nil {
+			return r
+		}
+	}
+	return ""
+}
+
+// goDocs feeds the standard library's comments (commands last: compiler
+// internals are jargon) and the distribution's documents to add until it
+// says stop.
+func goDocs(root string, add func(string) bool) {
+	var files []string
+	src := filepath.Join(root, "src")
+	_ = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case "testdata", "vendor", "internal":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	cmd := string(filepath.Separator) + "cmd" + string(filepath.Separator)
+	sort.SliceStable(files, func(i, j int) bool {
+		return !strings.Contains(files[i], cmd) && strings.Contains(files[j], cmd)
+	})
+	docs, _ := filepath.Glob(filepath.Join(root, "doc", "*"))
+	for _, p := range docs {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		s := string(data)
+		if strings.HasSuffix(p, ".html") {
+			s = stripHTML(s)
+		}
+		if !add(s) {
+			return
+		}
+	}
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if !add(Extract(p, data)) {
+			return
+		}
+	}
+}
+
+// findPythonLib returns the newest /usr/lib/python3.N or
+// /usr/local/lib/python3.N.
+func findPythonLib() string {
+	var best string
+	bestMinor := -1
+	for _, pat := range []string{"/usr/lib/python3.*", "/usr/local/lib/python3.*"} {
+		dirs, _ := filepath.Glob(pat)
+		for _, d := range dirs {
+			var minor int
+			if _, err := fmt.Sscanf(filepath.Base(d), "python3.%d", &minor); err != nil {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(d, "os.py")); err == nil && minor > bestMinor {
+				best, bestMinor = d, minor
+			}
+		}
+	}
+	return best
+}
+
+// pythonDocs feeds the standard library's docstrings and comments (not
+// tests, not third-party packages) to add until it says stop.
+func pythonDocs(root string, add func(string) bool) {
+	var files []string
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case "test", "tests", "site-packages", "dist-packages", "idlelib", "lib2to3", "__pycache__", "turtledemo":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(p, ".py") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if !add(Extract(p, data)) {
+			return
+		}
+	}
+}
+
+var htmlTag = regexp.MustCompile(`<[^>]*>`)
+
+func stripHTML(s string) string { return htmlTag.ReplaceAllString(s, " ") }
+
+// manPages feeds the English manual pages of sections 1, 5, 7 and 8
+// (commands, file formats, overviews, administration) to add.
+func manPages(dir string, add func(string) bool) {
+	for _, sec := range []string{"man1", "man7", "man5", "man8"} {
+		files, _ := filepath.Glob(filepath.Join(dir, sec, "*"))
+		for _, p := range files {
+			s := readMan(p)
+			if !add(s) {
+				return
+			}
+		}
+	}
+}
+
+func readMan(p string) string {
+	f, err := os.Open(p)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(p, ".gz") {
+		gz, err := gzip.NewReader(f)
+		if err != nil {
+			return ""
+		}
+		defer gz.Close()
+		r = gz
+	}
+	var out strings.Builder
+	sc := bufio.NewScanner(io.LimitReader(r, 1<<20))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		out.WriteString(troffText(sc.Text()))
+		out.WriteByte('\n')
+	}
+	return out.String()
+}
+
+var troffEscape = regexp.MustCompile(`\\(f[BIRPC]|f\(..|f\[[^\]]*\]|\(..|\[[^\]]*\]|s[-+]?\d|[-&e|^ 0c"%])`)
+
+// troffText turns one line of a manual page's source into plain text:
+// requests that carry text (.SH, .B, .I, .IP …) keep their arguments,
+// other requests and comments become paragraph breaks.
+func troffText(line string) string {
+	if strings.HasPrefix(line, `.\"`) || strings.HasPrefix(line, `'\"`) {
+		return ""
+	}
+	if strings.HasPrefix(line, ".") {
+		req, args, _ := strings.Cut(line[1:], " ")
+		switch req {
+		case "SH", "SS", "B", "I", "BR", "IR", "RB", "RI", "BI", "IB", "TP", "IP", "Nm", "Nd", "Sh", "Fl", "Ar", "Pa":
+			line = strings.ReplaceAll(args, `"`, "")
+		default:
+			return ""
+		}
+	}
+	return troffEscape.ReplaceAllString(line, " ")
+}

@@ -1,0 +1,202 @@
+package builtin
+
+import (
+	"context"
+	"encoding/binary"
+	"math"
+	"time"
+)
+
+// Meta describes how a model was trained.
+type Meta struct {
+	Commits    int       `json:"commits"`
+	Documents  int       `json:"documents"`
+	Background int       `json:"background"`
+	Tokens     int64     `json:"tokens"`
+	Vocabulary int       `json:"vocabulary"`
+	Dim        int       `json:"dim"`
+	TrainedAt  time.Time `json:"trained_at"`
+	TrainMS    int64     `json:"train_ms"`
+}
+
+// Model is a trained built-in embedder. It reads its term table straight
+// from the serialised bytes (see codec.go), so loading costs no parsing.
+type Model struct {
+	data          []byte
+	id            string
+	dim, n        int
+	subjectWeight float32
+	offs          []byte // n+1 little-endian uint32 offsets into words
+	words         []byte // the sorted vocabulary, concatenated
+	idf           []byte // n float32
+	scales        []byte // n float32: a row's int8 → float factor
+	vecs          []byte // n×dim int8
+	meta          Meta
+}
+
+// ID is "builtin:" and a prefix of the model's content hash.
+func (m *Model) ID() string { return m.id }
+
+// Dim is the vector length.
+func (m *Model) Dim() int { return m.dim }
+
+// Meta says what the model was trained on.
+func (m *Model) Meta() Meta { return m.meta }
+
+// Close releases nothing: the model is plain memory.
+func (m *Model) Close() error { return nil }
+
+// EmbedQueries embeds search queries.
+func (m *Model) EmbedQueries(ctx context.Context, texts []string) ([][]float32, error) {
+	return m.embedAll(ctx, texts, true)
+}
+
+// EmbedPassages embeds commit messages.
+func (m *Model) EmbedPassages(ctx context.Context, texts []string) ([][]float32, error) {
+	return m.embedAll(ctx, texts, false)
+}
+
+func (m *Model) embedAll(ctx context.Context, texts []string, query bool) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		out[i] = m.Embed(t, query)
+	}
+	return out, nil
+}
+
+// Embed returns the L2-normalised vector of one text: the idf-weighted
+// mean of its terms' vectors, subject terms weighted more. A text with no known
+// term gets the zero vector. Query terms missing from the vocabulary fall
+// back to the closest known term sharing a long prefix.
+func (m *Model) Embed(s string, query bool) []float32 {
+	subject, body := messageTerms(s)
+	v := make([]float32, m.dim)
+	add := func(terms []string, w float32) {
+		for _, t := range terms {
+			i, ok := m.lookup(t)
+			if !ok && query {
+				i, ok = m.nearestPrefix(t)
+			}
+			if ok {
+				m.addRow(v, i, w*m.idfAt(i))
+			}
+		}
+	}
+	add(subject, m.subjectWeight)
+	add(body, 1)
+	normalize(v)
+	return v
+}
+
+func (m *Model) addRow(v []float32, i int, w float32) {
+	scale := w * m.scaleAt(i)
+	row := m.vecs[i*m.dim : (i+1)*m.dim]
+	for k, b := range row {
+		v[k] += scale * float32(int8(b))
+	}
+}
+
+// Vector returns the term vector of a term (already analysed: stemmed,
+// lowercased) and whether the model knows it.
+func (m *Model) Vector(term string) ([]float32, bool) {
+	i, ok := m.lookup(term)
+	if !ok {
+		return nil, false
+	}
+	v := make([]float32, m.dim)
+	m.addRow(v, i, 1)
+	return v, true
+}
+
+func (m *Model) word(i int) string {
+	a := binary.LittleEndian.Uint32(m.offs[4*i:])
+	b := binary.LittleEndian.Uint32(m.offs[4*i+4:])
+	return string(m.words[a:b])
+}
+
+func (m *Model) idfAt(i int) float32 {
+	return math.Float32frombits(binary.LittleEndian.Uint32(m.idf[4*i:]))
+}
+
+func (m *Model) scaleAt(i int) float32 {
+	return math.Float32frombits(binary.LittleEndian.Uint32(m.scales[4*i:]))
+}
+
+// search returns the first vocabulary index whose word is ≥ t.
+func (m *Model) search(t string) int {
+	lo, hi := 0, m.n
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if m.word(mid) < t {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+func (m *Model) lookup(t string) (int, bool) {
+	i := m.search(t)
+	return i, i < m.n && m.word(i) == t
+}
+
+// nearestPrefix finds a known term for an unknown one: the vocabulary
+// word sharing the longest prefix with it (at least 5 bytes and half the
+// term: "pluginsystem" → "plugin"), and among equals the most common
+// (lowest idf). In a sorted vocabulary the longest shared prefixes sit
+// next to the insertion point.
+func (m *Model) nearestPrefix(t string) (int, bool) {
+	pos := m.search(t)
+	best := 0
+	for _, i := range []int{pos - 1, pos} {
+		if i >= 0 && i < m.n {
+			best = max(best, commonPrefix(m.word(i), t))
+		}
+	}
+	if best < 5 || 2*best < len(t) {
+		return 0, false
+	}
+	pick, pickIdf := -1, float32(0)
+	consider := func(i int) bool {
+		if commonPrefix(m.word(i), t) < best {
+			return false
+		}
+		if idf := m.idfAt(i); pick < 0 || idf < pickIdf {
+			pick, pickIdf = i, idf
+		}
+		return true
+	}
+	for i := pos - 1; i >= 0 && consider(i); i-- {
+	}
+	for i := pos; i < m.n && consider(i); i++ {
+	}
+	return pick, pick >= 0
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+func normalize(v []float32) {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	if s == 0 {
+		return
+	}
+	inv := float32(1 / math.Sqrt(s))
+	for k := range v {
+		v[k] *= inv
+	}
+}

@@ -1,0 +1,213 @@
+package builtin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// smallSources is a toy history in which "cache" and "memo" never share
+// a message but share their contexts, as synonyms do.
+func smallSources() Sources {
+	var commits []string
+	for _, s := range []string{
+		"add cache for parsed config files",
+		"cache the parsed template output",
+		"memo the parsed template output",
+		"memo results of parsed config files",
+		"fix crash when the socket closes early",
+		"fix panic when the socket closes early",
+		"speed up startup by lazy loading plugins",
+		"docs: explain how plugins are loaded",
+		"ci: run tests on windows and macos",
+		"ci: cache go modules between runs",
+	} {
+		for range 3 {
+			commits = append(commits, s)
+		}
+	}
+	return Sources{
+		Commits:   commits,
+		Documents: []string{"# Plugins\n\nPlugins are loaded lazily at startup.\n\n```sh\nrm -rf /\n```\n\nThe cache keeps parsed config files."},
+	}
+}
+
+func TestTrainIsDeterministic(t *testing.T) {
+	ctx := context.Background()
+	a, err := Train(ctx, smallSources(), Options{Dim: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Train(ctx, smallSources(), Options{Dim: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The ID covers the weights, not when they were trained.
+	if a.ID() != b.ID() || !bytes.Equal(a.vecs, b.vecs) || !bytes.Equal(a.words, b.words) {
+		t.Fatalf("two trainings on the same sources differ: %s vs %s", a.ID(), b.ID())
+	}
+	if !strings.HasPrefix(a.ID(), "builtin:") || len(a.ID()) != len("builtin:")+12 {
+		t.Errorf("ID = %q", a.ID())
+	}
+	if a.Dim() != 8 {
+		t.Errorf("Dim = %d, want 8", a.Dim())
+	}
+}
+
+func TestMarshalRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	m, err := Train(ctx, smallSources(), Options{Dim: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := m.MarshalBinary()
+	back, err := Unmarshal(bytes.Clone(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.ID() != m.ID() || back.Dim() != m.Dim() || back.Meta() != m.Meta() {
+		t.Fatalf("loaded model differs: %s/%d/%+v vs %s/%d/%+v", back.ID(), back.Dim(), back.Meta(), m.ID(), m.Dim(), m.Meta())
+	}
+	texts := []string{"cache parsed files", "socket crash", "nothing known here zzzz"}
+	v1, _ := m.EmbedPassages(ctx, texts)
+	v2, _ := back.EmbedPassages(ctx, texts)
+	for i := range v1 {
+		for k := range v1[i] {
+			if v1[i][k] != v2[i][k] {
+				t.Fatalf("vector %d differs after reload", i)
+			}
+		}
+	}
+}
+
+func TestUnmarshalRejectsDamage(t *testing.T) {
+	m, err := Train(context.Background(), smallSources(), Options{Dim: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := m.MarshalBinary()
+	for name, bad := range map[string][]byte{
+		"empty":     nil,
+		"truncated": data[:len(data)/2],
+		"flipped":   func() []byte { d := bytes.Clone(data); d[len(d)/2] ^= 0x40; return d }(),
+		"version":   func() []byte { d := bytes.Clone(data); d[4] = 9; return d }(),
+	} {
+		if _, err := Unmarshal(bad); err == nil {
+			t.Errorf("%s: Unmarshal accepted damaged data", name)
+		}
+	}
+	if _, err := Unmarshal([]byte("not a model at all, just text")); !errors.Is(err, ErrFormat) {
+		t.Errorf("foreign data: err = %v, want ErrFormat", err)
+	}
+}
+
+func TestEmbeddingsAreUnitLengthAndMeaningful(t *testing.T) {
+	ctx := context.Background()
+	m, err := Train(ctx, smallSources(), Options{Dim: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, _ := m.EmbedPassages(ctx, []string{"cache the parsed config", "memo the parsed config", "fix panic when socket closes", "qqqq zzzz"})
+	for i, v := range vs[:3] {
+		if n := norm(v); math.Abs(n-1) > 1e-5 {
+			t.Errorf("vector %d has norm %g", i, n)
+		}
+	}
+	if n := norm(vs[3]); n != 0 {
+		t.Errorf("a text of unknown words must embed to zero, got norm %g", n)
+	}
+	if cos(vs[0], vs[1]) <= cos(vs[0], vs[2]) {
+		t.Errorf("cache~memo (%g) should be closer than cache~socket panic (%g)", cos(vs[0], vs[1]), cos(vs[0], vs[2]))
+	}
+}
+
+func TestQueryFallsBackToKnownPrefix(t *testing.T) {
+	m, err := Train(context.Background(), smallSources(), Options{Dim: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "pluginsystem" is unknown; its prefix "plugin" is known. Passages
+	// do not guess, queries do.
+	if _, ok := m.lookup("pluginsystem"); ok {
+		t.Fatal("test premise: pluginsystem must be unknown")
+	}
+	if v := m.Embed("pluginsystem", false); norm(v) != 0 {
+		t.Error("a passage must not use prefix guesses")
+	}
+	q := m.Embed("pluginsystem", true)
+	p := m.Embed("plugins", true)
+	if c := cos(q, p); c < 0.999 {
+		t.Errorf("pluginsystem should fall back to plugin: cos %g", c)
+	}
+}
+
+func TestTrainNeedsText(t *testing.T) {
+	if _, err := Train(context.Background(), Sources{Commits: []string{"x"}}, Options{}); !errors.Is(err, ErrNoText) {
+		t.Errorf("err = %v, want ErrNoText", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Train(ctx, smallSources(), Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: err = %v", err)
+	}
+}
+
+func TestSegmentsDropNoise(t *testing.T) {
+	msg := "Fix the parser\n\nSee https://example.com/issue/12 for details.\n\n```\ncode here\n```\n\nSigned-off-by: Ada <ada@example.com>\nCo-authored-by: Bob <bob@example.com>"
+	subject, body := messageTerms(msg)
+	if strings.Join(subject, " ") != "fix parser" {
+		t.Errorf("subject terms = %q", subject)
+	}
+	got := strings.Join(body, " ")
+	for _, noise := range []string{"https", "example", "code", "ada", "sign", "author"} {
+		if strings.Contains(got, noise) {
+			t.Errorf("body terms %q contain noise %q", got, noise)
+		}
+	}
+	if !strings.Contains(got, "detail") {
+		t.Errorf("body terms %q lost the prose", got)
+	}
+}
+
+func norm(v []float32) float64 {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	return math.Sqrt(s)
+}
+
+func cos(a, b []float32) float64 {
+	var d float64
+	for i := range a {
+		d += float64(a[i]) * float64(b[i])
+	}
+	return d
+}
+
+func TestSaveAndLoad(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "verdigris", "scry-model.bin")
+	if m, err := Load(path); m != nil || err != nil {
+		t.Fatalf("no file: %v, %v", m, err)
+	}
+	m, err := Train(context.Background(), smallSources(), Options{Dim: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Save(path, m); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(path)
+	if err != nil || back.ID() != m.ID() {
+		t.Fatalf("Load: %v, %v", back, err)
+	}
+	os.WriteFile(path, []byte("VGSB garbage"), 0o644)
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("damaged file: %v", err)
+	}
+}

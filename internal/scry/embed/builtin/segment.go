@@ -1,0 +1,100 @@
+package builtin
+
+import (
+	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/text"
+)
+
+// segments cuts a text into the spans that co-occurrence windows may not
+// cross (paragraphs), each reduced to its terms. Lines that carry no
+// meaning for the embedding are dropped: trailers (Signed-off-by: …),
+// URLs, fenced code, HTML tags and markdown table rules.
+func segments(s string, terms func(string) []string) [][]string {
+	var out [][]string
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, cur)
+			cur = nil
+		}
+	}
+	fenced := false
+	for line := range strings.Lines(s) {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "```") || strings.HasPrefix(line, "~~~") {
+			fenced = !fenced
+			flush()
+			continue
+		}
+		if fenced {
+			continue
+		}
+		if line == "" {
+			flush()
+			continue
+		}
+		if isTrailer(line) {
+			continue
+		}
+		cur = append(cur, terms(cleanLine(line))...)
+	}
+	flush()
+	return out
+}
+
+// messageTerms is the analysis of a commit message or query for
+// embedding: its terms, the subject's (first line's) counted apart so it
+// can weigh more than the body.
+func messageTerms(s string) (subject, body []string) {
+	first, rest, _ := strings.Cut(strings.TrimLeft(s, "\n"), "\n")
+	if !isTrailer(strings.TrimSpace(first)) {
+		subject = text.Terms(cleanLine(first))
+	}
+	for _, seg := range segments(rest, text.Terms) {
+		body = append(body, seg...)
+	}
+	return subject, body
+}
+
+// trailerKeys are the git trailers that say who, not what.
+var trailerKeys = []string{
+	"signed-off-by:", "co-authored-by:", "reviewed-by:", "acked-by:", "tested-by:",
+	"reported-by:", "suggested-by:", "helped-by:", "cc:", "change-id:",
+}
+
+func isTrailer(line string) bool {
+	l := strings.ToLower(line)
+	for _, k := range trailerKeys {
+		if strings.HasPrefix(l, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanLine blanks URLs, e-mail addresses and HTML/markdown markup whose
+// parts would otherwise become terms (https, com, github, …).
+func cleanLine(line string) string {
+	if !strings.ContainsAny(line, ":@<|") {
+		return line
+	}
+	f := strings.Fields(line)
+	keep := f[:0]
+	for _, w := range f {
+		switch {
+		case strings.Contains(w, "://"), strings.Contains(w, "@") && strings.Contains(w, "."):
+			continue
+		case strings.HasPrefix(w, "<") || strings.HasSuffix(w, ">"):
+			continue
+		case strings.Trim(w, "|-:") == "":
+			continue
+		}
+		// [text](url): keep the text.
+		if i := strings.Index(w, "]("); i >= 0 {
+			w = w[:i]
+		}
+		keep = append(keep, w)
+	}
+	return strings.Join(keep, " ")
+}

@@ -1,0 +1,454 @@
+package builtin
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"sync"
+)
+
+// dense is a row-major matrix.
+type dense struct {
+	r, c int
+	d    []float64
+}
+
+func newDense(r, c int) *dense { return &dense{r: r, c: c, d: make([]float64, r*c)} }
+
+func (m *dense) row(i int) []float64 { return m.d[i*m.c : (i+1)*m.c] }
+
+// parallel runs fn over [0,n) split into one contiguous range per worker.
+func parallel(n, workers int, fn func(lo, hi int)) {
+	if workers < 1 {
+		workers = 1
+	}
+	if workers == 1 || n < 256 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	step := (n + workers - 1) / workers
+	for lo := 0; lo < n; lo += step {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			fn(lo, hi)
+		}(lo, min(lo+step, n))
+	}
+	wg.Wait()
+}
+
+// mul returns m·x for the sparse m and dense x.
+func (m *csr) mul(x *dense, workers int) *dense {
+	y := newDense(m.rows, x.c)
+	parallel(m.rows, workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out := y.row(i)
+			for k := m.ptr[i]; k < m.ptr[i+1]; k++ {
+				axpy(out, x.row(int(m.col[k])), float64(m.val[k]))
+			}
+		}
+	})
+	return y
+}
+
+// gram returns aᵀ·b for two matrices with the same rows; for aᵀ·a only
+// the upper triangle is computed.
+func gram(a, b *dense, workers int) *dense {
+	sym := a == b
+	parts := make([]*dense, 0, workers)
+	var mu sync.Mutex
+	parallel(a.r, workers, func(lo, hi int) {
+		g := newDense(a.c, b.c)
+		for i := lo; i < hi; i++ {
+			ar, br := a.row(i), b.row(i)
+			for p, av := range ar {
+				if av == 0 {
+					continue
+				}
+				if sym {
+					axpy(g.row(p)[p:], br[p:], av)
+				} else {
+					axpy(g.row(p), br, av)
+				}
+			}
+		}
+		mu.Lock()
+		parts = append(parts, g)
+		mu.Unlock()
+	})
+	g := parts[0]
+	for _, p := range parts[1:] {
+		for i := range g.d {
+			g.d[i] += p.d[i]
+		}
+	}
+	if sym {
+		for p := 0; p < g.r; p++ {
+			for q := p + 1; q < g.c; q++ {
+				g.d[q*g.c+p] = g.d[p*g.c+q]
+			}
+		}
+	}
+	return g
+}
+
+// axpy adds a·x to y (len(y) ≥ len(x)).
+func axpy(y, x []float64, a float64) {
+	y = y[:len(x)]
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		y[i] += a * x[i]
+		y[i+1] += a * x[i+1]
+		y[i+2] += a * x[i+2]
+		y[i+3] += a * x[i+3]
+	}
+	for ; i < len(x); i++ {
+		y[i] += a * x[i]
+	}
+}
+
+// orthonormalize makes the columns of y orthonormal in place by Cholesky
+// QR, applied passes times (two, CholeskyQR2, for full accuracy; one is
+// enough between power iterations, which only need a well-conditioned
+// basis).
+func orthonormalize(y *dense, workers, passes int) {
+	for range passes {
+		g := gram(y, y, workers)
+		r, ok := cholesky(g)
+		if !ok {
+			gramSchmidt(y)
+			return
+		}
+		// y ← y·R⁻¹, row by row; R⁻¹ is upper triangular.
+		ri := invUpper(r)
+		parallel(y.r, workers, func(lo, hi int) {
+			tmp := make([]float64, y.c)
+			for i := lo; i < hi; i++ {
+				row := y.row(i)
+				clear(tmp)
+				for k, x := range row {
+					if x != 0 {
+						axpy(tmp[k:], ri.row(k)[k:], x)
+					}
+				}
+				copy(row, tmp)
+			}
+		})
+	}
+}
+
+// invUpper inverts an upper triangular matrix.
+func invUpper(r *dense) *dense {
+	n := r.r
+	inv := newDense(n, n)
+	for j := n - 1; j >= 0; j-- {
+		inv.d[j*n+j] = 1 / r.d[j*n+j]
+		for i := j - 1; i >= 0; i-- {
+			var s float64
+			for k := i + 1; k <= j; k++ {
+				s += r.d[i*n+k] * inv.d[k*n+j]
+			}
+			inv.d[i*n+j] = -s / r.d[i*n+i]
+		}
+	}
+	return inv
+}
+
+// cholesky returns the upper triangular R with RᵀR = g, or false when g
+// is not numerically positive definite.
+func cholesky(g *dense) (*dense, bool) {
+	n := g.r
+	r := newDense(n, n)
+	for j := 0; j < n; j++ {
+		s := g.d[j*n+j]
+		for k := 0; k < j; k++ {
+			s -= r.d[k*n+j] * r.d[k*n+j]
+		}
+		if s <= 1e-12*math.Abs(g.d[j*n+j]) || s <= 0 {
+			return nil, false
+		}
+		d := math.Sqrt(s)
+		r.d[j*n+j] = d
+		for i := j + 1; i < n; i++ {
+			s := g.d[j*n+i]
+			for k := 0; k < j; k++ {
+				s -= r.d[k*n+j] * r.d[k*n+i]
+			}
+			r.d[j*n+i] = s / d
+		}
+	}
+	return r, true
+}
+
+// gramSchmidt is the slow, robust fallback for rank-deficient y: modified
+// Gram-Schmidt, zeroing columns that are linearly dependent.
+func gramSchmidt(y *dense) {
+	cols := make([][]float64, y.c)
+	for j := range cols {
+		cols[j] = make([]float64, y.r)
+		for i := 0; i < y.r; i++ {
+			cols[j][i] = y.d[i*y.c+j]
+		}
+	}
+	for j := range cols {
+		for k := 0; k < j; k++ {
+			var d float64
+			for i, v := range cols[j] {
+				d += v * cols[k][i]
+			}
+			for i := range cols[j] {
+				cols[j][i] -= d * cols[k][i]
+			}
+		}
+		var n float64
+		for _, v := range cols[j] {
+			n += v * v
+		}
+		n = math.Sqrt(n)
+		for i := range cols[j] {
+			if n > 1e-10 {
+				cols[j][i] /= n
+			} else {
+				cols[j][i] = 0
+			}
+		}
+	}
+	for j := range cols {
+		for i := 0; i < y.r; i++ {
+			y.d[i*y.c+j] = cols[j][i]
+		}
+	}
+}
+
+// symEigen diagonalises the symmetric matrix a: Householder reduction to
+// tridiagonal form, then the implicit QL algorithm (tred2 and tql2 of
+// EISPACK, as in JAMA). It returns the eigenvalues and the eigenvectors
+// as the columns of v.
+func symEigen(a *dense) ([]float64, *dense) {
+	n := a.r
+	v := newDense(n, n)
+	copy(v.d, a.d)
+	d := make([]float64, n)
+	e := make([]float64, n)
+	V := func(i, j int) *float64 { return &v.d[i*n+j] }
+	// tred2
+	for j := 0; j < n; j++ {
+		d[j] = *V(n-1, j)
+	}
+	for i := n - 1; i > 0; i-- {
+		var scale, h float64
+		for k := 0; k < i; k++ {
+			scale += math.Abs(d[k])
+		}
+		if scale == 0 {
+			e[i] = d[i-1]
+			for j := 0; j < i; j++ {
+				d[j] = *V(i-1, j)
+				*V(i, j) = 0
+				*V(j, i) = 0
+			}
+		} else {
+			for k := 0; k < i; k++ {
+				d[k] /= scale
+				h += d[k] * d[k]
+			}
+			f := d[i-1]
+			g := math.Sqrt(h)
+			if f > 0 {
+				g = -g
+			}
+			e[i] = scale * g
+			h -= f * g
+			d[i-1] = f - g
+			for j := 0; j < i; j++ {
+				e[j] = 0
+			}
+			for j := 0; j < i; j++ {
+				f = d[j]
+				*V(j, i) = f
+				g = e[j] + *V(j, j)*f
+				for k := j + 1; k <= i-1; k++ {
+					g += *V(k, j) * d[k]
+					e[k] += *V(k, j) * f
+				}
+				e[j] = g
+			}
+			f = 0
+			for j := 0; j < i; j++ {
+				e[j] /= h
+				f += e[j] * d[j]
+			}
+			hh := f / (h + h)
+			for j := 0; j < i; j++ {
+				e[j] -= hh * d[j]
+			}
+			for j := 0; j < i; j++ {
+				f = d[j]
+				g = e[j]
+				for k := j; k <= i-1; k++ {
+					*V(k, j) -= f*e[k] + g*d[k]
+				}
+				d[j] = *V(i-1, j)
+				*V(i, j) = 0
+			}
+		}
+		d[i] = h
+	}
+	for i := 0; i < n-1; i++ {
+		*V(n-1, i) = *V(i, i)
+		*V(i, i) = 1
+		h := d[i+1]
+		if h != 0 {
+			for k := 0; k <= i; k++ {
+				d[k] = *V(k, i+1) / h
+			}
+			for j := 0; j <= i; j++ {
+				var g float64
+				for k := 0; k <= i; k++ {
+					g += *V(k, i+1) * *V(k, j)
+				}
+				for k := 0; k <= i; k++ {
+					*V(k, j) -= g * d[k]
+				}
+			}
+		}
+		for k := 0; k <= i; k++ {
+			*V(k, i+1) = 0
+		}
+	}
+	for j := 0; j < n; j++ {
+		d[j] = *V(n-1, j)
+		*V(n-1, j) = 0
+	}
+	*V(n-1, n-1) = 1
+	e[0] = 0
+	// tql2
+	for i := 1; i < n; i++ {
+		e[i-1] = e[i]
+	}
+	e[n-1] = 0
+	var f, tst1 float64
+	eps := math.Pow(2, -52)
+	for l := 0; l < n; l++ {
+		tst1 = math.Max(tst1, math.Abs(d[l])+math.Abs(e[l]))
+		m := l
+		for m < n {
+			if math.Abs(e[m]) <= eps*tst1 {
+				break
+			}
+			m++
+		}
+		if m > l {
+			for iter := 0; iter < 64; iter++ {
+				g := d[l]
+				p := (d[l+1] - g) / (2 * e[l])
+				r := math.Hypot(p, 1)
+				if p < 0 {
+					r = -r
+				}
+				d[l] = e[l] / (p + r)
+				d[l+1] = e[l] * (p + r)
+				dl1 := d[l+1]
+				h := g - d[l]
+				for i := l + 2; i < n; i++ {
+					d[i] -= h
+				}
+				f += h
+				p = d[m]
+				c, c2, c3 := 1.0, 1.0, 1.0
+				el1 := e[l+1]
+				var s, s2 float64
+				for i := m - 1; i >= l; i-- {
+					c3 = c2
+					c2 = c
+					s2 = s
+					g = c * e[i]
+					h = c * p
+					r = math.Hypot(p, e[i])
+					e[i+1] = s * r
+					s = e[i] / r
+					c = p / r
+					p = c*d[i] - s*g
+					d[i+1] = h + s*(c*g+s*d[i])
+					for k := 0; k < n; k++ {
+						h = *V(k, i+1)
+						*V(k, i+1) = s**V(k, i) + c*h
+						*V(k, i) = c**V(k, i) - s*h
+					}
+				}
+				p = -s * s2 * c3 * el1 * e[l] / dl1
+				e[l] = s * p
+				d[l] = c * p
+				if math.Abs(e[l]) <= eps*tst1 {
+					break
+				}
+			}
+		}
+		d[l] += f
+		e[l] = 0
+	}
+	return d, v
+}
+
+// termVectors computes the rank-dim truncated eigendecomposition of the
+// symmetric sparse m by randomized subspace iteration (Halko, Martinsson
+// and Tropp) and returns U·|Λ|^eig, one row per term, as float32.
+func termVectors(ctx context.Context, m *csr, dim int, opt Options) ([]float32, error) {
+	l := min(dim+16, m.rows)
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
+	q := newDense(m.rows, l)
+	for i := range q.d {
+		q.d[i] = rng.NormFloat64()
+	}
+	q = m.mul(q, opt.Workers)
+	orthonormalize(q, opt.Workers, 1)
+	for i := range opt.PowerIters {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		q = m.mul(q, opt.Workers)
+		passes := 1
+		if i == opt.PowerIters-1 {
+			passes = 2
+		}
+		orthonormalize(q, opt.Workers, passes)
+	}
+	// Rayleigh-Ritz: the small matrix Qᵀ·M·Q has M's top eigenpairs.
+	b := gram(q, m.mul(q, opt.Workers), opt.Workers)
+	for i := 0; i < l; i++ { // symmetrise rounding noise
+		for j := i + 1; j < l; j++ {
+			s := (b.d[i*l+j] + b.d[j*l+i]) / 2
+			b.d[i*l+j], b.d[j*l+i] = s, s
+		}
+	}
+	ev, vb := symEigen(b)
+	order := make([]int, l)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return math.Abs(ev[order[i]]) > math.Abs(ev[order[j]]) })
+	order = order[:dim]
+	// U·|Λ|^eig = Q·W with W = Vb's chosen columns, scaled.
+	w := newDense(l, dim)
+	for j := 0; j < l; j++ {
+		for k, e := range order {
+			w.d[j*dim+k] = vb.d[j*l+e] * math.Pow(math.Abs(ev[e]), opt.Eig)
+		}
+	}
+	out := make([]float32, m.rows*dim)
+	parallel(m.rows, opt.Workers, func(lo, hi int) {
+		acc := make([]float64, dim)
+		for i := lo; i < hi; i++ {
+			clear(acc)
+			for j, qv := range q.row(i) {
+				axpy(acc, w.row(j), qv)
+			}
+			for k, x := range acc {
+				out[i*dim+k] = float32(x)
+			}
+		}
+	})
+	return out, nil
+}

@@ -1,0 +1,52 @@
+//go:build cgo && !noonnx
+
+package onnx
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/verdigris-dev/verdigris/internal/replay"
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx/onnxtest"
+)
+
+// BenchmarkMiniLM measures sentences per second through the MiniLM-shaped
+// graph on 2 intra-op threads: the lefthook commit subjects, batched (32,
+// length-sorted) against one call per sentence.
+//
+//	go test -run '^$' -bench MiniLM -benchtime 3x ./internal/scry/embed/onnx/
+func BenchmarkMiniLM(b *testing.B) {
+	needRuntime(b)
+	model, err := onnxtest.MiniLM(30522, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir, _ := modelDir(b, model, 128)
+	commits, err := replay.Load(replay.LefthookCorpus())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	for _, c := range commits[:256] {
+		texts = append(texts, c.Subject)
+	}
+	for _, batch := range []int{1, 8, 32} {
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			e, err := OpenEmbedder(Config{Name: "minilm", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), Threads: 2, BatchSize: batch})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer e.Close()
+			ctx := context.Background()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := e.EmbedPassages(ctx, texts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*len(texts))/b.Elapsed().Seconds(), "sentences/s")
+		})
+	}
+}

@@ -1,0 +1,321 @@
+//go:build cgo && !noonnx
+
+package onnx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	ort "github.com/yalue/onnxruntime_go"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/embed"
+)
+
+// Built reports whether this binary can run ONNX models at all.
+const Built = true
+
+// The ONNX Runtime environment is process-wide and can be set up once.
+var env struct {
+	sync.Mutex
+	path, version string
+	err           error
+	done          bool
+}
+
+// Runtime finds and loads the ONNX Runtime library (once per process)
+// and returns its path and version.
+func Runtime(getenv func(string) string) (path, version string, err error) {
+	env.Lock()
+	defer env.Unlock()
+	if env.done {
+		return env.path, env.version, env.err
+	}
+	lib, tried, err := FindLibrary(getenv)
+	if err != nil {
+		return "", "", fmt.Errorf("%w (looked in %s)", err, strings.Join(tried, ", "))
+	}
+	ort.SetSharedLibraryPath(lib)
+	env.done, env.path = true, lib
+	if err := ort.InitializeEnvironment(ort.WithLogLevelError()); err != nil {
+		env.err = fmt.Errorf("loading ONNX Runtime from %s: %w", lib, err)
+		return lib, "", env.err
+	}
+	env.version = ort.GetVersion()
+	return lib, env.version, nil
+}
+
+// Embedder runs one sentence model.
+type Embedder struct {
+	cfg     Config
+	tok     *Tokenizer
+	mu      sync.Mutex // one inference at a time: batches already use every core
+	session *ort.DynamicAdvancedSession
+	inputs  []string // the graph's inputs, in its order
+	pooled  bool     // the output is already one vector per text
+	dim     int
+}
+
+var _ embed.Embedder = (*Embedder)(nil)
+
+// Open loads the runtime, the tokenizer and the model.
+func Open(cfg Config) (embed.Embedder, error) {
+	e, err := OpenEmbedder(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// OpenEmbedder is Open returning the concrete type.
+func OpenEmbedder(cfg Config) (*Embedder, error) {
+	cfg.defaults()
+	if _, _, err := Runtime(cfg.Getenv); err != nil {
+		return nil, err
+	}
+	tok, err := LoadTokenizer(cfg.Tokenizer)
+	if err != nil {
+		return nil, err
+	}
+	ins, outs, err := ort.GetInputOutputInfo(cfg.Model)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Model, err)
+	}
+	e := &Embedder{cfg: cfg, tok: tok}
+	for _, in := range ins {
+		switch in.Name {
+		case "input_ids", "attention_mask", "token_type_ids":
+			e.inputs = append(e.inputs, in.Name)
+		default:
+			return nil, fmt.Errorf("%s: model input %q is not one of input_ids, attention_mask, token_type_ids", cfg.Model, in.Name)
+		}
+	}
+	if !slices.Contains(e.inputs, "input_ids") {
+		return nil, fmt.Errorf("%s: the model has no input_ids input", cfg.Model)
+	}
+	output, err := pickOutput(outs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Model, err)
+	}
+	e.pooled = len(output.Dimensions) == 2
+	opts, err := ort.NewSessionOptions()
+	if err != nil {
+		return nil, err
+	}
+	defer opts.Destroy()
+	threads := cfg.Threads
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	if err := opts.SetIntraOpNumThreads(threads); err != nil {
+		return nil, err
+	}
+	if err := opts.SetInterOpNumThreads(1); err != nil {
+		return nil, err
+	}
+	e.session, err = ort.NewDynamicAdvancedSession(cfg.Model, e.inputs, []string{output.Name}, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Model, err)
+	}
+	if d := output.Dimensions; len(d) > 0 && d[len(d)-1] > 0 {
+		e.dim = int(d[len(d)-1])
+	} else {
+		// A dynamic hidden size: ask the model.
+		v, err := e.embed(context.Background(), []string{"probe"}, "")
+		if err != nil {
+			e.Close()
+			return nil, err
+		}
+		e.dim = len(v[0])
+	}
+	return e, nil
+}
+
+// pickOutput prefers the token states (rank 3, pooled here over the
+// attention mask), else a sentence vector (rank 2).
+func pickOutput(outs []ort.InputOutputInfo) (ort.InputOutputInfo, error) {
+	for _, rank := range []int{3, 2} {
+		for _, o := range outs {
+			if o.OrtValueType == ort.ONNXTypeTensor && o.DataType == ort.TensorElementDataTypeFloat && len(o.Dimensions) == rank {
+				return o, nil
+			}
+		}
+	}
+	return ort.InputOutputInfo{}, errors.New("no float output of shape [batch, tokens, hidden] or [batch, hidden]")
+}
+
+// ID is "onnx:NAME@SHA256-PREFIX".
+func (e *Embedder) ID() string { return e.cfg.id() }
+
+// Dim is the model's hidden size.
+func (e *Embedder) Dim() int { return e.dim }
+
+// Close releases the session.
+func (e *Embedder) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.session == nil {
+		return nil
+	}
+	err := e.session.Destroy()
+	e.session = nil
+	return err
+}
+
+// EmbedQueries embeds queries with the model's query prefix.
+func (e *Embedder) EmbedQueries(ctx context.Context, texts []string) ([][]float32, error) {
+	return e.embed(ctx, texts, e.cfg.QueryPrefix)
+}
+
+// EmbedPassages embeds indexed texts with the model's passage prefix.
+func (e *Embedder) EmbedPassages(ctx context.Context, texts []string) ([][]float32, error) {
+	return e.embed(ctx, texts, e.cfg.PassagePrefix)
+}
+
+// embed tokenizes every text, runs them in batches of similar length
+// (sorted, so little padding is computed) and puts the vectors back in
+// the caller's order.
+func (e *Embedder) embed(ctx context.Context, texts []string, prefix string) ([][]float32, error) {
+	ids := make([][]int64, len(texts))
+	order := make([]int, len(texts))
+	for i, t := range texts {
+		ids[i] = e.tok.Encode(prefix + t)
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return len(ids[a]) - len(ids[b]) })
+	out := make([][]float32, len(texts))
+	for lo := 0; lo < len(order); lo += e.cfg.BatchSize {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		batch := order[lo:min(lo+e.cfg.BatchSize, len(order))]
+		vecs, err := e.run(batch, ids)
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range batch {
+			out[i] = vecs[k]
+		}
+	}
+	return out, nil
+}
+
+// run infers one batch: rows padded to the longest, mask 1 over real
+// tokens, token types all 0 (single sentences).
+func (e *Embedder) run(batch []int, ids [][]int64) ([][]float32, error) {
+	b := len(batch)
+	seq := 0
+	for _, i := range batch {
+		seq = max(seq, len(ids[i]))
+	}
+	inputIDs := make([]int64, b*seq)
+	mask := make([]int64, b*seq)
+	for r, i := range batch {
+		for c := 0; c < seq; c++ {
+			if c < len(ids[i]) {
+				inputIDs[r*seq+c] = ids[i][c]
+				mask[r*seq+c] = 1
+			} else {
+				inputIDs[r*seq+c] = e.tok.PadID()
+			}
+		}
+	}
+	shape := ort.NewShape(int64(b), int64(seq))
+	var inputs []ort.Value
+	defer func() {
+		for _, v := range inputs {
+			v.Destroy()
+		}
+	}()
+	for _, name := range e.inputs {
+		data := inputIDs
+		switch name {
+		case "attention_mask":
+			data = mask
+		case "token_type_ids":
+			data = make([]int64, b*seq)
+		}
+		t, err := ort.NewTensor(shape, data)
+		if err != nil {
+			return nil, err
+		}
+		inputs = append(inputs, t)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.session == nil {
+		return nil, errors.New("embedder is closed")
+	}
+	outputs := []ort.Value{nil}
+	if err := e.session.Run(inputs, outputs); err != nil {
+		return nil, fmt.Errorf("running %s: %w", e.cfg.Model, err)
+	}
+	defer outputs[0].Destroy()
+	t, ok := outputs[0].(*ort.Tensor[float32])
+	if !ok {
+		return nil, errors.New("model output is not a float tensor")
+	}
+	return pool(t.GetData(), t.GetShape(), mask, b, seq, e.pooled)
+}
+
+// pool turns the output into one L2-normalised vector per row: the mean
+// of the token states under the attention mask, or the row itself when
+// the model already pooled.
+func pool(data []float32, shape ort.Shape, mask []int64, b, seq int, pooled bool) ([][]float32, error) {
+	if pooled {
+		if len(shape) != 2 || int(shape[0]) != b {
+			return nil, fmt.Errorf("model output shape %v, want [%d, hidden]", shape, b)
+		}
+		h := int(shape[1])
+		out := make([][]float32, b)
+		for r := range out {
+			out[r] = normalize(slices.Clone(data[r*h : (r+1)*h]))
+		}
+		return out, nil
+	}
+	if len(shape) != 3 || int(shape[0]) != b || int(shape[1]) != seq {
+		return nil, fmt.Errorf("model output shape %v, want [%d, %d, hidden]", shape, b, seq)
+	}
+	h := int(shape[2])
+	out := make([][]float32, b)
+	for r := range out {
+		acc := make([]float64, h)
+		n := 0
+		for c := 0; c < seq; c++ {
+			if mask[r*seq+c] == 0 {
+				continue
+			}
+			n++
+			row := data[(r*seq+c)*h : (r*seq+c+1)*h]
+			for k, x := range row {
+				acc[k] += float64(x)
+			}
+		}
+		v := make([]float32, h)
+		for k := range v {
+			v[k] = float32(acc[k] / float64(max(n, 1)))
+		}
+		out[r] = normalize(v)
+	}
+	return out, nil
+}
+
+func normalize(v []float32) []float32 {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	if s == 0 {
+		return v
+	}
+	inv := float32(1 / math.Sqrt(s))
+	for k := range v {
+		v[k] *= inv
+	}
+	return v
+}

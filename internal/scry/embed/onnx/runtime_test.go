@@ -1,0 +1,174 @@
+//go:build cgo && !noonnx
+
+package onnx
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx/onnxtest"
+)
+
+// needRuntime loads ONNX Runtime or skips; with
+// VERDIGRIS_REQUIRE_ONNXRUNTIME=1 (scripts/test.sh, after fetching the
+// library) a missing runtime fails instead.
+func needRuntime(t testing.TB) {
+	t.Helper()
+	if _, _, err := Runtime(os.Getenv); err != nil {
+		if os.Getenv("VERDIGRIS_REQUIRE_ONNXRUNTIME") != "" {
+			t.Fatalf("ONNX Runtime required: %v", err)
+		}
+		t.Skipf("ONNX Runtime not available (run scripts/fetch-onnxruntime.sh): %v", err)
+	}
+}
+
+// modelDir writes model.onnx and tokenizer.json into a temporary
+// directory.
+func modelDir(t testing.TB, model []byte, maxLen int) (dir string, tok *Tokenizer) {
+	t.Helper()
+	dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "model.onnx"), model, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := writeTokenizerJSON(t, bertVocab(t), dir, maxLen)
+	tok, err := LoadTokenizer(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, tok
+}
+
+var sentences = []string{
+	"fix: don't install custom hooks to hooks dir",
+	"a",
+	"speed up git commands by caching the repository root and reusing it for every job in a hook run",
+	"Café naïve",
+	"",
+	"feat: add interrupt (Ctrl-C) handling",
+	"docs: mention the environment variable",
+}
+
+// The runtime's output, pooled and normalised by the embedder, must equal
+// the same computation done in Go on the token table — through prefixes,
+// truncation, length-sorted batches with padding, and models that do or
+// do not declare token_type_ids.
+func TestTokenTableModelMatchesGo(t *testing.T) {
+	needRuntime(t)
+	for _, types := range []bool{true, false} {
+		table, err := onnxtest.TokenTable(30522, 16, 7, types)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir, tok := modelDir(t, table.Model, 12)
+		e, err := OpenEmbedder(Config{
+			Name: "table", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"),
+			ModelSHA256: strings.Repeat("ab", 32), QueryPrefix: "query: ", PassagePrefix: "passage: ", BatchSize: 3,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Dim() != 16 || e.ID() != "onnx:table@abababababab" {
+			t.Errorf("Dim %d ID %s", e.Dim(), e.ID())
+		}
+		if want := map[bool]int{true: 3, false: 2}[types]; len(e.inputs) != want {
+			t.Errorf("inputs %v; the graph declares %d", e.inputs, want)
+		}
+		ctx := context.Background()
+		for prefix, fn := range map[string]func(context.Context, []string) ([][]float32, error){"query: ": e.EmbedQueries, "passage: ": e.EmbedPassages} {
+			got, err := fn(ctx, sentences)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range sentences {
+				want := table.Pooled(tok.Encode(prefix + s))
+				if d := maxDiff(got[i], want); d > 1e-5 {
+					t.Errorf("types=%v %q%q: differs from Go by %g", types, prefix, s, d)
+				}
+			}
+		}
+		if err := e.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.EmbedQueries(ctx, []string{"x"}); err == nil {
+			t.Error("embedding after Close succeeded")
+		}
+	}
+}
+
+// Padding must not leak into the result: a text embedded alone and in a
+// batch with longer texts gives the same vector.
+func TestMiniLMShapedBatchingIsExact(t *testing.T) {
+	needRuntime(t)
+	model, err := onnxtest.MiniLM(30522, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, _ := modelDir(t, model, 128)
+	e, err := OpenEmbedder(Config{Name: "minilm", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if e.Dim() != 384 {
+		t.Fatalf("Dim = %d", e.Dim())
+	}
+	ctx := context.Background()
+	batched, err := e.EmbedPassages(ctx, sentences)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range sentences {
+		single, err := e.EmbedPassages(ctx, []string{s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := l2(batched[i]); math.Abs(n-1) > 1e-5 {
+			t.Errorf("%q: norm %g", s, n)
+		}
+		if d := maxDiff(batched[i], single[0]); d > 1e-4 {
+			t.Errorf("%q: batched and single differ by %g", s, d)
+		}
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := e.EmbedPassages(cctx, sentences); err == nil {
+		t.Error("cancelled context: no error")
+	}
+}
+
+func TestOpenRejectsForeignModels(t *testing.T) {
+	needRuntime(t)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "model.onnx")
+	os.WriteFile(bad, []byte("not a model"), 0o644)
+	tokPath := writeTokenizerJSON(t, bertVocab(t), dir, 16)
+	if _, err := Open(Config{Model: bad, Tokenizer: tokPath}); err == nil {
+		t.Error("garbage model accepted")
+	}
+	if _, err := Open(Config{Model: bad, Tokenizer: filepath.Join(dir, "missing.json")}); err == nil {
+		t.Error("missing tokenizer accepted")
+	}
+}
+
+func maxDiff(a, b []float32) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	var d float64
+	for i := range a {
+		d = max(d, math.Abs(float64(a[i]-b[i])))
+	}
+	return d
+}
+
+func l2(v []float32) float64 {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	return math.Sqrt(s)
+}

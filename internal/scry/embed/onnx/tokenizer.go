@@ -1,0 +1,360 @@
+package onnx
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Tokenizer is a BERT WordPiece tokenizer read from a Hugging Face
+// tokenizer.json: BertNormalizer (clean text, CJK spacing, lowercase,
+// accent stripping), BertPreTokenizer (whitespace and punctuation),
+// greedy longest-match WordPiece, and [CLS] … [SEP] around each text.
+type Tokenizer struct {
+	vocab         map[string]int64
+	unk, cls, sep int64
+	pad           int64
+	prefix        string // continuing-subword prefix, "##"
+	maxWordChars  int
+	maxLen        int // including [CLS] and [SEP]
+	lowercase     bool
+	stripAccents  bool
+	cleanText     bool
+	chineseChars  bool
+}
+
+// tokenizerFile is the part of tokenizer.json the tokenizer reads.
+type tokenizerFile struct {
+	Truncation *struct {
+		MaxLength int `json:"max_length"`
+	} `json:"truncation"`
+	Normalizer    *normalizerSpec `json:"normalizer"`
+	PostProcessor *struct {
+		Type   string `json:"type"`
+		Cls    []any  `json:"cls"`
+		Sep    []any  `json:"sep"`
+		Single []struct {
+			SpecialToken *struct {
+				ID string `json:"id"`
+			} `json:"SpecialToken"`
+		} `json:"single"`
+	} `json:"post_processor"`
+	Model struct {
+		Type                    string           `json:"type"`
+		UnkToken                string           `json:"unk_token"`
+		ContinuingSubwordPrefix *string          `json:"continuing_subword_prefix"`
+		MaxInputCharsPerWord    int              `json:"max_input_chars_per_word"`
+		Vocab                   map[string]int64 `json:"vocab"`
+	} `json:"model"`
+	AddedTokens []struct {
+		ID      int64  `json:"id"`
+		Content string `json:"content"`
+	} `json:"added_tokens"`
+	Padding *struct {
+		PadID int64 `json:"pad_id"`
+	} `json:"padding"`
+}
+
+type normalizerSpec struct {
+	Type               string            `json:"type"`
+	CleanText          *bool             `json:"clean_text"`
+	HandleChineseChars *bool             `json:"handle_chinese_chars"`
+	StripAccents       *bool             `json:"strip_accents"`
+	Lowercase          *bool             `json:"lowercase"`
+	Normalizers        []*normalizerSpec `json:"normalizers"`
+}
+
+// DefaultMaxLength caps a text's tokens when tokenizer.json sets no
+// truncation (BERT's position table has 512 entries).
+const DefaultMaxLength = 512
+
+// LoadTokenizer reads a tokenizer.json.
+func LoadTokenizer(path string) (*Tokenizer, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	t, err := ParseTokenizer(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, nil
+}
+
+// ParseTokenizer parses the contents of a tokenizer.json.
+func ParseTokenizer(data []byte) (*Tokenizer, error) {
+	// The model type first: other models' vocabularies have other shapes.
+	var kind struct {
+		Model struct {
+			Type string `json:"type"`
+		} `json:"model"`
+	}
+	if err := json.Unmarshal(data, &kind); err != nil {
+		return nil, fmt.Errorf("not a tokenizer.json: %w", err)
+	}
+	if kind.Model.Type != "WordPiece" {
+		return nil, fmt.Errorf("tokenizer model %q is not supported: only BERT WordPiece tokenizers are", kind.Model.Type)
+	}
+	var f tokenizerFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("not a tokenizer.json: %w", err)
+	}
+	if len(f.Model.Vocab) == 0 {
+		return nil, fmt.Errorf("tokenizer has an empty vocabulary")
+	}
+	t := &Tokenizer{
+		vocab:        f.Model.Vocab,
+		prefix:       "##",
+		maxWordChars: 100,
+		maxLen:       DefaultMaxLength,
+		lowercase:    true,
+		cleanText:    true,
+		chineseChars: true,
+	}
+	for _, a := range f.AddedTokens {
+		if _, ok := t.vocab[a.Content]; !ok {
+			t.vocab[a.Content] = a.ID
+		}
+	}
+	if f.Model.ContinuingSubwordPrefix != nil {
+		t.prefix = *f.Model.ContinuingSubwordPrefix
+	}
+	if f.Model.MaxInputCharsPerWord > 0 {
+		t.maxWordChars = f.Model.MaxInputCharsPerWord
+	}
+	if f.Truncation != nil && f.Truncation.MaxLength > 2 {
+		t.maxLen = f.Truncation.MaxLength
+	}
+	if err := t.normalizer(f.Normalizer); err != nil {
+		return nil, err
+	}
+	unk := f.Model.UnkToken
+	if unk == "" {
+		unk = "[UNK]"
+	}
+	cls, sep := "[CLS]", "[SEP]"
+	if pp := f.PostProcessor; pp != nil {
+		switch pp.Type {
+		case "BertProcessing", "RobertaProcessing":
+			if len(pp.Cls) > 0 {
+				cls, _ = pp.Cls[0].(string)
+			}
+			if len(pp.Sep) > 0 {
+				sep, _ = pp.Sep[0].(string)
+			}
+		case "TemplateProcessing":
+			var specials []string
+			for _, piece := range pp.Single {
+				if piece.SpecialToken != nil {
+					specials = append(specials, piece.SpecialToken.ID)
+				}
+			}
+			if len(specials) == 2 {
+				cls, sep = specials[0], specials[1]
+			}
+		}
+	}
+	var ok bool
+	for _, s := range []struct {
+		name string
+		id   *int64
+	}{{unk, &t.unk}, {cls, &t.cls}, {sep, &t.sep}} {
+		if *s.id, ok = t.vocab[s.name]; !ok {
+			return nil, fmt.Errorf("tokenizer vocabulary lacks the special token %s", s.name)
+		}
+	}
+	if f.Padding != nil {
+		t.pad = f.Padding.PadID
+	} else if id, ok := t.vocab["[PAD]"]; ok {
+		t.pad = id
+	}
+	return t, nil
+}
+
+func (t *Tokenizer) normalizer(n *normalizerSpec) error {
+	if n == nil {
+		t.lowercase, t.stripAccents, t.cleanText, t.chineseChars = false, false, false, false
+		return nil
+	}
+	switch n.Type {
+	case "BertNormalizer":
+		t.cleanText = n.CleanText == nil || *n.CleanText
+		t.chineseChars = n.HandleChineseChars == nil || *n.HandleChineseChars
+		t.lowercase = n.Lowercase == nil || *n.Lowercase
+		// Unset strip_accents follows lowercase, as in BERT.
+		t.stripAccents = t.lowercase
+		if n.StripAccents != nil {
+			t.stripAccents = *n.StripAccents
+		}
+	case "Sequence":
+		t.lowercase, t.stripAccents, t.cleanText, t.chineseChars = false, false, false, false
+		for _, s := range n.Normalizers {
+			switch s.Type {
+			case "Lowercase":
+				t.lowercase = true
+			case "StripAccents":
+				t.stripAccents = true
+			case "NFD", "NFC", "NFKD", "NFKC":
+				// Accent stripping decomposes anyway; BERT vocabularies
+				// are composed forms otherwise.
+			case "BertNormalizer":
+				if err := t.normalizer(s); err != nil {
+					return err
+				}
+			default:
+				return fmt.Errorf("tokenizer normalizer %q is not supported", s.Type)
+			}
+		}
+	default:
+		return fmt.Errorf("tokenizer normalizer %q is not supported", n.Type)
+	}
+	return nil
+}
+
+// MaxLength is the most tokens one text is cut to, [CLS] and [SEP]
+// included.
+func (t *Tokenizer) MaxLength() int { return t.maxLen }
+
+// PadID is the id that fills the batch after a text's end.
+func (t *Tokenizer) PadID() int64 { return t.pad }
+
+// Encode returns the token ids of s: [CLS], the WordPiece tokens cut to
+// the maximum length, [SEP].
+func (t *Tokenizer) Encode(s string) []int64 {
+	ids := []int64{t.cls}
+	limit := t.maxLen - 1
+	for _, word := range t.preTokenize(t.normalize(s)) {
+		for _, id := range t.wordPiece(word) {
+			if len(ids) == limit {
+				return append(ids, t.sep)
+			}
+			ids = append(ids, id)
+		}
+	}
+	return append(ids, t.sep)
+}
+
+func (t *Tokenizer) normalize(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if t.cleanText {
+			if r == 0 || r == 0xfffd || isControl(r) {
+				continue
+			}
+			if isWhitespace(r) {
+				r = ' '
+			}
+		}
+		if t.chineseChars && isCJK(r) {
+			b.WriteByte(' ')
+			b.WriteRune(r)
+			b.WriteByte(' ')
+			continue
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if t.stripAccents {
+		d := norm.NFD.String(out)
+		b.Reset()
+		for _, r := range d {
+			if !unicode.Is(unicode.Mn, r) {
+				b.WriteRune(r)
+			}
+		}
+		out = b.String()
+	}
+	if t.lowercase {
+		out = strings.ToLower(out)
+	}
+	return out
+}
+
+// preTokenize splits on whitespace and makes every punctuation character
+// a word of its own.
+func (t *Tokenizer) preTokenize(s string) []string {
+	var words []string
+	start := -1
+	for i, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			if start >= 0 {
+				words = append(words, s[start:i])
+				start = -1
+			}
+		case isPunct(r):
+			if start >= 0 {
+				words = append(words, s[start:i])
+				start = -1
+			}
+			words = append(words, string(r))
+		default:
+			if start < 0 {
+				start = i
+			}
+		}
+	}
+	if start >= 0 {
+		words = append(words, s[start:])
+	}
+	return words
+}
+
+// wordPiece splits one word greedily into the longest known pieces; a
+// word with an unknown remainder is [UNK] as a whole.
+func (t *Tokenizer) wordPiece(w string) []int64 {
+	runes := []rune(w)
+	if len(runes) > t.maxWordChars {
+		return []int64{t.unk}
+	}
+	var out []int64
+	for start := 0; start < len(runes); {
+		end := len(runes)
+		found := int64(-1)
+		for ; end > start; end-- {
+			piece := string(runes[start:end])
+			if start > 0 {
+				piece = t.prefix + piece
+			}
+			if id, ok := t.vocab[piece]; ok {
+				found = id
+				break
+			}
+		}
+		if found < 0 {
+			return []int64{t.unk}
+		}
+		out = append(out, found)
+		start = end
+	}
+	return out
+}
+
+func isWhitespace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || unicode.Is(unicode.Zs, r)
+}
+
+func isControl(r rune) bool {
+	if r == '\t' || r == '\n' || r == '\r' {
+		return false
+	}
+	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs)
+}
+
+// isPunct is BERT's notion: ASCII symbols count as punctuation too ($, ^, `).
+func isPunct(r rune) bool {
+	if (r >= 33 && r <= 47) || (r >= 58 && r <= 64) || (r >= 91 && r <= 96) || (r >= 123 && r <= 126) {
+		return true
+	}
+	return unicode.IsPunct(r)
+}
+
+func isCJK(r rune) bool {
+	return (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) || (r >= 0x20000 && r <= 0x2A6DF) ||
+		(r >= 0x2A700 && r <= 0x2B73F) || (r >= 0x2B740 && r <= 0x2B81F) || (r >= 0x2B820 && r <= 0x2CEAF) ||
+		(r >= 0xF900 && r <= 0xFAFF) || (r >= 0x2F800 && r <= 0x2FA1F)
+}

@@ -1,0 +1,122 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/builtin"
+)
+
+func TestVerifyTrustsStatAndCatchesChanges(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "model.onnx")
+	os.WriteFile(p, []byte("weights v1"), 0o644)
+	f, err := Pin(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(f); err != nil {
+		t.Fatalf("unchanged: %v", err)
+	}
+	// Touched but identical: rehashed, accepted.
+	later := time.Now().Add(time.Hour)
+	os.Chtimes(p, later, later)
+	if err := Verify(f); err != nil {
+		t.Fatalf("touched: %v", err)
+	}
+	os.WriteFile(p, []byte("weights v2"), 0o644)
+	if err := Verify(f); !errors.Is(err, ErrChanged) {
+		t.Fatalf("changed content: err = %v, want ErrChanged", err)
+	}
+	os.Remove(p)
+	if err := Verify(f); err == nil {
+		t.Fatal("missing file verified")
+	}
+}
+
+func TestLocateAndNames(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "all-MiniLM-L6-v2")
+	os.MkdirAll(filepath.Join(dir, "onnx"), 0o755)
+	os.WriteFile(filepath.Join(dir, "onnx", "model.onnx"), []byte("m"), 0o644)
+	os.WriteFile(filepath.Join(dir, "tokenizer.json"), []byte("{}"), 0o644)
+	m, tok, err := Locate([]string{dir})
+	if err != nil || !strings.HasSuffix(m, "onnx/model.onnx") || !strings.HasSuffix(tok, "tokenizer.json") {
+		t.Fatalf("Locate(dir) = %q %q %v", m, tok, err)
+	}
+	if n := DefaultName(m); n != "all-MiniLM-L6-v2" {
+		t.Errorf("DefaultName = %q", n)
+	}
+	if _, _, err := Locate([]string{filepath.Join(dir, "tokenizer.json")}); err == nil {
+		t.Error("a tokenizer alone was accepted")
+	}
+	if q, p := DefaultPrefixes("multilingual-e5-small"); q != "query: " || p != "passage: " {
+		t.Errorf("E5 prefixes %q %q", q, p)
+	}
+	if q, p := DefaultPrefixes("all-MiniLM-L6-v2"); q != "" || p != "" {
+		t.Errorf("MiniLM prefixes %q %q", q, p)
+	}
+	for _, bad := range []string{"", "builtin", "a b", "x/y"} {
+		if ValidName(bad) == nil {
+			t.Errorf("ValidName(%q) accepted", bad)
+		}
+	}
+}
+
+func TestSelectFallsBackToBuiltin(t *testing.T) {
+	ctx := context.Background()
+	home := t.TempDir()
+	env := map[string]string{"HOME": home, "VERDIGRIS_ONNXRUNTIME": "/nonexistent/lib.so"}
+	getenv := func(k string) string { return env[k] }
+	trained, err := builtin.Train(ctx, builtin.Sources{Commits: []string{
+		"add cache for parsed config", "fix crash in socket code", "docs: explain plugins", "speed up startup",
+		"cache template output", "fix panic in parser", "ci: run on windows", "refactor the loader",
+	}}, builtin.Options{Dim: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func() (*builtin.Model, error) { return trained, nil }
+
+	e, reason, err := Select(ctx, getenv, load)
+	if err != nil || e != trained || !strings.Contains(reason, "no ONNX model in use") {
+		t.Fatalf("empty registry: %v %q %v", e, reason, err)
+	}
+
+	// An active model whose file changed is refused.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "model.onnx"), []byte("m1"), 0o644)
+	os.WriteFile(filepath.Join(dir, "tokenizer.json"), []byte("{}"), 0o644)
+	mf, _ := Pin(filepath.Join(dir, "model.onnx"))
+	tf, _ := Pin(filepath.Join(dir, "tokenizer.json"))
+	path, _ := Path(getenv)
+	err = Update(ctx, path, func(r *Registry) error {
+		r.Models = append(r.Models, Entry{Name: "m", Model: mf, Tokenizer: tf})
+		r.Active = "m"
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "model.onnx"), []byte("m2 is longer"), 0o644)
+	e, reason, err = Select(ctx, getenv, load)
+	if err != nil || e != trained || !strings.Contains(reason, "model m:") {
+		t.Fatalf("changed model: %v %q %v", e, reason, err)
+	}
+	if !strings.Contains(reason, "changed since it was registered") && !strings.Contains(reason, "built without ONNX Runtime") {
+		t.Errorf("reason %q names neither the change nor the missing runtime", reason)
+	}
+
+	// No built-in model yet: nothing to embed with, and no error.
+	e, reason, err = Select(ctx, getenv, func() (*builtin.Model, error) { return nil, nil })
+	if err != nil || e != nil || !strings.Contains(reason, "no built-in model trained yet") {
+		t.Fatalf("no builtin: %v %q %v", e, reason, err)
+	}
+	// The built-in loader's own failure is the caller's to report.
+	boom := errors.New("boom")
+	if _, _, err := Select(ctx, getenv, func() (*builtin.Model, error) { return nil, boom }); !errors.Is(err, boom) {
+		t.Fatalf("loader error: %v", err)
+	}
+}

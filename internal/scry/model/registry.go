@@ -1,0 +1,267 @@
+// Package model keeps the user's registry of ONNX sentence models for
+// git scry (model add/use/ls/rm) and chooses the embedder a search or an
+// index run uses: the active ONNX model when it can run, else the
+// built-in one, always with the reason.
+package model
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/filelock"
+)
+
+// File is one pinned file of a model.
+type File struct {
+	Path   string    `json:"path"`
+	SHA256 string    `json:"sha256"`
+	Size   int64     `json:"size"`
+	MTime  time.Time `json:"mtime"`
+}
+
+// Entry is one registered model.
+type Entry struct {
+	Name          string    `json:"name"`
+	Model         File      `json:"model"`
+	Tokenizer     File      `json:"tokenizer"`
+	QueryPrefix   string    `json:"query_prefix"`
+	PassagePrefix string    `json:"passage_prefix"`
+	AddedAt       time.Time `json:"added_at"`
+}
+
+// Registry is the registry file's content.
+type Registry struct {
+	// Active names the model searches and indexing use; "" is the
+	// built-in embedder.
+	Active string  `json:"active"`
+	Models []Entry `json:"models"`
+}
+
+// Builtin is the name that selects the built-in embedder in 'model use'.
+const Builtin = "builtin"
+
+// Path is the registry file: $XDG_CONFIG_HOME/verdigris/scry-models.json
+// (~/.config/verdigris/scry-models.json). Models are the user's, shared
+// by all their repositories.
+func Path(getenv func(string) string) (string, error) {
+	dir := getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			return "", errors.New("neither XDG_CONFIG_HOME nor HOME is set")
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "verdigris", "scry-models.json"), nil
+}
+
+// Load reads the registry; a missing file is an empty registry.
+func Load(path string) (*Registry, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return &Registry{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var r Registry
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &r, nil
+}
+
+// Update changes the registry under its lock and writes it atomically.
+func Update(ctx context.Context, path string, fn func(*Registry) error) error {
+	lock, err := filelock.Acquire(ctx, path+".lock")
+	if err != nil {
+		return fmt.Errorf("locking %s: %w", path, err)
+	}
+	defer lock.Unlock()
+	r, err := Load(path)
+	if err != nil {
+		return err
+	}
+	if err := fn(r); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(path, append(data, '\n'), 0o644)
+}
+
+// Find returns the entry called name.
+func (r *Registry) Find(name string) (*Entry, bool) {
+	for i := range r.Models {
+		if r.Models[i].Name == name {
+			return &r.Models[i], true
+		}
+	}
+	return nil, false
+}
+
+// Remove deletes the entry called name; removing the active model makes
+// the built-in embedder active.
+func (r *Registry) Remove(name string) bool {
+	i := slices.IndexFunc(r.Models, func(e Entry) bool { return e.Name == name })
+	if i < 0 {
+		return false
+	}
+	r.Models = slices.Delete(r.Models, i, i+1)
+	if r.Active == name {
+		r.Active = ""
+	}
+	return true
+}
+
+// Pin hashes a file and records its size and modification time.
+func Pin(path string) (File, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return File{}, err
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		return File{}, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return File{}, err
+	}
+	if st.IsDir() {
+		return File{}, fmt.Errorf("%s is a directory", abs)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return File{}, err
+	}
+	return File{Path: abs, SHA256: hex.EncodeToString(h.Sum(nil)), Size: st.Size(), MTime: st.ModTime().UTC()}, nil
+}
+
+// ErrChanged is returned by Verify for a file that is no longer the one
+// registered.
+var ErrChanged = errors.New("changed since it was registered")
+
+// Verify checks that a pinned file is still the registered one. A file
+// whose size and modification time are unchanged is trusted without
+// rehashing (hashing a 90 MB model on every search would cost more than
+// the search); otherwise its sha256 decides.
+func Verify(f File) error {
+	st, err := os.Stat(f.Path)
+	if err != nil {
+		return err
+	}
+	if st.Size() == f.Size && st.ModTime().UTC().Equal(f.MTime) {
+		return nil
+	}
+	now, err := Pin(f.Path)
+	if err != nil {
+		return err
+	}
+	if now.SHA256 != f.SHA256 {
+		return fmt.Errorf("%s: %w (sha256 %s, registered %s)", f.Path, ErrChanged, short(now.SHA256), short(f.SHA256))
+	}
+	return nil
+}
+
+func short(sum string) string {
+	if len(sum) > 12 {
+		return sum[:12]
+	}
+	return sum
+}
+
+// Locate finds model.onnx and tokenizer.json among the arguments of
+// 'model add': a model directory (model.onnx at its top or under onnx/,
+// as Hugging Face repositories lay them out; tokenizer.json at its top),
+// or the two files named directly.
+func Locate(args []string) (modelPath, tokenizerPath string, err error) {
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return "", "", err
+		}
+		if st.IsDir() {
+			for _, c := range []string{filepath.Join(a, "model.onnx"), filepath.Join(a, "onnx", "model.onnx")} {
+				if _, err := os.Stat(c); err == nil && modelPath == "" {
+					modelPath = c
+				}
+			}
+			if c := filepath.Join(a, "tokenizer.json"); tokenizerPath == "" {
+				if _, err := os.Stat(c); err == nil {
+					tokenizerPath = c
+				}
+			}
+			continue
+		}
+		switch {
+		case strings.HasSuffix(a, ".onnx"):
+			modelPath = a
+		case strings.HasSuffix(a, ".json"):
+			tokenizerPath = a
+		default:
+			return "", "", fmt.Errorf("%s: neither a .onnx model nor a tokenizer .json", a)
+		}
+	}
+	if modelPath == "" {
+		return "", "", errors.New("no model.onnx found")
+	}
+	if tokenizerPath == "" {
+		return "", "", errors.New("no tokenizer.json found")
+	}
+	return modelPath, tokenizerPath, nil
+}
+
+// DefaultName names a model after its directory ("all-MiniLM-L6-v2" for
+// …/all-MiniLM-L6-v2/onnx/model.onnx).
+func DefaultName(modelPath string) string {
+	dir := filepath.Dir(modelPath)
+	if filepath.Base(dir) == "onnx" {
+		dir = filepath.Dir(dir)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return filepath.Base(dir)
+	}
+	return filepath.Base(abs)
+}
+
+// DefaultPrefixes are the query and passage prefixes the model families
+// were trained with, recognised by name; others use none.
+func DefaultPrefixes(name string) (query, passage string) {
+	n := strings.ToLower(name)
+	switch {
+	case strings.Contains(n, "e5"):
+		return "query: ", "passage: "
+	case strings.Contains(n, "bge") && strings.Contains(n, "en"):
+		return "Represent this sentence for searching relevant passages: ", ""
+	case strings.Contains(n, "nomic"):
+		return "search_query: ", "search_document: "
+	}
+	return "", ""
+}
+
+// ValidName reports whether name can name a model.
+func ValidName(name string) error {
+	if name == "" || name == Builtin || strings.ContainsAny(name, " \t\n/\\") {
+		return fmt.Errorf("invalid model name %q", name)
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+package model
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/embed"
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/builtin"
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx"
+)
+
+// Select returns the embedder to use and why: the active ONNX model when
+// one is registered, this binary has ONNX Runtime, the runtime library
+// loads and the model files are the registered ones; otherwise the
+// built-in model from loadBuiltin. Nothing about the ONNX side is ever
+// fatal: every failure falls back to the built-in embedder with the
+// failure as the reason. loadBuiltin's own error is returned; it may
+// return (nil, nil) when no built-in model exists yet, and then so does
+// Select.
+func Select(ctx context.Context, getenv func(string) string, loadBuiltin func() (*builtin.Model, error)) (embed.Embedder, string, error) {
+	e, reason := selectONNX(ctx, getenv)
+	if e != nil {
+		return e, reason, nil
+	}
+	m, err := loadBuiltin()
+	if err != nil {
+		return nil, reason, err
+	}
+	if m == nil {
+		return nil, reason + "; no built-in model trained yet", nil
+	}
+	return m, reason, nil
+}
+
+// selectONNX opens the active ONNX model, or says why not.
+func selectONNX(ctx context.Context, getenv func(string) string) (embed.Embedder, string) {
+	path, err := Path(getenv)
+	if err != nil {
+		return nil, "built-in embedder (model registry: " + err.Error() + ")"
+	}
+	reg, err := Load(path)
+	if err != nil {
+		return nil, "built-in embedder (model registry unreadable: " + err.Error() + ")"
+	}
+	if reg.Active == "" {
+		return nil, "built-in embedder (no ONNX model in use)"
+	}
+	entry, ok := reg.Find(reg.Active)
+	if !ok {
+		return nil, fmt.Sprintf("built-in embedder (active model %q is not registered)", reg.Active)
+	}
+	e, err := Open(ctx, entry, getenv)
+	if err != nil {
+		return nil, fmt.Sprintf("built-in embedder (model %s: %v)", entry.Name, err)
+	}
+	return e, fmt.Sprintf("ONNX model %s", entry.Name)
+}
+
+// Open checks a registered model's files and opens it with ONNX Runtime.
+func Open(ctx context.Context, entry *Entry, getenv func(string) string) (embed.Embedder, error) {
+	if !onnx.Built {
+		return nil, onnx.ErrNoRuntime
+	}
+	for _, f := range []File{entry.Model, entry.Tokenizer} {
+		if err := Verify(f); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return onnx.Open(onnx.Config{
+		Name:          entry.Name,
+		Model:         entry.Model.Path,
+		Tokenizer:     entry.Tokenizer.Path,
+		ModelSHA256:   entry.Model.SHA256,
+		QueryPrefix:   entry.QueryPrefix,
+		PassagePrefix: entry.PassagePrefix,
+		Getenv:        getenv,
+	})
+}
+
+// Status is what 'git scry model ls --json' and 'verdigris doctor' say
+// about the embedder in use.
+type Status struct {
+	Runtime struct {
+		Built   bool   `json:"built"` // this binary has the ONNX Runtime bindings
+		Library string `json:"library,omitempty"`
+		Version string `json:"version,omitempty"`
+		Error   string `json:"error,omitempty"`
+	} `json:"runtime"`
+	Embedder string `json:"embedder"` // "onnx" or "builtin"
+	ID       string `json:"id,omitempty"`
+	Dim      int    `json:"dim,omitempty"`
+	Reason   string `json:"reason"`
+}
+
+// Describe loads the runtime and the active model the way Select does and
+// reports the outcome.
+func Describe(ctx context.Context, getenv func(string) string) Status {
+	var st Status
+	st.Runtime.Built = onnx.Built
+	if onnx.Built {
+		lib, version, err := onnx.Runtime(getenv)
+		st.Runtime.Library, st.Runtime.Version = lib, version
+		if err != nil {
+			st.Runtime.Error = err.Error()
+		}
+	} else {
+		st.Runtime.Error = onnx.ErrNoRuntime.Error()
+	}
+	e, reason := selectONNX(ctx, getenv)
+	st.Reason = reason
+	st.Embedder = "builtin"
+	if e != nil {
+		st.Embedder, st.ID, st.Dim = "onnx", e.ID(), e.Dim()
+		e.Close()
+	}
+	return st
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Install the ONNX Runtime shared library that git-scry's ONNX embedder
+# loads, taken from the npm package onnxruntime-node (npm pack: the package
+# tarball only, no install scripts run). The library is checked against a
+# pinned sha256 and installed to
+#
+#   $VERDIGRIS_LIBDIR                    when set, else
+#   $PREFIX/lib/verdigris                when PREFIX is set, else
+#   ~/.local/lib/verdigris
+#
+# where git-scry looks for it (VERDIGRIS_ONNXRUNTIME=/path/to/lib overrides
+# the search). Running it again is a no-op once the right library is there.
+set -euo pipefail
+
+version=1.24.1 # matches github.com/yalue/onnxruntime_go v1.27.0 (C API 1.24)
+
+say() { printf 'fetch-onnxruntime: %s\n' "$*" >&2; }
+die() {
+	say "error: $1"
+	[ -z "${2:-}" ] || say "hint: $2"
+	exit 1
+}
+
+os=$(uname -s)
+arch=$(uname -m)
+case "$os/$arch" in
+Linux/x86_64 | Linux/amd64)
+	member=package/bin/napi-v6/linux/x64/libonnxruntime.so.1
+	lib=libonnxruntime.so.1
+	sum=53ef1ac028dd1b05554b8da28d9159eb3876f99868193d2aaa6e67f0243c23d4
+	;;
+Linux/aarch64 | Linux/arm64)
+	member=package/bin/napi-v6/linux/arm64/libonnxruntime.so.1
+	lib=libonnxruntime.so.1
+	sum=7954e8bdedb497f830c6a679e818d98399b7f4d81ade1126c3e0be74d28111ab
+	;;
+Darwin/arm64)
+	member=package/bin/napi-v6/darwin/arm64/libonnxruntime.1.24.1.dylib
+	lib=libonnxruntime.dylib
+	sum=7ad6507ad64d3b02aebfae6380c024ff188939cd8a7a493ec18028e034c8275c
+	;;
+*)
+	die "onnxruntime-node $version ships no library this script knows for $os/$arch" \
+		"git scry works without it (built-in embedder); to use an ONNX model, install ONNX Runtime $version yourself and set VERDIGRIS_ONNXRUNTIME=/path/to/the/library"
+	;;
+esac
+
+if [ -n "${VERDIGRIS_LIBDIR:-}" ]; then
+	dest=$VERDIGRIS_LIBDIR
+elif [ -n "${PREFIX:-}" ]; then
+	dest=$PREFIX/lib/verdigris
+else
+	dest=$HOME/.local/lib/verdigris
+fi
+target=$dest/$lib
+
+sha256() {
+	if command -v sha256sum >/dev/null 2>&1; then
+		sha256sum "$1" | cut -d' ' -f1
+	else
+		shasum -a 256 "$1" | cut -d' ' -f1
+	fi
+}
+
+if [ -f "$target" ] && [ "$(sha256 "$target")" = "$sum" ]; then
+	say "ONNX Runtime $version already installed: $target"
+	printf '%s\n' "$target"
+	exit 0
+fi
+
+command -v npm >/dev/null 2>&1 || die "npm is not installed" \
+	"install Node.js and npm, or download ONNX Runtime $version yourself and set VERDIGRIS_ONNXRUNTIME"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+say "downloading onnxruntime-node@$version with npm pack"
+(cd "$tmp" && npm pack --silent --ignore-scripts "onnxruntime-node@$version" >/dev/null) ||
+	die "npm pack onnxruntime-node@$version failed" "check your npm registry access (npm ping)"
+tarball=$(ls "$tmp"/onnxruntime-node-*.tgz 2>/dev/null | head -n 1)
+[ -n "$tarball" ] || die "npm pack produced no tarball" "run 'npm pack onnxruntime-node@$version' to see why"
+tar -xzf "$tarball" -C "$tmp" "$member" || die "the package has no $member" \
+	"onnxruntime-node $version changed its layout; set VERDIGRIS_ONNXRUNTIME to a library you installed"
+got=$(sha256 "$tmp/$member")
+[ "$got" = "$sum" ] || die "checksum mismatch for $member: got $got, want $sum" \
+	"do not use this library; report it, and retry later"
+
+mkdir -p "$dest"
+# Atomic: a concurrent reader sees the old library or the new, never half.
+cp "$tmp/$member" "$dest/.$lib.tmp.$$"
+chmod 0644 "$dest/.$lib.tmp.$$"
+mv -f "$dest/.$lib.tmp.$$" "$target"
+say "installed ONNX Runtime $version: $target"
+printf '%s\n' "$target"
