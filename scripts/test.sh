@@ -46,6 +46,8 @@ fuzz ./internal/vault FuzzParseIgnore 20000
 fuzz ./internal/vault FuzzMasker 20000
 fuzz ./internal/ghaction FuzzEnvFileInjection 20000
 fuzz ./internal/ghaction FuzzEnvRecord 20000
+fuzz ./internal/release FuzzPackageLock 20000
+fuzz ./internal/release FuzzCargo 20000
 
 say "ONNX Runtime embedder (fetches the runtime library once; its tests must not skip)"
 VERDIGRIS_ONNXRUNTIME=$(./scripts/fetch-onnxruntime.sh) VERDIGRIS_REQUIRE_ONNXRUNTIME=1 \

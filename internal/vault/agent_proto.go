@@ -105,26 +105,6 @@ func checkPrivateDir(dir string) error {
 	return nil
 }
 
-// peerUID is the uid of the process at the other end of a unix socket.
-func peerUID(c *net.UnixConn) (int, error) {
-	raw, err := c.SyscallConn()
-	if err != nil {
-		return -1, err
-	}
-	var cred *syscall.Ucred
-	var cerr error
-	err = raw.Control(func(fd uintptr) {
-		cred, cerr = syscall.GetsockoptUcred(int(fd), syscall.SOL_SOCKET, syscall.SO_PEERCRED)
-	})
-	if err != nil {
-		return -1, err
-	}
-	if cerr != nil {
-		return -1, cerr
-	}
-	return int(cred.Uid), nil
-}
-
 func writeMessage(c net.Conn, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {

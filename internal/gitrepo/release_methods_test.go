@@ -1,0 +1,112 @@
+package gitrepo
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+func TestTagQueriesAndHistoryCounts(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t) // two commits on main
+	r, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, second := runGit(t, dir, "rev-parse", "HEAD~1"), runGit(t, dir, "rev-parse", "HEAD")
+	runGit(t, dir, "tag", "session-a-start", first)
+	runGit(t, dir, "tag", "-a", "-m", "end", "session-a-end", second)
+	runGit(t, dir, "tag", "-a", "-m", "a tree", "session-tree", "HEAD^{tree}")
+	runGit(t, dir, "switch", "-q", "-c", "side", first)
+	runGit(t, dir, "commit", "-q", "--allow-empty", "-m", "side")
+	side := runGit(t, dir, "rev-parse", "HEAD")
+	runGit(t, dir, "tag", "-a", "-m", "s", "session-b-start")
+	runGit(t, dir, "switch", "-q", "main")
+
+	tags, err := r.PeeledTags(ctx, "session-*")
+	want := map[string]string{"session-a-start": first, "session-a-end": second, "session-b-start": side}
+	if err != nil || !reflect.DeepEqual(tags, want) {
+		t.Fatalf("PeeledTags = %v, %v; want %v (a tag of a tree is left out)", tags, err, want)
+	}
+	merged, err := r.TagsMerged(ctx, "HEAD", "session-*-start")
+	if err != nil || !reflect.DeepEqual(merged, []string{"session-a-start"}) {
+		t.Fatalf("TagsMerged = %v, %v", merged, err)
+	}
+	ahead, behind, err := r.AheadBehind(ctx, "main", "side")
+	if err != nil || ahead != 1 || behind != 1 {
+		t.Fatalf("AheadBehind = %d, %d, %v", ahead, behind, err)
+	}
+}
+
+func TestPushTargetAndRemoteQueriesMoveNoRef(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r, _ := Open(ctx, dir)
+	if _, ok := r.PushTarget(ctx, "main"); ok {
+		t.Fatal("no remote, yet a push target")
+	}
+	bare := filepath.Join(filepath.Dir(dir), "remote.git")
+	runGit(t, dir, "init", "-q", "--bare", bare)
+	runGit(t, dir, "remote", "add", "origin", bare)
+	if pt, ok := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/main"}) {
+		t.Fatalf("untracked branch: %+v %v", pt, ok)
+	}
+	runGit(t, dir, "push", "-q", "origin", "main:trunk")
+	runGit(t, dir, "branch", "-q", "--set-upstream-to=origin/trunk", "main")
+	if pt, ok := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/trunk", Configured: true}) {
+		t.Fatalf("tracking branch: %+v %v", pt, ok)
+	}
+
+	// A commit only the remote has: asked for, fetched, compared, and no
+	// ref (remote-tracking or FETCH_HEAD) moved.
+	other := filepath.Join(filepath.Dir(dir), "other")
+	runGit(t, dir, "clone", "-q", bare, other)
+	runGit(t, other, "switch", "-q", "trunk")
+	runGit(t, other, "-c", "user.name=o", "-c", "user.email=o@example.com", "commit", "-q", "--allow-empty", "-m", "theirs")
+	runGit(t, other, "push", "-q", "origin", "trunk")
+	theirs := runGit(t, other, "rev-parse", "HEAD")
+	refsBefore := runGit(t, dir, "for-each-ref")
+
+	got, err := r.RemoteRef(ctx, "origin", "refs/heads/trunk")
+	if err != nil || got != theirs {
+		t.Fatalf("RemoteRef = %q, %v; want %s", got, err, theirs)
+	}
+	if none, err := r.RemoteRef(ctx, "origin", "refs/heads/nope"); err != nil || none != "" {
+		t.Fatalf("RemoteRef of a missing branch = %q, %v", none, err)
+	}
+	if r.HasObject(ctx, theirs) {
+		t.Fatal("the remote's commit is here before fetching")
+	}
+	if err := r.FetchObjects(ctx, "origin", "refs/heads/trunk"); err != nil || !r.HasObject(ctx, theirs) {
+		t.Fatalf("FetchObjects: %v", err)
+	}
+	if after := runGit(t, dir, "for-each-ref"); after != refsBefore {
+		t.Fatalf("refs moved:\n%s\nwas\n%s", after, refsBefore)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".git", "FETCH_HEAD")); err == nil {
+		t.Fatal("FETCH_HEAD written")
+	}
+}
+
+func TestCommitEmptyAndUnstage(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r, _ := Open(ctx, dir)
+	h, err := r.CommitEmpty(ctx, "release: v1.0.0")
+	if err != nil || h != runGit(t, dir, "rev-parse", "HEAD") || runGit(t, dir, "log", "-1", "--format=%s") != "release: v1.0.0" {
+		t.Fatalf("CommitEmpty = %s, %v", h, err)
+	}
+	runGit(t, dir, "commit", "-q", "--allow-empty", "-m", "x")
+	if err := os.WriteFile(filepath.Join(dir, "f"), []byte("data"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runGit(t, dir, "add", "f")
+	if err := r.Unstage(ctx, "f"); err != nil {
+		t.Fatal(err)
+	}
+	if st := runGit(t, dir, "status", "--porcelain"); st != "?? f" {
+		t.Fatalf("status after Unstage = %q", st)
+	}
+}

@@ -1,0 +1,68 @@
+package gitrepo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// RemoteBranch is where a branch is pushed to and compared with: a remote
+// and the branch ref there.
+type RemoteBranch struct {
+	Remote string // remote name
+	Ref    string // full ref on the remote: refs/heads/main
+	// Configured is true when the branch tracks it (branch.<b>.remote and
+	// .merge); false when it is the default remote's branch of the same name.
+	Configured bool
+}
+
+// PushTarget returns where branch is pushed and compared: the branch it
+// tracks (Upstream) when configured, else the same-named branch on the
+// default remote; ok is false when the repository has no remote at all.
+func (r *Repo) PushTarget(ctx context.Context, branch string) (RemoteBranch, bool) {
+	if remote, name := r.Upstream(ctx, branch); remote != "" && remote != "." && name != "" {
+		return RemoteBranch{Remote: remote, Ref: "refs/heads/" + name, Configured: true}, true
+	}
+	remote := r.DefaultRemote(ctx)
+	if remote == "" {
+		return RemoteBranch{}, false
+	}
+	return RemoteBranch{Remote: remote, Ref: "refs/heads/" + branch}, true
+}
+
+// RemoteRef asks the remote for the commit ref points at there; "" when the
+// remote has no such ref. Nothing local changes.
+func (r *Repo) RemoteRef(ctx context.Context, remote, ref string) (string, error) {
+	out, err := r.Git(ctx, "ls-remote", "--", remote, ref)
+	if err != nil {
+		return "", err
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if hash, name, ok := strings.Cut(l, "\t"); ok && name == ref {
+			return hash, nil
+		}
+	}
+	return "", nil
+}
+
+// FetchObjects downloads ref's commits from remote without updating any
+// ref: no remote-tracking branch, no FETCH_HEAD (an empty --refmap turns
+// off the configured mapping), so a caller can compare histories and still
+// leave every ref as it was.
+func (r *Repo) FetchObjects(ctx context.Context, remote, ref string) error {
+	_, err := r.Git(ctx, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=", "--", remote, ref)
+	return err
+}
+
+// AheadBehind counts the commits of a not in b (ahead) and of b not in a
+// (behind).
+func (r *Repo) AheadBehind(ctx context.Context, a, b string) (ahead, behind int, err error) {
+	out, err := r.Git(ctx, "rev-list", "--left-right", "--count", a+"..."+b)
+	if err != nil {
+		return 0, 0, err
+	}
+	if _, err := fmt.Sscanf(out, "%d\t%d", &ahead, &behind); err != nil {
+		return 0, 0, fmt.Errorf("git rev-list --count: unexpected output %q", out)
+	}
+	return ahead, behind, nil
+}

@@ -1,0 +1,80 @@
+package release
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/filelock"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+)
+
+// Lock keeps two releases of one repository from running at once.
+func Lock(r *gitrepo.Repo) (*filelock.Lock, error) {
+	l, err := filelock.TryLock(filepath.Join(r.StateDir(), "release.lock"))
+	if errors.Is(err, filelock.ErrBusy) {
+		return nil, refuse("wait for it to finish", "another git release is running in this repository")
+	}
+	return l, err
+}
+
+// Apply writes the plan's files, commits them as the release commit, tags
+// it with the changelog section as message and, when asked, pushes the
+// branch and the tag atomically. If the commit fails, every file is put
+// back as it was.
+func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
+	var paths []string
+	var written []*FileChange
+	restore := func() {
+		for _, f := range written {
+			full := filepath.Join(r.Root, filepath.FromSlash(f.Path))
+			if f.Old == nil {
+				os.Remove(full)
+			} else {
+				atomicfile.Write(full, f.Old, 0o644)
+			}
+		}
+		if len(paths) > 0 {
+			r.Unstage(ctx, paths...)
+		}
+	}
+	for _, f := range p.Files {
+		if !f.Changed() {
+			continue
+		}
+		if err := atomicfile.Write(filepath.Join(r.Root, filepath.FromSlash(f.Path)), f.New, 0o644); err != nil {
+			restore()
+			return fmt.Errorf("writing %s: %w", f.Path, err)
+		}
+		written = append(written, f)
+		paths = append(paths, f.Path)
+	}
+	var err error
+	if len(paths) == 0 {
+		// Nothing to write (no changelog, no version files): the release
+		// commit still marks the release in the history.
+		p.Commit, err = r.CommitEmpty(ctx, p.Message)
+	} else {
+		p.Commit, err = r.CommitPaths(ctx, p.Message, nil, paths...)
+	}
+	if err != nil {
+		restore()
+		return refuse("the files were put back; fix the cause and release again", "the release commit failed: %v", err)
+	}
+	if err := r.CreateTag(ctx, p.Tag, p.Commit, p.Notes); err != nil {
+		return refuse(fmt.Sprintf("tag it yourself: git tag -a %s %s", p.Tag, shortHash(p.Commit)),
+			"release commit %s made, but tagging it failed: %v", shortHash(p.Commit), err)
+	}
+	if p.push {
+		err := r.Push(ctx, p.Remote, true, "refs/heads/"+p.Branch+":"+p.RemoteRef, "refs/tags/"+p.Tag+":refs/tags/"+p.Tag)
+		if err != nil {
+			return refuse(fmt.Sprintf("the release is made locally; push it when the remote accepts it: git push --atomic %s %s %s", p.Remote, p.Branch, p.Tag),
+				"pushing %s and %s to %s failed: %v", p.Branch, p.Tag, p.Remote, err)
+		}
+		p.Pushed = true
+	}
+	return nil
+}

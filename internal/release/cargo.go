@@ -1,0 +1,256 @@
+package release
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+type cargoManifest struct {
+	Package *struct {
+		Name    string `toml:"name"`
+		Version any    `toml:"version"` // a string, or {workspace = true}
+	} `toml:"package"`
+	Workspace *struct {
+		Members []string `toml:"members"`
+		Package *struct {
+			Version string `toml:"version"`
+		} `toml:"package"`
+	} `toml:"workspace"`
+}
+
+func inheritsVersion(v any) bool {
+	m, ok := v.(map[string]any)
+	return ok && m["workspace"] == true
+}
+
+// updateCargoManifest rewrites the version of a Cargo.toml: [package]'s
+// own version, and [workspace.package]'s, which members inherit with
+// version.workspace = true. It returns the local packages whose version
+// changes, for the lockfile.
+func updateCargoManifest(root, p string, data []byte, to Version) ([]byte, string, []localPackage, error) {
+	var m cargoManifest
+	if err := toml.Unmarshal(data, &m); err != nil {
+		return nil, "", nil, fmt.Errorf("not valid TOML: %v", err)
+	}
+	lines := tomlLines(data)
+	var (
+		edits []edit
+		pkgs  []localPackage
+		from  string
+		keys  [][]string // the dotted keys that change, for the check below
+	)
+	one := func(table string) (stringValue, error) {
+		vs := findKey(data, lines, table, 0, "version")
+		if len(vs) != 1 {
+			return stringValue{}, fmt.Errorf(`expected one line version = "X.Y.Z" in [%s], found %d`, table, len(vs))
+		}
+		return vs[0], nil
+	}
+	if m.Package != nil {
+		if _, ok := m.Package.Version.(string); ok {
+			v, err := one("package")
+			if err != nil {
+				return nil, "", nil, err
+			}
+			edits = append(edits, edit{v.start, v.end, to.String()})
+			pkgs = append(pkgs, localPackage{p, m.Package.Name, v.value})
+			from = v.value
+			keys = append(keys, []string{"package", "version"})
+		}
+	}
+	if m.Workspace != nil && m.Workspace.Package != nil && m.Workspace.Package.Version != "" {
+		v, err := one("workspace.package")
+		if err != nil {
+			return nil, "", nil, err
+		}
+		edits = append(edits, edit{v.start, v.end, to.String()})
+		keys = append(keys, []string{"workspace", "package", "version"})
+		if from == "" {
+			from = v.value
+		}
+		if m.Package != nil && inheritsVersion(m.Package.Version) {
+			pkgs = append(pkgs, localPackage{p, m.Package.Name, v.value})
+		}
+		members, err := inheritingMembers(root, path.Dir(p), m.Workspace.Members)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		for _, mem := range members {
+			pkgs = append(pkgs, localPackage{mem.manifest, mem.name, v.value})
+		}
+	}
+	if len(edits) == 0 {
+		if m.Package != nil && inheritsVersion(m.Package.Version) {
+			return nil, "", nil, &Error{Msg: fmt.Sprintf("version file %s inherits its version from the workspace", p),
+				Hint: "list the workspace's root Cargo.toml (the one with [workspace.package] version) instead"}
+		}
+		return nil, "", nil, fmt.Errorf(`no version = "X.Y.Z" in [package] or [workspace.package]`)
+	}
+	out := applyEdits(data, edits)
+	if err := sameTOMLExcept(data, out, keys, to.String()); err != nil {
+		return nil, "", nil, err
+	}
+	return out, from, pkgs, nil
+}
+
+// inheritingMembers reads the workspace members (globs relative to the
+// workspace directory) and returns those that inherit the workspace version.
+func inheritingMembers(root, dir string, globs []string) ([]localPackage, error) {
+	var out []localPackage
+	for _, g := range globs {
+		matches, err := filepath.Glob(filepath.Join(root, filepath.FromSlash(path.Join(dir, g)), "Cargo.toml"))
+		if err != nil {
+			return nil, fmt.Errorf("workspace member %q: %v", g, err)
+		}
+		sort.Strings(matches)
+		for _, f := range matches {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return nil, err
+			}
+			var mm cargoManifest
+			if err := toml.Unmarshal(data, &mm); err != nil {
+				return nil, fmt.Errorf("%s: not valid TOML: %v", f, err)
+			}
+			if mm.Package != nil && inheritsVersion(mm.Package.Version) {
+				rel, _ := filepath.Rel(root, f)
+				out = append(out, localPackage{filepath.ToSlash(rel), mm.Package.Name, ""})
+			}
+		}
+	}
+	return out, nil
+}
+
+// lockDepRE is a dependency reference in Cargo.lock that names a version
+// (written when several versions of a name are locked): "name version",
+// with no source when it is a local package.
+var lockDepRE = regexp.MustCompile(`"([A-Za-z0-9_-]+) ([0-9][^" ]*)"`)
+
+// updateCargoLock bumps the [[package]] entries of the local packages
+// (no source line, the name and old version the manifests gave) and the
+// "name version" references to them; registry packages of the same name
+// keep their version.
+func updateCargoLock(data []byte, pkgs []localPackage, to Version) ([]byte, string, error) {
+	ours := map[string]string{}
+	for _, p := range pkgs {
+		ours[p.name] = p.version
+	}
+	if len(ours) == 0 {
+		return nil, "", fmt.Errorf("no package of a listed Cargo.toml changes version here")
+	}
+	lines := tomlLines(data)
+	var edits []edit
+	found := map[string]bool{}
+	elems := 0
+	for _, l := range lines {
+		if l.table == "package" && l.arrayElem > elems {
+			elems = l.arrayElem
+		}
+	}
+	type lockEntry struct{ Name, Version, Source string }
+	var parsed struct {
+		Package []lockEntry `toml:"package"`
+	}
+	if err := toml.Unmarshal(data, &parsed); err != nil {
+		return nil, "", fmt.Errorf("not valid TOML: %v", err)
+	}
+	if len(parsed.Package) != elems {
+		return nil, "", fmt.Errorf("unexpected layout: %d [[package]] entries read, %d found by line", len(parsed.Package), elems)
+	}
+	var changed []int // indexes into parsed.Package
+	for i, e := range parsed.Package {
+		if e.Source != "" || ours[e.Name] == "" || ours[e.Name] != e.Version {
+			continue
+		}
+		vs := findKey(data, lines, "package", i+1, "version")
+		if len(vs) != 1 {
+			return nil, "", fmt.Errorf("[[package]] %s: expected one version line, found %d", e.Name, len(vs))
+		}
+		edits = append(edits, edit{vs[0].start, vs[0].end, to.String()})
+		found[e.Name] = true
+		changed = append(changed, i)
+	}
+	for _, l := range lines {
+		if l.table != "package" || l.header || l.inString {
+			continue
+		}
+		line := data[l.start:l.end]
+		for _, m := range lockDepRE.FindAllSubmatchIndex(line, -1) {
+			name, ver := string(line[m[2]:m[3]]), string(line[m[4]:m[5]])
+			if ours[name] == ver {
+				edits = append(edits, edit{l.start + m[4], l.start + m[5], to.String()})
+			}
+		}
+	}
+	var missing []string
+	for name := range ours {
+		if !found[name] {
+			missing = append(missing, name+" "+ours[name])
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		return nil, "", &Error{Msg: fmt.Sprintf("Cargo.lock has no entry for %s: it is out of date with its manifest", missing[0]),
+			Hint: "run 'cargo generate-lockfile' (or any cargo build), commit the lockfile, then release"}
+	}
+	out := applyEdits(data, edits)
+	// Check by meaning, not just by bytes: the new lockfile must read as
+	// the old one with exactly those versions changed.
+	var before, after map[string]any
+	if err := toml.Unmarshal(data, &before); err != nil {
+		return nil, "", err
+	}
+	if err := toml.Unmarshal(out, &after); err != nil {
+		return nil, "", fmt.Errorf("the rewritten file does not parse: %v", err)
+	}
+	list, _ := before["package"].([]any)
+	for _, i := range changed {
+		list[i].(map[string]any)["version"] = to.String()
+	}
+	for _, e := range list {
+		deps, _ := e.(map[string]any)["dependencies"].([]any)
+		for j, d := range deps {
+			if s, ok := d.(string); ok {
+				if m := lockDepRE.FindStringSubmatch(`"` + s + `"`); m != nil && ours[m[1]] == m[2] {
+					deps[j] = m[1] + " " + to.String()
+				}
+			}
+		}
+	}
+	if !reflect.DeepEqual(before, after) {
+		return nil, "", fmt.Errorf("rewriting the versions would change more than the versions; left alone")
+	}
+	return out, pkgs[0].version, nil
+}
+
+// sameTOMLExcept checks that after reads as before with only the values
+// at keys set to value.
+func sameTOMLExcept(before, after []byte, keys [][]string, value string) error {
+	var b, a map[string]any
+	if err := toml.Unmarshal(before, &b); err != nil {
+		return err
+	}
+	if err := toml.Unmarshal(after, &a); err != nil {
+		return fmt.Errorf("the rewritten file does not parse: %v", err)
+	}
+	for _, k := range keys {
+		m := b
+		for _, part := range k[:len(k)-1] {
+			m, _ = m[part].(map[string]any)
+		}
+		if m != nil {
+			m[k[len(k)-1]] = value
+		}
+	}
+	if !reflect.DeepEqual(a, b) {
+		return fmt.Errorf("rewriting the version would change more than the version; left alone")
+	}
+	return nil
+}

@@ -1,0 +1,209 @@
+package release
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// changelogHeader starts a new changelog file.
+const changelogHeader = `# Changelog
+
+All notable changes to this project are documented in this file.
+
+The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/),
+and this project adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0.html).
+`
+
+// group is one "### Title" list of a release section.
+type group struct {
+	title string
+	types []string
+}
+
+// groups in the order a reader wants them. Breaking changes come first
+// whatever their type; then Keep a Changelog's own headings where a
+// conventional type maps onto one; then the rest. Types not listed, and
+// messages that are not conventional commits, are "Other".
+var groups = []group{
+	{"Added", []string{"feat"}},
+	{"Fixed", []string{"fix"}},
+	{"Security", []string{"security", "sec"}},
+	{"Deprecated", []string{"deprecate", "deprecated"}},
+	{"Removed", []string{"remove", "revert"}},
+	{"Performance", []string{"perf"}},
+	{"Changed", []string{"refactor", "style"}},
+	{"Documentation", []string{"docs", "doc"}},
+	{"Tests", []string{"test", "tests"}},
+	{"Build and CI", []string{"build", "ci"}},
+	{"Chores", []string{"chore", "deps"}},
+}
+
+// hiddenTypes are bookkeeping commits no reader of a changelog needs: the
+// release commits themselves and session records.
+var hiddenTypes = map[string]bool{"release": true, "session": true}
+
+// Section renders the changelog section of a release. changes are in the
+// order they were made (oldest first); notes is free text placed under the
+// heading (the release message and any hand-written Unreleased notes).
+func Section(v Version, date time.Time, notes string, changes []Change) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## [%s] - %s\n", v, date.UTC().Format("2006-01-02"))
+	if notes = strings.TrimSpace(notes); notes != "" {
+		b.WriteString("\n" + notes + "\n")
+	}
+	var breaking []Change
+	byGroup := map[string][]Change{}
+	visible := 0
+	for _, c := range changes {
+		if hiddenTypes[c.Type] && !c.Breaking {
+			continue
+		}
+		visible++
+		if c.Breaking {
+			breaking = append(breaking, c)
+			continue
+		}
+		byGroup[groupOf(c.Type)] = append(byGroup[groupOf(c.Type)], c)
+	}
+	writeGroup := func(title string, cs []Change) {
+		if len(cs) == 0 {
+			return
+		}
+		b.WriteString("\n### " + title + "\n\n")
+		for _, c := range cs {
+			b.WriteString(entry(c))
+		}
+	}
+	writeGroup("Breaking changes", breaking)
+	for _, g := range groups {
+		writeGroup(g.title, byGroup[g.title])
+	}
+	writeGroup("Other", byGroup["Other"])
+	if visible == 0 && notes == "" {
+		b.WriteString("\nNo notable changes.\n")
+	}
+	return b.String()
+}
+
+func groupOf(typ string) string {
+	for _, g := range groups {
+		for _, t := range g.types {
+			if t == typ {
+				return g.title
+			}
+		}
+	}
+	return "Other"
+}
+
+// entry is one list item: "- **scope:** summary (sha, session ID)", and for
+// a breaking change its note on an indented line below. Commits of a type
+// with no group of its own show the type in place of the scope.
+func entry(c Change) string {
+	var b strings.Builder
+	b.WriteString("- ")
+	label := c.Scope
+	if c.Type != "" && groupOf(c.Type) == "Other" {
+		// A type of the project's own ("scry: ...") says what the change
+		// is about; under "Other" it would be lost.
+		label = c.Type
+		if c.Scope != "" {
+			label += "(" + c.Scope + ")"
+		}
+	}
+	if label != "" {
+		b.WriteString("**" + label + ":** ")
+	}
+	b.WriteString(c.Summary)
+	refs := []string{c.Short}
+	switch len(c.Sessions) {
+	case 0:
+	case 1:
+		refs = append(refs, "session "+c.Sessions[0])
+	default:
+		refs = append(refs, "sessions "+strings.Join(c.Sessions, ", "))
+	}
+	b.WriteString(" (" + strings.Join(refs, ", ") + ")\n")
+	if c.Breaking && c.Note != "" && c.Note != c.Summary {
+		b.WriteString("  " + c.Note + "\n")
+	}
+	return b.String()
+}
+
+var (
+	unreleasedRE = regexp.MustCompile(`(?im)^## +\[?unreleased\]?[ \t]*$`)
+	anySectionRE = regexp.MustCompile(`(?m)^## `)
+)
+
+// UnreleasedNotes returns the text a changelog holds under its
+// "## [Unreleased]" heading: notes written by hand since the last release,
+// which the new section takes over.
+func UnreleasedNotes(old []byte) string {
+	loc := unreleasedRE.FindIndex(old)
+	if loc == nil {
+		return ""
+	}
+	rest := old[loc[1]:]
+	if next := anySectionRE.FindIndex(rest); next != nil {
+		rest = rest[:next[0]]
+	}
+	return strings.TrimSpace(string(rest))
+}
+
+// ErrSectionExists is returned by InsertSection when the changelog already
+// has a section for the version.
+type ErrSectionExists struct{ Version Version }
+
+func (e *ErrSectionExists) Error() string {
+	return fmt.Sprintf("the changelog already has a section for %s", e.Version)
+}
+
+// InsertSection returns the changelog with section placed above the newest
+// release: right after an "## [Unreleased]" heading (whose notes the
+// section took over, so they are moved, not copied), else before the first
+// "## " heading, else at the end. A missing changelog (nil) gets the Keep a
+// Changelog header first. Every other byte of the file is kept.
+func InsertSection(old []byte, v Version, section string) ([]byte, error) {
+	existing := regexp.MustCompile(`(?m)^## +\[?v?` + regexp.QuoteMeta(v.String()) + `\]?([ \t]|$)`)
+	if existing.Match(old) {
+		return nil, &ErrSectionExists{v}
+	}
+	if old == nil {
+		return []byte(changelogHeader + "\n" + section), nil
+	}
+	var out bytes.Buffer
+	if loc := unreleasedRE.FindIndex(old); loc != nil {
+		rest := old[loc[1]:]
+		tail := []byte(nil)
+		if next := anySectionRE.FindIndex(rest); next != nil {
+			tail = rest[next[0]:]
+		}
+		out.Write(old[:loc[1]])
+		out.WriteString("\n\n" + section)
+		if tail != nil {
+			out.WriteString("\n")
+			out.Write(tail)
+		}
+		return out.Bytes(), nil
+	}
+	if loc := anySectionRE.FindIndex(old); loc != nil {
+		out.Write(old[:loc[0]])
+		out.WriteString(section + "\n")
+		out.Write(old[loc[0]:])
+		return out.Bytes(), nil
+	}
+	out.Write(old)
+	switch {
+	case len(old) == 0:
+	case bytes.HasSuffix(old, []byte("\n\n")):
+	case bytes.HasSuffix(old, []byte("\n")):
+		out.WriteString("\n")
+	default:
+		out.WriteString("\n\n")
+	}
+	out.WriteString(section)
+	return out.Bytes(), nil
+}

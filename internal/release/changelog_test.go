@@ -1,0 +1,120 @@
+package release
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+var day = time.Date(2026, 3, 4, 23, 59, 0, 0, time.UTC)
+
+func TestSectionGroupsBreakingFirst(t *testing.T) {
+	changes := []Change{
+		ParseChange("1111111aaaa", "fix(io): close files", ""),
+		ParseChange("2222222bbbb", "feat: search", ""),
+		ParseChange("3333333cccc", "docs: readme", ""),
+		ParseChange("4444444dddd", "feat(api)!: new routes", "BREAKING CHANGE: /v1 is gone"),
+		ParseChange("5555555eeee", "tidy things up", ""),
+		ParseChange("6666666ffff", "session: archive 20260101-000000 (x)", ""),
+		ParseChange("7777777aaaa", "perf: faster", ""),
+		ParseChange("8888888bbbb", "ci: pin actions", ""),
+		ParseChange("9999999cccc", "scry(index): resume after kill", ""),
+	}
+	changes[1].Sessions = []string{"20260301-101010"}
+	changes[4].Sessions = []string{"20260301-101010", "20260302-000000"}
+	got := Section(Version{2, 0, 0}, day, "The big one.", changes)
+	want := `## [2.0.0] - 2026-03-04
+
+The big one.
+
+### Breaking changes
+
+- **api:** new routes (4444444)
+  /v1 is gone
+
+### Added
+
+- search (2222222, session 20260301-101010)
+
+### Fixed
+
+- **io:** close files (1111111)
+
+### Performance
+
+- faster (7777777)
+
+### Documentation
+
+- readme (3333333)
+
+### Build and CI
+
+- pin actions (8888888)
+
+### Other
+
+- tidy things up (5555555, sessions 20260301-101010, 20260302-000000)
+- **scry(index):** resume after kill (9999999)
+`
+	if got != want {
+		t.Fatalf("section:\n%s\nwant:\n%s", got, want)
+	}
+	if got := Section(Version{0, 0, 1}, day, "", []Change{ParseChange("6666666", "session: archive x", "")}); got != "## [0.0.1] - 2026-03-04\n\nNo notable changes.\n" {
+		t.Fatalf("empty section = %q", got)
+	}
+}
+
+func TestInsertSection(t *testing.T) {
+	sec := "## [1.1.0] - 2026-03-04\n\n### Added\n\n- x (abc)\n"
+	v := Version{1, 1, 0}
+	cases := []struct {
+		name, old, want string
+	}{
+		{"above the newest release",
+			"# Changelog\n\nIntro.\n\n## [1.0.0] - 2025-01-01\n\n- old\n",
+			"# Changelog\n\nIntro.\n\n" + sec + "\n## [1.0.0] - 2025-01-01\n\n- old\n"},
+		{"after Unreleased, whose notes move",
+			"# Changelog\n\n## [Unreleased]\n\nHand notes.\n\n## [1.0.0] - 2025-01-01\n- old\n",
+			"# Changelog\n\n## [Unreleased]\n\n" + sec + "\n## [1.0.0] - 2025-01-01\n- old\n"},
+		{"Unreleased as the only section",
+			"# Changelog\n\n## Unreleased\n\n- pending\n",
+			"# Changelog\n\n## Unreleased\n\n" + sec},
+		{"no section yet, no final newline",
+			"# Changelog",
+			"# Changelog\n\n" + sec},
+		{"CRLF and trailing bytes kept",
+			"# Log\r\n\r\n## 1.0.0\r\nold\r\n[1.0.0]: https://example.com\r\n",
+			"# Log\r\n\r\n" + sec + "\n## 1.0.0\r\nold\r\n[1.0.0]: https://example.com\r\n"},
+	}
+	for _, c := range cases {
+		got, err := InsertSection([]byte(c.old), v, sec)
+		if err != nil || string(got) != c.want {
+			t.Errorf("%s: got %q, %v\nwant %q", c.name, got, err, c.want)
+		}
+	}
+	fresh, err := InsertSection(nil, v, sec)
+	if err != nil || string(fresh) != changelogHeader+"\n"+sec {
+		t.Errorf("new file = %q, %v", fresh, err)
+	}
+	for _, old := range []string{"## [1.1.0] - 2026-01-01\n", "# C\n\n## v1.1.0\n", "## 1.1.0\n"} {
+		_, err := InsertSection([]byte(old), v, sec)
+		var se *ErrSectionExists
+		if !errors.As(err, &se) {
+			t.Errorf("InsertSection over %q = %v, want ErrSectionExists", old, err)
+		}
+	}
+	if _, err := InsertSection([]byte("## [1.1.01]\n## 11.1.0\n"), v, sec); err != nil {
+		t.Errorf("other versions are not this one: %v", err)
+	}
+}
+
+func TestUnreleasedNotes(t *testing.T) {
+	got := UnreleasedNotes([]byte("# C\n\n## [Unreleased]\n\n### Added\n- hand written\n\n## [1.0.0]\n- old\n"))
+	if got != "### Added\n- hand written" {
+		t.Fatalf("UnreleasedNotes = %q", got)
+	}
+	if UnreleasedNotes([]byte("# C\n\n## [1.0.0]\n")) != "" {
+		t.Fatal("no Unreleased heading, no notes")
+	}
+}

@@ -1,0 +1,81 @@
+package release
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Change is one commit as the changelog sees it.
+type Change struct {
+	Hash     string   `json:"commit"`
+	Short    string   `json:"short"`
+	Type     string   `json:"type"` // lower case; "" for a message that is not a conventional commit
+	Scope    string   `json:"scope,omitempty"`
+	Summary  string   `json:"summary"`
+	Breaking bool     `json:"breaking"`
+	Note     string   `json:"breaking_note,omitempty"` // the BREAKING CHANGE footer's text
+	Sessions []string `json:"sessions,omitempty"`
+}
+
+// header: type(scope)!: summary — the Conventional Commits 1.0 header.
+var commitHeaderRE = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9-]*)(?:\(([^()]*)\))?(!)?: +(\S.*)$`)
+
+// breakingRE finds the BREAKING CHANGE footer (either spelling) at the start
+// of a line of the body.
+var breakingRE = regexp.MustCompile(`(?m)^BREAKING[ -]CHANGE: *(.*)$`)
+
+// ParseChange reads a commit's subject and body as a conventional commit.
+// A message that does not follow the convention keeps its subject as the
+// summary and an empty type.
+func ParseChange(hash, subject, body string) Change {
+	c := Change{Hash: hash, Short: shortHash(hash), Summary: subject}
+	if m := commitHeaderRE.FindStringSubmatch(subject); m != nil {
+		c.Type = strings.ToLower(m[1])
+		c.Scope = strings.TrimSpace(m[2])
+		c.Breaking = m[3] == "!"
+		c.Summary = m[4]
+	}
+	if m := breakingRE.FindStringSubmatchIndex(body); m != nil {
+		c.Breaking = true
+		// The note runs to the next footer or the end of the body.
+		note := body[m[2]:]
+		if i := strings.Index(note, "\n\n"); i >= 0 {
+			note = note[:i]
+		}
+		c.Note = strings.Join(strings.Fields(note), " ")
+	}
+	return c
+}
+
+// Bump is what this change alone asks of the version, given the current
+// major version: breaking → major (minor before 1.0.0, as Cargo and npm
+// read 0.x versions), feat → minor, anything else → patch.
+func (c Change) Bump(current Version) Bump {
+	switch {
+	case c.Breaking && current.Major == 0:
+		return BumpMinor
+	case c.Breaking:
+		return BumpMajor
+	case c.Type == "feat":
+		return BumpMinor
+	}
+	return BumpPatch
+}
+
+// AutoBump is the highest bump any of changes asks for.
+func AutoBump(current Version, changes []Change) Bump {
+	b := BumpNone
+	for _, c := range changes {
+		if cb := c.Bump(current); cb.rank() > b.rank() {
+			b = cb
+		}
+	}
+	return b
+}
+
+func shortHash(h string) string {
+	if len(h) > 7 {
+		return h[:7]
+	}
+	return h
+}

@@ -1,0 +1,317 @@
+package release
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/config"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+)
+
+// Options are what the user asked for.
+type Options struct {
+	// Bump is patch, minor, major, auto (or "") or an explicit X.Y.Z.
+	Bump    string
+	Message string
+	Push    bool
+	Now     time.Time
+	Config  config.Release
+}
+
+// Plan is a release worked out and checked, before anything is written;
+// Apply carries it out.
+type Plan struct {
+	Version     string        `json:"version"`
+	Tag         string        `json:"tag"`
+	Previous    string        `json:"previous_version"`
+	PreviousTag string        `json:"previous_tag,omitempty"`
+	Bump        string        `json:"bump"` // patch, minor, major, or explicit
+	Reason      string        `json:"reason"`
+	Branch      string        `json:"branch"`
+	Remote      string        `json:"remote,omitempty"`
+	RemoteRef   string        `json:"remote_ref,omitempty"`
+	Changes     []Change      `json:"commits"` // oldest first
+	Files       []*FileChange `json:"files"`
+	Changelog   string        `json:"changelog,omitempty"` // path; "" when not kept
+	Notes       string        `json:"notes"`               // the changelog section, also the tag message
+	Message     string        `json:"message"`             // the release commit's message
+	Warnings    []string      `json:"warnings,omitempty"`
+
+	// Filled in by Apply.
+	Commit string `json:"release_commit,omitempty"`
+	Pushed bool   `json:"pushed"`
+
+	push bool
+}
+
+// Prepare checks that a release can be cut here and computes it: the
+// safeguards refuse a dirty tree, a branch behind or diverged from its
+// upstream, a detached HEAD, nothing to release and an existing tag; a
+// branch other than the configured one is a warning.
+func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
+	p := &Plan{push: o.Push}
+	if !r.HasCommits(ctx) {
+		return nil, refuse("commit something first", "the repository has no commits")
+	}
+	branch, err := r.CurrentBranch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if branch == "" {
+		return nil, refuse(fmt.Sprintf("check out the release branch (git switch %s) and run git release there", o.Config.Branch),
+			"HEAD is detached: a release is committed on a branch")
+	}
+	p.Branch = branch
+	dirty, err := r.DirtyTracked(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(dirty) > 0 {
+		more := ""
+		if len(dirty) > 1 {
+			more = fmt.Sprintf(" and %d more", len(dirty)-1)
+		}
+		return nil, refuse("commit or stash your changes (git stash), then release",
+			"uncommitted changes to tracked files: %s%s", dirty[0], more)
+	}
+	if o.Config.Branch != "" && branch != o.Config.Branch {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("releasing from branch %s, not the release branch %s ([release] branch in toolchain.toml)", branch, o.Config.Branch))
+	}
+	if err := p.checkUpstream(ctx, r, branch); err != nil {
+		return nil, err
+	}
+
+	prev, prevTag, err := CurrentVersion(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	p.Previous, p.PreviousTag = prev.String(), prevTag
+	hist, err := loadHistory(ctx, r, prevTag)
+	if err != nil {
+		return nil, err
+	}
+	if len(hist.parents) == 0 {
+		return nil, refuse("commit the changes to release first", "nothing to release: no commits since %s", prevTag)
+	}
+	rangeArgs := []string{"HEAD"}
+	if prevTag != "" {
+		rangeArgs = append(rangeArgs, "^"+prevTag)
+	}
+	commits, err := r.Log(ctx, append([]string{"--no-merges", "--reverse"}, rangeArgs...)...)
+	if err != nil {
+		return nil, err
+	}
+	inRange := make(map[string]string, len(commits))
+	for _, c := range commits {
+		inRange[c.Hash] = c.Message
+	}
+	sessions, err := sessionsOf(ctx, r, hist, inRange)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range commits {
+		ch := ParseChange(c.Hash, c.Subject, c.Body)
+		ch.Sessions = sessions[c.Hash]
+		p.Changes = append(p.Changes, ch)
+	}
+
+	next, err := p.nextVersion(prev, o.Bump)
+	if err != nil {
+		return nil, err
+	}
+	p.Version, p.Tag = next.String(), next.Tag()
+	if t, ok, err := r.LookupTag(ctx, p.Tag); err != nil {
+		return nil, err
+	} else if ok {
+		return nil, refuse(fmt.Sprintf("tags are never moved: release another version (git release %s) or delete the tag if it was a mistake", next.Apply(BumpPatch)),
+			"tag %s already exists (on %s)", p.Tag, shortHash(t.Commit))
+	}
+	if o.Push && p.Remote != "" {
+		remote, err := r.RemoteTags(ctx, p.Remote, p.Tag)
+		if err == nil && remote[p.Tag] != "" {
+			return nil, refuse("fetch it (git fetch --tags) and release another version",
+				"tag %s already exists on %s", p.Tag, p.Remote)
+		}
+	}
+	if o.Push && p.Remote == "" {
+		return nil, refuse("add one (git remote add origin URL), or release without --push", "--push: the repository has no remote")
+	}
+
+	if p.Files, err = VersionFiles(r.Root, o.Config.VersionFiles, next); err != nil {
+		return nil, err
+	}
+	notes := o.Message
+	if o.Config.Changelog != "" {
+		p.Changelog = filepath.ToSlash(filepath.Clean(o.Config.Changelog))
+		path := filepath.Join(r.Root, filepath.FromSlash(p.Changelog))
+		old, err := os.ReadFile(path)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+		if un := UnreleasedNotes(old); un != "" {
+			notes = strings.TrimSpace(notes + "\n\n" + un)
+		}
+		p.Notes = Section(next, o.Now, notes, p.Changes)
+		updated, err := InsertSection(old, next, p.Notes)
+		if err != nil {
+			var se *ErrSectionExists
+			if errors.As(err, &se) {
+				return nil, refuse("remove that section or release another version", "%s already has a section for %s", p.Changelog, next)
+			}
+			return nil, err
+		}
+		p.Files = append([]*FileChange{{Path: p.Changelog, Kind: "changelog", To: next.String(), Old: old, New: updated}}, p.Files...)
+	} else {
+		p.Notes = Section(next, o.Now, notes, p.Changes)
+	}
+	p.Message = "release: " + p.Tag
+	if m := strings.TrimSpace(o.Message); m != "" {
+		p.Message += " - " + strings.Join(strings.Fields(m), " ")
+	}
+	return p, nil
+}
+
+// CurrentVersion is the newest vX.Y.Z tag HEAD reaches (pre-release tags
+// do not count), or 0.0.0 and "" when there is none.
+func CurrentVersion(ctx context.Context, r *gitrepo.Repo) (Version, string, error) {
+	names, err := r.TagsMerged(ctx, "HEAD", "v*")
+	if err != nil {
+		return Version{}, "", err
+	}
+	var best Version
+	tag := ""
+	for _, n := range names {
+		v, err := ParseVersion(n)
+		if err != nil || !strings.HasPrefix(n, "v") {
+			continue
+		}
+		if tag == "" || v.Compare(best) > 0 {
+			best, tag = v, n
+		}
+	}
+	return best, tag, nil
+}
+
+// nextVersion applies the requested bump.
+func (p *Plan) nextVersion(prev Version, bump string) (Version, error) {
+	switch Bump(bump) {
+	case BumpPatch, BumpMinor, BumpMajor:
+		p.Bump, p.Reason = bump, "requested"
+		return prev.Apply(Bump(bump)), nil
+	case "", "auto":
+		b := AutoBump(prev, p.Changes)
+		p.Bump, p.Reason = string(b), p.autoReason(prev)
+		return prev.Apply(b), nil
+	}
+	v, err := ParseVersion(bump)
+	if err != nil {
+		return Version{}, &Error{Usage: true, Msg: fmt.Sprintf("unknown bump %q", bump),
+			Hint: "use patch, minor, major, auto or a version X.Y.Z"}
+	}
+	if v.Compare(prev) <= 0 {
+		return Version{}, refuse(fmt.Sprintf("give a version above %s, or a bump: git release auto", prev),
+			"version %s is not above the current %s", v, prev)
+	}
+	p.Bump, p.Reason = "explicit", "requested"
+	return v, nil
+}
+
+func (p *Plan) autoReason(prev Version) string {
+	var breaking, feat, fix, other int
+	for _, c := range p.Changes {
+		switch {
+		case c.Breaking:
+			breaking++
+		case c.Type == "feat":
+			feat++
+		case c.Type == "fix":
+			fix++
+		default:
+			other++
+		}
+	}
+	var parts []string
+	for _, n := range []struct {
+		n    int
+		what string
+	}{{breaking, "breaking change"}, {feat, "feature"}, {fix, "fix"}, {other, "other change"}} {
+		switch n.n {
+		case 0:
+		case 1:
+			parts = append(parts, "1 "+n.what)
+		default:
+			parts = append(parts, fmt.Sprintf("%d %s", n.n, pluralize(n.what)))
+		}
+	}
+	reason := "auto: " + strings.Join(parts, ", ")
+	if breaking > 0 && prev.Major == 0 {
+		reason += " (before 1.0.0 a breaking change bumps the minor version)"
+	}
+	return reason
+}
+
+// checkUpstream refuses a branch that is behind or has diverged from the
+// branch it is pushed to. The remote is asked directly (ls-remote), and
+// missing commits are fetched without moving any ref, so even a dry run
+// sees the truth and leaves every ref as it was. An unreachable remote is a
+// warning: the last fetched state is used instead.
+func (p *Plan) checkUpstream(ctx context.Context, r *gitrepo.Repo, branch string) error {
+	up, ok := r.PushTarget(ctx, branch)
+	if !ok {
+		return nil
+	}
+	p.Remote, p.RemoteRef = up.Remote, up.Ref
+	name := strings.TrimPrefix(up.Ref, "refs/heads/")
+	theirs, err := r.RemoteRef(ctx, up.Remote, up.Ref)
+	if err != nil {
+		tracking := "refs/remotes/" + up.Remote + "/" + name
+		h, terr := r.ResolveCommit(ctx, tracking)
+		if terr != nil {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("could not reach %s to compare %s with it", up.Remote, branch))
+			return nil
+		}
+		p.Warnings = append(p.Warnings, fmt.Sprintf("could not reach %s; compared %s with the last fetched %s/%s", up.Remote, branch, up.Remote, name))
+		theirs = h
+	}
+	if theirs == "" {
+		return nil // not pushed yet: nothing to be behind of
+	}
+	if !r.HasObject(ctx, theirs) {
+		if err := r.FetchObjects(ctx, up.Remote, up.Ref); err != nil || !r.HasObject(ctx, theirs) {
+			return refuse(fmt.Sprintf("fetch it yourself (git fetch %s) and try again", up.Remote),
+				"cannot compare %s with %s/%s: its commits could not be fetched", branch, up.Remote, name)
+		}
+	}
+	ahead, behind, err := r.AheadBehind(ctx, "HEAD", theirs)
+	if err != nil {
+		return err
+	}
+	switch {
+	case behind > 0 && ahead > 0:
+		return refuse(fmt.Sprintf("integrate %s/%s first (git pull --rebase), then release", up.Remote, name),
+			"%s has diverged from %s/%s (%d and %d different commits)", branch, up.Remote, name, ahead, behind)
+	case behind > 0:
+		return refuse(fmt.Sprintf("update it first (git pull --ff-only %s %s), then release", up.Remote, name),
+			"%s is %d commit%s behind %s/%s", branch, behind, plural(behind), up.Remote, name)
+	}
+	return nil
+}
+
+func pluralize(noun string) string {
+	if strings.HasSuffix(noun, "x") {
+		return noun + "es"
+	}
+	return noun + "s"
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

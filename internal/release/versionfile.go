@@ -1,0 +1,232 @@
+package release
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// FileChange is the new content of one version file.
+type FileChange struct {
+	Path string `json:"path"`           // slash-separated, relative to the repository root
+	Kind string `json:"kind"`           // go, version, cargo, cargo-lock, npm, npm-lock
+	From string `json:"from,omitempty"` // the version the file held (for a lockfile: its manifest's)
+	To   string `json:"to"`
+
+	Old, New []byte `json:"-"`
+}
+
+// Changed reports whether the file's bytes change.
+func (c *FileChange) Changed() bool { return !bytes.Equal(c.Old, c.New) }
+
+// kinds by file name; any other name ending in .go is a Go file holding
+// `const Version = "X.Y.Z"`.
+var kinds = map[string]string{
+	"VERSION":             "version",
+	"Cargo.toml":          "cargo",
+	"Cargo.lock":          "cargo-lock",
+	"package.json":        "npm",
+	"package-lock.json":   "npm-lock",
+	"npm-shrinkwrap.json": "npm-lock",
+}
+
+func kindOf(p string) string {
+	if k, ok := kinds[path.Base(p)]; ok {
+		return k
+	}
+	if strings.HasSuffix(p, ".go") {
+		return "go"
+	}
+	return ""
+}
+
+// localPackage is a package of the repository's own that a lockfile
+// records: its name and the version its manifest held.
+type localPackage struct{ manifest, name, version string }
+
+// VersionFiles computes the new contents of the version files (paths
+// relative to root, as configured) for version to. Manifests are read
+// before lockfiles, which bump exactly the entries of the packages the
+// manifests name. A file already holding a version above to is refused.
+// Nothing is written.
+func VersionFiles(root string, paths []string, to Version) ([]*FileChange, error) {
+	out, err := versionFiles(root, paths, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, fc := range out {
+		if from, perr := ParseVersion(fc.From); perr == nil && from.Compare(to) > 0 {
+			return nil, refuse(fmt.Sprintf("release that version or a later one explicitly: git release %s", from),
+				"version file %s holds %s, newer than the release %s", fc.Path, from, to)
+		}
+	}
+	return out, nil
+}
+
+// ReadVersions returns the version each version file holds now (in From),
+// checking them as a release would but computing no new content that
+// matters.
+func ReadVersions(root string, paths []string) ([]*FileChange, error) {
+	return versionFiles(root, paths, Version{})
+}
+
+func versionFiles(root string, paths []string, to Version) ([]*FileChange, error) {
+	listed := map[string]bool{}
+	for _, p := range paths {
+		clean := path.Clean(filepath.ToSlash(p))
+		if filepath.IsAbs(p) || clean == ".." || strings.HasPrefix(clean, "../") {
+			return nil, refuse("list paths relative to the repository root in [release] version-files", "version file %s is outside the repository", p)
+		}
+		if kindOf(clean) == "" {
+			return nil, refuse("known version files: *.go (const Version = \"X.Y.Z\"), VERSION, Cargo.toml, Cargo.lock, package.json, package-lock.json, npm-shrinkwrap.json",
+				"version file %s: unknown format", p)
+		}
+		if listed[clean] {
+			return nil, refuse("list each file once in [release] version-files", "version file %s is listed twice", p)
+		}
+		listed[clean] = true
+	}
+	if err := checkPairs(root, listed); err != nil {
+		return nil, err
+	}
+	ordered := make([]string, 0, len(listed))
+	for p := range listed {
+		ordered = append(ordered, p)
+	}
+	// Manifests first (their names and old versions drive the lockfiles),
+	// then the configured order.
+	sort.SliceStable(ordered, func(i, j int) bool {
+		li, lj := isLock(ordered[i]), isLock(ordered[j])
+		if li != lj {
+			return !li
+		}
+		return indexOf(paths, ordered[i]) < indexOf(paths, ordered[j])
+	})
+	var (
+		out   []*FileChange
+		cargo []localPackage
+	)
+	for _, p := range ordered {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, refuse("create it, or remove it from [release] version-files in toolchain.toml", "version file %s does not exist", p)
+		}
+		if err != nil {
+			return nil, err
+		}
+		fc := &FileChange{Path: p, Kind: kindOf(p), To: to.String(), Old: data}
+		switch fc.Kind {
+		case "go":
+			fc.New, fc.From, err = updateGoConst(data, to)
+		case "version":
+			fc.New, fc.From, err = updatePlain(data, to)
+		case "cargo":
+			var pkgs []localPackage
+			fc.New, fc.From, pkgs, err = updateCargoManifest(root, p, data, to)
+			cargo = append(cargo, pkgs...)
+		case "cargo-lock":
+			fc.New, fc.From, err = updateCargoLock(data, inWorkspace(cargo, path.Dir(p)), to)
+		case "npm":
+			fc.New, fc.From, err = updatePackageJSON(data, to)
+		case "npm-lock":
+			fc.New, fc.From, err = updatePackageLock(data, to)
+		}
+		if err != nil {
+			var re *Error
+			if errors.As(err, &re) {
+				return nil, err
+			}
+			return nil, refuse("fix the file by hand, or remove it from [release] version-files", "version file %s: %v", p, err)
+		}
+		out = append(out, fc)
+	}
+	// Restore the configured order for reporting.
+	sort.SliceStable(out, func(i, j int) bool { return indexOf(paths, out[i].Path) < indexOf(paths, out[j].Path) })
+	return out, nil
+}
+
+func isLock(p string) bool { k := kindOf(p); return k == "cargo-lock" || k == "npm-lock" }
+
+func indexOf(paths []string, p string) int {
+	for i, q := range paths {
+		if path.Clean(filepath.ToSlash(q)) == p {
+			return i
+		}
+	}
+	return len(paths)
+}
+
+// inWorkspace keeps the packages whose manifests sit in dir (a lockfile's
+// directory) or below it.
+func inWorkspace(pkgs []localPackage, dir string) []localPackage {
+	var out []localPackage
+	for _, p := range pkgs {
+		if dir == "." || path.Dir(p.manifest) == dir || strings.HasPrefix(p.manifest, dir+"/") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// checkPairs refuses a manifest listed without the lockfile beside it, and
+// a lockfile without its manifest: bumping one and not the other is the
+// mistake that leaves a lockfile out of date after a release.
+func checkPairs(root string, listed map[string]bool) error {
+	exists := func(p string) bool {
+		_, err := os.Stat(filepath.Join(root, filepath.FromSlash(p)))
+		return err == nil
+	}
+	for p := range listed {
+		dir := path.Dir(p)
+		switch kindOf(p) {
+		case "cargo":
+			if lock, ok := nearestCargoLock(dir, exists); ok && !listed[lock] {
+				return refuse(fmt.Sprintf("add %q to [release] version-files in toolchain.toml", lock),
+					"%s is a version file but its lockfile %s is not: the lockfile would keep the old version", p, lock)
+			}
+		case "cargo-lock":
+			found := false
+			for q := range listed {
+				found = found || (kindOf(q) == "cargo" && len(inWorkspace([]localPackage{{manifest: q}}, dir)) == 1)
+			}
+			if !found {
+				return refuse(fmt.Sprintf("add the Cargo.toml whose version %s records to [release] version-files", p),
+					"%s is a version file but no Cargo.toml of its workspace is", p)
+			}
+		case "npm":
+			for _, lock := range []string{"package-lock.json", "npm-shrinkwrap.json"} {
+				lp := path.Join(dir, lock)
+				if exists(lp) && !listed[lp] {
+					return refuse(fmt.Sprintf("add %q to [release] version-files in toolchain.toml", lp),
+						"%s is a version file but its lockfile %s is not: the lockfile would keep the old version", p, lp)
+				}
+			}
+		case "npm-lock":
+			if !listed[path.Join(dir, "package.json")] {
+				return refuse(fmt.Sprintf("add %q to [release] version-files in toolchain.toml", path.Join(dir, "package.json")),
+					"%s is a version file but its package.json is not", p)
+			}
+		}
+	}
+	return nil
+}
+
+// nearestCargoLock finds the Cargo.lock of the workspace a manifest in dir
+// belongs to: in dir or the closest directory above it in the repository.
+func nearestCargoLock(dir string, exists func(string) bool) (string, bool) {
+	for {
+		lock := path.Join(dir, "Cargo.lock")
+		if exists(lock) {
+			return lock, true
+		}
+		if dir == "." || dir == "/" {
+			return "", false
+		}
+		dir = path.Dir(dir)
+	}
+}

@@ -1,0 +1,98 @@
+package release
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeTree creates files (path → content) under a new directory.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for p, c := range files {
+		full := filepath.Join(root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func changesByPath(t *testing.T, root string, paths []string, to Version) map[string]*FileChange {
+	t.Helper()
+	fcs, err := VersionFiles(root, paths, to)
+	if err != nil {
+		t.Fatalf("VersionFiles: %v", err)
+	}
+	out := map[string]*FileChange{}
+	for _, fc := range fcs {
+		out[fc.Path] = fc
+	}
+	return out
+}
+
+func TestGoConstAndVersionFile(t *testing.T) {
+	goSrc := "package version\n\n// Version is bumped by git release.\nconst Version = \"0.4.1\" // keep\n\nvar other = \"0.4.1\"\n"
+	block := "package v\n\nconst (\n\tName    = \"x\"\n\tVersion = \"1.0.0\"\n)\n"
+	root := writeTree(t, map[string]string{"v.go": goSrc, "b/v.go": block, "VERSION": "v0.4.1\n", "sub/VERSION": "  0.4.1"})
+	got := changesByPath(t, root, []string{"v.go", "b/v.go", "VERSION", "sub/VERSION"}, Version{1, 2, 0})
+	want := map[string]string{
+		"v.go":        strings.Replace(goSrc, `const Version = "0.4.1"`, `const Version = "1.2.0"`, 1),
+		"b/v.go":      strings.Replace(block, `"1.0.0"`, `"1.2.0"`, 1),
+		"VERSION":     "v1.2.0\n",
+		"sub/VERSION": "  1.2.0",
+	}
+	for p, w := range want {
+		if string(got[p].New) != w {
+			t.Errorf("%s:\n%q\nwant\n%q", p, got[p].New, w)
+		}
+	}
+	if got["v.go"].From != "0.4.1" || got["b/v.go"].From != "1.0.0" {
+		t.Errorf("from = %q, %q", got["v.go"].From, got["b/v.go"].From)
+	}
+
+	for name, src := range map[string]string{
+		"none.go":  "package x\nvar Version = 3\n",
+		"two.go":   "package x\nconst Version = \"1.0.0\"\nconst (\n\tVersion = \"1.0.0\"\n)\n",
+		"notsv.go": "package x\nconst Version = \"dev\"\n",
+	} {
+		root := writeTree(t, map[string]string{name: src})
+		if _, err := VersionFiles(root, []string{name}, Version{1, 0, 1}); err == nil {
+			t.Errorf("%s: want an error", name)
+		}
+	}
+}
+
+func TestVersionFilesRefusals(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"VERSION": "2.0.0\n", "setup.py": "", "Cargo.toml": "[package]\nname = \"a\"\nversion = \"0.1.0\"\n",
+		"Cargo.lock": "version = 4\n", "package.json": `{"version": "0.1.0"}`, "package-lock.json": `{"version": "0.1.0"}`,
+	})
+	cases := []struct {
+		paths []string
+		want  string
+	}{
+		{[]string{"VERSION"}, "holds 2.0.0, newer than the release 1.0.0"},
+		{[]string{"setup.py"}, "unknown format"},
+		{[]string{"../x/VERSION"}, "outside the repository"},
+		{[]string{"missing/VERSION"}, "does not exist"},
+		{[]string{"VERSION", "./VERSION"}, "listed twice"},
+		{[]string{"Cargo.toml"}, "its lockfile Cargo.lock is not"},
+		{[]string{"Cargo.lock"}, "no Cargo.toml of its workspace is"},
+		{[]string{"package.json"}, "its lockfile package-lock.json is not"},
+		{[]string{"package-lock.json"}, "its package.json is not"},
+	}
+	for _, c := range cases {
+		_, err := VersionFiles(root, c.paths, Version{1, 0, 0})
+		var re *Error
+		if !errors.As(err, &re) || !strings.Contains(re.Msg, c.want) || re.Hint == "" {
+			t.Errorf("VersionFiles(%v) = %v, want a refusal with a hint containing %q", c.paths, err, c.want)
+		}
+	}
+}
