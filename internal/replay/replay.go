@@ -170,11 +170,13 @@ func Build(ctx context.Context, dir string, commits []Commit, opt Options) (*Res
 
 func write(w io.Writer, commits []Commit, opt Options) error {
 	files := map[string][]string{} // path → current lines
-	var span time.Duration
+	// Each round starts the day after the previous one ended. Counted in
+	// days: rounds × a multi-year span in nanoseconds overflows a Duration.
+	spanDays := 0
 	if len(commits) > 1 {
 		first, _ := parseDate(commits[0].Date)
 		last, _ := parseDate(commits[len(commits)-1].Date)
-		span = last.Sub(first) + 24*time.Hour
+		spanDays = int(last.Sub(first).Hours()/24) + 1
 	}
 	mark := 0
 	for round := 0; round < opt.Rounds; round++ {
@@ -184,7 +186,7 @@ func write(w io.Writer, commits []Commit, opt Options) error {
 			if err != nil {
 				return fmt.Errorf("commit %s: %w", c.Sha, err)
 			}
-			when = when.Add(time.Duration(round) * span)
+			when = when.AddDate(0, 0, round*spanDays)
 			msg := c.Subject
 			if round > 0 {
 				msg = fmt.Sprintf("%s (round %d)", c.Subject, round+1)

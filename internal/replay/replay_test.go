@@ -41,3 +41,25 @@ func TestBuildCorpus(t *testing.T) {
 		t.Fatalf("hashes differ between runs")
 	}
 }
+
+// Many rounds of a multi-year history must keep dates moving forward (a
+// nanosecond Duration overflows past about 290 years).
+func TestRoundsKeepDatesForward(t *testing.T) {
+	c := []Commit{
+		{Sha: "a", Date: "2019-01-01T00:00:00Z", Subject: "first"},
+		{Sha: "b", Date: "2026-01-01T00:00:00Z", Subject: "last"},
+	}
+	dir := filepath.Join(t.TempDir(), "repo")
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+	if _, err := Build(context.Background(), dir, c, Options{Rounds: 44}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("git", "-C", dir, "log", "-1", "--format=%as").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(string(out)); got < "2300-01-01" {
+		t.Fatalf("last commit of round 44 dated %s", got)
+	}
+}

@@ -2,8 +2,10 @@ package builtin
 
 import (
 	"context"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -57,7 +59,10 @@ func (m *csr) mul(x *dense, workers int) *dense {
 // the upper triangle is computed.
 func gram(a, b *dense, workers int) *dense {
 	sym := a == b
-	parts := make([]*dense, 0, workers)
+	// Partial sums are added in row order, not in the order workers
+	// finish: float addition is not associative, and two trainings on the
+	// same text must give the same model.
+	parts := map[int]*dense{}
 	var mu sync.Mutex
 	parallel(a.r, workers, func(lo, hi int) {
 		g := newDense(a.c, b.c)
@@ -75,13 +80,14 @@ func gram(a, b *dense, workers int) *dense {
 			}
 		}
 		mu.Lock()
-		parts = append(parts, g)
+		parts[lo] = g
 		mu.Unlock()
 	})
-	g := parts[0]
-	for _, p := range parts[1:] {
-		for i := range g.d {
-			g.d[i] += p.d[i]
+	los := slices.Sorted(maps.Keys(parts))
+	g := parts[los[0]]
+	for _, lo := range los[1:] {
+		for i, v := range parts[lo].d {
+			g.d[i] += v
 		}
 	}
 	if sym {
