@@ -74,8 +74,13 @@ command -v npm >/dev/null 2>&1 || die "npm is not installed" \
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 say "downloading onnxruntime-node@$version with npm pack"
-(cd "$tmp" && npm pack --silent --ignore-scripts "onnxruntime-node@$version" >/dev/null) ||
+# One retry: a registry hiccup should not cost the install its ONNX
+# Runtime. npm's own messages are shown when both attempts fail.
+pack() { (cd "$tmp" && npm pack --loglevel=error --ignore-scripts "onnxruntime-node@$version" >/dev/null 2>"$tmp/npm.err"); }
+if ! pack && ! { sleep 2; pack; }; then
+	sed 's/^/npm: /' "$tmp/npm.err" >&2
 	die "npm pack onnxruntime-node@$version failed" "check your npm registry access (npm ping)"
+fi
 tarball=$(ls "$tmp"/onnxruntime-node-*.tgz 2>/dev/null | head -n 1)
 [ -n "$tarball" ] || die "npm pack produced no tarball" "run 'npm pack onnxruntime-node@$version' to see why"
 tar -xzf "$tarball" -C "$tmp" "$member" || die "the package has no $member" \
