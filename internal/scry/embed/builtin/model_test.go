@@ -211,3 +211,22 @@ func TestSaveAndLoad(t *testing.T) {
 		t.Fatalf("damaged file: %v", err)
 	}
 }
+
+// The model ID must not depend on the meta: a training that took 9 ms and
+// one that took 10 ms have metas of different lengths and the same weights.
+func TestIDIgnoresMetaLength(t *testing.T) {
+	words := []string{"alpha", "beta"}
+	vecs := []float32{1, 0, 0, 1}
+	idf := []float32{1, 1}
+	a, err := newModel(words, vecs, 2, idf, 2, Meta{TrainMS: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := newModel(words, vecs, 2, idf, 2, Meta{TrainMS: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ID() != b.ID() {
+		t.Fatalf("IDs differ with the meta's length: %s vs %s", a.ID(), b.ID())
+	}
+}
