@@ -25,8 +25,12 @@ bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 export VERDIGRIS_TEST_BIN=$bin
 export PATH="$bin:$PATH"
+# With the release build's compiler flags (static, -trimpath, no ONNX
+# Runtime), so the release reproducibility test reuses this compilation;
+# git-scry again with cgo, for its ONNX Runtime tests.
 say "building binaries into $bin"
-go build -o "$bin/" ./cmd/...
+CGO_ENABLED=0 go build -trimpath -tags noonnx -o "$bin/" ./cmd/...
+go build -trimpath -o "$bin/git-scry" ./cmd/git-scry
 
 say "git toolchain run ci"
 "$bin/git-toolchain" run ci
