@@ -23,10 +23,10 @@ ldflags="-s -w -X github.com/verdigris-dev/verdigris/internal/version.Commit=${c
 for dir in "$src"/cmd/*/; do
 	name=$(basename "$dir")
 	[ -f "$dir/main.go" ] || continue
-	cgo=0
-	if [ "$name" = git-scry ] && command -v "${CC:-gcc}" >/dev/null 2>&1; then cgo=1; fi
+	cgo=0 tags=noonnx
+	if [ "$name" = git-scry ] && command -v "${CC:-gcc}" >/dev/null 2>&1; then cgo=1 tags=; fi
 	say "building $name"
-	(cd "$src" && CGO_ENABLED=$cgo go build -trimpath -ldflags "$ldflags" -o "$bindir/$name" "./cmd/$name")
+	(cd "$src" && CGO_ENABLED=$cgo go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$bindir/$name" "./cmd/$name")
 done
 
 case ":$PATH:" in

@@ -25,12 +25,15 @@ bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 export VERDIGRIS_TEST_BIN=$bin
 export PATH="$bin:$PATH"
-# With the release build's compiler flags (static, -trimpath, no ONNX
-# Runtime), so the release reproducibility test reuses this compilation;
-# git-scry again with cgo, for its ONNX Runtime tests.
+# One compilation serves the binaries, vet, the tests and the release
+# reproducibility test: all use the release build's compiler settings
+# (static, -trimpath, no ONNX Runtime), so a cold CI run compiles the tree
+# once, not once per tool. The exceptions need cgo and say so: the race
+# check, and git-scry with ONNX Runtime and its tests below.
+export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath -tags=noonnx"
 say "building binaries into $bin"
-CGO_ENABLED=0 go build -trimpath -tags noonnx -o "$bin/" ./cmd/...
-go build -trimpath -o "$bin/git-scry" ./cmd/git-scry
+go build -o "$bin/" ./cmd/...
+CGO_ENABLED=1 GOFLAGS=-trimpath go build -o "$bin/git-scry" ./cmd/git-scry
 
 say "git toolchain run ci"
 "$bin/git-toolchain" run ci
@@ -54,5 +57,7 @@ fuzz ./internal/release FuzzPackageLock 20000
 fuzz ./internal/release FuzzCargo 20000
 
 say "ONNX Runtime embedder (fetches the runtime library once; its tests must not skip)"
+export CGO_ENABLED=1 GOFLAGS="${GOFLAGS/-tags=noonnx/}"
+go vet ./internal/scry/embed/onnx/...
 VERDIGRIS_ONNXRUNTIME=$(./scripts/fetch-onnxruntime.sh) VERDIGRIS_REQUIRE_ONNXRUNTIME=1 \
 	go test -count=1 ./internal/scry/embed/onnx/... ./cmd/git-scry/ -run 'TokenTable|MiniLM|Foreign|TestModelScripts'

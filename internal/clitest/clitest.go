@@ -8,12 +8,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/verdigris-dev/verdigris/internal/sourcetree"
 )
 
 // BinEnv names a directory holding prebuilt binaries (scripts/test.sh
@@ -29,8 +30,11 @@ var (
 
 // ModuleRoot is the repository root of verdigris itself.
 func ModuleRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+	root, err := sourcetree.Root()
+	if err != nil {
+		panic(err)
+	}
+	return root
 }
 
 // Binaries returns the directory with every verdigris binary, building them

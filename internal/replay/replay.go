@@ -19,11 +19,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/verdigris-dev/verdigris/internal/sourcetree"
 )
 
 // File is one changed file with its numstat; nil counts mean binary.
@@ -43,10 +44,14 @@ type Commit struct {
 }
 
 // LefthookCorpus is the path of the recorded lefthook history shipped in
-// testdata/corpora.
+// testdata/corpora of verdigris's source tree (found from the working
+// directory up).
 func LefthookCorpus() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "corpora", "lefthook-commits.jsonl")
+	root, err := sourcetree.Root()
+	if err != nil {
+		root = "."
+	}
+	return filepath.Join(root, "testdata", "corpora", "lefthook-commits.jsonl")
 }
 
 // Load reads a JSONL corpus. The corpora list commits newest first; Load
