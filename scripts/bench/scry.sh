@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
 # Commit memory benchmarks (docs/benchmarks.md, "Commit memory"):
 #
-#   scripts/bench/scry.sh            # the replayed lefthook history (1,152 commits)
-#   scripts/bench/scry.sh --large    # also a 50,688-commit history (-rounds 44; minutes)
+#   scripts/bench/scry.sh                # the replayed lefthook history (1,152 commits)
+#   scripts/bench/scry.sh --large        # also a 50,688-commit history (-rounds 44; minutes)
+#   scripts/bench/scry.sh --real-docs    # the replayed history ends with a commit that puts
+#                                        # the real lefthook v1.13.6 tree at HEAD (from the Go
+#                                        # module cache), so the built-in embedder learns from
+#                                        # real documents instead of the replay's synthetic files
 #
 # Every figure is measured in this invocation: the full index as a ratio
 # to `git log -p` over the same repository (median of RUNS each), the
 # phases of the index run, warm search latency of the `git scry` command
 # (p50/p95 over the paraphrased lefthook queries, each run once to warm
 # up), one new commit indexed, the indexer's own peak memory, and search
-# quality per mode (git scry eval).
+# quality per mode (git scry eval) on both paraphrased query sets and on
+# exact subjects.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-large=0
-[ "${1:-}" = --large ] && large=1
+large=0 realdocs=0
+for arg; do
+	case $arg in
+	--large) large=1 ;;
+	--real-docs) realdocs=1 ;;
+	*) echo "usage: scripts/bench/scry.sh [--large] [--real-docs]" >&2 && exit 2 ;;
+	esac
+done
 runs=${RUNS:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -82,23 +93,48 @@ bench() { # NAME DIR
 	say
 }
 
+# realdocs DIR: a last commit replaces the replay's synthetic tree with
+# the real lefthook sources, the documents a real clone has at HEAD. It
+# answers no query.
+realdocs() {
+	local src
+	src=$(cd "$work" && go mod download -json github.com/evilmartians/lefthook@v1.13.6 | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+	[ -d "$src" ] || { echo "scry.sh: cannot download github.com/evilmartians/lefthook@v1.13.6" >&2 && exit 1; }
+	git -C "$1" rm -rq .
+	(cd "$src" && tar cf - .) | (cd "$1" && tar xf -)
+	chmod -R u+w "$1"
+	git -C "$1" add -A
+	GIT_AUTHOR_DATE=2026-07-09T12:00:00Z GIT_COMMITTER_DATE=2026-07-09T12:00:00Z \
+		git -C "$1" commit -qm "Import the lefthook v1.13.6 source tree"
+}
+
 say "# git scry benchmarks, $(date -u +%Y-%m-%d), $(nproc) CPUs, $(git --version)"
 say
 go run ./scripts/bench/replay -queries testdata/eval/lefthook.json -queries-out "$work/lefthook.json" "$work/lefthook" 2>/dev/null
-bench "replayed lefthook history" "$work/lefthook"
-say "### quality: git scry eval (paraphrased lefthook queries)"
-(cd "$work/lefthook" && git reset -q --hard HEAD~5 && "$scry" index --quiet && "$scry" eval "$work/lefthook.json")
-say
+go run ./scripts/bench/replay -queries testdata/eval/lefthook-2.json -queries-out "$work/lefthook-2.json" "$work/replay2" 2>/dev/null
+rm -rf "$work/replay2"
+name="replayed lefthook history"
+if [ "$realdocs" = 1 ]; then
+	realdocs "$work/lefthook"
+	name="$name, real documents at HEAD"
+fi
 # Exact subjects: every 14th commit's subject as the query, that commit
-# the answer (the kind of query a published commit benchmark asks).
-git -C "$work/lefthook" log --no-merges --format='%H%x09%s' | awk 'NR % 14 == 1' |
-	sed 's/\\/\\\\/g; s/"/\\"/g' |
-	awk -F'\t' 'BEGIN {printf "{\"name\": \"lefthook-subjects\", \"queries\": ["}
-		{printf "%s{\"id\": \"s%d\", \"query\": \"%s\", \"relevant_commits\": [\"%s\"]}", (NR>1?",":""), NR, $2, substr($1,1,12)}
-		END {print "]}"}' >"$work/subjects.json"
-say "### quality: git scry eval (exact subjects)"
-(cd "$work/lefthook" && "$scry" eval "$work/subjects.json")
-say
+# the answer and its files the relevant files (the kind of query a
+# published commit benchmark asks).
+git -C "$work/lefthook" log --no-merges --format='%x01%H%x09%s' --name-only HEAD~$realdocs |
+	awk -F'\t' 'function esc(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return s }
+		BEGIN { printf "{\"name\": \"lefthook-subjects\", \"queries\": [" }
+		/^\001/ { flush(); n++; keep = (n % 14 == 1); if (keep) { sha = substr($1, 2, 12); subj = $2; files = "" }; next }
+		keep && NF { files = files (files == "" ? "" : ", ") "\"" esc($0) "\"" }
+		function flush() { if (!keep) return; printf "%s{\"id\": \"s%d\", \"query\": \"%s\", \"relevant_commits\": [\"%s\"]%s}", (q++ ? "," : ""), q, esc(subj), sha, (files == "" ? "" : ", \"relevant_docs\": [" files "]"); keep = 0 }
+		END { flush(); print "]}" }' >"$work/subjects.json"
+bench "$name" "$work/lefthook"
+(cd "$work/lefthook" && git reset -q --hard HEAD~5 && "$scry" index --quiet)
+for set in lefthook lefthook-2 subjects; do
+	say "### quality: git scry eval $set.json"
+	(cd "$work/lefthook" && "$scry" eval "$work/$set.json")
+	say
+done
 
 if [ "$large" = 1 ]; then
 	go run ./scripts/bench/replay -rounds 44 "$work/large" 2>/dev/null

@@ -28,6 +28,9 @@ type Sources struct {
 	// Background is general technical English from the machine (see
 	// MachineDocuments); it teaches words the repository rarely uses.
 	Background []string
+	// Machine is the same text already analysed (MachineText), learned
+	// from after Background.
+	Machine *MachineCorpus
 }
 
 // Options tune training; the zero value gives the measured defaults.
@@ -40,12 +43,18 @@ type Options struct {
 	Shift      float64 // PMI shift, log k subtracted (default 0)
 	Eig        float64 // singular value exponent for term vectors (default 0.5)
 	PowerIters int     // randomized SVD power iterations (default 3)
+	Oversample int     // extra basis vectors of the randomized SVD (default 16)
+	OrthEvery  int     // orthonormalise the basis after every n-th product (default 2)
 	// Weights of each source's co-occurrences (defaults 1, 1, 1; a
 	// negative weight leaves the source out).
 	CommitWeight, DocumentWeight, BackgroundWeight float64
 	// SubjectWeight multiplies the subject terms' weight in a text's
 	// vector (default 2).
 	SubjectWeight float64
+	// Core, when set, limits the SVD to that many terms — every term of
+	// the repository's text, then the most frequent others — and gives
+	// the other terms vectors by folding in their co-occurrences.
+	Core int
 	// KeepNorms keeps the term vectors' lengths instead of normalising
 	// them, so frequent, well-attested terms weigh more.
 	KeepNorms bool
@@ -69,6 +78,8 @@ func (o *Options) defaults() {
 	def(&o.MinCount, 3)
 	def(&o.MaxVocab, 60000)
 	def(&o.PowerIters, 3)
+	def(&o.Oversample, 16)
+	def(&o.OrthEvery, 2)
 	def(&o.Workers, runtime.GOMAXPROCS(0))
 	deff(&o.Alpha, 0.75)
 	deff(&o.Eig, 0.5)
@@ -105,15 +116,20 @@ type prepared struct {
 
 func prepare(src Sources) *prepared {
 	c := newCorpus()
-	return &prepared{
+	p := &prepared{
 		c:          c,
 		commits:    src.Commits,
 		ndocs:      len(src.Documents),
 		nbg:        len(src.Background),
-		commitSegs: c.add(src.Commits, true),
-		docSegs:    c.add(src.Documents, false),
-		bgSegs:     c.add(src.Background, false),
+		commitSegs: c.add(src.Commits, true, true),
+		docSegs:    c.add(src.Documents, false, true),
+		bgSegs:     c.add(src.Background, false, false),
 	}
+	if mc := src.Machine; mc != nil {
+		p.nbg += mc.Docs
+		p.bgSegs = append(p.bgSegs, c.addAnalysed(mc)...)
+	}
+	return p
 }
 
 func (p *prepared) fit(ctx context.Context, opt Options, start time.Time) (*Model, error) {
@@ -123,19 +139,28 @@ func (p *prepared) fit(ctx context.Context, opt Options, start time.Time) (*Mode
 	if len(vocab.terms) < 8 {
 		return nil, ErrNoText
 	}
-	cooc := newCooccurrence(len(vocab.terms))
+	var sources []weighted
 	for _, part := range []struct {
 		segs [][]int32
 		w    float64
 	}{{p.commitSegs, opt.CommitWeight}, {p.docSegs, opt.DocumentWeight}, {p.bgSegs, opt.BackgroundWeight}} {
-		cooc.count(part.segs, vocab.remap, opt.Window, float32(part.w))
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		if part.w > 0 {
+			sources = append(sources, weighted{remapSegments(part.segs, vocab.remap), float32(part.w)})
 		}
 	}
-	m := cooc.ppmi(opt.Alpha, opt.Shift)
+	cooc := countCooccurrences(len(vocab.terms), sources, opt.Window, opt.Workers)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m := cooc.ppmi(opt.Alpha, opt.Shift, opt.Workers)
 	dim := min(opt.Dim, len(vocab.terms)/2)
-	vecs, err := termVectors(ctx, m, dim, opt)
+	var vecs []float32
+	var err error
+	if opt.Core > 0 && opt.Core < len(vocab.terms) {
+		vecs, err = coreTermVectors(ctx, m, c.core(vocab, opt.Core), dim, opt)
+	} else {
+		vecs, err = termVectors(ctx, m, dim, opt)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -164,16 +189,16 @@ func (p *prepared) fit(ctx context.Context, opt Options, start time.Time) (*Mode
 
 // corpus interns terms and keeps every segment as term ids.
 type corpus struct {
-	an     *text.Analyzer
 	ids    map[string]int32
 	names  []string
 	freq   []int64 // occurrences in all sources
 	inMsg  []bool  // seen in a commit message
+	inRepo []bool  // seen in a commit message or a repository document
 	df     []int32 // commit messages containing the term
 	tokens int64
 }
 
-func newCorpus() *corpus { return &corpus{an: text.NewAnalyzer(), ids: map[string]int32{}} }
+func newCorpus() *corpus { return &corpus{ids: map[string]int32{}} }
 
 func (c *corpus) id(t string) int32 {
 	if id, ok := c.ids[t]; ok {
@@ -184,14 +209,15 @@ func (c *corpus) id(t string) int32 {
 	c.names = append(c.names, t)
 	c.freq = append(c.freq, 0)
 	c.inMsg = append(c.inMsg, false)
+	c.inRepo = append(c.inRepo, false)
 	c.df = append(c.df, 0)
 	return id
 }
 
-func (c *corpus) add(texts []string, messages bool) [][]int32 {
+func (c *corpus) add(texts []string, messages, repo bool) [][]int32 {
 	var out [][]int32
 	seen := map[int32]bool{}
-	for _, segs := range c.analyse(texts) {
+	for _, segs := range analyseTexts(texts) {
 		clear(seen)
 		for _, seg := range segs {
 			ids := make([]int32, len(seg))
@@ -199,6 +225,9 @@ func (c *corpus) add(texts []string, messages bool) [][]int32 {
 				id := c.id(t)
 				ids[i] = id
 				c.freq[id]++
+				if repo {
+					c.inRepo[id] = true
+				}
 				if messages {
 					c.inMsg[id] = true
 					if !seen[id] {
@@ -214,15 +243,37 @@ func (c *corpus) add(texts []string, messages bool) [][]int32 {
 	return out
 }
 
-// analyse cuts every text into term segments, on all cores: the analysis
-// is most of the cost of reading megabytes of machine text. Each worker
-// has its own stem memo; interning the terms stays sequential.
-func (c *corpus) analyse(texts []string) [][][]string {
+// addAnalysed interns an analysed machine corpus, as add would have
+// interned its text: terms in the order first seen, counted, segments
+// turned into corpus ids.
+func (c *corpus) addAnalysed(mc *MachineCorpus) [][]int32 {
+	ids := make([]int32, len(mc.Terms))
+	for i, t := range mc.Terms {
+		ids[i] = c.id(t)
+	}
+	out := make([][]int32, len(mc.Segs))
+	for i, seg := range mc.Segs {
+		s := make([]int32, len(seg))
+		for j, id := range seg {
+			s[j] = ids[id]
+			c.freq[s[j]]++
+		}
+		c.tokens += int64(len(s))
+		out[i] = s
+	}
+	return out
+}
+
+// analyseTexts cuts every text into term segments, on all cores: the
+// analysis is most of the cost of reading megabytes of machine text.
+// Each worker has its own stem memo.
+func analyseTexts(texts []string) [][][]string {
 	out := make([][][]string, len(texts))
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	if len(texts) < 64 || workers == 1 {
+		an := text.NewAnalyzer()
 		for i, s := range texts {
-			out[i] = segments(s, c.an.Terms)
+			out[i] = segments(s, an.Terms)
 		}
 		return out
 	}
@@ -300,4 +351,29 @@ func isNumber(s string) bool {
 		}
 	}
 	return true
+}
+
+// core marks the terms of the SVD core: every term of the repository's
+// own text, then the most frequent others, up to size.
+func (c *corpus) core(v vocab, size int) []bool {
+	in := make([]bool, len(v.terms))
+	n := 0
+	var rest []int
+	for i, id := range v.terms {
+		if c.inRepo[id] {
+			in[i] = true
+			n++
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	sort.SliceStable(rest, func(a, b int) bool { return c.freq[v.terms[rest[a]]] > c.freq[v.terms[rest[b]]] })
+	for _, i := range rest {
+		if n >= size {
+			break
+		}
+		in[i] = true
+		n++
+	}
+	return in
 }
