@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/builtin"
 )
 
 // Column weights of bm25: what a commit says about itself counts most,
@@ -174,4 +176,38 @@ func anyMask(ms []uint8) bool {
 		}
 	}
 	return false
+}
+
+// neighbours is what the built-in embedder offers lexical search: the
+// terms of the history nearest to a term.
+type neighbours interface {
+	Neighbours(t string, k int, minSim float32) []builtin.Neighbour
+	InHistory(t string) bool
+}
+
+// expanded is lexical search for the nearest history terms, in the
+// built-in embedder's space, of the query terms no commit message has:
+// "colour" finds "color". nil without a built-in embedder.
+func (s *Searcher) expanded(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, error) {
+	nb, ok := s.emb.(neighbours)
+	if !ok {
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	for _, t := range terms {
+		seen[t] = true
+	}
+	var more []string
+	for _, t := range terms {
+		if nb.InHistory(t) {
+			continue
+		}
+		for _, x := range nb.Neighbours(t, s.Tuning.ExpandK, float32(s.Tuning.ExpandMinSim)) {
+			if !seen[x.Term] {
+				seen[x.Term] = true
+				more = append(more, x.Term)
+			}
+		}
+	}
+	return s.lexical(ctx, more, allow, n)
 }

@@ -211,3 +211,30 @@ func TestSaveAndLoad(t *testing.T) {
 		t.Fatalf("damaged file: %v", err)
 	}
 }
+
+func TestNeighboursAreHistoryTerms(t *testing.T) {
+	src := smallSources()
+	src.Documents = append(src.Documents, strings.Repeat("A zeppelin hangar keeps the cache of parsed templates.\n", 4))
+	m, err := Train(context.Background(), src, Options{Dim: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.InHistory("zeppelin") || !m.InHistory("cach") || m.InHistory("nosuchterm") {
+		t.Fatalf("InHistory: zeppelin %v, cach %v, nosuchterm %v", m.InHistory("zeppelin"), m.InHistory("cach"), m.InHistory("nosuchterm"))
+	}
+	nb := m.Neighbours("zeppelin", 3, -1)
+	if len(nb) != 3 {
+		t.Fatalf("Neighbours(zeppelin, 3) = %v", nb)
+	}
+	for i, n := range nb {
+		if !m.InHistory(n.Term) || n.Term == "zeppelin" || (i > 0 && n.Sim > nb[i-1].Sim) || n.Sim > 1.01 {
+			t.Fatalf("Neighbours(zeppelin) = %v: want history terms, closest first", nb)
+		}
+	}
+	if nb := m.Neighbours("zeppelin", 3, 1.5); len(nb) != 0 {
+		t.Fatalf("Neighbours above cosine 1.5 = %v", nb)
+	}
+	if nb := m.Neighbours("nosuchterm", 3, -1); nb != nil {
+		t.Fatalf("Neighbours of an unknown term = %v", nb)
+	}
+}

@@ -51,10 +51,6 @@ type Options struct {
 	// SubjectWeight multiplies the subject terms' weight in a text's
 	// vector (default 2).
 	SubjectWeight float64
-	// Core, when set, limits the SVD to that many terms — every term of
-	// the repository's text, then the most frequent others — and gives
-	// the other terms vectors by folding in their co-occurrences.
-	Core int
 	// KeepNorms keeps the term vectors' lengths instead of normalising
 	// them, so frequent, well-attested terms weigh more.
 	KeepNorms bool
@@ -121,9 +117,9 @@ func prepare(src Sources) *prepared {
 		commits:    src.Commits,
 		ndocs:      len(src.Documents),
 		nbg:        len(src.Background),
-		commitSegs: c.add(src.Commits, true, true),
-		docSegs:    c.add(src.Documents, false, true),
-		bgSegs:     c.add(src.Background, false, false),
+		commitSegs: c.add(src.Commits, true),
+		docSegs:    c.add(src.Documents, false),
+		bgSegs:     c.add(src.Background, false),
 	}
 	if mc := src.Machine; mc != nil {
 		p.nbg += mc.Docs
@@ -154,13 +150,7 @@ func (p *prepared) fit(ctx context.Context, opt Options, start time.Time) (*Mode
 	}
 	m := cooc.ppmi(opt.Alpha, opt.Shift, opt.Workers)
 	dim := min(opt.Dim, len(vocab.terms)/2)
-	var vecs []float32
-	var err error
-	if opt.Core > 0 && opt.Core < len(vocab.terms) {
-		vecs, err = coreTermVectors(ctx, m, c.core(vocab, opt.Core), dim, opt)
-	} else {
-		vecs, err = termVectors(ctx, m, dim, opt)
-	}
+	vecs, err := termVectors(ctx, m, dim, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +183,6 @@ type corpus struct {
 	names  []string
 	freq   []int64 // occurrences in all sources
 	inMsg  []bool  // seen in a commit message
-	inRepo []bool  // seen in a commit message or a repository document
 	df     []int32 // commit messages containing the term
 	tokens int64
 }
@@ -209,12 +198,11 @@ func (c *corpus) id(t string) int32 {
 	c.names = append(c.names, t)
 	c.freq = append(c.freq, 0)
 	c.inMsg = append(c.inMsg, false)
-	c.inRepo = append(c.inRepo, false)
 	c.df = append(c.df, 0)
 	return id
 }
 
-func (c *corpus) add(texts []string, messages, repo bool) [][]int32 {
+func (c *corpus) add(texts []string, messages bool) [][]int32 {
 	var out [][]int32
 	seen := map[int32]bool{}
 	for _, segs := range analyseTexts(texts) {
@@ -225,9 +213,6 @@ func (c *corpus) add(texts []string, messages, repo bool) [][]int32 {
 				id := c.id(t)
 				ids[i] = id
 				c.freq[id]++
-				if repo {
-					c.inRepo[id] = true
-				}
 				if messages {
 					c.inMsg[id] = true
 					if !seen[id] {
@@ -351,29 +336,4 @@ func isNumber(s string) bool {
 		}
 	}
 	return true
-}
-
-// core marks the terms of the SVD core: every term of the repository's
-// own text, then the most frequent others, up to size.
-func (c *corpus) core(v vocab, size int) []bool {
-	in := make([]bool, len(v.terms))
-	n := 0
-	var rest []int
-	for i, id := range v.terms {
-		if c.inRepo[id] {
-			in[i] = true
-			n++
-		} else {
-			rest = append(rest, i)
-		}
-	}
-	sort.SliceStable(rest, func(a, b int) bool { return c.freq[v.terms[rest[a]]] > c.freq[v.terms[rest[b]]] })
-	for _, i := range rest {
-		if n >= size {
-			break
-		}
-		in[i] = true
-		n++
-	}
-	return in
 }
