@@ -238,3 +238,26 @@ func TestNeighboursAreHistoryTerms(t *testing.T) {
 		t.Fatalf("Neighbours of an unknown term = %v", nb)
 	}
 }
+
+// The ID is the weights' hash: how long the training took (and so the
+// length of the meta JSON) is not part of it.
+func TestIDIgnoresTrainingTime(t *testing.T) {
+	words := []string{"alpha", "beta"}
+	vecs := []float32{1, 0, 0, 1}
+	idf := []float32{1, 1}
+	a, err := newModel(words, vecs, 2, idf, 2, Meta{TrainMS: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := newModel(words, vecs, 2, idf, 2, Meta{TrainMS: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ID() != b.ID() {
+		t.Fatalf("same weights, training times 9 and 10 ms: IDs %s and %s", a.ID(), b.ID())
+	}
+	c, _ := newModel(words, []float32{1, 0, 1, 1}, 2, idf, 2, Meta{TrainMS: 9})
+	if c.ID() == a.ID() {
+		t.Fatal("other weights, same ID")
+	}
+}
