@@ -109,7 +109,11 @@ func (s *Source) Select(ctx context.Context, r *gitrepo.Repo, stored *index.Stor
 		if stored == nil {
 			return nil, nil
 		}
-		m, err := builtin.Unmarshal(stored.Data)
+		load := builtin.Unmarshal
+		if stored.Unchecked {
+			load = builtin.UnmarshalUnchecked
+		}
+		m, err := load(stored.Data)
 		if err != nil {
 			return nil, nil
 		}

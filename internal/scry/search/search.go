@@ -110,6 +110,9 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 		if err != nil {
 			return nil, err
 		}
+		if stored != nil {
+			stored.Unchecked = true
+		}
 		emb, _, err := e.Select(ctx, r, stored)
 		switch {
 		case err != nil:
@@ -299,52 +302,74 @@ func fuse(t Tuning, lex, sem, exp []scored) []scored {
 	return out
 }
 
-// hits loads what the results show.
+// hits loads what the results show, in two queries (the commits, their
+// files) whatever the number of hits.
 func (s *Searcher) hits(ctx context.Context, ranked []scored, terms []string, paths []PathPattern) ([]Hit, error) {
 	if len(ranked) == 0 {
 		return nil, nil
 	}
 	db := s.st.DB()
-	st, err := db.PrepareContext(ctx, `SELECT hash, author_time, author_name, author_email, subject FROM commits WHERE id = ?`)
+	ids := make([]any, len(ranked))
+	for i, r := range ranked {
+		ids[i] = r.id
+	}
+	in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
+	byID := make(map[int64]*Hit, len(ranked))
+	rows, err := db.QueryContext(ctx, `SELECT id, hash, author_time, author_name, author_email, subject FROM commits WHERE id IN `+in, ids...)
 	if err != nil {
 		return nil, err
 	}
-	defer st.Close()
-	fst, err := db.PrepareContext(ctx, `SELECT p.path FROM files f JOIN paths p ON p.id = f.path_id WHERE f.commit_id = ? ORDER BY p.path`)
-	if err != nil {
+	for rows.Next() {
+		h := &Hit{}
+		var at int64
+		if err := rows.Scan(&h.ID, &h.Hash, &at, &h.Author, &h.Email, &h.Subject); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		h.Date = time.Unix(at, 0).UTC()
+		byID[h.ID] = h
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	defer fst.Close()
 	termSet := map[string]bool{}
 	for _, t := range terms {
 		termSet[t] = true
 	}
+	rows, err = db.QueryContext(ctx, `SELECT f.commit_id, p.path FROM files f JOIN paths p ON p.id = f.path_id WHERE f.commit_id IN `+in+` ORDER BY f.commit_id, p.path`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var p string
+		if err := rows.Scan(&id, &p); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		h := byID[id]
+		if h == nil {
+			continue
+		}
+		h.Files = append(h.Files, p)
+		if matchesFile(p, termSet, paths) {
+			h.Matched = append(h.Matched, p)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	var hits []Hit
 	var hashes []string
 	for _, r := range ranked {
-		h := Hit{ID: r.id, Score: r.score}
-		var at int64
-		if err := st.QueryRowContext(ctx, r.id).Scan(&h.Hash, &at, &h.Author, &h.Email, &h.Subject); err != nil {
+		h := byID[r.id]
+		if h == nil {
 			continue // pruned between the two queries
 		}
-		h.Date = time.Unix(at, 0).UTC()
-		rows, err := fst.QueryContext(ctx, r.id)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var p string
-			if err := rows.Scan(&p); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			h.Files = append(h.Files, p)
-			if matchesFile(p, termSet, paths) {
-				h.Matched = append(h.Matched, p)
-			}
-		}
-		rows.Close()
-		hits = append(hits, h)
+		h.Score = r.score
+		hits = append(hits, *h)
 		hashes = append(hashes, h.Hash)
 	}
 	sess, err := s.st.SessionsOf(ctx, hashes)

@@ -27,7 +27,9 @@ const (
 	headerSize = 4 + 4*5 + 4 + 32
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is the CRC-32C table, built on first use, not when a
+// program that may never need it starts.
+func castagnoli() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) }
 
 // ErrFormat is returned by Unmarshal for data that is not a model of this
 // version.
@@ -94,7 +96,7 @@ func newModel(words []string, vecs []float32, dim int, idf []float32, subjectWei
 	h.Write(buf[:hashAt-4])
 	h.Write(buf[headerSize+len(metaJSON):])
 	copy(buf[hashAt:], h.Sum(nil))
-	buf = le.AppendUint32(buf, crc32.Checksum(buf, castagnoli))
+	buf = le.AppendUint32(buf, crc32.Checksum(buf, castagnoli()))
 	return Unmarshal(buf)
 }
 
@@ -104,13 +106,21 @@ func (m *Model) MarshalBinary() ([]byte, error) { return m.data, nil }
 
 // Unmarshal loads a model from its serialised form. The model keeps data
 // (no copy): the caller must not modify it afterwards.
-func Unmarshal(data []byte) (*Model, error) {
+func Unmarshal(data []byte) (*Model, error) { return unmarshal(data, true) }
+
+// UnmarshalUnchecked is Unmarshal without the checksum: the structure is
+// still validated (no read goes out of bounds), but damaged weights load.
+// For a search, which then touches only the pages of its query's terms;
+// the index checks the file on its next run.
+func UnmarshalUnchecked(data []byte) (*Model, error) { return unmarshal(data, false) }
+
+func unmarshal(data []byte, check bool) (*Model, error) {
 	le := binary.LittleEndian
 	if len(data) < headerSize+4 || string(data[:4]) != magic || le.Uint32(data[4:]) != version {
 		return nil, ErrFormat
 	}
 	body := data[:len(data)-4]
-	if crc32.Checksum(body, castagnoli) != le.Uint32(data[len(data)-4:]) {
+	if check && crc32.Checksum(body, castagnoli()) != le.Uint32(data[len(data)-4:]) {
 		return nil, fmt.Errorf("builtin embedder: model data is damaged (checksum mismatch)")
 	}
 	dim := int(le.Uint32(data[8:]))

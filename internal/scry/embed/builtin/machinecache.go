@@ -134,7 +134,7 @@ func encodeMachineCorpus(mc *MachineCorpus, key [32]byte) []byte {
 			buf = binary.AppendUvarint(buf, uint64(id))
 		}
 	}
-	return binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf, castagnoli))
+	return binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf, castagnoli()))
 }
 
 var errMachineCache = errors.New("not a current machine text cache")
@@ -146,7 +146,7 @@ func decodeMachineCorpus(data []byte, key [32]byte) (*MachineCorpus, error) {
 		return nil, errMachineCache
 	}
 	body := data[:len(data)-4]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(data[len(body):]) {
+	if crc32.Checksum(body, castagnoli()) != binary.LittleEndian.Uint32(data[len(body):]) {
 		return nil, errMachineCache
 	}
 	r := body[head:]

@@ -226,12 +226,7 @@ func (m *Model) Neighbours(t string, k int, minSim float32) []Neighbour {
 		if j == i || m.idfAt(j) >= unseen {
 			continue // the term itself, or one no commit message has
 		}
-		row := m.vecs[j*m.dim : (j+1)*m.dim]
-		var dot float32
-		for x, b := range row {
-			dot += q[x] * float32(int8(b))
-		}
-		if sim := dot * m.scaleAt(j); sim >= minSim {
+		if sim := dotInt8(q, m.vecs[j*m.dim:(j+1)*m.dim]) * m.scaleAt(j); sim >= minSim {
 			out = append(out, Neighbour{m.word(j), sim})
 		}
 	}
@@ -244,4 +239,22 @@ func (m *Model) Neighbours(t string, k int, minSim float32) []Neighbour {
 func (m *Model) InHistory(t string) bool {
 	i, ok := m.lookup(t)
 	return ok && m.idfAt(i) < float32(math.Log(float64(m.meta.Commits)+1))-1e-4
+}
+
+// dotInt8 is the inner product of a float32 vector and an int8 one (as
+// bytes); four accumulators keep the loop's dependency chains short.
+func dotInt8(q []float32, v []byte) float32 {
+	v = v[:len(q)]
+	var a0, a1, a2, a3 float32
+	i := 0
+	for ; i+4 <= len(q); i += 4 {
+		a0 += q[i] * float32(int8(v[i]))
+		a1 += q[i+1] * float32(int8(v[i+1]))
+		a2 += q[i+2] * float32(int8(v[i+2]))
+		a3 += q[i+3] * float32(int8(v[i+3]))
+	}
+	for ; i < len(q); i++ {
+		a0 += q[i] * float32(int8(v[i]))
+	}
+	return a0 + a1 + a2 + a3
 }

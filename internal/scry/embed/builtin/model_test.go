@@ -104,6 +104,22 @@ func TestUnmarshalRejectsDamage(t *testing.T) {
 	if _, err := Unmarshal([]byte("not a model at all, just text")); !errors.Is(err, ErrFormat) {
 		t.Errorf("foreign data: err = %v, want ErrFormat", err)
 	}
+	// Unchecked, a flipped weight loads, but a truncated or inconsistent
+	// file never does: no read may go out of bounds.
+	flipped := bytes.Clone(data)
+	flipped[len(flipped)-8] ^= 0x40
+	if _, err := UnmarshalUnchecked(flipped); err != nil {
+		t.Errorf("UnmarshalUnchecked of a flipped weight: %v", err)
+	}
+	for name, bad := range map[string][]byte{
+		"empty":     nil,
+		"truncated": data[:len(data)/2],
+		"count":     func() []byte { d := bytes.Clone(data); d[12]++; return d }(),
+	} {
+		if _, err := UnmarshalUnchecked(bad); err == nil {
+			t.Errorf("%s: UnmarshalUnchecked accepted it", name)
+		}
+	}
 }
 
 func TestEmbeddingsAreUnitLengthAndMeaningful(t *testing.T) {
