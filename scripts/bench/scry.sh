@@ -45,24 +45,38 @@ json() { sed -n "s/^ *\"$1\": \\([0-9]*\\),*$/\\1/p" "$2"; }
 bench() { # NAME DIR
 	local name=$1 dir=$2 t0 t1
 	say "## $name ($(git -C "$dir" rev-list --count --all) commits)"
-	local gl=() ix=()
+	# Full index, cold: a fresh machine (no cached analysis of the
+	# machine's text, XDG_CACHE_HOME empty) and warm: the same user's
+	# second repository (the cache filled by an earlier run).
+	local gl=() cold=() warm=() n=0
+	export XDG_CACHE_HOME=$work/cache-warm
+	rm -rf "$dir/.git/verdigris" && (cd "$dir" && "$scry" index --quiet)
 	for _ in $(seq "$runs"); do
 		t0=$(now)
 		git -C "$dir" log -p --all >/dev/null
 		t1=$(now)
 		gl+=("$(ms "$t0" "$t1")")
+		n=$((n + 1))
+		rm -rf "$dir/.git/verdigris"
+		t0=$(now)
+		(cd "$dir" && XDG_CACHE_HOME=$work/cache-cold-$n "$scry" index --json >"$work/index-cold.json")
+		t1=$(now)
+		cold+=("$(ms "$t0" "$t1")")
 		rm -rf "$dir/.git/verdigris"
 		t0=$(now)
 		(cd "$dir" && "$scry" index --json >"$work/index.json")
 		t1=$(now)
-		ix+=("$(ms "$t0" "$t1")")
+		warm+=("$(ms "$t0" "$t1")")
 	done
-	local g i
+	local g c w
 	g=$(printf '%s\n' "${gl[@]}" | median)
-	i=$(printf '%s\n' "${ix[@]}" | median)
+	c=$(printf '%s\n' "${cold[@]}" | median)
+	w=$(printf '%s\n' "${warm[@]}" | median)
 	say "git log -p --all:        ${g} ms (median of $runs)"
-	say "git scry index (full):   ${i} ms = $(awk "BEGIN {printf \"%.1f\", $i/$g}")x git log -p"
-	say "  phases (last run):     commits $(json index_ms "$work/index.json") ms, training $(json train_ms "$work/index.json") ms, embedding $(json embed_ms "$work/index.json") ms"
+	say "git scry index, cold:    ${c} ms = $(awk "BEGIN {printf \"%.1f\", $c/$g}")x git log -p (nothing cached: a fresh machine)"
+	say "git scry index, warm:    ${w} ms = $(awk "BEGIN {printf \"%.1f\", $w/$g}")x git log -p (the machine's text analysed by an earlier run)"
+	say "  phases (last warm run): commits $(json index_ms "$work/index.json") ms, training $(json train_ms "$work/index.json") ms, embedding $(json embed_ms "$work/index.json") ms"
+	say "  phases (last cold run): commits $(json index_ms "$work/index-cold.json") ms, training $(json train_ms "$work/index-cold.json") ms, embedding $(json embed_ms "$work/index-cold.json") ms"
 	say "  commits alone:         $(awk "BEGIN {printf \"%.1f\", $(json index_ms "$work/index.json")/$g}")x git log -p"
 	say "  peak memory (indexer): $(($(json peak_rss_bytes "$work/index.json") / 1048576)) MiB (git's own processes not counted)"
 

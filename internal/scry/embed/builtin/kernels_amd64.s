@@ -104,3 +104,49 @@ tail:
 done:
 	VZEROUPPER
 	RET
+
+// func axpy4f32AVX(y, x0, x1, x2, x3 []float32, a0, a1, a2, a3 float32)
+// y[i] += a0·x0[i] + a1·x1[i] + a2·x2[i] + a3·x3[i] for i < len(y).
+TEXT ·axpy4f32AVX(SB), NOSPLIT, $0-136
+	MOVQ y_base+0(FP), DI
+	MOVQ y_len+8(FP), CX
+	MOVQ x0_base+24(FP), R8
+	MOVQ x1_base+48(FP), R9
+	MOVQ x2_base+72(FP), R10
+	MOVQ x3_base+96(FP), R11
+	VBROADCASTSS a0+120(FP), Y0
+	VBROADCASTSS a1+124(FP), Y1
+	VBROADCASTSS a2+128(FP), Y2
+	VBROADCASTSS a3+132(FP), Y3
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-8, DX
+
+loop8:
+	CMPQ AX, DX
+	JGE  tail
+	VMOVUPS     (DI)(AX*4), Y4
+	VMULPS      (R9)(AX*4), Y1, Y5
+	VFMADD231PS (R8)(AX*4), Y0, Y4
+	VFMADD231PS (R11)(AX*4), Y3, Y5
+	VFMADD231PS (R10)(AX*4), Y2, Y4
+	VADDPS      Y5, Y4, Y4
+	VMOVUPS     Y4, (DI)(AX*4)
+	ADDQ        $8, AX
+	JMP         loop8
+
+tail:
+	CMPQ AX, CX
+	JGE  done
+	VMOVSS      (DI)(AX*4), X4
+	VFMADD231SS (R8)(AX*4), X0, X4
+	VFMADD231SS (R9)(AX*4), X1, X4
+	VFMADD231SS (R10)(AX*4), X2, X4
+	VFMADD231SS (R11)(AX*4), X3, X4
+	VMOVSS      X4, (DI)(AX*4)
+	INCQ        AX
+	JMP         tail
+
+done:
+	VZEROUPPER
+	RET

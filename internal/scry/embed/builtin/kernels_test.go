@@ -38,6 +38,26 @@ func TestKernelsAgree(t *testing.T) {
 		if !near(y, want) {
 			t.Fatalf("axpy4 n=%d: AVX2 %v, Go %v", n, y, want)
 		}
+		x32 := [4][]float32{}
+		for j := range x32 {
+			for _, v := range x[j] {
+				x32[j] = append(x32[j], float32(v))
+			}
+		}
+		y32, want32 := make([]float32, n+3), make([]float32, n+3)
+		for i := range y32 {
+			y32[i] = float32(y[i])
+			want32[i] = y32[i]
+		}
+		for i := range want32[:n] {
+			want32[i] += float32(a[0])*x32[0][i] + float32(a[1])*x32[1][i] + float32(a[2])*x32[2][i] + float32(a[3])*x32[3][i]
+		}
+		axpy4f32AVX(y32[:n], x32[0], x32[1], x32[2], x32[3], float32(a[0]), float32(a[1]), float32(a[2]), float32(a[3]))
+		for i := range y32 {
+			if math.Abs(float64(y32[i]-want32[i])) > 1e-5*(1+math.Abs(float64(want32[i]))) {
+				t.Fatalf("axpy4f32 n=%d: AVX2 %v, Go %v", n, y32, want32)
+			}
+		}
 		ys := [4][]float64{vec(n + 1), vec(n + 1), vec(n + 1), vec(n + 1)}
 		var wants [4][]float64
 		for j := range ys {

@@ -41,28 +41,56 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
-// mul returns m·x for the sparse m and dense x.
+// mul returns m·x for the sparse m and dense x. The products are taken
+// in float32: the loop reads a row of x for every non-zero of m, so it is
+// bound by memory traffic, which float32 halves; the power iterations and
+// the Rayleigh-Ritz step need no more precision than that, and the term
+// vectors end as int8.
 func (m *csr) mul(x *dense, workers int) *dense {
-	y := newDense(m.rows, x.c)
+	c := x.c
+	x32 := make([]float32, len(x.d))
+	parallel(x.r, workers, func(lo, hi int) {
+		for i, v := range x.d[lo*c : hi*c] {
+			x32[lo*c+i] = float32(v)
+		}
+	})
+	row := func(i int) []float32 { return x32[i*c : (i+1)*c] }
+	y := newDense(m.rows, c)
 	parallel(m.rows, workers, func(lo, hi int) {
+		out := make([]float32, c)
 		for i := lo; i < hi; i++ {
-			out := y.row(i)
+			clear(out)
 			k, end := m.ptr[i], m.ptr[i+1]
 			// Four rows of x a pass: a quarter of the loads and stores
 			// of out.
 			for ; k+4 <= end; k += 4 {
-				axpy4(out, x.row(int(m.col[k])), x.row(int(m.col[k+1])), x.row(int(m.col[k+2])), x.row(int(m.col[k+3])),
-					float64(m.val[k]), float64(m.val[k+1]), float64(m.val[k+2]), float64(m.val[k+3]))
+				axpy4f32(out, row(int(m.col[k])), row(int(m.col[k+1])), row(int(m.col[k+2])), row(int(m.col[k+3])),
+					m.val[k], m.val[k+1], m.val[k+2], m.val[k+3])
 			}
-			for ; k+2 <= end; k += 2 {
-				axpy2(out, x.row(int(m.col[k])), x.row(int(m.col[k+1])), float64(m.val[k]), float64(m.val[k+1]))
+			for ; k < end; k++ {
+				axpy4f32(out, row(int(m.col[k])), out, out, out, m.val[k], 0, 0, 0)
 			}
-			if k < end {
-				axpy(out, x.row(int(m.col[k])), float64(m.val[k]))
+			for j, v := range out {
+				y.d[i*c+j] = float64(v)
 			}
 		}
 	})
 	return y
+}
+
+// axpy4f32 is axpy4 in float32.
+func axpy4f32(y, x0, x1, x2, x3 []float32, a0, a1, a2, a3 float32) {
+	x0 = x0[:len(y)]
+	x1 = x1[:len(y)]
+	x2 = x2[:len(y)]
+	x3 = x3[:len(y)]
+	if haveAVX2 {
+		axpy4f32AVX(y, x0, x1, x2, x3, a0, a1, a2, a3)
+		return
+	}
+	for i := range y {
+		y[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
 }
 
 // gram returns aᵀ·b for two matrices with the same rows; for aᵀ·a only
