@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
@@ -175,27 +176,43 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if wantSem && s.emb == nil && q.Mode == Semantic {
 		return nil, &ErrSemanticUnavailable{Reason: s.SemanticErr}
 	}
-	// The two lists are computed at once: the semantic one from the mapped
-	// vectors, the lexical one in the database.
-	var semErr error
-	done := make(chan struct{})
+	// The lists are computed at once: the semantic one from the mapped
+	// vectors, the lexical ones in the database. On a large history the
+	// expansion's posting lists take a second connection; on a small one
+	// it follows the lexical list (a connection costs more to open than
+	// its query).
+	var semErr, expErr error
+	var exp []scored
+	var wg sync.WaitGroup
 	if wantSem && s.emb != nil {
+		wg.Add(1)
 		go func() {
-			defer close(done)
+			defer wg.Done()
 			sem, semErr = s.semantic(ctx, q.Text, allow, n)
 		}()
-	} else {
-		close(done)
+	}
+	expand := func() { exp, expErr = s.expanded(ctx, terms, allow, n) }
+	t := s.Tuning
+	wantExp := q.Mode == Hybrid && s.emb != nil && t.ExpandK > 0 && t.ExpandWeight > 0
+	if wantExp && s.usesPostings() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			expand()
+		}()
+		wantExp = false
 	}
 	if q.Mode == Lexical || q.Mode == Hybrid {
 		lex, err = s.lexical(ctx, terms, allow, n)
 	}
-	<-done
-	if err != nil {
-		return nil, err
+	if wantExp {
+		expand()
 	}
-	if semErr != nil {
-		return nil, semErr
+	wg.Wait()
+	for _, e := range []error{err, semErr, expErr} {
+		if e != nil {
+			return nil, e
+		}
 	}
 	var ranked []scored
 	switch q.Mode {
@@ -204,12 +221,6 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 	case Semantic:
 		ranked = sem
 	default:
-		var exp []scored
-		if t := s.Tuning; t.ExpandK > 0 && t.ExpandWeight > 0 {
-			if exp, err = s.expanded(ctx, terms, allow, n); err != nil {
-				return nil, err
-			}
-		}
 		ranked = fuse(s.Tuning, lex, sem, exp)
 	}
 	lexRank, semRank := rankMap(lex), rankMap(sem)

@@ -20,7 +20,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite"
 )
 
 // FileName is the database's name in the state directory.
@@ -121,38 +121,40 @@ func open(path string, write bool) (*Store, error) {
 		q.Add("_pragma", "query_only(1)")
 		q.Add("_pragma", "mmap_size(268435456)")
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open(driverName, "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, err
 	}
-	// One connection: the writer's batches are serial, and a reader's
-	// queries are too; a pool would only repeat the pragmas.
+	// The writer's batches are serial: one connection. A reader opens a
+	// second one only when a search runs two queries at once (the posting
+	// lists of a large history).
 	db.SetMaxOpenConns(1)
-	if err := persistWAL(db); err != nil {
+	if !write {
+		db.SetMaxOpenConns(2)
+	}
+	if err := db.Ping(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	return &Store{db: db, path: path}, nil
 }
 
-// persistWAL keeps the write-ahead log and its shared-memory file when the
-// connection closes. By default the last connection to close deletes them,
-// so every search (one process, one connection) created two files and
-// deleted them again: a millisecond or more of a ten-millisecond search.
-func persistWAL(db *sql.DB) error {
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		return err
-	}
-	defer conn.Close() // back to the pool, as its only connection
-	return conn.Raw(func(dc any) error {
-		fc, ok := dc.(sqlite.FileControl)
-		if !ok {
-			return nil
+// driverName is SQLite with every connection keeping the write-ahead log
+// and its shared-memory file when it closes. By default the last
+// connection to close deletes them, so every search (one process) created
+// two files and deleted them again: a millisecond or more of a search.
+const driverName = "verdigris-scry-sqlite"
+
+func init() {
+	d := &sqlite.Driver{}
+	d.RegisterConnectionHook(func(conn sqlite.ExecQuerierContext, _ string) error {
+		if fc, ok := conn.(sqlite.FileControl); ok {
+			_, err := fc.FileControlPersistWAL("main", 1)
+			return err
 		}
-		_, err := fc.FileControlPersistWAL("main", 1)
-		return err
+		return nil
 	})
+	sql.Register(driverName, d)
 }
 
 // Close closes the database.
