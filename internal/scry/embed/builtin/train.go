@@ -35,15 +35,15 @@ type Sources struct {
 
 // Options tune training; the zero value gives the measured defaults.
 type Options struct {
-	Dim        int     // vector length (default 256)
+	Dim        int     // vector length (default 224)
 	Window     int     // co-occurrence window each side (default 5)
 	MinCount   int     // a non-commit term needs this many occurrences (default 3)
 	MaxVocab   int     // vocabulary cap (default 60000)
 	Alpha      float64 // context distribution smoothing (default 0.75)
 	Shift      float64 // PMI shift, log k subtracted (default 0)
 	Eig        float64 // singular value exponent for term vectors (default 0.5)
-	PowerIters int     // randomized SVD power iterations (default 3)
-	Oversample int     // extra basis vectors of the randomized SVD (default 16)
+	PowerIters int     // randomized SVD power iterations (default 4)
+	Oversample int     // extra basis vectors of the randomized SVD (default 8)
 	OrthEvery  int     // orthonormalise the basis after every n-th product (default 2)
 	// Weights of each source's co-occurrences (defaults 1, 1, 1; a
 	// negative weight leaves the source out).
@@ -69,12 +69,12 @@ func (o *Options) defaults() {
 			*v = d
 		}
 	}
-	def(&o.Dim, 256)
+	def(&o.Dim, 224)
 	def(&o.Window, 5)
 	def(&o.MinCount, 3)
 	def(&o.MaxVocab, 60000)
-	def(&o.PowerIters, 3)
-	def(&o.Oversample, 16)
+	def(&o.PowerIters, 4)
+	def(&o.Oversample, 8)
 	def(&o.OrthEvery, 2)
 	def(&o.Workers, runtime.GOMAXPROCS(0))
 	deff(&o.Alpha, 0.75)
