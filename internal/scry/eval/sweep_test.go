@@ -62,7 +62,7 @@ func TestSweep(t *testing.T) {
 	sort.Strings(names)
 	ctx := context.Background()
 	if v := os.Getenv("VERDIGRIS_SCRY_SWEEP_TRAIN"); v != "" {
-		sweepTraining(t, strings.Split(repos, ","), sets, v)
+		sweepTraining(t, strings.Split(repos, ","), sets, v, variants)
 		return
 	}
 	for _, dir := range strings.Split(repos, ",") {
@@ -132,7 +132,7 @@ func (s trainingSource) Train(ctx context.Context, r *gitrepo.Repo, msgs []strin
 	return m, blob, nil
 }
 
-func sweepTraining(t *testing.T, repos []string, sets []*QuerySet, variants string) {
+func sweepTraining(t *testing.T, repos []string, sets []*QuerySet, variants string, tunings map[string]json.RawMessage) {
 	ctx := context.Background()
 	opts := map[string]builtin.Options{}
 	if err := json.Unmarshal([]byte(variants), &opts); err != nil {
@@ -150,9 +150,14 @@ func sweepTraining(t *testing.T, repos []string, sets []*QuerySet, variants stri
 		if err != nil {
 			t.Fatal(err)
 		}
+		tnames := make([]string, 0, len(tunings))
+		for n := range tunings {
+			tnames = append(tnames, n)
+		}
+		sort.Strings(tnames)
 		for _, name := range names {
-			type acc struct{ hyb, hybR, sem, semR float64 }
-			sums := make([]acc, len(sets))
+			type acc struct{ mrr, r10 float64 }
+			sums := map[string][]acc{}
 			for seed := 1; seed <= seeds; seed++ {
 				opt := opts[name]
 				opt.Seed = uint64(seed)
@@ -169,25 +174,37 @@ func sweepTraining(t *testing.T, repos []string, sets []*QuerySet, variants stri
 				if err != nil {
 					t.Fatal(err)
 				}
-				for i, qs := range sets {
-					rep, err := Run(ctx, s, qs, []search.Mode{search.Hybrid, search.Semantic}, 10)
-					if err != nil {
+				for _, tn := range append([]string{"(semantic)"}, tnames...) {
+					mode := search.Hybrid
+					s.Tuning = search.DefaultTuning
+					if tn == "(semantic)" {
+						mode = search.Semantic
+					} else if err := json.Unmarshal(tunings[tn], &s.Tuning); err != nil {
 						t.Fatal(err)
 					}
-					h, m := rep.Modes["hybrid"].Commit, rep.Modes["semantic"].Commit
-					sums[i].hyb += h.MRR / float64(seeds)
-					sums[i].hybR += h.Recall10 / float64(seeds)
-					sums[i].sem += m.MRR / float64(seeds)
-					sums[i].semR += m.Recall10 / float64(seeds)
+					if sums[tn] == nil {
+						sums[tn] = make([]acc, len(sets))
+					}
+					for i, qs := range sets {
+						rep, err := Run(ctx, s, qs, []search.Mode{mode}, 10)
+						if err != nil {
+							t.Fatal(err)
+						}
+						c := rep.Modes[string(mode)].Commit
+						sums[tn][i].mrr += c.MRR / float64(seeds)
+						sums[tn][i].r10 += c.Recall10 / float64(seeds)
+					}
 				}
 				s.Close()
 				st.Close()
 			}
-			line := fmt.Sprintf("%-10.10s %-12s hybrid (semantic), mean of %d seeds:", dir[strings.LastIndex(dir, "/")+1:], name, seeds)
-			for _, a := range sums {
-				line += fmt.Sprintf(" | %.3f %.3f (%.3f %.3f)", a.hyb, a.hybR, a.sem, a.semR)
+			for _, tn := range append([]string{"(semantic)"}, tnames...) {
+				line := fmt.Sprintf("%-8.8s %-10s %-12s mean of %d seeds:", dir[strings.LastIndex(dir, "/")+1:], name, tn, seeds)
+				for _, a := range sums[tn] {
+					line += fmt.Sprintf(" | %.3f %.3f", a.mrr, a.r10)
+				}
+				t.Log(line)
 			}
-			t.Log(line)
 		}
 	}
 }
