@@ -3,6 +3,7 @@
 #
 #   scripts/bench/scry.sh                # the replayed lefthook history (1,152 commits)
 #   scripts/bench/scry.sh --large        # also a 50,688-commit history (-rounds 44; minutes)
+#   SCRY=/tmp/old/git-scry scripts/bench/scry.sh   # another build of git-scry
 #   scripts/bench/scry.sh --real-docs    # the replayed history ends with a commit that puts
 #                                        # the real lefthook v1.13.6 tree at HEAD (from the Go
 #                                        # module cache), so the built-in embedder learns from
@@ -31,8 +32,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 say() { printf '%s\n' "$*"; }
 
-go build -o "$work/bin/" ./cmd/git-scry
-scry=$work/bin/git-scry
+# SCRY=/path/to/git-scry benchmarks that binary (e.g. an older build, for
+# a before/after comparison in one session) instead of building this tree.
+if [ -n "${SCRY:-}" ]; then
+	scry=$SCRY
+else
+	go build -o "$work/bin/" ./cmd/git-scry
+	scry=$work/bin/git-scry
+fi
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$work/gitconfig
 printf '[user]\n\tname = Bench\n\temail = bench@example.com\n' >"$GIT_CONFIG_GLOBAL"
 
