@@ -4,8 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,11 +56,7 @@ func TestSweep(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	names := make([]string, 0, len(variants))
-	for n := range variants {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(variants))
 	ctx := context.Background()
 	if v := os.Getenv("VERDIGRIS_SCRY_SWEEP_TRAIN"); v != "" {
 		sweepTraining(t, strings.Split(repos, ","), sets, v, variants)
@@ -138,11 +135,7 @@ func sweepTraining(t *testing.T, repos []string, sets []*QuerySet, variants stri
 	if err := json.Unmarshal([]byte(variants), &opts); err != nil {
 		t.Fatal(err)
 	}
-	names := make([]string, 0, len(opts))
-	for n := range opts {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(opts))
 	seeds := 3
 	fmt.Sscan(os.Getenv("VERDIGRIS_SCRY_SWEEP_SEEDS"), &seeds)
 	for _, dir := range repos {
@@ -150,11 +143,7 @@ func sweepTraining(t *testing.T, repos []string, sets []*QuerySet, variants stri
 		if err != nil {
 			t.Fatal(err)
 		}
-		tnames := make([]string, 0, len(tunings))
-		for n := range tunings {
-			tnames = append(tnames, n)
-		}
-		sort.Strings(tnames)
+		tnames := slices.Sorted(maps.Keys(tunings))
 		for _, name := range names {
 			type acc struct{ mrr, r10 float64 }
 			sums := map[string][]acc{}

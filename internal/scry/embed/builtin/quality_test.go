@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -270,11 +272,7 @@ func TestSweep(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	names := make([]string, 0, len(variants))
-	for n := range variants {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(variants))
 	p := prepare(Sources{Commits: c.messages, Documents: c.docs, Background: bg})
 	// VERDIGRIS_EVAL_SEEDS=n averages each variant over n seeds of the
 	// randomized SVD: the seed alone moves MRR by a few hundredths.
