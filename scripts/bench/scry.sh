@@ -1,27 +1,45 @@
 #!/usr/bin/env bash
 # Commit memory benchmarks (docs/benchmarks.md, "Commit memory"):
 #
-#   scripts/bench/scry.sh            # the replayed lefthook history (1,152 commits)
-#   scripts/bench/scry.sh --large    # also a 50,688-commit history (-rounds 44; minutes)
+#   scripts/bench/scry.sh                # the replayed lefthook history (1,152 commits)
+#   scripts/bench/scry.sh --large        # also a 50,688-commit history (-rounds 44; minutes)
+#   SCRY=/tmp/old/git-scry scripts/bench/scry.sh   # another build of git-scry
+#   scripts/bench/scry.sh --real-docs    # the replayed history ends with a commit that puts
+#                                        # the real lefthook v1.13.6 tree at HEAD (from the Go
+#                                        # module cache), so the built-in embedder learns from
+#                                        # real documents instead of the replay's synthetic files
 #
 # Every figure is measured in this invocation: the full index as a ratio
 # to `git log -p` over the same repository (median of RUNS each), the
 # phases of the index run, warm search latency of the `git scry` command
 # (p50/p95 over the paraphrased lefthook queries, each run once to warm
 # up), one new commit indexed, the indexer's own peak memory, and search
-# quality per mode (git scry eval).
+# quality per mode (git scry eval) on both paraphrased query sets and on
+# exact subjects.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-large=0
-[ "${1:-}" = --large ] && large=1
+large=0 realdocs=0
+for arg; do
+	case $arg in
+	--large) large=1 ;;
+	--real-docs) realdocs=1 ;;
+	*) echo "usage: scripts/bench/scry.sh [--large] [--real-docs]" >&2 && exit 2 ;;
+	esac
+done
 runs=${RUNS:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 say() { printf '%s\n' "$*"; }
 
-go build -o "$work/bin/" ./cmd/git-scry
-scry=$work/bin/git-scry
+# SCRY=/path/to/git-scry benchmarks that binary (e.g. an older build, for
+# a before/after comparison in one session) instead of building this tree.
+if [ -n "${SCRY:-}" ]; then
+	scry=$SCRY
+else
+	go build -o "$work/bin/" ./cmd/git-scry
+	scry=$work/bin/git-scry
+fi
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$work/gitconfig
 printf '[user]\n\tname = Bench\n\temail = bench@example.com\n' >"$GIT_CONFIG_GLOBAL"
 
@@ -34,24 +52,38 @@ json() { sed -n "s/^ *\"$1\": \\([0-9]*\\),*$/\\1/p" "$2"; }
 bench() { # NAME DIR
 	local name=$1 dir=$2 t0 t1
 	say "## $name ($(git -C "$dir" rev-list --count --all) commits)"
-	local gl=() ix=()
+	# Full index, cold: a fresh machine (no cached analysis of the
+	# machine's text, XDG_CACHE_HOME empty) and warm: the same user's
+	# second repository (the cache filled by an earlier run).
+	local gl=() cold=() warm=() n=0
+	export XDG_CACHE_HOME=$work/cache-warm
+	rm -rf "$dir/.git/verdigris" && (cd "$dir" && "$scry" index --quiet)
 	for _ in $(seq "$runs"); do
 		t0=$(now)
 		git -C "$dir" log -p --all >/dev/null
 		t1=$(now)
 		gl+=("$(ms "$t0" "$t1")")
+		n=$((n + 1))
+		rm -rf "$dir/.git/verdigris"
+		t0=$(now)
+		(cd "$dir" && XDG_CACHE_HOME=$work/cache-cold-$n "$scry" index --json >"$work/index-cold.json")
+		t1=$(now)
+		cold+=("$(ms "$t0" "$t1")")
 		rm -rf "$dir/.git/verdigris"
 		t0=$(now)
 		(cd "$dir" && "$scry" index --json >"$work/index.json")
 		t1=$(now)
-		ix+=("$(ms "$t0" "$t1")")
+		warm+=("$(ms "$t0" "$t1")")
 	done
-	local g i
+	local g c w
 	g=$(printf '%s\n' "${gl[@]}" | median)
-	i=$(printf '%s\n' "${ix[@]}" | median)
+	c=$(printf '%s\n' "${cold[@]}" | median)
+	w=$(printf '%s\n' "${warm[@]}" | median)
 	say "git log -p --all:        ${g} ms (median of $runs)"
-	say "git scry index (full):   ${i} ms = $(awk "BEGIN {printf \"%.1f\", $i/$g}")x git log -p"
-	say "  phases (last run):     commits $(json index_ms "$work/index.json") ms, training $(json train_ms "$work/index.json") ms, embedding $(json embed_ms "$work/index.json") ms"
+	say "git scry index, cold:    ${c} ms = $(awk "BEGIN {printf \"%.1f\", $c/$g}")x git log -p (nothing cached: a fresh machine)"
+	say "git scry index, warm:    ${w} ms = $(awk "BEGIN {printf \"%.1f\", $w/$g}")x git log -p (the machine's text analysed by an earlier run)"
+	say "  phases (last warm run): commits $(json index_ms "$work/index.json") ms, training $(json train_ms "$work/index.json") ms, embedding $(json embed_ms "$work/index.json") ms"
+	say "  phases (last cold run): commits $(json index_ms "$work/index-cold.json") ms, training $(json train_ms "$work/index-cold.json") ms, embedding $(json embed_ms "$work/index-cold.json") ms"
 	say "  commits alone:         $(awk "BEGIN {printf \"%.1f\", $(json index_ms "$work/index.json")/$g}")x git log -p"
 	say "  peak memory (indexer): $(($(json peak_rss_bytes "$work/index.json") / 1048576)) MiB (git's own processes not counted)"
 
@@ -82,23 +114,48 @@ bench() { # NAME DIR
 	say
 }
 
+# realdocs DIR: a last commit replaces the replay's synthetic tree with
+# the real lefthook sources, the documents a real clone has at HEAD. It
+# answers no query.
+realdocs() {
+	local src
+	src=$(cd "$work" && go mod download -json github.com/evilmartians/lefthook@v1.13.6 | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+	[ -d "$src" ] || { echo "scry.sh: cannot download github.com/evilmartians/lefthook@v1.13.6" >&2 && exit 1; }
+	git -C "$1" rm -rq .
+	(cd "$src" && tar cf - .) | (cd "$1" && tar xf -)
+	chmod -R u+w "$1"
+	git -C "$1" add -A
+	GIT_AUTHOR_DATE=2026-07-09T12:00:00Z GIT_COMMITTER_DATE=2026-07-09T12:00:00Z \
+		git -C "$1" commit -qm "Import the lefthook v1.13.6 source tree"
+}
+
 say "# git scry benchmarks, $(date -u +%Y-%m-%d), $(nproc) CPUs, $(git --version)"
 say
 go run ./scripts/bench/replay -queries testdata/eval/lefthook.json -queries-out "$work/lefthook.json" "$work/lefthook" 2>/dev/null
-bench "replayed lefthook history" "$work/lefthook"
-say "### quality: git scry eval (paraphrased lefthook queries)"
-(cd "$work/lefthook" && git reset -q --hard HEAD~5 && "$scry" index --quiet && "$scry" eval "$work/lefthook.json")
-say
+go run ./scripts/bench/replay -queries testdata/eval/lefthook-2.json -queries-out "$work/lefthook-2.json" "$work/replay2" 2>/dev/null
+rm -rf "$work/replay2"
+name="replayed lefthook history"
+if [ "$realdocs" = 1 ]; then
+	realdocs "$work/lefthook"
+	name="$name, real documents at HEAD"
+fi
 # Exact subjects: every 14th commit's subject as the query, that commit
-# the answer (the kind of query a published commit benchmark asks).
-git -C "$work/lefthook" log --no-merges --format='%H%x09%s' | awk 'NR % 14 == 1' |
-	sed 's/\\/\\\\/g; s/"/\\"/g' |
-	awk -F'\t' 'BEGIN {printf "{\"name\": \"lefthook-subjects\", \"queries\": ["}
-		{printf "%s{\"id\": \"s%d\", \"query\": \"%s\", \"relevant_commits\": [\"%s\"]}", (NR>1?",":""), NR, $2, substr($1,1,12)}
-		END {print "]}"}' >"$work/subjects.json"
-say "### quality: git scry eval (exact subjects)"
-(cd "$work/lefthook" && "$scry" eval "$work/subjects.json")
-say
+# the answer and its files the relevant files (the kind of query a
+# published commit benchmark asks).
+git -C "$work/lefthook" log --no-merges --format='%x01%H%x09%s' --name-only HEAD~$realdocs |
+	awk -F'\t' 'function esc(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return s }
+		BEGIN { printf "{\"name\": \"lefthook-subjects\", \"queries\": [" }
+		/^\001/ { flush(); n++; keep = (n % 14 == 1); if (keep) { sha = substr($1, 2, 12); subj = $2; files = "" }; next }
+		keep && NF { files = files (files == "" ? "" : ", ") "\"" esc($0) "\"" }
+		function flush() { if (!keep) return; printf "%s{\"id\": \"s%d\", \"query\": \"%s\", \"relevant_commits\": [\"%s\"]%s}", (q++ ? "," : ""), q, esc(subj), sha, (files == "" ? "" : ", \"relevant_docs\": [" files "]"); keep = 0 }
+		END { flush(); print "]}" }' >"$work/subjects.json"
+bench "$name" "$work/lefthook"
+(cd "$work/lefthook" && git reset -q --hard HEAD~5 && "$scry" index --quiet)
+for set in lefthook lefthook-2 subjects; do
+	say "### quality: git scry eval $set.json"
+	(cd "$work/lefthook" && "$scry" eval "$work/$set.json")
+	say
+done
 
 if [ "$large" = 1 ]; then
 	go run ./scripts/bench/replay -rounds 44 "$work/large" 2>/dev/null

@@ -8,6 +8,8 @@ package embedders
 import (
 	"context"
 	"errors"
+	"path/filepath"
+	"sync"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed"
@@ -24,9 +26,62 @@ const MachineTextEnv = "VERDIGRIS_SCRY_MACHINE_TEXT"
 // Source implements index.Embedders.
 type Source struct {
 	Getenv func(string) string
+
+	mu       sync.Mutex
+	gathered chan struct{} // closed when gathering is done; nil: not started
+	g        *builtin.Gathered
+	gErr     error
 }
 
-var _ index.Embedders = (*Source)(nil)
+var (
+	_ index.Embedders  = (*Source)(nil)
+	_ index.Prefetcher = (*Source)(nil)
+)
+
+// repoOptions is how git scry trains the built-in embedder.
+func (s *Source) repoOptions() builtin.RepoOptions {
+	opt := builtin.RepoOptions{NoMachine: s.Getenv(MachineTextEnv) == "0"}
+	if dir := cacheDir(s.Getenv); dir != "" {
+		opt.MachineCache = filepath.Join(dir, "verdigris", "scry-machine-text.bin")
+	}
+	return opt
+}
+
+// cacheDir is $XDG_CACHE_HOME, else ~/.cache ("" when neither is known).
+func cacheDir(getenv func(string) string) string {
+	if dir := getenv("XDG_CACHE_HOME"); dir != "" {
+		return dir
+	}
+	if home := getenv("HOME"); home != "" {
+		return filepath.Join(home, ".cache")
+	}
+	return ""
+}
+
+// Prefetch starts gathering what the built-in embedder learns from
+// besides the history (the repository's documents, the machine's text),
+// while the index reads the commits; Train waits for it. Only the first
+// call starts anything, and nothing when an ONNX model is configured.
+func (s *Source) Prefetch(ctx context.Context, r *gitrepo.Repo) {
+	if s.Configured(ctx, r) != model.Builtin {
+		return
+	}
+	s.start(ctx, r)
+}
+
+func (s *Source) start(ctx context.Context, r *gitrepo.Repo) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gathered != nil {
+		return
+	}
+	done := make(chan struct{})
+	s.gathered = done
+	go func() {
+		defer close(done)
+		s.g, s.gErr = builtin.Gather(ctx, r, s.repoOptions())
+	}()
+}
 
 // Configured names the registry's choice without loading anything: the
 // active model and the sha256 it was registered with, or "builtin".
@@ -54,7 +109,11 @@ func (s *Source) Select(ctx context.Context, r *gitrepo.Repo, stored *index.Stor
 		if stored == nil {
 			return nil, nil
 		}
-		m, err := builtin.Unmarshal(stored.Data)
+		load := builtin.Unmarshal
+		if stored.Unchecked {
+			load = builtin.UnmarshalUnchecked
+		}
+		m, err := load(stored.Data)
 		if err != nil {
 			return nil, nil
 		}
@@ -69,18 +128,19 @@ func (s *Source) Select(ctx context.Context, r *gitrepo.Repo, stored *index.Stor
 // Train learns a built-in model from the commit messages, the
 // repository's documents at HEAD and the machine's technical English.
 func (s *Source) Train(ctx context.Context, r *gitrepo.Repo, messages []string) (embed.Embedder, []byte, error) {
-	docs, err := builtin.RepoDocuments(ctx, r, builtin.Limits{})
-	if err != nil && ctx.Err() != nil {
-		return nil, nil, err
+	s.start(ctx, r)
+	s.mu.Lock()
+	done := s.gathered
+	s.mu.Unlock()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
 	}
-	var background []string
-	if s.Getenv(MachineTextEnv) != "0" {
-		background, err = builtin.MachineDocuments(ctx, builtin.MachineLimits{})
-		if err != nil && ctx.Err() != nil {
-			return nil, nil, err
-		}
+	if s.gErr != nil {
+		return nil, nil, s.gErr
 	}
-	m, err := builtin.Train(ctx, builtin.Sources{Commits: messages, Documents: docs, Background: background}, builtin.Options{})
+	m, err := s.g.Train(ctx, messages, builtin.Options{})
 	if errors.Is(err, builtin.ErrNoText) {
 		return nil, nil, errors.New("too little text in this repository to learn from yet")
 	}

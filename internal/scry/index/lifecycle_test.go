@@ -22,7 +22,11 @@ import (
 type fakeEmbedders struct {
 	configured string // "" for the built-in embedder, else an external model's name
 	trains     int
+	prefetches int
 }
+
+// Prefetch counts the index's announcements of a coming training.
+func (e *fakeEmbedders) Prefetch(context.Context, *gitrepo.Repo) { e.prefetches++ }
 
 type fakeEmbedder struct {
 	id  string
@@ -168,6 +172,9 @@ func TestEmbedderLifecycle(t *testing.T) {
 	if !res.Trained || e.trains != 1 || res.Embedded != 8 || res.Embedder != "builtin:fake-8" {
 		t.Fatalf("first run: %+v (trains %d)", res, e.trains)
 	}
+	if e.prefetches != 1 {
+		t.Fatalf("first run: %d prefetches, want 1 (a training is coming)", e.prefetches)
+	}
 	if vs, n := vectorCount(t, tr.repo()); n != 8 || vs.Embedder != "builtin:fake-8" || vs.Dim != 32 {
 		t.Fatalf("vectors: %+v, %d", vs, n)
 	}
@@ -187,11 +194,17 @@ func TestEmbedderLifecycle(t *testing.T) {
 	if res.Trained || res.Embedded != 1 || res.Added != 1 || e.trains != 1 {
 		t.Fatalf("+1: %+v (trains %d)", res, e.trains)
 	}
+	if e.prefetches != 1 {
+		t.Fatalf("+1: %d prefetches, want none since the first run (no training coming)", e.prefetches)
+	}
 	// +25% since training: retrained, every commit re-embedded.
 	tr.commit("and another")
 	res = tr.index(e)
 	if !res.Trained || res.Embedded != 10 || e.trains != 2 || res.Embedder != "builtin:fake-10" {
 		t.Fatalf("+25%%: %+v (trains %d)", res, e.trains)
+	}
+	if e.prefetches != 2 {
+		t.Fatalf("+25%%: %d prefetches, want 2 (the retraining announced)", e.prefetches)
 	}
 	if vs, n := vectorCount(t, tr.repo()); n != 10 || vs.Embedder != "builtin:fake-10" {
 		t.Fatalf("vectors after retraining: %+v, %d", vs, n)

@@ -19,6 +19,9 @@ import (
 type StoredModel struct {
 	store.Model
 	Data []byte
+	// Unchecked lets the embedder source skip the weights' checksum (a
+	// search: the next index run checks them and retrains on damage).
+	Unchecked bool
 }
 
 const modelPrefix = "scry-model-"

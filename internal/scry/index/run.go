@@ -69,6 +69,7 @@ func (ix *indexer) run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		ix.prefetch(ctx, len(todo))
 		start := time.Now()
 		if err := ix.indexCommits(ctx, todo); err != nil {
 			return err
@@ -124,6 +125,27 @@ func (ix *indexer) run(ctx context.Context) error {
 		return ix.st.Checkpoint(ctx)
 	}
 	return nil
+}
+
+// prefetch lets the embedder source gather what training learns from
+// besides the history while the commits are indexed, when a training is
+// coming: no built-in model yet, or the history will have outgrown it.
+func (ix *indexer) prefetch(ctx context.Context, adding int) {
+	p, ok := ix.opt.Embedders.(Prefetcher)
+	if !ok || adding == 0 {
+		return
+	}
+	m, err := ix.st.Model(ctx)
+	if err != nil {
+		return
+	}
+	if m != nil {
+		total, err := ix.st.CountCommits(ctx)
+		if err != nil || !needsRetrain(total+int64(adding), m.Commits) {
+			return
+		}
+	}
+	p.Prefetch(ctx, ix.r)
 }
 
 // fastForwardLimit bounds the fast path's walk: past it, one rev-list of

@@ -26,6 +26,13 @@ type Embedders interface {
 	Train(ctx context.Context, r *gitrepo.Repo, messages []string) (embed.Embedder, []byte, error)
 }
 
+// Prefetcher is implemented by embedder sources that can gather what
+// training learns from besides the history while the commits are being
+// indexed (the index calls it when a training is coming).
+type Prefetcher interface {
+	Prefetch(ctx context.Context, r *gitrepo.Repo)
+}
+
 // Retrain when the history has grown by a quarter since the built-in
 // model learned it: its vocabulary and term statistics are stale by then,
 // and retraining (and re-embedding every commit) is cheap next to that.

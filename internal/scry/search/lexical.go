@@ -6,6 +6,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/builtin"
 )
 
 // Column weights of bm25: what a commit says about itself counts most,
@@ -43,11 +46,14 @@ func (s *Searcher) lexical(ctx context.Context, terms []string, allow map[int64]
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	if s.cache != nil && s.cache.Rows > postingsFrom {
+	if s.usesPostings() {
 		return s.lexicalPostings(ctx, terms, allow, n)
 	}
 	return s.lexicalFTS(ctx, terms, allow, n)
 }
+
+// usesPostings reports whether lexical search scores from posting lists.
+func (s *Searcher) usesPostings() bool { return s.cache != nil && s.cache.Rows > postingsFrom }
 
 // postingsFrom is the history size past which lexical search scores from
 // posting lists (measured crossover: FTS5's bm25() is faster on a
@@ -108,14 +114,15 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 	// the term; touched lists the commits holding any. Dense arrays: a
 	// common term's posting list is a good part of the history.
 	masks := make([]uint8, len(lengths)*nt)
-	var touched []int64
 	idf := make([]float64, nt)
-	for ti, t := range terms {
+	// One term at a time on each of two connections: the posting lists
+	// are most of the cost, and SQLite computes them on one core each.
+	fetch := func(ti int) error {
 		df := 0
 		for ci, col := range columns {
 			var list sql.NullString
-			if err := st.QueryRowContext(ctx, "{"+col.name+"}: "+quote(t)).Scan(&list); err != nil {
-				return nil, err
+			if err := st.QueryRowContext(ctx, "{"+col.name+"}: "+quote(terms[ti])).Scan(&list); err != nil {
+				return err
 			}
 			for ids := list.String; ids != ""; {
 				var one string
@@ -127,9 +134,6 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 				m := &masks[int(id)*nt+ti]
 				if *m == 0 {
 					df++
-					if !anyMask(masks[int(id)*nt : int(id)*nt+nt]) {
-						touched = append(touched, id)
-					}
 				}
 				*m |= 1 << ci
 			}
@@ -139,6 +143,33 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 		if idf[ti] <= 0 {
 			idf[ti] = 1e-6
 		}
+		return nil
+	}
+	var next atomic.Int32
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			for {
+				ti := int(next.Add(1)) - 1
+				if ti >= nt {
+					errs <- nil
+					return
+				}
+				if err := fetch(ti); err != nil {
+					next.Store(int32(nt)) // the other stops too
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for range 2 {
+		if e := <-errs; e != nil && err == nil {
+			err = e
+		}
+	}
+	if err != nil {
+		return nil, err
 	}
 	var weight [1 << len(columns)]float64 // of each column set
 	for m := range weight {
@@ -149,8 +180,8 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 		}
 	}
 	top := &minHeap{}
-	for _, id := range touched {
-		if allow != nil && !allow[id] {
+	for id := range int64(len(lengths)) {
+		if !anyMask(masks[int(id)*nt:int(id)*nt+nt]) || (allow != nil && !allow[id]) {
 			continue
 		}
 		norm := bm25K1 * (1 - bm25B + bm25B*float64(lengths[id])/max(s.cache.AvgLen, 1))
@@ -174,4 +205,38 @@ func anyMask(ms []uint8) bool {
 		}
 	}
 	return false
+}
+
+// neighbours is what the built-in embedder offers lexical search: the
+// terms of the history nearest to a term.
+type neighbours interface {
+	Neighbours(t string, k int, minSim float32) []builtin.Neighbour
+	InHistory(t string) bool
+}
+
+// expanded is lexical search for the nearest history terms, in the
+// built-in embedder's space, of the query terms no commit message has:
+// "colour" finds "color". nil without a built-in embedder.
+func (s *Searcher) expanded(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, error) {
+	nb, ok := s.emb.(neighbours)
+	if !ok {
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	for _, t := range terms {
+		seen[t] = true
+	}
+	var more []string
+	for _, t := range terms {
+		if nb.InHistory(t) {
+			continue
+		}
+		for _, x := range nb.Neighbours(t, s.Tuning.ExpandK, float32(s.Tuning.ExpandMinSim)) {
+			if !seen[x.Term] {
+				seen[x.Term] = true
+				more = append(more, x.Term)
+			}
+		}
+	}
+	return s.lexical(ctx, more, allow, n)
 }

@@ -309,7 +309,7 @@ func TestParseDate(t *testing.T) {
 }
 
 func TestFuse(t *testing.T) {
-	got := fuse(fusion{k: 60, weights: [2]float64{1, 1}}, []scored{{1, 9}, {2, 8}, {3, 7}}, []scored{{3, 1}, {4, 0.5}})
+	got := fuse(Tuning{FusionK: 60, LexicalWeight: 1, SemanticWeight: 1}, []scored{{1, 9}, {2, 8}, {3, 7}}, []scored{{3, 1}, {4, 0.5}}, nil)
 	var ids []int64
 	for _, s := range got {
 		ids = append(ids, s.id)

@@ -100,9 +100,19 @@ func drain(top *minHeap) []scored {
 	return out
 }
 
-// dot is the inner product of a float32 query and an int8 vector; four
-// accumulators keep the loop's dependency chains short.
+// dot is the inner product of a float32 query and an int8 vector.
 func dot(q []float32, v []int8) float32 {
+	v = v[:len(q)]
+	if haveAVX2 && len(q) >= 16 {
+		n := len(q) &^ 15
+		return dotAVX(q, v) + dotGo(q[n:], v[n:])
+	}
+	return dotGo(q, v)
+}
+
+// dotGo is dot in Go; four accumulators keep the loop's dependency
+// chains short.
+func dotGo(q []float32, v []int8) float32 {
 	v = v[:len(q)]
 	var a0, a1, a2, a3 float32
 	i := 0

@@ -38,7 +38,9 @@ const (
 	cacheHeader = 72
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is the CRC-32C table, built on first use, not when a
+// program that may never need it starts.
+func castagnoli() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) }
 
 // CacheName is the search cache's file name in the state directory.
 const CacheName = "scry-cache.bin"
@@ -134,7 +136,7 @@ type cacheData struct {
 }
 
 func (c *cacheData) intact() bool {
-	return c.crc == crc32.Checksum(c.body, castagnoli)
+	return c.crc == crc32.Checksum(c.body, castagnoli())
 }
 
 // write writes the cache to path by rename, streaming the pieces.
@@ -148,7 +150,7 @@ func (c *cacheData) write(path string) error {
 	parts = append(parts, c.ls...)
 	var crc uint32
 	for _, p := range parts {
-		crc = crc32.Update(crc, castagnoli, p)
+		crc = crc32.Update(crc, castagnoli(), p)
 	}
 	le := binary.LittleEndian
 	hdr := make([]byte, cacheHeader)

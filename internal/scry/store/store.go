@@ -20,7 +20,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite"
 )
 
 // FileName is the database's name in the state directory.
@@ -109,28 +109,52 @@ func Create(ctx context.Context, path string) (s *Store, rebuilt bool, err error
 func open(path string, write bool) (*Store, error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "temp_store(MEMORY)")
 	if write {
+		// WAL is recorded in the file: readers need not ask for it (each
+		// pragma is a statement a search would pay for).
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_pragma", "temp_store(MEMORY)")
 		q.Add("_pragma", "cache_size(-65536)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")
 		q.Add("_pragma", "mmap_size(268435456)")
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open(driverName, "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, err
 	}
-	// One connection: the writer's batches are serial, and a reader's
-	// queries are too; a pool would only repeat the pragmas.
+	// The writer's batches are serial: one connection. A reader opens a
+	// second one only when a search runs two queries at once (the posting
+	// lists of a large history).
 	db.SetMaxOpenConns(1)
+	if !write {
+		db.SetMaxOpenConns(2)
+	}
 	if err := db.Ping(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	return &Store{db: db, path: path}, nil
+}
+
+// driverName is SQLite with every connection keeping the write-ahead log
+// and its shared-memory file when it closes. By default the last
+// connection to close deletes them, so every search (one process) created
+// two files and deleted them again: a millisecond or more of a search.
+const driverName = "verdigris-scry-sqlite"
+
+func init() {
+	d := &sqlite.Driver{}
+	d.RegisterConnectionHook(func(conn sqlite.ExecQuerierContext, _ string) error {
+		if fc, ok := conn.(sqlite.FileControl); ok {
+			_, err := fc.FileControlPersistWAL("main", 1)
+			return err
+		}
+		return nil
+	})
+	sql.Register(driverName, d)
 }
 
 // Close closes the database.

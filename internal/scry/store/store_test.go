@@ -279,3 +279,37 @@ func TestCacheGrowsAsRebuilt(t *testing.T) {
 		t.Fatalf("stale cache opened: %v", err)
 	}
 }
+
+// A reader closing the last connection leaves the write-ahead log and its
+// shared memory in place: searches do not create and delete two files
+// each.
+func TestReadersKeepTheWriteAheadLog(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), FileName)
+	w, _, err := Create(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetMeta(ctx, "k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	for i := 0; i < 2; i++ {
+		r, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := r.Meta(ctx, "k"); err != nil || v != "v" {
+			t.Fatalf("Meta = %q, %v", v, err)
+		}
+		r.Close()
+		for _, f := range []string{path + "-wal", path + "-shm"} {
+			if _, err := os.Stat(f); err != nil {
+				t.Fatalf("after a reader closed: %v", err)
+			}
+		}
+	}
+}

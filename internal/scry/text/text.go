@@ -21,7 +21,11 @@ func Words(s string) []string {
 	start := -1
 	flush := func(end int) {
 		if start >= 0 {
-			out = append(out, splitIdentifier(s[start:end])...)
+			if w := s[start:end]; isASCIIWord(w) {
+				out = append(out, w) // the common case, without a slice of one
+			} else {
+				out = append(out, splitIdentifier(w)...)
+			}
 			start = -1
 		}
 	}
@@ -47,6 +51,14 @@ func splitIdentifier(w string) []string {
 	if isASCIIWord(w) {
 		return []string{w} // the common case: nothing to split or lower
 	}
+	if isASCII(w) {
+		return splitASCII(w)
+	}
+	return splitRunes(w)
+}
+
+// splitRunes is splitIdentifier on runes, for words with non-ASCII letters.
+func splitRunes(w string) []string {
 	var parts []string
 	runes := []rune(w)
 	begin := 0
@@ -69,6 +81,64 @@ func splitIdentifier(w string) []string {
 	}
 	parts = append(parts, strings.ToLower(string(runes[begin:])))
 	return parts
+}
+
+// splitASCII is splitIdentifier for ASCII letters and digits, on bytes:
+// the same rules without converting to runes.
+func splitASCII(w string) []string {
+	lower := func(c byte) bool { return c >= 'a' && c <= 'z' }
+	upper := func(c byte) bool { return c >= 'A' && c <= 'Z' }
+	digit := func(c byte) bool { return c >= '0' && c <= '9' }
+	digits := func(s string) int {
+		n := 0
+		for n < len(s) && digit(s[n]) {
+			n++
+		}
+		return n
+	}
+	var parts []string
+	begin := 0
+	for i := 1; i < len(w); i++ {
+		prev, cur := w[i-1], w[i]
+		split := false
+		switch {
+		case lower(prev) && upper(cur):
+			split = true
+		case upper(prev) && upper(cur) && i+1 < len(w) && lower(w[i+1]):
+			split = true
+		case digit(prev) != digit(cur):
+			split = i-begin > 3 && !digit(prev) && digits(w[i:]) > 2
+		}
+		if split {
+			parts = append(parts, lowerASCII(w[begin:i]))
+			begin = i
+		}
+	}
+	return append(parts, lowerASCII(w[begin:]))
+}
+
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func wordLen(r []rune) int {

@@ -2,6 +2,7 @@ package text
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +43,34 @@ func TestAnalyzerMatchesTerms(t *testing.T) {
 				t.Errorf("Analyzer.Terms(%q) = %q; want %q", s, got, want)
 			}
 		}
+	}
+}
+
+// The ASCII path splits exactly as the rune path does.
+func TestSplitASCIIMatchesRunes(t *testing.T) {
+	words := []string{"parseHTTPHeader", "XMLHttpRequest", "sha256", "v2", "utf8", "Base64Encode", "ID", "Id", "getID2", "abcd1234", "abc123",
+		"Version2026", "x", "AB", "aB", "Ab", "HTTP2Server", "go1x", "a1b2c3d4", "CamelCase99", "ALLCAPS", "lower", "MyHTTPClient123ABC"}
+	const alphabet = "aZ09bYcX1"
+	for i := 0; i < 3000; i++ {
+		n := 1 + i%9
+		b := make([]byte, n)
+		for j := range b {
+			b[j] = alphabet[(i*7+j*13+i/9*j)%len(alphabet)]
+		}
+		words = append(words, string(b))
+	}
+	for _, w := range words {
+		got, want := splitASCII(w), splitRunes(w)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("splitASCII(%q) = %q; the rune path gives %q", w, got, want)
+		}
+	}
+}
+
+func BenchmarkAnalyzer(b *testing.B) {
+	s := strings.Repeat("Fix parseHTTPHeader so that MaxRetryCount applies to the TCP listener; the daemon's HTTP2Server restarts after SIGHUP and reloads config.yaml (v2).\n", 64)
+	b.SetBytes(int64(len(s)))
+	for range b.N {
+		NewAnalyzer().Terms(s)
 	}
 }

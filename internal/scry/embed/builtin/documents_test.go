@@ -131,12 +131,4 @@ func TestTrainRepoLearnsFromDocuments(t *testing.T) {
 	if m.Meta().Documents != 1 || m.Meta().Background != 0 {
 		t.Errorf("meta = %+v", m.Meta())
 	}
-	for _, c := range []struct {
-		n    int
-		want bool
-	}{{30, false}, {45, false}, {50, true}, {29, true}} {
-		if got := NeedsRetrain(m, c.n); got != c.want {
-			t.Errorf("NeedsRetrain(trained on 30, now %d) = %v", c.n, got)
-		}
-	}
 }

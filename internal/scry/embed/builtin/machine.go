@@ -18,7 +18,7 @@ import (
 
 // MachineLimits bound what MachineDocuments reads.
 type MachineLimits struct {
-	MaxBytes int64         // extracted text kept (default 12 MiB)
+	MaxBytes int64         // extracted text kept (default 8 MiB)
 	Timeout  time.Duration // default 8 s
 	// Where to look; "" finds them, "-" leaves the source out.
 	GoRoot    string // the Go distribution (go env GOROOT)
@@ -28,7 +28,7 @@ type MachineLimits struct {
 
 func (l *MachineLimits) defaults() {
 	if l.MaxBytes <= 0 {
-		l.MaxBytes = 12 << 20
+		l.MaxBytes = 8 << 20
 	}
 	if l.Timeout <= 0 {
 		l.Timeout = 8 * time.Second
@@ -45,13 +45,21 @@ func (l *MachineLimits) defaults() {
 }
 
 // MachineDocuments collects general technical English that developer
-// machines carry: the comments and documents of the Go distribution, the
-// docstrings and comments of the Python standard library, and the English
-// manual pages. Each source present gets an equal share of the size
-// budget; whatever is missing is skipped, none of it is an error. It stops
-// at the time limit with what it has.
+// machines carry: the comments and documents of the Go distribution and
+// the docstrings and comments of the Python standard library, in equal
+// shares of the size budget, and the English manual pages for what those
+// two leave unused (they are slower to read and worth less per byte).
+// Whatever is missing is skipped, none of it is an error. It stops at
+// the time limit with what it has.
 func MachineDocuments(ctx context.Context, lim MachineLimits) ([]string, error) {
 	lim.defaults()
+	docs, _ := machineDocuments(ctx, lim)
+	return docs, nil
+}
+
+// machineDocuments is MachineDocuments with defaults applied; complete is
+// false when the time limit (or ctx) cut the reading short.
+func machineDocuments(ctx context.Context, lim MachineLimits) (docs []string, complete bool) {
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
 	var sources []func(add func(string) bool)
@@ -61,14 +69,17 @@ func MachineDocuments(ctx context.Context, lim MachineLimits) ([]string, error) 
 	if lim.PythonLib != "" && lim.PythonLib != "-" {
 		sources = append(sources, func(add func(string) bool) { pythonDocs(lim.PythonLib, add) })
 	}
+	shared := len(sources) // sources sharing the budget; the rest fill in
 	if lim.ManDir != "-" {
 		sources = append(sources, func(add func(string) bool) { manPages(lim.ManDir, add) })
 	}
-	var docs []string
 	var total int64
 	for i, src := range sources {
 		// What a source leaves unused goes to the ones after it.
-		share := (lim.MaxBytes - total) / int64(len(sources)-i)
+		share := lim.MaxBytes - total
+		if i < shared {
+			share /= int64(shared - i)
+		}
 		var used int64
 		src(func(s string) bool {
 			if s != "" {
@@ -78,11 +89,11 @@ func MachineDocuments(ctx context.Context, lim MachineLimits) ([]string, error) 
 			return used < share && ctx.Err() == nil
 		})
 		total += used
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || total >= lim.MaxBytes {
 			break
 		}
 	}
-	return docs, nil
+	return docs, ctx.Err() == nil
 }
 
 func findGoRoot() string {

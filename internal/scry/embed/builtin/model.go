@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"math"
+	"sort"
 	"time"
 )
 
@@ -199,4 +200,61 @@ func normalize(v []float32) {
 	for k := range v {
 		v[k] *= inv
 	}
+}
+
+// Neighbour is a term near another in the model's space.
+type Neighbour struct {
+	Term string
+	Sim  float32
+}
+
+// Neighbours returns up to k terms of the commit messages the model
+// learned from (not t itself) whose vectors are closest to the analysed
+// term t's, with cosine at least minSim, closest first. Term vectors are
+// unit length, so a cosine is one int8 dot product and a scale.
+func (m *Model) Neighbours(t string, k int, minSim float32) []Neighbour {
+	i, ok := m.lookup(t)
+	if !ok || k <= 0 {
+		return nil
+	}
+	q := make([]float32, m.dim)
+	m.addRow(q, i, 1)
+	normalize(q)
+	unseen := float32(math.Log(float64(m.meta.Commits)+1)) - 1e-4
+	var out []Neighbour
+	for j := 0; j < m.n; j++ {
+		if j == i || m.idfAt(j) >= unseen {
+			continue // the term itself, or one no commit message has
+		}
+		if sim := dotInt8(q, m.vecs[j*m.dim:(j+1)*m.dim]) * m.scaleAt(j); sim >= minSim {
+			out = append(out, Neighbour{m.word(j), sim})
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Sim > out[b].Sim })
+	return out[:min(k, len(out))]
+}
+
+// InHistory reports whether a commit message the model learned from has
+// the analysed term t.
+func (m *Model) InHistory(t string) bool {
+	i, ok := m.lookup(t)
+	return ok && m.idfAt(i) < float32(math.Log(float64(m.meta.Commits)+1))-1e-4
+}
+
+// dotInt8 is the inner product of a float32 vector and an int8 one (as
+// bytes); four accumulators keep the loop's dependency chains short.
+func dotInt8(q []float32, v []byte) float32 {
+	v = v[:len(q)]
+	var a0, a1, a2, a3 float32
+	i := 0
+	for ; i+4 <= len(q); i += 4 {
+		a0 += q[i] * float32(int8(v[i]))
+		a1 += q[i+1] * float32(int8(v[i+1]))
+		a2 += q[i+2] * float32(int8(v[i+2]))
+		a3 += q[i+3] * float32(int8(v[i+3]))
+	}
+	for ; i < len(q); i++ {
+		a0 += q[i] * float32(int8(v[i]))
+	}
+	return a0 + a1 + a2 + a3
 }

@@ -104,6 +104,22 @@ func TestUnmarshalRejectsDamage(t *testing.T) {
 	if _, err := Unmarshal([]byte("not a model at all, just text")); !errors.Is(err, ErrFormat) {
 		t.Errorf("foreign data: err = %v, want ErrFormat", err)
 	}
+	// Unchecked, a flipped weight loads, but a truncated or inconsistent
+	// file never does: no read may go out of bounds.
+	flipped := bytes.Clone(data)
+	flipped[len(flipped)-8] ^= 0x40
+	if _, err := UnmarshalUnchecked(flipped); err != nil {
+		t.Errorf("UnmarshalUnchecked of a flipped weight: %v", err)
+	}
+	for name, bad := range map[string][]byte{
+		"empty":     nil,
+		"truncated": data[:len(data)/2],
+		"count":     func() []byte { d := bytes.Clone(data); d[12]++; return d }(),
+	} {
+		if _, err := UnmarshalUnchecked(bad); err == nil {
+			t.Errorf("%s: UnmarshalUnchecked accepted it", name)
+		}
+	}
 }
 
 func TestEmbeddingsAreUnitLengthAndMeaningful(t *testing.T) {
@@ -212,9 +228,36 @@ func TestSaveAndLoad(t *testing.T) {
 	}
 }
 
-// The model ID must not depend on the meta: a training that took 9 ms and
-// one that took 10 ms have metas of different lengths and the same weights.
-func TestIDIgnoresMetaLength(t *testing.T) {
+func TestNeighboursAreHistoryTerms(t *testing.T) {
+	src := smallSources()
+	src.Documents = append(src.Documents, strings.Repeat("A zeppelin hangar keeps the cache of parsed templates.\n", 4))
+	m, err := Train(context.Background(), src, Options{Dim: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.InHistory("zeppelin") || !m.InHistory("cach") || m.InHistory("nosuchterm") {
+		t.Fatalf("InHistory: zeppelin %v, cach %v, nosuchterm %v", m.InHistory("zeppelin"), m.InHistory("cach"), m.InHistory("nosuchterm"))
+	}
+	nb := m.Neighbours("zeppelin", 3, -1)
+	if len(nb) != 3 {
+		t.Fatalf("Neighbours(zeppelin, 3) = %v", nb)
+	}
+	for i, n := range nb {
+		if !m.InHistory(n.Term) || n.Term == "zeppelin" || (i > 0 && n.Sim > nb[i-1].Sim) || n.Sim > 1.01 {
+			t.Fatalf("Neighbours(zeppelin) = %v: want history terms, closest first", nb)
+		}
+	}
+	if nb := m.Neighbours("zeppelin", 3, 1.5); len(nb) != 0 {
+		t.Fatalf("Neighbours above cosine 1.5 = %v", nb)
+	}
+	if nb := m.Neighbours("nosuchterm", 3, -1); nb != nil {
+		t.Fatalf("Neighbours of an unknown term = %v", nb)
+	}
+}
+
+// The ID is the weights' hash: how long the training took (and so the
+// length of the meta JSON) is not part of it.
+func TestIDIgnoresTrainingTime(t *testing.T) {
 	words := []string{"alpha", "beta"}
 	vecs := []float32{1, 0, 0, 1}
 	idf := []float32{1, 1}
@@ -227,6 +270,10 @@ func TestIDIgnoresMetaLength(t *testing.T) {
 		t.Fatal(err)
 	}
 	if a.ID() != b.ID() {
-		t.Fatalf("IDs differ with the meta's length: %s vs %s", a.ID(), b.ID())
+		t.Fatalf("same weights, training times 9 and 10 ms: IDs %s and %s", a.ID(), b.ID())
+	}
+	c, _ := newModel(words, []float32{1, 0, 1, 1}, 2, idf, 2, Meta{TrainMS: 9})
+	if c.ID() == a.ID() {
+		t.Fatal("other weights, same ID")
 	}
 }

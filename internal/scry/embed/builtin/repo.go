@@ -6,37 +6,58 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 )
 
-// RepoOptions shape TrainRepo.
+// RepoOptions shape Gather and TrainRepo.
 type RepoOptions struct {
 	Documents Limits        // what to read of the repository at HEAD
 	Machine   MachineLimits // what to read of the machine's own text
 	NoMachine bool          // learn from the repository alone
-	Train     Options
+	// MachineCache is the file that keeps the analysed machine text
+	// between runs (MachineText); "" reads it every time.
+	MachineCache string
+	Train        Options
+}
+
+// Gathered is what a model learns from besides the commit messages: the
+// repository's documents at HEAD and the machine's analysed text. It
+// does not depend on the history, so it can be gathered while the
+// commits are being indexed.
+type Gathered struct {
+	Documents []string
+	Machine   *MachineCorpus
+	// MachineCached says the machine text came from the cache.
+	MachineCached bool
+}
+
+// Gather reads the repository's documents and the machine's text. A
+// repository whose documents cannot be read is learned from without them.
+func Gather(ctx context.Context, repo *gitrepo.Repo, opt RepoOptions) (*Gathered, error) {
+	docs, err := RepoDocuments(ctx, repo, opt.Documents)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		docs = nil
+	}
+	g := &Gathered{Documents: docs}
+	if !opt.NoMachine {
+		if g.Machine, g.MachineCached, err = MachineText(ctx, opt.Machine, opt.MachineCache); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+// Train learns a model from the commit messages and what was gathered.
+func (g *Gathered) Train(ctx context.Context, commits []string, opt Options) (*Model, error) {
+	return Train(ctx, Sources{Commits: commits, Documents: g.Documents, Machine: g.Machine}, opt)
 }
 
 // TrainRepo is the standard recipe: learn from the given commit messages,
 // the repository's documents at HEAD and the machine's technical text.
 func TrainRepo(ctx context.Context, repo *gitrepo.Repo, commits []string, opt RepoOptions) (*Model, error) {
-	docs, err := RepoDocuments(ctx, repo, opt.Documents)
+	g, err := Gather(ctx, repo, opt)
 	if err != nil {
 		return nil, err
 	}
-	var bg []string
-	if !opt.NoMachine {
-		if bg, err = MachineDocuments(ctx, opt.Machine); err != nil {
-			return nil, err
-		}
-	}
-	return Train(ctx, Sources{Commits: commits, Documents: docs, Background: bg}, opt.Train)
-}
-
-// NeedsRetrain reports whether a model trained on m.Meta().Commits
-// messages should be rebuilt now that the history has commits: when it
-// grew by a quarter (at least 20 commits) — new words and topics appear
-// as a project grows — or shrank (rewritten history). Meanwhile new
-// commits are embedded with the current model.
-func NeedsRetrain(m *Model, commits int) bool {
-	had := m.Meta().Commits
-	grown := commits - had
-	return commits < had || (grown >= 20 && grown*4 >= had)
+	return g.Train(ctx, commits, opt.Train)
 }

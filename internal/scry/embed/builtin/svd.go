@@ -41,18 +41,56 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
-// mul returns m·x for the sparse m and dense x.
+// mul returns m·x for the sparse m and dense x. The products are taken
+// in float32: the loop reads a row of x for every non-zero of m, so it is
+// bound by memory traffic, which float32 halves; the power iterations and
+// the Rayleigh-Ritz step need no more precision than that, and the term
+// vectors end as int8.
 func (m *csr) mul(x *dense, workers int) *dense {
-	y := newDense(m.rows, x.c)
+	c := x.c
+	x32 := make([]float32, len(x.d))
+	parallel(x.r, workers, func(lo, hi int) {
+		for i, v := range x.d[lo*c : hi*c] {
+			x32[lo*c+i] = float32(v)
+		}
+	})
+	row := func(i int) []float32 { return x32[i*c : (i+1)*c] }
+	y := newDense(m.rows, c)
 	parallel(m.rows, workers, func(lo, hi int) {
+		out := make([]float32, c)
 		for i := lo; i < hi; i++ {
-			out := y.row(i)
-			for k := m.ptr[i]; k < m.ptr[i+1]; k++ {
-				axpy(out, x.row(int(m.col[k])), float64(m.val[k]))
+			clear(out)
+			k, end := m.ptr[i], m.ptr[i+1]
+			// Four rows of x a pass: a quarter of the loads and stores
+			// of out.
+			for ; k+4 <= end; k += 4 {
+				axpy4f32(out, row(int(m.col[k])), row(int(m.col[k+1])), row(int(m.col[k+2])), row(int(m.col[k+3])),
+					m.val[k], m.val[k+1], m.val[k+2], m.val[k+3])
+			}
+			for ; k < end; k++ {
+				axpy4f32(out, row(int(m.col[k])), out, out, out, m.val[k], 0, 0, 0)
+			}
+			for j, v := range out {
+				y.d[i*c+j] = float64(v)
 			}
 		}
 	})
 	return y
+}
+
+// axpy4f32 is axpy4 in float32.
+func axpy4f32(y, x0, x1, x2, x3 []float32, a0, a1, a2, a3 float32) {
+	x0 = x0[:len(y)]
+	x1 = x1[:len(y)]
+	x2 = x2[:len(y)]
+	x3 = x3[:len(y)]
+	if haveAVX2 {
+		axpy4f32AVX(y, x0, x1, x2, x3, a0, a1, a2, a3)
+		return
+	}
+	for i := range y {
+		y[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
 }
 
 // gram returns aᵀ·b for two matrices with the same rows; for aᵀ·a only
@@ -66,12 +104,23 @@ func gram(a, b *dense, workers int) *dense {
 	var mu sync.Mutex
 	parallel(a.r, workers, func(lo, hi int) {
 		g := newDense(a.c, b.c)
-		for i := lo; i < hi; i++ {
+		i := lo
+		// Four rows a pass: each row of g is loaded and stored once for
+		// four products instead of one.
+		for ; i+4 <= hi; i += 4 {
+			a0, a1, a2, a3 := a.row(i), a.row(i+1), a.row(i+2), a.row(i+3)
+			b0, b1, b2, b3 := b.row(i), b.row(i+1), b.row(i+2), b.row(i+3)
+			for p := range a0 {
+				from := 0
+				if sym {
+					from = p
+				}
+				axpy4(g.row(p)[from:], b0[from:], b1[from:], b2[from:], b3[from:], a0[p], a1[p], a2[p], a3[p])
+			}
+		}
+		for ; i < hi; i++ {
 			ar, br := a.row(i), b.row(i)
 			for p, av := range ar {
-				if av == 0 {
-					continue
-				}
 				if sym {
 					axpy(g.row(p)[p:], br[p:], av)
 				} else {
@@ -100,6 +149,42 @@ func gram(a, b *dense, workers int) *dense {
 	return g
 }
 
+// mulInto sets each row of y to that row of x times w (x.c = w.r,
+// y.c = w.c); with upper, w is upper triangular and its zeros are
+// skipped. Four rows a pass, as in gram.
+func mulInto(y, x, w *dense, upper bool, workers int) {
+	parallel(x.r, workers, func(lo, hi int) {
+		i := lo
+		for ; i+4 <= hi; i += 4 {
+			x0, x1, x2, x3 := x.row(i), x.row(i+1), x.row(i+2), x.row(i+3)
+			y0, y1, y2, y3 := y.row(i), y.row(i+1), y.row(i+2), y.row(i+3)
+			clear(y0)
+			clear(y1)
+			clear(y2)
+			clear(y3)
+			for k := range x0 {
+				from := 0
+				if upper {
+					from = k
+				}
+				wr := w.row(k)[from:]
+				axpy1x4(y0[from:], y1[from:], y2[from:], y3[from:], wr, x0[k], x1[k], x2[k], x3[k])
+			}
+		}
+		for ; i < hi; i++ {
+			xr, yr := x.row(i), y.row(i)
+			clear(yr)
+			for k, v := range xr {
+				from := 0
+				if upper {
+					from = k
+				}
+				axpy(yr[from:], w.row(k)[from:], v)
+			}
+		}
+	})
+}
+
 // axpy adds a·x to y (len(y) ≥ len(x)).
 func axpy(y, x []float64, a float64) {
 	y = y[:len(x)]
@@ -115,6 +200,64 @@ func axpy(y, x []float64, a float64) {
 	}
 }
 
+// axpy2 adds a·x + b·z to y (len(y) = len(x) = len(z)).
+func axpy2(y, x, z []float64, a, b float64) {
+	x = x[:len(y)]
+	z = z[:len(y)]
+	for i := range y {
+		y[i] += a*x[i] + b*z[i]
+	}
+}
+
+// axpy4 adds a0·x0 + a1·x1 + a2·x2 + a3·x3 to y (all of y's length).
+func axpy4(y, x0, x1, x2, x3 []float64, a0, a1, a2, a3 float64) {
+	x0 = x0[:len(y)]
+	x1 = x1[:len(y)]
+	x2 = x2[:len(y)]
+	x3 = x3[:len(y)]
+	if haveAVX2 {
+		axpy4AVX(y, x0, x1, x2, x3, a0, a1, a2, a3)
+		return
+	}
+	axpy4Go(y, x0, x1, x2, x3, a0, a1, a2, a3)
+}
+
+func axpy4Go(y, x0, x1, x2, x3 []float64, a0, a1, a2, a3 float64) {
+	x0 = x0[:len(y)]
+	x1 = x1[:len(y)]
+	x2 = x2[:len(y)]
+	x3 = x3[:len(y)]
+	for i := range y {
+		y[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+	}
+}
+
+// axpy1x4 adds aj·x to yj for j = 0…3 (all of x's length).
+func axpy1x4(y0, y1, y2, y3, x []float64, a0, a1, a2, a3 float64) {
+	y0 = y0[:len(x)]
+	y1 = y1[:len(x)]
+	y2 = y2[:len(x)]
+	y3 = y3[:len(x)]
+	if haveAVX2 {
+		axpy1x4AVX(y0, y1, y2, y3, x, a0, a1, a2, a3)
+		return
+	}
+	axpy1x4Go(y0, y1, y2, y3, x, a0, a1, a2, a3)
+}
+
+func axpy1x4Go(y0, y1, y2, y3, x []float64, a0, a1, a2, a3 float64) {
+	y0 = y0[:len(x)]
+	y1 = y1[:len(x)]
+	y2 = y2[:len(x)]
+	y3 = y3[:len(x)]
+	for i, v := range x {
+		y0[i] += a0 * v
+		y1[i] += a1 * v
+		y2[i] += a2 * v
+		y3[i] += a3 * v
+	}
+}
+
 // orthonormalize makes the columns of y orthonormal in place by Cholesky
 // QR, applied passes times (two, CholeskyQR2, for full accuracy; one is
 // enough between power iterations, which only need a well-conditioned
@@ -127,21 +270,11 @@ func orthonormalize(y *dense, workers, passes int) {
 			gramSchmidt(y)
 			return
 		}
-		// y ← y·R⁻¹, row by row; R⁻¹ is upper triangular.
+		// y ← y·R⁻¹; R⁻¹ is upper triangular.
 		ri := invUpper(r)
-		parallel(y.r, workers, func(lo, hi int) {
-			tmp := make([]float64, y.c)
-			for i := lo; i < hi; i++ {
-				row := y.row(i)
-				clear(tmp)
-				for k, x := range row {
-					if x != 0 {
-						axpy(tmp[k:], ri.row(k)[k:], x)
-					}
-				}
-				copy(row, tmp)
-			}
-		})
+		tmp := newDense(y.r, y.c)
+		mulInto(tmp, y, ri, true, workers)
+		y.d = tmp.d
 	}
 }
 
@@ -399,27 +532,50 @@ func symEigen(a *dense) ([]float64, *dense) {
 }
 
 // termVectors computes the rank-dim truncated eigendecomposition of the
-// symmetric sparse m by randomized subspace iteration (Halko, Martinsson
-// and Tropp) and returns U·|Λ|^eig, one row per term, as float32.
+// symmetric sparse m and returns U·|Λ|^eig, one row per term, as float32.
 func termVectors(ctx context.Context, m *csr, dim int, opt Options) ([]float32, error) {
-	l := min(dim+16, m.rows)
+	u, ev, err := eigen(ctx, m, dim, opt)
+	if err != nil {
+		return nil, err
+	}
+	scale := make([]float64, dim)
+	for k, e := range ev {
+		scale[k] = math.Pow(math.Abs(e), opt.Eig)
+	}
+	out := make([]float32, m.rows*dim)
+	for i := 0; i < m.rows; i++ {
+		for k, x := range u.row(i) {
+			out[i*dim+k] = float32(x * scale[k])
+		}
+	}
+	return out, nil
+}
+
+// eigen returns the top dim eigenpairs (by magnitude) of the symmetric
+// sparse m by randomized subspace iteration (Halko, Martinsson and Tropp):
+// the eigenvectors as the rows of u (one row per row of m) and the
+// eigenvalues.
+func eigen(ctx context.Context, m *csr, dim int, opt Options) (*dense, []float64, error) {
+	l := min(dim+opt.Oversample, m.rows)
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
 	q := newDense(m.rows, l)
 	for i := range q.d {
 		q.d[i] = rng.NormFloat64()
 	}
-	q = m.mul(q, opt.Workers)
-	orthonormalize(q, opt.Workers, 1)
-	for i := range opt.PowerIters {
+	// 1+PowerIters products with m; the basis is orthonormalised after
+	// every OrthEvery-th and, twice (CholeskyQR2), after the last.
+	muls := 1 + opt.PowerIters
+	for i := 1; i <= muls; i++ {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		q = m.mul(q, opt.Workers)
-		passes := 1
-		if i == opt.PowerIters-1 {
-			passes = 2
+		switch {
+		case i == muls:
+			orthonormalize(q, opt.Workers, 2)
+		case i%opt.OrthEvery == 0:
+			orthonormalize(q, opt.Workers, 1)
 		}
-		orthonormalize(q, opt.Workers, passes)
 	}
 	// Rayleigh-Ritz: the small matrix Qᵀ·M·Q has M's top eigenpairs.
 	b := gram(q, m.mul(q, opt.Workers), opt.Workers)
@@ -436,25 +592,16 @@ func termVectors(ctx context.Context, m *csr, dim int, opt Options) ([]float32, 
 	}
 	sort.SliceStable(order, func(i, j int) bool { return math.Abs(ev[order[i]]) > math.Abs(ev[order[j]]) })
 	order = order[:dim]
-	// U·|Λ|^eig = Q·W with W = Vb's chosen columns, scaled.
+	// U = Q·W with W = Vb's chosen columns.
 	w := newDense(l, dim)
-	for j := 0; j < l; j++ {
-		for k, e := range order {
-			w.d[j*dim+k] = vb.d[j*l+e] * math.Pow(math.Abs(ev[e]), opt.Eig)
+	vals := make([]float64, dim)
+	for k, e := range order {
+		vals[k] = ev[e]
+		for j := 0; j < l; j++ {
+			w.d[j*dim+k] = vb.d[j*l+e]
 		}
 	}
-	out := make([]float32, m.rows*dim)
-	parallel(m.rows, opt.Workers, func(lo, hi int) {
-		acc := make([]float64, dim)
-		for i := lo; i < hi; i++ {
-			clear(acc)
-			for j, qv := range q.row(i) {
-				axpy(acc, w.row(j), qv)
-			}
-			for k, x := range acc {
-				out[i*dim+k] = float32(x)
-			}
-		}
-	})
-	return out, nil
+	u := newDense(m.rows, dim)
+	mulInto(u, q, w, false, opt.Workers)
+	return u, vals, nil
 }

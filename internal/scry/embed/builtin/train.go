@@ -28,18 +28,23 @@ type Sources struct {
 	// Background is general technical English from the machine (see
 	// MachineDocuments); it teaches words the repository rarely uses.
 	Background []string
+	// Machine is the same text already analysed (MachineText), learned
+	// from after Background.
+	Machine *MachineCorpus
 }
 
 // Options tune training; the zero value gives the measured defaults.
 type Options struct {
-	Dim        int     // vector length (default 256)
+	Dim        int     // vector length (default 224)
 	Window     int     // co-occurrence window each side (default 5)
 	MinCount   int     // a non-commit term needs this many occurrences (default 3)
 	MaxVocab   int     // vocabulary cap (default 60000)
 	Alpha      float64 // context distribution smoothing (default 0.75)
 	Shift      float64 // PMI shift, log k subtracted (default 0)
 	Eig        float64 // singular value exponent for term vectors (default 0.5)
-	PowerIters int     // randomized SVD power iterations (default 3)
+	PowerIters int     // randomized SVD power iterations (default 4)
+	Oversample int     // extra basis vectors of the randomized SVD (default 8)
+	OrthEvery  int     // orthonormalise the basis after every n-th product (default 2)
 	// Weights of each source's co-occurrences (defaults 1, 1, 1; a
 	// negative weight leaves the source out).
 	CommitWeight, DocumentWeight, BackgroundWeight float64
@@ -64,11 +69,13 @@ func (o *Options) defaults() {
 			*v = d
 		}
 	}
-	def(&o.Dim, 256)
+	def(&o.Dim, 224)
 	def(&o.Window, 5)
 	def(&o.MinCount, 3)
 	def(&o.MaxVocab, 60000)
-	def(&o.PowerIters, 3)
+	def(&o.PowerIters, 4)
+	def(&o.Oversample, 8)
+	def(&o.OrthEvery, 2)
 	def(&o.Workers, runtime.GOMAXPROCS(0))
 	deff(&o.Alpha, 0.75)
 	deff(&o.Eig, 0.5)
@@ -105,7 +112,7 @@ type prepared struct {
 
 func prepare(src Sources) *prepared {
 	c := newCorpus()
-	return &prepared{
+	p := &prepared{
 		c:          c,
 		commits:    src.Commits,
 		ndocs:      len(src.Documents),
@@ -114,6 +121,11 @@ func prepare(src Sources) *prepared {
 		docSegs:    c.add(src.Documents, false),
 		bgSegs:     c.add(src.Background, false),
 	}
+	if mc := src.Machine; mc != nil {
+		p.nbg += mc.Docs
+		p.bgSegs = append(p.bgSegs, c.addAnalysed(mc)...)
+	}
+	return p
 }
 
 func (p *prepared) fit(ctx context.Context, opt Options, start time.Time) (*Model, error) {
@@ -123,17 +135,20 @@ func (p *prepared) fit(ctx context.Context, opt Options, start time.Time) (*Mode
 	if len(vocab.terms) < 8 {
 		return nil, ErrNoText
 	}
-	cooc := newCooccurrence(len(vocab.terms))
+	var sources []weighted
 	for _, part := range []struct {
 		segs [][]int32
 		w    float64
 	}{{p.commitSegs, opt.CommitWeight}, {p.docSegs, opt.DocumentWeight}, {p.bgSegs, opt.BackgroundWeight}} {
-		cooc.count(part.segs, vocab.remap, opt.Window, float32(part.w))
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		if part.w > 0 {
+			sources = append(sources, weighted{remapSegments(part.segs, vocab.remap), float32(part.w)})
 		}
 	}
-	m := cooc.ppmi(opt.Alpha, opt.Shift)
+	cooc := countCooccurrences(len(vocab.terms), sources, opt.Window, opt.Workers)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m := cooc.ppmi(opt.Alpha, opt.Shift, opt.Workers)
 	dim := min(opt.Dim, len(vocab.terms)/2)
 	vecs, err := termVectors(ctx, m, dim, opt)
 	if err != nil {
@@ -164,7 +179,6 @@ func (p *prepared) fit(ctx context.Context, opt Options, start time.Time) (*Mode
 
 // corpus interns terms and keeps every segment as term ids.
 type corpus struct {
-	an     *text.Analyzer
 	ids    map[string]int32
 	names  []string
 	freq   []int64 // occurrences in all sources
@@ -173,7 +187,7 @@ type corpus struct {
 	tokens int64
 }
 
-func newCorpus() *corpus { return &corpus{an: text.NewAnalyzer(), ids: map[string]int32{}} }
+func newCorpus() *corpus { return &corpus{ids: map[string]int32{}} }
 
 func (c *corpus) id(t string) int32 {
 	if id, ok := c.ids[t]; ok {
@@ -191,7 +205,7 @@ func (c *corpus) id(t string) int32 {
 func (c *corpus) add(texts []string, messages bool) [][]int32 {
 	var out [][]int32
 	seen := map[int32]bool{}
-	for _, segs := range c.analyse(texts) {
+	for _, segs := range analyseTexts(texts) {
 		clear(seen)
 		for _, seg := range segs {
 			ids := make([]int32, len(seg))
@@ -214,15 +228,37 @@ func (c *corpus) add(texts []string, messages bool) [][]int32 {
 	return out
 }
 
-// analyse cuts every text into term segments, on all cores: the analysis
-// is most of the cost of reading megabytes of machine text. Each worker
-// has its own stem memo; interning the terms stays sequential.
-func (c *corpus) analyse(texts []string) [][][]string {
+// addAnalysed interns an analysed machine corpus, as add would have
+// interned its text: terms in the order first seen, counted, segments
+// turned into corpus ids.
+func (c *corpus) addAnalysed(mc *MachineCorpus) [][]int32 {
+	ids := make([]int32, len(mc.Terms))
+	for i, t := range mc.Terms {
+		ids[i] = c.id(t)
+	}
+	out := make([][]int32, len(mc.Segs))
+	for i, seg := range mc.Segs {
+		s := make([]int32, len(seg))
+		for j, id := range seg {
+			s[j] = ids[id]
+			c.freq[s[j]]++
+		}
+		c.tokens += int64(len(s))
+		out[i] = s
+	}
+	return out
+}
+
+// analyseTexts cuts every text into term segments, on all cores: the
+// analysis is most of the cost of reading megabytes of machine text.
+// Each worker has its own stem memo.
+func analyseTexts(texts []string) [][][]string {
 	out := make([][][]string, len(texts))
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	if len(texts) < 64 || workers == 1 {
+		an := text.NewAnalyzer()
 		for i, s := range texts {
-			out[i] = segments(s, c.an.Terms)
+			out[i] = segments(s, an.Terms)
 		}
 		return out
 	}

@@ -1,0 +1,201 @@
+package builtin
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+)
+
+// MachineCorpus is the machine's technical text (MachineDocuments),
+// analysed: its terms in the order they were first seen and each
+// paragraph as term ids. Training from it gives the same model as
+// training from the text itself; reading and analysing megabytes of text
+// is most of what it costs, so it is kept per user between runs
+// (MachineText).
+type MachineCorpus struct {
+	Terms []string
+	Segs  [][]int32
+	// Docs is the number of documents read; Complete is false when the
+	// time limit cut the reading short (such a corpus is not cached).
+	Docs     int
+	Complete bool
+}
+
+// AnalyseMachineText analyses collected machine documents.
+func AnalyseMachineText(docs []string) *MachineCorpus {
+	mc := &MachineCorpus{Docs: len(docs), Complete: true}
+	ids := map[string]int32{}
+	for _, segs := range analyseTexts(docs) {
+		for _, seg := range segs {
+			out := make([]int32, len(seg))
+			for i, t := range seg {
+				id, ok := ids[t]
+				if !ok {
+					id = int32(len(mc.Terms))
+					ids[t] = id
+					mc.Terms = append(mc.Terms, t)
+				}
+				out[i] = id
+			}
+			mc.Segs = append(mc.Segs, out)
+		}
+	}
+	return mc
+}
+
+// machineCacheVersion changes whenever what a cached corpus holds would
+// change: the text analysis (internal/scry/text), segmenting, extraction
+// or the choice of sources.
+const machineCacheVersion = 1
+
+// machineKey identifies the machine's sources cheaply, without reading
+// them: where they are, the Go release, and the modification times of
+// the directories and files that change when a source is upgraded.
+func machineKey(lim MachineLimits) string {
+	stamp := func(paths ...string) string {
+		var b strings.Builder
+		for _, p := range paths {
+			if fi, err := os.Stat(p); err == nil {
+				fmt.Fprintf(&b, "%s@%d:%d;", p, fi.ModTime().UnixNano(), fi.Size())
+			}
+		}
+		return b.String()
+	}
+	goVersion := ""
+	if lim.GoRoot != "" && lim.GoRoot != "-" {
+		v, _ := os.ReadFile(filepath.Join(lim.GoRoot, "VERSION"))
+		goVersion, _, _ = strings.Cut(string(v), "\n")
+	}
+	return fmt.Sprintf("v%d|max=%d|go=%s %s %s|py=%s %s|man=%s %s", machineCacheVersion, lim.MaxBytes,
+		lim.GoRoot, goVersion, stamp(filepath.Join(lim.GoRoot, "src")),
+		lim.PythonLib, stamp(lim.PythonLib, filepath.Join(lim.PythonLib, "os.py")),
+		lim.ManDir, stamp(filepath.Join(lim.ManDir, "man1"), filepath.Join(lim.ManDir, "man5"), filepath.Join(lim.ManDir, "man7"), filepath.Join(lim.ManDir, "man8")))
+}
+
+// MachineText returns the analysed machine text: from cachePath when the
+// file there was made from the same sources, else read, analysed and,
+// when complete, written there (atomically) for the next run. An empty
+// cachePath reads the text every time; a cache that cannot be read or
+// written is only slower.
+func MachineText(ctx context.Context, lim MachineLimits, cachePath string) (mc *MachineCorpus, cached bool, err error) {
+	lim.defaults()
+	key := sha256.Sum256([]byte(machineKey(lim)))
+	if cachePath != "" {
+		if data, err := os.ReadFile(cachePath); err == nil {
+			if mc, err := decodeMachineCorpus(data, key); err == nil {
+				return mc, true, nil
+			}
+		}
+	}
+	docs, complete := machineDocuments(ctx, lim)
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	mc = AnalyseMachineText(docs)
+	mc.Complete = complete
+	if cachePath != "" && complete {
+		if err := os.MkdirAll(filepath.Dir(cachePath), 0o755); err == nil {
+			_ = atomicfile.Write(cachePath, encodeMachineCorpus(mc, key), 0o644)
+		}
+	}
+	return mc, false, nil
+}
+
+// The cache file, little-endian: magic "VGSM", version u32, key [32]byte
+// (sha256 of machineKey), then uvarints: documents, terms, each term's
+// length and bytes, segments, each segment's length and ids; crc32c u32
+// of all that precedes it.
+const machineMagic = "VGSM"
+
+func encodeMachineCorpus(mc *MachineCorpus, key [32]byte) []byte {
+	buf := make([]byte, 0, 1<<20)
+	buf = append(buf, machineMagic...)
+	buf = binary.LittleEndian.AppendUint32(buf, machineCacheVersion)
+	buf = append(buf, key[:]...)
+	buf = binary.AppendUvarint(buf, uint64(mc.Docs))
+	buf = binary.AppendUvarint(buf, uint64(len(mc.Terms)))
+	for _, t := range mc.Terms {
+		buf = binary.AppendUvarint(buf, uint64(len(t)))
+		buf = append(buf, t...)
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(mc.Segs)))
+	for _, seg := range mc.Segs {
+		buf = binary.AppendUvarint(buf, uint64(len(seg)))
+		for _, id := range seg {
+			buf = binary.AppendUvarint(buf, uint64(id))
+		}
+	}
+	return binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf, castagnoli()))
+}
+
+var errMachineCache = errors.New("not a current machine text cache")
+
+func decodeMachineCorpus(data []byte, key [32]byte) (*MachineCorpus, error) {
+	head := len(machineMagic) + 4 + 32
+	if len(data) < head+4 || string(data[:4]) != machineMagic ||
+		binary.LittleEndian.Uint32(data[4:]) != machineCacheVersion || !bytes.Equal(data[8:40], key[:]) {
+		return nil, errMachineCache
+	}
+	body := data[:len(data)-4]
+	if crc32.Checksum(body, castagnoli()) != binary.LittleEndian.Uint32(data[len(body):]) {
+		return nil, errMachineCache
+	}
+	r := body[head:]
+	next := func() uint64 {
+		v, n := binary.Uvarint(r)
+		if n <= 0 {
+			r = nil
+			return 0
+		}
+		r = r[n:]
+		return v
+	}
+	mc := &MachineCorpus{Complete: true}
+	mc.Docs = int(next())
+	nterms := next()
+	if nterms > uint64(len(r)) {
+		return nil, errMachineCache
+	}
+	mc.Terms = make([]string, 0, nterms)
+	for range nterms {
+		l := next()
+		if l > uint64(len(r)) {
+			return nil, errMachineCache
+		}
+		mc.Terms = append(mc.Terms, string(r[:l]))
+		r = r[l:]
+	}
+	nsegs := next()
+	if nsegs > uint64(len(r)) {
+		return nil, errMachineCache
+	}
+	mc.Segs = make([][]int32, 0, nsegs)
+	for range nsegs {
+		l := next()
+		if l > uint64(len(r)) {
+			return nil, errMachineCache
+		}
+		seg := make([]int32, l)
+		for i := range seg {
+			id := next()
+			if id >= nterms {
+				return nil, errMachineCache
+			}
+			seg[i] = int32(id)
+		}
+		mc.Segs = append(mc.Segs, seg)
+	}
+	if r == nil || len(r) != 0 {
+		return nil, errMachineCache
+	}
+	return mc, nil
+}

@@ -1,0 +1,111 @@
+package builtin
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// fakeMachine lays out a tiny Go distribution and Python library.
+func fakeMachine(t *testing.T) MachineLimits {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(p, s string) {
+		t.Helper()
+		p = filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go/VERSION", "go1.99.0\ntime 2030-01-01\n")
+	write("go/src/net/dial.go", "// Package net dials remote hosts over a network connection.\n// A timeout cancels a slow dial.\npackage net\n")
+	write("go/src/os/file.go", "// Package os opens files and directories.\n// The terminal colour is not a file.\npackage os\n")
+	write("py/os.py", "\"\"\"Operating system interfaces: open files, read directories, run processes.\"\"\"\n")
+	return MachineLimits{GoRoot: filepath.Join(dir, "go"), PythonLib: filepath.Join(dir, "py"), ManDir: "-", Timeout: time.Minute}
+}
+
+func TestMachineTextCacheIsTheSameModel(t *testing.T) {
+	ctx := context.Background()
+	lim := fakeMachine(t)
+	cache := filepath.Join(t.TempDir(), "verdigris", "scry-machine-text.bin")
+
+	fresh, cached, err := MachineText(ctx, lim, cache)
+	if err != nil || cached {
+		t.Fatalf("first MachineText: cached %v, err %v", cached, err)
+	}
+	again, cached, err := MachineText(ctx, lim, cache)
+	if err != nil || !cached {
+		t.Fatalf("second MachineText: cached %v, err %v; want it read from the cache", cached, err)
+	}
+	docs, err := MachineDocuments(ctx, lim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := smallSources()
+	fromText := src
+	fromText.Background = docs
+	want, err := Train(ctx, fromText, Options{Dim: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, mc := range map[string]*MachineCorpus{"analysed": fresh, "cached": again} {
+		s := src
+		s.Machine = mc
+		got, err := Train(ctx, s, Options{Dim: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID() != want.ID() {
+			t.Errorf("model from the %s machine corpus is %s, from the text %s", name, got.ID(), want.ID())
+		}
+	}
+}
+
+func TestMachineTextCacheFollowsTheSources(t *testing.T) {
+	ctx := context.Background()
+	lim := fakeMachine(t)
+	cache := filepath.Join(t.TempDir(), "scry-machine-text.bin")
+	if _, _, err := MachineText(ctx, lim, cache); err != nil {
+		t.Fatal(err)
+	}
+	// A Go upgrade changes VERSION: the cache is stale.
+	if err := os.WriteFile(filepath.Join(lim.GoRoot, "VERSION"), []byte("go1.99.1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, cached, _ := MachineText(ctx, lim, cache); cached {
+		t.Error("the cache was used after the Go distribution changed")
+	}
+	if _, cached, _ := MachineText(ctx, lim, cache); !cached {
+		t.Error("the cache was not rewritten for the new distribution")
+	}
+	// Another budget is another corpus.
+	lim.MaxBytes = 1 << 10
+	if _, cached, _ := MachineText(ctx, lim, cache); cached {
+		t.Error("the cache was used for another size budget")
+	}
+	// A damaged file is read as no cache, never as a corpus.
+	data, err := os.ReadFile(cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 0xff
+	if err := os.WriteFile(cache, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mc, cached, err := MachineText(ctx, lim, cache)
+	if err != nil || cached || len(mc.Segs) == 0 {
+		t.Errorf("damaged cache: cached %v, %d segments, err %v; want the text read again", cached, len(mc.Segs), err)
+	}
+}
+
+func TestMachineTextWithoutCacheDirectory(t *testing.T) {
+	mc, cached, err := MachineText(context.Background(), fakeMachine(t), "")
+	if err != nil || cached || len(mc.Terms) == 0 {
+		t.Fatalf("MachineText without a cache: %d terms, cached %v, err %v", len(mc.Terms), cached, err)
+	}
+}
