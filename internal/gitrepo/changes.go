@@ -47,3 +47,54 @@ func parseNameStatusZ(out string) []CommitChanges {
 	}
 	return res
 }
+
+// PathVersion is a commit that changed a file and the file's path in it.
+type PathVersion struct {
+	Hash string
+	Path string
+}
+
+// FileHistory lists the non-merge commits reachable from rev that changed
+// path, following the file across renames (git log --follow), newest
+// first, each with the path the file had in that commit. A moved file's
+// history is what tells its first version apart from its move.
+func (r *Repo) FileHistory(ctx context.Context, rev, path string) ([]PathVersion, error) {
+	out, err := r.GitBytes(ctx, "log", "--no-merges", "--follow", "-M", "--format=%x01%H", "--name-status", "-z", rev, "--", path)
+	if err != nil {
+		return nil, err
+	}
+	var res []PathVersion
+	toks := strings.Split(string(out), "\x00")
+	for i := 0; i < len(toks); i++ {
+		t := strings.TrimLeft(toks[i], "\n")
+		switch {
+		case t == "":
+		case t[0] == '\x01':
+			res = append(res, PathVersion{Hash: t[1:]})
+		case len(res) > 0 && (t[0] == 'R' || t[0] == 'C') && i+2 < len(toks):
+			res[len(res)-1].Path = toks[i+2]
+			i += 2
+		case len(res) > 0 && i+1 < len(toks):
+			res[len(res)-1].Path = toks[i+1]
+			i++
+		}
+	}
+	return res, nil
+}
+
+// Renames maps each file that commit renamed (against its first parent,
+// git's rename detection) to the path it had before.
+func (r *Repo) Renames(ctx context.Context, commit string) (map[string]string, error) {
+	out, err := r.GitBytes(ctx, "diff-tree", "-r", "-M", "--no-commit-id", "--name-status", "--diff-filter=R", "-z", commit+"^", commit)
+	if err != nil {
+		return nil, err
+	}
+	res := map[string]string{}
+	toks := strings.Split(string(out), "\x00")
+	for i := 0; i+2 < len(toks); i += 3 {
+		if strings.HasPrefix(toks[i], "R") {
+			res[toks[i+2]] = toks[i+1]
+		}
+	}
+	return res, nil
+}

@@ -115,3 +115,46 @@ func TestUpstreamAndRebaseState(t *testing.T) {
 		t.Fatal("shallow?")
 	}
 }
+
+func TestFileHistoryFollowsRenames(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, s string) {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := strings.Repeat("a line that stays the same across the move\n", 8)
+	write("old/rec.md", body)
+	runGit(t, dir, "add", "-A")
+	runGit(t, dir, "commit", "-q", "-m", "add")
+	first := runGit(t, dir, "rev-parse", "HEAD")
+	write("old/rec.md", body+"edited\n")
+	runGit(t, dir, "commit", "-q", "-am", "edit")
+	second := runGit(t, dir, "rev-parse", "HEAD")
+	os.MkdirAll(filepath.Join(dir, "new"), 0o755)
+	runGit(t, dir, "mv", "old/rec.md", "new/rec.md")
+	runGit(t, dir, "commit", "-q", "-m", "move")
+	third := runGit(t, dir, "rev-parse", "HEAD")
+
+	got, err := r.FileHistory(ctx, "HEAD", "new/rec.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []PathVersion{{third, "new/rec.md"}, {second, "old/rec.md"}, {first, "old/rec.md"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("FileHistory = %v, want %v", got, want)
+	}
+	if ren, err := r.Renames(ctx, third); err != nil || !reflect.DeepEqual(ren, map[string]string{"new/rec.md": "old/rec.md"}) {
+		t.Fatalf("Renames(move) = %v, %v", ren, err)
+	}
+	if ren, err := r.Renames(ctx, second); err != nil || len(ren) != 0 {
+		t.Fatalf("Renames(edit) = %v, %v", ren, err)
+	}
+}

@@ -358,20 +358,35 @@ func (p *processor) recordTagNames(rec *Record) (start, end string) {
 
 // archiveCommit is the commit that archived the record c changed: c, when
 // the record was not archived before it; else the first commit in the
-// record's history whose version is archived.
+// record's history whose version is archived. The history follows the
+// record across moves, so a record moved to another directory or renamed
+// after it was archived keeps its end tag on the commit that archived it,
+// not on the move.
 func (p *processor) archiveCommit(ctx context.Context, c *gitrepo.Commit, ch gitrepo.PathChange) (string, error) {
-	if ch.Status == 'A' || len(c.Parents) == 0 {
+	if len(c.Parents) == 0 {
 		return c.Hash, nil
 	}
-	if prev := p.recordAt(ctx, c.Parents[0], ch.Path); prev == nil || !prev.Archived() {
-		return c.Hash, nil
+	switch ch.Status {
+	case 'A':
+		renames, err := p.repo.Renames(ctx, c.Hash)
+		if err != nil {
+			return "", err
+		}
+		if renames[ch.Path] == "" {
+			return c.Hash, nil
+		}
+	default:
+		if prev := p.recordAt(ctx, c.Parents[0], ch.Path); prev == nil || !prev.Archived() {
+			return c.Hash, nil
+		}
 	}
-	hist, err := p.repo.ChangedPaths(ctx, []string{"--reverse", c.Hash}, ch.Path)
+	hist, err := p.repo.FileHistory(ctx, c.Hash, ch.Path)
 	if err != nil {
 		return "", err
 	}
-	for _, h := range hist {
-		if rec := p.recordAt(ctx, h.Hash, ch.Path); rec != nil && rec.Archived() {
+	for i := len(hist) - 1; i >= 0; i-- {
+		h := hist[i]
+		if rec := p.recordAt(ctx, h.Hash, h.Path); rec != nil && rec.Archived() {
 			return h.Hash, nil
 		}
 	}
