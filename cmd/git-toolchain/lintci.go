@@ -88,7 +88,7 @@ Flags:
 		} else if len(pins) == 0 {
 			fmt.Fprintf(env.Stderr, "git-toolchain: no pinned versions (no %s [tools], no pin files); checking YAML syntax only\n", config.FileName)
 		}
-		findings, err := toolchain.LintCI(r.Root, files, pins)
+		findings, files, err := toolchain.LintCI(r.Root, files, pins)
 		if err != nil {
 			return err
 		}

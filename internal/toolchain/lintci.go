@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,18 +79,27 @@ func WorkflowFiles(root string) ([]string, error) {
 	return out, nil
 }
 
-// LintCI checks the given workflow (or action.yml) files against the pins.
-// A file that is not valid YAML is a finding at the line of the error.
-func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, error) {
+// LintCI checks the given workflow (or action.yml) files against the pins,
+// and the local actions they use (`uses: ./.github/actions/setup`), where
+// projects often keep their toolchain set-up. A file that is not valid
+// YAML is a finding at the line of the error. It returns the findings and
+// every file it read, the given ones first.
+func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, []string, error) {
 	var out []Finding
-	for _, path := range files {
+	queue := slices.Clone(files)
+	seen := map[string]bool{}
+	for _, f := range queue {
+		seen[filepath.Clean(f)] = true
+	}
+	for i := 0; i < len(queue); i++ {
+		path := queue[i]
 		rel := path
 		if r, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(r, "..") {
 			rel = r
 		}
 		src, err := os.ReadFile(path)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		l := &linter{root: root, pins: pins, file: filepath.ToSlash(rel), lines: strings.Split(string(src), "\n")}
 		var doc yaml.Node
@@ -105,6 +115,12 @@ func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, error)
 				out = append(out, f)
 			}
 		}
+		for _, a := range l.localActions {
+			if f := localActionFile(root, a); f != "" && !seen[f] {
+				seen[f] = true
+				queue = append(queue, f)
+			}
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].File != out[j].File {
@@ -112,7 +128,24 @@ func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, error)
 		}
 		return out[i].Line < out[j].Line
 	})
-	return out, nil
+	return out, queue, nil
+}
+
+// localActionFile is the action.yml of a `uses: ./DIR` step (paths are
+// relative to the repository root, as GitHub resolves them after
+// checkout), or "" when there is none inside the repository.
+func localActionFile(root, uses string) string {
+	dir := filepath.Join(root, filepath.FromSlash(strings.TrimPrefix(uses, "./")))
+	if r, err := filepath.Rel(root, dir); err != nil || r == ".." || strings.HasPrefix(r, "../") {
+		return ""
+	}
+	for _, name := range []string{"action.yml", "action.yaml"} {
+		f := filepath.Join(dir, name)
+		if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() {
+			return filepath.Clean(f)
+		}
+	}
+	return ""
 }
 
 var yamlLineRE = regexp.MustCompile(`line (\d+):\s*`)
@@ -185,6 +218,8 @@ type linter struct {
 	file     string
 	lines    []string
 	findings []Finding
+	// localActions are the `uses: ./DIR` of the file's steps.
+	localActions []string
 }
 
 func (l *linter) add(line int, tool, problem, fix string) {
@@ -389,6 +424,10 @@ func actionName(uses string) string {
 }
 
 func (l *linter) uses(st, usesNode *yaml.Node, uses string, sc scope) {
+	if strings.HasPrefix(uses, "./") {
+		l.localActions = append(l.localActions, uses)
+		return
+	}
 	with := mapping(st, "with")
 	name, ref, _ := strings.Cut(uses, "@")
 	switch strings.ToLower(name) {
