@@ -279,6 +279,45 @@ var soleExprRE = regexp.MustCompile(`^\$\{\{\s*(env|matrix)\.([A-Za-z0-9_-]+)\s*
 // ${{ matrix.X }} / ${{ env.X }} reference to literals. Anything else
 // (step outputs, inputs, functions) cannot be known here and yields
 // nothing: lint-ci reports only what it can see.
+// excluded reports whether the matrix's exclude entries remove every
+// combination in which key has the value v: an entry naming key: v whose
+// other keys each name the only value their key has.
+func excluded(matrix *yaml.Node, key string, v *yaml.Node) bool {
+	exc := mapping(matrix, "exclude")
+	if exc == nil || exc.Kind != yaml.SequenceNode || v.Kind != yaml.ScalarNode {
+		return false
+	}
+	for _, e := range exc.Content {
+		if e.Kind != yaml.MappingNode {
+			continue
+		}
+		if ev, ok := scalar(mapping(e, key)); !ok || ev != v.Value {
+			continue
+		}
+		all := true
+		for i := 0; i+1 < len(e.Content) && all; i += 2 {
+			k := e.Content[i].Value
+			if k == key {
+				continue
+			}
+			ev, ok := scalar(e.Content[i+1])
+			list := mapping(matrix, k)
+			switch {
+			case !ok || list == nil:
+				all = false
+			case list.Kind == yaml.SequenceNode:
+				all = len(list.Content) == 1 && list.Content[0].Value == ev
+			default:
+				all = list.Value == ev
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
 func values(n *yaml.Node, sc scope) []value {
 	if n == nil || n.Kind != yaml.ScalarNode {
 		return nil
@@ -311,7 +350,9 @@ func values(n *yaml.Node, sc scope) []value {
 		if list := mapping(sc.matrix, m[2]); list != nil {
 			if list.Kind == yaml.SequenceNode {
 				for _, e := range list.Content {
-					out = append(out, values(e, scope{})...)
+					if !excluded(sc.matrix, m[2], e) {
+						out = append(out, values(e, scope{})...)
+					}
 				}
 			} else {
 				out = append(out, values(list, scope{})...)
