@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// PathChange is one file a commit added (A), modified (M) or deleted (D).
+// PathChange is one file a commit added (A), modified (M) or deleted (D),
+// or, where rename detection is on, renamed (R) or copied (C) to Path.
 type PathChange struct {
 	Status byte
 	Path   string
@@ -39,6 +40,11 @@ func parseNameStatusZ(out string) []CommitChanges {
 		case t == "":
 		case t[0] == '\x01':
 			res = append(res, CommitChanges{Hash: t[1:]})
+		case len(res) > 0 && (t[0] == 'R' || t[0] == 'C') && i+2 < len(toks):
+			// A rename or copy (with -M): the path it has now follows the old one.
+			c := &res[len(res)-1]
+			c.Changes = append(c.Changes, PathChange{Status: t[0], Path: toks[i+2]})
+			i += 2
 		case len(res) > 0 && i+1 < len(toks):
 			c := &res[len(res)-1]
 			c.Changes = append(c.Changes, PathChange{Status: t[0], Path: toks[i+1]})
@@ -64,20 +70,12 @@ func (r *Repo) FileHistory(ctx context.Context, rev, path string) ([]PathVersion
 		return nil, err
 	}
 	var res []PathVersion
-	toks := strings.Split(string(out), "\x00")
-	for i := 0; i < len(toks); i++ {
-		t := strings.TrimLeft(toks[i], "\n")
-		switch {
-		case t == "":
-		case t[0] == '\x01':
-			res = append(res, PathVersion{Hash: t[1:]})
-		case len(res) > 0 && (t[0] == 'R' || t[0] == 'C') && i+2 < len(toks):
-			res[len(res)-1].Path = toks[i+2]
-			i += 2
-		case len(res) > 0 && i+1 < len(toks):
-			res[len(res)-1].Path = toks[i+1]
-			i++
+	for _, c := range parseNameStatusZ(string(out)) {
+		v := PathVersion{Hash: c.Hash}
+		if len(c.Changes) > 0 {
+			v.Path = c.Changes[0].Path
 		}
+		res = append(res, v)
 	}
 	return res, nil
 }
