@@ -23,6 +23,24 @@ func keyholder(env *cli.Env, fs *pflag.FlagSet) (vault.Keyholder, error) {
 	return kh, userError(err)
 }
 
+// openForWrite finds the repository, checks that it has a vault, and
+// opens the identity that a change to the vault is made with. The caller
+// closes the keyholder.
+func openForWrite(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) (*gitrepo.Repo, vault.Keyholder, error) {
+	r, err := cli.OpenWorktree(ctx, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !vault.Exists(r.Root) {
+		return nil, nil, userError(vault.ErrNoVault)
+	}
+	kh, err := keyholder(env, fs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, kh, nil
+}
+
 // openVault finds the repository and loads its vault.
 func openVault(ctx context.Context, env *cli.Env) (*gitrepo.Repo, *vault.Vault, error) {
 	r, err := cli.OpenWorktree(ctx, env)

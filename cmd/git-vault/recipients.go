@@ -140,14 +140,7 @@ func recipientsAdd(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, arg, co
 	if err != nil {
 		return err
 	}
-	r, err := cli.OpenWorktree(ctx, env)
-	if err != nil {
-		return err
-	}
-	if !vault.Exists(r.Root) {
-		return userError(vault.ErrNoVault)
-	}
-	kh, err := keyholder(env, fs)
+	r, kh, err := openForWrite(ctx, env, fs)
 	if err != nil {
 		return err
 	}
@@ -160,14 +153,7 @@ func recipientsAdd(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, arg, co
 }
 
 func recipientsRm(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, which string) error {
-	r, err := cli.OpenWorktree(ctx, env)
-	if err != nil {
-		return err
-	}
-	if !vault.Exists(r.Root) {
-		return userError(vault.ErrNoVault)
-	}
-	kh, err := keyholder(env, fs)
+	r, kh, err := openForWrite(ctx, env, fs)
 	if err != nil {
 		return err
 	}

@@ -58,14 +58,7 @@ Flags:
 		if err := vault.CheckEnv(envName); err != nil {
 			return userError(err)
 		}
-		r, err := cli.OpenWorktree(ctx, env)
-		if err != nil {
-			return err
-		}
-		if !vault.Exists(r.Root) {
-			return userError(vault.ErrNoVault)
-		}
-		kh, err := keyholder(env, fs)
+		r, kh, err := openForWrite(ctx, env, fs)
 		if err != nil {
 			return err
 		}
