@@ -96,7 +96,12 @@ func (s *Store) Begin(ctx context.Context, paths map[string]int64) (*Batch, erro
 
 // LoadPaths reads every known path and its id.
 func (s *Store) LoadPaths(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, path FROM paths`)
+	return s.idsByName(ctx, `SELECT id, path FROM paths`)
+}
+
+// idsByName reads a query's (id, name) rows into a map from name to id.
+func (s *Store) idsByName(ctx context.Context, query string) (map[string]int64, error) {
+	rows, err := s.db.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -104,11 +109,11 @@ func (s *Store) LoadPaths(ctx context.Context) (map[string]int64, error) {
 	m := map[string]int64{}
 	for rows.Next() {
 		var id int64
-		var p string
-		if err := rows.Scan(&id, &p); err != nil {
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
 			return nil, err
 		}
-		m[p] = id
+		m[name] = id
 	}
 	return m, rows.Err()
 }
@@ -255,21 +260,7 @@ func (b *Batch) SetMeta(key, value string) error {
 
 // CommitIDs maps every indexed commit's hash to its id.
 func (s *Store) CommitIDs(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, hash FROM commits`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	m := map[string]int64{}
-	for rows.Next() {
-		var id int64
-		var h string
-		if err := rows.Scan(&id, &h); err != nil {
-			return nil, err
-		}
-		m[h] = id
-	}
-	return m, rows.Err()
+	return s.idsByName(ctx, `SELECT id, hash FROM commits`)
 }
 
 // CountCommits is the number of indexed commits.
