@@ -26,13 +26,7 @@ func TestChangedPathsFileAtAndCommitPaths(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write := func(name, s string) {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, s string) { writeFile(t, filepath.Join(dir, name), s) }
 	write("notes/a.md", "one\n")
 	write("other.txt", "x\n")
 	runGit(t, dir, "add", "-A")
@@ -123,13 +117,7 @@ func TestFileHistoryFollowsRenames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write := func(name, s string) {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, s string) { writeFile(t, filepath.Join(dir, name), s) }
 	body := strings.Repeat("a line that stays the same across the move\n", 8)
 	write("old/rec.md", body)
 	runGit(t, dir, "add", "-A")
