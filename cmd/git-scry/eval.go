@@ -65,20 +65,11 @@ Flags:
 		if err != nil {
 			return cli.Failf("bad query set: %v", err).WithHint("see 'git scry eval --help' for the format")
 		}
-		r, err := cli.OpenRepo(ctx, env)
+		st, s, closeAll, err := openSearcher(ctx, env)
 		if err != nil {
 			return err
 		}
-		st, err := openIndex(ctx, r)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		s, err := search.Open(ctx, r, st, embedderSource())
-		if err != nil {
-			return err
-		}
-		defer s.Close()
+		defer closeAll()
 		if s.SemanticErr != "" {
 			if len(modes) == 1 && modes[0] == search.Semantic {
 				return searchError(ctx, &search.ErrSemanticUnavailable{Reason: s.SemanticErr})

@@ -69,20 +69,11 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	}
 	explain, _ := fs.GetBool("explain")
 	asJSON, _ := fs.GetBool("json")
-	r, err := openRepoFast(ctx, env)
+	_, s, closeAll, err := openSearcher(ctx, env)
 	if err != nil {
 		return err
 	}
-	st, err := openIndex(ctx, r)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	s, err := search.Open(ctx, r, st, embedderSource())
-	if err != nil {
-		return err
-	}
-	defer s.Close()
+	defer closeAll()
 	hits, err := s.Search(ctx, q)
 	if err != nil {
 		return searchError(ctx, err)
@@ -144,6 +135,23 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 		q.Filter.Paths = append(q.Filter.Paths, pp)
 	}
 	return q, nil
+}
+
+// openSearcher opens the repository's index and a searcher over it;
+// closeAll releases both.
+func openSearcher(ctx context.Context, env *cli.Env) (st *store.Store, s *search.Searcher, closeAll func(), err error) {
+	r, err := openRepoFast(ctx, env)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if st, err = openIndex(ctx, r); err != nil {
+		return nil, nil, nil, err
+	}
+	if s, err = search.Open(ctx, r, st, embedderSource()); err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	return st, s, func() { s.Close(); st.Close() }, nil
 }
 
 // openRepoFast finds the repository without starting git when the
