@@ -159,7 +159,7 @@ func resultJSON(res *index.Result) map[string]any {
 		"shallow": res.Shallow, "partial": res.Partial,
 		"no_patch": res.NoPatch, "no_files": res.NoFiles, "unreadable": res.Unreadable, "capped": res.Capped,
 		"embedder": res.Embedder, "embedder_reason": res.EmbedReason, "embedded": res.Embedded,
-		"trained": res.Trained, "embed_warning": res.EmbedWarning,
+		"trained": res.Trained, "trained_early": res.TrainedEarly, "embed_warning": res.EmbedWarning,
 		"sessions": res.Sessions, "duration_ms": res.Duration.Milliseconds(),
 		"index_ms": res.IndexTime.Milliseconds(), "train_ms": res.TrainTime.Milliseconds(), "embed_ms": res.EmbedTime.Milliseconds(),
 		"peak_rss_bytes": peakRSS(),

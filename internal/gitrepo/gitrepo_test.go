@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -93,5 +94,48 @@ func TestOpenBareAndInsideGitDir(t *testing.T) {
 		if !r.Bare || r.Root != "" || r.CommonDir != d {
 			t.Fatalf("Open(%s) = %+v", d, r)
 		}
+	}
+}
+
+// CommitsOf reads the named commits in the order given, with the
+// messages DiffCommits reads (in UTF-8, whatever the commit's encoding).
+func TestCommitsOfMatchesDiffCommits(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	cmd := exec.Command("git", "-C", dir, "-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q", "--allow-empty", "-F", "-")
+	cmd.Stdin = strings.NewReader("caf\xe9: latin-1\n\nna\xefve body\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	r, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := r.Log(ctx, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashes := []string{all[1].Hash, all[2].Hash, all[0].Hash} // any order
+	var got []Commit
+	if err := r.CommitsOf(ctx, hashes, func(c *Commit) error { got = append(got, *c); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	var want []Commit
+	if err := r.DiffCommits(ctx, hashes, DiffOptions{}, func(c *CommitDiff) error { want = append(want, c.Commit); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || len(want) != 3 {
+		t.Fatalf("got %d commits, DiffCommits %d; want 3", len(got), len(want))
+	}
+	for i := range got {
+		if got[i].Hash != hashes[i] || got[i].Subject != want[i].Subject || got[i].Body != want[i].Body || !got[i].AuthorTime.Equal(want[i].AuthorTime) {
+			t.Errorf("commit %d: %q %q %q; DiffCommits %q %q", i, got[i].Hash, got[i].Subject, got[i].Body, want[i].Subject, want[i].Body)
+		}
+	}
+	if got[2].Subject != "café: latin-1" || got[2].Body != "naïve body" {
+		t.Errorf("latin-1 commit read as %q / %q", got[2].Subject, got[2].Body)
+	}
+	if err := r.CommitsOf(ctx, nil, func(*Commit) error { t.Fatal("called"); return nil }); err != nil {
+		t.Fatal(err)
 	}
 }

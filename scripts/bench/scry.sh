@@ -4,6 +4,8 @@
 #   scripts/bench/scry.sh                # the replayed lefthook history (1,152 commits)
 #   scripts/bench/scry.sh --large        # also a 50,688-commit history (-rounds 44; minutes)
 #   SCRY=/tmp/old/git-scry scripts/bench/scry.sh   # another build of git-scry
+#   scripts/bench/scry.sh --small        # also the corpus's newest 300 and 600 commits
+#                                        # (small histories: the machine text budget)
 #   scripts/bench/scry.sh --real-docs    # the replayed history ends with a commit that puts
 #                                        # the real lefthook v1.13.6 tree at HEAD (from the Go
 #                                        # module cache), so the built-in embedder learns from
@@ -19,12 +21,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-large=0 realdocs=0
+large=0 realdocs=0 small=0
 for arg; do
 	case $arg in
 	--large) large=1 ;;
+	--small) small=1 ;;
 	--real-docs) realdocs=1 ;;
-	*) echo "usage: scripts/bench/scry.sh [--large] [--real-docs]" >&2 && exit 2 ;;
+	*) echo "usage: scripts/bench/scry.sh [--large] [--small] [--real-docs]" >&2 && exit 2 ;;
 	esac
 done
 runs=${RUNS:-3}
@@ -84,7 +87,7 @@ bench() { # NAME DIR
 	say "git scry index, warm:    ${w} ms = $(awk "BEGIN {printf \"%.1f\", $w/$g}")x git log -p (the machine's text analysed by an earlier run)"
 	say "  phases (last warm run): commits $(json index_ms "$work/index.json") ms, training $(json train_ms "$work/index.json") ms, embedding $(json embed_ms "$work/index.json") ms"
 	say "  phases (last cold run): commits $(json index_ms "$work/index-cold.json") ms, training $(json train_ms "$work/index-cold.json") ms, embedding $(json embed_ms "$work/index-cold.json") ms"
-	say "  commits alone:         $(awk "BEGIN {printf \"%.1f\", $(json index_ms "$work/index.json")/$g}")x git log -p"
+	say "  commits phase:         $(awk "BEGIN {printf \"%.1f\", $(json index_ms "$work/index.json")/$g}")x git log -p (a new index trains meanwhile)"
 	say "  peak memory (indexer): $(($(json peak_rss_bytes "$work/index.json") / 1048576)) MiB (git's own processes not counted)"
 
 	# Warm search latency of the command, end to end.
@@ -156,6 +159,24 @@ for set in lefthook lefthook-2 subjects; do
 	(cd "$work/lefthook" && "$scry" eval "$work/$set.json")
 	say
 done
+
+if [ "$small" = 1 ]; then
+	for n in 300 600; do
+		d=$work/newest$n
+		go run ./scripts/bench/replay -newest "$n" -queries testdata/eval/lefthook.json -queries-out "$d.json" "$d" 2>/dev/null
+		go run ./scripts/bench/replay -newest "$n" -queries testdata/eval/lefthook-2.json -queries-out "$d-2.json" "$work/replay2" 2>/dev/null
+		rm -rf "$work/replay2"
+		bench "the corpus's newest $n commits" "$d"
+		# The queries answered in these commits (git scry eval's header
+		# counts them).
+		(cd "$d" && git reset -q --hard HEAD~5 && "$scry" index --quiet)
+		for set in "$d.json" "$d-2.json"; do
+			say "### quality: git scry eval $(basename "$set") (newest $n)"
+			(cd "$d" && "$scry" eval "$set")
+			say
+		done
+	done
+fi
 
 if [ "$large" = 1 ]; then
 	go run ./scripts/bench/replay -rounds 44 "$work/large" 2>/dev/null

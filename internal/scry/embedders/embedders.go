@@ -62,11 +62,12 @@ func cacheDir(getenv func(string) string) string {
 // besides the history (the repository's documents, the machine's text),
 // while the index reads the commits; Train waits for it. Only the first
 // call starts anything, and nothing when an ONNX model is configured.
-func (s *Source) Prefetch(ctx context.Context, r *gitrepo.Repo) {
+func (s *Source) Prefetch(ctx context.Context, r *gitrepo.Repo) bool {
 	if s.Configured(ctx, r) != model.Builtin {
-		return
+		return false
 	}
 	s.start(ctx, r)
+	return true
 }
 
 func (s *Source) start(ctx context.Context, r *gitrepo.Repo) {

@@ -57,10 +57,13 @@ type Result struct {
 	Unreadable int   // commits that could not be read at all (skipped)
 	Capped     int   // commits whose diff was larger than the indexing cap
 
-	Embedder     string // the embedder the vectors come from ("" none)
-	EmbedReason  string // why that one
-	Embedded     int    // commits embedded in this run
-	Trained      bool   // the built-in model was (re)trained
+	Embedder    string // the embedder the vectors come from ("" none)
+	EmbedReason string // why that one
+	Embedded    int    // commits embedded in this run
+	Trained     bool   // the built-in model was (re)trained
+	// TrainedEarly: it was trained while the commits were indexed (a new
+	// index; TrainTime then overlaps IndexTime).
+	TrainedEarly bool
 	EmbedWarning string // semantic search is degraded, and why
 
 	Sessions int // sessions found from tags
@@ -169,6 +172,7 @@ func runOnce(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error)
 		}
 	}
 	ix := &indexer{r: r, st: st, opt: opt, res: &Result{}}
+	defer ix.stopPretraining()
 	if err := ix.run(ctx); err != nil {
 		return ix.res, err
 	}

@@ -26,7 +26,10 @@ type fakeEmbedders struct {
 }
 
 // Prefetch counts the index's announcements of a coming training.
-func (e *fakeEmbedders) Prefetch(context.Context, *gitrepo.Repo) { e.prefetches++ }
+func (e *fakeEmbedders) Prefetch(context.Context, *gitrepo.Repo) bool {
+	e.prefetches++
+	return e.configured == ""
+}
 
 type fakeEmbedder struct {
 	id  string

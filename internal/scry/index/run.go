@@ -23,6 +23,7 @@ type indexer struct {
 
 	paths   map[string]int64
 	partial bool
+	pre     *pretraining // the new index's model, training meanwhile
 }
 
 func (ix *indexer) run(ctx context.Context) error {
@@ -69,7 +70,7 @@ func (ix *indexer) run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		ix.prefetch(ctx, len(todo))
+		ix.prefetch(ctx, todo)
 		start := time.Now()
 		if err := ix.indexCommits(ctx, todo); err != nil {
 			return err
@@ -130,22 +131,26 @@ func (ix *indexer) run(ctx context.Context) error {
 // prefetch lets the embedder source gather what training learns from
 // besides the history while the commits are indexed, when a training is
 // coming: no built-in model yet, or the history will have outgrown it.
-func (ix *indexer) prefetch(ctx context.Context, adding int) {
+// A new index also trains meanwhile (pretrain).
+func (ix *indexer) prefetch(ctx context.Context, todo []string) {
 	p, ok := ix.opt.Embedders.(Prefetcher)
-	if !ok || adding == 0 {
+	if !ok || len(todo) == 0 {
 		return
 	}
 	m, err := ix.st.Model(ctx)
 	if err != nil {
 		return
 	}
-	if m != nil {
-		total, err := ix.st.CountCommits(ctx)
-		if err != nil || !needsRetrain(total+int64(adding), m.Commits) {
-			return
-		}
+	total, err := ix.st.CountCommits(ctx)
+	if err != nil {
+		return
 	}
-	p.Prefetch(ctx, ix.r)
+	if m != nil && !needsRetrain(total+int64(len(todo)), m.Commits) {
+		return
+	}
+	if p.Prefetch(ctx, ix.r) && m == nil && total == 0 {
+		ix.pretrain(ctx, todo)
+	}
 }
 
 // fastForwardLimit bounds the fast path's walk: past it, one rev-list of

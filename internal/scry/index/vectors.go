@@ -28,9 +28,11 @@ type Embedders interface {
 
 // Prefetcher is implemented by embedder sources that can gather what
 // training learns from besides the history while the commits are being
-// indexed (the index calls it when a training is coming).
+// indexed (the index calls it when a training is coming). It reports
+// whether the built-in embedder is the one configured, so that training
+// is coming indeed.
 type Prefetcher interface {
-	Prefetch(ctx context.Context, r *gitrepo.Repo)
+	Prefetch(ctx context.Context, r *gitrepo.Repo) bool
 }
 
 // Retrain when the history has grown by a quarter since the built-in
@@ -159,14 +161,18 @@ func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, 
 
 func (ix *indexer) train(ctx context.Context, total int64) (embed.Embedder, error) {
 	start := time.Now()
-	defer func() { ix.res.TrainTime = time.Since(start) }()
 	var msgs []string
 	if err := ix.st.AllMessages(ctx, func(_ int64, m string) { msgs = append(msgs, m) }); err != nil {
 		return nil, err
 	}
-	emb, blob, err := ix.opt.Embedders.Train(ctx, ix.r, msgs)
-	if err != nil {
-		return nil, err
+	emb, blob := ix.takePretrained(ctx, msgs)
+	if emb == nil {
+		var err error
+		emb, blob, err = ix.opt.Embedders.Train(ctx, ix.r, msgs)
+		ix.res.TrainTime = time.Since(start)
+		if err != nil {
+			return nil, err
+		}
 	}
 	if err := ix.saveModel(ctx, emb.ID(), blob, total); err != nil {
 		emb.Close()

@@ -403,7 +403,7 @@ func (s *Store) Messages(ctx context.Context, ids []int64) (map[int64]string, er
 
 // AllMessages calls fn with every indexed commit's message, oldest first.
 func (s *Store) AllMessages(ctx context.Context, fn func(id int64, msg string)) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, subject, body FROM commits ORDER BY author_time`)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, subject, body FROM commits ORDER BY author_time, id`)
 	if err != nil {
 		return err
 	}

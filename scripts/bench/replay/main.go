@@ -2,7 +2,7 @@
 // repository for benchmarks, and can rewrite a query set that names
 // recorded commits so it names the replayed ones:
 //
-//	go run ./scripts/bench/replay [-rounds N] [-corpus FILE] [-queries IN -queries-out OUT] DIR
+//	go run ./scripts/bench/replay [-rounds N] [-newest N] [-corpus FILE] [-queries IN -queries-out OUT] DIR
 package main
 
 import (
@@ -18,23 +18,27 @@ import (
 func main() {
 	rounds := flag.Int("rounds", 1, "replay the history this many times in a row")
 	corpus := flag.String("corpus", replay.LefthookCorpus(), "JSONL corpus")
+	newest := flag.Int("newest", 0, "replay only the corpus's N newest commits (a smaller history)")
 	queries := flag.String("queries", "", "query set naming recorded commits")
 	queriesOut := flag.String("queries-out", "", "where to write the query set naming replayed commits")
 	flag.Parse()
 	if flag.NArg() != 1 || (*queries == "") != (*queriesOut == "") {
-		fmt.Fprintln(os.Stderr, "usage: replay [-rounds N] [-corpus FILE] [-queries IN -queries-out OUT] DIR")
+		fmt.Fprintln(os.Stderr, "usage: replay [-rounds N] [-newest N] [-corpus FILE] [-queries IN -queries-out OUT] DIR")
 		os.Exit(2)
 	}
-	if err := run(*corpus, flag.Arg(0), *rounds, *queries, *queriesOut); err != nil {
+	if err := run(*corpus, flag.Arg(0), *rounds, *newest, *queries, *queriesOut); err != nil {
 		fmt.Fprintln(os.Stderr, "replay: error:", err)
 		os.Exit(1)
 	}
 }
 
-func run(corpus, dir string, rounds int, queries, queriesOut string) error {
+func run(corpus, dir string, rounds, newest int, queries, queriesOut string) error {
 	commits, err := replay.Load(corpus)
 	if err != nil {
 		return err
+	}
+	if newest > 0 && newest < len(commits) {
+		commits = commits[len(commits)-newest:] // Load returns them oldest first
 	}
 	res, err := replay.Build(context.Background(), dir, commits, replay.Options{Rounds: rounds})
 	if err != nil {
@@ -52,18 +56,29 @@ func run(corpus, dir string, rounds int, queries, queriesOut string) error {
 	if err := json.Unmarshal(data, &set); err != nil {
 		return fmt.Errorf("%s: %w", queries, err)
 	}
+	// With -newest, a query keeps the answers the smaller history has and
+	// is left out when it has none.
 	qs, _ := set["queries"].([]any)
+	var kept []any
 	for _, q := range qs {
 		m, _ := q.(map[string]any)
 		rel, _ := m["relevant_commits"].([]any)
-		for i, s := range rel {
+		var found []any
+		for _, s := range rel {
 			h, ok := res.Lookup(fmt.Sprint(s))
-			if !ok {
+			if !ok && newest == 0 {
 				return fmt.Errorf("query %v: commit %v is not in the corpus", m["id"], s)
 			}
-			rel[i] = h
+			if ok {
+				found = append(found, h)
+			}
+		}
+		if len(found) > 0 {
+			m["relevant_commits"] = found
+			kept = append(kept, q)
 		}
 	}
+	set["queries"] = kept
 	out, err := json.MarshalIndent(set, "", "  ")
 	if err != nil {
 		return err
