@@ -401,7 +401,8 @@ func (s *Store) Messages(ctx context.Context, ids []int64) (map[int64]string, er
 	return out, nil
 }
 
-// AllMessages calls fn with every indexed commit's message, oldest first.
+// AllMessages calls fn with every indexed commit's message, oldest first
+// (by author time; ties in the order they were indexed).
 func (s *Store) AllMessages(ctx context.Context, fn func(id int64, msg string)) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, subject, body FROM commits ORDER BY author_time, id`)
 	if err != nil {
