@@ -17,13 +17,14 @@ import (
 //	subject weight f32, meta length u32, content hash [32]byte (sha256
 //	of the header fields before the meta length and of everything after
 //	the meta JSON: the weights, not when they were made), meta JSON, offsets (n+1)×u32, words, idf n×f32, scales n×f32, vectors n×dim×i8,
-//	crc32c u32 of all that precedes it.
+//	k u32 and the common directions k×dim×f32 (since version 2), crc32c
+//	u32 of all that precedes it.
 //
 // Loading checks the CRC and slices the buffer: no term is copied or
 // parsed until a text needs it.
 const (
 	magic      = "VGSB"
-	version    = 1
+	version    = 2
 	headerSize = 4 + 4*5 + 4 + 32
 )
 
@@ -37,7 +38,7 @@ var ErrFormat = errors.New("builtin embedder: not a model file of this version")
 
 // newModel serialises a trained model and loads it back, so a freshly
 // trained model and a loaded one are the same thing.
-func newModel(words []string, vecs []float32, dim int, idf []float32, subjectWeight float64, meta Meta) (*Model, error) {
+func newModel(words []string, vecs []float32, dim int, idf []float32, dirs []float32, subjectWeight float64, meta Meta) (*Model, error) {
 	n := len(words)
 	metaJSON, err := json.Marshal(meta)
 	if err != nil {
@@ -47,7 +48,7 @@ func newModel(words []string, vecs []float32, dim int, idf []float32, subjectWei
 	for _, w := range words {
 		wordBytes += len(w)
 	}
-	size := headerSize + len(metaJSON) + 4*(n+1) + wordBytes + 8*n + n*dim + 4
+	size := headerSize + len(metaJSON) + 4*(n+1) + wordBytes + 8*n + n*dim + 4 + 4*len(dirs) + 4
 	buf := make([]byte, 0, size)
 	le := binary.LittleEndian
 	buf = append(buf, magic...)
@@ -89,6 +90,10 @@ func newModel(words []string, vecs []float32, dim int, idf []float32, subjectWei
 			}
 			buf = append(buf, byte(q))
 		}
+	}
+	buf = le.AppendUint32(buf, uint32(len(dirs)/dim))
+	for _, x := range dirs {
+		buf = le.AppendUint32(buf, math.Float32bits(x))
 	}
 	// The meta length is left out with the meta: a training that took
 	// 10 ms instead of 9 is the same model.
@@ -169,8 +174,24 @@ func unmarshal(data []byte, check bool) (*Model, error) {
 	if m.scales, ok = take(4 * n); !ok {
 		return nil, bad
 	}
-	if m.vecs, ok = take(n * dim); !ok || p != len(body) {
+	if m.vecs, ok = take(n * dim); !ok {
 		return nil, bad
+	}
+	kb, ok := take(4)
+	if !ok {
+		return nil, bad
+	}
+	k := int(le.Uint32(kb))
+	if k > dim {
+		return nil, bad
+	}
+	db, ok := take(4 * k * dim)
+	if !ok || p != len(body) {
+		return nil, bad
+	}
+	m.dirs = make([]float32, k*dim)
+	for i := range m.dirs {
+		m.dirs[i] = math.Float32frombits(le.Uint32(db[4*i:]))
 	}
 	return m, nil
 }

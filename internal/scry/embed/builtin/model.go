@@ -16,6 +16,7 @@ type Meta struct {
 	Tokens     int64     `json:"tokens"`
 	Vocabulary int       `json:"vocabulary"`
 	Dim        int       `json:"dim"`
+	Directions int       `json:"directions"`
 	TrainedAt  time.Time `json:"trained_at"`
 	TrainMS    int64     `json:"train_ms"`
 }
@@ -27,11 +28,12 @@ type Model struct {
 	id            string
 	dim, n        int
 	subjectWeight float32
-	offs          []byte // n+1 little-endian uint32 offsets into words
-	words         []byte // the sorted vocabulary, concatenated
-	idf           []byte // n float32
-	scales        []byte // n float32: a row's int8 → float factor
-	vecs          []byte // n×dim int8
+	offs          []byte    // n+1 little-endian uint32 offsets into words
+	words         []byte    // the sorted vocabulary, concatenated
+	idf           []byte    // n float32
+	scales        []byte    // n float32: a row's int8 → float factor
+	vecs          []byte    // n×dim int8
+	dirs          []float32 // common directions removed from every vector, k×dim
 	meta          Meta
 }
 
@@ -71,8 +73,9 @@ func (m *Model) embedAll(ctx context.Context, texts []string, query bool) ([][]f
 }
 
 // Embed returns the L2-normalised vector of one text: the idf-weighted
-// mean of its terms' vectors, subject terms weighted more. A text with no known
-// term gets the zero vector. Query terms missing from the vocabulary fall
+// mean of its terms' vectors, subject terms weighted more, without the
+// history's common directions. A text with no known term gets the zero
+// vector. Query terms missing from the vocabulary fall
 // back to the closest known term sharing a long prefix.
 func (m *Model) Embed(s string, query bool) []float32 {
 	subject, body := messageTerms(s)
@@ -91,6 +94,7 @@ func (m *Model) Embed(s string, query bool) []float32 {
 	add(subject, m.subjectWeight)
 	add(body, 1)
 	normalize(v)
+	m.removeDirections(v)
 	return v
 }
 

@@ -107,7 +107,7 @@ func TestUnmarshalRejectsDamage(t *testing.T) {
 	// Unchecked, a flipped weight loads, but a truncated or inconsistent
 	// file never does: no read may go out of bounds.
 	flipped := bytes.Clone(data)
-	flipped[len(flipped)-8] ^= 0x40
+	flipped[len(flipped)-4-4-4*len(m.dirs)-1] ^= 0x40 // the last vector's last component
 	if _, err := UnmarshalUnchecked(flipped); err != nil {
 		t.Errorf("UnmarshalUnchecked of a flipped weight: %v", err)
 	}
@@ -261,18 +261,18 @@ func TestIDIgnoresTrainingTime(t *testing.T) {
 	words := []string{"alpha", "beta"}
 	vecs := []float32{1, 0, 0, 1}
 	idf := []float32{1, 1}
-	a, err := newModel(words, vecs, 2, idf, 2, Meta{TrainMS: 9})
+	a, err := newModel(words, vecs, 2, idf, nil, 2, Meta{TrainMS: 9})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := newModel(words, vecs, 2, idf, 2, Meta{TrainMS: 10})
+	b, err := newModel(words, vecs, 2, idf, nil, 2, Meta{TrainMS: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.ID() != b.ID() {
 		t.Fatalf("same weights, training times 9 and 10 ms: IDs %s and %s", a.ID(), b.ID())
 	}
-	c, _ := newModel(words, []float32{1, 0, 1, 1}, 2, idf, 2, Meta{TrainMS: 9})
+	c, _ := newModel(words, []float32{1, 0, 1, 1}, 2, idf, nil, 2, Meta{TrainMS: 9})
 	if c.ID() == a.ID() {
 		t.Fatal("other weights, same ID")
 	}

@@ -54,8 +54,12 @@ type Options struct {
 	// KeepNorms keeps the term vectors' lengths instead of normalising
 	// them, so frequent, well-attested terms weigh more.
 	KeepNorms bool
-	Seed      uint64
-	Workers   int
+	// Directions is how many of the history's common directions every
+	// vector loses (default 5, at most one per 32 dimensions; negative:
+	// none; directions.go).
+	Directions int
+	Seed       uint64
+	Workers    int
 }
 
 func (o *Options) defaults() {
@@ -76,6 +80,9 @@ func (o *Options) defaults() {
 	def(&o.PowerIters, 4)
 	def(&o.Oversample, 8)
 	def(&o.OrthEvery, 2)
+	if o.Directions == 0 {
+		o.Directions = 5
+	}
 	def(&o.Workers, runtime.GOMAXPROCS(0))
 	deff(&o.Alpha, 0.75)
 	deff(&o.Eig, 0.5)
@@ -174,7 +181,19 @@ func (p *prepared) fit(ctx context.Context, opt Options, start time.Time) (*Mode
 		TrainedAt:  time.Now().UTC().Truncate(time.Second),
 	}
 	meta.TrainMS = time.Since(start).Milliseconds()
-	return newModel(vocab.words(c), vecs, dim, idf, opt.SubjectWeight, meta)
+	words := vocab.words(c)
+	model, err := newModel(words, vecs, dim, idf, nil, opt.SubjectWeight, meta)
+	if err != nil || opt.Directions <= 0 {
+		return model, err
+	}
+	// A few directions of a small space are most of it.
+	dirs := commonDirections(model, p.commits, min(opt.Directions, dim/32), opt.Workers)
+	if dirs == nil {
+		return model, nil
+	}
+	meta.Directions = len(dirs) / dim
+	meta.TrainMS = time.Since(start).Milliseconds()
+	return newModel(words, vecs, dim, idf, dirs, opt.SubjectWeight, meta)
 }
 
 // corpus interns terms and keeps every segment as term ids.
