@@ -1,9 +1,6 @@
 package builtin
 
-import (
-	"math"
-	"sort"
-)
+import "math"
 
 // Averaged term vectors share a few directions that every text has a bit
 // of: what the history's messages have in common, not what tells them
@@ -34,11 +31,8 @@ func commonDirections(m *Model, messages []string, k, workers int) []float32 {
 	}
 	c := gram(x, x, workers)
 	ev, vecs := symEigen(c)
-	order := make([]int, dim)
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(i, j int) bool { return ev[order[i]] > ev[order[j]] })
+	// A second-moment matrix has no negative eigenvalues.
+	order := largestFirst(ev, func(x float64) float64 { return x })
 	out := make([]float32, 0, k*dim)
 	for _, e := range order[:min(k, dim)] {
 		for j := 0; j < dim; j++ {

@@ -361,6 +361,17 @@ func gramSchmidt(y *dense) {
 	}
 }
 
+// largestFirst orders the indices of ev by size(ev[i]), largest first
+// (ties in index order).
+func largestFirst(ev []float64, size func(float64) float64) []int {
+	order := make([]int, len(ev))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return size(ev[order[i]]) > size(ev[order[j]]) })
+	return order
+}
+
 // symEigen diagonalises the symmetric matrix a: Householder reduction to
 // tridiagonal form, then the implicit QL algorithm (tred2 and tql2 of
 // EISPACK, as in JAMA). It returns the eigenvalues and the eigenvectors
@@ -586,12 +597,7 @@ func eigen(ctx context.Context, m *csr, dim int, opt Options) (*dense, []float64
 		}
 	}
 	ev, vb := symEigen(b)
-	order := make([]int, l)
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(i, j int) bool { return math.Abs(ev[order[i]]) > math.Abs(ev[order[j]]) })
-	order = order[:dim]
+	order := largestFirst(ev, math.Abs)[:dim]
 	// U = Q·W with W = Vb's chosen columns.
 	w := newDense(l, dim)
 	vals := make([]float64, dim)
