@@ -1,7 +1,5 @@
 package builtin
 
-import "math"
-
 // Averaged term vectors share a few directions that every text has a bit
 // of: what the history's messages have in common, not what tells them
 // apart. The model removes them from every vector it makes, passages and
@@ -58,14 +56,5 @@ func (m *Model) removeDirections(v []float32) {
 			v[j] -= float32(s) * u[j]
 		}
 	}
-	var n float64
-	for _, x := range v {
-		n += float64(x) * float64(x)
-	}
-	if n > 0 {
-		inv := float32(1 / math.Sqrt(n))
-		for j := range v {
-			v[j] *= inv
-		}
-	}
+	normalize(v)
 }
