@@ -16,8 +16,11 @@ import (
 // Words splits s into lowercased words, splitting identifiers into their
 // parts: "parseHTTPHeader" → parse, http, header; "max_retry_count" → max,
 // retry, count. Numbers are kept as words. No stemming, no stop words.
-func Words(s string) []string {
-	var out []string
+func Words(s string) []string { return AppendWords(nil, s) }
+
+// AppendWords appends the words of s (as Words splits them) to out: for
+// analysing large texts line by line into one reused slice.
+func AppendWords(out []string, s string) []string {
 	start := -1
 	flush := func(end int) {
 		if start >= 0 {
@@ -29,14 +32,25 @@ func Words(s string) []string {
 			start = -1
 		}
 	}
-	for i, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		var word bool
+		size := 1
+		if c < utf8.RuneSelf {
+			word = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			word = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		if word {
 			if start < 0 {
 				start = i
 			}
-			continue
+		} else {
+			flush(i)
 		}
-		flush(i)
+		i += size
 	}
 	flush(len(s))
 	return out
@@ -203,6 +217,15 @@ func NewAnalyzer() *Analyzer { return &Analyzer{stems: map[string]string{}} }
 
 // Terms is Terms(s).
 func (a *Analyzer) Terms(s string) []string { return terms(s, a.stem) }
+
+// Term is the term a word of Words becomes, and false when the word is
+// dropped (a single character or a stop word).
+func (a *Analyzer) Term(w string) (string, bool) {
+	if len(w) < 2 || IsStopWord(w) {
+		return "", false
+	}
+	return a.stem(w), true
+}
 
 func (a *Analyzer) stem(w string) string {
 	if st, ok := a.stems[w]; ok {

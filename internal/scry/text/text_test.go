@@ -16,6 +16,9 @@ func TestWords(t *testing.T) {
 		"XMLHttpRequest":           {"xml", "http", "request"},
 		"lefthook-commits.jsonl":   {"lefthook", "commits", "jsonl"},
 		"":                         nil,
+		"Überprüfung naïve—café²":  {"überprüfung", "naïve", "café"},
+		"bad\xffbyte ok\xc3":       {"bad", "byte", "ok"},
+		"日本語テキスト 2024年":            {"日本語テキスト", "2024年"},
 	} {
 		if got := Words(in); !reflect.DeepEqual(got, want) {
 			t.Errorf("Words(%q) = %q; want %q", in, got, want)

@@ -33,21 +33,10 @@ type MachineCorpus struct {
 // AnalyseMachineText analyses collected machine documents.
 func AnalyseMachineText(docs []string) *MachineCorpus {
 	mc := &MachineCorpus{Docs: len(docs), Complete: true}
-	ids := map[string]int32{}
-	for _, segs := range analyseTexts(docs) {
-		for _, seg := range segs {
-			out := make([]int32, len(seg))
-			for i, t := range seg {
-				id, ok := ids[t]
-				if !ok {
-					id = int32(len(mc.Terms))
-					ids[t] = id
-					mc.Terms = append(mc.Terms, t)
-				}
-				out[i] = id
-			}
-			mc.Segs = append(mc.Segs, out)
-		}
+	var segs [][][]int32
+	mc.Terms, segs = analyseIDs(docs)
+	for _, d := range segs {
+		mc.Segs = append(mc.Segs, d...)
 	}
 	return mc
 }

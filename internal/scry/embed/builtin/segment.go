@@ -13,34 +13,42 @@ import (
 func segments(s string, terms func(string) []string) [][]string {
 	var out [][]string
 	var cur []string
-	flush := func() {
+	eachLine(s, func(line string) {
+		cur = append(cur, terms(line)...)
+	}, func() {
 		if len(cur) > 0 {
 			out = append(out, cur)
 			cur = nil
 		}
-	}
+	})
+	return out
+}
+
+// eachLine calls line with each line of s that segments reads, cleaned
+// (cleanLine), and brk where a segment ends: at blank lines, code fences
+// and the end of s.
+func eachLine(s string, line func(string), brk func()) {
 	fenced := false
-	for line := range strings.Lines(s) {
-		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "```") || strings.HasPrefix(line, "~~~") {
+	for l := range strings.Lines(s) {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "```") || strings.HasPrefix(l, "~~~") {
 			fenced = !fenced
-			flush()
+			brk()
 			continue
 		}
 		if fenced {
 			continue
 		}
-		if line == "" {
-			flush()
+		if l == "" {
+			brk()
 			continue
 		}
-		if isTrailer(line) {
+		if isTrailer(l) {
 			continue
 		}
-		cur = append(cur, terms(cleanLine(line))...)
+		line(cleanLine(l))
 	}
-	flush()
-	return out
+	brk()
 }
 
 // messageTerms is the analysis of a commit message or query for
@@ -64,9 +72,8 @@ var trailerKeys = []string{
 }
 
 func isTrailer(line string) bool {
-	l := strings.ToLower(line)
 	for _, k := range trailerKeys {
-		if strings.HasPrefix(l, k) {
+		if len(line) >= len(k) && strings.EqualFold(line[:len(k)], k) {
 			return true
 		}
 	}

@@ -378,11 +378,18 @@ func largestFirst(ev []float64, size func(float64) float64) []int {
 // as the columns of v.
 func symEigen(a *dense) ([]float64, *dense) {
 	n := a.r
+	// v holds V transposed, V(i, j) at v.d[j*n+i]: the inner loops run
+	// down V's columns (the rotations of tql2 above all), which are then
+	// contiguous in memory. The arithmetic is the same either way.
 	v := newDense(n, n)
-	copy(v.d, a.d)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			v.d[j*n+i] = a.d[i*n+j]
+		}
+	}
 	d := make([]float64, n)
 	e := make([]float64, n)
-	V := func(i, j int) *float64 { return &v.d[i*n+j] }
+	V := func(i, j int) *float64 { return &v.d[j*n+i] }
 	// tred2
 	for j := 0; j < n; j++ {
 		d[j] = *V(n-1, j)
@@ -419,9 +426,10 @@ func symEigen(a *dense) ([]float64, *dense) {
 				f = d[j]
 				*V(j, i) = f
 				g = e[j] + *V(j, j)*f
+				col := v.d[j*n : j*n+i] // V(·, j)
 				for k := j + 1; k <= i-1; k++ {
-					g += *V(k, j) * d[k]
-					e[k] += *V(k, j) * f
+					g += col[k] * d[k]
+					e[k] += col[k] * f
 				}
 				e[j] = g
 			}
@@ -437,8 +445,9 @@ func symEigen(a *dense) ([]float64, *dense) {
 			for j := 0; j < i; j++ {
 				f = d[j]
 				g = e[j]
+				col := v.d[j*n : j*n+i]
 				for k := j; k <= i-1; k++ {
-					*V(k, j) -= f*e[k] + g*d[k]
+					col[k] -= f*e[k] + g*d[k]
 				}
 				d[j] = *V(i-1, j)
 				*V(i, j) = 0
@@ -454,13 +463,15 @@ func symEigen(a *dense) ([]float64, *dense) {
 			for k := 0; k <= i; k++ {
 				d[k] = *V(k, i+1) / h
 			}
+			next := v.d[(i+1)*n : (i+1)*n+i+1]
 			for j := 0; j <= i; j++ {
+				col := v.d[j*n : j*n+i+1]
 				var g float64
-				for k := 0; k <= i; k++ {
-					g += *V(k, i+1) * *V(k, j)
+				for k, x := range next {
+					g += x * col[k]
 				}
-				for k := 0; k <= i; k++ {
-					*V(k, j) -= g * d[k]
+				for k := range col {
+					col[k] -= g * d[k]
 				}
 			}
 		}
@@ -522,10 +533,11 @@ func symEigen(a *dense) ([]float64, *dense) {
 					c = p / r
 					p = c*d[i] - s*g
 					d[i+1] = h + s*(c*g+s*d[i])
-					for k := 0; k < n; k++ {
-						h = *V(k, i+1)
-						*V(k, i+1) = s**V(k, i) + c*h
-						*V(k, i) = c**V(k, i) - s*h
+					ci, ci1 := v.d[i*n:(i+1)*n], v.d[(i+1)*n:(i+2)*n]
+					for k := range ci {
+						h = ci1[k]
+						ci1[k] = s*ci[k] + c*h
+						ci[k] = c*ci[k] - s*h
 					}
 				}
 				p = -s * s2 * c3 * el1 * e[l] / dl1
@@ -539,7 +551,13 @@ func symEigen(a *dense) ([]float64, *dense) {
 		d[l] += f
 		e[l] = 0
 	}
-	return d, v
+	out := newDense(n, n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			out.d[i*n+j] = *V(i, j)
+		}
+	}
+	return d, out
 }
 
 // termVectors computes the rank-dim truncated eigendecomposition of the

@@ -12,10 +12,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
-	"sync"
 	"time"
-
-	"github.com/verdigris-dev/verdigris/internal/scry/text"
 )
 
 // Sources is the text a model learns from.
@@ -222,15 +219,19 @@ func (c *corpus) id(t string) int32 {
 }
 
 func (c *corpus) add(texts []string, messages bool) [][]int32 {
+	terms, docs := analyseIDs(texts)
+	ids := make([]int32, len(terms))
+	for i, t := range terms {
+		ids[i] = c.id(t)
+	}
 	var out [][]int32
 	seen := map[int32]bool{}
-	for _, segs := range analyseTexts(texts) {
+	for _, segs := range docs {
 		clear(seen)
 		for _, seg := range segs {
-			ids := make([]int32, len(seg))
 			for i, t := range seg {
-				id := c.id(t)
-				ids[i] = id
+				id := ids[t]
+				seg[i] = id
 				c.freq[id]++
 				if messages {
 					c.inMsg[id] = true
@@ -240,8 +241,8 @@ func (c *corpus) add(texts []string, messages bool) [][]int32 {
 					}
 				}
 			}
-			c.tokens += int64(len(ids))
-			out = append(out, ids)
+			c.tokens += int64(len(seg))
+			out = append(out, seg)
 		}
 	}
 	return out
@@ -265,34 +266,6 @@ func (c *corpus) addAnalysed(mc *MachineCorpus) [][]int32 {
 		c.tokens += int64(len(s))
 		out[i] = s
 	}
-	return out
-}
-
-// analyseTexts cuts every text into term segments, on all cores: the
-// analysis is most of the cost of reading megabytes of machine text.
-// Each worker has its own stem memo.
-func analyseTexts(texts []string) [][][]string {
-	out := make([][][]string, len(texts))
-	workers := min(runtime.GOMAXPROCS(0), 8)
-	if len(texts) < 64 || workers == 1 {
-		an := text.NewAnalyzer()
-		for i, s := range texts {
-			out[i] = segments(s, an.Terms)
-		}
-		return out
-	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			an := text.NewAnalyzer()
-			for i := w; i < len(texts); i += workers {
-				out[i] = segments(texts[i], an.Terms)
-			}
-		}()
-	}
-	wg.Wait()
 	return out
 }
 
