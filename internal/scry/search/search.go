@@ -348,6 +348,8 @@ func (s *Searcher) hits(ctx context.Context, ranked []scored, terms []string, pa
 	for _, t := range terms {
 		termSet[t] = true
 	}
+	// Hits share most of their paths' words: each is stemmed once.
+	an := text.NewAnalyzer()
 	rows, err = db.QueryContext(ctx, `SELECT f.commit_id, p.path FROM files f JOIN paths p ON p.id = f.path_id WHERE f.commit_id IN `+in+` ORDER BY f.commit_id, p.path`, ids...)
 	if err != nil {
 		return nil, err
@@ -364,7 +366,7 @@ func (s *Searcher) hits(ctx context.Context, ranked []scored, terms []string, pa
 			continue
 		}
 		h.Files = append(h.Files, p)
-		if matchesFile(p, termSet, paths) {
+		if matchesFile(p, termSet, paths, an) {
 			h.Matched = append(h.Matched, p)
 		}
 	}
@@ -393,7 +395,7 @@ func (s *Searcher) hits(ctx context.Context, ranked []scored, terms []string, pa
 	return hits, nil
 }
 
-func matchesFile(p string, terms map[string]bool, paths []PathPattern) bool {
+func matchesFile(p string, terms map[string]bool, paths []PathPattern, an *text.Analyzer) bool {
 	for _, pp := range paths {
 		if pp.Match(p) {
 			return true
@@ -402,7 +404,7 @@ func matchesFile(p string, terms map[string]bool, paths []PathPattern) bool {
 	if len(terms) == 0 {
 		return false
 	}
-	for _, t := range text.Terms(p) {
+	for _, t := range an.Terms(p) {
 		if terms[t] {
 			return true
 		}
