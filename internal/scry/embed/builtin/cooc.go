@@ -3,7 +3,6 @@ package builtin
 import (
 	"math"
 	"slices"
-	"sort"
 	"sync"
 )
 
@@ -103,6 +102,7 @@ func (c *cooccurrence) ppmi(alpha, shift float64, workers int) *csr {
 	// marginals, summed in partition order: float sums must not depend
 	// on map order or on scheduling, or two trainings would differ.
 	var keys [partitions][]uint64
+	var counts [partitions][]float32
 	var margs [partitions][]float64
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, max(workers, 1))
@@ -111,18 +111,14 @@ func (c *cooccurrence) ppmi(alpha, shift float64, workers int) *csr {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			ks := make([]uint64, 0, len(c.parts[p]))
-			for k := range c.parts[p] {
-				ks = append(ks, k)
-			}
-			slices.Sort(ks)
+			ks, vs := sortedPairs(c.parts[p])
 			m := make([]float64, c.n)
-			for _, k := range ks {
-				v := float64(c.parts[p][k])
+			for i, k := range ks {
+				v := float64(vs[i])
 				m[k>>32] += v
 				m[k&0xffffffff] += v
 			}
-			keys[p], margs[p] = ks, m
+			keys[p], counts[p], margs[p] = ks, vs, m
 		}()
 	}
 	wg.Wait()
@@ -157,14 +153,16 @@ func (c *cooccurrence) ppmi(alpha, shift float64, workers int) *csr {
 			defer func() { <-sem; wg.Done() }()
 			vs := make([]float32, len(keys[p]))
 			for i, k := range keys[p] {
-				v := float64(c.parts[p][k])
+				v := float64(counts[p][i])
 				vs[i] = float32(math.Log(v/total/(smooth[k>>32]*smooth[k&0xffffffff])) - shift)
 			}
 			vals[p] = vs
 		}()
 	}
 	wg.Wait()
-	// Rows are filled pair by pair, then each row sorted by column.
+	// Each positive pair is two entries, (a, b) and (b, a). They are
+	// bucketed by column, then the buckets are read in column order into
+	// their rows, so every row ends sorted by column without a sort.
 	m := &csr{rows: c.n, cols: c.n, ptr: make([]int32, c.n+1)}
 	for p := range keys {
 		for i, k := range keys[p] {
@@ -177,9 +175,10 @@ func (c *cooccurrence) ppmi(alpha, shift float64, workers int) *csr {
 	for i := 0; i < c.n; i++ {
 		m.ptr[i+1] += m.ptr[i]
 	}
+	// Symmetric: a column holds as many entries as the row of that term.
 	nnz := m.ptr[c.n]
-	m.col = make([]int32, nnz)
-	m.val = make([]float32, nnz)
+	byCol := make([]int32, nnz) // the entries' rows, grouped by column
+	byColVal := make([]float32, nnz)
 	next := slices.Clone(m.ptr[:c.n])
 	for p := range keys {
 		for i, k := range keys[p] {
@@ -188,31 +187,61 @@ func (c *cooccurrence) ppmi(alpha, shift float64, workers int) *csr {
 				continue
 			}
 			a, b := int32(k>>32), int32(k&0xffffffff)
-			m.col[next[a]], m.val[next[a]] = b, v
-			next[a]++
-			m.col[next[b]], m.val[next[b]] = a, v
+			byCol[next[b]], byColVal[next[b]] = a, v
 			next[b]++
+			byCol[next[a]], byColVal[next[a]] = b, v
+			next[a]++
 		}
 	}
-	parallel(c.n, workers, func(lo, hi int) {
-		var r rowSorter
-		for i := lo; i < hi; i++ {
-			r.col, r.val = m.col[m.ptr[i]:m.ptr[i+1]], m.val[m.ptr[i]:m.ptr[i+1]]
-			sort.Sort(&r)
+	m.col = make([]int32, nnz)
+	m.val = make([]float32, nnz)
+	copy(next, m.ptr[:c.n])
+	for col := int32(0); col < int32(c.n); col++ {
+		for e := m.ptr[col]; e < m.ptr[col+1]; e++ {
+			r := byCol[e]
+			m.col[next[r]], m.val[next[r]] = col, byColVal[e]
+			next[r]++
 		}
-	})
+	}
 	return m
 }
 
-// rowSorter sorts a row's columns, carrying their values along.
-type rowSorter struct {
-	col []int32
-	val []float32
-}
-
-func (r *rowSorter) Len() int           { return len(r.col) }
-func (r *rowSorter) Less(i, j int) bool { return r.col[i] < r.col[j] }
-func (r *rowSorter) Swap(i, j int) {
-	r.col[i], r.col[j] = r.col[j], r.col[i]
-	r.val[i], r.val[j] = r.val[j], r.val[i]
+// sortedPairs returns the pairs and their sums in key order, by a radix
+// sort on the 16-bit digits that any key uses (two passes below 65,536
+// terms), where a comparison sort of the keys and a map lookup per key
+// took most of ppmi's time.
+func sortedPairs(pairs map[uint64]float32) ([]uint64, []float32) {
+	keys := make([]uint64, 0, len(pairs))
+	vals := make([]float32, 0, len(pairs))
+	var used uint64
+	for k, v := range pairs {
+		keys = append(keys, k)
+		vals = append(vals, v)
+		used |= k
+	}
+	tmpK := make([]uint64, len(keys))
+	tmpV := make([]float32, len(vals))
+	count := make([]int, 1<<16)
+	for shift := 0; shift < 64; shift += 16 {
+		if used>>shift&0xffff == 0 {
+			continue
+		}
+		clear(count)
+		for _, k := range keys {
+			count[k>>shift&0xffff]++
+		}
+		pos := 0
+		for d, c := range count {
+			count[d] = pos
+			pos += c
+		}
+		for i, k := range keys {
+			d := k >> shift & 0xffff
+			tmpK[count[d]], tmpV[count[d]] = k, vals[i]
+			count[d]++
+		}
+		keys, tmpK = tmpK, keys
+		vals, tmpV = tmpV, vals
+	}
+	return keys, vals
 }
