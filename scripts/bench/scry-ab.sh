@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Full index time of two git-scry builds, interleaved (docs/benchmarks.md,
+# "Commit memory"): on a shared, noisy machine two separate invocations of
+# scry.sh differ by more than a change to the indexer does, so here each
+# round runs git log -p, then A cold, A warm, B cold, B warm, on the same
+# repository, and the medians are compared.
+#
+#   scripts/bench/scry-ab.sh OLD_GIT_SCRY [NEW_GIT_SCRY]   # NEW: this tree, built
+#   RUNS=7 scripts/bench/scry-ab.sh /tmp/old/git-scry
+#
+# Histories: the replayed lefthook corpus's newest 300 and 600 commits,
+# all 1,152 of them, and a clone of this repository (real diffs of Go code
+# and real documents). "Cold": nothing in the cache (a fresh machine);
+# "warm": the machine's text analysed by the run just before.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: scripts/bench/scry-ab.sh OLD_GIT_SCRY [NEW_GIT_SCRY]" >&2 && exit 2; }
+runs=${RUNS:-5}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+a=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+if [ $# = 2 ]; then
+	b=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+else
+	go build -o "$work/bin/" ./cmd/git-scry
+	b=$work/bin/git-scry
+fi
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$work/gitconfig
+printf '[user]\n\tname = Bench\n\temail = bench@example.com\n' >"$GIT_CONFIG_GLOBAL"
+now() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+go run ./scripts/bench/replay -newest 300 "$work/newest300" 2>/dev/null
+go run ./scripts/bench/replay -newest 600 "$work/newest600" 2>/dev/null
+go run ./scripts/bench/replay "$work/all" 2>/dev/null
+git clone -q . "$work/own"
+
+echo "# git scry index, A = $1, B = ${2:-this tree}; $(nproc) CPUs, median of $runs interleaved rounds"
+echo
+echo "| history | git log -p | A cold | B cold | B/A | A warm | B warm | B/A |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for d in newest300 newest600 all own; do
+	dir=$work/$d
+	: >"$work/t"
+	for _ in $(seq "$runs"); do
+		t0=$(now)
+		git -C "$dir" log -p --all >/dev/null
+		echo "logp $((($(now) - t0) / 1000000))" >>"$work/t"
+		for v in a b; do
+			bin=${!v}
+			rm -rf "$work/cache-$v"
+			for phase in cold warm; do
+				rm -rf "$dir/.git/verdigris"
+				t0=$(now)
+				(cd "$dir" && XDG_CACHE_HOME=$work/cache-$v "$bin" index --quiet)
+				echo "$v-$phase $((($(now) - t0) / 1000000))" >>"$work/t"
+			done
+		done
+	done
+	m() { awk -v k="$1" '$1 == k {print $2}' "$work/t" | median; }
+	g=$(m logp) ac=$(m a-cold) bc=$(m b-cold) aw=$(m a-warm) bw=$(m b-warm)
+	r() { awk "BEGIN {printf \"%.2f\", $1/$2}"; }
+	x() { awk "BEGIN {printf \"%.1f×\", $1/$g}"; }
+	echo "| $d ($(git -C "$dir" rev-list --count --all) commits) | $g ms | $ac ms = $(x "$ac") | $bc ms = $(x "$bc") | $(r "$bc" "$ac") | $aw ms = $(x "$aw") | $bw ms = $(x "$bw") | $(r "$bw" "$aw") |"
+done
