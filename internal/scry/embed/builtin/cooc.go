@@ -96,7 +96,8 @@ type csr struct {
 // ppmi turns the counts into a symmetric matrix of positive pointwise
 // mutual information, with the context distribution raised to alpha
 // (which keeps rare contexts from dominating) and the PMI shifted down by
-// shift. Symmetric: both directions use the smoothed distribution.
+// shift. Symmetric: both directions use the smoothed distribution. It
+// consumes the counts.
 func (c *cooccurrence) ppmi(alpha, shift float64, workers int) *csr {
 	// Each partition's pairs in key order and its share of the
 	// marginals, summed in partition order: float sums must not depend
@@ -112,6 +113,7 @@ func (c *cooccurrence) ppmi(alpha, shift float64, workers int) *csr {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			ks, vs := sortedPairs(c.parts[p])
+			c.parts[p] = nil // the map is the larger copy: let it go now
 			m := make([]float64, c.n)
 			for i, k := range ks {
 				v := float64(vs[i])
