@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -77,6 +78,7 @@ type Result struct {
 func dbPath(r *gitrepo.Repo) string    { return store.Path(r.StateDir()) }
 func lockPath(r *gitrepo.Repo) string  { return filepath.Join(r.StateDir(), "scry.lock") }
 func rerunPath(r *gitrepo.Repo) string { return filepath.Join(r.StateDir(), "scry.rerun") }
+func cachePath(r *gitrepo.Repo) string { return filepath.Join(r.StateDir(), store.CacheName) }
 
 // LogPath is where background runs write.
 func LogPath(r *gitrepo.Repo) string { return filepath.Join(r.StateDir(), "scry.log") }
@@ -158,6 +160,7 @@ func Exists(r *gitrepo.Repo) bool { return exists(dbPath(r)) }
 
 func runOnce(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 	start := time.Now()
+	fresh := !exists(dbPath(r))
 	st, rebuilt, err := store.Create(ctx, dbPath(r))
 	if err != nil {
 		return nil, fmt.Errorf("opening the commit index: %w", err)
@@ -165,6 +168,15 @@ func runOnce(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error)
 	defer st.Close()
 	if rebuilt {
 		opt.Log("the index was built by another version of git scry: rebuilding it")
+	}
+	if fresh || rebuilt || opt.Full {
+		// The search cache names the content it copies by a version
+		// number that a new or emptied index counts again from the
+		// start: a cache of the index before would look current (and
+		// be grown instead of rebuilt), with the old model's vectors.
+		if err := os.Remove(cachePath(r)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
 	}
 	if opt.Full {
 		if err := st.Reset(ctx); err != nil {

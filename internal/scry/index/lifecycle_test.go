@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,6 +24,7 @@ type fakeEmbedders struct {
 	configured string // "" for the built-in embedder, else an external model's name
 	trains     int
 	prefetches int
+	salt       string // mixed into the hashes: another salt is another model
 }
 
 // Prefetch counts the index's announcements of a coming training.
@@ -32,8 +34,9 @@ func (e *fakeEmbedders) Prefetch(context.Context, *gitrepo.Repo) bool {
 }
 
 type fakeEmbedder struct {
-	id  string
-	dim int
+	id   string
+	dim  int
+	salt string
 }
 
 func (f *fakeEmbedder) ID() string   { return f.id }
@@ -48,7 +51,7 @@ func (f *fakeEmbedder) EmbedPassages(_ context.Context, texts []string) ([][]flo
 		v := make([]float32, f.dim)
 		for _, term := range text.Terms(t) {
 			h := fnv.New32a()
-			h.Write([]byte(term))
+			h.Write([]byte(f.salt + term))
 			v[h.Sum32()%uint32(f.dim)]++
 		}
 		var n float64
@@ -74,13 +77,13 @@ func (e *fakeEmbedders) Select(_ context.Context, _ *gitrepo.Repo, stored *Store
 	if stored == nil {
 		return nil, "built-in embedder", nil
 	}
-	return &fakeEmbedder{id: string(stored.Data), dim: 32}, "built-in embedder", nil
+	return &fakeEmbedder{id: string(stored.Data), dim: 32, salt: e.salt}, "built-in embedder", nil
 }
 
 func (e *fakeEmbedders) Train(_ context.Context, _ *gitrepo.Repo, messages []string) (embed.Embedder, []byte, error) {
 	e.trains++
-	id := fmt.Sprintf("builtin:fake-%d", len(messages))
-	return &fakeEmbedder{id: id, dim: 32}, []byte(id), nil
+	id := fmt.Sprintf("builtin:fake%s-%d", e.salt, len(messages))
+	return &fakeEmbedder{id: id, dim: 32, salt: e.salt}, []byte(id), nil
 }
 
 // testRepo is a repository with a clean git environment.
@@ -238,5 +241,59 @@ func TestEmbedderLifecycle(t *testing.T) {
 	}
 	if _, n := vectorCount(t, tr.repo()); n != 8 {
 		t.Fatalf("vectors after pruning: %d, want 8", n)
+	}
+}
+
+// TestFullRebuildRewritesSearchCache pins a bug: 'git scry index --full'
+// empties the index, whose content version then counts from the start
+// again, so the search cache of the index before looked current (or was
+// grown instead of rebuilt) and searches scored queries of the new model
+// against the old model's vectors. The same holds for an index rebuilt
+// after its file was removed.
+func TestFullRebuildRewritesSearchCache(t *testing.T) {
+	tr := newTestRepo(t)
+	for i := range 6 {
+		tr.commit(fmt.Sprintf("change %d of the retry loop", i))
+	}
+	tr.index(&fakeEmbedders{salt: "a"})
+	for _, rebuild := range []func(){
+		func() {
+			if _, err := Run(context.Background(), tr.repo(), Options{Embedders: &fakeEmbedders{salt: "b"}, Full: true}); err != nil {
+				t.Fatal(err)
+			}
+		},
+		func() {
+			os.Remove(DBPath(tr.repo()))
+			tr.index(&fakeEmbedders{salt: "c"})
+		},
+	} {
+		rebuild()
+		ctx := context.Background()
+		st, err := store.Open(ctx, DBPath(tr.repo()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs, _ := st.VectorSpace(ctx)
+		version, _ := st.CacheVersion(ctx)
+		want := map[int64][]int8{}
+		st.ScanVectors(ctx, vs, func(c *store.Chunk) error {
+			for i, id := range c.IDs {
+				want[id] = slices.Clone(c.Vecs[i*c.Dim : (i+1)*c.Dim])
+			}
+			return nil
+		})
+		st.Close()
+		c, err := store.OpenCache(cachePath(tr.repo()), vs, version)
+		if err != nil {
+			t.Fatalf("search cache after the rebuild: %v", err)
+		}
+		if c.Vectors == nil || len(c.Vectors.IDs) != len(want) || len(want) != 6 {
+			t.Fatalf("cache holds %v vectors, the index %d", c.Vectors, len(want))
+		}
+		for i, id := range c.Vectors.IDs {
+			if got := c.Vectors.Vecs[i*c.Vectors.Dim : (i+1)*c.Vectors.Dim]; !slices.Equal(got, want[id]) {
+				t.Fatalf("commit %d: the cache has another model's vector", id)
+			}
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -91,7 +90,7 @@ func (ix *indexer) run(ctx context.Context) error {
 	}
 	// The searches' mapped copy of the vectors and lengths; rewritten only
 	// when it is not current (which also repairs a run killed before it).
-	if err := ix.st.WriteCache(ctx, filepath.Join(ix.r.StateDir(), store.CacheName)); err != nil {
+	if err := ix.st.WriteCache(ctx, cachePath(ix.r)); err != nil {
 		ix.opt.Log("could not write the search cache (searches read the index instead): %v", err)
 	}
 	if !changed && !embedded {
