@@ -6,6 +6,9 @@
 #   SCRY=/tmp/old/git-scry scripts/bench/scry.sh   # another build of git-scry
 #   scripts/bench/scry.sh --small        # also the corpus's newest 300 and 600 commits
 #                                        # (small histories: the machine text budget)
+#   scripts/bench/scry.sh --own          # also this repository's own history (real diffs and
+#                                        # documents) up to the commit testdata/eval/verdigris.json
+#                                        # was written against, evaluated with that query set
 #   scripts/bench/scry.sh --real-docs    # the replayed history ends with a commit that puts
 #                                        # the real lefthook v1.13.6 tree at HEAD (from the Go
 #                                        # module cache), so the built-in embedder learns from
@@ -21,13 +24,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-large=0 realdocs=0 small=0
+large=0 realdocs=0 small=0 own=0
 for arg; do
 	case $arg in
 	--large) large=1 ;;
 	--small) small=1 ;;
+	--own) own=1 ;;
 	--real-docs) realdocs=1 ;;
-	*) echo "usage: scripts/bench/scry.sh [--large] [--small] [--real-docs]" >&2 && exit 2 ;;
+	*) echo "usage: scripts/bench/scry.sh [--large] [--small] [--own] [--real-docs]" >&2 && exit 2 ;;
 	esac
 done
 runs=${RUNS:-3}
@@ -176,6 +180,25 @@ if [ "$small" = 1 ]; then
 			say
 		done
 	done
+fi
+
+# The commit testdata/eval/verdigris.json describes the history up to:
+# the commit that adds the set (its diff holds every query's words) and
+# those after it stay out.
+ownbase=80ecfec98d721909d5ba802bf6376195f1b137e7
+if [ "$own" = 1 ]; then
+	if git cat-file -e "$ownbase^{commit}" 2>/dev/null; then
+		git clone -q . "$work/own"
+		git -C "$work/own" reset -q --hard "$ownbase"
+		bench "this repository's history up to ${ownbase:0:7}" "$work/own"
+		(cd "$work/own" && git reset -q --hard HEAD~5 && "$scry" index --quiet)
+		say "### quality: git scry eval verdigris.json"
+		set=$PWD/testdata/eval/verdigris.json
+		(cd "$work/own" && "$scry" eval "$set")
+		say
+	else
+		say "## this repository's history: skipped (commit ${ownbase:0:7} is not in this clone)"
+	fi
 fi
 
 if [ "$large" = 1 ]; then
