@@ -278,7 +278,10 @@ func uniqueTerms(q string) []string {
 // history terms (cosine ≥ ExpandMinSim) of each query term that no commit
 // message has, in the built-in embedder's space: "colour" finds "color".
 // Terms the history has are not expanded: that cost exact subjects 0.03
-// MRR and gained nothing on paraphrases.
+// MRR and gained nothing on paraphrases. The list weighs half the lexical
+// one: on this repository's own history (real diffs, which already hold
+// many words the messages lack) that gained 0.04 MRR, and the lefthook
+// sets moved within their seed spread.
 type Tuning struct {
 	FusionK                                     float64
 	LexicalWeight, SemanticWeight, ExpandWeight float64
@@ -287,7 +290,7 @@ type Tuning struct {
 }
 
 // DefaultTuning is what the measurements chose.
-var DefaultTuning = Tuning{FusionK: 10, LexicalWeight: 1, SemanticWeight: 2, ExpandWeight: 1, ExpandK: 3, ExpandMinSim: 0.3}
+var DefaultTuning = Tuning{FusionK: 10, LexicalWeight: 1, SemanticWeight: 2, ExpandWeight: 0.5, ExpandK: 3, ExpandMinSim: 0.3}
 
 func fuse(t Tuning, lex, sem, exp []scored) []scored {
 	acc := map[int64]float64{}
