@@ -188,7 +188,11 @@ fi
 ownbase=80ecfec98d721909d5ba802bf6376195f1b137e7
 if [ "$own" = 1 ]; then
 	if git cat-file -e "$ownbase^{commit}" 2>/dev/null; then
+		# Only that commit's history: no remote-tracking branches or tags,
+		# which would bring later commits into the index.
 		git clone -q . "$work/own"
+		git -C "$work/own" remote remove origin
+		git -C "$work/own" tag -l | xargs -r git -C "$work/own" tag -d >/dev/null
 		git -C "$work/own" reset -q --hard "$ownbase"
 		bench "this repository's history up to ${ownbase:0:7}" "$work/own"
 		(cd "$work/own" && git reset -q --hard HEAD~5 && "$scry" index --quiet)
