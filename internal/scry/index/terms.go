@@ -27,6 +27,9 @@ const (
 // history.
 type diffTerms struct {
 	tokens map[string]struct{}
+	// order is the tokens as first seen: past maxDiffTerms the first ones
+	// are kept, the same ones on every run (not the map's random pick).
+	order  []string
 	bytes  int
 	capped bool
 	an     *text.Analyzer
@@ -39,6 +42,8 @@ func newDiffTerms(an *text.Analyzer) *diffTerms {
 
 func (d *diffTerms) reset() {
 	clear(d.tokens)
+	clear(d.order)
+	d.order = d.order[:0]
 	d.bytes, d.capped = 0, false
 }
 
@@ -72,7 +77,9 @@ func (d *diffTerms) line(_ int, l []byte) {
 			continue
 		}
 		if _, ok := d.tokens[string(tok)]; !ok {
-			d.tokens[string(tok)] = struct{}{}
+			t := string(tok)
+			d.tokens[t] = struct{}{}
+			d.order = append(d.order, t)
 		}
 	}
 }
@@ -103,7 +110,7 @@ func (d *diffTerms) terms() string {
 	}
 	seen := map[string]struct{}{}
 	var b strings.Builder
-	for tok := range d.tokens {
+	for _, tok := range d.order {
 		d.buf = d.an.Terms(tok)
 		for _, t := range d.buf {
 			if len(seen) >= maxDiffTerms {

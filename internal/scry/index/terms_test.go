@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -33,6 +34,39 @@ func TestDiffTerms(t *testing.T) {
 	d.line(0, []byte("omega"))
 	if strings.Contains(d.terms(), "omega") || !d.capped {
 		t.Fatal("the cap did not hold")
+	}
+}
+
+// TestCappedDiffTermsAreTheFirstSeen pins a bug: past maxDiffTerms the
+// terms kept were the map's random pick, so one huge commit indexed twice
+// got different diff terms, and lexical rankings moved between two
+// indexes of the same history.
+func TestCappedDiffTermsAreTheFirstSeen(t *testing.T) {
+	var lines [][]byte
+	for i := range 3 * maxDiffTerms {
+		code := string([]byte{byte('a' + i/676), byte('a' + i/26%26), byte('a' + i%26)})
+		lines = append(lines, []byte(fmt.Sprintf("zq%sw = 1", code)))
+	}
+	var first string
+	for run := range 5 {
+		d := newDiffTerms(text.NewAnalyzer())
+		for _, l := range lines {
+			d.line(0, l)
+		}
+		got := d.terms()
+		if !d.capped || len(strings.Fields(got)) != maxDiffTerms {
+			t.Fatalf("capped %v with %d terms", d.capped, len(strings.Fields(got)))
+		}
+		if run == 0 {
+			first = got
+			if f := strings.Fields(got); f[0] != "zqaaaw" || f[len(f)-1] != "zqcfrw" {
+				t.Fatalf("kept %q … %q, want the first %d seen: zqaaaw … zqcfrw", f[0], f[len(f)-1], maxDiffTerms)
+			}
+			continue
+		}
+		if got != first {
+			t.Fatal("two readings of one diff kept different terms")
+		}
 	}
 }
 
