@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -108,68 +109,80 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 		return nil, err
 	}
 	defer st.Close()
+	rows := float64(s.cache.Rows)
 	lengths := s.cache.Lengths
 	nt := len(terms)
 	// masks[id*nt+term] has bit c set when column c of commit id holds
-	// the term; touched lists the commits holding any. Dense arrays: a
-	// common term's posting list is a good part of the history.
+	// the term. Dense arrays: a common term's posting list is a good part
+	// of the history.
 	masks := make([]uint8, len(lengths)*nt)
-	idf := make([]float64, nt)
-	// One term at a time on each of two connections: the posting lists
-	// are most of the cost, and SQLite computes them on one core each.
-	fetch := func(ti int) error {
-		df := 0
-		for ci, col := range columns {
-			var list sql.NullString
-			if err := st.QueryRowContext(ctx, "{"+col.name+"}: "+quote(terms[ti])).Scan(&list); err != nil {
-				return err
-			}
-			for ids := list.String; ids != ""; {
-				var one string
-				one, ids, _ = strings.Cut(ids, ",")
-				id, err := strconv.ParseInt(one, 10, 64)
-				if err != nil || id < 0 || id >= int64(len(lengths)) {
-					continue
-				}
-				m := &masks[int(id)*nt+ti]
-				if *m == 0 {
-					df++
-				}
-				*m |= 1 << ci
-			}
+	df := make([]int, nt)
+	list := func(ti, ci int) error {
+		var ids sql.NullString
+		if err := st.QueryRowContext(ctx, "{"+columns[ci].name+"}: "+quote(terms[ti])).Scan(&ids); err != nil {
+			return err
 		}
-		rows := float64(s.cache.Rows)
-		idf[ti] = math.Log((rows - float64(df) + 0.5) / (float64(df) + 0.5))
-		if idf[ti] <= 0 {
-			idf[ti] = 1e-6
+		for rest := ids.String; rest != ""; {
+			var one string
+			one, rest, _ = strings.Cut(rest, ",")
+			id, err := strconv.ParseInt(one, 10, 64)
+			if err != nil || id < 0 || id >= int64(len(lengths)) {
+				continue
+			}
+			m := &masks[int(id)*nt+ti]
+			if *m == 0 {
+				df[ti]++
+			}
+			*m |= 1 << ci
 		}
 		return nil
 	}
-	var next atomic.Int32
-	errs := make(chan error, 2)
-	for range 2 {
-		go func() {
-			for {
-				ti := int(next.Add(1)) - 1
-				if ti >= nt {
-					errs <- nil
-					return
-				}
-				if err := fetch(ti); err != nil {
-					next.Store(int32(nt)) // the other stops too
-					errs <- err
-					return
-				}
+	// The diff column first: a term that half the commits' diffs hold has
+	// no idf left (bm25's log((N − df + ½)/(df + ½)) ≤ 0, clamped to
+	// 10⁻⁶), so it can only break near ties, while its other posting
+	// lists would double the search's time (a word in nearly every diff:
+	// 10 ms at 50,000 commits). Such a term is left out when the query
+	// has any other; a query of nothing but such words is scored whole.
+	diff := len(columns) - 1 // the last column
+	common := make([]bool, nt)
+	rest := func(ti int) error {
+		for ci := range diff {
+			if err := list(ti, ci); err != nil {
+				return err
 			}
-		}()
+		}
+		return nil
 	}
-	for range 2 {
-		if e := <-errs; e != nil && err == nil {
-			err = e
+	if err := eachTerm(nt, func(ti int) error {
+		if err := list(ti, diff); err != nil {
+			return err
+		}
+		if common[ti] = 2*float64(df[ti]) >= rows; common[ti] {
+			return nil
+		}
+		return rest(ti)
+	}); err != nil {
+		return nil, err
+	}
+	use := make([]bool, nt)
+	if slices.Contains(common, false) {
+		for ti := range use {
+			use[ti] = !common[ti]
+		}
+	} else {
+		if err := eachTerm(nt, rest); err != nil {
+			return nil, err
+		}
+		for ti := range use {
+			use[ti] = true
 		}
 	}
-	if err != nil {
-		return nil, err
+	idf := make([]float64, nt)
+	for ti := range idf {
+		idf[ti] = math.Log((rows - float64(df[ti]) + 0.5) / (float64(df[ti]) + 0.5))
+		if idf[ti] <= 0 {
+			idf[ti] = 1e-6
+		}
 	}
 	var weight [1 << len(columns)]float64 // of each column set
 	for m := range weight {
@@ -181,13 +194,13 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 	}
 	top := &minHeap{}
 	for id := range int64(len(lengths)) {
-		if !anyMask(masks[int(id)*nt:int(id)*nt+nt]) || (allow != nil && !allow[id]) {
+		if !anyMask(masks[int(id)*nt:int(id)*nt+nt], use) || (allow != nil && !allow[id]) {
 			continue
 		}
 		norm := bm25K1 * (1 - bm25B + bm25B*float64(lengths[id])/max(s.cache.AvgLen, 1))
 		var score float64
 		for ti, m := range masks[int(id)*nt : int(id)*nt+nt] {
-			if m != 0 {
+			if m != 0 && use[ti] {
 				f := weight[m]
 				score += idf[ti] * f * (bm25K1 + 1) / (f + norm)
 			}
@@ -197,10 +210,41 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 	return drain(top), nil
 }
 
-// anyMask reports whether a commit's masks say it holds any term yet.
-func anyMask(ms []uint8) bool {
-	for _, m := range ms {
-		if m != 0 {
+// eachTerm runs fn for terms 0…n−1, one at a time on each of two
+// goroutines (two connections: SQLite computes a posting list on one core),
+// and returns the first error.
+func eachTerm(n int, fn func(ti int) error) error {
+	var next atomic.Int32
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			for {
+				ti := int(next.Add(1)) - 1
+				if ti >= n {
+					errs <- nil
+					return
+				}
+				if err := fn(ti); err != nil {
+					next.Store(int32(n)) // the other stops too
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	var err error
+	for range 2 {
+		if e := <-errs; e != nil && err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// anyMask reports whether a commit's masks say it holds any term in use.
+func anyMask(ms []uint8, use []bool) bool {
+	for ti, m := range ms {
+		if m != 0 && use[ti] {
 			return true
 		}
 	}
