@@ -3,40 +3,27 @@ package gitrepo
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 )
 
-func runGit(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
 func TestChangedPathsFileAtAndCommitPaths(t *testing.T) {
 	ctx := context.Background()
 	dir := gitInit(t)
-	r, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openRepo(t, dir)
 	write := func(name, s string) { writeFile(t, filepath.Join(dir, name), s) }
 	write("notes/a.md", "one\n")
 	write("other.txt", "x\n")
-	runGit(t, dir, "add", "-A")
-	runGit(t, dir, "commit", "-q", "-m", "add")
+	gitRun(t, dir, "add", "-A")
+	gitRun(t, dir, "commit", "-q", "-m", "add")
 	write("notes/a.md", "two\n")
 	write("notes/b md.md", "b\n")
-	runGit(t, dir, "add", "-A")
-	runGit(t, dir, "commit", "-q", "-m", "change")
-	runGit(t, dir, "rm", "-q", "notes/b md.md")
-	runGit(t, dir, "commit", "-q", "-m", "remove")
+	gitRun(t, dir, "add", "-A")
+	gitRun(t, dir, "commit", "-q", "-m", "change")
+	gitRun(t, dir, "rm", "-q", "notes/b md.md")
+	gitRun(t, dir, "commit", "-q", "-m", "remove")
 
 	got, err := r.ChangedPaths(ctx, []string{"--reverse", "HEAD"}, "notes")
 	if err != nil {
@@ -66,21 +53,21 @@ func TestChangedPathsFileAtAndCommitPaths(t *testing.T) {
 	// CommitPaths commits only the named file; the rest of the index and
 	// the worktree stay as they were.
 	write("other.txt", "staged\n")
-	runGit(t, dir, "add", "other.txt")
+	gitRun(t, dir, "add", "other.txt")
 	write("notes/a.md", "unstaged\n")
 	write("record.md", "the record\n")
-	before := runGit(t, dir, "status", "--porcelain")
+	before := gitRun(t, dir, "status", "--porcelain")
 	h, err := r.CommitPaths(ctx, "session: archive x\n", []string{"X_TEST=1"}, "record.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if head := runGit(t, dir, "rev-parse", "HEAD"); head != h {
+	if head := gitRun(t, dir, "rev-parse", "HEAD"); head != h {
 		t.Fatalf("CommitPaths returned %s, HEAD is %s", h, head)
 	}
-	if files := runGit(t, dir, "show", "--name-only", "--format=", "HEAD"); files != "record.md" {
+	if files := gitRun(t, dir, "show", "--name-only", "--format=", "HEAD"); files != "record.md" {
 		t.Fatalf("committed %q", files)
 	}
-	after := runGit(t, dir, "status", "--porcelain")
+	after := gitRun(t, dir, "status", "--porcelain")
 	if want := strings.TrimSpace(strings.Replace(before, "?? record.md", "", 1)); after != want {
 		t.Fatalf("status before %q after %q", before, after)
 	}
@@ -93,8 +80,8 @@ func TestUpstreamAndRebaseState(t *testing.T) {
 	if rm, b := r.Upstream(ctx, "main"); rm != "" || b != "" {
 		t.Fatalf("no upstream: %q %q", rm, b)
 	}
-	runGit(t, dir, "config", "branch.main.remote", "origin")
-	runGit(t, dir, "config", "branch.main.merge", "refs/heads/trunk")
+	gitRun(t, dir, "config", "branch.main.remote", "origin")
+	gitRun(t, dir, "config", "branch.main.merge", "refs/heads/trunk")
 	if rm, b := r.Upstream(ctx, "main"); rm != "origin" || b != "trunk" {
 		t.Fatalf("Upstream = %q %q", rm, b)
 	}
@@ -113,23 +100,20 @@ func TestUpstreamAndRebaseState(t *testing.T) {
 func TestFileHistoryFollowsRenames(t *testing.T) {
 	ctx := context.Background()
 	dir := gitInit(t)
-	r, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openRepo(t, dir)
 	write := func(name, s string) { writeFile(t, filepath.Join(dir, name), s) }
 	body := strings.Repeat("a line that stays the same across the move\n", 8)
 	write("old/rec.md", body)
-	runGit(t, dir, "add", "-A")
-	runGit(t, dir, "commit", "-q", "-m", "add")
-	first := runGit(t, dir, "rev-parse", "HEAD")
+	gitRun(t, dir, "add", "-A")
+	gitRun(t, dir, "commit", "-q", "-m", "add")
+	first := gitRun(t, dir, "rev-parse", "HEAD")
 	write("old/rec.md", body+"edited\n")
-	runGit(t, dir, "commit", "-q", "-am", "edit")
-	second := runGit(t, dir, "rev-parse", "HEAD")
+	gitRun(t, dir, "commit", "-q", "-am", "edit")
+	second := gitRun(t, dir, "rev-parse", "HEAD")
 	os.MkdirAll(filepath.Join(dir, "new"), 0o755)
-	runGit(t, dir, "mv", "old/rec.md", "new/rec.md")
-	runGit(t, dir, "commit", "-q", "-m", "move")
-	third := runGit(t, dir, "rev-parse", "HEAD")
+	gitRun(t, dir, "mv", "old/rec.md", "new/rec.md")
+	gitRun(t, dir, "commit", "-q", "-m", "move")
+	third := gitRun(t, dir, "rev-parse", "HEAD")
 
 	got, err := r.FileHistory(ctx, "HEAD", "new/rec.md")
 	if err != nil {

@@ -33,10 +33,7 @@ func TestEachAddedLine(t *testing.T) {
 	write("a.txt", "one\nTWO\nthree\nfour\nstaged\n")
 	git("add", "a.txt")
 
-	r, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openRepo(t, dir)
 	commits, err := r.RevList(ctx, "--reverse", "HEAD~2..HEAD")
 	if err != nil || len(commits) != 2 {
 		t.Fatalf("rev-list: %v %v", commits, err)

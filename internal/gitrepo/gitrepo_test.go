@@ -29,6 +29,33 @@ func gitInit(t *testing.T) string {
 	return repo
 }
 
+func gitRun(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// openRepo opens the repository at dir, failing the test if it cannot.
+func openRepo(t *testing.T, dir string) *Repo {
+	t.Helper()
+	r, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func TestOpenLogAndTags(t *testing.T) {
 	ctx := context.Background()
 	dir := gitInit(t)
@@ -107,10 +134,7 @@ func TestCommitsOfMatchesDiffCommits(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	r, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openRepo(t, dir)
 	all, err := r.Log(ctx, "HEAD")
 	if err != nil {
 		t.Fatal(err)

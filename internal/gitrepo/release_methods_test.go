@@ -11,19 +11,16 @@ import (
 func TestTagQueriesAndHistoryCounts(t *testing.T) {
 	ctx := context.Background()
 	dir := gitInit(t) // two commits on main
-	r, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	first, second := runGit(t, dir, "rev-parse", "HEAD~1"), runGit(t, dir, "rev-parse", "HEAD")
-	runGit(t, dir, "tag", "session-a-start", first)
-	runGit(t, dir, "tag", "-a", "-m", "end", "session-a-end", second)
-	runGit(t, dir, "tag", "-a", "-m", "a tree", "session-tree", "HEAD^{tree}")
-	runGit(t, dir, "switch", "-q", "-c", "side", first)
-	runGit(t, dir, "commit", "-q", "--allow-empty", "-m", "side")
-	side := runGit(t, dir, "rev-parse", "HEAD")
-	runGit(t, dir, "tag", "-a", "-m", "s", "session-b-start")
-	runGit(t, dir, "switch", "-q", "main")
+	r := openRepo(t, dir)
+	first, second := gitRun(t, dir, "rev-parse", "HEAD~1"), gitRun(t, dir, "rev-parse", "HEAD")
+	gitRun(t, dir, "tag", "session-a-start", first)
+	gitRun(t, dir, "tag", "-a", "-m", "end", "session-a-end", second)
+	gitRun(t, dir, "tag", "-a", "-m", "a tree", "session-tree", "HEAD^{tree}")
+	gitRun(t, dir, "switch", "-q", "-c", "side", first)
+	gitRun(t, dir, "commit", "-q", "--allow-empty", "-m", "side")
+	side := gitRun(t, dir, "rev-parse", "HEAD")
+	gitRun(t, dir, "tag", "-a", "-m", "s", "session-b-start")
+	gitRun(t, dir, "switch", "-q", "main")
 
 	tags, err := r.PeeledTags(ctx, "session-*")
 	want := map[string]string{"session-a-start": first, "session-a-end": second, "session-b-start": side}
@@ -48,13 +45,13 @@ func TestPushTargetAndRemoteQueriesMoveNoRef(t *testing.T) {
 		t.Fatal("no remote, yet a push target")
 	}
 	bare := filepath.Join(filepath.Dir(dir), "remote.git")
-	runGit(t, dir, "init", "-q", "--bare", bare)
-	runGit(t, dir, "remote", "add", "origin", bare)
+	gitRun(t, dir, "init", "-q", "--bare", bare)
+	gitRun(t, dir, "remote", "add", "origin", bare)
 	if pt, ok := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/main"}) {
 		t.Fatalf("untracked branch: %+v %v", pt, ok)
 	}
-	runGit(t, dir, "push", "-q", "origin", "main:trunk")
-	runGit(t, dir, "branch", "-q", "--set-upstream-to=origin/trunk", "main")
+	gitRun(t, dir, "push", "-q", "origin", "main:trunk")
+	gitRun(t, dir, "branch", "-q", "--set-upstream-to=origin/trunk", "main")
 	if pt, ok := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/trunk", Configured: true}) {
 		t.Fatalf("tracking branch: %+v %v", pt, ok)
 	}
@@ -62,12 +59,12 @@ func TestPushTargetAndRemoteQueriesMoveNoRef(t *testing.T) {
 	// A commit only the remote has: asked for, fetched, compared, and no
 	// ref (remote-tracking or FETCH_HEAD) moved.
 	other := filepath.Join(filepath.Dir(dir), "other")
-	runGit(t, dir, "clone", "-q", bare, other)
-	runGit(t, other, "switch", "-q", "trunk")
-	runGit(t, other, "-c", "user.name=o", "-c", "user.email=o@example.com", "commit", "-q", "--allow-empty", "-m", "theirs")
-	runGit(t, other, "push", "-q", "origin", "trunk")
-	theirs := runGit(t, other, "rev-parse", "HEAD")
-	refsBefore := runGit(t, dir, "for-each-ref")
+	gitRun(t, dir, "clone", "-q", bare, other)
+	gitRun(t, other, "switch", "-q", "trunk")
+	gitRun(t, other, "-c", "user.name=o", "-c", "user.email=o@example.com", "commit", "-q", "--allow-empty", "-m", "theirs")
+	gitRun(t, other, "push", "-q", "origin", "trunk")
+	theirs := gitRun(t, other, "rev-parse", "HEAD")
+	refsBefore := gitRun(t, dir, "for-each-ref")
 
 	got, err := r.RemoteRef(ctx, "origin", "refs/heads/trunk")
 	if err != nil || got != theirs {
@@ -82,7 +79,7 @@ func TestPushTargetAndRemoteQueriesMoveNoRef(t *testing.T) {
 	if err := r.FetchObjects(ctx, "origin", "refs/heads/trunk"); err != nil || !r.HasObject(ctx, theirs) {
 		t.Fatalf("FetchObjects: %v", err)
 	}
-	if after := runGit(t, dir, "for-each-ref"); after != refsBefore {
+	if after := gitRun(t, dir, "for-each-ref"); after != refsBefore {
 		t.Fatalf("refs moved:\n%s\nwas\n%s", after, refsBefore)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".git", "FETCH_HEAD")); err == nil {
@@ -95,18 +92,18 @@ func TestCommitEmptyAndUnstage(t *testing.T) {
 	dir := gitInit(t)
 	r, _ := Open(ctx, dir)
 	h, err := r.CommitEmpty(ctx, "release: v1.0.0")
-	if err != nil || h != runGit(t, dir, "rev-parse", "HEAD") || runGit(t, dir, "log", "-1", "--format=%s") != "release: v1.0.0" {
+	if err != nil || h != gitRun(t, dir, "rev-parse", "HEAD") || gitRun(t, dir, "log", "-1", "--format=%s") != "release: v1.0.0" {
 		t.Fatalf("CommitEmpty = %s, %v", h, err)
 	}
-	runGit(t, dir, "commit", "-q", "--allow-empty", "-m", "x")
+	gitRun(t, dir, "commit", "-q", "--allow-empty", "-m", "x")
 	if err := os.WriteFile(filepath.Join(dir, "f"), []byte("data"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	runGit(t, dir, "add", "f")
+	gitRun(t, dir, "add", "f")
 	if err := r.Unstage(ctx, "f"); err != nil {
 		t.Fatal(err)
 	}
-	if st := runGit(t, dir, "status", "--porcelain"); st != "?? f" {
+	if st := gitRun(t, dir, "status", "--porcelain"); st != "?? f" {
 		t.Fatalf("status after Unstage = %q", st)
 	}
 }
