@@ -33,7 +33,8 @@ import (
 // With VERDIGRIS_SCRY_SWEEP_TRAIN='{"d224":{"Dim":224}}' (builtin.Options
 // by name) each repository is instead indexed again for every training
 // variant and each of VERDIGRIS_SCRY_SWEEP_SEEDS seeds (default 3), and
-// the default ranking's MRR and Recall@10 are averaged over the seeds:
+// MRR and Recall@10 of lexical, semantic and each ranking variant's
+// hybrid search are averaged over the seeds:
 // one seed of the randomized SVD moves a query set's MRR by a few
 // hundredths. The index of each repository is left as the last variant
 // trained it.
@@ -163,13 +164,18 @@ func sweepTraining(t *testing.T, repos []string, sets []*QuerySet, variants stri
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, tn := range append([]string{"(semantic)"}, tnames...) {
+				for _, tn := range append([]string{"(lexical)", "(semantic)"}, tnames...) {
 					mode := search.Hybrid
 					s.Tuning = search.DefaultTuning
-					if tn == "(semantic)" {
+					switch tn {
+					case "(lexical)":
+						mode = search.Lexical
+					case "(semantic)":
 						mode = search.Semantic
-					} else if err := json.Unmarshal(tunings[tn], &s.Tuning); err != nil {
-						t.Fatal(err)
+					default:
+						if err := json.Unmarshal(tunings[tn], &s.Tuning); err != nil {
+							t.Fatal(err)
+						}
 					}
 					if sums[tn] == nil {
 						sums[tn] = make([]acc, len(sets))
@@ -187,7 +193,7 @@ func sweepTraining(t *testing.T, repos []string, sets []*QuerySet, variants stri
 				s.Close()
 				st.Close()
 			}
-			for _, tn := range append([]string{"(semantic)"}, tnames...) {
+			for _, tn := range append([]string{"(lexical)", "(semantic)"}, tnames...) {
 				line := fmt.Sprintf("%-8.8s %-10s %-12s mean of %d seeds:", dir[strings.LastIndex(dir, "/")+1:], name, tn, seeds)
 				for _, a := range sums[tn] {
 					line += fmt.Sprintf(" | %.3f %.3f", a.mrr, a.r10)
