@@ -9,6 +9,8 @@
 # Needs lefthook on PATH for the third variant (go install
 # github.com/evilmartians/lefthook@v1.13.6); without it that row is skipped.
 set -euo pipefail
+# shellcheck source=scripts/bench/bench-env.sh
+. "$(dirname "$0")/bench-env.sh"
 runs=${1:-60}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -16,8 +18,8 @@ trap 'rm -rf "$work"' EXIT
 
 bin=$work/bin
 (cd "$src" && go build -o "$bin/" ./cmd/...)
-export PATH="$bin:$PATH" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$work/gitconfig
-printf '[user]\n\tname = Bench\n\temail = bench@example.com\n[init]\n\tdefaultBranch = main\n' >"$GIT_CONFIG_GLOBAL"
+export PATH="$bin:$PATH"
+isolate_git "$work"
 
 mkrepo() {
 	git init -q "$work/$1"
@@ -53,7 +55,6 @@ done
 # Let detached indexers finish before the temp dir goes away.
 sleep 1
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 base=$(echo "${times[none]}" | median)
 printf '%-10s %12s %12s %10s\n' variant 'median (ms)' 'added (ms)' 'ratio'
 for v in "${variants[@]}"; do

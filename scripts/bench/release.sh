@@ -10,6 +10,8 @@
 # release tag yet, so the whole history is the release. "sessions" adds
 # SESSIONS session tag pairs over it, to price the per-session walk.
 set -euo pipefail
+# shellcheck source=scripts/bench/bench-env.sh
+. "$(dirname "$0")/bench-env.sh"
 runs=${1:-15}
 sessions=${2:-100}
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,8 +20,8 @@ trap 'rm -rf "$work"' EXIT
 
 bin=$work/bin
 (cd "$src" && go build -o "$bin/" ./cmd/git-release)
-export PATH="$bin:$PATH" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$work/gitconfig
-printf '[user]\n\tname = Bench\n\temail = bench@example.com\n[init]\n\tdefaultBranch = main\n[tag]\n\tgpgSign = false\n' >"$GIT_CONFIG_GLOBAL"
+export PATH="$bin:$PATH"
+isolate_git "$work"
 
 (cd "$src" && go run ./scripts/bench/replay "$work/plain" >/dev/null)
 git clone -q "$work/plain" "$work/sessions"
@@ -52,7 +54,6 @@ for ((i = 0; i < runs; i++)); do
 	done
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 base=$(echo "${times[gitlog]}" | median)
 echo "history: $commits commits, no release tag; sessions variant: $sessions sessions; $runs runs"
 printf '%-34s %12s %8s\n' variant 'median (ms)' ratio

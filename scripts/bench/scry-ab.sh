@@ -13,6 +13,8 @@
 # and real documents). "Cold": nothing in the cache (a fresh machine);
 # "warm": the machine's text analysed by the run just before.
 set -euo pipefail
+# shellcheck source=scripts/bench/bench-env.sh
+. "$(dirname "$0")/bench-env.sh"
 cd "$(dirname "$0")/../.."
 [ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: scripts/bench/scry-ab.sh OLD_GIT_SCRY [NEW_GIT_SCRY]" >&2 && exit 2; }
 runs=${RUNS:-5}
@@ -25,10 +27,7 @@ else
 	go build -o "$work/bin/" ./cmd/git-scry
 	b=$work/bin/git-scry
 fi
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$work/gitconfig
-printf '[user]\n\tname = Bench\n\temail = bench@example.com\n' >"$GIT_CONFIG_GLOBAL"
-now() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+isolate_git "$work"
 
 go run ./scripts/bench/replay -newest 300 "$work/newest300" 2>/dev/null
 go run ./scripts/bench/replay -newest 600 "$work/newest600" 2>/dev/null

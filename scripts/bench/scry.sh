@@ -22,6 +22,8 @@
 # quality per mode (git scry eval) on both paraphrased query sets and on
 # exact subjects.
 set -euo pipefail
+# shellcheck source=scripts/bench/bench-env.sh
+. "$(dirname "$0")/bench-env.sh"
 cd "$(dirname "$0")/../.."
 
 large=0 realdocs=0 small=0 own=0
@@ -47,12 +49,8 @@ else
 	go build -o "$work/bin/" ./cmd/git-scry
 	scry=$work/bin/git-scry
 fi
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$work/gitconfig
-printf '[user]\n\tname = Bench\n\temail = bench@example.com\n' >"$GIT_CONFIG_GLOBAL"
+isolate_git "$work"
 
-now() { date +%s%N; }
-ms() { echo $((($2 - $1) / 1000000)); }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 pct() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p/100+0.5); if (i<1) i=1; printf "%.1f", a[i]/1000}'; }
 json() { sed -n "s/^ *\"$1\": \\([0-9]*\\),*$/\\1/p" "$2"; }
 

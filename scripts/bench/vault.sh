@@ -15,6 +15,8 @@
 # github.com/zricethezav/gitleaks/v8@v8.30.1). A missing tool's rows are
 # skipped.
 set -euo pipefail
+# shellcheck source=scripts/bench/bench-env.sh
+. "$(dirname "$0")/bench-env.sh"
 runs=${1:-20}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -23,14 +25,12 @@ trap 'git-vault agent stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 bin=$work/bin
 (cd "$src" && go build -o "$bin/" ./cmd/git-vault)
 export PATH="$bin:$PATH:$(go env GOPATH)/bin"
-export XDG_CONFIG_HOME=$work/config XDG_RUNTIME_DIR=$work/run GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$work/gitconfig
+export XDG_CONFIG_HOME=$work/config XDG_RUNTIME_DIR=$work/run
+isolate_git "$work"
 unset VERDIGRIS_IDENTITY
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-printf '[user]\n\tname = Bench\n\temail = bench@example.com\n[init]\n\tdefaultBranch = main\n' >"$GIT_CONFIG_GLOBAL"
 have() { command -v "$1" >/dev/null 2>&1; }
 
-now() { date +%s%N; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 declare -A times
 # measure N NAME CMD...: one timed run appended to NAME's samples (µs)
 sample() {

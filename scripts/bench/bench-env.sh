@@ -1,0 +1,22 @@
+# shellcheck shell=bash
+# Sourced by the benchmark scripts: what every one of them sets up.
+#
+# isolate_git DIR: git reads a config of its own in DIR and no system or
+# user config, so a developer's hooks, signing or templates cannot change
+# a figure; commits carry a bench identity, new repositories start on
+# main, and tags are not signed.
+isolate_git() {
+	export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$1/gitconfig
+	printf '[user]\n\tname = Bench\n\temail = bench@example.com\n[init]\n\tdefaultBranch = main\n[tag]\n\tgpgSign = false\n' >"$GIT_CONFIG_GLOBAL"
+}
+
+# now: nanoseconds; ms T0 T1: the milliseconds between two of them.
+now() { date +%s%N; }
+ms() { echo $((($2 - $1) / 1000000)); }
+
+# median: of the numbers on stdin, one or more a line (the mean of the
+# middle two for an even count).
+median() {
+	tr -s '[:blank:]' '\n' | grep -v '^$' | sort -n |
+		awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'
+}
