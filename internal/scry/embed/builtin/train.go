@@ -38,7 +38,7 @@ type Options struct {
 	MaxVocab   int     // vocabulary cap (default 60000)
 	Alpha      float64 // context distribution smoothing (default 0.75)
 	Shift      float64 // PMI shift, log k subtracted (default 0)
-	Eig        float64 // singular value exponent for term vectors (default 0.5)
+	Eig        float64 // singular value exponent for term vectors (default 0.8)
 	PowerIters int     // randomized SVD power iterations (default 4)
 	Oversample int     // extra basis vectors of the randomized SVD (default 8)
 	OrthEvery  int     // orthonormalise the basis after every n-th product (default 2)
@@ -82,7 +82,7 @@ func (o *Options) defaults() {
 	}
 	def(&o.Workers, runtime.GOMAXPROCS(0))
 	deff(&o.Alpha, 0.75)
-	deff(&o.Eig, 0.5)
+	deff(&o.Eig, 0.8)
 	deff(&o.CommitWeight, 1)
 	deff(&o.DocumentWeight, 1)
 	deff(&o.BackgroundWeight, 1)
