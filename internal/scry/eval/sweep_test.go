@@ -34,10 +34,11 @@ import (
 // by name) each repository is instead indexed again for every training
 // variant and each of VERDIGRIS_SCRY_SWEEP_SEEDS seeds (default 3), and
 // MRR and Recall@10 of lexical, semantic and each ranking variant's
-// hybrid search are averaged over the seeds:
-// one seed of the randomized SVD moves a query set's MRR by a few
-// hundredths. The index of each repository is left as the last variant
-// trained it.
+// hybrid search are averaged over the seeds: one seed of the randomized
+// SVD moves a query set's MRR by a few hundredths. The index of each
+// repository is left as the last variant trained it. VERDIGRIS_SCRY_SWEEP_CACHE names the machine text's cache
+// file (one per size) and VERDIGRIS_SCRY_SWEEP_MACHINE_BYTES its size
+// (default 8 MiB).
 func TestSweep(t *testing.T) {
 	repos := os.Getenv("VERDIGRIS_SCRY_SWEEP")
 	if repos == "" {
@@ -118,7 +119,9 @@ type trainingSource struct {
 }
 
 func (s trainingSource) Train(ctx context.Context, r *gitrepo.Repo, msgs []string) (embed.Embedder, []byte, error) {
-	g, err := builtin.Gather(ctx, r, builtin.RepoOptions{MachineCache: os.Getenv("VERDIGRIS_SCRY_SWEEP_CACHE")})
+	var lim builtin.MachineLimits
+	fmt.Sscan(os.Getenv("VERDIGRIS_SCRY_SWEEP_MACHINE_BYTES"), &lim.MaxBytes)
+	g, err := builtin.Gather(ctx, r, builtin.RepoOptions{Machine: lim, MachineCache: os.Getenv("VERDIGRIS_SCRY_SWEEP_CACHE")})
 	if err != nil {
 		return nil, nil, err
 	}
