@@ -36,9 +36,10 @@ import (
 // MRR and Recall@10 of lexical, semantic and each ranking variant's
 // hybrid search are averaged over the seeds: one seed of the randomized
 // SVD moves a query set's MRR by a few hundredths. The index of each
-// repository is left as the last variant trained it. VERDIGRIS_SCRY_SWEEP_CACHE names the machine text's cache
-// file (one per size) and VERDIGRIS_SCRY_SWEEP_MACHINE_BYTES its size
-// (default 8 MiB).
+// repository is left as the last variant trained it.
+// VERDIGRIS_SCRY_SWEEP_CACHE names the machine text's cache file (one
+// per size) and VERDIGRIS_SCRY_SWEEP_MACHINE_BYTES its size (default 8
+// MiB).
 func TestSweep(t *testing.T) {
 	repos := os.Getenv("VERDIGRIS_SCRY_SWEEP")
 	if repos == "" {
