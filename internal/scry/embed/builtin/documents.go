@@ -254,9 +254,9 @@ func slashComments(src []byte) string {
 // triple-quoted docstrings). A docstring with a prefix (r""") is not
 // recognised and its closing quotes are taken for an opening, so the code
 // after it is read as prose and its file's later docstrings are dropped.
-// A parse without that flaw learned a slightly worse model
-// (docs/benchmarks.md, "Python docstrings parsed correctly"), so it stays
-// until code as training text is measured on purpose.
+// A parse without that flaw learned a slightly worse model, with or
+// without the code (docs/benchmarks.md, "Python docstrings parsed
+// correctly"), so this one stays.
 func lineComments(src []byte, marker string, docstrings bool) string {
 	var out strings.Builder
 	inDoc := false
