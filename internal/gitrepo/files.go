@@ -2,39 +2,23 @@ package gitrepo
 
 import (
 	"context"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // FileAt returns the contents of path (slash-separated, relative to the
-// repository root) in commit, read in-process; ok is false when the commit
-// has no such file.
+// repository root) in commit, read in-process when the program has a
+// reader (see ObjectReader); ok is false when the commit has no such file.
 func (r *Repo) FileAt(ctx context.Context, commit, path string) (data []byte, ok bool, err error) {
-	if gg, err := r.GoGit(); err == nil {
-		if c, err := gg.CommitObject(plumbing.NewHash(commit)); err == nil {
-			f, err := c.File(path)
-			if errors.Is(err, object.ErrFileNotFound) {
-				return nil, false, nil
-			}
-			if err == nil {
-				rd, err := f.Reader()
-				if err != nil {
-					return nil, false, err
-				}
-				defer rd.Close()
-				data, err := io.ReadAll(rd)
-				return data, err == nil, err
-			}
+	if o := r.objects(); o != nil {
+		if data, found, ok := o.FileAt(commit, path); ok {
+			return data, found, nil
 		}
 	}
-	// Objects go-git cannot read, or a revision that is not a full hash.
+	// No reader, an object it cannot read, or a revision that is not a
+	// full hash.
 	out, err := r.GitBytes(ctx, "cat-file", "blob", commit+":"+path)
 	if err != nil {
 		if _, verr := r.Git(ctx, "cat-file", "-e", commit+":"+path); verr != nil {

@@ -4,9 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // HeadMessage reads the message of HEAD's commit entirely in-process, for
@@ -14,9 +11,12 @@ import (
 // there is anything to do: it finds the git directory the way git does for
 // a hook ($GIT_DIR, else the nearest .git above dir, a directory or a
 // "gitdir:" file) and never starts a git process. ok is false whenever it
-// cannot be sure (an unusual layout, objects go-git cannot read); the
-// caller then opens the repository with Open.
+// cannot be sure (an unusual layout, no in-process reader in this program,
+// objects it cannot read); the caller then opens the repository with Open.
 func HeadMessage(dir string, getenv func(string) string) (msg string, ok bool) {
+	if openObjects == nil {
+		return "", false
+	}
 	if dir == "" {
 		var err error
 		if dir, err = os.Getwd(); err != nil {
@@ -31,20 +31,20 @@ func HeadMessage(dir string, getenv func(string) string) (msg string, ok bool) {
 	if err != nil {
 		return "", false
 	}
-	gg, err := git.PlainOpen(common)
-	if err != nil {
+	// HEAD is this worktree's; the refs and objects are the common
+	// directory's, read as a bare repository would be.
+	o := (&Repo{GitDir: common, CommonDir: common, Bare: true}).objects()
+	if o == nil {
 		return "", false
 	}
-	h := plumbing.NewHash(strings.TrimSpace(string(head)))
-	if ref, isRef := strings.CutPrefix(strings.TrimSpace(string(head)), "ref: "); isRef {
-		r, err := gg.Reference(plumbing.ReferenceName(ref), true)
-		if err != nil {
+	h := strings.TrimSpace(string(head))
+	if ref, isRef := strings.CutPrefix(h, "ref: "); isRef {
+		if h, ok = o.ResolveCommit(ref); !ok {
 			return "", false
 		}
-		h = r.Hash()
 	}
-	c, err := gg.CommitObject(h)
-	if err != nil {
+	c, ok := o.Commit(h)
+	if !ok {
 		return "", false
 	}
 	return c.Message, true

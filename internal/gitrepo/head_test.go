@@ -1,47 +1,55 @@
 package gitrepo
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
+	"context"
+	"reflect"
 	"testing"
 )
 
-func TestHeadMessageWithoutGit(t *testing.T) {
+// Without an in-process reader (this package's tests register none)
+// HeadMessage cannot be sure of anything: the caller opens the repository
+// and asks git. The reader's own tests are in package inprocess.
+func TestHeadMessageNeedsAReader(t *testing.T) {
 	repo := gitInit(t)
-	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
-	msg, ok := HeadMessage(filepath.Join(repo), env(nil))
-	if !ok || msg != "second\n" {
-		t.Fatalf("HeadMessage = %q, %v", msg, ok)
+	if msg, ok := HeadMessage(repo, func(string) string { return "" }); ok {
+		t.Fatalf("HeadMessage without a reader = %q, ok", msg)
 	}
-	// From a subdirectory, and from a linked worktree (a .git file).
-	sub := filepath.Join(repo, "a", "b")
-	os.MkdirAll(sub, 0o755)
-	if msg, ok := HeadMessage(sub, env(nil)); !ok || msg != "second\n" {
-		t.Fatalf("from a subdirectory: %q, %v", msg, ok)
+}
+
+// Without a reader, tags are read through git, with the same answers as
+// the reader gives (see package inprocess): peeled through tags of tags,
+// the message of the tag itself, tags of trees left out.
+func TestTagsFromGit(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r := openRepo(t, dir)
+	first, second := gitRun(t, dir, "rev-parse", "HEAD~1"), gitRun(t, dir, "rev-parse", "HEAD")
+	gitRun(t, dir, "tag", "s-light", first)
+	gitRun(t, dir, "tag", "-a", "-m", "end of it\n\nmore", "s-annotated", second)
+	gitRun(t, dir, "tag", "-a", "-m", "outer", "s-nested", "s-annotated")
+	gitRun(t, dir, "tag", "-a", "-m", "a tree", "s-tree", "HEAD^{tree}")
+	gitRun(t, dir, "tag", "other", second)
+	gitRun(t, dir, "tag", "s-dir/deeper", first)
+
+	tags, err := r.Tags(ctx, "s-")
+	if err != nil {
+		t.Fatal(err)
 	}
-	wt := filepath.Join(filepath.Dir(repo), "wt")
-	for _, args := range [][]string{
-		{"-C", repo, "worktree", "add", "-q", "--detach", wt, "HEAD~1"},
-	} {
-		if out, err := exec.Command("git", args...).CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
+	want := []Tag{
+		{Name: "s-annotated", Commit: second, Annotated: true, Message: "end of it\n\nmore\n"},
+		{Name: "s-dir/deeper", Commit: first},
+		{Name: "s-light", Commit: first},
+		{Name: "s-nested", Commit: second, Annotated: true, Message: "outer\n"},
+	}
+	if !reflect.DeepEqual(tags, want) {
+		t.Fatalf("Tags = %+v\nwant %+v", tags, want)
+	}
+	if tg, ok, err := r.LookupTag(ctx, "s-light"); err != nil || !ok || tg != want[2] {
+		t.Fatalf("LookupTag(s-light) = %+v %v %v", tg, ok, err)
+	}
+	for _, name := range []string{"s-none", "s-tree", "s-dir"} {
+		if tg, ok, err := r.LookupTag(ctx, name); ok || err != nil {
+			t.Fatalf("LookupTag(%s) = %+v %v %v", name, tg, ok, err)
 		}
-	}
-	if msg, ok := HeadMessage(wt, env(nil)); !ok || msg != "feat: first\n\nbody line\n\nSession-Start: Title\n" {
-		t.Fatalf("in a worktree: %q, %v", msg, ok)
-	}
-	// $GIT_DIR, as git sets it for hooks of linked worktrees, wins.
-	gitDir, _ := exec.Command("git", "-C", wt, "rev-parse", "--absolute-git-dir").Output()
-	if msg, ok := HeadMessage(repo, env(map[string]string{"GIT_DIR": string(gitDir[:len(gitDir)-1])})); !ok || msg[:4] != "feat" {
-		t.Fatalf("with GIT_DIR: %q, %v", msg, ok)
-	}
-	// Not up into a ceiling directory, as git.
-	if _, ok := HeadMessage(sub, env(map[string]string{"GIT_CEILING_DIRECTORIES": filepath.Join(repo, "a")})); ok {
-		t.Fatal("went up through a ceiling")
-	}
-	// Not a repository: not sure, so not ok.
-	if _, ok := HeadMessage(t.TempDir(), env(nil)); ok {
-		t.Fatal("outside a repository")
 	}
 }

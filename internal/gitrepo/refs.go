@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // Config returns a git config value, "" when unset.
@@ -27,17 +24,18 @@ func (r *Repo) HooksDir(ctx context.Context) (string, error) {
 
 // ResolveCommit returns the full hash of the commit rev names.
 func (r *Repo) ResolveCommit(ctx context.Context, rev string) (string, error) {
-	gg, err := r.GoGit()
-	if err == nil {
-		if h, err := gg.ResolveRevision(plumbing.Revision(rev)); err == nil {
-			if c, err := gg.CommitObject(*h); err == nil {
-				return c.Hash.String(), nil
-			}
+	if o := r.objects(); o != nil {
+		if h, ok := o.ResolveCommit(rev); ok {
+			return h, nil
 		}
 	}
-	// go-git does not understand every revision syntax (":/text",
-	// "@{upstream}", "A^{tree}"): ask git.
-	out, err := r.Git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
+	// ":/text" takes the rest of the revision as its pattern, a ^{commit}
+	// suffix included; it names a commit anyway.
+	spec := rev + "^{commit}"
+	if strings.HasPrefix(rev, ":/") {
+		spec = rev
+	}
+	out, err := r.Git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", spec)
 	if err != nil || out == "" {
 		return "", fmt.Errorf("unknown revision %q", rev)
 	}
@@ -89,74 +87,70 @@ type Tag struct {
 	Message   string // annotated tags only
 }
 
-// Tags lists tags whose names start with prefix.
+// Tags lists tags whose names start with prefix, peeled to the commits
+// they mark; a tag of a tree or a blob is not ours to judge and is left
+// out.
 func (r *Repo) Tags(ctx context.Context, prefix string) ([]Tag, error) {
-	gg, err := r.GoGit()
-	if err != nil {
-		return nil, err
-	}
-	iter, err := gg.Tags()
-	if err != nil {
-		return nil, err
-	}
-	var tags []Tag
-	err = iter.ForEach(func(ref *plumbing.Reference) error {
-		name := ref.Name().Short()
-		if !strings.HasPrefix(name, prefix) {
-			return nil
+	if o := r.objects(); o != nil {
+		if tags, ok := o.Tags(prefix); ok {
+			return tags, nil
 		}
-		t, err := r.peel(name, ref.Hash())
-		if err != nil {
-			return nil // a tag on a tree or a missing object: not ours to judge
-		}
-		tags = append(tags, t)
-		return nil
-	})
-	return tags, err
+	}
+	return r.tagsFromGit(ctx, "refs/tags/", func(name string) bool { return strings.HasPrefix(name, prefix) })
 }
 
 // LookupTag returns the tag called name, or ok=false when there is none.
 func (r *Repo) LookupTag(ctx context.Context, name string) (Tag, bool, error) {
-	gg, err := r.GoGit()
-	if err != nil {
+	if o := r.objects(); o != nil {
+		if t, found, ok := o.LookupTag(name); ok {
+			return t, found, nil
+		}
+	}
+	tags, err := r.tagsFromGit(ctx, "refs/tags/"+name, func(n string) bool { return n == name })
+	if err != nil || len(tags) == 0 {
 		return Tag{}, false, err
 	}
-	ref, err := gg.Reference(plumbing.NewTagReferenceName(name), true)
-	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return Tag{}, false, nil
-	}
-	if err != nil {
-		return Tag{}, false, err
-	}
-	t, err := r.peel(name, ref.Hash())
-	return t, err == nil, err
+	return tags[0], true, nil
 }
 
-func (r *Repo) peel(name string, h plumbing.Hash) (Tag, error) {
-	gg, _ := r.GoGit()
-	t := Tag{Name: name}
-	for i := 0; i < 10; i++ {
-		to, err := gg.TagObject(h)
-		if errors.Is(err, plumbing.ErrObjectNotFound) {
-			break
-		}
-		if err != nil {
-			return t, err
-		}
-		if i == 0 {
-			t.Annotated, t.Message = true, to.Message
-		}
-		h = to.Target
-		if to.TargetType != plumbing.TagObject {
-			break
-		}
-	}
-	c, err := gg.CommitObject(h)
+// tagsFromGit lists the tags under pattern (a for-each-ref pattern)
+// whose short names keep says.
+func (r *Repo) tagsFromGit(ctx context.Context, pattern string, keep func(string) bool) ([]Tag, error) {
+	// NUL between fields, NUL and the newline for-each-ref adds after
+	// each tag: a tag's message may hold newlines but never a NUL.
+	out, err := r.GitBytes(ctx, "for-each-ref", "--format=%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00%(contents)%00%(contents:signature)%00", "--", pattern)
 	if err != nil {
-		return t, err
+		return nil, err
 	}
-	t.Commit = c.Hash.String()
-	return t, nil
+	var tags []Tag
+	for _, rec := range strings.Split(string(out), "\x00\n") {
+		f := strings.Split(rec, "\x00")
+		if len(f) != 7 || !keep(f[0]) {
+			continue
+		}
+		t := Tag{Name: f[0]}
+		switch {
+		case f[1] == "commit":
+			t.Commit = f[2]
+		case f[1] == "tag" && f[3] == "commit":
+			t.Commit, t.Annotated = f[4], true
+		case f[1] == "tag" && f[3] == "tag":
+			// A tag of a tag: for-each-ref peels one level, git rev-parse
+			// all of them.
+			h, err := r.Git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", "refs/tags/"+f[0]+"^{commit}")
+			if err != nil || h == "" {
+				continue
+			}
+			t.Commit, t.Annotated = h, true
+		default:
+			continue
+		}
+		if t.Annotated {
+			t.Message = strings.TrimSuffix(f[5], f[6])
+		}
+		tags = append(tags, t)
+	}
+	return tags, nil
 }
 
 // ErrTagExists is returned by CreateTag when the name is taken.
@@ -187,39 +181,19 @@ func (r *Repo) Commit(ctx context.Context, rev string) (*Commit, error) {
 	if err != nil {
 		return nil, err
 	}
-	gg, err := r.GoGit()
+	if o := r.objects(); o != nil {
+		if c, ok := o.Commit(h); ok {
+			return c, nil
+		}
+	}
+	cs, err := r.Log(ctx, "-1", h)
 	if err != nil {
 		return nil, err
 	}
-	c, err := gg.CommitObject(plumbing.NewHash(h))
-	if err != nil {
-		// Objects go-git cannot read (a SHA-256 repository, a promisor
-		// pack): fall back to git.
-		cs, lerr := r.Log(ctx, "-1", h)
-		if lerr != nil || len(cs) == 0 {
-			return nil, err
-		}
-		return &cs[0], nil
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("unknown revision %q", rev)
 	}
-	return fromObject(c), nil
-}
-
-func fromObject(c *object.Commit) *Commit {
-	out := &Commit{
-		Hash:           c.Hash.String(),
-		AuthorName:     c.Author.Name,
-		AuthorEmail:    c.Author.Email,
-		AuthorTime:     c.Author.When,
-		CommitterName:  c.Committer.Name,
-		CommitterEmail: c.Committer.Email,
-		CommitTime:     c.Committer.When,
-		Message:        c.Message,
-	}
-	for _, p := range c.ParentHashes {
-		out.Parents = append(out.Parents, p.String())
-	}
-	out.Subject, out.Body = SplitMessage(c.Message)
-	return out
+	return &cs[0], nil
 }
 
 func short(h string) string {

@@ -1,9 +1,10 @@
 // Package gitrepo is verdigris's one access layer to git. Reads of refs,
-// tags and single objects go through go-git in-process (no process start,
-// which matters in hooks); bulk history streaming, status, pushes and every
-// write to refs go through the git CLI, which is faster for whole-history
-// walks and takes git's own ref locks, so a tag is created atomically or not
-// at all.
+// tags and single objects go through an in-process reader when the program
+// has one (package gitrepo/inprocess: no process start, which matters in
+// hooks), else through git; bulk history streaming, status, pushes and
+// every write to refs go through the git CLI, which is faster for
+// whole-history walks and takes git's own ref locks, so a tag is created
+// atomically or not at all.
 package gitrepo
 
 import (
@@ -17,8 +18,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-
-	"github.com/go-git/go-git/v5"
 )
 
 // Repo is an opened repository: a worktree (or a bare repository) and the
@@ -29,9 +28,8 @@ type Repo struct {
 	CommonDir string // the git directory shared by all worktrees (absolute)
 	Bare      bool
 
-	ggOnce sync.Once
-	gg     *git.Repository
-	ggErr  error
+	objOnce sync.Once
+	obj     ObjectReader // see objects
 }
 
 // ErrNotRepo is returned by Open outside a git repository.
@@ -77,18 +75,6 @@ func (r *Repo) StateDir() string { return filepath.Join(r.CommonDir, "verdigris"
 // WorktreeStateDir is verdigris's directory for this worktree only
 // (<git-dir>/verdigris): the active session.
 func (r *Repo) WorktreeStateDir() string { return filepath.Join(r.GitDir, "verdigris") }
-
-// GoGit returns the go-git handle of the repository, opened once.
-func (r *Repo) GoGit() (*git.Repository, error) {
-	r.ggOnce.Do(func() {
-		if r.Bare {
-			r.gg, r.ggErr = git.PlainOpen(r.CommonDir)
-			return
-		}
-		r.gg, r.ggErr = git.PlainOpenWithOptions(r.Root, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
-	})
-	return r.gg, r.ggErr
-}
 
 // Error is a failed git command with the stderr git printed.
 type Error struct {

@@ -5,6 +5,9 @@ import (
 	"fmt"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	// The hooks read HEAD, tags and records in-process: a git process
+	// for each would be most of a commit's hook time.
+	_ "github.com/verdigris-dev/verdigris/internal/gitrepo/inprocess"
 )
 
 // EndingEnv is set by `end` for the commit it makes, so the post-commit

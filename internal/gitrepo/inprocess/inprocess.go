@@ -1,0 +1,192 @@
+// Package inprocess is gitrepo's in-process reader of refs and objects
+// (go-git). Importing it registers the reader: every gitrepo.Repo of the
+// program then reads HEAD, tags, commits and files without starting git,
+// and gitrepo.HeadMessage works at all. Packages whose work runs on the
+// `git commit` latency path (the session hooks) import it; a program that
+// does not links no go-git and asks git instead (see
+// gitrepo.ObjectReader).
+package inprocess
+
+import (
+	"encoding/hex"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+)
+
+func init() { gitrepo.RegisterObjectReader(open) }
+
+type reader struct{ gg *git.Repository }
+
+// open opens a worktree from its top, so that HEAD is the worktree's and
+// the refs and objects the common directory's; a bare repository (or a
+// common directory) directly.
+func open(r *gitrepo.Repo) (gitrepo.ObjectReader, error) {
+	var gg *git.Repository
+	var err error
+	if r.Bare || r.Root == "" {
+		gg, err = git.PlainOpen(r.CommonDir)
+	} else {
+		gg, err = git.PlainOpenWithOptions(r.Root, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &reader{gg: gg}, nil
+}
+
+// ResolveCommit does not know every revision syntax (":/text",
+// "@{upstream}", "A^{tree}"): for those it is not ok.
+func (o *reader) ResolveCommit(rev string) (string, bool) {
+	h, err := o.gg.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return "", false
+	}
+	c, err := o.gg.CommitObject(*h)
+	if err != nil {
+		return "", false
+	}
+	return c.Hash.String(), true
+}
+
+func (o *reader) Commit(hash string) (*gitrepo.Commit, bool) {
+	h, ok := fullHash(hash)
+	if !ok {
+		return nil, false
+	}
+	c, err := o.gg.CommitObject(h)
+	if err != nil {
+		return nil, false
+	}
+	return fromObject(c), true
+}
+
+func (o *reader) FileAt(hash, path string) (data []byte, found, ok bool) {
+	h, ok := fullHash(hash)
+	if !ok {
+		return nil, false, false
+	}
+	c, err := o.gg.CommitObject(h)
+	if err != nil {
+		return nil, false, false
+	}
+	f, err := c.File(path)
+	if errors.Is(err, object.ErrFileNotFound) {
+		return nil, false, true
+	}
+	if err != nil {
+		return nil, false, false
+	}
+	rd, err := f.Reader()
+	if err != nil {
+		return nil, false, false
+	}
+	defer rd.Close()
+	data, err = io.ReadAll(rd)
+	if err != nil {
+		return nil, false, false
+	}
+	return data, true, true
+}
+
+func (o *reader) Tags(prefix string) ([]gitrepo.Tag, bool) {
+	iter, err := o.gg.Tags()
+	if err != nil {
+		return nil, false
+	}
+	var tags []gitrepo.Tag
+	err = iter.ForEach(func(ref *plumbing.Reference) error {
+		name := ref.Name().Short()
+		if !strings.HasPrefix(name, prefix) {
+			return nil
+		}
+		// A tag of a tree, or of an object this clone lacks, is not a
+		// marker of ours to judge.
+		if t, isCommit, _ := o.peel(name, ref.Hash()); isCommit {
+			tags = append(tags, t)
+		}
+		return nil
+	})
+	// Loose refs first, then packed ones: in name order, as git lists them.
+	slices.SortFunc(tags, func(a, b gitrepo.Tag) int { return strings.Compare(a.Name, b.Name) })
+	return tags, err == nil
+}
+
+func (o *reader) LookupTag(name string) (gitrepo.Tag, bool, bool) {
+	ref, err := o.gg.Reference(plumbing.NewTagReferenceName(name), true)
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return gitrepo.Tag{}, false, true
+	}
+	if err != nil {
+		return gitrepo.Tag{}, false, false
+	}
+	t, isCommit, readable := o.peel(name, ref.Hash())
+	return t, isCommit, readable
+}
+
+// peel follows a tag to what it marks: isCommit is false for a tag of a
+// tree or a blob, readable false when an object cannot be read here.
+func (o *reader) peel(name string, h plumbing.Hash) (t gitrepo.Tag, isCommit, readable bool) {
+	t.Name = name
+	for i := 0; ; i++ {
+		obj, err := o.gg.Storer.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return t, false, false
+		}
+		switch obj.Type() {
+		case plumbing.CommitObject:
+			t.Commit = h.String()
+			return t, true, true
+		case plumbing.TagObject:
+			to, err := object.DecodeTag(o.gg.Storer, obj)
+			if err != nil {
+				return t, false, false
+			}
+			if i == 0 {
+				t.Annotated, t.Message = true, to.Message
+			}
+			h = to.Target
+		default:
+			return t, false, true
+		}
+		if i == 10 {
+			return t, false, false // a chain of tags this long: let git judge
+		}
+	}
+}
+
+// fullHash parses a 40-digit SHA-1 hash, the only kind go-git reads.
+func fullHash(s string) (plumbing.Hash, bool) {
+	if len(s) != 40 {
+		return plumbing.ZeroHash, false
+	}
+	if _, err := hex.DecodeString(s); err != nil {
+		return plumbing.ZeroHash, false
+	}
+	return plumbing.NewHash(s), true
+}
+
+func fromObject(c *object.Commit) *gitrepo.Commit {
+	out := &gitrepo.Commit{
+		Hash:           c.Hash.String(),
+		AuthorName:     c.Author.Name,
+		AuthorEmail:    c.Author.Email,
+		AuthorTime:     c.Author.When,
+		CommitterName:  c.Committer.Name,
+		CommitterEmail: c.Committer.Email,
+		CommitTime:     c.Committer.When,
+		Message:        c.Message,
+	}
+	for _, p := range c.ParentHashes {
+		out.Parents = append(out.Parents, p.String())
+	}
+	out.Subject, out.Body = gitrepo.SplitMessage(c.Message)
+	return out
+}
