@@ -6,6 +6,8 @@
 #   SCRY=/tmp/old/git-scry scripts/bench/scry.sh   # another build of git-scry
 #   scripts/bench/scry.sh --small        # also the corpus's newest 300 and 600 commits
 #                                        # (small histories: the machine text budget)
+#   scripts/bench/scry.sh --mid          # also the corpus replayed 2, 4 and 8 times (2,304 to
+#                                        # 9,216 commits: where lexical search changes method)
 #   scripts/bench/scry.sh --own          # also this repository's own history (real diffs and
 #                                        # documents) up to the commit testdata/eval/verdigris.json
 #                                        # was written against, evaluated with that query set
@@ -26,14 +28,15 @@ set -euo pipefail
 . "$(dirname "$0")/bench-env.sh"
 cd "$(dirname "$0")/../.."
 
-large=0 realdocs=0 small=0 own=0
+large=0 realdocs=0 small=0 own=0 mid=0
 for arg; do
 	case $arg in
 	--large) large=1 ;;
 	--small) small=1 ;;
+	--mid) mid=1 ;;
 	--own) own=1 ;;
 	--real-docs) realdocs=1 ;;
-	*) echo "usage: scripts/bench/scry.sh [--large] [--small] [--own] [--real-docs]" >&2 && exit 2 ;;
+	*) echo "usage: scripts/bench/scry.sh [--large] [--small] [--mid] [--own] [--real-docs]" >&2 && exit 2 ;;
 	esac
 done
 runs=${RUNS:-3}
@@ -201,6 +204,14 @@ if [ "$own" = 1 ]; then
 	else
 		say "## this repository's history: skipped (commit ${ownbase:0:7} is not in this clone)"
 	fi
+fi
+
+if [ "$mid" = 1 ]; then
+	for n in 2 4 8; do
+		go run ./scripts/bench/replay -rounds "$n" "$work/rounds$n" 2>/dev/null
+		runs=1 bench "lefthook replayed $n times" "$work/rounds$n"
+		rm -rf "$work/rounds$n"
+	done
 fi
 
 if [ "$large" = 1 ]; then

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Search latency of two git-scry builds, interleaved query by query
+# (docs/benchmarks.md, "Commit memory"): `git scry QUERY` end to end, the
+# 60 paraphrased lefthook questions, on the replayed lefthook history and
+# on it replayed 2, 4 and 8 times (2,304 to 9,216 commits), each query run
+# by A and by B in turn (the order alternating between rounds) on the same
+# index, which B builds; A must read B's index format.
+#
+#   scripts/bench/scry-search-ab.sh OLD_GIT_SCRY [NEW_GIT_SCRY]   # NEW: this tree, built
+#   ROUNDS=4 scripts/bench/scry-search-ab.sh /tmp/old/git-scry
+#   LARGE=1 scripts/bench/scry-search-ab.sh /tmp/old/git-scry     # also 50,688 commits (minutes)
+set -euo pipefail
+# shellcheck source=scripts/bench/bench-env.sh
+. "$(dirname "$0")/bench-env.sh"
+cd "$(dirname "$0")/../.."
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+	echo "usage: scripts/bench/scry-search-ab.sh OLD_GIT_SCRY [NEW_GIT_SCRY]" >&2
+	exit 2
+fi
+rounds=${ROUNDS:-2}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# a and b are read as ${!v}.
+# shellcheck disable=SC2034
+a=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+if [ $# = 2 ]; then
+	b=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+else
+	go build -o "$work/bin/" ./cmd/git-scry
+	b=$work/bin/git-scry
+fi
+isolate_git "$work"
+export XDG_CACHE_HOME=$work/cache
+sed -n 's/^ *"query": "\(.*\)",$/\1/p' testdata/eval/lefthook.json >"$work/queries"
+
+pct() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p/100+0.5); if (i<1) i=1; printf "%.1f", a[i]/1000}'; }
+
+echo "# git scry QUERY, A = $1, B = ${2:-this tree}; $(nproc) CPUs, $(wc -l <"$work/queries") queries × $rounds rounds, interleaved"
+echo
+echo "| history | A p50 / p95 | B p50 / p95 | B/A (p50) |"
+echo "| --- | ---: | ---: | ---: |"
+sizes="1 2 4 8"
+[ "${LARGE:-0}" = 1 ] && sizes="$sizes 44"
+for n in $sizes; do
+	dir=$work/rounds$n
+	go run ./scripts/bench/replay -rounds "$n" "$dir" 2>/dev/null
+	(cd "$dir" && "$b" index --quiet)
+	for v in a b; do
+		(cd "$dir" && "${!v}" -n 10 "warm up" >/dev/null) ||
+			{ echo "scry-search-ab.sh: $v (${!v}) cannot search B's index" >&2 && exit 1; }
+		: >"$work/lat-$v"
+	done
+	for r in $(seq "$rounds"); do
+		order="a b"
+		[ $((r % 2)) = 0 ] && order="b a"
+		while IFS= read -r q; do
+			for v in $order; do
+				t0=$(now)
+				(cd "$dir" && "${!v}" -n 10 "$q" >/dev/null)
+				echo $((($(now) - t0) / 1000)) >>"$work/lat-$v"
+			done
+		done <"$work/queries"
+	done
+	pa=$(pct 50 <"$work/lat-a") pb=$(pct 50 <"$work/lat-b")
+	echo "| $(git -C "$dir" rev-list --count HEAD) commits | $pa / $(pct 95 <"$work/lat-a") ms | $pb / $(pct 95 <"$work/lat-b") ms | $(awk "BEGIN {printf \"%.2f\", $pb/$pa}") |"
+	rm -rf "$dir"
+done
