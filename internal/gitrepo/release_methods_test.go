@@ -16,6 +16,7 @@ func TestTagQueriesAndHistoryCounts(t *testing.T) {
 	gitRun(t, dir, "tag", "session-a-start", first)
 	gitRun(t, dir, "tag", "-a", "-m", "end", "session-a-end", second)
 	gitRun(t, dir, "tag", "-a", "-m", "a tree", "session-tree", "HEAD^{tree}")
+	gitRun(t, dir, "tag", "-a", "-m", "a tag of a tag", "session-a-again", "session-a-end")
 	gitRun(t, dir, "switch", "-q", "-c", "side", first)
 	gitRun(t, dir, "commit", "-q", "--allow-empty", "-m", "side")
 	side := gitRun(t, dir, "rev-parse", "HEAD")
@@ -23,9 +24,9 @@ func TestTagQueriesAndHistoryCounts(t *testing.T) {
 	gitRun(t, dir, "switch", "-q", "main")
 
 	tags, err := r.PeeledTags(ctx, "session-*")
-	want := map[string]string{"session-a-start": first, "session-a-end": second, "session-b-start": side}
+	want := map[string]string{"session-a-start": first, "session-a-end": second, "session-a-again": second, "session-b-start": side}
 	if err != nil || !reflect.DeepEqual(tags, want) {
-		t.Fatalf("PeeledTags = %v, %v; want %v (a tag of a tree is left out)", tags, err, want)
+		t.Fatalf("PeeledTags = %v, %v; want %v (a tag of a tag peeled, a tag of a tree left out)", tags, err, want)
 	}
 	merged, err := r.TagsMerged(ctx, "HEAD", "session-*-start")
 	if err != nil || !reflect.DeepEqual(merged, []string{"session-a-start"}) {
