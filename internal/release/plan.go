@@ -11,6 +11,10 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/config"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	// Tags and commits are read in-process (go-git), as the design asks
+	// for refs, tags and objects; only git-scry, whose searches must start
+	// fast, goes without.
+	_ "github.com/verdigris-dev/verdigris/internal/gitrepo/inprocess"
 )
 
 // Options are what the user asked for.
