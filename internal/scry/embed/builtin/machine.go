@@ -163,11 +163,20 @@ func goDocs(root string, add func(string) bool) {
 }
 
 // findPythonLib returns the newest /usr/lib/python3.N or
-// /usr/local/lib/python3.N.
+// /usr/local/lib/python3.N, else the standard library of the python3 on
+// PATH (pyenv, Homebrew, a framework build: not where a distribution puts
+// it).
 func findPythonLib() string {
+	if d := newestPythonLib([]string{"/usr/lib/python3.*", "/usr/local/lib/python3.*"}); d != "" {
+		return d
+	}
+	return askPythonLib()
+}
+
+func newestPythonLib(patterns []string) string {
 	var best string
 	bestMinor := -1
-	for _, pat := range []string{"/usr/lib/python3.*", "/usr/local/lib/python3.*"} {
+	for _, pat := range patterns {
 		dirs, _ := filepath.Glob(pat)
 		for _, d := range dirs {
 			var minor int
@@ -180,6 +189,29 @@ func findPythonLib() string {
 		}
 	}
 	return best
+}
+
+// askPythonLib asks python3 where its standard library is. Isolated
+// (-I: no current directory or PYTHON* variables on its path) and run
+// from the temporary directory, so a repository's own os.py or
+// sitecustomize.py is never run by indexing it.
+func askPythonLib() string {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "python3", "-I", "-c", "import os; print(os.path.dirname(os.__file__))")
+	cmd.Dir = os.TempDir()
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	d := strings.TrimSpace(string(out))
+	if !filepath.IsAbs(d) {
+		return ""
+	}
+	if _, err := os.Stat(filepath.Join(d, "os.py")); err != nil {
+		return ""
+	}
+	return d
 }
 
 // pythonDocs feeds the standard library's docstrings and comments (not
