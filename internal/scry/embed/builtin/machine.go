@@ -100,8 +100,8 @@ func findGoRoot() string {
 	if r := os.Getenv("GOROOT"); r != "" {
 		return r
 	}
-	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
-		return strings.TrimSpace(string(out))
+	if r := askGoRoot(); r != "" {
+		return r
 	}
 	for _, r := range []string{"/usr/local/go", "/usr/lib/go"} {
 		if _, err := os.Stat(filepath.Join(r, "src")); err == nil {
@@ -109,6 +109,26 @@ func findGoRoot() string {
 		}
 	}
 	return ""
+}
+
+// askGoRoot asks the go command where its distribution is: from the
+// temporary directory and with GOTOOLCHAIN=local, so that the go.mod of
+// the repository being indexed never makes it fetch another toolchain.
+func askGoRoot() string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "env", "GOROOT")
+	cmd.Dir = os.TempDir()
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	r := strings.TrimSpace(string(out))
+	if !filepath.IsAbs(r) {
+		return ""
+	}
+	return r
 }
 
 // goDocs feeds the standard library's comments (commands last: compiler

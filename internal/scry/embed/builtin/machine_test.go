@@ -62,3 +62,28 @@ func TestAskPythonLib(t *testing.T) {
 		t.Fatalf("askPythonLib without python3 = %q", got)
 	}
 }
+
+// The go command is asked where its distribution is from the temporary
+// directory with GOTOOLCHAIN=local: a repository's go.mod asking for a
+// newer Go must not make indexing fetch a toolchain.
+func TestAskGoRoot(t *testing.T) {
+	dir := t.TempDir()
+	tmp := filepath.Join(dir, "tmp")
+	os.MkdirAll(tmp, 0o755)
+	t.Setenv("TMPDIR", tmp)
+	bin := filepath.Join(dir, "bin")
+	os.MkdirAll(bin, 0o755)
+	script := "#!/bin/sh\n[ \"$GOTOOLCHAIN\" = local ] || exit 3\n[ \"$(pwd -P)\" = \"$(cd '" + tmp + "' && pwd -P)\" ] || exit 4\necho /opt/go\n"
+	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	t.Setenv("GOTOOLCHAIN", "auto")
+	if got := askGoRoot(); got != "/opt/go" {
+		t.Fatalf("askGoRoot = %q", got)
+	}
+	os.Remove(filepath.Join(bin, "go"))
+	if got := askGoRoot(); got != "" {
+		t.Fatalf("askGoRoot without go = %q", got)
+	}
+}
