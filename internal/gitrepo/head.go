@@ -37,13 +37,11 @@ func HeadMessage(dir string, getenv func(string) string) (msg string, ok bool) {
 	if o == nil {
 		return "", false
 	}
-	h := strings.TrimSpace(string(head))
-	if ref, isRef := strings.CutPrefix(h, "ref: "); isRef {
-		if h, ok = o.ResolveCommit(ref); !ok {
-			return "", false
-		}
+	rev := strings.TrimSpace(string(head))
+	if ref, isRef := strings.CutPrefix(rev, "ref: "); isRef {
+		rev = ref
 	}
-	c, ok := o.Commit(h)
+	c, ok := o.Commit(rev)
 	if !ok {
 		return "", false
 	}

@@ -15,8 +15,9 @@ package gitrepo
 type ObjectReader interface {
 	// ResolveCommit returns the full hash of the commit rev names.
 	ResolveCommit(rev string) (hash string, ok bool)
-	// Commit reads the commit with this full hash (anything else: not ok).
-	Commit(hash string) (c *Commit, ok bool)
+	// Commit reads the commit rev names (as ResolveCommit), reading the
+	// object once.
+	Commit(rev string) (c *Commit, ok bool)
 	// FileAt reads path (slash-separated) in the commit with this full
 	// hash (anything else: not ok); found is false when the commit has no
 	// such file.

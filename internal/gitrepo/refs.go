@@ -177,14 +177,14 @@ func (r *Repo) CreateTag(ctx context.Context, name, commit, message string) erro
 
 // Commit reads one commit object.
 func (r *Repo) Commit(ctx context.Context, rev string) (*Commit, error) {
+	if o := r.objects(); o != nil {
+		if c, ok := o.Commit(rev); ok {
+			return c, nil
+		}
+	}
 	h, err := r.ResolveCommit(ctx, rev)
 	if err != nil {
 		return nil, err
-	}
-	if o := r.objects(); o != nil {
-		if c, ok := o.Commit(h); ok {
-			return c, nil
-		}
 	}
 	cs, err := r.Log(ctx, "-1", h)
 	if err != nil {

@@ -45,27 +45,46 @@ func open(r *gitrepo.Repo) (gitrepo.ObjectReader, error) {
 // ResolveCommit does not know every revision syntax (":/text",
 // "@{upstream}", "A^{tree}"): for those it is not ok.
 func (o *reader) ResolveCommit(rev string) (string, bool) {
-	h, err := o.gg.ResolveRevision(plumbing.Revision(rev))
-	if err != nil {
-		return "", false
-	}
-	c, err := o.gg.CommitObject(*h)
-	if err != nil {
+	c, ok := o.commit(rev)
+	if !ok {
 		return "", false
 	}
 	return c.Hash.String(), true
 }
 
-func (o *reader) Commit(hash string) (*gitrepo.Commit, bool) {
-	h, ok := fullHash(hash)
+func (o *reader) Commit(rev string) (*gitrepo.Commit, bool) {
+	c, ok := o.commit(rev)
 	if !ok {
 		return nil, false
+	}
+	return fromObject(c), true
+}
+
+// commit reads the commit rev names: a full hash directly, HEAD or a
+// full ref name through the refs alone (what a hook asks, on the commit's
+// latency path), anything else resolved as a revision.
+func (o *reader) commit(rev string) (*object.Commit, bool) {
+	h, ok := fullHash(rev)
+	switch {
+	case ok:
+	case rev == "HEAD" || strings.HasPrefix(rev, "refs/"):
+		ref, err := o.gg.Reference(plumbing.ReferenceName(rev), true)
+		if err != nil {
+			return nil, false
+		}
+		h = ref.Hash()
+	default:
+		p, err := o.gg.ResolveRevision(plumbing.Revision(rev))
+		if err != nil {
+			return nil, false
+		}
+		h = *p
 	}
 	c, err := o.gg.CommitObject(h)
 	if err != nil {
 		return nil, false
 	}
-	return fromObject(c), true
+	return c, true
 }
 
 func (o *reader) FileAt(hash, path string) (data []byte, found, ok bool) {

@@ -58,9 +58,19 @@ func TestRepoReadsWithoutGit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	wt := filepath.Join(filepath.Dir(repo), "wt")
+	git(t, repo, "worktree", "add", "-q", "--detach", wt, "HEAD~1")
+	rw, err := gitrepo.Open(ctx, wt)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv("PATH", t.TempDir())
 	if _, err := exec.LookPath("git"); err == nil {
 		t.Fatal("git still on PATH")
+	}
+	// A linked worktree's HEAD is its own.
+	if c, err := rw.Commit(ctx, "HEAD"); err != nil || c.Hash != first {
+		t.Fatalf("Commit(HEAD) in a worktree = %+v, %v; want %s", c, err, first)
 	}
 
 	if h, err := r.ResolveCommit(ctx, "HEAD~1"); err != nil || h != first {
