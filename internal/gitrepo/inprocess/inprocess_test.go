@@ -83,6 +83,9 @@ func TestRepoReadsWithoutGit(t *testing.T) {
 	if c, err := r.Commit(ctx, "HEAD"); err != nil || !reflect.DeepEqual(c.Parents, []string{first}) {
 		t.Fatalf("Commit(HEAD) = %+v, %v", c, err)
 	}
+	if c, err := r.Commit(ctx, "refs/heads/main~1"); err != nil || c.Hash != first {
+		t.Fatalf("Commit(refs/heads/main~1) = %+v, %v", c, err)
+	}
 	if data, ok, err := r.FileAt(ctx, first, "notes/a.md"); err != nil || !ok || string(data) != "one\n" {
 		t.Fatalf("FileAt = %q %v %v", data, ok, err)
 	}
