@@ -111,24 +111,31 @@ func findGoRoot() string {
 	return ""
 }
 
-// askGoRoot asks the go command where its distribution is: from the
-// temporary directory and with GOTOOLCHAIN=local, so that the go.mod of
-// the repository being indexed never makes it fetch another toolchain.
+// askGoRoot asks the go command where its distribution is, with
+// GOTOOLCHAIN=local so that nothing makes it fetch another toolchain.
 func askGoRoot() string {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	return askPath(5*time.Second, []string{"GOTOOLCHAIN=local"}, "go", "env", "GOROOT")
+}
+
+// askPath runs a tool from the temporary directory, never from the
+// repository being indexed (whose go.mod or Python files must have no
+// say), and returns the absolute path it prints: "" when it fails or
+// prints anything else.
+func askPath(timeout time.Duration, env []string, name string, args ...string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "env", "GOROOT")
+	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = os.TempDir()
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.Output()
 	if err != nil {
 		return ""
 	}
-	r := strings.TrimSpace(string(out))
-	if !filepath.IsAbs(r) {
+	p := strings.TrimSpace(string(out))
+	if !filepath.IsAbs(p) {
 		return ""
 	}
-	return r
+	return p
 }
 
 // goDocs feeds the standard library's comments (commands last: compiler
@@ -211,21 +218,12 @@ func newestPythonLib(patterns []string) string {
 	return best
 }
 
-// askPythonLib asks python3 where its standard library is. Isolated
-// (-I: no current directory or PYTHON* variables on its path) and run
-// from the temporary directory, so a repository's own os.py or
-// sitecustomize.py is never run by indexing it.
+// askPythonLib asks python3 where its standard library is, isolated
+// (-I: neither the current directory nor PYTHON* variables on its path),
+// so that a repository's own os.py or sitecustomize.py never runs.
 func askPythonLib() string {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "python3", "-I", "-c", "import os; print(os.path.dirname(os.__file__))")
-	cmd.Dir = os.TempDir()
-	out, err := cmd.Output()
-	if err != nil {
-		return ""
-	}
-	d := strings.TrimSpace(string(out))
-	if !filepath.IsAbs(d) {
+	d := askPath(2*time.Second, nil, "python3", "-I", "-c", "import os; print(os.path.dirname(os.__file__))")
+	if d == "" {
 		return ""
 	}
 	if _, err := os.Stat(filepath.Join(d, "os.py")); err != nil {
