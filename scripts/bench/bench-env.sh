@@ -20,3 +20,17 @@ median() {
 	tr -s '[:blank:]' '\n' | grep -v '^$' | sort -n |
 		awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'
 }
+
+# ab_builds WORK OLD [NEW]: the two git-scry builds an A/B script
+# compares, as absolute paths: a is OLD, b is NEW or, without it, this
+# tree built into WORK/bin.
+# shellcheck disable=SC2034 # a and b are the caller's
+ab_builds() {
+	a=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+	if [ $# -ge 3 ]; then
+		b=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
+	else
+		go build -o "$1/bin/" ./cmd/git-scry
+		b=$1/bin/git-scry
+	fi
+}

@@ -20,13 +20,7 @@ cd "$(dirname "$0")/../.."
 runs=${RUNS:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-a=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-if [ $# = 2 ]; then
-	b=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
-else
-	go build -o "$work/bin/" ./cmd/git-scry
-	b=$work/bin/git-scry
-fi
+ab_builds "$work" "$@"
 isolate_git "$work"
 
 go run ./scripts/bench/replay -newest 300 "$work/newest300" 2>/dev/null

@@ -20,15 +20,7 @@ fi
 rounds=${ROUNDS:-2}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# a and b are read as ${!v}.
-# shellcheck disable=SC2034
-a=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-if [ $# = 2 ]; then
-	b=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
-else
-	go build -o "$work/bin/" ./cmd/git-scry
-	b=$work/bin/git-scry
-fi
+ab_builds "$work" "$@"
 isolate_git "$work"
 export XDG_CACHE_HOME=$work/cache
 sed -n 's/^ *"query": "\(.*\)",$/\1/p' testdata/eval/lefthook.json >"$work/queries"
