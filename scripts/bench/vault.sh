@@ -24,7 +24,8 @@ trap 'git-vault agent stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
 bin=$work/bin
 (cd "$src" && go build -o "$bin/" ./cmd/git-vault)
-export PATH="$bin:$PATH:$(go env GOPATH)/bin"
+gopath=$(go env GOPATH)
+export PATH="$bin:$PATH:$gopath/bin"
 export XDG_CONFIG_HOME=$work/config XDG_RUNTIME_DIR=$work/run
 isolate_git "$work"
 unset VERDIGRIS_IDENTITY
