@@ -81,7 +81,13 @@ if ! pack && ! { sleep 2; pack; }; then
 	sed 's/^/npm: /' "$tmp/npm.err" >&2
 	die "npm pack onnxruntime-node@$version failed" "check your npm registry access (npm ping)"
 fi
-tarball=$(ls "$tmp"/onnxruntime-node-*.tgz 2>/dev/null | head -n 1)
+tarball=
+for f in "$tmp"/onnxruntime-node-*.tgz; do
+	if [ -f "$f" ]; then
+		tarball=$f
+		break
+	fi
+done
 [ -n "$tarball" ] || die "npm pack produced no tarball" "run 'npm pack onnxruntime-node@$version' to see why"
 tar -xzf "$tarball" -C "$tmp" "$member" || die "the package has no $member" \
 	"onnxruntime-node $version changed its layout; set VERDIGRIS_ONNXRUNTIME to a library you installed"
