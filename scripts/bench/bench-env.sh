@@ -14,6 +14,14 @@ isolate_git() {
 now() { date +%s%N; }
 ms() { echo $((($2 - $1) / 1000000)); }
 
+# pct P: the P-th percentile of the microseconds on stdin, one a line,
+# in milliseconds with one decimal.
+pct() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p/100+0.5); if (i<1) i=1; printf "%.1f", a[i]/1000}'; }
+
+# queries SET: the questions of a query set (testdata/eval/*.json), one
+# a line.
+queries() { sed -n 's/^ *"query": "\(.*\)",$/\1/p' "$1"; }
+
 # median: of the numbers on stdin, one or more a line (the mean of the
 # middle two for an even count).
 median() {
@@ -23,9 +31,14 @@ median() {
 
 # ab_builds WORK OLD [NEW]: the two git-scry builds an A/B script
 # compares, as absolute paths: a is OLD, b is NEW or, without it, this
-# tree built into WORK/bin.
+# tree built into WORK/bin. Any other number of arguments is a usage
+# error.
 # shellcheck disable=SC2034 # a and b are the caller's
 ab_builds() {
+	if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+		echo "usage: $0 OLD_GIT_SCRY [NEW_GIT_SCRY]" >&2
+		exit 2
+	fi
 	a=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 	if [ $# -ge 3 ]; then
 		b=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")

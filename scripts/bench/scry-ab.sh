@@ -16,10 +16,6 @@ set -euo pipefail
 # shellcheck source=scripts/bench/bench-env.sh
 . "$(dirname "$0")/bench-env.sh"
 cd "$(dirname "$0")/../.."
-if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-	echo "usage: scripts/bench/scry-ab.sh OLD_GIT_SCRY [NEW_GIT_SCRY]" >&2
-	exit 2
-fi
 runs=${RUNS:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

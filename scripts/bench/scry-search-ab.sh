@@ -13,19 +13,14 @@ set -euo pipefail
 # shellcheck source=scripts/bench/bench-env.sh
 . "$(dirname "$0")/bench-env.sh"
 cd "$(dirname "$0")/../.."
-if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-	echo "usage: scripts/bench/scry-search-ab.sh OLD_GIT_SCRY [NEW_GIT_SCRY]" >&2
-	exit 2
-fi
 rounds=${ROUNDS:-2}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ab_builds "$work" "$@"
 isolate_git "$work"
 export XDG_CACHE_HOME=$work/cache
-sed -n 's/^ *"query": "\(.*\)",$/\1/p' testdata/eval/lefthook.json >"$work/queries"
+queries testdata/eval/lefthook.json >"$work/queries"
 
-pct() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p/100+0.5); if (i<1) i=1; printf "%.1f", a[i]/1000}'; }
 
 echo "# git scry QUERY, A = $1, B = ${2:-this tree}; $(nproc) CPUs, $(wc -l <"$work/queries") queries × $rounds rounds, interleaved"
 echo

@@ -54,7 +54,6 @@ else
 fi
 isolate_git "$work"
 
-pct() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p/100+0.5); if (i<1) i=1; printf "%.1f", a[i]/1000}'; }
 json() { sed -n "s/^ *\"$1\": \\([0-9]*\\),*$/\\1/p" "$2"; }
 
 bench() { # NAME DIR
@@ -96,7 +95,7 @@ bench() { # NAME DIR
 	say "  peak memory (indexer): $(($(json peak_rss_bytes "$work/index.json") / 1048576)) MiB (git's own processes not counted)"
 
 	# Warm search latency of the command, end to end.
-	sed -n 's/^ *"query": "\(.*\)",$/\1/p' testdata/eval/lefthook.json >"$work/queries"
+	queries testdata/eval/lefthook.json >"$work/queries"
 	while IFS= read -r q; do (cd "$dir" && "$scry" -n 10 "$q" >/dev/null); done <"$work/queries"
 	: >"$work/lat"
 	while IFS= read -r q; do
