@@ -86,6 +86,9 @@ func LogPath(r *gitrepo.Repo) string { return filepath.Join(r.StateDir(), "scry.
 // DBPath is the repository's index database.
 func DBPath(r *gitrepo.Repo) string { return dbPath(r) }
 
+// CachePath is the repository's search cache (store.OpenCache).
+func CachePath(r *gitrepo.Repo) string { return cachePath(r) }
+
 // Run brings the index up to date. One writer runs at a time: it waits
 // for the lock (or, with Coalesce, hands the work to the running writer),
 // and keeps running while another run asked it to.

@@ -8,7 +8,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -128,7 +127,7 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 		}
 	}
 	if version, err := st.CacheVersion(ctx); err == nil {
-		s.cache, _ = store.OpenCache(filepath.Join(r.StateDir(), store.CacheName), vs, version)
+		s.cache, _ = store.OpenCache(index.CachePath(r), vs, version)
 	}
 	return s, nil
 }
