@@ -11,7 +11,7 @@ import (
 )
 
 // synonymEmbedders is fakeEmbedders whose model also knows neighbours,
-// as the built-in one does: "colour" is near "color", which the history
+// as the built-in one does: "hue" is near "color", which the history
 // has; "blades" is in the history and near "turbine".
 type synonymEmbedders struct{ fakeEmbedders }
 
@@ -19,8 +19,8 @@ type synonymEmbedder struct{ fakeEmbedder }
 
 func (synonymEmbedder) Neighbours(t string, k int, minSim float32) []builtin.Neighbour {
 	near := map[string][]builtin.Neighbour{
-		"colour": {{Term: "color", Sim: 0.8}, {Term: "palett", Sim: 0.2}},
-		"blade":  {{Term: "turbin", Sim: 0.9}},
+		"hue":   {{Term: "color", Sim: 0.8}, {Term: "palett", Sim: 0.2}},
+		"blade": {{Term: "turbin", Sim: 0.9}},
 	}[t]
 	var out []builtin.Neighbour
 	for _, n := range near {
@@ -31,7 +31,7 @@ func (synonymEmbedder) Neighbours(t string, k int, minSim float32) []builtin.Nei
 	return out
 }
 
-func (synonymEmbedder) InHistory(t string) bool { return t != "colour" }
+func (synonymEmbedder) InHistory(t string) bool { return t != "hue" }
 
 func (e synonymEmbedders) Select(ctx context.Context, r *gitrepo.Repo, m *index.StoredModel) (embed.Embedder, string, error) {
 	emb, why, err := e.fakeEmbedders.Select(ctx, r, m)
@@ -50,19 +50,19 @@ func TestExpansionOfWordsTheHistoryLacks(t *testing.T) {
 	// The fake model's semantic list is noise: leave it out of the fusion.
 	s.Tuning.SemanticWeight = 0
 	ctx := context.Background()
-	hits, err := s.Search(ctx, Query{Text: "colour", Mode: Hybrid})
+	hits, err := s.Search(ctx, Query{Text: "hue", Mode: Hybrid})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(hits) == 0 || hits[0].Subject != "respect NO_COLOR in the color output" {
-		t.Fatalf("hybrid 'colour' = %s; want the color commit first", subjects(hits))
+		t.Fatalf("hybrid 'hue' = %s; want the color commit first", subjects(hits))
 	}
 	if hits[0].LexicalRank != 0 {
 		t.Fatalf("the color commit came from the lexical list (rank %d), not the expansion", hits[0].LexicalRank)
 	}
 	// Lexical mode stays literal.
-	if hits, _ := s.Search(ctx, Query{Text: "colour", Mode: Lexical}); len(hits) != 0 {
-		t.Fatalf("lexical 'colour' = %s; want nothing", subjects(hits))
+	if hits, _ := s.Search(ctx, Query{Text: "hue", Mode: Lexical}); len(hits) != 0 {
+		t.Fatalf("lexical 'hue' = %s; want nothing", subjects(hits))
 	}
 	// "blade" is in the history ("spinTurbineBlades"): not expanded to
 	// "turbine", so "turbine: first draft" gains nothing.
@@ -73,9 +73,9 @@ func TestExpansionOfWordsTheHistoryLacks(t *testing.T) {
 	if got := subjects(hits); got != "refactor the engine" {
 		t.Fatalf("hybrid 'blades' = %s; want only the commit whose diff has it", got)
 	}
-	// Without the expansion, 'colour' finds nothing lexically.
+	// Without the expansion, 'hue' finds nothing lexically.
 	s.Tuning.ExpandK = 0
-	if hits, _ := s.Search(ctx, Query{Text: "colour", Mode: Hybrid}); len(hits) != 0 {
-		t.Fatalf("hybrid 'colour' without expansion or semantic list = %s", subjects(hits))
+	if hits, _ := s.Search(ctx, Query{Text: "hue", Mode: Hybrid}); len(hits) != 0 {
+		t.Fatalf("hybrid 'hue' without expansion or semantic list = %s", subjects(hits))
 	}
 }

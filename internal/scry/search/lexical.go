@@ -264,7 +264,7 @@ type neighbours interface {
 
 // expanded is lexical search for the nearest history terms, in the
 // built-in embedder's space, of the query terms no commit message has:
-// "colour" finds "color". nil without a built-in embedder.
+// "hue" finds "color". nil without a built-in embedder.
 func (s *Searcher) expanded(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, error) {
 	nb, ok := s.emb.(neighbours)
 	if !ok {

@@ -275,7 +275,7 @@ func uniqueTerms(q string) []string {
 //
 // Expansion, the third list: lexical search for the ExpandK nearest
 // history terms (cosine ≥ ExpandMinSim) of each query term that no commit
-// message has, in the built-in embedder's space: "colour" finds "color".
+// message has, in the built-in embedder's space: "hue" finds "color".
 // Terms the history has are not expanded: that cost exact subjects 0.03
 // MRR and gained nothing on paraphrases. The list weighs half the lexical
 // one: on this repository's own history (real diffs, which already hold

@@ -26,9 +26,10 @@ import (
 // FileName is the database's name in the state directory.
 const FileName = "scry.db"
 
-// schemaVersion changes when the tables change; an index of another
-// version is rebuilt from scratch.
-const schemaVersion = 5
+// schemaVersion changes when the tables change, or the terms they hold
+// do (internal/scry/text's analysis: 6 respells British English); an
+// index of another version is rebuilt from scratch.
+const schemaVersion = 6
 
 // Path is the database of a repository's state directory.
 func Path(stateDir string) string { return filepath.Join(stateDir, FileName) }

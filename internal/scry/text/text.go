@@ -2,7 +2,8 @@
 // index, the queries against it and the built-in embedder all see the same
 // terms. A term is a lowercased word, identifiers split into their parts
 // (camelCase, snake_case, kebab-case, dotted paths), stop words dropped,
-// and each word reduced to its English (Porter2) stem.
+// and each word spelled the American way and reduced to its English
+// (Porter2) stem.
 package text
 
 import (
@@ -166,12 +167,13 @@ func wordLen(r []rune) int {
 	return n
 }
 
-// Stem reduces a lowercased word to its stem.
+// Stem reduces a lowercased word to its stem, a British spelling first
+// respelled the American way (American).
 func Stem(w string) string {
 	if utf8.RuneCountInString(w) <= 2 || !isASCIIWord(w) {
 		return w
 	}
-	return english.Stem(w, true)
+	return english.Stem(American(w), true)
 }
 
 func isASCIIWord(w string) bool {
@@ -246,7 +248,7 @@ func init() {
 	ourselves out over own same she should so some such than that the their theirs them themselves then
 	there these they this those through to too under until up very was we were what when where which
 	while who whom why will with would you your yours yourself yourselves also via etc its let lets
-	did does done may might must shall use used using`) {
+	did does done may might must shall use used using whilst`) {
 		stopWords[w] = struct{}{}
 	}
 }

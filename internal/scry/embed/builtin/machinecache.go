@@ -43,8 +43,8 @@ func AnalyseMachineText(docs []string) *MachineCorpus {
 
 // machineCacheVersion changes whenever what a cached corpus holds would
 // change: the text analysis (internal/scry/text), segmenting, extraction
-// or the choice of sources.
-const machineCacheVersion = 1
+// or the choice of sources (2: British spellings respelled).
+const machineCacheVersion = 2
 
 // machineKey identifies the machine's sources cheaply, without reading
 // them: where they are, the Go release, and the modification times of
