@@ -20,7 +20,7 @@ func American(w string) string {
 	if a, ok := britishWords[w]; ok {
 		return a
 	}
-	if i := strings.Index(w, "our"); i > 0 {
+	if strings.Contains(w, "our") {
 		for _, root := range ourRoots {
 			if strings.HasPrefix(w, root) {
 				// colour, colours, coloured, colourful, colourise
