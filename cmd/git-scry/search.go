@@ -192,15 +192,11 @@ func searchError(ctx context.Context, err error) error {
 func printHits(w io.Writer, hits []search.Hit, explain, color bool) {
 	width := 0
 	for _, h := range hits {
-		width = max(width, len([]rune(h.Subject)))
+		width = max(width, cli.Width(h.Subject))
 	}
 	width = min(width, 72)
 	for _, h := range hits {
-		subj := h.Subject
-		if r := []rune(subj); len(r) > width {
-			subj = string(r[:width-1]) + "…"
-		}
-		line := fmt.Sprintf("%s  %s  %-*s  %.4g", cli.Paint(color, "yellow", search.ShortHash(h.Hash)), h.Date.Format("2006-01-02"), width, subj, h.Score)
+		line := fmt.Sprintf("%s  %s  %s  %.4g", cli.Paint(color, "yellow", search.ShortHash(h.Hash)), h.Date.Format("2006-01-02"), cli.Fit(h.Subject, width), h.Score)
 		if len(h.Sessions) > 0 {
 			line += "  " + cli.Paint(color, "dim", "session "+strings.Join(h.Sessions, ","))
 		}

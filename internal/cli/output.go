@@ -2,11 +2,9 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"golang.org/x/term"
 )
@@ -54,13 +52,31 @@ func (t *Table) Row(cells ...string) { t.rows = append(t.rows, cells) }
 // Len is the number of rows, header included.
 func (t *Table) Len() int { return len(t.rows) }
 
-// Write prints the table to w.
+// Write prints the table to w: every cell but a row's last padded to its
+// column's width (as Width counts it, so wide characters and coloured
+// cells line up) and two spaces.
 func (t *Table) Write(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var widths []int
 	for _, r := range t.rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
+		for j := 0; j < len(r)-1; j++ {
+			if j == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[j] = max(widths[j], Width(r[j]))
+		}
 	}
-	return tw.Flush()
+	var b strings.Builder
+	for _, r := range t.rows {
+		for j, c := range r {
+			b.WriteString(c)
+			if j < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[j]-Width(c)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // Markdown renders the table as a GitHub-flavoured markdown table.

@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+)
+
+// Width is how many terminal columns s takes: East Asian wide and
+// fullwidth characters (CJK, most emoji) two, combining marks, format
+// characters and ANSI colour sequences none, any other character one.
+// fmt's padding and text/tabwriter count runes instead, which pushes the
+// columns after a Japanese subject or a gitmoji out of line.
+func Width(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] == '\x1b' {
+			i += escapeLen(s[i:])
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		n += runeWidth(r)
+	}
+	return n
+}
+
+func runeWidth(r rune) int {
+	if r < 0x300 {
+		return 1
+	}
+	if unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf) {
+		return 0
+	}
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
+		return 2
+	}
+	return 1
+}
+
+// escapeLen is the length of the ANSI control sequence s starts with
+// (ESC [ parameters final-byte), or 1 for a lone ESC.
+func escapeLen(s string) int {
+	if len(s) < 2 || s[1] != '[' {
+		return 1
+	}
+	for i := 2; i < len(s); i++ {
+		if s[i] >= 0x40 && s[i] <= 0x7e {
+			return i + 1
+		}
+	}
+	return len(s)
+}
+
+// Fit makes s exactly w columns wide: cut, ending in "…", when it is
+// wider, padded with spaces when it is narrower.
+func Fit(s string, w int) string {
+	if sw := Width(s); sw <= w {
+		return s + strings.Repeat(" ", w-sw)
+	}
+	var b strings.Builder
+	used := 0
+	for _, r := range s {
+		rw := runeWidth(r)
+		if used+rw > w-1 {
+			break
+		}
+		b.WriteRune(r)
+		used += rw
+	}
+	b.WriteString("…")
+	return b.String() + strings.Repeat(" ", w-1-used)
+}

@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestWidth(t *testing.T) {
+	for s, want := range map[string]int{
+		"":                           0,
+		"fix: tidy up":               12,
+		"café":                       4,
+		"cafe\u0301":                 4, // e and a combining acute accent
+		"日本語のコミット":                   16,
+		"✨ feat: sparkles":           17,
+		"ｆｕｌｌ":                       8,
+		"\x1b[33mok\x1b[0m":          2,
+		"\x1b[2mdim\x1b[0m 日本":       8,
+		"zero\u200bwidth space":      15,
+		"한국어":                        6,
+		"x\x1b":                      1,
+		"emoji 🐛 fixed, no variants": 27,
+	} {
+		if got := Width(s); got != want {
+			t.Errorf("Width(%q) = %d; want %d", s, got, want)
+		}
+	}
+}
+
+func TestFit(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		w    int
+		want string
+	}{
+		{"abc", 5, "abc  "},
+		{"abcdef", 5, "abcd…"},
+		{"日本語", 6, "日本語"},
+		{"日本語", 8, "日本語  "},
+		{"日本語のコミット", 10, "日本語の… "}, // a wide character is not split
+		{"日本語のコミット", 9, "日本語の…"},
+	} {
+		got := Fit(c.s, c.w)
+		if got != c.want {
+			t.Errorf("Fit(%q, %d) = %q; want %q", c.s, c.w, got, c.want)
+		}
+		if Width(got) != c.w {
+			t.Errorf("Fit(%q, %d) is %d columns wide", c.s, c.w, Width(got))
+		}
+	}
+}
+
+// A table's columns line up on the terminal whatever its cells hold:
+// wide characters and colour sequences included.
+func TestTableAlignsWideAndPaintedCells(t *testing.T) {
+	var tb Table
+	tb.Row("FILE", "COUNT", "LAST")
+	tb.Row("日本語.md", "3", "2024-01-02")
+	tb.Row(Paint(true, "green", "ok"), "12", "2024-01-03")
+	tb.Row("plain.go", "1")
+	var b strings.Builder
+	if err := tb.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := "FILE       COUNT  LAST\n" +
+		"日本語.md  3      2024-01-02\n" +
+		"\x1b[32mok\x1b[0m         12     2024-01-03\n" +
+		"plain.go   1\n"
+	if b.String() != want {
+		t.Errorf("table:\n%s\nwant:\n%s", b.String(), want)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")[:3] {
+		if i := strings.Index(line, "20"); i >= 0 && Width(line[:i]) != 18 {
+			t.Errorf("%q: LAST starts at column %d; want 18", line, Width(line[:i]))
+		}
+	}
+}
