@@ -82,7 +82,7 @@ Flags:
 		t := &cli.Table{}
 		t.Row("COUNT", "SHARE", "LAST", "FILE")
 		for _, x := range rel {
-			t.Row(fmt.Sprint(x.Count), fmt.Sprintf("%.0f%%", 100*x.Share), x.Last.Format("2006-01-02"), x.Path)
+			t.Row(fmt.Sprint(x.Count), fmt.Sprintf("%.0f%%", 100*x.Share), x.Last.Format("2006-01-02"), cli.Printable(x.Path))
 		}
 		return t.Write(env.Stdout)
 	},

@@ -190,13 +190,15 @@ func searchError(ctx context.Context, err error) error {
 }
 
 func printHits(w io.Writer, hits []search.Hit, explain, color bool) {
+	// A subject or a file name is the committer's text: shown, never
+	// obeyed, by the terminal (cli.Printable).
 	width := 0
 	for _, h := range hits {
-		width = max(width, cli.Width(h.Subject))
+		width = max(width, cli.Width(cli.Printable(h.Subject)))
 	}
 	width = min(width, 72)
 	for _, h := range hits {
-		line := fmt.Sprintf("%s  %s  %s  %.4g", cli.Paint(color, "yellow", search.ShortHash(h.Hash)), h.Date.Format("2006-01-02"), cli.Fit(h.Subject, width), h.Score)
+		line := fmt.Sprintf("%s  %s  %s  %.4g", cli.Paint(color, "yellow", search.ShortHash(h.Hash)), h.Date.Format("2006-01-02"), cli.Fit(cli.Printable(h.Subject), width), h.Score)
 		if len(h.Sessions) > 0 {
 			line += "  " + cli.Paint(color, "dim", "session "+strings.Join(h.Sessions, ","))
 		}
@@ -228,7 +230,7 @@ func shownFiles(h search.Hit) string {
 		more += len(files) - show
 		files = files[:show]
 	}
-	s := strings.Join(files, ", ")
+	s := cli.Printable(strings.Join(files, ", "))
 	if more > 0 {
 		s += fmt.Sprintf(" (+%d)", more)
 	}

@@ -71,7 +71,7 @@ Flags:
 			if agent == "" {
 				agent = "-"
 			}
-			t.Row(s.ID, s.Status, agent, work, s.Title)
+			t.Row(s.ID, s.Status, agent, work, cli.Printable(s.Title))
 		}
 		return t.Write(env.Stdout)
 	},

@@ -44,7 +44,7 @@ Flags:
 			return cli.WriteJSON(env.Stdout, s)
 		}
 		w := env.Stdout
-		fmt.Fprintf(w, "session %s: %s\n", s.ID, s.Title)
+		fmt.Fprintf(w, "session %s: %s\n", s.ID, cli.Printable(s.Title))
 		t := &cli.Table{}
 		t.Row("status", s.Status)
 		if s.Agent != "" {
@@ -69,21 +69,21 @@ Flags:
 			return err
 		}
 		for _, n := range s.Notes {
-			fmt.Fprintf(w, "note: %s\n", n)
+			fmt.Fprintf(w, "note: %s\n", cli.Printable(n))
 		}
 		if s.Range != "" {
 			fmt.Fprintf(w, "\ncommits (%d):\n", len(s.Commits))
 			for _, c := range s.Commits {
-				fmt.Fprintf(w, "  %s  %s  %s\n", c.Hash[:7], c.Date.UTC().Format("2006-01-02"), c.Subject)
+				fmt.Fprintf(w, "  %s  %s  %s\n", c.Hash[:7], c.Date.UTC().Format("2006-01-02"), cli.Printable(c.Subject))
 			}
 			fmt.Fprintf(w, "\nfiles changed (%d):\n", len(s.Files))
 			ft := &cli.Table{}
 			for _, f := range s.Files {
 				if f.Added < 0 {
-					ft.Row("  binary", "", f.Path)
+					ft.Row("  binary", "", cli.Printable(f.Path))
 					continue
 				}
-				ft.Row(fmt.Sprintf("  +%d", f.Added), fmt.Sprintf("-%d", f.Deleted), f.Path)
+				ft.Row(fmt.Sprintf("  +%d", f.Added), fmt.Sprintf("-%d", f.Deleted), cli.Printable(f.Path))
 			}
 			if err := ft.Write(w); err != nil {
 				return err

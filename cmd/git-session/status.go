@@ -54,7 +54,7 @@ Flags:
 		}
 		t := &cli.Table{}
 		t.Row("session", st.ID)
-		t.Row("title", st.Title)
+		t.Row("title", cli.Printable(st.Title))
 		t.Row("agent", st.Agent)
 		t.Row("started", fmt.Sprintf("%s (%s ago)", st.Created.UTC().Format("2006-01-02 15:04:05 UTC"), session.FormatDuration(s.Elapsed)))
 		t.Row("branch", branch)

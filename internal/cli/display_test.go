@@ -75,3 +75,21 @@ func TestTableAlignsWideAndPaintedCells(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	for s, want := range map[string]string{
+		"fix: tidy up":                        "fix: tidy up",
+		"日本語 ✨":                               "日本語 ✨",
+		"\x1b]0;pwned\x07title":               `\x1b]0;pwned\atitle`,
+		"\x1b[2Jclear":                        `\x1b[2Jclear`,
+		"ok\rfake":                            `ok\rfake`,
+		"tab\there":                           `tab\there`,
+		"c1 \u009b31m":                        `c1 \u009b31m`,
+		"del\x7f":                             `del\x7f`,
+		"\x1b]52;c;ZWNobyBoaQ==\x07clipboard": `\x1b]52;c;ZWNobyBoaQ==\aclipboard`,
+	} {
+		if got := Printable(s); got != want {
+			t.Errorf("Printable(%q) = %q; want %q", s, got, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -73,4 +74,33 @@ func Fit(s string, w int) string {
 	}
 	b.WriteString("…")
 	return b.String() + strings.Repeat(" ", w-1-used)
+}
+
+// Printable shows the control characters of s (escape, carriage return,
+// backspace, the C1 controls) as Go escapes ("\x1b", "\r"), so that text
+// from a repository (a commit subject, a file name) shown on a terminal
+// cannot move the cursor, retitle the window, write the clipboard or
+// hide what follows it. Text without control characters is returned as
+// it is.
+func Printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if !unicode.IsControl(r) {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRune(r) // '\x1b'
+		b.WriteString(q[1 : len(q)-1])
+	}
+	return b.String()
 }
