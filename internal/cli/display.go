@@ -83,14 +83,7 @@ func Fit(s string, w int) string {
 // hide what follows it. Text without control characters is returned as
 // it is.
 func Printable(s string) string {
-	clean := true
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
 		return s
 	}
 	var b strings.Builder
