@@ -17,6 +17,7 @@ type Meta struct {
 	Vocabulary int       `json:"vocabulary"`
 	Dim        int       `json:"dim"`
 	Directions int       `json:"directions"`
+	Synonyms   int       `json:"synonyms"` // terms moved toward their synonyms
 	TrainedAt  time.Time `json:"trained_at"`
 	TrainMS    int64     `json:"train_ms"`
 }

@@ -55,8 +55,15 @@ type Options struct {
 	// vector loses (default 5, at most one per 32 dimensions; negative:
 	// none; directions.go).
 	Directions int
-	Seed       uint64
-	Workers    int
+	// Retrofit is how strongly a word that no commit message uses is
+	// pulled toward its synonyms (default 1, negative: not at all;
+	// retrofit.go), over RetrofitIters rounds (default 10). Synonyms are
+	// the groups of terms used (default: WordNet's, synonyms.txt).
+	Retrofit      float64
+	RetrofitIters int
+	Synonyms      [][]string
+	Seed          uint64
+	Workers       int
 }
 
 func (o *Options) defaults() {
@@ -77,6 +84,7 @@ func (o *Options) defaults() {
 	def(&o.PowerIters, 4)
 	def(&o.Oversample, 8)
 	def(&o.OrthEvery, 2)
+	def(&o.RetrofitIters, 10)
 	if o.Directions == 0 {
 		o.Directions = 5
 	}
@@ -87,6 +95,10 @@ func (o *Options) defaults() {
 	deff(&o.DocumentWeight, 1)
 	deff(&o.BackgroundWeight, 1)
 	deff(&o.SubjectWeight, 2)
+	deff(&o.Retrofit, 1)
+	if o.Synonyms == nil {
+		o.Synonyms = synonymGroups()
+	}
 	if o.Seed == 0 {
 		o.Seed = 0x5eed
 	}
@@ -168,6 +180,15 @@ func (p *prepared) fit(ctx context.Context, opt Options, start time.Time) (*Mode
 			normalize(vecs[i*dim : (i+1)*dim])
 		}
 	}
+	words := vocab.words(c)
+	var retrofitted int
+	if opt.Retrofit > 0 {
+		fixed := make([]bool, len(vocab.terms))
+		for i, id := range vocab.terms {
+			fixed[i] = c.inMsg[id]
+		}
+		retrofitted = retrofit(vecs, dim, words, fixed, opt.Synonyms, opt.Retrofit, opt.RetrofitIters)
+	}
 	meta := Meta{
 		Commits:    len(p.commits),
 		Documents:  p.ndocs,
@@ -175,10 +196,10 @@ func (p *prepared) fit(ctx context.Context, opt Options, start time.Time) (*Mode
 		Tokens:     c.tokens,
 		Vocabulary: len(vocab.terms),
 		Dim:        dim,
+		Synonyms:   retrofitted,
 		TrainedAt:  time.Now().UTC().Truncate(time.Second),
 	}
 	meta.TrainMS = time.Since(start).Milliseconds()
-	words := vocab.words(c)
 	model, err := newModel(words, vecs, dim, idf, nil, opt.SubjectWeight, meta)
 	if err != nil || opt.Directions <= 0 {
 		return model, err
