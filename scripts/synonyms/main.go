@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,7 +90,7 @@ func write(w io.Writer, dir string) error {
 func groupLine(an *text.Analyzer, words []string) (string, bool) {
 	var terms []string
 	for _, w := range words {
-		if t, keep := an.Term(w); keep && !contains(terms, t) {
+		if t, keep := an.Term(w); keep && !slices.Contains(terms, t) {
 			terms = append(terms, t)
 		}
 	}
@@ -173,7 +174,7 @@ func eachGroup(r io.Reader, pos string, first map[string]string, fn func([]strin
 			if j := strings.IndexByte(w, '('); j >= 0 { // adjective markers: "(a)", "(p)", "(ip)"
 				w = w[:j]
 			}
-			if !isWord(w) || first[w] != f[0] || contains(words, w) {
+			if !isWord(w) || first[w] != f[0] || slices.Contains(words, w) {
 				continue
 			}
 			words = append(words, w)
@@ -194,15 +195,6 @@ func isWord(w string) bool {
 		}
 	}
 	return w != ""
-}
-
-func contains(ws []string, w string) bool {
-	for _, x := range ws {
-		if x == w {
-			return true
-		}
-	}
-	return false
 }
 
 const header = `# Synonym groups for the built-in embedder (internal/scry/embed/builtin,
