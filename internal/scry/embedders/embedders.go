@@ -43,6 +43,7 @@ func (s *Source) repoOptions() builtin.RepoOptions {
 	opt := builtin.RepoOptions{NoMachine: s.Getenv(MachineTextEnv) == "0"}
 	if dir := cacheDir(s.Getenv); dir != "" {
 		opt.MachineCache = filepath.Join(dir, "verdigris", "scry-machine-text.bin")
+		opt.SpaceCache = filepath.Join(dir, "verdigris", "scry-machine-space.bin")
 	}
 	return opt
 }

@@ -122,7 +122,7 @@ type trainingSource struct {
 func (s trainingSource) Train(ctx context.Context, r *gitrepo.Repo, msgs []string) (embed.Embedder, []byte, error) {
 	var lim builtin.MachineLimits
 	fmt.Sscan(os.Getenv("VERDIGRIS_SCRY_SWEEP_MACHINE_BYTES"), &lim.MaxBytes)
-	g, err := builtin.Gather(ctx, r, builtin.RepoOptions{Machine: lim, MachineCache: os.Getenv("VERDIGRIS_SCRY_SWEEP_CACHE")})
+	g, err := builtin.Gather(ctx, r, builtin.RepoOptions{Machine: lim, MachineCache: os.Getenv("VERDIGRIS_SCRY_SWEEP_CACHE"), Train: s.opt})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -16,6 +16,7 @@ type Meta struct {
 	Tokens     int64     `json:"tokens"`
 	Vocabulary int       `json:"vocabulary"`
 	Dim        int       `json:"dim"`
+	MachineDim int       `json:"machine_dim"` // of Dim, learned from the machine's text
 	Directions int       `json:"directions"`
 	Synonyms   int       `json:"synonyms"` // terms moved toward their synonyms
 	TrainedAt  time.Time `json:"trained_at"`

@@ -12,23 +12,26 @@ type RepoOptions struct {
 	Machine   MachineLimits // what to read of the machine's own text
 	NoMachine bool          // learn from the repository alone
 	// MachineCache is the file that keeps the analysed machine text
-	// between runs (MachineText); "" reads it every time.
-	MachineCache string
-	Train        Options
+	// between runs (MachineText), SpaceCache the one that keeps the space
+	// learned from it (MachineSpaceCached); "" reads or learns it every
+	// time.
+	MachineCache, SpaceCache string
+	Train                    Options
 }
 
 // Gathered is what a model learns from besides the commit messages: the
-// repository's documents at HEAD and the machine's analysed text. It
+// repository's documents at HEAD and the machine's space. It
 // does not depend on the history, so it can be gathered while the
 // commits are being indexed.
 type Gathered struct {
 	Documents []string
-	Machine   *MachineCorpus
-	// MachineCached says the machine text came from the cache.
+	Space     *MachineSpace
+	// MachineCached says the machine space came from the cache.
 	MachineCached bool
 }
 
-// Gather reads the repository's documents and the machine's text. A
+// Gather reads the repository's documents and the machine's space,
+// learned with opt.Train (Train must be given the same options). A
 // repository whose documents cannot be read is learned from without them.
 func Gather(ctx context.Context, repo *gitrepo.Repo, opt RepoOptions) (*Gathered, error) {
 	docs, err := RepoDocuments(ctx, repo, opt.Documents)
@@ -40,7 +43,7 @@ func Gather(ctx context.Context, repo *gitrepo.Repo, opt RepoOptions) (*Gathered
 	}
 	g := &Gathered{Documents: docs}
 	if !opt.NoMachine {
-		if g.Machine, g.MachineCached, err = MachineText(ctx, opt.Machine, opt.MachineCache); err != nil {
+		if g.Space, g.MachineCached, err = MachineSpaceCached(ctx, opt.Machine, opt.MachineCache, opt.SpaceCache, opt.Train); err != nil {
 			return nil, err
 		}
 	}
@@ -49,7 +52,7 @@ func Gather(ctx context.Context, repo *gitrepo.Repo, opt RepoOptions) (*Gathered
 
 // Train learns a model from the commit messages and what was gathered.
 func (g *Gathered) Train(ctx context.Context, commits []string, opt Options) (*Model, error) {
-	return Train(ctx, Sources{Commits: commits, Documents: g.Documents, Machine: g.Machine}, opt)
+	return Train(ctx, Sources{Commits: commits, Documents: g.Documents, Space: g.Space}, opt)
 }
 
 // TrainRepo is the standard recipe: learn from the given commit messages,

@@ -9,6 +9,7 @@ package builtin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"runtime"
 	"sort"
@@ -23,34 +24,41 @@ type Sources struct {
 	// Documents are the repository's own texts: markdown, comments.
 	Documents []string
 	// Background is general technical English from the machine (see
-	// MachineDocuments); it teaches words the repository rarely uses.
+	// MachineDocuments); it teaches words the repository rarely uses. It
+	// is learned in a space of its own (MachineSpace).
 	Background []string
 	// Machine is the same text already analysed (MachineText), learned
 	// from after Background.
 	Machine *MachineCorpus
+	// Space is that space already learned (MachineSpaceCached), with the
+	// same options; it takes the place of Background and Machine.
+	Space *MachineSpace
 }
 
 // Options tune training; the zero value gives the measured defaults.
 type Options struct {
-	Dim        int     // vector length (default 224)
-	Window     int     // co-occurrence window each side (default 5)
-	MinCount   int     // a non-commit term needs this many occurrences (default 3)
-	MaxVocab   int     // vocabulary cap (default 60000)
-	Alpha      float64 // context distribution smoothing (default 0.75)
-	Shift      float64 // PMI shift, log k subtracted (default 0)
-	Eig        float64 // singular value exponent for term vectors (default 0.8)
-	PowerIters int     // randomized SVD power iterations (default 4)
-	Oversample int     // extra basis vectors of the randomized SVD (default 8)
-	OrthEvery  int     // orthonormalise the basis after every n-th product (default 2)
+	// A term's vector is Dim dimensions learned from the repository
+	// (default 128) followed by MachineDim learned from the machine's
+	// text (default 224; space.go), the latter weighted MachineScale
+	// times the former (default 2.5).
+	Dim          int
+	MachineDim   int
+	MachineScale float64
+	Window       int     // co-occurrence window each side (default 5)
+	MinCount     int     // a non-commit term needs this many occurrences (default 3)
+	MaxVocab     int     // vocabulary cap (default 60000)
+	Alpha        float64 // context distribution smoothing (default 0.75)
+	Shift        float64 // PMI shift, log k subtracted (default 0)
+	Eig          float64 // singular value exponent for term vectors (default 0.8)
+	PowerIters   int     // randomized SVD power iterations (default 4)
+	Oversample   int     // extra basis vectors of the randomized SVD (default 8)
+	OrthEvery    int     // orthonormalise the basis after every n-th product (default 2)
 	// Weights of each source's co-occurrences (defaults 1, 1, 1; a
 	// negative weight leaves the source out).
 	CommitWeight, DocumentWeight, BackgroundWeight float64
 	// SubjectWeight multiplies the subject terms' weight in a text's
 	// vector (default 2).
 	SubjectWeight float64
-	// KeepNorms keeps the term vectors' lengths instead of normalising
-	// them, so frequent, well-attested terms weigh more.
-	KeepNorms bool
 	// Directions is how many of the history's common directions every
 	// vector loses (default 5, at most one per 32 dimensions; negative:
 	// none; directions.go).
@@ -77,7 +85,8 @@ func (o *Options) defaults() {
 			*v = d
 		}
 	}
-	def(&o.Dim, 224)
+	def(&o.Dim, 128)
+	def(&o.MachineDim, 224)
 	def(&o.Window, 5)
 	def(&o.MinCount, 3)
 	def(&o.MaxVocab, 60000)
@@ -95,6 +104,7 @@ func (o *Options) defaults() {
 	deff(&o.DocumentWeight, 1)
 	deff(&o.BackgroundWeight, 1)
 	deff(&o.SubjectWeight, 2)
+	deff(&o.MachineScale, 2.5)
 	deff(&o.Retrofit, 1)
 	if o.Synonyms == nil {
 		o.Synonyms = synonymGroups()
@@ -120,10 +130,12 @@ func Train(ctx context.Context, src Sources, opt Options) (*Model, error) {
 
 // prepared is the analysed corpus, reusable across option sets.
 type prepared struct {
-	c                           *corpus
-	commits                     []string
-	ndocs, nbg                  int
-	commitSegs, docSegs, bgSegs [][]int32
+	c                   *corpus // the repository's text
+	commits             []string
+	ndocs               int
+	commitSegs, docSegs [][]int32
+	machine             []*MachineCorpus // learned into a space by fit
+	space               *MachineSpace    // given, or the last one learned
 }
 
 func prepare(src Sources) *prepared {
@@ -132,72 +144,145 @@ func prepare(src Sources) *prepared {
 		c:          c,
 		commits:    src.Commits,
 		ndocs:      len(src.Documents),
-		nbg:        len(src.Background),
 		commitSegs: c.add(src.Commits, true),
 		docSegs:    c.add(src.Documents, false),
-		bgSegs:     c.add(src.Background, false),
+		space:      src.Space,
 	}
-	if mc := src.Machine; mc != nil {
-		p.nbg += mc.Docs
-		p.bgSegs = append(p.bgSegs, c.addAnalysed(mc)...)
+	if src.Space == nil {
+		if len(src.Background) > 0 {
+			p.machine = append(p.machine, AnalyseMachineText(src.Background))
+		}
+		if src.Machine != nil {
+			p.machine = append(p.machine, src.Machine)
+		}
 	}
 	return p
+}
+
+// machineSpace is the space the options call for: the one given, or
+// learned from the machine text (nil without any).
+func (p *prepared) machineSpace(ctx context.Context, opt Options) (*MachineSpace, error) {
+	params := spaceParams(opt)
+	if p.space != nil && p.space.params == params {
+		return p.space, nil
+	}
+	if len(p.machine) == 0 {
+		if p.space != nil {
+			return nil, fmt.Errorf("builtin embedder: the machine space was learned with other options (%s), not %s", p.space.params, params)
+		}
+		return nil, nil
+	}
+	sp, err := learnSpace(ctx, p.machine, opt)
+	if err != nil {
+		return nil, err
+	}
+	p.space = sp
+	return sp, nil
 }
 
 func (p *prepared) fit(ctx context.Context, opt Options, start time.Time) (*Model, error) {
 	opt.defaults()
 	c := p.c
-	vocab := c.vocabulary(opt.MinCount, opt.MaxVocab)
-	if len(vocab.terms) < 8 {
+	sp, err := p.machineSpace(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	vocab := c.vocabulary(sp, opt.MinCount, opt.MaxVocab)
+	if len(vocab.words) < 8 {
 		return nil, ErrNoText
+	}
+	// The repository's space, over the vocabulary's terms that its text
+	// uses (inRepo: their rows).
+	var inRepo []int32
+	local := make([]int32, len(vocab.words))
+	for i, id := range vocab.corpus {
+		local[i] = -1
+		if id >= 0 && c.freq[id] > 0 {
+			local[i] = int32(len(inRepo))
+			inRepo = append(inRepo, int32(i))
+		}
+	}
+	remap := make([]int32, len(vocab.remap))
+	for id, v := range vocab.remap {
+		remap[id] = -1
+		if v >= 0 {
+			remap[id] = local[v]
+		}
 	}
 	var sources []weighted
 	for _, part := range []struct {
 		segs [][]int32
 		w    float64
-	}{{p.commitSegs, opt.CommitWeight}, {p.docSegs, opt.DocumentWeight}, {p.bgSegs, opt.BackgroundWeight}} {
+	}{{p.commitSegs, opt.CommitWeight}, {p.docSegs, opt.DocumentWeight}} {
 		if part.w > 0 {
-			sources = append(sources, weighted{remapSegments(part.segs, vocab.remap), float32(part.w)})
+			sources = append(sources, weighted{remapSegments(part.segs, remap), float32(part.w)})
 		}
 	}
-	cooc := countCooccurrences(len(vocab.terms), sources, opt.Window, opt.Workers)
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	rdim := min(opt.Dim, len(inRepo)/2)
+	var rvecs []float32
+	if rdim > 0 {
+		cooc := countCooccurrences(len(inRepo), sources, opt.Window, opt.Workers)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if rvecs, err = termVectors(ctx, cooc.ppmi(opt.Alpha, opt.Shift, opt.Workers), rdim, opt); err != nil {
+			return nil, err
+		}
 	}
-	m := cooc.ppmi(opt.Alpha, opt.Shift, opt.Workers)
-	dim := min(opt.Dim, len(vocab.terms)/2)
-	vecs, err := termVectors(ctx, m, dim, opt)
-	if err != nil {
-		return nil, err
+	mdim := 0
+	if sp != nil {
+		mdim = sp.Dim
 	}
-	idf := make([]float32, len(vocab.terms))
+	dim := rdim + mdim
+	if dim == 0 {
+		return nil, ErrNoText
+	}
+	// Each term: its repository vector, then its machine vector weighted
+	// MachineScale, each unit length before weighting (a term one space
+	// lacks has zeros there), the whole unit length.
+	vecs := make([]float32, len(vocab.words)*dim)
+	for i := range vocab.words {
+		v := vecs[i*dim : (i+1)*dim]
+		if k := local[i]; k >= 0 {
+			copy(v, rvecs[int(k)*rdim:int(k+1)*rdim])
+			normalize(v[:rdim])
+		}
+		if r := vocab.space[i]; r >= 0 {
+			for j, x := range sp.row(r) {
+				v[rdim+j] = float32(opt.MachineScale) * x
+			}
+		}
+		normalize(v)
+	}
+	idf := make([]float32, len(vocab.words))
 	n := float64(max(len(p.commits), 1))
-	for i, t := range vocab.terms {
-		idf[i] = float32(math.Log((n + 1) / (float64(c.df[t]) + 1)))
-	}
-	if !opt.KeepNorms {
-		for i := range vocab.terms {
-			normalize(vecs[i*dim : (i+1)*dim])
-		}
-	}
-	words := vocab.words(c)
-	var retrofitted int
-	if opt.Retrofit > 0 {
-		fixed := make([]bool, len(vocab.terms))
-		for i, id := range vocab.terms {
+	fixed := make([]bool, len(vocab.words))
+	for i, id := range vocab.corpus {
+		df := 0.0
+		if id >= 0 {
+			df = float64(c.df[id])
 			fixed[i] = c.inMsg[id]
 		}
+		idf[i] = float32(math.Log((n + 1) / (df + 1)))
+	}
+	words := vocab.words
+	var retrofitted int
+	if opt.Retrofit > 0 {
 		retrofitted = retrofit(vecs, dim, words, fixed, opt.Synonyms, opt.Retrofit, opt.RetrofitIters)
 	}
 	meta := Meta{
 		Commits:    len(p.commits),
 		Documents:  p.ndocs,
-		Background: p.nbg,
 		Tokens:     c.tokens,
-		Vocabulary: len(vocab.terms),
+		Vocabulary: len(vocab.words),
 		Dim:        dim,
+		MachineDim: mdim,
 		Synonyms:   retrofitted,
 		TrainedAt:  time.Now().UTC().Truncate(time.Second),
+	}
+	if sp != nil {
+		meta.Background = sp.Docs
+		meta.Tokens += sp.Tokens
 	}
 	meta.TrainMS = time.Since(start).Milliseconds()
 	model, err := newModel(words, vecs, dim, idf, nil, opt.SubjectWeight, meta)
@@ -290,56 +375,78 @@ func (c *corpus) addAnalysed(mc *MachineCorpus) [][]int32 {
 	return out
 }
 
-// vocab is the chosen vocabulary: terms sorted (the model's order) and
-// the map from corpus ids to vocabulary ids (-1: left out).
+// vocab is the chosen vocabulary, sorted (the model's order): each
+// term, its corpus id and its row in the machine space (-1: not there),
+// and the map from corpus ids to vocabulary indices (-1: left out).
 type vocab struct {
-	terms []int32 // corpus ids, in vocabulary order
-	remap []int32
-}
-
-func (v vocab) words(c *corpus) []string {
-	out := make([]string, len(v.terms))
-	for i, id := range v.terms {
-		out[i] = c.names[id]
-	}
-	return out
+	words  []string
+	corpus []int32
+	space  []int32
+	remap  []int32
 }
 
 // vocabulary keeps every commit-message term and the other terms seen at
-// least minCount times, most frequent first, up to maxVocab; the result is
-// sorted by term so the model can find terms and prefixes by binary search.
-func (c *corpus) vocabulary(minCount, maxVocab int) vocab {
-	var cand []int32
+// least minCount times in the repository's text and the machine's
+// together, most frequent first, up to maxVocab; the result is sorted by
+// term so the model can find terms and prefixes by binary search.
+func (c *corpus) vocabulary(sp *MachineSpace, minCount, maxVocab int) vocab {
+	type cand struct {
+		name    string
+		id, row int32
+		inMsg   bool
+		freq    int64
+	}
+	var cands []cand
+	var spaceIndex map[string]int32
+	if sp != nil {
+		spaceIndex = sp.index()
+	}
 	for id, name := range c.names {
 		if isNumber(name) {
 			continue // issue numbers and versions: lexical matches, not meaning
 		}
-		if c.inMsg[id] || c.freq[id] >= int64(minCount) {
-			cand = append(cand, int32(id))
+		k := cand{name: name, id: int32(id), row: -1, inMsg: c.inMsg[id], freq: c.freq[id]}
+		if r, ok := spaceIndex[name]; ok {
+			k.row, k.freq = r, k.freq+sp.Freq[r]
+		}
+		if k.inMsg || k.freq >= int64(minCount) {
+			cands = append(cands, k)
 		}
 	}
-	if len(cand) > maxVocab {
-		sort.Slice(cand, func(i, j int) bool {
-			a, b := cand[i], cand[j]
-			if c.inMsg[a] != c.inMsg[b] {
-				return c.inMsg[a]
+	if sp != nil {
+		for r, name := range sp.Terms {
+			if _, ok := c.ids[name]; !ok {
+				cands = append(cands, cand{name: name, id: -1, row: int32(r), freq: sp.Freq[r]})
 			}
-			if c.freq[a] != c.freq[b] {
-				return c.freq[a] > c.freq[b]
+		}
+	}
+	if len(cands) > maxVocab {
+		sort.Slice(cands, func(i, j int) bool {
+			a, b := cands[i], cands[j]
+			if a.inMsg != b.inMsg {
+				return a.inMsg
 			}
-			return c.names[a] < c.names[b]
+			if a.freq != b.freq {
+				return a.freq > b.freq
+			}
+			return a.name < b.name
 		})
-		cand = cand[:maxVocab]
+		cands = cands[:maxVocab]
 	}
-	sort.Slice(cand, func(i, j int) bool { return c.names[cand[i]] < c.names[cand[j]] })
-	remap := make([]int32, len(c.names))
-	for i := range remap {
-		remap[i] = -1
+	sort.Slice(cands, func(i, j int) bool { return cands[i].name < cands[j].name })
+	v := vocab{remap: make([]int32, len(c.names))}
+	for i := range v.remap {
+		v.remap[i] = -1
 	}
-	for i, id := range cand {
-		remap[id] = int32(i)
+	for i, k := range cands {
+		v.words = append(v.words, k.name)
+		v.corpus = append(v.corpus, k.id)
+		v.space = append(v.space, k.row)
+		if k.id >= 0 {
+			v.remap[k.id] = int32(i)
+		}
 	}
-	return vocab{terms: cand, remap: remap}
+	return v
 }
 
 func isNumber(s string) bool {

@@ -1,0 +1,129 @@
+package builtin
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+)
+
+// spaceCacheVersion changes whenever what a cached space holds would
+// change for the same machine text and options: the learning itself
+// (space.go, cooc.go, svd.go) or the file's layout.
+const spaceCacheVersion = 1
+
+// MachineSpaceCached returns the machine space for the options: from
+// spaceCache when the file there was learned from the same sources with
+// the same options, else learned from the machine text (MachineText,
+// with its own cache at textCache) and, when that text was complete,
+// written to spaceCache (atomically) for the next run. Empty paths cache
+// nothing; a cache that cannot be read or written is only slower. The
+// space is a function of the text and the options alone, so a training
+// gives the same model whether it came from the cache or not.
+func MachineSpaceCached(ctx context.Context, lim MachineLimits, textCache, spaceCache string, opt Options) (sp *MachineSpace, cached bool, err error) {
+	lim.defaults()
+	opt.defaults()
+	key := sha256.Sum256([]byte(machineKey(lim) + "|" + spaceParams(opt)))
+	if spaceCache != "" {
+		if data, err := os.ReadFile(spaceCache); err == nil {
+			if sp, err := decodeMachineSpace(data, key); err == nil {
+				sp.params = spaceParams(opt)
+				return sp, true, nil
+			}
+		}
+	}
+	mc, _, err := MachineText(ctx, lim, textCache)
+	if err != nil {
+		return nil, false, err
+	}
+	if sp, err = learnSpace(ctx, []*MachineCorpus{mc}, opt); err != nil {
+		return nil, false, err
+	}
+	if spaceCache != "" && mc.Complete {
+		if err := os.MkdirAll(filepath.Dir(spaceCache), 0o755); err == nil {
+			_ = atomicfile.Write(spaceCache, encodeMachineSpace(sp, key), 0o644)
+		}
+	}
+	return sp, false, nil
+}
+
+// The cache file, little-endian: magic "VGSS", version u32, key [32]byte
+// (sha256 of the sources' key and the options), then uvarints:
+// documents, tokens, dimensions, terms, each term's length, bytes and
+// frequency; then the vectors as float32s, term by term; crc32c u32 of
+// all that precedes it.
+const spaceMagic = "VGSS"
+
+func encodeMachineSpace(sp *MachineSpace, key [32]byte) []byte {
+	buf := make([]byte, 0, 64+len(sp.Terms)*12+4*len(sp.Vecs))
+	buf = append(buf, spaceMagic...)
+	buf = binary.LittleEndian.AppendUint32(buf, spaceCacheVersion)
+	buf = append(buf, key[:]...)
+	for _, v := range []uint64{uint64(sp.Docs), uint64(sp.Tokens), uint64(sp.Dim), uint64(len(sp.Terms))} {
+		buf = binary.AppendUvarint(buf, v)
+	}
+	for i, t := range sp.Terms {
+		buf = binary.AppendUvarint(buf, uint64(len(t)))
+		buf = append(buf, t...)
+		buf = binary.AppendUvarint(buf, uint64(sp.Freq[i]))
+	}
+	for _, x := range sp.Vecs {
+		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
+	}
+	return binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf, castagnoli()))
+}
+
+var errSpaceCache = errors.New("not a current machine space cache")
+
+func decodeMachineSpace(data []byte, key [32]byte) (*MachineSpace, error) {
+	head := len(spaceMagic) + 4 + 32
+	if len(data) < head+4 || string(data[:4]) != spaceMagic ||
+		binary.LittleEndian.Uint32(data[4:]) != spaceCacheVersion || !bytes.Equal(data[8:40], key[:]) {
+		return nil, errSpaceCache
+	}
+	body := data[:len(data)-4]
+	if crc32.Checksum(body, castagnoli()) != binary.LittleEndian.Uint32(data[len(body):]) {
+		return nil, errSpaceCache
+	}
+	r := body[head:]
+	bad := false
+	next := func() uint64 {
+		v, n := binary.Uvarint(r)
+		if n <= 0 {
+			bad = true
+			return 0
+		}
+		r = r[n:]
+		return v
+	}
+	docs, tokens, dim, n := next(), next(), next(), next()
+	if bad || n > uint64(len(r)) || dim > 1<<16 {
+		return nil, errSpaceCache
+	}
+	sp := &MachineSpace{Docs: int(docs), Tokens: int64(tokens), Dim: int(dim),
+		Terms: make([]string, 0, n), Freq: make([]int64, 0, n)}
+	for range n {
+		l := next()
+		if bad || l > uint64(len(r)) {
+			return nil, errSpaceCache
+		}
+		sp.Terms = append(sp.Terms, string(r[:l]))
+		r = r[l:]
+		sp.Freq = append(sp.Freq, int64(next()))
+	}
+	if bad || uint64(len(r)) != 4*n*dim {
+		return nil, errSpaceCache
+	}
+	sp.Vecs = make([]float32, n*dim)
+	for i := range sp.Vecs {
+		sp.Vecs[i] = math.Float32frombits(binary.LittleEndian.Uint32(r[4*i:]))
+	}
+	return sp, nil
+}
