@@ -106,10 +106,7 @@ func MachineText(ctx context.Context, lim MachineLimits, cachePath string) (mc *
 const machineMagic = "VGSM"
 
 func encodeMachineCorpus(mc *MachineCorpus, key [32]byte) []byte {
-	buf := make([]byte, 0, 1<<20)
-	buf = append(buf, machineMagic...)
-	buf = binary.LittleEndian.AppendUint32(buf, machineCacheVersion)
-	buf = append(buf, key[:]...)
+	buf := cacheHead(make([]byte, 0, 1<<20), machineMagic, machineCacheVersion, key)
 	buf = binary.AppendUvarint(buf, uint64(mc.Docs))
 	buf = binary.AppendUvarint(buf, uint64(len(mc.Terms)))
 	for _, t := range mc.Terms {
@@ -123,22 +120,45 @@ func encodeMachineCorpus(mc *MachineCorpus, key [32]byte) []byte {
 			buf = binary.AppendUvarint(buf, uint64(id))
 		}
 	}
+	return cacheSeal(buf)
+}
+
+// cacheHead starts a per-user cache file: its magic, its format version
+// and the key of what it was made from.
+func cacheHead(buf []byte, magic string, version uint32, key [32]byte) []byte {
+	buf = append(buf, magic...)
+	buf = binary.LittleEndian.AppendUint32(buf, version)
+	return append(buf, key[:]...)
+}
+
+// cacheSeal ends a cache file with the crc32c of all that precedes it.
+func cacheSeal(buf []byte) []byte {
 	return binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf, castagnoli()))
+}
+
+// cacheBody checks what cacheHead and cacheSeal wrote around a cache
+// file's contents and returns the contents; false for a file of another
+// kind, version or key, or a damaged one.
+func cacheBody(data []byte, magic string, version uint32, key [32]byte) ([]byte, bool) {
+	head := len(magic) + 4 + 32
+	if len(data) < head+4 || string(data[:len(magic)]) != magic ||
+		binary.LittleEndian.Uint32(data[len(magic):]) != version || !bytes.Equal(data[len(magic)+4:head], key[:]) {
+		return nil, false
+	}
+	body := data[:len(data)-4]
+	if crc32.Checksum(body, castagnoli()) != binary.LittleEndian.Uint32(data[len(body):]) {
+		return nil, false
+	}
+	return body[head:], true
 }
 
 var errMachineCache = errors.New("not a current machine text cache")
 
 func decodeMachineCorpus(data []byte, key [32]byte) (*MachineCorpus, error) {
-	head := len(machineMagic) + 4 + 32
-	if len(data) < head+4 || string(data[:4]) != machineMagic ||
-		binary.LittleEndian.Uint32(data[4:]) != machineCacheVersion || !bytes.Equal(data[8:40], key[:]) {
+	r, ok := cacheBody(data, machineMagic, machineCacheVersion, key)
+	if !ok {
 		return nil, errMachineCache
 	}
-	body := data[:len(data)-4]
-	if crc32.Checksum(body, castagnoli()) != binary.LittleEndian.Uint32(data[len(body):]) {
-		return nil, errMachineCache
-	}
-	r := body[head:]
 	next := func() uint64 {
 		v, n := binary.Uvarint(r)
 		if n <= 0 {

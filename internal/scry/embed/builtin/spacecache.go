@@ -1,12 +1,10 @@
 package builtin
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"math"
 	"os"
 	"path/filepath"
@@ -62,10 +60,7 @@ func MachineSpaceCached(ctx context.Context, lim MachineLimits, textCache, space
 const spaceMagic = "VGSS"
 
 func encodeMachineSpace(sp *MachineSpace, key [32]byte) []byte {
-	buf := make([]byte, 0, 64+len(sp.Terms)*12+4*len(sp.Vecs))
-	buf = append(buf, spaceMagic...)
-	buf = binary.LittleEndian.AppendUint32(buf, spaceCacheVersion)
-	buf = append(buf, key[:]...)
+	buf := cacheHead(make([]byte, 0, 64+len(sp.Terms)*12+4*len(sp.Vecs)), spaceMagic, spaceCacheVersion, key)
 	for _, v := range []uint64{uint64(sp.Docs), uint64(sp.Tokens), uint64(sp.Dim), uint64(len(sp.Terms))} {
 		buf = binary.AppendUvarint(buf, v)
 	}
@@ -77,22 +72,16 @@ func encodeMachineSpace(sp *MachineSpace, key [32]byte) []byte {
 	for _, x := range sp.Vecs {
 		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
 	}
-	return binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf, castagnoli()))
+	return cacheSeal(buf)
 }
 
 var errSpaceCache = errors.New("not a current machine space cache")
 
 func decodeMachineSpace(data []byte, key [32]byte) (*MachineSpace, error) {
-	head := len(spaceMagic) + 4 + 32
-	if len(data) < head+4 || string(data[:4]) != spaceMagic ||
-		binary.LittleEndian.Uint32(data[4:]) != spaceCacheVersion || !bytes.Equal(data[8:40], key[:]) {
+	r, ok := cacheBody(data, spaceMagic, spaceCacheVersion, key)
+	if !ok {
 		return nil, errSpaceCache
 	}
-	body := data[:len(data)-4]
-	if crc32.Checksum(body, castagnoli()) != binary.LittleEndian.Uint32(data[len(body):]) {
-		return nil, errSpaceCache
-	}
-	r := body[head:]
 	bad := false
 	next := func() uint64 {
 		v, n := binary.Uvarint(r)
