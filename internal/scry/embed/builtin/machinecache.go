@@ -155,47 +155,24 @@ func cacheBody(data []byte, magic string, version uint32, key [32]byte) ([]byte,
 var errMachineCache = errors.New("not a current machine text cache")
 
 func decodeMachineCorpus(data []byte, key [32]byte) (*MachineCorpus, error) {
-	r, ok := cacheBody(data, machineMagic, machineCacheVersion, key)
+	body, ok := cacheBody(data, machineMagic, machineCacheVersion, key)
 	if !ok {
 		return nil, errMachineCache
 	}
-	next := func() uint64 {
-		v, n := binary.Uvarint(r)
-		if n <= 0 {
-			r = nil
-			return 0
-		}
-		r = r[n:]
-		return v
-	}
+	r := &cacheReader{b: body}
 	mc := &MachineCorpus{Complete: true}
-	mc.Docs = int(next())
-	nterms := next()
-	if nterms > uint64(len(r)) {
-		return nil, errMachineCache
-	}
+	mc.Docs = int(r.uvarint())
+	nterms := r.count()
 	mc.Terms = make([]string, 0, nterms)
 	for range nterms {
-		l := next()
-		if l > uint64(len(r)) {
-			return nil, errMachineCache
-		}
-		mc.Terms = append(mc.Terms, string(r[:l]))
-		r = r[l:]
+		mc.Terms = append(mc.Terms, r.str())
 	}
-	nsegs := next()
-	if nsegs > uint64(len(r)) {
-		return nil, errMachineCache
-	}
+	nsegs := r.count()
 	mc.Segs = make([][]int32, 0, nsegs)
 	for range nsegs {
-		l := next()
-		if l > uint64(len(r)) {
-			return nil, errMachineCache
-		}
-		seg := make([]int32, l)
+		seg := make([]int32, r.count())
 		for i := range seg {
-			id := next()
+			id := r.uvarint()
 			if id >= nterms {
 				return nil, errMachineCache
 			}
@@ -203,8 +180,47 @@ func decodeMachineCorpus(data []byte, key [32]byte) (*MachineCorpus, error) {
 		}
 		mc.Segs = append(mc.Segs, seg)
 	}
-	if r == nil || len(r) != 0 {
+	if r.failed || len(r.b) != 0 {
 		return nil, errMachineCache
 	}
 	return mc, nil
+}
+
+// cacheReader reads a cache file's contents. A malformed number or a
+// read past the end marks it failed, and every read after that gives
+// zero; the caller checks failed once, at the end.
+type cacheReader struct {
+	b      []byte
+	failed bool
+}
+
+func (r *cacheReader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.failed = true
+		r.b = nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// count reads a number of things still to come, each at least a byte
+// long, so that a damaged file never makes a huge allocation.
+func (r *cacheReader) count() uint64 {
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		r.failed = true
+		r.b = nil
+		return 0
+	}
+	return n
+}
+
+// str reads a length and that many bytes.
+func (r *cacheReader) str() string {
+	n := r.count()
+	s := string(r.b[:n])
+	r.b = r.b[n:]
+	return s
 }

@@ -78,41 +78,27 @@ func encodeMachineSpace(sp *MachineSpace, key [32]byte) []byte {
 var errSpaceCache = errors.New("not a current machine space cache")
 
 func decodeMachineSpace(data []byte, key [32]byte) (*MachineSpace, error) {
-	r, ok := cacheBody(data, spaceMagic, spaceCacheVersion, key)
+	body, ok := cacheBody(data, spaceMagic, spaceCacheVersion, key)
 	if !ok {
 		return nil, errSpaceCache
 	}
-	bad := false
-	next := func() uint64 {
-		v, n := binary.Uvarint(r)
-		if n <= 0 {
-			bad = true
-			return 0
-		}
-		r = r[n:]
-		return v
-	}
-	docs, tokens, dim, n := next(), next(), next(), next()
-	if bad || n > uint64(len(r)) || dim > 1<<16 {
+	r := &cacheReader{b: body}
+	docs, tokens, dim, n := r.uvarint(), r.uvarint(), r.uvarint(), r.count()
+	if r.failed || dim > 1<<16 {
 		return nil, errSpaceCache
 	}
 	sp := &MachineSpace{Docs: int(docs), Tokens: int64(tokens), Dim: int(dim),
 		Terms: make([]string, 0, n), Freq: make([]int64, 0, n)}
 	for range n {
-		l := next()
-		if bad || l > uint64(len(r)) {
-			return nil, errSpaceCache
-		}
-		sp.Terms = append(sp.Terms, string(r[:l]))
-		r = r[l:]
-		sp.Freq = append(sp.Freq, int64(next()))
+		sp.Terms = append(sp.Terms, r.str())
+		sp.Freq = append(sp.Freq, int64(r.uvarint()))
 	}
-	if bad || uint64(len(r)) != 4*n*dim {
+	if r.failed || uint64(len(r.b)) != 4*n*dim {
 		return nil, errSpaceCache
 	}
 	sp.Vecs = make([]float32, n*dim)
 	for i := range sp.Vecs {
-		sp.Vecs[i] = math.Float32frombits(binary.LittleEndian.Uint32(r[4*i:]))
+		sp.Vecs[i] = math.Float32frombits(binary.LittleEndian.Uint32(r.b[4*i:]))
 	}
 	return sp, nil
 }

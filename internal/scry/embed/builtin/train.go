@@ -54,7 +54,9 @@ type Options struct {
 	Oversample   int     // extra basis vectors of the randomized SVD (default 8)
 	OrthEvery    int     // orthonormalise the basis after every n-th product (default 2)
 	// Weights of each source's co-occurrences (defaults 1, 1, 1; a
-	// negative weight leaves the source out).
+	// negative weight leaves the source out). The machine's text is
+	// alone in its space, where a uniform weight cancels out of PPMI:
+	// BackgroundWeight only turns it off; MachineScale weighs it.
 	CommitWeight, DocumentWeight, BackgroundWeight float64
 	// SubjectWeight multiplies the subject terms' weight in a text's
 	// vector (default 2).
