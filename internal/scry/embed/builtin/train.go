@@ -108,7 +108,7 @@ func (o *Options) defaults() {
 	deff(&o.SubjectWeight, 2)
 	deff(&o.MachineScale, 2.5)
 	deff(&o.Retrofit, 1)
-	if o.Synonyms == nil {
+	if o.Synonyms == nil && o.Retrofit > 0 { // a negative Retrofit turns it off
 		o.Synonyms = synonymGroups()
 	}
 	if o.Seed == 0 {
