@@ -74,6 +74,10 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 		return err
 	}
 	defer closeAll()
+	if s.Empty && !asJSON {
+		fmt.Fprintln(env.Stderr, "git-scry: no commits indexed yet: run 'git scry index' once this repository has commits")
+		return nil
+	}
 	hits, err := s.Search(ctx, q)
 	if err != nil {
 		return searchError(ctx, err)

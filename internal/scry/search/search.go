@@ -74,6 +74,8 @@ type Searcher struct {
 	vs  store.VectorSpace
 	// SemanticErr says why semantic search is unavailable ("" when it is).
 	SemanticErr string
+	// Empty: the index holds no commits (a repository without any yet).
+	Empty bool
 	// Tuning is the ranking's constants (DefaultTuning unless an
 	// evaluation tries others).
 	Tuning Tuning
@@ -104,6 +106,8 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 		s.SemanticErr = "the index has no vectors yet (run 'git scry index')"
 		if n, _ := st.MetaInt(ctx, "train_failed"); n > 0 {
 			s.SemanticErr = fmt.Sprintf("the built-in embedder has too little text to learn from in %d commits", n)
+		} else if n, err := st.CountCommits(ctx); err == nil && n == 0 {
+			s.SemanticErr, s.Empty = "the index holds no commits", true
 		}
 	default:
 		stored, err := index.LoadModel(ctx, r, st)
