@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/verdigris-dev/verdigris/internal/scry/embed/builtin"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
 // Column weights of bm25: what a commit says about itself counts most,
@@ -35,13 +36,13 @@ const (
 // lexical ranks commits by bm25 over the analysed terms, any term
 // matching (OR): a query's words are rarely all in one commit.
 //
-// Up to postingsFrom commits it is FTS5's own bm25(). Past that, bm25()
-// costs too much (a function call per matching row: 7.6 ms for a
+// Up to store.PostingsFrom commits it is FTS5's own bm25(). Past that,
+// bm25() costs too much (a function call per matching row: 7.6 ms for a
 // paraphrased query at 9,216 commits, 42 ms at 50,000), and with a
 // current search cache bm25 is computed here from the terms' posting
-// lists instead (3 ms and 16 ms in the process): FTS5 answers which
-// commits hold a term in which column, the cache has every commit's
-// length, and a term counts once a column, where bm25() counts its
+// lists instead: the cache has every commit's length and the lists of
+// the commits up to its postings' base, FTS5 answers for the commits
+// after it, and a term counts once a column, where bm25() counts its
 // repetitions (measured on the paraphrased lefthook queries: lexical MRR
 // a few hundredths apart either way, hybrid the same within the seed
 // spread).
@@ -55,15 +56,13 @@ func (s *Searcher) lexical(ctx context.Context, terms []string, allow map[int64]
 	return s.lexicalFTS(ctx, terms, allow, n)
 }
 
-// usesPostings reports whether lexical search scores from posting lists.
-func (s *Searcher) usesPostings() bool { return s.cache != nil && s.cache.Rows > postingsFrom }
-
-// postingsFrom is the history size past which lexical search scores from
-// posting lists: the measured crossover (the paraphrased lefthook
-// queries, `git scry QUERY` end to end, the history replayed two, four
-// and eight times) lies between 2,304 commits, where both take the same
-// time, and 4,608, where bm25() takes 3 ms more (6 ms more at 9,216).
-const postingsFrom = 3000
+// usesPostings reports whether lexical search scores from posting lists:
+// from store.PostingsFrom commits, the measured crossover (the
+// paraphrased lefthook queries, `git scry QUERY` end to end, the history
+// replayed two, four and eight times, lists read from FTS5) between 2,304
+// commits, where both took the same time, and 4,608, where bm25() took 3
+// ms more (6 ms more at 9,216).
+func (s *Searcher) usesPostings() bool { return s.cache != nil && s.cache.Rows >= store.PostingsFrom }
 
 func quote(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }
 
@@ -108,36 +107,64 @@ func (s *Searcher) lexicalFTS(ctx context.Context, terms []string, allow map[int
 // idf × F(k1+1) / (F + k1(1 − b + b·len/avglen)), where F sums the
 // weights of the columns holding the term.
 func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, error) {
-	st, err := s.st.DB().PrepareContext(ctx, `SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?`)
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
 	rows := float64(s.cache.Rows)
 	lengths := s.cache.Lengths
+	// The cache holds the lists of the commits up to base; FTS5 is asked
+	// for the ones after it, if any.
+	post := s.cache.Postings
+	var base int64
+	if post != nil {
+		base = post.Base
+	}
+	var st *sql.Stmt
+	if base < int64(len(lengths)-1) {
+		var err error
+		if st, err = s.st.DB().PrepareContext(ctx, `SELECT group_concat(rowid) FROM fts WHERE fts MATCH ? AND rowid > ?`); err != nil {
+			return nil, err
+		}
+		defer st.Close()
+	}
 	nt := len(terms)
+	diff := len(columns) - 1 // the last column
 	// masks[id*nt+term] has bit c set when column c of commit id holds
 	// the term. Dense arrays: a common term's posting list is a good part
 	// of the history.
 	masks := make([]uint8, len(lengths)*nt)
 	df := make([]int, nt)
+	diffs := make([]int, nt) // commits whose diff holds the term
+	set := func(ti int, id int64, ci int) {
+		// A cached list may name a commit removed since: no length.
+		if id < 0 || id >= int64(len(lengths)) || lengths[id] == 0 {
+			return
+		}
+		m := &masks[int(id)*nt+ti]
+		if *m == 0 {
+			df[ti]++
+		}
+		if ci == diff && *m&(1<<diff) == 0 {
+			diffs[ti]++
+		}
+		*m |= 1 << ci
+	}
+	cached := func(ti int) {
+		if post != nil {
+			store.EachPosting(post.List(terms[ti]), func(id int64, ci int) { set(ti, id, ci) })
+		}
+	}
 	list := func(ti, ci int) error {
+		if st == nil {
+			return nil
+		}
 		var ids sql.NullString
-		if err := st.QueryRowContext(ctx, "{"+columns[ci].name+"}: "+quote(terms[ti])).Scan(&ids); err != nil {
+		if err := st.QueryRowContext(ctx, "{"+columns[ci].name+"}: "+quote(terms[ti]), base).Scan(&ids); err != nil {
 			return err
 		}
 		for rest := ids.String; rest != ""; {
 			var one string
 			one, rest, _ = strings.Cut(rest, ",")
-			id, err := strconv.ParseInt(one, 10, 64)
-			if err != nil || id < 0 || id >= int64(len(lengths)) {
-				continue
+			if id, err := strconv.ParseInt(one, 10, 64); err == nil {
+				set(ti, id, ci)
 			}
-			m := &masks[int(id)*nt+ti]
-			if *m == 0 {
-				df[ti]++
-			}
-			*m |= 1 << ci
 		}
 		return nil
 	}
@@ -147,7 +174,6 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 	// lists would double the search's time (a word in nearly every diff:
 	// 10 ms at 50,000 commits). Such a term is left out when the query
 	// has any other; a query of nothing but such words is scored whole.
-	diff := len(columns) - 1 // the last column
 	common := make([]bool, nt)
 	rest := func(ti int) error {
 		for ci := range diff {
@@ -158,10 +184,11 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 		return nil
 	}
 	if err := eachTerm(nt, func(ti int) error {
+		cached(ti)
 		if err := list(ti, diff); err != nil {
 			return err
 		}
-		if common[ti] = 2*float64(df[ti]) >= rows; common[ti] {
+		if common[ti] = 2*float64(diffs[ti]) >= rows; common[ti] {
 			return nil
 		}
 		return rest(ti)

@@ -327,56 +327,75 @@ func TestFuse(t *testing.T) {
 // term repeats within a column, score for score, over the query's terms
 // that fewer than half the commits' diffs hold (the others have no idf
 // left and are left out), or over all of them when every one is that
-// common.
+// common: with the lists read from FTS5, from the search cache, from the
+// cache and FTS5 for the commits since (a tail), and with a commit
+// removed after the cache's lists were made.
 func TestLexicalPostingsMatchFTS(t *testing.T) {
 	f := history(t)
 	f.commit("2024-04-01T10:00:00Z", "Ada Lovelace|ada@example.com", "turbine blades spin faster\n\nThe engine config too.", map[string]string{"engine/blades.go": "package engine\nfunc turbineConfig() {}\n"})
-	s := f.searcher(nil)
-	if s.cache == nil {
-		t.Fatal("no search cache after indexing")
-	}
-	ctx := context.Background()
-	var rows int
-	if err := s.st.DB().QueryRow(`SELECT count(*) FROM commits`).Scan(&rows); err != nil {
-		t.Fatal(err)
-	}
-	skipped := 0
-	for _, q := range []string{"turbine", "turbine config engine", "spinning parts", "README", "nothing-matches-this", "config engine", "package"} {
-		terms := uniqueTerms(q)
-		fast, err := s.lexicalPostings(ctx, terms, nil, 100)
-		if err != nil {
+	check := func(how string, wantPostings, wantTail bool) {
+		t.Helper()
+		s := f.searcher(nil)
+		if s.cache == nil {
+			t.Fatalf("%s: no search cache after indexing", how)
+		}
+		if p := s.cache.Postings; (p != nil) != wantPostings || (p != nil && (p.Base < int64(len(s.cache.Lengths)-1)) != wantTail) {
+			t.Fatalf("%s: cached postings %+v, %d commit ids", how, p, len(s.cache.Lengths))
+		}
+		ctx := context.Background()
+		var rows int
+		if err := s.st.DB().QueryRow(`SELECT count(*) FROM commits`).Scan(&rows); err != nil {
 			t.Fatal(err)
 		}
-		var rare []string
-		for _, term := range terms {
-			var df int
-			if err := s.st.DB().QueryRow(`SELECT count(*) FROM fts WHERE fts MATCH ?`, "{diff}: "+quote(term)).Scan(&df); err != nil {
+		skipped := 0
+		for _, q := range []string{"turbine", "turbine config engine", "spinning parts", "README", "nothing-matches-this", "config engine", "package", "faster blades"} {
+			terms := uniqueTerms(q)
+			fast, err := s.lexicalPostings(ctx, terms, nil, 100)
+			if err != nil {
 				t.Fatal(err)
 			}
-			if 2*df < rows {
-				rare = append(rare, term)
+			var rare []string
+			for _, term := range terms {
+				var df int
+				if err := s.st.DB().QueryRow(`SELECT count(*) FROM fts WHERE fts MATCH ?`, "{diff}: "+quote(term)).Scan(&df); err != nil {
+					t.Fatal(err)
+				}
+				if 2*df < rows {
+					rare = append(rare, term)
+				}
+			}
+			if len(rare) > 0 && len(rare) < len(terms) {
+				skipped++
+				terms = rare
+			}
+			slow, err := s.lexicalFTS(ctx, terms, nil, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fast) != len(slow) {
+				t.Fatalf("%s, %q: %d hits from posting lists, %d from FTS5", how, q, len(fast), len(slow))
+			}
+			for i := range fast {
+				if fast[i].id != slow[i].id || math.Abs(fast[i].score-slow[i].score) > 1e-9 {
+					t.Errorf("%s, %q #%d: posting lists %+v, FTS5 %+v", how, q, i+1, fast[i], slow[i])
+				}
 			}
 		}
-		if len(rare) > 0 && len(rare) < len(terms) {
-			skipped++
-			terms = rare
-		}
-		slow, err := s.lexicalFTS(ctx, terms, nil, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(fast) != len(slow) {
-			t.Fatalf("%q: %d hits from posting lists, %d from FTS5", q, len(fast), len(slow))
-		}
-		for i := range fast {
-			if fast[i].id != slow[i].id || math.Abs(fast[i].score-slow[i].score) > 1e-9 {
-				t.Errorf("%q #%d: posting lists %+v, FTS5 %+v", q, i+1, fast[i], slow[i])
-			}
+		if skipped == 0 {
+			t.Errorf("%s: no query had a term in half the commits beside a rarer one: the skipping went untested", how)
 		}
 	}
-	if skipped == 0 {
-		t.Error("no query had a term in half the commits beside a rarer one: the skipping went untested")
-	}
+	check("lists from FTS5", false, false)
+	defer func(n int) { store.PostingsFrom = n }(store.PostingsFrom)
+	store.PostingsFrom = 1
+	f.commit("2024-04-02T10:00:00Z", "Ada Lovelace|ada@example.com", "spin the turbine slower", nil)
+	check("lists from the cache", true, false)
+	// The commit the lists hold is replaced: its id is skipped, its
+	// successor's lists come from FTS5.
+	f.git(nil, "commit", "-q", "--amend", "--allow-empty", "-m", "spin the blades faster")
+	check("a removed commit, a tail", true, true)
+	f.commit("2024-04-03T10:00:00Z", "Ada Lovelace|ada@example.com", "config for the faster turbine", map[string]string{"engine/config.go": "package engine\n"})
+	check("a longer tail", true, true)
 }
 
 // A search cache that is stale or damaged is not used: searches read the

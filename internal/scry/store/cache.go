@@ -15,10 +15,11 @@ import (
 	"unsafe"
 )
 
-// The search cache is what a search needs of the index besides the FTS
-// posting lists, in one file laid out for mapping into memory: the
-// vectors of the current space and every commit's length in terms (for
-// bm25). A search then reads no rows for them and copies nothing.
+// The search cache is what a search needs of the index, in one file laid
+// out for mapping into memory: the vectors of the current space, every
+// commit's length in terms (for bm25) and, for a history of PostingsFrom
+// commits or more, the FTS table's posting lists (postings.go). A search
+// then reads no rows for them and copies nothing.
 //
 // The database stays the truth: the cache carries the content version
 // (meta cache_version, bumped by every batch that changes commits or
@@ -29,13 +30,17 @@ import (
 // in, and after a reboot the indexer checks its checksum before trusting
 // it, so a file a power cut left torn is rebuilt.
 //
-//	"SCRYCAC3" | version u64 | gen u64 | tokens u64 |
-//	dim u32 | n u32 | maxID u32 | rows u32 | crc32c u32 | 0 u32 | boot [16]byte |
+//	"SCRYCAC4" | version u64 | gen u64 | tokens u64 |
+//	dim u32 | n u32 | maxID u32 | rows u32 | crc32c u32 | postings base u32 | boot [16]byte |
+//	terms u32 | term bytes u32 | list bytes u32 | 0 u32 |
 //	ids [n]i64 | scales [n]f32 | vecs [n·dim]i8, padded to 4 |
-//	lengths [maxID+1]u32                          (little endian)
+//	lengths [maxID+1]u32 |
+//	term offsets [terms+1]u32 | list offsets [terms+1]u32 | term bytes | list bytes
+//	                                              (little endian; no postings: terms = 0
+//	                                              and the last line is empty)
 const (
-	cacheMagic  = "SCRYCAC3"
-	cacheHeader = 72
+	cacheMagic  = "SCRYCAC4"
+	cacheHeader = 88
 )
 
 // castagnoli is the CRC-32C table, built on first use, not when a
@@ -53,6 +58,9 @@ type Cache struct {
 	Lengths []uint32
 	Rows    int     // commits
 	AvgLen  float64 // mean of Lengths over the commits
+	// Postings are the FTS posting lists of the commits up to their Base;
+	// nil below PostingsFrom commits.
+	Postings *Postings
 }
 
 // CacheVersion is the number of changes the index's content has seen.
@@ -114,6 +122,13 @@ func (s *Store) WriteCache(ctx context.Context, path string) error {
 		}
 	}
 	c.version, c.gen, c.boot = version, vs.Gen, boot
+	if c.rows >= PostingsFrom {
+		if old != nil && old.post.count() > 0 && c.maxID-int(old.post.base) <= postingsTail(c.rows) {
+			c.post = old.post // the commits since are read from FTS5
+		} else if c.post, err = s.buildPostings(ctx, int64(c.maxID)); err != nil {
+			return err
+		}
+	}
 	if err := c.write(path); err != nil {
 		return err
 	}
@@ -131,8 +146,9 @@ type cacheData struct {
 	boot                  [16]byte
 	crc                   uint32
 	ids, scales, vecs, ls [][]byte // the sections, in pieces
-	body                  []byte   // a read file's bytes after the header
-	mapped                []byte   // a read file's mapping
+	post                  *postingsData
+	body                  []byte // a read file's bytes after the header
+	mapped                []byte // a read file's mapping
 }
 
 func (c *cacheData) intact() bool {
@@ -148,6 +164,13 @@ func (c *cacheData) write(path string) error {
 	parts = append(parts, c.vecs...)
 	parts = append(parts, pad)
 	parts = append(parts, c.ls...)
+	p := c.post
+	if p == nil {
+		p = &postingsData{}
+	}
+	if p.count() > 0 {
+		parts = append(parts, asBytes(p.offs, 4), asBytes(p.loffs, 4), p.terms, p.lists)
+	}
 	var crc uint32
 	for _, p := range parts {
 		crc = crc32.Update(crc, castagnoli(), p)
@@ -163,7 +186,11 @@ func (c *cacheData) write(path string) error {
 	le.PutUint32(hdr[40:], uint32(c.maxID))
 	le.PutUint32(hdr[44:], uint32(c.rows))
 	le.PutUint32(hdr[48:], crc)
+	le.PutUint32(hdr[52:], uint32(p.base))
 	copy(hdr[56:72], c.boot[:])
+	le.PutUint32(hdr[72:], uint32(p.count()))
+	le.PutUint32(hdr[76:], uint32(len(p.terms)))
+	le.PutUint32(hdr[80:], uint32(len(p.lists)))
 	return replaceFile(path, append([][]byte{hdr}, parts...))
 }
 
@@ -187,15 +214,54 @@ func readCache(path string) *cacheData {
 	copy(c.boot[:], data[56:72])
 	vecBytes := (c.n*c.dim + 3) &^ 3
 	b := c.body
-	if len(b) != 12*c.n+vecBytes+4*(c.maxID+1) {
+	lenAt := 12*c.n + vecBytes
+	postAt := lenAt + 4*(c.maxID+1)
+	post, ok := postingsAt(data, cacheHeader+postAt)
+	if !ok {
 		syscall.Munmap(data)
 		return nil
 	}
 	c.ids = [][]byte{b[:8*c.n]}
 	c.scales = [][]byte{b[8*c.n : 12*c.n]}
 	c.vecs = [][]byte{b[12*c.n : 12*c.n+c.n*c.dim]}
-	c.ls = [][]byte{b[12*c.n+vecBytes:]}
+	c.ls = [][]byte{b[lenAt:postAt]}
+	if post != nil {
+		c.post = &postingsData{base: post.Base, offs: post.offs, loffs: post.loffs, terms: post.terms, lists: post.lists}
+	}
 	return c
+}
+
+// postingsAt reads the postings section that starts at offset at of a
+// cache file (its sizes are in the header) and must end the file: nil
+// when there is none, false when the sizes do not add up.
+func postingsAt(data []byte, at int) (*Postings, bool) {
+	le := binary.LittleEndian
+	if at > len(data) {
+		return nil, false
+	}
+	nterms, termBytes, listBytes := int(le.Uint32(data[72:])), int(le.Uint32(data[76:])), int(le.Uint32(data[80:]))
+	if nterms == 0 {
+		return nil, at == len(data)
+	}
+	if len(data)-at != 8*(nterms+1)+termBytes+listBytes {
+		return nil, false
+	}
+	p := &Postings{
+		Base:  int64(le.Uint32(data[52:])),
+		offs:  unsafe.Slice((*uint32)(unsafe.Pointer(&data[at])), nterms+1),
+		loffs: unsafe.Slice((*uint32)(unsafe.Pointer(&data[at+4*(nterms+1)])), nterms+1),
+	}
+	p.terms = data[at+8*(nterms+1) : at+8*(nterms+1)+termBytes]
+	p.lists = data[at+8*(nterms+1)+termBytes:]
+	// Offsets that run backwards or past their section would make a
+	// lookup slice out of range: such a file is not used.
+	for i, prevT, prevL := 0, uint32(0), uint32(0); i <= nterms; i++ {
+		if p.offs[i] < prevT || p.loffs[i] < prevL || int(p.offs[i]) > termBytes || int(p.loffs[i]) > listBytes {
+			return nil, false
+		}
+		prevT, prevL = p.offs[i], p.loffs[i]
+	}
+	return p, true
 }
 
 // fullCache reads everything from the database.
@@ -360,11 +426,16 @@ func OpenCache(path string, vs VectorSpace, version int64) (*Cache, error) {
 	vecBytes := (n*dim + 3) &^ 3
 	lenAt := cacheHeader + 12*n + vecBytes
 	if string(data[:8]) != cacheMagic || int64(le.Uint64(data[8:])) != version || int64(le.Uint64(data[16:])) != vs.Gen ||
-		(n > 0 && dim != vs.Dim) || len(data) != lenAt+4*(maxID+1) {
+		(n > 0 && dim != vs.Dim) {
 		syscall.Munmap(data)
 		return nil, ErrStaleCache
 	}
-	c := &Cache{Rows: rows, Lengths: unsafe.Slice((*uint32)(unsafe.Pointer(&data[lenAt])), maxID+1)}
+	post, ok := postingsAt(data, lenAt+4*(maxID+1))
+	if !ok {
+		syscall.Munmap(data)
+		return nil, ErrStaleCache
+	}
+	c := &Cache{Rows: rows, Lengths: unsafe.Slice((*uint32)(unsafe.Pointer(&data[lenAt])), maxID+1), Postings: post}
 	if rows > 0 {
 		c.AvgLen = float64(tokens) / float64(rows)
 	}

@@ -11,8 +11,11 @@ import (
 // contentless table with it scores every bm25 as zero.
 var schema = []string{
 	`CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
+	// AUTOINCREMENT: an id is never given to a second commit, so what the
+	// search cache keeps of a removed commit's id can only be skipped,
+	// never attributed to another (cache.go).
 	`CREATE TABLE commits(
-		id INTEGER PRIMARY KEY,
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
 		hash TEXT NOT NULL UNIQUE,
 		author_name TEXT NOT NULL,
 		author_email TEXT NOT NULL,

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// The search cache's posting lists are the FTS table's, column for
+// column, for the commits up to their base; a few commits more are left
+// to FTS5 (the base stays), more than that rebuilds them; damaged offsets
+// make the cache unusable rather than a lookup out of range.
+func TestCachePostings(t *testing.T) {
+	defer func(n, m int) { PostingsFrom, postingsMinTail = n, m }(PostingsFrom, postingsMinTail)
+	PostingsFrom, postingsMinTail = 1, 2
+	s := newStore(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), CacheName)
+	vocab := []string{"alpha", "beta", "gamma", "delta", "epsilon"}
+	n := 0
+	add := func(k int) {
+		var cs []*Commit
+		for range k {
+			w := func(i int) string { return vocab[(n+i)%len(vocab)] }
+			cs = append(cs, &Commit{Hash: fmt.Sprintf("h%03d", n), SubjectTerms: w(0) + " " + w(1), BodyTerms: w(2) + " " + w(2),
+				PathTerms: w(1), DiffTerms: w(3) + " alpha"})
+			n++
+		}
+		addCommits(t, s, cs...)
+	}
+	open := func(stage string, wantBase int64) *Cache {
+		t.Helper()
+		if err := s.WriteCache(ctx, path); err != nil {
+			t.Fatal(err)
+		}
+		vs, _ := s.VectorSpace(ctx)
+		v, _ := s.CacheVersion(ctx)
+		c, err := OpenCache(path, vs, v)
+		if err != nil || c.Postings == nil {
+			t.Fatalf("%s: OpenCache = %+v, %v", stage, c, err)
+		}
+		if c.Postings.Base != wantBase {
+			t.Fatalf("%s: postings base %d, want %d", stage, c.Postings.Base, wantBase)
+		}
+		for _, term := range append(vocab, "nothing") {
+			var got [][2]int64
+			EachPosting(c.Postings.List(term), func(id int64, col int) { got = append(got, [2]int64{id, int64(col)}) })
+			var want [][2]int64
+			for col, name := range []string{"subject", "body", "paths", "diff"} {
+				rows, err := s.db.Query(`SELECT rowid FROM fts WHERE fts MATCH ? AND rowid <= ?`, "{"+name+"}: "+term, wantBase)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for rows.Next() {
+					var id int64
+					rows.Scan(&id)
+					want = append(want, [2]int64{id, int64(col)})
+				}
+				rows.Close()
+			}
+			slices.SortFunc(want, func(a, b [2]int64) int { return int(a[0]-b[0])*4 + int(a[1]-b[1]) })
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: %q lists %v, FTS5 %v", stage, term, got, want)
+			}
+		}
+		return c
+	}
+	add(6)
+	open("built", 6)
+	add(2) // a tail of 2: left to FTS5
+	open("a short tail", 6)
+	add(1) // 3 past the base: rebuilt
+	open("rebuilt", 9)
+
+	// An offset past its section: the file is refused, by readers and by
+	// the writer (which then rebuilds it).
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nterms := int(binary.LittleEndian.Uint32(data[72:]))
+	termBytes := int(binary.LittleEndian.Uint32(data[76:]))
+	listBytes := int(binary.LittleEndian.Uint32(data[80:]))
+	at := len(data) - 8*(nterms+1) - termBytes - listBytes
+	binary.LittleEndian.PutUint32(data[at+4*nterms:], uint32(termBytes+1))
+	os.WriteFile(path, data, 0o644)
+	vs, _ := s.VectorSpace(ctx)
+	v, _ := s.CacheVersion(ctx)
+	if _, err := OpenCache(path, vs, v); err != ErrStaleCache {
+		t.Fatalf("a cache with a bad term offset opened: %v", err)
+	}
+	if readCache(path) != nil {
+		t.Fatal("readCache took a cache with a bad term offset")
+	}
+	s.SetMeta(ctx, "cache_rebuild", "1")
+	open("after damage", 9)
+}
