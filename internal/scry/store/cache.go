@@ -164,12 +164,12 @@ func (c *cacheData) write(path string) error {
 	parts = append(parts, c.vecs...)
 	parts = append(parts, pad)
 	parts = append(parts, c.ls...)
-	p := c.post
-	if p == nil {
-		p = &postingsData{}
+	post := c.post
+	if post == nil {
+		post = &postingsData{}
 	}
-	if p.count() > 0 {
-		parts = append(parts, asBytes(p.offs, 4), asBytes(p.loffs, 4), p.terms, p.lists)
+	if post.count() > 0 {
+		parts = append(parts, asBytes(post.offs, 4), asBytes(post.loffs, 4), post.terms, post.lists)
 	}
 	var crc uint32
 	for _, p := range parts {
@@ -186,11 +186,11 @@ func (c *cacheData) write(path string) error {
 	le.PutUint32(hdr[40:], uint32(c.maxID))
 	le.PutUint32(hdr[44:], uint32(c.rows))
 	le.PutUint32(hdr[48:], crc)
-	le.PutUint32(hdr[52:], uint32(p.base))
+	le.PutUint32(hdr[52:], uint32(post.base))
 	copy(hdr[56:72], c.boot[:])
-	le.PutUint32(hdr[72:], uint32(p.count()))
-	le.PutUint32(hdr[76:], uint32(len(p.terms)))
-	le.PutUint32(hdr[80:], uint32(len(p.lists)))
+	le.PutUint32(hdr[72:], uint32(post.count()))
+	le.PutUint32(hdr[76:], uint32(len(post.terms)))
+	le.PutUint32(hdr[80:], uint32(len(post.lists)))
 	return replaceFile(path, append([][]byte{hdr}, parts...))
 }
 
