@@ -102,10 +102,12 @@ func (s *Searcher) lexicalFTS(ctx context.Context, terms []string, allow map[int
 	return out, rows.Err()
 }
 
-// lexicalPostings is bm25 over posting lists, as FTS5 computes it but
-// with a term counted once a column: for each term,
-// idf × F(k1+1) / (F + k1(1 − b + b·len/avglen)), where F sums the
-// weights of the columns holding the term.
+// lexicalPostings is bm25 over posting lists, as FTS5 computes it: for
+// each term, idf × F(k1+1) / (F + k1(1 − b + b·len/avglen)), where F sums
+// over the columns their weight times the term's count there. The cached
+// lists carry the counts; FTS5's lists do not, so a commit after the
+// cached lists' base (at most an eighth of the history, the newest) counts
+// a term once a column until the next index run reads the lists again.
 func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, error) {
 	rows := float64(s.cache.Rows)
 	lengths := s.cache.Lengths
@@ -130,9 +132,10 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 	// the term. Dense arrays: a common term's posting list is a good part
 	// of the history.
 	masks := make([]uint8, len(lengths)*nt)
+	freq := make([]float32, len(lengths)*nt) // F of the formula
 	df := make([]int, nt)
 	diffs := make([]int, nt) // commits whose diff holds the term
-	set := func(ti int, id int64, ci int) {
+	set := func(ti int, id int64, ci, count int) {
 		// A cached list may name a commit removed since: no length.
 		if id < 0 || id >= int64(len(lengths)) || lengths[id] == 0 {
 			return
@@ -144,11 +147,14 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 		if ci == diff && *m&(1<<diff) == 0 {
 			diffs[ti]++
 		}
-		*m |= 1 << ci
+		if *m&(1<<ci) == 0 {
+			*m |= 1 << ci
+			freq[int(id)*nt+ti] += float32(columns[ci].weight * float64(count))
+		}
 	}
 	cached := func(ti int) {
 		if post != nil {
-			store.EachPosting(post.List(terms[ti]), func(id int64, ci int) { set(ti, id, ci) })
+			store.EachPosting(post.List(terms[ti]), func(id int64, ci, count int) { set(ti, id, ci, count) })
 		}
 	}
 	list := func(ti, ci int) error {
@@ -163,7 +169,7 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 			var one string
 			one, rest, _ = strings.Cut(rest, ",")
 			if id, err := strconv.ParseInt(one, 10, 64); err == nil {
-				set(ti, id, ci)
+				set(ti, id, ci, 1)
 			}
 		}
 		return nil
@@ -215,14 +221,6 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 			idf[ti] = 1e-6
 		}
 	}
-	var weight [1 << len(columns)]float64 // of each column set
-	for m := range weight {
-		for ci, col := range columns {
-			if m&(1<<ci) != 0 {
-				weight[m] += col.weight
-			}
-		}
-	}
 	top := &minHeap{}
 	for id := range int64(len(lengths)) {
 		if !anyMask(masks[int(id)*nt:int(id)*nt+nt], use) || (allow != nil && !allow[id]) {
@@ -232,7 +230,7 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 		var score float64
 		for ti, m := range masks[int(id)*nt : int(id)*nt+nt] {
 			if m != 0 && use[ti] {
-				f := weight[m]
+				f := float64(freq[int(id)*nt+ti])
 				score += idf[ti] * f * (bm25K1 + 1) / (f + norm)
 			}
 		}

@@ -323,13 +323,14 @@ func TestFuse(t *testing.T) {
 	}
 }
 
-// The posting-list scoring of large histories is FTS5's bm25 where no
-// term repeats within a column, score for score, over the query's terms
-// that fewer than half the commits' diffs hold (the others have no idf
-// left and are left out), or over all of them when every one is that
-// common: with the lists read from FTS5, from the search cache, from the
-// cache and FTS5 for the commits since (a tail), and with a commit
-// removed after the cache's lists were made.
+// The posting-list scoring of large histories is FTS5's bm25, score for
+// score, over the query's terms that fewer than half the commits' diffs
+// hold (the others have no idf left and are left out), or over all of
+// them when every one is that common: with the lists read from the
+// search cache (which count a term repeated in a column), from FTS5
+// (which do not: no term repeats there), from the cache and FTS5 for the
+// commits since (a tail), and with a commit removed after the cache's
+// lists were made.
 func TestLexicalPostingsMatchFTS(t *testing.T) {
 	f := history(t)
 	f.commit("2024-04-01T10:00:00Z", "Ada Lovelace|ada@example.com", "turbine blades spin faster\n\nThe engine config too.", map[string]string{"engine/blades.go": "package engine\nfunc turbineConfig() {}\n"})
@@ -388,7 +389,7 @@ func TestLexicalPostingsMatchFTS(t *testing.T) {
 	check("lists from FTS5", false, false)
 	defer func(n int) { store.PostingsFrom = n }(store.PostingsFrom)
 	store.PostingsFrom = 1
-	f.commit("2024-04-02T10:00:00Z", "Ada Lovelace|ada@example.com", "spin the turbine slower", nil)
+	f.commit("2024-04-02T10:00:00Z", "Ada Lovelace|ada@example.com", "turbine turbine: spin the turbine slower\n\nThe turbine config, the engine config.", nil)
 	check("lists from the cache", true, false)
 	// The commit the lists hold is replaced: its id is skipped, its
 	// successor's lists come from FTS5.

@@ -28,11 +28,13 @@ func postingsTail(rows int) int { return max(postingsMinTail, rows/8) }
 var postingsMinTail = 1000 // a variable for tests
 
 // Postings is the search cache's copy of the FTS table's posting lists,
-// for the commits with ids up to Base. A list is a run of uvarints, each
-// (id − previous id) << 2 | column, in id then column order; the column
-// numbers are the FTS table's (subject, body, paths, diff). A list may
-// name commits removed since (their length in Cache.Lengths is 0: skip
-// them); commit ids are never reused, so it names no other commit.
+// for the commits with ids up to Base. A list is a run of entries in id
+// then column order, each the uvarint (id − previous id) << 3 | more << 2
+// | column, followed when more is 1 by the uvarint count − 2 (the term is
+// in that column more than once); the column numbers are the FTS
+// table's (subject, body, paths, diff). A list may name commits removed
+// since (their length in Cache.Lengths is 0: skip them); commit ids are
+// never reused, so it names no other commit.
 type Postings struct {
 	Base  int64
 	offs  []uint32 // terms[offs[i]:offs[i+1]] is term i, in byte order
@@ -60,8 +62,9 @@ func (p *Postings) List(term string) []byte {
 	return nil
 }
 
-// EachPosting calls fn for every (commit id, column) of an encoded list.
-func EachPosting(list []byte, fn func(id int64, col int)) {
+// EachPosting calls fn for every (commit id, column) of an encoded list,
+// with the number of times the term is in that column.
+func EachPosting(list []byte, fn func(id int64, col, count int)) {
 	var id int64
 	for len(list) > 0 {
 		v, k := binary.Uvarint(list)
@@ -69,8 +72,17 @@ func EachPosting(list []byte, fn func(id int64, col int)) {
 			return
 		}
 		list = list[k:]
-		id += int64(v >> 2)
-		fn(id, int(v&3))
+		id += int64(v >> 3)
+		count := 1
+		if v&4 != 0 {
+			more, k := binary.Uvarint(list)
+			if k <= 0 {
+				return
+			}
+			list = list[k:]
+			count = int(min(more, 1<<20)) + 2
+		}
+		fn(id, int(v&3), count)
 	}
 }
 
@@ -125,18 +137,25 @@ func (s *Store) buildPostings(ctx context.Context, base int64) (*postingsData, e
 		}
 		// In id then column order already (FTS5 walks a list by id, a
 		// commit's instances by position); a term repeated in a column
-		// gives that pair more than once.
+		// gives that pair once an instance.
 		if !slices.IsSorted(keys) {
 			slices.Sort(keys)
 		}
 		var prev int64
-		for i, k := range keys {
-			if i > 0 && k == keys[i-1] {
-				continue
+		for i := 0; i < len(keys); {
+			k, j := keys[i], i+1
+			for j < len(keys) && keys[j] == k {
+				j++
 			}
-			id := k >> 2
-			p.lists = binary.AppendUvarint(p.lists, uint64(id-prev)<<2|uint64(k&3))
-			prev = id
+			id, count := k>>2, j-i
+			v := uint64(id-prev)<<3 | uint64(k&3)
+			if count > 1 {
+				p.lists = binary.AppendUvarint(p.lists, v|4)
+				p.lists = binary.AppendUvarint(p.lists, uint64(count-2))
+			} else {
+				p.lists = binary.AppendUvarint(p.lists, v)
+			}
+			prev, i = id, j
 		}
 		if n := len(p.offs); n > 1 && string(p.terms[p.offs[n-2]:p.offs[n-1]]) >= term {
 			return nil, errors.New("FTS terms out of order") // List's binary search needs them sorted
