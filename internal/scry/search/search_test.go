@@ -334,6 +334,8 @@ func TestFuse(t *testing.T) {
 func TestLexicalPostingsMatchFTS(t *testing.T) {
 	f := history(t)
 	f.commit("2024-04-01T10:00:00Z", "Ada Lovelace|ada@example.com", "turbine blades spin faster\n\nThe engine config too.", map[string]string{"engine/blades.go": "package engine\nfunc turbineConfig() {}\n"})
+	// A column of 128 terms or more: FTS5 records its size in two bytes.
+	f.commit("2024-04-01T11:00:00Z", "Ada Lovelace|ada@example.com", "engine notes\n\n"+strings.Repeat("the wind hums and the rain sings ", 60), nil)
 	check := func(how string, wantPostings, wantTail bool) {
 		t.Helper()
 		s := f.searcher(nil)
@@ -349,7 +351,7 @@ func TestLexicalPostingsMatchFTS(t *testing.T) {
 			t.Fatal(err)
 		}
 		skipped := 0
-		for _, q := range []string{"turbine", "turbine config engine", "spinning parts", "README", "nothing-matches-this", "config engine", "package", "faster blades"} {
+		for _, q := range []string{"turbine", "turbine config engine", "spinning parts", "README", "nothing-matches-this", "config engine", "package", "faster blades", "package turbine"} {
 			terms := uniqueTerms(q)
 			fast, err := s.lexicalPostings(ctx, terms, nil, 100)
 			if err != nil {

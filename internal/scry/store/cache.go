@@ -386,7 +386,7 @@ func (s *Store) lengthsFrom(ctx context.Context, min int64) (lengths []uint32, t
 		}
 		var n uint64
 		for len(sz) > 0 {
-			v, k := binary.Uvarint(sz)
+			v, k := sqliteVarint(sz)
 			if k <= 0 {
 				return nil, 0, 0, errors.New("damaged FTS document size")
 			}
@@ -400,6 +400,24 @@ func (s *Store) lengthsFrom(ctx context.Context, min int64) (lengths []uint32, t
 		rows++
 	}
 	return lengths, tokens, rows, r.Err()
+}
+
+// sqliteVarint reads one of SQLite's (and FTS5's) varints: up to eight
+// bytes of seven bits, most significant first, each but the last with
+// its high bit set, and a ninth byte of eight bits. It is not Go's
+// binary.Uvarint, which puts the least significant group first: the two
+// agree below 128 only. k is 0 for a truncated one.
+func sqliteVarint(b []byte) (v uint64, k int) {
+	for i := 0; i < len(b) && i < 9; i++ {
+		if i == 8 {
+			return v<<8 | uint64(b[i]), 9
+		}
+		v = v<<7 | uint64(b[i]&0x7f)
+		if b[i] < 0x80 {
+			return v, i + 1
+		}
+	}
+	return 0, 0
 }
 
 // ErrStaleCache says the cache does not hold the index's current content.

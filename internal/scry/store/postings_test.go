@@ -103,3 +103,25 @@ func TestCachePostings(t *testing.T) {
 	s.SetMeta(ctx, "cache_rebuild", "1")
 	open("after damage", 9)
 }
+
+// FTS5 writes column sizes as SQLite varints, most significant group
+// first: 300 is 0x82 0x2c, which Go's binary.Uvarint would read as 5,634.
+func TestSQLiteVarint(t *testing.T) {
+	for _, c := range []struct {
+		in   []byte
+		want uint64
+		k    int
+	}{
+		{[]byte{0x05}, 5, 1},
+		{[]byte{0x7f, 0x01}, 127, 1},
+		{[]byte{0x82, 0x2c}, 300, 2},
+		{[]byte{0x81, 0x80, 0x00}, 16384, 3},
+		{[]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, 1<<64 - 1, 9},
+		{[]byte{0x82}, 0, 0},
+		{nil, 0, 0},
+	} {
+		if v, k := sqliteVarint(c.in); v != c.want || k != c.k {
+			t.Errorf("sqliteVarint(% x) = %d, %d; want %d, %d", c.in, v, k, c.want, c.k)
+		}
+	}
+}
