@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -36,16 +35,12 @@ const (
 // lexical ranks commits by bm25 over the analysed terms, any term
 // matching (OR): a query's words are rarely all in one commit.
 //
-// Up to store.PostingsFrom commits it is FTS5's own bm25(). Past that,
-// bm25() costs too much (a function call per matching row: 7.6 ms for a
-// paraphrased query at 9,216 commits, 42 ms at 50,000), and with a
-// current search cache bm25 is computed here from the terms' posting
-// lists instead: the cache has every commit's length and the lists of
-// the commits up to its postings' base, FTS5 answers for the commits
-// after it, and a term counts once a column, where bm25() counts its
-// repetitions (measured on the paraphrased lefthook queries: lexical MRR
-// a few hundredths apart either way, hybrid the same within the seed
-// spread).
+// With a current search cache, bm25 is computed here from the terms'
+// posting lists: the cache has every commit's length and the lists of the
+// commits up to its postings' base, FTS5 answers for the commits after
+// it. The same scores as FTS5's own bm25(), which calls a function for
+// every matching row (7.6 ms for a paraphrased query at 9,216 commits,
+// 42 ms at 50,000): that is what a search without a current cache uses.
 func (s *Searcher) lexical(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, error) {
 	if len(terms) == 0 {
 		return nil, nil
@@ -56,12 +51,7 @@ func (s *Searcher) lexical(ctx context.Context, terms []string, allow map[int64]
 	return s.lexicalFTS(ctx, terms, allow, n)
 }
 
-// usesPostings reports whether lexical search scores from posting lists:
-// from store.PostingsFrom commits, the measured crossover (the
-// paraphrased lefthook queries, `git scry QUERY` end to end, the history
-// replayed two, four and eight times, lists read from FTS5) between 2,304
-// commits, where both took the same time, and 4,608, where bm25() took 3
-// ms more (6 ms more at 9,216).
+// usesPostings reports whether lexical search scores from posting lists.
 func (s *Searcher) usesPostings() bool { return s.cache != nil && s.cache.Rows >= store.PostingsFrom }
 
 func quote(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }
@@ -127,14 +117,12 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 		defer st.Close()
 	}
 	nt := len(terms)
-	diff := len(columns) - 1 // the last column
 	// masks[id*nt+term] has bit c set when column c of commit id holds
 	// the term. Dense arrays: a common term's posting list is a good part
 	// of the history.
 	masks := make([]uint8, len(lengths)*nt)
 	freq := make([]float32, len(lengths)*nt) // F of the formula
 	df := make([]int, nt)
-	diffs := make([]int, nt) // commits whose diff holds the term
 	set := func(ti int, id int64, ci, count int) {
 		// A cached list may name a commit removed since: no length.
 		if id < 0 || id >= int64(len(lengths)) || lengths[id] == 0 {
@@ -143,9 +131,6 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 		m := &masks[int(id)*nt+ti]
 		if *m == 0 {
 			df[ti]++
-		}
-		if ci == diff && *m&(1<<diff) == 0 {
-			diffs[ti]++
 		}
 		if *m&(1<<ci) == 0 {
 			*m |= 1 << ci
@@ -174,45 +159,16 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 		}
 		return nil
 	}
-	// The diff column first: a term that half the commits' diffs hold has
-	// no idf left (bm25's log((N − df + ½)/(df + ½)) ≤ 0, clamped to
-	// 10⁻⁶), so it can only break near ties, while its other posting
-	// lists would double the search's time (a word in nearly every diff:
-	// 10 ms at 50,000 commits). Such a term is left out when the query
-	// has any other; a query of nothing but such words is scored whole.
-	common := make([]bool, nt)
-	rest := func(ti int) error {
-		for ci := range diff {
+	if err := eachTerm(nt, func(ti int) error {
+		cached(ti)
+		for ci := range columns {
 			if err := list(ti, ci); err != nil {
 				return err
 			}
 		}
 		return nil
-	}
-	if err := eachTerm(nt, func(ti int) error {
-		cached(ti)
-		if err := list(ti, diff); err != nil {
-			return err
-		}
-		if common[ti] = 2*float64(diffs[ti]) >= rows; common[ti] {
-			return nil
-		}
-		return rest(ti)
 	}); err != nil {
 		return nil, err
-	}
-	use := make([]bool, nt)
-	if slices.Contains(common, false) {
-		for ti := range use {
-			use[ti] = !common[ti]
-		}
-	} else {
-		if err := eachTerm(nt, rest); err != nil {
-			return nil, err
-		}
-		for ti := range use {
-			use[ti] = true
-		}
 	}
 	idf := make([]float64, nt)
 	for ti := range idf {
@@ -223,13 +179,13 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 	}
 	top := &minHeap{}
 	for id := range int64(len(lengths)) {
-		if !anyMask(masks[int(id)*nt:int(id)*nt+nt], use) || (allow != nil && !allow[id]) {
+		if !anyMask(masks[int(id)*nt:int(id)*nt+nt]) || (allow != nil && !allow[id]) {
 			continue
 		}
 		norm := bm25K1 * (1 - bm25B + bm25B*float64(lengths[id])/max(s.cache.AvgLen, 1))
 		var score float64
 		for ti, m := range masks[int(id)*nt : int(id)*nt+nt] {
-			if m != 0 && use[ti] {
+			if m != 0 {
 				f := float64(freq[int(id)*nt+ti])
 				score += idf[ti] * f * (bm25K1 + 1) / (f + norm)
 			}
@@ -270,10 +226,10 @@ func eachTerm(n int, fn func(ti int) error) error {
 	return err
 }
 
-// anyMask reports whether a commit's masks say it holds any term in use.
-func anyMask(ms []uint8, use []bool) bool {
-	for ti, m := range ms {
-		if m != 0 && use[ti] {
+// anyMask reports whether a commit's masks say it holds any term.
+func anyMask(ms []uint8) bool {
+	for _, m := range ms {
+		if m != 0 {
 			return true
 		}
 	}

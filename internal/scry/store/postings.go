@@ -11,21 +11,24 @@ import (
 )
 
 // PostingsFrom is the history size from which the search cache carries
-// every term's posting list. Lexical search on a large history needs the
-// lists whole (a paraphrased question's words match most commits), and
-// FTS5 hands them over a row at a time: about 0.2 µs a commit, 15–20 ms a
-// question at 50,000 commits. Read from the mapped cache, the same lists
-// take a millisecond. Below this size FTS5's own bm25() is as fast. (A
-// variable for tests.)
-var PostingsFrom = 3000
+// every term's posting list: every history (a variable for tests).
+// Lexical search needs the lists whole (a paraphrased question's words
+// match most commits), and FTS5 hands them over a row at a time, about
+// 0.2 µs a commit (15–20 ms a question at 50,000 commits), or calls
+// bm25() on every row; read from the mapped cache, the same lists take a
+// millisecond at 50,000 commits and make a search 3–4 ms faster at 1,000.
+var PostingsFrom = 1
 
 // postingsTail is how far the index may grow past the commits the cached
-// lists hold before they are rebuilt: the commits after them are read
-// from FTS5 (few, so quickly), and a rebuild reads every list of the
-// index (about 2 s at 50,000 commits).
-func postingsTail(rows int) int { return max(postingsMinTail, rows/8) }
+// lists hold before they are read again: the commits after them come
+// from FTS5's lists, which are quick for a few commits but do not count a
+// term repeated in a column, and a rebuild reads every list of the index
+// (about 2 s at 50,000 commits, 30 ms at 1,000). A thirty-second of the
+// history: the post-commit hook rebuilds them every 1,500 commits of a
+// 50,000-commit history, every 30 of a 1,000-commit one.
+func postingsTail(rows int) int { return max(postingsMinTail, rows/32) }
 
-var postingsMinTail = 1000 // a variable for tests
+var postingsMinTail = 8 // a variable for tests
 
 // Postings is the search cache's copy of the FTS table's posting lists,
 // for the commits with ids up to Base. A list is a run of entries in id
