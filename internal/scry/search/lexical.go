@@ -96,7 +96,7 @@ func (s *Searcher) lexicalFTS(ctx context.Context, terms []string, allow map[int
 // each term, idf × F(k1+1) / (F + k1(1 − b + b·len/avglen)), where F sums
 // over the columns their weight times the term's count there. The cached
 // lists carry the counts; FTS5's lists do not, so a commit after the
-// cached lists' base (at most an eighth of the history, the newest) counts
+// cached lists' base (at most a thirty-second of the history, the newest) counts
 // a term once a column until the next index run reads the lists again.
 func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, error) {
 	rows := float64(s.cache.Rows)
