@@ -123,7 +123,7 @@ func (s *Store) WriteCache(ctx context.Context, path string) error {
 	}
 	c.version, c.gen, c.boot = version, vs.Gen, boot
 	if c.rows >= PostingsFrom {
-		if old != nil && old.post.count() > 0 && c.maxID-int(old.post.base) <= postingsTail(c.rows) {
+		if old != nil && old.post.count() > 0 && c.maxID-int(old.post.Base) <= postingsTail(c.rows) {
 			c.post = old.post // the commits since are read from FTS5
 		} else if c.post, err = s.buildPostings(ctx, int64(c.maxID)); err != nil {
 			return err
@@ -146,7 +146,7 @@ type cacheData struct {
 	boot                  [16]byte
 	crc                   uint32
 	ids, scales, vecs, ls [][]byte // the sections, in pieces
-	post                  *postingsData
+	post                  *Postings
 	body                  []byte // a read file's bytes after the header
 	mapped                []byte // a read file's mapping
 }
@@ -166,7 +166,7 @@ func (c *cacheData) write(path string) error {
 	parts = append(parts, c.ls...)
 	post := c.post
 	if post == nil {
-		post = &postingsData{}
+		post = &Postings{}
 	}
 	if post.count() > 0 {
 		parts = append(parts, asBytes(post.offs, 4), asBytes(post.loffs, 4), post.terms, post.lists)
@@ -186,7 +186,7 @@ func (c *cacheData) write(path string) error {
 	le.PutUint32(hdr[40:], uint32(c.maxID))
 	le.PutUint32(hdr[44:], uint32(c.rows))
 	le.PutUint32(hdr[48:], crc)
-	le.PutUint32(hdr[52:], uint32(post.base))
+	le.PutUint32(hdr[52:], uint32(post.Base))
 	copy(hdr[56:72], c.boot[:])
 	le.PutUint32(hdr[72:], uint32(post.count()))
 	le.PutUint32(hdr[76:], uint32(len(post.terms)))
@@ -225,9 +225,7 @@ func readCache(path string) *cacheData {
 	c.scales = [][]byte{b[8*c.n : 12*c.n]}
 	c.vecs = [][]byte{b[12*c.n : 12*c.n+c.n*c.dim]}
 	c.ls = [][]byte{b[lenAt:postAt]}
-	if post != nil {
-		c.post = &postingsData{base: post.Base, offs: post.offs, loffs: post.loffs, terms: post.terms, lists: post.lists}
-	}
+	c.post = post
 	return c
 }
 

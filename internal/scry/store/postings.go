@@ -89,15 +89,8 @@ func EachPosting(list []byte, fn func(id int64, col, count int)) {
 	}
 }
 
-// postingsData is a postings section to be written.
-type postingsData struct {
-	base         int64
-	offs, loffs  []uint32
-	terms, lists []byte
-}
-
 // count is the number of terms; 0 for no section.
-func (p *postingsData) count() int {
+func (p *Postings) count() int {
 	if p == nil {
 		return 0
 	}
@@ -106,7 +99,7 @@ func (p *postingsData) count() int {
 
 // buildPostings reads every posting list of the FTS table, through an
 // fts5vocab table of its instances (term, commit, column), in term order.
-func (s *Store) buildPostings(ctx context.Context, base int64) (*postingsData, error) {
+func (s *Store) buildPostings(ctx context.Context, base int64) (*Postings, error) {
 	if _, err := s.db.ExecContext(ctx, `CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_instances USING fts5vocab(main, fts, instance)`); err != nil {
 		return nil, err
 	}
@@ -117,7 +110,7 @@ func (s *Store) buildPostings(ctx context.Context, base int64) (*postingsData, e
 		return nil, err
 	}
 	defer rows.Close()
-	p := &postingsData{base: base, offs: []uint32{0}, loffs: []uint32{0}}
+	p := &Postings{Base: base, offs: []uint32{0}, loffs: []uint32{0}}
 	var keys []int64
 	for rows.Next() {
 		var term string
