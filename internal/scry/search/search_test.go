@@ -235,6 +235,27 @@ func TestHybridFusesLexicalAndSemantic(t *testing.T) {
 	_ = lex
 }
 
+// A query without a word the embedder knows has no semantic list: every
+// commit would score 0 and come out in id order (the bug: "the and of"
+// listed the history's first commits as hits).
+func TestQueryWithoutKnownWordsHasNoSemanticHits(t *testing.T) {
+	s := history(t).searcher(fakeEmbedders{})
+	ctx := context.Background()
+	for _, m := range []Mode{Semantic, Hybrid} {
+		hits, err := s.Search(ctx, Query{Text: "the and of", Mode: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) != 0 {
+			t.Errorf("%s: %d hits for stop words: %s", m, len(hits), subjects(hits))
+		}
+	}
+	hits, _ := s.Search(ctx, Query{Text: "the crash", Mode: Semantic})
+	if len(hits) == 0 || hits[0].Subject != "fix panic when the config is empty" {
+		t.Fatalf("a known word among stop words: %s", subjects(hits))
+	}
+}
+
 func TestSemanticUnavailable(t *testing.T) {
 	s := history(t).searcher(nil)
 	if s.SemanticErr == "" {

@@ -22,6 +22,12 @@ func (s *Searcher) semantic(ctx context.Context, query string, allow map[int64]b
 		return nil, nil
 	}
 	q := vecs[0]
+	if isZero(q) {
+		// No word of the query is known to the embedder (only stop words,
+		// or words no text it learned from has): every commit would
+		// score 0, and the list would be the history in id order.
+		return nil, nil
+	}
 	if s.cache != nil && s.cache.Vectors != nil {
 		return scoreParallel(q, s.cache.Vectors, allow, n), nil
 	}
@@ -34,6 +40,15 @@ func (s *Searcher) semantic(ctx context.Context, query string, allow map[int64]b
 		return nil, err
 	}
 	return drain(top), nil
+}
+
+func isZero(v []float32) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // parallelFrom is the number of vectors above which scoring is shared
