@@ -129,6 +129,11 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 			q.Filter.Until = q.Filter.Until.Add(24*time.Hour - time.Second)
 		}
 	}
+	if f := q.Filter; !f.Since.IsZero() && !f.Until.IsZero() && f.Since.After(f.Until) {
+		since, _ := fs.GetString("since")
+		until, _ := fs.GetString("until")
+		return q, cli.Usagef("--since %s is after --until %s: no commit can match", since, until).WithHint("swap them: --since is the earlier date")
+	}
 	q.Filter.Author, _ = fs.GetString("author")
 	paths, _ := fs.GetStringArray("path")
 	for _, p := range paths {
