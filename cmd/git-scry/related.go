@@ -18,13 +18,15 @@ import (
 
 var relatedCmd = &cli.Command{
 	Name: "related",
-	Usage: `Usage: git scry related FILE [-n N] [--json]
+	Usage: `Usage: git scry related FILE|DIR [-n N] [--json]
 
 List the files that changed in the same commits as FILE, most often
 first, with how many commits changed both, what share of FILE's commits
 that is, and when they last changed together. Commits that touched more
 than 50 files (mass renames, formatting sweeps) do not count. FILE is a
-path in the working tree or relative to the repository root.
+path in the working tree or relative to the repository root. A directory
+stands for the files under it: the files outside it that changed in the
+same commits as any of them, each commit counted once.
 
 Flags:
   -n, --limit N   number of files (default 20)
@@ -63,7 +65,7 @@ Flags:
 			}
 		}
 		if errors.Is(err, search.ErrUnknownPath) {
-			return cli.Failf("%s: no indexed commit changed this file", args[0]).WithHint("give the path relative to the repository root (see 'git log --name-only'), or run 'git scry index'")
+			return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("give the path relative to the repository root (see 'git log --name-only'), or run 'git scry index'")
 		}
 		if err != nil {
 			return err

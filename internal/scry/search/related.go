@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
@@ -25,9 +26,15 @@ var ErrUnknownPath = errors.New("no indexed commit changed this path")
 
 // RelatedFiles lists the files that changed together with path, most
 // often first (then most recently). Commits that touched more than
-// store.CoChangeMaxFiles files do not count.
+// store.CoChangeMaxFiles files do not count. A path that is a directory
+// of the history (no commit changed it as a file, some changed files
+// under it) stands for its files: what changed together with any of
+// them, outside it, each commit counted once.
 func RelatedFiles(ctx context.Context, st *store.Store, path string, limit int) ([]Related, int64, error) {
 	db := st.DB()
+	if dir := strings.TrimSuffix(path, "/"); dir != "" && dir != path || !isFile(ctx, db, path) {
+		return relatedToDir(ctx, db, dir, limit)
+	}
 	var id int64
 	err := db.QueryRowContext(ctx, `SELECT id FROM paths WHERE path = ?`, path).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -41,6 +48,61 @@ func RelatedFiles(ctx context.Context, st *store.Store, path string, limit int) 
 		return nil, 0, err
 	}
 	rows, err := db.QueryContext(ctx, `SELECT p.path, c.n, c.last FROM cochange c JOIN paths p ON p.id = c.b WHERE c.a = ? ORDER BY c.n DESC, c.last DESC, p.path LIMIT ?`, id, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Related
+	for rows.Next() {
+		var r Related
+		var last int64
+		if err := rows.Scan(&r.Path, &r.Count, &last); err != nil {
+			return nil, 0, err
+		}
+		r.Last = time.Unix(last, 0).UTC()
+		if changes > 0 {
+			r.Share = float64(r.Count) / float64(changes)
+		}
+		out = append(out, r)
+	}
+	return out, changes, rows.Err()
+}
+
+func isFile(ctx context.Context, db *sql.DB, path string) bool {
+	var one int
+	return db.QueryRowContext(ctx, `SELECT 1 FROM paths WHERE path = ?`, path).Scan(&one) == nil
+}
+
+// relatedToDir is RelatedFiles for the files under dir. The pairs table
+// holds files, so this counts from the commits' file lists: the commits
+// that changed something under dir, then their other files.
+func relatedToDir(ctx context.Context, db *sql.DB, dir string, limit int) ([]Related, int64, error) {
+	prefix := dir + "/"
+	// substr, not LIKE or GLOB: a path may hold their wildcards.
+	const under = `substr(p.path, 1, length(?1)) = ?1`
+	var changes int64
+	err := db.QueryRowContext(ctx, `SELECT count(DISTINCT f.commit_id) FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
+		WHERE `+under+` AND c.nfiles <= ?2`, prefix, store.CoChangeMaxFiles).Scan(&changes)
+	if err != nil {
+		return nil, 0, err
+	}
+	if changes == 0 {
+		var any int
+		err := db.QueryRowContext(ctx, `SELECT 1 FROM paths p WHERE `+under+` LIMIT 1`, prefix).Scan(&any)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, 0, ErrUnknownPath
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+	}
+	rows, err := db.QueryContext(ctx, `WITH touched AS (
+			SELECT DISTINCT f.commit_id AS id FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
+			WHERE `+under+` AND c.nfiles <= ?2)
+		SELECT p.path, count(*) AS n, max(c.author_time) AS last FROM touched t
+		JOIN files f ON f.commit_id = t.id JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = t.id
+		WHERE NOT `+under+`
+		GROUP BY p.path ORDER BY n DESC, last DESC, p.path LIMIT ?3`, prefix, store.CoChangeMaxFiles, limit)
 	if err != nil {
 		return nil, 0, err
 	}
