@@ -12,6 +12,10 @@ package builtin
 // a few thousand settle them, and the cost is dim² per message.
 const directionSample = 4096
 
+// directionTol is how close the directions are computed: far below what
+// float32 directions and int8 vectors can tell apart.
+const directionTol = 1e-9
+
 // commonDirections returns the top k eigenvectors (rows of a k×dim
 // slice) of the uncentred second-moment matrix of the messages' vectors,
 // as m makes them before any removal.
@@ -27,14 +31,13 @@ func commonDirections(m *Model, messages []string, k, workers int) []float32 {
 			x.d[r*dim+j] = float64(v)
 		}
 	}
-	c := gram(x, x, workers)
-	ev, vecs := symEigen(c)
-	// A second-moment matrix has no negative eigenvalues.
-	order := largestFirst(ev, func(x float64) float64 { return x })
+	// A second-moment matrix has no negative eigenvalues: its top ones
+	// are its largest.
+	_, vecs := topEigen(gram(x, x, workers), k, directionTol)
 	out := make([]float32, 0, k*dim)
-	for _, e := range order[:min(k, dim)] {
-		for j := 0; j < dim; j++ {
-			out = append(out, float32(vecs.d[j*dim+e]))
+	for _, v := range vecs {
+		for _, x := range v {
+			out = append(out, float32(x))
 		}
 	}
 	return out

@@ -277,3 +277,33 @@ func TestIDIgnoresTrainingTime(t *testing.T) {
 		t.Fatal("other weights, same ID")
 	}
 }
+
+// Adding the common directions to a trained model gives, byte for byte,
+// the model made with them from the start (training adds them without
+// quantising the weights again).
+func TestWithDirectionsIsNewModelWithThem(t *testing.T) {
+	words := []string{"alpha", "beta", "gamma"}
+	vecs := []float32{1, 0.5, -0.25, 0, 1, 0.3, 0.7, -0.7, 0}
+	idf := []float32{1, 2, 3}
+	dirs := []float32{0.6, 0.8, 0}
+	plain, err := newModel(words, vecs, 3, idf, nil, 2, Meta{TrainMS: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := plain.withDirections(dirs, Meta{TrainMS: 12, Directions: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := newModel(words, vecs, 3, idf, dirs, 2, Meta{TrainMS: 12, Directions: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := got.MarshalBinary()
+	b, _ := want.MarshalBinary()
+	if string(a) != string(b) {
+		t.Fatalf("withDirections: %d bytes, newModel with the directions: %d bytes, not the same", len(a), len(b))
+	}
+	if got.ID() == plain.ID() {
+		t.Fatal("directions added, same ID")
+	}
+}

@@ -298,7 +298,7 @@ func (p *prepared) fit(ctx context.Context, opt Options, start time.Time) (*Mode
 	}
 	meta.Directions = len(dirs) / dim
 	meta.TrainMS = time.Since(start).Milliseconds()
-	return newModel(words, vecs, dim, idf, dirs, opt.SubjectWeight, meta)
+	return model.withDirections(dirs, meta)
 }
 
 // corpus interns terms and keeps every segment as term ids.
