@@ -1,8 +1,9 @@
 // Package text is the one text analysis of the commit index: the lexical
 // index, the queries against it and the built-in embedder all see the same
 // terms. A term is a lowercased word, identifiers split into their parts
-// (camelCase, snake_case, kebab-case, dotted paths), stop words dropped,
-// and each word spelled the American way and reduced to its English
+// (camelCase, snake_case, kebab-case, dotted paths), the diacritics of
+// Latin letters dropped ("naïve" is "naive"), stop words dropped, and
+// each word spelled the American way and reduced to its English
 // (Porter2) stem.
 package text
 
@@ -42,7 +43,8 @@ func AppendWords(out []string, s string) []string {
 		} else {
 			var r rune
 			r, size = utf8.DecodeRuneInString(s[i:])
-			word = unicode.IsLetter(r) || unicode.IsDigit(r)
+			// A combining mark belongs to the letter before it.
+			word = unicode.IsLetter(r) || unicode.IsDigit(r) || start >= 0 && unicode.Is(unicode.Mn, r)
 		}
 		if word {
 			if start < 0 {
@@ -90,11 +92,11 @@ func splitRunes(w string) []string {
 			split = i-begin > 3 && len(runes)-i > 0 && unicode.IsLetter(prev) && wordLen(runes[i:]) > 2
 		}
 		if split {
-			parts = append(parts, strings.ToLower(string(runes[begin:i])))
+			parts = append(parts, foldLatin(strings.ToLower(string(runes[begin:i]))))
 			begin = i
 		}
 	}
-	parts = append(parts, strings.ToLower(string(runes[begin:])))
+	parts = append(parts, foldLatin(strings.ToLower(string(runes[begin:]))))
 	return parts
 }
 
