@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/text"
 )
 
 // Filter narrows a search to commits by date, author and path.
@@ -33,10 +35,12 @@ func (s *Searcher) allowed(ctx context.Context, f Filter) (map[int64]bool, error
 		q += ` AND author_time <= ?`
 		args = append(args, f.Until.Unix())
 	}
+	// The author is matched here, not with SQLite's LIKE, which folds
+	// only ASCII letters: "--author müller" must find "Müller", and
+	// "muller" too. A history has few distinct authors; each is folded
+	// once.
 	if f.Author != "" {
-		q += ` AND (author_name LIKE ? ESCAPE '\' OR author_email LIKE ? ESCAPE '\')`
-		like := "%" + likeEscape(f.Author) + "%"
-		args = append(args, like, like)
+		q = `SELECT id, author_name, author_email` + strings.TrimPrefix(q, `SELECT id`)
 	}
 	if len(f.Paths) > 0 {
 		ids, err := s.matchingPaths(ctx, f.Paths)
@@ -61,19 +65,31 @@ func (s *Searcher) allowed(ctx context.Context, f Filter) (map[int64]bool, error
 	}
 	defer rows.Close()
 	out := map[int64]bool{}
+	want := text.Fold(f.Author)
+	matches := map[[2]string]bool{}
 	for rows.Next() {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
+		if f.Author == "" {
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			out[id] = true
+			continue
+		}
+		var who [2]string
+		if err := rows.Scan(&id, &who[0], &who[1]); err != nil {
 			return nil, err
 		}
-		out[id] = true
+		ok, seen := matches[who]
+		if !seen {
+			ok = strings.Contains(text.Fold(who[0]), want) || strings.Contains(text.Fold(who[1]), want)
+			matches[who] = ok
+		}
+		if ok {
+			out[id] = true
+		}
 	}
 	return out, rows.Err()
-}
-
-func likeEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
 }
 
 // matchingPaths returns the ids of indexed paths that match any glob.

@@ -206,6 +206,28 @@ func TestFilters(t *testing.T) {
 	}
 }
 
+// --author is "any case" beyond ASCII, and accents are optional: SQLite's
+// LIKE folded only ASCII letters, so "müller" missed "Müller".
+func TestAuthorFilterFoldsCaseAndAccents(t *testing.T) {
+	f := history(t)
+	f.commit("2024-04-10T10:00:00Z", "Élodie Müller|emuller@example.com", "turbine blades balanced", map[string]string{"engine/blades.go": "package engine\n"})
+	s := f.searcher(nil)
+	ctx := context.Background()
+	for author, want := range map[string]string{
+		"müller": "turbine blades balanced", "MÜLLER": "turbine blades balanced", "muller": "turbine blades balanced",
+		"élodie m": "turbine blades balanced", "ELODIE": "turbine blades balanced", "mueller": "",
+		"ada": "turbine: first draft",
+	} {
+		hits, err := s.Search(ctx, Query{Text: "turbine", Mode: Lexical, Filter: Filter{Author: author}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := subjects(hits); got != want {
+			t.Errorf("--author %q: %q, want %q", author, got, want)
+		}
+	}
+}
+
 // Hybrid mode fuses both lists: a commit only the semantic side finds
 // (a synonym) is in the results, with its ranks explained.
 func TestHybridFusesLexicalAndSemantic(t *testing.T) {

@@ -56,3 +56,9 @@ func allMarks(s string) bool {
 	}
 	return true
 }
+
+// Fold is s lowercased, Unicode-wide, with the diacritics of its Latin
+// letters dropped, as the analysis folds words: for comparing names
+// ("muller" and "Müller", "ÉLODIE" and "elodie"), which SQLite's LIKE
+// folds only for ASCII letters.
+func Fold(s string) string { return foldLatin(strings.ToLower(s)) }
