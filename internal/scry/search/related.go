@@ -51,21 +51,8 @@ func RelatedFiles(ctx context.Context, st *store.Store, path string, limit int) 
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []Related
-	for rows.Next() {
-		var r Related
-		var last int64
-		if err := rows.Scan(&r.Path, &r.Count, &last); err != nil {
-			return nil, 0, err
-		}
-		r.Last = time.Unix(last, 0).UTC()
-		if changes > 0 {
-			r.Share = float64(r.Count) / float64(changes)
-		}
-		out = append(out, r)
-	}
-	return out, changes, rows.Err()
+	out, err := scanRelated(rows, changes)
+	return out, changes, err
 }
 
 func isFile(ctx context.Context, db *sql.DB, path string) bool {
@@ -106,13 +93,20 @@ func relatedToDir(ctx context.Context, db *sql.DB, dir string, limit int) ([]Rel
 	if err != nil {
 		return nil, 0, err
 	}
+	out, err := scanRelated(rows, changes)
+	return out, changes, err
+}
+
+// scanRelated reads rows of (path, count, last author time); changes is
+// the number of commits the shares are of.
+func scanRelated(rows *sql.Rows, changes int64) ([]Related, error) {
 	defer rows.Close()
 	var out []Related
 	for rows.Next() {
 		var r Related
 		var last int64
 		if err := rows.Scan(&r.Path, &r.Count, &last); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		r.Last = time.Unix(last, 0).UTC()
 		if changes > 0 {
@@ -120,5 +114,5 @@ func relatedToDir(ctx context.Context, db *sql.DB, dir string, limit int) ([]Rel
 		}
 		out = append(out, r)
 	}
-	return out, changes, rows.Err()
+	return out, rows.Err()
 }
