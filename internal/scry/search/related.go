@@ -32,13 +32,13 @@ var ErrUnknownPath = errors.New("no indexed commit changed this path")
 // them, outside it, each commit counted once.
 func RelatedFiles(ctx context.Context, st *store.Store, path string, limit int) ([]Related, int64, error) {
 	db := st.DB()
-	if dir := strings.TrimSuffix(path, "/"); dir != "" && dir != path || !isFile(ctx, db, path) {
+	if dir := strings.TrimSuffix(path, "/"); dir != path {
 		return relatedToDir(ctx, db, dir, limit)
 	}
 	var id int64
 	err := db.QueryRowContext(ctx, `SELECT id FROM paths WHERE path = ?`, path).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, 0, ErrUnknownPath
+		return relatedToDir(ctx, db, path, limit)
 	}
 	if err != nil {
 		return nil, 0, err
@@ -55,12 +55,8 @@ func RelatedFiles(ctx context.Context, st *store.Store, path string, limit int) 
 	return out, changes, err
 }
 
-func isFile(ctx context.Context, db *sql.DB, path string) bool {
-	var one int
-	return db.QueryRowContext(ctx, `SELECT 1 FROM paths WHERE path = ?`, path).Scan(&one) == nil
-}
-
-// relatedToDir is RelatedFiles for the files under dir. The pairs table
+// relatedToDir is RelatedFiles for the files under dir (ErrUnknownPath
+// when the history has none). The pairs table
 // holds files, so this counts from the commits' file lists: the commits
 // that changed something under dir, then their other files.
 func relatedToDir(ctx context.Context, db *sql.DB, dir string, limit int) ([]Related, int64, error) {
