@@ -119,11 +119,13 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 	nt := len(terms)
 	// masks[id*nt+term] has bit c set when column c of commit id holds
 	// the term, and bit 7 when it holds it more than once in a column:
-	// then extra has the weight of the repetitions. A dense array: a
-	// common term's posting list is a good part of the history (and a
-	// float per entry would be four times its size to clear).
+	// then extra[term] has the weight of the repetitions by commit. A
+	// dense array: a common term's posting list is a good part of the
+	// history (and a float per entry would be four times its size to
+	// clear). Terms are read on two goroutines: each writes only its
+	// own bytes of masks, its own df and its own map.
 	masks := make([]uint8, len(lengths)*nt)
-	extra := map[int]float64{}
+	extra := make([]map[int64]float64, nt)
 	df := make([]int, nt)
 	set := func(ti int, id int64, ci, count int) {
 		// A cached list may name a commit removed since: no length.
@@ -141,7 +143,10 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 		*m |= 1 << ci
 		if count > 1 {
 			*m |= 1 << 7
-			extra[i] += columns[ci].weight * float64(count-1)
+			if extra[ti] == nil {
+				extra[ti] = map[int64]float64{}
+			}
+			extra[ti][id] += columns[ci].weight * float64(count-1)
 		}
 	}
 	cached := func(ti int) {
@@ -240,7 +245,7 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 			if m != 0 {
 				f := weight[m&(1<<len(columns)-1)]
 				if m&(1<<7) != 0 {
-					f += extra[int(id)*nt+ti]
+					f += extra[ti][id]
 				}
 				score += idf[ti] * f * (bm25K1 + 1) / (f + norm)
 			}

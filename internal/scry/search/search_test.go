@@ -450,6 +450,39 @@ func TestLexicalPostingsMatchFTS(t *testing.T) {
 	check("a large history, a tail", true, true)
 }
 
+// With commits after the cached lists' base, a query's terms are read on
+// two goroutines; the weights of terms repeated in a column were kept in
+// one map both wrote to (a data race, and "concurrent map writes" can
+// kill the search). The race set runs this under the race detector.
+func TestRepeatedTermsWithATailReadConcurrently(t *testing.T) {
+	f := history(t)
+	defer func(n int) { store.PostingsFrom = n }(store.PostingsFrom)
+	store.PostingsFrom = 1
+	for i := range 20 {
+		f.commit(fmt.Sprintf("2024-04-01T10:%02d:00Z", i), "Ada Lovelace|ada@example.com", "turbine turbine config config engine engine blades blades", nil)
+	}
+	f.searcher(nil) // the lists are cached
+	f.commit("2024-04-02T10:00:00Z", "Ada Lovelace|ada@example.com", "tail: the turbine again", nil)
+	s := f.searcher(nil)
+	if p := s.cache.Postings; p == nil || p.Base >= int64(len(s.cache.Lengths)-1) {
+		t.Fatalf("no tail after the cached lists: %+v", p)
+	}
+	terms := uniqueTerms("turbine config engine blades")
+	want, err := s.lexicalFTS(context.Background(), terms, nil, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		got, err := s.lexicalPostings(context.Background(), terms, nil, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) || got[0].id != want[0].id || math.Abs(got[0].score-want[0].score) > 1e-9 {
+			t.Fatalf("posting lists %v, FTS5 %v", got, want)
+		}
+	}
+}
+
 // A search cache that is stale or damaged is not used: searches read the
 // database, with the same results.
 func TestStaleCacheIgnored(t *testing.T) {
