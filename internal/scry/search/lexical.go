@@ -95,9 +95,10 @@ func (s *Searcher) lexicalFTS(ctx context.Context, terms []string, allow map[int
 // lexicalPostings is bm25 over posting lists, as FTS5 computes it: for
 // each term, idf × F(k1+1) / (F + k1(1 − b + b·len/avglen)), where F sums
 // over the columns their weight times the term's count there. The cached
-// lists carry the counts; FTS5's lists do not, so a commit after the
-// cached lists' base (at most a thirty-second of the history, the newest) counts
-// a term once a column until the next index run reads the lists again.
+// lists carry the counts; for the commits after the cached lists' base
+// (at most a thirty-second of the history, the newest), FTS5's lists say
+// which columns hold a term and the repeats table how often a subject or
+// body holds it more than once.
 func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, error) {
 	rows := float64(s.cache.Rows)
 	lengths := s.cache.Lengths
@@ -108,13 +109,17 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 	if post != nil {
 		base = post.Base
 	}
-	var st *sql.Stmt
+	var st, rep *sql.Stmt
 	if base < int64(len(lengths)-1) {
 		var err error
 		if st, err = s.st.DB().PrepareContext(ctx, `SELECT group_concat(rowid) FROM fts WHERE fts MATCH ? AND rowid > ?`); err != nil {
 			return nil, err
 		}
 		defer st.Close()
+		if rep, err = s.st.DB().PrepareContext(ctx, `SELECT commit_id, col, n FROM repeats WHERE term = ? AND commit_id > ?`); err != nil {
+			return nil, err
+		}
+		defer rep.Close()
 	}
 	nt := len(terms)
 	// masks[id*nt+term] has bit c set when column c of commit id holds
@@ -127,6 +132,13 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 	masks := make([]uint8, len(lengths)*nt)
 	extra := make([]map[int64]float64, nt)
 	df := make([]int, nt)
+	repeats := func(ti int, id int64, ci, count int) {
+		masks[int(id)*nt+ti] |= 1 << 7
+		if extra[ti] == nil {
+			extra[ti] = map[int64]float64{}
+		}
+		extra[ti][id] += columns[ci].weight * float64(count-1)
+	}
 	set := func(ti int, id int64, ci, count int) {
 		// A cached list may name a commit removed since: no length.
 		if id < 0 || id >= int64(len(lengths)) || lengths[id] == 0 {
@@ -142,11 +154,7 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 		}
 		*m |= 1 << ci
 		if count > 1 {
-			*m |= 1 << 7
-			if extra[ti] == nil {
-				extra[ti] = map[int64]float64{}
-			}
-			extra[ti][id] += columns[ci].weight * float64(count-1)
+			repeats(ti, id, ci, count)
 		}
 	}
 	cached := func(ti int) {
@@ -198,17 +206,40 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 			}
 		}
 	}
+	// FTS5's lists of the commits after base say whether a column holds
+	// the term; how often, when more than once, is in the repeats table.
+	repeated := func(ti int) error {
+		rows, err := rep.QueryContext(ctx, terms[ti], base)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var ci, n int
+			if err := rows.Scan(&id, &ci, &n); err != nil {
+				return err
+			}
+			if id < int64(len(lengths)) && ci < len(columns) && n > 1 && masks[int(id)*nt+ti]&(1<<ci) != 0 {
+				repeats(ti, id, ci, n)
+			}
+		}
+		return rows.Err()
+	}
 	term := func(ti int) error {
 		if !use[ti] {
 			return nil
 		}
 		cached(ti)
+		if st == nil {
+			return nil
+		}
 		for ci := range columns {
 			if err := list(ti, ci); err != nil {
 				return err
 			}
 		}
-		return nil
+		return repeated(ti)
 	}
 	if st == nil {
 		// Only the mapped lists: a millisecond or two, less than what a

@@ -369,8 +369,9 @@ func TestFuse(t *testing.T) {
 // bm25 from posting lists is FTS5's bm25(), score for score: with the
 // lists read from the search cache (which count a term repeated in a
 // column), from FTS5 (which do not: no term repeats there), from the
-// cache and FTS5 for the commits since (a tail), and with a commit
-// removed after the cache's lists were made. On a large history it is
+// cache and FTS5 for the commits since (a tail, whose repeated terms the
+// repeats table counts), and with a commit removed after the cache's
+// lists were made. On a large history it is
 // bm25() over the query's terms that fewer than half the commits' diffs
 // hold, or over all of them when every one is that common.
 func TestLexicalPostingsMatchFTS(t *testing.T) {
@@ -441,9 +442,9 @@ func TestLexicalPostingsMatchFTS(t *testing.T) {
 	check("lists from the cache", true, false)
 	// The commit the lists hold is replaced: its id is skipped, its
 	// successor's lists come from FTS5.
-	f.git(nil, "commit", "-q", "--amend", "--allow-empty", "-m", "spin the blades faster")
+	f.git(nil, "commit", "-q", "--amend", "--allow-empty", "-m", "spin the blades faster\n\nFaster blades, blades first.")
 	check("a removed commit, a tail", true, true)
-	f.commit("2024-04-03T10:00:00Z", "Ada Lovelace|ada@example.com", "config for the faster turbine", map[string]string{"engine/config.go": "package engine\n"})
+	f.commit("2024-04-03T10:00:00Z", "Ada Lovelace|ada@example.com", "config for the faster turbine: turbine config", map[string]string{"engine/config.go": "package engine\n"})
 	check("a longer tail", true, true)
 	defer func(n int) { commonFrom = n }(commonFrom)
 	commonFrom, large = 1, true

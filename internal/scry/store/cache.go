@@ -122,15 +122,24 @@ func (s *Store) WriteCache(ctx context.Context, path string) error {
 		}
 	}
 	c.version, c.gen, c.boot = version, vs.Gen, boot
+	built := false
 	if c.rows >= PostingsFrom {
 		if old != nil && old.post.count() > 0 && c.maxID-int(old.post.Base) <= postingsTail(c.rows) {
 			c.post = old.post // the commits since are read from FTS5
 		} else if c.post, err = s.buildPostings(ctx, int64(c.maxID)); err != nil {
 			return err
+		} else {
+			built = true
 		}
 	}
 	if err := c.write(path); err != nil {
 		return err
+	}
+	if built {
+		// The lists count what the table kept for these commits.
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM repeats WHERE commit_id <= ?`, c.post.Base); err != nil {
+			return err
+		}
 	}
 	if rebuild != "" {
 		return s.SetMeta(ctx, "cache_rebuild", "")

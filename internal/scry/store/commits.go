@@ -61,9 +61,9 @@ type Batch struct {
 	ctx   context.Context
 	paths map[string]int64
 
-	insCommit, insFile, insFTS, insPath *sql.Stmt
-	pairs                               map[[2]int64]pairAgg
-	bumped                              bool // the cache version was bumped
+	insCommit, insFile, insFTS, insPath, insRepeat *sql.Stmt
+	pairs                                          map[[2]int64]pairAgg
+	bumped                                         bool // the cache version was bumped
 }
 
 type pairAgg struct{ n, last int64 }
@@ -83,6 +83,7 @@ func (s *Store) Begin(ctx context.Context, paths map[string]int64) (*Batch, erro
 		{&b.insCommit, `INSERT INTO commits(hash, author_name, author_email, author_time, commit_time, subject, body, trailers, nfiles, added, deleted, flags) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`},
 		{&b.insFile, `INSERT OR REPLACE INTO files(commit_id, path_id, status, added, deleted) VALUES(?,?,?,?,?)`},
 		{&b.insFTS, `INSERT INTO fts(rowid, subject, body, paths, diff) VALUES(?,?,?,?,?)`},
+		{&b.insRepeat, `INSERT INTO repeats(term, commit_id, col, n) VALUES(?,?,?,?)`},
 		// A path missing from the cache may still be in the table.
 		{&b.insPath, `INSERT INTO paths(path) VALUES(?) ON CONFLICT(path) DO UPDATE SET path = excluded.path RETURNING id`},
 	} {
@@ -171,6 +172,13 @@ func (b *Batch) Add(c *Commit) (int64, error) {
 	}
 	if _, err := b.insFTS.ExecContext(b.ctx, id, c.SubjectTerms, c.BodyTerms, c.PathTerms, c.DiffTerms); err != nil {
 		return 0, err
+	}
+	for col, terms := range []string{c.SubjectTerms, c.BodyTerms} {
+		for _, r := range repeated(terms) {
+			if _, err := b.insRepeat.ExecContext(b.ctx, r.term, id, col, r.n); err != nil {
+				return 0, err
+			}
+		}
 	}
 	if len(ids) <= CoChangeMaxFiles {
 		for i, x := range ids {
@@ -321,7 +329,7 @@ func (b *Batch) Delete(ids []int64) error {
 				}
 			}
 		}
-		for _, q := range []string{`DELETE FROM fts WHERE rowid = ?`, `DELETE FROM files WHERE commit_id = ?`, `DELETE FROM commits WHERE id = ?`} {
+		for _, q := range []string{`DELETE FROM fts WHERE rowid = ?`, `DELETE FROM repeats WHERE commit_id = ?`, `DELETE FROM files WHERE commit_id = ?`, `DELETE FROM commits WHERE id = ?`} {
 			if _, err := b.tx.ExecContext(b.ctx, q, id); err != nil {
 				return err
 			}
@@ -428,4 +436,30 @@ func PassageText(subject, body string) string {
 		return subject
 	}
 	return subject + "\n\n" + body
+}
+
+type repeat struct {
+	term string
+	n    int
+}
+
+// repeated lists the terms a column's space-separated terms hold more
+// than once (as FTS5 tokenises them: analysed terms have no separator in
+// them), in the order first seen.
+func repeated(terms string) []repeat {
+	var out []repeat
+	seen := map[string]int{} // term → its index in out, -1 seen once
+	for _, t := range strings.Fields(terms) {
+		i, ok := seen[t]
+		switch {
+		case !ok:
+			seen[t] = -1
+		case i < 0:
+			seen[t] = len(out)
+			out = append(out, repeat{t, 2})
+		default:
+			out[i].n++
+		}
+	}
+	return out
 }

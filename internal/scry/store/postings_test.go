@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -70,6 +71,37 @@ func TestCachePostings(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("%s: %q lists %v, want %v", stage, term, got, want)
 			}
+		}
+		// The repeats table holds the subject's and body's repeated
+		// terms of the commits after the base, and only theirs.
+		var got, want []string
+		rows, err := s.db.QueryContext(ctx, `SELECT term, commit_id, col, n FROM repeats ORDER BY commit_id, col, term`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var term string
+			var id, col, n int64
+			rows.Scan(&term, &id, &col, &n)
+			got = append(got, fmt.Sprint(term, id, col, n))
+		}
+		rows.Close()
+		for id := wantBase + 1; id <= int64(n); id++ {
+			cols := columns[id]
+			for col, terms := range cols[:2] {
+				counts := map[string]int{}
+				for _, f := range strings.Fields(terms) {
+					counts[f]++
+				}
+				for _, term := range slices.Sorted(maps.Keys(counts)) {
+					if counts[term] > 1 {
+						want = append(want, fmt.Sprint(term, id, col, counts[term]))
+					}
+				}
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s: repeats %v, want %v", stage, got, want)
 		}
 		return c
 	}

@@ -51,6 +51,19 @@ var schema = []string{
 		last INTEGER NOT NULL,
 		PRIMARY KEY(a, b)
 	) WITHOUT ROWID`,
+	// The terms a commit's subject (col 0) or body (col 1) holds more
+	// than once, and how often, for the commits after the search cache's
+	// posting lists (postings.go): FTS5 answers for those, and its lists
+	// say only whether a column holds a term. Paths and diff terms are
+	// distinct by construction. Rows of commits the cached lists hold
+	// are deleted when the lists are built.
+	`CREATE TABLE repeats(
+		term TEXT NOT NULL,
+		commit_id INTEGER NOT NULL,
+		col INTEGER NOT NULL,
+		n INTEGER NOT NULL,
+		PRIMARY KEY(term, commit_id, col)
+	) WITHOUT ROWID`,
 	`CREATE VIRTUAL TABLE fts USING fts5(subject, body, paths, diff,
 		content='', contentless_delete=1,
 		tokenize='unicode61 remove_diacritics 0')`,
@@ -83,7 +96,7 @@ var schema = []string{
 	`CREATE INDEX commit_sessions_session ON commit_sessions(session)`,
 }
 
-var tables = []string{"meta", "commits", "paths", "files", "cochange", "fts", "vec_chunks", "models", "sessions", "commit_sessions"}
+var tables = []string{"meta", "commits", "paths", "files", "cochange", "repeats", "fts", "vec_chunks", "models", "sessions", "commit_sessions"}
 
 func (s *Store) createSchema(ctx context.Context) error {
 	tx, err := s.db.BeginTx(ctx, nil)

@@ -28,8 +28,9 @@ const FileName = "scry.db"
 
 // schemaVersion changes when the tables change, or the terms they hold
 // do (internal/scry/text's analysis: 6 respells British English; 7 never
-// reuses a commit id; 8 folds Latin diacritics); an index of another
-// version is rebuilt from scratch.
+// reuses a commit id; 8 folds Latin diacritics and keeps the newest
+// commits' repeated terms); an index of another version is rebuilt from
+// scratch.
 const schemaVersion = 8
 
 // Path is the database of a repository's state directory.
