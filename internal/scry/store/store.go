@@ -28,10 +28,10 @@ const FileName = "scry.db"
 
 // schemaVersion changes when the tables change, or the terms they hold
 // do (internal/scry/text's analysis: 6 respells British English; 7 never
-// reuses a commit id; 8 folds Latin diacritics and keeps the newest
+// reuses a commit id; 8 folds Latin diacritics; 9 keeps the newest
 // commits' repeated terms); an index of another version is rebuilt from
 // scratch.
-const schemaVersion = 8
+const schemaVersion = 9
 
 // Path is the database of a repository's state directory.
 func Path(stateDir string) string { return filepath.Join(stateDir, FileName) }
