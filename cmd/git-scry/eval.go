@@ -16,7 +16,7 @@ import (
 
 var evalCmd = &cli.Command{
 	Name: "eval",
-	Usage: `Usage: git scry eval QUERIES.json [-k N] [--mode MODE] [--json]
+	Usage: `Usage: git scry eval QUERIES.json [-k N] [--mode MODE] [--json] [--per-query]
 
 Measure search quality on a query set:
 
@@ -35,11 +35,14 @@ Flags:
       --json       print {"queryset", "queries", "modes": {MODE: {"commit":
                    {"mrr", "recall@5", "recall@10", "ndcg@10"}, "file": {...},
                    "latency_ms": {"p50", "p95"}}}}
+      --per-query  then, for each query with relevant commits, the rank of
+                   the first one in each mode (- when not within k)
 `,
 	Flags: func(fs *pflag.FlagSet) {
 		fs.IntP("k", "k", 10, "")
 		fs.String("mode", "", "")
 		fs.Bool("json", false, "")
+		fs.Bool("per-query", false, "")
 	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 		if err := cli.NArgs("git scry eval", args, 1, 1); err != nil {
@@ -50,6 +53,10 @@ Flags:
 			return cli.Usagef("-k must be at least 1, got %d", k).WithHint("e.g. -k 10")
 		}
 		asJSON, _ := fs.GetBool("json")
+		perQuery, _ := fs.GetBool("per-query")
+		if asJSON && perQuery {
+			return cli.Usagef("--per-query is for the text report").WithHint("use one of --json and --per-query")
+		}
 		modes := search.Modes
 		if m, _ := fs.GetString("mode"); m != "" {
 			mode, err := search.ParseMode(m)
@@ -110,7 +117,11 @@ Flags:
 					fmt.Sprintf("%.1f", mr.Latency.P50), fmt.Sprintf("%.1f", mr.Latency.P95))
 			}
 		}
-		return t.Write(env.Stdout)
+		if err := t.Write(env.Stdout); err != nil || !perQuery || rep.CommitQueries == 0 {
+			return err
+		}
+		fmt.Fprintln(env.Stdout)
+		return perQueryTable(rep, qs, modes).Write(env.Stdout)
 	},
 }
 
@@ -134,4 +145,30 @@ func missingCommits(ctx context.Context, st *store.Store, qs *eval.QuerySet) int
 		}
 	}
 	return n
+}
+
+// perQueryTable lists each query with relevant commits and the rank of
+// the first of them in each mode: which questions a mode misses.
+func perQueryTable(rep *eval.Report, qs *eval.QuerySet, modes []search.Mode) *cli.Table {
+	t := &cli.Table{}
+	head := []string{"ID"}
+	for _, m := range modes {
+		head = append(head, strings.ToUpper(string(m)))
+	}
+	t.Row(append(head, "QUERY")...)
+	for i, q := range qs.Queries {
+		if len(q.RelevantCommits) == 0 {
+			continue
+		}
+		row := []string{cli.Printable(q.ID)}
+		for _, m := range modes {
+			r := "-"
+			if n := rep.Ranks[string(m)][i]; n > 0 {
+				r = fmt.Sprint(n)
+			}
+			row = append(row, r)
+		}
+		t.Row(append(row, cli.Printable(q.Query))...)
+	}
+	return t
 }

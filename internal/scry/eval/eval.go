@@ -91,6 +91,10 @@ type Report struct {
 	// Not in the JSON: notes for the person reading the text report.
 	CommitQueries, FileQueries int      `json:"-"`
 	Notes                      []string `json:"-"`
+	// Ranks are, by mode, each query's rank of its first relevant
+	// commit among the k hits: 0 when none is, -1 for a query without
+	// relevant commits (not in the JSON either).
+	Ranks map[string][]int `json:"-"`
 }
 
 // Searcher is what eval needs of a search.
@@ -100,7 +104,7 @@ type Searcher interface {
 
 // Run evaluates the query set in each mode, k hits a query.
 func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k int) (*Report, error) {
-	rep := &Report{QuerySet: qs.Name, Queries: len(qs.Queries), Modes: map[string]*ModeReport{}}
+	rep := &Report{QuerySet: qs.Name, Queries: len(qs.Queries), Modes: map[string]*ModeReport{}, Ranks: map[string][]int{}}
 	for _, q := range qs.Queries {
 		if len(q.RelevantCommits) > 0 {
 			rep.CommitQueries++
@@ -119,9 +123,16 @@ func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k i
 			if err != nil {
 				return nil, fmt.Errorf("query %q (%s): %w", q.ID, m, err)
 			}
+			rank := -1
 			if len(q.RelevantCommits) > 0 {
-				commit = append(commit, commitMetrics(hits, q.RelevantCommits))
+				mt := commitMetrics(hits, q.RelevantCommits)
+				commit = append(commit, mt)
+				rank = 0
+				if mt.MRR > 0 {
+					rank = int(math.Round(1 / mt.MRR))
+				}
 			}
+			rep.Ranks[string(m)] = append(rep.Ranks[string(m)], rank)
 			if len(q.RelevantDocs) > 0 {
 				file = append(file, fileMetrics(hits, q.RelevantDocs))
 			}
