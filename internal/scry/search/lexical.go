@@ -33,7 +33,9 @@ const (
 )
 
 // lexical ranks commits by bm25 over the analysed terms, any term
-// matching (OR): a query's words are rarely all in one commit.
+// matching (OR): a query's words are rarely all in one commit. cover is
+// the share of the query's weight (its terms' idf) the best hit holds,
+// -1 when unknown (without a current search cache).
 //
 // With a current search cache, bm25 is computed here from the terms'
 // posting lists: the cache has every commit's length and the lists of the
@@ -41,14 +43,15 @@ const (
 // it. The same scores as FTS5's own bm25(), which calls a function for
 // every matching row (7.6 ms for a paraphrased query at 9,216 commits,
 // 42 ms at 50,000): that is what a search without a current cache uses.
-func (s *Searcher) lexical(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, error) {
+func (s *Searcher) lexical(ctx context.Context, terms []string, allow map[int64]bool, n int) (hits []scored, cover float64, err error) {
 	if len(terms) == 0 {
-		return nil, nil
+		return nil, -1, nil
 	}
 	if s.usesPostings() {
 		return s.lexicalPostings(ctx, terms, allow, n)
 	}
-	return s.lexicalFTS(ctx, terms, allow, n)
+	hits, err = s.lexicalFTS(ctx, terms, allow, n)
+	return hits, -1, err
 }
 
 // usesPostings reports whether lexical search scores from posting lists.
@@ -99,7 +102,7 @@ func (s *Searcher) lexicalFTS(ctx context.Context, terms []string, allow map[int
 // (at most a thirty-second of the history, the newest), FTS5's lists say
 // which columns hold a term and the repeats table how often a subject or
 // body holds it more than once.
-func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, error) {
+func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, float64, error) {
 	rows := float64(s.cache.Rows)
 	lengths := s.cache.Lengths
 	// The cache holds the lists of the commits up to base; FTS5 is asked
@@ -113,11 +116,11 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 	if base < int64(len(lengths)-1) {
 		var err error
 		if st, err = s.st.DB().PrepareContext(ctx, `SELECT group_concat(rowid) FROM fts WHERE fts MATCH ? AND rowid > ?`); err != nil {
-			return nil, err
+			return nil, -1, err
 		}
 		defer st.Close()
 		if rep, err = s.st.DB().PrepareContext(ctx, `SELECT commit_id, col, n FROM repeats WHERE term = ? AND commit_id > ?`); err != nil {
-			return nil, err
+			return nil, -1, err
 		}
 		defer rep.Close()
 	}
@@ -193,7 +196,7 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 	if rows >= float64(commonFrom) {
 		diffs, err := s.diffCounts(ctx, st, post, terms, base)
 		if err != nil {
-			return nil, err
+			return nil, -1, err
 		}
 		rare := false
 		for ti, d := range diffs {
@@ -248,7 +251,7 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 			term(ti)
 		}
 	} else if err := eachTerm(nt, term); err != nil {
-		return nil, err
+		return nil, -1, err
 	}
 	idf := make([]float64, nt)
 	for ti := range idf {
@@ -283,7 +286,21 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 		}
 		push(top, scored{id, score}, n)
 	}
-	return drain(top), nil
+	out := drain(top)
+	cover := -1.0
+	if len(out) > 0 {
+		var held, all float64
+		for ti := range nt {
+			if use[ti] {
+				all += idf[ti]
+				if masks[int(out[0].id)*nt+ti] != 0 {
+					held += idf[ti]
+				}
+			}
+		}
+		cover = held / all
+	}
+	return out, cover, nil
 }
 
 // eachTerm runs fn for terms 0…n−1, one at a time on each of two
@@ -390,5 +407,6 @@ func (s *Searcher) expanded(ctx context.Context, terms []string, allow map[int64
 			}
 		}
 	}
-	return s.lexical(ctx, more, allow, n)
+	hits, _, err := s.lexical(ctx, more, allow, n)
+	return hits, err
 }

@@ -205,8 +205,9 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 		}()
 		wantExp = false
 	}
+	cover := -1.0
 	if q.Mode == Lexical || q.Mode == Hybrid {
-		lex, err = s.lexical(ctx, terms, allow, n)
+		lex, cover, err = s.lexical(ctx, terms, allow, n)
 	}
 	if wantExp {
 		expand()
@@ -224,7 +225,11 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 	case Semantic:
 		ranked = sem
 	default:
-		ranked = fuse(s.Tuning, lex, sem, exp)
+		t := s.Tuning
+		if cover >= 0 && cover < t.WeakCover {
+			t.LexicalK = t.WeakK
+		}
+		ranked = fuse(t, lex, sem, exp)
 	}
 	lexRank, semRank := rankMap(lex), rankMap(sem)
 	if len(ranked) > q.Limit {
@@ -272,10 +277,18 @@ func uniqueTerms(q string) []string {
 // (docs/benchmarks.md).
 //
 // Fusion: a hit's fused score is the sum over the lists of
-// weight/(FusionK + rank). A k below the customary 60 lets a hit one list
+// weight/(k + rank), k being FusionK, or LexicalK for the lexical lists
+// when it is set. A k below the customary 60 lets a hit one list
 // ranks first outweigh hits both rank in the middle; the semantic list,
 // better at paraphrases, weighs twice the lexical one (exact subjects are
 // ranked first by both).
+//
+// A weak lexical answer: when the best lexical hit holds less than
+// WeakCover of the query's weight (the idf of its terms), the lexical
+// ranking is made of partial matches, one or two of the question's words
+// each, and its first places say little; its k is then WeakK, which
+// flattens it, and the semantic list decides. A question whose words one
+// commit holds, as an exact subject does, keeps the lexical list's say.
 //
 // Expansion, the third list: lexical search for the ExpandK nearest
 // history terms (cosine ≥ ExpandMinSim) of each query term that no commit
@@ -290,10 +303,12 @@ type Tuning struct {
 	LexicalWeight, SemanticWeight, ExpandWeight float64
 	ExpandK                                     int
 	ExpandMinSim                                float64
+	LexicalK                                    float64
+	WeakCover, WeakK                            float64
 }
 
 // DefaultTuning is what the measurements chose.
-var DefaultTuning = Tuning{FusionK: 10, LexicalWeight: 1, SemanticWeight: 2, ExpandWeight: 0.5, ExpandK: 3, ExpandMinSim: 0.3}
+var DefaultTuning = Tuning{FusionK: 10, LexicalWeight: 1, SemanticWeight: 2, ExpandWeight: 0.5, ExpandK: 3, ExpandMinSim: 0.3, WeakCover: 0.35, WeakK: 40}
 
 func fuse(t Tuning, lex, sem, exp []scored) []scored {
 	acc := map[int64]float64{}
@@ -302,8 +317,12 @@ func fuse(t Tuning, lex, sem, exp []scored) []scored {
 		if w == 0 {
 			continue
 		}
+		k := t.FusionK
+		if li != 1 && t.LexicalK > 0 {
+			k = t.LexicalK
+		}
 		for i, s := range l {
-			acc[s.id] += w / (t.FusionK + float64(i+1))
+			acc[s.id] += w / (k + float64(i+1))
 		}
 	}
 	out := make([]scored, 0, len(acc))

@@ -397,7 +397,7 @@ func TestLexicalPostingsMatchFTS(t *testing.T) {
 		skipped := 0
 		for _, q := range []string{"turbine", "turbine config engine", "spinning parts", "README", "nothing-matches-this", "config engine", "package", "faster blades", "package turbine"} {
 			terms := uniqueTerms(q)
-			fast, err := s.lexicalPostings(ctx, terms, nil, 100)
+			fast, _, err := s.lexicalPostings(ctx, terms, nil, 100)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -474,7 +474,7 @@ func TestRepeatedTermsWithATailReadConcurrently(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 20 {
-		got, err := s.lexicalPostings(context.Background(), terms, nil, 100)
+		got, _, err := s.lexicalPostings(context.Background(), terms, nil, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -482,6 +482,53 @@ func TestRepeatedTermsWithATailReadConcurrently(t *testing.T) {
 			t.Fatalf("posting lists %v, FTS5 %v", got, want)
 		}
 	}
+}
+
+// A weak lexical answer does not decide a hybrid search. The best
+// lexical hit for "crash zebra quagga okapi" holds one rare word of four,
+// in its diff: a fifth of the query's weight. Counted as usual, the
+// lexical first place outweighs the semantic one ("panic while
+// spinning", which the fake embedder finds for "crash"); flattened, as a
+// weak answer is, it does not. A question whose words the lexical hit
+// holds keeps the lexical list's say.
+func TestWeakLexicalAnswerIsFlattened(t *testing.T) {
+	defer func(n int) { store.PostingsFrom = n }(store.PostingsFrom)
+	store.PostingsFrom = 1 // the cover is computed from the cached lists
+	f := history(t)
+	f.commit("2024-04-05T10:00:00Z", "Ada Lovelace|ada@example.com", "panic while spinning", nil)
+	f.commit("2024-04-06T10:00:00Z", "Ada Lovelace|ada@example.com", "tidy the parser", map[string]string{"parse/parse.go": "package parse\nfunc okapiCount() {}\n"})
+	s := f.searcher(fakeEmbedders{})
+	ctx := context.Background()
+	q := Query{Text: "crash zebra quagga okapi", Mode: Hybrid, Limit: 3}
+	lex, cover, err := s.lexical(ctx, uniqueTerms(q.Text), nil, 10)
+	if err != nil || len(lex) != 1 || cover <= 0 || cover >= 0.3 {
+		t.Fatalf("lexical: %v hits, cover %g, %v; want one hit holding a fifth or so of the query", lex, cover, err)
+	}
+	first := func(tu Tuning, q Query) string {
+		t.Helper()
+		s.Tuning = tu
+		hits, err := s.Search(ctx, q)
+		if err != nil || len(hits) == 0 {
+			t.Fatalf("%+v: %v, %v", tu, hits, err)
+		}
+		return hits[0].Subject
+	}
+	counted := DefaultTuning
+	counted.WeakCover = 0
+	if got := first(counted, q); got != "tidy the parser" {
+		t.Fatalf("lexical list counted as usual: first %q, want the lexical first place", got)
+	}
+	if got := first(DefaultTuning, q); got != "panic while spinning" {
+		t.Fatalf("default: first %q, want the semantic first place", got)
+	}
+	strong := Query{Text: "okapi parser", Mode: Hybrid, Limit: 3}
+	if _, cover, _ := s.lexical(ctx, uniqueTerms(strong.Text), nil, 10); cover != 1 {
+		t.Fatalf("%q: cover %g, want 1", strong.Text, cover)
+	}
+	if got := first(DefaultTuning, strong); got != "tidy the parser" {
+		t.Fatalf("a strong lexical answer: first %q", got)
+	}
+	s.Tuning = DefaultTuning
 }
 
 // A search cache that is stale or damaged is not used: searches read the
