@@ -17,7 +17,7 @@ by the post-commit hook ('verdigris install').
 Commands:
   search QUERY   search the index (the default: 'git scry QUERY')
   index          index new commits; --full rebuilds, --background detaches
-  related FILE   files that change together with FILE
+  related FILE   files that change together with FILE (or a directory's files)
   eval FILE      measure search quality on a query set (MRR, recall, nDCG)
   model          list, add and choose embedding models
   stats          what the index holds, how fresh it is, which embedder
