@@ -125,12 +125,9 @@ func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k i
 			}
 			rank := -1
 			if len(q.RelevantCommits) > 0 {
-				mt := commitMetrics(hits, q.RelevantCommits)
+				var mt Metrics
+				mt, rank = commitMetrics(hits, q.RelevantCommits)
 				commit = append(commit, mt)
-				rank = 0
-				if mt.MRR > 0 {
-					rank = int(math.Round(1 / mt.MRR))
-				}
 			}
 			rep.Ranks[string(m)] = append(rep.Ranks[string(m)], rank)
 			if len(q.RelevantDocs) > 0 {
@@ -143,8 +140,9 @@ func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k i
 }
 
 // commitMetrics: a hit is relevant when its hash starts with one of the
-// relevant prefixes; each relevant commit counts once.
-func commitMetrics(hits []search.Hit, relevant []string) Metrics {
+// relevant prefixes; each relevant commit counts once. first is the rank
+// of the first relevant hit, 0 when there is none.
+func commitMetrics(hits []search.Hit, relevant []string) (m Metrics, first int) {
 	var ranks []int // rank of each relevant commit found
 	found := map[string]bool{}
 	for i, h := range hits {
@@ -155,7 +153,10 @@ func commitMetrics(hits []search.Hit, relevant []string) Metrics {
 			}
 		}
 	}
-	return metrics(ranks, len(uniq(relevant)))
+	if len(ranks) > 0 {
+		first = ranks[0]
+	}
+	return metrics(ranks, len(uniq(relevant))), first
 }
 
 // fileMetrics: a file's rank is the rank of the first hit that touched

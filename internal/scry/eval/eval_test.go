@@ -30,17 +30,17 @@ func hits(specs ...string) []search.Hit {
 func TestCommitMetrics(t *testing.T) {
 	// Relevant commits at ranks 2 and 7 (prefixes), one of three missing.
 	hs := hits("aaaa1", "bbbb2", "cccc3", "dddd4", "eeee5", "ffff6", "abcd7")
-	m := commitMetrics(hs, []string{"BBBB", "abcd", "9999"})
-	if !near(m.MRR, 0.5) || !near(m.Recall5, 1.0/3) || !near(m.Recall10, 2.0/3) {
-		t.Fatalf("%+v", m)
+	m, first := commitMetrics(hs, []string{"BBBB", "abcd", "9999"})
+	if !near(m.MRR, 0.5) || !near(m.Recall5, 1.0/3) || !near(m.Recall10, 2.0/3) || first != 2 {
+		t.Fatalf("%+v, first at %d", m, first)
 	}
 	dcg := 1/math.Log2(3) + 1/math.Log2(8)
 	idcg := 1 + 1/math.Log2(3) + 1/math.Log2(4)
 	if !near(m.NDCG10, dcg/idcg) {
 		t.Fatalf("ndcg %v, want %v", m.NDCG10, dcg/idcg)
 	}
-	if m := commitMetrics(hs, []string{"9999"}); m != (Metrics{}) {
-		t.Fatalf("nothing found: %+v", m)
+	if m, first := commitMetrics(hs, []string{"9999"}); m != (Metrics{}) || first != 0 {
+		t.Fatalf("nothing found: %+v, first at %d", m, first)
 	}
 }
 
