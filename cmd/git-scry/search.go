@@ -212,7 +212,11 @@ func printHits(w io.Writer, hits []search.Hit, explain, color bool) {
 			line += "  " + cli.Paint(color, "dim", "session "+strings.Join(h.Sessions, ","))
 		}
 		if explain {
-			line += "  " + cli.Paint(color, "dim", fmt.Sprintf("lexical %s semantic %s", rankText(h.LexicalRank), rankText(h.SemanticRank)))
+			why := fmt.Sprintf("lexical %s semantic %s", rankText(h.LexicalRank), rankText(h.SemanticRank))
+			if h.Near != "" {
+				why += " near " + search.ShortHash(h.Near)
+			}
+			line += "  " + cli.Paint(color, "dim", why)
 		}
 		fmt.Fprintln(w, line)
 		if files := shownFiles(h); files != "" {
@@ -259,6 +263,7 @@ type hitJSON struct {
 	Session      *string        `json:"session"`
 	Sessions     []string       `json:"sessions"`
 	Ranks        map[string]int `json:"ranks"`
+	Near         string         `json:"near,omitempty"`
 }
 
 func hitsJSON(hits []search.Hit) []hitJSON {
@@ -269,6 +274,7 @@ func hitsJSON(hits []search.Hit) []hitJSON {
 			Author: h.Author, Email: h.Email, Subject: h.Subject, Score: h.Score,
 			MatchedFiles: nonNil(h.Matched), Files: nonNil(h.Files), Sessions: nonNil(h.Sessions),
 			Ranks: map[string]int{"lexical": h.LexicalRank, "semantic": h.SemanticRank},
+			Near:  h.Near,
 		}
 		if len(h.Sessions) > 0 {
 			j.Session = &h.Sessions[0]
