@@ -9,11 +9,13 @@
 #   scripts/bench/scry-search-ab.sh OLD_GIT_SCRY [NEW_GIT_SCRY]   # NEW: this tree, built
 #   ROUNDS=4 scripts/bench/scry-search-ab.sh /tmp/old/git-scry
 #   LARGE=1 scripts/bench/scry-search-ab.sh /tmp/old/git-scry     # also 50,688 commits (minutes)
+#   FLAGS='--author lovelace' scripts/bench/scry-search-ab.sh /tmp/old/git-scry   # filtered searches
 set -euo pipefail
 # shellcheck source=scripts/bench/bench-env.sh
 . "$(dirname "$0")/bench-env.sh"
 cd "$(dirname "$0")/../.."
 rounds=${ROUNDS:-2}
+read -r -a flags <<<"${FLAGS:-}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ab_builds "$work" "$@"
@@ -22,7 +24,7 @@ export XDG_CACHE_HOME=$work/cache
 queries testdata/eval/lefthook.json >"$work/queries"
 
 
-echo "# git scry QUERY, A = $1, B = ${2:-this tree}; $(nproc) CPUs, $(wc -l <"$work/queries") queries × $rounds rounds, interleaved"
+echo "# git scry ${FLAGS:+$FLAGS }QUERY, A = $1, B = ${2:-this tree}; $(nproc) CPUs, $(wc -l <"$work/queries") queries × $rounds rounds, interleaved"
 echo
 echo "| history | A p50 / p95 | B p50 / p95 | B/A (p50) |"
 echo "| --- | ---: | ---: | ---: |"
@@ -43,7 +45,7 @@ for n in $sizes; do
 		while IFS= read -r q; do
 			for v in $order; do
 				t0=$(now)
-				(cd "$dir" && "${!v}" -n 10 "$q" >/dev/null)
+				(cd "$dir" && "${!v}" -n 10 ${flags[@]+"${flags[@]}"} "$q" >/dev/null)
 				echo $((($(now) - t0) / 1000)) >>"$work/lat-$v"
 			done
 		done <"$work/queries"

@@ -23,8 +23,37 @@ func (f Filter) empty() bool {
 	return f.Since.IsZero() && f.Until.IsZero() && f.Author == "" && len(f.Paths) == 0
 }
 
+// idSet is the set of commit ids a filter lets through, a bitmap over
+// the ids (dense: they count the commits indexed): a date filter can let
+// most of a 50,000-commit history through, and each list asks for every
+// hit it scores. A nil set lets everything through.
+type idSet struct {
+	bits []uint64
+	n    int
+}
+
+func (s *idSet) add(id int64) {
+	w := int(id >> 6)
+	if w >= len(s.bits) {
+		s.bits = append(s.bits, make([]uint64, w+1-len(s.bits))...)
+	}
+	if s.bits[w]&(1<<(id&63)) == 0 {
+		s.bits[w] |= 1 << (id & 63)
+		s.n++
+	}
+}
+
+// blocks reports whether the set keeps id out.
+func (s *idSet) blocks(id int64) bool {
+	if s == nil {
+		return false
+	}
+	w := int(id >> 6)
+	return id < 0 || w >= len(s.bits) || s.bits[w]&(1<<(id&63)) == 0
+}
+
 // allowed computes the set of commit ids the filter lets through.
-func (s *Searcher) allowed(ctx context.Context, f Filter) (map[int64]bool, error) {
+func (s *Searcher) allowed(ctx context.Context, f Filter) (*idSet, error) {
 	q := `SELECT id FROM commits WHERE 1`
 	var args []any
 	if !f.Since.IsZero() {
@@ -35,12 +64,30 @@ func (s *Searcher) allowed(ctx context.Context, f Filter) (map[int64]bool, error
 		q += ` AND author_time <= ?`
 		args = append(args, f.Until.Unix())
 	}
-	// The author is matched here, not with SQLite's LIKE, which folds
-	// only ASCII letters: "--author müller" must find "Müller", and
-	// "muller" too. A history has few distinct authors; each is folded
-	// once.
+	out := &idSet{}
+	var matched map[[2]string]bool
 	if f.Author != "" {
-		q = `SELECT id, author_name, author_email` + strings.TrimPrefix(q, `SELECT id`)
+		who, err := s.authorsMatching(ctx, f.Author)
+		if err != nil {
+			return nil, err
+		}
+		if len(who) == 0 {
+			return out, nil
+		}
+		if len(who) <= maxAuthors {
+			// The author index finds their commits.
+			q += ` AND (author_name, author_email) IN (VALUES ` + strings.TrimSuffix(strings.Repeat("(?,?),", len(who)), ",") + `)`
+			for _, w := range who {
+				args = append(args, w[0], w[1])
+			}
+		} else {
+			// Too many to bind: each commit's author is looked up.
+			matched = make(map[[2]string]bool, len(who))
+			for _, w := range who {
+				matched[w] = true
+			}
+			q = `SELECT id, author_name, author_email` + strings.TrimPrefix(q, `SELECT id`)
+		}
 	}
 	if len(f.Paths) > 0 {
 		ids, err := s.matchingPaths(ctx, f.Paths)
@@ -48,7 +95,7 @@ func (s *Searcher) allowed(ctx context.Context, f Filter) (map[int64]bool, error
 			return nil, err
 		}
 		if len(ids) == 0 {
-			return map[int64]bool{}, nil
+			return out, nil
 		}
 		var b strings.Builder
 		for i, id := range ids {
@@ -64,29 +111,50 @@ func (s *Searcher) allowed(ctx context.Context, f Filter) (map[int64]bool, error
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64]bool{}
-	want := text.Fold(f.Author)
-	matches := map[[2]string]bool{}
 	for rows.Next() {
 		var id int64
-		if f.Author == "" {
+		if matched == nil {
 			if err := rows.Scan(&id); err != nil {
 				return nil, err
 			}
-			out[id] = true
+			out.add(id)
 			continue
 		}
 		var who [2]string
 		if err := rows.Scan(&id, &who[0], &who[1]); err != nil {
 			return nil, err
 		}
-		ok, seen := matches[who]
-		if !seen {
-			ok = strings.Contains(text.Fold(who[0]), want) || strings.Contains(text.Fold(who[1]), want)
-			matches[who] = ok
+		if matched[who] {
+			out.add(id)
 		}
-		if ok {
-			out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// maxAuthors is the most authors whose commits are found through the
+// author index, their names and emails bound values of one query.
+var maxAuthors = 500
+
+// authorsMatching lists the distinct (name, email) pairs that hold the
+// text, compared case- and accent-folded in Go: SQLite's LIKE folds only
+// ASCII letters, and "--author müller" must find "Müller", and "muller"
+// too. The pairs are read from the author index (store schema) without
+// touching the commits' rows.
+func (s *Searcher) authorsMatching(ctx context.Context, author string) ([][2]string, error) {
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT DISTINCT author_name, author_email FROM commits`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	want := text.Fold(author)
+	var out [][2]string
+	for rows.Next() {
+		var who [2]string
+		if err := rows.Scan(&who[0], &who[1]); err != nil {
+			return nil, err
+		}
+		if strings.Contains(text.Fold(who[0]), want) || strings.Contains(text.Fold(who[1]), want) {
+			out = append(out, who)
 		}
 	}
 	return out, rows.Err()

@@ -43,7 +43,7 @@ const (
 // it. The same scores as FTS5's own bm25(), which calls a function for
 // every matching row (7.6 ms for a paraphrased query at 9,216 commits,
 // 42 ms at 50,000): that is what a search without a current cache uses.
-func (s *Searcher) lexical(ctx context.Context, terms []string, allow map[int64]bool, n int) (hits []scored, cover float64, err error) {
+func (s *Searcher) lexical(ctx context.Context, terms []string, allow *idSet, n int) (hits []scored, cover float64, err error) {
 	if len(terms) == 0 {
 		return nil, -1, nil
 	}
@@ -60,7 +60,7 @@ func (s *Searcher) usesPostings() bool { return s.cache != nil && s.cache.Rows >
 func quote(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }
 
 // lexicalFTS ranks with FTS5's bm25().
-func (s *Searcher) lexicalFTS(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, error) {
+func (s *Searcher) lexicalFTS(ctx context.Context, terms []string, allow *idSet, n int) ([]scored, error) {
 	quoted := make([]string, len(terms))
 	for i, t := range terms {
 		quoted[i] = quote(t)
@@ -84,7 +84,7 @@ func (s *Searcher) lexicalFTS(ctx context.Context, terms []string, allow map[int
 		if err := rows.Scan(&id, &r); err != nil {
 			return nil, err
 		}
-		if allow != nil && !allow[id] {
+		if allow.blocks(id) {
 			continue
 		}
 		out = append(out, scored{id, -r}) // bm25() is lower-is-better
@@ -102,7 +102,7 @@ func (s *Searcher) lexicalFTS(ctx context.Context, terms []string, allow map[int
 // (at most a thirty-second of the history, the newest), FTS5's lists say
 // which columns hold a term and the repeats table how often a subject or
 // body holds it more than once.
-func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, float64, error) {
+func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow *idSet, n int) ([]scored, float64, error) {
 	rows := float64(s.cache.Rows)
 	lengths := s.cache.Lengths
 	// The cache holds the lists of the commits up to base; FTS5 is asked
@@ -270,7 +270,7 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow ma
 	}
 	top := &minHeap{}
 	for id := range int64(len(lengths)) {
-		if !anyMask(masks[int(id)*nt:int(id)*nt+nt]) || (allow != nil && !allow[id]) {
+		if !anyMask(masks[int(id)*nt:int(id)*nt+nt]) || allow.blocks(id) {
 			continue
 		}
 		norm := bm25K1 * (1 - bm25B + bm25B*float64(lengths[id])/max(s.cache.AvgLen, 1))
@@ -386,7 +386,7 @@ type neighbours interface {
 // expanded is lexical search for the nearest history terms, in the
 // built-in embedder's space, of the query terms no commit message has:
 // "hue" finds "color". nil without a built-in embedder.
-func (s *Searcher) expanded(ctx context.Context, terms []string, allow map[int64]bool, n int) ([]scored, error) {
+func (s *Searcher) expanded(ctx context.Context, terms []string, allow *idSet, n int) ([]scored, error) {
 	nb, ok := s.emb.(neighbours)
 	if !ok {
 		return nil, nil

@@ -164,13 +164,13 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if q.Limit <= 0 {
 		q.Limit = 10
 	}
-	var allow map[int64]bool
+	var allow *idSet
 	if !q.Filter.empty() {
 		var err error
 		if allow, err = s.allowed(ctx, q.Filter); err != nil {
 			return nil, err
 		}
-		if len(allow) == 0 {
+		if allow.n == 0 {
 			return nil, nil
 		}
 	}

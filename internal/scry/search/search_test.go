@@ -228,6 +228,45 @@ func TestAuthorFilterFoldsCaseAndAccents(t *testing.T) {
 	}
 }
 
+// More authors match than are bound in one query: each commit's author
+// is looked up instead, with the same answer.
+func TestAuthorFilterMatchingManyAuthors(t *testing.T) {
+	defer func(n int) { maxAuthors = n }(maxAuthors)
+	s := history(t).searcher(nil)
+	ctx := context.Background()
+	for _, limit := range []int{500, 1} {
+		maxAuthors = limit
+		// "e" is in every author's name or email.
+		hits, err := s.Search(ctx, Query{Text: "turbine engine panic", Mode: Lexical, Filter: Filter{Author: "e"}})
+		if err != nil || len(hits) != 4 {
+			t.Fatalf("at most %d bound: %d hits (%s), %v; want all 4", limit, len(hits), subjects(hits), err)
+		}
+		hits, err = s.Search(ctx, Query{Text: "turbine engine panic", Mode: Lexical, Filter: Filter{Author: "hopper"}})
+		if err != nil || len(hits) != 2 {
+			t.Fatalf("at most %d bound, --author hopper: %s, %v", limit, subjects(hits), err)
+		}
+	}
+}
+
+func TestIDSet(t *testing.T) {
+	var none *idSet
+	if none.blocks(7) {
+		t.Fatal("a nil set blocked an id")
+	}
+	s := &idSet{}
+	for _, id := range []int64{0, 63, 64, 1000, 64} {
+		s.add(id)
+	}
+	if s.n != 4 {
+		t.Fatalf("n = %d, want 4", s.n)
+	}
+	for id, blocked := range map[int64]bool{0: false, 63: false, 64: false, 1000: false, 1: true, 65: true, 999: true, 1001: true, 100000: true, -1: true} {
+		if s.blocks(id) != blocked {
+			t.Errorf("blocks(%d) = %v, want %v", id, !blocked, blocked)
+		}
+	}
+}
+
 // Hybrid mode fuses both lists: a commit only the semantic side finds
 // (a synonym) is in the results, with its ranks explained.
 func TestHybridFusesLexicalAndSemantic(t *testing.T) {

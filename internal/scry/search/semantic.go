@@ -13,7 +13,7 @@ import (
 // query's (vectors are L2-normalised; stored as int8 with a scale), brute
 // force over every chunk: at 50,000 commits that is a few hundred rows
 // and a few million multiply-adds.
-func (s *Searcher) semantic(ctx context.Context, query string, allow map[int64]bool, n int) ([]scored, error) {
+func (s *Searcher) semantic(ctx context.Context, query string, allow *idSet, n int) ([]scored, error) {
 	vecs, err := s.emb.EmbedQueries(ctx, []string{query})
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func isZero(v []float32) bool {
 const parallelFrom = 8192
 
 // scoreParallel scores the mapped vectors, split between the CPUs.
-func scoreParallel(q []float32, c *store.Chunk, allow map[int64]bool, n int) []scored {
+func scoreParallel(q []float32, c *store.Chunk, allow *idSet, n int) []scored {
 	total := len(c.IDs)
 	workers := 1
 	if total >= parallelFrom {
@@ -84,11 +84,11 @@ func scoreParallel(q []float32, c *store.Chunk, allow map[int64]bool, n int) []s
 }
 
 // scoreInto scores vectors lo..hi of a chunk, keeping the n best.
-func scoreInto(top *minHeap, q []float32, c *store.Chunk, lo, hi int, allow map[int64]bool, n int) {
+func scoreInto(top *minHeap, q []float32, c *store.Chunk, lo, hi int, allow *idSet, n int) {
 	dim := c.Dim
 	for i := lo; i < hi; i++ {
 		id := c.IDs[i]
-		if allow != nil && !allow[id] {
+		if allow.blocks(id) {
 			continue
 		}
 		push(top, scored{id, float64(dot(q, c.Vecs[i*dim:(i+1)*dim]) * c.Scales[i])}, n)

@@ -33,6 +33,7 @@ var schema = []string{
 	)`,
 	`CREATE INDEX commits_time ON commits(author_time)`,
 	`CREATE INDEX commits_vec ON commits(vec_gen)`,
+	additions[0],
 	`CREATE TABLE paths(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE)`,
 	`CREATE TABLE files(
 		commit_id INTEGER NOT NULL,
@@ -94,6 +95,14 @@ var schema = []string{
 		PRIMARY KEY(hash, session)
 	) WITHOUT ROWID`,
 	`CREATE INDEX commit_sessions_session ON commit_sessions(session)`,
+}
+
+// additions came after schema 9's first release: Create adds them to an
+// index of that schema instead of rebuilding it.
+var additions = []string{
+	// --author: the distinct authors and each one's commits, read
+	// without the commits' rows (search/filter.go).
+	`CREATE INDEX IF NOT EXISTS commits_author ON commits(author_name, author_email)`,
 }
 
 var tables = []string{"meta", "commits", "paths", "files", "cochange", "repeats", "fts", "vec_chunks", "models", "sessions", "commit_sessions"}

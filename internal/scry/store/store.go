@@ -94,6 +94,12 @@ func Create(ctx context.Context, path string) (s *Store, rebuilt bool, err error
 			return nil, false, err
 		}
 		if v == strconv.Itoa(schemaVersion) {
+			for _, q := range additions {
+				if _, err := s.db.ExecContext(ctx, q); err != nil {
+					s.Close()
+					return nil, false, err
+				}
+			}
 			return s, false, nil
 		}
 		if err := s.dropAll(ctx); err != nil {

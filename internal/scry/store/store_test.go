@@ -207,6 +207,47 @@ func TestSchemaVersionRebuilds(t *testing.T) {
 	}
 }
 
+// An index of the current schema made before an addition (the author
+// index) gets it from the next writer, and keeps its commits.
+func TestSchemaAdditionsWithoutRebuild(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	ctx := context.Background()
+	s, _, err := Create(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addCommits(t, s, &Commit{Hash: "x", AuthorName: "Ada"})
+	if _, err := s.db.Exec(`DROP INDEX commits_author`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, rebuilt, err := Create(ctx, path)
+	if err != nil || rebuilt {
+		t.Fatalf("Create: rebuilt %v, %v", rebuilt, err)
+	}
+	defer s.Close()
+	var n int
+	s.db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'commits_author'`).Scan(&n)
+	if n != 1 {
+		t.Fatal("the author index was not added")
+	}
+	if c, _ := s.CountCommits(ctx); c != 1 {
+		t.Fatalf("%d commits after the addition, want 1", c)
+	}
+	var plan string
+	rows, _ := s.db.Query(`EXPLAIN QUERY PLAN SELECT DISTINCT author_name, author_email FROM commits`)
+	for rows.Next() {
+		var a, b, c int
+		var d string
+		rows.Scan(&a, &b, &c, &d)
+		plan += d
+	}
+	rows.Close()
+	if !strings.Contains(plan, "COVERING INDEX commits_author") {
+		t.Fatalf("the distinct authors are not read from the index: %s", plan)
+	}
+}
+
 // The search cache grown by appending (a run that only added commits)
 // is the cache a full rebuild gives; a deletion rebuilds it. (Without
 // posting lists, which a grown cache keeps up to an older base:
