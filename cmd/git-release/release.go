@@ -140,7 +140,7 @@ func printPlan(w io.Writer, p *release.Plan, dryRun bool) {
 	t.Write(w)
 	if dryRun {
 		fmt.Fprintln(w)
-		fmt.Fprint(w, p.Notes)
+		fmt.Fprint(w, cli.PrintableText(p.Notes)) // subjects from the repository, shown, not obeyed
 	}
 }
 

@@ -97,3 +97,18 @@ func Printable(s string) string {
 	}
 	return b.String()
 }
+
+// PrintableText is Printable for text of several lines (release notes):
+// line breaks and tabs stay, every other control character is shown as
+// a Go escape.
+func PrintableText(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		parts := strings.Split(l, "\t")
+		for k, p := range parts {
+			parts[k] = Printable(p)
+		}
+		lines[i] = strings.Join(parts, "\t")
+	}
+	return strings.Join(lines, "\n")
+}

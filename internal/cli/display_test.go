@@ -93,3 +93,15 @@ func TestPrintable(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintableText(t *testing.T) {
+	for s, want := range map[string]string{
+		"## 1.2.0\n\n- fix: tidy up\n":          "## 1.2.0\n\n- fix: tidy up\n",
+		"- a\tb\n- \x1b]0;pwned\x07title\n":     "- a\tb\n- \\x1b]0;pwned\\atitle\n",
+		"- ok\r\n- \x1b]52;c;aGk=\x07\n- plain": "- ok\\r\n- \\x1b]52;c;aGk=\\a\n- plain",
+	} {
+		if got := PrintableText(s); got != want {
+			t.Errorf("PrintableText(%q) = %q; want %q", s, got, want)
+		}
+	}
+}
