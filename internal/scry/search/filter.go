@@ -97,14 +97,7 @@ func (s *Searcher) allowed(ctx context.Context, f Filter) (*idSet, error) {
 		if len(ids) == 0 {
 			return out, nil
 		}
-		var b strings.Builder
-		for i, id := range ids {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(strconv.FormatInt(id, 10))
-		}
-		q += ` AND id IN (SELECT commit_id FROM files WHERE path_id IN (` + b.String() + `))`
+		q += ` AND id IN (SELECT commit_id FROM files WHERE path_id IN (` + idList(ids) + `))`
 	}
 	rows, err := s.st.DB().QueryContext(ctx, q, args...)
 	if err != nil {
@@ -158,6 +151,19 @@ func (s *Searcher) authorsMatching(ctx context.Context, author string) ([][2]str
 		}
 	}
 	return out, rows.Err()
+}
+
+// idList writes ids for an IN (…) list: numbers, never text, so they
+// are written into the query rather than bound one by one.
+func idList(ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	return b.String()
 }
 
 // matchingPaths returns the ids of indexed paths that match any glob.

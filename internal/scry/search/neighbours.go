@@ -4,8 +4,6 @@ import (
 	"context"
 	"slices"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
@@ -85,14 +83,7 @@ func (s *Searcher) liftNeighbours(ctx context.Context, t Tuning, ranked []scored
 }
 
 func (s *Searcher) authorTimes(ctx context.Context, ids []int64) (map[int64]int64, error) {
-	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(id, 10))
-	}
-	rows, err := s.st.DB().QueryContext(ctx, `SELECT id, author_time FROM commits WHERE id IN (`+b.String()+`)`)
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT id, author_time FROM commits WHERE id IN (`+idList(ids)+`)`)
 	if err != nil {
 		return nil, err
 	}
