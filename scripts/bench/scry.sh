@@ -62,7 +62,7 @@ bench() { # NAME DIR
 	# Full index, cold: a fresh machine (no cached analysis of the
 	# machine's text, XDG_CACHE_HOME empty) and warm: the same user's
 	# second repository (the cache filled by an earlier run).
-	local gl=() cold=() warm=() n=0
+	local gl=() cold=() warm=() n
 	export XDG_CACHE_HOME=$work/cache-warm
 	rm -rf "$dir/.git/verdigris" && (cd "$dir" && "$scry" index --quiet)
 	for _ in $(seq "$runs"); do
@@ -70,10 +70,11 @@ bench() { # NAME DIR
 		git -C "$dir" log -p --all >/dev/null
 		t1=$(now)
 		gl+=("$(ms "$t0" "$t1")")
-		n=$((n + 1))
-		rm -rf "$dir/.git/verdigris"
+		# Every cold run starts from an empty cache (not one an earlier
+		# history's run filled).
+		rm -rf "$dir/.git/verdigris" "$work/cache-cold"
 		t0=$(now)
-		(cd "$dir" && XDG_CACHE_HOME=$work/cache-cold-$n "$scry" index --json >"$work/index-cold.json")
+		(cd "$dir" && XDG_CACHE_HOME=$work/cache-cold "$scry" index --json >"$work/index-cold.json")
 		t1=$(now)
 		cold+=("$(ms "$t0" "$t1")")
 		rm -rf "$dir/.git/verdigris"
