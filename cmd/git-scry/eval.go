@@ -11,7 +11,6 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/scry/eval"
 	"github.com/verdigris-dev/verdigris/internal/scry/search"
-	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
 var evalCmd = &cli.Command{
@@ -90,7 +89,18 @@ Flags:
 			fmt.Fprintf(env.Stderr, "git-scry: warning: semantic search is unavailable (%s): evaluating lexical mode only\n", s.SemanticErr)
 			modes = kept
 		}
-		if missing := missingCommits(ctx, st, qs); missing > 0 {
+		r, err := openRepoFast(ctx, env)
+		if err != nil {
+			return err
+		}
+		missing, merges, err := eval.Resolve(ctx, r, st, qs)
+		if err != nil {
+			return searchError(ctx, err)
+		}
+		if merges > 0 {
+			fmt.Fprintf(env.Stderr, "git-scry: %d relevant commits are merges, which the index leaves out: each stands for the commits it merged\n", merges)
+		}
+		if missing > 0 {
 			fmt.Fprintf(env.Stderr, "git-scry: warning: %d relevant commits of the query set are not in this index (another repository, or shas from before a rewrite?)\n", missing)
 		}
 		rep, err := eval.Run(ctx, s, qs, modes, k)
@@ -126,26 +136,6 @@ Flags:
 }
 
 func f3(x float64) string { return fmt.Sprintf("%.3f", x) }
-
-// missingCommits counts relevant commits that match no indexed commit.
-func missingCommits(ctx context.Context, st *store.Store, qs *eval.QuerySet) int {
-	n := 0
-	seen := map[string]bool{}
-	for _, q := range qs.Queries {
-		for _, c := range q.RelevantCommits {
-			c = strings.ToLower(c)
-			if seen[c] {
-				continue
-			}
-			seen[c] = true
-			var one int
-			if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM commits WHERE hash >= ? AND hash < ?`, c, c+"g").Scan(&one); err == nil && one == 0 {
-				n++
-			}
-		}
-	}
-	return n
-}
 
 // perQueryTable lists each query with relevant commits and the rank of
 // the first of them in each mode: which questions a mode misses.

@@ -21,6 +21,9 @@ import (
 type QuerySet struct {
 	Name    string  `json:"name"`
 	Queries []Query `json:"queries"`
+	// standIns are, by relevant hash, the commits that answer for it
+	// when it names a merge commit, which the index leaves out (Resolve).
+	standIns map[string]map[string]bool
 }
 
 // Query is one question and what answers it. Commits may be given as
@@ -88,9 +91,8 @@ type Report struct {
 	QuerySet string                 `json:"queryset"`
 	Queries  int                    `json:"queries"`
 	Modes    map[string]*ModeReport `json:"modes"`
-	// Not in the JSON: notes for the person reading the text report.
-	CommitQueries, FileQueries int      `json:"-"`
-	Notes                      []string `json:"-"`
+	// Not in the JSON: counts for the person reading the text report.
+	CommitQueries, FileQueries int `json:"-"`
 	// Ranks are, by mode, each query's rank of its first relevant
 	// commit among the k hits: 0 when none is, -1 for a query without
 	// relevant commits (not in the JSON either).
@@ -126,7 +128,7 @@ func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k i
 			rank := -1
 			if len(q.RelevantCommits) > 0 {
 				var mt Metrics
-				mt, rank = commitMetrics(hits, q.RelevantCommits)
+				mt, rank = commitMetrics(hits, q.RelevantCommits, qs.standIns)
 				commit = append(commit, mt)
 			}
 			rep.Ranks[string(m)] = append(rep.Ranks[string(m)], rank)
@@ -140,14 +142,16 @@ func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k i
 }
 
 // commitMetrics: a hit is relevant when its hash starts with one of the
-// relevant prefixes; each relevant commit counts once. first is the rank
-// of the first relevant hit, 0 when there is none.
-func commitMetrics(hits []search.Hit, relevant []string) (m Metrics, first int) {
+// relevant prefixes, or is one of the commits a relevant merge brought
+// in (standIns); each relevant commit counts once. first is the rank of
+// the first relevant hit, 0 when there is none.
+func commitMetrics(hits []search.Hit, relevant []string, standIns map[string]map[string]bool) (m Metrics, first int) {
 	var ranks []int // rank of each relevant commit found
 	found := map[string]bool{}
 	for i, h := range hits {
 		for _, r := range relevant {
-			if strings.HasPrefix(h.Hash, strings.ToLower(r)) && !found[r] {
+			lr := strings.ToLower(r)
+			if (strings.HasPrefix(h.Hash, lr) || standIns[lr][h.Hash]) && !found[r] {
 				found[r] = true
 				ranks = append(ranks, i+1)
 			}

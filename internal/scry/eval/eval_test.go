@@ -30,7 +30,7 @@ func hits(specs ...string) []search.Hit {
 func TestCommitMetrics(t *testing.T) {
 	// Relevant commits at ranks 2 and 7 (prefixes), one of three missing.
 	hs := hits("aaaa1", "bbbb2", "cccc3", "dddd4", "eeee5", "ffff6", "abcd7")
-	m, first := commitMetrics(hs, []string{"BBBB", "abcd", "9999"})
+	m, first := commitMetrics(hs, []string{"BBBB", "abcd", "9999"}, nil)
 	if !near(m.MRR, 0.5) || !near(m.Recall5, 1.0/3) || !near(m.Recall10, 2.0/3) || first != 2 {
 		t.Fatalf("%+v, first at %d", m, first)
 	}
@@ -39,8 +39,14 @@ func TestCommitMetrics(t *testing.T) {
 	if !near(m.NDCG10, dcg/idcg) {
 		t.Fatalf("ndcg %v, want %v", m.NDCG10, dcg/idcg)
 	}
-	if m, first := commitMetrics(hs, []string{"9999"}); m != (Metrics{}) || first != 0 {
+	if m, first := commitMetrics(hs, []string{"9999"}, nil); m != (Metrics{}) || first != 0 {
 		t.Fatalf("nothing found: %+v, first at %d", m, first)
+	}
+	// A merge (not indexed) stands for the commits it brought in: found
+	// at the first of them, counted once.
+	merge := map[string]map[string]bool{"9999": {"dddd4": true, "ffff6": true}}
+	if m, first := commitMetrics(hs, []string{"9999", "abcd"}, merge); first != 4 || !near(m.MRR, 0.25) || !near(m.Recall5, 0.5) || !near(m.Recall10, 1) {
+		t.Fatalf("a merge's commits: %+v, first at %d", m, first)
 	}
 }
 
