@@ -71,7 +71,7 @@ Flags:
 		if err != nil {
 			return cli.Failf("bad query set: %v", err).WithHint("see 'git scry eval --help' for the format")
 		}
-		st, s, closeAll, err := openSearcher(ctx, env)
+		r, st, s, closeAll, err := openSearcher(ctx, env)
 		if err != nil {
 			return err
 		}
@@ -88,10 +88,6 @@ Flags:
 			}
 			fmt.Fprintf(env.Stderr, "git-scry: warning: semantic search is unavailable (%s): evaluating lexical mode only\n", s.SemanticErr)
 			modes = kept
-		}
-		r, err := openRepoFast(ctx, env)
-		if err != nil {
-			return err
 		}
 		missing, merges, err := eval.Resolve(ctx, r, st, qs)
 		if err != nil {

@@ -69,7 +69,7 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	}
 	explain, _ := fs.GetBool("explain")
 	asJSON, _ := fs.GetBool("json")
-	_, s, closeAll, err := openSearcher(ctx, env)
+	_, _, s, closeAll, err := openSearcher(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -148,19 +148,18 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 
 // openSearcher opens the repository's index and a searcher over it;
 // closeAll releases both.
-func openSearcher(ctx context.Context, env *cli.Env) (st *store.Store, s *search.Searcher, closeAll func(), err error) {
-	r, err := openRepoFast(ctx, env)
-	if err != nil {
-		return nil, nil, nil, err
+func openSearcher(ctx context.Context, env *cli.Env) (r *gitrepo.Repo, st *store.Store, s *search.Searcher, closeAll func(), err error) {
+	if r, err = openRepoFast(ctx, env); err != nil {
+		return nil, nil, nil, nil, err
 	}
 	if st, err = openIndex(ctx, r); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	if s, err = search.Open(ctx, r, st, embedderSource()); err != nil {
 		st.Close()
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	return st, s, func() { s.Close(); st.Close() }, nil
+	return r, st, s, func() { s.Close(); st.Close() }, nil
 }
 
 // openRepoFast finds the repository without starting git when the
