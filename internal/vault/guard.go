@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/pathglob"
 )
 
 // Finding is one secret guard found. It never holds the secret itself.
@@ -49,7 +50,8 @@ type ignoreRule struct {
 //	rule:generic-secret GLOB a rule in matching paths
 //	path:GLOB                every pattern rule in matching paths
 //
-// GLOB matches a repository-relative path; * and ? stop at '/', ** does not.
+// GLOB matches a repository-relative path; * and ? stop at '/', ** does not
+// (internal/pathglob).
 func ParseIgnore(data []byte) (*IgnoreList, error) {
 	il := &IgnoreList{fingerprints: map[string]bool{}}
 	known := map[string]bool{}
@@ -72,11 +74,19 @@ func ParseIgnore(data []byte) (*IgnoreList, error) {
 		case kind == "rule" && known[arg] && len(f) <= 2:
 			ir := ignoreRule{rule: arg}
 			if len(f) == 2 {
-				ir.path = globRE(f[1])
+				re, err := pathglob.Regexp(f[1])
+				if err != nil {
+					return nil, fmt.Errorf("%s:%d: %v", GuardIgnoreFile, n+1, err)
+				}
+				ir.path = re
 			}
 			il.rules = append(il.rules, ir)
 		case kind == "path" && arg != "" && len(f) == 1:
-			il.rules = append(il.rules, ignoreRule{path: globRE(arg)})
+			re, err := pathglob.Regexp(arg)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: %v", GuardIgnoreFile, n+1, err)
+			}
+			il.rules = append(il.rules, ignoreRule{path: re})
 		case kind == "rule" && !known[arg]:
 			return nil, fmt.Errorf("%s:%d: unknown rule %q", GuardIgnoreFile, n+1, arg)
 		default:
@@ -84,33 +94,6 @@ func ParseIgnore(data []byte) (*IgnoreList, error) {
 		}
 	}
 	return il, nil
-}
-
-func globRE(glob string) *regexp.Regexp {
-	var b strings.Builder
-	b.WriteString("^")
-	for i := 0; i < len(glob); i++ {
-		switch c := glob[i]; c {
-		case '*':
-			if i+1 < len(glob) && glob[i+1] == '*' {
-				i++
-				if i+1 < len(glob) && glob[i+1] == '/' {
-					i++
-					b.WriteString("(?:.*/)?")
-				} else {
-					b.WriteString(".*")
-				}
-			} else {
-				b.WriteString("[^/]*")
-			}
-		case '?':
-			b.WriteString("[^/]")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-		}
-	}
-	b.WriteString("$")
-	return regexp.MustCompile(b.String())
 }
 
 func (il *IgnoreList) ignores(f *Finding) bool {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verdigris-dev/verdigris/internal/pathglob"
 	"github.com/verdigris-dev/verdigris/internal/scry/text"
 )
 
@@ -207,12 +208,12 @@ func CompilePattern(pattern string) (PathPattern, error) {
 	if pattern == "" {
 		return PathPattern{}, fmt.Errorf("empty path pattern")
 	}
-	if !strings.ContainsAny(pattern, "*?[") {
+	if !pathglob.HasMeta(pattern) {
 		return PathPattern{plain: pattern}, nil
 	}
-	re := globRegexp(pattern)
-	if re == nil {
-		return PathPattern{}, fmt.Errorf("bad glob %q", pattern)
+	re, err := pathglob.Regexp(pattern)
+	if err != nil {
+		return PathPattern{}, err
 	}
 	return PathPattern{re: re, basename: !strings.Contains(pattern, "/")}, nil
 }
@@ -227,50 +228,6 @@ func (pp PathPattern) Match(p string) bool {
 	default:
 		return pp.re.MatchString(p)
 	}
-}
-
-func globRegexp(pattern string) *regexp.Regexp {
-	var b strings.Builder
-	b.WriteString("^")
-	for i := 0; i < len(pattern); i++ {
-		c := pattern[i]
-		switch c {
-		case '*':
-			if i+1 < len(pattern) && pattern[i+1] == '*' {
-				i++
-				if i+1 < len(pattern) && pattern[i+1] == '/' {
-					i++
-					b.WriteString("(?:.*/)?") // "**/" : zero or more directories
-				} else {
-					b.WriteString(".*")
-				}
-			} else {
-				b.WriteString("[^/]*")
-			}
-		case '?':
-			b.WriteString("[^/]")
-		case '[':
-			j := strings.IndexByte(pattern[i:], ']')
-			if j < 0 {
-				b.WriteString(`\[`)
-				continue
-			}
-			class := pattern[i+1 : i+j]
-			if strings.HasPrefix(class, "!") {
-				class = "^" + class[1:]
-			}
-			b.WriteString("[" + class + "]")
-			i += j
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-		}
-	}
-	b.WriteString("$")
-	re, err := regexp.Compile(b.String())
-	if err != nil {
-		return nil
-	}
-	return re
 }
 
 var relDate = regexp.MustCompile(`^(\d+)\s*\.?\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|wk|wks|week|weeks|mo|month|months|y|yr|yrs|year|years)(\s+ago)?$`)
