@@ -165,12 +165,17 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow *i
 			store.EachPosting(post.List(terms[ti]), func(id int64, ci, count int) { set(ti, id, ci, count) })
 		}
 	}
+	// The diff column's lists of the commits after base, when diffCounts
+	// has read them already.
+	var tailDiffs []string
 	list := func(ti, ci int) error {
 		if st == nil {
 			return nil
 		}
 		var ids sql.NullString
-		if err := st.QueryRowContext(ctx, "{"+columns[ci].name+"}: "+quote(terms[ti]), base).Scan(&ids); err != nil {
+		if tailDiffs != nil && ci == len(columns)-1 {
+			ids.String = tailDiffs[ti]
+		} else if err := st.QueryRowContext(ctx, "{"+columns[ci].name+"}: "+quote(terms[ti]), base).Scan(&ids); err != nil {
 			return err
 		}
 		for rest := ids.String; rest != ""; {
@@ -194,10 +199,11 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, allow *i
 		use[ti] = true
 	}
 	if rows >= float64(commonFrom) {
-		diffs, err := s.diffCounts(ctx, st, post, terms, base)
+		diffs, tail, err := s.diffCounts(ctx, st, post, terms, base)
 		if err != nil {
 			return nil, -1, err
 		}
+		tailDiffs = tail
 		rare := false
 		for ti, d := range diffs {
 			use[ti] = 2*float64(d) < rows
@@ -341,9 +347,15 @@ var commonFrom = 3000
 // diffCounts counts, for each term, the commits whose diff holds it: from
 // the cached lists (without reading the rest of them; a commit removed
 // since still counts, which only a decision sees) and FTS5's for the
-// commits after base (st, nil when there are none).
-func (s *Searcher) diffCounts(ctx context.Context, st *sql.Stmt, post *store.Postings, terms []string, base int64) ([]int, error) {
+// commits after base (st, nil when there are none). It also returns
+// those commits' lists as FTS5 gave them (nil without st), so that they
+// are not asked for twice.
+func (s *Searcher) diffCounts(ctx context.Context, st *sql.Stmt, post *store.Postings, terms []string, base int64) ([]int, []string, error) {
 	out := make([]int, len(terms))
+	var tail []string
+	if st != nil {
+		tail = make([]string, len(terms))
+	}
 	diff := len(columns) - 1
 	for ti, t := range terms {
 		if post != nil {
@@ -356,14 +368,15 @@ func (s *Searcher) diffCounts(ctx context.Context, st *sql.Stmt, post *store.Pos
 		if st != nil {
 			var ids sql.NullString
 			if err := st.QueryRowContext(ctx, "{"+columns[diff].name+"}: "+quote(t), base).Scan(&ids); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if ids.String != "" {
 				out[ti] += strings.Count(ids.String, ",") + 1
 			}
+			tail[ti] = ids.String
 		}
 	}
-	return out, nil
+	return out, tail, nil
 }
 
 // anyMask reports whether a commit's masks say it holds any term.
