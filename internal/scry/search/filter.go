@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"math"
 	"path"
 	"regexp"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/pathglob"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
 	"github.com/verdigris-dev/verdigris/internal/scry/text"
 )
 
@@ -53,19 +55,45 @@ func (s *idSet) blocks(id int64) bool {
 	return id < 0 || w >= len(s.bits) || s.bits[w]&(1<<(id&63)) == 0
 }
 
-// allowed computes the set of commit ids the filter lets through.
+// allowed computes the set of commit ids the filter lets through. The
+// dates are compared in the search cache's author times when there is a
+// current cache (a --since that lets most of a large history through
+// would otherwise read most of its rows), else in the database.
 func (s *Searcher) allowed(ctx context.Context, f Filter) (*idSet, error) {
 	q := `SELECT id FROM commits WHERE 1`
 	var args []any
+	since, until := int64(math.MinInt64+1), int64(math.MaxInt64)
 	if !f.Since.IsZero() {
-		q += ` AND author_time >= ?`
-		args = append(args, f.Since.Unix())
+		since = f.Since.Unix()
 	}
 	if !f.Until.IsZero() {
-		q += ` AND author_time <= ?`
-		args = append(args, f.Until.Unix())
+		until = f.Until.Unix()
+	}
+	var times []int64
+	if s.cache != nil && s.cache.Times != nil {
+		times = s.cache.Times
+	} else {
+		if !f.Since.IsZero() {
+			q += ` AND author_time >= ?`
+			args = append(args, since)
+		}
+		if !f.Until.IsZero() {
+			q += ` AND author_time <= ?`
+			args = append(args, until)
+		}
+	}
+	dated := func(id int64) bool {
+		return times == nil || id >= 0 && id < int64(len(times)) && times[id] >= since && times[id] <= until
 	}
 	out := &idSet{}
+	if times != nil && f.Author == "" && len(f.Paths) == 0 {
+		for id, at := range times {
+			if at != store.NoTime && at >= since && at <= until {
+				out.add(int64(id))
+			}
+		}
+		return out, nil
+	}
 	var matched map[[2]string]bool
 	if f.Author != "" {
 		who, err := s.authorsMatching(ctx, f.Author)
@@ -111,14 +139,16 @@ func (s *Searcher) allowed(ctx context.Context, f Filter) (*idSet, error) {
 			if err := rows.Scan(&id); err != nil {
 				return nil, err
 			}
-			out.add(id)
+			if dated(id) {
+				out.add(id)
+			}
 			continue
 		}
 		var who [2]string
 		if err := rows.Scan(&id, &who[0], &who[1]); err != nil {
 			return nil, err
 		}
-		if matched[who] {
+		if matched[who] && dated(id) {
 			out.add(id)
 		}
 	}

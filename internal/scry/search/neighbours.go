@@ -82,13 +82,23 @@ func (s *Searcher) liftNeighbours(ctx context.Context, t Tuning, ranked []scored
 	return out, near, nil
 }
 
+// authorTimes finds the author times of a few commits: in the mapped
+// cache when there is a current one, else in the database.
 func (s *Searcher) authorTimes(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	when := make(map[int64]int64, len(ids))
+	if s.cache != nil && s.cache.Times != nil {
+		for _, id := range ids {
+			if id >= 0 && id < int64(len(s.cache.Times)) && s.cache.Times[id] != store.NoTime {
+				when[id] = s.cache.Times[id]
+			}
+		}
+		return when, nil
+	}
 	rows, err := s.st.DB().QueryContext(ctx, `SELECT id, author_time FROM commits WHERE id IN (`+idList(ids)+`)`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	when := make(map[int64]int64, len(ids))
 	for rows.Next() {
 		var id, at int64
 		if err := rows.Scan(&id, &at); err != nil {

@@ -176,6 +176,8 @@ func TestLexicalFieldWeights(t *testing.T) {
 	}
 }
 
+// Filters give the same answer with the search cache (dates compared in
+// its author times) and without it (in the database).
 func TestFilters(t *testing.T) {
 	s := history(t).searcher(nil)
 	ctx := context.Background()
@@ -183,25 +185,37 @@ func TestFilters(t *testing.T) {
 	until, _ := ParseDate("2024-01-01", time.Now())
 	engine, _ := CompilePattern("engine")
 	goFiles, _ := CompilePattern("*.go")
-	for _, c := range []struct {
-		f    Filter
-		want string
-	}{
-		{Filter{Since: since}, "add the spinning parts | refactor the engine"},
-		{Filter{Until: until}, "turbine: first draft | add the spinning parts"},
-		{Filter{Since: since, Until: until}, "add the spinning parts"},
-		{Filter{Author: "ADA"}, "turbine: first draft"},
-		{Filter{Author: "grace@"}, "add the spinning parts | refactor the engine"},
-		{Filter{Paths: []PathPattern{engine}}, "add the spinning parts | refactor the engine"},
-		{Filter{Paths: []PathPattern{goFiles}, Author: "hopper"}, "add the spinning parts | refactor the engine"},
-		{Filter{Author: "nobody"}, ""},
-	} {
-		hits, err := s.Search(ctx, Query{Text: "turbine", Mode: Lexical, Filter: c.f})
-		if err != nil {
-			t.Fatal(err)
+	if s.cache == nil || s.cache.Times == nil {
+		t.Fatal("no search cache with author times after indexing")
+	}
+	for _, cached := range []bool{true, false} {
+		if !cached {
+			s.cache = nil
 		}
-		if got := subjects(hits); got != c.want {
-			t.Errorf("%+v: %q, want %q", c.f, got, c.want)
+		for _, c := range []struct {
+			f    Filter
+			want string
+		}{
+			{Filter{Since: since}, "add the spinning parts | refactor the engine"},
+			{Filter{Until: until}, "turbine: first draft | add the spinning parts"},
+			{Filter{Since: since, Until: until}, "add the spinning parts"},
+			{Filter{Until: since}, "turbine: first draft"},
+			{Filter{Author: "ADA"}, "turbine: first draft"},
+			{Filter{Author: "grace@"}, "add the spinning parts | refactor the engine"},
+			{Filter{Author: "grace@", Until: until}, "add the spinning parts"},
+			{Filter{Author: "ada", Since: since}, ""},
+			{Filter{Paths: []PathPattern{engine}}, "add the spinning parts | refactor the engine"},
+			{Filter{Paths: []PathPattern{engine}, Since: until}, "refactor the engine"},
+			{Filter{Paths: []PathPattern{goFiles}, Author: "hopper"}, "add the spinning parts | refactor the engine"},
+			{Filter{Author: "nobody"}, ""},
+		} {
+			hits, err := s.Search(ctx, Query{Text: "turbine", Mode: Lexical, Filter: c.f})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := subjects(hits); got != c.want {
+				t.Errorf("cached %v, %+v: %q, want %q", cached, c.f, got, c.want)
+			}
 		}
 	}
 }

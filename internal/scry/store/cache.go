@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"math"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -17,7 +18,8 @@ import (
 
 // The search cache is what a search needs of the index, in one file laid
 // out for mapping into memory: the vectors of the current space, every
-// commit's length in terms (for bm25) and, for a history of PostingsFrom
+// commit's length in terms (for bm25) and author date (for date filters
+// and the neighbours of a hit) and, for a history of PostingsFrom
 // commits or more, the FTS table's posting lists (postings.go). A search
 // then reads no rows for them and copies nothing.
 //
@@ -30,16 +32,16 @@ import (
 // in, and after a reboot the indexer checks its checksum before trusting
 // it, so a file a power cut left torn is rebuilt.
 //
-//	"SCRYCAC5" | version u64 | gen u64 | tokens u64 |
+//	"SCRYCAC6" | version u64 | gen u64 | tokens u64 |
 //	dim u32 | n u32 | maxID u32 | rows u32 | crc32c u32 | postings base u32 | boot [16]byte |
 //	terms u32 | term bytes u32 | list bytes u32 | 0 u32 |
 //	ids [n]i64 | scales [n]f32 | vecs [n·dim]i8, padded to 4 |
-//	lengths [maxID+1]u32 |
+//	lengths [maxID+1]u32, padded to 8 | author times [maxID+1]i64 (NoTime: no such commit) |
 //	term offsets [terms+1]u32 | list offsets [terms+1]u32 | term bytes | list bytes
 //	                                              (little endian; no postings: terms = 0
 //	                                              and the last line is empty)
 const (
-	cacheMagic  = "SCRYCAC5"
+	cacheMagic  = "SCRYCAC6"
 	cacheHeader = 88
 )
 
@@ -56,8 +58,11 @@ type Cache struct {
 	Vectors *Chunk
 	// Lengths[id] is commit id's length in terms, as FTS5 counts it.
 	Lengths []uint32
-	Rows    int     // commits
-	AvgLen  float64 // mean of Lengths over the commits
+	// Times[id] is commit id's author time (Unix seconds), NoTime for an
+	// id that no indexed commit has.
+	Times  []int64
+	Rows   int     // commits
+	AvgLen float64 // mean of Lengths over the commits
 	// Postings are the FTS posting lists of the commits up to their Base;
 	// nil below PostingsFrom commits.
 	Postings *Postings
@@ -150,14 +155,14 @@ func (s *Store) WriteCache(ctx context.Context, path string) error {
 // cacheData is a cache's content: read from a file (its sections mapped)
 // or to be written (each section in pieces: what was there, what is new).
 type cacheData struct {
-	version, gen, tokens  int64
-	dim, n, rows, maxID   int
-	boot                  [16]byte
-	crc                   uint32
-	ids, scales, vecs, ls [][]byte // the sections, in pieces
-	post                  *Postings
-	body                  []byte // a read file's bytes after the header
-	mapped                []byte // a read file's mapping
+	version, gen, tokens      int64
+	dim, n, rows, maxID       int
+	boot                      [16]byte
+	crc                       uint32
+	ids, scales, vecs, ls, ts [][]byte // the sections, in pieces
+	post                      *Postings
+	body                      []byte // a read file's bytes after the header
+	mapped                    []byte // a read file's mapping
 }
 
 func (c *cacheData) intact() bool {
@@ -173,6 +178,9 @@ func (c *cacheData) write(path string) error {
 	parts = append(parts, c.vecs...)
 	parts = append(parts, pad)
 	parts = append(parts, c.ls...)
+	lenAt, timesAt, _ := cacheOffsets(c.n, c.dim, c.maxID)
+	parts = append(parts, make([]byte, timesAt-lenAt-4*(c.maxID+1)))
+	parts = append(parts, c.ts...)
 	post := c.post
 	if post == nil {
 		post = &Postings{}
@@ -221,21 +229,28 @@ func readCache(path string) *cacheData {
 		crc: le.Uint32(data[48:]), body: data[cacheHeader:], mapped: data,
 	}
 	copy(c.boot[:], data[56:72])
-	vecBytes := (c.n*c.dim + 3) &^ 3
-	b := c.body
-	lenAt := 12*c.n + vecBytes
-	postAt := lenAt + 4*(c.maxID+1)
-	post, ok := postingsAt(data, cacheHeader+postAt)
+	lenAt, timesAt, postAt := cacheOffsets(c.n, c.dim, c.maxID)
+	post, ok := postingsAt(data, postAt)
 	if !ok {
 		syscall.Munmap(data)
 		return nil
 	}
-	c.ids = [][]byte{b[:8*c.n]}
-	c.scales = [][]byte{b[8*c.n : 12*c.n]}
-	c.vecs = [][]byte{b[12*c.n : 12*c.n+c.n*c.dim]}
-	c.ls = [][]byte{b[lenAt:postAt]}
+	c.ids = [][]byte{data[cacheHeader : cacheHeader+8*c.n]}
+	c.scales = [][]byte{data[cacheHeader+8*c.n : cacheHeader+12*c.n]}
+	c.vecs = [][]byte{data[cacheHeader+12*c.n : cacheHeader+12*c.n+c.n*c.dim]}
+	c.ls = [][]byte{data[lenAt : lenAt+4*(c.maxID+1)]}
+	c.ts = [][]byte{data[timesAt:postAt]}
 	c.post = post
 	return c
+}
+
+// cacheOffsets gives where a cache file's lengths, author times and
+// posting lists start: the times are 8-aligned, so that a mapped file
+// (page-aligned) can be read as []int64.
+func cacheOffsets(n, dim, maxID int) (lenAt, timesAt, postAt int) {
+	lenAt = cacheHeader + 12*n + (n*dim+3)&^3
+	timesAt = (lenAt + 4*(maxID+1) + 7) &^ 7
+	return lenAt, timesAt, timesAt + 8*(maxID+1)
 }
 
 // postingsAt reads the postings section that starts at offset at of a
@@ -292,8 +307,13 @@ func (s *Store) fullCache(ctx context.Context, vs VectorSpace) (*cacheData, erro
 	if err != nil {
 		return nil, err
 	}
+	times, err := s.timesFrom(ctx, 0, len(lengths))
+	if err != nil {
+		return nil, err
+	}
 	c.n, c.maxID, c.tokens, c.rows = len(ids), len(lengths)-1, tokens, rows
 	c.ids, c.scales, c.vecs, c.ls = [][]byte{asBytes(ids, 8)}, [][]byte{asBytes(scales, 4)}, [][]byte{asBytes(vecs, 1)}, [][]byte{asBytes(lengths, 4)}
+	c.ts = [][]byte{asBytes(times, 8)}
 	return c, nil
 }
 
@@ -312,8 +332,12 @@ func (s *Store) grownCache(ctx context.Context, old *cacheData, vs VectorSpace) 
 	if total != old.rows+rows {
 		return nil, nil
 	}
+	times, err := s.timesFrom(ctx, from, len(tail))
+	if err != nil {
+		return nil, err
+	}
 	c := &cacheData{dim: vs.Dim, n: old.n, maxID: old.maxID + len(tail), tokens: old.tokens + tokens, rows: total,
-		ids: old.ids, scales: old.scales, vecs: old.vecs, ls: append(old.ls, asBytes(tail, 4))}
+		ids: old.ids, scales: old.scales, vecs: old.vecs, ls: append(old.ls, asBytes(tail, 4)), ts: append(old.ts, asBytes(times, 8))}
 	if vs.Gen > 0 {
 		var ids []int64
 		var scales []float32
@@ -409,6 +433,32 @@ func (s *Store) lengthsFrom(ctx context.Context, min int64) (lengths []uint32, t
 	return lengths, tokens, rows, r.Err()
 }
 
+// NoTime is the author time a search cache gives an id that no indexed
+// commit has.
+const NoTime = math.MinInt64
+
+// timesFrom reads the author times of the n commit ids from min on:
+// times[i] is commit min+i's, NoTime where there is none.
+func (s *Store) timesFrom(ctx context.Context, min int64, n int) ([]int64, error) {
+	times := make([]int64, n)
+	for i := range times {
+		times[i] = NoTime
+	}
+	r, err := s.db.QueryContext(ctx, `SELECT id, author_time FROM commits WHERE id >= ? AND id < ?`, min, min+int64(n))
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	for r.Next() {
+		var id, at int64
+		if err := r.Scan(&id, &at); err != nil {
+			return nil, err
+		}
+		times[id-min] = at
+	}
+	return times, r.Err()
+}
+
 // sqliteVarint reads one of SQLite's (and FTS5's) varints: up to eight
 // bytes of seven bits, most significant first, each but the last with
 // its high bit set, and a ninth byte of eight bits. It is not Go's
@@ -448,19 +498,20 @@ func OpenCache(path string, vs VectorSpace, version int64) (*Cache, error) {
 	le := binary.LittleEndian
 	tokens := le.Uint64(data[24:])
 	dim, n, maxID, rows := int(le.Uint32(data[32:])), int(le.Uint32(data[36:])), int(le.Uint32(data[40:])), int(le.Uint32(data[44:]))
-	vecBytes := (n*dim + 3) &^ 3
-	lenAt := cacheHeader + 12*n + vecBytes
+	lenAt, timesAt, postAt := cacheOffsets(n, dim, maxID)
 	if string(data[:8]) != cacheMagic || int64(le.Uint64(data[8:])) != version || int64(le.Uint64(data[16:])) != vs.Gen ||
 		(n > 0 && dim != vs.Dim) {
 		syscall.Munmap(data)
 		return nil, ErrStaleCache
 	}
-	post, ok := postingsAt(data, lenAt+4*(maxID+1))
+	post, ok := postingsAt(data, postAt)
 	if !ok {
 		syscall.Munmap(data)
 		return nil, ErrStaleCache
 	}
-	c := &Cache{Rows: rows, Lengths: unsafe.Slice((*uint32)(unsafe.Pointer(&data[lenAt])), maxID+1), Postings: post}
+	c := &Cache{Rows: rows, Postings: post,
+		Lengths: unsafe.Slice((*uint32)(unsafe.Pointer(&data[lenAt])), maxID+1),
+		Times:   unsafe.Slice((*int64)(unsafe.Pointer(&data[timesAt])), maxID+1)}
 	if rows > 0 {
 		c.AvgLen = float64(tokens) / float64(rows)
 	}

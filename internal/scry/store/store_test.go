@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -262,7 +263,8 @@ func TestCacheGrowsAsRebuilt(t *testing.T) {
 	add := func(from, to int) []int64 {
 		var cs []*Commit
 		for i := from; i < to; i++ {
-			cs = append(cs, &Commit{Hash: fmt.Sprintf("h%03d", i), SubjectTerms: strings.Repeat("word ", i%7+1), DiffTerms: "x y"})
+			// Times before 1970 too: a commit can be dated so.
+			cs = append(cs, &Commit{Hash: fmt.Sprintf("h%03d", i), AuthorTime: int64(i-3) * 86400, SubjectTerms: strings.Repeat("word ", i%7+1), DiffTerms: "x y"})
 		}
 		ids := addCommits(t, s, cs...)
 		vs, _ := s.VectorSpace(ctx)
@@ -297,6 +299,24 @@ func TestCacheGrowsAsRebuilt(t *testing.T) {
 		c, err := OpenCache(grown, vs, v)
 		if err != nil || c.Rows == 0 || c.Vectors == nil || len(c.Vectors.IDs) != c.Rows {
 			t.Fatalf("%s: OpenCache = %+v, %v", stage, c, err)
+		}
+		// Every id's author time, NoTime where no commit has it.
+		want := make([]int64, len(c.Lengths))
+		for i := range want {
+			want[i] = NoTime
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT id, author_time FROM commits`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id, at int64
+			rows.Scan(&id, &at)
+			want[id] = at
+		}
+		rows.Close()
+		if !slices.Equal(c.Times, want) {
+			t.Fatalf("%s: cached author times %v, want %v", stage, c.Times, want)
 		}
 	}
 	add(0, 10)
