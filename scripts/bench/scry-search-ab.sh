@@ -37,6 +37,7 @@ for n in $sizes; do
 	dir=$work/rounds$n
 	go run ./scripts/bench/replay -rounds "$n" "$dir" 2>/dev/null
 	(cd "$dir" && "$b" index --quiet)
+	# shellcheck disable=SC2034 # dir_a and dir_b are read as ${!d}
 	dir_a=$dir dir_b=$dir
 	if [ "${OWN:-0}" = 1 ]; then
 		dir_a=$work/rounds$n-a
