@@ -153,7 +153,9 @@ func agentStart(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, sock strin
 	}
 	file, _ := fs.GetString("identity")
 	if file == "" {
-		file = vault.DefaultIdentityPath(env.Env)
+		if file, err = vault.DefaultIdentityPath(env.Env); err != nil {
+			return cli.Failf("%v", err).WithHint("set HOME or XDG_CONFIG_HOME, or pass --identity FILE")
+		}
 	}
 	plain, pub, err := unlockIdentity(env, file)
 	defer clear(plain)

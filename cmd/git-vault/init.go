@@ -40,7 +40,10 @@ Flags:
 		file, _ := fs.GetString("identity")
 		var created *vault.Identity
 		if file == "" && env.Env(vault.IdentityEnv) == "" {
-			path := vault.DefaultIdentityPath(env.Env)
+			path, err := vault.DefaultIdentityPath(env.Env)
+			if err != nil {
+				return cli.Failf("%v", err).WithHint("set HOME or XDG_CONFIG_HOME, or pass --identity FILE")
+			}
 			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 				if _, running := agentRunning(env); !running {
 					if created, err = vault.GenerateIdentity(path, time.Now()); err != nil {

@@ -125,14 +125,18 @@ func TestNoValueInOutputArgvEnvOrTempFiles(t *testing.T) {
 	out, _ := c.CombinedOutput()
 	noLeak("a refused set", string(out))
 
-	identity, err := os.ReadFile(vault.DefaultIdentityPath(func(k string) string {
+	idPath, err := vault.DefaultIdentityPath(func(k string) string {
 		for _, kv := range le.env {
 			if strings.HasPrefix(kv, k+"=") {
 				return kv[len(k)+1:]
 			}
 		}
 		return ""
-	}))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	identity, err := os.ReadFile(idPath)
 	if err != nil {
 		t.Fatal(err)
 	}

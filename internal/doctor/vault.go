@@ -32,7 +32,11 @@ func checkIdentity(c *Context, inUse bool) Finding {
 		f.Status, f.Detail = OK, "from $"+vault.IdentityEnv
 		return f
 	}
-	path := vault.DefaultIdentityPath(c.Getenv)
+	path, err := vault.DefaultIdentityPath(c.Getenv)
+	if err != nil {
+		f.Status, f.Detail, f.Hint = Warn, err.Error(), "set HOME or XDG_CONFIG_HOME"
+		return f
+	}
 	data, err := vault.ReadIdentityFile(path)
 	defer clear(data)
 	var pe *vault.PermissionError

@@ -20,6 +20,8 @@ import (
 	"filippo.io/age/agessh"
 	"filippo.io/age/armor"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/verdigris-dev/verdigris/internal/userdir"
 )
 
 // IdentityEnv holds an identity's key text, for CI. It is removed from the
@@ -66,17 +68,15 @@ func (e *PermissionError) Error() string {
 }
 
 // DefaultIdentityPath is $XDG_CONFIG_HOME/verdigris/identity.txt, with
-// ~/.config when XDG_CONFIG_HOME is unset.
-func DefaultIdentityPath(getenv func(string) string) string {
-	dir := getenv("XDG_CONFIG_HOME")
-	if dir == "" || !filepath.IsAbs(dir) {
-		home := getenv("HOME")
-		if home == "" {
-			home, _ = os.UserHomeDir()
-		}
-		dir = filepath.Join(home, ".config")
+// ~/.config when XDG_CONFIG_HOME is unset; an error when neither says
+// where, never a path relative to the working directory (which is likely
+// a repository).
+func DefaultIdentityPath(getenv func(string) string) (string, error) {
+	dir, err := userdir.Config(getenv)
+	if err != nil {
+		return "", fmt.Errorf("cannot place the identity file: %v", err)
 	}
-	return filepath.Join(dir, "verdigris", "identity.txt")
+	return filepath.Join(dir, "identity.txt"), nil
 }
 
 // ReadIdentityFile reads an identity file, refusing one that is group- or

@@ -45,7 +45,11 @@ func OpenKeyholder(opts IdentityOptions) (Keyholder, error) {
 	if ac, err := DialAgent(sock); err == nil {
 		return ac, nil
 	}
-	return openIdentityFile(DefaultIdentityPath(opts.Getenv))
+	path, err := DefaultIdentityPath(opts.Getenv)
+	if err != nil {
+		return nil, &IdentityError{Msg: err.Error(), Hint: "set HOME or XDG_CONFIG_HOME, pass --identity FILE, or set " + IdentityEnv}
+	}
+	return openIdentityFile(path)
 }
 
 func openIdentityFile(path string) (Keyholder, error) {

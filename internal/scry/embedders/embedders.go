@@ -16,6 +16,7 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/scry/embed/builtin"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
 	"github.com/verdigris-dev/verdigris/internal/scry/model"
+	"github.com/verdigris-dev/verdigris/internal/userdir"
 )
 
 // MachineTextEnv set to 0 keeps the machine's technical English (Go and
@@ -41,22 +42,12 @@ var (
 // repoOptions is how git scry trains the built-in embedder.
 func (s *Source) repoOptions() builtin.RepoOptions {
 	opt := builtin.RepoOptions{NoMachine: s.Getenv(MachineTextEnv) == "0"}
-	if dir := cacheDir(s.Getenv); dir != "" {
-		opt.MachineCache = filepath.Join(dir, "verdigris", "scry-machine-text.bin")
-		opt.SpaceCache = filepath.Join(dir, "verdigris", "scry-machine-space.bin")
+	// Without a cache directory the machine's text is learned every time.
+	if dir, err := userdir.Cache(s.Getenv); err == nil {
+		opt.MachineCache = filepath.Join(dir, "scry-machine-text.bin")
+		opt.SpaceCache = filepath.Join(dir, "scry-machine-space.bin")
 	}
 	return opt
-}
-
-// cacheDir is $XDG_CACHE_HOME, else ~/.cache ("" when neither is known).
-func cacheDir(getenv func(string) string) string {
-	if dir := getenv("XDG_CACHE_HOME"); dir != "" {
-		return dir
-	}
-	if home := getenv("HOME"); home != "" {
-		return filepath.Join(home, ".cache")
-	}
-	return ""
 }
 
 // Prefetch starts gathering what the built-in embedder learns from

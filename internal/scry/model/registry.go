@@ -20,6 +20,7 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
+	"github.com/verdigris-dev/verdigris/internal/userdir"
 )
 
 // File is one pinned file of a model.
@@ -55,15 +56,11 @@ const Builtin = "builtin"
 // (~/.config/verdigris/scry-models.json). Models are the user's, shared
 // by all their repositories.
 func Path(getenv func(string) string) (string, error) {
-	dir := getenv("XDG_CONFIG_HOME")
-	if dir == "" {
-		home := getenv("HOME")
-		if home == "" {
-			return "", errors.New("neither XDG_CONFIG_HOME nor HOME is set")
-		}
-		dir = filepath.Join(home, ".config")
+	dir, err := userdir.Config(getenv)
+	if err != nil {
+		return "", err
 	}
-	return filepath.Join(dir, "verdigris", "scry-models.json"), nil
+	return filepath.Join(dir, "scry-models.json"), nil
 }
 
 // Load reads the registry; a missing file is an empty registry.
