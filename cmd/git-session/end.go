@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/session"
 )
 
@@ -51,7 +52,7 @@ Flags:
 			return explain(err)
 		}
 		c := res.Record.Classification
-		fmt.Fprintf(env.Stdout, "session %s ended: %s committed as %s, tagged %s\n", res.Record.ID, res.Path, res.Commit[:7], res.EndTag)
+		fmt.Fprintf(env.Stdout, "session %s ended: %s committed as %s, tagged %s\n", res.Record.ID, res.Path, gitrepo.Short(res.Commit), res.EndTag)
 		if c != nil {
 			fmt.Fprintf(env.Stdout, "%s: %s, %s, +%d -%d (%s)\n", c.WorkType, session.Plural(c.Commits, "commit"), session.Plural(c.Files, "file"), c.Added, c.Deleted, c.TypesString())
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/session"
 )
 
@@ -74,7 +75,7 @@ Flags:
 		if s.Range != "" {
 			fmt.Fprintf(w, "\ncommits (%d):\n", len(s.Commits))
 			for _, c := range s.Commits {
-				fmt.Fprintf(w, "  %s  %s  %s\n", c.Hash[:7], c.Date.UTC().Format("2006-01-02"), cli.Printable(c.Subject))
+				fmt.Fprintf(w, "  %s  %s  %s\n", gitrepo.Short(c.Hash), c.Date.UTC().Format("2006-01-02"), cli.Printable(c.Subject))
 			}
 			fmt.Fprintf(w, "\nfiles changed (%d):\n", len(s.Files))
 			ft := &cli.Table{}

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/session"
 )
 
@@ -62,7 +63,7 @@ Flags:
 		if where == "" {
 			where = "detached HEAD"
 		}
-		fmt.Fprintf(env.Stdout, "session %s started: %s on %s (%s)\n", st.ID, st.StartTag, st.StartingCommit[:7], where)
+		fmt.Fprintf(env.Stdout, "session %s started: %s on %s (%s)\n", st.ID, st.StartTag, gitrepo.Short(st.StartingCommit), where)
 		return nil
 	},
 }

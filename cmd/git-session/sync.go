@@ -10,6 +10,7 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/ghaction"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/session"
 )
 
@@ -126,7 +127,7 @@ func printTags(w io.Writer, tags []session.TagResult) {
 		if tg.Status == session.TagExists {
 			continue
 		}
-		t.Row(tg.Status, tg.Tag, tg.Commit[:7], tg.Source+": "+tg.From)
+		t.Row(tg.Status, tg.Tag, gitrepo.Short(tg.Commit), tg.Source+": "+tg.From)
 	}
 	t.Write(w)
 }
@@ -139,11 +140,11 @@ func reportSync(env *cli.Env, res *session.SyncResult) {
 	for _, t := range res.Tags {
 		switch t.Status {
 		case session.TagConflict:
-			fmt.Fprintf(env.Stderr, "git-session: error: tag %s is on %s, not on %s (%s); left as it is\n", t.Tag, t.Existing[:7], t.Commit[:7], t.From)
+			fmt.Fprintf(env.Stderr, "git-session: error: tag %s is on %s, not on %s (%s); left as it is\n", t.Tag, gitrepo.Short(t.Existing), gitrepo.Short(t.Commit), t.From)
 		case session.TagFailed:
-			fmt.Fprintf(env.Stderr, "git-session: error: tag %s on %s (%s) could not be created: %s\n", t.Tag, t.Commit[:7], t.From, t.Error)
+			fmt.Fprintf(env.Stderr, "git-session: error: tag %s on %s (%s) could not be created: %s\n", t.Tag, gitrepo.Short(t.Commit), t.From, t.Error)
 		case session.TagKept:
-			warnf(env, "%s names %s, which is already on %s (the record says %s); kept where it is", t.From, t.Tag, t.Existing[:7], t.Commit[:7])
+			warnf(env, "%s names %s, which is already on %s (the record says %s); kept where it is", t.From, t.Tag, gitrepo.Short(t.Existing), gitrepo.Short(t.Commit))
 		}
 	}
 	counts := map[string]int{}
@@ -175,7 +176,7 @@ func githubReport(env *cli.Env, res *session.SyncResult, rng string) error {
 		a.Warningf("%s", w)
 	}
 	for _, c := range res.Conflicts() {
-		a.Errorf("session tag %s is on %s, not on %s; left as it is", c.Tag, c.Existing[:7], c.Commit[:7])
+		a.Errorf("session tag %s is on %s, not on %s; left as it is", c.Tag, gitrepo.Short(c.Existing), gitrepo.Short(c.Commit))
 	}
 	if rng == "" {
 		rng = "HEAD"
@@ -188,7 +189,7 @@ func githubReport(env *cli.Env, res *session.SyncResult, rng string) error {
 		if tg.Status == session.TagExists {
 			continue
 		}
-		t.Row("`"+tg.Tag+"`", tg.Status, "`"+tg.Commit[:7]+"`", tg.Session, tg.Source+": "+tg.From)
+		t.Row("`"+tg.Tag+"`", tg.Status, "`"+gitrepo.Short(tg.Commit)+"`", tg.Session, tg.Source+": "+tg.From)
 	}
 	if t.Len() > 1 {
 		b.WriteString(t.Markdown())

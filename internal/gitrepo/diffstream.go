@@ -63,7 +63,7 @@ func (e *DiffStreamError) Error() string {
 	if e.Failed == "" {
 		return e.Err.Error()
 	}
-	return fmt.Sprintf("reading commit %s: %v", short(e.Failed), e.Err)
+	return fmt.Sprintf("reading commit %s: %v", Short(e.Failed), e.Err)
 }
 
 func (e *DiffStreamError) Unwrap() error { return e.Err }

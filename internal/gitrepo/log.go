@@ -27,7 +27,7 @@ type Commit struct {
 }
 
 // Short is the abbreviated hash.
-func (c *Commit) Short() string { return short(c.Hash) }
+func (c *Commit) Short() string { return Short(c.Hash) }
 
 // SplitMessage splits a commit message into its subject (first paragraph,
 // as git shows it in --oneline) and body.

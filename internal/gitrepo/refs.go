@@ -168,7 +168,7 @@ func (r *Repo) CreateTag(ctx context.Context, name, commit, message string) erro
 	_, err := r.GitInput(ctx, strings.NewReader(message), "tag", "--no-sign", "--annotate", "--cleanup=verbatim", "--file=-", "--end-of-options", name, commit)
 	if err != nil {
 		if t, ok, _ := r.LookupTag(ctx, name); ok {
-			return fmt.Errorf("%w: %s points at %s", ErrTagExists, name, short(t.Commit))
+			return fmt.Errorf("%w: %s points at %s", ErrTagExists, name, Short(t.Commit))
 		}
 		return err
 	}
@@ -196,7 +196,9 @@ func (r *Repo) Commit(ctx context.Context, rev string) (*Commit, error) {
 	return &cs[0], nil
 }
 
-func short(h string) string {
+// Short is a commit hash as the commands print it: its first seven
+// characters, as git's default abbreviation.
+func Short(h string) string {
 	if len(h) > 7 {
 		return h[:7]
 	}

@@ -65,8 +65,8 @@ func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		return refuse("the files were put back; fix the cause and release again", "the release commit failed: %v", err)
 	}
 	if err := r.CreateTag(ctx, p.Tag, p.Commit, p.Notes); err != nil {
-		return refuse(fmt.Sprintf("tag it yourself: git tag -a %s %s", p.Tag, shortHash(p.Commit)),
-			"release commit %s made, but tagging it failed: %v", shortHash(p.Commit), err)
+		return refuse(fmt.Sprintf("tag it yourself: git tag -a %s %s", p.Tag, gitrepo.Short(p.Commit)),
+			"release commit %s made, but tagging it failed: %v", gitrepo.Short(p.Commit), err)
 	}
 	if p.push {
 		err := r.Push(ctx, p.Remote, true, "refs/heads/"+p.Branch+":"+p.RemoteRef, "refs/tags/"+p.Tag+":refs/tags/"+p.Tag)

@@ -3,6 +3,8 @@ package release
 import (
 	"regexp"
 	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 )
 
 // Change is one commit as the changelog sees it.
@@ -28,7 +30,7 @@ var breakingRE = regexp.MustCompile(`(?m)^BREAKING[ -]CHANGE: *(.*)$`)
 // A message that does not follow the convention keeps its subject as the
 // summary and an empty type.
 func ParseChange(hash, subject, body string) Change {
-	c := Change{Hash: hash, Short: shortHash(hash), Summary: subject}
+	c := Change{Hash: hash, Short: gitrepo.Short(hash), Summary: subject}
 	if m := commitHeaderRE.FindStringSubmatch(subject); m != nil {
 		c.Type = strings.ToLower(m[1])
 		c.Scope = strings.TrimSpace(m[2])
@@ -71,11 +73,4 @@ func AutoBump(current Version, changes []Change) Bump {
 		}
 	}
 	return b
-}
-
-func shortHash(h string) string {
-	if len(h) > 7 {
-		return h[:7]
-	}
-	return h
 }

@@ -133,7 +133,7 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		return nil, err
 	} else if ok {
 		return nil, refuse(fmt.Sprintf("tags are never moved: release another version (git release %s) or delete the tag if it was a mistake", next.Apply(BumpPatch)),
-			"tag %s already exists (on %s)", p.Tag, shortHash(t.Commit))
+			"tag %s already exists (on %s)", p.Tag, gitrepo.Short(t.Commit))
 	}
 	if o.Push && p.Remote != "" {
 		remote, err := r.RemoteTags(ctx, p.Remote, p.Tag)

@@ -3,6 +3,8 @@ package session
 import (
 	"errors"
 	"fmt"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 )
 
 // Errors the commands turn into messages with hints.
@@ -26,7 +28,7 @@ type ConflictError struct {
 }
 
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("tag %s already exists on %s; it is not moved", e.Tag, short(e.Existing))
+	return fmt.Sprintf("tag %s already exists on %s; it is not moved", e.Tag, gitrepo.Short(e.Existing))
 }
 
 // RecordExistsError is a record path taken by another session's record.
@@ -48,10 +50,3 @@ func (e *PushError) Error() string {
 }
 
 func (e *PushError) Unwrap() error { return e.Err }
-
-func short(h string) string {
-	if len(h) > 7 {
-		return h[:7]
-	}
-	return h
-}

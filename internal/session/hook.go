@@ -89,7 +89,7 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 			ID: o.ID, Title: o.Title, Agent: o.Agent, Created: o.Time, Branch: branch,
 			StartingCommit: o.Commit, StartTag: o.Tag, Source: SourceMarker,
 			Goals:      []Goal{{Text: o.Title}},
-			Log:        []LogEntry{{Time: o.Time, Heading: "Session Start", Text: fmt.Sprintf("Opened by the marker in %s (tag %s).", o.Commit[:7], o.Tag)}},
+			Log:        []LogEntry{{Time: o.Time, Heading: "Session Start", Text: fmt.Sprintf("Opened by the marker in %s (tag %s).", gitrepo.Short(o.Commit), o.Tag)}},
 			LastUpdate: o.Time, LastUpdateCommit: o.Commit,
 		}
 		if err := store.Save(st); err != nil {

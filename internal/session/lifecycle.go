@@ -99,7 +99,7 @@ func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
 	st := &State{
 		ID: id, Title: o.Title, Agent: o.Agent, Created: now, Branch: branch,
 		StartingCommit: head, StartTag: name, Source: SourceCommand,
-		Log:        []LogEntry{{Time: now, Heading: "Session Start", Text: fmt.Sprintf("Started %s at %s (tag %s).", where, short(head), name)}},
+		Log:        []LogEntry{{Time: now, Heading: "Session Start", Text: fmt.Sprintf("Started %s at %s (tag %s).", where, gitrepo.Short(head), name)}},
 		LastUpdate: now, LastUpdateCommit: head,
 	}
 	for _, g := range o.Goals {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 )
 
 // ErrUnknownSession is a session id with no record, tag or active state.
@@ -124,7 +126,7 @@ func (m *Manager) Show(ctx context.Context, id string) (*Shown, error) {
 }
 
 func (m *Manager) fillRange(ctx context.Context, s *Shown, from, to string) error {
-	s.Range = short(from) + ".." + short(to)
+	s.Range = gitrepo.Short(from) + ".." + gitrepo.Short(to)
 	commits, err := m.Repo.Log(ctx, from+".."+to)
 	if err != nil {
 		return err
