@@ -66,7 +66,7 @@ var releaseCmd = &cli.Command{
 			return userError(err)
 		}
 		for _, w := range plan.Warnings {
-			fmt.Fprintf(env.Stderr, "git-release: warning: %s\n", w)
+			cli.Warnf(env.Stderr, "git-release", "%s", w)
 		}
 		if !dryRun {
 			err = release.Apply(ctx, r, plan)

@@ -86,7 +86,7 @@ Flags:
 					kept = append(kept, m)
 				}
 			}
-			fmt.Fprintf(env.Stderr, "git-scry: warning: semantic search is unavailable (%s): evaluating lexical mode only\n", s.SemanticErr)
+			cli.Warnf(env.Stderr, "git-scry", "semantic search is unavailable (%s): evaluating lexical mode only", s.SemanticErr)
 			modes = kept
 		}
 		missing, merges, err := eval.Resolve(ctx, r, st, qs)
@@ -97,7 +97,7 @@ Flags:
 			fmt.Fprintf(env.Stderr, "git-scry: %d relevant commits are merges, which the index leaves out: each stands for the commits it merged\n", merges)
 		}
 		if missing > 0 {
-			fmt.Fprintf(env.Stderr, "git-scry: warning: %d relevant commits of the query set are not in this index (another repository, or shas from before a rewrite?)\n", missing)
+			cli.Warnf(env.Stderr, "git-scry", "%d relevant commits of the query set are not in this index (another repository, or shas from before a rewrite?)", missing)
 		}
 		rep, err := eval.Run(ctx, s, qs, modes, k)
 		if err != nil {

@@ -125,7 +125,7 @@ var modelAddCmd = &cli.Command{
 			dim = e.Dim()
 			e.Close()
 		} else if errors.Is(err, onnx.ErrNoRuntime) || errors.Is(err, onnx.ErrNoLibrary) {
-			fmt.Fprintf(env.Stderr, "git-scry: warning: the model was not test-run: %v\n", err)
+			cli.Warnf(env.Stderr, "git-scry", "the model was not test-run: %v", err)
 		} else {
 			return cli.Failf("model add: %s does not run: %v", modelPath, err).WithHint("the model must take input_ids (and optionally attention_mask, token_type_ids) and output token states or a sentence vector")
 		}
@@ -193,7 +193,7 @@ var modelUseCmd = &cli.Command{
 			return nil
 		}
 		if e, err := model.Open(ctx, &entry, env.Env); err != nil {
-			fmt.Fprintf(env.Stderr, "git-scry: warning: model %s cannot run here (%v); searches use the built-in embedder until it can\n", name, err)
+			cli.Warnf(env.Stderr, "git-scry", "model %s cannot run here (%v); searches use the built-in embedder until it can", name, err)
 		} else {
 			e.Close()
 		}
@@ -249,7 +249,7 @@ var modelLsCmd = &cli.Command{
 		}
 		if reg.Active != "" {
 			if st := model.Describe(ctx, env.Env); st.Embedder != "onnx" {
-				fmt.Fprintf(env.Stderr, "git-scry: warning: searches use the %s\n", st.Reason)
+				cli.Warnf(env.Stderr, "git-scry", "searches use the %s", st.Reason)
 			}
 		}
 		return nil

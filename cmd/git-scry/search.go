@@ -90,7 +90,7 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 		return cli.WriteJSON(env.Stdout, searchJSON(q, s, hits, warning))
 	}
 	if warning != "" {
-		fmt.Fprintf(env.Stderr, "git-scry: warning: %s\n", warning)
+		cli.Warnf(env.Stderr, "git-scry", "%s", warning)
 	}
 	if len(hits) == 0 {
 		fmt.Fprintln(env.Stderr, "git-scry: no matching commits")

@@ -50,10 +50,10 @@ exits 1 on a tag conflict (the commit is made either way).
 				fmt.Fprintf(env.Stderr, "git-session: %s\n", n)
 			}
 			for _, f := range res.Failed() {
-				fmt.Fprintf(env.Stderr, "git-session: error: tag %s could not be created: %s\n", f.Tag, f.Error)
+				cli.ErrorLinef(env.Stderr, "git-session", "tag %s could not be created: %s", f.Tag, f.Error)
 			}
 			for _, c := range res.Conflicts() {
-				fmt.Fprintf(env.Stderr, "git-session: error: tag %s is on %s, not on this commit; left as it is\n", c.Tag, gitrepo.Short(c.Existing))
+				cli.ErrorLinef(env.Stderr, "git-session", "tag %s is on %s, not on this commit; left as it is", c.Tag, gitrepo.Short(c.Existing))
 			}
 		}
 		if err != nil {

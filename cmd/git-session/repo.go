@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
@@ -82,5 +81,5 @@ func text(name string, args []string) (string, error) {
 }
 
 func warnf(env *cli.Env, format string, args ...any) {
-	fmt.Fprintf(env.Stderr, "git-session: warning: "+format+"\n", args...)
+	cli.Warnf(env.Stderr, "git-session", format, args...)
 }

@@ -140,9 +140,9 @@ func reportSync(env *cli.Env, res *session.SyncResult) {
 	for _, t := range res.Tags {
 		switch t.Status {
 		case session.TagConflict:
-			fmt.Fprintf(env.Stderr, "git-session: error: tag %s is on %s, not on %s (%s); left as it is\n", t.Tag, gitrepo.Short(t.Existing), gitrepo.Short(t.Commit), t.From)
+			cli.ErrorLinef(env.Stderr, "git-session", "tag %s is on %s, not on %s (%s); left as it is", t.Tag, gitrepo.Short(t.Existing), gitrepo.Short(t.Commit), t.From)
 		case session.TagFailed:
-			fmt.Fprintf(env.Stderr, "git-session: error: tag %s on %s (%s) could not be created: %s\n", t.Tag, gitrepo.Short(t.Commit), t.From, t.Error)
+			cli.ErrorLinef(env.Stderr, "git-session", "tag %s on %s (%s) could not be created: %s", t.Tag, gitrepo.Short(t.Commit), t.From, t.Error)
 		case session.TagKept:
 			warnf(env, "%s names %s, which is already on %s (the record says %s); kept where it is", t.From, t.Tag, gitrepo.Short(t.Existing), gitrepo.Short(t.Commit))
 		}

@@ -90,7 +90,7 @@ Flags:
 		skip := toolchain.SplitSkip(env.Env("VERDIGRIS_SKIP"))
 		for _, s := range skip {
 			if _, ok := cfg.Checks[s]; !ok {
-				fmt.Fprintf(env.Stderr, "git-toolchain: warning: VERDIGRIS_SKIP names %q, which is not a check in %s\n", s, config.FileName)
+				cli.Warnf(env.Stderr, "git-toolchain", "VERDIGRIS_SKIP names %q, which is not a check in %s", s, config.FileName)
 			}
 		}
 		var gh *ghaction.Action

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"os"
 
@@ -82,7 +81,7 @@ func runRun(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string)
 		for _, s := range secrets {
 			values = append(values, s.Value)
 			if len(s.Value) < vault.MinMaskLen {
-				fmt.Fprintf(env.Stderr, "git-vault: warning: %s is too short to mask\n", s.Name)
+				cli.Warnf(env.Stderr, "git-vault", "%s is too short to mask", s.Name)
 			}
 		}
 		patterns = vault.MaskPatterns(values)

@@ -93,6 +93,19 @@ func Report(w io.Writer, binary string, err error) int {
 	return e.Code
 }
 
+// Warnf prints "BINARY: warning: ..." on one line: something the user
+// should know about a command that goes on.
+func Warnf(w io.Writer, binary, format string, args ...any) {
+	fmt.Fprintf(w, "%s: warning: %s\n", binary, oneLine(fmt.Sprintf(format, args...)))
+}
+
+// ErrorLinef prints "BINARY: error: ..." on one line for one failure
+// among several a command reports before it exits (one tag of many);
+// a failure that ends the command is an *Error returned instead.
+func ErrorLinef(w io.Writer, binary, format string, args ...any) {
+	fmt.Fprintf(w, "%s: error: %s\n", binary, oneLine(fmt.Sprintf(format, args...)))
+}
+
 // oneLine keeps diagnostics to one line each, whatever an underlying
 // library put in its message.
 func oneLine(s string) string {
