@@ -123,7 +123,7 @@ func Parse(path string, data []byte) (*File, error) {
 		Sets:    map[string][]string{},
 		Session: Session{Dir: DefaultSessionDir},
 		Release: Release{Changelog: DefaultChangelog, Branch: DefaultBranch},
-		lines:   keyLines(data),
+		lines:   KeyLines(data),
 	}
 	// Top-level keys in file order, so the first problem reported is the
 	// first in the file.

@@ -6,10 +6,10 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
-// keyLines maps every dotted key in a TOML document (tables, keys, keys of
+// KeyLines maps every dotted key in a TOML document (tables, keys, keys of
 // inline tables) to the line it is defined on, so validation errors can
 // point at the line as well as the key.
-func keyLines(data []byte) map[string]int {
+func KeyLines(data []byte) map[string]int {
 	lines := map[string]int{}
 	var p unstable.Parser
 	p.Reset(data)

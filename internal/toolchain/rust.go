@@ -8,7 +8,8 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
-	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/verdigris-dev/verdigris/internal/config"
 )
 
 // rustToolchainFile is a rust-toolchain.toml (or legacy rust-toolchain)
@@ -69,39 +70,8 @@ func parseRustToolchain(shown string, data []byte) (*rustToolchainFile, error) {
 		return nil, errors.New(shown + ": " + err.Error())
 	}
 	f.Channel = doc.Toolchain.Channel
-	f.Line = tomlKeyLine(data, "toolchain", "channel")
+	f.Line = config.KeyLines(data)["toolchain.channel"]
 	return f, nil
-}
-
-// tomlKeyLine finds the line of key inside [table].
-func tomlKeyLine(data []byte, table, key string) int {
-	var p unstable.Parser
-	p.Reset(data)
-	cur := ""
-	for p.NextExpression() {
-		e := p.Expression()
-		switch e.Kind {
-		case unstable.Table:
-			cur = joinKeyParts(e.Key())
-		case unstable.KeyValue:
-			k := joinKeyParts(e.Key())
-			if full := strings.TrimPrefix(cur+"."+k, "."); full == table+"."+key {
-				it := e.Key()
-				if it.Next() {
-					return p.Shape(it.Node().Raw).Start.Line
-				}
-			}
-		}
-	}
-	return 0
-}
-
-func joinKeyParts(it unstable.Iterator) string {
-	var parts []string
-	for it.Next() {
-		parts = append(parts, string(it.Node().Data))
-	}
-	return strings.Join(parts, ".")
 }
 
 // rustupOverrides returns the directory overrides (`rustup override
