@@ -35,8 +35,17 @@ Re-running install changes nothing.
 		if errors.As(err, &ce) {
 			return cli.Failf("%s", ce).WithHint("compare the two files, keep the one you want as %s, remove the other, then re-run 'verdigris install'", ce.Hook)
 		}
-		return err
+		return explainEdited(err)
 	},
+}
+
+// explainEdited says what to do with a shim changed by hand.
+func explainEdited(err error) error {
+	var ee *hooks.EditedError
+	if errors.As(err, &ee) {
+		return cli.Failf("%s; left as it is", ee).WithHint("move your lines into a hook of your own (%s runs first), remove %s, then re-run the command", ee.Chained, ee.Hook)
+	}
+	return err
 }
 
 var uninstallCmd = &cli.Command{
@@ -56,7 +65,7 @@ install found in their place. Hooks that are not verdigris's are left alone.
 		}
 		acts, err := hooks.Uninstall(ctx, r)
 		printActions(env, acts)
-		return err
+		return explainEdited(err)
 	},
 }
 

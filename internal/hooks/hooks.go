@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	shims "github.com/verdigris-dev/verdigris/hooks"
@@ -28,6 +27,7 @@ const (
 	Outdated  State = "outdated"  // our shim, an older version
 	Missing   State = "missing"   // no hook at all
 	Foreign   State = "foreign"   // someone else's hook, not chained to ours
+	Edited    State = "edited"    // our shim, changed by hand since it was installed
 )
 
 // Status describes one hook.
@@ -55,24 +55,20 @@ func (e *ConflictError) Error() string {
 	return fmt.Sprintf("%s is not a verdigris shim, and a saved original hook already exists at %s", e.Hook, e.Chained)
 }
 
+// EditedError: the hook is a verdigris shim someone changed by hand.
+// Updating or removing it would lose their lines, so we stop.
+type EditedError struct{ Hook, Chained string }
+
+func (e *EditedError) Error() string {
+	return fmt.Sprintf("%s is a verdigris shim with changes made by hand", e.Hook)
+}
+
 func shim(name string) []byte {
 	b, err := shims.FS.ReadFile(name)
 	if err != nil {
 		panic(err) // embedded at build time
 	}
 	return b
-}
-
-func shimVersion(b []byte) (string, bool) {
-	i := bytes.Index(b, []byte(shims.Marker))
-	if i < 0 {
-		return "", false
-	}
-	rest := b[i+len(shims.Marker):]
-	if j := bytes.IndexByte(rest, '\n'); j >= 0 {
-		rest = rest[:j]
-	}
-	return strings.TrimSpace(string(rest)), true
 }
 
 // Dir returns the hooks directory hooks are installed into.
@@ -91,12 +87,15 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 		p := filepath.Join(dir, name)
 		st := Status{Name: name, Path: p, State: Missing}
 		if b, err := os.ReadFile(p); err == nil {
-			st.State = Foreign
-			if v, ours := shimVersion(b); ours {
+			switch {
+			case bytes.Equal(b, shim(name)):
+				st.State = Installed
+			case shims.Shipped(name, b):
 				st.State = Outdated
-				if want, _ := shimVersion(shim(name)); v == want && bytes.Equal(b, shim(name)) {
-					st.State = Installed
-				}
+			case shims.IsShim(b):
+				st.State = Edited
+			default:
+				st.State = Foreign
 			}
 		}
 		if _, err := os.Lstat(p + shims.ChainedSuffix); err == nil {
@@ -156,9 +155,11 @@ func installOne(dir, name string) (Action, error) {
 	case err == nil && bytes.Equal(cur, want):
 		a.Did = "unchanged"
 		return a, nil
-	case err == nil && isShim(cur):
+	case err == nil && shims.Shipped(name, cur):
 		a.Did = "updated"
 		return a, atomicfile.Write(p, want, 0o755)
+	case err == nil && shims.IsShim(cur):
+		return a, &EditedError{Hook: p, Chained: chained}
 	case exists:
 		// A user's hook (or a dangling symlink): keep it, renamed, so its
 		// bytes, mode and link-ness survive untouched.
@@ -183,11 +184,6 @@ func installOne(dir, name string) (Action, error) {
 	}
 }
 
-func isShim(b []byte) bool {
-	_, ok := shimVersion(b)
-	return ok
-}
-
 // Uninstall removes the shims and restores any chained user hook exactly.
 // A hook that is not ours is left alone.
 func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
@@ -206,7 +202,10 @@ func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 		chained := p + shims.ChainedSuffix
 		a := Action{Name: name, Path: p}
 		cur, err := os.ReadFile(p)
-		ours := err == nil && isShim(cur)
+		ours := err == nil && shims.Shipped(name, cur)
+		if err == nil && !ours && shims.IsShim(cur) {
+			return acts, &EditedError{Hook: p, Chained: chained}
+		}
 		_, cerr := os.Lstat(chained)
 		hasChained := cerr == nil
 		switch {
