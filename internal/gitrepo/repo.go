@@ -83,15 +83,34 @@ type Error struct {
 	Err    error
 }
 
+// Error says why git failed in one line: its last fatal: or error: line,
+// with the refs a push had rejected, else its last few lines. git's
+// hint: lines come last and say what to try, not what went wrong.
 func (e *Error) Error() string {
-	msg := strings.TrimSpace(e.Stderr)
-	if i := strings.LastIndex(msg, "\n"); i >= 0 {
-		msg = strings.TrimSpace(msg[i+1:])
+	var lines, rejected []string
+	cause := ""
+	for _, l := range strings.Split(e.Stderr, "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "" || strings.HasPrefix(l, "hint:"):
+		case strings.HasPrefix(l, "fatal: ") || strings.HasPrefix(l, "error: "):
+			cause = strings.TrimPrefix(strings.TrimPrefix(l, "fatal: "), "error: ")
+		case strings.HasPrefix(l, "! ["):
+			rejected = append(rejected, strings.Join(strings.Fields(l), " "))
+		default:
+			lines = append(lines, l)
+		}
+	}
+	msg := cause
+	if msg == "" && len(rejected) == 0 {
+		msg = strings.Join(lines[max(len(lines)-3, 0):], " ")
+	}
+	if len(rejected) > 0 {
+		msg = strings.TrimPrefix(msg+": "+strings.Join(rejected, "; "), ": ")
 	}
 	if msg == "" {
 		msg = e.Err.Error()
 	}
-	msg = strings.TrimPrefix(strings.TrimPrefix(msg, "fatal: "), "error: ")
 	return fmt.Sprintf("git %s: %s", firstArg(e.Args), msg)
 }
 
