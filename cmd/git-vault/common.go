@@ -78,6 +78,18 @@ func userError(err error) error {
 	return err
 }
 
+// onlyNames reads --only: nil (every secret) when it is not given, and
+// a usage error when it is given but names none: --only "$NEEDED" with
+// an empty variable must not hand over every secret.
+func onlyNames(fs *pflag.FlagSet) ([]string, error) {
+	only, _ := fs.GetString("only")
+	names := splitNames(only)
+	if fs.Changed("only") && len(names) == 0 {
+		return nil, cli.Usagef("--only names no secret").WithHint("name them, e.g. --only db-password,api.token, or leave --only out to pass every secret")
+	}
+	return names, nil
+}
+
 // splitNames parses --only A,B.
 func splitNames(s string) []string {
 	var out []string

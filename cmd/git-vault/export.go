@@ -18,7 +18,7 @@ var exportCmd = &cli.Command{
        git vault export --github
 
 Print secrets for another tool: dotenv (ENV='value', or ENV="…" with
-\n, \r, \t, \\, \" and \$ escapes when the value has a quote or a line
+\n, \r, \t, \\, \", \$ and backquote escapes when the value has a quote or a line
 break) or a JSON object {"ENV": "value"}. Like 'get', this shows values:
 prefer 'git vault run'.
 
@@ -51,7 +51,10 @@ Flags:
 		if format != "dotenv" && format != "json" {
 			return cli.Usagef("unknown format %q", format).WithHint("use --format dotenv or --format json")
 		}
-		only, _ := fs.GetString("only")
+		only, err := onlyNames(fs)
+		if err != nil {
+			return err
+		}
 		_, v, err := openVault(ctx, env)
 		if err != nil {
 			return err
@@ -61,7 +64,7 @@ Flags:
 			return err
 		}
 		defer kh.Close()
-		secrets, err := decryptAll(kh, v, splitNames(only))
+		secrets, err := decryptAll(kh, v, only)
 		if err != nil {
 			return err
 		}

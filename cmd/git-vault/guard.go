@@ -191,10 +191,21 @@ func guardSecrets(env *cli.Env, fs *pflag.FlagSet, r *gitrepo.Repo) []vault.Secr
 		return nil
 	}
 	defer kh.Close()
-	secrets, err := decryptAll(kh, v, nil)
+	es, err := v.Selection(nil)
 	if err != nil {
-		note(err)
+		note(userError(err))
 		return nil
+	}
+	// One value that cannot be decrypted (a line from before a rotation,
+	// a merge's duplicate) must not stop the search for all the others.
+	var secrets []vault.Secret
+	for _, e := range es {
+		val, err := kh.Decrypt(v, e)
+		if err != nil {
+			cli.Warnf(env.Stderr, "git-vault", "guard: %s; the value of %s is not checked", cli.AsError(userError(err)).Msg, e.Name)
+			continue
+		}
+		secrets = append(secrets, vault.Secret{Name: e.Name, Env: e.Env, Value: val})
 	}
 	return secrets
 }

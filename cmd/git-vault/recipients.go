@@ -94,7 +94,7 @@ func recipientsLs(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
 			if rc, err := vault.ParseRecipient(r.Key); err == nil {
 				key = rc.Short()
 			}
-			t.Row(r.Type, key, r.Comment, mark)
+			t.Row(r.Type, key, cli.Printable(r.Comment), mark)
 		}
 		if err := t.Write(env.Stdout); err != nil {
 			return err
@@ -105,6 +105,9 @@ func recipientsLs(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
 
 // parseRecipientArg accepts a key or the path of a file holding one.
 func parseRecipientArg(arg, comment string) (*vault.Recipient, error) {
+	if err := vault.CheckComment(comment); err != nil {
+		return nil, cli.Usagef("%v", err).WithHint("give the comment as one line, e.g. \"alice@laptop\"")
+	}
 	text := arg
 	if data, err := os.ReadFile(arg); err == nil {
 		text = ""
@@ -114,6 +117,8 @@ func parseRecipientArg(arg, comment string) (*vault.Recipient, error) {
 				break
 			}
 		}
+	} else if vault.LooksPrivate(arg) {
+		return nil, cli.Usagef("%v", vault.ErrPrivateKey).WithHint("give the public key: 'age-keygen -y' prints an age identity's, 'ssh-keygen -y -f KEY' an SSH key's")
 	} else if !strings.ContainsAny(arg, " \t") && !strings.HasPrefix(arg, "age1") {
 		return nil, cli.Usagef("%q is neither a public key nor a readable file", abbreviate(arg)).
 			WithHint("give an age1… key, a quoted 'ssh-ed25519 AAAA…' line, or a .pub file")

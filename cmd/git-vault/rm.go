@@ -25,10 +25,10 @@ must no longer work, rotate it where it is issued.
 		if err != nil {
 			return err
 		}
+		if err := vault.Remove(ctx, r.Root, r.GitDir, args...); err != nil {
+			return userError(err)
+		}
 		for _, name := range args {
-			if err := vault.Remove(ctx, r.Root, r.GitDir, name); err != nil {
-				return userError(err)
-			}
 			fmt.Fprintf(env.Stderr, "git-vault: removed %s\n", name)
 		}
 		return nil

@@ -51,12 +51,14 @@ func runRun(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string)
 	if len(args) == 0 {
 		return cli.Usagef("git vault run: missing the command to run").WithHint("git vault run -- CMD [ARG...]")
 	}
-	only, _ := fs.GetString("only")
+	only, err := onlyNames(fs)
+	if err != nil {
+		return err
+	}
 	mask, _ := fs.GetBool("mask")
 	host, _ := fs.GetString("ssh")
 	var sshArgv []string
 	if fs.Changed("ssh") {
-		var err error
 		if sshArgv, err = vault.SSHArgv(host); err != nil {
 			return userError(err)
 		}
@@ -69,7 +71,7 @@ func runRun(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string)
 	if err != nil {
 		return err
 	}
-	secrets, err := decryptAll(kh, v, splitNames(only))
+	secrets, err := decryptAll(kh, v, only)
 	kh.Close()
 	if err != nil {
 		return err

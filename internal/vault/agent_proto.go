@@ -64,12 +64,19 @@ type AgentStatus struct {
 const maxAgentMessage = 16 << 20
 
 // AgentSocketDir is the private directory holding the agent's socket:
-// $XDG_RUNTIME_DIR/verdigris, else <tmp>/verdigris-<uid>.
+// $XDG_RUNTIME_DIR/verdigris, else $TMPDIR/verdigris-<uid>, else
+// /tmp/verdigris-<uid>. Relative values are ignored: the agent runs from
+// "/", so a relative path would name another directory for it than for
+// the command that started it, and no command could reach it.
 func AgentSocketDir(getenv func(string) string) string {
 	if d := getenv("XDG_RUNTIME_DIR"); d != "" && filepath.IsAbs(d) {
 		return filepath.Join(d, "verdigris")
 	}
-	return filepath.Join(os.TempDir(), "verdigris-"+strconv.Itoa(os.Getuid()))
+	tmp := getenv("TMPDIR")
+	if tmp == "" || !filepath.IsAbs(tmp) {
+		tmp = "/tmp"
+	}
+	return filepath.Join(tmp, "verdigris-"+strconv.Itoa(os.Getuid()))
 }
 
 // AgentSocket is the agent's socket path.

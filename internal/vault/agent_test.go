@@ -251,3 +251,24 @@ func containsField(table, ino string) bool {
 	}
 	return false
 }
+
+// A relative TMPDIR (or XDG_RUNTIME_DIR) is ignored: the agent runs from
+// "/", so `TMPDIR=. git vault agent start` left an agent holding the
+// identity at /verdigris-UID/agent.sock, where no command looked for it.
+func TestAgentSocketDirIsAbsolute(t *testing.T) {
+	uid := strconv.Itoa(os.Getuid())
+	for env, want := range map[[2]string]string{
+		{"/run/user/7", ""}:     "/run/user/7/verdigris",
+		{"run", "/var/tmp"}:     "/var/tmp/verdigris-" + uid,
+		{"", "."}:               "/tmp/verdigris-" + uid,
+		{"", ""}:                "/tmp/verdigris-" + uid,
+		{"relative/run", "tmp"}: "/tmp/verdigris-" + uid,
+	} {
+		got := AgentSocketDir(func(k string) string {
+			return map[string]string{"XDG_RUNTIME_DIR": env[0], "TMPDIR": env[1]}[k]
+		})
+		if got != want {
+			t.Errorf("XDG_RUNTIME_DIR=%q TMPDIR=%q: %s, want %s", env[0], env[1], got, want)
+		}
+	}
+}

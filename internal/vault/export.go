@@ -9,7 +9,8 @@ import (
 
 // Dotenv renders secrets as a .env file: KEY='value' when the value has no
 // quote or line break (literal in every dotenv dialect), else KEY="…" with
-// \\, \", \$, \n, \r and \t escaped.
+// \\, \", \$, \`, \n, \r and \t escaped: a shell that sources the file
+// (set -a; . ./.env) must not run a command a value holds.
 func Dotenv(secrets []Secret) []byte {
 	var b bytes.Buffer
 	for _, s := range secrets {
@@ -24,7 +25,7 @@ func Dotenv(secrets []Secret) []byte {
 		b.WriteByte('"')
 		for _, c := range s.Value {
 			switch c {
-			case '\\', '"', '$':
+			case '\\', '"', '$', '`':
 				b.WriteByte('\\')
 				b.WriteByte(c)
 			case '\n':

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
 )
 
 // Set stores value as name (exported as env). It refuses an env name
@@ -38,11 +40,17 @@ func Set(ctx context.Context, root, gitDir string, kh Keyholder, name, env strin
 	return replaced, err
 }
 
-// Remove deletes a secret. It needs no key.
-func Remove(ctx context.Context, root, gitDir string, name string) error {
+// Remove deletes secrets, all in one write or none when one of them is
+// missing. It needs no key.
+func Remove(ctx context.Context, root, gitDir string, names ...string) error {
 	return Update(ctx, root, gitDir, func(v *Vault) error {
-		if !v.Secrets.Remove(name) {
-			return &ReadError{Msg: fmt.Sprintf("no secret named %s", name), Hint: "list the secrets with 'git vault ls'"}
+		for _, name := range names {
+			if len(v.Secrets.Lookup(name)) == 0 {
+				return &ReadError{Msg: fmt.Sprintf("no secret named %s", cli.Printable(name)), Hint: "list the secrets with 'git vault ls'; nothing was removed"}
+			}
+		}
+		for _, name := range names {
+			v.Secrets.Remove(name)
 		}
 		return nil
 	})
@@ -116,6 +124,9 @@ func RemoveRecipient(ctx context.Context, root, gitDir string, kh Keyholder, whi
 		var keep []*Recipient
 		var matches []*Recipient
 		var parsedKey string
+		if LooksPrivate(which) {
+			return &ReadError{Msg: ErrPrivateKey.Error(), Hint: "name the recipient by its public key or its comment, as 'git vault recipients ls' shows them"}
+		}
 		if r, err := ParseRecipient(which); err == nil {
 			parsedKey = r.Key
 		}

@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"filippo.io/age"
 	"filippo.io/age/agessh"
@@ -108,10 +110,33 @@ func ParseRecipient(line string) (*Recipient, error) {
 		return r, nil
 	case strings.HasPrefix(f[0], "ssh-") || strings.HasPrefix(f[0], "ecdsa-") || strings.HasPrefix(f[0], "sk-"):
 		return nil, fmt.Errorf("unsupported SSH key type %s: age can encrypt only to ssh-ed25519 and ssh-rsa keys", f[0])
-	case strings.HasPrefix(f[0], "AGE-SECRET-KEY-"), strings.HasPrefix(f[0], "-----BEGIN"):
-		return nil, fmt.Errorf("that is a private key, not a recipient (never share it)")
+	case LooksPrivate(f[0]):
+		return nil, ErrPrivateKey
 	}
 	return nil, fmt.Errorf("unrecognised recipient %q: expected an age1… key or an ssh-ed25519/ssh-rsa public key line", abbreviate(f[0]))
+}
+
+// ErrPrivateKey is a private key given where a public one was asked for.
+// Messages about it quote none of it.
+var ErrPrivateKey = errors.New("that is a private key, not a recipient (never share it)")
+
+// LooksPrivate reports whether text given as a recipient is a private
+// key (an age identity or a PEM/OpenSSH private key), in any case.
+func LooksPrivate(text string) bool {
+	t := strings.ToUpper(strings.TrimSpace(text))
+	return strings.HasPrefix(t, "AGE-SECRET-KEY-") || strings.HasPrefix(t, "-----BEGIN")
+}
+
+// CheckComment refuses a recipient comment that is not one line of
+// printable text: a newline in it would write a line of its own into the
+// recipients file.
+func CheckComment(c string) error {
+	for _, r := range c {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("the recipient's comment holds a control character (%U): it must be one line of text", r)
+		}
+	}
+	return nil
 }
 
 func abbreviate(s string) string {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
 )
 
@@ -67,13 +68,13 @@ func Load(root string) (*Vault, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, ErrNoVault
 		}
-		return nil, err
+		return nil, unreadable(KeyFileName, err)
 	}
 	if v.Key, err = ParseKeyFile(v.keyRaw); err != nil {
 		return nil, &ReadError{Msg: fmt.Sprintf("%s/%s: %v", Dir, KeyFileName, err), Hint: "restore it from a trusted commit (git log -- .verdigris/vault)"}
 	}
 	if v.recipientsRaw, err = os.ReadFile(Path(root, RecipientsFile)); err != nil {
-		return nil, err
+		return nil, unreadable(RecipientsFile, err)
 	}
 	if v.Recipients, err = ParseRecipients(v.recipientsRaw); err != nil {
 		return nil, &ReadError{Msg: fmt.Sprintf("%s/%s: %v", Dir, RecipientsFile, err), Hint: "fix the line, or restore the file with 'git checkout -- .verdigris/vault/recipients'"}
@@ -82,6 +83,23 @@ func Load(root string) (*Vault, error) {
 		return nil, err
 	}
 	return v, nil
+}
+
+// unreadable is a vault file that is missing (beside the others) or
+// cannot be read.
+func unreadable(name string, err error) error {
+	what := "cannot be read"
+	var pe *fs.PathError
+	if errors.Is(err, fs.ErrNotExist) {
+		what = "is missing"
+	} else if errors.As(err, &pe) {
+		if fi, serr := os.Stat(pe.Path); serr == nil && fi.IsDir() {
+			what = "is a directory, not a file"
+		} else {
+			what = "cannot be read: " + pe.Err.Error()
+		}
+	}
+	return &ReadError{Msg: fmt.Sprintf("%s/%s %s", Dir, name, what), Hint: "restore it from a trusted commit: git checkout -- " + Dir + "/" + name}
 }
 
 // LoadSecrets reads only the secrets file: names and env names need no key.
@@ -94,7 +112,7 @@ func LoadSecrets(root string) (*SecretsFile, error) {
 		return &SecretsFile{}, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, unreadable(SecretsName, err)
 	}
 	sf, err := ParseSecrets(data)
 	if err != nil {
@@ -112,7 +130,7 @@ func (v *Vault) Entry(name string) (Entry, error) {
 	es := v.Secrets.Lookup(name)
 	switch len(es) {
 	case 0:
-		return Entry{}, &ReadError{Msg: fmt.Sprintf("no secret named %s", name), Hint: "list the secrets with 'git vault ls'"}
+		return Entry{}, &ReadError{Msg: fmt.Sprintf("no secret named %s", cli.Printable(name)), Hint: "list the secrets with 'git vault ls'"}
 	case 1:
 		return es[0], nil
 	}
