@@ -34,6 +34,7 @@ func explain(err error) error {
 		push     *session.PushError
 		rng      *session.RangeError
 		cfg      *config.Error
+		state    *session.StateError
 	)
 	switch {
 	case err == nil:
@@ -59,6 +60,8 @@ func explain(err error) error {
 		return cli.Failf("%v", err).WithHint("push them yourself once the remote accepts them: git push --atomic %s %s", push.Remote, strings.Join(push.Refspecs, " "))
 	case errors.As(err, &rng):
 		return cli.Usagef("%v", err).WithHint("give --range A..B with commits of this repository (in CI, check out the full history: fetch-depth: 0)")
+	case errors.As(err, &state):
+		return cli.Failf("%v", err).WithHint("the session's commits and tags are safe in git: move the file away (mv %s %s.bad) to drop the active session, then start or sync again", state.Path, state.Path)
 	case errors.As(err, &cfg):
 		return cli.Failf("%v", err).WithHint("fix %s ([session] dir is where records go)", config.FileName)
 	}

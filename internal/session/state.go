@@ -82,13 +82,18 @@ func (s Store) Load() (*State, error) {
 	}
 	var st State
 	if err := json.Unmarshal(data, &st); err != nil {
-		return nil, fmt.Errorf("%s is damaged (%v)", s.Path(), err)
+		return nil, &StateError{Path: s.Path(), Msg: fmt.Sprintf("%s is damaged (%v)", s.Path(), err)}
 	}
 	if st.Version != stateVersion || st.ID == "" {
-		return nil, fmt.Errorf("%s has an unknown format (version %d)", s.Path(), st.Version)
+		return nil, &StateError{Path: s.Path(), Msg: fmt.Sprintf("%s has an unknown format (version %d)", s.Path(), st.Version)}
 	}
 	return &st, nil
 }
+
+// StateError is an active-session file that cannot be read.
+type StateError struct{ Path, Msg string }
+
+func (e *StateError) Error() string { return e.Msg }
 
 // Save writes the active session atomically.
 func (s Store) Save(st *State) error {
