@@ -68,6 +68,15 @@ func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The worktree's lock keeps its own commands apart; sessions started
+	// at once in other worktrees (agents side by side) chose ids from tag
+	// lists taken before either had tagged, and shared one. Choosing the
+	// id and tagging it is one step for the whole repository.
+	ids, err := lockIDs(ctx, m.Repo)
+	if err != nil {
+		return nil, err
+	}
+	defer ids.Unlock()
 	tags, err := newTagger(ctx, m.Repo)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 )
 
 // State is the active session of one worktree, kept in that worktree's git
@@ -67,6 +68,21 @@ func (s Store) Lock(ctx context.Context) (*filelock.Lock, error) {
 	l, err := filelock.Acquire(ctx, filepath.Join(s.Dir, "session.lock"))
 	if errors.Is(err, filelock.ErrBusy) {
 		return nil, errors.New("another git session command is running in this worktree")
+	}
+	return l, err
+}
+
+// lockIDs serialises choosing a new session id and tagging it across
+// every worktree of the repository.
+func lockIDs(ctx context.Context, r *gitrepo.Repo) (*filelock.Lock, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := os.MkdirAll(r.StateDir(), 0o755); err != nil {
+		return nil, err
+	}
+	l, err := filelock.Acquire(ctx, filepath.Join(r.StateDir(), "session-ids.lock"))
+	if errors.Is(err, filelock.ErrBusy) {
+		return nil, errors.New("another git session start is still choosing its id in this repository")
 	}
 	return l, err
 }
