@@ -99,15 +99,21 @@ func checkPrivateDir(dir string) error {
 	if err != nil {
 		return err
 	}
+	// The agent's socket would be reachable through a directory someone
+	// else controls: say what to do rather than use it.
+	unsafe := func(why string) error {
+		return &ReadError{Msg: fmt.Sprintf("the agent's directory %s %s", dir, why),
+			Hint: "remove it (a new agent creates it private), or set XDG_RUNTIME_DIR to a private directory"}
+	}
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !fi.IsDir() || !ok {
-		return fmt.Errorf("%s is not a directory", dir)
+		return unsafe("is not a directory (a symbolic link or a file)")
 	}
 	if int(st.Uid) != os.Getuid() {
-		return fmt.Errorf("%s belongs to another user", dir)
+		return unsafe("belongs to another user")
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("%s is accessible by other users (mode %04o)", dir, fi.Mode().Perm())
+		return unsafe(fmt.Sprintf("is accessible by other users (mode %04o)", fi.Mode().Perm()))
 	}
 	return nil
 }
