@@ -3,6 +3,8 @@ package toolchain
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -194,19 +196,33 @@ func runCheck(ctx context.Context, c *config.Check, opts RunOptions) CheckResult
 	cmd := exec.Command("sh", "-c", c.Run)
 	cmd.Dir = opts.Root
 	cmd.Env = checkEnv(opts.Env, c.Name)
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	// A check's background children would keep its output pipe open.
-	cmd.WaitDelay = killGrace
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	// The output pipe is ours, not exec's: exec's Wait would also wait for
+	// every process holding the pipe, so a check that left a background
+	// child running waited out a delay and failed. The check ends when its
+	// shell does; its group is then killed and the pipe read to its end.
+	pr, pw, err := os.Pipe()
+	if err != nil {
 		res.Status, res.Output, res.ExitCode = Fail, err.Error(), -1
 		return res
 	}
+	defer pr.Close()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	start := time.Now()
+	err = cmd.Start()
+	pw.Close()
+	if err != nil {
+		res.Status, res.Output, res.ExitCode = Fail, err.Error(), -1
+		return res
+	}
+	copied := make(chan struct{})
+	go func() {
+		io.Copy(out, pr)
+		close(copied)
+	}()
 	pgid := cmd.Process.Pid
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
-	var err error
 	select {
 	case err = <-waited:
 	case <-ctx.Done():
@@ -220,6 +236,13 @@ func runCheck(ctx context.Context, c *config.Check, opts RunOptions) CheckResult
 	}
 	// Whatever the check left running in its group goes with it.
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	select {
+	case <-copied:
+	case <-time.After(killGrace):
+		// A process that left the group (setsid) still holds the pipe.
+		pr.Close()
+		<-copied
+	}
 	res.Duration = time.Since(start)
 	res.Output = out.String()
 	res.Status = Pass

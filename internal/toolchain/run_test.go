@@ -190,6 +190,30 @@ after = ["hang"]
 	}
 }
 
+// A check that passes while leaving a background child running (a server
+// it started, say) passed late and as a failure: exec's Wait waited for
+// the child to close the output pipe, then reported "WaitDelay expired".
+// It passes, with its output, and the child is gone.
+func TestCheckLeavingABackgroundChildPasses(t *testing.T) {
+	root := t.TempDir()
+	cfg := parseChecks(t, `
+[checks.bg]
+run = "(while :; do date +%s%N > beat; sleep 0.05; done) & echo started; sleep 0.2"
+`)
+	rs := RunChecks(context.Background(), cfg, []string{"bg"}, RunOptions{Root: root, Jobs: 1, Env: os.Environ()})
+	if rs[0].Status != Pass || rs[0].ExitCode != 0 || rs[0].Output != "started\n" {
+		t.Fatalf("got %+v", rs[0])
+	}
+	beat := func() string {
+		time.Sleep(300 * time.Millisecond)
+		b, _ := os.ReadFile(filepath.Join(root, "beat"))
+		return string(b)
+	}
+	if first := beat(); first == "" || first != beat() {
+		t.Fatal("the check's background child is still running")
+	}
+}
+
 func TestTailBufferKeepsTheEnd(t *testing.T) {
 	b := &tailBuffer{max: 10}
 	b.Write([]byte("0123456789"))
