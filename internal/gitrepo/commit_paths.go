@@ -27,3 +27,15 @@ func (r *Repo) CommitPaths(ctx context.Context, message string, env []string, pa
 	}
 	return r.ResolveCommit(ctx, "HEAD")
 }
+
+// UndoCommit moves the current branch from commit, which must still be
+// HEAD, back to its parent; the index and the files are left as they are
+// (the caller puts them back). The reflog says why.
+func (r *Repo) UndoCommit(ctx context.Context, commit, why string) error {
+	parent, err := r.ResolveCommit(ctx, commit+"^")
+	if err != nil {
+		return err
+	}
+	_, err = r.Git(ctx, "update-ref", "-m", why, "HEAD", parent, commit)
+	return err
+}

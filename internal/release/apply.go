@@ -65,8 +65,15 @@ func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		return refuse("the files were put back; fix the cause and release again", "the release commit failed: %v", err)
 	}
 	if err := r.CreateTag(ctx, p.Tag, p.Commit, p.Notes); err != nil {
-		return refuse(fmt.Sprintf("tag it yourself: git tag -a %s %s", p.Tag, gitrepo.Short(p.Commit)),
-			"release commit %s made, but tagging it failed: %v", gitrepo.Short(p.Commit), err)
+		// A release commit without its tag is half a release: the next run
+		// would refuse ("already has a section"). Take the commit back.
+		if uerr := r.UndoCommit(ctx, p.Commit, "git release: tagging "+p.Tag+" failed"); uerr != nil {
+			return refuse(fmt.Sprintf("tag it yourself: git tag -a %s %s", p.Tag, gitrepo.Short(p.Commit)),
+				"release commit %s made, but tagging it failed: %v (and taking the commit back failed: %v)", gitrepo.Short(p.Commit), err, uerr)
+		}
+		restore()
+		return refuse("the release commit was taken back and the files put back; fix the cause and release again",
+			"tagging %s failed: %v", p.Tag, err)
 	}
 	if p.push {
 		err := r.Push(ctx, p.Remote, true, "refs/heads/"+p.Branch+":"+p.RemoteRef, "refs/tags/"+p.Tag+":refs/tags/"+p.Tag)

@@ -152,6 +152,10 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 	notes := o.Message
 	if o.Config.Changelog != "" {
 		p.Changelog = filepath.ToSlash(filepath.Clean(o.Config.Changelog))
+		if filepath.IsAbs(o.Config.Changelog) || p.Changelog == ".." || strings.HasPrefix(p.Changelog, "../") {
+			return nil, refuse("give [release] changelog relative to the repository root, inside it",
+				"changelog %s is outside the repository", o.Config.Changelog)
+		}
 		path := filepath.Join(r.Root, filepath.FromSlash(p.Changelog))
 		old, err := os.ReadFile(path)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
