@@ -163,6 +163,17 @@ func Exists(r *gitrepo.Repo) bool { return exists(dbPath(r)) }
 
 func runOnce(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 	start := time.Now()
+	if opt.Full {
+		// A new database rather than the old one emptied: a damaged file
+		// (what the errors about one say to run --full for) cannot be
+		// opened to be emptied. Searches that have the old one open keep
+		// reading it until they end.
+		for _, p := range []string{dbPath(r), dbPath(r) + "-wal", dbPath(r) + "-shm"} {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, err
+			}
+		}
+	}
 	fresh := !exists(dbPath(r))
 	st, rebuilt, err := store.Create(ctx, dbPath(r))
 	if err != nil {
@@ -178,11 +189,6 @@ func runOnce(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error)
 		// start: a cache of the index before would look current (and
 		// be grown instead of rebuilt), with the old model's vectors.
 		if err := os.Remove(cachePath(r)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-	}
-	if opt.Full {
-		if err := st.Reset(ctx); err != nil {
 			return nil, err
 		}
 	}

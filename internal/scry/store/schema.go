@@ -137,11 +137,3 @@ func (s *Store) dropAll(ctx context.Context) error {
 	}
 	return tx.Commit()
 }
-
-// Reset empties the index (git scry index --full).
-func (s *Store) Reset(ctx context.Context) error {
-	if err := s.dropAll(ctx); err != nil {
-		return err
-	}
-	return s.createSchema(ctx)
-}
