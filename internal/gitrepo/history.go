@@ -188,6 +188,16 @@ func (r *Repo) ShallowSignature() string {
 	return hex.EncodeToString(sum[:8])
 }
 
+// ShallowCommits lists the commits a shallow clone has without their
+// parents (its shallow file), nil for a complete history.
+func (r *Repo) ShallowCommits() []string {
+	data, err := os.ReadFile(filepath.Join(r.CommonDir, "shallow"))
+	if err != nil {
+		return nil
+	}
+	return strings.Fields(string(data))
+}
+
 // IsPartialClone reports whether objects may be missing on purpose: a
 // promisor remote (a --filter clone) or promisor packs.
 func (r *Repo) IsPartialClone(ctx context.Context) bool {

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
@@ -50,6 +51,11 @@ func (ix *indexer) run(ctx context.Context) error {
 		from := kept
 		if shallow != oldShallow {
 			from = nil // the new history lies behind the old tips
+		}
+		if shallow != oldShallow {
+			if err := ix.deepened(ctx); err != nil {
+				return err
+			}
 		}
 		walk, ok, err := ix.fastForward(ctx, tips, old)
 		if err != nil {
@@ -112,6 +118,7 @@ func (ix *indexer) run(ctx context.Context) error {
 		"partial":           strconv.FormatBool(ix.res.Partial),
 		"head":              tips["HEAD"],
 		"shallow_signature": shallow,
+		"shallow_commits":   strings.Join(ix.r.ShallowCommits(), " "),
 	} {
 		if err := b.SetMeta(k, v); err != nil {
 			b.Rollback()
@@ -322,6 +329,40 @@ func (ix *indexer) prune(ctx context.Context, tips, old map[string]string, kept 
 	}
 	ix.res.Pruned = len(ids)
 	return nil
+}
+
+// deepened drops from the index the commits that were a shallow clone's
+// boundary at the last run and have their parents now (git fetch
+// --deepen or --unshallow): they were indexed as if they added every
+// file, and are indexed again with their real diffs.
+func (ix *indexer) deepened(ctx context.Context) error {
+	was, err := ix.st.Meta(ctx, "shallow_commits")
+	if err != nil || was == "" {
+		return err
+	}
+	still := map[string]bool{}
+	for _, h := range ix.r.ShallowCommits() {
+		still[h] = true
+	}
+	var redo []string
+	for _, h := range strings.Fields(was) {
+		if !still[h] {
+			redo = append(redo, h)
+		}
+	}
+	known, err := ix.st.Known(ctx, redo)
+	if err != nil || len(known) == 0 {
+		return err
+	}
+	b, err := ix.st.Begin(ctx, ix.loadPaths(ctx))
+	if err != nil {
+		return err
+	}
+	if err := b.Delete(slices.Collect(maps.Values(known))); err != nil {
+		b.Rollback()
+		return err
+	}
+	return b.Commit()
 }
 
 func (ix *indexer) loadPaths(ctx context.Context) map[string]int64 {
