@@ -46,16 +46,38 @@ func (r *Repo) HistoryTips(ctx context.Context) (map[string]string, error) {
 	}
 	// HEAD from its file rather than one more git process: the post-commit
 	// hook's run is counted in milliseconds.
-	if head := r.readHead(tips); head != "" {
+	if head := readHead(r.GitDir, tips); head != "" {
 		tips["HEAD"] = head
+	}
+	// The other worktrees' detached HEADs, named as git names them: the
+	// history is shared by every worktree, and a commit made on another
+	// one's detached HEAD was pruned by the next run here.
+	others, _ := filepath.Glob(filepath.Join(r.CommonDir, "worktrees", "*"))
+	for _, dir := range append(others, r.CommonDir) {
+		if filepath.Clean(dir) == filepath.Clean(r.GitDir) || !detached(dir) {
+			continue
+		}
+		name := "main-worktree/HEAD"
+		if dir != r.CommonDir {
+			name = "worktrees/" + filepath.Base(dir) + "/HEAD"
+		}
+		if head := readHead(dir, tips); head != "" {
+			tips[name] = head
+		}
 	}
 	return tips, nil
 }
 
-// readHead resolves this worktree's HEAD against the refs just listed: a
-// symbolic ref to a branch, or a detached commit.
-func (r *Repo) readHead(tips map[string]string) string {
-	data, err := os.ReadFile(filepath.Join(r.GitDir, "HEAD"))
+// detached reports whether the HEAD in a git dir names a commit itself.
+func detached(gitDir string) bool {
+	data, err := os.ReadFile(filepath.Join(gitDir, "HEAD"))
+	return err == nil && !bytes.HasPrefix(data, []byte("ref: "))
+}
+
+// readHead resolves the HEAD of a git dir against the refs just listed:
+// a symbolic ref to a branch, or a detached commit.
+func readHead(gitDir string, tips map[string]string) string {
+	data, err := os.ReadFile(filepath.Join(gitDir, "HEAD"))
 	if err != nil {
 		return ""
 	}
