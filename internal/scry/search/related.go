@@ -36,7 +36,8 @@ func RelatedFiles(ctx context.Context, st *store.Store, path string, limit int) 
 		return relatedToDir(ctx, db, dir, limit)
 	}
 	var id int64
-	err := db.QueryRowContext(ctx, `SELECT id FROM paths WHERE path = ?`, path).Scan(&id)
+	// A path whose commits were all pruned keeps its id but has no files.
+	err := db.QueryRowContext(ctx, `SELECT id FROM paths p WHERE path = ? AND EXISTS (SELECT 1 FROM files f WHERE f.path_id = p.id)`, path).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return relatedToDir(ctx, db, path, limit)
 	}
@@ -71,7 +72,7 @@ func relatedToDir(ctx context.Context, db *sql.DB, dir string, limit int) ([]Rel
 	}
 	if changes == 0 {
 		var any int
-		err := db.QueryRowContext(ctx, `SELECT 1 FROM paths p WHERE `+under+` LIMIT 1`, prefix).Scan(&any)
+		err := db.QueryRowContext(ctx, `SELECT 1 FROM paths p JOIN files f ON f.path_id = p.id WHERE `+under+` LIMIT 1`, prefix).Scan(&any)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, 0, ErrUnknownPath
 		}

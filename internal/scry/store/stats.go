@@ -37,7 +37,9 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 		sql string
 	}{
 		{&st.Commits, `SELECT count(*) FROM commits`},
-		{&st.Paths, `SELECT count(*) FROM paths`},
+		// Paths keep their ids when the commits that changed them are
+		// pruned; only those some indexed commit changed count.
+		{&st.Paths, `SELECT count(*) FROM paths p WHERE EXISTS (SELECT 1 FROM files f WHERE f.path_id = p.id)`},
 		{&st.Pairs, `SELECT count(*) / 2 FROM cochange`},
 		{&st.Sessions, `SELECT count(*) FROM sessions`},
 		{&st.NoPatch, `SELECT count(*) FROM commits WHERE flags & 1`},
