@@ -284,16 +284,31 @@ func ParseDate(s string, now time.Time) (time.Time, error) {
 		return time.Date(y, m, d, 0, 0, 0, 0, now.Location()), nil
 	}
 	if m := relDate.FindStringSubmatch(s); m != nil {
-		n, _ := strconv.Atoi(m[1])
+		// Ages are capped far beyond any commit's, so none overflows
+		// (time.Duration holds 292 years: "2600000h" wrapped around into
+		// the future and matched nothing).
+		n64, err := strconv.ParseInt(m[1], 10, 64)
+		if err != nil {
+			n64 = math.MaxInt64
+		}
+		secondsAgo := func(unit int64) time.Time {
+			const far = int64(1) << 40 // seconds: 35,000 years
+			secs := far
+			if n64 <= far/unit {
+				secs = n64 * unit
+			}
+			return time.Unix(now.Unix()-secs, int64(now.Nanosecond())).In(now.Location())
+		}
+		n := int(min(n64, 1_000_000)) // days, weeks, months or years: before any commit
 		switch unit := m[2]; {
 		case strings.HasPrefix(unit, "mo"):
 			return now.AddDate(0, -n, 0), nil
 		case unit == "m" || strings.HasPrefix(unit, "min"):
-			return now.Add(-time.Duration(n) * time.Minute), nil
+			return secondsAgo(60), nil
 		case strings.HasPrefix(unit, "s"):
-			return now.Add(-time.Duration(n) * time.Second), nil
+			return secondsAgo(1), nil
 		case strings.HasPrefix(unit, "h"):
-			return now.Add(-time.Duration(n) * time.Hour), nil
+			return secondsAgo(3600), nil
 		case strings.HasPrefix(unit, "d"):
 			return now.AddDate(0, 0, -n), nil
 		case strings.HasPrefix(unit, "w"):
