@@ -106,7 +106,7 @@ Flags:
 		if asJSON {
 			return cli.WriteJSON(env.Stdout, rep)
 		}
-		fmt.Fprintf(env.Stdout, "%s: %d queries (%d with relevant commits, %d with relevant files), k=%d\n\n", rep.QuerySet, rep.Queries, rep.CommitQueries, rep.FileQueries, k)
+		fmt.Fprintf(env.Stdout, "%s: %d queries (%d with relevant commits, %d with relevant files), k=%d\n\n", cli.Printable(rep.QuerySet), rep.Queries, rep.CommitQueries, rep.FileQueries, k)
 		t := &cli.Table{}
 		t.Row("MODE", "LEVEL", "MRR", "R@5", "R@10", "nDCG@10", "p50 ms", "p95 ms")
 		for _, m := range modes {

@@ -107,10 +107,12 @@ func ErrorLinef(w io.Writer, binary, format string, args ...any) {
 }
 
 // oneLine keeps diagnostics to one line each, whatever an underlying
-// library put in its message.
+// library put in its message, and shows the control characters a user's
+// argument or a file may have put there as escapes: an error quoting
+// "x\x1b[31m" must not turn the terminal red.
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	return Printable(strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " "))
 }
 
 func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
