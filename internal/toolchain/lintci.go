@@ -108,7 +108,7 @@ func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, []stri
 			continue
 		}
 		if len(doc.Content) > 0 {
-			l.document(doc.Content[0])
+			l.document(expand(doc.Content[0], map[*yaml.Node]bool{}))
 		}
 		for _, f := range l.findings {
 			if !l.ignored(f.Line) {
@@ -233,6 +233,62 @@ func (l *linter) pinned(tool string) (Pin, string, bool) {
 		return p, "", false
 	}
 	return p, fmt.Sprintf("the %s pinned in %s", normalize(p.Version), p.From), true
+}
+
+// expand reads a workflow as GitHub does: an alias is replaced by (a copy
+// of, at the alias's line) the node it names, and the pairs of a "<<"
+// merge key are added to their mapping under its own keys. Without it an
+// aliased "with:" looked empty and an aliased step was not seen at all.
+// Each node is expanded once (done), so aliases of aliases cost no more
+// than the nodes written.
+func expand(n *yaml.Node, done map[*yaml.Node]bool) *yaml.Node {
+	if n == nil || done[n] {
+		return n
+	}
+	done[n] = true
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		c := *expand(n.Alias, done)
+		c.Line, c.Column, c.Anchor = n.Line, n.Column, ""
+		return &c
+	}
+	for i, ch := range n.Content {
+		n.Content[i] = expand(ch, done)
+	}
+	if n.Kind != yaml.MappingNode {
+		return n
+	}
+	var own, merged []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Value != "<<" || k.Tag != "!!merge" {
+			own = append(own, k, v)
+			continue
+		}
+		sources := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			sources = v.Content
+		}
+		for _, s := range sources {
+			if s.Kind == yaml.MappingNode {
+				merged = append(merged, s.Content...)
+			}
+		}
+	}
+	if merged == nil {
+		return n
+	}
+	has := map[string]bool{}
+	for i := 0; i < len(own); i += 2 {
+		has[own[i].Value] = true
+	}
+	for i := 0; i+1 < len(merged); i += 2 {
+		if !has[merged[i].Value] {
+			has[merged[i].Value] = true
+			own = append(own, merged[i], merged[i+1])
+		}
+	}
+	n.Content = own
+	return n
 }
 
 // mapping returns the value of key in a mapping node (nil if absent or
