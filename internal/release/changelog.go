@@ -134,7 +134,7 @@ func entry(c Change) string {
 }
 
 var (
-	unreleasedRE = regexp.MustCompile(`(?im)^## +\[?unreleased\]?[ \t]*$`)
+	unreleasedRE = regexp.MustCompile(`(?im)^## +\[?unreleased\]?[ \t]*\r?$`)
 	anySectionRE = regexp.MustCompile(`(?m)^## `)
 )
 
@@ -150,7 +150,8 @@ func UnreleasedNotes(old []byte) string {
 	if next := anySectionRE.FindIndex(rest); next != nil {
 		rest = rest[:next[0]]
 	}
-	return strings.TrimSpace(string(rest))
+	// As LF: the section they go into is written with the file's line ends.
+	return strings.TrimSpace(strings.ReplaceAll(string(rest), "\r\n", "\n"))
 }
 
 // ErrSectionExists is returned by InsertSection when the changelog already
@@ -167,12 +168,19 @@ func (e *ErrSectionExists) Error() string {
 // "## " heading, else at the end. A missing changelog (nil) gets the Keep a
 // Changelog header first. Every other byte of the file is kept.
 func InsertSection(old []byte, v Version, section string) ([]byte, error) {
-	existing := regexp.MustCompile(`(?m)^## +\[?v?` + regexp.QuoteMeta(v.String()) + `\]?([ \t]|$)`)
+	existing := regexp.MustCompile(`(?m)^## +\[?v?` + regexp.QuoteMeta(v.String()) + `\]?([ \t]|\r?$)`)
 	if existing.Match(old) {
 		return nil, &ErrSectionExists{v}
 	}
 	if old == nil {
 		return []byte(changelogHeader + "\n" + section), nil
+	}
+	// A changelog written with CRLF line ends gets the new section (and
+	// the lines around it) with them too; its own bytes stay as they are.
+	nl := "\n"
+	if bytes.Contains(old, []byte("\r\n")) {
+		nl = "\r\n"
+		section = strings.ReplaceAll(section, "\n", nl)
 	}
 	var out bytes.Buffer
 	if loc := unreleasedRE.FindIndex(old); loc != nil {
@@ -181,28 +189,28 @@ func InsertSection(old []byte, v Version, section string) ([]byte, error) {
 		if next := anySectionRE.FindIndex(rest); next != nil {
 			tail = rest[next[0]:]
 		}
-		out.Write(old[:loc[1]])
-		out.WriteString("\n\n" + section)
+		out.Write(old[:loc[1]]) // the heading, its \r included
+		out.WriteString("\n" + nl + section)
 		if tail != nil {
-			out.WriteString("\n")
+			out.WriteString(nl)
 			out.Write(tail)
 		}
 		return out.Bytes(), nil
 	}
 	if loc := anySectionRE.FindIndex(old); loc != nil {
 		out.Write(old[:loc[0]])
-		out.WriteString(section + "\n")
+		out.WriteString(section + nl)
 		out.Write(old[loc[0]:])
 		return out.Bytes(), nil
 	}
 	out.Write(old)
 	switch {
 	case len(old) == 0:
-	case bytes.HasSuffix(old, []byte("\n\n")):
-	case bytes.HasSuffix(old, []byte("\n")):
-		out.WriteString("\n")
+	case bytes.HasSuffix(old, []byte(nl+nl)):
+	case bytes.HasSuffix(old, []byte(nl)):
+		out.WriteString(nl)
 	default:
-		out.WriteString("\n\n")
+		out.WriteString(nl + nl)
 	}
 	out.WriteString(section)
 	return out.Bytes(), nil

@@ -2,6 +2,7 @@ package release
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -83,9 +84,18 @@ func TestInsertSection(t *testing.T) {
 		{"no section yet, no final newline",
 			"# Changelog",
 			"# Changelog\n\n" + sec},
+		// CRLF: the new section is written with CRLF too (it was LF), and
+		// an Unreleased heading ending in \r is found (the section went
+		// above it and its notes stayed).
 		{"CRLF and trailing bytes kept",
 			"# Log\r\n\r\n## 1.0.0\r\nold\r\n[1.0.0]: https://example.com\r\n",
-			"# Log\r\n\r\n" + sec + "\n## 1.0.0\r\nold\r\n[1.0.0]: https://example.com\r\n"},
+			"# Log\r\n\r\n" + crlf(sec) + "\r\n## 1.0.0\r\nold\r\n[1.0.0]: https://example.com\r\n"},
+		{"CRLF with an Unreleased heading",
+			"# Log\r\n\r\n## [Unreleased]\r\n\r\n- hand note\r\n\r\n## 1.0.0\r\nold\r\n",
+			"# Log\r\n\r\n## [Unreleased]\r\n\r\n" + crlf(sec) + "\r\n## 1.0.0\r\nold\r\n"},
+		{"mixed line ends: only the new lines are CRLF",
+			"# Log\r\n\n## 1.0.0\nold\n",
+			"# Log\r\n\n" + crlf(sec) + "\r\n## 1.0.0\nold\n"},
 	}
 	for _, c := range cases {
 		got, err := InsertSection([]byte(c.old), v, sec)
@@ -116,5 +126,14 @@ func TestUnreleasedNotes(t *testing.T) {
 	}
 	if UnreleasedNotes([]byte("# C\n\n## [1.0.0]\n")) != "" {
 		t.Fatal("no Unreleased heading, no notes")
+	}
+}
+
+func crlf(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }
+
+func TestUnreleasedNotesOfACRLFChangelog(t *testing.T) {
+	got := UnreleasedNotes([]byte("# Log\r\n\r\n## [Unreleased]\r\n\r\n- one\r\n- two\r\n\r\n## 1.0.0\r\n"))
+	if got != "- one\n- two" {
+		t.Fatalf("got %q", got)
 	}
 }
