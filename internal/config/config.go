@@ -106,6 +106,11 @@ const (
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
+// exactVersionRE is what a built-in tool's pin looks like: a release
+// number (1.26.8, go1.26.8, v2.1.6, 1.23rc1, 3.13.0b2) or a dated Rust
+// nightly.
+var exactVersionRE = regexp.MustCompile(`^[a-z]*\d+(\.\d+)*([-+.]?[0-9A-Za-z]+)*$|^nightly-\d{4}-\d{2}-\d{2}$`)
+
 // Parse parses the contents of a toolchain.toml; path is used in errors.
 func Parse(path string, data []byte) (*File, error) {
 	var raw map[string]any
@@ -264,6 +269,11 @@ func (f *File) parseTools(v any) error {
 		}
 		if strings.TrimSpace(t.Version) == "" {
 			return f.errorf(key, "has no version")
+		}
+		// A built-in tool's pin goes to setup actions and version files
+		// as it is written: "banana" or "latest" is no pin.
+		if t.Probe == "" && !exactVersionRE.MatchString(strings.TrimSpace(t.Version)) {
+			return f.errorf(key, "%q is not a release version (such as 1.26.8, or nightly-2025-01-31 for rust)", t.Version)
 		}
 		if !nameRE.MatchString(name) {
 			return f.errorf(key, "invalid tool name")

@@ -76,6 +76,11 @@ func TestParseErrors(t *testing.T) {
 		{"parallel type", "[checks.a]\nrun = \"x\"\nparallel = \"no\"\n", "toolchain.toml:3: checks.a.parallel: must be true or false"},
 		{"inline tool", "[tools]\nx = { version = \"1\", probe = 3 }\n", "toolchain.toml:2: tools.x.probe: must be a string"},
 		{"session outside", "[session]\ndir = \"../x\"\n", "toolchain.toml:2: session.dir: must be a path inside"},
+		// A built-in tool's pin is passed on as written (go-version= for
+		// setup actions): these passed and were printed as pins.
+		{"not a version", "[tools]\ngo = \"banana\"\n", "toolchain.toml:2: tools.go: \"banana\" is not a release version"},
+		{"latest", "[tools]\nnode = \"latest\"\n", "tools.node: \"latest\" is not a release version"},
+		{"channel", "[tools]\nrust = \"stable\"\n", "tools.rust: \"stable\" is not a release version"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("toolchain.toml", []byte(tc.doc))
@@ -83,5 +88,17 @@ func TestParseErrors(t *testing.T) {
 				t.Fatalf("err = %v; want it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestBuiltinPinsThatAreVersions(t *testing.T) {
+	for _, v := range []string{"1.26.8", "go1.26.8", "v2.1.6", "1.23rc1", "3.13.0b2", "20", "nightly-2025-01-31"} {
+		if _, err := Parse("toolchain.toml", []byte("[tools]\ngo = \""+v+"\"\n")); err != nil {
+			t.Errorf("%s: %v", v, err)
+		}
+	}
+	// A custom tool's version is compared with its probe's output as written.
+	if _, err := Parse("toolchain.toml", []byte("[tools.mytool]\nversion = \"banana\"\nprobe = \"echo banana\"\n")); err != nil {
+		t.Errorf("custom tool: %v", err)
 	}
 }
