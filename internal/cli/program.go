@@ -117,6 +117,13 @@ func oneLine(s string) string {
 
 func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 {
+		// A program's own command of the name comes first: verdigris
+		// version lists every binary, which the built-in answer hid.
+		for _, c := range p.Commands {
+			if c.Name == args[0] {
+				return p.runCommand(ctx, env, c, args[1:])
+			}
+		}
 		switch args[0] {
 		case "-h", "--help", "help":
 			fmt.Fprint(env.Stdout, p.Usage)
@@ -124,11 +131,6 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 		case "--version", "version":
 			fmt.Fprintln(env.Stdout, version.String(p.Binary))
 			return nil
-		}
-		for _, c := range p.Commands {
-			if c.Name == args[0] {
-				return p.runCommand(ctx, env, c, args[1:])
-			}
 		}
 	}
 	if p.Default != nil && (len(args) > 0 || p.Default.Name == "") {
