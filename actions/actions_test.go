@@ -224,7 +224,7 @@ func TestToolchainActionReportsEveryFailure(t *testing.T) {
 	for _, want := range []string{
 		"error sub/toolchain.toml:5 mytool is pinned to 0.4.1 but 0.3.9 would run (probe)",
 		"error sub/.github/workflows/ci.yml:9 actions/setup-go with go-version: stable installs",
-		"error : check unit failed (exit 1)",
+		"error sub/toolchain.toml:12 check unit failed (exit 1)",
 	} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("annotations lack %q:\n%s", want, joined)

@@ -104,7 +104,7 @@ Flags:
 			Env:  os.Environ(),
 			Done: func(res toolchain.CheckResult) {
 				if !asJSON {
-					reportCheck(env, gh, res, verbose)
+					reportCheck(env, gh, res, verbose, workspacePath(env, r.Root, cfg.Path), cfg.Checks[res.Name])
 				}
 			},
 		})
@@ -184,7 +184,7 @@ func failed(results []toolchain.CheckResult) []string {
 // reportCheck prints a finished check to stderr: one line, and its output
 // when it failed (or always with -v). Inside GitHub Actions the output
 // goes in a collapsible group and a failure gets an annotation.
-func reportCheck(env *cli.Env, gh *ghaction.Action, r toolchain.CheckResult, verbose bool) {
+func reportCheck(env *cli.Env, gh *ghaction.Action, r toolchain.CheckResult, verbose bool, file string, c *config.Check) {
 	color := env.Color(env.Stderr)
 	line := fmt.Sprintf("%s %s", paint(color, r.Status, strings.ToUpper(r.Status)), r.Name)
 	if r.Status == toolchain.Pass || r.Status == toolchain.Fail || r.Status == toolchain.Cancelled && r.Duration > 0 {
@@ -203,7 +203,12 @@ func reportCheck(env *cli.Env, gh *ghaction.Action, r toolchain.CheckResult, ver
 			fmt.Fprintln(env.Stdout, line)
 		}
 		if r.Status == toolchain.Fail {
-			gh.Errorf("check %s failed (exit %d)", r.Name, r.ExitCode)
+			// On the check's line of toolchain.toml, as the README says.
+			if c != nil && c.Line > 0 {
+				gh.ErrorAt(file, c.Line, "check %s failed (exit %d)", r.Name, r.ExitCode)
+			} else {
+				gh.Errorf("check %s failed (exit %d)", r.Name, r.ExitCode)
+			}
 		}
 		return
 	}
