@@ -59,6 +59,11 @@ type Plan struct {
 // branch other than the configured one is a warning.
 func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 	p := &Plan{push: o.Push}
+	// A bad argument is a usage error (exit 2) whatever the repository's
+	// state: it was found only after the safeguards.
+	if err := checkBump(o.Bump); err != nil {
+		return nil, err
+	}
 	if !r.HasCommits(ctx) {
 		return nil, refuse("commit something first", "the repository has no commits")
 	}
@@ -203,6 +208,19 @@ func CurrentVersion(ctx context.Context, r *gitrepo.Repo) (Version, string, erro
 		}
 	}
 	return best, tag, nil
+}
+
+// checkBump refuses what is neither a bump nor a version.
+func checkBump(bump string) error {
+	switch Bump(bump) {
+	case BumpPatch, BumpMinor, BumpMajor, "", "auto":
+		return nil
+	}
+	if _, err := ParseVersion(bump); err != nil {
+		return &Error{Usage: true, Msg: fmt.Sprintf("unknown bump %q", bump),
+			Hint: "use patch, minor, major, auto or a version X.Y.Z"}
+	}
+	return nil
 }
 
 // nextVersion applies the requested bump.
