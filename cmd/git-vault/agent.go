@@ -28,7 +28,8 @@ passphrase-protected identity is typed once. start reads the identity
 (prompting for its passphrase on the terminal when it has one) and starts
 the agent in the background; if one runs locked, it is unlocked instead.
 The agent listens only on a unix socket, mode 0600 in a 0700 directory
-($XDG_RUNTIME_DIR/verdigris, else /tmp/verdigris-UID), answers only your
+($XDG_RUNTIME_DIR/verdigris, else $TMPDIR/verdigris-UID or
+/tmp/verdigris-UID; relative values are ignored), answers only your
 own user (checked on every connection), keeps the data key of each vault
 it opened under that vault's id, returns at most one secret per request,
 and wipes everything after --ttl (default 1h), on 'git vault lock' and on
