@@ -172,7 +172,7 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 			fmt.Fprint(env.Stdout, c.Usage)
 			return nil
 		}
-		return Usagef("%s", err).WithHint("run '%s --help' for usage", name)
+		return Usagef("%s", flagError(err)).WithHint("run '%s --help' for usage", name)
 	}
 	if *help {
 		fmt.Fprint(env.Stdout, c.Usage)
@@ -190,4 +190,21 @@ func NArgs(name string, args []string, min, max int) error {
 		return Usagef("%s: unexpected argument %q", name, args[max]).WithHint("run '%s --help' for usage", name)
 	}
 	return nil
+}
+
+// flagError is a flag parser's complaint, which quotes the argument it
+// could not read. An argument that starts with "-" may be a pasted private
+// key ("-----BEGIN OPENSSH PRIVATE KEY-----…", given where a public key
+// was asked for): such an error is not quoted at all, and a long
+// argument is cut, so no key reaches the terminal or a CI log.
+func flagError(err error) string {
+	msg := err.Error()
+	upper := strings.ToUpper(msg)
+	if strings.Contains(upper, "PRIVATE KEY") || strings.Contains(upper, "-----BEGIN") || strings.Contains(upper, "AGE-SECRET-KEY-") {
+		return "an argument looks like a private key; it is not shown (give the public key instead)"
+	}
+	if len(msg) > 200 {
+		msg = msg[:200] + "…"
+	}
+	return msg
 }
