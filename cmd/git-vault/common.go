@@ -48,7 +48,13 @@ func openVault(ctx context.Context, env *cli.Env) (*gitrepo.Repo, *vault.Vault, 
 		return nil, nil, err
 	}
 	v, err := vault.Load(r.Root)
-	return r, v, userError(err)
+	if err != nil {
+		return r, nil, userError(err)
+	}
+	if stale := v.Stale(); len(stale) > 0 {
+		cli.Warnf(env.Stderr, "git-vault", "%s also %s a line from before the last key rotation, which a merged branch brought; nobody can read those lines, so they are ignored (the next change to the vault drops them): if that branch changed one of these secrets, set it again", strings.Join(stale, ", "), map[bool]string{true: "has", false: "have"}[len(stale) == 1])
+	}
+	return r, v, nil
 }
 
 // userError turns the vault package's errors into one-line errors with

@@ -191,15 +191,11 @@ func guardSecrets(env *cli.Env, fs *pflag.FlagSet, r *gitrepo.Repo) []vault.Secr
 		return nil
 	}
 	defer kh.Close()
-	es, err := v.Selection(nil)
-	if err != nil {
-		note(userError(err))
-		return nil
-	}
-	// One value that cannot be decrypted (a line from before a rotation,
-	// a merge's duplicate) must not stop the search for all the others.
+	// Every line that counts, both of a secret a merge doubled: one value
+	// that cannot be decrypted or chosen must not stop the search for all
+	// the others.
 	var secrets []vault.Secret
-	for _, e := range es {
+	for _, e := range v.Lines() {
 		val, err := kh.Decrypt(v, e)
 		if err != nil {
 			cli.Warnf(env.Stderr, "git-vault", "guard: %s; the value of %s is not checked", cli.AsError(userError(err)).Msg, e.Name)

@@ -76,7 +76,7 @@ func (v *Vault) Selection(names []string) ([]Entry, error) {
 			}
 			out = append(out, e)
 		}
-		return out, nil
+		return out, envClash(out)
 	}
 	var out []Entry
 	seen := map[string]bool{}
@@ -92,7 +92,22 @@ func (v *Vault) Selection(names []string) ([]Entry, error) {
 		out = append(out, e)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
+	return out, envClash(out)
+}
+
+// envClash refuses two secrets that would set one environment variable:
+// set refuses it, but two branches can each add one, and a merge joins
+// them; run would pass one of them, whichever came last.
+func envClash(es []Entry) error {
+	by := map[string]string{}
+	for _, e := range es {
+		if other, ok := by[e.Env]; ok {
+			return &ReadError{Msg: fmt.Sprintf("secrets %s and %s both set %s (a merge joined them)", other, e.Name, e.Env),
+				Hint: fmt.Sprintf("give one of them another name: git vault set %s --env OTHER_NAME", e.Name)}
+		}
+		by[e.Env] = e.Name
+	}
+	return nil
 }
 
 // AddRecipients seals the data key to more recipients. The new key file is

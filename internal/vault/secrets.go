@@ -78,6 +78,11 @@ func (sf *SecretsFile) Lookup(name string) []Entry {
 	return out
 }
 
+// same reports whether two entries are the same line.
+func (e Entry) same(o Entry) bool {
+	return e.Name == o.Name && e.Env == o.Env && e.Generation == o.Generation && bytes.Equal(e.Sealed, o.Sealed)
+}
+
 // Put replaces every entry named e.Name with e.
 func (sf *SecretsFile) Put(e Entry) {
 	sf.Remove(e.Name)

@@ -12,6 +12,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 	"github.com/verdigris-dev/verdigris/internal/cli"
@@ -127,7 +129,7 @@ func (v *Vault) Verify() error { return verifyKeyFile(v.Key, v.Recipients) }
 
 // Entry returns the one entry named name.
 func (v *Vault) Entry(name string) (Entry, error) {
-	es := v.Secrets.Lookup(name)
+	es := v.lines(name)
 	switch len(es) {
 	case 0:
 		return Entry{}, &ReadError{Msg: fmt.Sprintf("no secret named %s", cli.Printable(name)), Hint: "list the secrets with 'git vault ls'"}
@@ -138,6 +140,65 @@ func (v *Vault) Entry(name string) (Entry, error) {
 		Msg:  fmt.Sprintf("secret %s appears %d times (a merge kept both branches' versions)", name, len(es)),
 		Hint: fmt.Sprintf("choose its value with 'git vault set %s'", name),
 	}
+}
+
+// lines are name's entries as they count after a union merge: copies
+// byte for byte the same (a line both branches moved when they re-sorted
+// the file) once, and lines sealed under a data key that a rotation has
+// replaced left out beside a line sealed under the current one: nobody
+// can read them (the old key is gone), and a branch from before a
+// rotation would otherwise double every secret. Stale names those.
+func (v *Vault) lines(name string) []Entry {
+	var out []Entry
+	current := false
+	for _, e := range v.Secrets.Lookup(name) {
+		if slices.ContainsFunc(out, func(o Entry) bool { return o.same(e) }) {
+			continue
+		}
+		current = current || e.Generation == v.Key.Generation
+		out = append(out, e)
+	}
+	if current && len(out) > 1 {
+		out = slices.DeleteFunc(out, func(e Entry) bool { return e.Generation != v.Key.Generation })
+	}
+	return out
+}
+
+// Lines are every secret's lines that count (see lines), in file order:
+// what guard searches for, including both values of a secret two merged
+// branches changed.
+func (v *Vault) Lines() []Entry {
+	var out []Entry
+	seen := map[string]bool{}
+	for _, e := range v.Secrets.Entries {
+		if !seen[e.Name] {
+			seen[e.Name] = true
+			out = append(out, v.lines(e.Name)...)
+		}
+	}
+	return out
+}
+
+// Stale lists the secrets that also have a line from before the last key
+// rotation beside a current one (a merged branch changed or added them
+// then): that line is ignored, and if its branch changed the value, the
+// value must be set again.
+func (v *Vault) Stale() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range v.Secrets.Entries {
+		if seen[e.Name] {
+			continue
+		}
+		seen[e.Name] = true
+		all := v.Secrets.Lookup(e.Name)
+		if kept := v.lines(e.Name); len(kept) > 0 && kept[0].Generation == v.Key.Generation &&
+			slices.ContainsFunc(all, func(x Entry) bool { return x.Generation != v.Key.Generation }) {
+			out = append(out, e.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // LockPath is the lock every vault write takes: per worktree, since each
@@ -157,6 +218,10 @@ func Update(ctx context.Context, root, gitDir string, fn func(v *Vault) error) e
 	if err != nil {
 		return err
 	}
+	// A write keeps the lines that count: no copy of a line a merge
+	// doubled, none nobody can read beside a current one (a rotation
+	// would fail on those).
+	v.Secrets.Entries = v.Lines()
 	if err := fn(v); err != nil {
 		return err
 	}
