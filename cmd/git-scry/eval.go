@@ -80,24 +80,23 @@ Flags:
 			if len(modes) == 1 && modes[0] == search.Semantic {
 				return searchError(ctx, &search.ErrSemanticUnavailable{Reason: s.SemanticErr})
 			}
-			var kept []search.Mode
-			for _, m := range modes {
-				if m == search.Lexical {
-					kept = append(kept, m)
-				}
-			}
+			// Lexical mode stands in: --mode hybrid alone evaluated nothing.
+			kept := []search.Mode{search.Lexical}
 			cli.Warnf(env.Stderr, "git-scry", "semantic search is unavailable (%s): evaluating lexical mode only", s.SemanticErr)
 			modes = kept
 		}
-		missing, merges, err := eval.Resolve(ctx, r, st, qs)
+		res, err := eval.Resolve(ctx, r, st, qs)
 		if err != nil {
 			return searchError(ctx, err)
 		}
-		if merges > 0 {
-			fmt.Fprintf(env.Stderr, "git-scry: %d relevant commits are merges, which the index leaves out: each stands for the commits it merged\n", merges)
+		if res.Merges > 0 {
+			fmt.Fprintf(env.Stderr, "git-scry: %d relevant commits are merges, which the index leaves out: each stands for the commits it merged\n", res.Merges)
 		}
-		if missing > 0 {
-			cli.Warnf(env.Stderr, "git-scry", "%d relevant commits of the query set are not in this index (another repository, or shas from before a rewrite?)", missing)
+		if res.Missing > 0 {
+			cli.Warnf(env.Stderr, "git-scry", "%d relevant commits of the query set are not in this index (another repository, or shas from before a rewrite?)", res.Missing)
+		}
+		if res.Ambiguous > 0 {
+			cli.Warnf(env.Stderr, "git-scry", "%d relevant commit prefixes match more than one indexed commit and count as not found: give longer hashes", res.Ambiguous)
 		}
 		rep, err := eval.Run(ctx, s, qs, modes, k)
 		if err != nil {

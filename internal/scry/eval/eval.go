@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -21,8 +22,13 @@ import (
 type QuerySet struct {
 	Name    string  `json:"name"`
 	Queries []Query `json:"queries"`
-	// standIns are, by relevant hash, the commits that answer for it
-	// when it names a merge commit, which the index leaves out (Resolve).
+	// resolved is what each relevant hash (lower case) names (Resolve):
+	// the full hash of the indexed commit its prefix matches, or of the
+	// merge whose commits stand in for it; two spellings of one commit
+	// then count once. A hash not resolved is matched as a prefix.
+	resolved map[string]string
+	// standIns are, by resolved merge hash, the commits that answer for
+	// it: the index leaves merge commits out.
 	standIns map[string]map[string]bool
 }
 
@@ -128,7 +134,7 @@ func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k i
 			rank := -1
 			if len(q.RelevantCommits) > 0 {
 				var mt Metrics
-				mt, rank = commitMetrics(hits, q.RelevantCommits, qs.standIns)
+				mt, rank = commitMetrics(hits, q.RelevantCommits, qs.resolved, qs.standIns)
 				commit = append(commit, mt)
 			}
 			rep.Ranks[string(m)] = append(rep.Ranks[string(m)], rank)
@@ -141,18 +147,27 @@ func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k i
 	return rep, nil
 }
 
-// commitMetrics: a hit is relevant when its hash starts with one of the
-// relevant prefixes, or is one of the commits a relevant merge brought
-// in (standIns); each relevant commit counts once. first is the rank of
+// commitMetrics: a hit is relevant when it is a relevant commit (its
+// hash starts with the relevant prefix, or the prefix resolved to it), or
+// one of the commits a relevant merge brought in (standIns); each
+// relevant commit counts once, however it is spelt. first is the rank of
 // the first relevant hit, 0 when there is none.
-func commitMetrics(hits []search.Hit, relevant []string, standIns map[string]map[string]bool) (m Metrics, first int) {
+func commitMetrics(hits []search.Hit, relevant []string, resolved map[string]string, standIns map[string]map[string]bool) (m Metrics, first int) {
+	var keys []string
+	for _, r := range uniq(relevant) {
+		if full, ok := resolved[r]; ok {
+			r = full
+		}
+		if !slices.Contains(keys, r) {
+			keys = append(keys, r)
+		}
+	}
 	var ranks []int // rank of each relevant commit found
 	found := map[string]bool{}
 	for i, h := range hits {
-		for _, r := range relevant {
-			lr := strings.ToLower(r)
-			if (strings.HasPrefix(h.Hash, lr) || standIns[lr][h.Hash]) && !found[r] {
-				found[r] = true
+		for _, k := range keys {
+			if !found[k] && (strings.HasPrefix(h.Hash, k) || standIns[k][h.Hash]) {
+				found[k] = true
 				ranks = append(ranks, i+1)
 			}
 		}
@@ -160,7 +175,7 @@ func commitMetrics(hits []search.Hit, relevant []string, standIns map[string]map
 	if len(ranks) > 0 {
 		first = ranks[0]
 	}
-	return metrics(ranks, len(uniq(relevant))), first
+	return metrics(ranks, len(keys)), first
 }
 
 // fileMetrics: a file's rank is the rank of the first hit that touched

@@ -30,7 +30,7 @@ func hits(specs ...string) []search.Hit {
 func TestCommitMetrics(t *testing.T) {
 	// Relevant commits at ranks 2 and 7 (prefixes), one of three missing.
 	hs := hits("aaaa1", "bbbb2", "cccc3", "dddd4", "eeee5", "ffff6", "abcd7")
-	m, first := commitMetrics(hs, []string{"BBBB", "abcd", "9999"}, nil)
+	m, first := commitMetrics(hs, []string{"BBBB", "abcd", "9999"}, nil, nil)
 	if !near(m.MRR, 0.5) || !near(m.Recall5, 1.0/3) || !near(m.Recall10, 2.0/3) || first != 2 {
 		t.Fatalf("%+v, first at %d", m, first)
 	}
@@ -39,14 +39,29 @@ func TestCommitMetrics(t *testing.T) {
 	if !near(m.NDCG10, dcg/idcg) {
 		t.Fatalf("ndcg %v, want %v", m.NDCG10, dcg/idcg)
 	}
-	if m, first := commitMetrics(hs, []string{"9999"}, nil); m != (Metrics{}) || first != 0 {
+	if m, first := commitMetrics(hs, []string{"9999"}, nil, nil); m != (Metrics{}) || first != 0 {
 		t.Fatalf("nothing found: %+v, first at %d", m, first)
 	}
 	// A merge (not indexed) stands for the commits it brought in: found
 	// at the first of them, counted once.
-	merge := map[string]map[string]bool{"9999": {"dddd4": true, "ffff6": true}}
-	if m, first := commitMetrics(hs, []string{"9999", "abcd"}, merge); first != 4 || !near(m.MRR, 0.25) || !near(m.Recall5, 0.5) || !near(m.Recall10, 1) {
+	merge := map[string]map[string]bool{"merge:9999f": {"dddd4": true, "ffff6": true}}
+	resolved := map[string]string{"9999": "merge:9999f", "9999f": "merge:9999f", "abcd": "abcd7", "abcd7": "abcd7", "ab": ambiguous + "ab"}
+	if m, first := commitMetrics(hs, []string{"9999", "abcd"}, resolved, merge); first != 4 || !near(m.MRR, 0.25) || !near(m.Recall5, 0.5) || !near(m.Recall10, 1) {
 		t.Fatalf("a merge's commits: %+v, first at %d", m, first)
+	}
+	// One commit spelt twice (case, a longer prefix, the merge by two
+	// prefixes) counts once: recall went above 1 and nDCG was inflated.
+	for _, rel := range [][]string{{"abcd", "ABCD"}, {"abcd", "abcd7"}} {
+		if m, _ := commitMetrics(hs, rel, resolved, merge); !near(m.Recall10, 1) || !near(m.NDCG10, 1/math.Log2(8)) {
+			t.Fatalf("%v: %+v", rel, m)
+		}
+	}
+	if m, _ := commitMetrics(hs, []string{"9999", "9999f"}, resolved, merge); !near(m.Recall10, 1) || !near(m.MRR, 0.25) {
+		t.Fatalf("a merge by two prefixes: %+v", m)
+	}
+	// An ambiguous prefix is credited to no commit.
+	if m, _ := commitMetrics(hs, []string{"ab"}, resolved, merge); m != (Metrics{}) {
+		t.Fatalf("an ambiguous prefix: %+v", m)
 	}
 }
 

@@ -8,66 +8,103 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
+// Resolution says what Resolve made of a query set's relevant hashes.
+type Resolution struct {
+	Missing   int // in neither the index nor the repository
+	Merges    int // merges, each standing for the commits it merged
+	Ambiguous int // prefixes of more than one indexed commit: never credited
+}
+
+// ambiguous marks a resolved prefix that names several commits; no hit
+// matches it.
+const ambiguous = "ambiguous:"
+
 // Resolve matches the query set's relevant commits with the index. A
-// hash that no indexed commit has is looked up in the repository: the
-// index leaves merge commits out, so a merge (a pull request's, say)
-// stands for the non-merge commits it brought in, those it reaches and
-// its first parent does not; a hit that is one of them answers the
-// question as the merge would, and the merge counts once, found at the
-// first of them. missing counts the hashes found in neither, merges the
-// merges that stand for their commits.
-func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet) (missing, merges int, err error) {
-	seen := map[string]bool{}
+// prefix that one indexed commit has resolves to it, so that two
+// spellings of one commit count once; a prefix that several have is
+// ambiguous and credited to none (it would count for whichever ranked
+// first). A hash that no indexed commit has is looked up in the
+// repository: the index leaves merge commits out, so a merge (a pull
+// request's, say) stands for the non-merge commits it brought in, those
+// it reaches and its first parent does not; a hit that is one of them
+// answers the question as the merge would, and the merge counts once,
+// found at the first of them.
+func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet) (res Resolution, err error) {
+	qs.resolved = map[string]string{}
 	for _, q := range qs.Queries {
 		for _, c := range q.RelevantCommits {
 			c = strings.ToLower(c)
-			if seen[c] {
+			if _, done := qs.resolved[c]; done {
 				continue
 			}
-			seen[c] = true
-			var n int
-			if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM commits WHERE hash >= ? AND hash < ?`, c, c+"g").Scan(&n); err != nil {
-				return 0, 0, err
-			}
-			if n > 0 {
-				continue
-			}
-			merged, err := mergedBy(ctx, r, c)
+			rows, err := st.DB().QueryContext(ctx, `SELECT hash FROM commits WHERE hash >= ? AND hash < ? LIMIT 2`, c, c+"g")
 			if err != nil {
-				return 0, 0, err
+				return res, err
+			}
+			var found []string
+			for rows.Next() {
+				var h string
+				if err := rows.Scan(&h); err != nil {
+					rows.Close()
+					return res, err
+				}
+				found = append(found, h)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return res, err
+			}
+			switch len(found) {
+			case 1:
+				qs.resolved[c] = found[0]
+				continue
+			case 2:
+				qs.resolved[c] = ambiguous + c
+				res.Ambiguous++
+				continue
+			}
+			merge, merged, err := mergedBy(ctx, r, c)
+			if err != nil {
+				return res, err
 			}
 			if len(merged) == 0 {
-				missing++
+				qs.resolved[c] = c
+				res.Missing++
 				continue
 			}
+			key := "merge:" + merge
+			qs.resolved[c] = key
 			if qs.standIns == nil {
 				qs.standIns = map[string]map[string]bool{}
 			}
-			qs.standIns[c] = map[string]bool{}
-			for _, h := range merged {
-				qs.standIns[c][h] = true
+			if qs.standIns[key] == nil {
+				res.Merges++
+				qs.standIns[key] = map[string]bool{}
 			}
-			merges++
+			for _, h := range merged {
+				qs.standIns[key][h] = true
+			}
 		}
 	}
-	return missing, merges, nil
+	return res, nil
 }
 
-// mergedBy lists the non-merge commits that the merge commit named by
-// prefix brought in; nil when prefix names no commit of the repository,
-// or one that is not a merge.
-func mergedBy(ctx context.Context, r *gitrepo.Repo, prefix string) ([]string, error) {
+// mergedBy finds the merge commit named by prefix and the non-merge
+// commits it brought in; none when prefix names no commit of the
+// repository, or one that is not a merge.
+func mergedBy(ctx context.Context, r *gitrepo.Repo, prefix string) (string, []string, error) {
 	h, err := r.ResolveCommit(ctx, prefix)
 	if err != nil {
-		return nil, nil // not here (or ambiguous): pointed out as missing
+		return "", nil, nil // not here (or ambiguous): pointed out as missing
 	}
 	line, err := r.RevList(ctx, "--parents", "-n", "1", h)
 	if err != nil || len(line) == 0 {
-		return nil, err
+		return "", nil, err
 	}
 	parents := strings.Fields(line[0])[1:]
 	if len(parents) < 2 {
-		return nil, nil
+		return "", nil, nil
 	}
-	return r.RevList(ctx, "--no-merges", h, "^"+parents[0])
+	merged, err := r.RevList(ctx, "--no-merges", h, "^"+parents[0])
+	return h, merged, err
 }
