@@ -71,7 +71,8 @@ Flags:
 			if agent == "" {
 				agent = "-"
 			}
-			t.Row(s.ID, s.Status, agent, work, cli.Printable(s.Title))
+			// Every field comes from a record file in the repository.
+			t.Row(cli.Printable(s.ID), cli.Printable(s.Status), cli.Printable(agent), cli.Printable(work), cli.Printable(s.Title))
 		}
 		return t.Write(env.Stdout)
 	},

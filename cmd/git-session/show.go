@@ -45,20 +45,20 @@ Flags:
 			return cli.WriteJSON(env.Stdout, s)
 		}
 		w := env.Stdout
-		fmt.Fprintf(w, "session %s: %s\n", s.ID, cli.Printable(s.Title))
+		fmt.Fprintf(w, "session %s: %s\n", cli.Printable(s.ID), cli.Printable(s.Title))
 		t := &cli.Table{}
-		t.Row("status", s.Status)
+		t.Row("status", cli.Printable(s.Status))
 		if s.Agent != "" {
-			t.Row("agent", s.Agent)
+			t.Row("agent", cli.Printable(s.Agent))
 		}
 		if s.Created != "" {
-			t.Row("created", s.Created)
+			t.Row("created", cli.Printable(s.Created))
 		}
 		if s.Ended != "" {
-			t.Row("ended", s.Ended)
+			t.Row("ended", cli.Printable(s.Ended))
 		}
 		if s.Record != nil {
-			t.Row("record", s.Record.Path+" ("+s.Record.Format+")")
+			t.Row("record", cli.Printable(s.Record.Path+" ("+s.Record.Format+")"))
 		}
 		if s.StartTag != "" {
 			t.Row("tags", s.StartTag+".."+s.EndTag)

@@ -58,6 +58,14 @@ Flags:
 			return explain(err)
 		}
 		rng, _ := fs.GetString("range")
+		// The outputs are written last; they are checked first: tags made
+		// and pushed, then "cannot write the outputs", told nobody what was
+		// done.
+		if gh, _ := fs.GetBool("github"); gh {
+			if err := ghaction.New(env.Stderr, env.Env).OutputsWritable(); err != nil {
+				return cli.Failf("--github: the step outputs cannot be written: %v", err).WithHint("run it inside GitHub Actions, or without --github")
+			}
+		}
 		push, _ := fs.GetBool("push")
 		remote, _ := fs.GetString("remote")
 		if push && remote == "" {
@@ -127,7 +135,7 @@ func printTags(w io.Writer, tags []session.TagResult) {
 		if tg.Status == session.TagExists {
 			continue
 		}
-		t.Row(tg.Status, tg.Tag, gitrepo.Short(tg.Commit), tg.Source+": "+tg.From)
+		t.Row(tg.Status, cli.Printable(tg.Tag), gitrepo.Short(tg.Commit), cli.Printable(tg.Source+": "+tg.From))
 	}
 	t.Write(w)
 }

@@ -102,6 +102,20 @@ func (a *Action) SetOutput(name, value string) error {
 	return fileCommand(func() { a.gha.SetOutput(name, value) })
 }
 
+// OutputsWritable checks, before a step does anything it cannot undo
+// (tags pushed), that its outputs can be written afterwards.
+func (a *Action) OutputsWritable() error {
+	path := a.getenv("GITHUB_OUTPUT")
+	if path == "" {
+		return fmt.Errorf("GITHUB_OUTPUT is not set")
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
 // AddPath prepends dir to PATH for later steps.
 func (a *Action) AddPath(dir string) error { return fileCommand(func() { a.gha.AddPath(dir) }) }
 
