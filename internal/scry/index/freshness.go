@@ -23,6 +23,19 @@ func Behind(ctx context.Context, r *gitrepo.Repo, st *store.Store) (int, error) 
 	if err != nil {
 		return 0, err
 	}
+	// A deepened shallow clone has new commits behind the old tips; they
+	// are counted against the index itself (doctor said "up to date").
+	was, err := st.Meta(ctx, "shallow_signature")
+	if err != nil {
+		return 0, err
+	}
+	if r.ShallowSignature() != was {
+		kept = nil
+	}
 	list, err := r.NonMergeCommits(ctx, []string{head}, kept)
-	return len(list), err
+	if err != nil || kept != nil {
+		return len(list), err
+	}
+	known, err := st.Known(ctx, list)
+	return len(list) - len(known), err
 }
