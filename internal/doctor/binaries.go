@@ -2,7 +2,9 @@ package doctor
 
 import (
 	"context"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -30,6 +32,10 @@ func BinaryVersion(ctx context.Context, bin string) (path, line string, ok bool)
 	return path, strings.TrimSpace(string(out)), true
 }
 
+// failClosed are the binaries without which the pre-push hook refuses
+// every push, by what in the repository puts them in use.
+var failClosed = map[string]string{"git-toolchain": "toolchain.toml", "git-vault": ".verdigris/vault"}
+
 func checkBinaries(ctx context.Context, c *Context) []Finding {
 	self := version.Get("verdigris")
 	var out []Finding
@@ -37,9 +43,12 @@ func checkBinaries(ctx context.Context, c *Context) []Finding {
 		path, line, found := BinaryVersion(ctx, bin)
 		f := Finding{Name: bin}
 		switch {
+		case !found && c.Repo != nil && failClosed[bin] != "" && exists(filepath.Join(c.Repo.Root, failClosed[bin])):
+			f.Status, f.Detail = Fail, "not on PATH, and "+failClosed[bin]+" is in use: the pre-push hook refuses every push"
+			f.Hint = "run ./scripts/install.sh from a verdigris checkout and put its bin directory (default ~/.local/bin) on PATH"
 		case !found:
 			f.Status, f.Detail = Warn, "not on PATH"
-			f.Hint = "run ./scripts/install.sh from a verdigris checkout and put ~/.local/bin on PATH"
+			f.Hint = "run ./scripts/install.sh from a verdigris checkout and put its bin directory (default ~/.local/bin) on PATH"
 		case line == "":
 			f.Status, f.Detail = Fail, path+" does not answer --version"
 			f.Hint = "reinstall it with ./scripts/install.sh"
@@ -55,4 +64,9 @@ func checkBinaries(ctx context.Context, c *Context) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

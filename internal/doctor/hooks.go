@@ -31,6 +31,9 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 		case hooks.Missing:
 			f.Status, f.Hint = Warn, "run 'verdigris install'"
 			f.Detail += " is not installed"
+		case hooks.NotExecutable:
+			f.Status, f.Hint = Warn, "run 'verdigris install' to make it executable again"
+			f.Detail += " is not executable: git skips it"
 		case hooks.Edited:
 			f.Status, f.Hint = Warn, "move your lines into a hook of your own ("+st.Path+".verdigris-chained runs first), remove the shim, then run 'verdigris install'"
 			f.Detail += " is a verdigris shim changed by hand"

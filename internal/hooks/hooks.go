@@ -28,6 +28,9 @@ const (
 	Missing   State = "missing"   // no hook at all
 	Foreign   State = "foreign"   // someone else's hook, not chained to ours
 	Edited    State = "edited"    // our shim, changed by hand since it was installed
+	// NotExecutable is our current shim without its executable bit: git
+	// skips it.
+	NotExecutable State = "not-executable"
 )
 
 // Status describes one hook.
@@ -53,6 +56,12 @@ type ConflictError struct{ Hook, Chained string }
 
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("%s is not a verdigris shim, and a saved original hook already exists at %s", e.Hook, e.Chained)
+}
+
+// executable reports whether git would run the hook at path.
+func executable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().Perm()&0o111 != 0
 }
 
 // EditedError: the hook is a verdigris shim someone changed by hand.
@@ -88,6 +97,8 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 		st := Status{Name: name, Path: p, State: Missing}
 		if b, err := os.ReadFile(p); err == nil {
 			switch {
+			case bytes.Equal(b, shim(name)) && !executable(p):
+				st.State = NotExecutable
 			case bytes.Equal(b, shim(name)):
 				st.State = Installed
 			case shims.Shipped(name, b):
@@ -152,9 +163,13 @@ func installOne(dir, name string) (Action, error) {
 	_, lerr := os.Lstat(p)
 	exists := lerr == nil
 	switch {
-	case err == nil && bytes.Equal(cur, want):
+	case err == nil && bytes.Equal(cur, want) && executable(p):
 		a.Did = "unchanged"
 		return a, nil
+	case err == nil && bytes.Equal(cur, want):
+		// git skips a hook that is not executable ("hook was ignored").
+		a.Did, a.Detail = "updated", "made executable again"
+		return a, os.Chmod(p, 0o755)
 	case err == nil && shims.Shipped(name, cur):
 		a.Did = "updated"
 		return a, atomicfile.Write(p, want, 0o755)
