@@ -14,7 +14,7 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 	}
 	sts, err := hooks.Inspect(ctx, c.Repo)
 	if err != nil {
-		return []Finding{{Name: "hooks", Status: Fail, Detail: err.Error()}}
+		return []Finding{{Name: "hooks", Status: Fail, Detail: err.Error(), Hint: "check that git's hooks directory (git rev-parse --git-path hooks) can be read"}}
 	}
 	var out []Finding
 	for _, st := range sts {

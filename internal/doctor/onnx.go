@@ -15,7 +15,7 @@ func init() { register(45, "scry", checkEmbedder) }
 func checkEmbedder(ctx context.Context, c *Context) []Finding {
 	bin, err := exec.LookPath("git-scry")
 	if err != nil {
-		return []Finding{{Name: "embedder", Status: Skip, Detail: "git-scry is not on PATH"}}
+		return []Finding{{Name: "embedder", Status: Skip, Detail: "git-scry is not on PATH", Hint: "run ./scripts/install.sh from a verdigris checkout"}}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()

@@ -48,7 +48,7 @@ func unpushedSessionTags(ctx context.Context, c *Context) Finding {
 	f := Finding{Name: "tags"}
 	local, err := c.Repo.Tags(ctx, session.TagPrefix)
 	if err != nil {
-		f.Status, f.Detail = Fail, err.Error()
+		f.Status, f.Detail, f.Hint = Fail, err.Error(), "check that 'git tag -l' works in this repository"
 		return f
 	}
 	if len(local) == 0 {

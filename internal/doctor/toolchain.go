@@ -29,7 +29,7 @@ func checkToolchain(ctx context.Context, c *Context) []Finding {
 	e := &toolchain.Env{Root: c.Repo.Root, Getenv: c.Getenv, Environ: os.Environ}
 	rep, err := toolchain.Check(ctx, cfg, e)
 	if err != nil {
-		return []Finding{{Name: "check", Status: Fail, Detail: err.Error()}}
+		return []Finding{{Name: "check", Status: Fail, Detail: err.Error(), Hint: "run 'git toolchain check' to see it on its own"}}
 	}
 	var out []Finding
 	for _, t := range rep.Tools {

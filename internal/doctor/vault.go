@@ -49,7 +49,7 @@ func checkIdentity(c *Context, inUse bool) Finding {
 			f.Status = Warn
 		}
 	case err != nil:
-		f.Status, f.Detail = Fail, err.Error()
+		f.Status, f.Detail, f.Hint = Fail, err.Error(), "put your identity in "+path+" as a regular file (mode 600), or pass --identity FILE"
 	case vault.IsEncryptedIdentity(data):
 		f.Status, f.Detail = OK, path+" (passphrase-protected; unlock with 'git vault agent start')"
 	default:
@@ -76,7 +76,7 @@ func checkVaultFiles(c *Context) Finding {
 		return f
 	}
 	if err != nil {
-		f.Status, f.Detail = Fail, err.Error()
+		f.Status, f.Detail, f.Hint = Fail, err.Error(), "restore .verdigris/vault from a trusted commit (git log -- .verdigris/vault)"
 		return f
 	}
 	f.Status = OK
@@ -105,7 +105,7 @@ func checkVaultFiles(c *Context) Finding {
 		f.Status, f.Hint = Fail, re.Hint
 		f.Detail += "; " + re.Msg
 	case err != nil:
-		f.Status = Fail
+		f.Status, f.Hint = Fail, "run 'git vault ls' for what is wrong with it"
 		f.Detail += "; " + err.Error()
 	default:
 		f.Detail += "; readable with your identity"
