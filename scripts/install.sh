@@ -10,9 +10,14 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 prefix=${PREFIX:-$HOME/.local}
 bindir=$prefix/bin
-mkdir -p "$bindir"
 
 say() { printf 'install: %s\n' "$*" >&2; }
+
+if ! mkdir -p "$bindir" 2>/dev/null || [ ! -w "$bindir" ]; then
+	say "error: cannot write the binaries to $bindir"
+	say "hint: choose a directory you can write: PREFIX=\$HOME/.local ./scripts/install.sh"
+	exit 1
+fi
 
 commit=$(git -C "$src" rev-parse HEAD 2>/dev/null || true)
 ldflags="-s -w -X github.com/verdigris-dev/verdigris/internal/version.Commit=${commit}"

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Vault setup: in a repository that uses git vault, make sure this machine
-# has an identity, and print its public key for a recipient to add.
+# has an identity, and print its public key for a recipient to add. The
+# repository is the one install.sh was run from, from any directory in it.
 set -euo pipefail
 vault=$BINDIR/git-vault
 [ -x "$vault" ] || exit 0
-[ -d .verdigris/vault ] || exit 0
-if [ -z "${VERDIGRIS_IDENTITY:-}" ] && [ ! -e "${XDG_CONFIG_HOME:-$HOME/.config}/verdigris/identity.txt" ]; then
-	"$vault" init
+top=$(git rev-parse --show-toplevel 2>/dev/null) || exit 0
+[ -d "$top/.verdigris/vault" ] || exit 0
+# Where git vault looks (a relative XDG_CONFIG_HOME is ignored, as it does).
+config=${XDG_CONFIG_HOME:-}
+case $config in /*) ;; *) config=$HOME/.config ;; esac
+if [ -z "${VERDIGRIS_IDENTITY:-}" ] && [ ! -e "$config/verdigris/identity.txt" ]; then
+	(cd "$top" && "$vault" init)
 fi
