@@ -107,6 +107,10 @@ func (m *Masker) process(final bool) []byte {
 	b := m.buf
 	out := make([]byte, 0, len(b))
 	last := 0
+	pending := len(b)
+	if !final {
+		pending = m.pendingStart(b)
+	}
 	for i := 0; i < len(b)-1; i++ {
 		if !m.first[b[i]] {
 			continue
@@ -120,6 +124,14 @@ func (m *Masker) process(final bool) []byte {
 		}
 		if n == 0 {
 			continue
+		}
+		if i > pending {
+			// A longer value that began before this match may still be
+			// arriving ("outer-inner-secret-lo" of "outer-inner-secret-long"
+			// holds all of "inner-secret"): wait for more output.
+			out = append(out, b[last:pending]...)
+			m.keep(b[pending:])
+			return out
 		}
 		if !final && m.couldGrow(b[i:], n) {
 			// A longer value may still match here: wait for more output.
@@ -154,6 +166,27 @@ func (m *Masker) keep(rest []byte) {
 	r := append([]byte(nil), rest...)
 	clear(m.buf)
 	m.buf = r
+}
+
+// pendingStart is the first position of b where a value may be starting
+// whose end has not arrived yet (b from there is a proper prefix of it);
+// len(b) when there is none.
+func (m *Masker) pendingStart(b []byte) int {
+	longest := 0
+	for _, v := range m.values {
+		longest = max(longest, len(v))
+	}
+	for j := max(0, len(b)-longest+1); j < len(b); j++ {
+		if !m.first[b[j]] {
+			continue
+		}
+		for _, v := range m.values {
+			if len(v) > len(b)-j && bytes.HasPrefix(v, b[j:]) {
+				return j
+			}
+		}
+	}
+	return len(b)
 }
 
 // couldGrow reports whether tail, which matches a value of length n at its

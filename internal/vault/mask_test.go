@@ -43,3 +43,24 @@ func TestMaskerNeverLeaksProperty(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A value inside a longer one: when the longer one arrived in two writes
+// ("outer-inner-secret-lo", then "ng"), the shorter was masked within it
+// and the rest of the longer one printed ("outer-***-long").
+func TestMaskerLongerValueAroundAShorterOne(t *testing.T) {
+	inner, outer := "inner-secret", "outer-inner-secret-long"
+	input := "x " + outer + " y " + inner + " z outer-inner-secret-short"
+	want := "x *** y *** z outer-***-short"
+	pats := MaskPatterns([][]byte{[]byte(inner), []byte(outer)})
+	for size := 1; size <= len(input); size++ {
+		var out bytes.Buffer
+		m := NewMasker(&out, pats)
+		for i := 0; i < len(input); i += size {
+			m.Write([]byte(input[i:min(i+size, len(input))]))
+		}
+		m.Close()
+		if out.String() != want {
+			t.Fatalf("chunk size %d:\n got %q\nwant %q", size, out.String(), want)
+		}
+	}
+}
