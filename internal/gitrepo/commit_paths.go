@@ -3,6 +3,8 @@ package gitrepo
 import (
 	"bytes"
 	"context"
+	"errors"
+	"os/exec"
 	"strings"
 )
 
@@ -38,4 +40,15 @@ func (r *Repo) UndoCommit(ctx context.Context, commit, why string) error {
 	}
 	_, err = r.Git(ctx, "update-ref", "-m", why, "HEAD", parent, commit)
 	return err
+}
+
+// IsAncestor reports whether commit a is reachable from commit b.
+func (r *Repo) IsAncestor(ctx context.Context, a, b string) (bool, error) {
+	_, err := r.Git(ctx, "merge-base", "--is-ancestor", a, b)
+	var ge *Error
+	var ee *exec.ExitError
+	if errors.As(err, &ge) && errors.As(ge.Err, &ee) && ee.ExitCode() == 1 {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -80,6 +80,22 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 		if st != nil && st.ID == o.ID {
 			continue
 		}
+		if st != nil && rewrote(ctx, repo, st, o) {
+			// git commit --amend of the commit whose marker opened the
+			// active session: CI derives the session from the new commit
+			// (its committer time is the id), so the session follows it
+			// rather than stay on a commit no branch has.
+			old, oldTag := st.ID, st.StartTag
+			st.ID, st.StartTag, st.StartingCommit, st.Created = o.ID, o.Tag, o.Commit, o.Time
+			st.LastUpdateCommit = o.Commit
+			st.Log = append(st.Log, LogEntry{Time: o.Time, Heading: "Marker Rewritten",
+				Text: fmt.Sprintf("The commit that opened session %s was rewritten as %s; the session continues as %s (tag %s).", old, gitrepo.Short(o.Commit), o.ID, o.Tag)})
+			if err := store.Save(st); err != nil {
+				return res, err
+			}
+			res.Notes = append(res.Notes, fmt.Sprintf("the commit that opened session %s was rewritten: the session continues as %s; tag %s stays on the old commit (if it was never pushed: git tag -d %s)", old, o.ID, oldTag, oldTag))
+			continue
+		}
 		if st != nil {
 			res.Notes = append(res.Notes, fmt.Sprintf("session %s opened; this worktree's active session stays %s", o.ID, st.ID))
 			continue
@@ -98,4 +114,15 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 		res.Notes = append(res.Notes, fmt.Sprintf("session %s is now active in this worktree ('git session end' archives it)", o.ID))
 	}
 	return res, nil
+}
+
+// rewrote reports whether the session HEAD opens replaces the active one:
+// both opened by a marker with the same title, and the active one's
+// commit is no longer in HEAD's history (amended away).
+func rewrote(ctx context.Context, repo *gitrepo.Repo, st *State, o Opened) bool {
+	if st.Source != SourceMarker || st.Title != o.Title || st.StartingCommit == o.Commit {
+		return false
+	}
+	in, err := repo.IsAncestor(ctx, st.StartingCommit, "HEAD")
+	return err == nil && !in
 }
