@@ -87,12 +87,18 @@ type Error struct {
 // with the refs a push had rejected, else its last few lines. git's
 // hint: lines come last and say what to try, not what went wrong.
 func (e *Error) Error() string {
-	var lines, rejected []string
+	var lines, rejected, remote []string
 	cause := ""
 	for _, l := range strings.Split(e.Stderr, "\n") {
 		l = strings.TrimSpace(l)
 		switch {
 		case l == "" || strings.HasPrefix(l, "hint:"):
+		case strings.HasPrefix(l, "remote:"):
+			// What a server's hook says about a refused push (a
+			// protected branch, say) arrives here.
+			if r := strings.TrimSpace(strings.TrimPrefix(l, "remote:")); r != "" {
+				remote = append(remote, r)
+			}
 		case strings.HasPrefix(l, "fatal: ") || strings.HasPrefix(l, "error: "):
 			cause = strings.TrimPrefix(strings.TrimPrefix(l, "fatal: "), "error: ")
 		case strings.HasPrefix(l, "! ["):
@@ -107,6 +113,12 @@ func (e *Error) Error() string {
 	}
 	if len(rejected) > 0 {
 		msg = strings.TrimPrefix(msg+": "+strings.Join(rejected, "; "), ": ")
+		if len(remote) > 0 {
+			msg += " (remote: " + strings.Join(remote, " ") + ")"
+		}
+	} else if cause == "" && len(remote) > 0 {
+		lines = append(remote, lines...)
+		msg = strings.Join(lines[max(len(lines)-3, 0):], " ")
 	}
 	if msg == "" {
 		msg = e.Err.Error()

@@ -14,6 +14,8 @@ func TestErrorSaysTheCause(t *testing.T) {
 			"git add: The following paths are ignored by one of your .gitignore files: layer"},
 		{"To ../remote.git\n ! [rejected]        main -> main (fetch first)\nerror: failed to push some refs to '../remote.git'\nhint: Updates were rejected because the remote contains work that you do\nhint: See the 'Note about fast-forwards' in 'git push --help' for details.\n",
 			"git add: failed to push some refs to '../remote.git': ! [rejected] main -> main (fetch first)"},
+		{"remote: rejected by policy: main is protected\nremote: \nTo ../remote.git\n ! [remote rejected] main -> main (pre-receive hook declined)\nerror: failed to push some refs to '../remote.git'\n",
+			"git add: failed to push some refs to '../remote.git': ! [remote rejected] main -> main (pre-receive hook declined) (remote: rejected by policy: main is protected)"},
 		{"fatal: not a git repository (or any of the parent directories): .git\n", "git add: not a git repository (or any of the parent directories): .git"},
 		{"", "git add: exit status 128"},
 	} {
