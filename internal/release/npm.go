@@ -102,7 +102,7 @@ func updateJSONVersions(data []byte, to Version, paths ...[]string) ([]byte, str
 		if len(vs) != 1 {
 			return nil, "", fmt.Errorf("expected one %s, found %d", jsonPathName(p), len(vs))
 		}
-		edits = append(edits, edit{vs[0].start, vs[0].end, to.String()})
+		edits = append(edits, edit{vs[0].start, vs[0].end, spelt(vs[0].value, to)})
 		if from == "" {
 			from = vs[0].value
 		}
@@ -120,7 +120,8 @@ func updateJSONVersions(data []byte, to Version, paths ...[]string) ([]byte, str
 		for _, k := range p[:len(p)-1] {
 			m = m[k].(map[string]any)
 		}
-		m[p[len(p)-1]] = to.String()
+		old, _ := m[p[len(p)-1]].(string)
+		m[p[len(p)-1]] = spelt(old, to)
 	}
 	if !reflect.DeepEqual(before, after) {
 		return nil, "", fmt.Errorf("rewriting the version would change more than the version; left alone")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 )
 
 // goConstRE finds the Version constant of a Go file, alone on its line or
@@ -25,7 +26,16 @@ func updateGoConst(data []byte, to Version) ([]byte, string, error) {
 	if _, err := ParseVersion(from); err != nil {
 		return nil, "", fmt.Errorf("Version is %q, not X.Y.Z", from)
 	}
-	return splice(data, m[0][2], m[0][3], to.String()), from, nil
+	return splice(data, m[0][2], m[0][3], spelt(from, to)), from, nil
+}
+
+// spelt writes the new version as the old one was written: with its "v"
+// when it had one ("v1.2.3" became "1.3.0").
+func spelt(old string, to Version) string {
+	if strings.HasPrefix(old, "v") {
+		return "v" + to.String()
+	}
+	return to.String()
 }
 
 // versionFileRE is a VERSION file: the version, optionally v-prefixed,

@@ -40,9 +40,13 @@ func changesByPath(t *testing.T, root string, paths []string, to Version) map[st
 func TestGoConstAndVersionFile(t *testing.T) {
 	goSrc := "package version\n\n// Version is bumped by git release.\nconst Version = \"0.4.1\" // keep\n\nvar other = \"0.4.1\"\n"
 	block := "package v\n\nconst (\n\tName    = \"x\"\n\tVersion = \"1.0.0\"\n)\n"
-	root := writeTree(t, map[string]string{"v.go": goSrc, "b/v.go": block, "VERSION": "v0.4.1\n", "sub/VERSION": "  0.4.1"})
-	got := changesByPath(t, root, []string{"v.go", "b/v.go", "VERSION", "sub/VERSION"}, Version{1, 2, 0})
+	// A "v" is kept as written (it was dropped from Go and package.json).
+	vGo, vJSON := "package v\n\nconst Version = \"v0.4.1\"\n", `{"name": "x", "version": "v0.4.1"}`
+	root := writeTree(t, map[string]string{"v.go": goSrc, "b/v.go": block, "VERSION": "v0.4.1\n", "sub/VERSION": "  0.4.1", "vv/v.go": vGo, "vv/package.json": vJSON})
+	got := changesByPath(t, root, []string{"v.go", "b/v.go", "VERSION", "sub/VERSION", "vv/v.go", "vv/package.json"}, Version{1, 2, 0})
 	want := map[string]string{
+		"vv/v.go":         strings.Replace(vGo, "v0.4.1", "v1.2.0", 1),
+		"vv/package.json": strings.Replace(vJSON, "v0.4.1", "v1.2.0", 1),
 		"v.go":        strings.Replace(goSrc, `const Version = "0.4.1"`, `const Version = "1.2.0"`, 1),
 		"b/v.go":      strings.Replace(block, `"1.0.0"`, `"1.2.0"`, 1),
 		"VERSION":     "v1.2.0\n",
