@@ -207,7 +207,12 @@ func runCheck(ctx context.Context, c *config.Check, opts RunOptions) CheckResult
 	}
 	defer pr.Close()
 	cmd.Stdout, cmd.Stderr = pw, pw
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A session of its own: its process group is killed as one, and it
+	// has no controlling terminal. In a background group of the user's
+	// terminal, a check that read or wrote /dev/tty (a prompt, ssh, gpg)
+	// was stopped by SIGTTIN and the push hung; now /dev/tty fails at once,
+	// as it does in CI.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	start := time.Now()
 	err = cmd.Start()
 	pw.Close()
@@ -254,12 +259,23 @@ func runCheck(ctx context.Context, c *config.Check, opts RunOptions) CheckResult
 		res.Status, res.Reason = Cancelled, "interrupted"
 	case err != nil:
 		res.Status = Fail
-		if res.ExitCode == 0 {
+		if ws, ok := processStatus(cmd); ok && ws.Signaled() {
+			// As a shell reports it: 128 + the signal's number.
+			res.ExitCode, res.Reason = 128+int(ws.Signal()), "killed by signal "+ws.Signal().String()
+		} else if res.ExitCode == 0 {
 			res.ExitCode = -1
 			res.Reason = err.Error()
 		}
 	}
 	return res
+}
+
+func processStatus(cmd *exec.Cmd) (syscall.WaitStatus, bool) {
+	if cmd.ProcessState == nil {
+		return 0, false
+	}
+	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	return ws, ok
 }
 
 // maxOutput is how much of a check's output is kept: the end, where the

@@ -214,6 +214,36 @@ run = "(while :; do date +%s%N > beat; sleep 0.05; done) & echo started; sleep 0
 	}
 }
 
+// A check runs in a session of its own, without the user's terminal: in a
+// background process group of it, a check that read /dev/tty (a prompt,
+// ssh, gpg) was stopped by SIGTTIN and the push hung for ever.
+func TestCheckHasNoControllingTerminal(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("needs /proc")
+	}
+	cfg := parseChecks(t, `
+[checks.leader]
+run = 'test "$(cut -d" " -f6 /proc/$$/stat)" = "$$"'
+`)
+	rs := RunChecks(context.Background(), cfg, []string{"leader"}, RunOptions{Root: t.TempDir(), Jobs: 1, Env: os.Environ()})
+	if rs[0].Status != Pass {
+		t.Fatalf("the check is not a session leader: %+v", rs[0])
+	}
+}
+
+// A check killed by a signal says so, with the shell's exit code (it
+// showed "exit -1" and no reason).
+func TestCheckKilledBySignal(t *testing.T) {
+	cfg := parseChecks(t, `
+[checks.sig]
+run = 'kill -TERM $$'
+`)
+	rs := RunChecks(context.Background(), cfg, []string{"sig"}, RunOptions{Root: t.TempDir(), Jobs: 1, Env: os.Environ()})
+	if rs[0].Status != Fail || rs[0].ExitCode != 143 || rs[0].Reason != "killed by signal terminated" {
+		t.Fatalf("got %+v", rs[0])
+	}
+}
+
 func TestTailBufferKeepsTheEnd(t *testing.T) {
 	b := &tailBuffer{max: 10}
 	b.Write([]byte("0123456789"))
