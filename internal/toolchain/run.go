@@ -126,7 +126,11 @@ func RunChecks(ctx context.Context, cfg *config.File, names []string, opts RunOp
 	completed := make(chan CheckResult)
 	nRunning, serialRunning := 0, false
 	for {
-		if ctx.Err() == nil && !serialRunning {
+		// Scanned again while a scan blocks a check: one listed before the
+		// check it waits for (c after b after a, listed c, b, a) was passed
+		// over, then left "not started" when nothing ran any more.
+		for again := true; again && ctx.Err() == nil && !serialRunning; {
+			again = false
 		scan:
 			for _, n := range order {
 				if state[n] != pending {
@@ -147,6 +151,7 @@ func RunChecks(ctx context.Context, cfg *config.File, names []string, opts RunOp
 				}
 				if blockedBy != "" {
 					finish(CheckResult{Name: n, Status: Blocked, Reason: fmt.Sprintf("runs after %s, which did not pass", blockedBy)})
+					again = true
 					continue
 				}
 				switch {

@@ -244,6 +244,26 @@ run = 'kill -TERM $$'
 	}
 }
 
+// A check blocked through a chain is blocked whatever the order the set
+// lists them in: listed c, b, a (c after b after a, a failing), c was
+// passed over and reported "cancelled (not started)" as a failure.
+func TestBlockedThroughAChainListedBackwards(t *testing.T) {
+	cfg := parseChecks(t, `
+[checks.a]
+run = "exit 3"
+[checks.b]
+run = "true"
+after = ["a"]
+[checks.c]
+run = "true"
+after = ["b"]
+`)
+	rs := RunChecks(context.Background(), cfg, []string{"c", "b", "a"}, RunOptions{Root: t.TempDir(), Jobs: 2, Env: os.Environ()})
+	if s := statuses(rs); s["a"] != Fail || s["b"] != Blocked || s["c"] != Blocked {
+		t.Fatalf("got %v", s)
+	}
+}
+
 func TestTailBufferKeepsTheEnd(t *testing.T) {
 	b := &tailBuffer{max: 10}
 	b.Write([]byte("0123456789"))
