@@ -89,6 +89,12 @@ func Load(root string) (*File, error) {
 	path := filepath.Join(root, FileName)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
+		// A link to a missing file is a broken configuration, not none:
+		// taken for none, the pre-push checks were skipped.
+		if _, lerr := os.Lstat(path); lerr == nil {
+			target, _ := os.Readlink(path)
+			return nil, &Error{Path: FileName, Msg: fmt.Sprintf("is a symbolic link to %s, which does not exist", target)}
+		}
 		return nil, fmt.Errorf("%w in %s", ErrNotFound, root)
 	}
 	if err != nil {
