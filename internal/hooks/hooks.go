@@ -223,7 +223,15 @@ func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 		}
 		_, cerr := os.Lstat(chained)
 		hasChained := cerr == nil
+		_, perr := os.Lstat(p)
 		switch {
+		case hasChained && errors.Is(perr, fs.ErrNotExist):
+			// An install stopped between keeping the user's hook and
+			// writing the shim: the hook goes back.
+			if err := os.Rename(chained, p); err != nil {
+				return acts, err
+			}
+			a.Did = "restored"
 		case ours && hasChained:
 			if err := os.Rename(chained, p); err != nil {
 				return acts, err
