@@ -134,9 +134,32 @@ func entry(c Change) string {
 }
 
 var (
-	unreleasedRE = regexp.MustCompile(`(?im)^## +\[?unreleased\]?[ \t]*\r?$`)
+	// "## [Unreleased]", also as a link ("## [Unreleased](https://…)").
+	unreleasedRE = regexp.MustCompile(`(?im)^## +\[?unreleased\]?(\([^)\r\n]*\))?[ \t]*\r?$`)
 	anySectionRE = regexp.MustCompile(`(?m)^## `)
+	// A link reference definition: "[1.0.0]: https://…".
+	linkRefRE = regexp.MustCompile(`^\[[^\]]+\]:[ \t]*\S`)
 )
+
+// unreleasedEnd is where the notes under an Unreleased heading that
+// starts rest end: at the next "## " heading, else before the link
+// reference definitions that end the file (they stay at the bottom).
+func unreleasedEnd(rest []byte) (end int, tail bool) {
+	if next := anySectionRE.FindIndex(rest); next != nil {
+		return next[0], true
+	}
+	end = len(rest)
+	lines := strings.SplitAfter(string(rest), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := strings.TrimRight(lines[i], "\r\n")
+		if l != "" && !linkRefRE.MatchString(l) {
+			break
+		}
+		end -= len(lines[i])
+	}
+	// The blank lines before the definitions stay with them.
+	return end, end < len(rest)
+}
 
 // UnreleasedNotes returns the text a changelog holds under its
 // "## [Unreleased]" heading: notes written by hand since the last release,
@@ -147,9 +170,8 @@ func UnreleasedNotes(old []byte) string {
 		return ""
 	}
 	rest := old[loc[1]:]
-	if next := anySectionRE.FindIndex(rest); next != nil {
-		rest = rest[:next[0]]
-	}
+	end, _ := unreleasedEnd(rest)
+	rest = rest[:end]
 	// As LF: the section they go into is written with the file's line ends.
 	return strings.TrimSpace(strings.ReplaceAll(string(rest), "\r\n", "\n"))
 }
@@ -168,7 +190,7 @@ func (e *ErrSectionExists) Error() string {
 // "## " heading, else at the end. A missing changelog (nil) gets the Keep a
 // Changelog header first. Every other byte of the file is kept.
 func InsertSection(old []byte, v Version, section string) ([]byte, error) {
-	existing := regexp.MustCompile(`(?m)^## +\[?v?` + regexp.QuoteMeta(v.String()) + `\]?([ \t]|\r?$)`)
+	existing := regexp.MustCompile(`(?m)^## +\[?v?` + regexp.QuoteMeta(v.String()) + `\]?(\(|[ \t]|\r?$)`)
 	if existing.Match(old) {
 		return nil, &ErrSectionExists{v}
 	}
@@ -186,8 +208,10 @@ func InsertSection(old []byte, v Version, section string) ([]byte, error) {
 	if loc := unreleasedRE.FindIndex(old); loc != nil {
 		rest := old[loc[1]:]
 		tail := []byte(nil)
-		if next := anySectionRE.FindIndex(rest); next != nil {
-			tail = rest[next[0]:]
+		if end, ok := unreleasedEnd(rest); ok {
+			if t := bytes.TrimLeft(rest[end:], "\r\n"); len(t) > 0 {
+				tail = t
+			}
 		}
 		out.Write(old[:loc[1]]) // the heading, its \r included
 		out.WriteString("\n" + nl + section)

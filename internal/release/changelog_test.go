@@ -137,3 +137,35 @@ func TestUnreleasedNotesOfACRLFChangelog(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// Keep a Changelog's link references stay at the bottom when Unreleased
+// is the last section (they were moved into the new section and its tag
+// message), and headings written as links are recognised (the section
+// went above "## [Unreleased](…)", and an existing "## [1.1.0](…)" was
+// not seen).
+func TestChangelogLinks(t *testing.T) {
+	v := Version{1, 1, 0}
+	sec := "## [1.1.0] - 2026-03-04\n\n### Added\n\n- x (abc)\n"
+	old := "# Changelog\n\n## [Unreleased]\n\n- hand note\n\n[Unreleased]: https://example.com/compare/v1.0.0...HEAD\n[1.0.0]: https://example.com/v1.0.0\n"
+	if got := UnreleasedNotes([]byte(old)); got != "- hand note" {
+		t.Errorf("notes %q", got)
+	}
+	got, err := InsertSection([]byte(old), v, sec)
+	want := "# Changelog\n\n## [Unreleased]\n\n" + sec + "\n[Unreleased]: https://example.com/compare/v1.0.0...HEAD\n[1.0.0]: https://example.com/v1.0.0\n"
+	if err != nil || string(got) != want {
+		t.Errorf("got %q, %v\nwant %q", got, err, want)
+	}
+	linked := "# Changelog\n\n## [Unreleased](https://x/compare/v1.0.0...HEAD)\n\n- note\n\n## [1.0.0](https://x/v1.0.0) (2020-01-02)\n"
+	if got := UnreleasedNotes([]byte(linked)); got != "- note" {
+		t.Errorf("linked notes %q", got)
+	}
+	got, err = InsertSection([]byte(linked), v, sec)
+	want = "# Changelog\n\n## [Unreleased](https://x/compare/v1.0.0...HEAD)\n\n" + sec + "\n## [1.0.0](https://x/v1.0.0) (2020-01-02)\n"
+	if err != nil || string(got) != want {
+		t.Errorf("linked: got %q, %v\nwant %q", got, err, want)
+	}
+	var exists *ErrSectionExists
+	if _, err := InsertSection([]byte("## [1.1.0](https://x/v1.1.0) (2020-01-02)\n"), v, sec); !errors.As(err, &exists) {
+		t.Errorf("a linked heading of 1.1.0: %v", err)
+	}
+}
