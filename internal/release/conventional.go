@@ -26,6 +26,10 @@ var commitHeaderRE = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9-]*)(?:\(([^()]*)\)
 // of a line of the body.
 var breakingRE = regexp.MustCompile(`(?m)^BREAKING[ -]CHANGE: *(.*)$`)
 
+// footerRE finds a footer line after the first line of a note:
+// "Reviewed-by: Z", "Refs #133", "Signed-off-by: …".
+var footerRE = regexp.MustCompile(`\n[A-Za-z][A-Za-z0-9-]*(: | #)`)
+
 // ParseChange reads a commit's subject and body as a conventional commit.
 // A message that does not follow the convention keeps its subject as the
 // summary and an empty type.
@@ -39,10 +43,14 @@ func ParseChange(hash, subject, body string) Change {
 	}
 	if m := breakingRE.FindStringSubmatchIndex(body); m != nil {
 		c.Breaking = true
-		// The note runs to the next footer or the end of the body.
+		// The note runs to a blank line, the next footer ("Token: " or
+		// "Token #", as Conventional Commits writes them) or the end.
 		note := body[m[2]:]
 		if i := strings.Index(note, "\n\n"); i >= 0 {
 			note = note[:i]
+		}
+		if loc := footerRE.FindStringIndex(note); loc != nil {
+			note = note[:loc[0]]
 		}
 		c.Note = strings.Join(strings.Fields(note), " ")
 	}

@@ -39,6 +39,8 @@ func TestParseChange(t *testing.T) {
 		{"refactor!: drop v1", "", "refactor", "", "drop v1", true, ""},
 		{"feat(cli)!: rename flags", "BREAKING CHANGE: --foo is now --bar", "feat", "cli", "rename flags", true, "--foo is now --bar"},
 		{"chore: deps", "Some text.\n\nBREAKING-CHANGE: needs go 1.26\n  on every machine\n\nRefs: #1", "chore", "", "deps", true, "needs go 1.26 on every machine"},
+		// The note stops at the next footer (it took them all in).
+		{"feat: new api", "Body.\n\nBREAKING-CHANGE: old endpoint gone\nReviewed-by: Z\nRefs #133\nSigned-off-by: T <t@e.x>", "feat", "", "new api", true, "old endpoint gone"},
 		{"Merge branch 'x'", "", "", "", "Merge branch 'x'", false, ""},
 		{"feat:no space", "", "", "", "feat:no space", false, ""},
 		{"fix: mention of BREAKING CHANGE: in the subject only", "", "fix", "", "mention of BREAKING CHANGE: in the subject only", false, ""},
