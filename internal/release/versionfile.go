@@ -110,6 +110,7 @@ func versionFiles(root string, paths []string, to Version) ([]*FileChange, error
 	var (
 		out   []*FileChange
 		cargo []localPackage
+		npm   = map[string]string{} // package.json's version, by directory
 	)
 	for _, p := range ordered {
 		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))
@@ -133,8 +134,15 @@ func versionFiles(root string, paths []string, to Version) ([]*FileChange, error
 			fc.New, fc.From, err = updateCargoLock(data, inWorkspace(cargo, path.Dir(p)), to)
 		case "npm":
 			fc.New, fc.From, err = updatePackageJSON(data, to)
+			npm[path.Dir(p)] = fc.From
 		case "npm-lock":
 			fc.New, fc.From, err = updatePackageLock(data, to)
+			// Out of date with its manifest: npm install, not a release,
+			// should bring it up (as Cargo.lock is refused).
+			if want, ok := npm[path.Dir(p)]; ok && err == nil && strings.TrimPrefix(fc.From, "v") != strings.TrimPrefix(want, "v") {
+				return nil, refuse("run npm install so that it agrees with package.json, commit it, then release",
+					"%s is at %s but %s/package.json at %s", p, fc.From, path.Dir(p), want)
+			}
 		}
 		if err != nil {
 			var re *Error

@@ -77,6 +77,7 @@ func TestVersionFilesRefusals(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"VERSION": "2.0.0\n", "setup.py": "", "Cargo.toml": "[package]\nname = \"a\"\nversion = \"0.1.0\"\n",
 		"Cargo.lock": "version = 4\n", "package.json": `{"version": "0.1.0"}`, "package-lock.json": `{"version": "0.1.0"}`,
+		"old/package.json": `{"name": "x", "version": "1.0.0"}`, "old/package-lock.json": `{"name": "x", "version": "0.9.0", "lockfileVersion": 3, "packages": {"": {"name": "x", "version": "0.9.0"}}}`,
 	})
 	cases := []struct {
 		paths []string
@@ -91,6 +92,9 @@ func TestVersionFilesRefusals(t *testing.T) {
 		{[]string{"Cargo.lock"}, "no Cargo.toml of its workspace is"},
 		{[]string{"package.json"}, "its lockfile package-lock.json is not"},
 		{[]string{"package-lock.json"}, "its package.json is not"},
+		// An npm lockfile out of date with its manifest (only Cargo.lock's
+		// was refused).
+		{[]string{"old/package.json", "old/package-lock.json"}, "old/package-lock.json is at 0.9.0 but old/package.json at 1.0.0"},
 	}
 	for _, c := range cases {
 		_, err := VersionFiles(root, c.paths, Version{1, 0, 0})
