@@ -129,6 +129,13 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		p.Changes = append(p.Changes, ch)
 	}
 
+	if len(p.Changes) == 0 && (o.Bump == "" || o.Bump == "auto") {
+		// Merges only (a release branch merged back): nothing changed
+		// since the tag; an automatic bump found nothing and asked to tag
+		// the same version again ("tag already exists").
+		return nil, refuse("commit the changes to release first, or name the bump: git release patch",
+			"nothing to release: only merge commits since %s", prevTag)
+	}
 	next, err := p.nextVersion(prev, o.Bump)
 	if err != nil {
 		return nil, err
