@@ -168,6 +168,9 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 			return nil, refuse("give [release] changelog relative to the repository root, inside it",
 				"changelog %s is outside the repository", o.Config.Changelog)
 		}
+		if err := notALink(r.Root, p.Changelog, "[release] changelog"); err != nil {
+			return nil, err
+		}
 		path := filepath.Join(r.Root, filepath.FromSlash(p.Changelog))
 		old, err := os.ReadFile(path)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {

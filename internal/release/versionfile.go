@@ -89,6 +89,9 @@ func versionFiles(root string, paths []string, to Version) ([]*FileChange, error
 		if listed[clean] {
 			return nil, refuse("list each file once in [release] version-files", "version file %s is listed twice", p)
 		}
+		if err := notALink(root, clean, "[release] version-files"); err != nil {
+			return nil, err
+		}
 		listed[clean] = true
 	}
 	if err := checkPairs(root, listed); err != nil {
@@ -156,6 +159,16 @@ func versionFiles(root string, paths []string, to Version) ([]*FileChange, error
 	// Restore the configured order for reporting.
 	sort.SliceStable(out, func(i, j int) bool { return indexOf(paths, out[i].Path) < indexOf(paths, out[j].Path) })
 	return out, nil
+}
+
+// notALink refuses a file that is a symbolic link: the release commit
+// would replace the link with a file (the atomic write renames over it)
+// and leave the file it points to as it was.
+func notALink(root, rel, where string) error {
+	if fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(rel))); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return refuse("name the file the link points to in "+where, "%s is a symbolic link", rel)
+	}
+	return nil
 }
 
 func isLock(p string) bool { k := kindOf(p); return k == "cargo-lock" || k == "npm-lock" }

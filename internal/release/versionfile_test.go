@@ -96,6 +96,17 @@ func TestVersionFilesRefusals(t *testing.T) {
 		// was refused).
 		{[]string{"old/package.json", "old/package-lock.json"}, "old/package-lock.json is at 0.9.0 but old/package.json at 1.0.0"},
 	}
+	// A link was replaced by a file, and the file it names left as it was.
+	if err := os.MkdirAll(filepath.Join(root, "linked"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../VERSION", filepath.Join(root, "linked", "VERSION")); err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, struct {
+		paths []string
+		want  string
+	}{[]string{"linked/VERSION"}, "linked/VERSION is a symbolic link"})
 	for _, c := range cases {
 		_, err := VersionFiles(root, c.paths, Version{1, 0, 0})
 		var re *Error
