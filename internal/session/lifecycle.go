@@ -86,29 +86,13 @@ func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
 		_, err := os.Stat(m.absPath(m.RecordPath(id)))
 		return err == nil
 	}
-	id, name := NewID(now), ""
-	for {
-		id = tags.freeID(id, recordExists)
-		name = StartTag(id, o.Agent)
-		err := m.Repo.CreateTag(ctx, name, head, "Session start: "+o.Title)
-		if errors.Is(err, gitrepo.ErrTagExists) {
-			// Taken since we listed the tags (another worktree).
-			tags.tags[name] = ""
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		break
-	}
 	where := "on branch " + branch
 	if branch == "" {
 		where = "on a detached HEAD"
 	}
 	st := &State{
-		ID: id, Title: o.Title, Agent: o.Agent, Created: now, Branch: branch,
-		StartingCommit: head, StartTag: name, Source: SourceCommand,
-		Log:        []LogEntry{{Time: now, Heading: "Session Start", Text: fmt.Sprintf("Started %s at %s (tag %s).", where, gitrepo.Short(head), name)}},
+		Title: o.Title, Agent: o.Agent, Created: now, Branch: branch,
+		StartingCommit: head, Source: SourceCommand,
 		LastUpdate: now, LastUpdateCommit: head,
 	}
 	for _, g := range o.Goals {
@@ -117,10 +101,42 @@ func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
 	if len(st.Goals) == 0 {
 		st.Goals = []Goal{{Text: o.Title}}
 	}
-	if err := m.Store.Save(st); err != nil {
-		return nil, fmt.Errorf("tag %s was made, but the session state could not be saved: %w", name, err)
+	// The state is saved before the tag is made, not after: a start
+	// killed between the two left a start tag no state knew of, a session
+	// that never ended and that claimed every later commit. Now the next
+	// command finds the state and makes the missing tag (ensureStartTag).
+	id := NewID(now)
+	for {
+		id = tags.freeID(id, recordExists)
+		st.ID, st.StartTag = id, StartTag(id, o.Agent)
+		st.Log = []LogEntry{{Time: now, Heading: "Session Start", Text: fmt.Sprintf("Started %s at %s (tag %s).", where, gitrepo.Short(head), st.StartTag)}}
+		if err := m.Store.Save(st); err != nil {
+			return nil, err
+		}
+		err := m.Repo.CreateTag(ctx, st.StartTag, head, "Session start: "+o.Title)
+		if errors.Is(err, gitrepo.ErrTagExists) {
+			// Taken by a tag not made under the ids lock (a marker's).
+			tags.tags[st.StartTag] = ""
+			continue
+		}
+		if err != nil {
+			m.Store.Clear()
+			return nil, err
+		}
+		return st, nil
 	}
-	return st, nil
+}
+
+// ensureStartTag makes the active session's start tag when it is missing:
+// a start killed after saving the state and before tagging.
+func (m *Manager) ensureStartTag(ctx context.Context, st *State) error {
+	if st.StartTag == "" || st.Source != SourceCommand {
+		return nil
+	}
+	if _, ok, err := m.Repo.LookupTag(ctx, st.StartTag); err != nil || ok {
+		return err
+	}
+	return m.Repo.CreateTag(ctx, st.StartTag, st.StartingCommit, "Session start: "+st.Title)
 }
 
 // change runs fn on the active session under the worktree's lock and
@@ -137,6 +153,9 @@ func (m *Manager) change(ctx context.Context, fn func(*State) error) (*State, er
 	}
 	if st == nil {
 		return nil, ErrNoSession
+	}
+	if err := m.ensureStartTag(ctx, st); err != nil {
+		return nil, err
 	}
 	if err := fn(st); err != nil {
 		return nil, err
@@ -334,6 +353,9 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 	}
 	if st == nil {
 		return nil, ErrNoSession
+	}
+	if err := m.ensureStartTag(ctx, st); err != nil {
+		return nil, err
 	}
 	branch, err := m.Repo.CurrentBranch(ctx)
 	if err != nil {
