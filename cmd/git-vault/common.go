@@ -47,6 +47,9 @@ func openVault(ctx context.Context, env *cli.Env) (*gitrepo.Repo, *vault.Vault, 
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := vault.Repair(ctx, r.Root, r.GitDir); err != nil {
+		return r, nil, userError(err)
+	}
 	v, err := vault.Load(r.Root)
 	if err != nil {
 		return r, nil, userError(err)

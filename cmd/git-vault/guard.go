@@ -112,7 +112,7 @@ func runGuard(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 	if err != nil {
 		return cli.Failf("%v", err).WithHint("fix the line; see 'git vault guard --help' for the syntax")
 	}
-	secrets := guardSecrets(env, fs, r)
+	secrets := guardSecrets(ctx, env, fs, r)
 	defer vault.WipeSecrets(secrets)
 	var skipped []string
 	findings, err := vault.Guard(ctx, r, commits, vault.GuardOptions{Secrets: secrets, Ignore: ignore, Skipped: &skipped})
@@ -172,13 +172,17 @@ func loadIgnore(r *gitrepo.Repo) (*vault.IgnoreList, error) {
 
 // guardSecrets decrypts the vault's values to search for, or says why it
 // cannot and returns none: guard still checks the credential patterns.
-func guardSecrets(env *cli.Env, fs *pflag.FlagSet, r *gitrepo.Repo) []vault.Secret {
+func guardSecrets(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, r *gitrepo.Repo) []vault.Secret {
 	if !vault.Exists(r.Root) {
 		return nil
 	}
 	note := func(err error) {
 		e := cli.AsError(err)
 		fmt.Fprintf(env.Stderr, "git-vault: guard: %s; checking credential patterns only, not vault values\n", e.Msg)
+	}
+	if err := vault.Repair(ctx, r.Root, r.GitDir); err != nil {
+		note(userError(err))
+		return nil
 	}
 	v, err := vault.Load(r.Root)
 	if err != nil {

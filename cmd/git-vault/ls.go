@@ -30,6 +30,9 @@ Flags:
 		if err != nil {
 			return err
 		}
+		if err := vault.Repair(ctx, r.Root, r.GitDir); err != nil {
+			return userError(err)
+		}
 		sf, err := vault.LoadSecrets(r.Root)
 		if err != nil {
 			return userError(err)

@@ -4,6 +4,9 @@
 package atomicfile
 
 import (
+	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -63,10 +66,31 @@ type File struct {
 // a full disk or a permission problem fails before any file changes; only
 // then are the temp files renamed over their targets, in order.
 func WriteAll(files []File) error {
+	return writeAll("", files)
+}
+
+// WriteAllLogged is WriteAll for files that are only valid together (a
+// killed WriteAll leaves some renamed and some not): once every temp file
+// is written and synced, the renames to come are recorded in journal (a
+// path outside the directories written, such as in the git dir), made,
+// and the journal removed. Recover finishes what a killed run left.
+func WriteAllLogged(journal string, files []File) error {
+	return writeAll(journal, files)
+}
+
+// A journal entry: rename Temp over Target.
+type step struct {
+	Temp   string `json:"temp"`
+	Target string `json:"target"`
+}
+
+func writeAll(journal string, files []File) error {
 	var tmps []string
 	defer func() {
 		for _, t := range tmps {
-			os.Remove(t)
+			if t != "" {
+				os.Remove(t)
+			}
 		}
 	}()
 	for _, f := range files {
@@ -93,12 +117,62 @@ func WriteAll(files []File) error {
 			return err
 		}
 	}
+	if journal != "" {
+		steps := make([]step, len(files))
+		for i, f := range files {
+			steps[i] = step{Temp: tmps[i], Target: f.Path}
+		}
+		data, err := json.Marshal(steps)
+		if err != nil {
+			return err
+		}
+		if err := Write(journal, data, 0o600); err != nil {
+			return err
+		}
+	}
 	for i, f := range files {
 		if err := os.Rename(tmps[i], f.Path); err != nil {
 			return err
 		}
 		tmps[i] = ""
 	}
+	syncDirs(files)
+	if journal != "" {
+		return os.Remove(journal)
+	}
+	return nil
+}
+
+// Recover finishes the renames a killed WriteAllLogged recorded in
+// journal (the temp files are complete: they were synced before it was
+// written). done reports that there was one. The caller holds the lock
+// the writes were made under.
+func Recover(journal string) (done bool, err error) {
+	data, err := os.ReadFile(journal)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var steps []step
+	if err := json.Unmarshal(data, &steps); err != nil {
+		// Torn while being written: nothing was renamed yet.
+		return true, os.Remove(journal)
+	}
+	var files []File
+	for _, s := range steps {
+		if err := os.Rename(s.Temp, s.Target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return true, err
+		}
+		files = append(files, File{Path: s.Target})
+	}
+	syncDirs(files)
+	return true, os.Remove(journal)
+}
+
+// syncDirs makes the renames into the files' directories durable.
+func syncDirs(files []File) {
 	dirs := map[string]bool{}
 	for _, f := range files {
 		dirs[filepath.Dir(f.Path)] = true
@@ -109,5 +183,4 @@ func WriteAll(files []File) error {
 			d.Close()
 		}
 	}
-	return nil
 }

@@ -56,3 +56,35 @@ func TestWriteAllReplacesEveryFileOrNone(t *testing.T) {
 		t.Fatalf("temp files left behind: %v", entries)
 	}
 }
+
+// WriteAllLogged leaves no journal; Recover finishes the renames a killed
+// one recorded, skips those already made, and is a no-op without one.
+func TestJournal(t *testing.T) {
+	dir := t.TempDir()
+	journal := filepath.Join(dir, "journal")
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	if err := WriteAllLogged(journal, []File{{Path: a, Data: []byte("a1")}, {Path: b, Data: []byte("b1")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(journal); err == nil {
+		t.Fatal("journal left after a completed write")
+	}
+	if done, err := Recover(journal); done || err != nil {
+		t.Fatalf("Recover without a journal: %v, %v", done, err)
+	}
+	tmpB := filepath.Join(dir, ".b.tmp-x")
+	os.WriteFile(tmpB, []byte("b2"), 0o644)
+	os.WriteFile(a, []byte("a2"), 0o644) // already renamed when killed
+	os.WriteFile(journal, []byte(`[{"temp": "`+filepath.Join(dir, ".a.tmp-gone")+`", "target": "`+a+`"}, {"temp": "`+tmpB+`", "target": "`+b+`"}]`), 0o600)
+	if done, err := Recover(journal); !done || err != nil {
+		t.Fatalf("Recover: %v, %v", done, err)
+	}
+	for p, want := range map[string]string{a: "a2", b: "b2"} {
+		if got, _ := os.ReadFile(p); string(got) != want {
+			t.Errorf("%s = %q, want %q", p, got, want)
+		}
+	}
+	if _, err := os.Stat(journal); err == nil {
+		t.Fatal("journal left after Recover")
+	}
+}

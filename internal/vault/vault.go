@@ -214,6 +214,9 @@ func Update(ctx context.Context, root, gitDir string, fn func(v *Vault) error) e
 		return fmt.Errorf("another git vault command is writing the vault: %w", err)
 	}
 	defer l.Unlock()
+	if err := repair(root, gitDir); err != nil {
+		return err
+	}
 	v, err := Load(root)
 	if err != nil {
 		return err
@@ -225,11 +228,45 @@ func Update(ctx context.Context, root, gitDir string, fn func(v *Vault) error) e
 	if err := fn(v); err != nil {
 		return err
 	}
-	return v.write(false)
+	return v.write(gitDir, false)
 }
 
-// write saves the vault's files; changed files only unless all.
-func (v *Vault) write(all bool) error {
+// journalPath records a write of several vault files under way; it lives
+// in the git dir, so it is never committed.
+func journalPath(gitDir string) string { return filepath.Join(gitDir, "verdigris", "vault.journal") }
+
+// Repair finishes a write a killed command left half made (some of the
+// vault files renamed into place, some not: a mix every read refuses)
+// and removes the temporary files killed writes left in the vault
+// directory. Commands run it before they read the vault.
+func Repair(ctx context.Context, root, gitDir string) error {
+	if !Exists(root) {
+		return nil
+	}
+	l, err := filelock.Acquire(ctx, LockPath(gitDir))
+	if err != nil {
+		return fmt.Errorf("another git vault command is writing the vault: %w", err)
+	}
+	defer l.Unlock()
+	return repair(root, gitDir)
+}
+
+// repair is Repair under the lock.
+func repair(root, gitDir string) error {
+	if _, err := atomicfile.Recover(journalPath(gitDir)); err != nil {
+		return fmt.Errorf("finishing an interrupted vault write: %w", err)
+	}
+	// What is left is from writes killed before their journal: never used.
+	left, _ := filepath.Glob(filepath.Join(root, Dir, ".*.tmp-*"))
+	for _, f := range left {
+		os.Remove(f)
+	}
+	return nil
+}
+
+// write saves the vault's files; changed files only unless all. They are
+// only valid together, so the renames are journaled (Repair).
+func (v *Vault) write(gitDir string, all bool) error {
 	var files []atomicfile.File
 	add := func(name string, data []byte, old []byte) {
 		if all || string(data) != string(old) {
@@ -237,16 +274,19 @@ func (v *Vault) write(all bool) error {
 		}
 	}
 	oldSecrets, _ := os.ReadFile(Path(v.Root, SecretsName))
-	// Order matters only for a crash between renames: secrets, then the
-	// key, then the recipients. Any mix of old and new files is refused at
-	// read time (generation or recipients digest mismatch), never misread.
+	// A mix of old and new files (a crash between renames) is refused at
+	// read time (generation or recipients digest mismatch), never misread,
+	// and the journal lets the next command finish the renames.
 	add(SecretsName, v.Secrets.Format(), oldSecrets)
 	add(KeyFileName, v.Key.Format(), v.keyRaw)
 	add(RecipientsFile, FormatRecipients(v.Recipients), v.recipientsRaw)
 	if all {
 		add(attributesFile, []byte(attributes), nil)
 	}
-	if err := atomicfile.WriteAll(files); err != nil {
+	if err := os.MkdirAll(filepath.Dir(journalPath(gitDir)), 0o755); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteAllLogged(journalPath(gitDir), files); err != nil {
 		return err
 	}
 	v.keyRaw = v.Key.Format()
@@ -274,5 +314,5 @@ func Create(ctx context.Context, root, gitDir string, kh Keyholder, self *Recipi
 		return nil, err
 	}
 	v := &Vault{Root: root, Recipients: recips, Key: kf, Secrets: &SecretsFile{}}
-	return v, v.write(true)
+	return v, v.write(gitDir, true)
 }

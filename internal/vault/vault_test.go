@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -168,5 +169,72 @@ func TestForgedByNonRecipientIsRefused(t *testing.T) {
 	wantReadError(t, err, "does not match")
 	if _, err := Set(ctx, root, gitDir, kh, "other", "", []byte("v")); err == nil {
 		t.Fatal("a write into a vault whose recipients file was tampered with succeeded")
+	}
+}
+
+// A write of several vault files killed between its renames (a key
+// rotation: secrets, key and recipients all change) left a mix every
+// read refused, and no command repaired it. The journal lets the next
+// command finish the renames: here the state such a kill leaves is made
+// by hand, with the secrets file renamed and the key and recipients not.
+func TestRepairFinishesAKilledWrite(t *testing.T) {
+	root, gitDir, kh := testVault(t)
+	mustSet(t, root, gitDir, kh, "db", "value-1")
+	bob := newTestIdentity(t)
+	ctx := context.Background()
+	if err := AddRecipients(ctx, root, gitDir, kh, []*Recipient{bob.Recipient}); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string][]byte{}
+	for _, n := range []string{SecretsName, KeyFileName, RecipientsFile} {
+		before[n], _ = os.ReadFile(Path(root, n))
+	}
+	if _, err := RemoveRecipient(ctx, root, gitDir, kh, bob.Recipient.Key); err != nil {
+		t.Fatal(err)
+	}
+	after := map[string][]byte{}
+	for _, n := range []string{SecretsName, KeyFileName, RecipientsFile} {
+		after[n], _ = os.ReadFile(Path(root, n))
+	}
+	if bytes.Equal(before[KeyFileName], after[KeyFileName]) {
+		t.Fatal("the removal did not rotate the key")
+	}
+	// The kill: secrets renamed, key and recipients still in temp files.
+	var steps []string
+	for _, n := range []string{KeyFileName, RecipientsFile} {
+		tmp := filepath.Join(root, Dir, "."+n+".tmp-killed")
+		if err := os.WriteFile(tmp, after[n], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(Path(root, n), before[n], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		steps = append(steps, fmt.Sprintf(`{"temp": %q, "target": %q}`, tmp, Path(root, n)))
+	}
+	journal := `[{"temp": "/nonexistent/.secrets.tmp-done", "target": "` + Path(root, SecretsName) + `"}, ` + strings.Join(steps, ", ") + `]`
+	if err := os.WriteFile(journalPath(gitDir), []byte(journal), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stray := filepath.Join(root, Dir, ".secrets.tmp-older")
+	os.WriteFile(stray, []byte("from a write killed before its journal"), 0o644)
+	if _, err := get(t, root, kh, "db"); err == nil {
+		t.Fatal("the mixed vault read")
+	}
+	if err := Repair(ctx, root, gitDir); err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range after {
+		if got, _ := os.ReadFile(Path(root, n)); !bytes.Equal(got, want) {
+			t.Errorf("%s is not the new one after the repair", n)
+		}
+	}
+	if v, err := get(t, root, kh, "db"); err != nil || string(v) != "value-1" {
+		t.Fatalf("after the repair: %q, %v", v, err)
+	}
+	if _, err := os.Stat(journalPath(gitDir)); err == nil {
+		t.Error("the journal is still there")
+	}
+	if left, _ := filepath.Glob(filepath.Join(root, Dir, ".*.tmp-*")); len(left) != 0 {
+		t.Errorf("temp files left: %v", left)
 	}
 }
