@@ -47,10 +47,10 @@ func TestGoConstAndVersionFile(t *testing.T) {
 	want := map[string]string{
 		"vv/v.go":         strings.Replace(vGo, "v0.4.1", "v1.2.0", 1),
 		"vv/package.json": strings.Replace(vJSON, "v0.4.1", "v1.2.0", 1),
-		"v.go":        strings.Replace(goSrc, `const Version = "0.4.1"`, `const Version = "1.2.0"`, 1),
-		"b/v.go":      strings.Replace(block, `"1.0.0"`, `"1.2.0"`, 1),
-		"VERSION":     "v1.2.0\n",
-		"sub/VERSION": "  1.2.0",
+		"v.go":            strings.Replace(goSrc, `const Version = "0.4.1"`, `const Version = "1.2.0"`, 1),
+		"b/v.go":          strings.Replace(block, `"1.0.0"`, `"1.2.0"`, 1),
+		"VERSION":         "v1.2.0\n",
+		"sub/VERSION":     "  1.2.0",
 	}
 	for p, w := range want {
 		if string(got[p].New) != w {
