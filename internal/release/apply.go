@@ -26,6 +26,12 @@ func Lock(r *gitrepo.Repo) (*filelock.Lock, error) {
 // branch and the tag atomically. If the commit fails, every file is put
 // back as it was.
 func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
+	if p.Resumed {
+		if err := r.CreateTag(ctx, p.Tag, p.Commit, p.Notes); err != nil {
+			return refuse("fix the cause and run git release again", "tagging %s failed: %v", p.Tag, err)
+		}
+		return p.pushRelease(ctx, r)
+	}
 	var paths []string
 	var written []*FileChange
 	restore := func() {
@@ -75,13 +81,19 @@ func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		return refuse("the release commit was taken back and the files put back; fix the cause and release again",
 			"tagging %s failed: %v", p.Tag, err)
 	}
-	if p.push {
-		err := r.Push(ctx, p.Remote, true, "refs/heads/"+p.Branch+":"+p.RemoteRef, "refs/tags/"+p.Tag+":refs/tags/"+p.Tag)
-		if err != nil {
-			return refuse(fmt.Sprintf("the release is made locally; push it when the remote accepts it: git push --atomic %s %s %s", p.Remote, p.Branch, p.Tag),
-				"pushing %s and %s to %s failed: %v", p.Branch, p.Tag, p.Remote, err)
-		}
-		p.Pushed = true
+	return p.pushRelease(ctx, r)
+}
+
+// pushRelease pushes the branch and the tag atomically when asked.
+func (p *Plan) pushRelease(ctx context.Context, r *gitrepo.Repo) error {
+	if !p.push {
+		return nil
 	}
+	err := r.Push(ctx, p.Remote, true, "refs/heads/"+p.Branch+":"+p.RemoteRef, "refs/tags/"+p.Tag+":refs/tags/"+p.Tag)
+	if err != nil {
+		return refuse(fmt.Sprintf("the release is made locally; push it when the remote accepts it: git push --atomic %s %s %s", p.Remote, p.Branch, p.Tag),
+			"pushing %s and %s to %s failed: %v", p.Branch, p.Tag, p.Remote, err)
+	}
+	p.Pushed = true
 	return nil
 }

@@ -176,6 +176,22 @@ func UnreleasedNotes(old []byte) string {
 	return strings.TrimSpace(strings.ReplaceAll(string(rest), "\r\n", "\n"))
 }
 
+// SectionOf is the changelog's section of version v, heading included, as
+// git release wrote it (LF line ends); "" when it has none.
+func SectionOf(changelog []byte, v Version) string {
+	text := strings.ReplaceAll(string(changelog), "\r\n", "\n")
+	heading := regexp.MustCompile(`(?m)^## +\[?v?` + regexp.QuoteMeta(v.String()) + `\]?(\(|[ \t]|$)`)
+	loc := heading.FindStringIndex(text)
+	if loc == nil {
+		return ""
+	}
+	rest := text[loc[0]:]
+	if next := anySectionRE.FindStringIndex(rest[3:]); next != nil {
+		rest = rest[:3+next[0]]
+	}
+	return strings.TrimRight(rest, "\n") + "\n"
+}
+
 // ErrSectionExists is returned by InsertSection when the changelog already
 // has a section for the version.
 type ErrSectionExists struct{ Version Version }

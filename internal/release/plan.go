@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -46,11 +47,65 @@ type Plan struct {
 	Message     string        `json:"message"`             // the release commit's message
 	Warnings    []string      `json:"warnings,omitempty"`
 
+	// Resumed: HEAD is this release's commit, made by a run killed before
+	// it tagged; Apply only tags (and pushes).
+	Resumed bool `json:"resumed,omitempty"`
+
 	// Filled in by Apply.
 	Commit string `json:"release_commit,omitempty"`
 	Pushed bool   `json:"pushed"`
 
 	push bool
+}
+
+// releaseSubjectRE is the subject of a release commit: "release: vX.Y.Z",
+// with " - MESSAGE" when one was given.
+var releaseSubjectRE = regexp.MustCompile(`^release: (v\d+\.\d+\.\d+)(?: - |$)`)
+
+// resume finds a release a killed run left half made: HEAD is a release
+// commit whose tag does not exist, with its section in the changelog. The
+// next run refused it ("already has a section") where only the tag was
+// missing; now it makes the tag from that section.
+func (p *Plan) resume(ctx context.Context, r *gitrepo.Repo, o Options) (bool, error) {
+	if o.Config.Changelog == "" || (o.Bump != "" && o.Bump != "auto") {
+		return false, nil
+	}
+	head, err := r.Commit(ctx, "HEAD")
+	if err != nil {
+		return false, err
+	}
+	m := releaseSubjectRE.FindStringSubmatch(head.Subject)
+	if m == nil {
+		return false, nil
+	}
+	v, err := ParseVersion(m[1])
+	if err != nil {
+		return false, nil
+	}
+	if _, ok, err := r.LookupTag(ctx, v.Tag()); err != nil || ok {
+		return false, err
+	}
+	changelog := filepath.ToSlash(filepath.Clean(o.Config.Changelog))
+	data, err := os.ReadFile(filepath.Join(r.Root, filepath.FromSlash(changelog)))
+	if err != nil {
+		return false, nil
+	}
+	section := SectionOf(data, v)
+	if section == "" {
+		return false, nil
+	}
+	prev, prevTag, err := CurrentVersion(ctx, r)
+	if err != nil || v.Compare(prev) <= 0 {
+		return false, err
+	}
+	if p.push && p.Remote == "" {
+		return false, refuse("add one (git remote add origin URL), or release without --push", "--push: the repository has no remote")
+	}
+	p.Resumed, p.Version, p.Tag, p.Commit = true, v.String(), v.Tag(), head.Hash
+	p.Previous, p.PreviousTag, p.Bump, p.Reason = prev.String(), prevTag, "resumed", "the release commit is made; its tag is not"
+	p.Changelog, p.Notes, p.Message = changelog, section, head.Subject
+	p.Warnings = append(p.Warnings, fmt.Sprintf("finishing %s: HEAD is its release commit, which a run stopped before tagging", p.Tag))
+	return true, nil
 }
 
 // Prepare checks that a release can be cut here and computes it: the
@@ -93,6 +148,9 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 	}
 	if err := p.checkUpstream(ctx, r, branch); err != nil {
 		return nil, err
+	}
+	if ok, err := p.resume(ctx, r, o); ok || err != nil {
+		return p, err
 	}
 
 	prev, prevTag, err := CurrentVersion(ctx, r)
