@@ -93,13 +93,25 @@ func (e *Env) output(ctx context.Context, dir string, extra []string, name strin
 		return out.String(), fmt.Errorf("%s %s: %w after %s", filepath.Base(name), strings.Join(args, " "), errTimeout, timeout)
 	}
 	if err != nil {
-		msg := strings.TrimSpace(lastLine(out.String()))
+		msg := strings.TrimSpace(errorLine(out.String()))
 		if msg == "" {
 			msg = err.Error()
 		}
 		return out.String(), fmt.Errorf("%s %s: %s", filepath.Base(name), strings.Join(args, " "), msg)
 	}
 	return out.String(), nil
+}
+
+// errorLine is what a failed tool said: its first "error:" line (after
+// it a backtrace may follow, whose last line says nothing), else its
+// last line.
+func errorLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(l)), "error:") {
+			return l
+		}
+	}
+	return lastLine(s)
 }
 
 func lastLine(s string) string {
@@ -142,7 +154,13 @@ func simpleProbe(ctx context.Context, e *Env, bins []string, args ...string) Fou
 		f.Err = err
 		return f
 	}
-	vs := versionsIn(out)
+	// "golangci-lint has version (devel) built with go1.24.1": the Go
+	// release a tool was built with is not the tool's version.
+	own := out
+	if i := strings.Index(own, " built with "); i >= 0 {
+		own = own[:i]
+	}
+	vs := versionsIn(own)
 	if len(vs) == 0 {
 		f.Err = fmt.Errorf("%s %s printed no version: %q", filepath.Base(path), strings.Join(args, " "), firstLine(out))
 		return f

@@ -141,11 +141,16 @@ func probeRust(ctx context.Context, e *Env) Found {
 	}
 	// RUSTUP_AUTO_INSTALL=0: rustup must not install the toolchain a file
 	// names just because we asked for its version.
-	out, err := e.output(ctx, e.Root, []string{"RUSTUP_AUTO_INSTALL=0"}, path, "--version")
+	out, err := e.output(ctx, e.Root, []string{"RUSTUP_AUTO_INSTALL=0", "RUST_BACKTRACE=0"}, path, "--version")
 	if err != nil {
 		if want != "" && !errors.Is(err, errTimeout) {
 			f.Missing = true
 			f.Detail = f.Source + " selects " + want + ", which rustup has not installed (rustup toolchain install " + want + ")"
+			return f
+		}
+		if strings.Contains(out, "no default") || strings.Contains(out, "rustup default") {
+			f.Missing = true
+			f.Detail = "rustup has no default toolchain (rustup default stable, or install the pinned one)"
 			return f
 		}
 		f.Err = err

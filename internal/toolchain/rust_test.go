@@ -89,3 +89,34 @@ func TestRustToolchainFileFormats(t *testing.T) {
 		t.Error("bad toml accepted")
 	}
 }
+
+// rustup with no default toolchain: rustc fails with an error and, with
+// RUST_BACKTRACE set, a backtrace whose last line was reported as the
+// error ("13: <unknown>"). It is a missing toolchain, said plainly.
+func TestProbeRustWithoutADefaultToolchain(t *testing.T) {
+	bin := t.TempDir()
+	writeFile(t, filepath.Join(bin, "rustup"), "#!/bin/sh\nexit 0\n")
+	writeFile(t, filepath.Join(bin, "rustc"), `#!/bin/sh
+echo "error: rustup could not choose a version of rustc to run, because one wasn't specified explicitly, and no default is configured." >&2
+echo "help: run 'rustup default stable' to download the latest stable release of Rust and set it as your default toolchain." >&2
+[ "$RUST_BACKTRACE" = 0 ] || printf 'stack backtrace:\n  12: main\n  13: <unknown>\n' >&2
+exit 1
+`)
+	root := t.TempDir()
+	f := probeRust(context.Background(), rustEnv(root, bin, map[string]string{"RUST_BACKTRACE": "1"}))
+	if !f.Missing || !strings.Contains(f.Detail, "rustup has no default toolchain") || f.Err != nil {
+		t.Fatalf("%+v", f)
+	}
+}
+
+// A tool built from a checkout prints the Go release it was built with,
+// which is not its version.
+func TestProbeIgnoresTheGoItWasBuiltWith(t *testing.T) {
+	bin := t.TempDir()
+	writeFile(t, filepath.Join(bin, "golangci-lint"), "#!/bin/sh\necho 'golangci-lint has version (devel) built with go1.24.1 from (unknown, modified: ?, mod sum: \"\")'\n")
+	root := t.TempDir()
+	f := simpleProbe(context.Background(), rustEnv(root, bin, map[string]string{}), []string{"golangci-lint"}, "--version")
+	if f.Version != "" || f.Err == nil || !strings.Contains(f.Err.Error(), "printed no version") {
+		t.Fatalf("%+v", f)
+	}
+}
