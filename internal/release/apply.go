@@ -26,6 +26,15 @@ func Lock(r *gitrepo.Repo) (*filelock.Lock, error) {
 // branch and the tag atomically. If the commit fails, every file is put
 // back as it was.
 func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
+	// Temporary files a run killed while writing left beside these files
+	// (untracked, and a 'git add -A' away from being committed).
+	for _, f := range p.Files {
+		full := filepath.Join(r.Root, filepath.FromSlash(f.Path))
+		left, _ := filepath.Glob(filepath.Join(filepath.Dir(full), "."+filepath.Base(full)+".tmp-*"))
+		for _, t := range left {
+			os.Remove(t)
+		}
+	}
 	if p.Resumed {
 		if err := r.CreateTag(ctx, p.Tag, p.Commit, p.Notes); err != nil {
 			return refuse("fix the cause and run git release again", "tagging %s failed: %v", p.Tag, err)
