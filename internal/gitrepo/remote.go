@@ -11,7 +11,9 @@ import (
 func (r *Repo) DefaultRemote(ctx context.Context) string {
 	if b, _ := r.CurrentBranch(ctx); b != "" {
 		for _, k := range []string{"branch." + b + ".pushRemote", "remote.pushDefault", "branch." + b + ".remote"} {
-			if v := r.Config(ctx, k); v != "" {
+			// "." is this repository (a branch tracking a local one), not
+			// a remote to push to.
+			if v := r.Config(ctx, k); v != "" && v != "." {
 				return v
 			}
 		}

@@ -367,18 +367,16 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 	remote, refspecs := "", []string(nil)
 	endTag := endTagFor(st.StartTag)
 	if o.Push {
-		r, upstream := m.Repo.Upstream(ctx, branch)
-		if r == "" || r == "." {
-			r = m.Repo.DefaultRemote(ctx)
-		}
-		if r == "" {
+		// Where git release pushes too: the tracked branch of a remote,
+		// else the same-named branch of the default remote. A branch
+		// tracking a local one ("." remote) pushed onto the default
+		// remote's branch of *that* name: a feature's work onto main.
+		t, ok := m.Repo.PushTarget(ctx, branch)
+		if !ok {
 			return nil, ErrNoRemote
 		}
-		if upstream == "" {
-			upstream = branch
-		}
-		remote = r
-		refspecs = []string{"refs/heads/" + branch + ":refs/heads/" + upstream, "refs/tags/" + st.StartTag, "refs/tags/" + endTag}
+		remote = t.Remote
+		refspecs = []string{"refs/heads/" + branch + ":" + t.Ref, "refs/tags/" + st.StartTag, "refs/tags/" + endTag}
 	}
 	head, err := m.Repo.Commit(ctx, "HEAD")
 	if err != nil {
