@@ -35,6 +35,7 @@ func explain(err error) error {
 		rng      *session.RangeError
 		cfg      *config.Error
 		state    *session.StateError
+		ahead    *session.RemoteAheadError
 	)
 	switch {
 	case err == nil:
@@ -48,6 +49,8 @@ func explain(err error) error {
 		return cli.Failf("%v", err).WithHint("make a first commit, then start the session")
 	case errors.Is(err, session.ErrDetached):
 		return cli.Failf("%v", err).WithHint("check out a branch (git switch BRANCH, or git switch -c NEW) and run 'git session end' again")
+	case errors.As(err, &ahead):
+		return cli.Failf("%v", err).WithHint("bring them in first (git pull), then run 'git session end --push' again")
 	case errors.Is(err, session.ErrNoRemote):
 		return cli.Failf("%v", err).WithHint("add one (git remote add origin URL), or run without --push")
 	case errors.Is(err, session.ErrUnknownSession):

@@ -50,3 +50,11 @@ func (e *PushError) Error() string {
 }
 
 func (e *PushError) Unwrap() error { return e.Err }
+
+// RemoteAheadError: end --push found commits on the remote's branch that
+// HEAD lacks; nothing was archived.
+type RemoteAheadError struct{ Remote, Ref string }
+
+func (e *RemoteAheadError) Error() string {
+	return fmt.Sprintf("%s/%s has commits this branch does not; nothing was archived", e.Remote, e.Ref)
+}

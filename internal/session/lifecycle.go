@@ -127,6 +127,23 @@ func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
 	}
 }
 
+// remoteMerged checks that HEAD has every commit the remote's branch has.
+func (m *Manager) remoteMerged(ctx context.Context, remote, ref string) error {
+	theirs, err := m.Repo.RemoteRef(ctx, remote, ref)
+	if err != nil || theirs == "" {
+		return nil
+	}
+	if !m.Repo.HasObject(ctx, theirs) {
+		if err := m.Repo.FetchObjects(ctx, remote, ref); err != nil {
+			return nil
+		}
+	}
+	if in, err := m.Repo.IsAncestor(ctx, theirs, "HEAD"); err == nil && !in {
+		return &RemoteAheadError{Remote: remote, Ref: strings.TrimPrefix(ref, "refs/heads/")}
+	}
+	return nil
+}
+
 // ensureStartTag makes the active session's start tag when it is missing:
 // a start killed after saving the state and before tagging.
 func (m *Manager) ensureStartTag(ctx context.Context, st *State) error {
@@ -377,6 +394,14 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 		}
 		remote = t.Remote
 		refspecs = []string{"refs/heads/" + branch + ":" + t.Ref, "refs/tags/" + st.StartTag, "refs/tags/" + endTag}
+		// Asked before anything is archived: a branch the remote has moved
+		// would refuse the push after the record, the archive commit and the
+		// end tag were made, and rebasing to push it leaves the end tag on
+		// a commit the branch no longer has. (A remote that cannot be
+		// reached is left to the push to report.)
+		if err := m.remoteMerged(ctx, t.Remote, t.Ref); err != nil {
+			return nil, err
+		}
 	}
 	head, err := m.Repo.Commit(ctx, "HEAD")
 	if err != nil {
