@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -69,11 +71,14 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	}
 	explain, _ := fs.GetBool("explain")
 	asJSON, _ := fs.GetBool("json")
-	_, _, s, closeAll, err := openSearcher(ctx, env)
+	r, _, s, closeAll, err := openSearcher(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer closeAll()
+	if q.Filter.Paths, err = pathPatterns(env, r, fs); err != nil {
+		return err
+	}
 	if s.Empty && !asJSON {
 		fmt.Fprintln(env.Stderr, "git-scry: no commits indexed yet: run 'git scry index' once this repository has commits")
 		return nil
@@ -119,14 +124,12 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 		if v == "" {
 			continue
 		}
-		if *f.dst, err = search.ParseDate(v, now); err != nil {
-			return q, cli.Usagef("--%s: %v", f.name, err).WithHint("use a date like 2024-05-01, \"2024-05-01 12:00\", yesterday or \"2 weeks ago\"")
+		parse := search.ParseDate
+		if f.name == "until" {
+			parse = search.ParseUntil // a bare date includes all of it
 		}
-	}
-	if !q.Filter.Until.IsZero() {
-		if v, _ := fs.GetString("until"); len(v) == len("2006-01-02") {
-			// A bare date includes the whole day.
-			q.Filter.Until = q.Filter.Until.Add(24*time.Hour - time.Second)
+		if *f.dst, err = parse(v, now); err != nil {
+			return q, cli.Usagef("--%s: %v", f.name, err).WithHint("use a date like 2024-05-01, \"2024-05-01 12:00\", yesterday or \"2 weeks ago\"")
 		}
 	}
 	if f := q.Filter; !f.Since.IsZero() && !f.Until.IsZero() && f.Since.After(f.Until) {
@@ -137,13 +140,53 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 	q.Filter.Author, _ = fs.GetString("author")
 	paths, _ := fs.GetStringArray("path")
 	for _, p := range paths {
-		pp, err := search.CompilePattern(p)
-		if err != nil {
+		if _, err := search.CompilePattern(p); err != nil {
 			return q, cli.Usagef("--path: %v", err).WithHint("use a glob like 'internal/**' or '*.go'")
 		}
-		q.Filter.Paths = append(q.Filter.Paths, pp)
 	}
 	return q, nil
+}
+
+// pathPatterns compiles the --path patterns relative to the working
+// directory, as git reads paths (from a subdirectory, they matched
+// nothing): "config" in internal/ is internal/config, "../cmd" is cmd. A
+// file-name pattern without a slash ("*.go") matches in any directory.
+func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) ([]search.PathPattern, error) {
+	paths, _ := fs.GetStringArray("path")
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	cwd := env.Dir
+	if cwd == "" {
+		cwd, _ = os.Getwd()
+	}
+	if real, err := filepath.EvalSymlinks(cwd); err == nil {
+		cwd = real
+	}
+	var out []search.PathPattern
+	for _, p := range paths {
+		rel := filepath.ToSlash(p)
+		basename := !strings.Contains(strings.TrimSuffix(rel, "/"), "/") && strings.ContainsAny(rel, "*?[")
+		if !basename && r.Root != "" {
+			abs := p
+			if !filepath.IsAbs(abs) {
+				abs = filepath.Join(cwd, p)
+			}
+			fromRoot, err := filepath.Rel(r.Root, abs)
+			if err != nil || fromRoot == ".." || strings.HasPrefix(fromRoot, "../") {
+				return nil, cli.Usagef("--path %s is outside the repository", p).WithHint("give a path inside it, relative to the current directory or the repository root")
+			}
+			if fromRoot != "." {
+				rel = filepath.ToSlash(fromRoot)
+			}
+		}
+		pp, err := search.CompilePattern(rel)
+		if err != nil {
+			return nil, cli.Usagef("--path: %v", err).WithHint("use a glob like 'internal/**' or '*.go'")
+		}
+		out = append(out, pp)
+	}
+	return out, nil
 }
 
 // openSearcher opens the repository's index and a searcher over it;
@@ -206,7 +249,7 @@ func printHits(w io.Writer, hits []search.Hit, explain, color bool) {
 	}
 	width = min(width, 72)
 	for _, h := range hits {
-		line := fmt.Sprintf("%s  %s  %s  %.4g", cli.Paint(color, "yellow", search.ShortHash(h.Hash)), h.Date.Format("2006-01-02"), cli.Fit(cli.Printable(h.Subject), width), h.Score)
+		line := fmt.Sprintf("%s  %s  %s  %.4g", cli.Paint(color, "yellow", search.ShortHash(h.Hash)), h.Date.Local().Format("2006-01-02"), cli.Fit(cli.Printable(h.Subject), width), h.Score)
 		if len(h.Sessions) > 0 {
 			line += "  " + cli.Paint(color, "dim", "session "+strings.Join(h.Sessions, ","))
 		}

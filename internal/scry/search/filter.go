@@ -262,6 +262,29 @@ func (pp PathPattern) Match(p string) bool {
 
 var relDate = regexp.MustCompile(`^(\d+)\s*\.?\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|wk|wks|week|weeks|mo|month|months|y|yr|yrs|year|years)(\s+ago)?$`)
 
+// ParseUntil reads an --until value: as ParseDate, but a date without a
+// time (2024-05-01, 2024-05, 2024, today, yesterday) includes all of the
+// day, month or year it names (--until today left out today).
+func ParseUntil(s string, now time.Time) (time.Time, error) {
+	t, err := ParseDate(s, now)
+	if err != nil {
+		return t, err
+	}
+	v := strings.ToLower(strings.TrimSpace(s))
+	if v == "today" || v == "yesterday" {
+		return t.AddDate(0, 0, 1).Add(-time.Second), nil
+	}
+	for _, p := range []struct {
+		layout           string
+		years, months, d int
+	}{{"2006-01-02", 0, 0, 1}, {"2006-01", 0, 1, 0}, {"2006", 1, 0, 0}} {
+		if _, err := time.ParseInLocation(p.layout, v, now.Location()); err == nil {
+			return t.AddDate(p.years, p.months, p.d).Add(-time.Second), nil
+		}
+	}
+	return t, nil
+}
+
 // ParseDate reads a --since/--until value: an ISO date (2024-05-01), a
 // date and time (RFC 3339 or "2024-05-01 12:00"), "today", "yesterday",
 // or a relative age ("2 weeks ago", "3d", "1 year").

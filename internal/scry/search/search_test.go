@@ -412,6 +412,26 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
+// A bare --until date includes all of the period it names: --until today
+// (and yesterday, 2024-05, 2024) left it out.
+func TestParseUntil(t *testing.T) {
+	now := time.Date(2024, 5, 15, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Time{
+		"today":            time.Date(2024, 5, 15, 23, 59, 59, 0, time.UTC),
+		"yesterday":        time.Date(2024, 5, 14, 23, 59, 59, 0, time.UTC),
+		"2024-02-29":       time.Date(2024, 2, 29, 23, 59, 59, 0, time.UTC),
+		"2024-02":          time.Date(2024, 2, 29, 23, 59, 59, 0, time.UTC),
+		"2023":             time.Date(2023, 12, 31, 23, 59, 59, 0, time.UTC),
+		"2024-01-02 13:14": time.Date(2024, 1, 2, 13, 14, 0, 0, time.UTC),
+		"3d":               now.AddDate(0, 0, -3),
+	} {
+		got, err := ParseUntil(in, now)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseUntil(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+}
+
 func TestFuse(t *testing.T) {
 	got := fuse(Tuning{FusionK: 60, LexicalWeight: 1, SemanticWeight: 1}, []scored{{1, 9}, {2, 8}, {3, 7}}, []scored{{3, 1}, {4, 0.5}}, nil)
 	var ids []int64
