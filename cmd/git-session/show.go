@@ -84,7 +84,11 @@ Flags:
 					ft.Row("  binary", "", cli.Printable(f.Path))
 					continue
 				}
-				ft.Row(fmt.Sprintf("  +%d", f.Added), fmt.Sprintf("-%d", f.Deleted), cli.Printable(f.Path))
+				name := cli.Printable(f.Path)
+				if f.From != "" {
+					name = cli.Printable(f.From) + " → " + name
+				}
+				ft.Row(fmt.Sprintf("  +%d", f.Added), fmt.Sprintf("-%d", f.Deleted), name)
 			}
 			if err := ft.Write(w); err != nil {
 				return err

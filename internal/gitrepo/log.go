@@ -129,19 +129,23 @@ func splitNUL(data []byte, atEOF bool) (int, []byte, error) {
 }
 
 // FileStat is one file changed by a commit or range, as --numstat reports
-// it; Added and Deleted are -1 for binary files.
+// it; Added and Deleted are -1 for binary files. From is the path a
+// renamed file had.
 type FileStat struct {
 	Path    string
+	From    string `json:",omitempty"`
 	Added   int
 	Deleted int
 }
 
 // Numstat lists files changed between two commits (git diff --numstat A B);
-// from "" means the empty tree.
+// from "" means the empty tree. Renames are found (-M), as git diff --stat
+// shows them: a moved file is one file, with the lines it changed, not a
+// deletion and an addition of all of them.
 func (r *Repo) Numstat(ctx context.Context, from, to string) ([]FileStat, error) {
-	args := []string{"diff", "--numstat", "-z", "--no-renames", from, to}
+	args := []string{"diff", "--numstat", "-z", "-M", from, to}
 	if from == "" {
-		args = []string{"diff-tree", "-r", "--numstat", "-z", "--no-renames", "--root", to}
+		args = []string{"diff-tree", "-r", "--numstat", "-z", "-M", "--root", to}
 	}
 	out, err := r.GitBytes(ctx, args...)
 	if err != nil {
@@ -150,16 +154,21 @@ func (r *Repo) Numstat(ctx context.Context, from, to string) ([]FileStat, error)
 	return ParseNumstatZ(out), nil
 }
 
-// ParseNumstatZ parses `--numstat -z --no-renames` output.
+// ParseNumstatZ parses `--numstat -z` output: "A\tD\tPATH\0", or for a
+// rename "A\tD\t\0OLD\0NEW\0".
 func ParseNumstatZ(out []byte) []FileStat {
 	var stats []FileStat
-	for _, rec := range bytes.Split(out, []byte{0}) {
-		line := string(rec)
-		parts := strings.SplitN(line, "\t", 3)
+	recs := bytes.Split(out, []byte{0})
+	for i := 0; i < len(recs); i++ {
+		parts := strings.SplitN(string(recs[i]), "\t", 3)
 		if len(parts) != 3 {
 			continue
 		}
 		fs := FileStat{Path: parts[2], Added: -1, Deleted: -1}
+		if fs.Path == "" && i+2 < len(recs) {
+			fs.From, fs.Path = string(recs[i+1]), string(recs[i+2])
+			i += 2
+		}
 		if a, err := strconv.Atoi(parts[0]); err == nil {
 			fs.Added = a
 		}

@@ -25,3 +25,19 @@ func TestErrorSaysTheCause(t *testing.T) {
 		}
 	}
 }
+
+// A rename is one file with the lines it changed (it was a deletion and an
+// addition of every line: sessions counted two files, +50 -50).
+func TestParseNumstatZRenames(t *testing.T) {
+	out := []byte("1\t2\ta.go\x000\t0\t\x00old/big.go\x00new/big.go\x00-\t-\tlogo.png\x00")
+	got := ParseNumstatZ(out)
+	want := []FileStat{{Path: "a.go", Added: 1, Deleted: 2}, {Path: "new/big.go", From: "old/big.go"}, {Path: "logo.png", Added: -1, Deleted: -1}}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("#%d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

@@ -42,6 +42,7 @@ type ShownCommit struct {
 // ShownFile is a file a session changed; -1 lines for binary files.
 type ShownFile struct {
 	Path    string `json:"path"`
+	From    string `json:"renamed_from,omitempty"`
 	Added   int    `json:"added"`
 	Deleted int    `json:"deleted"`
 }
@@ -139,7 +140,7 @@ func (m *Manager) fillRange(ctx context.Context, s *Shown, from, to string) erro
 		return err
 	}
 	for _, f := range stats {
-		s.Files = append(s.Files, ShownFile(f))
+		s.Files = append(s.Files, ShownFile{Path: f.Path, From: f.From, Added: f.Added, Deleted: f.Deleted})
 	}
 	class, err := classifyRange(ctx, m.Repo, m.Dir, from, to)
 	if err != nil {
