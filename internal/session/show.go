@@ -86,6 +86,14 @@ func (m *Manager) Show(ctx context.Context, id string) (*Shown, error) {
 		s.StartTag, from = st.StartTag, st.StartingCommit
 	case s.Record != nil:
 		s.StartTag, s.EndTag = s.Record.StartTagName(), s.Record.EndTagName()
+		// A record that names no tag, of a session whose tags were made
+		// without an agent part (older tools): the tags the id has.
+		if s.Record.Git.StartTag == "" && tags.commitOf(s.StartTag) == "" && len(starts) > 0 {
+			s.StartTag = starts[0]
+			if s.Record.Git.EndTag == "" {
+				s.EndTag = endTagFor(s.StartTag)
+			}
+		}
 		from = tags.commitOf(s.StartTag)
 		if from == "" && s.Record.Git.StartingCommit != "" {
 			from, _ = m.Repo.ResolveCommit(ctx, s.Record.Git.StartingCommit)
