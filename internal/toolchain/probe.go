@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -194,9 +195,17 @@ func customProbe(ctx context.Context, e *Env, probe string) Found {
 	}
 	vs := versionsIn(out)
 	if len(vs) == 0 {
+		// A tool numbered by one number ("mytool 5"): a pin of "5" could
+		// never match it.
+		vs = wholeNumberRE.FindAllString(out, 1)
+	}
+	if len(vs) == 0 {
 		f.Err = fmt.Errorf("probe %q printed no version: %q", probe, firstLine(out))
 		return f
 	}
 	f.Version = normalize(vs[0])
 	return f
 }
+
+// wholeNumberRE is a version that is one number, for tools versioned so.
+var wholeNumberRE = regexp.MustCompile(`\b\d+\b`)

@@ -120,3 +120,15 @@ func TestProbeIgnoresTheGoItWasBuiltWith(t *testing.T) {
 		t.Fatalf("%+v", f)
 	}
 }
+
+// A tool numbered by one number: a pin of "5" never matched "mytool 5".
+func TestCustomProbeWholeNumber(t *testing.T) {
+	root := t.TempDir()
+	e := rustEnv(root, t.TempDir(), map[string]string{})
+	if f := customProbe(context.Background(), e, "echo mytool 5"); f.Version != "5" || f.Err != nil {
+		t.Fatalf("%+v", f)
+	}
+	if f := customProbe(context.Background(), e, "echo mytool 5.2.1 build 77"); f.Version != "5.2.1" {
+		t.Fatalf("a dotted version comes first: %+v", f)
+	}
+}
