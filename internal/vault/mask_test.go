@@ -12,8 +12,13 @@ func TestMaskerAcrossWriteBoundaries(t *testing.T) {
 	pem := "-----BEGIN KEY-----\nAAAABBBBCCCCDDDD\n-----END KEY-----"
 	input := "a " + secret + " b " + secret + secret + "\n" + pem + "\nline AAAABBBBCCCCDDDD alone\nsafe s3cr3t tail s3cr3t-valu"
 	want := "a *** b ******\n***\nline *** alone\nsafe s3cr3t tail s3cr3t-valu"
-	pats := MaskPatterns([][]byte{[]byte(secret), []byte(pem)})
-	// Every split into chunks of every size gives the same output.
+	maskedInEveryChunking(t, MaskPatterns([][]byte{[]byte(secret), []byte(pem)}), input, want)
+}
+
+// maskedInEveryChunking checks that every split of input into chunks of
+// every size is masked as want.
+func maskedInEveryChunking(t *testing.T, pats [][]byte, input, want string) {
+	t.Helper()
 	for size := 1; size <= len(input); size++ {
 		var out bytes.Buffer
 		m := NewMasker(&out, pats)
@@ -51,16 +56,5 @@ func TestMaskerLongerValueAroundAShorterOne(t *testing.T) {
 	inner, outer := "inner-secret", "outer-inner-secret-long"
 	input := "x " + outer + " y " + inner + " z outer-inner-secret-short"
 	want := "x *** y *** z outer-***-short"
-	pats := MaskPatterns([][]byte{[]byte(inner), []byte(outer)})
-	for size := 1; size <= len(input); size++ {
-		var out bytes.Buffer
-		m := NewMasker(&out, pats)
-		for i := 0; i < len(input); i += size {
-			m.Write([]byte(input[i:min(i+size, len(input))]))
-		}
-		m.Close()
-		if out.String() != want {
-			t.Fatalf("chunk size %d:\n got %q\nwant %q", size, out.String(), want)
-		}
-	}
+	maskedInEveryChunking(t, MaskPatterns([][]byte{[]byte(inner), []byte(outer)}), input, want)
 }
