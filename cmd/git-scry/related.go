@@ -94,21 +94,33 @@ Flags:
 // working directory, then as given (relative to the root).
 func repoPaths(env *cli.Env, r *gitrepo.Repo, arg string) []string {
 	var out []string
-	if r.Root != "" {
-		cwd := env.Dir
-		if cwd == "" {
-			cwd, _ = os.Getwd()
-		}
-		if real, err := filepath.EvalSymlinks(cwd); err == nil {
-			cwd = real
-		}
-		abs := arg
-		if !filepath.IsAbs(abs) {
-			abs = filepath.Join(cwd, arg)
-		}
-		if rel, err := filepath.Rel(r.Root, abs); err == nil && !strings.HasPrefix(rel, "..") {
-			out = append(out, filepath.ToSlash(rel))
-		}
+	if rel, ok := fromRoot(env, r, arg); ok {
+		out = append(out, rel)
 	}
 	return append(out, strings.TrimPrefix(filepath.ToSlash(arg), "./"))
+}
+
+// fromRoot is arg, a path relative to the working directory (or
+// absolute), relative to the repository root; false when it is outside
+// the repository (or the repository has no worktree).
+func fromRoot(env *cli.Env, r *gitrepo.Repo, arg string) (string, bool) {
+	if r.Root == "" {
+		return "", false
+	}
+	cwd := env.Dir
+	if cwd == "" {
+		cwd, _ = os.Getwd()
+	}
+	if real, err := filepath.EvalSymlinks(cwd); err == nil {
+		cwd = real
+	}
+	abs := arg
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(cwd, arg)
+	}
+	rel, err := filepath.Rel(r.Root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
 }

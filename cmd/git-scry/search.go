@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -156,28 +155,17 @@ func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) ([]search.Pa
 	if len(paths) == 0 {
 		return nil, nil
 	}
-	cwd := env.Dir
-	if cwd == "" {
-		cwd, _ = os.Getwd()
-	}
-	if real, err := filepath.EvalSymlinks(cwd); err == nil {
-		cwd = real
-	}
 	var out []search.PathPattern
 	for _, p := range paths {
 		rel := filepath.ToSlash(p)
 		basename := !strings.Contains(strings.TrimSuffix(rel, "/"), "/") && strings.ContainsAny(rel, "*?[")
 		if !basename && r.Root != "" {
-			abs := p
-			if !filepath.IsAbs(abs) {
-				abs = filepath.Join(cwd, p)
-			}
-			fromRoot, err := filepath.Rel(r.Root, abs)
-			if err != nil || fromRoot == ".." || strings.HasPrefix(fromRoot, "../") {
+			fr, ok := fromRoot(env, r, p)
+			if !ok {
 				return nil, cli.Usagef("--path %s is outside the repository", p).WithHint("give a path inside it, relative to the current directory or the repository root")
 			}
-			if fromRoot != "." {
-				rel = filepath.ToSlash(fromRoot)
+			if fr != "." {
+				rel = fr
 			}
 		}
 		pp, err := search.CompilePattern(rel)
