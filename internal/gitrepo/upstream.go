@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -44,6 +45,27 @@ func (r *Repo) RemoteRef(ctx context.Context, remote, ref string) (string, error
 	}
 	return "", nil
 }
+
+// RemoteCommit is the commit ref points at on the remote, asked there
+// directly, with its commits fetched when this repository lacks them (no
+// ref moves): "" when the remote has no such ref; ErrUnfetched when its
+// commits could not be fetched; any other error when the remote could not
+// be asked.
+func (r *Repo) RemoteCommit(ctx context.Context, remote, ref string) (string, error) {
+	theirs, err := r.RemoteRef(ctx, remote, ref)
+	if err != nil || theirs == "" {
+		return "", err
+	}
+	if !r.HasObject(ctx, theirs) {
+		if err := r.FetchObjects(ctx, remote, ref); err != nil || !r.HasObject(ctx, theirs) {
+			return theirs, ErrUnfetched
+		}
+	}
+	return theirs, nil
+}
+
+// ErrUnfetched: a remote commit's history could not be fetched.
+var ErrUnfetched = errors.New("the remote's commits could not be fetched")
 
 // FetchObjects downloads ref's commits from remote without updating any
 // ref: no remote-tracking branch, no FETCH_HEAD (an empty --refmap turns

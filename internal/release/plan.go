@@ -361,7 +361,11 @@ func (p *Plan) checkUpstream(ctx context.Context, r *gitrepo.Repo, branch string
 	}
 	p.Remote, p.RemoteRef = up.Remote, up.Ref
 	name := strings.TrimPrefix(up.Ref, "refs/heads/")
-	theirs, err := r.RemoteRef(ctx, up.Remote, up.Ref)
+	theirs, err := r.RemoteCommit(ctx, up.Remote, up.Ref)
+	if errors.Is(err, gitrepo.ErrUnfetched) {
+		return refuse(fmt.Sprintf("fetch it yourself (git fetch %s) and try again", up.Remote),
+			"cannot compare %s with %s/%s: its commits could not be fetched", branch, up.Remote, name)
+	}
 	if err != nil {
 		tracking := "refs/remotes/" + up.Remote + "/" + name
 		h, terr := r.ResolveCommit(ctx, tracking)
@@ -374,12 +378,6 @@ func (p *Plan) checkUpstream(ctx context.Context, r *gitrepo.Repo, branch string
 	}
 	if theirs == "" {
 		return nil // not pushed yet: nothing to be behind of
-	}
-	if !r.HasObject(ctx, theirs) {
-		if err := r.FetchObjects(ctx, up.Remote, up.Ref); err != nil || !r.HasObject(ctx, theirs) {
-			return refuse(fmt.Sprintf("fetch it yourself (git fetch %s) and try again", up.Remote),
-				"cannot compare %s with %s/%s: its commits could not be fetched", branch, up.Remote, name)
-		}
 	}
 	ahead, behind, err := r.AheadBehind(ctx, "HEAD", theirs)
 	if err != nil {

@@ -129,14 +129,9 @@ func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
 
 // remoteMerged checks that HEAD has every commit the remote's branch has.
 func (m *Manager) remoteMerged(ctx context.Context, remote, ref string) error {
-	theirs, err := m.Repo.RemoteRef(ctx, remote, ref)
+	theirs, err := m.Repo.RemoteCommit(ctx, remote, ref)
 	if err != nil || theirs == "" {
 		return nil
-	}
-	if !m.Repo.HasObject(ctx, theirs) {
-		if err := m.Repo.FetchObjects(ctx, remote, ref); err != nil {
-			return nil
-		}
 	}
 	if in, err := m.Repo.IsAncestor(ctx, theirs, "HEAD"); err == nil && !in {
 		return &RemoteAheadError{Remote: remote, Ref: strings.TrimPrefix(ref, "refs/heads/")}
