@@ -73,6 +73,14 @@ Flags:
 				return explain(session.ErrNoRemote)
 			}
 		}
+		if push {
+			// A clone made without tags (actions/checkout) would tag again
+			// what the remote has tagged (a re-run), and the push would be
+			// refused; with the remote's session tags here, sync finds them.
+			if err := r.FetchTags(ctx, remote, "refs/tags/"+session.TagPrefix+"*"); err != nil {
+				cli.Warnf(env.Stderr, "git-session", "could not fetch %s's session tags (%v); tags it has may be made again here", remote, err)
+			}
+		}
 		res, err := session.Sync(ctx, r, dir, rng)
 		if err != nil {
 			return explain(err)

@@ -67,6 +67,14 @@ func (r *Repo) RemoteCommit(ctx context.Context, remote, ref string) (string, er
 // ErrUnfetched: a remote commit's history could not be fetched.
 var ErrUnfetched = errors.New("the remote's commits could not be fetched")
 
+// FetchTags copies the remote's tags matching pattern (refs/tags/session-*)
+// that this repository lacks; a tag it has is never changed (git refuses
+// to clobber one, and that is the error returned).
+func (r *Repo) FetchTags(ctx context.Context, remote, pattern string) error {
+	_, err := r.Git(ctx, "fetch", "--quiet", "--no-write-fetch-head", "--no-tags", "--", remote, pattern+":"+pattern)
+	return err
+}
+
 // FetchObjects downloads ref's commits from remote without updating any
 // ref: no remote-tracking branch, no FETCH_HEAD (an empty --refmap turns
 // off the configured mapping), so a caller can compare histories and still

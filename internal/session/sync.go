@@ -77,6 +77,12 @@ func ResolveRange(ctx context.Context, repo *gitrepo.Repo, spec string) (args []
 		return nil, nil, &RangeError{fmt.Sprintf("range %q: %s is not a commit in this repository", spec, to)}
 	}
 	if from == "" || isZeros(from) {
+		// All of B: in a shallow clone (actions/checkout's default) that
+		// is only what was fetched, and markers further back were missed
+		// without a word.
+		if repo.IsShallow(ctx) {
+			return []string{toHash}, []string{fmt.Sprintf("this is a shallow clone: only the commits it has of %s were read, and markers in older ones are missed; fetch the full history (actions/checkout: fetch-depth: 0)", to)}, nil
+		}
 		return []string{toHash}, nil, nil
 	}
 	fromHash, err := repo.ResolveCommit(ctx, from)
