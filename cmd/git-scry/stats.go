@@ -69,7 +69,9 @@ Flags:
 		} else {
 			t.Row("embedder", fmt.Sprintf("%s, %d dimensions, %d/%d commits embedded", s.Embedder, s.Dim, s.Embedded, s.Commits))
 			if s.EmbedReason != "" {
-				t.Row("", s.EmbedReason)
+				// Why the last index run chose it; a choice made since (git
+				// scry model use) applies from the next run.
+				t.Row("", "chosen at the last index run: "+s.EmbedReason)
 			}
 		}
 		if s.Model != "" {
