@@ -138,12 +138,14 @@ type FileStat struct {
 	Deleted int
 }
 
-// Numstat lists files changed between two commits (git diff --numstat A B);
-// from "" means the empty tree. Renames are found (-M), as git diff --stat
-// shows them: a moved file is one file, with the lines it changed, not a
-// deletion and an addition of all of them.
+// Numstat lists the files to changed since it parted from from (git diff
+// --numstat A...B: from their merge base, so a to on another line of
+// history counts only its own changes, not the difference of the two
+// tips); from "" means the empty tree. Renames are found (-M), as git diff
+// --stat shows them: a moved file is one file, with the lines it changed,
+// not a deletion and an addition of all of them.
 func (r *Repo) Numstat(ctx context.Context, from, to string) ([]FileStat, error) {
-	args := []string{"diff", "--numstat", "-z", "-M", from, to}
+	args := []string{"diff", "--numstat", "-z", "-M", from + "..." + to}
 	if from == "" {
 		args = []string{"diff-tree", "-r", "--numstat", "-z", "-M", "--root", to}
 	}
