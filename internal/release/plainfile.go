@@ -3,30 +3,55 @@ package release
 import (
 	"bytes"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"regexp"
 	"sort"
 	"strings"
 )
 
-// goConstRE finds the Version constant of a Go file, alone on its line or
-// inside a const block: `const Version = "X.Y.Z"`, `Version = "X.Y.Z"`.
-var goConstRE = regexp.MustCompile(`(?m)^[ \t]*(?:const[ \t]+)?Version(?:[ \t]+string)?[ \t]*=[ \t]*"([^"\\\n]*)"`)
-
-// updateGoConst rewrites the string of the file's one Version constant.
+// updateGoConst rewrites the string of the file's one Version constant,
+// found by parsing the file: a pattern also took `Version = "…"` in a var
+// block or in a raw string (usage text) for it.
 func updateGoConst(data []byte, to Version) ([]byte, string, error) {
-	m := goConstRE.FindAllSubmatchIndex(data, -1)
-	switch len(m) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", data, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, "", fmt.Errorf("not Go source: %v", err)
+	}
+	var lits []*ast.BasicLit
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, s := range g.Specs {
+			vs := s.(*ast.ValueSpec)
+			for i, n := range vs.Names {
+				if n.Name != "Version" || i >= len(vs.Values) {
+					continue
+				}
+				if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.HasPrefix(lit.Value, `"`) {
+					lits = append(lits, lit)
+				}
+			}
+		}
+	}
+	switch len(lits) {
 	case 0:
 		return nil, "", fmt.Errorf(`no const Version = "X.Y.Z" found`)
 	case 1:
 	default:
-		return nil, "", fmt.Errorf("%d Version constants found; keep one", len(m))
+		return nil, "", fmt.Errorf("%d Version constants found; keep one", len(lits))
 	}
-	from := string(data[m[0][2]:m[0][3]])
+	start := fset.Position(lits[0].Pos()).Offset + 1 // inside the quotes
+	end := start + len(lits[0].Value) - 2
+	from := string(data[start:end])
 	if _, err := ParseVersion(from); err != nil {
 		return nil, "", fmt.Errorf("Version is %q, not X.Y.Z", from)
 	}
-	return splice(data, m[0][2], m[0][3], spelt(from, to)), from, nil
+	return splice(data, start, end, spelt(from, to)), from, nil
 }
 
 // spelt writes the new version as the old one was written: with its "v"

@@ -57,6 +57,14 @@ func TestGoConstAndVersionFile(t *testing.T) {
 			t.Errorf("%s:\n%q\nwant\n%q", p, got[p].New, w)
 		}
 	}
+	// Only a constant counts: a var block's Version and usage text in a
+	// raw string were taken for it (a valid file was refused as holding two).
+	usage := "package main\n\nconst usage = `\nVersion = \"dev\"\n`\n\nvar (\n\tVersion = \"0.0.0\"\n)\n\nconst Version = \"2.0.0\"\n"
+	uroot := writeTree(t, map[string]string{"main.go": usage})
+	ug := changesByPath(t, uroot, []string{"main.go"}, Version{2, 1, 0})
+	if want := strings.Replace(usage, `const Version = "2.0.0"`, `const Version = "2.1.0"`, 1); string(ug["main.go"].New) != want {
+		t.Errorf("main.go:\n%q\nwant\n%q", ug["main.go"].New, want)
+	}
 	if got["v.go"].From != "0.4.1" || got["b/v.go"].From != "1.0.0" {
 		t.Errorf("from = %q, %q", got["v.go"].From, got["b/v.go"].From)
 	}
