@@ -184,17 +184,18 @@ func (v *Vault) Lines() []Entry {
 // then): that line is ignored, and if its branch changed the value, the
 // value must be set again.
 func (v *Vault) Stale() []string {
-	var out []string
-	seen := map[string]bool{}
+	current, old := map[string]bool{}, map[string]bool{}
 	for _, e := range v.Secrets.Entries {
-		if seen[e.Name] {
-			continue
+		if e.Generation == v.Key.Generation {
+			current[e.Name] = true
+		} else {
+			old[e.Name] = true
 		}
-		seen[e.Name] = true
-		all := v.Secrets.Lookup(e.Name)
-		if kept := v.lines(e.Name); len(kept) > 0 && kept[0].Generation == v.Key.Generation &&
-			slices.ContainsFunc(all, func(x Entry) bool { return x.Generation != v.Key.Generation }) {
-			out = append(out, e.Name)
+	}
+	var out []string
+	for name := range old {
+		if current[name] {
+			out = append(out, name)
 		}
 	}
 	sort.Strings(out)
@@ -209,9 +210,9 @@ func LockPath(gitDir string) string { return filepath.Join(gitDir, "verdigris", 
 // writes what it changed. Nothing is written when fn fails, and all new
 // contents are prepared before the first file is replaced.
 func Update(ctx context.Context, root, gitDir string, fn func(v *Vault) error) error {
-	l, err := filelock.Acquire(ctx, LockPath(gitDir))
+	l, err := lockForWrite(ctx, gitDir)
 	if err != nil {
-		return fmt.Errorf("another git vault command is writing the vault: %w", err)
+		return err
 	}
 	defer l.Unlock()
 	if err := repair(root, gitDir); err != nil {
@@ -231,6 +232,15 @@ func Update(ctx context.Context, root, gitDir string, fn func(v *Vault) error) e
 	return v.write(gitDir, false)
 }
 
+// lockForWrite takes the lock every vault write (and repair) holds.
+func lockForWrite(ctx context.Context, gitDir string) (*filelock.Lock, error) {
+	l, err := filelock.Acquire(ctx, LockPath(gitDir))
+	if err != nil {
+		return nil, fmt.Errorf("another git vault command is writing the vault: %w", err)
+	}
+	return l, nil
+}
+
 // journalPath records a write of several vault files under way; it lives
 // in the git dir, so it is never committed.
 func journalPath(gitDir string) string { return filepath.Join(gitDir, "verdigris", "vault.journal") }
@@ -243,9 +253,9 @@ func Repair(ctx context.Context, root, gitDir string) error {
 	if !Exists(root) {
 		return nil
 	}
-	l, err := filelock.Acquire(ctx, LockPath(gitDir))
+	l, err := lockForWrite(ctx, gitDir)
 	if err != nil {
-		return fmt.Errorf("another git vault command is writing the vault: %w", err)
+		return err
 	}
 	defer l.Unlock()
 	return repair(root, gitDir)
