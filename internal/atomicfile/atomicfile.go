@@ -54,6 +54,17 @@ func Write(path string, data []byte, perm os.FileMode) error {
 	return nil
 }
 
+// RemoveLeftovers removes the temporary files that writes of path killed
+// before their rename left beside it (untracked files in a worktree, a
+// 'git add -A' away from being committed). The caller holds the lock the
+// writes of path are made under, so none of them is still being written.
+func RemoveLeftovers(path string) {
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*"))
+	for _, t := range left {
+		os.Remove(t)
+	}
+}
+
 // File is one file of a WriteAll.
 type File struct {
 	Path string

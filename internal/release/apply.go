@@ -29,11 +29,7 @@ func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 	// Temporary files a run killed while writing left beside these files
 	// (untracked, and a 'git add -A' away from being committed).
 	for _, f := range p.Files {
-		full := filepath.Join(r.Root, filepath.FromSlash(f.Path))
-		left, _ := filepath.Glob(filepath.Join(filepath.Dir(full), "."+filepath.Base(full)+".tmp-*"))
-		for _, t := range left {
-			os.Remove(t)
-		}
+		atomicfile.RemoveLeftovers(filepath.Join(r.Root, filepath.FromSlash(f.Path)))
 	}
 	if p.Resumed {
 		if err := r.CreateTag(ctx, p.Tag, p.Commit, p.Notes); err != nil {

@@ -428,11 +428,7 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 			return nil, err
 		}
-		// What an end killed while writing the record left beside it.
-		left, _ := filepath.Glob(filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp-*"))
-		for _, t := range left {
-			os.Remove(t)
-		}
+		atomicfile.RemoveLeftovers(abs) // of an end killed while writing it
 		if err := atomicfile.Write(abs, data, 0o644); err != nil {
 			return nil, err
 		}

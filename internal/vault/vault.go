@@ -267,9 +267,8 @@ func repair(root, gitDir string) error {
 		return fmt.Errorf("finishing an interrupted vault write: %w", err)
 	}
 	// What is left is from writes killed before their journal: never used.
-	left, _ := filepath.Glob(filepath.Join(root, Dir, ".*.tmp-*"))
-	for _, f := range left {
-		os.Remove(f)
+	for _, name := range []string{SecretsName, KeyFileName, RecipientsFile, attributesFile} {
+		atomicfile.RemoveLeftovers(Path(root, name))
 	}
 	return nil
 }
