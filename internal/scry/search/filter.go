@@ -62,7 +62,7 @@ func (s *idSet) blocks(id int64) bool {
 func (s *Searcher) allowed(ctx context.Context, f Filter) (*idSet, error) {
 	q := `SELECT id FROM commits WHERE 1`
 	var args []any
-	since, until := int64(math.MinInt64+1), int64(math.MaxInt64)
+	since, until := int64(store.NoTime+1), int64(math.MaxInt64)
 	if !f.Since.IsZero() {
 		since = f.Since.Unix()
 	}
@@ -82,13 +82,14 @@ func (s *Searcher) allowed(ctx context.Context, f Filter) (*idSet, error) {
 			args = append(args, until)
 		}
 	}
+	// since is above store.NoTime, so an id no commit has is never dated.
 	dated := func(id int64) bool {
 		return times == nil || id >= 0 && id < int64(len(times)) && times[id] >= since && times[id] <= until
 	}
 	out := &idSet{}
 	if times != nil && f.Author == "" && len(f.Paths) == 0 {
-		for id, at := range times {
-			if at != store.NoTime && at >= since && at <= until {
+		for id := range times {
+			if dated(int64(id)) {
 				out.add(int64(id))
 			}
 		}
