@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -67,6 +68,9 @@ Flags:
 		qs, err := eval.Load(args[0])
 		if os.IsNotExist(err) {
 			return cli.Failf("%s: no such file", args[0]).WithHint("give the path of a query-set JSON file")
+		}
+		if errors.Is(err, eval.ErrTrailingData) {
+			return cli.Failf("bad query set: %v", err).WithHint("a query-set file holds one JSON object: remove what follows it, or split the sets into files")
 		}
 		if err != nil {
 			return cli.Failf("bad query set: %v", err).WithHint("see 'git scry eval --help' for the format")

@@ -5,9 +5,12 @@
 package eval
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"slices"
@@ -41,6 +44,10 @@ type Query struct {
 	RelevantDocs    []string `json:"relevant_docs"`
 }
 
+// ErrTrailingData is Load's error for a file with more than the query
+// set's one JSON document.
+var ErrTrailingData = errors.New("text after the query set's JSON document")
+
 // Load reads and checks a query set.
 func Load(path string) (*QuerySet, error) {
 	data, err := os.ReadFile(path)
@@ -48,9 +55,18 @@ func Load(path string) (*QuerySet, error) {
 		return nil, err
 	}
 	var qs QuerySet
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&qs); err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	// One document: text after it (a second set pasted in, a stray
+	// brace) would otherwise be dropped unseen.
+	var more json.RawMessage
+	if end := dec.InputOffset(); dec.Decode(&more) != io.EOF {
+		rest := data[end:]
+		at := end + int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n")))
+		line := 1 + bytes.Count(data[:at], []byte("\n"))
+		return nil, fmt.Errorf("%s: %w (line %d)", path, ErrTrailingData, line)
 	}
 	if len(qs.Queries) == 0 {
 		return nil, fmt.Errorf("%s: no queries", path)

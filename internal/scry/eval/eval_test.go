@@ -132,11 +132,24 @@ func TestLoadRejects(t *testing.T) {
 		"notext":  `{"name": "x", "queries": [{"id": "a", "query": " ", "relevant_docs": ["a"]}]}`,
 		"badsha":  `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_commits": ["xyz!"]}]}`,
 		"json":    `{"name": `,
+		// Text after the document: a second document (two sets pasted
+		// into one file), garbage, a stray brace.
+		"two":     `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["a"]}]} {"name": "y"}`,
+		"garbage": `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["a"]}]}garbage`,
+		"brace":   `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["a"]}]}}`,
 	} {
 		p := filepath.Join(dir, name)
 		os.WriteFile(p, []byte(body), 0o644)
 		if _, err := Load(p); err == nil {
 			t.Errorf("%s: accepted", name)
+		} else if !strings.HasPrefix(err.Error(), p+": ") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %q does not name the file in one line", name, err)
 		}
+	}
+	// Trailing white space is no document.
+	p := filepath.Join(dir, "space")
+	os.WriteFile(p, []byte(`{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["a"]}]}`+"\n\n  \t\n"), 0o644)
+	if _, err := Load(p); err != nil {
+		t.Errorf("trailing white space: %v", err)
 	}
 }
