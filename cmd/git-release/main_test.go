@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"os"
 	"testing"
 
@@ -18,6 +19,19 @@ func TestScripts(t *testing.T) {
 		e.Setenv("SOURCE_DATE_EPOCH", "1770091506")
 		return nil
 	})
+	p.Cmds = maps.Clone(p.Cmds)
+	// bom FILE...: put a UTF-8 byte order mark before each file's bytes
+	// (written out here: an invisible byte in a script is easily lost).
+	p.Cmds["bom"] = func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) == 0 {
+			ts.Fatalf("usage: bom FILE...")
+		}
+		for _, f := range args {
+			data, err := os.ReadFile(ts.MkAbs(f))
+			ts.Check(err)
+			ts.Check(os.WriteFile(ts.MkAbs(f), append([]byte("\uFEFF"), data...), 0o644))
+		}
+	}
 	// UPDATE_GOLDEN=1 rewrites the expected files of failing cmp lines.
 	p.UpdateScripts = os.Getenv("UPDATE_GOLDEN") != ""
 	testscript.Run(t, p)

@@ -116,6 +116,7 @@ func inheritingMembers(root, dir string, globs []string) ([]localPackage, error)
 				return nil, err
 			}
 			var mm cargoManifest
+			_, data = cutBOM(data)
 			if err := toml.Unmarshal(data, &mm); err != nil {
 				return nil, fmt.Errorf("%s: not valid TOML: %v", f, err)
 			}

@@ -165,6 +165,7 @@ func unreleasedEnd(rest []byte) (end int, tail bool) {
 // "## [Unreleased]" heading: notes written by hand since the last release,
 // which the new section takes over.
 func UnreleasedNotes(old []byte) string {
+	_, old = cutBOM(old)
 	loc := unreleasedRE.FindIndex(old)
 	if loc == nil {
 		return ""
@@ -179,6 +180,7 @@ func UnreleasedNotes(old []byte) string {
 // SectionOf is the changelog's section of version v, heading included, as
 // git release wrote it (LF line ends); "" when it has none.
 func SectionOf(changelog []byte, v Version) string {
+	_, changelog = cutBOM(changelog)
 	text := strings.ReplaceAll(string(changelog), "\r\n", "\n")
 	heading := regexp.MustCompile(`(?m)^## +\[?v?` + regexp.QuoteMeta(v.String()) + `\]?(\(|[ \t]|$)`)
 	loc := heading.FindStringIndex(text)
@@ -204,8 +206,16 @@ func (e *ErrSectionExists) Error() string {
 // release: right after an "## [Unreleased]" heading (whose notes the
 // section took over, so they are moved, not copied), else before the first
 // "## " heading, else at the end. A missing changelog (nil) gets the Keep a
-// Changelog header first. Every other byte of the file is kept.
+// Changelog header first. Every other byte of the file is kept, a byte
+// order mark included (the first line after it is a line like any other).
 func InsertSection(old []byte, v Version, section string) ([]byte, error) {
+	if mark, text := cutBOM(old); mark != nil {
+		out, err := InsertSection(text, v, section)
+		if err != nil {
+			return nil, err
+		}
+		return withBOM(mark, out), nil
+	}
 	existing := regexp.MustCompile(`(?m)^## +\[?v?` + regexp.QuoteMeta(v.String()) + `\]?(\(|[ \t]|\r?$)`)
 	if existing.Match(old) {
 		return nil, &ErrSectionExists{v}

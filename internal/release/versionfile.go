@@ -124,6 +124,9 @@ func versionFiles(root string, paths []string, to Version) ([]*FileChange, error
 			return nil, err
 		}
 		fc := &FileChange{Path: p, Kind: kindOf(p), To: to.String(), Old: data}
+		// A byte order mark is read past and kept: the formats below see
+		// the text after it.
+		mark, data := cutBOM(data)
 		switch fc.Kind {
 		case "go":
 			fc.New, fc.From, err = updateGoConst(data, to)
@@ -154,6 +157,7 @@ func versionFiles(root string, paths []string, to Version) ([]*FileChange, error
 			}
 			return nil, refuse("fix the file by hand, or remove it from [release] version-files", "version file %s: %v", p, err)
 		}
+		fc.New = withBOM(mark, fc.New)
 		out = append(out, fc)
 	}
 	// Restore the configured order for reporting.
