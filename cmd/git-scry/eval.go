@@ -26,15 +26,17 @@ Measure search quality on a query set:
 
 For each mode (hybrid, lexical, semantic; --mode keeps one) it reports
 MRR, Recall@5, Recall@10 and nDCG@10 at commit level (the relevant
-commits among the hits) and at file level (a file's rank is the rank of
-the first hit that changed it), and the search latency p50/p95 in ms.
+commits among the hits; the queries with relevant commits) and at file
+level (a file's rank is the rank of the first hit that changed it; the
+queries with relevant files), how many queries each level counts, and
+the search latency p50/p95 in ms.
 
 Flags:
   -k N           hits per query (default 10)
       --mode MODE  evaluate one mode only
       --json       print {"queryset", "queries", "modes": {MODE: {"commit":
-                   {"mrr", "recall@5", "recall@10", "ndcg@10"}, "file": {...},
-                   "latency_ms": {"p50", "p95"}}}}
+                   {"mrr", "recall@5", "recall@10", "ndcg@10", "queries"},
+                   "file": {...}, "latency_ms": {"p50", "p95"}}}}
       --per-query  then, for each query with relevant commits, the rank of
                    the first one in each mode (- when not within k)
 `,
@@ -111,18 +113,17 @@ Flags:
 		}
 		fmt.Fprintf(env.Stdout, "%s: %d queries (%d with relevant commits, %d with relevant files), k=%d\n\n", cli.Printable(rep.QuerySet), rep.Queries, rep.CommitQueries, rep.FileQueries, k)
 		t := &cli.Table{}
-		t.Row("MODE", "LEVEL", "MRR", "R@5", "R@10", "nDCG@10", "p50 ms", "p95 ms")
+		t.Row("MODE", "LEVEL", "QUERIES", "MRR", "R@5", "R@10", "nDCG@10", "p50 ms", "p95 ms")
 		for _, m := range modes {
 			mr := rep.Modes[string(m)]
 			for _, lv := range []struct {
 				name string
-				x    eval.Metrics
-				n    int
-			}{{"commit", mr.Commit, rep.CommitQueries}, {"file", mr.File, rep.FileQueries}} {
-				if lv.n == 0 {
+				x    eval.Level
+			}{{"commit", mr.Commit}, {"file", mr.File}} {
+				if lv.x.Queries == 0 {
 					continue
 				}
-				t.Row(string(m), lv.name, f3(lv.x.MRR), f3(lv.x.Recall5), f3(lv.x.Recall10), f3(lv.x.NDCG10),
+				t.Row(string(m), lv.name, fmt.Sprint(lv.x.Queries), f3(lv.x.MRR), f3(lv.x.Recall5), f3(lv.x.Recall10), f3(lv.x.NDCG10),
 					fmt.Sprintf("%.1f", mr.Latency.P50), fmt.Sprintf("%.1f", mr.Latency.P95))
 			}
 		}

@@ -101,10 +101,18 @@ type Latency struct {
 	P95 float64 `json:"p95"`
 }
 
+// Level is one level's measures and the number of queries they are
+// the mean of: those with relevant commits at commit level, those with
+// relevant files at file level.
+type Level struct {
+	Metrics
+	Queries int `json:"queries"`
+}
+
 // ModeReport is one mode's results.
 type ModeReport struct {
-	Commit  Metrics `json:"commit"`
-	File    Metrics `json:"file"`
+	Commit  Level   `json:"commit"`
+	File    Level   `json:"file"`
 	Latency Latency `json:"latency_ms"`
 }
 
@@ -113,7 +121,8 @@ type Report struct {
 	QuerySet string                 `json:"queryset"`
 	Queries  int                    `json:"queries"`
 	Modes    map[string]*ModeReport `json:"modes"`
-	// Not in the JSON: counts for the person reading the text report.
+	// The queries with relevant commits and with relevant files (each
+	// mode's levels say them in the JSON).
 	CommitQueries, FileQueries int `json:"-"`
 	// Ranks are, by mode, each query's rank of its first relevant
 	// commit among the k hits: 0 when none is, -1 for a query without
@@ -158,7 +167,11 @@ func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k i
 				file = append(file, fileMetrics(hits, q.RelevantDocs))
 			}
 		}
-		rep.Modes[string(m)] = &ModeReport{Commit: mean(commit), File: mean(file), Latency: Latency{P50: percentile(lat, 50), P95: percentile(lat, 95)}}
+		rep.Modes[string(m)] = &ModeReport{
+			Commit:  Level{Metrics: mean(commit), Queries: len(commit)},
+			File:    Level{Metrics: mean(file), Queries: len(file)},
+			Latency: Latency{P50: percentile(lat, 50), P95: percentile(lat, 95)},
+		}
 	}
 	return rep, nil
 }

@@ -111,12 +111,17 @@ func TestRunReportShape(t *testing.T) {
 	var shape map[string]any
 	json.Unmarshal(data, &shape)
 	modes := shape["modes"].(map[string]any)["lexical"].(map[string]any)
-	for _, level := range []string{"commit", "file"} {
+	// Each level says over how many queries it averages: the query
+	// without relevant commits counts at file level only.
+	for level, n := range map[string]float64{"commit": 1, "file": 2} {
 		m := modes[level].(map[string]any)
 		for _, k := range []string{"mrr", "recall@5", "recall@10", "ndcg@10"} {
 			if _, ok := m[k]; !ok {
 				t.Errorf("%s lacks %s: %s", level, k, data)
 			}
+		}
+		if m["queries"] != n {
+			t.Errorf("%s: queries %v, want %v: %s", level, m["queries"], n, data)
 		}
 	}
 	if _, ok := modes["latency_ms"].(map[string]any)["p95"]; !ok || len(shape) != 3 {
