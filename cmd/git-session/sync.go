@@ -32,7 +32,10 @@ does not have (a force-push) also means all of B.
 
 Flags:
       --range A..B    the commits to read (default: all of HEAD)
-      --push          push the tags it created (atomically) to the remote
+      --push          push the range's session tags that the remote lacks
+                      (made now or before), in one atomic push; one the
+                      remote has on another commit is a conflict (exit 1),
+                      reported again by every run until it is resolved
       --remote NAME   where --push goes (default: the default remote)
       --json          print the result as JSON
       --github        also write step outputs (created, count) and a step
@@ -73,32 +76,24 @@ Flags:
 				return explain(session.ErrNoRemote)
 			}
 		}
+		var fetchErr error
 		if push {
 			// A clone made without tags (actions/checkout) would tag again
 			// what the remote has tagged (a re-run), and the push would be
 			// refused; with the remote's session tags here, sync finds them.
-			if err := r.FetchTags(ctx, remote, "refs/tags/"+session.TagPrefix+"*"); err != nil {
-				cli.Warnf(env.Stderr, "git-session", "could not fetch %s's session tags (%v); tags it has may be made again here", remote, err)
-			}
+			// A tag of the same name here on another commit is not
+			// fetched (git never clobbers a tag); the comparison with the
+			// remote below reports it.
+			fetchErr = r.FetchTags(ctx, remote, "refs/tags/"+session.TagPrefix+"*")
 		}
 		res, err := session.Sync(ctx, r, dir, rng)
 		if err != nil {
 			return explain(err)
 		}
-		created := res.Created()
 		var pushErr error
-		pushed := false
-		if push && len(created) > 0 {
-			refs := make([]string, len(created))
-			for i, t := range created {
-				refs[i] = "refs/tags/" + t.Tag
-			}
-			if pushErr = r.Push(ctx, remote, true, refs...); pushErr == nil {
-				pushed = true
-			} else {
-				pushErr = cli.Failf("pushing %d tags to %s: %v", len(refs), remote, pushErr).
-					WithHint("the tags are made here; push them once the remote accepts them: git push --atomic %s %s", remote, strings.Join(refs, " "))
-			}
+		pushed := 0
+		if push {
+			pushed, pushErr = pushTags(ctx, env, r, res, remote, fetchErr)
 		}
 		if gh, _ := fs.GetBool("github"); gh {
 			if err := githubReport(env, res, rng); err != nil {
@@ -110,7 +105,7 @@ Flags:
 				*session.SyncResult
 				Pushed bool   `json:"pushed"`
 				Remote string `json:"remote,omitempty"`
-			}{res, pushed, remote}
+			}{res, pushed > 0, remote}
 			if err := cli.WriteJSON(env.Stdout, out); err != nil {
 				return err
 			}
@@ -118,8 +113,8 @@ Flags:
 			printTags(env.Stdout, res.Tags)
 		}
 		reportSync(env, res)
-		if pushed {
-			fmt.Fprintf(env.Stderr, "git-session: pushed %d tags to %s\n", len(created), remote)
+		if pushed > 0 {
+			fmt.Fprintf(env.Stderr, "git-session: pushed %d tags to %s\n", pushed, remote)
 		}
 		if pushErr != nil {
 			return pushErr
@@ -127,12 +122,92 @@ Flags:
 		if n := len(res.Failed()); n > 0 {
 			return cli.Failf("%d session tags could not be created", n).WithHint("fix what git reports above, then sync again (it only creates what is missing)")
 		}
+		if theirs := res.RemoteConflicts(); len(theirs) > 0 {
+			return remoteConflictError(remote, theirs, len(res.Conflicts())-len(theirs))
+		}
 		if n := len(res.Conflicts()); n > 0 {
 			return cli.Failf("%d session tag names are taken by tags on other commits; they were left as they are", n).
 				WithHint("inspect each with 'git show TAG'; delete a wrong one (git tag -d TAG, and on the remote) and sync again")
 		}
 		return nil
 	},
+}
+
+// pushTags pushes, in one atomic push, the tags of the sync that remote
+// lacks, after comparing them with the ones it has: a tag it has on
+// another commit is marked a conflict and left out (CheckRemote). Asking
+// the remote is what makes a re-run report a refused push again rather
+// than find the tag here and call it done. fetchErr is why the remote's
+// session tags could not all be fetched before the sync, if they could not.
+func pushTags(ctx context.Context, env *cli.Env, r *gitrepo.Repo, res *session.SyncResult, remote string, fetchErr error) (int, error) {
+	theirs, err := r.RemoteTags(ctx, remote, session.TagPrefix)
+	if err != nil {
+		if fetchErr != nil {
+			warnf(env, "could not fetch %s's session tags (%v); tags it has may be made again here", remote, fetchErr)
+		}
+		return 0, cli.Failf("cannot read %s's session tags: %v", remote, err).
+			WithHint("the tags are made here and nothing was pushed; run 'git session sync --push' again once %s can be reached", remote)
+	}
+	names := res.CheckRemote(remote, theirs)
+	if fetchErr != nil {
+		explainFetch(ctx, env, r, res, remote, theirs, fetchErr)
+	}
+	if len(names) == 0 {
+		return 0, nil
+	}
+	refs := make([]string, len(names))
+	for i, n := range names {
+		refs[i] = "refs/tags/" + n
+	}
+	if err := r.Push(ctx, remote, true, refs...); err != nil {
+		return 0, cli.Failf("pushing %d tags to %s: %v", len(refs), remote, err).
+			WithHint("the tags are made here; push them once the remote accepts them: git push --atomic %s %s (or run 'git session sync --push' again)", remote, strings.Join(refs, " "))
+	}
+	return len(refs), nil
+}
+
+// explainFetch says why the remote's session tags could not be fetched:
+// the tags here that the remote has on other commits. Those the sync
+// read are reported as conflicts; the others are named here.
+func explainFetch(ctx context.Context, env *cli.Env, r *gitrepo.Repo, res *session.SyncResult, remote string, theirs map[string]string, fetchErr error) {
+	diverged, err := session.Diverged(ctx, r, theirs)
+	if err != nil || len(diverged) == 0 {
+		warnf(env, "could not fetch %s's session tags (%v); tags it has may be made again here", remote, fetchErr)
+		return
+	}
+	reported := map[string]bool{}
+	for _, t := range res.RemoteConflicts() {
+		reported[t.Tag] = true
+	}
+	for _, d := range diverged {
+		if !reported[d.Name] {
+			warnf(env, "tag %s is on %s here and on %s at %s, outside the range read; left as it is on both", d.Name, gitrepo.Short(d.Here), gitrepo.Short(d.There), remote)
+		}
+	}
+}
+
+// remoteConflictError is the failure of a sync whose tags the remote has
+// on other commits; others counts the conflicts with tags here.
+func remoteConflictError(remote string, theirs []session.TagResult, others int) error {
+	names := make([]string, len(theirs))
+	for i, t := range theirs {
+		names[i] = t.Tag
+	}
+	tag := "TAG"
+	if len(names) == 1 {
+		tag = names[0]
+	}
+	var e *cli.Error
+	if len(names) == 1 {
+		e = cli.Failf("session tag %s differs from %s's and was not pushed", tag, remote)
+	} else {
+		e = cli.Failf("%d session tags differ from %s's and were not pushed: %s", len(names), remote, strings.Join(names, ", "))
+	}
+	if others > 0 {
+		e.Msg += fmt.Sprintf("; %d more names are taken by tags here on other commits", others)
+	}
+	return e.WithHint("tags are never moved: see which commit is right with 'git show %s' and 'git ls-remote %s refs/tags/%s'; if %s's is, delete this one (git tag -d %s), else delete %s's (git push %s :refs/tags/%s); then run 'git session sync --push' again",
+		tag, remote, tag, remote, tag, remote, remote, tag)
 }
 
 // printTags prints the tags a sync made (one line each: status, tag, short
@@ -156,6 +231,10 @@ func reportSync(env *cli.Env, res *session.SyncResult) {
 	for _, t := range res.Tags {
 		switch t.Status {
 		case session.TagConflict:
+			if t.Remote != "" {
+				cli.ErrorLinef(env.Stderr, "git-session", "tag %s is on %s at %s, not on %s as here (%s); not pushed", t.Tag, gitrepo.Short(t.Existing), t.Remote, gitrepo.Short(t.Commit), t.From)
+				continue
+			}
 			cli.ErrorLinef(env.Stderr, "git-session", "tag %s is on %s, not on %s (%s); left as it is", t.Tag, gitrepo.Short(t.Existing), gitrepo.Short(t.Commit), t.From)
 		case session.TagFailed:
 			cli.ErrorLinef(env.Stderr, "git-session", "tag %s on %s (%s) could not be created: %s", t.Tag, gitrepo.Short(t.Commit), t.From, t.Error)
@@ -192,6 +271,10 @@ func githubReport(env *cli.Env, res *session.SyncResult, rng string) error {
 		a.Warningf("%s", w)
 	}
 	for _, c := range res.Conflicts() {
+		if c.Remote != "" {
+			a.Errorf("session tag %s is on %s at %s, not on %s as here; not pushed", c.Tag, gitrepo.Short(c.Existing), c.Remote, gitrepo.Short(c.Commit))
+			continue
+		}
 		a.Errorf("session tag %s is on %s, not on %s; left as it is", c.Tag, gitrepo.Short(c.Existing), gitrepo.Short(c.Commit))
 	}
 	if rng == "" {

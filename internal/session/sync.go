@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -44,6 +45,71 @@ func (r *SyncResult) filter(status string) []TagResult {
 		}
 	}
 	return out
+}
+
+// CheckRemote compares the session tags of a sync with the ones remote
+// has (theirs: name → commit, as gitrepo.RemoteTags reads them) before
+// they are pushed. A tag the remote has on another commit becomes a
+// conflict (Remote names the remote, Existing is the commit there, Commit
+// the one here) and is not to be pushed: the push would be refused, and a
+// later sync would find the tag here and take it for done. The tags the
+// remote lacks are returned, to be pushed: the ones made now, and the ones
+// made here before (by the post-commit hook, or by a sync whose push
+// failed).
+func (r *SyncResult) CheckRemote(remote string, theirs map[string]string) (push []string) {
+	queued := map[string]bool{}
+	for i := range r.Tags {
+		t := &r.Tags[i]
+		here := t.Commit
+		switch t.Status {
+		case TagCreated, TagExists:
+		case TagKept:
+			here = t.Existing // the tag here is kept where it is
+		default:
+			continue
+		}
+		there, ok := theirs[t.Tag]
+		switch {
+		case !ok && !queued[t.Tag]:
+			queued[t.Tag] = true
+			push = append(push, t.Tag)
+		case ok && there != here:
+			t.Status, t.Commit, t.Existing, t.Remote = TagConflict, here, there, remote
+		}
+	}
+	return push
+}
+
+// RemoteConflicts lists the conflicts CheckRemote found.
+func (r *SyncResult) RemoteConflicts() []TagResult {
+	out := []TagResult{}
+	for _, t := range r.Conflicts() {
+		if t.Remote != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// DivergedTag is a session tag that a remote has on another commit.
+type DivergedTag struct{ Name, Here, There string }
+
+// Diverged lists the session tags of this repository that the remote has
+// (theirs, as for CheckRemote) on other commits, by name: the tags a fetch
+// of the remote's session tags refuses to overwrite.
+func Diverged(ctx context.Context, repo *gitrepo.Repo, theirs map[string]string) ([]DivergedTag, error) {
+	tags, err := repo.Tags(ctx, TagPrefix)
+	if err != nil {
+		return nil, err
+	}
+	var out []DivergedTag
+	for _, t := range tags {
+		if there, ok := theirs[t.Name]; ok && there != t.Commit {
+			out = append(out, DivergedTag{Name: t.Name, Here: t.Commit, There: there})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
 }
 
 // RangeError is a range that names no commits of this repository.

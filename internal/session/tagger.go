@@ -17,8 +17,12 @@ type TagResult struct {
 	Edge    string `json:"edge"`   // "start" or "end"
 	Source  string `json:"source"` // "marker", "record" or "command"
 	Status  string `json:"status"` // TagCreated, TagExists or TagConflict
-	// Existing is the commit a conflicting tag already points at.
+	// Existing is the commit a conflicting tag already points at: here,
+	// or, when Remote is set, at that remote.
 	Existing string `json:"existing_commit,omitempty"`
+	// Remote names the remote whose tag of this name is on another
+	// commit than the one here (sync --push); the tag was not pushed.
+	Remote string `json:"remote,omitempty"`
 	// From is the marker commit's subject or the record's path.
 	From string `json:"from,omitempty"`
 	// Error is why a tag failed.
