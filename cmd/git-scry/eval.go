@@ -32,7 +32,8 @@ queries with relevant files), how many queries each level counts, and
 the search latency p50/p95 in ms.
 
 Flags:
-  -k N           hits per query (default 10)
+  -k N             hits per query (default 10); below 10 the measures stop
+                   at N and are labelled so (R@N, nDCG@N), text report only
       --mode MODE  evaluate one mode only
       --json       print {"queryset", "queries", "modes": {MODE: {"commit":
                    {"mrr", "recall@5", "recall@10", "ndcg@10", "queries"},
@@ -58,6 +59,11 @@ Flags:
 		perQuery, _ := fs.GetBool("per-query")
 		if asJSON && perQuery {
 			return cli.Usagef("--per-query is for the text report").WithHint("use one of --json and --per-query")
+		}
+		if asJSON && k < 10 {
+			// Its keys are fixed; recall@10 of fewer hits would be a lie.
+			return cli.Usagef("--json reports recall@10 and ndcg@10, which need -k 10 or more (got -k %d)", k).
+				WithHint("use -k 10 or more with --json; the text report labels its measures @%d", k)
 		}
 		modes := search.Modes
 		if m, _ := fs.GetString("mode"); m != "" {
@@ -112,8 +118,15 @@ Flags:
 			return cli.WriteJSON(env.Stdout, rep)
 		}
 		fmt.Fprintf(env.Stdout, "%s: %d queries (%d with relevant commits, %d with relevant files), k=%d\n\n", cli.Printable(rep.QuerySet), rep.Queries, rep.CommitQueries, rep.FileQueries, k)
+		// Below 10 hits the measures stop at k, and say so (R@5 only
+		// when it differs from R@k).
+		cut := min(k, 10)
+		head := []string{"MODE", "LEVEL", "QUERIES", "MRR"}
+		if cut > 5 {
+			head = append(head, "R@5")
+		}
 		t := &cli.Table{}
-		t.Row("MODE", "LEVEL", "QUERIES", "MRR", "R@5", "R@10", "nDCG@10", "p50 ms", "p95 ms")
+		t.Row(append(head, fmt.Sprintf("R@%d", cut), fmt.Sprintf("nDCG@%d", cut), "p50 ms", "p95 ms")...)
 		for _, m := range modes {
 			mr := rep.Modes[string(m)]
 			for _, lv := range []struct {
@@ -123,8 +136,12 @@ Flags:
 				if lv.x.Queries == 0 {
 					continue
 				}
-				t.Row(string(m), lv.name, fmt.Sprint(lv.x.Queries), f3(lv.x.MRR), f3(lv.x.Recall5), f3(lv.x.Recall10), f3(lv.x.NDCG10),
-					fmt.Sprintf("%.1f", mr.Latency.P50), fmt.Sprintf("%.1f", mr.Latency.P95))
+				row := []string{string(m), lv.name, fmt.Sprint(lv.x.Queries), f3(lv.x.MRR)}
+				if cut > 5 {
+					row = append(row, f3(lv.x.Recall5))
+				}
+				t.Row(append(row, f3(lv.x.Recall10), f3(lv.x.NDCG10),
+					fmt.Sprintf("%.1f", mr.Latency.P50), fmt.Sprintf("%.1f", mr.Latency.P95))...)
 			}
 		}
 		if err := t.Write(env.Stdout); err != nil || !perQuery || rep.CommitQueries == 0 {

@@ -87,7 +87,10 @@ func Load(path string) (*QuerySet, error) {
 	return &qs, nil
 }
 
-// Metrics are the ranking measures of one level.
+// Metrics are the ranking measures of one level. With fewer than 10
+// hits a query (k), they are cut off at k: Recall5 is recall@min(5,k),
+// Recall10 recall@k and NDCG10 nDCG@k (the JSON keys stay those of
+// k ≥ 10, so the command refuses --json below 10).
 type Metrics struct {
 	MRR      float64 `json:"mrr"`
 	Recall5  float64 `json:"recall@5"`
@@ -135,7 +138,8 @@ type Searcher interface {
 	Search(ctx context.Context, q search.Query) ([]search.Hit, error)
 }
 
-// Run evaluates the query set in each mode, k hits a query.
+// Run evaluates the query set in each mode, k hits a query; below 10,
+// the measures are cut off at k (see Metrics).
 func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k int) (*Report, error) {
 	rep := &Report{QuerySet: qs.Name, Queries: len(qs.Queries), Modes: map[string]*ModeReport{}, Ranks: map[string][]int{}}
 	for _, q := range qs.Queries {
@@ -159,12 +163,12 @@ func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k i
 			rank := -1
 			if len(q.RelevantCommits) > 0 {
 				var mt Metrics
-				mt, rank = commitMetrics(hits, q.RelevantCommits, qs.resolved, qs.standIns)
+				mt, rank = commitMetrics(hits, q.RelevantCommits, qs.resolved, qs.standIns, min(k, 10))
 				commit = append(commit, mt)
 			}
 			rep.Ranks[string(m)] = append(rep.Ranks[string(m)], rank)
 			if len(q.RelevantDocs) > 0 {
-				file = append(file, fileMetrics(hits, q.RelevantDocs))
+				file = append(file, fileMetrics(hits, q.RelevantDocs, min(k, 10)))
 			}
 		}
 		rep.Modes[string(m)] = &ModeReport{
@@ -180,8 +184,9 @@ func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k i
 // hash starts with the relevant prefix, or the prefix resolved to it), or
 // one of the commits a relevant merge brought in (standIns); each
 // relevant commit counts once, however it is spelt. first is the rank of
-// the first relevant hit, 0 when there is none.
-func commitMetrics(hits []search.Hit, relevant []string, resolved map[string]string, standIns map[string]map[string]bool) (m Metrics, first int) {
+// the first relevant hit, 0 when there is none. cut is the cut-off of
+// the measures (see metrics).
+func commitMetrics(hits []search.Hit, relevant []string, resolved map[string]string, standIns map[string]map[string]bool, cut int) (m Metrics, first int) {
 	var keys []string
 	for _, r := range uniq(relevant) {
 		if full, ok := resolved[r]; ok {
@@ -204,12 +209,12 @@ func commitMetrics(hits []search.Hit, relevant []string, resolved map[string]str
 	if len(ranks) > 0 {
 		first = ranks[0]
 	}
-	return metrics(ranks, len(keys)), first
+	return metrics(ranks, len(keys), cut), first
 }
 
 // fileMetrics: a file's rank is the rank of the first hit that touched
 // it.
-func fileMetrics(hits []search.Hit, relevant []string) Metrics {
+func fileMetrics(hits []search.Hit, relevant []string, cut int) Metrics {
 	rel := map[string]bool{}
 	for _, d := range relevant {
 		rel[strings.TrimPrefix(d, "./")] = true
@@ -224,13 +229,16 @@ func fileMetrics(hits []search.Hit, relevant []string) Metrics {
 			}
 		}
 	}
-	return metrics(ranks, len(rel))
+	return metrics(ranks, len(rel), cut)
 }
 
 // metrics computes the measures from the ranks at which relevant items
 // were found (ascending) and how many there are. Several files found by
-// one hit share its rank; nDCG is capped at 1 for that reason.
-func metrics(ranks []int, relevant int) Metrics {
+// one hit share its rank; nDCG is capped at 1 for that reason. cut (10,
+// or k when fewer hits were asked for) is where Recall10 and NDCG10
+// stop: nDCG's ideal ranking is cut long, so that it reaches 1 when the
+// first cut hits are all relevant.
+func metrics(ranks []int, relevant, cut int) Metrics {
 	var m Metrics
 	if relevant == 0 {
 		return m
@@ -244,7 +252,7 @@ func metrics(ranks []int, relevant int) Metrics {
 		if r <= 5 {
 			m.Recall5++
 		}
-		if r <= 10 {
+		if r <= cut {
 			m.Recall10++
 			dcg += 1 / math.Log2(float64(r)+1)
 		}
@@ -252,7 +260,7 @@ func metrics(ranks []int, relevant int) Metrics {
 	m.Recall5 /= float64(relevant)
 	m.Recall10 /= float64(relevant)
 	var idcg float64
-	for i := 1; i <= min(relevant, 10); i++ {
+	for i := 1; i <= min(relevant, cut); i++ {
 		idcg += 1 / math.Log2(float64(i)+1)
 	}
 	m.NDCG10 = min(1, dcg/idcg)

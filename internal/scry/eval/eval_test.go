@@ -30,7 +30,7 @@ func hits(specs ...string) []search.Hit {
 func TestCommitMetrics(t *testing.T) {
 	// Relevant commits at ranks 2 and 7 (prefixes), one of three missing.
 	hs := hits("aaaa1", "bbbb2", "cccc3", "dddd4", "eeee5", "ffff6", "abcd7")
-	m, first := commitMetrics(hs, []string{"BBBB", "abcd", "9999"}, nil, nil)
+	m, first := commitMetrics(hs, []string{"BBBB", "abcd", "9999"}, nil, nil, 10)
 	if !near(m.MRR, 0.5) || !near(m.Recall5, 1.0/3) || !near(m.Recall10, 2.0/3) || first != 2 {
 		t.Fatalf("%+v, first at %d", m, first)
 	}
@@ -39,28 +39,28 @@ func TestCommitMetrics(t *testing.T) {
 	if !near(m.NDCG10, dcg/idcg) {
 		t.Fatalf("ndcg %v, want %v", m.NDCG10, dcg/idcg)
 	}
-	if m, first := commitMetrics(hs, []string{"9999"}, nil, nil); m != (Metrics{}) || first != 0 {
+	if m, first := commitMetrics(hs, []string{"9999"}, nil, nil, 10); m != (Metrics{}) || first != 0 {
 		t.Fatalf("nothing found: %+v, first at %d", m, first)
 	}
 	// A merge (not indexed) stands for the commits it brought in: found
 	// at the first of them, counted once.
 	merge := map[string]map[string]bool{"merge:9999f": {"dddd4": true, "ffff6": true}}
 	resolved := map[string]string{"9999": "merge:9999f", "9999f": "merge:9999f", "abcd": "abcd7", "abcd7": "abcd7", "ab": ambiguous + "ab"}
-	if m, first := commitMetrics(hs, []string{"9999", "abcd"}, resolved, merge); first != 4 || !near(m.MRR, 0.25) || !near(m.Recall5, 0.5) || !near(m.Recall10, 1) {
+	if m, first := commitMetrics(hs, []string{"9999", "abcd"}, resolved, merge, 10); first != 4 || !near(m.MRR, 0.25) || !near(m.Recall5, 0.5) || !near(m.Recall10, 1) {
 		t.Fatalf("a merge's commits: %+v, first at %d", m, first)
 	}
 	// One commit spelt twice (case, a longer prefix, the merge by two
 	// prefixes) counts once: recall went above 1 and nDCG was inflated.
 	for _, rel := range [][]string{{"abcd", "ABCD"}, {"abcd", "abcd7"}} {
-		if m, _ := commitMetrics(hs, rel, resolved, merge); !near(m.Recall10, 1) || !near(m.NDCG10, 1/math.Log2(8)) {
+		if m, _ := commitMetrics(hs, rel, resolved, merge, 10); !near(m.Recall10, 1) || !near(m.NDCG10, 1/math.Log2(8)) {
 			t.Fatalf("%v: %+v", rel, m)
 		}
 	}
-	if m, _ := commitMetrics(hs, []string{"9999", "9999f"}, resolved, merge); !near(m.Recall10, 1) || !near(m.MRR, 0.25) {
+	if m, _ := commitMetrics(hs, []string{"9999", "9999f"}, resolved, merge, 10); !near(m.Recall10, 1) || !near(m.MRR, 0.25) {
 		t.Fatalf("a merge by two prefixes: %+v", m)
 	}
 	// An ambiguous prefix is credited to no commit.
-	if m, _ := commitMetrics(hs, []string{"ab"}, resolved, merge); m != (Metrics{}) {
+	if m, _ := commitMetrics(hs, []string{"ab"}, resolved, merge, 10); m != (Metrics{}) {
 		t.Fatalf("an ambiguous prefix: %+v", m)
 	}
 }
@@ -69,11 +69,11 @@ func TestCommitMetrics(t *testing.T) {
 // files of one hit share its rank, and nDCG stays at most 1.
 func TestFileMetrics(t *testing.T) {
 	hs := hits("h1:x.go", "h2:a.go,b.go,x.go", "h3:c.go")
-	m := fileMetrics(hs, []string{"a.go", "b.go", "./c.go", "z.go"})
+	m := fileMetrics(hs, []string{"a.go", "b.go", "./c.go", "z.go"}, 10)
 	if !near(m.MRR, 0.5) || !near(m.Recall5, 0.75) || !near(m.Recall10, 0.75) {
 		t.Fatalf("%+v", m)
 	}
-	m = fileMetrics(hits("h1:a.go,b.go,c.go"), []string{"a.go", "b.go"})
+	m = fileMetrics(hits("h1:a.go,b.go,c.go"), []string{"a.go", "b.go"}, 10)
 	if m.MRR != 1 || m.NDCG10 != 1 {
 		t.Fatalf("all in the first hit: %+v", m)
 	}
@@ -82,7 +82,40 @@ func TestFileMetrics(t *testing.T) {
 type fixedSearcher map[string][]search.Hit
 
 func (f fixedSearcher) Search(_ context.Context, q search.Query) ([]search.Hit, error) {
-	return f[string(q.Mode)+":"+q.Text], nil
+	hs := f[string(q.Mode)+":"+q.Text]
+	return hs[:min(len(hs), q.Limit)], nil
+}
+
+// With fewer than 10 hits a query, the measures are cut off at k: the
+// recalls are recall@k, and nDCG is nDCG@k, whose ideal ranking is k
+// long, not 10 (one relevant commit past the k hits still counts
+// against it; the ones that could not fit do not).
+func TestRunSmallK(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "q.json")
+	os.WriteFile(path, []byte(`{"name": "set", "queries": [
+		{"id": "a", "query": "one", "relevant_commits": ["aaaa", "bbbb", "cccc", "dddd"]}]}`), 0o644)
+	qs, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := fixedSearcher{"lexical:one": hits("aaaa1", "eeee", "bbbb1", "cccc1", "ffff", "dddd1")}
+	for _, c := range []struct {
+		k         int
+		r5, r10   float64
+		dcg, idcg float64
+	}{
+		{3, 0.5, 0.5, 1 + 1/math.Log2(4), 1 + 1/math.Log2(3) + 1/math.Log2(4)},
+		{10, 0.75, 1, 1 + 1/math.Log2(4) + 1/math.Log2(5) + 1/math.Log2(7), 1 + 1/math.Log2(3) + 1/math.Log2(4) + 1/math.Log2(5)},
+	} {
+		rep, err := Run(context.Background(), s, qs, []search.Mode{search.Lexical}, c.k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := rep.Modes["lexical"].Commit
+		if m.MRR != 1 || !near(m.Recall5, c.r5) || !near(m.Recall10, c.r10) || !near(m.NDCG10, c.dcg/c.idcg) {
+			t.Errorf("k=%d: %+v, want recalls %v %v, nDCG %.4f", c.k, m, c.r5, c.r10, c.dcg/c.idcg)
+		}
+	}
 }
 
 func TestRunReportShape(t *testing.T) {
