@@ -108,3 +108,30 @@ func TestCommitEmptyAndUnstage(t *testing.T) {
 		t.Fatalf("status after Unstage = %q", st)
 	}
 }
+
+func TestIgnored(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r := openRepo(t, dir)
+	writeFile(t, filepath.Join(dir, ".gitignore"), "*.log\n!keep.log\nbuild/\ntracked.txt\n")
+	writeFile(t, filepath.Join(dir, ".git", "info", "exclude"), "secret\n")
+	writeFile(t, filepath.Join(dir, "tracked.txt"), "x")
+	gitRun(t, dir, "add", "-f", "tracked.txt")
+	gitRun(t, dir, "commit", "-q", "-m", "tracked")
+
+	got, err := r.Ignored(ctx, "a.log", "keep.log", "build/sub/CHANGELOG.md", "tracked.txt", "secret", "README.md", "-n")
+	want := map[string]IgnoreRule{
+		"a.log":                  {".gitignore", 1, "*.log"},
+		"build/sub/CHANGELOG.md": {".gitignore", 3, "build/"},
+		"secret":                 {".git/info/exclude", 1, "secret"},
+	}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("Ignored = %v, %v; want %v (a \"!\" rule lets keep.log through, tracked.txt is tracked)", got, err, want)
+	}
+	if got, err := r.Ignored(ctx, "README.md"); err != nil || len(got) != 0 {
+		t.Fatalf("nothing ignored: %v, %v", got, err)
+	}
+	if got := want["a.log"].String(); got != ".gitignore:1: *.log" {
+		t.Fatalf("String = %q", got)
+	}
+}

@@ -250,11 +250,43 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 	} else {
 		p.Notes = Section(next, o.Now, notes, p.Changes)
 	}
+	if err := p.checkIgnored(ctx, r); err != nil {
+		return nil, err
+	}
 	p.Message = "release: " + p.Tag
 	if m := strings.TrimSpace(o.Message); m != "" {
 		p.Message += " - " + strings.Join(strings.Fields(m), " ")
 	}
 	return p, nil
+}
+
+// checkIgnored refuses a file the release would write that git ignores
+// and does not track: git add refuses it, so the real run failed at the
+// release commit (and put every file back) where the dry run had passed.
+func (p *Plan) checkIgnored(ctx context.Context, r *gitrepo.Repo) error {
+	var paths []string
+	for _, f := range p.Files {
+		if f.Changed() {
+			paths = append(paths, f.Path)
+		}
+	}
+	ignored, err := r.Ignored(ctx, paths...)
+	if err != nil {
+		return err
+	}
+	for _, f := range p.Files { // the changelog first
+		rule, ok := ignored[f.Path]
+		switch {
+		case !ok:
+		case f.Kind == "changelog":
+			return refuse(fmt.Sprintf(`remove that rule from %s, or set [release] changelog in toolchain.toml to a file git does not ignore (changelog = "" keeps none)`, rule.Source),
+				"changelog %s is ignored by git (%s): the release commit could not include it", f.Path, rule)
+		default:
+			return refuse(fmt.Sprintf("remove that rule from %s, or commit the file anyway (git add -f %s), or remove it from [release] version-files", rule.Source, f.Path),
+				"version file %s is ignored by git (%s): the release commit could not include it", f.Path, rule)
+		}
+	}
+	return nil
 }
 
 // CurrentVersion is the newest vX.Y.Z tag HEAD reaches (pre-release tags
