@@ -5,6 +5,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -119,6 +120,9 @@ var exactVersionRE = regexp.MustCompile(`^[a-z]*\d+(\.\d+)*([-+.]?[0-9A-Za-z]+)*
 
 // Parse parses the contents of a toolchain.toml; path is used in errors.
 func Parse(path string, data []byte) (*File, error) {
+	// A byte order mark, as Windows editors write one, is not part of
+	// the first key (the TOML parser took it for one).
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	var raw map[string]any
 	if err := toml.Unmarshal(data, &raw); err != nil {
 		var de *toml.DecodeError

@@ -61,6 +61,19 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// A toolchain.toml saved by a Windows editor starts with a byte order
+// mark, which was read as part of the first key ("invalid character at
+// start of key: U+00EF").
+func TestParseWithByteOrderMark(t *testing.T) {
+	f, err := Parse("toolchain.toml", append([]byte("\uFEFF"), sample...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Tools) != 3 || f.Tools[0].Name != "go" || f.Tools[0].Line != 3 {
+		t.Fatalf("tools = %+v", f.Tools)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, doc, want string

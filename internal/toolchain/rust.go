@@ -1,6 +1,7 @@
 package toolchain
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -54,6 +55,7 @@ func rustToolchainFileIn(root, dir string) (*rustToolchainFile, error) {
 
 func parseRustToolchain(shown string, data []byte) (*rustToolchainFile, error) {
 	f := &rustToolchainFile{Path: shown}
+	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // a Windows editor's byte order mark
 	text := strings.TrimSpace(string(data))
 	// The legacy format is one line naming the toolchain.
 	if !strings.Contains(text, "[") && !strings.Contains(text, "=") {

@@ -85,6 +85,13 @@ func TestRustToolchainFileFormats(t *testing.T) {
 	if err != nil || f.Channel != "1.89.0" || f.Line != 4 {
 		t.Errorf("toml: %+v %v", f, err)
 	}
+	// A Windows editor's byte order mark, in either format.
+	if f, err := parseRustToolchain("rust-toolchain", []byte("\uFEFF1.80.1\r\n")); err != nil || f.Channel != "1.80.1" {
+		t.Errorf("legacy with a byte order mark: %+v %v", f, err)
+	}
+	if f, err := parseRustToolchain("rust-toolchain.toml", []byte("\uFEFF[toolchain]\nchannel = \"1.89.0\"\n")); err != nil || f.Channel != "1.89.0" || f.Line != 2 {
+		t.Errorf("toml with a byte order mark: %+v %v", f, err)
+	}
 	if _, err := parseRustToolchain("rust-toolchain.toml", []byte("[toolchain\n")); err == nil {
 		t.Error("bad toml accepted")
 	}
