@@ -6,9 +6,11 @@ package atomicfile
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Write replaces path with data. perm applies to a new file; an existing
@@ -89,8 +91,8 @@ func WriteAllLogged(journal string, files []File) error {
 	return writeAll(journal, files)
 }
 
-// A journal entry: rename Temp over Target.
-type step struct {
+// Step is one rename a journal records: Temp over Target.
+type Step struct {
 	Temp   string `json:"temp"`
 	Target string `json:"target"`
 }
@@ -129,9 +131,9 @@ func writeAll(journal string, files []File) error {
 		}
 	}
 	if journal != "" {
-		steps := make([]step, len(files))
+		steps := make([]Step, len(files))
 		for i, f := range files {
-			steps[i] = step{Temp: tmps[i], Target: f.Path}
+			steps[i] = Step{Temp: tmps[i], Target: f.Path}
 		}
 		data, err := json.Marshal(steps)
 		if err != nil {
@@ -159,17 +161,9 @@ func writeAll(journal string, files []File) error {
 // written). done reports that there was one. The caller holds the lock
 // the writes were made under.
 func Recover(journal string) (done bool, err error) {
-	data, err := os.ReadFile(journal)
-	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	var steps []step
-	if err := json.Unmarshal(data, &steps); err != nil {
-		// Torn while being written: nothing was renamed yet.
-		return true, os.Remove(journal)
+	steps, found, err := ReadJournal(journal)
+	if !found || err != nil {
+		return found, err
 	}
 	var files []File
 	for _, s := range steps {
@@ -180,6 +174,49 @@ func Recover(journal string) (done bool, err error) {
 	}
 	syncDirs(files)
 	return true, os.Remove(journal)
+}
+
+// ReadJournal reads, changing nothing, the renames a killed
+// WriteAllLogged recorded in journal: the ones Recover makes. found
+// reports that there is a journal; a journal torn while being written
+// has no steps (nothing was renamed yet: Recover only removes it).
+func ReadJournal(journal string) (steps []Step, found bool, err error) {
+	data, err := os.ReadFile(journal)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	if err := json.Unmarshal(data, &steps); err != nil {
+		return nil, true, nil
+	}
+	return steps, true, nil
+}
+
+// Check reports, changing nothing, how Recover will find s: made when
+// its temp file is gone (renamed before the kill; Recover skips it), and
+// an error saying why when Recover cannot make the rename.
+func (s Step) Check() (made bool, err error) {
+	fi, err := os.Lstat(s.Temp)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if fi.IsDir() {
+		return false, fmt.Errorf("%s is a directory, not a file", s.Temp)
+	}
+	if ti, err := os.Stat(s.Target); err == nil && ti.IsDir() {
+		return false, fmt.Errorf("%s is a directory, not a file", s.Target)
+	}
+	for _, dir := range []string{filepath.Dir(s.Temp), filepath.Dir(s.Target)} {
+		if err := syscall.Access(dir, 2 /* W_OK */); err != nil {
+			return false, &fs.PathError{Op: "rename in", Path: dir, Err: err}
+		}
+	}
+	return false, nil
 }
 
 // syncDirs makes the renames into the files' directories durable.

@@ -76,6 +76,20 @@ func TestJournal(t *testing.T) {
 	os.WriteFile(tmpB, []byte("b2"), 0o644)
 	os.WriteFile(a, []byte("a2"), 0o644) // already renamed when killed
 	os.WriteFile(journal, []byte(`[{"temp": "`+filepath.Join(dir, ".a.tmp-gone")+`", "target": "`+a+`"}, {"temp": "`+tmpB+`", "target": "`+b+`"}]`), 0o600)
+	// ReadJournal and Check read what Recover will do, changing nothing.
+	steps, found, err := ReadJournal(journal)
+	if !found || err != nil || len(steps) != 2 || steps[1] != (Step{Temp: tmpB, Target: b}) {
+		t.Fatalf("ReadJournal: %v, %v, %v", steps, found, err)
+	}
+	if made, err := steps[0].Check(); !made || err != nil {
+		t.Errorf("Check of a rename made before the kill: %v, %v", made, err)
+	}
+	if made, err := steps[1].Check(); made || err != nil {
+		t.Errorf("Check of a rename still to make: %v, %v", made, err)
+	}
+	if _, err := os.Stat(tmpB); err != nil {
+		t.Fatal("ReadJournal or Check renamed a file")
+	}
 	if done, err := Recover(journal); !done || err != nil {
 		t.Fatalf("Recover: %v, %v", done, err)
 	}
@@ -86,5 +100,34 @@ func TestJournal(t *testing.T) {
 	}
 	if _, err := os.Stat(journal); err == nil {
 		t.Fatal("journal left after Recover")
+	}
+}
+
+// A journal torn while being written has no renames; one Recover cannot
+// finish is reported by Check before Recover fails on it.
+func TestJournalTornOrBlocked(t *testing.T) {
+	dir := t.TempDir()
+	journal := filepath.Join(dir, "journal")
+	os.WriteFile(journal, []byte(`[{"temp": "/x`), 0o600)
+	if steps, found, err := ReadJournal(journal); !found || err != nil || len(steps) != 0 {
+		t.Fatalf("ReadJournal of a torn journal: %v, %v, %v", steps, found, err)
+	}
+	if _, err := os.Stat(journal); err != nil {
+		t.Fatal("ReadJournal removed the journal")
+	}
+	if done, err := Recover(journal); !done || err != nil {
+		t.Fatalf("Recover of a torn journal: %v, %v", done, err)
+	}
+	if _, found, _ := ReadJournal(journal); found {
+		t.Fatal("Recover left the torn journal")
+	}
+	tmp, target := filepath.Join(dir, ".a.tmp-x"), filepath.Join(dir, "a")
+	os.Mkdir(tmp, 0o755)
+	os.WriteFile(target, []byte("a"), 0o644)
+	if _, err := (Step{Temp: tmp, Target: target}).Check(); err == nil {
+		t.Fatal("Check passed a rename of a directory over a file")
+	}
+	if err := os.Rename(tmp, target); err == nil {
+		t.Fatal("the rename Check refused was made")
 	}
 }

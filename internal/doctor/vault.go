@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/vault"
 )
@@ -64,9 +65,50 @@ func checkIdentity(c *Context, inUse bool) Finding {
 	return f
 }
 
+// checkVaultFiles checks the vault as the next git vault command will
+// find it: a write a killed command left half made (a mix of old and new
+// files every read refuses) is finished by that command's repair, so it is
+// a warning saying so when the vault the repair leaves is sound. The
+// journal is only read: doctor changes nothing.
 func checkVaultFiles(c *Context) Finding {
+	w, err := vault.InspectRepair(c.Repo.Root, c.Repo.GitDir)
+	if err != nil {
+		f := Finding{Name: "vault", Status: Fail, Detail: err.Error(), Hint: vault.DiscardHint(c.Repo.GitDir)}
+		var re *vault.ReadError
+		if errors.As(err, &re) {
+			f.Hint = re.Hint
+		}
+		return f
+	}
+	if w == nil {
+		v, err := vault.Load(c.Repo.Root)
+		return checkLoadedVault(c, v, err)
+	}
+	v, err := w.Load()
+	f := checkLoadedVault(c, v, err)
+	pending := ""
+	if files := w.Files(); len(files) > 0 {
+		pending = " (" + strings.Join(files, ", ") + " not yet replaced)"
+	}
+	if f.Status == Fail {
+		f.Detail = "an interrupted write" + pending + ", and the vault it leaves is not readable: " + f.Detail
+		f.Hint = vault.DiscardHint(c.Repo.GitDir)
+		return f
+	}
+	f.Status = Warn
+	f.Detail = "an interrupted write; the next git vault command finishes it" + pending + ", leaving " + f.Detail
+	hint := "run: git vault ls"
+	if f.Hint != "" {
+		hint += "; then " + f.Hint
+	}
+	f.Hint = hint
+	return f
+}
+
+// checkLoadedVault checks a loaded vault: its signature, and that the
+// identity opens it.
+func checkLoadedVault(c *Context, v *vault.Vault, err error) Finding {
 	f := Finding{Name: "vault"}
-	v, err := vault.Load(c.Repo.Root)
 	if err == nil {
 		err = v.Verify()
 	}

@@ -31,6 +31,9 @@ const (
 	attributesFile = ".gitattributes"
 )
 
+// vaultFiles are the files of a vault directory.
+var vaultFiles = []string{SecretsName, KeyFileName, RecipientsFile, attributesFile}
+
 // The secrets file merges with git's built-in union driver: two branches
 // that add different secrets both keep their lines even when git would see
 // the additions as touching the same hunk. Each line is self-contained and
@@ -63,10 +66,20 @@ func Exists(root string) bool {
 
 // Load reads and parses every vault file. It checks the structure only;
 // authenticity is checked when a key opens it (or by Verify).
-func Load(root string) (*Vault, error) {
+func Load(root string) (*Vault, error) { return load(root, nil) }
+
+// load is Load reading a file from the path from gives it (the temp file
+// an interrupted write renames over it), else from its place.
+func load(root string, from map[string]string) (*Vault, error) {
+	read := func(name string) ([]byte, error) {
+		if p, ok := from[name]; ok {
+			return os.ReadFile(p)
+		}
+		return os.ReadFile(Path(root, name))
+	}
 	v := &Vault{Root: root}
 	var err error
-	if v.keyRaw, err = os.ReadFile(Path(root, KeyFileName)); err != nil {
+	if v.keyRaw, err = read(KeyFileName); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, ErrNoVault
 		}
@@ -75,13 +88,13 @@ func Load(root string) (*Vault, error) {
 	if v.Key, err = ParseKeyFile(v.keyRaw); err != nil {
 		return nil, &ReadError{Msg: fmt.Sprintf("%s/%s: %v", Dir, KeyFileName, err), Hint: "restore it from a trusted commit (git log -- .verdigris/vault)"}
 	}
-	if v.recipientsRaw, err = os.ReadFile(Path(root, RecipientsFile)); err != nil {
+	if v.recipientsRaw, err = read(RecipientsFile); err != nil {
 		return nil, unreadable(RecipientsFile, err)
 	}
 	if v.Recipients, err = ParseRecipients(v.recipientsRaw); err != nil {
 		return nil, &ReadError{Msg: fmt.Sprintf("%s/%s: %v", Dir, RecipientsFile, err), Hint: "fix the line, or restore the file with 'git checkout -- .verdigris/vault/recipients'"}
 	}
-	if v.Secrets, err = LoadSecrets(root); err != nil {
+	if v.Secrets, err = loadSecrets(root, read); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -106,7 +119,11 @@ func unreadable(name string, err error) error {
 
 // LoadSecrets reads only the secrets file: names and env names need no key.
 func LoadSecrets(root string) (*SecretsFile, error) {
-	data, err := os.ReadFile(Path(root, SecretsName))
+	return loadSecrets(root, func(name string) ([]byte, error) { return os.ReadFile(Path(root, name)) })
+}
+
+func loadSecrets(root string, read func(name string) ([]byte, error)) (*SecretsFile, error) {
+	data, err := read(SecretsName)
 	if errors.Is(err, fs.ErrNotExist) {
 		if !Exists(root) {
 			return nil, ErrNoVault
@@ -241,9 +258,9 @@ func lockForWrite(ctx context.Context, gitDir string) (*filelock.Lock, error) {
 	return l, nil
 }
 
-// journalPath records a write of several vault files under way; it lives
+// JournalPath records a write of several vault files under way; it lives
 // in the git dir, so it is never committed.
-func journalPath(gitDir string) string { return filepath.Join(gitDir, "verdigris", "vault.journal") }
+func JournalPath(gitDir string) string { return filepath.Join(gitDir, "verdigris", "vault.journal") }
 
 // Repair finishes a write a killed command left half made (some of the
 // vault files renamed into place, some not: a mix every read refuses)
@@ -263,15 +280,87 @@ func Repair(ctx context.Context, root, gitDir string) error {
 
 // repair is Repair under the lock.
 func repair(root, gitDir string) error {
-	if _, err := atomicfile.Recover(journalPath(gitDir)); err != nil {
-		return fmt.Errorf("finishing an interrupted vault write: %w", err)
+	if _, err := atomicfile.Recover(JournalPath(gitDir)); err != nil {
+		return journalError(gitDir, "an interrupted vault write cannot be finished", err)
 	}
 	// What is left is from writes killed before their journal: never used.
-	for _, name := range []string{SecretsName, KeyFileName, RecipientsFile, attributesFile} {
+	for _, name := range vaultFiles {
 		atomicfile.RemoveLeftovers(Path(root, name))
 	}
 	return nil
 }
+
+// journalError is a journal Repair cannot finish: every command fails on
+// it until it is dealt with.
+func journalError(gitDir, what string, err error) error {
+	return &ReadError{Msg: fmt.Sprintf("%s: %v", what, err), Hint: "fix that, or " + DiscardHint(gitDir)}
+}
+
+// DiscardHint says how to give up an interrupted write that cannot be
+// finished, or whose finished vault is not readable.
+func DiscardHint(gitDir string) string {
+	return fmt.Sprintf("remove %s, then restore the vault from a trusted commit: git checkout -- %s", JournalPath(gitDir), Dir)
+}
+
+// Interrupted is a vault write a killed command left half made, as its
+// journal records it: the next command's Repair finishes it.
+type Interrupted struct {
+	root string
+	from map[string]string // vault file → the temp file Repair renames over it
+}
+
+// InspectRepair reads, changing nothing and without the write lock, the
+// write a killed command left for Repair to finish: nil when there is
+// none. The error (a *ReadError) says why Repair cannot finish it.
+func InspectRepair(root, gitDir string) (*Interrupted, error) {
+	steps, found, err := atomicfile.ReadJournal(JournalPath(gitDir))
+	if !found {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, journalError(gitDir, "the journal of an interrupted vault write cannot be read", err)
+	}
+	w := &Interrupted{root: root, from: map[string]string{}}
+	for _, s := range steps {
+		made, err := s.Check()
+		if err != nil {
+			return nil, journalError(gitDir, "an interrupted vault write cannot be finished", err)
+		}
+		if name, ok := vaultFile(root, s.Target); ok && !made {
+			w.from[name] = s.Temp
+		}
+	}
+	return w, nil
+}
+
+// vaultFile names the vault file of root that path is, if it is one.
+func vaultFile(root, path string) (string, bool) {
+	name := filepath.Base(path)
+	if !slices.Contains(vaultFiles, name) {
+		return "", false
+	}
+	dir, want := filepath.Dir(path), filepath.Join(root, Dir)
+	if filepath.Clean(dir) == filepath.Clean(want) {
+		return name, true
+	}
+	// The same directory by another name (a symbolic link on the way).
+	a, err1 := os.Stat(dir)
+	b, err2 := os.Stat(want)
+	return name, err1 == nil && err2 == nil && os.SameFile(a, b)
+}
+
+// Files are the vault files Repair will replace, sorted.
+func (w *Interrupted) Files() []string {
+	var out []string
+	for name := range w.from {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Load reads the vault as Repair will leave it, changing nothing (Load).
+func (w *Interrupted) Load() (*Vault, error) { return load(w.root, w.from) }
 
 // write saves the vault's files; changed files only unless all. They are
 // only valid together, so the renames are journaled (Repair).
@@ -292,10 +381,10 @@ func (v *Vault) write(gitDir string, all bool) error {
 	if all {
 		add(attributesFile, []byte(attributes), nil)
 	}
-	if err := os.MkdirAll(filepath.Dir(journalPath(gitDir)), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(JournalPath(gitDir)), 0o755); err != nil {
 		return err
 	}
-	if err := atomicfile.WriteAllLogged(journalPath(gitDir), files); err != nil {
+	if err := atomicfile.WriteAllLogged(JournalPath(gitDir), files); err != nil {
 		return err
 	}
 	v.keyRaw = v.Key.Format()

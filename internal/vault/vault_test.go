@@ -212,7 +212,7 @@ func TestRepairFinishesAKilledWrite(t *testing.T) {
 		steps = append(steps, fmt.Sprintf(`{"temp": %q, "target": %q}`, tmp, Path(root, n)))
 	}
 	journal := `[{"temp": "/nonexistent/.secrets.tmp-done", "target": "` + Path(root, SecretsName) + `"}, ` + strings.Join(steps, ", ") + `]`
-	if err := os.WriteFile(journalPath(gitDir), []byte(journal), 0o600); err != nil {
+	if err := os.WriteFile(JournalPath(gitDir), []byte(journal), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	stray := filepath.Join(root, Dir, ".secrets.tmp-older")
@@ -231,7 +231,7 @@ func TestRepairFinishesAKilledWrite(t *testing.T) {
 	if v, err := get(t, root, kh, "db"); err != nil || string(v) != "value-1" {
 		t.Fatalf("after the repair: %q, %v", v, err)
 	}
-	if _, err := os.Stat(journalPath(gitDir)); err == nil {
+	if _, err := os.Stat(JournalPath(gitDir)); err == nil {
 		t.Error("the journal is still there")
 	}
 	if left, _ := filepath.Glob(filepath.Join(root, Dir, ".*.tmp-*")); len(left) != 0 {

@@ -1,0 +1,195 @@
+package doctor
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/vault"
+)
+
+const secretValue = "doctor-secret-value-1"
+
+// killedRotation makes the state a key rotation (git vault recipients rm)
+// killed between its renames leaves, as the vault's own test of Repair
+// does: the secrets file renamed into place, the key and recipients files
+// still in their temp files, and the journal recording all three renames.
+// It returns the doctor's context and the temp files still to be renamed.
+func killedRotation(t *testing.T) (*Context, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	root, gitDir := filepath.Join(dir, "w"), filepath.Join(dir, "git")
+	ctx := context.Background()
+	idPath := filepath.Join(dir, "id.txt")
+	id, err := vault.GenerateIdentity(idPath, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kh := vault.NewLocalKeys(id)
+	if _, err := vault.Create(ctx, root, gitDir, kh, id.Recipient); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := vault.Set(ctx, root, gitDir, kh, "db", "", []byte(secretValue)); err != nil {
+		t.Fatal(err)
+	}
+	bob, err := vault.GenerateIdentity(filepath.Join(dir, "bob.txt"), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := vault.AddRecipients(ctx, root, gitDir, kh, []*vault.Recipient{bob.Recipient}); err != nil {
+		t.Fatal(err)
+	}
+	names := []string{vault.SecretsName, vault.KeyFileName, vault.RecipientsFile}
+	before := map[string][]byte{}
+	for _, n := range names {
+		before[n], _ = os.ReadFile(vault.Path(root, n))
+	}
+	if _, err := vault.RemoveRecipient(ctx, root, gitDir, kh, bob.Recipient.Key); err != nil {
+		t.Fatal(err)
+	}
+	// The kill: secrets renamed; key and recipients not.
+	type step struct {
+		Temp   string `json:"temp"`
+		Target string `json:"target"`
+	}
+	steps := []step{{Temp: filepath.Join(root, vault.Dir, ".secrets.tmp-renamed"), Target: vault.Path(root, vault.SecretsName)}}
+	var temps []string
+	for _, n := range names[1:] {
+		after, _ := os.ReadFile(vault.Path(root, n))
+		if bytes.Equal(after, before[n]) {
+			t.Fatalf("the removal did not change %s", n)
+		}
+		tmp := filepath.Join(root, vault.Dir, "."+n+".tmp-killed")
+		if err := os.WriteFile(tmp, after, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(vault.Path(root, n), before[n], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		steps = append(steps, step{Temp: tmp, Target: vault.Path(root, n)})
+		temps = append(temps, tmp)
+	}
+	journal, _ := json.Marshal(steps)
+	if err := os.WriteFile(vault.JournalPath(gitDir), journal, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := vault.Load(root); err == nil && v.Verify() == nil {
+		e, err := v.Entry("db")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if val, err := kh.Decrypt(v, e); err == nil {
+			clear(val)
+			t.Fatal("the mixed vault reads: the kill was not simulated")
+		}
+	}
+	idText, err := os.ReadFile(idPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(k string) string {
+		if k == vault.IdentityEnv {
+			return string(idText)
+		}
+		return ""
+	}
+	return &Context{Repo: &gitrepo.Repo{Root: root, GitDir: gitDir}, Getenv: getenv}, temps
+}
+
+// snapshot is every file under the worktree and the git dir, to show
+// that doctor changed nothing.
+func snapshot(t *testing.T, c *Context) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, top := range []string{c.Repo.Root, c.Repo.GitDir} {
+		filepath.WalkDir(top, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				b, _ := os.ReadFile(p)
+				out[p] = string(b)
+			}
+			return nil
+		})
+	}
+	return out
+}
+
+func wantFinding(t *testing.T, f Finding, status Status, detail, hint string) {
+	t.Helper()
+	if f.Status != status || !strings.Contains(f.Detail, detail) || !strings.Contains(f.Hint, hint) {
+		t.Fatalf("finding = %s %q (hint %q); want %s containing %q (hint containing %q)", f.Status, f.Detail, f.Hint, status, detail, hint)
+	}
+	if strings.Contains(f.Detail+f.Hint, secretValue) {
+		t.Fatalf("the finding shows the secret's value: %q %q", f.Detail, f.Hint)
+	}
+}
+
+// A git vault command killed in the middle of a journaled write left a
+// mix of old and new files that the next git vault command finishes:
+// doctor reported the vault as failing. It is a warning that says what
+// finishes it, read without changing anything; the vault it checks is the
+// one the repair will leave.
+func TestVaultInterruptedWriteIsAWarning(t *testing.T) {
+	c, _ := killedRotation(t)
+	before := snapshot(t, c)
+	f := checkVaultFiles(c)
+	wantFinding(t, f, Warn, "an interrupted write; the next git vault command finishes it", "run: git vault ls")
+	if !strings.Contains(f.Detail, "1 secret(s), 1 recipient(s), key generation 2, signature verified; readable with your identity") {
+		t.Errorf("detail does not describe the vault the repair leaves: %q", f.Detail)
+	}
+	if after := snapshot(t, c); len(after) != len(before) {
+		t.Fatalf("doctor changed the files: %d before, %d after", len(before), len(after))
+	} else {
+		for p, b := range before {
+			if after[p] != b {
+				t.Fatalf("doctor changed %s", p)
+			}
+		}
+	}
+	if err := vault.Repair(context.Background(), c.Repo.Root, c.Repo.GitDir); err != nil {
+		t.Fatal(err)
+	}
+	wantFinding(t, checkVaultFiles(c), OK, "key generation 2, signature verified; readable with your identity", "")
+}
+
+// A journal the next command cannot finish, or whose finished write is
+// still a vault every read refuses, is a failure with a hint.
+func TestVaultInterruptedWriteThatCannotBeFinished(t *testing.T) {
+	t.Run("temp files removed", func(t *testing.T) {
+		// git clean -fdx removes the temp files: Repair would drop the
+		// journal and leave the mix.
+		c, temps := killedRotation(t)
+		for _, tmp := range temps {
+			os.Remove(tmp)
+		}
+		wantFinding(t, checkVaultFiles(c), Fail, "interrupted write", "restore")
+	})
+	t.Run("temp is a directory", func(t *testing.T) {
+		c, temps := killedRotation(t)
+		os.Remove(temps[0])
+		os.Mkdir(temps[0], 0o755)
+		wantFinding(t, checkVaultFiles(c), Fail, "cannot be finished", vault.JournalPath(c.Repo.GitDir))
+	})
+	t.Run("journal unreadable", func(t *testing.T) {
+		c, _ := killedRotation(t)
+		j := vault.JournalPath(c.Repo.GitDir)
+		os.Remove(j)
+		os.Mkdir(j, 0o755)
+		wantFinding(t, checkVaultFiles(c), Fail, "journal", j)
+	})
+	t.Run("torn journal", func(t *testing.T) {
+		// Cut short while being written: nothing was renamed, and the
+		// next command only removes it.
+		c, _ := killedRotation(t)
+		if err := vault.Repair(context.Background(), c.Repo.Root, c.Repo.GitDir); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(vault.JournalPath(c.Repo.GitDir), []byte(`[{"temp": "/x`), 0o600)
+		wantFinding(t, checkVaultFiles(c), Warn, "an interrupted write; the next git vault command finishes it", "run: git vault ls")
+	})
+}
