@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -30,6 +33,7 @@ func TestScripts(t *testing.T) {
 	p.Cmds["scry-wait"] = scryWait
 	p.Cmds["git-objects"] = gitObjects
 	p.Cmds["rm-object"] = rmObject
+	p.Cmds["commit-twin"] = commitTwin
 	testscript.Run(t, p)
 }
 
@@ -84,12 +88,18 @@ func gitObjects(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func gitOut(ts *testscript.TestScript, args ...string) string {
+	return gitIn(ts, "", args...)
+}
+
+// gitIn runs git with stdin and returns its output.
+func gitIn(ts *testscript.TestScript, stdin string, args ...string) string {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = ts.MkAbs(".")
 	cmd.Env = os.Environ()
 	for _, k := range []string{"HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "GIT_CEILING_DIRECTORIES", "PATH"} {
 		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
 	}
+	cmd.Stdin = strings.NewReader(stdin)
 	out, err := cmd.Output()
 	if err != nil {
 		ts.Fatalf("git %v: %v", args, err)
@@ -106,4 +116,32 @@ func rmObject(ts *testscript.TestScript, neg bool, args []string) {
 	h := strings.TrimSpace(ts.ReadFile(args[0]))
 	gitDir := gitOut(ts, "rev-parse", "--path-format=absolute", "--git-common-dir")
 	ts.Check(os.Remove(filepath.Join(gitDir, "objects", h[:2], h[2:])))
+}
+
+// commit-twin N MESSAGE: commit MESSAGE on HEAD (the tree unchanged)
+// with the commit time that makes its hash start with the same N hex
+// digits as HEAD's: two commits that one prefix names, which a history
+// comes by only after some 16^N commits.
+func commitTwin(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: commit-twin N MESSAGE")
+	}
+	n, err := strconv.Atoi(args[0])
+	if err != nil || n < 1 || n > 6 {
+		ts.Fatalf("commit-twin: N is 1 to 6")
+	}
+	head := gitOut(ts, "rev-parse", "HEAD")
+	tree := gitOut(ts, "rev-parse", "HEAD^{tree}")
+	for t := int64(1_700_000_000); t < 1_700_000_000+64<<(4*n); t++ {
+		obj := fmt.Sprintf("tree %s\nparent %s\nauthor Test User <test@example.com> %d +0000\ncommitter Test User <test@example.com> %d +0000\n\n%s\n", tree, head, t, t, args[1])
+		sum := sha1.Sum([]byte(fmt.Sprintf("commit %d\x00%s", len(obj), obj)))
+		if h := hex.EncodeToString(sum[:]); h[:n] == head[:n] {
+			if got := gitIn(ts, obj, "hash-object", "-t", "commit", "-w", "--stdin"); got != h {
+				ts.Fatalf("commit-twin: git wrote %s, not %s", got, h)
+			}
+			gitOut(ts, "update-ref", "HEAD", h, head)
+			return
+		}
+	}
+	ts.Fatalf("commit-twin: no commit time gives a hash starting with %s", head[:n])
 }
