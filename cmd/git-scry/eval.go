@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -93,22 +94,24 @@ Flags:
 				return searchError(ctx, &search.ErrSemanticUnavailable{Reason: s.SemanticErr})
 			}
 			// Lexical mode stands in: --mode hybrid alone evaluated nothing.
-			kept := []search.Mode{search.Lexical}
-			cli.Warnf(env.Stderr, "git-scry", "semantic search is unavailable (%s): evaluating lexical mode only", s.SemanticErr)
-			modes = kept
+			// Asked for lexical mode alone, nothing is missing.
+			if slices.ContainsFunc(modes, func(m search.Mode) bool { return m != search.Lexical }) {
+				cli.Warnf(env.Stderr, "git-scry", "semantic search is unavailable (%s): evaluating lexical mode only", s.SemanticErr)
+			}
+			modes = []search.Mode{search.Lexical}
 		}
 		res, err := eval.Resolve(ctx, r, st, qs)
 		if err != nil {
 			return searchError(ctx, err)
 		}
 		if res.Merges > 0 {
-			fmt.Fprintf(env.Stderr, "git-scry: %d relevant commits are merges, which the index leaves out: each stands for the commits it merged\n", res.Merges)
+			fmt.Fprintf(env.Stderr, "git-scry: %s of the query set %s, which the index leaves out: each stands for the commits it merged\n", cli.Count(res.Merges, "relevant commit"), isAre(res.Merges, "is a merge", "are merges"))
 		}
 		if res.Missing > 0 {
-			cli.Warnf(env.Stderr, "git-scry", "%d relevant commits of the query set are not in this index (another repository, or shas from before a rewrite?)", res.Missing)
+			cli.Warnf(env.Stderr, "git-scry", "%s of the query set %s not in this index (another repository, or shas from before a rewrite?)", cli.Count(res.Missing, "relevant commit"), isAre(res.Missing, "is", "are"))
 		}
 		if res.Ambiguous > 0 {
-			cli.Warnf(env.Stderr, "git-scry", "%d relevant commit prefixes match more than one indexed commit and count as not found: give longer hashes", res.Ambiguous)
+			cli.Warnf(env.Stderr, "git-scry", "%s %s more than one indexed commit and %s as not found: give longer hashes", cli.Count(res.Ambiguous, "relevant commit prefix"), isAre(res.Ambiguous, "matches", "match"), isAre(res.Ambiguous, "counts", "count"))
 		}
 		rep, err := eval.Run(ctx, s, qs, modes, k)
 		if err != nil {
@@ -178,4 +181,12 @@ func perQueryTable(rep *eval.Report, qs *eval.QuerySet, modes []search.Mode) *cl
 		t.Row(append(row, cli.Printable(q.Query))...)
 	}
 	return t
+}
+
+// isAre picks the verb form that agrees with a count.
+func isAre(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

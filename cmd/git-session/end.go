@@ -54,7 +54,7 @@ Flags:
 		c := res.Record.Classification
 		fmt.Fprintf(env.Stdout, "session %s ended: %s committed as %s, tagged %s\n", res.Record.ID, res.Path, gitrepo.Short(res.Commit), res.EndTag)
 		if c != nil {
-			fmt.Fprintf(env.Stdout, "%s: %s, %s, +%d -%d (%s)\n", c.WorkType, session.Plural(c.Commits, "commit"), session.Plural(c.Files, "file"), c.Added, c.Deleted, c.TypesString())
+			fmt.Fprintf(env.Stdout, "%s: %s, %s, +%d -%d (%s)\n", c.WorkType, cli.Count(c.Commits, "commit"), cli.Count(c.Files, "file"), c.Added, c.Deleted, c.TypesString())
 		}
 		fmt.Fprintf(env.Stdout, "range: %s..%s\n", res.StartTag, res.EndTag)
 		if res.Pushed {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
-	"github.com/verdigris-dev/verdigris/internal/session"
 )
 
 var showCmd = &cli.Command{
@@ -95,7 +94,7 @@ Flags:
 			}
 		}
 		if c := s.Classification; c != nil {
-			fmt.Fprintf(w, "\nclassification: %s: %s, %s, +%d -%d; types: %s\n", c.WorkType, session.Plural(c.Commits, "commit"), session.Plural(c.Files, "file"), c.Added, c.Deleted, c.TypesString())
+			fmt.Fprintf(w, "\nclassification: %s: %s, %s, +%d -%d; types: %s\n", c.WorkType, cli.Count(c.Commits, "commit"), cli.Count(c.Files, "file"), c.Added, c.Deleted, c.TypesString())
 			if c.TagRange != "" {
 				fmt.Fprintf(w, "tag range: %s\n", c.TagRange)
 			}

@@ -112,3 +112,15 @@ func PrintableText(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Count renders "1 commit", "2 commits", "3 fixes": n and the noun,
+// plural unless n is 1.
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "x") || strings.HasSuffix(noun, "s") {
+		return strconv.Itoa(n) + " " + noun + "es"
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

@@ -105,3 +105,15 @@ func TestPrintableText(t *testing.T) {
 		}
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		noun string
+		want string
+	}{{0, "commit", "0 commits"}, {1, "commit", "1 commit"}, {2, "fix", "2 fixes"}, {1, "fix", "1 fix"}, {3, "relevant commit prefix", "3 relevant commit prefixes"}, {2, "class", "2 classes"}} {
+		if got := Count(c.n, c.noun); got != c.want {
+			t.Errorf("Count(%d, %q) = %q, want %q", c.n, c.noun, got, c.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/session"
 )
 
@@ -36,7 +37,7 @@ func activeSession(ctx context.Context, c *Context) Finding {
 	elapsed := time.Since(st.Created)
 	commits := ""
 	if n, err := c.Repo.CountCommits(ctx, "--no-merges", st.StartingCommit+"..HEAD"); err == nil {
-		commits = ", " + session.Plural(n, "commit")
+		commits = ", " + cli.Count(n, "commit")
 	}
 	return Finding{Name: "active", Status: OK,
 		Detail: fmt.Sprintf("%s %q (%s, %s elapsed%s)", st.ID, st.Title, st.Agent, session.FormatDuration(elapsed), commits)}
@@ -57,7 +58,7 @@ func unpushedSessionTags(ctx context.Context, c *Context) Finding {
 	}
 	remote := c.Repo.DefaultRemote(ctx)
 	if remote == "" {
-		f.Status, f.Detail = Skip, fmt.Sprintf("%s, and no remote to compare with", session.Plural(len(local), "session tag"))
+		f.Status, f.Detail = Skip, fmt.Sprintf("%s, and no remote to compare with", cli.Count(len(local), "session tag"))
 		return f
 	}
 	rctx, cancel := context.WithTimeout(ctx, remoteTagsTimeout)
@@ -82,14 +83,14 @@ func unpushedSessionTags(ctx context.Context, c *Context) Finding {
 	switch {
 	case len(differ) > 0:
 		f.Status = Warn
-		f.Detail = fmt.Sprintf("%s on %s point at other commits than here: %s", session.Plural(len(differ), "session tag"), remote, list(differ))
+		f.Detail = fmt.Sprintf("%s on %s point at other commits than here: %s", cli.Count(len(differ), "session tag"), remote, list(differ))
 		f.Hint = "tags are never moved: compare with 'git ls-remote --tags " + remote + "' and delete the wrong one"
 	case len(missing) > 0:
 		f.Status = Warn
-		f.Detail = fmt.Sprintf("%s not on %s: %s", session.Plural(len(missing), "session tag"), remote, list(missing))
+		f.Detail = fmt.Sprintf("%s not on %s: %s", cli.Count(len(missing), "session tag"), remote, list(missing))
 		f.Hint = fmt.Sprintf("git push %s 'refs/tags/session-*:refs/tags/session-*'", remote)
 	default:
-		f.Status, f.Detail = OK, fmt.Sprintf("all %s are on %s", session.Plural(len(local), "session tag"), remote)
+		f.Status, f.Detail = OK, fmt.Sprintf("all %s are on %s", cli.Count(len(local), "session tag"), remote)
 		if len(local) == 1 {
 			f.Detail = "the session tag is on " + remote
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/config"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	// Tags and commits are read in-process (go-git), as the design asks
@@ -366,12 +367,8 @@ func (p *Plan) autoReason(prev Version) string {
 		n    int
 		what string
 	}{{breaking, "breaking change"}, {feat, "feature"}, {fix, "fix"}, {other, "other change"}} {
-		switch n.n {
-		case 0:
-		case 1:
-			parts = append(parts, "1 "+n.what)
-		default:
-			parts = append(parts, fmt.Sprintf("%d %s", n.n, pluralize(n.what)))
+		if n.n > 0 {
+			parts = append(parts, cli.Count(n.n, n.what))
 		}
 	}
 	reason := "auto: " + strings.Join(parts, ", ")
@@ -421,21 +418,7 @@ func (p *Plan) checkUpstream(ctx context.Context, r *gitrepo.Repo, branch string
 			"%s has diverged from %s/%s (%d and %d different commits)", branch, up.Remote, name, ahead, behind)
 	case behind > 0:
 		return refuse(fmt.Sprintf("update it first (git pull --ff-only %s %s), then release", up.Remote, name),
-			"%s is %d commit%s behind %s/%s", branch, behind, plural(behind), up.Remote, name)
+			"%s is %s behind %s/%s", branch, cli.Count(behind, "commit"), up.Remote, name)
 	}
 	return nil
-}
-
-func pluralize(noun string) string {
-	if strings.HasSuffix(noun, "x") {
-		return noun + "es"
-	}
-	return noun + "s"
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

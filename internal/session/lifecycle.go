@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 )
 
@@ -514,7 +515,7 @@ func (m *Manager) buildRecord(ctx context.Context, st *State, head, branch, endT
 	}
 	rec.Activity = append(rec.Activity, Entry{
 		Time: now.Format("15:04"), Heading: "Session End",
-		Text: fmt.Sprintf("Ended after %s: %s, %s.", FormatDuration(now.Sub(st.Created)), Plural(class.Commits, "commit"), class.WorkType),
+		Text: fmt.Sprintf("Ended after %s: %s, %s.", FormatDuration(now.Sub(st.Created)), cli.Count(class.Commits, "commit"), class.WorkType),
 	})
 	return rec, nil
 }
@@ -531,12 +532,4 @@ func FormatDuration(d time.Duration) string {
 		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 	}
 	return fmt.Sprintf("%dd%02dh", int(d.Hours())/24, int(d.Hours())%24)
-}
-
-// Plural renders "1 commit", "2 commits".
-func Plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
