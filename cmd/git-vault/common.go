@@ -31,7 +31,7 @@ func openForWrite(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) (*gitrep
 	if err != nil {
 		return nil, nil, err
 	}
-	if !vault.Exists(r.Root) {
+	if !vault.Pending(r.Root, r.GitDir) { // a killed init: the write repairs it
 		return nil, nil, userError(vault.ErrNoVault)
 	}
 	kh, err := keyholder(env, fs)

@@ -173,7 +173,7 @@ func loadIgnore(r *gitrepo.Repo) (*vault.IgnoreList, error) {
 // guardSecrets decrypts the vault's values to search for, or says why it
 // cannot and returns none: guard still checks the credential patterns.
 func guardSecrets(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, r *gitrepo.Repo) []vault.Secret {
-	if !vault.Exists(r.Root) {
+	if !vault.Pending(r.Root, r.GitDir) {
 		return nil
 	}
 	note := func(err error) {

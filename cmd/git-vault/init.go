@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/vault"
 )
 
@@ -54,7 +56,20 @@ Flags:
 				}
 			}
 		}
+		// An init killed between its renames left no key file: finish it
+		// (the next git vault command would), rather than say there is
+		// no vault and write another over its journal.
+		finished := false
+		if !vault.Exists(r.Root) {
+			if err := vault.Repair(ctx, r.Root, r.GitDir); err != nil {
+				return userError(err)
+			}
+			finished = vault.Exists(r.Root)
+		}
 		if vault.Exists(r.Root) {
+			if finished && created == nil {
+				return finishedInit(ctx, env, fs, r)
+			}
 			if created != nil {
 				// A teammate joining an existing vault: they need an
 				// identity, and a recipient to add its public key.
@@ -79,4 +94,29 @@ Flags:
 		fmt.Fprintln(env.Stdout, self.Key)
 		return nil
 	},
+}
+
+// finishedInit reports a vault an interrupted 'git vault init' left half
+// made, which this one finished, as init reports the vault it creates.
+func finishedInit(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, r *gitrepo.Repo) error {
+	v, err := vault.Load(r.Root)
+	if err == nil {
+		err = v.Verify()
+	}
+	if err != nil {
+		return userError(err)
+	}
+	fmt.Fprintf(env.Stderr, "git-vault: finished creating %s/, which an interrupted 'git vault init' left half made\n", vault.Dir)
+	kh, err := keyholder(env, fs)
+	if err != nil {
+		return err
+	}
+	defer kh.Close()
+	self := kh.Recipient()
+	if !slices.ContainsFunc(v.Recipients, func(rc *vault.Recipient) bool { return rc.Key == self.Key }) {
+		return cli.Failf("your identity is not a recipient of this vault").WithHint("it was created with another identity; pass that one with --identity FILE")
+	}
+	fmt.Fprintf(env.Stderr, "git-vault: commit it with: git add %s && git commit -m 'vault: init'\n", vault.Dir)
+	fmt.Fprintln(env.Stdout, self.Key)
+	return nil
 }

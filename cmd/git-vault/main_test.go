@@ -7,11 +7,16 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"encoding/pem"
 	"filippo.io/age"
 	"filippo.io/age/armor"
 	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -62,6 +67,52 @@ func setupVault(e *testscript.Env) error {
 }
 
 var vaultCommands = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	// interrupt BEFORE NAME...: turn the write that last changed the
+	// vault (in the repository at the current directory) into what a
+	// kill between its renames leaves, as the write journals it. BEFORE
+	// is a directory with the vault files from before the write (a file
+	// it lacks did not exist). Every changed file is a step of the
+	// journal, in the order writes rename them; the files NAME... were
+	// not renamed yet: their new content goes back to a temp file
+	// .NAME.tmp-killed and their old content (or none) back in place.
+	"interrupt": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) < 1 {
+			ts.Fatalf("usage: interrupt BEFORE NAME...")
+		}
+		dir := ts.MkAbs(".verdigris/vault")
+		type step struct { // as atomicfile.Step writes it
+			Temp   string `json:"temp"`
+			Target string `json:"target"`
+			SHA256 string `json:"sha256"`
+		}
+		var steps []step
+		killed := 0
+		for _, n := range []string{vault.SecretsName, vault.KeyFileName, vault.RecipientsFile, ".gitattributes"} {
+			old, oerr := os.ReadFile(filepath.Join(ts.MkAbs(args[0]), n))
+			cur, err := os.ReadFile(filepath.Join(dir, n))
+			ts.Check(err)
+			if oerr == nil && bytes.Equal(old, cur) {
+				continue
+			}
+			sum := sha256.Sum256(cur)
+			s := step{Temp: filepath.Join(dir, "."+n+".tmp-renamed"), Target: filepath.Join(dir, n), SHA256: hex.EncodeToString(sum[:])}
+			if slices.Contains(args[1:], n) {
+				s.Temp = filepath.Join(dir, "."+n+".tmp-killed")
+				ts.Check(os.Rename(s.Target, s.Temp))
+				if oerr == nil {
+					ts.Check(os.WriteFile(s.Target, old, 0o644))
+				}
+				killed++
+			}
+			steps = append(steps, s)
+		}
+		if killed != len(args)-1 {
+			ts.Fatalf("the write did not change all of %v", args[1:])
+		}
+		data, err := json.Marshal(steps)
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(".git/verdigris/vault.journal"), data, 0o600))
+	},
 	// agekey FILE: a new age identity in FILE (0600) and its public key
 	// in FILE.pub.
 	"agekey": func(ts *testscript.TestScript, neg bool, args []string) {

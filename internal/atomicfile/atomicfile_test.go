@@ -1,8 +1,14 @@
 package atomicfile
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -129,5 +135,131 @@ func TestJournalTornOrBlocked(t *testing.T) {
 	}
 	if err := os.Rename(tmp, target); err == nil {
 		t.Fatal("the rename Check refused was made")
+	}
+}
+
+// digestOf is the digest a journal records for a temp file's content.
+func digestOf(data string) string {
+	sum := sha256.Sum256([]byte(data))
+	return hex.EncodeToString(sum[:])
+}
+
+// A journal records what each temp file holds, so that a temp file that
+// is gone (git clean -fdx removes untracked files) is told from one
+// renamed before the kill: Recover took every missing temp file for a
+// rename made, dropped the journal and left a half-made write. It
+// refuses, changing nothing, when a temp file is gone and its target does
+// not hold what the journal recorded for it.
+func TestRecoverRefusesATempFileThatIsGone(t *testing.T) {
+	dir := t.TempDir()
+	journal := filepath.Join(dir, "journal")
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	if err := WriteAllLogged(journal, []File{{Path: a, Data: []byte("a1")}, {Path: b, Data: []byte("b1")}}); err != nil {
+		t.Fatal(err)
+	}
+	// Killed after renaming a, before b: then b's temp file removed.
+	tmpA, tmpB := filepath.Join(dir, ".a.tmp-renamed"), filepath.Join(dir, ".b.tmp-killed")
+	os.WriteFile(a, []byte("a2"), 0o644)
+	j := fmt.Sprintf(`[{"temp": %q, "target": %q, "sha256": %q}, {"temp": %q, "target": %q, "sha256": %q}]`,
+		tmpA, a, digestOf("a2"), tmpB, b, digestOf("b2"))
+	os.WriteFile(journal, []byte(j), 0o600)
+	steps, _, _ := ReadJournal(journal)
+	if made, err := steps[0].Check(); !made || err != nil {
+		t.Errorf("Check of a rename made before the kill: %v, %v", made, err)
+	}
+	_, err := steps[1].Check()
+	var lost *LostError
+	if !errors.As(err, &lost) || lost.Temp != tmpB || lost.Target != b {
+		t.Fatalf("Check of a rename whose temp file is gone: %v", err)
+	}
+	if done, err := Recover(journal); !done || !errors.As(err, &lost) {
+		t.Fatalf("Recover: %v, %v", done, err)
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("the error is more than one line: %q", err)
+	}
+	if _, found, _ := ReadJournal(journal); !found {
+		t.Fatal("Recover removed the journal of a write it cannot finish")
+	}
+	for p, want := range map[string]string{a: "a2", b: "b1"} {
+		if got, _ := os.ReadFile(p); string(got) != want {
+			t.Errorf("%s = %q, want %q", p, got, want)
+		}
+	}
+	// Nothing is renamed when a later step cannot be made either.
+	os.WriteFile(a, []byte("a1"), 0o644)
+	os.WriteFile(tmpA, []byte("a2"), 0o644)
+	if _, err := Recover(journal); !errors.As(err, &lost) {
+		t.Fatalf("Recover: %v", err)
+	}
+	if got, _ := os.ReadFile(a); string(got) != "a1" {
+		t.Errorf("Recover renamed %s before refusing", a)
+	}
+	// A temp file whose content is not what the journal recorded is
+	// refused too.
+	os.WriteFile(tmpB, []byte("b2 changed"), 0o644)
+	if _, err := Recover(journal); !errors.As(err, &lost) || !lost.Changed {
+		t.Fatalf("Recover of a changed temp file: %v", err)
+	}
+	// The write finished and its journal left (a kill before the journal
+	// was removed): every target holds what was recorded.
+	os.WriteFile(tmpB, []byte("b2"), 0o644)
+	if done, err := Recover(journal); !done || err != nil {
+		t.Fatalf("Recover: %v, %v", done, err)
+	}
+	for p, want := range map[string]string{a: "a2", b: "b2"} {
+		if got, _ := os.ReadFile(p); string(got) != want {
+			t.Errorf("%s = %q, want %q", p, got, want)
+		}
+	}
+	os.WriteFile(journal, []byte(j), 0o600)
+	if done, err := Recover(journal); !done || err != nil {
+		t.Fatalf("Recover of a journal whose renames were all made: %v, %v", done, err)
+	}
+	if _, found, _ := ReadJournal(journal); found {
+		t.Fatal("the journal is still there")
+	}
+}
+
+// WriteAllLogged records each temp file's digest in the journal, and a
+// rename that fails leaves the journal and the temp files still to be
+// renamed for Recover: it removed them, and the next Recover took them
+// for renamed.
+func TestWriteAllLoggedLeavesWhatRecoverNeeds(t *testing.T) {
+	dir := t.TempDir()
+	journal := filepath.Join(dir, "journal")
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	os.WriteFile(a, []byte("a0"), 0o644)
+	os.MkdirAll(filepath.Join(b, "x"), 0o755) // the rename over b fails
+	if err := WriteAllLogged(journal, []File{{Path: a, Data: []byte("a1")}, {Path: b, Data: []byte("b1")}}); err == nil {
+		t.Fatal("WriteAllLogged renamed a file over a directory")
+	}
+	data, err := os.ReadFile(journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []map[string]string
+	if err := json.Unmarshal(data, &steps); err != nil || len(steps) != 2 {
+		t.Fatalf("journal %s: %v", data, err)
+	}
+	for i, want := range []string{"a1", "b1"} {
+		if steps[i]["sha256"] != digestOf(want) {
+			t.Errorf("journal step %d: %v, want the digest of %q", i, steps[i], want)
+		}
+	}
+	if _, err := os.Stat(steps[1]["temp"]); err != nil {
+		t.Fatalf("the temp file still to be renamed was removed: %v", err)
+	}
+	if _, err := Recover(journal); err == nil {
+		t.Fatal("Recover renamed a file over a directory")
+	}
+	os.RemoveAll(b)
+	if done, err := Recover(journal); !done || err != nil {
+		t.Fatalf("Recover: %v, %v", done, err)
+	}
+	for p, want := range map[string]string{a: "a1", b: "b1"} {
+		if got, _ := os.ReadFile(p); string(got) != want {
+			t.Errorf("%s = %q, want %q", p, got, want)
+		}
 	}
 }

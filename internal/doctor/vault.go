@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/vault"
 )
 
@@ -16,15 +17,37 @@ func init() { register(50, "vault", checkVault) }
 // signature verified, readable with that identity) and the agent.
 func checkVault(ctx context.Context, c *Context) []Finding {
 	var out []Finding
-	inUse := c.Repo != nil && c.Repo.Root != "" && vault.Exists(c.Repo.Root)
+	// A vault, or a git vault init killed before its key file was renamed
+	// into place, which the next git vault command finishes.
+	inUse := c.Repo != nil && c.Repo.Root != "" && vault.Pending(c.Repo.Root, c.Repo.GitDir)
 	out = append(out, checkIdentity(c, inUse))
 	if !inUse {
 		out = append(out, Finding{Name: "vault", Status: Skip, Detail: "no .verdigris/vault in this repository"})
 		return out
 	}
 	out = append(out, checkVaultFiles(c))
+	if f, ok := checkStrayTempFiles(c); ok {
+		out = append(out, f)
+	}
 	out = append(out, checkAgent(c))
 	return out
+}
+
+// checkStrayTempFiles reports the temp files that git vault writes killed
+// before their journal left in the vault directory: nothing reads them,
+// but they are untracked files a 'git add -A' commits. The next git vault
+// command removes them.
+func checkStrayTempFiles(c *Context) (Finding, bool) {
+	stray := vault.StrayTempFiles(c.Repo.Root, c.Repo.GitDir)
+	if len(stray) == 0 {
+		return Finding{}, false
+	}
+	return Finding{
+		Name:   "temp files",
+		Status: Warn,
+		Detail: fmt.Sprintf("%d temporary file(s) left by killed git vault writes: %s (untracked: 'git add -A' would commit them)", len(stray), cli.Printable(strings.Join(stray, ", "))),
+		Hint:   "run: git vault ls (the next git vault command removes them)",
+	}, true
 }
 
 func checkIdentity(c *Context, inUse bool) Finding {

@@ -3,7 +3,10 @@ package doctor
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,8 +60,10 @@ func killedRotation(t *testing.T) (*Context, []string) {
 	type step struct {
 		Temp   string `json:"temp"`
 		Target string `json:"target"`
+		SHA256 string `json:"sha256"`
 	}
-	steps := []step{{Temp: filepath.Join(root, vault.Dir, ".secrets.tmp-renamed"), Target: vault.Path(root, vault.SecretsName)}}
+	secrets, _ := os.ReadFile(vault.Path(root, vault.SecretsName))
+	steps := []step{{Temp: filepath.Join(root, vault.Dir, ".secrets.tmp-renamed"), Target: vault.Path(root, vault.SecretsName), SHA256: digest(secrets)}}
 	var temps []string
 	for _, n := range names[1:] {
 		after, _ := os.ReadFile(vault.Path(root, n))
@@ -72,7 +77,7 @@ func killedRotation(t *testing.T) (*Context, []string) {
 		if err := os.WriteFile(vault.Path(root, n), before[n], 0o644); err != nil {
 			t.Fatal(err)
 		}
-		steps = append(steps, step{Temp: tmp, Target: vault.Path(root, n)})
+		steps = append(steps, step{Temp: tmp, Target: vault.Path(root, n), SHA256: digest(after)})
 		temps = append(temps, tmp)
 	}
 	journal, _ := json.Marshal(steps)
@@ -100,6 +105,12 @@ func killedRotation(t *testing.T) (*Context, []string) {
 		return ""
 	}
 	return &Context{Repo: &gitrepo.Repo{Root: root, GitDir: gitDir}, Getenv: getenv}, temps
+}
+
+// digest is the digest a journal records for a temp file's content.
+func digest(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }
 
 // snapshot is every file under the worktree and the git dir, to show
@@ -161,13 +172,26 @@ func TestVaultInterruptedWriteIsAWarning(t *testing.T) {
 // still a vault every read refuses, is a failure with a hint.
 func TestVaultInterruptedWriteThatCannotBeFinished(t *testing.T) {
 	t.Run("temp files removed", func(t *testing.T) {
-		// git clean -fdx removes the temp files: Repair would drop the
-		// journal and leave the mix.
+		// git clean -fdx removes the temp files: the write cannot be
+		// finished, and Repair refuses it with the same hint.
 		c, temps := killedRotation(t)
 		for _, tmp := range temps {
 			os.Remove(tmp)
 		}
-		wantFinding(t, checkVaultFiles(c), Fail, "interrupted write", "restore")
+		hint := vault.DiscardHint(c.Repo.GitDir)
+		f := checkVaultFiles(c)
+		wantFinding(t, f, Fail, "an interrupted vault write cannot be finished: "+temps[0]+" is gone before it was renamed over", hint)
+		if f.Hint != hint {
+			t.Errorf("hint %q, want %q", f.Hint, hint)
+		}
+		err := vault.Repair(context.Background(), c.Repo.Root, c.Repo.GitDir)
+		var re *vault.ReadError
+		if !errors.As(err, &re) || re.Msg != f.Detail || re.Hint != hint {
+			t.Fatalf("Repair: %v, want the finding's error and hint", err)
+		}
+		if _, err := os.Stat(vault.JournalPath(c.Repo.GitDir)); err != nil {
+			t.Fatal("Repair removed the journal")
+		}
 	})
 	t.Run("temp is a directory", func(t *testing.T) {
 		c, temps := killedRotation(t)
@@ -192,4 +216,67 @@ func TestVaultInterruptedWriteThatCannotBeFinished(t *testing.T) {
 		os.WriteFile(vault.JournalPath(c.Repo.GitDir), []byte(`[{"temp": "/x`), 0o600)
 		wantFinding(t, checkVaultFiles(c), Warn, "an interrupted write; the next git vault command finishes it", "run: git vault ls")
 	})
+}
+
+// git vault init killed before its key file was renamed into place left
+// a secrets file, temp files and a journal: doctor said there was no
+// vault. It is the interrupted write the next git vault command finishes.
+func TestVaultKilledInit(t *testing.T) {
+	c, _ := killedRotation(t)
+	root, gitDir := c.Repo.Root, c.Repo.GitDir
+	if err := vault.Repair(context.Background(), root, gitDir); err != nil {
+		t.Fatal(err)
+	}
+	// The kill: only the secrets file renamed into place.
+	vaultFiles := []string{vault.SecretsName, vault.KeyFileName, vault.RecipientsFile, ".gitattributes"}
+	type step struct {
+		Temp   string `json:"temp"`
+		Target string `json:"target"`
+		SHA256 string `json:"sha256"`
+	}
+	var steps []step
+	for i, n := range vaultFiles {
+		data, err := os.ReadFile(vault.Path(root, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := step{Temp: filepath.Join(root, vault.Dir, "."+n+".tmp-renamed"), Target: vault.Path(root, n), SHA256: digest(data)}
+		if i > 0 {
+			s.Temp = filepath.Join(root, vault.Dir, "."+n+".tmp-killed")
+			os.Rename(vault.Path(root, n), s.Temp)
+		}
+		steps = append(steps, s)
+	}
+	journal, _ := json.Marshal(steps)
+	os.WriteFile(vault.JournalPath(gitDir), journal, 0o600)
+	out := checkVault(context.Background(), c)
+	if len(out) < 2 {
+		t.Fatalf("findings: %v", out)
+	}
+	wantFinding(t, out[1], Warn, "an interrupted write; the next git vault command finishes it (.gitattributes, key, recipients not yet replaced), leaving 1 secret(s), 1 recipient(s), key generation 2", "run: git vault ls")
+}
+
+// Temp files of writes killed before their journal was written were not
+// reported: nothing reads them, but a 'git add -A' commits them.
+func TestVaultStrayTempFiles(t *testing.T) {
+	c, _ := killedRotation(t)
+	if err := vault.Repair(context.Background(), c.Repo.Root, c.Repo.GitDir); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range checkVault(context.Background(), c) {
+		if f.Name == "temp files" {
+			t.Fatalf("a clean vault: %v", f)
+		}
+	}
+	os.WriteFile(filepath.Join(c.Repo.Root, vault.Dir, ".secrets.tmp-123"), []byte("x"), 0o644)
+	var found bool
+	for _, f := range checkVault(context.Background(), c) {
+		if f.Name == "temp files" {
+			found = true
+			wantFinding(t, f, Warn, "1 temporary file(s) left by killed git vault writes: .verdigris/vault/.secrets.tmp-123 (untracked", "run: git vault ls")
+		}
+	}
+	if !found {
+		t.Fatal("no finding of the stray temp file")
+	}
 }

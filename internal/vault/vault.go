@@ -262,12 +262,25 @@ func lockForWrite(ctx context.Context, gitDir string) (*filelock.Lock, error) {
 // in the git dir, so it is never committed.
 func JournalPath(gitDir string) string { return filepath.Join(gitDir, "verdigris", "vault.journal") }
 
+// Pending reports whether root has a vault, or a write of one that a
+// killed command left for Repair to finish (a git vault init killed
+// before its key file was renamed into place leaves no key file).
+func Pending(root, gitDir string) bool {
+	if Exists(root) {
+		return true
+	}
+	_, err := os.Lstat(JournalPath(gitDir))
+	return err == nil
+}
+
 // Repair finishes a write a killed command left half made (some of the
 // vault files renamed into place, some not: a mix every read refuses)
 // and removes the temporary files killed writes left in the vault
-// directory. Commands run it before they read the vault.
+// directory. Commands run it before they read the vault. A write it
+// cannot finish (a rename that would fail, a temp file that is gone
+// before it was renamed) is an error, and nothing is changed.
 func Repair(ctx context.Context, root, gitDir string) error {
-	if !Exists(root) {
+	if !Pending(root, gitDir) {
 		return nil
 	}
 	l, err := lockForWrite(ctx, gitDir)
@@ -283,6 +296,9 @@ func repair(root, gitDir string) error {
 	if _, err := atomicfile.Recover(JournalPath(gitDir)); err != nil {
 		return journalError(gitDir, "an interrupted vault write cannot be finished", err)
 	}
+	if !Exists(root) {
+		return nil // no vault, nor a write of one: nothing of it to remove
+	}
 	// What is left is from writes killed before their journal: never used.
 	for _, name := range vaultFiles {
 		atomicfile.RemoveLeftovers(Path(root, name))
@@ -291,9 +307,15 @@ func repair(root, gitDir string) error {
 }
 
 // journalError is a journal Repair cannot finish: every command fails on
-// it until it is dealt with.
+// it until it is dealt with. A temp file that is gone (or changed) cannot
+// be fixed: the write can only be discarded.
 func journalError(gitDir, what string, err error) error {
-	return &ReadError{Msg: fmt.Sprintf("%s: %v", what, err), Hint: "fix that, or " + DiscardHint(gitDir)}
+	hint := "fix that, or " + DiscardHint(gitDir)
+	var lost *atomicfile.LostError
+	if errors.As(err, &lost) {
+		hint = DiscardHint(gitDir)
+	}
+	return &ReadError{Msg: fmt.Sprintf("%s: %v", what, err), Hint: hint}
 }
 
 // DiscardHint says how to give up an interrupted write that cannot be
@@ -349,6 +371,29 @@ func vaultFile(root, path string) (string, bool) {
 	return name, err1 == nil && err2 == nil && os.SameFile(a, b)
 }
 
+// StrayTempFiles lists, changing nothing, the temporary files in root's
+// vault directory (relative to root) that writes killed before their
+// journal left: untracked files nothing uses, which the next git vault
+// command removes. The temp files of an interrupted write its journal
+// records are not among them. (A write under way has temp files too.)
+func StrayTempFiles(root, gitDir string) []string {
+	journaled := map[string]bool{}
+	steps, _, _ := atomicfile.ReadJournal(JournalPath(gitDir))
+	for _, s := range steps {
+		journaled[filepath.Base(s.Temp)] = true
+	}
+	var out []string
+	for _, name := range vaultFiles {
+		for _, t := range atomicfile.Leftovers(Path(root, name)) {
+			if !journaled[filepath.Base(t)] {
+				out = append(out, filepath.Join(Dir, filepath.Base(t)))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Files are the vault files Repair will replace, sorted.
 func (w *Interrupted) Files() []string {
 	var out []string
@@ -400,6 +445,11 @@ func Create(ctx context.Context, root, gitDir string, kh Keyholder, self *Recipi
 		return nil, err
 	}
 	defer l.Unlock()
+	// An init killed between its renames is finished, not written over
+	// (its journal replaced, its temp files left).
+	if err := repair(root, gitDir); err != nil {
+		return nil, err
+	}
 	if Exists(root) {
 		return nil, &ReadError{Msg: "this repository already has a vault", Hint: "list it with 'git vault ls'; add people with 'git vault recipients add'"}
 	}

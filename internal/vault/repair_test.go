@@ -1,0 +1,228 @@
+package vault
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// readVaultFiles is the content of each vault file (nil when missing).
+func readVaultFiles(t *testing.T, root string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, n := range vaultFiles {
+		b, err := os.ReadFile(Path(root, n))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+		out[n] = b
+	}
+	return out
+}
+
+// killWrite turns the write that changed the vault files from before
+// into the state a kill between its renames leaves, as WriteAllLogged
+// journals it: the files named in killed back to their content before
+// (removed if they had none) with their new content in temp files, the
+// others renamed, and the journal recording every changed file, in the
+// order writes rename them, with the digest of its new content. It
+// returns the temp files of the killed renames.
+func killWrite(t *testing.T, root, gitDir string, before map[string][]byte, killed ...string) []string {
+	t.Helper()
+	type step struct {
+		Temp   string `json:"temp"`
+		Target string `json:"target"`
+		SHA256 string `json:"sha256"`
+	}
+	var steps []step
+	var temps []string
+	after := readVaultFiles(t, root)
+	for _, n := range vaultFiles { // the order write renames them in
+		if bytes.Equal(before[n], after[n]) && (before[n] == nil) == (after[n] == nil) {
+			continue
+		}
+		sum := sha256.Sum256(after[n])
+		s := step{Temp: filepath.Join(root, Dir, "."+n+".tmp-renamed"), Target: Path(root, n), SHA256: hex.EncodeToString(sum[:])}
+		for _, k := range killed {
+			if k != n {
+				continue
+			}
+			s.Temp = filepath.Join(root, Dir, "."+n+".tmp-killed")
+			if err := os.Rename(Path(root, n), s.Temp); err != nil {
+				t.Fatal(err)
+			}
+			if before[n] != nil {
+				if err := os.WriteFile(Path(root, n), before[n], 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			temps = append(temps, s.Temp)
+		}
+		steps = append(steps, s)
+	}
+	if len(temps) != len(killed) {
+		t.Fatalf("the write did not change all of %v", killed)
+	}
+	data, _ := json.Marshal(steps)
+	if err := os.WriteFile(JournalPath(gitDir), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return temps
+}
+
+// A key rotation killed between its renames, whose temp files were then
+// removed (git clean -fdx: they are untracked files in the worktree):
+// Repair took every missing temp file for a rename made, dropped the
+// journal and left a half-made vault (here the secrets re-encrypted under
+// the new data key, the key and recipients files the old ones). It
+// refuses, with the hint doctor gives, and changes nothing.
+func TestRepairRefusesAWriteWhoseTempFilesAreGone(t *testing.T) {
+	for _, killed := range [][]string{{KeyFileName, RecipientsFile}, {RecipientsFile}} {
+		t.Run(strings.Join(killed, ","), func(t *testing.T) {
+			root, gitDir, kh := testVault(t)
+			mustSet(t, root, gitDir, kh, "db", "value-1")
+			bob := newTestIdentity(t)
+			ctx := context.Background()
+			if err := AddRecipients(ctx, root, gitDir, kh, []*Recipient{bob.Recipient}); err != nil {
+				t.Fatal(err)
+			}
+			before := readVaultFiles(t, root)
+			if _, err := RemoveRecipient(ctx, root, gitDir, kh, bob.Recipient.Key); err != nil {
+				t.Fatal(err)
+			}
+			for _, tmp := range killWrite(t, root, gitDir, before, killed...) {
+				os.Remove(tmp)
+			}
+			left := readVaultFiles(t, root)
+			journal, _ := os.ReadFile(JournalPath(gitDir))
+
+			_, ierr := InspectRepair(root, gitDir)
+			err := Repair(ctx, root, gitDir)
+			for what, err := range map[string]error{"Repair": err, "InspectRepair": ierr} {
+				var re *ReadError
+				if !errors.As(err, &re) {
+					t.Fatalf("%s of a write whose temp files are gone: %v", what, err)
+				}
+				if !strings.Contains(re.Msg, "cannot be finished") || !strings.Contains(re.Msg, ".tmp-killed is gone") || strings.Contains(re.Msg, "\n") {
+					t.Errorf("%s: message %q", what, re.Msg)
+				}
+				if re.Hint != DiscardHint(gitDir) {
+					t.Errorf("%s: hint %q, want %q", what, re.Hint, DiscardHint(gitDir))
+				}
+			}
+			if got, _ := os.ReadFile(JournalPath(gitDir)); !bytes.Equal(got, journal) {
+				t.Error("the journal was removed or changed")
+			}
+			for n, want := range left {
+				if got, _ := os.ReadFile(Path(root, n)); !bytes.Equal(got, want) {
+					t.Errorf("%s changed", n)
+				}
+			}
+			if _, err := Set(ctx, root, gitDir, kh, "other", "", []byte("v")); err == nil {
+				t.Error("a write went ahead over the half-made vault")
+			}
+			// Discarding it as the hint says gives the vault back.
+			os.Remove(JournalPath(gitDir))
+			for n, b := range before {
+				if b != nil {
+					os.WriteFile(Path(root, n), b, 0o644)
+				}
+			}
+			if err := Repair(ctx, root, gitDir); err != nil {
+				t.Fatal(err)
+			}
+			if v, err := get(t, root, kh, "db"); err != nil || string(v) != "value-1" {
+				t.Fatalf("after restoring: %q, %v", v, err)
+			}
+		})
+	}
+}
+
+// Killed after its last rename, before it removed its journal: every
+// target holds what the journal records, and Repair only removes it.
+func TestRepairOfAWriteWhoseRenamesWereAllMade(t *testing.T) {
+	root, gitDir, kh := testVault(t)
+	before := readVaultFiles(t, root)
+	mustSet(t, root, gitDir, kh, "db", "value-1")
+	killWrite(t, root, gitDir, before)
+	if err := Repair(context.Background(), root, gitDir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(JournalPath(gitDir)); err == nil {
+		t.Error("the journal is still there")
+	}
+	if v, err := get(t, root, kh, "db"); err != nil || string(v) != "value-1" {
+		t.Fatalf("after the repair: %q, %v", v, err)
+	}
+}
+
+// git vault init killed before it renamed the key file in: the vault
+// directory held a secrets file and temp files, and Repair, which only
+// ran where a key file exists, left it so ("no vault"). Repair and Create
+// finish it: its identity's key is the vault's recipient.
+func TestRepairFinishesAKilledInit(t *testing.T) {
+	for _, via := range []string{"Repair", "Create"} {
+		t.Run(via, func(t *testing.T) {
+			root, gitDir, kh := testVault(t)
+			temps := killWrite(t, root, gitDir, map[string][]byte{}, KeyFileName, RecipientsFile, attributesFile)
+			if Exists(root) {
+				t.Fatal("the key file is there")
+			}
+			if !Pending(root, gitDir) {
+				t.Fatal("Pending does not see the interrupted init")
+			}
+			ctx := context.Background()
+			if via == "Repair" {
+				if err := Repair(ctx, root, gitDir); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				_, err := Create(ctx, root, gitDir, kh, kh.Identity().Recipient)
+				wantReadError(t, err, "already has a vault")
+			}
+			if !Exists(root) {
+				t.Fatal("the interrupted init was not finished")
+			}
+			for _, tmp := range temps {
+				if _, err := os.Stat(tmp); err == nil {
+					t.Errorf("%s is still there", tmp)
+				}
+			}
+			mustSet(t, root, gitDir, kh, "db", "value-1")
+			if v, err := get(t, root, kh, "db"); err != nil || string(v) != "value-1" {
+				t.Fatalf("after the repair: %q, %v", v, err)
+			}
+		})
+	}
+}
+
+// Temp files left by writes killed before their journal was written are
+// listed (doctor warns of them: a 'git add -A' commits them); those of an
+// interrupted write its journal records are not.
+func TestStrayTempFiles(t *testing.T) {
+	root, gitDir, kh := testVault(t)
+	if got := StrayTempFiles(root, gitDir); len(got) != 0 {
+		t.Fatalf("StrayTempFiles of a clean vault: %v", got)
+	}
+	before := readVaultFiles(t, root)
+	mustSet(t, root, gitDir, kh, "db", "value-1")
+	killWrite(t, root, gitDir, before, SecretsName)
+	stray := filepath.Join(root, Dir, ".key.tmp-older")
+	os.WriteFile(stray, []byte("from a write killed before its journal"), 0o644)
+	if got := StrayTempFiles(root, gitDir); len(got) != 1 || got[0] != filepath.Join(Dir, ".key.tmp-older") {
+		t.Fatalf("StrayTempFiles: %v", got)
+	}
+	if err := Repair(context.Background(), root, gitDir); err != nil {
+		t.Fatal(err)
+	}
+	if got := StrayTempFiles(root, gitDir); len(got) != 0 {
+		t.Fatalf("StrayTempFiles after Repair: %v", got)
+	}
+}
