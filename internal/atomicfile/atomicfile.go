@@ -4,17 +4,10 @@
 package atomicfile
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 )
 
 // Write replaces path with data. perm applies to a new file; an existing
@@ -100,48 +93,6 @@ func WriteAll(files []File) error {
 	return writeAll("", files)
 }
 
-// WriteAllLogged is WriteAll for files that are only valid together (a
-// killed WriteAll leaves some renamed and some not): once every temp file
-// is written and synced, the renames to come are recorded in journal (a
-// path outside the directories written, such as in the git dir), made,
-// and the journal removed. Recover finishes what a killed run left.
-func WriteAllLogged(journal string, files []File) error {
-	return writeAll(journal, files)
-}
-
-// Step is one rename a journal records: Temp over Target. SHA256 is the
-// hex SHA-256 of the content written to Temp: it tells a rename made
-// before the kill (Target holds that content) from a temp file removed
-// since (git clean -fdx removes untracked files) before it was renamed.
-// Journals written before it was recorded have none.
-type Step struct {
-	Temp   string `json:"temp"`
-	Target string `json:"target"`
-	SHA256 string `json:"sha256,omitempty"`
-}
-
-// Digest is the SHA256 a Step records for data.
-func Digest(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
-}
-
-// LostError is a rename a journal records that Recover can neither make
-// nor take for made: its temp file is gone while its target does not
-// hold the content recorded for it, or (Changed) the temp file no longer
-// holds that content. The write cannot be finished.
-type LostError struct {
-	Temp, Target string
-	Changed      bool
-}
-
-func (e *LostError) Error() string {
-	if e.Changed {
-		return fmt.Sprintf("%s no longer holds what was written to it", e.Temp)
-	}
-	return fmt.Sprintf("%s is gone before it was renamed over %s (removed by 'git clean'?)", e.Temp, e.Target)
-}
-
 func writeAll(journal string, files []File) error {
 	var tmps []string
 	journaled := false
@@ -206,121 +157,6 @@ func writeAll(journal string, files []File) error {
 		return os.Remove(journal)
 	}
 	return nil
-}
-
-// Recover finishes the renames a killed WriteAllLogged recorded in
-// journal (the temp files are complete: they were synced before it was
-// written). done reports that there was one. Every step is checked
-// (Check) before anything is renamed: when one cannot be finished (a
-// *LostError among others), Recover changes nothing and keeps the
-// journal. The caller holds the lock the writes were made under.
-func Recover(journal string) (done bool, err error) {
-	steps, found, err := ReadJournal(journal)
-	if !found || err != nil {
-		return found, err
-	}
-	made := make([]bool, len(steps))
-	for i, s := range steps {
-		if made[i], err = s.Check(); err != nil {
-			return true, err
-		}
-	}
-	var files []File
-	for i, s := range steps {
-		if !made[i] {
-			if err := os.Rename(s.Temp, s.Target); err != nil {
-				return true, err
-			}
-		}
-		files = append(files, File{Path: s.Target})
-	}
-	syncDirs(files)
-	return true, os.Remove(journal)
-}
-
-// ReadJournal reads, changing nothing, the renames a killed
-// WriteAllLogged recorded in journal: the ones Recover makes. found
-// reports that there is a journal; a journal torn while being written
-// has no steps (nothing was renamed yet: Recover only removes it).
-func ReadJournal(journal string) (steps []Step, found bool, err error) {
-	data, err := os.ReadFile(journal)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, true, err
-	}
-	if err := json.Unmarshal(data, &steps); err != nil {
-		return nil, true, nil
-	}
-	return steps, true, nil
-}
-
-// Check reports, changing nothing, how Recover will find s: made when
-// the rename was made before the kill (its temp file is gone and its
-// target holds the content the journal recorded; Recover skips it), and
-// an error saying why when Recover cannot make the rename: a *LostError
-// when the temp file is gone and the target does not hold that content,
-// or the temp file holds another. A step of a journal that recorded no
-// content (written before digests were) is made when its temp file is
-// gone, as nothing tells otherwise.
-func (s Step) Check() (made bool, err error) {
-	fi, err := os.Lstat(s.Temp)
-	if errors.Is(err, fs.ErrNotExist) {
-		if s.SHA256 == "" {
-			return true, nil
-		}
-		if ok, _ := holds(s.Target, s.SHA256); ok {
-			return true, nil
-		}
-		return false, &LostError{Temp: s.Temp, Target: s.Target}
-	}
-	if err != nil {
-		return false, err
-	}
-	if fi.IsDir() {
-		return false, fmt.Errorf("%s is a directory, not a file", s.Temp)
-	}
-	if ti, err := os.Stat(s.Target); err == nil && ti.IsDir() {
-		return false, fmt.Errorf("%s is a directory, not a file", s.Target)
-	}
-	if s.SHA256 != "" {
-		ok, err := holds(s.Temp, s.SHA256)
-		if err != nil {
-			return false, err
-		}
-		if !ok {
-			return false, &LostError{Temp: s.Temp, Target: s.Target, Changed: true}
-		}
-	}
-	for _, dir := range []string{filepath.Dir(s.Temp), filepath.Dir(s.Target)} {
-		if err := syscall.Access(dir, 2 /* W_OK */); err != nil {
-			return false, &fs.PathError{Op: "rename in", Path: dir, Err: err}
-		}
-	}
-	return false, nil
-}
-
-// holds reports whether path is a regular file whose content has the
-// digest sum; the error is one reading it.
-func holds(path, sum string) (bool, error) {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return false, err
-	}
-	if !fi.Mode().IsRegular() {
-		return false, nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return false, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return false, err
-	}
-	return hex.EncodeToString(h.Sum(nil)) == sum, nil
 }
 
 // syncDirs makes the renames into the files' directories durable.
