@@ -1,0 +1,162 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+)
+
+// JournalPath records a write of several vault files under way; it lives
+// in the git dir, so it is never committed.
+func JournalPath(gitDir string) string { return filepath.Join(gitDir, "verdigris", "vault.journal") }
+
+// Pending reports whether root has a vault, or a write of one that a
+// killed command left for Repair to finish (a git vault init killed
+// before its key file was renamed into place leaves no key file).
+func Pending(root, gitDir string) bool {
+	if Exists(root) {
+		return true
+	}
+	_, err := os.Lstat(JournalPath(gitDir))
+	return err == nil
+}
+
+// Repair finishes a write a killed command left half made (some of the
+// vault files renamed into place, some not: a mix every read refuses)
+// and removes the temporary files killed writes left in the vault
+// directory. Commands run it before they read the vault. A write it
+// cannot finish (a rename that would fail, a temp file that is gone
+// before it was renamed) is an error, and nothing is changed.
+func Repair(ctx context.Context, root, gitDir string) error {
+	if !Pending(root, gitDir) {
+		return nil
+	}
+	l, err := lockForWrite(ctx, gitDir)
+	if err != nil {
+		return err
+	}
+	defer l.Unlock()
+	return repair(root, gitDir)
+}
+
+// repair is Repair under the lock.
+func repair(root, gitDir string) error {
+	if _, err := atomicfile.Recover(JournalPath(gitDir)); err != nil {
+		return journalError(gitDir, "an interrupted vault write cannot be finished", err)
+	}
+	if !Exists(root) {
+		return nil // no vault, nor a write of one: nothing of it to remove
+	}
+	// What is left is from writes killed before their journal: never used.
+	for _, name := range vaultFiles {
+		atomicfile.RemoveLeftovers(Path(root, name))
+	}
+	return nil
+}
+
+// journalError is a journal Repair cannot finish: every command fails on
+// it until it is dealt with. A temp file that is gone (or changed) cannot
+// be fixed: the write can only be discarded.
+func journalError(gitDir, what string, err error) error {
+	hint := "fix that, or " + DiscardHint(gitDir)
+	var lost *atomicfile.LostError
+	if errors.As(err, &lost) {
+		hint = DiscardHint(gitDir)
+	}
+	return &ReadError{Msg: fmt.Sprintf("%s: %v", what, err), Hint: hint}
+}
+
+// DiscardHint says how to give up an interrupted write that cannot be
+// finished, or whose finished vault is not readable.
+func DiscardHint(gitDir string) string {
+	return fmt.Sprintf("remove %s, then restore the vault from a trusted commit: git checkout -- %s", JournalPath(gitDir), Dir)
+}
+
+// Interrupted is a vault write a killed command left half made, as its
+// journal records it: the next command's Repair finishes it.
+type Interrupted struct {
+	root string
+	from map[string]string // vault file → the temp file Repair renames over it
+}
+
+// InspectRepair reads, changing nothing and without the write lock, the
+// write a killed command left for Repair to finish: nil when there is
+// none. The error (a *ReadError) says why Repair cannot finish it.
+func InspectRepair(root, gitDir string) (*Interrupted, error) {
+	steps, found, err := atomicfile.ReadJournal(JournalPath(gitDir))
+	if !found {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, journalError(gitDir, "the journal of an interrupted vault write cannot be read", err)
+	}
+	w := &Interrupted{root: root, from: map[string]string{}}
+	for _, s := range steps {
+		made, err := s.Check()
+		if err != nil {
+			return nil, journalError(gitDir, "an interrupted vault write cannot be finished", err)
+		}
+		if name, ok := vaultFile(root, s.Target); ok && !made {
+			w.from[name] = s.Temp
+		}
+	}
+	return w, nil
+}
+
+// vaultFile names the vault file of root that path is, if it is one.
+func vaultFile(root, path string) (string, bool) {
+	name := filepath.Base(path)
+	if !slices.Contains(vaultFiles, name) {
+		return "", false
+	}
+	dir, want := filepath.Dir(path), filepath.Join(root, Dir)
+	if filepath.Clean(dir) == filepath.Clean(want) {
+		return name, true
+	}
+	// The same directory by another name (a symbolic link on the way).
+	a, err1 := os.Stat(dir)
+	b, err2 := os.Stat(want)
+	return name, err1 == nil && err2 == nil && os.SameFile(a, b)
+}
+
+// StrayTempFiles lists, changing nothing, the temporary files in root's
+// vault directory (relative to root) that writes killed before their
+// journal left: untracked files nothing uses, which the next git vault
+// command removes. The temp files of an interrupted write its journal
+// records are not among them. (A write under way has temp files too.)
+func StrayTempFiles(root, gitDir string) []string {
+	journaled := map[string]bool{}
+	steps, _, _ := atomicfile.ReadJournal(JournalPath(gitDir))
+	for _, s := range steps {
+		journaled[filepath.Base(s.Temp)] = true
+	}
+	var out []string
+	for _, name := range vaultFiles {
+		for _, t := range atomicfile.Leftovers(Path(root, name)) {
+			if !journaled[filepath.Base(t)] {
+				out = append(out, filepath.Join(Dir, filepath.Base(t)))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Files are the vault files Repair will replace, sorted.
+func (w *Interrupted) Files() []string {
+	var out []string
+	for name := range w.from {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Load reads the vault as Repair will leave it, changing nothing (Load).
+func (w *Interrupted) Load() (*Vault, error) { return load(w.root, w.from) }
