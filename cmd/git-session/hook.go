@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/pflag"
@@ -14,54 +15,113 @@ import (
 var hookCmd = &cli.Command{
 	Name: "hook",
 	Usage: `Usage: git session hook post-commit
+       git session hook post-rewrite [amend|rebase] < OLD-NEW-LINES
 
-Run by the post-commit hook that 'verdigris install' places. Creates the
-tags that the new commit's session markers call for (exactly as 'git session
-sync' would), makes a session it opens this worktree's active one when there
-is none, and ends the active one when the commit closes it. A commit without
-markers costs one in-process read of HEAD. Commits replayed by a rebase are
-skipped ('sync' tags them when they are pushed). Prints only to stderr;
-exits 1 on a tag conflict (the commit is made either way).
+Run by the hooks that 'verdigris install' places.
+
+post-commit creates the tags that the new commit's session markers call
+for (exactly as 'git session sync' would), makes a session it opens this
+worktree's active one when there is none, and ends the active one when the
+commit closes it. A commit without markers costs one in-process read of
+HEAD. Commits replayed by a rebase, and an amend when the post-rewrite hook
+runs, are left to post-rewrite.
+
+post-rewrite reads what git gives the hook after 'git commit --amend' and a
+rebase: one "OLD NEW" line per rewritten commit. The session tags of a
+rewritten commit move to its copy: a tag that was never pushed (the default
+remote has none of that name) is deleted from the old commit, the new
+commit's markers are tagged (a marker commit's copy has a new committer
+time, so a new id: the one a clone of the rewritten history derives), and
+a tag whose name does not depend on the commit is made again on the copy.
+A pushed tag is never moved: it stays, with a warning saying what to do.
+The active session follows its starting commit.
+
+Both print only to stderr and exit 1 on a tag conflict (the commit or the
+rewrite is done either way).
 `,
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if len(args) != 1 || args[0] != "post-commit" {
-			return cli.Usagef("git session hook: expected the hook name post-commit").WithHint("this command is run by the post-commit hook; install it with 'verdigris install'")
-		}
-		// The common case, a commit without markers, is decided without
-		// starting a single git process.
-		if msg, ok := gitrepo.HeadMessage(env.Dir, env.Env); ok && !session.MightHaveMarkers(msg) {
-			return nil
-		}
-		r, err := cli.OpenRepo(ctx, env)
-		if err != nil {
-			return err
-		}
-		res, err := session.PostCommit(ctx, r, env.Env)
-		if res != nil {
-			for _, t := range res.Tags {
-				if t.Status == session.TagCreated {
-					fmt.Fprintf(env.Stderr, "git-session: tagged %s\n", t.Tag)
-				}
+		switch {
+		case len(args) == 1 && args[0] == "post-commit":
+			return postCommit(ctx, env)
+		case len(args) >= 1 && len(args) <= 2 && args[0] == "post-rewrite":
+			kind := ""
+			if len(args) == 2 {
+				kind = args[1]
 			}
-			for _, w := range res.Warnings {
-				warnf(env, "%s", w)
+			if kind != "" && kind != "amend" && kind != "rebase" {
+				return cli.Usagef("git session hook post-rewrite: %q is not amend or rebase", kind).WithHint("this command is run by the post-rewrite hook; install it with 'verdigris install'")
 			}
-			for _, n := range res.Notes {
-				fmt.Fprintf(env.Stderr, "git-session: %s\n", n)
-			}
-			for _, f := range res.Failed() {
-				cli.ErrorLinef(env.Stderr, "git-session", "tag %s could not be created: %s", f.Tag, f.Error)
-			}
-			for _, c := range res.Conflicts() {
-				cli.ErrorLinef(env.Stderr, "git-session", "tag %s is on %s, not on this commit; left as it is", c.Tag, gitrepo.Short(c.Existing))
-			}
+			return postRewrite(ctx, env, kind)
 		}
-		if err != nil {
-			return explain(err)
-		}
-		if res != nil && len(res.Conflicts())+len(res.Failed()) > 0 {
-			return cli.Exit(cli.ExitFailed)
-		}
-		return nil
+		return cli.Usagef("git session hook: expected the hook name post-commit or post-rewrite").WithHint("this command is run by the hooks; install them with 'verdigris install'")
 	},
+}
+
+func postCommit(ctx context.Context, env *cli.Env) error {
+	// The common case, a commit without markers, is decided without
+	// starting a single git process.
+	if msg, ok := gitrepo.HeadMessage(env.Dir, env.Env); ok && !session.MightHaveMarkers(msg) {
+		return nil
+	}
+	r, err := cli.OpenRepo(ctx, env)
+	if err != nil {
+		return err
+	}
+	res, err := session.PostCommit(ctx, r, env.Env)
+	return reportHook(env, res, err, "this commit")
+}
+
+func postRewrite(ctx context.Context, env *cli.Env, kind string) error {
+	rws, err := session.ParseRewrites(env.Stdin)
+	if err != nil {
+		var in *session.RewriteInputError
+		if errors.As(err, &in) {
+			return cli.Usagef("git session hook post-rewrite: %v", err).WithHint("this command is run by the post-rewrite hook, which passes one \"OLD NEW\" line per rewritten commit on stdin")
+		}
+		return cli.Failf("reading the rewritten commits: %v", err)
+	}
+	if len(rws) == 0 {
+		return nil
+	}
+	r, err := cli.OpenRepo(ctx, env)
+	if err != nil {
+		return err
+	}
+	res, err := session.PostRewrite(ctx, r, kind, rws)
+	return reportHook(env, res, err, "the rewritten commit")
+}
+
+// reportHook prints what a hook run did on stderr; a conflict or a tag git
+// refused is exit 1.
+func reportHook(env *cli.Env, res *session.HookResult, err error, what string) error {
+	if res != nil {
+		for _, t := range res.Tags {
+			if t.Status == session.TagCreated && t.Source != session.SourceRewrite {
+				fmt.Fprintf(env.Stderr, "git-session: tagged %s\n", t.Tag)
+			}
+		}
+		for _, w := range res.Warnings {
+			warnf(env, "%s", w)
+		}
+		for _, n := range res.Notes {
+			fmt.Fprintf(env.Stderr, "git-session: %s\n", n)
+		}
+		for _, f := range res.Failed() {
+			cli.ErrorLinef(env.Stderr, "git-session", "tag %s could not be created: %s", f.Tag, f.Error)
+		}
+		for _, c := range res.Conflicts() {
+			if what == "this commit" {
+				cli.ErrorLinef(env.Stderr, "git-session", "tag %s is on %s, not on this commit; left as it is", c.Tag, gitrepo.Short(c.Existing))
+			} else {
+				cli.ErrorLinef(env.Stderr, "git-session", "tag %s is on %s, not on %s; left as it is", c.Tag, gitrepo.Short(c.Existing), gitrepo.Short(c.Commit))
+			}
+		}
+	}
+	if err != nil {
+		return explain(err)
+	}
+	if res != nil && len(res.Conflicts())+len(res.Failed()) > 0 {
+		return cli.Exit(cli.ExitFailed)
+	}
+	return nil
 }

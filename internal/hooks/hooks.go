@@ -117,6 +117,19 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 	return out, nil
 }
 
+// Runs reports whether git runs a verdigris shim as the hook name in this
+// repository: installed (as shipped or edited since) and executable. The
+// post-commit hook leaves an amend to the post-rewrite hook when it runs.
+func Runs(ctx context.Context, r *gitrepo.Repo, name string) bool {
+	dir, err := Dir(ctx, r)
+	if err != nil {
+		return false
+	}
+	p := filepath.Join(dir, name)
+	b, err := os.ReadFile(p)
+	return err == nil && shims.IsShim(b) && executable(p)
+}
+
 func lock(ctx context.Context, r *gitrepo.Repo) (*filelock.Lock, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

@@ -26,8 +26,9 @@ type HookResult struct {
 // in-process read of HEAD: no git process, no configuration read. A
 // session that HEAD opens becomes this worktree's active session when it
 // has none; one that HEAD closes stops being active. Commits being
-// replayed by a rebase are left alone (their markers were tagged when they
-// were first made; sync tags the rewritten ones when they are pushed).
+// replayed by a rebase are left alone, and so is an amended commit when
+// the post-rewrite hook runs: PostRewrite deals with both, knowing which
+// commit each one replaced.
 func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) string) (*HookResult, error) {
 	if repo.RebaseInProgress() {
 		return nil, nil
@@ -37,6 +38,9 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 		return nil, nil // no HEAD: nothing was committed
 	}
 	if m := ParseMarkers(c.Message); !m.Any() && len(m.Problems) == 0 {
+		return nil, nil
+	}
+	if AmendLeftToPostRewrite(ctx, repo) {
 		return nil, nil
 	}
 	dir, err := RecordsDir(repo)
@@ -101,19 +105,24 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 			continue
 		}
 		branch, _ := repo.CurrentBranch(ctx)
-		st = &State{
-			ID: o.ID, Title: o.Title, Agent: o.Agent, Created: o.Time, Branch: branch,
-			StartingCommit: o.Commit, StartTag: o.Tag, Source: SourceMarker,
-			Goals:      []Goal{{Text: o.Title}},
-			Log:        []LogEntry{{Time: o.Time, Heading: "Session Start", Text: fmt.Sprintf("Opened by the marker in %s (tag %s).", gitrepo.Short(o.Commit), o.Tag)}},
-			LastUpdate: o.Time, LastUpdateCommit: o.Commit,
-		}
+		st = markerState(o, branch)
 		if err := store.Save(st); err != nil {
 			return res, err
 		}
 		res.Notes = append(res.Notes, fmt.Sprintf("session %s is now active in this worktree ('git session end' archives it)", o.ID))
 	}
 	return res, nil
+}
+
+// markerState is the active session a marker opened.
+func markerState(o Opened, branch string) *State {
+	return &State{
+		ID: o.ID, Title: o.Title, Agent: o.Agent, Created: o.Time, Branch: branch,
+		StartingCommit: o.Commit, StartTag: o.Tag, Source: SourceMarker,
+		Goals:      []Goal{{Text: o.Title}},
+		Log:        []LogEntry{{Time: o.Time, Heading: "Session Start", Text: fmt.Sprintf("Opened by the marker in %s (tag %s).", gitrepo.Short(o.Commit), o.Tag)}},
+		LastUpdate: o.Time, LastUpdateCommit: o.Commit,
+	}
 }
 
 // rewrote reports whether the session HEAD opens replaces the active one:

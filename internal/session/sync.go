@@ -210,6 +210,9 @@ type processor struct {
 	skipClose string
 	done      map[string]bool // record ids repaired in this run
 	seen      map[string]bool // "tag commit" already reported
+	// renamed maps the ids of sessions whose marker commit a rewrite
+	// replaced to the ids their copies derive (post-rewrite).
+	renamed map[string]string
 }
 
 func newProcessor(ctx context.Context, repo *gitrepo.Repo, dir string) (*processor, error) {
@@ -217,7 +220,7 @@ func newProcessor(ctx context.Context, repo *gitrepo.Repo, dir string) (*process
 	if err != nil {
 		return nil, err
 	}
-	return &processor{repo: repo, dir: dir, tags: t, res: &SyncResult{Tags: []TagResult{}, Warnings: []string{}}, done: map[string]bool{}, seen: map[string]bool{}}, nil
+	return &processor{repo: repo, dir: dir, tags: t, res: &SyncResult{Tags: []TagResult{}, Warnings: []string{}}, done: map[string]bool{}, seen: map[string]bool{}, renamed: map[string]string{}}, nil
 }
 
 func (p *processor) warnf(format string, args ...any) {
@@ -348,6 +351,9 @@ func (p *processor) close(ctx context.Context, c *gitrepo.Commit, id, agentTrail
 		return nil
 	} else if rec := p.recordAt(ctx, c.Hash, p.dir+"/"+id+".md"); rec != nil {
 		name = rec.EndTagName()
+	} else if to := p.renamed[id]; to != "" {
+		p.warnf("%s closes session %s, which this rewrite renamed %s (the copy of its marker commit has a new committer time): no end tag is made, as a clone of the rewritten history makes none; to close it, reword the marker to name %s", c.Short(), id, to, to)
+		return nil
 	} else {
 		p.warnf("%s closes session %s, but no start tag or record of it is known here: sync a range that includes its start, or add a Session-Agent trailer", c.Short(), id)
 		return nil
