@@ -137,7 +137,7 @@ func PostRewrite(ctx context.Context, repo *gitrepo.Repo, kind string, rws []Rew
 	}
 	res := &HookResult{SyncResult: &SyncResult{Range: kind, Tags: []TagResult{}, Warnings: []string{}}}
 	if len(rs) > 0 {
-		if res, err = retag(ctx, repo, kind, rs); err != nil {
+		if res, err = retag(ctx, repo, kind, rs, all); err != nil {
 			return res, err
 		}
 	}
@@ -146,16 +146,14 @@ func PostRewrite(ctx context.Context, repo *gitrepo.Repo, kind string, rws []Rew
 
 // retag deletes the unpushed session tags of the rewritten commits, tags
 // the new commits' markers and makes the deleted tags that do not depend
-// on the commit again on the new one.
-func retag(ctx context.Context, repo *gitrepo.Repo, kind string, rs []*rewritten) (*HookResult, error) {
+// on the commit again on the new one. all are the repository's session
+// tags, as PostRewrite read them (they are not read again).
+func retag(ctx context.Context, repo *gitrepo.Repo, kind string, rs []*rewritten, all []gitrepo.Tag) (*HookResult, error) {
 	dir, err := RecordsDir(repo)
 	if err != nil {
 		return nil, err
 	}
-	p, err := newProcessor(ctx, repo, dir)
-	if err != nil {
-		return nil, err
-	}
+	p := processorOf(repo, dir, taggerOf(repo, all))
 	p.res.Range = kind
 	res := &HookResult{SyncResult: p.res}
 	by := map[string]string{"amend": "git commit --amend", "rebase": "the rebase"}[kind]

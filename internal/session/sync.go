@@ -220,7 +220,12 @@ func newProcessor(ctx context.Context, repo *gitrepo.Repo, dir string) (*process
 	if err != nil {
 		return nil, err
 	}
-	return &processor{repo: repo, dir: dir, tags: t, res: &SyncResult{Tags: []TagResult{}, Warnings: []string{}}, done: map[string]bool{}, seen: map[string]bool{}, renamed: map[string]string{}}, nil
+	return processorOf(repo, dir, t), nil
+}
+
+// processorOf is newProcessor with the tagger made already.
+func processorOf(repo *gitrepo.Repo, dir string, t *tagger) *processor {
+	return &processor{repo: repo, dir: dir, tags: t, res: &SyncResult{Tags: []TagResult{}, Warnings: []string{}}, done: map[string]bool{}, seen: map[string]bool{}, renamed: map[string]string{}}
 }
 
 func (p *processor) warnf(format string, args ...any) {

@@ -54,11 +54,16 @@ func newTagger(ctx context.Context, repo *gitrepo.Repo) (*tagger, error) {
 	if err != nil {
 		return nil, err
 	}
+	return taggerOf(repo, tags), nil
+}
+
+// taggerOf is newTagger for the repository's session tags, read already.
+func taggerOf(repo *gitrepo.Repo, tags []gitrepo.Tag) *tagger {
 	t := &tagger{repo: repo, tags: make(map[string]string, len(tags))}
 	for _, tg := range tags {
 		t.tags[tg.Name] = tg.Commit
 	}
-	return t, nil
+	return t
 }
 
 // ensure makes the annotated tag name on commit unless it is there; a tag
