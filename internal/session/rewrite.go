@@ -208,22 +208,9 @@ func retag(ctx context.Context, repo *gitrepo.Repo, kind string, rs []*rewritten
 		}
 		for _, t := range r.deleted {
 			ti, _ := ParseTag(t.Name)
-			if r.markerMade(t) {
-				// Made from the old commit's markers: the new commit's
-				// markers decide.
-				switch o, ok := opened[r.new.Hash]; {
-				case p.tags.commitOf(t.Name) == r.new.Hash:
-					moved[t.Name] = true
-					res.Notes = append(res.Notes, fmt.Sprintf("moved tag %s from %s to %s (%s rewrote it; the tag was never pushed)", t.Name, r.old.Short(), r.new.Short(), by))
-				case ok && !ti.End:
-					p.renamed[ti.ID] = o.ID
-					res.Notes = append(res.Notes, fmt.Sprintf("deleted tag %s from %s (never pushed): %s rewrote it as %s, whose marker opens the session as %s", t.Name, r.old.Short(), by, r.new.Short(), o.ID))
-				default:
-					res.Notes = append(res.Notes, fmt.Sprintf("deleted tag %s from %s (never pushed): %s rewrote it as %s, whose markers do not make it", t.Name, r.old.Short(), by, r.new.Short()))
-				}
-				continue
-			}
-			if p.tags.commitOf(t.Name) == "" {
+			made := r.markerMade(t)
+			if !made && p.tags.commitOf(t.Name) == "" {
+				// Made by no marker: made again under its name.
 				edge := "start"
 				if ti.End {
 					edge = "end"
@@ -235,6 +222,18 @@ func retag(ctx context.Context, repo *gitrepo.Repo, kind string, rs []*rewritten
 			if p.tags.commitOf(t.Name) == r.new.Hash {
 				moved[t.Name] = true
 				res.Notes = append(res.Notes, fmt.Sprintf("moved tag %s from %s to %s (%s rewrote it; the tag was never pushed)", t.Name, r.old.Short(), r.new.Short(), by))
+				continue
+			}
+			if !made {
+				continue
+			}
+			// Made from the old commit's markers, which the new commit's
+			// markers do not make again.
+			if o, ok := opened[r.new.Hash]; ok && !ti.End {
+				p.renamed[ti.ID] = o.ID
+				res.Notes = append(res.Notes, fmt.Sprintf("deleted tag %s from %s (never pushed): %s rewrote it as %s, whose marker opens the session as %s", t.Name, r.old.Short(), by, r.new.Short(), o.ID))
+			} else {
+				res.Notes = append(res.Notes, fmt.Sprintf("deleted tag %s from %s (never pushed): %s rewrote it as %s, whose markers do not make it", t.Name, r.old.Short(), by, r.new.Short()))
 			}
 		}
 	}
