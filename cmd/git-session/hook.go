@@ -68,7 +68,7 @@ func postCommit(ctx context.Context, env *cli.Env) error {
 		return err
 	}
 	res, err := session.PostCommit(ctx, r, env.Env)
-	return reportHook(env, res, err, "this commit")
+	return reportHook(env, res, err, true)
 }
 
 func postRewrite(ctx context.Context, env *cli.Env, kind string) error {
@@ -88,12 +88,13 @@ func postRewrite(ctx context.Context, env *cli.Env, kind string) error {
 		return err
 	}
 	res, err := session.PostRewrite(ctx, r, kind, rws)
-	return reportHook(env, res, err, "the rewritten commit")
+	return reportHook(env, res, err, false)
 }
 
 // reportHook prints what a hook run did on stderr; a conflict or a tag git
-// refused is exit 1.
-func reportHook(env *cli.Env, res *session.HookResult, err error, what string) error {
+// refused is exit 1. head: the tags are HEAD's (post-commit), so a
+// conflict names "this commit" rather than the commit.
+func reportHook(env *cli.Env, res *session.HookResult, err error, head bool) error {
 	if res != nil {
 		for _, t := range res.Tags {
 			if t.Status == session.TagCreated && t.Source != session.SourceRewrite {
@@ -110,11 +111,11 @@ func reportHook(env *cli.Env, res *session.HookResult, err error, what string) e
 			cli.ErrorLinef(env.Stderr, "git-session", "tag %s could not be created: %s", f.Tag, f.Error)
 		}
 		for _, c := range res.Conflicts() {
-			if what == "this commit" {
-				cli.ErrorLinef(env.Stderr, "git-session", "tag %s is on %s, not on this commit; left as it is", c.Tag, gitrepo.Short(c.Existing))
-			} else {
-				cli.ErrorLinef(env.Stderr, "git-session", "tag %s is on %s, not on %s; left as it is", c.Tag, gitrepo.Short(c.Existing), gitrepo.Short(c.Commit))
+			on := "this commit"
+			if !head {
+				on = gitrepo.Short(c.Commit)
 			}
+			cli.ErrorLinef(env.Stderr, "git-session", "tag %s is on %s, not on %s; left as it is", c.Tag, gitrepo.Short(c.Existing), on)
 		}
 	}
 	if err != nil {
