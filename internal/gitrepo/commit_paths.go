@@ -3,8 +3,6 @@ package gitrepo
 import (
 	"bytes"
 	"context"
-	"errors"
-	"os/exec"
 	"strings"
 )
 
@@ -45,9 +43,7 @@ func (r *Repo) UndoCommit(ctx context.Context, commit, why string) error {
 // IsAncestor reports whether commit a is reachable from commit b.
 func (r *Repo) IsAncestor(ctx context.Context, a, b string) (bool, error) {
 	_, err := r.Git(ctx, "merge-base", "--is-ancestor", a, b)
-	var ge *Error
-	var ee *exec.ExitError
-	if errors.As(err, &ge) && errors.As(ge.Err, &ee) && ee.ExitCode() == 1 {
+	if exitedOne(err) {
 		return false, nil
 	}
 	return err == nil, err

@@ -2,9 +2,7 @@ package gitrepo
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os/exec"
 	"strconv"
 	"strings"
 )
@@ -31,9 +29,7 @@ func (r *Repo) Ignored(ctx context.Context, paths ...string) (map[string]IgnoreR
 	// through); without --no-index tracked paths are left out.
 	// -z (paths as they are, unquoted) reads them from stdin.
 	out, err := run(ctx, r.Dir(), strings.NewReader(strings.Join(paths, "\x00")+"\x00"), "check-ignore", "-v", "-z", "--stdin")
-	var ge *Error
-	var ee *exec.ExitError
-	if errors.As(err, &ge) && errors.As(ge.Err, &ee) && ee.ExitCode() == 1 {
+	if exitedOne(err) {
 		return nil, nil // none matched
 	}
 	if err != nil {

@@ -128,6 +128,15 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// exitedOne reports whether err is git's exit status 1, which commands
+// that answer a question (merge-base --is-ancestor, check-ignore) use for
+// "no", not for a failure.
+func exitedOne(err error) bool {
+	var ge *Error
+	var ee *exec.ExitError
+	return errors.As(err, &ge) && errors.As(ge.Err, &ee) && ee.ExitCode() == 1
+}
+
 func firstArg(args []string) string {
 	for _, a := range args {
 		if !strings.HasPrefix(a, "-") {
