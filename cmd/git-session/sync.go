@@ -143,7 +143,7 @@ func pushTags(ctx context.Context, env *cli.Env, r *gitrepo.Repo, res *session.S
 	theirs, err := r.RemoteTags(ctx, remote, session.TagPrefix)
 	if err != nil {
 		if fetchErr != nil {
-			warnf(env, "could not fetch %s's session tags (%v); tags it has may be made again here", remote, fetchErr)
+			warnFetch(env, remote, fetchErr)
 		}
 		return 0, cli.Failf("cannot read %s's session tags: %v", remote, err).
 			WithHint("the tags are made here and nothing was pushed; run 'git session sync --push' again once %s can be reached", remote)
@@ -166,13 +166,19 @@ func pushTags(ctx context.Context, env *cli.Env, r *gitrepo.Repo, res *session.S
 	return len(refs), nil
 }
 
+// warnFetch says that the remote's session tags could not be fetched,
+// when no tag here explains it.
+func warnFetch(env *cli.Env, remote string, fetchErr error) {
+	warnf(env, "could not fetch %s's session tags (%v); tags it has may be made again here", remote, fetchErr)
+}
+
 // explainFetch says why the remote's session tags could not be fetched:
 // the tags here that the remote has on other commits. Those the sync
 // read are reported as conflicts; the others are named here.
 func explainFetch(ctx context.Context, env *cli.Env, r *gitrepo.Repo, res *session.SyncResult, remote string, theirs map[string]string, fetchErr error) {
 	diverged, err := session.Diverged(ctx, r, theirs)
 	if err != nil || len(diverged) == 0 {
-		warnf(env, "could not fetch %s's session tags (%v); tags it has may be made again here", remote, fetchErr)
+		warnFetch(env, remote, fetchErr)
 		return
 	}
 	reported := map[string]bool{}
