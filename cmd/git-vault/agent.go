@@ -132,8 +132,8 @@ func agentStatus(env *cli.Env, fs *pflag.FlagSet, sock string) error {
 	} else if st.Locked {
 		fmt.Fprintf(env.Stdout, "running (pid %d), locked\n", st.PID)
 	} else {
-		fmt.Fprintf(env.Stdout, "running (pid %d), holding %s until %s, %d vault key(s) cached\n",
-			st.PID, st.Recipient, st.Expires.Local().Format(time.Kitchen), len(st.Vaults))
+		fmt.Fprintf(env.Stdout, "running (pid %d), holding %s until %s, %s cached\n",
+			st.PID, st.Recipient, st.Expires.Local().Format(time.Kitchen), cli.Count(len(st.Vaults), "vault key"))
 	}
 	if st.Locked {
 		return cli.Exit(cli.ExitFailed)

@@ -125,6 +125,6 @@ func exportGitHub(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return fail(err)
 	}
-	fmt.Fprintf(env.Stderr, "git-vault: %d secret(s) masked%s\n", n, map[bool]string{true: " and exported", false: ""}[exportEnv])
+	fmt.Fprintf(env.Stderr, "git-vault: %s masked%s\n", cli.Count(n, "secret"), map[bool]string{true: " and exported", false: ""}[exportEnv])
 	return nil
 }

@@ -137,12 +137,12 @@ func runGuard(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 	}
 	what := "the staged changes"
 	if commits != nil {
-		what = fmt.Sprintf("the %d commit(s) scanned", len(commits))
+		what = "the " + cli.Count(len(commits), "commit") + " scanned"
 		if prePush {
-			what = fmt.Sprintf("the %d commit(s) being pushed; push refused", len(commits))
+			what = "the " + cli.Count(len(commits), "commit") + " being pushed; push refused"
 		}
 	}
-	return cli.Failf("%d secret(s) found in %s", len(findings), what).
+	return cli.Failf("%s found in %s", cli.Count(len(findings), "secret"), what).
 		WithHint("remove them from history (git commit --amend, git rebase -i) and rotate them; for a false positive, add its fp: line to %s", vault.GuardIgnoreFile)
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/config"
 	"github.com/verdigris-dev/verdigris/internal/release"
 )
@@ -48,12 +49,12 @@ func checkRelease(ctx context.Context, c *Context) []Finding {
 			Hint: "set them to one version by hand and commit; git release then keeps them together"}}
 	}
 	v := files[0].From
-	f := Finding{Name: "version files", Status: OK, Detail: fmt.Sprintf("%s in %d file(s)", v, len(files))}
+	f := Finding{Name: "version files", Status: OK, Detail: fmt.Sprintf("%s in %s", v, cli.Count(len(files), "file"))}
 	cur, tag, err := release.CurrentVersion(ctx, c.Repo)
 	if err == nil && tag != "" {
 		if have, perr := release.ParseVersion(v); perr == nil && have.Compare(cur) < 0 {
 			f.Status = Warn
-			f.Detail = fmt.Sprintf("%s in %d file(s), behind the release tag %s", v, len(files), tag)
+			f.Detail = fmt.Sprintf("%s in %s, behind the release tag %s", v, cli.Count(len(files), "file"), tag)
 			f.Hint = "the release was cut without bumping them: set them to " + cur.String() + " and commit"
 		}
 	}

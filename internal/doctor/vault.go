@@ -45,7 +45,7 @@ func checkStrayTempFiles(c *Context) (Finding, bool) {
 	return Finding{
 		Name:   "temp files",
 		Status: Warn,
-		Detail: fmt.Sprintf("%d temporary file(s) left by killed git vault writes: %s (untracked: 'git add -A' would commit them)", len(stray), cli.Printable(strings.Join(stray, ", "))),
+		Detail: fmt.Sprintf("%s left by killed git vault writes: %s (untracked: 'git add -A' would commit them)", cli.Count(len(stray), "temporary file"), cli.Printable(strings.Join(stray, ", "))),
 		Hint:   "run: git vault ls (the next git vault command removes them)",
 	}, true
 }
@@ -145,7 +145,7 @@ func checkLoadedVault(c *Context, v *vault.Vault, err error) Finding {
 		return f
 	}
 	f.Status = OK
-	f.Detail = fmt.Sprintf("%d secret(s), %d recipient(s), key generation %d, signature verified", len(v.Secrets.Entries), len(v.Recipients), v.Key.Generation)
+	f.Detail = fmt.Sprintf("%s, %s, key generation %d, signature verified", cli.Count(len(v.Secrets.Entries), "secret"), cli.Count(len(v.Recipients), "recipient"), v.Key.Generation)
 	kh, err := vault.OpenKeyholder(vault.IdentityOptions{Getenv: c.Getenv})
 	if err != nil {
 		f.Status = Warn

@@ -150,7 +150,7 @@ func TestVaultInterruptedWriteIsAWarning(t *testing.T) {
 	before := snapshot(t, c)
 	f := checkVaultFiles(c)
 	wantFinding(t, f, Warn, "an interrupted write; the next git vault command finishes it", "run: git vault ls")
-	if !strings.Contains(f.Detail, "1 secret(s), 1 recipient(s), key generation 2, signature verified; readable with your identity") {
+	if !strings.Contains(f.Detail, "1 secret, 1 recipient, key generation 2, signature verified; readable with your identity") {
 		t.Errorf("detail does not describe the vault the repair leaves: %q", f.Detail)
 	}
 	if after := snapshot(t, c); len(after) != len(before) {
@@ -253,7 +253,7 @@ func TestVaultKilledInit(t *testing.T) {
 	if len(out) < 2 {
 		t.Fatalf("findings: %v", out)
 	}
-	wantFinding(t, out[1], Warn, "an interrupted write; the next git vault command finishes it (.gitattributes, key, recipients not yet replaced), leaving 1 secret(s), 1 recipient(s), key generation 2", "run: git vault ls")
+	wantFinding(t, out[1], Warn, "an interrupted write; the next git vault command finishes it (.gitattributes, key, recipients not yet replaced), leaving 1 secret, 1 recipient, key generation 2", "run: git vault ls")
 }
 
 // Temp files of writes killed before their journal was written were not
@@ -273,7 +273,7 @@ func TestVaultStrayTempFiles(t *testing.T) {
 	for _, f := range checkVault(context.Background(), c) {
 		if f.Name == "temp files" {
 			found = true
-			wantFinding(t, f, Warn, "1 temporary file(s) left by killed git vault writes: .verdigris/vault/.secrets.tmp-123 (untracked", "run: git vault ls")
+			wantFinding(t, f, Warn, "1 temporary file left by killed git vault writes: .verdigris/vault/.secrets.tmp-123 (untracked", "run: git vault ls")
 		}
 	}
 	if !found {

@@ -64,5 +64,5 @@ func ExportGitHub(a *ghaction.Action, kh Keyholder, v *Vault, opts GitHubOptions
 	if err := a.SetOutput("names", strings.Join(names, ",")); err != nil {
 		return 0, err
 	}
-	return len(secrets), a.Summary("### git vault\n\n" + fmt.Sprintf("%d secret(s) decrypted and masked.\n\n", len(secrets)) + t.Markdown())
+	return len(secrets), a.Summary("### git vault\n\n" + cli.Count(len(secrets), "secret") + " decrypted and masked.\n\n" + t.Markdown())
 }
