@@ -326,9 +326,14 @@ func followState(ctx context.Context, repo *gitrepo.Repo, res *HookResult, rs []
 	if st, err = store.Load(); err != nil {
 		return err
 	}
-	byNew := map[string]*rewritten{}
+	// A copy of a commit that opened a session reopens nothing. A fixup
+	// or squash lists several old commits with one copy: any of them
+	// with an opening marker makes it a copy of that marker.
+	copiesOpener := map[string]bool{}
 	for _, r := range rs {
-		byNew[r.new.Hash] = r
+		if r.oldM.Open != "" {
+			copiesOpener[r.new.Hash] = true
+		}
 	}
 	now := time.Now().UTC()
 	changed := false
@@ -368,7 +373,7 @@ func followState(ctx context.Context, repo *gitrepo.Repo, res *HookResult, rs []
 		}
 	}
 	for _, o := range res.Opened {
-		if r := byNew[o.Commit]; st != nil || (r != nil && r.oldM.Open != "") {
+		if st != nil || copiesOpener[o.Commit] {
 			continue // active already, or reopened by its own copy
 		}
 		branch, _ := repo.CurrentBranch(ctx)
