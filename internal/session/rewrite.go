@@ -95,8 +95,8 @@ func (r *rewritten) markerMade(t gitrepo.Tag) bool {
 //   - the worktree's active session follows: its starting commit, and its
 //     id and start tag when they came from the rewritten marker.
 //
-// A tag made from a marker that the rewritten commit no longer has stays
-// on the old commit (warned).
+// A tag made from a marker that the rewritten commit no longer has is
+// warned about, and deleted unless pushed, as any other.
 func PostRewrite(ctx context.Context, repo *gitrepo.Repo, kind string, rws []Rewrite) (*HookResult, error) {
 	if kind == "amend" && repo.RebaseInProgress() {
 		// An amend while a rebase stops: the rebase's own post-rewrite
@@ -161,12 +161,15 @@ func retag(ctx context.Context, repo *gitrepo.Repo, kind string, rs []*rewritten
 		by = "a rewrite"
 	}
 
+	// A tag whose marker the copy lost is not kept on the old commit
+	// either (unless pushed): a clone of the rewritten history has no
+	// such tag, and here it would still hold its id, so that a later
+	// marker commit of that second took the next one.
 	for _, r := range rs {
 		for _, t := range r.tags {
 			if r.markerMade(t) && !r.newM.Any() {
-				r.kept[t.Name] = true
-				p.warnf("%s, which %s rewrote as %s, no longer has the session marker that made tag %s: the tag stays on %s (if the session is gone: git tag -d %s)",
-					r.old.Short(), by, r.new.Short(), t.Name, r.old.Short(), t.Name)
+				p.warnf("%s, which %s rewrote as %s, no longer has the session marker that made tag %s, so a clone of the rewritten history has no such session: the tag is deleted unless it was pushed; to keep the session, reword %s so that its message ends with the marker (git commit --amend, or reword in a rebase)",
+					r.old.Short(), by, r.new.Short(), t.Name, r.new.Short())
 			}
 		}
 	}
@@ -350,11 +353,20 @@ func followState(ctx context.Context, repo *gitrepo.Repo, res *HookResult, rs []
 				}
 				res.Notes = append(res.Notes, note)
 				changed = true
-			} else if tagAt(ctx, repo, st.StartTag) == n {
+			} else if at := tagAt(ctx, repo, st.StartTag); at == n {
 				st.StartingCommit = n
 				st.Log = append(st.Log, LogEntry{Time: now, Heading: "Start Rewritten",
 					Text: fmt.Sprintf("The session's starting commit was rewritten as %s; tag %s moved with it.", gitrepo.Short(n), st.StartTag)})
 				res.Notes = append(res.Notes, fmt.Sprintf("session %s now starts at %s, the rewritten copy of its starting commit", st.ID, gitrepo.Short(n)))
+				changed = true
+			} else if at == "" && st.Source == SourceMarker {
+				// Its marker is gone from the copy, and so is its start
+				// tag: the session stays active on the copy, so that a
+				// reword that puts the marker back opens it there again.
+				st.StartingCommit = n
+				st.Log = append(st.Log, LogEntry{Time: now, Heading: "Marker Lost",
+					Text: fmt.Sprintf("The commit that opened the session was rewritten as %s, without its marker; tag %s is deleted.", gitrepo.Short(n), st.StartTag)})
+				res.Notes = append(res.Notes, fmt.Sprintf("session %s stays active, but its start marker is gone from %s: reword it to end with the marker again, or a clone of this history has no such session", st.ID, gitrepo.Short(n)))
 				changed = true
 			}
 		}
