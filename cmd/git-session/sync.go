@@ -114,7 +114,7 @@ Flags:
 		}
 		reportSync(env, res)
 		if pushed > 0 {
-			fmt.Fprintf(env.Stderr, "git-session: pushed %d tags to %s\n", pushed, remote)
+			fmt.Fprintf(env.Stderr, "git-session: pushed %s to %s\n", cli.Count(pushed, "tag"), remote)
 		}
 		if pushErr != nil {
 			return pushErr
@@ -126,7 +126,11 @@ Flags:
 			return remoteConflictError(remote, theirs, len(res.Conflicts())-len(theirs))
 		}
 		if n := len(res.Conflicts()); n > 0 {
-			return cli.Failf("%d session tag names are taken by tags on other commits; they were left as they are", n).
+			msg := fmt.Sprintf("%d session tag names are taken by tags on other commits; they were left as they are", n)
+			if n == 1 {
+				msg = "1 session tag name is taken by a tag on another commit; it was left as it is"
+			}
+			return cli.Failf("%s", msg).
 				WithHint("inspect each with 'git show TAG'; delete a wrong one (git tag -d TAG, and on the remote) and sync again")
 		}
 		return nil
@@ -160,7 +164,7 @@ func pushTags(ctx context.Context, env *cli.Env, r *gitrepo.Repo, res *session.S
 		refs[i] = "refs/tags/" + n
 	}
 	if err := r.Push(ctx, remote, true, refs...); err != nil {
-		return 0, cli.Failf("pushing %d tags to %s: %v", len(refs), remote, err).
+		return 0, cli.Failf("pushing %s to %s: %v", cli.Count(len(refs), "tag"), remote, err).
 			WithHint("the tags are made here; push them once the remote accepts them: git push --atomic %s %s (or run 'git session sync --push' again)", remote, strings.Join(refs, " "))
 	}
 	return len(refs), nil
@@ -252,10 +256,10 @@ func reportSync(env *cli.Env, res *session.SyncResult) {
 	for _, t := range res.Tags {
 		counts[t.Status]++
 	}
-	fmt.Fprintf(env.Stderr, "git-session: %d commits read: %d tags created, %d already there, %d conflicts\n",
-		res.Commits, counts[session.TagCreated], counts[session.TagExists]+counts[session.TagKept], counts[session.TagConflict])
+	fmt.Fprintf(env.Stderr, "git-session: %s read: %s created, %d already there, %s\n",
+		cli.Count(res.Commits, "commit"), cli.Count(counts[session.TagCreated], "tag"), counts[session.TagExists]+counts[session.TagKept], cli.Count(counts[session.TagConflict], "conflict"))
 	if n := counts[session.TagFailed]; n > 0 {
-		fmt.Fprintf(env.Stderr, "git-session: %d tags failed\n", n)
+		fmt.Fprintf(env.Stderr, "git-session: %s failed\n", cli.Count(n, "tag"))
 	}
 }
 
@@ -287,7 +291,7 @@ func githubReport(env *cli.Env, res *session.SyncResult, rng string) error {
 		rng = "HEAD"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "### Session tags\n\n%d commits read (`%s`): %d created, %d conflicts.\n\n", res.Commits, rng, len(created), len(res.Conflicts()))
+	fmt.Fprintf(&b, "### Session tags\n\n%s read (`%s`): %d created, %s.\n\n", cli.Count(res.Commits, "commit"), rng, len(created), cli.Count(len(res.Conflicts()), "conflict"))
 	t := &cli.Table{}
 	t.Row("tag", "status", "commit", "session", "from")
 	for _, tg := range res.Tags {
