@@ -75,7 +75,7 @@ func TestJournal(t *testing.T) {
 	if _, err := os.Stat(journal); err == nil {
 		t.Fatal("journal left after a completed write")
 	}
-	if done, err := Recover(journal); done || err != nil {
+	if done, err := Recover(journal, allowAll); done || err != nil {
 		t.Fatalf("Recover without a journal: %v, %v", done, err)
 	}
 	tmpB := filepath.Join(dir, ".b.tmp-x")
@@ -96,7 +96,7 @@ func TestJournal(t *testing.T) {
 	if _, err := os.Stat(tmpB); err != nil {
 		t.Fatal("ReadJournal or Check renamed a file")
 	}
-	if done, err := Recover(journal); !done || err != nil {
+	if done, err := Recover(journal, allowAll); !done || err != nil {
 		t.Fatalf("Recover: %v, %v", done, err)
 	}
 	for p, want := range map[string]string{a: "a2", b: "b2"} {
@@ -121,7 +121,7 @@ func TestJournalTornOrBlocked(t *testing.T) {
 	if _, err := os.Stat(journal); err != nil {
 		t.Fatal("ReadJournal removed the journal")
 	}
-	if done, err := Recover(journal); !done || err != nil {
+	if done, err := Recover(journal, allowAll); !done || err != nil {
 		t.Fatalf("Recover of a torn journal: %v, %v", done, err)
 	}
 	if _, found, _ := ReadJournal(journal); found {
@@ -172,7 +172,7 @@ func TestRecoverRefusesATempFileThatIsGone(t *testing.T) {
 	if !errors.As(err, &lost) || lost.Temp != tmpB || lost.Target != b {
 		t.Fatalf("Check of a rename whose temp file is gone: %v", err)
 	}
-	if done, err := Recover(journal); !done || !errors.As(err, &lost) {
+	if done, err := Recover(journal, allowAll); !done || !errors.As(err, &lost) {
 		t.Fatalf("Recover: %v, %v", done, err)
 	}
 	if strings.Contains(err.Error(), "\n") {
@@ -189,7 +189,7 @@ func TestRecoverRefusesATempFileThatIsGone(t *testing.T) {
 	// Nothing is renamed when a later step cannot be made either.
 	os.WriteFile(a, []byte("a1"), 0o644)
 	os.WriteFile(tmpA, []byte("a2"), 0o644)
-	if _, err := Recover(journal); !errors.As(err, &lost) {
+	if _, err := Recover(journal, allowAll); !errors.As(err, &lost) {
 		t.Fatalf("Recover: %v", err)
 	}
 	if got, _ := os.ReadFile(a); string(got) != "a1" {
@@ -198,13 +198,13 @@ func TestRecoverRefusesATempFileThatIsGone(t *testing.T) {
 	// A temp file whose content is not what the journal recorded is
 	// refused too.
 	os.WriteFile(tmpB, []byte("b2 changed"), 0o644)
-	if _, err := Recover(journal); !errors.As(err, &lost) || !lost.Changed {
+	if _, err := Recover(journal, allowAll); !errors.As(err, &lost) || !lost.Changed {
 		t.Fatalf("Recover of a changed temp file: %v", err)
 	}
 	// The write finished and its journal left (a kill before the journal
 	// was removed): every target holds what was recorded.
 	os.WriteFile(tmpB, []byte("b2"), 0o644)
-	if done, err := Recover(journal); !done || err != nil {
+	if done, err := Recover(journal, allowAll); !done || err != nil {
 		t.Fatalf("Recover: %v, %v", done, err)
 	}
 	for p, want := range map[string]string{a: "a2", b: "b2"} {
@@ -213,7 +213,7 @@ func TestRecoverRefusesATempFileThatIsGone(t *testing.T) {
 		}
 	}
 	os.WriteFile(journal, []byte(j), 0o600)
-	if done, err := Recover(journal); !done || err != nil {
+	if done, err := Recover(journal, allowAll); !done || err != nil {
 		t.Fatalf("Recover of a journal whose renames were all made: %v, %v", done, err)
 	}
 	if _, found, _ := ReadJournal(journal); found {
@@ -250,16 +250,52 @@ func TestWriteAllLoggedLeavesWhatRecoverNeeds(t *testing.T) {
 	if _, err := os.Stat(steps[1]["temp"]); err != nil {
 		t.Fatalf("the temp file still to be renamed was removed: %v", err)
 	}
-	if _, err := Recover(journal); err == nil {
+	if _, err := Recover(journal, allowAll); err == nil {
 		t.Fatal("Recover renamed a file over a directory")
 	}
 	os.RemoveAll(b)
-	if done, err := Recover(journal); !done || err != nil {
+	if done, err := Recover(journal, allowAll); !done || err != nil {
 		t.Fatalf("Recover: %v, %v", done, err)
 	}
 	for p, want := range map[string]string{a: "a1", b: "b1"} {
 		if got, _ := os.ReadFile(p); string(got) != want {
 			t.Errorf("%s = %q, want %q", p, got, want)
+		}
+	}
+}
+
+// allowAll is Recover's allow for journals whose every step the test made.
+func allowAll(Step) error { return nil }
+
+// Recover asks allow about every step before it renames anything: a step
+// it refuses (a crafted journal naming files the caller never writes)
+// fails Recover, which changes nothing and keeps the journal.
+func TestRecoverRenamesOnlyWhatAllowAllows(t *testing.T) {
+	dir := t.TempDir()
+	journal := filepath.Join(dir, "journal")
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	tmpA, other := filepath.Join(dir, ".a.tmp-x"), filepath.Join(dir, "other")
+	os.WriteFile(tmpA, []byte("a2"), 0o644)
+	os.WriteFile(other, []byte("o"), 0o644)
+	os.WriteFile(journal, []byte(fmt.Sprintf(`[{"temp": %q, "target": %q}, {"temp": %q, "target": %q}]`, tmpA, a, other, b)), 0o600)
+	refused := errors.New("refused")
+	allow := func(s Step) error {
+		if s.Temp == other {
+			return refused
+		}
+		return nil
+	}
+	if done, err := Recover(journal, allow); !done || !errors.Is(err, refused) {
+		t.Fatalf("Recover: %v, %v", done, err)
+	}
+	for _, p := range []string{tmpA, other, journal} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	for _, p := range []string{a, b} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s was renamed into place", p)
 		}
 	}
 }

@@ -58,13 +58,22 @@ func (e *LostError) Error() string {
 // Recover finishes the renames a killed WriteAllLogged recorded in
 // journal (the temp files are complete: they were synced before it was
 // written). done reports that there was one. Every step is checked
-// (Check) before anything is renamed: when one cannot be finished (a
-// *LostError among others), Recover changes nothing and keeps the
-// journal. The caller holds the lock the writes were made under.
-func Recover(journal string) (done bool, err error) {
+// before anything is renamed, first by allow (a journal is a file anyone
+// who can write beside it can craft, or a disk can corrupt: allow refuses
+// a step that is not one of the caller's writes, such as a file outside
+// the directories it writes), then by Check: when one is refused or
+// cannot be finished (a *LostError among others), Recover changes
+// nothing and keeps the journal. The caller holds the lock the writes
+// were made under.
+func Recover(journal string, allow func(Step) error) (done bool, err error) {
 	steps, found, err := ReadJournal(journal)
 	if !found || err != nil {
 		return found, err
+	}
+	for _, s := range steps {
+		if err := allow(s); err != nil {
+			return true, err
+		}
 	}
 	made := make([]bool, len(steps))
 	for i, s := range steps {

@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/cli"
 )
 
 // JournalPath records a write of several vault files under way; it lives
@@ -47,7 +49,12 @@ func Repair(ctx context.Context, root, gitDir string) error {
 
 // repair is Repair under the lock.
 func repair(root, gitDir string) error {
-	if _, err := atomicfile.Recover(JournalPath(gitDir)); err != nil {
+	allow := func(s atomicfile.Step) error { return checkStep(root, gitDir, s) }
+	if _, err := atomicfile.Recover(JournalPath(gitDir), allow); err != nil {
+		var re *ReadError
+		if errors.As(err, &re) {
+			return err
+		}
 		return journalError(gitDir, "an interrupted vault write cannot be finished", err)
 	}
 	if !Exists(root) {
@@ -96,6 +103,11 @@ func InspectRepair(root, gitDir string) (*Interrupted, error) {
 	if err != nil {
 		return nil, journalError(gitDir, "the journal of an interrupted vault write cannot be read", err)
 	}
+	for _, s := range steps {
+		if err := checkStep(root, gitDir, s); err != nil {
+			return nil, err
+		}
+	}
 	w := &Interrupted{root: root, from: map[string]string{}}
 	for _, s := range steps {
 		made, err := s.Check()
@@ -107,6 +119,33 @@ func InspectRepair(root, gitDir string) (*Interrupted, error) {
 		}
 	}
 	return w, nil
+}
+
+// checkStep refuses a step of a journal that is not a rename a vault
+// write makes: one of the vault's temp files over its vault file, both
+// in root's vault directory. Whoever can write to the git dir can craft a
+// journal, and a corrupted one can name anything: Repair must never
+// rename a file elsewhere (a temp file over a git hook, a file of $HOME
+// over another). The journal is kept: it can only be discarded.
+func checkStep(root, gitDir string, s atomicfile.Step) error {
+	name, ok := "", filepath.IsAbs(s.Temp) && filepath.IsAbs(s.Target) &&
+		filepath.Clean(s.Temp) == s.Temp && filepath.Clean(s.Target) == s.Target &&
+		filepath.Dir(s.Temp) == filepath.Dir(s.Target)
+	if ok {
+		name, ok = vaultFile(root, s.Target)
+	}
+	if ok {
+		temp := filepath.Base(s.Temp)
+		prefix := "." + name + ".tmp-"
+		ok = strings.HasPrefix(temp, prefix) && len(temp) > len(prefix)
+	}
+	if ok {
+		return nil
+	}
+	return &ReadError{
+		Msg:  fmt.Sprintf("the journal of an interrupted vault write renames what is not a file of the vault in %s: %s over %s", Dir, cli.Printable(s.Temp), cli.Printable(s.Target)),
+		Hint: DiscardHint(gitDir),
+	}
 }
 
 // vaultFile names the vault file of root that path is, if it is one.

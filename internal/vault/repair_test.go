@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 )
 
 // readVaultFiles is the content of each vault file (nil when missing).
@@ -224,5 +226,78 @@ func TestStrayTempFiles(t *testing.T) {
 	}
 	if got := StrayTempFiles(root, gitDir); len(got) != 0 {
 		t.Fatalf("StrayTempFiles after Repair: %v", got)
+	}
+}
+
+// A journal is a file in the git dir anyone who can write there can
+// craft, and a corrupted one can name anything: Repair renamed every
+// temp file it named over every target it named, so a journal could move
+// any file of the user's over any other (a temp file over a git hook, a
+// file of $HOME over another). A journal whose renames are not of a vault
+// temp file over its own vault file in this vault's directory is refused,
+// by Repair and by InspectRepair, changing nothing.
+func TestRepairRefusesAJournalNamingFilesOutsideTheVault(t *testing.T) {
+	root, gitDir, kh := testVault(t)
+	mustSet(t, root, gitDir, kh, "db", "value-1")
+	outside := t.TempDir()
+	a, b := filepath.Join(outside, "a"), filepath.Join(outside, "b")
+	vdir := filepath.Join(root, Dir)
+	vtemp := filepath.Join(vdir, ".key.tmp-crafted")
+	hook := filepath.Join(root, ".git-hook")
+	for name, steps := range map[string][]atomicfile.Step{
+		"both outside":            {{Temp: a, Target: b}},
+		"both outside, digest":    {{Temp: a, Target: b, SHA256: atomicfile.Digest([]byte("A"))}},
+		"target outside":          {{Temp: vtemp, Target: hook}},
+		"temp outside":            {{Temp: a, Target: Path(root, KeyFileName)}},
+		"a vault file as temp":    {{Temp: Path(root, SecretsName), Target: Path(root, KeyFileName)}},
+		"another file's temp":     {{Temp: filepath.Join(vdir, ".secrets.tmp-x"), Target: Path(root, KeyFileName)}},
+		"dot-dot out":             {{Temp: vtemp, Target: filepath.Join(vdir, "..", "..", "key")}},
+		"relative":                {{Temp: ".key.tmp-x", Target: "key"}},
+		"a vault dir elsewhere":   {{Temp: filepath.Join(outside, Dir, ".key.tmp-x"), Target: filepath.Join(outside, Dir, KeyFileName)}},
+		"after a valid step":      {{Temp: filepath.Join(vdir, ".secrets.tmp-gone"), Target: Path(root, SecretsName)}, {Temp: a, Target: b}},
+		"a temp file in a subdir": {{Temp: filepath.Join(vdir, "sub", ".key.tmp-x"), Target: Path(root, KeyFileName)}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			os.WriteFile(a, []byte("A"), 0o644)
+			os.WriteFile(b, []byte("B"), 0o644)
+			os.WriteFile(hook, []byte("hook"), 0o755)
+			os.WriteFile(vtemp, []byte("crafted"), 0o644)
+			os.MkdirAll(filepath.Join(outside, Dir), 0o755)
+			os.WriteFile(filepath.Join(outside, Dir, ".key.tmp-x"), []byte("x"), 0o644)
+			os.MkdirAll(filepath.Join(vdir, "sub"), 0o755)
+			os.WriteFile(filepath.Join(vdir, "sub", ".key.tmp-x"), []byte("x"), 0o644)
+			os.WriteFile(filepath.Join(vdir, ".secrets.tmp-x"), []byte("x"), 0o644)
+			before := readVaultFiles(t, root)
+			data, _ := json.Marshal(steps)
+			os.WriteFile(JournalPath(gitDir), data, 0o600)
+
+			_, ierr := InspectRepair(root, gitDir)
+			err := Repair(context.Background(), root, gitDir)
+			for what, err := range map[string]error{"Repair": err, "InspectRepair": ierr} {
+				var re *ReadError
+				if !errors.As(err, &re) {
+					t.Fatalf("%s of a journal naming %v: %v", what, steps, err)
+				}
+				if !strings.Contains(re.Msg, "not a file of the vault") || strings.Contains(re.Msg, "\n") || re.Hint != DiscardHint(gitDir) {
+					t.Errorf("%s: %q, hint %q", what, re.Msg, re.Hint)
+				}
+			}
+			for p, want := range map[string]string{a: "A", b: "B", hook: "hook", vtemp: "crafted", filepath.Join(vdir, ".secrets.tmp-x"): "x", filepath.Join(vdir, "sub", ".key.tmp-x"): "x", filepath.Join(outside, Dir, ".key.tmp-x"): "x"} {
+				if got, err := os.ReadFile(p); err != nil || string(got) != want {
+					t.Errorf("%s: %q, %v; want %q", p, got, err, want)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(outside, Dir, KeyFileName)); err == nil {
+				t.Error("a file was renamed in another vault directory")
+			}
+			for n, want := range before {
+				if got, _ := os.ReadFile(Path(root, n)); !bytes.Equal(got, want) {
+					t.Errorf("%s changed", n)
+				}
+			}
+			if _, err := os.Stat(JournalPath(gitDir)); err != nil {
+				t.Error("the journal was removed")
+			}
+		})
 	}
 }

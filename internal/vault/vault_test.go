@@ -211,7 +211,7 @@ func TestRepairFinishesAKilledWrite(t *testing.T) {
 		}
 		steps = append(steps, fmt.Sprintf(`{"temp": %q, "target": %q}`, tmp, Path(root, n)))
 	}
-	journal := `[{"temp": "/nonexistent/.secrets.tmp-done", "target": "` + Path(root, SecretsName) + `"}, ` + strings.Join(steps, ", ") + `]`
+	journal := fmt.Sprintf(`[{"temp": %q, "target": %q}, `, filepath.Join(root, Dir, ".secrets.tmp-done"), Path(root, SecretsName)) + strings.Join(steps, ", ") + `]`
 	if err := os.WriteFile(JournalPath(gitDir), []byte(journal), 0o600); err != nil {
 		t.Fatal(err)
 	}
