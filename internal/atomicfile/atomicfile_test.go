@@ -299,3 +299,53 @@ func TestRecoverRenamesOnlyWhatAllowAllows(t *testing.T) {
 		}
 	}
 }
+
+// A write killed before its first rename whose temp files were all
+// removed since (git clean -fdx) left nothing of itself: no temp file,
+// no target holding what was written. Recover refused it as a write it
+// cannot finish, and its hint (restore the files from a commit) threw
+// away what the files held before the write, which was intact. It is
+// discarded: the journal removed, the targets left as they are.
+func TestRecoverDiscardsAWriteNothingIsLeftOf(t *testing.T) {
+	dir := t.TempDir()
+	journal := filepath.Join(dir, "journal")
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	os.WriteFile(a, []byte("a1"), 0o644) // b did not exist (or was removed with its temp file)
+	j := fmt.Sprintf(`[{"temp": %q, "target": %q, "sha256": %q}, {"temp": %q, "target": %q, "sha256": %q}]`,
+		filepath.Join(dir, ".a.tmp-gone"), a, digestOf("a2"), filepath.Join(dir, ".b.tmp-gone"), b, digestOf("b2"))
+	os.WriteFile(journal, []byte(j), 0o600)
+	steps, _, _ := ReadJournal(journal)
+	if !Abandoned(steps) {
+		t.Error("Abandoned: false for a write nothing is left of")
+	}
+	if done, err := Recover(journal, allowAll); !done || err != nil {
+		t.Fatalf("Recover: %v, %v", done, err)
+	}
+	if _, found, _ := ReadJournal(journal); found {
+		t.Fatal("the journal is still there")
+	}
+	if got, _ := os.ReadFile(a); string(got) != "a1" {
+		t.Errorf("a = %q", got)
+	}
+	// Something is left of it: a temp file, or a target renamed.
+	for _, left := range []func(){
+		func() { os.WriteFile(filepath.Join(dir, ".b.tmp-gone"), []byte("b2"), 0o644) },
+		func() { os.WriteFile(a, []byte("a2"), 0o644) },
+	} {
+		os.WriteFile(a, []byte("a1"), 0o644)
+		os.Remove(filepath.Join(dir, ".b.tmp-gone"))
+		left()
+		os.WriteFile(journal, []byte(j), 0o600)
+		steps, _, _ := ReadJournal(journal)
+		if Abandoned(steps) {
+			t.Error("Abandoned: true for a write something is left of")
+		}
+		var lost *LostError
+		if _, err := Recover(journal, allowAll); !errors.As(err, &lost) {
+			t.Fatalf("Recover: %v", err)
+		}
+		if _, found, _ := ReadJournal(journal); !found {
+			t.Fatal("the journal was removed")
+		}
+	}
+}

@@ -57,7 +57,8 @@ func (e *LostError) Error() string {
 
 // Recover finishes the renames a killed WriteAllLogged recorded in
 // journal (the temp files are complete: they were synced before it was
-// written). done reports that there was one. Every step is checked
+// written). done reports that there was one. A write nothing is left of
+// (Abandoned) is discarded: the journal is removed. Every step is checked
 // before anything is renamed, first by allow (a journal is a file anyone
 // who can write beside it can craft, or a disk can corrupt: allow refuses
 // a step that is not one of the caller's writes, such as a file outside
@@ -74,6 +75,9 @@ func Recover(journal string, allow func(Step) error) (done bool, err error) {
 		if err := allow(s); err != nil {
 			return true, err
 		}
+	}
+	if Abandoned(steps) {
+		return true, os.Remove(journal)
 	}
 	made := make([]bool, len(steps))
 	for i, s := range steps {
@@ -92,6 +96,24 @@ func Recover(journal string, allow func(Step) error) (done bool, err error) {
 	}
 	syncDirs(files)
 	return true, os.Remove(journal)
+}
+
+// Abandoned reports, changing nothing, whether nothing is left of the
+// write steps record: every temp file is gone and no target holds what
+// was written to it (killed before its first rename, its temp files then
+// removed: git clean -fdx removes untracked files). The targets are as
+// they were before it, or as someone has made them since; Recover
+// discards such a write (its journal) rather than refuse it, as the
+// only way to refuse it left is to throw away what the targets hold.
+func Abandoned(steps []Step) bool {
+	for _, s := range steps {
+		_, err := s.Check()
+		var lost *LostError
+		if !errors.As(err, &lost) || lost.Changed {
+			return false
+		}
+	}
+	return len(steps) > 0
 }
 
 // ReadJournal reads, changing nothing, the renames a killed

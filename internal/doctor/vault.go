@@ -108,6 +108,11 @@ func checkVaultFiles(c *Context) Finding {
 		return checkLoadedVault(c, v, err)
 	}
 	v, err := w.Load()
+	if w.Discarded() && errors.Is(err, vault.ErrNoVault) {
+		return Finding{Name: "vault", Status: Warn,
+			Detail: "a git vault init killed before its first rename, whose temporary files are gone: there is no vault (the next git vault command discards what is left of that init)",
+			Hint:   "create one with 'git vault init'"}
+	}
 	f := checkLoadedVault(c, v, err)
 	pending := ""
 	if files := w.Files(); len(files) > 0 {
@@ -119,7 +124,11 @@ func checkVaultFiles(c *Context) Finding {
 		return f
 	}
 	f.Status = Warn
-	f.Detail = "an interrupted write; the next git vault command finishes it" + pending + ", leaving " + f.Detail
+	if w.Discarded() {
+		f.Detail = "an interrupted write killed before its first rename, whose temporary files are gone; the next git vault command discards it, leaving " + f.Detail
+	} else {
+		f.Detail = "an interrupted write; the next git vault command finishes it" + pending + ", leaving " + f.Detail
+	}
 	hint := "run: git vault ls"
 	if f.Hint != "" {
 		hint += "; then " + f.Hint

@@ -90,7 +90,14 @@ func DiscardHint(gitDir string) string {
 type Interrupted struct {
 	root string
 	from map[string]string // vault file → the temp file Repair renames over it
+
+	discarded bool // nothing is left of the write: Repair removes its journal
 }
+
+// Discarded reports that nothing is left of the write (killed before its
+// first rename, its temp files removed since): Repair discards it,
+// leaving the vault as it is.
+func (w *Interrupted) Discarded() bool { return w.discarded }
 
 // InspectRepair reads, changing nothing and without the write lock, the
 // write a killed command left for Repair to finish: nil when there is
@@ -109,6 +116,10 @@ func InspectRepair(root, gitDir string) (*Interrupted, error) {
 		}
 	}
 	w := &Interrupted{root: root, from: map[string]string{}}
+	if atomicfile.Abandoned(steps) {
+		w.discarded = true
+		return w, nil
+	}
 	for _, s := range steps {
 		made, err := s.Check()
 		if err != nil {

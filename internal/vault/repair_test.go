@@ -301,3 +301,34 @@ func TestRepairRefusesAJournalNamingFilesOutsideTheVault(t *testing.T) {
 		})
 	}
 }
+
+// A set killed before its rename, its temp file then removed (git clean
+// -fdx): the vault is as it was before the set, secrets not yet committed
+// included. Repair refused it, and the hint (restore the vault from a
+// commit) lost those secrets. Nothing of that write is left: it is
+// discarded, and the vault reads as before.
+func TestRepairDiscardsAWriteNothingIsLeftOf(t *testing.T) {
+	root, gitDir, kh := testVault(t)
+	mustSet(t, root, gitDir, kh, "uncommitted", "value-1")
+	before := readVaultFiles(t, root)
+	mustSet(t, root, gitDir, kh, "db", "value-2")
+	for _, tmp := range killWrite(t, root, gitDir, before, SecretsName) {
+		os.Remove(tmp)
+	}
+	w, err := InspectRepair(root, gitDir)
+	if err != nil || w == nil || len(w.Files()) != 0 || !w.Discarded() {
+		t.Fatalf("InspectRepair: %v, %v", w, err)
+	}
+	if err := Repair(context.Background(), root, gitDir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(JournalPath(gitDir)); err == nil {
+		t.Error("the journal is still there")
+	}
+	if v, err := get(t, root, kh, "uncommitted"); err != nil || string(v) != "value-1" {
+		t.Fatalf("after the repair: %q, %v", v, err)
+	}
+	if _, err := get(t, root, kh, "db"); err == nil {
+		t.Error("the discarded write's secret is there")
+	}
+}
