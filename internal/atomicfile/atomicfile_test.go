@@ -109,23 +109,33 @@ func TestJournal(t *testing.T) {
 	}
 }
 
-// A journal torn while being written has no renames; one Recover cannot
-// finish is reported by Check before Recover fails on it.
-func TestJournalTornOrBlocked(t *testing.T) {
+// A journal that is not one (it is written whole, temp file and rename,
+// so a kill cannot tear it: a disk or a hand corrupted it) was taken for
+// one with no renames and removed, and the caller then removed the temp
+// files it recorded, which may hold the only copy of a new data key the
+// renames already made need. It is an error, and Recover keeps it. One
+// Recover cannot finish is reported by Check before Recover fails on it.
+func TestJournalCorruptOrBlocked(t *testing.T) {
 	dir := t.TempDir()
 	journal := filepath.Join(dir, "journal")
-	os.WriteFile(journal, []byte(`[{"temp": "/x`), 0o600)
-	if steps, found, err := ReadJournal(journal); !found || err != nil || len(steps) != 0 {
-		t.Fatalf("ReadJournal of a torn journal: %v, %v, %v", steps, found, err)
+	for _, bad := range []string{`[{"temp": "/x`, ``, `null`, `{}`, `[1]`} {
+		os.WriteFile(journal, []byte(bad), 0o600)
+		if steps, found, err := ReadJournal(journal); !found || err == nil || strings.Contains(err.Error(), "\n") {
+			t.Fatalf("ReadJournal of %q: %v, %v, %v", bad, steps, found, err)
+		}
+		if done, err := Recover(journal, allowAll); !done || err == nil {
+			t.Fatalf("Recover of %q: %v, %v", bad, done, err)
+		}
+		if _, err := os.Stat(journal); err != nil {
+			t.Fatalf("Recover removed the journal %q", bad)
+		}
 	}
-	if _, err := os.Stat(journal); err != nil {
-		t.Fatal("ReadJournal removed the journal")
-	}
+	os.WriteFile(journal, []byte(`[]`), 0o600) // a write of no file
 	if done, err := Recover(journal, allowAll); !done || err != nil {
-		t.Fatalf("Recover of a torn journal: %v, %v", done, err)
+		t.Fatalf("Recover of an empty journal: %v, %v", done, err)
 	}
 	if _, found, _ := ReadJournal(journal); found {
-		t.Fatal("Recover left the torn journal")
+		t.Fatal("Recover left the empty journal")
 	}
 	tmp, target := filepath.Join(dir, ".a.tmp-x"), filepath.Join(dir, "a")
 	os.Mkdir(tmp, 0o755)

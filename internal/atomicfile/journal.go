@@ -118,8 +118,11 @@ func Abandoned(steps []Step) bool {
 
 // ReadJournal reads, changing nothing, the renames a killed
 // WriteAllLogged recorded in journal: the ones Recover makes. found
-// reports that there is a journal; a journal torn while being written
-// has no steps (nothing was renamed yet: Recover only removes it).
+// reports that there is a journal. A journal is written whole (a temp
+// file renamed into place), so a kill cannot tear it: one that does not
+// parse was corrupted, and is an error: what it recorded is unknown, and
+// the temp files it named may hold the only copy of what renames already
+// made need.
 func ReadJournal(journal string) (steps []Step, found bool, err error) {
 	data, err := os.ReadFile(journal)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -128,11 +131,23 @@ func ReadJournal(journal string) (steps []Step, found bool, err error) {
 	if err != nil {
 		return nil, true, err
 	}
-	if err := json.Unmarshal(data, &steps); err != nil {
-		return nil, true, nil
+	if err := json.Unmarshal(data, &steps); err != nil || steps == nil {
+		if err == nil {
+			err = errors.New("not a list of renames")
+		}
+		return nil, true, &CorruptError{Journal: journal, Err: err}
 	}
 	return steps, true, nil
 }
+
+// CorruptError is a journal that does not parse (ReadJournal): it can
+// only be discarded.
+type CorruptError struct {
+	Journal string
+	Err     error
+}
+
+func (e *CorruptError) Error() string { return fmt.Sprintf("%s is corrupt: %v", e.Journal, e.Err) }
 
 // Check reports, changing nothing, how Recover will find s: made when
 // the rename was made before the kill (its temp file is gone and its

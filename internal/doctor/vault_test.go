@@ -206,15 +206,16 @@ func TestVaultInterruptedWriteThatCannotBeFinished(t *testing.T) {
 		os.Mkdir(j, 0o755)
 		wantFinding(t, checkVaultFiles(c), Fail, "journal", j)
 	})
-	t.Run("torn journal", func(t *testing.T) {
-		// Cut short while being written: nothing was renamed, and the
-		// next command only removes it.
+	t.Run("corrupt journal", func(t *testing.T) {
+		// A journal is written whole, so one that does not parse was
+		// corrupted: the commands refuse it (its temp files may hold
+		// the only copy of the new data key), and doctor says so.
 		c, _ := killedRotation(t)
 		if err := vault.Repair(context.Background(), c.Repo.Root, c.Repo.GitDir); err != nil {
 			t.Fatal(err)
 		}
 		os.WriteFile(vault.JournalPath(c.Repo.GitDir), []byte(`[{"temp": "/x`), 0o600)
-		wantFinding(t, checkVaultFiles(c), Warn, "an interrupted write; the next git vault command finishes it", "run: git vault ls")
+		wantFinding(t, checkVaultFiles(c), Fail, "cannot be read: "+vault.JournalPath(c.Repo.GitDir)+" is corrupt", "remove "+vault.JournalPath(c.Repo.GitDir))
 	})
 }
 

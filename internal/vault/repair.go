@@ -68,12 +68,13 @@ func repair(root, gitDir string) error {
 }
 
 // journalError is a journal Repair cannot finish: every command fails on
-// it until it is dealt with. A temp file that is gone (or changed) cannot
-// be fixed: the write can only be discarded.
+// it until it is dealt with. A temp file that is gone (or changed), or a
+// corrupt journal, cannot be fixed: the write can only be discarded.
 func journalError(gitDir, what string, err error) error {
 	hint := "fix that, or " + DiscardHint(gitDir)
 	var lost *atomicfile.LostError
-	if errors.As(err, &lost) {
+	var corrupt *atomicfile.CorruptError
+	if errors.As(err, &lost) || errors.As(err, &corrupt) {
 		hint = DiscardHint(gitDir)
 	}
 	return &ReadError{Msg: fmt.Sprintf("%s: %v", what, err), Hint: hint}
@@ -182,7 +183,10 @@ func vaultFile(root, path string) (string, bool) {
 // records are not among them. (A write under way has temp files too.)
 func StrayTempFiles(root, gitDir string) []string {
 	journaled := map[string]bool{}
-	steps, _, _ := atomicfile.ReadJournal(JournalPath(gitDir))
+	steps, _, err := atomicfile.ReadJournal(JournalPath(gitDir))
+	if err != nil {
+		return nil // any of them may be the journal's: Repair keeps them
+	}
 	for _, s := range steps {
 		journaled[filepath.Base(s.Temp)] = true
 	}

@@ -332,3 +332,40 @@ func TestRepairDiscardsAWriteNothingIsLeftOf(t *testing.T) {
 		t.Error("the discarded write's secret is there")
 	}
 }
+
+// A key rotation killed after its secrets file was renamed in, and its
+// journal then corrupted: Repair took the journal for one with no
+// renames, removed it, then removed the temp files holding the new key
+// and recipients files, the only copy of the data key the secrets are now
+// encrypted under. It refuses, changing nothing.
+func TestRepairRefusesACorruptJournal(t *testing.T) {
+	root, gitDir, kh := testVault(t)
+	mustSet(t, root, gitDir, kh, "db", "value-1")
+	bob := newTestIdentity(t)
+	ctx := context.Background()
+	if err := AddRecipients(ctx, root, gitDir, kh, []*Recipient{bob.Recipient}); err != nil {
+		t.Fatal(err)
+	}
+	before := readVaultFiles(t, root)
+	if _, err := RemoveRecipient(ctx, root, gitDir, kh, bob.Recipient.Key); err != nil {
+		t.Fatal(err)
+	}
+	temps := killWrite(t, root, gitDir, before, KeyFileName, RecipientsFile)
+	os.WriteFile(JournalPath(gitDir), []byte(`[{"temp": "`), 0o600)
+	_, ierr := InspectRepair(root, gitDir)
+	err := Repair(ctx, root, gitDir)
+	for what, err := range map[string]error{"Repair": err, "InspectRepair": ierr} {
+		var re *ReadError
+		if !errors.As(err, &re) || strings.Contains(re.Msg, "\n") || re.Hint != DiscardHint(gitDir) {
+			t.Fatalf("%s of a corrupt journal: %v", what, err)
+		}
+	}
+	for _, tmp := range temps {
+		if _, err := os.Stat(tmp); err != nil {
+			t.Errorf("%s was removed", tmp)
+		}
+	}
+	if _, err := os.Stat(JournalPath(gitDir)); err != nil {
+		t.Error("the journal was removed")
+	}
+}
