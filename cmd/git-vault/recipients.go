@@ -177,7 +177,11 @@ func recipientsRm(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, which st
 	sf, _ := vault.LoadSecrets(r.Root)
 	fmt.Fprintf(env.Stderr, "git-vault: removed %s and rotated the data key\n", removed.Label())
 	if sf != nil && len(sf.Entries) > 0 {
-		fmt.Fprintf(env.Stderr, "git-vault: %s may have kept the %d current values: rotate each secret where it is issued, then 'git vault set' it\n", removed.Label(), len(sf.Entries))
+		what := fmt.Sprintf("the %d current values", len(sf.Entries))
+		if len(sf.Entries) == 1 {
+			what = "the current value"
+		}
+		fmt.Fprintf(env.Stderr, "git-vault: %s may have kept %s: rotate each secret where it is issued, then 'git vault set' it\n", removed.Label(), what)
 	}
 	return nil
 }
