@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -357,5 +358,31 @@ func TestRecoverDiscardsAWriteNothingIsLeftOf(t *testing.T) {
 		if _, found, _ := ReadJournal(journal); !found {
 			t.Fatal("the journal was removed")
 		}
+	}
+}
+
+// A write killed while it wrote its journal leaves the journal's temp
+// file (no rename was made yet). Nothing removed it: it stayed in the git
+// dir for good.
+func TestRecoverRemovesAJournalsOwnTempFile(t *testing.T) {
+	dir := t.TempDir()
+	journal := filepath.Join(dir, "vault.journal")
+	left := filepath.Join(dir, ".vault.journal.tmp-123")
+	if err := os.WriteFile(left, []byte(`[{"temp":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, ".other.tmp-123")
+	if err := os.WriteFile(other, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done, err := Recover(journal, func(Step) error { return nil })
+	if done || err != nil {
+		t.Fatalf("Recover with no journal: done %v, %v", done, err)
+	}
+	if _, err := os.Lstat(left); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the journal's temp file is still there: %v", err)
+	}
+	if _, err := os.Lstat(other); err != nil {
+		t.Errorf("another file's temp file was removed: %v", err)
 	}
 }

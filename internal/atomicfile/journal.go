@@ -65,8 +65,10 @@ func (e *LostError) Error() string {
 // the directories it writes), then by Check: when one is refused or
 // cannot be finished (a *LostError among others), Recover changes
 // nothing and keeps the journal. The caller holds the lock the writes
-// were made under.
+// were made under. A journal of its own that a write killed before
+// renaming it left as a temp file (no rename was made) is removed.
 func Recover(journal string, allow func(Step) error) (done bool, err error) {
+	RemoveLeftovers(journal)
 	steps, found, err := ReadJournal(journal)
 	if !found || err != nil {
 		return found, err
