@@ -48,9 +48,12 @@ Flags:
 					doctor.Fail: cli.Paint(color, "red", "FAIL"),
 					doctor.Skip: cli.Paint(color, "dim", "skip"),
 				}[f.Status]
-				fmt.Fprintf(env.Stdout, "%s  %-9s %-14s %s\n", mark, f.Area, f.Name, f.Detail)
+				// Details and hints quote names from the repository and
+				// its configuration: their control characters are shown
+				// as escapes, as in every diagnostic.
+				fmt.Fprintf(env.Stdout, "%s  %-9s %-14s %s\n", mark, f.Area, f.Name, cli.Printable(f.Detail))
 				if f.Hint != "" && f.Status != doctor.OK {
-					fmt.Fprintf(env.Stdout, "      %-9s %-14s hint: %s\n", "", "", f.Hint)
+					fmt.Fprintf(env.Stdout, "      %-9s %-14s hint: %s\n", "", "", cli.Printable(f.Hint))
 				}
 			}
 		}

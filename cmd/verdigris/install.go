@@ -75,6 +75,6 @@ func printActions(env *cli.Env, acts []hooks.Action) {
 		if a.Detail != "" {
 			line += " (" + a.Detail + ")"
 		}
-		fmt.Fprintln(env.Stdout, line)
+		fmt.Fprintln(env.Stdout, cli.Printable(line)) // the path is core.hooksPath's
 	}
 }
