@@ -16,6 +16,6 @@ func (r *Repo) CommitEmpty(ctx context.Context, message string) (string, error) 
 
 // Unstage resets paths in the index to HEAD, leaving the files alone.
 func (r *Repo) Unstage(ctx context.Context, paths ...string) error {
-	_, err := r.Git(ctx, append([]string{"reset", "--quiet", "--"}, paths...)...)
+	_, err := r.Git(ctx, append([]string{"reset", "--quiet", "--"}, literal(paths)...)...)
 	return err
 }

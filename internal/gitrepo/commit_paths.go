@@ -13,6 +13,9 @@ import (
 // skipped because the message and content are generated, not typed; the
 // post-commit hook runs, with env added to its environment.
 func (r *Repo) CommitPaths(ctx context.Context, message string, env []string, paths ...string) (string, error) {
+	// Paths, not pathspecs: a glob in a name matched other files too,
+	// and they went into the commit.
+	paths = literal(paths)
 	if _, err := r.Git(ctx, append([]string{"add", "--"}, paths...)...); err != nil {
 		return "", err
 	}

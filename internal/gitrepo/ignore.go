@@ -26,9 +26,17 @@ func (r *Repo) Ignored(ctx context.Context, paths ...string) (map[string]IgnoreR
 		return nil, nil
 	}
 	// -v names the deciding rule, also a "!" one (a path it lets
-	// through); without --no-index tracked paths are left out.
-	// -z (paths as they are, unquoted) reads them from stdin.
-	out, err := run(ctx, r.Dir(), strings.NewReader(strings.Join(paths, "\x00")+"\x00"), "check-ignore", "-v", "-z", "--stdin")
+	// through). -z (paths as they are, unquoted) reads them from stdin.
+	// check-ignore takes pathspecs and allows no ":(literal)": with
+	// --no-index the glob of a name like "a[1].log" is not matched
+	// against the index (it took the untracked file for the tracked
+	// a1.log), and tracked paths are left out below instead; "./" keeps a
+	// leading ":" from reading as pathspec magic.
+	in := make([]string, len(paths))
+	for i, p := range paths {
+		in[i] = "./" + p
+	}
+	out, err := run(ctx, r.Dir(), strings.NewReader(strings.Join(in, "\x00")+"\x00"), "check-ignore", "--no-index", "-v", "-z", "--stdin")
 	if exitedOne(err) {
 		return nil, nil // none matched
 	}
@@ -40,6 +48,10 @@ func (r *Repo) Ignored(ctx context.Context, paths ...string) (map[string]IgnoreR
 	if len(f)%4 != 0 {
 		return nil, fmt.Errorf("git check-ignore: unexpected output %q", out)
 	}
+	tracked, err := r.tracked(ctx, paths)
+	if err != nil {
+		return nil, err
+	}
 	ignored := map[string]IgnoreRule{}
 	for i := 0; i < len(f); i += 4 {
 		if strings.HasPrefix(f[i+2], "!") {
@@ -49,7 +61,35 @@ func (r *Repo) Ignored(ctx context.Context, paths ...string) (map[string]IgnoreR
 		if err != nil {
 			return nil, fmt.Errorf("git check-ignore: unexpected output %q", out)
 		}
-		ignored[f[i+3]] = IgnoreRule{Source: f[i], Line: line, Pattern: f[i+2]}
+		p := strings.TrimPrefix(f[i+3], "./")
+		if tracked[p] {
+			continue
+		}
+		ignored[p] = IgnoreRule{Source: f[i], Line: line, Pattern: f[i+2]}
 	}
 	return ignored, nil
+}
+
+// tracked returns which of paths are in the index.
+func (r *Repo) tracked(ctx context.Context, paths []string) (map[string]bool, error) {
+	out, err := r.Git(ctx, append([]string{"ls-files", "-z", "--full-name", "--"}, literal(paths)...)...)
+	if err != nil {
+		return nil, err
+	}
+	in := map[string]bool{}
+	for _, p := range strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00") {
+		in[p] = true
+	}
+	return in, nil
+}
+
+// literal makes paths (relative to the root) pathspecs that match each
+// path alone: no glob ("CHANGELOG[1].md" is not CHANGELOG1.md) and no
+// magic (a name starting with ":").
+func literal(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = ":(literal)" + p
+	}
+	return out
 }

@@ -135,3 +135,45 @@ func TestIgnored(t *testing.T) {
 		t.Fatalf("String = %q", got)
 	}
 }
+
+// Paths are paths, not pathspecs: glob characters and a leading ":"
+// (pathspec magic) name one file each.
+func TestPathsAreLiteral(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r := openRepo(t, dir)
+	writeFile(t, filepath.Join(dir, ".gitignore"), "*.log\n:(exclude)x\n")
+	writeFile(t, filepath.Join(dir, "a1.log"), "x")
+	gitRun(t, dir, "add", "-f", ".gitignore", "a1.log")
+	gitRun(t, dir, "commit", "-q", "-m", "base")
+
+	// "a[1].log" is untracked and ignored, though the glob matches the
+	// tracked a1.log; ":(exclude)x" is ignored by its own rule.
+	got, err := r.Ignored(ctx, "a[1].log", ":(exclude)x")
+	want := map[string]IgnoreRule{
+		"a[1].log":    {".gitignore", 1, "*.log"},
+		":(exclude)x": {".gitignore", 2, ":(exclude)x"},
+	}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("Ignored = %v, %v; want %v", got, err, want)
+	}
+
+	writeFile(t, filepath.Join(dir, "c[1].md"), "mine")
+	writeFile(t, filepath.Join(dir, "c1.md"), "untracked, not for the commit")
+	writeFile(t, filepath.Join(dir, ":(exclude)y"), "mine too")
+	if _, err := r.CommitPaths(ctx, "paths", nil, "c[1].md", ":(exclude)y"); err != nil {
+		t.Fatal(err)
+	}
+	if files := gitRun(t, dir, "show", "--name-only", "--format=", "HEAD"); files != ":(exclude)y\nc[1].md" {
+		t.Fatalf("committed %q", files)
+	}
+	writeFile(t, filepath.Join(dir, "c[1].md"), "changed")
+	writeFile(t, filepath.Join(dir, "c1.md"), "staged")
+	gitRun(t, dir, "add", "c[1].md", "c1.md")
+	if err := r.Unstage(ctx, "c[1].md"); err != nil {
+		t.Fatal(err)
+	}
+	if st := gitRun(t, dir, "status", "--porcelain"); st != "A  c1.md\n M c[1].md" && st != " M \"c[1].md\"\nA  c1.md" && st != " M c[1].md\nA  c1.md" {
+		t.Fatalf("status after Unstage = %q", st)
+	}
+}
