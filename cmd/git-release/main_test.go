@@ -4,6 +4,7 @@ import (
 	"maps"
 	"os"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -30,6 +31,22 @@ func TestScripts(t *testing.T) {
 			data, err := os.ReadFile(ts.MkAbs(f))
 			ts.Check(err)
 			ts.Check(os.WriteFile(ts.MkAbs(f), append([]byte("\uFEFF"), data...), 0o644))
+		}
+	}
+	// utf16 FILE...: rewrite each file as UTF-16LE with its byte order
+	// mark, as Windows PowerShell 5 writes (Out-File, >).
+	p.Cmds["utf16"] = func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) == 0 {
+			ts.Fatalf("usage: utf16 FILE...")
+		}
+		for _, f := range args {
+			data, err := os.ReadFile(ts.MkAbs(f))
+			ts.Check(err)
+			out := []byte{0xFF, 0xFE}
+			for _, u := range utf16.Encode([]rune(string(data))) {
+				out = append(out, byte(u), byte(u>>8))
+			}
+			ts.Check(os.WriteFile(ts.MkAbs(f), out, 0o644))
 		}
 	}
 	// UPDATE_GOLDEN=1 rewrites the expected files of failing cmp lines.

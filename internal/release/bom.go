@@ -23,3 +23,28 @@ func withBOM(mark, text []byte) []byte {
 	}
 	return append(append(make([]byte, 0, len(mark)+len(text)), mark...), text...)
 }
+
+// checkText refuses data that is not UTF-8 text: a UTF-16 or UTF-32 byte
+// order mark, or NUL bytes (UTF-16 without a mark). Its formats read such a
+// file as stray characters, and a changelog got its new section as UTF-8
+// inside UTF-16 text. what names the file ("changelog CHANGELOG.md").
+func checkText(what string, data []byte) error {
+	const hint = "save it as UTF-8 (with or without a byte order mark), commit it, then release"
+	for _, enc := range []struct {
+		mark, name string
+	}{
+		// UTF-32LE's mark starts with UTF-16LE's: longest first.
+		{"\xff\xfe\x00\x00", "UTF-32 (little-endian"},
+		{"\x00\x00\xfe\xff", "UTF-32 (big-endian"},
+		{"\xff\xfe", "UTF-16 (little-endian"},
+		{"\xfe\xff", "UTF-16 (big-endian"},
+	} {
+		if bytes.HasPrefix(data, []byte(enc.mark)) {
+			return refuse(hint, "%s is %s, by its byte order mark): git release reads and writes UTF-8", what, enc.name)
+		}
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return refuse(hint, "%s holds NUL bytes (UTF-16 without a byte order mark, or not text): git release reads and writes UTF-8", what)
+	}
+	return nil
+}

@@ -89,3 +89,32 @@ func TestChangelogWithBOM(t *testing.T) {
 		t.Errorf("SectionOf = %q", s)
 	}
 }
+
+// A file in another encoding than UTF-8 (UTF-16 or UTF-32, by its byte
+// order mark, or NUL bytes without one) is refused by name: its formats
+// were read as stray characters ("invalid character 'ÿ'"), and a changelog
+// got its new section as UTF-8 inside UTF-16 text.
+func TestNotUTF8Refused(t *testing.T) {
+	for _, c := range []struct{ name, data, want string }{
+		{"utf-16le", "\xff\xfe1\x00.\x000\x00.\x000\x00", "version file VERSION is UTF-16 (little-endian, by its byte order mark): git release reads and writes UTF-8"},
+		{"utf-16be", "\xfe\xff\x001\x00.\x000\x00.\x000", "version file VERSION is UTF-16 (big-endian, by its byte order mark): git release reads and writes UTF-8"},
+		{"utf-32le", "\xff\xfe\x00\x001\x00\x00\x00", "version file VERSION is UTF-32 (little-endian, by its byte order mark): git release reads and writes UTF-8"},
+		{"utf-32be", "\x00\x00\xfe\xff\x00\x00\x001", "version file VERSION is UTF-32 (big-endian, by its byte order mark): git release reads and writes UTF-8"},
+		{"nul", "1\x00.\x000\x00.\x000\x00", "version file VERSION holds NUL bytes (UTF-16 without a byte order mark, or not text): git release reads and writes UTF-8"},
+	} {
+		root := writeTree(t, map[string]string{"VERSION": c.data})
+		_, err := VersionFiles(root, []string{"VERSION"}, Version{1, 1, 0})
+		var re *Error
+		if !errors.As(err, &re) || re.Msg != c.want || re.Hint != "save it as UTF-8 (with or without a byte order mark), commit it, then release" {
+			t.Errorf("%s: %v; want %q", c.name, err, c.want)
+		}
+		if err := checkText("changelog CHANGELOG.md", []byte(c.data)); err == nil || !strings.HasPrefix(err.Error(), "changelog CHANGELOG.md ") {
+			t.Errorf("%s: checkText = %v", c.name, err)
+		}
+	}
+	for _, ok := range []string{"", bom, bom + "1.0.0\r\n", "1.0.0\n"} {
+		if err := checkText("x", []byte(ok)); err != nil {
+			t.Errorf("checkText(%q) = %v", ok, err)
+		}
+	}
+}

@@ -235,6 +235,9 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, err
 		}
+		if err := checkText("changelog "+p.Changelog, old); err != nil {
+			return nil, err
+		}
 		if un := UnreleasedNotes(old); un != "" {
 			notes = strings.TrimSpace(notes + "\n\n" + un)
 		}

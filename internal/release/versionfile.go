@@ -123,6 +123,9 @@ func versionFiles(root string, paths []string, to Version) ([]*FileChange, error
 		if err != nil {
 			return nil, err
 		}
+		if err := checkText("version file "+p, data); err != nil {
+			return nil, err
+		}
 		fc := &FileChange{Path: p, Kind: kindOf(p), To: to.String(), Old: data}
 		// A byte order mark is read past and kept: the formats below see
 		// the text after it.
