@@ -230,6 +230,9 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		if err := notALink(r.Root, p.Changelog, "[release] changelog"); err != nil {
 			return nil, err
 		}
+		if err := inWorkTree(r.Root, p.Changelog, true); err != nil {
+			return nil, err
+		}
 		path := filepath.Join(r.Root, filepath.FromSlash(p.Changelog))
 		old, err := os.ReadFile(path)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -92,6 +92,9 @@ func versionFiles(root string, paths []string, to Version) ([]*FileChange, error
 		if err := notALink(root, clean, "[release] version-files"); err != nil {
 			return nil, err
 		}
+		if err := inWorkTree(root, clean, false); err != nil {
+			return nil, err
+		}
 		listed[clean] = true
 	}
 	if err := checkPairs(root, listed); err != nil {
@@ -174,6 +177,56 @@ func versionFiles(root string, paths []string, to Version) ([]*FileChange, error
 func notALink(root, rel, where string) error {
 	if fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(rel))); err == nil && fi.Mode()&os.ModeSymlink != 0 {
 		return refuse("name the file the link points to in "+where, "%s is a symbolic link", rel)
+	}
+	return nil
+}
+
+// inWorkTree refuses a changelog (changelog true) or version file that
+// the release commit could not hold, which the dry run let through: one
+// inside .git, inside a nested repository or submodule, below a symbolic
+// link, in a directory that does not exist (a changelog is created, its
+// directory is not), or a directory itself.
+func inWorkTree(root, rel string, changelog bool) error {
+	what, key := "version file "+rel, "[release] version-files"
+	if changelog {
+		what, key = "changelog "+rel, "[release] changelog"
+	}
+	name := func() string {
+		if changelog {
+			return fmt.Sprintf("set %s in toolchain.toml to ", key)
+		}
+		return fmt.Sprintf("name in %s ", key)
+	}
+	parts := strings.Split(rel, "/")
+	for _, part := range parts {
+		if strings.EqualFold(part, ".git") {
+			return refuse(name()+"a file of the working tree", "%s is inside .git: the release commit could not include it", what)
+		}
+	}
+	for i := 1; i < len(parts); i++ {
+		dir := strings.Join(parts[:i], "/")
+		full := filepath.Join(root, filepath.FromSlash(dir))
+		fi, err := os.Lstat(full)
+		switch {
+		case err != nil || (fi.Mode()&os.ModeSymlink == 0 && !fi.IsDir()):
+			if !changelog {
+				return nil // read next: "does not exist"
+			}
+			return refuse(fmt.Sprintf("create it (mkdir -p %s), or set %s in toolchain.toml to a file in a directory that exists", strings.Join(parts[:len(parts)-1], "/"), key),
+				"%s: directory %s does not exist", what, dir)
+		case fi.Mode()&os.ModeSymlink != 0:
+			return refuse(name()+"the file the link leads to", "%s is below %s, a symbolic link: the release commit could not include it", what, dir)
+		}
+		if _, err := os.Lstat(filepath.Join(full, ".git")); err == nil {
+			hint := fmt.Sprintf("remove it from %s, or release in %s", key, dir)
+			if changelog {
+				hint = fmt.Sprintf("set %s in toolchain.toml to a file of this repository, or release in %s", key, dir)
+			}
+			return refuse(hint, "%s is inside %s, another git repository: the release commit could not include it", what, dir)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel))); err == nil && fi.IsDir() {
+		return refuse(name()+"a file", "%s is a directory", what)
 	}
 	return nil
 }

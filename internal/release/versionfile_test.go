@@ -123,3 +123,37 @@ func TestVersionFilesRefusals(t *testing.T) {
 		}
 	}
 }
+
+// A version file the release commit could not hold is refused before
+// anything is read or written: inside .git, below a symbolic link, inside
+// a nested repository, or a directory.
+func TestVersionFileOutsideWorkTree(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		".git/VERSION":        "1.0.0\n",
+		"real/VERSION":        "1.0.0\n",
+		"nested/.git/HEAD":    "ref: refs/heads/main\n",
+		"nested/VERSION":      "1.0.0\n",
+		"VERSION/placeholder": "",
+		"ok/version/VERSION":  "1.0.0\n",
+		"missing-dir/.keep":   "",
+	})
+	if err := os.Symlink("real", filepath.Join(root, "link")); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]string{
+		".git/VERSION":   "version file .git/VERSION is inside .git: the release commit could not include it",
+		"link/VERSION":   "version file link/VERSION is below link, a symbolic link: the release commit could not include it",
+		"nested/VERSION": "version file nested/VERSION is inside nested, another git repository: the release commit could not include it",
+		"VERSION":        "version file VERSION is a directory",
+		"none/VERSION":   "version file none/VERSION does not exist",
+	} {
+		_, err := VersionFiles(root, []string{p}, Version{1, 1, 0})
+		var re *Error
+		if !errors.As(err, &re) || re.Msg != want || re.Hint == "" {
+			t.Errorf("%s: %v; want %q", p, err, want)
+		}
+	}
+	if _, err := VersionFiles(root, []string{"ok/version/VERSION"}, Version{1, 1, 0}); err != nil {
+		t.Errorf("ok/version/VERSION: %v", err)
+	}
+}
