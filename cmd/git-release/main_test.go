@@ -3,6 +3,8 @@ package main
 import (
 	"maps"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf16"
 
@@ -32,6 +34,20 @@ func TestScripts(t *testing.T) {
 			ts.Check(err)
 			ts.Check(os.WriteFile(ts.MkAbs(f), append([]byte("\uFEFF"), data...), 0o644))
 		}
+	}
+	// bominside FILE LINE: put a UTF-8 byte order mark at the start of
+	// line LINE (from 1) of the file.
+	p.Cmds["bominside"] = func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 2 {
+			ts.Fatalf("usage: bominside FILE LINE")
+		}
+		data, err := os.ReadFile(ts.MkAbs(args[0]))
+		ts.Check(err)
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		lines := strings.SplitAfter(string(data), "\n")
+		lines[n-1] = "\uFEFF" + lines[n-1]
+		ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Join(lines, "")), 0o644))
 	}
 	// utf16 FILE...: rewrite each file as UTF-16LE with its byte order
 	// mark, as Windows PowerShell 5 writes (Out-File, >).

@@ -48,3 +48,17 @@ func checkText(what string, data []byte) error {
 	}
 	return nil
 }
+
+// bomInside refuses a changelog with a byte order mark at the start of a
+// line after its first (two files saved with one, joined): the "## "
+// heading after it was not seen, so the new section went below that
+// release, and a section for the same version behind one was missed.
+func bomInside(what string, data []byte) error {
+	_, text := cutBOM(data)
+	i := bytes.Index(text, append([]byte("\n"), utf8BOM...))
+	if i < 0 {
+		return nil
+	}
+	return refuse("delete it (an editor shows it as <U+FEFF> or ZWNBSP), commit, then release",
+		"%s has a byte order mark at the start of line %d, which hides the text after it", what, bytes.Count(text[:i+1], []byte("\n"))+1)
+}

@@ -118,3 +118,17 @@ func TestNotUTF8Refused(t *testing.T) {
 		}
 	}
 }
+
+func TestBOMInside(t *testing.T) {
+	for in, want := range map[string]string{
+		bom + "# C\n\n## [1.0.0]\n":          "",
+		"# C\n\n" + bom + "## [1.0.0]\n":     "c has a byte order mark at the start of line 3, which hides the text after it",
+		bom + "# C\r\n" + bom + "## [1.0.0]": "c has a byte order mark at the start of line 2, which hides the text after it",
+		"# C " + bom + "inside a line\n":     "",
+	} {
+		err := bomInside("c", []byte(in))
+		if (err == nil) != (want == "") || (err != nil && err.Error() != want) {
+			t.Errorf("bomInside(%q) = %v; want %q", in, err, want)
+		}
+	}
+}
