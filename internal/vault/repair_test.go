@@ -16,6 +16,26 @@ import (
 )
 
 // readVaultFiles is the content of each vault file (nil when missing).
+// rotated makes a vault holding one secret ("db") for two recipients and
+// removes the second: a key rotation, whose write changes the secrets,
+// key and recipients files together. before is the vault's files from
+// before it.
+func rotated(t *testing.T) (root, gitDir string, kh *LocalKeys, before map[string][]byte) {
+	t.Helper()
+	root, gitDir, kh = testVault(t)
+	mustSet(t, root, gitDir, kh, "db", "value-1")
+	bob := newTestIdentity(t)
+	ctx := context.Background()
+	if err := AddRecipients(ctx, root, gitDir, kh, []*Recipient{bob.Recipient}); err != nil {
+		t.Fatal(err)
+	}
+	before = readVaultFiles(t, root)
+	if _, err := RemoveRecipient(ctx, root, gitDir, kh, bob.Recipient.Key); err != nil {
+		t.Fatal(err)
+	}
+	return root, gitDir, kh, before
+}
+
 func readVaultFiles(t *testing.T, root string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
@@ -88,17 +108,8 @@ func killWrite(t *testing.T, root, gitDir string, before map[string][]byte, kill
 func TestRepairRefusesAWriteWhoseTempFilesAreGone(t *testing.T) {
 	for _, killed := range [][]string{{KeyFileName, RecipientsFile}, {RecipientsFile}} {
 		t.Run(strings.Join(killed, ","), func(t *testing.T) {
-			root, gitDir, kh := testVault(t)
-			mustSet(t, root, gitDir, kh, "db", "value-1")
-			bob := newTestIdentity(t)
+			root, gitDir, kh, before := rotated(t)
 			ctx := context.Background()
-			if err := AddRecipients(ctx, root, gitDir, kh, []*Recipient{bob.Recipient}); err != nil {
-				t.Fatal(err)
-			}
-			before := readVaultFiles(t, root)
-			if _, err := RemoveRecipient(ctx, root, gitDir, kh, bob.Recipient.Key); err != nil {
-				t.Fatal(err)
-			}
 			for _, tmp := range killWrite(t, root, gitDir, before, killed...) {
 				os.Remove(tmp)
 			}
@@ -339,17 +350,8 @@ func TestRepairDiscardsAWriteNothingIsLeftOf(t *testing.T) {
 // and recipients files, the only copy of the data key the secrets are now
 // encrypted under. It refuses, changing nothing.
 func TestRepairRefusesACorruptJournal(t *testing.T) {
-	root, gitDir, kh := testVault(t)
-	mustSet(t, root, gitDir, kh, "db", "value-1")
-	bob := newTestIdentity(t)
+	root, gitDir, _, before := rotated(t)
 	ctx := context.Background()
-	if err := AddRecipients(ctx, root, gitDir, kh, []*Recipient{bob.Recipient}); err != nil {
-		t.Fatal(err)
-	}
-	before := readVaultFiles(t, root)
-	if _, err := RemoveRecipient(ctx, root, gitDir, kh, bob.Recipient.Key); err != nil {
-		t.Fatal(err)
-	}
 	temps := killWrite(t, root, gitDir, before, KeyFileName, RecipientsFile)
 	os.WriteFile(JournalPath(gitDir), []byte(`[{"temp": "`), 0o600)
 	_, ierr := InspectRepair(root, gitDir)

@@ -178,24 +178,9 @@ func TestForgedByNonRecipientIsRefused(t *testing.T) {
 // command finish the renames: here the state such a kill leaves is made
 // by hand, with the secrets file renamed and the key and recipients not.
 func TestRepairFinishesAKilledWrite(t *testing.T) {
-	root, gitDir, kh := testVault(t)
-	mustSet(t, root, gitDir, kh, "db", "value-1")
-	bob := newTestIdentity(t)
+	root, gitDir, kh, before := rotated(t)
 	ctx := context.Background()
-	if err := AddRecipients(ctx, root, gitDir, kh, []*Recipient{bob.Recipient}); err != nil {
-		t.Fatal(err)
-	}
-	before := map[string][]byte{}
-	for _, n := range []string{SecretsName, KeyFileName, RecipientsFile} {
-		before[n], _ = os.ReadFile(Path(root, n))
-	}
-	if _, err := RemoveRecipient(ctx, root, gitDir, kh, bob.Recipient.Key); err != nil {
-		t.Fatal(err)
-	}
-	after := map[string][]byte{}
-	for _, n := range []string{SecretsName, KeyFileName, RecipientsFile} {
-		after[n], _ = os.ReadFile(Path(root, n))
-	}
+	after := readVaultFiles(t, root)
 	if bytes.Equal(before[KeyFileName], after[KeyFileName]) {
 		t.Fatal("the removal did not rotate the key")
 	}
