@@ -60,6 +60,15 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	return r, nil
 }
 
+// Init creates a repository at dir whose first branch is branch (git
+// init leaves an existing one as it is) and opens it.
+func Init(ctx context.Context, dir, branch string) (*Repo, error) {
+	if _, err := run(ctx, "", nil, "init", "-q", "-b", branch, dir); err != nil {
+		return nil, err
+	}
+	return Open(ctx, dir)
+}
+
 // Dir is where git commands run: the worktree, or the git dir when bare.
 func (r *Repo) Dir() string {
 	if r.Root != "" {

@@ -13,17 +13,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/sourcetree"
 )
 
@@ -124,37 +125,36 @@ func Build(ctx context.Context, dir string, commits []Commit, opt Options) (*Res
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
-		if out, err := exec.CommandContext(ctx, "git", "init", "-q", "-b", opt.Branch, dir).CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("git init: %v: %s", err, out)
-		}
-	}
-	marks := filepath.Join(dir, ".git", "replay-marks")
-	cmd := exec.CommandContext(ctx, "git", "fast-import", "--quiet", "--done", "--export-marks="+marks)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	in, err := cmd.StdinPipe()
+	r, err := gitrepo.Init(ctx, dir, opt.Branch)
 	if err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	marks := filepath.Join(r.GitDir, "replay-marks")
+	// fast-import reads the stream as write makes it; a failed import
+	// closes the pipe, which stops write.
+	pr, pw := io.Pipe()
+	werr := make(chan error, 1)
+	go func() {
+		w := bufio.NewWriterSize(pw, 1<<20)
+		err := write(w, commits, opt)
+		if err == nil {
+			err = w.Flush()
+		}
+		pw.CloseWithError(err)
+		werr <- err
+	}()
+	_, ierr := r.GitInput(ctx, pr, "fast-import", "--quiet", "--done", "--export-marks="+marks)
+	pr.CloseWithError(io.ErrClosedPipe)
+	// A failed write is why the import failed; a failed import is why
+	// the write found the pipe closed.
+	if err := <-werr; err != nil && !errors.Is(err, io.ErrClosedPipe) {
 		return nil, err
 	}
-	w := bufio.NewWriterSize(in, 1<<20)
-	werr := write(w, commits, opt)
-	if werr == nil {
-		werr = w.Flush()
+	if ierr != nil {
+		return nil, ierr
 	}
-	in.Close()
-	if err := cmd.Wait(); err != nil {
-		return nil, fmt.Errorf("git fast-import: %v: %s", err, stderr.String())
-	}
-	if werr != nil {
-		return nil, werr
-	}
-	if out, err := exec.CommandContext(ctx, "git", "-C", dir, "checkout", "-q", "-f", opt.Branch).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("git checkout: %v: %s", err, out)
+	if _, err := r.Git(ctx, "checkout", "-q", "-f", opt.Branch); err != nil {
+		return nil, err
 	}
 	res := &Result{Hashes: map[string]string{}, Commits: len(commits) * opt.Rounds}
 	data, err := os.ReadFile(marks)

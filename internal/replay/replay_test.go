@@ -63,3 +63,21 @@ func TestRoundsKeepDatesForward(t *testing.T) {
 		t.Fatalf("last commit of round 44 dated %s", got)
 	}
 }
+
+// A commit the stream cannot be written for (a bad date) fails the
+// build with that commit's error, not fast-import's complaint about a
+// stream cut short, and does not hang on the pipe.
+func TestBuildReportsWriteError(t *testing.T) {
+	commits, err := Load(LefthookCorpus())
+	if err != nil {
+		t.Fatal(err)
+	}
+	commits = append([]Commit(nil), commits[:50]...)
+	commits[30].Date = "yesterday"
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+	_, err = Build(context.Background(), filepath.Join(t.TempDir(), "repo"), commits, Options{})
+	if err == nil || !strings.Contains(err.Error(), "commit "+commits[30].Sha) {
+		t.Fatalf("Build = %v; want the bad commit's error", err)
+	}
+}
