@@ -4,6 +4,7 @@
 package atomicfile
 
 import (
+	"bufio"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,6 +14,16 @@ import (
 // Write replaces path with data. perm applies to a new file; an existing
 // file's mode is kept.
 func Write(path string, data []byte, perm os.FileMode) error {
+	return WriteParts(path, [][]byte{data}, perm, true)
+}
+
+// WriteParts replaces path with the parts one after the other, so that a
+// large file need not be joined in memory first. Without durable, nothing
+// is synced: a reader still sees the old content or the new, but a power
+// cut may leave neither, which suits a file that can be made again (a
+// cache); a write killed before its rename leaves a temp file for
+// RemoveLeftovers either way.
+func WriteParts(path string, parts [][]byte, perm os.FileMode, durable bool) error {
 	if fi, err := os.Stat(path); err == nil {
 		perm = fi.Mode().Perm()
 	}
@@ -32,11 +43,19 @@ func Write(path string, data []byte, perm os.FileMode) error {
 	if err := tmp.Chmod(perm); err != nil {
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
 		return err
 	}
-	if err := tmp.Sync(); err != nil {
-		return err
+	if durable {
+		if err := tmp.Sync(); err != nil {
+			return err
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return err
@@ -45,10 +64,12 @@ func Write(path string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	ok = true
-	// Make the rename itself durable.
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
+	if durable {
+		// Make the rename itself durable.
+		if d, err := os.Open(dir); err == nil {
+			_ = d.Sync()
+			d.Close()
+		}
 	}
 	return nil
 }

@@ -36,6 +36,27 @@ func TestWriteKeepsModeAndLeavesNoTemp(t *testing.T) {
 	}
 }
 
+// WriteParts, durable or not, writes the parts in order (one larger than
+// its buffer too), makes a new file with perm and leaves no temp file.
+func TestWritePartsJoinsTheParts(t *testing.T) {
+	dir := t.TempDir()
+	big := strings.Repeat("x", 3<<20)
+	for _, durable := range []bool{false, true} {
+		p := filepath.Join(dir, fmt.Sprint("f", durable))
+		if err := WriteParts(p, [][]byte{[]byte("head|"), []byte(big), nil, []byte("|tail")}, 0o644, durable); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(p)
+		fi, _ := os.Stat(p)
+		if string(b) != "head|"+big+"|tail" || fi.Mode().Perm() != 0o644 {
+			t.Fatalf("durable %v: %d bytes, mode %v", durable, len(b), fi.Mode().Perm())
+		}
+		if left := Leftovers(p); len(left) != 0 {
+			t.Fatalf("temp files left: %v", left)
+		}
+	}
+}
+
 func TestWriteAllReplacesEveryFileOrNone(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")

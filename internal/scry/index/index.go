@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
@@ -145,6 +146,19 @@ func Run(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 	}
 }
 
+// removeCacheLeftovers removes the temp files of search cache writes
+// killed before their rename (a few MiB each at a large history, beside
+// the index in the git dir, where nothing else would ever remove them).
+// The writer lock is held: no cache write is under way.
+func removeCacheLeftovers(r *gitrepo.Repo) {
+	atomicfile.RemoveLeftovers(cachePath(r))
+	// Named so by builds before the cache was written through atomicfile.
+	old, _ := filepath.Glob(cachePath(r) + ".tmp*")
+	for _, p := range old {
+		os.Remove(p)
+	}
+}
+
 func touch(path string) error {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -163,6 +177,7 @@ func Exists(r *gitrepo.Repo) bool { return exists(dbPath(r)) }
 
 func runOnce(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 	start := time.Now()
+	removeCacheLeftovers(r)
 	if opt.Full {
 		// A new database rather than the old one emptied: a damaged file
 		// (what the errors about one say to run --full for) cannot be

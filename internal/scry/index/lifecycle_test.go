@@ -297,3 +297,40 @@ func TestFullRebuildRewritesSearchCache(t *testing.T) {
 		}
 	}
 }
+
+// A search cache write killed before its rename (kill -9 of an index run)
+// left its temp file in the git dir for good: megabytes at a large
+// history, one more for every such kill. The next run removes them, and
+// those named as builds before this one named them.
+func TestIndexRemovesKilledCacheWrites(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.commit("first change of the retry loop")
+	tr.index(&fakeEmbedders{})
+	cache := cachePath(tr.repo())
+	dir := filepath.Dir(cache)
+	left := []string{
+		filepath.Join(dir, "."+filepath.Base(cache)+".tmp-123"),
+		cache + ".tmp456",
+	}
+	for _, p := range left {
+		if err := os.WriteFile(p, []byte("half a cache"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr.commit("second change of the retry loop")
+	tr.index(&fakeEmbedders{})
+	for _, p := range left {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s is still there", filepath.Base(p))
+		}
+	}
+	if _, err := os.Stat(cache); err != nil {
+		t.Fatalf("the cache itself: %v", err)
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.Contains(e.Name(), ".tmp") {
+			t.Errorf("left in the state directory: %s", e.Name())
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -11,9 +10,10 @@ import (
 	"hash/crc32"
 	"math"
 	"os"
-	"path/filepath"
 	"syscall"
 	"unsafe"
+
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 )
 
 // The search cache is what a search needs of the index, in one file laid
@@ -208,7 +208,8 @@ func (c *cacheData) write(path string) error {
 	le.PutUint32(hdr[72:], uint32(post.count()))
 	le.PutUint32(hdr[76:], uint32(len(post.terms)))
 	le.PutUint32(hdr[80:], uint32(len(post.lists)))
-	return replaceFile(path, append([][]byte{hdr}, parts...))
+	// Not synced: a cache lost to a power cut is made again.
+	return atomicfile.WriteParts(path, append([][]byte{hdr}, parts...), 0o644, false)
 }
 
 // readCache maps the cache file at path; nil when it is missing or not a
@@ -532,35 +533,6 @@ func asBytes[T int64 | float32 | int8 | uint32](s []T, size int) []byte {
 		return nil
 	}
 	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*size)
-}
-
-// replaceFile writes the parts to path by rename, without syncing: a
-// reader sees the old file or the new one, never a mix.
-func replaceFile(path string, parts [][]byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	for _, p := range parts {
-		if _, err := w.Write(p); err != nil {
-			break
-		}
-	}
-	err = w.Flush()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }
 
 // MapFile maps a file read-only.
