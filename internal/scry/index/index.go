@@ -146,15 +146,17 @@ func Run(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 	}
 }
 
-// removeCacheLeftovers removes the temp files of search cache writes
-// killed before their rename (a few MiB each at a large history, beside
-// the index in the git dir, where nothing else would ever remove them).
-// The writer lock is held: no cache write is under way.
-func removeCacheLeftovers(r *gitrepo.Repo) {
+// removeKilledWrites removes the temp files of writes killed before
+// their rename: of the search cache and of built-in models (megabytes
+// each at a large history, beside the index in the git dir, where
+// nothing else would ever remove them). The writer lock is held: no such
+// write is under way.
+func removeKilledWrites(r *gitrepo.Repo) {
 	atomicfile.RemoveLeftovers(cachePath(r))
+	models, _ := filepath.Glob(filepath.Join(r.StateDir(), "."+modelPrefix+"*.bin.tmp-*"))
 	// Named so by builds before the cache was written through atomicfile.
 	old, _ := filepath.Glob(cachePath(r) + ".tmp*")
-	for _, p := range old {
+	for _, p := range append(models, old...) {
 		os.Remove(p)
 	}
 }
@@ -177,7 +179,7 @@ func Exists(r *gitrepo.Repo) bool { return exists(dbPath(r)) }
 
 func runOnce(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 	start := time.Now()
-	removeCacheLeftovers(r)
+	removeKilledWrites(r)
 	if opt.Full {
 		// A new database rather than the old one emptied: a damaged file
 		// (what the errors about one say to run --full for) cannot be

@@ -298,11 +298,11 @@ func TestFullRebuildRewritesSearchCache(t *testing.T) {
 	}
 }
 
-// A search cache write killed before its rename (kill -9 of an index run)
-// left its temp file in the git dir for good: megabytes at a large
-// history, one more for every such kill. The next run removes them, and
-// those named as builds before this one named them.
-func TestIndexRemovesKilledCacheWrites(t *testing.T) {
+// A search cache or model write killed before its rename (kill -9 of an
+// index run) left its temp file in the git dir for good: megabytes at a
+// large history, one more for every such kill. The next run removes
+// them, and cache temp files named as builds before this one named them.
+func TestIndexRemovesKilledWrites(t *testing.T) {
 	tr := newTestRepo(t)
 	tr.commit("first change of the retry loop")
 	tr.index(&fakeEmbedders{})
@@ -311,6 +311,7 @@ func TestIndexRemovesKilledCacheWrites(t *testing.T) {
 	left := []string{
 		filepath.Join(dir, "."+filepath.Base(cache)+".tmp-123"),
 		cache + ".tmp456",
+		filepath.Join(dir, "."+modelFileName("0123abcd")+".tmp-789"),
 	}
 	for _, p := range left {
 		if err := os.WriteFile(p, []byte("half a cache"), 0o644); err != nil {
