@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/filelock"
 	"github.com/verdigris-dev/verdigris/internal/vault"
 )
 
@@ -17,6 +19,16 @@ func init() { register(50, "vault", checkVault) }
 // signature verified, readable with that identity) and the agent.
 func checkVault(ctx context.Context, c *Context) []Finding {
 	var out []Finding
+	// A git vault command writing right now has a journal and temp files
+	// that would read as an interrupted write's: its lock is waited for,
+	// and held while the vault is read.
+	release, busy := waitForVaultWriter(ctx, c)
+	defer release()
+	if busy {
+		return append(out, checkIdentity(c, true), Finding{Name: "vault", Status: Warn,
+			Detail: fmt.Sprintf("a git vault command has been writing the vault for over %v: not checked", vaultWriterWait),
+			Hint:   "run verdigris doctor again when it has finished"}, checkAgent(c))
+	}
 	// A vault, or a git vault init killed before its key file was renamed
 	// into place, which the next git vault command finishes.
 	inUse := c.Repo != nil && c.Repo.Root != "" && vault.Pending(c.Repo.Root, c.Repo.GitDir)
@@ -31,6 +43,35 @@ func checkVault(ctx context.Context, c *Context) []Finding {
 	}
 	out = append(out, checkAgent(c))
 	return out
+}
+
+// vaultWriterWait is how long doctor waits for a git vault command that
+// is writing the vault (a write takes milliseconds; one waiting for a
+// passphrase or a key agent may take longer).
+var vaultWriterWait = 3 * time.Second
+
+// waitForVaultWriter takes the vault's write lock, waiting up to
+// vaultWriterWait; busy when a command held it all that time. Where no
+// git vault command has made the lock file, none is writing (and doctor
+// makes no file).
+func waitForVaultWriter(ctx context.Context, c *Context) (release func(), busy bool) {
+	release = func() {}
+	if c.Repo == nil || c.Repo.Root == "" {
+		return release, false
+	}
+	path := vault.LockPath(c.Repo.GitDir)
+	if _, err := os.Stat(path); err != nil {
+		return release, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, vaultWriterWait)
+	defer cancel()
+	l, err := filelock.Acquire(ctx, path)
+	if err != nil {
+		// ErrBusy when the wait ran out; any other error (a lock file
+		// doctor cannot open) leaves the vault to be read unlocked.
+		return release, errors.Is(err, filelock.ErrBusy)
+	}
+	return func() { l.Unlock() }, false
 }
 
 // checkStrayTempFiles reports the temp files that git vault writes killed

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verdigris-dev/verdigris/internal/filelock"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/vault"
 )
@@ -280,4 +281,54 @@ func TestVaultStrayTempFiles(t *testing.T) {
 	if !found {
 		t.Fatal("no finding of the stray temp file")
 	}
+}
+
+// doctor read the vault while a git vault command was writing it: the
+// writer's journal and temp files read as an interrupted write's, and a
+// healthy vault was reported as one a killed command had left. doctor
+// now waits for the writer's lock.
+func TestVaultWriteUnderWayIsWaitedFor(t *testing.T) {
+	c, temps := killedRotation(t)
+	lockPath := vault.LockPath(c.Repo.GitDir)
+	writer, err := filelock.TryLock(lockPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The writer finishes its renames and lets go of its lock a moment
+	// after doctor starts.
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		for _, tmp := range temps {
+			name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(tmp), "."), ".tmp-killed")
+			os.Rename(tmp, vault.Path(c.Repo.Root, name))
+		}
+		os.Remove(vault.JournalPath(c.Repo.GitDir))
+		writer.Unlock()
+	}()
+	var got *Finding
+	for _, f := range checkVault(context.Background(), c) {
+		if f.Name == "vault" {
+			got = &f
+		}
+	}
+	if got == nil {
+		t.Fatal("no vault finding")
+	}
+	wantFinding(t, *got, OK, "key generation 2, signature verified; readable with your identity", "")
+
+	// A writer that holds the lock past the wait: not checked, and said so.
+	defer func(d time.Duration) { vaultWriterWait = d }(vaultWriterWait)
+	vaultWriterWait = 50 * time.Millisecond
+	writer, err = filelock.TryLock(lockPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Unlock()
+	for _, f := range checkVault(context.Background(), c) {
+		if f.Name == "vault" {
+			wantFinding(t, f, Warn, "a git vault command has been writing the vault for over 50ms: not checked", "run verdigris doctor again when it has finished")
+			return
+		}
+	}
+	t.Fatal("no vault finding while the writer holds its lock")
 }
