@@ -78,8 +78,13 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	if q.Filter.Paths, err = pathPatterns(env, r, fs); err != nil {
 		return err
 	}
-	if s.Empty && !asJSON {
+	if s.Empty {
+		// Not searched: --mode semantic would fail for want of vectors,
+		// and --json must answer (and exit) as the text does.
 		fmt.Fprintln(env.Stderr, "git-scry: no commits indexed yet: run 'git scry index' once this repository has commits")
+		if asJSON {
+			return cli.WriteJSON(env.Stdout, searchJSON(q, s, nil, ""))
+		}
 		return nil
 	}
 	hits, err := s.Search(ctx, q)
