@@ -142,8 +142,7 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 		return q, cli.Usagef("--since %s is after --until %s: no commit can match", since, until).WithHint("swap them: --since is the earlier date")
 	}
 	q.Filter.Author, _ = fs.GetString("author")
-	paths, _ := fs.GetStringArray("path")
-	for _, p := range paths {
+	for _, p := range pathArgs(fs) {
 		if _, err := search.CompilePattern(p); err != nil {
 			return q, cli.Usagef("--path: %v", err).WithHint("use a glob like 'internal/**' or '*.go'")
 		}
@@ -156,7 +155,7 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 // nothing): "config" in internal/ is internal/config, "../cmd" is cmd. A
 // file-name pattern without a slash ("*.go") matches in any directory.
 func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) ([]search.PathPattern, error) {
-	paths, _ := fs.GetStringArray("path")
+	paths := pathArgs(fs)
 	if len(paths) == 0 {
 		return nil, nil
 	}
@@ -180,6 +179,13 @@ func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) ([]search.Pa
 		out = append(out, pp)
 	}
 	return out, nil
+}
+
+// pathArgs are the --path values as given. pflag's GetStringArray
+// reads them back from their text form, where a lone empty value is no
+// value: --path "" (an unset variable) would drop the filter unseen.
+func pathArgs(fs *pflag.FlagSet) []string {
+	return fs.Lookup("path").Value.(pflag.SliceValue).GetSlice()
 }
 
 // openSearcher opens the repository's index and a searcher over it;
