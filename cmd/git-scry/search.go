@@ -160,6 +160,7 @@ func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) ([]search.Pa
 		return nil, nil
 	}
 	var out []search.PathPattern
+	everything := false
 	for _, p := range paths {
 		rel := filepath.ToSlash(p)
 		basename := !strings.Contains(strings.TrimSuffix(rel, "/"), "/") && strings.ContainsAny(rel, "*?[")
@@ -168,15 +169,22 @@ func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) ([]search.Pa
 			if !ok {
 				return nil, cli.Usagef("--path %s is outside the repository", p).WithHint("give a path inside it, relative to the current directory or the repository root")
 			}
-			if fr != "." {
-				rel = fr
+			if fr == "." {
+				// The root itself (--path . there, .. below it), as
+				// git reads it: every path. As "." it matched none.
+				everything = true
+				continue
 			}
+			rel = fr
 		}
 		pp, err := search.CompilePattern(rel)
 		if err != nil {
 			return nil, cli.Usagef("--path: %v", err).WithHint("use a glob like 'internal/**' or '*.go'")
 		}
 		out = append(out, pp)
+	}
+	if everything {
+		return nil, nil
 	}
 	return out, nil
 }
