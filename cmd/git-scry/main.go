@@ -42,6 +42,7 @@ func main() {
 		Usage:    usage,
 		Commands: []*cli.Command{searchCmd, indexCmd, relatedCmd, evalCmd, modelCmd, statsCmd},
 		Default:  searchCmd,
+		Text:     true,
 	}
 	p.Main()
 }

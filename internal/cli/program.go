@@ -61,6 +61,9 @@ type Program struct {
 	// Default is run when the first argument is not a command name (git scry
 	// QUERY); nil means a missing or unknown command is a usage error.
 	Default *Command
+	// Text says Default takes free text (a query), which may start with
+	// "help" or "version": followed by more words, those are its text.
+	Text bool
 }
 
 // Main runs the program with os.Args and exits.
@@ -123,6 +126,20 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 			if c.Name == args[0] {
 				return p.runCommand(ctx, env, c, args[1:])
 			}
+		}
+		if p.Text && p.Default != nil && len(args) > 1 && (args[0] == "help" || args[0] == "version") {
+			// Words after them make a query of the default command
+			// ("git scry version bump"), which printing the version
+			// dropped; "help CMD" is CMD's usage.
+			if args[0] == "help" {
+				for _, c := range p.Commands {
+					if c.Name == args[1] && len(args) == 2 {
+						fmt.Fprint(env.Stdout, c.Usage)
+						return nil
+					}
+				}
+			}
+			return p.runCommand(ctx, env, p.Default, args)
 		}
 		switch args[0] {
 		case "-h", "--help", "help":

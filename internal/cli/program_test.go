@@ -40,3 +40,34 @@ func TestFlagErrorsDoNotQuoteKeys(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, errb.String())
 	}
 }
+
+// A program that runs QUERY by default (git scry) read "version bump"
+// and "help text wrong" as its built-in words and printed the version
+// or its usage, dropping the query; alone they stay built-ins, and
+// "help CMD" is CMD's usage.
+func TestDefaultCommandTakesQueriesStartingWithBuiltins(t *testing.T) {
+	var got []string
+	search := &Command{Name: "search", Usage: "search usage\n", Run: func(_ context.Context, _ *Env, _ *pflag.FlagSet, args []string) error {
+		got = args
+		return nil
+	}}
+	p := &Program{Name: "git x", Binary: "git-x", Usage: "program usage\n", Commands: []*Command{search, {Name: "index", Usage: "index usage\n"}}, Default: search, Text: true}
+	for _, c := range []struct {
+		args       []string
+		query, out string
+	}{
+		{[]string{"version", "bump"}, "version bump", ""},
+		{[]string{"help", "text", "wrong"}, "help text wrong", ""},
+		{[]string{"help", "index"}, "", "index usage\n"},
+		{[]string{"help"}, "", "program usage\n"},
+		{[]string{"--help"}, "", "program usage\n"},
+		{[]string{"version"}, "", "git-x "},
+	} {
+		got = nil
+		var out, errb bytes.Buffer
+		code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
+		if code != ExitOK || strings.Join(got, " ") != c.query || !strings.HasPrefix(out.String(), c.out) || (c.out == "" && out.Len() > 0) {
+			t.Errorf("%q: exit %d, query %q, stdout %q, stderr %q; want query %q, stdout %q", c.args, code, got, out.String(), errb.String(), c.query, c.out)
+		}
+	}
+}
