@@ -49,7 +49,7 @@ Flags:
 		fs.Bool("per-query", false, "")
 	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := cli.NArgs("git scry eval", args, 1, 1); err != nil {
+		if err := nargs("eval", args, 1, 1); err != nil {
 			return err
 		}
 		k, _ := fs.GetInt("k")

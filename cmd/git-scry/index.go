@@ -51,7 +51,7 @@ Flags:
 const detachedEnv = "VERDIGRIS_SCRY_DETACHED"
 
 func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-	if err := cli.NArgs("git scry index", args, 0, 0); err != nil {
+	if err := nargs("index", args, 0, 0); err != nil {
 		return err
 	}
 	full, _ := fs.GetBool("full")

@@ -3,7 +3,11 @@
 // "when and why did we ..." questions by words and by meaning.
 package main
 
-import "github.com/verdigris-dev/verdigris/internal/cli"
+import (
+	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+)
 
 const usage = `Usage: git scry QUERY [flags]
        git scry <command> [flags]
@@ -45,4 +49,17 @@ func main() {
 		Text:     true,
 	}
 	p.Main()
+}
+
+// nargs checks a command's positional arguments like cli.NArgs; too
+// many of them are most likely a question that starts with the
+// command's name ("git scry index why it broke"), and the hint says
+// how to ask it.
+func nargs(command string, args []string, min, max int) error {
+	err := cli.NArgs("git scry "+command, args, min, max)
+	if e, ok := err.(*cli.Error); ok && len(args) > max {
+		q := command + " " + strings.Join(args, " ")
+		return e.WithHint("to search for %q, run 'git scry search %s'; 'git scry %s --help' shows the command's usage", q, q, command)
+	}
+	return err
 }

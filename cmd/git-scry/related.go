@@ -37,7 +37,7 @@ Flags:
 		fs.Bool("json", false, "")
 	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := cli.NArgs("git scry related", args, 1, 1); err != nil {
+		if err := nargs("related", args, 1, 1); err != nil {
 			return err
 		}
 		limit, _ := fs.GetInt("limit")

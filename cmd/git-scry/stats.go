@@ -27,7 +27,7 @@ Flags:
 `,
 	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := cli.NArgs("git scry stats", args, 0, 0); err != nil {
+		if err := nargs("stats", args, 0, 0); err != nil {
 			return err
 		}
 		asJSON, _ := fs.GetBool("json")
