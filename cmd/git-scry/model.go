@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	iofs "io/fs"
 	"path/filepath"
 	"time"
 
@@ -180,6 +181,17 @@ var modelUseCmd = &cli.Command{
 			e, ok := r.Find(name)
 			if !ok {
 				return cli.Failf("no model named %s", name).WithHint("'git scry model ls' lists them; 'git scry model add DIR' registers one")
+			}
+			// Files that are no longer the pinned ones would never be
+			// used: every search would fall back to the built-in
+			// embedder behind a "using model" that said otherwise.
+			for _, f := range []model.File{e.Model, e.Tokenizer} {
+				if err := model.Verify(f); err != nil {
+					if errors.Is(err, iofs.ErrNotExist) {
+						err = fmt.Errorf("%s is missing", f.Path)
+					}
+					return cli.Failf("model %s: %v", name, err).WithHint("register the files again: 'git scry model rm %s', then 'git scry model add DIR'", name)
+				}
 			}
 			entry = *e
 			r.Active = name
