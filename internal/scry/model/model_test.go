@@ -120,3 +120,34 @@ func TestSelectFallsBackToBuiltin(t *testing.T) {
 		t.Fatalf("loader error: %v", err)
 	}
 }
+
+// "model add a b" with two model directories (or two model files, or
+// two tokenizers) registered the first and dropped the other unseen;
+// a directory and one of its files named again stays fine, the file
+// named winning.
+func TestLocateRefusesTwoOfAKind(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"a", "b"} {
+		os.MkdirAll(filepath.Join(root, d), 0o755)
+		os.WriteFile(filepath.Join(root, d, "model.onnx"), []byte("m"), 0o644)
+		os.WriteFile(filepath.Join(root, d, "tokenizer.json"), []byte("{}"), 0o644)
+	}
+	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
+	for _, args := range [][]string{
+		{a, b},
+		{filepath.Join(a, "model.onnx"), filepath.Join(b, "model.onnx")},
+		{filepath.Join(a, "tokenizer.json"), filepath.Join(b, "tokenizer.json")},
+	} {
+		if m, tok, err := Locate(args); err == nil {
+			t.Errorf("Locate(%q) = %q %q, want an error", args, m, tok)
+		}
+	}
+	m, tok, err := Locate([]string{a, filepath.Join(b, "tokenizer.json")})
+	if err != nil || m != filepath.Join(a, "model.onnx") || tok != filepath.Join(b, "tokenizer.json") {
+		t.Errorf("Locate(dir, tokenizer) = %q %q %v", m, tok, err)
+	}
+	m, tok, err = Locate([]string{filepath.Join(b, "model.onnx"), a})
+	if err != nil || m != filepath.Join(b, "model.onnx") || tok != filepath.Join(a, "tokenizer.json") {
+		t.Errorf("Locate(model, dir) = %q %q %v", m, tok, err)
+	}
+}

@@ -190,32 +190,50 @@ func short(sum string) string {
 // as Hugging Face repositories lay them out; tokenizer.json at its top),
 // or the two files named directly.
 func Locate(args []string) (modelPath, tokenizerPath string, err error) {
+	// Each of the two is given once: a second directory, model or
+	// tokenizer ('model add a b', as if it registered two models) was
+	// dropped unseen. A file named beside a directory replaces the
+	// directory's own.
+	var dir, dirModel, dirTokenizer string
 	for _, a := range args {
 		st, err := os.Stat(a)
 		if err != nil {
 			return "", "", err
 		}
 		if st.IsDir() {
+			if dir != "" {
+				return "", "", fmt.Errorf("two model directories, %s and %s: one model is registered at a time", dir, a)
+			}
+			dir = a
 			for _, c := range []string{filepath.Join(a, "model.onnx"), filepath.Join(a, "onnx", "model.onnx")} {
-				if _, err := os.Stat(c); err == nil && modelPath == "" {
-					modelPath = c
+				if dirModel == "" && exists(c) {
+					dirModel = c
 				}
 			}
-			if c := filepath.Join(a, "tokenizer.json"); tokenizerPath == "" {
-				if _, err := os.Stat(c); err == nil {
-					tokenizerPath = c
-				}
+			if c := filepath.Join(a, "tokenizer.json"); exists(c) {
+				dirTokenizer = c
 			}
 			continue
 		}
+		var dst *string
 		switch {
 		case strings.HasSuffix(a, ".onnx"):
-			modelPath = a
+			dst = &modelPath
 		case strings.HasSuffix(a, ".json"):
-			tokenizerPath = a
+			dst = &tokenizerPath
 		default:
 			return "", "", fmt.Errorf("%s: neither a .onnx model nor a tokenizer .json", a)
 		}
+		if *dst != "" {
+			return "", "", fmt.Errorf("two %s files, %s and %s: one model is registered at a time", filepath.Ext(a), *dst, a)
+		}
+		*dst = a
+	}
+	if modelPath == "" {
+		modelPath = dirModel
+	}
+	if tokenizerPath == "" {
+		tokenizerPath = dirTokenizer
 	}
 	if modelPath == "" {
 		return "", "", errors.New("no model.onnx found")
@@ -261,4 +279,9 @@ func ValidName(name string) error {
 		return fmt.Errorf("invalid model name %q", name)
 	}
 	return nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
