@@ -191,3 +191,29 @@ func TestLoadRejects(t *testing.T) {
 		t.Errorf("trailing white space: %v", err)
 	}
 }
+
+// A query set the JSON decoder refuses is described in the file's terms,
+// with its line: the decoder's own words named Go types ("Go struct
+// field Query.queries.relevant_docs of type []string") and no place in
+// a file that may be thousands of lines long.
+func TestLoadSaysWhatAndWhere(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ body, want string }{
+		{"{\"name\": \"x\",\n \"queries\": [{\"id\": \"a\", \"query\": \"q\",\n  \"relevant_docs\": \"README.md\"}]}", `"relevant_docs" must be a list, not a string (line 3)`},
+		{"{\"name\": \"x\", \"queries\": [{\"id\": \"a\", \"query\": \"q\", \"relevant_commits\": [1234]}]}", `each item of "relevant_commits" must be a string, not a number (line 1)`},
+		{"{\"name\": \"x\", \"queries\": [{\"id\": 7, \"query\": \"q\"}]}", `"id" must be a string, not a number (line 1)`},
+		{"{\"name\": \"x\", \"queries\": {}}", `"queries" must be a list, not an object (line 1)`},
+		{"{\"name\": \"x\", \"queries\": [\"q\"]}", `each item of "queries" must be an object, not a string (line 1)`},
+		{"[]", `the query set must be an object, not a list (line 1)`},
+		{"{\"name\": \"x\",\n\n \"queries\": [],}", `invalid character '}' looking for beginning of object key string (line 3)`},
+		{"{\"name\": ", `the JSON ends early (an unclosed bracket or string?)`},
+		{"", `the file is empty`},
+	} {
+		p := filepath.Join(dir, "set.json")
+		os.WriteFile(p, []byte(c.body), 0o644)
+		_, err := Load(p)
+		if err == nil || err.Error() != p+": "+c.want {
+			t.Errorf("%q: %v, want %s: %s", c.body, err, p, c.want)
+		}
+	}
+}
