@@ -55,6 +55,12 @@ func Load(path string) (*QuerySet, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Editors on Windows start UTF-8 files with a byte order mark,
+	// which JSON does not allow; UTF-16 is another encoding altogether.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) {
+		return nil, fmt.Errorf("%s: saved as UTF-16; save it as UTF-8", path)
+	}
 	var qs QuerySet
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&qs); err != nil {

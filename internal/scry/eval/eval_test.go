@@ -217,3 +217,18 @@ func TestLoadSaysWhatAndWhere(t *testing.T) {
 		}
 	}
 }
+
+// A query set saved with a byte order mark (Windows editors write one)
+// was refused: "invalid character 'ï' looking for beginning of value".
+// UTF-8's is read past; UTF-16 is named as such.
+func TestLoadByteOrderMark(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "set.json")
+	os.WriteFile(p, []byte("\xef\xbb\xbf"+`{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["a"]}]}`), 0o644)
+	if qs, err := Load(p); err != nil || qs.Name != "x" {
+		t.Errorf("UTF-8 with a byte order mark: %v", err)
+	}
+	os.WriteFile(p, []byte("\xff\xfe{\x00}\x00"), 0o644)
+	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "UTF-16") {
+		t.Errorf("UTF-16: %v, want it named", err)
+	}
+}
