@@ -78,12 +78,28 @@ func Load(path string) (*QuerySet, error) {
 	if len(qs.Queries) == 0 {
 		return nil, fmt.Errorf("%s: no queries", path)
 	}
+	seen := map[string]int{}
 	for i, q := range qs.Queries {
+		// Ids tell the queries apart in --per-query and in these errors.
+		if strings.TrimSpace(q.ID) == "" {
+			return nil, fmt.Errorf("%s: query %d has no id", path, i+1)
+		}
+		if j, ok := seen[q.ID]; ok {
+			return nil, fmt.Errorf("%s: query %d has the id %q of query %d", path, i+1, q.ID, j)
+		}
+		seen[q.ID] = i + 1
 		if strings.TrimSpace(q.Query) == "" {
 			return nil, fmt.Errorf("%s: query %d (%q) has no query text", path, i+1, q.ID)
 		}
 		if len(q.RelevantCommits) == 0 && len(q.RelevantDocs) == 0 {
 			return nil, fmt.Errorf("%s: query %d (%q) names no relevant commits or docs", path, i+1, q.ID)
+		}
+		for _, d := range q.RelevantDocs {
+			// Hits' files are paths from the root: any other never
+			// matches, and scored the query 0 unseen.
+			if d == "" || strings.HasPrefix(d, "/") || strings.Contains("/"+d+"/", "/../") {
+				return nil, fmt.Errorf("%s: query %d (%q): %q is not a path relative to the repository root", path, i+1, q.ID, d)
+			}
 		}
 		for _, c := range q.RelevantCommits {
 			if len(c) < 4 || strings.Trim(strings.ToLower(c), "0123456789abcdef") != "" {

@@ -169,6 +169,13 @@ func TestLoadRejects(t *testing.T) {
 		"nothing": `{"name": "x", "queries": [{"id": "a", "query": "q"}]}`,
 		"notext":  `{"name": "x", "queries": [{"id": "a", "query": " ", "relevant_docs": ["a"]}]}`,
 		"badsha":  `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_commits": ["xyz!"]}]}`,
+		// Ids tell the queries apart (--per-query, the errors); a path
+		// that is empty or not relative to the root never matches.
+		"dupid":   `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["a"]}, {"id": "a", "query": "r", "relevant_docs": ["b"]}]}`,
+		"noid":    `{"name": "x", "queries": [{"query": "q", "relevant_docs": ["a"]}]}`,
+		"nopath":  `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": [""]}]}`,
+		"abspath": `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["/etc/passwd"]}]}`,
+		"uppath":  `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["../a"]}]}`,
 		"json":    `{"name": `,
 		// Text after the document: a second document (two sets pasted
 		// into one file), garbage, a stray brace.
