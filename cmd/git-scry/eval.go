@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -75,8 +76,15 @@ Flags:
 			modes = []search.Mode{mode}
 		}
 		qs, err := eval.Load(args[0])
-		if os.IsNotExist(err) {
+		var unread *iofs.PathError
+		switch {
+		case os.IsNotExist(err) && args[0] == "-":
+			return cli.Failf("-: no such file").WithHint("give the path of a query-set JSON file (standard input is not read)")
+		case os.IsNotExist(err):
 			return cli.Failf("%s: no such file", args[0]).WithHint("give the path of a query-set JSON file")
+		case errors.As(err, &unread):
+			// Not a badly written set: the format is not the problem.
+			return cli.Failf("cannot read %s: %v", args[0], unread.Err).WithHint("give the path of a query-set JSON file")
 		}
 		if errors.Is(err, eval.ErrTrailingData) {
 			return cli.Failf("bad query set: %v", err).WithHint("a query-set file holds one JSON object: remove what follows it, or split the sets into files")
