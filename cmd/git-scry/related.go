@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -54,10 +55,14 @@ Flags:
 			return err
 		}
 		defer st.Close()
+		paths, err := repoPaths(env, r, args[0])
+		if err != nil {
+			return err
+		}
 		var rel []search.Related
 		var changes int64
 		var path string
-		for _, p := range repoPaths(env, r, args[0]) {
+		for _, p := range paths {
 			path = p
 			rel, changes, err = search.RelatedFiles(ctx, st, p, limit)
 			if !errors.Is(err, search.ErrUnknownPath) {
@@ -91,13 +96,23 @@ Flags:
 }
 
 // repoPaths are the repository paths FILE may mean: relative to the
-// working directory, then as given (relative to the root).
-func repoPaths(env *cli.Env, r *gitrepo.Repo, arg string) []string {
+// working directory, then as given (relative to the root). A path that
+// is outside the repository either way, or its root, names no file of
+// it, and is refused as such.
+func repoPaths(env *cli.Env, r *gitrepo.Repo, arg string) ([]string, error) {
 	var out []string
-	if rel, ok := fromRoot(env, r, arg); ok {
+	rel, ok := fromRoot(env, r, arg)
+	if ok {
 		out = append(out, rel)
 	}
-	return append(out, strings.TrimPrefix(filepath.ToSlash(arg), "./"))
+	asGiven := path.Clean(filepath.ToSlash(arg))
+	switch {
+	case ok && rel == ".":
+		return nil, cli.Failf("%s is the repository's root: no file is outside it to change with it", arg).WithHint("give a file or a directory below the root")
+	case r.Root != "" && !ok && (filepath.IsAbs(arg) || asGiven == ".." || strings.HasPrefix(asGiven, "../")):
+		return nil, cli.Failf("%s is outside the repository", arg).WithHint("give a file or directory inside it, relative to the current directory or the repository root")
+	}
+	return append(out, strings.TrimPrefix(filepath.ToSlash(arg), "./")), nil
 }
 
 // fromRoot is arg, a path relative to the working directory (or
