@@ -83,7 +83,7 @@ Flags:
 			return cli.WriteJSON(env.Stdout, map[string]any{"file": path, "commits": changes, "related": out})
 		}
 		if len(rel) == 0 {
-			fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with another file (%d commits)\n", cli.Printable(path), changes)
+			fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with another file (%s)\n", cli.Printable(path), cli.Count(int(changes), "commit"))
 			return nil
 		}
 		t := &cli.Table{}

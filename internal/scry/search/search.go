@@ -108,7 +108,11 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 	case vs.Gen == 0:
 		s.SemanticErr = "the index has no vectors yet (run 'git scry index')"
 		if n, _ := st.MetaInt(ctx, "train_failed"); n > 0 {
-			s.SemanticErr = fmt.Sprintf("the built-in embedder has too little text to learn from in %d commits", n)
+			commits := "commits"
+			if n == 1 {
+				commits = "commit"
+			}
+			s.SemanticErr = fmt.Sprintf("the built-in embedder has too little text to learn from in %d %s", n, commits)
 		} else if n, err := st.CountCommits(ctx); err == nil && n == 0 {
 			s.SemanticErr, s.Empty = "the index holds no commits", true
 		}
