@@ -261,7 +261,22 @@ func (pp PathPattern) Match(p string) bool {
 	}
 }
 
-var relDate = regexp.MustCompile(`^(\d+)\s*\.?\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|wk|wks|week|weeks|mo|month|months|y|yr|yrs|year|years)(\s+ago)?$`)
+var relDate = regexp.MustCompile(`^(\d+)\s*\.?\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|wk|wks|week|weeks|mo|month|months|y|yr|yrs|year|years)((\s+|\.)ago)?$`)
+
+// The dates git prints and reads, as a user may paste them: ISO forms
+// with and without a zone (git log --date=iso, iso-strict), git log's
+// own and --date=rfc; a date without a zone is local time.
+var timeLayouts = []string{
+	time.RFC3339, "2006-01-02T15:04:05Z0700", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 Z07:00",
+	"2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04",
+	"Mon Jan 2 15:04:05 2006 -0700", "Mon Jan 2 15:04:05 2006", "Mon, 2 Jan 2006 15:04:05 -0700",
+}
+
+// dayLayouts name a whole day: --until includes all of it.
+var dayLayouts = []string{
+	"2006-01-02", "2006/01/02", "2006.01.02",
+	"Jan 2 2006", "Jan 2, 2006", "2 Jan 2006", "January 2 2006", "January 2, 2006", "2 January 2006",
+}
 
 // ParseUntil reads an --until value: as ParseDate, but a date without a
 // time (2024-05-01, 2024-05, 2024, today, yesterday) includes all of the
@@ -275,12 +290,17 @@ func ParseUntil(s string, now time.Time) (time.Time, error) {
 	if v == "today" || v == "yesterday" {
 		return t.AddDate(0, 0, 1).Add(-time.Second), nil
 	}
+	for _, layout := range dayLayouts {
+		if _, err := time.ParseInLocation(layout, v, now.Location()); err == nil {
+			return t.AddDate(0, 0, 1).Add(-time.Second), nil
+		}
+	}
 	for _, p := range []struct {
-		layout           string
-		years, months, d int
-	}{{"2006-01-02", 0, 0, 1}, {"2006-01", 0, 1, 0}, {"2006", 1, 0, 0}} {
+		layout        string
+		years, months int
+	}{{"2006-01", 0, 1}, {"2006", 1, 0}} {
 		if _, err := time.ParseInLocation(p.layout, v, now.Location()); err == nil {
-			return t.AddDate(p.years, p.months, p.d).Add(-time.Second), nil
+			return t.AddDate(p.years, p.months, 0).Add(-time.Second), nil
 		}
 	}
 	return t, nil
@@ -290,11 +310,17 @@ func ParseUntil(s string, now time.Time) (time.Time, error) {
 // date and time (RFC 3339 or "2024-05-01 12:00"), "today", "yesterday",
 // or a relative age ("2 weeks ago", "3d", "1 year").
 func ParseDate(s string, now time.Time) (time.Time, error) {
+	given := s
 	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02", "2006-01", "2006"} {
-		if t, err := time.ParseInLocation(layout, s, now.Location()); err == nil {
-			return t, nil
+	for _, layouts := range [][]string{timeLayouts, dayLayouts, {"2006-01", "2006"}} {
+		for _, layout := range layouts {
+			if t, err := time.ParseInLocation(layout, s, now.Location()); err == nil {
+				return t, nil
+			}
 		}
+	}
+	if n, err := strconv.ParseInt(strings.TrimPrefix(s, "@"), 10, 64); err == nil && strings.HasPrefix(s, "@") && n >= 0 {
+		return time.Unix(n, 0).In(now.Location()), nil // git's @<Unix time>
 	}
 	s = strings.ToLower(s)
 	switch s {
@@ -341,5 +367,5 @@ func ParseDate(s string, now time.Time) (time.Time, error) {
 			return now.AddDate(-n, 0, 0), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("unknown date %q", s)
+	return time.Time{}, fmt.Errorf("unknown date %q", given)
 }

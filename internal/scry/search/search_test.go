@@ -642,3 +642,44 @@ func TestStaleCacheIgnored(t *testing.T) {
 		t.Fatal("damaged cache used")
 	}
 }
+
+// The dates git prints and reads were refused as unknown: the default
+// and --date=iso/rfc forms of git log (with their zone), a Unix time
+// as @N, slashes and dots for dashes, month names, and git's dotted
+// ages ("1.week.ago"). The error quoted the value lower-cased.
+func TestParseDateGitForms(t *testing.T) {
+	now := time.Date(2024, 5, 15, 12, 0, 0, 0, time.UTC)
+	plus2 := time.FixedZone("", 2*3600)
+	for in, want := range map[string]time.Time{
+		"2024-05-01 12:00:00 +0200":       time.Date(2024, 5, 1, 12, 0, 0, 0, plus2),
+		"2024-05-01T12:00:00+0200":        time.Date(2024, 5, 1, 12, 0, 0, 0, plus2),
+		"Wed May 1 12:00:00 2024 +0200":   time.Date(2024, 5, 1, 12, 0, 0, 0, plus2),
+		"Wed May 1 12:00:00 2024":         time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC),
+		"Wed, 1 May 2024 12:00:00 +0200":  time.Date(2024, 5, 1, 12, 0, 0, 0, plus2),
+		"Wed, 01 May 2024 12:00:00 +0200": time.Date(2024, 5, 1, 12, 0, 0, 0, plus2),
+		"@1714557600":                     time.Unix(1714557600, 0),
+		"2024/05/01":                      time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
+		"2024.05.01":                      time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
+		"May 1 2024":                      time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
+		"May 1, 2024":                     time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
+		"1 May 2024":                      time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
+		"1.week.ago":                      now.AddDate(0, 0, -7),
+		"3.days.ago":                      now.AddDate(0, 0, -3),
+		"2.weeks":                         now.AddDate(0, 0, -14),
+	} {
+		got, err := ParseDate(in, now)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseDate(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	// A date without a time, in any spelling, is all of its day to --until.
+	for _, in := range []string{"2024/05/01", "2024.05.01", "May 1 2024", "1 May 2024"} {
+		got, err := ParseUntil(in, now)
+		if want := time.Date(2024, 5, 1, 23, 59, 59, 0, time.UTC); err != nil || !got.Equal(want) {
+			t.Errorf("ParseUntil(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if _, err := ParseDate("Next Tuesday", now); err == nil || !strings.Contains(err.Error(), `"Next Tuesday"`) {
+		t.Errorf("nonsense: %v, want it quoted as given", err)
+	}
+}
