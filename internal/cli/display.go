@@ -81,14 +81,17 @@ func Fit(s string, w int) string {
 // from a repository (a commit subject, a file name) shown on a terminal
 // cannot move the cursor, retitle the window, write the clipboard or
 // hide what follows it. Text without control characters is returned as
-// it is.
+// it is. So are the bidirectional embeddings, overrides and isolates,
+// which reorder the rest of the line ("Trojan Source"): a file named
+// "z\u202etxt.exe" read "zexe.txt", and the columns after a subject
+// holding one came out reversed.
 func Printable(s string) string {
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+	if strings.IndexFunc(s, unprintable) < 0 {
 		return s
 	}
 	var b strings.Builder
 	for _, r := range s {
-		if !unicode.IsControl(r) {
+		if !unprintable(r) {
 			b.WriteRune(r)
 			continue
 		}
@@ -123,4 +126,8 @@ func Count(n int, noun string) string {
 		return strconv.Itoa(n) + " " + noun + "es"
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+func unprintable(r rune) bool {
+	return unicode.IsControl(r) || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }

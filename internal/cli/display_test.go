@@ -87,6 +87,14 @@ func TestPrintable(t *testing.T) {
 		"c1 \u009b31m":                        `c1 \u009b31m`,
 		"del\x7f":                             `del\x7f`,
 		"\x1b]52;c;ZWNobyBoaQ==\x07clipboard": `\x1b]52;c;ZWNobyBoaQ==\aclipboard`,
+		// Bidirectional overrides and isolates reorder what follows
+		// them on the line (a file "z\u202eevil.txt" reads
+		// "ztxt.live"; a subject turns the score after it around):
+		// shown, not obeyed. Marks (LRM, RLM) and joiners stay.
+		"z\u202etxt.exe":      `z\u202etxt.exe`,
+		"a\u2066b\u2069c":     `a\u2066b\u2069c`,
+		"\u202aembed\u202c":   `\u202aembed\u202c`,
+		"mark\u200e\u200dzwj": "mark\u200e\u200dzwj",
 	} {
 		if got := Printable(s); got != want {
 			t.Errorf("Printable(%q) = %q; want %q", s, got, want)
