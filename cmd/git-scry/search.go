@@ -39,7 +39,7 @@ Flags:
       --until DATE     only commits authored on or before DATE
                        (DATE: 2024-05-01, "2024-05-01 12:00", yesterday,
                        "2 weeks ago", 3d, 1y, or as git log prints it)
-      --author TEXT    only commits whose author name or email contains TEXT
+      --author TEXT    only commits whose author ("Name <email>") contains TEXT
       --path GLOB      only commits that changed a matching file; repeatable
                        ("*.go" matches in any directory, ** crosses
                        directories, a plain directory matches what is in it)

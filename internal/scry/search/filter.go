@@ -160,10 +160,10 @@ func (s *Searcher) allowed(ctx context.Context, f Filter) (*idSet, error) {
 // author index, their names and emails bound values of one query.
 var maxAuthors = 500
 
-// authorsMatching lists the distinct (name, email) pairs that hold the
-// text, compared case- and accent-folded in Go: SQLite's LIKE folds only
-// ASCII letters, and "--author müller" must find "Müller", and "muller"
-// too. The pairs are read from the author index (store schema) without
+// authorsMatching lists the distinct (name, email) pairs whose ident
+// holds the text, compared case- and accent-folded in Go: SQLite's LIKE
+// folds only ASCII letters, and "--author müller" must find "Müller",
+// and "muller" too. The pairs are read from the author index (store schema) without
 // touching the commits' rows.
 func (s *Searcher) authorsMatching(ctx context.Context, author string) ([][2]string, error) {
 	rows, err := s.st.DB().QueryContext(ctx, `SELECT DISTINCT author_name, author_email FROM commits`)
@@ -178,7 +178,9 @@ func (s *Searcher) authorsMatching(ctx context.Context, author string) ([][2]str
 		if err := rows.Scan(&who[0], &who[1]); err != nil {
 			return nil, err
 		}
-		if strings.Contains(text.Fold(who[0]), want) || strings.Contains(text.Fold(who[1]), want) {
+		// The "Name <email>" ident, as git log --author reads it: a
+		// name, an email, "<email>" and the whole ident all match.
+		if strings.Contains(text.Fold(who[0]+" <"+who[1]+">"), want) {
 			out = append(out, who)
 		}
 	}

@@ -231,6 +231,11 @@ func TestAuthorFilterFoldsCaseAndAccents(t *testing.T) {
 		"müller": "turbine blades balanced", "MÜLLER": "turbine blades balanced", "muller": "turbine blades balanced",
 		"élodie m": "turbine blades balanced", "ELODIE": "turbine blades balanced", "mueller": "",
 		"ada": "turbine: first draft",
+		// As git log --author reads it, and git log --format='%an <%ae>'
+		// prints it: the "Name <email>" ident (it matched nothing).
+		"Élodie Müller <emuller@example.com>": "turbine blades balanced",
+		"<emuller@example.com>":               "turbine blades balanced",
+		"muller <emuller":                     "turbine blades balanced",
 	} {
 		hits, err := s.Search(ctx, Query{Text: "turbine", Mode: Lexical, Filter: Filter{Author: author}})
 		if err != nil {
