@@ -68,6 +68,21 @@ func registryPath(env *cli.Env) (string, error) {
 	return p, nil
 }
 
+// updateRegistry is model.Update with the errors a user can act on:
+// a registry that does not parse or cannot be written names the file
+// to fix or remove.
+func updateRegistry(ctx context.Context, path string, fn func(*model.Registry) error) error {
+	err := model.Update(ctx, path, fn)
+	var ce *cli.Error
+	switch {
+	case err == nil || errors.As(err, &ce):
+		return err
+	case ctx.Err() != nil:
+		return cli.Exit(130)
+	}
+	return cli.Failf("%v", err).WithHint("fix or remove %s (it lists the registered models)", path)
+}
+
 func absArg(env *cli.Env, p string) string {
 	if filepath.IsAbs(p) || env.Dir == "" {
 		return p
@@ -134,7 +149,7 @@ var modelAddCmd = &cli.Command{
 		if err != nil {
 			return err
 		}
-		err = model.Update(ctx, path, func(r *model.Registry) error {
+		err = updateRegistry(ctx, path, func(r *model.Registry) error {
 			if old, ok := r.Find(name); ok {
 				if old.Model.SHA256 != mf.SHA256 || old.Tokenizer.SHA256 != tf.SHA256 {
 					return cli.Failf("model %s is already registered with different files (model.onnx sha256 %.12s)", name, old.Model.SHA256).
@@ -173,7 +188,7 @@ var modelUseCmd = &cli.Command{
 			return err
 		}
 		var entry model.Entry
-		err = model.Update(ctx, path, func(r *model.Registry) error {
+		err = updateRegistry(ctx, path, func(r *model.Registry) error {
 			if name == model.Builtin {
 				r.Active = ""
 				return nil
@@ -281,7 +296,7 @@ var modelRmCmd = &cli.Command{
 			return err
 		}
 		wasActive := false
-		err = model.Update(ctx, path, func(r *model.Registry) error {
+		err = updateRegistry(ctx, path, func(r *model.Registry) error {
 			wasActive = r.Active == name
 			if !r.Remove(name) {
 				return cli.Failf("no model named %s", name).WithHint("'git scry model ls' lists them")
