@@ -34,6 +34,7 @@ func TestScripts(t *testing.T) {
 	p.Cmds["git-objects"] = gitObjects
 	p.Cmds["rm-object"] = rmObject
 	p.Cmds["commit-twin"] = commitTwin
+	p.Cmds["scry-sql"] = scrySQL
 	testscript.Run(t, p)
 }
 
@@ -144,4 +145,19 @@ func commitTwin(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Fatalf("commit-twin: no commit time gives a hash starting with %s", head[:n])
+}
+
+// scry-sql STATEMENT: run STATEMENT on the current repository's index
+// (damage it in one known place: a table gone, as a failing disk or a
+// half-copied file leaves it).
+func scrySQL(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: scry-sql STATEMENT")
+	}
+	common := gitOut(ts, "rev-parse", "--path-format=absolute", "--git-common-dir")
+	st, _, err := store.Create(context.Background(), store.Path(filepath.Join(common, "verdigris")))
+	ts.Check(err)
+	defer st.Close()
+	_, err = st.DB().ExecContext(context.Background(), args[0])
+	ts.Check(err)
 }

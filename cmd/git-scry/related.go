@@ -73,7 +73,7 @@ Flags:
 			return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("give the path relative to the repository root (see 'git log --name-only'), or run 'git scry index'")
 		}
 		if err != nil {
-			return err
+			return indexReadError(ctx, err)
 		}
 		if asJSON {
 			out := []map[string]any{}

@@ -207,7 +207,7 @@ func openSearcher(ctx context.Context, env *cli.Env) (r *gitrepo.Repo, st *store
 	}
 	if s, err = search.Open(ctx, r, st, embedderSource()); err != nil {
 		st.Close()
-		return nil, nil, nil, nil, err
+		return nil, nil, nil, nil, indexReadError(ctx, err)
 	}
 	return r, st, s, func() { s.Close(); st.Close() }, nil
 }
@@ -234,6 +234,19 @@ func openIndex(ctx context.Context, r *gitrepo.Repo) (*store.Store, error) {
 		return nil, cli.Failf("cannot open the commit index: %v", err).WithHint("run 'git scry index --full' to rebuild it")
 	}
 	return st, nil
+}
+
+// indexReadError is a failure to read an index that opened (a damaged
+// page, a table gone), which SQLite words without saying what to do.
+func indexReadError(ctx context.Context, err error) error {
+	var ce *cli.Error
+	switch {
+	case errors.As(err, &ce):
+		return err
+	case ctx.Err() != nil:
+		return cli.Exit(130)
+	}
+	return cli.Failf("cannot read the commit index: %v", err).WithHint("run 'git scry index --full' if the index is damaged")
 }
 
 func searchError(ctx context.Context, err error) error {
