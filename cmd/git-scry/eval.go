@@ -115,6 +115,9 @@ Flags:
 		if res.Merges > 0 {
 			fmt.Fprintf(env.Stderr, "git-scry: %s of the query set %s, which the index leaves out: each stands for the commits it merged\n", cli.Count(res.Merges, "relevant commit"), isAre(res.Merges, "is a merge", "are merges"))
 		}
+		if res.Unindexed > 0 {
+			cli.Warnf(env.Stderr, "git-scry", "%s of the query set %s not indexed yet: run 'git scry index'", cli.Count(res.Unindexed, "relevant commit"), isAre(res.Unindexed, "is", "are"))
+		}
 		if res.Missing > 0 {
 			cli.Warnf(env.Stderr, "git-scry", "%s of the query set %s not in this index (another repository, or shas from before a rewrite?)", cli.Count(res.Missing, "relevant commit"), isAre(res.Missing, "is", "are"))
 		}

@@ -10,7 +10,10 @@ import (
 
 // Resolution says what Resolve made of a query set's relevant hashes.
 type Resolution struct {
-	Missing   int // in neither the index nor the repository
+	Missing int // in neither the index nor the repository
+	// Unindexed are commits of the repository that its refs reach but
+	// the index does not hold yet: committed since the last index run.
+	Unindexed int
 	Merges    int // merges, each standing for the commits it merged
 	Ambiguous int // prefixes of more than one indexed commit: never credited
 }
@@ -69,7 +72,11 @@ func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet
 			}
 			if len(merged) == 0 {
 				qs.resolved[c] = c
-				res.Missing++
+				if merge == "" && reachable(ctx, r, c) {
+					res.Unindexed++
+				} else {
+					res.Missing++
+				}
 				continue
 			}
 			key := "merge:" + merge
@@ -107,4 +114,15 @@ func mergedBy(ctx context.Context, r *gitrepo.Repo, prefix string) (string, []st
 	}
 	merged, err := r.RevList(ctx, "--no-merges", h, "^"+parents[0])
 	return h, merged, err
+}
+
+// reachable reports whether prefix names a commit that a ref reaches,
+// one the next index run takes in.
+func reachable(ctx context.Context, r *gitrepo.Repo, prefix string) bool {
+	h, err := r.ResolveCommit(ctx, prefix)
+	if err != nil {
+		return false
+	}
+	out, err := r.RevList(ctx, "-n", "1", h, "--not", "--all")
+	return err == nil && len(out) == 0
 }
