@@ -129,6 +129,11 @@ func fromRoot(env *cli.Env, r *gitrepo.Repo, arg string) (string, bool) {
 	if real, err := filepath.EvalSymlinks(cwd); err == nil {
 		cwd = real
 	}
+	if up, err := filepath.Rel(r.Root, cwd); err != nil || up == ".." || strings.HasPrefix(up, "../") {
+		// Outside the work tree (GIT_WORK_TREE set), git reads paths
+		// from its root.
+		cwd = r.Root
+	}
 	abs := arg
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(cwd, arg)
