@@ -126,21 +126,38 @@ func fromRoot(env *cli.Env, r *gitrepo.Repo, arg string) (string, bool) {
 	if cwd == "" {
 		cwd, _ = os.Getwd()
 	}
-	if real, err := filepath.EvalSymlinks(cwd); err == nil {
-		cwd = real
-	}
-	if up, err := filepath.Rel(r.Root, cwd); err != nil || up == ".." || strings.HasPrefix(up, "../") {
+	// Compared resolved, all three: a repository entered through a
+	// symbolic link has the link's path for its root (from $PWD) and
+	// the target's for the working directory, and everything seemed
+	// outside it.
+	root, cwd := realPath(r.Root), realPath(cwd)
+	if up, err := filepath.Rel(root, cwd); err != nil || up == ".." || strings.HasPrefix(up, "../") {
 		// Outside the work tree (GIT_WORK_TREE set), git reads paths
 		// from its root.
-		cwd = r.Root
+		cwd = root
 	}
 	abs := arg
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(cwd, arg)
 	}
-	rel, err := filepath.Rel(r.Root, abs)
+	// The directory only: a tracked symbolic link is a path of its own.
+	if dir, base := filepath.Split(filepath.Clean(abs)); base != "" && base != ".." {
+		abs = filepath.Join(realPath(dir), base)
+	} else {
+		abs = realPath(abs)
+	}
+	rel, err := filepath.Rel(root, abs)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
 		return "", false
 	}
 	return filepath.ToSlash(rel), true
+}
+
+// realPath is p with its symbolic links resolved, or p as it is when it
+// does not exist.
+func realPath(p string) string {
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		return real
+	}
+	return p
 }
