@@ -14,6 +14,7 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/pathglob"
 	"github.com/verdigris-dev/verdigris/internal/scry/search"
 )
 
@@ -68,6 +69,11 @@ Flags:
 			if !errors.Is(err, search.ErrUnknownPath) {
 				break
 			}
+		}
+		if errors.Is(err, search.ErrUnknownPath) && pathglob.HasMeta(args[0]) {
+			// A file named so would have been found: this is a glob,
+			// which related does not read (search's --path does).
+			return cli.Usagef("%s: related takes a file or a directory, not a glob", args[0]).WithHint("give a directory for the files under it ('git scry related internal/config'), or one file")
 		}
 		if errors.Is(err, search.ErrUnknownPath) {
 			return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("give the path relative to the repository root (see 'git log --name-only'), or run 'git scry index'")
