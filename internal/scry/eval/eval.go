@@ -100,6 +100,9 @@ func Load(path string) (*QuerySet, error) {
 			if d == "" || strings.HasPrefix(d, "/") || strings.Contains("/"+d+"/", "/../") {
 				return nil, fmt.Errorf("%s: query %d (%q): %q is not a path relative to the repository root", path, i+1, q.ID, d)
 			}
+			if strings.HasSuffix(d, "/") {
+				return nil, fmt.Errorf("%s: query %d (%q): %q is a directory; relevant docs are files", path, i+1, q.ID, d)
+			}
 		}
 		for _, c := range q.RelevantCommits {
 			if len(c) < 4 || strings.Trim(strings.ToLower(c), "0123456789abcdef") != "" {

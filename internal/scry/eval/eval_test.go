@@ -176,6 +176,7 @@ func TestLoadRejects(t *testing.T) {
 		"nopath":  `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": [""]}]}`,
 		"abspath": `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["/etc/passwd"]}]}`,
 		"uppath":  `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["../a"]}]}`,
+		"dirpath": `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["docs/"]}]}`,
 		"json":    `{"name": `,
 		// Text after the document: a second document (two sets pasted
 		// into one file), garbage, a stray brace.
