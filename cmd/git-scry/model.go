@@ -188,7 +188,9 @@ var modelUseCmd = &cli.Command{
 			return err
 		}
 		var entry model.Entry
+		var before string
 		err = updateRegistry(ctx, path, func(r *model.Registry) error {
+			before = r.Active
 			if name == model.Builtin {
 				r.Active = ""
 				return nil
@@ -215,16 +217,27 @@ var modelUseCmd = &cli.Command{
 		if err != nil {
 			return err
 		}
+		// An index's vectors are its embedder's: until it is run again,
+		// semantic search is unavailable, which this did not say.
+		reembed := "git-scry: hint: run 'git scry index' in each repository to embed its commits anew; semantic search waits for it"
 		if name == model.Builtin {
 			fmt.Fprintln(env.Stderr, "git-scry: using the built-in embedder")
+			if before != "" {
+				fmt.Fprintln(env.Stderr, reembed)
+			}
 			return nil
 		}
+		runs := true
 		if e, err := model.Open(ctx, &entry, env.Env); err != nil {
+			runs = false
 			cli.Warnf(env.Stderr, "git-scry", "model %s cannot run here (%v); searches use the built-in embedder until it can", name, err)
 		} else {
 			e.Close()
 		}
 		fmt.Fprintf(env.Stderr, "git-scry: using model %s\n", name)
+		if runs && before != name {
+			fmt.Fprintln(env.Stderr, reembed)
+		}
 		return nil
 	},
 }
