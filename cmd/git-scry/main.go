@@ -4,6 +4,8 @@
 package main
 
 import (
+	"os"
+	"slices"
 	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
@@ -57,9 +59,16 @@ func main() {
 // how to ask it.
 func nargs(command string, args []string, min, max int) error {
 	err := cli.NArgs("git scry "+command, args, min, max)
-	if e, ok := err.(*cli.Error); ok && len(args) > max {
+	if e, ok := err.(*cli.Error); ok && len(args) > max && !slices.ContainsFunc(args[:max], exists) {
 		q := command + " " + strings.Join(args, " ")
 		return e.WithHint("to search for %q, run 'git scry search %s'; 'git scry %s --help' shows the command's usage", q, q, command)
 	}
 	return err
+}
+
+// exists says whether a command's argument names a file: "git scry eval
+// a.json b.json" is two query sets, not a question.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
