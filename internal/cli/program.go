@@ -189,6 +189,11 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 			fmt.Fprint(env.Stdout, c.Usage)
 			return nil
 		}
+		if p.Text && c == p.Default {
+			// Free text may start with "-" ("-1 offset", "--force
+			// push"), which only "--" tells from a flag.
+			return Usagef("%s", flagError(err)).WithHint("run '%s --help' for usage; words of the query that start with '-' go after '--' ('%s -- --force push')", name, p.Name)
+		}
 		return Usagef("%s", flagError(err)).WithHint("run '%s --help' for usage", name)
 	}
 	if *help {
