@@ -56,10 +56,17 @@ func main() {
 // nargs checks a command's positional arguments like cli.NArgs; too
 // many of them are most likely a question that starts with the
 // command's name ("git scry index why it broke"), and the hint says
-// how to ask it.
+// how to ask it. An empty one is a variable that was not set ("git scry
+// related "$FILE""): it was read as the repository's root, a file
+// named "", a model named "".
 func nargs(command string, args []string, min, max int) error {
+	for _, a := range args {
+		if strings.TrimSpace(a) == "" {
+			return cli.Usagef("git scry %s: empty argument", command).WithHint("run 'git scry %s --help' for usage", command)
+		}
+	}
 	err := cli.NArgs("git scry "+command, args, min, max)
-	if e, ok := err.(*cli.Error); ok && len(args) > max && !slices.ContainsFunc(args[:max], exists) {
+	if e, ok := err.(*cli.Error); ok && len(args) > max && !strings.Contains(command, " ") && !slices.ContainsFunc(args[:max], exists) {
 		q := command + " " + strings.Join(args, " ")
 		return e.WithHint("to search for %q, run 'git scry search %s'; 'git scry %s --help' shows the command's usage", q, q, command)
 	}

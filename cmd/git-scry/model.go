@@ -99,7 +99,7 @@ var modelAddCmd = &cli.Command{
 		fs.String("passage-prefix", "", "")
 	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := cli.NArgs("git scry model add", args, 1, 2); err != nil {
+		if err := nargs("model add", args, 1, 2); err != nil {
 			return err
 		}
 		for i := range args {
@@ -179,7 +179,7 @@ var modelUseCmd = &cli.Command{
 	Name:  "use",
 	Usage: modelUsage,
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := cli.NArgs("git scry model use", args, 1, 1); err != nil {
+		if err := nargs("model use", args, 1, 1); err != nil {
 			return err
 		}
 		name := args[0]
@@ -247,7 +247,7 @@ var modelLsCmd = &cli.Command{
 	Usage: modelUsage,
 	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := cli.NArgs("git scry model ls", args, 0, 0); err != nil {
+		if err := nargs("model ls", args, 0, 0); err != nil {
 			return err
 		}
 		path, err := registryPath(env)
@@ -300,7 +300,7 @@ var modelRmCmd = &cli.Command{
 	Name:  "rm",
 	Usage: modelUsage,
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := cli.NArgs("git scry model rm", args, 1, 1); err != nil {
+		if err := nargs("model rm", args, 1, 1); err != nil {
 			return err
 		}
 		name := args[0]
