@@ -125,8 +125,13 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 		dst  *time.Time
 	}{{"since", &q.Filter.Since}, {"until", &q.Filter.Until}} {
 		v, _ := fs.GetString(f.name)
-		if v == "" {
+		if !fs.Changed(f.name) {
 			continue
+		}
+		if strings.TrimSpace(v) == "" {
+			// A variable that was not set: searching the whole
+			// history instead would answer another question.
+			return q, cli.Usagef("--%s: empty date", f.name).WithHint("use a date like 2024-05-01, \"2024-05-01 12:00\", yesterday or \"2 weeks ago\", or leave --%s out", f.name)
 		}
 		parse := search.ParseDate
 		if f.name == "until" {
@@ -142,6 +147,9 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 		return q, cli.Usagef("--since %s is after --until %s: no commit can match", since, until).WithHint("swap them: --since is the earlier date")
 	}
 	q.Filter.Author, _ = fs.GetString("author")
+	if fs.Changed("author") && strings.TrimSpace(q.Filter.Author) == "" {
+		return q, cli.Usagef("--author: empty value").WithHint("give part of a name or email, or leave --author out")
+	}
 	for _, p := range pathArgs(fs) {
 		if _, err := search.CompilePattern(p); err != nil {
 			return q, cli.Usagef("--path: %v", err).WithHint("use a glob like 'internal/**' or '*.go'")
