@@ -14,32 +14,53 @@ import (
 type TreeEntry struct {
 	Mode   string
 	Object string // blob hash
-	Size   int64  // -1 for submodules
+	Size   int64  // -1 for submodules and for blobs not in the object store
 	Path   string
 }
 
 // ListTree lists every file of rev's tree recursively, with blob sizes.
+// Nothing is fetched: the sizes come from a batch check with lazy
+// fetching off, because ls-tree --long fetches each blob that a partial
+// clone (bare, sparse or --no-checkout) lacks from the promisor remote,
+// one round trip at a time.
 func (r *Repo) ListTree(ctx context.Context, rev string) ([]TreeEntry, error) {
-	out, err := r.GitBytes(ctx, "ls-tree", "-r", "-z", "--long", "--full-tree", rev)
+	out, err := r.gitNoFetch(ctx, nil, "ls-tree", "-r", "-z", "--full-tree", rev)
 	if err != nil {
 		return nil, err
 	}
 	var entries []TreeEntry
+	var check strings.Builder
 	for _, rec := range bytes.Split(out, []byte{0}) {
-		// "<mode> SP <type> SP <object> SP+ <size> TAB <path>"
+		// "<mode> SP <type> SP <object> TAB <path>"
 		meta, path, ok := bytes.Cut(rec, []byte{'\t'})
 		if !ok {
 			continue
 		}
 		f := strings.Fields(string(meta))
-		if len(f) != 4 || f[1] != "blob" {
+		if len(f) != 3 || f[1] != "blob" {
 			continue
 		}
-		size, err := strconv.ParseInt(f[3], 10, 64)
-		if err != nil {
-			size = -1
+		entries = append(entries, TreeEntry{Mode: f[0], Object: f[2], Size: -1, Path: string(path)})
+		check.WriteString(f[2] + "\n")
+	}
+	if len(entries) == 0 {
+		return entries, nil
+	}
+	out, err = r.gitNoFetch(ctx, strings.NewReader(check.String()), "cat-file", "--batch-check=%(objectname) %(objectsize)")
+	if err != nil {
+		return nil, err
+	}
+	sizes := map[string]int64{}
+	for _, l := range strings.Split(string(out), "\n") {
+		oid, size, _ := strings.Cut(l, " ")
+		if n, err := strconv.ParseInt(size, 10, 64); err == nil {
+			sizes[oid] = n
 		}
-		entries = append(entries, TreeEntry{Mode: f[0], Object: f[2], Size: size, Path: string(path)})
+	}
+	for i, e := range entries {
+		if n, ok := sizes[e.Object]; ok {
+			entries[i].Size = n
+		}
 	}
 	return entries, nil
 }

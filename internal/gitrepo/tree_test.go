@@ -44,4 +44,14 @@ func TestListTreeAndReadBlobsSkipMissing(t *testing.T) {
 	if err != nil || missing != 1 || len(got) != 2 || got[0] != "alpha\n" || got[1] != "beta" {
 		t.Fatalf("ReadBlobs: got %q, missing %d, err %v", got, missing, err)
 	}
+	// A blob that is not in the store is listed without its size, and
+	// the listing does not fail for it.
+	oid := entries[0].Object
+	if err := os.Remove(filepath.Join(dir, ".git", "objects", oid[:2], oid[2:])); err != nil {
+		t.Fatal(err)
+	}
+	entries, err = r.ListTree(ctx, "HEAD")
+	if err != nil || len(entries) != 2 || entries[0].Size != -1 || entries[1].Size != 4 {
+		t.Fatalf("ListTree with a blob missing: %+v, %v", entries, err)
+	}
 }
