@@ -61,6 +61,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	v, err := s.Meta(ctx, "schema")
 	if err != nil {
+		// The file of an index whose first run has not yet created its
+		// tables (or was killed before it did) is no index yet, not a
+		// damaged one. Asked only now: a search pays nothing for it.
+		var n int
+		if qerr := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'meta'`).Scan(&n); qerr == nil && n == 0 {
+			err = ErrNoIndex
+		}
 		s.Close()
 		return nil, err
 	}

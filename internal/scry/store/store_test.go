@@ -378,3 +378,18 @@ func TestReadersKeepTheWriteAheadLog(t *testing.T) {
 		}
 	}
 }
+
+// A search that opens the database of a first index run that has not
+// created its tables yet (or was killed before it did) finds no index,
+// not a damaged one.
+func TestOpenBeforeTheSchemaIsNoIndex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	w, err := open(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := Open(context.Background(), path); err != ErrNoIndex {
+		t.Fatalf("Open = %v, want ErrNoIndex", err)
+	}
+}
