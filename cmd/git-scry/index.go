@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"os/exec"
 	"syscall"
@@ -14,6 +15,7 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
 var indexCmd = &cli.Command{
@@ -95,6 +97,11 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return cli.Failf("interrupted; the index keeps what was written").WithHint("run 'git scry index' to resume")
+		}
+		if errors.Is(err, iofs.ErrPermission) || store.ReadOnly(err) {
+			// Rebuilding would fail the same way: the files are another
+			// user's (a 'sudo git scry index') or made read-only.
+			return cli.Failf("cannot write the commit index in %s: %v", r.StateDir(), err).WithHint("make that directory and its files writable for you (or run as their owner); searches still read the index")
 		}
 		return cli.Failf("indexing failed: %v", err).WithHint("run 'git scry index' again; if it keeps failing, 'git scry index --full' rebuilds the index")
 	}

@@ -214,3 +214,12 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }
+
+// ReadOnly reports whether err is SQLite refusing to write a database
+// file this process may not write (another user's index).
+func ReadOnly(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqliteReadOnly
+}
+
+const sqliteReadOnly = 8 // SQLITE_READONLY, the primary code of its extended ones
