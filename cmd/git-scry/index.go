@@ -145,6 +145,9 @@ func printSummary(env *cli.Env, res *index.Result, detached bool) {
 	if res.Unreadable > 0 {
 		say("%d commits could not be read at all and were skipped (damaged repository? try 'git fsck')", res.Unreadable)
 	}
+	if res.Unpruned {
+		say("the history behind the missing commits could not be read: commits no other ref reaches were not indexed, and nothing was pruned until it can be")
+	}
 	if res.Capped > 0 {
 		say("%d very large commits: only the beginning of their diff was indexed", res.Capped)
 	}
@@ -164,7 +167,7 @@ func resultJSON(res *index.Result) map[string]any {
 		"added": res.Added, "pruned": res.Pruned, "total": res.Total,
 		"up_to_date": res.UpToDate, "deferred": res.Deferred,
 		"shallow": res.Shallow, "partial": res.Partial,
-		"no_patch": res.NoPatch, "no_files": res.NoFiles, "unreadable": res.Unreadable, "capped": res.Capped,
+		"no_patch": res.NoPatch, "no_files": res.NoFiles, "unreadable": res.Unreadable, "unpruned": res.Unpruned, "capped": res.Capped,
 		"embedder": res.Embedder, "embedder_reason": res.EmbedReason, "embedded": res.Embedded,
 		"trained": res.Trained, "trained_early": res.TrainedEarly, "embed_warning": res.EmbedWarning,
 		"sessions": res.Sessions, "duration_ms": res.Duration.Milliseconds(),

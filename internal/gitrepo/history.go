@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -29,7 +30,12 @@ var historyExcludes = []string{"refs/stash", "refs/notes/"}
 func (r *Repo) HistoryTips(ctx context.Context) (map[string]string, error) {
 	out, err := r.GitBytes(ctx, "for-each-ref", "--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(refname)")
 	if err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		if out, err = r.refTypes(ctx); err != nil {
+			return nil, err
+		}
 	}
 	tips := map[string]string{}
 	for _, l := range strings.Split(string(out), "\n") {
@@ -38,7 +44,7 @@ func (r *Repo) HistoryTips(ctx context.Context) (map[string]string, error) {
 			continue
 		}
 		switch {
-		case f[1] == "commit":
+		case f[1] == "commit" || f[1] == "missing":
 			tips[f[4]] = f[0]
 		case f[1] == "tag" && f[3] == "commit":
 			tips[f[4]] = f[2]
@@ -66,6 +72,51 @@ func (r *Repo) HistoryTips(ctx context.Context) (map[string]string, error) {
 		}
 	}
 	return tips, nil
+}
+
+// refTypes is HistoryTips' listing for a damaged repository, where
+// for-each-ref fails on a ref whose object is missing: the same lines,
+// the types asked of the object store, a missing object's type "missing"
+// (a missing commit is a tip whose history cannot be read; one a tag
+// points at cannot even be named).
+func (r *Repo) refTypes(ctx context.Context) ([]byte, error) {
+	out, err := r.GitBytes(ctx, "for-each-ref", "--format=%(objectname) %(refname)")
+	if err != nil {
+		return nil, err
+	}
+	var names, oids []string
+	var ask strings.Builder
+	for _, l := range strings.Split(string(out), "\n") {
+		oid, name, ok := strings.Cut(l, " ")
+		if !ok {
+			continue
+		}
+		oids, names = append(oids, oid), append(names, name)
+		ask.WriteString(oid + "\n" + oid + "^{}\n")
+	}
+	if len(oids) == 0 {
+		return nil, nil
+	}
+	types, err := r.gitNoFetch(ctx, strings.NewReader(ask.String()), "cat-file", "--batch-check=%(objectname) %(objecttype)")
+	if err != nil {
+		return nil, err
+	}
+	answers := strings.Split(strings.TrimSuffix(string(types), "\n"), "\n")
+	if len(answers) != 2*len(oids) {
+		return nil, fmt.Errorf("git cat-file: %d answers to %d questions", len(answers), 2*len(oids))
+	}
+	var b bytes.Buffer
+	for i, name := range names {
+		typ, peeled := "missing", "- -"
+		if f := strings.Fields(answers[2*i]); len(f) == 2 && f[1] != "missing" {
+			typ = f[1]
+		}
+		if f := strings.Fields(answers[2*i+1]); typ == "tag" && len(f) == 2 && f[1] != "missing" {
+			peeled = f[0] + " " + f[1]
+		}
+		fmt.Fprintf(&b, "%s %s %s %s\n", oids[i], typ, peeled, name)
+	}
+	return b.Bytes(), nil
 }
 
 // detached reports whether the HEAD in a git dir names a commit itself.
@@ -120,8 +171,9 @@ func (r *Repo) MissingObjects(ctx context.Context, oids []string) (map[string]bo
 }
 
 // NonMergeCommits lists the non-merge commits reachable from include and
-// not from exclude, newest first. Every id must exist (see
-// MissingObjects).
+// not from exclude, newest first. In a damaged repository, whose history
+// git cannot walk, it lists those that can be reached and returns them
+// with a *HistoryDamagedError.
 func (r *Repo) NonMergeCommits(ctx context.Context, include, exclude []string) ([]string, error) {
 	if len(include) == 0 {
 		return nil, nil
@@ -135,7 +187,17 @@ func (r *Repo) NonMergeCommits(ctx context.Context, include, exclude []string) (
 	}
 	out, err := r.gitNoFetch(ctx, strings.NewReader(in.String()), "rev-list", "--stdin", "--no-merges")
 	if err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		w, werr := r.walkReadable(ctx, include, exclude)
+		if werr != nil {
+			return nil, err
+		}
+		if len(w.Missing) > 0 {
+			return w.Commits, &HistoryDamagedError{Missing: w.Missing}
+		}
+		return w.Commits, nil
 	}
 	return strings.Fields(string(out)), nil
 }
@@ -148,10 +210,14 @@ type Walk struct {
 	// Boundary holds the excluded commits that are parents of walked
 	// commits: an excluded tip found here is an ancestor of an included one.
 	Boundary map[string]bool
+	// Missing are the commits that could not be read, in a damaged
+	// repository: the history behind them was not walked.
+	Missing []string
 }
 
-// RevWalk walks from include, excluding what exclude reaches. Every id
-// must exist (see MissingObjects).
+// RevWalk walks from include, excluding what exclude reaches. A damaged
+// repository's history, which git cannot walk, is walked as far as its
+// commits can be read (Walk.Missing).
 func (r *Repo) RevWalk(ctx context.Context, include, exclude []string) (*Walk, error) {
 	w := &Walk{Boundary: map[string]bool{}}
 	if len(include) == 0 {
@@ -166,6 +232,12 @@ func (r *Repo) RevWalk(ctx context.Context, include, exclude []string) (*Walk, e
 	}
 	out, err := r.gitNoFetch(ctx, strings.NewReader(in.String()), "rev-list", "--stdin", "--boundary", "--parents")
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		if w, werr := r.walkReadable(ctx, include, exclude); werr == nil {
+			return w, nil
+		}
 		return nil, err
 	}
 	for _, l := range strings.Split(string(out), "\n") {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
@@ -33,6 +34,10 @@ func Behind(ctx context.Context, r *gitrepo.Repo, st *store.Store) (int, error) 
 		kept = nil
 	}
 	list, err := r.NonMergeCommits(ctx, []string{head}, kept)
+	var de *gitrepo.HistoryDamagedError
+	if errors.As(err, &de) {
+		err = nil // a damaged history: the commits that can be read
+	}
 	if err != nil || kept != nil {
 		return len(list), err
 	}

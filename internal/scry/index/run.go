@@ -24,6 +24,10 @@ type indexer struct {
 	paths   map[string]int64
 	partial bool
 	pre     *pretraining // the new index's model, training meanwhile
+	// unpruned: the history could not be walked whole (a damaged
+	// repository), so what it no longer reaches is not known; pruning
+	// waits for a run that can.
+	unpruned bool
 }
 
 func (ix *indexer) run(ctx context.Context) error {
@@ -42,15 +46,22 @@ func (ix *indexer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	changed := !maps.Equal(tips, old) || shallow != oldShallow
+	pending, err := ix.st.Meta(ctx, "prune_pending")
+	if err != nil {
+		return err
+	}
+	changed := !maps.Equal(tips, old) || shallow != oldShallow || pending != ""
 	if changed {
 		kept, lost, err := ix.existing(ctx, old)
 		if err != nil {
 			return err
 		}
+		lost = lost || pending != ""
 		from := kept
-		if shallow != oldShallow {
-			from = nil // the new history lies behind the old tips
+		if shallow != oldShallow || pending != "" {
+			// The new history lies behind the old tips: a deepened
+			// shallow clone, or one that a missing commit hid.
+			from = nil
 		}
 		if shallow != oldShallow {
 			if err := ix.deepened(ctx); err != nil {
@@ -61,9 +72,13 @@ func (ix *indexer) run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if !ok || lost || shallow != oldShallow {
+		if !ok || lost || from == nil {
 			if walk, err = ix.r.RevWalk(ctx, tipValues(tips), from); err != nil {
 				return err
+			}
+			if len(walk.Missing) > 0 {
+				ix.res.Unreadable += len(walk.Missing)
+				ix.unpruned = true
 			}
 			if err := ix.prune(ctx, tips, old, kept, lost, walk); err != nil {
 				return err
@@ -119,6 +134,7 @@ func (ix *indexer) run(ctx context.Context) error {
 		"head":              tips["HEAD"],
 		"shallow_signature": shallow,
 		"shallow_commits":   strings.Join(ix.r.ShallowCommits(), " "),
+		"prune_pending":     map[bool]string{true: "1"}[ix.unpruned],
 	} {
 		if err := b.SetMeta(k, v); err != nil {
 			b.Rollback()
@@ -128,6 +144,7 @@ func (ix *indexer) run(ctx context.Context) error {
 	if err := b.Commit(); err != nil {
 		return err
 	}
+	ix.res.Unpruned = ix.unpruned
 	if ix.res.Added+ix.res.Pruned+ix.res.Embedded > 0 {
 		return ix.st.Checkpoint(ctx)
 	}
@@ -268,14 +285,14 @@ func (ix *indexer) existing(ctx context.Context, old map[string]string) (kept []
 // checked against the history.
 func (ix *indexer) prune(ctx context.Context, tips, old map[string]string, kept []string, lost bool, walk *gitrepo.Walk) error {
 	n, err := ix.st.CountCommits(ctx)
-	if err != nil || n == 0 {
+	if err != nil || n == 0 || ix.unpruned {
 		return err
 	}
 	var gone []string
 	if len(old) == 0 || lost {
 		reach, err := ix.r.NonMergeCommits(ctx, tipValues(tips), nil)
 		if err != nil {
-			return err
+			return ix.damaged(err)
 		}
 		reachable := map[string]bool{}
 		for _, h := range reach {
@@ -305,7 +322,7 @@ func (ix *indexer) prune(ctx context.Context, tips, old map[string]string, kept 
 			return nil
 		}
 		if gone, err = ix.r.NonMergeCommits(ctx, suspect, tipValues(tips)); err != nil {
-			return err
+			return ix.damaged(err)
 		}
 	}
 	if len(gone) == 0 {
@@ -328,6 +345,19 @@ func (ix *indexer) prune(ctx context.Context, tips, old map[string]string, kept 
 		return err
 	}
 	ix.res.Pruned = len(ids)
+	return nil
+}
+
+// damaged lets a run go on without pruning when the history could not be
+// walked whole: the commits behind a missing one are still in the
+// repository, though no walk reaches them, and pruning them would lose
+// them from the index. The next run that can walk it prunes.
+func (ix *indexer) damaged(err error) error {
+	var de *gitrepo.HistoryDamagedError
+	if !errors.As(err, &de) {
+		return err
+	}
+	ix.unpruned = true
 	return nil
 }
 

@@ -2,9 +2,11 @@ package index
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
@@ -66,7 +68,9 @@ func (ix *indexer) sessions(ctx context.Context, tips map[string]string) error {
 			continue
 		}
 		commits, err := ix.r.NonMergeCommits(ctx, []string{s.End}, []string{s.Start})
-		if err != nil {
+		// A damaged history gives the commits that can be read.
+		var de *gitrepo.HistoryDamagedError
+		if err != nil && !errors.As(err, &de) {
 			return err
 		}
 		updates = append(updates, update{s, commits})
