@@ -186,7 +186,19 @@ func (rd *reader) streamFn(ctx context.Context, hashes []string, patch bool, fn 
 		if done >= len(hashes) {
 			return nil
 		}
-		if err := rd.degraded(ctx, hashes[done], patch); err != nil {
+		// The commit git stopped on may be whole: git can die on the
+		// next one before this one's record was known to be complete.
+		// Alone, it is read in full or fails by itself.
+		rd.diff.reset()
+		var got *gitrepo.CommitDiff
+		err = rd.ix.r.DiffCommits(ctx, hashes[done:done+1], opt, func(c *gitrepo.CommitDiff) error { got = c; return nil })
+		if err == nil && got != nil {
+			if err := fn(got); err != nil {
+				return err
+			}
+		} else if ctx.Err() != nil {
+			return ctx.Err()
+		} else if err := rd.degraded(ctx, hashes[done], patch); err != nil {
 			return err
 		}
 		hashes = hashes[done+1:]
