@@ -38,6 +38,7 @@ func (r *Repo) HistoryTips(ctx context.Context) (map[string]string, error) {
 		}
 	}
 	tips := map[string]string{}
+	var nested []string // refs to tags of tags: "oid^{} refname"
 	for _, l := range strings.Split(string(out), "\n") {
 		f := strings.SplitN(l, " ", 5)
 		if len(f) != 5 || excludedRef(f[4]) {
@@ -48,7 +49,14 @@ func (r *Repo) HistoryTips(ctx context.Context) (map[string]string, error) {
 			tips[f[4]] = f[0]
 		case f[1] == "tag" && f[3] == "commit":
 			tips[f[4]] = f[2]
+		case f[1] == "tag" && f[3] == "tag":
+			// for-each-ref's %(*objectname) peels one tag: a tag of a
+			// tag is peeled to its commit here.
+			nested = append(nested, f[2]+"^{} "+f[4])
 		}
+	}
+	if err := r.peelNested(ctx, nested, tips); err != nil {
+		return nil, err
 	}
 	// HEAD from its file rather than one more git process: the post-commit
 	// hook's run is counted in milliseconds.
@@ -117,6 +125,32 @@ func (r *Repo) refTypes(ctx context.Context) ([]byte, error) {
 		fmt.Fprintf(&b, "%s %s %s %s\n", oids[i], typ, peeled, name)
 	}
 	return b.Bytes(), nil
+}
+
+// peelNested adds the commits that tags of tags point at, in the end.
+func (r *Repo) peelNested(ctx context.Context, nested []string, tips map[string]string) error {
+	if len(nested) == 0 {
+		return nil
+	}
+	var ask strings.Builder
+	for _, n := range nested {
+		rev, _, _ := strings.Cut(n, " ")
+		ask.WriteString(rev + "\n")
+	}
+	out, err := r.gitNoFetch(ctx, strings.NewReader(ask.String()), "cat-file", "--batch-check=%(objectname) %(objecttype)")
+	if err != nil {
+		return err
+	}
+	answers := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	for i, n := range nested {
+		_, ref, _ := strings.Cut(n, " ")
+		if i < len(answers) {
+			if f := strings.Fields(answers[i]); len(f) == 2 && f[1] == "commit" {
+				tips[ref] = f[0]
+			}
+		}
+	}
+	return nil
 }
 
 // detached reports whether the HEAD in a git dir names a commit itself.
