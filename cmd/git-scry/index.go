@@ -95,7 +95,9 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 	}
 	res, err := index.Run(ctx, r, opt)
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
+		// Interrupted, whatever the error it caused: git killed with the
+		// run ("signal: killed"), a closed statement.
+		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 			return cli.Failf("interrupted; the index keeps what was written").WithHint("run 'git scry index' to resume")
 		}
 		if errors.Is(err, iofs.ErrPermission) || store.ReadOnly(err) {

@@ -111,7 +111,7 @@ func (ix *indexer) run(ctx context.Context) error {
 	}
 	// The searches' mapped copy of the vectors and lengths; rewritten only
 	// when it is not current (which also repairs a run killed before it).
-	if err := ix.st.WriteCache(ctx, cachePath(ix.r)); err != nil {
+	if err := ix.st.WriteCache(ctx, cachePath(ix.r)); err != nil && ctx.Err() == nil {
 		ix.opt.Log("could not write the search cache (searches read the index instead): %v", err)
 	}
 	if !changed && !embedded {
