@@ -350,33 +350,54 @@ func (r *Repo) IsPartialClone(ctx context.Context) bool {
 	return false
 }
 
-// LocalBlobs lists the blobs present in the object store (packs, loose
-// objects, alternates), without fetching anything. For partial clones,
-// where the others are missing on purpose.
-func (r *Repo) LocalBlobs(ctx context.Context) (map[string]struct{}, error) {
-	blobs := map[string]struct{}{}
+// LocalObjects lists the blobs and the trees present in the object store
+// (packs, loose objects, alternates), without fetching anything. For
+// partial clones, where the others are missing on purpose.
+func (r *Repo) LocalObjects(ctx context.Context) (blobs, trees map[string]struct{}, err error) {
+	blobs, trees = map[string]struct{}{}, map[string]struct{}{}
 	cmd := command(ctx, r.Dir(), "cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)")
 	cmd.Env = append(cmd.Env, NoLazyFetch...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
 		if oid, ok := bytes.CutPrefix(sc.Bytes(), []byte("blob ")); ok {
 			blobs[string(oid)] = struct{}{}
+		} else if oid, ok := bytes.CutPrefix(sc.Bytes(), []byte("tree ")); ok {
+			trees[string(oid)] = struct{}{}
 		}
 	}
 	_, _ = io.Copy(io.Discard, stdout)
 	if err := cmd.Wait(); err != nil {
-		return nil, &Error{Args: cmd.Args[1:], Stderr: stderr.String(), Err: err}
+		return nil, nil, &Error{Args: cmd.Args[1:], Stderr: stderr.String(), Err: err}
 	}
-	return blobs, sc.Err()
+	return blobs, trees, sc.Err()
+}
+
+// RootTrees returns the tree of each of the given commits, reading only
+// the commits (their trees may be missing from a partial clone).
+func (r *Repo) RootTrees(ctx context.Context, commits []string) (map[string]string, error) {
+	trees := map[string]string{}
+	if len(commits) == 0 {
+		return trees, nil
+	}
+	out, err := r.gitNoFetch(ctx, strings.NewReader(strings.Join(commits, "\n")+"\n"), "log", "--no-walk=unsorted", "--stdin", "--format=%H %T")
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if c, t, ok := strings.Cut(l, " "); ok {
+			trees[c] = t
+		}
+	}
+	return trees, nil
 }
 
 // FirstParents lists up to limit commits from tip down its first-parent

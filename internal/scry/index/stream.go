@@ -116,8 +116,11 @@ func (rd *reader) read(ctx context.Context, hashes []string) error {
 	// each one it needs from the promisor remote. Only commits whose
 	// changed blobs are all here get their patch read; the others are
 	// indexed from their trees alone (paths and statuses, no line counts).
-	local, err := rd.ix.r.LocalBlobs(ctx)
+	local, trees, err := rd.ix.r.LocalObjects(ctx)
 	if err != nil {
+		return err
+	}
+	if hashes, err = rd.treeless(ctx, hashes, trees); err != nil {
 		return err
 	}
 	var patchable []string
@@ -134,6 +137,47 @@ func (rd *reader) read(ctx context.Context, hashes []string) error {
 	}
 	return rd.stream(ctx, patchable, true)
 }
+
+// treeless indexes from their messages alone the commits whose tree is
+// not here (a treeless clone, --filter=tree:0, lacks nearly every tree)
+// and returns the others. Reading their files would fail commit by
+// commit, a few git processes each: minutes for a few thousand.
+func (rd *reader) treeless(ctx context.Context, hashes []string, trees map[string]struct{}) ([]string, error) {
+	roots, err := rd.ix.r.RootTrees(ctx, hashes)
+	if err != nil {
+		return hashes, nil // each is tried, and degraded, as it comes
+	}
+	var bare, rest []string
+	for _, h := range hashes {
+		if t, ok := roots[h]; ok && t != emptyTree {
+			if _, here := trees[t]; !here {
+				bare = append(bare, h)
+				continue
+			}
+		}
+		rest = append(rest, h)
+	}
+	done := 0
+	err = rd.ix.r.CommitsOf(ctx, bare, func(c *gitrepo.Commit) error {
+		done++
+		rd.ix.res.NoFiles++
+		return rd.send(ctx, rd.record(&gitrepo.CommitDiff{Commit: *c}, store.FlagNoPatch|store.FlagNoFiles))
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		for _, h := range bare[done:] {
+			if err := rd.degraded(ctx, h, false); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return rest, nil
+}
+
+// emptyTree is the tree of no files, which git knows without an object.
+const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 const nullOID = "0000000000000000000000000000000000000000"
 
