@@ -127,37 +127,48 @@ func printSummary(env *cli.Env, res *index.Result, detached bool) {
 		say("another index run is busy; it will index the new commits")
 		return
 	case res.UpToDate:
-		say("up to date (%d commits)", res.Total)
+		say("up to date (%s)", cli.Count(int(res.Total), "commit"))
 		return
 	}
-	say("indexed %d new commits, pruned %d; %d in the index (%s)", res.Added, res.Pruned, res.Total, res.Duration.Round(time.Millisecond))
+	say("indexed %s, pruned %d; %d in the index (%s)", cli.Count(res.Added, "new commit"), res.Pruned, res.Total, res.Duration.Round(time.Millisecond))
 	if res.Shallow {
 		say("shallow clone: only the commits present were indexed; 'git fetch --unshallow' and 'git scry index' index the rest")
 	}
-	if res.NoPatch > 0 {
-		why := "their objects are missing"
-		if res.Partial {
-			why = "their blobs are not in this partial clone (nothing was fetched)"
+	// "1 commit … its diff", "2 commits … their diff".
+	its := func(n int) string {
+		if n == 1 {
+			return "its"
 		}
-		say("%d commits indexed without their diff: %s", res.NoPatch, why)
+		return "their"
 	}
-	if res.NoFiles > 0 {
-		say("%d commits indexed from their message only: their trees are missing", res.NoFiles)
+	if n := res.NoPatch; n > 0 {
+		why := its(n) + " objects are missing"
+		if res.Partial {
+			why = its(n) + " blobs are not in this partial clone (nothing was fetched)"
+		}
+		say("%s indexed without %s diff: %s", cli.Count(n, "commit"), its(n), why)
 	}
-	if res.Unreadable > 0 {
-		say("%d commits could not be read at all and were skipped (damaged repository? try 'git fsck')", res.Unreadable)
+	if n := res.NoFiles; n > 0 {
+		say("%s indexed from %s message only: %s trees are missing", cli.Count(n, "commit"), its(n), its(n))
+	}
+	if n := res.Unreadable; n > 0 {
+		was := "were"
+		if n == 1 {
+			was = "was"
+		}
+		say("%s could not be read at all and %s skipped (damaged repository? try 'git fsck')", cli.Count(n, "commit"), was)
 	}
 	if res.Unpruned {
 		say("the history behind the missing commits could not be read: commits no other ref reaches were not indexed, and nothing was pruned until it can be")
 	}
-	if res.Capped > 0 {
-		say("%d very large commits: only the beginning of their diff was indexed", res.Capped)
+	if n := res.Capped; n > 0 {
+		say("%s: only the beginning of %s diff was indexed", cli.Count(n, "very large commit"), its(n))
 	}
 	if res.Trained {
 		say("trained the built-in embedder on this repository")
 	}
 	if res.Embedded > 0 {
-		say("embedded %d commits with %s", res.Embedded, res.Embedder)
+		say("embedded %s with %s", cli.Count(res.Embedded, "commit"), res.Embedder)
 	}
 	if res.EmbedWarning != "" {
 		say("warning: semantic search is unavailable: %s", res.EmbedWarning)
