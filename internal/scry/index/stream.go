@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
@@ -149,7 +150,7 @@ func (rd *reader) treeless(ctx context.Context, hashes []string, trees map[strin
 	}
 	var bare, rest []string
 	for _, h := range hashes {
-		if t, ok := roots[h]; ok && t != emptyTree {
+		if t, ok := roots[h]; ok && !emptyTrees[t] {
 			if _, here := trees[t]; !here {
 				bare = append(bare, h)
 				continue
@@ -176,16 +177,20 @@ func (rd *reader) treeless(ctx context.Context, hashes []string, trees map[strin
 	return rest, nil
 }
 
-// emptyTree is the tree of no files, which git knows without an object.
-const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-
-const nullOID = "0000000000000000000000000000000000000000"
+// emptyTrees are the tree of no files (SHA-1, SHA-256), which git knows
+// without an object.
+var emptyTrees = map[string]bool{
+	"4b825dc642cb6eb9a060e54bf8d69288fbee4904":                         true,
+	"6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321": true,
+}
 
 func allLocal(files []gitrepo.FileChange, local map[string]struct{}) bool {
 	for _, f := range files {
 		for _, side := range []struct{ oid, mode string }{{f.OldBlob, f.OldMode}, {f.NewBlob, f.NewMode}} {
-			if side.oid == nullOID || side.oid == "" || side.mode == "160000" {
-				continue // no blob on this side, or a submodule's commit
+			// No blob: the null id (40 zeros, or 64 in a SHA-256
+			// repository), or a submodule's commit.
+			if strings.Trim(side.oid, "0") == "" || side.mode == "160000" {
+				continue
 			}
 			if _, ok := local[side.oid]; !ok {
 				return false
