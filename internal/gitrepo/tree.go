@@ -19,17 +19,16 @@ type TreeEntry struct {
 }
 
 // ListTree lists every file of rev's tree recursively, with blob sizes.
-// Nothing is fetched: the sizes come from a batch check with lazy
-// fetching off, because ls-tree --long fetches each blob that a partial
+// Nothing is fetched: ls-tree --long would fetch each blob that a partial
 // clone (bare, sparse or --no-checkout) lacks from the promisor remote,
-// one round trip at a time.
+// one round trip at a time, so the sizes come from a batch check with
+// lazy fetching off. A blob that is not here has no size.
 func (r *Repo) ListTree(ctx context.Context, rev string) ([]TreeEntry, error) {
 	out, err := r.gitNoFetch(ctx, nil, "ls-tree", "-r", "-z", "--full-tree", rev)
 	if err != nil {
 		return nil, err
 	}
 	var entries []TreeEntry
-	var check strings.Builder
 	for _, rec := range bytes.Split(out, []byte{0}) {
 		// "<mode> SP <type> SP <object> TAB <path>"
 		meta, path, ok := bytes.Cut(rec, []byte{'\t'})
@@ -41,21 +40,22 @@ func (r *Repo) ListTree(ctx context.Context, rev string) ([]TreeEntry, error) {
 			continue
 		}
 		entries = append(entries, TreeEntry{Mode: f[0], Object: f[2], Size: -1, Path: string(path)})
-		check.WriteString(f[2] + "\n")
 	}
 	if len(entries) == 0 {
 		return entries, nil
 	}
-	out, err = r.gitNoFetch(ctx, strings.NewReader(check.String()), "cat-file", "--batch-check=%(objectname) %(objectsize)")
+	sizes, err := r.blobSizes(ctx, entries, nil)
+	if err != nil && ctx.Err() == nil {
+		// A partial clone: the check stops at the first blob that the
+		// promisor remote has and this clone lacks. Asked again for
+		// those that are here.
+		var missing map[string]bool
+		if missing, err = r.missingInTree(ctx, rev); err == nil {
+			sizes, err = r.blobSizes(ctx, entries, missing)
+		}
+	}
 	if err != nil {
 		return nil, err
-	}
-	sizes := map[string]int64{}
-	for _, l := range strings.Split(string(out), "\n") {
-		oid, size, _ := strings.Cut(l, " ")
-		if n, err := strconv.ParseInt(size, 10, 64); err == nil {
-			sizes[oid] = n
-		}
 	}
 	for i, e := range entries {
 		if n, ok := sizes[e.Object]; ok {
@@ -65,10 +65,52 @@ func (r *Repo) ListTree(ctx context.Context, rev string) ([]TreeEntry, error) {
 	return entries, nil
 }
 
+// blobSizes asks the sizes of the entries' blobs, but those in skip.
+func (r *Repo) blobSizes(ctx context.Context, entries []TreeEntry, skip map[string]bool) (map[string]int64, error) {
+	var check strings.Builder
+	for _, e := range entries {
+		if !skip[e.Object] {
+			check.WriteString(e.Object + "\n")
+		}
+	}
+	sizes := map[string]int64{}
+	if check.Len() == 0 {
+		return sizes, nil
+	}
+	out, err := r.gitNoFetch(ctx, strings.NewReader(check.String()), "cat-file", "--batch-check=%(objectname) %(objectsize)")
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		oid, size, _ := strings.Cut(l, " ")
+		if n, err := strconv.ParseInt(size, 10, 64); err == nil {
+			sizes[oid] = n
+		}
+	}
+	return sizes, nil
+}
+
+// missingInTree lists the objects of rev's tree that are not here,
+// without fetching them.
+func (r *Repo) missingInTree(ctx context.Context, rev string) (map[string]bool, error) {
+	out, err := r.gitNoFetch(ctx, nil, "rev-list", "--objects", "--missing=print", "--no-object-names", rev+"^{tree}", "--")
+	if err != nil {
+		return nil, err
+	}
+	missing := map[string]bool{}
+	for _, l := range strings.Split(string(out), "\n") {
+		if oid, ok := strings.CutPrefix(l, "?"); ok {
+			missing[oid] = true
+		}
+	}
+	return missing, nil
+}
+
 // ReadBlobs streams the contents of the given blobs to fn, in order,
 // through one `git cat-file --batch`. Objects that are not in the local
-// object store (a partial clone, a damaged repository) are skipped and
-// counted, never fetched: lazy fetching is switched off.
+// object store (a damaged repository) are skipped and counted, never
+// fetched: lazy fetching is switched off. In a partial clone git stops
+// at one the promisor remote has instead: ask for those ListTree sized.
 func (r *Repo) ReadBlobs(ctx context.Context, oids []string, fn func(i int, data []byte) error) (missing int, err error) {
 	if len(oids) == 0 {
 		return 0, nil

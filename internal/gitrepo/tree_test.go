@@ -55,3 +55,35 @@ func TestListTreeAndReadBlobsSkipMissing(t *testing.T) {
 		t.Fatalf("ListTree with a blob missing: %+v, %v", entries, err)
 	}
 }
+
+// In a partial clone, the blobs at HEAD that the clone lacks are listed
+// without a size, those it has with theirs, and none is fetched.
+func TestListTreePartialClone(t *testing.T) {
+	ctx := context.Background()
+	origin := gitInit(t)
+	writeFile(t, filepath.Join(origin, "README.md"), "kept here\n")
+	writeFile(t, filepath.Join(origin, "far.txt"), "left on the remote\n")
+	gitRun(t, origin, "add", "-A")
+	gitRun(t, origin, "commit", "-qm", "files")
+	gitRun(t, origin, "config", "uploadpack.allowFilter", "true")
+	clone := filepath.Join(t.TempDir(), "clone")
+	gitRun(t, origin, "-c", "protocol.file.allow=always", "clone", "-q", "--no-checkout", "--filter=blob:none", "file://"+origin, clone)
+	gitRun(t, clone, "cat-file", "blob", "HEAD:README.md") // fetched: now here
+	count := func() string { return gitRun(t, clone, "count-objects", "-v") }
+	before := count()
+
+	entries, err := openRepo(t, clone).ListTree(ctx, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes := map[string]int64{}
+	for _, e := range entries {
+		sizes[e.Path] = e.Size
+	}
+	if len(sizes) != 2 || sizes["README.md"] != 10 || sizes["far.txt"] != -1 {
+		t.Errorf("sizes = %v, want README.md 10 and far.txt -1", sizes)
+	}
+	if after := count(); after != before {
+		t.Errorf("objects were fetched:\n%s\nthen\n%s", before, after)
+	}
+}
