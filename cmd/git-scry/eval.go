@@ -68,7 +68,8 @@ Flags:
 				WithHint("use -k 10 or more with --json; the text report labels its measures @%d", k)
 		}
 		modes := search.Modes
-		if m, _ := fs.GetString("mode"); m != "" {
+		if m, _ := fs.GetString("mode"); fs.Changed("mode") {
+			// --mode "" (an unset variable) is no mode: it evaluated all.
 			mode, err := search.ParseMode(m)
 			if err != nil {
 				return cli.Usagef("%v", err).WithHint("use --mode hybrid, lexical or semantic")
