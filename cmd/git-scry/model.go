@@ -113,7 +113,9 @@ var modelAddCmd = &cli.Command{
 			return cli.Failf("model add: %v", err).WithHint("git scry runs BERT-style models with a WordPiece tokenizer.json")
 		}
 		name, _ := fs.GetString("name")
-		if name == "" {
+		if !fs.Changed("name") {
+			// --name "" (an unset variable) is refused below, not
+			// taken for the default.
 			name = model.DefaultName(modelPath)
 		}
 		if err := model.ValidName(name); err != nil {
