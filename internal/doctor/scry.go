@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
@@ -41,10 +42,10 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 	if t, _ := st.MetaInt(ctx, "indexed"); t > 0 {
 		when = "last run " + time.Unix(t, 0).Local().Format(time.DateTime)
 	}
-	f := Finding{Name: "index", Status: OK, Detail: fmt.Sprintf("%d commits, up to date with HEAD (%s)", n, when)}
+	f := Finding{Name: "index", Status: OK, Detail: fmt.Sprintf("%s, up to date with HEAD (%s)", cli.Count(int(n), "commit"), when)}
 	if behind > 0 {
 		f.Status = Warn
-		f.Detail = fmt.Sprintf("%d commits, %d behind HEAD (%s)", n, behind, when)
+		f.Detail = fmt.Sprintf("%s, %d behind HEAD (%s)", cli.Count(int(n), "commit"), behind, when)
 		f.Hint = "run 'git scry index'; 'verdigris install' keeps it current from the post-commit hook"
 	}
 	return []Finding{f}
