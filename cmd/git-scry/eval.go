@@ -6,6 +6,7 @@ import (
 	"fmt"
 	iofs "io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -132,7 +133,12 @@ Flags:
 		if asJSON {
 			return cli.WriteJSON(env.Stdout, rep)
 		}
-		fmt.Fprintf(env.Stdout, "%s: %d queries (%d with relevant commits, %d with relevant files), k=%d\n\n", cli.Printable(rep.QuerySet), rep.Queries, rep.CommitQueries, rep.FileQueries, k)
+		// A set without a "name" is named by its file.
+		name := rep.QuerySet
+		if name == "" {
+			name = filepath.Base(args[0])
+		}
+		fmt.Fprintf(env.Stdout, "%s: %s (%d with relevant commits, %d with relevant files), k=%d\n\n", cli.Printable(name), cli.Count(rep.Queries, "query"), rep.CommitQueries, rep.FileQueries, k)
 		// Below 10 hits the measures stop at k, and say so (R@5 only
 		// when it differs from R@k).
 		cut := min(k, 10)

@@ -116,16 +116,21 @@ func PrintableText(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// Count renders "1 commit", "2 commits", "3 fixes": n and the noun,
-// plural unless n is 1.
+// Count renders "1 commit", "2 commits", "3 fixes", "4 queries": n and
+// the noun, plural unless n is 1.
 func Count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	if strings.HasSuffix(noun, "x") || strings.HasSuffix(noun, "s") {
-		return strconv.Itoa(n) + " " + noun + "es"
+	switch {
+	case strings.HasSuffix(noun, "x") || strings.HasSuffix(noun, "s"):
+		noun += "es"
+	case len(noun) > 1 && noun[len(noun)-1] == 'y' && !strings.ContainsRune("aeiou", rune(noun[len(noun)-2])):
+		noun = noun[:len(noun)-1] + "ies"
+	default:
+		noun += "s"
 	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	return strconv.Itoa(n) + " " + noun
 }
 
 func unprintable(r rune) bool {

@@ -119,7 +119,7 @@ func TestCount(t *testing.T) {
 		n    int
 		noun string
 		want string
-	}{{0, "commit", "0 commits"}, {1, "commit", "1 commit"}, {2, "fix", "2 fixes"}, {1, "fix", "1 fix"}, {3, "relevant commit prefix", "3 relevant commit prefixes"}, {2, "class", "2 classes"}} {
+	}{{0, "commit", "0 commits"}, {1, "commit", "1 commit"}, {2, "fix", "2 fixes"}, {1, "fix", "1 fix"}, {3, "relevant commit prefix", "3 relevant commit prefixes"}, {2, "class", "2 classes"}, {2, "query", "2 queries"}, {1, "query", "1 query"}, {2, "vault key", "2 vault keys"}} {
 		if got := Count(c.n, c.noun); got != c.want {
 			t.Errorf("Count(%d, %q) = %q, want %q", c.n, c.noun, got, c.want)
 		}
