@@ -86,6 +86,11 @@ func (ix *indexer) run(ctx context.Context) error {
 		}
 		ix.partial = ix.r.IsPartialClone(ctx)
 		ix.res.Partial = ix.partial
+		if pending != "" && !ix.unpruned {
+			if err := ix.repaired(ctx); err != nil {
+				return err
+			}
+		}
 		todo, err := ix.newCommits(ctx, walk.Commits)
 		if err != nil {
 			return err
@@ -359,6 +364,32 @@ func (ix *indexer) damaged(err error) error {
 	}
 	ix.unpruned = true
 	return nil
+}
+
+// repaired reads again, on the first run that walks the whole history
+// of a repository that was damaged, the commits that were indexed
+// without their diff or files, and those that could not be read: their
+// objects may be back. A partial clone's are missing on purpose.
+func (ix *indexer) repaired(ctx context.Context) error {
+	if err := ix.st.SetMeta(ctx, "unreadable", ""); err != nil {
+		return err
+	}
+	if ix.partial {
+		return nil
+	}
+	ids, err := ix.st.Degraded(ctx)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	b, err := ix.st.Begin(ctx, ix.loadPaths(ctx))
+	if err != nil {
+		return err
+	}
+	if err := b.Delete(ids); err != nil {
+		b.Rollback()
+		return err
+	}
+	return b.Commit()
 }
 
 // deepened drops from the index the commits that were a shallow clone's

@@ -271,6 +271,25 @@ func (s *Store) CommitIDs(ctx context.Context) (map[string]int64, error) {
 	return s.idsByName(ctx, `SELECT id, hash FROM commits`)
 }
 
+// Degraded lists the ids of the commits indexed without their patch or
+// their files (objects were missing).
+func (s *Store) Degraded(ctx context.Context) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM commits WHERE flags & ? != 0`, FlagNoPatch|FlagNoFiles)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // CountCommits is the number of indexed commits.
 func (s *Store) CountCommits(ctx context.Context) (int64, error) {
 	var n int64
