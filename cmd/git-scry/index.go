@@ -164,6 +164,9 @@ func printSummary(env *cli.Env, res *index.Result, detached bool) {
 	if n := res.Capped; n > 0 {
 		say("%s: only the beginning of %s diff was indexed", cli.Count(n, "very large commit"), its(n))
 	}
+	if n := res.LongMessages; n > 0 {
+		say("%s: only the first 64 KiB of %s message %s indexed", cli.Count(n, "very long commit message"), its(n), isAre(n, "was", "were"))
+	}
 	if res.Trained {
 		say("trained the built-in embedder on this repository")
 	}
@@ -180,7 +183,7 @@ func resultJSON(res *index.Result) map[string]any {
 		"added": res.Added, "pruned": res.Pruned, "total": res.Total,
 		"up_to_date": res.UpToDate, "deferred": res.Deferred,
 		"shallow": res.Shallow, "partial": res.Partial,
-		"no_patch": res.NoPatch, "no_files": res.NoFiles, "unreadable": res.Unreadable, "unpruned": res.Unpruned, "capped": res.Capped,
+		"no_patch": res.NoPatch, "no_files": res.NoFiles, "unreadable": res.Unreadable, "unpruned": res.Unpruned, "capped": res.Capped, "long_messages": res.LongMessages,
 		"embedder": res.Embedder, "embedder_reason": res.EmbedReason, "embedded": res.Embedded,
 		"trained": res.Trained, "trained_early": res.TrainedEarly, "embed_warning": res.EmbedWarning,
 		"sessions": res.Sessions, "duration_ms": res.Duration.Milliseconds(),

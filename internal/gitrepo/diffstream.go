@@ -204,13 +204,15 @@ func (p *diffParser) parse(rd *bufio.Reader) error {
 // lines) up to the end marker.
 func readHeader(rd *bufio.Reader, first []byte) ([]byte, error) {
 	hdr := append([]byte(nil), first...)
-	for !bytes.Contains(hdr, []byte(diffHeaderEnd)) {
+	// Only the line just read is searched for the marker, which never
+	// spans lines: searching the whole header each time made a message
+	// of many lines quadratic (minutes for a few MB).
+	done := bytes.Contains(first, []byte(diffHeaderEnd))
+	for !done {
 		more, err := rd.ReadBytes('\n')
 		hdr = append(hdr, more...)
-		if err != nil {
-			if bytes.Contains(hdr, []byte(diffHeaderEnd)) {
-				break
-			}
+		done = bytes.Contains(more, []byte(diffHeaderEnd))
+		if err != nil && !done {
 			return nil, fmt.Errorf("git log: truncated commit header")
 		}
 	}

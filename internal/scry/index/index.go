@@ -58,6 +58,9 @@ type Result struct {
 	NoFiles    int   // ... without even their file list
 	Unreadable int   // commits that could not be read at all (skipped)
 	Capped     int   // commits whose diff was larger than the indexing cap
+	// LongMessages: commits whose message was longer than the indexing
+	// cap (maxMessageBytes), indexed from its beginning.
+	LongMessages int
 	// Unpruned: the history could not be walked whole (commits are
 	// missing from a damaged repository), so nothing was pruned.
 	Unpruned bool

@@ -287,7 +287,10 @@ func (rd *reader) degraded(ctx context.Context, hash string, patchWanted bool) e
 // record turns a read commit into what the store keeps, with its
 // analysed terms.
 func (rd *reader) record(c *gitrepo.CommitDiff, flags int) *store.Commit {
-	body, trailers := splitTrailers(c.Body)
+	body, trailers, long := indexedBody(c.Body)
+	if long {
+		rd.ix.res.LongMessages++
+	}
 	rec := &store.Commit{
 		Hash:        c.Hash,
 		AuthorName:  c.AuthorName,

@@ -2,6 +2,7 @@ package index
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/verdigris-dev/verdigris/internal/scry/text"
 )
@@ -10,11 +11,12 @@ import (
 // costing more than it can tell: past them, lines are still counted but
 // no more terms are taken.
 const (
-	maxDiffBytes      = 1 << 20 // of changed lines read for terms, per commit
-	maxDiffTerms      = 1500    // distinct diff terms kept per commit
-	maxPathTerms      = 400     // distinct path terms kept per commit
-	maxTokenLen       = 48      // longer tokens are data, not identifiers
-	termCacheLimit    = 1 << 18 // token → terms memo entries before a reset
+	maxDiffBytes      = 1 << 20  // of changed lines read for terms, per commit
+	maxDiffTerms      = 1500     // distinct diff terms kept per commit
+	maxMessageBytes   = 64 << 10 // of a body's text, and of its trailers
+	maxPathTerms      = 400      // distinct path terms kept per commit
+	maxTokenLen       = 48       // longer tokens are data, not identifiers
+	termCacheLimit    = 1 << 18  // token → terms memo entries before a reset
 	minTokenLen       = 3
 	hexLikeMinLen     = 7
 	bigFileForGitDiff = "2m" // core.bigFileThreshold: larger files are binary to the diff
@@ -152,6 +154,33 @@ func pathTerms(an *text.Analyzer, paths []string) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// indexedBody is a commit body as the index keeps, searches, learns from
+// and embeds it: its text and its trailer block (splitTrailers), each
+// cut to maxMessageBytes; long says one was cut. A message is someone's
+// words, and its first 64 KiB hold them: one of megabytes (a generated
+// changelog, a pasted log) cost seconds a megabyte and hundreds of MiB.
+func indexedBody(body string) (textPart, trailers string, long bool) {
+	textPart, trailers = splitTrailers(body)
+	textPart, long = cutText(textPart, maxMessageBytes)
+	trailers, cut := cutText(trailers, maxMessageBytes)
+	return textPart, trailers, long || cut
+}
+
+// cutText cuts s to at most n bytes: at its last line end past half of
+// them, else at a character boundary.
+func cutText(s string, n int) (string, bool) {
+	if len(s) <= n {
+		return s, false
+	}
+	if i := strings.LastIndexByte(s[:n], '\n'); i > n/2 {
+		return strings.TrimRight(s[:i], " \t\r\n"), true
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n], true
 }
 
 // splitTrailers splits a commit body into its text and its trailer block:
