@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
@@ -114,7 +115,7 @@ func Run(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 		if opt.Coalesce {
 			// Mark first, then try again: either the writer sees the mark
 			// after its run, or it has already let go and we get the lock.
-			if err := touch(rerunPath(r)); err != nil {
+			if err := markRerun(r, opt.Full); err != nil {
 				return nil, err
 			}
 			lock, err = filelock.TryLock(lockPath(r))
@@ -131,7 +132,9 @@ func Run(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 	}
 	var res *Result
 	for {
-		os.Remove(rerunPath(r))
+		if takeRerun(r) {
+			opt.Full = true
+		}
 		res, err = runOnce(ctx, r, opt)
 		opt.Full = false
 		if err != nil {
@@ -167,12 +170,35 @@ func removeKilledWrites(r *gitrepo.Repo) {
 	}
 }
 
-func touch(path string) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o644)
+// markRerun asks the writer holding the lock for one more run, a full
+// rebuild when full ('git scry index --background --full' while another
+// run is busy lost its --full): the mark's file is appended to, never
+// truncated, so a plain mark does not erase a full one.
+func markRerun(r *gitrepo.Repo, full bool) error {
+	f, err := os.OpenFile(rerunPath(r), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
-	return f.Close()
+	if full {
+		_, err = f.WriteString("full\n")
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// takeRerun claims the marks made so far (renamed away first, so that a
+// mark made meanwhile makes a file of its own for the next look) and
+// says whether one asked for a full rebuild.
+func takeRerun(r *gitrepo.Repo) (full bool) {
+	taken := rerunPath(r) + ".taken"
+	if os.Rename(rerunPath(r), taken) != nil {
+		return false
+	}
+	data, _ := os.ReadFile(taken)
+	os.Remove(taken)
+	return strings.Contains(string(data), "full")
 }
 
 func exists(path string) bool {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/verdigris-dev/verdigris/internal/filelock"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
@@ -333,5 +334,36 @@ func TestIndexRemovesKilledWrites(t *testing.T) {
 		if strings.Contains(e.Name(), ".tmp") {
 			t.Errorf("left in the state directory: %s", e.Name())
 		}
+	}
+}
+
+// 'git scry index --background --full' while another run held the lock
+// handed that run a plain rerun: the --full was lost. The writer's next
+// run is now a full rebuild, and a plain mark made after it does not
+// take the rebuild back.
+func TestBusyFullRunHandsOnTheRebuild(t *testing.T) {
+	tr := newTestRepo(t)
+	for i := range 3 {
+		tr.commit(fmt.Sprintf("change %d of the retry loop", i))
+	}
+	tr.index(&fakeEmbedders{})
+	held, err := filelock.TryLock(lockPath(tr.repo()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, full := range []bool{true, false} {
+		res, err := Run(ctx, tr.repo(), Options{Embedders: &fakeEmbedders{}, Coalesce: true, Full: full})
+		if err != nil || !res.Deferred {
+			t.Fatalf("busy run (full %v) = %+v, %v; want it deferred", full, res, err)
+		}
+	}
+	held.Unlock()
+	res := tr.index(&fakeEmbedders{})
+	if res.Added != 3 {
+		t.Fatalf("the next run added %d commits; want all 3 again (a full rebuild)", res.Added)
+	}
+	if res := tr.index(&fakeEmbedders{}); res.Added != 0 {
+		t.Fatalf("the run after it added %d commits; want none", res.Added)
 	}
 }
