@@ -78,7 +78,7 @@ func updateRegistry(ctx context.Context, path string, fn func(*model.Registry) e
 	case err == nil || errors.As(err, &ce):
 		return err
 	case ctx.Err() != nil:
-		return cli.Exit(130)
+		return cli.Exit(cli.ExitInterrupted)
 	}
 	return cli.Failf("%v", err).WithHint("fix or remove %s (it lists the registered models)", path)
 }

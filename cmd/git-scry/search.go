@@ -252,7 +252,7 @@ func indexReadError(ctx context.Context, err error) error {
 	case errors.As(err, &ce):
 		return err
 	case ctx.Err() != nil:
-		return cli.Exit(130)
+		return cli.Exit(cli.ExitInterrupted)
 	}
 	return cli.Failf("cannot read the commit index: %v", err).WithHint("run 'git scry index --full' if the index is damaged")
 }
@@ -261,7 +261,7 @@ func searchError(ctx context.Context, err error) error {
 	var su *search.ErrSemanticUnavailable
 	switch {
 	case ctx.Err() != nil:
-		return cli.Exit(130)
+		return cli.Exit(cli.ExitInterrupted)
 	case errors.As(err, &su):
 		return cli.Failf("%v", su).WithHint("use --mode lexical, or run 'git scry index' (see 'git scry stats')")
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/pflag"
@@ -66,11 +67,29 @@ type Program struct {
 	Text bool
 }
 
+// ExitInterrupted is a command's exit status when Ctrl-C stopped it
+// (128 + SIGINT, as a shell reports it); stopped by SIGTERM, Main makes it
+// 143.
+const ExitInterrupted = 130
+
 // Main runs the program with os.Args and exits.
 func (p *Program) Main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Int32
+	go func() {
+		// Later signals stay caught (the command is already stopping).
+		if s, ok := (<-sigs).(syscall.Signal); ok {
+			got.Store(int32(s))
+		}
+		cancel()
+	}()
 	code := p.Run(ctx, OSEnv(), os.Args[1:])
-	stop()
+	signal.Stop(sigs)
+	if sig := syscall.Signal(got.Load()); code == ExitInterrupted && sig == syscall.SIGTERM {
+		code = 128 + int(sig)
+	}
 	os.Exit(code)
 }
 
