@@ -94,6 +94,13 @@ Flags:
 		if err != nil {
 			return cli.Failf("bad query set: %v", err).WithHint("see 'git scry eval --help' for the format")
 		}
+		if n := len(qs.Unknown); n > 0 {
+			keys, more := qs.Unknown, ""
+			if n > 3 {
+				keys, more = keys[:3], fmt.Sprintf(" and %d more", n-3)
+			}
+			cli.Warnf(env.Stderr, "git-scry", "the query set has %s that git scry does not read, ignored: %s%s", cli.Count(n, "key"), cli.Printable(strings.Join(keys, ", ")), more)
+		}
 		r, st, s, closeAll, err := openSearcher(ctx, env)
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"reflect"
@@ -26,6 +27,10 @@ import (
 type QuerySet struct {
 	Name    string  `json:"name"`
 	Queries []Query `json:"queries"`
+	// Unknown lists the keys the file has that the format does not (a
+	// misspelled "relevent_docs" left its query without relevant files,
+	// unseen), as "KEY" or "KEY (query ID)"; they are ignored.
+	Unknown []string `json:"-"`
 	// resolved is what each relevant hash (lower case) names (Resolve):
 	// the full hash of the indexed commit its prefix matches, or of the
 	// merge whose commits stand in for it; two spellings of one commit
@@ -78,6 +83,7 @@ func Load(path string) (*QuerySet, error) {
 	if len(qs.Queries) == 0 {
 		return nil, fmt.Errorf("%s: no queries", path)
 	}
+	qs.Unknown = unknownKeys(data)
 	seen := map[string]int{}
 	for i, q := range qs.Queries {
 		// Ids tell the queries apart in --per-query and in these errors.
@@ -372,6 +378,41 @@ func uniq(xs []string) []string {
 		if !seen[x] {
 			seen[x] = true
 			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// unknownKeys lists the keys of a query set (which decoded) that the
+// format does not have, at the top and in each query.
+func unknownKeys(data []byte) []string {
+	var raw struct {
+		Top     map[string]json.RawMessage
+		Queries []map[string]json.RawMessage
+	}
+	if json.Unmarshal(data, &raw.Top) != nil {
+		return nil
+	}
+	json.Unmarshal(raw.Top["queries"], &raw.Queries)
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(raw.Top)) {
+		// encoding/json matches keys regardless of case.
+		if l := strings.ToLower(k); l != "name" && l != "queries" {
+			out = append(out, fmt.Sprintf("%q", k))
+		}
+	}
+	known := map[string]bool{"id": true, "query": true, "relevant_commits": true, "relevant_docs": true}
+	for _, q := range raw.Queries {
+		var id string
+		for k, v := range q {
+			if strings.ToLower(k) == "id" {
+				json.Unmarshal(v, &id)
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(q)) {
+			if !known[strings.ToLower(k)] {
+				out = append(out, fmt.Sprintf("%q (query %q)", k, id))
+			}
 		}
 	}
 	return out

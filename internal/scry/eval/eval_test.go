@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -238,5 +239,26 @@ func TestLoadByteOrderMark(t *testing.T) {
 	os.WriteFile(p, []byte("\xff\xfe{\x00}\x00"), 0o644)
 	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "UTF-16") {
 		t.Errorf("UTF-16: %v, want it named", err)
+	}
+}
+
+// A misspelled key ("relevent_docs") was ignored unseen, and its query
+// counted without relevant files; the keys the format lacks are listed
+// (keys in another case are the format's: encoding/json reads them).
+func TestLoadListsUnknownKeys(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "set.json")
+	os.WriteFile(p, []byte(`{"name": "x", "version": 2, "queries": [
+		{"id": "a", "query": "q", "relevant_commits": ["abcd"], "relevent_docs": ["README.md"]},
+		{"ID": "b", "Query": "r", "Relevant_Docs": ["a.go"], "notes": "why"}]}`), 0o644)
+	qs, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`"version"`, `"relevent_docs" (query "a")`, `"notes" (query "b")`}
+	if !slices.Equal(qs.Unknown, want) {
+		t.Fatalf("Unknown = %q; want %q", qs.Unknown, want)
+	}
+	if len(qs.Queries[1].RelevantDocs) != 1 {
+		t.Fatalf("a key in another case was not read: %+v", qs.Queries[1])
 	}
 }
