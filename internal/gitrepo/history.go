@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -353,32 +354,60 @@ func (r *Repo) IsPartialClone(ctx context.Context) bool {
 // LocalObjects lists the blobs and the trees present in the object store
 // (packs, loose objects, alternates), without fetching anything. For
 // partial clones, where the others are missing on purpose.
-func (r *Repo) LocalObjects(ctx context.Context) (blobs, trees map[string]struct{}, err error) {
-	blobs, trees = map[string]struct{}{}, map[string]struct{}{}
+func (r *Repo) LocalObjects(ctx context.Context) (map[string]struct{}, error) {
+	local := map[string]struct{}{}
 	cmd := command(ctx, r.Dir(), "cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)")
 	cmd.Env = append(cmd.Env, NoLazyFetch...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
 		if oid, ok := bytes.CutPrefix(sc.Bytes(), []byte("blob ")); ok {
-			blobs[string(oid)] = struct{}{}
+			local[string(oid)] = struct{}{}
 		} else if oid, ok := bytes.CutPrefix(sc.Bytes(), []byte("tree ")); ok {
-			trees[string(oid)] = struct{}{}
+			local[string(oid)] = struct{}{}
 		}
 	}
 	_, _ = io.Copy(io.Discard, stdout)
 	if err := cmd.Wait(); err != nil {
-		return nil, nil, &Error{Args: cmd.Args[1:], Stderr: stderr.String(), Err: err}
+		return nil, &Error{Args: cmd.Args[1:], Stderr: stderr.String(), Err: err}
 	}
-	return blobs, trees, sc.Err()
+	return local, sc.Err()
+}
+
+// LocalObjectsOf is LocalObjects for a few commits: the objects of their
+// trees and of their parents' trees that are present (and the commits'
+// own ids), at the cost of those trees rather than of the whole store,
+// which the post-commit hook's run in a large partial clone paid for one
+// commit (a second at 700,000 objects). Nothing is fetched.
+func (r *Repo) LocalObjectsOf(ctx context.Context, commits []string) (map[string]struct{}, error) {
+	out, err := r.gitNoFetch(ctx, strings.NewReader(strings.Join(commits, "\n")+"\n"), "log", "--no-walk=unsorted", "--stdin", "--format=%H %P")
+	if err != nil {
+		return nil, err
+	}
+	revs := strings.Fields(string(out))
+	slices.Sort(revs)
+	revs = slices.Compact(revs)
+	// --missing=print walks past what is missing (and fetches nothing),
+	// printing it with a "?".
+	out, err = r.gitNoFetch(ctx, strings.NewReader(strings.Join(revs, "\n")+"\n"), "rev-list", "--objects", "--no-walk", "--missing=print", "--no-object-names", "--stdin")
+	if err != nil {
+		return nil, err
+	}
+	local := map[string]struct{}{}
+	for _, l := range strings.Split(string(out), "\n") {
+		if l != "" && l[0] != '?' {
+			local[l] = struct{}{}
+		}
+	}
+	return local, nil
 }
 
 // RootTrees returns the tree of each of the given commits, reading only

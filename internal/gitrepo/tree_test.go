@@ -87,3 +87,48 @@ func TestListTreePartialClone(t *testing.T) {
 		t.Errorf("objects were fetched:\n%s\nthen\n%s", before, after)
 	}
 }
+
+// LocalObjectsOf, which walks a few commits' trees, and LocalObjects,
+// which lists the whole store, agree on the objects those commits' diffs
+// need in a partial clone, and neither fetches anything.
+func TestLocalObjectsOfAgreesWithTheStore(t *testing.T) {
+	ctx := context.Background()
+	origin := gitInit(t)
+	writeFile(t, filepath.Join(origin, "README.md"), "kept here\n")
+	writeFile(t, filepath.Join(origin, "far.txt"), "left on the remote\n")
+	gitRun(t, origin, "add", "-A")
+	gitRun(t, origin, "commit", "-qm", "files")
+	writeFile(t, filepath.Join(origin, "README.md"), "kept here, changed\n")
+	writeFile(t, filepath.Join(origin, "far.txt"), "left on the remote, changed\n")
+	gitRun(t, origin, "commit", "-qam", "change both")
+	gitRun(t, origin, "config", "uploadpack.allowFilter", "true")
+	clone := filepath.Join(t.TempDir(), "clone")
+	gitRun(t, origin, "-c", "protocol.file.allow=always", "clone", "-q", "--no-checkout", "--filter=blob:none", "file://"+origin, clone)
+	gitRun(t, clone, "cat-file", "blob", "HEAD:README.md")
+	gitRun(t, clone, "cat-file", "blob", "HEAD~1:README.md")
+	before := gitRun(t, clone, "count-objects", "-v")
+	r := openRepo(t, clone)
+	head := gitRun(t, clone, "rev-parse", "HEAD")
+	of, err := r.LocalObjectsOf(ctx, []string{head})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := r.LocalObjects(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range []string{"HEAD^{tree}", "HEAD~1^{tree}", "HEAD:README.md", "HEAD~1:README.md", "HEAD:far.txt", "HEAD~1:far.txt"} {
+		oid := gitRun(t, clone, "rev-parse", spec)
+		_, inOf := of[oid]
+		_, inAll := all[oid]
+		if inOf != inAll {
+			t.Errorf("%s: LocalObjectsOf says %v, the store %v", spec, inOf, inAll)
+		}
+	}
+	if _, ok := of[gitRun(t, clone, "rev-parse", "HEAD:far.txt")]; ok {
+		t.Errorf("far.txt's blob was never fetched, yet listed")
+	}
+	if after := gitRun(t, clone, "count-objects", "-v"); after != before {
+		t.Errorf("objects were fetched:\n%s\nthen\n%s", before, after)
+	}
+}

@@ -117,11 +117,11 @@ func (rd *reader) read(ctx context.Context, hashes []string) error {
 	// each one it needs from the promisor remote. Only commits whose
 	// changed blobs are all here get their patch read; the others are
 	// indexed from their trees alone (paths and statuses, no line counts).
-	local, trees, err := rd.ix.r.LocalObjects(ctx)
+	local, err := rd.localObjects(ctx, hashes)
 	if err != nil {
 		return err
 	}
-	if hashes, err = rd.treeless(ctx, hashes, trees); err != nil {
+	if hashes, err = rd.treeless(ctx, hashes, local); err != nil {
 		return err
 	}
 	var patchable []string
@@ -139,11 +139,31 @@ func (rd *reader) read(ctx context.Context, hashes []string) error {
 	return rd.stream(ctx, patchable, true)
 }
 
+// fewCommits is the most commits whose objects are listed from their
+// trees (LocalObjectsOf) rather than from the whole object store: a
+// commit's trees cost what its files do, the store what the history does.
+const fewCommits = 64
+
+// localObjects lists the present trees and blobs that the commits'
+// diffs need.
+func (rd *reader) localObjects(ctx context.Context, hashes []string) (map[string]struct{}, error) {
+	if len(hashes) <= fewCommits {
+		if local, err := rd.ix.r.LocalObjectsOf(ctx, hashes); err == nil {
+			return local, nil
+		} else if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// A commit or parent git cannot read (a damaged repository): the
+		// whole store is listed instead, which needs no walk.
+	}
+	return rd.ix.r.LocalObjects(ctx)
+}
+
 // treeless indexes from their messages alone the commits whose tree is
 // not here (a treeless clone, --filter=tree:0, lacks nearly every tree)
 // and returns the others. Reading their files would fail commit by
 // commit, a few git processes each: minutes for a few thousand.
-func (rd *reader) treeless(ctx context.Context, hashes []string, trees map[string]struct{}) ([]string, error) {
+func (rd *reader) treeless(ctx context.Context, hashes []string, local map[string]struct{}) ([]string, error) {
 	roots, err := rd.ix.r.RootTrees(ctx, hashes)
 	if err != nil {
 		return hashes, nil // each is tried, and degraded, as it comes
@@ -151,7 +171,7 @@ func (rd *reader) treeless(ctx context.Context, hashes []string, trees map[strin
 	var bare, rest []string
 	for _, h := range hashes {
 		if t, ok := roots[h]; ok && !emptyTrees[t] {
-			if _, here := trees[t]; !here {
+			if _, here := local[t]; !here {
 				bare = append(bare, h)
 				continue
 			}
