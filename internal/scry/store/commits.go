@@ -274,7 +274,12 @@ func (s *Store) CommitIDs(ctx context.Context) (map[string]int64, error) {
 // Degraded lists the ids of the commits indexed without their patch or
 // their files (objects were missing).
 func (s *Store) Degraded(ctx context.Context) ([]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM commits WHERE flags & ? != 0`, FlagNoPatch|FlagNoFiles)
+	return s.ids(ctx, `SELECT id FROM commits WHERE flags & ? != 0`, FlagNoPatch|FlagNoFiles)
+}
+
+// ids runs a query of one integer column.
+func (s *Store) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -301,20 +301,7 @@ func (s *Store) ScanVectors(ctx context.Context, vs VectorSpace, fn func(*Chunk)
 
 // Unembedded lists commits without a vector in the space, oldest id first.
 func (s *Store) Unembedded(ctx context.Context, vs VectorSpace, limit int) ([]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM commits WHERE vec_gen < ? LIMIT ?`, vs.Gen, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return s.ids(ctx, `SELECT id FROM commits WHERE vec_gen < ? LIMIT ?`, vs.Gen, limit)
 }
 
 // CountUnembedded is the number of commits without a vector in the space.
