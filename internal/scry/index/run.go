@@ -338,6 +338,16 @@ func (ix *indexer) prune(ctx context.Context, tips, old map[string]string, kept 
 		return err
 	}
 	ids := slices.Collect(maps.Values(known))
+	if err := ix.deleteCommits(ctx, ids); err != nil {
+		return err
+	}
+	ix.res.Pruned = len(ids)
+	return nil
+}
+
+// deleteCommits removes commits from the index, with their files, pairs
+// and vectors, in one transaction.
+func (ix *indexer) deleteCommits(ctx context.Context, ids []int64) error {
 	b, err := ix.st.Begin(ctx, ix.loadPaths(ctx))
 	if err != nil {
 		return err
@@ -346,11 +356,7 @@ func (ix *indexer) prune(ctx context.Context, tips, old map[string]string, kept 
 		b.Rollback()
 		return err
 	}
-	if err := b.Commit(); err != nil {
-		return err
-	}
-	ix.res.Pruned = len(ids)
-	return nil
+	return b.Commit()
 }
 
 // damaged lets a run go on without pruning when the history could not be
@@ -381,15 +387,7 @@ func (ix *indexer) repaired(ctx context.Context) error {
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	b, err := ix.st.Begin(ctx, ix.loadPaths(ctx))
-	if err != nil {
-		return err
-	}
-	if err := b.Delete(ids); err != nil {
-		b.Rollback()
-		return err
-	}
-	return b.Commit()
+	return ix.deleteCommits(ctx, ids)
 }
 
 // deepened drops from the index the commits that were a shallow clone's
@@ -415,15 +413,7 @@ func (ix *indexer) deepened(ctx context.Context) error {
 	if err != nil || len(known) == 0 {
 		return err
 	}
-	b, err := ix.st.Begin(ctx, ix.loadPaths(ctx))
-	if err != nil {
-		return err
-	}
-	if err := b.Delete(slices.Collect(maps.Values(known))); err != nil {
-		b.Rollback()
-		return err
-	}
-	return b.Commit()
+	return ix.deleteCommits(ctx, slices.Collect(maps.Values(known)))
 }
 
 func (ix *indexer) loadPaths(ctx context.Context) map[string]int64 {
