@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,14 +61,7 @@ func TestListTreeAndReadBlobsSkipMissing(t *testing.T) {
 // without a size, those it has with theirs, and none is fetched.
 func TestListTreePartialClone(t *testing.T) {
 	ctx := context.Background()
-	origin := gitInit(t)
-	writeFile(t, filepath.Join(origin, "README.md"), "kept here\n")
-	writeFile(t, filepath.Join(origin, "far.txt"), "left on the remote\n")
-	gitRun(t, origin, "add", "-A")
-	gitRun(t, origin, "commit", "-qm", "files")
-	gitRun(t, origin, "config", "uploadpack.allowFilter", "true")
-	clone := filepath.Join(t.TempDir(), "clone")
-	gitRun(t, origin, "-c", "protocol.file.allow=always", "clone", "-q", "--no-checkout", "--filter=blob:none", "file://"+origin, clone)
+	clone := blobless(t, 1)
 	gitRun(t, clone, "cat-file", "blob", "HEAD:README.md") // fetched: now here
 	count := func() string { return gitRun(t, clone, "count-objects", "-v") }
 	before := count()
@@ -80,8 +74,8 @@ func TestListTreePartialClone(t *testing.T) {
 	for _, e := range entries {
 		sizes[e.Path] = e.Size
 	}
-	if len(sizes) != 2 || sizes["README.md"] != 10 || sizes["far.txt"] != -1 {
-		t.Errorf("sizes = %v, want README.md 10 and far.txt -1", sizes)
+	if len(sizes) != 2 || sizes["README.md"] != int64(len("kept here, version 0\n")) || sizes["far.txt"] != -1 {
+		t.Errorf("sizes = %v, want README.md 21 and far.txt -1", sizes)
 	}
 	if after := count(); after != before {
 		t.Errorf("objects were fetched:\n%s\nthen\n%s", before, after)
@@ -93,17 +87,7 @@ func TestListTreePartialClone(t *testing.T) {
 // need in a partial clone, and neither fetches anything.
 func TestLocalObjectsOfAgreesWithTheStore(t *testing.T) {
 	ctx := context.Background()
-	origin := gitInit(t)
-	writeFile(t, filepath.Join(origin, "README.md"), "kept here\n")
-	writeFile(t, filepath.Join(origin, "far.txt"), "left on the remote\n")
-	gitRun(t, origin, "add", "-A")
-	gitRun(t, origin, "commit", "-qm", "files")
-	writeFile(t, filepath.Join(origin, "README.md"), "kept here, changed\n")
-	writeFile(t, filepath.Join(origin, "far.txt"), "left on the remote, changed\n")
-	gitRun(t, origin, "commit", "-qam", "change both")
-	gitRun(t, origin, "config", "uploadpack.allowFilter", "true")
-	clone := filepath.Join(t.TempDir(), "clone")
-	gitRun(t, origin, "-c", "protocol.file.allow=always", "clone", "-q", "--no-checkout", "--filter=blob:none", "file://"+origin, clone)
+	clone := blobless(t, 2)
 	gitRun(t, clone, "cat-file", "blob", "HEAD:README.md")
 	gitRun(t, clone, "cat-file", "blob", "HEAD~1:README.md")
 	before := gitRun(t, clone, "count-objects", "-v")
@@ -131,4 +115,22 @@ func TestLocalObjectsOfAgreesWithTheStore(t *testing.T) {
 	if after := gitRun(t, clone, "count-objects", "-v"); after != before {
 		t.Errorf("objects were fetched:\n%s\nthen\n%s", before, after)
 	}
+}
+
+// blobless makes a repository of commits commits, each writing README.md
+// and far.txt anew, and returns a blobless clone of it without a checkout
+// (it has none of their blobs).
+func blobless(t *testing.T, commits int) string {
+	t.Helper()
+	origin := gitInit(t)
+	for i := range commits {
+		writeFile(t, filepath.Join(origin, "README.md"), fmt.Sprintf("kept here, version %d\n", i))
+		writeFile(t, filepath.Join(origin, "far.txt"), fmt.Sprintf("left on the remote, version %d\n", i))
+		gitRun(t, origin, "add", "-A")
+		gitRun(t, origin, "commit", "-qm", fmt.Sprintf("files, version %d", i))
+	}
+	gitRun(t, origin, "config", "uploadpack.allowFilter", "true")
+	clone := filepath.Join(t.TempDir(), "clone")
+	gitRun(t, origin, "-c", "protocol.file.allow=always", "clone", "-q", "--no-checkout", "--filter=blob:none", "file://"+origin, clone)
+	return clone
 }
