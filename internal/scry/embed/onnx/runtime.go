@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	ort "github.com/yalue/onnxruntime_go"
 
@@ -42,7 +43,10 @@ func Runtime(getenv func(string) string) (path, version string, err error) {
 	}
 	ort.SetSharedLibraryPath(lib)
 	env.done, env.path = true, lib
-	if err := ort.InitializeEnvironment(ort.WithLogLevelError()); err != nil {
+	// Every failure comes back as an error, said once by git-scry; the
+	// runtime's own log would print it again, raw, on stderr (and the
+	// probes for a model's length limit fail on purpose).
+	if err := ort.InitializeEnvironment(ort.WithLogLevelFatal()); err != nil {
 		env.err = fmt.Errorf("loading ONNX Runtime from %s: %w", lib, err)
 		return lib, "", env.err
 	}
@@ -59,6 +63,10 @@ type Embedder struct {
 	inputs  []string // the graph's inputs, in its order
 	pooled  bool     // the output is already one vector per text
 	dim     int
+	// limit is the most tokens the model itself takes, once a text longer
+	// than that has failed (a position table shorter than the tokenizer's
+	// max_length); 0 until then.
+	limit atomic.Int64
 }
 
 var _ embed.Embedder = (*Embedder)(nil)
@@ -184,7 +192,7 @@ func (e *Embedder) embed(ctx context.Context, texts []string, prefix string) ([]
 	ids := make([][]int64, len(texts))
 	order := make([]int, len(texts))
 	for i, t := range texts {
-		ids[i] = e.tok.Encode(prefix + t)
+		ids[i] = e.cut(e.tok.Encode(prefix + t))
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return len(ids[a]) - len(ids[b]) })
@@ -196,13 +204,69 @@ func (e *Embedder) embed(ctx context.Context, texts []string, prefix string) ([]
 		batch := order[lo:min(lo+e.cfg.BatchSize, len(order))]
 		vecs, err := e.run(batch, ids)
 		if err != nil {
-			return nil, err
+			// Cutting keeps the order sorted, and the batches before
+			// this one ran, so were within the limit.
+			if !e.findLimit(batch, ids) {
+				return nil, err
+			}
+			for _, i := range order[lo:] {
+				ids[i] = e.cut(ids[i])
+			}
+			if vecs, err = e.run(batch, ids); err != nil {
+				return nil, err
+			}
 		}
 		for k, i := range batch {
 			out[i] = vecs[k]
 		}
 	}
 	return out, nil
+}
+
+// cut truncates ids ([CLS] … [SEP]) to the model's limit once known.
+func (e *Embedder) cut(ids []int64) []int64 {
+	n := int(e.limit.Load())
+	if n == 0 || len(ids) <= n {
+		return ids
+	}
+	return append(ids[:n-1:n-1], ids[len(ids)-1])
+}
+
+// findLimit is called when a batch failed: when one text of its length
+// fails alone and a short one runs, the model takes fewer tokens than
+// the tokenizer gives, and the most it takes is found (by bisection;
+// the same for every run of the model) and kept. It reports whether a
+// limit was found, that is whether cutting the texts can help.
+func (e *Embedder) findLimit(batch []int, ids [][]int64) bool {
+	seq := 0
+	for _, i := range batch {
+		seq = max(seq, len(ids[i]))
+	}
+	if n := e.limit.Load(); n > 0 && int64(seq) <= n {
+		return false
+	}
+	fits := func(n int) bool {
+		row := make([]int64, n)
+		row[0], row[n-1] = e.tok.cls, e.tok.sep
+		for k := 1; k < n-1; k++ {
+			row[k] = e.tok.unk
+		}
+		_, err := e.run([]int{0}, [][]int64{row})
+		return err == nil
+	}
+	if seq <= 2 || fits(seq) || !fits(2) {
+		return false
+	}
+	lo, hi := 2, seq // fits(lo), !fits(hi)
+	for hi-lo > 1 {
+		if mid := (lo + hi) / 2; fits(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	e.limit.Store(int64(lo))
+	return true
 }
 
 // run infers one batch: rows padded to the longest, mask 1 over real

@@ -4,9 +4,11 @@ package onnx
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -171,4 +173,72 @@ func l2(v []float32) float64 {
 		s += float64(x) * float64(x)
 	}
 	return math.Sqrt(s)
+}
+
+// cut truncates token ids the way the embedder must for a model that
+// takes at most n: [CLS], the first n-2 tokens, [SEP].
+func cut(ids []int64, n int) []int64 {
+	if len(ids) <= n {
+		return ids
+	}
+	return append(slices.Clone(ids[:n-1]), ids[len(ids)-1])
+}
+
+// shapeTexts are many texts of many lengths, in no length order, some
+// longer than any limit the shape tests set: the vectors must come back
+// in this order, each the one its own (truncated) tokens give.
+func shapeTexts() []string {
+	texts := slices.Clone(sentences)
+	words := strings.Fields("fix the hook runner so that every job in a run sees the repository root and its cached config")
+	for i := range 70 {
+		texts = append(texts, strings.Join(words[:i%len(words)], " ")+fmt.Sprintf(" change %d", i))
+	}
+	return append(texts, strings.Repeat("long commit message body ", 40), "中文 提交 😀 \x01\x7f")
+}
+
+// The model, not only its tokenizer, limits a text's length: a graph
+// whose position table is shorter than the tokenizer's max_length
+// failed at run time on the first long text (every index run, and a
+// long query failed the search); such texts are cut to what the model
+// takes.
+func TestTokenTableTruncatesAtThePositionTable(t *testing.T) {
+	needRuntime(t)
+	checkShape(t, onnxtest.TableOptions{Positions: 20, TokenTypes: true}, 64, 20)
+}
+
+// checkShape embeds shapeTexts with a token-table graph built from o
+// and a tokenizer cutting at maxLen, and compares every vector with the
+// Go computation on the text's tokens cut at limit.
+func checkShape(t *testing.T, o onnxtest.TableOptions, maxLen, limit int) {
+	t.Helper()
+	o.Vocab, o.Hidden, o.Seed = 30522, 8, 3
+	table, err := onnxtest.TokenTableWith(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, tok := modelDir(t, table.Model, maxLen)
+	e, err := OpenEmbedder(Config{Name: "shape", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), PassagePrefix: "passage: ", BatchSize: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if e.Dim() != 8 {
+		t.Errorf("Dim = %d", e.Dim())
+	}
+	texts := shapeTexts()
+	for range 2 { // again once the embedder knows the model's limit
+		got, err := e.EmbedPassages(context.Background(), texts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range texts {
+			want := table.Pooled(cut(tok.Encode("passage: "+s), limit))
+			if d := maxDiff(got[i], want); d > 1e-5 {
+				t.Errorf("text %d %.30q: differs from Go by %g", i, s, d)
+			}
+		}
+	}
+	if _, err := e.EmbedQueries(context.Background(), []string{texts[len(texts)-2]}); err != nil {
+		t.Errorf("long query: %v", err)
+	}
 }

@@ -206,20 +206,65 @@ type Table struct {
 // declares only input_ids and attention_mask (the mask is declared but
 // unused: pooling is the embedder's job).
 func TokenTable(vocab, hidden int, seed uint64, tokenTypes bool) (*Table, error) {
-	g := newGraph("token_table", seed)
-	t := &Table{Vocab: vocab, Hidden: hidden, TokenTypes: tokenTypes}
+	return TokenTableWith(TableOptions{Vocab: vocab, Hidden: hidden, Seed: seed, TokenTypes: tokenTypes})
+}
+
+// TableOptions shapes a token-table graph the ways real exports differ.
+type TableOptions struct {
+	Vocab, Hidden int
+	Seed          uint64
+	TokenTypes    bool // declare token_type_ids
+	Int32         bool // int32 inputs instead of int64
+	// Batch and Seq fix the inputs' dimensions (0: dynamic), as exports
+	// traced at one shape have them.
+	Batch, Seq int
+	// Positions adds a position table of that many rows (all zeros, so
+	// the output is unchanged): a longer input fails at run time, as a
+	// BERT whose tokenizer allows more tokens than its positions does.
+	Positions int
+}
+
+// TokenTableWith builds a token-table model shaped by o.
+func TokenTableWith(o TableOptions) (*Table, error) {
+	g := newGraph("token_table", o.Seed)
+	t := &Table{Vocab: o.Vocab, Hidden: o.Hidden, TokenTypes: o.TokenTypes}
 	var words string
-	words, t.Words = g.weight("words", 1, int64(vocab), int64(hidden))
-	h := g.op("Gather", []*onnx.AttributeProto{intAttr("axis", 0)}, words, "input_ids")
-	if tokenTypes {
-		g.inputs("input_ids", "attention_mask", "token_type_ids")
+	words, t.Words = g.weight("words", 1, int64(o.Vocab), int64(o.Hidden))
+	axis0 := []*onnx.AttributeProto{intAttr("axis", 0)}
+	h := g.op("Gather", axis0, words, "input_ids")
+	names := []string{"input_ids", "attention_mask"}
+	if o.TokenTypes {
+		names = append(names, "token_type_ids")
 		var types string
-		types, t.Types = g.weight("types", 1, 2, int64(hidden))
-		h = g.op("Add", nil, h, g.op("Gather", []*onnx.AttributeProto{intAttr("axis", 0)}, types, "token_type_ids"))
-	} else {
-		g.inputs("input_ids", "attention_mask")
+		types, t.Types = g.weight("types", 1, 2, int64(o.Hidden))
+		h = g.op("Add", nil, h, g.op("Gather", axis0, types, "token_type_ids"))
 	}
-	g.output(h, "last_hidden_state", "batch", "sequence", hidden)
+	elem := onnx.TensorProto_INT64
+	if o.Int32 {
+		elem = onnx.TensorProto_INT32
+	}
+	var batch, seq any = "batch", "sequence"
+	if o.Batch > 0 {
+		batch = o.Batch
+	}
+	if o.Seq > 0 {
+		seq = o.Seq
+	}
+	for _, n := range names {
+		g.g.Input = append(g.g.Input, valueInfo(n, elem, batch, seq))
+	}
+	if o.Positions > 0 {
+		positions := g.constFloat(make([]float32, o.Positions*o.Hidden), int64(o.Positions), int64(o.Hidden))
+		seqLen := g.op("Squeeze", nil, g.op("Gather", axis0, g.op("Shape", nil, "input_ids"), g.constInt(1)), g.constInt(0))
+		zero, one := g.name("zero"), g.name("one")
+		for name, v := range map[string]int64{zero: 0, one: 1} {
+			raw := make([]byte, 8)
+			binary.LittleEndian.PutUint64(raw, uint64(v))
+			g.g.Initializer = append(g.g.Initializer, &onnx.TensorProto{Name: name, DataType: int32(onnx.TensorProto_INT64), RawData: raw})
+		}
+		h = g.op("Add", nil, h, g.op("Gather", axis0, positions, g.op("Range", nil, zero, seqLen, one)))
+	}
+	g.output(h, "last_hidden_state", batch, seq, o.Hidden)
 	var err error
 	t.Model, err = g.marshal()
 	return t, err
