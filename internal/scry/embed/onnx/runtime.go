@@ -61,6 +61,7 @@ type Embedder struct {
 	mu      sync.Mutex // one inference at a time: batches already use every core
 	session *ort.DynamicAdvancedSession
 	inputs  []string // the graph's inputs, in its order
+	int32s  []bool   // which of them are int32, not int64 (some converters' exports)
 	pooled  bool     // the output is already one vector per text
 	dim     int
 	// limit is the most tokens the model itself takes, once a text longer
@@ -101,6 +102,12 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 			e.inputs = append(e.inputs, in.Name)
 		default:
 			return nil, fmt.Errorf("%s: model input %q is not one of input_ids, attention_mask, token_type_ids", cfg.Model, in.Name)
+		}
+		switch in.DataType {
+		case ort.TensorElementDataTypeInt64, ort.TensorElementDataTypeInt32:
+			e.int32s = append(e.int32s, in.DataType == ort.TensorElementDataTypeInt32)
+		default:
+			return nil, fmt.Errorf("%s: model input %s is of type %v, not int64 or int32", cfg.Model, in.Name, in.DataType)
 		}
 	}
 	if !slices.Contains(e.inputs, "input_ids") {
@@ -296,7 +303,7 @@ func (e *Embedder) run(batch []int, ids [][]int64) ([][]float32, error) {
 			v.Destroy()
 		}
 	}()
-	for _, name := range e.inputs {
+	for k, name := range e.inputs {
 		data := inputIDs
 		switch name {
 		case "attention_mask":
@@ -304,7 +311,7 @@ func (e *Embedder) run(batch []int, ids [][]int64) ([][]float32, error) {
 		case "token_type_ids":
 			data = make([]int64, b*seq)
 		}
-		t, err := ort.NewTensor(shape, data)
+		t, err := tensor(shape, data, e.int32s[k])
 		if err != nil {
 			return nil, err
 		}
@@ -325,6 +332,18 @@ func (e *Embedder) run(batch []int, ids [][]int64) ([][]float32, error) {
 		return nil, errors.New("model output is not a float tensor")
 	}
 	return pool(t.GetData(), t.GetShape(), mask, b, seq, e.pooled)
+}
+
+// tensor makes an input tensor of the graph's integer type.
+func tensor(shape ort.Shape, data []int64, int32s bool) (ort.Value, error) {
+	if !int32s {
+		return ort.NewTensor(shape, data)
+	}
+	narrow := make([]int32, len(data))
+	for i, x := range data {
+		narrow[i] = int32(x)
+	}
+	return ort.NewTensor(shape, narrow)
 }
 
 // pool turns the output into one L2-normalised vector per row: the mean

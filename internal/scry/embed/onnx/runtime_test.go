@@ -242,3 +242,11 @@ func checkShape(t *testing.T, o onnxtest.TableOptions, maxLen, limit int) {
 		t.Errorf("long query: %v", err)
 	}
 }
+
+// Exports that declare int32 token inputs (some converters' choice)
+// failed to run at all: every tensor was int64.
+func TestTokenTableInt32Inputs(t *testing.T) {
+	needRuntime(t)
+	checkShape(t, onnxtest.TableOptions{Int32: true, TokenTypes: true}, 64, 64)
+	checkShape(t, onnxtest.TableOptions{Int32: true}, 64, 64)
+}
