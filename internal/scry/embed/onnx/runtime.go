@@ -64,9 +64,14 @@ type Embedder struct {
 	int32s  []bool   // which of them are int32, not int64 (some converters' exports)
 	pooled  bool     // the output is already one vector per text
 	dim     int
-	// limit is the most tokens the model itself takes, once a text longer
-	// than that has failed (a position table shorter than the tokenizer's
-	// max_length); 0 until then.
+	// fixedBatch and fixedSeq are the input dimensions a graph traced at
+	// one shape fixes (0: dynamic): batches are filled up to the one
+	// and texts padded to the other.
+	fixedBatch, fixedSeq int
+	// limit is the most tokens the model itself takes, when fewer than
+	// the tokenizer gives: its fixed sequence length, or found once a
+	// longer text failed (a position table shorter than the tokenizer's
+	// max_length); 0 otherwise.
 	limit atomic.Int64
 }
 
@@ -112,6 +117,17 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 	}
 	if !slices.Contains(e.inputs, "input_ids") {
 		return nil, fmt.Errorf("%s: the model has no input_ids input", cfg.Model)
+	}
+	for _, in := range ins {
+		if d := in.Dimensions; len(d) == 2 {
+			e.fixedBatch, e.fixedSeq = max(e.fixedBatch, int(d[0])), max(e.fixedSeq, int(d[1]))
+		}
+	}
+	if e.fixedBatch > 0 {
+		e.cfg.BatchSize = e.fixedBatch
+	}
+	if e.fixedSeq > 0 && e.fixedSeq < tok.MaxLength() {
+		e.limit.Store(int64(e.fixedSeq))
 	}
 	output, err := pickOutput(outs)
 	if err != nil {
@@ -279,10 +295,15 @@ func (e *Embedder) findLimit(batch []int, ids [][]int64) bool {
 // run infers one batch: rows padded to the longest, mask 1 over real
 // tokens, token types all 0 (single sentences).
 func (e *Embedder) run(batch []int, ids [][]int64) ([][]float32, error) {
-	b := len(batch)
-	seq := 0
+	n, b := len(batch), max(len(batch), e.fixedBatch)
+	seq := e.fixedSeq
 	for _, i := range batch {
 		seq = max(seq, len(ids[i]))
+	}
+	// Rows that fill a fixed batch repeat the first text; their vectors
+	// are dropped.
+	for len(batch) < b {
+		batch = append(batch[:len(batch):len(batch)], batch[0])
 	}
 	inputIDs := make([]int64, b*seq)
 	mask := make([]int64, b*seq)
@@ -331,7 +352,11 @@ func (e *Embedder) run(batch []int, ids [][]int64) ([][]float32, error) {
 	if !ok {
 		return nil, errors.New("model output is not a float tensor")
 	}
-	return pool(t.GetData(), t.GetShape(), mask, b, seq, e.pooled)
+	vecs, err := pool(t.GetData(), t.GetShape(), mask, b, seq, e.pooled)
+	if err != nil {
+		return nil, err
+	}
+	return vecs[:n], nil
 }
 
 // tensor makes an input tensor of the graph's integer type.

@@ -250,3 +250,14 @@ func TestTokenTableInt32Inputs(t *testing.T) {
 	checkShape(t, onnxtest.TableOptions{Int32: true, TokenTypes: true}, 64, 64)
 	checkShape(t, onnxtest.TableOptions{Int32: true}, 64, 64)
 }
+
+// Exports traced at one shape fix the batch size or the sequence length
+// in their inputs: batches of another size, or texts padded to another
+// length, failed every run.
+func TestTokenTableFixedDimensions(t *testing.T) {
+	needRuntime(t)
+	t.Run("batch1", func(t *testing.T) { checkShape(t, onnxtest.TableOptions{Batch: 1}, 64, 64) })
+	t.Run("batch5", func(t *testing.T) { checkShape(t, onnxtest.TableOptions{Batch: 5, TokenTypes: true}, 64, 64) })
+	t.Run("seq16", func(t *testing.T) { checkShape(t, onnxtest.TableOptions{Seq: 16, TokenTypes: true}, 64, 16) })
+	t.Run("batch1seq128", func(t *testing.T) { checkShape(t, onnxtest.TableOptions{Batch: 1, Seq: 128}, 64, 64) })
+}
