@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -26,6 +27,7 @@ type fakeEmbedders struct {
 	trains     int
 	prefetches int
 	salt       string // mixed into the hashes: another salt is another model
+	broken     bool   // the external model loads but fails to embed
 }
 
 // Prefetch counts the index's announcements of a coming training.
@@ -35,9 +37,10 @@ func (e *fakeEmbedders) Prefetch(context.Context, *gitrepo.Repo) bool {
 }
 
 type fakeEmbedder struct {
-	id   string
-	dim  int
-	salt string
+	id     string
+	dim    int
+	salt   string
+	broken bool
 }
 
 func (f *fakeEmbedder) ID() string   { return f.id }
@@ -47,6 +50,9 @@ func (f *fakeEmbedder) EmbedQueries(ctx context.Context, texts []string) ([][]fl
 	return f.EmbedPassages(ctx, texts)
 }
 func (f *fakeEmbedder) EmbedPassages(_ context.Context, texts []string) ([][]float32, error) {
+	if f.broken {
+		return nil, errors.New("running model.onnx: indices element out of data bounds")
+	}
 	out := make([][]float32, len(texts))
 	for i, t := range texts {
 		v := make([]float32, f.dim)
@@ -73,7 +79,7 @@ func (e *fakeEmbedders) Configured(context.Context, *gitrepo.Repo) string { retu
 
 func (e *fakeEmbedders) Select(_ context.Context, _ *gitrepo.Repo, stored *StoredModel) (embed.Embedder, string, error) {
 	if e.configured != "" {
-		return &fakeEmbedder{id: "onnx:" + e.configured, dim: 24}, "ONNX model " + e.configured, nil
+		return &fakeEmbedder{id: "onnx:" + e.configured, dim: 24, broken: e.broken}, "ONNX model " + e.configured, nil
 	}
 	if stored == nil {
 		return nil, "built-in embedder", nil
@@ -365,5 +371,29 @@ func TestBusyFullRunHandsOnTheRebuild(t *testing.T) {
 	}
 	if res := tr.index(&fakeEmbedders{}); res.Added != 0 {
 		t.Fatalf("the run after it added %d commits; want none", res.Added)
+	}
+}
+
+// An ONNX model that loads but fails to embed (a graph whose vocabulary
+// is smaller than its tokenizer's) failed every index run, "indexing
+// failed" with a hint to rebuild the index, which fails the same way:
+// the commits are indexed, and semantic search is said to be unavailable
+// and why, as when the model does not load.
+func TestBrokenExternalModelLeavesIndexing(t *testing.T) {
+	tr := newTestRepo(t)
+	for i := range 5 {
+		tr.commit(fmt.Sprintf("change %d of the retry loop", i))
+	}
+	e := &fakeEmbedders{configured: "minilm", broken: true}
+	res, err := Run(context.Background(), tr.repo(), Options{Embedders: e})
+	if err != nil {
+		t.Fatalf("index run failed: %v", err)
+	}
+	if res.Added != 5 || res.Embedded != 0 || !strings.Contains(res.EmbedWarning, "embedding commits with onnx:minilm: running model.onnx") {
+		t.Fatalf("%+v", res)
+	}
+	e.broken = false
+	if res := tr.index(e); res.Embedded != 5 || res.EmbedWarning != "" {
+		t.Fatalf("once the model runs: %+v", res)
 	}
 }

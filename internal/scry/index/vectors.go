@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -156,8 +157,24 @@ func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, 
 	if err := b.Commit(); err != nil {
 		return false, err
 	}
-	return true, ix.embedPending(ctx, emb, vs)
+	err = ix.embedPending(ctx, emb, vs)
+	var ee *embedError
+	if errors.As(err, &ee) && ctx.Err() == nil {
+		// The embedder's failure (an ONNX model that loads but does not
+		// run on these texts) is no damage to the index: what was
+		// embedded is kept, the rest is tried again next run, and
+		// lexical search works meanwhile.
+		ix.res.EmbedWarning = ee.Error()
+		return true, nil
+	}
+	return true, err
 }
+
+// embedError is the embedder failing, as opposed to the store.
+type embedError struct{ err error }
+
+func (e *embedError) Error() string { return e.err.Error() }
+func (e *embedError) Unwrap() error { return e.err }
 
 func (ix *indexer) train(ctx context.Context, total int64) (embed.Embedder, error) {
 	start := time.Now()
@@ -209,7 +226,7 @@ func (ix *indexer) embedPending(ctx context.Context, emb embed.Embedder, vs stor
 		}
 		vecs, err := emb.EmbedPassages(ctx, texts)
 		if err != nil {
-			return fmt.Errorf("embedding commits with %s: %w", emb.ID(), err)
+			return &embedError{fmt.Errorf("embedding commits with %s: %w", emb.ID(), err)}
 		}
 		b, err := ix.st.Begin(ctx, ix.loadPaths(ctx))
 		if err != nil {
