@@ -7,6 +7,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -220,6 +221,17 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 		expand()
 	}
 	wg.Wait()
+	var qe *queryError
+	if errors.As(semErr, &qe) && ctx.Err() == nil {
+		// An ONNX model that does not run on this query fails the
+		// semantic side only: lexical results stand, with the reason,
+		// as when there is no embedder.
+		if q.Mode == Semantic {
+			return nil, &ErrSemanticUnavailable{Reason: qe.Error()}
+		}
+		s.SemanticErr = qe.Error()
+		sem, exp, semErr, expErr = nil, nil, nil, nil
+	}
 	for _, e := range []error{err, semErr, expErr} {
 		if e != nil {
 			return nil, e

@@ -688,3 +688,39 @@ func TestParseDateGitForms(t *testing.T) {
 		t.Errorf("nonsense: %v, want it quoted as given", err)
 	}
 }
+
+// brokenQueries is an embedder that embeds commits but fails on queries,
+// as an ONNX model that does not run on a query's tokens does.
+type brokenQueries struct{ *fakeEmbedder }
+
+func (brokenQueries) EmbedQueries(context.Context, []string) ([][]float32, error) {
+	return nil, errors.New("running model.onnx: indices element out of data bounds")
+}
+
+// A query the embedder fails on failed the whole search ("search
+// failed: running model.onnx: …"): the ONNX side never fails a search,
+// so hybrid search answers lexically and says why, and --mode semantic
+// is unavailable.
+func TestQueryEmbeddingFailureLeavesLexical(t *testing.T) {
+	s := history(t).searcher(fakeEmbedders{})
+	fe, ok := s.emb.(*fakeEmbedder)
+	if !ok {
+		t.Fatalf("embedder %T", s.emb)
+	}
+	s.emb = brokenQueries{fe}
+	ctx := context.Background()
+	hits, err := s.Search(ctx, Query{Text: "turbine", Mode: Hybrid})
+	if err != nil {
+		t.Fatalf("hybrid search failed: %v", err)
+	}
+	if got := subjects(hits); got != "turbine: first draft | add the spinning parts | refactor the engine" {
+		t.Errorf("hybrid without the query's vector = %s, want the lexical ranking", got)
+	}
+	if !strings.Contains(s.SemanticErr, "embedding the query: running model.onnx") {
+		t.Errorf("SemanticErr = %q", s.SemanticErr)
+	}
+	var unavailable *ErrSemanticUnavailable
+	if _, err := s.Search(ctx, Query{Text: "turbine", Mode: Semantic}); !errors.As(err, &unavailable) {
+		t.Errorf("semantic search: %v, want ErrSemanticUnavailable", err)
+	}
+}

@@ -9,6 +9,13 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
+// queryError is the embedder failing on a query, as opposed to the
+// index.
+type queryError struct{ err error }
+
+func (e *queryError) Error() string { return "embedding the query: " + e.err.Error() }
+func (e *queryError) Unwrap() error { return e.err }
+
 // semantic ranks commits by the cosine of their message vector with the
 // query's (vectors are L2-normalised; stored as int8 with a scale), brute
 // force over every chunk: at 50,000 commits that is a few hundred rows
@@ -16,7 +23,7 @@ import (
 func (s *Searcher) semantic(ctx context.Context, query string, allow *idSet, n int) ([]scored, error) {
 	vecs, err := s.emb.EmbedQueries(ctx, []string{query})
 	if err != nil {
-		return nil, err
+		return nil, &queryError{err}
 	}
 	if len(vecs) != 1 || len(vecs[0]) != s.vs.Dim {
 		return nil, nil
