@@ -137,11 +137,21 @@ var modelAddCmd = &cli.Command{
 			return cli.Failf("model add: %v", err)
 		}
 		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, QueryPrefix: qp, PassagePrefix: pp, AddedAt: time.Now().UTC().Truncate(time.Second)}
-		// Check that it runs, when this machine can run it at all.
+		// Check that it runs, when this machine can run it at all: a
+		// model that loads may still fail on text (a token table smaller
+		// than the tokenizer's vocabulary, another model's tokenizer),
+		// and would then fail on every commit.
 		dim := 0
 		if e, err := model.Open(ctx, &entry, env.Env); err == nil {
 			dim = e.Dim()
+			_, err = e.EmbedPassages(ctx, []string{"fix: the hook runner crashed when config.yml was empty (#1246)"})
 			e.Close()
+			if ctx.Err() != nil {
+				return cli.Exit(130)
+			}
+			if err != nil {
+				return cli.Failf("model add: %s does not run: %v", modelPath, err).WithHint("check that model.onnx and tokenizer.json belong together (the same model's export)")
+			}
 		} else if errors.Is(err, onnx.ErrNoRuntime) || errors.Is(err, onnx.ErrNoLibrary) {
 			cli.Warnf(env.Stderr, "git-scry", "the model was not test-run: %v", err)
 		} else {

@@ -16,9 +16,12 @@ import (
 // TestModelScripts runs testdata/model: the model registry and the choice
 // of embedder, against the real binaries. Scripts get:
 //
-//	onnxmodel DIR [SEED]  write DIR/model.onnx (a token-table model with
+//	onnxmodel [-vocab N] DIR [SEED]
+//	                      write DIR/model.onnx (a token-table model with
 //	                      random weights from SEED) and DIR/tokenizer.json
-//	                      (the real BERT vocabulary)
+//	                      (the real BERT vocabulary); -vocab N gives the
+//	                      model a table of N tokens, fewer than the
+//	                      tokenizer's when N < 30522 (a mismatched pair)
 //	[ort]           this build has ONNX Runtime and its library is
 //	                installed (VERDIGRIS_ONNXRUNTIME points at it)
 func TestModelScripts(t *testing.T) {
@@ -49,8 +52,14 @@ func TestModelScripts(t *testing.T) {
 		cmds[k] = v
 	}
 	cmds["onnxmodel"] = func(ts *testscript.TestScript, neg bool, args []string) {
+		vocabSize := 30522
+		if len(args) > 2 && args[0] == "-vocab" {
+			n, err := strconv.Atoi(args[1])
+			ts.Check(err)
+			vocabSize, args = n, args[2:]
+		}
 		if len(args) < 1 || len(args) > 2 {
-			ts.Fatalf("usage: onnxmodel DIR [SEED]")
+			ts.Fatalf("usage: onnxmodel [-vocab N] DIR [SEED]")
 		}
 		seed := uint64(1)
 		if len(args) == 2 {
@@ -60,7 +69,7 @@ func TestModelScripts(t *testing.T) {
 		}
 		dir := ts.MkAbs(args[0])
 		ts.Check(os.MkdirAll(dir, 0o755))
-		table, err := onnxtest.TokenTable(30522, 8, seed, true)
+		table, err := onnxtest.TokenTable(vocabSize, 8, seed, true)
 		ts.Check(err)
 		ts.Check(os.WriteFile(filepath.Join(dir, "model.onnx"), table.Model, 0o644))
 		_, _, err = onnxtest.WriteTokenizer(dir, vocab, 64)
