@@ -161,8 +161,11 @@ var modelAddCmd = &cli.Command{
 		if err != nil {
 			return err
 		}
+		inUse, reembed := false, false
 		err = updateRegistry(ctx, path, func(r *model.Registry) error {
+			inUse = r.Active == name
 			if old, ok := r.Find(name); ok {
+				reembed = inUse && old.PassagePrefix != entry.PassagePrefix
 				if old.Model.SHA256 != mf.SHA256 || old.Tokenizer.SHA256 != tf.SHA256 {
 					return cli.Failf("model %s is already registered with different files (model.onnx sha256 %.12s)", name, old.Model.SHA256).
 						WithHint("remove it first ('git scry model rm %s') or pick another --name", name)
@@ -182,7 +185,13 @@ var modelAddCmd = &cli.Command{
 			detail = fmt.Sprintf(", %d dimensions", dim)
 		}
 		fmt.Fprintf(env.Stderr, "git-scry: registered model %s (model.onnx sha256 %.12s%s)\n", name, mf.SHA256, detail)
-		fmt.Fprintf(env.Stderr, "git-scry: hint: run 'git scry model use %s' to embed with it\n", name)
+		switch {
+		case reembed:
+			// Its commits' vectors were made with the old prefix.
+			fmt.Fprintln(env.Stderr, "git-scry: hint: run 'git scry index' in each repository to embed its commits anew; semantic search waits for it")
+		case !inUse:
+			fmt.Fprintf(env.Stderr, "git-scry: hint: run 'git scry model use %s' to embed with it\n", name)
+		}
 		return nil
 	},
 }

@@ -8,6 +8,7 @@ package embedders
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 
@@ -77,7 +78,8 @@ func (s *Source) start(ctx context.Context, r *gitrepo.Repo) {
 }
 
 // Configured names the registry's choice without loading anything: the
-// active model and the sha256 it was registered with, or "builtin".
+// active model, the sha256s it was registered with and its passage
+// prefix (what its vectors depend on), or "builtin".
 func (s *Source) Configured(ctx context.Context, r *gitrepo.Repo) string {
 	path, err := model.Path(s.Getenv)
 	if err != nil {
@@ -91,7 +93,7 @@ func (s *Source) Configured(ctx context.Context, r *gitrepo.Repo) string {
 	if !ok {
 		return model.Builtin
 	}
-	return "onnx:" + e.Name + "@" + e.Model.SHA256
+	return fmt.Sprintf("onnx:%s@%s/%s/%q", e.Name, e.Model.SHA256, e.Tokenizer.SHA256, e.PassagePrefix)
 }
 
 // Select loads the embedder to use. A stored built-in model that does not

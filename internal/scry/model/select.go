@@ -74,6 +74,7 @@ func Open(ctx context.Context, entry *Entry, getenv func(string) string) (embed.
 		Model:         entry.Model.Path,
 		Tokenizer:     entry.Tokenizer.Path,
 		ModelSHA256:   entry.Model.SHA256,
+		TokSHA256:     entry.Tokenizer.SHA256,
 		QueryPrefix:   entry.QueryPrefix,
 		PassagePrefix: entry.PassagePrefix,
 		Getenv:        getenv,

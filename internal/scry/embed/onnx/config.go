@@ -1,6 +1,11 @@
 package onnx
 
-import "os"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+)
 
 // Config says which model to run and how.
 type Config struct {
@@ -8,6 +13,7 @@ type Config struct {
 	Model         string // path of model.onnx
 	Tokenizer     string // path of tokenizer.json
 	ModelSHA256   string // the model file's sha256, part of the ID
+	TokSHA256     string // the tokenizer file's sha256, part of the ID
 	QueryPrefix   string // prepended to queries ("query: " for E5 models)
 	PassagePrefix string // prepended to indexed texts ("passage: ")
 	BatchSize     int    // texts per inference call (default 32)
@@ -25,11 +31,13 @@ func (c *Config) defaults() {
 	}
 }
 
-// id is "onnx:NAME@SHA256-PREFIX".
+// id is "onnx:NAME@DIGEST": the first 12 hex digits of the sha256 of
+// everything that shapes an indexed commit's vector (the two files and
+// the passage prefix), so that changing any of them starts a new vector
+// space instead of mixing two in one index. The query prefix is left
+// out: it changes no stored vector.
 func (c *Config) id() string {
-	sum := c.ModelSHA256
-	if len(sum) > 12 {
-		sum = sum[:12]
-	}
-	return "onnx:" + c.Name + "@" + sum
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\n%q", c.ModelSHA256, c.TokSHA256, c.PassagePrefix)
+	return "onnx:" + c.Name + "@" + hex.EncodeToString(h.Sum(nil))[:12]
 }

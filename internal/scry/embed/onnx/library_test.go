@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -29,5 +31,32 @@ func TestFindLibraryOrder(t *testing.T) {
 	os.WriteFile(env[LibraryEnv], []byte("lib"), 0o644)
 	if p, _, err := FindLibrary(getenv); err != nil || p != env[LibraryEnv] {
 		t.Fatalf("%s: got %q, %v", LibraryEnv, p, err)
+	}
+}
+
+// The ID changes with everything an indexed commit's vector depends on,
+// and only with that: the query prefix changes no stored vector.
+func TestIDCoversWhatShapesVectors(t *testing.T) {
+	base := Config{Name: "m", ModelSHA256: strings.Repeat("ab", 32), TokSHA256: strings.Repeat("cd", 32), QueryPrefix: "query: ", PassagePrefix: "passage: "}
+	id := base.id()
+	if !regexp.MustCompile(`^onnx:m@[0-9a-f]{12}$`).MatchString(id) {
+		t.Fatalf("ID %q", id)
+	}
+	for what, change := range map[string]func(*Config){
+		"model":          func(c *Config) { c.ModelSHA256 = strings.Repeat("ef", 32) },
+		"tokenizer":      func(c *Config) { c.TokSHA256 = strings.Repeat("ef", 32) },
+		"passage prefix": func(c *Config) { c.PassagePrefix = "" },
+		"name":           func(c *Config) { c.Name = "n" },
+	} {
+		c := base
+		change(&c)
+		if c.id() == id {
+			t.Errorf("another %s, the same ID %s", what, id)
+		}
+	}
+	c := base
+	c.QueryPrefix = ""
+	if c.id() != id {
+		t.Errorf("the query prefix changed the ID: %s, %s", c.id(), id)
 	}
 }

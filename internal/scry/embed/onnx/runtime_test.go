@@ -73,7 +73,7 @@ func TestTokenTableModelMatchesGo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e.Dim() != 16 || e.ID() != "onnx:table@abababababab" {
+		if e.Dim() != 16 || !strings.HasPrefix(e.ID(), "onnx:table@") {
 			t.Errorf("Dim %d ID %s", e.Dim(), e.ID())
 		}
 		if want := map[bool]int{true: 3, false: 2}[types]; len(e.inputs) != want {
