@@ -125,10 +125,19 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 		if stored != nil {
 			stored.Unchecked = true
 		}
-		emb, _, err := e.Select(ctx, r, stored)
+		emb, reason, err := e.Select(ctx, r, stored)
+		// The index's vectors are an ONNX model's, and it fell back: the
+		// reason (the runtime library gone, the model changed) is what
+		// to fix, not the index.
+		fellBack := strings.HasPrefix(vs.Embedder, "onnx:") && (emb == nil || !strings.HasPrefix(emb.ID(), "onnx:"))
 		switch {
 		case err != nil:
 			s.SemanticErr = err.Error()
+		case fellBack:
+			s.SemanticErr = fmt.Sprintf("the index holds vectors of %s, which this search cannot use: %s", vs.Embedder, reason)
+			if emb != nil {
+				emb.Close()
+			}
 		case emb == nil:
 			s.SemanticErr = "no embedder model yet (run 'git scry index')"
 		case emb.ID() != vs.Embedder:
