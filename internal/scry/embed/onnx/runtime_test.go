@@ -261,3 +261,11 @@ func TestTokenTableFixedDimensions(t *testing.T) {
 	t.Run("seq16", func(t *testing.T) { checkShape(t, onnxtest.TableOptions{Seq: 16, TokenTypes: true}, 64, 16) })
 	t.Run("batch1seq128", func(t *testing.T) { checkShape(t, onnxtest.TableOptions{Batch: 1, Seq: 128}, 64, 64) })
 }
+
+// A graph that pools inside (one vector per text) is used as is, with
+// every shape of input the other tests vary.
+func TestTokenTablePooledOutput(t *testing.T) {
+	needRuntime(t)
+	checkShape(t, onnxtest.TableOptions{Pooled: true, TokenTypes: true}, 64, 64)
+	checkShape(t, onnxtest.TableOptions{Pooled: true, Int32: true, Batch: 3, Positions: 24}, 64, 24)
+}

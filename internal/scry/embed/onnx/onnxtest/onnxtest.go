@@ -222,6 +222,10 @@ type TableOptions struct {
 	// the output is unchanged): a longer input fails at run time, as a
 	// BERT whose tokenizer allows more tokens than its positions does.
 	Positions int
+	// Pooled outputs one vector per text, the mean of its tokens' rows
+	// under the attention mask (a sentence-transformers export with its
+	// pooling inside), named sentence_embedding.
+	Pooled bool
 }
 
 // TokenTableWith builds a token-table model shaped by o.
@@ -264,7 +268,14 @@ func TokenTableWith(o TableOptions) (*Table, error) {
 		}
 		h = g.op("Add", nil, h, g.op("Gather", axis0, positions, g.op("Range", nil, zero, seqLen, one)))
 	}
-	g.output(h, "last_hidden_state", batch, seq, o.Hidden)
+	if o.Pooled {
+		mask := g.op("Unsqueeze", nil, g.op("Cast", []*onnx.AttributeProto{intAttr("to", int64(onnx.TensorProto_FLOAT))}, "attention_mask"), g.constInt(2))
+		sum := g.op("ReduceSum", []*onnx.AttributeProto{intAttr("keepdims", 0)}, g.op("Mul", nil, h, mask), g.constInt(1))
+		count := g.op("ReduceSum", []*onnx.AttributeProto{intAttr("keepdims", 0)}, mask, g.constInt(1))
+		g.output(g.op("Div", nil, sum, count), "sentence_embedding", batch, o.Hidden)
+	} else {
+		g.output(h, "last_hidden_state", batch, seq, o.Hidden)
+	}
 	var err error
 	t.Model, err = g.marshal()
 	return t, err
