@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"os/exec"
+	"strings"
 	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/index"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
 func init() { register(45, "scry", checkEmbedder) }
@@ -63,5 +67,36 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 		emb.Status = Warn
 		emb.Hint = "fix the cause above, or go back with 'git scry model use builtin'"
 	}
+	// Vectors of another embedder than the one in use are no semantic
+	// search at all until the index runs: a model chosen since, or an
+	// ONNX model that cannot run here now.
+	if held := indexEmbedder(ctx, c); held != "" {
+		onnxHeld := strings.HasPrefix(held, "onnx:")
+		if (report.InUse.Embedder == "onnx" && held != report.InUse.ID) || (report.InUse.Embedder != "onnx" && onnxHeld) {
+			emb.Detail += "; the index holds vectors of " + held
+			if emb.Status == OK {
+				emb.Status = Warn
+				emb.Hint = "run 'git scry index' to embed the commits with it: semantic search waits for that"
+			}
+		}
+	}
 	return []Finding{runtime, emb}
+}
+
+// indexEmbedder is the embedder of the repository index's vectors, ""
+// when there is no index or no vectors.
+func indexEmbedder(ctx context.Context, c *Context) string {
+	if c.Repo == nil || !index.Exists(c.Repo) {
+		return ""
+	}
+	st, err := store.Open(ctx, index.DBPath(c.Repo))
+	if err != nil {
+		return ""
+	}
+	defer st.Close()
+	vs, err := st.VectorSpace(ctx)
+	if err != nil || vs.Gen == 0 {
+		return ""
+	}
+	return vs.Embedder
 }
