@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
@@ -56,7 +57,7 @@ func (s *Source) repoOptions() builtin.RepoOptions {
 // while the index reads the commits; Train waits for it. Only the first
 // call starts anything, and nothing when an ONNX model is configured.
 func (s *Source) Prefetch(ctx context.Context, r *gitrepo.Repo) bool {
-	if s.Configured(ctx, r) != model.Builtin {
+	if !strings.HasPrefix(s.Configured(ctx, r), model.Builtin) {
 		return false
 	}
 	s.start(ctx, r)
@@ -77,9 +78,13 @@ func (s *Source) start(ctx context.Context, r *gitrepo.Repo) {
 	}()
 }
 
-// Configured names the registry's choice without loading anything: the
+// Configured names the registry's choice without loading a model: the
 // active model, the sha256s it was registered with and its passage
-// prefix (what its vectors depend on), or "builtin".
+// prefix (what its vectors depend on), or "builtin". An active model
+// that cannot run here (no runtime library, its files changed) is named
+// "builtin, instead of …": the index embeds with the built-in embedder
+// then, and must embed with the model again once it can run, which it
+// knows by this name changing.
 func (s *Source) Configured(ctx context.Context, r *gitrepo.Repo) string {
 	path, err := model.Path(s.Getenv)
 	if err != nil {
@@ -93,7 +98,11 @@ func (s *Source) Configured(ctx context.Context, r *gitrepo.Repo) string {
 	if !ok {
 		return model.Builtin
 	}
-	return fmt.Sprintf("onnx:%s@%s/%s/%q", e.Name, e.Model.SHA256, e.Tokenizer.SHA256, e.PassagePrefix)
+	cfg := fmt.Sprintf("onnx:%s@%s/%s/%q", e.Name, e.Model.SHA256, e.Tokenizer.SHA256, e.PassagePrefix)
+	if model.Usable(e, s.Getenv) != nil {
+		return model.Builtin + ", instead of " + cfg
+	}
+	return cfg
 }
 
 // Select loads the embedder to use. A stored built-in model that does not

@@ -56,15 +56,25 @@ func selectONNX(ctx context.Context, getenv func(string) string) (embed.Embedder
 	return e, fmt.Sprintf("ONNX model %s", entry.Name)
 }
 
-// Open checks a registered model's files and opens it with ONNX Runtime.
-func Open(ctx context.Context, entry *Entry, getenv func(string) string) (embed.Embedder, error) {
+// Usable checks, without loading the model, what Open needs first: ONNX
+// Runtime in this binary, its library loaded, the registered files.
+func Usable(entry *Entry, getenv func(string) string) error {
 	if !onnx.Built {
-		return nil, onnx.ErrNoRuntime
+		return onnx.ErrNoRuntime
 	}
 	for _, f := range []File{entry.Model, entry.Tokenizer} {
 		if err := Verify(f); err != nil {
-			return nil, err
+			return err
 		}
+	}
+	_, _, err := onnx.Runtime(getenv)
+	return err
+}
+
+// Open checks a registered model's files and opens it with ONNX Runtime.
+func Open(ctx context.Context, entry *Entry, getenv func(string) string) (embed.Embedder, error) {
+	if err := Usable(entry, getenv); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
