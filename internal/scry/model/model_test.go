@@ -151,3 +151,20 @@ func TestLocateRefusesTwoOfAKind(t *testing.T) {
 		t.Errorf("Locate(model, dir) = %q %q %v", m, tok, err)
 	}
 }
+
+// A name is printed by model ls, add, use and rm and by doctor: one with
+// control characters (a terminal escape, a carriage return, a
+// bidirectional override, from --name or a directory's name) was
+// registered and written to the terminal raw.
+func TestValidNameRefusesControlCharacters(t *testing.T) {
+	for _, bad := range []string{"esc\x1b[31mred", "tab\rcr", "x\u202eevil", "nb\u00a0sp", "del\x7f", "bell\x07"} {
+		if ValidName(bad) == nil {
+			t.Errorf("ValidName(%q) accepted", bad)
+		}
+	}
+	for _, good := range []string{"all-MiniLM-L6-v2", "bge-small-en-v1.5", "e5_small", "模型", "modèle"} {
+		if err := ValidName(good); err != nil {
+			t.Errorf("ValidName(%q): %v", good, err)
+		}
+	}
+}

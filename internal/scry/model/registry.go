@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
@@ -273,9 +274,11 @@ func DefaultPrefixes(name string) (query, passage string) {
 	return "", ""
 }
 
-// ValidName reports whether name can name a model.
+// ValidName reports whether name can name a model. Every character must
+// be printable and no space: a name is written to the terminal by every
+// model command and by doctor.
 func ValidName(name string) error {
-	if name == "" || name == Builtin || strings.ContainsAny(name, " \t\n/\\") {
+	if name == "" || name == Builtin || strings.ContainsAny(name, " /\\") || strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) {
 		return fmt.Errorf("invalid model name %q", name)
 	}
 	return nil
