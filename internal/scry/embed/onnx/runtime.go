@@ -61,6 +61,7 @@ type Embedder struct {
 	mu      sync.Mutex // one inference at a time: batches already use every core
 	session *ort.DynamicAdvancedSession
 	inputs  []string // the graph's inputs, in its order
+	roles   []string // what each is: input_ids, attention_mask or token_type_ids
 	int32s  []bool   // which of them are int32, not int64 (some converters' exports)
 	pooled  bool     // the output is already one vector per text
 	dim     int
@@ -102,12 +103,11 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 	}
 	e := &Embedder{cfg: cfg, tok: tok}
 	for _, in := range ins {
-		switch in.Name {
-		case "input_ids", "attention_mask", "token_type_ids":
-			e.inputs = append(e.inputs, in.Name)
-		default:
+		role, ok := inputRoles[strings.TrimSuffix(in.Name, ":0")]
+		if !ok {
 			return nil, fmt.Errorf("%s: model input %q is not one of input_ids, attention_mask, token_type_ids", cfg.Model, in.Name)
 		}
+		e.inputs, e.roles = append(e.inputs, in.Name), append(e.roles, role)
 		switch in.DataType {
 		case ort.TensorElementDataTypeInt64, ort.TensorElementDataTypeInt32:
 			e.int32s = append(e.int32s, in.DataType == ort.TensorElementDataTypeInt32)
@@ -115,7 +115,7 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 			return nil, fmt.Errorf("%s: model input %s is of type %v, not int64 or int32", cfg.Model, in.Name, in.DataType)
 		}
 	}
-	if !slices.Contains(e.inputs, "input_ids") {
+	if !slices.Contains(e.roles, "input_ids") {
 		return nil, fmt.Errorf("%s: the model has no input_ids input", cfg.Model)
 	}
 	for _, in := range ins {
@@ -165,6 +165,17 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 		e.dim = len(v[0])
 	}
 	return e, nil
+}
+
+// inputRoles maps the names BERT exports give their inputs to what
+// each is: Hugging Face's, and those of exports converted from
+// TensorFlow (tf2onnx appends ":0", trimmed before the lookup).
+var inputRoles = map[string]string{
+	"input_ids":      "input_ids",
+	"attention_mask": "attention_mask",
+	"token_type_ids": "token_type_ids",
+	"input_mask":     "attention_mask",
+	"segment_ids":    "token_type_ids",
 }
 
 // pickOutput prefers the token states (rank 3, pooled here over the
@@ -324,9 +335,9 @@ func (e *Embedder) run(batch []int, ids [][]int64) ([][]float32, error) {
 			v.Destroy()
 		}
 	}()
-	for k, name := range e.inputs {
+	for k, role := range e.roles {
 		data := inputIDs
-		switch name {
+		switch role {
 		case "attention_mask":
 			data = mask
 		case "token_type_ids":

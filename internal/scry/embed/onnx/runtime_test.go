@@ -269,3 +269,13 @@ func TestTokenTablePooledOutput(t *testing.T) {
 	checkShape(t, onnxtest.TableOptions{Pooled: true, TokenTypes: true}, 64, 64)
 	checkShape(t, onnxtest.TableOptions{Pooled: true, Int32: true, Batch: 3, Positions: 24}, 64, 24)
 }
+
+// BERT exports converted from TensorFlow name their inputs input_mask
+// and segment_ids, often with tf2onnx's ":0": such a model was refused
+// ("model input "input_mask" is not one of input_ids, attention_mask,
+// token_type_ids").
+func TestTokenTableTensorFlowInputNames(t *testing.T) {
+	needRuntime(t)
+	checkShape(t, onnxtest.TableOptions{TokenTypes: true, Rename: map[string]string{"attention_mask": "input_mask", "token_type_ids": "segment_ids"}}, 64, 64)
+	checkShape(t, onnxtest.TableOptions{TokenTypes: true, Rename: map[string]string{"input_ids": "input_ids:0", "attention_mask": "input_mask:0", "token_type_ids": "segment_ids:0"}}, 64, 64)
+}

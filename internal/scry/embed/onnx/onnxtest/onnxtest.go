@@ -226,6 +226,9 @@ type TableOptions struct {
 	// under the attention mask (a sentence-transformers export with its
 	// pooling inside), named sentence_embedding.
 	Pooled bool
+	// Rename gives inputs other names (input_mask, segment_ids:0: the
+	// names of TensorFlow BERT exports).
+	Rename map[string]string
 }
 
 // TokenTableWith builds a token-table model shaped by o.
@@ -275,6 +278,18 @@ func TokenTableWith(o TableOptions) (*Table, error) {
 		g.output(g.op("Div", nil, sum, count), "sentence_embedding", batch, o.Hidden)
 	} else {
 		g.output(h, "last_hidden_state", batch, seq, o.Hidden)
+	}
+	for _, in := range g.g.Input {
+		if to, ok := o.Rename[in.Name]; ok {
+			in.Name = to
+		}
+	}
+	for _, n := range g.g.Node {
+		for k, in := range n.Input {
+			if to, ok := o.Rename[in]; ok {
+				n.Input[k] = to
+			}
+		}
 	}
 	var err error
 	t.Model, err = g.marshal()
