@@ -152,7 +152,7 @@ var modelAddCmd = &cli.Command{
 			if err != nil {
 				return cli.Failf("model add: %s does not run: %v", modelPath, err).WithHint("check that model.onnx and tokenizer.json belong together (the same model's export)")
 			}
-		} else if errors.Is(err, onnx.ErrNoRuntime) || errors.Is(err, onnx.ErrNoLibrary) {
+		} else if errors.Is(err, onnx.ErrNoRuntime) || errors.Is(err, onnx.ErrNoLibrary) || errors.Is(err, onnx.ErrBadLibrary) {
 			cli.Warnf(env.Stderr, "git-scry", "the model was not test-run: %v", err)
 		} else {
 			return cli.Failf("model add: %s does not run: %v", modelPath, err).WithHint("the model must take input_ids (and optionally attention_mask, token_type_ids) and output token states or a sentence vector")

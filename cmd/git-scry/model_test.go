@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -22,6 +23,10 @@ import (
 //	                      (the real BERT vocabulary); -vocab N gives the
 //	                      model a table of N tokens, fewer than the
 //	                      tokenizer's when N < 30522 (a mismatched pair)
+//	fakeort FILE          build FILE, a shared library that poses as ONNX
+//	                      Runtime 1.17 (the C API version 24 is not
+//	                      there: it says so on stderr, as the real one
+//	                      does), with cc ([exec:cc])
 //	[ort]           this build has ONNX Runtime and its library is
 //	                installed (VERDIGRIS_ONNXRUNTIME points at it)
 func TestModelScripts(t *testing.T) {
@@ -75,6 +80,33 @@ func TestModelScripts(t *testing.T) {
 		_, _, err = onnxtest.WriteTokenizer(dir, vocab, 64)
 		ts.Check(err)
 	}
+	cmds["fakeort"] = func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 1 {
+			ts.Fatalf("usage: fakeort FILE")
+		}
+		src := ts.MkAbs(args[0] + ".c")
+		ts.Check(os.WriteFile(src, []byte(fakeORT), 0o644))
+		out, err := exec.Command("cc", "-shared", "-fPIC", "-o", ts.MkAbs(args[0]), src).CombinedOutput()
+		if err != nil {
+			ts.Fatalf("cc: %v\n%s", err, out)
+		}
+	}
 	p.Cmds = cmds
 	testscript.Run(t, p)
 }
+
+// fakeORT is the C API entry point of an ONNX Runtime too old for the
+// bindings, which prints its refusal rather than returning it.
+const fakeORT = `#include <stdio.h>
+typedef struct {
+	const void *(*GetApi)(unsigned int version);
+	const char *(*GetVersionString)(void);
+} OrtApiBase;
+static const void *get_api(unsigned int version) {
+	fprintf(stderr, "The requested API version [%u] is not available, only API versions [1, 17] are supported in this build. Current ORT Version is: 1.17.0\n", version);
+	return NULL;
+}
+static const char *version_string(void) { return "1.17.0"; }
+static const OrtApiBase base = {get_api, version_string};
+const OrtApiBase *OrtGetApiBase(void) { return &base; }
+`

@@ -26,6 +26,10 @@ var ErrNoRuntime = errors.New("built without ONNX Runtime")
 // ErrNoLibrary is returned when the ONNX Runtime library is not found.
 var ErrNoLibrary = errors.New("ONNX Runtime library not found")
 
+// ErrBadLibrary is returned when the library found does not load: not
+// ONNX Runtime, damaged, or another version.
+var ErrBadLibrary = errors.New("cannot load ONNX Runtime")
+
 func libraryName() string {
 	if runtime.GOOS == "darwin" {
 		return "libonnxruntime.dylib"

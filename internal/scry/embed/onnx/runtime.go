@@ -3,10 +3,13 @@
 package onnx
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -14,6 +17,7 @@ import (
 	"sync/atomic"
 
 	ort "github.com/yalue/onnxruntime_go"
+	"golang.org/x/sys/unix"
 
 	"github.com/verdigris-dev/verdigris/internal/scry/embed"
 )
@@ -45,13 +49,52 @@ func Runtime(getenv func(string) string) (path, version string, err error) {
 	env.done, env.path = true, lib
 	// Every failure comes back as an error, said once by git-scry; the
 	// runtime's own log would print it again, raw, on stderr (and the
-	// probes for a model's length limit fail on purpose).
-	if err := ort.InitializeEnvironment(ort.WithLogLevelFatal()); err != nil {
-		env.err = fmt.Errorf("loading ONNX Runtime from %s: %w", lib, err)
+	// probes for a model's length limit fail on purpose). A library of
+	// another version says why it refuses on stderr, not in its error
+	// ("Error setting ORT API base: 2"): that is caught for the error.
+	said, err := captureStderr(func() error { return ort.InitializeEnvironment(ort.WithLogLevelFatal()) })
+	if err != nil {
+		if said = strings.Join(strings.Fields(said), " "); said != "" {
+			err = fmt.Errorf("%w (%s)", err, said)
+		}
+		env.err = fmt.Errorf("%w from %s: %w (git scry needs ONNX Runtime %s)", ErrBadLibrary, lib, err, RuntimeVersion)
 		return lib, "", env.err
 	}
 	env.version = ort.GetVersion()
 	return lib, env.version, nil
+}
+
+// captureStderr runs fn with file descriptor 2, where C libraries
+// write, going to a pipe, and returns what was written there.
+func captureStderr(fn func() error) (string, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return "", fn()
+	}
+	defer r.Close()
+	saved, err := unix.Dup(2)
+	if err != nil {
+		w.Close()
+		return "", fn()
+	}
+	if err := unix.Dup2(int(w.Fd()), 2); err != nil {
+		unix.Close(saved)
+		w.Close()
+		return "", fn()
+	}
+	var out bytes.Buffer
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		io.Copy(&out, io.LimitReader(r, 4096))
+		io.Copy(io.Discard, r)
+	}()
+	ferr := fn()
+	unix.Dup2(saved, 2)
+	unix.Close(saved)
+	w.Close()
+	<-done
+	return out.String(), ferr
 }
 
 // Embedder runs one sentence model.
