@@ -154,6 +154,8 @@ var modelAddCmd = &cli.Command{
 			}
 		} else if errors.Is(err, onnx.ErrNoRuntime) || errors.Is(err, onnx.ErrNoLibrary) || errors.Is(err, onnx.ErrBadLibrary) {
 			cli.Warnf(env.Stderr, "git-scry", "the model was not test-run: %v", err)
+		} else if errors.Is(err, onnx.ErrBadModel) {
+			return cli.Failf("model add: %v", err).WithHint("check that %s is a whole ONNX file (a finished download; not a Git LFS pointer)", modelPath)
 		} else {
 			return cli.Failf("model add: %s does not run: %v", modelPath, err).WithHint("the model must take input_ids (and optionally attention_mask, token_type_ids) and output token states or a sentence vector")
 		}

@@ -26,6 +26,10 @@ var ErrNoRuntime = errors.New("built without ONNX Runtime")
 // ErrNoLibrary is returned when the ONNX Runtime library is not found.
 var ErrNoLibrary = errors.New("ONNX Runtime library not found")
 
+// ErrBadModel is returned for a model file ONNX Runtime cannot read:
+// not an ONNX model, cut short, or of operators this runtime lacks.
+var ErrBadModel = errors.New("not a model ONNX Runtime can load")
+
 // ErrBadLibrary is returned when the library found does not load: not
 // ONNX Runtime, damaged, or another version.
 var ErrBadLibrary = errors.New("cannot load ONNX Runtime")

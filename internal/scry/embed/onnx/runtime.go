@@ -142,7 +142,7 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 	}
 	ins, outs, err := ort.GetInputOutputInfo(cfg.Model)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", cfg.Model, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrBadModel, cfg.Model, err)
 	}
 	e := &Embedder{cfg: cfg, tok: tok}
 	for _, in := range ins {
