@@ -231,6 +231,11 @@ func pickOutput(outs []ort.InputOutputInfo) (ort.InputOutputInfo, error) {
 			}
 		}
 	}
+	for _, o := range outs {
+		if o.DataType == ort.TensorElementDataTypeFloat16 || o.DataType == ort.TensorElementDataTypeBFloat16 {
+			return ort.InputOutputInfo{}, fmt.Errorf("output %s is half precision (float16): use the model's float32 export (model.onnx) or a quantized one (model_quantized.onnx)", o.Name)
+		}
+	}
 	return ort.InputOutputInfo{}, errors.New("no float output of shape [batch, tokens, hidden] or [batch, hidden]")
 }
 

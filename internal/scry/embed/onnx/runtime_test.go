@@ -279,3 +279,19 @@ func TestTokenTableTensorFlowInputNames(t *testing.T) {
 	checkShape(t, onnxtest.TableOptions{TokenTypes: true, Rename: map[string]string{"attention_mask": "input_mask", "token_type_ids": "segment_ids"}}, 64, 64)
 	checkShape(t, onnxtest.TableOptions{TokenTypes: true, Rename: map[string]string{"input_ids": "input_ids:0", "attention_mask": "input_mask:0", "token_type_ids": "segment_ids:0"}}, 64, 64)
 }
+
+// A half-precision export (model_fp16.onnx) was refused as having "no
+// float output of shape [batch, tokens, hidden] or [batch, hidden]",
+// which it has; the refusal names what is wrong and what to use.
+func TestOpenRefusesFloat16Outputs(t *testing.T) {
+	needRuntime(t)
+	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Float16: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, _ := modelDir(t, table.Model, 64)
+	_, err = OpenEmbedder(Config{Name: "half", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json")})
+	if err == nil || !strings.Contains(err.Error(), "half precision (float16)") || !strings.Contains(err.Error(), "use the model's float32 export") {
+		t.Fatalf("float16 model: %v", err)
+	}
+}

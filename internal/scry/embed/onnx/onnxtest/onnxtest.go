@@ -226,6 +226,9 @@ type TableOptions struct {
 	// under the attention mask (a sentence-transformers export with its
 	// pooling inside), named sentence_embedding.
 	Pooled bool
+	// Float16 makes the output half precision, as the fp16 exports
+	// of model repositories have it.
+	Float16 bool
 	// Rename gives inputs other names (input_mask, segment_ids:0: the
 	// names of TensorFlow BERT exports).
 	Rename map[string]string
@@ -276,6 +279,10 @@ func TokenTableWith(o TableOptions) (*Table, error) {
 		sum := g.op("ReduceSum", []*onnx.AttributeProto{intAttr("keepdims", 0)}, g.op("Mul", nil, h, mask), g.constInt(1))
 		count := g.op("ReduceSum", []*onnx.AttributeProto{intAttr("keepdims", 0)}, mask, g.constInt(1))
 		g.output(g.op("Div", nil, sum, count), "sentence_embedding", batch, o.Hidden)
+	} else if o.Float16 {
+		half := g.op("Cast", []*onnx.AttributeProto{intAttr("to", int64(onnx.TensorProto_FLOAT16))}, h)
+		g.g.Node = append(g.g.Node, &onnx.NodeProto{Name: "last_hidden_state_identity", OpType: "Identity", Input: []string{half}, Output: []string{"last_hidden_state"}})
+		g.g.Output = append(g.g.Output, valueInfo("last_hidden_state", onnx.TensorProto_FLOAT16, batch, seq, o.Hidden))
 	} else {
 		g.output(h, "last_hidden_state", batch, seq, o.Hidden)
 	}
