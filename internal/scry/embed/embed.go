@@ -9,7 +9,8 @@ import "context"
 // Embedder maps texts to L2-normalised vectors of a fixed dimension.
 type Embedder interface {
 	// ID names the embedder and its exact weights ("builtin:<hash>",
-	// "onnx:<name>@<sha256 prefix>"); vectors from different IDs are not
+	// "onnx:<name>@<digest of its files and passage prefix>"); vectors
+	// from different IDs are not
 	// comparable, so the index re-embeds when it changes.
 	ID() string
 	// Dim is the vector length.

@@ -239,7 +239,7 @@ func pickOutput(outs []ort.InputOutputInfo) (ort.InputOutputInfo, error) {
 	return ort.InputOutputInfo{}, errors.New("no float output of shape [batch, tokens, hidden] or [batch, hidden]")
 }
 
-// ID is "onnx:NAME@SHA256-PREFIX".
+// ID is "onnx:NAME@DIGEST" (Config.id).
 func (e *Embedder) ID() string { return e.cfg.id() }
 
 // Dim is the model's hidden size.
