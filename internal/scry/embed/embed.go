@@ -10,8 +10,8 @@ import "context"
 type Embedder interface {
 	// ID names the embedder and its exact weights ("builtin:<hash>",
 	// "onnx:<name>@<digest of its files and passage prefix>"); vectors
-	// from different IDs are not
-	// comparable, so the index re-embeds when it changes.
+	// from different IDs are not comparable, so the index re-embeds when
+	// it changes.
 	ID() string
 	// Dim is the vector length.
 	Dim() int
