@@ -26,7 +26,22 @@ var (
 	buildOnce sync.Once
 	binDir    string
 	buildErr  error
+	// built is the temp directory Binaries built into ("" when BinEnv
+	// named one, or nothing was built), which Main removes.
+	built string
 )
+
+// Main runs a package's tests, from its TestMain, and removes the
+// binaries Binaries built for them: tens of MiB in a temp directory per
+// test process, which nothing else removed (a developer's /tmp filled by
+// the hundred).
+func Main(m *testing.M) int {
+	code := m.Run()
+	if built != "" {
+		os.RemoveAll(built)
+	}
+	return code
+}
 
 // ModuleRoot is the repository root of verdigris itself.
 func ModuleRoot() string {
@@ -50,6 +65,7 @@ func Binaries(t testing.TB) string {
 			buildErr = err
 			return
 		}
+		built = dir
 		cmd := exec.Command("go", "build", "-o", dir+string(os.PathSeparator), "./cmd/...")
 		cmd.Dir = ModuleRoot()
 		out, err := cmd.CombinedOutput()
