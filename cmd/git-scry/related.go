@@ -95,7 +95,9 @@ Flags:
 		t := &cli.Table{}
 		t.Row("COUNT", "SHARE", "LAST", "FILE")
 		for _, x := range rel {
-			t.Row(fmt.Sprint(x.Count), fmt.Sprintf("%.0f%%", 100*x.Share), x.Last.Format("2006-01-02"), cli.Printable(x.Path))
+			// Local, as search hits show their dates: the same commit's
+			// date must read the same in both.
+			t.Row(fmt.Sprint(x.Count), fmt.Sprintf("%.0f%%", 100*x.Share), x.Last.Local().Format("2006-01-02"), cli.Printable(x.Path))
 		}
 		return t.Write(env.Stdout)
 	},
