@@ -19,10 +19,16 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 	if c.Repo == nil {
 		return nil
 	}
+	none := []Finding{{Name: "index", Status: Skip, Detail: "no commit index in this repository", Hint: "run 'git scry index' to use commit memory"}}
 	if !index.Exists(c.Repo) {
-		return []Finding{{Name: "index", Status: Skip, Detail: "no commit index in this repository", Hint: "run 'git scry index' to use commit memory"}}
+		return none
 	}
 	st, err := store.Open(ctx, index.DBPath(c.Repo))
+	if errors.Is(err, store.ErrNoIndex) {
+		// The file of a first run that has not created its tables yet
+		// (or was killed before it did): no index, as git scry says.
+		return none
+	}
 	if errors.Is(err, store.ErrOldSchema) {
 		return []Finding{{Name: "index", Status: Warn, Detail: "the commit index was built by another version of git scry", Hint: "run 'git scry index' to rebuild it"}}
 	}
@@ -31,6 +37,10 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 	}
 	defer st.Close()
 	n, err := st.CountCommits(ctx)
+	if err == nil {
+		// Counting reads one table; related and search read the others.
+		err = st.Readable(ctx)
+	}
 	if err != nil {
 		return []Finding{{Name: "index", Status: Fail, Detail: "cannot read the commit index: " + err.Error(), Hint: "run 'git scry index --full' to rebuild it"}}
 	}

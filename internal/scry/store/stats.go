@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"os"
 	"strconv"
 	"time"
@@ -81,4 +83,20 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 		}
 	}
 	return st, nil
+}
+
+// Readable reads a row of every table: an index that opens can still
+// have lost a table or the pages that begin one (a damaged disk, a
+// half-copied file), and every search or related run would fail on it.
+// What a full integrity check would find deeper is not looked for: it
+// reads the whole file.
+func (s *Store) Readable(ctx context.Context) error {
+	for _, t := range tables {
+		var one int
+		err := s.db.QueryRowContext(ctx, `SELECT 1 FROM `+t+` LIMIT 1`).Scan(&one)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	return nil
 }
