@@ -12,6 +12,10 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
+// behindHint: an index run reads what Behind reads, and may fail the
+// same; a full one starts from nothing.
+const behindHint = "run 'git scry index'; if it fails too, 'git scry index --full' rebuilds the index"
+
 var statsCmd = &cli.Command{
 	Name: "stats",
 	Usage: `Usage: git scry stats [--json]
@@ -46,7 +50,10 @@ Flags:
 		}
 		behind, err := index.Behind(ctx, r, st)
 		if err != nil {
-			return err
+			if ctx.Err() != nil {
+				return cli.Exit(cli.ExitInterrupted)
+			}
+			return cli.Failf("cannot compare the index with the history: %v", err).WithHint(behindHint)
 		}
 		if asJSON {
 			return cli.WriteJSON(env.Stdout, struct {

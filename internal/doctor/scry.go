@@ -46,7 +46,7 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 	}
 	behind, err := index.Behind(ctx, c.Repo, st)
 	if err != nil {
-		return []Finding{{Name: "index", Status: Warn, Detail: "cannot compare the index with the history: " + err.Error(), Hint: "run 'git scry index'"}}
+		return []Finding{{Name: "index", Status: Warn, Detail: "cannot compare the index with the history: " + err.Error(), Hint: "run 'git scry index'; if it fails too, 'git scry index --full' rebuilds the index"}}
 	}
 	when := "never completed"
 	if t, _ := st.MetaInt(ctx, "indexed"); t > 0 {
