@@ -28,7 +28,8 @@ that is, and when they last changed together. Commits that touched more
 than 50 files (mass renames, formatting sweeps) do not count. FILE is a
 path in the working tree or relative to the repository root. A directory
 stands for the files under it: the files outside it that changed in the
-same commits as any of them, each commit counted once.
+same commits as any of them, each commit counted once. A file's other
+name, in the commit that renamed it, is not a related file.
 
 Flags:
   -n, --limit N   number of files (default 20)
@@ -65,7 +66,7 @@ Flags:
 		var path string
 		for _, p := range paths {
 			path = p
-			rel, changes, err = search.RelatedFiles(ctx, st, p, limit)
+			rel, changes, err = search.RelatedFiles(ctx, st, r, p, limit)
 			if !errors.Is(err, search.ErrUnknownPath) {
 				break
 			}

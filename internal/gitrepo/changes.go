@@ -96,3 +96,50 @@ func (r *Repo) Renames(ctx context.Context, commit string) (map[string]string, e
 	}
 	return res, nil
 }
+
+// Rename is a file a commit moved: the path it had before and the one
+// it has after.
+type Rename struct{ From, To string }
+
+// RenamesOf lists the renames git's rename detection sees in each of the
+// commits (against their first parent; a root commit has none), by
+// commit hash. Nothing is fetched: where a partial clone lacks the
+// blobs that similar files are compared by, the renames are those of
+// unchanged content (the same blob under another name), which need none.
+func (r *Repo) RenamesOf(ctx context.Context, hashes []string) (map[string][]Rename, error) {
+	if len(hashes) == 0 {
+		return map[string][]Rename{}, nil
+	}
+	in := strings.Join(hashes, "\n") + "\n"
+	args := []string{"diff-tree", "--stdin", "-r", "--root", "--name-status", "-z", "--diff-filter=R"}
+	out, err := r.gitNoFetch(ctx, strings.NewReader(in), append(args, "-M")...)
+	if err != nil && ctx.Err() == nil {
+		out, err = r.gitNoFetch(ctx, strings.NewReader(in), append(args, "-M100%")...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return parseRenamesZ(string(out)), nil
+}
+
+// parseRenamesZ reads diff-tree --stdin --name-status -z output: each
+// commit's hash, then a status, old path and new path per rename. A
+// status starts with R; a hash never does, so a path that looks like a
+// hash is never taken for one.
+func parseRenamesZ(out string) map[string][]Rename {
+	res := map[string][]Rename{}
+	toks := strings.Split(out, "\x00")
+	cur := ""
+	for i := 0; i < len(toks); i++ {
+		t := strings.TrimLeft(toks[i], "\n")
+		switch {
+		case t == "":
+		case t[0] == 'R' && i+2 < len(toks):
+			res[cur] = append(res[cur], Rename{From: toks[i+1], To: toks[i+2]})
+			i += 2
+		default:
+			cur = t
+		}
+	}
+	return res
+}

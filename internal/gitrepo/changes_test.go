@@ -130,3 +130,18 @@ func TestFileHistoryFollowsRenames(t *testing.T) {
 		t.Fatalf("Renames(edit) = %v, %v", ren, err)
 	}
 }
+
+func TestParseRenamesZ(t *testing.T) {
+	h1 := strings.Repeat("a", 40)
+	h2 := strings.Repeat("b", 40)
+	// A path that is itself 40 hex digits, and one starting with R.
+	out := h1 + "\x00R100\x00old name\x00new name\x00" + h2 + "\x00R087\x00Readme\x00x\ny\x00R100\x00" + h2 + "\x00" + h1 + "\x00"
+	got := parseRenamesZ(out)
+	want := map[string][]Rename{
+		h1: {{"old name", "new name"}},
+		h2: {{"Readme", "x\ny"}, {h2, h1}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}

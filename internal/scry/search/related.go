@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
@@ -30,16 +32,22 @@ var ErrUnknownPath = errors.New("no indexed commit changed this path")
 // of the history (no commit changed it as a file, some changed files
 // under it) stands for its files: what changed together with any of
 // them, outside it, each commit counted once.
-func RelatedFiles(ctx context.Context, st *store.Store, path string, limit int) ([]Related, int64, error) {
+//
+// A file's other name, in the commit that renamed it (as git's rename
+// detection in r sees it), is the file itself, not a file that changed
+// with it: the index reads diffs as deletes and adds, and the old path
+// would come out related to the new one (and a directory moved
+// elsewhere related to its new place). r nil leaves renames in.
+func RelatedFiles(ctx context.Context, st *store.Store, r *gitrepo.Repo, path string, limit int) ([]Related, int64, error) {
 	db := st.DB()
 	if dir := strings.TrimSuffix(path, "/"); dir != path {
-		return relatedToDir(ctx, db, dir, limit)
+		return relatedToDir(ctx, db, r, dir, limit)
 	}
 	var id int64
 	// A path whose commits were all pruned keeps its id but has no files.
 	err := db.QueryRowContext(ctx, `SELECT id FROM paths p WHERE path = ? AND EXISTS (SELECT 1 FROM files f WHERE f.path_id = p.id)`, path).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return relatedToDir(ctx, db, path, limit)
+		return relatedToDir(ctx, db, r, path, limit)
 	}
 	if err != nil {
 		return nil, 0, err
@@ -48,19 +56,39 @@ func RelatedFiles(ctx context.Context, st *store.Store, path string, limit int) 
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM files f JOIN commits c ON c.id = f.commit_id WHERE f.path_id = ? AND c.nfiles <= ?`, id, store.CoChangeMaxFiles).Scan(&changes); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.QueryContext(ctx, `SELECT p.path, c.n, c.last FROM cochange c JOIN paths p ON p.id = c.b WHERE c.a = ? ORDER BY c.n DESC, c.last DESC, p.path LIMIT ?`, id, limit)
+	inside := func(p string) bool { return p == path }
+	moved, err := renamedAway(ctx, db, r, `p.id = ?1`, id, inside)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(moved) == 0 {
+		rows, err := db.QueryContext(ctx, `SELECT p.path, c.n, c.last FROM cochange c JOIN paths p ON p.id = c.b WHERE c.a = ? ORDER BY c.n DESC, c.last DESC, p.path LIMIT ?`, id, limit)
+		if err != nil {
+			return nil, 0, err
+		}
+		out, err := scanRelated(rows, changes)
+		return out, changes, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT p.path, c.n, c.last FROM cochange c JOIN paths p ON p.id = c.b WHERE c.a = ?`, id)
 	if err != nil {
 		return nil, 0, err
 	}
 	out, err := scanRelated(rows, changes)
-	return out, changes, err
+	if err != nil {
+		return nil, 0, err
+	}
+	out, err = withoutRenames(ctx, db, out, moved, changes, `p.id = ?1`, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	return cut(out, limit), changes, nil
 }
 
 // relatedToDir is RelatedFiles for the files under dir (ErrUnknownPath
 // when the history has none). The pairs table
 // holds files, so this counts from the commits' file lists: the commits
 // that changed something under dir, then their other files.
-func relatedToDir(ctx context.Context, db *sql.DB, dir string, limit int) ([]Related, int64, error) {
+func relatedToDir(ctx context.Context, db *sql.DB, r *gitrepo.Repo, dir string, limit int) ([]Related, int64, error) {
 	prefix := dir + "/"
 	// substr, not LIKE or GLOB: a path may hold their wildcards.
 	const under = `substr(p.path, 1, length(?1)) = ?1`
@@ -80,18 +108,162 @@ func relatedToDir(ctx context.Context, db *sql.DB, dir string, limit int) ([]Rel
 			return nil, 0, err
 		}
 	}
-	rows, err := db.QueryContext(ctx, `WITH touched AS (
+	inside := func(p string) bool { return strings.HasPrefix(p, prefix) }
+	moved, err := renamedAway(ctx, db, r, under, prefix, inside)
+	if err != nil {
+		return nil, 0, err
+	}
+	q := `WITH touched AS (
 			SELECT DISTINCT f.commit_id AS id FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
-			WHERE `+under+` AND c.nfiles <= ?2)
+			WHERE ` + under + ` AND c.nfiles <= ?2)
 		SELECT p.path, count(*) AS n, max(c.author_time) AS last FROM touched t
 		JOIN files f ON f.commit_id = t.id JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = t.id
-		WHERE NOT `+under+`
-		GROUP BY p.path ORDER BY n DESC, last DESC, p.path LIMIT ?3`, prefix, store.CoChangeMaxFiles, limit)
+		WHERE NOT ` + under + `
+		GROUP BY p.path`
+	args := []any{prefix, store.CoChangeMaxFiles}
+	if len(moved) == 0 {
+		q += ` ORDER BY n DESC, last DESC, p.path LIMIT ?3`
+		args = append(args, limit)
+	}
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, err
 	}
 	out, err := scanRelated(rows, changes)
-	return out, changes, err
+	if err != nil || len(moved) == 0 {
+		return out, changes, err
+	}
+	out, err = withoutRenames(ctx, db, out, moved, changes, under, prefix)
+	if err != nil {
+		return nil, 0, err
+	}
+	return cut(out, limit), changes, nil
+}
+
+// renamedAway finds the commits that renamed a file asked about (one
+// whose path the SQL condition cond on paths p holds, with arg as ?1, and
+// inside accepts) to or from a path outside: by path outside, the ids of
+// those commits, which do not count for it. Only commits that added or
+// deleted such a file while deleting or adding another are asked of git.
+func renamedAway(ctx context.Context, db *sql.DB, r *gitrepo.Repo, cond string, arg any, inside func(string) bool) (map[string]map[int64]bool, error) {
+	if r == nil {
+		return nil, nil
+	}
+	rows, err := db.QueryContext(ctx, `SELECT DISTINCT c.id, c.hash FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
+		WHERE `+cond+` AND f.status IN ('A', 'D') AND c.nfiles <= ?2
+		AND EXISTS (SELECT 1 FROM files g WHERE g.commit_id = f.commit_id AND g.status IN ('A', 'D') AND g.status != f.status)`, arg, store.CoChangeMaxFiles)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]int64{}
+	var hashes []string
+	for rows.Next() {
+		var id int64
+		var h string
+		if err := rows.Scan(&id, &h); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids[h] = id
+		hashes = append(hashes, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(hashes) == 0 {
+		return nil, err
+	}
+	renames, err := r.RenamesOf(ctx, hashes)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// Commits git cannot read here (a damaged repository): the
+		// index's counts as they are.
+		return nil, nil
+	}
+	moved := map[string]map[int64]bool{}
+	for h, rs := range renames {
+		id, ok := ids[h]
+		if !ok {
+			continue
+		}
+		for _, rn := range rs {
+			other := ""
+			switch {
+			case inside(rn.From) && !inside(rn.To):
+				other = rn.To
+			case inside(rn.To) && !inside(rn.From):
+				other = rn.From
+			default:
+				continue
+			}
+			if moved[other] == nil {
+				moved[other] = map[int64]bool{}
+			}
+			moved[other][id] = true
+		}
+	}
+	return moved, nil
+}
+
+// withoutRenames recounts the files of out that moved names: the
+// commits that changed both, less those that renamed one to the other,
+// and the latest of what remains. cond and arg select the files asked
+// about, as for renamedAway.
+func withoutRenames(ctx context.Context, db *sql.DB, out []Related, moved map[string]map[int64]bool, changes int64, cond string, arg any) ([]Related, error) {
+	keep := out[:0]
+	for _, x := range out {
+		skip := moved[x.Path]
+		if len(skip) == 0 {
+			keep = append(keep, x)
+			continue
+		}
+		rows, err := db.QueryContext(ctx, `SELECT DISTINCT c.id, c.author_time FROM files f JOIN paths p ON p.id = f.path_id
+			JOIN files o ON o.commit_id = f.commit_id JOIN commits c ON c.id = f.commit_id
+			WHERE `+cond+` AND c.nfiles <= ?2 AND o.path_id = (SELECT id FROM paths WHERE path = ?3)`,
+			arg, store.CoChangeMaxFiles, x.Path)
+		if err != nil {
+			return nil, err
+		}
+		var n, last int64
+		for rows.Next() {
+			var id, at int64
+			if err := rows.Scan(&id, &at); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if !skip[id] {
+				n++
+				last = max(last, at)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			continue
+		}
+		x.Count, x.Last = n, time.Unix(last, 0).UTC()
+		x.Share = float64(n) / float64(changes)
+		keep = append(keep, x)
+	}
+	return keep, nil
+}
+
+// cut orders out as the queries do (most commits, then the latest, then
+// by path) and keeps the first limit.
+func cut(out []Related, limit int) []Related {
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		if !a.Last.Equal(b.Last) {
+			return a.Last.After(b.Last)
+		}
+		return a.Path < b.Path
+	})
+	return out[:min(len(out), limit)]
 }
 
 // scanRelated reads rows of (path, count, last author time); changes is
