@@ -37,7 +37,8 @@ var ErrUnknownPath = errors.New("no indexed commit changed this path")
 // detection in r sees it), is the file itself, not a file that changed
 // with it: the index reads diffs as deletes and adds, and the old path
 // would come out related to the new one (and a directory moved
-// elsewhere related to its new place). r nil leaves renames in.
+// elsewhere related to its new place). Nor do a shallow clone's
+// boundary commits count (notTogether). r nil leaves both in.
 func RelatedFiles(ctx context.Context, st *store.Store, r *gitrepo.Repo, path string, limit int) ([]Related, int64, error) {
 	db := st.DB()
 	if dir := strings.TrimSuffix(path, "/"); dir != path {
@@ -57,11 +58,12 @@ func RelatedFiles(ctx context.Context, st *store.Store, r *gitrepo.Repo, path st
 		return nil, 0, err
 	}
 	inside := func(p string) bool { return p == path }
-	moved, err := renamedAway(ctx, db, r, `p.id = ?1`, id, inside)
+	moved, dropped, err := notTogether(ctx, db, r, `p.id = ?1`, id, inside)
 	if err != nil {
 		return nil, 0, err
 	}
-	if len(moved) == 0 {
+	changes -= dropped
+	if len(moved) == 0 && dropped == 0 {
 		rows, err := db.QueryContext(ctx, `SELECT p.path, c.n, c.last FROM cochange c JOIN paths p ON p.id = c.b WHERE c.a = ? ORDER BY c.n DESC, c.last DESC, p.path LIMIT ?`, id, limit)
 		if err != nil {
 			return nil, 0, err
@@ -77,7 +79,7 @@ func RelatedFiles(ctx context.Context, st *store.Store, r *gitrepo.Repo, path st
 	if err != nil {
 		return nil, 0, err
 	}
-	out, err = withoutRenames(ctx, db, out, moved, changes, `p.id = ?1`, id)
+	out, err = recount(ctx, db, out, moved, changes, `p.id = ?1`, id)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -109,10 +111,11 @@ func relatedToDir(ctx context.Context, db *sql.DB, r *gitrepo.Repo, dir string, 
 		}
 	}
 	inside := func(p string) bool { return strings.HasPrefix(p, prefix) }
-	moved, err := renamedAway(ctx, db, r, under, prefix, inside)
+	moved, dropped, err := notTogether(ctx, db, r, under, prefix, inside)
 	if err != nil {
 		return nil, 0, err
 	}
+	changes -= dropped
 	q := `WITH touched AS (
 			SELECT DISTINCT f.commit_id AS id FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
 			WHERE ` + under + ` AND c.nfiles <= ?2)
@@ -121,7 +124,7 @@ func relatedToDir(ctx context.Context, db *sql.DB, r *gitrepo.Repo, dir string, 
 		WHERE NOT ` + under + `
 		GROUP BY p.path`
 	args := []any{prefix, store.CoChangeMaxFiles}
-	if len(moved) == 0 {
+	if len(moved) == 0 && dropped == 0 {
 		q += ` ORDER BY n DESC, last DESC, p.path LIMIT ?3`
 		args = append(args, limit)
 	}
@@ -130,14 +133,65 @@ func relatedToDir(ctx context.Context, db *sql.DB, r *gitrepo.Repo, dir string, 
 		return nil, 0, err
 	}
 	out, err := scanRelated(rows, changes)
-	if err != nil || len(moved) == 0 {
+	if err != nil || (len(moved) == 0 && dropped == 0) {
 		return out, changes, err
 	}
-	out, err = withoutRenames(ctx, db, out, moved, changes, under, prefix)
+	out, err = recount(ctx, db, out, moved, changes, under, prefix)
 	if err != nil {
 		return nil, 0, err
 	}
 	return cut(out, limit), changes, nil
+}
+
+// notTogether is what the index holds as changed together and was not:
+// by path outside the files asked about, the commits that only renamed
+// one of them to it (renamedAway), and the commits of a shallow clone's
+// boundary. Git shows those as adding every file of their tree, their
+// parents being absent, and no file of theirs changed with another that
+// anyone knows of: they do not count for the files asked about at all
+// (dropped, how many of their commits they were). A boundary commit
+// indexed before this was known keeps its pairs in the index; they are
+// left out here.
+func notTogether(ctx context.Context, db *sql.DB, r *gitrepo.Repo, cond string, arg any, inside func(string) bool) (map[string]map[int64]bool, int64, error) {
+	moved, err := renamedAway(ctx, db, r, cond, arg, inside)
+	if err != nil || r == nil {
+		return moved, 0, err
+	}
+	roots := r.ShallowCommits()
+	if len(roots) == 0 {
+		return moved, 0, nil
+	}
+	args := []any{arg, store.CoChangeMaxFiles}
+	for _, h := range roots {
+		args = append(args, h)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT DISTINCT c.id, o.path FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
+		JOIN files g ON g.commit_id = c.id JOIN paths o ON o.id = g.path_id
+		WHERE `+cond+` AND c.nfiles <= ?2 AND c.hash IN (?`+strings.Repeat(",?", len(roots)-1)+`)`, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	if moved == nil {
+		moved = map[string]map[int64]bool{}
+	}
+	commits := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		var path string
+		if err := rows.Scan(&id, &path); err != nil {
+			return nil, 0, err
+		}
+		commits[id] = true
+		if inside(path) {
+			continue
+		}
+		if moved[path] == nil {
+			moved[path] = map[int64]bool{}
+		}
+		moved[path][id] = true
+	}
+	return moved, int64(len(commits)), rows.Err()
 }
 
 // renamedAway finds the commits that renamed a file asked about (one
@@ -205,15 +259,19 @@ func renamedAway(ctx context.Context, db *sql.DB, r *gitrepo.Repo, cond string, 
 	return moved, nil
 }
 
-// withoutRenames recounts the files of out that moved names: the
-// commits that changed both, less those that renamed one to the other,
-// and the latest of what remains. cond and arg select the files asked
-// about, as for renamedAway.
-func withoutRenames(ctx context.Context, db *sql.DB, out []Related, moved map[string]map[int64]bool, changes int64, cond string, arg any) ([]Related, error) {
+// recount counts again the files of out that moved holds: the commits
+// that changed both, less those moved names, and the latest of what
+// remains; and every share, of changes. cond and arg select the files
+// asked about, as for renamedAway.
+func recount(ctx context.Context, db *sql.DB, out []Related, moved map[string]map[int64]bool, changes int64, cond string, arg any) ([]Related, error) {
 	keep := out[:0]
 	for _, x := range out {
 		skip := moved[x.Path]
 		if len(skip) == 0 {
+			x.Share = 0
+			if changes > 0 {
+				x.Share = float64(x.Count) / float64(changes)
+			}
 			keep = append(keep, x)
 			continue
 		}
@@ -244,7 +302,10 @@ func withoutRenames(ctx context.Context, db *sql.DB, out []Related, moved map[st
 			continue
 		}
 		x.Count, x.Last = n, time.Unix(last, 0).UTC()
-		x.Share = float64(n) / float64(changes)
+		x.Share = 0
+		if changes > 0 {
+			x.Share = float64(n) / float64(changes)
+		}
 		keep = append(keep, x)
 	}
 	return keep, nil
