@@ -9,7 +9,8 @@ import (
 )
 
 // Behind counts the commits reachable from HEAD that the index has not
-// seen: those after the tips its last complete run ended at.
+// seen: of those after the tips its last complete run ended at, the ones
+// it does not hold.
 func Behind(ctx context.Context, r *gitrepo.Repo, st *store.Store) (int, error) {
 	head, err := r.Git(ctx, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
 	if err != nil || head == "" {
@@ -38,9 +39,12 @@ func Behind(ctx context.Context, r *gitrepo.Repo, st *store.Store) (int, error) 
 	if errors.As(err, &de) {
 		err = nil // a damaged history: the commits that can be read
 	}
-	if err != nil || kept != nil {
-		return len(list), err
+	if err != nil {
+		return 0, err
 	}
+	// What lies past the recorded tips may be indexed all the same: a
+	// run writes its commits batch by batch and records the tips last,
+	// so a run killed (or still going) in between holds them.
 	known, err := st.Known(ctx, list)
 	return len(list) - len(known), err
 }
