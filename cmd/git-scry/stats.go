@@ -84,7 +84,7 @@ Flags:
 		if s.Model != "" {
 			t.Row("built-in model", fmt.Sprintf("%s, learned from %d commits", s.Model, s.ModelOn))
 		}
-		if !s.Indexed.IsZero() {
+		if s.Indexed != nil {
 			t.Row("last indexed", s.Indexed.Local().Format(time.DateTime))
 		}
 		t.Row("behind HEAD", fmt.Sprintf("%d commits", behind))

@@ -11,23 +11,23 @@ import (
 
 // Stats describe what the index holds.
 type Stats struct {
-	Commits     int64     `json:"commits"`
-	Paths       int64     `json:"files"`
-	Pairs       int64     `json:"cochange_pairs"`
-	Sessions    int64     `json:"sessions"`
-	NoPatch     int64     `json:"without_diff"`
-	NoFiles     int64     `json:"without_files"`
-	Capped      int64     `json:"diff_capped"`
-	Embedded    int64     `json:"embedded"`
-	Embedder    string    `json:"embedder"`
-	EmbedReason string    `json:"embedder_reason"`
-	Dim         int       `json:"dim"`
-	Model       string    `json:"builtin_model"`
-	ModelOn     int64     `json:"builtin_model_commits"`
-	Indexed     time.Time `json:"indexed"`
-	Shallow     bool      `json:"shallow"`
-	Partial     bool      `json:"partial"`
-	Bytes       int64     `json:"bytes"`
+	Commits     int64      `json:"commits"`
+	Paths       int64      `json:"files"`
+	Pairs       int64      `json:"cochange_pairs"`
+	Sessions    int64      `json:"sessions"`
+	NoPatch     int64      `json:"without_diff"`
+	NoFiles     int64      `json:"without_files"`
+	Capped      int64      `json:"diff_capped"`
+	Embedded    int64      `json:"embedded"`
+	Embedder    string     `json:"embedder"`
+	EmbedReason string     `json:"embedder_reason"`
+	Dim         int        `json:"dim"`
+	Model       string     `json:"builtin_model"`
+	ModelOn     int64      `json:"builtin_model_commits"`
+	Indexed     *time.Time `json:"indexed"` // nil until a run completes
+	Shallow     bool       `json:"shallow"`
+	Partial     bool       `json:"partial"`
+	Bytes       int64      `json:"bytes"`
 }
 
 // Stats reads the index's figures.
@@ -71,7 +71,8 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 		st.Model, st.ModelOn = m.ID, m.Commits
 	}
 	if v, _ := s.MetaInt(ctx, "indexed"); v > 0 {
-		st.Indexed = time.Unix(v, 0).UTC()
+		t := time.Unix(v, 0).UTC()
+		st.Indexed = &t
 	}
 	sh, _ := s.Meta(ctx, "shallow")
 	st.Shallow, _ = strconv.ParseBool(sh)
