@@ -161,37 +161,47 @@ func notTogether(ctx context.Context, db *sql.DB, r *gitrepo.Repo, cond string, 
 	if len(roots) == 0 {
 		return moved, 0, nil
 	}
-	args := []any{arg, store.CoChangeMaxFiles}
-	for _, h := range roots {
-		args = append(args, h)
-	}
-	rows, err := db.QueryContext(ctx, `SELECT DISTINCT c.id, o.path FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
-		JOIN files g ON g.commit_id = c.id JOIN paths o ON o.id = g.path_id
-		WHERE `+cond+` AND c.nfiles <= ?2 AND c.hash IN (?`+strings.Repeat(",?", len(roots)-1)+`)`, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
 	if moved == nil {
 		moved = map[string]map[int64]bool{}
 	}
 	commits := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		var path string
-		if err := rows.Scan(&id, &path); err != nil {
+	// In chunks: a clone made with --shallow-since can have many
+	// boundary commits, and a statement takes so many parameters.
+	for len(roots) > 0 {
+		n := min(len(roots), 500)
+		args := []any{arg, store.CoChangeMaxFiles}
+		for _, h := range roots[:n] {
+			args = append(args, h)
+		}
+		roots = roots[n:]
+		rows, err := db.QueryContext(ctx, `SELECT DISTINCT c.id, o.path FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
+			JOIN files g ON g.commit_id = c.id JOIN paths o ON o.id = g.path_id
+			WHERE `+cond+` AND c.nfiles <= ?2 AND c.hash IN (?`+strings.Repeat(",?", n-1)+`)`, args...)
+		if err != nil {
 			return nil, 0, err
 		}
-		commits[id] = true
-		if inside(path) {
-			continue
+		for rows.Next() {
+			var id int64
+			var path string
+			if err := rows.Scan(&id, &path); err != nil {
+				rows.Close()
+				return nil, 0, err
+			}
+			commits[id] = true
+			if inside(path) {
+				continue
+			}
+			if moved[path] == nil {
+				moved[path] = map[int64]bool{}
+			}
+			moved[path][id] = true
 		}
-		if moved[path] == nil {
-			moved[path] = map[int64]bool{}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, 0, err
 		}
-		moved[path][id] = true
 	}
-	return moved, int64(len(commits)), rows.Err()
+	return moved, int64(len(commits)), nil
 }
 
 // renamedAway finds the commits that renamed a file asked about (one
