@@ -53,6 +53,11 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 		when = "last run " + time.Unix(t, 0).Local().Format(time.DateTime)
 	}
 	f := Finding{Name: "index", Status: OK, Detail: fmt.Sprintf("%s, up to date with HEAD (%s)", cli.Count(int(n), "commit"), when)}
+	if n == 0 && behind == 0 {
+		// Nothing on HEAD to index: a run finds nothing to do and
+		// records no completion, which is no broken run.
+		f.Detail = "no commits to index yet"
+	}
 	if behind > 0 {
 		f.Status = Warn
 		f.Detail = fmt.Sprintf("%s, %d behind HEAD (%s)", cli.Count(int(n), "commit"), behind, when)
