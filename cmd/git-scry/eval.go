@@ -101,7 +101,8 @@ Flags:
 			}
 			cli.Warnf(env.Stderr, "git-scry", "the query set has %s that git scry does not read, ignored: %s%s", cli.Count(n, "key"), cli.Printable(strings.Join(keys, ", ")), more)
 		}
-		r, st, s, closeAll, err := openSearcher(ctx, env)
+		lexicalOnly := len(modes) == 1 && modes[0] == search.Lexical
+		r, st, s, closeAll, err := openSearcher(ctx, env, !lexicalOnly)
 		if err != nil {
 			return err
 		}

@@ -70,7 +70,7 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	}
 	explain, _ := fs.GetBool("explain")
 	asJSON, _ := fs.GetBool("json")
-	r, _, s, closeAll, err := openSearcher(ctx, env)
+	r, _, s, closeAll, err := openSearcher(ctx, env, q.Mode != search.Lexical)
 	if err != nil {
 		return err
 	}
@@ -206,14 +206,20 @@ func pathArgs(fs *pflag.FlagSet) []string {
 
 // openSearcher opens the repository's index and a searcher over it;
 // closeAll releases both.
-func openSearcher(ctx context.Context, env *cli.Env) (r *gitrepo.Repo, st *store.Store, s *search.Searcher, closeAll func(), err error) {
+func openSearcher(ctx context.Context, env *cli.Env, semantic bool) (r *gitrepo.Repo, st *store.Store, s *search.Searcher, closeAll func(), err error) {
 	if r, err = openRepoFast(ctx, env); err != nil {
 		return nil, nil, nil, nil, err
 	}
 	if st, err = openIndex(ctx, r); err != nil {
 		return nil, nil, nil, nil, err
 	}
-	if s, err = search.Open(ctx, r, st, embedderSource()); err != nil {
+	// Lexical search alone loads no embedder: an ONNX model takes a
+	// third of a second or more to load, for nothing.
+	var e index.Embedders
+	if semantic {
+		e = embedderSource()
+	}
+	if s, err = search.Open(ctx, r, st, e); err != nil {
 		st.Close()
 		return nil, nil, nil, nil, indexReadError(ctx, err)
 	}
