@@ -128,15 +128,16 @@ var modelAddCmd = &cli.Command{
 		if fs.Changed("passage-prefix") {
 			pp, _ = fs.GetString("passage-prefix")
 		}
-		mf, err := model.Pin(modelPath)
-		if err != nil {
+		mf, tf, ext, err := model.PinModel(modelPath, tokPath)
+		switch {
+		case errors.Is(err, model.ErrNotONNX):
+			return cli.Failf("model add: %v", err).WithHint("check that %s is a whole ONNX file (a finished download; not a Git LFS pointer)", modelPath)
+		case errors.Is(err, model.ErrExternalData):
+			return cli.Failf("model add: %v", err).WithHint("keep the files model.onnx keeps its weights in beside it, where the export wrote them")
+		case err != nil:
 			return cli.Failf("model add: %v", err)
 		}
-		tf, err := model.Pin(tokPath)
-		if err != nil {
-			return cli.Failf("model add: %v", err)
-		}
-		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, QueryPrefix: qp, PassagePrefix: pp, AddedAt: time.Now().UTC().Truncate(time.Second)}
+		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp, PassagePrefix: pp, AddedAt: time.Now().UTC().Truncate(time.Second)}
 		// Check that it runs, when this machine can run it at all: a
 		// model that loads may still fail on text (a token table smaller
 		// than the tokenizer's vocabulary, another model's tokenizer),
@@ -168,7 +169,7 @@ var modelAddCmd = &cli.Command{
 			inUse = r.Active == name
 			if old, ok := r.Find(name); ok {
 				reembed = inUse && old.PassagePrefix != entry.PassagePrefix
-				if old.Model.SHA256 != mf.SHA256 || old.Tokenizer.SHA256 != tf.SHA256 {
+				if !old.SameFiles(&entry) {
 					return cli.Failf("model %s is already registered with different files (model.onnx sha256 %.12s)", name, old.Model.SHA256).
 						WithHint("remove it first ('git scry model rm %s') or pick another --name", name)
 				}
@@ -225,7 +226,7 @@ var modelUseCmd = &cli.Command{
 			// Files that are no longer the pinned ones would never be
 			// used: every search would fall back to the built-in
 			// embedder behind a "using model" that said otherwise.
-			for _, f := range []model.File{e.Model, e.Tokenizer} {
+			for _, f := range e.Files() {
 				if err := model.Verify(f); err != nil {
 					if errors.Is(err, iofs.ErrNotExist) {
 						err = fmt.Errorf("%s is missing", f.Path)

@@ -17,12 +17,14 @@ import (
 // TestModelScripts runs testdata/model: the model registry and the choice
 // of embedder, against the real binaries. Scripts get:
 //
-//	onnxmodel [-vocab N] DIR [SEED]
+//	onnxmodel [-vocab N] [-external FILE] DIR [SEED]
 //	                      write DIR/model.onnx (a token-table model with
 //	                      random weights from SEED) and DIR/tokenizer.json
 //	                      (the real BERT vocabulary); -vocab N gives the
 //	                      model a table of N tokens, fewer than the
-//	                      tokenizer's when N < 30522 (a mismatched pair)
+//	                      tokenizer's when N < 30522 (a mismatched pair);
+//	                      -external FILE keeps the table in DIR/FILE, as
+//	                      large exports keep theirs in model.onnx_data
 //	fakeort FILE          build FILE, a shared library that poses as ONNX
 //	                      Runtime 1.17 (the C API version 24 is not
 //	                      there: it says so on stderr, as the real one
@@ -57,14 +59,19 @@ func TestModelScripts(t *testing.T) {
 		cmds[k] = v
 	}
 	cmds["onnxmodel"] = func(ts *testscript.TestScript, neg bool, args []string) {
-		vocabSize := 30522
-		if len(args) > 2 && args[0] == "-vocab" {
-			n, err := strconv.Atoi(args[1])
-			ts.Check(err)
-			vocabSize, args = n, args[2:]
+		vocabSize, external := 30522, ""
+		for len(args) > 2 && (args[0] == "-vocab" || args[0] == "-external") {
+			if args[0] == "-vocab" {
+				n, err := strconv.Atoi(args[1])
+				ts.Check(err)
+				vocabSize = n
+			} else {
+				external = args[1]
+			}
+			args = args[2:]
 		}
 		if len(args) < 1 || len(args) > 2 {
-			ts.Fatalf("usage: onnxmodel [-vocab N] DIR [SEED]")
+			ts.Fatalf("usage: onnxmodel [-vocab N] [-external FILE] DIR [SEED]")
 		}
 		seed := uint64(1)
 		if len(args) == 2 {
@@ -74,9 +81,12 @@ func TestModelScripts(t *testing.T) {
 		}
 		dir := ts.MkAbs(args[0])
 		ts.Check(os.MkdirAll(dir, 0o755))
-		table, err := onnxtest.TokenTable(vocabSize, 8, seed, true)
+		table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: vocabSize, Hidden: 8, Seed: seed, TokenTypes: true, External: external})
 		ts.Check(err)
 		ts.Check(os.WriteFile(filepath.Join(dir, "model.onnx"), table.Model, 0o644))
+		if external != "" {
+			ts.Check(os.WriteFile(filepath.Join(dir, external), table.External, 0o644))
+		}
 		_, _, err = onnxtest.WriteTokenizer(dir, vocab, 64)
 		ts.Check(err)
 	}

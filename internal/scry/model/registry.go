@@ -34,12 +34,53 @@ type File struct {
 
 // Entry is one registered model.
 type Entry struct {
-	Name          string    `json:"name"`
-	Model         File      `json:"model"`
-	Tokenizer     File      `json:"tokenizer"`
+	Name      string `json:"name"`
+	Model     File   `json:"model"`
+	Tokenizer File   `json:"tokenizer"`
+	// External are the files model.onnx keeps tensor data in
+	// (ExternalData), in the order of their locations.
+	External      []File    `json:"external_data,omitempty"`
 	QueryPrefix   string    `json:"query_prefix"`
 	PassagePrefix string    `json:"passage_prefix"`
 	AddedAt       time.Time `json:"added_at"`
+}
+
+// Files are every file of the model that is pinned.
+func (e *Entry) Files() []File {
+	return append([]File{e.Model, e.Tokenizer}, e.External...)
+}
+
+// SameFiles reports whether two entries pin the same files' contents.
+func (e *Entry) SameFiles(o *Entry) bool {
+	a, b := e.Files(), o.Files()
+	return slices.EqualFunc(a, b, func(x, y File) bool { return x.SHA256 == y.SHA256 })
+}
+
+// PinModel pins a model's files: model.onnx, the external data files it
+// names, and tokenizer.json.
+func PinModel(modelPath, tokenizerPath string) (mf, tf File, ext []File, err error) {
+	if mf, err = Pin(modelPath); err != nil {
+		return
+	}
+	if tf, err = Pin(tokenizerPath); err != nil {
+		return
+	}
+	locs, err := ExternalData(mf.Path)
+	if err != nil {
+		return
+	}
+	for _, loc := range locs {
+		p, err := ExternalDataPath(mf.Path, loc)
+		if err != nil {
+			return mf, tf, nil, err
+		}
+		f, err := Pin(p)
+		if err != nil {
+			return mf, tf, nil, fmt.Errorf("%w: %w", ErrExternalData, err)
+		}
+		ext = append(ext, f)
+	}
+	return mf, tf, ext, nil
 }
 
 // Registry is the registry file's content.

@@ -62,7 +62,7 @@ func Usable(entry *Entry, getenv func(string) string) error {
 	if !onnx.Built {
 		return onnx.ErrNoRuntime
 	}
-	for _, f := range []File{entry.Model, entry.Tokenizer} {
+	for _, f := range entry.Files() {
 		if err := Verify(f); err != nil {
 			return err
 		}
@@ -80,14 +80,15 @@ func Open(ctx context.Context, entry *Entry, getenv func(string) string) (embed.
 		return nil, err
 	}
 	return onnx.Open(onnx.Config{
-		Name:          entry.Name,
-		Model:         entry.Model.Path,
-		Tokenizer:     entry.Tokenizer.Path,
-		ModelSHA256:   entry.Model.SHA256,
-		TokSHA256:     entry.Tokenizer.SHA256,
-		QueryPrefix:   entry.QueryPrefix,
-		PassagePrefix: entry.PassagePrefix,
-		Getenv:        getenv,
+		Name:           entry.Name,
+		Model:          entry.Model.Path,
+		Tokenizer:      entry.Tokenizer.Path,
+		ModelSHA256:    entry.Model.SHA256,
+		TokSHA256:      entry.Tokenizer.SHA256,
+		ExternalSHA256: externalSums(entry),
+		QueryPrefix:    entry.QueryPrefix,
+		PassagePrefix:  entry.PassagePrefix,
+		Getenv:         getenv,
 	})
 }
 
@@ -128,4 +129,12 @@ func Describe(ctx context.Context, getenv func(string) string) Status {
 		e.Close()
 	}
 	return st
+}
+
+func externalSums(e *Entry) []string {
+	var sums []string
+	for _, f := range e.External {
+		sums = append(sums, f.SHA256)
+	}
+	return sums
 }

@@ -47,6 +47,7 @@ func TestIDCoversWhatShapesVectors(t *testing.T) {
 		"tokenizer":      func(c *Config) { c.TokSHA256 = strings.Repeat("ef", 32) },
 		"passage prefix": func(c *Config) { c.PassagePrefix = "" },
 		"name":           func(c *Config) { c.Name = "n" },
+		"external data":  func(c *Config) { c.ExternalSHA256 = []string{strings.Repeat("01", 32)} },
 	} {
 		c := base
 		change(&c)
@@ -58,5 +59,17 @@ func TestIDCoversWhatShapesVectors(t *testing.T) {
 	c.QueryPrefix = ""
 	if c.id() != id {
 		t.Errorf("the query prefix changed the ID: %s, %s", c.id(), id)
+	}
+	// The IDs of models without external data stayed as they were, so
+	// their indexes were not embedded anew when external data began to
+	// count.
+	if want := "onnx:m@5e34e36866d1"; id != want {
+		t.Errorf("ID %s, want %s", id, want)
+	}
+	a, b := base, base
+	a.ExternalSHA256 = []string{strings.Repeat("01", 32)}
+	b.ExternalSHA256 = []string{strings.Repeat("02", 32)}
+	if a.id() == b.id() {
+		t.Errorf("other external data, the same ID %s", a.id())
 	}
 }

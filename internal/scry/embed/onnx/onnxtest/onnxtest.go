@@ -200,6 +200,9 @@ type Table struct {
 	Words, Types  []float32 // Vocab×Hidden and 2×Hidden, row-major
 	TokenTypes    bool      // the graph declares token_type_ids
 	Model         []byte
+	// External is the file the word table is kept in when
+	// TableOptions.External names one: raw little-endian float32s.
+	External []byte
 }
 
 // TokenTable builds a token-table model. Without token types the graph
@@ -232,6 +235,10 @@ type TableOptions struct {
 	// Rename gives inputs other names (input_mask, segment_ids:0: the
 	// names of TensorFlow BERT exports).
 	Rename map[string]string
+	// External keeps the word table in a file of that name beside
+	// model.onnx (Table.External), as exports of large models keep
+	// their weights in model.onnx_data.
+	External string
 }
 
 // TokenTableWith builds a token-table model shaped by o.
@@ -295,6 +302,19 @@ func TokenTableWith(o TableOptions) (*Table, error) {
 		for k, in := range n.Input {
 			if to, ok := o.Rename[in]; ok {
 				n.Input[k] = to
+			}
+		}
+	}
+	if o.External != "" {
+		for _, init := range g.g.Initializer {
+			if init.Name == words {
+				t.External, init.RawData = init.RawData, nil
+				init.DataLocation = onnx.TensorProto_EXTERNAL
+				init.ExternalData = []*onnx.StringStringEntryProto{
+					{Key: "location", Value: o.External},
+					{Key: "offset", Value: "0"},
+					{Key: "length", Value: fmt.Sprint(len(t.External))},
+				}
 			}
 		}
 	}
