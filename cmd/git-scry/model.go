@@ -130,7 +130,7 @@ var modelAddCmd = &cli.Command{
 		}
 		mf, tf, ext, err := model.PinModel(modelPath, tokPath)
 		switch {
-		case errors.Is(err, model.ErrNotONNX):
+		case errors.Is(err, onnx.ErrNotONNX):
 			return cli.Failf("model add: %v", err).WithHint("check that %s is a whole ONNX file (a finished download; not a Git LFS pointer)", modelPath)
 		case errors.Is(err, model.ErrExternalData):
 			return cli.Failf("model add: %v", err).WithHint("keep the files model.onnx keeps its weights in beside it, where the export wrote them")

@@ -21,6 +21,7 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx"
 	"github.com/verdigris-dev/verdigris/internal/userdir"
 )
 
@@ -65,11 +66,11 @@ func PinModel(modelPath, tokenizerPath string) (mf, tf File, ext []File, err err
 	if tf, err = Pin(tokenizerPath); err != nil {
 		return
 	}
-	locs, err := ExternalData(mf.Path)
+	mfile, err := onnx.ReadModelFile(mf.Path)
 	if err != nil {
 		return
 	}
-	for _, loc := range locs {
+	for _, loc := range mfile.ExternalData {
 		p, err := ExternalDataPath(mf.Path, loc)
 		if err != nil {
 			return mf, tf, nil, err

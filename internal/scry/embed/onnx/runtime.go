@@ -140,10 +140,11 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 	if err != nil {
 		return nil, err
 	}
-	ins, outs, err := ort.GetInputOutputInfo(cfg.Model)
+	mf, err := ReadModelFile(cfg.Model)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrBadModel, cfg.Model, err)
+		return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
 	}
+	ins, outs := mf.Inputs, mf.Outputs
 	e := &Embedder{cfg: cfg, tok: tok}
 	for _, in := range ins {
 		role, ok := inputRoles[strings.TrimSuffix(in.Name, ":0")]
@@ -151,18 +152,18 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 			return nil, fmt.Errorf("%s: model input %q is not one of input_ids, attention_mask, token_type_ids", cfg.Model, in.Name)
 		}
 		e.inputs, e.roles = append(e.inputs, in.Name), append(e.roles, role)
-		switch in.DataType {
-		case ort.TensorElementDataTypeInt64, ort.TensorElementDataTypeInt32:
-			e.int32s = append(e.int32s, in.DataType == ort.TensorElementDataTypeInt32)
+		switch dt := ort.TensorElementDataType(in.Elem); {
+		case in.Tensor && (dt == ort.TensorElementDataTypeInt64 || dt == ort.TensorElementDataTypeInt32):
+			e.int32s = append(e.int32s, dt == ort.TensorElementDataTypeInt32)
 		default:
-			return nil, fmt.Errorf("%s: model input %s is of type %v, not int64 or int32", cfg.Model, in.Name, in.DataType)
+			return nil, fmt.Errorf("%s: model input %s is of type %v, not int64 or int32", cfg.Model, in.Name, dt)
 		}
 	}
 	if !slices.Contains(e.roles, "input_ids") {
 		return nil, fmt.Errorf("%s: the model has no input_ids input", cfg.Model)
 	}
 	for _, in := range ins {
-		if d := in.Dimensions; len(d) == 2 {
+		if d := in.Dims; len(d) == 2 {
 			e.fixedBatch, e.fixedSeq = max(e.fixedBatch, int(d[0])), max(e.fixedSeq, int(d[1]))
 		}
 	}
@@ -176,7 +177,7 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.Model, err)
 	}
-	e.pooled = len(output.Dimensions) == 2
+	e.pooled = len(output.Dims) == 2
 	opts, err := ort.NewSessionOptions()
 	if err != nil {
 		return nil, err
@@ -194,9 +195,9 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 	}
 	e.session, err = ort.NewDynamicAdvancedSession(cfg.Model, e.inputs, []string{output.Name}, opts)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", cfg.Model, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrBadModel, cfg.Model, err)
 	}
-	if d := output.Dimensions; len(d) > 0 && d[len(d)-1] > 0 {
+	if d := output.Dims; len(d) > 0 && d[len(d)-1] > 0 {
 		e.dim = int(d[len(d)-1])
 	} else {
 		// A dynamic hidden size: ask the model.
@@ -223,20 +224,20 @@ var inputRoles = map[string]string{
 
 // pickOutput prefers the token states (rank 3, pooled here over the
 // attention mask), else a sentence vector (rank 2).
-func pickOutput(outs []ort.InputOutputInfo) (ort.InputOutputInfo, error) {
+func pickOutput(outs []ValueInfo) (ValueInfo, error) {
 	for _, rank := range []int{3, 2} {
 		for _, o := range outs {
-			if o.OrtValueType == ort.ONNXTypeTensor && o.DataType == ort.TensorElementDataTypeFloat && len(o.Dimensions) == rank {
+			if o.Tensor && ort.TensorElementDataType(o.Elem) == ort.TensorElementDataTypeFloat && len(o.Dims) == rank {
 				return o, nil
 			}
 		}
 	}
 	for _, o := range outs {
-		if o.DataType == ort.TensorElementDataTypeFloat16 || o.DataType == ort.TensorElementDataTypeBFloat16 {
-			return ort.InputOutputInfo{}, fmt.Errorf("output %s is half precision (float16): use the model's float32 export (model.onnx) or a quantized one (model_quantized.onnx)", o.Name)
+		if dt := ort.TensorElementDataType(o.Elem); o.Tensor && (dt == ort.TensorElementDataTypeFloat16 || dt == ort.TensorElementDataTypeBFloat16) {
+			return ValueInfo{}, fmt.Errorf("output %s is half precision (float16): use the model's float32 export (model.onnx) or a quantized one (model_quantized.onnx)", o.Name)
 		}
 	}
-	return ort.InputOutputInfo{}, errors.New("no float output of shape [batch, tokens, hidden] or [batch, hidden]")
+	return ValueInfo{}, errors.New("no float output of shape [batch, tokens, hidden] or [batch, hidden]")
 }
 
 // ID is "onnx:NAME@DIGEST" (Config.id).

@@ -1,0 +1,110 @@
+package onnx
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	onnxpb "github.com/advancedclimatesystems/gonnx/onnx"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx/onnxtest"
+)
+
+func writeModel(t *testing.T, dir string, m *onnxpb.ModelProto) string {
+	t.Helper()
+	data, err := proto.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "model.onnx")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func external(name, location string) *onnxpb.TensorProto {
+	return &onnxpb.TensorProto{Name: name, DataType: int32(onnxpb.TensorProto_FLOAT), Dims: []int64{2},
+		DataLocation: onnxpb.TensorProto_EXTERNAL,
+		ExternalData: []*onnxpb.StringStringEntryProto{{Key: "location", Value: location}, {Key: "length", Value: "8"}}}
+}
+
+func externalData(p string) ([]string, error) {
+	m, err := ReadModelFile(p)
+	if err != nil {
+		return nil, err
+	}
+	return m.ExternalData, nil
+}
+
+// A model whose weights were in model.onnx_data was registered with
+// model.onnx's sha256 alone: replacing the weights went unnoticed, and
+// the index mixed two models' vectors under one ID.
+func TestExternalDataFoundWhereverTensorsAre(t *testing.T) {
+	dir := t.TempDir()
+	sub := &onnxpb.GraphProto{Name: "then", Initializer: []*onnxpb.TensorProto{external("in_branch", "branch.bin")}}
+	m := &onnxpb.ModelProto{IrVersion: 8, Graph: &onnxpb.GraphProto{
+		Name: "g",
+		Initializer: []*onnxpb.TensorProto{
+			{Name: "inline", DataType: int32(onnxpb.TensorProto_FLOAT), Dims: []int64{1}, RawData: make([]byte, 4)},
+			external("w1", "model.onnx_data"),
+			external("w2", "model.onnx_data"),
+		},
+		SparseInitializer: []*onnxpb.SparseTensorProto{{Values: external("sv", "weights/sparse.bin"), Indices: external("si", "weights/sparse.idx")}},
+		Node: []*onnxpb.NodeProto{
+			{OpType: "Constant", Attribute: []*onnxpb.AttributeProto{{Name: "value", T: external("c", "const.bin")}}},
+			{OpType: "If", Attribute: []*onnxpb.AttributeProto{{Name: "then_branch", G: sub}}},
+		},
+	}}
+	got, err := externalData(writeModel(t, dir, m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"branch.bin", "const.bin", "model.onnx_data", "weights/sparse.bin", "weights/sparse.idx"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("ExternalData = %q, want %q", got, want)
+	}
+}
+
+func TestExternalDataOfATokenTableModel(t *testing.T) {
+	dir := t.TempDir()
+	plain, err := onnxtest.TokenTable(50, 4, 1, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "model.onnx")
+	os.WriteFile(p, plain.Model, 0o644)
+	if got, err := externalData(p); err != nil || len(got) != 0 {
+		t.Fatalf("a model without external data: %q, %v", got, err)
+	}
+	ext, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 50, Hidden: 4, Seed: 1, TokenTypes: true, External: "model.onnx_data"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(p, ext.Model, 0o644)
+	if got, err := externalData(p); err != nil || !slices.Equal(got, []string{"model.onnx_data"}) {
+		t.Fatalf("ExternalData = %q, %v", got, err)
+	}
+}
+
+func TestExternalDataOfWhatIsNoModel(t *testing.T) {
+	dir := t.TempDir()
+	good, err := onnxtest.TokenTable(50, 4, 1, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"lfs pointer": []byte("version https://git-lfs.github.com/spec/v1\noid sha256:4d7a2146\nsize 90405214\n"),
+		"cut short":   good.Model[:len(good.Model)/2],
+		"html page":   []byte("<!DOCTYPE html><html><body>rate limited</body></html>\n"),
+	} {
+		p := filepath.Join(dir, "model.onnx")
+		os.WriteFile(p, data, 0o644)
+		if _, err := externalData(p); !errors.Is(err, ErrNotONNX) {
+			t.Errorf("%s: err = %v, want ErrNotONNX", name, err)
+		}
+	}
+}
