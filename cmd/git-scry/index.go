@@ -94,6 +94,12 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 		fmt.Fprintf(env.Stderr, "%s index: start (pid %d)\n", time.Now().Format(time.RFC3339), os.Getpid())
 	}
 	res, err := index.Run(ctx, r, opt)
+	var newer *store.NewerSchemaError
+	if errors.As(err, &newer) {
+		// Not rebuilt: the newer binary's index is kept for it. A
+		// background run says so in the log once per commit, no more.
+		return newerIndexError(newer)
+	}
 	if err != nil {
 		// Interrupted, whatever the error it caused: git killed with the
 		// run ("signal: killed"), a closed statement.

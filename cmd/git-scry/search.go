@@ -239,7 +239,10 @@ func openRepoFast(ctx context.Context, env *cli.Env) (*gitrepo.Repo, error) {
 // errors when there is none.
 func openIndex(ctx context.Context, r *gitrepo.Repo) (*store.Store, error) {
 	st, err := store.Open(ctx, index.DBPath(r))
+	var newer *store.NewerSchemaError
 	switch {
+	case errors.As(err, &newer):
+		return nil, newerIndexError(newer)
 	case errors.Is(err, store.ErrNoIndex):
 		return nil, cli.Failf("this repository has no commit index yet").WithHint("run 'git scry index' (the post-commit hook keeps it current after 'verdigris install')")
 	case errors.Is(err, store.ErrOldSchema):
@@ -248,6 +251,12 @@ func openIndex(ctx context.Context, r *gitrepo.Repo) (*store.Store, error) {
 		return nil, cli.Failf("cannot open the commit index: %v", err).WithHint("run 'git scry index --full' to rebuild it")
 	}
 	return st, nil
+}
+
+// newerIndexError: an index this git scry cannot read, nor rebuild
+// unasked (a downgrade).
+func newerIndexError(e *store.NewerSchemaError) error {
+	return cli.Failf("%v", e).WithHint("install the newer git-scry, or run 'git scry index --full' to rebuild the index with this one")
 }
 
 // indexReadError is a failure to read an index that opened (a damaged

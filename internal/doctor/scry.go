@@ -29,6 +29,12 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 		// (or was killed before it did): no index, as git scry says.
 		return none
 	}
+	var newer *store.NewerSchemaError
+	if errors.As(err, &newer) {
+		// The index run would refuse it too (a downgrade): nothing here
+		// can search it until one of the two is done.
+		return []Finding{{Name: "index", Status: Fail, Detail: newer.Error(), Hint: "install the newer git-scry, or run 'git scry index --full' to rebuild the index with this one"}}
+	}
 	if errors.Is(err, store.ErrOldSchema) {
 		return []Finding{{Name: "index", Status: Warn, Detail: "the commit index was built by another version of git scry", Hint: "run 'git scry index' to rebuild it"}}
 	}

@@ -29,8 +29,8 @@ const FileName = "scry.db"
 // schemaVersion changes when the tables change, or the terms they hold
 // do (internal/scry/text's analysis: 6 respells British English; 7 never
 // reuses a commit id; 8 folds Latin diacritics; 9 keeps the newest
-// commits' repeated terms); an index of another version is rebuilt from
-// scratch.
+// commits' repeated terms); an index of an older version is rebuilt from
+// scratch, one of a newer version is left alone (NewerSchemaError).
 const schemaVersion = 9
 
 // Path is the database of a repository's state directory.
@@ -48,6 +48,32 @@ var ErrNoIndex = errors.New("no commit index")
 // ErrOldSchema is returned by Open for reading when the index was built by
 // another version of the indexer.
 var ErrOldSchema = errors.New("the commit index was built by another version")
+
+// NewerSchemaError is returned by Open and Create when the index was
+// built by a newer git scry than this one. Create does not rebuild it:
+// that would throw away the newer binary's index for an older one's,
+// and with both installed (a hook running one, a shell the other) each
+// would rebuild the other's index in turn.
+type NewerSchemaError struct {
+	Found, Known int // the index's schema, this binary's
+}
+
+func (e *NewerSchemaError) Error() string {
+	return fmt.Sprintf("the commit index was built by a newer git scry (index schema %d, this git scry knows up to %d)", e.Found, e.Known)
+}
+
+// checkSchema says whether an index of schema v can be used as it is:
+// nil, ErrOldSchema (rebuild it) or a *NewerSchemaError (leave it). A
+// value that is no number is an old index's damage, rebuilt as before.
+func checkSchema(v string) error {
+	if v == strconv.Itoa(schemaVersion) {
+		return nil
+	}
+	if n, err := strconv.Atoi(v); err == nil && n > schemaVersion {
+		return &NewerSchemaError{Found: n, Known: schemaVersion}
+	}
+	return ErrOldSchema
+}
 
 // Open opens the index for reading. Readers never block the writer nor
 // wait for it (WAL).
@@ -71,15 +97,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	if v != strconv.Itoa(schemaVersion) {
+	if err := checkSchema(v); err != nil {
 		s.Close()
-		return nil, ErrOldSchema
+		return nil, err
 	}
 	return s, nil
 }
 
 // Create opens the index for writing, creating it (or rebuilding it when
-// its schema is from another version). The caller holds the writer lock.
+// its schema is from an older version; one from a newer version is a
+// *NewerSchemaError, the file untouched). The caller holds the writer lock.
 // rebuilt reports that an existing index was discarded.
 func Create(ctx context.Context, path string) (s *Store, rebuilt bool, err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -100,7 +127,13 @@ func Create(ctx context.Context, path string) (s *Store, rebuilt bool, err error
 			s.Close()
 			return nil, false, err
 		}
-		if v == strconv.Itoa(schemaVersion) {
+		cerr := checkSchema(v)
+		var newer *NewerSchemaError
+		if errors.As(cerr, &newer) {
+			s.Close()
+			return nil, false, cerr
+		}
+		if cerr == nil {
 			for _, q := range additions {
 				if _, err := s.db.ExecContext(ctx, q); err != nil {
 					s.Close()
