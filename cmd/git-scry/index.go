@@ -155,6 +155,9 @@ func printSummary(env *cli.Env, res *index.Result, detached bool) {
 		}
 		say("%s indexed without %s diff: %s", cli.Count(n, "commit"), its(n), why)
 	}
+	if n := res.Restored; n > 0 {
+		say("read %s again that %s indexed without %s diff: %s objects are here now", cli.Count(n, "commit"), isAre(n, "was", "were"), its(n), its(n))
+	}
 	if n := res.NoFiles; n > 0 {
 		say("%s indexed from %s message only: %s trees are missing", cli.Count(n, "commit"), its(n), its(n))
 	}
@@ -190,7 +193,7 @@ func resultJSON(res *index.Result) map[string]any {
 		"added": res.Added, "pruned": res.Pruned, "total": res.Total,
 		"up_to_date": res.UpToDate, "deferred": res.Deferred,
 		"shallow": res.Shallow, "partial": res.Partial,
-		"no_patch": res.NoPatch, "no_files": res.NoFiles, "unreadable": res.Unreadable, "unpruned": res.Unpruned, "capped": res.Capped, "long_messages": res.LongMessages,
+		"no_patch": res.NoPatch, "restored": res.Restored, "no_files": res.NoFiles, "unreadable": res.Unreadable, "unpruned": res.Unpruned, "capped": res.Capped, "long_messages": res.LongMessages,
 		"embedder": res.Embedder, "embedder_reason": res.EmbedReason, "embedded": res.Embedded,
 		"trained": res.Trained, "trained_early": res.TrainedEarly, "embed_warning": res.EmbedWarning,
 		"sessions": res.Sessions, "duration_ms": res.Duration.Milliseconds(),

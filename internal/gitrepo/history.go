@@ -317,6 +317,22 @@ func (r *Repo) ShallowSignature() string {
 	return hex.EncodeToString(sum[:8])
 }
 
+// PackSignature names the object store's set of packs: it changes when a
+// fetch, a repack or a pack copied in adds objects, and not when a commit
+// writes its own (loose) ones. "" when there are no packs.
+func (r *Repo) PackSignature() string {
+	packs, _ := filepath.Glob(filepath.Join(r.CommonDir, "objects", "pack", "*.pack"))
+	if len(packs) == 0 {
+		return ""
+	}
+	for i, p := range packs {
+		packs[i] = filepath.Base(p)
+	}
+	slices.Sort(packs)
+	sum := sha256.Sum256([]byte(strings.Join(packs, "\n")))
+	return hex.EncodeToString(sum[:8])
+}
+
 // ShallowCommits lists the commits a shallow clone has without their
 // parents (its shallow file), nil for a complete history.
 func (r *Repo) ShallowCommits() []string {

@@ -65,6 +65,9 @@ type Result struct {
 	// Unpruned: the history could not be walked whole (commits are
 	// missing from a damaged repository), so nothing was pruned.
 	Unpruned bool
+	// Restored: commits indexed without their diff or files before, read
+	// again whole now that their objects are here (counted in Added).
+	Restored int
 
 	Embedder    string // the embedder the vectors come from ("" none)
 	EmbedReason string // why that one

@@ -28,6 +28,9 @@ type indexer struct {
 	// repository), so what it no longer reaches is not known; pruning
 	// waits for a run that can.
 	unpruned bool
+	// packs: the object store's packs when the run began; the commits
+	// it degrades were read with those objects (restored).
+	packs string
 }
 
 func (ix *indexer) run(ctx context.Context) error {
@@ -50,7 +53,12 @@ func (ix *indexer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	changed := !maps.Equal(tips, old) || shallow != oldShallow || pending != ""
+	back, err := ix.restored(ctx)
+	if err != nil {
+		return err
+	}
+	ix.res.Restored = len(back)
+	changed := !maps.Equal(tips, old) || shallow != oldShallow || pending != "" || len(back) > 0
 	if changed {
 		kept, lost, err := ix.existing(ctx, old)
 		if err != nil {
@@ -95,6 +103,7 @@ func (ix *indexer) run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		todo = withRestored(todo, back)
 		ix.prefetch(ctx, todo)
 		start := time.Now()
 		if err := ix.indexCommits(ctx, todo); err != nil {
@@ -140,6 +149,7 @@ func (ix *indexer) run(ctx context.Context) error {
 		"shallow_signature": shallow,
 		"shallow_commits":   strings.Join(ix.r.ShallowCommits(), " "),
 		"prune_pending":     map[bool]string{true: "1"}[ix.unpruned],
+		"pack_signature":    ix.packs,
 	} {
 		if err := b.SetMeta(k, v); err != nil {
 			b.Rollback()
@@ -414,6 +424,24 @@ func (ix *indexer) deepened(ctx context.Context) error {
 		return err
 	}
 	return ix.deleteCommits(ctx, slices.Collect(maps.Values(known)))
+}
+
+// withRestored adds to todo the restored commits a walk did not list (one
+// from the old tips, which passed them).
+func withRestored(todo, back []string) []string {
+	if len(back) == 0 {
+		return todo
+	}
+	listed := map[string]bool{}
+	for _, h := range todo {
+		listed[h] = true
+	}
+	for _, h := range back {
+		if !listed[h] {
+			todo = append(todo, h)
+		}
+	}
+	return todo
 }
 
 func (ix *indexer) loadPaths(ctx context.Context) map[string]int64 {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -275,6 +276,12 @@ func (s *Store) CommitIDs(ctx context.Context) (map[string]int64, error) {
 // their files (objects were missing).
 func (s *Store) Degraded(ctx context.Context) ([]int64, error) {
 	return s.ids(ctx, `SELECT id FROM commits WHERE flags & ? != 0`, FlagNoPatch|FlagNoFiles)
+}
+
+// DegradedCommits maps the hash of every commit indexed without its patch
+// or its files to its id.
+func (s *Store) DegradedCommits(ctx context.Context) (map[string]int64, error) {
+	return s.idsByName(ctx, `SELECT id, hash FROM commits INDEXED BY commits_degraded WHERE flags & `+strconv.Itoa(FlagNoPatch|FlagNoFiles)+` != 0`)
 }
 
 // ids runs a query of one integer column.

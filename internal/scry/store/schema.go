@@ -34,6 +34,7 @@ var schema = []string{
 	`CREATE INDEX commits_time ON commits(author_time)`,
 	`CREATE INDEX commits_vec ON commits(vec_gen)`,
 	additions[0],
+	additions[1],
 	`CREATE TABLE paths(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE)`,
 	`CREATE TABLE files(
 		commit_id INTEGER NOT NULL,
@@ -103,6 +104,10 @@ var additions = []string{
 	// --author: the distinct authors and each one's commits, read
 	// without the commits' rows (search/filter.go).
 	`CREATE INDEX IF NOT EXISTS commits_author ON commits(author_name, author_email)`,
+	// The commits indexed without their patch or files, which every index
+	// run asks for (whether their objects are back): a scan of the commits
+	// would read every message. Partial: nearly always empty.
+	`CREATE INDEX IF NOT EXISTS commits_degraded ON commits(id) WHERE flags & 5 != 0`,
 }
 
 var tables = []string{"meta", "commits", "paths", "files", "cochange", "repeats", "fts", "vec_chunks", "models", "sessions", "commit_sessions"}
