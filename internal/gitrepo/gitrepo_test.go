@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func gitInit(t *testing.T) string {
@@ -161,5 +162,52 @@ func TestCommitsOfMatchesDiffCommits(t *testing.T) {
 	}
 	if err := r.CommitsOf(ctx, nil, func(*Commit) error { t.Fatal("called"); return nil }); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A message over 64 MiB (a pasted build log) stopped CommitsOf's
+// scanner: "token too long", and none of the commits after it were read.
+// It is read whole, and its first CommitsOfKeep bytes kept, cut between
+// characters.
+func TestCommitsOfHugeMessage(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	head := "huge: paste the whole build log\n\n"
+	var msg strings.Builder
+	msg.WriteString(head)
+	msg.WriteString(strings.Repeat("x", CommitsOfKeep-len(head)-1))
+	msg.WriteString("é") // straddles the cut
+	line := "a line of the build log that goes on\n"
+	for msg.Len() < 65<<20 {
+		msg.WriteString(line)
+	}
+	msg.WriteString("closingword\n")
+	file := filepath.Join(t.TempDir(), "msg")
+	writeFile(t, file, msg.String())
+	huge := gitRun(t, dir, "commit-tree", gitRun(t, dir, "rev-parse", "HEAD^{tree}"), "-p", "HEAD", "-F", file)
+	after := gitRun(t, dir, "commit-tree", gitRun(t, dir, "rev-parse", "HEAD^{tree}"), "-p", huge, "-m", "after the log")
+	r := openRepo(t, dir)
+
+	var got []Commit
+	if err := r.CommitsOf(ctx, []string{huge, after}, func(c *Commit) error { got = append(got, *c); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Hash != huge || got[1].Hash != after {
+		t.Fatalf("read %d commits, want the huge one and the one after", len(got))
+	}
+	if got[0].Subject != "huge: paste the whole build log" || got[1].Subject != "after the log" {
+		t.Errorf("subjects %q, %q", got[0].Subject, got[1].Subject)
+	}
+	if n := len(got[0].Message); n != CommitsOfKeep-1 || !utf8.ValidString(got[0].Message) {
+		t.Errorf("kept %d bytes (valid UTF-8: %v), want the %d before the cut character", n, utf8.ValidString(got[0].Message), CommitsOfKeep-1)
+	}
+
+	// Log keeps what it reads whole, past the old limit too.
+	all, err := r.Log(ctx, "--no-walk", huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 1 || !strings.HasSuffix(all[0].Message, "closingword\n") {
+		t.Errorf("Log read %d commits, message whole: %v", len(all), len(all) == 1 && strings.HasSuffix(all[0].Message, "closingword\n"))
 	}
 }

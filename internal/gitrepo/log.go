@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Commit is one commit's metadata and message.
@@ -21,7 +23,7 @@ type Commit struct {
 	CommitterName  string
 	CommitterEmail string
 	CommitTime     time.Time
-	Message        string // full raw message
+	Message        string // raw message (CommitsOf: its first CommitsOfKeep bytes)
 	Subject        string // first paragraph, joined into one line
 	Body           string // the rest, trimmed
 }
@@ -56,45 +58,103 @@ func (r *Repo) Log(ctx context.Context, args ...string) ([]Commit, error) {
 	return out, err
 }
 
-// EachCommit streams commits selected by git log arguments to fn.
+// EachCommit streams commits selected by git log arguments to fn, their
+// messages whole.
 func (r *Repo) EachCommit(ctx context.Context, fn func(*Commit) error, args ...string) error {
 	gargs := append([]string{"log", "-z", logFormat}, args...)
-	return r.Stream(ctx, func(rd io.Reader) error { return scanLog(rd, fn) }, gargs...)
+	return r.Stream(ctx, func(rd io.Reader) error { return scanLog(rd, 0, fn) }, gargs...)
 }
+
+// CommitsOfKeep is how much of a message CommitsOf keeps: the index
+// reads 64 KiB of a body (and as much of its trailers), and a message of
+// hundreds of megabytes (a generated changelog, a pasted log) would
+// otherwise be held whole, as many times as the batch has such commits.
+const CommitsOfKeep = 1 << 20
 
 // CommitsOf streams the commits named by hashes, in that order, to fn,
 // their messages read as DiffCommits reads them (in UTF-8) but with no
 // diff computed: every message of a large history in well under a second.
+// A message is cut to its first CommitsOfKeep bytes.
 func (r *Repo) CommitsOf(ctx context.Context, hashes []string, fn func(*Commit) error) error {
 	if len(hashes) == 0 {
 		return nil
 	}
 	in := strings.NewReader(strings.Join(hashes, "\n") + "\n")
-	return r.stream(ctx, in, func(rd io.Reader) error { return scanLog(rd, fn) },
+	return r.stream(ctx, in, func(rd io.Reader) error { return scanLog(rd, CommitsOfKeep, fn) },
 		"log", "-z", "--no-walk=unsorted", "--stdin", "--encoding=UTF-8", logFormat)
 }
 
-// scanLog parses git log -z output in logFormat.
-func scanLog(rd io.Reader, fn func(*Commit) error) error {
-	sc := bufio.NewScanner(rd)
-	sc.Buffer(make([]byte, 64*1024), 64*1024*1024)
-	sc.Split(splitNUL)
+// scanLog parses git log -z output in logFormat. A field of any length is
+// read (a bufio.Scanner stopped at its buffer's size, and the whole log
+// with it); past keep bytes (0: no limit) it is read and not kept.
+func scanLog(r io.Reader, keep int, fn func(*Commit) error) error {
+	rd := bufio.NewReaderSize(r, 64<<10)
 	var f []string
-	for sc.Scan() {
-		f = append(f, sc.Text())
-		if len(f) < logFields {
-			continue
-		}
-		c, err := parseLogFields(f)
+	var field []byte
+	for {
+		var eof bool
+		var err error
+		field, eof, err = readField(rd, field[:0], keep)
 		if err != nil {
 			return err
 		}
-		if err := fn(c); err != nil {
-			return err
+		if eof && len(field) == 0 {
+			return nil
 		}
-		f = f[:0]
+		f = append(f, string(field))
+		if len(f) == logFields {
+			c, err := parseLogFields(f)
+			if err != nil {
+				return err
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+			f = f[:0]
+		}
+		if eof {
+			return nil
+		}
 	}
-	return sc.Err()
+}
+
+// readField appends to field the bytes up to the next NUL (or the end of
+// the output), the first keep of them when keep > 0.
+func readField(rd *bufio.Reader, field []byte, keep int) ([]byte, bool, error) {
+	cut := false
+	for {
+		chunk, err := rd.ReadSlice(0)
+		end := err == nil || errors.Is(err, io.EOF)
+		if err == nil {
+			chunk = chunk[:len(chunk)-1]
+		} else if !end && !errors.Is(err, bufio.ErrBufferFull) {
+			return field, false, err
+		}
+		if keep > 0 && len(field)+len(chunk) > keep {
+			chunk, cut = chunk[:keep-len(field)], true
+		}
+		field = append(field, chunk...)
+		if end {
+			if cut {
+				field = trimPartialRune(field)
+			}
+			return field, err != nil, nil
+		}
+	}
+}
+
+// trimPartialRune drops the incomplete UTF-8 sequence a cut can leave at
+// the end of b.
+func trimPartialRune(b []byte) []byte {
+	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
+		if utf8.RuneStart(b[len(b)-i]) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				return b[:len(b)-i]
+			}
+			return b
+		}
+	}
+	return b
 }
 
 func parseLogFields(f []string) (*Commit, error) {
@@ -116,16 +176,6 @@ func parseLogFields(f []string) (*Commit, error) {
 	}
 	c.Subject, c.Body = SplitMessage(c.Message)
 	return c, nil
-}
-
-func splitNUL(data []byte, atEOF bool) (int, []byte, error) {
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return i + 1, data[:i], nil
-	}
-	if atEOF && len(data) > 0 {
-		return len(data), data, nil
-	}
-	return 0, nil, nil
 }
 
 // FileStat is one file changed by a commit or range, as --numstat reports
