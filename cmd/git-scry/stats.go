@@ -9,6 +9,7 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
+	"github.com/verdigris-dev/verdigris/internal/scry/search"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
@@ -20,11 +21,11 @@ var statsCmd = &cli.Command{
 	Name: "stats",
 	Usage: `Usage: git scry stats [--json]
 
-Show what the commit index holds: commits, files, co-change pairs,
-sessions, commits indexed without their diff (missing objects), the
-embedder its vectors come from and why, the built-in model, the size of
-the database, and how many commits reachable from HEAD are not indexed
-yet.
+Show what the commit index holds: commits, files, co-change pairs (the
+pairs related lists), sessions, commits indexed without their diff
+(missing objects), the embedder its vectors come from and why, the
+built-in model, the size of the database, and how many commits reachable
+from HEAD are not indexed yet.
 
 Flags:
       --json   print the figures as JSON
@@ -45,7 +46,14 @@ Flags:
 		}
 		defer st.Close()
 		s, err := st.Stats(ctx)
+		if err == nil {
+			// As related counts them: its answers and this figure agree.
+			s.Pairs, err = search.CoChangePairs(ctx, st, r)
+		}
 		if err != nil {
+			if ctx.Err() != nil {
+				return cli.Exit(cli.ExitInterrupted)
+			}
 			return cli.Failf("reading the index: %v", err).WithHint("run 'git scry index --full' to rebuild it")
 		}
 		behind, err := index.Behind(ctx, r, st)
