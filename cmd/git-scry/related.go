@@ -28,8 +28,10 @@ that is, and when they last changed together. Commits that touched more
 than 50 files (mass renames, formatting sweeps) do not count. FILE is a
 path in the working tree or relative to the repository root. A directory
 stands for the files under it: the files outside it that changed in the
-same commits as any of them, each commit counted once. A file's other
-name, in the commit that renamed it, is not a related file.
+same commits as any of them, each commit counted once; so does a path
+that was a file and is a directory at HEAD (a file replaced by a
+directory of its name). A file's other name, in the commit that renamed
+it, is not a related file.
 
 Flags:
   -n, --limit N   number of files (default 20)
@@ -111,17 +113,28 @@ Flags:
 func repoPaths(env *cli.Env, r *gitrepo.Repo, arg string) ([]string, error) {
 	var out []string
 	rel, ok := fromRoot(env, r, arg)
+	if ok && rel != "." && namesDirectory(arg) {
+		// Cleaned, "x/" (or "." in x) would read as the file x that
+		// the directory replaced.
+		rel += "/"
+	}
 	if ok {
 		out = append(out, rel)
 	}
 	asGiven := path.Clean(filepath.ToSlash(arg))
 	switch {
-	case ok && rel == ".":
+	case ok && (rel == "." || rel == "./"):
 		return nil, cli.Usagef("%s is the repository's root: no file is outside it to change with it", arg).WithHint("give a file or a directory below the root")
 	case r.Root != "" && !ok && (filepath.IsAbs(arg) || asGiven == ".." || strings.HasPrefix(asGiven, "../")):
 		return nil, cli.Usagef("%s is outside the repository", arg).WithHint("give a file or directory inside it, relative to the current directory or the repository root")
 	}
 	return append(out, strings.TrimPrefix(filepath.ToSlash(arg), "./")), nil
+}
+
+// namesDirectory: arg as typed can only be a directory ("x/", ".", "x/..").
+func namesDirectory(arg string) bool {
+	arg = filepath.ToSlash(arg)
+	return strings.HasSuffix(arg, "/") || arg == "." || arg == ".." || strings.HasSuffix(arg, "/.") || strings.HasSuffix(arg, "/..")
 }
 
 // fromRoot is arg, a path relative to the working directory (or

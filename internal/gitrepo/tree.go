@@ -172,3 +172,42 @@ func (r *Repo) ReadBlobs(ctx context.Context, oids []string, fn func(i int, data
 	}
 	return missing, nil
 }
+
+// EntryType is what path names in rev's tree: "tree" (a directory),
+// "blob" (a file or a symbolic link), "commit" (a submodule), or ""
+// when the tree has no such entry. Nothing is read but trees.
+func (r *Repo) EntryType(ctx context.Context, rev, path string) (string, error) {
+	out, err := r.gitNoFetch(ctx, nil, "--literal-pathspecs", "ls-tree", "-z", "--full-tree", rev, "--", path)
+	if err != nil {
+		return "", err
+	}
+	for _, rec := range bytes.Split(out, []byte{0}) {
+		// "<mode> SP <type> SP <object> TAB <path>"
+		meta, p, ok := bytes.Cut(rec, []byte{'\t'})
+		if !ok || string(p) != path {
+			continue
+		}
+		if f := strings.Fields(string(meta)); len(f) == 3 {
+			return f[1], nil
+		}
+	}
+	return "", nil
+}
+
+// LastEntryType is EntryType for what path named when HEAD's history last
+// had it: at HEAD, else in the parent of the latest commit that changed
+// it (the one that deleted it). "" when HEAD's history never had it.
+func (r *Repo) LastEntryType(ctx context.Context, path string) (string, error) {
+	if t, err := r.EntryType(ctx, "HEAD", path); err != nil || t != "" {
+		return t, err
+	}
+	out, err := r.gitNoFetch(ctx, nil, "--literal-pathspecs", "rev-list", "-1", "HEAD", "--", path)
+	if err != nil {
+		return "", err
+	}
+	last := strings.TrimSpace(string(out))
+	if last == "" {
+		return "", nil
+	}
+	return r.EntryType(ctx, last+"^", path)
+}

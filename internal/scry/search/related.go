@@ -53,6 +53,11 @@ func RelatedFiles(ctx context.Context, st *store.Store, r *gitrepo.Repo, path st
 	if err != nil {
 		return nil, 0, err
 	}
+	if dir, err := nowADirectory(ctx, db, r, path, id); err != nil {
+		return nil, 0, err
+	} else if dir {
+		return relatedToDir(ctx, db, r, path, limit)
+	}
 	var changes int64
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM files f JOIN commits c ON c.id = f.commit_id WHERE f.path_id = ? AND c.nfiles <= ?`, id, store.CoChangeMaxFiles).Scan(&changes); err != nil {
 		return nil, 0, err
@@ -84,6 +89,36 @@ func RelatedFiles(ctx context.Context, st *store.Store, r *gitrepo.Repo, path st
 		return nil, 0, err
 	}
 	return cut(out, limit), changes, nil
+}
+
+// nowADirectory says whether path, which named a file (id) in the
+// history, names a directory now: a file replaced by a directory of the
+// same name (x, then x/main.go). The directory is what path names in the
+// working tree and in every answer git gives now; the file's pairs would
+// be of a file that is gone. Now is HEAD's tree, or where HEAD has no
+// such entry (deleted since) what it was when last there. r nil: the
+// file, as before directories replaced files.
+func nowADirectory(ctx context.Context, db *sql.DB, r *gitrepo.Repo, path string, id int64) (bool, error) {
+	if r == nil {
+		return false, nil
+	}
+	// The paths under path/ sort between "path/" and "path0" ('0' follows
+	// '/'): a range of the paths' index, not a scan of them.
+	var one int
+	err := db.QueryRowContext(ctx, `SELECT 1 FROM paths p WHERE p.path >= ?1 AND p.path < ?2
+		AND EXISTS (SELECT 1 FROM files f WHERE f.path_id = p.id) LIMIT 1`, path+"/", path+"0").Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	t, err := r.LastEntryType(ctx, path)
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	// A history git cannot read here (a damaged repository): the file.
+	return err == nil && t == "tree", nil
 }
 
 // relatedToDir is RelatedFiles for the files under dir (ErrUnknownPath
@@ -121,11 +156,13 @@ func relatedToDir(ctx context.Context, db *sql.DB, r *gitrepo.Repo, dir string, 
 			WHERE ` + under + ` AND c.nfiles <= ?2)
 		SELECT p.path, count(*) AS n, max(c.author_time) AS last FROM touched t
 		JOIN files f ON f.commit_id = t.id JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = t.id
-		WHERE NOT ` + under + `
+		WHERE NOT ` + under + ` AND p.path != ?3
 		GROUP BY p.path`
-	args := []any{prefix, store.CoChangeMaxFiles}
+	// The file of the directory's name (x, which x/ replaced) is not a
+	// file that changed with it, as a renamed file's other name is not.
+	args := []any{prefix, store.CoChangeMaxFiles, dir}
 	if len(moved) == 0 && dropped == 0 {
-		q += ` ORDER BY n DESC, last DESC, p.path LIMIT ?3`
+		q += ` ORDER BY n DESC, last DESC, p.path LIMIT ?4`
 		args = append(args, limit)
 	}
 	rows, err := db.QueryContext(ctx, q, args...)
