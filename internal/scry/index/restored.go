@@ -27,17 +27,21 @@ func (ix *indexer) restored(ctx context.Context) ([]string, error) {
 	// Read first: a pack that comes while this run reads is looked at
 	// by the next one.
 	ix.packs = ix.r.PackSignature()
-	degraded, err := ix.st.DegradedCommits(ctx)
-	if err != nil || len(degraded) == 0 {
-		return nil, err
-	}
 	seen, err := ix.st.Meta(ctx, "pack_signature")
 	if err != nil {
 		return nil, err
 	}
-	sig := ix.packs
-	if sig == seen && len(degraded) > fewCommits {
-		return nil, nil
+	if ix.packs == seen {
+		// Counted, not listed: a large partial clone's post-commit run
+		// would read every commit's hash.
+		n, err := ix.st.CountDegraded(ctx, fewCommits+1)
+		if err != nil || n == 0 || n > fewCommits {
+			return nil, err
+		}
+	}
+	degraded, err := ix.st.DegradedCommits(ctx)
+	if err != nil || len(degraded) == 0 {
+		return nil, err
 	}
 	hashes := make([]string, 0, len(degraded))
 	for h := range degraded {
@@ -62,7 +66,7 @@ func (ix *indexer) restored(ctx context.Context) ([]string, error) {
 			return nil, err
 		}
 	}
-	return back, ix.st.SetMeta(ctx, "pack_signature", sig)
+	return back, ix.st.SetMeta(ctx, "pack_signature", ix.packs)
 }
 
 // whole returns, of hashes, the commits whose trees and changed blobs are

@@ -281,7 +281,14 @@ func (s *Store) Degraded(ctx context.Context) ([]int64, error) {
 // DegradedCommits maps the hash of every commit indexed without its patch
 // or its files to its id.
 func (s *Store) DegradedCommits(ctx context.Context) (map[string]int64, error) {
-	return s.idsByName(ctx, `SELECT id, hash FROM commits INDEXED BY commits_degraded WHERE flags & `+strconv.Itoa(FlagNoPatch|FlagNoFiles)+` != 0`)
+	return s.idsByName(ctx, `SELECT id, hash FROM commits WHERE flags & `+strconv.Itoa(FlagNoPatch|FlagNoFiles)+` != 0`)
+}
+
+// CountDegraded counts the commits DegradedCommits lists, up to limit.
+func (s *Store) CountDegraded(ctx context.Context, limit int) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM commits WHERE flags & `+strconv.Itoa(FlagNoPatch|FlagNoFiles)+` != 0 LIMIT ?)`, limit).Scan(&n)
+	return n, err
 }
 
 // ids runs a query of one integer column.
