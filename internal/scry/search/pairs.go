@@ -110,9 +110,11 @@ func (p pairCommits) boundary(ctx context.Context, db *sql.DB, roots []string) e
 // that renamed it, as git's rename detection in r sees it, asked only of
 // the commits that added a file and deleted another (renamedAway).
 func (p pairCommits) renames(ctx context.Context, db *sql.DB, r *gitrepo.Repo) error {
-	rows, err := db.QueryContext(ctx, `SELECT c.id, c.hash FROM commits c WHERE c.nfiles <= ?
-		AND EXISTS (SELECT 1 FROM files f WHERE f.commit_id = c.id AND f.status = 'A')
-		AND EXISTS (SELECT 1 FROM files f WHERE f.commit_id = c.id AND f.status = 'D')`, store.CoChangeMaxFiles)
+	// From the deletions: far fewer than the commits, whose rows (their
+	// messages) a scan would read.
+	rows, err := db.QueryContext(ctx, `SELECT c.id, c.hash FROM (SELECT commit_id FROM files WHERE status = 'D' GROUP BY commit_id) d
+		JOIN commits c ON c.id = d.commit_id
+		WHERE c.nfiles <= ? AND EXISTS (SELECT 1 FROM files f WHERE f.commit_id = c.id AND f.status = 'A')`, store.CoChangeMaxFiles)
 	if err != nil {
 		return err
 	}
