@@ -134,3 +134,36 @@ func blobless(t *testing.T, commits int) string {
 	gitRun(t, origin, "-c", "protocol.file.allow=always", "clone", "-q", "--no-checkout", "--filter=blob:none", "file://"+origin, clone)
 	return clone
 }
+
+// EntryType and LastEntryType tell a file from a directory of the same
+// name, at HEAD and, once deleted, as it was when last there; a path
+// is a path, never a pathspec ("[x]" is no character class).
+func TestEntryTypeFileBecameDirectory(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	writeFile(t, filepath.Join(dir, "x"), "file\n")
+	writeFile(t, filepath.Join(dir, "sub", "[x]"), "brackets\n")
+	gitRun(t, dir, "add", "-A")
+	gitRun(t, dir, "commit", "-q", "-m", "x is a file")
+	r := openRepo(t, dir)
+	for _, c := range []struct{ path, want string }{{"x", "blob"}, {"sub", "tree"}, {"sub/[x]", "blob"}, {"sub/x", ""}, {"nothing", ""}} {
+		if got, err := r.EntryType(ctx, "HEAD", c.path); err != nil || got != c.want {
+			t.Errorf("EntryType(HEAD, %q) = %q, %v; want %q", c.path, got, err, c.want)
+		}
+	}
+	gitRun(t, dir, "rm", "-q", "x")
+	writeFile(t, filepath.Join(dir, "x", "a.go"), "package x\n")
+	gitRun(t, dir, "add", "-A")
+	gitRun(t, dir, "commit", "-q", "-m", "x is a directory")
+	if got, err := r.LastEntryType(ctx, "x"); err != nil || got != "tree" {
+		t.Errorf("LastEntryType(x) = %q, %v; want tree", got, err)
+	}
+	gitRun(t, dir, "rm", "-q", "-r", "x")
+	gitRun(t, dir, "commit", "-q", "-m", "no x")
+	if got, err := r.LastEntryType(ctx, "x"); err != nil || got != "tree" {
+		t.Errorf("LastEntryType(x) after its deletion = %q, %v; want tree", got, err)
+	}
+	if got, err := r.LastEntryType(ctx, "never"); err != nil || got != "" {
+		t.Errorf("LastEntryType(never) = %q, %v; want \"\"", got, err)
+	}
+}
