@@ -9,8 +9,8 @@ import (
 
 // restored finds the commits indexed without their diff or files whose
 // objects are all here now (a partial clone fetched their blobs, a
-// damaged repository got its objects back) and removes them from the
-// index, for this run to read them again whole. It returns their hashes.
+// damaged repository got its objects back): reread takes them out of the
+// index for this run to read them again whole.
 //
 // Looking costs a tree diff of every degraded commit, which in a large
 // partial clone is nearly every commit. So it looks only when the set of
@@ -40,7 +40,7 @@ func (ix *indexer) restored(ctx context.Context) ([]string, error) {
 		}
 	}
 	degraded, err := ix.st.DegradedCommits(ctx)
-	if err != nil || len(degraded) == 0 {
+	if err != nil {
 		return nil, err
 	}
 	hashes := make([]string, 0, len(degraded))
@@ -48,25 +48,43 @@ func (ix *indexer) restored(ctx context.Context) ([]string, error) {
 		hashes = append(hashes, h)
 	}
 	back, err := ix.whole(ctx, hashes)
+	if err != nil || len(back) > 0 {
+		// Recorded by reread, once they are out of the index.
+		return back, err
+	}
+	return nil, ix.st.SetMeta(ctx, "pack_signature", ix.packs)
+}
+
+// reread removes from the index the restored commits it still holds
+// (after pruning: one that no ref reaches any more is not read again)
+// and returns them, for this run to index.
+func (ix *indexer) reread(ctx context.Context, back []string) ([]string, error) {
+	if len(back) == 0 {
+		return nil, nil
+	}
+	known, err := ix.st.Known(ctx, back)
 	if err != nil {
 		return nil, err
 	}
-	if len(back) > 0 {
+	var again []string
+	if len(known) > 0 {
 		// Removed before they are read again: a run killed in between
 		// leaves them out of the index, and this mark makes the next run
 		// walk the whole history, which finds them missing.
 		if err := ix.st.SetMeta(ctx, "prune_pending", "1"); err != nil {
 			return nil, err
 		}
-		ids := make([]int64, len(back))
-		for i, h := range back {
-			ids[i] = degraded[h]
+		ids := make([]int64, 0, len(known))
+		for h, id := range known {
+			ids = append(ids, id)
+			again = append(again, h)
 		}
 		if err := ix.deleteCommits(ctx, ids); err != nil {
 			return nil, err
 		}
 	}
-	return back, ix.st.SetMeta(ctx, "pack_signature", ix.packs)
+	ix.res.Restored = len(again)
+	return again, ix.st.SetMeta(ctx, "pack_signature", ix.packs)
 }
 
 // whole returns, of hashes, the commits whose trees and changed blobs are

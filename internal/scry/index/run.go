@@ -57,7 +57,6 @@ func (ix *indexer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ix.res.Restored = len(back)
 	changed := !maps.Equal(tips, old) || shallow != oldShallow || pending != "" || len(back) > 0
 	if changed {
 		kept, lost, err := ix.existing(ctx, old)
@@ -101,6 +100,9 @@ func (ix *indexer) run(ctx context.Context) error {
 		}
 		todo, err := ix.newCommits(ctx, walk.Commits)
 		if err != nil {
+			return err
+		}
+		if back, err = ix.reread(ctx, back); err != nil {
 			return err
 		}
 		todo = withRestored(todo, back)
