@@ -123,7 +123,7 @@ func repoPaths(env *cli.Env, r *gitrepo.Repo, arg string) ([]string, error) {
 	}
 	asGiven := path.Clean(filepath.ToSlash(arg))
 	switch {
-	case ok && (rel == "." || rel == "./"):
+	case ok && rel == ".":
 		return nil, cli.Usagef("%s is the repository's root: no file is outside it to change with it", arg).WithHint("give a file or a directory below the root")
 	case r.Root != "" && !ok && (filepath.IsAbs(arg) || asGiven == ".." || strings.HasPrefix(asGiven, "../")):
 		return nil, cli.Usagef("%s is outside the repository", arg).WithHint("give a file or directory inside it, relative to the current directory or the repository root")
