@@ -30,11 +30,13 @@ commits it has; a partial clone indexes what is present without fetching
 anything (commits whose blobs are missing are indexed without their diff).
 
 One index runs at a time; a second waits for the first. A run that is
-killed resumes where it stopped. The semantic embedder is trained from the
+killed resumes where it stopped. --full rebuilds beside the index, which
+searches read until the rebuild replaces it; a killed rebuild is resumed
+by the next run. The semantic embedder is trained from the
 repository's own history on the first run and retrained as it grows.
 
 Flags:
-      --full         discard the index and rebuild it
+      --full         rebuild the index from scratch
       --background   run detached and return at once (the post-commit hook's
                      way); output goes to <git-common-dir>/verdigris/scry.log
   -q, --quiet        no progress bar and no summary

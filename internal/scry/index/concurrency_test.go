@@ -11,9 +11,10 @@ import (
 )
 
 // TestConcurrentRunsAndReaders runs several index runs at once (as
-// overlapping post-commit hooks do, some coalescing, some waiting) while
-// readers query the database: one writer at a time, readers never fail,
-// and when the dust settles every commit is indexed exactly once.
+// overlapping post-commit hooks do, some coalescing, some waiting, one a
+// full rebuild) while readers query the database: one writer at a time,
+// readers never fail (nor find no index while it is rebuilt), and when
+// the dust settles every commit is indexed exactly once.
 func TestConcurrentRunsAndReaders(t *testing.T) {
 	tr := newTestRepo(t)
 	for i := 0; i < 40; i++ {
@@ -33,12 +34,12 @@ func TestConcurrentRunsAndReaders(t *testing.T) {
 	stop := make(chan struct{})
 	for i := 0; i < 6; i++ {
 		wg.Add(1)
-		go func(coalesce bool) {
+		go func(coalesce, full bool) {
 			defer wg.Done()
-			if _, err := Run(ctx, r, Options{Coalesce: coalesce, BatchSize: 3, Embedders: &fakeEmbedders{}}); err != nil {
+			if _, err := Run(ctx, r, Options{Coalesce: coalesce, Full: full, BatchSize: 3, Embedders: &fakeEmbedders{}}); err != nil {
 				errs <- err
 			}
-		}(i%2 == 0)
+		}(i%2 == 0, i == 1)
 	}
 	var readers sync.WaitGroup
 	for i := 0; i < 2; i++ {

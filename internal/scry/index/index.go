@@ -8,7 +8,8 @@
 //
 // Runs are incremental and crash-safe: the ref tips a run started from are
 // recorded only when it completes, and commits already in the store are
-// skipped, so a run killed at any moment is resumed by the next.
+// skipped, so a run killed at any moment is resumed by the next. A full
+// rebuild is made beside the index and replaces it in one transaction.
 package index
 
 import (
@@ -30,7 +31,8 @@ import (
 
 // Options shape an index run.
 type Options struct {
-	// Full discards the index and rebuilds it.
+	// Full rebuilds the index from scratch: beside it when searches can
+	// read it, which they do until the rebuild replaces it (rebuild.go).
 	Full bool
 	// Coalesce is for the post-commit hook: when another run holds the
 	// writer lock, ask it to run once more (it will see the new commit)
@@ -87,6 +89,7 @@ type Result struct {
 
 // Paths of the index's files in a repository's state directory.
 func dbPath(r *gitrepo.Repo) string    { return store.Path(r.StateDir()) }
+func asidePath(r *gitrepo.Repo) string { return filepath.Join(r.StateDir(), "scry-rebuild.db") }
 func lockPath(r *gitrepo.Repo) string  { return filepath.Join(r.StateDir(), "scry.lock") }
 func rerunPath(r *gitrepo.Repo) string { return filepath.Join(r.StateDir(), "scry.rerun") }
 func cachePath(r *gitrepo.Repo) string { return filepath.Join(r.StateDir(), store.CacheName) }
@@ -215,15 +218,18 @@ func Exists(r *gitrepo.Repo) bool { return exists(dbPath(r)) }
 func runOnce(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 	start := time.Now()
 	removeKilledWrites(r)
+	if rebuildsAside(ctx, r, opt.Full) {
+		return rebuildAside(ctx, r, opt, start)
+	}
 	if opt.Full {
-		// A new database rather than the old one emptied: a damaged file
-		// (what the errors about one say to run --full for) cannot be
-		// opened to be emptied. Searches that have the old one open keep
-		// reading it until they end.
-		for _, p := range []string{dbPath(r), dbPath(r) + "-wal", dbPath(r) + "-shm"} {
-			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return nil, err
-			}
+		// No index searches can read (none, another version's, a damaged
+		// file): nothing to keep answering while it is rebuilt, so it is
+		// rebuilt in place, its newest commits searchable first. A new
+		// database rather than the old one emptied: a damaged file (what
+		// the errors about one say to run --full for) cannot be opened to
+		// be emptied.
+		if err := store.RemoveFiles(dbPath(r)); err != nil {
+			return nil, err
 		}
 	}
 	fresh := !exists(dbPath(r))

@@ -78,11 +78,21 @@ func (ix *indexer) saveModel(ctx context.Context, id string, data []byte, commit
 	if err := b.Commit(); err != nil {
 		return err
 	}
-	old, _ := filepath.Glob(filepath.Join(ix.r.StateDir(), modelPrefix+"*.bin"))
+	if !ix.aside {
+		// A rebuild's searches still read the index it replaces, and
+		// with it that index's model: its file goes at the switch.
+		removeModelsBut(ix.r, name)
+	}
+	return nil
+}
+
+// removeModelsBut removes the files of the built-in models other than
+// the one named keep.
+func removeModelsBut(r *gitrepo.Repo, keep string) {
+	old, _ := filepath.Glob(filepath.Join(r.StateDir(), modelPrefix+"*.bin"))
 	for _, p := range old {
-		if filepath.Base(p) != name {
+		if filepath.Base(p) != keep {
 			os.Remove(p)
 		}
 	}
-	return nil
 }

@@ -31,6 +31,9 @@ type indexer struct {
 	// packs: the object store's packs when the run began; the commits
 	// it degrades were read with those objects (restored).
 	packs string
+	// aside: st is a rebuild beside the index searches read (rebuild.go),
+	// which keeps its search cache and model file until the switch.
+	aside bool
 }
 
 func (ix *indexer) run(ctx context.Context) error {
@@ -127,8 +130,9 @@ func (ix *indexer) run(ctx context.Context) error {
 	}
 	// The searches' mapped copy of the vectors and lengths; rewritten only
 	// when it is not current (which also repairs a run killed before it).
-	if err := ix.st.WriteCache(ctx, cachePath(ix.r)); err != nil && ctx.Err() == nil {
-		ix.opt.Log("could not write the search cache (searches read the index instead): %v", err)
+	// A rebuild's is written once it is the index.
+	if !ix.aside {
+		ix.writeCache(ctx)
 	}
 	if !changed && !embedded {
 		ix.res.UpToDate = true

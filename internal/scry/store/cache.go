@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"math"
 	"os"
+	"strconv"
 	"syscall"
 	"unsafe"
 
@@ -71,6 +72,18 @@ type Cache struct {
 // CacheVersion is the number of changes the index's content has seen.
 func (s *Store) CacheVersion(ctx context.Context) (int64, error) {
 	return s.MetaInt(ctx, "cache_version")
+}
+
+// CacheVersionAfter sets the content version past after, the version of
+// the index this one is about to replace (Replace): a rebuilt index counts
+// its versions from the start, and the old index's cache, still on disk
+// until the new one is written, must not look current to a search.
+func (s *Store) CacheVersionAfter(ctx context.Context, after int64) error {
+	v, err := s.CacheVersion(ctx)
+	if err != nil {
+		return err
+	}
+	return s.SetMeta(ctx, "cache_version", strconv.FormatInt(max(v, after)+1, 10))
 }
 
 // bumpCache marks the batch as changing the content the cache copies.

@@ -1,0 +1,149 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+)
+
+// A full rebuild of an index that searches can read is made beside it,
+// in scry-rebuild.db, by an ordinary index run (batches, resumable), and
+// replaces it in one transaction when it is complete (store.Replace):
+// searches answer from the old index until then, seconds to a minute at
+// tens of thousands of commits, and a rebuild killed part way leaves the
+// old index answering. The file's presence is the rebuild under way: the
+// next run, whatever asked for it, resumes it rather than updating the
+// old index, and switches.
+//
+// An index of another schema is rebuilt in place (store.Create): this
+// version's searches cannot read it anyway, and the new one answers
+// batch by batch, newest commits first. So is a change of embedder: the
+// commits, and lexical search, stay as they are while the vectors are
+// made again.
+
+// rebuildsAside says whether this run rebuilds beside the index: a
+// rebuild is under way, or --full was asked of an index searches read.
+func rebuildsAside(ctx context.Context, r *gitrepo.Repo, full bool) bool {
+	if exists(asidePath(r)) {
+		return true
+	}
+	if !full {
+		return false
+	}
+	st, err := store.Open(ctx, dbPath(r))
+	if err != nil {
+		return false
+	}
+	st.Close()
+	return true
+}
+
+func rebuildAside(ctx context.Context, r *gitrepo.Repo, opt Options, start time.Time) (*Result, error) {
+	if !opt.Full {
+		opt.Log("resuming the rebuild of the index that an interrupted 'git scry index --full' began (searches read the index as it was until it is done)")
+	}
+	st, err := openAside(ctx, r)
+	if err != nil {
+		return nil, fmt.Errorf("opening the rebuilt commit index: %w", err)
+	}
+	ix := &indexer{r: r, st: st, opt: opt, res: &Result{}, aside: true}
+	defer func() { ix.st.Close() }()
+	defer ix.stopPretraining()
+	if live, err := store.Open(ctx, dbPath(r)); err == nil {
+		last, err := live.LastCommitID(ctx)
+		live.Close()
+		if err == nil {
+			err = st.SkipCommitIDs(ctx, last)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := ix.run(ctx); err != nil {
+		return ix.res, err
+	}
+	if err := ix.switchIn(ctx); err != nil {
+		return ix.res, err
+	}
+	// It was up to date only if a killed run had completed it.
+	ix.res.UpToDate = false
+	ix.res.Duration = time.Since(start)
+	return ix.res, nil
+}
+
+// openAside opens the rebuild, or starts it again when a crash of the
+// machine left its file unusable.
+func openAside(ctx context.Context, r *gitrepo.Repo) (*store.Store, error) {
+	st, _, err := store.Create(ctx, asidePath(r))
+	if err == nil || ctx.Err() != nil {
+		return st, err
+	}
+	if err := store.RemoveFiles(asidePath(r)); err != nil {
+		return nil, err
+	}
+	st, _, err = store.Create(ctx, asidePath(r))
+	return st, err
+}
+
+// switchIn makes the complete rebuild the index, then removes what the
+// old index had beside it and writes the new one's search cache.
+func (ix *indexer) switchIn(ctx context.Context) error {
+	var version int64
+	if live, err := store.Open(ctx, dbPath(ix.r)); err == nil {
+		version, err = live.CacheVersion(ctx)
+		live.Close()
+		if err != nil {
+			return err
+		}
+	}
+	if err := ix.st.CacheVersionAfter(ctx, version); err != nil {
+		return err
+	}
+	if err := ix.st.Checkpoint(ctx); err != nil {
+		return err
+	}
+	m, err := ix.st.Model(ctx)
+	if err != nil {
+		return err
+	}
+	if err := ix.st.Close(); err != nil {
+		return err
+	}
+	if err := store.Replace(ctx, dbPath(ix.r), asidePath(ix.r)); err != nil {
+		return fmt.Errorf("replacing the commit index with its rebuild: %w", err)
+	}
+	// The old cache reads as stale now (CacheVersionAfter); removed so
+	// that it is not taken for the start of the new one's.
+	if err := os.Remove(cachePath(ix.r)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := store.RemoveFiles(asidePath(ix.r)); err != nil {
+		return err
+	}
+	keep := ""
+	if m != nil {
+		keep = m.File
+	}
+	removeModelsBut(ix.r, keep)
+	st, _, err := store.Create(ctx, dbPath(ix.r))
+	if err != nil {
+		return err
+	}
+	ix.st = st
+	ix.writeCache(ctx)
+	return st.Checkpoint(ctx)
+}
+
+// writeCache brings the search cache up to date with the index; a
+// failure costs searches their speed only.
+func (ix *indexer) writeCache(ctx context.Context) {
+	if err := ix.st.WriteCache(ctx, cachePath(ix.r)); err != nil && ctx.Err() == nil {
+		ix.opt.Log("could not write the search cache (searches read the index instead): %v", err)
+	}
+}
