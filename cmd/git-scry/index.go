@@ -200,7 +200,7 @@ func resultJSON(res *index.Result) map[string]any {
 		"trained": res.Trained, "trained_early": res.TrainedEarly, "embed_warning": res.EmbedWarning,
 		"sessions": res.Sessions, "duration_ms": res.Duration.Milliseconds(),
 		"index_ms": res.IndexTime.Milliseconds(), "train_ms": res.TrainTime.Milliseconds(), "embed_ms": res.EmbedTime.Milliseconds(),
-		"peak_rss_bytes": peakRSS(),
+		"switch_ms": res.SwitchTime.Milliseconds(), "peak_rss_bytes": peakRSS(),
 	}
 }
 

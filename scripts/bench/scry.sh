@@ -18,7 +18,8 @@
 #
 # Every figure is measured in this invocation: the full index as a ratio
 # to `git log -p` over the same repository (median of RUNS each), the
-# phases of the index run, warm search latency of the `git scry` command
+# phases of the index run, a --full rebuild over the index and its
+# switch, warm search latency of the `git scry` command
 # (p50/p95 over the paraphrased lefthook queries, each run once to warm
 # up), one new commit indexed, the indexer's own peak memory, and search
 # quality per mode (git scry eval) on both paraphrased query sets and on
@@ -94,6 +95,13 @@ bench() { # NAME DIR
 	say "  phases (last cold run): commits $(json index_ms "$work/index-cold.json") ms, training $(json train_ms "$work/index-cold.json") ms, embedding $(json embed_ms "$work/index-cold.json") ms"
 	say "  commits phase:         $(awk "BEGIN {printf \"%.1f\", $(json index_ms "$work/index.json")/$g}")x git log -p (a new index trains meanwhile)"
 	say "  peak memory (indexer): $(($(json peak_rss_bytes "$work/index.json") / 1048576)) MiB (git's own processes not counted)"
+	# --full over that index: rebuilt beside it, then copied into it in
+	# one transaction (the switch), searches reading the old one meanwhile.
+	(cd "$dir" && "$scry" index --full --json >"$work/full.json")
+	local d s
+	d=$(json duration_ms "$work/full.json")
+	s=$(json switch_ms "$work/full.json")
+	say "git scry index --full:   ${d} ms over the index, of which the switch ${s} ms = $(awk "BEGIN {printf \"%.1f\", 100*$s/($d-$s)}")% of the rebuild"
 
 	# Warm search latency of the command, end to end.
 	queries testdata/eval/lefthook.json >"$work/queries"

@@ -85,6 +85,10 @@ type Result struct {
 	// Phases of Duration: reading and writing the commits, training the
 	// built-in model, embedding.
 	IndexTime, TrainTime, EmbedTime time.Duration
+	// SwitchTime: a rebuild made beside the index replacing it (copied
+	// in, the old files removed); the search cache written after it is
+	// every rebuild's.
+	SwitchTime time.Duration
 }
 
 // Paths of the index's files in a repository's state directory.

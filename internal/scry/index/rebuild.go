@@ -94,6 +94,7 @@ func openAside(ctx context.Context, r *gitrepo.Repo) (*store.Store, error) {
 // switchIn makes the complete rebuild the index, then removes what the
 // old index had beside it and writes the new one's search cache.
 func (ix *indexer) switchIn(ctx context.Context) error {
+	start := time.Now()
 	var version int64
 	if live, err := store.Open(ctx, dbPath(ix.r)); err == nil {
 		version, err = live.CacheVersion(ctx)
@@ -136,6 +137,7 @@ func (ix *indexer) switchIn(ctx context.Context) error {
 		return err
 	}
 	ix.st = st
+	ix.res.SwitchTime = time.Since(start)
 	ix.writeCache(ctx)
 	return st.Checkpoint(ctx)
 }
