@@ -168,7 +168,8 @@ func Run(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 // removeKilledWrites removes the temp files of writes killed before
 // their rename: of the search cache and of built-in models (megabytes
 // each at a large history, beside the index in the git dir, where
-// nothing else would ever remove them). The writer lock is held: no such
+// nothing else would ever remove them), and what a killed switch left
+// of a rebuild. The writer lock is held: no such
 // write is under way.
 func removeKilledWrites(r *gitrepo.Repo) {
 	atomicfile.RemoveLeftovers(cachePath(r))
@@ -177,6 +178,10 @@ func removeKilledWrites(r *gitrepo.Repo) {
 	old, _ := filepath.Glob(cachePath(r) + ".tmp*")
 	for _, p := range append(models, old...) {
 		os.Remove(p)
+	}
+	if !exists(asidePath(r)) {
+		// A switch killed while it deleted the rebuild's files.
+		store.RemoveFiles(asidePath(r))
 	}
 }
 

@@ -308,7 +308,8 @@ func TestFullRebuildRewritesSearchCache(t *testing.T) {
 // A search cache or model write killed before its rename (kill -9 of an
 // index run) left its temp file in the git dir for good: megabytes at a
 // large history, one more for every such kill. The next run removes
-// them, and cache temp files named as builds before this one named them.
+// them, cache temp files named as builds before this one named them, and
+// what a killed switch of a full rebuild left of the rebuild's files.
 func TestIndexRemovesKilledWrites(t *testing.T) {
 	tr := newTestRepo(t)
 	tr.commit("first change of the retry loop")
@@ -319,6 +320,9 @@ func TestIndexRemovesKilledWrites(t *testing.T) {
 		filepath.Join(dir, "."+filepath.Base(cache)+".tmp-123"),
 		cache + ".tmp456",
 		filepath.Join(dir, "."+modelFileName("0123abcd")+".tmp-789"),
+		// A full rebuild's switch killed while it deleted its files.
+		asidePath(tr.repo()) + "-wal",
+		asidePath(tr.repo()) + "-shm",
 	}
 	for _, p := range left {
 		if err := os.WriteFile(p, []byte("half a cache"), 0o644); err != nil {

@@ -123,9 +123,12 @@ func busy(err error) bool { c := code(err); return c == sqliteBusy || c == sqlit
 func damaged(err error) bool { c := code(err); return c == sqliteCorrupt || c == sqliteNotADB }
 
 // RemoveFiles removes a database with its WAL, shared-memory and
-// rollback journal files.
+// rollback journal files. The database first: a kill before the rest
+// then leaves a WAL without its database, which SQLite deletes unread
+// when it opens an empty database there; the other way round it could
+// leave a database half checkpointed without the WAL that completes it.
 func RemoveFiles(path string) error {
-	for _, p := range []string{path + "-wal", path + "-shm", path + "-journal", path} {
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
