@@ -57,8 +57,13 @@ func rebuildAside(ctx context.Context, r *gitrepo.Repo, opt Options, start time.
 	defer ix.stopPretraining()
 	if live, err := store.Open(ctx, dbPath(r)); err == nil {
 		last, err := live.LastCommitID(ctx)
-		live.Close()
+		var low int64
+		var n int
 		if err == nil {
+			low, n, err = live.CommitIDRange(ctx)
+		}
+		live.Close()
+		if err == nil && !idsFree(low, n) {
 			err = st.SkipCommitIDs(ctx, last)
 		}
 		if err != nil {
@@ -75,6 +80,19 @@ func rebuildAside(ctx context.Context, r *gitrepo.Repo, opt Options, start time.
 	ix.res.UpToDate = false
 	ix.res.Duration = time.Since(start)
 	return ix.res, nil
+}
+
+// idsFree says whether a rebuild may number its commits from 1 again:
+// the old index's commits, n of them from id low up, all have ids above
+// what the rebuild gives unless the history more than doubled. Else its
+// ids start after the old index's (SkipCommitIDs). Either way no id of
+// the old index names another commit in the new one, so a search that
+// read ids just before the switch finds them gone, never attributed to
+// another commit; and ids do not grow with every --full (the search
+// cache's per-id arrays are as long as the highest id): they go up to
+// about four times the history and start again.
+func idsFree(low int64, n int) bool {
+	return n > 0 && low > 2*int64(n)+64
 }
 
 // openAside opens the rebuild, or starts it again when a crash of the

@@ -239,3 +239,57 @@ func TestFullRebuildGivesNewCommitIDs(t *testing.T) {
 		}
 	}
 }
+
+// Every --full numbered the rebuild's commits after the old index's, so
+// ids grew by the history's size with each one, and the search cache's
+// per-id arrays with them; they start from 1 again once the old index's
+// ids are all far enough above what the rebuild gives.
+func TestFullRebuildsKeepCommitIDsBounded(t *testing.T) {
+	tr := rebuildRepo(t)
+	r := tr.repo()
+	ctx := context.Background()
+	ids := func() (lo, hi int64, n int) {
+		st, err := store.Open(ctx, DBPath(r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		m, err := st.CommitIDs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo = -1
+		for _, id := range m {
+			if lo < 0 || id < lo {
+				lo = id
+			}
+			hi = max(hi, id)
+		}
+		return lo, hi, len(m)
+	}
+	if _, err := Run(ctx, r, Options{Embedders: &fakeEmbedders{}}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, n := ids()
+	wrapped := false
+	for i := range 12 {
+		prevLo, prevHi, _ := ids()
+		if _, err := Run(ctx, r, Options{Full: true, Embedders: &fakeEmbedders{}}); err != nil {
+			t.Fatal(err)
+		}
+		lo, hi, m := ids()
+		if m != n {
+			t.Fatalf("rebuild %d: %d commits, want %d", i, m, n)
+		}
+		if lo <= prevHi && hi >= prevLo {
+			t.Fatalf("rebuild %d: ids %d..%d overlap the old index's %d..%d", i, lo, hi, prevLo, prevHi)
+		}
+		if hi > int64(3*n+64+n) {
+			t.Fatalf("rebuild %d: ids up to %d for %d commits: they grow with every --full", i, hi, n)
+		}
+		wrapped = wrapped || lo == 1
+	}
+	if !wrapped {
+		t.Fatal("the ids never started from 1 again")
+	}
+}

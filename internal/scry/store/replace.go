@@ -144,6 +144,14 @@ func (s *Store) LastCommitID(ctx context.Context) (int64, error) {
 	return n.Int64, err
 }
 
+// CommitIDRange is the lowest commit id the index holds and how many
+// commits it holds.
+func (s *Store) CommitIDRange(ctx context.Context) (low int64, n int, err error) {
+	var lo sql.NullInt64
+	err = s.db.QueryRowContext(ctx, `SELECT min(id), count(*) FROM commits`).Scan(&lo, &n)
+	return lo.Int64, n, err
+}
+
 // SkipCommitIDs makes the ids this index gives start after last: a
 // rebuild that replaces another index gives none of that index's ids to
 // another commit, so a search that read ids from the old one (its search
