@@ -7,28 +7,20 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/verdigris-dev/verdigris/internal/clitest"
-	"github.com/verdigris-dev/verdigris/internal/filelock"
-	"github.com/verdigris-dev/verdigris/internal/scry/embedders"
+	"github.com/verdigris-dev/verdigris/internal/scry/scrytest"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
 func TestScripts(t *testing.T) {
-	p := clitest.Params(t, "testdata", func(e *testscript.Env) error {
-		// The built-in model learns from the scripts' tiny repositories
-		// alone; the machine's documentation would cost seconds a run.
-		e.Setenv(embedders.MachineTextEnv, "0")
-		return nil
-	})
+	p := clitest.Params(t, "testdata", scrytest.Setup)
 	// [root]: permission bits do not stop root, so a script about an
 	// index this user may not write skips there.
 	p.Condition = func(cond string) (bool, error) {
@@ -38,47 +30,12 @@ func TestScripts(t *testing.T) {
 		return false, fmt.Errorf("unknown condition %q", cond)
 	}
 	p.Cmds = maps.Clone(p.Cmds)
-	p.Cmds["scry-wait"] = scryWait
+	p.Cmds["scry-wait"] = scrytest.Wait
 	p.Cmds["git-objects"] = gitObjects
 	p.Cmds["rm-object"] = rmObject
 	p.Cmds["commit-twin"] = commitTwin
 	p.Cmds["scry-sql"] = scrySQL
 	testscript.Run(t, p)
-}
-
-// scry-wait N: wait (up to 30s) until the index in the current repository
-// holds N commits and no index run holds the lock: a background run has
-// finished.
-func scryWait(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 {
-		ts.Fatalf("usage: scry-wait N")
-	}
-	want, err := strconv.ParseInt(args[0], 10, 64)
-	ts.Check(err)
-	common := gitOut(ts, "rev-parse", "--path-format=absolute", "--git-common-dir")
-	db := store.Path(filepath.Join(common, "verdigris"))
-	deadline := time.Now().Add(30 * time.Second)
-	var got int64 = -1
-	for time.Now().Before(deadline) {
-		if st, err := store.Open(context.Background(), db); err == nil {
-			got, _ = st.CountCommits(context.Background())
-			st.Close()
-			if got == want && !locked(filepath.Join(common, "verdigris", "scry.lock")) {
-				return
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	ts.Fatalf("index holds %d commits after 30s, want %d", got, want)
-}
-
-func locked(path string) bool {
-	l, err := filelock.TryLock(path)
-	if err != nil {
-		return true
-	}
-	l.Unlock()
-	return false
 }
 
 // git-objects: print the number of objects in the repository's store, to
@@ -97,23 +54,7 @@ func gitObjects(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func gitOut(ts *testscript.TestScript, args ...string) string {
-	return gitIn(ts, "", args...)
-}
-
-// gitIn runs git with stdin and returns its output.
-func gitIn(ts *testscript.TestScript, stdin string, args ...string) string {
-	cmd := exec.Command("git", args...)
-	cmd.Dir = ts.MkAbs(".")
-	cmd.Env = os.Environ()
-	for _, k := range []string{"HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "GIT_CEILING_DIRECTORIES", "PATH"} {
-		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
-	}
-	cmd.Stdin = strings.NewReader(stdin)
-	out, err := cmd.Output()
-	if err != nil {
-		ts.Fatalf("git %v: %v", args, err)
-	}
-	return strings.TrimSpace(string(out))
+	return scrytest.Git(ts, "", args...)
 }
 
 // rm-object FILE: delete the loose object whose hash FILE holds (damage
@@ -145,7 +86,7 @@ func commitTwin(ts *testscript.TestScript, neg bool, args []string) {
 		obj := fmt.Sprintf("tree %s\nparent %s\nauthor Test User <test@example.com> %d +0000\ncommitter Test User <test@example.com> %d +0000\n\n%s\n", tree, head, t, t, args[1])
 		sum := sha1.Sum([]byte(fmt.Sprintf("commit %d\x00%s", len(obj), obj)))
 		if h := hex.EncodeToString(sum[:]); h[:n] == head[:n] {
-			if got := gitIn(ts, obj, "hash-object", "-t", "commit", "-w", "--stdin"); got != h {
+			if got := scrytest.Git(ts, obj, "hash-object", "-t", "commit", "-w", "--stdin"); got != h {
 				ts.Fatalf("commit-twin: git wrote %s, not %s", got, h)
 			}
 			gitOut(ts, "update-ref", "HEAD", h, head)
