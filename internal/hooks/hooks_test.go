@@ -1,0 +1,120 @@
+package hooks
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	shims "github.com/verdigris-dev/verdigris/hooks"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+)
+
+func initRepo(t *testing.T) (*gitrepo.Repo, string) {
+	t.Helper()
+	t.Setenv("GIT_CONFIG_GLOBAL", os.DevNull)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	ctx := context.Background()
+	r, err := gitrepo.Init(ctx, t.TempDir(), "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := Dir(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return r, dir
+}
+
+func states(t *testing.T, r *gitrepo.Repo) map[string]Status {
+	t.Helper()
+	sts, err := Inspect(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]Status{}
+	for _, st := range sts {
+		m[st.Name] = st
+	}
+	return m
+}
+
+func did(acts []Action) map[string]string {
+	m := map[string]string{}
+	for _, a := range acts {
+		m[a.Name] = a.Did
+	}
+	return m
+}
+
+// A repository set up before the post-merge shim existed (the other shims
+// as shipped, the user's own post-merge hook in place): install adds the
+// post-merge shim with the user's hook chained and leaves the others as
+// they are; uninstall puts the user's hook back, bytes and mode.
+func TestInstallAddsPostMergeToAnEarlierInstall(t *testing.T) {
+	ctx := context.Background()
+	r, dir := initRepo(t)
+	for _, name := range shims.Names {
+		if name == "post-merge" {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), shim(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	user := []byte("#!/bin/sh\necho \"my post-merge $1\"\n")
+	p := filepath.Join(dir, "post-merge")
+	if err := os.WriteFile(p, user, 0o700); err != nil {
+		t.Fatal(err)
+	}
+
+	if st := states(t, r)["post-merge"]; st.State != Foreign || st.Chained {
+		t.Fatalf("before install, post-merge is %+v, want a foreign hook, not chained", st)
+	}
+	acts, err := Install(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"pre-push": "unchanged", "post-commit": "unchanged", "post-rewrite": "unchanged", "post-merge": "chained"}
+	for name, d := range want {
+		if got := did(acts)[name]; got != d {
+			t.Errorf("install: %s %s, want %s", name, got, d)
+		}
+	}
+	if st := states(t, r)["post-merge"]; st.State != Installed || !st.Chained {
+		t.Errorf("after install, post-merge is %+v, want installed and chained", st)
+	}
+	if b, _ := os.ReadFile(p + shims.ChainedSuffix); !bytes.Equal(b, user) {
+		t.Errorf("the kept hook holds %q, want the user's %q", b, user)
+	}
+	if !Runs(ctx, r, "post-merge") {
+		t.Error("git would not run the post-merge shim")
+	}
+
+	acts, err = Uninstall(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := did(acts)["post-merge"]; got != "restored" {
+		t.Errorf("uninstall: post-merge %s, want restored", got)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil || !bytes.Equal(b, user) {
+		t.Fatalf("after uninstall post-merge holds %q (%v), want the user's %q", b, err, user)
+	}
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o700 {
+		t.Errorf("the user's hook has mode %o after uninstall, want 700", fi.Mode().Perm())
+	}
+	if _, err := os.Lstat(p + shims.ChainedSuffix); !os.IsNotExist(err) {
+		t.Errorf("the kept copy is still there: %v", err)
+	}
+	for _, name := range []string{"pre-push", "post-commit", "post-rewrite"} {
+		if _, err := os.Lstat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+			t.Errorf("uninstall left the %s shim: %v", name, err)
+		}
+	}
+}
