@@ -118,3 +118,42 @@ func TestInstallAddsPostMergeToAnEarlierInstall(t *testing.T) {
 		}
 	}
 }
+
+// The post-rewrite shim an earlier release installed (testdata holds it as
+// shipped) is updated in place by install and removed by uninstall: its
+// digest stays in shipped.sha256 when the shim changes.
+func TestInstallUpdatesAnEarlierPostRewrite(t *testing.T) {
+	ctx := context.Background()
+	r, dir := initRepo(t)
+	old, err := os.ReadFile(filepath.Join("testdata", "post-rewrite.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "post-rewrite")
+	if err := os.WriteFile(p, old, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if st := states(t, r)["post-rewrite"]; st.State != Outdated {
+		t.Fatalf("the earlier post-rewrite shim is %s, want %s", st.State, Outdated)
+	}
+	acts, err := Install(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := did(acts)["post-rewrite"]; got != "updated" {
+		t.Errorf("install: post-rewrite %s, want updated", got)
+	}
+	if b, _ := os.ReadFile(p); !bytes.Equal(b, shim("post-rewrite")) {
+		t.Error("post-rewrite is not the current shim after install")
+	}
+	if err := os.WriteFile(p, old, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	acts, err = Uninstall(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := did(acts)["post-rewrite"]; got != "removed" {
+		t.Errorf("uninstall of the earlier shim: post-rewrite %s, want removed", got)
+	}
+}
