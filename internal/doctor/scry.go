@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/hooks"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
@@ -67,7 +68,18 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 	if behind > 0 {
 		f.Status = Warn
 		f.Detail = fmt.Sprintf("%s, %d behind HEAD (%s)", cli.Count(int(n), "commit"), behind, when)
-		f.Hint = "run 'git scry index'; 'verdigris install' keeps it current from the post-commit hook"
+		f.Hint = "run 'git scry index'; " + keptCurrent(ctx, c)
 	}
 	return []Finding{f}
+}
+
+// keptCurrent says which hooks index new commits, and what they miss
+// when they are there: the commits a reset or a fast-forwarding rebase
+// puts under HEAD, which run only post-checkout (not installed: it runs
+// on every branch switch).
+func keptCurrent(ctx context.Context, c *Context) string {
+	if hooks.Runs(ctx, c.Repo, "post-commit") && hooks.Runs(ctx, c.Repo, "post-merge") {
+		return "the post-commit and post-merge hooks index commits, pulls and merges, not what a reset or a rebase that only fast-forwards brings"
+	}
+	return "'verdigris install' keeps it current from the post-commit and post-merge hooks"
 }
