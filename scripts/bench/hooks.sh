@@ -2,7 +2,8 @@
 # Median added time of `git commit --allow-empty` from verdigris's
 # post-commit shim, against no hooks and against lefthook v1.13.6 running a
 # no-op post-commit, measured in the same run with commits interleaved so
-# machine noise hits every variant alike.
+# machine noise hits every variant alike; then the same for `git merge
+# --ff-only` (one commit ahead each time) and the post-merge shim.
 #
 #   scripts/bench/hooks.sh [RUNS]        (default 60)
 #
@@ -37,7 +38,7 @@ if command -v git-scry >/dev/null && (cd "$work/verdigris" && git scry index --q
 fi
 if command -v lefthook >/dev/null; then
 	mkrepo lefthook
-	printf 'post-commit:\n  commands:\n    noop:\n      run: "true"\n' >"$work/lefthook/lefthook.yml"
+	printf 'post-commit:\n  commands:\n    noop:\n      run: "true"\npost-merge:\n  commands:\n    noop:\n      run: "true"\n' >"$work/lefthook/lefthook.yml"
 	(cd "$work/lefthook" && lefthook install >/dev/null)
 	variants+=(lefthook)
 	lefthook_version=$(lefthook version 2>/dev/null || echo '?')
@@ -52,13 +53,44 @@ for ((i = 0; i < runs; i++)); do
 		times[$v]+="$(((t1 - t0) / 1000)) "
 	done
 done
+
+# The commits each merge brings, made by commit-tree (no hook) and left
+# unreferenced until merged: every merge gives the index one new commit,
+# as every commit above did.
+declare -A ahead
+for v in "${variants[@]}"; do
+	tip=$(git -C "$work/$v" rev-parse HEAD)
+	tree=$(git -C "$work/$v" rev-parse 'HEAD^{tree}')
+	for ((i = 0; i < runs; i++)); do
+		tip=$(git -C "$work/$v" commit-tree -p "$tip" -m "upstream $i" "$tree")
+		ahead[$v,$i]=$tip
+	done
+done
+# Let the commits' detached indexers finish first.
+sleep 1
+declare -A mtimes
+for ((i = 0; i < runs; i++)); do
+	for v in "${variants[@]}"; do
+		t0=$(date +%s%N)
+		git -C "$work/$v" merge -q --ff-only "${ahead[$v,$i]}" >/dev/null 2>&1
+		t1=$(date +%s%N)
+		mtimes[$v]+="$(((t1 - t0) / 1000)) "
+	done
+done
 # Let detached indexers finish before the temp dir goes away.
 sleep 1
 
-base=$(echo "${times[none]}" | median)
-printf '%-10s %12s %12s %10s\n' variant 'median (ms)' 'added (ms)' 'ratio'
-for v in "${variants[@]}"; do
-	m=$(echo "${times[$v]}" | median)
-	awk -v v="$v" -v m="$m" -v b="$base" 'BEGIN {printf "%-10s %12.1f %12.1f %10.2f\n", v, m/1000, (m-b)/1000, m/b}'
-done
+# table NAME TIMES: one row per variant, ratios to no hooks.
+table() {
+	local -n t=$2
+	local base m v
+	base=$(echo "${t[none]}" | median)
+	printf '%-24s %12s %12s %10s\n' "$1" 'median (ms)' 'added (ms)' 'ratio'
+	for v in "${variants[@]}"; do
+		m=$(echo "${t[$v]}" | median)
+		awk -v v="$v" -v m="$m" -v b="$base" 'BEGIN {printf "%-24s %12.1f %12.1f %10.2f\n", v, m/1000, (m-b)/1000, m/b}'
+	done
+}
+table 'git commit' times
+table 'git merge --ff-only' mtimes
 echo "runs: $runs per variant, interleaved; git $(git --version | cut -d' ' -f3); lefthook ${lefthook_version:-absent}"
