@@ -37,8 +37,8 @@ repository's own history on the first run and retrained as it grows.
 
 Flags:
       --full         rebuild the index from scratch
-      --background   run detached and return at once (the post-commit hook's
-                     way); output goes to <git-common-dir>/verdigris/scry.log
+      --background   run detached and return at once (the hooks' way); output
+                     goes to <git-common-dir>/verdigris/scry.log
   -q, --quiet        no progress bar and no summary
       --json         print what the run did as JSON
 `,
@@ -66,7 +66,7 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 		return cli.Usagef("--json and --background do not go together").WithHint("a background run writes to the log; run 'git scry index --json' in the foreground")
 	}
 	if background {
-		// The post-commit hook's path: find the repository without a git
+		// The hooks' path: find the repository without a git
 		// process, start the run, return.
 		r, err := openRepoFast(ctx, env)
 		if err != nil {
