@@ -107,6 +107,9 @@ Flags:
 			return err
 		}
 		defer closeAll()
+		if s.Unfinished > 0 {
+			cli.Warnf(env.Stderr, "git-scry", "%s", unfinishedWarning(s.Unfinished))
+		}
 		if s.SemanticErr != "" {
 			if len(modes) == 1 && modes[0] == search.Semantic {
 				return searchError(ctx, &search.ErrSemanticUnavailable{Reason: s.SemanticErr})

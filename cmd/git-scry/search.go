@@ -91,15 +91,19 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	if err != nil {
 		return searchError(ctx, err)
 	}
-	warning := ""
-	if q.Mode == search.Hybrid && s.SemanticErr != "" {
-		warning = "semantic search unavailable, lexical results only: " + s.SemanticErr
+	var warnings []string
+	if s.Unfinished > 0 {
+		warnings = append(warnings, unfinishedWarning(s.Unfinished))
 	}
+	if q.Mode == search.Hybrid && s.SemanticErr != "" {
+		warnings = append(warnings, "semantic search unavailable, lexical results only: "+s.SemanticErr)
+	}
+	warning := strings.Join(warnings, "; ")
 	if asJSON {
 		return cli.WriteJSON(env.Stdout, searchJSON(q, s, hits, warning))
 	}
-	if warning != "" {
-		cli.Warnf(env.Stderr, "git-scry", "%s", warning)
+	for _, w := range warnings {
+		cli.Warnf(env.Stderr, "git-scry", "%s", w)
 	}
 	if len(hits) == 0 {
 		fmt.Fprintln(env.Stderr, "git-scry: no matching commits")
@@ -202,6 +206,12 @@ func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) ([]search.Pa
 // value: --path "" (an unset variable) would drop the filter unseen.
 func pathArgs(fs *pflag.FlagSet) []string {
 	return fs.Lookup("path").Value.(pflag.SliceValue).GetSlice()
+}
+
+// unfinishedWarning says that the index holds only the commits its first
+// run has indexed so far.
+func unfinishedWarning(n int) string {
+	return fmt.Sprintf("the index is not complete: its first run is under way or was stopped, with %s indexed so far (newest first); 'git scry index' completes it", cli.Count(n, "commit"))
 }
 
 // openSearcher opens the repository's index and a searcher over it;

@@ -80,6 +80,10 @@ type Searcher struct {
 	SemanticErr string
 	// Empty: the index holds no commits (a repository without any yet).
 	Empty bool
+	// Unfinished: no index run has completed yet (the first is under way,
+	// or was stopped), so the index holds only some of the history: how
+	// many commits so far. 0 when a run has completed.
+	Unfinished int
 	// Tuning is the ranking's constants (DefaultTuning unless an
 	// evaluation tries others).
 	Tuning Tuning
@@ -103,6 +107,14 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 		return nil, err
 	}
 	s.vs = vs
+	// Answers from a first run's first batches would pass for the whole
+	// history's: the newest commits are indexed first, and nothing said
+	// the older ones were not there yet.
+	if t, err := st.MetaInt(ctx, "indexed"); err == nil && t == 0 {
+		if n, err := st.CountCommits(ctx); err == nil {
+			s.Unfinished = int(n)
+		}
+	}
 	switch {
 	case e == nil:
 		s.SemanticErr = "this build of git-scry has no embedder"
