@@ -63,12 +63,14 @@ Flags:
 			}
 			return cli.Failf("cannot compare the index with the history: %v", err).WithHint(behindHint)
 		}
+		rebuilding := index.Rebuilding(r)
 		if asJSON {
 			return cli.WriteJSON(env.Stdout, struct {
 				Path string `json:"path"`
 				*store.Stats
-				Behind int `json:"behind"`
-			}{st.Path(), (*store.Stats)(s), behind})
+				Behind     int  `json:"behind"`
+				Rebuilding bool `json:"rebuilding"`
+			}{st.Path(), (*store.Stats)(s), behind, rebuilding})
 		}
 		t := &cli.Table{}
 		t.Row("index", st.Path())
@@ -96,6 +98,9 @@ Flags:
 			t.Row("last indexed", s.Indexed.Local().Format(time.DateTime))
 		}
 		t.Row("behind HEAD", fmt.Sprintf("%d commits", behind))
+		if rebuilding {
+			t.Row("rebuild", "under way or stopped ('git scry index --full'): searches read this index until 'git scry index' completes it")
+		}
 		if s.Shallow {
 			t.Row("shallow clone", "yes: older history is not in this clone")
 		}

@@ -70,6 +70,13 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 		f.Detail = fmt.Sprintf("%s, %d behind HEAD (%s)", cli.Count(int(n), "commit"), behind, when)
 		f.Hint = "run 'git scry index'; " + keptCurrent(ctx, c)
 	}
+	if index.Rebuilding(c.Repo) {
+		// Searches are right, as of the old index; the rebuild someone
+		// asked for is what waits.
+		f.Status = Warn
+		f.Detail += "; a rebuild ('git scry index --full') is under way or was stopped, and searches read the index as it was"
+		f.Hint = "run 'git scry index' to complete the rebuild (a run under way completes it on its own)"
+	}
 	return []Finding{f}
 }
 

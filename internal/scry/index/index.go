@@ -224,6 +224,11 @@ func exists(path string) bool {
 // Exists reports whether the repository has a commit index.
 func Exists(r *gitrepo.Repo) bool { return exists(dbPath(r)) }
 
+// Rebuilding reports whether a rebuild made beside the index (--full) is
+// under way or was stopped: searches answer from the index as it was
+// until a run completes it (rebuild.go).
+func Rebuilding(r *gitrepo.Repo) bool { return exists(asidePath(r)) }
+
 func runOnce(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 	start := time.Now()
 	removeKilledWrites(r)
