@@ -320,16 +320,18 @@ func (r *Repo) ShallowSignature() string {
 // PackSignature names the object store's set of packs: it changes when a
 // fetch, a repack or a pack copied in adds objects, and not when a commit
 // writes its own (loose) ones. "" when there are no packs.
-func (r *Repo) PackSignature() string {
-	packs, _ := filepath.Glob(filepath.Join(r.CommonDir, "objects", "pack", "*.pack"))
+func (r *Repo) PackSignature() string { return PackSignatureOf(r.Packs()) }
+
+// PackSignatureOf is PackSignature of the packs Packs listed.
+func PackSignatureOf(packs []string) string {
 	if len(packs) == 0 {
 		return ""
 	}
+	files := make([]string, len(packs))
 	for i, p := range packs {
-		packs[i] = filepath.Base(p)
+		files[i] = p + ".pack"
 	}
-	slices.Sort(packs)
-	sum := sha256.Sum256([]byte(strings.Join(packs, "\n")))
+	sum := sha256.Sum256([]byte(strings.Join(files, "\n")))
 	return hex.EncodeToString(sum[:8])
 }
 
