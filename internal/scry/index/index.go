@@ -70,6 +70,10 @@ type Result struct {
 	// Restored: commits indexed without their diff or files before, read
 	// again whole now that their objects are here (counted in Added).
 	Restored int
+	// Checked: degraded commits whose trees were diffed to see whether
+	// their objects are back; PackObjects: objects of new packs looked
+	// up for the objects degraded commits lack.
+	Checked, PackObjects int
 
 	Embedder    string // the embedder the vectors come from ("" none)
 	EmbedReason string // why that one

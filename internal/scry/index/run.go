@@ -28,9 +28,12 @@ type indexer struct {
 	// repository), so what it no longer reaches is not known; pruning
 	// waits for a run that can.
 	unpruned bool
-	// packs: the object store's packs when the run began; the commits
-	// it degrades were read with those objects (restored).
-	packs string
+	// packs: the object store's packs when the run began (packNames,
+	// and their signature); the commits it degrades were read with
+	// those objects (restored).
+	packs     string
+	packNames []string
+	looked    string // the packs meta value: the packs looked at last
 	// aside: st is a rebuild beside the index searches read (rebuild.go),
 	// which keeps its search cache and model file until the switch.
 	aside bool
@@ -56,7 +59,7 @@ func (ix *indexer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	back, err := ix.restored(ctx)
+	back, err := ix.restored(ctx, tips)
 	if err != nil {
 		return err
 	}
@@ -156,6 +159,7 @@ func (ix *indexer) run(ctx context.Context) error {
 		"shallow_commits":   strings.Join(ix.r.ShallowCommits(), " "),
 		"prune_pending":     map[bool]string{true: "1"}[ix.unpruned],
 		"pack_signature":    ix.packs,
+		"packs":             strings.Join(ix.packNames, " "),
 	} {
 		if err := b.SetMeta(k, v); err != nil {
 			b.Rollback()

@@ -126,12 +126,15 @@ func (rd *reader) read(ctx context.Context, hashes []string) error {
 	}
 	var patchable []string
 	err = rd.streamFn(ctx, hashes, false, func(c *gitrepo.CommitDiff) error {
-		if allLocal(c.Files, local) {
+		lack := lacking(c.Files, local)
+		if len(lack) == 0 {
 			patchable = append(patchable, c.Hash)
 			return nil
 		}
 		rd.ix.res.NoPatch++
-		return rd.send(ctx, rd.record(c, store.FlagNoPatch))
+		rec := rd.record(c, store.FlagNoPatch)
+		rec.Missing = awaited(lack)
+		return rd.send(ctx, rec)
 	})
 	if err != nil {
 		return err
@@ -182,7 +185,11 @@ func (rd *reader) treeless(ctx context.Context, hashes []string, local map[strin
 	err = rd.ix.r.CommitsOf(ctx, bare, func(c *gitrepo.Commit) error {
 		done++
 		rd.ix.res.NoFiles++
-		return rd.send(ctx, rd.record(&gitrepo.CommitDiff{Commit: *c}, store.FlagNoPatch|store.FlagNoFiles))
+		rec := rd.record(&gitrepo.CommitDiff{Commit: *c}, store.FlagNoPatch|store.FlagNoFiles)
+		// Its parents' trees may be missing too: when its own comes, the
+		// look for restored objects diffs it and records what else lacks.
+		rec.Missing = []string{roots[c.Hash]}
+		return rd.send(ctx, rec)
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -204,20 +211,54 @@ var emptyTrees = map[string]bool{
 	"6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321": true,
 }
 
-func allLocal(files []gitrepo.FileChange, local map[string]struct{}) bool {
-	for _, f := range files {
-		for _, side := range []struct{ oid, mode string }{{f.OldBlob, f.OldMode}, {f.NewBlob, f.NewMode}} {
-			// No blob: the null id (40 zeros, or 64 in a SHA-256
-			// repository), or a submodule's commit.
-			if strings.Trim(side.oid, "0") == "" || side.mode == "160000" {
-				continue
-			}
-			if _, ok := local[side.oid]; !ok {
-				return false
-			}
+// lacking lists the blobs of the files' both sides that local lacks.
+func lacking(files []gitrepo.FileChange, local map[string]struct{}) []string {
+	var out []string
+	for _, oid := range blobsOf(files) {
+		if _, ok := local[oid]; !ok {
+			out = append(out, oid)
 		}
 	}
-	return true
+	return out
+}
+
+// blobsOf lists the blobs of the files' both sides, each once: the old
+// sides first (see awaited).
+func blobsOf(files []gitrepo.FileChange) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, old := range []bool{true, false} {
+		for _, f := range files {
+			oid, mode := f.NewBlob, f.NewMode
+			if old {
+				oid, mode = f.OldBlob, f.OldMode
+			}
+			// No blob: the null id (40 zeros, or 64 in a SHA-256
+			// repository), or a submodule's commit.
+			if strings.Trim(oid, "0") == "" || mode == "160000" || seen[oid] {
+				continue
+			}
+			seen[oid] = true
+			out = append(out, oid)
+		}
+	}
+	return out
+}
+
+// awaited is what the index records of the objects a degraded commit
+// lacks (the store's missing table): one of them. The commit cannot be
+// whole before it comes; when a pack brings it, the commit is diffed
+// again (restored.go), which names the next one if it still lacks some.
+// One rather than all: a blobless clone's commits lack 13 blobs each on
+// average, which at 50,000 commits made the table 637,000 rows and the
+// index 1.7 times its size. The first listed is an old side (a file as
+// it was before the commit) where one is missing: a checkout or a lazy
+// fetch brings HEAD's files, which are new sides, and rarely the old.
+func awaited(lack []string) []string {
+	if len(lack) == 0 {
+		return nil
+	}
+	return lack[:1]
 }
 
 // stream reads hashes with their patch (or only their trees) and sends a
@@ -285,7 +326,9 @@ func (rd *reader) degraded(ctx context.Context, hash string, patchWanted bool) e
 			func(c *gitrepo.CommitDiff) error { got = c; return nil })
 		if err == nil && got != nil {
 			rd.ix.res.NoPatch++
-			return rd.send(ctx, rd.record(got, store.FlagNoPatch))
+			rec := rd.record(got, store.FlagNoPatch)
+			rec.Missing = awaited(rd.ix.absent(blobsOf(got.Files)))
+			return rd.send(ctx, rec)
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -301,7 +344,32 @@ func (rd *reader) degraded(ctx context.Context, hash string, patchWanted bool) e
 		return nil
 	}
 	rd.ix.res.NoFiles++
-	return rd.send(ctx, rd.record(&gitrepo.CommitDiff{Commit: cs[0]}, store.FlagNoPatch|store.FlagNoFiles))
+	rec := rd.record(&gitrepo.CommitDiff{Commit: cs[0]}, store.FlagNoPatch|store.FlagNoFiles)
+	if roots, err := rd.ix.r.RootTrees(ctx, []string{hash}); err == nil {
+		// Its own tree, when that is what is missing; a tree deeper
+		// down is not named, and the commit is looked at the old way.
+		rec.Missing = rd.ix.absent([]string{roots[hash]})
+	}
+	return rd.send(ctx, rec)
+}
+
+// absent returns those of oids the repository lacks; nil when git cannot
+// say.
+func (ix *indexer) absent(oids []string) []string {
+	if len(oids) == 0 || oids[0] == "" {
+		return nil
+	}
+	present, err := ix.r.PresentObjects(oids)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, o := range oids {
+		if !present[o] && !emptyTrees[o] {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // record turns a read commit into what the store keeps, with its

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -39,6 +38,10 @@ type Commit struct {
 	Trailers    string // "Key: value" lines
 	Files       []File
 	Flags       int
+	// Missing: objects (hex) a degraded commit's diff or files needed
+	// and the repository lacked (the indexer gives one); none when they
+	// could not be named.
+	Missing []string
 
 	// Analysed terms for the lexical index, space-separated: the message's
 	// as written, paths and diff identifiers once each.
@@ -63,6 +66,7 @@ type Batch struct {
 	paths map[string]int64
 
 	insCommit, insFile, insFTS, insPath, insRepeat *sql.Stmt
+	insMissing                                     *sql.Stmt // prepared when first needed
 	pairs                                          map[[2]int64]pairAgg
 	bumped                                         bool // the cache version was bumped
 }
@@ -171,6 +175,9 @@ func (b *Batch) Add(c *Commit) (int64, error) {
 		}
 		ids = append(ids, pid)
 	}
+	if err := b.addMissing(id, c.Missing); err != nil {
+		return 0, err
+	}
 	if _, err := b.insFTS.ExecContext(b.ctx, id, c.SubjectTerms, c.BodyTerms, c.PathTerms, c.DiffTerms); err != nil {
 		return 0, err
 	}
@@ -278,19 +285,6 @@ func (s *Store) Degraded(ctx context.Context) ([]int64, error) {
 	return s.ids(ctx, `SELECT id FROM commits WHERE flags & ? != 0`, FlagNoPatch|FlagNoFiles)
 }
 
-// DegradedCommits maps the hash of every commit indexed without its patch
-// or its files to its id.
-func (s *Store) DegradedCommits(ctx context.Context) (map[string]int64, error) {
-	return s.idsByName(ctx, `SELECT id, hash FROM commits WHERE flags & `+strconv.Itoa(FlagNoPatch|FlagNoFiles)+` != 0`)
-}
-
-// CountDegraded counts the commits DegradedCommits lists, up to limit.
-func (s *Store) CountDegraded(ctx context.Context, limit int) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM commits WHERE flags & `+strconv.Itoa(FlagNoPatch|FlagNoFiles)+` != 0 LIMIT ?)`, limit).Scan(&n)
-	return n, err
-}
-
 // ids runs a query of one integer column.
 func (s *Store) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
@@ -367,7 +361,7 @@ func (b *Batch) Delete(ids []int64) error {
 				}
 			}
 		}
-		for _, q := range []string{`DELETE FROM fts WHERE rowid = ?`, `DELETE FROM repeats WHERE commit_id = ?`, `DELETE FROM files WHERE commit_id = ?`, `DELETE FROM commits WHERE id = ?`} {
+		for _, q := range []string{`DELETE FROM fts WHERE rowid = ?`, `DELETE FROM repeats WHERE commit_id = ?`, `DELETE FROM files WHERE commit_id = ?`, `DELETE FROM missing WHERE commit_id = ?`, `DELETE FROM commits WHERE id = ?`} {
 			if _, err := b.tx.ExecContext(b.ctx, q, id); err != nil {
 				return err
 			}

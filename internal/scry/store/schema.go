@@ -35,6 +35,8 @@ var schema = []string{
 	`CREATE INDEX commits_vec ON commits(vec_gen)`,
 	additions[0],
 	additions[1],
+	additions[2],
+	additions[3],
 	`CREATE TABLE paths(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE)`,
 	`CREATE TABLE files(
 		commit_id INTEGER NOT NULL,
@@ -108,9 +110,30 @@ var additions = []string{
 	// run asks for (whether their objects are back): a scan of the commits
 	// would read every message. Partial: nearly always empty.
 	`CREATE INDEX IF NOT EXISTS commits_degraded ON commits(id) WHERE flags & 5 != 0`,
+	// An object each degraded commit lacked when it was indexed (raw
+	// names: 20 bytes, or 32 in a SHA-256 repository; the indexer
+	// records one, see awaited in package index), so that a new pack's
+	// names say which commits it may complete (restored.go there)
+	// without a tree diff of every degraded one. A degraded commit with
+	// no row was indexed by a git scry before this table, or lacked
+	// objects that could not be named: it is looked at the old way. An
+	// older git scry deleting a commit leaves its rows; ids are never
+	// reused (AUTOINCREMENT), and rows of no commit are dropped when a
+	// lookup finds them.
+	`CREATE TABLE IF NOT EXISTS missing(
+		oid BLOB NOT NULL,
+		commit_id INTEGER NOT NULL,
+		PRIMARY KEY(oid, commit_id)
+	) WITHOUT ROWID`,
+	`CREATE INDEX IF NOT EXISTS missing_commit ON missing(commit_id)`,
 }
 
 var tables = []string{"meta", "commits", "paths", "files", "cochange", "repeats", "fts", "vec_chunks", "models", "sessions", "commit_sessions"}
+
+// addedTables are the tables of additions: not in tables, which
+// Readable reads, because an index that no run of this git scry has
+// opened for writing yet lacks them.
+var addedTables = []string{"missing"}
 
 func (s *Store) createSchema(ctx context.Context) error {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -135,7 +158,7 @@ func (s *Store) dropAll(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	for _, t := range tables {
+	for _, t := range append(tables, addedTables...) {
 		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+t); err != nil {
 			return err
 		}

@@ -31,6 +31,10 @@ const FileName = "scry.db"
 // reuses a commit id; 8 folds Latin diacritics; 9 keeps the newest
 // commits' repeated terms); an index of an older version is rebuilt from
 // scratch, one of a newer version is left alone (NewerSchemaError).
+// What only adds to an index (schema.go's additions: an index, the
+// missing table) keeps the version: a git scry of the same version that
+// does not know it opens the index, writes it, and leaves the addition
+// as it finds it, which the one that knows it must then expect.
 const schemaVersion = 9
 
 // Path is the database of a repository's state directory.
