@@ -15,11 +15,13 @@ import (
 )
 
 // Packs lists the names of the object store's packs (pack-<checksum>),
-// sorted.
+// sorted. A pack is listed by its .idx file, which git moves into place
+// after the .pack: a pack still being written is not listed yet, and
+// is new to whoever compares this list with the next.
 func (r *Repo) Packs() []string {
-	packs, _ := filepath.Glob(filepath.Join(r.CommonDir, "objects", "pack", "*.pack"))
+	packs, _ := filepath.Glob(filepath.Join(r.CommonDir, "objects", "pack", "*.idx"))
 	for i, p := range packs {
-		packs[i] = strings.TrimSuffix(filepath.Base(p), ".pack")
+		packs[i] = strings.TrimSuffix(filepath.Base(p), ".idx")
 	}
 	slices.Sort(packs)
 	return packs

@@ -24,8 +24,10 @@ func TestPackIndexAndPresentObjects(t *testing.T) {
 			}
 			gitRun(t, repo, "repack", "-q", "-a", "-d")
 			r := openRepo(t, repo)
+			// A pack whose index git has not moved into place yet.
+			writeFile(t, filepath.Join(repo, ".git", "objects", "pack", "pack-coming.pack"), "PACK")
 			packs := r.Packs()
-			if len(packs) != 1 {
+			if len(packs) != 1 || !strings.HasPrefix(packs[0], "pack-") || packs[0] == "pack-coming" {
 				t.Fatalf("packs: %v", packs)
 			}
 			size := 20
