@@ -16,19 +16,21 @@ import (
 // damaged repository got its objects back): reread takes them out of the
 // index for this run to read them again whole.
 //
-// A degraded commit is indexed with the objects it lacked (the store's
-// missing table), and what a fetch brings (a lazy fetch, git fetch, git
-// backfill) arrives in a pack, never as loose objects. So when the set of
-// packs changed, the names in the new packs' indexes say which commits
-// may be complete, and only those whose every recorded object is here
-// are diffed again (their trees may still lack what their root tree hid).
-// A large partial clone's pull costs a read of the fetched pack's index,
-// not a tree diff of every degraded commit. A commit's own objects are
-// loose, and the post-commit hook's runs do not look. Objects given back
-// to a damaged repository loose (git hash-object -w, git unpack-objects)
-// are noticed through the other rule: damage leaves few degraded commits,
-// and while there are fewCommits or fewer every one is looked at; past
-// that, a repack (git gc: its pack is new) or --full reads them again.
+// A degraded commit is indexed with an object it lacked (the store's
+// missing table; awaited says which), and what a fetch brings (a lazy
+// fetch, git fetch, git backfill) arrives in a pack, never as loose
+// objects. So when the set of packs changed, the names in the new packs'
+// indexes say which commits may be complete, and only those whose
+// recorded object is here are diffed again, which finds them whole or
+// records the next object they lack. A large partial clone's pull costs
+// a read of the fetched pack's index and a lookup of its objects, not a
+// tree diff of every degraded commit. A commit's own objects are loose,
+// and the post-commit hook's runs do not look. Objects given back to a
+// damaged repository loose (git hash-object -w, git unpack-objects) are
+// noticed through the other rule: damage leaves few degraded commits,
+// and while there are fewCommits or fewer, every one whose recorded
+// object is here is diffed on every run; past that, a repack (git gc:
+// its pack is new) or --full reads them again.
 //
 // A degraded commit with nothing recorded (indexed by a git scry before
 // the table, or lacking an object that could not be named) is diffed the
