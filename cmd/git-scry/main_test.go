@@ -96,15 +96,20 @@ func commitTwin(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Fatalf("commit-twin: no commit time gives a hash starting with %s", head[:n])
 }
 
-// scry-sql STATEMENT: run STATEMENT on the current repository's index
-// (damage it in one known place: a table gone, as a failing disk or a
-// half-copied file leaves it).
+// scry-sql [-rebuild] STATEMENT: run STATEMENT on the current
+// repository's index (damage it in one known place: a table gone, as a
+// failing disk or a half-copied file leaves it), or with -rebuild on the
+// rebuild a killed 'git scry index --full' left beside it.
 func scrySQL(ts *testscript.TestScript, neg bool, args []string) {
+	name := store.FileName
+	if len(args) == 2 && args[0] == "-rebuild" {
+		name, args = "scry-rebuild.db", args[1:]
+	}
 	if len(args) != 1 {
-		ts.Fatalf("usage: scry-sql STATEMENT")
+		ts.Fatalf("usage: scry-sql [-rebuild] STATEMENT")
 	}
 	common := gitOut(ts, "rev-parse", "--path-format=absolute", "--git-common-dir")
-	st, _, err := store.Create(context.Background(), store.Path(filepath.Join(common, "verdigris")))
+	st, _, err := store.Create(context.Background(), filepath.Join(common, "verdigris", name))
 	ts.Check(err)
 	defer st.Close()
 	_, err = st.DB().ExecContext(context.Background(), args[0])

@@ -45,17 +45,28 @@ func rebuildsAside(ctx context.Context, r *gitrepo.Repo, full bool) bool {
 }
 
 func rebuildAside(ctx context.Context, r *gitrepo.Repo, opt Options, start time.Time) (*Result, error) {
+	live, err := store.Open(ctx, dbPath(r))
+	var newer *store.NewerSchemaError
+	if errors.As(err, &newer) && !opt.Full {
+		// A newer git scry's rebuild, killed, resumed by this one: the
+		// switch would replace its index with this one's, the downgrade
+		// only --full makes.
+		return nil, err
+	}
+	st, err := openAside(ctx, r, opt.Full)
+	if err != nil {
+		if live != nil {
+			live.Close()
+		}
+		return nil, fmt.Errorf("opening the rebuilt commit index: %w", err)
+	}
 	if !opt.Full {
 		opt.Log("resuming the rebuild of the index that an interrupted 'git scry index --full' began (searches read the index as it was until it is done)")
-	}
-	st, err := openAside(ctx, r)
-	if err != nil {
-		return nil, fmt.Errorf("opening the rebuilt commit index: %w", err)
 	}
 	ix := &indexer{r: r, st: st, opt: opt, res: &Result{}, aside: true}
 	defer func() { ix.st.Close() }()
 	defer ix.stopPretraining()
-	if live, err := store.Open(ctx, dbPath(r)); err == nil {
+	if live != nil {
 		last, err := live.LastCommitID(ctx)
 		var low int64
 		var n int
@@ -96,11 +107,16 @@ func idsFree(low int64, n int) bool {
 }
 
 // openAside opens the rebuild, or starts it again when a crash of the
-// machine left its file unusable.
-func openAside(ctx context.Context, r *gitrepo.Repo) (*store.Store, error) {
+// machine left its file unusable. A newer git scry's rebuild is started
+// again only when --full asked for this one's.
+func openAside(ctx context.Context, r *gitrepo.Repo, full bool) (*store.Store, error) {
 	st, _, err := store.Create(ctx, asidePath(r))
 	if err == nil || ctx.Err() != nil {
 		return st, err
+	}
+	var newer *store.NewerSchemaError
+	if errors.As(err, &newer) && !full {
+		return nil, err
 	}
 	if err := store.RemoveFiles(asidePath(r)); err != nil {
 		return nil, err
