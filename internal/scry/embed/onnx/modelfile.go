@@ -60,6 +60,12 @@ func ReadModelFile(path string) (*ModelFile, error) {
 	if err := s.message(st.Size(), s.model); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if !s.graph {
+		// An empty file, or one cut short before its graph, reads as a
+		// model of no fields: without the runtime to try it, it would be
+		// registered.
+		return nil, fmt.Errorf("%s: %w", path, ErrNotONNX)
+	}
 	m := &s.m
 	// As ONNX Runtime lists them: an input that an initializer provides
 	// (models of IR version 3 list every weight as an input) is none.
@@ -81,6 +87,7 @@ type modelScanner struct {
 	r     *bufio.Reader
 	m     ModelFile
 	inits map[string]bool // the main graph's initializers
+	graph bool            // ModelProto.graph was there
 }
 
 // field handles a length-delimited field of a message, n bytes long:
@@ -192,12 +199,13 @@ func (s *modelScanner) read(n int64) ([]byte, error) {
 
 func (s *modelScanner) model(num protowire.Number, n int64) (bool, error) {
 	if num == 7 {
-		return true, s.message(n, s.graph(true))
+		s.graph = true
+		return true, s.message(n, s.graphField(true))
 	}
 	return false, nil
 }
 
-func (s *modelScanner) graph(main bool) field {
+func (s *modelScanner) graphField(main bool) field {
 	return func(num protowire.Number, n int64) (bool, error) {
 		switch num {
 		case 1:
@@ -241,7 +249,7 @@ func (s *modelScanner) attribute(num protowire.Number, n int64) (bool, error) {
 	case 5, 10:
 		return true, s.message(n, s.tensor(false))
 	case 6, 11:
-		return true, s.message(n, s.graph(false))
+		return true, s.message(n, s.graphField(false))
 	case 22, 23:
 		return true, s.message(n, s.sparse)
 	}

@@ -100,6 +100,8 @@ func TestExternalDataOfWhatIsNoModel(t *testing.T) {
 		"lfs pointer": []byte("version https://git-lfs.github.com/spec/v1\noid sha256:4d7a2146\nsize 90405214\n"),
 		"cut short":   good.Model[:len(good.Model)/2],
 		"html page":   []byte("<!DOCTYPE html><html><body>rate limited</body></html>\n"),
+		"empty file":  {},
+		"no graph":    good.Model[:2],
 	} {
 		p := filepath.Join(dir, "model.onnx")
 		os.WriteFile(p, data, 0o644)
