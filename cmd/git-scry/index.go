@@ -7,6 +7,7 @@ import (
 	iofs "io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -243,9 +244,15 @@ func detach(env *cli.Env, r *gitrepo.Repo, full, quiet bool) error {
 	if full {
 		args = append(args, "--full")
 	}
+	// The run starts in the work tree's top; GIT_DIR and the like were
+	// given relative to here.
+	here, err := filepath.Abs(env.Dir)
+	if err != nil {
+		return cli.Failf("cannot start the background index: %v", err)
+	}
 	cmd := exec.Command(self, args...)
 	cmd.Dir = r.Dir()
-	cmd.Env = append(os.Environ(), detachedEnv+"=1")
+	cmd.Env = append(gitrepo.AbsEnv(os.Environ(), here), detachedEnv+"=1")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = devnull, log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
