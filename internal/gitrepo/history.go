@@ -406,6 +406,10 @@ func (r *Repo) LocalObjects(ctx context.Context) (map[string]struct{}, error) {
 // which the post-commit hook's run in a large partial clone paid for one
 // commit (a second at 700,000 objects). Nothing is fetched.
 func (r *Repo) LocalObjectsOf(ctx context.Context, commits []string) (map[string]struct{}, error) {
+	if len(commits) == 0 {
+		// 'git log --stdin' given none reads HEAD.
+		return map[string]struct{}{}, nil
+	}
 	out, err := r.gitNoFetch(ctx, strings.NewReader(strings.Join(commits, "\n")+"\n"), "log", "--no-walk=unsorted", "--stdin", "--format=%H %P")
 	if err != nil {
 		return nil, err

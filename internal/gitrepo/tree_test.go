@@ -167,3 +167,19 @@ func TestEntryTypeFileBecameDirectory(t *testing.T) {
 		t.Errorf("LastEntryType(never) = %q, %v; want \"\"", got, err)
 	}
 }
+
+// LocalObjectsOf of no commits ran 'git log --stdin' on an empty list,
+// which git takes for HEAD: it listed HEAD's whole tree and its parents'
+// (git scry index did so whenever the packs changed and no commit was
+// degraded, tens of thousands of objects in a large repository).
+func TestLocalObjectsOfNoCommitsIsEmpty(t *testing.T) {
+	repo := gitInit(t)
+	writeFile(t, filepath.Join(repo, "a.txt"), "a\n")
+	gitRun(t, repo, "add", "a.txt")
+	gitRun(t, repo, "commit", "-q", "-m", "add a")
+	r := openRepo(t, repo)
+	got, err := r.LocalObjectsOf(context.Background(), nil)
+	if err != nil || len(got) != 0 {
+		t.Fatalf("LocalObjectsOf(nil) = %d objects, %v; want none", len(got), err)
+	}
+}
