@@ -104,10 +104,11 @@ func restore(ctx context.Context, path, from string) error {
 }
 
 const (
-	sqliteBusy    = 5
-	sqliteLocked  = 6
-	sqliteCorrupt = 11
-	sqliteNotADB  = 26
+	sqliteBusy     = 5
+	sqliteLocked   = 6
+	sqliteCorrupt  = 11
+	sqliteCantOpen = 14
+	sqliteNotADB   = 26
 )
 
 func code(err error) int {

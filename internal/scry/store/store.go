@@ -15,11 +15,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 
+	"golang.org/x/sys/unix"
 	"modernc.org/sqlite"
 )
 
@@ -187,6 +189,15 @@ func open(path string, write bool) (*Store, error) {
 	}
 	if err := db.Ping(); err != nil {
 		db.Close()
+		if write && code(err) == sqliteCantOpen {
+			// SQLite says only that it cannot open the file. A directory
+			// this user may not write (made read-only, another user's)
+			// is said as the lock's error says it, so the caller reports
+			// it as a permission, not as a damaged index to rebuild.
+			if aerr := unix.Access(filepath.Dir(path), unix.W_OK); aerr != nil {
+				err = &fs.PathError{Op: "create files in", Path: filepath.Dir(path), Err: aerr}
+			}
+		}
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	return &Store{db: db, path: path}, nil
