@@ -33,6 +33,7 @@ func TestScripts(t *testing.T) {
 	p.Cmds["scry-wait"] = scrytest.Wait
 	p.Cmds["git-objects"] = gitObjects
 	p.Cmds["rm-object"] = rmObject
+	p.Cmds["corrupt-object"] = corruptObject
 	p.Cmds["commit-twin"] = commitTwin
 	p.Cmds["scry-sql"] = scrySQL
 	testscript.Run(t, p)
@@ -66,6 +67,22 @@ func rmObject(ts *testscript.TestScript, neg bool, args []string) {
 	h := strings.TrimSpace(ts.ReadFile(args[0]))
 	gitDir := gitOut(ts, "rev-parse", "--path-format=absolute", "--git-common-dir")
 	ts.Check(os.Remove(filepath.Join(gitDir, "objects", h[:2], h[2:])))
+}
+
+// corrupt-object FILE: cut the loose object whose hash FILE holds to its
+// first bytes, as a failing disk or a copy stopped part way leaves it:
+// still in the store, no longer readable.
+func corruptObject(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: corrupt-object FILE")
+	}
+	h := strings.TrimSpace(ts.ReadFile(args[0]))
+	gitDir := gitOut(ts, "rev-parse", "--path-format=absolute", "--git-common-dir")
+	p := filepath.Join(gitDir, "objects", h[:2], h[2:])
+	data, err := os.ReadFile(p)
+	ts.Check(err)
+	ts.Check(os.Chmod(p, 0o644))
+	ts.Check(os.WriteFile(p, data[:10], 0o644))
 }
 
 // commit-twin N MESSAGE: commit MESSAGE on HEAD (the tree unchanged)

@@ -265,7 +265,8 @@ func (ix *indexer) reread(ctx context.Context, back []string) ([]string, error) 
 // whole returns, of hashes, the commits whose trees and changed blobs are
 // all present, so that reading them again gets their whole diff, and
 // what each of the others lacks (nil: what could not be named). Nothing
-// is fetched, and no blob is read.
+// is fetched; the blobs of the commits found whole are read once
+// (readable).
 func (ix *indexer) whole(ctx context.Context, hashes []string) ([]string, map[string][]string, error) {
 	lack := map[string][]string{}
 	if len(hashes) == 0 {
@@ -296,6 +297,7 @@ func (ix *indexer) whole(ctx context.Context, hashes []string) ([]string, map[st
 		}
 	}
 	var out []string
+	blobs := map[string][]string{}
 	opt := gitrepo.DiffOptions{BigFile: bigFileForGitDiff, Env: gitrepo.NoLazyFetch}
 	for len(candidates) > 0 {
 		done := 0
@@ -305,11 +307,15 @@ func (ix *indexer) whole(ctx context.Context, hashes []string) ([]string, map[st
 				lack[c.Hash] = l
 			} else {
 				out = append(out, c.Hash)
+				blobs[c.Hash] = blobsOf(c.Files)
 			}
 			return nil
 		})
 		var se *gitrepo.DiffStreamError
 		if err == nil || !errors.As(err, &se) {
+			if err == nil {
+				out = ix.readable(ctx, out, blobs, lack)
+			}
 			return out, lack, err
 		}
 		// The commit git stopped on lacks a tree below its root (or is
@@ -319,5 +325,42 @@ func (ix *indexer) whole(ctx context.Context, hashes []string) ([]string, map[st
 		}
 		candidates = candidates[min(done+1, len(candidates)):]
 	}
-	return out, lack, nil
+	return ix.readable(ctx, out, blobs, lack), lack, nil
+}
+
+// readable keeps, of the commits whose objects are all here, those whose
+// blobs can be read. A corrupt object (a damaged disk, a copy cut short)
+// is here as much as a sound one, and a commit read again with it comes
+// out degraded again, to be read again by the next run, and the next:
+// deleted, indexed, embedded anew every time. Such a commit stays as it
+// is, with nothing recorded for it (looked at again when the packs
+// change). The blobs are read once through for all the commits (a few);
+// only when that fails is each commit's read alone.
+func (ix *indexer) readable(ctx context.Context, hashes []string, blobs map[string][]string, lack map[string][]string) []string {
+	if len(hashes) == 0 {
+		return hashes
+	}
+	read := func(oids []string) bool {
+		missing, err := ix.r.ReadBlobs(ctx, oids, func(int, []byte) error { return nil })
+		return err == nil && missing == 0
+	}
+	var all []string
+	for _, h := range hashes {
+		all = append(all, blobs[h]...)
+	}
+	if read(all) {
+		return hashes
+	}
+	var out []string
+	for _, h := range hashes {
+		if ctx.Err() != nil {
+			return out
+		}
+		if read(blobs[h]) {
+			out = append(out, h)
+		} else {
+			lack[h] = nil
+		}
+	}
+	return out
 }
