@@ -7,33 +7,24 @@ import (
 	"testing"
 
 	"github.com/advancedclimatesystems/gonnx/onnx"
-	"google.golang.org/protobuf/proto"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx/onnxtest"
 )
 
 func writeModel(t *testing.T, dir string, m *onnx.ModelProto) string {
 	t.Helper()
-	data, err := proto.Marshal(m)
+	p, err := onnxtest.WriteModel(dir, m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := filepath.Join(dir, "model.onnx")
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	return p
-}
-
-func external(name, location string) *onnx.TensorProto {
-	return &onnx.TensorProto{Name: name, DataType: int32(onnx.TensorProto_FLOAT), Dims: []int64{2},
-		DataLocation: onnx.TensorProto_EXTERNAL,
-		ExternalData: []*onnx.StringStringEntryProto{{Key: "location", Value: location}, {Key: "length", Value: "8"}}}
 }
 
 func TestPinModelPinsExternalData(t *testing.T) {
 	dir := t.TempDir()
 	tok := filepath.Join(dir, "tokenizer.json")
 	os.WriteFile(tok, []byte("{}"), 0o644)
-	p := writeModel(t, dir, &onnx.ModelProto{Graph: &onnx.GraphProto{Initializer: []*onnx.TensorProto{external("w", "model.onnx_data")}}})
+	p := writeModel(t, dir, &onnx.ModelProto{Graph: &onnx.GraphProto{Initializer: []*onnx.TensorProto{onnxtest.ExternalTensor("w", "model.onnx_data")}}})
 
 	if _, _, _, err := PinModel(p, tok); !errors.Is(err, ErrExternalData) || !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("external data missing: err = %v, want ErrExternalData wrapping ErrNotExist", err)
@@ -70,7 +61,7 @@ func TestExternalDataOutsideTheModelDirectory(t *testing.T) {
 	tok := filepath.Join(dir, "tokenizer.json")
 	os.WriteFile(tok, []byte("{}"), 0o644)
 	for _, loc := range []string{"../secret", "/etc/passwd", "a/../../b", ""} {
-		p := writeModel(t, dir, &onnx.ModelProto{Graph: &onnx.GraphProto{Initializer: []*onnx.TensorProto{external("w", loc)}}})
+		p := writeModel(t, dir, &onnx.ModelProto{Graph: &onnx.GraphProto{Initializer: []*onnx.TensorProto{onnxtest.ExternalTensor("w", loc)}}})
 		if _, _, _, err := PinModel(p, tok); !errors.Is(err, ErrExternalData) {
 			t.Errorf("location %q: err = %v, want ErrExternalData", loc, err)
 		}

@@ -8,28 +8,17 @@ import (
 	"testing"
 
 	onnxpb "github.com/advancedclimatesystems/gonnx/onnx"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx/onnxtest"
 )
 
 func writeModel(t *testing.T, dir string, m *onnxpb.ModelProto) string {
 	t.Helper()
-	data, err := proto.Marshal(m)
+	p, err := onnxtest.WriteModel(dir, m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := filepath.Join(dir, "model.onnx")
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	return p
-}
-
-func external(name, location string) *onnxpb.TensorProto {
-	return &onnxpb.TensorProto{Name: name, DataType: int32(onnxpb.TensorProto_FLOAT), Dims: []int64{2},
-		DataLocation: onnxpb.TensorProto_EXTERNAL,
-		ExternalData: []*onnxpb.StringStringEntryProto{{Key: "location", Value: location}, {Key: "length", Value: "8"}}}
 }
 
 func externalData(p string) ([]string, error) {
@@ -45,17 +34,17 @@ func externalData(p string) ([]string, error) {
 // the index mixed two models' vectors under one ID.
 func TestExternalDataFoundWhereverTensorsAre(t *testing.T) {
 	dir := t.TempDir()
-	sub := &onnxpb.GraphProto{Name: "then", Initializer: []*onnxpb.TensorProto{external("in_branch", "branch.bin")}}
+	sub := &onnxpb.GraphProto{Name: "then", Initializer: []*onnxpb.TensorProto{onnxtest.ExternalTensor("in_branch", "branch.bin")}}
 	m := &onnxpb.ModelProto{IrVersion: 8, Graph: &onnxpb.GraphProto{
 		Name: "g",
 		Initializer: []*onnxpb.TensorProto{
 			{Name: "inline", DataType: int32(onnxpb.TensorProto_FLOAT), Dims: []int64{1}, RawData: make([]byte, 4)},
-			external("w1", "model.onnx_data"),
-			external("w2", "model.onnx_data"),
+			onnxtest.ExternalTensor("w1", "model.onnx_data"),
+			onnxtest.ExternalTensor("w2", "model.onnx_data"),
 		},
-		SparseInitializer: []*onnxpb.SparseTensorProto{{Values: external("sv", "weights/sparse.bin"), Indices: external("si", "weights/sparse.idx")}},
+		SparseInitializer: []*onnxpb.SparseTensorProto{{Values: onnxtest.ExternalTensor("sv", "weights/sparse.bin"), Indices: onnxtest.ExternalTensor("si", "weights/sparse.idx")}},
 		Node: []*onnxpb.NodeProto{
-			{OpType: "Constant", Attribute: []*onnxpb.AttributeProto{{Name: "value", T: external("c", "const.bin")}}},
+			{OpType: "Constant", Attribute: []*onnxpb.AttributeProto{{Name: "value", T: onnxtest.ExternalTensor("c", "const.bin")}}},
 			{OpType: "If", Attribute: []*onnxpb.AttributeProto{{Name: "then_branch", G: sub}}},
 		},
 	}}

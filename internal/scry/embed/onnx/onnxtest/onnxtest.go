@@ -428,3 +428,21 @@ func ones(n int) []float32 {
 	}
 	return v
 }
+
+// ExternalTensor is a float tensor whose data is in the file location
+// beside the model (external data), as large exports keep their weights.
+func ExternalTensor(name, location string) *onnx.TensorProto {
+	return &onnx.TensorProto{Name: name, DataType: int32(onnx.TensorProto_FLOAT), Dims: []int64{2},
+		DataLocation: onnx.TensorProto_EXTERNAL,
+		ExternalData: []*onnx.StringStringEntryProto{{Key: "location", Value: location}, {Key: "length", Value: "8"}}}
+}
+
+// WriteModel writes m as dir/model.onnx and returns its path.
+func WriteModel(dir string, m *onnx.ModelProto) (string, error) {
+	data, err := proto.Marshal(m)
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(dir, "model.onnx")
+	return p, os.WriteFile(p, data, 0o644)
+}
