@@ -206,6 +206,22 @@ func TestFullRebuildHoldsTheWriterLock(t *testing.T) {
 	checkRebuilt(t, r)
 }
 
+// commitIDs are the index's commits and their ids.
+func commitIDs(t *testing.T, r *gitrepo.Repo) map[string]int64 {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, DBPath(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m, err := st.CommitIDs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // The commit ids of a rebuild follow the old index's: a search that read
 // ids of the old index (its search cache, a query just before the switch)
 // cannot find another commit under one of them in the new index.
@@ -213,18 +229,7 @@ func TestFullRebuildGivesNewCommitIDs(t *testing.T) {
 	tr := rebuildRepo(t)
 	r := tr.repo()
 	ctx := context.Background()
-	ids := func() map[string]int64 {
-		st, err := store.Open(ctx, DBPath(r))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		m, err := st.CommitIDs(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
+	ids := func() map[string]int64 { return commitIDs(t, r) }
 	old := ids()
 	if _, err := Run(ctx, r, Options{Full: true, Embedders: &fakeEmbedders{}}); err != nil {
 		t.Fatal(err)
@@ -249,15 +254,7 @@ func TestFullRebuildsKeepCommitIDsBounded(t *testing.T) {
 	r := tr.repo()
 	ctx := context.Background()
 	ids := func() (lo, hi int64, n int) {
-		st, err := store.Open(ctx, DBPath(r))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		m, err := st.CommitIDs(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := commitIDs(t, r)
 		lo = -1
 		for _, id := range m {
 			if lo < 0 || id < lo {
