@@ -112,33 +112,11 @@ func (p pairCommits) boundary(ctx context.Context, db *sql.DB, roots []string) e
 func (p pairCommits) renames(ctx context.Context, db *sql.DB, r *gitrepo.Repo) error {
 	// From the deletions: far fewer than the commits, whose rows (their
 	// messages) a scan would read.
-	rows, err := db.QueryContext(ctx, `SELECT c.id, c.hash FROM (SELECT commit_id FROM files WHERE status = 'D' GROUP BY commit_id) d
+	renames, ids, err := commitRenames(ctx, db, r, `SELECT c.id, c.hash FROM (SELECT commit_id FROM files WHERE status = 'D' GROUP BY commit_id) d
 		JOIN commits c ON c.id = d.commit_id
 		WHERE c.nfiles <= ? AND EXISTS (SELECT 1 FROM files f WHERE f.commit_id = c.id AND f.status = 'A')`, store.CoChangeMaxFiles)
-	if err != nil {
+	if err != nil || renames == nil {
 		return err
-	}
-	ids := map[string]int64{}
-	var hashes []string
-	for rows.Next() {
-		var id int64
-		var h string
-		if err := rows.Scan(&id, &h); err != nil {
-			rows.Close()
-			return err
-		}
-		ids[h] = id
-		hashes = append(hashes, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(hashes) == 0 {
-		return err
-	}
-	renames, err := r.RenamesOf(ctx, hashes)
-	if err != nil {
-		// As RelatedFiles: commits git cannot read here (a damaged
-		// repository) leave the index's counts as they are.
-		return ctx.Err()
 	}
 	pathID, err := db.PrepareContext(ctx, `SELECT id FROM paths WHERE path = ?`)
 	if err != nil {

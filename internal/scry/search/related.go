@@ -241,6 +241,38 @@ func notTogether(ctx context.Context, db *sql.DB, r *gitrepo.Repo, cond string, 
 	return moved, int64(len(commits)), nil
 }
 
+// commitRenames asks git for the renames of the commits query lists (id,
+// hash): by hash, with each commit's id. Nil when it lists none, or git
+// cannot read them here (a damaged repository): the index's counts then
+// stand as they are.
+func commitRenames(ctx context.Context, db *sql.DB, r *gitrepo.Repo, query string, args ...any) (map[string][]gitrepo.Rename, map[string]int64, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := map[string]int64{}
+	var hashes []string
+	for rows.Next() {
+		var id int64
+		var h string
+		if err := rows.Scan(&id, &h); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		ids[h] = id
+		hashes = append(hashes, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(hashes) == 0 {
+		return nil, nil, err
+	}
+	renames, err := r.RenamesOf(ctx, hashes)
+	if err != nil {
+		return nil, nil, ctx.Err()
+	}
+	return renames, ids, nil
+}
+
 // renamedAway finds the commits that renamed a file asked about (one
 // whose path the SQL condition cond on paths p holds, with arg as ?1, and
 // inside accepts) to or from a path outside: by path outside, the ids of
@@ -250,36 +282,11 @@ func renamedAway(ctx context.Context, db *sql.DB, r *gitrepo.Repo, cond string, 
 	if r == nil {
 		return nil, nil
 	}
-	rows, err := db.QueryContext(ctx, `SELECT DISTINCT c.id, c.hash FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
+	renames, ids, err := commitRenames(ctx, db, r, `SELECT DISTINCT c.id, c.hash FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
 		WHERE `+cond+` AND f.status IN ('A', 'D') AND c.nfiles <= ?2
 		AND EXISTS (SELECT 1 FROM files g WHERE g.commit_id = f.commit_id AND g.status IN ('A', 'D') AND g.status != f.status)`, arg, store.CoChangeMaxFiles)
-	if err != nil {
+	if err != nil || renames == nil {
 		return nil, err
-	}
-	ids := map[string]int64{}
-	var hashes []string
-	for rows.Next() {
-		var id int64
-		var h string
-		if err := rows.Scan(&id, &h); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids[h] = id
-		hashes = append(hashes, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(hashes) == 0 {
-		return nil, err
-	}
-	renames, err := r.RenamesOf(ctx, hashes)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		// Commits git cannot read here (a damaged repository): the
-		// index's counts as they are.
-		return nil, nil
 	}
 	moved := map[string]map[int64]bool{}
 	for h, rs := range renames {
