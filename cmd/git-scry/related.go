@@ -78,6 +78,14 @@ Flags:
 			// which related does not read (search's --path does).
 			return cli.Usagef("%s: related takes a file or a directory, not a glob", args[0]).WithHint("give a directory for the files under it ('git scry related internal/config'), or one file")
 		}
+		if errors.Is(err, search.ErrUnknownPath) && namesDirectory(args[0]) {
+			// "go.mod/": the slash asks for a directory, and the index
+			// knows the file.
+			file := strings.TrimSuffix(path, "/")
+			if _, _, ferr := search.RelatedFiles(ctx, st, r, file, 1); ferr == nil {
+				return cli.Failf("%s: no directory of that name; %s is a file", args[0], cli.Printable(file)).WithHint("give it without the trailing slash: git scry related %s", cli.Printable(file))
+			}
+		}
 		if errors.Is(err, search.ErrUnknownPath) {
 			return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("give the path relative to the repository root (see 'git log --name-only'), or run 'git scry index'")
 		}
