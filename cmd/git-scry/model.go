@@ -137,6 +137,13 @@ var modelAddCmd = &cli.Command{
 		case err != nil:
 			return cli.Failf("model add: %v", err)
 		}
+		// What the model takes and gives is in the file: checked here,
+		// where ONNX Runtime may not be there to try the model.
+		if m, err := onnx.ReadModelFile(mf.Path); err == nil {
+			if _, err = m.Shape(); err != nil {
+				return cli.Failf("model add: %s: %v", modelPath, err).WithHint("the model must take input_ids (and optionally attention_mask, token_type_ids) and output token states or a sentence vector")
+			}
+		}
 		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp, PassagePrefix: pp, AddedAt: time.Now().UTC().Truncate(time.Second)}
 		// Check that it runs, when this machine can run it at all: a
 		// model that loads may still fail on text (a token table smaller

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -24,7 +25,8 @@ import (
 //	                      model a table of N tokens, fewer than the
 //	                      tokenizer's when N < 30522 (a mismatched pair);
 //	                      -external FILE keeps the table in DIR/FILE, as
-//	                      large exports keep theirs in model.onnx_data
+//	                      large exports keep theirs in model.onnx_data;
+//	                      -rename INPUT=NAME gives an input another name
 //	fakeort FILE          build FILE, a shared library that poses as ONNX
 //	                      Runtime 1.17 (the C API version 24 is not
 //	                      there: it says so on stderr, as the real one
@@ -59,19 +61,23 @@ func TestModelScripts(t *testing.T) {
 		cmds[k] = v
 	}
 	cmds["onnxmodel"] = func(ts *testscript.TestScript, neg bool, args []string) {
-		vocabSize, external := 30522, ""
-		for len(args) > 2 && (args[0] == "-vocab" || args[0] == "-external") {
-			if args[0] == "-vocab" {
+		vocabSize, external, rename := 30522, "", map[string]string{}
+		for len(args) > 2 && (args[0] == "-vocab" || args[0] == "-external" || args[0] == "-rename") {
+			switch args[0] {
+			case "-vocab":
 				n, err := strconv.Atoi(args[1])
 				ts.Check(err)
 				vocabSize = n
-			} else {
+			case "-external":
 				external = args[1]
+			case "-rename":
+				from, to, _ := strings.Cut(args[1], "=")
+				rename[from] = to
 			}
 			args = args[2:]
 		}
 		if len(args) < 1 || len(args) > 2 {
-			ts.Fatalf("usage: onnxmodel [-vocab N] [-external FILE] DIR [SEED]")
+			ts.Fatalf("usage: onnxmodel [-vocab N] [-external FILE] [-rename INPUT=NAME] DIR [SEED]")
 		}
 		seed := uint64(1)
 		if len(args) == 2 {
@@ -81,7 +87,7 @@ func TestModelScripts(t *testing.T) {
 		}
 		dir := ts.MkAbs(args[0])
 		ts.Check(os.MkdirAll(dir, 0o755))
-		table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: vocabSize, Hidden: 8, Seed: seed, TokenTypes: true, External: external})
+		table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: vocabSize, Hidden: 8, Seed: seed, TokenTypes: true, External: external, Rename: rename})
 		ts.Check(err)
 		ts.Check(os.WriteFile(filepath.Join(dir, "model.onnx"), table.Model, 0o644))
 		if external != "" {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -379,4 +380,99 @@ func valueInfo(b []byte) (ValueInfo, error) {
 		})
 		v.Dims = append(v.Dims, d)
 	})
+}
+
+// The element types of onnx.proto's TensorProto.DataType that matter
+// here (ONNX Runtime numbers them the same).
+const (
+	elemFloat    = 1
+	elemInt32    = 6
+	elemInt64    = 7
+	elemFloat16  = 10
+	elemBFloat16 = 16
+)
+
+// Shape is how a model is run: its inputs in the graph's order with what
+// each is, and the output pooled into a text's vector.
+type Shape struct {
+	Inputs []string // the graph's input names
+	Roles  []string // what each is: input_ids, attention_mask or token_type_ids
+	Int32  []bool   // which are int32, not int64 (some converters' exports)
+	// FixedBatch and FixedSeq are the input dimensions of a graph traced
+	// at one shape (0: dynamic).
+	FixedBatch, FixedSeq int
+	Output               ValueInfo
+	Pooled               bool // the output is one vector per text already
+}
+
+// Shape checks that the model is one git scry can run, a BERT-style
+// encoder: input_ids (and optionally attention_mask, token_type_ids),
+// int64 or int32, and a float output of token states or sentence
+// vectors; and says how to run it. It needs no ONNX Runtime, so a model
+// can be checked where the runtime is not installed.
+func (m *ModelFile) Shape() (*Shape, error) {
+	sh := &Shape{}
+	for _, in := range m.Inputs {
+		role, ok := inputRoles[strings.TrimSuffix(in.Name, ":0")]
+		if !ok {
+			return nil, fmt.Errorf("model input %q is not one of input_ids, attention_mask, token_type_ids", in.Name)
+		}
+		if !in.Tensor || (in.Elem != elemInt64 && in.Elem != elemInt32) {
+			return nil, fmt.Errorf("model input %s is of type %s, not int64 or int32", in.Name, elemName(in))
+		}
+		sh.Inputs, sh.Roles, sh.Int32 = append(sh.Inputs, in.Name), append(sh.Roles, role), append(sh.Int32, in.Elem == elemInt32)
+		if d := in.Dims; len(d) == 2 {
+			sh.FixedBatch, sh.FixedSeq = max(sh.FixedBatch, int(d[0])), max(sh.FixedSeq, int(d[1]))
+		}
+	}
+	if !slices.Contains(sh.Roles, "input_ids") {
+		return nil, errors.New("the model has no input_ids input")
+	}
+	out, err := pickOutput(m.Outputs)
+	if err != nil {
+		return nil, err
+	}
+	sh.Output, sh.Pooled = out, len(out.Dims) == 2
+	return sh, nil
+}
+
+// inputRoles maps the names BERT exports give their inputs to what
+// each is: Hugging Face's, and those of exports converted from
+// TensorFlow (tf2onnx appends ":0", trimmed before the lookup).
+var inputRoles = map[string]string{
+	"input_ids":      "input_ids",
+	"attention_mask": "attention_mask",
+	"token_type_ids": "token_type_ids",
+	"input_mask":     "attention_mask",
+	"segment_ids":    "token_type_ids",
+}
+
+// pickOutput prefers the token states (rank 3, pooled here over the
+// attention mask), else a sentence vector (rank 2).
+func pickOutput(outs []ValueInfo) (ValueInfo, error) {
+	for _, rank := range []int{3, 2} {
+		for _, o := range outs {
+			if o.Tensor && o.Elem == elemFloat && len(o.Dims) == rank {
+				return o, nil
+			}
+		}
+	}
+	for _, o := range outs {
+		if o.Tensor && (o.Elem == elemFloat16 || o.Elem == elemBFloat16) {
+			return ValueInfo{}, fmt.Errorf("output %s is half precision (float16): use the model's float32 export (model.onnx) or a quantized one (model_quantized.onnx)", o.Name)
+		}
+	}
+	return ValueInfo{}, errors.New("no float output of shape [batch, tokens, hidden] or [batch, hidden]")
+}
+
+// elemName names a value's type as onnx.proto does.
+func elemName(v ValueInfo) string {
+	if !v.Tensor {
+		return "not a tensor"
+	}
+	names := map[int32]string{1: "float", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16", 6: "int32", 7: "int64", 8: "string", 9: "bool", 10: "float16", 11: "double", 12: "uint32", 13: "uint64", 16: "bfloat16"}
+	if n, ok := names[v.Elem]; ok {
+		return n
+	}
+	return fmt.Sprintf("element type %d", v.Elem)
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	onnxpb "github.com/advancedclimatesystems/gonnx/onnx"
@@ -96,6 +97,52 @@ func TestExternalDataOfWhatIsNoModel(t *testing.T) {
 		os.WriteFile(p, data, 0o644)
 		if _, err := externalData(p); !errors.Is(err, ErrNotONNX) {
 			t.Errorf("%s: err = %v, want ErrNotONNX", name, err)
+		}
+	}
+}
+
+// Shape says what git scry needs to know to run a model, and refuses one
+// it cannot run, from the file alone (no ONNX Runtime needed).
+func TestShapeFromTheModelFile(t *testing.T) {
+	dir := t.TempDir()
+	shape := func(o onnxtest.TableOptions) (*Shape, error) {
+		o.Vocab, o.Hidden, o.Seed = 40, 4, 1
+		tab, err := onnxtest.TokenTableWith(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, "model.onnx")
+		if err := os.WriteFile(p, tab.Model, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m, err := ReadModelFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Shape()
+	}
+	sh, err := shape(onnxtest.TableOptions{TokenTypes: true, Int32: true, Batch: 4, Seq: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(sh.Roles, []string{"input_ids", "attention_mask", "token_type_ids"}) || !slices.Equal(sh.Int32, []bool{true, true, true}) ||
+		sh.FixedBatch != 4 || sh.FixedSeq != 16 || sh.Pooled || sh.Output.Name != "last_hidden_state" {
+		t.Errorf("shape %+v", sh)
+	}
+	if sh, err := shape(onnxtest.TableOptions{Pooled: true}); err != nil || !sh.Pooled || sh.Output.Name != "sentence_embedding" {
+		t.Errorf("pooled: %+v, %v", sh, err)
+	}
+	if sh, err := shape(onnxtest.TableOptions{TokenTypes: true, Rename: map[string]string{"input_ids": "input_ids:0", "attention_mask": "input_mask:0", "token_type_ids": "segment_ids:0"}}); err != nil ||
+		!slices.Equal(sh.Roles, []string{"input_ids", "attention_mask", "token_type_ids"}) || sh.Inputs[1] != "input_mask:0" {
+		t.Errorf("TensorFlow names: %+v, %v", sh, err)
+	}
+	for name, o := range map[string]onnxtest.TableOptions{
+		"is not one of input_ids":  {Rename: map[string]string{"input_ids": "pixel_values"}},
+		"half precision (float16)": {Float16: true},
+		"has no input_ids input":   {Rename: map[string]string{"input_ids": "attention_mask", "attention_mask": "input_mask"}},
+	} {
+		if _, err := shape(o); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: err = %v", name, err)
 		}
 	}
 }

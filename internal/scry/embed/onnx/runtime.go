@@ -144,40 +144,19 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
 	}
-	ins, outs := mf.Inputs, mf.Outputs
-	e := &Embedder{cfg: cfg, tok: tok}
-	for _, in := range ins {
-		role, ok := inputRoles[strings.TrimSuffix(in.Name, ":0")]
-		if !ok {
-			return nil, fmt.Errorf("%s: model input %q is not one of input_ids, attention_mask, token_type_ids", cfg.Model, in.Name)
-		}
-		e.inputs, e.roles = append(e.inputs, in.Name), append(e.roles, role)
-		switch dt := ort.TensorElementDataType(in.Elem); {
-		case in.Tensor && (dt == ort.TensorElementDataTypeInt64 || dt == ort.TensorElementDataTypeInt32):
-			e.int32s = append(e.int32s, dt == ort.TensorElementDataTypeInt32)
-		default:
-			return nil, fmt.Errorf("%s: model input %s is of type %v, not int64 or int32", cfg.Model, in.Name, dt)
-		}
+	sh, err := mf.Shape()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Model, err)
 	}
-	if !slices.Contains(e.roles, "input_ids") {
-		return nil, fmt.Errorf("%s: the model has no input_ids input", cfg.Model)
-	}
-	for _, in := range ins {
-		if d := in.Dims; len(d) == 2 {
-			e.fixedBatch, e.fixedSeq = max(e.fixedBatch, int(d[0])), max(e.fixedSeq, int(d[1]))
-		}
-	}
+	e := &Embedder{cfg: cfg, tok: tok, inputs: sh.Inputs, roles: sh.Roles, int32s: sh.Int32,
+		pooled: sh.Pooled, fixedBatch: sh.FixedBatch, fixedSeq: sh.FixedSeq}
+	output := sh.Output
 	if e.fixedBatch > 0 {
 		e.cfg.BatchSize = e.fixedBatch
 	}
 	if e.fixedSeq > 0 && e.fixedSeq < tok.MaxLength() {
 		e.limit.Store(int64(e.fixedSeq))
 	}
-	output, err := pickOutput(outs)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", cfg.Model, err)
-	}
-	e.pooled = len(output.Dims) == 2
 	opts, err := ort.NewSessionOptions()
 	if err != nil {
 		return nil, err
@@ -209,35 +188,6 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 		e.dim = len(v[0])
 	}
 	return e, nil
-}
-
-// inputRoles maps the names BERT exports give their inputs to what
-// each is: Hugging Face's, and those of exports converted from
-// TensorFlow (tf2onnx appends ":0", trimmed before the lookup).
-var inputRoles = map[string]string{
-	"input_ids":      "input_ids",
-	"attention_mask": "attention_mask",
-	"token_type_ids": "token_type_ids",
-	"input_mask":     "attention_mask",
-	"segment_ids":    "token_type_ids",
-}
-
-// pickOutput prefers the token states (rank 3, pooled here over the
-// attention mask), else a sentence vector (rank 2).
-func pickOutput(outs []ValueInfo) (ValueInfo, error) {
-	for _, rank := range []int{3, 2} {
-		for _, o := range outs {
-			if o.Tensor && ort.TensorElementDataType(o.Elem) == ort.TensorElementDataTypeFloat && len(o.Dims) == rank {
-				return o, nil
-			}
-		}
-	}
-	for _, o := range outs {
-		if dt := ort.TensorElementDataType(o.Elem); o.Tensor && (dt == ort.TensorElementDataTypeFloat16 || dt == ort.TensorElementDataTypeBFloat16) {
-			return ValueInfo{}, fmt.Errorf("output %s is half precision (float16): use the model's float32 export (model.onnx) or a quantized one (model_quantized.onnx)", o.Name)
-		}
-	}
-	return ValueInfo{}, errors.New("no float output of shape [batch, tokens, hidden] or [batch, hidden]")
 }
 
 // ID is "onnx:NAME@DIGEST" (Config.id).
