@@ -34,10 +34,18 @@ func (c *Config) defaults() {
 	}
 }
 
+// tokenizerVersion counts the changes to how this package tokenizes a
+// text: the same model and tokenizer.json make other vectors when the
+// ids fed to the model change, so it is part of the ID and each change
+// starts a new vector space (an index embeds its commits again). 2:
+// tokenizer.json's normalizers applied in their order, NFD, NFC, NFKD,
+// NFKC, Strip, Replace and Prepend applied, lowercasing as Rust's.
+const tokenizerVersion = 2
+
 // id is "onnx:NAME@DIGEST": the first 12 hex digits of the sha256 of
-// everything that shapes an indexed commit's vector (the two files and
-// the passage prefix, and the model's external data files if it has
-// any: a model without keeps the ID it had before they counted), so that changing any of them starts a new vector
+// everything that shapes an indexed commit's vector (the two files, the
+// passage prefix, the model's external data files if it has any, and
+// tokenizerVersion), so that changing any of them starts a new vector
 // space instead of mixing two in one index. The query prefix is left
 // out: it changes no stored vector.
 func (c *Config) id() string {
@@ -46,5 +54,6 @@ func (c *Config) id() string {
 	for _, sum := range c.ExternalSHA256 {
 		fmt.Fprintf(h, "\n%s", sum)
 	}
+	fmt.Fprintf(h, "\ntokenizer %d", tokenizerVersion)
 	return "onnx:" + c.Name + "@" + hex.EncodeToString(h.Sum(nil))[:12]
 }

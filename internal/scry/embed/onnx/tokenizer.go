@@ -4,16 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Tokenizer is a BERT WordPiece tokenizer read from a Hugging Face
-// tokenizer.json: BertNormalizer (clean text, CJK spacing, lowercase,
-// accent stripping), BertPreTokenizer (whitespace and punctuation),
-// greedy longest-match WordPiece, and [CLS] … [SEP] around each text.
+// tokenizer.json: its normalizers in order (normalizer.go),
+// BertPreTokenizer (whitespace and punctuation), greedy longest-match
+// WordPiece, and [CLS] … [SEP] around each text.
 type Tokenizer struct {
 	vocab         map[string]int64
 	unk, cls, sep int64
@@ -21,10 +18,7 @@ type Tokenizer struct {
 	prefix        string // continuing-subword prefix, "##"
 	maxWordChars  int
 	maxLen        int // including [CLS] and [SEP]
-	lowercase     bool
-	stripAccents  bool
-	cleanText     bool
-	chineseChars  bool
+	normalizers   []normalizeFunc
 }
 
 // tokenizerFile is the part of tokenizer.json the tokenizer reads.
@@ -57,15 +51,6 @@ type tokenizerFile struct {
 	Padding *struct {
 		PadID int64 `json:"pad_id"`
 	} `json:"padding"`
-}
-
-type normalizerSpec struct {
-	Type               string            `json:"type"`
-	CleanText          *bool             `json:"clean_text"`
-	HandleChineseChars *bool             `json:"handle_chinese_chars"`
-	StripAccents       *bool             `json:"strip_accents"`
-	Lowercase          *bool             `json:"lowercase"`
-	Normalizers        []*normalizerSpec `json:"normalizers"`
 }
 
 // DefaultMaxLength caps a text's tokens when tokenizer.json sets no
@@ -111,9 +96,6 @@ func ParseTokenizer(data []byte) (*Tokenizer, error) {
 		prefix:       "##",
 		maxWordChars: 100,
 		maxLen:       DefaultMaxLength,
-		lowercase:    true,
-		cleanText:    true,
-		chineseChars: true,
 	}
 	for _, a := range f.AddedTokens {
 		if _, ok := t.vocab[a.Content]; !ok {
@@ -129,7 +111,8 @@ func ParseTokenizer(data []byte) (*Tokenizer, error) {
 	if f.Truncation != nil && f.Truncation.MaxLength > 2 {
 		t.maxLen = f.Truncation.MaxLength
 	}
-	if err := t.normalizer(f.Normalizer); err != nil {
+	var err error
+	if t.normalizers, err = normalizers(f.Normalizer); err != nil {
 		return nil, err
 	}
 	unk := f.Model.UnkToken
@@ -175,46 +158,6 @@ func ParseTokenizer(data []byte) (*Tokenizer, error) {
 	return t, nil
 }
 
-func (t *Tokenizer) normalizer(n *normalizerSpec) error {
-	if n == nil {
-		t.lowercase, t.stripAccents, t.cleanText, t.chineseChars = false, false, false, false
-		return nil
-	}
-	switch n.Type {
-	case "BertNormalizer":
-		t.cleanText = n.CleanText == nil || *n.CleanText
-		t.chineseChars = n.HandleChineseChars == nil || *n.HandleChineseChars
-		t.lowercase = n.Lowercase == nil || *n.Lowercase
-		// Unset strip_accents follows lowercase, as in BERT.
-		t.stripAccents = t.lowercase
-		if n.StripAccents != nil {
-			t.stripAccents = *n.StripAccents
-		}
-	case "Sequence":
-		t.lowercase, t.stripAccents, t.cleanText, t.chineseChars = false, false, false, false
-		for _, s := range n.Normalizers {
-			switch s.Type {
-			case "Lowercase":
-				t.lowercase = true
-			case "StripAccents":
-				t.stripAccents = true
-			case "NFD", "NFC", "NFKD", "NFKC":
-				// Accent stripping decomposes anyway; BERT vocabularies
-				// are composed forms otherwise.
-			case "BertNormalizer":
-				if err := t.normalizer(s); err != nil {
-					return err
-				}
-			default:
-				return fmt.Errorf("tokenizer normalizer %q is not supported", s.Type)
-			}
-		}
-	default:
-		return fmt.Errorf("tokenizer normalizer %q is not supported", n.Type)
-	}
-	return nil
-}
-
 // MaxLength is the most tokens one text is cut to, [CLS] and [SEP]
 // included.
 func (t *Tokenizer) MaxLength() int { return t.maxLen }
@@ -239,39 +182,10 @@ func (t *Tokenizer) Encode(s string) []int64 {
 }
 
 func (t *Tokenizer) normalize(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if t.cleanText {
-			if r == 0 || r == 0xfffd || isControl(r) {
-				continue
-			}
-			if isWhitespace(r) {
-				r = ' '
-			}
-		}
-		if t.chineseChars && isCJK(r) {
-			b.WriteByte(' ')
-			b.WriteRune(r)
-			b.WriteByte(' ')
-			continue
-		}
-		b.WriteRune(r)
+	for _, n := range t.normalizers {
+		s = n(s)
 	}
-	out := b.String()
-	if t.stripAccents {
-		d := norm.NFD.String(out)
-		b.Reset()
-		for _, r := range d {
-			if !unicode.Is(unicode.Mn, r) {
-				b.WriteRune(r)
-			}
-		}
-		out = b.String()
-	}
-	if t.lowercase {
-		out = strings.ToLower(out)
-	}
-	return out
+	return s
 }
 
 // preTokenize splits on whitespace and makes every punctuation character
@@ -334,27 +248,10 @@ func (t *Tokenizer) wordPiece(w string) []int64 {
 	return out
 }
 
-func isWhitespace(r rune) bool {
-	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || unicode.Is(unicode.Zs, r)
-}
-
-func isControl(r rune) bool {
-	if r == '\t' || r == '\n' || r == '\r' {
-		return false
-	}
-	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs)
-}
-
 // isPunct is BERT's notion: ASCII symbols count as punctuation too ($, ^, `).
 func isPunct(r rune) bool {
 	if (r >= 33 && r <= 47) || (r >= 58 && r <= 64) || (r >= 91 && r <= 96) || (r >= 123 && r <= 126) {
 		return true
 	}
 	return unicode.IsPunct(r)
-}
-
-func isCJK(r rune) bool {
-	return (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) || (r >= 0x20000 && r <= 0x2A6DF) ||
-		(r >= 0x2A700 && r <= 0x2B73F) || (r >= 0x2B740 && r <= 0x2B81F) || (r >= 0x2B820 && r <= 0x2CEAF) ||
-		(r >= 0xF900 && r <= 0xFAFF) || (r >= 0x2F800 && r <= 0x2FA1F)
 }

@@ -1,6 +1,8 @@
 package onnx
 
 import (
+	"encoding/json"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -125,9 +127,84 @@ func TestTokenizerTruncatesAndRejects(t *testing.T) {
 		"unigram":     `{"model":{"type":"Unigram","vocab":[]}}`,
 		"no specials": `{"model":{"type":"WordPiece","vocab":{"a":0}}}`,
 		"normalizer":  `{"normalizer":{"type":"Precompiled"},"model":{"type":"WordPiece","vocab":{"[UNK]":0,"[CLS]":1,"[SEP]":2}}}`,
+		"regex":       `{"normalizer":{"type":"Sequence","normalizers":[{"type":"Replace","pattern":{"Regex":"\\s+"},"content":" "}]},"model":{"type":"WordPiece","vocab":{"[UNK]":0,"[CLS]":1,"[SEP]":2}}}`,
 	} {
 		if _, err := ParseTokenizer([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// tokenizerWith parses the bert-base-uncased tokenizer.json the tests
+// write with its normalizer, and its added tokens when added is not nil,
+// replaced.
+func tokenizerWith(t testing.TB, normalizer any, added []any) (*Tokenizer, error) {
+	t.Helper()
+	data, err := os.ReadFile(writeTokenizerJSON(t, bertVocab(t), t.TempDir(), 512))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["normalizer"] = normalizer
+	if added != nil {
+		doc["added_tokens"] = added
+	}
+	if data, err = json.Marshal(doc); err != nil {
+		t.Fatal(err)
+	}
+	return ParseTokenizer(data)
+}
+
+func sequence(steps ...any) map[string]any {
+	return map[string]any{"type": "Sequence", "normalizers": steps}
+}
+
+func step(typ string, kv ...any) map[string]any {
+	m := map[string]any{"type": typ}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return m
+}
+
+// The expected ids are bert-base-uncased's vocab.txt line numbers from 0:
+// [CLS] 101, [SEP] 102, [UNK] 100, file 5371, abc 5925, cafe 7668, "
+// 1000, quoted 9339, ' 1005, unbelievable 23653, istanbul 9960. The
+// vocabulary has no piece with U+0301 or U+0307, so a word keeping
+// either is [UNK]; it has ﬁ (1984), which the tokenizer gave for "ﬁle"
+// (with ##le) when it skipped NFKC.
+func TestTokenizerAppliesNormalizersInOrder(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		normalizer any
+		text       string
+		want       string
+	}{
+		{"NFKC ligature", sequence(step("NFKC"), step("Lowercase")), "ﬁle", "[101 5371 102]"},
+		{"NFKC full width", sequence(step("NFKC"), step("Lowercase")), "ＡＢＣ", "[101 5925 102]"},
+		{"NFD then StripAccents", sequence(step("NFD"), step("StripAccents"), step("Lowercase")), "Café", "[101 7668 102]"},
+		// StripAccents before NFD finds no mark in the composed é; NFD
+		// then leaves one, and the word is unknown.
+		{"StripAccents then NFD", sequence(step("StripAccents"), step("NFD"), step("Lowercase")), "Café", "[101 100 102]"},
+		{"Replace string", sequence(step("Replace", "pattern", map[string]any{"String": "``"}, "content", `"`), step("Lowercase")), "``Quoted''", "[101 1000 9339 1005 1005 102]"},
+		{"Prepend", sequence(step("Prepend", "prepend", "un"), step("Lowercase")), "Believable", "[101 23653 102]"},
+		{"Strip", sequence(step("Strip", "strip_left", true, "strip_right", true), step("Lowercase")), "  File ", "[101 5371 102]"},
+		// Lowercase is Rust's: İ becomes i and U+0307, which only accent
+		// stripping (NFD first) takes away.
+		{"Lowercase İ", sequence(step("Lowercase")), "İstanbul", "[101 100 102]"},
+		{"BertNormalizer keeping accents", step("BertNormalizer", "lowercase", true, "strip_accents", false), "İstanbul", "[101 100 102]"},
+		{"BertNormalizer", step("BertNormalizer", "lowercase", true), "İstanbul", "[101 9960 102]"},
+	} {
+		tok, err := tokenizerWith(t, c.normalizer, nil)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if got := fmtIDs(tok.Encode(c.text)); got != c.want {
+			t.Errorf("%s: %q gives %s, want %s", c.name, c.text, got, c.want)
 		}
 	}
 }
