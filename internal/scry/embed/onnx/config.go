@@ -39,8 +39,9 @@ func (c *Config) defaults() {
 // ids fed to the model change, so it is part of the ID and each change
 // starts a new vector space (an index embeds its commits again). 2:
 // tokenizer.json's normalizers applied in their order, NFD, NFC, NFKD,
-// NFKC, Strip, Replace and Prepend applied, lowercasing as Rust's.
-const tokenizerVersion = 2
+// NFKC, Strip, Replace and Prepend applied, lowercasing as Rust's. 3:
+// added tokens ([SEP], [MASK], …) in the text are their own ids.
+const tokenizerVersion = 3
 
 // id is "onnx:NAME@DIGEST": the first 12 hex digits of the sha256 of
 // everything that shapes an indexed commit's vector (the two files, the

@@ -19,6 +19,9 @@ type Tokenizer struct {
 	maxWordChars  int
 	maxLen        int // including [CLS] and [SEP]
 	normalizers   []normalizeFunc
+	// added finds the added tokens in the raw text, addedNormalized
+	// those to match after normalization (added_vocabulary.rs).
+	added, addedNormalized addedMatcher
 }
 
 // tokenizerFile is the part of tokenizer.json the tokenizer reads.
@@ -44,11 +47,8 @@ type tokenizerFile struct {
 		MaxInputCharsPerWord    int              `json:"max_input_chars_per_word"`
 		Vocab                   map[string]int64 `json:"vocab"`
 	} `json:"model"`
-	AddedTokens []struct {
-		ID      int64  `json:"id"`
-		Content string `json:"content"`
-	} `json:"added_tokens"`
-	Padding *struct {
+	AddedTokens []addedTokenSpec `json:"added_tokens"`
+	Padding     *struct {
 		PadID int64 `json:"pad_id"`
 	} `json:"padding"`
 }
@@ -97,9 +97,15 @@ func ParseTokenizer(data []byte) (*Tokenizer, error) {
 		maxWordChars: 100,
 		maxLen:       DefaultMaxLength,
 	}
+	// An added token takes the model's id for its content when the model
+	// has one (AddedVocabulary::add_tokens); it is no WordPiece piece
+	// otherwise.
+	addedIDs := map[string]int64{}
 	for _, a := range f.AddedTokens {
-		if _, ok := t.vocab[a.Content]; !ok {
-			t.vocab[a.Content] = a.ID
+		if id, ok := t.vocab[a.Content]; ok {
+			addedIDs[a.Content] = id
+		} else if _, ok := addedIDs[a.Content]; !ok {
+			addedIDs[a.Content] = a.ID
 		}
 	}
 	if f.Model.ContinuingSubwordPrefix != nil {
@@ -114,6 +120,22 @@ func ParseTokenizer(data []byte) (*Tokenizer, error) {
 	var err error
 	if t.normalizers, err = normalizers(f.Normalizer); err != nil {
 		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, a := range f.AddedTokens {
+		if seen[a.Content] {
+			continue
+		}
+		seen[a.Content] = true
+		tok := addedToken{content: a.Content, id: addedIDs[a.Content], singleWord: a.SingleWord, lstrip: a.LStrip, rstrip: a.RStrip}
+		// Hugging Face's AddedToken::from: a special token is matched as
+		// written unless tokenizer.json says otherwise.
+		if a.Normalized == nil && a.Special || a.Normalized != nil && !*a.Normalized {
+			t.added.add(tok)
+			continue
+		}
+		tok.content = t.normalize(tok.content)
+		t.addedNormalized.add(tok)
 	}
 	unk := f.Model.UnkToken
 	if unk == "" {
@@ -147,12 +169,17 @@ func ParseTokenizer(data []byte) (*Tokenizer, error) {
 		id   *int64
 	}{{unk, &t.unk}, {cls, &t.cls}, {sep, &t.sep}} {
 		if *s.id, ok = t.vocab[s.name]; !ok {
+			*s.id, ok = addedIDs[s.name]
+		}
+		if !ok {
 			return nil, fmt.Errorf("tokenizer vocabulary lacks the special token %s", s.name)
 		}
 	}
 	if f.Padding != nil {
 		t.pad = f.Padding.PadID
 	} else if id, ok := t.vocab["[PAD]"]; ok {
+		t.pad = id
+	} else if id, ok := addedIDs["[PAD]"]; ok {
 		t.pad = id
 	}
 	return t, nil
@@ -165,17 +192,36 @@ func (t *Tokenizer) MaxLength() int { return t.maxLen }
 // PadID is the id that fills the batch after a text's end.
 func (t *Tokenizer) PadID() int64 { return t.pad }
 
-// Encode returns the token ids of s: [CLS], the WordPiece tokens cut to
-// the maximum length, [SEP].
+// Encode returns the token ids of s: [CLS], its added tokens and
+// WordPiece tokens cut to the maximum length, [SEP].
 func (t *Tokenizer) Encode(s string) []int64 {
 	ids := []int64{t.cls}
 	limit := t.maxLen - 1
-	for _, word := range t.preTokenize(t.normalize(s)) {
-		for _, id := range t.wordPiece(word) {
+	var raw, normalized [1]piece
+	for _, p := range t.added.split(s, raw[:0]) {
+		if p.id >= 0 {
 			if len(ids) == limit {
-				return append(ids, t.sep)
+				break
 			}
-			ids = append(ids, id)
+			ids = append(ids, p.id)
+			continue
+		}
+		for _, q := range t.addedNormalized.split(t.normalize(p.text), normalized[:0]) {
+			if q.id >= 0 {
+				if len(ids) == limit {
+					break
+				}
+				ids = append(ids, q.id)
+				continue
+			}
+			for _, word := range t.preTokenize(q.text) {
+				for _, id := range t.wordPiece(word) {
+					if len(ids) == limit {
+						return append(ids, t.sep)
+					}
+					ids = append(ids, id)
+				}
+			}
 		}
 	}
 	return append(ids, t.sep)

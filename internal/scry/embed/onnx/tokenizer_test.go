@@ -208,3 +208,62 @@ func TestTokenizerAppliesNormalizersInOrder(t *testing.T) {
 		}
 	}
 }
+
+func added(content string, id int, kv ...any) map[string]any {
+	m := map[string]any{"id": id, "content": content, "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": false}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return m
+}
+
+// A commit message can hold "[SEP]" or "[MASK]": Hugging Face matches
+// the added tokens in the text before normalizing it, and each is its
+// own id. Ids from bert-base-uncased's vocab.txt (line numbers from 0):
+// [PAD] 0, [UNK] 100, [CLS] 101, [SEP] 102, [MASK] 103, fix 8081,
+// handling 8304, x 1060, [ 1031, sep 19802, ] 1033, un 4895, c 1039,
+// ab 11113, cab 9298, abc 5925, d 1040, works 2573; "Verdigris" is not in
+// it and takes the id tokenizer.json gives it.
+func TestTokenizerMatchesAddedTokensInText(t *testing.T) {
+	bert := step("BertNormalizer", "lowercase", true)
+	prependUn := sequence(step("Prepend", "prepend", "un"))
+	for _, c := range []struct {
+		name       string
+		normalizer any
+		added      []any // nil: the five special tokens of the exports
+		text       string
+		want       string
+	}{
+		{"SEP in a subject", bert, nil, "fix [SEP] handling", "[101 8081 102 8304 102]"},
+		{"within a word", bert, nil, "[CLS]x[SEP]", "[101 101 1060 102 102]"},
+		{"MASK", bert, nil, "[MASK]", "[101 103 102]"},
+		{"PAD and UNK", bert, nil, "[PAD][UNK]", "[101 0 100 102]"},
+		// Matched as written: lowercased, it is text.
+		{"not normalized", bert, nil, "[sep]", "[101 1031 19802 1033 102]"},
+		{"normalized", bert, []any{added("Verdigris", 30522, "normalized", true)}, "VERDIGRIS works", "[101 30522 2573 102]"},
+		{"in a word", bert, []any{added("ab", 30522)}, "cab", "[101 1039 11113 102]"},
+		{"single word", bert, []any{added("ab", 30522, "single_word", true)}, "cab", "[101 9298 102]"},
+		{"longest", bert, []any{added("ab", 30522), added("abc", 30523)}, "abcd", "[101 5925 1040 102]"},
+		// Prepend makes text of the spaces a token leaves beside it.
+		{"spaces kept", prependUn, []any{added("[MASK]", 103)}, " [MASK] ", "[101 4895 103 4895 102]"},
+		{"rstrip", prependUn, []any{added("[MASK]", 103, "rstrip", true)}, " [MASK] ", "[101 4895 103 102]"},
+		{"lstrip", prependUn, []any{added("[MASK]", 103, "lstrip", true)}, " [MASK] ", "[101 103 4895 102]"},
+	} {
+		tokens := c.added
+		if tokens != nil {
+			tokens = append(tokens, special("[UNK]", 100), special("[CLS]", 101), special("[SEP]", 102))
+		}
+		tok, err := tokenizerWith(t, c.normalizer, tokens)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if got := fmtIDs(tok.Encode(c.text)); got != c.want {
+			t.Errorf("%s: %q gives %s, want %s", c.name, c.text, got, c.want)
+		}
+	}
+}
+
+func special(content string, id int) map[string]any {
+	return added(content, id, "special", true)
+}

@@ -58,13 +58,10 @@ func WriteTokenizer(dir, vocabTxt string, maxLen int) (string, int, error) {
 		return "", 0, err
 	}
 	doc := map[string]any{
-		"version":    "1.0",
-		"truncation": map[string]any{"direction": "Right", "max_length": maxLen, "strategy": "LongestFirst", "stride": 0},
-		"padding":    map[string]any{"strategy": "BatchLongest", "pad_id": 0, "pad_token": "[PAD]"},
-		"added_tokens": []any{
-			map[string]any{"id": 0, "content": "[PAD]", "special": true},
-			map[string]any{"id": vocab["[UNK]"], "content": "[UNK]", "special": true},
-		},
+		"version":       "1.0",
+		"truncation":    map[string]any{"direction": "Right", "max_length": maxLen, "strategy": "LongestFirst", "stride": 0},
+		"padding":       map[string]any{"strategy": "BatchLongest", "pad_id": 0, "pad_token": "[PAD]"},
+		"added_tokens":  addedTokens(vocab, "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"),
 		"normalizer":    map[string]any{"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true, "strip_accents": nil, "lowercase": true},
 		"pre_tokenizer": map[string]any{"type": "BertPreTokenizer"},
 		"post_processor": map[string]any{
@@ -83,6 +80,16 @@ func WriteTokenizer(dir, vocabTxt string, maxLen int) (string, int, error) {
 	}
 	p := filepath.Join(dir, "tokenizer.json")
 	return p, len(vocab), os.WriteFile(p, data, 0o644)
+}
+
+// addedTokens are tokenizer.json's added_tokens for the special tokens
+// named, with the flags the exports record for them.
+func addedTokens(vocab map[string]int, names ...string) []any {
+	var out []any
+	for _, n := range names {
+		out = append(out, map[string]any{"id": vocab[n], "content": n, "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true})
+	}
+	return out
 }
 
 // graph accumulates nodes and weights.
