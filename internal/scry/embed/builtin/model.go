@@ -76,25 +76,42 @@ func (m *Model) embedAll(ctx context.Context, texts []string, query bool) ([][]f
 
 // Embed returns the L2-normalised vector of one text: the idf-weighted
 // mean of its terms' vectors, subject terms weighted more, without the
-// history's common directions. A text with no known term gets the zero
-// vector. Query terms missing from the vocabulary fall
+// history's common directions (equal weights when idf weighs all of its
+// terms nothing). A text with no known term gets the zero vector. Query terms missing from the vocabulary fall
 // back to the closest known term sharing a long prefix.
 func (m *Model) Embed(s string, query bool) []float32 {
 	subject, body := messageTerms(s)
 	v := make([]float32, m.dim)
-	add := func(terms []string, w float32) {
+	var known bool
+	var total float32
+	add := func(terms []string, w float32, idf bool) {
 		for _, t := range terms {
 			i, ok := m.lookup(t)
 			if !ok && query {
 				i, ok = m.nearestPrefix(t)
 			}
-			if ok {
-				m.addRow(v, i, w*m.idfAt(i))
+			if !ok {
+				continue
 			}
+			known = true
+			if !idf {
+				m.addRow(v, i, w)
+				continue
+			}
+			total += m.idfAt(i)
+			m.addRow(v, i, w*m.idfAt(i))
 		}
 	}
-	add(subject, m.subjectWeight)
-	add(body, 1)
+	add(subject, m.subjectWeight, true)
+	add(body, 1, true)
+	if known && total == 0 {
+		// A term every commit has weighs nothing by idf. When all of a
+		// text's terms are such (every term of a one-commit history), the
+		// commit, and any question in its words, would be the zero vector
+		// and semantic search find nothing; equal weights still place them.
+		add(subject, m.subjectWeight, false)
+		add(body, 1, false)
+	}
 	normalize(v)
 	m.removeDirections(v)
 	return v

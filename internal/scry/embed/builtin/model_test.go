@@ -307,3 +307,28 @@ func TestWithDirectionsIsNewModelWithThem(t *testing.T) {
 		t.Fatal("directions added, same ID")
 	}
 }
+
+// In a history of one commit every term of its message is in every
+// commit, so idf weighs them all zero: the commit and any question in its
+// words embedded to nothing, and semantic search found nothing at all.
+func TestOneCommitHistoryEmbedsItsMessage(t *testing.T) {
+	ctx := context.Background()
+	m, err := Train(ctx, Sources{
+		Commits:   []string{"add the http server with retry logic"},
+		Documents: append(smallSources().Commits, "The http server will retry a request that failed."),
+	}, Options{Dim: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Embed("add the http server with retry logic", false)
+	q := m.Embed("retry", true)
+	if n := norm(p); math.Abs(n-1) > 1e-5 {
+		t.Fatalf("the only commit's vector has norm %g, want 1", n)
+	}
+	if n := norm(q); math.Abs(n-1) > 1e-5 {
+		t.Fatalf("a query in the commit's words has norm %g, want 1", n)
+	}
+	if c := cos(p, q); c <= 0 {
+		t.Errorf("cos(commit, query in its words) = %g, want > 0", c)
+	}
+}
