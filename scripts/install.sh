@@ -4,7 +4,8 @@
 #
 #   PREFIX=/usr/local ./scripts/install.sh     # binaries into $PREFIX/bin
 #
-# Works on a fresh machine with Go, git, gcc and npm, and a fresh $HOME.
+# Works on a fresh machine with Go and git, and a fresh $HOME; gcc (cgo for
+# ONNX Runtime) and npm (to fetch it) are used when present.
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
