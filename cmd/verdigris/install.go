@@ -70,8 +70,12 @@ install found in their place. Hooks that are not verdigris's are left alone.
 }
 
 func printActions(env *cli.Env, acts []hooks.Action) {
+	width := 0
 	for _, a := range acts {
-		line := fmt.Sprintf("%-11s %s: %s", a.Name, a.Did, a.Path)
+		width = max(width, len(a.Name))
+	}
+	for _, a := range acts {
+		line := fmt.Sprintf("%-*s %s: %s", width, a.Name, a.Did, a.Path)
 		if a.Detail != "" {
 			line += " (" + a.Detail + ")"
 		}
