@@ -112,7 +112,7 @@ Flags:
 		}
 		if s.SemanticErr != "" {
 			if len(modes) == 1 && modes[0] == search.Semantic {
-				return searchError(ctx, &search.ErrSemanticUnavailable{Reason: s.SemanticErr})
+				return searchError(ctx, &search.ErrSemanticUnavailable{Reason: s.SemanticErr, Hint: s.SemanticHint})
 			}
 			// Lexical mode stands in: --mode hybrid alone evaluated nothing.
 			// Asked for lexical mode alone, nothing is missing.

@@ -288,7 +288,11 @@ func searchError(ctx context.Context, err error) error {
 	case ctx.Err() != nil:
 		return cli.Exit(cli.ExitInterrupted)
 	case errors.As(err, &su):
-		return cli.Failf("%v", su).WithHint("use --mode lexical, or run 'git scry index' (see 'git scry stats')")
+		hint := su.Hint
+		if hint == "" {
+			hint = "use --mode lexical, or run 'git scry index' (see 'git scry stats')"
+		}
+		return cli.Failf("%v", su).WithHint("%s", hint)
 	}
 	return cli.Failf("search failed: %v", err).WithHint("run 'git scry index --full' if the index is damaged")
 }

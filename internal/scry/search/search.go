@@ -78,6 +78,9 @@ type Searcher struct {
 	vs  store.VectorSpace
 	// SemanticErr says why semantic search is unavailable ("" when it is).
 	SemanticErr string
+	// SemanticHint says what makes it available when 'git scry index'
+	// alone would not ("" when it would).
+	SemanticHint string
 	// Empty: the index holds no commits (a repository without any yet).
 	Empty bool
 	// Unfinished: no index run has completed yet (the first is under way,
@@ -93,8 +96,8 @@ type Searcher struct {
 }
 
 // ErrSemanticUnavailable is returned for --mode semantic when there are
-// no usable vectors.
-type ErrSemanticUnavailable struct{ Reason string }
+// no usable vectors. Hint, when set, is what makes them usable.
+type ErrSemanticUnavailable struct{ Reason, Hint string }
 
 func (e *ErrSemanticUnavailable) Error() string { return "semantic search is unavailable: " + e.Reason }
 
@@ -126,6 +129,9 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 				commits = "commit"
 			}
 			s.SemanticErr = fmt.Sprintf("the built-in embedder has too little text to learn from in %d %s", n, commits)
+			// An index run tries again only once the history has grown:
+			// run on the same commits, it just says it is up to date.
+			s.SemanticHint = "use --mode lexical; git scry index learns again once more commits are indexed ('git scry index --full' tries now)"
 		} else if n, err := st.CountCommits(ctx); err == nil && n == 0 {
 			s.SemanticErr, s.Empty = "the index holds no commits", true
 		}
@@ -206,7 +212,7 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 	var err error
 	wantSem := q.Mode == Semantic || q.Mode == Hybrid
 	if wantSem && s.emb == nil && q.Mode == Semantic {
-		return nil, &ErrSemanticUnavailable{Reason: s.SemanticErr}
+		return nil, &ErrSemanticUnavailable{Reason: s.SemanticErr, Hint: s.SemanticHint}
 	}
 	// The lists are computed at once: the semantic one from the mapped
 	// vectors, the lexical ones in the database. On a large history the
