@@ -3,10 +3,12 @@ package doctor
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os/exec"
 	"strings"
 	"time"
 
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
@@ -70,7 +72,15 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 	// Vectors of another embedder than the one in use are no semantic
 	// search at all until the index runs: a model chosen since, or an
 	// ONNX model that cannot run here now.
-	if held := indexEmbedder(ctx, c); held != "" {
+	held, failedAt := indexEmbedder(ctx, c)
+	if held == "" && failedAt > 0 && report.InUse.Embedder != "onnx" && emb.Status == OK {
+		// The embedder is chosen, but learned nothing: "ok" beside a
+		// search that answers lexically only.
+		emb.Status = Warn
+		emb.Detail += fmt.Sprintf("; it has too little text to learn from in %s: semantic search is unavailable", cli.Count(int(failedAt), "commit"))
+		emb.Hint = "git scry index learns again once more commits are indexed ('git scry index --full' tries now)"
+	}
+	if held != "" {
 		onnxHeld := strings.HasPrefix(held, "onnx:")
 		if (report.InUse.Embedder == "onnx" && held != report.InUse.ID) || (report.InUse.Embedder != "onnx" && onnxHeld) {
 			emb.Detail += "; the index holds vectors of " + held
@@ -84,19 +94,24 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 }
 
 // indexEmbedder is the embedder of the repository index's vectors, ""
-// when there is no index or no vectors.
-func indexEmbedder(ctx context.Context, c *Context) string {
+// when there is no index or no vectors, and then the number of commits
+// the built-in embedder last failed to learn from (0: it did not fail).
+func indexEmbedder(ctx context.Context, c *Context) (string, int64) {
 	if c.Repo == nil || !index.Exists(c.Repo) {
-		return ""
+		return "", 0
 	}
 	st, err := store.Open(ctx, index.DBPath(c.Repo))
 	if err != nil {
-		return ""
+		return "", 0
 	}
 	defer st.Close()
 	vs, err := st.VectorSpace(ctx)
-	if err != nil || vs.Gen == 0 {
-		return ""
+	if err != nil {
+		return "", 0
 	}
-	return vs.Embedder
+	if vs.Gen == 0 {
+		failedAt, _ := st.MetaInt(ctx, "train_failed")
+		return "", failedAt
+	}
+	return vs.Embedder, 0
 }
