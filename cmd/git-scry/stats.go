@@ -92,12 +92,12 @@ Flags:
 			}
 		}
 		if s.Model != "" {
-			t.Row("built-in model", fmt.Sprintf("%s, learned from %d commits", s.Model, s.ModelOn))
+			t.Row("built-in model", fmt.Sprintf("%s, learned from %s", s.Model, cli.Count(int(s.ModelOn), "commit")))
 		}
 		if s.Indexed != nil {
 			t.Row("last indexed", s.Indexed.Local().Format(time.DateTime))
 		}
-		t.Row("behind HEAD", fmt.Sprintf("%d commits", behind))
+		t.Row("behind HEAD", cli.Count(behind, "commit"))
 		if rebuilding {
 			t.Row("rebuild", "under way or stopped ('git scry index --full'): searches read this index until 'git scry index' completes it")
 		}
