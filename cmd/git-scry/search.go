@@ -81,6 +81,17 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	if s.Empty {
 		// Not searched: --mode semantic would fail for want of vectors,
 		// and --json must answer (and exit) as the text does.
+		if tips, err := r.HistoryTips(ctx); err == nil && len(tips) > 0 {
+			// Commits the index has not taken in (its first run stopped
+			// before it wrote any, or it was made before them): no
+			// answer is the index's, not the history's.
+			warning := "the index holds none of this repository's commits yet; 'git scry index' indexes them"
+			cli.Warnf(env.Stderr, "git-scry", "%s", warning)
+			if asJSON {
+				return cli.WriteJSON(env.Stdout, searchJSON(q, s, nil, warning))
+			}
+			return nil
+		}
 		fmt.Fprintln(env.Stderr, "git-scry: no commits indexed yet: run 'git scry index' once this repository has commits")
 		if asJSON {
 			return cli.WriteJSON(env.Stdout, searchJSON(q, s, nil, ""))
