@@ -115,6 +115,10 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 			// user's (a 'sudo git scry index') or made read-only.
 			return cli.Failf("cannot write the commit index in %s: %v", r.StateDir(), err).WithHint("make that directory and its files writable for you (or run as their owner); searches still read the index")
 		}
+		if store.Damaged(err) {
+			// Another run would open the same file and fail the same way.
+			return cli.Failf("indexing failed: %v", err).WithHint("the index file is damaged: run 'git scry index --full' to rebuild it")
+		}
 		return cli.Failf("indexing failed: %v", err).WithHint("run 'git scry index' again; if it keeps failing, 'git scry index --full' rebuilds the index")
 	}
 	if asJSON {

@@ -37,7 +37,7 @@ import (
 // shared-memory files and from is renamed in its place.
 func Replace(ctx context.Context, path, from string) error {
 	err := restore(ctx, path, from)
-	if err == nil || ctx.Err() != nil || !damaged(err) {
+	if err == nil || ctx.Err() != nil || !Damaged(err) {
 		return err
 	}
 	if err := RemoveFiles(path); err != nil {
@@ -121,7 +121,9 @@ func code(err error) int {
 
 func busy(err error) bool { c := code(err); return c == sqliteBusy || c == sqliteLocked }
 
-func damaged(err error) bool { c := code(err); return c == sqliteCorrupt || c == sqliteNotADB }
+// Damaged reports whether err is SQLite finding a database file damaged
+// (or no database at all), which running again does not change.
+func Damaged(err error) bool { c := code(err); return c == sqliteCorrupt || c == sqliteNotADB }
 
 // RemoveFiles removes a database with its WAL, shared-memory and
 // rollback journal files. The database first: a kill before the rest
