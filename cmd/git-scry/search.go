@@ -62,7 +62,7 @@ Flags:
 func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 	text := strings.TrimSpace(strings.Join(args, " "))
 	if text == "" {
-		return cli.Usagef("missing search query").WithHint("run 'git scry \"what you are looking for\"', or 'git scry --help'")
+		return cli.Usagef("missing search query").WithHint("run 'git scry \"what you are looking for\"', or 'git scry help'")
 	}
 	q, err := parseQuery(fs, text)
 	if err != nil {

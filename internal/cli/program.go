@@ -172,11 +172,13 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 	if p.Default != nil && (len(args) > 0 || p.Default.Name == "") {
 		return p.runCommand(ctx, env, p.Default, args)
 	}
+	// "help", not "--help": git turns "git NAME --help" into "git help
+	// NAME", a manual page verdigris does not install.
 	if len(args) == 0 {
 		fmt.Fprint(env.Stderr, p.Usage)
-		return Usagef("missing command").WithHint("run '%s --help' for the list of commands", p.Name)
+		return Usagef("missing command").WithHint("run '%s help' for the list of commands", p.Name)
 	}
-	return Usagef("unknown command %q", args[0]).WithHint("run '%s --help' for the list of commands", p.Name)
+	return Usagef("unknown command %q", args[0]).WithHint("run '%s help' for the list of commands", p.Name)
 }
 
 func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []string) error {
