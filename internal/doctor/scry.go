@@ -70,6 +70,15 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 		f.Detail = fmt.Sprintf("%s, %d behind HEAD (%s)", cli.Count(int(n), "commit"), behind, when)
 		f.Hint = "run 'git scry index'; " + keptCurrent(ctx, c)
 	}
+	if gone, err := index.Unreachable(ctx, c.Repo, st); err == nil && gone > 0 {
+		// Behind or not, searches answer with commits the history no
+		// longer has.
+		f.Status = Warn
+		f.Detail += fmt.Sprintf("; searches still find %s that no ref reaches any more (a reset, a deleted branch)", cli.Count(gone, "commit"))
+		if f.Hint == "" {
+			f.Hint = "run 'git scry index': it drops what no ref reaches"
+		}
+	}
 	if index.Rebuilding(c.Repo) {
 		// Searches are right, as of the old index; the rebuild someone
 		// asked for is what waits.

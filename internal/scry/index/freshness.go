@@ -48,3 +48,47 @@ func Behind(ctx context.Context, r *gitrepo.Repo, st *store.Store) (int, error) 
 	known, err := st.Known(ctx, list)
 	return len(list) - len(known), err
 }
+
+// Unreachable counts the indexed commits that no ref reaches any more
+// and that the last complete run's tips did: what a reset or a deleted
+// branch dropped since, which no hook sees and searches still find until
+// the next run prunes them. Tips gone from the object store are not
+// followed (the run itself checks the whole index then).
+func Unreachable(ctx context.Context, r *gitrepo.Repo, st *store.Store) (int, error) {
+	old, err := st.Tips(ctx)
+	if err != nil || len(old) == 0 {
+		return 0, err
+	}
+	tips, err := r.HistoryTips(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ix := &indexer{r: r, st: st}
+	kept, _, err := ix.existing(ctx, old)
+	if err != nil {
+		return 0, err
+	}
+	current := map[string]bool{}
+	for _, h := range tips {
+		current[h] = true
+	}
+	var moved []string
+	for _, h := range kept {
+		if !current[h] {
+			moved = append(moved, h)
+		}
+	}
+	if len(moved) == 0 {
+		return 0, nil
+	}
+	gone, err := r.NonMergeCommits(ctx, moved, tipValues(tips))
+	var de *gitrepo.HistoryDamagedError
+	if errors.As(err, &de) {
+		return 0, nil // a damaged history: the run says what it cannot prune
+	}
+	if err != nil {
+		return 0, err
+	}
+	known, err := st.Known(ctx, gone)
+	return len(known), err
+}
