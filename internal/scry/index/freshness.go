@@ -16,12 +16,7 @@ func Behind(ctx context.Context, r *gitrepo.Repo, st *store.Store) (int, error) 
 	if err != nil || head == "" {
 		return 0, nil // no commits yet
 	}
-	old, err := st.Tips(ctx)
-	if err != nil {
-		return 0, err
-	}
-	ix := &indexer{r: r, st: st}
-	kept, _, err := ix.existing(ctx, old)
+	kept, err := recordedTips(ctx, r, st)
 	if err != nil {
 		return 0, err
 	}
@@ -55,16 +50,11 @@ func Behind(ctx context.Context, r *gitrepo.Repo, st *store.Store) (int, error) 
 // the next run prunes them. Tips gone from the object store are not
 // followed (the run itself checks the whole index then).
 func Unreachable(ctx context.Context, r *gitrepo.Repo, st *store.Store) (int, error) {
-	old, err := st.Tips(ctx)
-	if err != nil || len(old) == 0 {
+	kept, err := recordedTips(ctx, r, st)
+	if err != nil || len(kept) == 0 {
 		return 0, err
 	}
 	tips, err := r.HistoryTips(ctx)
-	if err != nil {
-		return 0, err
-	}
-	ix := &indexer{r: r, st: st}
-	kept, _, err := ix.existing(ctx, old)
 	if err != nil {
 		return 0, err
 	}
@@ -91,4 +81,16 @@ func Unreachable(ctx context.Context, r *gitrepo.Repo, st *store.Store) (int, er
 	}
 	known, err := st.Known(ctx, gone)
 	return len(known), err
+}
+
+// recordedTips are the tips the last complete run ended at that are
+// still in the object store.
+func recordedTips(ctx context.Context, r *gitrepo.Repo, st *store.Store) ([]string, error) {
+	old, err := st.Tips(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ix := &indexer{r: r, st: st}
+	kept, _, err := ix.existing(ctx, old)
+	return kept, err
 }
