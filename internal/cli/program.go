@@ -176,6 +176,10 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 	// NAME", a manual page verdigris does not install.
 	if len(args) == 0 {
 		fmt.Fprint(env.Stderr, p.Usage)
+		if p.Text && p.Default != nil {
+			// "git scry" alone: its default command wants a query.
+			return Usagef("missing search query or command").WithHint("give words to search for ('%s WORDS…'), or run '%s help' for the list of commands", p.Name, p.Name)
+		}
 		return Usagef("missing command").WithHint("run '%s help' for the list of commands", p.Name)
 	}
 	return Usagef("unknown command %q", args[0]).WithHint("run '%s help' for the list of commands", p.Name)
