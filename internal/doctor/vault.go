@@ -34,7 +34,13 @@ func checkVault(ctx context.Context, c *Context) []Finding {
 	inUse := c.Repo != nil && c.Repo.Root != "" && vault.Pending(c.Repo.Root, c.Repo.GitDir)
 	out = append(out, checkIdentity(c, inUse))
 	if !inUse {
-		out = append(out, Finding{Name: "vault", Status: Skip, Detail: "no .verdigris/vault in this repository"})
+		detail := "no .verdigris/vault in this repository"
+		if c.Repo == nil {
+			// As the other checks say it: outside a repository there is
+			// no "this repository" to have one.
+			detail = "not inside a git repository"
+		}
+		out = append(out, Finding{Name: "vault", Status: Skip, Detail: detail})
 		return out
 	}
 	out = append(out, checkVaultFiles(c))
