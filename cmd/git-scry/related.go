@@ -86,6 +86,15 @@ Flags:
 				return cli.Failf("%s: no directory of that name; %s is a file", args[0], cli.Printable(file)).WithHint("give it without the trailing slash: git scry related %s", cli.Printable(file))
 			}
 		}
+		if errors.Is(err, search.ErrUnknownPath) && r.Root != "" && !namesDirectory(args[0]) {
+			// The path is right: git has not seen it committed, or the
+			// index has not seen the commit yet.
+			for _, p := range paths {
+				if _, serr := os.Stat(filepath.Join(r.Root, filepath.FromSlash(p))); serr == nil {
+					return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("it is in the working tree: commit it (an untracked or new file has no history yet), or run 'git scry index' if it is committed")
+				}
+			}
+		}
 		if errors.Is(err, search.ErrUnknownPath) {
 			return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("give the path relative to the repository root (see 'git log --name-only'), or run 'git scry index'")
 		}
