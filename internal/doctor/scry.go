@@ -57,7 +57,7 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 	}
 	when := "never completed"
 	if t, _ := st.MetaInt(ctx, "indexed"); t > 0 {
-		when = "last run " + time.Unix(t, 0).Local().Format(time.DateTime)
+		when = "last indexed " + time.Unix(t, 0).Local().Format(time.DateTime)
 	}
 	f := Finding{Name: "index", Status: OK, Detail: fmt.Sprintf("%s, up to date with HEAD (%s)", cli.Count(int(n), "commit"), when)}
 	if n == 0 && behind == 0 {
