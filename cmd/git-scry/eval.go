@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	iofs "io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,7 +20,8 @@ import (
 
 var evalCmd = &cli.Command{
 	Name: "eval",
-	Usage: `Usage: git scry eval QUERIES.json [-k N] [--mode MODE] [--json] [--per-query]
+	Usage: `Usage: git scry eval QUERIES.json [-k N] [--mode MODE] [--json | --github]
+                     [--per-query] [--min-mrr X] [--min-recall X]
 
 Measure search quality on a query set:
 
@@ -43,12 +45,23 @@ Flags:
                    "file": {...}, "latency_ms": {"p50", "p95"}}}}
       --per-query  then, for each query with relevant commits, the rank of
                    the first one in each mode (- when not within k)
+      --min-mrr X, --min-recall X
+                   fail (exit 1) when the first mode evaluated (hybrid, or
+                   --mode's) has an MRR or Recall@10 below X at commit level
+                   (file level for a set without relevant commits)
+      --github     also write the report as the step summary, the first
+                   mode's measures as step outputs (mrr, recall-at-10,
+                   ndcg-at-10, queries) and each shortfall as an error
+                   annotation (GitHub Actions)
 `,
 	Flags: func(fs *pflag.FlagSet) {
 		fs.IntP("k", "k", 10, "")
 		fs.String("mode", "", "")
 		fs.Bool("json", false, "")
 		fs.Bool("per-query", false, "")
+		fs.Float64("min-mrr", 0, "")
+		fs.Float64("min-recall", 0, "")
+		fs.Bool("github", false, "")
 	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 		if err := nargs("eval", args, 1, 1); err != nil {
@@ -67,6 +80,14 @@ Flags:
 			// Its keys are fixed; recall@10 of fewer hits would be a lie.
 			return cli.Usagef("--json reports recall@10 and ndcg@10, which need -k 10 or more (got -k %d)", k).
 				WithHint("use -k 10 or more with --json; the text report labels its measures @%d", k)
+		}
+		gate, err := gateFlags(fs, k)
+		if err != nil {
+			return err
+		}
+		gh, err := githubFlag(env, fs, asJSON)
+		if err != nil {
+			return err
 		}
 		modes := search.Modes
 		if m, _ := fs.GetString("mode"); fs.Changed("mode") {
@@ -118,6 +139,9 @@ Flags:
 			// Asked for lexical mode alone, nothing is missing.
 			if slices.ContainsFunc(modes, func(m search.Mode) bool { return m != search.Lexical }) {
 				cli.Warnf(env.Stderr, "git-scry", "semantic search is unavailable (%s): evaluating lexical mode only", s.SemanticErr)
+				if gh != nil {
+					gh.Warningf("git scry eval: semantic search is unavailable (%s): evaluating lexical mode only", s.SemanticErr)
+				}
 			}
 			modes = []search.Mode{search.Lexical}
 		}
@@ -141,47 +165,100 @@ Flags:
 		if err != nil {
 			return searchError(ctx, err)
 		}
+		short := gate.Check(rep, string(modes[0]))
 		if asJSON {
-			return cli.WriteJSON(env.Stdout, rep)
+			if err := cli.WriteJSON(env.Stdout, rep); err != nil {
+				return err
+			}
+			return gateError(short, gate)
 		}
 		// A set without a "name" is named by its file.
 		name := rep.QuerySet
 		if name == "" {
 			name = filepath.Base(args[0])
 		}
-		fmt.Fprintf(env.Stdout, "%s: %s (%d with relevant commits, %d with relevant files), k=%d\n\n", cli.Printable(name), cli.Count(rep.Queries, "query"), rep.CommitQueries, rep.FileQueries, k)
-		// Below 10 hits the measures stop at k, and say so (R@5 only
-		// when it differs from R@k).
-		cut := min(k, 10)
-		head := []string{"MODE", "LEVEL", "QUERIES", "MRR"}
-		if cut > 5 {
-			head = append(head, "R@5")
-		}
-		t := &cli.Table{}
-		t.Row(append(head, fmt.Sprintf("R@%d", cut), fmt.Sprintf("nDCG@%d", cut), "p50 ms", "p95 ms")...)
-		for _, m := range modes {
-			mr := rep.Modes[string(m)]
-			for _, lv := range []struct {
-				name string
-				x    eval.Level
-			}{{"commit", mr.Commit}, {"file", mr.File}} {
-				if lv.x.Queries == 0 {
-					continue
-				}
-				row := []string{string(m), lv.name, fmt.Sprint(lv.x.Queries), f3(lv.x.MRR)}
-				if cut > 5 {
-					row = append(row, f3(lv.x.Recall5))
-				}
-				t.Row(append(row, f3(lv.x.Recall10), f3(lv.x.NDCG10),
-					fmt.Sprintf("%.1f", mr.Latency.P50), fmt.Sprintf("%.1f", mr.Latency.P95))...)
-			}
-		}
-		if err := t.Write(env.Stdout); err != nil || !perQuery || rep.CommitQueries == 0 {
+		title := fmt.Sprintf("%s (%d with relevant commits, %d with relevant files), k=%d", cli.Count(rep.Queries, "query"), rep.CommitQueries, rep.FileQueries, k)
+		fmt.Fprintf(env.Stdout, "%s: %s\n\n", cli.Printable(name), title)
+		t := reportTable(rep, modes, k)
+		if err := t.Write(env.Stdout); err != nil {
 			return err
 		}
-		fmt.Fprintln(env.Stdout)
-		return perQueryTable(rep, qs, modes).Write(env.Stdout)
+		if perQuery && rep.CommitQueries > 0 {
+			fmt.Fprintln(env.Stdout)
+			if err := perQueryTable(rep, qs, modes).Write(env.Stdout); err != nil {
+				return err
+			}
+		}
+		if gh != nil {
+			if err := evalToGitHub(gh, rep, modes[0], name, title, t, gate, short); err != nil {
+				return err
+			}
+		}
+		return gateError(short, gate)
 	},
+}
+
+// reportTable is the report's measures, a row per mode and level. Below
+// 10 hits the measures stop at k, and say so (R@5 only when it differs
+// from R@k).
+func reportTable(rep *eval.Report, modes []search.Mode, k int) *cli.Table {
+	cut := min(k, 10)
+	head := []string{"MODE", "LEVEL", "QUERIES", "MRR"}
+	if cut > 5 {
+		head = append(head, "R@5")
+	}
+	t := &cli.Table{}
+	t.Row(append(head, fmt.Sprintf("R@%d", cut), fmt.Sprintf("nDCG@%d", cut), "p50 ms", "p95 ms")...)
+	for _, m := range modes {
+		mr := rep.Modes[string(m)]
+		for _, lv := range []struct {
+			name string
+			x    eval.Level
+		}{{"commit", mr.Commit}, {"file", mr.File}} {
+			if lv.x.Queries == 0 {
+				continue
+			}
+			row := []string{string(m), lv.name, fmt.Sprint(lv.x.Queries), f3(lv.x.MRR)}
+			if cut > 5 {
+				row = append(row, f3(lv.x.Recall5))
+			}
+			t.Row(append(row, f3(lv.x.Recall10), f3(lv.x.NDCG10),
+				fmt.Sprintf("%.1f", mr.Latency.P50), fmt.Sprintf("%.1f", mr.Latency.P95))...)
+		}
+	}
+	return t
+}
+
+// gateFlags reads --min-mrr and --min-recall.
+func gateFlags(fs *pflag.FlagSet, k int) (eval.Gate, error) {
+	var g eval.Gate
+	for _, f := range []struct {
+		name string
+		to   *float64
+	}{{"min-mrr", &g.MinMRR}, {"min-recall", &g.MinRecall}} {
+		v, _ := fs.GetFloat64(f.name)
+		if v < 0 || v > 1 || math.IsNaN(v) {
+			return g, cli.Usagef("--%s must be between 0 and 1, got %v", f.name, v).WithHint("e.g. --%s 0.3", f.name)
+		}
+		*f.to = v
+	}
+	if g.MinRecall > 0 && k < 10 {
+		return g, cli.Usagef("--min-recall checks Recall@10, which needs -k 10 or more (got -k %d)", k).WithHint("use -k 10 or more with --min-recall")
+	}
+	return g, nil
+}
+
+// gateError is the failure for the measures below the gate ("" none).
+func gateError(short []eval.Shortfall, g eval.Gate) error {
+	if len(short) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(short))
+	for i, s := range short {
+		msgs[i] = s.String()
+	}
+	return cli.Failf("%s", strings.Join(msgs, "; ")).
+		WithHint("the report above has every measure: improve the index's embedder ('git scry model use'), or lower --min-mrr/--min-recall")
 }
 
 func f3(x float64) string { return fmt.Sprintf("%.3f", x) }

@@ -21,7 +21,7 @@ import (
 
 var indexCmd = &cli.Command{
 	Name: "index",
-	Usage: `Usage: git scry index [--full] [--background] [--quiet] [--json]
+	Usage: `Usage: git scry index [--full] [--background] [--quiet] [--json | --github]
 
 Index the commits that are not indexed yet: every non-merge commit
 reachable from any ref (branches, tags, remote-tracking branches, HEAD).
@@ -42,12 +42,16 @@ Flags:
                      goes to <git-common-dir>/verdigris/scry.log
   -q, --quiet        no progress bar and no summary
       --json         print what the run did as JSON
+      --github       also write step outputs (commits, added, embedder) and
+                     warn in annotations of what limits the answers, such as a
+                     shallow checkout (GitHub Actions)
 `,
 	Flags: func(fs *pflag.FlagSet) {
 		fs.Bool("full", false, "")
 		fs.Bool("background", false, "")
 		fs.BoolP("quiet", "q", false, "")
 		fs.Bool("json", false, "")
+		fs.Bool("github", false, "")
 	},
 	Run: runIndex,
 }
@@ -65,6 +69,13 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 	asJSON, _ := fs.GetBool("json")
 	if background && asJSON {
 		return cli.Usagef("--json and --background do not go together").WithHint("a background run writes to the log; run 'git scry index --json' in the foreground")
+	}
+	if on, _ := fs.GetBool("github"); on && background {
+		return cli.Usagef("--github and --background do not go together").WithHint("a step's outputs are written by the run itself: run 'git scry index --github' in the foreground")
+	}
+	gh, err := githubFlag(env, fs, asJSON)
+	if err != nil {
+		return err
 	}
 	if background {
 		// The hooks' path: find the repository without a git
@@ -126,6 +137,9 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 	}
 	if !quiet || detached {
 		printSummary(env, res, detached)
+	}
+	if gh != nil {
+		return indexToGitHub(gh, res)
 	}
 	return nil
 }

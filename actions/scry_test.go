@@ -1,0 +1,252 @@
+// Tests of actions/scry under the runner emulator: the history is indexed
+// incrementally from a cached index, and a query set gates the step.
+
+package actions_test
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/actiontest"
+	"github.com/verdigris-dev/verdigris/internal/clitest"
+)
+
+// dirCache stands in for actions/cache/restore and actions/cache/save
+// with directories: a save keeps a copy of every file under each path by
+// key; a restore takes the exact key, else the newest entry whose key
+// starts with a restore key, and writes its files back.
+type dirCache struct {
+	mu      sync.Mutex
+	entries []dirEntry
+}
+
+type dirEntry struct {
+	key   string
+	files map[string][]byte // absolute path → content
+}
+
+func (dc *dirCache) uses() map[string]actiontest.UsesFunc {
+	return map[string]actiontest.UsesFunc{
+		"actions/cache/restore": func(ctx context.Context, c *actiontest.Call) error {
+			dc.mu.Lock()
+			defer dc.mu.Unlock()
+			var hit *dirEntry
+			exact := false
+			for i := range dc.entries {
+				if dc.entries[i].key == c.With["key"] {
+					hit, exact = &dc.entries[i], true
+				}
+			}
+			for _, prefix := range paths(map[string]string{"path": c.With["restore-keys"]}) {
+				for i := range dc.entries {
+					if hit == nil && strings.HasPrefix(dc.entries[i].key, prefix) || !exact && hit != nil && strings.HasPrefix(dc.entries[i].key, prefix) && strings.HasPrefix(hit.key, prefix) {
+						hit = &dc.entries[i] // the newest match
+					}
+				}
+			}
+			c.SetOutput("cache-hit", fmt.Sprint(exact))
+			if hit == nil {
+				return nil
+			}
+			c.SetOutput("cache-matched-key", hit.key)
+			for p, data := range hit.files {
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					return err
+				}
+				if err := os.WriteFile(p, data, 0o644); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		"actions/cache/save": func(ctx context.Context, c *actiontest.Call) error {
+			dc.mu.Lock()
+			defer dc.mu.Unlock()
+			e := dirEntry{key: c.With["key"], files: map[string][]byte{}}
+			for _, root := range paths(c.With) {
+				// As actions/cache does, a path that does not exist is
+				// left out (the machine text is not learned in tests).
+				if _, err := os.Stat(root); os.IsNotExist(err) {
+					continue
+				}
+				err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+					if err != nil || d.IsDir() {
+						return err
+					}
+					data, err := os.ReadFile(p)
+					e.files[p] = data
+					return err
+				})
+				if err != nil {
+					return fmt.Errorf("cache save: %v", err)
+				}
+			}
+			dc.entries = append(dc.entries, e)
+			return nil
+		},
+	}
+}
+
+func (a *actionEnv) runScry(inputs map[string]string, sha string, cache *dirCache) *actiontest.Result {
+	a.t.Helper()
+	act, err := actiontest.Load(filepath.Join(clitest.ModuleRoot(), "actions", "scry", "action.yml"))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := actiontest.Run(ctx, act, actiontest.Options{
+		Inputs: inputs, ProcessEnv: a.env, Workspace: a.workspace,
+		Github: map[string]any{"event_name": "push", "sha": sha},
+		Uses:   cache.uses(),
+	})
+	if err != nil {
+		a.t.Fatalf("run: %v\n%s", err, res.Log)
+	}
+	return res
+}
+
+// The first run indexes the whole history and saves the index; a run on a
+// later commit, from a fresh checkout, restores it and indexes only the
+// new commits; a query set below its minimum fails the step with an
+// annotation, after the index was saved.
+func TestScryActionIndexesIncrementallyAndGates(t *testing.T) {
+	a := newActionEnv(t)
+	// The built-in embedder learns from the repository alone: the test
+	// machine's own text is not what is tested here.
+	a.env["VERDIGRIS_SCRY_MACHINE_TEXT"] = "0"
+	laptop := filepath.Join(a.dir, "laptop")
+	a.git(a.dir, "clone", "-q", a.remote, laptop)
+	for _, msg := range []string{
+		"net: close the listener on shutdown",
+		"docs: explain the configuration file",
+		"net: retry dialing with backoff",
+	} {
+		name := strings.ReplaceAll(strings.Fields(msg)[1], ":", "")
+		os.WriteFile(filepath.Join(laptop, name+".txt"), []byte(msg+"\n"), 0o644)
+		a.git(laptop, "add", "-A")
+		a.git(laptop, "commit", "-q", "-m", msg)
+	}
+	a.git(laptop, "push", "-q", "origin", "main")
+	first := a.git(laptop, "rev-parse", "HEAD")
+	listener := a.git(laptop, "rev-parse", "HEAD~2")
+	cache := &dirCache{}
+
+	a.checkout(first)
+	res := a.runScry(nil, first, cache)
+	if res.Failed || res.Outputs["commits"] != "3" || res.Outputs["added"] != "3" {
+		t.Fatalf("first run: failed %v, outputs %v\n%s", res.Failed, res.Outputs, res.Log)
+	}
+	if res.Outputs["mrr"] != "" || res.Step("eval").Outcome != "skipped" {
+		t.Fatalf("no queries, yet eval ran: %v\n%s", res.Outputs, res.Log)
+	}
+	if len(cache.entries) != 1 || !strings.HasPrefix(cache.entries[0].key, "verdigris-scry-Linux-") {
+		t.Fatalf("cache entries after the first run: %v", cache.entries)
+	}
+
+	os.WriteFile(filepath.Join(laptop, "gzip.txt"), []byte("gzip\n"), 0o644)
+	a.git(laptop, "add", "-A")
+	a.git(laptop, "commit", "-q", "-m", "net: gzip the responses")
+	a.git(laptop, "push", "-q", "origin", "main")
+	second := a.git(laptop, "rev-parse", "HEAD")
+	os.WriteFile(filepath.Join(laptop, "queries.json"), []byte(`{"name": "tiny", "queries": [
+  {"id": "close", "query": "close listener shutdown", "relevant_commits": ["`+listener+`"]},
+  {"id": "none", "query": "zebra giraffe", "relevant_commits": ["`+listener+`"]}
+]}`), 0o644)
+	a.git(laptop, "add", "-A")
+	a.git(laptop, "commit", "-q", "-m", "eval: a query set")
+	a.git(laptop, "push", "-q", "origin", "main")
+	second = a.git(laptop, "rev-parse", "HEAD")
+
+	// A fresh checkout: only the cache carries the index over.
+	os.RemoveAll(filepath.Join(a.dir, ".cache"))
+	a.checkout(second)
+	res = a.runScry(map[string]string{"queries": "queries.json", "mode": "lexical", "min-mrr": "0.5"}, second, cache)
+	if res.Failed || res.Outputs["commits"] != "5" || res.Outputs["added"] != "2" {
+		t.Fatalf("second run: failed %v, outputs %v\n%s", res.Failed, res.Outputs, res.Log)
+	}
+	if res.Outputs["mrr"] != "0.500" || res.Outputs["recall-at-10"] != "0.500" {
+		t.Fatalf("eval outputs %v\n%s", res.Outputs, res.Log)
+	}
+	if !strings.Contains(res.Summary, "### git scry eval: tiny") || !strings.Contains(res.Summary, "| lexical | commit | 2 | 0.500 |") {
+		t.Fatalf("summary:\n%s", res.Summary)
+	}
+
+	// Below the minimum: the step fails, with the shortfall annotated; the
+	// index was saved before.
+	a.checkout(second)
+	saves := len(cache.entries)
+	res = a.runScry(map[string]string{"queries": "queries.json", "mode": "lexical", "min-recall": "0.75", "cache": "true"}, second, cache)
+	if !res.Failed || res.Step("eval").Outcome != "failure" || res.Step("index").Outcome != "success" {
+		t.Fatalf("gate did not fail the step:\n%s", res.Log)
+	}
+	found := false
+	for _, an := range res.Annotations {
+		if an.Level == "error" && strings.Contains(an.Message, "lexical Recall@10 at commit level is 0.500, below the minimum 0.750") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("annotations %v\n%s", res.Annotations, res.Log)
+	}
+	// The exact key was there: nothing saved again.
+	if len(cache.entries) != saves {
+		t.Fatalf("saved again on an exact cache hit: %d entries", len(cache.entries))
+	}
+}
+
+// A shallow checkout indexes what it has and says how to get the rest;
+// without git-scry on PATH, or with a bad input, the action says what to do.
+func TestScryActionShallowAndMisuse(t *testing.T) {
+	a := newActionEnv(t)
+	a.env["VERDIGRIS_SCRY_MACHINE_TEXT"] = "0"
+	laptop := filepath.Join(a.dir, "laptop")
+	a.git(a.dir, "clone", "-q", a.remote, laptop)
+	for i := range 3 {
+		a.git(laptop, "commit", "-q", "--allow-empty", "-m", fmt.Sprintf("change %d", i))
+	}
+	a.git(laptop, "push", "-q", "origin", "main")
+	head := a.git(laptop, "rev-parse", "HEAD")
+	os.RemoveAll(a.workspace)
+	a.git(a.dir, "clone", "-q", "--depth", "1", "file://"+a.remote, a.workspace)
+
+	res := a.runScry(map[string]string{"cache": "false"}, head, &dirCache{})
+	if res.Failed || res.Outputs["commits"] != "1" {
+		t.Fatalf("shallow run: failed %v, outputs %v\n%s", res.Failed, res.Outputs, res.Log)
+	}
+	warned := false
+	for _, an := range res.Annotations {
+		warned = warned || an.Level == "warning" && strings.Contains(an.Message, "fetch-depth: 0")
+	}
+	if !warned {
+		t.Fatalf("no warning about the shallow checkout: %v\n%s", res.Annotations, res.Log)
+	}
+
+	res = a.runScry(map[string]string{"full": "yes"}, head, &dirCache{})
+	if !res.Failed || !strings.Contains(res.Log, `input full must be "true" or "false", not "yes"`) {
+		t.Fatalf("bad input accepted:\n%s", res.Log)
+	}
+
+	a.env["PATH"] = strings.Join(slicesWithout(filepath.SplitList(a.env["PATH"]), clitest.Binaries(t)), string(os.PathListSeparator))
+	res = a.runScry(nil, head, &dirCache{})
+	if !res.Failed || !strings.Contains(res.Log, "git-scry is not on PATH") {
+		t.Fatalf("ran without git-scry:\n%s", res.Log)
+	}
+}
+
+func slicesWithout(list []string, drop string) []string {
+	var out []string
+	for _, s := range list {
+		if s != drop {
+			out = append(out, s)
+		}
+	}
+	return out
+}

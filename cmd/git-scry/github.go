@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/ghaction"
+	"github.com/verdigris-dev/verdigris/internal/scry/eval"
+	"github.com/verdigris-dev/verdigris/internal/scry/index"
+	"github.com/verdigris-dev/verdigris/internal/scry/search"
+)
+
+// githubFlag reads --github: the runner's outputs must be writable before
+// the run starts, not found missing after minutes of indexing.
+func githubFlag(env *cli.Env, fs *pflag.FlagSet, asJSON bool) (*ghaction.Action, error) {
+	if on, _ := fs.GetBool("github"); !on {
+		return nil, nil
+	}
+	if asJSON {
+		return nil, cli.Usagef("--json and --github cannot be combined").WithHint("--github writes workflow commands to stdout, where they would break the JSON")
+	}
+	gh := ghaction.New(env.Stdout, env.Env)
+	if err := gh.OutputsWritable(); err != nil {
+		return nil, cli.Failf("cannot write step outputs: %v", err).WithHint("--github works inside a GitHub Actions step; without it, the report goes to stdout only")
+	}
+	return gh, nil
+}
+
+// evalToGitHub writes the report as the step summary, the gated mode's
+// measures as outputs and each shortfall as an error annotation.
+func evalToGitHub(gh *ghaction.Action, rep *eval.Report, mode search.Mode, name, title string, t *cli.Table, g eval.Gate, short []eval.Shortfall) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### git scry eval: %s\n\n%s\n\n%s", markdownText(name), title, t.Markdown())
+	if g.MinMRR > 0 || g.MinRecall > 0 {
+		level, lv := eval.GateLevel(rep.Modes[string(mode)])
+		var checks []string
+		if g.MinMRR > 0 {
+			checks = append(checks, fmt.Sprintf("MRR %s (minimum %.3f)", f3(lv.MRR), g.MinMRR))
+		}
+		if g.MinRecall > 0 {
+			checks = append(checks, fmt.Sprintf("Recall@10 %s (minimum %.3f)", f3(lv.Recall10), g.MinRecall))
+		}
+		verdict := "passed"
+		if len(short) > 0 {
+			verdict = "**failed**"
+		}
+		fmt.Fprintf(&b, "\nQuality gate (%s, %s level): %s: %s\n", mode, level, strings.Join(checks, ", "), verdict)
+	}
+	if err := gh.Summary(b.String() + "\n"); err != nil {
+		return cli.Failf("%v", err)
+	}
+	_, lv := eval.GateLevel(rep.Modes[string(mode)])
+	for _, o := range [][2]string{
+		{"mrr", f3(lv.MRR)}, {"recall-at-10", f3(lv.Recall10)},
+		{"ndcg-at-10", f3(lv.NDCG10)}, {"queries", fmt.Sprint(lv.Queries)},
+	} {
+		if err := gh.SetOutput(o[0], o[1]); err != nil {
+			return cli.Failf("%v", err)
+		}
+	}
+	for _, s := range short {
+		gh.Errorf("git scry eval %s: %s", name, s)
+	}
+	return nil
+}
+
+// indexToGitHub writes what an index run did as step outputs, and what
+// limits its answers (a shallow checkout above all) as warnings.
+func indexToGitHub(gh *ghaction.Action, res *index.Result) error {
+	for _, o := range [][2]string{
+		{"commits", fmt.Sprint(res.Total)}, {"added", fmt.Sprint(res.Added)},
+		{"embedder", res.Embedder},
+	} {
+		if err := gh.SetOutput(o[0], o[1]); err != nil {
+			return cli.Failf("%v", err)
+		}
+	}
+	if res.Shallow {
+		gh.Warningf("git scry index: the checkout is shallow, so only its %s were indexed: check out with fetch-depth: 0 (actions/checkout) to search the whole history", cli.Count(int(res.Total), "commit"))
+	}
+	if res.Unreadable > 0 {
+		gh.Warningf("git scry index: %s could not be read and were skipped", cli.Count(res.Unreadable, "commit"))
+	}
+	if res.EmbedWarning != "" {
+		gh.Warningf("git scry index: semantic search is unavailable: %s", res.EmbedWarning)
+	}
+	return nil
+}
+
+// markdownText keeps user text (a query set's name, which follows a
+// heading's words) from being read as markdown or HTML in the summary.
+func markdownText(s string) string {
+	var b strings.Builder
+	for _, r := range cli.Printable(s) {
+		if strings.ContainsRune("\\`*_{}[]<>#|~&", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
