@@ -88,6 +88,19 @@ func TestUpstreamAndRebaseState(t *testing.T) {
 	if r.RebaseInProgress() {
 		t.Fatal("rebase in progress?")
 	}
+	// git am's state: rebase-apply with an "applying" file.
+	apply := filepath.Join(r.GitDir, "rebase-apply")
+	os.Mkdir(apply, 0o755)
+	os.WriteFile(filepath.Join(apply, "applying"), nil, 0o644)
+	if r.RebaseInProgress() {
+		t.Fatal("git am taken for a rebase")
+	}
+	// The apply backend's rebase: rebase-apply without it.
+	os.Remove(filepath.Join(apply, "applying"))
+	if !r.RebaseInProgress() {
+		t.Fatal("rebase (apply backend) not seen")
+	}
+	os.Remove(apply)
 	os.Mkdir(filepath.Join(r.GitDir, "rebase-merge"), 0o755)
 	if !r.RebaseInProgress() {
 		t.Fatal("rebase not seen")

@@ -40,13 +40,18 @@ func (r *Repo) CountCommits(ctx context.Context, args ...string) (int, error) {
 
 // RebaseInProgress reports whether this worktree is in the middle of a
 // rebase, whose commits are rewritten copies of commits made before.
+// git am keeps its state in rebase-apply too, marked by an "applying"
+// file (as git's own status tells them apart): its commits are new.
 func (r *Repo) RebaseInProgress() bool {
-	for _, d := range []string{"rebase-merge", "rebase-apply"} {
-		if _, err := os.Stat(filepath.Join(r.GitDir, d)); err == nil {
-			return true
-		}
+	if _, err := os.Stat(filepath.Join(r.GitDir, "rebase-merge")); err == nil {
+		return true
 	}
-	return false
+	apply := filepath.Join(r.GitDir, "rebase-apply")
+	if _, err := os.Stat(apply); err != nil {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(apply, "applying"))
+	return err != nil
 }
 
 // IsShallow reports whether the repository is a shallow clone, whose
