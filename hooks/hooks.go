@@ -14,7 +14,7 @@ import (
 
 // FS holds the shims, one file per git hook name.
 //
-//go:embed pre-push post-commit post-merge post-rewrite
+//go:embed pre-push post-commit post-merge post-rewrite post-applypatch
 var FS embed.FS
 
 //go:embed shipped.sha256
@@ -41,7 +41,7 @@ func IsShim(b []byte) bool {
 }
 
 // Names are the git hooks verdigris installs.
-var Names = []string{"pre-push", "post-commit", "post-merge", "post-rewrite"}
+var Names = []string{"pre-push", "post-commit", "post-merge", "post-rewrite", "post-applypatch"}
 
 // Marker is the line that identifies a file as a verdigris shim; the number
 // after it is the shim's version, so doctor can tell a stale one.

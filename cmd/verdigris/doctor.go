@@ -41,6 +41,12 @@ Flags:
 			}
 		} else {
 			color := env.Color(env.Stdout)
+			// The names' column fits the longest (post-applypatch, a
+			// pinned tool's name), so that every detail starts alike.
+			width := 14
+			for _, f := range findings {
+				width = max(width, cli.Width(f.Name))
+			}
 			for _, f := range findings {
 				mark := map[doctor.Status]string{
 					doctor.OK:   cli.Paint(color, "green", "ok  "),
@@ -51,9 +57,9 @@ Flags:
 				// Details and hints quote names from the repository and
 				// its configuration: their control characters are shown
 				// as escapes, as in every diagnostic.
-				fmt.Fprintf(env.Stdout, "%s  %-9s %-14s %s\n", mark, f.Area, f.Name, cli.Printable(f.Detail))
+				fmt.Fprintf(env.Stdout, "%s  %-9s %-*s %s\n", mark, f.Area, width, f.Name, cli.Printable(f.Detail))
 				if f.Hint != "" && f.Status != doctor.OK {
-					fmt.Fprintf(env.Stdout, "      %-9s %-14s hint: %s\n", "", "", cli.Printable(f.Hint))
+					fmt.Fprintf(env.Stdout, "      %-9s %-*s hint: %s\n", "", width, "", cli.Printable(f.Hint))
 				}
 			}
 		}

@@ -15,8 +15,8 @@ var installCmd = &cli.Command{
 	Name: "install",
 	Usage: `Usage: verdigris install
 
-Install verdigris's pre-push, post-commit, post-merge and post-rewrite shims
-into the repository's hooks directory (core.hooksPath if set, else the
+Install verdigris's pre-push, post-commit, post-merge, post-rewrite and
+post-applypatch shims into the repository's hooks directory (core.hooksPath if set, else the
 common git dir's hooks/, shared by all worktrees). An existing hook is kept
 as <hook>.verdigris-chained and still runs, before verdigris's steps.
 Re-running install changes nothing.

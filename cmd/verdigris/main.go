@@ -8,8 +8,8 @@ const usage = `Usage: verdigris <command> [flags]
 Install verdigris's git hooks into a repository and check the setup.
 
 Commands:
-  install      install the pre-push, post-commit, post-merge and post-rewrite
-               hooks (existing hooks are kept and chained)
+  install      install the pre-push, post-commit, post-merge, post-rewrite and
+               post-applypatch hooks (existing hooks are kept and chained)
   uninstall    remove the hooks and restore the hooks that were there before
   doctor       check binaries, hooks and every feature in use; --json for a report
   version      print the version of every verdigris binary on PATH
