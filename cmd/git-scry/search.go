@@ -39,7 +39,8 @@ Flags:
       --until DATE     only commits authored on or before DATE
                        (DATE: 2024-05-01, "2024-05-01 12:00", yesterday,
                        "2 weeks ago", 3d, 1y, or as git log prints it)
-      --author TEXT    only commits whose author ("Name <email>") contains TEXT
+      --author TEXT    only commits whose author ("Name <email>") contains TEXT;
+                       repeatable (the commits of any of them)
       --path GLOB      only commits that changed a matching file; repeatable
                        ("*.go" matches in any directory, ** crosses
                        directories, a plain directory matches what is in it)
@@ -51,7 +52,7 @@ Flags:
 		fs.String("mode", "hybrid", "")
 		fs.String("since", "", "")
 		fs.String("until", "", "")
-		fs.String("author", "", "")
+		fs.StringArray("author", nil, "")
 		fs.StringArray("path", nil, "")
 		fs.Bool("explain", false, "")
 		fs.Bool("json", false, "")
@@ -161,9 +162,13 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 		until, _ := fs.GetString("until")
 		return q, cli.Usagef("--since %s is after --until %s: no commit can match", since, until).WithHint("swap them: --since is the earlier date")
 	}
-	q.Filter.Author, _ = fs.GetString("author")
-	if fs.Changed("author") && strings.TrimSpace(q.Filter.Author) == "" {
-		return q, cli.Usagef("--author: empty value").WithHint("give part of a name or email, or leave --author out")
+	// git log --author, given more than once, shows the commits of any
+	// of them; the last one alone was kept.
+	q.Filter.Authors = flagValues(fs, "author")
+	for _, a := range q.Filter.Authors {
+		if strings.TrimSpace(a) == "" {
+			return q, cli.Usagef("--author: empty value").WithHint("give part of a name or email, or leave --author out")
+		}
 	}
 	for _, p := range pathArgs(fs) {
 		if _, err := search.CompilePattern(p); err != nil {
@@ -212,11 +217,15 @@ func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) ([]search.Pa
 	return out, nil
 }
 
-// pathArgs are the --path values as given. pflag's GetStringArray
-// reads them back from their text form, where a lone empty value is no
-// value: --path "" (an unset variable) would drop the filter unseen.
-func pathArgs(fs *pflag.FlagSet) []string {
-	return fs.Lookup("path").Value.(pflag.SliceValue).GetSlice()
+// pathArgs are the --path values as given.
+func pathArgs(fs *pflag.FlagSet) []string { return flagValues(fs, "path") }
+
+// flagValues are a repeatable flag's values as given. pflag's
+// GetStringArray reads them back from their text form, where a lone
+// empty value is no value: --path "" (an unset variable) would drop the
+// filter unseen.
+func flagValues(fs *pflag.FlagSet, name string) []string {
+	return fs.Lookup(name).Value.(pflag.SliceValue).GetSlice()
 }
 
 // unfinishedWarning says that the index holds only the commits its first

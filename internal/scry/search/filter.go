@@ -6,6 +6,7 @@ import (
 	"math"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,13 +18,16 @@ import (
 
 // Filter narrows a search to commits by date, author and path.
 type Filter struct {
-	Since, Until time.Time     // author dates; zero is unbounded
-	Author       string        // case-insensitive substring of name or email
-	Paths        []PathPattern // a commit matches when it changed a matching file
+	Since, Until time.Time // author dates; zero is unbounded
+	// Authors: a commit matches when its author ("Name <email>") holds
+	// any of them, case- and accent-folded (git log --author, given
+	// more than once, shows the commits of either).
+	Authors []string
+	Paths   []PathPattern // a commit matches when it changed a matching file
 }
 
 func (f Filter) empty() bool {
-	return f.Since.IsZero() && f.Until.IsZero() && f.Author == "" && len(f.Paths) == 0
+	return f.Since.IsZero() && f.Until.IsZero() && len(f.Authors) == 0 && len(f.Paths) == 0
 }
 
 // idSet is the set of commit ids a filter lets through, a bitmap over
@@ -87,7 +91,7 @@ func (s *Searcher) allowed(ctx context.Context, f Filter) (*idSet, error) {
 		return times == nil || id >= 0 && id < int64(len(times)) && times[id] >= since && times[id] <= until
 	}
 	out := &idSet{}
-	if times != nil && f.Author == "" && len(f.Paths) == 0 {
+	if times != nil && len(f.Authors) == 0 && len(f.Paths) == 0 {
 		for id := range times {
 			if dated(int64(id)) {
 				out.add(int64(id))
@@ -96,8 +100,8 @@ func (s *Searcher) allowed(ctx context.Context, f Filter) (*idSet, error) {
 		return out, nil
 	}
 	var matched map[[2]string]bool
-	if f.Author != "" {
-		who, err := s.authorsMatching(ctx, f.Author)
+	if len(f.Authors) > 0 {
+		who, err := s.authorsMatching(ctx, f.Authors)
 		if err != nil {
 			return nil, err
 		}
@@ -161,17 +165,20 @@ func (s *Searcher) allowed(ctx context.Context, f Filter) (*idSet, error) {
 var maxAuthors = 500
 
 // authorsMatching lists the distinct (name, email) pairs whose ident
-// holds the text, compared case- and accent-folded in Go: SQLite's LIKE
+// holds any of the texts, compared case- and accent-folded in Go: SQLite's LIKE
 // folds only ASCII letters, and "--author müller" must find "Müller",
 // and "muller" too. The pairs are read from the author index (store schema) without
 // touching the commits' rows.
-func (s *Searcher) authorsMatching(ctx context.Context, author string) ([][2]string, error) {
+func (s *Searcher) authorsMatching(ctx context.Context, authors []string) ([][2]string, error) {
 	rows, err := s.st.DB().QueryContext(ctx, `SELECT DISTINCT author_name, author_email FROM commits`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	want := text.Fold(author)
+	want := make([]string, len(authors))
+	for i, a := range authors {
+		want[i] = text.Fold(a)
+	}
 	var out [][2]string
 	for rows.Next() {
 		var who [2]string
@@ -180,7 +187,8 @@ func (s *Searcher) authorsMatching(ctx context.Context, author string) ([][2]str
 		}
 		// The "Name <email>" ident, as git log --author reads it: a
 		// name, an email, "<email>" and the whole ident all match.
-		if strings.Contains(text.Fold(who[0]+" <"+who[1]+">"), want) {
+		ident := text.Fold(who[0] + " <" + who[1] + ">")
+		if slices.ContainsFunc(want, func(w string) bool { return strings.Contains(ident, w) }) {
 			out = append(out, who)
 		}
 	}

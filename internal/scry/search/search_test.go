@@ -200,14 +200,16 @@ func TestFilters(t *testing.T) {
 			{Filter{Until: until}, "turbine: first draft | add the spinning parts"},
 			{Filter{Since: since, Until: until}, "add the spinning parts"},
 			{Filter{Until: since}, "turbine: first draft"},
-			{Filter{Author: "ADA"}, "turbine: first draft"},
-			{Filter{Author: "grace@"}, "add the spinning parts | refactor the engine"},
-			{Filter{Author: "grace@", Until: until}, "add the spinning parts"},
-			{Filter{Author: "ada", Since: since}, ""},
+			{Filter{Authors: []string{"ADA"}}, "turbine: first draft"},
+			{Filter{Authors: []string{"grace@"}}, "add the spinning parts | refactor the engine"},
+			{Filter{Authors: []string{"grace@"}, Until: until}, "add the spinning parts"},
+			{Filter{Authors: []string{"ada"}, Since: since}, ""},
 			{Filter{Paths: []PathPattern{engine}}, "add the spinning parts | refactor the engine"},
 			{Filter{Paths: []PathPattern{engine}, Since: until}, "refactor the engine"},
-			{Filter{Paths: []PathPattern{goFiles}, Author: "hopper"}, "add the spinning parts | refactor the engine"},
-			{Filter{Author: "nobody"}, ""},
+			{Filter{Paths: []PathPattern{goFiles}, Authors: []string{"hopper"}}, "add the spinning parts | refactor the engine"},
+			{Filter{Authors: []string{"nobody"}}, ""},
+			{Filter{Authors: []string{"ada", "nobody"}}, "turbine: first draft"},
+			{Filter{Authors: []string{"ada", "grace"}, Until: until}, "turbine: first draft | add the spinning parts"},
 		} {
 			hits, err := s.Search(ctx, Query{Text: "turbine", Mode: Lexical, Filter: c.f})
 			if err != nil {
@@ -237,7 +239,7 @@ func TestAuthorFilterFoldsCaseAndAccents(t *testing.T) {
 		"<emuller@example.com>":               "turbine blades balanced",
 		"muller <emuller":                     "turbine blades balanced",
 	} {
-		hits, err := s.Search(ctx, Query{Text: "turbine", Mode: Lexical, Filter: Filter{Author: author}})
+		hits, err := s.Search(ctx, Query{Text: "turbine", Mode: Lexical, Filter: Filter{Authors: []string{author}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,11 +258,11 @@ func TestAuthorFilterMatchingManyAuthors(t *testing.T) {
 	for _, limit := range []int{500, 1} {
 		maxAuthors = limit
 		// "e" is in every author's name or email.
-		hits, err := s.Search(ctx, Query{Text: "turbine engine panic", Mode: Lexical, Filter: Filter{Author: "e"}})
+		hits, err := s.Search(ctx, Query{Text: "turbine engine panic", Mode: Lexical, Filter: Filter{Authors: []string{"e"}}})
 		if err != nil || len(hits) != 4 {
 			t.Fatalf("at most %d bound: %d hits (%s), %v; want all 4", limit, len(hits), subjects(hits), err)
 		}
-		hits, err = s.Search(ctx, Query{Text: "turbine engine panic", Mode: Lexical, Filter: Filter{Author: "hopper"}})
+		hits, err = s.Search(ctx, Query{Text: "turbine engine panic", Mode: Lexical, Filter: Filter{Authors: []string{"hopper"}}})
 		if err != nil || len(hits) != 2 {
 			t.Fatalf("at most %d bound, --author hopper: %s, %v", limit, subjects(hits), err)
 		}
