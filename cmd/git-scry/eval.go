@@ -161,6 +161,13 @@ Flags:
 		if res.Ambiguous > 0 {
 			cli.Warnf(env.Stderr, "git-scry", "%s %s more than one indexed commit and %s as not found: give longer hashes", cli.Count(res.Ambiguous, "relevant commit prefix"), isAre(res.Ambiguous, "matches", "match"), isAre(res.Ambiguous, "counts", "count"))
 		}
+		if n := len(res.UnchangedDocs); n > 0 {
+			docs, more := res.UnchangedDocs, ""
+			if n > 3 {
+				docs, more = docs[:3], fmt.Sprintf(" and %d more", n-3)
+			}
+			cli.Warnf(env.Stderr, "git-scry", "%s of the query set %s changed by no indexed commit and count as never found: %s%s (a misspelled path, or a directory?)", cli.Count(n, "relevant doc"), isAre(n, "was", "were"), cli.Printable(strings.Join(docs, ", ")), more)
+		}
 		rep, err := eval.Run(ctx, s, qs, modes, k)
 		if err != nil {
 			return searchError(ctx, err)

@@ -16,6 +16,9 @@ type Resolution struct {
 	Unindexed int
 	Merges    int // merges, each standing for the commits it merged
 	Ambiguous int // prefixes of more than one indexed commit: never credited
+	// UnchangedDocs are the relevant docs no indexed commit changed (a
+	// misspelled path, a directory), each once: no hit can touch them.
+	UnchangedDocs []string
 }
 
 // ambiguous marks a resolved prefix that names several commits; no hit
@@ -93,7 +96,33 @@ func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet
 			}
 		}
 	}
-	return res, nil
+	res.UnchangedDocs, err = unchangedDocs(ctx, st, qs)
+	return res, err
+}
+
+// unchangedDocs lists the relevant docs that no indexed commit changed,
+// as the file metrics read them (./ from the root).
+func unchangedDocs(ctx context.Context, st *store.Store, qs *QuerySet) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, q := range qs.Queries {
+		for _, d := range q.RelevantDocs {
+			d = strings.TrimPrefix(d, "./")
+			if seen[d] {
+				continue
+			}
+			seen[d] = true
+			var changed bool
+			err := st.DB().QueryRowContext(ctx, `SELECT EXISTS(SELECT 1 FROM paths p JOIN files f ON f.path_id = p.id WHERE p.path = ?)`, d).Scan(&changed)
+			if err != nil {
+				return nil, err
+			}
+			if !changed {
+				out = append(out, d)
+			}
+		}
+	}
+	return out, nil
 }
 
 // mergedBy finds the merge commit named by prefix and the non-merge

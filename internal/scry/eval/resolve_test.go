@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -61,7 +62,7 @@ func TestResolveAmbiguousPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res != (Resolution{Ambiguous: 1, Missing: 1}) {
+	if !reflect.DeepEqual(res, Resolution{Ambiguous: 1, Missing: 1}) {
 		t.Errorf("resolution %+v, want one ambiguous and one missing", res)
 	}
 	for prefix, want := range map[string]string{"abcd": ambiguous + "abcd", "abcd2": twin, "ef01": other, "0123456789": "0123456789"} {
