@@ -271,20 +271,69 @@ func (pp PathPattern) Match(p string) bool {
 	}
 }
 
+// isoDate is ISO 8601 as people write it and git reads it: a date, then
+// a time (T or a space; seconds and their fraction optional) and a zone
+// (Z, UTC, GMT, ±hh, ±hhmm or ±hh:mm; a space before it or not),
+// upper or lower case. "2024-05-01 12:00" was read, "2024-05-01T12:00"
+// and "2024-05-01 12:00 +0200" were unknown dates. Groups: year, month,
+// day, hour, minute, second, fraction, zone.
+var isoDate = regexp.MustCompile(`(?i)^(\d{4})-(\d{1,2})-(\d{1,2})(?:[t ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(?:\s*(z|utc|gmt|[+-]\d{2}(?::?\d{2})?))?$`)
+
+// rawDate is git log --date=raw's: seconds since the epoch and a zone,
+// which names the same instant in any zone.
+var rawDate = regexp.MustCompile(`^(\d{9,})\s+[+-]\d{4}$`)
+
+// parseISO makes the date of isoDate's groups, in loc without a zone;
+// false when a field is out of range (2024-02-30, 25:00).
+func parseISO(m []string, loc *time.Location) (time.Time, bool) {
+	num := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	y, mo, d := num(m[1]), num(m[2]), num(m[3])
+	h, mi, sec, ns := num(m[4]), num(m[5]), num(m[6]), 0
+	if f := m[7]; f != "" {
+		ns = num((f + "00000000")[:9])
+	}
+	if h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	if z := strings.ToLower(m[8]); z != "" {
+		loc = time.UTC
+		if z[0] == '+' || z[0] == '-' {
+			digits := strings.ReplaceAll(z[1:], ":", "")
+			zh, zm := num(digits[:2]), 0
+			if len(digits) == 4 {
+				zm = num(digits[2:])
+			}
+			if zh > 23 || zm > 59 {
+				return time.Time{}, false
+			}
+			off := zh*3600 + zm*60
+			if z[0] == '-' {
+				off = -off
+			}
+			loc = time.FixedZone("", off)
+		}
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, ns, loc)
+	// time.Date carries an overflow into the next month; git refuses.
+	if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
 var relDate = regexp.MustCompile(`^(\d+)\s*\.?\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|wk|wks|week|weeks|mo|month|months|y|yr|yrs|year|years)((\s+|\.)ago)?$`)
 
-// The dates git prints and reads, as a user may paste them: ISO forms
-// with and without a zone (git log --date=iso, iso-strict), git log's
-// own and --date=rfc; a date without a zone is local time.
+// The dates git prints and reads, as a user may paste them, besides
+// ISO 8601 (isoDate): git log's own and --date=rfc; a date without a
+// zone is local time.
 var timeLayouts = []string{
-	time.RFC3339, "2006-01-02T15:04:05Z0700", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 Z07:00",
-	"2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04",
 	"Mon Jan 2 15:04:05 2006 -0700", "Mon Jan 2 15:04:05 2006", "Mon, 2 Jan 2006 15:04:05 -0700",
 }
 
-// dayLayouts name a whole day: --until includes all of it.
+// dayLayouts name a whole day: --until includes all of it (and so does
+// an ISO date without a time).
 var dayLayouts = []string{
-	"2006-01-02", "2006/01/02", "2006.01.02",
+	"2006/01/02", "2006.01.02",
 	"Jan 2 2006", "Jan 2, 2006", "2 Jan 2006", "January 2 2006", "January 2, 2006", "2 January 2006",
 }
 
@@ -298,6 +347,9 @@ func ParseUntil(s string, now time.Time) (time.Time, error) {
 	}
 	v := strings.ToLower(strings.TrimSpace(s))
 	if v == "today" || v == "yesterday" {
+		return t.AddDate(0, 0, 1).Add(-time.Second), nil
+	}
+	if m := isoDate.FindStringSubmatch(v); m != nil && m[4] == "" {
 		return t.AddDate(0, 0, 1).Add(-time.Second), nil
 	}
 	for _, layout := range dayLayouts {
@@ -322,6 +374,17 @@ func ParseUntil(s string, now time.Time) (time.Time, error) {
 func ParseDate(s string, now time.Time) (time.Time, error) {
 	given := s
 	s = strings.TrimSpace(s)
+	if m := isoDate.FindStringSubmatch(s); m != nil {
+		if t, ok := parseISO(m, now.Location()); ok {
+			return t, nil
+		}
+		return time.Time{}, fmt.Errorf("unknown date %q", given)
+	}
+	if m := rawDate.FindStringSubmatch(s); m != nil {
+		if n, err := strconv.ParseInt(m[1], 10, 64); err == nil {
+			return time.Unix(n, 0).In(now.Location()), nil // git log --date=raw
+		}
+	}
 	for _, layouts := range [][]string{timeLayouts, dayLayouts, {"2006-01", "2006"}} {
 		for _, layout := range layouts {
 			if t, err := time.ParseInLocation(layout, s, now.Location()); err == nil {

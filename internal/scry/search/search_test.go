@@ -691,6 +691,49 @@ func TestParseDateGitForms(t *testing.T) {
 	}
 }
 
+// ISO 8601 as people write it and git reads it: "2024-05-01T12:00" and
+// "2024-05-01 12:00 +0200" were unknown dates, though "2024-05-01 12:00"
+// and "2024-05-01 12:00:00 +0200" were read; so was git log
+// --date=raw's "1714557600 +0200".
+func TestParseDateISOForms(t *testing.T) {
+	now := time.Date(2024, 5, 15, 12, 0, 0, 0, time.UTC)
+	plus2 := time.FixedZone("", 2*3600)
+	minus0530 := time.FixedZone("", -(5*3600 + 30*60))
+	for in, want := range map[string]time.Time{
+		"2024-05-01T12:00":              time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC),
+		"2024-05-01T12:00Z":             time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC),
+		"2024-05-01t12:00:00z":          time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC),
+		"2024-05-01 12:00 +0200":        time.Date(2024, 5, 1, 12, 0, 0, 0, plus2),
+		"2024-05-01 12:00+02:00":        time.Date(2024, 5, 1, 12, 0, 0, 0, plus2),
+		"2024-05-01T12:00+02":           time.Date(2024, 5, 1, 12, 0, 0, 0, plus2),
+		"2024-05-01 12:00:00+02:00":     time.Date(2024, 5, 1, 12, 0, 0, 0, plus2),
+		"2024-05-01 12:00:00Z":          time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC),
+		"2024-05-01 12:00:00 UTC":       time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC),
+		"2024-05-01T12:00:00.250-05:30": time.Date(2024, 5, 1, 12, 0, 0, 250e6, minus0530),
+		"2024-5-1 9:05":                 time.Date(2024, 5, 1, 9, 5, 0, 0, time.UTC),
+		"1714557600 +0200":              time.Unix(1714557600, 0),
+	} {
+		got, err := ParseDate(in, now)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseDate(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"2024-13-01T12:00", "2024-02-30 12:00", "2024-05-01T25:00", "2024-05-01 12:60", "2024-05-01 12:00 +2500"} {
+		if got, err := ParseDate(in, now); err == nil {
+			t.Errorf("ParseDate(%q) = %v, want an error", in, got)
+		}
+	}
+	// With a time, --until is that instant; a bare date is all its day.
+	for in, want := range map[string]time.Time{
+		"2024-05-01T12:00": time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC),
+		"2024-5-1":         time.Date(2024, 5, 1, 23, 59, 59, 0, time.UTC),
+	} {
+		if got, err := ParseUntil(in, now); err != nil || !got.Equal(want) {
+			t.Errorf("ParseUntil(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+}
+
 // brokenQueries is an embedder that embeds commits but fails on queries,
 // as an ONNX model that does not run on a query's tokens does.
 type brokenQueries struct{ *fakeEmbedder }
