@@ -31,13 +31,14 @@ const FileName = "scry.db"
 // schemaVersion changes when the tables change, or the terms they hold
 // do (internal/scry/text's analysis: 6 respells British English; 7 never
 // reuses a commit id; 8 folds Latin diacritics; 9 keeps the newest
-// commits' repeated terms); an index of an older version is rebuilt from
+// commits' repeated terms; 10 takes runs of Chinese, Japanese and
+// Korean characters as their pairs); an index of an older version is rebuilt from
 // scratch, one of a newer version is left alone (NewerSchemaError).
 // What only adds to an index (schema.go's additions: an index, the
 // missing table) keeps the version: a git scry of the same version that
 // does not know it opens the index, writes it, and leaves the addition
 // as it finds it, which the one that knows it must then expect.
-const schemaVersion = 9
+const schemaVersion = 10
 
 // Path is the database of a repository's state directory.
 func Path(stateDir string) string { return filepath.Join(stateDir, FileName) }

@@ -2,9 +2,10 @@
 // index, the queries against it and the built-in embedder all see the same
 // terms. A term is a lowercased word, identifiers split into their parts
 // (camelCase, snake_case, kebab-case, dotted paths), the diacritics of
-// Latin letters dropped ("naïve" is "naive"), stop words dropped, and
-// each word spelled the American way and reduced to its English
-// (Porter2) stem.
+// Latin letters dropped ("naïve" is "naive"), runs of Chinese, Japanese
+// and Korean characters taken as their overlapping pairs (their words
+// are written without spaces), stop words dropped, and each word spelled
+// the American way and reduced to its English (Porter2) stem.
 package text
 
 import (
@@ -24,11 +25,15 @@ func Words(s string) []string { return AppendWords(nil, s) }
 // analysing large texts line by line into one reused slice.
 func AppendWords(out []string, s string) []string {
 	start := -1
+	inCJK := false // the run from start is of CJK characters
 	flush := func(end int) {
 		if start >= 0 {
-			if w := s[start:end]; isASCIIWord(w) {
+			switch w := s[start:end]; {
+			case inCJK:
+				out = appendBigrams(out, w)
+			case isASCIIWord(w):
 				out = append(out, w) // the common case, without a slice of one
-			} else {
+			default:
 				out = append(out, splitIdentifier(w)...)
 			}
 			start = -1
@@ -36,7 +41,7 @@ func AppendWords(out []string, s string) []string {
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
-		var word bool
+		var word, cjk bool
 		size := 1
 		if c < utf8.RuneSelf {
 			word = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
@@ -44,11 +49,16 @@ func AppendWords(out []string, s string) []string {
 			var r rune
 			r, size = utf8.DecodeRuneInString(s[i:])
 			// A combining mark belongs to the letter before it.
-			word = unicode.IsLetter(r) || unicode.IsDigit(r) || start >= 0 && unicode.Is(unicode.Mn, r)
+			mark := start >= 0 && unicode.Is(unicode.Mn, r)
+			cjk = isCJK(r) || mark && inCJK
+			word = cjk || mark || unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		if word && start >= 0 && cjk != inCJK {
+			flush(i) // "修复bug": a CJK run and a word of other letters
 		}
 		if word {
 			if start < 0 {
-				start = i
+				start, inCJK = i, cjk
 			}
 		} else {
 			flush(i)
@@ -56,6 +66,30 @@ func AppendWords(out []string, s string) []string {
 		i += size
 	}
 	flush(len(s))
+	return out
+}
+
+// isCJK reports whether r is of a script written without spaces between
+// words (Han, hiragana, katakana) or one whose words take particles
+// without a space (Hangul), including the kana length mark (サーバー).
+func isCJK(r rune) bool {
+	return r == 'ー' || r == 'ｰ' || unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+}
+
+// appendBigrams appends a run of CJK characters as its overlapping pairs
+// ("修复登录" → 修复, 复登, 登录), as search engines index these scripts:
+// the run is a phrase, not a word, and a word of it ("登录") is the pair
+// it makes. A lone character is itself.
+func appendBigrams(out []string, run string) []string {
+	_, a := utf8.DecodeRuneInString(run)
+	if a == len(run) {
+		return append(out, run)
+	}
+	for i := 0; i+a < len(run); {
+		_, b := utf8.DecodeRuneInString(run[i+a:])
+		out = append(out, run[i:i+a+b])
+		i, a = i+a, b
+	}
 	return out
 }
 

@@ -2,6 +2,7 @@ package text
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -18,7 +19,7 @@ func TestWords(t *testing.T) {
 		"":                         nil,
 		"Überprüfung naïve—café²":  {"uberprufung", "naive", "cafe"},
 		"bad\xffbyte ok\xc3":       {"bad", "byte", "ok"},
-		"日本語テキスト 2024年":            {"日本語テキスト", "2024年"},
+		"日本語テキスト 2024年":            {"日本", "本語", "語テ", "テキ", "キス", "スト", "2024", "年"},
 	} {
 		if got := Words(in); !reflect.DeepEqual(got, want) {
 			t.Errorf("Words(%q) = %q; want %q", in, got, want)
@@ -29,6 +30,30 @@ func TestWords(t *testing.T) {
 // Latin letters lose their diacritics, precomposed or combining (text
 // from macOS may be decomposed); other scripts and letters that are not
 // a base letter with a mark keep theirs.
+// Chinese and Japanese are written without spaces: a run of their
+// characters was one word, and "登录" did not find "修复登录错误". A run
+// is its overlapping pairs, a lone character itself; it ends where other
+// letters start.
+func TestCJKPairs(t *testing.T) {
+	for in, want := range map[string][]string{
+		"修复登录错误":   {"修复", "复登", "登录", "录错", "错误"},
+		"修复bug":    {"修复", "bug"},
+		"fixBug修复": {"fix", "bug", "修复"},
+		"サーバーの設定":  {"サー", "ーバ", "バー", "ーの", "の設", "設定"},
+		"로그인을 고침":  {"로그", "그인", "인을", "고침"},
+		"改 a 改":    {"改", "a", "改"},
+		"ガ\u3099":  {"ガ\u3099"},
+	} {
+		if got := Words(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("Words(%q) = %q; want %q", in, got, want)
+		}
+	}
+	// A query's word is a pair of the commit's run.
+	if q, c := Terms("登录"), Terms("修复登录错误"); len(q) != 1 || !slices.Contains(c, q[0]) {
+		t.Errorf("Terms(登录) = %q, not among %q", q, c)
+	}
+}
+
 func TestDiacriticsFolded(t *testing.T) {
 	for in, want := range map[string][]string{
 		"naïve crème brûlée":      {"naiv", "creme", "brule"},
