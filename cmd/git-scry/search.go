@@ -38,7 +38,8 @@ Flags:
       --since DATE     only commits authored on or after DATE
       --until DATE     only commits authored on or before DATE
                        (DATE: 2024-05-01, "2024-05-01 12:00", yesterday,
-                       "2 weeks ago", 3d, 1y, or as git log prints it)
+                       "2 weeks ago", "last month", 3d, 1y, or as git log
+                       prints it)
       --author TEXT    only commits whose author ("Name <email>") contains TEXT;
                        repeatable (the commits of any of them)
       --path GLOB      only commits that changed a matching file; repeatable

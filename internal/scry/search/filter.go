@@ -321,7 +321,23 @@ func parseISO(m []string, loc *time.Location) (time.Time, bool) {
 	return t, true
 }
 
-var relDate = regexp.MustCompile(`^(\d+)\s*\.?\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|wk|wks|week|weeks|mo|month|months|y|yr|yrs|year|years)((\s+|\.)ago)?$`)
+// An age as git log --since reads it: a number (or one to ten in words,
+// or "last": "last week") and a unit, one or more of them ("2 weeks 3
+// days", "1 year, 2 months"), "ago" optional, dots for spaces
+// ("1.week.ago"). relItem finds each number and unit of one relDate
+// matched.
+const (
+	relNumber = `(\d+|one|two|three|four|five|six|seven|eight|nine|ten|last)`
+	relUnit   = `(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|wk|wks|week|weeks|mo|month|months|y|yr|yrs|year|years)`
+)
+
+var (
+	relItem = regexp.MustCompile(relNumber + `\s*\.?\s*` + relUnit + `\b`)
+	relDate = regexp.MustCompile(`^` + relItem.String() + `(?:[\s,.]+` + relItem.String() + `)*(?:(?:\s+|\.)ago)?$`)
+)
+
+// numberWords are the numbers git's dates read in words.
+var numberWords = map[string]int64{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "last": 1}
 
 // The dates git prints and reads, as a user may paste them, besides
 // ISO 8601 (isoDate): git log's own and --date=rfc; a date without a
@@ -406,39 +422,51 @@ func ParseDate(s string, now time.Time) (time.Time, error) {
 		y, m, d := now.AddDate(0, 0, -1).Date()
 		return time.Date(y, m, d, 0, 0, 0, 0, now.Location()), nil
 	}
-	if m := relDate.FindStringSubmatch(s); m != nil {
-		// Ages are capped far beyond any commit's, so none overflows
-		// (time.Duration holds 292 years: "2600000h" wrapped around into
-		// the future and matched nothing).
-		n64, err := strconv.ParseInt(m[1], 10, 64)
-		if err != nil {
-			n64 = math.MaxInt64
+	if relDate.MatchString(s) {
+		// Each unit's age in turn: "1 year, 2 months ago".
+		t := now
+		for _, m := range relItem.FindAllStringSubmatch(s, -1) {
+			t = ago(t, m[1], m[2])
 		}
-		secondsAgo := func(unit int64) time.Time {
-			const far = int64(1) << 40 // seconds: 35,000 years
-			secs := far
-			if n64 <= far/unit {
-				secs = n64 * unit
-			}
-			return time.Unix(now.Unix()-secs, int64(now.Nanosecond())).In(now.Location())
-		}
-		n := int(min(n64, 1_000_000)) // days, weeks, months or years: before any commit
-		switch unit := m[2]; {
-		case strings.HasPrefix(unit, "mo"):
-			return now.AddDate(0, -n, 0), nil
-		case unit == "m" || strings.HasPrefix(unit, "min"):
-			return secondsAgo(60), nil
-		case strings.HasPrefix(unit, "s"):
-			return secondsAgo(1), nil
-		case strings.HasPrefix(unit, "h"):
-			return secondsAgo(3600), nil
-		case strings.HasPrefix(unit, "d"):
-			return now.AddDate(0, 0, -n), nil
-		case strings.HasPrefix(unit, "w"):
-			return now.AddDate(0, 0, -7*n), nil
-		case strings.HasPrefix(unit, "y"):
-			return now.AddDate(-n, 0, 0), nil
-		}
+		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("unknown date %q", given)
+}
+
+// ago is t less n units of relItem ("2", "weeks"). Ages are capped far
+// beyond any commit's, so none overflows (time.Duration holds 292 years:
+// "2600000h" wrapped around into the future and matched nothing).
+func ago(t time.Time, num, unit string) time.Time {
+	n64, ok := numberWords[num]
+	if !ok {
+		var err error
+		if n64, err = strconv.ParseInt(num, 10, 64); err != nil {
+			n64 = math.MaxInt64
+		}
+	}
+	secondsAgo := func(unit int64) time.Time {
+		const far = int64(1) << 40 // seconds: 35,000 years
+		secs := far
+		if n64 <= far/unit {
+			secs = n64 * unit
+		}
+		return time.Unix(t.Unix()-secs, int64(t.Nanosecond())).In(t.Location())
+	}
+	n := int(min(n64, 1_000_000)) // days, weeks, months or years: before any commit
+	switch {
+	case strings.HasPrefix(unit, "mo"):
+		return t.AddDate(0, -n, 0)
+	case unit == "m" || strings.HasPrefix(unit, "min"):
+		return secondsAgo(60)
+	case strings.HasPrefix(unit, "s"):
+		return secondsAgo(1)
+	case strings.HasPrefix(unit, "h"):
+		return secondsAgo(3600)
+	case strings.HasPrefix(unit, "d"):
+		return t.AddDate(0, 0, -n)
+	case strings.HasPrefix(unit, "w"):
+		return t.AddDate(0, 0, -7*n)
+	default: // y
+		return t.AddDate(-n, 0, 0)
+	}
 }

@@ -734,6 +734,35 @@ func TestParseDateISOForms(t *testing.T) {
 	}
 }
 
+// git log --since reads "last week", "two weeks ago" and ages of several
+// units ("2 weeks 3 days ago"); they were unknown dates.
+func TestParseDateRelativeWords(t *testing.T) {
+	now := time.Date(2024, 5, 15, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Time{
+		"last week":              now.AddDate(0, 0, -7),
+		"Last Month":             now.AddDate(0, -1, 0),
+		"last year":              now.AddDate(-1, 0, 0),
+		"last day":               now.AddDate(0, 0, -1),
+		"two weeks ago":          now.AddDate(0, 0, -14),
+		"ten days":               now.AddDate(0, 0, -10),
+		"2 weeks 3 days ago":     now.AddDate(0, 0, -17),
+		"1 year, 2 months ago":   now.AddDate(-1, -2, 0),
+		"1.year.2.months.ago":    now.AddDate(-1, -2, 0),
+		"3 hours 30 minutes ago": now.Add(-210 * time.Minute),
+		"one day 2h":             now.AddDate(0, 0, -1).Add(-2 * time.Hour),
+	} {
+		got, err := ParseDate(in, now)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseDate(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"last", "two", "weeks ago", "last monday", "2 weeks ago ago", "2 weeks and 3 days", "eleven days ago"} {
+		if got, err := ParseDate(in, now); err == nil {
+			t.Errorf("ParseDate(%q) = %v, want an error", in, got)
+		}
+	}
+}
+
 // brokenQueries is an embedder that embeds commits but fails on queries,
 // as an ONNX model that does not run on a query's tokens does.
 type brokenQueries struct{ *fakeEmbedder }
