@@ -4,11 +4,13 @@
 // (camelCase, snake_case, kebab-case, dotted paths), the diacritics of
 // Latin letters dropped ("naïve" is "naive"), runs of Chinese, Japanese
 // and Korean characters taken as their overlapping pairs (their words
-// are written without spaces), stop words dropped, and each word spelled
-// the American way and reduced to its English (Porter2) stem.
+// are written without spaces), each emoji a word, stop words dropped,
+// and each word spelled the American way and reduced to its English
+// (Porter2) stem.
 package text
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -48,6 +50,14 @@ func AppendWords(out []string, s string) []string {
 		} else {
 			var r rune
 			r, size = utf8.DecodeRuneInString(s[i:])
+			if isEmoji(r) {
+				// A word of its own (gitmoji's 🐛 says "bug fix"), never
+				// part of the letters around it.
+				flush(i)
+				out = append(out, s[i:i+size])
+				i += size
+				continue
+			}
 			// A combining mark belongs to the letter before it.
 			mark := start >= 0 && unicode.Is(unicode.Mn, r)
 			cjk = isCJK(r) || mark && inCJK
@@ -74,6 +84,12 @@ func AppendWords(out []string, s string) []string {
 // without a space (Hangul), including the kana length mark (サーバー).
 func isCJK(r rune) bool {
 	return r == 'ー' || r == 'ｰ' || unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+}
+
+// isEmoji reports whether r is an emoji picture (🐛, ✨, ⚡, ⬆): a symbol
+// of the emoji blocks, not a modifier (skin tones) or a joiner.
+func isEmoji(r rune) bool {
+	return (r >= 0x1F000 && r <= 0x1FAFF || r >= 0x2600 && r <= 0x27BF || r >= 0x2B00 && r <= 0x2BFF) && unicode.Is(unicode.So, r)
 }
 
 // appendBigrams appends a run of CJK characters as its overlapping pairs
@@ -206,6 +222,11 @@ func wordLen(r []rune) int {
 // Stem reduces a lowercased word to its stem, a British spelling first
 // respelled the American way (American).
 func Stem(w string) string {
+	if r, n := utf8.DecodeRuneInString(w); n == len(w) && isEmoji(r) {
+		// FTS5's tokenizer drops symbols: the emoji's term is its code
+		// point in letters and digits, which it keeps.
+		return "emoji" + strconv.FormatInt(int64(r), 16)
+	}
 	if utf8.RuneCountInString(w) <= 2 || !isASCIIWord(w) {
 		return w
 	}

@@ -54,6 +54,31 @@ func TestCJKPairs(t *testing.T) {
 	}
 }
 
+// An emoji (gitmoji's 🐛, ✨) was no word: 'git scry 🐛' found nothing.
+// Each is a word of its own; a variation selector, a skin tone or a
+// joiner is not, and box drawing and other symbols stay out.
+func TestEmojiWords(t *testing.T) {
+	for in, want := range map[string][]string{
+		"🐛 fix the parser":     {"🐛", "fix", "the", "parser"},
+		"✨🐛release":            {"✨", "🐛", "release"},
+		"⬆\ufe0f bump deps":    {"⬆", "bump", "deps"},
+		"👍🏽 ok":                {"👍", "ok"},
+		"👨\u200d💻 dev":         {"👨", "💻", "dev"},
+		"── table ── © 2024 ✓": {"table", "2024", "✓"},
+	} {
+		if got := Words(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("Words(%q) = %q; want %q", in, got, want)
+		}
+	}
+	// Its term is letters and digits, which FTS5's tokenizer keeps.
+	if got := Terms("🐛 ⬆\ufe0f"); !reflect.DeepEqual(got, []string{"emoji1f41b", "emoji2b06"}) {
+		t.Errorf("Terms(🐛 ⬆) = %q", got)
+	}
+	if got := NewAnalyzer().Terms("✨"); !reflect.DeepEqual(got, []string{"emoji2728"}) {
+		t.Errorf("Analyzer.Terms(✨) = %q", got)
+	}
+}
+
 func TestDiacriticsFolded(t *testing.T) {
 	for in, want := range map[string][]string{
 		"naïve crème brûlée":      {"naiv", "creme", "brule"},
