@@ -193,7 +193,12 @@ func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) ([]search.Pa
 	for _, p := range paths {
 		rel := filepath.ToSlash(p)
 		basename := !strings.Contains(strings.TrimSuffix(rel, "/"), "/") && strings.ContainsAny(rel, "*?[")
+		compile := search.CompilePattern
 		if !basename && r.Root != "" {
+			// A path from the root, even one without a slash left:
+			// './*.go' at the root is the root's .go files (it matched
+			// them in every directory, as '*.go' does).
+			compile = search.CompileRootPattern
 			fr, ok := fromRoot(env, r, p)
 			if !ok {
 				return nil, cli.Usagef("--path %s is outside the repository", p).WithHint("give a path inside it, relative to the current directory or the repository root")
@@ -206,7 +211,7 @@ func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) ([]search.Pa
 			}
 			rel = fr
 		}
-		pp, err := search.CompilePattern(rel)
+		pp, err := compile(rel)
 		if err != nil {
 			return nil, cli.Usagef("--path: %v", err).WithHint("use a glob like 'internal/**' or '*.go'")
 		}

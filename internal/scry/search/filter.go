@@ -259,6 +259,16 @@ func CompilePattern(pattern string) (PathPattern, error) {
 	return PathPattern{re: re, basename: !strings.Contains(pattern, "/")}, nil
 }
 
+// CompileRootPattern compiles a --path pattern that is a path from the
+// repository's root (what "./*.go" given at the root, or "../*.go" below
+// it, becomes): "*.go" is then the root's .go files, not a file name
+// matched in any directory.
+func CompileRootPattern(pattern string) (PathPattern, error) {
+	pp, err := CompilePattern(pattern)
+	pp.basename = false
+	return pp, err
+}
+
 // Match reports whether a repository path matches.
 func (pp PathPattern) Match(p string) bool {
 	switch {

@@ -386,6 +386,14 @@ func TestPathPatterns(t *testing.T) {
 	if _, err := CompilePattern("[z-a]"); err == nil {
 		t.Error("a bad class compiled")
 	}
+	// A path from the root ("./*.go" at the root) is the root's files.
+	root, err := CompileRootPattern("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !root.Match("main.go") || root.Match("cmd/main.go") {
+		t.Error("root pattern *.go: want main.go alone")
+	}
 }
 
 func TestParseDate(t *testing.T) {
