@@ -238,7 +238,7 @@ func (s *Searcher) matchingPaths(ctx context.Context, pats []PathPattern) ([]int
 // pattern without glob characters also matches everything under it as a
 // directory ("internal/scry").
 type PathPattern struct {
-	plain    string
+	plain    string // the pattern as spelt, matched literally too
 	re       *regexp.Regexp
 	basename bool
 }
@@ -256,7 +256,7 @@ func CompilePattern(pattern string) (PathPattern, error) {
 	if err != nil {
 		return PathPattern{}, err
 	}
-	return PathPattern{re: re, basename: !strings.Contains(pattern, "/")}, nil
+	return PathPattern{plain: pattern, re: re, basename: !strings.Contains(pattern, "/")}, nil
 }
 
 // CompileRootPattern compiles a --path pattern that is a path from the
@@ -269,15 +269,18 @@ func CompileRootPattern(pattern string) (PathPattern, error) {
 	return pp, err
 }
 
-// Match reports whether a repository path matches.
+// Match reports whether a repository path matches. As git does, a
+// pattern also names the path spelt as it is: app/[id]/page.tsx (a
+// Next.js route) as well as app/i/page.tsx, and app/[id] the directory.
 func (pp PathPattern) Match(p string) bool {
 	switch {
-	case pp.re == nil:
-		return p == pp.plain || strings.HasPrefix(p, pp.plain+"/")
 	case pp.basename:
-		return pp.re.MatchString(path.Base(p))
+		base := path.Base(p)
+		return base == pp.plain || pp.re.MatchString(base)
+	case p == pp.plain || strings.HasPrefix(p, pp.plain+"/"):
+		return true
 	default:
-		return pp.re.MatchString(p)
+		return pp.re != nil && pp.re.MatchString(p)
 	}
 }
 

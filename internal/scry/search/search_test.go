@@ -374,6 +374,12 @@ func TestPathPatterns(t *testing.T) {
 		{"[ab].txt", "dir/a.txt", true},
 		{"[!ab].txt", "c.txt", true},
 		{"./README.md", "README.md", true},
+		// A pattern names itself spelt as it is, as in git: a route.
+		{"app/[id]/page.tsx", "app/[id]/page.tsx", true},
+		{"app/[id]/page.tsx", "app/i/page.tsx", true},
+		{"app/[id]", "app/[id]/page.tsx", true},
+		{"app/[id]", "app/[ix]/page.tsx", false},
+		{"[id].tsx", "app/[id].tsx", true},
 	} {
 		pp, err := CompilePattern(c.pattern)
 		if err != nil {
