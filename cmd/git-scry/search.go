@@ -77,7 +77,8 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 		return err
 	}
 	defer closeAll()
-	if q.Filter.Paths, err = pathPatterns(env, r, fs); err != nil {
+	var pathsGiven []string
+	if q.Filter.Paths, pathsGiven, err = pathPatterns(env, r, fs); err != nil {
 		return err
 	}
 	if s.Empty {
@@ -110,6 +111,16 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	}
 	if q.Mode == search.Hybrid && s.SemanticErr != "" {
 		warnings = append(warnings, "semantic search unavailable, lexical results only: "+s.SemanticErr)
+	}
+	if len(hits) == 0 && len(q.Filter.Paths) > 0 {
+		// A misspelled --path read as no commit having the words.
+		unmatched, err := s.Unmatched(ctx, q.Filter.Paths)
+		if err != nil {
+			return searchError(ctx, err)
+		}
+		for _, i := range unmatched {
+			warnings = append(warnings, fmt.Sprintf("--path %s matches no file that an indexed commit changed", cli.Printable(pathsGiven[i])))
+		}
 	}
 	warning := strings.Join(warnings, "; ")
 	if asJSON {
@@ -183,12 +194,12 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 // directory, as git reads paths (from a subdirectory, they matched
 // nothing): "config" in internal/ is internal/config, "../cmd" is cmd. A
 // file-name pattern without a slash ("*.go") matches in any directory.
-func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) ([]search.PathPattern, error) {
+// given are the patterns as given, one for each compiled.
+func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) (out []search.PathPattern, given []string, err error) {
 	paths := pathArgs(fs)
 	if len(paths) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	var out []search.PathPattern
 	everything := false
 	for _, p := range paths {
 		rel := filepath.ToSlash(p)
@@ -201,7 +212,7 @@ func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) ([]search.Pa
 			compile = search.CompileRootPattern
 			fr, ok := fromRoot(env, r, p)
 			if !ok {
-				return nil, cli.Usagef("--path %s is outside the repository", p).WithHint("give a path inside it, relative to the current directory or the repository root")
+				return nil, nil, cli.Usagef("--path %s is outside the repository", p).WithHint("give a path inside it, relative to the current directory or the repository root")
 			}
 			if fr == "." {
 				// The root itself (--path . there, .. below it), as
@@ -213,14 +224,14 @@ func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) ([]search.Pa
 		}
 		pp, err := compile(rel)
 		if err != nil {
-			return nil, cli.Usagef("--path: %v", err).WithHint("use a glob like 'internal/**' or '*.go'")
+			return nil, nil, cli.Usagef("--path: %v", err).WithHint("use a glob like 'internal/**' or '*.go'")
 		}
-		out = append(out, pp)
+		out, given = append(out, pp), append(given, p)
 	}
 	if everything {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return out, nil
+	return out, given, nil
 }
 
 // pathArgs are the --path values as given.

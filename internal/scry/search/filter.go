@@ -232,6 +232,41 @@ func (s *Searcher) matchingPaths(ctx context.Context, pats []PathPattern) ([]int
 	return ids, rows.Err()
 }
 
+// Unmatched lists the indexes of the patterns that match no file an
+// indexed commit changed: a misspelled --path otherwise reads as "no
+// matching commits", as if no commit had the words.
+func (s *Searcher) Unmatched(ctx context.Context, pats []PathPattern) ([]int, error) {
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT path FROM paths p WHERE EXISTS (SELECT 1 FROM files f WHERE f.path_id = p.id)`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	matched := make([]bool, len(pats))
+	left := len(pats)
+	for rows.Next() && left > 0 {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		for i, pp := range pats {
+			if !matched[i] && pp.Match(p) {
+				matched[i] = true
+				left--
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []int
+	for i, m := range matched {
+		if !m {
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}
+
 // PathPattern is a compiled --path pattern: a glob where * and ? stay
 // within one directory and ** crosses any number of them; a pattern
 // without a slash matches a file name in any directory ("*.go"); a
