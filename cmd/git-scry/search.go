@@ -112,14 +112,23 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	if q.Mode == search.Hybrid && s.SemanticErr != "" {
 		warnings = append(warnings, "semantic search unavailable, lexical results only: "+s.SemanticErr)
 	}
+	// A misspelled --path or --author read as no commit having the words.
 	if len(hits) == 0 && len(q.Filter.Paths) > 0 {
-		// A misspelled --path read as no commit having the words.
 		unmatched, err := s.Unmatched(ctx, q.Filter.Paths)
 		if err != nil {
 			return searchError(ctx, err)
 		}
 		for _, i := range unmatched {
 			warnings = append(warnings, fmt.Sprintf("--path %s matches no file that an indexed commit changed", cli.Printable(pathsGiven[i])))
+		}
+	}
+	if len(hits) == 0 && len(q.Filter.Authors) > 0 {
+		unmatched, err := s.UnmatchedAuthors(ctx, q.Filter.Authors)
+		if err != nil {
+			return searchError(ctx, err)
+		}
+		for _, i := range unmatched {
+			warnings = append(warnings, fmt.Sprintf("--author %s matches no author of an indexed commit", cli.Printable(q.Filter.Authors[i])))
 		}
 	}
 	warning := strings.Join(warnings, "; ")

@@ -195,6 +195,23 @@ func (s *Searcher) authorsMatching(ctx context.Context, authors []string) ([][2]
 	return out, rows.Err()
 }
 
+// UnmatchedAuthors lists the indexes of the --author texts that no
+// indexed commit's author holds: a misspelled name otherwise reads as
+// "no matching commits".
+func (s *Searcher) UnmatchedAuthors(ctx context.Context, authors []string) ([]int, error) {
+	var out []int
+	for i, a := range authors {
+		who, err := s.authorsMatching(ctx, []string{a})
+		if err != nil {
+			return nil, err
+		}
+		if len(who) == 0 {
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}
+
 // idList writes ids for an IN (…) list: numbers, never text, so they
 // are written into the query rather than bound one by one.
 func idList(ids []int64) string {
