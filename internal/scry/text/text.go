@@ -86,6 +86,17 @@ func isCJK(r rune) bool {
 	return r == 'ー' || r == 'ｰ' || unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
+// EmojiTerm reports whether the term t is an emoji's (what Stem makes of
+// one).
+func EmojiTerm(t string) bool {
+	hex, ok := strings.CutPrefix(t, "emoji")
+	if !ok || hex == "" {
+		return false
+	}
+	r, err := strconv.ParseInt(hex, 16, 32)
+	return err == nil && isEmoji(rune(r)) && strconv.FormatInt(r, 16) == hex
+}
+
 // isEmoji reports whether r is an emoji picture (🐛, ✨, ⚡, ⬆): a symbol
 // of the emoji blocks, not a modifier (skin tones) or a joiner.
 func isEmoji(r rune) bool {

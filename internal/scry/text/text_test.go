@@ -149,3 +149,14 @@ func BenchmarkAnalyzer(b *testing.B) {
 		NewAnalyzer().Terms(s)
 	}
 }
+
+func TestEmojiTerm(t *testing.T) {
+	for term, want := range map[string]bool{
+		Stem("🐛"): true, Stem("✨"): true,
+		"emoji": false, "emojiface": false, "emoji01f41b": false, "emoji1f41bx": false, "bug": false,
+	} {
+		if got := EmojiTerm(term); got != want {
+			t.Errorf("EmojiTerm(%q) = %v, want %v", term, got, want)
+		}
+	}
+}

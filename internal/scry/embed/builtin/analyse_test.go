@@ -7,12 +7,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/verdigris-dev/verdigris/internal/scry/text"
 )
 
-// analyseIDs must give exactly what segments gives with text.Terms (the
-// one text analysis), with ids in the order terms are first seen, however
+// analyseIDs must give exactly what segments gives with modelTerms (the
+// one text analysis, less emoji), with ids in the order terms are first seen, however
 // many workers share the texts.
 func TestAnalyseIDsMatchesSegments(t *testing.T) {
 	texts := []string{
@@ -20,7 +18,8 @@ func TestAnalyseIDsMatchesSegments(t *testing.T) {
 		"```\ncode that is skipped\n```\nafter the fence: Überprüfung naïve café",
 		"",
 		"see https://example.com/x and [the docs](docs/x.md) | --- |",
-		"a an the of is", // stop words only
+		"a an the of is",    // stop words only
+		"🐛 fix the crash ✨", // emoji: searched, not learned
 	}
 	for i := range 150 {
 		texts = append(texts, fmt.Sprintf("Commit %d touches runHooks%d and the Installer\n\nparagraph two: hooks, installing, installed v2 sha256 %d", i, i%7, i*31))
@@ -29,7 +28,7 @@ func TestAnalyseIDsMatchesSegments(t *testing.T) {
 	seen := map[string]bool{}
 	var order []string
 	for i, s := range texts {
-		want := segments(s, text.Terms)
+		want := segments(s, modelTerms)
 		var got [][]string
 		for _, seg := range docs[i] {
 			var words []string
@@ -67,7 +66,7 @@ func TestAnalyseMachineTextMatchesSegments(t *testing.T) {
 	mc := AnalyseMachineText(docs)
 	var want []string
 	for _, d := range docs {
-		for _, seg := range segments(d, text.Terms) {
+		for _, seg := range segments(d, modelTerms) {
 			want = append(want, strings.Join(seg, " "))
 		}
 	}
