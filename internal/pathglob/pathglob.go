@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Regexp compiles a glob over a whole repository-relative path: * and ?
@@ -46,7 +47,17 @@ func Regexp(glob string) (*regexp.Regexp, error) {
 			b.WriteString("[" + class + "]")
 			i += j
 		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
+			// A whole character: string(c) made each byte of one
+			// outside ASCII a character of its own (é became "Ã©").
+			r, n := utf8.DecodeRuneInString(glob[i:])
+			if r == utf8.RuneError && n == 1 {
+				// Not UTF-8 (a name in Latin-1, say): regexp reads
+				// such a byte of the path as U+FFFD, and only as that.
+				b.WriteString(`\x{FFFD}`)
+			} else {
+				b.WriteString(regexp.QuoteMeta(glob[i : i+n]))
+			}
+			i += n - 1
 		}
 	}
 	b.WriteString("$")

@@ -25,6 +25,13 @@ func TestRegexp(t *testing.T) {
 		{"a[b", "a[b", true},
 		{"a.b", "axb", false},
 		{"a+(b)", "a+(b)", true},
+		// Characters outside ASCII are characters, not bytes; a byte
+		// that is not UTF-8 matches such a byte of a name.
+		{"café*", "café.txt", true},
+		{"café*", "cafe.txt", false},
+		{"caf?.txt", "café.txt", true},
+		{"docs/日本語/*.md", "docs/日本語/a.md", true},
+		{"bad\xff*", "bad\xffname", true},
 	} {
 		re, err := Regexp(c.glob)
 		if err != nil {
