@@ -54,7 +54,8 @@ func (r *Repo) EachAddedLine(ctx context.Context, commits []string, fn func(*Add
 		if len(commits) == 0 {
 			return nil
 		}
-		args = append(append(append([]string{}, diffArgs...), "log", "--no-walk=unsorted", "--stdin", "--format=%x00commit %H"), patch...)
+		// --root: a root commit's lines whatever log.showRoot says.
+		args = append(append(append([]string{}, diffArgs...), "log", "--no-walk=unsorted", "--stdin", "--root", "--format=%x00commit %H"), patch...)
 		stdin = strings.NewReader(strings.Join(commits, "\n") + "\n")
 	}
 	return r.stream(ctx, stdin, func(rd io.Reader) error { return parsePatch(rd, fn) }, args...)

@@ -88,7 +88,8 @@ func (r *Repo) DiffCommits(ctx context.Context, hashes []string, opt DiffOptions
 	if opt.BigFile != "" {
 		args = append(args, "-c", "core.bigFileThreshold="+opt.BigFile)
 	}
-	args = append(args, "log", "--no-walk=unsorted", "--stdin", "--raw", "--no-abbrev", "--no-renames",
+	// --root: a root commit's files whatever log.showRoot says.
+	args = append(args, "log", "--no-walk=unsorted", "--stdin", "--root", "--raw", "--no-abbrev", "--no-renames",
 		"--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", diffFormat)
 	if opt.Patch {
 		args = append(args, "-p", "--unified=0")
