@@ -23,7 +23,7 @@ type CommitChanges struct {
 // (renames reported as a delete and an add), in git log's order.
 func (r *Repo) ChangedPaths(ctx context.Context, revArgs []string, pathspec ...string) ([]CommitChanges, error) {
 	// --root: a root commit's files whatever log.showRoot says.
-	args := append([]string{"log", "--no-merges", "--no-renames", "--root", "--format=%x01%H", "--name-status", "-z"}, revArgs...)
+	args := append([]string{"log", "--no-show-signature", "--no-merges", "--no-renames", "--root", "--format=%x01%H", "--name-status", "-z"}, revArgs...)
 	args = append(append(args, "--"), pathspec...)
 	out, err := r.GitBytes(ctx, args...)
 	if err != nil {
@@ -66,7 +66,7 @@ type PathVersion struct {
 // first, each with the path the file had in that commit. A moved file's
 // history is what tells its first version apart from its move.
 func (r *Repo) FileHistory(ctx context.Context, rev, path string) ([]PathVersion, error) {
-	out, err := r.GitBytes(ctx, "log", "--no-merges", "--follow", "-M", "--root", "--format=%x01%H", "--name-status", "-z", rev, "--", path)
+	out, err := r.GitBytes(ctx, "log", "--no-show-signature", "--no-merges", "--follow", "-M", "--root", "--format=%x01%H", "--name-status", "-z", rev, "--", path)
 	if err != nil {
 		return nil, err
 	}

@@ -55,7 +55,7 @@ func (r *Repo) EachAddedLine(ctx context.Context, commits []string, fn func(*Add
 			return nil
 		}
 		// --root: a root commit's lines whatever log.showRoot says.
-		args = append(append(append([]string{}, diffArgs...), "log", "--no-walk=unsorted", "--stdin", "--root", "--format=%x00commit %H"), patch...)
+		args = append(append(append([]string{}, diffArgs...), "log", "--no-show-signature", "--no-walk=unsorted", "--stdin", "--root", "--format=%x00commit %H"), patch...)
 		stdin = strings.NewReader(strings.Join(commits, "\n") + "\n")
 	}
 	return r.stream(ctx, stdin, func(rd io.Reader) error { return parsePatch(rd, fn) }, args...)

@@ -89,7 +89,7 @@ func (r *Repo) DiffCommits(ctx context.Context, hashes []string, opt DiffOptions
 		args = append(args, "-c", "core.bigFileThreshold="+opt.BigFile)
 	}
 	// --root: a root commit's files whatever log.showRoot says.
-	args = append(args, "log", "--no-walk=unsorted", "--stdin", "--root", "--raw", "--no-abbrev", "--no-renames",
+	args = append(args, "log", "--no-show-signature", "--no-walk=unsorted", "--stdin", "--root", "--raw", "--no-abbrev", "--no-renames",
 		"--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", diffFormat)
 	if opt.Patch {
 		args = append(args, "-p", "--unified=0")

@@ -410,7 +410,7 @@ func (r *Repo) LocalObjectsOf(ctx context.Context, commits []string) (map[string
 		// 'git log --stdin' given none reads HEAD.
 		return map[string]struct{}{}, nil
 	}
-	out, err := r.gitNoFetch(ctx, strings.NewReader(strings.Join(commits, "\n")+"\n"), "log", "--no-walk=unsorted", "--stdin", "--format=%H %P")
+	out, err := r.gitNoFetch(ctx, strings.NewReader(strings.Join(commits, "\n")+"\n"), "log", "--no-show-signature", "--no-walk=unsorted", "--stdin", "--format=%H %P")
 	if err != nil {
 		return nil, err
 	}
@@ -439,7 +439,7 @@ func (r *Repo) RootTrees(ctx context.Context, commits []string) (map[string]stri
 	if len(commits) == 0 {
 		return trees, nil
 	}
-	out, err := r.gitNoFetch(ctx, strings.NewReader(strings.Join(commits, "\n")+"\n"), "log", "--no-walk=unsorted", "--stdin", "--format=%H %T")
+	out, err := r.gitNoFetch(ctx, strings.NewReader(strings.Join(commits, "\n")+"\n"), "log", "--no-show-signature", "--no-walk=unsorted", "--stdin", "--format=%H %T")
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,11 @@ func SplitMessage(msg string) (subject, body string) {
 
 // logFormat: fields separated by NUL; with -z git ends every commit with
 // one more NUL, so a commit is exactly logFields tokens.
+//
+// Every git log whose output is read here says --no-show-signature:
+// log.showSignature=true in a user's config prints the check of a signed
+// commit's signature on stdout, before the commit, where it became the
+// beginning of its hash.
 const (
 	logFormat = "--format=%H%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B"
 	logFields = 9
@@ -61,7 +66,7 @@ func (r *Repo) Log(ctx context.Context, args ...string) ([]Commit, error) {
 // EachCommit streams commits selected by git log arguments to fn, their
 // messages whole.
 func (r *Repo) EachCommit(ctx context.Context, fn func(*Commit) error, args ...string) error {
-	gargs := append([]string{"log", "-z", logFormat}, args...)
+	gargs := append([]string{"log", "-z", "--no-show-signature", logFormat}, args...)
 	return r.Stream(ctx, func(rd io.Reader) error { return scanLog(rd, 0, fn) }, gargs...)
 }
 
@@ -81,7 +86,7 @@ func (r *Repo) CommitsOf(ctx context.Context, hashes []string, fn func(*Commit) 
 	}
 	in := strings.NewReader(strings.Join(hashes, "\n") + "\n")
 	return r.stream(ctx, in, func(rd io.Reader) error { return scanLog(rd, CommitsOfKeep, fn) },
-		"log", "-z", "--no-walk=unsorted", "--stdin", "--encoding=UTF-8", logFormat)
+		"log", "-z", "--no-show-signature", "--no-walk=unsorted", "--stdin", "--encoding=UTF-8", logFormat)
 }
 
 // scanLog parses git log -z output in logFormat. A field of any length is
