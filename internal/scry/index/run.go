@@ -70,11 +70,16 @@ func (ix *indexer) run(ctx context.Context) error {
 			return err
 		}
 		lost = lost || pending != ""
+		replaced := replacedCommits(old, tips)
 		from := kept
-		if shallow != oldShallow || pending != "" {
+		if shallow != oldShallow || pending != "" || len(replaced) > 0 {
 			// The new history lies behind the old tips: a deepened
-			// shallow clone, or one that a missing commit hid.
+			// shallow clone, one that a missing commit hid, or one
+			// that a replaced commit (git replace --graft) leads to.
 			from = nil
+		}
+		if err := ix.replaced(ctx, replaced); err != nil {
+			return err
 		}
 		if shallow != oldShallow {
 			if err := ix.deepened(ctx); err != nil {

@@ -1,0 +1,44 @@
+package index
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// replacePrefix is where git replace keeps its refs: refs/replace/<oid>
+// names the object that git reads in place of <oid>.
+const replacePrefix = "refs/replace/"
+
+// replacedCommits returns the commits whose replacement was made,
+// changed or deleted since the tips of the last run (old): git log reads
+// each of them differently now (another message, other parents: a graft),
+// and the history behind the new parents may be nowhere else. Their old
+// reading is in the index, and the old tips reach the new history
+// through them, so a walk from the new tips that stops at the old ones
+// would find none of it.
+func replacedCommits(old, tips map[string]string) []string {
+	var out []string
+	for _, refs := range []map[string]string{old, tips} {
+		for ref := range refs {
+			oid, ok := strings.CutPrefix(ref, replacePrefix)
+			if ok && old[ref] != tips[ref] && !slices.Contains(out, oid) {
+				out = append(out, oid)
+			}
+		}
+	}
+	return out
+}
+
+// replaced drops from the index the commits whose replacement changed,
+// for the run to index them again as git log reads them now. A run
+// killed after this and before it records its tips finds the same
+// change in the tips and does it again.
+func (ix *indexer) replaced(ctx context.Context, commits []string) error {
+	known, err := ix.st.Known(ctx, commits)
+	if err != nil || len(known) == 0 {
+		return err
+	}
+	return ix.deleteCommits(ctx, slices.Collect(maps.Values(known)))
+}
