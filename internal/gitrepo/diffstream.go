@@ -89,7 +89,10 @@ func (r *Repo) DiffCommits(ctx context.Context, hashes []string, opt DiffOptions
 		args = append(args, "-c", "core.bigFileThreshold="+opt.BigFile)
 	}
 	// --root: a root commit's files whatever log.showRoot says.
-	args = append(args, "log", "--no-show-signature", "--no-walk=unsorted", "--stdin", "--root", "--raw", "--no-abbrev", "--no-renames",
+	// --submodule=short: a gitlink's change is one line, not the
+	// submodule's own log or diff (diff.submodule), which belongs to
+	// the submodule's history and depends on what is checked out.
+	args = append(args, "log", "--no-show-signature", "--no-walk=unsorted", "--stdin", "--root", "--submodule=short", "--raw", "--no-abbrev", "--no-renames",
 		"--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", diffFormat)
 	if opt.Patch {
 		args = append(args, "-p", "--unified=0")
