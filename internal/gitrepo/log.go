@@ -66,7 +66,9 @@ func (r *Repo) Log(ctx context.Context, args ...string) ([]Commit, error) {
 // EachCommit streams commits selected by git log arguments to fn, their
 // messages whole.
 func (r *Repo) EachCommit(ctx context.Context, fn func(*Commit) error, args ...string) error {
-	gargs := append([]string{"log", "-z", "--no-show-signature", logFormat}, args...)
+	// In UTF-8, as CommitsOf and DiffCommits read them, whatever
+	// i18n.logOutputEncoding says.
+	gargs := append([]string{"log", "-z", "--no-show-signature", "--encoding=UTF-8", logFormat}, args...)
 	return r.Stream(ctx, func(rd io.Reader) error { return scanLog(rd, 0, fn) }, gargs...)
 }
 
