@@ -95,7 +95,9 @@ func (r *Repo) DiffCommits(ctx context.Context, hashes []string, opt DiffOptions
 	args = append(args, "log", "--no-show-signature", "--no-walk=unsorted", "--stdin", "--root", "--submodule=short", "--raw", "--no-abbrev", "--no-renames",
 		"--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", diffFormat)
 	if opt.Patch {
-		args = append(args, "-p", "--unified=0")
+		// The prefixes the "diff --git" headers are matched with,
+		// whatever diff.noprefix or diff.srcPrefix say.
+		args = append(args, "-p", "--unified=0", "--src-prefix=a/", "--dst-prefix=b/")
 	}
 	cmd := command(ctx, r.Dir(), args...)
 	cmd.Env = append(cmd.Env, opt.Env...)

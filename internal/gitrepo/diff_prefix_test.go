@@ -1,0 +1,54 @@
+package gitrepo
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestDiffCommitsWhateverPrefix: diff.noprefix=true (or diff.srcPrefix,
+// diff.dstPrefix) in a user's config changes the "diff --git" headers
+// that the patch's sections are matched to the raw list by, and the line
+// counts of a commit with a type change went to the wrong files.
+func TestDiffCommitsWhateverPrefix(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	gitRun(t, dir, "init", "-q")
+	gitRun(t, dir, "config", "user.name", "T")
+	gitRun(t, dir, "config", "user.email", "t@example.com")
+	writeFile(t, filepath.Join(dir, "a"), "1\n2\n3\n")
+	writeFile(t, filepath.Join(dir, "b"), "x\n")
+	writeFile(t, filepath.Join(dir, "c"), "p\n")
+	gitRun(t, dir, "add", "-A")
+	gitRun(t, dir, "commit", "-q", "-m", "base")
+	os.Remove(filepath.Join(dir, "b"))
+	if err := os.Symlink("a", filepath.Join(dir, "b")); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "c"), "1\n2\n3\n4\n5\n")
+	gitRun(t, dir, "add", "-A")
+	gitRun(t, dir, "commit", "-q", "-m", "b becomes a link, c grows")
+	head := gitRun(t, dir, "rev-parse", "HEAD")
+	gitRun(t, dir, "config", "diff.noprefix", "true")
+	r := &Repo{Root: dir, GitDir: filepath.Join(dir, ".git"), CommonDir: filepath.Join(dir, ".git")}
+
+	got := map[string][2]int{}
+	err := r.DiffCommits(ctx, []string{head}, DiffOptions{Patch: true}, func(c *CommitDiff) error {
+		for _, f := range c.Files {
+			got[f.Path] = [2]int{f.Added, f.Deleted}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]int{"b": {1, 1}, "c": {5, 1}}
+	for p, w := range want {
+		if got[p] != w {
+			t.Errorf("%s: +%d -%d, want +%d -%d", p, got[p][0], got[p][1], w[0], w[1])
+		}
+	}
+}
