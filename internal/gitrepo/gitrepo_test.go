@@ -105,6 +105,17 @@ func TestSplitMessage(t *testing.T) {
 	if s != "fix: a wrapped" || b != "body" {
 		t.Fatalf("%q %q", s, b)
 	}
+	// A line of whitespace ends the subject, as git reads it: a message
+	// with CRLF line ends (made on Windows by a tool, Azure DevOps) or
+	// a blank line holding a space had its body joined to its subject.
+	for _, msg := range []string{
+		"\r\nfix: a\r\nwrapped\r\n\r\nbody\r\n",
+		" \nfix: a\nwrapped\n \t\nbody\n",
+	} {
+		if s, b := SplitMessage(msg); s != "fix: a wrapped" || b != "body" {
+			t.Errorf("SplitMessage(%q) = %q, %q; want \"fix: a wrapped\", \"body\"", msg, s, b)
+		}
+	}
 }
 
 func TestOpenBareAndInsideGitDir(t *testing.T) {

@@ -32,12 +32,24 @@ type Commit struct {
 func (c *Commit) Short() string { return Short(c.Hash) }
 
 // SplitMessage splits a commit message into its subject (first paragraph,
-// as git shows it in --oneline) and body.
+// as git shows it in --oneline) and body. As for git, a line of nothing
+// but whitespace ends a paragraph: "\r\n\r\n" in a message with CRLF
+// line ends, a blank line holding a space.
 func SplitMessage(msg string) (subject, body string) {
-	msg = strings.TrimLeft(msg, "\n")
-	para, rest, _ := strings.Cut(msg, "\n\n")
-	subject = strings.Join(strings.Fields(para), " ")
-	return subject, strings.TrimSpace(rest)
+	var para []string
+	for msg != "" {
+		line, rest, _ := strings.Cut(msg, "\n")
+		if strings.TrimSpace(line) == "" {
+			if len(para) > 0 {
+				break
+			}
+		} else {
+			para = append(para, line)
+		}
+		msg = rest
+	}
+	subject = strings.Join(strings.Fields(strings.Join(para, " ")), " ")
+	return subject, strings.TrimSpace(msg)
 }
 
 // logFormat: fields separated by NUL; with -z git ends every commit with
