@@ -14,6 +14,10 @@ func OpenRepo(ctx context.Context, env *Env) (*gitrepo.Repo, error) {
 	if errors.Is(err, gitrepo.ErrNotRepo) {
 		return nil, Failf("not inside a git repository").WithHint("cd into a repository (or run 'git init') and try again")
 	}
+	var unsafe *gitrepo.UnsafeRepoError
+	if errors.As(err, &unsafe) {
+		return nil, Failf("%v", unsafe).WithHint("if you trust it, run: git config --global --add safe.directory %s", unsafe.Path)
+	}
 	return r, err
 }
 

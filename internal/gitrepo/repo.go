@@ -35,6 +35,17 @@ type Repo struct {
 // ErrNotRepo is returned by Open outside a git repository.
 var ErrNotRepo = errors.New("not a git repository")
 
+// UnsafeRepoError is returned by Open in a repository that git refuses to
+// work in because another user owns it ("detected dubious ownership";
+// git's safe.directory setting lists the ones to trust anyway).
+type UnsafeRepoError struct {
+	Path string // the repository, as git names it
+}
+
+func (e *UnsafeRepoError) Error() string {
+	return fmt.Sprintf("git refuses the repository at %s: another user owns it", e.Path)
+}
+
 // Open finds the repository containing dir ("" is the working directory).
 func Open(ctx context.Context, dir string) (*Repo, error) {
 	if dir == "" {
@@ -49,6 +60,9 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	out, err := run(ctx, dir, nil, "rev-parse", "--path-format=absolute", "--is-bare-repository", "--absolute-git-dir", "--git-common-dir", "--show-toplevel")
 	f := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
 	if len(f) < 3 || (err != nil && len(f) != 3) {
+		if u := unsafeRepo(err); u != nil {
+			return nil, u
+		}
 		return nil, fmt.Errorf("%w: %s", ErrNotRepo, dir)
 	}
 	r := &Repo{Bare: f[0] == "true", GitDir: f[1], CommonDir: f[2]}
@@ -58,6 +72,22 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 		r.Bare = true
 	}
 	return r, nil
+}
+
+// unsafeRepo recognises git's refusal of a repository another user owns,
+// which is no reason to say there is no repository here.
+func unsafeRepo(err error) *UnsafeRepoError {
+	var ge *Error
+	if !errors.As(err, &ge) {
+		return nil
+	}
+	const mark = "detected dubious ownership in repository at '"
+	_, rest, ok := strings.Cut(ge.Stderr, mark)
+	if !ok {
+		return nil
+	}
+	path, _, _ := strings.Cut(rest, "'\n")
+	return &UnsafeRepoError{Path: path}
 }
 
 // Init creates a repository at dir whose first branch is branch (git
