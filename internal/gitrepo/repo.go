@@ -46,6 +46,21 @@ func (e *UnsafeRepoError) Error() string {
 	return fmt.Sprintf("git refuses the repository at %s: another user owns it", e.Path)
 }
 
+// MissingGitDirError is returned by Open where a .git file or $GIT_DIR
+// names a git directory that is not there: a linked worktree whose
+// repository was moved (its .git file holds an absolute path), a GIT_DIR
+// mistyped. It is ErrNotRepo too.
+type MissingGitDirError struct {
+	GitDir string // the directory named
+	Top    string // the directory of the .git file naming it; "" for $GIT_DIR
+}
+
+func (e *MissingGitDirError) Error() string {
+	return fmt.Sprintf("the git directory %s does not exist", e.GitDir)
+}
+
+func (e *MissingGitDirError) Unwrap() error { return ErrNotRepo }
+
 // Open finds the repository containing dir ("" is the working directory).
 func Open(ctx context.Context, dir string) (*Repo, error) {
 	if dir == "" {
@@ -62,6 +77,9 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	if len(f) < 3 || (err != nil && len(f) != 3) {
 		if u := unsafeRepo(err); u != nil {
 			return nil, u
+		}
+		if m := missingGitDir(dir, err); m != nil {
+			return nil, m
 		}
 		return nil, fmt.Errorf("%w: %s", ErrNotRepo, dir)
 	}
@@ -88,6 +106,42 @@ func unsafeRepo(err error) *UnsafeRepoError {
 	}
 	path, _, _ := strings.Cut(rest, "'\n")
 	return &UnsafeRepoError{Path: path}
+}
+
+// missingGitDir recognises git's "not a git repository: PATH", which git
+// says of the git directory a .git file or $GIT_DIR names, when PATH is
+// not there.
+func missingGitDir(dir string, err error) *MissingGitDirError {
+	var ge *Error
+	if !errors.As(err, &ge) {
+		return nil
+	}
+	const mark = "fatal: not a git repository: "
+	_, rest, ok := strings.Cut(ge.Stderr, mark)
+	if !ok {
+		return nil
+	}
+	path, _, _ := strings.Cut(rest, "\n")
+	if os.Getenv("GIT_DIR") != "" {
+		// Quoted, and relative to dir when it was given so.
+		path = strings.TrimSuffix(strings.TrimPrefix(path, "'"), "'")
+		abs := path
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(dir, abs)
+		}
+		if _, err := os.Stat(abs); !errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		return &MissingGitDirError{GitDir: path}
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	_, top := findGitDir(dir, nil)
+	if top == "" {
+		return nil
+	}
+	return &MissingGitDirError{GitDir: path, Top: top}
 }
 
 // Init creates a repository at dir whose first branch is branch (git
