@@ -53,9 +53,9 @@ func eachLine(s string, line func(string), brk func()) {
 
 // modelTerms are the terms the built-in model learns and embeds: the
 // text analysis's less emoji, which are searched lexically only. The
-// machine's text holds a few hundred of them and a history a handful,
-// and learning them blurred the space the words are learned in (Recall@10
-// on the lefthook sets 0.427 → 0.414, docs/benchmarks.md).
+// machine's text and a history hold too few of them to learn from, and
+// learning them cost Recall@10 on the lefthook sets (0.427 → 0.414,
+// docs/benchmarks.md); without them the model is the one it was.
 func modelTerms(s string) []string {
 	terms := text.Terms(s)
 	out := terms[:0]
