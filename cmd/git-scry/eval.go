@@ -131,6 +131,9 @@ Flags:
 		if s.Unfinished > 0 {
 			cli.Warnf(env.Stderr, "git-scry", "%s", unfinishedWarning(s.Unfinished))
 		}
+		if s.Unembedded > 0 {
+			cli.Warnf(env.Stderr, "git-scry", "%s", unembeddedWarning(s))
+		}
 		if s.SemanticErr != "" {
 			if len(modes) == 1 && modes[0] == search.Semantic {
 				return searchError(ctx, &search.ErrSemanticUnavailable{Reason: s.SemanticErr, Hint: s.SemanticHint})

@@ -109,6 +109,9 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	if s.Unfinished > 0 {
 		warnings = append(warnings, unfinishedWarning(s.Unfinished))
 	}
+	if s.Unembedded > 0 && q.Mode != search.Lexical {
+		warnings = append(warnings, unembeddedWarning(s))
+	}
 	if q.Mode == search.Hybrid && s.SemanticErr != "" {
 		warnings = append(warnings, "semantic search unavailable, lexical results only: "+s.SemanticErr)
 	}
@@ -258,6 +261,13 @@ func flagValues(fs *pflag.FlagSet, name string) []string {
 // run has indexed so far.
 func unfinishedWarning(n int) string {
 	return fmt.Sprintf("the index is not complete: its first run is under way or was stopped, with %s indexed so far (newest first); 'git scry index' completes it", cli.Count(n, "commit"))
+}
+
+// unembeddedWarning says that semantic search ranks only the commits
+// embedded so far with the embedder in use: after a change of embedder
+// the index embeds its commits anew, in place.
+func unembeddedWarning(s *search.Searcher) string {
+	return fmt.Sprintf("the index is not complete: %d of %s %s not embedded with %s yet (embedding them is under way or was stopped), so semantic search ranks only the commits embedded so far; 'git scry index' completes it", s.Unembedded, cli.Count(s.Commits, "commit"), isAre(s.Unembedded, "is", "are"), s.Embedder())
 }
 
 // openSearcher opens the repository's index and a searcher over it;

@@ -90,6 +90,11 @@ Flags:
 				// scry model use) applies from the next run.
 				t.Row("", "chosen at the last index run: "+s.EmbedReason)
 			}
+			if n := int(s.Commits - s.Embedded); n > 0 {
+				// Embedding anew after a change of embedder (or a run
+				// stopped doing it): semantic search misses these.
+				t.Row("", fmt.Sprintf("%s %s to be embedded: semantic search ranks only the commits embedded so far until 'git scry index' completes it", cli.Count(n, "commit"), isAre(n, "waits", "wait")))
+			}
 		}
 		if s.Model != "" {
 			t.Row("built-in model", fmt.Sprintf("%s, learned from %s", s.Model, cli.Count(int(s.ModelOn), "commit")))

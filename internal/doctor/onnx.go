@@ -72,7 +72,7 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 	// Vectors of another embedder than the one in use are no semantic
 	// search at all until the index runs: a model chosen since, or an
 	// ONNX model that cannot run here now.
-	held, failedAt := indexEmbedder(ctx, c)
+	held, failedAt, waiting, commits := indexEmbedder(ctx, c)
 	if held == "" && failedAt > 0 && report.InUse.Embedder != "onnx" && emb.Status == OK {
 		// The embedder is chosen, but learned nothing: "ok" beside a
 		// search that answers lexically only.
@@ -88,6 +88,18 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 				emb.Status = Warn
 				emb.Hint = "run 'git scry index' to embed the commits with it: semantic search waits for that"
 			}
+		} else if waiting > 0 {
+			// Its own vectors, but not yet every commit's: embedding
+			// anew after a change of embedder, under way or stopped.
+			verb := "are"
+			if waiting == 1 {
+				verb = "is"
+			}
+			emb.Detail += fmt.Sprintf("; %d of %s %s not embedded with it yet: semantic search ranks only the commits embedded so far", waiting, cli.Count(int(commits), "commit"), verb)
+			if emb.Status == OK {
+				emb.Status = Warn
+				emb.Hint = "run 'git scry index' to embed the rest"
+			}
 		}
 	}
 	return []Finding{runtime, emb}
@@ -95,23 +107,29 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 
 // indexEmbedder is the embedder of the repository index's vectors, ""
 // when there is no index or no vectors, and then the number of commits
-// the built-in embedder last failed to learn from (0: it did not fail).
-func indexEmbedder(ctx context.Context, c *Context) (string, int64) {
+// the built-in embedder last failed to learn from (0: it did not fail);
+// with vectors, how many of the index's commits have none of them yet.
+func indexEmbedder(ctx context.Context, c *Context) (held string, failedAt, waiting, commits int64) {
 	if c.Repo == nil || !index.Exists(c.Repo) {
-		return "", 0
+		return "", 0, 0, 0
 	}
 	st, err := store.Open(ctx, index.DBPath(c.Repo))
 	if err != nil {
-		return "", 0
+		return "", 0, 0, 0
 	}
 	defer st.Close()
 	vs, err := st.VectorSpace(ctx)
 	if err != nil {
-		return "", 0
+		return "", 0, 0, 0
 	}
 	if vs.Gen == 0 {
 		failedAt, _ := st.MetaInt(ctx, "train_failed")
-		return "", failedAt
+		return "", failedAt, 0, 0
 	}
-	return vs.Embedder, 0
+	if waiting, err = st.CountUnembedded(ctx, vs); err == nil && waiting > 0 {
+		if commits, err = st.CountCommits(ctx); err != nil {
+			waiting = 0
+		}
+	}
+	return vs.Embedder, 0, waiting, commits
 }

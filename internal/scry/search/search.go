@@ -87,6 +87,12 @@ type Searcher struct {
 	// or was stopped), so the index holds only some of the history: how
 	// many commits so far. 0 when a run has completed.
 	Unfinished int
+	// Unembedded: of the Commits in the index, how many have no vector of
+	// the embedder semantic search uses (a change of embedder being
+	// embedded anew, or a run stopped doing it): semantic search ranks
+	// only the others. 0 when every commit has one, or semantic search
+	// is unavailable, or Unfinished says the index is incomplete anyway.
+	Unembedded, Commits int
 	// Tuning is the ranking's constants (DefaultTuning unless an
 	// evaluation tries others).
 	Tuning Tuning
@@ -163,6 +169,14 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 			emb.Close()
 		default:
 			s.emb = emb
+			if s.Unfinished == 0 {
+				// Through the index on vec_gen: no cost when none wait.
+				if n, err := st.CountUnembedded(ctx, vs); err == nil && n > 0 {
+					if total, err := st.CountCommits(ctx); err == nil {
+						s.Unembedded, s.Commits = int(n), int(total)
+					}
+				}
+			}
 		}
 	}
 	if version, err := st.CacheVersion(ctx); err == nil {
