@@ -119,7 +119,7 @@ var modelAddCmd = &cli.Command{
 			name = model.DefaultName(modelPath)
 		}
 		if err := model.ValidName(name); err != nil {
-			return cli.Usagef("model add: %v", err).WithHint("choose another --name (printable, no spaces or slashes, not %q)", model.Builtin)
+			return cli.Usagef("model add: %v", err).WithHint("choose another --name (printable, no spaces or slashes, not starting with a dash, not %q)", model.Builtin)
 		}
 		qp, pp := model.DefaultPrefixes(name)
 		if fs.Changed("query-prefix") {

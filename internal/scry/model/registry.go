@@ -318,9 +318,10 @@ func DefaultPrefixes(name string) (query, passage string) {
 
 // ValidName reports whether name can name a model. Every character must
 // be printable and no space: a name is written to the terminal by every
-// model command and by doctor.
+// model command and by doctor. Nor may it start with a dash: 'model use
+// -x' and 'model rm -x' read it as a flag.
 func ValidName(name string) error {
-	if name == "" || name == Builtin || strings.ContainsAny(name, " /\\") || strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) {
+	if name == "" || name == Builtin || strings.HasPrefix(name, "-") || strings.ContainsAny(name, " /\\") || strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) {
 		return fmt.Errorf("invalid model name %q", name)
 	}
 	return nil
