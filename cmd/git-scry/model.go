@@ -198,13 +198,18 @@ var modelAddCmd = &cli.Command{
 		switch {
 		case reembed:
 			// Its commits' vectors were made with the old prefix.
-			fmt.Fprintln(env.Stderr, "git-scry: hint: run 'git scry index' in each repository to embed its commits anew; semantic search waits for it")
+			fmt.Fprintln(env.Stderr, reembedHint)
 		case !inUse:
 			fmt.Fprintf(env.Stderr, "git-scry: hint: run 'git scry model use %s' to embed with it\n", name)
 		}
 		return nil
 	},
 }
+
+// reembedHint follows a change of the embedder in use: an index's
+// vectors are its embedder's, and until it is run again semantic search
+// is unavailable, which 'model use' did not say.
+const reembedHint = "git-scry: hint: run 'git scry index' in each repository to embed its commits anew; semantic search waits for it"
 
 var modelUseCmd = &cli.Command{
 	Name:  "use",
@@ -248,9 +253,7 @@ var modelUseCmd = &cli.Command{
 		if err != nil {
 			return err
 		}
-		// An index's vectors are its embedder's: until it is run again,
-		// semantic search is unavailable, which this did not say.
-		reembed := "git-scry: hint: run 'git scry index' in each repository to embed its commits anew; semantic search waits for it"
+		reembed := reembedHint
 		if name == model.Builtin {
 			fmt.Fprintln(env.Stderr, "git-scry: using the built-in embedder")
 			if before != "" {
@@ -353,6 +356,7 @@ var modelRmCmd = &cli.Command{
 		fmt.Fprintf(env.Stderr, "git-scry: removed model %s\n", name)
 		if wasActive {
 			fmt.Fprintln(env.Stderr, "git-scry: it was in use: the built-in embedder is used now")
+			fmt.Fprintln(env.Stderr, reembedHint)
 		}
 		return nil
 	},
