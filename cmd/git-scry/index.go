@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -137,6 +138,13 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 	}
 	if !quiet || detached {
 		printSummary(env, res, detached)
+		if res.Embedded > 0 && !strings.HasPrefix(res.Embedder, "onnx:") {
+			if name := activeModel(env); name != "" {
+				// The model's vectors, if any, were just replaced: said
+				// once a run that embeds, not left to doctor.
+				report(env, detached, "warning: the model in use, %s, cannot run here: embedded with the %s; once it can run, the next index run embeds with it", name, res.EmbedReason)
+			}
+		}
 	}
 	if gh != nil {
 		return indexToGitHub(gh, res)
@@ -144,12 +152,18 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 	return nil
 }
 
-func printSummary(env *cli.Env, res *index.Result, detached bool) {
+// report writes a line of an index run's report: to stderr, or to the log
+// with the time for a background run.
+func report(env *cli.Env, detached bool, format string, a ...any) {
 	prefix := "git-scry: "
 	if detached {
 		prefix = time.Now().Format(time.RFC3339) + " index: "
 	}
-	say := func(format string, a ...any) { fmt.Fprintf(env.Stderr, prefix+format+"\n", a...) }
+	fmt.Fprintf(env.Stderr, prefix+format+"\n", a...)
+}
+
+func printSummary(env *cli.Env, res *index.Result, detached bool) {
+	say := func(format string, a ...any) { report(env, detached, format, a...) }
 	switch {
 	case res.Deferred:
 		say("another index run is busy; it will index the new commits")

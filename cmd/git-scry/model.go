@@ -83,6 +83,20 @@ func updateRegistry(ctx context.Context, path string, fn func(*model.Registry) e
 	return cli.Failf("%v", err).WithHint("fix or remove %s (it lists the registered models)", path)
 }
 
+// activeModel names the model in use, "" for the built-in embedder (or
+// a registry that cannot be read: the embedder source falls back then).
+func activeModel(env *cli.Env) string {
+	path, err := model.Path(env.Env)
+	if err != nil {
+		return ""
+	}
+	reg, err := model.Load(path)
+	if err != nil {
+		return ""
+	}
+	return reg.Active
+}
+
 func absArg(env *cli.Env, p string) string {
 	if filepath.IsAbs(p) || env.Dir == "" {
 		return p
