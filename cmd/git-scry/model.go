@@ -338,6 +338,9 @@ var modelLsCmd = &cli.Command{
 		if reg.Active != "" {
 			if st := model.Describe(ctx, env.Env); st.Embedder != "onnx" {
 				cli.Warnf(env.Stderr, "git-scry", "searches use the %s", st.Reason)
+				if st.Hint != "" {
+					fmt.Fprintf(env.Stderr, "git-scry: hint: %s\n", st.Hint)
+				}
 			}
 		}
 		return nil

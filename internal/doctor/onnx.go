@@ -40,7 +40,7 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 				Library, Version string
 				Error            string
 			}
-			Embedder, ID, Reason string
+			Embedder, ID, Reason, Hint string
 		} `json:"in_use"`
 	}
 	if err != nil || json.Unmarshal(out, &report) != nil {
@@ -68,6 +68,9 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 	if report.Active != "builtin" && report.InUse.Embedder != "onnx" {
 		emb.Status = Warn
 		emb.Hint = "fix the cause above, or go back with 'git scry model use builtin'"
+		if report.InUse.Hint != "" {
+			emb.Hint = report.InUse.Hint
+		}
 	}
 	// Vectors of another embedder than the one in use are no semantic
 	// search at all until the index runs: a model chosen since, or an

@@ -2,7 +2,9 @@ package model
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	iofs "io/fs"
 
 	"github.com/verdigris-dev/verdigris/internal/scry/embed"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed/builtin"
@@ -34,26 +36,42 @@ func Select(ctx context.Context, getenv func(string) string, loadBuiltin func() 
 
 // selectONNX opens the active ONNX model, or says why not.
 func selectONNX(ctx context.Context, getenv func(string) string) (embed.Embedder, string) {
+	e, reason, _ := selectONNXHint(ctx, getenv)
+	return e, reason
+}
+
+// selectONNXHint is selectONNX with what to do when the model's own
+// files are the reason ("" otherwise: the runtime's reasons have theirs).
+func selectONNXHint(ctx context.Context, getenv func(string) string) (embed.Embedder, string, string) {
 	path, err := Path(getenv)
 	if err != nil {
-		return nil, "built-in embedder (model registry: " + err.Error() + ")"
+		return nil, "built-in embedder (model registry: " + err.Error() + ")", ""
 	}
 	reg, err := Load(path)
 	if err != nil {
-		return nil, "built-in embedder (model registry unreadable: " + err.Error() + ")"
+		return nil, "built-in embedder (model registry unreadable: " + err.Error() + ")", ""
 	}
 	if reg.Active == "" {
-		return nil, "built-in embedder (no ONNX model in use)"
+		return nil, "built-in embedder (no ONNX model in use)", ""
 	}
 	entry, ok := reg.Find(reg.Active)
 	if !ok {
-		return nil, fmt.Sprintf("built-in embedder (active model %q is not registered)", reg.Active)
+		return nil, fmt.Sprintf("built-in embedder (active model %q is not registered)", reg.Active), ""
 	}
 	e, err := Open(ctx, entry, getenv)
 	if err != nil {
-		return nil, fmt.Sprintf("built-in embedder (model %s: %v)", entry.Name, err)
+		hint := ""
+		switch {
+		case errors.Is(err, iofs.ErrNotExist):
+			// Moved or deleted: the same files elsewhere register
+			// under the same name (their sha256s are the pinned ones).
+			hint = fmt.Sprintf("register the model again where its files are now: 'git scry model add DIR --name %s'; or go back with 'git scry model use builtin'", entry.Name)
+		case errors.Is(err, ErrChanged):
+			hint = fmt.Sprintf("register the files again: 'git scry model rm %s', then 'git scry model add DIR'; or go back with 'git scry model use builtin'", entry.Name)
+		}
+		return nil, fmt.Sprintf("built-in embedder (model %s: %v)", entry.Name, err), hint
 	}
-	return e, fmt.Sprintf("ONNX model %s", entry.Name)
+	return e, fmt.Sprintf("ONNX model %s", entry.Name), ""
 }
 
 // Usable checks, without loading the model, what Open needs first: ONNX
@@ -63,7 +81,10 @@ func Usable(entry *Entry, getenv func(string) string) error {
 		return onnx.ErrNoRuntime
 	}
 	for _, f := range entry.Files() {
-		if err := Verify(f); err != nil {
+		if err := Verify(f); errors.Is(err, iofs.ErrNotExist) {
+			// Not "stat PATH: no such file or directory".
+			return &missingError{f.Path}
+		} else if err != nil {
 			return err
 		}
 	}
@@ -105,6 +126,8 @@ type Status struct {
 	ID       string `json:"id,omitempty"`
 	Dim      int    `json:"dim,omitempty"`
 	Reason   string `json:"reason"`
+	// Hint is what to do when the model's files are the reason.
+	Hint string `json:"hint,omitempty"`
 }
 
 // Describe loads the runtime and the active model the way Select does and
@@ -121,8 +144,8 @@ func Describe(ctx context.Context, getenv func(string) string) Status {
 	} else {
 		st.Runtime.Error = onnx.ErrNoRuntime.Error()
 	}
-	e, reason := selectONNX(ctx, getenv)
-	st.Reason = reason
+	e, reason, hint := selectONNXHint(ctx, getenv)
+	st.Reason, st.Hint = reason, hint
 	st.Embedder = "builtin"
 	if e != nil {
 		st.Embedder, st.ID, st.Dim = "onnx", e.ID(), e.Dim()
@@ -130,6 +153,13 @@ func Describe(ctx context.Context, getenv func(string) string) Status {
 	}
 	return st
 }
+
+// missingError is a pinned file that is not there any more; it is
+// iofs.ErrNotExist.
+type missingError struct{ path string }
+
+func (e *missingError) Error() string { return e.path + " is missing" }
+func (e *missingError) Unwrap() error { return iofs.ErrNotExist }
 
 func externalSums(e *Entry) []string {
 	var sums []string
