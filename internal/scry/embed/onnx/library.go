@@ -7,6 +7,7 @@ package onnx
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -68,6 +69,13 @@ func LibraryCandidates(getenv func(string) string) []string {
 // it looked.
 func FindLibrary(getenv func(string) string) (string, []string, error) {
 	cands := LibraryCandidates(getenv)
+	if p := getenv(LibraryEnv); p != "" {
+		// The directory fetch-onnxruntime.sh installed into is a
+		// natural thing to set it to; "not found" would be untrue.
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return "", cands, fmt.Errorf("%w: %s names a directory; set it to the library file, %s", ErrNoLibrary, LibraryEnv, filepath.Join(p, libraryName()))
+		}
+	}
 	for _, p := range cands {
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			return p, cands, nil

@@ -77,3 +77,25 @@ func TestIDCoversWhatShapesVectors(t *testing.T) {
 		t.Errorf("other external data, the same ID %s", a.id())
 	}
 }
+
+// VERDIGRIS_ONNXRUNTIME set to the directory that holds the library (where
+// fetch-onnxruntime.sh installed it) was reported as "library not found
+// (looked in DIR)", with the library right there: the error says that it
+// names a directory, and the file to name instead.
+func TestFindLibraryEnvDirectory(t *testing.T) {
+	dir := t.TempDir()
+	getenv := func(k string) string {
+		if k == LibraryEnv {
+			return dir
+		}
+		return ""
+	}
+	_, _, err := FindLibrary(getenv)
+	if !errors.Is(err, ErrNoLibrary) {
+		t.Fatalf("err %v, want ErrNoLibrary", err)
+	}
+	want := LibraryEnv + " names a directory; set it to the library file, " + filepath.Join(dir, libraryName())
+	if !strings.Contains(err.Error(), want) {
+		t.Fatalf("err %q\nwant it to say %q", err, want)
+	}
+}

@@ -42,6 +42,9 @@ func Runtime(getenv func(string) string) (path, version string, err error) {
 		return env.path, env.version, env.err
 	}
 	lib, tried, err := FindLibrary(getenv)
+	if err != nil && err != ErrNoLibrary {
+		return "", "", err // it says where already
+	}
 	if err != nil {
 		return "", "", fmt.Errorf("%w (looked in %s)", err, strings.Join(tried, ", "))
 	}
