@@ -278,11 +278,17 @@ func Locate(args []string) (modelPath, tokenizerPath string, err error) {
 	if tokenizerPath == "" {
 		tokenizerPath = dirTokenizer
 	}
-	if modelPath == "" {
-		return "", "", errors.New("no model.onnx found")
-	}
-	if tokenizerPath == "" {
-		return "", "", errors.New("no tokenizer.json found")
+	// Where it looked: a wrong directory (the repository's top, not
+	// the export's) is the usual mistake.
+	switch {
+	case modelPath == "" && dir != "":
+		return "", "", fmt.Errorf("no model.onnx in %s (nor in %s)", dir, filepath.Join(dir, "onnx")+string(filepath.Separator))
+	case modelPath == "":
+		return "", "", errors.New("no model.onnx given (name it beside the tokenizer, or give the model's directory)")
+	case tokenizerPath == "" && dir != "":
+		return "", "", fmt.Errorf("no tokenizer.json in %s", dir)
+	case tokenizerPath == "":
+		return "", "", errors.New("no tokenizer.json given (name it beside the model, or give the model's directory)")
 	}
 	return modelPath, tokenizerPath, nil
 }
