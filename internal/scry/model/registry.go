@@ -294,7 +294,10 @@ func Locate(args []string) (modelPath, tokenizerPath string, err error) {
 }
 
 // DefaultName names a model after its directory ("all-MiniLM-L6-v2" for
-// …/all-MiniLM-L6-v2/onnx/model.onnx).
+// …/all-MiniLM-L6-v2/onnx/model.onnx). In the Hugging Face cache
+// (…/models--intfloat--e5-small-v2/snapshots/REVISION/) that directory
+// is a revision's hash: the model's name is in the one above
+// ("e5-small-v2"), and DefaultPrefixes goes by it.
 func DefaultName(modelPath string) string {
 	dir := filepath.Dir(modelPath)
 	if filepath.Base(dir) == "onnx" {
@@ -303,6 +306,12 @@ func DefaultName(modelPath string) string {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return filepath.Base(dir)
+	}
+	snapshots := filepath.Dir(abs)
+	if repo := filepath.Base(filepath.Dir(snapshots)); filepath.Base(snapshots) == "snapshots" && strings.HasPrefix(repo, "models--") {
+		if i := strings.LastIndex(repo, "--"); i+2 < len(repo) {
+			return repo[i+2:]
+		}
 	}
 	return filepath.Base(abs)
 }
