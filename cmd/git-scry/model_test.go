@@ -33,6 +33,8 @@ import (
 //	                      does), with cc ([exec:cc])
 //	[ort]           this build has ONNX Runtime and its library is
 //	                installed (VERDIGRIS_ONNXRUNTIME points at it)
+//	[onnx]          this build has the ONNX Runtime bindings (cgo),
+//	                the library installed or not
 func TestModelScripts(t *testing.T) {
 	lib, _, libErr := onnx.FindLibrary(os.Getenv)
 	ort := onnx.Built && libErr == nil
@@ -51,8 +53,11 @@ func TestModelScripts(t *testing.T) {
 		return nil
 	})
 	p.Condition = func(cond string) (bool, error) {
-		if cond == "ort" {
+		switch cond {
+		case "ort":
 			return ort, nil
+		case "onnx":
+			return onnx.Built, nil
 		}
 		return false, nil
 	}
