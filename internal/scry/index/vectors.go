@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
@@ -76,7 +77,11 @@ func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, 
 			return false, err
 		}
 		stale := vs.Embedder == modelID && needsRetrain(total, trainedOn)
-		if len(pending) == 0 && !stale {
+		// Built-in vectors of another model than the stored one: a run
+		// stopped between storing a new model and starting its vector
+		// space. Searches load the stored model and cannot use them.
+		orphaned := strings.HasPrefix(vs.Embedder, "builtin:") && modelID != "" && vs.Embedder != modelID
+		if len(pending) == 0 && !stale && !orphaned {
 			ix.res.Embedder = vs.Embedder
 			return false, nil // nothing to do, and no model loaded to find out
 		}
