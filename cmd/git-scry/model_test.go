@@ -31,6 +31,7 @@ import (
 //	                      Runtime 1.17 (the C API version 24 is not
 //	                      there: it says so on stderr, as the real one
 //	                      does), with cc ([exec:cc])
+//	scry-sql STATEMENT    as in testdata/*.txtar (main_test.go)
 //	[ort]           this build has ONNX Runtime and its library is
 //	                installed (VERDIGRIS_ONNXRUNTIME points at it)
 //	[onnx]          this build has the ONNX Runtime bindings (cgo),
@@ -101,6 +102,7 @@ func TestModelScripts(t *testing.T) {
 		_, _, err = onnxtest.WriteTokenizer(dir, vocab, 64)
 		ts.Check(err)
 	}
+	cmds["scry-sql"] = scrySQL
 	cmds["fakeort"] = func(ts *testscript.TestScript, neg bool, args []string) {
 		if len(args) != 1 {
 			ts.Fatalf("usage: fakeort FILE")

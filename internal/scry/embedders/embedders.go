@@ -8,7 +8,6 @@ package embedders
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -79,8 +78,9 @@ func (s *Source) start(ctx context.Context, r *gitrepo.Repo) {
 }
 
 // Configured names the registry's choice without loading a model: the
-// active model, the sha256s it was registered with and its passage
-// prefix (what its vectors depend on), or "builtin". An active model
+// ID the active model's embedder will have (made of all its vectors
+// depend on: its files' sha256s, external data included, its passage
+// prefix, how this binary tokenizes), or "builtin". An active model
 // that cannot run here (no runtime library, its files changed) is named
 // "builtin, instead of …": the index embeds with the built-in embedder
 // then, and must embed with the model again once it can run, which it
@@ -98,7 +98,8 @@ func (s *Source) Configured(ctx context.Context, r *gitrepo.Repo) string {
 	if !ok {
 		return model.Builtin
 	}
-	cfg := fmt.Sprintf("onnx:%s@%s/%s/%q", e.Name, e.Model.SHA256, e.Tokenizer.SHA256, e.PassagePrefix)
+	c := e.Config(s.Getenv)
+	cfg := c.ID()
 	if model.Usable(e, s.Getenv) != nil {
 		return model.Builtin + ", instead of " + cfg
 	}

@@ -100,17 +100,22 @@ func Open(ctx context.Context, entry *Entry, getenv func(string) string) (embed.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return onnx.Open(onnx.Config{
-		Name:           entry.Name,
-		Model:          entry.Model.Path,
-		Tokenizer:      entry.Tokenizer.Path,
-		ModelSHA256:    entry.Model.SHA256,
-		TokSHA256:      entry.Tokenizer.SHA256,
-		ExternalSHA256: externalSums(entry),
-		QueryPrefix:    entry.QueryPrefix,
-		PassagePrefix:  entry.PassagePrefix,
+	return onnx.Open(entry.Config(getenv))
+}
+
+// Config is how onnx.Open runs the model; its ID is the embedder's.
+func (e *Entry) Config(getenv func(string) string) onnx.Config {
+	return onnx.Config{
+		Name:           e.Name,
+		Model:          e.Model.Path,
+		Tokenizer:      e.Tokenizer.Path,
+		ModelSHA256:    e.Model.SHA256,
+		TokSHA256:      e.Tokenizer.SHA256,
+		ExternalSHA256: externalSums(e),
+		QueryPrefix:    e.QueryPrefix,
+		PassagePrefix:  e.PassagePrefix,
 		Getenv:         getenv,
-	})
+	}
 }
 
 // Status is what 'git scry model ls --json' and 'verdigris doctor' say

@@ -49,7 +49,11 @@ const tokenizerVersion = 3
 // tokenizerVersion), so that changing any of them starts a new vector
 // space instead of mixing two in one index. The query prefix is left
 // out: it changes no stored vector.
-func (c *Config) id() string {
+func (c *Config) id() string { return c.ID() }
+
+// ID is the ID the model's embedder has once opened, known without
+// opening it (or ONNX Runtime): what an index compares its vectors' with.
+func (c *Config) ID() string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\n%s\n%q", c.ModelSHA256, c.TokSHA256, c.PassagePrefix)
 	for _, sum := range c.ExternalSHA256 {
