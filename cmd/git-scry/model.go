@@ -6,6 +6,7 @@ import (
 	"fmt"
 	iofs "io/fs"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -247,7 +248,10 @@ var modelUseCmd = &cli.Command{
 			}
 			e, ok := r.Find(name)
 			if !ok {
-				return cli.Failf("no model named %s", name).WithHint("'git scry model ls' lists them; 'git scry model add DIR' registers one")
+				if len(r.Models) == 0 {
+					return cli.Failf("no model named %s", name).WithHint("no model is registered (%s is the built-in embedder); 'git scry model add DIR' registers one", model.Builtin)
+				}
+				return cli.Failf("no model named %s", name).WithHint("the models registered are %s (and %s, the built-in embedder); 'git scry model add DIR' registers another", modelNames(r), model.Builtin)
 			}
 			// Files that are no longer the pinned ones would never be
 			// used: every search would fall back to the built-in
@@ -362,8 +366,14 @@ var modelRmCmd = &cli.Command{
 		wasActive := false
 		err = updateRegistry(ctx, path, func(r *model.Registry) error {
 			wasActive = r.Active == name
-			if !r.Remove(name) {
-				return cli.Failf("no model named %s", name).WithHint("'git scry model ls' lists them")
+			switch {
+			case r.Remove(name):
+			case name == model.Builtin:
+				return cli.Failf("%s is the built-in embedder, not a registered model", name).WithHint("it cannot be removed; 'git scry model use %s' makes it the one in use", model.Builtin)
+			case len(r.Models) == 0:
+				return cli.Failf("no model named %s", name).WithHint("no model is registered")
+			default:
+				return cli.Failf("no model named %s", name).WithHint("the models registered are %s; 'git scry model ls' shows them", modelNames(r))
 			}
 			return nil
 		})
@@ -377,4 +387,17 @@ var modelRmCmd = &cli.Command{
 		}
 		return nil
 	},
+}
+
+// modelNames lists the registered models' names for a hint ("a, b and
+// c"): a name mistyped, or in another case, is among them.
+func modelNames(r *model.Registry) string {
+	var names []string
+	for _, e := range r.Models {
+		names = append(names, e.Name)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
