@@ -267,6 +267,10 @@ func unfinishedWarning(n int) string {
 // embedded so far with the embedder in use: after a change of embedder
 // the index embeds its commits anew, in place.
 func unembeddedWarning(s *search.Searcher) string {
+	if s.EmbedFailed != "" {
+		// Another index run fails the same: not what to do.
+		return fmt.Sprintf("the index is not complete: %d of %s %s not embedded with %s: the last index run failed to embed them (%s), so semantic search ranks only the commits embedded so far", s.Unembedded, cli.Count(s.Commits, "commit"), isAre(s.Unembedded, "is", "are"), s.Embedder(), s.EmbedFailed)
+	}
 	return fmt.Sprintf("the index is not complete: %d of %s %s not embedded with %s yet (embedding them is under way or was stopped), so semantic search ranks only the commits embedded so far; 'git scry index' completes it", s.Unembedded, cli.Count(s.Commits, "commit"), isAre(s.Unembedded, "is", "are"), s.Embedder())
 }
 

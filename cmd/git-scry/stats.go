@@ -93,7 +93,11 @@ Flags:
 			if n := int(s.Commits - s.Embedded); n > 0 {
 				// Embedding anew after a change of embedder (or a run
 				// stopped doing it): semantic search misses these.
-				t.Row("", fmt.Sprintf("%s %s to be embedded: semantic search ranks only the commits embedded so far until 'git scry index' completes it", cli.Count(n, "commit"), isAre(n, "waits", "wait")))
+				if s.EmbedFailed != "" {
+					t.Row("", fmt.Sprintf("%s not embedded: the last index run failed to embed them (%s); semantic search ranks only the commits embedded so far", cli.Count(n, "commit"), s.EmbedFailed))
+				} else {
+					t.Row("", fmt.Sprintf("%s %s to be embedded: semantic search ranks only the commits embedded so far until 'git scry index' completes it", cli.Count(n, "commit"), isAre(n, "waits", "wait")))
+				}
 			}
 		}
 		if s.Model != "" {

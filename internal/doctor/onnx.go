@@ -75,7 +75,7 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 	// Vectors of another embedder than the one in use are no semantic
 	// search at all until the index runs: a model chosen since, or an
 	// ONNX model that cannot run here now.
-	held, failedAt, waiting, commits := indexEmbedder(ctx, c)
+	held, failedAt, waiting, commits, embedFailed := indexEmbedder(ctx, c)
 	if held == "" && failedAt > 0 && report.InUse.Embedder != "onnx" && emb.Status == OK {
 		// The embedder is chosen, but learned nothing: "ok" beside a
 		// search that answers lexically only.
@@ -98,10 +98,18 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 			if waiting == 1 {
 				verb = "is"
 			}
-			emb.Detail += fmt.Sprintf("; %d of %s %s not embedded with it yet: semantic search ranks only the commits embedded so far", waiting, cli.Count(int(commits), "commit"), verb)
+			switch {
+			case embedFailed != "":
+				emb.Detail += fmt.Sprintf("; %d of %s %s not embedded with it: the last index run failed to embed them (%s)", waiting, cli.Count(int(commits), "commit"), verb, embedFailed)
+			default:
+				emb.Detail += fmt.Sprintf("; %d of %s %s not embedded with it yet: semantic search ranks only the commits embedded so far", waiting, cli.Count(int(commits), "commit"), verb)
+			}
 			if emb.Status == OK {
 				emb.Status = Warn
 				emb.Hint = "run 'git scry index' to embed the rest"
+				if embedFailed != "" {
+					emb.Hint = "use a model that runs on every commit ('git scry model use'), or go back with 'git scry model use builtin'"
+				}
 			}
 		}
 	}
@@ -111,28 +119,30 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 // indexEmbedder is the embedder of the repository index's vectors, ""
 // when there is no index or no vectors, and then the number of commits
 // the built-in embedder last failed to learn from (0: it did not fail);
-// with vectors, how many of the index's commits have none of them yet.
-func indexEmbedder(ctx context.Context, c *Context) (held string, failedAt, waiting, commits int64) {
+// with vectors, how many of the index's commits have none of them yet,
+// and why the last index run failed to embed them ("": it did not).
+func indexEmbedder(ctx context.Context, c *Context) (held string, failedAt, waiting, commits int64, embedFailed string) {
 	if c.Repo == nil || !index.Exists(c.Repo) {
-		return "", 0, 0, 0
+		return "", 0, 0, 0, ""
 	}
 	st, err := store.Open(ctx, index.DBPath(c.Repo))
 	if err != nil {
-		return "", 0, 0, 0
+		return "", 0, 0, 0, ""
 	}
 	defer st.Close()
 	vs, err := st.VectorSpace(ctx)
 	if err != nil {
-		return "", 0, 0, 0
+		return "", 0, 0, 0, ""
 	}
 	if vs.Gen == 0 {
 		failedAt, _ := st.MetaInt(ctx, "train_failed")
-		return "", failedAt, 0, 0
+		return "", failedAt, 0, 0, ""
 	}
 	if waiting, err = st.CountUnembedded(ctx, vs); err == nil && waiting > 0 {
 		if commits, err = st.CountCommits(ctx); err != nil {
 			waiting = 0
 		}
+		embedFailed, _ = st.Meta(ctx, "embed_failed")
 	}
-	return vs.Embedder, 0, waiting, commits
+	return vs.Embedder, 0, waiting, commits, embedFailed
 }

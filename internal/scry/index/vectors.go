@@ -150,6 +150,11 @@ func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, 
 			b.Rollback()
 			return false, err
 		}
+		// Another embedder's failure says nothing of this one.
+		if err := b.SetMeta(embedFailedKey, ""); err != nil {
+			b.Rollback()
+			return false, err
+		}
 	}
 	if err := b.SetMeta("vec_config", configured); err != nil {
 		b.Rollback()
@@ -168,12 +173,23 @@ func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, 
 		// The embedder's failure (an ONNX model that loads but does not
 		// run on these texts) is no damage to the index: what was
 		// embedded is kept, the rest is tried again next run, and
-		// lexical search works meanwhile.
+		// lexical search works meanwhile. Searches say why the rest
+		// is missing: another run fails the same.
 		ix.res.EmbedWarning = ee.Error()
-		return true, nil
+		return true, ix.st.SetMeta(ctx, embedFailedKey, ee.Error())
+	}
+	if err == nil {
+		if failed, _ := ix.st.Meta(ctx, embedFailedKey); failed != "" {
+			err = ix.st.SetMeta(ctx, embedFailedKey, "")
+		}
 	}
 	return true, err
 }
+
+// embedFailedKey is the meta key of the last run's failure to embed
+// commits with the embedder of the vector space ("" when it did not
+// fail): those commits stay without a vector until a run succeeds.
+const embedFailedKey = "embed_failed"
 
 // embedError is the embedder failing, as opposed to the store.
 type embedError struct{ err error }

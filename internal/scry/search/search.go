@@ -93,6 +93,9 @@ type Searcher struct {
 	// only the others. 0 when every commit has one, or semantic search
 	// is unavailable, or Unfinished says the index is incomplete anyway.
 	Unembedded, Commits int
+	// EmbedFailed is why the last index run could not embed them ("" when
+	// it did not fail: embedding them is under way, or was stopped).
+	EmbedFailed string
 	// Tuning is the ranking's constants (DefaultTuning unless an
 	// evaluation tries others).
 	Tuning Tuning
@@ -174,6 +177,7 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 				if n, err := st.CountUnembedded(ctx, vs); err == nil && n > 0 {
 					if total, err := st.CountCommits(ctx); err == nil {
 						s.Unembedded, s.Commits = int(n), int(total)
+						s.EmbedFailed, _ = st.Meta(ctx, "embed_failed")
 					}
 				}
 			}

@@ -11,16 +11,19 @@ import (
 
 // Stats describe what the index holds.
 type Stats struct {
-	Commits     int64      `json:"commits"`
-	Paths       int64      `json:"files"`
-	Pairs       int64      `json:"cochange_pairs"`
-	Sessions    int64      `json:"sessions"`
-	NoPatch     int64      `json:"without_diff"`
-	NoFiles     int64      `json:"without_files"`
-	Capped      int64      `json:"diff_capped"`
-	Embedded    int64      `json:"embedded"`
-	Embedder    string     `json:"embedder"`
-	EmbedReason string     `json:"embedder_reason"`
+	Commits     int64  `json:"commits"`
+	Paths       int64  `json:"files"`
+	Pairs       int64  `json:"cochange_pairs"`
+	Sessions    int64  `json:"sessions"`
+	NoPatch     int64  `json:"without_diff"`
+	NoFiles     int64  `json:"without_files"`
+	Capped      int64  `json:"diff_capped"`
+	Embedded    int64  `json:"embedded"`
+	Embedder    string `json:"embedder"`
+	EmbedReason string `json:"embedder_reason"`
+	// EmbedFailed is why the last index run could not embed the commits
+	// still without a vector ("" when it did not fail).
+	EmbedFailed string     `json:"embed_failed,omitempty"`
 	Dim         int        `json:"dim"`
 	Model       string     `json:"builtin_model"`
 	ModelOn     int64      `json:"builtin_model_commits"`
@@ -62,6 +65,9 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 			return nil, err
 		}
 		st.EmbedReason, _ = s.Meta(ctx, "vec_reason")
+		if st.Embedded < st.Commits {
+			st.EmbedFailed, _ = s.Meta(ctx, "embed_failed")
+		}
 	}
 	m, err := s.Model(ctx)
 	if err != nil {
