@@ -218,7 +218,11 @@ func printSummary(env *cli.Env, res *index.Result, detached bool) {
 	if res.Embedded > 0 {
 		say("embedded %s with %s", cli.Count(res.Embedded, "commit"), res.Embedder)
 	}
-	if res.EmbedWarning != "" {
+	switch {
+	case res.Unembeddable > 0:
+		// Semantic search ranks the others.
+		say("warning: %s", res.EmbedWarning)
+	case res.EmbedWarning != "":
 		say("warning: semantic search is unavailable: %s", res.EmbedWarning)
 	}
 }
@@ -230,7 +234,7 @@ func resultJSON(res *index.Result) map[string]any {
 		"shallow": res.Shallow, "partial": res.Partial,
 		"no_patch": res.NoPatch, "restored": res.Restored, "restore_checked": res.Checked, "restore_pack_objects": res.PackObjects, "no_files": res.NoFiles, "unreadable": res.Unreadable, "unpruned": res.Unpruned, "capped": res.Capped, "long_messages": res.LongMessages,
 		"embedder": res.Embedder, "embedder_reason": res.EmbedReason, "embedded": res.Embedded,
-		"trained": res.Trained, "trained_early": res.TrainedEarly, "embed_warning": res.EmbedWarning,
+		"trained": res.Trained, "trained_early": res.TrainedEarly, "embed_warning": res.EmbedWarning, "unembeddable": res.Unembeddable,
 		"sessions": res.Sessions, "duration_ms": res.Duration.Milliseconds(),
 		"index_ms": res.IndexTime.Milliseconds(), "train_ms": res.TrainTime.Milliseconds(), "embed_ms": res.EmbedTime.Milliseconds(),
 		"switch_ms": res.SwitchTime.Milliseconds(), "peak_rss_bytes": peakRSS(),

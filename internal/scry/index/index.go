@@ -83,6 +83,9 @@ type Result struct {
 	// index; TrainTime then overlaps IndexTime).
 	TrainedEarly bool
 	EmbedWarning string // semantic search is degraded, and why
+	// Unembeddable counts the commits the embedder failed on while it
+	// embedded the others (EmbedWarning says why).
+	Unembeddable int
 
 	Sessions int // sessions found from tags
 	Duration time.Duration

@@ -28,6 +28,7 @@ type fakeEmbedders struct {
 	prefetches int
 	salt       string // mixed into the hashes: another salt is another model
 	broken     bool   // the external model loads but fails to embed
+	failOn     string // the external model fails on texts holding this
 }
 
 // Prefetch counts the index's announcements of a coming training.
@@ -41,6 +42,7 @@ type fakeEmbedder struct {
 	dim    int
 	salt   string
 	broken bool
+	failOn string
 }
 
 func (f *fakeEmbedder) ID() string   { return f.id }
@@ -50,7 +52,7 @@ func (f *fakeEmbedder) EmbedQueries(ctx context.Context, texts []string) ([][]fl
 	return f.EmbedPassages(ctx, texts)
 }
 func (f *fakeEmbedder) EmbedPassages(_ context.Context, texts []string) ([][]float32, error) {
-	if f.broken {
+	if f.broken || (f.failOn != "" && slices.ContainsFunc(texts, func(t string) bool { return strings.Contains(t, f.failOn) })) {
 		return nil, errors.New("running model.onnx: indices element out of data bounds")
 	}
 	out := make([][]float32, len(texts))
@@ -79,7 +81,7 @@ func (e *fakeEmbedders) Configured(context.Context, *gitrepo.Repo) string { retu
 
 func (e *fakeEmbedders) Select(_ context.Context, _ *gitrepo.Repo, stored *StoredModel) (embed.Embedder, string, error) {
 	if e.configured != "" {
-		return &fakeEmbedder{id: "onnx:" + e.configured, dim: 24, broken: e.broken}, "ONNX model " + e.configured, nil
+		return &fakeEmbedder{id: "onnx:" + e.configured, dim: 24, broken: e.broken, failOn: e.failOn}, "ONNX model " + e.configured, nil
 	}
 	if stored == nil {
 		return nil, "built-in embedder", nil
@@ -399,5 +401,35 @@ func TestBrokenExternalModelLeavesIndexing(t *testing.T) {
 	e.broken = false
 	if res := tr.index(e); res.Embedded != 5 || res.EmbedWarning != "" {
 		t.Fatalf("once the model runs: %+v", res)
+	}
+}
+
+// A model that fails on one commit's text failed the whole batch it was
+// in, and the run stopped there: every commit of that batch and after it
+// stayed out of semantic search, run after run. The others are embedded;
+// the one it fails on is counted, and tried again by the next run.
+func TestModelFailingOnOneCommitEmbedsTheOthers(t *testing.T) {
+	tr := newTestRepo(t)
+	for i := range 5 {
+		msg := fmt.Sprintf("change %d of the retry loop", i)
+		if i == 2 {
+			msg += " upbeat"
+		}
+		tr.commit(msg)
+	}
+	e := &fakeEmbedders{configured: "minilm", failOn: "upbeat"}
+	res := tr.index(e)
+	if res.Embedded != 4 || res.Unembeddable != 1 || !strings.Contains(res.EmbedWarning, "1 commit could not be embedded with onnx:minilm: running model.onnx") {
+		t.Fatalf("%+v", res)
+	}
+	if vs, n := vectorCount(t, tr.repo()); n != 4 || vs.Embedder != "onnx:minilm" {
+		t.Fatalf("%d vectors of %s, want 4 of onnx:minilm", n, vs.Embedder)
+	}
+	if res := tr.index(e); res.Embedded != 0 || res.Unembeddable != 1 {
+		t.Fatalf("the next run: %+v", res)
+	}
+	e.failOn = ""
+	if res := tr.index(e); res.Embedded != 1 || res.EmbedWarning != "" {
+		t.Fatalf("once the model runs on it: %+v", res)
 	}
 }

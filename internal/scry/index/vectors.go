@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -175,8 +176,8 @@ func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, 
 		// embedded is kept, the rest is tried again next run, and
 		// lexical search works meanwhile. Searches say why the rest
 		// is missing: another run fails the same.
-		ix.res.EmbedWarning = ee.Error()
-		return true, ix.st.SetMeta(ctx, embedFailedKey, ee.Error())
+		ix.res.EmbedWarning, ix.res.Unembeddable = ee.Error(), ee.skipped
+		return true, ix.st.SetMeta(ctx, embedFailedKey, ee.cause.Error())
 	}
 	if err == nil {
 		if failed, _ := ix.st.Meta(ctx, embedFailedKey); failed != "" {
@@ -191,8 +192,13 @@ func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, 
 // fail): those commits stay without a vector until a run succeeds.
 const embedFailedKey = "embed_failed"
 
-// embedError is the embedder failing, as opposed to the store.
-type embedError struct{ err error }
+// embedError is the embedder failing, as opposed to the store: cause is
+// its own error; skipped counts the commits it failed on when it
+// embedded the others.
+type embedError struct {
+	err, cause error
+	skipped    int
+}
 
 func (e *embedError) Error() string { return e.err.Error() }
 func (e *embedError) Unwrap() error { return e.err }
@@ -227,11 +233,20 @@ func (ix *indexer) embedPending(ctx context.Context, emb embed.Embedder, vs stor
 	defer func() { ix.res.EmbedTime = time.Since(start) }()
 	var bar *progress
 	defer func() { bar.done() }()
+	// The commits the model failed on, one by one: left without a
+	// vector (tried again next run), and not fetched again in this one.
+	skip := map[int64]bool{}
+	var failed error
 	for {
-		ids, err := ix.st.Unembedded(ctx, vs, embedBatch)
-		if err != nil || len(ids) == 0 {
+		ids, err := ix.st.Unembedded(ctx, vs, embedBatch+len(skip))
+		if err != nil {
 			return err
 		}
+		ids = slices.DeleteFunc(ids, func(id int64) bool { return skip[id] })
+		if len(ids) == 0 {
+			break
+		}
+		ids = ids[:min(len(ids), embedBatch)]
 		if bar == nil {
 			if rest, err := ix.st.CountUnembedded(ctx, vs); err == nil {
 				bar = newProgress(ix.opt.Progress, "embedding", int(rest))
@@ -246,8 +261,33 @@ func (ix *indexer) embedPending(ctx context.Context, emb embed.Embedder, vs stor
 			texts[i] = msgs[id]
 		}
 		vecs, err := emb.EmbedPassages(ctx, texts)
+		if err != nil && ctx.Err() == nil {
+			// One text the model cannot take (a token its table lacks)
+			// fails its whole batch: the others are embedded one by one.
+			var bad []int64
+			var first error
+			full := len(ids) == embedBatch
+			ids, vecs, bad, first = embedEach(ctx, emb, ids, texts)
+			if len(ids) == 0 && (full || !ix.hasVectors(ctx, vs)) {
+				// It runs on none of a whole batch, or of any commit:
+				// the model, not a text (the last commits alone can all
+				// be such texts).
+				return &embedError{err: fmt.Errorf("embedding commits with %s: %w", emb.ID(), err), cause: err}
+			}
+			for _, id := range bad {
+				skip[id] = true
+			}
+			if failed == nil {
+				failed = first
+			}
+			bar.add(len(bad))
+			err = nil
+			if len(ids) == 0 {
+				continue
+			}
+		}
 		if err != nil {
-			return &embedError{fmt.Errorf("embedding commits with %s: %w", emb.ID(), err)}
+			return &embedError{err: fmt.Errorf("embedding commits with %s: %w", emb.ID(), err), cause: err}
 		}
 		b, err := ix.st.Begin(ctx, ix.loadPaths(ctx))
 		if err != nil {
@@ -263,4 +303,39 @@ func (ix *indexer) embedPending(ctx context.Context, emb embed.Embedder, vs stor
 		ix.res.Embedded += len(ids)
 		bar.add(len(ids))
 	}
+	if len(skip) > 0 {
+		return &embedError{err: fmt.Errorf("%d %s could not be embedded with %s: %w", len(skip), map[bool]string{true: "commit", false: "commits"}[len(skip) == 1], emb.ID(), failed), cause: failed, skipped: len(skip)}
+	}
+	return nil
+}
+
+// hasVectors reports whether some commit has a vector in the space.
+func (ix *indexer) hasVectors(ctx context.Context, vs store.VectorSpace) bool {
+	rest, err := ix.st.CountUnembedded(ctx, vs)
+	if err != nil {
+		return false
+	}
+	total, err := ix.st.CountCommits(ctx)
+	return err == nil && rest < total
+}
+
+// embedEach embeds texts one at a time, and returns the ids and vectors
+// of those the embedder took, the ids of the others and the first of
+// their errors.
+func embedEach(ctx context.Context, emb embed.Embedder, ids []int64, texts []string) (okIDs []int64, vecs [][]float32, bad []int64, first error) {
+	for i, t := range texts {
+		v, err := emb.EmbedPassages(ctx, []string{t})
+		if err != nil || len(v) != 1 {
+			if ctx.Err() != nil {
+				return nil, nil, nil, ctx.Err()
+			}
+			if first == nil {
+				first = err
+			}
+			bad = append(bad, ids[i])
+			continue
+		}
+		okIDs, vecs = append(okIDs, ids[i]), append(vecs, v[0])
+	}
+	return okIDs, vecs, bad, first
 }
