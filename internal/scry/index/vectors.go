@@ -303,8 +303,12 @@ func (ix *indexer) embedPending(ctx context.Context, emb embed.Embedder, vs stor
 		ix.res.Embedded += len(ids)
 		bar.add(len(ids))
 	}
-	if len(skip) > 0 {
-		return &embedError{err: fmt.Errorf("%d %s could not be embedded with %s: %w", len(skip), map[bool]string{true: "commit", false: "commits"}[len(skip) == 1], emb.ID(), failed), cause: failed, skipped: len(skip)}
+	if n := len(skip); n > 0 {
+		commits := "commits"
+		if n == 1 {
+			commits = "commit"
+		}
+		return &embedError{err: fmt.Errorf("%d %s could not be embedded with %s: %w", n, commits, emb.ID(), failed), cause: failed, skipped: n}
 	}
 	return nil
 }
@@ -325,7 +329,10 @@ func (ix *indexer) hasVectors(ctx context.Context, vs store.VectorSpace) bool {
 func embedEach(ctx context.Context, emb embed.Embedder, ids []int64, texts []string) (okIDs []int64, vecs [][]float32, bad []int64, first error) {
 	for i, t := range texts {
 		v, err := emb.EmbedPassages(ctx, []string{t})
-		if err != nil || len(v) != 1 {
+		if err == nil && len(v) != 1 {
+			err = fmt.Errorf("%d vectors for one text", len(v))
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil, nil, nil, ctx.Err()
 			}
