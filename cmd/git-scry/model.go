@@ -251,7 +251,7 @@ var modelUseCmd = &cli.Command{
 				if len(r.Models) == 0 {
 					return cli.Failf("no model named %s", name).WithHint("no model is registered (%s is the built-in embedder); 'git scry model add DIR' registers one", model.Builtin)
 				}
-				return cli.Failf("no model named %s", name).WithHint("the models registered are %s (and %s, the built-in embedder); 'git scry model add DIR' registers another", modelNames(r), model.Builtin)
+				return cli.Failf("no model named %s", name).WithHint("%s (and %s, the built-in embedder); 'git scry model add DIR' registers another", modelNames(r), model.Builtin)
 			}
 			// Files that are no longer the pinned ones would never be
 			// used: every search would fall back to the built-in
@@ -271,11 +271,10 @@ var modelUseCmd = &cli.Command{
 		if err != nil {
 			return err
 		}
-		reembed := reembedHint
 		if name == model.Builtin {
 			fmt.Fprintln(env.Stderr, "git-scry: using the built-in embedder")
 			if before != "" {
-				fmt.Fprintln(env.Stderr, reembed)
+				fmt.Fprintln(env.Stderr, reembedHint)
 			}
 			return nil
 		}
@@ -288,7 +287,7 @@ var modelUseCmd = &cli.Command{
 		}
 		fmt.Fprintf(env.Stderr, "git-scry: using model %s\n", name)
 		if runs && before != name {
-			fmt.Fprintln(env.Stderr, reembed)
+			fmt.Fprintln(env.Stderr, reembedHint)
 		}
 		return nil
 	},
@@ -373,7 +372,7 @@ var modelRmCmd = &cli.Command{
 			case len(r.Models) == 0:
 				return cli.Failf("no model named %s", name).WithHint("no model is registered")
 			default:
-				return cli.Failf("no model named %s", name).WithHint("the models registered are %s; 'git scry model ls' shows them", modelNames(r))
+				return cli.Failf("no model named %s", name).WithHint("%s; 'git scry model ls' shows them", modelNames(r))
 			}
 			return nil
 		})
@@ -389,15 +388,16 @@ var modelRmCmd = &cli.Command{
 	},
 }
 
-// modelNames lists the registered models' names for a hint ("a, b and
-// c"): a name mistyped, or in another case, is among them.
+// modelNames says which models are registered, for a hint ("the models
+// registered are a, b and c"): a name mistyped, or in another case, is
+// among them.
 func modelNames(r *model.Registry) string {
 	var names []string
 	for _, e := range r.Models {
 		names = append(names, e.Name)
 	}
-	if len(names) < 2 {
-		return strings.Join(names, "")
+	if len(names) == 1 {
+		return "the model registered is " + names[0]
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return "the models registered are " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
