@@ -161,7 +161,7 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 		case err != nil:
 			s.SemanticErr = err.Error()
 		case fellBack:
-			s.SemanticErr = fmt.Sprintf("the index holds vectors of %s, which this search cannot use: %s; run 'git scry index' to embed with it", vs.Embedder, reason)
+			s.SemanticErr = fmt.Sprintf("the index holds vectors of %s, which this search cannot use: %s; 'git scry index' would embed the commits with the built-in embedder instead", vs.Embedder, reason)
 			if emb != nil {
 				emb.Close()
 			}
