@@ -4,8 +4,9 @@
 // (camelCase, snake_case, kebab-case, dotted paths), the diacritics of
 // Latin letters dropped ("naïve" is "naive"), runs of Chinese, Japanese
 // and Korean characters taken as their overlapping pairs (their words
-// are written without spaces), each emoji a word, stop words dropped,
-// and each word spelled the American way and reduced to its English
+// are written without spaces), each emoji a word, a version number
+// (1.7.17, v2.0.0) a word besides its numbers, stop words dropped, and
+// each word spelled the American way and reduced to its English
 // (Porter2) stem.
 package text
 
@@ -20,7 +21,8 @@ import (
 
 // Words splits s into lowercased words, splitting identifiers into their
 // parts: "parseHTTPHeader" → parse, http, header; "max_retry_count" → max,
-// retry, count. Numbers are kept as words. No stemming, no stop words.
+// retry, count. Numbers are kept as words; a version number is also a
+// word of its own (appendVersion). No stemming, no stop words.
 func Words(s string) []string { return AppendWords(nil, s) }
 
 // AppendWords appends the words of s (as Words splits them) to out: for
@@ -68,6 +70,11 @@ func AppendWords(out []string, s string) []string {
 		}
 		if word {
 			if start < 0 {
+				if ('0' <= c && c <= '9' || c|0x20 == 'v') && (i == 0 || s[i-1] != '.') {
+					// A version number ("发布1.2.3" too): its
+					// numbers follow as the words they always were.
+					out = appendVersion(out, s[i:])
+				}
 				start, inCJK = i, cjk
 			}
 		} else {
@@ -96,6 +103,12 @@ func EmojiTerm(t string) bool {
 	r, err := strconv.ParseInt(hex, 16, 32)
 	return err == nil && isEmoji(rune(r)) && strconv.FormatInt(r, 16) == hex
 }
+
+// LexicalOnly reports whether the term t is searched lexically only,
+// never learned or embedded by the built-in model: an emoji's or a
+// version number's. A model learns a word from the many texts it is
+// used in, and these are each in a handful.
+func LexicalOnly(t string) bool { return EmojiTerm(t) || versionTerm(t) }
 
 // isEmoji reports whether r is an emoji picture (🐛, ✨, ⚡, ⬆): a symbol
 // of the emoji blocks, not a modifier (skin tones) or a joiner.
@@ -237,6 +250,9 @@ func Stem(w string) string {
 		// FTS5's tokenizer drops symbols: the emoji's term is its code
 		// point in letters and digits, which it keeps.
 		return "emoji" + strconv.FormatInt(int64(r), 16)
+	}
+	if versionWord(w) {
+		return versionPrefix + strings.ReplaceAll(w, ".", "d")
 	}
 	if utf8.RuneCountInString(w) <= 2 || !isASCIIWord(w) {
 		return w

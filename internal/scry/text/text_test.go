@@ -160,3 +160,56 @@ func TestEmojiTerm(t *testing.T) {
 		}
 	}
 }
+
+// A version number was only its numbers of two or more digits: "1.7.17"
+// was "17", which matches many commits, and "git scry 1.7.17" did not
+// find the release. A version (2 to 4 numbers joined by dots, an
+// optional v before) is also a word of its own, its shorter prefixes
+// too ("1.7" finds the 1.7 releases); its numbers stay words.
+func TestVersionWords(t *testing.T) {
+	for in, want := range map[string][]string{
+		"1.7.17: fix the parser": {"1.7.17", "1.7", "1", "7", "17", "fix", "the", "parser"},
+		"release v2.0.0":         {"release", "2.0.0", "2.0", "v2", "0", "0"},
+		"V1.11 notes":            {"1.11", "v1", "11", "notes"},
+		"lefthook-1.12.4-rc1":    {"lefthook", "1.12.4", "1.12", "1", "12", "4", "rc1"},
+		"pkg@1.2.3.4.":           {"pkg", "1.2.3.4", "1.2.3", "1.2", "1", "2", "3", "4"},
+		"(1.5)":                  {"1.5", "1", "5"},
+		"发布v1.2.3版本":             {"发布", "1.2.3", "1.2", "v1", "2", "3", "版本"},
+		// Not versions: five numbers, one number, letters or a dot
+		// joined on, a decimal run into a unit.
+		"1.2.3.4.5":   {"1", "2", "3", "4", "5"},
+		"v2 and 12":   {"v2", "and", "12"},
+		"go1.22.3":    {"go1", "22", "3"},
+		"x.1.2":       {"x", "1", "2"},
+		"1.5x faster": {"1", "5x", "faster"},
+		"v.1.2":       {"v", "1", "2"},
+		"1..2":        {"1", "2"},
+	} {
+		if got := Words(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("Words(%q) = %q; want %q", in, got, want)
+		}
+	}
+	// Its term is letters and digits, which FTS5's tokenizer keeps; "v"
+	// or not, the same term.
+	want := []string{"version1d7d17", "version1d7", "17", "fix"}
+	if got := Terms("1.7.17: fix"); !reflect.DeepEqual(got, want) {
+		t.Errorf("Terms(1.7.17: fix) = %q; want %q", got, want)
+	}
+	if got := NewAnalyzer().Terms("v1.7.17 fix"); !reflect.DeepEqual(got, []string{"version1d7d17", "version1d7", "v1", "17", "fix"}) {
+		t.Errorf("Analyzer.Terms(v1.7.17 fix) = %q", got)
+	}
+}
+
+// Emoji and version numbers are searched lexically only: the built-in
+// embedder leaves them out.
+func TestLexicalOnly(t *testing.T) {
+	for term, want := range map[string]bool{
+		Stem("🐛"): true, Stem("1.7.17"): true, Stem("2.0"): true, Stem("1.2.3.4"): true,
+		"version": false, "version1": false, "version1d": false, "versiond1": false,
+		"version1d2d3d4d5": false, "version1x2": false, "17": false, "v2": false, "bug": false,
+	} {
+		if got := LexicalOnly(term); got != want {
+			t.Errorf("LexicalOnly(%q) = %v, want %v", term, got, want)
+		}
+	}
+}

@@ -10,7 +10,7 @@ import (
 )
 
 // analyseIDs must give exactly what segments gives with modelTerms (the
-// one text analysis, less emoji), with ids in the order terms are first seen, however
+// one text analysis, less emoji and version numbers), with ids in the order terms are first seen, however
 // many workers share the texts.
 func TestAnalyseIDsMatchesSegments(t *testing.T) {
 	texts := []string{
@@ -18,8 +18,9 @@ func TestAnalyseIDsMatchesSegments(t *testing.T) {
 		"```\ncode that is skipped\n```\nafter the fence: Überprüfung naïve café",
 		"",
 		"see https://example.com/x and [the docs](docs/x.md) | --- |",
-		"a an the of is",    // stop words only
-		"🐛 fix the crash ✨", // emoji: searched, not learned
+		"a an the of is",         // stop words only
+		"🐛 fix the crash ✨",      // emoji: searched, not learned
+		"1.7.17: release v2.0.0", // version numbers: searched, not learned
 	}
 	for i := range 150 {
 		texts = append(texts, fmt.Sprintf("Commit %d touches runHooks%d and the Installer\n\nparagraph two: hooks, installing, installed v2 sha256 %d", i, i%7, i*31))
@@ -81,5 +82,19 @@ func TestAnalyseMachineTextMatchesSegments(t *testing.T) {
 		if got := strings.Join(words, " "); got != want[i] {
 			t.Fatalf("segment %d: got %q, want %q", i, got, want[i])
 		}
+	}
+}
+
+// Emoji and version numbers are searched lexically only: the model
+// neither learns nor embeds their terms, only the numbers of two or more
+// digits it always had ("17" of "1.7.17", "v2" of "v2.0.0").
+func TestModelTermsLeaveOutLexicalOnly(t *testing.T) {
+	got := modelTerms("1.7.17: fix the crash 🐛 in v2.0.0")
+	if want := []string{"17", "fix", "crash", "v2"}; !slices.Equal(got, want) {
+		t.Errorf("modelTerms = %q; want %q", got, want)
+	}
+	_, docs := analyseIDs([]string{"1.7.17: fix the crash 🐛 in v2.0.0"})
+	if n := len(docs[0][0]); n != 4 {
+		t.Errorf("analyseIDs kept %d terms; want 4", n)
 	}
 }
