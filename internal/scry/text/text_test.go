@@ -213,3 +213,16 @@ func TestLexicalOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestVersions(t *testing.T) {
+	for in, want := range map[string][]string{
+		"when did we ship v1.7.17":     {"version1d7d17"},
+		"1.7.17 and 1.7.17 and 2.0":    {"version1d7d17", "version2d0"},
+		"what changed in 1.11":         {"version1d11"},
+		"bump go1.22, 17 commits, x.1": nil,
+	} {
+		if got := Versions(in); !slices.Equal(got, want) {
+			t.Errorf("Versions(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

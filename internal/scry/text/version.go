@@ -1,6 +1,7 @@
 package text
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -97,4 +98,25 @@ func versionTerm(t string) bool {
 		}
 	}
 	return true
+}
+
+// Versions returns the terms of the version numbers s holds as written
+// ("v1.7.17" → the term of 1.7.17), without the shorter prefixes the
+// analysis adds: what a query names exactly.
+func Versions(s string) []string {
+	var out []string
+	prev := ""
+	for _, w := range Words(s) {
+		if !versionWord(w) {
+			continue
+		}
+		if prev != "" && strings.HasPrefix(prev, w+".") {
+			continue // a prefix of the version before it
+		}
+		prev = w
+		if t := Stem(w); !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }

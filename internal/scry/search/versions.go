@@ -1,0 +1,71 @@
+package search
+
+import (
+	"context"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/text"
+)
+
+// pinVersions puts first the hits that hold a version number the query
+// names ("when did we ship 1.7.17", "v2.0.0"): a version is a name, as a
+// sha is, and the semantic list knows nothing of it (its terms are
+// lexical only), so at twice the lexical list's weight it ranked what the
+// query's other words mean above the release. The holders keep their
+// fused order among themselves, and those fusion left out follow them in
+// the lexical order of the version terms alone; their scores are raised
+// above every other hit's, so that scores still fall down the list. A
+// query without a version, or whose versions no commit holds, is left as
+// fused.
+func (s *Searcher) pinVersions(ctx context.Context, query string, ranked []scored, allow *idSet, n int) ([]scored, error) {
+	versions := text.Versions(query)
+	if len(versions) == 0 {
+		return ranked, nil
+	}
+	holders, _, err := s.lexical(ctx, versions, allow, n)
+	if err != nil || len(holders) == 0 {
+		return ranked, err
+	}
+	return pinFirst(ranked, holders), nil
+}
+
+// pinFirst puts the holders first: those in ranked in its order, then
+// the others in theirs, scored above the rest with scores that still
+// fall down the list.
+func pinFirst(ranked, holders []scored) []scored {
+	held := make(map[int64]bool, len(holders))
+	for _, h := range holders {
+		held[h.id] = true
+	}
+	var pinned, rest []scored
+	inRanked := map[int64]bool{}
+	for _, h := range ranked {
+		inRanked[h.id] = true
+		if held[h.id] {
+			pinned = append(pinned, h)
+		} else {
+			rest = append(rest, h)
+		}
+	}
+	for _, h := range holders {
+		if !inRanked[h.id] {
+			pinned = append(pinned, scored{id: h.id})
+		}
+	}
+	top := 0.0
+	if len(rest) > 0 {
+		top = rest[0].score
+	}
+	// Above the best other hit, in the order they are in; the last of
+	// them a hair above it.
+	out := make([]scored, 0, len(pinned)+len(rest))
+	for i, h := range pinned {
+		h.score = top + float64(len(pinned)-i)*1e-9 + max(h.score, 0)
+		out = append(out, h)
+	}
+	for i := 1; i < len(out); i++ {
+		if out[i].score > out[i-1].score {
+			out[i].score = out[i-1].score - 1e-9
+		}
+	}
+	return append(out, rest...)
+}
