@@ -42,7 +42,10 @@ var diffArgs = []string{"-c", "core.quotePath=false", "-c", "diff.noprefix=false
 // index against HEAD when commits is nil. Binary files are skipped. The
 // Text slice is only valid during fn.
 func (r *Repo) EachAddedLine(ctx context.Context, commits []string, fn func(*AddedLine) error) error {
-	patch := []string{"-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-M"}
+	// --submodule=short: a gitlink's change is one line, not the lines
+	// the submodule's own commits added (diff.submodule=diff), which
+	// belong to its history and are guarded where it is pushed.
+	patch := []string{"-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--submodule=short"}
 	var args []string
 	var stdin io.Reader
 	if commits == nil {
