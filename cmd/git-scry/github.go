@@ -84,7 +84,11 @@ func indexToGitHub(gh *ghaction.Action, res *index.Result) error {
 	if res.Unreadable > 0 {
 		gh.Warningf("git scry index: %s could not be read and were skipped", cli.Count(res.Unreadable, "commit"))
 	}
-	if res.EmbedWarning != "" {
+	switch {
+	case res.Unembeddable > 0:
+		// Semantic search ranks the others, as the summary says.
+		gh.Warningf("git scry index: %s", res.EmbedWarning)
+	case res.EmbedWarning != "":
 		gh.Warningf("git scry index: semantic search is unavailable: %s", res.EmbedWarning)
 	}
 	return nil
