@@ -14,10 +14,12 @@ import (
 // stay within one directory, ** crosses any number of them ("**/" also
 // matches none), [abc] and [!abc] match one character of a class, and a
 // '[' without a closing ']' is itself. It fails on a malformed class
-// such as [z-a].
+// such as [z-a]. As git's pathspecs do, a pattern also names the path
+// spelt as it is: app/[id]/page.tsx (a Next.js route) as well as
+// app/i/page.tsx.
 func Regexp(glob string) (*regexp.Regexp, error) {
 	var b strings.Builder
-	b.WriteString("^")
+	b.WriteString("^(?:")
 	for i := 0; i < len(glob); i++ {
 		switch c := glob[i]; c {
 		case '*':
@@ -60,7 +62,10 @@ func Regexp(glob string) (*regexp.Regexp, error) {
 			i += n - 1
 		}
 	}
-	b.WriteString("$")
+	if utf8.ValidString(glob) {
+		b.WriteString("|" + regexp.QuoteMeta(glob))
+	}
+	b.WriteString(")$")
 	re, err := regexp.Compile(b.String())
 	if err != nil {
 		return nil, fmt.Errorf("bad glob %q", glob)

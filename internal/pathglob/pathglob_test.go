@@ -32,6 +32,11 @@ func TestRegexp(t *testing.T) {
 		{"caf?.txt", "café.txt", true},
 		{"docs/日本語/*.md", "docs/日本語/a.md", true},
 		{"bad\xff*", "bad\xffname", true},
+		// As in git, a pattern also names the path spelt as it is.
+		{"app/[id]/page.tsx", "app/[id]/page.tsx", true},
+		{"app/[id]/page.tsx", "app/i/page.tsx", true},
+		{"app/[id]/page.tsx", "app/x/page.tsx", false},
+		{"a*b.txt", "a*b.txt", true},
 	} {
 		re, err := Regexp(c.glob)
 		if err != nil {

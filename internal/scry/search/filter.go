@@ -323,12 +323,12 @@ func CompileRootPattern(pattern string) (PathPattern, error) {
 
 // Match reports whether a repository path matches. As git does, a
 // pattern also names the path spelt as it is: app/[id]/page.tsx (a
-// Next.js route) as well as app/i/page.tsx, and app/[id] the directory.
+// Next.js route) as well as app/i/page.tsx (pathglob's regexp matches
+// both), and app/[id] the directory.
 func (pp PathPattern) Match(p string) bool {
 	switch {
 	case pp.basename:
-		base := path.Base(p)
-		return base == pp.plain || pp.re.MatchString(base)
+		return pp.re.MatchString(path.Base(p))
 	case p == pp.plain || strings.HasPrefix(p, pp.plain+"/"):
 		return true
 	default:
