@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 )
@@ -24,7 +25,7 @@ func OpenRepo(ctx context.Context, env *Env) (*gitrepo.Repo, error) {
 	}
 	var unsafe *gitrepo.UnsafeRepoError
 	if errors.As(err, &unsafe) {
-		return nil, Failf("%v", unsafe).WithHint("if you trust it, run: git config --global --add safe.directory %s", unsafe.Path)
+		return nil, Failf("%v", unsafe).WithHint("if you trust it, run: git config --global --add safe.directory %s", shellWord(unsafe.Path))
 	}
 	return r, err
 }
@@ -36,4 +37,13 @@ func OpenWorktree(ctx context.Context, env *Env) (*gitrepo.Repo, error) {
 		return nil, Failf("this command needs a working tree, and this is a bare repository").WithHint("run it from a clone or a worktree")
 	}
 	return r, err
+}
+
+// shellWord quotes s for a POSIX shell when it needs it, so that a command
+// a hint gives works when pasted (a path holding a space was two words).
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:@,=") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
