@@ -18,7 +18,7 @@ func OpenRepo(ctx context.Context, env *Env) (*gitrepo.Repo, error) {
 	case errors.As(err, &missing) && missing.Top == "":
 		return nil, Failf("GIT_DIR names %s, which does not exist", missing.GitDir).WithHint("set GIT_DIR to the repository's git directory, or unset it")
 	case errors.As(err, &missing):
-		return nil, Failf("%s names the git directory %s, which does not exist", filepath.Join(missing.Top, ".git"), missing.GitDir).WithHint("if the repository was moved, run 'git worktree repair %s' in it", missing.Top)
+		return nil, Failf("%s names the git directory %s, which does not exist", filepath.Join(missing.Top, ".git"), missing.GitDir).WithHint("if the repository was moved, run in it: git worktree repair %s", shellWord(missing.Top))
 	}
 	if errors.Is(err, gitrepo.ErrNotRepo) {
 		return nil, Failf("not inside a git repository").WithHint("cd into a repository (or run 'git init') and try again")
