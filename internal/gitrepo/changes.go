@@ -22,8 +22,9 @@ type CommitChanges struct {
 // revArgs and touches pathspec, the files it changed against its parent
 // (renames reported as a delete and an add), in git log's order.
 func (r *Repo) ChangedPaths(ctx context.Context, revArgs []string, pathspec ...string) ([]CommitChanges, error) {
-	// --root: a root commit's files whatever log.showRoot says.
-	args := append([]string{"log", "--no-show-signature", "--no-merges", "--no-renames", "--root", "--format=%x01%H", "--name-status", "-z"}, revArgs...)
+	// --root: a root commit's files whatever log.showRoot says; a
+	// gitlink's change whatever diff.ignoreSubmodules says.
+	args := append([]string{"log", "--no-show-signature", "--no-merges", "--no-renames", "--root", "--ignore-submodules=none", "--format=%x01%H", "--name-status", "-z"}, revArgs...)
 	args = append(append(args, "--"), pathspec...)
 	out, err := r.GitBytes(ctx, args...)
 	if err != nil {
@@ -66,7 +67,7 @@ type PathVersion struct {
 // first, each with the path the file had in that commit. A moved file's
 // history is what tells its first version apart from its move.
 func (r *Repo) FileHistory(ctx context.Context, rev, path string) ([]PathVersion, error) {
-	out, err := r.GitBytes(ctx, "log", "--no-show-signature", "--no-merges", "--follow", "-M", "--root", "--format=%x01%H", "--name-status", "-z", rev, "--", path)
+	out, err := r.GitBytes(ctx, "log", "--no-show-signature", "--no-merges", "--follow", "-M", "--root", "--ignore-submodules=none", "--format=%x01%H", "--name-status", "-z", rev, "--", path)
 	if err != nil {
 		return nil, err
 	}

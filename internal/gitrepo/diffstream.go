@@ -92,7 +92,9 @@ func (r *Repo) DiffCommits(ctx context.Context, hashes []string, opt DiffOptions
 	// --submodule=short: a gitlink's change is one line, not the
 	// submodule's own log or diff (diff.submodule), which belongs to
 	// the submodule's history and depends on what is checked out.
-	args = append(args, "log", "--no-show-signature", "--no-walk=unsorted", "--stdin", "--root", "--submodule=short", "--raw", "--no-abbrev", "--no-renames",
+	// --ignore-submodules=none: and it is shown, whatever
+	// diff.ignoreSubmodules or a submodule's ignore setting say.
+	args = append(args, "log", "--no-show-signature", "--no-walk=unsorted", "--stdin", "--root", "--submodule=short", "--ignore-submodules=none", "--raw", "--no-abbrev", "--no-renames",
 		"--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", diffFormat)
 	if opt.Patch {
 		// The prefixes the "diff --git" headers are matched with,
