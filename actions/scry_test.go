@@ -70,12 +70,18 @@ func (dc *dirCache) uses() map[string]actiontest.UsesFunc {
 			dc.mu.Lock()
 			defer dc.mu.Unlock()
 			e := dirEntry{key: c.With["key"], files: map[string][]byte{}}
-			for _, root := range paths(c.With) {
-				// As actions/cache does, a path that does not exist is
-				// left out (the machine text is not learned in tests).
-				if _, err := os.Stat(root); os.IsNotExist(err) {
-					continue
+			var roots []string
+			for _, pat := range paths(c.With) {
+				// As actions/cache does: globs are expanded, and a path
+				// that does not exist is left out (the machine text is
+				// not learned in tests).
+				m, err := filepath.Glob(pat)
+				if err != nil {
+					return err
 				}
+				roots = append(roots, m...)
+			}
+			for _, root := range roots {
 				err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 					if err != nil || d.IsDir() {
 						return err
@@ -140,6 +146,10 @@ func TestScryActionIndexesIncrementallyAndGates(t *testing.T) {
 	cache := &dirCache{}
 
 	a.checkout(first)
+	// A session begun in this job's checkout: its state lives beside the
+	// index, and is not the index's to cache.
+	os.MkdirAll(filepath.Join(a.workspace, ".git", "verdigris"), 0o755)
+	os.WriteFile(filepath.Join(a.workspace, ".git", "verdigris", "session.json"), []byte(`{"id": "x"}`), 0o644)
 	res := a.runScry(nil, first, cache)
 	if res.Failed || res.Outputs["commits"] != "3" || res.Outputs["added"] != "3" {
 		t.Fatalf("first run: failed %v, outputs %v\n%s", res.Failed, res.Outputs, res.Log)
@@ -149,6 +159,15 @@ func TestScryActionIndexesIncrementallyAndGates(t *testing.T) {
 	}
 	if len(cache.entries) != 1 || !strings.HasPrefix(cache.entries[0].key, "verdigris-scry-Linux-") {
 		t.Fatalf("cache entries after the first run: %v", cache.entries)
+	}
+	// The index's files, not the worktree's session state beside them.
+	for p := range cache.entries[0].files {
+		if !strings.HasPrefix(filepath.Base(p), "scry") {
+			t.Errorf("cached %s, which is not the index's", p)
+		}
+	}
+	if len(cache.entries[0].files) == 0 {
+		t.Error("nothing cached")
 	}
 
 	os.WriteFile(filepath.Join(laptop, "gzip.txt"), []byte("gzip\n"), 0o644)
