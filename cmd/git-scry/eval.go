@@ -146,6 +146,11 @@ Flags:
 					gh.Warningf("git scry eval: semantic search is unavailable (%s): evaluating lexical mode only", s.SemanticErr)
 				}
 			}
+			// A gate on hybrid search is not met by lexical search
+			// standing in: it fails, after the report.
+			if gated := modes[0]; gated != search.Lexical && (gate.MinMRR > 0 || gate.MinRecall > 0) {
+				gate.Unmet = fmt.Sprintf("%s search cannot be checked against --min-mrr/--min-recall: semantic search is unavailable (%s), and lexical mode was evaluated instead", gated, s.SemanticErr)
+			}
 			modes = []search.Mode{search.Lexical}
 		}
 		res, err := eval.Resolve(ctx, r, st, qs)
@@ -176,6 +181,9 @@ Flags:
 			return searchError(ctx, err)
 		}
 		short := gate.Check(rep, string(modes[0]))
+		if gate.Unmet != "" {
+			short = nil // the measures are lexical search's
+		}
 		if asJSON {
 			if err := cli.WriteJSON(env.Stdout, rep); err != nil {
 				return err
@@ -260,6 +268,9 @@ func gateFlags(fs *pflag.FlagSet, k int) (eval.Gate, error) {
 
 // gateError is the failure for the measures below the gate ("" none).
 func gateError(short []eval.Shortfall, g eval.Gate) error {
+	if g.Unmet != "" {
+		return cli.Failf("%s", g.Unmet).WithHint("fix what makes semantic search unavailable ('verdigris doctor'), or gate lexical search with --mode lexical")
+	}
 	if len(short) == 0 {
 		return nil
 	}

@@ -44,7 +44,7 @@ func evalToGitHub(gh *ghaction.Action, rep *eval.Report, mode search.Mode, name,
 			checks = append(checks, fmt.Sprintf("Recall@10 %s (minimum %.3f)", f3(lv.Recall10), g.MinRecall))
 		}
 		verdict := "passed"
-		if len(short) > 0 {
+		if len(short) > 0 || g.Unmet != "" {
 			verdict = "**failed**"
 		}
 		fmt.Fprintf(&b, "\nQuality gate (%s, %s level): %s: %s\n", mode, level, strings.Join(checks, ", "), verdict)
@@ -63,6 +63,9 @@ func evalToGitHub(gh *ghaction.Action, rep *eval.Report, mode search.Mode, name,
 	}
 	for _, s := range short {
 		gh.Errorf("git scry eval %s: %s", name, s)
+	}
+	if g.Unmet != "" {
+		gh.Errorf("git scry eval %s: %s", name, g.Unmet)
 	}
 	return nil
 }

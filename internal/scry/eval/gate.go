@@ -9,6 +9,9 @@ import (
 // Recall@10 of one mode. A zero threshold is not checked.
 type Gate struct {
 	MinMRR, MinRecall float64
+	// Unmet says why the gate fails whatever the measures ("" when they
+	// decide): the mode it gates could not be evaluated.
+	Unmet string
 }
 
 // Shortfall is one measure below its threshold.
