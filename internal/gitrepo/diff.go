@@ -32,10 +32,9 @@ func (r *Repo) HasObject(ctx context.Context, hash string) bool {
 	return err == nil
 }
 
-// diffArgs keep the patch machine-readable whatever the user's
-// configuration: no colour, no external diff or textconv driver, paths
-// unquoted, no context lines.
-var diffArgs = []string{"-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false"}
+// diffArgs keep the patch's paths unquoted whatever the user's
+// configuration (the prefixes are given on the command line, below).
+var diffArgs = []string{"-c", "core.quotePath=false"}
 
 // EachAddedLine streams the lines added by commits (their own diffs
 // against their first parent; merges add nothing of their own), or by the
@@ -45,7 +44,11 @@ func (r *Repo) EachAddedLine(ctx context.Context, commits []string, fn func(*Add
 	// --submodule=short: a gitlink's change is one line, not the lines
 	// the submodule's own commits added (diff.submodule=diff), which
 	// belong to its history and are guarded where it is pushed.
-	patch := []string{"-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--submodule=short"}
+	// The a/ and b/ prefixes are given, as the index's diff reader gives
+	// them: they override diff.noprefix, diff.mnemonicPrefix and git
+	// 2.45's diff.srcPrefix and diff.dstPrefix alike. No colour, no
+	// external diff or textconv driver, no context lines.
+	patch := []string{"-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--submodule=short", "--src-prefix=a/", "--dst-prefix=b/"}
 	var args []string
 	var stdin io.Reader
 	if commits == nil {

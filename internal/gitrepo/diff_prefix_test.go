@@ -52,3 +52,44 @@ func TestDiffCommitsWhateverPrefix(t *testing.T) {
 		}
 	}
 }
+
+// EachAddedLine (git vault guard's reader) names the files whatever
+// prefixes the user's config gives diffs, as DiffCommits does: one way,
+// the prefixes given on the command line.
+func TestEachAddedLineWhateverPrefix(t *testing.T) {
+	ctx := context.Background()
+	for _, cfg := range [][2]string{{"diff.noprefix", "true"}, {"diff.mnemonicPrefix", "true"}} {
+		dir := t.TempDir()
+		t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+		t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+		gitRun(t, dir, "init", "-q")
+		gitRun(t, dir, "config", "user.name", "T")
+		gitRun(t, dir, "config", "user.email", "t@example.com")
+		gitRun(t, dir, "config", cfg[0], cfg[1])
+		writeFile(t, filepath.Join(dir, "dir", "secret.txt"), "token\n")
+		gitRun(t, dir, "add", "-A")
+		gitRun(t, dir, "commit", "-q", "-m", "add")
+		head := gitRun(t, dir, "rev-parse", "HEAD")
+		r := &Repo{Root: dir, GitDir: filepath.Join(dir, ".git"), CommonDir: filepath.Join(dir, ".git")}
+		for _, commits := range [][]string{{head}, nil} {
+			if commits == nil {
+				writeFile(t, filepath.Join(dir, "dir", "staged.txt"), "more\n")
+				gitRun(t, dir, "add", "-A")
+			}
+			var paths []string
+			if err := r.EachAddedLine(ctx, commits, func(l *AddedLine) error {
+				paths = append(paths, l.Path)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			want := "dir/secret.txt"
+			if commits == nil {
+				want = "dir/staged.txt"
+			}
+			if len(paths) != 1 || paths[0] != want {
+				t.Errorf("%s=%s, commits %v: paths %q, want [%s]", cfg[0], cfg[1], commits, paths, want)
+			}
+		}
+	}
+}
