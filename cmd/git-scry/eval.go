@@ -130,6 +130,8 @@ Flags:
 		defer closeAll()
 		if s.Unfinished > 0 {
 			cli.Warnf(env.Stderr, "git-scry", "%s", unfinishedWarning(s.Unfinished))
+		} else if w := unseenHeadWarning(ctx, r, st); w != "" {
+			cli.Warnf(env.Stderr, "git-scry", "%s", w)
 		}
 		if s.Unembedded > 0 {
 			cli.Warnf(env.Stderr, "git-scry", "%s", unembeddedWarning(s))

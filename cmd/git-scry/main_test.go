@@ -10,11 +10,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/verdigris-dev/verdigris/internal/clitest"
+	"github.com/verdigris-dev/verdigris/internal/filelock"
 	"github.com/verdigris-dev/verdigris/internal/scry/scrytest"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
@@ -36,6 +38,7 @@ func TestScripts(t *testing.T) {
 	p.Cmds["corrupt-object"] = corruptObject
 	p.Cmds["commit-twin"] = commitTwin
 	p.Cmds["scry-sql"] = scrySQL
+	p.Cmds["scry-running"] = scryRunning
 	testscript.Run(t, p)
 }
 
@@ -132,3 +135,30 @@ func scrySQL(ts *testscript.TestScript, neg bool, args []string) {
 	_, err = st.DB().ExecContext(context.Background(), args[0])
 	ts.Check(err)
 }
+
+// scry-running on|off: hold the mark an index run holds while it runs,
+// as the post-commit hook's run does while a search is made; let go of it.
+func scryRunning(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 || (args[0] != "on" && args[0] != "off") {
+		ts.Fatalf("usage: scry-running on|off")
+	}
+	runningMu.Lock()
+	defer runningMu.Unlock()
+	if args[0] == "off" {
+		runningHeld[ts].Unlock()
+		delete(runningHeld, ts)
+		return
+	}
+	common := gitOut(ts, "rev-parse", "--path-format=absolute", "--git-common-dir")
+	l, err := filelock.TryLock(filepath.Join(common, "verdigris", "scry.running"))
+	ts.Check(err)
+	runningHeld[ts] = l
+	ts.Defer(func() { l.Unlock() })
+}
+
+// runningHeld: the marks scry-running holds, each script's (they run in
+// parallel).
+var (
+	runningMu   sync.Mutex
+	runningHeld = map[*testscript.TestScript]*filelock.Lock{}
+)

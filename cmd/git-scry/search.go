@@ -72,7 +72,7 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	}
 	explain, _ := fs.GetBool("explain")
 	asJSON, _ := fs.GetBool("json")
-	r, _, s, closeAll, err := openSearcher(ctx, env, q.Mode != search.Lexical)
+	r, st, s, closeAll, err := openSearcher(ctx, env, q.Mode != search.Lexical)
 	if err != nil {
 		return err
 	}
@@ -108,6 +108,8 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	var warnings []string
 	if s.Unfinished > 0 {
 		warnings = append(warnings, unfinishedWarning(s.Unfinished))
+	} else if w := unseenHeadWarning(ctx, r, st); w != "" {
+		warnings = append(warnings, w)
 	}
 	if s.Unembedded > 0 && q.Mode != search.Lexical {
 		warnings = append(warnings, unembeddedWarning(s))
@@ -272,6 +274,23 @@ func unembeddedWarning(s *search.Searcher) string {
 		return fmt.Sprintf("the index is not complete: %d of %s %s not embedded with %s: the last index run failed to embed them (%s), so semantic search ranks only the commits embedded so far", s.Unembedded, cli.Count(s.Commits, "commit"), isAre(s.Unembedded, "is", "are"), s.Embedder(), s.EmbedFailed)
 	}
 	return fmt.Sprintf("the index is not complete: %d of %s %s not embedded with %s yet (embedding them is under way or was stopped), so semantic search ranks only the commits embedded so far; 'git scry index' completes it", s.Unembedded, cli.Count(s.Commits, "commit"), isAre(s.Unembedded, "is", "are"), s.Embedder())
+}
+
+// unseenHeadWarning says that the index has not seen HEAD ("" when it
+// has): a search answered without a word from the commits indexed before
+// a reset, a rebase or commits made without the hooks. While a run is
+// under way (the post-commit hook's, right after a commit) it is indexing
+// them: nothing is to be run. A failure to tell is no reason to fail the
+// search, and says nothing.
+func unseenHeadWarning(ctx context.Context, r *gitrepo.Repo, st *store.Store) string {
+	head, err := index.UnseenHead(ctx, r, st)
+	if err != nil || head == "" {
+		return ""
+	}
+	if index.Running(r) {
+		return fmt.Sprintf("the index has not seen HEAD (%s) yet: an index run is under way, and answers may miss the newest commits until it ends", search.ShortHash(head))
+	}
+	return fmt.Sprintf("the index has not seen HEAD (%s): answers may miss the newest commits; 'git scry index' indexes them", search.ShortHash(head))
 }
 
 // openSearcher opens the repository's index and a searcher over it;

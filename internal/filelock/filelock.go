@@ -60,6 +60,23 @@ func Acquire(ctx context.Context, path string) (*Lock, error) {
 	}
 }
 
+// Held reports whether another holder has the lock at path, without
+// taking it from anyone: a shared probe, which readers may make at the
+// same time, and which a writer waits out (Acquire) rather than fails on.
+// A lock file that was never made is not held.
+func Held(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	err = syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
+	if err == nil {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	}
+	return errors.Is(err, syscall.EWOULDBLOCK)
+}
+
 // Unlock releases the lock.
 func (l *Lock) Unlock() error {
 	if l == nil || l.f == nil {

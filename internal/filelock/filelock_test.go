@@ -33,3 +33,27 @@ func TestExclusive(t *testing.T) {
 	}
 	l2.Unlock()
 }
+
+// Held sees a lock another holder has, and takes none itself: probes
+// side by side do not see each other, nor does the lock's next taker.
+func TestHeld(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.lock")
+	if Held(path) {
+		t.Fatal("Held before the lock file exists")
+	}
+	l, err := TryLock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Held(path) {
+		t.Fatal("Held while locked = false")
+	}
+	l.Unlock()
+	if Held(path) {
+		t.Fatal("Held after unlock = true")
+	}
+	if l, err = TryLock(path); err != nil {
+		t.Fatalf("TryLock after probes: %v", err)
+	}
+	l.Unlock()
+}

@@ -94,3 +94,31 @@ func recordedTips(ctx context.Context, r *gitrepo.Repo, st *store.Store) ([]stri
 	kept, _, err := ix.existing(ctx, old)
 	return kept, err
 }
+
+// UnseenHead returns the commit HEAD names when the index has not seen
+// it: it neither holds it nor recorded it as a tip (a merge, which the
+// index leaves out, is seen through the tips). "" when it has, or when
+// HEAD cannot be read from the files alone (an unborn branch, a reftable
+// repository). A search's check, run on every one: HEAD from its files, one
+// lookup; no git process, which would cost more than the search. Behind
+// counts what lies between, with git.
+func UnseenHead(ctx context.Context, r *gitrepo.Repo, st *store.Store) (string, error) {
+	head, ok := r.HeadFromFiles()
+	if !ok {
+		return "", nil
+	}
+	known, err := st.Known(ctx, []string{head})
+	if err != nil || len(known) > 0 {
+		return "", err
+	}
+	tips, err := st.Tips(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, h := range tips {
+		if h == head {
+			return "", nil
+		}
+	}
+	return head, nil
+}

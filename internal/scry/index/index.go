@@ -102,6 +102,9 @@ type Result struct {
 func dbPath(r *gitrepo.Repo) string    { return store.Path(r.StateDir()) }
 func asidePath(r *gitrepo.Repo) string { return filepath.Join(r.StateDir(), "scry-rebuild.db") }
 func lockPath(r *gitrepo.Repo) string  { return filepath.Join(r.StateDir(), "scry.lock") }
+func runningPath(r *gitrepo.Repo) string {
+	return filepath.Join(r.StateDir(), "scry.running")
+}
 func rerunPath(r *gitrepo.Repo) string { return filepath.Join(r.StateDir(), "scry.rerun") }
 func cachePath(r *gitrepo.Repo) string { return filepath.Join(r.StateDir(), store.CacheName) }
 
@@ -147,6 +150,10 @@ func Run(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	unlock, err := holdRunning(ctx, r, lock)
+	if err != nil {
+		return nil, err
+	}
 	var res *Result
 	for {
 		if takeRerun(r) {
@@ -155,13 +162,13 @@ func Run(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 		res, err = runOnce(ctx, r, opt)
 		opt.Full = false
 		if err != nil {
-			lock.Unlock()
+			unlock()
 			return res, err
 		}
 		if exists(rerunPath(r)) {
 			continue
 		}
-		lock.Unlock()
+		unlock()
 		if !exists(rerunPath(r)) {
 			return res, nil
 		}
@@ -169,7 +176,31 @@ func Run(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 		if lock, err = filelock.TryLock(lockPath(r)); err != nil {
 			return res, nil // that run holds the lock now and does it
 		}
+		if unlock, err = holdRunning(ctx, r, lock); err != nil {
+			return res, err
+		}
 	}
+}
+
+// holdRunning takes the running mark (Running) for the writer holding
+// lock; unlock lets go of both.
+func holdRunning(ctx context.Context, r *gitrepo.Repo, lock *filelock.Lock) (unlock func(), err error) {
+	running, err := filelock.Acquire(ctx, runningPath(r))
+	if err != nil {
+		lock.Unlock()
+		return nil, err
+	}
+	return func() { running.Unlock(); lock.Unlock() }, nil
+}
+
+// Running reports whether an index run is under way. A search asks it
+// without ever touching the writer lock: the post-commit hook's run,
+// finding that lock taken for a moment, would hand its work to a writer
+// that is not there. The writer holds scry.running besides; a shared
+// probe of it fails while it does, and only delays a writer that takes it
+// at that instant by as long as the probe lasts.
+func Running(r *gitrepo.Repo) bool {
+	return filelock.Held(runningPath(r))
 }
 
 // removeKilledWrites removes the temp files of writes killed before
