@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -31,8 +32,18 @@ Flags:
 		}
 		asJSON, _ := fs.GetBool("json")
 		dc := &doctor.Context{Getenv: env.Env, LookEnv: os.LookupEnv}
-		if r, err := gitrepo.Open(ctx, env.Dir); err == nil {
+		r, err := gitrepo.Open(ctx, env.Dir)
+		var missing *gitrepo.MissingGitDirError
+		var ce *cli.Error
+		switch {
+		case err == nil:
 			dc.Repo = r
+		case errors.Is(err, gitrepo.ErrNotRepo) && !errors.As(err, &missing):
+			// Outside any repository: its checks are skipped.
+		case errors.As(cli.RepoError(err), &ce):
+			// A repository all the same (git refuses it, its git
+			// directory is gone): said as the other commands say it.
+			dc.Unopened = &doctor.Unopened{Detail: ce.Msg, Hint: ce.Hint}
 		}
 		findings := doctor.Run(ctx, dc)
 		if asJSON {

@@ -13,21 +13,31 @@ import (
 // error and hint when there is none.
 func OpenRepo(ctx context.Context, env *Env) (*gitrepo.Repo, error) {
 	r, err := gitrepo.Open(ctx, env.Dir)
+	if err != nil {
+		return nil, RepoError(err)
+	}
+	return r, nil
+}
+
+// RepoError is gitrepo.Open's error as the commands report it: what is
+// wrong (git refuses the repository, its git directory is gone, none at
+// all) and the hint that fixes it.
+func RepoError(err error) error {
 	var missing *gitrepo.MissingGitDirError
 	switch {
 	case errors.As(err, &missing) && missing.Top == "":
-		return nil, Failf("GIT_DIR names %s, which does not exist", missing.GitDir).WithHint("set GIT_DIR to the repository's git directory, or unset it")
+		return Failf("GIT_DIR names %s, which does not exist", missing.GitDir).WithHint("set GIT_DIR to the repository's git directory, or unset it")
 	case errors.As(err, &missing):
-		return nil, Failf("%s names the git directory %s, which does not exist", filepath.Join(missing.Top, ".git"), missing.GitDir).WithHint("if the repository was moved, run in it: git worktree repair %s", shellWord(missing.Top))
+		return Failf("%s names the git directory %s, which does not exist", filepath.Join(missing.Top, ".git"), missing.GitDir).WithHint("if the repository was moved, run in it: git worktree repair %s", shellWord(missing.Top))
 	}
 	if errors.Is(err, gitrepo.ErrNotRepo) {
-		return nil, Failf("not inside a git repository").WithHint("cd into a repository (or run 'git init') and try again")
+		return Failf("not inside a git repository").WithHint("cd into a repository (or run 'git init') and try again")
 	}
 	var unsafe *gitrepo.UnsafeRepoError
 	if errors.As(err, &unsafe) {
-		return nil, Failf("%v", unsafe).WithHint("if you trust it, run: git config --global --add safe.directory %s", shellWord(unsafe.Path))
+		return Failf("%v", unsafe).WithHint("if you trust it, run: git config --global --add safe.directory %s", shellWord(unsafe.Path))
 	}
-	return r, err
+	return err
 }
 
 // OpenWorktree is OpenRepo for commands that need a working tree.

@@ -29,11 +29,29 @@ type Finding struct {
 	Hint   string `json:"hint,omitempty"`
 }
 
-// Context is what checks may look at. Repo is nil outside a repository.
+// Context is what checks may look at. Repo is nil outside a repository,
+// and in one that could not be opened: Unopened then says why.
 type Context struct {
 	Repo    *gitrepo.Repo
 	Getenv  func(string) string
 	LookEnv func(string) (string, bool)
+	// Unopened is the repository the command runs in that could not be
+	// opened (git refuses it, its git directory is gone): what is wrong
+	// and what fixes it, as the other commands say it. Nil outside any
+	// repository.
+	Unopened *Unopened
+}
+
+// Unopened is a repository that could not be opened.
+type Unopened struct{ Detail, Hint string }
+
+// noRepo is the detail of a repository check skipped for want of Repo:
+// outside a repository, or in one the hooks area reports unopened.
+func (c *Context) noRepo() string {
+	if c.Unopened != nil {
+		return "the repository could not be opened (see hooks)"
+	}
+	return "not inside a git repository"
 }
 
 type provider struct {

@@ -9,8 +9,13 @@ import (
 func init() { register(20, "hooks", checkHooks) }
 
 func checkHooks(ctx context.Context, c *Context) []Finding {
+	if c.Unopened != nil {
+		// Nothing of verdigris works there, nor does git: the cause is
+		// the finding, with its fix.
+		return []Finding{{Name: "repository", Status: Fail, Detail: c.Unopened.Detail, Hint: c.Unopened.Hint}}
+	}
 	if c.Repo == nil {
-		return []Finding{{Name: "repository", Status: Skip, Detail: "not inside a git repository"}}
+		return []Finding{{Name: "repository", Status: Skip, Detail: c.noRepo()}}
 	}
 	sts, err := hooks.Inspect(ctx, c.Repo)
 	if err != nil {

@@ -19,7 +19,7 @@ const remoteTagsTimeout = 5 * time.Second
 
 func checkSession(ctx context.Context, c *Context) []Finding {
 	if c.Repo == nil {
-		return []Finding{{Name: "sessions", Status: Skip, Detail: "not inside a git repository"}}
+		return []Finding{{Name: "sessions", Status: Skip, Detail: c.noRepo()}}
 	}
 	return []Finding{activeSession(ctx, c), unpushedSessionTags(ctx, c)}
 }

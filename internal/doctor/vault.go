@@ -38,7 +38,7 @@ func checkVault(ctx context.Context, c *Context) []Finding {
 		if c.Repo == nil {
 			// As the other checks say it: outside a repository there is
 			// no "this repository" to have one.
-			detail = "not inside a git repository"
+			detail = c.noRepo()
 		}
 		out = append(out, Finding{Name: "vault", Status: Skip, Detail: detail})
 		return out
