@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/filelock"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
@@ -263,9 +264,7 @@ func detach(env *cli.Env, r *gitrepo.Repo, full, quiet bool) error {
 		return err
 	}
 	logPath := index.LogPath(r)
-	if fi, err := os.Stat(logPath); err == nil && fi.Size() > 1<<20 {
-		os.Rename(logPath, logPath+".1")
-	}
+	rotateLog(logPath)
 	log, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return cli.Failf("cannot open the index log: %v", err)
@@ -301,4 +300,36 @@ func detach(env *cli.Env, r *gitrepo.Repo, full, quiet bool) error {
 		fmt.Fprintf(env.Stderr, "git-scry: indexing in the background (pid %d); log: %s\n", pid, logPath)
 	}
 	return nil
+}
+
+// logRotateSize: a background runs' log past this size is moved to
+// LOG.1 by the next start.
+const logRotateSize = 1 << 20
+
+// rotateLog moves the log to LOG.1 when it has grown past logRotateSize.
+// The size is looked at without a lock: on the hook's path, the common
+// case costs one stat.
+func rotateLog(path string) {
+	if fi, err := os.Stat(path); err != nil || fi.Size() <= logRotateSize {
+		return
+	}
+	rotateSeen(path)
+}
+
+// rotateSeen rotates a log seen past logRotateSize, under LOG.lock and
+// only if it still is: two starts that both saw it big (the hooks of a
+// 'git am' series, a commit and a pull) rotated it both, the second
+// moving the first's new, nearly empty log over LOG.1 and its megabyte
+// of runs with it. A start that finds the lock taken leaves the rotation
+// to its holder, never waiting: its run then writes to the old log or to
+// the new one, either kept.
+func rotateSeen(path string) {
+	lock, err := filelock.TryLock(path + ".lock")
+	if err != nil {
+		return
+	}
+	defer lock.Unlock()
+	if fi, err := os.Stat(path); err == nil && fi.Size() > logRotateSize {
+		os.Rename(path, path+".1")
+	}
 }
