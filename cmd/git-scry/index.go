@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -61,6 +63,10 @@ Flags:
 // detachedEnv marks the process a --background run started.
 const detachedEnv = "VERDIGRIS_SCRY_DETACHED"
 
+// runningFDEnv names the descriptor of the running mark the start hands
+// to the run it started (index.HandOver).
+const runningFDEnv = "VERDIGRIS_SCRY_RUNNING_FD"
+
 func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 	if err := nargs("index", args, 0, 0); err != nil {
 		return err
@@ -88,12 +94,19 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 		}
 		return detach(env, r, full, quiet)
 	}
+	detached := env.Env(detachedEnv) != ""
+	var handed *filelock.Lock
+	if fd, err := strconv.Atoi(env.Env(runningFDEnv)); err == nil && detached {
+		// Taken over before any git process starts, which would hold
+		// it on.
+		handed = filelock.Inherit(os.NewFile(uintptr(fd), "scry.running"))
+	}
 	r, err := cli.OpenRepo(ctx, env)
 	if err != nil {
 		return err
 	}
-	detached := env.Env(detachedEnv) != ""
 	opt := index.Options{
+		Running:   handed,
 		Full:      full,
 		Coalesce:  detached,
 		Embedders: embedderSource(),
@@ -287,7 +300,18 @@ func detach(env *cli.Env, r *gitrepo.Repo, full, quiet bool) error {
 	}
 	cmd := exec.Command(self, args...)
 	cmd.Dir = r.Dir()
-	cmd.Env = append(gitrepo.AbsEnv(os.Environ(), here), detachedEnv+"=1")
+	cmd.Env = append(slices.DeleteFunc(gitrepo.AbsEnv(os.Environ(), here), func(kv string) bool {
+		return strings.HasPrefix(kv, runningFDEnv+"=")
+	}), detachedEnv+"=1")
+	// The run's mark, taken now and handed over: a search between this
+	// start and the run's own locks (a script's 'git commit && git scry
+	// ...') finds it under way instead of being told to run an index.
+	// Only closed here, never unlocked: it is the run's.
+	if mark := index.HandOver(r); mark != nil {
+		defer mark.File().Close()
+		cmd.ExtraFiles = []*os.File{mark.File()}
+		cmd.Env = append(cmd.Env, runningFDEnv+"=3") // after stdin, stdout and stderr
+	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = devnull, log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {

@@ -77,6 +77,20 @@ func Held(path string) bool {
 	return errors.Is(err, syscall.EWOULDBLOCK)
 }
 
+// File is the lock's open file, to hand to a child process
+// (exec.Cmd.ExtraFiles): an flock lock belongs to the open file, so the
+// child holds it as well, and it is let go only when the last holder
+// unlocks it or every descriptor of it is closed.
+func (l *Lock) File() *os.File { return l.f }
+
+// Inherit is the lock a parent process took and handed over with its
+// open file (File). The descriptor is closed on exec: the processes this
+// one starts do not hold the lock on.
+func Inherit(f *os.File) *Lock {
+	syscall.CloseOnExec(int(f.Fd()))
+	return &Lock{f: f}
+}
+
 // Unlock releases the lock.
 func (l *Lock) Unlock() error {
 	if l == nil || l.f == nil {

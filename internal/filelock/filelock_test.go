@@ -3,7 +3,9 @@ package filelock
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -56,4 +58,27 @@ func TestHeld(t *testing.T) {
 		t.Fatalf("TryLock after probes: %v", err)
 	}
 	l.Unlock()
+}
+
+// A lock handed over with its open file (as a child process gets it) is
+// held after the giver closes its descriptor, until the taker unlocks.
+func TestInherit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.lock")
+	l, err := TryLock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd, err := syscall.Dup(int(l.File().Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	handed := Inherit(os.NewFile(uintptr(fd), path))
+	l.File().Close()
+	if !Held(path) {
+		t.Fatal("Held after the giver closed its descriptor = false")
+	}
+	handed.Unlock()
+	if Held(path) {
+		t.Fatal("Held after the taker unlocked = true")
+	}
 }

@@ -46,6 +46,11 @@ type Options struct {
 	Embedders Embedders
 	// BatchSize is how many commits one transaction writes (default 500).
 	BatchSize int
+	// Running is the running mark (Running), already held: handed over
+	// by the process that started this one ('git scry index
+	// --background', HandOver), so that a search made before this run
+	// took its locks finds it under way all the same. Nil: taken here.
+	Running *filelock.Lock
 }
 
 // Result says what a run did.
@@ -127,6 +132,10 @@ func Run(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 500
 	}
+	// A mark handed over is let go whatever happens: deferred to
+	// another writer, which holds its own, or failed.
+	handed := opt.Running
+	defer handed.Unlock()
 	if err := os.MkdirAll(r.StateDir(), 0o755); err != nil {
 		return nil, err
 	}
@@ -150,7 +159,7 @@ func Run(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	unlock, err := holdRunning(ctx, r, lock)
+	unlock, err := holdRunning(ctx, r, lock, handed)
 	if err != nil {
 		return nil, err
 	}
@@ -176,21 +185,37 @@ func Run(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error) {
 		if lock, err = filelock.TryLock(lockPath(r)); err != nil {
 			return res, nil // that run holds the lock now and does it
 		}
-		if unlock, err = holdRunning(ctx, r, lock); err != nil {
+		if unlock, err = holdRunning(ctx, r, lock, nil); err != nil {
 			return res, err
 		}
 	}
 }
 
 // holdRunning takes the running mark (Running) for the writer holding
-// lock; unlock lets go of both.
-func holdRunning(ctx context.Context, r *gitrepo.Repo, lock *filelock.Lock) (unlock func(), err error) {
+// lock, or keeps the one handed over (held, nil for none); unlock lets go
+// of both.
+func holdRunning(ctx context.Context, r *gitrepo.Repo, lock *filelock.Lock, held *filelock.Lock) (unlock func(), err error) {
+	if held != nil {
+		return func() { held.Unlock(); lock.Unlock() }, nil
+	}
 	running, err := filelock.Acquire(ctx, runningPath(r))
 	if err != nil {
 		lock.Unlock()
 		return nil, err
 	}
 	return func() { running.Unlock(); lock.Unlock() }, nil
+}
+
+// HandOver takes the running mark for a run this process starts and
+// hands it over (Options.Running, through the lock's File): from the
+// start on, searches find the run under way. Nil when a run holds it
+// already, which finds the new commits or is asked to run again.
+func HandOver(r *gitrepo.Repo) *filelock.Lock {
+	l, err := filelock.TryLock(runningPath(r))
+	if err != nil {
+		return nil
+	}
+	return l
 }
 
 // Running reports whether an index run is under way. A search asks it
