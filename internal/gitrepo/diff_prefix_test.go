@@ -13,12 +13,7 @@ import (
 // counts of a commit with a type change went to the wrong files.
 func TestDiffCommitsWhateverPrefix(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	gitRun(t, dir, "init", "-q")
-	gitRun(t, dir, "config", "user.name", "T")
-	gitRun(t, dir, "config", "user.email", "t@example.com")
+	dir, r := isolatedRepo(t)
 	writeFile(t, filepath.Join(dir, "a"), "1\n2\n3\n")
 	writeFile(t, filepath.Join(dir, "b"), "x\n")
 	writeFile(t, filepath.Join(dir, "c"), "p\n")
@@ -33,7 +28,6 @@ func TestDiffCommitsWhateverPrefix(t *testing.T) {
 	gitRun(t, dir, "commit", "-q", "-m", "b becomes a link, c grows")
 	head := gitRun(t, dir, "rev-parse", "HEAD")
 	gitRun(t, dir, "config", "diff.noprefix", "true")
-	r := &Repo{Root: dir, GitDir: filepath.Join(dir, ".git"), CommonDir: filepath.Join(dir, ".git")}
 
 	got := map[string][2]int{}
 	err := r.DiffCommits(ctx, []string{head}, DiffOptions{Patch: true}, func(c *CommitDiff) error {
@@ -59,18 +53,12 @@ func TestDiffCommitsWhateverPrefix(t *testing.T) {
 func TestEachAddedLineWhateverPrefix(t *testing.T) {
 	ctx := context.Background()
 	for _, cfg := range [][2]string{{"diff.noprefix", "true"}, {"diff.mnemonicPrefix", "true"}} {
-		dir := t.TempDir()
-		t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
-		t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-		gitRun(t, dir, "init", "-q")
-		gitRun(t, dir, "config", "user.name", "T")
-		gitRun(t, dir, "config", "user.email", "t@example.com")
+		dir, r := isolatedRepo(t)
 		gitRun(t, dir, "config", cfg[0], cfg[1])
 		writeFile(t, filepath.Join(dir, "dir", "secret.txt"), "token\n")
 		gitRun(t, dir, "add", "-A")
 		gitRun(t, dir, "commit", "-q", "-m", "add")
 		head := gitRun(t, dir, "rev-parse", "HEAD")
-		r := &Repo{Root: dir, GitDir: filepath.Join(dir, ".git"), CommonDir: filepath.Join(dir, ".git")}
 		for _, commits := range [][]string{{head}, nil} {
 			if commits == nil {
 				writeFile(t, filepath.Join(dir, "dir", "staged.txt"), "more\n")

@@ -11,6 +11,21 @@ import (
 	"unicode/utf8"
 )
 
+// isolatedRepo makes an empty repository in a new directory, read
+// without the machine's git configuration (whose settings the tests of
+// git-config independence set themselves) and with a committer: its
+// directory and a Repo over it.
+func isolatedRepo(t *testing.T) (string, *Repo) {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	gitRun(t, dir, "init", "-q")
+	gitRun(t, dir, "config", "user.name", "T")
+	gitRun(t, dir, "config", "user.email", "t@example.com")
+	return dir, &Repo{Root: dir, GitDir: filepath.Join(dir, ".git"), CommonDir: filepath.Join(dir, ".git")}
+}
+
 func gitInit(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()

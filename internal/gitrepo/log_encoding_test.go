@@ -2,7 +2,6 @@ package gitrepo
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 )
 
@@ -13,15 +12,9 @@ import (
 // for UTF-8.
 func TestLogInUTF8(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	gitRun(t, dir, "init", "-q")
-	gitRun(t, dir, "config", "user.name", "T")
-	gitRun(t, dir, "config", "user.email", "t@example.com")
+	dir, r := isolatedRepo(t)
 	gitRun(t, dir, "commit", "-q", "--allow-empty", "-m", "café au lait")
 	gitRun(t, dir, "config", "i18n.logOutputEncoding", "ISO-8859-1")
-	r := &Repo{Root: dir, GitDir: filepath.Join(dir, ".git"), CommonDir: filepath.Join(dir, ".git")}
 	cs, err := r.Log(ctx, "-1")
 	if err != nil {
 		t.Fatal(err)

@@ -11,18 +11,12 @@ import (
 // a first commit that changed nothing (the index, the guard, sessions).
 func TestRootCommitWhateverShowRoot(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	gitRun(t, dir, "init", "-q")
+	dir, r := isolatedRepo(t)
 	gitRun(t, dir, "config", "log.showRoot", "false")
-	gitRun(t, dir, "config", "user.name", "T")
-	gitRun(t, dir, "config", "user.email", "t@example.com")
 	writeFile(t, filepath.Join(dir, "a.txt"), "first line\n")
 	gitRun(t, dir, "add", "a.txt")
 	gitRun(t, dir, "commit", "-q", "-m", "root")
 	root := gitRun(t, dir, "rev-parse", "HEAD")
-	r := &Repo{Root: dir, GitDir: filepath.Join(dir, ".git"), CommonDir: filepath.Join(dir, ".git")}
 
 	var files []FileChange
 	var lines []string
