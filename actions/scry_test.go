@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/actiontest"
 	"github.com/verdigris-dev/verdigris/internal/clitest"
@@ -102,21 +101,7 @@ func (dc *dirCache) uses() map[string]actiontest.UsesFunc {
 
 func (a *actionEnv) runScry(inputs map[string]string, sha string, cache *dirCache) *actiontest.Result {
 	a.t.Helper()
-	act, err := actiontest.Load(filepath.Join(clitest.ModuleRoot(), "actions", "scry", "action.yml"))
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	res, err := actiontest.Run(ctx, act, actiontest.Options{
-		Inputs: inputs, ProcessEnv: a.env, Workspace: a.workspace,
-		Github: map[string]any{"event_name": "push", "sha": sha},
-		Uses:   cache.uses(),
-	})
-	if err != nil {
-		a.t.Fatalf("run: %v\n%s", err, res.Log)
-	}
-	return res
+	return a.runAction("scry", inputs, map[string]any{"event_name": "push", "sha": sha}, cache.uses())
 }
 
 // The first run indexes the whole history and saves the index; a run on a

@@ -71,15 +71,21 @@ func (a *actionEnv) checkout(sha string) {
 
 func (a *actionEnv) run(inputs map[string]string, event map[string]any) *actiontest.Result {
 	a.t.Helper()
-	act, err := actiontest.Load(filepath.Join(clitest.ModuleRoot(), "actions", "session", "action.yml"))
+	return a.runAction("session", inputs, map[string]any{"event_name": "push", "sha": event["after"], "event": event}, nil)
+}
+
+// runAction runs actions/NAME in the workspace with the runner's
+// environment, uses standing in for the remote actions it calls.
+func (a *actionEnv) runAction(name string, inputs map[string]string, github map[string]any, uses map[string]actiontest.UsesFunc) *actiontest.Result {
+	a.t.Helper()
+	act, err := actiontest.Load(filepath.Join(clitest.ModuleRoot(), "actions", name, "action.yml"))
 	if err != nil {
 		a.t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	res, err := actiontest.Run(ctx, act, actiontest.Options{
-		Inputs: inputs, ProcessEnv: a.env, Workspace: a.workspace,
-		Github: map[string]any{"event_name": "push", "sha": event["after"], "event": event},
+		Inputs: inputs, ProcessEnv: a.env, Workspace: a.workspace, Github: github, Uses: uses,
 	})
 	if err != nil {
 		a.t.Fatalf("run: %v\n%s", err, res.Log)
