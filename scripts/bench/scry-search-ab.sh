@@ -36,14 +36,16 @@ sizes="1 2 4 8"
 for n in $sizes; do
 	dir=$work/rounds$n
 	go run ./scripts/bench/replay -rounds "$n" "$dir" 2>/dev/null
-	(cd "$dir" && "$b" index --quiet)
 	# shellcheck disable=SC2034 # dir_a and dir_b are read as ${!d}
 	dir_a=$dir dir_b=$dir
 	if [ "${OWN:-0}" = 1 ]; then
+		# Copied before B indexes it: an older A refuses (never
+		# downgrades) an index of a newer schema.
 		dir_a=$work/rounds$n-a
 		cp -a "$dir" "$dir_a"
 		(cd "$dir_a" && "$a" index --quiet)
 	fi
+	(cd "$dir" && "$b" index --quiet)
 	for v in a b; do
 		d=dir_$v
 		(cd "${!d}" && "${!v}" -n 10 "warm up" >/dev/null) ||
