@@ -136,6 +136,13 @@ Flags:
 		if s.Unembedded > 0 {
 			cli.Warnf(env.Stderr, "git-scry", "%s", unembeddedWarning(s))
 		}
+		if s.PassedOver != "" && !lexicalOnly {
+			// A gate in CI measured the built-in embedder, not the model.
+			cli.Warnf(env.Stderr, "git-scry", "%s", passedOverWarning(s))
+			if gh != nil {
+				gh.Warningf("git scry eval: %s", passedOverWarning(s))
+			}
+		}
 		if s.SemanticErr != "" {
 			if len(modes) == 1 && modes[0] == search.Semantic {
 				return searchError(ctx, &search.ErrSemanticUnavailable{Reason: s.SemanticErr, Hint: s.SemanticHint})

@@ -114,6 +114,9 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	if s.Unembedded > 0 && q.Mode != search.Lexical {
 		warnings = append(warnings, unembeddedWarning(s))
 	}
+	if s.PassedOver != "" && q.Mode != search.Lexical {
+		warnings = append(warnings, passedOverWarning(s))
+	}
 	if q.Mode == search.Hybrid && s.SemanticErr != "" {
 		warnings = append(warnings, "semantic search unavailable, lexical results only: "+s.SemanticErr)
 	}
@@ -274,6 +277,14 @@ func unembeddedWarning(s *search.Searcher) string {
 		return fmt.Sprintf("the index is not complete: %d of %s %s not embedded with %s: the last index run failed to embed them (%s), so semantic search ranks only the commits embedded so far", s.Unembedded, cli.Count(s.Commits, "commit"), isAre(s.Unembedded, "is", "are"), s.Embedder(), s.EmbedFailed)
 	}
 	return fmt.Sprintf("the index is not complete: %d of %s %s not embedded with %s yet (embedding them is under way or was stopped), so semantic search ranks only the commits embedded so far; 'git scry index' completes it", s.Unembedded, cli.Count(s.Commits, "commit"), isAre(s.Unembedded, "is", "are"), s.Embedder())
+}
+
+// passedOverWarning says that semantic search uses the built-in
+// embedder although an ONNX model is in use: the index fell back to it
+// where the model cannot run, and a search that said nothing read as the
+// model's ranking.
+func passedOverWarning(s *search.Searcher) string {
+	return fmt.Sprintf("the model in use cannot run here (%s), so semantic search uses the built-in embedder the index fell back to; once the model can run, 'git scry index' embeds the commits with it", s.PassedOver)
 }
 
 // unseenHeadWarning says that the index has not seen HEAD ("" when it

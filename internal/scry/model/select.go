@@ -5,11 +5,31 @@ import (
 	"errors"
 	"fmt"
 	iofs "io/fs"
+	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/scry/embed"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed/builtin"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx"
 )
+
+// NoModelInUse is Select's reason when no ONNX model is in use: the
+// built-in embedder is the user's choice, not a fallback.
+const NoModelInUse = "built-in embedder (no ONNX model in use)"
+
+// FallbackCause is why the ONNX model in use was passed over for the
+// built-in embedder, from Select's reason ("" when it was not: an ONNX
+// model runs, or none is in use).
+func FallbackCause(reason string) string {
+	if reason == NoModelInUse {
+		return ""
+	}
+	cause, ok := strings.CutPrefix(reason, "built-in embedder (")
+	if !ok {
+		return ""
+	}
+	cause, _, _ = strings.Cut(cause, "; no built-in model trained yet")
+	return strings.TrimSuffix(cause, ")")
+}
 
 // Select returns the embedder to use and why: the active ONNX model when
 // one is registered, this binary has ONNX Runtime, the runtime library
@@ -52,7 +72,7 @@ func selectONNXHint(ctx context.Context, getenv func(string) string) (embed.Embe
 		return nil, "built-in embedder (model registry unreadable: " + err.Error() + ")", ""
 	}
 	if reg.Active == "" {
-		return nil, "built-in embedder (no ONNX model in use)", ""
+		return nil, NoModelInUse, ""
 	}
 	entry, ok := reg.Find(reg.Active)
 	if !ok {

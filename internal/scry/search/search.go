@@ -17,6 +17,7 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
+	"github.com/verdigris-dev/verdigris/internal/scry/model"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 	"github.com/verdigris-dev/verdigris/internal/scry/text"
 )
@@ -81,6 +82,10 @@ type Searcher struct {
 	// SemanticHint says what makes it available when 'git scry index'
 	// alone would not ("" when it would).
 	SemanticHint string
+	// PassedOver is why the ONNX model in use cannot run here, when
+	// semantic search uses the built-in embedder the index fell back to
+	// ("" when it uses the embedder the user chose).
+	PassedOver string
 	// Empty: the index holds no commits (a repository without any yet).
 	Empty bool
 	// Unfinished: no index run has completed yet (the first is under way,
@@ -172,6 +177,7 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 			emb.Close()
 		default:
 			s.emb = emb
+			s.PassedOver = model.FallbackCause(reason)
 			if s.Unfinished == 0 {
 				// Through the index on vec_gen: no cost when none wait.
 				if n, err := st.CountUnembedded(ctx, vs); err == nil && n > 0 {
