@@ -16,7 +16,6 @@ const (
 	maxMessageBytes   = 64 << 10 // of a body's text, and of its trailers
 	maxPathTerms      = 400      // distinct path terms kept per commit
 	maxTokenLen       = 48       // longer tokens are data, not identifiers
-	termCacheLimit    = 1 << 18  // token → terms memo entries before a reset
 	minTokenLen       = 3
 	hexLikeMinLen     = 7
 	bigFileForGitDiff = "2m" // core.bigFileThreshold: larger files are binary to the diff

@@ -66,6 +66,7 @@ type Batch struct {
 	paths map[string]int64
 
 	insCommit, insFile, insFTS, insPath, insRepeat *sql.Stmt
+	addPath                                        *sql.Stmt
 	insMissing                                     *sql.Stmt // prepared when first needed
 	pairs                                          map[[2]int64]pairAgg
 	bumped                                         bool // the cache version was bumped
@@ -89,6 +90,7 @@ func (s *Store) Begin(ctx context.Context, paths map[string]int64) (*Batch, erro
 		{&b.insFile, `INSERT OR REPLACE INTO files(commit_id, path_id, status, added, deleted) VALUES(?,?,?,?,?)`},
 		{&b.insFTS, `INSERT INTO fts(rowid, subject, body, paths, diff) VALUES(?,?,?,?,?)`},
 		{&b.insRepeat, `INSERT INTO repeats(term, commit_id, col, n) VALUES(?,?,?,?)`},
+		{&b.addPath, `INSERT OR IGNORE INTO paths(path) VALUES(?)`},
 		// A path missing from the cache may still be in the table.
 		{&b.insPath, `INSERT INTO paths(path) VALUES(?) ON CONFLICT(path) DO UPDATE SET path = excluded.path RETURNING id`},
 	} {
@@ -132,8 +134,21 @@ func (b *Batch) pathID(p string) (int64, error) {
 	if id, ok := b.paths[p]; ok {
 		return id, nil
 	}
+	// The cache holds every path (LoadPaths) unless it could not be
+	// read: a plain insert, the common case, costs a fraction of one
+	// that returns the id of a row that may already be there.
+	res, err := b.addPath.ExecContext(b.ctx, p)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
-	if err := b.insPath.QueryRowContext(b.ctx, p).Scan(&id); err != nil {
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, err
+	} else if n == 1 {
+		if id, err = res.LastInsertId(); err != nil {
+			return 0, err
+		}
+	} else if err := b.insPath.QueryRowContext(b.ctx, p).Scan(&id); err != nil {
 		return 0, err
 	}
 	b.paths[p] = id

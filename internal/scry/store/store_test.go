@@ -110,6 +110,36 @@ func TestCoChangePairs(t *testing.T) {
 	}
 }
 
+// A batch whose path cache lacks paths already in the table (it could
+// not be read) gives them their ids, adding no second row: the plain
+// insert that new paths take would otherwise report another row's id.
+func TestPathIDsWithoutTheCache(t *testing.T) {
+	s := newStore(t)
+	addCommits(t, s, &Commit{Hash: "c1", Files: files("a.go", "b.go")})
+	addCommits(t, s, &Commit{Hash: "c2", Files: files("c.go", "b.go", "d.go")})
+	got, err := s.LoadPaths(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 4 {
+		t.Fatalf("paths %v; want a.go to d.go once each", got)
+	}
+	rows, err := s.db.Query(`SELECT p.path FROM files f JOIN commits c ON c.id = f.commit_id JOIN paths p ON p.id = f.path_id WHERE c.hash = 'c2' ORDER BY p.path`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		names = append(names, n)
+	}
+	if strings.Join(names, " ") != "b.go c.go d.go" {
+		t.Fatalf("c2's files %v; want b.go c.go d.go", names)
+	}
+}
+
 func TestVectorsAddRemoveScan(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
