@@ -780,27 +780,52 @@ var (
 	rustupOptionValues = map[string]bool{"--profile": true, "--component": true, "-c": true, "--target": true, "-t": true}
 )
 
-// run checks the commands of a run: script, line by line.
+// run checks the commands of a run: script, line by line. A line ending
+// in a backslash goes on on the next one, as the shell reads it: the
+// version of 'rustup toolchain install \' is on a later line, and the
+// backslash is no toolchain. A command is reported at its first line.
 func (l *linter) run(run *yaml.Node, setsGo bool) {
 	cur := &lineCursor{lines: l.lines, line: run.Line - 1}
+	var pending string // a command continued so far
+	pendingLine := 0
 	for _, text := range strings.Split(run.Value, "\n") {
 		code := text
 		if i := strings.Index(code, "#"); i >= 0 && (i == 0 || code[i-1] == ' ' || code[i-1] == '\t') {
 			code = code[:i]
 		}
 		if strings.TrimSpace(code) == "" {
+			if pending != "" {
+				l.command(pending, pendingLine, setsGo)
+				pending = ""
+			}
 			continue
 		}
 		line := cur.find(strings.TrimSpace(code), run.Line)
-		for _, m := range goToolchainRunRE.FindAllStringSubmatch(code, -1) {
-			l.goToolchain(m[1], line, setsGo)
+		if pending == "" {
+			pendingLine = line
 		}
-		for _, m := range rustupToolchainRE.FindAllStringSubmatch(code, -1) {
-			l.rustToolchain(m[1], line, "RUSTUP_TOOLCHAIN="+m[1])
+		if head, ok := strings.CutSuffix(code, `\`); ok {
+			pending += head + " "
+			continue
 		}
-		l.rustupCommands(code, line)
-		l.nvmCommands(code, line)
+		l.command(pending+code, pendingLine, setsGo)
+		pending = ""
 	}
+	if pending != "" {
+		l.command(pending, pendingLine, setsGo)
+	}
+}
+
+// command checks one command of a run: script, reported at line.
+func (l *linter) command(code string, line int, setsGo bool) {
+	for _, m := range goToolchainRunRE.FindAllStringSubmatch(code, -1) {
+		l.goToolchain(m[1], line, setsGo)
+	}
+	for _, m := range rustupToolchainRE.FindAllStringSubmatch(code, -1) {
+		l.rustToolchain(m[1], line, "RUSTUP_TOOLCHAIN="+m[1])
+	}
+	l.rustupCommands(code, line)
+	l.nvmCommands(code, line)
 }
 
 func (l *linter) rustupCommands(code string, line int) {
