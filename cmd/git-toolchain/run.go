@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -32,7 +34,8 @@ status and duration is printed.
 
 VERDIGRIS_SKIP=a,b skips the named checks (shown as skipped). Checks see
 VERDIGRIS_CHECK=NAME, and not the GIT_DIR-style variables a git hook runs
-with. Ctrl-C stops every running check's process group.
+with. Ctrl-C (also SIGTERM, SIGHUP, SIGQUIT) stops every running check's
+process group.
 
 Exits 1 naming the checks that failed; 2 for an unknown set.
 
@@ -97,6 +100,12 @@ Flags:
 		if github {
 			gh = ghaction.New(env.Stdout, env.Env)
 		}
+		// Each check runs in a session of its own, out of reach of the
+		// terminal's SIGHUP (closed under a push) and Ctrl-\'s SIGQUIT:
+		// git-toolchain died of them and left its checks running. They
+		// stop the run as Ctrl-C does.
+		ctx, stop := signal.NotifyContext(ctx, syscall.SIGHUP, syscall.SIGQUIT)
+		defer stop()
 		results := toolchain.RunChecks(ctx, cfg, names, toolchain.RunOptions{
 			Root: r.Root,
 			Jobs: jobs,
