@@ -33,6 +33,10 @@ type goMod struct {
 	GoLine        int
 	Toolchain     string // without the "go" prefix; "" when absent or "default"
 	ToolchainLine int
+	// ToolchainDefault is "toolchain default": go runs the toolchain
+	// GOTOOLCHAIN names and never switches for this module, not even
+	// for a newer go line (which it refuses to build).
+	ToolchainDefault bool
 }
 
 func readGoMod(root, name string) (*goMod, error) {
@@ -57,8 +61,10 @@ func readGoMod(root, name string) (*goMod, error) {
 		case "go":
 			m.Go, m.GoLine = fields[1], n
 		case "toolchain":
-			if fields[1] != "default" {
-				m.Toolchain, m.ToolchainLine = normalize(fields[1]), n
+			if fields[1] == "default" {
+				m.Toolchain, m.ToolchainLine, m.ToolchainDefault = "", n, true
+			} else {
+				m.Toolchain, m.ToolchainLine, m.ToolchainDefault = normalize(fields[1]), n, false
 			}
 		}
 	}
@@ -187,8 +193,9 @@ func selectGo(local, setting, from string, mod *goMod) Found {
 	if mod == nil {
 		return f
 	}
-	if mode == "" {
-		// A fixed toolchain never switches; go refuses to build a module
+	if mode == "" || mod.ToolchainDefault {
+		// A fixed toolchain never switches, nor does any for a module
+		// that says "toolchain default"; go refuses to build a module
 		// that needs a newer one.
 		if mod.Go != "" && compareGo(mod.Go, f.Version) > 0 {
 			f.Detail = fmt.Sprintf("%s needs go >= %s; go will refuse to build it", mod.File, mod.Go)

@@ -28,6 +28,10 @@ func TestSelectGoFollowsGOTOOLCHAINRules(t *testing.T) {
 		{"name+auto upgrades", "1.26.8", "go1.25.0+auto", "GOTOOLCHAIN", mod("1.22", "1.25.5"), "1.25.5", "go.mod toolchain", ""},
 		{"name+auto keeps a newer name", "1.26.8", "go1.27.0+auto", "GOTOOLCHAIN", mod("1.22", "1.25.5"), "1.27.0", "GOTOOLCHAIN", ""},
 		{"path mode", "1.26.8", "path", "GOTOOLCHAIN", mod("1.22", "1.27.1"), "1.27.1", "go.mod toolchain", ""},
+		// "toolchain default": go runs the toolchain GOTOOLCHAIN names and
+		// never switches for the module, whose newer go line it refuses.
+		{"toolchain default never switches", "1.26.8", "auto", "GOTOOLCHAIN default", &goMod{File: "go.mod", Go: "1.27", ToolchainDefault: true}, "1.26.8", "PATH", "go.mod needs go >= 1.27; go will refuse"},
+		{"toolchain default keeps name+auto's name", "1.26.8", "go1.25.0+auto", "GOTOOLCHAIN", &goMod{File: "go.mod", Go: "1.25.4", ToolchainDefault: true}, "1.25.0", "GOTOOLCHAIN", "go.mod needs go >= 1.25.4"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := selectGo(c.local, c.setting, c.from, c.mod)
@@ -76,6 +80,18 @@ func TestMainGoModPrefersGoWork(t *testing.T) {
 	}
 	if m := mainGoMod(e); m.File != "go.mod" {
 		t.Fatalf("GOWORK=off: %+v", m)
+	}
+}
+
+func TestReadGoModToolchainDefault(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "go.mod"), "module x\n\ngo 1.27\n\ntoolchain default\n")
+	m, err := readGoMod(root, "go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.ToolchainDefault || m.Toolchain != "" || m.Go != "1.27" {
+		t.Fatalf("got %+v", m)
 	}
 }
 
