@@ -178,7 +178,9 @@ func selectGo(local, setting, from string, mod *goMod) Found {
 	case name == "local":
 		f.Version, f.Source = local, "PATH"
 		if from == "GOTOOLCHAIN" {
-			f.Source = "PATH (GOTOOLCHAIN=local)"
+			// As the environment spells it: GOTOOLCHAIN=auto was shown
+			// as local, which it is not.
+			f.Source = "PATH (GOTOOLCHAIN=" + setting + ")"
 		}
 	case strings.HasPrefix(name, "go") && parseGo(name).ok:
 		f.Version, f.Source = normalize(name), "GOTOOLCHAIN"

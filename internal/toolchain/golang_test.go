@@ -22,6 +22,11 @@ func TestSelectGoFollowsGOTOOLCHAINRules(t *testing.T) {
 		{"auto, newer go line is its first release", "1.26.8", "auto", "GOTOOLCHAIN default", mod("1.27", ""), "1.27.0", "go.mod go", ""},
 		{"go line beats an older toolchain line", "1.21.0", "auto", "GOTOOLCHAIN default", mod("1.23.2", "1.22.0"), "1.23.2", "go.mod go", ""},
 		{"local never switches", "1.26.8", "local", "GOTOOLCHAIN", mod("1.22", "1.27.1"), "1.26.8", "PATH (GOTOOLCHAIN=local)", ""},
+		// The source names the setting as the environment spells it: auto
+		// and path are not local.
+		{"auto from the environment", "1.26.8", "auto", "GOTOOLCHAIN", mod("1.22", ""), "1.26.8", "PATH (GOTOOLCHAIN=auto)", ""},
+		{"path from the environment", "1.26.8", "path", "GOTOOLCHAIN", mod("1.22", ""), "1.26.8", "PATH (GOTOOLCHAIN=path)", ""},
+		{"local+auto from the environment", "1.26.8", "local+auto", "GOTOOLCHAIN", nil, "1.26.8", "PATH (GOTOOLCHAIN=local+auto)", ""},
 		{"local from go.env", "1.26.8", "local", "GOTOOLCHAIN ($GOROOT/go.env)", mod("", "1.27.1"), "1.26.8", "PATH", ""},
 		{"a named toolchain", "1.26.8", "go1.25.3", "GOTOOLCHAIN", mod("1.22", "1.27.1"), "1.25.3", "GOTOOLCHAIN", ""},
 		{"a named toolchain too old for the module", "1.26.8", "go1.21.0", "GOTOOLCHAIN", mod("1.22", ""), "1.21.0", "GOTOOLCHAIN", "go.mod needs go >= 1.22"},
