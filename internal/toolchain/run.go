@@ -131,9 +131,14 @@ func RunChecks(ctx context.Context, cfg *config.File, names []string, opts RunOp
 		// over, then left "not started" when nothing ran any more.
 		for again := true; again && ctx.Err() == nil && !serialRunning; {
 			again = false
+			// gate, once a serial check waits for its after list: the only
+			// checks that may start, those it waits for. The checks listed
+			// after it wait for it (they started while it waited, and ran
+			// before it).
+			var gate map[string]bool
 		scan:
 			for _, n := range order {
-				if state[n] != pending {
+				if state[n] != pending || gate != nil && !gate[n] {
 					continue
 				}
 				c := cfg.Checks[n]
@@ -155,6 +160,8 @@ func RunChecks(ctx context.Context, cfg *config.File, names []string, opts RunOp
 					continue
 				}
 				switch {
+				case !ready && !c.Parallel && gate == nil:
+					gate = awaited(cfg, n, seen)
 				case !ready:
 				case !c.Parallel && nRunning > 0:
 					break scan // it runs next, alone
@@ -189,6 +196,23 @@ func RunChecks(ctx context.Context, cfg *config.File, names []string, opts RunOp
 		}
 		out = append(out, CheckResult{Name: n, Status: Cancelled, Reason: "not started"})
 	}
+	return out
+}
+
+// awaited returns the checks of the run that name waits for, directly or
+// through their own after lists.
+func awaited(cfg *config.File, name string, inRun map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	var walk func(string)
+	walk = func(n string) {
+		for _, a := range cfg.Checks[n].After {
+			if inRun[a] && !out[a] {
+				out[a] = true
+				walk(a)
+			}
+		}
+	}
+	walk(name)
 	return out
 }
 

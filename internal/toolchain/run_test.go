@@ -80,6 +80,31 @@ run = 'test -e done.s && `+marker("p3")+`'
 	}
 }
 
+// A serial check still waiting for a check it runs after keeps the checks
+// listed after it waiting too: test started while migrate waited for
+// build, and ran before it. What migrate waits for (build, and dep, listed
+// after it) still runs, or it would wait for ever.
+func TestSerialCheckWaitingForAfterHoldsLaterChecks(t *testing.T) {
+	cfg := parseChecks(t, `
+[checks.build]
+run = "sleep 0.3; touch built"
+[checks.migrate]
+run = 'test -e built && test -e dep && `+exclusive("migrate")+`'
+parallel = false
+after = ["build", "dep"]
+[checks.test]
+run = "test -e done.migrate"
+[checks.dep]
+run = "touch dep"
+`)
+	rs := RunChecks(context.Background(), cfg, []string{"build", "migrate", "test", "dep"}, RunOptions{Root: t.TempDir(), Jobs: 4, Env: os.Environ()})
+	for _, r := range rs {
+		if r.Status != Pass {
+			t.Errorf("%s: %s %s\n%s", r.Name, r.Status, r.Reason, r.Output)
+		}
+	}
+}
+
 func TestAfterOrdersAndAFailureBlocks(t *testing.T) {
 	cfg := parseChecks(t, `
 [checks.build]
