@@ -15,6 +15,7 @@ import (
 var hookCmd = &cli.Command{
 	Name: "hook",
 	Usage: `Usage: git session hook post-commit
+       git session hook post-merge [0|1]
        git session hook post-rewrite [amend|rebase] < OLD-NEW-LINES
 
 Run by the hooks that 'verdigris install' places.
@@ -25,6 +26,12 @@ worktree's active one when there is none, and ends the active one when the
 commit closes it. A commit without markers costs one in-process read of
 HEAD. Commits replayed by a rebase, and an amend when the post-rewrite hook
 runs, are left to post-rewrite.
+
+post-merge does the same for the merge commit that 'git merge' or 'git
+pull' has just made (git runs post-merge for it, not post-commit). A
+fast-forward, and a squash merge (1: nothing is committed yet), are left
+alone: the commits a fast-forward brings were tagged where they were made,
+or by 'git session sync' in CI.
 
 post-rewrite reads what git gives the hook after 'git commit --amend' and a
 rebase: one "OLD NEW" line per rewritten commit. The session tags of a
@@ -43,6 +50,18 @@ rewrite is done either way).
 		switch {
 		case len(args) == 1 && args[0] == "post-commit":
 			return postCommit(ctx, env)
+		case len(args) >= 1 && len(args) <= 2 && args[0] == "post-merge":
+			squash := ""
+			if len(args) == 2 {
+				squash = args[1]
+			}
+			if squash != "" && squash != "0" && squash != "1" {
+				return cli.Usagef("git session hook post-merge: %q is not 0 or 1", squash).WithHint("this command is run by the post-merge hook, which passes git's squash flag; install it with 'verdigris install'")
+			}
+			if squash == "1" {
+				return nil // a squash merge commits nothing: the commit that follows runs post-commit
+			}
+			return postMerge(ctx, env)
 		case len(args) >= 1 && len(args) <= 2 && args[0] == "post-rewrite":
 			kind := ""
 			if len(args) == 2 {
@@ -53,7 +72,7 @@ rewrite is done either way).
 			}
 			return postRewrite(ctx, env, kind)
 		}
-		return cli.Usagef("git session hook: expected the hook name post-commit or post-rewrite").WithHint("this command is run by the hooks; install them with 'verdigris install'")
+		return cli.Usagef("git session hook: expected the hook name post-commit, post-merge or post-rewrite").WithHint("this command is run by the hooks; install them with 'verdigris install'")
 	},
 }
 
@@ -68,6 +87,20 @@ func postCommit(ctx context.Context, env *cli.Env) error {
 		return err
 	}
 	res, err := session.PostCommit(ctx, r, env.Env)
+	return reportHook(env, res, err, true)
+}
+
+func postMerge(ctx context.Context, env *cli.Env) error {
+	// A merge without markers, a fast-forward's included, costs what a
+	// commit without them does.
+	if msg, ok := gitrepo.HeadMessage(env.Dir, env.Env); ok && !session.MightHaveMarkers(msg) {
+		return nil
+	}
+	r, err := cli.OpenRepo(ctx, env)
+	if err != nil {
+		return err
+	}
+	res, err := session.PostMerge(ctx, r, env.Env)
 	return reportHook(env, res, err, true)
 }
 

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	// The hooks read HEAD, tags and records in-process: a git process
@@ -112,6 +113,33 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 		res.Notes = append(res.Notes, fmt.Sprintf("session %s is now active in this worktree ('git session end' archives it)", o.ID))
 	}
 	return res, nil
+}
+
+// PostMerge does for a merge commit that `git merge` or `git pull` just
+// made what PostCommit does for a commit: git runs post-merge for it, not
+// post-commit. A fast-forward is left alone: the commits it brings were
+// made elsewhere, where the post-commit hook (or CI's `git session sync`
+// of the pushed range) tagged them, and a session they open is not this
+// worktree's.
+func PostMerge(ctx context.Context, repo *gitrepo.Repo, getenv func(string) string) (*HookResult, error) {
+	if !MergeCommitted(repo) {
+		return nil, nil
+	}
+	return PostCommit(ctx, repo, getenv)
+}
+
+// MergeCommitted reports whether HEAD is a merge commit that `git merge`
+// or `git pull` has just made, from the newest HEAD reflog entry, which git
+// writes before it runs post-merge: "merge topic: Merge made by the 'ort'
+// strategy." (or "In-index merge"), where a fast-forward says
+// "Fast-forward". git does not translate these; the post-merge shim
+// reads the entry the same way before it starts git-session. Without a reflog nothing
+// tells a merge made here from a fast-forward to one made elsewhere: it
+// is left to `git session sync`.
+func MergeCommitted(repo *gitrepo.Repo) bool {
+	msg, ok := repo.HeadReflogMessage()
+	merged := strings.Contains(msg, ": Merge made by the '") && strings.HasSuffix(msg, "' strategy.")
+	return ok && (merged || strings.HasSuffix(msg, ": In-index merge"))
 }
 
 // markerState is the active session a marker opened.
