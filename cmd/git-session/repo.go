@@ -36,6 +36,7 @@ func explain(err error) error {
 		cfg      *config.Error
 		state    *session.StateError
 		ahead    *session.RemoteAheadError
+		rtag     *session.RemoteTagError
 	)
 	switch {
 	case err == nil:
@@ -51,6 +52,8 @@ func explain(err error) error {
 		return cli.Failf("%v", err).WithHint("check out a branch (git switch BRANCH, or git switch -c NEW) and run 'git session end' again")
 	case errors.As(err, &ahead):
 		return cli.Failf("%v", err).WithHint("bring them in first (git pull), then run 'git session end --push' again")
+	case errors.As(err, &rtag):
+		return cli.Failf("%v", err).WithHint("tags are never moved: see which commit is right with 'git show %s' and 'git ls-remote %s refs/tags/%s'; delete the wrong one, or run 'git session end' without --push and push the branch alone", rtag.Tag, rtag.Remote, rtag.Tag)
 	case errors.Is(err, session.ErrNoRemote):
 		return cli.Failf("%v", err).WithHint("add one (git remote add origin URL), or run without --push")
 	case errors.Is(err, session.ErrUnknownSession):

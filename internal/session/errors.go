@@ -58,3 +58,11 @@ type RemoteAheadError struct{ Remote, Ref string }
 func (e *RemoteAheadError) Error() string {
 	return fmt.Sprintf("%s/%s has commits this branch does not; nothing was archived", e.Remote, e.Ref)
 }
+
+// RemoteTagError: end --push found the session's start tag on the remote
+// on another commit than here; nothing was archived.
+type RemoteTagError struct{ Remote, Tag, Here, There string }
+
+func (e *RemoteTagError) Error() string {
+	return fmt.Sprintf("%s has tag %s on %s, and this one is on %s; nothing was archived", e.Remote, e.Tag, gitrepo.Short(e.There), gitrepo.Short(e.Here))
+}

@@ -140,6 +140,37 @@ func (m *Manager) remoteMerged(ctx context.Context, remote, ref string) error {
 	return nil
 }
 
+// startTagToPush reports whether end --push pushes the start tag. Not
+// when the remote has it on the same commit already: CI's git session
+// sync tags the marker that opened a session with a tag object of its
+// own, git refuses to replace a tag, and the atomic push failed with the
+// branch and the end tag. Nor when there is none here (a rebase dropped
+// the marker that made it): git refused the whole push for it. The
+// remote's tag on another commit would be refused as well, so that is an
+// error before anything is archived; a remote that cannot be asked is
+// left to the push to report.
+func (m *Manager) startTagToPush(ctx context.Context, st *State, remote string) (bool, error) {
+	if st.StartTag == "" {
+		return false, nil
+	}
+	here, ok, err := m.Repo.LookupTag(ctx, st.StartTag)
+	if err != nil || !ok {
+		return false, err
+	}
+	theirs, err := m.Repo.RemoteTags(ctx, remote, st.StartTag)
+	if err != nil {
+		return true, nil
+	}
+	there, ok := theirs[st.StartTag]
+	switch {
+	case !ok:
+		return true, nil
+	case there == here.Commit:
+		return false, nil
+	}
+	return false, &RemoteTagError{Remote: remote, Tag: st.StartTag, Here: here.Commit, There: there}
+}
+
 // ensureStartTag makes the active session's start tag when it is missing:
 // a start killed after saving the state and before tagging.
 func (m *Manager) ensureStartTag(ctx context.Context, st *State) error {
@@ -389,7 +420,15 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 			return nil, ErrNoRemote
 		}
 		remote = t.Remote
-		refspecs = []string{"refs/heads/" + branch + ":" + t.Ref, "refs/tags/" + st.StartTag, "refs/tags/" + endTag}
+		pushStart, err := m.startTagToPush(ctx, st, remote)
+		if err != nil {
+			return nil, err
+		}
+		refspecs = []string{"refs/heads/" + branch + ":" + t.Ref}
+		if pushStart {
+			refspecs = append(refspecs, "refs/tags/"+st.StartTag)
+		}
+		refspecs = append(refspecs, "refs/tags/"+endTag)
 		// Asked before anything is archived: a branch the remote has moved
 		// would refuse the push after the record, the archive commit and the
 		// end tag were made, and rebasing to push it leaves the end tag on
