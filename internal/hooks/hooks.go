@@ -45,13 +45,14 @@ type Status struct {
 type Action struct {
 	Name   string `json:"name"`
 	Path   string `json:"path"`
-	Did    string `json:"did"` // "installed", "updated", "unchanged", "chained", "restored", "removed", "absent"
+	Did    string `json:"did"` // "installed", "updated", "unchanged", "chained", "restored", "removed", "absent", "kept"
 	Detail string `json:"detail,omitempty"`
 }
 
 // ConflictError: the hooks directory holds a saved user hook and, in the
 // hook's place, another hook that is not ours (another tool replaced our
-// shim). Installing would have to drop one of them, so we stop.
+// shim). Installing would have to drop one of them, so that hook is left
+// as it is.
 type ConflictError struct{ Hook, Chained string }
 
 func (e *ConflictError) Error() string {
@@ -65,7 +66,7 @@ func executable(path string) bool {
 }
 
 // EditedError: the hook is a verdigris shim someone changed by hand.
-// Updating or removing it would lose their lines, so we stop.
+// Updating or removing it would lose their lines, so it is left as it is.
 type EditedError struct{ Hook, Chained string }
 
 func (e *EditedError) Error() string {
@@ -156,14 +157,38 @@ func Install(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 		return nil, err
 	}
 	var acts []Action
+	var left error
 	for _, name := range shims.Names {
 		a, err := installOne(dir, name)
-		if err != nil {
+		if kept(&a, err) {
+			if left == nil {
+				left = err
+			}
+		} else if err != nil {
 			return acts, err
 		}
 		acts = append(acts, a)
 	}
-	return acts, nil
+	return acts, left
+}
+
+// kept reports whether err leaves one hook as it is and the others still
+// to be done: a shim changed by hand, or a saved hook with another tool's
+// in its place. Stopping there left the hooks after it uninstalled, or
+// not updated, for as long as the user kept their edit. a says so; the
+// command fails with the first such error once every hook is done.
+func kept(a *Action, err error) bool {
+	var ee *EditedError
+	var ce *ConflictError
+	switch {
+	case errors.As(err, &ee):
+		a.Did, a.Detail = "kept", "a verdigris shim changed by hand; left as it is"
+	case errors.As(err, &ce):
+		a.Did, a.Detail = "kept", "another tool's hook, and a saved original beside it; left as they are"
+	default:
+		return false
+	}
+	return true
 }
 
 func installOne(dir, name string) (Action, error) {
@@ -225,6 +250,7 @@ func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 	}
 	defer l.Unlock()
 	var acts []Action
+	var left error
 	for _, name := range shims.Names {
 		p := filepath.Join(dir, name)
 		chained := p + shims.ChainedSuffix
@@ -232,7 +258,13 @@ func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 		cur, err := os.ReadFile(p)
 		ours := err == nil && shims.Shipped(name, cur)
 		if err == nil && !ours && shims.IsShim(cur) {
-			return acts, &EditedError{Hook: p, Chained: chained}
+			err := &EditedError{Hook: p, Chained: chained}
+			kept(&a, err)
+			if left == nil {
+				left = err
+			}
+			acts = append(acts, a)
+			continue
 		}
 		_, cerr := os.Lstat(chained)
 		hasChained := cerr == nil
@@ -262,5 +294,5 @@ func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 		}
 		acts = append(acts, a)
 	}
-	return acts, nil
+	return acts, left
 }
