@@ -6,6 +6,7 @@
 package vault
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -73,9 +74,9 @@ func Load(root string) (*Vault, error) { return load(root, nil) }
 func load(root string, from map[string]string) (*Vault, error) {
 	read := func(name string) ([]byte, error) {
 		if p, ok := from[name]; ok {
-			return os.ReadFile(p)
+			return readVaultFile(p)
 		}
-		return os.ReadFile(Path(root, name))
+		return readVaultFile(Path(root, name))
 	}
 	v := &Vault{Root: root}
 	var err error
@@ -119,7 +120,21 @@ func unreadable(name string, err error) error {
 
 // LoadSecrets reads only the secrets file: names and env names need no key.
 func LoadSecrets(root string) (*SecretsFile, error) {
-	return loadSecrets(root, func(name string) ([]byte, error) { return os.ReadFile(Path(root, name)) })
+	return loadSecrets(root, func(name string) ([]byte, error) { return readVaultFile(Path(root, name)) })
+}
+
+// readVaultFile reads a vault file as git stores it: with core.autocrlf
+// (Git for Windows' default) or an eol=crlf attribute, git checks the
+// files out with CRLF line ends, but they were written, signed and
+// committed with LF ones. Every format is line-based and a value never
+// holds a raw line break, so turning CRLF back into LF changes nothing
+// else; a lone CR stays and is refused by the parsers.
+func readVaultFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil || !bytes.Contains(data, []byte("\r\n")) {
+		return data, err
+	}
+	return bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), nil
 }
 
 func loadSecrets(root string, read func(name string) ([]byte, error)) (*SecretsFile, error) {
