@@ -89,7 +89,11 @@ func runGuard(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 		if err != nil {
 			return cli.Usagef("%v", err).WithHint("--pre-push reads the lines git gives a pre-push hook: <local ref> <local sha> <remote ref> <remote sha>")
 		}
-		if commits, err = vault.PushCommits(ctx, r, refs); err != nil {
+		remote := ""
+		if len(args) > 0 {
+			remote = args[0]
+		}
+		if commits, err = vault.PushCommits(ctx, r, remote, refs); err != nil {
 			return err
 		}
 		if len(commits) == 0 {

@@ -196,18 +196,29 @@ func ParsePrePush(r io.Reader) ([]PushRef, error) {
 
 func isZeroHash(h string) bool { return strings.Trim(h, "0") == "" }
 
-// PushCommits lists the commits a push would send: for each updated ref,
-// those not already on the remote's side (remote..local when git knows the
-// remote commit, else those on no remote-tracking ref). Deleted refs send
-// nothing.
-func PushCommits(ctx context.Context, r *gitrepo.Repo, refs []PushRef) ([]string, error) {
+// PushCommits lists the commits a push to remote (the name or URL git
+// gives a pre-push hook) would send: for each updated ref, those not
+// already on the remote's side (remote..local when git knows the remote
+// commit, else those on none of that remote's tracking refs). Deleted refs
+// send nothing. Only that remote's tracking refs count: a commit another
+// remote has (a private origin) is still new to this one (a public
+// mirror), and a push to a URL counts none. Without a remote, every
+// remote's tracking refs count.
+func PushCommits(ctx context.Context, r *gitrepo.Repo, remote string, refs []PushRef) ([]string, error) {
+	known := "--remotes"
+	if remote != "" {
+		// Remote names cannot hold '*', '?' or '[', so this is the
+		// remote's refs/remotes/<name>/* and nothing else; a URL matches
+		// no ref.
+		known = "--remotes=" + remote
+	}
 	seen := map[string]bool{}
 	var out []string
 	for _, ref := range refs {
 		if isZeroHash(ref.LocalSHA) {
 			continue
 		}
-		args := []string{"--reverse", ref.LocalSHA, "--not", "--remotes"}
+		args := []string{"--reverse", ref.LocalSHA, "--not", known}
 		if !isZeroHash(ref.RemoteSHA) && r.HasObject(ctx, ref.RemoteSHA) {
 			args = []string{"--reverse", ref.LocalSHA, "^" + ref.RemoteSHA}
 		}
