@@ -27,7 +27,8 @@ signals are the child's. With --mask, every value (and each line of a
 multi-line value) in the child's stdout and stderr is replaced by ***;
 signals are forwarded to the child and its exit status is passed on.
 
-With --ssh, 'ssh -- HOST sh' runs with a script on its stdin: one
+With --ssh, 'ssh -T -- HOST sh' runs with a script on its stdin (-T: no
+remote terminal, which would echo it, whatever ssh_config says): one
 'export ENV=…' line per secret, quoted for sh, then the command line (CMD
 and its arguments joined by spaces, as ssh itself would send them). The
 remote command's stdin is therefore not yours.

@@ -44,12 +44,15 @@ func RemoteScript(secrets []Secret, argv []string) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// SSHArgv is the ssh command line: "--" before the host, so a host that
-// starts with '-' cannot become an option, and "sh" as the remote command,
-// which reads the script from stdin. No secret is ever in it.
+// SSHArgv is the ssh command line: "-T", so no remote terminal echoes the
+// script (every value) back to our output when ssh_config says
+// "RequestTTY force" (a command-line option wins over the config); "--"
+// before the host, so a host that starts with '-' cannot become an
+// option; and "sh" as the remote command, which reads the script from
+// stdin. No secret is ever in it.
 func SSHArgv(host string) ([]string, error) {
 	if host == "" || strings.HasPrefix(host, "-") || strings.ContainsAny(host, " \t\r\n") {
 		return nil, &NameError{fmt.Sprintf("invalid ssh host %q", host), "give a host name or user@host, as you would to ssh"}
 	}
-	return []string{"ssh", "--", host, "sh"}, nil
+	return []string{"ssh", "-T", "--", host, "sh"}, nil
 }
