@@ -164,11 +164,15 @@ func agentStart(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, sock strin
 		return err
 	}
 	if running {
-		if _, err := vault.AgentUnlock(sock, plain, ttl); err != nil {
+		_, err := vault.AgentUnlock(sock, plain, ttl)
+		if err == nil {
+			fmt.Fprintf(env.Stderr, "git-vault: agent unlocked with %s for %s\n", pub, ttl)
+			return nil
+		}
+		if !errors.Is(err, vault.ErrNoAgent) {
 			return userError(err)
 		}
-		fmt.Fprintf(env.Stderr, "git-vault: agent unlocked with %s for %s\n", pub, ttl)
-		return nil
+		// Its TTL ended between the two requests: start a new one.
 	}
 	self, err := os.Executable()
 	if err != nil {

@@ -67,11 +67,22 @@ func ServeAgent(ctx context.Context, getenv func(string) string, identity []byte
 	defer s.conns.Wait()
 
 	go func() {
-		select {
-		case <-ctx.Done():
-		case <-s.stop:
+		// The TTL is also checked by the wall clock now and then, so an
+		// agent whose machine slept past it wipes its memory soon after
+		// waking, not only at the next request (see expireIfDue).
+		tick := time.NewTicker(expiryCheckInterval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+			case <-s.stop:
+			case <-tick.C:
+				s.expireIfDue(true)
+				continue
+			}
+			ln.Close()
+			return
 		}
-		ln.Close()
 	}()
 	for {
 		c, err := ln.AcceptUnix()
@@ -98,9 +109,17 @@ func ServeAgent(ctx context.Context, getenv func(string) string, identity []byte
 
 func (s *agentServer) shutdown() { s.once.Do(func() { close(s.stop) }) }
 
-func (s *agentServer) unlock(id *Identity, ttl time.Duration) {
+// unlock holds id for ttl; false when the agent is already ending (its
+// TTL ended by the wall clock as the request arrived).
+func (s *agentServer) unlock(id *Identity, ttl time.Duration) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	select {
+	case <-s.stop:
+		id.Wipe()
+		return false
+	default:
+	}
 	if s.keys != nil {
 		s.keys.Close()
 	}
@@ -108,7 +127,9 @@ func (s *agentServer) unlock(id *Identity, ttl time.Duration) {
 	if ttl <= 0 {
 		ttl = DefaultAgentTTL
 	}
-	s.expires = time.Now().Add(ttl)
+	// Wall clock only (Round(0) drops the monotonic reading): see
+	// expireIfDue.
+	s.expires = time.Now().Add(ttl).Round(0)
 	if s.timer != nil {
 		s.timer.Stop()
 	}
@@ -117,6 +138,35 @@ func (s *agentServer) unlock(id *Identity, ttl time.Duration) {
 		s.wipe()
 		s.shutdown()
 	})
+	return true
+}
+
+// expiryCheckInterval is how often the agent compares the wall clock with
+// its expiry between requests.
+const expiryCheckInterval = 15 * time.Second
+
+// expireIfDue wipes the agent's memory once its TTL has passed by the
+// wall clock, and with end also ends the agent. The timer set at unlock
+// follows Go's monotonic clock, which stops while the machine is
+// suspended: after a night asleep it has not fired, and only the wall
+// clock says the TTL is over (ssh-agent counts the time asleep too). The
+// timer still ends the agent when the wall clock is set back. A request
+// only wipes, as lock does, so that 'agent start' (status, then unlock)
+// finds a locked agent to unlock rather than one going away; the periodic
+// check ends it.
+func (s *agentServer) expireIfDue(end bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.expires.IsZero() || time.Now().Round(0).Before(s.expires) {
+		return
+	}
+	if s.keys != nil {
+		s.keys.Close()
+		s.keys = nil
+	}
+	if end {
+		s.shutdown()
+	}
 }
 
 // wipe forgets the identity and every cached data key.
@@ -170,6 +220,7 @@ func (s *agentServer) handle(c *net.UnixConn) {
 }
 
 func (s *agentServer) do(req *agentRequest) *agentResponse {
+	s.expireIfDue(false)
 	switch req.Op {
 	case "status":
 		return &agentResponse{Status: s.status()}
@@ -184,7 +235,9 @@ func (s *agentServer) do(req *agentRequest) *agentResponse {
 			return errorResponse(err)
 		}
 		ttl, _ := time.ParseDuration(req.TTL)
-		s.unlock(id, ttl)
+		if !s.unlock(id, ttl) {
+			return &agentResponse{Error: "the agent's time to live ended as it was unlocked", Hint: "run 'git vault agent start' again"}
+		}
 		return &agentResponse{Status: s.status()}
 	}
 	s.mu.Lock()

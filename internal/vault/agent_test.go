@@ -272,3 +272,69 @@ func TestAgentSocketDirIsAbsolute(t *testing.T) {
 		}
 	}
 }
+
+// A laptop suspended past the TTL: Go's timers follow the monotonic
+// clock, which stops while the machine sleeps, so the expiry timer of an
+// agent started with --ttl 1h before a night's sleep had not fired next
+// morning and the agent still decrypted (ssh-agent counts the time asleep).
+// The expiry is also read off the wall clock on every request. Here the
+// wall clock is past the expiry while the timer has not fired, as after
+// such a sleep.
+func TestAgentExpiresAfterSleepingPastTTL(t *testing.T) {
+	root, gitDir, kh := testVault(t)
+	mustSet(t, root, gitDir, kh, "x", "value-x-123")
+	v, err := Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := mustExport(t, kh.Identity())
+	id, err := ParseIdentity(append([]byte(nil), text...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &agentServer{stop: make(chan struct{})}
+	s.unlock(id, time.Hour)
+	decrypt := &agentRequest{Op: "decrypt", Recipients: v.recipientsRaw, Key: v.keyRaw, Entries: []wireEntry{toWire(v.Secrets.Entries[0])}}
+	if resp := s.do(decrypt); string(resp.Value) != "value-x-123" {
+		t.Fatalf("before expiry: %+v", resp)
+	}
+	s.mu.Lock()
+	s.expires = time.Now().Add(-time.Second).Round(0)
+	s.mu.Unlock()
+	if resp := s.do(decrypt); resp.Value != nil || resp.Error == "" {
+		t.Fatal("an agent past its TTL by the wall clock still decrypted")
+	}
+	if st := s.do(&agentRequest{Op: "status"}).Status; !st.Locked || st.Recipient != "" {
+		t.Fatalf("status past the TTL: %+v", st)
+	}
+	// 'agent start' unlocks it again, for a new TTL.
+	if resp := s.do(&agentRequest{Op: "unlock", Identity: text, TTL: "1h"}); resp.Error != "" || resp.Status.Locked {
+		t.Fatalf("unlock past the TTL: %+v", resp)
+	}
+	if resp := s.do(decrypt); string(resp.Value) != "value-x-123" {
+		t.Fatalf("after unlocking again: %+v", resp)
+	}
+	// Between requests, the periodic check ends an agent past its TTL.
+	s.mu.Lock()
+	s.expires = time.Now().Add(-time.Second).Round(0)
+	s.mu.Unlock()
+	s.expireIfDue(true)
+	select {
+	case <-s.stop:
+	default:
+		t.Fatal("an agent past its TTL by the wall clock kept running")
+	}
+	if st := s.status(); !st.Locked {
+		t.Fatal("an ended agent kept its keys")
+	}
+	s.timer.Stop()
+}
+
+func mustExport(t *testing.T, id *Identity) []byte {
+	t.Helper()
+	b, err := id.Export()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
