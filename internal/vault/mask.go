@@ -100,18 +100,26 @@ func (m *Masker) Close() error {
 }
 
 // process returns the output that is decided and keeps the rest in buf.
-// Matching is leftmost-longest: a byte table of the values' first bytes
-// skips most positions, and only values sharing the next two bytes are
-// compared.
+// Every byte some value covers is masked: at each position the longest
+// value that matches there is found (a byte table of the values' first
+// bytes skips most positions, and only values sharing the next two bytes
+// are compared), and matches that overlap (one value's end is another's
+// start, or a value overlaps itself) become one "***", as the Actions
+// runner masks them; masking them one by one printed the rest of the
+// second. Matches that only touch stay one mask each.
 func (m *Masker) process(final bool) []byte {
 	b := m.buf
 	out := make([]byte, 0, len(b))
-	last := 0
+	// From pending on, b may be the start of a value whose end has not
+	// arrived (a longer value where a shorter one matches among them):
+	// undecided.
 	pending := len(b)
 	if !final {
 		pending = m.pendingStart(b)
 	}
-	for i := 0; i < len(b)-1; i++ {
+	last := 0          // b[:last] is in out
+	start, end := 0, 0 // the masked run being built, when end > start
+	for i := 0; i < pending && i < len(b)-1; i++ {
 		if !m.first[b[i]] {
 			continue
 		}
@@ -125,39 +133,30 @@ func (m *Masker) process(final bool) []byte {
 		if n == 0 {
 			continue
 		}
-		if i > pending {
-			// A longer value that began before this match may still be
-			// arriving ("outer-inner-secret-lo" of "outer-inner-secret-long"
-			// holds all of "inner-secret"): wait for more output.
-			out = append(out, b[last:pending]...)
-			m.keep(b[pending:])
+		if i < end { // overlaps the run: extend it
+			end = max(end, i+n)
+			continue
+		}
+		if end > start {
+			out = append(out, b[last:start]...)
+			out = append(out, Replacement...)
+			last = end
+		}
+		start, end = i, i+n
+	}
+	if end > start {
+		if end > pending {
+			// A value still arriving overlaps the run: it may extend it.
+			out = append(out, b[last:start]...)
+			m.keep(b[start:])
 			return out
 		}
-		if !final && m.couldGrow(b[i:], n) {
-			// A longer value may still match here: wait for more output.
-			out = append(out, b[last:i]...)
-			m.keep(b[i:])
-			return out
-		}
-		out = append(out, b[last:i]...)
+		out = append(out, b[last:start]...)
 		out = append(out, Replacement...)
-		i += n - 1
-		last = i + 1
+		last = end
 	}
-	tail := b[last:]
-	hold := 0
-	if !final {
-		for _, v := range m.values {
-			for l := min(len(v)-1, len(tail)); l > hold; l-- {
-				if bytes.HasSuffix(tail, v[:l]) {
-					hold = l
-					break
-				}
-			}
-		}
-	}
-	out = append(out, tail[:len(tail)-hold]...)
-	m.keep(tail[len(tail)-hold:])
+	out = append(out, b[last:pending]...)
+	m.keep(b[pending:])
 	return out
 }
 
@@ -187,15 +186,4 @@ func (m *Masker) pendingStart(b []byte) int {
 		}
 	}
 	return len(b)
-}
-
-// couldGrow reports whether tail, which matches a value of length n at its
-// start, is also the beginning of a longer value.
-func (m *Masker) couldGrow(tail []byte, n int) bool {
-	for _, v := range m.values {
-		if len(v) > n && len(tail) < len(v) && bytes.HasPrefix(v, tail) {
-			return true
-		}
-	}
-	return false
 }

@@ -58,3 +58,15 @@ func TestMaskerLongerValueAroundAShorterOne(t *testing.T) {
 	want := "x *** y *** z outer-***-short"
 	maskedInEveryChunking(t, MaskPatterns([][]byte{[]byte(inner), []byte(outer)}), input, want)
 }
+
+// Two values that overlap in the output (one's end is the other's start,
+// or a value that overlaps itself): the first was masked and the rest of
+// the second printed ("***SECRETB-tail" showed most of "1234SECRETB-tail").
+// Every byte any value covers is masked, as the Actions runner's masker
+// does; values only touching stay two masks.
+func TestMaskerOverlappingValues(t *testing.T) {
+	a, b, c := "user-aaaa1234", "1234SECRETB-tail", "abab-abab"
+	input := "x " + a[:9] + b + " y " + c + "-abab z " + a + b + " " + b + a
+	want := "x *** y *** z ****** ******"
+	maskedInEveryChunking(t, MaskPatterns([][]byte{[]byte(a), []byte(b), []byte(c)}), input, want)
+}
