@@ -47,3 +47,21 @@ ab_builds() {
 		b=$1/bin/git-scry
 	fi
 }
+
+# heavy_history DIR: the Go distribution's src/ committed a directory
+# (two levels deep) at a time, about 260 commits and 40 MB of `git log
+# -p`: real code whose diffs dwarf their messages, the other end from the
+# replayed histories' small diffs. Needs isolate_git (its identity).
+heavy_history() {
+	local src d
+	src=$(go env GOROOT)/src
+	git init -q "$1"
+	(cd "$src" && find . -mindepth 1 -maxdepth 2 -type d | LC_ALL=C sort) | while IFS= read -r d; do
+		mkdir -p "$1/$d"
+		find "$src/$d" -maxdepth 1 -type f -exec cp -p {} "$1/$d/" \;
+		git -C "$1" add -A "$d"
+		git -C "$1" diff --cached --quiet ||
+			git -C "$1" commit -q -m "Import ${d#./} from the Go tree" -m "The package's files as they are in $(go env GOVERSION)."
+	done
+	git -C "$1" gc -q
+}

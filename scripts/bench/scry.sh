@@ -11,6 +11,9 @@
 #   scripts/bench/scry.sh --own          # also this repository's own history (real diffs and
 #                                        # documents) up to the commit testdata/eval/verdigris.json
 #                                        # was written against, evaluated with that query set
+#   scripts/bench/scry.sh --heavy        # also a diff-heavy history of real code: the Go
+#                                        # distribution's src/ committed directory by directory
+#                                        # (about 260 commits, 40 MB of `git log -p`)
 #   scripts/bench/scry.sh --real-docs    # the replayed history ends with a commit that puts
 #                                        # the real lefthook v1.13.6 tree at HEAD (from the Go
 #                                        # module cache), so the built-in embedder learns from
@@ -29,15 +32,16 @@ set -euo pipefail
 . "$(dirname "$0")/bench-env.sh"
 cd "$(dirname "$0")/../.."
 
-large=0 realdocs=0 small=0 own=0 mid=0
+large=0 realdocs=0 small=0 own=0 mid=0 heavy=0
 for arg; do
 	case $arg in
 	--large) large=1 ;;
 	--small) small=1 ;;
 	--mid) mid=1 ;;
+	--heavy) heavy=1 ;;
 	--own) own=1 ;;
 	--real-docs) realdocs=1 ;;
-	*) echo "usage: scripts/bench/scry.sh [--large] [--small] [--mid] [--own] [--real-docs]" >&2 && exit 2 ;;
+	*) echo "usage: scripts/bench/scry.sh [--large] [--small] [--mid] [--own] [--heavy] [--real-docs]" >&2 && exit 2 ;;
 	esac
 done
 runs=${RUNS:-3}
@@ -220,6 +224,12 @@ if [ "$mid" = 1 ]; then
 		runs=1 bench "lefthook replayed $n times" "$work/rounds$n"
 		rm -rf "$work/rounds$n"
 	done
+fi
+
+if [ "$heavy" = 1 ]; then
+	heavy_history "$work/heavy"
+	bench "a diff-heavy history (the Go distribution's src/, $(git -C "$work/heavy" log -p --all | wc -c | awk '{printf "%d MB", $1/1e6}') of git log -p)" "$work/heavy"
+	rm -rf "$work/heavy"
 fi
 
 if [ "$large" = 1 ]; then
