@@ -133,9 +133,11 @@ func TestSessionActionTagsAndPushesThePushedRange(t *testing.T) {
 	if !strings.Contains(res.Summary, "| `session-20260304-082030-claude-start` | created |") {
 		t.Fatalf("summary:\n%s", res.Summary)
 	}
-	// The tagger is the bot: the runner has no git identity.
-	if tagger := a.git(a.workspace, "for-each-ref", "--format=%(taggername)", "refs/tags/session-20260304-082030-claude-end"); tagger != "github-actions[bot]" {
-		t.Fatalf("tagger %q", tagger)
+	// The tagger is the marker commit's committer, not the runner's bot:
+	// the tag is the object the laptop's hook makes.
+	tagger := a.git(a.workspace, "for-each-ref", "--format=%(taggername) %(taggeremail) %(taggerdate:raw)", "refs/tags/session-20260304-082030-claude-end")
+	if want := a.git(laptop, "log", "-1", "--date=raw", "--format=%cn <%ce> %cd", after); tagger != want {
+		t.Fatalf("tagger %q, want the committer %q", tagger, want)
 	}
 
 	// Run again on a fresh checkout (which now has the tags): nothing new.

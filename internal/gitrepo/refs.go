@@ -175,6 +175,44 @@ func (r *Repo) CreateTag(ctx context.Context, name, commit, message string) erro
 	return nil
 }
 
+// CreateCommitTag creates the annotated tag name on commit with message,
+// as an object made of the commit and the message alone: its tagger is
+// the commit's committer, with the commit's date and zone, and it is never
+// signed. Two clones that tag one commit so (a hook on the laptop that
+// made it, a CI job) make the same object, so each fetches or pushes the
+// other's as up to date; a tag made with git tag names whoever ran it
+// and when, an object of its own, which git refuses to clobber with the
+// other. Nothing else enters it: not user.name, tag.gpgSign or
+// user.signingKey, i18n.* or log.* (the name and email are read in
+// UTF-8, not mailmapped), nor GIT_COMMITTER_*. Like CreateTag it never
+// moves an existing tag: that fails with ErrTagExists.
+func (r *Repo) CreateCommitTag(ctx context.Context, name, commit, message string) error {
+	if !strings.HasSuffix(message, "\n") {
+		message += "\n"
+	}
+	// The commit object itself, not a replacement (git replace) that
+	// this clone may have and another not.
+	ident, err := r.Git(ctx, "--no-replace-objects", "log", "-1", "--no-show-signature", "--no-mailmap", "--encoding=UTF-8", "--date=raw", "--format=%cn <%ce> %cd", "--end-of-options", commit)
+	if err != nil {
+		return err
+	}
+	obj := fmt.Sprintf("object %s\ntype commit\ntag %s\ntagger %s\n\n%s", commit, name, ident, message)
+	// mktag checks the object as git tag would have made it (a commit of
+	// that id, a tagger line git reads) before writing it.
+	id, err := r.GitInput(ctx, strings.NewReader(obj), "mktag")
+	if err != nil {
+		return err
+	}
+	// An empty old value: create, never overwrite.
+	if _, err := r.Git(ctx, "update-ref", "-m", "tag "+name, "refs/tags/"+name, id, ""); err != nil {
+		if t, ok, _ := r.LookupTag(ctx, name); ok {
+			return fmt.Errorf("%w: %s points at %s", ErrTagExists, name, Short(t.Commit))
+		}
+		return err
+	}
+	return nil
+}
+
 // Commit reads one commit object.
 func (r *Repo) Commit(ctx context.Context, rev string) (*Commit, error) {
 	if o := r.objects(); o != nil {

@@ -68,11 +68,17 @@ func taggerOf(repo *gitrepo.Repo, tags []gitrepo.Tag) *tagger {
 
 // ensure makes the annotated tag name on commit unless it is there; a tag
 // of that name on another commit is a conflict and is left as it is.
+// One of that name on the commit is there, whichever object it is: a tag
+// made before tags were derived, say, is never moved or replaced.
 func (t *tagger) ensure(ctx context.Context, res TagResult, message string) (TagResult, error) {
 	if c, ok := t.tags[res.Tag]; ok {
 		return t.compare(res, c), nil
 	}
-	err := t.repo.CreateTag(ctx, res.Tag, res.Commit, message)
+	create := t.repo.CreateTag
+	if derived(res.Source) {
+		create = t.repo.CreateCommitTag
+	}
+	err := create(ctx, res.Tag, res.Commit, message)
 	if errors.Is(err, gitrepo.ErrTagExists) {
 		// Made by someone else since we looked (a concurrent hook).
 		tg, ok, lerr := t.repo.LookupTag(ctx, res.Tag)
@@ -95,6 +101,18 @@ func (t *tagger) ensure(ctx context.Context, res TagResult, message string) (Tag
 	res.Status = TagCreated
 	return res, nil
 }
+
+// derived reports whether tags of this source are made wherever the
+// commits are read (the hook where a marker commit is made, sync in CI or
+// in another clone): such a tag is the same object everywhere, its tagger
+// the committer of the commit it marks, so that the clones fetch and push
+// each other's tags as their own. The committer, not the author: a
+// marker's id is its committer time, and the committer made the commit
+// in the form the tag marks (an amend or a rebase makes another, with
+// another id). A tag that 'git session start' or 'end' made, moved by a
+// rewrite, is made once on the user's machine and pushed from there: it
+// stays theirs.
+func derived(source string) bool { return source == "marker" || source == "record" }
 
 func (t *tagger) compare(res TagResult, existing string) TagResult {
 	if existing == res.Commit {
