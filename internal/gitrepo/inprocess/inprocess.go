@@ -52,12 +52,23 @@ func (o *reader) ResolveCommit(rev string) (string, bool) {
 	return c.Hash.String(), true
 }
 
+// Commit leaves a commit whose message is in another encoding than
+// UTF-8 (i18n.commitEncoding) to git, which re-encodes it as gitrepo's
+// reads of history do: go-git hands on its bytes, so the hook read a
+// Latin-1 subject that sync read in UTF-8, and tagged the marker with
+// another message than CI's.
 func (o *reader) Commit(rev string) (*gitrepo.Commit, bool) {
 	c, ok := o.commit(rev)
-	if !ok {
+	if !ok || !isUTF8(c.Encoding) {
 		return nil, false
 	}
 	return fromObject(c), true
+}
+
+// isUTF8 reports whether a commit's encoding header names UTF-8 (or is
+// absent), as git reads it.
+func isUTF8(enc object.MessageEncoding) bool {
+	return enc == "" || strings.EqualFold(string(enc), "UTF-8") || strings.EqualFold(string(enc), "UTF8")
 }
 
 // commit reads the commit rev names: a full hash directly, HEAD or a

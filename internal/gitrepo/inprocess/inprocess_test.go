@@ -163,3 +163,24 @@ func TestHeadMessageWithoutGit(t *testing.T) {
 		t.Fatal("outside a repository")
 	}
 }
+
+// TestCommitInAnotherEncodingReadInUTF8: a commit written with
+// i18n.commitEncoding=ISO-8859-1 was read with its Latin-1 bytes, where
+// git log (what sync reads history with) gives UTF-8: the post-commit
+// hook tagged a marker with another message than CI's sync.
+func TestCommitInAnotherEncodingReadInUTF8(t *testing.T) {
+	ctx := context.Background()
+	repo, _, _ := fixture(t)
+	git(t, repo, "-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q", "--allow-empty", "-m", "feat: caf\xe9 au lait")
+	r, err := gitrepo.Open(ctx, repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := r.Commit(ctx, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Subject != "feat: café au lait" {
+		t.Fatalf("subject %q, want feat: café au lait", c.Subject)
+	}
+}
