@@ -58,8 +58,22 @@ func Binaries(t testing.TB) string {
 	buildOnce.Do(func() {
 		if d := os.Getenv(BinEnv); d != "" {
 			binDir = d
+			// go test caches a package's result keyed on the files its
+			// tests opened or stat'ed: the binaries, so a rebuild runs
+			// the scripts again.
+			if ents, err := os.ReadDir(d); err == nil {
+				for _, e := range ents {
+					os.Stat(filepath.Join(d, e.Name()))
+				}
+			}
 			return
 		}
+		// The scripts run binaries built from the whole module, which the
+		// test binary of one cmd/ package does not link: stat'ed here,
+		// a change to any source (internal/scry for cmd/git-session's
+		// scripts that run git-scry) runs them again instead of a cached
+		// "ok".
+		statSources(ModuleRoot())
 		dir, err := os.MkdirTemp("", "verdigris-bin-")
 		if err != nil {
 			buildErr = err
@@ -79,6 +93,24 @@ func Binaries(t testing.TB) string {
 		t.Fatal(buildErr)
 	}
 	return binDir
+}
+
+// statSources stats the module's files, testdata and hidden directories
+// left out (the binaries embed some that are not Go: the hook shims).
+func statSources(root string) {
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if n := d.Name(); p != root && (strings.HasPrefix(n, ".") || n == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		os.Stat(p)
+		return nil
+	})
 }
 
 // Params returns testscript parameters for the scripts in dir: binaries on
