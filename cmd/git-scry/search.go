@@ -40,8 +40,9 @@ Flags:
                        (DATE: 2024-05-01, "2024-05-01 12:00", yesterday,
                        "2 weeks ago", "last month", 3d, 1y, or as git log
                        prints it)
-      --author TEXT    only commits whose author ("Name <email>") contains TEXT;
-                       repeatable (the commits of any of them)
+      --author TEXT    only commits whose author ("Name <email>", as .mailmap
+                       names it) contains TEXT; repeatable (the commits of
+                       any of them)
       --path GLOB      only commits that changed a matching file; repeatable
                        ("*.go" matches in any directory, ** crosses
                        directories, a plain directory matches what is in it)
@@ -141,6 +142,11 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	}
 	warning := strings.Join(warnings, "; ")
 	if asJSON {
+		// Only --json shows the author: the text output starts no git
+		// process for the mailmap.
+		if err := s.MailMapHits(ctx, hits); err != nil {
+			return searchError(ctx, err)
+		}
 		return cli.WriteJSON(env.Stdout, searchJSON(q, s, hits, warning))
 	}
 	for _, w := range warnings {

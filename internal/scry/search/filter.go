@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/pathglob"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 	"github.com/verdigris-dev/verdigris/internal/scry/text"
@@ -169,31 +170,92 @@ var maxAuthors = 500
 // holds any of the texts, compared case- and accent-folded in Go: SQLite's LIKE
 // folds only ASCII letters, and "--author müller" must find "Müller",
 // and "muller" too. The pairs are read from the author index (store schema) without
-// touching the commits' rows.
+// touching the commits' rows. The ident compared is the one the
+// repository's mailmap gives, as git log --author compares it: a
+// project's .mailmap names its authors' older names and emails, and
+// --author jane must find Jane's commits under them.
 func (s *Searcher) authorsMatching(ctx context.Context, authors []string) ([][2]string, error) {
-	rows, err := s.st.DB().QueryContext(ctx, `SELECT DISTINCT author_name, author_email FROM commits`)
+	all, mapped, err := s.indexedAuthors(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	want := make([]string, len(authors))
 	for i, a := range authors {
 		want[i] = text.Fold(a)
 	}
 	var out [][2]string
-	for rows.Next() {
-		var who [2]string
-		if err := rows.Scan(&who[0], &who[1]); err != nil {
-			return nil, err
-		}
+	for i, who := range all {
 		// The "Name <email>" ident, as git log --author reads it: a
 		// name, an email, "<email>" and the whole ident all match.
-		ident := text.Fold(who[0] + " <" + who[1] + ">")
+		ident := text.Fold(mapped[i].Name + " <" + mapped[i].Email + ">")
 		if slices.ContainsFunc(want, func(w string) bool { return strings.Contains(ident, w) }) {
-			out = append(out, who)
+			out = append(out, [2]string{who.Name, who.Email})
 		}
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// indexedAuthors are the distinct authors of the indexed commits, and
+// each as the mailmap maps it; read once a search (UnmatchedAuthors
+// asks again for each --author).
+func (s *Searcher) indexedAuthors(ctx context.Context) (all, mapped []gitrepo.Ident, err error) {
+	if s.authors != nil {
+		return s.authors[0], s.authors[1], nil
+	}
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT DISTINCT author_name, author_email FROM commits`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var who gitrepo.Ident
+		if err := rows.Scan(&who.Name, &who.Email); err != nil {
+			return nil, nil, err
+		}
+		all = append(all, who)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	if mapped, err = s.mailMap(ctx, all); err != nil {
+		return nil, nil, err
+	}
+	s.authors = &[2][]gitrepo.Ident{all, mapped}
+	return all, mapped, nil
+}
+
+// mailMap is idents as the repository's mailmap maps them, or as they
+// are where git cannot say (no repository, a git that fails): the
+// filter as it was before mailmaps were read, not a failed search.
+func (s *Searcher) mailMap(ctx context.Context, idents []gitrepo.Ident) ([]gitrepo.Ident, error) {
+	if s.r != nil && len(idents) > 0 {
+		mapped, err := s.r.MailMap(ctx, idents)
+		if err == nil {
+			return mapped, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	return idents, nil
+}
+
+// MailMapHits names the hits' authors as the repository's mailmap does,
+// as git log shows them (one git process: for output that shows the
+// author).
+func (s *Searcher) MailMapHits(ctx context.Context, hits []Hit) error {
+	idents := make([]gitrepo.Ident, len(hits))
+	for i, h := range hits {
+		idents[i] = gitrepo.Ident{Name: h.Author, Email: h.Email}
+	}
+	mapped, err := s.mailMap(ctx, idents)
+	if err != nil {
+		return err
+	}
+	for i := range hits {
+		hits[i].Author, hits[i].Email = mapped[i].Name, mapped[i].Email
+	}
+	return nil
 }
 
 // UnmatchedAuthors lists the indexes of the --author texts that no

@@ -74,9 +74,13 @@ type Hit struct {
 
 // Searcher answers queries against one open index.
 type Searcher struct {
-	st  *store.Store
-	emb embed.Embedder
-	vs  store.VectorSpace
+	st *store.Store
+	r  *gitrepo.Repo // for the mailmap; nil maps no author
+	// authors: the indexed authors and the mailmap's names for them,
+	// once read (indexedAuthors).
+	authors *[2][]gitrepo.Ident
+	emb     embed.Embedder
+	vs      store.VectorSpace
 	// SemanticErr says why semantic search is unavailable ("" when it is).
 	SemanticErr string
 	// SemanticHint says what makes it available when 'git scry index'
@@ -118,7 +122,7 @@ func (e *ErrSemanticUnavailable) Error() string { return "semantic search is una
 // Open opens the searcher over st, loading the active embedder when its
 // vectors are in the index. The embedder is loaded, never trained, here.
 func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedders) (*Searcher, error) {
-	s := &Searcher{st: st, Tuning: DefaultTuning}
+	s := &Searcher{st: st, r: r, Tuning: DefaultTuning}
 	vs, err := st.VectorSpace(ctx)
 	if err != nil {
 		return nil, err
