@@ -16,6 +16,7 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/pathglob"
 	"github.com/verdigris-dev/verdigris/internal/scry/search"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
 var relatedCmd = &cli.Command{
@@ -64,7 +65,7 @@ Flags:
 			return err
 		}
 		var rel []search.Related
-		var changes int64
+		var changes search.Changes
 		var path string
 		for _, p := range paths {
 			path = p
@@ -106,10 +107,19 @@ Flags:
 			for _, x := range rel {
 				out = append(out, map[string]any{"path": x.Path, "count": x.Count, "share": x.Share, "last": x.Last.Format(time.RFC3339)})
 			}
-			return cli.WriteJSON(env.Stdout, map[string]any{"file": path, "commits": changes, "related": out})
+			return cli.WriteJSON(env.Stdout, map[string]any{"file": path, "commits": changes.Counted, "related": out})
 		}
 		if len(rel) == 0 {
-			fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with another file (%s)\n", cli.Printable(path), cli.Count(int(changes), "commit"))
+			// An import or a sweep changed it with many files: not
+			// "never together", but not counted.
+			switch {
+			case changes.Large > 0 && changes.Counted == 0:
+				fmt.Fprintf(env.Stderr, "git-scry: %s changed only in commits of more than %d files (%s), which related does not count\n", cli.Printable(path), store.CoChangeMaxFiles, cli.Count(int(changes.Large), "commit"))
+			case changes.Large > 0:
+				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with another file (%s; %s of more than %d files not counted)\n", cli.Printable(path), cli.Count(int(changes.Counted), "commit"), cli.Count(int(changes.Large), "commit"), store.CoChangeMaxFiles)
+			default:
+				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with another file (%s)\n", cli.Printable(path), cli.Count(int(changes.Counted), "commit"))
+			}
 			return nil
 		}
 		t := &cli.Table{}

@@ -22,6 +22,18 @@ type Related struct {
 	Share float64
 }
 
+// Changes counts the commits a RelatedFiles answer is about.
+type Changes struct {
+	// Counted is how many commits changed the path and count: those the
+	// shares are of.
+	Counted int64
+	// Large is how many changed it and do not count, for touching more
+	// than store.CoChangeMaxFiles files: a file that changed in those
+	// alone (an import, a sweep) changed with many files, and none of
+	// them is related.
+	Large int64
+}
+
 // ErrUnknownPath is returned by RelatedFiles for a path no indexed commit
 // changed.
 var ErrUnknownPath = errors.New("no indexed commit changed this path")
@@ -39,7 +51,7 @@ var ErrUnknownPath = errors.New("no indexed commit changed this path")
 // would come out related to the new one (and a directory moved
 // elsewhere related to its new place). Nor do a shallow clone's
 // boundary commits count (notTogether). r nil leaves both in.
-func RelatedFiles(ctx context.Context, st *store.Store, r *gitrepo.Repo, path string, limit int) ([]Related, int64, error) {
+func RelatedFiles(ctx context.Context, st *store.Store, r *gitrepo.Repo, path string, limit int) ([]Related, Changes, error) {
 	db := st.DB()
 	if dir := strings.TrimSuffix(path, "/"); dir != path {
 		return relatedToDir(ctx, db, r, dir, limit)
@@ -51,44 +63,46 @@ func RelatedFiles(ctx context.Context, st *store.Store, r *gitrepo.Repo, path st
 		return relatedToDir(ctx, db, r, path, limit)
 	}
 	if err != nil {
-		return nil, 0, err
+		return nil, Changes{}, err
 	}
 	if dir, err := nowADirectory(ctx, db, r, path, id); err != nil {
-		return nil, 0, err
+		return nil, Changes{}, err
 	} else if dir {
 		return relatedToDir(ctx, db, r, path, limit)
 	}
-	var changes int64
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM files f JOIN commits c ON c.id = f.commit_id WHERE f.path_id = ? AND c.nfiles <= ?`, id, store.CoChangeMaxFiles).Scan(&changes); err != nil {
-		return nil, 0, err
+	var changes, large int64
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE c.nfiles <= ?2), count(*) FILTER (WHERE c.nfiles > ?2)
+		FROM files f JOIN commits c ON c.id = f.commit_id WHERE f.path_id = ?1`, id, store.CoChangeMaxFiles).Scan(&changes, &large); err != nil {
+		return nil, Changes{}, err
 	}
 	inside := func(p string) bool { return p == path }
 	moved, dropped, err := notTogether(ctx, db, r, `p.id = ?1`, id, inside)
 	if err != nil {
-		return nil, 0, err
+		return nil, Changes{}, err
 	}
 	changes -= dropped
+	counts := Changes{Counted: changes, Large: large}
 	if len(moved) == 0 && dropped == 0 {
 		rows, err := db.QueryContext(ctx, `SELECT p.path, c.n, c.last FROM cochange c JOIN paths p ON p.id = c.b WHERE c.a = ? ORDER BY c.n DESC, c.last DESC, p.path LIMIT ?`, id, limit)
 		if err != nil {
-			return nil, 0, err
+			return nil, Changes{}, err
 		}
 		out, err := scanRelated(rows, changes)
-		return out, changes, err
+		return out, counts, err
 	}
 	rows, err := db.QueryContext(ctx, `SELECT p.path, c.n, c.last FROM cochange c JOIN paths p ON p.id = c.b WHERE c.a = ?`, id)
 	if err != nil {
-		return nil, 0, err
+		return nil, Changes{}, err
 	}
 	out, err := scanRelated(rows, changes)
 	if err != nil {
-		return nil, 0, err
+		return nil, Changes{}, err
 	}
 	out, err = recount(ctx, db, out, moved, changes, `p.id = ?1`, id)
 	if err != nil {
-		return nil, 0, err
+		return nil, Changes{}, err
 	}
-	return cut(out, limit), changes, nil
+	return cut(out, limit), counts, nil
 }
 
 // nowADirectory says whether path, which named a file (id) in the
@@ -125,32 +139,27 @@ func nowADirectory(ctx context.Context, db *sql.DB, r *gitrepo.Repo, path string
 // when the history has none). The pairs table
 // holds files, so this counts from the commits' file lists: the commits
 // that changed something under dir, then their other files.
-func relatedToDir(ctx context.Context, db *sql.DB, r *gitrepo.Repo, dir string, limit int) ([]Related, int64, error) {
+func relatedToDir(ctx context.Context, db *sql.DB, r *gitrepo.Repo, dir string, limit int) ([]Related, Changes, error) {
 	prefix := dir + "/"
 	// substr, not LIKE or GLOB: a path may hold their wildcards.
 	const under = `substr(p.path, 1, length(?1)) = ?1`
-	var changes int64
-	err := db.QueryRowContext(ctx, `SELECT count(DISTINCT f.commit_id) FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
-		WHERE `+under+` AND c.nfiles <= ?2`, prefix, store.CoChangeMaxFiles).Scan(&changes)
+	var changes, large int64
+	err := db.QueryRowContext(ctx, `SELECT count(DISTINCT f.commit_id) FILTER (WHERE c.nfiles <= ?2), count(DISTINCT f.commit_id) FILTER (WHERE c.nfiles > ?2)
+		FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
+		WHERE `+under, prefix, store.CoChangeMaxFiles).Scan(&changes, &large)
 	if err != nil {
-		return nil, 0, err
+		return nil, Changes{}, err
 	}
-	if changes == 0 {
-		var any int
-		err := db.QueryRowContext(ctx, `SELECT 1 FROM paths p JOIN files f ON f.path_id = p.id WHERE `+under+` LIMIT 1`, prefix).Scan(&any)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, 0, ErrUnknownPath
-		}
-		if err != nil {
-			return nil, 0, err
-		}
+	if changes == 0 && large == 0 {
+		return nil, Changes{}, ErrUnknownPath
 	}
 	inside := func(p string) bool { return strings.HasPrefix(p, prefix) }
 	moved, dropped, err := notTogether(ctx, db, r, under, prefix, inside)
 	if err != nil {
-		return nil, 0, err
+		return nil, Changes{}, err
 	}
 	changes -= dropped
+	counts := Changes{Counted: changes, Large: large}
 	q := `WITH touched AS (
 			SELECT DISTINCT f.commit_id AS id FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
 			WHERE ` + under + ` AND c.nfiles <= ?2)
@@ -167,17 +176,17 @@ func relatedToDir(ctx context.Context, db *sql.DB, r *gitrepo.Repo, dir string, 
 	}
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, 0, err
+		return nil, Changes{}, err
 	}
 	out, err := scanRelated(rows, changes)
 	if err != nil || (len(moved) == 0 && dropped == 0) {
-		return out, changes, err
+		return out, counts, err
 	}
 	out, err = recount(ctx, db, out, moved, changes, under, prefix)
 	if err != nil {
-		return nil, 0, err
+		return nil, Changes{}, err
 	}
-	return cut(out, limit), changes, nil
+	return cut(out, limit), counts, nil
 }
 
 // notTogether is what the index holds as changed together and was not:
