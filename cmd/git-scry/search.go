@@ -140,6 +140,16 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 			warnings = append(warnings, fmt.Sprintf("--author %s matches no author of an indexed commit", cli.Printable(q.Filter.Authors[i])))
 		}
 	}
+	if len(hits) == 0 {
+		none, first, last, err := s.UnmatchedDates(ctx, q.Filter)
+		if err != nil {
+			return searchError(ctx, err)
+		}
+		if none && !first.IsZero() {
+			// Local, as hits show their dates.
+			warnings = append(warnings, fmt.Sprintf("%s matches no indexed commit: they were authored from %s to %s", datesGiven(fs), first.Local().Format("2006-01-02"), last.Local().Format("2006-01-02")))
+		}
+	}
 	warning := strings.Join(warnings, "; ")
 	if asJSON {
 		// Only --json shows the author: the text output starts no git
@@ -497,4 +507,17 @@ func searchJSON(q search.Query, s *search.Searcher, hits []search.Hit, warning s
 		out["warning"] = warning
 	}
 	return out
+}
+
+// datesGiven is --since and --until as the user gave them, for a
+// warning about what they match.
+func datesGiven(fs *pflag.FlagSet) string {
+	var out []string
+	for _, name := range []string{"since", "until"} {
+		if fs.Changed(name) {
+			v, _ := fs.GetString(name)
+			out = append(out, "--"+name+" "+cli.Printable(v))
+		}
+	}
+	return strings.Join(out, " ")
 }

@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"path"
@@ -256,6 +258,40 @@ func (s *Searcher) MailMapHits(ctx context.Context, hits []Hit) error {
 		hits[i].Author, hits[i].Email = mapped[i].Name, mapped[i].Email
 	}
 	return nil
+}
+
+// UnmatchedDates says whether no indexed commit was authored within
+// f's --since and --until (a year mistyped reads as no commit having the
+// words), and if so when the indexed commits were authored, first and
+// last (zero when none is dated). Both are index look-ups on the
+// commits' author times.
+func (s *Searcher) UnmatchedDates(ctx context.Context, f Filter) (none bool, first, last time.Time, err error) {
+	if f.Since.IsZero() && f.Until.IsZero() {
+		return false, time.Time{}, time.Time{}, nil
+	}
+	since, until := int64(store.NoTime+1), int64(math.MaxInt64)
+	if !f.Since.IsZero() {
+		since = f.Since.Unix()
+	}
+	if !f.Until.IsZero() {
+		until = f.Until.Unix()
+	}
+	var one int
+	err = s.st.DB().QueryRowContext(ctx, `SELECT 1 FROM commits WHERE author_time BETWEEN ? AND ? LIMIT 1`, since, until).Scan(&one)
+	if err == nil {
+		return false, time.Time{}, time.Time{}, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return false, time.Time{}, time.Time{}, err
+	}
+	var lo, hi sql.NullInt64
+	if err := s.st.DB().QueryRowContext(ctx, `SELECT min(author_time), max(author_time) FROM commits WHERE author_time > ?`, store.NoTime).Scan(&lo, &hi); err != nil {
+		return false, time.Time{}, time.Time{}, err
+	}
+	if lo.Valid {
+		first, last = time.Unix(lo.Int64, 0), time.Unix(hi.Int64, 0)
+	}
+	return true, first, last, nil
 }
 
 // UnmatchedAuthors lists the indexes of the --author texts that no
