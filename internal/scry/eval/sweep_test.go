@@ -39,7 +39,8 @@ import (
 // repository is left as the last variant trained it.
 // VERDIGRIS_SCRY_SWEEP_CACHE names the machine text's cache file (one
 // per size) and VERDIGRIS_SCRY_SWEEP_MACHINE_BYTES its size (default 8
-// MiB).
+// MiB); VERDIGRIS_SCRY_SWEEP_DOC_BYTES the repository documents' cap
+// (builtin.Limits.MaxBytes; default 24 MiB).
 func TestSweep(t *testing.T) {
 	repos := os.Getenv("VERDIGRIS_SCRY_SWEEP")
 	if repos == "" {
@@ -122,7 +123,9 @@ type trainingSource struct {
 func (s trainingSource) Train(ctx context.Context, r *gitrepo.Repo, msgs []string) (embed.Embedder, []byte, error) {
 	var lim builtin.MachineLimits
 	fmt.Sscan(os.Getenv("VERDIGRIS_SCRY_SWEEP_MACHINE_BYTES"), &lim.MaxBytes)
-	g, err := builtin.Gather(ctx, r, builtin.RepoOptions{Machine: lim, MachineCache: os.Getenv("VERDIGRIS_SCRY_SWEEP_CACHE"), Train: s.opt})
+	var docs builtin.Limits
+	fmt.Sscan(os.Getenv("VERDIGRIS_SCRY_SWEEP_DOC_BYTES"), &docs.MaxBytes)
+	g, err := builtin.Gather(ctx, r, builtin.RepoOptions{Documents: docs, Machine: lim, MachineCache: os.Getenv("VERDIGRIS_SCRY_SWEEP_CACHE"), Train: s.opt})
 	if err != nil {
 		return nil, nil, err
 	}
