@@ -91,8 +91,12 @@ func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
 	if branch == "" {
 		where = "on a detached HEAD"
 	}
+	// The title as the state keeps it (JSON turns each byte that is not
+	// UTF-8 into U+FFFD), and so as the record gives it to CI's repair:
+	// the start tag's message must be the one the repair derives.
+	title := strings.ToValidUTF8(o.Title, "\uFFFD")
 	st := &State{
-		Title: o.Title, Agent: o.Agent, Created: now, Branch: branch,
+		Title: title, Agent: o.Agent, Created: now, Branch: branch,
 		StartingCommit: head, Source: SourceCommand,
 		LastUpdate: now, LastUpdateCommit: head,
 	}
@@ -100,7 +104,7 @@ func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
 		st.Goals = append(st.Goals, Goal{Text: g})
 	}
 	if len(st.Goals) == 0 {
-		st.Goals = []Goal{{Text: o.Title}}
+		st.Goals = []Goal{{Text: title}}
 	}
 	// The state is saved before the tag is made, not after: a start
 	// killed between the two left a start tag no state knew of, a session
@@ -114,7 +118,7 @@ func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
 		if err := m.Store.Save(st); err != nil {
 			return nil, err
 		}
-		err := m.Repo.CreateTag(ctx, st.StartTag, head, "Session start: "+o.Title)
+		err := m.Repo.CreateCommitTag(ctx, st.StartTag, head, startMessage(st.Title))
 		if errors.Is(err, gitrepo.ErrTagExists) {
 			// Taken by a tag not made under the ids lock (a marker's).
 			tags.tags[st.StartTag] = ""
@@ -180,7 +184,7 @@ func (m *Manager) ensureStartTag(ctx context.Context, st *State) error {
 	if _, ok, err := m.Repo.LookupTag(ctx, st.StartTag); err != nil || ok {
 		return err
 	}
-	return m.Repo.CreateTag(ctx, st.StartTag, st.StartingCommit, "Session start: "+st.Title)
+	return m.Repo.CreateCommitTag(ctx, st.StartTag, st.StartingCommit, startMessage(st.Title))
 }
 
 // change runs fn on the active session under the worktree's lock and
@@ -480,7 +484,7 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 		res.Record, res.Commit = rec, commit
 	}
 
-	err = m.Repo.CreateTag(ctx, endTag, res.Commit, "Session end: "+st.Title)
+	err = m.Repo.CreateCommitTag(ctx, endTag, res.Commit, endMessage(st.Title))
 	if errors.Is(err, gitrepo.ErrTagExists) {
 		if tg, ok, _ := m.Repo.LookupTag(ctx, endTag); !ok || tg.Commit != res.Commit {
 			return nil, &ConflictError{Tag: endTag, Commit: res.Commit, Existing: tg.Commit}

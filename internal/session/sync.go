@@ -416,13 +416,14 @@ func (p *processor) record(ctx context.Context, c *gitrepo.Commit, ch gitrepo.Pa
 	if start, err := p.repo.ResolveCommit(ctx, rec.Git.StartingCommit); err != nil {
 		p.warnf("%s: starting commit %s is not in this repository; %s not made", ch.Path, rec.Git.StartingCommit, startName)
 	} else {
-		msg := fmt.Sprintf("Session start: %s\n\nRepaired from %s.", rec.Title, ch.Path)
-		if err := p.tag(ctx, TagResult{Tag: startName, Commit: start, Session: rec.ID, Edge: "start", Source: "record", From: ch.Path}, msg); err != nil {
+		// The messages 'git session start' and 'end' gave the tags they
+		// made (the record's title is the one they had): the same
+		// objects as theirs, which a plain git push leaves behind.
+		if err := p.tag(ctx, TagResult{Tag: startName, Commit: start, Session: rec.ID, Edge: "start", Source: "record", From: ch.Path}, startMessage(rec.Title)); err != nil {
 			return err
 		}
 	}
-	msg := fmt.Sprintf("Session end: %s\n\nRepaired from %s.", rec.Title, ch.Path)
-	return p.tag(ctx, TagResult{Tag: endName, Commit: archived, Session: rec.ID, Edge: "end", Source: "record", From: ch.Path}, msg)
+	return p.tag(ctx, TagResult{Tag: endName, Commit: archived, Session: rec.ID, Edge: "end", Source: "record", From: ch.Path}, endMessage(rec.Title))
 }
 
 // recordTagNames are the tags a record names, else the ones its id and

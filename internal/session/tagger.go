@@ -102,6 +102,22 @@ func (t *tagger) ensure(ctx context.Context, res TagResult, message string) (Tag
 	return res, nil
 }
 
+// startMessage and endMessage are the messages of the start and end tags
+// of the session titled title, whoever makes them: 'git session start'
+// and 'end' on the user's machine, or the repair of the archived record
+// by 'git session sync' in CI or in another clone, which knows the
+// session by its record alone. Each tag is an object of the commit it
+// marks and this message (gitrepo.CreateCommitTag: tagger and date the
+// commit's committer, never signed), so the clones make one object, and
+// fetch and push each other's as their own; made with git tag, it named
+// whoever ran it and when, and git refused to clobber one with the
+// other. (A marker's start and end tags take the marker commit's
+// subject.)
+func startMessage(title string) string { return "Session start: " + title }
+
+// endMessage: see startMessage.
+func endMessage(title string) string { return "Session end: " + title }
+
 // derived reports whether tags of this source are made wherever the
 // commits are read (the hook where a marker commit is made, sync in CI or
 // in another clone): such a tag is the same object everywhere, its tagger
@@ -109,9 +125,7 @@ func (t *tagger) ensure(ctx context.Context, res TagResult, message string) (Tag
 // each other's tags as their own. The committer, not the author: a
 // marker's id is its committer time, and the committer made the commit
 // in the form the tag marks (an amend or a rebase makes another, with
-// another id). A tag that 'git session start' or 'end' made, moved by a
-// rewrite, is made once on the user's machine and pushed from there: it
-// stays theirs.
+// another id). A tag that a rewrite moved stays the user's.
 func derived(source string) bool { return source == "marker" || source == "record" }
 
 func (t *tagger) compare(res TagResult, existing string) TagResult {
