@@ -194,6 +194,22 @@ func retag(ctx context.Context, repo *gitrepo.Repo, kind string, rs []*rewritten
 	// no marker made (by 'git session start', 'end', a repair), made again
 	// under their names, before a later commit's closing marker looks for
 	// them.
+	// The records each copy adds or changes are read first, as sync reads
+	// them: the copy of an archive commit gets its end tag from the
+	// record, with the message CI's repair gives it, not from its closing
+	// marker, with the commit's subject.
+	copies := make([]string, 0, len(rs))
+	for _, r := range rs {
+		copies = append(copies, r.new.Hash)
+	}
+	changes, err := repo.ChangedPaths(ctx, append([]string{"--no-walk"}, copies...), dir)
+	if err != nil {
+		return res, err
+	}
+	records := make(map[string][]gitrepo.PathChange, len(changes))
+	for _, c := range changes {
+		records[c.Hash] = c.Changes
+	}
 	done := map[string]bool{}
 	opened := map[string]Opened{} // new commit → the session it opens
 	moved := map[string]bool{}
@@ -202,7 +218,7 @@ func retag(ctx context.Context, repo *gitrepo.Repo, kind string, rs []*rewritten
 			done[r.new.Hash] = true
 			n := len(p.res.Opened)
 			p.res.Commits++
-			if err := p.commit(ctx, r.new, nil, false); err != nil {
+			if err := p.commit(ctx, r.new, records[r.new.Hash], true); err != nil {
 				return res, err
 			}
 			for _, o := range p.res.Opened[n:] {

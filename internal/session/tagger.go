@@ -69,16 +69,15 @@ func taggerOf(repo *gitrepo.Repo, tags []gitrepo.Tag) *tagger {
 // ensure makes the annotated tag name on commit unless it is there; a tag
 // of that name on another commit is a conflict and is left as it is.
 // One of that name on the commit is there, whichever object it is: a tag
-// made before tags were derived, say, is never moved or replaced.
+// made before tags were derived, say, is never moved or replaced. Every
+// tag is made of the commit it marks and message (CreateCommitTag, see
+// startMessage), whatever its source: one a rewrite moves too, so that
+// the copy's tag is the one CI makes of the copy.
 func (t *tagger) ensure(ctx context.Context, res TagResult, message string) (TagResult, error) {
 	if c, ok := t.tags[res.Tag]; ok {
 		return t.compare(res, c), nil
 	}
-	create := t.repo.CreateTag
-	if derived(res.Source) {
-		create = t.repo.CreateCommitTag
-	}
-	err := create(ctx, res.Tag, res.Commit, message)
+	err := t.repo.CreateCommitTag(ctx, res.Tag, res.Commit, message)
 	if errors.Is(err, gitrepo.ErrTagExists) {
 		// Made by someone else since we looked (a concurrent hook).
 		tg, ok, lerr := t.repo.LookupTag(ctx, res.Tag)
@@ -117,16 +116,6 @@ func startMessage(title string) string { return "Session start: " + title }
 
 // endMessage: see startMessage.
 func endMessage(title string) string { return "Session end: " + title }
-
-// derived reports whether tags of this source are made wherever the
-// commits are read (the hook where a marker commit is made, sync in CI or
-// in another clone): such a tag is the same object everywhere, its tagger
-// the committer of the commit it marks, so that the clones fetch and push
-// each other's tags as their own. The committer, not the author: a
-// marker's id is its committer time, and the committer made the commit
-// in the form the tag marks (an amend or a rebase makes another, with
-// another id). A tag that a rewrite moved stays the user's.
-func derived(source string) bool { return source == "marker" || source == "record" }
 
 func (t *tagger) compare(res TagResult, existing string) TagResult {
 	if existing == res.Commit {
