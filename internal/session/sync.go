@@ -419,11 +419,29 @@ func (p *processor) record(ctx context.Context, c *gitrepo.Commit, ch gitrepo.Pa
 		// The messages 'git session start' and 'end' gave the tags they
 		// made (the record's title is the one they had): the same
 		// objects as theirs, which a plain git push leaves behind.
-		if err := p.tag(ctx, TagResult{Tag: startName, Commit: start, Session: rec.ID, Edge: "start", Source: "record", From: ch.Path}, startMessage(rec.Title)); err != nil {
+		if err := p.tag(ctx, TagResult{Tag: startName, Commit: start, Session: rec.ID, Edge: "start", Source: "record", From: ch.Path}, p.recordStartMessage(ctx, rec, start, startName)); err != nil {
 			return err
 		}
 	}
 	return p.tag(ctx, TagResult{Tag: endName, Commit: archived, Session: rec.ID, Edge: "end", Source: "record", From: ch.Path}, endMessage(rec.Title))
+}
+
+// recordStartMessage is the message of the start tag a repair makes for
+// rec on commit start: the one the tag's maker gave it. A session that
+// the start commit's marker opened (its title, its agent, an id no
+// earlier than the commit's second) was tagged by the hook with the
+// commit's subject, and 'end' archived it; any other, by 'git session
+// start'.
+func (p *processor) recordStartMessage(ctx context.Context, rec *Record, start, name string) string {
+	c, err := p.repo.Commit(ctx, start)
+	if err != nil {
+		return startMessage(rec.Title)
+	}
+	m := ParseMarkers(c.Message)
+	if m.Open != "" && m.Open == rec.Title && NewID(c.CommitTime) <= rec.ID && name == StartTag(rec.ID, MarkerAgent(m.Agent, c.AuthorName)) {
+		return c.Subject
+	}
+	return startMessage(rec.Title)
 }
 
 // recordTagNames are the tags a record names, else the ones its id and
