@@ -77,22 +77,19 @@ rewrite is done either way).
 }
 
 func postCommit(ctx context.Context, env *cli.Env) error {
-	// The common case, a commit without markers, is decided without
-	// starting a single git process.
-	if msg, ok := gitrepo.HeadMessage(env.Dir, env.Env); ok && !session.MightHaveMarkers(msg) {
-		return nil
-	}
-	r, err := cli.OpenRepo(ctx, env)
-	if err != nil {
-		return err
-	}
-	res, err := session.PostCommit(ctx, r, env.Env)
-	return reportHook(env, res, err, true)
+	return tagHead(ctx, env, session.PostCommit)
 }
 
+// postMerge: a merge without markers, a fast-forward's included, costs
+// what a commit without them does.
 func postMerge(ctx context.Context, env *cli.Env) error {
-	// A merge without markers, a fast-forward's included, costs what a
-	// commit without them does.
+	return tagHead(ctx, env, session.PostMerge)
+}
+
+// tagHead runs a hook's tagging of the commit HEAD names. The common
+// case, a commit without markers, is decided without starting a single
+// git process.
+func tagHead(ctx context.Context, env *cli.Env, hook func(context.Context, *gitrepo.Repo, func(string) string) (*session.HookResult, error)) error {
 	if msg, ok := gitrepo.HeadMessage(env.Dir, env.Env); ok && !session.MightHaveMarkers(msg) {
 		return nil
 	}
@@ -100,7 +97,7 @@ func postMerge(ctx context.Context, env *cli.Env) error {
 	if err != nil {
 		return err
 	}
-	res, err := session.PostMerge(ctx, r, env.Env)
+	res, err := hook(ctx, r, env.Env)
 	return reportHook(env, res, err, true)
 }
 
