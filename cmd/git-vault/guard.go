@@ -147,7 +147,24 @@ func runGuard(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 		}
 	}
 	return cli.Failf("%s found in %s", cli.Count(len(findings), "secret"), what).
-		WithHint("remove them from history (git commit --amend, git rebase -i) and rotate them; for a false positive, add its fp: line to %s", vault.GuardIgnoreFile)
+		WithHint("%s", guardHint(findings, commits == nil))
+}
+
+// guardHint says what to do about the findings: staged secrets have not
+// left the machine (nothing to rewrite or rotate), committed ones may
+// have; and only a pattern finding can be a false positive, since a vault
+// value has no fingerprint and guard-ignore never applies to it.
+func guardHint(findings []vault.Finding, staged bool) string {
+	hint := "remove them from history (git commit --amend, git rebase -i) and rotate them"
+	if staged {
+		hint = "take them out of the staged changes (edit the files and git add them again, or git restore --staged PATH)"
+	}
+	for _, f := range findings {
+		if f.Fingerprint != "" {
+			return hint + "; for a false positive, add its fp: line to " + vault.GuardIgnoreFile
+		}
+	}
+	return hint
 }
 
 func formatFinding(f vault.Finding) string {
