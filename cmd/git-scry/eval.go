@@ -44,7 +44,8 @@ Flags:
                    {"mrr", "recall@5", "recall@10", "ndcg@10", "queries"},
                    "file": {...}, "latency_ms": {"p50", "p95"}}}}
       --per-query  then, for each query with relevant commits, the rank of
-                   the first one in each mode (- when not within k)
+                   the first one in each mode (- when not within k); text
+                   report only
       --min-mrr X, --min-recall X
                    fail (exit 1) when the first mode evaluated (hybrid, or
                    --mode's) has an MRR or Recall@10 below X at commit level

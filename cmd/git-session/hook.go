@@ -43,8 +43,8 @@ a tag whose name does not depend on the commit is made again on the copy.
 A pushed tag is never moved: it stays, with a warning saying what to do.
 The active session follows its starting commit.
 
-Both print only to stderr and exit 1 on a tag conflict (the commit or the
-rewrite is done either way).
+All three print only to stderr and exit 1 on a tag conflict (the commit,
+the merge or the rewrite is done either way).
 `,
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 		switch {

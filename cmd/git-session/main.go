@@ -20,6 +20,7 @@ Commands:
   show [ID]          a session's commits, files changed and classification
   sync               create the tags that commit markers and records call for
   hook post-commit   the post-commit hook's entry point (tags HEAD's markers)
+  hook post-merge    the post-merge hook's (tags a merge commit's markers)
   hook post-rewrite  the post-rewrite hook's (tags follow amended or rebased commits)
 
 Markers in commit messages (case-insensitive):

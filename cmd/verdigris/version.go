@@ -17,6 +17,9 @@ var versionCmd = &cli.Command{
 
 Print the version and commit of verdigris and of every verdigris binary on
 PATH.
+
+Flags:
+      --json   print [{"binary", "path", "version"}] as JSON
 `,
 	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
