@@ -162,6 +162,16 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 		}
 		switch args[0] {
 		case "-h", "--help", "help":
+			// "help CMD" is CMD's usage, as "git help commit" and "gh
+			// help pr" are; a word that names no command gets the list.
+			if args[0] == "help" && len(args) > 1 {
+				for _, c := range p.Commands {
+					if c.Name == args[1] {
+						fmt.Fprint(env.Stdout, c.Usage)
+						return nil
+					}
+				}
+			}
 			fmt.Fprint(env.Stdout, p.Usage)
 			return nil
 		case "--version", "version":

@@ -71,3 +71,26 @@ func TestDefaultCommandTakesQueriesStartingWithBuiltins(t *testing.T) {
 		}
 	}
 }
+
+// "git vault help run", as "git help commit" or "gh help pr", printed the
+// program's usage (the list of commands) instead of run's; only git scry
+// answered "help CMD" with CMD's usage.
+func TestHelpCommandPrintsItsUsage(t *testing.T) {
+	run := &Command{Name: "run", Usage: "run usage\n"}
+	p := &Program{Name: "git x", Binary: "git-x", Usage: "program usage\n", Commands: []*Command{run, {Name: "recipients", Usage: "recipients usage\n"}}}
+	for _, c := range []struct {
+		args []string
+		out  string
+	}{
+		{[]string{"help", "run"}, "run usage\n"},
+		{[]string{"help", "recipients", "add"}, "recipients usage\n"},
+		{[]string{"help"}, "program usage\n"},
+		{[]string{"help", "nosuch"}, "program usage\n"},
+	} {
+		var out, errb bytes.Buffer
+		code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
+		if code != ExitOK || out.String() != c.out {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want stdout %q", c.args, code, out.String(), errb.String(), c.out)
+		}
+	}
+}
