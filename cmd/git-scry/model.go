@@ -313,6 +313,22 @@ var modelLsCmd = &cli.Command{
 		if active == "" {
 			active = model.Builtin
 		}
+		// Whether each model's files are still the registered ones: a
+		// model not in use whose directory moved was listed as if it
+		// could be chosen.
+		type filesState struct {
+			State  string `json:"state"`
+			Reason string `json:"reason,omitempty"`
+		}
+		states := make(map[string]filesState, len(reg.Models))
+		for i := range reg.Models {
+			state, err := model.FilesState(&reg.Models[i])
+			fst := filesState{State: state}
+			if err != nil {
+				fst.Reason = err.Error()
+			}
+			states[reg.Models[i].Name] = fst
+		}
 		if asJSON, _ := fs.GetBool("json"); asJSON {
 			models := reg.Models
 			if models == nil {
@@ -320,23 +336,35 @@ var modelLsCmd = &cli.Command{
 			}
 			return cli.WriteJSON(env.Stdout, map[string]any{
 				"active": active, "registry": path, "models": models,
-				"in_use": model.Describe(ctx, env.Env),
+				"files": states, "in_use": model.Describe(ctx, env.Env),
 			})
 		}
 		var t cli.Table
-		t.Row("NAME", "IN USE", "SHA256", "QUERY PREFIX", "PASSAGE PREFIX", "MODEL")
+		t.Row("NAME", "IN USE", "SHA256", "FILES", "QUERY PREFIX", "PASSAGE PREFIX", "MODEL")
 		mark := func(n string) string {
 			if n == active {
 				return "*"
 			}
 			return ""
 		}
-		t.Row(model.Builtin, mark(model.Builtin), "-", "-", "-", "(learned from each repository)")
+		t.Row(model.Builtin, mark(model.Builtin), "-", "-", "-", "-", "(learned from each repository)")
+		var broken []string
 		for _, e := range reg.Models {
-			t.Row(e.Name, mark(e.Name), fmt.Sprintf("%.12s", e.Model.SHA256), fmt.Sprintf("%q", e.QueryPrefix), fmt.Sprintf("%q", e.PassagePrefix), e.Model.Path)
+			state := states[e.Name].State
+			t.Row(e.Name, mark(e.Name), fmt.Sprintf("%.12s", e.Model.SHA256), state, fmt.Sprintf("%q", e.QueryPrefix), fmt.Sprintf("%q", e.PassagePrefix), e.Model.Path)
+			if state != "ok" && e.Name != reg.Active {
+				broken = append(broken, e.Name)
+			}
 		}
 		if err := t.Write(env.Stdout); err != nil {
 			return err
+		}
+		for _, name := range broken {
+			// The one in use is said below, with why searches do not use it.
+			cli.Warnf(env.Stderr, "git-scry", "model %s: %s", cli.Printable(name), cli.Printable(states[name].Reason))
+		}
+		if len(broken) > 0 {
+			fmt.Fprintln(env.Stderr, "git-scry: hint: register a model again where its files are now ('git scry model add DIR --name NAME'), or remove it ('git scry model rm NAME')")
 		}
 		if reg.Active != "" {
 			if st := model.Describe(ctx, env.Env); st.Embedder != "onnx" {

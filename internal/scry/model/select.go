@@ -112,6 +112,24 @@ func Usable(entry *Entry, getenv func(string) string) error {
 	return err
 }
 
+// FilesState says whether a registered model's files are the ones
+// pinned: "ok", "missing", "changed" or "unreadable", and the error
+// behind any but "ok". It reads no more than Usable does.
+func FilesState(entry *Entry) (string, error) {
+	for _, f := range entry.Files() {
+		switch err := Verify(f); {
+		case err == nil:
+		case errors.Is(err, iofs.ErrNotExist):
+			return "missing", &missingError{f.Path}
+		case errors.Is(err, ErrChanged):
+			return "changed", err
+		default:
+			return "unreadable", err
+		}
+	}
+	return "ok", nil
+}
+
 // Open checks a registered model's files and opens it with ONNX Runtime.
 func Open(ctx context.Context, entry *Entry, getenv func(string) string) (embed.Embedder, error) {
 	if err := Usable(entry, getenv); err != nil {
