@@ -163,7 +163,9 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 		switch args[0] {
 		case "-h", "--help", "help":
 			// "help CMD" is CMD's usage, as "git help commit" and "gh
-			// help pr" are; a word that names no command gets the list.
+			// help pr" are; a word that names no command is an error,
+			// as it is to them (a typo answered with the list and exit
+			// 0 read as the command having no usage of its own).
 			if args[0] == "help" && len(args) > 1 {
 				for _, c := range p.Commands {
 					if c.Name == args[1] {
@@ -171,6 +173,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 						return nil
 					}
 				}
+				return Usagef("no command %s", Printable(args[1])).WithHint("run '%s help' for the list of commands", p.Name)
 			}
 			fmt.Fprint(env.Stdout, p.Usage)
 			return nil

@@ -85,12 +85,18 @@ func TestHelpCommandPrintsItsUsage(t *testing.T) {
 		{[]string{"help", "run"}, "run usage\n"},
 		{[]string{"help", "recipients", "add"}, "recipients usage\n"},
 		{[]string{"help"}, "program usage\n"},
-		{[]string{"help", "nosuch"}, "program usage\n"},
 	} {
 		var out, errb bytes.Buffer
 		code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
 		if code != ExitOK || out.String() != c.out {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want stdout %q", c.args, code, out.String(), errb.String(), c.out)
 		}
+	}
+	// A word that names no command printed the list and exited 0, as if
+	// the command had no usage of its own; git help and gh help fail.
+	var out, errb bytes.Buffer
+	code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, []string{"help", "nosuch"})
+	if code != ExitUsage || out.Len() > 0 || !strings.Contains(errb.String(), "error: no command nosuch") || !strings.Contains(errb.String(), "hint: run 'git x help' for the list of commands") {
+		t.Errorf("help nosuch: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
 }
