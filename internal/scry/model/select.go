@@ -16,11 +16,16 @@ import (
 // built-in embedder is the user's choice, not a fallback.
 const NoModelInUse = "built-in embedder (no ONNX model in use)"
 
+// noRegistry begins Select's reason when the model registry has no place
+// (neither XDG_CONFIG_HOME nor HOME set): no model can be in use then,
+// as for NoModelInUse, and git scry index says nothing either.
+const noRegistry = "built-in embedder (model registry: "
+
 // FallbackCause is why the ONNX model in use was passed over for the
 // built-in embedder, from Select's reason ("" when it was not: an ONNX
 // model runs, or none is in use).
 func FallbackCause(reason string) string {
-	if reason == NoModelInUse {
+	if reason == NoModelInUse || strings.HasPrefix(reason, noRegistry) {
 		return ""
 	}
 	cause, ok := strings.CutPrefix(reason, "built-in embedder (")
@@ -65,7 +70,7 @@ func selectONNX(ctx context.Context, getenv func(string) string) (embed.Embedder
 func selectONNXHint(ctx context.Context, getenv func(string) string) (embed.Embedder, string, string) {
 	path, err := Path(getenv)
 	if err != nil {
-		return nil, "built-in embedder (model registry: " + err.Error() + ")", ""
+		return nil, noRegistry + err.Error() + ")", ""
 	}
 	reg, err := Load(path)
 	if err != nil {
