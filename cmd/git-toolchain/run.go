@@ -34,8 +34,8 @@ status and duration is printed.
 
 VERDIGRIS_SKIP=a,b skips the named checks (shown as skipped). Checks see
 VERDIGRIS_CHECK=NAME, and not the GIT_DIR-style variables a git hook runs
-with. Ctrl-C (also SIGTERM, SIGHUP, SIGQUIT) stops every running check's
-process group.
+with. Ctrl-C (also SIGTERM, SIGHUP unless ignored as by nohup, SIGQUIT)
+stops every running check's process group.
 
 Exits 1 naming the checks that failed; 2 for an unknown set.
 
@@ -103,8 +103,15 @@ Flags:
 		// Each check runs in a session of its own, out of reach of the
 		// terminal's SIGHUP (closed under a push) and Ctrl-\'s SIGQUIT:
 		// git-toolchain died of them and left its checks running. They
-		// stop the run as Ctrl-C does.
-		ctx, stop := signal.NotifyContext(ctx, syscall.SIGHUP, syscall.SIGQUIT)
+		// stop the run as Ctrl-C does. A SIGHUP ignored from the start
+		// (nohup) stays so: asking for it would install a handler, and
+		// the run was cancelled when the terminal it was meant to outlive
+		// closed.
+		sigs := []os.Signal{syscall.SIGQUIT}
+		if !signal.Ignored(syscall.SIGHUP) {
+			sigs = append(sigs, syscall.SIGHUP)
+		}
+		ctx, stop := signal.NotifyContext(ctx, sigs...)
 		defer stop()
 		results := toolchain.RunChecks(ctx, cfg, names, toolchain.RunOptions{
 			Root: r.Root,
