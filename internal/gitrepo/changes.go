@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"context"
+	"io"
 	"strings"
 )
 
@@ -24,9 +25,23 @@ type CommitChanges struct {
 func (r *Repo) ChangedPaths(ctx context.Context, revArgs []string, pathspec ...string) ([]CommitChanges, error) {
 	// --root: a root commit's files whatever log.showRoot says; a
 	// gitlink's change whatever diff.ignoreSubmodules says.
+	return r.changedPaths(ctx, nil, revArgs, pathspec)
+}
+
+// ChangedPathsOf is ChangedPaths of the commits named, each alone
+// (--no-walk), handed to git on its stdin: a rebase's thousands of
+// copies would not fit on one command line.
+func (r *Repo) ChangedPathsOf(ctx context.Context, commits []string, pathspec ...string) ([]CommitChanges, error) {
+	if len(commits) == 0 {
+		return nil, nil
+	}
+	return r.changedPaths(ctx, strings.NewReader(strings.Join(commits, "\n")+"\n"), []string{"--no-walk", "--stdin"}, pathspec)
+}
+
+func (r *Repo) changedPaths(ctx context.Context, stdin io.Reader, revArgs, pathspec []string) ([]CommitChanges, error) {
 	args := append([]string{"log", "--no-show-signature", "--no-merges", "--no-renames", "--root", "--ignore-submodules=none", "--format=%x01%H", "--name-status", "-z"}, revArgs...)
 	args = append(append(args, "--"), pathspec...)
-	out, err := r.GitBytes(ctx, args...)
+	out, err := run(ctx, r.Dir(), stdin, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -156,5 +157,40 @@ func TestParseRenamesZ(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// ChangedPathsOf reads the commits named, each alone, from git's stdin
+// (a rebase's copies put on one command line could pass the system's
+// limit on arguments).
+func TestChangedPathsOfNamedCommitsOnly(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r := openRepo(t, dir)
+	var heads []string
+	for i, name := range []string{"notes/a.md", "notes/b.md", "notes/c.md"} {
+		writeFile(t, filepath.Join(dir, name), strings.Repeat("x", i+1))
+		gitRun(t, dir, "add", "-A")
+		gitRun(t, dir, "commit", "-q", "-m", name)
+		heads = append(heads, gitRun(t, dir, "rev-parse", "HEAD"))
+	}
+	got, err := r.ChangedPathsOf(ctx, []string{heads[2], heads[0]}, "notes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flat []string
+	for _, c := range got {
+		for _, ch := range c.Changes {
+			flat = append(flat, c.Hash[:7]+" "+string(ch.Status)+" "+ch.Path)
+		}
+	}
+	sort.Strings(flat)
+	want := []string{heads[2][:7] + " A notes/c.md", heads[0][:7] + " A notes/a.md"}
+	sort.Strings(want)
+	if !reflect.DeepEqual(flat, want) {
+		t.Fatalf("ChangedPathsOf = %q, want %q", flat, want)
+	}
+	if got, err := r.ChangedPathsOf(ctx, nil); err != nil || got != nil {
+		t.Fatalf("no commits: %v, %v", got, err)
 	}
 }

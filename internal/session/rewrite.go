@@ -202,7 +202,7 @@ func retag(ctx context.Context, repo *gitrepo.Repo, kind string, rs []*rewritten
 	for _, r := range rs {
 		copies = append(copies, r.new.Hash)
 	}
-	changes, err := repo.ChangedPaths(ctx, append([]string{"--no-walk"}, copies...), dir)
+	changes, err := repo.ChangedPathsOf(ctx, copies, dir)
 	if err != nil {
 		return res, err
 	}
