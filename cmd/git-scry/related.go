@@ -107,7 +107,10 @@ Flags:
 			for _, x := range rel {
 				out = append(out, map[string]any{"path": x.Path, "count": x.Count, "share": x.Share, "last": x.Last.Format(time.RFC3339)})
 			}
-			return cli.WriteJSON(env.Stdout, map[string]any{"file": path, "commits": changes.Counted, "related": out})
+			// large_commits: the file's commits of more than
+			// CoChangeMaxFiles files, which "commits" does not count; a
+			// file changed only in such commits read as never changed.
+			return cli.WriteJSON(env.Stdout, map[string]any{"file": path, "commits": changes.Counted, "large_commits": changes.Large, "related": out})
 		}
 		if len(rel) == 0 {
 			// An import or a sweep changed it with many files: not
