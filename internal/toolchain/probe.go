@@ -72,8 +72,8 @@ func (e *Env) lookPath(name string) (string, error) {
 var errTimeout = errors.New("timed out")
 
 // output runs a probe command in dir with extra environment variables and
-// returns stdout and stderr together. The command runs in its own process
-// group, killed as a whole on timeout, with no stdin.
+// returns stdout and stderr together. The command runs in a session of
+// its own, killed as a whole on timeout, with no stdin.
 func (e *Env) output(ctx context.Context, dir string, extra []string, name string, args ...string) (string, error) {
 	timeout := e.Timeout
 	if timeout <= 0 {
@@ -86,7 +86,11 @@ func (e *Env) output(ctx context.Context, dir string, extra []string, name strin
 	cmd.Env = append(e.environ(), extra...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A session, not only a process group: in a background group of the
+	// user's terminal a probe that opened /dev/tty (a version manager
+	// asking to install) was stopped by SIGTTIN until the timeout; with
+	// no controlling terminal /dev/tty fails at once, as in CI.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = time.Second
 	err := cmd.Run()
