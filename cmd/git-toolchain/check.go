@@ -71,7 +71,7 @@ Flags:
 				}
 			}
 			for _, d := range rep.Drift {
-				fmt.Fprintln(env.Stdout, d.String())
+				fmt.Fprintln(env.Stdout, cli.Printable(d.String()))
 			}
 		}
 		if github {
@@ -102,9 +102,11 @@ func toolTable(rep *toolchain.Report, status func(string) string) *cli.Table {
 		if found == "" {
 			found = "-"
 		}
-		row := []string{tr.Tool, tr.Pinned, found, tr.Source, status(tr.Status)}
+		// A probe's words (the note of a failed one, above all) are a
+		// tool's output: its colour codes are shown, not obeyed.
+		row := []string{cli.Printable(tr.Tool), cli.Printable(tr.Pinned), cli.Printable(found), cli.Printable(tr.Source), status(tr.Status)}
 		if tr.Detail != "" {
-			row = append(row, tr.Detail)
+			row = append(row, cli.Printable(tr.Detail))
 		}
 		t.Row(row...)
 	}
