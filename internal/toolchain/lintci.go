@@ -449,7 +449,7 @@ func (l *linter) document(top *yaml.Node) {
 		strategy := mapping(job, "strategy")
 		sc := wf.with(mapping(job, "env"))
 		sc.matrix = mapping(strategy, "matrix")
-		l.container(job)
+		l.container(job, sc)
 		l.envToolchains(mapping(job, "env"), sc, l.installsPinnedGo(mapping(job, "steps"), sc))
 		l.steps(mapping(job, "steps"), sc)
 		// Workflow-level GOTOOLCHAIN=local matters per job too.
@@ -523,6 +523,10 @@ func actionName(uses string) string {
 func (l *linter) uses(st, usesNode *yaml.Node, uses string, sc scope) {
 	if strings.HasPrefix(uses, "./") {
 		l.localActions = append(l.localActions, uses)
+		return
+	}
+	if img, ok := strings.CutPrefix(uses, "docker://"); ok {
+		l.image(img, usesNode.Line, "step ", "docker://")
 		return
 	}
 	with := mapping(st, "with")
@@ -675,34 +679,68 @@ var containerImages = map[string]string{"golang": "go", "rust": "rust", "node": 
 // displayNames are how messages name the built-in tools.
 var displayNames = map[string]string{"go": "Go", "rust": "Rust", "node": "Node.js", "python": "Python"}
 
-// container checks a job's container image (golang:1.22, rust:latest).
-func (l *linter) container(job *yaml.Node) {
+// container checks a job's container image (golang:1.22, rust:latest),
+// which may come from the matrix.
+func (l *linter) container(job *yaml.Node, sc scope) {
 	c := mapping(job, "container")
 	if c != nil && c.Kind == yaml.MappingNode {
 		c = mapping(c, "image")
 	}
-	img, ok := scalar(c)
-	if !ok || strings.Contains(img, "${{") {
-		return
+	for _, v := range values(c, sc) {
+		l.image(v.s, v.line, "container ", "")
 	}
-	name, tag, _ := strings.Cut(strings.TrimPrefix(img, "docker.io/"), ":")
+}
+
+// dockerRegistries are the names of Docker Hub, where the official
+// images are, that an image reference may start with.
+var dockerRegistries = []string{"docker.io/", "index.docker.io/", "registry-1.docker.io/"}
+
+// image checks an official image's tag against the pin: golang:1.22,
+// node:18-alpine, python:3.12-slim, rust:latest, with or without a
+// digest after it (golang:1.26.8@sha256:…, as Renovate pins them). A
+// digest alone names no version that can be read here: it is trusted.
+// what and scheme are how the workflow names it ("container ", or
+// "step " and "docker://").
+func (l *linter) image(img string, line int, what, scheme string) {
+	ref, digest, _ := strings.Cut(img, "@")
+	repo, tag := ref, ""
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		repo, tag = ref[:i], ref[i+1:]
+	}
+	name := repo
+	for _, r := range dockerRegistries {
+		name = strings.TrimPrefix(name, r)
+	}
 	name = strings.TrimPrefix(name, "library/")
 	tool, ok := containerImages[name]
-	if !ok {
+	if !ok || (tag == "" && digest != "") {
 		return
 	}
 	pin, pinned, ok := l.pinned(tool)
 	if !ok {
 		return
 	}
-	version, _, _ := strings.Cut(tag, "-")
-	if !Satisfies(pin.Version, version) {
-		if version == "" {
-			version = "latest"
-		}
-		l.add(c.Line, tool, fmt.Sprintf("container %s runs %s %s, not %s", img, displayNames[tool], version, pinned),
-			fmt.Sprintf("use %s:%s", name, normalize(pin.Version)))
+	// The tag is VERSION[-VARIANT] or a VARIANT of the latest (alpine,
+	// slim-bookworm); the fix keeps the variant.
+	version, variant, _ := strings.Cut(tag, "-")
+	if version == "" || version == "latest" || version[0] < '0' || version[0] > '9' {
+		version, variant = "", strings.TrimPrefix(strings.TrimPrefix(tag, "latest"), "-")
 	}
+	if version != "" && Satisfies(pin.Version, version) {
+		return
+	}
+	runs := fmt.Sprintf("the latest %s", displayNames[tool])
+	if version != "" {
+		runs = fmt.Sprintf("%s %s", displayNames[tool], version)
+	}
+	fix := fmt.Sprintf("use %s%s:%s", scheme, repo, normalize(pin.Version))
+	if variant != "" {
+		fix += "-" + variant
+	}
+	if digest != "" {
+		fix += " (and that tag's digest)"
+	}
+	l.add(line, tool, fmt.Sprintf("%s%s%s runs %s, not %s", what, scheme, img, runs, pinned), fix)
 }
 
 // envToolchains checks GOTOOLCHAIN and RUSTUP_TOOLCHAIN in an env:
