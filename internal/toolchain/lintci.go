@@ -3,6 +3,7 @@ package toolchain
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -80,17 +81,25 @@ func WorkflowFiles(root string) ([]string, error) {
 }
 
 // LintCI checks the given workflow (or action.yml) files against the pins,
-// and the local actions they use (`uses: ./.github/actions/setup`), where
+// and the local actions and reusable workflows they use (`uses:
+// ./.github/actions/setup`, `uses: ./.github/workflows/build.yml`), where
 // projects often keep their toolchain set-up. A file that is not valid
 // YAML is a finding at the line of the error. It returns the findings and
 // every file it read, the given ones first.
+//
+// A local action or reusable workflow is read once per call, with the
+// inputs that call gives it (a version in a with: feeds its setup action
+// through ${{ inputs.X }}), so the drift is reported where the version is
+// written; one that nothing here calls is read with its inputs' defaults.
 func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, []string, error) {
-	var out []Finding
+	set := &lintSet{root: root, pins: pins, files: map[string]*lintFile{}, linted: map[string]bool{}}
 	queue := slices.Clone(files)
 	seen := map[string]bool{}
 	for _, f := range queue {
 		seen[filepath.Clean(f)] = true
 	}
+	called := map[string]bool{}
+	var out []Finding // YAML errors: no marker silences them
 	for i := 0; i < len(queue); i++ {
 		path := queue[i]
 		rel := path
@@ -101,25 +110,43 @@ func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, []stri
 		if err != nil {
 			return nil, nil, err
 		}
-		l := &linter{root: root, pins: pins, file: filepath.ToSlash(rel), lines: strings.Split(string(src), "\n")}
+		f := &lintFile{rel: filepath.ToSlash(rel), lines: strings.Split(string(src), "\n")}
+		set.files[filepath.Clean(path)] = f
 		var doc yaml.Node
 		if err := yaml.Unmarshal(src, &doc); err != nil {
+			l := &linter{file: f.rel, lines: f.lines}
 			out = append(out, l.syntaxError(err))
 			continue
 		}
-		if len(doc.Content) > 0 {
-			l.document(expand(doc.Content[0], map[*yaml.Node]bool{}))
+		if len(doc.Content) == 0 {
+			continue
 		}
-		for _, f := range l.findings {
-			if !l.ignored(f.Line) {
-				out = append(out, f)
+		f.doc = expand(doc.Content[0], map[*yaml.Node]bool{})
+		for _, c := range localCalls(root, f.doc) {
+			if c != filepath.Clean(path) {
+				called[c] = true
+			}
+			if !seen[c] {
+				seen[c] = true
+				queue = append(queue, c)
 			}
 		}
-		for _, a := range l.localActions {
-			if f := localActionFile(root, a); f != "" && !seen[f] {
-				seen[f] = true
-				queue = append(queue, f)
+	}
+	// Those called from another file are read through their calls; the
+	// rest (and any only called in a loop) with their defaults.
+	for _, onlyCalled := range []bool{false, true} {
+		for _, path := range queue {
+			path = filepath.Clean(path)
+			if called[path] == onlyCalled && !set.linted[path] {
+				set.lint(path, nil, nil)
 			}
+		}
+	}
+	dup := map[Finding]bool{}
+	for _, f := range set.findings {
+		if !dup[f] && !set.ignored(f) {
+			dup[f] = true
+			out = append(out, f)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -131,12 +158,146 @@ func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, []stri
 	return out, queue, nil
 }
 
+// lintSet is one lint-ci run: the files read, by clean path, and the
+// findings in all of them.
+type lintSet struct {
+	root     string
+	pins     map[string]Pin
+	files    map[string]*lintFile
+	linted   map[string]bool
+	findings []Finding
+}
+
+type lintFile struct {
+	rel   string // as reported: relative to the root, with slashes
+	lines []string
+	doc   *yaml.Node // nil when it is not valid YAML (or empty)
+}
+
+// lint checks one file. given holds the inputs a call gives it, by
+// lower-case name (nil for a file read on its own); an input it leaves
+// out takes its default. stack holds the files calling it, so that a
+// loop of calls ends.
+func (s *lintSet) lint(path string, given map[string][]value, stack []string) {
+	f := s.files[path]
+	if f == nil || f.doc == nil || slices.Contains(stack, path) {
+		return
+	}
+	// A file read again with the same inputs finds the same: an action
+	// used by every job (or nested actions used twice at each level) is
+	// read once per set of inputs, not once per path to it.
+	names := slices.Sorted(maps.Keys(given))
+	key := fmt.Sprint(path, given == nil, names)
+	for _, n := range names {
+		key += fmt.Sprint(given[n])
+	}
+	if s.linted[key] {
+		return
+	}
+	s.linted[path], s.linted[key] = true, true
+	inputs := map[string][]value{}
+	for name, def := range declaredInputs(f.doc) {
+		if def == nil {
+			continue
+		}
+		for _, v := range values(def, scope{file: f.rel}) {
+			if v.key == "" {
+				v.key = "default"
+			}
+			v.via = "the default of input " + name
+			inputs[strings.ToLower(name)] = append(inputs[strings.ToLower(name)], v)
+		}
+	}
+	for name, vs := range given {
+		inputs[name] = vs // given, even as an expression not known here
+	}
+	l := &linter{set: s, path: path, stack: append(slices.Clone(stack), path), root: s.root, pins: s.pins, file: f.rel, lines: f.lines}
+	l.document(f.doc, scope{file: f.rel, inputs: inputs})
+	s.findings = append(s.findings, l.findings...)
+}
+
+// ignored reports whether the line of a finding, in its own file, is
+// marked with IgnoreMarker.
+func (s *lintSet) ignored(f Finding) bool {
+	for _, lf := range s.files {
+		if lf.rel == f.File {
+			return (&linter{lines: lf.lines}).ignored(f.Line)
+		}
+	}
+	return false
+}
+
+// declaredInputs are the inputs of an action (inputs:) or of a reusable
+// workflow (on.workflow_call.inputs), each with its default node (nil
+// when it has none).
+func declaredInputs(top *yaml.Node) map[string]*yaml.Node {
+	decl := mapping(top, "inputs")
+	if mapping(top, "runs") == nil {
+		decl = mapping(mapping(mapping(top, "on"), "workflow_call"), "inputs")
+	}
+	out := map[string]*yaml.Node{}
+	if decl == nil || decl.Kind != yaml.MappingNode {
+		return out
+	}
+	for i := 0; i+1 < len(decl.Content); i += 2 {
+		out[decl.Content[i].Value] = mapping(decl.Content[i+1], "default")
+	}
+	return out
+}
+
+// localCalls lists the local actions and reusable workflows a document
+// uses, as files.
+func localCalls(root string, top *yaml.Node) []string {
+	var out []string
+	steps := func(n *yaml.Node) {
+		if n == nil || n.Kind != yaml.SequenceNode {
+			return
+		}
+		for _, st := range n.Content {
+			if f := localActionFile(root, usesOf(st)); f != "" {
+				out = append(out, f)
+			}
+		}
+	}
+	if runs := mapping(top, "runs"); runs != nil {
+		steps(mapping(runs, "steps"))
+		return out
+	}
+	if jobs := mapping(top, "jobs"); jobs != nil && jobs.Kind == yaml.MappingNode {
+		for i := 1; i < len(jobs.Content); i += 2 {
+			if f := localWorkflowFile(root, usesOf(jobs.Content[i])); f != "" {
+				out = append(out, f)
+			}
+			steps(mapping(jobs.Content[i], "steps"))
+		}
+	}
+	return out
+}
+
+func usesOf(n *yaml.Node) string {
+	u, _ := scalar(mapping(n, "uses"))
+	return u
+}
+
+// inRoot is the file a `uses: ./PATH` names, or "" when it is not a
+// local reference inside the repository.
+func inRoot(root, uses string) string {
+	if !strings.HasPrefix(uses, "./") {
+		return ""
+	}
+	p := filepath.Join(root, filepath.FromSlash(strings.TrimPrefix(uses, "./")))
+	if r, err := filepath.Rel(root, p); err != nil || r == ".." || strings.HasPrefix(r, "../") {
+		return ""
+	}
+	return p
+}
+
 // localActionFile is the action.yml of a `uses: ./DIR` step (paths are
 // relative to the repository root, as GitHub resolves them after
 // checkout), or "" when there is none inside the repository.
 func localActionFile(root, uses string) string {
-	dir := filepath.Join(root, filepath.FromSlash(strings.TrimPrefix(uses, "./")))
-	if r, err := filepath.Rel(root, dir); err != nil || r == ".." || strings.HasPrefix(r, "../") {
+	dir := inRoot(root, uses)
+	if dir == "" {
 		return ""
 	}
 	for _, name := range []string{"action.yml", "action.yaml"} {
@@ -146,6 +307,45 @@ func localActionFile(root, uses string) string {
 		}
 	}
 	return ""
+}
+
+// localWorkflowFile is the reusable workflow a job's `uses:
+// ./.github/workflows/build.yml` calls, or "" when there is none.
+func localWorkflowFile(root, uses string) string {
+	f := inRoot(root, uses)
+	if f == "" {
+		return ""
+	}
+	if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() {
+		return filepath.Clean(f)
+	}
+	return ""
+}
+
+// call reads the local action or reusable workflow file with the inputs
+// the call's with: gives it, each resolved here (a matrix value, an env
+// value, an input of this file's own) and reported here.
+func (l *linter) call(file string, with *yaml.Node, sc scope) {
+	callee := l.set.files[file]
+	if callee == nil {
+		return
+	}
+	given := map[string][]value{}
+	if with != nil && with.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(with.Content); i += 2 {
+			key, vn := with.Content[i].Value, with.Content[i+1]
+			vs := []value{}
+			for _, v := range values(vn, sc) {
+				if v.key == "" && v.file == l.file && v.line == vn.Line {
+					v.key = key // the fix is to set it here
+				}
+				v.via = fmt.Sprintf("passed as input %s to %s", key, callee.rel)
+				vs = append(vs, v)
+			}
+			given[strings.ToLower(key)] = vs
+		}
+	}
+	l.set.lint(file, given, l.stack)
 }
 
 var yamlLineRE = regexp.MustCompile(`line (\d+):\s*`)
@@ -213,17 +413,28 @@ func (l *linter) ignored(line int) bool {
 }
 
 type linter struct {
+	set      *lintSet
+	path     string   // the file, as read
+	stack    []string // the files calling it, and it
 	root     string
 	pins     map[string]Pin
 	file     string
 	lines    []string
 	findings []Finding
-	// localActions are the `uses: ./DIR` of the file's steps.
-	localActions []string
 }
 
 func (l *linter) add(line int, tool, problem, fix string) {
 	l.findings = append(l.findings, Finding{File: l.file, Line: line, Tool: tool, Problem: problem, Fix: fix})
+}
+
+// addAt reports a finding at the line of a value, which may be written
+// in the file that called this one (a with: of a reusable workflow).
+func (l *linter) addAt(v value, tool, problem, fix string) {
+	file := l.file
+	if v.file != "" {
+		file = v.file
+	}
+	l.findings = append(l.findings, Finding{File: file, Line: v.line, Tool: tool, Problem: problem, Fix: fix})
 }
 
 // pinned returns the pin of tool and a phrase naming it.
@@ -314,22 +525,32 @@ func scalar(n *yaml.Node) (string, bool) {
 
 // scope is what a step's values can refer to.
 type scope struct {
+	file   string       // the file being read, as reported
 	envs   []*yaml.Node // workflow, job, step env: mappings, outermost first
 	matrix *yaml.Node   // the job's strategy.matrix
+	inputs map[string][]value
 }
 
 func (s scope) with(env *yaml.Node) scope {
-	return scope{envs: append(append([]*yaml.Node{}, s.envs...), env), matrix: s.matrix}
+	c := s
+	c.envs = append(append([]*yaml.Node{}, s.envs...), env)
+	return c
 }
+
+// base is the scope of values the job and step levels do not change.
+func (s scope) base() scope { return scope{file: s.file, inputs: s.inputs} }
 
 // value is one possible value of a workflow field, and its line.
 type value struct {
 	s       string
 	written string // as written, when YAML changes it (1.20 → 1.2)
+	file    string // where it is written ("" for the file being read)
 	line    int
+	via     string // how it reaches the field, when through an input
+	key     string // the key to set at its line, when not the field's
 }
 
-var soleExprRE = regexp.MustCompile(`^\$\{\{\s*(env|matrix)\.([A-Za-z0-9_-]+)\s*\}\}$`)
+var soleExprRE = regexp.MustCompile(`^\$\{\{\s*(env|matrix|inputs)\.([A-Za-z0-9_-]+)\s*\}\}$`)
 
 // values resolves a field to its possible values: a literal, or a
 // ${{ matrix.X }} / ${{ env.X }} reference to literals. Anything else
@@ -383,7 +604,7 @@ func values(n *yaml.Node, sc scope) []value {
 		if strings.Contains(n.Value, "${{") {
 			return nil
 		}
-		v := value{s: n.Value, line: n.Line}
+		v := value{s: n.Value, file: sc.file, line: n.Line}
 		// An unquoted 1.20 is the number 1.2 to YAML, and to the action.
 		if n.Style == 0 && n.Tag == "!!float" {
 			if f, err := strconv.ParseFloat(n.Value, 64); err == nil {
@@ -398,7 +619,7 @@ func values(n *yaml.Node, sc scope) []value {
 	case "env":
 		for i := len(sc.envs) - 1; i >= 0; i-- {
 			if v := mapping(sc.envs[i], m[2]); v != nil {
-				return values(v, scope{})
+				return values(v, sc.base())
 			}
 		}
 	case "matrix":
@@ -407,37 +628,54 @@ func values(n *yaml.Node, sc scope) []value {
 			if list.Kind == yaml.SequenceNode {
 				for _, e := range list.Content {
 					if !excluded(sc.matrix, m[2], e) {
-						out = append(out, values(e, scope{})...)
+						out = append(out, values(e, sc.base())...)
 					}
 				}
 			} else {
-				out = append(out, values(list, scope{})...)
+				out = append(out, values(list, sc.base())...)
 			}
 		}
 		if inc := mapping(sc.matrix, "include"); inc != nil && inc.Kind == yaml.SequenceNode {
 			for _, e := range inc.Content {
-				out = append(out, values(mapping(e, m[2]), scope{})...)
+				out = append(out, values(mapping(e, m[2]), sc.base())...)
 			}
 		}
 		return out
+	case "inputs":
+		// Input names are case-insensitive, as in GitHub's expressions.
+		return sc.inputs[strings.ToLower(m[2])]
 	}
 	return nil
 }
 
 func (v value) show() string {
+	s := v.s
 	if v.written != "" {
-		return fmt.Sprintf("%s (YAML reads the unquoted %s as the number %s)", v.s, v.written, v.s)
+		s = fmt.Sprintf("%s (YAML reads the unquoted %s as the number %s)", v.s, v.written, v.s)
 	}
-	return v.s
+	if v.via != "" {
+		s += " (" + v.via + ")"
+	}
+	return s
 }
 
-// document lints a workflow (jobs.*.steps) or an action (runs.steps).
-func (l *linter) document(top *yaml.Node) {
+// fix is the fix for a value: def, or where the value is written under
+// another key (a with: of a call, an input's default), to set that key.
+func (v value) fix(def, want string) string {
+	if v.key == "" {
+		return def
+	}
+	return fmt.Sprintf("set %s: '%s'", v.key, want)
+}
+
+// document lints a workflow (jobs.*.steps) or an action (runs.steps);
+// sc holds its inputs.
+func (l *linter) document(top *yaml.Node, sc scope) {
 	if runs := mapping(top, "runs"); runs != nil {
-		l.steps(mapping(runs, "steps"), scope{})
+		l.steps(mapping(runs, "steps"), sc)
 		return
 	}
-	wf := scope{envs: []*yaml.Node{mapping(top, "env")}}
+	wf := sc.with(mapping(top, "env"))
 	// A workflow-level GOTOOLCHAIN=local is judged per job, below.
 	l.envToolchains(mapping(top, "env"), wf, true)
 	jobs := mapping(top, "jobs")
@@ -450,6 +688,9 @@ func (l *linter) document(top *yaml.Node) {
 		sc := wf.with(mapping(job, "env"))
 		sc.matrix = mapping(strategy, "matrix")
 		l.container(job, sc)
+		if f := localWorkflowFile(l.root, usesOf(job)); f != "" {
+			l.call(f, mapping(job, "with"), sc)
+		}
 		l.envToolchains(mapping(job, "env"), sc, l.installsPinnedGo(mapping(job, "steps"), sc))
 		l.steps(mapping(job, "steps"), sc)
 		// Workflow-level GOTOOLCHAIN=local matters per job too.
@@ -522,11 +763,13 @@ func actionName(uses string) string {
 
 func (l *linter) uses(st, usesNode *yaml.Node, uses string, sc scope) {
 	if strings.HasPrefix(uses, "./") {
-		l.localActions = append(l.localActions, uses)
+		if f := localActionFile(l.root, uses); f != "" {
+			l.call(f, mapping(st, "with"), sc)
+		}
 		return
 	}
 	if img, ok := strings.CutPrefix(uses, "docker://"); ok {
-		l.image(img, usesNode.Line, "step ", "docker://")
+		l.image(value{s: img, line: usesNode.Line}, "step ", "docker://")
 		return
 	}
 	with := mapping(st, "with")
@@ -557,8 +800,8 @@ func (l *linter) dtolnay(usesNode *yaml.Node, ref string, with *yaml.Node, sc sc
 	if tc := mapping(with, "toolchain"); tc != nil {
 		for _, v := range values(tc, sc) {
 			if !Satisfies(pin.Version, v.s) {
-				l.add(v.line, "rust", fmt.Sprintf("dtolnay/rust-toolchain with toolchain: %s installs Rust %s, not %s", v.show(), v.s, pinned),
-					fmt.Sprintf("set toolchain: %s", normalize(pin.Version)))
+				l.addAt(v, "rust", fmt.Sprintf("dtolnay/rust-toolchain with toolchain: %s installs Rust %s, not %s", v.show(), v.s, pinned),
+					v.fix(fmt.Sprintf("set toolchain: %s", normalize(pin.Version)), normalize(pin.Version)))
 			}
 		}
 		return
@@ -587,7 +830,7 @@ func (l *linter) actionsRs(usesNode, with *yaml.Node, sc scope) {
 	if tc := mapping(with, "toolchain"); tc != nil {
 		for _, v := range values(tc, sc) {
 			if !Satisfies(pin.Version, v.s) {
-				l.add(v.line, "rust", fmt.Sprintf("actions-rs/toolchain with toolchain: %s installs Rust %s, not %s", v.show(), v.s, pinned), fix)
+				l.addAt(v, "rust", fmt.Sprintf("actions-rs/toolchain with toolchain: %s installs Rust %s, not %s", v.show(), v.s, pinned), v.fix(fix, normalize(pin.Version)))
 			}
 		}
 		return
@@ -620,8 +863,8 @@ func (l *linter) setupAction(usesNode, with *yaml.Node, sc scope, tool, display,
 			if !isNumeric(normalize(v.s)) || !isExact(v.s) {
 				what = fmt.Sprintf("whatever %s %s resolves to on the day", display, v.s)
 			}
-			l.add(v.line, tool, fmt.Sprintf("%s with %s: %s installs %s, not %s", action, versionKey, v.show(), what, pinned),
-				fmt.Sprintf("set %s: '%s' (or %s: naming a file that pins it)", versionKey, want, fileKey))
+			l.addAt(v, tool, fmt.Sprintf("%s with %s: %s installs %s, not %s", action, versionKey, v.show(), what, pinned),
+				v.fix(fmt.Sprintf("set %s: '%s' (or %s: naming a file that pins it)", versionKey, want, fileKey), want))
 		}
 		return
 	}
@@ -669,7 +912,7 @@ func (l *linter) golangciAction(usesNode, with *yaml.Node, sc scope) {
 		if !isExact(v.s) {
 			what = "whatever golangci-lint " + v.s + " resolves to on the day"
 		}
-		l.add(v.line, "golangci-lint", fmt.Sprintf("golangci/golangci-lint-action with version: %s installs %s, not %s", v.show(), what, pinned), fix)
+		l.addAt(v, "golangci-lint", fmt.Sprintf("golangci/golangci-lint-action with version: %s installs %s, not %s", v.show(), what, pinned), v.fix(fix, "v"+normalize(pin.Version)))
 	}
 }
 
@@ -687,7 +930,7 @@ func (l *linter) container(job *yaml.Node, sc scope) {
 		c = mapping(c, "image")
 	}
 	for _, v := range values(c, sc) {
-		l.image(v.s, v.line, "container ", "")
+		l.image(v, "container ", "")
 	}
 }
 
@@ -701,7 +944,8 @@ var dockerRegistries = []string{"docker.io/", "index.docker.io/", "registry-1.do
 // digest alone names no version that can be read here: it is trusted.
 // what and scheme are how the workflow names it ("container ", or
 // "step " and "docker://").
-func (l *linter) image(img string, line int, what, scheme string) {
+func (l *linter) image(v value, what, scheme string) {
+	img := v.s
 	ref, digest, _ := strings.Cut(img, "@")
 	repo, tag := ref, ""
 	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
@@ -740,7 +984,10 @@ func (l *linter) image(img string, line int, what, scheme string) {
 	if digest != "" {
 		fix += " (and that tag's digest)"
 	}
-	l.add(line, tool, fmt.Sprintf("%s%s%s runs %s, not %s", what, scheme, img, runs, pinned), fix)
+	if v.via != "" {
+		img += " (" + v.via + ")"
+	}
+	l.addAt(v, tool, fmt.Sprintf("%s%s%s runs %s, not %s", what, scheme, img, runs, pinned), v.fix(fix, repo+":"+normalize(pin.Version)))
 }
 
 // envToolchains checks GOTOOLCHAIN and RUSTUP_TOOLCHAIN in an env:
@@ -748,12 +995,12 @@ func (l *linter) image(img string, line int, what, scheme string) {
 func (l *linter) envToolchains(env *yaml.Node, sc scope, setsGo bool) {
 	if gt := mapping(env, "GOTOOLCHAIN"); gt != nil {
 		for _, v := range values(gt, sc) {
-			l.goToolchain(v.s, v.line, setsGo)
+			l.goToolchain(v, setsGo)
 		}
 	}
 	if rt := mapping(env, "RUSTUP_TOOLCHAIN"); rt != nil {
 		for _, v := range values(rt, sc) {
-			l.rustToolchain(v.s, v.line, "RUSTUP_TOOLCHAIN="+v.s)
+			l.rustToolchain(v, "RUSTUP_TOOLCHAIN="+v.s)
 		}
 	}
 }
@@ -766,22 +1013,23 @@ func (l *linter) hasLocalToolchain(env *yaml.Node) bool {
 // goToolchain checks one GOTOOLCHAIN value. local is flagged at job and
 // step level only where the job does not install the pin with setup-go
 // (workflow-level values are checked per job by document).
-func (l *linter) goToolchain(v string, line int, setsGo bool) {
+func (l *linter) goToolchain(val value, setsGo bool) {
 	pin, pinned, ok := l.pinned("go")
 	if !ok {
 		return
 	}
+	v := val.s
 	name, _, _ := strings.Cut(v, "+")
 	switch {
 	case name == "local":
-		if !setsGo && line > 0 {
-			l.add(line, "go", fmt.Sprintf("GOTOOLCHAIN=%s runs whatever Go the runner has and ignores go.mod's toolchain line, not %s", v, pinned),
+		if !setsGo && val.line > 0 {
+			l.addAt(val, "go", fmt.Sprintf("GOTOOLCHAIN=%s runs whatever Go the runner has and ignores go.mod's toolchain line, not %s", val.show(), pinned),
 				fmt.Sprintf("install Go %s with actions/setup-go (go-version: '%s') in this job, or drop GOTOOLCHAIN", normalize(pin.Version), normalize(pin.Version)))
 		}
 	case name == "auto" || name == "path" || v == "":
 	case !Satisfies(pin.Version, name):
-		l.add(line, "go", fmt.Sprintf("GOTOOLCHAIN=%s runs Go %s, not %s", v, normalize(name), pinned),
-			fmt.Sprintf("set GOTOOLCHAIN=go%s, or drop it", normalize(pin.Version)))
+		l.addAt(val, "go", fmt.Sprintf("GOTOOLCHAIN=%s runs Go %s, not %s", val.show(), normalize(name), pinned),
+			val.fix(fmt.Sprintf("set GOTOOLCHAIN=go%s, or drop it", normalize(pin.Version)), "go"+normalize(pin.Version)))
 	}
 }
 
@@ -794,16 +1042,19 @@ func (l *linter) localToolchain(n *yaml.Node) {
 			return
 		}
 	}
-	l.goToolchain(n.Value, n.Line, false)
+	l.goToolchain(value{s: n.Value, line: n.Line}, false)
 }
 
-func (l *linter) rustToolchain(v string, line int, what string) {
+func (l *linter) rustToolchain(val value, what string) {
 	pin, pinned, ok := l.pinned("rust")
-	if !ok || Satisfies(pin.Version, v) {
+	if !ok || Satisfies(pin.Version, val.s) {
 		return
 	}
-	l.add(line, "rust", fmt.Sprintf("%s selects Rust %s, not %s", what, v, pinned),
-		fmt.Sprintf("use %s instead of %s", normalize(pin.Version), v))
+	if val.via != "" {
+		what += " (" + val.via + ")"
+	}
+	l.addAt(val, "rust", fmt.Sprintf("%s selects Rust %s, not %s", what, val.s, pinned),
+		val.fix(fmt.Sprintf("use %s instead of %s", normalize(pin.Version), val.s), normalize(pin.Version)))
 }
 
 // Commands in run: scripts that install or select a toolchain.
@@ -857,10 +1108,10 @@ func (l *linter) run(run *yaml.Node, setsGo bool) {
 // command checks one command of a run: script, reported at line.
 func (l *linter) command(code string, line int, setsGo bool) {
 	for _, m := range goToolchainRunRE.FindAllStringSubmatch(code, -1) {
-		l.goToolchain(m[1], line, setsGo)
+		l.goToolchain(value{s: m[1], line: line}, setsGo)
 	}
 	for _, m := range rustupToolchainRE.FindAllStringSubmatch(code, -1) {
-		l.rustToolchain(m[1], line, "RUSTUP_TOOLCHAIN="+m[1])
+		l.rustToolchain(value{s: m[1], line: line}, "RUSTUP_TOOLCHAIN="+m[1])
 	}
 	l.rustupCommands(code, line)
 	l.nvmCommands(code, line)
