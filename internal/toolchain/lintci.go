@@ -339,7 +339,11 @@ func (l *linter) call(file string, with *yaml.Node, sc scope) {
 				if v.key == "" && v.file == l.file && v.line == vn.Line {
 					v.key = key // the fix is to set it here
 				}
-				v.via = fmt.Sprintf("passed as input %s to %s", key, callee.rel)
+				// A value passed on again keeps the first call (or
+				// default) that brought it: that is what its line says.
+				if v.via == "" {
+					v.via = fmt.Sprintf("passed as input %s to %s", key, callee.rel)
+				}
 				vs = append(vs, v)
 			}
 			given[strings.ToLower(key)] = vs
