@@ -644,7 +644,15 @@ func values(n *yaml.Node, sc scope) []value {
 				out = append(out, values(mapping(e, m[2]), sc.base())...)
 			}
 		}
-		return out
+		// A matrix of inputs passed on as inputs of the next call
+		// would double its values at each call; one written in one
+		// place, come by one way, is one value.
+		seen := map[value]bool{}
+		return slices.DeleteFunc(out, func(v value) bool {
+			dup := seen[v]
+			seen[v] = true
+			return dup
+		})
 	case "inputs":
 		// Input names are case-insensitive, as in GitHub's expressions.
 		return sc.inputs[strings.ToLower(m[2])]
