@@ -173,7 +173,9 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 						return nil
 					}
 				}
-				return Usagef("no command %s", Printable(args[1])).WithHint("run '%s help' for the list of commands", p.Name)
+				if args[1] != "-h" && args[1] != "--help" {
+					return Usagef("unknown command %q", args[1]).WithHint("run '%s help' for the list of commands", p.Name)
+				}
 			}
 			fmt.Fprint(env.Stdout, p.Usage)
 			return nil

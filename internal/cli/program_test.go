@@ -96,7 +96,15 @@ func TestHelpCommandPrintsItsUsage(t *testing.T) {
 	// the command had no usage of its own; git help and gh help fail.
 	var out, errb bytes.Buffer
 	code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, []string{"help", "nosuch"})
-	if code != ExitUsage || out.Len() > 0 || !strings.Contains(errb.String(), "error: no command nosuch") || !strings.Contains(errb.String(), "hint: run 'git x help' for the list of commands") {
+	if code != ExitUsage || out.Len() > 0 || !strings.Contains(errb.String(), `error: unknown command "nosuch"`) || !strings.Contains(errb.String(), "hint: run 'git x help' for the list of commands") {
 		t.Errorf("help nosuch: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+	// "help -h" is help, as "git help -h" is.
+	for _, h := range []string{"-h", "--help"} {
+		out.Reset()
+		errb.Reset()
+		if code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, []string{"help", h}); code != ExitOK || out.String() != "program usage\n" {
+			t.Errorf("help %s: exit %d, stdout %q, stderr %q", h, code, out.String(), errb.String())
+		}
 	}
 }
