@@ -989,17 +989,18 @@ func (l *linter) image(v value, what, scheme string) {
 	if version != "" {
 		runs = fmt.Sprintf("%s %s", displayNames[tool], version)
 	}
-	fix := fmt.Sprintf("use %s%s:%s", scheme, repo, normalize(pin.Version))
+	want := repo + ":" + normalize(pin.Version)
 	if variant != "" {
-		fix += "-" + variant
+		want += "-" + variant
 	}
+	fix := "use " + scheme + want
 	if digest != "" {
 		fix += " (and that tag's digest)"
 	}
 	if v.via != "" {
 		img += " (" + v.via + ")"
 	}
-	l.addAt(v, tool, fmt.Sprintf("%s%s%s runs %s, not %s", what, scheme, img, runs, pinned), v.fix(fix, repo+":"+normalize(pin.Version)))
+	l.addAt(v, tool, fmt.Sprintf("%s%s%s runs %s, not %s", what, scheme, img, runs, pinned), v.fix(fix, want))
 }
 
 // envToolchains checks GOTOOLCHAIN and RUSTUP_TOOLCHAIN in an env:
