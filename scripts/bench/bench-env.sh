@@ -65,3 +65,47 @@ heavy_history() {
 	done
 	git -C "$1" gc -q
 }
+
+# realcode_history DIR: a history of real Go code from the module cache
+# (downloaded once from the proxy): golang.org/x/sys v0.42.0 committed a
+# package directory at a time, then its files as v0.50.0 has them, each
+# changed, added or removed file a commit of its own, then
+# golang.org/x/tools v0.52.0 under tools/ a package directory at a time.
+# About 800 commits of ordinary size and real diffs, nearer a project's
+# own history than the replayed corpus (small synthetic diffs) or
+# heavy_history (a few huge imports). Needs isolate_git.
+realcode_history() {
+	local d sys42 sys50 tools p
+	sys42=$(go mod download -json golang.org/x/sys@v0.42.0 | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+	sys50=$(go mod download -json golang.org/x/sys@v0.50.0 | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+	tools=$(go mod download -json golang.org/x/tools@v0.52.0 | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+	[ -d "$sys42" ] && [ -d "$sys50" ] && [ -d "$tools" ] || { echo "realcode_history: cannot download golang.org/x/sys or x/tools" >&2 && return 1; }
+	git init -q "$1"
+	# import SRC PREFIX VERSION: SRC's directories, one commit each.
+	import() {
+		(cd "$1" && find . -type d | LC_ALL=C sort) | while IFS= read -r d; do
+			mkdir -p "$dir/$2$d"
+			find "$1/$d" -maxdepth 1 -type f -exec cp {} "$dir/$2$d/" \;
+			chmod -R u+w "$dir/$2$d"
+			git -C "$dir" add -A "$2$d"
+			git -C "$dir" diff --cached --quiet ||
+				git -C "$dir" commit -q -m "${2}${d#./}: import from $3"
+		done
+	}
+	local dir=$1
+	import "$sys42" "" "golang.org/x/sys v0.42.0"
+	# The files as v0.50.0 has them, one commit a file.
+	(cd "$dir" && git ls-files -z | xargs -0 rm -f)
+	(cd "$sys50" && tar cf - .) | (cd "$dir" && tar xf -)
+	chmod -R u+w "$dir"
+	git -C "$dir" add -A
+	git -C "$dir" diff --cached --name-only | while IFS= read -r p; do
+		git -C "$dir" reset -q -- "$p"
+	done
+	git -C "$dir" status --porcelain -uall | cut -c4- | while IFS= read -r p; do
+		git -C "$dir" add -A -- "$p"
+		git -C "$dir" commit -q -m "$(dirname "$p"): update $(basename "$p") to golang.org/x/sys v0.50.0"
+	done
+	import "$tools" "tools/" "golang.org/x/tools v0.52.0"
+	git -C "$dir" gc -q
+}

@@ -10,8 +10,9 @@
 #
 # Histories: the replayed lefthook corpus's newest 300 and 600 commits,
 # all 1,152 of them, a clone of this repository (real diffs of Go code
-# and real documents), and a diff-heavy history of real code (the Go
-# distribution's src/, heavy_history). "Cold": nothing in the cache (a fresh machine);
+# and real documents), a diff-heavy history of real code (the Go
+# distribution's src/, heavy_history) and one of real code in commits of
+# ordinary size (golang.org/x/sys and x/tools, realcode_history). "Cold": nothing in the cache (a fresh machine);
 # "warm": the machine's text analysed by the run just before.
 set -euo pipefail
 # shellcheck source=scripts/bench/bench-env.sh
@@ -28,12 +29,13 @@ go run ./scripts/bench/replay -newest 600 "$work/newest600" 2>/dev/null
 go run ./scripts/bench/replay "$work/all" 2>/dev/null
 git clone -q . "$work/own"
 heavy_history "$work/heavy"
+realcode_history "$work/realcode"
 
 echo "# git scry index, A = $1, B = ${2:-this tree}; $(nproc) CPUs, median of $runs interleaved rounds"
 echo
 echo "| history | git log -p | A cold | B cold | B/A | A warm | B warm | B/A |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-for d in newest300 newest600 all own heavy; do
+for d in newest300 newest600 all own heavy realcode; do
 	dir=$work/$d
 	: >"$work/t"
 	for _ in $(seq "$runs"); do

@@ -14,6 +14,9 @@
 #   scripts/bench/scry.sh --heavy        # also a diff-heavy history of real code: the Go
 #                                        # distribution's src/ committed directory by directory
 #                                        # (about 260 commits, 40 MB of `git log -p`)
+#   scripts/bench/scry.sh --real-code    # also a history of real Go code in commits of
+#                                        # ordinary size (golang.org/x/sys and x/tools from the
+#                                        # module proxy, about 700 commits, 19 MB of `git log -p`)
 #   scripts/bench/scry.sh --real-docs    # the replayed history ends with a commit that puts
 #                                        # the real lefthook v1.13.6 tree at HEAD (from the Go
 #                                        # module cache), so the built-in embedder learns from
@@ -32,16 +35,17 @@ set -euo pipefail
 . "$(dirname "$0")/bench-env.sh"
 cd "$(dirname "$0")/../.."
 
-large=0 realdocs=0 small=0 own=0 mid=0 heavy=0
+large=0 realdocs=0 small=0 own=0 mid=0 heavy=0 realcode=0
 for arg; do
 	case $arg in
 	--large) large=1 ;;
 	--small) small=1 ;;
 	--mid) mid=1 ;;
 	--heavy) heavy=1 ;;
+	--real-code) realcode=1 ;;
 	--own) own=1 ;;
 	--real-docs) realdocs=1 ;;
-	*) echo "usage: scripts/bench/scry.sh [--large] [--small] [--mid] [--own] [--heavy] [--real-docs]" >&2 && exit 2 ;;
+	*) echo "usage: scripts/bench/scry.sh [--large] [--small] [--mid] [--own] [--heavy] [--real-code] [--real-docs]" >&2 && exit 2 ;;
 	esac
 done
 runs=${RUNS:-3}
@@ -230,6 +234,12 @@ if [ "$heavy" = 1 ]; then
 	heavy_history "$work/heavy"
 	bench "a diff-heavy history (the Go distribution's src/, $(git -C "$work/heavy" log -p --all | wc -c | awk '{printf "%d MB", $1/1e6}') of git log -p)" "$work/heavy"
 	rm -rf "$work/heavy"
+fi
+
+if [ "$realcode" = 1 ]; then
+	realcode_history "$work/realcode"
+	bench "a history of real Go code (golang.org/x/sys and x/tools)" "$work/realcode"
+	rm -rf "$work/realcode"
 fi
 
 if [ "$large" = 1 ]; then
