@@ -53,6 +53,16 @@ func exclusive(me string) string {
 }
 
 // marker makes a check that marks itself running for a while.
+// wantAllPass fails the test for each check that did not pass.
+func wantAllPass(t *testing.T, rs []CheckResult) {
+	t.Helper()
+	for _, r := range rs {
+		if r.Status != Pass {
+			t.Errorf("%s: %s %s\n%s", r.Name, r.Status, r.Reason, r.Output)
+		}
+	}
+}
+
 func marker(me string) string {
 	return `touch running.` + me + `; sleep 0.3; rm running.` + me
 }
@@ -73,11 +83,7 @@ run = 'test -e done.s && `+marker("p2")+`'
 run = 'test -e done.s && `+marker("p3")+`'
 `)
 	rs := RunChecks(context.Background(), cfg, []string{"p1", "s", "p2", "p3"}, RunOptions{Root: t.TempDir(), Jobs: 4, Env: os.Environ()})
-	for _, r := range rs {
-		if r.Status != Pass {
-			t.Errorf("%s: %s\n%s", r.Name, r.Status, r.Output)
-		}
-	}
+	wantAllPass(t, rs)
 }
 
 // A serial check still waiting for a check it runs after keeps the checks
@@ -98,11 +104,7 @@ run = "test -e done.migrate"
 run = "touch dep"
 `)
 	rs := RunChecks(context.Background(), cfg, []string{"build", "migrate", "test", "dep"}, RunOptions{Root: t.TempDir(), Jobs: 4, Env: os.Environ()})
-	for _, r := range rs {
-		if r.Status != Pass {
-			t.Errorf("%s: %s %s\n%s", r.Name, r.Status, r.Reason, r.Output)
-		}
-	}
+	wantAllPass(t, rs)
 }
 
 func TestAfterOrdersAndAFailureBlocks(t *testing.T) {
