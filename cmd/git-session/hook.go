@@ -20,10 +20,12 @@ var hookCmd = &cli.Command{
 
 Run by the hooks that 'verdigris install' places.
 
-post-commit creates the tags that the new commit's session markers call
-for (exactly as 'git session sync' would), makes a session it opens this
-worktree's active one when there is none, and ends the active one when the
-commit closes it. A commit without markers costs one in-process read of
+post-commit creates the tags that the new commit's session markers, and
+the archived session records it adds or changes, call for (exactly as 'git
+session sync' would: a record's end tag has the record's message, also on
+a "session: archive ID (TITLE)" commit made by hand), makes a session it
+opens this worktree's active one when there is none, and ends the active
+one when the commit closes it. A commit without markers costs one in-process read of
 HEAD. Commits replayed by a rebase, and an amend when the post-rewrite hook
 runs, are left to post-rewrite.
 

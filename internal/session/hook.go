@@ -52,10 +52,29 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 	if err != nil {
 		return nil, err
 	}
-	p.skipClose = getenv(EndingEnv)
+	if id := getenv(EndingEnv); id != "" {
+		// 'end' tags its archive commit and the record in it itself.
+		p.skipClose, p.done[id] = id, true
+	}
 	p.res.Range = c.Hash
 	p.res.Commits = 1
-	if err := p.commit(ctx, c, nil, false); err != nil {
+	// The records HEAD adds or changes are read first, as sync reads
+	// them: a commit that archives one by hand ("session: archive ID
+	// (TITLE)", or any subject with a Session-End trailer) gets the
+	// record's end tag with the message 'end' and CI's repair give it,
+	// not its closing marker's subject, else CI's tag of that name is
+	// another object and git fetch --tags refuses it.
+	changes, err := repo.ChangedPathsOf(ctx, []string{c.Hash}, dir)
+	if err != nil {
+		return nil, err
+	}
+	var records []gitrepo.PathChange
+	for _, ch := range changes {
+		if ch.Hash == c.Hash {
+			records = ch.Changes
+		}
+	}
+	if err := p.commit(ctx, c, records, true); err != nil {
 		return nil, err
 	}
 	res := &HookResult{SyncResult: p.res}
@@ -77,7 +96,11 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 			if err := store.Clear(); err != nil {
 				return res, err
 			}
-			res.Notes = append(res.Notes, fmt.Sprintf("session %s ended by this commit (no record written: 'git session end' writes one)", id))
+			if p.done[id] {
+				res.Notes = append(res.Notes, fmt.Sprintf("session %s ended by this commit, which archives its record", id))
+			} else {
+				res.Notes = append(res.Notes, fmt.Sprintf("session %s ended by this commit (no record written: 'git session end' writes one)", id))
+			}
 			st = nil
 		}
 	}
