@@ -270,7 +270,7 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 	}
 	cover := -1.0
 	if q.Mode == Lexical || q.Mode == Hybrid {
-		lex, cover, err = s.lexical(ctx, terms, allow, n)
+		lex, cover, err = s.lexical(ctx, terms, closedTerms(q.Text), allow, n)
 	}
 	if wantExp {
 		expand()
@@ -345,6 +345,21 @@ func rankMap(l []scored) map[int64]int {
 		m[s.id] = i + 1
 	}
 	return m
+}
+
+// closedTerms are the terms of the query's hyphenated words' closed
+// forms (text.Compound), nil when it has none.
+func closedTerms(q string) map[string]bool {
+	var out map[string]bool
+	for _, w := range text.Words(q) {
+		if text.Compound(w) {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[text.Stem(w)] = true
+		}
+	}
+	return out
 }
 
 // uniqueTerms analyses a query the way commits were analysed.

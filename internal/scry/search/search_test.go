@@ -499,7 +499,7 @@ func TestLexicalPostingsMatchFTS(t *testing.T) {
 		skipped := 0
 		for _, q := range []string{"turbine", "turbine config engine", "spinning parts", "README", "nothing-matches-this", "config engine", "package", "faster blades", "package turbine"} {
 			terms := uniqueTerms(q)
-			fast, _, err := s.lexicalPostings(ctx, terms, nil, 100)
+			fast, _, err := s.lexicalPostings(ctx, terms, nil, nil, 100)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -576,7 +576,7 @@ func TestRepeatedTermsWithATailReadConcurrently(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 20 {
-		got, _, err := s.lexicalPostings(context.Background(), terms, nil, 100)
+		got, _, err := s.lexicalPostings(context.Background(), terms, nil, nil, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -602,7 +602,7 @@ func TestWeakLexicalAnswerIsFlattened(t *testing.T) {
 	s := f.searcher(fakeEmbedders{})
 	ctx := context.Background()
 	q := Query{Text: "crash zebra quagga okapi", Mode: Hybrid, Limit: 3}
-	lex, cover, err := s.lexical(ctx, uniqueTerms(q.Text), nil, 10)
+	lex, cover, err := s.lexical(ctx, uniqueTerms(q.Text), nil, nil, 10)
 	if err != nil || len(lex) != 1 || cover <= 0 || cover >= 0.3 {
 		t.Fatalf("lexical: %v hits, cover %g, %v; want one hit holding a fifth or so of the query", lex, cover, err)
 	}
@@ -624,13 +624,47 @@ func TestWeakLexicalAnswerIsFlattened(t *testing.T) {
 		t.Fatalf("default: first %q, want the semantic first place", got)
 	}
 	strong := Query{Text: "okapi parser", Mode: Hybrid, Limit: 3}
-	if _, cover, _ := s.lexical(ctx, uniqueTerms(strong.Text), nil, 10); cover != 1 {
+	if _, cover, _ := s.lexical(ctx, uniqueTerms(strong.Text), nil, nil, 10); cover != 1 {
 		t.Fatalf("%q: cover %g, want 1", strong.Text, cover)
 	}
 	if got := first(DefaultTuning, strong); got != "tidy the parser" {
 		t.Fatalf("a strong lexical answer: first %q", got)
 	}
 	s.Tuning = DefaultTuning
+}
+
+// A hyphenated word's closed form ("longrun" of "long-running") that no
+// commit holds does not make the answer weak: the query's words are its
+// parts, which the best hit holds. Counted like a word the history lacks,
+// it took the most weight of the query (the highest idf) and flattened a
+// lexical list that held everything the question says.
+func TestClosedFormNoCommitHoldsIsNotMissing(t *testing.T) {
+	defer func(n int) { store.PostingsFrom = n }(store.PostingsFrom)
+	store.PostingsFrom = 1 // the cover is computed from the cached lists
+	f := history(t)
+	f.commit("2024-04-05T10:00:00Z", "Ada Lovelace|ada@example.com", "kill long running jobs after a timeout", nil)
+	f.commit("2024-04-06T10:00:00Z", "Ada Lovelace|ada@example.com", "tidy the parser", nil)
+	f.commit("2024-04-07T10:00:00Z", "Ada Lovelace|ada@example.com", "move the reader to go-git", nil)
+	s := f.searcher(fakeEmbedders{})
+	ctx := context.Background()
+	for q, want := range map[string]string{
+		"long-running jobs": "kill long running jobs",
+		"go-git reader":     "move the reader to go-git",
+	} {
+		lex, cover, err := s.lexical(ctx, uniqueTerms(q), closedTerms(q), nil, 10)
+		if err != nil || len(lex) == 0 || cover != 1 {
+			t.Errorf("%q: %v hits, cover %g, %v; want the whole query held", q, lex, cover, err)
+			continue
+		}
+		hits, err := s.Search(ctx, Query{Text: q, Mode: Lexical, Limit: 1})
+		if err != nil || len(hits) != 1 || !strings.HasPrefix(hits[0].Subject, want) {
+			t.Errorf("%q: %v, %v; want %q", q, hits, err, want)
+		}
+	}
+	// A word the history lacks still counts, a closed form or not.
+	if _, cover, _ := s.lexical(ctx, uniqueTerms("long-running zebra"), closedTerms("long-running zebra"), nil, 10); cover <= 0 || cover >= 1 {
+		t.Errorf("long-running zebra: cover %g; want part of the query held", cover)
+	}
 }
 
 // A search cache that is stale or damaged is not used: searches read the

@@ -21,7 +21,7 @@ func (s *Searcher) pinVersions(ctx context.Context, query string, ranked []score
 	if len(versions) == 0 {
 		return ranked, nil
 	}
-	holders, _, err := s.lexical(ctx, versions, allow, n)
+	holders, _, err := s.lexical(ctx, versions, nil, allow, n)
 	if err != nil || len(holders) == 0 {
 		return ranked, err
 	}

@@ -30,6 +30,7 @@ func Words(s string) []string { return AppendWords(nil, s) }
 func AppendWords(out []string, s string) []string {
 	start := -1
 	inCJK := false // the run from start is of CJK characters
+	var ch compound
 	flush := func(end int) {
 		if start >= 0 {
 			switch w := s[start:end]; {
@@ -39,6 +40,11 @@ func AppendWords(out []string, s string) []string {
 				out = append(out, w) // the common case, without a slice of one
 			default:
 				out = append(out, splitIdentifier(w)...)
+			}
+			if !inCJK {
+				out = ch.next(out, s, start, end)
+			} else {
+				ch.parts = 0
 			}
 			start = -1
 		}
@@ -84,6 +90,73 @@ func AppendWords(out []string, s string) []string {
 	}
 	flush(len(s))
 	return out
+}
+
+// compound follows the runs of letters that hyphens join ("go-git",
+// "pre-commit", "built-in", "end-to-end"): such a word is written both
+// ways, and the closed form is also the identifier a program names it by
+// (gogit, precommit, builtin), so a whole hyphenated word of two to
+// maxCompoundParts ASCII letter runs is also a word of its own, after its
+// parts, lowercased with its hyphens (Compound), whose term is the closed
+// form. Its parts alone are words most texts use ("go", "git", "commit"):
+// the compound is what finds the texts that name the thing. A hyphenated
+// word with a digit or another script in it ("utf-8", "x86-64") is not
+// one: its number parts are words of their own.
+type compound struct {
+	from, end int // the chain's first run starts at from, its last ends at end
+	parts     int // runs so far; 0 when there is no chain
+}
+
+const maxCompoundParts = 4
+
+// next takes the run s[start:end] that was just split into words and
+// appends the compound that it completes, if any.
+func (c *compound) next(out []string, s string, start, end int) []string {
+	letters := asciiLetters(s[start:end])
+	switch {
+	case !letters:
+		c.parts = 0
+		return out
+	case c.parts > 0 && start == c.end+1 && s[c.end] == '-':
+		c.parts++
+	case start >= 2 && s[start-1] == '-' && isASCIIAlnum(s[start-2]):
+		// The rest of a hyphenated word whose earlier part was no
+		// letter run ("v2-beta"): not a compound.
+		c.parts = 0
+		return out
+	default:
+		c.from, c.parts = start, 1
+	}
+	c.end = end
+	if end+1 < len(s) && s[end] == '-' && isASCIIAlnum(s[end+1]) {
+		return out // the word goes on
+	}
+	if c.parts >= 2 && c.parts <= maxCompoundParts {
+		out = append(out, lowerASCII(s[c.from:end]))
+	}
+	c.parts = 0
+	return out
+}
+
+// Compound reports whether w, a word of Words, is a hyphenated word's
+// closed form (see compound). Its term is searched lexically only: the
+// built-in model learns the parts, which every text that writes it has,
+// and learning the closed forms too cost its paraphrased queries (seeds
+// 1–3 on the lefthook sets: semantic MRR 0.284 → 0.238 on the second
+// set, docs/benchmarks.md).
+func Compound(w string) bool { return strings.IndexByte(w, '-') >= 0 }
+
+func asciiLetters(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return w != ""
+}
+
+func isASCIIAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z'
 }
 
 // isCJK reports whether r is of a script written without spaces between
@@ -251,6 +324,9 @@ func Stem(w string) string {
 		// point in letters and digits, which it keeps.
 		return "emoji" + strconv.FormatInt(int64(r), 16)
 	}
+	if Compound(w) {
+		w = strings.ReplaceAll(w, "-", "")
+	}
 	if versionWord(w) {
 		return versionPrefix + strings.ReplaceAll(w, ".", "d")
 	}
@@ -289,6 +365,20 @@ func terms(s string, stem func(string) string) []string {
 			continue
 		}
 		out = append(out, stem(w))
+	}
+	return out
+}
+
+// PlainTerms is Terms less the closed forms of hyphenated words
+// (Compound): the terms the built-in model learns and embeds.
+func PlainTerms(s string) []string {
+	words := Words(s)
+	out := words[:0]
+	for _, w := range words {
+		if len(w) < 2 || IsStopWord(w) || Compound(w) {
+			continue
+		}
+		out = append(out, Stem(w))
 	}
 	return out
 }

@@ -15,7 +15,7 @@ func TestWords(t *testing.T) {
 		"sha256 v2 utf8":           {"sha256", "v2", "utf8"},
 		"Fix TCP listener; don't!": {"fix", "tcp", "listener", "don", "t"},
 		"XMLHttpRequest":           {"xml", "http", "request"},
-		"lefthook-commits.jsonl":   {"lefthook", "commits", "jsonl"},
+		"lefthook-commits.jsonl":   {"lefthook", "commits", "lefthook-commits", "jsonl"},
 		"":                         nil,
 		"Überprüfung naïve—café²":  {"uberprufung", "naive", "cafe"},
 		"bad\xffbyte ok\xc3":       {"bad", "byte", "ok"},
@@ -24,6 +24,41 @@ func TestWords(t *testing.T) {
 		if got := Words(in); !reflect.DeepEqual(got, want) {
 			t.Errorf("Words(%q) = %q; want %q", in, got, want)
 		}
+	}
+}
+
+// A hyphenated word is also its closed form ("go-git" names what a
+// program calls gogit): git scry --mode lexical go-git found every commit
+// that says "go" or "git", the ones about go-git among hundreds. Only runs
+// of ASCII letters, two to four of them, make one.
+func TestCompoundWords(t *testing.T) {
+	for in, want := range map[string][]string{
+		"switch to go-git":        {"switch", "to", "go", "git", "go-git"},
+		"Pre-Commit hooks":        {"pre", "commit", "pre-commit", "hooks"},
+		"end-to-end, e-mail":      {"end", "to", "end", "end-to-end", "e", "mail", "e-mail"},
+		"--no-verify":             {"no", "verify", "no-verify"},
+		"fooBar-baz":              {"foo", "bar", "baz", "foobar-baz"},
+		"a-b-c-d-e":               {"a", "b", "c", "d", "e"}, // five parts: an identifier, not a word
+		"utf-8 x86-64 v2-beta-rc": {"utf", "8", "x86", "64", "v2", "beta", "rc"},
+		"foo-bar-2":               {"foo", "bar", "2"},
+		"foo--bar foo - bar foo-": {"foo", "bar", "foo", "bar", "foo"},
+		"naïve-ish":               {"naive", "ish"},
+		"修复-bug":                  {"修复", "bug"},
+	} {
+		if got := Words(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("Words(%q) = %q; want %q", in, got, want)
+		}
+	}
+	// Its term is the closed form, stemmed: "built-in" finds builtin, and
+	// "pre-commits" precommit. The built-in model does not learn it.
+	if got, want := Terms("the built-in pre-commits"), []string{"built", "builtin", "pre", "commit", "precommit"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Terms = %q; want %q", got, want)
+	}
+	if got, want := PlainTerms("the built-in pre-commits"), []string{"built", "pre", "commit"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("PlainTerms = %q; want %q", got, want)
+	}
+	if !Compound("go-git") || Compound("gogit") {
+		t.Error("Compound: want true for go-git only")
 	}
 }
 

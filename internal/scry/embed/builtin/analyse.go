@@ -86,7 +86,7 @@ func (a *idAnalyzer) segments(s string) [][]int32 {
 			id, ok := a.words[w]
 			if !ok {
 				id = -1
-				if t, keep := a.an.Term(w); keep && !text.LexicalOnly(t) {
+				if t, keep := a.an.Term(w); keep && !text.LexicalOnly(t) && !text.Compound(w) {
 					if id, ok = a.ids[t]; !ok {
 						id = int32(len(a.terms))
 						a.ids[t] = id

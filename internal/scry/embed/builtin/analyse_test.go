@@ -85,16 +85,21 @@ func TestAnalyseMachineTextMatchesSegments(t *testing.T) {
 	}
 }
 
-// Emoji and version numbers are searched lexically only: the model
-// neither learns nor embeds their terms, only the numbers of two or more
-// digits it always had ("17" of "1.7.17", "v2" of "v2.0.0").
+// Emoji, version numbers and hyphenated words' closed forms are searched
+// lexically only: the model neither learns nor embeds their terms, only
+// the numbers of two or more digits it always had ("17" of "1.7.17", "v2"
+// of "v2.0.0") and a hyphenated word's parts.
 func TestModelTermsLeaveOutLexicalOnly(t *testing.T) {
-	got := modelTerms("1.7.17: fix the crash 🐛 in v2.0.0")
-	if want := []string{"17", "fix", "crash", "v2"}; !slices.Equal(got, want) {
+	const msg = "1.7.17: fix the crash 🐛 in v2.0.0 with go-git"
+	got := modelTerms(msg)
+	if want := []string{"17", "fix", "crash", "v2", "go", "git"}; !slices.Equal(got, want) {
 		t.Errorf("modelTerms = %q; want %q", got, want)
 	}
-	_, docs := analyseIDs([]string{"1.7.17: fix the crash 🐛 in v2.0.0"})
-	if n := len(docs[0][0]); n != 4 {
-		t.Errorf("analyseIDs kept %d terms; want 4", n)
+	terms, docs := analyseIDs([]string{msg})
+	if n := len(docs[0][0]); n != 6 {
+		t.Errorf("analyseIDs kept %d terms; want 6", n)
+	}
+	if slices.Contains(terms, "gogit") {
+		t.Errorf("analyseIDs learned the closed form gogit: %q", terms)
 	}
 }

@@ -52,13 +52,14 @@ func eachLine(s string, line func(string), brk func()) {
 }
 
 // modelTerms are the terms the built-in model learns and embeds: the
-// text analysis's less emoji and version numbers, which are searched
-// lexically only (text.LexicalOnly). The machine's text and a history
-// hold too few of either to learn from, and learning emoji cost
-// Recall@10 on the lefthook sets (0.427 → 0.414, docs/benchmarks.md);
-// without them the model is the one it was.
+// text analysis's less emoji, version numbers and hyphenated words'
+// closed forms, which are searched lexically only (text.LexicalOnly,
+// text.Compound). The machine's text and a history hold too few of the
+// first two to learn from, and learning emoji cost Recall@10 on the
+// lefthook sets (0.427 → 0.414, docs/benchmarks.md); without them the
+// model is the one it was.
 func modelTerms(s string) []string {
-	terms := text.Terms(s)
+	terms := text.PlainTerms(s)
 	out := terms[:0]
 	for _, t := range terms {
 		if !text.LexicalOnly(t) {
