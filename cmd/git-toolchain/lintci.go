@@ -104,8 +104,11 @@ Flags:
 				return err
 			}
 		} else {
+			// A finding quotes the workflow (a version, a ref, a file
+			// name), which a pull request from a fork writes: its
+			// escape sequences are shown, not obeyed.
 			for _, f := range findings {
-				fmt.Fprintln(env.Stdout, f.String())
+				fmt.Fprintln(env.Stdout, cli.Printable(f.String()))
 			}
 		}
 		if github {
@@ -114,9 +117,11 @@ Flags:
 			if len(findings) == 0 {
 				md += fmt.Sprintf("%d workflow files agree with the pins.\n", len(files))
 			}
+			// The log and the summary show colour codes as colours too.
 			for _, f := range findings {
-				gh.ErrorAt(workspacePath(env, r.Root, f.File), f.Line, "%s; fix: %s", f.Problem, f.Fix)
-				md += fmt.Sprintf("- `%s:%d` %s; fix: %s\n", f.File, f.Line, f.Problem, f.Fix)
+				problem, fix := cli.Printable(f.Problem), cli.Printable(f.Fix)
+				gh.ErrorAt(cli.Printable(workspacePath(env, r.Root, f.File)), f.Line, "%s; fix: %s", problem, fix)
+				md += fmt.Sprintf("- `%s:%d` %s; fix: %s\n", cli.Printable(f.File), f.Line, problem, fix)
 			}
 			if err := gh.Summary(md + "\n"); err != nil {
 				return err
