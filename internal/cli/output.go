@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -9,12 +11,38 @@ import (
 	"golang.org/x/term"
 )
 
-// WriteJSON prints v as indented JSON followed by a newline.
+// WriteJSON prints v as indented JSON followed by a newline. What
+// Printable escapes is written as \u escapes: encoding/json escapes only
+// the C0 controls, and a C1 control (U+009B is a CSI to some terminals)
+// or a bidirectional override from a repository went out as it was.
 func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeJSON(b.Bytes()))
+	return err
+}
+
+// escapeJSON writes the unprintable runes of encoded JSON as \u escapes.
+// Outside its strings JSON has none but the line breaks of indentation,
+// which stay; inside them the escape reads back as the same rune.
+func escapeJSON(js []byte) []byte {
+	if bytes.IndexFunc(js, func(r rune) bool { return r != '\n' && unprintable(r) }) < 0 {
+		return js
+	}
+	var b bytes.Buffer
+	for _, r := range string(js) {
+		if r != '\n' && unprintable(r) {
+			fmt.Fprintf(&b, `\u%04x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.Bytes()
 }
 
 // IsTerminal reports whether w is an interactive terminal.
