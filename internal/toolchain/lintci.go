@@ -195,24 +195,20 @@ func (s *lintSet) lint(path string, given map[string][]value, stack []string) {
 		return
 	}
 	s.linted[path], s.linted[key] = true, true
-	inputs := map[string][]value{}
-	for name, def := range declaredInputs(f.doc) {
-		if def == nil {
-			continue
-		}
-		for _, v := range values(def, scope{file: f.rel}) {
-			if v.key == "" {
-				v.key = "default"
-			}
-			v.via = "the default of input " + name
-			inputs[strings.ToLower(name)] = append(inputs[strings.ToLower(name)], v)
-		}
-	}
+	inputs := defaultValues(declaredInputs(f.doc), f.rel, "input ")
 	for name, vs := range given {
 		inputs[name] = vs // given, even as an expression not known here
 	}
+	// A workflow run by hand (or by gh workflow run) takes its
+	// workflow_dispatch defaults whatever its calls give, so they count
+	// beside them: in ${{ inputs.X }}, and alone in ${{
+	// github.event.inputs.X }}, which a call does not set.
+	dispatch := defaultValues(dispatchInputs(f.doc), f.rel, "workflow_dispatch input ")
+	for name, vs := range dispatch {
+		inputs[name] = slices.Concat(inputs[name], vs)
+	}
 	l := &linter{set: s, path: path, stack: append(slices.Clone(stack), path), root: s.root, pins: s.pins, file: f.rel, lines: f.lines}
-	l.document(f.doc, scope{file: f.rel, inputs: inputs})
+	l.document(f.doc, scope{file: f.rel, inputs: inputs, event: dispatch})
 	s.findings = append(s.findings, l.findings...)
 }
 
@@ -235,6 +231,40 @@ func declaredInputs(top *yaml.Node) map[string]*yaml.Node {
 	if mapping(top, "runs") == nil {
 		decl = mapping(mapping(mapping(top, "on"), "workflow_call"), "inputs")
 	}
+	return inputDefaults(decl)
+}
+
+// dispatchInputs are the inputs of a workflow run by hand
+// (on.workflow_dispatch.inputs), each with its default node (nil when it
+// has none); an action has none.
+func dispatchInputs(top *yaml.Node) map[string]*yaml.Node {
+	if mapping(top, "runs") != nil {
+		return nil
+	}
+	return inputDefaults(mapping(mapping(mapping(top, "on"), "workflow_dispatch"), "inputs"))
+}
+
+// defaultValues are the values of the inputs' defaults, by lower-case
+// name, each reported at its default: line with the fix to set it there;
+// what says which inputs they are ("input ").
+func defaultValues(decl map[string]*yaml.Node, file, what string) map[string][]value {
+	out := map[string][]value{}
+	for name, def := range decl {
+		if def == nil {
+			continue
+		}
+		for _, v := range values(def, scope{file: file}) {
+			if v.key == "" {
+				v.key = "default"
+			}
+			v.via = "the default of " + what + name
+			out[strings.ToLower(name)] = append(out[strings.ToLower(name)], v)
+		}
+	}
+	return out
+}
+
+func inputDefaults(decl *yaml.Node) map[string]*yaml.Node {
 	out := map[string]*yaml.Node{}
 	if decl == nil || decl.Kind != yaml.MappingNode {
 		return out
@@ -533,6 +563,7 @@ type scope struct {
 	envs   []*yaml.Node // workflow, job, step env: mappings, outermost first
 	matrix *yaml.Node   // the job's strategy.matrix
 	inputs map[string][]value
+	event  map[string][]value // github.event.inputs: the workflow_dispatch defaults
 }
 
 func (s scope) with(env *yaml.Node) scope {
@@ -542,7 +573,7 @@ func (s scope) with(env *yaml.Node) scope {
 }
 
 // base is the scope of values the job and step levels do not change.
-func (s scope) base() scope { return scope{file: s.file, inputs: s.inputs} }
+func (s scope) base() scope { return scope{file: s.file, inputs: s.inputs, event: s.event} }
 
 // value is one possible value of a workflow field, and its line.
 type value struct {
@@ -554,7 +585,7 @@ type value struct {
 	key     string // the key to set at its line, when not the field's
 }
 
-var soleExprRE = regexp.MustCompile(`^\$\{\{\s*(env|matrix|inputs)\.([A-Za-z0-9_-]+)\s*\}\}$`)
+var soleExprRE = regexp.MustCompile(`^\$\{\{\s*(env|matrix|inputs|github\.event\.inputs)\.([A-Za-z0-9_-]+)\s*\}\}$`)
 
 // values resolves a field to its possible values: a literal, or a
 // ${{ matrix.X }} / ${{ env.X }} reference to literals. Anything else
@@ -656,6 +687,8 @@ func values(n *yaml.Node, sc scope) []value {
 	case "inputs":
 		// Input names are case-insensitive, as in GitHub's expressions.
 		return sc.inputs[strings.ToLower(m[2])]
+	case "github.event.inputs":
+		return sc.event[strings.ToLower(m[2])]
 	}
 	return nil
 }
