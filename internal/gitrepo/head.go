@@ -100,7 +100,11 @@ func Discover(dir string, getenv func(string) string) (r *Repo, ok bool) {
 
 // findGitDir walks up from dir to the nearest .git, as git's discovery
 // does: never up into one of the ceiling directories. top is the
-// directory holding the .git.
+// directory holding the .git. A git directory met on the way (a bare
+// clone kept in a worktree, the worktree's .git, a submodule's
+// .git/modules/NAME) is what git opens, as a bare repository: none is
+// found, so that callers ask git (the enclosing worktree's index was
+// searched).
 func findGitDir(dir string, ceilings []string) (gitDir, top string) {
 	for d := filepath.Clean(dir); ; {
 		p := filepath.Join(d, ".git")
@@ -122,6 +126,9 @@ func findGitDir(dir string, ceilings []string) (gitDir, top string) {
 			}
 			return g, d
 		}
+		if isGitDir(d) {
+			return "", ""
+		}
 		parent := filepath.Dir(d)
 		if parent == d {
 			return "", ""
@@ -133,4 +140,18 @@ func findGitDir(dir string, ceilings []string) (gitDir, top string) {
 		}
 		d = parent
 	}
+}
+
+// isGitDir: d looks like a git directory as git's discovery tests one
+// (a HEAD, and objects or the commondir file of a linked worktree's).
+// A false yes only costs the caller a git process.
+func isGitDir(d string) bool {
+	if fi, err := os.Stat(filepath.Join(d, "HEAD")); err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	if fi, err := os.Stat(filepath.Join(d, "objects")); err == nil && fi.IsDir() {
+		return true
+	}
+	_, err := os.Stat(filepath.Join(d, "commondir"))
+	return err == nil
 }

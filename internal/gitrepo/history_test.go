@@ -45,6 +45,15 @@ func TestDiscoverAgreesWithOpen(t *testing.T) {
 	if _, ok := Discover(bare, env()); ok {
 		t.Error("Discover in a bare repository did not decline")
 	}
+	// A git directory inside a worktree is the repository git opens
+	// there, not the worktree's (its index was searched).
+	inner := filepath.Join(dir, "inner.git")
+	gitRun(t, dir, "clone", "-q", "--bare", dir, inner)
+	for _, d := range []string{inner, filepath.Join(inner, "refs"), filepath.Join(dir, ".git"), filepath.Join(dir, ".git", "objects"), filepath.Join(dir, ".git", "worktrees", "wt")} {
+		if got, ok := Discover(d, env()); ok {
+			t.Errorf("Discover(%s) in a git directory did not decline: %+v", d, got)
+		}
+	}
 	if _, ok := Discover(t.TempDir(), env("GIT_CEILING_DIRECTORIES", os.TempDir())); ok {
 		t.Error("Discover outside a repository found one")
 	}
