@@ -155,8 +155,12 @@ func repoPaths(env *cli.Env, r *gitrepo.Repo, arg string) ([]string, error) {
 	switch {
 	case ok && rel == ".":
 		return nil, cli.Usagef("%s is the repository's root: no file is outside it to change with it", arg).WithHint("give a file or a directory below the root")
-	case r.Root != "" && !ok && (filepath.IsAbs(arg) || asGiven == ".." || strings.HasPrefix(asGiven, "../")):
+	case !ok && (r.Root == "" || filepath.IsAbs(arg) || asGiven == ".." || strings.HasPrefix(asGiven, "../")):
 		return nil, cli.Usagef("%s is outside the repository", arg).WithHint("give a file or directory inside it, relative to the current directory or the repository root")
+	case r.Root == "":
+		// Without a worktree the path from the root is the path as
+		// given, cleaned: nothing else to try.
+		return out, nil
 	}
 	return append(out, strings.TrimPrefix(filepath.ToSlash(arg), "./")), nil
 }
@@ -169,10 +173,17 @@ func namesDirectory(arg string) bool {
 
 // fromRoot is arg, a path relative to the working directory (or
 // absolute), relative to the repository root; false when it is outside
-// the repository (or the repository has no worktree).
+// the repository. Without a worktree (a bare repository, or in a git
+// directory) paths are from the root, as git reads them there, and an
+// absolute one names no path of the repository.
 func fromRoot(env *cli.Env, r *gitrepo.Repo, arg string) (string, bool) {
 	if r.Root == "" {
-		return "", false
+		// Taken as spelt, "." (the root) and "src/./a.go" named nothing.
+		rel := path.Clean(filepath.ToSlash(arg))
+		if filepath.IsAbs(arg) || rel == ".." || strings.HasPrefix(rel, "../") {
+			return "", false
+		}
+		return rel, true
 	}
 	cwd := env.Dir
 	if cwd == "" {

@@ -238,7 +238,7 @@ func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) (out []searc
 		rel := filepath.ToSlash(p)
 		basename := !strings.Contains(strings.TrimSuffix(rel, "/"), "/") && strings.ContainsAny(rel, "*?[")
 		compile := search.CompilePattern
-		if !basename && r.Root != "" {
+		if !basename {
 			// A path from the root, even one without a slash left:
 			// './*.go' at the root is the root's .go files (it matched
 			// them in every directory, as '*.go' does).
