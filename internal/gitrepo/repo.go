@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,6 +35,11 @@ type Repo struct {
 
 // ErrNotRepo is returned by Open outside a git repository.
 var ErrNotRepo = errors.New("not a git repository")
+
+// ErrWorkdirGone is returned by Open when the working directory no longer
+// exists: a checkout of a branch without it deletes the directory a shell
+// is in, and "getwd: no such file or directory" said nothing of that.
+var ErrWorkdirGone = errors.New("the current directory no longer exists")
 
 // UnsafeRepoError is returned by Open in a repository that git refuses to
 // work in because another user owns it ("detected dubious ownership";
@@ -66,6 +72,9 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	if dir == "" {
 		var err error
 		if dir, err = os.Getwd(); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, ErrWorkdirGone
+			}
 			return nil, err
 		}
 	}
