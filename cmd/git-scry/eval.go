@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -184,7 +185,13 @@ Flags:
 			if n > 3 {
 				docs, more = docs[:3], fmt.Sprintf(" and %d more", n-3)
 			}
-			cli.Warnf(env.Stderr, "git-scry", "%s of the query set %s changed by no indexed commit and count as never found: %s%s (a misspelled path, or a directory?)", cli.Count(n, "relevant doc"), isAre(n, "was", "were"), cli.Printable(strings.Join(docs, ", ")), more)
+			// Quoted: a path's trailing space, the likeliest misspelling
+			// after a typo, is otherwise invisible.
+			quoted := make([]string, len(docs))
+			for i, d := range docs {
+				quoted[i] = strconv.Quote(d)
+			}
+			cli.Warnf(env.Stderr, "git-scry", "%s of the query set %s changed by no indexed commit and %s as never found: %s%s (a misspelled path, or a directory?)", cli.Count(n, "relevant doc"), isAre(n, "was", "were"), isAre(n, "counts", "count"), strings.Join(quoted, ", "), more)
 		}
 		rep, err := eval.Run(ctx, s, qs, modes, k)
 		if err != nil {
