@@ -20,6 +20,9 @@ type HookResult struct {
 	*SyncResult
 	// Notes tell the user how the worktree's active session changed.
 	Notes []string
+	// archived are the ids whose archived records the commits add or
+	// change: a session they close was not ended without a record.
+	archived map[string]bool
 }
 
 // PostCommit creates the tags that HEAD's markers call for. It is on the

@@ -155,7 +155,7 @@ func retag(ctx context.Context, repo *gitrepo.Repo, kind string, rs []*rewritten
 	}
 	p := processorOf(repo, dir, taggerOf(repo, all))
 	p.res.Range = kind
-	res := &HookResult{SyncResult: p.res}
+	res := &HookResult{SyncResult: p.res, archived: p.done}
 	by := map[string]string{"amend": "git commit --amend", "rebase": "the rebase"}[kind]
 	if by == "" {
 		by = "a rewrite"
@@ -396,7 +396,11 @@ func followState(ctx context.Context, repo *gitrepo.Repo, res *HookResult, rs []
 			if err := store.Clear(); err != nil {
 				return err
 			}
-			res.Notes = append(res.Notes, fmt.Sprintf("session %s ended by the rewritten commit (no record written: 'git session end' writes one)", id))
+			if res.archived[id] {
+				res.Notes = append(res.Notes, fmt.Sprintf("session %s ended by the rewritten commit, which archives its record", id))
+			} else {
+				res.Notes = append(res.Notes, fmt.Sprintf("session %s ended by the rewritten commit (no record written: 'git session end' writes one)", id))
+			}
 			st, changed = nil, false
 		}
 	}
