@@ -419,7 +419,9 @@ func (p *processor) record(ctx context.Context, c *gitrepo.Commit, ch gitrepo.Pa
 		// The messages 'git session start' and 'end' gave the tags they
 		// made (the record's title is the one they had): the same
 		// objects as theirs, which a plain git push leaves behind.
-		if err := p.tag(ctx, TagResult{Tag: startName, Commit: start, Session: rec.ID, Edge: "start", Source: "record", From: ch.Path}, p.recordStartMessage(ctx, rec, start, startName)); err != nil {
+		msg := p.recordStartMessage(ctx, rec, start, startName)
+		p.checkStartMessage(ctx, rec, start, startName, msg)
+		if err := p.tag(ctx, TagResult{Tag: startName, Commit: start, Session: rec.ID, Edge: "start", Source: "record", From: ch.Path}, msg); err != nil {
 			return err
 		}
 	}
@@ -442,6 +444,50 @@ func (p *processor) recordStartMessage(ctx context.Context, rec *Record, start, 
 		return c.Subject
 	}
 	return startMessage(rec.Title)
+}
+
+// checkStartMessage warns when the start tag name is here on commit
+// start with another message than msg, the one a repair of rec makes
+// (a record titled otherwise than the session was started, say). A clone
+// that lacks the tag, CI's, makes it from the record: another object of
+// that name, which git fetch --tags refuses to take, or to give, in
+// place of the other. The tag here is never moved, so the fix is the
+// user's: push it before CI makes its own, or retitle the record.
+func (p *processor) checkStartMessage(ctx context.Context, rec *Record, start, name, msg string) {
+	if p.tags.commitOf(name) != start {
+		return // none yet, or on another commit (kept, and reported so)
+	}
+	t, ok, err := p.repo.LookupTag(ctx, name)
+	if err != nil || !ok || !t.Annotated {
+		return
+	}
+	have := strings.TrimSpace(t.Message)
+	if have == msg {
+		return
+	}
+	remote := p.repo.DefaultRemote(ctx)
+	if remote == "" {
+		remote = "origin"
+	}
+	fix := fmt.Sprintf("push the start tag now (git push %s refs/tags/%s)", remote, name)
+	if title := p.startTitle(ctx, start, have); title != "" {
+		fix += fmt.Sprintf(", or make the record's title %q", title)
+	}
+	p.warnf("tag %s says %q, but %s titles the session %q: a clone without the tag (CI's git session sync) makes it %q, and git fetch --tags then refuses one or the other; %s",
+		name, have, rec.Path, rec.Title, msg, fix)
+}
+
+// startTitle is the title a start tag's message have gives its session:
+// the one 'git session start' wrote in it, else the title of the marker
+// of commit start, whose subject a marker's tag carries.
+func (p *processor) startTitle(ctx context.Context, start, have string) string {
+	if t, ok := strings.CutPrefix(have, startMessage("")); ok {
+		return t
+	}
+	if c, err := p.repo.Commit(ctx, start); err == nil {
+		return ParseMarkers(c.Message).Open
+	}
+	return ""
 }
 
 // recordTagNames are the tags a record names, else the ones its id and
