@@ -18,17 +18,53 @@ func (r *Repo) DefaultRemote(ctx context.Context) string {
 			}
 		}
 	}
-	out, err := r.Git(ctx, "remote")
-	if err != nil || out == "" {
+	remotes, err := r.Remotes(ctx)
+	if err != nil || len(remotes) == 0 {
 		return ""
 	}
-	remotes := strings.Fields(out)
 	for _, rm := range remotes {
 		if rm == "origin" {
 			return rm
 		}
 	}
 	return remotes[0]
+}
+
+// Remotes lists the names of the repository's remotes.
+func (r *Repo) Remotes(ctx context.Context) ([]string, error) {
+	out, err := r.Git(ctx, "remote")
+	if err != nil || out == "" {
+		return nil, err
+	}
+	return strings.Fields(out), nil
+}
+
+// TrackingRefArgs are the rev-list arguments that name the tracking refs
+// of the remote called remote, refs/remotes/NAME/*, and no other's; none
+// when no remote has that name (a URL). --remotes=NAME is not that: its
+// glob's * matches across slashes, and a remote's name may hold one, so
+// refs/remotes/origin/* is also the refs of a remote named origin/mirror.
+// Those are excluded; a branch of origin's with a slash in its name
+// (refs/remotes/origin/release/v1) is kept. A name cannot hold a glob
+// character ('*', '?', '[' or '\\' are not allowed in a ref).
+func (r *Repo) TrackingRefArgs(ctx context.Context, remote string) ([]string, error) {
+	remotes, err := r.Remotes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	found := false
+	var args []string
+	for _, rm := range remotes {
+		if rm == remote {
+			found = true
+		} else if strings.HasPrefix(rm, remote+"/") {
+			args = append(args, "--exclude=refs/remotes/"+rm+"/*")
+		}
+	}
+	if !found {
+		return nil, nil
+	}
+	return append(args, "--glob=refs/remotes/"+remote+"/*"), nil
 }
 
 // Push pushes refspecs to remote; with atomic, all of them land or none do.

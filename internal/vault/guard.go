@@ -201,16 +201,16 @@ func isZeroHash(h string) bool { return strings.Trim(h, "0") == "" }
 // already on the remote's side (remote..local when git knows the remote
 // commit, else those on none of that remote's tracking refs). Deleted refs
 // send nothing. Only that remote's tracking refs count: a commit another
-// remote has (a private origin) is still new to this one (a public
-// mirror), and a push to a URL counts none. Without a remote, every
-// remote's tracking refs count.
+// remote has (a private origin, or one named origin/mirror when pushing
+// to origin) is still new to this one (a public mirror), and a push to a
+// URL counts none. Without a remote, every remote's tracking refs count.
 func PushCommits(ctx context.Context, r *gitrepo.Repo, remote string, refs []PushRef) ([]string, error) {
-	known := "--remotes"
+	known := []string{"--remotes"}
 	if remote != "" {
-		// Remote names cannot hold '*', '?' or '[', so this is the
-		// remote's refs/remotes/<name>/* and nothing else; a URL matches
-		// no ref.
-		known = "--remotes=" + remote
+		var err error
+		if known, err = r.TrackingRefArgs(ctx, remote); err != nil {
+			return nil, err
+		}
 	}
 	seen := map[string]bool{}
 	var out []string
@@ -218,7 +218,7 @@ func PushCommits(ctx context.Context, r *gitrepo.Repo, remote string, refs []Pus
 		if isZeroHash(ref.LocalSHA) {
 			continue
 		}
-		args := []string{"--reverse", ref.LocalSHA, "--not", known}
+		args := append([]string{"--reverse", ref.LocalSHA, "--not"}, known...)
 		if !isZeroHash(ref.RemoteSHA) && r.HasObject(ctx, ref.RemoteSHA) {
 			args = []string{"--reverse", ref.LocalSHA, "^" + ref.RemoteSHA}
 		}
