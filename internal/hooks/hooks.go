@@ -50,9 +50,9 @@ type Action struct {
 }
 
 // ConflictError: the hooks directory holds a saved user hook and, in the
-// hook's place, another hook that is not ours (another tool replaced our
-// shim). Installing would have to drop one of them, so that hook is left
-// as it is.
+// hook's place, a different hook that is not ours (another tool replaced
+// our shim). Installing would have to drop one of them, so that hook is
+// left as it is.
 type ConflictError struct{ Hook, Chained string }
 
 func (e *ConflictError) Error() string {
@@ -63,6 +63,31 @@ func (e *ConflictError) Error() string {
 func executable(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.Mode().Perm()&0o111 != 0
+}
+
+// sameHook reports whether the hooks at a and b are one hook: the same
+// symlink target, or regular files with the same bytes and mode, so that
+// either could be restored for the other.
+func sameHook(a, b string) bool {
+	ai, err := os.Lstat(a)
+	if err != nil {
+		return false
+	}
+	bi, err := os.Lstat(b)
+	if err != nil || ai.Mode() != bi.Mode() {
+		return false
+	}
+	switch {
+	case ai.Mode()&fs.ModeSymlink != 0:
+		at, aerr := os.Readlink(a)
+		bt, berr := os.Readlink(b)
+		return aerr == nil && berr == nil && at == bt
+	case ai.Mode().IsRegular():
+		ab, aerr := os.ReadFile(a)
+		bb, berr := os.ReadFile(b)
+		return aerr == nil && berr == nil && bytes.Equal(ab, bb)
+	}
+	return false
 }
 
 // EditedError: the hook is a verdigris shim someone changed by hand.
@@ -217,7 +242,18 @@ func installOne(dir, name string) (Action, error) {
 		// A user's hook (or a dangling symlink): keep it, renamed, so its
 		// bytes, mode and link-ness survive untouched.
 		if _, err := os.Lstat(chained); err == nil {
-			return a, &ConflictError{Hook: p, Chained: chained}
+			if !sameHook(p, chained) {
+				return a, &ConflictError{Hook: p, Chained: chained}
+			}
+			// A hook manager that writes its hooks on every run (husky
+			// from npm install, lefthook install) put back the very hook
+			// install kept: nothing of the user's is lost by putting the
+			// shim over the copy.
+			if err := atomicfile.Write(p, want, 0o755); err != nil {
+				return a, err
+			}
+			a.Did, a.Detail = "chained", "the hook here was the one kept as "+filepath.Base(chained)+", put back by its tool; the shim runs it first again"
+			return a, os.Chmod(p, 0o755)
 		}
 		if err := os.Rename(p, chained); err != nil {
 			return a, err
