@@ -42,6 +42,11 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 		case hooks.Edited:
 			f.Status, f.Hint = Warn, "move your lines into a hook of your own ("+st.Path+".verdigris-chained runs first), remove the shim, then run 'verdigris install'"
 			f.Detail += " is a verdigris shim changed by hand"
+		case hooks.Conflict:
+			// 'verdigris install' would refuse it too: one of the two
+			// must go first.
+			f.Status, f.Hint = Warn, "compare it with "+st.Path+".verdigris-chained, keep the one you want as "+st.Path+", remove the other, then run 'verdigris install'"
+			f.Detail += " is another tool's hook, beside a different one that install kept"
 		case hooks.Foreign:
 			f.Status, f.Hint = Warn, "run 'verdigris install' to chain it behind verdigris's shim"
 			f.Detail += " is another tool's hook"

@@ -31,6 +31,9 @@ const (
 	// NotExecutable is our current shim without its executable bit: git
 	// skips it.
 	NotExecutable State = "not-executable"
+	// Conflict is someone else's hook in place of the shim, beside a
+	// different hook that install kept: install leaves both to the user.
+	Conflict State = "conflict"
 )
 
 // Status describes one hook.
@@ -137,6 +140,9 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 		}
 		if _, err := os.Lstat(p + shims.ChainedSuffix); err == nil {
 			st.Chained = true
+			if st.State == Foreign && !sameHook(p, p+shims.ChainedSuffix) {
+				st.State = Conflict
+			}
 		}
 		out = append(out, st)
 	}
