@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/hooks"
 )
@@ -21,9 +22,29 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 	if err != nil {
 		return []Finding{{Name: "hooks", Status: Fail, Detail: err.Error(), Hint: "check that git's hooks directory (git rev-parse --git-path hooks) can be read"}}
 	}
+	bare := bareRepo(ctx, c)
 	var out []Finding
 	for _, st := range sts {
 		f := Finding{Name: st.Name, Detail: st.Path}
+		switch st.State {
+		case hooks.Missing, hooks.Foreign:
+			if !bare {
+				break
+			}
+			// git makes no commit, merge, rebase or am there, and the
+			// pre-push shim checks the working tree's toolchain.toml
+			// and vault, which a bare repository has not: a shim there
+			// would do nothing, so its absence is no warning.
+			f.Status, f.Hint = Skip, "run 'verdigris install' in each clone with a working tree"
+			if st.State == hooks.Missing {
+				f.Detail += " is not installed"
+			} else {
+				f.Detail += " is another tool's hook"
+			}
+			f.Detail += ": verdigris's is not needed in a bare repository (no working tree, nothing for it to do)"
+			out = append(out, f)
+			continue
+		}
 		switch st.State {
 		case hooks.Installed:
 			f.Status = OK
@@ -54,4 +75,15 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// bareRepo reports whether the repository is bare: opened in a git
+// directory, it has no root, and git tells a bare one from a worktree's
+// .git.
+func bareRepo(ctx context.Context, c *Context) bool {
+	if c.Repo.Root != "" {
+		return false
+	}
+	out, err := c.Repo.Git(ctx, "rev-parse", "--is-bare-repository")
+	return err == nil && strings.TrimSpace(out) == "true"
 }
