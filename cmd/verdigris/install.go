@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	iofs "io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/pflag"
 
@@ -35,7 +38,7 @@ Re-running install changes nothing.
 		if errors.As(err, &ce) {
 			return cli.Failf("%s", ce).WithHint("compare the two files, keep the one you want as %s, remove the other, then re-run 'verdigris install'", ce.Hook)
 		}
-		return explainEdited(err)
+		return explainPermission(explainEdited(err))
 	},
 }
 
@@ -46,6 +49,29 @@ func explainEdited(err error) error {
 		return cli.Failf("%s; left as it is", ee).WithHint("move your lines into a hook of your own (%s runs first), remove %s, then re-run the command", ee.Chained, ee.Hook)
 	}
 	return err
+}
+
+// explainPermission names the directory this user may not write (a
+// hooks directory made read-only, or another user's: a shared
+// core.hooksPath, a repository cloned with sudo), where the bare error
+// named a rename and no way out.
+func explainPermission(err error) error {
+	if !errors.Is(err, iofs.ErrPermission) {
+		return err
+	}
+	var path string
+	var le *os.LinkError
+	var pe *iofs.PathError
+	switch {
+	case errors.As(err, &le):
+		path = le.New
+	case errors.As(err, &pe):
+		path = pe.Path
+	default:
+		return err
+	}
+	dir := filepath.Dir(path)
+	return cli.Failf("cannot write %s: permission denied", dir).WithHint("make that directory writable for you (or run as its owner), then re-run the command")
 }
 
 var uninstallCmd = &cli.Command{
@@ -65,7 +91,7 @@ install found in their place. Hooks that are not verdigris's are left alone.
 		}
 		acts, err := hooks.Uninstall(ctx, r)
 		printActions(env, acts)
-		return explainEdited(err)
+		return explainPermission(explainEdited(err))
 	},
 }
 

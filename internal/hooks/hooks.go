@@ -166,8 +166,12 @@ func lock(ctx context.Context, r *gitrepo.Repo) (*filelock.Lock, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	l, err := filelock.Acquire(ctx, filepath.Join(r.StateDir(), "hooks.lock"))
-	if err != nil {
+	if errors.Is(err, filelock.ErrBusy) {
 		return nil, fmt.Errorf("another verdigris install or uninstall is running: %w", err)
+	}
+	if err != nil {
+		// Not another run: a git directory this user may not write.
+		return nil, err
 	}
 	return l, nil
 }
