@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/filelock"
 )
 
 // JournalPath records a write of several vault files under way; it lives
@@ -39,9 +41,21 @@ func Repair(ctx context.Context, root, gitDir string) error {
 	if !Pending(root, gitDir) {
 		return nil
 	}
-	l, err := lockForWrite(ctx, gitDir)
+	l, err := filelock.Acquire(ctx, LockPath(gitDir))
+	if err != nil && !errors.Is(err, filelock.ErrBusy) {
+		// A lock this user cannot take (a repository mounted
+		// read-only, another user's) is no writer to wait for, and a
+		// read needs no lock of its own (a write under way that it
+		// meets is a mix it refuses, never misreads): only a write
+		// left to finish does, and that cannot be read past.
+		if _, jerr := os.Lstat(JournalPath(gitDir)); errors.Is(jerr, fs.ErrNotExist) {
+			return nil
+		}
+		return &ReadError{Msg: fmt.Sprintf("an interrupted vault write is to be finished, and the vault's write lock cannot be taken: %v", err),
+			Hint: fmt.Sprintf("run a git vault command where you can write to %s (as its owner, or with the repository writable) to finish it", filepath.Dir(LockPath(gitDir)))}
+	}
 	if err != nil {
-		return err
+		return lockError(gitDir, err)
 	}
 	defer l.Unlock()
 	return repair(root, gitDir)

@@ -268,9 +268,20 @@ func Update(ctx context.Context, root, gitDir string, fn func(v *Vault) error) e
 func lockForWrite(ctx context.Context, gitDir string) (*filelock.Lock, error) {
 	l, err := filelock.Acquire(ctx, LockPath(gitDir))
 	if err != nil {
-		return nil, fmt.Errorf("another git vault command is writing the vault: %w", err)
+		return nil, lockError(gitDir, err)
 	}
 	return l, nil
+}
+
+// lockError says why the write lock was not taken: busy is another
+// writer; anything else is a lock nobody can take here (a repository
+// mounted read-only, another user's), not a writer in the way.
+func lockError(gitDir string, err error) error {
+	if errors.Is(err, filelock.ErrBusy) {
+		return fmt.Errorf("another git vault command is writing the vault: %w", err)
+	}
+	return &ReadError{Msg: fmt.Sprintf("cannot take the vault's write lock: %v", err),
+		Hint: fmt.Sprintf("writing the vault needs write access to %s; reading it does not", filepath.Dir(LockPath(gitDir)))}
 }
 
 // write saves the vault's files; changed files only unless all. They are
@@ -293,20 +304,33 @@ func (v *Vault) write(gitDir string, all bool) error {
 		add(attributesFile, []byte(attributes), nil)
 	}
 	if err := os.MkdirAll(filepath.Dir(JournalPath(gitDir)), 0o755); err != nil {
-		return err
+		return writeError(gitDir, err)
 	}
 	if err := atomicfile.WriteAllLogged(JournalPath(gitDir), files); err != nil {
-		return err
+		return writeError(gitDir, err)
 	}
 	v.keyRaw = v.Key.Format()
 	v.recipientsRaw = FormatRecipients(v.Recipients)
 	return nil
 }
 
+// writeError is a write that failed (a full disk, a vault directory
+// this user may not write): before its journal was in place nothing
+// changed; after, some renames may be made, and the next command
+// finishes the others.
+func writeError(gitDir string, err error) error {
+	if _, jerr := os.Lstat(JournalPath(gitDir)); jerr == nil {
+		return &ReadError{Msg: fmt.Sprintf("writing the vault failed part way: %v", err),
+			Hint: "fix that; the next git vault command finishes the write ('verdigris doctor' shows it)"}
+	}
+	return &ReadError{Msg: fmt.Sprintf("cannot write the vault: %v", err),
+		Hint: fmt.Sprintf("nothing was changed: writing the vault needs write access to %s and %s, and free space", Dir, filepath.Dir(JournalPath(gitDir)))}
+}
+
 // Create makes a new vault in root with the identity's key as its first
 // recipient.
 func Create(ctx context.Context, root, gitDir string, kh Keyholder, self *Recipient) (*Vault, error) {
-	l, err := filelock.Acquire(ctx, LockPath(gitDir))
+	l, err := lockForWrite(ctx, gitDir)
 	if err != nil {
 		return nil, err
 	}
