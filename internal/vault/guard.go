@@ -146,6 +146,8 @@ func Guard(ctx context.Context, r *gitrepo.Repo, commits []string, opts GuardOpt
 			out = append(out, f)
 		}
 	}
+	var run wrappedRun
+	defer run.reset()
 	err := r.EachAddedLine(ctx, commits, func(al *gitrepo.AddedLine) error {
 		if strings.HasPrefix(al.Path, Dir+"/") {
 			return nil // the vault's own ciphertext
@@ -156,6 +158,10 @@ func Guard(ctx context.Context, r *gitrepo.Repo, commits []string, opts GuardOpt
 				desc += " (" + n.form + ")"
 			}
 			report(Finding{Commit: al.Commit, Path: al.Path, Line: al.Line, Rule: "vault-value", Description: desc, Secret: n.name})
+		})
+		run.add(ix, al.Commit, al.Path, al.Line, al.Text, func(n valueNeedle, line int) {
+			desc := "value of vault secret " + n.name + " (" + n.form + ", across lines)"
+			report(Finding{Commit: al.Commit, Path: al.Path, Line: line, Rule: "vault-value", Description: desc, Secret: n.name})
 		})
 		lower = append(lower[:0], al.Text...)
 		for i, c := range lower {

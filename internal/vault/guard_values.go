@@ -119,6 +119,129 @@ func (ix *valueIndex) find(line []byte, fn func(valueNeedle)) {
 	}
 }
 
+// wrappedRun follows a run of base64 or hex text over consecutive added
+// lines of one file. Encoders wrap what they write (base64 and MIME at 76
+// columns, PEM at 64, xxd -p at 60), so a value's encoding inside a
+// longer blob is cut by a line end as often as not, and a search line by
+// line misses it. A run goes on over lines of nothing but such text
+// (indentation aside); it may start at the end of a line ("key: AAAA…")
+// and end at the start of one ("…AAAA==\","). Each byte of a run is
+// looked up once, as find does: a needle begun on one line is followed
+// into the next ones, and of what was added before only the last 7
+// bytes are kept, which the first 8 bytes of a needle may start in.
+type wrappedRun struct {
+	commit, path string
+	next         int      // the line number that continues the run
+	last         []byte   // the run's last bytes (up to 7)
+	lastLines    []int    // the line each byte of last is on
+	open         []opened // needles begun and matched so far
+}
+
+// opened is a needle matched up to got bytes, begun on line.
+type opened struct {
+	n    valueNeedle
+	got  int
+	line int
+}
+
+// add extends the run with an added line (or starts one) and calls fn
+// for each encoded needle that begins on an earlier line of the run and
+// ends on this one, with the line it begins on.
+func (w *wrappedRun) add(ix *valueIndex, commit, path string, line int, text []byte, fn func(n valueNeedle, line int)) {
+	if len(ix.byPrefix) == 0 {
+		return
+	}
+	if commit != w.commit || path != w.path || line != w.next {
+		w.reset()
+	}
+	w.commit, w.path, w.next = commit, path, line+1
+	t := bytes.TrimSpace(text)
+	if len(t) == 0 {
+		w.reset() // a blank line is no part of a blob
+		return
+	}
+	head := 0 // t[:head] is encoded text
+	for head < len(t) && isEncodedByte(t[head]) {
+		head++
+	}
+	w.extend(ix, line, t[:head], head == len(t), fn)
+	if head == len(t) {
+		return
+	}
+	// The run ends within this line; another may begin at its end.
+	w.reset()
+	w.commit, w.path, w.next = commit, path, line+1
+	tail := len(t)
+	for tail > head && isEncodedByte(t[tail-1]) {
+		tail--
+	}
+	w.extend(ix, line, t[tail:], true, fn)
+}
+
+// extend adds b, from line, to the run. goesOn: the run may go on past b
+// into the next line.
+func (w *wrappedRun) extend(ix *valueIndex, line int, b []byte, goesOn bool, fn func(n valueNeedle, line int)) {
+	keep := w.open[:0]
+	for _, o := range w.open {
+		rest := o.n.needle[o.got:]
+		k := min(len(rest), len(b))
+		switch {
+		case !bytes.Equal(rest[:k], b[:k]):
+		case k == len(rest):
+			fn(o.n, o.line)
+		case goesOn:
+			o.got += k
+			keep = append(keep, o)
+		}
+	}
+	clear(w.open[len(keep):])
+	w.open = keep
+	window := append(append([]byte(nil), w.last...), b...)
+	defer clear(window)
+	boundary := len(w.last)
+	for i := 0; i+8 <= len(window); i++ {
+		for _, n := range ix.byPrefix[binary.LittleEndian.Uint64(window[i:])] {
+			if n.form == "raw" {
+				continue
+			}
+			at := line
+			if i < boundary {
+				at = w.lastLines[i]
+			}
+			k := min(len(n.needle), len(window)-i)
+			switch {
+			case !bytes.Equal(n.needle[:k], window[i:i+k]):
+			case k == len(n.needle):
+				if i < boundary { // within this line, find has it
+					fn(n, at)
+				}
+			case goesOn:
+				w.open = append(w.open, opened{n, k, at})
+			}
+		}
+	}
+	lines := append(w.lastLines, make([]int, len(b))...)
+	for j := boundary; j < len(lines); j++ {
+		lines[j] = line
+	}
+	cut := max(0, len(window)-7)
+	clear(w.last)
+	w.last = append(w.last[:0], window[cut:]...)
+	w.lastLines = append(w.lastLines[:0], lines[cut:]...)
+}
+
+func (w *wrappedRun) reset() {
+	clear(w.last)
+	clear(w.open)
+	w.last, w.lastLines, w.open = w.last[:0], w.lastLines[:0], w.open[:0]
+	w.commit, w.path, w.next = "", "", 0
+}
+
+// isEncodedByte: c is of the base64, base64url or hex alphabet.
+func isEncodedByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_'
+}
+
 func (ix *valueIndex) wipe() {
 	for k, ns := range ix.byPrefix {
 		for _, n := range ns {
