@@ -2,7 +2,10 @@
 // with age, and hands them to the one process that needs them.
 package main
 
-import "github.com/verdigris-dev/verdigris/internal/cli"
+import (
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/vault"
+)
 
 const usage = `Usage: git vault <command> [flags]
 
@@ -37,6 +40,9 @@ func main() {
 		Commands: []*cli.Command{
 			initCmd, setCmd, getCmd, rmCmd, lsCmd, recipientsCmd, exportCmd, runCmd, guardCmd, agentCmd, lockCmd,
 		},
+		// The identity's key text is read by this process only: no git
+		// it runs, nor anything git starts, inherits it.
+		Private: []string{vault.IdentityEnv},
 	}
 	p.Main()
 }

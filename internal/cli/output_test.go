@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -29,5 +30,21 @@ func TestWriteJSONEscapesWhatPrintableEscapes(t *testing.T) {
 	var back map[string]string
 	if err := json.Unmarshal(b.Bytes(), &back); err != nil || back["v"] != in["v"] {
 		t.Errorf("WriteJSON's output reads back as %q (%v); want %q", back["v"], err, in["v"])
+	}
+}
+
+// A Private variable is answered by Env alone: the process's environment,
+// which every child inherits, no longer has it.
+func TestPrivateEnvLeavesTheProcessEnvironment(t *testing.T) {
+	t.Setenv("VERDIGRIS_TEST_KEY", "AGE-SECRET-KEY-1TEST")
+	env := privateEnv(&Env{Getenv: os.Getenv}, []string{"VERDIGRIS_TEST_KEY", "VERDIGRIS_TEST_UNSET"})
+	if _, ok := os.LookupEnv("VERDIGRIS_TEST_KEY"); ok {
+		t.Error("the variable is still in the process's environment")
+	}
+	if got := env.Env("VERDIGRIS_TEST_KEY"); got != "AGE-SECRET-KEY-1TEST" {
+		t.Errorf("Env = %q; want the value", got)
+	}
+	if got := env.Env("VERDIGRIS_TEST_UNSET"); got != "" {
+		t.Errorf("Env of an unset variable = %q", got)
 	}
 }

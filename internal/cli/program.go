@@ -32,6 +32,29 @@ func OSEnv() *Env {
 	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 }
 
+// privateEnv takes the variables named from the process's environment
+// into env alone.
+func privateEnv(env *Env, names []string) *Env {
+	kept := map[string]string{}
+	for _, k := range names {
+		if v, ok := os.LookupEnv(k); ok {
+			kept[k] = v
+			os.Unsetenv(k)
+		}
+	}
+	if len(kept) == 0 {
+		return env
+	}
+	getenv := env.Getenv
+	env.Getenv = func(k string) string {
+		if v, ok := kept[k]; ok {
+			return v
+		}
+		return getenv(k)
+	}
+	return env
+}
+
 // Env returns the value of an environment variable.
 func (e *Env) Env(key string) string {
 	if e.Getenv == nil {
@@ -65,6 +88,12 @@ type Program struct {
 	// Text says Default takes free text (a query), which may start with
 	// "help" or "version": followed by more words, those are its text.
 	Text bool
+	// Private names environment variables meant for this process alone
+	// (key text): Main takes them out of the process's environment before
+	// a command runs, so that no child inherits them (git, and what git
+	// starts: hooks, an fsmonitor, credential helpers, ssh), and Env still
+	// answers them.
+	Private []string
 }
 
 // ExitInterrupted is a command's exit status when Ctrl-C stopped it
@@ -85,7 +114,7 @@ func (p *Program) Main() {
 		}
 		cancel()
 	}()
-	code := p.Run(ctx, OSEnv(), os.Args[1:])
+	code := p.Run(ctx, privateEnv(OSEnv(), p.Private), os.Args[1:])
 	signal.Stop(sigs)
 	if sig := syscall.Signal(got.Load()); code == ExitInterrupted && sig == syscall.SIGTERM {
 		code = 128 + int(sig)
