@@ -23,6 +23,12 @@ post-applypatch shims into the repository's hooks directory (core.hooksPath if s
 common git dir's hooks/, shared by all worktrees). An existing hook is kept
 as <hook>.verdigris-chained and still runs, before verdigris's steps.
 Re-running install changes nothing.
+
+A hook that git tracks (a team's .githooks/pre-push) is left as it is:
+install says which line to add to it to run verdigris's shim, which it
+keeps in the git directory, and fails until the hook has that line.
+Shims in a folder of the worktree are listed in .git/info/exclude, so
+that git status does not show them; uninstall takes them out again.
 `,
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 		if err := cli.NArgs("verdigris install", args, 0, 0); err != nil {
@@ -34,12 +40,30 @@ Re-running install changes nothing.
 		}
 		acts, err := hooks.Install(ctx, r)
 		printActions(env, acts)
+		if explainTeamHooks(env, acts, err) {
+			return cli.Exit(cli.ExitFailed)
+		}
 		var ce *hooks.ConflictError
 		if errors.As(err, &ce) {
 			return cli.Failf("%s", ce).WithHint("compare the two files, keep the one you want as %s, remove the other, then re-run 'verdigris install'", ce.Hook)
 		}
 		return explainPermission(explainEdited(err))
 	},
+}
+
+// explainTeamHooks says, for each hook of the team's that install left
+// as it is, the line that makes it run verdigris's shim, and reports
+// whether that is the only reason err fails the command.
+func explainTeamHooks(env *cli.Env, acts []hooks.Action, err error) bool {
+	for _, a := range acts {
+		if a.Call == "" {
+			continue
+		}
+		cli.ErrorLinef(env.Stderr, "verdigris", "%s", &hooks.TeamHookError{Hook: a.Path, Name: a.Name})
+		cli.HintLinef(env.Stderr, "verdigris", "add this line to it (above anything that reads the hook's input), commit it, then re-run 'verdigris install': %s", a.Call)
+	}
+	var te *hooks.TeamHookError
+	return errors.As(err, &te)
 }
 
 // explainEdited says what to do with a shim changed by hand.

@@ -157,6 +157,12 @@ func ErrorLinef(w io.Writer, binary, format string, args ...any) {
 	fmt.Fprintf(w, "%s: error: %s\n", binary, oneLine(fmt.Sprintf(format, args...)))
 }
 
+// HintLinef prints "BINARY: hint: ..." on one line, after an ErrorLinef
+// line: what to do about that one failure.
+func HintLinef(w io.Writer, binary, format string, args ...any) {
+	fmt.Fprintf(w, "%s: hint: %s\n", binary, oneLine(fmt.Sprintf(format, args...)))
+}
+
 // oneLine keeps diagnostics to one line each, whatever an underlying
 // library put in its message, and shows the control characters a user's
 // argument or a file may have put there as escapes: an error quoting

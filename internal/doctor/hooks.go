@@ -71,6 +71,8 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 		case hooks.Foreign:
 			f.Status, f.Hint = Warn, "run 'verdigris install' to chain it behind verdigris's shim"
 			f.Detail += " is another tool's hook"
+		case hooks.Team:
+			teamHook(&f, st)
 		}
 		out = append(out, f)
 	}
@@ -86,4 +88,38 @@ func bareRepo(ctx context.Context, c *Context) bool {
 	}
 	out, err := c.Repo.Git(ctx, "rev-parse", "--is-bare-repository")
 	return err == nil && strings.TrimSpace(out) == "true"
+}
+
+// teamHook says what runs for the team's own hook, which git tracks and
+// install leaves as it is: verdigris's steps only if it calls the shim.
+func teamHook(f *Finding, st hooks.Status) {
+	f.Detail += " is the team's hook (tracked by git)"
+	if !st.Calls {
+		f.Status = Warn
+		f.Detail += ": verdigris's is not chained into it, and install leaves it as it is"
+		f.Hint = "add this line to it (above anything that reads the hook's input), commit it, then run 'verdigris install': " + hooks.CallLine(st.Name)
+		return
+	}
+	if st.ShimState == hooks.Installed {
+		f.Status, f.Detail = OK, f.Detail+" and runs verdigris's shim"
+		return
+	}
+	f.Detail += " and calls verdigris's shim"
+	f.Status, f.Hint = Warn, "run 'verdigris install'"
+	switch st.ShimState {
+	case hooks.Missing:
+		f.Detail += ", which is not installed"
+	case hooks.Outdated:
+		f.Detail += ", an older one"
+		f.Hint += " to update the shim"
+	case hooks.NotExecutable:
+		f.Detail += ", which is not executable: it is skipped"
+		f.Hint += " to make it executable again"
+	case hooks.Edited:
+		f.Detail += ", which was changed by hand"
+		f.Hint = "move your lines into the team's hook, remove the shim, then run 'verdigris install'"
+	default:
+		f.Detail += ", where another file is"
+		f.Hint = "remove the file the team's hook calls, then run 'verdigris install'"
+	}
 }

@@ -48,7 +48,7 @@ func (r *Repo) Ignored(ctx context.Context, paths ...string) (map[string]IgnoreR
 	if len(f)%4 != 0 {
 		return nil, fmt.Errorf("git check-ignore: unexpected output %q", out)
 	}
-	tracked, err := r.tracked(ctx, paths)
+	tracked, err := r.Tracked(ctx, paths...)
 	if err != nil {
 		return nil, err
 	}
@@ -70,15 +70,21 @@ func (r *Repo) Ignored(ctx context.Context, paths ...string) (map[string]IgnoreR
 	return ignored, nil
 }
 
-// tracked returns which of paths are in the index.
-func (r *Repo) tracked(ctx context.Context, paths []string) (map[string]bool, error) {
+// Tracked returns which of paths (slash-separated, relative to the root)
+// are in the index: files git tracks, whether or not they are on disk.
+func (r *Repo) Tracked(ctx context.Context, paths ...string) (map[string]bool, error) {
+	if len(paths) == 0 {
+		return map[string]bool{}, nil
+	}
 	out, err := r.Git(ctx, append([]string{"ls-files", "-z", "--full-name", "--"}, literal(paths)...)...)
 	if err != nil {
 		return nil, err
 	}
 	in := map[string]bool{}
 	for _, p := range strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00") {
-		in[p] = true
+		if p != "" {
+			in[p] = true
+		}
 	}
 	return in, nil
 }

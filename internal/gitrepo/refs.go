@@ -22,6 +22,12 @@ func (r *Repo) HooksDir(ctx context.Context) (string, error) {
 	return r.Git(ctx, "rev-parse", "--path-format=absolute", "--git-path", "hooks")
 }
 
+// ExcludeFile is the repository's own ignore file (info/exclude in the
+// common git dir): read by git in every worktree, and never shared.
+func (r *Repo) ExcludeFile(ctx context.Context) (string, error) {
+	return r.Git(ctx, "rev-parse", "--path-format=absolute", "--git-path", "info/exclude")
+}
+
 // ResolveCommit returns the full hash of the commit rev names.
 func (r *Repo) ResolveCommit(ctx context.Context, rev string) (string, error) {
 	if o := r.objects(); o != nil {

@@ -34,6 +34,10 @@ const (
 	// Conflict is someone else's hook in place of the shim, beside a
 	// different hook that install kept: install leaves both to the user.
 	Conflict State = "conflict"
+	// Team is the team's own hook, which git tracks: install leaves it as
+	// it is, and verdigris's steps run when it calls the shim install
+	// keeps in ShimDir (Status.Calls).
+	Team State = "team"
 )
 
 // Status describes one hook.
@@ -42,6 +46,10 @@ type Status struct {
 	Path    string `json:"path"`
 	State   State  `json:"state"`
 	Chained bool   `json:"chained"` // a user's hook is kept and runs first
+	// For a Team hook: whether it calls verdigris's shim, and the state
+	// of that shim in ShimDir.
+	Calls     bool  `json:"calls,omitempty"`
+	ShimState State `json:"shim_state,omitempty"`
 }
 
 // Action is what Install or Uninstall did to one hook.
@@ -50,6 +58,9 @@ type Action struct {
 	Path   string `json:"path"`
 	Did    string `json:"did"` // "installed", "updated", "unchanged", "chained", "restored", "removed", "absent", "kept"
 	Detail string `json:"detail,omitempty"`
+	// Call is the line the team's hook, which install left as it is,
+	// needs to run verdigris's shim (CallLine).
+	Call string `json:"call,omitempty"`
 }
 
 // ConflictError: the hooks directory holds a saved user hook and, in the
@@ -120,23 +131,20 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 	if err != nil {
 		return nil, err
 	}
+	team, err := teamHooks(ctx, r, dir)
+	if err != nil {
+		return nil, err
+	}
 	var out []Status
 	for _, name := range shims.Names {
 		p := filepath.Join(dir, name)
-		st := Status{Name: name, Path: p, State: Missing}
-		if b, err := os.ReadFile(p); err == nil {
-			switch {
-			case bytes.Equal(b, shim(name)) && !executable(p):
-				st.State = NotExecutable
-			case bytes.Equal(b, shim(name)):
-				st.State = Installed
-			case shims.Shipped(name, b):
-				st.State = Outdated
-			case shims.IsShim(b):
-				st.State = Edited
-			default:
-				st.State = Foreign
-			}
+		st := Status{Name: name, Path: p, State: stateOf(p, name)}
+		if team[name] && st.State != Installed {
+			b, _ := os.ReadFile(p)
+			st.State, st.Calls = Team, calls(b, name)
+			st.ShimState = stateOf(filepath.Join(ShimDir(r), name), name)
+			out = append(out, st)
+			continue
 		}
 		if _, err := os.Lstat(p + shims.ChainedSuffix); err == nil {
 			st.Chained = true
@@ -149,8 +157,28 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 	return out, nil
 }
 
+// stateOf is the state of the hook name at p, as far as its own file
+// tells.
+func stateOf(p, name string) State {
+	b, err := os.ReadFile(p)
+	switch {
+	case err != nil:
+		return Missing
+	case bytes.Equal(b, shim(name)) && !executable(p):
+		return NotExecutable
+	case bytes.Equal(b, shim(name)):
+		return Installed
+	case shims.Shipped(name, b):
+		return Outdated
+	case shims.IsShim(b):
+		return Edited
+	}
+	return Foreign
+}
+
 // Runs reports whether git runs a verdigris shim as the hook name in this
-// repository: installed (as shipped or edited since) and executable. The
+// repository: installed (as shipped or edited since) and executable, or
+// called by the team's hook from ShimDir. The
 // post-commit hook leaves an amend to the post-rewrite hook when it runs.
 func Runs(ctx context.Context, r *gitrepo.Repo, name string) bool {
 	dir, err := Dir(ctx, r)
@@ -159,7 +187,19 @@ func Runs(ctx context.Context, r *gitrepo.Repo, name string) bool {
 	}
 	p := filepath.Join(dir, name)
 	b, err := os.ReadFile(p)
-	return err == nil && shims.IsShim(b) && executable(p)
+	if err != nil || !executable(p) {
+		return false
+	}
+	if shims.IsShim(b) {
+		return true
+	}
+	// A team's hook that calls the shim install keeps for it.
+	if !calls(b, name) {
+		return false
+	}
+	sp := filepath.Join(ShimDir(r), name)
+	b, err = os.ReadFile(sp)
+	return err == nil && shims.IsShim(b) && executable(sp)
 }
 
 func lock(ctx context.Context, r *gitrepo.Repo) (*filelock.Lock, error) {
@@ -191,31 +231,58 @@ func Install(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	team, err := teamHooks(ctx, r, dir)
+	if err != nil {
+		return nil, err
+	}
 	var acts []Action
-	var left error
+	var left, teamLeft error
 	for _, name := range shims.Names {
-		a, err := installOne(dir, name)
+		var a Action
+		var err error
+		if team[name] {
+			a, err = installTeam(r, dir, name)
+		} else {
+			a, err = installOne(dir, name)
+		}
+		var te *TeamHookError
 		if kept(&a, err) {
-			if left == nil {
+			// Another hook left to the user is the more urgent to say.
+			if errors.As(err, &te) && teamLeft == nil {
+				teamLeft = err
+			} else if !errors.As(err, &te) && left == nil {
 				left = err
 			}
 		} else if err != nil {
+			// What was written so far stays out of git status all the same.
+			_ = syncExclude(ctx, r, dir, team)
 			return acts, err
 		}
 		acts = append(acts, a)
+	}
+	if err := syncExclude(ctx, r, dir, team); err != nil {
+		return acts, err
+	}
+	if left == nil {
+		left = teamLeft
 	}
 	return acts, left
 }
 
 // kept reports whether err leaves one hook as it is and the others still
-// to be done: a shim changed by hand, or a saved hook with another tool's
-// in its place. Stopping there left the hooks after it uninstalled, or
-// not updated, for as long as the user kept their edit. a says so; the
-// command fails with the first such error once every hook is done.
+// to be done: a shim changed by hand, a saved hook with another tool's
+// in its place, or the team's hook that git tracks. Stopping there left
+// the hooks after it uninstalled, or not updated, for as long as the user
+// kept their edit. a says so; the command fails with the first such error
+// once every hook is done.
 func kept(a *Action, err error) bool {
 	var ee *EditedError
 	var ce *ConflictError
+	var te *TeamHookError
 	switch {
+	case errors.As(err, &te):
+		a.Did, a.Detail = "kept", "tracked by git: the team's hook, left as it is; it does not call verdigris's shim"
+		a.Call = CallLine(te.Name)
 	case errors.As(err, &ee):
 		a.Did, a.Detail = "kept", "a verdigris shim changed by hand; left as it is"
 	case errors.As(err, &ce):
@@ -295,50 +362,81 @@ func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 		return nil, err
 	}
 	defer l.Unlock()
+	team, err := teamHooks(ctx, r, dir)
+	if err != nil {
+		return nil, err
+	}
 	var acts []Action
 	var left error
 	for _, name := range shims.Names {
-		p := filepath.Join(dir, name)
-		chained := p + shims.ChainedSuffix
-		a := Action{Name: name, Path: p}
-		cur, err := os.ReadFile(p)
-		ours := err == nil && shims.Shipped(name, cur)
-		if err == nil && !ours && shims.IsShim(cur) {
-			err := &EditedError{Hook: p, Chained: chained}
-			kept(&a, err)
+		var a Action
+		var err error
+		if _, cerr := os.Lstat(filepath.Join(dir, name) + shims.ChainedSuffix); team[name] && cerr != nil {
+			// The team's hook stays as it is (a shim the team
+			// committed too); the shim it may call goes.
+			a, err = uninstallTeam(r, dir, name)
+		} else {
+			a, err = uninstallOne(dir, name)
+			if err == nil {
+				// A shim kept for a hook the team has stopped tracking.
+				var sa Action
+				sa, err = removeShim(filepath.Join(ShimDir(r), name), name)
+				if sa.Did == "removed" || err != nil {
+					acts = append(acts, a)
+					a = sa
+				}
+			}
+		}
+		if kept(&a, err) {
 			if left == nil {
 				left = err
 			}
-			acts = append(acts, a)
-			continue
-		}
-		_, cerr := os.Lstat(chained)
-		hasChained := cerr == nil
-		_, perr := os.Lstat(p)
-		switch {
-		case hasChained && errors.Is(perr, fs.ErrNotExist):
-			// An install stopped between keeping the user's hook and
-			// writing the shim: the hook goes back.
-			if err := os.Rename(chained, p); err != nil {
-				return acts, err
-			}
-			a.Did = "restored"
-		case ours && hasChained:
-			if err := os.Rename(chained, p); err != nil {
-				return acts, err
-			}
-			a.Did = "restored"
-		case ours:
-			if err := os.Remove(p); err != nil {
-				return acts, err
-			}
-			a.Did = "removed"
-		case hasChained:
-			a.Did, a.Detail = "absent", "the hook here is not ours; the saved original stays at "+chained
-		default:
-			a.Did = "absent"
+		} else if err != nil {
+			_ = syncExclude(ctx, r, dir, team)
+			return acts, err
 		}
 		acts = append(acts, a)
 	}
+	if err := syncExclude(ctx, r, dir, team); err != nil {
+		return acts, err
+	}
 	return acts, left
+}
+
+func uninstallOne(dir, name string) (Action, error) {
+	p := filepath.Join(dir, name)
+	chained := p + shims.ChainedSuffix
+	a := Action{Name: name, Path: p}
+	cur, err := os.ReadFile(p)
+	ours := err == nil && shims.Shipped(name, cur)
+	if err == nil && !ours && shims.IsShim(cur) {
+		return a, &EditedError{Hook: p, Chained: chained}
+	}
+	_, cerr := os.Lstat(chained)
+	hasChained := cerr == nil
+	_, perr := os.Lstat(p)
+	switch {
+	case hasChained && errors.Is(perr, fs.ErrNotExist):
+		// An install stopped between keeping the user's hook and
+		// writing the shim: the hook goes back.
+		if err := os.Rename(chained, p); err != nil {
+			return a, err
+		}
+		a.Did = "restored"
+	case ours && hasChained:
+		if err := os.Rename(chained, p); err != nil {
+			return a, err
+		}
+		a.Did = "restored"
+	case ours:
+		if err := os.Remove(p); err != nil {
+			return a, err
+		}
+		a.Did = "removed"
+	case hasChained:
+		a.Did, a.Detail = "absent", "the hook here is not ours; the saved original stays at "+chained
+	default:
+		a.Did = "absent"
+	}
+	return a, nil
 }
