@@ -29,6 +29,9 @@ install says which line to add to it to run verdigris's shim, which it
 keeps in the git directory, and fails until the hook has that line.
 Shims in a folder of the worktree are listed in .git/info/exclude, so
 that git status does not show them; uninstall takes them out again.
+A hooks folder that core.hooksPath in the global or system config names
+is shared by every repository that uses it: install says so, and the
+shims run in all of them.
 `,
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 		if err := cli.NArgs("verdigris install", args, 0, 0); err != nil {
@@ -37,6 +40,9 @@ that git status does not show them; uninstall takes them out again.
 		r, err := cli.OpenRepo(ctx, env)
 		if err != nil {
 			return err
+		}
+		if sd := hooks.Shared(ctx, r); sd != nil {
+			cli.Warnf(env.Stderr, "verdigris", "%s", sd)
 		}
 		acts, err := hooks.Install(ctx, r)
 		printActions(env, acts)
@@ -104,6 +110,9 @@ var uninstallCmd = &cli.Command{
 
 Remove verdigris's hook shims and put back, byte for byte, any hook that
 install found in their place. Hooks that are not verdigris's are left alone.
+A hooks folder that core.hooksPath in the global or system config names is
+every repository's that uses it: uninstall says so, and removes the shims
+for all of them.
 `,
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 		if err := cli.NArgs("verdigris uninstall", args, 0, 0); err != nil {
@@ -112,6 +121,9 @@ install found in their place. Hooks that are not verdigris's are left alone.
 		r, err := cli.OpenRepo(ctx, env)
 		if err != nil {
 			return err
+		}
+		if sd := hooks.Shared(ctx, r); sd != nil {
+			cli.Warnf(env.Stderr, "verdigris", "%s, and the shims are removed for all of them", sd)
 		}
 		acts, err := hooks.Uninstall(ctx, r)
 		printActions(env, acts)

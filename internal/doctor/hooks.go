@@ -24,6 +24,13 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 	}
 	bare := bareRepo(ctx, c)
 	var out []Finding
+	if sd := hooks.Shared(ctx, c.Repo); sd != nil {
+		out = append(out, Finding{
+			Name: "hooks folder", Status: Warn,
+			Detail: sd.Dir + " is core.hooksPath in the " + sd.Scope + " git config (" + sd.File + "): every repository that uses it runs these hooks",
+			Hint:   "'verdigris uninstall' in any of them removes the shims for all; set core.hooksPath in this repository's own config to give it hooks of its own",
+		})
+	}
 	for _, st := range sts {
 		f := Finding{Name: st.Name, Detail: st.Path}
 		switch st.State {

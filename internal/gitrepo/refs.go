@@ -16,6 +16,41 @@ func (r *Repo) Config(ctx context.Context, key string) string {
 	return v
 }
 
+// ConfigSource is a config value as git uses it, and where git read it.
+type ConfigSource struct {
+	Value string
+	// Scope is "system", "global", "local", "worktree" or "command"
+	// (git -c, GIT_CONFIG_PARAMETERS).
+	Scope string
+	// Origin is the file that sets it ("file:/home/u/.gitconfig"), or
+	// "command line:".
+	Origin string
+}
+
+// File is the config file that sets the value, "" when none does.
+func (s ConfigSource) File() string {
+	f, ok := strings.CutPrefix(s.Origin, "file:")
+	if !ok {
+		return ""
+	}
+	return f
+}
+
+// ConfigSourceOf returns the value of key that git uses (the last one
+// set) and where it comes from; ok is false when it is not set.
+func (r *Repo) ConfigSourceOf(ctx context.Context, key string) (src ConfigSource, ok bool) {
+	out, err := r.GitBytes(ctx, "config", "-z", "--show-scope", "--show-origin", "--get", key)
+	if err != nil {
+		return ConfigSource{}, false
+	}
+	// SCOPE NUL ORIGIN NUL VALUE NUL: unquoted, whatever the paths hold.
+	f := strings.SplitN(strings.TrimSuffix(string(out), "\x00"), "\x00", 3)
+	if len(f) != 3 {
+		return ConfigSource{}, false
+	}
+	return ConfigSource{Scope: f[0], Origin: f[1], Value: f[2]}, true
+}
+
 // HooksDir is the directory git runs hooks from: core.hooksPath when set,
 // else the common git dir's hooks/ (shared by all worktrees).
 func (r *Repo) HooksDir(ctx context.Context) (string, error) {
