@@ -123,6 +123,12 @@ func Parse(path string, data []byte) (*File, error) {
 	// A byte order mark, as Windows editors write one, is not part of
 	// the first key (the TOML parser took it for one).
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	// CRLF line ends (a Windows editor, core.autocrlf) are kept inside
+	// multi-line strings, which TOML lets a parser normalize: a run
+	// command's every line ended in a carriage return that sh took as
+	// part of the last word. TOML allows a CR nowhere else, so this
+	// changes no other value.
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	var raw map[string]any
 	if err := toml.Unmarshal(data, &raw); err != nil {
 		var de *toml.DecodeError
