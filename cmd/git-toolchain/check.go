@@ -25,7 +25,7 @@ PATH. Nothing is downloaded to find out (go and rustup are asked in ways
 that cannot switch or install toolchains).
 
 Pin files that disagree with toolchain.toml are drift: go.mod's toolchain
-line (and a go line newer than the pin), go.work, rust-toolchain.toml,
+line (and a go line newer than the pin allows), go.work, rust-toolchain.toml,
 rust-toolchain, .nvmrc, .node-version, .python-version, .go-version and
 .tool-versions.
 

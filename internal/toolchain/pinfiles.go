@@ -181,7 +181,7 @@ func FindDrift(cfg *config.File, pins []PinFile) []Drift {
 		d := Drift{PinFile: p, Pinned: t.Version}
 		switch {
 		case p.Min:
-			if compareGo(p.Value, t.Version) <= 0 {
+			if !goLineAbovePin(p.Value, t.Version) {
 				continue
 			}
 			d.Problem = fmt.Sprintf("%s %s needs Go %s or newer, but toolchain.toml pins go = %q", p.Key, p.Value, p.Value, t.Version)
@@ -201,6 +201,21 @@ func FindDrift(cfg *config.File, pins []PinFile) []Drift {
 		return out[i].Line < out[j].Line
 	})
 	return out
+}
+
+// goLineAbovePin reports whether a go line, a minimum, asks for a Go
+// newer than pin allows. A shorter pin (1.26) allows every 1.26.x, so a
+// go line of 1.26.2 or 1.26rc1 is met by one of them; compared with the
+// pin as a version, 1.26 (the language version) is older than both.
+func goLineAbovePin(line, pin string) bool {
+	if compareGo(line, pin) <= 0 {
+		return false
+	}
+	if p := normalize(pin); isNumeric(p) && strings.Count(p, ".") == 1 {
+		l, q := parseGo(line), parseGo(p)
+		return l.major > q.major || l.major == q.major && l.minor > q.minor
+	}
+	return true
 }
 
 // pinFileValue spells version the way the file p expects it.

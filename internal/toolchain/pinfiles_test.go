@@ -51,3 +51,26 @@ func TestDriftFromEveryPinFile(t *testing.T) {
 		t.Errorf("LintPins without toolchain.toml = %v; want %v", lp, wantPins)
 	}
 }
+
+// A go line is a minimum: it drifts only when no version the pin allows
+// meets it. A shorter pin allows each of its patch releases.
+func TestGoLineAbovePin(t *testing.T) {
+	for _, tc := range []struct {
+		line, pin string
+		want      bool
+	}{
+		{"1.26.2", "1.26", false},
+		{"1.26rc1", "1.26", false},
+		{"1.26", "1.26", false},
+		{"1.20.5", "1.20", false}, // before 1.21, "1.20" named a release
+		{"1.27", "1.26", true},
+		{"1.27.0", "1.26", true},
+		{"1.26.9", "1.26.8", true},
+		{"1.26.8", "1.26.8", false},
+		{"1.26", "1.26.8", false},
+	} {
+		if got := goLineAbovePin(tc.line, tc.pin); got != tc.want {
+			t.Errorf("goLineAbovePin(%q, %q) = %v; want %v", tc.line, tc.pin, got, tc.want)
+		}
+	}
+}
