@@ -181,5 +181,8 @@ func githubCheck(env *cli.Env, root string, cfg *config.File, rep *toolchain.Rep
 			md += "- `" + d.File + ":" + fmt.Sprint(d.Line) + "` " + d.Problem + "; fix: " + d.Fix + "\n"
 		}
 	}
-	return gh.Summary(md + "\n")
+	if err := gh.Summary(md + "\n"); err != nil {
+		return githubWriteError(err)
+	}
+	return nil
 }

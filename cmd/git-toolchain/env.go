@@ -64,7 +64,7 @@ Flags:
 			gh := ghaction.New(env.Stdout, env.Env)
 			for _, o := range outs {
 				if err := gh.SetOutput(o.Name, o.Value); err != nil {
-					return cli.Failf("%v", err)
+					return githubWriteError(err)
 				}
 				fmt.Fprintf(env.Stderr, "%s=%s\n", o.Name, o.Value)
 			}

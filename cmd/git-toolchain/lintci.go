@@ -128,7 +128,7 @@ Flags:
 				md += fmt.Sprintf("- `%s:%d` %s; fix: %s\n", cli.Printable(f.File), f.Line, problem, fix)
 			}
 			if err := gh.Summary(md + "\n"); err != nil {
-				return err
+				return githubWriteError(err)
 			}
 		}
 		if n := len(findings); n > 0 {

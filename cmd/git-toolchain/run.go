@@ -133,7 +133,7 @@ Flags:
 		}
 		if gh != nil {
 			if err := gh.Summary("### git toolchain run " + set + "\n\n" + summary(nil, cfg, set, results).Markdown() + "\n"); err != nil {
-				return err
+				return githubWriteError(err)
 			}
 		}
 		if ctx.Err() != nil {

@@ -82,11 +82,14 @@ func (a *Action) Mask(value []byte) error {
 }
 
 // fileCommand runs a go-githubactions call that panics on I/O errors and
-// turns the panic into an error.
-func fileCommand(f func()) (err error) {
+// turns the panic into an error naming the file by its variable: the
+// library says "the environment file" for every one, the step summary
+// included.
+func fileCommand(what, variable string, f func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("github actions: %v", r)
+			cause := strings.TrimPrefix(fmt.Sprint(r), "unable to write command to the environment file: ")
+			err = fmt.Errorf("cannot write the %s (%s): %s", what, variable, cause)
 		}
 	}()
 	f()
@@ -99,7 +102,7 @@ func (a *Action) SetOutput(name, value string) error {
 	if strings.Contains(value, "_GitHubActionsFileCommandDelimeter_") {
 		return fmt.Errorf("output %s contains the runner's file-command delimiter", name)
 	}
-	return fileCommand(func() { a.gha.SetOutput(name, value) })
+	return fileCommand("step outputs", "GITHUB_OUTPUT", func() { a.gha.SetOutput(name, value) })
 }
 
 // OutputsWritable checks, before a step does anything it cannot undo
@@ -117,14 +120,16 @@ func (a *Action) OutputsWritable() error {
 }
 
 // AddPath prepends dir to PATH for later steps.
-func (a *Action) AddPath(dir string) error { return fileCommand(func() { a.gha.AddPath(dir) }) }
+func (a *Action) AddPath(dir string) error {
+	return fileCommand("PATH additions", "GITHUB_PATH", func() { a.gha.AddPath(dir) })
+}
 
 // Summary appends markdown to the step summary.
 func (a *Action) Summary(markdown string) error {
 	if a.getenv("GITHUB_STEP_SUMMARY") == "" {
 		return nil
 	}
-	return fileCommand(func() { a.gha.AddStepSummary(markdown) })
+	return fileCommand("step summary", "GITHUB_STEP_SUMMARY", func() { a.gha.AddStepSummary(markdown) })
 }
 
 // Group opens a collapsible log group; EndGroup closes it.

@@ -1,0 +1,9 @@
+package main
+
+import "github.com/verdigris-dev/verdigris/internal/cli"
+
+// githubWriteError reports a runner file that --github could not write.
+func githubWriteError(err error) error {
+	return cli.Failf("--github: %v", err).
+		WithHint("--github writes to the files GitHub Actions names in GITHUB_OUTPUT and GITHUB_STEP_SUMMARY; outside a step, run without --github")
+}
