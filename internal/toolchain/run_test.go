@@ -2,8 +2,10 @@ package toolchain
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -302,5 +304,45 @@ func TestTailBufferKeepsTheEnd(t *testing.T) {
 	b.Write([]byte("abcde"))
 	if got := b.String(); got != "[… 5 bytes of earlier output dropped …]\n56789abcde" {
 		t.Fatalf("got %q", got)
+	}
+}
+
+// A check that printed a lot spent most of its time in the buffer: each
+// write cut it back to max, moving the whole kept tail (4 MiB), so 1 GB of
+// output took 12 s where the check alone took 1. A cut (counted where it
+// drops bytes) may move max bytes, but only once per max bytes written.
+func TestTailBufferCutsBackOncePerMaxBytes(t *testing.T) {
+	const max, total = 4 << 20, 64 << 20
+	chunk := make([]byte, 32<<10) // what one read from the pipe gives
+	b := &tailBuffer{max: max}
+	cuts := 0
+	for n := 0; n < total; n += len(chunk) {
+		before := b.dropped
+		b.Write(chunk)
+		if b.dropped != before {
+			cuts++
+		}
+	}
+	if cuts > total/max {
+		t.Fatalf("%d MiB in %d KiB writes cut the buffer back %d times; want at most %d", total>>20, len(chunk)>>10, cuts, total/max)
+	}
+	if got := b.String(); !strings.HasPrefix(got, fmt.Sprintf("[… %d bytes of earlier output dropped …]\n", total-max)) || len(got) > max+100 {
+		t.Fatalf("kept %d bytes: %.60q", len(got), got)
+	}
+}
+
+func TestTailBufferKeepsTheEndOverManyWrites(t *testing.T) {
+	b := &tailBuffer{max: 10}
+	var all []byte
+	for i := range 100 {
+		p := []byte(fmt.Sprintf("%d,", i))
+		all = append(all, p...)
+		b.Write(p)
+	}
+	b.Write([]byte("this write is longer than max"))
+	all = append(all, "this write is longer than max"...)
+	want := fmt.Sprintf("[… %d bytes of earlier output dropped …]\n%s", len(all)-10, all[len(all)-10:])
+	if got := b.String(); got != want {
+		t.Fatalf("got %q; want %q", got, want)
 	}
 }
