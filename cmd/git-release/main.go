@@ -20,8 +20,9 @@ Bumps:
   patch, minor, major, or an explicit version X.Y.Z above the current one
 
 Refuses (exit 1) on uncommitted changes to tracked files, a branch behind or
-diverged from its upstream, a detached HEAD, an existing tag, no commits
-since the last release, or a changelog or version file that git ignores.
+diverged from its upstream, a detached HEAD, a shallow clone, an existing
+tag, no commits since the last release, or a changelog or version file that
+git ignores.
 Releasing from another branch than [release] branch is a warning.
 
 Flags:

@@ -123,6 +123,12 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 	if !r.HasCommits(ctx) {
 		return nil, refuse("commit something first", "the repository has no commits")
 	}
+	// The last release tag and the commits since it may lie past the
+	// cut-off: the release was worked out from 0.0.0 as the first one.
+	if r.IsShallow(ctx) {
+		return nil, refuse("fetch the whole history first (git fetch --unshallow --tags; in GitHub Actions, actions/checkout with fetch-depth: 0), then release",
+			"this is a shallow clone: the release tags and commits before its cut-off are missing, so the current version cannot be known")
+	}
 	branch, err := r.CurrentBranch(ctx)
 	if err != nil {
 		return nil, err
