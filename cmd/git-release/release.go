@@ -63,6 +63,10 @@ var releaseCmd = &cli.Command{
 		}
 		plan, err := release.Prepare(ctx, r, o)
 		if err != nil {
+			if ctx.Err() != nil {
+				// What failed is a git the interrupt stopped.
+				return &cli.Error{Code: cli.ExitInterrupted, Msg: "interrupted: nothing was changed", Hint: "run git release again"}
+			}
 			return userError(err)
 		}
 		for _, w := range plan.Warnings {
@@ -82,7 +86,11 @@ var releaseCmd = &cli.Command{
 			printPlan(env.Stdout, plan, dryRun)
 		}
 		if err != nil {
-			return userError(err)
+			e := cli.AsError(userError(err))
+			if ctx.Err() != nil {
+				e.Code = cli.ExitInterrupted
+			}
+			return e
 		}
 		if dryRun {
 			fmt.Fprintln(env.Stderr, "git-release: dry run: nothing was changed")

@@ -24,8 +24,26 @@ func Lock(r *gitrepo.Repo) (*filelock.Lock, error) {
 // Apply writes the plan's files, commits them as the release commit, tags
 // it with the changelog section as message and, when asked, pushes the
 // branch and the tag atomically. If the commit fails, every file is put
-// back as it was.
+// back as it was. Once it begins, an interrupt (ctx cancelled) no longer
+// stops it before the tag: killing git commit or git tag midway left a
+// release commit without its tag, and the put-back that followed had no
+// context left to run git in.
 func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
+	if ctx.Err() != nil {
+		return refuse("run git release again", "interrupted: nothing was changed")
+	}
+	err := apply(context.WithoutCancel(ctx), r, p)
+	if err != nil || !p.push {
+		return err
+	}
+	if ctx.Err() != nil {
+		return refuse(fmt.Sprintf("push it: git push --atomic %s %s %s", p.Remote, p.Branch, p.Tag),
+			"interrupted: %s is made here (its commit and tag) but was not pushed", p.Tag)
+	}
+	return p.pushRelease(ctx, r)
+}
+
+func apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 	// Temporary files a run killed while writing left beside these files
 	// (untracked, and a 'git add -A' away from being committed).
 	for _, f := range p.Files {
@@ -35,7 +53,11 @@ func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		if err := r.CreateTag(ctx, p.Tag, p.Commit, p.Notes); err != nil {
 			return refuse("fix the cause and run git release again", "tagging %s failed: %v", p.Tag, err)
 		}
-		return p.pushRelease(ctx, r)
+		return nil
+	}
+	before, err := r.ResolveCommit(ctx, "HEAD")
+	if err != nil {
+		return err
 	}
 	var paths []string
 	var written []*FileChange
@@ -63,7 +85,6 @@ func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		written = append(written, f)
 		paths = append(paths, f.Path)
 	}
-	var err error
 	if len(paths) == 0 {
 		// Nothing to write (no changelog, no version files): the release
 		// commit still marks the release in the history.
@@ -72,6 +93,18 @@ func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		p.Commit, err = r.CommitPaths(ctx, p.Message, nil, paths...)
 	}
 	if err != nil {
+		// git commit stopped after it moved the branch (Ctrl-C reaches it
+		// too, in its post-commit hook): that commit goes with the files.
+		if h, herr := r.ResolveCommit(ctx, "HEAD"); herr == nil && h != before {
+			if parent, perr := r.ResolveCommit(ctx, h+"^"); perr != nil || parent != before {
+				return refuse(fmt.Sprintf("look at the branch (git log -3) and put it right by hand; the tag %s was not made", p.Tag),
+					"the release commit failed (%v), and HEAD moved to %s", err, gitrepo.Short(h))
+			}
+			if uerr := r.UndoCommit(ctx, h, "git release: the release commit failed"); uerr != nil {
+				return refuse(fmt.Sprintf("take it back yourself (git reset --keep %s) or tag it: git tag -a %s %s", gitrepo.Short(before), p.Tag, gitrepo.Short(h)),
+					"the release commit failed (%v) after making %s, and taking it back failed: %v", err, gitrepo.Short(h), uerr)
+			}
+		}
 		restore()
 		return refuse("the files were put back; fix the cause and release again", "the release commit failed: %v", err)
 	}
@@ -86,7 +119,7 @@ func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		return refuse("the release commit was taken back and the files put back; fix the cause and release again",
 			"tagging %s failed: %v", p.Tag, err)
 	}
-	return p.pushRelease(ctx, r)
+	return nil
 }
 
 // pushRelease pushes the branch and the tag atomically when asked.
