@@ -51,8 +51,10 @@ var hiddenTypes = map[string]bool{"release": true, "session": true}
 func Section(v Version, date time.Time, notes string, changes []Change) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## [%s] - %s\n", v, date.UTC().Format("2006-01-02"))
-	if notes = strings.TrimSpace(notes); notes != "" {
-		b.WriteString("\n" + notes + "\n")
+	notes = strings.TrimSpace(notes)
+	free, hand := handGroups(notes)
+	if free != "" {
+		b.WriteString("\n" + free + "\n")
 	}
 	var breaking []Change
 	byGroup := map[string][]Change{}
@@ -69,10 +71,13 @@ func Section(v Version, date time.Time, notes string, changes []Change) string {
 		byGroup[groupOf(c.Type)] = append(byGroup[groupOf(c.Type)], c)
 	}
 	writeGroup := func(title string, cs []Change) {
-		if len(cs) == 0 {
+		if len(cs) == 0 && hand[title] == "" {
 			return
 		}
 		b.WriteString("\n### " + title + "\n\n")
+		if hand[title] != "" {
+			b.WriteString(hand[title] + "\n")
+		}
 		for _, c := range cs {
 			b.WriteString(entry(c))
 		}
@@ -82,10 +87,48 @@ func Section(v Version, date time.Time, notes string, changes []Change) string {
 		writeGroup(g.title, byGroup[g.title])
 	}
 	writeGroup("Other", byGroup["Other"])
-	if visible == 0 && notes == "" {
+	if visible == 0 && free == "" && len(hand) == 0 {
 		b.WriteString("\nNo notable changes.\n")
 	}
 	return b.String()
+}
+
+// groupHeadingRE is a "### Title" line of hand-written notes.
+var groupHeadingRE = regexp.MustCompile(`^###[ \t]+(.*?)[ \t]*$`)
+
+// handGroups splits hand-written notes (LF line ends) into the text that
+// goes above the groups and the notes under a heading that names one of
+// them ("### Added", in any case), by the group's title: Keep a
+// Changelog's [Unreleased] is written under the same headings, which the
+// section had twice, the hand-written one and then the commits'. A
+// heading of the project's own stays in the text, with its notes.
+func handGroups(notes string) (free string, hand map[string]string) {
+	titles := map[string]string{"breaking changes": "Breaking changes", "other": "Other"}
+	for _, g := range groups {
+		titles[strings.ToLower(g.title)] = g.title
+	}
+	hand = map[string]string{}
+	var text []string
+	group := ""
+	for _, l := range strings.Split(notes, "\n") {
+		if m := groupHeadingRE.FindStringSubmatch(l); m != nil {
+			group = titles[strings.ToLower(m[1])]
+		}
+		switch {
+		case group == "":
+			text = append(text, l)
+		case !groupHeadingRE.MatchString(l):
+			hand[group] += l + "\n"
+		}
+	}
+	for t, body := range hand {
+		if body = strings.Trim(body, "\n"); body == "" {
+			delete(hand, t)
+		} else {
+			hand[t] = body
+		}
+	}
+	return strings.TrimSpace(strings.Join(text, "\n")), hand
 }
 
 func groupOf(typ string) string {

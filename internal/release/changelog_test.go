@@ -169,3 +169,43 @@ func TestChangelogLinks(t *testing.T) {
 		t.Errorf("a linked heading of 1.1.0: %v", err)
 	}
 }
+
+// Notes written by hand under Keep a Changelog's own headings ("### Added"
+// in [Unreleased]) are merged into the group of that name, above its
+// commits: the section had "### Added" twice, the hand-written one and
+// then the commits'. A heading no commit fills stays, in the groups'
+// order; one of the project's own stays with the text above the groups.
+func TestSectionMergesHandWrittenGroups(t *testing.T) {
+	changes := []Change{
+		ParseChange("1111111aaaa", "feat: search", ""),
+		ParseChange("2222222bbbb", "fix: crash", ""),
+	}
+	notes := "The big one.\n\n### Highlights\n\n- faster everything\n\n### added\n\n- a thing by hand\n- another\n\n### Security\n\n- CVE-2026-1\n\n### Fixed\n- a fix by hand"
+	got := Section(Version{1, 1, 0}, day, notes, changes)
+	want := `## [1.1.0] - 2026-03-04
+
+The big one.
+
+### Highlights
+
+- faster everything
+
+### Added
+
+- a thing by hand
+- another
+- search (1111111)
+
+### Fixed
+
+- a fix by hand
+- crash (2222222)
+
+### Security
+
+- CVE-2026-1
+`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
