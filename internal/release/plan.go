@@ -222,6 +222,9 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 	if o.Push && p.Remote == "" {
 		return nil, refuse("add one (git remote add origin URL), or release without --push", "--push: the repository has no remote")
 	}
+	if err := checkGoModule(r.Root, next); err != nil {
+		return nil, err
+	}
 
 	if p.Files, err = VersionFiles(r.Root, o.Config.VersionFiles, next); err != nil {
 		return nil, err
