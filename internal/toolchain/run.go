@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/verdigris-dev/verdigris/internal/config"
 )
 
@@ -290,13 +292,29 @@ func runCheck(ctx context.Context, c *config.Check, opts RunOptions) CheckResult
 		res.Status = Fail
 		if ws, ok := processStatus(cmd); ok && ws.Signaled() {
 			// As a shell reports it: 128 + the signal's number.
-			res.ExitCode, res.Reason = 128+int(ws.Signal()), "killed by signal "+ws.Signal().String()
+			res.ExitCode, res.Reason = 128+int(ws.Signal()), killedBy(ws.Signal())
 		} else if res.ExitCode == 0 {
 			res.ExitCode = -1
 			res.Reason = err.Error()
 		}
 	}
 	return res
+}
+
+// killedBy names the signal as a shell user knows it, with what it means
+// where that says more than "killed by": Go's own text alone read
+// "killed by signal killed" and "killed by signal segmentation fault".
+func killedBy(sig syscall.Signal) string {
+	name := unix.SignalName(sig)
+	if name == "" {
+		return fmt.Sprintf("killed by signal %d", int(sig))
+	}
+	switch desc := sig.String(); {
+	case desc == "killed", desc == "terminated", strings.HasPrefix(desc, "signal "):
+		return "killed by " + name
+	default:
+		return "killed by " + name + " (" + desc + ")"
+	}
 }
 
 func processStatus(cmd *exec.Cmd) (syscall.WaitStatus, bool) {
