@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -133,8 +134,7 @@ func Parse(path string, data []byte) (*File, error) {
 	if err := toml.Unmarshal(data, &raw); err != nil {
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
-			line, _ := de.Position()
-			return nil, &Error{Path: path, Line: line, Key: strings.Join(de.Key(), "."), Msg: tomlMessage(de)}
+			return nil, decodeError(path, data, de)
 		}
 		return nil, &Error{Path: path, Msg: err.Error()}
 	}
@@ -175,10 +175,24 @@ func Parse(path string, data []byte) (*File, error) {
 	return f, nil
 }
 
-func tomlMessage(de *toml.DecodeError) string {
-	msg := de.Error()
-	msg = strings.TrimPrefix(msg, "toml: ")
-	return msg
+// decodeError names the key in full, as the errors found after parsing
+// do ("tools.go", not "go"), and says a duplicate is one, with the line
+// it was first defined on.
+func decodeError(path string, data []byte, de *toml.DecodeError) *Error {
+	line, _ := de.Position()
+	key := de.Key()
+	msg := strings.TrimPrefix(de.Error(), "toml: ")
+	if full, first, ok := keyAt(data, line); ok && len(full) > 0 && len(full) >= len(key) && slices.Equal(full[len(full)-len(key):], key) {
+		key = full
+		last := key[len(key)-1]
+		if msg == "key "+last+" is already defined" || msg == "table "+last+" already exists" {
+			msg = "already defined"
+			if first > 0 {
+				msg += fmt.Sprintf(" on line %d", first)
+			}
+		}
+	}
+	return &Error{Path: path, Line: line, Key: strings.Join(key, "."), Msg: msg}
 }
 
 // Line returns the line a dotted key was defined on (0 if unknown).

@@ -104,6 +104,32 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// A key defined twice is named in full, as every other error names it:
+// the parser's "toolchain.toml:3: go: key go is already defined" left out
+// the table.
+func TestDuplicateKeyNamedInFull(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, want string
+	}{
+		{"tool", "[tools]\ngo = \"1.26.8\"\ngo = \"1.26.9\"\n", "toolchain.toml:3: tools.go: already defined on line 2"},
+		{"check key", "[checks.test]\nrun = \"a\"\n\nrun = \"b\"\n", "toolchain.toml:4: checks.test.run: already defined on line 2"},
+		{"set", "[sets]\nci = []\npre-push = []\nci = []\n", "toolchain.toml:4: sets.ci: already defined on line 2"},
+		{"dotted", "[tools]\nt.version = \"1\"\nt.version = \"2\"\n", "toolchain.toml:3: tools.t.version: already defined on line 2"},
+		{"table", "[checks.a]\nrun = \"x\"\n[checks.a]\nrun = \"y\"\n", "toolchain.toml:3: checks.a: already defined on line 1"},
+		{"section", "[tools]\ngo = \"1.26.8\"\n[tools]\nnode = \"20\"\n", "toolchain.toml:3: tools: already defined on line 1"},
+		{"top level", "x = 1\nx = 2\n", "toolchain.toml:2: x: already defined on line 1"},
+		// The parser names the inline table, not the key inside it.
+		{"inline", "[tools]\nt = { version = \"1\", version = \"2\" }\n", "toolchain.toml:2: tools.t: key version is already defined"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("toolchain.toml", []byte(tc.doc))
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("err = %v; want %q", err, tc.want)
+			}
+		})
+	}
+}
+
 func TestBuiltinPinsThatAreVersions(t *testing.T) {
 	for _, v := range []string{"1.26.8", "go1.26.8", "v2.1.6", "1.23rc1", "3.13.0b2", "20", "nightly-2025-01-31"} {
 		if _, err := Parse("toolchain.toml", []byte("[tools]\ngo = \""+v+"\"\n")); err != nil {

@@ -30,15 +30,7 @@ func KeyLines(data []byte) map[string]int {
 }
 
 func recordKey(p *unstable.Parser, lines map[string]int, key []string, e *unstable.Node) {
-	it := e.Key()
-	line := 0
-	for it.Next() {
-		n := it.Node()
-		if n.Raw.Length > 0 {
-			line = p.Shape(n.Raw).Start.Line
-			break
-		}
-	}
+	line := keyLine(p, e)
 	// Every prefix of a dotted key is defined here unless seen before.
 	for i := 1; i <= len(key); i++ {
 		k := strings.Join(key[:i], ".")
@@ -72,4 +64,50 @@ func keyParts(it unstable.Iterator) []string {
 		parts = append(parts, string(it.Node().Data))
 	}
 	return parts
+}
+
+// keyAt returns the full dotted key of the key or table header that
+// starts on line (the table it is under put in front), and the line that
+// key was first defined on above it (0 if none). The TOML parser names a
+// key by its part after the table header, and a duplicate [tools] go was
+// reported as "go", unlike every other error.
+func keyAt(data []byte, line int) (key []string, first int, ok bool) {
+	seen := map[string]int{}
+	var p unstable.Parser
+	p.Reset(data)
+	var table []string
+	for p.NextExpression() {
+		e := p.Expression()
+		var full []string
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			table = keyParts(e.Key())
+			full = table
+		case unstable.KeyValue:
+			full = append(append([]string{}, table...), keyParts(e.Key())...)
+		default:
+			continue
+		}
+		at := keyLine(&p, e)
+		if at == line {
+			return full, seen[strings.Join(full, ".")], true
+		}
+		for i := 1; i <= len(full); i++ {
+			if k := strings.Join(full[:i], "."); seen[k] == 0 {
+				seen[k] = at
+			}
+		}
+	}
+	return nil, 0, false
+}
+
+// keyLine is the line an expression's key starts on.
+func keyLine(p *unstable.Parser, e *unstable.Node) int {
+	it := e.Key()
+	for it.Next() {
+		if n := it.Node(); n.Raw.Length > 0 {
+			return p.Shape(n.Raw).Start.Line
+		}
+	}
+	return 0
 }
