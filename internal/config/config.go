@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/pelletier/go-toml/v2"
 )
@@ -276,6 +277,7 @@ func (f *File) parseTools(v any) error {
 	for _, name := range f.sortedKeys(m, "tools.") {
 		key := "tools." + name
 		t := Tool{Name: name, Line: f.lines[key]}
+		versionKey := key
 		switch tv := m[name].(type) {
 		case string:
 			t.Version = tv
@@ -283,12 +285,18 @@ func (f *File) parseTools(v any) error {
 			for _, k := range f.sortedKeys(tv, key+".") {
 				switch k {
 				case "version":
-					if t.Version, err = f.str(key+".version", tv[k]); err != nil {
+					versionKey = key + ".version"
+					if t.Version, err = f.str(versionKey, tv[k]); err != nil {
 						return err
 					}
 				case "probe":
 					if t.Probe, err = f.str(key+".probe", tv[k]); err != nil {
 						return err
+					}
+					// Taken for no probe, "" ran the built-in one, or
+					// none at all for a tool without one.
+					if strings.TrimSpace(t.Probe) == "" {
+						return f.errorf(key+".probe", "is empty: give a command that prints the version, such as %q, or leave probe out for a built-in tool", name+" --version")
 					}
 				default:
 					return f.errorf(key+"."+k, "unknown key (known: version, probe)")
@@ -299,6 +307,11 @@ func (f *File) parseTools(v any) error {
 		}
 		if strings.TrimSpace(t.Version) == "" {
 			return f.errorf(key, "has no version")
+		}
+		// The version is printed as a name=value line and a step output,
+		// where a newline would start another.
+		if strings.IndexFunc(t.Version, unicode.IsControl) >= 0 {
+			return f.errorf(versionKey, "%q has a control character (a version is one line of printable text)", t.Version)
 		}
 		// A built-in tool's pin goes to setup actions and version files
 		// as it is written: "banana" or "latest" is no pin.

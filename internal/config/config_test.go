@@ -94,6 +94,16 @@ func TestParseErrors(t *testing.T) {
 		{"not a version", "[tools]\ngo = \"banana\"\n", "toolchain.toml:2: tools.go: \"banana\" is not a release version"},
 		{"latest", "[tools]\nnode = \"latest\"\n", "tools.node: \"latest\" is not a release version"},
 		{"channel", "[tools]\nrust = \"stable\"\n", "tools.rust: \"stable\" is not a release version"},
+		// A version is printed as a name=value line (git toolchain env)
+		// and a step output: a newline in it made another line, and was
+		// only refused when it was empty.
+		{"version newline", "[tools.mytool]\nversion = \"1.2.3\\nother-version=9\"\nprobe = \"mytool -v\"\n", "toolchain.toml:2: tools.mytool.version: \"1.2.3\\nother-version=9\" has a control character (a version is one line of printable text)"},
+		{"version escape", "[tools]\nmytool = { version = \"\\u001b[31m1.0\", probe = \"mytool -v\" }\n", "toolchain.toml:2: tools.mytool.version: \"\\x1b[31m1.0\" has a control character"},
+		{"pin newline", "[tools]\ngo = \"\"\"\n1.26.8\n\"\"\"\n", "toolchain.toml:2: tools.go: \"1.26.8\\n\" has a control character"},
+		// An explicitly empty probe read as no probe: the built-in one,
+		// or none at all for a tool without one.
+		{"empty probe", "[tools.mytool]\nversion = \"1\"\nprobe = \"\"\n", "toolchain.toml:3: tools.mytool.probe: is empty: give a command that prints the version"},
+		{"blank probe", "[tools.go]\nversion = \"1.26.8\"\nprobe = \"  \"\n", "toolchain.toml:3: tools.go.probe: is empty"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("toolchain.toml", []byte(tc.doc))
