@@ -46,10 +46,19 @@ func RepoError(err error) error {
 // OpenWorktree is OpenRepo for commands that need a working tree.
 func OpenWorktree(ctx context.Context, env *Env) (*gitrepo.Repo, error) {
 	r, err := OpenRepo(ctx, env)
-	if err == nil && r.Root == "" {
-		return nil, Failf("this command needs a working tree, and this is a bare repository").WithHint("run it from a clone or a worktree")
+	switch {
+	case err != nil || r.Root != "":
+		return r, err
+	case r.InGitDir:
+		// Inside .git git finds no working tree, though the repository
+		// has one: calling it bare sent users looking for a clone.
+		e := Failf("this command needs a working tree, and it runs inside the git directory %s", r.GitDir)
+		if wt := r.WorktreeOf(ctx); wt != "" {
+			return nil, e.WithHint("run it from the working tree: cd %s", shellWord(wt))
+		}
+		return nil, e.WithHint("run it from the repository's working tree, outside its git directory")
 	}
-	return r, err
+	return nil, Failf("this command needs a working tree, and this is a bare repository").WithHint("run it from a clone or a worktree")
 }
 
 // shellWord quotes s for a POSIX shell when it needs it, so that a command

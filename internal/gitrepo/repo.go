@@ -28,6 +28,10 @@ type Repo struct {
 	GitDir    string // this worktree's git directory (absolute)
 	CommonDir string // the git directory shared by all worktrees (absolute)
 	Bare      bool
+	// InGitDir: opened inside the git directory of a repository that has
+	// a working tree (git says it is not bare), so Root is "" all the
+	// same. WorktreeOf names that working tree.
+	InGitDir bool
 
 	objOnce sync.Once
 	obj     ObjectReader // see objects
@@ -96,9 +100,40 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	if err == nil && len(f) == 4 && !r.Bare {
 		r.Root = f[3]
 	} else {
+		r.InGitDir = f[0] == "false"
 		r.Bare = true
 	}
 	return r, nil
+}
+
+// WorktreeOf returns the top of the working tree whose git directory the
+// repository was opened in (InGitDir), or "" when the git directory does
+// not tell: a linked worktree's names it in its gitdir file, and a .git
+// directory is in it. (One with core.worktree set, a submodule's, opens
+// with its Root; a --separate-git-dir names none.) The candidate counts
+// only when git, opened there, finds this same git directory.
+func (r *Repo) WorktreeOf(ctx context.Context) string {
+	if r.Root != "" || !r.InGitDir {
+		return r.Root
+	}
+	top := filepath.Dir(r.GitDir)
+	if b, err := os.ReadFile(filepath.Join(r.GitDir, "gitdir")); err == nil {
+		top = filepath.Dir(strings.TrimSpace(string(b)))
+	} else if filepath.Base(r.GitDir) != ".git" {
+		return ""
+	}
+	wt, err := Open(ctx, top)
+	if err != nil || wt.Root == "" || !sameDir(wt.GitDir, r.GitDir) {
+		return ""
+	}
+	return wt.Root
+}
+
+// sameDir reports whether a and b name one directory.
+func sameDir(a, b string) bool {
+	ai, aerr := os.Stat(a)
+	bi, berr := os.Stat(b)
+	return aerr == nil && berr == nil && os.SameFile(ai, bi)
 }
 
 // unsafeRepo recognises git's refusal of a repository another user owns,
