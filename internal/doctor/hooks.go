@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	shims "github.com/verdigris-dev/verdigris/hooks"
 	"github.com/verdigris-dev/verdigris/internal/hooks"
 )
 
@@ -56,7 +57,7 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 		case hooks.Installed:
 			f.Status = OK
 			if st.Chained {
-				f.Detail += " (your own hook is chained and runs first)"
+				chained(&f, st)
 			}
 		case hooks.Outdated:
 			f.Status, f.Hint = Warn, "run 'verdigris install' to update the shim"
@@ -84,6 +85,23 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// chained says whether the user's hook that install kept runs: the shim
+// runs it only when git could, so one that is not executable or a link
+// to nothing is kept and skipped, as git skipped it before install.
+func chained(f *Finding, st hooks.Status) {
+	kept := st.Path + shims.ChainedSuffix
+	switch st.ChainedSkipped {
+	case "":
+		f.Detail += " (your own hook is chained and runs first)"
+	case "dangling link":
+		f.Status, f.Hint = Warn, "point "+kept+" at the hook it should run (ln -sf TARGET), or remove it if that hook is gone"
+		f.Detail += " (your own hook is kept as " + kept + " but does not run: it is a symbolic link to nothing)"
+	default:
+		f.Status, f.Hint = Warn, "chmod +x "+kept+" if it should run, or remove it"
+		f.Detail += " (your own hook is kept as " + kept + " but does not run: it is not executable)"
+	}
 }
 
 // bareRepo reports whether the repository is bare: opened in a git

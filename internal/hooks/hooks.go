@@ -46,6 +46,10 @@ type Status struct {
 	Path    string `json:"path"`
 	State   State  `json:"state"`
 	Chained bool   `json:"chained"` // a user's hook is kept and runs first
+	// ChainedSkipped says why the kept hook does not run, though kept:
+	// "not executable" or "dangling link". The shim runs it only when
+	// executable, as git ran it only then before install.
+	ChainedSkipped string `json:"chained_skipped,omitempty"`
 	// For a Team hook: whether it calls verdigris's shim, and the state
 	// of that shim in ShimDir.
 	Calls     bool  `json:"calls,omitempty"`
@@ -77,6 +81,18 @@ func (e *ConflictError) Error() string {
 func executable(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.Mode().Perm()&0o111 != 0
+}
+
+// skipped says why git (or the shim, for a kept hook) would not run the
+// hook at p, whose Lstat is fi: "" when it runs.
+func skipped(p string, fi fs.FileInfo) string {
+	switch _, err := os.Stat(p); {
+	case err != nil && fi.Mode()&fs.ModeSymlink != 0:
+		return "dangling link"
+	case !executable(p):
+		return "not executable"
+	}
+	return ""
 }
 
 // sameHook reports whether the hooks at a and b are one hook: the same
@@ -146,8 +162,9 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 			out = append(out, st)
 			continue
 		}
-		if _, err := os.Lstat(p + shims.ChainedSuffix); err == nil {
+		if fi, err := os.Lstat(p + shims.ChainedSuffix); err == nil {
 			st.Chained = true
+			st.ChainedSkipped = skipped(p+shims.ChainedSuffix, fi)
 			if st.State == Foreign && !sameHook(p, p+shims.ChainedSuffix) {
 				st.State = Conflict
 			}
