@@ -31,7 +31,8 @@ Shims in a folder of the worktree are listed in .git/info/exclude, so
 that git status does not show them; uninstall takes them out again.
 A hooks folder that core.hooksPath in the global or system config names
 is shared by every repository that uses it: install says so, and the
-shims run in all of them.
+shims run in all of them. Install records each other folder it installs
+into, so that uninstall cleans it after core.hooksPath changes.
 `,
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 		if err := cli.NArgs("verdigris install", args, 0, 0); err != nil {
@@ -109,7 +110,9 @@ var uninstallCmd = &cli.Command{
 	Usage: `Usage: verdigris uninstall
 
 Remove verdigris's hook shims and put back, byte for byte, any hook that
-install found in their place. Hooks that are not verdigris's are left alone.
+install found in their place, in the hooks directory and in any folder an
+earlier install used before core.hooksPath changed. Hooks that are not
+verdigris's are left alone.
 A hooks folder that core.hooksPath in the global or system config names is
 every repository's that uses it: uninstall says so, and removes the shims
 for all of them.

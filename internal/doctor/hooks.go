@@ -32,6 +32,7 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 			Hint:   "'verdigris uninstall' in any of them removes the shims for all; set core.hooksPath in this repository's own config to give it hooks of its own",
 		})
 	}
+	out = append(out, leftHooks(ctx, c)...)
 	for _, st := range sts {
 		f := Finding{Name: st.Name, Detail: st.Path}
 		switch st.State {
@@ -83,6 +84,34 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 			teamHook(&f, st)
 		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// leftHooks warns of the folders install put shims in that git no
+// longer runs hooks from (core.hooksPath was set, changed or unset
+// since): the hooks listed below are those of the folder git uses now,
+// and said nothing of the shims and kept hooks left in the old one.
+func leftHooks(ctx context.Context, c *Context) []Finding {
+	left, err := hooks.Left(ctx, c.Repo)
+	if err != nil {
+		return []Finding{{Name: "hooks folder", Status: Warn, Detail: "cannot tell whether an earlier install left shims in another hooks folder: " + err.Error(), Hint: "check that the git directory's verdigris/ folder can be read"}}
+	}
+	dir, _ := hooks.Dir(ctx, c.Repo)
+	var out []Finding
+	for _, l := range left {
+		var what []string
+		if len(l.Shims) > 0 {
+			what = append(what, "verdigris's shims ("+strings.Join(l.Shims, ", ")+")")
+		}
+		if len(l.Kept) > 0 {
+			what = append(what, "hooks install kept ("+strings.Join(l.Kept, ", ")+")")
+		}
+		out = append(out, Finding{
+			Name: "hooks folder", Status: Warn,
+			Detail: l.Dir + " holds " + strings.Join(what, " and ") + " from an earlier install, but git no longer runs hooks from it (it runs them from " + dir + ")",
+			Hint:   "run 'verdigris uninstall' (it removes the shims there and puts the kept hooks back), then 'verdigris install' to install where git runs hooks now",
+		})
 	}
 	return out
 }

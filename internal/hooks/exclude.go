@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	shims "github.com/verdigris-dev/verdigris/hooks"
@@ -31,26 +32,33 @@ const (
 )
 
 // syncExclude makes the block list verdigris's files in the hooks
-// directory dir, when it is in the worktree: the shims and kept hooks
-// there that git neither tracks nor ignores by another rule. With none,
-// the block goes.
-func syncExclude(ctx context.Context, r *gitrepo.Repo, dir string, team map[string]bool) error {
-	rel, ok := worktreePath(r, dir)
-	if !ok {
-		return nil
-	}
+// directories dirs (the current one and those install used before) that
+// are in the worktree: the shims and kept hooks there that git neither
+// tracks nor ignores by another rule. With none, the block goes.
+func syncExclude(ctx context.Context, r *gitrepo.Repo, dirs []string) error {
 	var paths []string
-	for _, name := range shims.Names {
-		if team[name] {
+	inWorktree := false
+	for _, dir := range dirs {
+		rel, ok := worktreePath(r, dir)
+		if !ok {
 			continue
 		}
-		p := filepath.Join(dir, name)
-		if b, err := os.ReadFile(p); err == nil && shims.IsShim(b) {
-			paths = append(paths, path.Join(rel, name))
+		inWorktree = true
+		shimNames, keptNames, err := leftIn(ctx, r, dir)
+		if err != nil {
+			return err
 		}
-		if _, err := os.Lstat(p + shims.ChainedSuffix); err == nil {
-			paths = append(paths, path.Join(rel, name+shims.ChainedSuffix))
+		for _, name := range shims.Names {
+			if slices.Contains(shimNames, name) {
+				paths = append(paths, path.Join(rel, name))
+			}
+			if slices.Contains(keptNames, name+shims.ChainedSuffix) {
+				paths = append(paths, path.Join(rel, name+shims.ChainedSuffix))
+			}
 		}
+	}
+	if !inWorktree {
+		return nil
 	}
 	file, err := r.ExcludeFile(ctx)
 	if err != nil {

@@ -252,6 +252,20 @@ func Install(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Recorded before a shim is written, so that an install cut short
+	// is found again all the same.
+	add := dir
+	if Shared(ctx, r) != nil {
+		add = ""
+	}
+	if err := record(ctx, r, add); err != nil {
+		return nil, err
+	}
+	dirs, err := others(r, dir)
+	if err != nil {
+		return nil, err
+	}
+	dirs = append([]string{dir}, dirs...)
 	var acts []Action
 	var left, teamLeft error
 	for _, name := range shims.Names {
@@ -272,12 +286,12 @@ func Install(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 			}
 		} else if err != nil {
 			// What was written so far stays out of git status all the same.
-			_ = syncExclude(ctx, r, dir, team)
+			_ = syncExclude(ctx, r, dirs)
 			return acts, err
 		}
 		acts = append(acts, a)
 	}
-	if err := syncExclude(ctx, r, dir, team); err != nil {
+	if err := syncExclude(ctx, r, dirs); err != nil {
 		return acts, err
 	}
 	if left == nil {
@@ -367,8 +381,10 @@ func installOne(dir, name string) (Action, error) {
 	}
 }
 
-// Uninstall removes the shims and restores any chained user hook exactly.
-// A hook that is not ours is left alone.
+// Uninstall removes the shims and restores any chained user hook exactly,
+// in the hooks directory and in the folders install put shims in before
+// (core.hooksPath was changed since). A hook that is not ours is left
+// alone.
 func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 	dir, err := Dir(ctx, r)
 	if err != nil {
@@ -379,42 +395,63 @@ func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 		return nil, err
 	}
 	defer l.Unlock()
-	team, err := teamHooks(ctx, r, dir)
+	olds, err := others(r, dir)
 	if err != nil {
 		return nil, err
 	}
+	dirs := append([]string{dir}, olds...)
 	var acts []Action
 	var left error
-	for _, name := range shims.Names {
-		var a Action
-		var err error
-		if _, cerr := os.Lstat(filepath.Join(dir, name) + shims.ChainedSuffix); team[name] && cerr != nil {
-			// The team's hook stays as it is (a shim the team
-			// committed too); the shim it may call goes.
-			a, err = uninstallTeam(r, dir, name)
-		} else {
-			a, err = uninstallOne(dir, name)
-			if err == nil {
-				// A shim kept for a hook the team has stopped tracking.
-				var sa Action
-				sa, err = removeShim(filepath.Join(ShimDir(r), name), name)
-				if sa.Did == "removed" || err != nil {
-					acts = append(acts, a)
-					a = sa
-				}
-			}
-		}
-		if kept(&a, err) {
-			if left == nil {
-				left = err
-			}
-		} else if err != nil {
-			_ = syncExclude(ctx, r, dir, team)
+	for i, d := range dirs {
+		team, err := teamHooks(ctx, r, d)
+		if err != nil {
 			return acts, err
 		}
-		acts = append(acts, a)
+		for _, name := range shims.Names {
+			var a Action
+			var err error
+			_, cerr := os.Lstat(filepath.Join(d, name) + shims.ChainedSuffix)
+			switch {
+			case team[name] && cerr != nil && i > 0:
+				// The team's hook in a folder git no longer runs: the
+				// shim it called went with the current folder's.
+				continue
+			case team[name] && cerr != nil:
+				// The team's hook stays as it is (a shim the team
+				// committed too); the shim it may call goes.
+				a, err = uninstallTeam(r, d, name)
+			case i > 0:
+				a, err = uninstallOne(d, name)
+				if err == nil && a.Did == "absent" && a.Detail == "" {
+					continue
+				}
+			default:
+				a, err = uninstallOne(d, name)
+				if err == nil {
+					// A shim kept for a hook the team has stopped tracking.
+					var sa Action
+					sa, err = removeShim(filepath.Join(ShimDir(r), name), name)
+					if sa.Did == "removed" || err != nil {
+						acts = append(acts, a)
+						a = sa
+					}
+				}
+			}
+			if kept(&a, err) {
+				if left == nil {
+					left = err
+				}
+			} else if err != nil {
+				_ = syncExclude(ctx, r, dirs)
+				return acts, err
+			}
+			acts = append(acts, a)
+		}
 	}
-	if err := syncExclude(ctx, r, dir, team); err != nil {
+	if err := syncExclude(ctx, r, dirs); err != nil {
+		return acts, err
+	}
+	if err := record(ctx, r, ""); err != nil && left == nil {
 		return acts, err
 	}
 	return acts, left

@@ -1,0 +1,151 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	shims "github.com/verdigris-dev/verdigris/hooks"
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+)
+
+// After install, a core.hooksPath set, changed or unset moves git to
+// another hooks folder: doctor said only that the hooks there were not
+// installed, and uninstall looked only there, so the shims and the hooks
+// install kept in the folder before were never found again. Install
+// records each folder it installs into; doctor names the ones git no
+// longer runs hooks from, and uninstall cleans them with the current one.
+//
+// The record is this worktree's (a relative core.hooksPath is each
+// worktree's own folder), one absolute path a line. A folder that the
+// global or system config names is every repository's, not this one's to
+// clean up when it moves away from it, and is not recorded.
+
+func recordFile(r *gitrepo.Repo) string {
+	return filepath.Join(r.WorktreeStateDir(), "hooks-dirs")
+}
+
+// recorded returns the folders in the record.
+func recorded(r *gitrepo.Repo) ([]string, error) {
+	b, err := os.ReadFile(recordFile(r))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if filepath.IsAbs(l) {
+			dirs = append(dirs, l)
+		}
+	}
+	return dirs, nil
+}
+
+// record rewrites the record to add (an install about to write there;
+// "" for none) and the recorded folders that still hold verdigris's
+// files. It writes only when that changes the record, and removes it
+// when none is left.
+func record(ctx context.Context, r *gitrepo.Repo, add string) error {
+	old, err := recorded(r)
+	if err != nil {
+		return err
+	}
+	var keep []string
+	added := add == ""
+	for _, d := range old {
+		if slices.ContainsFunc(keep, func(k string) bool { return sameFolder(k, d) }) {
+			continue
+		}
+		if !added && sameFolder(d, add) {
+			keep, added = append(keep, d), true
+			continue
+		}
+		if s, k, err := leftIn(ctx, r, d); err != nil || len(s)+len(k) > 0 {
+			// A folder that cannot be read now keeps its place.
+			keep = append(keep, d)
+		}
+	}
+	if !added {
+		keep = append(keep, add)
+	}
+	if slices.Equal(keep, old) {
+		return nil
+	}
+	if len(keep) == 0 {
+		return os.Remove(recordFile(r))
+	}
+	if err := os.MkdirAll(r.WorktreeStateDir(), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(recordFile(r), []byte(strings.Join(keep, "\n")+"\n"), 0o644)
+}
+
+// others returns the recorded folders other than dir, the current one.
+func others(r *gitrepo.Repo, dir string) ([]string, error) {
+	dirs, err := recorded(r)
+	return slices.DeleteFunc(dirs, func(d string) bool { return sameFolder(d, dir) }), err
+}
+
+func sameFolder(a, b string) bool { return resolved(a) == resolved(b) }
+
+// leftIn returns the names of the shims and of the hooks install kept in
+// dir, leaving out the hooks git tracks there (the team's, left as they
+// are).
+func leftIn(ctx context.Context, r *gitrepo.Repo, dir string) (shimNames, keptNames []string, err error) {
+	team, err := teamHooks(ctx, r, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, name := range shims.Names {
+		if team[name] {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		if b, err := os.ReadFile(p); err == nil && shims.IsShim(b) {
+			shimNames = append(shimNames, name)
+		}
+		if _, err := os.Lstat(p + shims.ChainedSuffix); err == nil {
+			keptNames = append(keptNames, name+shims.ChainedSuffix)
+		}
+	}
+	return shimNames, keptNames, nil
+}
+
+// LeftDir is a folder that install put shims in and git no longer runs
+// hooks from: core.hooksPath was set, changed or unset since.
+type LeftDir struct {
+	Dir   string
+	Shims []string // the hooks there that are verdigris's shims
+	Kept  []string // the hooks install kept there (<hook>.verdigris-chained)
+}
+
+// Left returns the recorded folders, other than the one git runs hooks
+// from now, that still hold verdigris's shims or the hooks it kept.
+func Left(ctx context.Context, r *gitrepo.Repo) ([]LeftDir, error) {
+	dir, err := Dir(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	dirs, err := others(r, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []LeftDir
+	for _, d := range dirs {
+		s, k, err := leftIn(ctx, r, d)
+		if err != nil {
+			return nil, err
+		}
+		if len(s)+len(k) > 0 {
+			out = append(out, LeftDir{Dir: d, Shims: s, Kept: k})
+		}
+	}
+	return out, nil
+}
