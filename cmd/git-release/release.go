@@ -118,7 +118,11 @@ func printPlan(w io.Writer, p *release.Plan, dryRun bool) {
 		from += ", no release tag yet"
 	}
 	t.Row("version", fmt.Sprintf("%s (%s from %s; %s)", p.Version, p.Bump, from, p.Reason))
-	t.Row("tag", p.Tag)
+	if p.TagSigned {
+		t.Row("tag", p.Tag+" (signed)")
+	} else {
+		t.Row("tag", p.Tag)
+	}
 	branch := p.Branch
 	if p.Remote != "" {
 		branch += " → " + p.Remote + "/" + strings.TrimPrefix(p.RemoteRef, "refs/heads/")

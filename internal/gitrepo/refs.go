@@ -197,16 +197,20 @@ func (r *Repo) tagsFromGit(ctx context.Context, pattern string, keep func(string
 // ErrTagExists is returned by CreateTag when the name is taken.
 var ErrTagExists = errors.New("tag already exists")
 
-// CreateTag creates the annotated tag name on commit with message. It never
-// moves an existing tag: git's ref lock makes the create atomic, and an
-// existing name fails with ErrTagExists.
+// CreateTag creates the annotated tag name on commit with message, signed
+// when the user's config asks git tag to sign (SignsTags): it is a tag a
+// person makes, as git tag -F would. Tags that hooks and CI make from
+// markers are CreateCommitTag's, never signed. It never moves an existing
+// tag: git's ref lock makes the create atomic, and an existing name fails
+// with ErrTagExists.
 func (r *Repo) CreateTag(ctx context.Context, name, commit, message string) error {
 	if !strings.HasSuffix(message, "\n") {
 		message += "\n"
 	}
-	// --no-sign: hooks and CI cannot answer a pinentry prompt; cleanup
-	// verbatim keeps the message exactly as given.
-	_, err := r.GitInput(ctx, strings.NewReader(message), "tag", "--no-sign", "--annotate", "--cleanup=verbatim", "--file=-", "--end-of-options", name, commit)
+	// No --annotate: --file makes the tag annotated, and with --annotate
+	// git tag leaves out tag.forceSignAnnotated. Cleanup verbatim keeps
+	// the message exactly as given.
+	_, err := r.GitInput(ctx, strings.NewReader(message), "tag", "--cleanup=verbatim", "--file=-", "--end-of-options", name, commit)
 	if err != nil {
 		if t, ok, _ := r.LookupTag(ctx, name); ok {
 			return fmt.Errorf("%w: %s points at %s", ErrTagExists, name, Short(t.Commit))
@@ -214,6 +218,19 @@ func (r *Repo) CreateTag(ctx context.Context, name, commit, message string) erro
 		return err
 	}
 	return nil
+}
+
+// SignsTags reports whether CreateTag signs: tag.gpgSign or
+// tag.forceSignAnnotated is true in the config git reads here (-c
+// included). A value that is not a boolean makes git tag fail, as it
+// would make it fail for the user.
+func (r *Repo) SignsTags(ctx context.Context) bool {
+	for _, key := range []string{"tag.gpgSign", "tag.forceSignAnnotated"} {
+		if v, err := r.Git(ctx, "config", "--type=bool", "--get", key); err == nil && v == "true" {
+			return true
+		}
+	}
+	return false
 }
 
 // CreateCommitTag creates the annotated tag name on commit with message,

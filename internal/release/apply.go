@@ -51,7 +51,7 @@ func apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 	}
 	if p.Resumed {
 		if err := r.CreateTag(ctx, p.Tag, p.Commit, p.Notes); err != nil {
-			return refuse("fix the cause and run git release again", "tagging %s failed: %v", p.Tag, err)
+			return refuse(p.tagFailedHint(""), "tagging %s failed: %v", p.Tag, err)
 		}
 		return nil
 	}
@@ -116,10 +116,21 @@ func apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 				"release commit %s made, but tagging it failed: %v (and taking the commit back failed: %v)", gitrepo.Short(p.Commit), err, uerr)
 		}
 		restore()
-		return refuse("the release commit was taken back and the files put back; fix the cause and release again",
+		return refuse(p.tagFailedHint("the release commit was taken back and the files put back; "),
 			"tagging %s failed: %v", p.Tag, err)
 	}
 	return nil
+}
+
+// tagFailedHint is the hint of a tag that could not be made, after what
+// was undone. When the config asks to sign the tag, signing is the likely
+// cause (no key, gpg missing, no terminal for its passphrase): the hint
+// says how to release unsigned once, the config left as it is.
+func (p *Plan) tagFailedHint(undone string) string {
+	if !p.TagSigned {
+		return undone + "fix the cause and release again"
+	}
+	return undone + "make signing work (tag.gpgSign or tag.forceSignAnnotated asks for it), or release unsigned: git -c tag.gpgSign=false -c tag.forceSignAnnotated=false release"
 }
 
 // pushRelease pushes the branch and the tag atomically when asked.

@@ -34,6 +34,7 @@ type Options struct {
 type Plan struct {
 	Version     string        `json:"version"`
 	Tag         string        `json:"tag"`
+	TagSigned   bool          `json:"tag_signed"` // tag.gpgSign or tag.forceSignAnnotated asks for it
 	Previous    string        `json:"previous_version"`
 	PreviousTag string        `json:"previous_tag,omitempty"`
 	Bump        string        `json:"bump"` // patch, minor, major, or explicit
@@ -156,6 +157,7 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 	if err := p.checkUpstream(ctx, r, branch); err != nil {
 		return nil, err
 	}
+	p.TagSigned = r.SignsTags(ctx)
 	if ok, err := p.resume(ctx, r, o); ok || err != nil {
 		return p, err
 	}
