@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -48,11 +49,18 @@ Flags:
 			}
 			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 				if _, running := agentRunning(env); !running {
-					if created, err = vault.GenerateIdentity(path, time.Now()); err != nil {
-						return cli.Failf("creating identity: %v", err)
+					created, err = vault.GenerateIdentity(path, time.Now())
+					switch {
+					case errors.Is(err, os.ErrExist):
+						// Another init made it since the Stat above
+						// (and has finished writing it): it is yours.
+						created = nil
+					case err != nil:
+						return identityCreateError(path, err)
+					default:
+						defer created.Wipe()
+						fmt.Fprintf(env.Stderr, "git-vault: created identity %s (keep it private; back it up)\n", path)
 					}
-					defer created.Wipe()
-					fmt.Fprintf(env.Stderr, "git-vault: created identity %s (keep it private; back it up)\n", path)
 				}
 			}
 		}
@@ -94,6 +102,16 @@ Flags:
 		fmt.Fprintln(env.Stdout, self.Key)
 		return nil
 	},
+}
+
+// identityCreateError says why the identity could not be created, with
+// what to do.
+func identityCreateError(path string, err error) error {
+	var ie *vault.IdentityError
+	if errors.As(err, &ie) {
+		return userError(err)
+	}
+	return cli.Failf("creating identity %s: %v", path, err).WithHint("make %s writable, or pass --identity FILE", filepath.Dir(path))
 }
 
 // finishedInit reports a vault an interrupted 'git vault init' left half

@@ -3,6 +3,7 @@ package vault
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -21,6 +22,7 @@ import (
 	"filippo.io/age/armor"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/verdigris-dev/verdigris/internal/filelock"
 	"github.com/verdigris-dev/verdigris/internal/userdir"
 )
 
@@ -261,13 +263,54 @@ func sshExport(k crypto.PrivateKey) func() ([]byte, error) {
 	}
 }
 
+// identityLockWait is how long GenerateIdentity waits for another
+// process creating the identity: that takes milliseconds, so a lock held
+// longer is a process stuck or stopped (Ctrl-Z).
+var identityLockWait = 10 * time.Second
+
+// lockIdentity takes the lock GenerateIdentity writes path under,
+// waiting up to identityLockWait.
+func lockIdentity(path string) (*filelock.Lock, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), identityLockWait)
+	defer cancel()
+	return filelock.Acquire(ctx, path+".lock")
+}
+
+// identityBeingWritten waits while another process's GenerateIdentity
+// writes path and reports whether one was, or may have been just before:
+// a file read unfinished is then worth reading again. A lock held past
+// identityLockWait is left to the read that follows to fail on.
+func identityBeingWritten(path string) bool {
+	if _, err := os.Stat(path + ".lock"); err != nil {
+		return false
+	}
+	if l, err := lockIdentity(path); err == nil {
+		l.Unlock()
+	}
+	return true
+}
+
 // GenerateIdentity creates a new X25519 identity at path (mode 0600, in a
-// directory made 0700), never replacing an existing file. The key is
-// written straight to its final name: a temp file would be one more copy.
+// directory made 0700), never replacing an existing file: one there fails
+// with an error that is fs.ErrExist. The key is written straight to its
+// final name (a temp file would be one more copy), under a lock beside it
+// (path + ".lock"): two 'git vault init' at once, with no identity yet,
+// make one, the second waiting until the first has written it whole and
+// then finding it there to use, where it failed on the file or read it
+// before the key was in it.
 func GenerateIdentity(path string, now time.Time) (*Identity, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
+	l, err := lockIdentity(path)
+	if errors.Is(err, filelock.ErrBusy) {
+		return nil, &IdentityError{Msg: fmt.Sprintf("another process has been creating the identity %s for over %s", path, identityLockWait),
+			Hint: "wait for the other 'git vault init' to finish (or stop it), then run this one again"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer l.Unlock()
 	aid, err := age.GenerateX25519Identity()
 	if err != nil {
 		return nil, err

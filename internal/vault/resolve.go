@@ -54,11 +54,20 @@ func OpenKeyholder(opts IdentityOptions) (Keyholder, error) {
 
 func openIdentityFile(path string) (Keyholder, error) {
 	data, err := ReadIdentityFile(path)
-	defer clear(data)
 	if err != nil {
 		return nil, ExplainIdentityError(path, err)
 	}
 	id, err := ParseIdentity(data)
+	if err != nil && !errors.Is(err, ErrEncryptedIdentity) && identityBeingWritten(path) {
+		// Read between another init's create and its write of the key
+		// (GenerateIdentity): read it again once that one is done.
+		clear(data)
+		if data, err = ReadIdentityFile(path); err != nil {
+			return nil, ExplainIdentityError(path, err)
+		}
+		id, err = ParseIdentity(data)
+	}
+	defer clear(data)
 	if errors.Is(err, ErrEncryptedIdentity) {
 		return nil, &IdentityError{Msg: fmt.Sprintf("identity %s is passphrase-protected and no agent holds it", path),
 			Hint: "unlock it with 'git vault agent start'"}
