@@ -104,7 +104,13 @@ func runGuard(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 		if !strings.Contains(rng, "..") {
 			return cli.Usagef("--range wants A..B, got %q", rng).WithHint("e.g. --range origin/main..HEAD")
 		}
-		if commits, err = r.RevList(ctx, "--reverse", rng); err != nil {
+		// git's own "ambiguous argument … unknown revision" was a failure
+		// (exit 1) for what is a bad argument.
+		if end := r.UnresolvedRangeEnd(ctx, rng); end != "" {
+			return cli.Usagef("--range %q is not a valid range: %q names nothing here", rng, end).
+				WithHint("give two revisions this repository has, e.g. --range origin/main..HEAD (git fetch first)")
+		}
+		if commits, err = r.RevList(ctx, "--reverse", "--end-of-options", rng); err != nil {
 			return cli.Failf("%v", err).WithHint("check that both ends of the range exist")
 		}
 		if commits == nil {

@@ -26,6 +26,29 @@ func (r *Repo) RevList(ctx context.Context, args ...string) ([]string, error) {
 	return strings.Split(out, "\n"), nil
 }
 
+// UnresolvedRangeEnd returns an end of the range A..B (or A...B) that
+// names nothing here, "" when both name something; an end left out is
+// HEAD, as git reads it. An end is resolved as a name, not walked: a
+// full hash of a commit this clone lacks resolves, and the walk fails on
+// it as on any missing object. An end starting with "-" is taken as a
+// revision, never an option, and so names nothing.
+func (r *Repo) UnresolvedRangeEnd(ctx context.Context, rng string) string {
+	a, b, ok := strings.Cut(rng, "...")
+	if !ok {
+		a, b, _ = strings.Cut(rng, "..")
+	}
+	for _, end := range []string{a, b} {
+		name := end
+		if name == "" {
+			name = "HEAD"
+		}
+		if _, err := r.Git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", name); err != nil {
+			return name
+		}
+	}
+	return ""
+}
+
 // HasObject reports whether the object named by hash is in the repository.
 func (r *Repo) HasObject(ctx context.Context, hash string) bool {
 	_, err := r.Git(ctx, "cat-file", "-e", hash+"^{commit}")
