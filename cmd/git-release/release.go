@@ -143,8 +143,11 @@ func printPlan(w io.Writer, p *release.Plan, dryRun bool) {
 			t.Row(label, f.Path+" "+f.From+" → "+f.To)
 		}
 	}
-	if p.Commit != "" {
+	switch {
+	case p.Tagged:
 		t.Row("released", fmt.Sprintf("%s on %s", p.Tag, p.Commit[:min(len(p.Commit), 12)]))
+	case p.Commit != "":
+		t.Row("made", fmt.Sprintf("commit %s, not tagged %s", p.Commit[:min(len(p.Commit), 12)], p.Tag))
 	}
 	if p.Pushed {
 		t.Row("pushed", fmt.Sprintf("%s and %s to %s", p.Branch, p.Tag, p.Remote))

@@ -53,6 +53,7 @@ func apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		if err := r.CreateTag(ctx, p.Tag, p.Commit, p.Notes); err != nil {
 			return refuse(p.tagFailedHint(""), "tagging %s failed: %v", p.Tag, err)
 		}
+		p.Tagged = true
 		return nil
 	}
 	before, err := r.ResolveCommit(ctx, "HEAD")
@@ -116,9 +117,11 @@ func apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 				"release commit %s made, but tagging it failed: %v (and taking the commit back failed: %v)", gitrepo.Short(p.Commit), err, uerr)
 		}
 		restore()
+		p.Commit = ""
 		return refuse(p.tagFailedHint("the release commit was taken back and the files put back; "),
 			"tagging %s failed: %v", p.Tag, err)
 	}
+	p.Tagged = true
 	return nil
 }
 

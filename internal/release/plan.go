@@ -53,8 +53,10 @@ type Plan struct {
 	// it tagged; Apply only tags (and pushes).
 	Resumed bool `json:"resumed,omitempty"`
 
-	// Filled in by Apply.
+	// Filled in by Apply. Commit is the release commit while it stands
+	// (none once a failed tag took it back); Tagged, that the tag was made.
 	Commit string `json:"release_commit,omitempty"`
+	Tagged bool   `json:"tagged"`
 	Pushed bool   `json:"pushed"`
 
 	push bool
