@@ -308,6 +308,9 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 		if ranked, near, err = s.liftNeighbours(ctx, t, ranked); err != nil {
 			return nil, err
 		}
+		if ranked, err = s.pinName(ctx, q.Text, ranked, allow, n); err != nil {
+			return nil, err
+		}
 		if ranked, err = s.pinVersions(ctx, q.Text, ranked, allow, n); err != nil {
 			return nil, err
 		}

@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/scry/text"
 )
@@ -68,4 +70,49 @@ func pinFirst(ranked, holders []scored) []scored {
 		}
 	}
 	return append(out, rest...)
+}
+
+// pinName puts first the commits holding the closed form of a query that
+// is one hyphenated word and nothing else ("go-git", "pre-commit"): such a
+// query names a thing, as a version does, and the semantic list knows
+// only its parts ("go", "git"), which at twice the lexical list's weight
+// ranked any commit saying both above the ones about go-git. A question
+// that only uses a hyphenated word ("kill a long-running command") is
+// ranked as fused: pinning its holders cost the paraphrased sets
+// (docs/benchmarks.md).
+func (s *Searcher) pinName(ctx context.Context, query string, ranked []scored, allow *idSet, n int) ([]scored, error) {
+	name := bareCompound(query)
+	if name == "" {
+		return ranked, nil
+	}
+	holders, _, err := s.lexical(ctx, []string{text.Stem(name)}, nil, allow, n)
+	if err != nil || len(holders) == 0 {
+		return ranked, err
+	}
+	return pinFirst(ranked, holders), nil
+}
+
+// bareCompound is the hyphenated word a query consists of, stop words
+// aside, or "" when it says anything else.
+func bareCompound(query string) string {
+	words := text.Words(query)
+	name := ""
+	for _, w := range words {
+		if text.Compound(w) {
+			if name != "" && name != w {
+				return ""
+			}
+			name = w
+		}
+	}
+	if name == "" {
+		return ""
+	}
+	parts := strings.Split(name, "-")
+	for _, w := range words {
+		if w != name && !slices.Contains(parts, w) && len(w) > 1 && !text.IsStopWord(w) {
+			return ""
+		}
+	}
+	return name
 }

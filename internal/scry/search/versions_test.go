@@ -25,3 +25,23 @@ func TestPinFirst(t *testing.T) {
 		t.Errorf("the last holder (%v) is not above the best other hit (%v)", got[2], got[3])
 	}
 }
+
+// A query that is one hyphenated name, stop words aside, names a thing;
+// one that also says anything else is a question.
+func TestBareCompound(t *testing.T) {
+	for q, want := range map[string]string{
+		"go-git":                      "go-git",
+		"the Go-Git":                  "go-git",
+		"go-git go git":               "go-git",
+		"pre-commit":                  "pre-commit",
+		"go-git reader":               "",
+		"kill a long-running command": "",
+		"go-git pre-commit":           "",
+		"gogit":                       "",
+		"":                            "",
+	} {
+		if got := bareCompound(q); got != want {
+			t.Errorf("bareCompound(%q) = %q; want %q", q, got, want)
+		}
+	}
+}
