@@ -219,11 +219,17 @@ func reportCheck(env *cli.Env, gh *ghaction.Action, r toolchain.CheckResult, ver
 			fmt.Fprintln(env.Stdout, line)
 		}
 		if r.Status == toolchain.Fail {
-			// On the check's line of toolchain.toml, as the README says.
+			// On the check's line of toolchain.toml, as the README says;
+			// with the reason (the signal that killed it), which the
+			// annotation shows on its own in a pull request.
+			msg := fmt.Sprintf("check %s failed (exit %d)", r.Name, r.ExitCode)
+			if r.Reason != "" {
+				msg += ": " + r.Reason
+			}
 			if c != nil && c.Line > 0 {
-				gh.ErrorAt(file, c.Line, "check %s failed (exit %d)", r.Name, r.ExitCode)
+				gh.ErrorAt(file, c.Line, "%s", msg)
 			} else {
-				gh.Errorf("check %s failed (exit %d)", r.Name, r.ExitCode)
+				gh.Errorf("%s", msg)
 			}
 		}
 		return
