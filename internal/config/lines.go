@@ -11,22 +11,39 @@ import (
 // point at the line as well as the key.
 func KeyLines(data []byte) map[string]int {
 	lines := map[string]int{}
+	eachKey(data, func(p *unstable.Parser, e *unstable.Node, full []string) bool {
+		recordKey(p, lines, full, e)
+		if e.Kind == unstable.KeyValue {
+			recordInline(p, lines, full, e.Value())
+		}
+		return true
+	})
+	return lines
+}
+
+// eachKey calls fn with each table header and key of the document in
+// order, and its full dotted key (the table it is under put in front),
+// until fn returns false. Keys inside inline tables are the value's.
+func eachKey(data []byte, fn func(p *unstable.Parser, e *unstable.Node, full []string) bool) {
 	var p unstable.Parser
 	p.Reset(data)
 	var table []string
 	for p.NextExpression() {
 		e := p.Expression()
+		var full []string
 		switch e.Kind {
 		case unstable.Table, unstable.ArrayTable:
 			table = keyParts(e.Key())
-			recordKey(&p, lines, table, e)
+			full = table
 		case unstable.KeyValue:
-			full := append(append([]string{}, table...), keyParts(e.Key())...)
-			recordKey(&p, lines, full, e)
-			recordInline(&p, lines, full, e.Value())
+			full = append(append([]string{}, table...), keyParts(e.Key())...)
+		default:
+			continue
+		}
+		if !fn(&p, e, full) {
+			return
 		}
 	}
-	return lines
 }
 
 func recordKey(p *unstable.Parser, lines map[string]int, key []string, e *unstable.Node) {
@@ -73,32 +90,20 @@ func keyParts(it unstable.Iterator) []string {
 // reported as "go", unlike every other error.
 func keyAt(data []byte, line int) (key []string, first int, ok bool) {
 	seen := map[string]int{}
-	var p unstable.Parser
-	p.Reset(data)
-	var table []string
-	for p.NextExpression() {
-		e := p.Expression()
-		var full []string
-		switch e.Kind {
-		case unstable.Table, unstable.ArrayTable:
-			table = keyParts(e.Key())
-			full = table
-		case unstable.KeyValue:
-			full = append(append([]string{}, table...), keyParts(e.Key())...)
-		default:
-			continue
-		}
-		at := keyLine(&p, e)
+	eachKey(data, func(p *unstable.Parser, e *unstable.Node, full []string) bool {
+		at := keyLine(p, e)
 		if at == line {
-			return full, seen[strings.Join(full, ".")], true
+			key, first, ok = full, seen[strings.Join(full, ".")], true
+			return false
 		}
 		for i := 1; i <= len(full); i++ {
 			if k := strings.Join(full[:i], "."); seen[k] == 0 {
 				seen[k] = at
 			}
 		}
-	}
-	return nil, 0, false
+		return true
+	})
+	return key, first, ok
 }
 
 // keyLine is the line an expression's key starts on.
