@@ -26,14 +26,7 @@ func TestGenerateIdentityWaitsForAnotherInit(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The other init: its lock held, its file made, the key not yet in it.
-	other, err := filelock.TryLock(path + ".lock")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other, f := initHalfway(t, path)
 	done := make(chan error, 1)
 	go func() {
 		id, err := GenerateIdentity(path, time.Now())
@@ -134,14 +127,7 @@ func TestGenerateIdentityLockHeldTooLong(t *testing.T) {
 // once the other is done.
 func TestOpenIdentityFileWhileAnotherInitWrites(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "identity.txt")
-	other, err := filelock.TryLock(path + ".lock")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other, f := initHalfway(t, path)
 	type result struct {
 		kh  Keyholder
 		err error
@@ -167,4 +153,19 @@ func TestOpenIdentityFileWhileAnotherInitWrites(t *testing.T) {
 	if got := r.kh.Recipient().Key; got != aid.Recipient().String() {
 		t.Fatalf("recipient = %s, want %s", got, aid.Recipient())
 	}
+}
+
+// initHalfway is another 'git vault init' creating the identity at path:
+// its lock held, its file made, the key not yet written to it.
+func initHalfway(t *testing.T, path string) (*filelock.Lock, *os.File) {
+	t.Helper()
+	l, err := filelock.TryLock(path + ".lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l, f
 }
