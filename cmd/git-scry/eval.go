@@ -30,6 +30,8 @@ Measure search quality on a query set:
     "relevant_commits": ["<sha or prefix>", ...],
     "relevant_docs": ["<path>", ...]}]}
 
+(a query without an id is known by its place in the set: #1, #2, ...)
+
 For each mode (hybrid, lexical, semantic; --mode keeps one) it reports
 MRR, Recall@5, Recall@10 and nDCG@10 at commit level (the relevant
 commits among the hits; the queries with relevant commits) and at file

@@ -85,10 +85,13 @@ func Load(path string) (*QuerySet, error) {
 	}
 	qs.Unknown = unknownKeys(data)
 	seen := map[string]int{}
-	for i, q := range qs.Queries {
-		// Ids tell the queries apart in --per-query and in these errors.
+	for i := range qs.Queries {
+		q := &qs.Queries[i]
+		// Ids tell the queries apart in --per-query and in these errors;
+		// a query without one (a set written by hand, or converted from
+		// another tool's benchmark) is known by its place in the set.
 		if strings.TrimSpace(q.ID) == "" {
-			return nil, fmt.Errorf("%s: query %d has no id", path, i+1)
+			q.ID = fmt.Sprintf("#%d", i+1)
 		}
 		if j, ok := seen[q.ID]; ok {
 			return nil, fmt.Errorf("%s: query %d has the id %q of query %d", path, i+1, q.ID, j)

@@ -173,7 +173,6 @@ func TestLoadRejects(t *testing.T) {
 		// Ids tell the queries apart (--per-query, the errors); a path
 		// that is empty or not relative to the root never matches.
 		"dupid":   `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["a"]}, {"id": "a", "query": "r", "relevant_docs": ["b"]}]}`,
-		"noid":    `{"name": "x", "queries": [{"query": "q", "relevant_docs": ["a"]}]}`,
 		"nopath":  `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": [""]}]}`,
 		"abspath": `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["/etc/passwd"]}]}`,
 		"uppath":  `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["../a"]}]}`,
@@ -224,6 +223,27 @@ func TestLoadSaysWhatAndWhere(t *testing.T) {
 		if err == nil || err.Error() != p+": "+c.want {
 			t.Errorf("%q: %v, want %s: %s", c.body, err, p, c.want)
 		}
+	}
+}
+
+// A query without an id made the whole set fail to load ("query 1 has
+// no id"): a set written by hand or converted from another tool's
+// benchmark need not name its queries. Such a query is known by its
+// place in the set, as the errors already call it; an id given to
+// another query still may not repeat one.
+func TestLoadQueryWithoutID(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "set.json")
+	os.WriteFile(p, []byte(`{"name": "x", "queries": [{"query": "q", "relevant_docs": ["a"]}, {"id": "b", "query": "r", "relevant_docs": ["a"]}, {"id": " ", "query": "s", "relevant_docs": ["a"]}]}`), 0o644)
+	qs, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := []string{qs.Queries[0].ID, qs.Queries[1].ID, qs.Queries[2].ID}; !slices.Equal(got, []string{"#1", "b", "#3"}) {
+		t.Errorf("ids %q, want #1, b, #3", got)
+	}
+	os.WriteFile(p, []byte(`{"name": "x", "queries": [{"query": "q", "relevant_docs": ["a"]}, {"id": "#1", "query": "r", "relevant_docs": ["a"]}]}`), 0o644)
+	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), `query 2 has the id "#1" of query 1`) {
+		t.Errorf("an id repeating a query's place: %v", err)
 	}
 }
 
