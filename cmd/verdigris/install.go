@@ -45,6 +45,9 @@ into, so that uninstall cleans it after core.hooksPath changes.
 		if sd := hooks.Shared(ctx, r); sd != nil {
 			cli.Warnf(env.Stderr, "verdigris", "%s", sd)
 		}
+		if o := hooks.Override(ctx, r, env.Env); o != nil {
+			cli.Warnf(env.Stderr, "verdigris", "%s", o)
+		}
 		acts, err := hooks.Install(ctx, r)
 		printActions(env, acts)
 		if explainTeamHooks(env, acts, err) {
@@ -127,6 +130,9 @@ for all of them.
 		}
 		if sd := hooks.Shared(ctx, r); sd != nil {
 			cli.Warnf(env.Stderr, "verdigris", "%s, and the shims are removed for all of them", sd)
+		}
+		if o := hooks.Override(ctx, r, env.Env); o != nil {
+			cli.Warnf(env.Stderr, "verdigris", "%s", o)
 		}
 		acts, err := hooks.Uninstall(ctx, r)
 		printActions(env, acts)

@@ -32,6 +32,9 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 			Hint:   "'verdigris uninstall' in any of them removes the shims for all; set core.hooksPath in this repository's own config to give it hooks of its own",
 		})
 	}
+	if o := hooks.Override(ctx, c.Repo, c.Getenv); o != nil {
+		out = append(out, Finding{Name: "hooks folder", Status: Warn, Detail: o.String(), Hint: o.Hint()})
+	}
 	out = append(out, leftHooks(ctx, c)...)
 	for _, st := range sts {
 		f := Finding{Name: st.Name, Detail: st.Path}

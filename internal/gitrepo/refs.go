@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 )
 
@@ -55,6 +56,39 @@ func (r *Repo) ConfigSourceOf(ctx context.Context, key string) (src ConfigSource
 // else the common git dir's hooks/ (shared by all worktrees).
 func (r *Repo) HooksDir(ctx context.Context) (string, error) {
 	return r.Git(ctx, "rev-parse", "--path-format=absolute", "--git-path", "hooks")
+}
+
+// FileConfigSourceOf is ConfigSourceOf without the values given on git's
+// command line or in the environment (git -c, GIT_CONFIG_PARAMETERS,
+// GIT_CONFIG_COUNT): the value of key that every git command in the
+// repository uses unless one is given it.
+func (r *Repo) FileConfigSourceOf(ctx context.Context, key string) (src ConfigSource, ok bool) {
+	out, err := r.GitBytes(ctx, "config", "-z", "--show-scope", "--show-origin", "--get-all", key)
+	if err != nil {
+		return ConfigSource{}, false
+	}
+	// SCOPE NUL ORIGIN NUL VALUE NUL for each value, in the order git
+	// reads them: the last one wins.
+	f := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	for i := 0; i+2 < len(f); i += 3 {
+		if f[i] != "command" {
+			src, ok = ConfigSource{Scope: f[i], Origin: f[i+1], Value: f[i+2]}, true
+		}
+	}
+	return src, ok
+}
+
+// ConfiguredHooksDir is HooksDir without a core.hooksPath given on git's
+// command line or in the environment: the directory every git command in
+// the repository runs hooks from unless one is given it.
+func (r *Repo) ConfiguredHooksDir(ctx context.Context) (string, error) {
+	src, ok := r.FileConfigSourceOf(ctx, "core.hooksPath")
+	if !ok {
+		return filepath.Join(r.CommonDir, "hooks"), nil
+	}
+	// Given last, it wins over the environment's; git resolves it (~,
+	// relative to the worktree) as it does for a hook.
+	return r.Git(ctx, "-c", "core.hooksPath="+src.Value, "rev-parse", "--path-format=absolute", "--git-path", "hooks")
 }
 
 // ExcludeFile is the repository's own ignore file (info/exclude in the

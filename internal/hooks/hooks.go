@@ -136,9 +136,14 @@ func shim(name string) []byte {
 	return b
 }
 
-// Dir returns the hooks directory hooks are installed into.
+// Dir returns the hooks directory hooks are installed into: the one the
+// repository's config gives git. A core.hooksPath given on git's command
+// line or in the environment is one command's, or one tool's (an agent
+// that runs git with hooks off): shims put there were skipped by every
+// other git command, and the record named the repository's own folder
+// as left behind. Override says when git run here uses another.
 func Dir(ctx context.Context, r *gitrepo.Repo) (string, error) {
-	return r.HooksDir(ctx)
+	return r.ConfiguredHooksDir(ctx)
 }
 
 // Inspect reports the state of each verdigris hook.
@@ -198,7 +203,8 @@ func stateOf(p, name string) State {
 // called by the team's hook from ShimDir. The
 // post-commit hook leaves an amend to the post-rewrite hook when it runs.
 func Runs(ctx context.Context, r *gitrepo.Repo, name string) bool {
-	dir, err := Dir(ctx, r)
+	// The folder of this git command, which the hook runs under.
+	dir, err := r.HooksDir(ctx)
 	if err != nil {
 		return false
 	}

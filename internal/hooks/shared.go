@@ -28,7 +28,7 @@ func (s *SharedDir) String() string {
 // each repository's own folder: git runs hooks from the top of the
 // worktree.
 func Shared(ctx context.Context, r *gitrepo.Repo) *SharedDir {
-	src, ok := r.ConfigSourceOf(ctx, "core.hooksPath")
+	src, ok := r.FileConfigSourceOf(ctx, "core.hooksPath")
 	if !ok || (src.Scope != "global" && src.Scope != "system") {
 		return nil
 	}
@@ -40,4 +40,50 @@ func Shared(ctx context.Context, r *gitrepo.Repo) *SharedDir {
 		return nil
 	}
 	return &SharedDir{Dir: dir, Scope: src.Scope, File: src.File()}
+}
+
+// OverrideDir is the hooks folder that git run in this environment uses
+// instead of Dir: core.hooksPath given on its command line or in the
+// environment (git -c exports it to what git runs as
+// GIT_CONFIG_PARAMETERS). The shims in Dir do not run for it.
+type OverrideDir struct {
+	Dir        string
+	Configured string   // Dir, the folder install uses
+	Vars       []string // the variables that carry it
+}
+
+func (o *OverrideDir) String() string {
+	return fmt.Sprintf("git run in this environment runs hooks from %s (core.hooksPath given by %s), not from %s where verdigris's shims are: its commits and pushes skip them", o.Dir, strings.Join(o.Vars, " or "), o.Configured)
+}
+
+// Hint says how to have verdigris's hooks run.
+func (o *OverrideDir) Hint() string {
+	return fmt.Sprintf("unset %s where git should run verdigris's hooks, or make that folder the repository's (git config core.hooksPath %s) and run 'verdigris install'", strings.Join(o.Vars, " and "), o.Dir)
+}
+
+// Override returns the folder git run in this environment (getenv) runs
+// hooks from when that is not Dir, nil otherwise.
+func Override(ctx context.Context, r *gitrepo.Repo, getenv func(string) string) *OverrideDir {
+	src, ok := r.ConfigSourceOf(ctx, "core.hooksPath")
+	if !ok || src.Scope != "command" {
+		return nil
+	}
+	here, err := r.HooksDir(ctx)
+	if err != nil {
+		return nil
+	}
+	dir, err := Dir(ctx, r)
+	if err != nil || sameFolder(here, dir) {
+		return nil
+	}
+	o := &OverrideDir{Dir: here, Configured: dir}
+	for _, v := range []string{"GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT"} {
+		if getenv(v) != "" {
+			o.Vars = append(o.Vars, v)
+		}
+	}
+	if len(o.Vars) == 0 {
+		o.Vars = []string{"GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT"}
+	}
+	return o
 }
