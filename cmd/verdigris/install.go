@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/hooks"
 )
 
@@ -110,7 +111,7 @@ func explainPermission(err error) error {
 
 var uninstallCmd = &cli.Command{
 	Name: "uninstall",
-	Usage: `Usage: verdigris uninstall
+	Usage: `Usage: verdigris uninstall [--dir DIR]
 
 Remove verdigris's hook shims and put back, byte for byte, any hook that
 install found in their place, in the hooks directory and in any folder an
@@ -119,7 +120,12 @@ verdigris's are left alone.
 A hooks folder that core.hooksPath in the global or system config names is
 every repository's that uses it: uninstall says so, and removes the shims
 for all of them.
+
+Flags:
+      --dir DIR   clean only DIR: a folder an earlier install used (as
+                  'verdigris doctor' names it), or the hooks directory
 `,
+	Flags: func(fs *pflag.FlagSet) { fs.String("dir", "", "") },
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 		if err := cli.NArgs("verdigris uninstall", args, 0, 0); err != nil {
 			return err
@@ -127,6 +133,9 @@ for all of them.
 		r, err := cli.OpenRepo(ctx, env)
 		if err != nil {
 			return err
+		}
+		if only, _ := fs.GetString("dir"); only != "" {
+			return uninstallDir(ctx, env, r, only)
 		}
 		if sd := hooks.Shared(ctx, r); sd != nil {
 			cli.Warnf(env.Stderr, "verdigris", "%s, and the shims are removed for all of them", sd)
@@ -138,6 +147,28 @@ for all of them.
 		printActions(env, acts)
 		return explainPermission(explainEdited(err))
 	},
+}
+
+// uninstallDir cleans the one folder only, given relative to the
+// working directory.
+func uninstallDir(ctx context.Context, env *cli.Env, r *gitrepo.Repo, only string) error {
+	if !filepath.IsAbs(only) {
+		wd := env.Dir
+		if wd == "" {
+			var err error
+			if wd, err = os.Getwd(); err != nil {
+				return err
+			}
+		}
+		only = filepath.Join(wd, only)
+	}
+	acts, err := hooks.UninstallDir(ctx, r, only)
+	var ne *hooks.NotRecordedError
+	if errors.As(err, &ne) {
+		return cli.Usagef("%s", ne).WithHint("'verdigris doctor' names the folders an earlier install left shims in; 'verdigris uninstall' without --dir cleans the one git runs hooks from now")
+	}
+	printActions(env, acts)
+	return explainPermission(explainEdited(err))
 }
 
 func printActions(env *cli.Env, acts []hooks.Action) {

@@ -113,7 +113,7 @@ func leftHooks(ctx context.Context, c *Context) []Finding {
 		out = append(out, Finding{
 			Name: "hooks folder", Status: Warn,
 			Detail: l.Dir + " holds " + strings.Join(what, " and ") + " from an earlier install, but git no longer runs hooks from it (it runs them from " + dir + ")",
-			Hint:   "run 'verdigris uninstall' (it removes the shims there and puts the kept hooks back), then 'verdigris install' to install where git runs hooks now",
+			Hint:   "run 'verdigris uninstall --dir " + l.Dir + "' (it removes the shims there and puts the kept hooks back; those where git runs hooks now stay)",
 		})
 	}
 	return out

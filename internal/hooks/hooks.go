@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	shims "github.com/verdigris-dev/verdigris/hooks"
@@ -392,6 +393,25 @@ func installOne(dir, name string) (Action, error) {
 // (core.hooksPath was changed since). A hook that is not ours is left
 // alone.
 func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
+	return uninstall(ctx, r, "")
+}
+
+// NotRecordedError: UninstallDir was given a folder that is neither the
+// hooks directory nor one install recorded.
+type NotRecordedError struct{ Dir string }
+
+func (e *NotRecordedError) Error() string {
+	return e.Dir + " is not a hooks folder verdigris installed into"
+}
+
+// UninstallDir is Uninstall in the folder only: the hooks directory, or a
+// folder install used before core.hooksPath changed, whose shims go
+// while those where git runs hooks now stay.
+func UninstallDir(ctx context.Context, r *gitrepo.Repo, only string) ([]Action, error) {
+	return uninstall(ctx, r, only)
+}
+
+func uninstall(ctx context.Context, r *gitrepo.Repo, only string) ([]Action, error) {
 	dir, err := Dir(ctx, r)
 	if err != nil {
 		return nil, err
@@ -406,9 +426,15 @@ func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 		return nil, err
 	}
 	dirs := append([]string{dir}, olds...)
+	if only != "" && !slices.ContainsFunc(dirs, func(d string) bool { return sameFolder(d, only) }) {
+		return nil, &NotRecordedError{Dir: only}
+	}
 	var acts []Action
 	var left error
 	for i, d := range dirs {
+		if only != "" && !sameFolder(d, only) {
+			continue
+		}
 		team, err := teamHooks(ctx, r, d)
 		if err != nil {
 			return acts, err
