@@ -71,7 +71,7 @@ func explainTeamHooks(env *cli.Env, acts []hooks.Action, err error) bool {
 			continue
 		}
 		cli.ErrorLinef(env.Stderr, "verdigris", "%s", &hooks.TeamHookError{Hook: a.Path, Name: a.Name})
-		cli.HintLinef(env.Stderr, "verdigris", "add this line to it (above anything that reads the hook's input), commit it, then re-run 'verdigris install': %s", a.Call)
+		cli.HintLinef(env.Stderr, "verdigris", "add this line to it (first in the hook), commit it, then re-run 'verdigris install': %s", a.Call)
 	}
 	var te *hooks.TeamHookError
 	return errors.As(err, &te)

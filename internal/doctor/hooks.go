@@ -154,7 +154,13 @@ func teamHook(f *Finding, st hooks.Status) {
 	if !st.Calls {
 		f.Status = Warn
 		f.Detail += ": verdigris's is not chained into it, and install leaves it as it is"
-		f.Hint = "add this line to it (above anything that reads the hook's input), commit it, then run 'verdigris install': " + hooks.CallLine(st.Name)
+		f.Hint = "add this line to it (first in the hook), commit it, then run 'verdigris install': " + hooks.CallLine(st.Name)
+		return
+	}
+	if !st.HandsOn {
+		f.Status = Warn
+		f.Detail += " and calls verdigris's shim, but does not hand the hook's input on: the shim, or the rest of the hook, reads none of it"
+		f.Hint = "replace the call with this line, first in the hook: " + hooks.CallLine(st.Name)
 		return
 	}
 	if st.ShimState == hooks.Installed {

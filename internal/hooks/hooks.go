@@ -55,6 +55,11 @@ type Status struct {
 	// of that shim in ShimDir.
 	Calls     bool  `json:"calls,omitempty"`
 	ShimState State `json:"shim_state,omitempty"`
+	// HandsOn: the call gives the hook's input (pre-push's refs,
+	// post-rewrite's commits) to the shim and hands it back to the rest
+	// of the team's hook, as CallLine does. Without it one of the two
+	// reads none.
+	HandsOn bool `json:"hands_on_input,omitempty"`
 }
 
 // Action is what Install or Uninstall did to one hook.
@@ -164,6 +169,7 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 		if team[name] && st.State != Installed {
 			b, _ := os.ReadFile(p)
 			st.State, st.Calls = Team, calls(b, name)
+			st.HandsOn = st.Calls && handsOn(b, name)
 			st.ShimState = stateOf(filepath.Join(ShimDir(r), name), name)
 			out = append(out, st)
 			continue

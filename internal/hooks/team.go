@@ -38,8 +38,31 @@ func ShimDir(r *gitrepo.Repo) string { return filepath.Join(r.StateDir(), "hooks
 // shim's status (a pre-push check). In a clone where verdigris is not
 // installed there is no shim, and the line does nothing: teammates who do
 // not use verdigris commit and push as before.
+//
+// git gives pre-push and post-rewrite their input on stdin, which can be
+// read once: a shim that read it left none to the team's own 'while read'
+// below the line, and one below that loop got none, so git vault guard
+// checked no commits. For those hooks the line reads the input, gives it
+// to the shim, and hands it back to the rest of the hook (a here-document
+// the shell reads as stdin; eval makes it one line), in every POSIX sh
+// and whether or not verdigris is installed.
 func CallLine(name string) string {
-	return `verdigris_hook="$(git rev-parse --git-common-dir)/verdigris/hooks/` + name + `"; [ ! -x "$verdigris_hook" ] || "$verdigris_hook" "$@" || exit $?`
+	call := `verdigris_hook="$(git rev-parse --git-common-dir)/verdigris/hooks/` + name + `"; [ ! -x "$verdigris_hook" ] || `
+	if !readsInput(name) {
+		return call + `"$verdigris_hook" "$@" || exit $?`
+	}
+	return `verdigris_in=$(cat); ` + call + `printf '%s\n' "$verdigris_in" | "$verdigris_hook" "$@" || exit $?; ` +
+		`[ -z "$verdigris_in" ] || eval "$(printf 'exec <<\\verdigris_in\n%s\nverdigris_in' "$verdigris_in")"`
+}
+
+// readsInput reports whether git gives the hook name input on stdin.
+func readsInput(name string) bool { return name == "pre-push" || name == "post-rewrite" }
+
+// handsOn reports whether the team's hook b, which calls the shim for
+// name, gives the hook's input to both the shim and itself: by CallLine,
+// or for a hook without input by any call.
+func handsOn(b []byte, name string) bool {
+	return !readsInput(name) || bytes.Contains(b, []byte(CallLine(name)))
 }
 
 // calls reports whether the hook b runs verdigris's shim for name, by
