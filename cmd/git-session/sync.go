@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -90,6 +91,11 @@ Flags:
 		if err != nil {
 			return explain(err)
 		}
+		if env.Env("GITHUB_ACTIONS") == "true" {
+			// CI's clone has a session's start tag only from the remote:
+			// the one every clone fetches, which nothing there can change.
+			res.QuietStartTitles(func(string) bool { return true })
+		}
 		var pushErr error
 		pushed := 0
 		if push {
@@ -156,17 +162,22 @@ func pushTags(ctx context.Context, env *cli.Env, r *gitrepo.Repo, res *session.S
 	if fetchErr != nil {
 		explainFetch(ctx, env, r, res, remote, theirs, fetchErr)
 	}
-	if len(names) == 0 {
-		return 0, nil
-	}
 	refs := make([]string, len(names))
 	for i, n := range names {
 		refs[i] = "refs/tags/" + n
 	}
-	if err := r.Push(ctx, remote, true, refs...); err != nil {
-		return 0, cli.Failf("pushing %s to %s: %v", cli.Count(len(refs), "tag"), remote, err).
-			WithHint("the tags are made here; push them once the remote accepts them: git push --atomic %s %s (or run 'git session sync --push' again)", remote, strings.Join(refs, " "))
+	if len(names) > 0 {
+		if err := r.Push(ctx, remote, true, refs...); err != nil {
+			return 0, cli.Failf("pushing %s to %s: %v", cli.Count(len(refs), "tag"), remote, err).
+				WithHint("the tags are made here; push them once the remote accepts them: git push --atomic %s %s (or run 'git session sync --push' again)", remote, strings.Join(refs, " "))
+		}
 	}
+	// The remote has each tag now that it had or was given; one it has
+	// on another commit is a conflict, reported as such.
+	res.QuietStartTitles(func(tag string) bool {
+		_, ok := theirs[tag]
+		return ok || slices.Contains(names, tag)
+	})
 	return len(refs), nil
 }
 

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -20,6 +21,23 @@ type SyncResult struct {
 	Opened []Opened `json:"-"`
 	// Closed are the ids closed by markers.
 	Closed []string `json:"-"`
+	// startTitles are the warnings of start tags here whose message a
+	// repair elsewhere would not make (checkStartMessage), by tag.
+	startTitles map[string]string
+}
+
+// QuietStartTitles drops the warnings that a start tag here says another
+// title than its record for the tags settled says need nothing more: ones
+// the remote has as here, or that were just pushed, which every clone
+// then fetches rather than makes. Their hint, push the tag, is done.
+func (r *SyncResult) QuietStartTitles(settled func(tag string) bool) {
+	for tag, w := range r.startTitles {
+		if !settled(tag) {
+			continue
+		}
+		r.Warnings = slices.DeleteFunc(r.Warnings, func(x string) bool { return x == w })
+		delete(r.startTitles, tag)
+	}
 }
 
 // Opened is a session a marker opened.
@@ -475,6 +493,10 @@ func (p *processor) checkStartMessage(ctx context.Context, rec *Record, start, n
 	}
 	p.warnf("tag %s says %q, but %s titles the session %q: a clone without the tag (CI's git session sync) makes it %q, and git fetch --tags then refuses one or the other; %s",
 		name, have, rec.Path, rec.Title, msg, fix)
+	if p.res.startTitles == nil {
+		p.res.startTitles = map[string]string{}
+	}
+	p.res.startTitles[name] = p.res.Warnings[len(p.res.Warnings)-1]
 }
 
 // startTitle is the title a start tag's message have gives its session:
