@@ -69,9 +69,10 @@ func (s *Searcher) lexicalFTS(ctx context.Context, terms []string, allow *idSet,
 	for i, t := range terms {
 		quoted[i] = quote(t)
 	}
-	q := `SELECT rowid, bm25(fts, ?, ?, ?, ?) AS r FROM fts WHERE fts MATCH ?`
+	// Equal scores as ties orders them, the newer commit first.
+	q := `SELECT fts.rowid, bm25(fts, ?, ?, ?, ?) AS r FROM fts JOIN commits c ON c.id = fts.rowid WHERE fts MATCH ?`
 	args := []any{columns[0].weight, columns[1].weight, columns[2].weight, columns[3].weight, strings.Join(quoted, " OR ")}
-	q += ` ORDER BY r, rowid DESC`
+	q += ` ORDER BY r, c.author_time DESC, fts.rowid DESC`
 	if allow == nil {
 		q += ` LIMIT ?`
 		args = append(args, n)
@@ -278,7 +279,7 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, closed m
 			}
 		}
 	}
-	top := &minHeap{}
+	top := &minHeap{order: s.cache.Times}
 	for id := range int64(len(lengths)) {
 		if !anyMask(masks[int(id)*nt:int(id)*nt+nt]) || allow.blocks(id) {
 			continue

@@ -78,7 +78,11 @@ func (s *Searcher) liftNeighbours(ctx context.Context, t Tuning, ranked []scored
 			near[ranked[i].id] = from
 		}
 	}
+	// Lifts toward one lender stop at the same score: ties.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	if err := s.settle(ctx, out); err != nil {
+		return nil, nil, err
+	}
 	return out, near, nil
 }
 

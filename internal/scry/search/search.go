@@ -111,6 +111,10 @@ type Searcher struct {
 	// cache is the mapped copy of the vectors and lengths, nil when it is
 	// not current.
 	cache *store.Cache
+	// times are the author times by id read from the database when there
+	// is no current cache (ties), nil until needed.
+	times   tieOrder
+	timesMu sync.Mutex
 }
 
 // ErrSemanticUnavailable is returned for --mode semantic when there are
@@ -305,6 +309,9 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 			t.LexicalK = t.WeakK
 		}
 		ranked = fuse(t, lex, sem, exp)
+		if err := s.settle(ctx, ranked); err != nil {
+			return nil, err
+		}
 		if ranked, near, err = s.liftNeighbours(ctx, t, ranked); err != nil {
 			return nil, err
 		}

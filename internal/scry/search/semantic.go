@@ -35,10 +35,14 @@ func (s *Searcher) semantic(ctx context.Context, query string, allow *idSet, n i
 		// score 0, and the list would be the history in id order.
 		return nil, nil
 	}
-	if s.cache != nil && s.cache.Vectors != nil {
-		return scoreParallel(q, s.cache.Vectors, allow, n), nil
+	o, err := s.ties(ctx)
+	if err != nil {
+		return nil, err
 	}
-	top := &minHeap{}
+	if s.cache != nil && s.cache.Vectors != nil {
+		return scoreParallel(q, s.cache.Vectors, allow, n, o), nil
+	}
+	top := &minHeap{order: o}
 	err = s.st.ScanVectors(ctx, s.vs, func(c *store.Chunk) error {
 		scoreInto(top, q, c, 0, len(c.IDs), allow, n)
 		return nil
@@ -64,13 +68,16 @@ func isZero(v []float32) bool {
 const parallelFrom = 8192
 
 // scoreParallel scores the mapped vectors, split between the CPUs.
-func scoreParallel(q []float32, c *store.Chunk, allow *idSet, n int) []scored {
+func scoreParallel(q []float32, c *store.Chunk, allow *idSet, n int, o tieOrder) []scored {
 	total := len(c.IDs)
 	workers := 1
 	if total >= parallelFrom {
 		workers = max(1, min(runtime.GOMAXPROCS(0), 4))
 	}
 	heaps := make([]minHeap, workers)
+	for w := range heaps {
+		heaps[w].order = o
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		lo, hi := total*w/workers, total*(w+1)/workers
@@ -83,7 +90,7 @@ func scoreParallel(q []float32, c *store.Chunk, allow *idSet, n int) []scored {
 	wg.Wait()
 	top := &heaps[0]
 	for _, h := range heaps[1:] {
-		for _, x := range h {
+		for _, x := range h.items {
 			push(top, x, n)
 		}
 	}
@@ -107,8 +114,8 @@ func push(top *minHeap, x scored, n int) {
 	switch {
 	case top.Len() < n:
 		heap.Push(top, x)
-	case x.score > (*top)[0].score || (x.score == (*top)[0].score && x.id > (*top)[0].id):
-		(*top)[0] = x
+	case top.order.ahead(x, top.items[0]):
+		top.items[0] = x
 		heap.Fix(top, 0)
 	}
 }
@@ -150,20 +157,19 @@ func dotGo(q []float32, v []int8) float32 {
 	return a0 + a1 + a2 + a3
 }
 
-type minHeap []scored
-
-func (h minHeap) Len() int { return len(h) }
-func (h minHeap) Less(i, j int) bool {
-	if h[i].score != h[j].score {
-		return h[i].score < h[j].score
-	}
-	return h[i].id < h[j].id
+// minHeap holds the best hits so far, the worst on top; equal scores in
+// the order of ties.
+type minHeap struct {
+	items []scored
+	order tieOrder
 }
-func (h minHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *minHeap) Push(x any)   { *h = append(*h, x.(scored)) }
+
+func (h *minHeap) Len() int           { return len(h.items) }
+func (h *minHeap) Less(i, j int) bool { return h.order.ahead(h.items[j], h.items[i]) }
+func (h *minHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *minHeap) Push(x any)         { h.items = append(h.items, x.(scored)) }
 func (h *minHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
 	return x
 }

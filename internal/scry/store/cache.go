@@ -473,6 +473,17 @@ func (s *Store) timesFrom(ctx context.Context, min int64, n int) ([]int64, error
 	return times, r.Err()
 }
 
+// AuthorTimes reads every commit's author time by id, as the search
+// cache holds them: a search without a current cache orders equal scores
+// by them.
+func (s *Store) AuthorTimes(ctx context.Context) ([]int64, error) {
+	var maxID sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT max(id) FROM commits`).Scan(&maxID); err != nil {
+		return nil, err
+	}
+	return s.timesFrom(ctx, 0, int(maxID.Int64)+1)
+}
+
 // sqliteVarint reads one of SQLite's (and FTS5's) varints: up to eight
 // bytes of seven bits, most significant first, each but the last with
 // its high bit set, and a ninth byte of eight bits. It is not Go's
