@@ -43,26 +43,13 @@ func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet
 			if _, done := qs.resolved[c]; done {
 				continue
 			}
-			rows, err := st.DB().QueryContext(ctx, `SELECT hash FROM commits WHERE hash >= ? AND hash < ? LIMIT 2`, c, c+"g")
+			found, err := st.WithPrefix(ctx, c)
 			if err != nil {
-				return res, err
-			}
-			var found []string
-			for rows.Next() {
-				var h string
-				if err := rows.Scan(&h); err != nil {
-					rows.Close()
-					return res, err
-				}
-				found = append(found, h)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
 				return res, err
 			}
 			switch len(found) {
 			case 1:
-				qs.resolved[c] = found[0]
+				qs.resolved[c] = found[0].Hash
 				continue
 			case 2:
 				qs.resolved[c] = ambiguous + c

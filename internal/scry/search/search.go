@@ -322,6 +322,9 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 			return nil, err
 		}
 	}
+	if ranked, err = s.pinCommit(ctx, q.Text, ranked, allow); err != nil {
+		return nil, err
+	}
 	lexRank, semRank := rankMap(lex), rankMap(sem)
 	if len(ranked) > q.Limit {
 		ranked = ranked[:q.Limit]

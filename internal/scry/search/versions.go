@@ -72,6 +72,40 @@ func pinFirst(ranked, holders []scored) []scored {
 	return append(out, rest...)
 }
 
+// pinCommit puts first the commit a query that is one hash names ("git
+// scry 3b17249", pasted from a log or a review): its hex is no word of
+// any commit, so no list finds it. The lists' hits follow. A prefix that
+// no indexed commit has, or several, or one of a commit a filter leaves
+// out, changes nothing.
+func (s *Searcher) pinCommit(ctx context.Context, query string, ranked []scored, allow *idSet) ([]scored, error) {
+	prefix := hashPrefix(query)
+	if prefix == "" {
+		return ranked, nil
+	}
+	found, err := s.st.WithPrefix(ctx, prefix)
+	if err != nil || len(found) != 1 || allow.blocks(found[0].ID) {
+		return ranked, err
+	}
+	return pinFirst(ranked, []scored{{id: found[0].ID}}), nil
+}
+
+// hashPrefix is a query that is one hex word of 7 (git's shortest
+// abbreviation) to 64 (a SHA-256 hash) characters, lower-cased; "" for
+// any other.
+func hashPrefix(query string) string {
+	q := strings.TrimSpace(query)
+	if len(q) < 7 || len(q) > 64 {
+		return ""
+	}
+	q = strings.ToLower(q)
+	for i := range len(q) {
+		if c := q[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return ""
+		}
+	}
+	return q
+}
+
 // pinName puts first the commits holding the closed form of a query that
 // is one hyphenated word and nothing else ("go-git", "pre-commit"): such a
 // query names a thing, as a version does, and the semantic list knows

@@ -435,6 +435,33 @@ func (s *Store) Known(ctx context.Context, hashes []string) (map[string]int64, e
 	return out, nil
 }
 
+// Named is an indexed commit's id and hash.
+type Named struct {
+	ID   int64
+	Hash string
+}
+
+// WithPrefix finds the indexed commits whose hash begins with prefix
+// (lower-case hex), at most two: one is the commit the prefix names, two
+// say it is ambiguous. One lookup in the hash index.
+func (s *Store) WithPrefix(ctx context.Context, prefix string) ([]Named, error) {
+	// Every hash character sorts below "g": the range is the prefix's.
+	rows, err := s.db.QueryContext(ctx, `SELECT id, hash FROM commits WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT 2`, prefix, prefix+"g")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Named
+	for rows.Next() {
+		var n Named
+		if err := rows.Scan(&n.ID, &n.Hash); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
 // Messages returns the subject and body of commits by id.
 func (s *Store) Messages(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
