@@ -117,7 +117,7 @@ Flags:
 			return cli.Failf("bad query set: %v", err).WithHint("a query-set file holds one JSON object: remove what follows it, or split the sets into files")
 		}
 		if err != nil {
-			return cli.Failf("bad query set: %v", err).WithHint("see 'git scry eval --help' for the format")
+			return badQuerySet(err)
 		}
 		if n := len(qs.Unknown); n > 0 {
 			keys, more := qs.Unknown, ""
@@ -167,6 +167,9 @@ Flags:
 			modes = []search.Mode{search.Lexical}
 		}
 		res, err := eval.Resolve(ctx, r, st, qs)
+		if errors.Is(err, eval.ErrNotHash) {
+			return badQuerySet(err)
+		}
 		if err != nil {
 			return searchError(ctx, err)
 		}
@@ -335,4 +338,12 @@ func isAre(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// badQuerySet is the error of a query set Load or Resolve refused.
+func badQuerySet(err error) error {
+	if errors.Is(err, eval.ErrNotHash) {
+		return cli.Failf("bad query set: %v", err).WithHint("give a commit's hash (40 hex characters, 64 in a SHA-256 repository) or a prefix of it, as 'git rev-parse COMMIT' prints it")
+	}
+	return cli.Failf("bad query set: %v", err).WithHint("see 'git scry eval --help' for the format")
 }

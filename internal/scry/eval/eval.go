@@ -39,6 +39,8 @@ type QuerySet struct {
 	// standIns are, by resolved merge hash, the commits that answer for
 	// it: the index leaves merge commits out.
 	standIns map[string]map[string]bool
+	// path is the file's, for Resolve's errors.
+	path string
 }
 
 // Query is one question and what answers it. Commits may be given as
@@ -115,12 +117,25 @@ func Load(path string) (*QuerySet, error) {
 		}
 		for _, c := range q.RelevantCommits {
 			if len(c) < 4 || strings.Trim(strings.ToLower(c), "0123456789abcdef") != "" {
-				return nil, fmt.Errorf("%s: query %d (%q): %q is not a commit hash", path, i+1, q.ID, c)
+				return nil, fmt.Errorf("%s: query %d (%q): %q is %w", path, i+1, q.ID, c, ErrNotHash)
+			}
+			// A character pasted twice, two hashes run together: counted
+			// as a commit of another repository, it went unnoticed.
+			if len(c) > maxHashLen {
+				return nil, fmt.Errorf("%s: query %d (%q): %q is %w: %d hex characters, more than any hash has (%d, SHA-256)", path, i+1, q.ID, c, ErrNotHash, len(c), maxHashLen)
 			}
 		}
 	}
+	qs.path = path
 	return &qs, nil
 }
+
+// ErrNotHash is the error of a relevant commit that no commit's hash can
+// be (Load, Resolve).
+var ErrNotHash = errors.New("not a commit hash")
+
+// maxHashLen is the length of a SHA-256 hash in hex, the longest git has.
+const maxHashLen = 64
 
 // decodeError says what is wrong with a query set the JSON decoder
 // refused, and on which line: its own words name Go types ("cannot

@@ -170,6 +170,8 @@ func TestLoadRejects(t *testing.T) {
 		"nothing": `{"name": "x", "queries": [{"id": "a", "query": "q"}]}`,
 		"notext":  `{"name": "x", "queries": [{"id": "a", "query": " ", "relevant_docs": ["a"]}]}`,
 		"badsha":  `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_commits": ["xyz!"]}]}`,
+		// Longer than a SHA-256 hash: two run together.
+		"longsha": `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_commits": ["` + strings.Repeat("ab", 33) + `"]}]}`,
 		// Ids tell the queries apart (--per-query, the errors); a path
 		// that is empty or not relative to the root never matches.
 		"dupid":   `{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["a"]}, {"id": "a", "query": "r", "relevant_docs": ["b"]}]}`,

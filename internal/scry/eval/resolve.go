@@ -2,6 +2,9 @@ package eval
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
@@ -35,10 +38,20 @@ const ambiguous = "ambiguous:"
 // it reaches and its first parent does not; a hit that is one of them
 // answers the question as the merge would, and the merge counts once,
 // found at the first of them.
+//
+// A hash longer than the repository's (41 characters in a SHA-1
+// repository) is no commit's: Resolve fails with ErrNotHash.
 func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet) (res Resolution, err error) {
+	hashLen, err := hashLength(ctx, r, st)
+	if err != nil {
+		return res, err
+	}
 	qs.resolved = map[string]string{}
-	for _, q := range qs.Queries {
+	for i, q := range qs.Queries {
 		for _, c := range q.RelevantCommits {
+			if hashLen > 0 && len(c) > hashLen {
+				return res, fmt.Errorf("%s: query %d (%q): %q is %w: %d hex characters, where this repository's hashes have %d", qs.path, i+1, q.ID, c, ErrNotHash, len(c), hashLen)
+			}
 			c = strings.ToLower(c)
 			if _, done := qs.resolved[c]; done {
 				continue
@@ -85,6 +98,23 @@ func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet
 	}
 	res.UnchangedDocs, err = unchangedDocs(ctx, st, qs)
 	return res, err
+}
+
+// hashLength is the length of the repository's commit hashes: the
+// index's, or HEAD's when it holds none yet; 0 without a commit to tell.
+func hashLength(ctx context.Context, r *gitrepo.Repo, st *store.Store) (int, error) {
+	var n int
+	err := st.DB().QueryRowContext(ctx, `SELECT length(hash) FROM commits LIMIT 1`).Scan(&n)
+	switch {
+	case err == nil:
+		return n, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return 0, err
+	}
+	if h, err := r.ResolveCommit(ctx, "HEAD"); err == nil {
+		return len(h), nil
+	}
+	return 0, nil
 }
 
 // unchangedDocs lists the relevant docs that no indexed commit changed,

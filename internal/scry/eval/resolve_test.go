@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,5 +79,15 @@ func TestResolveAmbiguousPrefix(t *testing.T) {
 	}
 	if got := rep.Ranks["lexical"]; len(got) != 4 || got[0] != 0 || got[1] != 0 || got[2] != 2 || got[3] != 3 {
 		t.Errorf("first ranks %v, want [0 0 2 3]", got)
+	}
+	// One character more than this index's hashes: no commit's, and said
+	// so, not counted as another repository's.
+	os.WriteFile(path, []byte(`{"name": "long", "queries": [{"id": "a", "query": "q", "relevant_docs": ["x"]}, {"id": "b", "query": "q", "relevant_commits": ["`+first+`0"]}]}`), 0o644)
+	if qs, err = Load(path); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Resolve(ctx, r, st, qs)
+	if want := path + `: query 2 ("b"): "` + first + `0" is not a commit hash: 41 hex characters, where this repository's hashes have 40`; !errors.Is(err, ErrNotHash) || err.Error() != want {
+		t.Errorf("Resolve: %v, want %s", err, want)
 	}
 }
