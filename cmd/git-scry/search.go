@@ -38,8 +38,8 @@ Flags:
       --since DATE     only commits authored on or after DATE
       --until DATE     only commits authored on or before DATE
                        (DATE: 2024-05-01, "2024-05-01 12:00", yesterday,
-                       "2 weeks ago", "last month", 3d, 1y, or as git log
-                       prints it)
+                       "2 weeks ago", "last month", 3d, 3mo, 90min, 1y, or
+                       as git log prints it; not 3m: minutes or months?)
       --author TEXT    only commits whose author ("Name <email>", as .mailmap
                        names it) contains TEXT; repeatable (the commits of
                        any of them)
@@ -198,7 +198,11 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 		if f.name == "until" {
 			parse = search.ParseUntil // a bare date includes all of it
 		}
-		if *f.dst, err = parse(v, now); err != nil {
+		var amb *search.AmbiguousAgeError
+		if *f.dst, err = parse(v, now); errors.As(err, &amb) {
+			return q, cli.Usagef("--%s: %v", f.name, err).WithHint("write min for minutes or mo for months (\"90min\", \"3mo\", \"3 months ago\"); other ages: \"2 weeks ago\", 3d, 2w, 1y, 1.week.ago")
+		}
+		if err != nil {
 			return q, cli.Usagef("--%s: %v", f.name, err).WithHint("use a date like 2024-05-01, \"2024-05-01 12:00\", yesterday or \"2 weeks ago\"")
 		}
 	}

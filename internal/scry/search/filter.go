@@ -559,7 +559,8 @@ func ParseUntil(s string, now time.Time) (time.Time, error) {
 
 // ParseDate reads a --since/--until value: an ISO date (2024-05-01), a
 // date and time (RFC 3339 or "2024-05-01 12:00"), "today", "yesterday",
-// or a relative age ("2 weeks ago", "3d", "1 year").
+// or a relative age ("2 weeks ago", "3d", "1 year"; not "3m", an
+// AmbiguousAgeError).
 func ParseDate(s string, now time.Time) (time.Time, error) {
 	given := s
 	s = strings.TrimSpace(s)
@@ -596,14 +597,30 @@ func ParseDate(s string, now time.Time) (time.Time, error) {
 		return time.Date(y, m, d, 0, 0, 0, 0, now.Location()), nil
 	}
 	if relDate().MatchString(s) {
+		items := relItem().FindAllStringSubmatch(s, -1)
+		for _, m := range items {
+			if m[2] == "m" {
+				return time.Time{}, &AmbiguousAgeError{Given: given}
+			}
+		}
 		// Each unit's age in turn: "1 year, 2 months ago".
 		t := now
-		for _, m := range relItem().FindAllStringSubmatch(s, -1) {
+		for _, m := range items {
 			t = ago(t, m[1], m[2])
 		}
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("unknown date %q", given)
+}
+
+// AmbiguousAgeError is ParseDate's error for an age in "m" ("3m"):
+// minutes to some, months to others (git reads it as neither, but as the
+// 3rd of the month), and a --since read the wrong way answers without a
+// word.
+type AmbiguousAgeError struct{ Given string }
+
+func (e *AmbiguousAgeError) Error() string {
+	return fmt.Sprintf("%q could be minutes or months", e.Given)
 }
 
 // ago is t less n units of relItem ("2", "weeks"). Ages are capped far
@@ -629,7 +646,7 @@ func ago(t time.Time, num, unit string) time.Time {
 	switch {
 	case strings.HasPrefix(unit, "mo"):
 		return t.AddDate(0, -n, 0)
-	case unit == "m" || strings.HasPrefix(unit, "min"):
+	case strings.HasPrefix(unit, "min"):
 		return secondsAgo(60)
 	case strings.HasPrefix(unit, "s"):
 		return secondsAgo(1)

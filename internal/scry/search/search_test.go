@@ -425,7 +425,7 @@ func TestParseDate(t *testing.T) {
 	}
 	// Ages too long for a time.Duration wrapped into the future and
 	// matched nothing; every one is long before 1900.
-	for _, in := range []string{"2600000h", "200000000m", "99999999999999999999s", "999999999999y", "99999999 months ago"} {
+	for _, in := range []string{"2600000h", "200000000min", "99999999999999999999s", "999999999999y", "99999999 months ago"} {
 		got, err := ParseDate(in, now)
 		if err != nil || !got.Before(time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)) {
 			t.Errorf("ParseDate(%q) = %v, %v; want a date before 1900", in, got, err)
@@ -807,6 +807,34 @@ func TestParseDateRelativeWords(t *testing.T) {
 	for _, in := range []string{"last", "two", "weeks ago", "last monday", "2 weeks ago ago", "2 weeks and 3 days", "eleven days ago"} {
 		if got, err := ParseDate(in, now); err == nil {
 			t.Errorf("ParseDate(%q) = %v, want an error", in, got)
+		}
+	}
+}
+
+// "3m" was three minutes: whoever meant three months got none of their
+// commits, silently (and git reads it as the 3rd of the month). An age
+// in "m" is refused, alone or among others; "mo" and "min" say which.
+func TestParseDateMinutesOrMonths(t *testing.T) {
+	now := time.Date(2024, 5, 15, 12, 0, 0, 0, time.UTC)
+	for _, in := range []string{"3m", "3M", "3 m ago", "3.m.ago", "1y 3m", "1 year, 2 m"} {
+		var amb *AmbiguousAgeError
+		if got, err := ParseDate(in, now); !errors.As(err, &amb) || amb.Given != in {
+			t.Errorf("ParseDate(%q) = %v, %v; want it refused as minutes or months", in, got, err)
+		}
+	}
+	for in, want := range map[string]time.Time{
+		"3mo":     now.AddDate(0, -3, 0),
+		"3 mo":    now.AddDate(0, -3, 0),
+		"90min":   now.Add(-90 * time.Minute),
+		"2w":      now.AddDate(0, 0, -14),
+		"1y":      now.AddDate(-1, 0, 0),
+		"5h":      now.Add(-5 * time.Hour),
+		"30s":     now.Add(-30 * time.Second),
+		"1y 3mo":  now.AddDate(-1, -3, 0),
+		"3months": now.AddDate(0, -3, 0),
+	} {
+		if got, err := ParseDate(in, now); err != nil || !got.Equal(want) {
+			t.Errorf("ParseDate(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
 }
