@@ -53,7 +53,9 @@ func pinFirst(ranked, holders []scored) []scored {
 			pinned = append(pinned, scored{id: h.id})
 		}
 	}
-	top := 0.0
+	// With no other hit, a holder no list found (a pasted hash, as a
+	// rule) scores a plain 1, not a hair above nothing ("1e-09").
+	top := 1.0
 	if len(rest) > 0 {
 		top = rest[0].score
 	}
