@@ -47,7 +47,7 @@ Flags:
 			if err != nil {
 				return cli.Failf("%v", err).WithHint("set HOME or XDG_CONFIG_HOME, or pass --identity FILE")
 			}
-			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			if vault.NoIdentityAt(path) {
 				if _, running := agentRunning(env); !running {
 					created, err = vault.GenerateIdentity(path, time.Now())
 					switch {

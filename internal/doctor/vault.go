@@ -114,6 +114,10 @@ func checkIdentity(c *Context, inUse bool) Finding {
 	switch {
 	case errors.As(err, &pe):
 		f.Status, f.Detail, f.Hint = Fail, pe.Error(), "chmod 600 "+path
+	case errors.Is(err, vault.ErrEmptyIdentity):
+		var ie *vault.IdentityError
+		errors.As(vault.ExplainIdentityError(path, err), &ie)
+		f.Status, f.Detail, f.Hint = Fail, ie.Msg, ie.Hint
 	case errors.Is(err, os.ErrNotExist):
 		f.Status, f.Detail, f.Hint = Skip, "no identity at "+path, "create one with 'git vault init' (or pass --identity FILE)"
 		if inUse {

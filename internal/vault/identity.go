@@ -81,8 +81,14 @@ func DefaultIdentityPath(getenv func(string) string) (string, error) {
 	return filepath.Join(dir, "identity.txt"), nil
 }
 
+// ErrEmptyIdentity is an identity file with nothing in it: what a 'git
+// vault init' killed between creating the file and writing the key
+// leaves, which the next init writes a key to (GenerateIdentity).
+var ErrEmptyIdentity = errors.New("the identity file is empty")
+
 // ReadIdentityFile reads an identity file, refusing one that is group- or
-// world-accessible, as ssh does for private keys.
+// world-accessible, as ssh does for private keys, and one that is empty
+// (ErrEmptyIdentity).
 func ReadIdentityFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -99,8 +105,21 @@ func ReadIdentityFile(path string) ([]byte, error) {
 	if fi.Mode().Perm()&0o077 != 0 {
 		return nil, &PermissionError{Path: path, Mode: fi.Mode()}
 	}
-	return io.ReadAll(io.LimitReader(f, 1<<20))
+	data, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err == nil && len(data) == 0 {
+		return nil, ErrEmptyIdentity
+	}
+	return data, err
 }
+
+// NoIdentityAt reports whether path holds no identity for init to keep:
+// nothing is there, or an empty file an interrupted init left.
+func NoIdentityAt(path string) bool {
+	fi, err := os.Lstat(path)
+	return errors.Is(err, fs.ErrNotExist) || err == nil && emptyFile(fi)
+}
+
+func emptyFile(fi fs.FileInfo) bool { return fi.Mode().IsRegular() && fi.Size() == 0 }
 
 // IsEncryptedIdentity reports whether data is a passphrase-protected age
 // file or SSH key.
@@ -291,8 +310,11 @@ func identityBeingWritten(path string) bool {
 }
 
 // GenerateIdentity creates a new X25519 identity at path (mode 0600, in a
-// directory made 0700), never replacing an existing file: one there fails
-// with an error that is fs.ErrExist. The key is written straight to its
+// directory made 0700), never replacing an identity: one there fails
+// with an error that is fs.ErrExist. An empty file there (an init killed
+// before writing its key) is no identity: it is removed and the key
+// written to a file made anew, so that it is 0600 from its first byte and
+// reaches no other name (a hard link) the empty one had. The key is written straight to its
 // final name (a temp file would be one more copy), under a lock beside it
 // (path + ".lock"): two 'git vault init' at once, with no identity yet,
 // make one, the second waiting until the first has written it whole and
@@ -311,6 +333,11 @@ func GenerateIdentity(path string, now time.Time) (*Identity, error) {
 		return nil, err
 	}
 	defer l.Unlock()
+	if fi, err := os.Lstat(path); err == nil && emptyFile(fi) {
+		if err := os.Remove(path); err != nil {
+			return nil, err
+		}
+	}
 	aid, err := age.GenerateX25519Identity()
 	if err != nil {
 		return nil, err

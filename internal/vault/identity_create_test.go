@@ -169,3 +169,68 @@ func initHalfway(t *testing.T, path string) (*filelock.Lock, *os.File) {
 	}
 	return l, f
 }
+
+// An init killed between creating the identity file and writing its key
+// left it empty, and every init after found the file there and wrote no
+// key. GenerateIdentity takes an empty file for none: it writes the key
+// to a new file of its own, 0600 whatever the empty one's mode, never
+// through another name (a hard link) the empty one had.
+func TestGenerateIdentityReplacesEmptyFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "verdigris")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "identity.txt")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "other-name")
+	if err := os.Link(path, other); err != nil {
+		t.Fatal(err)
+	}
+	id, err := GenerateIdentity(path, time.Now())
+	if err != nil {
+		t.Fatalf("GenerateIdentity over an empty file = %v, want the key written", err)
+	}
+	defer id.Wipe()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("identity mode = %04o, want 0600", fi.Mode().Perm())
+	}
+	data, err := ReadIdentityFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseIdentity(data)
+	if err != nil || got.Recipient.Key != id.Recipient.Key {
+		t.Fatalf("identity file holds %v, %v; want the key created", got, err)
+	}
+	if data, err := os.ReadFile(other); err != nil || len(data) != 0 {
+		t.Fatalf("the empty file's other name holds %d bytes (%v); want it untouched", len(data), err)
+	}
+
+	// One with a key in it is never replaced.
+	if _, err := GenerateIdentity(path, time.Now()); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("GenerateIdentity over a key = %v, want fs.ErrExist", err)
+	}
+	if again, err := os.ReadFile(path); err != nil || string(again) != string(data) {
+		t.Fatalf("identity file changed: %v", err)
+	}
+}
+
+// Commands reading an empty identity file say it is empty and why it
+// probably is, where they said "no key found in the identity".
+func TestOpenEmptyIdentityFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "identity.txt")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := openIdentityFile(path)
+	var ie *IdentityError
+	if !errors.As(err, &ie) || !errors.Is(err, ErrEmptyIdentity) || ie.Hint == "" {
+		t.Fatalf("openIdentityFile = %v, want an IdentityError that is ErrEmptyIdentity, with a hint", err)
+	}
+}

@@ -16,9 +16,12 @@ type IdentityOptions struct {
 type IdentityError struct {
 	Msg  string
 	Hint string
+	Err  error // the cause, when callers tell one from another
 }
 
 func (e *IdentityError) Error() string { return e.Msg }
+
+func (e *IdentityError) Unwrap() error { return e.Err }
 
 // OpenKeyholder finds the identity, in order: --identity FILE, the
 // VERDIGRIS_IDENTITY variable (key text, for CI), a running unlocked agent,
@@ -53,21 +56,19 @@ func OpenKeyholder(opts IdentityOptions) (Keyholder, error) {
 }
 
 func openIdentityFile(path string) (Keyholder, error) {
-	data, err := ReadIdentityFile(path)
-	if err != nil {
-		return nil, ExplainIdentityError(path, err)
-	}
-	id, err := ParseIdentity(data)
-	if err != nil && !errors.Is(err, ErrEncryptedIdentity) && identityBeingWritten(path) {
-		// Read between another init's create and its write of the key
-		// (GenerateIdentity): read it again once that one is done.
+	data, id, err := readIdentity(path)
+	var pe *PermissionError
+	if err != nil && !errors.Is(err, ErrEncryptedIdentity) && !errors.As(err, &pe) && identityBeingWritten(path) {
+		// Read between another init's lock and its write of the key
+		// (GenerateIdentity), the file not there yet or empty: read it
+		// again once that one is done.
 		clear(data)
-		if data, err = ReadIdentityFile(path); err != nil {
-			return nil, ExplainIdentityError(path, err)
-		}
-		id, err = ParseIdentity(data)
+		data, id, err = readIdentity(path)
 	}
 	defer clear(data)
+	if data == nil && err != nil {
+		return nil, ExplainIdentityError(path, err)
+	}
 	if errors.Is(err, ErrEncryptedIdentity) {
 		return nil, &IdentityError{Msg: fmt.Sprintf("identity %s is passphrase-protected and no agent holds it", path),
 			Hint: "unlock it with 'git vault agent start'"}
@@ -79,6 +80,17 @@ func openIdentityFile(path string) (Keyholder, error) {
 	return NewLocalKeys(id), nil
 }
 
+// readIdentity reads and parses an identity file; data is nil when the
+// read failed, the key text (to clear) when the parse did.
+func readIdentity(path string) (data []byte, id *Identity, err error) {
+	data, err = ReadIdentityFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	id, err = ParseIdentity(data)
+	return data, id, err
+}
+
 // ExplainIdentityError turns a failure to read an identity file into an
 // IdentityError with what to do.
 func ExplainIdentityError(path string, err error) error {
@@ -86,6 +98,10 @@ func ExplainIdentityError(path string, err error) error {
 	switch {
 	case errors.As(err, &pe):
 		return &IdentityError{Msg: pe.Error(), Hint: fmt.Sprintf("make it private with 'chmod 600 %s'", path)}
+	case errors.Is(err, ErrEmptyIdentity):
+		return &IdentityError{Msg: fmt.Sprintf("identity file %s is empty, probably left by an interrupted 'git vault init'", path),
+			Hint: "if 'git vault init' made it, run 'git vault init' again to write a new key to it; otherwise put your identity's key in it",
+			Err:  ErrEmptyIdentity}
 	case errors.Is(err, fs.ErrNotExist):
 		return &IdentityError{Msg: fmt.Sprintf("no identity at %s", path),
 			Hint: "create one with 'git vault init', pass --identity FILE, or set " + IdentityEnv}
