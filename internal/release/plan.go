@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -216,11 +218,25 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		return nil, refuse(fmt.Sprintf("tags are never moved: release another version (git release %s) or delete the tag if it was a mistake", next.Apply(BumpPatch)),
 			"tag %s already exists (on %s)", p.Tag, gitrepo.Short(t.Commit))
 	}
+	builds, err := r.Tags(ctx, p.Tag+"+")
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range builds {
+		if w, build, ok := TagVersion(t.Name); ok && build && w == next {
+			return nil, refuse(fmt.Sprintf("build metadata does not make another version: release another one (git release %s)", next.Apply(BumpPatch)),
+				"tag %s already marks version %s (on %s)", t.Name, next, gitrepo.Short(t.Commit))
+		}
+	}
 	if o.Push && p.Remote != "" {
 		remote, err := r.RemoteTags(ctx, p.Remote, p.Tag)
 		if err == nil && remote[p.Tag] != "" {
 			return nil, refuse("fetch it (git fetch --tags) and release another version",
 				"tag %s already exists on %s", p.Tag, p.Remote)
+		}
+		if t := buildTagOf(next, slices.Sorted(maps.Keys(remote))); err == nil && t != "" {
+			return nil, refuse("fetch it (git fetch --tags) and release another version",
+				"tag %s already marks version %s on %s", t, next, p.Remote)
 		}
 	}
 	if o.Push && p.Remote == "" {
@@ -312,25 +328,89 @@ func (p *Plan) checkIgnored(ctx context.Context, r *gitrepo.Repo) error {
 	return nil
 }
 
-// CurrentVersion is the newest vX.Y.Z tag HEAD reaches (pre-release tags
-// do not count), or 0.0.0 and "" when there is none.
+// CurrentVersion is the newest release tag HEAD reaches (pre-release tags
+// do not count), or 0.0.0 and "" when there is none. A tag with build
+// metadata (vX.Y.Z+BUILD) is release X.Y.Z; of several tags of that
+// version, the one nearest HEAD (previousTag) is returned.
 func CurrentVersion(ctx context.Context, r *gitrepo.Repo) (Version, string, error) {
 	names, err := r.TagsMerged(ctx, "HEAD", "v*")
 	if err != nil {
 		return Version{}, "", err
 	}
 	var best Version
-	tag := ""
+	var tags []string
 	for _, n := range names {
-		v, err := ParseVersion(n)
-		if err != nil || !strings.HasPrefix(n, "v") {
+		v, _, ok := TagVersion(n)
+		if !ok {
 			continue
 		}
-		if tag == "" || v.Compare(best) > 0 {
-			best, tag = v, n
+		switch c := v.Compare(best); {
+		case len(tags) == 0 || c > 0:
+			best, tags = v, []string{n}
+		case c == 0:
+			tags = append(tags, n)
 		}
 	}
-	return best, tag, nil
+	if len(tags) == 0 {
+		return Version{}, "", nil
+	}
+	tag, err := previousTag(ctx, r, tags)
+	return best, tag, err
+}
+
+// previousTag picks, of tags of one version that HEAD reaches (vX.Y.Z
+// and vX.Y.Z+BUILD), the one whose commit the others' lead to: the
+// commits it reaches went out in that version, and the next release is
+// what came after. On one commit, or on commits neither reaches, the
+// plain vX.Y.Z is kept (else the first by name).
+func previousTag(ctx context.Context, r *gitrepo.Repo, tags []string) (string, error) {
+	if len(tags) == 1 {
+		return tags[0], nil
+	}
+	slices.SortFunc(tags, func(a, b string) int {
+		_, ba, _ := TagVersion(a)
+		_, bb, _ := TagVersion(b)
+		if ba != bb {
+			if ba {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a, b)
+	})
+	best, _, err := r.LookupTag(ctx, tags[0])
+	if err != nil {
+		return "", err
+	}
+	for _, n := range tags[1:] {
+		t, ok, err := r.LookupTag(ctx, n)
+		if err != nil {
+			return "", err
+		}
+		if !ok || t.Commit == best.Commit {
+			continue
+		}
+		later, err := r.IsAncestor(ctx, best.Commit, t.Commit)
+		if err != nil {
+			return "", err
+		}
+		if later {
+			best = t
+		}
+	}
+	return best.Name, nil
+}
+
+// buildTagOf finds a tag that marks version v with build metadata
+// (vX.Y.Z+BUILD) among names: the same version as the vX.Y.Z tag a
+// release would make.
+func buildTagOf(v Version, names []string) string {
+	for _, n := range names {
+		if w, build, ok := TagVersion(n); ok && build && w == v {
+			return n
+		}
+	}
+	return ""
 }
 
 // checkBump refuses what is neither a bump nor a version.

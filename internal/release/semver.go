@@ -10,9 +10,10 @@ import (
 	"strings"
 )
 
-// Version is a release version MAJOR.MINOR.PATCH. Pre-releases and build
-// metadata are not release versions: tags carrying them are ignored when
-// finding the current version.
+// Version is a release version MAJOR.MINOR.PATCH. Pre-releases are not
+// release versions: tags carrying them are ignored when finding the
+// current version. Build metadata (v1.2.3+build.5) is, as SemVer has it,
+// no part of the version: such a tag is release 1.2.3 (TagVersion).
 type Version struct {
 	Major, Minor, Patch int
 }
@@ -36,6 +37,30 @@ func ParseVersion(s string) (Version, error) {
 		n[i] = v
 	}
 	return Version{n[0], n[1], n[2]}, nil
+}
+
+// TagVersion reads a release tag: vX.Y.Z, or vX.Y.Z+BUILD with SemVer
+// build metadata (dot-separated identifiers of [0-9A-Za-z-]), which is
+// the same release; build reports whether it had some.
+func TagVersion(name string) (v Version, build bool, ok bool) {
+	if !strings.HasPrefix(name, "v") {
+		return Version{}, false, false
+	}
+	core, meta, build := strings.Cut(name, "+")
+	if build && !validBuild(meta) {
+		return Version{}, false, false
+	}
+	v, err := ParseVersion(core)
+	return v, build, err == nil
+}
+
+func validBuild(meta string) bool {
+	for _, id := range strings.Split(meta, ".") {
+		if id == "" || strings.Trim(id, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func (v Version) String() string { return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch) }

@@ -78,3 +78,28 @@ func TestAutoBump(t *testing.T) {
 		}
 	}
 }
+
+// Build metadata is no part of the version (SemVer 2.0.0 §10): a tag
+// carrying it is that release; pre-releases and malformed metadata are not.
+func TestTagVersion(t *testing.T) {
+	for name, want := range map[string]struct {
+		v     Version
+		build bool
+	}{
+		"v0.1.1":                     {Version{0, 1, 1}, false},
+		"v0.1.1+build.5":             {Version{0, 1, 1}, true},
+		"v1.0.0+20130313144700":      {Version{1, 0, 0}, true},
+		"v1.0.0+exp.sha.5114f85":     {Version{1, 0, 0}, true},
+		"v1.0.0+21AF26D3----117B344": {Version{1, 0, 0}, true},
+	} {
+		v, build, ok := TagVersion(name)
+		if !ok || v != want.v || build != want.build {
+			t.Errorf("TagVersion(%q) = %v, %v, %v; want %v, %v", name, v, build, ok, want.v, want.build)
+		}
+	}
+	for _, name := range []string{"0.1.1", "v0.1.1+", "v0.1.1+a..b", "v0.1.1+a_b", "v0.1.1-rc.1", "v0.1.1-rc.1+b", "v0.1.1+b+c", "v01.1.1+b"} {
+		if v, _, ok := TagVersion(name); ok {
+			t.Errorf("TagVersion(%q) = %v, want not a release tag", name, v)
+		}
+	}
+}
