@@ -209,3 +209,50 @@ The big one.
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// A Keep a Changelog file's link definitions at the bottom stayed as they
+// were: [Unreleased] compared from the previous tag and the new version
+// had none. They are updated as Keep a Changelog does, for compare URLs
+// of GitHub and GitLab form; other forms are left alone, and said so.
+func TestUpdateLinks(t *testing.T) {
+	cases := []struct {
+		name, prev, old, want string
+		left                  bool
+	}{
+		{"github", "v0.1.0",
+			"## [0.2.0] - d\n\n## [0.1.0] - d\n\n[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD\n[0.1.0]: https://github.com/o/r/releases/tag/v0.1.0\n",
+			"## [0.2.0] - d\n\n## [0.1.0] - d\n\n[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0\n[0.1.0]: https://github.com/o/r/releases/tag/v0.1.0\n", false},
+		{"gitlab, lower-case label, CRLF", "v0.1.0",
+			"## [0.2.0] - d\r\n\r\n[unreleased]: https://gitlab.com/g/s/r/-/compare/v0.1.0...HEAD\r\n",
+			"## [0.2.0] - d\r\n\r\n[unreleased]: https://gitlab.com/g/s/r/-/compare/v0.2.0...HEAD\r\n[0.2.0]: https://gitlab.com/g/s/r/-/compare/v0.1.0...v0.2.0\r\n", false},
+		{"first release: from the link's own start", "",
+			"## [0.2.0] - d\n\n[Unreleased]: https://github.com/o/r/compare/abc1234...HEAD\n",
+			"## [0.2.0] - d\n\n[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.2.0]: https://github.com/o/r/compare/abc1234...v0.2.0\n", false},
+		{"no Unreleased link: from the newest version's", "v0.1.0",
+			"## [0.2.0] - d\n\n[0.1.0]: https://github.com/o/r/compare/v0.0.1...v0.1.0\n[0.0.1]: https://github.com/o/r/releases/tag/v0.0.1\n",
+			"## [0.2.0] - d\n\n[0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0\n[0.1.0]: https://github.com/o/r/compare/v0.0.1...v0.1.0\n[0.0.1]: https://github.com/o/r/releases/tag/v0.0.1\n", false},
+		{"no line end at the end", "v0.1.0",
+			"[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD",
+			"[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0", false},
+		{"already defined", "v0.1.0",
+			"[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD\n[0.2.0]: https://example.com/x\n",
+			"[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.2.0]: https://example.com/x\n", false},
+		{"unknown form", "v0.1.0",
+			"## [0.2.0] - d\n\n[Unreleased]: https://example.com/diff?from=v0.1.0\n",
+			"## [0.2.0] - d\n\n[Unreleased]: https://example.com/diff?from=v0.1.0\n", true},
+		{"no link definitions", "v0.1.0",
+			"## [0.2.0] - d\n\nSee [the docs](https://x).\n\n[the docs]: https://example.com\n",
+			"## [0.2.0] - d\n\nSee [the docs](https://x).\n\n[the docs]: https://example.com\n", false},
+	}
+	for _, c := range cases {
+		got, left := UpdateLinks([]byte(c.old), Version{0, 2, 0}, c.prev)
+		if string(got) != c.want || (left != "") != c.left {
+			t.Errorf("%s: UpdateLinks =\n%s\n(left: %q)\nwant\n%s\n(left: %v)", c.name, got, left, c.want, c.left)
+		}
+	}
+	// A byte order mark stays where it is.
+	got, _ := UpdateLinks([]byte("\uFEFF[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD\n"), Version{0, 2, 0}, "v0.1.0")
+	if want := "\uFEFF[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0\n"; string(got) != want {
+		t.Errorf("with a BOM: %q, want %q", got, want)
+	}
+}

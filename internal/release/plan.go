@@ -285,6 +285,10 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 			}
 			return nil, err
 		}
+		updated, left := UpdateLinks(updated, next, prevTag)
+		if left != "" {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s: link definitions left as they are: %s", p.Changelog, left))
+		}
 		p.Files = append([]*FileChange{{Path: p.Changelog, Kind: "changelog", To: next.String(), Old: old, New: updated}}, p.Files...)
 	} else {
 		p.Notes = Section(next, o.Now, notes, p.Changes)
