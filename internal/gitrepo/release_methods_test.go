@@ -56,6 +56,20 @@ func TestPushTargetAndRemoteQueriesMoveNoRef(t *testing.T) {
 	if pt, ok := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/trunk", Configured: true}) {
 		t.Fatalf("tracking branch: %+v %v", pt, ok)
 	}
+	// Pushed elsewhere than it tracks: the same name there, as git push.
+	fork := filepath.Join(filepath.Dir(dir), "fork.git")
+	gitRun(t, dir, "init", "-q", "--bare", fork)
+	gitRun(t, dir, "remote", "add", "fork", fork)
+	gitRun(t, dir, "config", "remote.pushDefault", "fork")
+	if pt, ok := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "fork", Ref: "refs/heads/main"}) {
+		t.Fatalf("remote.pushDefault: %+v %v", pt, ok)
+	}
+	gitRun(t, dir, "config", "branch.main.pushRemote", "origin")
+	if pt, ok := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/trunk", Configured: true}) {
+		t.Fatalf("branch.main.pushRemote to the remote it tracks: %+v %v", pt, ok)
+	}
+	gitRun(t, dir, "config", "--unset", "branch.main.pushRemote")
+	gitRun(t, dir, "config", "--unset", "remote.pushDefault")
 
 	// A commit only the remote has: asked for, fetched, compared, and no
 	// ref (remote-tracking or FETCH_HEAD) moved.

@@ -17,18 +17,41 @@ type RemoteBranch struct {
 	Configured bool
 }
 
-// PushTarget returns where branch is pushed and compared: the branch it
-// tracks (Upstream) when configured, else the same-named branch on the
-// default remote; ok is false when the repository has no remote at all.
+// PushTarget returns where git push sends branch: to the remote
+// branch.<b>.pushRemote names, else remote.pushDefault, else the one the
+// branch tracks, else the default remote; there, to the branch it tracks
+// when that is the remote it tracks, else to the branch of the same name,
+// as push.default simple does when pulling from one remote and pushing to
+// another. ok is false when the repository has no remote at all.
 func (r *Repo) PushTarget(ctx context.Context, branch string) (RemoteBranch, bool) {
-	if remote, name := r.Upstream(ctx, branch); remote != "" && remote != "." && name != "" {
-		return RemoteBranch{Remote: remote, Ref: "refs/heads/" + name, Configured: true}, true
+	up, tracked := r.TrackedBranch(ctx, branch)
+	remote := ""
+	for _, k := range []string{"branch." + branch + ".pushRemote", "remote.pushDefault"} {
+		// "." is this repository, not a remote to push to.
+		if v := r.Config(ctx, k); v != "" && v != "." {
+			remote = v
+			break
+		}
 	}
-	remote := r.DefaultRemote(ctx)
-	if remote == "" {
-		return RemoteBranch{}, false
+	switch {
+	case tracked && (remote == "" || remote == up.Remote):
+		return up, true
+	case remote == "":
+		if remote = r.DefaultRemote(ctx); remote == "" {
+			return RemoteBranch{}, false
+		}
 	}
 	return RemoteBranch{Remote: remote, Ref: "refs/heads/" + branch}, true
+}
+
+// TrackedBranch returns the remote branch that branch tracks (Upstream);
+// ok is false when it tracks none, or a local branch (remote ".").
+func (r *Repo) TrackedBranch(ctx context.Context, branch string) (RemoteBranch, bool) {
+	remote, name := r.Upstream(ctx, branch)
+	if remote == "" || remote == "." || name == "" {
+		return RemoteBranch{}, false
+	}
+	return RemoteBranch{Remote: remote, Ref: "refs/heads/" + name, Configured: true}, true
 }
 
 // RemoteRef asks the remote for the commit ref points at there; "" when the

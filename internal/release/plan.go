@@ -485,7 +485,8 @@ func (p *Plan) autoReason(prev Version) string {
 }
 
 // checkUpstream refuses a branch that is behind or has diverged from the
-// branch it is pushed to. The remote is asked directly (ls-remote), and
+// branch it is pushed to (where git push sends it: pushRemote and
+// pushDefault honoured), or from the one it tracks. The remote is asked directly (ls-remote), and
 // missing commits are fetched without moving any ref, so even a dry run
 // sees the truth and leaves every ref as it was. An unreachable remote is a
 // warning: the last fetched state is used instead.
@@ -495,6 +496,19 @@ func (p *Plan) checkUpstream(ctx context.Context, r *gitrepo.Repo, branch string
 		return nil
 	}
 	p.Remote, p.RemoteRef = up.Remote, up.Ref
+	// Pushed elsewhere than the branch it tracks (pushRemote,
+	// pushDefault): behind the one it pulls from is refused as well.
+	if tr, ok := r.TrackedBranch(ctx, branch); ok && tr != up {
+		if err := p.compareWith(ctx, r, branch, tr); err != nil {
+			return err
+		}
+	}
+	return p.compareWith(ctx, r, branch, up)
+}
+
+// compareWith refuses a branch behind or diverged from the remote branch
+// up, asking the remote itself.
+func (p *Plan) compareWith(ctx context.Context, r *gitrepo.Repo, branch string, up gitrepo.RemoteBranch) error {
 	name := strings.TrimPrefix(up.Ref, "refs/heads/")
 	theirs, err := r.RemoteCommit(ctx, up.Remote, up.Ref)
 	if errors.Is(err, gitrepo.ErrUnfetched) {

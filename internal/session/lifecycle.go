@@ -415,7 +415,8 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 	remote, refspecs := "", []string(nil)
 	endTag := endTagFor(st.StartTag)
 	if o.Push {
-		// Where git release pushes too: the tracked branch of a remote,
+		// Where git release pushes too, as git push does (pushRemote,
+		// pushDefault, then the tracked branch of a remote),
 		// else the same-named branch of the default remote. A branch
 		// tracking a local one ("." remote) pushed onto the default
 		// remote's branch of *that* name: a feature's work onto main.
