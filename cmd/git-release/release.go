@@ -72,7 +72,9 @@ var releaseCmd = &cli.Command{
 		for _, w := range plan.Warnings {
 			cli.Warnf(env.Stderr, "git-release", "%s", w)
 		}
-		if !dryRun {
+		if dryRun {
+			err = release.CheckSigning(ctx, r, plan)
+		} else {
 			err = release.Apply(ctx, r, plan)
 		}
 		if asJSON {

@@ -1,9 +1,11 @@
 package gitrepo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -265,6 +267,32 @@ func (r *Repo) SignsTags(ctx context.Context) bool {
 		}
 	}
 	return false
+}
+
+// CheckSigning signs a throwaway commit object as CreateTag's git tag
+// signs (user.signingKey, else the committer's identity; gpg.format and
+// its program), to tell before a release whether signing works here.
+// Nothing in the repository changes: the object goes to a temporary
+// object directory (the repository's own read through it as an
+// alternate), removed after. The error is git's, which says why.
+func (r *Repo) CheckSigning(ctx context.Context) error {
+	objects, err := r.Git(ctx, "rev-parse", "--path-format=absolute", "--git-path", "objects")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "verdigris-signing-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	cmd := command(ctx, r.Dir(), "commit-tree", "-S", "-m", "verdigris: signing check", "HEAD^{tree}")
+	cmd.Env = append(cmd.Env, "GIT_OBJECT_DIRECTORY="+tmp, "GIT_ALTERNATE_OBJECT_DIRECTORIES="+objects)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return &Error{Args: cmd.Args[1:], Stderr: stderr.String(), Err: err}
+	}
+	return nil
 }
 
 // CreateCommitTag creates the annotated tag name on commit with message,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
@@ -122,6 +123,22 @@ func apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 			"tagging %s failed: %v", p.Tag, err)
 	}
 	p.Tagged = true
+	return nil
+}
+
+// CheckSigning tells, for a dry run, whether the tag the plan makes can be
+// signed when the config asks for it: the real run finds out only after
+// its release commit (which it then takes back). It signs a throwaway
+// object, never in the repository; a key behind a passphrase may ask for
+// it, as the real run will.
+func CheckSigning(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
+	if !p.TagSigned {
+		return nil
+	}
+	if err := r.CheckSigning(ctx); err != nil {
+		return refuse("make signing work, or release unsigned: git -c tag.gpgSign=false -c tag.forceSignAnnotated=false release",
+			"signing tag %s would fail (tag.gpgSign or tag.forceSignAnnotated asks for it): %s", p.Tag, strings.TrimPrefix(err.Error(), "git commit-tree: "))
+	}
 	return nil
 }
 
