@@ -42,12 +42,27 @@ func ChildEnv(base []string, secrets []Secret) ([]string, error) {
 		}
 	}
 	for _, s := range secrets {
+		if err := checkSecretEnv(s); err != nil {
+			return nil, err
+		}
 		if bytes.IndexByte(s.Value, 0) >= 0 {
 			return nil, &ReadError{Msg: fmt.Sprintf("secret %s contains a NUL byte and cannot be an environment variable", s.Name), Hint: fmt.Sprintf("read it with 'git vault get %s' instead", s.Name)}
 		}
 		env = append(env, s.Env+"="+string(s.Value))
 	}
 	return env, nil
+}
+
+// checkSecretEnv refuses a secret whose environment name set would have
+// refused (CheckEnv): the secrets file is written by every recipient's
+// tools, and PATH, LD_PRELOAD or BASH_ENV from it would choose what the
+// child runs.
+func checkSecretEnv(s Secret) error {
+	if err := CheckEnv(s.Env); err != nil {
+		return &ReadError{Msg: fmt.Sprintf("secret %s: %v", s.Name, err),
+			Hint: fmt.Sprintf("nothing was run; see who set it (git log -p -- %s/secrets), and store it under another name with 'git vault set %s --env NAME'", Dir, s.Name)}
+	}
+	return nil
 }
 
 // CommandError is a command that could not be started; Code follows the

@@ -28,6 +28,9 @@ func shellQuote(b []byte) []byte {
 func RemoteScript(secrets []Secret, argv []string) ([]byte, error) {
 	var b bytes.Buffer
 	for _, s := range secrets {
+		if err := checkSecretEnv(s); err != nil {
+			return nil, err
+		}
 		if bytes.IndexByte(s.Value, 0) >= 0 {
 			return nil, &ReadError{Msg: fmt.Sprintf("secret %s contains a NUL byte and cannot be exported", s.Name)}
 		}
