@@ -308,7 +308,11 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 		if cover >= 0 && cover < t.WeakCover {
 			t.LexicalK = t.WeakK
 		}
-		ranked = fuse(t, lex, sem, exp)
+		names, err := s.nameHolders(ctx, q.Text, t, lex, allow)
+		if err != nil {
+			return nil, err
+		}
+		ranked = fuse(t, lex, sem, exp, names)
 		if err := s.settle(ctx, ranked); err != nil {
 			return nil, err
 		}
@@ -427,21 +431,26 @@ type Tuning struct {
 	WeakCover, WeakK                             float64
 	NeighbourWeight, NeighbourDays, NeighbourSim float64
 	NeighbourTop                                 int
+	// NameWeight weighs the list of the commits whose message holds a
+	// hyphenated word of the question closed up (nameHolders), when at
+	// most NameHolders do.
+	NameWeight  float64
+	NameHolders int
 }
 
 // DefaultTuning is what the measurements chose.
 var DefaultTuning = Tuning{FusionK: 10, LexicalWeight: 1, SemanticWeight: 2, ExpandWeight: 0.5, ExpandK: 3, ExpandMinSim: 0.3, WeakCover: 0.35, WeakK: 40,
-	NeighbourWeight: 0.6, NeighbourDays: 3, NeighbourSim: 0, NeighbourTop: 10}
+	NeighbourWeight: 0.6, NeighbourDays: 3, NeighbourSim: 0, NeighbourTop: 10, NameWeight: 1, NameHolders: 10}
 
-func fuse(t Tuning, lex, sem, exp []scored) []scored {
+func fuse(t Tuning, lex, sem, exp, names []scored) []scored {
 	acc := map[int64]float64{}
-	for li, l := range [][]scored{lex, sem, exp} {
-		w := [3]float64{t.LexicalWeight, t.SemanticWeight, t.ExpandWeight}[li]
+	for li, l := range [][]scored{lex, sem, exp, names} {
+		w := [4]float64{t.LexicalWeight, t.SemanticWeight, t.ExpandWeight, t.NameWeight}[li]
 		if w == 0 {
 			continue
 		}
 		k := t.FusionK
-		if li != 1 && t.LexicalK > 0 {
+		if (li == 0 || li == 2) && t.LexicalK > 0 {
 			k = t.LexicalK
 		}
 		for i, s := range l {

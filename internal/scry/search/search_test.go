@@ -24,7 +24,10 @@ import (
 // of terms, "trained" by taking the number of messages as its name.
 type fakeEmbedders struct{}
 
-type fakeEmbedder struct{ id string }
+type fakeEmbedder struct {
+	id    string
+	plain bool // the terms the built-in model embeds (text.PlainTerms)
+}
 
 func (f *fakeEmbedder) ID() string   { return f.id }
 func (f *fakeEmbedder) Dim() int     { return 1024 }
@@ -36,7 +39,11 @@ func (f *fakeEmbedder) EmbedPassages(_ context.Context, texts []string) ([][]flo
 	out := make([][]float32, len(texts))
 	for i, s := range texts {
 		v := make([]float32, 1024)
-		for _, term := range text.Terms(s) {
+		terms := text.Terms(s)
+		if f.plain {
+			terms = text.PlainTerms(s)
+		}
+		for _, term := range terms {
 			// Synonyms of the fake "model": what lexical search cannot see.
 			if term == "crash" {
 				term = "panic"
@@ -454,7 +461,7 @@ func TestParseUntil(t *testing.T) {
 }
 
 func TestFuse(t *testing.T) {
-	got := fuse(Tuning{FusionK: 60, LexicalWeight: 1, SemanticWeight: 1}, []scored{{1, 9}, {2, 8}, {3, 7}}, []scored{{3, 1}, {4, 0.5}}, nil)
+	got := fuse(Tuning{FusionK: 60, LexicalWeight: 1, SemanticWeight: 1}, []scored{{1, 9}, {2, 8}, {3, 7}}, []scored{{3, 1}, {4, 0.5}}, nil, nil)
 	var ids []int64
 	for _, s := range got {
 		ids = append(ids, s.id)
