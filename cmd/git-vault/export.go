@@ -20,7 +20,9 @@ var exportCmd = &cli.Command{
 Print secrets for another tool: dotenv (ENV='value', or ENV="…" with
 \n, \r, \t, \\, \", \$ and backquote escapes when the value has a quote or a line
 break) or a JSON object {"ENV": "value"}. Like 'get', this shows values:
-prefer 'git vault run'.
+prefer 'git vault run'. A secret under a reserved environment name (PATH,
+LD_*, BASH_ENV, ...), which set refuses but another tool may have
+written, is refused and nothing is printed.
 
 --github is what the actions/vault action runs inside GitHub Actions. It
 reads the inputs INPUT_SECRETS (names, comma or newline separated; empty
@@ -69,13 +71,13 @@ Flags:
 			return err
 		}
 		defer vault.WipeSecrets(secrets)
-		var out []byte
+		render := vault.Dotenv
 		if format == "json" {
-			if out, err = vault.JSONObject(secrets); err != nil {
-				return userError(err)
-			}
-		} else {
-			out = vault.Dotenv(secrets)
+			render = vault.JSONObject
+		}
+		out, err := render(secrets)
+		if err != nil {
+			return userError(err)
 		}
 		defer clear(out)
 		_, err = env.Stdout.Write(out)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
 
 	"crypto/ed25519"
@@ -179,6 +180,29 @@ var vaultCommands = map[string]func(ts *testscript.TestScript, neg bool, args []
 		ts.Check(aw.Close())
 		ts.Check(os.WriteFile(ts.MkAbs(args[0]), buf.Bytes(), 0o600))
 		ts.Check(os.WriteFile(ts.MkAbs(args[0])+".pub", []byte(id.Recipient().String()+"\n"), 0o644))
+	},
+	// sealas NAME ENV VALUE: store VALUE as secret NAME exported as ENV,
+	// sealed with the identity in $XDG_CONFIG_HOME, without the name
+	// checks of set: what another recipient's tool could write.
+	"sealas": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 3 {
+			ts.Fatalf("usage: sealas NAME ENV VALUE")
+		}
+		data, err := os.ReadFile(filepath.Join(ts.Getenv("XDG_CONFIG_HOME"), "verdigris", "identity.txt"))
+		ts.Check(err)
+		id, err := vault.ParseIdentity(data)
+		ts.Check(err)
+		kh := vault.NewLocalKeys(id)
+		defer kh.Close()
+		root := ts.MkAbs(".")
+		ts.Check(vault.Update(context.Background(), root, filepath.Join(root, ".git"), func(v *vault.Vault) error {
+			e, err := kh.Encrypt(v, args[0], args[1], []byte(args[2]))
+			if err != nil {
+				return err
+			}
+			v.Secrets.Put(e)
+			return nil
+		}))
 	},
 	// tamper FILE NAME: change one character of secret NAME's ciphertext.
 	"tamper": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -10,8 +10,13 @@ import (
 // Dotenv renders secrets as a .env file: KEY='value' when the value has no
 // quote or line break (literal in every dotenv dialect), else KEY="…" with
 // \\, \", \$, \`, \n, \r and \t escaped: a shell that sources the file
-// (set -a; . ./.env) must not run a command a value holds.
-func Dotenv(secrets []Secret) []byte {
+// (set -a; . ./.env) must not run a command a value holds, and a secret
+// under a reserved name (PATH, LD_PRELOAD, BASH_ENV) is refused, as run
+// refuses it: the sourcing shell would take it.
+func Dotenv(secrets []Secret) ([]byte, error) {
+	if err := checkExportEnv(secrets); err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
 	for _, s := range secrets {
 		b.WriteString(s.Env)
@@ -40,12 +45,25 @@ func Dotenv(secrets []Secret) []byte {
 		}
 		b.WriteString("\"\n")
 	}
-	return b.Bytes()
+	return b.Bytes(), nil
+}
+
+func checkExportEnv(secrets []Secret) error {
+	for _, s := range secrets {
+		if err := checkSecretEnv(s, "nothing was exported"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // JSONObject renders secrets as {"ENV": "value", …}. A value that is not
-// UTF-8 cannot be a JSON string without changing it, so it is refused.
+// UTF-8 cannot be a JSON string without changing it, so it is refused;
+// so is a reserved environment name, as Dotenv refuses it.
 func JSONObject(secrets []Secret) ([]byte, error) {
+	if err := checkExportEnv(secrets); err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
 	b.WriteString("{")
 	for i, s := range secrets {

@@ -38,7 +38,14 @@ func ExportGitHub(a *ghaction.Action, kh Keyholder, v *Vault, opts GitHubOptions
 		}
 	}
 	for _, s := range secrets {
-		if err := CheckEnv(s.Env); err != nil && opts.ExportEnv {
+		if !opts.ExportEnv {
+			break // masked only: no variable is set
+		}
+		if CheckEnv(s.Env) != nil && CheckEnv(strings.TrimPrefix(s.Env, opts.Prefix)) == nil {
+			return 0, &NameError{fmt.Sprintf("the prefix input makes secret %s's environment variable %s, which is reserved or invalid", s.Name, s.Env),
+				"choose another prefix (upper-case letters, digits and '_', e.g. APP_); nothing was exported"}
+		}
+		if err := checkSecretEnv(s, "nothing was exported"); err != nil {
 			return 0, err
 		}
 	}

@@ -42,7 +42,7 @@ func ChildEnv(base []string, secrets []Secret) ([]string, error) {
 		}
 	}
 	for _, s := range secrets {
-		if err := checkSecretEnv(s); err != nil {
+		if err := checkSecretEnv(s, "nothing was run"); err != nil {
 			return nil, err
 		}
 		if bytes.IndexByte(s.Value, 0) >= 0 {
@@ -55,12 +55,14 @@ func ChildEnv(base []string, secrets []Secret) ([]string, error) {
 
 // checkSecretEnv refuses a secret whose environment name set would have
 // refused (CheckEnv): the secrets file is written by every recipient's
-// tools, and PATH, LD_PRELOAD or BASH_ENV from it would choose what the
-// child runs.
-func checkSecretEnv(s Secret) error {
+// tools, and PATH, LD_PRELOAD or BASH_ENV from it would choose what a
+// child runs, or what a shell that sources an export does. run, run
+// --ssh and every export format apply it before anything is started or
+// printed; nothing says what the caller did not do ("nothing was run").
+func checkSecretEnv(s Secret, nothing string) error {
 	if err := CheckEnv(s.Env); err != nil {
 		return &ReadError{Msg: fmt.Sprintf("secret %s: %v", s.Name, err),
-			Hint: fmt.Sprintf("nothing was run; see who set it (git log -p -- %s/secrets), and store it under another name with 'git vault set %s --env NAME'", Dir, s.Name)}
+			Hint: fmt.Sprintf("%s; see who set it (git log -p -- %s/secrets), and store it under another name with 'git vault set %s --env NAME'", nothing, Dir, s.Name)}
 	}
 	return nil
 }

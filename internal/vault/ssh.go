@@ -28,7 +28,7 @@ func shellQuote(b []byte) []byte {
 func RemoteScript(secrets []Secret, argv []string) ([]byte, error) {
 	var b bytes.Buffer
 	for _, s := range secrets {
-		if err := checkSecretEnv(s); err != nil {
+		if err := checkSecretEnv(s, "nothing was run"); err != nil {
 			return nil, err
 		}
 		if bytes.IndexByte(s.Value, 0) >= 0 {
