@@ -2,7 +2,6 @@ package vault
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"unicode/utf8"
 )
@@ -17,35 +16,40 @@ func Dotenv(secrets []Secret) ([]byte, error) {
 	if err := checkExportEnv(secrets); err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
+	// Room for every byte escaped, so the output never grows into a new
+	// array and leaves values in the old one (see JSONObject).
+	n := 0
 	for _, s := range secrets {
-		b.WriteString(s.Env)
-		b.WriteByte('=')
+		n += len(s.Env) + len(`=""`+"\n") + 2*len(s.Value)
+	}
+	b := make([]byte, 0, n)
+	for _, s := range secrets {
+		b = append(b, s.Env...)
+		b = append(b, '=')
 		if !bytes.ContainsAny(s.Value, "'\n\r") {
-			b.WriteByte('\'')
-			b.Write(s.Value)
-			b.WriteString("'\n")
+			b = append(b, '\'')
+			b = append(b, s.Value...)
+			b = append(b, "'\n"...)
 			continue
 		}
-		b.WriteByte('"')
+		b = append(b, '"')
 		for _, c := range s.Value {
 			switch c {
 			case '\\', '"', '$', '`':
-				b.WriteByte('\\')
-				b.WriteByte(c)
+				b = append(b, '\\', c)
 			case '\n':
-				b.WriteString(`\n`)
+				b = append(b, `\n`...)
 			case '\r':
-				b.WriteString(`\r`)
+				b = append(b, `\r`...)
 			case '\t':
-				b.WriteString(`\t`)
+				b = append(b, `\t`...)
 			default:
-				b.WriteByte(c)
+				b = append(b, c)
 			}
 		}
-		b.WriteString("\"\n")
+		b = append(b, "\"\n"...)
 	}
-	return b.Bytes(), nil
+	return b, nil
 }
 
 func checkExportEnv(secrets []Secret) error {
@@ -59,28 +63,90 @@ func checkExportEnv(secrets []Secret) error {
 
 // JSONObject renders secrets as {"ENV": "value", …}. A value that is not
 // UTF-8 cannot be a JSON string without changing it, so it is refused;
-// so is a reserved environment name, as Dotenv refuses it.
+// so is a reserved environment name, as Dotenv refuses it. The output is
+// the only copy of the values it makes (no Go string, no buffer that
+// grows and leaves its old array behind), sized before it is written, so
+// clearing it wipes them all.
 func JSONObject(secrets []Secret) ([]byte, error) {
 	if err := checkExportEnv(secrets); err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	b.WriteString("{")
-	for i, s := range secrets {
+	n := len("{\n}\n")
+	for _, s := range secrets {
 		if !utf8.Valid(s.Value) {
 			return nil, &ReadError{Msg: fmt.Sprintf("secret %s is not UTF-8 text and cannot be a JSON string", s.Name), Hint: "export it with --format dotenv, or read it with 'git vault get'"}
 		}
-		if i > 0 {
-			b.WriteString(",")
-		}
-		b.WriteString("\n  ")
-		k, _ := json.Marshal(s.Env)
-		b.Write(k)
-		b.WriteString(": ")
-		v, _ := json.Marshal(string(s.Value))
-		b.Write(v)
-		clear(v)
+		n += len(",\n  : ") + jsonStringLen([]byte(s.Env)) + jsonStringLen(s.Value)
 	}
-	b.WriteString("\n}\n")
-	return b.Bytes(), nil
+	b := make([]byte, 0, n)
+	b = append(b, '{')
+	for i, s := range secrets {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "\n  "...)
+		b = appendJSONString(b, []byte(s.Env))
+		b = append(b, ": "...)
+		b = appendJSONString(b, s.Value)
+	}
+	return append(b, "\n}\n"...), nil
 }
+
+// appendJSONString appends s, valid UTF-8, as encoding/json writes it as
+// a string: HTML-safe (<, >, & as \u003c, \u003e, \u0026) and with
+// U+2028 and U+2029 escaped, which JavaScript reads as line ends.
+func appendJSONString(dst, s []byte) []byte {
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		esc, size := jsonEscape(s[i:])
+		if esc == "" {
+			dst = append(dst, s[i:i+size]...)
+		} else {
+			dst = append(dst, esc...)
+		}
+		i += size
+	}
+	return append(dst, '"')
+}
+
+// jsonStringLen is the length appendJSONString appends for s.
+func jsonStringLen(s []byte) int {
+	n := len(`""`)
+	for i := 0; i < len(s); {
+		esc, size := jsonEscape(s[i:])
+		if esc == "" {
+			n += size
+		} else {
+			n += len(esc)
+		}
+		i += size
+	}
+	return n
+}
+
+// jsonEscape is the escape encoding/json writes for the character s
+// starts with ("" when it writes it as it is), and that character's size.
+func jsonEscape(s []byte) (string, int) {
+	if s[0] < utf8.RuneSelf {
+		return jsonASCIIEscapes[s[0]], 1
+	}
+	switch r, size := utf8.DecodeRune(s); r {
+	case '\u2028':
+		return `\u2028`, size
+	case '\u2029':
+		return `\u2029`, size
+	default:
+		return "", size
+	}
+}
+
+var jsonASCIIEscapes = func() (t [utf8.RuneSelf]string) {
+	const hex = "0123456789abcdef"
+	for c := range 0x20 {
+		t[c] = `\u00` + string(hex[c>>4]) + string(hex[c&0xf])
+	}
+	t['\b'], t['\f'], t['\n'], t['\r'], t['\t'] = `\b`, `\f`, `\n`, `\r`, `\t`
+	t['"'], t['\\'] = `\"`, `\\`
+	t['<'], t['>'], t['&'] = `\u003c`, `\u003e`, `\u0026`
+	return t
+}()
