@@ -2,6 +2,8 @@ package gitrepo
 
 import (
 	"context"
+	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -79,9 +81,91 @@ func (r *Repo) Push(ctx context.Context, remote string, atomic bool, refspecs ..
 	return err
 }
 
-// RemoteTags lists the tags a remote has (name → peeled commit), asking the
-// remote itself rather than trusting local remote-tracking state.
+// RemoteTags lists the tags that git push to remote reaches (name →
+// peeled commit), asking the remote itself rather than trusting local
+// remote-tracking state. git ls-remote NAME asks the fetch URL; a push
+// goes to remote.NAME.pushurl, or the url that url.*.pushInsteadOf
+// rewrites, and to each of several: every one is asked, and a tag counts
+// as there when all of them have it (one that some lack has still to be
+// pushed there). Push URLs that have a tag on different commits are an
+// error, naming the tag but no URL (a URL may hold credentials).
 func (r *Repo) RemoteTags(ctx context.Context, remote, prefix string) (map[string]string, error) {
+	each, err := r.pushTargetTags(ctx, remote, prefix)
+	if err != nil {
+		return nil, err
+	}
+	tags := each[0]
+	var disagree []string
+	for _, theirs := range each[1:] {
+		for name, hash := range tags {
+			switch h, ok := theirs[name]; {
+			case !ok:
+				delete(tags, name)
+			case h != hash:
+				disagree = append(disagree, name)
+			}
+		}
+	}
+	if len(disagree) > 0 {
+		sort.Strings(disagree)
+		return nil, fmt.Errorf("the push URLs of %s have %s on different commits", remote, strings.Join(disagree, ", "))
+	}
+	return tags, nil
+}
+
+// PublishedTags are the names of the tags that any URL git push to
+// remote sends to has (RemoteTags asks all of them to): a name one of
+// them has is published, whatever the others have.
+func (r *Repo) PublishedTags(ctx context.Context, remote, prefix string) (map[string]bool, error) {
+	each, err := r.pushTargetTags(ctx, remote, prefix)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for _, tags := range each {
+		for name := range tags {
+			names[name] = true
+		}
+	}
+	return names, nil
+}
+
+// pushTargetTags lists the tags of each URL git push to remote sends to.
+func (r *Repo) pushTargetTags(ctx context.Context, remote, prefix string) ([]map[string]string, error) {
+	urls := r.pushURLs(ctx, remote)
+	if urls == nil {
+		tags, err := r.lsRemoteTags(ctx, remote, prefix)
+		return []map[string]string{tags}, err
+	}
+	each := make([]map[string]string, len(urls))
+	for i, u := range urls {
+		// A URL in argv is no new exposure: git passes it to its remote
+		// helper's command line for every ls-remote and push.
+		tags, err := r.lsRemoteTags(ctx, u, prefix)
+		if err != nil {
+			return nil, err
+		}
+		each[i] = tags
+	}
+	return each, nil
+}
+
+// pushURLs are the URLs git push sends to for remote, nil when that is
+// only the URL git ls-remote asks for it (no push URL of its own), or
+// when remote is not a remote's name (a URL, asked as it is).
+func (r *Repo) pushURLs(ctx context.Context, remote string) []string {
+	out, err := r.Git(ctx, "remote", "get-url", "--push", "--all", "--", remote)
+	if err != nil || out == "" {
+		return nil
+	}
+	urls := strings.Split(out, "\n")
+	if fetch, err := r.Git(ctx, "remote", "get-url", "--", remote); err == nil && len(urls) == 1 && urls[0] == fetch {
+		return nil
+	}
+	return urls
+}
+
+func (r *Repo) lsRemoteTags(ctx context.Context, remote, prefix string) (map[string]string, error) {
 	out, err := r.Git(ctx, "ls-remote", "--tags", "--", remote, "refs/tags/"+prefix+"*")
 	if err != nil {
 		return nil, err

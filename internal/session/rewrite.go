@@ -304,7 +304,7 @@ func markPushed(ctx context.Context, repo *gitrepo.Repo, p *processor, rs []*rew
 	}
 	ctx, cancel := context.WithTimeout(ctx, remoteTimeout)
 	defer cancel()
-	theirs, err := repo.RemoteTags(ctx, remote, TagPrefix)
+	theirs, err := repo.PublishedTags(ctx, remote, TagPrefix)
 	for _, r := range rs {
 		for _, t := range r.tags {
 			if r.kept[t.Name] {
@@ -316,7 +316,7 @@ func markPushed(ctx context.Context, repo *gitrepo.Repo, p *processor, rs []*rew
 					remote, t.Name, err, r.old.Short(), r.new.Short(), t.Name, r.new.Short())
 				continue
 			}
-			if _, ok := theirs[t.Name]; ok {
+			if theirs[t.Name] {
 				r.kept[t.Name] = true
 				p.warnf("tag %s is on %s already: it stays on %s (a pushed tag is never moved), which was rewritten as %s; once %s is gone for good, delete the tag there and here: git push %s :refs/tags/%s && git tag -d %s",
 					t.Name, remote, r.old.Short(), r.new.Short(), r.old.Short(), remote, t.Name, t.Name)
