@@ -23,7 +23,9 @@ Install verdigris's pre-push, post-commit, post-merge, post-rewrite and
 post-applypatch shims into the repository's hooks directory (core.hooksPath if set, else the
 common git dir's hooks/, shared by all worktrees). An existing hook is kept
 as <hook>.verdigris-chained and still runs, before verdigris's steps.
-Re-running install changes nothing.
+Re-running install changes nothing. A hook manager installed since
+(pre-commit, lefthook) that keeps the shim as <hook>.legacy or <hook>.old
+and runs it is left in place: install updates the shim it keeps.
 
 A hook that git tracks (a team's .githooks/pre-push) is left as it is:
 install says which line to add to it to run verdigris's shim, which it
@@ -116,7 +118,9 @@ var uninstallCmd = &cli.Command{
 Remove verdigris's hook shims and put back, byte for byte, any hook that
 install found in their place, in the hooks directory and in any folder an
 earlier install used before core.hooksPath changed. Hooks that are not
-verdigris's are left alone.
+verdigris's are left alone. A shim that pre-commit or lefthook keeps and
+runs goes, and the hook install kept takes its place there, which the
+manager then runs; the manager's own hook stays.
 A hooks folder that core.hooksPath in the global or system config names is
 every repository's that uses it: uninstall says so, and removes the shims
 for all of them.

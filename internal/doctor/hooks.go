@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 
 	shims "github.com/verdigris-dev/verdigris/hooks"
@@ -85,6 +86,11 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 			f.Detail += " is another tool's hook"
 		case hooks.Team:
 			teamHook(&f, st)
+		case hooks.Managed:
+			managed(&f, st)
+		case hooks.Looped:
+			f.Status, f.Hint = Warn, "run 'verdigris install' to put "+st.Manager+"'s hook back in place of the shim in front of it"
+			f.Detail += " is a verdigris shim in front of " + st.Manager + "'s hook, which runs the shim it keeps as " + filepath.Base(st.Kept) + ": that runs " + st.Manager + "'s hook again"
 		}
 		out = append(out, f)
 	}
@@ -133,6 +139,35 @@ func chained(f *Finding, st hooks.Status) {
 	default:
 		f.Status, f.Hint = Warn, "chmod +x "+kept+" if it should run, or remove it"
 		f.Detail += " (your own hook is kept as " + kept + " but does not run: it is not executable)"
+	}
+}
+
+// managed says what runs for a hook manager's hook (pre-commit's,
+// lefthook's) installed after verdigris, which keeps the shim under
+// another name and runs it: the shim's steps, when it is current.
+func managed(f *Finding, st hooks.Status) {
+	kept := filepath.Base(st.Kept)
+	f.Detail += " is " + st.Manager + "'s hook, which runs verdigris's shim kept as " + kept
+	switch st.ShimState {
+	case hooks.Installed:
+		f.Status = OK
+		if st.Chained {
+			chained(f, st)
+		}
+		if st.NoInput {
+			f.Status = Warn
+			f.Detail += ", but gives it none of the hook's input: verdigris's steps see nothing to do"
+			f.Hint = "run '" + st.Manager + " uninstall --hook-type " + st.Name + "' to put the shim back as " + st.Path + ", then 'verdigris install'"
+		}
+	case hooks.Outdated:
+		f.Status, f.Hint = Warn, "run 'verdigris install' to update the shim"
+		f.Detail += ", an older one"
+	case hooks.NotExecutable:
+		f.Status, f.Hint = Warn, "run 'verdigris install' to make it executable again"
+		f.Detail += ", which is not executable: it is skipped"
+	default:
+		f.Status, f.Hint = Warn, "move your lines into a hook of your own ("+st.Path+shims.ChainedSuffix+" runs first), remove "+st.Kept+", then run 'verdigris install'"
+		f.Detail += ", changed by hand"
 	}
 }
 

@@ -39,6 +39,14 @@ const (
 	// it is, and verdigris's steps run when it calls the shim install
 	// keeps in ShimDir (Status.Calls).
 	Team State = "team"
+	// Managed is another hook manager's hook (pre-commit's, lefthook's),
+	// installed after verdigris, which keeps the shim under another name
+	// and runs it (Status.Manager, Status.Kept, Status.ShimState).
+	Managed State = "managed"
+	// Looped is a shim in front of a manager's hook that runs the shim
+	// it kept, which runs the manager's hook again: install takes the
+	// one in front away.
+	Looped State = "looped"
 )
 
 // Status describes one hook.
@@ -60,6 +68,12 @@ type Status struct {
 	// of the team's hook, as CallLine does. Without it one of the two
 	// reads none.
 	HandsOn bool `json:"hands_on_input,omitempty"`
+	// For a Managed or Looped hook: the manager, and the path of the shim
+	// it keeps and runs. NoInput: it runs the shim without the hook's
+	// input (pre-commit gives post-rewrite's none).
+	Manager string `json:"manager,omitempty"`
+	Kept    string `json:"kept,omitempty"`
+	NoInput bool   `json:"no_input,omitempty"`
 }
 
 // Action is what Install or Uninstall did to one hook.
@@ -174,7 +188,14 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 			out = append(out, st)
 			continue
 		}
-		if fi, err := os.Lstat(p + shims.ChainedSuffix); err == nil {
+		if m := managedAt(p, p); m != nil {
+			st.State, st.Manager, st.Kept = Managed, m.name, p+m.suffix
+			st.ShimState = stateOf(st.Kept, name)
+			st.NoInput = inputHooks[name] && !slices.Contains(m.input, name)
+		} else if m := managedAt(p+shims.ChainedSuffix, p); m != nil && (st.State == Installed || st.State == Outdated || st.State == NotExecutable) {
+			st.State, st.Manager, st.Kept = Looped, m.name, p+m.suffix
+		}
+		if fi, err := os.Lstat(p + shims.ChainedSuffix); err == nil && st.State != Looped {
 			st.Chained = true
 			st.ChainedSkipped = skipped(p+shims.ChainedSuffix, fi)
 			if st.State == Foreign && !sameHook(p, p+shims.ChainedSuffix) {
@@ -185,6 +206,9 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 	}
 	return out, nil
 }
+
+// inputHooks are the hooks git gives input on stdin.
+var inputHooks = map[string]bool{"pre-push": true, "post-rewrite": true}
 
 // stateOf is the state of the hook name at p, as far as its own file
 // tells.
@@ -222,6 +246,11 @@ func Runs(ctx context.Context, r *gitrepo.Repo, name string) bool {
 	}
 	if shims.IsShim(b) {
 		return true
+	}
+	// A manager's hook that runs the shim it kept, when it gives the
+	// shim the hook's input.
+	if m := managedAt(p, p); m != nil {
+		return executable(p+m.suffix) && (!inputHooks[name] || slices.Contains(m.input, name))
 	}
 	// A team's hook that calls the shim install keeps for it.
 	if !calls(b, name) {
@@ -346,6 +375,12 @@ func installOne(dir, name string) (Action, error) {
 	cur, err := os.ReadFile(p)
 	_, lerr := os.Lstat(p)
 	exists := lerr == nil
+	if m := managedAt(p, p); m != nil {
+		return installManaged(p, name, m)
+	}
+	if m := managedAt(chained, p); m != nil && err == nil && shims.Shipped(name, cur) {
+		return unloop(p, name, m)
+	}
 	switch {
 	case err == nil && bytes.Equal(cur, want) && executable(p):
 		a.Did = "unchanged"
@@ -499,8 +534,18 @@ func uninstallOne(dir, name string) (Action, error) {
 	p := filepath.Join(dir, name)
 	chained := p + shims.ChainedSuffix
 	a := Action{Name: name, Path: p}
+	if m := managedAt(p, p); m != nil {
+		return uninstallManaged(p, name, m)
+	}
 	cur, err := os.ReadFile(p)
 	ours := err == nil && shims.Shipped(name, cur)
+	if m := managedAt(chained, p); m != nil && ours {
+		// The shim in front goes; the manager's hook it ran is back.
+		if err := os.Rename(chained, p); err != nil {
+			return a, err
+		}
+		return uninstallManaged(p, name, m)
+	}
 	if err == nil && !ours && shims.IsShim(cur) {
 		return a, &EditedError{Hook: p, Chained: chained}
 	}
