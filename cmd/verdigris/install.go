@@ -23,9 +23,13 @@ Install verdigris's pre-push, post-commit, post-merge, post-rewrite and
 post-applypatch shims into the repository's hooks directory (core.hooksPath if set, else the
 common git dir's hooks/, shared by all worktrees). An existing hook is kept
 as <hook>.verdigris-chained and still runs, before verdigris's steps.
-Re-running install changes nothing. A hook manager installed since
-(pre-commit, lefthook) that keeps the shim as <hook>.legacy or <hook>.old
-and runs it is left in place: install updates the shim it keeps.
+Re-running install changes nothing. pre-commit, installed since, keeps
+the shim as <hook>.legacy and runs it: its hook is left in place, and
+install updates the shim it keeps. lefthook keeps it as <hook>.old and
+runs no hook it keeps: install puts the shim back in front, with
+lefthook's hook kept and run as <hook>.verdigris-chained, and removes
+<hook>.old; with your own hook kept there already it refuses, leaving
+all three for you to merge into lefthook's config.
 
 A hook that git tracks (a team's .githooks/pre-push) is left as it is:
 install says which line to add to it to run verdigris's shim, which it
@@ -59,6 +63,10 @@ into, so that uninstall cleans it after core.hooksPath changes.
 		var ce *hooks.ConflictError
 		if errors.As(err, &ce) {
 			return cli.Failf("%s", ce).WithHint("compare the two files, keep the one you want as %s, remove the other, then re-run 'verdigris install'", ce.Hook)
+		}
+		var se *hooks.StrandedError
+		if errors.As(err, &se) {
+			return cli.Failf("%s", se).WithHint("move the commands of %s into %s's config, remove it, then re-run 'verdigris install'", se.Chained, se.Manager)
 		}
 		return explainPermission(explainEdited(err))
 	},
@@ -118,9 +126,10 @@ var uninstallCmd = &cli.Command{
 Remove verdigris's hook shims and put back, byte for byte, any hook that
 install found in their place, in the hooks directory and in any folder an
 earlier install used before core.hooksPath changed. Hooks that are not
-verdigris's are left alone. A shim that pre-commit or lefthook keeps and
-runs goes, and the hook install kept takes its place there, which the
-manager then runs; the manager's own hook stays.
+verdigris's are left alone. A shim that pre-commit or lefthook keeps
+(<hook>.legacy, <hook>.old) goes, and the hook install kept takes its
+place there, where the manager's own uninstall puts it back as the
+hook; the manager's hook stays.
 A hooks folder that core.hooksPath in the global or system config names is
 every repository's that uses it: uninstall says so, and removes the shims
 for all of them.

@@ -88,6 +88,8 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 			teamHook(&f, st)
 		case hooks.Managed:
 			managed(&f, st)
+		case hooks.Stranded:
+			stranded(&f, st)
 		case hooks.Looped:
 			f.Status, f.Hint = Warn, "run 'verdigris install' to put "+st.Manager+"'s hook back in place of the shim in front of it"
 			f.Detail += " is a verdigris shim in front of " + st.Manager + "'s hook, which runs the shim it keeps as " + filepath.Base(st.Kept) + ": that runs " + st.Manager + "'s hook again"
@@ -168,6 +170,27 @@ func managed(f *Finding, st hooks.Status) {
 	default:
 		f.Status, f.Hint = Warn, "move your lines into a hook of your own ("+st.Path+shims.ChainedSuffix+" runs first), remove "+st.Kept+", then run 'verdigris install'"
 		f.Detail += ", changed by hand"
+	}
+}
+
+// stranded warns of a hook manager's hook (lefthook's) installed after
+// verdigris that keeps the shim under another name and runs no hook it
+// keeps: verdigris's steps stopped without a word. install puts the shim
+// back in front, unless the user's own hook is kept there too.
+func stranded(f *Finding, st hooks.Status) {
+	kept := filepath.Base(st.Kept)
+	chained := st.Path + shims.ChainedSuffix
+	f.Status = Warn
+	f.Detail += " is " + st.Manager + "'s hook; verdigris's shim, kept as " + kept + ", does not run: " + st.Manager + " runs no hook it keeps"
+	switch {
+	case st.ShimState == hooks.Edited:
+		f.Detail += " (the shim was changed by hand)"
+		f.Hint = "move your lines into a hook of your own, remove " + st.Kept + ", then run 'verdigris install'"
+	case st.Chained && !st.ManagerChained:
+		f.Detail += ", nor your own hook kept as " + chained
+		f.Hint = "move the commands of " + chained + " into " + st.Manager + "'s config, remove it, then run 'verdigris install'"
+	default:
+		f.Hint = "run 'verdigris install' to put the shim back in front of " + st.Manager + "'s hook, which it then runs"
 	}
 }
 

@@ -39,10 +39,16 @@ const (
 	// it is, and verdigris's steps run when it calls the shim install
 	// keeps in ShimDir (Status.Calls).
 	Team State = "team"
-	// Managed is another hook manager's hook (pre-commit's, lefthook's),
-	// installed after verdigris, which keeps the shim under another name
-	// and runs it (Status.Manager, Status.Kept, Status.ShimState).
+	// Managed is another hook manager's hook (pre-commit's), installed
+	// after verdigris, which keeps the shim under another name and runs
+	// it (Status.Manager, Status.Kept, Status.ShimState).
 	Managed State = "managed"
+	// Stranded is another hook manager's hook (lefthook's), installed
+	// after verdigris, which keeps the shim under another name and runs
+	// no hook it keeps: verdigris's steps do not run. Install puts the
+	// shim back in front (Status.Manager, Status.Kept, Status.ShimState,
+	// Status.ManagerChained).
+	Stranded State = "stranded"
 	// Looped is a shim in front of a manager's hook that runs the shim
 	// it kept, which runs the manager's hook again: install takes the
 	// one in front away.
@@ -74,6 +80,10 @@ type Status struct {
 	Manager string `json:"manager,omitempty"`
 	Kept    string `json:"kept,omitempty"`
 	NoInput bool   `json:"no_input,omitempty"`
+	// ManagerChained: for a Stranded hook, the hook kept as
+	// <hook>.verdigris-chained is the manager's own earlier one, not the
+	// user's, and install may replace it.
+	ManagerChained bool `json:"manager_chained,omitempty"`
 }
 
 // Action is what Install or Uninstall did to one hook.
@@ -192,7 +202,10 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 			st.State, st.Manager, st.Kept = Managed, m.name, p+m.suffix
 			st.ShimState = stateOf(st.Kept, name)
 			st.NoInput = inputHooks[name] && !slices.Contains(m.input, name)
-		} else if m := managedAt(p+shims.ChainedSuffix, p); m != nil && (st.State == Installed || st.State == Outdated || st.State == NotExecutable) {
+			if !m.runsKept {
+				st.State, st.NoInput, st.ManagerChained = Stranded, false, managerChained(p, m)
+			}
+		} else if m := managedAt(p+shims.ChainedSuffix, p); m != nil && m.runsKept && (st.State == Installed || st.State == Outdated || st.State == NotExecutable) {
 			st.State, st.Manager, st.Kept = Looped, m.name, p+m.suffix
 		}
 		if fi, err := os.Lstat(p + shims.ChainedSuffix); err == nil && st.State != Looped {
@@ -250,7 +263,7 @@ func Runs(ctx context.Context, r *gitrepo.Repo, name string) bool {
 	// A manager's hook that runs the shim it kept, when it gives the
 	// shim the hook's input.
 	if m := managedAt(p, p); m != nil {
-		return executable(p+m.suffix) && (!inputHooks[name] || slices.Contains(m.input, name))
+		return m.runsKept && executable(p+m.suffix) && (!inputHooks[name] || slices.Contains(m.input, name))
 	}
 	// A team's hook that calls the shim install keeps for it.
 	if !calls(b, name) {
@@ -344,7 +357,8 @@ func Install(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 
 // kept reports whether err leaves one hook as it is and the others still
 // to be done: a shim changed by hand, a saved hook with another tool's
-// in its place, or the team's hook that git tracks. Stopping there left
+// in its place (or with lefthook's, beside the shim it kept), or the
+// team's hook that git tracks. Stopping there left
 // the hooks after it uninstalled, or not updated, for as long as the user
 // kept their edit. a says so; the command fails with the first such error
 // once every hook is done.
@@ -352,7 +366,10 @@ func kept(a *Action, err error) bool {
 	var ee *EditedError
 	var ce *ConflictError
 	var te *TeamHookError
+	var se *StrandedError
 	switch {
+	case errors.As(err, &se):
+		a.Did, a.Detail = "kept", se.Manager+"'s hook, which runs no hook it keeps, beside the shim it kept as "+filepath.Base(se.Kept)+" and your own hook kept as "+filepath.Base(se.Chained)+"; left as they are"
 	case errors.As(err, &te):
 		a.Did, a.Detail = "kept", "tracked by git: the team's hook, left as it is; it does not call verdigris's shim"
 		a.Call = CallLine(te.Name)
@@ -376,9 +393,12 @@ func installOne(dir, name string) (Action, error) {
 	_, lerr := os.Lstat(p)
 	exists := lerr == nil
 	if m := managedAt(p, p); m != nil {
+		if !m.runsKept {
+			return unstrand(p, name, m)
+		}
 		return installManaged(p, name, m)
 	}
-	if m := managedAt(chained, p); m != nil && err == nil && shims.Shipped(name, cur) {
+	if m := managedAt(chained, p); m != nil && m.runsKept && err == nil && shims.Shipped(name, cur) {
 		return unloop(p, name, m)
 	}
 	switch {
