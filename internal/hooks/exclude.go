@@ -52,6 +52,11 @@ func syncExclude(ctx context.Context, r *gitrepo.Repo, dirs []string) error {
 			if slices.Contains(shimNames, name) {
 				paths = append(paths, path.Join(rel, name))
 			}
+			for _, m := range managers {
+				if slices.Contains(shimNames, name+m.suffix) {
+					paths = append(paths, path.Join(rel, name+m.suffix))
+				}
+			}
 			if slices.Contains(keptNames, name+shims.ChainedSuffix) {
 				paths = append(paths, path.Join(rel, name+shims.ChainedSuffix))
 			}

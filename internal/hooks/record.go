@@ -95,7 +95,8 @@ func others(r *gitrepo.Repo, dir string) ([]string, error) {
 
 func sameFolder(a, b string) bool { return resolved(a) == resolved(b) }
 
-// leftIn returns the names of the shims and of the hooks install kept in
+// leftIn returns the names of the shims (with those a hook manager kept
+// under another name, pre-push.legacy) and of the hooks install kept in
 // dir, leaving out the hooks git tracks there (the team's, left as they
 // are).
 func leftIn(ctx context.Context, r *gitrepo.Repo, dir string) (shimNames, keptNames []string, err error) {
@@ -110,6 +111,12 @@ func leftIn(ctx context.Context, r *gitrepo.Repo, dir string) (shimNames, keptNa
 		p := filepath.Join(dir, name)
 		if b, err := os.ReadFile(p); err == nil && shims.IsShim(b) {
 			shimNames = append(shimNames, name)
+		}
+		// A shim a hook manager kept (pre-push.legacy, .old) is ours too.
+		for _, m := range managers {
+			if b, err := os.ReadFile(p + m.suffix); err == nil && shims.IsShim(b) {
+				shimNames = append(shimNames, name+m.suffix)
+			}
 		}
 		if _, err := os.Lstat(p + shims.ChainedSuffix); err == nil {
 			keptNames = append(keptNames, name+shims.ChainedSuffix)
