@@ -144,9 +144,9 @@ func chained(f *Finding, st hooks.Status) {
 	}
 }
 
-// managed says what runs for a hook manager's hook (pre-commit's,
-// lefthook's) installed after verdigris, which keeps the shim under
-// another name and runs it: the shim's steps, when it is current.
+// managed says what runs for a hook manager's hook (pre-commit's)
+// installed after verdigris, which keeps the shim under another name and
+// runs it: the shim's steps, when it is current.
 func managed(f *Finding, st hooks.Status) {
 	kept := filepath.Base(st.Kept)
 	f.Detail += " is " + st.Manager + "'s hook, which runs verdigris's shim kept as " + kept
