@@ -84,3 +84,23 @@ func TestLeftCountsShimAManagerKept(t *testing.T) {
 		t.Errorf("Left = %+v, want %s with the shim pre-push.legacy", left, dir)
 	}
 }
+
+// A hook taken for lefthook's may be replaced or removed, so a user's
+// hook that only reads $LEFTHOOK (skipping itself when lefthook is off)
+// is not taken for one: lefthook's hooks also define call_lefthook.
+func TestUserHookNamingLefthookIsNotLefthooks(t *testing.T) {
+	var lh *manager
+	for i := range managers {
+		if managers[i].name == "lefthook" {
+			lh = &managers[i]
+		}
+	}
+	user := []byte("#!/bin/sh\n[ \"$LEFTHOOK\" = 0 ] && exit 0\nmake lint\n")
+	if lh.writes(user) {
+		t.Error("a user's hook reading $LEFTHOOK taken for lefthook's")
+	}
+	theirs := []byte("#!/bin/sh\nif [ \"$LEFTHOOK\" = \"0\" ]; then\n  exit 0\nfi\ncall_lefthook()\n{\n  lefthook \"$@\"\n}\ncall_lefthook run \"pre-push\" \"$@\"\n")
+	if !lh.writes(theirs) {
+		t.Error("lefthook's hook not recognised")
+	}
+}
