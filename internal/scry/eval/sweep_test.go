@@ -40,7 +40,7 @@ import (
 // VERDIGRIS_SCRY_SWEEP_CACHE names the machine text's cache file (one
 // per size) and VERDIGRIS_SCRY_SWEEP_MACHINE_BYTES its size (default 8
 // MiB); VERDIGRIS_SCRY_SWEEP_DOC_BYTES the repository documents' cap
-// (builtin.Limits.MaxBytes; default 24 MiB).
+// (builtin.Limits.MaxBytes; default 4 MiB).
 func TestSweep(t *testing.T) {
 	repos := os.Getenv("VERDIGRIS_SCRY_SWEEP")
 	if repos == "" {

@@ -16,7 +16,7 @@ import (
 type Limits struct {
 	MaxFiles     int           // default 4000
 	MaxFileBytes int64         // a larger file is skipped (default 512 KiB)
-	MaxBytes     int64         // total blob bytes read (default 24 MiB)
+	MaxBytes     int64         // total blob bytes read (default 4 MiB)
 	Timeout      time.Duration // default 10 s
 }
 
@@ -28,7 +28,7 @@ func (l *Limits) defaults() {
 		l.MaxFileBytes = 512 << 10
 	}
 	if l.MaxBytes <= 0 {
-		l.MaxBytes = 24 << 20
+		l.MaxBytes = 4 << 20
 	}
 	if l.Timeout <= 0 {
 		l.Timeout = 10 * time.Second
