@@ -19,7 +19,9 @@ func (s *Searcher) nameHolders(ctx context.Context, query string, t Tuning, lex 
 	}
 	held := map[int64]bool{}
 	for term := range closedTerms(query) {
-		rows, err := s.st.DB().QueryContext(ctx, `SELECT fts.rowid FROM fts JOIN commits c ON c.id = fts.rowid WHERE fts MATCH ? ORDER BY c.author_time DESC, fts.rowid DESC LIMIT ?`,
+		// Unordered: one more than NameHolders says it is no name, and
+		// FTS5 stops there however many messages hold a common word.
+		rows, err := s.st.DB().QueryContext(ctx, `SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?`,
 			"{subject body}: "+quote(term), t.NameHolders+1)
 		if err != nil {
 			return nil, err
