@@ -51,7 +51,12 @@ func explain(err error) error {
 	case errors.Is(err, session.ErrDetached):
 		return cli.Failf("%v", err).WithHint("check out a branch (git switch BRANCH, or git switch -c NEW) and run 'git session end' again")
 	case errors.As(err, &ahead):
-		return cli.Failf("%v", err).WithHint("bring them in first (git pull), then run 'git session end --push' again")
+		pull := "git pull"
+		if ahead.PushURLs > 0 {
+			cmd, each := cli.PushURLCommand("git pull URL "+ahead.Ref, ahead.Remote, ahead.PushURLs)
+			pull = cmd + each
+		}
+		return cli.Failf("%v", err).WithHint("bring them in first (%s), then run 'git session end --push' again", pull)
 	case errors.As(err, &rtag):
 		return cli.Failf("%v", err).WithHint("tags are never moved: see which commit is right with 'git show %s' and 'git ls-remote %s refs/tags/%s'; delete the wrong one, or run 'git session end' without --push and push the branch alone", rtag.Tag, rtag.Remote, rtag.Tag)
 	case errors.Is(err, session.ErrNoRemote):

@@ -102,6 +102,40 @@ func TestPushTargetAndRemoteQueriesMoveNoRef(t *testing.T) {
 	}
 }
 
+// PushedCommits asks where git push sends, each push URL of several, and
+// fetches what it finds there; RemoteCommit asks the fetch URL.
+func TestPushedCommitsAsksEachPushURL(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r := openRepo(t, dir)
+	head := gitRun(t, dir, "rev-parse", "HEAD")
+	bare := func(name string) string {
+		path := filepath.Join(filepath.Dir(dir), name)
+		gitRun(t, dir, "init", "-q", "--bare", path)
+		gitRun(t, dir, "push", "-q", path, "main")
+		return path
+	}
+	fetch, push, mirror := bare("fetch.git"), bare("push.git"), bare("mirror.git")
+	gitRun(t, dir, "remote", "add", "origin", fetch)
+	if got, err := r.PushedCommits(ctx, "origin", "refs/heads/main"); err != nil || !reflect.DeepEqual(got, []string{head}) {
+		t.Fatalf("no push URL: %v, %v", got, err)
+	}
+	other := filepath.Join(filepath.Dir(dir), "other")
+	gitRun(t, dir, "clone", "-q", push, other)
+	gitRun(t, other, "-c", "user.name=o", "-c", "user.email=o@example.com", "commit", "-q", "--allow-empty", "-m", "theirs")
+	gitRun(t, other, "push", "-q", "origin", "main")
+	theirs := gitRun(t, other, "rev-parse", "HEAD")
+	gitRun(t, dir, "config", "remote.origin.pushurl", mirror)
+	gitRun(t, dir, "config", "--add", "remote.origin.pushurl", push)
+	got, err := r.PushedCommits(ctx, "origin", "refs/heads/main")
+	if err != nil || !reflect.DeepEqual(got, []string{head, theirs}) || !r.HasObject(ctx, theirs) {
+		t.Fatalf("two push URLs: %v, %v; want %s %s, fetched", got, err, head, theirs)
+	}
+	if c, err := r.RemoteCommit(ctx, "origin", "refs/heads/main"); err != nil || c != head {
+		t.Fatalf("RemoteCommit = %s, %v; want the fetch URL's %s", c, err, head)
+	}
+}
+
 func TestCommitEmptyAndUnstage(t *testing.T) {
 	ctx := context.Background()
 	dir := gitInit(t)

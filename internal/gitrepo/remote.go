@@ -132,7 +132,7 @@ func (r *Repo) PublishedTags(ctx context.Context, remote, prefix string) (map[st
 
 // pushTargetTags lists the tags of each URL git push to remote sends to.
 func (r *Repo) pushTargetTags(ctx context.Context, remote, prefix string) ([]map[string]string, error) {
-	urls := r.pushURLs(ctx, remote)
+	urls := r.PushURLs(ctx, remote)
 	if urls == nil {
 		tags, err := r.lsRemoteTags(ctx, remote, prefix)
 		return []map[string]string{tags}, err
@@ -150,10 +150,10 @@ func (r *Repo) pushTargetTags(ctx context.Context, remote, prefix string) ([]map
 	return each, nil
 }
 
-// pushURLs are the URLs git push sends to for remote, nil when that is
+// PushURLs are the URLs git push sends to for remote, nil when that is
 // only the URL git ls-remote asks for it (no push URL of its own), or
 // when remote is not a remote's name (a URL, asked as it is).
-func (r *Repo) pushURLs(ctx context.Context, remote string) []string {
+func (r *Repo) PushURLs(ctx context.Context, remote string) []string {
 	out, err := r.Git(ctx, "remote", "get-url", "--push", "--all", "--", remote)
 	if err != nil || out == "" {
 		return nil

@@ -73,7 +73,8 @@ func (r *Repo) RemoteRef(ctx context.Context, remote, ref string) (string, error
 // directly, with its commits fetched when this repository lacks them (no
 // ref moves): "" when the remote has no such ref; ErrUnfetched when its
 // commits could not be fetched; any other error when the remote could not
-// be asked.
+// be asked. It asks the fetch URL, where the branch is pulled from;
+// PushedCommits asks where it is pushed.
 func (r *Repo) RemoteCommit(ctx context.Context, remote, ref string) (string, error) {
 	theirs, err := r.RemoteRef(ctx, remote, ref)
 	if err != nil || theirs == "" {
@@ -85,6 +86,30 @@ func (r *Repo) RemoteCommit(ctx context.Context, remote, ref string) (string, er
 		}
 	}
 	return theirs, nil
+}
+
+// PushedCommits is RemoteCommit asked of each URL git push sends remote's
+// pushes to (PushURLs; the remote by name when it has none of its own):
+// with remote.NAME.pushurl or url.*.pushInsteadOf set, the fetch URL is
+// another repository, and a branch even with it can be behind the one a
+// push goes to. One commit per URL, in PushURLs' order, "" where that URL
+// has no such ref; the first error stops it.
+func (r *Repo) PushedCommits(ctx context.Context, remote, ref string) ([]string, error) {
+	urls := r.PushURLs(ctx, remote)
+	if urls == nil {
+		urls = []string{remote}
+	}
+	commits := make([]string, len(urls))
+	for i, u := range urls {
+		// A URL in argv is no new exposure: git passes it to its remote
+		// helper's command line for every ls-remote and push.
+		c, err := r.RemoteCommit(ctx, u, ref)
+		if err != nil {
+			return nil, err
+		}
+		commits[i] = c
+	}
+	return commits, nil
 }
 
 // ErrUnfetched: a remote commit's history could not be fetched.

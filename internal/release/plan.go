@@ -486,34 +486,56 @@ func (p *Plan) autoReason(prev Version) string {
 
 // checkUpstream refuses a branch that is behind or has diverged from the
 // branch it is pushed to (where git push sends it: pushRemote and
-// pushDefault honoured), or from the one it tracks. The remote is asked directly (ls-remote), and
-// missing commits are fetched without moving any ref, so even a dry run
-// sees the truth and leaves every ref as it was. An unreachable remote is a
-// warning: the last fetched state is used instead.
+// pushDefault honoured, at the remote's push URL when it has one), or from
+// the one it tracks (at the fetch URL, where it is pulled from). The remote
+// is asked directly (ls-remote), and missing commits are fetched without
+// moving any ref, so even a dry run sees the truth and leaves every ref as
+// it was. An unreachable remote is a warning: the last fetched state is
+// used instead.
 func (p *Plan) checkUpstream(ctx context.Context, r *gitrepo.Repo, branch string) error {
 	up, ok := r.PushTarget(ctx, branch)
 	if !ok {
 		return nil
 	}
 	p.Remote, p.RemoteRef = up.Remote, up.Ref
-	// Pushed elsewhere than the branch it tracks (pushRemote,
-	// pushDefault): behind the one it pulls from is refused as well.
-	if tr, ok := r.TrackedBranch(ctx, branch); ok && tr != up {
-		if err := p.compareWith(ctx, r, branch, tr); err != nil {
+	pushURLs := len(r.PushURLs(ctx, up.Remote))
+	// Pulled from elsewhere than it is pushed to (pushRemote, pushDefault,
+	// a push URL): behind the one it pulls from is refused as well.
+	if tr, ok := r.TrackedBranch(ctx, branch); ok && (tr != up || pushURLs > 0) {
+		if err := p.compareWith(ctx, r, branch, tr, 0); err != nil {
 			return err
 		}
 	}
-	return p.compareWith(ctx, r, branch, up)
+	return p.compareWith(ctx, r, branch, up, pushURLs)
 }
 
 // compareWith refuses a branch behind or diverged from the remote branch
-// up, asking the remote itself.
-func (p *Plan) compareWith(ctx context.Context, r *gitrepo.Repo, branch string, up gitrepo.RemoteBranch) error {
+// up, asking the remote itself: its fetch URL when pushURLs is 0, else
+// each of its pushURLs push URLs.
+func (p *Plan) compareWith(ctx context.Context, r *gitrepo.Repo, branch string, up gitrepo.RemoteBranch, pushURLs int) error {
 	name := strings.TrimPrefix(up.Ref, "refs/heads/")
-	theirs, err := r.RemoteCommit(ctx, up.Remote, up.Ref)
+	where, at := up.Remote+"/"+name, ""
+	if pushURLs > 0 {
+		at = " at its push URL"
+	}
+	var commits []string
+	var err error
+	if pushURLs > 0 {
+		commits, err = r.PushedCommits(ctx, up.Remote, up.Ref)
+	} else {
+		var c string
+		c, err = r.RemoteCommit(ctx, up.Remote, up.Ref)
+		commits = []string{c}
+	}
 	if errors.Is(err, gitrepo.ErrUnfetched) {
-		return refuse(fmt.Sprintf("fetch it yourself (git fetch %s) and try again", up.Remote),
-			"cannot compare %s with %s/%s: its commits could not be fetched", branch, up.Remote, name)
+		fetch, each := cli.PushURLCommand("git fetch URL", up.Remote, pushURLs)
+		return refuse(fmt.Sprintf("fetch it yourself (%s%s) and try again", fetch, each),
+			"cannot compare %s with %s%s: its commits could not be fetched", branch, where, at)
+	}
+	if err != nil && pushURLs > 0 {
+		// The remote-tracking branch is the fetch URL's: no stand-in.
+		p.Warnings = append(p.Warnings, fmt.Sprintf("could not reach the push URL of %s to compare %s with it", up.Remote, branch))
+		return nil
 	}
 	if err != nil {
 		tracking := "refs/remotes/" + up.Remote + "/" + name
@@ -523,7 +545,22 @@ func (p *Plan) compareWith(ctx context.Context, r *gitrepo.Repo, branch string, 
 			return nil
 		}
 		p.Warnings = append(p.Warnings, fmt.Sprintf("could not reach %s; compared %s with the last fetched %s/%s", up.Remote, branch, up.Remote, name))
-		theirs = h
+		commits = []string{h}
+	}
+	for _, theirs := range commits {
+		if err := p.behind(ctx, r, branch, theirs, up.Remote, name, pushURLs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// behind refuses a branch that lacks commits of theirs, the commit of
+// remote's branch name (at its push URL when pushURLs is not 0).
+func (p *Plan) behind(ctx context.Context, r *gitrepo.Repo, branch, theirs, remote, name string, pushURLs int) error {
+	at := ""
+	if pushURLs > 0 {
+		at = " at its push URL"
 	}
 	if theirs == "" {
 		return nil // not pushed yet: nothing to be behind of
@@ -533,12 +570,17 @@ func (p *Plan) compareWith(ctx context.Context, r *gitrepo.Repo, branch string, 
 		return err
 	}
 	switch {
+	case behind > 0 && ahead > 0 && pushURLs > 0:
+		pull, each := cli.PushURLCommand("git pull --rebase URL "+name, remote, pushURLs)
+		return refuse(fmt.Sprintf("integrate %s/%s%s first (%s%s), then release", remote, name, at, pull, each),
+			"%s has diverged from %s/%s%s (%d and %d different commits)", branch, remote, name, at, ahead, behind)
 	case behind > 0 && ahead > 0:
-		return refuse(fmt.Sprintf("integrate %s/%s first (git pull --rebase), then release", up.Remote, name),
-			"%s has diverged from %s/%s (%d and %d different commits)", branch, up.Remote, name, ahead, behind)
+		return refuse(fmt.Sprintf("integrate %s/%s first (git pull --rebase), then release", remote, name),
+			"%s has diverged from %s/%s (%d and %d different commits)", branch, remote, name, ahead, behind)
 	case behind > 0:
-		return refuse(fmt.Sprintf("update it first (git pull --ff-only %s %s), then release", up.Remote, name),
-			"%s is %s behind %s/%s", branch, cli.Count(behind, "commit"), up.Remote, name)
+		pull, each := cli.PushURLCommand("git pull --ff-only URL "+name, remote, pushURLs)
+		return refuse(fmt.Sprintf("update it first (%s%s), then release", pull, each),
+			"%s is %s behind %s/%s%s", branch, cli.Count(behind, "commit"), remote, name, at)
 	}
 	return nil
 }

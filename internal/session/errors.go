@@ -52,11 +52,20 @@ func (e *PushError) Error() string {
 func (e *PushError) Unwrap() error { return e.Err }
 
 // RemoteAheadError: end --push found commits on the remote's branch that
-// HEAD lacks; nothing was archived.
-type RemoteAheadError struct{ Remote, Ref string }
+// HEAD lacks; nothing was archived. PushURLs is how many push URLs of its
+// own the remote has (gitrepo's PushURLs): not 0, the branch was asked
+// there, not at the fetch URL.
+type RemoteAheadError struct {
+	Remote, Ref string
+	PushURLs    int
+}
 
 func (e *RemoteAheadError) Error() string {
-	return fmt.Sprintf("%s/%s has commits this branch does not; nothing was archived", e.Remote, e.Ref)
+	at := ""
+	if e.PushURLs > 0 {
+		at = " at its push URL"
+	}
+	return fmt.Sprintf("%s/%s%s has commits this branch does not; nothing was archived", e.Remote, e.Ref, at)
 }
 
 // RemoteTagError: end --push found the session's start tag on the remote

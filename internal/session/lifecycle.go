@@ -132,14 +132,20 @@ func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
 	}
 }
 
-// remoteMerged checks that HEAD has every commit the remote's branch has.
+// remoteMerged checks that HEAD has every commit the remote's branch has
+// where the push goes (each push URL, when it has its own).
 func (m *Manager) remoteMerged(ctx context.Context, remote, ref string) error {
-	theirs, err := m.Repo.RemoteCommit(ctx, remote, ref)
-	if err != nil || theirs == "" {
+	commits, err := m.Repo.PushedCommits(ctx, remote, ref)
+	if err != nil {
 		return nil
 	}
-	if in, err := m.Repo.IsAncestor(ctx, theirs, "HEAD"); err == nil && !in {
-		return &RemoteAheadError{Remote: remote, Ref: strings.TrimPrefix(ref, "refs/heads/")}
+	for _, theirs := range commits {
+		if theirs == "" {
+			continue
+		}
+		if in, err := m.Repo.IsAncestor(ctx, theirs, "HEAD"); err == nil && !in {
+			return &RemoteAheadError{Remote: remote, Ref: strings.TrimPrefix(ref, "refs/heads/"), PushURLs: len(m.Repo.PushURLs(ctx, remote))}
+		}
 	}
 	return nil
 }

@@ -1,0 +1,22 @@
+package cli
+
+import "strings"
+
+// PushURLCommand is command, a git command line with the word URL where
+// the repository goes, as a hint gives it for where git push sends
+// remote's pushes: with the remote's name when it has no push URL of its
+// own (pushURLs is 0, as gitrepo's PushURLs says); else git ls-remote NAME
+// or git pull NAME would ask its fetch URL, another repository, so with the
+// push URL, named through 'git remote get-url --push' and never printed (a
+// URL may hold credentials). With several push URLs, each is to be asked:
+// command keeps the word URL and each says so (" for each URL ... prints"),
+// to follow the command where the hint quotes it.
+func PushURLCommand(command, remote string, pushURLs int) (cmd, each string) {
+	switch pushURLs {
+	case 0:
+		return strings.Replace(command, "URL", shellWord(remote), 1), ""
+	case 1:
+		return strings.Replace(command, "URL", `"$(git remote get-url --push `+shellWord(remote)+`)"`, 1), ""
+	}
+	return command, " for each URL that 'git remote get-url --push --all " + shellWord(remote) + "' prints"
+}
