@@ -58,7 +58,8 @@ func explain(err error) error {
 		}
 		return cli.Failf("%v", err).WithHint("bring them in first (%s), then run 'git session end --push' again", pull)
 	case errors.As(err, &rtag):
-		return cli.Failf("%v", err).WithHint("tags are never moved: see which commit is right with 'git show %s' and 'git ls-remote %s refs/tags/%s'; delete the wrong one, or run 'git session end' without --push and push the branch alone", rtag.Tag, rtag.Remote, rtag.Tag)
+		ls, each := cli.PushURLCommand("git ls-remote URL refs/tags/"+rtag.Tag, rtag.Remote, rtag.PushURLs)
+		return cli.Failf("%v", err).WithHint("tags are never moved: see which commit is right with 'git show %s' and '%s'%s; delete the wrong one, or run 'git session end' without --push and push the branch alone", rtag.Tag, ls, each)
 	case errors.Is(err, session.ErrNoRemote):
 		return cli.Failf("%v", err).WithHint("add one (git remote add origin URL), or run without --push")
 	case errors.Is(err, session.ErrUnknownSession):

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -129,7 +130,7 @@ Flags:
 			return cli.Failf("%d session tags could not be created", n).WithHint("fix what git reports above, then sync again (it only creates what is missing)")
 		}
 		if theirs := res.RemoteConflicts(); len(theirs) > 0 {
-			return remoteConflictError(remote, theirs, len(res.Conflicts())-len(theirs))
+			return remoteConflictError(remote, len(r.PushURLs(ctx, remote)), theirs, len(res.Conflicts())-len(theirs))
 		}
 		if n := len(res.Conflicts()); n > 0 {
 			msg := fmt.Sprintf("%d session tag names are taken by tags on other commits; they were left as they are", n)
@@ -151,6 +152,11 @@ Flags:
 // session tags could not all be fetched before the sync, if they could not.
 func pushTags(ctx context.Context, env *cli.Env, r *gitrepo.Repo, res *session.SyncResult, remote string, fetchErr error) (int, error) {
 	theirs, err := r.RemoteTags(ctx, remote, session.TagPrefix)
+	var disagree *gitrepo.PushURLsDisagreeError
+	if errors.As(err, &disagree) {
+		return 0, cli.Failf("cannot read %s's session tags: %v", remote, err).
+			WithHint("%s; nothing was pushed", cli.DisagreeHint(disagree, len(r.PushURLs(ctx, remote))))
+	}
 	if err != nil {
 		if fetchErr != nil {
 			warnFetch(env, remote, fetchErr)
@@ -208,8 +214,10 @@ func explainFetch(ctx context.Context, env *cli.Env, r *gitrepo.Repo, res *sessi
 }
 
 // remoteConflictError is the failure of a sync whose tags the remote has
-// on other commits; others counts the conflicts with tags here.
-func remoteConflictError(remote string, theirs []session.TagResult, others int) error {
+// on other commits; others counts the conflicts with tags here, pushURLs
+// the remote's own push URLs (gitrepo's PushURLs), which its tags were
+// read from.
+func remoteConflictError(remote string, pushURLs int, theirs []session.TagResult, others int) error {
 	names := make([]string, len(theirs))
 	for i, t := range theirs {
 		names[i] = t.Tag
@@ -227,8 +235,9 @@ func remoteConflictError(remote string, theirs []session.TagResult, others int) 
 	if others > 0 {
 		e.Msg += fmt.Sprintf("; %d more names are taken by tags here on other commits", others)
 	}
-	return e.WithHint("tags are never moved: see which commit is right with 'git show %s' and 'git ls-remote %s refs/tags/%s'; if %s's is, delete this one (git tag -d %s), else delete %s's (git push %s :refs/tags/%s); then run 'git session sync --push' again",
-		tag, remote, tag, remote, tag, remote, remote, tag)
+	ls, each := cli.PushURLCommand("git ls-remote URL refs/tags/"+tag, remote, pushURLs)
+	return e.WithHint("tags are never moved: see which commit is right with 'git show %s' and '%s'%s; if %s's is, delete this one (git tag -d %s), else delete %s's (git push %s :refs/tags/%s); then run 'git session sync --push' again",
+		tag, ls, each, remote, tag, remote, remote, tag)
 }
 
 // printTags prints the tags a sync made (one line each: status, tag, short

@@ -1,6 +1,10 @@
 package cli
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+)
 
 // PushURLCommand is command, a git command line with the word URL where
 // the repository goes, as a hint gives it for where git push sends
@@ -19,4 +23,17 @@ func PushURLCommand(command, remote string, pushURLs int) (cmd, each string) {
 		return strings.Replace(command, "URL", `"$(git remote get-url --push `+shellWord(remote)+`)"`, 1), ""
 	}
 	return command, " for each URL that 'git remote get-url --push --all " + shellWord(remote) + "' prints"
+}
+
+// DisagreeHint is the hint for push URLs that have a tag on different
+// commits: no retry mends that, one of them has the wrong tag. pushURLs
+// is how many there are.
+func DisagreeHint(e *gitrepo.PushURLsDisagreeError, pushURLs int) string {
+	tag := "TAG"
+	if len(e.Tags) == 1 {
+		tag = e.Tags[0]
+	}
+	ls, each := PushURLCommand("git ls-remote URL refs/tags/"+tag, e.Remote, pushURLs)
+	del, _ := PushURLCommand("git push URL :refs/tags/"+tag, e.Remote, pushURLs)
+	return "tags are never moved: see which commit is right with '" + ls + "'" + each + ", and delete the wrong one there (" + del + ")"
 }

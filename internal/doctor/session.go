@@ -2,12 +2,14 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/session"
 )
 
@@ -64,6 +66,12 @@ func unpushedSessionTags(ctx context.Context, c *Context) Finding {
 	rctx, cancel := context.WithTimeout(ctx, remoteTagsTimeout)
 	defer cancel()
 	theirs, err := c.Repo.RemoteTags(rctx, remote, session.TagPrefix)
+	var disagree *gitrepo.PushURLsDisagreeError
+	if errors.As(err, &disagree) {
+		f.Status, f.Detail = Warn, fmt.Sprintf("could not list the tags of %s: %v", remote, err)
+		f.Hint = cli.DisagreeHint(disagree, len(c.Repo.PushURLs(ctx, remote)))
+		return f
+	}
 	if err != nil {
 		f.Status, f.Detail = Warn, fmt.Sprintf("could not list the tags of %s: %v", remote, err)
 		f.Hint = "check the network and your credentials for " + remote
@@ -84,7 +92,8 @@ func unpushedSessionTags(ctx context.Context, c *Context) Finding {
 	case len(differ) > 0:
 		f.Status = Warn
 		f.Detail = fmt.Sprintf("%s on %s point at other commits than here: %s", cli.Count(len(differ), "session tag"), remote, list(differ))
-		f.Hint = "tags are never moved: compare with 'git ls-remote --tags " + remote + "' and delete the wrong one"
+		ls, each := cli.PushURLCommand("git ls-remote --tags URL", remote, len(c.Repo.PushURLs(ctx, remote)))
+		f.Hint = "tags are never moved: compare with '" + ls + "'" + each + " and delete the wrong one"
 	case len(missing) > 0:
 		f.Status = Warn
 		f.Detail = fmt.Sprintf("%s not on %s: %s", cli.Count(len(missing), "session tag"), remote, list(missing))

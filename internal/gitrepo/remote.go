@@ -108,9 +108,21 @@ func (r *Repo) RemoteTags(ctx context.Context, remote, prefix string) (map[strin
 	}
 	if len(disagree) > 0 {
 		sort.Strings(disagree)
-		return nil, fmt.Errorf("the push URLs of %s have %s on different commits", remote, strings.Join(disagree, ", "))
+		return nil, &PushURLsDisagreeError{Remote: remote, Tags: disagree}
 	}
 	return tags, nil
+}
+
+// PushURLsDisagreeError: the push URLs of Remote have Tags on different
+// commits. It names no URL (a URL may hold credentials); no retry mends
+// it: one of them has the wrong tag, to be deleted there.
+type PushURLsDisagreeError struct {
+	Remote string
+	Tags   []string // sorted
+}
+
+func (e *PushURLsDisagreeError) Error() string {
+	return fmt.Sprintf("the push URLs of %s have %s on different commits", e.Remote, strings.Join(e.Tags, ", "))
 }
 
 // PublishedTags are the names of the tags that any URL git push to

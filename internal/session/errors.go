@@ -70,7 +70,11 @@ func (e *RemoteAheadError) Error() string {
 
 // RemoteTagError: end --push found the session's start tag on the remote
 // on another commit than here; nothing was archived.
-type RemoteTagError struct{ Remote, Tag, Here, There string }
+// PushURLs is as RemoteAheadError's.
+type RemoteTagError struct {
+	Remote, Tag, Here, There string
+	PushURLs                 int
+}
 
 func (e *RemoteTagError) Error() string {
 	return fmt.Sprintf("%s has tag %s on %s, and this one is on %s; nothing was archived", e.Remote, e.Tag, gitrepo.Short(e.There), gitrepo.Short(e.Here))

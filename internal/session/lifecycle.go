@@ -178,7 +178,7 @@ func (m *Manager) startTagToPush(ctx context.Context, st *State, remote string) 
 	case there == here.Commit:
 		return false, nil
 	}
-	return false, &RemoteTagError{Remote: remote, Tag: st.StartTag, Here: here.Commit, There: there}
+	return false, &RemoteTagError{Remote: remote, Tag: st.StartTag, Here: here.Commit, There: there, PushURLs: len(m.Repo.PushURLs(ctx, remote))}
 }
 
 // ensureStartTag makes the active session's start tag when it is missing:
