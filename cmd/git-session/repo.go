@@ -37,6 +37,7 @@ func explain(err error) error {
 		state    *session.StateError
 		ahead    *session.RemoteAheadError
 		rtag     *session.RemoteTagError
+		nopush   *gitrepo.NoPushTargetError
 	)
 	switch {
 	case err == nil:
@@ -60,6 +61,8 @@ func explain(err error) error {
 	case errors.As(err, &rtag):
 		ls, each := cli.PushURLCommand("git ls-remote URL refs/tags/"+rtag.Tag, rtag.Remote, rtag.PushURLs)
 		return cli.Failf("%v", err).WithHint("tags are never moved: see which commit is right with 'git show %s' and '%s'%s; delete the wrong one, or run 'git session end' without --push and push the branch alone", rtag.Tag, ls, each)
+	case errors.As(err, &nopush):
+		return cli.Failf("--push: %v", err).WithHint("set where git push sends it (push.default, remote.%s.push), or run 'git session end' without --push and push the branch and the tags yourself", nopush.Remote)
 	case errors.Is(err, session.ErrNoRemote):
 		return cli.Failf("%v", err).WithHint("add one (git remote add origin URL), or run without --push")
 	case errors.Is(err, session.ErrUnknownSession):

@@ -42,18 +42,18 @@ func TestPushTargetAndRemoteQueriesMoveNoRef(t *testing.T) {
 	ctx := context.Background()
 	dir := gitInit(t)
 	r, _ := Open(ctx, dir)
-	if _, ok := r.PushTarget(ctx, "main"); ok {
+	if _, ok, _ := r.PushTarget(ctx, "main"); ok {
 		t.Fatal("no remote, yet a push target")
 	}
 	bare := filepath.Join(filepath.Dir(dir), "remote.git")
 	gitRun(t, dir, "init", "-q", "--bare", bare)
 	gitRun(t, dir, "remote", "add", "origin", bare)
-	if pt, ok := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/main"}) {
+	if pt, ok, _ := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/main"}) {
 		t.Fatalf("untracked branch: %+v %v", pt, ok)
 	}
 	gitRun(t, dir, "push", "-q", "origin", "main:trunk")
 	gitRun(t, dir, "branch", "-q", "--set-upstream-to=origin/trunk", "main")
-	if pt, ok := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/trunk", Configured: true}) {
+	if pt, ok, _ := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/trunk", Configured: true}) {
 		t.Fatalf("tracking branch: %+v %v", pt, ok)
 	}
 	// Pushed elsewhere than it tracks: the same name there, as git push.
@@ -61,11 +61,11 @@ func TestPushTargetAndRemoteQueriesMoveNoRef(t *testing.T) {
 	gitRun(t, dir, "init", "-q", "--bare", fork)
 	gitRun(t, dir, "remote", "add", "fork", fork)
 	gitRun(t, dir, "config", "remote.pushDefault", "fork")
-	if pt, ok := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "fork", Ref: "refs/heads/main"}) {
+	if pt, ok, _ := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "fork", Ref: "refs/heads/main"}) {
 		t.Fatalf("remote.pushDefault: %+v %v", pt, ok)
 	}
 	gitRun(t, dir, "config", "branch.main.pushRemote", "origin")
-	if pt, ok := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/trunk", Configured: true}) {
+	if pt, ok, _ := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/trunk", Configured: true}) {
 		t.Fatalf("branch.main.pushRemote to the remote it tracks: %+v %v", pt, ok)
 	}
 	gitRun(t, dir, "config", "--unset", "branch.main.pushRemote")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -17,13 +18,21 @@ type RemoteBranch struct {
 	Configured bool
 }
 
-// PushTarget returns where git push sends branch: to the remote
-// branch.<b>.pushRemote names, else remote.pushDefault, else the one the
-// branch tracks, else the default remote; there, to the branch it tracks
-// when that is the remote it tracks, else to the branch of the same name,
-// as push.default simple does when pulling from one remote and pushing to
-// another. ok is false when the repository has no remote at all.
-func (r *Repo) PushTarget(ctx context.Context, branch string) (RemoteBranch, bool) {
+// PushTarget returns where git push with no arguments sends branch: to
+// the remote branch.<b>.pushRemote names, else remote.pushDefault, else
+// the one the branch tracks, else the default remote. There, what
+// remote.<name>.push maps the branch to when it has refspecs (they win
+// over push.default, as in git push); else, by push.default: current and
+// matching, the branch of the same name (matching pushes only this one
+// branch here, not every one both sides have); upstream (or tracking), the
+// branch it tracks; simple or unset, the branch it tracks when that is the
+// remote it tracks, else the branch of the same name, as simple does
+// pulling from one remote and pushing to another. ok is false when the
+// repository has no remote at all; a NoPushTargetError when git push
+// would not push the branch (push.default=nothing, upstream with no
+// upstream there, refspecs that leave it out) or sends it where this
+// does not follow (a refspec to a ref that is no branch, a negative one).
+func (r *Repo) PushTarget(ctx context.Context, branch string) (RemoteBranch, bool, error) {
 	up, tracked := r.TrackedBranch(ctx, branch)
 	remote := ""
 	for _, k := range []string{"branch." + branch + ".pushRemote", "remote.pushDefault"} {
@@ -34,14 +43,107 @@ func (r *Repo) PushTarget(ctx context.Context, branch string) (RemoteBranch, boo
 		}
 	}
 	switch {
-	case tracked && (remote == "" || remote == up.Remote):
-		return up, true
-	case remote == "":
+	case remote != "":
+	case tracked:
+		remote = up.Remote
+	default:
 		if remote = r.DefaultRemote(ctx); remote == "" {
-			return RemoteBranch{}, false
+			return RemoteBranch{}, false, nil
 		}
 	}
-	return RemoteBranch{Remote: remote, Ref: "refs/heads/" + branch}, true
+	target := func(ref string) (RemoteBranch, bool, error) {
+		if tracked && up.Remote == remote && up.Ref == ref {
+			return up, true, nil
+		}
+		return RemoteBranch{Remote: remote, Ref: ref}, true, nil
+	}
+	refuse := func(why string, a ...any) (RemoteBranch, bool, error) {
+		return RemoteBranch{}, false, &NoPushTargetError{Branch: branch, Remote: remote, Why: fmt.Sprintf(why, a...)}
+	}
+	if out, err := r.Git(ctx, "config", "--get-all", "remote."+remote+".push"); err == nil && out != "" {
+		ref, why := refspecTarget(strings.Split(out, "\n"), branch)
+		if why != "" {
+			return refuse("remote.%s.push %s", remote, why)
+		}
+		return target(ref)
+	}
+	switch mode := r.Config(ctx, "push.default"); mode {
+	case "nothing":
+		return refuse("push.default is nothing")
+	case "current", "matching":
+		return target("refs/heads/" + branch)
+	case "upstream", "tracking":
+		switch {
+		case !tracked:
+			return refuse("push.default is %s and it tracks no remote branch", mode)
+		case up.Remote != remote:
+			return refuse("push.default is %s and it is pushed to %s, not to %s, the remote it tracks", mode, remote, up.Remote)
+		}
+		return up, true, nil
+	}
+	if tracked && remote == up.Remote {
+		return up, true, nil
+	}
+	return target("refs/heads/" + branch)
+}
+
+// NoPushTargetError: git push with no arguments would not push Branch to
+// Remote, or would send it where PushTarget does not follow; Why says
+// which setting makes it so.
+type NoPushTargetError struct{ Branch, Remote, Why string }
+
+func (e *NoPushTargetError) Error() string {
+	return fmt.Sprintf("git push names no branch of %s to push %s to: %s", e.Remote, e.Branch, e.Why)
+}
+
+// refspecTarget is the ref that the push refspecs send branch to; why,
+// when none does ("names no refspec for it") or one is of a kind not
+// followed here, says so. Refspecs are matched as git push matches them:
+// a source of HEAD, the branch's short or full name, or a glob with one *;
+// ":" is matching (the same name); a destination not under refs/ is a
+// branch's short name.
+func refspecTarget(specs []string, branch string) (ref, why string) {
+	full := "refs/heads/" + branch
+	var found []string
+	for _, spec := range specs {
+		spec = strings.TrimPrefix(strings.TrimSpace(spec), "+")
+		if strings.HasPrefix(spec, "^") {
+			return "", fmt.Sprintf("has a negative refspec, which is not followed here: %s", spec)
+		}
+		src, dst, hasDst := strings.Cut(spec, ":")
+		if spec == ":" {
+			found = append(found, full)
+			continue
+		}
+		if !hasDst || dst == "" {
+			dst = src
+		}
+		switch {
+		case strings.Count(src, "*") == 1 && strings.Count(dst, "*") == 1:
+			pre, suf, _ := strings.Cut(src, "*")
+			if strings.HasPrefix(full, pre) && strings.HasSuffix(full, suf) && len(full) >= len(pre)+len(suf) {
+				found = append(found, strings.Replace(dst, "*", full[len(pre):len(full)-len(suf)], 1))
+			}
+			continue
+		case strings.Contains(src, "*"):
+			return "", fmt.Sprintf("has a refspec not followed here: %s", spec)
+		case src != "HEAD" && src != branch && src != full:
+			continue
+		}
+		if !strings.HasPrefix(dst, "refs/") {
+			dst = "refs/heads/" + dst
+		}
+		found = append(found, dst)
+	}
+	switch {
+	case len(found) == 0:
+		return "", "names no refspec for it"
+	case len(found) > 1 && slices.ContainsFunc(found, func(f string) bool { return f != found[0] }):
+		return "", "sends it to more than one ref: " + strings.Join(found, ", ")
+	case !strings.HasPrefix(found[0], "refs/heads/"):
+		return "", "sends it to " + found[0] + ", which is not a branch"
+	}
+	return found[0], ""
 }
 
 // TrackedBranch returns the remote branch that branch tracks (Upstream);

@@ -158,7 +158,7 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 	if o.Config.Branch != "" && branch != o.Config.Branch {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("releasing from branch %s, not the release branch %s ([release] branch in toolchain.toml)", branch, o.Config.Branch))
 	}
-	if err := p.checkUpstream(ctx, r, branch); err != nil {
+	if err := p.checkUpstream(ctx, r, branch, o.Push); err != nil {
 		return nil, err
 	}
 	p.TagSigned = r.SignsTags(ctx)
@@ -492,9 +492,25 @@ func (p *Plan) autoReason(prev Version) string {
 // moving any ref, so even a dry run sees the truth and leaves every ref as
 // it was. An unreachable remote is a warning: the last fetched state is
 // used instead.
-func (p *Plan) checkUpstream(ctx context.Context, r *gitrepo.Repo, branch string) error {
-	up, ok := r.PushTarget(ctx, branch)
-	if !ok {
+//
+// Where git push with no arguments would not push the branch
+// (push.default=nothing, remote.<name>.push refspecs that leave it out or
+// are not followed), --push is refused: it pushes where git push would.
+func (p *Plan) checkUpstream(ctx context.Context, r *gitrepo.Repo, branch string, push bool) error {
+	up, ok, err := r.PushTarget(ctx, branch)
+	var none *gitrepo.NoPushTargetError
+	switch {
+	case errors.As(err, &none) && push:
+		return refuse(fmt.Sprintf("set where git push sends it (push.default, remote.%s.push), or release without --push and push the branch and the tag yourself", none.Remote),
+			"--push: %v", err)
+	case errors.As(err, &none):
+		if tr, ok := r.TrackedBranch(ctx, branch); ok {
+			return p.compareWith(ctx, r, branch, tr, 0)
+		}
+		return nil
+	case err != nil:
+		return err
+	case !ok:
 		return nil
 	}
 	p.Remote, p.RemoteRef = up.Remote, up.Ref

@@ -426,7 +426,10 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 		// else the same-named branch of the default remote. A branch
 		// tracking a local one ("." remote) pushed onto the default
 		// remote's branch of *that* name: a feature's work onto main.
-		t, ok := m.Repo.PushTarget(ctx, branch)
+		t, ok, err := m.Repo.PushTarget(ctx, branch)
+		if err != nil {
+			return nil, err
+		}
 		if !ok {
 			return nil, ErrNoRemote
 		}
