@@ -422,9 +422,10 @@ func installOne(dir, name string) (Action, error) {
 				return a, &ConflictError{Hook: p, Chained: chained}
 			}
 			// A hook manager that writes its hooks on every run (husky
-			// from npm install, lefthook install) put back the very hook
-			// install kept: nothing of the user's is lost by putting the
-			// shim over the copy.
+			// from npm install) put back the very hook install kept:
+			// nothing of the user's is lost by putting the shim over the
+			// copy. lefthook install does not come here: it keeps the
+			// shim it finds as <hook>.old, which unstrand undoes.
 			if err := atomicfile.Write(p, want, 0o755); err != nil {
 				return a, err
 			}
