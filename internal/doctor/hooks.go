@@ -127,20 +127,25 @@ func leftHooks(ctx context.Context, c *Context) []Finding {
 	return out
 }
 
-// chained says whether the user's hook that install kept runs: the shim
-// runs it only when git could, so one that is not executable or a link
-// to nothing is kept and skipped, as git skipped it before install.
+// chained says whose hook install kept (the user's, or lefthook's that
+// install put the shim in front of) and whether it runs: the shim runs
+// it only when git could, so one that is not executable or a link to
+// nothing is kept and skipped, as git skipped it before install.
 func chained(f *Finding, st hooks.Status) {
 	kept := st.Path + shims.ChainedSuffix
+	whose := "your own hook"
+	if st.ManagerChained {
+		whose = st.Manager + "'s hook"
+	}
 	switch st.ChainedSkipped {
 	case "":
-		f.Detail += " (your own hook is chained and runs first)"
+		f.Detail += " (" + whose + " is chained and runs first)"
 	case "dangling link":
 		f.Status, f.Hint = Warn, "point "+kept+" at the hook it should run (ln -sf TARGET), or remove it if that hook is gone"
-		f.Detail += " (your own hook is kept as " + kept + " but does not run: it is a symbolic link to nothing)"
+		f.Detail += " (" + whose + " is kept as " + kept + " but does not run: it is a symbolic link to nothing)"
 	default:
 		f.Status, f.Hint = Warn, "chmod +x "+kept+" if it should run, or remove it"
-		f.Detail += " (your own hook is kept as " + kept + " but does not run: it is not executable)"
+		f.Detail += " (" + whose + " is kept as " + kept + " but does not run: it is not executable)"
 	}
 }
 

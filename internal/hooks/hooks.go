@@ -76,13 +76,14 @@ type Status struct {
 	HandsOn bool `json:"hands_on_input,omitempty"`
 	// For a Managed or Looped hook: the manager, and the path of the shim
 	// it keeps and runs. NoInput: it runs the shim without the hook's
-	// input (pre-commit gives post-rewrite's none).
+	// input (pre-commit gives post-rewrite's none). For another hook with
+	// ManagerChained, the manager whose hook is kept.
 	Manager string `json:"manager,omitempty"`
 	Kept    string `json:"kept,omitempty"`
 	NoInput bool   `json:"no_input,omitempty"`
-	// ManagerChained: for a Stranded hook, the hook kept as
-	// <hook>.verdigris-chained is the manager's own earlier one, not the
-	// user's, and install may replace it.
+	// ManagerChained: the hook kept as <hook>.verdigris-chained is the
+	// manager's, not the user's: for a Stranded hook its own earlier one,
+	// which install may replace; for a shim, the one it runs first.
 	ManagerChained bool `json:"manager_chained,omitempty"`
 }
 
@@ -213,6 +214,13 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 			st.ChainedSkipped = skipped(p+shims.ChainedSuffix, fi)
 			if st.State == Foreign && !sameHook(p, p+shims.ChainedSuffix) {
 				st.State = Conflict
+			}
+			// The shim in front of lefthook's hook (install's unstrand)
+			// runs lefthook's, not the user's.
+			for i := range managers {
+				if st.Manager == "" && managerChained(p, &managers[i]) {
+					st.Manager, st.ManagerChained = managers[i].name, true
+				}
 			}
 		}
 		out = append(out, st)
