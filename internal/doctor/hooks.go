@@ -94,6 +94,12 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 			f.Status, f.Hint = Warn, "run 'verdigris install' to put "+st.Manager+"'s hook back in place of the shim in front of it"
 			f.Detail += " is a verdigris shim in front of " + st.Manager + "'s hook, which runs the shim it keeps as " + filepath.Base(st.Kept) + ": that runs " + st.Manager + "'s hook again"
 		}
+		if st.Stale != "" {
+			f.Detail += ", but the shim " + st.StaleManager + " kept as " + filepath.Base(st.Stale) + " is still beside it: no hook runs it, and " + st.StaleManager + "'s next install fails on it"
+			if f.Status == OK {
+				f.Status, f.Hint = Warn, "run 'verdigris install' to remove "+st.Stale
+			}
+		}
 		out = append(out, f)
 	}
 	return out

@@ -85,6 +85,13 @@ type Status struct {
 	// manager's, not the user's: for a Stranded hook its own earlier one,
 	// which install may replace; for a shim, the one it runs first.
 	ManagerChained bool `json:"manager_chained,omitempty"`
+	// Stale: for a shim, the path of a shim verdigris shipped that a
+	// manager which runs no hook it keeps (StaleManager: lefthook) kept
+	// beside it, left by an install cut short. No hook runs it, the
+	// manager refuses to keep the next hook it finds while it is there,
+	// and install removes it.
+	Stale        string `json:"stale,omitempty"`
+	StaleManager string `json:"stale_manager,omitempty"`
 }
 
 // Action is what Install or Uninstall did to one hook.
@@ -222,6 +229,9 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 					st.Manager, st.ManagerChained = managers[i].name, true
 				}
 			}
+		}
+		if m := staleKept(p, name); m != nil && (st.State == Installed || st.State == Outdated || st.State == NotExecutable) {
+			st.Stale, st.StaleManager = p+m.suffix, m.name
 		}
 		out = append(out, st)
 	}
@@ -392,6 +402,14 @@ func kept(a *Action, err error) bool {
 }
 
 func installOne(dir, name string) (Action, error) {
+	a, err := installShim(dir, name)
+	if err != nil {
+		return a, err
+	}
+	return a, dropStale(a.Path, name, &a)
+}
+
+func installShim(dir, name string) (Action, error) {
 	p := filepath.Join(dir, name)
 	chained := p + shims.ChainedSuffix
 	want := shim(name)

@@ -126,6 +126,48 @@ func unstrand(p, name string, m *manager) (Action, error) {
 	return a, nil
 }
 
+// staleKept returns the manager that runs no hook it keeps (lefthook)
+// whose name for a kept hook (<hook>.old) holds a shim verdigris shipped
+// while the shim at p is in front: unstrand cut short before it removed
+// it. nil when there is none.
+func staleKept(p, name string) *manager {
+	if b, err := os.ReadFile(p); err != nil || !shims.IsShim(b) {
+		return nil
+	}
+	for i := range managers {
+		m := &managers[i]
+		if m.runsKept {
+			continue
+		}
+		if b, err := os.ReadFile(p + m.suffix); err == nil && shims.Shipped(name, b) {
+			return m
+		}
+	}
+	return nil
+}
+
+// dropStale removes the shim staleKept finds beside p: no hook runs it,
+// and lefthook refuses to keep the next hook it finds while it is there
+// ("can't rename"), so its next hook rewrite failed.
+func dropStale(p, name string, a *Action) error {
+	m := staleKept(p, name)
+	if m == nil {
+		return nil
+	}
+	kept := p + m.suffix
+	if err := os.Remove(kept); err != nil {
+		return err
+	}
+	if a.Did == "unchanged" {
+		a.Did = "updated"
+	}
+	if a.Detail != "" {
+		a.Detail += "; "
+	}
+	a.Detail += "the shim " + m.name + " kept as " + filepath.Base(kept) + ", which no hook runs, is removed"
+	return nil
+}
+
 // installManaged keeps the shim a manager runs current where the manager
 // keeps it, and leaves the manager's hook as it is.
 func installManaged(p, name string, m *manager) (Action, error) {
