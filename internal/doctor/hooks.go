@@ -70,6 +70,9 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 		case hooks.Missing:
 			f.Status, f.Hint = Warn, "run 'verdigris install'"
 			f.Detail += " is not installed"
+			if st.Chained {
+				cutShort(&f, st)
+			}
 		case hooks.NotExecutable:
 			f.Status, f.Hint = Warn, "run 'verdigris install' to make it executable again"
 			f.Detail += " is not executable: git skips it"
@@ -94,7 +97,7 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 			f.Status, f.Hint = Warn, "run 'verdigris install' to put "+st.Manager+"'s hook back in place of the shim in front of it"
 			f.Detail += " is a verdigris shim in front of " + st.Manager + "'s hook, which runs the shim it keeps as " + filepath.Base(st.Kept) + ": that runs " + st.Manager + "'s hook again"
 		}
-		if st.Stale != "" {
+		if st.Stale != "" && !(st.State == hooks.Missing && st.Chained) {
 			f.Detail += ", but the shim " + st.StaleManager + " kept as " + filepath.Base(st.Stale) + " is still beside it: no hook runs it, and " + st.StaleManager + "'s next install fails on it"
 			if f.Status == OK {
 				f.Status, f.Hint = Warn, "run 'verdigris install' to remove "+st.Stale
@@ -153,6 +156,22 @@ func chained(f *Finding, st hooks.Status) {
 		f.Status, f.Hint = Warn, "chmod +x "+kept+" if it should run, or remove it"
 		f.Detail += " (" + whose + " is kept as " + kept + " but does not run: it is not executable)"
 	}
+}
+
+// cutShort describes the hooks left by an install stopped between
+// keeping the hook it found and writing the shim (or by the shim removed
+// by hand): the kept hook (and a shim lefthook kept beside it) no longer
+// runs, and install puts the shim back in front of it.
+func cutShort(f *Finding, st hooks.Status) {
+	whose := "your own hook"
+	if st.ManagerChained {
+		whose = st.Manager + "'s hook"
+	}
+	f.Detail += ", so " + whose + ", kept as " + filepath.Base(st.Path+shims.ChainedSuffix) + ", does not run either (an install cut short, or the shim removed by hand)"
+	if st.Stale != "" {
+		f.Detail += "; nor does the shim " + st.StaleManager + " kept as " + filepath.Base(st.Stale)
+	}
+	f.Hint = "run 'verdigris install' to put the shim back in front of " + strings.Replace(whose, "your own hook", "your hook", 1)
 }
 
 // managed says what runs for a hook manager's hook (pre-commit's)

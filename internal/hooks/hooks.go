@@ -85,7 +85,7 @@ type Status struct {
 	// manager's, not the user's: for a Stranded hook its own earlier one,
 	// which install may replace; for a shim, the one it runs first.
 	ManagerChained bool `json:"manager_chained,omitempty"`
-	// Stale: for a shim, the path of a shim verdigris shipped that a
+	// Stale: for a shim or a missing hook, the path of a shim verdigris shipped that a
 	// manager which runs no hook it keeps (StaleManager: lefthook) kept
 	// beside it, left by an install cut short. No hook runs it, the
 	// manager refuses to keep the next hook it finds while it is there,
@@ -224,13 +224,11 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 			}
 			// The shim in front of lefthook's hook (install's unstrand)
 			// runs lefthook's, not the user's.
-			for i := range managers {
-				if st.Manager == "" && managerChained(p, &managers[i]) {
-					st.Manager, st.ManagerChained = managers[i].name, true
-				}
+			if m := chainedBy(p); m != nil && st.Manager == "" {
+				st.Manager, st.ManagerChained = m.name, true
 			}
 		}
-		if m := staleKept(p, name); m != nil && (st.State == Installed || st.State == Outdated || st.State == NotExecutable) {
+		if m := staleKept(p, name); m != nil && (st.State == Installed || st.State == Outdated || st.State == NotExecutable || st.State == Missing) {
 			st.Stale, st.StaleManager = p+m.suffix, m.name
 		}
 		out = append(out, st)
@@ -472,6 +470,12 @@ func installShim(dir, name string) (Action, error) {
 		return a, lerr
 	default:
 		a.Did = "installed"
+		if _, err := os.Lstat(chained); err == nil {
+			// The shim was removed by hand, or an install stopped
+			// between keeping the hook and writing the shim: the shim
+			// goes back in front of it.
+			a.Detail = "in front of " + keptWhose(p) + ", kept as " + filepath.Base(chained) + ", which runs first"
+		}
 		return a, atomicfile.Write(p, want, 0o755)
 	}
 }
@@ -607,6 +611,14 @@ func uninstallOne(dir, name string) (Action, error) {
 			return a, err
 		}
 		a.Did = "restored"
+		// Stopped putting the shim back in front of lefthook's hook
+		// (unstrand): the shim lefthook kept is still beside it.
+		if m := managedAt(p, p); m != nil {
+			if ma, err := uninstallManaged(p, name, m); err != nil {
+				return ma, err
+			}
+			a.Detail = m.name + "'s hook is back; the shim it kept as " + filepath.Base(p+m.suffix) + " is removed"
+		}
 	case ours && hasChained:
 		if err := os.Rename(chained, p); err != nil {
 			return a, err

@@ -126,12 +126,35 @@ func unstrand(p, name string, m *manager) (Action, error) {
 	return a, nil
 }
 
+// chainedBy returns the manager whose hook install kept beside p, the
+// shim put in front of it: nil when it is the user's.
+func chainedBy(p string) *manager {
+	for i := range managers {
+		if managerChained(p, &managers[i]) {
+			return &managers[i]
+		}
+	}
+	return nil
+}
+
+// keptWhose names the hook install kept beside p.
+func keptWhose(p string) string {
+	if m := chainedBy(p); m != nil {
+		return m.name + "'s hook"
+	}
+	return "your hook"
+}
+
 // staleKept returns the manager that runs no hook it keeps (lefthook)
 // whose name for a kept hook (<hook>.old) holds a shim verdigris shipped
-// while the shim at p is in front: unstrand cut short before it removed
-// it. nil when there is none.
+// while the shim at p is in front, or no hook is there: unstrand cut
+// short before it removed it, or before it wrote the shim. nil when
+// there is none.
 func staleKept(p, name string) *manager {
-	if b, err := os.ReadFile(p); err != nil || !shims.IsShim(b) {
+	switch b, err := os.ReadFile(p); {
+	case err == nil && !shims.IsShim(b):
+		return nil
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return nil
 	}
 	for i := range managers {
