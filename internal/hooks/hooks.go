@@ -582,6 +582,14 @@ func uninstall(ctx context.Context, r *gitrepo.Repo, only string) ([]Action, err
 }
 
 func uninstallOne(dir, name string) (Action, error) {
+	a, err := uninstallHook(dir, name)
+	if err != nil {
+		return a, err
+	}
+	return dropLone(filepath.Join(dir, name), name, a)
+}
+
+func uninstallHook(dir, name string) (Action, error) {
 	p := filepath.Join(dir, name)
 	chained := p + shims.ChainedSuffix
 	a := Action{Name: name, Path: p}

@@ -191,6 +191,37 @@ func dropStale(p, name string, a *Action) error {
 	return nil
 }
 
+// dropLone removes a shim verdigris shipped that a manager kept beside
+// p (<hook>.legacy, <hook>.old) once p is no hook of that manager's: its
+// hook was removed by hand, so neither the manager runs the shim nor its
+// uninstall puts it back. Left there, doctor kept naming the folder
+// (leftIn counts it) and uninstall never cleared it. a is what was done
+// to p.
+func dropLone(p, name string, a Action) (Action, error) {
+	if managedAt(p, p) != nil {
+		return a, nil
+	}
+	for i := range managers {
+		m := &managers[i]
+		kept := p + m.suffix
+		if b, err := os.ReadFile(kept); err != nil || !shims.Shipped(name, b) {
+			continue
+		}
+		if err := os.Remove(kept); err != nil {
+			return a, err
+		}
+		if a.Did == "absent" && a.Detail == "" {
+			a = Action{Name: name, Path: kept, Did: "removed", Detail: "a shim " + m.name + " kept, whose hook is gone"}
+			continue
+		}
+		if a.Detail != "" {
+			a.Detail += "; "
+		}
+		a.Detail += "the shim " + m.name + " kept as " + filepath.Base(kept) + ", whose hook is gone, is removed"
+	}
+	return a, nil
+}
+
 // installManaged keeps the shim a manager runs current where the manager
 // keeps it, and leaves the manager's hook as it is.
 func installManaged(p, name string, m *manager) (Action, error) {
