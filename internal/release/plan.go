@@ -229,8 +229,10 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		}
 	}
 	if o.Push && p.Remote != "" {
-		remote, err := r.RemoteTags(ctx, p.Remote, p.Tag)
-		if err == nil && remote[p.Tag] != "" {
+		// Any push URL that has the tag refuses the atomic push there,
+		// after the release was made: what one of them has is taken.
+		remote, err := r.PublishedTags(ctx, p.Remote, p.Tag)
+		if err == nil && remote[p.Tag] {
 			return nil, refuse("fetch it (git fetch --tags) and release another version",
 				"tag %s already exists on %s", p.Tag, p.Remote)
 		}
