@@ -100,12 +100,8 @@ func unstrand(p, name string, m *manager) (Action, error) {
 	kept := p + m.suffix
 	chained := p + shims.ChainedSuffix
 	a := Action{Name: name, Path: p}
-	cur, err := os.ReadFile(kept)
-	if err != nil {
+	if err := shippedKept(kept, chained, name); err != nil {
 		return a, err
-	}
-	if !shims.Shipped(name, cur) {
-		return a, &EditedError{Hook: kept, Chained: chained}
 	}
 	if _, err := os.Lstat(chained); err == nil && !managerChained(p, m) {
 		return a, &StrandedError{Hook: p, Manager: m.name, Kept: kept, Chained: chained}
@@ -271,12 +267,8 @@ func uninstallManaged(p, name string, m *manager) (Action, error) {
 	kept := p + m.suffix
 	chained := p + shims.ChainedSuffix
 	a := Action{Name: name, Path: kept}
-	cur, err := os.ReadFile(kept)
-	if err != nil {
+	if err := shippedKept(kept, chained, name); err != nil {
 		return a, err
-	}
-	if !shims.Shipped(name, cur) {
-		return a, &EditedError{Hook: kept, Chained: chained}
 	}
 	runs := "which " + m.name + "'s hook runs"
 	if !m.runsKept {
@@ -306,4 +298,18 @@ func uninstallManaged(p, name string, m *manager) (Action, error) {
 		return a, err
 	}
 	return a, nil
+}
+
+// shippedKept checks that the shim a manager kept is one verdigris
+// shipped for name, byte for byte, before it is moved or removed: one
+// changed by hand is the user's (EditedError).
+func shippedKept(kept, chained, name string) error {
+	cur, err := os.ReadFile(kept)
+	if err != nil {
+		return err
+	}
+	if !shims.Shipped(name, cur) {
+		return &EditedError{Hook: kept, Chained: chained}
+	}
+	return nil
 }
