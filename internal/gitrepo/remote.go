@@ -144,20 +144,28 @@ func (r *Repo) PublishedTags(ctx context.Context, remote, prefix string) (map[st
 
 // pushTargetTags lists the tags of each URL git push to remote sends to.
 func (r *Repo) pushTargetTags(ctx context.Context, remote, prefix string) ([]map[string]string, error) {
+	return askPushURLs(ctx, r, remote, func(target string) (map[string]string, error) {
+		return r.lsRemoteTags(ctx, target, prefix)
+	})
+}
+
+// askPushURLs asks each URL git push to remote sends to (PushURLs), in
+// order, or the remote by name when it has no push URL of its own; the
+// first error stops it.
+func askPushURLs[T any](ctx context.Context, r *Repo, remote string, ask func(target string) (T, error)) ([]T, error) {
 	urls := r.PushURLs(ctx, remote)
 	if urls == nil {
-		tags, err := r.lsRemoteTags(ctx, remote, prefix)
-		return []map[string]string{tags}, err
+		urls = []string{remote}
 	}
-	each := make([]map[string]string, len(urls))
+	each := make([]T, len(urls))
 	for i, u := range urls {
 		// A URL in argv is no new exposure: git passes it to its remote
 		// helper's command line for every ls-remote and push.
-		tags, err := r.lsRemoteTags(ctx, u, prefix)
+		v, err := ask(u)
 		if err != nil {
 			return nil, err
 		}
-		each[i] = tags
+		each[i] = v
 	}
 	return each, nil
 }

@@ -197,21 +197,9 @@ func (r *Repo) RemoteCommit(ctx context.Context, remote, ref string) (string, er
 // push goes to. One commit per URL, in PushURLs' order, "" where that URL
 // has no such ref; the first error stops it.
 func (r *Repo) PushedCommits(ctx context.Context, remote, ref string) ([]string, error) {
-	urls := r.PushURLs(ctx, remote)
-	if urls == nil {
-		urls = []string{remote}
-	}
-	commits := make([]string, len(urls))
-	for i, u := range urls {
-		// A URL in argv is no new exposure: git passes it to its remote
-		// helper's command line for every ls-remote and push.
-		c, err := r.RemoteCommit(ctx, u, ref)
-		if err != nil {
-			return nil, err
-		}
-		commits[i] = c
-	}
-	return commits, nil
+	return askPushURLs(ctx, r, remote, func(target string) (string, error) {
+		return r.RemoteCommit(ctx, target, ref)
+	})
 }
 
 // ErrUnfetched: a remote commit's history could not be fetched.
