@@ -420,12 +420,16 @@ func unknownKeys(data []byte) []string {
 		}
 	}
 	known := map[string]bool{"id": true, "query": true, "relevant_commits": true, "relevant_docs": true}
-	for _, q := range raw.Queries {
+	for i, q := range raw.Queries {
 		var id string
 		for k, v := range q {
 			if strings.ToLower(k) == "id" {
 				json.Unmarshal(v, &id)
 			}
+		}
+		if strings.TrimSpace(id) == "" {
+			// Named as Load names it: by its place.
+			id = fmt.Sprintf("#%d", i+1)
 		}
 		for _, k := range slices.Sorted(maps.Keys(q)) {
 			if !known[strings.ToLower(k)] {

@@ -284,3 +284,20 @@ func TestLoadListsUnknownKeys(t *testing.T) {
 		t.Fatalf("a key in another case was not read: %+v", qs.Queries[1])
 	}
 }
+
+// A query without an id is known by its place everywhere else (#2): its
+// misspelled key was named as of query "", which no one can find.
+func TestLoadUnknownKeyOfQueryWithoutID(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "set.json")
+	os.WriteFile(p, []byte(`{"queries": [
+		{"id": "a", "query": "q", "relevant_commits": ["abcd"]},
+		{"query": "r", "relevant_commits": ["abcd"], "relevent_docs": ["a.go"]}]}`), 0o644)
+	qs, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`"relevent_docs" (query "#2")`}
+	if !slices.Equal(qs.Unknown, want) {
+		t.Fatalf("Unknown = %q; want %q", qs.Unknown, want)
+	}
+}
