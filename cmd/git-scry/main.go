@@ -18,7 +18,8 @@ Search the history of this repository by words and by meaning: every
 commit's subject, body, trailers, changed files and the identifiers its
 diff touched, ranked by full-text relevance and by semantic similarity.
 The index lives in <git-common-dir>/verdigris/scry.db and is kept current
-by the post-commit and post-merge hooks ('verdigris install').
+by the hooks 'verdigris install' puts in place (post-commit, post-merge,
+post-rewrite, post-applypatch).
 
 Commands:
   search QUERY   search the index (the default: 'git scry QUERY')

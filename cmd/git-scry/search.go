@@ -364,7 +364,7 @@ func openIndex(ctx context.Context, r *gitrepo.Repo) (*store.Store, error) {
 	case errors.As(err, &newer):
 		return nil, newerIndexError(newer)
 	case errors.Is(err, store.ErrNoIndex):
-		return nil, cli.Failf("this repository has no commit index yet").WithHint("run 'git scry index' (the post-commit and post-merge hooks keep it current after 'verdigris install')")
+		return nil, cli.Failf("this repository has no commit index yet").WithHint("run 'git scry index' (after 'verdigris install' the hooks keep it current)")
 	case errors.Is(err, store.ErrOldSchema):
 		return nil, cli.Failf("the commit index was built by another version of git scry").WithHint("run 'git scry index' to rebuild it")
 	case err != nil:

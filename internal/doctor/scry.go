@@ -95,7 +95,7 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 // on every branch switch).
 func keptCurrent(ctx context.Context, c *Context) string {
 	if hooks.Runs(ctx, c.Repo, "post-commit") && hooks.Runs(ctx, c.Repo, "post-merge") {
-		return "the post-commit and post-merge hooks index commits, pulls and merges, not what a reset or a rebase that only fast-forwards brings"
+		return "the hooks index commits, pulls, merges, rebases and applied patches, not what a reset or a rebase that only fast-forwards brings"
 	}
-	return "'verdigris install' keeps it current from the post-commit and post-merge hooks"
+	return "'verdigris install' puts in place the hooks that keep it current"
 }
