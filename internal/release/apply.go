@@ -38,7 +38,7 @@ func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		return err
 	}
 	if ctx.Err() != nil {
-		return refuse(fmt.Sprintf("push it: git push --atomic %s %s %s", p.Remote, p.Branch, p.Tag),
+		return refuse("push it: "+p.pushCommand(),
 			"interrupted: %s is made here (its commit and tag) but was not pushed", p.Tag)
 	}
 	return p.pushRelease(ctx, r)
@@ -154,13 +154,25 @@ func (p *Plan) tagFailedHint(undone string) string {
 }
 
 // pushRelease pushes the branch and the tag atomically when asked.
+// pushCommand is the git push a user runs to finish a push the release
+// left out. A branch pushed under another name needs the destination
+// spelled out: 'git push origin main' would create origin's main, not
+// update the upstream the release was checked against.
+func (p *Plan) pushCommand() string {
+	src := p.Branch
+	if p.RemoteRef != "refs/heads/"+p.Branch {
+		src += ":" + p.RemoteRef
+	}
+	return fmt.Sprintf("git push --atomic %s %s %s", p.Remote, src, p.Tag)
+}
+
 func (p *Plan) pushRelease(ctx context.Context, r *gitrepo.Repo) error {
 	if !p.push {
 		return nil
 	}
 	err := r.Push(ctx, p.Remote, true, "refs/heads/"+p.Branch+":"+p.RemoteRef, "refs/tags/"+p.Tag+":refs/tags/"+p.Tag)
 	if err != nil {
-		return refuse(fmt.Sprintf("the release is made locally; push it when the remote accepts it: git push --atomic %s %s %s", p.Remote, p.Branch, p.Tag),
+		return refuse("the release is made locally; push it when the remote accepts it: "+p.pushCommand(),
 			"pushing %s and %s to %s failed: %v", p.Branch, p.Tag, p.Remote, err)
 	}
 	p.Pushed = true
