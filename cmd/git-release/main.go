@@ -20,15 +20,16 @@ Bumps:
   patch, minor, major, or an explicit version X.Y.Z above the current one
 
 Refuses (exit 1) on uncommitted changes to tracked files, a branch behind or
-diverged from its upstream, a detached HEAD, a shallow clone, an existing
-tag, no commits since the last release, or a changelog or version file that
-git ignores.
+diverged from its upstream or from where it is pushed, a detached HEAD, a
+shallow clone, an existing tag, no commits since the last release, or a
+changelog or version file that git ignores.
 Releasing from another branch than [release] branch is a warning.
 
 Flags:
   -n, --dry-run   check everything and print the plan and the changelog
                   section; change nothing
-      --push      push the branch and the tag to the upstream, atomically
+      --push      push the branch and the tag, atomically, where git push
+                  sends the branch (pushRemote, push.default, remote.*.push)
       --json      print the plan (and what was done) as JSON
 
 Commands:
