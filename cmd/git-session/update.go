@@ -28,7 +28,8 @@ Prints the entry.
 		if err != nil {
 			return explain(err)
 		}
-		fmt.Fprintf(env.Stdout, "### %s - %s\n%s\n", e.Time.UTC().Format("15:04"), e.Heading, e.Text)
+		// The entry quotes commit subjects, which come from the repository.
+		fmt.Fprintf(env.Stdout, "### %s - %s\n%s\n", e.Time.UTC().Format("15:04"), cli.Printable(e.Heading), cli.PrintableText(e.Text))
 		return nil
 	},
 }
