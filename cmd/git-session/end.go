@@ -24,8 +24,9 @@ Needs a branch (not a detached HEAD). If it stops after committing, run it
 again: it finishes the same commit instead of making another.
 
 Flags:
-      --push   push the branch and both tags in one atomic push (to the
-               branch's upstream, else the default remote)
+      --push   push the branch and both tags in one atomic push (where
+               git push sends the branch: its pushRemote, remote.pushDefault
+               or upstream, else the default remote)
       --json   print the result as JSON
 `,
 	Flags: func(fs *pflag.FlagSet) {
