@@ -57,7 +57,7 @@ Flags:
 			return cli.WriteJSON(env.Stdout, map[string]any{"sessions": sums, "unreadable": bad})
 		}
 		if len(sums) == 0 {
-			fmt.Fprintf(env.Stderr, "git-session: no session records in %s\n", m.Dir)
+			fmt.Fprintf(env.Stderr, "git-session: no session records in %s\n", cli.Printable(m.Dir))
 			return nil
 		}
 		t := &cli.Table{}
