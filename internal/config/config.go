@@ -17,6 +17,8 @@ import (
 	"unicode"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
 )
 
 // FileName is the configuration file at the repository root.
@@ -312,6 +314,12 @@ func (f *File) parseTools(v any) error {
 		// where a newline would start another.
 		if strings.IndexFunc(t.Version, unicode.IsControl) >= 0 {
 			return f.errorf(versionKey, "%q has a control character (a version is one line of printable text)", t.Version)
+		}
+		// Printed as it is, a bidirectional override would reorder the
+		// rest of the line on a terminal, as it would no repository text
+		// that verdigris prints.
+		if cli.Printable(t.Version) != t.Version {
+			return f.errorf(versionKey, "%q has a bidirectional override (a version is one line of printable text)", t.Version)
 		}
 		// A built-in tool's pin goes to setup actions and version files
 		// as it is written: "banana" or "latest" is no pin.

@@ -100,6 +100,9 @@ func TestParseErrors(t *testing.T) {
 		{"version newline", "[tools.mytool]\nversion = \"1.2.3\\nother-version=9\"\nprobe = \"mytool -v\"\n", "toolchain.toml:2: tools.mytool.version: \"1.2.3\\nother-version=9\" has a control character (a version is one line of printable text)"},
 		{"version escape", "[tools]\nmytool = { version = \"\\u001b[31m1.0\", probe = \"mytool -v\" }\n", "toolchain.toml:2: tools.mytool.version: \"\\x1b[31m1.0\" has a control character"},
 		{"pin newline", "[tools]\ngo = \"\"\"\n1.26.8\n\"\"\"\n", "toolchain.toml:2: tools.go: \"1.26.8\\n\" has a control character"},
+		// git toolchain env prints the version as it is: a right-to-left
+		// override in it reversed the rest of the line on a terminal.
+		{"version bidi override", "[tools.mytool]\nversion = \"1.2.3\\u202e\"\nprobe = \"mytool -v\"\n", "toolchain.toml:2: tools.mytool.version: \"1.2.3\\u202e\" has a bidirectional override"},
 		// An explicitly empty probe read as no probe: the built-in one,
 		// or none at all for a tool without one.
 		{"empty probe", "[tools.mytool]\nversion = \"1\"\nprobe = \"\"\n", "toolchain.toml:3: tools.mytool.probe: is empty: give a command that prints the version"},
