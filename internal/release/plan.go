@@ -207,6 +207,12 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		return nil, refuse("commit the changes to release first, or name the bump: git release patch",
 			"nothing to release: only merge commits since %s", prevTag)
 	}
+	if len(p.Changes) > 0 && (o.Bump == "" || o.Bump == "auto") && !slices.ContainsFunc(p.Changes, func(c Change) bool { return !hiddenTypes[c.Type] || c.Breaking }) {
+		// Session records and release commits only: the changelog would
+		// say "No notable changes" of a patch release nobody asked for.
+		return nil, refuse("commit the changes to release first, or name the bump: git release patch",
+			"nothing to release: only bookkeeping commits (%s) since %s", bookkeepingTypes(p.Changes), prevTag)
+	}
 	next, err := p.nextVersion(prev, o.Bump)
 	if err != nil {
 		return nil, err
@@ -601,4 +607,15 @@ func (p *Plan) behind(ctx context.Context, r *gitrepo.Repo, branch, theirs, remo
 			"%s is %s behind %s/%s%s", branch, cli.Count(behind, "commit"), remote, name, at)
 	}
 	return nil
+}
+
+// bookkeepingTypes names the commit types of changes, "session:, release:".
+func bookkeepingTypes(changes []Change) string {
+	var types []string
+	for _, c := range changes {
+		if t := c.Type + ":"; !slices.Contains(types, t) {
+			types = append(types, t)
+		}
+	}
+	return strings.Join(types, ", ")
 }
