@@ -148,7 +148,13 @@ func checkFailure(rep *toolchain.Report) error {
 			msgs = append(msgs, problem(tr))
 		}
 	}
-	switch n := len(rep.Drift); n {
+	// A file can drift on more than one line (go.mod's go and toolchain
+	// lines); the summary counts the files a user has to edit.
+	files := map[string]bool{}
+	for _, d := range rep.Drift {
+		files[d.File] = true
+	}
+	switch n := len(files); n {
 	case 0:
 	case 1:
 		msgs = append(msgs, "1 pin file disagrees with "+config.FileName)
