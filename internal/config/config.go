@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -428,7 +429,7 @@ func (f *File) parseSession(v any) error {
 			if f.Session.Dir, err = f.str(key, m[k]); err != nil {
 				return err
 			}
-			if filepath.IsAbs(f.Session.Dir) || strings.HasPrefix(filepath.Clean(f.Session.Dir), "..") {
+			if !insideRepository(f.Session.Dir) {
 				return f.errorf(key, "must be a path inside the repository")
 			}
 		default:
@@ -436,6 +437,19 @@ func (f *File) parseSession(v any) error {
 		}
 	}
 	return nil
+}
+
+// insideRepository reports whether dir, relative to the repository root,
+// stays inside it. A backslash counts as a slash, as session.RecordsDir
+// reads it (a toolchain.toml written on Windows), so `..\x` leaves the
+// repository on every system; a name that only starts with dots
+// ("..notes") does not.
+func insideRepository(dir string) bool {
+	if filepath.IsAbs(dir) {
+		return false
+	}
+	d := path.Clean(strings.ReplaceAll(dir, "\\", "/"))
+	return !path.IsAbs(d) && d != ".." && !strings.HasPrefix(d, "../")
 }
 
 // validateChecks checks references between checks and sets, and cycles.

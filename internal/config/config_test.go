@@ -117,6 +117,29 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// [session] dir refused any path starting with "..", so a directory
+// named "..notes" or "..." inside the repository could not be used. Only
+// a ".." element leaves the repository; git session reads a backslash as
+// a slash (a Windows-written toolchain.toml), so `..\x` leaves it too.
+func TestSessionDirInsideRepository(t *testing.T) {
+	for _, dir := range []string{"..notes", "...", "a/..b", "notes/../sessions", "notes/..."} {
+		f, err := Parse("toolchain.toml", []byte("[session]\ndir = '"+dir+"'\n"))
+		if err != nil {
+			t.Errorf("dir %q: %v", dir, err)
+			continue
+		}
+		if f.Session.Dir != dir {
+			t.Errorf("dir %q read as %q", dir, f.Session.Dir)
+		}
+	}
+	for _, dir := range []string{"..", "../x", "./..", "a/../../x", `..\x`, `a\..\..\x`, "/abs", `\abs`} {
+		_, err := Parse("toolchain.toml", []byte("[session]\ndir = '"+dir+"'\n"))
+		if err == nil || !strings.Contains(err.Error(), "toolchain.toml:2: session.dir: must be a path inside the repository") {
+			t.Errorf("dir %q: err = %v; want it refused", dir, err)
+		}
+	}
+}
+
 // A key defined twice is named in full, as every other error names it:
 // the parser's "toolchain.toml:3: go: key go is already defined" left out
 // the table.
