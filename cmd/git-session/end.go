@@ -53,11 +53,11 @@ Flags:
 			return explain(err)
 		}
 		c := res.Record.Classification
-		fmt.Fprintf(env.Stdout, "session %s ended: %s committed as %s, tagged %s\n", res.Record.ID, cli.Printable(res.Path), gitrepo.Short(res.Commit), res.EndTag)
+		fmt.Fprintf(env.Stdout, "session %s ended: %s committed as %s, tagged %s\n", res.Record.ID, cli.Printable(res.Path), gitrepo.Short(res.Commit), cli.Printable(res.EndTag))
 		if c != nil {
 			fmt.Fprintf(env.Stdout, "%s: %s, %s, +%d -%d (%s)\n", c.WorkType, cli.Count(c.Commits, "commit"), cli.Count(c.Files, "file"), c.Added, c.Deleted, c.TypesString())
 		}
-		fmt.Fprintf(env.Stdout, "range: %s..%s\n", res.StartTag, res.EndTag)
+		fmt.Fprintf(env.Stdout, "range: %s\n", cli.Printable(res.StartTag+".."+res.EndTag))
 		if res.Pushed {
 			fmt.Fprintf(env.Stdout, "pushed the branch and both tags to %s\n", res.Remote)
 		}

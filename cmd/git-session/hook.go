@@ -130,14 +130,16 @@ func reportHook(env *cli.Env, res *session.HookResult, err error, head bool) err
 	if res != nil {
 		for _, t := range res.Tags {
 			if t.Status == session.TagCreated && t.Source != session.SourceRewrite {
-				fmt.Fprintf(env.Stderr, "git-session: tagged %s\n", t.Tag)
+				fmt.Fprintf(env.Stderr, "git-session: tagged %s\n", cli.Printable(t.Tag))
 			}
 		}
 		for _, w := range res.Warnings {
 			warnf(env, "%s", w)
 		}
 		for _, n := range res.Notes {
-			fmt.Fprintf(env.Stderr, "git-session: %s\n", n)
+			// Notes name tags found in the repository, which git lets
+			// hold a bidirectional override.
+			fmt.Fprintf(env.Stderr, "git-session: %s\n", cli.Printable(n))
 		}
 		for _, f := range res.Failed() {
 			cli.ErrorLinef(env.Stderr, "git-session", "tag %s could not be created: %s", f.Tag, f.Error)

@@ -60,7 +60,7 @@ Flags:
 			t.Row("record", cli.Printable(s.Record.Path+" ("+s.Record.Format+")"))
 		}
 		if s.StartTag != "" {
-			t.Row("tags", s.StartTag+".."+s.EndTag)
+			t.Row("tags", cli.Printable(s.StartTag+".."+s.EndTag))
 		}
 		if s.Range != "" {
 			t.Row("range", s.Range)

@@ -63,7 +63,7 @@ Flags:
 		if where == "" {
 			where = "detached HEAD"
 		}
-		fmt.Fprintf(env.Stdout, "session %s started: %s on %s (%s)\n", st.ID, st.StartTag, gitrepo.Short(st.StartingCommit), where)
+		fmt.Fprintf(env.Stdout, "session %s started: %s on %s (%s)\n", st.ID, cli.Printable(st.StartTag), gitrepo.Short(st.StartingCommit), cli.Printable(where))
 		return nil
 	},
 }

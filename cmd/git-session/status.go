@@ -58,7 +58,7 @@ Flags:
 		t.Row("agent", st.Agent)
 		t.Row("started", fmt.Sprintf("%s (%s ago)", st.Created.UTC().Format("2006-01-02 15:04:05 UTC"), session.FormatDuration(s.Elapsed)))
 		t.Row("branch", branch)
-		t.Row("start tag", st.StartTag)
+		t.Row("start tag", cli.Printable(st.StartTag))
 		t.Row("commits", fmt.Sprint(s.Commits))
 		t.Row("uncommitted", fmt.Sprintf("%d tracked files", s.Dirty))
 		t.Row("log", fmt.Sprintf("%d entries", len(st.Log)))
