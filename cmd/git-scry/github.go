@@ -33,7 +33,7 @@ func githubFlag(env *cli.Env, fs *pflag.FlagSet, asJSON bool) (*ghaction.Action,
 // measures as outputs and each shortfall as an error annotation.
 func evalToGitHub(gh *ghaction.Action, rep *eval.Report, mode search.Mode, name, title string, t *cli.Table, g eval.Gate, short []eval.Shortfall) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "### git scry eval: %s\n\n%s\n\n%s", markdownText(name), title, t.Markdown())
+	fmt.Fprintf(&b, "### git scry eval: %s\n\n%s\n\n%s", ghaction.MarkdownText(name), title, t.Markdown())
 	if g.MinMRR > 0 || g.MinRecall > 0 {
 		level, lv := eval.GateLevel(rep.Modes[string(mode)])
 		var checks []string
@@ -95,17 +95,4 @@ func indexToGitHub(gh *ghaction.Action, res *index.Result) error {
 		gh.Warningf("git scry index: semantic search is unavailable: %s", res.EmbedWarning)
 	}
 	return nil
-}
-
-// markdownText keeps user text (a query set's name, which follows a
-// heading's words) from being read as markdown or HTML in the summary.
-func markdownText(s string) string {
-	var b strings.Builder
-	for _, r := range cli.Printable(s) {
-		if strings.ContainsRune("\\`*_{}[]<>#|~&", r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

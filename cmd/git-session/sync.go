@@ -311,14 +311,16 @@ func githubReport(env *cli.Env, res *session.SyncResult, rng string) error {
 		rng = "HEAD"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "### Session tags\n\n%s read (`%s`): %d created, %s.\n\n", cli.Count(res.Commits, "commit"), rng, len(created), cli.Count(len(res.Conflicts()), "conflict"))
+	fmt.Fprintf(&b, "### Session tags\n\n%s read (%s): %d created, %s.\n\n", cli.Count(res.Commits, "commit"), ghaction.MarkdownCode(rng), len(created), cli.Count(len(res.Conflicts()), "conflict"))
 	t := &cli.Table{}
 	t.Row("tag", "status", "commit", "session", "from")
 	for _, tg := range res.Tags {
 		if tg.Status == session.TagExists {
 			continue
 		}
-		t.Row("`"+tg.Tag+"`", tg.Status, "`"+gitrepo.Short(tg.Commit)+"`", tg.Session, tg.Source+": "+tg.From)
+		// GitHub renders the summary as HTML: a subject's markup would be
+		// obeyed, and its pipes would end the cell.
+		t.Row(ghaction.MarkdownCode(tg.Tag), tg.Status, ghaction.MarkdownCode(gitrepo.Short(tg.Commit)), ghaction.MarkdownText(tg.Session), ghaction.MarkdownText(tg.Source+": "+tg.From))
 	}
 	if t.Len() > 1 {
 		b.WriteString(t.Markdown())

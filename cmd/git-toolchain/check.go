@@ -64,7 +64,7 @@ Flags:
 			}
 		} else {
 			color := env.Color(env.Stdout)
-			t := toolTable(rep, func(status string) string { return paintStatus(color, status) })
+			t := toolTable(rep, cli.Printable, func(status string) string { return paintStatus(color, status) })
 			if t.Len() > 1 {
 				if err := t.Write(env.Stdout); err != nil {
 					return err
@@ -86,7 +86,7 @@ Flags:
 	},
 }
 
-func toolTable(rep *toolchain.Report, status func(string) string) *cli.Table {
+func toolTable(rep *toolchain.Report, text, status func(string) string) *cli.Table {
 	notes := false
 	for _, tr := range rep.Tools {
 		notes = notes || tr.Detail != ""
@@ -103,10 +103,11 @@ func toolTable(rep *toolchain.Report, status func(string) string) *cli.Table {
 			found = "-"
 		}
 		// A probe's words (the note of a failed one, above all) are a
-		// tool's output: its colour codes are shown, not obeyed.
-		row := []string{cli.Printable(tr.Tool), cli.Printable(tr.Pinned), cli.Printable(found), cli.Printable(tr.Source), status(tr.Status)}
+		// tool's output: its colour codes, or its markup in the step
+		// summary, are shown, not obeyed.
+		row := []string{text(tr.Tool), text(tr.Pinned), text(found), text(tr.Source), status(tr.Status)}
 		if tr.Detail != "" {
-			row = append(row, cli.Printable(tr.Detail))
+			row = append(row, text(tr.Detail))
 		}
 		t.Row(row...)
 	}
@@ -177,14 +178,14 @@ func githubCheck(env *cli.Env, root string, cfg *config.File, rep *toolchain.Rep
 	}
 	md := "### git toolchain check\n\n"
 	if len(rep.Tools) > 0 {
-		md += toolTable(rep, func(s string) string { return s }).Markdown()
+		md += toolTable(rep, ghaction.MarkdownText, ghaction.MarkdownText).Markdown()
 	} else {
 		md += "No tools pinned.\n"
 	}
 	if len(rep.Drift) > 0 {
 		md += "\n**Drift**\n\n"
 		for _, d := range rep.Drift {
-			md += "- `" + d.File + ":" + fmt.Sprint(d.Line) + "` " + d.Problem + "; fix: " + d.Fix + "\n"
+			md += "- " + ghaction.MarkdownCode(d.File+":"+fmt.Sprint(d.Line)) + " " + ghaction.MarkdownText(d.Problem+"; fix: "+d.Fix) + "\n"
 		}
 	}
 	if err := gh.Summary(md + "\n"); err != nil {

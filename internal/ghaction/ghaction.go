@@ -19,6 +19,8 @@ import (
 	"strings"
 
 	"github.com/sethvargo/go-githubactions"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
 )
 
 // Action talks to the runner.
@@ -132,13 +134,46 @@ func (a *Action) Summary(markdown string) error {
 	return fileCommand("step summary", "GITHUB_STEP_SUMMARY", func() { a.gha.AddStepSummary(markdown) })
 }
 
+// MarkdownText returns s, text from a repository or the command line (a
+// commit subject, a tag, file or check name), as step-summary markdown
+// that renders as exactly that text, inside a table cell or a line: GitHub
+// renders the summary as HTML, so a subject holding "|", a backtick,
+// "<img src=x>" or "[a](javascript:...)" would otherwise end the cell or
+// inject markup. Control characters (line breaks, colour codes) are shown
+// as Go escapes, as on a terminal; markdown punctuation is
+// backslash-escaped, and "|" becomes an entity, because a table's cells
+// are split at every pipe a backslash does not precede, before escapes
+// are read (cli.Table.Markdown escapes the pipes of its other cells).
+// Not for the start of a line, where "-" or "1." would begin a list.
+func MarkdownText(s string) string {
+	var b strings.Builder
+	for _, r := range cli.Printable(s) {
+		switch {
+		case r == '|':
+			b.WriteString("&#124;")
+			continue
+		case strings.ContainsRune("\\`*_[]<>#~&$", r):
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// MarkdownCode is MarkdownText in code font. A backtick code span cannot
+// hold every text (its backslashes are literal, and a backtick in s would
+// end it), so the span is an HTML <code> element around escaped text.
+func MarkdownCode(s string) string { return "<code>" + MarkdownText(s) + "</code>" }
+
 // Group opens a collapsible log group; EndGroup closes it.
 func (a *Action) Group(title string) { a.gha.Group(title) }
 
 // EndGroup closes the log group.
 func (a *Action) EndGroup() { a.gha.EndGroup() }
 
-// Errorf writes an error annotation.
+// Errorf writes an error annotation. go-githubactions escapes the
+// message (%, CR, LF) and properties (also ":" and ","), so a tag name
+// cannot end the command or start another.
 func (a *Action) Errorf(format string, args ...any) { a.gha.Errorf(format, args...) }
 
 // Warningf writes a warning annotation.

@@ -94,3 +94,36 @@ func TestErrorAtNamesFileAndLine(t *testing.T) {
 		t.Fatalf("got %q; want %q", out.String(), want)
 	}
 }
+
+func TestMarkdownTextIsInert(t *testing.T) {
+	for in, want := range map[string]string{
+		"fix: parser":                      "fix: parser",
+		"a | b":                            "a &#124; b",
+		"run `rm -rf`":                     "run \\`rm -rf\\`",
+		"<img src=x>":                      "\\<img src=x\\>",
+		"[link](javascript:alert(1))":      "\\[link\\](javascript:alert(1))",
+		"one\ntwo":                         "one\\\\ntwo",
+		"a\\|b":                            "a\\\\&#124;b",
+		"**bold** _it_ ~s~ &amp; $x$ #1 !": "\\*\\*bold\\*\\* \\_it\\_ \\~s\\~ \\&amp; \\$x\\$ \\#1 !",
+	} {
+		if got := MarkdownText(in); got != want {
+			t.Errorf("MarkdownText(%q) = %q; want %q", in, got, want)
+		}
+	}
+	if got, want := MarkdownCode("v1 `x` | <b>"), "<code>v1 \\`x\\` &#124; \\<b\\></code>"; got != want {
+		t.Errorf("MarkdownCode = %q; want %q", got, want)
+	}
+}
+
+func TestAnnotationsEscapeWorkflowCommands(t *testing.T) {
+	var out bytes.Buffer
+	a := New(&out, func(string) string { return "" })
+	tag := "session-100%\n::warning::x"
+	a.Errorf("session tag %s is taken", tag)
+	a.WarningAt("dir,a:b%\r\nc.toml", 3, "tag %s", tag)
+	want := "::error::session tag session-100%25%0A::warning::x is taken\n" +
+		"::warning file=dir%2Ca%3Ab%25%0D%0Ac.toml,line=3::tag session-100%25%0A::warning::x\n"
+	if out.String() != want {
+		t.Fatalf("got %q; want %q", out.String(), want)
+	}
+}
