@@ -432,6 +432,14 @@ func (f *File) parseSession(v any) error {
 			if !insideRepository(f.Session.Dir) {
 				return f.errorf(key, "must be a path inside the repository")
 			}
+			// The root would hold the records among the repository's own
+			// files; an empty value is more likely a mistake than a wish.
+			switch {
+			case strings.TrimSpace(f.Session.Dir) == "":
+				return f.errorf(key, "is empty, which is the repository root: omit the key for the default, %s", DefaultSessionDir)
+			case path.Clean(strings.ReplaceAll(f.Session.Dir, "\\", "/")) == ".":
+				return f.errorf(key, "%q is the repository root: omit the key for the default, %s", f.Session.Dir, DefaultSessionDir)
+			}
 		default:
 			return f.errorf(key, "unknown key (known: dir)")
 		}

@@ -107,6 +107,11 @@ func TestParseErrors(t *testing.T) {
 		// or none at all for a tool without one.
 		{"empty probe", "[tools.mytool]\nversion = \"1\"\nprobe = \"\"\n", "toolchain.toml:3: tools.mytool.probe: is empty: give a command that prints the version"},
 		{"blank probe", "[tools.go]\nversion = \"1.26.8\"\nprobe = \"  \"\n", "toolchain.toml:3: tools.go.probe: is empty"},
+		// An empty dir was read as the repository root: git session wrote
+		// its records there, among the repository's own files.
+		{"empty session dir", "[session]\ndir = \"\"\n", "toolchain.toml:2: session.dir: is empty, which is the repository root: omit the key for the default, " + DefaultSessionDir},
+		{"blank session dir", "[session]\ndir = \" \"\n", "toolchain.toml:2: session.dir: is empty"},
+		{"root session dir", "[session]\ndir = \"./\"\n", "toolchain.toml:2: session.dir: \"./\" is the repository root: omit the key for the default, " + DefaultSessionDir},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("toolchain.toml", []byte(tc.doc))
