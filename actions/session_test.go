@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -130,7 +131,7 @@ func TestSessionActionTagsAndPushesThePushedRange(t *testing.T) {
 		!strings.Contains(got, "session-20260304-082030-claude-end "+after) {
 		t.Fatalf("remote tags:\n%s", got)
 	}
-	if !strings.Contains(res.Summary, "| `session-20260304-082030-claude-start` | created |") {
+	if !strings.Contains(res.Summary, "| <code>session-20260304-082030-claude-start</code> | created |") {
 		t.Fatalf("summary:\n%s", res.Summary)
 	}
 	// The tagger is the marker commit's committer, not the runner's bot:
@@ -186,6 +187,19 @@ func TestSessionActionRanges(t *testing.T) {
 	res = a.run(map[string]string{"push": "yes"}, map[string]any{"before": "", "after": head})
 	if !res.Failed || !strings.Contains(res.Log, `input push must be "true" or "false", not "yes"`) {
 		t.Fatalf("bad push input: %v\n%s", res.Failed, res.Log)
+	}
+	// The bad value is quoted in the error annotation: a line break in it
+	// started a workflow command of its own.
+	res = a.run(map[string]string{"push": "yes\n::warning::injected"}, map[string]any{"before": "", "after": head})
+	for _, an := range res.Annotations {
+		if an.Level == "warning" && an.Message == "injected" {
+			t.Fatalf("an input's line break started a workflow command: %+v\n%s", res.Annotations, res.Log)
+		}
+	}
+	if !res.Failed || !slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool {
+		return an.Level == "error" && an.Message == "input push must be \"true\" or \"false\", not \"yes\n::warning::injected\""
+	}) {
+		t.Fatalf("bad push input with a line break: %v\n%s", res.Failed, res.Log)
 	}
 
 	// Drop every PATH entry that holds a git-session, wherever the test
