@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -318,5 +319,21 @@ func TestRootActionBuildsThisRefsBinariesWithThePinnedGo(t *testing.T) {
 		if err != nil || !strings.HasPrefix(string(out), name+" ") || strings.Contains(string(out), "commit unknown") {
 			t.Errorf("%s --version: %q, %v", name, out, err)
 		}
+	}
+}
+
+// injectedInput checks a run given the bad true/false input NAME =
+// "yes\n::warning::injected": it fails with the value quoted in one
+// error annotation, and the line break starts no workflow command.
+func injectedInput(t *testing.T, res *actiontest.Result, name string) {
+	t.Helper()
+	for _, an := range res.Annotations {
+		if an.Level == "warning" && an.Message == "injected" {
+			t.Fatalf("an input's line break started a workflow command: %+v\n%s", res.Annotations, res.Log)
+		}
+	}
+	want := "input " + name + ` must be "true" or "false", not "yes` + "\n" + `::warning::injected"`
+	if !res.Failed || !slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool { return an.Level == "error" && an.Message == want }) {
+		t.Fatalf("bad input with a line break: %v\n%s", res.Failed, res.Log)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -191,16 +190,7 @@ func TestSessionActionRanges(t *testing.T) {
 	// The bad value is quoted in the error annotation: a line break in it
 	// started a workflow command of its own.
 	res = a.run(map[string]string{"push": "yes\n::warning::injected"}, map[string]any{"before": "", "after": head})
-	for _, an := range res.Annotations {
-		if an.Level == "warning" && an.Message == "injected" {
-			t.Fatalf("an input's line break started a workflow command: %+v\n%s", res.Annotations, res.Log)
-		}
-	}
-	if !res.Failed || !slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool {
-		return an.Level == "error" && an.Message == "input push must be \"true\" or \"false\", not \"yes\n::warning::injected\""
-	}) {
-		t.Fatalf("bad push input with a line break: %v\n%s", res.Failed, res.Log)
-	}
+	injectedInput(t, res, "push")
 
 	// Drop every PATH entry that holds a git-session, wherever the test
 	// runner put one.
