@@ -23,8 +23,7 @@ import (
 // stranded, and install puts it back in front, lefthook's hook behind.
 type manager struct {
 	name   string
-	suffix string   // appended to the hook's path for the hook it keeps
-	marks  [][]byte // one of them is in every hook it writes
+	suffix string // appended to the hook's path for the hook it keeps
 	// needs: every one of them is in every hook it writes. A hook taken
 	// for lefthook's may be replaced or removed (it is lefthook's to
 	// write again), so one word of a user's hook ("$LEFTHOOK") is not
@@ -47,8 +46,7 @@ var managers = []manager{
 
 // writes reports whether b is a hook m wrote.
 func (m *manager) writes(b []byte) bool {
-	has := func(mark []byte) bool { return bytes.Contains(b, mark) }
-	return !shims.IsShim(b) && (len(m.marks) == 0 || slices.ContainsFunc(m.marks, has)) && (len(m.needs) == 0 || !slices.ContainsFunc(m.needs, func(mark []byte) bool { return !has(mark) }))
+	return !shims.IsShim(b) && !slices.ContainsFunc(m.needs, func(mark []byte) bool { return !bytes.Contains(b, mark) })
 }
 
 // managedAt returns the manager whose hook is the file f and keeps
