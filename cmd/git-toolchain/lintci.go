@@ -121,11 +121,10 @@ Flags:
 			if len(findings) == 0 {
 				md += fmt.Sprintf("%d workflow files agree with the pins.\n", len(files))
 			}
-			// The log shows colour codes as colours too, and the summary,
-			// rendered as HTML, obeys markup.
+			// The summary, rendered as HTML, obeys markup (the
+			// annotations show control characters escaped themselves).
 			for _, f := range findings {
-				problem, fix := cli.Printable(f.Problem), cli.Printable(f.Fix)
-				gh.ErrorAt(cli.Printable(workspacePath(env, r.Root, f.File)), f.Line, "%s; fix: %s", problem, fix)
+				gh.ErrorAt(workspacePath(env, r.Root, f.File), f.Line, "%s; fix: %s", f.Problem, f.Fix)
 				md += "- " + ghaction.MarkdownCode(fmt.Sprintf("%s:%d", f.File, f.Line)) + " " + ghaction.MarkdownText(f.Problem+"; fix: "+f.Fix) + "\n"
 			}
 			if err := gh.Summary(md + "\n"); err != nil {

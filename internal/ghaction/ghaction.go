@@ -171,17 +171,6 @@ func (a *Action) Group(title string) { a.gha.Group(title) }
 // EndGroup closes the log group.
 func (a *Action) EndGroup() { a.gha.EndGroup() }
 
-// Errorf writes an error annotation. go-githubactions escapes the
-// message (%, CR, LF) and properties (also ":" and ","), so a tag name
-// cannot end the command or start another.
-func (a *Action) Errorf(format string, args ...any) { a.gha.Errorf(format, args...) }
-
-// Warningf writes a warning annotation.
-func (a *Action) Warningf(format string, args ...any) { a.gha.Warningf(format, args...) }
-
-// Noticef writes a notice annotation.
-func (a *Action) Noticef(format string, args ...any) { a.gha.Noticef(format, args...) }
-
 var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // ErrDelimiterInValue is returned when a value contains the delimiter drawn

@@ -122,7 +122,23 @@ func TestAnnotationsEscapeWorkflowCommands(t *testing.T) {
 	a.Errorf("session tag %s is taken", tag)
 	a.WarningAt("dir,a:b%\r\nc.toml", 3, "tag %s", tag)
 	want := "::error::session tag session-100%25%0A::warning::x is taken\n" +
-		"::warning file=dir%2Ca%3Ab%25%0D%0Ac.toml,line=3::tag session-100%25%0A::warning::x\n"
+		"::warning file=dir%2Ca%3Ab%25\\r\\nc.toml,line=3::tag session-100%25%0A::warning::x\n"
+	if out.String() != want {
+		t.Fatalf("got %q; want %q", out.String(), want)
+	}
+}
+
+func TestAnnotationsShowControlCharacters(t *testing.T) {
+	var out bytes.Buffer
+	a := New(&out, func(string) string { return "" })
+	// A probe's coloured version output, a pin file's line with a
+	// carriage return that would overwrite the start of the log line.
+	a.ErrorAt("go\x1b[8m.mod", 2, "go is pinned to %s but %s would run", "1.26.8", "\x1b[31mgo1.25\x1b[0m")
+	a.Warningf("line one\n\tline two\rhidden")
+	a.Noticef("%s", "\u202eevil")
+	want := "::error file=go\\x1b[8m.mod,line=2::go is pinned to 1.26.8 but \\x1b[31mgo1.25\\x1b[0m would run\n" +
+		"::warning::line one%0A\tline two\\rhidden\n" +
+		"::notice::\\u202eevil\n"
 	if out.String() != want {
 		t.Fatalf("got %q; want %q", out.String(), want)
 	}
