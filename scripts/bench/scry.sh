@@ -10,7 +10,8 @@
 #                                        # 9,216 commits: where lexical search changes method)
 #   scripts/bench/scry.sh --own          # also this repository's own history (real diffs and
 #                                        # documents) up to the commit testdata/eval/verdigris.json
-#                                        # was written against, evaluated with that query set
+#                                        # was written against, evaluated with that query set,
+#                                        # and verdigris-2.json up to the commit it was written against
 #   scripts/bench/scry.sh --heavy        # also a diff-heavy history of real code: the Go
 #                                        # distribution's src/ committed directory by directory
 #                                        # (about 260 commits, 40 MB of `git log -p`)
@@ -217,6 +218,17 @@ if [ "$own" = 1 ]; then
 		set=$PWD/testdata/eval/verdigris.json
 		(cd "$work/own" && "$scry" eval "$set")
 		say
+		# testdata/eval/verdigris-2.json: the history up to the commit before
+		# the set was added, quality only.
+		own2base=427683e49e31bd032ee9e8dc829a57cd63ecb064
+		if git cat-file -e "$own2base^{commit}" 2>/dev/null; then
+			git -C "$work/own" reset -q --hard "$own2base"
+			(cd "$work/own" && "$scry" index --full --quiet)
+			say "### quality: git scry eval verdigris-2.json (this repository's history up to ${own2base:0:7})"
+			set=$PWD/testdata/eval/verdigris-2.json
+			(cd "$work/own" && "$scry" eval "$set")
+			say
+		fi
 	else
 		say "## this repository's history: skipped (commit ${ownbase:0:7} is not in this clone)"
 	fi
