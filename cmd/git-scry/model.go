@@ -117,10 +117,23 @@ var modelAddCmd = &cli.Command{
 		if err := nargs("model add", args, 1, 2); err != nil {
 			return err
 		}
+		given := append([]string(nil), args...)
 		for i := range args {
 			args[i] = absArg(env, args[i])
 		}
 		modelPath, tokPath, err := model.Locate(args)
+		var missing *iofs.PathError
+		if errors.As(err, &missing) {
+			// The path as typed and what is wrong with it, not the
+			// stat call's words about the absolute path.
+			name := missing.Path
+			for i := range args {
+				if args[i] == missing.Path {
+					name = given[i]
+				}
+			}
+			return cli.Failf("model add: %s: %v", name, missing.Err).WithHint("give a directory with model.onnx and tokenizer.json, or both files")
+		}
 		if err != nil {
 			return cli.Failf("model add: %v", err).WithHint("give a directory with model.onnx and tokenizer.json, or both files")
 		}
