@@ -152,6 +152,15 @@ func repoPaths(env *cli.Env, r *gitrepo.Repo, arg string) ([]string, error) {
 		out = append(out, rel)
 	}
 	asGiven := path.Clean(filepath.ToSlash(arg))
+	if ok && inGitDir(rel) {
+		// The hint for a path git has not seen said to commit it, and
+		// git refuses any path with a .git in it.
+		where := "in the"
+		if path.Base(rel) == ".git" {
+			where = "the"
+		}
+		return nil, cli.Usagef("%s is %s git directory, whose files git does not track", arg, where).WithHint("give a file or directory of the working tree")
+	}
 	switch {
 	case ok && rel == ".":
 		return nil, cli.Usagef("%s is the repository's root: no file is outside it to change with it", arg).WithHint("give a file or a directory below the root")
@@ -163,6 +172,17 @@ func repoPaths(env *cli.Env, r *gitrepo.Repo, arg string) ([]string, error) {
 		return out, nil
 	}
 	return append(out, strings.TrimPrefix(filepath.ToSlash(arg), "./")), nil
+}
+
+// inGitDir says whether the repository path rel has a .git component,
+// which git never tracks (in any case: .GIT is refused too).
+func inGitDir(rel string) bool {
+	for _, c := range strings.Split(rel, "/") {
+		if strings.EqualFold(c, ".git") {
+			return true
+		}
+	}
+	return false
 }
 
 // namesDirectory: arg as typed can only be a directory ("x/", ".", "x/..").
