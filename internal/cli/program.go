@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -300,8 +301,24 @@ func flagError(err error) string {
 	if strings.Contains(upper, "PRIVATE KEY") || strings.Contains(upper, "-----BEGIN") || strings.Contains(upper, "AGE-SECRET-KEY-") {
 		return "an argument looks like a private key; it is not shown (give the public key instead)"
 	}
+	var bad *pflag.InvalidValueError
+	if errors.As(err, &bad) && outOfRange(bad.GetValue()) {
+		// The parser's cause for a number past the flag's type is
+		// "must be an integer" (or "a number"), which it is.
+		msg = strings.TrimSuffix(msg, bad.Unwrap().Error()) + "too large a number"
+	}
 	if len(msg) > 200 {
 		msg = msg[:200] + "…"
 	}
 	return msg
+}
+
+// outOfRange says whether v is a well-formed number too large for an
+// int64 or a float64.
+func outOfRange(v string) bool {
+	if _, err := strconv.ParseInt(v, 0, 64); errors.Is(err, strconv.ErrRange) {
+		return true
+	}
+	_, err := strconv.ParseFloat(v, 64)
+	return errors.Is(err, strconv.ErrRange)
 }

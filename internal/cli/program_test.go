@@ -108,3 +108,28 @@ func TestHelpCommandPrintsItsUsage(t *testing.T) {
 		}
 	}
 }
+
+// A number too large for its flag ("-n 99999999999999999999") was
+// refused as "must be an integer", which it is.
+func TestFlagErrorsSayANumberIsTooLarge(t *testing.T) {
+	p := &Program{Binary: "git-x", Commands: []*Command{{Name: "ls", Flags: func(fs *pflag.FlagSet) {
+		fs.IntP("limit", "n", 10, "")
+		fs.Float64("min", 0, "")
+	}, Run: func(context.Context, *Env, *pflag.FlagSet, []string) error { return nil }}}}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"ls", "-n", "99999999999999999999"}, `invalid argument "99999999999999999999" for "-n, --limit" flag: too large a number` + "\n"},
+		{[]string{"ls", "-n", "-99999999999999999999"}, `invalid argument "-99999999999999999999" for "-n, --limit" flag: too large a number` + "\n"},
+		{[]string{"ls", "--min", "1e400"}, `invalid argument "1e400" for "--min" flag: too large a number` + "\n"},
+		{[]string{"ls", "-n", "abc"}, `invalid argument "abc" for "-n, --limit" flag: must be an integer` + "\n"},
+	} {
+		var out, errb bytes.Buffer
+		code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
+		line, _, _ := strings.Cut(errb.String(), "git-x: hint:")
+		if code != ExitUsage || line != "git-x: error: "+c.want {
+			t.Errorf("%q: exit %d, stderr %q; want the error %q", c.args, code, errb.String(), c.want)
+		}
+	}
+}
