@@ -184,13 +184,20 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 		}
 		if p.Text && p.Default != nil && len(args) > 1 && (args[0] == "help" || args[0] == "version") {
 			// Words after them make a query of the default command
-			// ("git scry version bump"), which printing the version
-			// dropped; "help CMD" is CMD's usage.
+			// dropped; "help CMD" is CMD's usage, and "help CMD SUB" of a
+			// command with commands of its own ("git scry help model
+			// add") is SUB's, which was searched for.
 			if args[0] == "help" {
 				for _, c := range p.Commands {
-					if c.Name == args[1] && len(args) == 2 {
+					if c.Name != args[1] {
+						continue
+					}
+					if len(args) == 2 {
 						fmt.Fprint(env.Stdout, c.Usage)
 						return nil
+					}
+					if c.Raw {
+						return p.runCommand(ctx, env, c, append([]string{"help"}, args[2:]...))
 					}
 				}
 			}
