@@ -118,6 +118,55 @@ const (
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
+// BuiltinTools names the tools git toolchain knows how to ask for their
+// version, with the name a message gives each; any other tool needs a
+// probe.
+var BuiltinTools = map[string]string{
+	"go": "Go", "rust": "Rust", "node": "Node.js", "npm": "npm",
+	"python": "Python", "golangci-lint": "golangci-lint",
+}
+
+// builtinAliases are the other names a built-in tool goes by (asdf
+// plugins, executables). Pinned without a probe, such a name was a tool
+// of its own that nothing could find, and the pin files and workflows
+// were never compared with its version.
+var builtinAliases = map[string]string{
+	"golang": "go", "nodejs": "node", "python3": "python", "rustc": "rust",
+	"golangci": "golangci-lint", "golangcilint": "golangci-lint",
+}
+
+// builtinFor returns the built-in tool that name, pinned without a
+// probe, was meant to be; "" if it is one or none.
+func builtinFor(name string) string {
+	if _, ok := BuiltinTools[name]; ok {
+		return ""
+	}
+	lower := strings.ToLower(name)
+	if _, ok := BuiltinTools[lower]; ok {
+		return lower
+	}
+	return builtinAliases[lower]
+}
+
+// releaseLike reports whether a probed tool's pin can name one release.
+// What a probe prints is wider than a built-in tool's numbers (r25b,
+// 17.0.2+8, 2024.01), but a word with no digit (latest, stable) or a
+// range (>=1.2, ^1.2, 3.x) never equals a version it prints.
+func releaseLike(v string) bool {
+	if v == "" || strings.IndexFunc(v, unicode.IsSpace) >= 0 || strings.IndexFunc(v, unicode.IsDigit) < 0 {
+		return false
+	}
+	if r := rune(v[0]); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		return false
+	}
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == '.' || r == '-' || r == '+' }) {
+		if part == "x" || part == "X" || strings.ContainsAny(part, "*<>=^~|,") {
+			return false
+		}
+	}
+	return true
+}
+
 // exactVersionRE is what a built-in tool's pin looks like: a release
 // number (1.26.8, go1.26.8, v2.1.6, 1.23rc1, 3.13.0b2) or a dated Rust
 // nightly.
@@ -308,8 +357,14 @@ func (f *File) parseTools(v any) error {
 		default:
 			return f.errorf(key, "must be a version string or a table with version and probe, not %s", typeName(tv))
 		}
+		// Spaces around a pin are no part of it; kept, the table and
+		// --json showed "1.26.8 " where env printed 1.26.8.
+		t.Version = strings.Trim(t.Version, " \t")
 		if strings.TrimSpace(t.Version) == "" {
 			return f.errorf(key, "has no version")
+		}
+		if b := builtinFor(name); b != "" && t.Probe == "" {
+			return f.errorf(key, "is not a tool name git toolchain knows; the %s pin is %s = %q (or give [%s] a probe)", BuiltinTools[b], b, t.Version, key)
 		}
 		// The version is printed as a name=value line and a step output,
 		// where a newline would start another.
@@ -324,8 +379,11 @@ func (f *File) parseTools(v any) error {
 		}
 		// A built-in tool's pin goes to setup actions and version files
 		// as it is written: "banana" or "latest" is no pin.
-		if t.Probe == "" && !exactVersionRE.MatchString(strings.TrimSpace(t.Version)) {
+		if t.Probe == "" && !exactVersionRE.MatchString(t.Version) {
 			return f.errorf(key, "%q is not a release version (such as 1.26.8, or nightly-2025-01-31 for rust)", t.Version)
+		}
+		if t.Probe != "" && !releaseLike(t.Version) {
+			return f.errorf(versionKey, "%q is not a release version (such as 1.9.5)", t.Version)
 		}
 		if !nameRE.MatchString(name) {
 			return f.errorf(key, "invalid tool name")

@@ -177,8 +177,25 @@ func TestBuiltinPinsThatAreVersions(t *testing.T) {
 			t.Errorf("%s: %v", v, err)
 		}
 	}
-	// A custom tool's version is compared with its probe's output as written.
-	if _, err := Parse("toolchain.toml", []byte("[tools.mytool]\nversion = \"banana\"\nprobe = \"echo banana\"\n")); err != nil {
-		t.Errorf("custom tool: %v", err)
+	// A probe's output is searched for a version with a digit in it, so
+	// a probed tool's pin of "banana" (or "latest") never matched it.
+	if _, err := Parse("toolchain.toml", []byte("[tools.mytool]\nversion = \"banana\"\nprobe = \"echo banana\"\n")); err == nil {
+		t.Errorf("custom tool pinned to banana: accepted")
+	}
+	for _, v := range []string{"1.9.5", "v1.9.5", "r25b", "17.0.2+8", "2024.01", "5"} {
+		if _, err := Parse("toolchain.toml", []byte("[tools.mytool]\nversion = \""+v+"\"\nprobe = \"mytool -v\"\n")); err != nil {
+			t.Errorf("custom tool %s: %v", v, err)
+		}
+	}
+}
+
+// A built-in tool under another name (asdf's golang and nodejs, an
+// executable's name) was a custom tool that no probe could find.
+func TestBuiltinToolAlias(t *testing.T) {
+	for name, want := range map[string]string{"golang": "go", "nodejs": "node", "Go": "go", "python3": "python", "rustc": "rust", "Golangci-Lint": "golangci-lint"} {
+		_, err := Parse("toolchain.toml", []byte("[tools]\n"+name+" = \"1.2.3\"\n"))
+		if err == nil || !strings.Contains(err.Error(), "pin is "+want+" = \"1.2.3\"") {
+			t.Errorf("%s: err = %v; want the pin named %s", name, err, want)
+		}
 	}
 }

@@ -9,18 +9,10 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/config"
 )
 
-// Builtin names the tools git toolchain knows how to ask for their
-// version; any other tool needs a probe command in toolchain.toml.
-var Builtin = []string{"go", "rust", "node", "npm", "python", "golangci-lint"}
-
 // IsBuiltin reports whether name has a built-in probe.
 func IsBuiltin(name string) bool {
-	for _, b := range Builtin {
-		if b == name {
-			return true
-		}
-	}
-	return false
+	_, ok := config.BuiltinTools[name]
+	return ok
 }
 
 // Probe finds the version of a pinned tool that would run in e.Root. A
