@@ -1,6 +1,7 @@
 package toolchain
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -89,7 +90,7 @@ func ReadPinFiles(root string) ([]PinFile, error) {
 // readToolVersions reads an asdf/mise .tool-versions file: "tool version
 // [fallback…]" lines; the first version is the one used.
 func readToolVersions(path string) ([]PinFile, error) {
-	data, err := os.ReadFile(path)
+	data, err := readPinFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +121,10 @@ func packageJSONNode(path string) (string, int, error) {
 		Volta   struct{ Node string } `json:"volta"`
 		Engines struct{ Node string } `json:"engines"`
 	}
+	// Kept, not dropped: setup-node's JSON.parse refuses the file too.
+	if bytes.HasPrefix(data, bom) {
+		return "", 0, errors.New("it starts with a byte order mark, which setup-node cannot parse as JSON")
+	}
 	if err := json.Unmarshal(data, &pkg); err != nil {
 		return "", 0, err
 	}
@@ -143,7 +148,7 @@ func packageJSONNode(path string) (string, int, error) {
 // firstValueLine returns the first line of a one-value file (.nvmrc,
 // .python-version) that is not blank or a comment.
 func firstValueLine(path string) (int, string, error) {
-	data, err := os.ReadFile(path)
+	data, err := readPinFile(path)
 	if err != nil {
 		return 0, "", err
 	}
@@ -155,6 +160,19 @@ func firstValueLine(path string) (int, string, error) {
 		return i + 1, strings.Fields(line)[0], nil
 	}
 	return 0, "", nil
+}
+
+// bom is the byte order mark a Windows editor (Notepad, PowerShell's
+// Out-File) puts in front of a UTF-8 file.
+var bom = []byte("\uFEFF")
+
+// readPinFile reads a text pin file without its byte order mark, as
+// toolchain.toml and rust-toolchain.toml are read: kept, it made the
+// first line's version "\ufeff20.20.2", reported as disagreeing with
+// the 20.20.2 it looked like, and hid .tool-versions' first tool.
+func readPinFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	return bytes.TrimPrefix(data, bom), err
 }
 
 // Drift is a pin file that disagrees with toolchain.toml.
