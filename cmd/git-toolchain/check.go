@@ -56,7 +56,7 @@ Flags:
 		}
 		rep, err := toolchain.Check(ctx, cfg, probeEnv(env, r.Root))
 		if err != nil {
-			return err
+			return fileFailure(err)
 		}
 		if asJSON {
 			if err := cli.WriteJSON(env.Stdout, map[string]any{"ok": rep.OK(), "tools": rep.Tools, "drift": rep.Drift}); err != nil {

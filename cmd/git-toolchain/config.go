@@ -61,3 +61,17 @@ func workspacePath(env *cli.Env, root, rel string) string {
 func probeEnv(env *cli.Env, root string) *toolchain.Env {
 	return &toolchain.Env{Root: root, Getenv: env.Env, Environ: os.Environ}
 }
+
+// fileFailure gives a pin file or workflow that could not be read its
+// hint; other errors pass through.
+func fileFailure(err error) error {
+	var fe *toolchain.FileError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	e := cli.Failf("%s", fe)
+	if fe.Workflow {
+		return e.WithHint("make %s a readable workflow file, or remove it (or name the files to lint: 'git toolchain lint-ci FILE…')", fe.File)
+	}
+	return e.WithHint("make %s a file that pins the version, or remove it", fe.File)
+}

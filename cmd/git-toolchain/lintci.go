@@ -80,6 +80,9 @@ Flags:
 		}
 		pinFiles, err := toolchain.ReadPinFiles(r.Root)
 		if err != nil {
+			if fe := fileFailure(err); fe != err {
+				return fe
+			}
 			return cli.Failf("%v", err).WithHint("fix the pin file named above")
 		}
 		pins := toolchain.LintPins(cfg, pinFiles)
@@ -94,7 +97,7 @@ Flags:
 		}
 		findings, files, err := toolchain.LintCI(r.Root, files, pins)
 		if err != nil {
-			return err
+			return fileFailure(err)
 		}
 		if findings == nil {
 			findings = []toolchain.Finding{}

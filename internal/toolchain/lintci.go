@@ -108,7 +108,7 @@ func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, []stri
 		}
 		src, err := os.ReadFile(path)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, fileError(root, path, err, true)
 		}
 		f := &lintFile{rel: filepath.ToSlash(rel), lines: strings.Split(string(src), "\n")}
 		set.files[filepath.Clean(path)] = f

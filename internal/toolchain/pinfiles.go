@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/verdigris-dev/verdigris/internal/config"
 )
@@ -41,7 +43,7 @@ func ReadPinFiles(root string) ([]PinFile, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, fileError(root, filepath.Join(root, name), err, false)
 		}
 		if m.Toolchain != "" {
 			pins = append(pins, PinFile{File: name, Line: m.ToolchainLine, Tool: "go", Key: "toolchain", Value: m.Toolchain})
@@ -56,7 +58,7 @@ func ReadPinFiles(root string) ([]PinFile, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, fileError(root, filepath.Join(root, name), err, false)
 		}
 		f, err := parseRustToolchain(name, data)
 		if err != nil {
@@ -74,7 +76,7 @@ func ReadPinFiles(root string) ([]PinFile, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, fileError(root, filepath.Join(root, pf.name), err, false)
 		}
 		if value != "" {
 			pins = append(pins, PinFile{File: pf.name, Line: line, Tool: pf.tool, Key: "version", Value: value})
@@ -82,9 +84,37 @@ func ReadPinFiles(root string) ([]PinFile, error) {
 	}
 	tv, err := readToolVersions(filepath.Join(root, ".tool-versions"))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
+		return nil, fileError(root, filepath.Join(root, ".tool-versions"), err, false)
 	}
 	return append(pins, tv...), nil
+}
+
+// FileError is a pin file or workflow that could not be read, named
+// relative to the repository root: the error was Go's, with the absolute
+// path ("read /home/…/.nvmrc: is a directory").
+type FileError struct {
+	File     string
+	Reason   string
+	Workflow bool // a workflow or action file, not a pin file
+}
+
+func (e *FileError) Error() string { return "cannot read " + e.File + ": " + e.Reason }
+
+func fileError(root, path string, err error, workflow bool) error {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	reason := pe.Err.Error()
+	switch {
+	case errors.Is(err, syscall.EISDIR):
+		reason = "it is a directory"
+	case errors.Is(err, fs.ErrNotExist):
+		if target, lerr := os.Readlink(path); lerr == nil {
+			reason = fmt.Sprintf("it is a symbolic link to %s, which does not exist", target)
+		}
+	}
+	return &FileError{File: filepath.ToSlash(relTo(root, path)), Reason: reason, Workflow: workflow}
 }
 
 // readToolVersions reads an asdf/mise .tool-versions file: "tool version
