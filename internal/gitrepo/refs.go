@@ -127,9 +127,12 @@ func (r *Repo) HasCommits(ctx context.Context) bool {
 }
 
 // CurrentBranch returns the short name of the checked-out branch, or ""
-// when HEAD is detached.
+// when HEAD is detached. The name is the ref's less refs/heads/, not
+// --short's: a branch named like a tag (v1 beside the tag v1) came out
+// as heads/v1, under which its upstream was not found and a push made a
+// branch heads/v1.
 func (r *Repo) CurrentBranch(ctx context.Context) (string, error) {
-	out, err := r.Git(ctx, "symbolic-ref", "--quiet", "--short", "HEAD")
+	out, err := r.Git(ctx, "symbolic-ref", "--quiet", "HEAD")
 	if err != nil {
 		var ge *Error
 		if errors.As(err, &ge) {
@@ -137,7 +140,7 @@ func (r *Repo) CurrentBranch(ctx context.Context) (string, error) {
 		}
 		return "", err
 	}
-	return out, nil
+	return strings.TrimPrefix(out, "refs/heads/"), nil
 }
 
 // DirtyTracked lists tracked files with uncommitted changes (staged or not);
