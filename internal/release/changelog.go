@@ -220,6 +220,21 @@ func UnreleasedNotes(old []byte) string {
 	return strings.TrimSpace(strings.ReplaceAll(string(rest), "\r\n", "\n"))
 }
 
+// unreleasedTwice refuses a changelog with two Unreleased headings (a
+// merge that kept both): the release takes the notes of the first, and
+// the second, notes and all, was left below the new section, where no
+// later release reads it.
+func unreleasedTwice(what string, data []byte) error {
+	_, text := cutBOM(data)
+	locs := unreleasedRE.FindAllIndex(text, 2)
+	if len(locs) < 2 {
+		return nil
+	}
+	line := func(at int) int { return bytes.Count(text[:at], []byte("\n")) + 1 }
+	return refuse("merge them into one ## [Unreleased] section above the releases, commit, then release",
+		"%s has two ## [Unreleased] headings (lines %d and %d)", what, line(locs[0][0]), line(locs[1][0]))
+}
+
 // SectionOf is the changelog's section of version v, heading included, as
 // git release wrote it (LF line ends); "" when it has none.
 func SectionOf(changelog []byte, v Version) string {
