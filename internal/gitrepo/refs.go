@@ -113,10 +113,19 @@ func (r *Repo) ResolveCommit(ctx context.Context, rev string) (string, error) {
 		spec = rev
 	}
 	out, err := r.Git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", spec)
-	if err != nil || out == "" {
+	// "^A" is no commit but its exclusion, which git prints as "^<hash>".
+	if err != nil || !isHash(out) {
 		return "", fmt.Errorf("unknown revision %q", rev)
 	}
 	return out, nil
+}
+
+// isHash reports whether s is a full object id (SHA-1 or SHA-256).
+func isHash(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	return strings.Trim(s, "0123456789abcdef") == ""
 }
 
 // HasCommits reports whether HEAD points at a commit (false in a

@@ -83,6 +83,9 @@ func (o *reader) commit(rev string) (*object.Commit, bool) {
 		}
 	}
 	if !ok {
+		if !readsAsGit(rev) {
+			return nil, false
+		}
 		p, err := o.gg.ResolveRevision(plumbing.Revision(rev))
 		if err != nil {
 			return nil, false
@@ -191,6 +194,35 @@ func (o *reader) peel(name string, h plumbing.Hash) (t gitrepo.Tag, isCommit, re
 }
 
 // fullHash parses a 40-digit SHA-1 hash, the only kind go-git reads.
+// readsAsGit reports whether go-git's ResolveRevision names the commit
+// git would: it reads HEAD@{2} and main@{1} as HEAD and main (it knows no
+// reflog), A^{tree} as A, and a short hash before a ref of that name
+// (git takes the ref); "@" it does not know. Those are git's to answer.
+func readsAsGit(rev string) bool {
+	if strings.Contains(rev, "@{") {
+		return false
+	}
+	for rest := rev; ; {
+		i := strings.Index(rest, "^{")
+		if i < 0 {
+			break
+		}
+		if !strings.HasPrefix(rest[i:], "^{}") && !strings.HasPrefix(rest[i:], "^{commit}") {
+			return false
+		}
+		rest = rest[i+2:]
+	}
+	name := rev
+	if i := strings.IndexAny(rev, "~^:"); i >= 0 {
+		name = rev[:i]
+	}
+	if name == "@" {
+		return false
+	}
+	_, err := hex.DecodeString(name + strings.Repeat("0", len(name)%2))
+	return err != nil || len(name) == 40
+}
+
 func fullHash(s string) (plumbing.Hash, bool) {
 	if len(s) != 40 {
 		return plumbing.ZeroHash, false
