@@ -151,6 +151,17 @@ func reportHook(env *cli.Env, res *session.HookResult, err error, head bool) err
 			}
 			cli.ErrorLinef(env.Stderr, "git-session", "tag %s is on %s, not on %s; left as it is", c.Tag, gitrepo.Short(c.Existing), on)
 		}
+		// The commit is made whatever the hook says: the hint is the way
+		// to the tag it did not get.
+		switch cs := res.Conflicts(); {
+		case len(cs) == 1:
+			cli.HintLinef(env.Stderr, "git-session", "inspect it with 'git show %s'; if it is the wrong one, delete it (git tag -d, and on the remote) and run 'git session sync'", cs[0].Tag)
+		case len(cs) > 1:
+			cli.HintLinef(env.Stderr, "git-session", "inspect each with 'git show TAG'; delete a wrong one (git tag -d TAG, and on the remote) and run 'git session sync'")
+		}
+		if len(res.Failed()) > 0 {
+			cli.HintLinef(env.Stderr, "git-session", "fix what git says, then run 'git session sync' to make the tags")
+		}
 	}
 	if err != nil {
 		return explain(err)
