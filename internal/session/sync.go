@@ -156,6 +156,9 @@ func ResolveRange(ctx context.Context, repo *gitrepo.Repo, spec string) (args []
 	if isZeros(to) {
 		return nil, nil, nil // a push that deleted the branch: nothing to read
 	}
+	if spec == "" && !repo.HasCommits(ctx) {
+		return nil, nil, nil // all of an unborn HEAD: nothing yet
+	}
 	toHash, err := repo.ResolveCommit(ctx, to)
 	if err != nil {
 		return nil, nil, &RangeError{fmt.Sprintf("range %q: %s is not a commit in this repository", spec, to)}
