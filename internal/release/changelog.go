@@ -220,20 +220,31 @@ func UnreleasedNotes(old []byte) string {
 	return strings.TrimSpace(strings.ReplaceAll(string(rest), "\r\n", "\n"))
 }
 
-// unreleasedTwice refuses a changelog with two Unreleased headings (a
+// unreleasedPlaced refuses a changelog with two Unreleased headings (a
 // merge that kept both): the release takes the notes of the first, and
 // the second, notes and all, was left below the new section, where no
-// later release reads it.
-func unreleasedTwice(what string, data []byte) error {
+// later release reads it. One below a release is refused too.
+func unreleasedPlaced(what string, data []byte) error {
 	_, text := cutBOM(data)
 	locs := unreleasedRE.FindAllIndex(text, 2)
-	if len(locs) < 2 {
-		return nil
-	}
 	line := func(at int) int { return bytes.Count(text[:at], []byte("\n")) + 1 }
-	return refuse("merge them into one ## [Unreleased] section above the releases, commit, then release",
-		"%s has two ## [Unreleased] headings (lines %d and %d)", what, line(locs[0][0]), line(locs[1][0]))
+	switch {
+	case len(locs) == 2:
+		return refuse("merge them into one ## [Unreleased] section above the releases, commit, then release",
+			"%s has two ## [Unreleased] headings (lines %d and %d)", what, line(locs[0][0]), line(locs[1][0]))
+	case len(locs) == 1:
+		// Appended at the end, it put the new section below the
+		// release above it.
+		if m := releaseHeadingRE.FindSubmatchIndex(text[:locs[0][0]]); m != nil {
+			return refuse("move it and its notes above the releases, commit, then release",
+				"%s has its ## [Unreleased] heading (line %d) below the release %s (line %d)", what, line(locs[0][0]), text[m[2]:m[3]], line(m[0]))
+		}
+	}
+	return nil
 }
+
+// releaseHeadingRE is the heading of a release's section.
+var releaseHeadingRE = regexp.MustCompile(`(?m)^## +\[?v?(\d+\.\d+\.\d+[^\]\s]*)`)
 
 // SectionOf is the changelog's section of version v, heading included, as
 // git release wrote it (LF line ends); "" when it has none.

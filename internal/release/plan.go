@@ -281,7 +281,7 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		if err := bomInside("changelog "+p.Changelog, old); err != nil {
 			return nil, err
 		}
-		if err := unreleasedTwice("changelog "+p.Changelog, old); err != nil {
+		if err := unreleasedPlaced("changelog "+p.Changelog, old); err != nil {
 			return nil, err
 		}
 		if un := UnreleasedNotes(old); un != "" {
