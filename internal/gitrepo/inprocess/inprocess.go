@@ -193,7 +193,6 @@ func (o *reader) peel(name string, h plumbing.Hash) (t gitrepo.Tag, isCommit, re
 	}
 }
 
-// fullHash parses a 40-digit SHA-1 hash, the only kind go-git reads.
 // readsAsGit reports whether go-git's ResolveRevision names the commit
 // git would: it reads HEAD@{2} and main@{1} as HEAD and main (it knows no
 // reflog), A^{tree} as A, and a short hash before a ref of that name
@@ -223,6 +222,7 @@ func readsAsGit(rev string) bool {
 	return err != nil || len(name) == 40
 }
 
+// fullHash parses a 40-digit SHA-1 hash, the only kind go-git reads.
 func fullHash(s string) (plumbing.Hash, bool) {
 	if len(s) != 40 {
 		return plumbing.ZeroHash, false
