@@ -13,6 +13,8 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/scry/search"
 )
 
+const githubHint = "--github works inside a GitHub Actions step; without it, the report goes to stdout only"
+
 // githubFlag reads --github: the runner's outputs must be writable before
 // the run starts, not found missing after minutes of indexing.
 func githubFlag(env *cli.Env, fs *pflag.FlagSet, asJSON bool) (*ghaction.Action, error) {
@@ -24,7 +26,7 @@ func githubFlag(env *cli.Env, fs *pflag.FlagSet, asJSON bool) (*ghaction.Action,
 	}
 	gh := ghaction.New(env.Stdout, env.Env)
 	if err := gh.OutputsWritable(); err != nil {
-		return nil, cli.Failf("cannot write step outputs: %v", err).WithHint("--github works inside a GitHub Actions step; without it, the report goes to stdout only")
+		return nil, ghaction.UserError(err, githubHint)
 	}
 	return gh, nil
 }
@@ -50,7 +52,7 @@ func evalToGitHub(gh *ghaction.Action, rep *eval.Report, mode search.Mode, name,
 		fmt.Fprintf(&b, "\nQuality gate (%s, %s level): %s: %s\n", mode, level, strings.Join(checks, ", "), verdict)
 	}
 	if err := gh.Summary(b.String() + "\n"); err != nil {
-		return cli.Failf("%v", err)
+		return ghaction.UserError(err, githubHint)
 	}
 	_, lv := eval.GateLevel(rep.Modes[string(mode)])
 	for _, o := range [][2]string{
@@ -58,7 +60,7 @@ func evalToGitHub(gh *ghaction.Action, rep *eval.Report, mode search.Mode, name,
 		{"ndcg-at-10", f3(lv.NDCG10)}, {"queries", fmt.Sprint(lv.Queries)},
 	} {
 		if err := gh.SetOutput(o[0], o[1]); err != nil {
-			return cli.Failf("%v", err)
+			return ghaction.UserError(err, githubHint)
 		}
 	}
 	for _, s := range short {
@@ -78,7 +80,7 @@ func indexToGitHub(gh *ghaction.Action, res *index.Result) error {
 		{"embedder", res.Embedder},
 	} {
 		if err := gh.SetOutput(o[0], o[1]); err != nil {
-			return cli.Failf("%v", err)
+			return ghaction.UserError(err, githubHint)
 		}
 	}
 	if res.Shallow {

@@ -68,7 +68,7 @@ Flags:
 		// done.
 		if gh, _ := fs.GetBool("github"); gh {
 			if err := ghaction.New(env.Stderr, env.Env).OutputsWritable(); err != nil {
-				return cli.Failf("--github: the step outputs cannot be written: %v", err).WithHint("run it inside GitHub Actions, or without --github")
+				return ghaction.UserError(err, "run it inside GitHub Actions, or without --github")
 			}
 		}
 		push, _ := fs.GetBool("push")
@@ -104,7 +104,7 @@ Flags:
 		}
 		if gh, _ := fs.GetBool("github"); gh {
 			if err := githubReport(env, res, rng); err != nil {
-				return cli.Failf("writing the step outputs: %v", err).WithHint("run it inside GitHub Actions, or without --github")
+				return ghaction.UserError(err, "run it inside GitHub Actions, or without --github")
 			}
 		}
 		if asJSON, _ := fs.GetBool("json"); asJSON {

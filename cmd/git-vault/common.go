@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/ghaction"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/vault"
 )
@@ -70,6 +71,7 @@ func userError(err error) error {
 	var ne *vault.NameError
 	var ie *vault.IdentityError
 	var ce *vault.CommandError
+	var fe *ghaction.FileError
 	switch {
 	case errors.Is(err, vault.ErrNoVault):
 		return cli.Failf("this repository has no vault").WithHint("create one with 'git vault init'")
@@ -83,6 +85,8 @@ func userError(err error) error {
 		return cli.Failf("%s", ie.Msg).WithHint("%s", ie.Hint)
 	case errors.As(err, &ce):
 		return &cli.Error{Code: ce.Code, Msg: ce.Msg, Hint: "check the command name and your PATH"}
+	case errors.As(err, &fe):
+		return cli.Failf("%v", err).WithHint("%s", fe.Hint())
 	}
 	return err
 }

@@ -14,9 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 
 	"github.com/sethvargo/go-githubactions"
 
@@ -84,18 +87,90 @@ func (a *Action) Mask(value []byte) error {
 }
 
 // fileCommand runs a go-githubactions call that panics on I/O errors and
-// turns the panic into an error naming the file by its variable: the
+// turns the panic into a *FileError naming the file and its variable: the
 // library says "the environment file" for every one, the step summary
-// included.
-func fileCommand(what, variable string, f func()) (err error) {
+// included, with Go's words for what went wrong.
+func (a *Action) fileCommand(what, variable string, f func()) (err error) {
+	path := a.getenv(variable)
+	if path == "" {
+		// The library would open "" and say "no such file or directory".
+		return fmt.Errorf("%s is not set", variable)
+	}
 	defer func() {
 		if r := recover(); r != nil {
-			cause := strings.TrimPrefix(fmt.Sprint(r), "unable to write command to the environment file: ")
-			err = fmt.Errorf("cannot write the %s (%s): %s", what, variable, cause)
+			// The library formats its cause with %v, so the *fs.PathError
+			// is lost; the same open again (which creates nothing the
+			// library's did not) gives it back. A failed write keeps the
+			// library's words, less its prefix.
+			var cause error = errors.New(strings.TrimPrefix(fmt.Sprint(r), "unable to write command to the environment file: "))
+			if f, oerr := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); oerr != nil {
+				cause = oerr
+			} else {
+				f.Close()
+			}
+			err = runnerFileError(what, variable, path, cause)
 		}
 	}()
 	f()
 	return nil
+}
+
+// FileError is a file the runner names in a variable (GITHUB_OUTPUT,
+// GITHUB_STEP_SUMMARY, GITHUB_ENV, GITHUB_PATH) that could not be written.
+// Inside a step the runner creates it, so the variable was set by hand or
+// leaked from another environment: the hint says so, where "run it inside
+// GitHub Actions" would send the user where they already are.
+type FileError struct {
+	What     string // "step outputs"
+	Variable string // "GITHUB_OUTPUT"
+	Path     string
+	Reason   string // in plain words: "its directory does not exist"
+}
+
+func (e *FileError) Error() string {
+	return fmt.Sprintf("cannot write the %s file %s (%s): %s", e.What, e.Path, e.Variable, e.Reason)
+}
+
+// Hint says what to do about the variable.
+func (e *FileError) Hint() string {
+	return e.Variable + " is set by the GitHub Actions runner; outside a step, unset it and run without --github, or point it at a writable file"
+}
+
+func runnerFileError(what, variable, path string, err error) *FileError {
+	reason := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		reason = pe.Err.Error()
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		reason = "it does not exist"
+		if _, serr := os.Stat(filepath.Dir(path)); errors.Is(serr, fs.ErrNotExist) {
+			reason = "its directory does not exist"
+		}
+	case errors.Is(err, syscall.EISDIR):
+		reason = "it is a directory"
+	case errors.Is(err, syscall.ENOTDIR):
+		reason = "a part of its path is not a directory"
+	case errors.Is(err, fs.ErrPermission):
+		reason = "permission denied"
+	case errors.Is(err, syscall.EROFS):
+		reason = "it is on a read-only file system"
+	case errors.Is(err, syscall.ENOSPC):
+		reason = "no space is left on its device"
+	}
+	return &FileError{What: what, Variable: variable, Path: path, Reason: reason}
+}
+
+// UserError is err, from writing a runner file, as the error a user sees:
+// a *FileError with its own hint, anything else (a variable not set) with
+// hint, the command's.
+func UserError(err error, hint string) *cli.Error {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return cli.Failf("--github: %v", err).WithHint("%s", fe.Hint())
+	}
+	return cli.Failf("--github: %v", err).WithHint("%s", hint)
 }
 
 // SetOutput writes a step output. Only for values that are not secret and
@@ -104,7 +179,7 @@ func (a *Action) SetOutput(name, value string) error {
 	if strings.Contains(value, "_GitHubActionsFileCommandDelimeter_") {
 		return fmt.Errorf("output %s contains the runner's file-command delimiter", name)
 	}
-	return fileCommand("step outputs", "GITHUB_OUTPUT", func() { a.gha.SetOutput(name, value) })
+	return a.fileCommand("step outputs", "GITHUB_OUTPUT", func() { a.gha.SetOutput(name, value) })
 }
 
 // OutputsWritable checks, before a step does anything it cannot undo
@@ -116,14 +191,14 @@ func (a *Action) OutputsWritable() error {
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
-		return err
+		return runnerFileError("step outputs", "GITHUB_OUTPUT", path, err)
 	}
 	return f.Close()
 }
 
 // AddPath prepends dir to PATH for later steps.
 func (a *Action) AddPath(dir string) error {
-	return fileCommand("PATH additions", "GITHUB_PATH", func() { a.gha.AddPath(dir) })
+	return a.fileCommand("PATH additions", "GITHUB_PATH", func() { a.gha.AddPath(dir) })
 }
 
 // Summary appends markdown to the step summary.
@@ -131,7 +206,7 @@ func (a *Action) Summary(markdown string) error {
 	if a.getenv("GITHUB_STEP_SUMMARY") == "" {
 		return nil
 	}
-	return fileCommand("step summary", "GITHUB_STEP_SUMMARY", func() { a.gha.AddStepSummary(markdown) })
+	return a.fileCommand("step summary", "GITHUB_STEP_SUMMARY", func() { a.gha.AddStepSummary(markdown) })
 }
 
 // MarkdownText returns s, text from a repository or the command line (a
@@ -199,7 +274,7 @@ func (a *Action) ExportSecret(name string, value []byte) error {
 	defer clear(rec)
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
-		return err
+		return runnerFileError("environment", "GITHUB_ENV", path, err)
 	}
 	_, werr := f.Write(rec)
 	cerr := f.Close()

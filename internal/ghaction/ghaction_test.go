@@ -3,6 +3,7 @@ package ghaction
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,5 +142,39 @@ func TestAnnotationsShowControlCharacters(t *testing.T) {
 		"::notice::\\u202eevil\n"
 	if out.String() != want {
 		t.Fatalf("got %q; want %q", out.String(), want)
+	}
+}
+
+// A runner file that cannot be written said Go's "open /…/out: no such
+// file or directory": the file is named with what is wrong in plain words,
+// and the hint says how to fix the variable.
+func TestRunnerFileErrorsInPlainWords(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "file"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, reason string }{
+		{filepath.Join(dir, "nodir", "out"), "its directory does not exist"},
+		{dir, "it is a directory"},
+		{filepath.Join(dir, "file", "out"), "a part of its path is not a directory"},
+	} {
+		a := New(io.Discard, func(k string) string {
+			if k == "GITHUB_OUTPUT" || k == "GITHUB_STEP_SUMMARY" {
+				return c.path
+			}
+			return ""
+		})
+		for _, err := range []error{a.OutputsWritable(), a.SetOutput("x", "1"), a.Summary("x")} {
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("%s: %v, want a *FileError", c.path, err)
+			}
+			if fe.Path != c.path || fe.Reason != c.reason || !strings.HasSuffix(err.Error(), ": "+c.reason) {
+				t.Errorf("%s: %q (reason %q)", c.path, err, fe.Reason)
+			}
+			if !strings.Contains(fe.Hint(), "is set by the GitHub Actions runner") {
+				t.Errorf("hint %q", fe.Hint())
+			}
+		}
 	}
 }
