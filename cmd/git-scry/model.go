@@ -81,6 +81,23 @@ func updateRegistry(ctx context.Context, path string, fn func(*model.Registry) e
 	case ctx.Err() != nil:
 		return cli.Exit(cli.ExitInterrupted)
 	}
+	return registryError(err, path)
+}
+
+// registryError is a registry that cannot be read or written, with a
+// hint that names the file and fits what is wrong with it.
+func registryError(err error, path string) error {
+	var fe *model.FileError
+	if errors.As(err, &fe) {
+		switch {
+		case fe.IsDir:
+			return cli.Failf("%v", err).WithHint("remove or rename the directory %s; the registry is a file (it lists the registered models)", path)
+		case fe.Blocker != "":
+			return cli.Failf("%v", err).WithHint("the registry %s needs %s to be a directory; set XDG_CONFIG_HOME (or HOME) to a directory", path, filepath.Dir(path))
+		case fe.Permission:
+			return cli.Failf("%v", err).WithHint("make %s and its directory readable and writable by you", path)
+		}
+	}
 	return cli.Failf("%v", err).WithHint("fix or remove %s (it lists the registered models)", path)
 }
 
@@ -320,7 +337,7 @@ var modelLsCmd = &cli.Command{
 		}
 		reg, err := model.Load(path)
 		if err != nil {
-			return cli.Failf("%v", err).WithHint("fix or remove the registry file")
+			return registryError(err, path)
 		}
 		active := reg.Active
 		if active == "" {

@@ -13,11 +13,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 
@@ -115,7 +117,7 @@ func Load(path string) (*Registry, error) {
 		return &Registry{}, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, fileError(path, err, false)
 	}
 	var r Registry
 	if err := json.Unmarshal(data, &r); err != nil {
@@ -172,6 +174,9 @@ func decodeError(data []byte, err error) string {
 func Update(ctx context.Context, path string, fn func(*Registry) error) error {
 	lock, err := filelock.Acquire(ctx, path+".lock")
 	if err != nil {
+		if fe := fileError(path, err, true); fe.Blocker != "" || fe.Permission {
+			return fe
+		}
 		return fmt.Errorf("locking %s: %w", path, err)
 	}
 	defer lock.Unlock()
@@ -187,9 +192,60 @@ func Update(ctx context.Context, path string, fn func(*Registry) error) error {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
+		return fileError(path, err, true)
 	}
-	return atomicfile.Write(path, append(data, '\n'), 0o644)
+	if err := atomicfile.Write(path, append(data, '\n'), 0o644); err != nil {
+		return fileError(path, err, true)
+	}
+	return nil
+}
+
+// FileError is a registry file that cannot be read or written for where
+// it is, not for what it holds: Go's words ("open …: not a directory")
+// named the call, not the fault, which can be a file where a directory of
+// its path should be (XDG_CONFIG_HOME=/dev/null).
+type FileError struct {
+	Path   string
+	Write  bool
+	Reason string // in plain words: "it is a directory"
+	// IsDir: the registry's path is a directory.
+	IsDir bool
+	// Blocker is the file on the registry's path where a directory
+	// should be, if that is what is wrong.
+	Blocker string
+	// Permission: the file or its directory is not the user's to use.
+	Permission bool
+}
+
+func (e *FileError) Error() string {
+	verb := "read"
+	if e.Write {
+		verb = "write"
+	}
+	return fmt.Sprintf("cannot %s the model registry %s: %s", verb, e.Path, e.Reason)
+}
+
+func fileError(path string, err error, write bool) *FileError {
+	fe := &FileError{Path: path, Write: write, Reason: err.Error()}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		fe.Reason = pe.Err.Error()
+	}
+	switch {
+	case errors.Is(err, syscall.EISDIR):
+		fe.IsDir, fe.Reason = true, "it is a directory"
+	case errors.Is(err, syscall.ENOTDIR):
+		fe.Reason = "a part of its path is not a directory"
+		for d := filepath.Dir(path); d != filepath.Dir(d); d = filepath.Dir(d) {
+			if fi, serr := os.Stat(d); serr == nil && !fi.IsDir() {
+				fe.Blocker, fe.Reason = d, d+" is not a directory"
+				break
+			}
+		}
+	case errors.Is(err, fs.ErrPermission):
+		fe.Permission, fe.Reason = true, "permission denied"
+	}
+	return fe
 }
 
 // Find returns the entry called name.
