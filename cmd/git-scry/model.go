@@ -53,6 +53,7 @@ var modelCmd = &cli.Command{
 			Binary:   "git-scry",
 			Usage:    modelUsage,
 			Commands: []*cli.Command{modelAddCmd, modelUseCmd, modelLsCmd, modelRmCmd},
+			Synonyms: map[string]string{"remove": "rm", "delete": "rm", "del": "rm", "list": "ls"},
 		}
 		if code := p.Run(ctx, env, args); code != 0 {
 			return cli.Exit(code)

@@ -89,6 +89,11 @@ type Program struct {
 	// Text says Default takes free text (a query), which may start with
 	// "help" or "version": followed by more words, those are its text.
 	Text bool
+	// Synonyms maps words other tools use for a command ("remove",
+	// "delete") to its name here ("rm"): the word is still refused, as
+	// an alias would be one more name to document, but the hint names
+	// the command meant instead of the list.
+	Synonyms map[string]string
 	// Private names environment variables meant for this process alone
 	// (key text): Main takes them out of the process's environment before
 	// a command runs, so that no child inherits them (git, and what git
@@ -217,7 +222,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 					}
 				}
 				if args[1] != "-h" && args[1] != "--help" {
-					return Usagef("unknown command %q", args[1]).WithHint("run '%s help' for the list of commands", p.Name)
+					return p.unknownCommand(args[1])
 				}
 			}
 			fmt.Fprint(env.Stdout, p.Usage)
@@ -240,7 +245,14 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 		}
 		return Usagef("missing command").WithHint("run '%s help' for the list of commands", p.Name)
 	}
-	return Usagef("unknown command %q", args[0]).WithHint("run '%s help' for the list of commands", p.Name)
+	return p.unknownCommand(args[0])
+}
+
+func (p *Program) unknownCommand(word string) *Error {
+	if c, ok := p.Synonyms[word]; ok {
+		return Usagef("unknown command %q", word).WithHint("did you mean '%s %s'?", p.Name, c)
+	}
+	return Usagef("unknown command %q", word).WithHint("run '%s help' for the list of commands", p.Name)
 }
 
 func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []string) error {
