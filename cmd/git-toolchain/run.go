@@ -38,13 +38,15 @@ VERDIGRIS_CHECK=NAME, and not the GIT_DIR-style variables a git hook runs
 with. Ctrl-C (also SIGTERM, SIGHUP unless ignored as by nohup, SIGQUIT)
 stops every running check's process group.
 
-Exits 1 naming the checks that failed; 2 for an unknown set.
+Exits 1 naming the checks that failed, or for a set that lists no
+check; 2 for an unknown set.
 
 Flags:
   -v, --verbose      show the output of every check, not only failures
   -j, --jobs N       run at most N checks at once (default: number of CPUs)
-      --missing-ok   a set (or toolchain.toml) that does not exist is not an error
-                     (used by the pre-push hook)
+      --missing-ok   a set (or toolchain.toml) that does not exist, or a set
+                     that lists no check, is not an error (used by the
+                     pre-push hook)
       --json         print the results, output included, as JSON
       --github       also write error annotations, log groups and a
                      step-summary table (inside GitHub Actions)
@@ -90,6 +92,17 @@ Flags:
 				return nil
 			}
 			return unknownSet(cfg, set)
+		}
+		if len(names) == 0 {
+			// It passed with a table of no rows: a CI step that checked
+			// nothing, green. Refused here, not when the file is read,
+			// so the other sets and commands still work; the hook's
+			// --missing-ok takes it as a set deliberately emptied.
+			if missingOK {
+				fmt.Fprintf(env.Stderr, "git-toolchain: set %q in %s runs no check; nothing to run\n", set, config.FileName)
+				return nil
+			}
+			return emptySet(cfg, set)
 		}
 		skip := toolchain.SplitSkip(env.Env("VERDIGRIS_SKIP"))
 		for _, s := range skip {
@@ -205,6 +218,15 @@ func unknownSet(cfg *config.File, set string) error {
 		return e.WithHint("did you mean %s? (sets defined: %s)", near, strings.Join(sets, ", "))
 	}
 	return e.WithHint("sets defined: %s", strings.Join(sets, ", "))
+}
+
+func emptySet(cfg *config.File, set string) error {
+	example := `"check-name", …`
+	if names := cfg.CheckNames(); len(names) > 0 {
+		example = fmt.Sprintf("%q", names[0])
+	}
+	err := &config.Error{Path: cfg.Path, Line: cfg.Line("sets." + set), Key: "sets." + set, Msg: "runs no check"}
+	return cli.Failf("%s", err).WithHint("list the checks it runs (%s = [%s]), or remove it", set, example)
 }
 
 // nearest returns the name within an edit or two of s (case aside), if
