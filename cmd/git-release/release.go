@@ -50,6 +50,10 @@ var releaseCmd = &cli.Command{
 		case errors.Is(err, config.ErrNotFound):
 			o.Config = config.Release{Branch: config.DefaultBranch, Changelog: config.DefaultChangelog}
 		case err != nil:
+			var ce *config.Error
+			if errors.As(err, &ce) && ce.Hint != "" {
+				return cli.Failf("%s", err).WithHint("%s", ce.Hint)
+			}
 			return cli.Failf("%s", err).WithHint("fix toolchain.toml and try again")
 		default:
 			o.Config = cfg.Release

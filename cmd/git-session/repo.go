@@ -77,6 +77,8 @@ func explain(err error) error {
 		return cli.Usagef("%v", err).WithHint("give --range A..B with commits of this repository (in CI, check out the full history: fetch-depth: 0)")
 	case errors.As(err, &state):
 		return cli.Failf("%v", err).WithHint("the session's commits and tags are safe in git: move the file away (mv %s %s.bad) to drop the active session, then start or sync again", state.Path, state.Path)
+	case errors.As(err, &cfg) && cfg.Hint != "":
+		return cli.Failf("%v", err).WithHint("%s", cfg.Hint)
 	case errors.As(err, &cfg):
 		return cli.Failf("%v", err).WithHint("fix %s ([session] dir is where records go)", config.FileName)
 	}

@@ -35,6 +35,9 @@ func configError(err error) error {
 	var ce *config.Error
 	if errors.As(err, &ce) {
 		e := cli.Failf("%s", ce)
+		if ce.Hint != "" {
+			return e.WithHint("%s", ce.Hint)
+		}
 		if ce.Line > 0 {
 			return e.WithHint("fix line %d of %s (the format is in the README, section \"git toolchain\")", ce.Line, ce.Path)
 		}

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -74,6 +75,9 @@ type Error struct {
 	Line int
 	Key  string
 	Msg  string
+	// Hint, when set, says what was meant ("did you mean [checks.fmt]?"),
+	// which a generic "fix the line" hint cannot.
+	Hint string
 }
 
 func (e *Error) Error() string {
@@ -217,6 +221,9 @@ func Parse(path string, data []byte) (*File, error) {
 			err = f.parseSession(v)
 		default:
 			err = f.errorf(k, "unknown section (known: tools, checks, sets, release, session)")
+			if meant := f.sectionMeant(k, v); meant != "" {
+				err.(*Error).Hint = "did you mean " + meant + "?"
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -227,6 +234,37 @@ func Parse(path string, data []byte) (*File, error) {
 	}
 	return f, nil
 }
+
+// sectionMeant is the known section k is a singular, plural or
+// capitalised form of ([check.fmt] for [checks.fmt]), written as it
+// would be with v's first entry: [checks.fmt] for a table of tables,
+// [sets] for a table of values.
+func (f *File) sectionMeant(k string, v any) string {
+	for _, known := range []string{"tools", "checks", "sets", "release", "session"} {
+		if !strings.EqualFold(k, known) && !strings.EqualFold(k+"s", known) && !strings.EqualFold(k, known+"s") {
+			continue
+		}
+		if m, ok := v.(map[string]any); ok {
+			if keys := f.sortedKeys(m, k+"."); len(keys) > 0 && known != "release" && known != "session" {
+				if _, sub := m[keys[0]].(map[string]any); sub {
+					return "[" + known + "." + tomlKey(keys[0]) + "]"
+				}
+			}
+		}
+		return "[" + known + "]"
+	}
+	return ""
+}
+
+// tomlKey writes name as a TOML key: bare when it can be, else quoted.
+func tomlKey(name string) string {
+	if bareKeyRE.MatchString(name) {
+		return name
+	}
+	return strconv.Quote(name)
+}
+
+var bareKeyRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // decodeError names the key in full, as the errors found after parsing
 // do ("tools.go", not "go"), and says a duplicate is one, with the line
@@ -425,7 +463,13 @@ func (f *File) parseChecks(v any) error {
 				}
 				c.Parallel = b
 			default:
-				return f.errorf(key+"."+k, "unknown key (known: run, after, parallel)")
+				err := f.errorf(key+"."+k, "unknown key (known: run, after, parallel)")
+				if _, sub := tv[k].(map[string]any); sub {
+					// [checks.a.b] is a table b inside check a, not a
+					// check named a.b, which nameRE allows.
+					err.(*Error).Hint = fmt.Sprintf("a check named %s.%s is written [checks.%s]; [checks.%s] is key %s of check %s", name, k, strconv.Quote(name+"."+k), name+"."+k, k, name)
+				}
+				return err
 			}
 		}
 		if strings.TrimSpace(c.Run) == "" {

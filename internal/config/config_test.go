@@ -199,3 +199,28 @@ func TestBuiltinToolAlias(t *testing.T) {
 		}
 	}
 }
+
+// A section in another number or case was "unknown section" with no
+// suggestion; the error's hint names the section meant, written as the
+// entry would be.
+func TestUnknownSectionSaysWhichWasMeant(t *testing.T) {
+	for in, want := range map[string]string{
+		"[check.fmt]\nrun = \"true\"\n":       "did you mean [checks.fmt]?",
+		"[tool.\"a b\"]\nversion = \"1.0\"\n": `did you mean [tools."a b"]?`,
+		"[tool]\ngo = \"1.26.8\"\n":           "did you mean [tools]?",
+		"[set]\nci = []\n":                    "did you mean [sets]?",
+		"[Sessions]\ndir = \"x\"\n":           "did you mean [session]?",
+		"[releases]\nbranch = \"main\"\n":     "did you mean [release]?",
+		"[checks.a.b]\nrun = \"true\"\n":      `a check named a.b is written [checks."a.b"]; [checks.a.b] is key b of check a`,
+		"[deploy]\nx = 1\n":                   "",
+	} {
+		_, err := Parse("toolchain.toml", []byte(in))
+		ce, ok := err.(*Error)
+		if !ok {
+			t.Fatalf("%q: %v, want an *Error", in, err)
+		}
+		if ce.Hint != want {
+			t.Errorf("%q: hint %q, want %q", in, ce.Hint, want)
+		}
+	}
+}

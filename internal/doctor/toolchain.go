@@ -27,7 +27,12 @@ func checkToolchain(ctx context.Context, c *Context) []Finding {
 		return []Finding{{Name: config.FileName, Status: Skip, Detail: "not in use (no " + config.FileName + ")"}}
 	}
 	if err != nil {
-		return []Finding{{Name: config.FileName, Status: Fail, Detail: err.Error(), Hint: "fix " + config.FileName + " at the line shown"}}
+		hint := "fix " + config.FileName + " at the line shown"
+		var ce *config.Error
+		if errors.As(err, &ce) && ce.Hint != "" {
+			hint = ce.Hint
+		}
+		return []Finding{{Name: config.FileName, Status: Fail, Detail: err.Error(), Hint: hint}}
 	}
 	e := &toolchain.Env{Root: c.Repo.Root, Getenv: c.Getenv, Environ: os.Environ}
 	rep, err := toolchain.Check(ctx, cfg, e)
