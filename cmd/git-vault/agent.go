@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/vault"
@@ -158,7 +157,7 @@ func agentStart(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, sock strin
 			return cli.Failf("%v", err).WithHint("set HOME or XDG_CONFIG_HOME, or pass --identity FILE")
 		}
 	}
-	plain, pub, err := unlockIdentity(env, file)
+	plain, pub, err := unlockIdentity(ctx, env, file)
 	defer clear(plain)
 	if err != nil {
 		return err
@@ -214,7 +213,7 @@ func agentStart(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, sock strin
 // unlockIdentity reads an identity file and, when it is
 // passphrase-protected, asks for the passphrase on the terminal. It
 // returns the plaintext identity for the agent.
-func unlockIdentity(env *cli.Env, path string) (plain []byte, pub string, err error) {
+func unlockIdentity(ctx context.Context, env *cli.Env, path string) (plain []byte, pub string, err error) {
 	data, err := vault.ReadIdentityFile(path)
 	defer clear(data)
 	if err != nil {
@@ -235,9 +234,12 @@ func unlockIdentity(env *cli.Env, path string) (plain []byte, pub string, err er
 	}
 	defer tty.Close()
 	fmt.Fprintf(tty, "Passphrase for %s: ", path)
-	pass, err := term.ReadPassword(int(tty.Fd()))
+	pass, err := readHidden(ctx, tty, "interrupted at the passphrase prompt; no agent was started", "run 'git vault agent start' again")
 	fmt.Fprintln(tty)
 	defer clear(pass)
+	if e, ok := err.(*cli.Error); ok {
+		return nil, "", e
+	}
 	if err != nil {
 		return nil, "", cli.Failf("reading the passphrase: %v", err)
 	}

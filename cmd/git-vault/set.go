@@ -64,7 +64,7 @@ Flags:
 		}
 		defer kh.Close()
 		fromStdin, _ := fs.GetBool("stdin")
-		value, err := readValue(env, name, fromStdin)
+		value, err := readValue(ctx, env, name, fromStdin)
 		defer clear(value)
 		if err != nil {
 			return err
@@ -82,7 +82,7 @@ Flags:
 	},
 }
 
-func readValue(env *cli.Env, name string, fromStdin bool) ([]byte, error) {
+func readValue(ctx context.Context, env *cli.Env, name string, fromStdin bool) ([]byte, error) {
 	if fromStdin {
 		var buf []byte
 		lr := io.LimitReader(env.Stdin, maxValue+1)
@@ -119,8 +119,11 @@ func readValue(env *cli.Env, name string, fromStdin bool) ([]byte, error) {
 			WithHint("pass --stdin to read the value from standard input: git vault set %s --stdin < file", name)
 	}
 	fmt.Fprintf(env.Stderr, "Value for %s (input hidden): ", name)
-	value, err := term.ReadPassword(int(f.Fd()))
+	value, err := readHidden(ctx, f, "interrupted at the prompt; nothing was stored", fmt.Sprintf("run 'git vault set %s' again to store it", name))
 	fmt.Fprintln(env.Stderr)
+	if e, ok := err.(*cli.Error); ok {
+		return value, e
+	}
 	if err != nil {
 		return value, cli.Failf("reading the value: %v", err)
 	}
