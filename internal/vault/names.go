@@ -33,6 +33,17 @@ func CheckName(name string) error {
 		return &NameError{fmt.Sprintf("secret name is %d characters long; the limit is %d", len(name), maxNameLen), "use a shorter name"}
 	case nameRE.MatchString(name):
 		return nil
+	case strings.Contains(name, "="):
+		// NAME=VALUE, as env files take a secret: what follows '=' is
+		// likely the value, and an error goes to terminals, CI logs and
+		// agents' contexts, so it is never repeated.
+		before, _, _ := strings.Cut(name, "=")
+		example := "NAME"
+		if low := strings.ToLower(before); nameRE.MatchString(low) && len(low) <= maxNameLen {
+			example = low
+		}
+		return &NameError{"git vault set takes a NAME, not NAME=VALUE (what follows '=' is not repeated here, and nothing was stored)",
+			fmt.Sprintf("type the value at the prompt (git vault set %s), or pipe it: git vault set %s --stdin < file; if it was a real secret, it is in your shell history: rotate it", example, example)}
 	case strings.ToLower(name) != name && nameRE.MatchString(strings.ToLower(name)):
 		return &NameError{fmt.Sprintf("secret name %q has upper-case letters", name),
 			fmt.Sprintf("names are lower-case: use %q (its environment variable is %s)", strings.ToLower(name), EnvName(strings.ToLower(name)))}
