@@ -16,6 +16,14 @@ func Dotenv(secrets []Secret) ([]byte, error) {
 	if err := checkExportEnv(secrets); err != nil {
 		return nil, err
 	}
+	// A NUL cannot be in a shell variable or the environment: a shell
+	// sourcing the file would set another value (bash drops it).
+	for _, s := range secrets {
+		if bytes.IndexByte(s.Value, 0) >= 0 {
+			return nil, &ReadError{Msg: fmt.Sprintf("secret %s contains a NUL byte, which a .env file cannot hold; nothing was exported", s.Name),
+				Hint: fmt.Sprintf("export it with --format json (which escapes it), or read it with 'git vault get %s'", s.Name)}
+		}
+	}
 	// Room for every byte escaped, so the output never grows into a new
 	// array and leaves values in the old one (see JSONObject).
 	n := 0

@@ -32,7 +32,8 @@ func RemoteScript(secrets []Secret, argv []string) ([]byte, error) {
 			return nil, err
 		}
 		if bytes.IndexByte(s.Value, 0) >= 0 {
-			return nil, &ReadError{Msg: fmt.Sprintf("secret %s contains a NUL byte and cannot be exported", s.Name)}
+			return nil, &ReadError{Msg: fmt.Sprintf("secret %s contains a NUL byte and cannot be exported; nothing was run", s.Name),
+				Hint: fmt.Sprintf("no environment variable can hold it; leave it out with --only, and read it with 'git vault get %s'", s.Name)}
 		}
 		b.WriteString("export ")
 		b.WriteString(s.Env)
