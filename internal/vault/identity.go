@@ -253,7 +253,11 @@ func parseSSHIdentity(pemBytes, passphrase []byte) (*Identity, error) {
 		}
 		return &Identity{Recipient: r, age: aid, sign: func(msg []byte) ([]byte, error) { return signRSA(k, msg) }, export: sshExport(k)}, nil
 	}
-	return nil, fmt.Errorf("unsupported SSH key type %T: use an ed25519 or RSA key", key)
+	kind := "this SSH key's type"
+	if signer, err := ssh.NewSignerFromKey(key); err == nil {
+		kind = "SSH key type " + signer.PublicKey().Type()
+	}
+	return nil, fmt.Errorf("unsupported %s: use an ed25519 or RSA key", kind)
 }
 
 func sshEd25519Identity(k ed25519.PrivateKey) (*Identity, error) {
