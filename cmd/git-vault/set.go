@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -102,7 +104,7 @@ func readValue(ctx context.Context, env *cli.Env, name string, fromStdin bool) (
 				break
 			}
 			if err != nil {
-				return buf, cli.Failf("reading the value from stdin: %v", err)
+				return buf, stdinError(err, name)
 			}
 		}
 		if len(buf) > maxValue {
@@ -131,4 +133,19 @@ func readValue(ctx context.Context, env *cli.Env, name string, fromStdin bool) (
 		return value, cli.Failf("refusing to store an empty value").WithHint("to delete the secret, use 'git vault rm %s'", name)
 	}
 	return value, nil
+}
+
+// stdinError says why --stdin could not be read, without the
+// "read /dev/stdin:" Go puts before it.
+func stdinError(err error, name string) error {
+	why := err.Error()
+	var pe *os.PathError
+	switch {
+	case errors.Is(err, syscall.EISDIR):
+		why = "it is a directory"
+	case errors.As(err, &pe):
+		why = pe.Err.Error()
+	}
+	return cli.Failf("cannot read the value from standard input: %s", why).
+		WithHint("pipe the value in, or redirect a file: git vault set %s --stdin < file", name)
 }
