@@ -33,13 +33,17 @@ Run 'git vault <command> --help' for a command's flags.
 `
 
 func main() {
+	commands := []*cli.Command{
+		initCmd, setCmd, getCmd, rmCmd, lsCmd, recipientsCmd, exportCmd, runCmd, guardCmd, agentCmd, lockCmd,
+	}
+	for _, c := range commands {
+		refuseEmptyFlags(c)
+	}
 	p := &cli.Program{
-		Name:   "git vault",
-		Binary: "git-vault",
-		Usage:  usage,
-		Commands: []*cli.Command{
-			initCmd, setCmd, getCmd, rmCmd, lsCmd, recipientsCmd, exportCmd, runCmd, guardCmd, agentCmd, lockCmd,
-		},
+		Name:     "git vault",
+		Binary:   "git-vault",
+		Usage:    usage,
+		Commands: commands,
 		// The identity's key text is read by this process only: no git
 		// it runs, nor anything git starts, inherits it.
 		Private: []string{vault.IdentityEnv},
