@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/spf13/pflag"
 
@@ -25,10 +26,18 @@ must no longer work, rotate it where it is issued.
 		if err != nil {
 			return err
 		}
-		if err := vault.Remove(ctx, r.Root, r.GitDir, args...); err != nil {
+		// A name given twice ("rm a a", a list with a repeat) is one
+		// removal, reported once.
+		var names []string
+		for _, name := range args {
+			if !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+		if err := vault.Remove(ctx, r.Root, r.GitDir, names...); err != nil {
 			return userError(err)
 		}
-		for _, name := range args {
+		for _, name := range names {
 			fmt.Fprintf(env.Stderr, "git-vault: removed %s\n", name)
 		}
 		return nil
