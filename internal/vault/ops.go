@@ -46,7 +46,11 @@ func Remove(ctx context.Context, root, gitDir string, names ...string) error {
 	return Update(ctx, root, gitDir, func(v *Vault) error {
 		for _, name := range names {
 			if len(v.Secrets.Lookup(name)) == 0 {
-				return &ReadError{Msg: fmt.Sprintf("no secret named %s", cli.Printable(name)), Hint: "list the secrets with 'git vault ls'; nothing was removed"}
+				hint := "list the secrets with 'git vault ls'; nothing was removed"
+				if meant := v.Secrets.Meant(name); meant != "" {
+					hint = "nothing was removed; " + meant
+				}
+				return &ReadError{Msg: fmt.Sprintf("no secret named %s", cli.Printable(name)), Hint: hint}
 			}
 		}
 		for _, name := range names {

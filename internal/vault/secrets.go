@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Entry is one line of .verdigris/vault/secrets. Name and Env are plain
@@ -76,6 +77,21 @@ func (sf *SecretsFile) Lookup(name string) []Entry {
 		}
 	}
 	return out
+}
+
+// Meant names the secret a name that matches none probably meant, with
+// why, or returns "": names are lower-case, so "DB" is likely db, and
+// "SERVICE_TOKEN" (or "service_token") the secret exported as it.
+func (sf *SecretsFile) Meant(name string) string {
+	if low := strings.ToLower(name); low != name && len(sf.Lookup(low)) > 0 {
+		return fmt.Sprintf("secret names are lower-case: did you mean %s?", low)
+	}
+	for _, e := range sf.Entries {
+		if e.Env == strings.ToUpper(name) && e.Name != name {
+			return fmt.Sprintf("%s is the environment variable of secret %s: did you mean %s?", e.Env, e.Name, e.Name)
+		}
+	}
+	return ""
 }
 
 // same reports whether two entries are the same line.

@@ -164,7 +164,11 @@ func (v *Vault) Entry(name string) (Entry, error) {
 	es := v.lines(name)
 	switch len(es) {
 	case 0:
-		return Entry{}, &ReadError{Msg: fmt.Sprintf("no secret named %s", cli.Printable(name)), Hint: "list the secrets with 'git vault ls'"}
+		hint := v.Secrets.Meant(name)
+		if hint == "" {
+			hint = "list the secrets with 'git vault ls'"
+		}
+		return Entry{}, &ReadError{Msg: fmt.Sprintf("no secret named %s", cli.Printable(name)), Hint: hint}
 	case 1:
 		return es[0], nil
 	}
