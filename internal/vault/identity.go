@@ -121,10 +121,18 @@ func NoIdentityAt(path string) bool {
 
 func emptyFile(fi fs.FileInfo) bool { return fi.Mode().IsRegular() && fi.Size() == 0 }
 
+// identityText is an identity's text without the spaces around it, or
+// the byte order mark a Windows editor (Notepad) starts a UTF-8 file
+// with: no part of a key, it made the file "not an age identity". The
+// config files' mark is read past so too.
+func identityText(data []byte) []byte {
+	return bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(data), []byte("\uFEFF")))
+}
+
 // IsEncryptedIdentity reports whether data is a passphrase-protected age
 // file or SSH key.
 func IsEncryptedIdentity(data []byte) bool {
-	t := bytes.TrimSpace(data)
+	t := identityText(data)
 	if bytes.HasPrefix(t, []byte("age-encryption.org/v1")) || bytes.HasPrefix(t, []byte(armor.Header)) {
 		return true
 	}
@@ -140,7 +148,7 @@ func IsEncryptedIdentity(data []byte) bool {
 // optional comment lines) or an unencrypted OpenSSH/PEM ed25519 or RSA key.
 // Errors never quote the key text.
 func ParseIdentity(data []byte) (*Identity, error) {
-	t := bytes.TrimSpace(data)
+	t := identityText(data)
 	if IsEncryptedIdentity(t) {
 		return nil, ErrEncryptedIdentity
 	}
@@ -191,7 +199,7 @@ func ParseIdentity(data []byte) (*Identity, error) {
 
 // ParseIdentityPassphrase opens a passphrase-protected identity.
 func ParseIdentityPassphrase(data, passphrase []byte) (*Identity, error) {
-	t := bytes.TrimSpace(data)
+	t := identityText(data)
 	if bytes.HasPrefix(t, []byte("-----BEGIN")) && !bytes.HasPrefix(t, []byte(armor.Header)) {
 		return parseSSHIdentity(t, passphrase)
 	}
