@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -22,7 +24,10 @@ var recipientsCmd = &cli.Command{
 
 Who can read the vault. KEY is an age public key (age1…), an SSH public key
 line ("ssh-ed25519 AAAA… comment", quoted), or the path of a file holding
-one (such as ~/.ssh/id_ed25519.pub). COMMENT names its owner.
+one (such as ~/.ssh/id_ed25519.pub) or several (an authorized_keys file, a
+list of age keys: add adds every one, as age -R reads such a file, and
+skips with a warning the SSH keys age cannot encrypt to). COMMENT names
+its owner (with several keys, each keeps the comment beside it).
 
 add seals the data key to the new recipient too. rm drops one and rotates
 the data key: every secret is re-encrypted under a key the removed
@@ -103,34 +108,88 @@ func recipientsLs(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
 	return userError(verr)
 }
 
-// parseRecipientArg accepts a key or the path of a file holding one.
-func parseRecipientArg(arg, comment string) (*vault.Recipient, error) {
+const recipientHint = "give an age1… key, a quoted 'ssh-ed25519 AAAA…' line, or a .pub file"
+
+// parseRecipientArg accepts a key, or the path of a file holding one or
+// more (a .pub file, an authorized_keys file, a list of age keys): every
+// key in it, as age -R FILE reads a file. skipped are the file's keys of
+// a type age cannot encrypt to, which age -R skips too.
+func parseRecipientArg(arg, comment string) (keys []*vault.Recipient, skipped []string, err error) {
 	if err := vault.CheckComment(comment); err != nil {
-		return nil, cli.Usagef("%v", err).WithHint("give the comment as one line, e.g. \"alice@laptop\"")
+		return nil, nil, cli.Usagef("%v", err).WithHint("give the comment as one line, e.g. \"alice@laptop\"")
 	}
-	text := arg
-	if data, err := os.ReadFile(arg); err == nil {
-		text = ""
-		for _, l := range strings.Split(string(data), "\n") {
-			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-				text = l
-				break
-			}
+	data, rerr := os.ReadFile(arg)
+	if rerr != nil {
+		if vault.LooksPrivate(arg) {
+			return nil, nil, privateKeyError()
+		} else if !strings.ContainsAny(arg, " \t") && !strings.HasPrefix(strings.ToLower(arg), "age1") {
+			return nil, nil, cli.Usagef("%q is neither a public key nor a readable file", abbreviate(arg)).WithHint("%s", recipientHint)
 		}
-	} else if vault.LooksPrivate(arg) {
-		return nil, cli.Usagef("%v", vault.ErrPrivateKey).WithHint("give the public key: 'age-keygen -y' prints an age identity's, 'ssh-keygen -y -f KEY' an SSH key's")
-	} else if !strings.ContainsAny(arg, " \t") && !strings.HasPrefix(arg, "age1") {
-		return nil, cli.Usagef("%q is neither a public key nor a readable file", abbreviate(arg)).
-			WithHint("give an age1… key, a quoted 'ssh-ed25519 AAAA…' line, or a .pub file")
+		r, err := vault.ParseRecipient(arg)
+		if err != nil {
+			return nil, nil, recipientError(err)
+		}
+		if comment != "" {
+			r.Comment = comment
+		}
+		return []*vault.Recipient{r}, nil, nil
 	}
-	r, err := vault.ParseRecipient(text)
-	if err != nil {
-		return nil, cli.Usagef("%v", err).WithHint("give an age1… key, a quoted 'ssh-ed25519 AAAA…' line, or a .pub file")
+	defer clear(data) // a private key given by mistake
+	var unsupported error
+	for i, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		r, err := vault.ParseRecipient(l)
+		var ue *vault.UnsupportedKeyError
+		switch {
+		case errors.Is(err, vault.ErrPrivateKey):
+			return nil, nil, privateKeyError()
+		case errors.As(err, &ue):
+			unsupported = err
+			skipped = append(skipped, fmt.Sprintf("%s, line %d: skipped an %s key: age can encrypt only to ssh-ed25519 and ssh-rsa keys", arg, i+1, ue.Type))
+			continue
+		case errors.Is(err, vault.ErrUnrecognised):
+			// The file may be anything (a .env given by mistake): the
+			// line is not shown, as age -R does not show it.
+			return nil, nil, cli.Usagef("%s, line %d: not a public key (the line is not shown)", arg, i+1).WithHint("%s", recipientHint)
+		case err != nil:
+			e := recipientError(err)
+			e.Msg = fmt.Sprintf("%s, line %d: %s", arg, i+1, e.Msg)
+			return nil, nil, e
+		}
+		if !slices.ContainsFunc(keys, func(k *vault.Recipient) bool { return k.Key == r.Key }) {
+			keys = append(keys, r)
+		}
 	}
-	if comment != "" {
-		r.Comment = comment
+	switch {
+	case len(keys) == 0 && unsupported != nil:
+		return nil, nil, recipientError(unsupported)
+	case len(keys) == 0:
+		return nil, nil, cli.Usagef("%s holds no public key", arg).WithHint("%s", recipientHint)
+	case comment != "" && len(keys) > 1:
+		return nil, nil, cli.Usagef("%s holds %d keys, and the comment %q names one owner", arg, len(keys), comment).
+			WithHint("leave the comment out (each key keeps the one beside it in the file), or add the keys one by one")
+	case comment != "":
+		keys[0].Comment = comment
 	}
-	return r, nil
+	return keys, skipped, nil
+}
+
+func privateKeyError() *cli.Error {
+	return cli.Usagef("%v", vault.ErrPrivateKey).WithHint("give the public key: 'age-keygen -y' prints an age identity's, 'ssh-keygen -y -f KEY' an SSH key's")
+}
+
+// recipientError is a key ParseRecipient refused, with what to give.
+func recipientError(err error) *cli.Error {
+	var uc *vault.UpperCaseError
+	if errors.As(err, &uc) {
+		return cli.Usagef("%v", err).WithHint("write it in lower case: %s", uc.Lower)
+	}
+	if errors.Is(err, vault.ErrPrivateKey) {
+		return privateKeyError()
+	}
+	return cli.Usagef("%v", err).WithHint("%s", recipientHint)
 }
 
 func abbreviate(s string) string {
@@ -141,7 +200,7 @@ func abbreviate(s string) string {
 }
 
 func recipientsAdd(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, arg, comment string) error {
-	rc, err := parseRecipientArg(arg, comment)
+	keys, skipped, err := parseRecipientArg(arg, comment)
 	if err != nil {
 		return err
 	}
@@ -150,10 +209,21 @@ func recipientsAdd(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, arg, co
 		return err
 	}
 	defer kh.Close()
-	if err := vault.AddRecipients(ctx, r.Root, r.GitDir, kh, []*vault.Recipient{rc}); err != nil {
+	if err := vault.AddRecipients(ctx, r.Root, r.GitDir, kh, keys); err != nil {
 		return userError(err)
 	}
-	fmt.Fprintf(env.Stderr, "git-vault: added %s; commit .verdigris/vault so they can read it\n", rc.Label())
+	for _, w := range skipped {
+		cli.Warnf(env.Stderr, "git-vault", "%s", w)
+	}
+	var labels []string
+	for _, k := range keys {
+		labels = append(labels, k.Label())
+	}
+	what := labels[0]
+	if len(keys) > 1 {
+		what = fmt.Sprintf("%d recipients (%s)", len(keys), strings.Join(labels, ", "))
+	}
+	fmt.Fprintf(env.Stderr, "git-vault: added %s; commit .verdigris/vault so they can read it\n", what)
 	return nil
 }
 
@@ -164,11 +234,14 @@ func recipientsRm(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, which st
 	}
 	defer kh.Close()
 	if _, statErr := os.Stat(which); statErr == nil {
-		rc, err := parseRecipientArg(which, "")
+		keys, _, err := parseRecipientArg(which, "")
 		if err != nil {
 			return err
 		}
-		which = rc.Key
+		if len(keys) > 1 {
+			return cli.Usagef("%s holds %d keys; recipients rm removes one", which, len(keys)).WithHint("give the key to remove, or its comment, as 'git vault recipients ls' shows them")
+		}
+		which = keys[0].Key
 	}
 	removed, err := vault.RemoveRecipient(ctx, r.Root, r.GitDir, kh, which)
 	if err != nil {

@@ -83,6 +83,17 @@ func ParseRecipient(line string) (*Recipient, error) {
 		return nil, fmt.Errorf("empty recipient")
 	}
 	switch {
+	case !strings.HasPrefix(f[0], "age1") && strings.HasPrefix(strings.ToLower(f[0]), "age1"):
+		// Bech32 allows a string in all upper case, but age reads only
+		// "age1…" (age -r AGE1… is an "unknown recipient type"), and a
+		// key stored so would not work with age -R.
+		low := strings.ToLower(f[0])
+		if f[0] == strings.ToUpper(f[0]) {
+			if _, err := age.ParseX25519Recipient(low); err == nil {
+				return nil, &UpperCaseError{Key: f[0], Lower: low}
+			}
+		}
+		return nil, fmt.Errorf("malformed age recipient %q", abbreviate(f[0]))
 	case strings.HasPrefix(f[0], "age1"):
 		hrp, data, err := bech32Decode(f[0])
 		if err != nil || hrp != "age" || len(data) != 32 {
@@ -109,11 +120,34 @@ func ParseRecipient(line string) (*Recipient, error) {
 		}
 		return r, nil
 	case strings.HasPrefix(f[0], "ssh-") || strings.HasPrefix(f[0], "ecdsa-") || strings.HasPrefix(f[0], "sk-"):
-		return nil, fmt.Errorf("unsupported SSH key type %s: age can encrypt only to ssh-ed25519 and ssh-rsa keys", f[0])
+		return nil, &UnsupportedKeyError{Type: f[0]}
 	case LooksPrivate(f[0]):
 		return nil, ErrPrivateKey
 	}
-	return nil, fmt.Errorf("unrecognised recipient %q: expected an age1… key or an ssh-ed25519/ssh-rsa public key line", abbreviate(f[0]))
+	return nil, fmt.Errorf("%w %q: expected an age1… key or an ssh-ed25519/ssh-rsa public key line", ErrUnrecognised, abbreviate(f[0]))
+}
+
+// ErrUnrecognised is text that is no public key at all. Its message
+// quotes the start of the text, which a caller reading a file that may
+// be anything (a .env given by mistake) does not show.
+var ErrUnrecognised = errors.New("unrecognised recipient")
+
+// UpperCaseError is an age recipient written in upper case.
+type UpperCaseError struct {
+	Key   string // as given
+	Lower string // the same key as age reads it
+}
+
+func (e *UpperCaseError) Error() string {
+	return fmt.Sprintf("age recipient %q is in upper case; age reads age1… keys in lower case only", abbreviate(e.Key))
+}
+
+// UnsupportedKeyError is an SSH public key of a type age cannot encrypt
+// to (age -R skips those in a file, with a warning).
+type UnsupportedKeyError struct{ Type string }
+
+func (e *UnsupportedKeyError) Error() string {
+	return fmt.Sprintf("unsupported SSH key type %s: age can encrypt only to ssh-ed25519 and ssh-rsa keys", e.Type)
 }
 
 // ErrPrivateKey is a private key given where a public one was asked for.
