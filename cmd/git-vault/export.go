@@ -81,7 +81,7 @@ Flags:
 		}
 		defer clear(out)
 		_, err = env.Stdout.Write(out)
-		return err
+		return stdoutError(err, "the values")
 	},
 }
 

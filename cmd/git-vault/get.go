@@ -43,7 +43,7 @@ Flags:
 		}
 		defer clear(val)
 		if _, err := env.Stdout.Write(val); err != nil {
-			return err
+			return stdoutError(err, "the value")
 		}
 		if cli.IsTerminal(env.Stdout) {
 			env.Stdout.Write([]byte("\n"))
