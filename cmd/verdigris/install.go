@@ -143,6 +143,11 @@ Flags:
 		if err := cli.NArgs("verdigris uninstall", args, 0, 0); err != nil {
 			return err
 		}
+		// An empty name is a shell variable left unset ('--dir "$OLD"'),
+		// not a request to clean every folder.
+		if only, _ := fs.GetString("dir"); fs.Changed("dir") && only == "" {
+			return cli.Usagef("verdigris uninstall: --dir needs a folder, and it was given an empty name").WithHint("name the folder to clean ('verdigris doctor' names those an earlier install left shims in), or run 'verdigris uninstall' without --dir")
+		}
 		r, err := cli.OpenRepo(ctx, env)
 		if err != nil {
 			return err
