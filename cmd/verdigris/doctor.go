@@ -38,6 +38,15 @@ Flags:
 		switch {
 		case err == nil:
 			dc.Repo = r
+			// Inside .git (its hooks/, say) git finds no working tree,
+			// though the repository has one: its toolchain.toml, vault
+			// and version files were skipped, and a failing check with
+			// them.
+			if wt := r.WorktreeOf(ctx); r.InGitDir && wt != "" {
+				if top, err := gitrepo.Open(ctx, wt); err == nil {
+					dc.Repo = top
+				}
+			}
 		case errors.Is(err, gitrepo.ErrNotRepo) && !errors.As(err, &missing):
 			// Outside any repository: its checks are skipped.
 		case errors.As(cli.RepoError(err), &ce):
