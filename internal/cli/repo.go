@@ -30,6 +30,9 @@ func RepoError(err error) error {
 	case errors.As(err, &missing):
 		return Failf("%s names the git directory %s, which does not exist", filepath.Join(missing.Top, ".git"), missing.GitDir).WithHint("if the repository was moved, run in it: git worktree repair %s", shellWord(missing.Top))
 	}
+	if errors.Is(err, gitrepo.ErrNoGit) {
+		return Failf("%v", err).WithHint("install git, or add the directory that holds it to PATH, then re-run the command")
+	}
 	if errors.Is(err, gitrepo.ErrWorkdirGone) {
 		return Failf("%v (deleted while the shell was in it, as a checkout of a branch without it does)", err).WithHint("cd to a directory that exists (the repository's root, say) and run the command again")
 	}

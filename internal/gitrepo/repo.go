@@ -40,6 +40,11 @@ type Repo struct {
 // ErrNotRepo is returned by Open outside a git repository.
 var ErrNotRepo = errors.New("not a git repository")
 
+// ErrNoGit is returned by Open when git itself cannot be run: not on
+// PATH (a GUI's or a cron job's bare environment), which is no reason to
+// say there is no repository here.
+var ErrNoGit = errors.New("git is not on PATH")
+
 // ErrWorkdirGone is returned by Open when the working directory no longer
 // exists: a checkout of a branch without it deletes the directory a shell
 // is in, and "getwd: no such file or directory" said nothing of that.
@@ -86,6 +91,9 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	// it fails in a bare repository (or inside the git dir), after git has
 	// printed the other three.
 	out, err := run(ctx, dir, nil, "rev-parse", "--path-format=absolute", "--is-bare-repository", "--absolute-git-dir", "--git-common-dir", "--show-toplevel")
+	if errors.Is(err, exec.ErrNotFound) {
+		return nil, ErrNoGit
+	}
 	f := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
 	if len(f) < 3 || (err != nil && len(f) != 3) {
 		if u := unsafeRepo(err); u != nil {
