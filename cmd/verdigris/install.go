@@ -64,6 +64,10 @@ into, so that uninstall cleans it after core.hooksPath changes.
 		if errors.As(err, &ce) {
 			return cli.Failf("%s", ce).WithHint("compare the two files, keep the one you want as %s, remove the other, then re-run 'verdigris install'", ce.Hook)
 		}
+		var fe *hooks.FileInTheWayError
+		if errors.As(err, &fe) {
+			return cli.Failf("%s", fe).WithHint("move that file out of the way (or set core.hooksPath to a folder), then re-run 'verdigris install'")
+		}
 		var se *hooks.StrandedError
 		if errors.As(err, &se) {
 			return cli.Failf("%s", se).WithHint("move the commands of %s into %s's config, remove it, then re-run 'verdigris install'", se.Chained, se.Manager)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"time"
 
 	shims "github.com/verdigris-dev/verdigris/hooks"
@@ -317,6 +318,9 @@ func Install(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 	}
 	defer l.Unlock()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		if errors.Is(err, syscall.ENOTDIR) {
+			return nil, &FileInTheWayError{Dir: dir, File: fileInTheWay(dir)}
+		}
 		return nil, err
 	}
 	team, err := teamHooks(ctx, r, dir)
@@ -486,6 +490,24 @@ func installShim(dir, name string) (Action, error) {
 // alone.
 func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 	return uninstall(ctx, r, "")
+}
+
+// FileInTheWayError: the hooks folder cannot be created because File,
+// the folder itself or one above it, is a file.
+type FileInTheWayError struct{ Dir, File string }
+
+func (e *FileInTheWayError) Error() string {
+	return fmt.Sprintf("cannot create the hooks folder %s: %s is a file", e.Dir, e.File)
+}
+
+// fileInTheWay is the nearest of dir and the folders above it that
+// exists; MkdirAll's error names dir, whichever it was.
+func fileInTheWay(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || d == filepath.Dir(d) {
+			return d
+		}
+	}
 }
 
 // NotRecordedError: UninstallDir was given a folder that is neither the
