@@ -25,6 +25,8 @@ func OpenRepo(ctx context.Context, env *Env) (*gitrepo.Repo, error) {
 func RepoError(err error) error {
 	var missing *gitrepo.MissingGitDirError
 	switch {
+	case errors.As(err, &missing) && missing.NotGitDir:
+		return Failf("GIT_DIR names %s, which is not a git directory", missing.GitDir).WithHint("set GIT_DIR to the repository's git directory, or unset it")
 	case errors.As(err, &missing) && missing.Top == "":
 		return Failf("GIT_DIR names %s, which does not exist", missing.GitDir).WithHint("set GIT_DIR to the repository's git directory, or unset it")
 	case errors.As(err, &missing):

@@ -68,9 +68,15 @@ func (e *UnsafeRepoError) Error() string {
 type MissingGitDirError struct {
 	GitDir string // the directory named
 	Top    string // the directory of the .git file naming it; "" for $GIT_DIR
+	// NotGitDir: $GIT_DIR names something that is there but is no git
+	// directory (a worktree's top, a file), which no cd gets round.
+	NotGitDir bool
 }
 
 func (e *MissingGitDirError) Error() string {
+	if e.NotGitDir {
+		return fmt.Sprintf("%s is not a git directory", e.GitDir)
+	}
 	return fmt.Sprintf("the git directory %s does not exist", e.GitDir)
 }
 
@@ -181,7 +187,11 @@ func missingGitDir(dir string, err error) *MissingGitDirError {
 		if !filepath.IsAbs(abs) {
 			abs = filepath.Join(dir, abs)
 		}
-		if _, err := os.Stat(abs); !errors.Is(err, os.ErrNotExist) {
+		_, err := os.Stat(abs)
+		switch {
+		case err == nil:
+			return &MissingGitDirError{GitDir: path, NotGitDir: true}
+		case !errors.Is(err, os.ErrNotExist):
 			return nil
 		}
 		return &MissingGitDirError{GitDir: path}
