@@ -154,7 +154,7 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 		// The first word names no command, so it was a query; a typo
 		// of one ("git scry indx") read as a search that found nothing.
 		word := strings.Fields(text)[0]
-		if c := misspelledCommand(word); c != "" {
+		if c := cli.Nearest(word, commandNames); c != "" {
 			warnings = append(warnings, fmt.Sprintf("%q is not a git scry command, so it was searched for; did you mean 'git scry %s'?", word, c))
 		}
 	}
@@ -537,43 +537,3 @@ func datesGiven(fs *pflag.FlagSet) string {
 // commandNames are the commands a first word may be a typo of; search
 // is left out, since a query is searched anyway.
 var commandNames = []string{"index", "related", "eval", "model", "stats", "help"}
-
-// misspelledCommand is the command word is one or two edits (a letter
-// added, dropped, changed, or two swapped) away from, "" if none.
-func misspelledCommand(word string) string {
-	if len(word) < 3 {
-		return ""
-	}
-	for _, c := range commandNames {
-		if d := editDistance(strings.ToLower(word), c); d > 0 && d <= 2 {
-			return c
-		}
-	}
-	return ""
-}
-
-// editDistance is the optimal string alignment distance of a and b,
-// bytes compared: a swap of two neighbours ("serach") is one edit.
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
-}

@@ -214,7 +214,7 @@ func unknownSet(cfg *config.File, set string) error {
 	if len(sets) == 0 {
 		return e.WithHint("add a [sets] table, e.g. %s = [\"check-name\", …]", set)
 	}
-	if near := nearest(set, sets); near != "" {
+	if near := cli.Nearest(set, sets); near != "" {
 		return e.WithHint("did you mean %s? (sets defined: %s)", near, strings.Join(sets, ", "))
 	}
 	return e.WithHint("sets defined: %s", strings.Join(sets, ", "))
@@ -227,52 +227,6 @@ func emptySet(cfg *config.File, set string) error {
 	}
 	err := &config.Error{Path: cfg.Path, Line: cfg.Line("sets." + set), Key: "sets." + set, Msg: "runs no check"}
 	return cli.Failf("%s", err).WithHint("list the checks it runs (%s = [%s]), or remove it", set, example)
-}
-
-// nearest returns the name within an edit or two of s (case aside), if
-// one alone is. A short name gets one: two edits turn "go" into "ci".
-func nearest(s string, names []string) string {
-	limit := 1
-	if len([]rune(s)) >= 6 {
-		limit = 2
-	}
-	var found []string
-	for _, n := range names {
-		if editDistance(strings.ToLower(s), strings.ToLower(n)) <= limit {
-			found = append(found, n)
-		}
-	}
-	if len(found) == 1 {
-		return found[0]
-	}
-	return ""
-}
-
-// editDistance is the Levenshtein distance, a swap of two letters
-// (pre-psuh) counted as one edit.
-func editDistance(a, b string) int {
-	x, y := []rune(a), []rune(b)
-	d := make([][]int, len(x)+1)
-	for i := range d {
-		d[i] = make([]int, len(y)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(x); i++ {
-		for j := 1; j <= len(y); j++ {
-			cost := 1
-			if x[i-1] == y[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(x)][len(y)]
 }
 
 // failed names the checks that failed, were blocked or were cancelled.

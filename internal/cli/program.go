@@ -254,49 +254,14 @@ func (p *Program) unknownCommand(word string) *Error {
 	if c, ok := p.Synonyms[word]; ok {
 		return Usagef("unknown command %q", word).WithHint("did you mean '%s %s'?", p.Name, c)
 	}
-	if c := p.oneEditAway(word); c != "" {
+	names := make([]string, len(p.Commands))
+	for i, c := range p.Commands {
+		names[i] = c.Name
+	}
+	if c := Nearest(word, names); c != "" {
 		return Usagef("unknown command %q", word).WithHint("did you mean '%s %s'?", p.Name, c)
 	}
 	return Usagef("unknown command %q", word).WithHint("run '%s help' for the list of commands", p.Name)
-}
-
-// oneEditAway is the one command that word, a typo ("instal",
-// "doctr"), is a letter away from: one left out, added or changed. Words
-// of fewer than three letters are as near to too many commands to say.
-func (p *Program) oneEditAway(word string) string {
-	if len(word) < 3 {
-		return ""
-	}
-	found := ""
-	for _, c := range p.Commands {
-		if !oneEdit(word, c.Name) {
-			continue
-		}
-		if found != "" {
-			return ""
-		}
-		found = c.Name
-	}
-	return found
-}
-
-// oneEdit reports whether a and b differ by exactly one letter left
-// out, added or changed.
-func oneEdit(a, b string) bool {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	if a == b || len(b)-len(a) > 1 {
-		return false
-	}
-	i := 0
-	for i < len(a) && a[i] == b[i] {
-		i++
-	}
-	if len(a) == len(b) {
-		return a[i+1:] == b[i+1:]
-	}
-	return a[i:] == b[i+1:]
 }
 
 func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []string) error {

@@ -1,0 +1,36 @@
+package cli
+
+import "testing"
+
+func TestNearest(t *testing.T) {
+	commands := []string{"install", "uninstall", "doctor", "version", "help"}
+	for word, want := range map[string]string{
+		"instal":    "install",   // a letter left out
+		"doctr":     "doctor",    // the same
+		"unintsall": "uninstall", // two neighbours swapped
+		"INSTALL":   "install",   // case aside
+		"vresion":   "version",
+		"instll":    "install", // six letters: two edits allowed
+		"hlp":       "help",
+		"xyz":       "",
+		"he":        "", // under three letters
+		"install":   "", // the name itself is no typo
+		"CI":        "",
+		"insta":     "", // two edits from install, five letters: one allowed
+	} {
+		if got := Nearest(word, commands); got != want {
+			t.Errorf("Nearest(%q) = %q; want %q", word, got, want)
+		}
+	}
+	// Case alone, however short; the nearest of two within reach.
+	if got := Nearest("CI", []string{"ci", "pre-push"}); got != "ci" {
+		t.Errorf("Nearest(CI) = %q; want ci", got)
+	}
+	if got := Nearest("instll", []string{"uninstall", "install"}); got != "install" {
+		t.Errorf("Nearest(instll) = %q; want install", got)
+	}
+	// Two names as near: no guess.
+	if got := Nearest("cat", []string{"cut", "cap"}); got != "" {
+		t.Errorf("Nearest(cat) among cut, cap = %q; want none", got)
+	}
+}
