@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -233,6 +234,9 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintln(env.Stdout, version.String(p.Binary))
 			return nil
 		}
+		if err := p.flagBeforeCommand(args); err != nil {
+			return err
+		}
 	}
 	if p.Default != nil && (len(args) > 0 || p.Default.Name == "") {
 		return p.runCommand(ctx, env, p.Default, args)
@@ -249,6 +253,58 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 	}
 	return p.unknownCommand(args[0])
 }
+
+// flagBeforeCommand refuses a flag given before the command word: "git
+// release --dry-run notes v1.0.0" read "notes" as a bump, and "git
+// session --json status" said unknown command "--json". Flags are each
+// command's own, so the user is told to move them rather than have them
+// guessed at: finding the command behind them would need to know which
+// flags take a value, and git refuses "git --amend commit" as well. A
+// default command that takes free text (git scry) takes its flags first,
+// and any word after them is its text, a command's name included.
+func (p *Program) flagBeforeCommand(args []string) error {
+	if p.Text || !strings.HasPrefix(args[0], "-") || args[0] == "-" || args[0] == "--" {
+		return nil
+	}
+	words := args[1:]
+	if p.Default != nil {
+		// Only the default command's first argument can be a command
+		// word misplaced ("git release --dry-run minor notes" is a
+		// release with the message "notes"); its own parser tells that
+		// argument from a flag's value, and reports a flag it does not
+		// know itself.
+		fs := pflag.NewFlagSet(p.Name, pflag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		if p.Default.Flags != nil {
+			p.Default.Flags(fs)
+		}
+		fs.BoolP("help", "h", false, "")
+		if fs.Parse(args) != nil || len(fs.Args()) == 0 || fs.ArgsLenAtDash() == 0 {
+			return nil
+		}
+		words = fs.Args()[:1]
+	}
+	for _, w := range words {
+		if w == "--" {
+			break
+		}
+		for _, c := range p.Commands {
+			if c.Name != w {
+				continue
+			}
+			flag := "a flag"
+			// The flag's name only: a value may be a secret, and a
+			// pasted key starts with "-" too.
+			if name, _, _ := strings.Cut(args[0], "="); flagName.MatchString(name) {
+				flag = "flag " + name
+			}
+			return Usagef("%s given before the command %q", flag, w).WithHint("give the command first and its flags after it ('%s %s [flags]'); '%s %s --help' lists them", p.Name, w, p.Name, w)
+		}
+	}
+	return nil
+}
+
+var flagName = regexp.MustCompile(`^(-[A-Za-z0-9]|--[A-Za-z0-9][A-Za-z0-9-]*)$`)
 
 func (p *Program) unknownCommand(word string) *Error {
 	if c, ok := p.Synonyms[word]; ok {

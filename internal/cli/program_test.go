@@ -133,3 +133,57 @@ func TestFlagErrorsSayANumberIsTooLarge(t *testing.T) {
 		}
 	}
 }
+
+// A flag before the command word was read as the default command's
+// argument ("git release --dry-run notes v1.0.0": unknown bump "notes")
+// or as an unknown command ("git session --json status": unknown command
+// "--json"); both now say the flag goes after the command. A program
+// whose default command takes free text (git scry) takes its flags first,
+// and a word after them is its text even when it names a command.
+func TestFlagBeforeCommandIsAUsageError(t *testing.T) {
+	var ran []string
+	cmd := func(name string) *Command {
+		return &Command{Name: name, Flags: func(fs *pflag.FlagSet) {
+			fs.Bool("json", false, "")
+			fs.String("mode", "", "")
+		}, Run: func(_ context.Context, _ *Env, _ *pflag.FlagSet, args []string) error {
+			ran = append([]string{"run " + name}, args...)
+			return nil
+		}}
+	}
+	release := cmd("")
+	release.Flags = func(fs *pflag.FlagSet) { fs.BoolP("dry-run", "n", false, "") }
+	withDefault := &Program{Name: "git x", Binary: "git-x", Commands: []*Command{cmd("notes")}, Default: release}
+	plain := &Program{Name: "git y", Binary: "git-y", Commands: []*Command{cmd("status")}}
+	search := cmd("search")
+	text := &Program{Name: "git z", Binary: "git-z", Commands: []*Command{search, cmd("index")}, Default: search, Text: true}
+	for _, c := range []struct {
+		p          *Program
+		args       []string
+		ran, error string
+	}{
+		{withDefault, []string{"--dry-run", "notes", "v1.0.0"}, "", `git-x: error: flag --dry-run given before the command "notes"`},
+		{withDefault, []string{"-n", "notes"}, "", `git-x: error: flag -n given before the command "notes"`},
+		{withDefault, []string{"--dry-run", "minor", "notes"}, "run  minor notes", ""},
+		{withDefault, []string{"--dry-run"}, "run ", ""},
+		{withDefault, []string{"--dry-run", "--", "notes"}, "run  notes", ""},
+		{plain, []string{"--json", "status"}, "", `git-y: error: flag --json given before the command "status"`},
+		{plain, []string{"--mode", "x", "status"}, "", `git-y: error: flag --mode given before the command "status"`},
+		{plain, []string{"status", "--json"}, "run status", ""},
+		{text, []string{"--mode", "lexical", "index"}, "run search index", ""},
+	} {
+		ran = nil
+		var out, errb bytes.Buffer
+		code := c.p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
+		if c.error != "" {
+			hint := "hint: give the command first and its flags after it"
+			if code != ExitUsage || ran != nil || !strings.HasPrefix(errb.String(), c.error+"\n") || !strings.Contains(errb.String(), hint) {
+				t.Errorf("%q: exit %d, ran %q, stderr %q; want exit 2 and %q", c.args, code, ran, errb.String(), c.error)
+			}
+			continue
+		}
+		if code != ExitOK || strings.Join(ran, " ") != c.ran {
+			t.Errorf("%q: exit %d, ran %q, stderr %q; want %q", c.args, code, ran, errb.String(), c.ran)
+		}
+	}
+}
