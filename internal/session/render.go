@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
 )
 
 // Render writes a record in the current format: YAML front matter, then
@@ -38,7 +40,7 @@ func Render(r *Record) ([]byte, error) {
 	for _, e := range r.Activity {
 		fmt.Fprintf(&b, "### %s - %s\n", e.Time, oneLine(e.Heading))
 		if t := strings.TrimSpace(e.Text); t != "" {
-			b.WriteString(escapeHeadings(t) + "\n")
+			b.WriteString(escapeHeadings(cli.PrintableText(t)) + "\n")
 		}
 		b.WriteString("\n")
 	}
@@ -61,7 +63,11 @@ func Render(r *Record) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine writes a line of the record's body with its control characters
+// as Go escapes, as the front matter has them as YAML's: a title, goal or
+// decision is the user's or a marker commit's text, and `cat` or a pager
+// of the committed record would run its escapes.
+func oneLine(s string) string { return cli.Printable(strings.Join(strings.Fields(s), " ")) }
 
 // escapeHeadings keeps a note's own "## " or "### " lines from ending its
 // entry or section when the record is read back.
