@@ -78,7 +78,8 @@ func TestChangelogWithBOM(t *testing.T) {
 	if err != nil || string(got) != want {
 		t.Errorf("above the first line: got %q, %v\nwant %q", got, err, want)
 	}
-	if got, err := InsertSection([]byte(bom), v, sec); err != nil || string(got) != bom+sec {
+	// Empty but for the mark, it gets the header an empty file gets.
+	if got, err := InsertSection([]byte(bom), v, sec); err != nil || string(got) != bom+changelogHeader+"\n"+sec {
 		t.Errorf("a file holding only the mark: got %q, %v", got, err)
 	}
 	var exists *ErrSectionExists

@@ -274,8 +274,8 @@ func (e *ErrSectionExists) Error() string {
 // InsertSection returns the changelog with section placed above the newest
 // release: right after an "## [Unreleased]" heading (whose notes the
 // section took over, so they are moved, not copied), else before the first
-// "## " heading, else at the end. A missing changelog (nil) gets the Keep a
-// Changelog header first. Every other byte of the file is kept, a byte
+// "## " heading, else at the end. A missing changelog (nil), or one holding
+// nothing but blank lines, gets the Keep a Changelog header first. Every other byte of the file is kept, a byte
 // order mark included (the first line after it is a line like any other).
 func InsertSection(old []byte, v Version, section string) ([]byte, error) {
 	if mark, text := cutBOM(old); mark != nil {
@@ -289,7 +289,9 @@ func InsertSection(old []byte, v Version, section string) ([]byte, error) {
 	if existing.Match(old) {
 		return nil, &ErrSectionExists{v}
 	}
-	if old == nil {
+	if len(bytes.TrimSpace(old)) == 0 {
+		// An empty file (touch CHANGELOG.md) is a changelog not begun,
+		// as a missing one is: it got the section without the header.
 		return []byte(changelogHeader + "\n" + section), nil
 	}
 	// A changelog written with CRLF line ends gets the new section (and

@@ -103,9 +103,13 @@ func TestInsertSection(t *testing.T) {
 			t.Errorf("%s: got %q, %v\nwant %q", c.name, got, err, c.want)
 		}
 	}
-	fresh, err := InsertSection(nil, v, sec)
-	if err != nil || string(fresh) != changelogHeader+"\n"+sec {
-		t.Errorf("new file = %q, %v", fresh, err)
+	// An empty file, or one of blank lines, is a changelog not begun, as
+	// a missing one is: it got the section without the header.
+	for _, old := range [][]byte{nil, {}, []byte("\n"), []byte("\r\n\r\n")} {
+		fresh, err := InsertSection(old, v, sec)
+		if err != nil || string(fresh) != changelogHeader+"\n"+sec {
+			t.Errorf("new file over %q = %q, %v", old, fresh, err)
+		}
 	}
 	for _, old := range []string{"## [1.1.0] - 2026-01-01\n", "# C\n\n## v1.1.0\n", "## 1.1.0\n"} {
 		_, err := InsertSection([]byte(old), v, sec)
