@@ -74,6 +74,9 @@ func explain(err error) error {
 	case errors.As(err, &push):
 		return cli.Failf("%v", err).WithHint("push them yourself once the remote accepts them: git push --atomic %s %s", push.Remote, strings.Join(push.Refspecs, " "))
 	case errors.As(err, &rng):
+		if rng.Hint != "" {
+			return cli.Usagef("%v", err).WithHint("%s", rng.Hint)
+		}
 		return cli.Usagef("%v", err).WithHint("give --range A..B with commits of this repository (in CI, check out the full history: fetch-depth: 0)")
 	case errors.As(err, &state):
 		return cli.Failf("%v", err).WithHint("the session's commits and tags are safe in git: move the file away (mv %s %s.bad) to drop the active session, then start or sync again", state.Path, state.Path)

@@ -29,8 +29,9 @@ again creates nothing; an existing tag is never moved: a marker tag whose
 name is taken elsewhere is reported as a conflict (exit 1) and left alone.
 
 --range A..B is the commits of B not in A; B alone (or no --range: HEAD)
-is its whole history. An A of all zeros (a new branch) or one this clone
-does not have (a force-push) also means all of B.
+is its whole history. An A of all zeros (a new branch) or a commit hash
+this clone does not have (a force-push) also means all of B; an A that is
+no hash and names nothing here (a typo) is refused.
 
 Flags:
       --range A..B    the commits to read (default: all of HEAD)

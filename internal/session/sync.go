@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -131,7 +132,10 @@ func Diverged(ctx context.Context, repo *gitrepo.Repo, theirs map[string]string)
 }
 
 // RangeError is a range that names no commits of this repository.
-type RangeError struct{ Msg string }
+type RangeError struct {
+	Msg  string
+	Hint string // what to do, when more is known than the range's form
+}
 
 func (e *RangeError) Error() string { return e.Msg }
 
@@ -144,7 +148,7 @@ func (e *RangeError) Error() string { return e.Msg }
 // branch) is no commits: args is nil.
 func ResolveRange(ctx context.Context, repo *gitrepo.Repo, spec string) (args []string, warnings []string, err error) {
 	if strings.Contains(spec, "...") {
-		return nil, nil, &RangeError{fmt.Sprintf("range %q: use A..B, not A...B", spec)}
+		return nil, nil, &RangeError{Msg: fmt.Sprintf("range %q: use A..B, not A...B", spec)}
 	}
 	from, to, isRange := strings.Cut(spec, "..")
 	if !isRange {
@@ -161,7 +165,7 @@ func ResolveRange(ctx context.Context, repo *gitrepo.Repo, spec string) (args []
 	}
 	toHash, err := repo.ResolveCommit(ctx, to)
 	if err != nil {
-		return nil, nil, &RangeError{fmt.Sprintf("range %q: %s is not a commit in this repository", spec, to)}
+		return nil, nil, &RangeError{Msg: fmt.Sprintf("range %q: %s is not a commit in this repository", spec, to)}
 	}
 	if from == "" || isZeros(from) {
 		// All of B: in a shallow clone (actions/checkout's default) that
@@ -173,6 +177,15 @@ func ResolveRange(ctx context.Context, repo *gitrepo.Repo, spec string) (args []
 		return []string{toHash}, nil, nil
 	}
 	fromHash, err := repo.ResolveCommit(ctx, from)
+	if err != nil && !commitID.MatchString(from) {
+		// A force-push's old head is a commit id (CI's github.event.before);
+		// a word that is none and names no ref is a typo, which would
+		// sync all of B with a warning about a force-push.
+		return nil, nil, &RangeError{
+			Msg:  fmt.Sprintf("range %q: %s names no commit, branch or tag in this repository", spec, from),
+			Hint: fmt.Sprintf("check the spelling of %s (a branch, tag or commit); a commit this clone lacks (a force-push) is given by its hash, and means all of %s", from, to),
+		}
+	}
 	if err != nil {
 		w := fmt.Sprintf("%s is not in this repository's history (a force-push or a shallow clone?): syncing all of %s", from, to)
 		if repo.IsShallow(ctx) {
@@ -182,6 +195,10 @@ func ResolveRange(ctx context.Context, repo *gitrepo.Repo, spec string) (args []
 	}
 	return []string{"^" + fromHash, toHash}, nil, nil
 }
+
+// commitID is what a commit id given for one this clone lacks looks like:
+// a hash, at least as long as git abbreviates one.
+var commitID = regexp.MustCompile(`^[0-9a-fA-F]{7,64}$`)
 
 // isZeros reports whether rev is the all-zeros id git uses for "no commit".
 func isZeros(rev string) bool { return len(rev) >= 7 && strings.Trim(rev, "0") == "" }
