@@ -53,3 +53,20 @@ func TestTagsFromGit(t *testing.T) {
 		}
 	}
 }
+
+// A branch named like a tag is ambiguous to git push, which refuses the
+// short name; a branch with a tag below its name (v2 and v2/x) is not.
+func TestAmbiguousRef(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r := openRepo(t, dir)
+	gitRun(t, dir, "tag", "v1")
+	gitRun(t, dir, "branch", "v1")
+	gitRun(t, dir, "branch", "v2")
+	gitRun(t, dir, "tag", "v2/x")
+	for name, want := range map[string]bool{"v1": true, "v2": false, "v2/x": false, "nosuch": false} {
+		if got := r.AmbiguousRef(ctx, name); got != want {
+			t.Errorf("AmbiguousRef(%s) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -118,6 +119,26 @@ func (r *Repo) ResolveCommit(ctx context.Context, rev string) (string, error) {
 		return "", fmt.Errorf("unknown revision %q", rev)
 	}
 	return out, nil
+}
+
+// AmbiguousRef reports whether name, given to git as a short name (git
+// push origin NAME), matches more than one ref: a branch v1 beside the tag
+// v1, which git push refuses ("src refspec v1 matches more than one").
+func (r *Repo) AmbiguousRef(ctx context.Context, name string) bool {
+	// The places git looks a short name up in (git help revisions).
+	full := []string{"refs/" + name, "refs/tags/" + name, "refs/heads/" + name, "refs/remotes/" + name, "refs/remotes/" + name + "/HEAD"}
+	out, err := r.Git(ctx, append([]string{"for-each-ref", "--format=%(refname)", "--"}, full...)...)
+	if err != nil {
+		return false
+	}
+	n := 0
+	for _, l := range strings.Split(out, "\n") {
+		// A pattern also matches the refs below it (refs/heads/v1/x).
+		if slices.Contains(full, l) {
+			n++
+		}
+	}
+	return n > 1
 }
 
 // isHash reports whether s is a full object id (SHA-1 or SHA-256).

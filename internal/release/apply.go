@@ -38,7 +38,7 @@ func Apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		return err
 	}
 	if ctx.Err() != nil {
-		return refuse("push it: "+p.pushCommand(),
+		return refuse("push it: "+p.pushCommand(context.WithoutCancel(ctx), r),
 			"interrupted: %s is made here (its commit and tag) but was not pushed", p.Tag)
 	}
 	return p.pushRelease(ctx, r)
@@ -158,12 +158,18 @@ func (p *Plan) tagFailedHint(undone string) string {
 // left out. A branch pushed under another name needs the destination
 // spelled out: 'git push origin main' would create origin's main, not
 // update the upstream the release was checked against.
-func (p *Plan) pushCommand() string {
-	src := p.Branch
+//
+// A branch named like a tag (v1 beside the tag v1) is spelled out in full,
+// and the tag with it: git push refuses the short name that matches both.
+func (p *Plan) pushCommand(ctx context.Context, r *gitrepo.Repo) string {
+	src, tag := p.Branch, p.Tag
+	if r.AmbiguousRef(ctx, p.Branch) || r.AmbiguousRef(ctx, p.Tag) {
+		src, tag = "refs/heads/"+p.Branch, "refs/tags/"+p.Tag
+	}
 	if p.RemoteRef != "refs/heads/"+p.Branch {
 		src += ":" + p.RemoteRef
 	}
-	return fmt.Sprintf("git push --atomic %s %s %s", p.Remote, src, p.Tag)
+	return fmt.Sprintf("git push --atomic %s %s %s", p.Remote, src, tag)
 }
 
 func (p *Plan) pushRelease(ctx context.Context, r *gitrepo.Repo) error {
@@ -172,7 +178,7 @@ func (p *Plan) pushRelease(ctx context.Context, r *gitrepo.Repo) error {
 	}
 	err := r.Push(ctx, p.Remote, true, "refs/heads/"+p.Branch+":"+p.RemoteRef, "refs/tags/"+p.Tag+":refs/tags/"+p.Tag)
 	if err != nil {
-		return refuse("the release is made locally; push it when the remote accepts it: "+p.pushCommand(),
+		return refuse("the release is made locally; push it when the remote accepts it: "+p.pushCommand(context.WithoutCancel(ctx), r),
 			"pushing %s and %s to %s failed: %v", p.Branch, p.Tag, p.Remote, err)
 	}
 	p.Pushed = true
