@@ -8,13 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"reflect"
-	"regexp"
 	"sort"
 	"strings"
 	"syscall"
 
 	"github.com/verdigris-dev/verdigris/internal/config"
+	"github.com/verdigris-dev/verdigris/internal/jsonfile"
 )
 
 // PinFile is a version that a file other than toolchain.toml pins for a
@@ -150,15 +149,19 @@ func packageJSONNode(path string) (string, int, error) {
 		return "", 0, err
 	}
 	var pkg struct {
-		Volta   struct{ Node string } `json:"volta"`
-		Engines struct{ Node string } `json:"engines"`
+		Volta struct {
+			Node string `json:"node"`
+		} `json:"volta"`
+		Engines struct {
+			Node string `json:"node"`
+		} `json:"engines"`
 	}
 	// Kept, not dropped: setup-node's JSON.parse refuses the file too.
 	if bytes.HasPrefix(data, bom) {
 		return "", 0, errors.New("it starts with a byte order mark, which setup-node cannot parse as JSON")
 	}
 	if err := json.Unmarshal(data, &pkg); err != nil {
-		return "", 0, errors.New(packageJSONError(data, err))
+		return "", 0, errors.New(jsonfile.Problem(data, err, "it"))
 	}
 	v := pkg.Volta.Node
 	if v == "" {
@@ -175,81 +178,6 @@ func packageJSONNode(path string) (string, int, error) {
 		}
 	}
 	return v, line, nil
-}
-
-// jsonSyntaxRE splits the decoder's syntax errors into the character
-// found and where: its words ("looking for beginning of object key
-// string") describe its own state, not the file.
-var jsonSyntaxRE = regexp.MustCompile(`^invalid character (.+?) (looking for beginning of value|looking for beginning of object key string|after object key|after object key:value pair|after array element|after top-level value|in string literal|in literal .*|in numeric literal|in string escape code|in \\u hexadecimal character escape)$`)
-
-// packageJSONError says what is wrong with a package.json the decoder
-// refused, with its line, in the file's terms.
-func packageJSONError(data []byte, err error) string {
-	line := func(off int64) int {
-		off = max(0, min(off, int64(len(data))))
-		return 1 + bytes.Count(bytes.TrimRight(data[:off], " \t\r\n"), []byte("\n"))
-	}
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case len(bytes.TrimSpace(data)) == 0:
-		return "the file is empty"
-	case errors.As(err, &syntax):
-		what := syntax.Error()
-		if m := jsonSyntaxRE.FindStringSubmatch(what); m != nil {
-			found := m[1]
-			switch m[2] {
-			case "looking for beginning of object key string":
-				what = "a key must be in double quotes, found " + found
-				if found == "'}'" {
-					what = "a comma before '}' (JSON allows no trailing comma)"
-				}
-			case "looking for beginning of value":
-				what = "a value (a string in double quotes, a number, an object, a list, true, false or null) was expected, found " + found
-				if found == "']'" {
-					what = "a comma before ']' (JSON allows no trailing comma)"
-				}
-			case "after object key":
-				what = "a ':' must follow a key, found " + found
-			case "after object key:value pair":
-				what = "a ',' or '}' must follow a value, found " + found + " (a missing comma?)"
-			case "after array element":
-				what = "a ',' or ']' must follow a list's item, found " + found + " (a missing comma?)"
-			case "after top-level value":
-				what = "more after the object ends: " + found
-			case "in string literal":
-				what = "a string holds " + found + ", a control character (a line break must be written \\n)"
-			case "in numeric literal":
-				what = "a number holds " + found
-			default:
-				if strings.HasPrefix(m[2], "in literal ") {
-					what = "true, false or null is misspelled, found " + found
-					break
-				}
-				what = "an escape in a string holds " + found
-			}
-		} else if what == "unexpected end of JSON input" {
-			what = "it ends early (an unclosed bracket or string?)"
-		}
-		return fmt.Sprintf("it is not valid JSON (line %d): %s", line(syntax.Offset), what)
-	case errors.As(err, &typ):
-		kinds := map[string]string{"string": "a string", "number": "a number", "array": "a list", "object": "an object", "bool": "true or false"}
-		got := kinds[typ.Value]
-		if got == "" {
-			got = typ.Value
-		}
-		want := "a string"
-		if typ.Type.Kind() == reflect.Struct {
-			want = "an object"
-		}
-		if typ.Field == "" {
-			return fmt.Sprintf("it must be an object, not %s (line %d)", got, line(typ.Offset))
-		}
-		// The path names the struct's fields; package.json's keys are
-		// these, lower-case.
-		return fmt.Sprintf("%q must be %s, not %s (line %d)", strings.ToLower(typ.Field), want, got, line(typ.Offset))
-	}
-	return err.Error()
 }
 
 // firstValueLine returns the first line of a one-value file (.nvmrc,

@@ -14,12 +14,12 @@ import (
 	"maps"
 	"math"
 	"os"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/verdigris-dev/verdigris/internal/jsonfile"
 	"github.com/verdigris-dev/verdigris/internal/scry/search"
 )
 
@@ -71,7 +71,7 @@ func Load(path string) (*QuerySet, error) {
 	var qs QuerySet
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&qs); err != nil {
-		return nil, fmt.Errorf("%s: %s", path, decodeError(data, err))
+		return nil, fmt.Errorf("%s: %s", path, jsonfile.Problem(data, err, "the query set", "queries", "queries.relevant_commits", "queries.relevant_docs"))
 	}
 	// One document: text after it (a second set pasted in, a stray
 	// brace) would otherwise be dropped unseen.
@@ -136,48 +136,6 @@ var ErrNotHash = errors.New("not a commit hash")
 
 // maxHashLen is the length of a SHA-256 hash in hex, the longest git has.
 const maxHashLen = 64
-
-// decodeError says what is wrong with a query set the JSON decoder
-// refused, and on which line: its own words name Go types ("cannot
-// unmarshal string into Go struct field Query.queries.relevant_docs of
-// type []string") and no place in a file that may be thousands of lines.
-func decodeError(data []byte, err error) string {
-	line := func(off int64) int {
-		off = max(0, min(off, int64(len(data))))
-		return 1 + bytes.Count(data[:off], []byte("\n"))
-	}
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.Is(err, io.EOF):
-		return "the file is empty"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "the JSON ends early (an unclosed bracket or string?)"
-	case errors.As(err, &syntax):
-		return fmt.Sprintf("%v (line %d)", syntax, line(syntax.Offset))
-	case errors.As(err, &typ):
-		got := map[string]string{"string": "a string", "number": "a number", "array": "a list", "object": "an object", "bool": "true or false"}[typ.Value]
-		if got == "" {
-			got = typ.Value
-		}
-		want := "a string"
-		switch typ.Type.Kind() {
-		case reflect.Slice:
-			want = "a list"
-		case reflect.Struct:
-			want = "an object"
-		}
-		if typ.Field == "" {
-			return fmt.Sprintf("the query set must be %s, not %s (line %d)", want, got, line(typ.Offset))
-		}
-		key := typ.Field[strings.LastIndex(typ.Field, ".")+1:]
-		if typ.Type.Kind() != reflect.Slice && (key == "queries" || key == "relevant_commits" || key == "relevant_docs") {
-			return fmt.Sprintf("each item of %q must be %s, not %s (line %d)", key, want, got, line(typ.Offset))
-		}
-		return fmt.Sprintf("%q must be %s, not %s (line %d)", key, want, got, line(typ.Offset))
-	}
-	return err.Error()
-}
 
 // Metrics are the ranking measures of one level. With fewer than 10
 // hits a query (k), they are cut off at k: Recall5 is recall@min(5,k),

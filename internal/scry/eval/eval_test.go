@@ -205,18 +205,18 @@ func TestLoadRejects(t *testing.T) {
 // A query set the JSON decoder refuses is described in the file's terms,
 // with its line: the decoder's own words named Go types ("Go struct
 // field Query.queries.relevant_docs of type []string") and no place in
-// a file that may be thousands of lines long.
+// a file that may be thousands of lines long (internal/jsonfile).
 func TestLoadSaysWhatAndWhere(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ body, want string }{
-		{"{\"name\": \"x\",\n \"queries\": [{\"id\": \"a\", \"query\": \"q\",\n  \"relevant_docs\": \"README.md\"}]}", `"relevant_docs" must be a list, not a string (line 3)`},
-		{"{\"name\": \"x\", \"queries\": [{\"id\": \"a\", \"query\": \"q\", \"relevant_commits\": [1234]}]}", `each item of "relevant_commits" must be a string, not a number (line 1)`},
-		{"{\"name\": \"x\", \"queries\": [{\"id\": 7, \"query\": \"q\"}]}", `"id" must be a string, not a number (line 1)`},
+		{"{\"name\": \"x\",\n \"queries\": [{\"id\": \"a\", \"query\": \"q\",\n  \"relevant_docs\": \"README.md\"}]}", `"queries.relevant_docs" must be a list, not a string (line 3)`},
+		{"{\"name\": \"x\", \"queries\": [{\"id\": \"a\", \"query\": \"q\", \"relevant_commits\": [1234]}]}", `each item of "queries.relevant_commits" must be a string, not a number (line 1)`},
+		{"{\"name\": \"x\", \"queries\": [{\"id\": 7, \"query\": \"q\"}]}", `"queries.id" must be a string, not a number (line 1)`},
 		{"{\"name\": \"x\", \"queries\": {}}", `"queries" must be a list, not an object (line 1)`},
 		{"{\"name\": \"x\", \"queries\": [\"q\"]}", `each item of "queries" must be an object, not a string (line 1)`},
 		{"[]", `the query set must be an object, not a list (line 1)`},
-		{"{\"name\": \"x\",\n\n \"queries\": [],}", `invalid character '}' looking for beginning of object key string (line 3)`},
-		{"{\"name\": ", `the JSON ends early (an unclosed bracket or string?)`},
+		{"{\"name\": \"x\",\n\n \"queries\": [],}", `it is not valid JSON (line 3): a comma before '}' (JSON allows no trailing comma)`},
+		{"{\"name\": ", `it is not valid JSON (line 1): it ends early (an unclosed bracket or string?)`},
 		{"", `the file is empty`},
 	} {
 		p := filepath.Join(dir, "set.json")

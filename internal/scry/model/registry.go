@@ -5,7 +5,6 @@
 package model
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,7 +15,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"syscall"
@@ -25,6 +23,7 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
+	"github.com/verdigris-dev/verdigris/internal/jsonfile"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx"
 	"github.com/verdigris-dev/verdigris/internal/userdir"
 )
@@ -121,53 +120,9 @@ func Load(path string) (*Registry, error) {
 	}
 	var r Registry
 	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("%s: %s", path, decodeError(data, err))
+		return nil, fmt.Errorf("%s: %s", path, jsonfile.Problem(data, err, "the registry", "models"))
 	}
 	return &r, nil
-}
-
-// decodeError says what is wrong with a registry file the JSON decoder
-// refused, in the file's terms and with its line: the decoder's own
-// words name Go types ("cannot unmarshal array into Go value of type
-// model.Registry"), which a user editing the file cannot act on.
-func decodeError(data []byte, err error) string {
-	line := func(off int64) int {
-		off = max(0, min(off, int64(len(data))))
-		return 1 + bytes.Count(data[:off], []byte("\n"))
-	}
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case len(bytes.TrimSpace(data)) == 0:
-		return "the file is empty"
-	case errors.As(err, &syntax) && syntax.Offset >= int64(len(data)):
-		return "the JSON ends early (an unclosed bracket or string?)"
-	case errors.As(err, &syntax):
-		return fmt.Sprintf("%v (line %d)", syntax, line(syntax.Offset))
-	case errors.As(err, &typ):
-		kind := func(k reflect.Kind) string {
-			switch k {
-			case reflect.Slice:
-				return "a list"
-			case reflect.Struct:
-				return "an object"
-			}
-			return "a string"
-		}
-		got := map[string]string{"string": "a string", "number": "a number", "array": "a list", "object": "an object", "bool": "true or false"}[typ.Value]
-		if got == "" {
-			got = typ.Value
-		}
-		if typ.Field == "" {
-			return fmt.Sprintf("the registry must be %s, not %s (line %d)", kind(typ.Type.Kind()), got, line(typ.Offset))
-		}
-		key := typ.Field[strings.LastIndex(typ.Field, ".")+1:]
-		if key == "models" && typ.Type.Kind() != reflect.Slice {
-			return fmt.Sprintf("each item of %q must be %s, not %s (line %d)", key, kind(typ.Type.Kind()), got, line(typ.Offset))
-		}
-		return fmt.Sprintf("%q must be %s, not %s (line %d)", key, kind(typ.Type.Kind()), got, line(typ.Offset))
-	}
-	return err.Error()
 }
 
 // Update changes the registry under its lock and writes it atomically.
