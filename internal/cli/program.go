@@ -194,6 +194,12 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 			// command with commands of its own ("git scry help model
 			// add") is SUB's, which was searched for.
 			if args[0] == "help" {
+				// "help help" is the usage here too: no one searches a
+				// history for those two words.
+				if len(args) == 2 && args[1] == "help" {
+					fmt.Fprint(env.Stdout, p.Usage)
+					return nil
+				}
 				for _, c := range p.Commands {
 					if c.Name != args[1] {
 						continue
