@@ -190,6 +190,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 		}
 		if p.Text && p.Default != nil && len(args) > 1 && (args[0] == "help" || args[0] == "version") {
 			// Words after them make a query of the default command
+			// ("git scry version bump"), which printing the version
 			// dropped; "help CMD" is CMD's usage, and "help CMD SUB" of a
 			// command with commands of its own ("git scry help model
 			// add") is SUB's, which was searched for.
