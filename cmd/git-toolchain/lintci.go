@@ -39,7 +39,9 @@ than the pin:
   install when the toolchain file disagrees; RUSTUP_TOOLCHAIN and
   GOTOOLCHAIN values that select another version (in env: at workflow, job
   or step level, or in a script), and GOTOOLCHAIN=local in a job that does
-  not install the pinned Go.
+  not install the pinned Go. A reusable workflow or local action that
+  uses: names and that is not in the repository (and that no earlier step
+  can have put there) is reported too.
 
 Values from ${{ matrix.X }} and ${{ env.X }} are resolved, and so is
 ${{ inputs.X }}: what a call of a local action or reusable workflow
@@ -93,7 +95,7 @@ Flags:
 		if len(files) == 0 {
 			fmt.Fprintln(env.Stderr, "git-toolchain: no workflows in .github/workflows; nothing to lint")
 		} else if len(pins) == 0 {
-			fmt.Fprintf(env.Stderr, "git-toolchain: no pinned versions (no %s [tools], no pin files); checking YAML syntax only\n", config.FileName)
+			fmt.Fprintf(env.Stderr, "git-toolchain: no pinned versions (no %s [tools], no pin files); checking only the YAML syntax and that local actions and workflows exist\n", config.FileName)
 		}
 		findings, files, err := toolchain.LintCI(r.Root, files, pins)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -717,7 +718,7 @@ func (v value) fix(def, want string) string {
 // sc holds its inputs.
 func (l *linter) document(top *yaml.Node, sc scope) {
 	if runs := mapping(top, "runs"); runs != nil {
-		l.steps(mapping(runs, "steps"), sc)
+		l.steps(mapping(runs, "steps"), sc, true)
 		return
 	}
 	wf := sc.with(mapping(top, "env"))
@@ -735,9 +736,11 @@ func (l *linter) document(top *yaml.Node, sc scope) {
 		l.container(job, sc)
 		if f := localWorkflowFile(l.root, usesOf(job)); f != "" {
 			l.call(f, mapping(job, "with"), sc)
+		} else {
+			l.missingWorkflow(mapping(job, "uses"))
 		}
 		l.envToolchains(mapping(job, "env"), sc, l.installsPinnedGo(mapping(job, "steps"), sc))
-		l.steps(mapping(job, "steps"), sc)
+		l.steps(mapping(job, "steps"), sc, false)
 		// Workflow-level GOTOOLCHAIN=local matters per job too.
 		if l.hasLocalToolchain(mapping(top, "env")) && !l.installsPinnedGo(mapping(job, "steps"), sc) && mapping(mapping(job, "env"), "GOTOOLCHAIN") == nil {
 			l.localToolchain(mapping(mapping(top, "env"), "GOTOOLCHAIN"))
@@ -745,24 +748,117 @@ func (l *linter) document(top *yaml.Node, sc scope) {
 	}
 }
 
-func (l *linter) steps(steps *yaml.Node, sc scope) {
+// steps lints a job's steps, or a composite action's (inAction).
+func (l *linter) steps(steps *yaml.Node, sc scope, inAction bool) {
 	if steps == nil || steps.Kind != yaml.SequenceNode {
 		return
 	}
 	setsGo := l.installsPinnedGo(steps, sc)
+	// A local action missing here may be put there before it runs: by
+	// a checkout of another repository or of submodules, a script, an
+	// action, or, in a composite action, by its callers' steps (as
+	// actionlint, which never reports one, fears). Only one that nothing
+	// before it can have made is reported.
+	mayCreate := inAction
 	for _, st := range steps.Content {
 		if st.Kind != yaml.MappingNode {
 			continue
 		}
 		ssc := sc.with(mapping(st, "env"))
 		l.envToolchains(mapping(st, "env"), ssc, setsGo)
+		missing := false
 		if uses, ok := scalar(mapping(st, "uses")); ok {
+			if !mayCreate {
+				missing = l.missingAction(mapping(st, "uses"), uses)
+			}
 			l.uses(st, mapping(st, "uses"), uses, ssc)
 		}
 		if run := mapping(st, "run"); run != nil && run.Kind == yaml.ScalarNode {
 			l.run(run, setsGo)
 		}
+		// A missing action makes nothing.
+		mayCreate = mayCreate || (!missing && mayCreateFiles(st))
 	}
+}
+
+// setupActions install a toolchain and write nothing in the workspace.
+var setupActions = map[string]bool{
+	"actions/setup-go": true, "actions/setup-node": true, "actions/setup-python": true,
+	"dtolnay/rust-toolchain": true, "actions-rs/toolchain": true, "golangci/golangci-lint-action": true,
+}
+
+// mayCreateFiles reports whether a step may add files to the workspace
+// beside the repository's own: anything but a checkout of this
+// repository alone, or a setup action.
+func mayCreateFiles(st *yaml.Node) bool {
+	uses, ok := scalar(mapping(st, "uses"))
+	if !ok || mapping(st, "run") != nil {
+		return true
+	}
+	name := actionName(uses)
+	if name != "actions/checkout" {
+		return !setupActions[name]
+	}
+	with := mapping(st, "with")
+	sub, _ := scalar(mapping(with, "submodules"))
+	return mapping(with, "repository") != nil || mapping(with, "path") != nil || (mapping(with, "submodules") != nil && sub != "false")
+}
+
+// missingAction reports a `uses: ./DIR` step whose action is not in the
+// repository: GitHub fails the step, and lint-ci cannot read its pins.
+// A Docker action may have a Dockerfile and no action.yml. It reports
+// whether the action is missing.
+func (l *linter) missingAction(usesNode *yaml.Node, uses string) bool {
+	dir := inRoot(l.root, uses)
+	if dir == "" || strings.Contains(uses, "${{") || localActionFile(l.root, uses) != "" {
+		return false
+	}
+	if st, err := os.Stat(filepath.Join(dir, "Dockerfile")); err == nil && st.Mode().IsRegular() {
+		return false
+	}
+	rel := l.relToRoot(dir)
+	fix := fmt.Sprintf("create %s, or correct the path", path.Join(rel, "action.yml"))
+	st, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		l.add(usesNode.Line, "", fmt.Sprintf("uses: %s names a directory that does not exist, so the step fails (no action.yml to run)", uses), fix)
+	case !st.IsDir():
+		if base := path.Base(rel); base == "action.yml" || base == "action.yaml" {
+			fix = fmt.Sprintf("write uses: ./%s (the action's directory)", path.Dir(rel))
+		}
+		l.add(usesNode.Line, "", fmt.Sprintf("uses: %s names a file, not the directory of an action, so the step fails", uses), fix)
+	default:
+		l.add(usesNode.Line, "", fmt.Sprintf("uses: %s has no action.yml (nor action.yaml or Dockerfile), so the step fails", uses), fix)
+	}
+	return true
+}
+
+// missingWorkflow reports a job's `uses: ./.github/workflows/X.yml`
+// that names no file: GitHub reads a reusable workflow from the commit
+// before any step runs, so nothing can create it, and refuses the whole
+// workflow.
+func (l *linter) missingWorkflow(usesNode *yaml.Node) {
+	uses, ok := scalar(usesNode)
+	f := inRoot(l.root, uses)
+	if !ok || f == "" || strings.Contains(uses, "${{") {
+		return
+	}
+	rel := l.relToRoot(f)
+	what := "names a reusable workflow that does not exist"
+	if _, err := os.Stat(f); err == nil {
+		what = "names no reusable workflow file"
+	}
+	l.add(usesNode.Line, "", fmt.Sprintf("uses: %s %s, so GitHub will not run this workflow", uses, what),
+		fmt.Sprintf("create %s, or correct the path", rel))
+}
+
+// relToRoot names a path under the root as findings do: relative, with
+// slashes.
+func (l *linter) relToRoot(p string) string {
+	if r, err := filepath.Rel(l.root, p); err == nil {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(p)
 }
 
 // installsPinnedGo reports whether the steps install the pinned Go with
