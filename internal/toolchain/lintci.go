@@ -931,11 +931,59 @@ func (l *linter) uses(st, usesNode *yaml.Node, uses string, sc scope) {
 	}
 }
 
+// notOneString reports an input of a setup action given as a list or a
+// table (go-version: ['1.26.8'], outside a matrix): GitHub refuses the
+// workflow, as an input is one string, and lint-ci would read no version
+// there. It is reported at the key's line, with fix; a list of versions
+// is shown where it belongs.
+func (l *linter) notOneString(with *yaml.Node, key, tool, action, fix string) bool {
+	if with == nil || with.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(with.Content); i += 2 {
+		k, vn := with.Content[i], with.Content[i+1]
+		if k.Value != key || (vn.Kind != yaml.SequenceNode && vn.Kind != yaml.MappingNode) {
+			continue
+		}
+		what := "a table"
+		if vn.Kind == yaml.SequenceNode {
+			what = "a list"
+			if !strings.HasSuffix(key, "-file") {
+				fix += fmt.Sprintf(" (a list of versions belongs in strategy.matrix, given as ${{ matrix.%s }})", key)
+			}
+		}
+		l.add(k.Line, tool, fmt.Sprintf("%s with %s: %s is %s, which GitHub refuses (an input is one string)", action, key, flowText(vn), what), fix)
+		return true
+	}
+	return false
+}
+
+// flowText writes a list or table as YAML's flow style on one line
+// ([20, 22], {channel: 1.89.0}), as a finding quotes it.
+func flowText(n *yaml.Node) string {
+	var parts []string
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return n.Value
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			parts = append(parts, flowText(c))
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			parts = append(parts, flowText(n.Content[i])+": "+flowText(n.Content[i+1]))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return "…"
+}
+
 var rustChannelRE = regexp.MustCompile(`^(stable|beta|nightly)(-\d{4}-\d{2}-\d{2})?$`)
 
 func (l *linter) dtolnay(usesNode *yaml.Node, ref string, with *yaml.Node, sc scope) {
 	pin, pinned, ok := l.pinned("rust")
-	if !ok {
+	if !ok || l.notOneString(with, "toolchain", "rust", "dtolnay/rust-toolchain", fmt.Sprintf("set toolchain: '%s'", normalize(pin.Version))) {
 		return
 	}
 	if tc := mapping(with, "toolchain"); tc != nil {
@@ -968,6 +1016,9 @@ func (l *linter) actionsRs(usesNode, with *yaml.Node, sc scope) {
 		return
 	}
 	fix := fmt.Sprintf("set toolchain: %s (actions-rs/toolchain is archived; dtolnay/rust-toolchain@%s is maintained)", normalize(pin.Version), normalize(pin.Version))
+	if l.notOneString(with, "toolchain", "rust", "actions-rs/toolchain", fmt.Sprintf("set toolchain: '%s'", normalize(pin.Version))) {
+		return
+	}
 	if tc := mapping(with, "toolchain"); tc != nil {
 		for _, v := range values(tc, sc) {
 			if !Satisfies(pin.Version, v.s) {
@@ -995,6 +1046,10 @@ func (l *linter) setupAction(usesNode, with *yaml.Node, sc scope, tool, display,
 		return
 	}
 	want := normalize(pin.Version)
+	if l.notOneString(with, versionKey, tool, action, fmt.Sprintf("set %s: '%s'", versionKey, want)) ||
+		l.notOneString(with, fileKey, tool, action, fmt.Sprintf("name one file in %s (or set %s: '%s')", fileKey, versionKey, want)) {
+		return
+	}
 	if vn := mapping(with, versionKey); vn != nil {
 		for _, v := range values(vn, sc) {
 			if Satisfies(pin.Version, v.s) {
@@ -1040,6 +1095,9 @@ func (l *linter) golangciAction(usesNode, with *yaml.Node, sc scope) {
 		return
 	}
 	fix := fmt.Sprintf("set version: v%s", normalize(pin.Version))
+	if l.notOneString(with, "version", "golangci-lint", "golangci/golangci-lint-action", fmt.Sprintf("set version: 'v%s'", normalize(pin.Version))) {
+		return
+	}
 	vn := mapping(with, "version")
 	if vn == nil {
 		l.add(usesNode.Line, "golangci-lint", fmt.Sprintf("golangci/golangci-lint-action without version: installs the latest golangci-lint, not %s", pinned), fix)
