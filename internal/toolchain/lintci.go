@@ -1071,8 +1071,13 @@ func (l *linter) setupAction(usesNode, with *yaml.Node, sc scope, tool, display,
 			l.add(mapping(with, fileKey).Line, tool, fmt.Sprintf("%s with %s: %s names a file that does not exist", action, fileKey, fn),
 				fmt.Sprintf("create %s pinning %s, or set %s: '%s'", fn, want, versionKey, want))
 		case err != nil:
-			l.add(mapping(with, fileKey).Line, tool, fmt.Sprintf("%s with %s: %s: %v", action, fileKey, fn, err),
-				fmt.Sprintf("set %s: '%s'", versionKey, want))
+			// The file is there: what is wrong is in it, not only in
+			// the workflow.
+			fix := fmt.Sprintf("correct %s, or set %s: '%s'", fn, versionKey, want)
+			if errors.As(err, new(noPinError)) {
+				fix = fmt.Sprintf("pin %s in %s, or set %s: '%s'", want, fn, versionKey, want)
+			}
+			l.add(mapping(with, fileKey).Line, tool, fmt.Sprintf("%s with %s: %s: %v", action, fileKey, fn, err), fix)
 		case !Satisfies(pin.Version, v):
 			l.add(mapping(with, fileKey).Line, tool, fmt.Sprintf("%s with %s: %s installs %s %s (%s:%d), not %s", action, fileKey, fn, display, v, fn, line, pinned),
 				fmt.Sprintf("pin %s in %s, or set %s: '%s'", want, fn, versionKey, want))
@@ -1454,7 +1459,7 @@ func (l *linter) fileVersion(name, tool string) (string, int, error) {
 				return p.Value, p.Line, nil
 			}
 		}
-		return "", 0, fmt.Errorf("no %s entry", tool)
+		return "", 0, noPinError(fmt.Sprintf("no %s entry", tool))
 	case base == "package.json":
 		return packageJSONNode(path)
 	case base == "rust-toolchain" || base == "rust-toolchain.toml":
@@ -1470,10 +1475,16 @@ func (l *linter) fileVersion(name, tool string) (string, int, error) {
 	}
 	line, v, err := firstValueLine(path)
 	if err == nil && v == "" {
-		err = errors.New("the file is empty")
+		err = noPinError("the file is empty")
 	}
 	return v, line, err
 }
+
+// noPinError is a version file that reads well and pins nothing for the
+// tool: the fix is to pin it there, not to correct the file.
+type noPinError string
+
+func (e noPinError) Error() string { return string(e) }
 
 // lineCursor maps the lines of a block scalar to file lines: it finds
 // each successive line's text at or after the previous match.

@@ -168,7 +168,7 @@ func packageJSONNode(path string) (string, int, error) {
 		v = pkg.Engines.Node
 	}
 	if v == "" {
-		return "", 0, errors.New("no volta.node or engines.node")
+		return "", 0, noPinError("no volta.node or engines.node")
 	}
 	line := 1
 	for i, l := range strings.Split(string(data), "\n") {
