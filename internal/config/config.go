@@ -389,7 +389,7 @@ func (f *File) parseTools(v any) error {
 						return f.errorf(key+".probe", "is empty: give a command that prints the version, such as %q, or leave probe out for a built-in tool", name+" --version")
 					}
 				default:
-					return f.errorf(key+"."+k, "unknown key (known: version, probe)")
+					return dottedName(f.errorf(key+"."+k, "unknown key (known: version, probe)"), "tool", name, k, tv[k])
 				}
 			}
 		default:
@@ -431,6 +431,18 @@ func (f *File) parseTools(v any) error {
 	return nil
 }
 
+// dottedName gives err, an unknown key k of the check or tool name (what),
+// the hint to write a name with a dot when k's value is a table:
+// [checks.a.b] is a table b inside check a, not a check named a.b, which
+// nameRE allows (for tools too).
+func dottedName(err error, what, name, k string, v any) error {
+	if _, sub := v.(map[string]any); sub {
+		section := what + "s."
+		err.(*Error).Hint = fmt.Sprintf("a %s named %s.%s is written [%s%s]; [%s%s.%s] is key %s of %s %s", what, name, k, section, strconv.Quote(name+"."+k), section, name, k, k, what, name)
+	}
+	return err
+}
+
 func (f *File) parseChecks(v any) error {
 	m, err := f.table("checks", v)
 	if err != nil {
@@ -463,13 +475,7 @@ func (f *File) parseChecks(v any) error {
 				}
 				c.Parallel = b
 			default:
-				err := f.errorf(key+"."+k, "unknown key (known: run, after, parallel)")
-				if _, sub := tv[k].(map[string]any); sub {
-					// [checks.a.b] is a table b inside check a, not a
-					// check named a.b, which nameRE allows.
-					err.(*Error).Hint = fmt.Sprintf("a check named %s.%s is written [checks.%s]; [checks.%s] is key %s of check %s", name, k, strconv.Quote(name+"."+k), name+"."+k, k, name)
-				}
-				return err
+				return dottedName(f.errorf(key+"."+k, "unknown key (known: run, after, parallel)"), "check", name, k, tv[k])
 			}
 		}
 		if strings.TrimSpace(c.Run) == "" {

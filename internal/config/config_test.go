@@ -212,6 +212,7 @@ func TestUnknownSectionSaysWhichWasMeant(t *testing.T) {
 		"[Sessions]\ndir = \"x\"\n":           "did you mean [session]?",
 		"[releases]\nbranch = \"main\"\n":     "did you mean [release]?",
 		"[checks.a.b]\nrun = \"true\"\n":      `a check named a.b is written [checks."a.b"]; [checks.a.b] is key b of check a`,
+		"[tools.a.b]\nversion = \"1.0\"\n":    `a tool named a.b is written [tools."a.b"]; [tools.a.b] is key b of tool a`,
 		"[deploy]\nx = 1\n":                   "",
 	} {
 		_, err := Parse("toolchain.toml", []byte(in))
