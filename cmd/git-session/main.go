@@ -42,12 +42,27 @@ Environment:
 Run 'git session <command> --help' for a command's flags.
 `
 
+// emptyFlagHints say what to give each flag that takes a value, or what
+// leaving it out does (cli.RefuseEmptyFlags): an empty --agent would tag
+// the session as someone else's, an empty --remote push to the default
+// remote.
+var emptyFlagHints = map[string]string{
+	"agent":  "name the agent (--agent claude), or leave --agent out for the default ($VERDIGRIS_AGENT, your git user.name)",
+	"goal":   "give the goal's text, or leave --goal out for the title",
+	"remote": "name the remote (--remote origin), or leave --remote out for the default remote",
+	"range":  "give the commits to read (--range origin/main..HEAD), or leave --range out for all of HEAD",
+}
+
 func main() {
+	commands := []*cli.Command{startCmd, noteCmd, updateCmd, endCmd, statusCmd, listCmd, showCmd, syncCmd, hookCmd}
+	for _, c := range commands {
+		cli.RefuseEmptyFlags(c, emptyFlagHints)
+	}
 	p := &cli.Program{
 		Name:     "git session",
 		Binary:   "git-session",
 		Usage:    usage,
-		Commands: []*cli.Command{startCmd, noteCmd, updateCmd, endCmd, statusCmd, listCmd, showCmd, syncCmd, hookCmd},
+		Commands: commands,
 	}
 	p.Main()
 }

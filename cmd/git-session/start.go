@@ -44,11 +44,6 @@ Flags:
 			return err
 		}
 		agentFlag, _ := fs.GetString("agent")
-		if fs.Changed("agent") && agentFlag == "" {
-			// Most often a variable that was not set (--agent "$AGENT"):
-			// the default agent would tag the session as someone else's.
-			return cli.Usagef("--agent: empty value").WithHint("name the agent (--agent claude), or leave --agent out for the default ($VERDIGRIS_AGENT, your git user.name)")
-		}
 		if agentFlag != "" && session.Slug(agentFlag) == "" {
 			return cli.Usagef("--agent %q has no letters or digits", agentFlag).WithHint("name the agent, e.g. --agent claude")
 		}

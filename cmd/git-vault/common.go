@@ -20,39 +20,13 @@ const identityFlagHelp = "      --identity FILE   use this identity file\n"
 func identityFlag(fs *pflag.FlagSet) { fs.String("identity", "", "") }
 
 // emptyFlagHints say what to give each flag that takes a value, or what
-// leaving it out does.
+// leaving it out does (cli.RefuseEmptyFlags).
 var emptyFlagHints = map[string]string{
 	"identity": "give the identity file's path, or leave --identity out to use $" + vault.IdentityEnv + ", the agent or your default identity file",
 	"env":      "give the variable's name, e.g. --env SERVICE_TOKEN, or leave --env out to use the secret's name upper-cased",
 	"format":   "use --format dotenv or --format json",
 	"ssh":      "give a host name or user@host, as you would to ssh, or leave --ssh out to run the command here",
 	"range":    "give two revisions, e.g. --range origin/main..HEAD",
-}
-
-// refuseEmptyFlags makes c refuse a flag given an empty value, which is
-// what an unset variable gives (--identity "$ID"): read as the flag left
-// out, it silently used the default identity, or the default variable
-// name, instead of the one the user meant.
-func refuseEmptyFlags(c *cli.Command) {
-	run := c.Run
-	c.Run = func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		var err error
-		fs.Visit(func(f *pflag.Flag) {
-			// --only has its own check, which also refuses " , ".
-			if err != nil || f.Value.Type() != "string" || f.Name == "only" || strings.TrimSpace(f.Value.String()) != "" {
-				return
-			}
-			hint, ok := emptyFlagHints[f.Name]
-			if !ok {
-				hint = "give it a value, or leave --" + f.Name + " out"
-			}
-			err = cli.Usagef("--%s is empty", f.Name).WithHint("%s", hint)
-		})
-		if err != nil {
-			return err
-		}
-		return run(ctx, env, fs, args)
-	}
 }
 
 // keyholder opens the identity the command should use.

@@ -37,7 +37,8 @@ func main() {
 		initCmd, setCmd, getCmd, rmCmd, lsCmd, recipientsCmd, exportCmd, runCmd, guardCmd, agentCmd, lockCmd,
 	}
 	for _, c := range commands {
-		refuseEmptyFlags(c)
+		// --only has its own check, which also refuses " , ".
+		cli.RefuseEmptyFlags(c, emptyFlagHints, "only")
 	}
 	p := &cli.Program{
 		Name:     "git vault",
