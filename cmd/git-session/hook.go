@@ -13,7 +13,8 @@ import (
 )
 
 var hookCmd = &cli.Command{
-	Name: "hook",
+	Name:        "hook",
+	Subcommands: []string{"post-commit", "post-merge", "post-rewrite"},
 	Usage: `Usage: git session hook post-commit
        git session hook post-merge [0|1]
        git session hook post-rewrite [amend|rebase] < OLD-NEW-LINES

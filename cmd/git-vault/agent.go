@@ -17,7 +17,8 @@ import (
 )
 
 var agentCmd = &cli.Command{
-	Name: "agent",
+	Name:        "agent",
+	Subcommands: []string{"start", "status", "stop"},
 	Usage: `Usage: git vault agent start [--ttl DURATION] [--identity FILE]
        git vault agent status [--json]
        git vault agent stop

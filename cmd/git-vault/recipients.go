@@ -17,7 +17,8 @@ import (
 )
 
 var recipientsCmd = &cli.Command{
-	Name: "recipients",
+	Name:        "recipients",
+	Subcommands: []string{"ls", "add", "rm"},
 	Usage: `Usage: git vault recipients ls [--json]
        git vault recipients add KEY [COMMENT...] [--identity FILE]
        git vault recipients rm KEY|COMMENT [--identity FILE]

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -76,6 +77,10 @@ type Command struct {
 	Run func(ctx context.Context, env *Env, fs *pflag.FlagSet, args []string) error
 	// Raw commands get their arguments unparsed (for "-- CMD..." passthrough).
 	Raw bool
+	// Subcommands are the command's own command words (recipients ls,
+	// add, rm): "help NAME SUB" is NAME's usage, where any other word
+	// after "help NAME" is a usage error.
+	Subcommands []string
 }
 
 // Program is a binary: a usage text and its commands.
@@ -221,23 +226,40 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 			// "help CMD" is CMD's usage, as "git help commit" and "gh
 			// help pr" are; a word that names no command is an error,
 			// as it is to them (a typo answered with the list and exit
-			// 0 read as the command having no usage of its own).
-			if args[0] == "help" && len(args) > 1 {
+			// 0 read as the command having no usage of its own). Words
+			// dropped after it are one too: they read as understood.
+			// git scry's "--help WORDS" is left as it was: its flags
+			// go before a query.
+			if len(args) > 1 && (args[0] == "help" || !p.Text) {
 				for _, c := range p.Commands {
-					if c.Name == args[1] {
-						fmt.Fprint(env.Stdout, c.Usage)
-						return nil
+					if c.Name != args[1] {
+						continue
 					}
+					if len(args) > 2 && (len(args) > 3 || !slices.Contains(c.Subcommands, args[2])) {
+						extra := args[2]
+						if len(args) > 3 && slices.Contains(c.Subcommands, extra) {
+							extra = args[3]
+						}
+						return Usagef("%s help %s: unexpected argument %q", p.Name, c.Name, extra).WithHint("run '%s help %s' for %s's usage", p.Name, c.Name, c.Name)
+					}
+					fmt.Fprint(env.Stdout, c.Usage)
+					return nil
 				}
 				// "help help" is the program's usage, as "git help
 				// help" is help's.
 				if args[1] != "-h" && args[1] != "--help" && args[1] != "help" {
 					return p.unknownCommand(args[1])
 				}
+				if len(args) > 2 {
+					return Usagef("%s help: unexpected argument %q", p.Name, args[2]).WithHint("run '%s help' for the list of commands", p.Name)
+				}
 			}
 			fmt.Fprint(env.Stdout, p.Usage)
 			return nil
 		case "--version", "version":
+			if len(args) > 1 {
+				return Usagef("%s %s: unexpected argument %q", p.Name, args[0], args[1]).WithHint("run '%s %s' alone", p.Name, args[0])
+			}
 			fmt.Fprintln(env.Stdout, version.String(p.Binary))
 			return nil
 		}

@@ -77,7 +77,7 @@ func TestDefaultCommandTakesQueriesStartingWithBuiltins(t *testing.T) {
 // answered "help CMD" with CMD's usage.
 func TestHelpCommandPrintsItsUsage(t *testing.T) {
 	run := &Command{Name: "run", Usage: "run usage\n"}
-	p := &Program{Name: "git x", Binary: "git-x", Usage: "program usage\n", Commands: []*Command{run, {Name: "recipients", Usage: "recipients usage\n"}}}
+	p := &Program{Name: "git x", Binary: "git-x", Usage: "program usage\n", Commands: []*Command{run, {Name: "recipients", Usage: "recipients usage\n", Subcommands: []string{"ls", "add"}}}}
 	for _, c := range []struct {
 		args []string
 		out  string
@@ -98,6 +98,20 @@ func TestHelpCommandPrintsItsUsage(t *testing.T) {
 	code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, []string{"help", "nosuch"})
 	if code != ExitUsage || out.Len() > 0 || !strings.Contains(errb.String(), `error: unknown command "nosuch"`) || !strings.Contains(errb.String(), "hint: run 'git x help' for the list of commands") {
 		t.Errorf("help nosuch: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+	// Words after "help CMD" (other than one of CMD's own commands), "help
+	// help" or "--version" were dropped, exit 0.
+	for _, args := range [][]string{{"help", "run", "extra"}, {"help", "recipients", "nosuch"}, {"help", "recipients", "add", "x"}, {"help", "help", "x"}, {"--version", "x"}, {"version", "x"}, {"--help", "run", "x"}} {
+		out.Reset()
+		errb.Reset()
+		if code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, args); code != ExitUsage || out.Len() > 0 || !strings.Contains(errb.String(), "unexpected argument") || !strings.Contains(errb.String(), "hint: ") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, code, out.String(), errb.String())
+		}
+	}
+	// "--help CMD" is "help CMD".
+	out.Reset()
+	if code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, []string{"--help", "run"}); code != ExitOK || out.String() != "run usage\n" {
+		t.Errorf("--help run: exit %d, stdout %q", code, out.String())
 	}
 	// "help -h" is help, as "git help -h" is.
 	for _, h := range []string{"-h", "--help"} {
