@@ -16,10 +16,10 @@ func init() { register(30, "toolchain", checkToolchain) }
 // checkToolchain reports drift between toolchain.toml and what would run
 // here: each pinned tool, and each pin file that disagrees.
 func checkToolchain(ctx context.Context, c *Context) []Finding {
-	if c.Repo == nil && c.Unopened != nil {
+	if c.Repo == nil {
 		return []Finding{{Name: config.FileName, Status: Skip, Detail: c.noRepo()}}
 	}
-	if c.Repo == nil || c.Repo.Root == "" {
+	if c.Repo.Root == "" {
 		return []Finding{{Name: config.FileName, Status: Skip, Detail: "no working tree"}}
 	}
 	cfg, err := config.Load(c.Repo.Root)
