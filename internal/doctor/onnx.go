@@ -3,6 +3,7 @@ package doctor
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -44,7 +45,19 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 		} `json:"in_use"`
 	}
 	if err != nil || json.Unmarshal(out, &report) != nil {
-		return []Finding{{Name: "embedder", Status: Warn, Detail: "'git-scry model ls --json' failed", Hint: "run 'git scry model ls' to see why"}}
+		f := Finding{Name: "embedder", Status: Warn, Detail: "'git-scry model ls --json' failed", Hint: "run 'git scry model ls' to see why"}
+		// git-scry says why on stderr ("neither XDG_CONFIG_HOME nor HOME
+		// is set"), which is clearer than that it failed.
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			if msg, hint := scryError(exit.Stderr); msg != "" {
+				f.Detail = msg
+				if hint != "" {
+					f.Hint = hint
+				}
+			}
+		}
+		return []Finding{f}
 	}
 	rt := report.InUse.Runtime
 	runtime := Finding{Name: "onnx runtime"}
@@ -145,4 +158,17 @@ func indexEmbedder(ctx context.Context, c *Context) (held string, failedAt, wait
 		embedFailed, _ = st.Meta(ctx, "embed_failed")
 	}
 	return vs.Embedder, 0, waiting, commits, embedFailed
+}
+
+// scryError is the first error of git-scry's stderr and the hint after
+// it, without their "git-scry: error: " and "git-scry: hint: " prefixes.
+func scryError(stderr []byte) (msg, hint string) {
+	for _, line := range strings.Split(string(stderr), "\n") {
+		if m, ok := strings.CutPrefix(line, "git-scry: error: "); ok && msg == "" {
+			msg = m
+		} else if h, ok := strings.CutPrefix(line, "git-scry: hint: "); ok && msg != "" && hint == "" {
+			hint = h
+		}
+	}
+	return msg, hint
 }
