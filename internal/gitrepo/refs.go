@@ -91,7 +91,19 @@ func (r *Repo) ConfiguredHooksDir(ctx context.Context) (string, error) {
 	}
 	// Given last, it wins over the environment's; git resolves it (~,
 	// relative to the worktree) as it does for a hook.
-	return r.Git(ctx, "-c", "core.hooksPath="+src.Value, "rev-parse", "--path-format=absolute", "--git-path", "hooks")
+	dir, err := r.Git(ctx, "-c", "core.hooksPath="+src.Value, "rev-parse", "--path-format=absolute", "--git-path", "hooks")
+	if err != nil {
+		// Made absolute, the path is resolved, which fails where a file
+		// is one of its folders (tools/hooks, tools a file): the path
+		// git gives relative to r.Dir() lets the caller name that file.
+		if rel, relErr := r.Git(ctx, "-c", "core.hooksPath="+src.Value, "rev-parse", "--git-path", "hooks"); relErr == nil && rel != "" {
+			if !filepath.IsAbs(rel) {
+				rel = filepath.Join(r.Dir(), rel)
+			}
+			return rel, nil
+		}
+	}
+	return dir, err
 }
 
 // ExcludeFile is the repository's own ignore file (info/exclude in the
