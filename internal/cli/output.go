@@ -47,6 +47,9 @@ func escapeJSON(js []byte) []byte {
 
 // IsTerminal reports whether w is an interactive terminal.
 func IsTerminal(w any) bool {
+	if s, ok := w.(*stdoutWriter); ok {
+		w = s.w
+	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

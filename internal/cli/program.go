@@ -136,8 +136,19 @@ func (p *Program) Main() {
 
 // Run dispatches args to a command and returns the exit code.
 func (p *Program) Run(ctx context.Context, env *Env, args []string) int {
-	err := p.dispatch(ctx, env, args)
-	return Report(env.Stderr, p.Binary, err)
+	// Commands write to standard output through one writer, which says
+	// why when it could not be written, whatever the command did with
+	// the error; env itself is the caller's and stays as it was.
+	// A program run by a command of another (git scry model) shares its
+	// writer, so that a failure is said once.
+	out, ok := env.Stdout.(*stdoutWriter)
+	if !ok {
+		out = &stdoutWriter{w: env.Stdout}
+	}
+	cmdEnv := *env
+	cmdEnv.Stdout = out
+	err := p.dispatch(ctx, &cmdEnv, args)
+	return Report(env.Stderr, p.Binary, out.outcome(err))
 }
 
 // Report prints err as "BINARY: error: ..." and "BINARY: hint: ..." and
