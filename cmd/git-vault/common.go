@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/pflag"
 
@@ -101,35 +99,6 @@ func userError(err error) error {
 		return cli.Failf("%v", err).WithHint("%s", fe.Hint())
 	}
 	return err
-}
-
-// stdoutError says in plain words why what (the value, the values) could
-// not be written to standard output, where Go said "write /dev/stdout:
-// no space left on device"; it never holds a value. A reader that went
-// away ends the command quietly, as other Unix tools end, with the
-// status a shell gives a command that SIGPIPE killed: Go's runtime dies
-// of SIGPIPE on a write to fd 1, so EPIPE reaches here only for an
-// Stdout that is another file, which ends the same way.
-func stdoutError(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, syscall.EPIPE) {
-		return cli.Exit(128 + int(syscall.SIGPIPE))
-	}
-	why := err.Error()
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		why = pe.Err.Error()
-	}
-	hint := "check the file or device standard output is redirected to"
-	switch {
-	case errors.Is(err, syscall.ENOSPC):
-		why, hint = "no space is left on its device", "free some space there, or send the output elsewhere"
-	case errors.Is(err, syscall.EDQUOT):
-		why, hint = "the disk quota is exceeded", "free some space there, or send the output elsewhere"
-	}
-	return cli.Failf("cannot write %s to standard output: %s", what, why).WithHint("%s", hint)
 }
 
 // onlyNames reads --only: nil (every secret) when it is not given, and

@@ -80,8 +80,9 @@ Flags:
 			return userError(err)
 		}
 		defer clear(out)
+		// cli.Program.Run says why standard output could not take them.
 		_, err = env.Stdout.Write(out)
-		return stdoutError(err, "the values")
+		return err
 	},
 }
 

@@ -42,8 +42,9 @@ Flags:
 			return userError(err)
 		}
 		defer clear(val)
+		// cli.Program.Run says why standard output could not take it.
 		if _, err := env.Stdout.Write(val); err != nil {
-			return stdoutError(err, "the value")
+			return err
 		}
 		if cli.IsTerminal(env.Stdout) {
 			env.Stdout.Write([]byte("\n"))
