@@ -100,7 +100,9 @@ func stdoutError(err error) *Error {
 	case errors.Is(err, syscall.EIO):
 		why, hint = "its device reported an input/output error", "check the device standard output is sent to, or send the output elsewhere"
 	case errors.Is(err, syscall.EBADF):
-		why, hint = "it is not open for writing", "run the command with standard output open (not closed with '>&-')"
+		// fd 1 opened for reading; a closed one Go's runtime opens on
+		// /dev/null before main.
+		why, hint = "it is not open for writing", "open standard output for writing ('> FILE', not '1< FILE')"
 	}
 	return Failf("cannot write to standard output: %s", why).WithHint("%s", hint)
 }

@@ -55,7 +55,7 @@ func TestRunSaysWhyStandardOutputFailed(t *testing.T) {
 		{"input/output", syscall.EIO, func(error) error { return nil }, 1,
 			"git-x: error: cannot write to standard output: its device reported an input/output error\ngit-x: hint: check the device standard output is sent to, or send the output elsewhere\n"},
 		{"closed", syscall.EBADF, func(error) error { return nil }, 1,
-			"git-x: error: cannot write to standard output: it is not open for writing\ngit-x: hint: run the command with standard output open (not closed with '>&-')\n"},
+			"git-x: error: cannot write to standard output: it is not open for writing\ngit-x: hint: open standard output for writing ('> FILE', not '1< FILE')\n"},
 		{"other", syscall.EPERM, func(error) error { return nil }, 1,
 			"git-x: error: cannot write to standard output: operation not permitted\ngit-x: hint: check the file or device standard output is sent to, or send the output elsewhere\n"},
 		// A reader that went away ends the command quietly, as SIGPIPE
