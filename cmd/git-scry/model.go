@@ -44,9 +44,10 @@ it, or set VERDIGRIS_ONNXRUNTIME=/path/to/libonnxruntime.so.1.
 `
 
 var modelCmd = &cli.Command{
-	Name:  "model",
-	Usage: modelUsage,
-	Raw:   true,
+	Name:        "model",
+	Subcommands: []string{"add", "use", "ls", "rm"},
+	Usage:       modelUsage,
+	Raw:         true,
 	Run: func(ctx context.Context, env *cli.Env, _ *pflag.FlagSet, args []string) error {
 		p := &cli.Program{
 			Name:     "git scry model",

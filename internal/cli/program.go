@@ -207,9 +207,9 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 		if p.Text && p.Default != nil && len(args) > 1 && (args[0] == "help" || args[0] == "version") {
 			// Words after them make a query of the default command
 			// ("git scry version bump"), which printing the version
-			// dropped; "help CMD" is CMD's usage, and "help CMD SUB" of a
-			// command with commands of its own ("git scry help model
-			// add") is SUB's, which was searched for.
+			// dropped; "help CMD" is CMD's usage, and so is "help CMD
+			// SUB" of a command with commands of its own ("git scry help
+			// model add"), which was searched for.
 			if args[0] == "help" {
 				// "help help" is the usage here too: no one searches a
 				// history for those two words.
@@ -218,15 +218,8 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 					return nil
 				}
 				for _, c := range p.Commands {
-					if c.Name != args[1] {
-						continue
-					}
-					if len(args) == 2 {
-						fmt.Fprint(env.Stdout, c.Usage)
-						return nil
-					}
-					if c.Raw {
-						return p.runCommand(ctx, env, c, append([]string{"help"}, args[2:]...))
+					if c.Name == args[1] && (len(args) == 2 || len(c.Subcommands) > 0) {
+						return p.commandHelp(env, c, args[2:])
 					}
 				}
 			}
@@ -246,15 +239,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 					if c.Name != args[1] {
 						continue
 					}
-					if len(args) > 2 && (len(args) > 3 || !slices.Contains(c.Subcommands, args[2])) {
-						extra := args[2]
-						if len(args) > 3 && slices.Contains(c.Subcommands, extra) {
-							extra = args[3]
-						}
-						return Usagef("%s help %s: unexpected argument %q", p.Name, c.Name, extra).WithHint("run '%s help %s' for %s's usage", p.Name, c.Name, c.Name)
-					}
-					fmt.Fprint(env.Stdout, c.Usage)
-					return nil
+					return p.commandHelp(env, c, args[2:])
 				}
 				// "help help" is the program's usage, as "git help
 				// help" is help's.
@@ -292,6 +277,21 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 		return Usagef("missing command").WithHint("run '%s help' for the list of commands", p.Name)
 	}
 	return p.unknownCommand(args[0])
+}
+
+// commandHelp answers "help CMD" and "help CMD SUB" (one of CMD's own
+// commands, whose usage is CMD's) with CMD's usage; other words after
+// it are an error, since dropped they read as understood.
+func (p *Program) commandHelp(env *Env, c *Command, rest []string) error {
+	if len(rest) > 1 || len(rest) == 1 && !slices.Contains(c.Subcommands, rest[0]) {
+		extra := rest[0]
+		if len(rest) > 1 && slices.Contains(c.Subcommands, extra) {
+			extra = rest[1]
+		}
+		return Usagef("%s help %s: unexpected argument %q", p.Name, c.Name, extra).WithHint("run '%s help %s' for %s's usage", p.Name, c.Name, c.Name)
+	}
+	fmt.Fprint(env.Stdout, c.Usage)
+	return nil
 }
 
 // flagBeforeCommand refuses a flag given before the command word: "git
