@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"syscall"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -138,14 +136,6 @@ func readValue(ctx context.Context, env *cli.Env, name string, fromStdin bool) (
 // stdinError says why --stdin could not be read, without the
 // "read /dev/stdin:" Go puts before it.
 func stdinError(err error, name string) error {
-	why := err.Error()
-	var pe *os.PathError
-	switch {
-	case errors.Is(err, syscall.EISDIR):
-		why = "it is a directory"
-	case errors.As(err, &pe):
-		why = pe.Err.Error()
-	}
-	return cli.Failf("cannot read the value from standard input: %s", why).
+	return cli.Failf("cannot read the value from standard input: %s", cli.FileReason(err)).
 		WithHint("pipe the value in, or redirect a file: git vault set %s --stdin < file", name)
 }

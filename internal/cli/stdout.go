@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"io"
-	"io/fs"
 	"sync"
 	"syscall"
 )
@@ -84,21 +83,15 @@ func (s *stdoutWriter) outcome(err error) error {
 // stdoutError says in plain words why standard output could not be
 // written. It quotes none of what was written, which may be a secret.
 func stdoutError(err error) *Error {
-	why := err.Error()
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		why = pe.Err.Error()
-	}
+	why := FileReason(err)
 	hint := "check the file or device standard output is sent to, or send the output elsewhere"
 	switch {
-	case errors.Is(err, syscall.ENOSPC):
-		why, hint = "no space is left on its device", "free some space there, or send the output elsewhere"
-	case errors.Is(err, syscall.EDQUOT):
-		why, hint = "the disk quota is exceeded", "free some space there, or send the output elsewhere"
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		hint = "free some space there, or send the output elsewhere"
 	case errors.Is(err, syscall.EFBIG):
-		why, hint = "the file is larger than this system allows", "send the output elsewhere, or raise the file size limit (ulimit -f)"
+		hint = "send the output elsewhere, or raise the file size limit (ulimit -f)"
 	case errors.Is(err, syscall.EIO):
-		why, hint = "its device reported an input/output error", "check the device standard output is sent to, or send the output elsewhere"
+		hint = "check the device standard output is sent to, or send the output elsewhere"
 	case errors.Is(err, syscall.EBADF):
 		// fd 1 opened for reading; a closed one Go's runtime opens on
 		// /dev/null before main.

@@ -19,7 +19,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 
 	"github.com/sethvargo/go-githubactions"
 
@@ -137,27 +136,14 @@ func (e *FileError) Hint() string {
 }
 
 func runnerFileError(what, variable, path string, err error) *FileError {
-	reason := err.Error()
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		reason = pe.Err.Error()
-	}
+	reason := cli.FileReason(err)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		reason = "it does not exist"
 		if _, serr := os.Stat(filepath.Dir(path)); errors.Is(serr, fs.ErrNotExist) {
 			reason = "its directory does not exist"
 		}
-	case errors.Is(err, syscall.EISDIR):
-		reason = "it is a directory"
-	case errors.Is(err, syscall.ENOTDIR):
-		reason = "a part of its path is not a directory"
 	case errors.Is(err, fs.ErrPermission):
 		reason = "permission denied"
-	case errors.Is(err, syscall.EROFS):
-		reason = "it is on a read-only file system"
-	case errors.Is(err, syscall.ENOSPC):
-		reason = "no space is left on its device"
 	}
 	return &FileError{What: what, Variable: variable, Path: path, Reason: reason}
 }

@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/config"
 	"github.com/verdigris-dev/verdigris/internal/jsonfile"
 )
@@ -106,11 +106,8 @@ func fileError(root, path string, err error, workflow bool) error {
 	if !errors.As(err, &pe) {
 		return err
 	}
-	reason := pe.Err.Error()
-	switch {
-	case errors.Is(err, syscall.EISDIR):
-		reason = "it is a directory"
-	case errors.Is(err, fs.ErrNotExist):
+	reason := cli.FileReason(err)
+	if errors.Is(err, fs.ErrNotExist) {
 		if target, lerr := os.Readlink(path); lerr == nil {
 			reason = fmt.Sprintf("it is a symbolic link to %s, which does not exist", target)
 		}

@@ -22,6 +22,7 @@ import (
 	"unicode"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
 	"github.com/verdigris-dev/verdigris/internal/jsonfile"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx"
@@ -181,16 +182,11 @@ func (e *FileError) Error() string {
 }
 
 func fileError(path string, err error, write bool) *FileError {
-	fe := &FileError{Path: path, Write: write, Reason: err.Error()}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		fe.Reason = pe.Err.Error()
-	}
+	fe := &FileError{Path: path, Write: write, Reason: cli.FileReason(err)}
 	switch {
 	case errors.Is(err, syscall.EISDIR):
-		fe.IsDir, fe.Reason = true, "it is a directory"
+		fe.IsDir = true
 	case errors.Is(err, syscall.ENOTDIR):
-		fe.Reason = "a part of its path is not a directory"
 		for d := filepath.Dir(path); d != filepath.Dir(d); d = filepath.Dir(d) {
 			if fi, serr := os.Stat(d); serr == nil && !fi.IsDir() {
 				fe.Blocker, fe.Reason = d, d+" is not a directory"

@@ -1,0 +1,41 @@
+package cli
+
+import (
+	"errors"
+	"io/fs"
+	"syscall"
+)
+
+// FileReason says in plain words why a call on a file failed: Go's error
+// names the call and the absolute path ("open /home/…/out: not a
+// directory"), not the fault. Callers add what they know of the path
+// itself (which part of it is a file, where a link points). EPERM keeps
+// the system's words, "operation not permitted": it is no matter of the
+// file's mode bits.
+func FileReason(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "it does not exist"
+	case errors.Is(err, syscall.EISDIR):
+		return "it is a directory"
+	case errors.Is(err, syscall.ENOTDIR):
+		return "a part of its path is not a directory"
+	case errors.Is(err, syscall.EACCES):
+		return "permission denied"
+	case errors.Is(err, syscall.EROFS):
+		return "it is on a read-only file system"
+	case errors.Is(err, syscall.ENOSPC):
+		return "no space is left on its device"
+	case errors.Is(err, syscall.EDQUOT):
+		return "the disk quota is exceeded"
+	case errors.Is(err, syscall.EFBIG):
+		return "the file is larger than this system allows"
+	case errors.Is(err, syscall.EIO):
+		return "its device reported an input/output error"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
