@@ -235,25 +235,23 @@ func Parse(path string, data []byte) (*File, error) {
 	return f, nil
 }
 
-// sectionMeant is the known section k is a singular, plural or
-// capitalised form of ([check.fmt] for [checks.fmt]), written as it
-// would be with v's first entry: [checks.fmt] for a table of tables,
-// [sets] for a table of values.
+// sectionMeant is the known section k is a typo of (cli.Nearest: a
+// singular, plural or capitalised form, [check.fmt] for [checks.fmt]),
+// written as it would be with v's first entry: [checks.fmt] for a table
+// of tables, [sets] for a table of values.
 func (f *File) sectionMeant(k string, v any) string {
-	for _, known := range []string{"tools", "checks", "sets", "release", "session"} {
-		if !strings.EqualFold(k, known) && !strings.EqualFold(k+"s", known) && !strings.EqualFold(k, known+"s") {
-			continue
-		}
-		if m, ok := v.(map[string]any); ok {
-			if keys := f.sortedKeys(m, k+"."); len(keys) > 0 && known != "release" && known != "session" {
-				if _, sub := m[keys[0]].(map[string]any); sub {
-					return "[" + known + "." + tomlKey(keys[0]) + "]"
-				}
+	known := cli.Nearest(k, []string{"tools", "checks", "sets", "release", "session"})
+	if known == "" {
+		return ""
+	}
+	if m, ok := v.(map[string]any); ok {
+		if keys := f.sortedKeys(m, k+"."); len(keys) > 0 && known != "release" && known != "session" {
+			if _, sub := m[keys[0]].(map[string]any); sub {
+				return "[" + known + "." + tomlKey(keys[0]) + "]"
 			}
 		}
-		return "[" + known + "]"
 	}
-	return ""
+	return "[" + known + "]"
 }
 
 // tomlKey writes name as a TOML key: bare when it can be, else quoted.
