@@ -40,7 +40,7 @@ func ReadPinFiles(root string) ([]PinFile, error) {
 	var pins []PinFile
 	for _, name := range []string{"go.mod", "go.work"} {
 		m, err := readGoMod(root, name)
-		if errors.Is(err, os.ErrNotExist) {
+		if absent(root, name, err) {
 			continue
 		}
 		if err != nil {
@@ -55,7 +55,7 @@ func ReadPinFiles(root string) ([]PinFile, error) {
 	}
 	for _, name := range []string{"rust-toolchain.toml", "rust-toolchain"} {
 		data, err := os.ReadFile(filepath.Join(root, name))
-		if errors.Is(err, os.ErrNotExist) {
+		if absent(root, name, err) {
 			continue
 		}
 		if err != nil {
@@ -73,7 +73,7 @@ func ReadPinFiles(root string) ([]PinFile, error) {
 		{".nvmrc", "node"}, {".node-version", "node"}, {".python-version", "python"}, {".go-version", "go"},
 	} {
 		line, value, err := firstValueLine(filepath.Join(root, pf.name))
-		if errors.Is(err, os.ErrNotExist) {
+		if absent(root, pf.name, err) {
 			continue
 		}
 		if err != nil {
@@ -84,10 +84,21 @@ func ReadPinFiles(root string) ([]PinFile, error) {
 		}
 	}
 	tv, err := readToolVersions(filepath.Join(root, ".tool-versions"))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err != nil && !absent(root, ".tool-versions", err) {
 		return nil, fileError(root, filepath.Join(root, ".tool-versions"), err, false)
 	}
 	return append(pins, tv...), nil
+}
+
+// absent reports whether err says the pin file name is not there. A link
+// to a missing file is there: taken for no pin file, check passed while
+// nvm, rustup or setup-node failed on the link.
+func absent(root, name string, err error) bool {
+	if !errors.Is(err, os.ErrNotExist) {
+		return false
+	}
+	_, lerr := os.Lstat(filepath.Join(root, name))
+	return lerr != nil
 }
 
 // FileError is a pin file or workflow that could not be read, named
