@@ -143,11 +143,19 @@ func problem(tr toolchain.ToolResult) string {
 }
 
 func checkFailure(rep *toolchain.Report) error {
-	var msgs []string
+	var msgs, todo []string
 	for _, tr := range rep.Tools {
 		if tr.Status != toolchain.StatusOK {
 			msgs = append(msgs, problem(tr))
 		}
+	}
+	// The hint says what to do about what failed: installing fixes no
+	// pin file, and a tool not as pinned has no pin file to fix.
+	if len(msgs) > 0 {
+		todo = append(todo, fmt.Sprintf("install the pinned versions (or change the pins in %s)", config.FileName))
+	}
+	if len(rep.Drift) > 0 {
+		todo = append(todo, "fix each pin file as shown")
 	}
 	// A file can drift on more than one line (go.mod's go and toolchain
 	// lines); the summary counts the files a user has to edit.
@@ -162,8 +170,7 @@ func checkFailure(rep *toolchain.Report) error {
 	default:
 		msgs = append(msgs, fmt.Sprintf("%d pin files disagree with %s", n, config.FileName))
 	}
-	return cli.Failf("%s", strings.Join(msgs, "; ")).
-		WithHint("install the pinned versions (or change the pins in %s), and fix each pin file as shown", config.FileName)
+	return cli.Failf("%s", strings.Join(msgs, "; ")).WithHint("%s", strings.Join(todo, ", and "))
 }
 
 func githubCheck(env *cli.Env, root string, cfg *config.File, rep *toolchain.Report) error {
