@@ -81,6 +81,7 @@ Flags:
 		cfg, err := config.Load(r.Root)
 		if err != nil {
 			if missingOK && isNotFound(err) {
+				fmt.Fprintf(env.Stderr, "git-toolchain: %s; nothing to run\n", err)
 				return nil
 			}
 			return configError(err)
