@@ -169,7 +169,11 @@ func workflowArgs(env *cli.Env, root string, args []string) ([]string, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(wd, p)
 		}
-		if st, err := os.Stat(p); err != nil || st.IsDir() {
+		st, err := os.Stat(p)
+		if err == nil && st.IsDir() {
+			return nil, dirArgError(a, p)
+		}
+		if err != nil {
 			return nil, cli.Usagef("no such workflow file: %s", a).WithHint("name .yml files, or run without arguments to lint .github/workflows")
 		}
 		files = append(files, p)
@@ -195,4 +199,22 @@ func summarizeFiles(fs []toolchain.Finding) string {
 	}
 	sort.Strings(files)
 	return strings.Join(files, ", ")
+}
+
+// dirArgError refuses a directory given as a file (an action's folder
+// rather than its action.yml), naming the YAML files in it: it was told
+// there was no such file, though there was.
+func dirArgError(arg, path string) error {
+	var in []string
+	for _, pat := range []string{"*.yml", "*.yaml"} {
+		m, _ := filepath.Glob(filepath.Join(path, pat))
+		for _, f := range m {
+			in = append(in, filepath.Join(arg, filepath.Base(f)))
+		}
+	}
+	e := cli.Usagef("%s is a directory, not a workflow file", arg)
+	if len(in) == 0 {
+		return e.WithHint("name .yml files, or run without arguments to lint .github/workflows")
+	}
+	return e.WithHint("name the .yml files in it (%s), or run without arguments to lint .github/workflows", strings.Join(in, ", "))
 }
