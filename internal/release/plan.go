@@ -107,11 +107,43 @@ func (p *Plan) resume(ctx context.Context, r *gitrepo.Repo, o Options) (bool, er
 	if p.push && p.Remote == "" {
 		return false, refuse("add one (git remote add origin URL), or release without --push", "--push: the repository has no remote")
 	}
+	p.Tag = v.Tag()
+	if p.push {
+		// The tag made here would only be refused by the push after it;
+		// another version needs the release commit taken back first, or
+		// the next run finishes this one again.
+		if err := p.checkRemoteTag(ctx, r, v); err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				e.Hint = "take back the release commit (git reset --keep HEAD~1), fetch the tag (git fetch --tags) and release another version"
+			}
+			return false, err
+		}
+	}
 	p.Resumed, p.Version, p.Tag, p.Commit = true, v.String(), v.Tag(), head.Hash
 	p.Previous, p.PreviousTag, p.Bump, p.Reason = prev.String(), prevTag, "resumed", "the release commit is made; its tag is not"
 	p.Changelog, p.Notes, p.Message = changelog, section, head.Subject
 	p.Warnings = append(p.Warnings, fmt.Sprintf("finishing %s: HEAD is its release commit, which a run stopped before tagging", p.Tag))
 	return true, nil
+}
+
+// checkRemoteTag refuses a version whose tag the remote has (or marks with
+// build metadata): any push URL that has it refuses the atomic push
+// there, after the release was made, so what one of them has is taken.
+func (p *Plan) checkRemoteTag(ctx context.Context, r *gitrepo.Repo, v Version) error {
+	remote, err := r.PublishedTags(ctx, p.Remote, v.Tag())
+	if err != nil {
+		return nil
+	}
+	if remote[v.Tag()] {
+		return refuse("fetch it (git fetch --tags) and release another version",
+			"tag %s already exists on %s", v.Tag(), p.Remote)
+	}
+	if t := buildTagOf(v, slices.Sorted(maps.Keys(remote))); t != "" {
+		return refuse("fetch it (git fetch --tags) and release another version",
+			"tag %s already marks version %s on %s", t, v, p.Remote)
+	}
+	return nil
 }
 
 // Prepare checks that a release can be cut here and computes it: the
@@ -235,16 +267,8 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		}
 	}
 	if o.Push && p.Remote != "" {
-		// Any push URL that has the tag refuses the atomic push there,
-		// after the release was made: what one of them has is taken.
-		remote, err := r.PublishedTags(ctx, p.Remote, p.Tag)
-		if err == nil && remote[p.Tag] {
-			return nil, refuse("fetch it (git fetch --tags) and release another version",
-				"tag %s already exists on %s", p.Tag, p.Remote)
-		}
-		if t := buildTagOf(next, slices.Sorted(maps.Keys(remote))); err == nil && t != "" {
-			return nil, refuse("fetch it (git fetch --tags) and release another version",
-				"tag %s already marks version %s on %s", t, next, p.Remote)
+		if err := p.checkRemoteTag(ctx, r, next); err != nil {
+			return nil, err
 		}
 	}
 	if o.Push && p.Remote == "" {
