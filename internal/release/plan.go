@@ -459,10 +459,20 @@ func checkBump(bump string) error {
 		return nil
 	}
 	if _, err := ParseVersion(bump); err != nil {
-		return &Error{Usage: true, Msg: fmt.Sprintf("unknown bump %q", bump),
-			Hint: "use patch, minor, major, auto or a version X.Y.Z"}
+		return unknownBump(bump)
 	}
 	return nil
+}
+
+// unknownBump is a word that is neither a bump nor a version; a typo of
+// one, or of the notes command, is answered as a mistyped command is.
+func unknownBump(bump string) *Error {
+	e := &Error{Usage: true, Msg: fmt.Sprintf("unknown bump %q", bump),
+		Hint: "use patch, minor, major, auto or a version X.Y.Z (git release notes prints a release's notes)"}
+	if near := cli.Nearest(bump, []string{"patch", "minor", "major", "auto", "notes"}); near != "" {
+		e.Hint = fmt.Sprintf("did you mean 'git release %s'?", near)
+	}
+	return e
 }
 
 // nextVersion applies the requested bump.
@@ -478,8 +488,7 @@ func (p *Plan) nextVersion(prev Version, bump string) (Version, error) {
 	}
 	v, err := ParseVersion(bump)
 	if err != nil {
-		return Version{}, &Error{Usage: true, Msg: fmt.Sprintf("unknown bump %q", bump),
-			Hint: "use patch, minor, major, auto or a version X.Y.Z"}
+		return Version{}, unknownBump(bump)
 	}
 	if v.Compare(prev) <= 0 {
 		return Version{}, refuse(fmt.Sprintf("give a version above %s, or a bump: git release auto", prev),
