@@ -17,8 +17,11 @@ func init() { register(70, "release", checkRelease) }
 // with each other, and not lag behind the newest release tag (a release
 // cut by hand that forgot one of them).
 func checkRelease(ctx context.Context, c *Context) []Finding {
-	if c.Repo == nil || c.Repo.Root == "" {
-		return nil
+	if c.Repo == nil {
+		return []Finding{{Name: "version files", Status: Skip, Detail: c.noRepo()}}
+	}
+	if c.Repo.Root == "" {
+		return []Finding{{Name: "version files", Status: Skip, Detail: "no working tree"}}
 	}
 	cfg, err := config.Load(c.Repo.Root)
 	if errors.Is(err, config.ErrNotFound) || (err == nil && len(cfg.Release.VersionFiles) == 0) {

@@ -18,7 +18,7 @@ func init() { register(44, "scry", checkIndex) }
 // reachable from HEAD it has not seen, and when it last ran.
 func checkIndex(ctx context.Context, c *Context) []Finding {
 	if c.Repo == nil {
-		return nil
+		return []Finding{{Name: "index", Status: Skip, Detail: c.noRepo()}}
 	}
 	none := []Finding{{Name: "index", Status: Skip, Detail: "no commit index in this repository", Hint: "run 'git scry index' to use commit memory"}}
 	if !index.Exists(c.Repo) {
