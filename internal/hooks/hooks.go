@@ -319,7 +319,7 @@ func Install(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 	defer l.Unlock()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		if errors.Is(err, syscall.ENOTDIR) {
-			return nil, &FileInTheWayError{Dir: dir, File: fileInTheWay(dir)}
+			return nil, &FileInTheWayError{Dir: dir, File: fileInTheWay(dir), Off: hooksOff(dir)}
 		}
 		return nil, err
 	}
@@ -493,11 +493,26 @@ func Uninstall(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 }
 
 // FileInTheWayError: the hooks folder cannot be created because File,
-// the folder itself or one above it, is a file.
-type FileInTheWayError struct{ Dir, File string }
+// the folder itself or one above it, is a file. Off is a folder that is
+// a device, not a file (core.hooksPath=/dev/null, git's way to turn its
+// hooks off): there is no file to move out of the way.
+type FileInTheWayError struct {
+	Dir, File string
+	Off       bool
+}
 
 func (e *FileInTheWayError) Error() string {
+	if e.Off {
+		return fmt.Sprintf("cannot create the hooks folder %s: core.hooksPath names %s, which is not a folder: git runs no hooks", e.Dir, e.File)
+	}
 	return fmt.Sprintf("cannot create the hooks folder %s: %s is a file", e.Dir, e.File)
+}
+
+// hooksOff is a hooks folder that names a device (/dev/null): git runs
+// no hooks from it, and nothing is in the way to move.
+func hooksOff(dir string) bool {
+	fi, err := os.Stat(dir)
+	return err == nil && !fi.IsDir() && !fi.Mode().IsRegular()
 }
 
 // fileInTheWay is the nearest of dir and the folders above it that

@@ -58,6 +58,10 @@ func (o *OverrideDir) String() string {
 
 // Hint says how to have verdigris's hooks run.
 func (o *OverrideDir) Hint() string {
+	if hooksOff(o.Dir) {
+		// /dev/null turns hooks off: as the repository's, it would too.
+		return fmt.Sprintf("unset %s where git should run verdigris's hooks: %s is not a folder, so that git runs no hooks", strings.Join(o.Vars, " and "), o.Dir)
+	}
 	return fmt.Sprintf("unset %s where git should run verdigris's hooks, or make that folder the repository's (git config core.hooksPath %s) and run 'verdigris install'", strings.Join(o.Vars, " and "), o.Dir)
 }
 
