@@ -39,7 +39,9 @@ import (
 // repository is left as the last variant trained it.
 // VERDIGRIS_SCRY_SWEEP_CACHE names the machine text's cache file (one
 // per size) and VERDIGRIS_SCRY_SWEEP_MACHINE_BYTES its size (default 8
-// MiB); VERDIGRIS_SCRY_SWEEP_DOC_BYTES the repository documents' cap
+// MiB), VERDIGRIS_SCRY_SWEEP_GIT_BYTES the share of git's guides and
+// file formats on top of it (default 2 MiB); VERDIGRIS_SCRY_SWEEP_DOC_BYTES
+// the repository documents' cap
 // (builtin.Limits.MaxBytes; default 4 MiB).
 func TestSweep(t *testing.T) {
 	repos := os.Getenv("VERDIGRIS_SCRY_SWEEP")
@@ -123,6 +125,7 @@ type trainingSource struct {
 func (s trainingSource) Train(ctx context.Context, r *gitrepo.Repo, msgs []string) (embed.Embedder, []byte, error) {
 	var lim builtin.MachineLimits
 	fmt.Sscan(os.Getenv("VERDIGRIS_SCRY_SWEEP_MACHINE_BYTES"), &lim.MaxBytes)
+	fmt.Sscan(os.Getenv("VERDIGRIS_SCRY_SWEEP_GIT_BYTES"), &lim.GitMaxBytes)
 	var docs builtin.Limits
 	fmt.Sscan(os.Getenv("VERDIGRIS_SCRY_SWEEP_DOC_BYTES"), &docs.MaxBytes)
 	g, err := builtin.Gather(ctx, r, builtin.RepoOptions{Documents: docs, Machine: lim, MachineCache: os.Getenv("VERDIGRIS_SCRY_SWEEP_CACHE"), Train: s.opt})

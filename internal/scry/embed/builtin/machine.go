@@ -18,17 +18,25 @@ import (
 
 // MachineLimits bound what MachineDocuments reads.
 type MachineLimits struct {
-	MaxBytes int64         // extracted text kept (default 8 MiB)
-	Timeout  time.Duration // default 8 s
+	MaxBytes int64 // extracted text kept of Go, Python and the manual pages (default 8 MiB)
+	// GitMaxBytes is git's guides and file formats, read first and on
+	// top of MaxBytes (default 2 MiB; git 2.39's are about 0.6 MiB of
+	// text).
+	GitMaxBytes int64
+	Timeout     time.Duration // default 8 s
 	// Where to look; "" finds them, "-" leaves the source out.
 	GoRoot    string // the Go distribution (go env GOROOT)
 	PythonLib string // the Python standard library (/usr/lib/python3.N)
 	ManDir    string // manual pages (/usr/share/man)
+	GitMan    string // git's manual pages (git --man-path)
 }
 
 func (l *MachineLimits) defaults() {
 	if l.MaxBytes <= 0 {
 		l.MaxBytes = 8 << 20
+	}
+	if l.GitMaxBytes <= 0 {
+		l.GitMaxBytes = 2 << 20
 	}
 	if l.Timeout <= 0 {
 		l.Timeout = 8 * time.Second
@@ -42,15 +50,19 @@ func (l *MachineLimits) defaults() {
 	if l.ManDir == "" {
 		l.ManDir = "/usr/share/man"
 	}
+	if l.GitMan == "" {
+		l.GitMan = findGitMan()
+	}
 }
 
 // MachineDocuments collects general technical English that developer
-// machines carry: the comments and documents of the Go distribution and
-// the docstrings and comments of the Python standard library, in equal
-// shares of the size budget, and the English manual pages for what those
-// two leave unused (they are slower to read and worth less per byte).
-// Whatever is missing is skipped, none of it is an error. It stops at
-// the time limit with what it has.
+// machines carry: git's guides and file formats first (gitPages), then the
+// comments and documents of the Go distribution and the docstrings and
+// comments of the Python standard library, in equal shares of the size
+// budget, and the other English manual pages for what those two leave
+// unused (they are slower to read and worth less per byte). Whatever is
+// missing is skipped, none of it is an error. It stops at the time limit
+// with what it has.
 func MachineDocuments(ctx context.Context, lim MachineLimits) ([]string, error) {
 	lim.defaults()
 	docs, _ := machineDocuments(ctx, lim)
@@ -62,6 +74,17 @@ func MachineDocuments(ctx context.Context, lim MachineLimits) ([]string, error) 
 func machineDocuments(ctx context.Context, lim MachineLimits) (docs []string, complete bool) {
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
+	gitRead := lim.GitMan != "" && lim.GitMan != "-"
+	if gitRead {
+		var used int64
+		gitPages(lim.GitMan, func(s string) bool {
+			if s != "" {
+				docs = append(docs, s)
+				used += int64(len(s))
+			}
+			return used < lim.GitMaxBytes && ctx.Err() == nil
+		})
+	}
 	var sources []func(add func(string) bool)
 	if lim.GoRoot != "" && lim.GoRoot != "-" {
 		sources = append(sources, func(add func(string) bool) { goDocs(lim.GoRoot, add) })
@@ -71,7 +94,7 @@ func machineDocuments(ctx context.Context, lim MachineLimits) (docs []string, co
 	}
 	shared := len(sources) // sources sharing the budget; the rest fill in
 	if lim.ManDir != "-" {
-		sources = append(sources, func(add func(string) bool) { manPages(lim.ManDir, add) })
+		sources = append(sources, func(add func(string) bool) { manPages(lim.ManDir, gitRead, add) })
 	}
 	var total int64
 	for i, src := range sources {
@@ -268,17 +291,53 @@ var htmlTag = regexp.MustCompile(`<[^>]*>`)
 func stripHTML(s string) string { return htmlTag.ReplaceAllString(s, " ") }
 
 // manPages feeds the English manual pages of sections 1, 5, 7 and 8
-// (commands, file formats, overviews, administration) to add.
-func manPages(dir string, add func(string) bool) {
+// (commands, file formats, overviews, administration) to add, but for
+// git's guides and file formats when gitPages has read them already.
+func manPages(dir string, skipGit bool, add func(string) bool) {
 	for _, sec := range []string{"man1", "man7", "man5", "man8"} {
 		files, _ := filepath.Glob(filepath.Join(dir, sec, "*"))
 		for _, p := range files {
+			if skipGit && sec != "man1" && strings.HasPrefix(filepath.Base(p), "git") {
+				continue
+			}
 			s := readMan(p)
 			if !add(s) {
 				return
 			}
 		}
 	}
+}
+
+// gitPages feeds git's guides and file formats to add: its manual pages
+// of section 7 (gitglossary, gitworkflows, gitrevisions, gitcli…) and
+// section 5 (githooks, gitattributes, gitignore…). Every history git scry
+// indexes is a git history, and these pages explain the words of its work
+// (branches, patches, hooks, line endings, tags). Its command pages
+// (section 1) are left to the other manual pages: with them, our query
+// set hardest for word matching gained more, and the lefthook sets lost
+// what it gained (docs/benchmarks.md).
+func gitPages(dir string, add func(string) bool) {
+	for _, sec := range []string{"man7", "man5"} {
+		files, _ := filepath.Glob(filepath.Join(dir, sec, "git*"))
+		for _, p := range files {
+			if !add(readMan(p)) {
+				return
+			}
+		}
+	}
+}
+
+// findGitMan asks git where its manual pages are ("" when it has none:
+// Git for Windows ships HTML instead, and a minimal image may lack them).
+func findGitMan() string {
+	dir := askPath(5*time.Second, nil, "git", "--man-path")
+	if dir == "" {
+		return ""
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "man7", "git*")); len(m) == 0 {
+		return ""
+	}
+	return dir
 }
 
 func readMan(p string) string {

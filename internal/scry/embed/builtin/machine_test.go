@@ -1,9 +1,12 @@
 package builtin
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // The newest python3.N directory that holds a standard library wins.
@@ -85,5 +88,81 @@ func TestAskGoRoot(t *testing.T) {
 	os.Remove(filepath.Join(bin, "go"))
 	if got := askGoRoot(); got != "" {
 		t.Fatalf("askGoRoot without go = %q", got)
+	}
+}
+
+// git's guides and file formats are read first, whatever the budget left
+// to the others, and once: the other manual pages skip them. Its command
+// pages are manual pages like the rest.
+func TestGitPagesFirstAndOnce(t *testing.T) {
+	man := t.TempDir()
+	write := func(p, s string) {
+		t.Helper()
+		p = filepath.Join(man, p)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("man7/gitglossary.7", "A commit is a single point in the git history.\n")
+	write("man5/githooks.5", ".SH NAME\ngithooks \\- Hooks used by Git\n")
+	write("man1/git-am.1", ".SH NAME\ngit-am \\- Apply a series of patches from a mailbox\n")
+	write("man1/ls.1", ".SH NAME\nls \\- list directory contents\n")
+	count := func(docs []string, sub string) int {
+		n := 0
+		for _, d := range docs {
+			n += strings.Count(d, sub)
+		}
+		return n
+	}
+	lim := MachineLimits{MaxBytes: 1 << 20, GitMaxBytes: 1 << 20, Timeout: time.Minute, GoRoot: "-", PythonLib: "-", ManDir: man, GitMan: man}
+	docs, complete := machineDocuments(context.Background(), lim)
+	if !complete || len(docs) != 4 {
+		t.Fatalf("docs %q (complete %v), want the four pages", docs, complete)
+	}
+	if !strings.Contains(docs[0], "single point") || !strings.Contains(docs[1], "Hooks used by Git") {
+		t.Errorf("git's guides and file formats are not first: %q", docs)
+	}
+	for _, sub := range []string{"single point", "Hooks used by Git", "mailbox", "list directory"} {
+		if n := count(docs, sub); n != 1 {
+			t.Errorf("%q read %d times, want once", sub, n)
+		}
+	}
+	// Their budget is their own: a full Go and Python share leaves them in.
+	lim.MaxBytes = 1
+	docs, _ = machineDocuments(context.Background(), lim)
+	if count(docs, "single point") != 1 || count(docs, "Hooks used by Git") != 1 {
+		t.Errorf("with no budget left for the others, git's pages are gone: %q", docs)
+	}
+	// Left out ("-"), they are only manual pages like the rest, in
+	// section order.
+	lim.MaxBytes, lim.GitMan = 1<<20, "-"
+	docs, _ = machineDocuments(context.Background(), lim)
+	if len(docs) != 4 || count(docs, "single point") != 1 || !strings.Contains(docs[2], "single point") {
+		t.Errorf("GitMan \"-\": docs %q, want the four pages in section order", docs)
+	}
+}
+
+// git is asked where its manual pages are; a git without its guides gives
+// none.
+func TestFindGitMan(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	man := filepath.Join(dir, "man")
+	os.MkdirAll(bin, 0o755)
+	os.MkdirAll(filepath.Join(man, "man7"), 0o755)
+	script := "#!/bin/sh\n[ \"$1\" = --man-path ] || exit 3\necho " + man + "\n"
+	if err := os.WriteFile(filepath.Join(bin, "git"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	if got := findGitMan(); got != "" {
+		t.Errorf("findGitMan with no git pages = %q, want none", got)
+	}
+	os.WriteFile(filepath.Join(man, "man7", "gitglossary.7.gz"), nil, 0o644)
+	if got := findGitMan(); got != man {
+		t.Errorf("findGitMan = %q, want %q", got, man)
 	}
 }

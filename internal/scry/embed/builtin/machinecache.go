@@ -46,8 +46,9 @@ func AnalyseMachineText(docs []string) *MachineCorpus {
 // or the choice of sources (2: British spellings respelled; 3: Latin
 // diacritics folded; 4: CJK runs taken as their pairs; 5: emoji; 6:
 // emoji left out of what the built-in model learns; 7: hyphenated words
-// also closed up, kept out of the model: the cache's terms are the model's).
-const machineCacheVersion = 7
+// also closed up, kept out of the model: the cache's terms are the model's;
+// 8: git's manual pages).
+const machineCacheVersion = 8
 
 // machineKey identifies the machine's sources cheaply, without reading
 // them: where they are, the Go release, and the modification times of
@@ -67,10 +68,11 @@ func machineKey(lim MachineLimits) string {
 		v, _ := os.ReadFile(filepath.Join(lim.GoRoot, "VERSION"))
 		goVersion, _, _ = strings.Cut(string(v), "\n")
 	}
-	return fmt.Sprintf("v%d|max=%d|go=%s %s %s|py=%s %s|man=%s %s", machineCacheVersion, lim.MaxBytes,
+	return fmt.Sprintf("v%d|max=%d|go=%s %s %s|py=%s %s|man=%s %s|git=%d %s %s", machineCacheVersion, lim.MaxBytes,
 		lim.GoRoot, goVersion, stamp(filepath.Join(lim.GoRoot, "src")),
 		lim.PythonLib, stamp(lim.PythonLib, filepath.Join(lim.PythonLib, "os.py")),
-		lim.ManDir, stamp(filepath.Join(lim.ManDir, "man1"), filepath.Join(lim.ManDir, "man5"), filepath.Join(lim.ManDir, "man7"), filepath.Join(lim.ManDir, "man8")))
+		lim.ManDir, stamp(filepath.Join(lim.ManDir, "man1"), filepath.Join(lim.ManDir, "man5"), filepath.Join(lim.ManDir, "man7"), filepath.Join(lim.ManDir, "man8")),
+		lim.GitMaxBytes, lim.GitMan, stamp(filepath.Join(lim.GitMan, "man5"), filepath.Join(lim.GitMan, "man7")))
 }
 
 // MachineText returns the analysed machine text: from cachePath when the

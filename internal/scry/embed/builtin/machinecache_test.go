@@ -26,7 +26,7 @@ func fakeMachine(t *testing.T) MachineLimits {
 	write("go/src/net/dial.go", "// Package net dials remote hosts over a network connection.\n// A timeout cancels a slow dial.\npackage net\n")
 	write("go/src/os/file.go", "// Package os opens files and directories.\n// The terminal colour is not a file.\npackage os\n")
 	write("py/os.py", "\"\"\"Operating system interfaces: open files, read directories, run processes.\"\"\"\n")
-	return MachineLimits{GoRoot: filepath.Join(dir, "go"), PythonLib: filepath.Join(dir, "py"), ManDir: "-", Timeout: time.Minute}
+	return MachineLimits{GoRoot: filepath.Join(dir, "go"), PythonLib: filepath.Join(dir, "py"), ManDir: "-", GitMan: "-", Timeout: time.Minute}
 }
 
 func TestMachineTextCacheIsTheSameModel(t *testing.T) {
@@ -82,6 +82,21 @@ func TestMachineTextCacheFollowsTheSources(t *testing.T) {
 	}
 	if _, cached, _ := MachineText(ctx, lim, cache); !cached {
 		t.Error("the cache was not rewritten for the new distribution")
+	}
+	// git's manual pages, new or upgraded, are another corpus.
+	man := filepath.Join(t.TempDir(), "man")
+	if err := os.MkdirAll(filepath.Join(man, "man7"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lim.GitMan = man
+	if _, cached, _ := MachineText(ctx, lim, cache); cached {
+		t.Error("the cache was used after git's manual pages were added")
+	}
+	if err := os.WriteFile(filepath.Join(man, "man7", "gitglossary.7"), []byte("A commit is a single point in the git history.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, cached, _ := MachineText(ctx, lim, cache); cached {
+		t.Error("the cache was used after git's manual pages changed")
 	}
 	// Another budget is another corpus.
 	lim.MaxBytes = 1 << 10

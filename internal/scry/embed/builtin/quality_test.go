@@ -258,6 +258,8 @@ func TestSweep(t *testing.T) {
 				lim.PythonLib = "-"
 			case "man":
 				lim.ManDir = "-"
+			case "git":
+				lim.GitMan = "-"
 			}
 		}
 		bg, err = MachineDocuments(context.Background(), lim)
