@@ -112,7 +112,8 @@ func exportGitHub(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
 	case "false":
 		exportEnv = false
 	default:
-		return fail(cli.Usagef("export-env must be true or false, not %q", a.Input("export-env")))
+		return fail(cli.Usagef("export-env must be true or false, not %q", a.Input("export-env")).
+			WithHint("set export-env: to true (export to later steps) or false (only decrypt and mask)"))
 	}
 	opts := vault.GitHubOptions{Names: splitNames(a.Input("secrets")), ExportEnv: exportEnv, Prefix: strings.TrimSpace(a.Input("prefix"))}
 	_, v, err := openVault(ctx, env)
