@@ -115,7 +115,15 @@ func exportGitHub(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
 		return fail(cli.Usagef("export-env must be true or false, not %q", a.Input("export-env")).
 			WithHint("set export-env: to true (export to later steps) or false (only decrypt and mask)"))
 	}
-	opts := vault.GitHubOptions{Names: splitNames(a.Input("secrets")), ExportEnv: exportEnv, Prefix: strings.TrimSpace(a.Input("prefix"))}
+	// Empty means every secret; separators alone (an expression that
+	// came out empty between its commas) name none, which is not "all",
+	// as --only ' , ' is refused.
+	names := splitNames(a.Input("secrets"))
+	if strings.TrimSpace(a.Input("secrets")) != "" && len(names) == 0 {
+		return fail(cli.Usagef("the secrets input names no secret").
+			WithHint("name them, comma or newline separated (secrets: db-password, api.token), or leave the input out to export every secret"))
+	}
+	opts := vault.GitHubOptions{Names: names, ExportEnv: exportEnv, Prefix: strings.TrimSpace(a.Input("prefix"))}
 	_, v, err := openVault(ctx, env)
 	if err != nil {
 		return fail(err)
