@@ -257,6 +257,36 @@ func TestToolchainActionNeedsTheBinaries(t *testing.T) {
 	}
 }
 
+// A check or lint-ci input other than "true" or "false" ("yes", a
+// typo) skipped that step without a word, where actions/scry and
+// actions/session refuse such a value: it fails the action, before any
+// check runs, with the value quoted in an error annotation.
+func TestToolchainActionRefusesABadTrueFalseInput(t *testing.T) {
+	repo := tempRepo(t, map[string]string{"toolchain.toml": pinnedToml, ".github/workflows/ci.yml": cleanWorkflow})
+	for _, name := range []string{"check", "lint-ci"} {
+		// A line break in the value starts no workflow command of its own.
+		for _, value := range []string{"yes\n::warning::injected"} {
+			res, err := actiontest.Run(context.Background(), toolchainAction(t), actiontest.Options{
+				Workspace:  repo,
+				ProcessEnv: withBinaries(t),
+				Inputs:     map[string]string{name: value},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			injectedInput(t, res, name)
+			for _, id := range []string{"check", "lint-ci", "run"} {
+				if got := res.Step(id).Outcome; got != "skipped" {
+					t.Errorf("%s: %q: step %s %s; want skipped", name, value, id, got)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(repo, "slow-ran")); err == nil {
+				t.Fatalf("%s: %q: the checks ran", name, value)
+			}
+		}
+	}
+}
+
 // The root action builds this ref's binaries with the Go version pinned
 // in the repository's own toolchain.toml and puts them on PATH.
 func TestRootActionBuildsThisRefsBinariesWithThePinnedGo(t *testing.T) {
