@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -77,6 +79,10 @@ Flags:
 		if push && remote == "" {
 			if remote = r.DefaultRemote(ctx); remote == "" {
 				return explain(session.ErrNoRemote)
+			}
+		} else if push {
+			if err := knownRemote(ctx, r, remote); err != nil {
+				return err
 			}
 		}
 		var fetchErr error
@@ -327,4 +333,25 @@ func githubReport(env *cli.Env, res *session.SyncResult, rng string) error {
 		b.WriteString(t.Markdown())
 	}
 	return a.Summary(b.String())
+}
+
+// knownRemote refuses a --remote that is no remote of r, no URL and no
+// path: git would take a typo ("orign") for a path, and the push fail as
+// a remote that "cannot be reached", after the tags were made.
+func knownRemote(ctx context.Context, r *gitrepo.Repo, remote string) error {
+	names, err := r.Remotes(ctx)
+	if err != nil || slices.Contains(names, remote) || strings.ContainsAny(remote, `:/\`) {
+		return nil
+	}
+	// git reads a bare name that is no remote as a path, from r.Dir().
+	if _, err := os.Stat(filepath.Join(r.Dir(), remote)); err == nil {
+		return nil
+	}
+	hint := "name one of this repository's remotes (" + strings.Join(names, ", ") + "), or give a URL"
+	if len(names) == 0 {
+		hint = "this repository has no remote: add one (git remote add origin URL), or give a URL"
+	} else if near := cli.Nearest(remote, names); near != "" {
+		hint = "did you mean " + near + "? (remotes: " + strings.Join(names, ", ") + "); or give a URL"
+	}
+	return cli.Usagef("no remote named %s", cli.Printable(remote)).WithHint("%s", hint)
 }
