@@ -126,7 +126,11 @@ Flags:
 			gh := ghaction.New(env.Stdout, env.Env)
 			md := "### git toolchain lint-ci\n\n"
 			if len(findings) == 0 {
-				md += fmt.Sprintf("%d workflow files agree with the pins.\n", len(files))
+				verb := "agree"
+				if len(files) == 1 {
+					verb = "agrees"
+				}
+				md += fmt.Sprintf("%s %s with the pins.\n", cli.Count(len(files), "workflow file"), verb)
 			}
 			// The summary, rendered as HTML, obeys markup (the
 			// annotations show control characters escaped themselves).
