@@ -76,7 +76,7 @@ Flags:
 			}
 			return userError(vault.ServeAgent(ctx, env.Env, id, ttl))
 		}
-		return cli.Usagef("git vault agent: unknown subcommand %q", args[0]).WithHint("use start, status or stop")
+		return unknownSubcommand("git vault agent", args[0], []string{"start", "status", "stop"}, "start, status or stop")
 	},
 }
 

@@ -64,7 +64,7 @@ Flags:
 			}
 			return recipientsRm(ctx, env, fs, args[1])
 		}
-		return cli.Usagef("git vault recipients: unknown subcommand %q", args[0]).WithHint("use ls, add or rm")
+		return unknownSubcommand("git vault recipients", args[0], []string{"ls", "add", "rm"}, "ls, add or rm")
 	},
 }
 
