@@ -55,7 +55,15 @@ Flags:
 		fs.Bool("json", false, "")
 		identityFlag(fs)
 	},
-	Run: runGuard,
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		err := runGuard(ctx, env, fs, args)
+		// Ctrl-C kills the git that reads the commits too: its "signal:
+		// killed" and command line are not the cause, nor words for it.
+		if err != nil && ctx.Err() != nil {
+			return cli.Failf("interrupted: the commits were not all scanned for secrets").WithHint("run it again (from the pre-push hook: push again) to scan them")
+		}
+		return err
+	},
 }
 
 func runGuard(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
