@@ -387,7 +387,7 @@ func (f *File) parseTools(v any) error {
 						return f.errorf(key+".probe", "is empty: give a command that prints the version, such as %q, or leave probe out for a built-in tool", name+" --version")
 					}
 				default:
-					return dottedName(f.errorf(key+"."+k, "unknown key (known: version, probe)"), "tool", name, k, tv[k])
+					return dottedName(keyMeant(f.errorf(key+"."+k, "unknown key (known: version, probe)"), k, "version", "probe"), "tool", name, k, tv[k])
 				}
 			}
 		default:
@@ -427,6 +427,16 @@ func (f *File) parseTools(v any) error {
 		f.Tools = append(f.Tools, t)
 	}
 	return nil
+}
+
+// keyMeant gives err, an unknown key or check name k, the hint to write
+// the one of known it is a typo of (cli.Nearest), where the generic hint
+// to fix the line left the reader to spot "rnu" for run or "fmtt" for fmt.
+func keyMeant(err error, k string, known ...string) error {
+	if meant := cli.Nearest(k, known); meant != "" {
+		err.(*Error).Hint = "did you mean " + meant + "?"
+	}
+	return err
 }
 
 // dottedName gives err, an unknown key k of the check or tool name (what),
@@ -473,7 +483,7 @@ func (f *File) parseChecks(v any) error {
 				}
 				c.Parallel = b
 			default:
-				return dottedName(f.errorf(key+"."+k, "unknown key (known: run, after, parallel)"), "check", name, k, tv[k])
+				return dottedName(keyMeant(f.errorf(key+"."+k, "unknown key (known: run, after, parallel)"), k, "run", "after", "parallel"), "check", name, k, tv[k])
 			}
 		}
 		if strings.TrimSpace(c.Run) == "" {
@@ -514,7 +524,7 @@ func (f *File) parseRelease(v any) error {
 		case "changelog":
 			f.Release.Changelog, err = f.str(key, m[k])
 		default:
-			err = f.errorf(key, "unknown key (known: version-files, branch, changelog)")
+			err = keyMeant(f.errorf(key, "unknown key (known: version-files, branch, changelog)"), k, "version-files", "branch", "changelog")
 		}
 		if err != nil {
 			return err
@@ -547,7 +557,7 @@ func (f *File) parseSession(v any) error {
 				return f.errorf(key, "%q is the repository root: omit the key for the default, %s", f.Session.Dir, DefaultSessionDir)
 			}
 		default:
-			return f.errorf(key, "unknown key (known: dir)")
+			return keyMeant(f.errorf(key, "unknown key (known: dir)"), k, "dir")
 		}
 	}
 	return nil
@@ -572,7 +582,7 @@ func (f *File) validateChecks() error {
 		c := f.Checks[name]
 		for _, a := range c.After {
 			if _, ok := f.Checks[a]; !ok {
-				return f.errorf("checks."+name+".after", "unknown check %q", a)
+				return keyMeant(f.errorf("checks."+name+".after", "unknown check %q", a), a, f.CheckNames()...)
 			}
 			if a == name {
 				return f.errorf("checks."+name+".after", "a check cannot run after itself")
@@ -587,7 +597,7 @@ func (f *File) validateChecks() error {
 	for _, s := range setNames {
 		for _, c := range f.Sets[s] {
 			if _, ok := f.Checks[c]; !ok {
-				return f.errorf("sets."+s, "unknown check %q", c)
+				return keyMeant(f.errorf("sets."+s, "unknown check %q", c), c, f.CheckNames()...)
 			}
 		}
 	}

@@ -225,3 +225,33 @@ func TestUnknownSectionSaysWhichWasMeant(t *testing.T) {
 		}
 	}
 }
+
+// A mistyped key of a check, tool, [release] or [session], and a set or
+// after naming a mistyped check, had only the hint to fix the line: the
+// hint says which was meant, by cli.Nearest, as a mistyped section's does.
+func TestUnknownKeyOrCheckSaysWhichWasMeant(t *testing.T) {
+	for in, want := range map[string]string{
+		"[checks.fmt]\nrnu = \"go vet ./...\"\n":                                        "did you mean run?",
+		"[checks.fmt]\nrun = \"true\"\nafer = [\"fmt\"]\n":                              "did you mean after?",
+		"[checks.fmt]\nrun = \"true\"\nparalel = false\n":                               "did you mean parallel?",
+		"[tools.x]\nverison = \"1.0\"\nprobe = \"echo 1.0\"\n":                          "did you mean version?",
+		"[tools.x]\nversion = \"1.0\"\nprob = \"echo 1.0\"\n":                           "did you mean probe?",
+		"[release]\nbrnach = \"main\"\n":                                                "did you mean branch?",
+		"[release]\nversion-file = [\"go.mod\"]\n":                                      "did you mean version-files?",
+		"[session]\ndirs = \"notes\"\n":                                                 "did you mean dir?",
+		"[checks.fmt]\nrun = \"true\"\n[sets]\nci = [\"fmtt\"]\n":                       "did you mean fmt?",
+		"[checks.fmt]\nrun = \"true\"\n[checks.t]\nrun = \"true\"\nafter = [\"Fmt\"]\n": "did you mean fmt?",
+		// No guess: too short to be sure of (cli.Nearest), or near none.
+		"[checks.fmt]\nrn = \"true\"\n":                           "",
+		"[checks.fmt]\nrun = \"true\"\n[sets]\nci = [\"lint\"]\n": "",
+	} {
+		_, err := Parse("toolchain.toml", []byte(in))
+		ce, ok := err.(*Error)
+		if !ok {
+			t.Fatalf("%q: %v, want an *Error", in, err)
+		}
+		if ce.Hint != want {
+			t.Errorf("%q: hint %q, want %q", in, ce.Hint, want)
+		}
+	}
+}
