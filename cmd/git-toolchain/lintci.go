@@ -55,7 +55,8 @@ toolchain.toml, and for tools it does not pin, from exact versions in
 go.mod (toolchain), rust-toolchain.toml, .nvmrc, .node-version,
 .python-version, .go-version and .tool-versions, so lint-ci works in a
 repository without toolchain.toml. A file that is not valid YAML is
-reported at the line of the error.
+reported at the line of the error; a FILE with no jobs: or runs: is
+refused as no workflow.
 
 Exits 1 when anything is found.
 
@@ -178,7 +179,16 @@ func workflowArgs(env *cli.Env, root string, args []string) ([]string, error) {
 			return nil, dirArgError(a, p)
 		}
 		if err != nil {
-			return nil, cli.Usagef("no such workflow file: %s", a).WithHint("name .yml files, or run without arguments to lint .github/workflows")
+			hint := "name .yml files, or run without arguments to lint .github/workflows"
+			// A link to a missing file is there, as pin files say.
+			if target, lerr := os.Readlink(p); lerr == nil && errors.Is(err, os.ErrNotExist) {
+				return nil, cli.Usagef("%s is a symbolic link to %s, which does not exist", a, target).WithHint("%s", hint)
+			}
+			return nil, cli.Usagef("no such workflow file: %s", a).WithHint("%s", hint)
+		}
+		if why := toolchain.NotWorkflow(p); why != "" {
+			return nil, cli.Usagef("%s is not a workflow or action file: %s", a, why).
+				WithHint("name workflow files (.github/workflows/*.yml) or action.yml files, or run without arguments to lint .github/workflows")
 		}
 		files = append(files, p)
 	}

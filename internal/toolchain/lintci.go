@@ -81,6 +81,32 @@ func WorkflowFiles(root string) ([]string, error) {
 	return out, nil
 }
 
+// NotWorkflow says why the file at path, named to lint-ci, is neither a
+// workflow (jobs:) nor an action (runs:), which lint-ci would read as
+// having nothing to fix: toolchain.toml given by mistake passed without a
+// word. It returns "" for a workflow or action, and for a file that cannot
+// be read or is not valid YAML, which LintCI reports itself.
+func NotWorkflow(path string) string {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	if strings.TrimSpace(string(src)) == "" {
+		return "it is empty"
+	}
+	var doc yaml.Node
+	if yaml.Unmarshal(src, &doc) != nil {
+		return ""
+	}
+	if len(doc.Content) > 0 {
+		top := expand(doc.Content[0], map[*yaml.Node]bool{})
+		if mapping(top, "jobs") != nil || mapping(top, "runs") != nil {
+			return ""
+		}
+	}
+	return "it has no jobs: or runs:"
+}
+
 // LintCI checks the given workflow (or action.yml) files against the pins,
 // and the local actions and reusable workflows they use (`uses:
 // ./.github/actions/setup`, `uses: ./.github/workflows/build.yml`), where
