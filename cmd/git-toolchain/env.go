@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/config"
 	"github.com/verdigris-dev/verdigris/internal/ghaction"
 	"github.com/verdigris-dev/verdigris/internal/toolchain"
 )
@@ -53,6 +54,15 @@ Flags:
 			return err
 		}
 		outs := toolchain.Outputs(cfg)
+		if len(outs) == 0 {
+			// Not an error (a repository may pin checks only), but
+			// silence read as a failure to find the pins.
+			what := "nothing to print"
+			if github {
+				what = "no step outputs written"
+			}
+			fmt.Fprintf(env.Stderr, "git-toolchain: %s pins no tools (nothing under [tools]); %s\n", config.FileName, what)
+		}
 		switch {
 		case asJSON:
 			m := map[string]string{}
