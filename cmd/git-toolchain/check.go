@@ -143,16 +143,41 @@ func problem(tr toolchain.ToolResult) string {
 }
 
 func checkFailure(rep *toolchain.Report) error {
-	var msgs, todo []string
+	var msgs, todo, probes, builtins []string
+	install := false
 	for _, tr := range rep.Tools {
 		if tr.Status != toolchain.StatusOK {
 			msgs = append(msgs, problem(tr))
 		}
+		switch {
+		case tr.Status == toolchain.StatusError && tr.Source == "probe":
+			probes = append(probes, tr.Tool)
+		case tr.Status == toolchain.StatusError:
+			builtins = append(builtins, tr.Tool)
+		case tr.Status != toolchain.StatusOK:
+			install = true
+		}
 	}
 	// The hint says what to do about what failed: installing fixes no
-	// pin file, and a tool not as pinned has no pin file to fix.
-	if len(msgs) > 0 {
+	// pin file, a tool not as pinned has no pin file to fix, and a probe
+	// that could not tell the version (it printed none, or timed out) is
+	// fixed by neither.
+	if install {
 		todo = append(todo, fmt.Sprintf("install the pinned versions (or change the pins in %s)", config.FileName))
+	}
+	switch len(probes) {
+	case 0:
+	case 1:
+		todo = append(todo, fmt.Sprintf("fix the probe of %s in %s so that it prints the version within %s (run it by hand to see what it prints)", probes[0], config.FileName, toolchain.DefaultProbeTimeout))
+	default:
+		todo = append(todo, fmt.Sprintf("fix the probes of %s in %s so that they print the version within %s (run them by hand to see what they print)", strings.Join(probes, ", "), config.FileName, toolchain.DefaultProbeTimeout))
+	}
+	switch len(builtins) {
+	case 0:
+	case 1:
+		todo = append(todo, fmt.Sprintf("fix what stops %s telling its version, as the error says", builtins[0]))
+	default:
+		todo = append(todo, fmt.Sprintf("fix what stops %s telling their versions, as the error says", strings.Join(builtins, ", ")))
 	}
 	if len(rep.Drift) > 0 {
 		todo = append(todo, "fix each pin file as shown")
