@@ -172,8 +172,14 @@ Flags:
 			if len(blocked) > 0 {
 				msg += "; not run because of it: " + strings.Join(blocked, ", ")
 			}
+			// Every failed check, as VERDIGRIS_SKIP takes them: naming the
+			// first only, a push with it failed on the next.
+			them := failedNames[0]
+			if len(failedNames) > 1 {
+				them = "them"
+			}
 			return cli.Failf("%s", msg).
-				WithHint("fix and re-run 'git toolchain run %s'; VERDIGRIS_SKIP=%s skips %s for one run", set, failedNames[0], failedNames[0])
+				WithHint("fix and re-run 'git toolchain run %s'; VERDIGRIS_SKIP=%s skips %s for one run", set, strings.Join(failedNames, ","), them)
 		}
 		return nil
 	},
