@@ -65,15 +65,8 @@ into, so that uninstall cleans it after core.hooksPath changes.
 			return cli.Failf("%s", ce).WithHint("compare the two files, keep the one you want as %s, remove the other, then re-run 'verdigris install'", ce.Hook)
 		}
 		var fe *hooks.FileInTheWayError
-		if errors.As(err, &fe) && fe.Off {
-			unset := "git config --unset core.hooksPath"
-			if sd := hooks.Shared(ctx, r); sd != nil {
-				unset = "git config --" + sd.Scope + " --unset core.hooksPath"
-			}
-			return cli.Failf("%s", fe).WithHint("point core.hooksPath at a folder, or unset it (%s) to use the git directory's hooks/, then re-run 'verdigris install'", unset)
-		}
 		if errors.As(err, &fe) {
-			return cli.Failf("%s", fe).WithHint("move that file out of the way (or set core.hooksPath to a folder), then re-run 'verdigris install'")
+			return cli.Failf("%s", fe).WithHint("%s", fe.Fix(ctx, r, "re-run 'verdigris install'"))
 		}
 		var se *hooks.StrandedError
 		if errors.As(err, &se) {

@@ -37,6 +37,14 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 		out = append(out, Finding{Name: "hooks folder", Status: Warn, Detail: o.String(), Hint: o.Hint()})
 	}
 	out = append(out, leftHooks(ctx, c)...)
+	// A file where the hooks folder goes: every hook is missing, and the
+	// hint to run install, which fails on the file, sent the user there
+	// to learn of it. It is the one finding, with install's words.
+	if dir, err := hooks.Dir(ctx, c.Repo); err == nil {
+		if fe := hooks.InTheWay(dir); fe != nil {
+			return append(out, Finding{Name: "hooks folder", Status: Warn, Detail: fe.Error(), Hint: fe.Fix(ctx, c.Repo, "run 'verdigris install'")})
+		}
+	}
 	for _, st := range sts {
 		f := Finding{Name: st.Name, Detail: st.Path}
 		switch st.State {

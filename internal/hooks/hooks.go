@@ -508,6 +508,32 @@ func (e *FileInTheWayError) Error() string {
 	return fmt.Sprintf("cannot create the hooks folder %s: %s is a file", e.Dir, e.File)
 }
 
+// InTheWay returns the problem install would meet creating the hooks
+// folder dir, a file in its place or above it, for doctor to report
+// before the hint to run install that would fail on it; nil when the
+// folder is there or can be created.
+func InTheWay(dir string) *FileInTheWayError {
+	file := fileInTheWay(dir)
+	if fi, err := os.Stat(file); err != nil || fi.IsDir() {
+		return nil
+	}
+	return &FileInTheWayError{Dir: dir, File: file, Off: hooksOff(dir)}
+}
+
+// Fix says what clears the way, as install's hint and doctor's: a file
+// to move, or (Off) core.hooksPath to point at a folder or unset, in the
+// config that sets it. then is what to do after.
+func (e *FileInTheWayError) Fix(ctx context.Context, r *gitrepo.Repo, then string) string {
+	if !e.Off {
+		return "move that file out of the way (or set core.hooksPath to a folder), then " + then
+	}
+	unset := "git config --unset core.hooksPath"
+	if sd := Shared(ctx, r); sd != nil {
+		unset = "git config --" + sd.Scope + " --unset core.hooksPath"
+	}
+	return fmt.Sprintf("point core.hooksPath at a folder, or unset it (%s) to use the git directory's hooks/, then %s", unset, then)
+}
+
 // hooksOff is a hooks folder that names a device (/dev/null): git runs
 // no hooks from it, and nothing is in the way to move.
 func hooksOff(dir string) bool {
