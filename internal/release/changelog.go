@@ -243,6 +243,24 @@ func unreleasedPlaced(what string, data []byte) error {
 	return nil
 }
 
+// noNewerSection refuses a changelog with a section for a version above
+// next, the one being released (released from elsewhere, its tag not
+// fetched, or written ahead): the new section went above it, the
+// releases out of order, without a word.
+func noNewerSection(what string, data []byte, next Version) error {
+	_, text := cutBOM(data)
+	for _, m := range releaseHeadingRE.FindAllSubmatchIndex(text, -1) {
+		v, err := ParseVersion(string(text[m[2]:m[3]]))
+		if err != nil || v.Compare(next) <= 0 {
+			continue
+		}
+		line := bytes.Count(text[:m[0]], []byte("\n")) + 1
+		return refuse(fmt.Sprintf("if %s was released, fetch its tag (git fetch --tags) and release after it; if not, move its notes under ## [Unreleased] and remove its heading, commit, then release", v.Tag()),
+			"%s has a section for %s (line %d), above the %s being released", what, v, line, next)
+	}
+	return nil
+}
+
 // releaseHeadingRE is the heading of a release's section.
 var releaseHeadingRE = regexp.MustCompile(`(?m)^## +\[?v?(\d+\.\d+\.\d+[^\]\s]*)`)
 

@@ -308,6 +308,9 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		if err := unreleasedPlaced("changelog "+p.Changelog, old); err != nil {
 			return nil, err
 		}
+		if err := noNewerSection("changelog "+p.Changelog, old, next); err != nil {
+			return nil, err
+		}
 		if un := UnreleasedNotes(old); un != "" {
 			notes = strings.TrimSpace(notes + "\n\n" + un)
 		}
