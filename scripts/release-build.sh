@@ -26,26 +26,44 @@
 #   SOURCE_DATE_EPOCH           archive mtimes (default: HEAD's commit time)
 set -euo pipefail
 
-if [ $# -ne 2 ]; then
-	echo "usage: scripts/release-build.sh VERSION OUTDIR" >&2
-	exit 2
-fi
-version=${1#v}
-out=$2
-src=$(cd "$(dirname "$0")/.." && pwd)
-cd "$src"
-
 say() { printf 'release-build: %s\n' "$*" >&2; }
+# die MESSAGE [HINT [EXIT]]: the error and hint lines every verdigris
+# command gives; exit 1, or 2 for bad usage.
 die() {
 	printf 'release-build: error: %s\n' "$1" >&2
 	[ -z "${2:-}" ] || printf 'release-build: hint: %s\n' "$2" >&2
-	exit 1
+	exit "${3:-1}"
 }
 
-source_version=$(sed -n 's/^const Version = "\(.*\)"$/\1/p' internal/version/version.go)
+src=$(cd "$(dirname "$0")/.." && pwd)
+source_version=$(sed -n 's/^const Version = "\(.*\)"$/\1/p' "$src/internal/version/version.go")
+if [ $# -ne 2 ]; then
+	given="$# arguments"
+	[ $# -ne 1 ] || given="1 argument"
+	die "expected VERSION and OUTDIR, got $given" \
+		"run scripts/release-build.sh VERSION OUTDIR, VERSION being the one internal/version/version.go holds ($source_version)" 2
+fi
+version=${1#v}
+out=$2
+cd "$src"
+
+# git release cuts X.Y.Z only (no leading zeros): a hint to run it with
+# 1.2 sent the user to a refusal.
+num='(0|[1-9][0-9]*)'
+if ! [[ $version =~ ^$num\.$num\.$num$ ]]; then
+	die "VERSION $1 is not X.Y.Z (or vX.Y.Z)" \
+		"give the release's whole version, such as $source_version (what internal/version/version.go holds)" 2
+fi
 if [ "$version" != "$source_version" ]; then
+	# git release cannot cut a version below the current one: an older
+	# release is built from its tag.
+	newer=$(printf '%s\n%s\n' "$version" "$source_version" | sort -t. -k1,1n -k2,2n -k3,3n | tail -n 1)
+	if [ "$newer" = "$version" ]; then
+		die "asked for $version, but internal/version/version.go holds $source_version" \
+			"build the tagged commit of that release, or cut it first: git release $version"
+	fi
 	die "asked for $version, but internal/version/version.go holds $source_version" \
-		"build the tagged commit of that release, or cut it first: git release $version"
+		"build the tagged commit of that release (git switch --detach v$version), then run this again"
 fi
 
 commit=$(git rev-parse HEAD)

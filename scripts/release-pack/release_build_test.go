@@ -263,3 +263,44 @@ func TestReleaseBuildRefusesAnotherVersion(t *testing.T) {
 		t.Fatalf("output:\n%s", out)
 	}
 }
+
+// runReleaseBuild runs the script with args and returns its exit code and
+// output; the tests below stop before anything is built.
+func runReleaseBuild(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	src := clitest.ModuleRoot()
+	out, err := exec.Command("bash", append([]string{filepath.Join(src, "scripts", "release-build.sh")}, args...)...).CombinedOutput()
+	if err == nil {
+		return 0, string(out)
+	}
+	ee, ok := err.(*exec.ExitError)
+	if !ok {
+		t.Fatalf("release-build.sh %v: %v", args, err)
+	}
+	return ee.ExitCode(), string(out)
+}
+
+// Without its arguments the script printed a bare "usage:" line, not the
+// error and hint every verdigris command gives; and a VERSION that is no
+// X.Y.Z (1.2) got the hint to run 'git release 1.2', which git release
+// refuses. Both are usage errors (exit 2) saying what to give.
+func TestReleaseBuildUsageErrors(t *testing.T) {
+	code, out := runReleaseBuild(t)
+	if code != 2 || !strings.Contains(out, "release-build: error: expected VERSION and OUTDIR, got 0 arguments\n") ||
+		!strings.Contains(out, "release-build: hint: run scripts/release-build.sh VERSION OUTDIR") || strings.Contains(out, "usage:") {
+		t.Errorf("no arguments: exit %d\n%s", code, out)
+	}
+	code, out = runReleaseBuild(t, "1.2", t.TempDir())
+	if code != 2 || !strings.Contains(out, "release-build: error: VERSION 1.2 is not X.Y.Z (or vX.Y.Z)\n") ||
+		!strings.Contains(out, "release-build: hint: give the release's whole version, such as "+version.Version) || strings.Contains(out, "git release 1.2") {
+		t.Errorf("1.2: exit %d\n%s", code, out)
+	}
+	// A release older than the source's is built from its tag: git
+	// release cannot cut a version below the current one.
+	if version.Version != "0.0.0" {
+		code, out = runReleaseBuild(t, "0.0.0", t.TempDir())
+		if code != 1 || !strings.Contains(out, "release-build: hint: build the tagged commit of that release (git switch --detach v0.0.0), then run this again\n") || strings.Contains(out, "git release 0.0.0") {
+			t.Errorf("0.0.0: exit %d\n%s", code, out)
+		}
+	}
+}
