@@ -204,7 +204,7 @@ func TestBuiltinToolAlias(t *testing.T) {
 // suggestion; the error's hint names the section meant, written as the
 // entry would be.
 func TestUnknownSectionSaysWhichWasMeant(t *testing.T) {
-	for in, want := range map[string]string{
+	wantHints(t, map[string]string{
 		"[check.fmt]\nrun = \"true\"\n":       "did you mean [checks.fmt]?",
 		"[tool.\"a b\"]\nversion = \"1.0\"\n": `did you mean [tools."a b"]?`,
 		"[tool]\ngo = \"1.26.8\"\n":           "did you mean [tools]?",
@@ -214,7 +214,13 @@ func TestUnknownSectionSaysWhichWasMeant(t *testing.T) {
 		"[checks.a.b]\nrun = \"true\"\n":      `a check named a.b is written [checks."a.b"]; [checks.a.b] is key b of check a`,
 		"[tools.a.b]\nversion = \"1.0\"\n":    `a tool named a.b is written [tools."a.b"]; [tools.a.b] is key b of tool a`,
 		"[deploy]\nx = 1\n":                   "",
-	} {
+	})
+}
+
+// wantHints parses each file, which must fail, and checks the hint.
+func wantHints(t *testing.T, cases map[string]string) {
+	t.Helper()
+	for in, want := range cases {
 		_, err := Parse("toolchain.toml", []byte(in))
 		ce, ok := err.(*Error)
 		if !ok {
@@ -230,7 +236,7 @@ func TestUnknownSectionSaysWhichWasMeant(t *testing.T) {
 // after naming a mistyped check, had only the hint to fix the line: the
 // hint says which was meant, by cli.Nearest, as a mistyped section's does.
 func TestUnknownKeyOrCheckSaysWhichWasMeant(t *testing.T) {
-	for in, want := range map[string]string{
+	wantHints(t, map[string]string{
 		"[checks.fmt]\nrnu = \"go vet ./...\"\n":                                        "did you mean run?",
 		"[checks.fmt]\nrun = \"true\"\nafer = [\"fmt\"]\n":                              "did you mean after?",
 		"[checks.fmt]\nrun = \"true\"\nparalel = false\n":                               "did you mean parallel?",
@@ -244,14 +250,5 @@ func TestUnknownKeyOrCheckSaysWhichWasMeant(t *testing.T) {
 		// No guess: too short to be sure of (cli.Nearest), or near none.
 		"[checks.fmt]\nrn = \"true\"\n":                           "",
 		"[checks.fmt]\nrun = \"true\"\n[sets]\nci = [\"lint\"]\n": "",
-	} {
-		_, err := Parse("toolchain.toml", []byte(in))
-		ce, ok := err.(*Error)
-		if !ok {
-			t.Fatalf("%q: %v, want an *Error", in, err)
-		}
-		if ce.Hint != want {
-			t.Errorf("%q: hint %q, want %q", in, ce.Hint, want)
-		}
-	}
+	})
 }
