@@ -96,20 +96,12 @@ func TestAskGoRoot(t *testing.T) {
 // pages are manual pages like the rest.
 func TestGitPagesFirstAndOnce(t *testing.T) {
 	man := t.TempDir()
-	write := func(p, s string) {
-		t.Helper()
-		p = filepath.Join(man, p)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("man7/gitglossary.7", "A commit is a single point in the git history.\n")
-	write("man5/githooks.5", ".SH NAME\ngithooks \\- Hooks used by Git\n")
-	write("man1/git-am.1", ".SH NAME\ngit-am \\- Apply a series of patches from a mailbox\n")
-	write("man1/ls.1", ".SH NAME\nls \\- list directory contents\n")
+	writeFiles(t, man, map[string]string{
+		"man7/gitglossary.7": "A commit is a single point in the git history.\n",
+		"man5/githooks.5":    ".SH NAME\ngithooks \\- Hooks used by Git\n",
+		"man1/git-am.1":      ".SH NAME\ngit-am \\- Apply a series of patches from a mailbox\n",
+		"man1/ls.1":          ".SH NAME\nls \\- list directory contents\n",
+	})
 	count := func(docs []string, sub string) int {
 		n := 0
 		for _, d := range docs {

@@ -8,12 +8,11 @@ import (
 	"time"
 )
 
-// fakeMachine lays out a tiny Go distribution and Python library.
-func fakeMachine(t *testing.T) MachineLimits {
+// writeFiles writes files (path relative to dir: contents), making their
+// directories.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
-	dir := t.TempDir()
-	write := func(p, s string) {
-		t.Helper()
+	for p, s := range files {
 		p = filepath.Join(dir, p)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -22,10 +21,18 @@ func fakeMachine(t *testing.T) MachineLimits {
 			t.Fatal(err)
 		}
 	}
-	write("go/VERSION", "go1.99.0\ntime 2030-01-01\n")
-	write("go/src/net/dial.go", "// Package net dials remote hosts over a network connection.\n// A timeout cancels a slow dial.\npackage net\n")
-	write("go/src/os/file.go", "// Package os opens files and directories.\n// The terminal colour is not a file.\npackage os\n")
-	write("py/os.py", "\"\"\"Operating system interfaces: open files, read directories, run processes.\"\"\"\n")
+}
+
+// fakeMachine lays out a tiny Go distribution and Python library.
+func fakeMachine(t *testing.T) MachineLimits {
+	t.Helper()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"go/VERSION":         "go1.99.0\ntime 2030-01-01\n",
+		"go/src/net/dial.go": "// Package net dials remote hosts over a network connection.\n// A timeout cancels a slow dial.\npackage net\n",
+		"go/src/os/file.go":  "// Package os opens files and directories.\n// The terminal colour is not a file.\npackage os\n",
+		"py/os.py":           "\"\"\"Operating system interfaces: open files, read directories, run processes.\"\"\"\n",
+	})
 	return MachineLimits{GoRoot: filepath.Join(dir, "go"), PythonLib: filepath.Join(dir, "py"), ManDir: "-", GitMan: "-", Timeout: time.Minute}
 }
 
