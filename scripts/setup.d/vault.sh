@@ -2,7 +2,9 @@
 # Vault setup: in a repository that uses git vault, make sure this machine
 # has an identity, and print its public key for a recipient to add. The
 # repository is the one install.sh was run from, from any directory in it.
-set -euo pipefail
+# A failure here never fails the install: doctor, which runs next, says
+# what is missing.
+set -uo pipefail
 vault=$BINDIR/git-vault
 [ -x "$vault" ] || exit 0
 top=$(git rev-parse --show-toplevel 2>/dev/null) || exit 0
@@ -11,5 +13,7 @@ top=$(git rev-parse --show-toplevel 2>/dev/null) || exit 0
 config=${XDG_CONFIG_HOME:-}
 case $config in /*) ;; *) config=$HOME/.config ;; esac
 if [ -z "${VERDIGRIS_IDENTITY:-}" ] && [ ! -e "$config/verdigris/identity.txt" ]; then
-	(cd "$top" && "$vault" init)
+	(cd "$top" && "$vault" init) ||
+		printf 'setup: git vault init failed (see above); run it again once that is fixed\n' >&2
 fi
+exit 0
