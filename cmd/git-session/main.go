@@ -37,7 +37,6 @@ Environment:
   VERDIGRIS_AGENT   the agent of sessions started here (default: "claude"
                     under Claude Code, "gemini" under Gemini CLI, else your
                     git user.name, else "human")
-  NO_COLOR          no colour in output
 
 Run 'git session <command> --help' for a command's flags.
 `
