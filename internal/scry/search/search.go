@@ -440,7 +440,7 @@ type Tuning struct {
 
 // DefaultTuning is what the measurements chose.
 var DefaultTuning = Tuning{FusionK: 10, LexicalWeight: 1, SemanticWeight: 2, ExpandWeight: 0.5, ExpandK: 3, ExpandMinSim: 0.3, WeakCover: 0.35, WeakK: 40,
-	NeighbourWeight: 0.6, NeighbourDays: 3, NeighbourSim: 0, NeighbourTop: 10, NameWeight: 1, NameHolders: 10}
+	NeighbourWeight: 0.8, NeighbourDays: 3, NeighbourSim: 0, NeighbourTop: 10, NameWeight: 1, NameHolders: 10}
 
 func fuse(t Tuning, lex, sem, exp, names []scored) []scored {
 	acc := map[int64]float64{}
