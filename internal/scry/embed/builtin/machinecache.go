@@ -54,9 +54,16 @@ const machineCacheVersion = 8
 // them: where they are, the Go release, and the modification times of
 // the directories and files that change when a source is upgraded.
 func machineKey(lim MachineLimits) string {
-	stamp := func(paths ...string) string {
+	// stamp names the given entries under base with their modification
+	// times and sizes; nothing for a source missing ("") or left out
+	// ("-"), whose entries would be looked up in the working directory.
+	stamp := func(base string, names ...string) string {
+		if base == "" || base == "-" {
+			return ""
+		}
 		var b strings.Builder
-		for _, p := range paths {
+		for _, n := range names {
+			p := filepath.Join(base, n)
 			if fi, err := os.Stat(p); err == nil {
 				fmt.Fprintf(&b, "%s@%d:%d;", p, fi.ModTime().UnixNano(), fi.Size())
 			}
@@ -69,10 +76,10 @@ func machineKey(lim MachineLimits) string {
 		goVersion, _, _ = strings.Cut(string(v), "\n")
 	}
 	return fmt.Sprintf("v%d|max=%d|go=%s %s %s|py=%s %s|man=%s %s|git=%d %s %s", machineCacheVersion, lim.MaxBytes,
-		lim.GoRoot, goVersion, stamp(filepath.Join(lim.GoRoot, "src")),
-		lim.PythonLib, stamp(lim.PythonLib, filepath.Join(lim.PythonLib, "os.py")),
-		lim.ManDir, stamp(filepath.Join(lim.ManDir, "man1"), filepath.Join(lim.ManDir, "man5"), filepath.Join(lim.ManDir, "man7"), filepath.Join(lim.ManDir, "man8")),
-		lim.GitMaxBytes, lim.GitMan, stamp(filepath.Join(lim.GitMan, "man5"), filepath.Join(lim.GitMan, "man7")))
+		lim.GoRoot, goVersion, stamp(lim.GoRoot, "src"),
+		lim.PythonLib, stamp(lim.PythonLib, ".", "os.py"),
+		lim.ManDir, stamp(lim.ManDir, "man1", "man5", "man7", "man8"),
+		lim.GitMaxBytes, lim.GitMan, stamp(lim.GitMan, "man5", "man7"))
 }
 
 // MachineText returns the analysed machine text: from cachePath when the

@@ -131,3 +131,19 @@ func TestMachineTextWithoutCacheDirectory(t *testing.T) {
 		t.Fatalf("MachineText without a cache: %d terms, cached %v, err %v", len(mc.Terms), cached, err)
 	}
 }
+
+// A source that is missing ("") or left out ("-") has nothing to stamp:
+// its subdirectories were looked up relative to the working directory,
+// the repository being indexed, so a repository with a src/ or man5/
+// folder changed the machine's key, and the per-user cache was learned
+// again whenever that folder changed.
+func TestMachineKeyIgnoresTheWorkingDirectory(t *testing.T) {
+	repo := t.TempDir()
+	t.Chdir(repo)
+	lim := MachineLimits{MaxBytes: 1 << 20, GitMaxBytes: 1 << 20, GoRoot: "", PythonLib: "-", ManDir: "-", GitMan: ""}
+	before := machineKey(lim)
+	writeFiles(t, repo, map[string]string{"src/main.go": "package main\n", "man5/x.5": "x\n", "os.py": "x = 1\n"})
+	if after := machineKey(lim); after != before {
+		t.Errorf("the key changed with the working directory's folders:\n%s\n%s", before, after)
+	}
+}
