@@ -8,10 +8,12 @@ import (
 // CommitEmpty makes a commit that changes no file, with message, and
 // returns its hash.
 func (r *Repo) CommitEmpty(ctx context.Context, message string) (string, error) {
-	if _, err := r.GitInput(ctx, strings.NewReader(message), "commit", "--quiet", "--no-verify", "--allow-empty", "--file=-"); err != nil {
+	args := append(append([]string{}, summaryArgs...), "--no-verify", "--allow-empty", "--file=-")
+	out, err := r.GitInput(ctx, strings.NewReader(message), args...)
+	if err != nil {
 		return "", err
 	}
-	return r.ResolveCommit(ctx, "HEAD")
+	return r.madeCommit(ctx, args, []byte(out))
 }
 
 // Unstage resets paths in the index to HEAD, leaving the files alone.

@@ -19,16 +19,17 @@ func (r *Repo) CommitPaths(ctx context.Context, message string, env []string, pa
 	if _, err := r.Git(ctx, append([]string{"add", "--"}, paths...)...); err != nil {
 		return "", err
 	}
-	args := append([]string{"commit", "--quiet", "--no-verify", "--only", "--file=-", "--"}, paths...)
+	args := append(append([]string{}, summaryArgs...), "--no-verify", "--only", "--file=-", "--")
+	args = append(args, paths...)
 	cmd := command(ctx, r.Dir(), args...)
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = strings.NewReader(message)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		return "", &Error{Args: args, Stderr: stderr.String(), Err: err}
 	}
-	return r.ResolveCommit(ctx, "HEAD")
+	return r.madeCommit(ctx, args, stdout.Bytes())
 }
 
 // UndoCommit moves the current branch from commit, which must still be
