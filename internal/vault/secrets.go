@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
 )
 
 // Entry is one line of .verdigris/vault/secrets. Name and Env are plain
@@ -80,16 +82,23 @@ func (sf *SecretsFile) Lookup(name string) []Entry {
 }
 
 // Meant names the secret a name that matches none probably meant, with
-// why, or returns "": names are lower-case, so "DB" is likely db, and
-// "SERVICE_TOKEN" (or "service_token") the secret exported as it.
+// why, or returns "": names are lower-case, so "DB" is likely db,
+// "SERVICE_TOKEN" (or "service_token") the secret exported as it, and
+// "api.tokne" api.token.
 func (sf *SecretsFile) Meant(name string) string {
 	if low := strings.ToLower(name); low != name && len(sf.Lookup(low)) > 0 {
 		return fmt.Sprintf("secret names are lower-case: did you mean %s?", low)
 	}
+	names := make([]string, 0, len(sf.Entries))
 	for _, e := range sf.Entries {
 		if e.Env == strings.ToUpper(name) && e.Name != name {
 			return fmt.Sprintf("%s is the environment variable of secret %s: did you mean %s?", e.Env, e.Name, e.Name)
 		}
+		names = append(names, e.Name)
+	}
+	// A typo of a name is answered as a mistyped command is.
+	if near := cli.Nearest(name, names); near != "" {
+		return fmt.Sprintf("did you mean %s?", near)
 	}
 	return ""
 }
