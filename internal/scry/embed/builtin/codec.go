@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
+	"runtime"
 )
 
 // The serialised model, little-endian:
@@ -52,7 +53,9 @@ func (m *Model) withDirections(dirs []float32, meta Meta) (*Model, error) {
 }
 
 // encodeWeights is the serialised weights: offsets, words, idf, scales
-// and the vectors quantised to int8, one scale per term.
+// and the vectors quantised to int8, one scale per term. Quantising is
+// most of a small history's model write, so the rows are shared out
+// among the CPUs and written in place.
 func encodeWeights(words []string, vecs []float32, dim int, idf []float32) []byte {
 	n := len(words)
 	var wordBytes int
@@ -73,25 +76,39 @@ func encodeWeights(words []string, vecs []float32, dim int, idf []float32) []byt
 	for _, x := range idf {
 		buf = le.AppendUint32(buf, math.Float32bits(x))
 	}
-	scales := make([]float32, n)
-	for i := 0; i < n; i++ {
-		var mx float32
-		for _, x := range vecs[i*dim : (i+1)*dim] {
-			mx = max(mx, float32(math.Abs(float64(x))))
-		}
-		scales[i] = mx / 127
-		buf = le.AppendUint32(buf, math.Float32bits(scales[i]))
-	}
-	for i := 0; i < n; i++ {
-		for _, x := range vecs[i*dim : (i+1)*dim] {
-			q := int8(0)
-			if scales[i] > 0 {
-				q = int8(max(-127, min(127, math.Round(float64(x/scales[i])))))
+	scales := buf[len(buf) : len(buf)+4*n]
+	q := buf[len(buf)+4*n : len(buf)+4*n+n*dim]
+	parallel(n, runtime.GOMAXPROCS(0), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			row := vecs[i*dim : (i+1)*dim]
+			var mx float32
+			for _, x := range row {
+				mx = max(mx, abs32(x))
 			}
-			buf = append(buf, byte(q))
+			scale := mx / 127
+			le.PutUint32(scales[4*i:], math.Float32bits(scale))
+			out := q[i*dim : (i+1)*dim]
+			if scale == 0 {
+				clear(out)
+				continue
+			}
+			for j, x := range row {
+				out[j] = byte(quantise(x / scale))
+			}
 		}
-	}
-	return buf
+	})
+	return buf[:len(buf)+4*n+n*dim]
+}
+
+func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
+
+// quantise is math.Round(v) clamped to ±127: half away from zero, as
+// float64 adds 0.5 to any float32 exactly where it matters, and
+// truncates.
+func quantise(v float32) int8 {
+	f := float64(v)
+	r := int32(f + math.Copysign(0.5, f))
+	return int8(max(-127, min(127, r)))
 }
 
 // assemble puts header, meta, weights and directions together, hashes

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -330,5 +332,45 @@ func TestOneCommitHistoryEmbedsItsMessage(t *testing.T) {
 	}
 	if c := cos(p, q); c <= 0 {
 		t.Errorf("cos(commit, query in its words) = %g, want > 0", c)
+	}
+}
+
+// The quantiser rounds half away from zero and clamps, as math.Round
+// does, for every float32 the division can give, ties and their
+// neighbours included.
+func TestQuantiseIsRound(t *testing.T) {
+	var vals []float32
+	for i := -1300; i <= 1300; i++ {
+		v := float32(i) / 10
+		vals = append(vals, v, math.Nextafter32(v, 200), math.Nextafter32(v, -200), v+0.5, v-0.5)
+	}
+	vals = append(vals, 0.49999997, -0.49999997, 1e-30, -1e-30, 127.00001, -127.00001)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 100000 {
+		vals = append(vals, float32(rng.NormFloat64()*60))
+	}
+	for _, v := range vals {
+		want := int8(max(-127, min(127, math.Round(float64(v)))))
+		if got := quantise(v); got != want {
+			t.Fatalf("quantise(%v) = %d, want %d", v, got, want)
+		}
+	}
+}
+
+func BenchmarkEncodeWeights(b *testing.B) {
+	const n, dim = 8000, 352
+	words := make([]string, n)
+	vecs := make([]float32, n*dim)
+	idf := make([]float32, n)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range words {
+		words[i] = fmt.Sprintf("term%d", i)
+	}
+	for i := range vecs {
+		vecs[i] = float32(rng.NormFloat64())
+	}
+	b.SetBytes(int64(len(vecs)))
+	for range b.N {
+		encodeWeights(words, vecs, dim, idf)
 	}
 }

@@ -33,19 +33,28 @@ type Gathered struct {
 // Gather reads the repository's documents and the machine's space,
 // learned with opt.Train (Train must be given the same options). A
 // repository whose documents cannot be read is learned from without them.
+// Neither needs the other, so they are read side by side: on a history
+// of a hundred commits the two in a row were a third of training's time.
 func Gather(ctx context.Context, repo *gitrepo.Repo, opt RepoOptions) (*Gathered, error) {
+	g := &Gathered{}
+	var spaceErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if !opt.NoMachine {
+			g.Space, g.MachineCached, spaceErr = MachineSpaceCached(ctx, opt.Machine, opt.MachineCache, opt.SpaceCache, opt.Train)
+		}
+	}()
 	docs, err := RepoDocuments(ctx, repo, opt.Documents)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		docs = nil
+	<-done
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
-	g := &Gathered{Documents: docs}
-	if !opt.NoMachine {
-		if g.Space, g.MachineCached, err = MachineSpaceCached(ctx, opt.Machine, opt.MachineCache, opt.SpaceCache, opt.Train); err != nil {
-			return nil, err
-		}
+	if spaceErr != nil {
+		return nil, spaceErr
+	}
+	if err == nil {
+		g.Documents = docs
 	}
 	return g, nil
 }
