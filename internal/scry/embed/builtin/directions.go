@@ -26,11 +26,13 @@ func commonDirections(m *Model, messages []string, k, workers int) []float32 {
 	}
 	step := max(1, len(messages)/directionSample)
 	x := newDense((len(messages)+step-1)/step, dim)
-	for r, i := 0, 0; i < len(messages); r, i = r+1, i+step {
-		for j, v := range m.Embed(messages[i], false) {
-			x.d[r*dim+j] = float64(v)
+	parallel(x.r, workers, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			for j, v := range m.Embed(messages[r*step], false) {
+				x.d[r*dim+j] = float64(v)
+			}
 		}
-	}
+	})
 	// A second-moment matrix has no negative eigenvalues: its top ones
 	// are its largest.
 	_, vecs := topEigen(gram(x, x, workers), k, directionTol)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/binary"
 	"math"
+	"runtime"
 	"sort"
+	"sync/atomic"
 	"time"
 )
 
@@ -63,13 +65,21 @@ func (m *Model) EmbedPassages(ctx context.Context, texts []string) ([][]float32,
 
 func (m *Model) embedAll(ctx context.Context, texts []string, query bool) ([][]float32, error) {
 	out := make([][]float32, len(texts))
-	for i, t := range texts {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+	// The model is read-only: the texts are shared out among the CPUs
+	// (an index run embeds its commits once the diffs are read, when
+	// nothing else is left to run).
+	var failed atomic.Bool
+	parallel(len(texts), runtime.GOMAXPROCS(0), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if (i-lo)%256 == 0 && (failed.Load() || ctx.Err() != nil) {
+				failed.Store(true)
+				return
 			}
+			out[i] = m.Embed(texts[i], query)
 		}
-		out[i] = m.Embed(t, query)
+	})
+	if failed.Load() {
+		return nil, ctx.Err()
 	}
 	return out, nil
 }
