@@ -82,7 +82,7 @@ Flags:
 				// A teammate joining an existing vault: they need an
 				// identity, and a recipient to add its public key.
 				fmt.Fprintln(env.Stdout, created.Recipient.Key)
-				fmt.Fprintf(env.Stderr, "git-vault: this repository already has a vault: ask a recipient to run 'git vault recipients add %s %s'\n", created.Recipient.Key, ownerComment(ctx, env, r))
+				fmt.Fprintf(env.Stderr, "git-vault: this repository already has a vault: ask a recipient to run 'git vault recipients add %s %s'\n", created.Recipient.Key, vault.OwnerComment(ctx, r, env.Env))
 				return nil
 			}
 			return cli.Failf("this repository already has a vault").WithHint("list it with 'git vault ls'; to join it, send your public key to a recipient ('git vault recipients add KEY')")
@@ -93,7 +93,7 @@ Flags:
 		}
 		defer kh.Close()
 		self := *kh.Recipient()
-		self.Comment = ownerComment(ctx, env, r)
+		self.Comment = vault.OwnerComment(ctx, r, env.Env)
 		if _, err := vault.Create(ctx, r.Root, r.GitDir, kh, &self); err != nil {
 			return userError(err)
 		}

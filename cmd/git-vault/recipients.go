@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/user"
 	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
-	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/vault"
 )
 
@@ -258,18 +256,4 @@ func recipientsRm(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, which st
 		fmt.Fprintf(env.Stderr, "git-vault: %s may have kept %s: rotate each secret where it is issued, then 'git vault set' it\n", removed.Label(), what)
 	}
 	return nil
-}
-
-// ownerComment names the owner of a new recipient: git's user.email, else
-// user@host.
-func ownerComment(ctx context.Context, env *cli.Env, r *gitrepo.Repo) string {
-	if e := r.Config(ctx, "user.email"); e != "" {
-		return e
-	}
-	name := env.Env("USER")
-	if u, err := user.Current(); err == nil && name == "" {
-		name = u.Username
-	}
-	host, _ := os.Hostname()
-	return name + "@" + host
 }

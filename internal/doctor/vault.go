@@ -43,7 +43,7 @@ func checkVault(ctx context.Context, c *Context) []Finding {
 		out = append(out, Finding{Name: "vault", Status: Skip, Detail: detail})
 		return out
 	}
-	out = append(out, checkVaultFiles(c))
+	out = append(out, checkVaultFiles(ctx, c))
 	if f, ok := checkStrayTempFiles(c); ok {
 		out = append(out, f)
 	}
@@ -144,7 +144,7 @@ func checkIdentity(c *Context, inUse bool) Finding {
 // files every read refuses) is finished by that command's repair, so it is
 // a warning saying so when the vault the repair leaves is sound. The
 // journal is only read: doctor changes nothing.
-func checkVaultFiles(c *Context) Finding {
+func checkVaultFiles(ctx context.Context, c *Context) Finding {
 	w, err := vault.InspectRepair(c.Repo.Root, c.Repo.GitDir)
 	if err != nil {
 		f := Finding{Name: "vault", Status: Fail, Detail: err.Error(), Hint: vault.DiscardHint(c.Repo.GitDir)}
@@ -156,7 +156,7 @@ func checkVaultFiles(c *Context) Finding {
 	}
 	if w == nil {
 		v, err := vault.Load(c.Repo.Root)
-		return checkLoadedVault(c, v, err)
+		return checkLoadedVault(ctx, c, v, err)
 	}
 	v, err := w.Load()
 	if w.Discarded() && errors.Is(err, vault.ErrNoVault) {
@@ -164,7 +164,7 @@ func checkVaultFiles(c *Context) Finding {
 			Detail: "a git vault init killed before its first rename, whose temporary files are gone: there is no vault (the next git vault command discards what is left of that init)",
 			Hint:   "create one with 'git vault init'"}
 	}
-	f := checkLoadedVault(c, v, err)
+	f := checkLoadedVault(ctx, c, v, err)
 	pending := ""
 	if files := w.Files(); len(files) > 0 {
 		pending = " (" + strings.Join(files, ", ") + " not yet replaced)"
@@ -190,7 +190,7 @@ func checkVaultFiles(c *Context) Finding {
 
 // checkLoadedVault checks a loaded vault: its signature, and that the
 // identity opens it.
-func checkLoadedVault(c *Context, v *vault.Vault, err error) Finding {
+func checkLoadedVault(ctx context.Context, c *Context, v *vault.Vault, err error) Finding {
 	f := Finding{Name: "vault"}
 	if err == nil {
 		err = v.Verify()
@@ -224,7 +224,10 @@ func checkLoadedVault(c *Context, v *vault.Vault, err error) Finding {
 	clear(val)
 	switch {
 	case errors.Is(err, vault.ErrNotRecipient):
-		f.Status, f.Hint = Warn, "send your public key to a recipient: git vault recipients add KEY"
+		// The identity's public key, and the name init would give it,
+		// make the command to ask for: 'add KEY' left the user to find
+		// their key.
+		f.Status, f.Hint = Warn, "ask a recipient of the vault to run: "+vault.AddCommand(kh.Recipient(), vault.OwnerComment(ctx, c.Repo, c.Getenv))
 		f.Detail += "; your identity is not a recipient"
 	case errors.As(err, &re):
 		f.Status, f.Hint = Fail, re.Hint

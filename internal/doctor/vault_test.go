@@ -149,7 +149,7 @@ func wantFinding(t *testing.T, f Finding, status Status, detail, hint string) {
 func TestVaultInterruptedWriteIsAWarning(t *testing.T) {
 	c, _ := killedRotation(t)
 	before := snapshot(t, c)
-	f := checkVaultFiles(c)
+	f := checkVaultFiles(context.Background(), c)
 	wantFinding(t, f, Warn, "an interrupted write; the next git vault command finishes it", "run: git vault ls")
 	if !strings.Contains(f.Detail, "1 secret, 1 recipient, key generation 2, signature verified; readable with your identity") {
 		t.Errorf("detail does not describe the vault the repair leaves: %q", f.Detail)
@@ -166,7 +166,7 @@ func TestVaultInterruptedWriteIsAWarning(t *testing.T) {
 	if err := vault.Repair(context.Background(), c.Repo.Root, c.Repo.GitDir); err != nil {
 		t.Fatal(err)
 	}
-	wantFinding(t, checkVaultFiles(c), OK, "key generation 2, signature verified; readable with your identity", "")
+	wantFinding(t, checkVaultFiles(context.Background(), c), OK, "key generation 2, signature verified; readable with your identity", "")
 }
 
 // A journal the next command cannot finish, or whose finished write is
@@ -180,7 +180,7 @@ func TestVaultInterruptedWriteThatCannotBeFinished(t *testing.T) {
 			os.Remove(tmp)
 		}
 		hint := vault.DiscardHint(c.Repo.GitDir)
-		f := checkVaultFiles(c)
+		f := checkVaultFiles(context.Background(), c)
 		wantFinding(t, f, Fail, "an interrupted vault write cannot be finished: "+temps[0]+" is gone before it was renamed over", hint)
 		if f.Hint != hint {
 			t.Errorf("hint %q, want %q", f.Hint, hint)
@@ -198,14 +198,14 @@ func TestVaultInterruptedWriteThatCannotBeFinished(t *testing.T) {
 		c, temps := killedRotation(t)
 		os.Remove(temps[0])
 		os.Mkdir(temps[0], 0o755)
-		wantFinding(t, checkVaultFiles(c), Fail, "cannot be finished", vault.JournalPath(c.Repo.GitDir))
+		wantFinding(t, checkVaultFiles(context.Background(), c), Fail, "cannot be finished", vault.JournalPath(c.Repo.GitDir))
 	})
 	t.Run("journal unreadable", func(t *testing.T) {
 		c, _ := killedRotation(t)
 		j := vault.JournalPath(c.Repo.GitDir)
 		os.Remove(j)
 		os.Mkdir(j, 0o755)
-		wantFinding(t, checkVaultFiles(c), Fail, "journal", j)
+		wantFinding(t, checkVaultFiles(context.Background(), c), Fail, "journal", j)
 	})
 	t.Run("corrupt journal", func(t *testing.T) {
 		// A journal is written whole, so one that does not parse was
@@ -216,7 +216,7 @@ func TestVaultInterruptedWriteThatCannotBeFinished(t *testing.T) {
 			t.Fatal(err)
 		}
 		os.WriteFile(vault.JournalPath(c.Repo.GitDir), []byte(`[{"temp": "/x`), 0o600)
-		wantFinding(t, checkVaultFiles(c), Fail, "cannot be read: "+vault.JournalPath(c.Repo.GitDir)+" is corrupt", "remove "+vault.JournalPath(c.Repo.GitDir))
+		wantFinding(t, checkVaultFiles(context.Background(), c), Fail, "cannot be read: "+vault.JournalPath(c.Repo.GitDir)+" is corrupt", "remove "+vault.JournalPath(c.Repo.GitDir))
 	})
 }
 

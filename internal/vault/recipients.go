@@ -3,10 +3,13 @@ package vault
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
+	"os/user"
 	"sort"
 	"strings"
 	"unicode"
@@ -14,6 +17,8 @@ import (
 	"filippo.io/age"
 	"filippo.io/age/agessh"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 )
 
 // Kind is a recipient's key type.
@@ -247,4 +252,39 @@ func findRecipient(rs []*Recipient, key string) *Recipient {
 		}
 	}
 	return nil
+}
+
+// OwnerComment names the owner of a new recipient, as init writes it
+// beside the key: git's user.email, else user@host.
+func OwnerComment(ctx context.Context, r *gitrepo.Repo, getenv func(string) string) string {
+	if e := r.Config(ctx, "user.email"); e != "" {
+		return e
+	}
+	name := getenv("USER")
+	if u, err := user.Current(); err == nil && name == "" {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return name + "@" + host
+}
+
+// AddCommand is the command a recipient runs to add r, named by comment:
+// what someone who is not yet a recipient asks for, spelled out so it
+// can be pasted (a public key is no secret). A word the shell would not
+// pass as it is (an SSH key's space, a quote in a name) is quoted.
+func AddCommand(r *Recipient, comment string) string {
+	cmd := "git vault recipients add " + shellWord(r.Key)
+	if comment != "" {
+		cmd += " " + shellWord(comment)
+	}
+	return cmd
+}
+
+// shellWord quotes s only where a POSIX shell would not read it as one
+// literal word, so that the common age1… key and e-mail stay bare.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-") == "" {
+		return s
+	}
+	return string(shellQuote([]byte(s)))
 }
