@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/ghaction"
 )
 
 const usage = `Usage: git scry QUERY [flags]
@@ -50,6 +51,7 @@ func main() {
 		Commands: []*cli.Command{searchCmd, indexCmd, relatedCmd, evalCmd, modelCmd, statsCmd},
 		Default:  searchCmd,
 		Text:     true,
+		Annotate: ghaction.AnnotateError, // for the usage errors of its --github commands
 	}
 	p.Main()
 }

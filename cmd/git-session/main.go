@@ -1,7 +1,10 @@
 // Command git-session marks working sessions with git tags and records.
 package main
 
-import "github.com/verdigris-dev/verdigris/internal/cli"
+import (
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/ghaction"
+)
 
 const usage = `Usage: git session <command> [flags]
 
@@ -62,6 +65,7 @@ func main() {
 		Binary:   "git-session",
 		Usage:    usage,
 		Commands: commands,
+		Annotate: ghaction.AnnotateError, // for the usage errors of its --github commands
 	}
 	p.Main()
 }

@@ -3,7 +3,10 @@
 // pins, and exports the pins to GitHub Actions.
 package main
 
-import "github.com/verdigris-dev/verdigris/internal/cli"
+import (
+	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/ghaction"
+)
 
 const usage = `Usage: git toolchain <command> [flags]
 
@@ -30,6 +33,7 @@ func main() {
 		Binary:   "git-toolchain",
 		Usage:    usage,
 		Commands: []*cli.Command{checkCmd, runCmd, lintCICmd, envCmd},
+		Annotate: ghaction.AnnotateError, // for the usage errors of its --github commands
 	}
 	p.Main()
 }

@@ -92,6 +92,11 @@ func exportGitHub(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
 	a := ghaction.New(env.Stdout, env.Env)
 	fail := func(err error) error {
 		e := cli.AsError(userError(err))
+		if e.Code == cli.ExitUsage {
+			// cli.Program annotates every --github command's usage
+			// errors, in these words.
+			return e
+		}
 		msg := e.Msg
 		if e.Hint != "" {
 			msg += " (" + e.Hint + ")"

@@ -4,6 +4,7 @@ package main
 
 import (
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/ghaction"
 	"github.com/verdigris-dev/verdigris/internal/vault"
 )
 
@@ -47,7 +48,8 @@ func main() {
 		Commands: commands,
 		// The identity's key text is read by this process only: no git
 		// it runs, nor anything git starts, inherits it.
-		Private: []string{vault.IdentityEnv},
+		Private:  []string{vault.IdentityEnv},
+		Annotate: ghaction.AnnotateError, // for the usage errors of its --github commands
 	}
 	p.Main()
 }

@@ -28,6 +28,9 @@ type Env struct {
 	// Getenv looks up environment variables; nil means os.Getenv.
 	Getenv func(string) string
 	Dir    string // working directory; "" means the process's
+	// github is what the command run found of its --github flag, for
+	// Program.Run to annotate a usage error with.
+	github githubMode
 }
 
 // OSEnv is the real process environment.
@@ -106,6 +109,12 @@ type Program struct {
 	// starts: hooks, an fsmonitor, credential helpers, ssh), and Env still
 	// answers them.
 	Private []string
+	// Annotate writes msg as a GitHub Actions error annotation
+	// (ghaction.AnnotateError) in a binary whose commands take --github:
+	// a usage error of a command given it is annotated as its failures
+	// are, where the log alone hid it from the run's summary. Nil in the
+	// others.
+	Annotate func(w io.Writer, getenv func(string) string, msg string)
 }
 
 // ExitInterrupted is a command's exit status when Ctrl-C stopped it
@@ -147,8 +156,68 @@ func (p *Program) Run(ctx context.Context, env *Env, args []string) int {
 	}
 	cmdEnv := *env
 	cmdEnv.Stdout = out
-	err := p.dispatch(ctx, &cmdEnv, args)
-	return Report(env.Stderr, p.Binary, out.outcome(err))
+	cmdEnv.github = githubUnknown // a program run by another's command finds its own
+	err := out.outcome(p.dispatch(ctx, &cmdEnv, args))
+	code := Report(env.Stderr, p.Binary, err)
+	if code == ExitUsage && p.Annotate != nil && cmdEnv.github.given(args) {
+		if e := AsError(err); !e.Silent {
+			msg := p.Name + ": " + oneLine(e.Msg)
+			if e.Hint != "" {
+				msg += " (" + oneLine(e.Hint) + ")"
+			}
+			p.Annotate(env.Stdout, env.Env, msg)
+		}
+	}
+	return code
+}
+
+// githubMode is what a command run found of its --github flag: given
+// (githubOn) or not (githubOff); githubUnknown where no command parsed
+// its flags (an unknown command, a flag before the command word).
+type githubMode int
+
+const (
+	githubUnknown githubMode = iota
+	githubOn
+	githubOff
+)
+
+// given says whether --github was given: as the command parsed it, else
+// as its arguments read (a --github, or --github=BOOL, the last one
+// before "--").
+func (m githubMode) given(args []string) bool {
+	if m != githubUnknown {
+		return m == githubOn
+	}
+	on := false
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--github" {
+			on = true
+		} else if v, ok := strings.CutPrefix(a, "--github="); ok {
+			on, _ = strconv.ParseBool(v)
+		}
+	}
+	return on
+}
+
+// githubFlag is a command's --github as its parser left it; unknown
+// where the parser stopped at a bad flag before reaching it, for its
+// arguments to say.
+func githubFlag(fs *pflag.FlagSet, parsed bool) githubMode {
+	f := fs.Lookup("github")
+	if f == nil {
+		return githubOff
+	}
+	if !f.Changed && !parsed {
+		return githubUnknown
+	}
+	if on, _ := strconv.ParseBool(f.Value.String()); on {
+		return githubOn
+	}
+	return githubOff
 }
 
 // Report prints err as "BINARY: error: ..." and "BINARY: hint: ..." and
@@ -371,6 +440,7 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 	if c.Flags != nil {
 		c.Flags(fs)
 	}
+	env.github = githubOff
 	if c.Raw {
 		for _, a := range args {
 			if a == "-h" || a == "--help" {
@@ -384,7 +454,9 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 		return c.Run(ctx, env, fs, args)
 	}
 	help := fs.BoolP("help", "h", false, "show help")
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	env.github = githubFlag(fs, err == nil)
+	if err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			fmt.Fprint(env.Stdout, c.Usage)
 			return nil

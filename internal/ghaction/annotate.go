@@ -2,6 +2,7 @@ package ghaction
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
@@ -13,6 +14,16 @@ import (
 // control characters are shown as Go escapes, line breaks and tabs kept.
 // go-githubactions then escapes %, CR and LF (and, in properties, ":"
 // and ","), so no text can end the command or start another.
+
+// AnnotateError writes msg as an error annotation inside GitHub Actions
+// (GITHUB_ACTIONS=true), and nothing elsewhere: it is cli.Program's
+// Annotate, for the usage errors of commands given --github, which on a
+// terminal the error and hint lines already say.
+func AnnotateError(w io.Writer, getenv func(string) string, msg string) {
+	if a := New(w, getenv); a.Enabled() {
+		a.Errorf("%s", msg)
+	}
+}
 
 // Errorf writes an error annotation.
 func (a *Action) Errorf(format string, args ...any) { a.gha.Errorf("%s", message(format, args)) }
