@@ -284,7 +284,7 @@ func reportSync(env *cli.Env, res *session.SyncResult) {
 		counts[t.Status]++
 	}
 	fmt.Fprintf(env.Stderr, "git-session: %s read: %s created, %d already there, %s\n",
-		cli.Count(res.Commits, "commit"), cli.Count(counts[session.TagCreated], "tag"), counts[session.TagExists]+counts[session.TagKept], cli.Count(counts[session.TagConflict], "conflict"))
+		cli.Count(res.Commits, "commit"), cli.Count(counts[session.TagCreated], "tag"), res.AlreadyThere(), cli.Count(counts[session.TagConflict], "conflict"))
 	if n := counts[session.TagFailed]; n > 0 {
 		fmt.Fprintf(env.Stderr, "git-session: %s failed\n", cli.Count(n, "tag"))
 	}
@@ -318,7 +318,7 @@ func githubReport(env *cli.Env, res *session.SyncResult, rng string) error {
 		rng = "HEAD"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "### Session tags\n\n%s read (%s): %d created, %s.\n\n", cli.Count(res.Commits, "commit"), ghaction.MarkdownCode(rng), len(created), cli.Count(len(res.Conflicts()), "conflict"))
+	fmt.Fprintf(&b, "### Session tags\n\n%s read (%s): %d created, %d already there, %s.\n\n", cli.Count(res.Commits, "commit"), ghaction.MarkdownCode(rng), len(created), res.AlreadyThere(), cli.Count(len(res.Conflicts()), "conflict"))
 	t := &cli.Table{}
 	t.Row("tag", "status", "commit", "session", "from")
 	for _, tg := range res.Tags {

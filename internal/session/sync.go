@@ -53,6 +53,14 @@ func (r *SyncResult) Created() []TagResult { return r.filter(TagCreated) }
 // Conflicts lists the tags whose names were taken by tags elsewhere.
 func (r *SyncResult) Conflicts() []TagResult { return r.filter(TagConflict) }
 
+// AlreadyThere counts the tags the range calls for that were there
+// already: on their commit, or kept where a record names another. Both
+// summaries (stderr's, the step summary) say it, so that a sync that
+// made nothing is not read as having found nothing to make.
+func (r *SyncResult) AlreadyThere() int {
+	return len(r.filter(TagExists)) + len(r.filter(TagKept))
+}
+
 // Failed lists the tags git could not create.
 func (r *SyncResult) Failed() []TagResult { return r.filter(TagFailed) }
 
