@@ -30,7 +30,8 @@ rust-toolchain, .nvmrc, .node-version, .python-version, .go-version and
 .tool-versions.
 
 Exits 1 when a tool is missing or another version would run, or a pin
-file drifts.
+file drifts. A toolchain.toml that pins no tools has nothing to check
+(a note on stderr, exit 0).
 
 Flags:
       --json     print the tools and drift as JSON
@@ -53,6 +54,11 @@ Flags:
 		r, cfg, err := loadConfig(ctx, env)
 		if err != nil {
 			return err
+		}
+		if len(cfg.Tools) == 0 {
+			// Pin files are compared with the pinned tools only, so
+			// there is nothing at all to compare.
+			noTools(env, "nothing to check")
 		}
 		rep, err := toolchain.Check(ctx, cfg, probeEnv(env, r.Root))
 		if err != nil {

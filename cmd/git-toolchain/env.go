@@ -55,13 +55,11 @@ Flags:
 		}
 		outs := toolchain.Outputs(cfg)
 		if len(outs) == 0 {
-			// Not an error (a repository may pin checks only), but
-			// silence read as a failure to find the pins.
 			what := "nothing to print"
 			if github {
 				what = "no step outputs written"
 			}
-			fmt.Fprintf(env.Stderr, "git-toolchain: %s pins no tools (nothing under [tools]); %s\n", config.FileName, what)
+			noTools(env, what)
 		}
 		switch {
 		case asJSON:
@@ -85,4 +83,11 @@ Flags:
 		}
 		return nil
 	},
+}
+
+// noTools notes that toolchain.toml pins no tools, and what the command
+// therefore did not do: not an error (a repository may pin checks only),
+// but silence read as a failure to find the pins.
+func noTools(env *cli.Env, what string) {
+	fmt.Fprintf(env.Stderr, "git-toolchain: %s pins no tools (nothing under [tools]); %s\n", config.FileName, what)
 }
