@@ -55,8 +55,9 @@ toolchain.toml, and for tools it does not pin, from exact versions in
 go.mod (toolchain), rust-toolchain.toml, .nvmrc, .node-version,
 .python-version, .go-version and .tool-versions, so lint-ci works in a
 repository without toolchain.toml. A file that is not valid YAML is
-reported at the line of the error; a FILE with no jobs: or runs: is
-refused as no workflow.
+reported at the line of the error, and a file in .github/workflows with
+no jobs: (or empty), which GitHub refuses, at its first line; any other
+FILE with no jobs: or runs: is refused as no workflow.
 
 Exits 1 when anything is found.
 
@@ -186,7 +187,9 @@ func workflowArgs(env *cli.Env, root string, args []string) ([]string, error) {
 			}
 			return nil, cli.Usagef("no such workflow file: %s", a).WithHint("%s", hint)
 		}
-		if why := toolchain.NotWorkflow(p); why != "" {
+		// A file GitHub reads as a workflow is one, whatever it holds:
+		// without jobs: it is a finding, as when lint-ci finds it itself.
+		if why := toolchain.NotWorkflow(p); why != "" && !toolchain.InWorkflowsDir(root, p) {
 			return nil, cli.Usagef("%s is not a workflow or action file: %s", a, why).
 				WithHint("name workflow files (.github/workflows/*.yml) or action.yml files, or run without arguments to lint .github/workflows")
 		}

@@ -107,6 +107,42 @@ func NotWorkflow(path string) string {
 	return "it has no jobs: or runs:"
 }
 
+// InWorkflowsDir reports whether GitHub reads path as a workflow of the
+// repository at root: a .yml or .yaml file right in .github/workflows
+// (links resolved, as the working directory a path was named from may
+// be reached through one).
+func InWorkflowsDir(root, path string) bool {
+	if ext := filepath.Ext(path); ext != ".yml" && ext != ".yaml" {
+		return false
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+	if err != nil {
+		return false
+	}
+	want, err := filepath.EvalSymlinks(filepath.Join(root, ".github", "workflows"))
+	return err == nil && dir == want
+}
+
+// jobless is the finding for a file GitHub reads as a workflow that has
+// no jobs: (or nothing at all): GitHub refuses it, and lint-ci, finding
+// no step in it to check, said nothing when it found the file itself,
+// and refused it as no workflow when it was named.
+func jobless(root, path string, f *lintFile) (Finding, bool) {
+	if !InWorkflowsDir(root, path) || f.doc != nil && mapping(f.doc, "jobs") != nil {
+		return Finding{}, false
+	}
+	what := "no jobs:"
+	if f.doc == nil {
+		what = "the file is empty:"
+	}
+	return Finding{
+		File:    f.rel,
+		Line:    1,
+		Problem: what + " GitHub refuses a workflow without jobs (it reads every .yml and .yaml file in .github/workflows as one)",
+		Fix:     "add its jobs:, or move the file out of .github/workflows",
+	}, true
+}
+
 // LintCI checks the given workflow (or action.yml) files against the pins,
 // and the local actions and reusable workflows they use (`uses:
 // ./.github/actions/setup`, `uses: ./.github/workflows/build.yml`), where
@@ -145,10 +181,15 @@ func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, []stri
 			out = append(out, l.syntaxError(err))
 			continue
 		}
-		if len(doc.Content) == 0 {
+		if len(doc.Content) > 0 {
+			f.doc = expand(doc.Content[0], map[*yaml.Node]bool{})
+		}
+		if j, ok := jobless(root, path, f); ok {
+			out = append(out, j) // GitHub refuses the file whatever a marker says
+		}
+		if f.doc == nil {
 			continue
 		}
-		f.doc = expand(doc.Content[0], map[*yaml.Node]bool{})
 		for _, c := range localCalls(root, f.doc) {
 			if c != filepath.Clean(path) {
 				called[c] = true
