@@ -32,7 +32,8 @@ stands for the files under it: the files outside it that changed in the
 same commits as any of them, each commit counted once; so does a path
 that was a file and is a directory at HEAD (a file replaced by a
 directory of its name). A file's other name, in the commit that renamed
-it, is not a related file.
+it, is not a related file. ':/FILE' is FILE from the repository's root,
+as in git.
 
 Flags:
   -n, --limit N   number of files (default 20)
@@ -60,7 +61,7 @@ Flags:
 			return err
 		}
 		defer st.Close()
-		paths, err := repoPaths(env, r, args[0])
+		paths, name, literal, err := relatedPaths(env, r, args[0])
 		if err != nil {
 			return err
 		}
@@ -74,12 +75,12 @@ Flags:
 				break
 			}
 		}
-		if errors.Is(err, search.ErrUnknownPath) && pathglob.HasMeta(args[0]) {
+		if errors.Is(err, search.ErrUnknownPath) && pathglob.HasMeta(name) && !literal {
 			// A file named so would have been found: this is a glob,
 			// which related does not read (search's --path does).
 			return cli.Usagef("%s: related takes a file or a directory, not a glob", args[0]).WithHint("give a directory for the files under it ('git scry related internal/config'), or one file")
 		}
-		if errors.Is(err, search.ErrUnknownPath) && namesDirectory(args[0]) {
+		if errors.Is(err, search.ErrUnknownPath) && namesDirectory(name) {
 			// "go.mod/": the slash asks for a directory, and the index
 			// knows the file.
 			file := strings.TrimSuffix(path, "/")
@@ -87,7 +88,7 @@ Flags:
 				return cli.Failf("%s: no directory of that name; %s is a file", args[0], cli.Printable(file)).WithHint("give it without the trailing slash: git scry related %s", cli.Printable(file))
 			}
 		}
-		if errors.Is(err, search.ErrUnknownPath) && r.Root != "" && !namesDirectory(args[0]) {
+		if errors.Is(err, search.ErrUnknownPath) && r.Root != "" && !namesDirectory(name) {
 			// The path is right: git has not seen it committed, or the
 			// index has not seen the commit yet.
 			for _, p := range paths {
@@ -134,6 +135,44 @@ Flags:
 		}
 		return t.Write(env.Stdout)
 	},
+}
+
+// relatedPaths are the repository paths FILE may mean, its pathspec
+// magic read as git reads it: ':/x' and ':(top)x' are x from the root,
+// ':(literal)x' and ':x' are x. An exclusion or a glob names no one file
+// or directory. name is FILE without its magic; literal, whether the
+// magic said that it is no glob.
+func relatedPaths(env *cli.Env, r *gitrepo.Repo, arg string) (paths []string, name string, literal bool, err error) {
+	m, name, err := search.ParseMagic(arg)
+	switch {
+	case err != nil:
+		return nil, "", false, cli.Usagef("%s: %v", cli.Printable(arg), err).WithHint(search.MagicHint)
+	case m.Exclude:
+		again := name
+		if m.Top {
+			again = ":/" + name
+		}
+		return nil, "", false, cli.Usagef("%s: related takes a file or a directory, not an exclusion", cli.Printable(arg)).WithHint("give the file or directory itself: git scry related %s", cli.Printable(again))
+	case m.Glob:
+		return nil, "", false, cli.Usagef("%s: related takes a file or a directory, not a glob", cli.Printable(arg)).WithHint("give a directory for the files under it ('git scry related internal/config'), or one file")
+	case m.Top && !filepath.IsAbs(name):
+		rel := path.Clean(filepath.ToSlash(name))
+		if rel == ".." || strings.HasPrefix(rel, "../") {
+			return nil, "", false, cli.Usagef("%s is outside the repository", cli.Printable(arg)).WithHint("give a file or directory inside it, relative to the current directory or the repository root")
+		}
+		if rel == "." {
+			return nil, "", false, cli.Usagef("%s is the repository's root: no file is outside it to change with it", cli.Printable(arg)).WithHint("give a file or a directory below the root")
+		}
+		if inGitDir(rel) {
+			return nil, "", false, cli.Usagef("%s is in the git directory, whose files git does not track", cli.Printable(arg)).WithHint("give a file or directory of the working tree")
+		}
+		if namesDirectory(name) {
+			rel += "/"
+		}
+		return []string{rel}, name, m.Literal, nil
+	}
+	paths, err = repoPaths(env, r, name)
+	return paths, name, m.Literal, err
 }
 
 // repoPaths are the repository paths FILE may mean: relative to the

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -45,7 +44,9 @@ Flags:
                        any of them)
       --path GLOB      only commits that changed a matching file; repeatable
                        ("*.go" matches in any directory, ** crosses
-                       directories, a plain directory matches what is in it)
+                       directories, a plain directory matches what is in it;
+                       ':!GLOB' leaves out the files GLOB matches, ':/PATH'
+                       is from the repository's root, as in git)
       --explain        show each hit's rank in the lexical and semantic lists
       --json           print the hits as JSON
 `,
@@ -123,13 +124,11 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	}
 	// A misspelled --path or --author read as no commit having the words.
 	if len(hits) == 0 && len(q.Filter.Paths) > 0 {
-		unmatched, err := s.Unmatched(ctx, q.Filter.Paths)
+		w, err := s.PathWarnings(ctx, q.Filter.Paths, pathsGiven)
 		if err != nil {
 			return searchError(ctx, err)
 		}
-		for _, i := range unmatched {
-			warnings = append(warnings, fmt.Sprintf("--path %s matches no file that an indexed commit changed", cli.Printable(pathsGiven[i])))
-		}
+		warnings = append(warnings, w...)
 	}
 	if len(hits) == 0 && len(q.Filter.Authors) > 0 {
 		unmatched, err := s.UnmatchedAuthors(ctx, q.Filter.Authors)
@@ -227,56 +226,19 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 			return q, cli.Usagef("--author: empty value").WithHint("give part of a name or email, or leave --author out")
 		}
 	}
-	for _, p := range pathArgs(fs) {
-		if _, err := search.CompilePattern(p); err != nil {
-			return q, cli.Usagef("--path: %v", err).WithHint("use a glob like 'internal/**' or '*.go'")
-		}
+	if err := search.CheckPathspec(pathArgs(fs)); err != nil {
+		return q, err
 	}
 	return q, nil
 }
 
 // pathPatterns compiles the --path patterns relative to the working
 // directory, as git reads paths (from a subdirectory, they matched
-// nothing): "config" in internal/ is internal/config, "../cmd" is cmd. A
-// file-name pattern without a slash ("*.go") matches in any directory.
-// given are the patterns as given, one for each compiled.
-func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) (out []search.PathPattern, given []string, err error) {
-	paths := pathArgs(fs)
-	if len(paths) == 0 {
-		return nil, nil, nil
-	}
-	everything := false
-	for _, p := range paths {
-		rel := filepath.ToSlash(p)
-		basename := !strings.Contains(strings.TrimSuffix(rel, "/"), "/") && strings.ContainsAny(rel, "*?[")
-		compile := search.CompilePattern
-		if !basename {
-			// A path from the root, even one without a slash left:
-			// './*.go' at the root is the root's .go files (it matched
-			// them in every directory, as '*.go' does).
-			compile = search.CompileRootPattern
-			fr, ok := fromRoot(env, r, p)
-			if !ok {
-				return nil, nil, cli.Usagef("--path %s is outside the repository", p).WithHint("give a path inside it, relative to the current directory or the repository root")
-			}
-			if fr == "." {
-				// The root itself (--path . there, .. below it), as
-				// git reads it: every path. As "." it matched none.
-				everything = true
-				continue
-			}
-			rel = fr
-		}
-		pp, err := compile(rel)
-		if err != nil {
-			return nil, nil, cli.Usagef("--path: %v", err).WithHint("use a glob like 'internal/**' or '*.go'")
-		}
-		out, given = append(out, pp), append(given, p)
-	}
-	if everything {
-		return nil, nil, nil
-	}
-	return out, given, nil
+// nothing): "config" in internal/ is internal/config, "../cmd" is cmd,
+// ':!vendor' leaves vendor out. given are the patterns as given, one for
+// each compiled.
+func pathPatterns(env *cli.Env, r *gitrepo.Repo, fs *pflag.FlagSet) (search.Pathspec, []string, error) {
+	return search.CompilePathspec(pathArgs(fs), func(p string) (string, bool) { return fromRoot(env, r, p) })
 }
 
 // pathArgs are the --path values as given.

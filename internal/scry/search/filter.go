@@ -27,7 +27,7 @@ type Filter struct {
 	// any of them, case- and accent-folded (git log --author, given
 	// more than once, shows the commits of either).
 	Authors []string
-	Paths   []PathPattern // a commit matches when it changed a matching file
+	Paths   Pathspec // a commit matches when it changed a matching file
 }
 
 func (f Filter) empty() bool {
@@ -128,14 +128,20 @@ func (s *Searcher) allowed(ctx context.Context, f Filter) (*idSet, error) {
 		}
 	}
 	if len(f.Paths) > 0 {
-		ids, err := s.matchingPaths(ctx, f.Paths)
+		in, notIn, err := s.matchingPaths(ctx, f.Paths)
 		if err != nil {
 			return nil, err
 		}
-		if len(ids) == 0 {
+		if len(in) == 0 {
 			return out, nil
 		}
-		q += ` AND id IN (SELECT commit_id FROM files WHERE path_id IN (` + idList(ids) + `))`
+		// The shorter list: an exclusion alone (':!vendor') lets most
+		// of a large history's paths through.
+		cond := `path_id IN (` + idList(in) + `)`
+		if len(notIn) < len(in) {
+			cond = `path_id NOT IN (` + idList(notIn) + `)`
+		}
+		q += ` AND id IN (SELECT commit_id FROM files WHERE ` + cond + `)`
 	}
 	rows, err := s.st.DB().QueryContext(ctx, q, args...)
 	if err != nil {
@@ -324,74 +330,40 @@ func idList(ids []int64) string {
 	return b.String()
 }
 
-// matchingPaths returns the ids of indexed paths that match any glob.
-func (s *Searcher) matchingPaths(ctx context.Context, pats []PathPattern) ([]int64, error) {
+// matchingPaths returns the ids of the indexed paths that ps matches,
+// and of those it does not.
+func (s *Searcher) matchingPaths(ctx context.Context, ps Pathspec) (in, out []int64, err error) {
 	rows, err := s.st.DB().QueryContext(ctx, `SELECT id, path FROM paths`)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	var ids []int64
 	for rows.Next() {
 		var id int64
 		var p string
 		if err := rows.Scan(&id, &p); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		for _, pp := range pats {
-			if pp.Match(p) {
-				ids = append(ids, id)
-				break
-			}
-		}
-	}
-	return ids, rows.Err()
-}
-
-// Unmatched lists the indexes of the patterns that match no file an
-// indexed commit changed: a misspelled --path otherwise reads as "no
-// matching commits", as if no commit had the words.
-func (s *Searcher) Unmatched(ctx context.Context, pats []PathPattern) ([]int, error) {
-	rows, err := s.st.DB().QueryContext(ctx, `SELECT path FROM paths p WHERE EXISTS (SELECT 1 FROM files f WHERE f.path_id = p.id)`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	matched := make([]bool, len(pats))
-	left := len(pats)
-	for rows.Next() && left > 0 {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, err
-		}
-		for i, pp := range pats {
-			if !matched[i] && pp.Match(p) {
-				matched[i] = true
-				left--
-			}
+		if ps.Match(p) {
+			in = append(in, id)
+		} else {
+			out = append(out, id)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var out []int
-	for i, m := range matched {
-		if !m {
-			out = append(out, i)
-		}
-	}
-	return out, nil
+	return in, out, rows.Err()
 }
 
 // PathPattern is a compiled --path pattern: a glob where * and ? stay
 // within one directory and ** crosses any number of them; a pattern
 // without a slash matches a file name in any directory ("*.go"); a
 // pattern without glob characters also matches everything under it as a
-// directory ("internal/scry").
+// directory ("internal/scry"). In a Pathspec it may be an exclusion.
 type PathPattern struct {
 	plain    string // the pattern as spelt, matched literally too
 	re       *regexp.Regexp
 	basename bool
+	all      bool // the repository's root: every path
+	exclude  bool // ":!x": what it matches, a Pathspec leaves out
 }
 
 // CompilePattern compiles a --path pattern.
@@ -426,6 +398,8 @@ func CompileRootPattern(pattern string) (PathPattern, error) {
 // both), and app/[id] the directory.
 func (pp PathPattern) Match(p string) bool {
 	switch {
+	case pp.all:
+		return true
 	case pp.basename:
 		return pp.re.MatchString(path.Base(p))
 	case p == pp.plain || strings.HasPrefix(p, pp.plain+"/"):

@@ -472,7 +472,7 @@ func fuse(t Tuning, lex, sem, exp, names []scored) []scored {
 
 // hits loads what the results show, in two queries (the commits, their
 // files) whatever the number of hits.
-func (s *Searcher) hits(ctx context.Context, ranked []scored, terms []string, paths []PathPattern) ([]Hit, error) {
+func (s *Searcher) hits(ctx context.Context, ranked []scored, terms []string, paths Pathspec) ([]Hit, error) {
 	if len(ranked) == 0 {
 		return nil, nil
 	}
@@ -552,11 +552,15 @@ func (s *Searcher) hits(ctx context.Context, ranked []scored, terms []string, pa
 	return hits, nil
 }
 
-func matchesFile(p string, terms map[string]bool, paths []PathPattern, an *text.Analyzer) bool {
-	for _, pp := range paths {
-		if pp.Match(p) {
-			return true
-		}
+// matchesFile says whether a hit's file is one it shows as matched: one a
+// positive --path or a word of the query matches, unless an exclusion
+// leaves it out (the search did).
+func matchesFile(p string, terms map[string]bool, paths Pathspec, an *text.Analyzer) bool {
+	if paths.excluded(p) {
+		return false
+	}
+	if paths.included(p) {
+		return true
 	}
 	if len(terms) == 0 {
 		return false
