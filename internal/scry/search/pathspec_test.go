@@ -135,6 +135,8 @@ func TestExcludedPaths(t *testing.T) {
 			{[]string{"docs", ":!engine"}, "turbine docs beside the engine", "docs/turbine.md"},
 			{[]string{"engine", ":!engine/turbine.go"}, "refactor the engine", ""},
 			{[]string{":!*.go", ":!*.md"}, "", ""},
+			// Excluding nothing: every path (an empty NOT IN list).
+			{[]string{":!vendor"}, "turbine: first draft | turbine docs beside the engine | add the spinning parts | refactor the engine", "docs/turbine.md,engine/turbine.go"},
 		} {
 			ps, _, err := CompilePathspec(c.args, nil)
 			if err != nil {
