@@ -71,6 +71,25 @@ func openVault(ctx context.Context, env *cli.Env) (*gitrepo.Repo, *vault.Vault, 
 	return r, v, nil
 }
 
+const notRecipientMsg = "your identity is not a recipient of this vault"
+
+// sendKeyHint is what someone who is not a recipient does when their
+// public key cannot be told here.
+const sendKeyHint = "send your public key to a recipient of the vault, who adds it with 'git vault recipients add'"
+
+// userErrorIn is userError for a command that has the repository at hand:
+// the hint for an identity that is not a recipient is the command to ask
+// a recipient for, with the identity's public key and the name init
+// gives a recipient (as verdigris doctor's hint is); it said 'git vault
+// recipients add KEY'. The identity itself is never shown.
+func userErrorIn(ctx context.Context, env *cli.Env, r *gitrepo.Repo, err error) error {
+	var nr *vault.NotRecipientError
+	if errors.As(err, &nr) && nr.Recipient != nil {
+		return cli.Failf("%s", notRecipientMsg).WithHint("%s", vault.JoinHint(nr.Recipient, vault.OwnerComment(ctx, r, env.Env)))
+	}
+	return userError(err)
+}
+
 // userError turns the vault package's errors into one-line errors with
 // hints; none of them carries a secret value.
 func userError(err error) error {
@@ -82,11 +101,16 @@ func userError(err error) error {
 	var ie *vault.IdentityError
 	var ce *vault.CommandError
 	var fe *ghaction.FileError
+	var nr *vault.NotRecipientError
 	switch {
 	case errors.Is(err, vault.ErrNoVault):
 		return cli.Failf("this repository has no vault").WithHint("create one with 'git vault init'")
+	case errors.As(err, &nr) && nr.Recipient != nil:
+		// The key, without its owner's name: userErrorIn, which has the
+		// repository, names them too.
+		return cli.Failf("%s", notRecipientMsg).WithHint("%s", vault.JoinHint(nr.Recipient, ""))
 	case errors.Is(err, vault.ErrNotRecipient):
-		return cli.Failf("your identity is not a recipient of this vault").WithHint("send your public key to a recipient and ask them to run 'git vault recipients add KEY'")
+		return cli.Failf("%s", notRecipientMsg).WithHint("%s", sendKeyHint)
 	case errors.As(err, &re):
 		return cli.Failf("%s", re.Msg).WithHint("%s", re.Hint)
 	case errors.As(err, &ne):
@@ -123,7 +147,7 @@ func splitNames(s string) []string {
 }
 
 // decryptAll decrypts the selected entries one by one.
-func decryptAll(kh vault.Keyholder, v *vault.Vault, names []string) ([]vault.Secret, error) {
+func decryptAll(ctx context.Context, env *cli.Env, r *gitrepo.Repo, kh vault.Keyholder, v *vault.Vault, names []string) ([]vault.Secret, error) {
 	es, err := v.Selection(names)
 	if err != nil {
 		return nil, userError(err)
@@ -133,7 +157,7 @@ func decryptAll(kh vault.Keyholder, v *vault.Vault, names []string) ([]vault.Sec
 		val, err := kh.Decrypt(v, e)
 		if err != nil {
 			vault.WipeSecrets(out)
-			return nil, userError(err)
+			return nil, userErrorIn(ctx, env, r, err)
 		}
 		out = append(out, vault.Secret{Name: e.Name, Env: e.Env, Value: val})
 	}

@@ -57,7 +57,7 @@ Flags:
 		if err != nil {
 			return err
 		}
-		_, v, err := openVault(ctx, env)
+		r, v, err := openVault(ctx, env)
 		if err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ Flags:
 			return err
 		}
 		defer kh.Close()
-		secrets, err := decryptAll(kh, v, only)
+		secrets, err := decryptAll(ctx, env, r, kh, v, only)
 		if err != nil {
 			return err
 		}
@@ -129,7 +129,7 @@ func exportGitHub(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
 			WithHint("name them, comma or newline separated (secrets: db-password, api.token), or leave the input out to export every secret"))
 	}
 	opts := vault.GitHubOptions{Names: names, ExportEnv: exportEnv, Prefix: strings.TrimSpace(a.Input("prefix"))}
-	_, v, err := openVault(ctx, env)
+	r, v, err := openVault(ctx, env)
 	if err != nil {
 		return fail(err)
 	}
@@ -140,7 +140,7 @@ func exportGitHub(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
 	defer kh.Close()
 	n, err := vault.ExportGitHub(a, kh, v, opts)
 	if err != nil {
-		return fail(err)
+		return fail(userErrorIn(ctx, env, r, err))
 	}
 	fmt.Fprintf(env.Stderr, "git-vault: %s masked%s\n", cli.Count(n, "secret"), map[bool]string{true: " and exported", false: ""}[exportEnv])
 	return nil

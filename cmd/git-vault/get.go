@@ -24,7 +24,7 @@ Flags:
 		if err := cli.NArgs("git vault get", args, 1, 1); err != nil {
 			return err
 		}
-		_, v, err := openVault(ctx, env)
+		r, v, err := openVault(ctx, env)
 		if err != nil {
 			return err
 		}
@@ -39,7 +39,7 @@ Flags:
 		defer kh.Close()
 		val, err := kh.Decrypt(v, e)
 		if err != nil {
-			return userError(err)
+			return userErrorIn(ctx, env, r, err)
 		}
 		defer clear(val)
 		// cli.Program.Run says why standard output could not take it.

@@ -85,7 +85,7 @@ Flags:
 				fmt.Fprintf(env.Stderr, "git-vault: this repository already has a vault: ask a recipient to run 'git vault recipients add %s %s'\n", created.Recipient.Key, vault.OwnerComment(ctx, r, env.Env))
 				return nil
 			}
-			return cli.Failf("this repository already has a vault").WithHint("list it with 'git vault ls'; to join it, send your public key to a recipient ('git vault recipients add KEY')")
+			return cli.Failf("this repository already has a vault").WithHint("%s", joinHint(ctx, env, fs, r))
 		}
 		kh, err := keyholder(env, fs)
 		if err != nil {
@@ -102,6 +102,31 @@ Flags:
 		fmt.Fprintln(env.Stdout, self.Key)
 		return nil
 	},
+}
+
+// joinHint is what init says to do in a repository that already has a
+// vault: a recipient uses it; someone who is not asks a recipient for
+// the command with their identity's public key and name (it said
+// 'git vault recipients add KEY'). An identity that cannot be read here
+// (passphrase-protected, with no agent holding it) is no reason for
+// another error: the hint says what to send instead.
+func joinHint(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, r *gitrepo.Repo) string {
+	file, _ := fs.GetString("identity")
+	kh, err := vault.OpenKeyholder(vault.IdentityOptions{File: file, Getenv: env.Env})
+	if err != nil {
+		return "list it with 'git vault ls'; to join it, " + sendKeyHint
+	}
+	defer kh.Close()
+	self := kh.Recipient()
+	v, err := vault.Load(r.Root)
+	if err == nil && slices.ContainsFunc(v.Recipients, func(rc *vault.Recipient) bool { return rc.Key == self.Key }) {
+		return "you are one of its recipients: list it with 'git vault ls'"
+	}
+	join := "to join it, " + vault.JoinHint(self, vault.OwnerComment(ctx, r, env.Env))
+	if err != nil {
+		return "list it with 'git vault ls'; " + join
+	}
+	return join
 }
 
 // identityCreateError says why the identity could not be created, with

@@ -209,7 +209,7 @@ func recipientsAdd(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, arg, co
 	}
 	defer kh.Close()
 	if err := vault.AddRecipients(ctx, r.Root, r.GitDir, kh, keys); err != nil {
-		return userError(err)
+		return userErrorIn(ctx, env, r, err)
 	}
 	for _, w := range skipped {
 		cli.Warnf(env.Stderr, "git-vault", "%s", w)
@@ -244,7 +244,7 @@ func recipientsRm(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, which st
 	}
 	removed, err := vault.RemoveRecipient(ctx, r.Root, r.GitDir, kh, which)
 	if err != nil {
-		return userError(err)
+		return userErrorIn(ctx, env, r, err)
 	}
 	sf, _ := vault.LoadSecrets(r.Root)
 	fmt.Fprintf(env.Stderr, "git-vault: removed %s and rotated the data key\n", removed.Label())

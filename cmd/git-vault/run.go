@@ -64,7 +64,7 @@ func runRun(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string)
 			return userError(err)
 		}
 	}
-	_, v, err := openVault(ctx, env)
+	r, v, err := openVault(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func runRun(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string)
 	if err != nil {
 		return err
 	}
-	secrets, err := decryptAll(kh, v, only)
+	secrets, err := decryptAll(ctx, env, r, kh, v, only)
 	kh.Close()
 	if err != nil {
 		return err

@@ -71,7 +71,7 @@ Flags:
 		}
 		replaced, err := vault.Set(ctx, r.Root, r.GitDir, kh, name, envName, value)
 		if err != nil {
-			return userError(err)
+			return userErrorIn(ctx, env, r, err)
 		}
 		verb := "added"
 		if replaced {

@@ -227,7 +227,7 @@ func checkLoadedVault(ctx context.Context, c *Context, v *vault.Vault, err error
 		// The identity's public key, and the name init would give it,
 		// make the command to ask for: 'add KEY' left the user to find
 		// their key.
-		f.Status, f.Hint = Warn, "ask a recipient of the vault to run: "+vault.AddCommand(kh.Recipient(), vault.OwnerComment(ctx, c.Repo, c.Getenv))
+		f.Status, f.Hint = Warn, vault.JoinHint(kh.Recipient(), vault.OwnerComment(ctx, c.Repo, c.Getenv))
 		f.Detail += "; your identity is not a recipient"
 	case errors.As(err, &re):
 		f.Status, f.Hint = Fail, re.Hint

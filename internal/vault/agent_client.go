@@ -38,6 +38,9 @@ func agentCall(sock string, req *agentRequest) (*agentResponse, error) {
 	if err := readMessage(c, &resp); err != nil {
 		return nil, errors.New("the agent closed the connection without an answer")
 	}
+	if resp.NotRecipient {
+		return nil, ErrNotRecipient
+	}
 	if resp.Error != "" {
 		return nil, &ReadError{Msg: resp.Error, Hint: resp.Hint}
 	}
@@ -105,10 +108,20 @@ func (a *AgentClient) vaultRequest(op string, v *Vault) *agentRequest {
 	return &agentRequest{Op: op, Recipients: v.recipientsRaw, Key: v.keyRaw}
 }
 
+// vaultCall sends a request about a vault; an identity that is not its
+// recipient is named by the key the agent holds, as LocalKeys names it.
+func (a *AgentClient) vaultCall(req *agentRequest) (*agentResponse, error) {
+	resp, err := agentCall(a.sock, req)
+	if errors.Is(err, ErrNotRecipient) {
+		return nil, &NotRecipientError{Recipient: a.recip}
+	}
+	return resp, err
+}
+
 func (a *AgentClient) Decrypt(v *Vault, e Entry) ([]byte, error) {
 	req := a.vaultRequest("decrypt", v)
 	req.Entries = []wireEntry{toWire(e)}
-	resp, err := agentCall(a.sock, req)
+	resp, err := a.vaultCall(req)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +131,7 @@ func (a *AgentClient) Decrypt(v *Vault, e Entry) ([]byte, error) {
 func (a *AgentClient) Encrypt(v *Vault, name, env string, value []byte) (Entry, error) {
 	req := a.vaultRequest("encrypt", v)
 	req.Name, req.Env, req.Value = name, env, value
-	resp, err := agentCall(a.sock, req)
+	resp, err := a.vaultCall(req)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -135,7 +148,7 @@ func (a *AgentClient) Rekey(v *Vault, recips []*Recipient, rotate bool) (*KeyFil
 	for _, e := range v.Secrets.Entries {
 		req.Entries = append(req.Entries, toWire(e))
 	}
-	resp, err := agentCall(a.sock, req)
+	resp, err := a.vaultCall(req)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -49,6 +49,9 @@ type agentResponse struct {
 	Key     []byte       `json:"key,omitempty"`
 	Entries []wireEntry  `json:"entries,omitempty"`
 	Status  *AgentStatus `json:"status,omitempty"`
+	// NotRecipient: the error is ErrNotRecipient, which the client
+	// answers with its identity's public key (NotRecipientError).
+	NotRecipient bool `json:"not_recipient,omitempty"`
 }
 
 // AgentStatus is what `git vault agent status` shows. It holds no secret.

@@ -311,6 +311,9 @@ func vaultFromFiles(recipients, key []byte, entries []wireEntry) (*Vault, error)
 }
 
 func errorResponse(err error) *agentResponse {
+	if errors.Is(err, ErrNotRecipient) {
+		return &agentResponse{Error: ErrNotRecipient.Error(), NotRecipient: true}
+	}
 	var re *ReadError
 	if errors.As(err, &re) {
 		return &agentResponse{Error: re.Msg, Hint: re.Hint}

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"errors"
 	"net"
 	"os"
 	"os/exec"
@@ -337,4 +338,32 @@ func mustExport(t *testing.T, id *Identity) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// An identity that is not a recipient is named by its public key, held
+// here or by the agent: the key is what to ask a recipient to add. The
+// agent's answer was a bare "this identity is not a recipient of the
+// vault", without the key or a hint.
+func TestNotRecipientNamesTheKey(t *testing.T) {
+	owner, bob := newTestIdentity(t), newTestIdentity(t)
+	root := filepath.Join(t.TempDir(), "repo")
+	if _, err := Create(context.Background(), root, root+".git", NewLocalKeys(owner), owner.Recipient); err != nil {
+		t.Fatal(err)
+	}
+	mustSet(t, root, root+".git", NewLocalKeys(owner), "token", "value")
+	sock, _, _ := startAgent(t, bob, time.Minute)
+	ac, err := DialAgent(sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, kh := range map[string]Keyholder{"local": NewLocalKeys(bob), "agent": ac} {
+		_, err := get(t, root, kh, "token")
+		var nr *NotRecipientError
+		if !errors.Is(err, ErrNotRecipient) || !errors.As(err, &nr) {
+			t.Fatalf("%s: %v, want a NotRecipientError", name, err)
+		}
+		if nr.Recipient == nil || nr.Recipient.Key != bob.Recipient.Key {
+			t.Errorf("%s: names %v, want %s", name, nr.Recipient, bob.Recipient.Key)
+		}
+	}
 }

@@ -36,6 +36,15 @@ func (e *ReadError) Error() string { return e.Msg }
 // ErrNotRecipient: the identity is not among the key file's recipients.
 var ErrNotRecipient = errors.New("this identity is not a recipient of the vault")
 
+// NotRecipientError is ErrNotRecipient with the identity's public key:
+// what its owner asks a recipient to add (AddCommand). The identity
+// itself stays where it is.
+type NotRecipientError struct{ Recipient *Recipient }
+
+func (e *NotRecipientError) Error() string { return ErrNotRecipient.Error() }
+
+func (e *NotRecipientError) Unwrap() error { return ErrNotRecipient }
+
 // newDataKey draws a data key.
 func newDataKey() ([]byte, error) {
 	k := make([]byte, dataKeySize)
@@ -123,7 +132,7 @@ func openKeyFile(kf *KeyFile, recips []*Recipient, id *Identity) ([]byte, error)
 	if err != nil {
 		var nm *age.NoIdentityMatchError
 		if errors.As(err, &nm) {
-			return nil, ErrNotRecipient
+			return nil, &NotRecipientError{Recipient: id.Recipient}
 		}
 		return nil, &ReadError{Msg: "the data key does not decrypt", Hint: "the key file is damaged; restore it from a trusted commit"}
 	}

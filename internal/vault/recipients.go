@@ -280,6 +280,13 @@ func AddCommand(r *Recipient, comment string) string {
 	return cmd
 }
 
+// JoinHint is the hint for an identity that is not a recipient of the
+// vault: the command to ask a recipient for, with its public key r and
+// its owner's name (OwnerComment; "" when it cannot be told).
+func JoinHint(r *Recipient, comment string) string {
+	return "ask a recipient of the vault to run: " + AddCommand(r, comment)
+}
+
 // shellWord quotes s only where a POSIX shell would not read it as one
 // literal word, so that the common age1… key and e-mail stay bare.
 func shellWord(s string) string {
