@@ -61,6 +61,8 @@ func explain(err error) error {
 	case errors.As(err, &rtag):
 		ls, each := cli.PushURLCommand("git ls-remote URL refs/tags/"+rtag.Tag, rtag.Remote, rtag.PushURLs)
 		return cli.Failf("%v", err).WithHint("tags are never moved: see which commit is right with 'git show %s' and '%s'%s; delete the wrong one, or run 'git session end' without --push and push the branch alone", rtag.Tag, ls, each)
+	case errors.As(err, &nopush) && nopush.Tracked != "":
+		return cli.Failf("--push: %v", err).WithHint("to push to %s/%s, run 'git -c push.default=upstream session end --push'; to %s/%s, 'git -c push.default=current session end --push'", nopush.Remote, nopush.Tracked, nopush.Remote, nopush.Branch)
 	case errors.As(err, &nopush):
 		return cli.Failf("--push: %v", err).WithHint("set where git push sends it (push.default, remote.%s.push), or run 'git session end' without --push and push the branch and the tags yourself", nopush.Remote)
 	case errors.Is(err, session.ErrNoRemote):

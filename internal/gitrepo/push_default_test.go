@@ -28,7 +28,14 @@ func TestPushTargetFollowsPushDefaultAndRefspecs(t *testing.T) {
 		want   RemoteBranch
 		refuse bool
 	}{
-		{nil, tracked, false},
+		// simple, set or git's default, refuses an upstream named other
+		// than the branch (git push: "does not match the name of your
+		// current branch").
+		{nil, RemoteBranch{}, true},
+		{[]string{"push.default", "simple"}, RemoteBranch{}, true},
+		// Pushed to another remote than it tracks, simple pushes to the
+		// same name there.
+		{[]string{"remote.pushDefault", "fork"}, RemoteBranch{Remote: "fork", Ref: "refs/heads/main"}, false},
 		{[]string{"push.default", "upstream"}, tracked, false},
 		{[]string{"push.default", "tracking"}, tracked, false},
 		{[]string{"push.default", "current"}, same, false},

@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -53,9 +54,16 @@ func TestPushTargetAndRemoteQueriesMoveNoRef(t *testing.T) {
 	}
 	gitRun(t, dir, "push", "-q", "origin", "main:trunk")
 	gitRun(t, dir, "branch", "-q", "--set-upstream-to=origin/trunk", "main")
+	// push.default=simple, git's default, refuses an upstream of another
+	// name; upstream pushes to it.
+	if pt, ok, err := r.PushTarget(ctx, "main"); ok || err == nil {
+		t.Fatalf("tracking branch of another name: %+v %v %v; want refused", pt, ok, err)
+	}
+	gitRun(t, dir, "config", "push.default", "upstream")
 	if pt, ok, _ := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/trunk", Configured: true}) {
 		t.Fatalf("tracking branch: %+v %v", pt, ok)
 	}
+	gitRun(t, dir, "config", "--unset", "push.default")
 	// Pushed elsewhere than it tracks: the same name there, as git push.
 	fork := filepath.Join(filepath.Dir(dir), "fork.git")
 	gitRun(t, dir, "init", "-q", "--bare", fork)
@@ -65,8 +73,9 @@ func TestPushTargetAndRemoteQueriesMoveNoRef(t *testing.T) {
 		t.Fatalf("remote.pushDefault: %+v %v", pt, ok)
 	}
 	gitRun(t, dir, "config", "branch.main.pushRemote", "origin")
-	if pt, ok, _ := r.PushTarget(ctx, "main"); !ok || pt != (RemoteBranch{Remote: "origin", Ref: "refs/heads/trunk", Configured: true}) {
-		t.Fatalf("branch.main.pushRemote to the remote it tracks: %+v %v", pt, ok)
+	var refused *NoPushTargetError
+	if pt, ok, err := r.PushTarget(ctx, "main"); ok || !errors.As(err, &refused) || refused.Tracked != "trunk" {
+		t.Fatalf("branch.main.pushRemote to the remote it tracks, simple: %+v %v %v; want refused, as for no pushRemote", pt, ok, err)
 	}
 	gitRun(t, dir, "config", "--unset", "branch.main.pushRemote")
 	gitRun(t, dir, "config", "--unset", "remote.pushDefault")

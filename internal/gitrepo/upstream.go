@@ -26,12 +26,14 @@ type RemoteBranch struct {
 // matching, the branch of the same name (matching pushes only this one
 // branch here, not every one both sides have); upstream (or tracking), the
 // branch it tracks; simple or unset, the branch it tracks when that is the
-// remote it tracks, else the branch of the same name, as simple does
-// pulling from one remote and pushing to another. ok is false when the
-// repository has no remote at all; a NoPushTargetError when git push
-// would not push the branch (push.default=nothing, upstream with no
-// upstream there, refspecs that leave it out) or sends it where this
-// does not follow (a refspec to a ref that is no branch, a negative one).
+// remote it tracks and the branch there has the same name, else the branch
+// of the same name, as simple does pulling from one remote and pushing to
+// another. ok is false when the repository has no remote at all; a
+// NoPushTargetError when git push would not push the branch
+// (push.default=nothing, upstream with no upstream there, simple with an
+// upstream of another name there, refspecs that leave it out) or sends it
+// where this does not follow (a refspec to a ref that is no branch, a
+// negative one).
 func (r *Repo) PushTarget(ctx context.Context, branch string) (RemoteBranch, bool, error) {
 	up, tracked := r.TrackedBranch(ctx, branch)
 	remote := ""
@@ -67,7 +69,8 @@ func (r *Repo) PushTarget(ctx context.Context, branch string) (RemoteBranch, boo
 		}
 		return target(ref)
 	}
-	switch mode := r.Config(ctx, "push.default"); mode {
+	mode := r.Config(ctx, "push.default")
+	switch mode {
 	case "nothing":
 		return refuse("push.default is nothing")
 	case "current", "matching":
@@ -82,6 +85,17 @@ func (r *Repo) PushTarget(ctx context.Context, branch string) (RemoteBranch, boo
 		return up, true, nil
 	}
 	if tracked && remote == up.Remote {
+		// simple refuses an upstream of another name ("does not match the
+		// name of your current branch"): topic made from origin/main
+		// tracks it, and its release or session pushed onto main.
+		if up.Ref != "refs/heads/"+branch {
+			simple, name := "simple", strings.TrimPrefix(up.Ref, "refs/heads/")
+			if mode == "" {
+				simple = "simple (git's default)"
+			}
+			return RemoteBranch{}, false, &NoPushTargetError{Branch: branch, Remote: remote, Tracked: name,
+				Why: fmt.Sprintf("push.default is %s and its upstream %s/%s has another name", simple, remote, name)}
+		}
 		return up, true, nil
 	}
 	return target("refs/heads/" + branch)
@@ -90,7 +104,13 @@ func (r *Repo) PushTarget(ctx context.Context, branch string) (RemoteBranch, boo
 // NoPushTargetError: git push with no arguments would not push Branch to
 // Remote, or would send it where PushTarget does not follow; Why says
 // which setting makes it so.
-type NoPushTargetError struct{ Branch, Remote, Why string }
+type NoPushTargetError struct {
+	Branch, Remote, Why string
+	// Tracked is the upstream's branch name on Remote when push.default
+	// is simple and refuses it for not being Branch: a push could go to
+	// either (push.default=upstream there, current to Branch).
+	Tracked string
+}
 
 func (e *NoPushTargetError) Error() string {
 	return fmt.Sprintf("git push names no branch of %s to push %s to: %s", e.Remote, e.Branch, e.Why)
