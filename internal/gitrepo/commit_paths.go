@@ -6,12 +6,13 @@ import (
 	"strings"
 )
 
-// CommitPaths commits exactly paths (added to the index first) and returns
-// the new commit's hash. Every other staged or unstaged change is left as it
-// was: `git commit --only` builds the commit from HEAD plus these paths and
-// keeps the rest of the index. The commit-msg and pre-commit hooks are
-// skipped because the message and content are generated, not typed; the
-// post-commit hook runs, with env added to its environment.
+// CommitPaths commits exactly paths (added to the index first), their
+// contents in the working tree, and returns the new commit's hash. Every other staged or unstaged change
+// is left as it was: `git commit --only` builds the commit from HEAD plus
+// these paths and keeps the rest of the index. The commit-msg and
+// pre-commit hooks are skipped because the message and content are
+// generated, not typed; the post-commit hook runs, with env added to its
+// environment.
 func (r *Repo) CommitPaths(ctx context.Context, message string, env []string, paths ...string) (string, error) {
 	// Paths, not pathspecs: a glob in a name matched other files too,
 	// and they went into the commit.
@@ -19,7 +20,15 @@ func (r *Repo) CommitPaths(ctx context.Context, message string, env []string, pa
 	if _, err := r.Git(ctx, append([]string{"add", "--"}, paths...)...); err != nil {
 		return "", err
 	}
-	args := append(append([]string{}, summaryArgs...), "--no-verify", "--only", "--file=-", "--")
+	// A commit another process makes between the add and ours (a commit
+	// loop beside git session end) takes the staged paths, and ours found
+	// nothing to commit. --only commits the paths as the working tree has
+	// them whatever is staged, so ours, empty then, still holds them, and
+	// it is the commit a caller tags. (Staged as intent-to-add instead,
+	// the paths went into no such commit, but a git commit that read the
+	// index before ours and wrote it back after, as a plain git commit
+	// does, put them out of the index, and the next commit deleted them.)
+	args := append(append([]string{}, summaryArgs...), "--no-verify", "--only", "--allow-empty", "--file=-", "--")
 	args = append(args, paths...)
 	cmd := command(ctx, r.Dir(), args...)
 	cmd.Env = append(cmd.Env, env...)

@@ -3,6 +3,7 @@ package gitrepo
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,5 +47,42 @@ func TestCommitReturnsItsOwnCommitWhenHEADMovesAtOnce(t *testing.T) {
 	check("CommitEmpty", h, "chore(release): 1.2.3")
 	if n := strings.Count(gitRun(t, dir, "log", "--format=%s"), "someone else"); n != 2 {
 		t.Fatalf("%d commits of the hook, want 2", n)
+	}
+}
+
+// A commit another process makes between CommitPaths' staging of a new
+// file and its own commit (a loop of 'git commit --allow-empty' beside
+// 'git session end') takes the staged record: CommitPaths' 'git commit
+// --only' then found nothing to commit and failed. It makes its commit
+// all the same, holding the record, and returns it. A git that makes
+// such a commit just before every 'git commit --only' makes the race
+// certain.
+func TestCommitPathsCommitsWhenAnotherCommitTookThePaths(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r := openRepo(t, dir)
+	real, err := exec.LookPath("git")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	wrapper := "#!/bin/sh\ncase \" $* \" in *' --only '*) \"" + real + "\" commit -q --allow-empty -m 'someone else' ;; esac\nexec \"" + real + "\" \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "git"), []byte(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	writeFile(t, filepath.Join(dir, "sessions", "record.md"), "record\n")
+	h, err := r.CommitPaths(ctx, "session: archive x (y)\n", nil, "sessions/record.md")
+	if err != nil {
+		t.Fatalf("CommitPaths: %v", err)
+	}
+	if got := gitRun(t, dir, "log", "-1", "--format=%s", h); got != "session: archive x (y)" {
+		t.Fatalf("CommitPaths returned the commit %q", got)
+	}
+	if got := gitRun(t, dir, "show", h+":sessions/record.md"); got != "record" {
+		t.Fatalf("its commit holds the record %q", got)
+	}
+	if got := gitRun(t, dir, "log", "-1", "--format=%s", "--", "sessions/record.md"); got != "someone else" {
+		t.Fatalf("the record was committed by %q, not by the other commit: the test proves nothing", got)
 	}
 }
