@@ -9,7 +9,11 @@ import (
 // returns its hash.
 func (r *Repo) CommitEmpty(ctx context.Context, message string) (string, error) {
 	args := append(append([]string{}, summaryArgs...), "--no-verify", "--allow-empty", "--file=-")
-	out, err := r.GitInput(ctx, strings.NewReader(message), args...)
+	var out string
+	err := whileContended(ctx, func() (err error) {
+		out, err = r.GitInput(ctx, strings.NewReader(message), args...)
+		return err
+	})
 	if err != nil {
 		return "", err
 	}

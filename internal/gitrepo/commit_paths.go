@@ -7,17 +7,22 @@ import (
 )
 
 // CommitPaths commits exactly paths (added to the index first), their
-// contents in the working tree, and returns the new commit's hash. Every other staged or unstaged change
-// is left as it was: `git commit --only` builds the commit from HEAD plus
-// these paths and keeps the rest of the index. The commit-msg and
-// pre-commit hooks are skipped because the message and content are
-// generated, not typed; the post-commit hook runs, with env added to its
-// environment.
+// contents in the working tree, and returns the new commit's hash. Every
+// other staged or unstaged change is left as it was: `git commit --only`
+// builds the commit from HEAD plus these paths and keeps the rest of the
+// index. The commit-msg and pre-commit hooks are skipped because the
+// message and content are generated, not typed; the post-commit hook
+// runs, with env added to its environment. A moment's contention with
+// another git process writing the index or HEAD is waited out
+// (whileContended).
 func (r *Repo) CommitPaths(ctx context.Context, message string, env []string, paths ...string) (string, error) {
 	// Paths, not pathspecs: a glob in a name matched other files too,
 	// and they went into the commit.
 	paths = literal(paths)
-	if _, err := r.Git(ctx, append([]string{"add", "--"}, paths...)...); err != nil {
+	if err := whileContended(ctx, func() error {
+		_, err := r.Git(ctx, append([]string{"add", "--"}, paths...)...)
+		return err
+	}); err != nil {
 		return "", err
 	}
 	// A commit another process makes between the add and ours (a commit
@@ -30,13 +35,21 @@ func (r *Repo) CommitPaths(ctx context.Context, message string, env []string, pa
 	// does, put them out of the index, and the next commit deleted them.)
 	args := append(append([]string{}, summaryArgs...), "--no-verify", "--only", "--allow-empty", "--file=-", "--")
 	args = append(args, paths...)
-	cmd := command(ctx, r.Dir(), args...)
-	cmd.Env = append(cmd.Env, env...)
-	cmd.Stdin = strings.NewReader(message)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return "", &Error{Args: args, Stderr: stderr.String(), Err: err}
+	var stdout bytes.Buffer
+	err := whileContended(ctx, func() error {
+		cmd := command(ctx, r.Dir(), args...)
+		cmd.Env = append(cmd.Env, env...)
+		cmd.Stdin = strings.NewReader(message)
+		var stderr bytes.Buffer
+		stdout.Reset()
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			return &Error{Args: args, Stderr: stderr.String(), Err: err}
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
 	}
 	return r.madeCommit(ctx, args, stdout.Bytes())
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Another process's commit landing between 'git commit' and the look at
@@ -84,5 +85,58 @@ func TestCommitPathsCommitsWhenAnotherCommitTookThePaths(t *testing.T) {
 	}
 	if got := gitRun(t, dir, "log", "-1", "--format=%s", "--", "sessions/record.md"); got != "someone else" {
 		t.Fatalf("the record was committed by %q, not by the other commit: the test proves nothing", got)
+	}
+}
+
+// Another git process's commit holds index.lock, then the branch's lock,
+// for a moment (a commit loop beside 'git session end' or 'git release'):
+// CommitPaths and CommitEmpty failed at once on "Unable to create
+// '.git/index.lock': File exists". They try again for a short while; a
+// lock held longer still fails, with git's message, and commits nothing.
+func TestCommitWaitsBrieflyForAHeldIndexLock(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r := openRepo(t, dir)
+	lock := filepath.Join(dir, ".git", "index.lock")
+	holdFile := func(file string, d time.Duration) {
+		t.Helper()
+		if err := os.WriteFile(file, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		time.AfterFunc(d, func() { os.Remove(file) })
+	}
+	hold := func(d time.Duration) { holdFile(lock, d) }
+	writeFile(t, filepath.Join(dir, "record.md"), "record\n")
+	hold(300 * time.Millisecond)
+	h, err := r.CommitPaths(ctx, "session: archive x (y)\n", nil, "record.md")
+	if err != nil {
+		t.Fatalf("CommitPaths with index.lock held for 300ms: %v", err)
+	}
+	if got := gitRun(t, dir, "log", "-1", "--format=%s", h); got != "session: archive x (y)" {
+		t.Fatalf("CommitPaths returned the commit %q", got)
+	}
+	hold(300 * time.Millisecond)
+	if _, err := r.CommitEmpty(ctx, "release: v1.2.3\n"); err != nil {
+		t.Fatalf("CommitEmpty with index.lock held for 300ms: %v", err)
+	}
+	holdFile(filepath.Join(dir, ".git", "refs", "heads", "main.lock"), 300*time.Millisecond)
+	if _, err := r.CommitEmpty(ctx, "release: v1.2.4\n"); err != nil {
+		t.Fatalf("CommitEmpty with the branch's lock held for 300ms: %v", err)
+	}
+
+	before := gitRun(t, dir, "rev-parse", "HEAD")
+	hold(time.Hour)
+	defer os.Remove(lock)
+	start := time.Now()
+	_, err = r.CommitEmpty(ctx, "release: v1.2.5\n")
+	took := time.Since(start)
+	if err == nil || !strings.HasPrefix(err.Error(), "git commit: Unable to create") || !strings.Contains(err.Error(), "index.lock': File exists") {
+		t.Fatalf("CommitEmpty with index.lock held throughout: %v; want git commit's index.lock error", err)
+	}
+	if took < time.Second || took > 10*time.Second {
+		t.Fatalf("CommitEmpty gave up after %v; want a wait of about 2s", took)
+	}
+	if after := gitRun(t, dir, "rev-parse", "HEAD"); after != before {
+		t.Fatal("a commit was made")
 	}
 }

@@ -292,9 +292,15 @@ func exitedOne(err error) bool {
 	return errors.As(err, &ge) && errors.As(ge.Err, &ee) && ee.ExitCode() == 1
 }
 
+// firstArg is the git command args run: the first word not an option,
+// nor the value of -c or -C before the command (git -c core.abbrev=40
+// commit failed as 'git core.abbrev=40: …').
 func firstArg(args []string) string {
-	for _, a := range args {
-		if !strings.HasPrefix(a, "-") {
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "-c" || a == "-C":
+			i++
+		case !strings.HasPrefix(a, "-"):
 			return a
 		}
 	}
