@@ -97,7 +97,10 @@ func apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 	if err != nil {
 		// git commit stopped after it moved the branch (Ctrl-C reaches it
 		// too, in its post-commit hook): that commit goes with the files.
-		if h, herr := r.ResolveCommit(ctx, "HEAD"); herr == nil && h != before {
+		// A branch moved by another process's commit alone (one made
+		// without the index, while the release waited for it) is left as
+		// it is: taken for the release's, it was taken back.
+		if h, herr := r.ResolveCommit(ctx, "HEAD"); herr == nil && h != before && !p.onlyOthersCommits(ctx, r, before, h) {
 			if parent, perr := r.ResolveCommit(ctx, h+"^"); perr != nil || parent != before {
 				return refuse(fmt.Sprintf("look at the branch (git log -3) and put it right by hand; the tag %s was not made", p.Tag),
 					"the release commit failed (%v), and HEAD moved to %s", err, gitrepo.Short(h))
@@ -124,6 +127,23 @@ func apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 	}
 	p.Tagged = true
 	return nil
+}
+
+// onlyOthersCommits reports whether no commit between before and head
+// (which moved from it) has the release commit's subject; false when
+// that cannot be told.
+func (p *Plan) onlyOthersCommits(ctx context.Context, r *gitrepo.Repo, before, head string) bool {
+	commits, err := r.Log(ctx, before+".."+head)
+	if err != nil {
+		return false
+	}
+	subject, _ := gitrepo.SplitMessage(p.Message)
+	for _, c := range commits {
+		if c.Subject == subject {
+			return false
+		}
+	}
+	return true
 }
 
 // CheckSigning tells, for a dry run, whether the tag the plan makes can be
