@@ -14,8 +14,15 @@ import (
 // (identity, remote, agent) instead of the one the user meant. A
 // repeatable flag is refused when any of its values is empty. hints say
 // what to give each flag, or what leaving it out does; skip names the
-// flags that have a check of their own.
+// flags that have a check of their own. A command's own commands
+// (Command.Commands) refuse them too.
 func RefuseEmptyFlags(c *Command, hints map[string]string, skip ...string) {
+	for _, sub := range c.Commands {
+		RefuseEmptyFlags(sub, hints, skip...)
+	}
+	if c.Run == nil {
+		return
+	}
 	run := c.Run
 	c.Run = func(ctx context.Context, env *Env, fs *pflag.FlagSet, args []string) error {
 		var err error

@@ -80,10 +80,34 @@ type Command struct {
 	Run func(ctx context.Context, env *Env, fs *pflag.FlagSet, args []string) error
 	// Raw commands get their arguments unparsed (for "-- CMD..." passthrough).
 	Raw bool
-	// Subcommands are the command's own command words (recipients ls,
-	// add, rm): "help NAME SUB" is NAME's usage, where any other word
-	// after "help NAME" is a usage error.
+	// Commands are the command's own commands (git vault recipients ls,
+	// add, rm): the word after its name picks one, as a program's
+	// commands are picked, with the same usage, -h, help, "did you
+	// mean", flags after the word and exit codes, and each parses its
+	// own flags. Flags, Run and Raw are then unused; "help NAME SUB" is
+	// NAME's usage, where any other word after "help NAME" is a usage
+	// error.
+	Commands []*Command
+	// Synonyms are Program.Synonyms for Commands.
+	Synonyms map[string]string
+	// Hidden leaves a command out of "did you mean", of the words a
+	// missing one names, and of "help NAME SUB": one the program runs
+	// itself (git vault agent serve, started by agent start).
+	Hidden bool
+	// Subcommands are the command words of a command that reads them
+	// itself (Raw); "help NAME SUB" is NAME's usage.
 	Subcommands []string
+}
+
+// visible names the commands a user is offered.
+func visible(cmds []*Command) []string {
+	var names []string
+	for _, c := range cmds {
+		if !c.Hidden {
+			names = append(names, c.Name)
+		}
+	}
+	return names
 }
 
 // Program is a binary: a usage text and its commands.
@@ -115,6 +139,11 @@ type Program struct {
 	// are, where the log alone hid it from the run's summary. Nil in the
 	// others.
 	Annotate func(w io.Writer, getenv func(string) string, msg string)
+
+	// sub says the program is a command's own commands (Command.Commands),
+	// whose errors name it: "unknown command" alone read as one of the
+	// binary's.
+	sub bool
 }
 
 // ExitInterrupted is a command's exit status when Ctrl-C stopped it
@@ -287,7 +316,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 					return nil
 				}
 				for _, c := range p.Commands {
-					if c.Name == args[1] && (len(args) == 2 || len(c.Subcommands) > 0) {
+					if c.Name == args[1] && (len(args) == 2 || len(c.Commands) > 0 || len(c.Subcommands) > 0) {
 						return p.commandHelp(env, c, args[2:])
 					}
 				}
@@ -322,6 +351,11 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprint(env.Stdout, p.Usage)
 			return nil
 		case "--version", "version":
+			if p.sub {
+				// The binary's version, under one of its commands, reads
+				// as that command's own.
+				break
+			}
 			if len(args) > 1 {
 				return Usagef("%s %s: unexpected argument %q", p.Name, args[0], args[1]).WithHint("run '%s %s' alone", p.Name, args[0])
 			}
@@ -343,6 +377,9 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 			// "git scry" alone: its default command wants a query.
 			return Usagef("missing search query or command").WithHint("give words to search for ('%s WORDS…'), or run '%s help' for the list of commands", p.Name, p.Name)
 		}
+		if p.sub {
+			return Usagef("%s: missing %s", p.Name, orList(visible(p.Commands))).WithHint("run '%s help' for the list of commands", p.Name)
+		}
 		return Usagef("missing command").WithHint("run '%s help' for the list of commands", p.Name)
 	}
 	return p.unknownCommand(args[0])
@@ -352,9 +389,10 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 // commands, whose usage is CMD's) with CMD's usage; other words after
 // it are an error, since dropped they read as understood.
 func (p *Program) commandHelp(env *Env, c *Command, rest []string) error {
-	if len(rest) > 1 || len(rest) == 1 && !slices.Contains(c.Subcommands, rest[0]) {
+	subs := append(visible(c.Commands), c.Subcommands...)
+	if len(rest) > 1 || len(rest) == 1 && !slices.Contains(subs, rest[0]) {
 		extra := rest[0]
-		if len(rest) > 1 && slices.Contains(c.Subcommands, extra) {
+		if len(rest) > 1 && slices.Contains(subs, extra) {
 			extra = rest[1]
 		}
 		return Usagef("%s help %s: unexpected argument %q", p.Name, c.Name, extra).WithHint("run '%s help %s' for %s's usage", p.Name, c.Name, c.Name)
@@ -416,23 +454,37 @@ func (p *Program) flagBeforeCommand(args []string) error {
 var flagName = regexp.MustCompile(`^(-[A-Za-z0-9]|--[A-Za-z0-9][A-Za-z0-9-]*)$`)
 
 func (p *Program) unknownCommand(word string) *Error {
+	e := Usagef("unknown command %q", word)
+	if p.sub {
+		e = Usagef("%s: unknown subcommand %q", p.Name, word)
+	}
 	if c, ok := p.Synonyms[word]; ok {
-		return Usagef("unknown command %q", word).WithHint("did you mean '%s %s'?", p.Name, c)
+		return e.WithHint("did you mean '%s %s'?", p.Name, c)
 	}
-	names := make([]string, len(p.Commands))
-	for i, c := range p.Commands {
-		names[i] = c.Name
+	if c := Nearest(word, visible(p.Commands)); c != "" {
+		return e.WithHint("did you mean '%s %s'?", p.Name, c)
 	}
-	if c := Nearest(word, names); c != "" {
-		return Usagef("unknown command %q", word).WithHint("did you mean '%s %s'?", p.Name, c)
+	return e.WithHint("run '%s help' for the list of commands", p.Name)
+}
+
+// orList is "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
 	}
-	return Usagef("unknown command %q", word).WithHint("run '%s help' for the list of commands", p.Name)
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
 func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []string) error {
 	name := p.Name
 	if c.Name != "" {
 		name += " " + c.Name
+	}
+	if len(c.Commands) > 0 {
+		// Its error goes back to the program that was run, which
+		// reports it once and annotates it as its own (--github).
+		sub := &Program{Name: name, Binary: p.Binary, Usage: c.Usage, Commands: c.Commands, Synonyms: c.Synonyms, sub: true}
+		return sub.dispatch(ctx, env, args)
 	}
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -199,5 +200,95 @@ func TestFlagBeforeCommandIsAUsageError(t *testing.T) {
 		if code != ExitOK || strings.Join(ran, " ") != c.ran {
 			t.Errorf("%q: exit %d, ran %q, stderr %q; want %q", c.args, code, ran, errb.String(), c.ran)
 		}
+	}
+}
+
+// A command with commands of its own (git vault recipients ls|add|rm)
+// read the word after its name by hand: no usage on "help", no flags of
+// their own, no annotation. Command.Commands picks it as a program picks
+// a command, and the error names the command the word was given to.
+func TestCommandsOfACommand(t *testing.T) {
+	var ran []string
+	sub := func(name string, flags func(*pflag.FlagSet)) *Command {
+		return &Command{Name: name, Usage: "recipients usage\n", Flags: flags, Run: func(_ context.Context, _ *Env, fs *pflag.FlagSet, args []string) error {
+			ran = append([]string{name}, args...)
+			if j, _ := fs.GetBool("json"); j {
+				ran = append(ran, "--json")
+			}
+			return nil
+		}}
+	}
+	serve := sub("serve", nil)
+	serve.Hidden = true
+	recipients := &Command{Name: "recipients", Usage: "recipients usage\n", Synonyms: map[string]string{"list": "ls"}, Commands: []*Command{
+		sub("ls", func(fs *pflag.FlagSet) { fs.Bool("json", false, "") }),
+		sub("add", func(fs *pflag.FlagSet) { fs.String("identity", "", "") }),
+		sub("rm", nil), serve,
+	}}
+	var annotated []string
+	p := &Program{Name: "git x", Binary: "git-x", Usage: "program usage\n", Commands: []*Command{recipients},
+		Annotate: func(_ io.Writer, _ func(string) string, msg string) { annotated = append(annotated, msg) }}
+	for _, c := range []struct {
+		args        []string
+		code        int
+		ran, stdout string
+		stderr      []string
+	}{
+		{[]string{"recipients", "ls", "--json"}, ExitOK, "ls --json", "", nil},
+		{[]string{"recipients", "add", "KEY", "bob"}, ExitOK, "add KEY bob", "", nil},
+		{[]string{"recipients", "serve"}, ExitOK, "serve", "", nil},
+		{[]string{"recipients"}, ExitUsage, "", "", []string{"recipients usage", "git-x: error: git x recipients: missing ls, add or rm", "git-x: hint: run 'git x recipients help' for the list of commands"}},
+		{[]string{"recipients", "lss"}, ExitUsage, "", "", []string{"git-x: error: git x recipients: unknown subcommand \"lss\"", "git-x: hint: did you mean 'git x recipients ls'?"}},
+		{[]string{"recipients", "list"}, ExitUsage, "", "", []string{"git-x: hint: did you mean 'git x recipients ls'?"}},
+		{[]string{"recipients", "serv"}, ExitUsage, "", "", []string{"git-x: hint: run 'git x recipients help' for the list of commands"}},
+		{[]string{"recipients", "version"}, ExitUsage, "", "", []string{"git-x: error: git x recipients: unknown subcommand \"version\""}},
+		{[]string{"recipients", "--json", "ls"}, ExitUsage, "", "", []string{"git-x: error: flag --json given before the command \"ls\"", "git-x: hint: give the command first and its flags after it ('git x recipients ls [flags]'); 'git x recipients ls --help' lists them"}},
+		{[]string{"recipients", "ls", "--identity", "f"}, ExitUsage, "", "", []string{"git-x: error: unknown flag: --identity", "git-x: hint: run 'git x recipients ls --help' for usage"}},
+		{[]string{"recipients", "help"}, ExitOK, "", "recipients usage\n", nil},
+		{[]string{"recipients", "-h"}, ExitOK, "", "recipients usage\n", nil},
+		{[]string{"recipients", "help", "add"}, ExitOK, "", "recipients usage\n", nil},
+		{[]string{"recipients", "add", "-h"}, ExitOK, "", "recipients usage\n", nil},
+		{[]string{"help", "recipients", "add"}, ExitOK, "", "recipients usage\n", nil},
+		{[]string{"help", "recipients", "serve"}, ExitUsage, "", "", []string{"git-x: error: git x help recipients: unexpected argument \"serve\""}},
+	} {
+		ran = nil
+		var out, errb bytes.Buffer
+		code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
+		if code != c.code || strings.Join(ran, " ") != c.ran || out.String() != c.stdout {
+			t.Errorf("%q: exit %d, ran %q, stdout %q, stderr %q; want exit %d, ran %q, stdout %q", c.args, code, ran, out.String(), errb.String(), c.code, c.ran, c.stdout)
+		}
+		for _, l := range c.stderr {
+			if !strings.Contains("\n"+errb.String(), "\n"+l+"\n") {
+				t.Errorf("%q: stderr %q lacks the line %q", c.args, errb.String(), l)
+			}
+		}
+	}
+	// A usage error of a command given --github is annotated by the
+	// program run (once), whichever of its commands' commands it is.
+	for _, args := range [][]string{{"recipients", "frob", "--github"}, {"recipients", "--github", "ls"}} {
+		annotated = nil
+		var out, errb bytes.Buffer
+		p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, args)
+		if len(annotated) != 1 || !strings.HasPrefix(annotated[0], "git x: ") {
+			t.Errorf("%q: annotated %q, want one annotation", args, annotated)
+		}
+	}
+	annotated = nil
+	p.Run(context.Background(), &Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}, []string{"recipients", "frob"})
+	if annotated != nil {
+		t.Errorf("without --github: annotated %q", annotated)
+	}
+}
+
+// An empty --identity of one of a command's own commands fell back to
+// the default as RefuseEmptyFlags had it refused of the others.
+func TestRefuseEmptyFlagsOfACommandsCommands(t *testing.T) {
+	add := &Command{Name: "add", Flags: func(fs *pflag.FlagSet) { fs.String("identity", "", "") }, Run: func(context.Context, *Env, *pflag.FlagSet, []string) error { return nil }}
+	recipients := &Command{Name: "recipients", Commands: []*Command{add}}
+	RefuseEmptyFlags(recipients, nil)
+	p := &Program{Name: "git x", Binary: "git-x", Commands: []*Command{recipients}}
+	var errb bytes.Buffer
+	if code := p.Run(context.Background(), &Env{Stdout: io.Discard, Stderr: &errb}, []string{"recipients", "add", "--identity", ""}); code != ExitUsage || !strings.Contains(errb.String(), "error: --identity: empty value") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
 }
