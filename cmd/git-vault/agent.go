@@ -16,10 +16,7 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/vault"
 )
 
-var agentCmd = &cli.Command{
-	Name:        "agent",
-	Subcommands: []string{"start", "status", "stop"},
-	Usage: `Usage: git vault agent start [--ttl DURATION] [--identity FILE]
+const agentUsage = `Usage: git vault agent start [--ttl DURATION] [--identity FILE]
        git vault agent status [--json]
        git vault agent stop
 
@@ -38,45 +35,78 @@ stop. status exits 1 when no unlocked agent is running.
 Flags:
       --ttl DURATION    how long to hold the identity (e.g. 30m, 8h)
       --json            (status) print the status as JSON
-` + identityFlagHelp,
+` + identityFlagHelp
+
+var agentCmd = &cli.Command{
+	Name:     "agent",
+	Usage:    agentUsage,
+	Commands: []*cli.Command{agentStartCmd, agentStatusCmd, agentStopCmd, agentServeCmd},
+}
+
+func ttlFlag(fs *pflag.FlagSet) { fs.Duration("ttl", vault.DefaultAgentTTL, "") }
+
+var agentStartCmd = &cli.Command{
+	Name:  "start",
+	Usage: agentUsage,
 	Flags: func(fs *pflag.FlagSet) {
-		fs.Duration("ttl", vault.DefaultAgentTTL, "")
-		fs.Bool("json", false, "")
+		ttlFlag(fs)
 		identityFlag(fs)
 	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if len(args) == 0 {
-			return cli.Usagef("git vault agent: missing start, status or stop").WithHint("run 'git vault agent --help' for usage")
-		}
-		if err := cli.NArgs("git vault agent "+args[0], args[1:], 0, 0); err != nil {
+		if err := cli.NArgs("git vault agent start", args, 0, 0); err != nil {
 			return err
 		}
-		sock := vault.AgentSocket(env.Env)
-		switch args[0] {
-		case "start":
-			return agentStart(ctx, env, fs, sock)
-		case "status":
-			return agentStatus(env, fs, sock)
-		case "stop":
-			if err := vault.AgentStop(sock); errors.Is(err, vault.ErrNoAgent) {
-				fmt.Fprintln(env.Stderr, "git-vault: no agent is running")
-				return nil
-			} else if err != nil {
-				return userError(err)
-			}
-			fmt.Fprintln(env.Stderr, "git-vault: agent stopped; its memory was wiped")
-			return nil
-		case "serve":
-			// The daemon itself, started by 'agent start': the identity
-			// arrives on stdin, never in argv or the environment.
-			ttl, _ := fs.GetDuration("ttl")
-			id, err := io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
-			if err != nil {
-				return err
-			}
-			return userError(vault.ServeAgent(ctx, env.Env, id, ttl))
+		return agentStart(ctx, env, fs, vault.AgentSocket(env.Env))
+	},
+}
+
+var agentStatusCmd = &cli.Command{
+	Name:  "status",
+	Usage: agentUsage,
+	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git vault agent status", args, 0, 0); err != nil {
+			return err
 		}
-		return unknownSubcommand("git vault agent", args[0], []string{"start", "status", "stop"}, "start, status or stop")
+		return agentStatus(env, fs, vault.AgentSocket(env.Env))
+	},
+}
+
+var agentStopCmd = &cli.Command{
+	Name:  "stop",
+	Usage: agentUsage,
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git vault agent stop", args, 0, 0); err != nil {
+			return err
+		}
+		if err := vault.AgentStop(vault.AgentSocket(env.Env)); errors.Is(err, vault.ErrNoAgent) {
+			fmt.Fprintln(env.Stderr, "git-vault: no agent is running")
+			return nil
+		} else if err != nil {
+			return userError(err)
+		}
+		fmt.Fprintln(env.Stderr, "git-vault: agent stopped; its memory was wiped")
+		return nil
+	},
+}
+
+// agentServeCmd is the daemon itself, started by 'agent start': the
+// identity arrives on stdin, never in argv or the environment.
+var agentServeCmd = &cli.Command{
+	Name:   "serve",
+	Usage:  agentUsage,
+	Hidden: true,
+	Flags:  ttlFlag,
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git vault agent serve", args, 0, 0); err != nil {
+			return err
+		}
+		ttl, _ := fs.GetDuration("ttl")
+		id, err := io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
+		if err != nil {
+			return err
+		}
+		return userError(vault.ServeAgent(ctx, env.Env, id, ttl))
 	},
 }
 

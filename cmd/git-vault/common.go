@@ -163,14 +163,3 @@ func decryptAll(ctx context.Context, env *cli.Env, r *gitrepo.Repo, kh vault.Key
 	}
 	return out, nil
 }
-
-// unknownSubcommand refuses a word that names none of a command's own
-// subcommands (recipients add, agent start): a typo of one is answered
-// with it, as a mistyped command is ('git vault rnu'), else the list.
-func unknownSubcommand(command, word string, names []string, list string) error {
-	e := cli.Usagef("%s: unknown subcommand %q", command, word)
-	if near := cli.Nearest(word, names); near != "" {
-		return e.WithHint("did you mean '%s %s'?", command, near)
-	}
-	return e.WithHint("use %s", list)
-}

@@ -14,10 +14,7 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/vault"
 )
 
-var recipientsCmd = &cli.Command{
-	Name:        "recipients",
-	Subcommands: []string{"ls", "add", "rm"},
-	Usage: `Usage: git vault recipients ls [--json]
+const recipientsUsage = `Usage: git vault recipients ls [--json]
        git vault recipients add KEY [COMMENT...] [--identity FILE]
        git vault recipients rm KEY|COMMENT [--identity FILE]
 
@@ -36,33 +33,47 @@ whole change succeeds.
 
 Flags:
       --json            (ls) print the recipients as JSON
-` + identityFlagHelp,
-	Flags: func(fs *pflag.FlagSet) {
-		fs.Bool("json", false, "")
-		identityFlag(fs)
-	},
+` + identityFlagHelp
+
+var recipientsCmd = &cli.Command{
+	Name:     "recipients",
+	Usage:    recipientsUsage,
+	Commands: []*cli.Command{recipientsLsCmd, recipientsAddCmd, recipientsRmCmd},
+}
+
+var recipientsLsCmd = &cli.Command{
+	Name:  "ls",
+	Usage: recipientsUsage,
+	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if len(args) == 0 {
-			return cli.Usagef("git vault recipients: missing ls, add or rm").WithHint("run 'git vault recipients --help' for usage")
+		if err := cli.NArgs("git vault recipients ls", args, 0, 0); err != nil {
+			return err
 		}
-		switch args[0] {
-		case "ls":
-			if err := cli.NArgs("git vault recipients ls", args[1:], 0, 0); err != nil {
-				return err
-			}
-			return recipientsLs(ctx, env, fs)
-		case "add":
-			if err := cli.NArgs("git vault recipients add", args[1:], 1, -1); err != nil {
-				return err
-			}
-			return recipientsAdd(ctx, env, fs, args[1], strings.Join(args[2:], " "))
-		case "rm":
-			if err := cli.NArgs("git vault recipients rm", args[1:], 1, 1); err != nil {
-				return err
-			}
-			return recipientsRm(ctx, env, fs, args[1])
+		return recipientsLs(ctx, env, fs)
+	},
+}
+
+var recipientsAddCmd = &cli.Command{
+	Name:  "add",
+	Usage: recipientsUsage,
+	Flags: identityFlag,
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git vault recipients add", args, 1, -1); err != nil {
+			return err
 		}
-		return unknownSubcommand("git vault recipients", args[0], []string{"ls", "add", "rm"}, "ls, add or rm")
+		return recipientsAdd(ctx, env, fs, args[0], strings.Join(args[1:], " "))
+	},
+}
+
+var recipientsRmCmd = &cli.Command{
+	Name:  "rm",
+	Usage: recipientsUsage,
+	Flags: identityFlag,
+	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git vault recipients rm", args, 1, 1); err != nil {
+			return err
+		}
+		return recipientsRm(ctx, env, fs, args[0])
 	},
 }
 
