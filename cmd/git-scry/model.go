@@ -44,23 +44,10 @@ it, or set VERDIGRIS_ONNXRUNTIME=/path/to/libonnxruntime.so.1.
 `
 
 var modelCmd = &cli.Command{
-	Name:        "model",
-	Subcommands: []string{"add", "use", "ls", "rm"},
-	Usage:       modelUsage,
-	Raw:         true,
-	Run: func(ctx context.Context, env *cli.Env, _ *pflag.FlagSet, args []string) error {
-		p := &cli.Program{
-			Name:     "git scry model",
-			Binary:   "git-scry",
-			Usage:    modelUsage,
-			Commands: []*cli.Command{modelAddCmd, modelUseCmd, modelLsCmd, modelRmCmd},
-			Synonyms: map[string]string{"remove": "rm", "delete": "rm", "del": "rm", "list": "ls"},
-		}
-		if code := p.Run(ctx, env, args); code != 0 {
-			return cli.Exit(code)
-		}
-		return nil
-	},
+	Name:     "model",
+	Usage:    modelUsage,
+	Commands: []*cli.Command{modelAddCmd, modelUseCmd, modelLsCmd, modelRmCmd},
+	Synonyms: map[string]string{"remove": "rm", "delete": "rm", "del": "rm", "list": "ls"},
 }
 
 func registryPath(env *cli.Env) (string, error) {

@@ -177,8 +177,9 @@ func (p *Program) Run(ctx context.Context, env *Env, args []string) int {
 	// Commands write to standard output through one writer, which says
 	// why when it could not be written, whatever the command did with
 	// the error; env itself is the caller's and stays as it was.
-	// A program run by a command of another (git scry model) shares its
-	// writer, so that a failure is said once.
+	// A program run by a command of another shares its writer, so that
+	// a failure is said once (a command's own commands are
+	// Command.Commands, which need no program of their own).
 	out, ok := env.Stdout.(*stdoutWriter)
 	if !ok {
 		out = &stdoutWriter{w: env.Stdout}

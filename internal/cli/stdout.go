@@ -20,7 +20,7 @@ type stdoutWriter struct {
 	mu  sync.Mutex
 	err error
 	// reported says outcome has turned err into the command's outcome
-	// already, for a program that ran another (git scry model).
+	// already, for a program that ran another from a command.
 	reported bool
 }
 

@@ -186,8 +186,8 @@ func TestMainDiesOfSIGPIPEOnAClosedPipe(t *testing.T) {
 	}
 }
 
-// git scry model runs a program of its own inside git scry's: a failed
-// write was said twice, once by each.
+// A command that runs a program of its own inside its program's (git
+// scry model did): a failed write was said twice, once by each.
 func TestRunInsideRunSaysItOnce(t *testing.T) {
 	ls := &Command{Name: "ls", Run: func(_ context.Context, env *Env, _ *pflag.FlagSet, _ []string) error {
 		fmt.Fprintln(env.Stdout, "a model")
