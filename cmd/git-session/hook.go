@@ -12,10 +12,7 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/session"
 )
 
-var hookCmd = &cli.Command{
-	Name:        "hook",
-	Subcommands: []string{"post-commit", "post-merge", "post-rewrite"},
-	Usage: `Usage: git session hook post-commit
+const hookUsage = `Usage: git session hook post-commit
        git session hook post-merge [0|1]
        git session hook post-rewrite [amend|rebase] < OLD-NEW-LINES
 
@@ -48,34 +45,61 @@ The active session follows its starting commit.
 
 All three print only to stderr and exit 1 on a tag conflict (the commit,
 the merge or the rewrite is done either way).
-`,
-	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		switch {
-		case len(args) == 1 && args[0] == "post-commit":
-			return postCommit(ctx, env)
-		case len(args) >= 1 && len(args) <= 2 && args[0] == "post-merge":
-			squash := ""
-			if len(args) == 2 {
-				squash = args[1]
-			}
-			if squash != "" && squash != "0" && squash != "1" {
-				return cli.Usagef("git session hook post-merge: %q is not 0 or 1", squash).WithHint("this command is run by the post-merge hook, which passes git's squash flag; install it with 'verdigris install'")
-			}
-			if squash == "1" {
-				return nil // a squash merge commits nothing: the commit that follows runs post-commit
-			}
-			return postMerge(ctx, env)
-		case len(args) >= 1 && len(args) <= 2 && args[0] == "post-rewrite":
-			kind := ""
-			if len(args) == 2 {
-				kind = args[1]
-			}
-			if kind != "" && kind != "amend" && kind != "rebase" {
-				return cli.Usagef("git session hook post-rewrite: %q is not amend or rebase", kind).WithHint("this command is run by the post-rewrite hook; install it with 'verdigris install'")
-			}
-			return postRewrite(ctx, env, kind)
+`
+
+var hookCmd = &cli.Command{
+	Name:     "hook",
+	Usage:    hookUsage,
+	Commands: []*cli.Command{hookPostCommitCmd, hookPostMergeCmd, hookPostRewriteCmd},
+}
+
+var hookPostCommitCmd = &cli.Command{
+	Name:  "post-commit",
+	Usage: hookUsage,
+	Run: func(ctx context.Context, env *cli.Env, _ *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git session hook post-commit", args, 0, 0); err != nil {
+			return err
 		}
-		return cli.Usagef("git session hook: expected the hook name post-commit, post-merge or post-rewrite").WithHint("this command is run by the hooks; install them with 'verdigris install'")
+		return postCommit(ctx, env)
+	},
+}
+
+var hookPostMergeCmd = &cli.Command{
+	Name:  "post-merge",
+	Usage: hookUsage,
+	Run: func(ctx context.Context, env *cli.Env, _ *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git session hook post-merge", args, 0, 1); err != nil {
+			return err
+		}
+		squash := ""
+		if len(args) == 1 {
+			squash = args[0]
+		}
+		if squash != "" && squash != "0" && squash != "1" {
+			return cli.Usagef("git session hook post-merge: %q is not 0 or 1", squash).WithHint("this command is run by the post-merge hook, which passes git's squash flag; install it with 'verdigris install'")
+		}
+		if squash == "1" {
+			return nil // a squash merge commits nothing: the commit that follows runs post-commit
+		}
+		return postMerge(ctx, env)
+	},
+}
+
+var hookPostRewriteCmd = &cli.Command{
+	Name:  "post-rewrite",
+	Usage: hookUsage,
+	Run: func(ctx context.Context, env *cli.Env, _ *pflag.FlagSet, args []string) error {
+		if err := cli.NArgs("git session hook post-rewrite", args, 0, 1); err != nil {
+			return err
+		}
+		kind := ""
+		if len(args) == 1 {
+			kind = args[0]
+		}
+		if kind != "" && kind != "amend" && kind != "rebase" {
+			return cli.Usagef("git session hook post-rewrite: %q is not amend or rebase", kind).WithHint("this command is run by the post-rewrite hook; install it with 'verdigris install'")
+		}
+		return postRewrite(ctx, env, kind)
 	},
 }
 

@@ -94,9 +94,6 @@ type Command struct {
 	// missing one names, and of "help NAME SUB": one the program runs
 	// itself (git vault agent serve, started by agent start).
 	Hidden bool
-	// Subcommands are the command words of a command that reads them
-	// itself (Raw); "help NAME SUB" is NAME's usage.
-	Subcommands []string
 }
 
 // visible names the commands a user is offered.
@@ -317,7 +314,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 					return nil
 				}
 				for _, c := range p.Commands {
-					if c.Name == args[1] && (len(args) == 2 || len(c.Commands) > 0 || len(c.Subcommands) > 0) {
+					if c.Name == args[1] && (len(args) == 2 || len(c.Commands) > 0) {
 						return p.commandHelp(env, c, args[2:])
 					}
 				}
@@ -390,7 +387,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 // commands, whose usage is CMD's) with CMD's usage; other words after
 // it are an error, since dropped they read as understood.
 func (p *Program) commandHelp(env *Env, c *Command, rest []string) error {
-	subs := append(visible(c.Commands), c.Subcommands...)
+	subs := visible(c.Commands)
 	if len(rest) > 1 || len(rest) == 1 && !slices.Contains(subs, rest[0]) {
 		extra := rest[0]
 		if len(rest) > 1 && slices.Contains(subs, extra) {

@@ -78,7 +78,7 @@ func TestDefaultCommandTakesQueriesStartingWithBuiltins(t *testing.T) {
 // answered "help CMD" with CMD's usage.
 func TestHelpCommandPrintsItsUsage(t *testing.T) {
 	run := &Command{Name: "run", Usage: "run usage\n"}
-	p := &Program{Name: "git x", Binary: "git-x", Usage: "program usage\n", Commands: []*Command{run, {Name: "recipients", Usage: "recipients usage\n", Subcommands: []string{"ls", "add"}}}}
+	p := &Program{Name: "git x", Binary: "git-x", Usage: "program usage\n", Commands: []*Command{run, {Name: "recipients", Usage: "recipients usage\n", Commands: []*Command{{Name: "ls"}, {Name: "add"}}}}}
 	for _, c := range []struct {
 		args []string
 		out  string
