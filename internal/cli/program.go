@@ -452,6 +452,16 @@ func (p *Program) flagBeforeCommand(args []string) error {
 var flagName = regexp.MustCompile(`^(-[A-Za-z0-9]|--[A-Za-z0-9][A-Za-z0-9-]*)$`)
 
 func (p *Program) unknownCommand(word string) *Error {
+	if len(word) > 1 && word[0] == '-' {
+		// A flag and no command word after it: "unknown command
+		// --bogus" would read as if a command could be so spelt.
+		if p.sub {
+			return Usagef("%s: flag %s given without a subcommand", p.Name, word).
+				WithHint("give the subcommand first (%s) and its flags after it; run '%s help' for the list of commands", orList(visible(p.Commands)), p.Name)
+		}
+		return Usagef("flag %s given without a command", word).
+			WithHint("give the command first and its flags after it ('%s COMMAND [flags]'); run '%s help' for the list of commands", p.Name, p.Name)
+	}
 	e := Usagef("unknown command %q", word)
 	if p.sub {
 		e = Usagef("%s: unknown subcommand %q", p.Name, word)

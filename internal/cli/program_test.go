@@ -172,6 +172,7 @@ func TestFlagBeforeCommandIsAUsageError(t *testing.T) {
 	plain := &Program{Name: "git y", Binary: "git-y", Commands: []*Command{cmd("status")}}
 	search := cmd("search")
 	text := &Program{Name: "git z", Binary: "git-z", Commands: []*Command{search, cmd("index")}, Default: search, Text: true}
+	nested := &Program{Name: "git n", Binary: "git-n", Commands: []*Command{{Name: "sub", Commands: []*Command{cmd("ls"), cmd("add")}}}}
 	for _, c := range []struct {
 		p          *Program
 		args       []string
@@ -186,12 +187,16 @@ func TestFlagBeforeCommandIsAUsageError(t *testing.T) {
 		{plain, []string{"--mode", "x", "status"}, "", `git-y: error: flag --mode given before the command "status"`},
 		{plain, []string{"status", "--json"}, "run status", ""},
 		{text, []string{"--mode", "lexical", "index"}, "run search index", ""},
+		// A flag and no command at all.
+		{plain, []string{"--json"}, "", `git-y: error: flag --json given without a command`},
+		{plain, []string{"--bogus"}, "", `git-y: error: flag --bogus given without a command`},
+		{nested, []string{"sub", "--bogus"}, "", `git-n: error: git n sub: flag --bogus given without a subcommand`},
 	} {
 		ran = nil
 		var out, errb bytes.Buffer
 		code := c.p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
 		if c.error != "" {
-			hint := "hint: give the command first and its flags after it"
+			hint := "and its flags after it"
 			if code != ExitUsage || ran != nil || !strings.HasPrefix(errb.String(), c.error+"\n") || !strings.Contains(errb.String(), hint) {
 				t.Errorf("%q: exit %d, ran %q, stderr %q; want exit 2 and %q", c.args, code, ran, errb.String(), c.error)
 			}
