@@ -5,17 +5,23 @@
 // 0.11"). git scry's own lexical mode (stemming, paths, diff terms, field
 // weights) scores more. See docs/benchmarks.md, "Search quality".
 //
-//	go run ./scripts/bench/bm25 [-stop] QUERIES.json REPO
+//	go run ./scripts/bench/bm25 [-stop] [-per-query] QUERIES.json REPO
+//
+// -per-query also prints each question's id, the rank of its first
+// relevant commit ("-" when none is in the history) and the question,
+// for calibrating a set's wording question by question.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
@@ -25,18 +31,19 @@ import (
 
 func main() {
 	stop := flag.Bool("stop", false, "leave out git scry's stop words")
+	perQuery := flag.Bool("per-query", false, "print each question's rank too")
 	flag.Parse()
 	if flag.NArg() != 2 {
-		fmt.Fprintln(os.Stderr, "usage: bm25 [-stop] QUERIES.json REPO")
+		fmt.Fprintln(os.Stderr, "usage: bm25 [-stop] [-per-query] QUERIES.json REPO")
 		os.Exit(2)
 	}
-	if err := run(flag.Arg(0), flag.Arg(1), *stop); err != nil {
+	if err := run(os.Stdout, flag.Arg(0), flag.Arg(1), *stop, *perQuery); err != nil {
 		fmt.Fprintln(os.Stderr, "bm25: error:", err)
 		os.Exit(1)
 	}
 }
 
-func run(queries, dir string, stop bool) error {
+func run(w io.Writer, queries, dir string, stop, perQuery bool) error {
 	ctx := context.Background()
 	qs, err := eval.Load(queries)
 	if err != nil {
@@ -59,6 +66,7 @@ func run(queries, dir string, stop bool) error {
 		return err
 	}
 	var mrr, r10 float64
+	var rows []string
 	n := 0
 	for _, q := range qs.Queries {
 		if len(q.RelevantCommits) == 0 {
@@ -68,11 +76,21 @@ func run(queries, dir string, stop bool) error {
 		m, r := ix.measure(words(q.Query, stop), q.RelevantCommits)
 		mrr += m
 		r10 += r
+		rank := "-"
+		if m > 0 {
+			rank = strconv.Itoa(int(math.Round(1 / m)))
+		}
+		rows = append(rows, fmt.Sprintf("%s\t%s\t%s", q.ID, rank, q.Query))
 	}
 	if n == 0 {
 		return fmt.Errorf("%s: no query names relevant commits", queries)
 	}
-	fmt.Printf("%s: plain BM25 over %d commit messages, %d queries: MRR %.3f, Recall@10 %.3f\n", qs.Name, len(ix.docs), n, mrr/float64(n), r10/float64(n))
+	fmt.Fprintf(w, "%s: plain BM25 over %d commit messages, %d queries: MRR %.3f, Recall@10 %.3f\n", qs.Name, len(ix.docs), n, mrr/float64(n), r10/float64(n))
+	if perQuery {
+		for _, r := range rows {
+			fmt.Fprintln(w, r)
+		}
+	}
 	return nil
 }
 

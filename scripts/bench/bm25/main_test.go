@@ -1,6 +1,13 @@
 package main
 
-import "testing"
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 // The commit that holds the query's rarer word ranks first; commits that
 // hold none of its words come last; prefixes name commits.
@@ -24,5 +31,47 @@ func TestRankAndMeasure(t *testing.T) {
 	}
 	if w := words("Why did the hook fail", true); len(w) != 2 || w[0] != "hook" || w[1] != "fail" {
 		t.Errorf("words with stop words left out = %q", w)
+	}
+}
+
+// -per-query prints, after the summary, each question's id, the rank of
+// its first relevant commit ("-" when none is in the history) and the
+// question.
+func TestRunPerQuery(t *testing.T) {
+	dir := t.TempDir()
+	git := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@example.com", "GIT_COMMITTER_NAME=a", "GIT_COMMITTER_EMAIL=a@example.com")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	git("init", "-q")
+	git("commit", "-q", "--allow-empty", "-m", "Fix the flaky push hook")
+	flaky := git("rev-parse", "HEAD")
+	git("commit", "-q", "--allow-empty", "-m", "Update the README")
+	set := filepath.Join(t.TempDir(), "set.json")
+	if err := os.WriteFile(set, []byte(`{"name": "t", "queries": [
+		{"id": "flaky", "query": "flaky hook", "relevant_commits": ["`+flaky[:12]+`"]},
+		{"id": "readme", "query": "flaky hook", "relevant_commits": ["`+git("rev-parse", "HEAD")[:12]+`"]},
+		{"id": "elsewhere", "query": "anything", "relevant_commits": ["0123456789ab"]}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(&out, set, dir, false, true); err != nil {
+		t.Fatal(err)
+	}
+	want := "t: plain BM25 over 2 commit messages, 3 queries: MRR 0.500, Recall@10 0.667\n" +
+		"flaky\t1\tflaky hook\nreadme\t2\tflaky hook\nelsewhere\t-\tanything\n"
+	if out.String() != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
+	}
+	out.Reset()
+	if err := run(&out, set, dir, false, false); err != nil || strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("without -per-query: %q, %v; want the summary line alone", out.String(), err)
 	}
 }
