@@ -28,6 +28,24 @@ const secretsHeader = `# git vault secrets: one line per secret, sorted by name.
 
 var entryRE = regexp.MustCompile(`^([a-z][a-z0-9._-]{0,63}) = \{env = "([A-Z_][A-Z0-9_]*)", value = "v1:([1-9][0-9]{0,8}):([A-Za-z0-9_-]+)"\}$`)
 
+// newerEntryRE matches an entry whose value carries a format version
+// other than v1: the only version mark the files have, so a vault written
+// by a newer git vault is told apart from a damaged one, whose advice
+// (restore the file from a commit) would lose the newer secrets.
+var newerEntryRE = regexp.MustCompile(`^([a-z][a-z0-9._-]{0,63}) = \{env = "[A-Z_][A-Z0-9_]*", value = "v([0-9]{1,9}):`)
+
+// NewerFormatError is a secrets file line in a format newer than this
+// git vault reads.
+type NewerFormatError struct {
+	Line    int
+	Name    string
+	Version string
+}
+
+func (e *NewerFormatError) Error() string {
+	return fmt.Sprintf("line %d: the value of %s is in format v%s, newer than this git vault reads (v1)", e.Line, e.Name, e.Version)
+}
+
 // SecretsFile is the parsed secrets file. Entries keep file order; a name
 // may appear twice after a merge of two branches that both changed it,
 // which reading that secret reports.
@@ -44,6 +62,11 @@ func ParseSecrets(data []byte) (*SecretsFile, error) {
 		}
 		m := entryRE.FindSubmatch(line)
 		if m == nil {
+			if nm := newerEntryRE.FindSubmatch(line); nm != nil {
+				if v, _ := strconv.Atoi(string(nm[2])); v > 1 {
+					return nil, &NewerFormatError{Line: n + 1, Name: string(nm[1]), Version: strconv.Itoa(v)}
+				}
+			}
 			return nil, fmt.Errorf("line %d: not a secret entry (expected: name = {env = \"ENV\", value = \"v1:…\"})", n+1)
 		}
 		gen, _ := strconv.Atoi(string(m[3]))

@@ -149,6 +149,9 @@ func loadSecrets(root string, read func(name string) ([]byte, error)) (*SecretsF
 		return nil, unreadable(SecretsName, err)
 	}
 	sf, err := ParseSecrets(data)
+	if nf := (*NewerFormatError)(nil); errors.As(err, &nf) {
+		return nil, &ReadError{Msg: fmt.Sprintf("%s/%s: %v", Dir, SecretsName, err), Hint: "upgrade verdigris to a release that reads it (git vault --version shows this one)"}
+	}
 	if err != nil {
 		return nil, &ReadError{Msg: fmt.Sprintf("%s/%s: %v", Dir, SecretsName, err), Hint: "resolve the merge or restore the file from a trusted commit"}
 	}
