@@ -29,7 +29,8 @@ func (e *IdentityError) Unwrap() error { return e.Err }
 // through the agent only.
 func OpenKeyholder(opts IdentityOptions) (Keyholder, error) {
 	if opts.File != "" {
-		return openIdentityFile(opts.File)
+		kh, err := openIdentityFile(opts.File)
+		return kh, explicitIdentityError(opts.File, err)
 	}
 	if text := opts.Getenv(IdentityEnv); text != "" {
 		data := []byte(text)
@@ -71,13 +72,31 @@ func openIdentityFile(path string) (Keyholder, error) {
 	}
 	if errors.Is(err, ErrEncryptedIdentity) {
 		return nil, &IdentityError{Msg: fmt.Sprintf("identity %s is passphrase-protected and no agent holds it", path),
-			Hint: "unlock it with 'git vault agent start'"}
+			Hint: "unlock it with 'git vault agent start'", Err: ErrEncryptedIdentity}
 	}
 	if err != nil {
 		return nil, &IdentityError{Msg: fmt.Sprintf("identity %s: %v", path, err), Hint: "an identity is an age key (AGE-SECRET-KEY-1…) or an SSH ed25519/RSA private key"}
 	}
 	id.Source = path
 	return NewLocalKeys(id), nil
+}
+
+// explicitIdentityError rewords what is wrong with an identity named by
+// --identity FILE: 'git vault init' writes the default identity, not
+// FILE, and a plain 'agent start' unlocks the default identity, not FILE.
+func explicitIdentityError(path string, err error) error {
+	var ie *IdentityError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	switch {
+	case errors.Is(ie.Err, fs.ErrNotExist):
+		return &IdentityError{Msg: ie.Msg, Hint: "check the path given to --identity", Err: ie.Err}
+	case errors.Is(ie.Err, ErrEncryptedIdentity):
+		return &IdentityError{Msg: fmt.Sprintf("identity %s is passphrase-protected: git vault reads one only through the agent", path),
+			Hint: fmt.Sprintf("unlock it with 'git vault agent start --identity %s', then run the command without --identity", path), Err: ie.Err}
+	}
+	return err
 }
 
 // readIdentity reads and parses an identity file; data is nil when the
@@ -104,7 +123,7 @@ func ExplainIdentityError(path string, err error) error {
 			Err:  ErrEmptyIdentity}
 	case errors.Is(err, fs.ErrNotExist):
 		return &IdentityError{Msg: fmt.Sprintf("no identity at %s", path),
-			Hint: "create one with 'git vault init', pass --identity FILE, or set " + IdentityEnv}
+			Hint: "create one with 'git vault init', pass --identity FILE, or set " + IdentityEnv, Err: fs.ErrNotExist}
 	}
 	return &IdentityError{Msg: fmt.Sprintf("reading identity: %v", err), Hint: "check the file's path and permissions"}
 }
