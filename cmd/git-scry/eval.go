@@ -42,6 +42,7 @@ the search latency p50/p95 in ms.
 Flags:
   -k N             hits per query (default 10); below 10 the measures stop
                    at N and are labelled so (R@N, nDCG@N), text report only
+                   (not with --json or --github)
       --mode MODE  evaluate one mode only
       --json       print {"queryset", "queries", "modes": {MODE: {"commit":
                    {"mrr", "recall@5", "recall@10", "ndcg@10", "queries"},
@@ -84,6 +85,11 @@ Flags:
 			// Its keys are fixed; recall@10 of fewer hits would be a lie.
 			return cli.Usagef("--json reports recall@10 and ndcg@10, which need -k 10 or more (got -k %d)", k).
 				WithHint("use -k 10 or more with --json; the text report labels its measures @%d", k)
+		}
+		if gh, _ := fs.GetBool("github"); gh && k < 10 {
+			// The step outputs are named for 10 hits, as --json's keys are.
+			return cli.Usagef("--github writes the step outputs recall-at-10 and ndcg-at-10, which need -k 10 or more (got -k %d)", k).
+				WithHint("use -k 10 or more with --github; the text report without it labels its measures @%d", k)
 		}
 		gate, err := gateFlags(fs, k)
 		if err != nil {
