@@ -559,7 +559,9 @@ func matchesFile(p string, terms map[string]bool, paths Pathspec, an *text.Analy
 	if paths.excluded(p) {
 		return false
 	}
-	if paths.included(p) {
+	// Exclusions alone let every other file through, as git log --
+	// ':!vendor' does: those files match --path, not the first ones.
+	if paths.included(p) || len(paths) > 0 && !paths.positive() {
 		return true
 	}
 	if len(terms) == 0 {
