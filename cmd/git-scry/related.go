@@ -114,15 +114,21 @@ Flags:
 			return cli.WriteJSON(env.Stdout, map[string]any{"file": path, "commits": changes.Counted, "large_commits": changes.Large, "related": out})
 		}
 		if len(rel) == 0 {
+			// A directory's files changing with each other is no answer
+			// of related's: what it lacks is a file outside it.
+			another := "another file"
+			if changes.Dir {
+				another = "a file outside it"
+			}
 			// An import or a sweep changed it with many files: not
 			// "never together", but not counted.
 			switch {
 			case changes.Large > 0 && changes.Counted == 0:
 				fmt.Fprintf(env.Stderr, "git-scry: %s changed only in commits of more than %d files (%s), which related does not count\n", cli.Printable(path), store.CoChangeMaxFiles, cli.Count(int(changes.Large), "commit"))
 			case changes.Large > 0:
-				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with another file (%s; %s of more than %d files not counted)\n", cli.Printable(path), cli.Count(int(changes.Counted), "commit"), cli.Count(int(changes.Large), "commit"), store.CoChangeMaxFiles)
+				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with %s (%s; %s of more than %d files not counted)\n", cli.Printable(path), another, cli.Count(int(changes.Counted), "commit"), cli.Count(int(changes.Large), "commit"), store.CoChangeMaxFiles)
 			default:
-				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with another file (%s)\n", cli.Printable(path), cli.Count(int(changes.Counted), "commit"))
+				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with %s (%s)\n", cli.Printable(path), another, cli.Count(int(changes.Counted), "commit"))
 			}
 			return nil
 		}

@@ -32,6 +32,9 @@ type Changes struct {
 	// alone (an import, a sweep) changed with many files, and none of
 	// them is related.
 	Large int64
+	// Dir says the path stood for the files under it, whose related
+	// files are those outside it.
+	Dir bool
 }
 
 // ErrUnknownPath is returned by RelatedFiles for a path no indexed commit
@@ -159,7 +162,7 @@ func relatedToDir(ctx context.Context, db *sql.DB, r *gitrepo.Repo, dir string, 
 		return nil, Changes{}, err
 	}
 	changes -= dropped
-	counts := Changes{Counted: changes, Large: large}
+	counts := Changes{Counted: changes, Large: large, Dir: true}
 	q := `WITH touched AS (
 			SELECT DISTINCT f.commit_id AS id FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
 			WHERE ` + under + ` AND c.nfiles <= ?2)
