@@ -15,6 +15,7 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed"
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/builtin"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 	"github.com/verdigris-dev/verdigris/internal/scry/text"
@@ -879,5 +880,65 @@ func TestQueryEmbeddingFailureLeavesLexical(t *testing.T) {
 	var unavailable *ErrSemanticUnavailable
 	if _, err := s.Search(ctx, Query{Text: "turbine", Mode: Semantic}); !errors.As(err, &unavailable) {
 		t.Errorf("semantic search: %v, want ErrSemanticUnavailable", err)
+	}
+}
+
+// learnedEmbedders is fakeEmbedders whose model says, as the built-in
+// one does, how many commits it learned from.
+type learnedEmbedders struct{ commits int }
+
+type learnedFake struct {
+	fakeEmbedder
+	commits int
+}
+
+func (l *learnedFake) Meta() builtin.Meta { return builtin.Meta{Commits: l.commits} }
+
+func (learnedEmbedders) Configured(context.Context, *gitrepo.Repo) string { return "" }
+func (l learnedEmbedders) Select(_ context.Context, _ *gitrepo.Repo, m *index.StoredModel) (embed.Embedder, string, error) {
+	if m == nil {
+		return nil, "", nil
+	}
+	return &learnedFake{fakeEmbedder{id: string(m.Data)}, l.commits}, "fake", nil
+}
+func (l learnedEmbedders) Train(_ context.Context, _ *gitrepo.Repo, msgs []string) (embed.Embedder, []byte, error) {
+	id := fmt.Sprintf("builtin:fake-%d", len(msgs))
+	return &learnedFake{fakeEmbedder{id: id}, l.commits}, []byte(id), nil
+}
+
+// A built-in model learned from a small history weighs its lists in
+// proportion to it (SmallHistory): the semantic first place that a model
+// of a grown history puts first ("panic while spinning", for "crash" in
+// a question the lexical first place answers weakly) gives way to the
+// lexical one when the model learned from a handful of commits.
+func TestSmallHistoryModelWeighsLess(t *testing.T) {
+	defer func(n int) { store.PostingsFrom = n }(store.PostingsFrom)
+	store.PostingsFrom = 1
+	weighed := DefaultTuning
+	weighed.WeakCover = 0
+	weighed.SemanticWeight = 20 // the semantic list decides at full weight
+	firstWith := func(commits int, tu Tuning) string {
+		t.Helper()
+		f := history(t)
+		f.commit("2024-04-05T10:00:00Z", "Ada Lovelace|ada@example.com", "panic while spinning", nil)
+		f.commit("2024-04-06T10:00:00Z", "Ada Lovelace|ada@example.com", "tidy the parser", map[string]string{"parse/parse.go": "package parse\nfunc okapiCount() {}\n"})
+		s := f.searcher(learnedEmbedders{commits})
+		s.Tuning = tu
+		hits, err := s.Search(context.Background(), Query{Text: "crash zebra quagga okapi", Mode: Hybrid, Limit: 3})
+		if err != nil || len(hits) == 0 {
+			t.Fatalf("%d commits: %v, %v", commits, hits, err)
+		}
+		return hits[0].Subject
+	}
+	if got := firstWith(200, weighed); got != "panic while spinning" {
+		t.Fatalf("a model of 200 commits: first %q, want the semantic first place", got)
+	}
+	if got := firstWith(6, weighed); got != "tidy the parser" {
+		t.Fatalf("a model of 6 commits: first %q, want the lexical first place", got)
+	}
+	off := weighed
+	off.SmallHistory = 0
+	if got := firstWith(6, off); got != "panic while spinning" {
+		t.Fatalf("SmallHistory 0: first %q, want the semantic first place", got)
 	}
 }
