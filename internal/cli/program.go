@@ -521,12 +521,16 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 			fmt.Fprint(env.Stdout, c.Usage)
 			return nil
 		}
+		guess := ""
+		if f := nearFlag(fs, err); f != "" {
+			guess = "did you mean " + f + "? "
+		}
 		if p.Text && c == p.Default {
 			// Free text may start with "-" ("-1 offset", "--force
 			// push"), which only "--" tells from a flag.
-			return Usagef("%s", flagError(err)).WithHint("run '%s --help' for usage; words of the query that start with '-' go after '--' ('%s -- --force push')", name, p.Name)
+			return Usagef("%s", flagError(err)).WithHint("%srun '%s --help' for usage; words of the query that start with '-' go after '--' ('%s -- --force push')", guess, name, p.Name)
 		}
-		return Usagef("%s", flagError(err)).WithHint("run '%s --help' for usage", name)
+		return Usagef("%s", flagError(err)).WithHint("%srun '%s --help' for usage", guess, name)
 	}
 	if *help {
 		fmt.Fprint(env.Stdout, c.Usage)
@@ -551,6 +555,26 @@ func NArgs(name string, args []string, min, max int) error {
 // key ("-----BEGIN OPENSSH PRIVATE KEY-----…", given where a public key
 // was asked for): such an error is not quoted at all, and a long
 // argument is cut, so no key reaches the terminal or a CI log.
+// nearFlag is the command's flag nearest a mistyped one (--ful: --full),
+// by the rule command words are guessed by (Nearest); "" when none is
+// near enough, or err is not an unknown long flag.
+func nearFlag(fs *pflag.FlagSet, err error) string {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return ""
+	}
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden && f.Name != "help" {
+			names = append(names, f.Name)
+		}
+	})
+	if n := Nearest(name, names); n != "" {
+		return "--" + n
+	}
+	return ""
+}
+
 func flagError(err error) string {
 	msg := err.Error()
 	upper := strings.ToUpper(msg)

@@ -297,3 +297,28 @@ func TestRefuseEmptyFlagsOfACommandsCommands(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
 }
+
+// A mistyped long flag is answered with the command's nearest flag, as a
+// mistyped command word is: "--ful" with "did you mean --full?"; a flag
+// near none of them only with the usage hint.
+func TestMistypedFlagIsGuessed(t *testing.T) {
+	p := &Program{Name: "git x", Binary: "git-x", Commands: []*Command{{Name: "index", Flags: func(fs *pflag.FlagSet) {
+		fs.Bool("full", false, "")
+		fs.Bool("background", false, "")
+	}, Run: func(context.Context, *Env, *pflag.FlagSet, []string) error { return nil }}}}
+	for _, c := range []struct {
+		args []string
+		hint string
+	}{
+		{[]string{"index", "--ful"}, "git-x: hint: did you mean --full? run 'git x index --help' for usage\n"},
+		{[]string{"index", "--backgroud"}, "git-x: hint: did you mean --background? run 'git x index --help' for usage\n"},
+		{[]string{"index", "--zzzz"}, "git-x: hint: run 'git x index --help' for usage\n"},
+		{[]string{"index", "--hlep"}, "git-x: hint: run 'git x index --help' for usage\n"},
+	} {
+		var out, errb bytes.Buffer
+		code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
+		if code != ExitUsage || !strings.HasSuffix(errb.String(), c.hint) {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", c.args, code, errb.String(), c.hint)
+		}
+	}
+}
