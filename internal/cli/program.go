@@ -437,16 +437,20 @@ func (p *Program) flagBeforeCommand(args []string) error {
 			if c.Name != w {
 				continue
 			}
-			flag := "a flag"
-			// The flag's name only: a value may be a secret, and a
-			// pasted key starts with "-" too.
-			if name, _, _ := strings.Cut(args[0], "="); flagName.MatchString(name) {
-				flag = "flag " + name
-			}
-			return Usagef("%s given before the command %q", flag, w).WithHint("give the command first and its flags after it ('%s %s [flags]'); '%s %s --help' lists them", p.Name, w, p.Name, w)
+			return Usagef("%s given before the command %q", flagLabel(args[0]), w).WithHint("give the command first and its flags after it ('%s %s [flags]'); '%s %s --help' lists them", p.Name, w, p.Name, w)
 		}
 	}
 	return nil
+}
+
+// flagLabel names the flag arg in an error: its name only ("flag
+// --json"), since a value may be a secret ("--token=…"), and "a flag"
+// for what is no flag's name (a pasted key starts with "-" too).
+func flagLabel(arg string) string {
+	if name, _, _ := strings.Cut(arg, "="); flagName.MatchString(name) {
+		return "flag " + name
+	}
+	return "a flag"
 }
 
 var flagName = regexp.MustCompile(`^(-[A-Za-z0-9]|--[A-Za-z0-9][A-Za-z0-9-]*)$`)
@@ -456,10 +460,10 @@ func (p *Program) unknownCommand(word string) *Error {
 		// A flag and no command word after it: "unknown command
 		// --bogus" would read as if a command could be so spelt.
 		if p.sub {
-			return Usagef("%s: flag %s given without a subcommand", p.Name, word).
+			return Usagef("%s: %s given without a subcommand", p.Name, flagLabel(word)).
 				WithHint("give the subcommand first (%s) and its flags after it; run '%s help' for the list of commands", orList(visible(p.Commands)), p.Name)
 		}
-		return Usagef("flag %s given without a command", word).
+		return Usagef("%s given without a command", flagLabel(word)).
 			WithHint("give the command first and its flags after it ('%s COMMAND [flags]'); run '%s help' for the list of commands", p.Name, p.Name)
 	}
 	e := Usagef("unknown command %q", word)

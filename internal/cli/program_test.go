@@ -190,6 +190,10 @@ func TestFlagBeforeCommandIsAUsageError(t *testing.T) {
 		// A flag and no command at all.
 		{plain, []string{"--json"}, "", `git-y: error: flag --json given without a command`},
 		{plain, []string{"--bogus"}, "", `git-y: error: flag --bogus given without a command`},
+		// A value may be a secret, and a pasted key starts with "-": only
+		// a flag's name is said.
+		{plain, []string{"--token=hunter2"}, "", `git-y: error: flag --token given without a command`},
+		{plain, []string{"-----BEGIN OPENSSH PRIVATE KEY-----"}, "", `git-y: error: a flag given without a command`},
 		{nested, []string{"sub", "--bogus"}, "", `git-n: error: git n sub: flag --bogus given without a subcommand`},
 	} {
 		ran = nil
