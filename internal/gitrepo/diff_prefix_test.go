@@ -65,9 +65,8 @@ func TestEachAddedLineWhateverPrefix(t *testing.T) {
 				gitRun(t, dir, "add", "-A")
 			}
 			var paths []string
-			if err := r.EachAddedLine(ctx, commits, func(l *AddedLine) error {
+			if err := r.EachAddedLine(ctx, commits, func(l *AddedLine) {
 				paths = append(paths, l.Path)
-				return nil
 			}); err != nil {
 				t.Fatal(err)
 			}

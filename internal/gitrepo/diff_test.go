@@ -2,9 +2,11 @@ package gitrepo
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -44,9 +46,8 @@ func TestEachAddedLine(t *testing.T) {
 		text         string
 	}
 	var got []line
-	collect := func(al *AddedLine) error {
+	collect := func(al *AddedLine) {
 		got = append(got, line{al.Commit, al.Path, al.Line, string(al.Text)})
-		return nil
 	}
 	if err := r.EachAddedLine(ctx, commits, collect); err != nil {
 		t.Fatal(err)
@@ -73,5 +74,42 @@ func TestEachAddedLine(t *testing.T) {
 	}
 	if !r.HasObject(ctx, commits[0]) || r.HasObject(ctx, "0123456789012345678901234567890123456789") {
 		t.Fatal("HasObject")
+	}
+}
+
+// A renamed file adds only the lines its commit changed, under its new
+// name, committed or staged: the guard must not report every secret of a
+// moved file again, at a path its fp: lines do not name.
+func TestEachAddedLineRename(t *testing.T) {
+	ctx := context.Background()
+	dir, r := isolatedRepo(t)
+	var body strings.Builder
+	for i := 1; i <= 20; i++ {
+		fmt.Fprintf(&body, "line %d of a file long enough to be found renamed\n", i)
+	}
+	writeFile(t, filepath.Join(dir, "old name.txt"), body.String())
+	gitRun(t, dir, "add", "-A")
+	gitRun(t, dir, "commit", "-q", "-m", "first")
+	gitRun(t, dir, "mv", "old name.txt", "new\tname é.txt")
+	changed := strings.Replace(body.String(), "line 7 of", "LINE SEVEN of", 1)
+	writeFile(t, filepath.Join(dir, "new\tname é.txt"), changed)
+	gitRun(t, dir, "add", "-A")
+	collect := func(commits []string) []string {
+		var got []string
+		if err := r.EachAddedLine(ctx, commits, func(al *AddedLine) {
+			got = append(got, fmt.Sprintf("%s:%d:%s", al.Path, al.Line, al.Text))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	want := "new\tname é.txt:7:LINE SEVEN of a file long enough to be found renamed"
+	if got := collect(nil); len(got) != 1 || got[0] != want {
+		t.Errorf("staged rename: %q, want [%q]", got, want)
+	}
+	gitRun(t, dir, "commit", "-q", "-m", "rename")
+	head := gitRun(t, dir, "rev-parse", "HEAD")
+	if got := collect([]string{head}); len(got) != 1 || got[0] != want {
+		t.Errorf("committed rename: %q, want [%q]", got, want)
 	}
 }

@@ -7,16 +7,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os/exec"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // FileChange is one file a commit changed, relative to its first parent
-// (or the empty tree for a root commit), without rename detection.
+// (or the empty tree for a root commit); renames only with
+// DiffOptions.Renames.
 type FileChange struct {
 	Path             string
-	Status           byte // 'A' added, 'M' modified, 'D' deleted, 'T' type changed
+	OldPath          string // the path before a rename ('R'), else ""
+	Status           byte   // 'A' added, 'M' modified, 'D' deleted, 'T' type changed, 'R' renamed
 	OldMode, NewMode string
 	OldBlob, NewBlob string // all zeros on the side that does not exist
 	// Added and Deleted count lines; -1 for binary files and when the
@@ -45,6 +48,13 @@ type DiffOptions struct {
 	// with the index of its file in Files. The slice is valid only during
 	// the call.
 	OnLine func(file int, line []byte)
+	// OnAdded receives each added line without its marker and with its
+	// number in the new file, and the commit it belongs to (a Hash of ""
+	// for the staged changes). The slice is valid only during the call.
+	OnAdded func(c *CommitDiff, file, line int, text []byte)
+	// Renames detects renamed files (git's -M): a renamed file is one
+	// change, and only the lines it changed are added, not all of them.
+	Renames bool
 	// BigFile is the size above which git treats a file as binary and
 	// skips its diff (core.bigFileThreshold); 0 keeps git's default.
 	BigFile string
@@ -94,13 +104,8 @@ func (r *Repo) DiffCommits(ctx context.Context, hashes []string, opt DiffOptions
 	// the submodule's history and depends on what is checked out.
 	// --ignore-submodules=none: and it is shown, whatever
 	// diff.ignoreSubmodules or a submodule's ignore setting say.
-	args = append(args, "log", "--no-show-signature", "--no-walk=unsorted", "--stdin", "--root", "--submodule=short", "--ignore-submodules=none", "--raw", "--no-abbrev", "--no-renames",
-		"--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", diffFormat)
-	if opt.Patch {
-		// The prefixes the "diff --git" headers are matched with,
-		// whatever diff.noprefix or diff.srcPrefix say.
-		args = append(args, "-p", "--unified=0", "--src-prefix=a/", "--dst-prefix=b/")
-	}
+	args = append(args, "log", "--no-show-signature", "--no-walk=unsorted", "--stdin", "--root", "--encoding=UTF-8", diffFormat)
+	args = append(args, opt.diffArgs()...)
 	cmd := command(ctx, r.Dir(), args...)
 	cmd.Env = append(cmd.Env, opt.Env...)
 	var stderr bytes.Buffer
@@ -126,6 +131,57 @@ func (r *Repo) DiffCommits(ctx context.Context, hashes []string, opt DiffOptions
 		stdin.Close()
 	}()
 	p := &diffParser{opt: opt, fn: fn}
+	return p.read(ctx, cmd, stdout, &stderr, args)
+}
+
+// diffArgs are the options of git's diff output that the parser reads,
+// shared by git log and git diff.
+func (opt DiffOptions) diffArgs() []string {
+	// --submodule=short: a gitlink's change is one line, not the
+	// submodule's own log or diff (diff.submodule), which belongs to
+	// the submodule's history and depends on what is checked out.
+	// --ignore-submodules=none: and it is shown, whatever
+	// diff.ignoreSubmodules or a submodule's ignore setting say.
+	args := []string{"--submodule=short", "--ignore-submodules=none", "--raw", "--no-abbrev", "--no-color", "--no-ext-diff", "--no-textconv"}
+	if opt.Renames {
+		args = append(args, "-M")
+	} else {
+		args = append(args, "--no-renames")
+	}
+	if opt.Patch {
+		// The prefixes the "diff --git" headers are matched with,
+		// whatever diff.noprefix or diff.srcPrefix say.
+		args = append(args, "-p", "--unified=0", "--src-prefix=a/", "--dst-prefix=b/")
+	}
+	return args
+}
+
+// DiffStaged streams the staged changes (the index against HEAD, or
+// against the empty tree before the first commit) to fn as one
+// CommitDiff with an empty Hash, read as DiffCommits reads a commit.
+func (r *Repo) DiffStaged(ctx context.Context, opt DiffOptions, fn func(*CommitDiff) error) error {
+	args := []string{"-c", "core.quotePath=true", "diff", "--cached"}
+	if !r.HasCommits(ctx) {
+		args = append(args, "--root")
+	}
+	args = append(args, opt.diffArgs()...)
+	cmd := command(ctx, r.Dir(), args...)
+	cmd.Env = append(cmd.Env, opt.Env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	p := &diffParser{opt: opt, fn: fn, cur: &CommitDiff{Patched: opt.Patch}, file: -1}
+	return p.read(ctx, cmd, stdout, &stderr, args)
+}
+
+// read parses git's output to its end and waits for git.
+func (p *diffParser) read(ctx context.Context, cmd *exec.Cmd, stdout io.Reader, stderr *bytes.Buffer, args []string) error {
 	perr := p.parse(bufio.NewReaderSize(stdout, 1<<20))
 	if perr != nil {
 		_ = cmd.Process.Kill()
@@ -155,6 +211,7 @@ type diffParser struct {
 	expected []string
 	oldLeft  int // lines of the current hunk still to come
 	newLeft  int
+	newLine  int // the number in the new file of the next added line
 	inHunk   bool
 }
 
@@ -256,6 +313,10 @@ func (p *diffParser) line(l []byte) {
 			p.newLeft--
 			p.count(true)
 			p.emit(l[1:])
+			if p.opt.OnAdded != nil && p.file >= 0 && p.file < len(p.cur.Files) {
+				p.opt.OnAdded(p.cur, p.file, p.newLine, l[1:])
+			}
+			p.newLine++
 		case len(l) > 0 && l[0] == '-' && p.oldLeft > 0:
 			p.oldLeft--
 			p.count(false)
@@ -263,6 +324,7 @@ func (p *diffParser) line(l []byte) {
 		case len(l) > 0 && l[0] == ' ' && p.oldLeft > 0 && p.newLeft > 0:
 			p.oldLeft--
 			p.newLeft--
+			p.newLine++
 		case len(l) > 0 && l[0] == '\\':
 			// "\ No newline at end of file"
 		default:
@@ -301,7 +363,12 @@ func (p *diffParser) line(l []byte) {
 func (p *diffParser) startFile(l string) {
 	if len(p.expected) == 0 {
 		for i := range p.cur.Files {
-			p.expected = append(p.expected, "diff --git "+quotePath("a/"+p.cur.Files[i].Path)+" "+quotePath("b/"+p.cur.Files[i].Path))
+			f := &p.cur.Files[i]
+			old := f.Path
+			if f.OldPath != "" {
+				old = f.OldPath
+			}
+			p.expected = append(p.expected, "diff --git "+quotePath("a/"+old)+" "+quotePath("b/"+f.Path))
 		}
 	}
 	if p.file >= 0 && p.file < len(p.expected) && p.expected[p.file] == l {
@@ -334,10 +401,18 @@ func (p *diffParser) hunk(l []byte) {
 		return
 	}
 	p.oldLeft, p.newLeft = hunkLen(ranges[0]), hunkLen(ranges[1])
+	p.newLine = hunkStart(ranges[1])
 	p.inHunk = p.oldLeft > 0 || p.newLeft > 0
 	if section := bytes.TrimSpace(rest[end+3:]); len(section) > 0 {
 		p.emit(section)
 	}
+}
+
+// hunkStart reads c from the new side's range "+c[,d]".
+func hunkStart(r string) int {
+	n, _, _ := strings.Cut(strings.TrimPrefix(r, "+"), ",")
+	v, _ := strconv.Atoi(n)
+	return v
 }
 
 func hunkLen(r string) int {
@@ -366,7 +441,9 @@ func (p *diffParser) emit(b []byte) {
 	}
 }
 
-// parseRaw parses one --raw line: ":old new oldblob newblob S\tpath".
+// parseRaw parses one --raw line: ":old new oldblob newblob S\tpath",
+// or for a rename ":old new oldblob newblob R086\toldpath\tpath" (a
+// quoted path writes its tabs as \t, so a tab always separates).
 func parseRaw(l string) (FileChange, bool) {
 	meta, path, ok := strings.Cut(l[1:], "\t")
 	if !ok {
@@ -376,13 +453,27 @@ func parseRaw(l string) (FileChange, bool) {
 	if len(f) != 5 || len(f[4]) == 0 {
 		return FileChange{}, false
 	}
+	fc := FileChange{Status: f[4][0], OldMode: f[0], NewMode: f[1], OldBlob: f[2], NewBlob: f[3], Added: -1, Deleted: -1}
+	if fc.Status == 'R' || fc.Status == 'C' {
+		old, cur, ok := strings.Cut(path, "\t")
+		if !ok {
+			return FileChange{}, false
+		}
+		fc.OldPath, path = unquoteRaw(old), cur
+	}
+	fc.Path = unquoteRaw(path)
+	return fc, true
+}
+
+// unquoteRaw undoes git's C-style quoting of a path (octal byte escapes
+// are Go's too).
+func unquoteRaw(path string) string {
 	if strings.HasPrefix(path, `"`) {
-		// git's C-style quoting (octal byte escapes) is Go's too.
 		if uq, err := strconv.Unquote(path); err == nil {
-			path = uq
+			return uq
 		}
 	}
-	return FileChange{Path: path, Status: f[4][0], OldMode: f[0], NewMode: f[1], OldBlob: f[2], NewBlob: f[3], Added: -1, Deleted: -1}, true
+	return path
 }
 
 // quotePath quotes a path the way git does in diff headers

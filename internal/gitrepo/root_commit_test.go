@@ -30,9 +30,8 @@ func TestRootCommitWhateverShowRoot(t *testing.T) {
 	}
 
 	var added []string
-	if err := r.EachAddedLine(ctx, []string{root}, func(al *AddedLine) error {
+	if err := r.EachAddedLine(ctx, []string{root}, func(al *AddedLine) {
 		added = append(added, al.Path+":"+string(al.Text))
-		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}

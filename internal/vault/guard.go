@@ -148,9 +148,9 @@ func Guard(ctx context.Context, r *gitrepo.Repo, commits []string, opts GuardOpt
 	}
 	var run wrappedRun
 	defer run.reset()
-	err := r.EachAddedLine(ctx, commits, func(al *gitrepo.AddedLine) error {
+	err := r.EachAddedLine(ctx, commits, func(al *gitrepo.AddedLine) {
 		if strings.HasPrefix(al.Path, Dir+"/") {
-			return nil // the vault's own ciphertext
+			return // the vault's own ciphertext
 		}
 		ix.find(al.Text, func(n valueNeedle) {
 			desc := "value of vault secret " + n.name
@@ -172,7 +172,6 @@ func Guard(ctx context.Context, r *gitrepo.Repo, commits []string, opts GuardOpt
 		matchRules(al.Text, lower, func(rule *guardRule, secret []byte) {
 			report(Finding{Commit: al.Commit, Path: al.Path, Line: al.Line, Rule: rule.ID, Description: rule.Description, Fingerprint: fingerprint(rule.ID, al.Path, secret)})
 		})
-		return nil
 	})
 	clear(lower)
 	return out, err
