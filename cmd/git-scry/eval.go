@@ -61,7 +61,7 @@ Flags:
 `,
 	Flags: func(fs *pflag.FlagSet) {
 		fs.IntP("k", "k", 10, "")
-		fs.String("mode", "", "")
+		modeFlag(fs, "")
 		fs.Bool("json", false, "")
 		fs.Bool("per-query", false, "")
 		fs.Float64("min-mrr", 0, "")
@@ -101,12 +101,7 @@ Flags:
 		}
 		modes := search.Modes
 		if m, _ := fs.GetString("mode"); fs.Changed("mode") {
-			// --mode "" (an unset variable) is no mode: it evaluated all.
-			mode, err := search.ParseMode(m)
-			if err != nil {
-				return cli.Usagef("%v", err).WithHint("use --mode hybrid, lexical or semantic")
-			}
-			modes = []search.Mode{mode}
+			modes = []search.Mode{search.Mode(m)}
 		}
 		qs, err := eval.Load(args[0])
 		var unread *iofs.PathError

@@ -52,7 +52,7 @@ Flags:
 `,
 	Flags: func(fs *pflag.FlagSet) {
 		fs.IntP("limit", "n", 10, "")
-		fs.String("mode", "hybrid", "")
+		modeFlag(fs, string(search.Hybrid))
 		fs.String("since", "", "")
 		fs.String("until", "", "")
 		fs.StringArray("author", nil, "")
@@ -181,9 +181,7 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 	q := search.Query{Text: text}
 	var err error
 	mode, _ := fs.GetString("mode")
-	if q.Mode, err = search.ParseMode(mode); err != nil {
-		return q, cli.Usagef("%v", err).WithHint("use --mode hybrid, lexical or semantic")
-	}
+	q.Mode = search.Mode(mode) // one of search.Modes: modeFlag
 	if q.Limit, _ = fs.GetInt("limit"); q.Limit < 1 {
 		return q, cli.Usagef("-n must be at least 1, got %d", q.Limit).WithHint("e.g. -n 20")
 	}
@@ -230,6 +228,16 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 		return q, err
 	}
 	return q, nil
+}
+
+// modeFlag declares --mode, whose value is one of search.Modes; value is
+// its default.
+func modeFlag(fs *pflag.FlagSet, value string) {
+	var names []string
+	for _, m := range search.Modes {
+		names = append(names, string(m))
+	}
+	cli.ChoiceFlag(fs, "mode", value, names...)
 }
 
 // pathPatterns compiles the --path patterns relative to the working

@@ -22,7 +22,6 @@ func identityFlag(fs *pflag.FlagSet) { fs.String("identity", "", "") }
 var emptyFlagHints = map[string]string{
 	"identity": "give the identity file's path, or leave --identity out to use $" + vault.IdentityEnv + ", the agent or your default identity file",
 	"env":      "give the variable's name, e.g. --env SERVICE_TOKEN, or leave --env out to use the secret's name upper-cased",
-	"format":   "use --format dotenv or --format json",
 	"ssh":      "give a host name or user@host, as you would to ssh, or leave --ssh out to run the command here",
 	"range":    "give two revisions, e.g. --range origin/main..HEAD",
 }

@@ -37,7 +37,7 @@ Flags:
       --github          run as the actions/vault step
 ` + identityFlagHelp,
 	Flags: func(fs *pflag.FlagSet) {
-		fs.String("format", "dotenv", "")
+		cli.ChoiceFlag(fs, "format", "dotenv", "dotenv", "json")
 		fs.String("only", "", "")
 		fs.Bool("github", false, "")
 		identityFlag(fs)
@@ -50,9 +50,6 @@ Flags:
 			return exportGitHub(ctx, env, fs)
 		}
 		format, _ := fs.GetString("format")
-		if format != "dotenv" && format != "json" {
-			return cli.Usagef("unknown format %q", format).WithHint("use --format dotenv or --format json")
-		}
 		only, err := onlyNames(fs)
 		if err != nil {
 			return err

@@ -525,6 +525,11 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 			fmt.Fprint(env.Stdout, c.Usage)
 			return nil
 		}
+		var choice *choiceError
+		if errors.As(err, &choice) {
+			// flagError: the value quoted may be a pasted key.
+			return Usagef("%s", flagError(choice)).WithHint("%s", choice.hint)
+		}
 		guess := ""
 		if f := nearFlag(fs, err); f != "" {
 			guess = "did you mean " + f + "? "

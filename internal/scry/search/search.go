@@ -35,16 +35,6 @@ const (
 // Modes lists every mode, hybrid first.
 var Modes = []Mode{Hybrid, Lexical, Semantic}
 
-// ParseMode reads a --mode value.
-func ParseMode(s string) (Mode, error) {
-	for _, m := range Modes {
-		if string(m) == s {
-			return m, nil
-		}
-	}
-	return "", fmt.Errorf("unknown mode %q", s)
-}
-
 // Query is one search.
 type Query struct {
 	Text   string
