@@ -63,6 +63,8 @@ func explain(err error) error {
 		return cli.Failf("%v", err).WithHint("tags are never moved: see which commit is right with 'git show %s' and '%s'%s; delete the wrong one, or run 'git session end' without --push and push the branch alone", rtag.Tag, ls, each)
 	case errors.As(err, &nopush) && nopush.Tracked != "":
 		return cli.Failf("--push: %v", err).WithHint("to push to %s/%s, run 'git -c push.default=upstream session end --push'; to %s/%s, 'git -c push.default=current session end --push'", nopush.Remote, nopush.Tracked, nopush.Remote, nopush.Branch)
+	case errors.As(err, &nopush) && nopush.Matching:
+		return cli.Failf("--push: %v", err).WithHint("run 'git -c push.default=current session end --push' to make %s/%s, or push the branch once yourself (git push -u %s %s) and run 'git session end --push' again", nopush.Remote, nopush.Branch, nopush.Remote, nopush.Branch)
 	case errors.As(err, &nopush):
 		return cli.Failf("--push: %v", err).WithHint("set where git push sends it (push.default, remote.%s.push), or run 'git session end' without --push and push the branch and the tags yourself", nopush.Remote)
 	case errors.Is(err, session.ErrNoRemote):

@@ -3,6 +3,7 @@ package gitrepo
 import (
 	"context"
 	"errors"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -39,7 +40,9 @@ func TestPushTargetFollowsPushDefaultAndRefspecs(t *testing.T) {
 		{[]string{"push.default", "upstream"}, tracked, false},
 		{[]string{"push.default", "tracking"}, tracked, false},
 		{[]string{"push.default", "current"}, same, false},
-		{[]string{"push.default", "matching"}, same, false},
+		// matching pushes only a branch the remote has too: origin has
+		// trunk, not main.
+		{[]string{"push.default", "matching"}, RemoteBranch{}, true},
 		{[]string{"push.default", "nothing"}, RemoteBranch{}, true},
 		// upstream, pushing to another remote than the one it tracks: git
 		// push refuses, not knowing which branch there.
@@ -67,5 +70,59 @@ func TestPushTargetFollowsPushDefaultAndRefspecs(t *testing.T) {
 		for i := 0; i < len(c.config); i += 2 {
 			gitRun(t, dir, "config", "--unset-all", c.config[i])
 		}
+	}
+}
+
+// push.default=matching, or a remote.<name>.push of ":", pushes the
+// branches that the remote has too and no other: PushTarget sent a
+// branch made here to the same name there, which git push leaves alone.
+// It asks where the push goes (each push URL).
+func TestPushTargetMatchingOnlyABranchTheRemoteHas(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r := openRepo(t, dir)
+	bare := filepath.Join(filepath.Dir(dir), "origin.git")
+	gitRun(t, dir, "init", "-q", "--bare", bare)
+	gitRun(t, dir, "remote", "add", "origin", bare)
+	gitRun(t, dir, "push", "-q", "origin", "main")
+	gitRun(t, dir, "branch", "topic")
+	for _, c := range []struct {
+		config []string // key value pairs
+		branch string
+		refuse bool
+	}{
+		{[]string{"push.default", "matching"}, "main", false},
+		{[]string{"push.default", "matching"}, "topic", true},
+		{[]string{"remote.origin.push", ":"}, "main", false},
+		{[]string{"remote.origin.push", ":"}, "topic", true},
+		// A branch named as well as ":" is pushed by name.
+		{[]string{"remote.origin.push", ":", "remote.origin.push", "refs/heads/topic:refs/heads/topic"}, "topic", false},
+		// current makes it.
+		{[]string{"push.default", "current"}, "topic", false},
+	} {
+		for i := 0; i < len(c.config); i += 2 {
+			gitRun(t, dir, "config", "--add", c.config[i], c.config[i+1])
+		}
+		got, ok, err := r.PushTarget(ctx, c.branch)
+		want := RemoteBranch{Remote: "origin", Ref: "refs/heads/" + c.branch}
+		var refused *NoPushTargetError
+		switch {
+		case c.refuse && (!errors.As(err, &refused) || refused.Matching != (c.config[0] == "push.default")):
+			t.Errorf("%v %s: %+v, %v, %v; want a NoPushTargetError of matching", c.config, c.branch, got, ok, err)
+		case !c.refuse && (err != nil || !ok || got != want):
+			t.Errorf("%v %s: %+v, %v, %v; want %+v", c.config, c.branch, got, ok, err, want)
+		}
+		for i := 0; i < len(c.config); i += 2 {
+			exec.Command("git", "-C", dir, "config", "--unset-all", c.config[i]).Run() // a key given twice is gone after the first
+		}
+	}
+	// A push URL of its own is where the push goes, and what it has.
+	empty := filepath.Join(filepath.Dir(dir), "empty.git")
+	gitRun(t, dir, "init", "-q", "--bare", empty)
+	gitRun(t, dir, "config", "push.default", "matching")
+	gitRun(t, dir, "remote", "set-url", "--push", "origin", empty)
+	var refused *NoPushTargetError
+	if got, ok, err := r.PushTarget(ctx, "main"); !errors.As(err, &refused) || !refused.Matching {
+		t.Errorf("push URL without main: %+v, %v, %v; want a NoPushTargetError of matching", got, ok, err)
 	}
 }

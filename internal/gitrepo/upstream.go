@@ -22,18 +22,19 @@ type RemoteBranch struct {
 // the remote branch.<b>.pushRemote names, else remote.pushDefault, else
 // the one the branch tracks, else the default remote. There, what
 // remote.<name>.push maps the branch to when it has refspecs (they win
-// over push.default, as in git push); else, by push.default: current and
-// matching, the branch of the same name (matching pushes only this one
-// branch here, not every one both sides have); upstream (or tracking), the
-// branch it tracks; simple or unset, the branch it tracks when that is the
-// remote it tracks and the branch there has the same name, else the branch
-// of the same name, as simple does pulling from one remote and pushing to
-// another. ok is false when the repository has no remote at all; a
-// NoPushTargetError when git push would not push the branch
-// (push.default=nothing, upstream with no upstream there, simple with an
-// upstream of another name there, refspecs that leave it out) or sends it
-// where this does not follow (a refspec to a ref that is no branch, a
-// negative one).
+// over push.default, as in git push); else, by push.default: current,
+// the branch of the same name; matching, the branch of the same name when
+// the remote has one (matching pushes only this one branch here, not
+// every one both sides have), as a refspec ":" does; upstream (or
+// tracking), the branch it tracks; simple or unset, the branch it tracks
+// when that is the remote it tracks and the branch there has the same
+// name, else the branch of the same name, as simple does pulling from one
+// remote and pushing to another. ok is false when the repository has no
+// remote at all; a NoPushTargetError when git push would not push the
+// branch (push.default=nothing, upstream with no upstream there, simple
+// with an upstream of another name there, matching with no branch of the
+// name there, refspecs that leave it out) or sends it where this does not
+// follow (a refspec to a ref that is no branch, a negative one).
 func (r *Repo) PushTarget(ctx context.Context, branch string) (RemoteBranch, bool, error) {
 	up, tracked := r.TrackedBranch(ctx, branch)
 	remote := ""
@@ -62,10 +63,28 @@ func (r *Repo) PushTarget(ctx context.Context, branch string) (RemoteBranch, boo
 	refuse := func(why string, a ...any) (RemoteBranch, bool, error) {
 		return RemoteBranch{}, false, &NoPushTargetError{Branch: branch, Remote: remote, Why: fmt.Sprintf(why, a...)}
 	}
+	// matching pushes the branches the remote has too, and no other:
+	// one made here is not pushed, which git push reports as everything
+	// up to date. Where the push goes is asked, each push URL; a remote
+	// that cannot be asked is left to the push to report.
+	matching := func(why string, byDefault bool) (RemoteBranch, bool, error) {
+		ref := "refs/heads/" + branch
+		each, err := askPushURLs(ctx, r, remote, func(target string) (string, error) {
+			return r.RemoteRef(ctx, target, ref)
+		})
+		if err == nil && slices.Contains(each, "") {
+			return RemoteBranch{}, false, &NoPushTargetError{Branch: branch, Remote: remote, Matching: byDefault,
+				Why: fmt.Sprintf("%s and %s has no branch %s", why, remote, branch)}
+		}
+		return target(ref)
+	}
 	if out, err := r.Git(ctx, "config", "--get-all", "remote."+remote+".push"); err == nil && out != "" {
-		ref, why := refspecTarget(strings.Split(out, "\n"), branch)
-		if why != "" {
+		ref, match, why := refspecTarget(strings.Split(out, "\n"), branch)
+		switch {
+		case why != "":
 			return refuse("remote.%s.push %s", remote, why)
+		case match:
+			return matching(fmt.Sprintf("remote.%s.push is ':' (matching)", remote), false)
 		}
 		return target(ref)
 	}
@@ -73,8 +92,10 @@ func (r *Repo) PushTarget(ctx context.Context, branch string) (RemoteBranch, boo
 	switch mode {
 	case "nothing":
 		return refuse("push.default is nothing")
-	case "current", "matching":
+	case "current":
 		return target("refs/heads/" + branch)
+	case "matching":
+		return matching("push.default is matching", true)
 	case "upstream", "tracking":
 		switch {
 		case !tracked:
@@ -110,6 +131,12 @@ type NoPushTargetError struct {
 	// is simple and refuses it for not being Branch: a push could go to
 	// either (push.default=upstream there, current to Branch).
 	Tracked string
+	// Matching: push.default is matching, which pushes only the branches
+	// Remote has too, and Remote has no Branch, so a push makes none.
+	// push.default=current makes one, as does git push -u once, after
+	// which matching pushes it. (A remote.<name>.push of ":" is matching
+	// too, where push.default changes nothing.)
+	Matching bool
 }
 
 func (e *NoPushTargetError) Error() string {
@@ -120,18 +147,21 @@ func (e *NoPushTargetError) Error() string {
 // when none does ("names no refspec for it") or one is of a kind not
 // followed here, says so. Refspecs are matched as git push matches them:
 // a source of HEAD, the branch's short or full name, or a glob with one *;
-// ":" is matching (the same name); a destination not under refs/ is a
-// branch's short name.
-func refspecTarget(specs []string, branch string) (ref, why string) {
+// ":" is matching (the same name, where the remote has it: match says
+// that only ":" sends it); a destination not under refs/ is a branch's
+// short name.
+func refspecTarget(specs []string, branch string) (ref string, match bool, why string) {
 	full := "refs/heads/" + branch
 	var found []string
+	colon, named := false, false
 	for _, spec := range specs {
 		spec = strings.TrimPrefix(strings.TrimSpace(spec), "+")
 		if strings.HasPrefix(spec, "^") {
-			return "", fmt.Sprintf("has a negative refspec, which is not followed here: %s", spec)
+			return "", false, fmt.Sprintf("has a negative refspec, which is not followed here: %s", spec)
 		}
 		src, dst, hasDst := strings.Cut(spec, ":")
 		if spec == ":" {
+			colon = true
 			found = append(found, full)
 			continue
 		}
@@ -143,10 +173,11 @@ func refspecTarget(specs []string, branch string) (ref, why string) {
 			pre, suf, _ := strings.Cut(src, "*")
 			if strings.HasPrefix(full, pre) && strings.HasSuffix(full, suf) && len(full) >= len(pre)+len(suf) {
 				found = append(found, strings.Replace(dst, "*", full[len(pre):len(full)-len(suf)], 1))
+				named = true
 			}
 			continue
 		case strings.Contains(src, "*"):
-			return "", fmt.Sprintf("has a refspec not followed here: %s", spec)
+			return "", false, fmt.Sprintf("has a refspec not followed here: %s", spec)
 		case src != "HEAD" && src != branch && src != full:
 			continue
 		}
@@ -154,16 +185,18 @@ func refspecTarget(specs []string, branch string) (ref, why string) {
 			dst = "refs/heads/" + dst
 		}
 		found = append(found, dst)
+		named = true
 	}
 	switch {
 	case len(found) == 0:
-		return "", "names no refspec for it"
+		return "", false, "names no refspec for it"
 	case len(found) > 1 && slices.ContainsFunc(found, func(f string) bool { return f != found[0] }):
-		return "", "sends it to more than one ref: " + strings.Join(found, ", ")
+		return "", false, "sends it to more than one ref: " + strings.Join(found, ", ")
 	case !strings.HasPrefix(found[0], "refs/heads/"):
-		return "", "sends it to " + found[0] + ", which is not a branch"
+		return "", false, "sends it to " + found[0] + ", which is not a branch"
 	}
-	return found[0], ""
+	// A refspec that names the branch pushes it whatever the remote has.
+	return found[0], colon && !named, ""
 }
 
 // TrackedBranch returns the remote branch that branch tracks (Upstream);

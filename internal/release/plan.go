@@ -542,7 +542,8 @@ func (p *Plan) autoReason(prev Version) string {
 //
 // Where git push with no arguments would not push the branch
 // (push.default=nothing, simple with an upstream of another name,
-// remote.<name>.push refspecs that leave it out or are not followed),
+// matching with no branch of the name on the remote, remote.<name>.push
+// refspecs that leave it out or are not followed),
 // --push is refused: it pushes where git push would.
 func (p *Plan) checkUpstream(ctx context.Context, r *gitrepo.Repo, branch string, push bool) error {
 	up, ok, err := r.PushTarget(ctx, branch)
@@ -550,6 +551,9 @@ func (p *Plan) checkUpstream(ctx context.Context, r *gitrepo.Repo, branch string
 	switch {
 	case errors.As(err, &none) && push && none.Tracked != "":
 		return refuse(fmt.Sprintf("to push to %s/%s, run 'git -c push.default=upstream release --push'; to %s/%s, 'git -c push.default=current release --push'", none.Remote, none.Tracked, none.Remote, none.Branch),
+			"--push: %v", err)
+	case errors.As(err, &none) && push && none.Matching:
+		return refuse(fmt.Sprintf("run 'git -c push.default=current release --push' to make %s/%s, or push the branch once yourself (git push -u %s %s) and run 'git release --push' again", none.Remote, none.Branch, none.Remote, none.Branch),
 			"--push: %v", err)
 	case errors.As(err, &none) && push:
 		return refuse(fmt.Sprintf("set where git push sends it (push.default, remote.%s.push), or release without --push and push the branch and the tag yourself", none.Remote),
