@@ -158,7 +158,11 @@ func RemoveRecipient(ctx context.Context, root, gitDir string, kh Keyholder, whi
 		}
 		switch {
 		case len(matches) == 0:
-			return &ReadError{Msg: fmt.Sprintf("no recipient matches %q", abbreviate(which)), Hint: "name it by its key or its comment as 'git vault recipients ls' shows them"}
+			hint := "name it by its key or its comment as 'git vault recipients ls' shows them"
+			if near := nearestRecipient(v.Recipients, which); near != "" {
+				hint = "did you mean " + shellWord(near) + "?"
+			}
+			return &ReadError{Msg: fmt.Sprintf("no recipient matches %q", abbreviate(which)), Hint: hint}
 		case len(matches) > 1:
 			return &ReadError{Msg: fmt.Sprintf("%d recipients have the comment %q", len(matches), which), Hint: "name the one to remove by its key"}
 		case len(keep) == 0:
@@ -176,4 +180,19 @@ func RemoveRecipient(ctx context.Context, root, gitDir string, kh Keyholder, whi
 		return nil
 	})
 	return removed, err
+}
+
+// nearestRecipient is the comment or key of rs that which, matching
+// none, is a typo of (cli.Nearest, as for a mistyped command word), or
+// "". A private key pasted by mistake never gets here (it is refused
+// first), so the guess never echoes one.
+func nearestRecipient(rs []*Recipient, which string) string {
+	var names []string
+	for _, r := range rs {
+		if r.Comment != "" {
+			names = append(names, r.Comment)
+		}
+		names = append(names, r.Key)
+	}
+	return cli.Nearest(which, names)
 }
