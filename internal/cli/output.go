@@ -85,7 +85,9 @@ func (t *Table) Len() int { return len(t.rows) }
 
 // Write prints the table to w: every cell but a row's last padded to its
 // column's width (as Width counts it, so wide characters and coloured
-// cells line up) and two spaces.
+// cells line up) and two spaces. Empty cells at the end of a row are
+// left out with the padding before them: no line ends in spaces (which
+// a diff marks, and a pasted line carries along).
 func (t *Table) Write(w io.Writer) error {
 	var widths []int
 	for _, r := range t.rows {
@@ -98,6 +100,9 @@ func (t *Table) Write(w io.Writer) error {
 	}
 	var b strings.Builder
 	for _, r := range t.rows {
+		for len(r) > 0 && r[len(r)-1] == "" {
+			r = r[:len(r)-1]
+		}
 		for j, c := range r {
 			b.WriteString(c)
 			if j < len(r)-1 {

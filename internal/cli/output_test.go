@@ -48,3 +48,25 @@ func TestPrivateEnvLeavesTheProcessEnvironment(t *testing.T) {
 		t.Errorf("Env of an unset variable = %q", got)
 	}
 }
+
+// A row whose last cells are empty (git vault recipients ls: the mark of
+// the one recipient who signed) was padded up to them: its line ended in
+// spaces. The columns before still line up.
+func TestTableWritesNoTrailingSpaces(t *testing.T) {
+	var tb Table
+	tb.Row("TYPE", "KEY", "COMMENT", "")
+	tb.Row("age", "age1abc", "alice@example.com", "(signed)")
+	tb.Row("age", "age1defgh", "bob", "")
+	tb.Row("ssh", "", "", "")
+	var b bytes.Buffer
+	if err := tb.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := "TYPE  KEY        COMMENT\n" +
+		"age   age1abc    alice@example.com  (signed)\n" +
+		"age   age1defgh  bob\n" +
+		"ssh\n"
+	if b.String() != want {
+		t.Errorf("Write wrote\n%q\nwant\n%q", b.String(), want)
+	}
+}
