@@ -40,7 +40,8 @@ False positives go in .verdigris/guard-ignore, one per line:
   fp:FINGERPRINT          one finding, by the fingerprint guard printed
   rule:RULE [GLOB]        a rule, everywhere or in matching paths
   path:GLOB               every pattern rule in matching paths
-A vault value is never ignored.
+A vault value is never ignored (one that looks like a credential, such as
+a GitHub token kept in the vault, is reported as the vault value, without fp:).
 
 Flags:
       --pre-push        scan the push described on stdin (REMOTE and URL as git passes them)

@@ -169,7 +169,14 @@ func Guard(ctx context.Context, r *gitrepo.Repo, commits []string, opts GuardOpt
 				lower[i] = c + 'a' - 'A'
 			}
 		}
-		matchRules(al.Text, lower, func(rule *guardRule, secret []byte) {
+		matchRules(al.Text, lower, func(rule *guardRule, secret []byte, at int) {
+			// A credential that is (or holds, or is part of) a vault
+			// value is that value, found above: as a pattern finding too
+			// it was counted twice, and its fingerprint offered
+			// guard-ignore for a real secret.
+			if ix.overlaps(al.Text, at, at+len(secret)) {
+				return
+			}
 			report(Finding{Commit: al.Commit, Path: al.Path, Line: al.Line, Rule: rule.ID, Description: rule.Description, Fingerprint: fingerprint(rule.ID, al.Path, secret)})
 		})
 	})

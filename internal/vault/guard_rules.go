@@ -88,9 +88,9 @@ func looksLikePlaceholder(s []byte) bool {
 	return !(hasDigit && hasLetter)
 }
 
-// matchRules returns the pattern findings in one line: rule and the
-// matched secret.
-func matchRules(line, lower []byte, fn func(r *guardRule, secret []byte)) {
+// matchRules returns the pattern findings in one line: rule, the
+// matched secret and where in line it starts.
+func matchRules(line, lower []byte, fn func(r *guardRule, secret []byte, at int)) {
 	for i := range guardRules {
 		r := &guardRules[i]
 		hit := len(r.keywords) == 0
@@ -104,14 +104,18 @@ func matchRules(line, lower []byte, fn func(r *guardRule, secret []byte)) {
 			continue
 		}
 		for _, m := range r.re.FindAllSubmatchIndex(line, -1) {
-			secret := line[m[0]:m[1]]
+			at := m[0]
 			if len(m) >= 4 && m[2] >= 0 {
-				secret = line[m[2]:m[3]]
+				at = m[2]
+			}
+			secret := line[at:m[1]]
+			if len(m) >= 4 && m[2] >= 0 {
+				secret = line[at:m[3]]
 			}
 			if r.minEntropy > 0 && (shannon(secret) < r.minEntropy || looksLikePlaceholder(secret)) {
 				continue
 			}
-			fn(r, secret)
+			fn(r, secret, at)
 		}
 	}
 }

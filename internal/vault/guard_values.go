@@ -119,6 +119,19 @@ func (ix *valueIndex) find(line []byte, fn func(valueNeedle)) {
 	}
 }
 
+// overlaps reports whether a needle found in line shares a byte with
+// line[start:end].
+func (ix *valueIndex) overlaps(line []byte, start, end int) bool {
+	for i := 0; i < end && i+8 <= len(line); i++ {
+		for _, n := range ix.byPrefix[binary.LittleEndian.Uint64(line[i:])] {
+			if i+len(n.needle) > start && bytes.HasPrefix(line[i:], n.needle) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // wrappedRun follows a run of base64 or hex text over consecutive added
 // lines of one file. Encoders wrap what they write (base64 and MIME at 76
 // columns, PEM at 64, xxd -p at 60), so a value's encoding inside a
