@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"sort"
+	"fmt"
 
 	"github.com/spf13/pflag"
 
@@ -15,11 +15,13 @@ var lsCmd = &cli.Command{
 	Usage: `Usage: git vault ls [--json]
 
 List the secrets' names and environment variable names. Needs no key and
-never shows a value. A name listed twice was changed on two branches that
-were merged: set it again to choose its value.
+never shows a value. A secret two merged branches each set has both
+values, and is marked "(2 values from a merge)": get, run and export
+refuse it until 'git vault set NAME' chooses one.
 
 Flags:
-      --json   print [{"name", "env"}] as JSON
+      --json   print [{"name", "env"}] as JSON ("conflict": true on one
+               with two values)
 `,
 	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
@@ -33,30 +35,35 @@ Flags:
 		if err := vault.Repair(ctx, r.Root, r.GitDir); err != nil {
 			return userError(err)
 		}
-		sf, err := vault.LoadSecrets(r.Root)
+		rows, err := vault.List(r.Root)
 		if err != nil {
 			return userError(err)
 		}
-		type row struct {
-			Name string `json:"name"`
-			Env  string `json:"env"`
-		}
-		rows := []row{}
-		for _, e := range sf.Entries {
-			rows = append(rows, row{e.Name, e.Env})
-		}
-		sort.SliceStable(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 		if asJSON, _ := fs.GetBool("json"); asJSON {
-			return cli.WriteJSON(env.Stdout, rows)
+			err = cli.WriteJSON(env.Stdout, rows)
+		} else if len(rows) > 0 {
+			t := &cli.Table{}
+			t.Row("NAME", "ENV", "")
+			for _, r := range rows {
+				mark := ""
+				if r.Conflict {
+					mark = fmt.Sprintf("(%d values from a merge)", r.Values)
+				}
+				t.Row(r.Name, r.Env, mark)
+			}
+			err = t.Write(env.Stdout)
 		}
-		if len(rows) == 0 {
-			return nil
+		if err != nil {
+			return err
 		}
-		t := &cli.Table{}
-		t.Row("NAME", "ENV")
+		// What get and run say when they meet it, said before they do.
+		warned := map[string]bool{}
 		for _, r := range rows {
-			t.Row(r.Name, r.Env)
+			if r.Conflict && !warned[r.Name] {
+				warned[r.Name] = true
+				cli.Warnf(env.Stderr, "git-vault", "secret %s has %d values (a merge kept both branches' versions): get, run and export refuse it until 'git vault set %s' chooses one", r.Name, r.Values, r.Name)
+			}
 		}
-		return t.Write(env.Stdout)
+		return nil
 	},
 }

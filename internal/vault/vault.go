@@ -241,6 +241,62 @@ func (v *Vault) Stale() []string {
 	return out
 }
 
+// Listed is a secret as 'git vault ls' shows it.
+type Listed struct {
+	Name string `json:"name"`
+	Env  string `json:"env"`
+	// Conflict: the secret has more than one value (two merged branches
+	// each set it), which get, run and export refuse until it is set
+	// again.
+	Conflict bool `json:"conflict,omitempty"`
+	Values   int  `json:"-"` // how many
+}
+
+// List lists the secrets of the vault in root, sorted, needing no
+// identity: each as reading it counts its lines (Vault.Entry), so a
+// line a union merge kept byte for byte twice, or one from before a key
+// rotation beside a current one, is not a second secret; a name with
+// two values is listed once, marked (once per environment name, when
+// the branches also changed that). The secrets file is all it needs:
+// when the key file cannot be read, lines from before a rotation cannot
+// be told and count.
+func List(root string) ([]Listed, error) {
+	sf, err := LoadSecrets(root)
+	if err != nil {
+		return nil, err
+	}
+	v := &Vault{Root: root, Secrets: sf, Key: &KeyFile{}}
+	if data, err := readVaultFile(Path(root, KeyFileName)); err == nil {
+		if kf, err := ParseKeyFile(data); err == nil {
+			v.Key = kf
+		}
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, e := range sf.Entries {
+		if !seen[e.Name] {
+			seen[e.Name] = true
+			names = append(names, e.Name)
+		}
+	}
+	sort.Strings(names)
+	out := []Listed{}
+	for _, n := range names {
+		es := v.lines(n)
+		var envs []string
+		for _, e := range es {
+			if !slices.Contains(envs, e.Env) {
+				envs = append(envs, e.Env)
+			}
+		}
+		sort.Strings(envs)
+		for _, env := range envs {
+			out = append(out, Listed{Name: n, Env: env, Conflict: len(es) > 1, Values: len(es)})
+		}
+	}
+	return out, nil
+}
+
 // LockPath is the lock every vault write takes: per worktree, since each
 // worktree has its own vault files.
 func LockPath(gitDir string) string { return filepath.Join(gitDir, "verdigris", "vault.lock") }
