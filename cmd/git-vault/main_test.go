@@ -133,11 +133,12 @@ var vaultCommands = map[string]func(ts *testscript.TestScript, neg bool, args []
 		ts.Check(err)
 		ts.Check(os.WriteFile(ts.MkAbs(args[0])+".pub", []byte(id.Recipient.Key+"\n"), 0o644))
 	},
-	// sshkey ed25519|rsa FILE: an unencrypted OpenSSH key in FILE (0600)
-	// and its public key line in FILE.pub.
+	// sshkey ed25519|rsa FILE [PASSPHRASE]: an OpenSSH key in FILE
+	// (0600), encrypted with PASSPHRASE as ssh-keygen -N does when one is
+	// given, and its public key line in FILE.pub.
 	"sshkey": func(ts *testscript.TestScript, neg bool, args []string) {
-		if len(args) != 2 {
-			ts.Fatalf("usage: sshkey ed25519|rsa FILE")
+		if len(args) != 2 && len(args) != 3 {
+			ts.Fatalf("usage: sshkey ed25519|rsa FILE [PASSPHRASE]")
 		}
 		var priv any
 		switch args[0] {
@@ -153,6 +154,9 @@ var vaultCommands = map[string]func(ts *testscript.TestScript, neg bool, args []
 			ts.Fatalf("unknown key type %s", args[0])
 		}
 		block, err := ssh.MarshalPrivateKey(priv, "test key")
+		if len(args) == 3 {
+			block, err = ssh.MarshalPrivateKeyWithPassphrase(priv, "test key", []byte(args[2]))
+		}
 		ts.Check(err)
 		ts.Check(os.WriteFile(ts.MkAbs(args[1]), pem.EncodeToMemory(block), 0o600))
 		signer, err := ssh.NewSignerFromKey(priv)

@@ -144,6 +144,39 @@ func IsEncryptedIdentity(data []byte) bool {
 	return false
 }
 
+// EncryptedPublicKey is the public key of the passphrase-protected
+// identity at path, told without its passphrase: an OpenSSH key keeps it
+// in the clear beside the encrypted private key; an age -p identity or a
+// legacy PEM key does not, and then path.pub (what ssh-keygen writes,
+// and ssh reads to find such a key in ssh-agent) tells it. Neither proves
+// that the key is the file's; it only picks the agent's identity, which
+// its user unlocked.
+func EncryptedPublicKey(path string) (*Recipient, error) {
+	data, err := ReadIdentityFile(path)
+	defer clear(data)
+	if err != nil {
+		return nil, err
+	}
+	var pm *ssh.PassphraseMissingError
+	if t := identityText(data); bytes.HasPrefix(t, []byte("-----BEGIN")) && !bytes.HasPrefix(t, []byte(armor.Header)) {
+		if _, err := ssh.ParseRawPrivateKey(t); errors.As(err, &pm) && pm.PublicKey != nil {
+			return ParseRecipient(strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pm.PublicKey))))
+		}
+	}
+	pub, err := os.ReadFile(path + ".pub")
+	if err != nil {
+		return nil, err
+	}
+	rs, err := ParseRecipients(pub)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("%s.pub holds %d public keys", path, len(rs))
+	}
+	return rs[0], nil
+}
+
 // ParseIdentity parses an age X25519 identity ("AGE-SECRET-KEY-1…", with
 // optional comment lines) or an unencrypted OpenSSH/PEM ed25519 or RSA key.
 // Errors never quote the key text.

@@ -26,10 +26,14 @@ func (e *IdentityError) Unwrap() error { return e.Err }
 // OpenKeyholder finds the identity, in order: --identity FILE, the
 // VERDIGRIS_IDENTITY variable (key text, for CI), a running unlocked agent,
 // the default identity file. A passphrase-protected identity is used
-// through the agent only.
+// through the agent only: FILE, when the agent holds the identity of
+// the public key FILE tells without its passphrase (EncryptedPublicKey).
 func OpenKeyholder(opts IdentityOptions) (Keyholder, error) {
 	if opts.File != "" {
 		kh, err := openIdentityFile(opts.File)
+		if errors.Is(err, ErrEncryptedIdentity) {
+			return agentFor(opts.File, AgentSocket(opts.Getenv))
+		}
 		return kh, explicitIdentityError(opts.File, err)
 	}
 	if text := opts.Getenv(IdentityEnv); text != "" {
@@ -92,11 +96,32 @@ func explicitIdentityError(path string, err error) error {
 	switch {
 	case errors.Is(ie.Err, fs.ErrNotExist):
 		return &IdentityError{Msg: ie.Msg, Hint: "check the path given to --identity", Err: ie.Err}
-	case errors.Is(ie.Err, ErrEncryptedIdentity):
-		return &IdentityError{Msg: fmt.Sprintf("identity %s is passphrase-protected: git vault reads one only through the agent", path),
-			Hint: fmt.Sprintf("unlock it with 'git vault agent start --identity %s', then run the command without --identity", path), Err: ie.Err}
 	}
 	return err
+}
+
+// agentFor is the agent, when it holds the passphrase-protected identity
+// at path: the one whose public key the file tells without its
+// passphrase. Anything else is refused, saying which case it is: the
+// agent started with another identity is not used in its place.
+func agentFor(path, sock string) (Keyholder, error) {
+	pub, perr := EncryptedPublicKey(path)
+	ac, aerr := DialAgent(sock)
+	switch {
+	case aerr != nil:
+		hint := fmt.Sprintf("unlock it with 'git vault agent start --identity %s'", path)
+		if perr != nil {
+			hint += fmt.Sprintf(", then run the command without --identity (with its public key in %s.pub, --identity finds it in the agent)", path)
+		}
+		return nil, &IdentityError{Msg: fmt.Sprintf("identity %s is passphrase-protected and no agent holds it", path), Hint: hint, Err: ErrEncryptedIdentity}
+	case perr != nil:
+		return nil, &IdentityError{Msg: fmt.Sprintf("identity %s is passphrase-protected, and without its public key (in it, or in %s.pub) git vault cannot tell whether the agent holds it", path, path),
+			Hint: fmt.Sprintf("run the command without --identity to use the agent's identity (%s), or put the public key in %s.pub", ac.Recipient().Short(), path), Err: ErrEncryptedIdentity}
+	case ac.Recipient().Key != pub.Key:
+		return nil, &IdentityError{Msg: fmt.Sprintf("identity %s is passphrase-protected and the agent holds another identity (%s)", path, ac.Recipient().Short()),
+			Hint: fmt.Sprintf("stop the agent with 'git vault agent stop', then unlock this one with 'git vault agent start --identity %s'", path), Err: ErrEncryptedIdentity}
+	}
+	return ac, nil
 }
 
 // readIdentity reads and parses an identity file; data is nil when the
