@@ -188,6 +188,14 @@ func cutShort(f *Finding, st hooks.Status) {
 func managed(f *Finding, st hooks.Status) {
 	kept := filepath.Base(st.Kept)
 	f.Detail += " is " + st.Manager + "'s hook, which runs verdigris's shim kept as " + kept
+	if st.ManagerChained {
+		// The manager came first, install kept its hook, and the
+		// manager, installed again, kept the shim: its hook runs
+		// through the shim twice.
+		f.Status, f.Hint = Warn, "run 'verdigris install' to remove "+st.Manager+"'s earlier hook"
+		f.Detail += ", which runs " + st.Manager + "'s earlier hook kept as " + filepath.Base(st.Path+shims.ChainedSuffix) + ": " + st.Manager + " refuses to run from its own legacy hook, so the hook fails"
+		return
+	}
 	switch st.ShimState {
 	case hooks.Installed:
 		f.Status = OK

@@ -84,7 +84,9 @@ type Status struct {
 	NoInput bool   `json:"no_input,omitempty"`
 	// ManagerChained: the hook kept as <hook>.verdigris-chained is the
 	// manager's, not the user's: for a Stranded hook its own earlier one,
-	// which install may replace; for a shim, the one it runs first.
+	// which install may replace; for a Managed hook its own earlier one,
+	// which the shim it runs runs again, and install removes; for a
+	// shim, the one it runs first.
 	ManagerChained bool `json:"manager_chained,omitempty"`
 	// Stale: for a shim or a missing hook, the path of a shim verdigris shipped that a
 	// manager which runs no hook it keeps (StaleManager: lefthook) kept
@@ -211,6 +213,9 @@ func Inspect(ctx context.Context, r *gitrepo.Repo) ([]Status, error) {
 			st.State, st.Manager, st.Kept = Managed, m.name, p+m.suffix
 			st.ShimState = stateOf(st.Kept, name)
 			st.NoInput = inputHooks[name] && !slices.Contains(m.input, name)
+			// The manager's earlier hook kept behind the shim it runs:
+			// the shim runs it again (install removes it).
+			st.ManagerChained = managerChained(p, m)
 			if !m.runsKept {
 				st.State, st.NoInput, st.ManagerChained = Stranded, false, managerChained(p, m)
 			}

@@ -219,6 +219,28 @@ func dropLone(p, name string, a Action) (Action, error) {
 // installManaged keeps the shim a manager runs current where the manager
 // keeps it, and leaves the manager's hook as it is.
 func installManaged(p, name string, m *manager) (Action, error) {
+	a, err := updateManagedShim(p, name, m)
+	if err != nil || !managerChained(p, m) {
+		return a, err
+	}
+	// The manager's earlier hook, which install kept when the manager
+	// came first: the manager, installed again, runs the shim, which ran
+	// that hook in turn. pre-commit refuses to run from inside its own
+	// legacy hook ("installed in migration mode"), so every push failed,
+	// and its hint (install -f) would drop the shim. It is the manager's
+	// to write, as it just did: it goes.
+	chained := p + shims.ChainedSuffix
+	if err := os.Remove(chained); err != nil {
+		return a, err
+	}
+	a.Did = "updated"
+	a.Detail += "; " + m.name + "'s earlier hook, kept as " + filepath.Base(chained) + ", is removed"
+	return a, nil
+}
+
+// updateManagedShim keeps the shim a manager runs current where the
+// manager keeps it.
+func updateManagedShim(p, name string, m *manager) (Action, error) {
 	kept := p + m.suffix
 	a := Action{Name: name, Path: p, Detail: m.name + "'s hook runs the shim, kept as " + filepath.Base(kept)}
 	want := shim(name)
