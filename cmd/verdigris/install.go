@@ -60,9 +60,8 @@ into, so that uninstall cleans it after core.hooksPath changes.
 		if explainTeamHooks(env, acts, err) {
 			return cli.Exit(cli.ExitFailed)
 		}
-		var ce *hooks.ConflictError
-		if errors.As(err, &ce) {
-			return cli.Failf("%s", ce).WithHint("compare the two files, keep the one you want as %s, remove the other, then re-run 'verdigris install'", ce.Hook)
+		if err := explainConflict(err, "install"); err != nil {
+			return err
 		}
 		var fe *hooks.FileInTheWayError
 		if errors.As(err, &fe) {
@@ -89,6 +88,17 @@ func explainTeamHooks(env *cli.Env, acts []hooks.Action, err error) bool {
 	}
 	var te *hooks.TeamHookError
 	return errors.As(err, &te)
+}
+
+// explainConflict says what to do with another tool's hook in the
+// shim's place beside the hook install kept: nil when err is no such
+// conflict.
+func explainConflict(err error, cmd string) error {
+	var ce *hooks.ConflictError
+	if errors.As(err, &ce) {
+		return cli.Failf("%s", ce).WithHint("compare the two files, keep the one you want as %s, remove the other, then re-run 'verdigris %s'", ce.Hook, cmd)
+	}
+	return nil
 }
 
 // explainEdited says what to do with a shim changed by hand.
@@ -167,6 +177,9 @@ Flags:
 		}
 		acts, err := hooks.Uninstall(ctx, r)
 		printActions(env, acts)
+		if err := explainConflict(err, "uninstall"); err != nil {
+			return err
+		}
 		return explainPermission(explainEdited(err))
 	},
 }
@@ -190,6 +203,9 @@ func uninstallDir(ctx context.Context, env *cli.Env, r *gitrepo.Repo, only strin
 		return cli.Usagef("%s", ne).WithHint("'verdigris doctor' names the folders an earlier install left shims in; 'verdigris uninstall' without --dir cleans the one git runs hooks from now")
 	}
 	printActions(env, acts)
+	if err := explainConflict(err, "uninstall --dir "+only); err != nil {
+		return err
+	}
 	return explainPermission(explainEdited(err))
 }
 

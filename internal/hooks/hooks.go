@@ -705,6 +705,19 @@ func uninstallHook(dir, name string) (Action, error) {
 			return a, err
 		}
 		a.Did = "removed"
+	case hasChained && sameHook(p, chained):
+		// Another tool put back the very hook install kept (husky
+		// writes its hooks again): the copy goes back in its place,
+		// byte for byte, and nothing of verdigris's is left.
+		if err := os.Rename(chained, p); err != nil {
+			return a, err
+		}
+		a.Did = "restored"
+	case hasChained && perr == nil:
+		// Another tool's hook in the shim's place: putting the kept hook
+		// back would drop it, and leaving the kept one said "absent"
+		// and succeeded while nothing ran the user's hook.
+		return a, &ConflictError{Hook: p, Chained: chained}
 	case hasChained:
 		a.Did, a.Detail = "absent", "the hook here is not ours; the saved original stays at "+chained
 	default:
