@@ -46,7 +46,7 @@ Flags:
   -j, --jobs N       run at most N checks at once (default: number of CPUs)
       --missing-ok   a set (or toolchain.toml) that does not exist, or a set
                      that lists no check, is not an error (used by the
-                     pre-push hook)
+                     pre-push hook); a set of a near name (pre_push) is
       --json         print the results, output included, as JSON
       --github       also write error annotations, log groups and a
                      step-summary table (inside GitHub Actions)
@@ -89,6 +89,9 @@ Flags:
 		names, ok := cfg.Sets[set]
 		if !ok {
 			if missingOK {
+				if err := nearSet(cfg, set); err != nil {
+					return err
+				}
 				fmt.Fprintf(env.Stderr, "git-toolchain: no set %q in %s; nothing to run\n", set, config.FileName)
 				return nil
 			}
@@ -225,6 +228,26 @@ func unknownSet(cfg *config.File, set string) error {
 		return e.WithHint("did you mean %s? (sets defined: %s)", near, strings.Join(sets, ", "))
 	}
 	return e.WithHint("sets defined: %s", strings.Join(sets, ", "))
+}
+
+// nearSet refuses, for --missing-ok, a set that is not defined where a
+// set of a near name is (pre_push, prepush, Pre-Push for pre-push): a
+// typo in toolchain.toml, which let every push through with none of the
+// set's checks run, one line on stderr saying nothing was run. It fails
+// at that set's line, as a toolchain.toml that does not parse fails the
+// hook. nil when no set is that near.
+func nearSet(cfg *config.File, set string) error {
+	sets := make([]string, 0, len(cfg.Sets))
+	for s := range cfg.Sets {
+		sets = append(sets, s)
+	}
+	sort.Strings(sets)
+	near := cli.Nearest(set, sets)
+	if near == "" {
+		return nil
+	}
+	err := &config.Error{Path: cfg.Path, Line: cfg.Line("sets." + near), Key: "sets." + near, Msg: fmt.Sprintf("did you mean %s? (no set is named %q, which was asked for)", set, set)}
+	return cli.Failf("%s", err).WithHint("rename the set to %s in %s so that its checks run; nothing was run", set, config.FileName)
 }
 
 func emptySet(cfg *config.File, set string) error {
