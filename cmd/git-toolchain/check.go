@@ -88,7 +88,7 @@ Flags:
 		if rep.OK() {
 			return nil
 		}
-		return checkFailure(rep)
+		return checkFailure(cfg, rep)
 	},
 }
 
@@ -148,14 +148,17 @@ func problem(tr toolchain.ToolResult) string {
 	return fmt.Sprintf("%s (pinned %s): %s", tr.Tool, tr.Pinned, tr.Detail)
 }
 
-func checkFailure(rep *toolchain.Report) error {
-	var msgs, todo, probes, builtins []string
+func checkFailure(cfg *config.File, rep *toolchain.Report) error {
+	var msgs, todo, probes, builtins, unprobed []string
 	install := false
-	for _, tr := range rep.Tools {
+	for i, tr := range rep.Tools {
 		if tr.Status != toolchain.StatusOK {
 			msgs = append(msgs, problem(tr))
 		}
 		switch {
+		case tr.Status == toolchain.StatusMissing && toolchain.Unprobed(cfg.Tools[i]) != "":
+			// Nothing asks its version: no install makes it found.
+			unprobed = append(unprobed, toolchain.Unprobed(cfg.Tools[i]))
 		case tr.Status == toolchain.StatusError && tr.Source == "probe":
 			probes = append(probes, tr.Tool)
 		case tr.Status == toolchain.StatusError:
@@ -171,6 +174,7 @@ func checkFailure(rep *toolchain.Report) error {
 	if install {
 		todo = append(todo, fmt.Sprintf("install the pinned versions (or change the pins in %s)", config.FileName))
 	}
+	todo = append(todo, unprobed...)
 	switch len(probes) {
 	case 0:
 	case 1:

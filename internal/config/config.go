@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -150,6 +151,23 @@ func builtinFor(name string) string {
 		return lower
 	}
 	return builtinAliases[lower]
+}
+
+// NearBuiltin returns the built-in tool that name, pinned without a
+// probe, is a near miss of (ndoe, pyhton: a letter off, by the rule of
+// mistyped commands): "" if none is, or name is one. Not a parse error:
+// a tool of a near name may be one of its own (just, pnpm) that env
+// names, until it gets its probe.
+func NearBuiltin(name string) string {
+	if _, ok := BuiltinTools[name]; ok {
+		return ""
+	}
+	// The names first, then the other names: golangci_lint is as near
+	// golangcilint as golangci-lint, which is no tie between two tools.
+	if near := cli.Nearest(name, slices.Sorted(maps.Keys(BuiltinTools))); near != "" {
+		return near
+	}
+	return builtinAliases[cli.Nearest(name, slices.Sorted(maps.Keys(builtinAliases)))]
 }
 
 // releaseLike reports whether a probed tool's pin can name one release.

@@ -252,3 +252,18 @@ func TestUnknownKeyOrCheckSaysWhichWasMeant(t *testing.T) {
 		"[checks.fmt]\nrun = \"true\"\n[sets]\nci = [\"lint\"]\n": "",
 	})
 }
+
+// A tool pinned without a probe under a name a letter off a built-in
+// one (or off one of its other names) is guessed as that tool; the
+// built-in names themselves, and names near none, are not.
+func TestNearBuiltin(t *testing.T) {
+	for name, want := range map[string]string{
+		"ndoe": "node", "pyhton": "python", "golangci_lint": "golangci-lint",
+		"nodjs": "node", "Node": "node", "rsut": "rust",
+		"node": "", "terraform": "", "go": "", "gx": "",
+	} {
+		if got := NearBuiltin(name); got != want {
+			t.Errorf("NearBuiltin(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -40,8 +40,15 @@ func checkToolchain(ctx context.Context, c *Context) []Finding {
 		return []Finding{{Name: "check", Status: Fail, Detail: err.Error(), Hint: "run 'git toolchain check' to see it on its own"}}
 	}
 	var out []Finding
-	for _, t := range rep.Tools {
+	for i, t := range rep.Tools {
 		f := Finding{Name: t.Tool}
+		// A tool pinned under a name with no built-in probe, and none of
+		// its own: not installing it, but its name or a probe is the fix.
+		if fix := toolchain.Unprobed(cfg.Tools[i]); fix != "" && t.Status == toolchain.StatusMissing {
+			f.Status, f.Detail, f.Hint = Fail, "pinned "+t.Pinned+", "+t.Detail, fix
+			out = append(out, f)
+			continue
+		}
 		switch t.Status {
 		case toolchain.StatusOK:
 			f.Status, f.Detail = OK, fmt.Sprintf("%s (%s)", t.Found, t.Source)

@@ -35,7 +35,25 @@ func Probe(ctx context.Context, e *Env, t config.Tool) Found {
 	case "golangci-lint":
 		return simpleProbe(ctx, e, []string{"golangci-lint"}, "--version")
 	}
+	if near := config.NearBuiltin(t.Name); near != "" {
+		return Found{Missing: true, Detail: "no built-in probe for " + t.Name + ": did you mean " + near + "? (or add probe = \"" + t.Name + " --version\" to [tools." + t.Name + "])"}
+	}
 	return Found{Missing: true, Detail: "no built-in probe; add probe = \"" + t.Name + " --version\" to [tools." + t.Name + "]"}
+}
+
+// Unprobed says what to do about a tool pinned without a probe under a
+// name that has no built-in one, for a hint: rename it to the built-in
+// tool it is a near miss of, or give it a probe. Installing it, the hint
+// for a missing tool, fixes nothing: nothing asks its version. "" for
+// any other tool.
+func Unprobed(t config.Tool) string {
+	if t.Probe != "" || IsBuiltin(t.Name) {
+		return ""
+	}
+	if near := config.NearBuiltin(t.Name); near != "" {
+		return "rename " + t.Name + " to " + near + " in " + config.FileName + " (or, for a tool of its own, add probe = \"" + t.Name + " --version\" to [tools." + t.Name + "])"
+	}
+	return "add a probe to [tools." + t.Name + "] in " + config.FileName + " (probe = \"" + t.Name + " --version\")"
 }
 
 func probePython(ctx context.Context, e *Env) Found {
