@@ -111,7 +111,13 @@ Flags:
 		skip := toolchain.SplitSkip(env.Env("VERDIGRIS_SKIP"))
 		for _, s := range skip {
 			if _, ok := cfg.Checks[s]; !ok {
-				cli.Warnf(env.Stderr, "git-toolchain", "VERDIGRIS_SKIP names %q, which is not a check in %s", s, config.FileName)
+				// The check meant still runs, and may fail the push the
+				// variable was to let through: name it.
+				meant := ""
+				if near := cli.Nearest(s, cfg.CheckNames()); near != "" {
+					meant = "; did you mean " + near + "?"
+				}
+				cli.Warnf(env.Stderr, "git-toolchain", "VERDIGRIS_SKIP names %q, which is not a check in %s%s", s, config.FileName, meant)
 			}
 		}
 		var gh *ghaction.Action
