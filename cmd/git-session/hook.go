@@ -161,6 +161,9 @@ func reportHook(env *cli.Env, res *session.HookResult, err error, head bool) err
 		for _, w := range res.Warnings {
 			warnf(env, "%s", w)
 		}
+		for _, h := range res.Hints {
+			cli.HintLinef(env.Stderr, "git-session", "%s", h)
+		}
 		for _, n := range res.Notes {
 			// Notes name tags found in the repository, which git lets
 			// hold a bidirectional override.

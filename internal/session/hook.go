@@ -20,6 +20,8 @@ type HookResult struct {
 	*SyncResult
 	// Notes tell the user how the worktree's active session changed.
 	Notes []string
+	// Hints say what to do about a warning.
+	Hints []string
 	// archived are the ids whose archived records the commits add or
 	// change: a session they close was not ended without a record.
 	archived map[string]bool
@@ -41,7 +43,8 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 	if err != nil {
 		return nil, nil // no HEAD: nothing was committed
 	}
-	if m := ParseMarkers(c.Message); !m.Any() && len(m.Problems) == 0 {
+	m := ParseMarkers(c.Message)
+	if !m.Any() && len(m.Problems) == 0 {
 		return nil, nil
 	}
 	if AmendLeftToPostRewrite(ctx, repo) {
@@ -81,10 +84,17 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 		return nil, err
 	}
 	res := &HookResult{SyncResult: p.res}
+	store := NewStore(repo.WorktreeStateDir())
+	if m.CloseWithoutID && len(p.res.Closed) == 0 {
+		// "session: end" without its id closes nothing, here or in CI:
+		// the id to write is the active session's.
+		if st, err := store.Load(); err == nil && st != nil {
+			res.Hints = append(res.Hints, fmt.Sprintf("the active session is %s: end it with 'git session end', or amend this commit to say 'session: end %s'", st.ID, st.ID))
+		}
+	}
 	if len(p.res.Opened) == 0 && len(p.res.Closed) == 0 {
 		return res, nil
 	}
-	store := NewStore(repo.WorktreeStateDir())
 	lock, err := store.Lock(ctx)
 	if err != nil {
 		return res, err

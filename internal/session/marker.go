@@ -16,6 +16,10 @@ type Markers struct {
 	// Problems are marker-like lines that could not be used (a close
 	// without a valid id), for the caller to report.
 	Problems []string
+	// CloseWithoutID is a closing marker that names no id ("session: end",
+	// "Session-End:" without a valid id): the hook says which id the
+	// active session has.
+	CloseWithoutID bool
 }
 
 // Any reports whether the message opens or closes a session.
@@ -26,6 +30,9 @@ var (
 	subjectEndRE     = regexp.MustCompile(`(?i)^session:\s+end\s+(\S+)\s*$`)
 	subjectArchiveRE = regexp.MustCompile(`(?i)^session:\s+archive\s+(\S+)(\s+\(.*\))?\s*$`)
 	trailerRE        = regexp.MustCompile(`(?i)^session-(start|end|agent)\s*:\s*(.*?)\s*$`)
+	// subjectBareRE is a subject marker missing its title or id, which
+	// the author meant as a marker: reported, not silently ignored.
+	subjectBareRE = regexp.MustCompile(`(?i)^session:\s*(start|end)$`)
 )
 
 // MightHaveMarkers is a cheap test run before parsing: false means the
@@ -55,6 +62,13 @@ func ParseMarkers(msg string) Markers {
 		m.addClose(g[1], subject)
 	} else if g := subjectArchiveRE.FindStringSubmatch(subject); g != nil && IsID(g[1]) {
 		m.Close = append(m.Close, g[1])
+	} else if g := subjectBareRE.FindStringSubmatch(subject); g != nil {
+		if strings.EqualFold(g[1], "start") {
+			m.Problems = append(m.Problems, "\""+subject+"\" does not name a title")
+		} else {
+			m.Problems = append(m.Problems, "\""+subject+"\" does not name a session id (YYYYMMDD-HHMMSS)")
+			m.CloseWithoutID = true
+		}
 	}
 	paras := strings.Split(msg, "\n\n")
 	for _, line := range strings.Split(paras[len(paras)-1], "\n") {
@@ -81,6 +95,7 @@ func ParseMarkers(msg string) Markers {
 func (m *Markers) addClose(id, line string) {
 	if !IsID(id) {
 		m.Problems = append(m.Problems, "\""+line+"\" does not name a session id (YYYYMMDD-HHMMSS)")
+		m.CloseWithoutID = true
 		return
 	}
 	for _, c := range m.Close {

@@ -44,7 +44,13 @@ func TestMarkerProblemsAreReported(t *testing.T) {
 		t.Fatalf("got %+v", m)
 	}
 	m = ParseMarkers("session: end soon")
-	if m.Any() || len(m.Problems) != 1 {
+	if m.Any() || len(m.Problems) != 1 || !m.CloseWithoutID {
 		t.Fatalf("got %+v", m)
+	}
+	// A subject marker without its id or title was meant as one.
+	for _, msg := range []string{"session: end", "Session: END", "session: start", "session:start"} {
+		if m := ParseMarkers(msg); m.Any() || len(m.Problems) != 1 {
+			t.Errorf("ParseMarkers(%q) = %+v, want one problem", msg, m)
+		}
 	}
 }
