@@ -216,7 +216,14 @@ type FileStat struct {
 func (r *Repo) Numstat(ctx context.Context, from, to string) ([]FileStat, error) {
 	args := []string{"diff", "--numstat", "-z", "-M", from + "..." + to}
 	if from == "" {
-		args = []string{"diff-tree", "-r", "--numstat", "-z", "-M", "--root", to}
+		// Everything to holds: diff-tree --root would give only to's own
+		// changes when to is not a root commit. The empty tree's name
+		// depends on the repository's hash (SHA-1 or SHA-256).
+		empty, err := r.GitInput(ctx, strings.NewReader(""), "hash-object", "-t", "tree", "--stdin")
+		if err != nil {
+			return nil, err
+		}
+		args = []string{"diff", "--numstat", "-z", "-M", empty, to}
 	}
 	out, err := r.GitBytes(ctx, args...)
 	if err != nil {

@@ -128,7 +128,7 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 			// rather than stay on a commit no branch has.
 			old, oldTag := st.ID, st.StartTag
 			st.ID, st.StartTag, st.StartingCommit, st.Created = o.ID, o.Tag, o.Commit, o.Time
-			st.LastUpdateCommit = o.Commit
+			st.LastUpdateCommit = "" // from the marker commit's parent: it is the session's first
 			st.Log = append(st.Log, LogEntry{Time: o.Time, Heading: "Marker Rewritten",
 				Text: fmt.Sprintf("The commit that opened session %s was rewritten as %s; the session continues as %s (tag %s).", old, gitrepo.Short(o.Commit), o.ID, o.Tag)})
 			if err := store.Save(st); err != nil {
@@ -183,9 +183,11 @@ func markerState(o Opened, branch string) *State {
 	return &State{
 		ID: o.ID, Title: o.Title, Agent: o.Agent, Created: o.Time, Branch: branch,
 		StartingCommit: o.Commit, StartTag: o.Tag, Source: SourceMarker,
-		Goals:      []Goal{{Text: o.Title}},
-		Log:        []LogEntry{{Time: o.Time, Heading: "Session Start", Text: fmt.Sprintf("Opened by the marker in %s (tag %s).", gitrepo.Short(o.Commit), o.Tag)}},
-		LastUpdate: o.Time, LastUpdateCommit: o.Commit,
+		Goals: []Goal{{Text: o.Title}},
+		Log:   []LogEntry{{Time: o.Time, Heading: "Session Start", Text: fmt.Sprintf("Opened by the marker in %s (tag %s).", gitrepo.Short(o.Commit), o.Tag)}},
+		// No update commit yet: the first update starts before the
+		// marker commit, the session's first commit.
+		LastUpdate: o.Time,
 	}
 }
 

@@ -243,9 +243,11 @@ func (m *Manager) Update(ctx context.Context, text string) (*LogEntry, error) {
 		}
 		from := st.LastUpdateCommit
 		if from == "" {
-			from = st.StartingCommit
+			if from, err = sessionBase(ctx, m.Repo, st.StartingCommit, st.Source == SourceMarker); err != nil {
+				return err
+			}
 		}
-		commits, err := m.Repo.Log(ctx, "--no-merges", from+".."+head)
+		commits, err := m.Repo.Log(ctx, "--no-merges", revRange(from, head))
 		if err != nil {
 			return err
 		}
@@ -304,8 +306,10 @@ func (m *Manager) Status(ctx context.Context) (*Status, error) {
 		return nil, err
 	}
 	s := &Status{State: st, Elapsed: m.now().Sub(st.Created)}
-	if n, err := m.Repo.CountCommits(ctx, "--no-merges", st.StartingCommit+"..HEAD"); err == nil {
-		s.Commits = n
+	if base, err := sessionBase(ctx, m.Repo, st.StartingCommit, st.Source == SourceMarker); err == nil {
+		if n, err := m.Repo.CountCommits(ctx, "--no-merges", revRange(base, "HEAD")); err == nil {
+			s.Commits = n
+		}
 	}
 	if d, err := m.Repo.DirtyTracked(ctx); err == nil {
 		s.Dirty = len(d)
@@ -313,15 +317,49 @@ func (m *Manager) Status(ctx context.Context) (*Status, error) {
 	return s, nil
 }
 
-// ClassifyRange classifies the commits of from..to. Session bookkeeping is
-// left out: commits that only touch session records or whose subject is a
-// "session: …" marker, and the records' lines.
+// sessionBase is the commit a session's commits are counted after. 'git
+// session start' tags HEAD, the commit before the session's first; a
+// marker is tagged on the commit that carries it, which is the session's
+// first commit (git release counts it in the session too), so its
+// session counts from that commit's first parent: "" for a root commit,
+// all of its history. marker says whether start may be such a commit
+// (false for a session 'start' opened).
+func sessionBase(ctx context.Context, repo *gitrepo.Repo, start string, marker bool) (string, error) {
+	if !marker {
+		return start, nil
+	}
+	c, err := repo.Commit(ctx, start)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case ParseMarkers(c.Message).Open == "":
+		return start, nil
+	case len(c.Parents) == 0:
+		return "", nil
+	}
+	return c.Parents[0], nil
+}
+
+// revRange is the git revision range of the commits after base up to
+// to: all of to's history when base is "".
+func revRange(base, to string) string {
+	if base == "" {
+		return to
+	}
+	return base + ".." + to
+}
+
+// ClassifyRange classifies the commits after from up to to (all of to's
+// history when from is ""). Session bookkeeping is left out: commits that
+// only touch session records or whose subject is a "session: …" marker,
+// and the records' lines.
 func (m *Manager) ClassifyRange(ctx context.Context, from, to string) (Classification, error) {
 	return classifyRange(ctx, m.Repo, m.Dir, from, to)
 }
 
 func classifyRange(ctx context.Context, repo *gitrepo.Repo, dir, from, to string) (Classification, error) {
-	rng := from + ".." + to
+	rng := revRange(from, to)
 	commits, err := repo.Log(ctx, "--no-merges", rng)
 	if err != nil {
 		return Classification{}, err
@@ -548,7 +586,11 @@ func (m *Manager) checkRecordPath(rel string, st *State) error {
 }
 
 func (m *Manager) buildRecord(ctx context.Context, st *State, head, branch, endTag string) (*Record, error) {
-	class, err := m.ClassifyRange(ctx, st.StartingCommit, head)
+	base, err := sessionBase(ctx, m.Repo, st.StartingCommit, st.Source == SourceMarker)
+	if err != nil {
+		return nil, err
+	}
+	class, err := m.ClassifyRange(ctx, base, head)
 	if err != nil {
 		return nil, err
 	}

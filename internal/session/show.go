@@ -128,15 +128,26 @@ func (m *Manager) Show(ctx context.Context, id string) (*Shown, error) {
 		s.Notes = append(s.Notes, fmt.Sprintf("tag %s is missing (run 'git session sync' to repair it): showing the record only", s.EndTag))
 		return s, nil
 	}
-	if err := m.fillRange(ctx, s, from, to); err != nil {
+	// The commits after the start tag's, and the start tag's own when its
+	// marker opened the session (a session 'start' opened: never).
+	base, err := sessionBase(ctx, m.Repo, from, !active || st.Source == SourceMarker)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.fillRange(ctx, s, base, to); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
+// fillRange fills in the commits after from up to to ("" from: all of
+// to's history).
 func (m *Manager) fillRange(ctx context.Context, s *Shown, from, to string) error {
-	s.Range = gitrepo.Short(from) + ".." + gitrepo.Short(to)
-	commits, err := m.Repo.Log(ctx, from+".."+to)
+	s.Range = gitrepo.Short(to)
+	if from != "" {
+		s.Range = gitrepo.Short(from) + ".." + s.Range
+	}
+	commits, err := m.Repo.Log(ctx, revRange(from, to))
 	if err != nil {
 		return err
 	}
