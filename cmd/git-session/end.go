@@ -23,6 +23,11 @@ session-<id>-<agent>-end, so the record sits inside its own tag range.
 Needs a branch (not a detached HEAD). If it stops after committing, run it
 again: it finishes the same commit instead of making another.
 
+With no active session, it archives a session that a commit's closing
+marker (a Session-End trailer) ended before its record was written: the
+record holds its notes and its commits up to that commit, whose end tag
+stays where it is.
+
 Flags:
       --push   push the branch and both tags in one atomic push (where
                git push sends the branch: its pushRemote, remote.pushDefault
@@ -53,7 +58,11 @@ Flags:
 			return explain(err)
 		}
 		c := res.Record.Classification
-		fmt.Fprintf(env.Stdout, "session %s ended: %s committed as %s, tagged %s\n", res.Record.ID, cli.Printable(res.Path), gitrepo.Short(res.Commit), cli.Printable(res.EndTag))
+		if res.EndedBy != "" {
+			fmt.Fprintf(env.Stdout, "session %s ended: %s committed as %s, its end tag %s stays on %s, the commit that ended it\n", res.Record.ID, cli.Printable(res.Path), gitrepo.Short(res.Commit), cli.Printable(res.EndTag), gitrepo.Short(res.EndedBy))
+		} else {
+			fmt.Fprintf(env.Stdout, "session %s ended: %s committed as %s, tagged %s\n", res.Record.ID, cli.Printable(res.Path), gitrepo.Short(res.Commit), cli.Printable(res.EndTag))
+		}
 		if c != nil {
 			fmt.Fprintf(env.Stdout, "%s: %s, %s, +%d -%d (%s)\n", c.WorkType, cli.Count(c.Commits, "commit"), cli.Count(c.Files, "file"), c.Added, c.Deleted, c.TypesString())
 		}

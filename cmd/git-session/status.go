@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/session"
 )
 
@@ -34,19 +35,40 @@ Flags:
 		if err != nil {
 			return explain(err)
 		}
+		// Sessions a closing marker ended before their record was
+		// written: 'end' archives them.
+		ended, err := m.Store.Ended()
+		if err != nil {
+			return explain(err)
+		}
 		if asJSON, _ := fs.GetBool("json"); asJSON {
-			if s == nil {
-				return cli.WriteJSON(env.Stdout, map[string]any{"active": false})
+			out := map[string]any{"active": false}
+			if s != nil {
+				out = map[string]any{
+					"active": true, "session": s.State, "elapsed_seconds": int64(s.Elapsed.Seconds()),
+					"commits": s.Commits, "uncommitted_files": s.Dirty,
+				}
 			}
-			return cli.WriteJSON(env.Stdout, map[string]any{
-				"active": true, "session": s.State, "elapsed_seconds": int64(s.Elapsed.Seconds()),
-				"commits": s.Commits, "uncommitted_files": s.Dirty,
-			})
+			if len(ended) > 0 {
+				ids := []string{}
+				for _, e := range ended {
+					ids = append(ids, e.ID)
+				}
+				out["awaiting_record"] = ids
+			}
+			return cli.WriteJSON(env.Stdout, out)
+		}
+		awaiting := func() {
+			for _, e := range ended {
+				fmt.Fprintf(env.Stdout, "session %s, ended by %s, awaits its record: 'git session end' writes it\n", e.ID, gitrepo.Short(e.EndedBy))
+			}
 		}
 		if s == nil {
 			fmt.Fprintln(env.Stdout, "no active session in this worktree")
+			awaiting()
 			return nil
 		}
+		defer awaiting()
 		st := s.State
 		branch := st.Branch
 		if branch == "" {

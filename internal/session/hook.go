@@ -83,6 +83,7 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 	if err := p.commit(ctx, c, records, true); err != nil {
 		return nil, err
 	}
+	p.flushUnknownClose()
 	res := &HookResult{SyncResult: p.res}
 	store := NewStore(repo.WorktreeStateDir())
 	if m.CloseWithoutID && len(p.res.Closed) == 0 {
@@ -112,7 +113,11 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 			if p.done[id] {
 				res.Notes = append(res.Notes, fmt.Sprintf("session %s ended by this commit, which archives its record", id))
 			} else {
-				res.Notes = append(res.Notes, fmt.Sprintf("session %s ended by this commit (no record written: 'git session end' writes one)", id))
+				note, err := keepEnded(store, st, c, p.res.Tags, "this commit")
+				if err != nil {
+					return res, err
+				}
+				res.Notes = append(res.Notes, note)
 			}
 			st = nil
 		}
@@ -200,4 +205,25 @@ func rewrote(ctx context.Context, repo *gitrepo.Repo, st *State, o Opened) bool 
 	}
 	in, err := repo.IsAncestor(ctx, st.StartingCommit, "HEAD")
 	return err == nil && !in
+}
+
+// keepEnded keeps the active session st, which commit c's closing marker
+// has just ended without a record, for 'git session end' to archive: its
+// notes and decisions would otherwise be lost with the state. A session
+// that markers opened and closed with nothing noted is kept in its tags
+// alone, as CI knows it. by names c in the note ("this commit").
+func keepEnded(store Store, st *State, c *gitrepo.Commit, tags []TagResult, by string) (string, error) {
+	if st.Source == SourceMarker && len(st.Log) <= 1 && len(st.Decisions) == 0 {
+		return fmt.Sprintf("session %s ended by %s (no notes to record: its tags mark it)", st.ID, by), nil
+	}
+	st.EndedBy, st.EndTag, st.Ended = c.Hash, endTagFor(st.StartTag), c.CommitTime.UTC()
+	for _, t := range tags {
+		if t.Session == st.ID && t.Edge == "end" && t.Commit == c.Hash {
+			st.EndTag = t.Tag
+		}
+	}
+	if err := store.SaveEnded(st); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("session %s ended by %s; its record is not written yet: 'git session end' writes it, with its notes (the end tag stays on %s)", st.ID, by, by), nil
 }

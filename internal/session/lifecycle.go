@@ -424,6 +424,9 @@ type EndResult struct {
 	EndTag   string  `json:"end_tag"`
 	Remote   string  `json:"remote,omitempty"`
 	Pushed   bool    `json:"pushed"`
+	// EndedBy is the commit whose closing marker ended the session and
+	// holds its end tag, for a session archived after a marker ended it.
+	EndedBy string `json:"ended_by,omitempty"`
 }
 
 // End archives the active session: it classifies the commits since the
@@ -432,7 +435,10 @@ type EndResult struct {
 // tags that commit with the end tag so the record is inside its own tag
 // range, and clears the active session. With Push, the branch and both
 // tags go to the remote in one atomic push. A run interrupted after the
-// commit is finished by running End again.
+// commit is finished by running End again. With no active session, it
+// archives the oldest session a commit's closing marker ended before its
+// record was written: the record ends at that commit, whose end tag stays
+// where it is.
 func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 	lock, err := m.Store.Lock(ctx)
 	if err != nil {
@@ -444,8 +450,16 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 		return nil, err
 	}
 	if st == nil {
-		return nil, ErrNoSession
+		ended, err := m.Store.Ended()
+		if err != nil {
+			return nil, err
+		}
+		if len(ended) == 0 {
+			return nil, ErrNoSession
+		}
+		st = ended[0]
 	}
+	pending := st.EndedBy != ""
 	if err := m.ensureStartTag(ctx, st); err != nil {
 		return nil, err
 	}
@@ -458,6 +472,9 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 	}
 	remote, refspecs := "", []string(nil)
 	endTag := endTagFor(st.StartTag)
+	if pending && st.EndTag != "" {
+		endTag = st.EndTag
+	}
 	if o.Push {
 		// Where git release pushes too, as git push does (pushRemote,
 		// pushDefault, then the tracked branch of a remote),
@@ -495,14 +512,14 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 		return nil, err
 	}
 	rel := m.RecordPath(st.ID)
-	res := &EndResult{Path: rel, StartTag: st.StartTag, EndTag: endTag, Remote: remote}
+	res := &EndResult{Path: rel, StartTag: st.StartTag, EndTag: endTag, Remote: remote, EndedBy: st.EndedBy}
 
 	if rec := m.archivedAt(ctx, head, st); rec != nil {
 		res.Record, res.Commit = rec, head.Hash // finishing an interrupted end
 	} else {
 		if tg, ok, err := m.Repo.LookupTag(ctx, endTag); err != nil {
 			return nil, err
-		} else if ok {
+		} else if ok && !(pending && tg.Commit == st.EndedBy) {
 			return nil, &ConflictError{Tag: endTag, Existing: tg.Commit}
 		}
 		if err := m.checkRecordPath(rel, st); err != nil {
@@ -532,15 +549,30 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 		res.Record, res.Commit = rec, commit
 	}
 
-	err = m.Repo.CreateCommitTag(ctx, endTag, res.Commit, endMessage(st.Title))
+	// The end tag goes on the archive commit, or, for a session a closing
+	// marker ended, stays on (or is made again on) that commit, as the
+	// marker's tag: the one CI makes of it.
+	tagOn, tagMsg := res.Commit, endMessage(st.Title)
+	if pending {
+		closing, err := m.Repo.Commit(ctx, st.EndedBy)
+		if err != nil {
+			return nil, err
+		}
+		tagOn, tagMsg = closing.Hash, closing.Subject
+	}
+	err = m.Repo.CreateCommitTag(ctx, endTag, tagOn, tagMsg)
 	if errors.Is(err, gitrepo.ErrTagExists) {
-		if tg, ok, _ := m.Repo.LookupTag(ctx, endTag); !ok || tg.Commit != res.Commit {
-			return nil, &ConflictError{Tag: endTag, Commit: res.Commit, Existing: tg.Commit}
+		if tg, ok, _ := m.Repo.LookupTag(ctx, endTag); !ok || tg.Commit != tagOn {
+			return nil, &ConflictError{Tag: endTag, Commit: tagOn, Existing: tg.Commit}
 		}
 	} else if err != nil {
 		return nil, err
 	}
-	if err := m.Store.Clear(); err != nil {
+	clear := m.Store.Clear
+	if pending {
+		clear = func() error { return m.Store.ClearEnded(st.ID) }
+	}
+	if err := clear(); err != nil {
 		return nil, err
 	}
 	if o.Push {
@@ -590,12 +622,17 @@ func (m *Manager) buildRecord(ctx context.Context, st *State, head, branch, endT
 	if err != nil {
 		return nil, err
 	}
+	now := m.now()
+	if st.EndedBy != "" {
+		// Ended by a commit's closing marker: the session is what came
+		// up to that commit, and ended when it was made.
+		head, now = st.EndedBy, st.Ended
+	}
 	class, err := m.ClassifyRange(ctx, base, head)
 	if err != nil {
 		return nil, err
 	}
 	class.TagRange = st.StartTag + ".." + endTag
-	now := m.now()
 	if st.Branch != "" {
 		branch = st.Branch
 	}
@@ -608,9 +645,13 @@ func (m *Manager) buildRecord(ctx context.Context, st *State, head, branch, endT
 	for _, e := range st.Log {
 		rec.Activity = append(rec.Activity, Entry{Time: e.Time.UTC().Format("15:04"), Heading: e.Heading, Text: e.Text})
 	}
+	ended := "Ended"
+	if st.EndedBy != "" {
+		ended = "Ended by the marker in " + gitrepo.Short(st.EndedBy)
+	}
 	rec.Activity = append(rec.Activity, Entry{
-		Time: now.Format("15:04"), Heading: "Session End",
-		Text: fmt.Sprintf("Ended after %s: %s, %s.", FormatDuration(now.Sub(st.Created)), cli.Count(class.Commits, "commit"), class.WorkType),
+		Time: now.UTC().Format("15:04"), Heading: "Session End",
+		Text: fmt.Sprintf("%s after %s: %s, %s.", ended, FormatDuration(now.Sub(st.Created)), cli.Count(class.Commits, "commit"), class.WorkType),
 	})
 	return rec, nil
 }

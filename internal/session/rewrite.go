@@ -141,7 +141,44 @@ func PostRewrite(ctx context.Context, repo *gitrepo.Repo, kind string, rws []Rew
 			return res, err
 		}
 	}
+	if err := followEnded(ctx, repo, newOf); err != nil {
+		return res, err
+	}
 	return res, followState(ctx, repo, res, rs, newOf)
+}
+
+// followEnded moves the sessions that await their record onto the
+// rewritten commits: the commit that ended one, amended, holds its end
+// tag now (the retagging made it there).
+func followEnded(ctx context.Context, repo *gitrepo.Repo, newOf map[string]string) error {
+	store := NewStore(repo.WorktreeStateDir())
+	ended, err := store.Ended()
+	if err != nil || len(ended) == 0 {
+		return err
+	}
+	lock, err := store.Lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	for _, st := range ended {
+		changed := false
+		for _, h := range []*string{&st.StartingCommit, &st.LastUpdateCommit, &st.EndedBy} {
+			if n := newOf[*h]; n != "" {
+				*h, changed = n, true
+			}
+		}
+		if !changed {
+			continue
+		}
+		if c, err := repo.Commit(ctx, st.EndedBy); err == nil {
+			st.Ended = c.CommitTime.UTC()
+		}
+		if err := store.SaveEnded(st); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // retag deletes the unpushed session tags of the rewritten commits, tags
@@ -256,6 +293,7 @@ func retag(ctx context.Context, repo *gitrepo.Repo, kind string, rs []*rewritten
 			}
 		}
 	}
+	p.flushUnknownClose()
 	// A moved tag is reported as moved, not as a new one.
 	for i := range p.res.Tags {
 		if t := &p.res.Tags[i]; t.Status == TagCreated && moved[t.Tag] {
@@ -398,8 +436,14 @@ func followState(ctx context.Context, repo *gitrepo.Repo, res *HookResult, rs []
 			}
 			if res.archived[id] {
 				res.Notes = append(res.Notes, fmt.Sprintf("session %s ended by the rewritten commit, which archives its record", id))
+			} else if c := closedBy(rs, res.Tags, id); c != nil {
+				note, err := keepEnded(store, st, c, res.Tags, "the rewritten commit")
+				if err != nil {
+					return err
+				}
+				res.Notes = append(res.Notes, note)
 			} else {
-				res.Notes = append(res.Notes, fmt.Sprintf("session %s ended by the rewritten commit (no record written: 'git session end' writes one)", id))
+				res.Notes = append(res.Notes, fmt.Sprintf("session %s ended by the rewritten commit (no record written)", id))
 			}
 			st, changed = nil, false
 		}
@@ -437,4 +481,20 @@ func tagAt(ctx context.Context, repo *gitrepo.Repo, name string) string {
 		return ""
 	}
 	return t.Commit
+}
+
+// closedBy is the rewritten commit whose closing marker gave session id
+// its end tag.
+func closedBy(rs []*rewritten, tags []TagResult, id string) *gitrepo.Commit {
+	for _, t := range tags {
+		if t.Session != id || t.Edge != "end" {
+			continue
+		}
+		for _, r := range rs {
+			if r.new.Hash == t.Commit {
+				return r.new
+			}
+		}
+	}
+	return nil
 }

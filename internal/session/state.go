@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
@@ -35,6 +37,12 @@ type State struct {
 	// counting git activity.
 	LastUpdate       time.Time `json:"last_update"`
 	LastUpdateCommit string    `json:"last_update_commit"`
+	// EndedBy, EndTag and Ended are set on a session that a commit's
+	// closing marker ended before 'git session end' wrote its record: the
+	// commit, the end tag it got, and its committer time.
+	EndedBy string    `json:"ended_by,omitempty"`
+	EndTag  string    `json:"end_tag,omitempty"`
+	Ended   time.Time `json:"ended,omitzero"`
 }
 
 // Where a session came from.
@@ -127,6 +135,64 @@ func (s Store) Save(st *State) error {
 // Clear removes the active session.
 func (s Store) Clear() error {
 	err := os.Remove(s.Path())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// endedDir holds the sessions a closing marker ended while their record
+// was still to be written: their notes are not lost with the active
+// session's state, and 'git session end' archives them.
+func (s Store) endedDir() string { return filepath.Join(s.Dir, "session-ended") }
+
+// SaveEnded keeps st, which a commit's closing marker ended, until 'git
+// session end' writes its record.
+func (s Store) SaveEnded(st *State) error {
+	st.Version = stateVersion
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(s.endedDir(), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(s.endedDir(), st.ID+".json"), append(data, '\n'), 0o644)
+}
+
+// Ended returns the sessions that await their record, oldest first.
+func (s Store) Ended() ([]*State, error) {
+	ents, err := os.ReadDir(s.endedDir())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []*State
+	for _, e := range ents {
+		id, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok || !IsID(id) {
+			continue // an atomic write's leftover, or not ours
+		}
+		p := filepath.Join(s.endedDir(), e.Name())
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		var st State
+		if err := json.Unmarshal(data, &st); err != nil || st.Version != stateVersion || st.ID != id {
+			return nil, &StateError{Path: p, Msg: fmt.Sprintf("%s is damaged or of an unknown format", p)}
+		}
+		out = append(out, &st)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// ClearEnded removes an ended session once its record is committed.
+func (s Store) ClearEnded(id string) error {
+	err := os.Remove(filepath.Join(s.endedDir(), id+".json"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}

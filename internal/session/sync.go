@@ -244,7 +244,24 @@ func Sync(ctx context.Context, repo *gitrepo.Repo, dir, spec string) (*SyncResul
 	if err != nil {
 		return nil, err
 	}
+	p.flushUnknownClose()
 	return p.res, nil
+}
+
+// flushUnknownClose warns about the closing markers whose session got no
+// end tag from a later record either.
+func (p *processor) flushUnknownClose() {
+	ids := make([]string, 0, len(p.unknownClose))
+	for id := range p.unknownClose {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if !slices.ContainsFunc(p.res.Tags, func(t TagResult) bool { return t.Session == id && t.Edge == "end" }) {
+			p.warnf("%s", p.unknownClose[id])
+		}
+	}
+	p.unknownClose = nil
 }
 
 // processor applies one commit at a time, oldest first.
@@ -259,6 +276,11 @@ type processor struct {
 	// renamed maps the ids of sessions whose marker commit a rewrite
 	// replaced to the ids their copies derive (post-rewrite).
 	renamed map[string]string
+	// unknownClose holds, by session id, the warning about a closing
+	// marker of a session no start tag or record was known of yet: a
+	// record archived later in the range (a session 'git session start'
+	// opened, a Session-End trailer closed and 'end' archived) tags it.
+	unknownClose map[string]string
 }
 
 func newProcessor(ctx context.Context, repo *gitrepo.Repo, dir string) (*processor, error) {
@@ -406,7 +428,12 @@ func (p *processor) close(ctx context.Context, c *gitrepo.Commit, id, agentTrail
 		p.warnf("%s closes session %s, which this rewrite renamed %s (the copy of its marker commit has a new committer time): no end tag is made, as a clone of the rewritten history makes none; to close it, reword the marker to name %s", c.Short(), id, to, to)
 		return nil
 	} else {
-		p.warnf("%s closes session %s, but no start tag or record of it is known here: sync a range that includes its start, or add a Session-Agent trailer", c.Short(), id)
+		if p.unknownClose == nil {
+			p.unknownClose = map[string]string{}
+		}
+		if _, ok := p.unknownClose[id]; !ok {
+			p.unknownClose[id] = fmt.Sprintf("%s closes session %s, but no start tag or record of it is known here: sync a range that includes its start, or add a Session-Agent trailer", c.Short(), id)
+		}
 		return nil
 	}
 	p.res.Closed = append(p.res.Closed, id)
@@ -471,7 +498,37 @@ func (p *processor) record(ctx context.Context, c *gitrepo.Commit, ch gitrepo.Pa
 			return err
 		}
 	}
-	return p.tag(ctx, TagResult{Tag: endName, Commit: archived, Session: rec.ID, Edge: "end", Source: "record", From: ch.Path}, endMessage(rec.Title))
+	endMsg := endMessage(rec.Title)
+	if d := p.closingMarker(ctx, rec, archived); d != nil {
+		// A closing marker ended the session before its record was
+		// archived ('git session end' after a Session-End trailer): the
+		// end tag is the one the post-commit hook made of the marker
+		// where the commit was made, and the archive commit's own
+		// closing subject calls for none.
+		p.seen[endName+" "+archived] = true
+		archived, endMsg = d.Hash, d.Subject
+	}
+	return p.tag(ctx, TagResult{Tag: endName, Commit: archived, Session: rec.ID, Edge: "end", Source: "record", From: ch.Path}, endMsg)
+}
+
+// closingMarker is the first commit after rec's starting commit and
+// before its archive commit whose message closes rec's session, nil when
+// none does.
+func (p *processor) closingMarker(ctx context.Context, rec *Record, archived string) *gitrepo.Commit {
+	start, err := p.repo.ResolveCommit(ctx, rec.Git.StartingCommit)
+	if err != nil || start == archived {
+		return nil
+	}
+	cs, err := p.repo.Log(ctx, "-i", "--fixed-strings", "--grep="+rec.ID, start+".."+archived+"^")
+	if err != nil {
+		return nil
+	}
+	for i := len(cs) - 1; i >= 0; i-- {
+		if slices.Contains(ParseMarkers(cs[i].Message).Close, rec.ID) {
+			return &cs[i]
+		}
+	}
+	return nil
 }
 
 // recordStartMessage is the message of the start tag a repair makes for
