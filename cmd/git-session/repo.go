@@ -38,6 +38,7 @@ func explain(err error) error {
 		ahead    *session.RemoteAheadError
 		rtag     *session.RemoteTagError
 		nopush   *gitrepo.NoPushTargetError
+		unborn   *session.UnbornError
 	)
 	switch {
 	case err == nil:
@@ -49,6 +50,8 @@ func explain(err error) error {
 			WithHint("end it with 'git session end' first; for a parallel session use another worktree (git worktree add)")
 	case errors.Is(err, session.ErrNoCommits):
 		return cli.Failf("%v", err).WithHint("make a first commit, then start the session")
+	case errors.As(err, &unborn):
+		return cli.Failf("%v", err).WithHint("commit on %s first, or start the session on a branch that has commits (git switch %s)", unborn.Branch, gitrepo.PreferredBranch(unborn.Others))
 	case errors.Is(err, session.ErrDetached):
 		return cli.Failf("%v", err).WithHint("check out a branch (git switch BRANCH, or git switch -c NEW) and run 'git session end' again")
 	case errors.As(err, &ahead):

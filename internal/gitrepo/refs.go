@@ -168,6 +168,44 @@ func (r *Repo) HasCommits(ctx context.Context) bool {
 	return err == nil
 }
 
+// UnbornBranch reports whether HEAD names a branch with no commits yet
+// (git switch --orphan, or a repository's first branch) and returns it,
+// with the branches that have commits: none in a repository without a
+// commit.
+func (r *Repo) UnbornBranch(ctx context.Context) (branch string, others []string, unborn bool) {
+	if r.HasCommits(ctx) {
+		return "", nil, false
+	}
+	branch, err := r.CurrentBranch(ctx)
+	if err != nil || branch == "" {
+		return "", nil, false
+	}
+	out, err := r.Git(ctx, "for-each-ref", "--format=%(refname:strip=2)", "refs/heads/")
+	if err != nil {
+		return branch, nil, true
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if l != "" {
+			others = append(others, l)
+		}
+	}
+	return branch, others, true
+}
+
+// PreferredBranch is the branch of branches to suggest switching to:
+// main or master when there is one, else the first.
+func PreferredBranch(branches []string) string {
+	for _, b := range []string{"main", "master"} {
+		if slices.Contains(branches, b) {
+			return b
+		}
+	}
+	if len(branches) == 0 {
+		return "BRANCH"
+	}
+	return branches[0]
+}
+
 // CurrentBranch returns the short name of the checked-out branch, or ""
 // when HEAD is detached. The name is the ref's less refs/heads/, not
 // --short's: a branch named like a tag (v1 beside the tag v1) came out

@@ -157,6 +157,13 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 	if err := checkBump(o.Bump); err != nil {
 		return nil, err
 	}
+	if b, others, unborn := r.UnbornBranch(ctx); unborn && len(others) > 0 {
+		to := gitrepo.PreferredBranch(others)
+		if slices.Contains(others, o.Config.Branch) {
+			to = o.Config.Branch
+		}
+		return nil, refuse(fmt.Sprintf("switch to the branch to release (git switch %s)", to), "branch %s has no commits yet", b)
+	}
 	if !r.HasCommits(ctx) {
 		return nil, refuse("commit something first", "the repository has no commits")
 	}

@@ -15,6 +15,17 @@ var (
 	ErrNoRemote  = errors.New("this repository has no remote to push to")
 )
 
+// UnbornError is a start on a branch with no commits yet in a
+// repository whose other branches have some (git switch --orphan).
+type UnbornError struct {
+	Branch string
+	Others []string // the branches that have commits
+}
+
+func (e *UnbornError) Error() string {
+	return fmt.Sprintf("branch %s has no commits yet, and a session tag needs a commit to point at", e.Branch)
+}
+
 // ActiveError is returned by Start when the worktree already has a session.
 type ActiveError struct{ State *State }
 

@@ -63,6 +63,9 @@ func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
 	}
 	head, err := m.Repo.ResolveCommit(ctx, "HEAD")
 	if err != nil {
+		if b, others, ok := m.Repo.UnbornBranch(ctx); ok && len(others) > 0 {
+			return nil, &UnbornError{Branch: b, Others: others}
+		}
 		return nil, ErrNoCommits
 	}
 	branch, err := m.Repo.CurrentBranch(ctx)
