@@ -512,6 +512,9 @@ func (p *Plan) autoReason(prev Version) string {
 	var breaking, feat, fix, other int
 	for _, c := range p.Changes {
 		switch {
+		case hiddenTypes[c.Type] && !c.Breaking:
+			// Bookkeeping (session records, release commits): no
+			// changelog entry, no bump, and so no part of the reason.
 		case c.Breaking:
 			breaking++
 		case c.Type == "feat":
