@@ -28,6 +28,12 @@ var vaultValues = map[string]string{
 // by a CI identity whose key text it returns.
 func vaultRepo(t *testing.T) (repo, ciKey string) {
 	t.Helper()
+	return vaultRepoWith(t, vaultValues)
+}
+
+// vaultRepoWith is vaultRepo with the vault holding values.
+func vaultRepoWith(t *testing.T, values map[string]string) (repo, ciKey string) {
+	t.Helper()
 	bin := clitest.Binaries(t)
 	dir := t.TempDir()
 	repo = filepath.Join(dir, "repo")
@@ -49,7 +55,7 @@ func vaultRepo(t *testing.T) (repo, ciKey string) {
 	git(t, repo, "init", "-q")
 	run("", "init")
 	run("", "recipients", "add", ci.Recipient.Key, "ci")
-	for name, v := range vaultValues {
+	for name, v := range values {
 		run(v, "set", name, "--stdin")
 	}
 	key, err := os.ReadFile(filepath.Join(dir, "ci.txt"))
@@ -248,5 +254,73 @@ func TestVaultActionWithoutBinaryOrGo(t *testing.T) {
 	}
 	if !res.Failed || len(res.Annotations) == 0 || !strings.Contains(res.Annotations[0].Message, "git-vault is not on PATH") {
 		t.Fatalf("annotations = %+v\n%s", res.Annotations, res.Log)
+	}
+}
+
+// The runner compares masks literally, so a mask that keeps a value's
+// surrounding whitespace misses the value printed without it: a pasted
+// value's trailing blank, a YAML or JSON value's indented lines, which a
+// later step's tool prints trimmed or indented otherwise. Each line is
+// masked without its surrounding whitespace, as the runner masks each line
+// of its own secrets.
+func TestVaultActionMasksValuesPrintedWithoutTheirWhitespace(t *testing.T) {
+	values := map[string]string{
+		"padded": "  Padded-S3cret-Value \t",
+		"config": "database:\n  password: Nested-S3cret-Pass\n  user: svc-deployer-0042\n",
+	}
+	repo, key := vaultRepoWith(t, values)
+	// A workflow's later step, after the vault action: it prints each line
+	// of the values as tools do, without the whitespace around it.
+	copyFile(t, filepath.Join(clitest.ModuleRoot(), "actions", "vault", "action.yml"), filepath.Join(repo, "vault-action", "action.yml"))
+	wrapper, err := actiontest.Parse(filepath.Join(repo, "action.yml"), []byte(`name: wrapper
+description: the vault action, then a step that prints the values
+inputs:
+  identity:
+    description: the identity
+    required: true
+runs:
+  using: composite
+  steps:
+    - uses: ./vault-action
+      with:
+        identity: ${{ inputs.identity }}
+    - shell: bash
+      run: printf '%s\n' "$PADDED" "$CONFIG" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//'
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := actiontest.Run(context.Background(), wrapper, actiontest.Options{
+		Workspace: repo, ProcessEnv: withBinaries(t), Inputs: map[string]string{"identity": key},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed {
+		t.Fatalf("failed:\n%s", res.Log)
+	}
+	if res.Env["PADDED"] != values["padded"] || res.Env["CONFIG"] != values["config"] {
+		t.Errorf("exported %q and %q: the values are exported as they are", res.Env["PADDED"], res.Env["CONFIG"])
+	}
+	for _, v := range values {
+		for _, line := range strings.Split(v, "\n") {
+			if line = strings.TrimSpace(line); len(line) > 9 && strings.Contains(res.Log, line) {
+				t.Errorf("%q is visible in the log:\n%s", line, res.Log)
+			}
+		}
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -58,15 +58,20 @@ func (a *Action) Getenv(key string) string { return a.getenv(key) }
 
 // Mask registers value with the runner's log masker: each of its lines
 // (the runner matches masks line by line) and, for a one-line value, the
-// value itself. It must be called before anything else could print the
-// value. The command is written from the byte slice directly rather than
-// through go-githubactions' AddMask, which takes a string: a Go string
-// holding a secret cannot be wiped.
+// value itself. Each line is registered without the whitespace around it,
+// as the runner registers the lines of its own secrets: it compares masks
+// literally, so a mask that kept a pasted value's trailing blank or a
+// YAML line's indentation would miss the same text printed trimmed or
+// indented otherwise. It must be called before anything else could print
+// the value. The command is written from the byte slice directly rather
+// than through go-githubactions' AddMask, which takes a string: a Go
+// string holding a secret cannot be wiped.
 func (a *Action) Mask(value []byte) error {
 	var buf []byte
 	defer func() { clear(buf) }()
 	for _, line := range bytes.FieldsFunc(value, func(r rune) bool { return r == '\n' || r == '\r' }) {
-		if len(bytes.TrimSpace(line)) == 0 {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
 			continue
 		}
 		buf = append(buf[:0], "::add-mask::"...)

@@ -22,6 +22,21 @@ func TestMaskEveryLine(t *testing.T) {
 	}
 }
 
+// The runner compares masks literally: a line's surrounding whitespace
+// kept in its mask lets the line through wherever it is printed without
+// it (trimmed, indented otherwise).
+func TestMaskEachLineWithoutItsSurroundingWhitespace(t *testing.T) {
+	var out bytes.Buffer
+	a := New(&out, func(string) string { return "" })
+	if err := a.Mask([]byte("  Padded-Value \t\ndb:\n  password: hunter2\n \t\n")); err != nil {
+		t.Fatal(err)
+	}
+	want := "::add-mask::Padded-Value\n::add-mask::db:\n::add-mask::password: hunter2\n"
+	if out.String() != want {
+		t.Fatalf("mask output %q; want %q", out.String(), want)
+	}
+}
+
 func TestExportSecretRandomDelimiter(t *testing.T) {
 	envFile := filepath.Join(t.TempDir(), "env")
 	getenv := func(k string) string {
