@@ -327,12 +327,20 @@ func TestRootActionResolvesReleaseOrSource(t *testing.T) {
 		{"version input wins over a branch ref", map[string]string{"ACTION_REF": "main", "VERSION": "v0.9.0", "BASE_URL": "http://127.0.0.1:1/rel/"},
 			map[string]string{"mode": "release", "version": "0.9.0", "url": "http://127.0.0.1:1/rel/v0.9.0"}, ""},
 		{"bad version", map[string]string{"VERSION": "1.2"}, nil, "::error::version '1.2' is not X.Y.Z"},
+		// Workflow-command encoded: the line break would start a
+		// command of its own.
+		{"version with a line break", map[string]string{"VERSION": "1.2\n::warning::injected"}, nil, "::error::version '1.2%0A::warning::injected' is not X.Y.Z"},
 		{"unsupported OS", map[string]string{"VERSION": "1.2.3", "RUNNER_OS": "Windows"}, nil, "::error::no release archive for runner OS 'Windows'"},
 		{"unsupported architecture", map[string]string{"VERSION": "1.2.3", "RUNNER_ARCH": "ARM"}, nil, "::error::no release archive for runner architecture 'ARM'"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got, log, err := resolve(t, c.env)
+			for _, l := range strings.Split(log, "\n") {
+				if strings.HasPrefix(l, "::warning::") {
+					t.Fatalf("a line break in an input started a workflow command of its own:\n%s", log)
+				}
+			}
 			if c.fail != "" {
 				if err == nil || !strings.Contains(log, c.fail) {
 					t.Fatalf("err %v, log:\n%s", err, log)

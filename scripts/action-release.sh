@@ -16,8 +16,13 @@
 # GITHUB_OUTPUT and GITHUB_PATH.
 set -euo pipefail
 
+# The message is workflow-command encoded: an input's line break in it
+# would start a command of its own (::warning::, ::add-mask::, …).
 fail() {
-	printf '::error::%s\n' "$1"
+	local m=${1//%/%25}
+	m=${m//$'\r'/%0D}
+	m=${m//$'\n'/%0A}
+	printf '::error::%s\n' "$m"
 	exit 1
 }
 
