@@ -269,6 +269,20 @@ func TestRootActionInstallsVerifiedReleaseBinaries(t *testing.T) {
 			t.Errorf("%d requests: the cache entry was not used", n)
 		}
 	})
+	t.Run("a base-url without a scheme is refused before any download", func(t *testing.T) {
+		before := srv.requests.Load()
+		hostPath := strings.TrimPrefix(srv.URL, "http://")
+		res, _ := run(t, newFakeCache(), map[string]string{"version": version.Version, "base-url": hostPath}, nil)
+		if !res.Failed || !annotated(res, "base-url '"+hostPath+"' has no scheme") {
+			t.Fatalf("a base-url without a scheme was not refused:\n%s", res.Log)
+		}
+		if n := srv.requests.Load() - before; n != 0 {
+			t.Errorf("%d requests over plain HTTP", n)
+		}
+		if len(res.Path) != 0 {
+			t.Errorf("PATH additions %q", res.Path)
+		}
+	})
 	t.Run("a release that does not exist fails the step", func(t *testing.T) {
 		res, _ := run(t, newFakeCache(), map[string]string{"version": "99.0.0", "base-url": srv.URL}, nil)
 		if !res.Failed || !annotated(res, "could not download "+srv.URL+"/v99.0.0/SHA256SUMS") {
@@ -330,6 +344,13 @@ func TestRootActionResolvesReleaseOrSource(t *testing.T) {
 		// Workflow-command encoded: the line break would start a
 		// command of its own.
 		{"version with a line break", map[string]string{"VERSION": "1.2\n::warning::injected"}, nil, "::error::version '1.2%0A::warning::injected' is not X.Y.Z"},
+		// curl and wget fetch a URL without a scheme over plain HTTP, where
+		// anyone on the way can swap the archive and SHA256SUMS alike.
+		{"base-url without a scheme", map[string]string{"VERSION": "1.2.3", "BASE_URL": "mirror.example.com/verdigris"}, nil, "::error::base-url 'mirror.example.com/verdigris' has no scheme"},
+		{"base-url with another scheme", map[string]string{"VERSION": "1.2.3", "BASE_URL": "ftp://mirror.example.com/verdigris"}, nil, "::error::base-url 'ftp://mirror.example.com/verdigris' is not an https://"},
+		{"base-url with a line break", map[string]string{"VERSION": "1.2.3", "BASE_URL": "https://a.example\n::warning::injected"}, nil, "::error::base-url 'https://a.example%0A::warning::injected' is not one URL"},
+		{"https base-url", map[string]string{"VERSION": "1.2.3", "BASE_URL": "https://mirror.example.com/verdigris"}, map[string]string{"url": "https://mirror.example.com/verdigris/v1.2.3"}, ""},
+		{"local mirror", map[string]string{"VERSION": "1.2.3", "BASE_URL": "file:///srv/mirror"}, map[string]string{"url": "file:///srv/mirror/v1.2.3"}, ""},
 		{"unsupported OS", map[string]string{"VERSION": "1.2.3", "RUNNER_OS": "Windows"}, nil, "::error::no release archive for runner OS 'Windows'"},
 		{"unsupported architecture", map[string]string{"VERSION": "1.2.3", "RUNNER_ARCH": "ARM"}, nil, "::error::no release archive for runner architecture 'ARM'"},
 	}

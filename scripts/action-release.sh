@@ -66,9 +66,17 @@ resolve() {
 	esac
 
 	local base=${BASE_URL:-}
-	if [ -z "$base" ]; then
-		base=${GITHUB_SERVER_URL:-https://github.com}/${repo:-verdigris-dev/verdigris}/releases/download
-	fi
+	# Checked before anything prints or downloads it: curl and wget fetch
+	# a URL without a scheme over plain HTTP, where the archive and
+	# SHA256SUMS can be swapped alike, and a line break would end the
+	# outputs' line and the log's.
+	case $base in
+	'') base=${GITHUB_SERVER_URL:-https://github.com}/${repo:-verdigris-dev/verdigris}/releases/download ;;
+	*[[:space:][:cntrl:]]*) fail "base-url '$base' is not one URL: it holds a space or a line break" ;;
+	https://?* | http://?* | file://?*) ;;
+	*://*) fail "base-url '$base' is not an https:// URL; give https:// (http:// or file:// for a test server or a local mirror)" ;;
+	*) fail "base-url '$base' has no scheme, so curl would fetch it over plain HTTP; write it in full: https://$base" ;;
+	esac
 	local archive="verdigris_${version}_${os}_${arch}.tar.gz"
 	local dir="${RUNNER_TOOL_CACHE:-$RUNNER_TEMP}/verdigris/$version/${os}_${arch}"
 	echo "installing verdigris $version ($os/$arch) from ${base%/}/v$version/"
