@@ -238,3 +238,56 @@ func TestSessionActionConflictFails(t *testing.T) {
 		t.Fatalf("the tag moved to %s", got)
 	}
 }
+
+// On a pull request the commits are on no branch yet: tags pushed from
+// the PR's head or merge commit (the session's markers, before review)
+// would stay on commits a squash or rebase merge never puts on the
+// branch, and take the names the merged commits then need. The action
+// pushes nothing there and says to run it on push; with push: "false" it
+// only makes the tags here, as anywhere.
+func TestSessionActionPushesNoTagsFromAPullRequest(t *testing.T) {
+	a := newActionEnv(t)
+	laptop := filepath.Join(a.dir, "laptop")
+	a.git(a.dir, "clone", "-q", a.remote, laptop)
+	a.git(laptop, "commit", "-q", "--allow-empty", "-m", "root")
+	a.git(laptop, "push", "-q", "origin", "main")
+	base := a.git(laptop, "rev-parse", "HEAD")
+	a.git(laptop, "checkout", "-q", "-b", "feature")
+	a.env["GIT_COMMITTER_DATE"] = "2026-05-01T10:00:00Z"
+	a.git(laptop, "commit", "-q", "--allow-empty", "-m", "feat: parser\n\nSession-Start: Parser")
+	delete(a.env, "GIT_COMMITTER_DATE")
+	a.git(laptop, "push", "-q", "origin", "feature")
+	head := a.git(laptop, "rev-parse", "HEAD")
+
+	for _, event := range []string{"pull_request", "pull_request_target", "merge_group"} {
+		t.Run(event, func(t *testing.T) {
+			a.checkout(head)
+			res := a.runAction("session", nil, map[string]any{"event_name": event, "sha": head,
+				"event": map[string]any{"before": base, "after": head, "number": 7}}, nil)
+			if !res.Failed {
+				t.Fatalf("a %s run passed:\n%s", event, res.Log)
+			}
+			found := false
+			for _, an := range res.Annotations {
+				found = found || an.Level == "error" && strings.Contains(an.Message, "pushes session tags on push only, not on "+event) &&
+					strings.Contains(an.Message, "if: github.event_name == 'push'")
+			}
+			if !found {
+				t.Errorf("no error annotation with the hint: %+v\n%s", res.Annotations, res.Log)
+			}
+			if tags := a.remoteTags(); tags != "" {
+				t.Errorf("a %s run pushed %s", event, tags)
+			}
+			if tags := a.git(a.workspace, "tag", "-l", "session-*"); tags != "" {
+				t.Errorf("a %s run made %s", event, tags)
+			}
+		})
+	}
+
+	a.checkout(head)
+	res := a.runAction("session", map[string]string{"push": "false"}, map[string]any{"event_name": "pull_request", "sha": head,
+		"event": map[string]any{"before": base, "after": head, "number": 7}}, nil)
+	if res.Failed || res.Outputs["created"] != "session-20260501-100000-dev-start" || a.remoteTags() != "" {
+		t.Fatalf("push false on a pull request: %v %v %q\n%s", res.Failed, res.Outputs, a.remoteTags(), res.Log)
+	}
+}
