@@ -191,6 +191,35 @@ func TestToolchainActionChecksLintsRunsAndSummarizes(t *testing.T) {
 	}
 }
 
+// A YAML block list (skip: |, one check a line), as the vault action's
+// secrets input takes, skips each check it names: it was one name
+// "slow\nlint\n", warned about as no check, and every check ran.
+func TestToolchainActionSkipsANewlineSeparatedList(t *testing.T) {
+	repo := tempRepo(t, map[string]string{"toolchain.toml": pinnedToml})
+	res, err := actiontest.Run(context.Background(), toolchainAction(t), actiontest.Options{
+		Workspace:  repo,
+		ProcessEnv: withBinaries(t),
+		Inputs:     map[string]string{"skip": "slow\r\nlint\n", "check": "false", "lint-ci": "false"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed {
+		t.Fatalf("action failed:\n%s", res.Log)
+	}
+	for _, want := range []string{"| lint | skipped (VERDIGRIS_SKIP) | - |\n", "| slow | skipped (VERDIGRIS_SKIP) | - |\n", "| unit | pass |"} {
+		if !strings.Contains(res.Summary, want) {
+			t.Errorf("summary lacks %q:\n%s", want, res.Summary)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(repo, "slow-ran")); err == nil {
+		t.Error("slow ran")
+	}
+	if strings.Contains(res.Log, "which is not a check") {
+		t.Errorf("warned about the list:\n%s", res.Log)
+	}
+}
+
 func TestToolchainActionReportsEveryFailure(t *testing.T) {
 	// The repository is checked out in a subdirectory of the workspace.
 	ws := tempRepo(t, map[string]string{

@@ -33,7 +33,8 @@ alone, and checks listed after it wait for it. Each check's output is kept
 and shown when it fails (with -v, always), then a summary table with each
 status and duration is printed.
 
-VERDIGRIS_SKIP=a,b skips the named checks (shown as skipped). Checks see
+VERDIGRIS_SKIP=a,b skips the named checks (shown as skipped; commas, blanks
+or line breaks between names). Checks see
 VERDIGRIS_CHECK=NAME, and not the GIT_DIR-style variables a git hook runs
 with. Ctrl-C (also SIGTERM, SIGHUP unless ignored as by nohup, SIGQUIT)
 stops every running check's process group.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"golang.org/x/sys/unix"
 
@@ -74,9 +75,11 @@ func checkEnv(env []string, name string) []string {
 	return append(out, "VERDIGRIS_CHECK="+name)
 }
 
-// SplitSkip parses VERDIGRIS_SKIP: names separated by commas or spaces.
+// SplitSkip parses VERDIGRIS_SKIP: names separated by commas, blanks or
+// line breaks (actions/toolchain's skip input is often a YAML block list,
+// one name a line).
 func SplitSkip(v string) []string {
-	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
 }
 
 type runState int

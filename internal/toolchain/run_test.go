@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -356,5 +357,14 @@ func TestTailBufferKeepsTheEndOverManyWrites(t *testing.T) {
 	want := fmt.Sprintf("[… %d bytes of earlier output dropped …]\n%s", len(all)-10, all[len(all)-10:])
 	if got := b.String(); got != want {
 		t.Fatalf("got %q; want %q", got, want)
+	}
+}
+
+// Names separated by commas, blanks or line breaks: actions/toolchain's
+// skip input is often a YAML block list, one name a line.
+func TestSplitSkipTakesLines(t *testing.T) {
+	got := SplitSkip("lint, test\nslow\r\n\tfmt,,\n")
+	if want := []string{"lint", "test", "slow", "fmt"}; !slices.Equal(got, want) {
+		t.Fatalf("SplitSkip = %q, want %q", got, want)
 	}
 }
