@@ -32,7 +32,11 @@ const minLineMaskLen = 8
 
 // MaskPatterns lists what a masker replaces for these values: each value
 // and each line of a multi-line value, longest first so a whole value wins
-// over one of its lines.
+// over one of its lines. A line is also masked without the whitespace
+// around it, as the Actions runner masks its secrets' lines (see
+// ghaction.Action.Mask): a child that prints a YAML value's indented line
+// trimmed or re-indented, or a pasted value without its trailing blank,
+// would otherwise show it.
 func MaskPatterns(values [][]byte) [][]byte {
 	var out [][]byte
 	seen := map[string]bool{}
@@ -48,8 +52,10 @@ func MaskPatterns(values [][]byte) [][]byte {
 		}
 		if bytes.ContainsAny(v, "\r\n") {
 			for _, line := range bytes.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == '\r' }) {
-				if len(bytes.TrimSpace(line)) >= minLineMaskLen {
+				trimmed := bytes.TrimSpace(line)
+				if len(trimmed) >= minLineMaskLen {
 					add(line)
+					add(trimmed)
 				}
 			}
 		}

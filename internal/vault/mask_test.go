@@ -70,3 +70,15 @@ func TestMaskerOverlappingValues(t *testing.T) {
 	want := "x *** y *** z ****** ******"
 	maskedInEveryChunking(t, MaskPatterns([][]byte{[]byte(a), []byte(b), []byte(c)}), input, want)
 }
+
+// A line of a multi-line value was masked with the whitespace around it,
+// so a child printing the line trimmed or re-indented (a YAML value's
+// indented line, a pasted value's trailing blank) showed it: each line's
+// trimmed form is masked too, as the runner masks its secrets' lines.
+func TestMaskerLineOfAValuePrintedTrimmed(t *testing.T) {
+	yaml := "db:\n    password: hunter2-long\n  token: t0k3n-value \t\n \t\n"
+	padded := "Padded-Secret-1 \n"
+	input := "a password: hunter2-long|\n- token: t0k3n-value.\nPadded-Secret-1\n" + yaml + "|db:\n"
+	want := "a ***|\n- ***.\n***\n***|db:\n"
+	maskedInEveryChunking(t, MaskPatterns([][]byte{[]byte(yaml), []byte(padded)}), input, want)
+}
