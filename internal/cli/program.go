@@ -132,9 +132,9 @@ type Program struct {
 	Private []string
 	// Annotate writes msg as a GitHub Actions error annotation
 	// (ghaction.AnnotateError) in a binary whose commands take --github:
-	// a usage error of a command given it is annotated as its failures
-	// are, where the log alone hid it from the run's summary. Nil in the
-	// others.
+	// a usage error of a command given it, and a failure the command did
+	// not annotate itself (a missing file), where the log alone hid it
+	// from the run's summary. Nil in the others.
 	Annotate func(w io.Writer, getenv func(string) string, msg string)
 
 	// sub says the program is a command's own commands (Command.Commands),
@@ -186,7 +186,11 @@ func (p *Program) Run(ctx context.Context, env *Env, args []string) int {
 	cmdEnv.github = githubUnknown // a program run by another's command finds its own
 	err := out.outcome(p.dispatch(ctx, &cmdEnv, args))
 	code := Report(env.Stderr, p.Binary, err)
-	if code == ExitUsage && p.Annotate != nil && cmdEnv.github.given(args) {
+	// Under --github a failure is an ::error annotation too, which a
+	// pull request shows where a log line is not read: a usage error,
+	// and any other the command did not annotate itself (each failed
+	// check on its line, then a summary error).
+	if code != 0 && p.Annotate != nil && cmdEnv.github.given(args) && (code == ExitUsage || !out.annotatedError()) {
 		if e := AsError(err); !e.Silent {
 			msg := p.Name + ": " + oneLine(e.Msg)
 			if e.Hint != "" {

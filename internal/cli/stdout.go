@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"sync"
@@ -22,6 +23,10 @@ type stdoutWriter struct {
 	// reported says outcome has turned err into the command's outcome
 	// already, for a program that ran another from a command.
 	reported bool
+	// annotated says an ::error workflow command was written: the
+	// command annotated its failure itself (each failed check on its
+	// line), and Program adds none of its own.
+	annotated bool
 }
 
 func (s *stdoutWriter) Write(p []byte) (int, error) {
@@ -32,11 +37,21 @@ func (s *stdoutWriter) Write(p []byte) (int, error) {
 	if s.err != nil {
 		return 0, s.err
 	}
+	if bytes.HasPrefix(p, []byte("::error")) || bytes.Contains(p, []byte("\n::error")) {
+		s.annotated = true
+	}
 	n, err := s.w.Write(p)
 	if err != nil {
 		s.err = err
 	}
 	return n, err
+}
+
+// annotatedError says whether an ::error annotation was written.
+func (s *stdoutWriter) annotatedError() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.annotated
 }
 
 // unreported is the failed write's error the first time it is asked
