@@ -150,7 +150,7 @@ func TestToolchainActionChecksLintsRunsAndSummarizes(t *testing.T) {
 	repo := tempRepo(t, map[string]string{
 		"toolchain.toml":             pinnedToml,
 		".github/workflows/ci.yml":   cleanWorkflow,
-		".github/workflows/docs.yml": "name: docs\non: push\njobs: {}\n",
+		".github/workflows/docs.yml": "name: docs\non: push\njobs:\n  docs:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo docs\n",
 	})
 	res, err := actiontest.Run(context.Background(), toolchainAction(t), actiontest.Options{
 		Workspace:  repo,

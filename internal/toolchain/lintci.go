@@ -143,6 +143,51 @@ func jobless(root, path string, f *lintFile) (Finding, bool) {
 	}, true
 }
 
+// shape reports what GitHub refuses in a workflow's layout, where
+// lint-ci found no job or no step to check and so said nothing: jobs:
+// written as a list or a string, or with no job (jobs: {}), and a job's
+// steps: written as a table (or a string) instead of a list. Each is
+// reported at its key's line.
+func shape(f *lintFile) []Finding {
+	if f.doc == nil || mapping(f.doc, "runs") != nil {
+		return nil
+	}
+	key, jobs := pair(f.doc, "jobs")
+	if key == nil {
+		return nil // jobless, or no workflow
+	}
+	at := func(k *yaml.Node, problem, fix string) Finding {
+		return Finding{File: f.rel, Line: k.Line, Problem: problem, Fix: fix}
+	}
+	switch {
+	case jobs.Kind == yaml.MappingNode && len(jobs.Content) == 0, jobs.Kind == yaml.ScalarNode && jobs.Tag == "!!null":
+		return []Finding{at(key, "jobs: has no job, which GitHub refuses (a workflow runs at least one)", "add a job under jobs: (its id, then its runs-on: and steps:)")}
+	case jobs.Kind != yaml.MappingNode:
+		return []Finding{at(key, "jobs: is "+kindName(jobs)+", which GitHub refuses (jobs: is a table of jobs by their ids)", "write each job as its id, then its runs-on: and steps: indented under it")}
+	}
+	var out []Finding
+	for i := 0; i+1 < len(jobs.Content); i += 2 {
+		k, steps := pair(jobs.Content[i+1], "steps")
+		if k == nil || steps.Kind == yaml.SequenceNode || steps.Kind == yaml.ScalarNode && steps.Tag == "!!null" {
+			continue
+		}
+		out = append(out, at(k, fmt.Sprintf("steps: of job %s is %s, which GitHub refuses (steps: is a list, each step starting with -)", jobs.Content[i].Value, kindName(steps)),
+			"write each step as a list item (- uses: … or - run: …)"))
+	}
+	return out
+}
+
+// kindName names what a YAML node is, as a finding says it.
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a table"
+	}
+	return "a string"
+}
+
 // LintCI checks the given workflow (or action.yml) files against the pins,
 // and the local actions and reusable workflows they use (`uses:
 // ./.github/actions/setup`, `uses: ./.github/workflows/build.yml`), where
@@ -187,6 +232,7 @@ func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, []stri
 		if j, ok := jobless(root, path, f); ok {
 			out = append(out, j) // GitHub refuses the file whatever a marker says
 		}
+		out = append(out, shape(f)...) // so too
 		if f.doc == nil {
 			continue
 		}
@@ -616,6 +662,21 @@ func mapping(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// pair returns the key node and the value of key in a mapping node (nil,
+// nil if absent): a finding about the value's kind is reported at the
+// key, where a block list or table starts a line later.
+func pair(n *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i], n.Content[i+1]
+		}
+	}
+	return nil, nil
 }
 
 func scalar(n *yaml.Node) (string, bool) {
