@@ -712,6 +712,20 @@ type value struct {
 	line    int
 	via     string // how it reaches the field, when through an input
 	key     string // the key to set at its line, when not the field's
+	empty   string // how an empty value (s == "") is written: ~, '', or nothing
+}
+
+// emptyText names an empty value, which an action reads as no value at
+// all ("empty (~)"), as its messages say it.
+func (v value) emptyText() string {
+	s := "empty"
+	if v.empty != "" {
+		s += " (" + v.empty + ")"
+	}
+	if v.via != "" {
+		s += " (" + v.via + ")"
+	}
+	return s
 }
 
 var soleExprRE = regexp.MustCompile(`^\$\{\{\s*(env|matrix|inputs|github\.event\.inputs)\.([A-Za-z0-9_-]+)\s*\}\}$`)
@@ -769,6 +783,17 @@ func values(n *yaml.Node, sc scope) []value {
 			return nil
 		}
 		v := value{s: n.Value, file: sc.file, line: n.Line}
+		// ~, null or nothing is YAML's null, and '' the empty string:
+		// both reach the action as an empty input, which it reads as
+		// none, not as a version named "~".
+		switch {
+		case n.Tag == "!!null":
+			v.s, v.empty = "", n.Value
+		case n.Value == "" && n.Style == yaml.DoubleQuotedStyle:
+			v.empty = `""`
+		case n.Value == "" && n.Style == yaml.SingleQuotedStyle:
+			v.empty = "''"
+		}
 		// An unquoted 1.20 is the number 1.2 to YAML, and to the action.
 		if n.Style == 0 && n.Tag == "!!float" {
 			if f, err := strconv.ParseFloat(n.Value, 64); err == nil {
@@ -1007,14 +1032,18 @@ func (l *linter) installsPinnedGo(steps *yaml.Node, sc scope) bool {
 			if len(vs) == 0 {
 				return true // an expression lint-ci cannot see: trusted, as elsewhere
 			}
-			all := true
+			all, empty := true, true
 			for _, v := range vs {
 				all = all && Satisfies(pin.Version, v.s)
+				empty = empty && v.s == ""
 			}
 			if all {
 				return true
 			}
-			continue
+			if !empty {
+				continue
+			}
+			// An empty go-version is none: setup-go reads the file.
 		}
 		if f, ok := scalar(mapping(with, "go-version-file")); ok {
 			if v, _, err := l.fileVersion(f, "go"); err == nil && Satisfies(pin.Version, v) {
@@ -1117,7 +1146,7 @@ func (l *linter) dtolnay(usesNode *yaml.Node, ref string, with *yaml.Node, sc sc
 	if tc := mapping(with, "toolchain"); tc != nil {
 		for _, v := range values(tc, sc) {
 			if !Satisfies(pin.Version, v.s) {
-				l.addAt(v, "rust", fmt.Sprintf("dtolnay/rust-toolchain with toolchain: %s installs Rust %s, not %s", v.show(), v.s, pinned),
+				l.addAt(v, "rust", rustInput("dtolnay/rust-toolchain", v, pinned),
 					v.fix(fmt.Sprintf("set toolchain: %s", normalize(pin.Version)), normalize(pin.Version)))
 			}
 		}
@@ -1138,6 +1167,15 @@ func (l *linter) dtolnay(usesNode *yaml.Node, ref string, with *yaml.Node, sc sc
 	}
 }
 
+// rustInput is the problem of a Rust action's toolchain: input other
+// than the pin.
+func rustInput(action string, v value, pinned string) string {
+	if v.s == "" {
+		return fmt.Sprintf("%s with toolchain %s does not install %s", action, v.emptyText(), pinned)
+	}
+	return fmt.Sprintf("%s with toolchain: %s installs Rust %s, not %s", action, v.show(), v.s, pinned)
+}
+
 func (l *linter) actionsRs(usesNode, with *yaml.Node, sc scope) {
 	pin, pinned, ok := l.pinned("rust")
 	if !ok {
@@ -1150,7 +1188,7 @@ func (l *linter) actionsRs(usesNode, with *yaml.Node, sc scope) {
 	if tc := mapping(with, "toolchain"); tc != nil {
 		for _, v := range values(tc, sc) {
 			if !Satisfies(pin.Version, v.s) {
-				l.addAt(v, "rust", fmt.Sprintf("actions-rs/toolchain with toolchain: %s installs Rust %s, not %s", v.show(), v.s, pinned), v.fix(fix, normalize(pin.Version)))
+				l.addAt(v, "rust", rustInput("actions-rs/toolchain", v, pinned), v.fix(fix, normalize(pin.Version)))
 			}
 		}
 		return
@@ -1178,9 +1216,17 @@ func (l *linter) setupAction(usesNode, with *yaml.Node, sc scope, tool, display,
 		l.notOneString(with, fileKey, tool, action, fmt.Sprintf("name one file in %s (or set %s: '%s')", fileKey, versionKey, want)) {
 		return
 	}
+	fileNode := mapping(with, fileKey)
 	if vn := mapping(with, versionKey); vn != nil {
+		var empty []value
 		for _, v := range values(vn, sc) {
 			if Satisfies(pin.Version, v.s) {
+				continue
+			}
+			// An empty version is none to the action: it takes the
+			// version file, else the runner's, as when it is left out.
+			if v.s == "" {
+				empty = append(empty, v)
 				continue
 			}
 			what := fmt.Sprintf("%s %s", display, v.s)
@@ -1190,9 +1236,24 @@ func (l *linter) setupAction(usesNode, with *yaml.Node, sc scope, tool, display,
 			l.addAt(v, tool, fmt.Sprintf("%s with %s: %s installs %s, not %s", action, versionKey, v.show(), what, pinned),
 				v.fix(fmt.Sprintf("set %s: '%s' (or %s: naming a file that pins it)", versionKey, want, fileKey), want))
 		}
-		return
+		if len(empty) == 0 {
+			return
+		}
+		if fileNode == nil {
+			if tool == "python" && l.pythonVersionFileAgrees(pin) {
+				return
+			}
+			for _, v := range empty {
+				l.addAt(v, tool, fmt.Sprintf("%s with %s %s uses the runner's preinstalled %s, not %s", action, versionKey, v.emptyText(), display, pinned),
+					v.fix(fmt.Sprintf("set %s: '%s'", versionKey, want), want))
+			}
+			return
+		}
+		if fn, ok := scalar(fileNode); !ok || strings.Contains(fn, "${{") {
+			return // a file lint-ci cannot read: trusted
+		}
 	}
-	if fn, ok := scalar(mapping(with, fileKey)); ok && !strings.Contains(fn, "${{") {
+	if fn, ok := scalar(fileNode); ok && !strings.Contains(fn, "${{") {
 		v, line, err := l.fileVersion(fn, tool)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
@@ -1212,14 +1273,18 @@ func (l *linter) setupAction(usesNode, with *yaml.Node, sc scope, tool, display,
 		}
 		return
 	}
-	if tool == "python" {
-		// setup-python falls back to .python-version.
-		if v, _, err := l.fileVersion(".python-version", tool); err == nil && Satisfies(pin.Version, v) {
-			return
-		}
+	if tool == "python" && l.pythonVersionFileAgrees(pin) {
+		return
 	}
 	l.add(usesNode.Line, tool, fmt.Sprintf("%s without %s or %s uses the runner's preinstalled %s, not %s", action, versionKey, fileKey, display, pinned),
 		fmt.Sprintf("add with: %s: '%s'", versionKey, want))
+}
+
+// pythonVersionFileAgrees reports whether .python-version, which
+// setup-python reads when given no version, holds the pin.
+func (l *linter) pythonVersionFileAgrees(pin Pin) bool {
+	v, _, err := l.fileVersion(".python-version", "python")
+	return err == nil && Satisfies(pin.Version, v)
 }
 
 func (l *linter) golangciAction(usesNode, with *yaml.Node, sc scope) {
@@ -1238,6 +1303,10 @@ func (l *linter) golangciAction(usesNode, with *yaml.Node, sc scope) {
 	}
 	for _, v := range values(vn, sc) {
 		if Satisfies(pin.Version, v.s) {
+			continue
+		}
+		if v.s == "" { // none, to the action
+			l.addAt(v, "golangci-lint", fmt.Sprintf("golangci/golangci-lint-action with version %s installs the latest golangci-lint, not %s", v.emptyText(), pinned), v.fix(fix, "v"+normalize(pin.Version)))
 			continue
 		}
 		what := "golangci-lint " + normalize(v.s)
@@ -1380,7 +1449,8 @@ func (l *linter) localToolchain(n *yaml.Node) {
 
 func (l *linter) rustToolchain(val value, what string) {
 	pin, pinned, ok := l.pinned("rust")
-	if !ok || Satisfies(pin.Version, val.s) {
+	// An empty RUSTUP_TOOLCHAIN selects nothing, as an empty GOTOOLCHAIN.
+	if !ok || val.s == "" || Satisfies(pin.Version, val.s) {
 		return
 	}
 	if val.via != "" {
