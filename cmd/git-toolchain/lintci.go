@@ -49,8 +49,9 @@ Values from ${{ matrix.X }} and ${{ env.X }} are resolved, and so is
 ${{ inputs.X }}: what a call of a local action or reusable workflow
 gives in with:, an input's default where a call leaves it out, and a
 workflow_dispatch input's default (what a run by hand takes; also as
-${{ github.event.inputs.X }}). Other expressions (step outputs) are
-trusted. Pins come from
+${{ github.event.inputs.X }}). ${{ matrix.X }} in a job whose matrix
+has no X (or that has none) is empty. Other expressions (step outputs)
+are trusted. Pins come from
 toolchain.toml, and for tools it does not pin, from exact versions in
 go.mod (toolchain), rust-toolchain.toml, .nvmrc, .node-version,
 .python-version, .go-version and .tool-versions, so lint-ci works in a

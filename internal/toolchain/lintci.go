@@ -691,6 +691,7 @@ type scope struct {
 	file   string       // the file being read, as reported
 	envs   []*yaml.Node // workflow, job, step env: mappings, outermost first
 	matrix *yaml.Node   // the job's strategy.matrix
+	job    bool         // in a job's own fields, where matrix is the job's
 	inputs map[string][]value
 	event  map[string][]value // github.event.inputs: the workflow_dispatch defaults
 }
@@ -829,6 +830,9 @@ func values(n *yaml.Node, sc scope) []value {
 				out = append(out, values(mapping(e, m[2]), sc.base())...)
 			}
 		}
+		if why := matrixLacks(sc, m[2]); why != "" {
+			return []value{{file: sc.file, line: n.Line, empty: strings.TrimSpace(n.Value) + ": " + why}}
+		}
 		// A matrix of inputs passed on as inputs of the next call
 		// would double its values at each call; one written in one
 		// place, come by one way, is one value.
@@ -845,6 +849,33 @@ func values(n *yaml.Node, sc scope) []value {
 		return sc.event[strings.ToLower(m[2])]
 	}
 	return nil
+}
+
+// matrixLacks says why ${{ matrix.key }} is empty in a job's field: the
+// job has no matrix, or its matrix (and every include: entry) lacks the
+// key. "" when it may be set, or cannot be told: a matrix or include:
+// computed by an expression, or a scope apart from the job's.
+func matrixLacks(sc scope, key string) string {
+	if !sc.job {
+		return ""
+	}
+	if sc.matrix == nil {
+		return "the job has no strategy.matrix"
+	}
+	if sc.matrix.Kind != yaml.MappingNode || mapping(sc.matrix, key) != nil {
+		return ""
+	}
+	if inc := mapping(sc.matrix, "include"); inc != nil {
+		if inc.Kind != yaml.SequenceNode {
+			return ""
+		}
+		for _, e := range inc.Content {
+			if e.Kind != yaml.MappingNode || mapping(e, key) != nil {
+				return ""
+			}
+		}
+	}
+	return "the job's strategy.matrix has no " + key
 }
 
 func (v value) show() string {
@@ -885,7 +916,7 @@ func (l *linter) document(top *yaml.Node, sc scope) {
 		job := jobs.Content[i]
 		strategy := mapping(job, "strategy")
 		sc := wf.with(mapping(job, "env"))
-		sc.matrix = mapping(strategy, "matrix")
+		sc.matrix, sc.job = mapping(strategy, "matrix"), true
 		l.container(job, sc)
 		if f := localWorkflowFile(l.root, usesOf(job)); f != "" {
 			l.call(f, mapping(job, "with"), sc)
