@@ -48,7 +48,8 @@ Flags:
       --missing-ok   a set (or toolchain.toml) that does not exist, or a set
                      that lists no check, is not an error (used by the
                      pre-push hook); a set of a near name (pre_push) is
-      --json         print the results, output included, as JSON
+      --json         print the results, output included, as JSON (with
+                     --missing-ok and nothing to run, a run of no check)
       --github       also write error annotations, log groups and a
                      step-summary table (inside GitHub Actions)
 `,
@@ -79,11 +80,19 @@ Flags:
 		if err != nil {
 			return err
 		}
+		// With --missing-ok, nothing to run is a run of no check: --json
+		// prints it as one, as a script reading stdout needs JSON.
+		nothing := func(why string) error {
+			fmt.Fprintf(env.Stderr, "git-toolchain: %s; nothing to run\n", why)
+			if asJSON {
+				return cli.WriteJSON(env.Stdout, map[string]any{"set": set, "ok": true, "checks": []toolchain.CheckResult{}})
+			}
+			return nil
+		}
 		cfg, err := config.Load(r.Root)
 		if err != nil {
 			if missingOK && isNotFound(err) {
-				fmt.Fprintf(env.Stderr, "git-toolchain: %s; nothing to run\n", err)
-				return nil
+				return nothing(err.Error())
 			}
 			return configError(err)
 		}
@@ -93,8 +102,7 @@ Flags:
 				if err := nearSet(cfg, set); err != nil {
 					return err
 				}
-				fmt.Fprintf(env.Stderr, "git-toolchain: no set %q in %s; nothing to run\n", set, config.FileName)
-				return nil
+				return nothing(fmt.Sprintf("no set %q in %s", set, config.FileName))
 			}
 			return unknownSet(cfg, set)
 		}
@@ -104,8 +112,7 @@ Flags:
 			// so the other sets and commands still work; the hook's
 			// --missing-ok takes it as a set deliberately emptied.
 			if missingOK {
-				fmt.Fprintf(env.Stderr, "git-toolchain: set %q in %s runs no check; nothing to run\n", set, config.FileName)
-				return nil
+				return nothing(fmt.Sprintf("set %q in %s runs no check", set, config.FileName))
 			}
 			return emptySet(cfg, set)
 		}
