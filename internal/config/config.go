@@ -613,10 +613,19 @@ func (f *File) validateChecks() error {
 	}
 	sort.Strings(setNames)
 	for _, s := range setNames {
+		listed := map[string]bool{}
 		for _, c := range f.Sets[s] {
 			if _, ok := f.Checks[c]; !ok {
 				return keyMeant(f.errorf("sets."+s, "unknown check %q", c), c, f.CheckNames()...)
 			}
+			// A check runs once in a run: listed twice, it ran once
+			// without a word, where another check was likely meant.
+			if listed[c] {
+				err := f.errorf("sets."+s, "lists check %q twice", c)
+				err.(*Error).Hint = fmt.Sprintf("list %q once in sets.%s", c, s)
+				return err
+			}
+			listed[c] = true
 		}
 	}
 	// Cycle detection by depth-first search.

@@ -84,6 +84,9 @@ func TestParseErrors(t *testing.T) {
 		{"unknown check key", "[checks.a]\nrun = \"x\"\nneeds = [\"b\"]\n", "toolchain.toml:3: checks.a.needs: unknown key"},
 		{"unknown after", "[checks.a]\nrun = \"x\"\nafter = [\"b\"]\n", "toolchain.toml:3: checks.a.after: unknown check \"b\""},
 		{"unknown set member", "[checks.a]\nrun = \"x\"\n[sets]\nci = [\"a\", \"zz\"]\n", "toolchain.toml:4: sets.ci: unknown check \"zz\""},
+		// A check listed twice ran once, silently: a set edited in
+		// a hurry (a check pasted twice, one meant in its place).
+		{"set member twice", "[checks.a]\nrun = \"x\"\n[sets]\nci = [\"a\", \"a\"]\n", "toolchain.toml:4: sets.ci: lists check \"a\" twice"},
 		{"cycle", "[checks.a]\nrun = \"x\"\nafter = [\"b\"]\n[checks.b]\nrun = \"y\"\nafter = [\"a\"]\n", "cycle"},
 		{"no run", "[checks.a]\nafter = []\n", "toolchain.toml:1: checks.a: has no run command"},
 		{"parallel type", "[checks.a]\nrun = \"x\"\nparallel = \"no\"\n", "toolchain.toml:3: checks.a.parallel: must be true or false"},
