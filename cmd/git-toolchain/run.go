@@ -195,6 +195,13 @@ Flags:
 			if len(failedNames) > 1 {
 				them = "them"
 			}
+			// Inside the pre-push hook, which every shim has run as
+			// 'run --missing-ok pre-push' (git marks a hook's run with no
+			// variable of its own), the run to skip them in is the push.
+			if missingOK && set == "pre-push" {
+				return cli.Failf("%s", msg).
+					WithHint("fix and re-run 'git toolchain run %s'; 'VERDIGRIS_SKIP=%s git push' skips %s for this push", set, strings.Join(failedNames, ","), them)
+			}
 			return cli.Failf("%s", msg).
 				WithHint("fix and re-run 'git toolchain run %s'; VERDIGRIS_SKIP=%s skips %s for one run", set, strings.Join(failedNames, ","), them)
 		}
