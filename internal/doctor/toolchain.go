@@ -4,10 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/config"
+	"github.com/verdigris-dev/verdigris/internal/hooks"
 	"github.com/verdigris-dev/verdigris/internal/toolchain"
 )
 
@@ -80,5 +85,48 @@ func checkToolchain(ctx context.Context, c *Context) []Finding {
 	if len(out) == 0 {
 		out = append(out, Finding{Name: config.FileName, Status: OK, Detail: "no tools pinned"})
 	}
-	return out
+	return append(out, prePushSet(ctx, c, cfg)...)
+}
+
+// prePushSet warns when the pre-push hook is installed and toolchain.toml
+// defines checks but no pre-push set: the hook said "no set; nothing to
+// run" on every push, which went through unchecked while doctor said all
+// was well. An empty pre-push set is one emptied on purpose, and a file
+// of no checks (pins only) has none to run.
+func prePushSet(ctx context.Context, c *Context, cfg *config.File) []Finding {
+	const set = "pre-push"
+	if _, ok := cfg.Sets[set]; ok || len(cfg.Checks) == 0 || !prePushShim(ctx, c) {
+		return nil
+	}
+	f := Finding{Name: set + " set", Status: Warn,
+		Detail: fmt.Sprintf("%s has no %s set, so the %s hook runs no check", config.FileName, set, set)}
+	sets := slices.Sorted(maps.Keys(cfg.Sets))
+	if near := cli.Nearest(set, sets); near != "" {
+		// git toolchain run refuses it in the hook: every push fails.
+		f.Detail = fmt.Sprintf("%s has no %s set but a %s set, so the %s hook fails every push", config.FileName, set, near, set)
+		f.Hint = fmt.Sprintf("rename set %s to %s in %s", near, set, config.FileName)
+		return []Finding{f}
+	}
+	names := cfg.CheckNames()
+	for i, n := range names {
+		names[i] = fmt.Sprintf("%q", n)
+	}
+	f.Hint = fmt.Sprintf("add %s = [%s] (the checks to run before each push) to [sets] in %s", set, strings.Join(names, ", "), config.FileName)
+	return []Finding{f}
+}
+
+// prePushShim reports whether git runs verdigris's pre-push shim here:
+// installed (or older), or run by a team's hook or a hook manager.
+func prePushShim(ctx context.Context, c *Context) bool {
+	sts, err := hooks.Inspect(ctx, c.Repo)
+	if err != nil {
+		return false // the hooks area reports it
+	}
+	runs := func(s hooks.State) bool { return s == hooks.Installed || s == hooks.Outdated }
+	for _, st := range sts {
+		if st.Name == "pre-push" {
+			return runs(st.State) || runs(st.ShimState)
+		}
+	}
+	return false
 }
