@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -106,32 +105,12 @@ func (r *Repo) DiffCommits(ctx context.Context, hashes []string, opt DiffOptions
 	// diff.ignoreSubmodules or a submodule's ignore setting say.
 	args = append(args, "log", "--no-show-signature", "--no-walk=unsorted", "--stdin", "--root", "--encoding=UTF-8", diffFormat)
 	args = append(args, opt.diffArgs()...)
-	cmd := command(ctx, r.Dir(), args...)
-	cmd.Env = append(cmd.Env, opt.Env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	go func() {
-		w := bufio.NewWriter(stdin)
+	return r.readDiff(ctx, args, opt.Env, func(w *bufio.Writer) {
 		for _, h := range hashes {
 			w.WriteString(h)
 			w.WriteByte('\n')
 		}
-		w.Flush()
-		stdin.Close()
-	}()
-	p := &diffParser{opt: opt, fn: fn}
-	return p.read(ctx, cmd, stdout, &stderr, args)
+	}, &diffParser{opt: opt, fn: fn})
 }
 
 // diffArgs are the options of git's diff output that the parser reads,
@@ -165,10 +144,24 @@ func (r *Repo) DiffStaged(ctx context.Context, opt DiffOptions, fn func(*CommitD
 		args = append(args, "--root")
 	}
 	args = append(args, opt.diffArgs()...)
+	return r.readDiff(ctx, args, opt.Env, nil, &diffParser{opt: opt, fn: fn, cur: &CommitDiff{Patched: opt.Patch}, file: -1})
+}
+
+// readDiff runs git with args (and env added to its environment),
+// writing its stdin with input when it is not nil, and has p parse its
+// output to the end; then it waits for git.
+func (r *Repo) readDiff(ctx context.Context, args, env []string, input func(*bufio.Writer), p *diffParser) error {
 	cmd := command(ctx, r.Dir(), args...)
-	cmd.Env = append(cmd.Env, opt.Env...)
+	cmd.Env = append(cmd.Env, env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
+	var stdin io.WriteCloser
+	if input != nil {
+		var err error
+		if stdin, err = cmd.StdinPipe(); err != nil {
+			return err
+		}
+	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
@@ -176,12 +169,14 @@ func (r *Repo) DiffStaged(ctx context.Context, opt DiffOptions, fn func(*CommitD
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	p := &diffParser{opt: opt, fn: fn, cur: &CommitDiff{Patched: opt.Patch}, file: -1}
-	return p.read(ctx, cmd, stdout, &stderr, args)
-}
-
-// read parses git's output to its end and waits for git.
-func (p *diffParser) read(ctx context.Context, cmd *exec.Cmd, stdout io.Reader, stderr *bytes.Buffer, args []string) error {
+	if input != nil {
+		go func() {
+			w := bufio.NewWriter(stdin)
+			input(w)
+			w.Flush()
+			stdin.Close()
+		}()
+	}
 	perr := p.parse(bufio.NewReaderSize(stdout, 1<<20))
 	if perr != nil {
 		_ = cmd.Process.Kill()
