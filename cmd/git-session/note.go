@@ -37,7 +37,7 @@ Flags:
 		if decision {
 			kind = "decision"
 		}
-		fmt.Fprintf(env.Stdout, "%s added to session %s (%d log entries)\n", kind, st.ID, len(st.Log))
+		fmt.Fprintf(env.Stdout, "%s added to session %s (%s)\n", kind, st.ID, cli.Count(len(st.Log), "log entry"))
 		return nil
 	},
 }

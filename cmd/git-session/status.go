@@ -82,8 +82,8 @@ Flags:
 		t.Row("branch", branch)
 		t.Row("start tag", cli.Printable(st.StartTag))
 		t.Row("commits", fmt.Sprint(s.Commits))
-		t.Row("uncommitted", fmt.Sprintf("%d tracked files", s.Dirty))
-		t.Row("log", fmt.Sprintf("%d entries", len(st.Log)))
+		t.Row("uncommitted", cli.Count(s.Dirty, "tracked file"))
+		t.Row("log", cli.Count(len(st.Log), "entry"))
 		return t.Write(env.Stdout)
 	},
 }

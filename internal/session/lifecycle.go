@@ -270,7 +270,7 @@ func (m *Manager) Update(ctx context.Context, text string) (*LogEntry, error) {
 		}
 		added, deleted := sumLines(stats)
 		fmt.Fprintf(&b, "Files changed: %d (+%d -%d)\n", len(stats), added, deleted)
-		fmt.Fprintf(&b, "Uncommitted: %d tracked files\n", len(dirty))
+		fmt.Fprintf(&b, "Uncommitted: %s\n", cli.Count(len(dirty), "tracked file"))
 		if t := strings.TrimSpace(text); t != "" {
 			b.WriteString("\n" + t + "\n")
 		}
