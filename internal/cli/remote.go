@@ -18,11 +18,11 @@ import (
 func PushURLCommand(command, remote string, pushURLs int) (cmd, each string) {
 	switch pushURLs {
 	case 0:
-		return strings.Replace(command, "URL", shellWord(remote), 1), ""
+		return strings.Replace(command, "URL", ShellWord(remote), 1), ""
 	case 1:
-		return strings.Replace(command, "URL", `"$(git remote get-url --push `+shellWord(remote)+`)"`, 1), ""
+		return strings.Replace(command, "URL", `"$(git remote get-url --push `+ShellWord(remote)+`)"`, 1), ""
 	}
-	return command, " for each URL that 'git remote get-url --push --all " + shellWord(remote) + "' prints"
+	return command, " for each URL that 'git remote get-url --push --all " + ShellWord(remote) + "' prints"
 }
 
 // DisagreeHint is the hint for push URLs that have a tag on different

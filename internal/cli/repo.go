@@ -30,7 +30,7 @@ func RepoError(err error) error {
 	case errors.As(err, &missing) && missing.Top == "":
 		return Failf("GIT_DIR names %s, which does not exist", missing.GitDir).WithHint("set GIT_DIR to the repository's git directory, or unset it")
 	case errors.As(err, &missing):
-		return Failf("%s names the git directory %s, which does not exist", filepath.Join(missing.Top, ".git"), missing.GitDir).WithHint("if the repository was moved, run in it: git worktree repair %s", shellWord(missing.Top))
+		return Failf("%s names the git directory %s, which does not exist", filepath.Join(missing.Top, ".git"), missing.GitDir).WithHint("if the repository was moved, run in it: git worktree repair %s", ShellWord(missing.Top))
 	}
 	if errors.Is(err, gitrepo.ErrNoGit) {
 		return Failf("%v", err).WithHint("install git, or add the directory that holds it to PATH, then re-run the command")
@@ -43,7 +43,7 @@ func RepoError(err error) error {
 	}
 	var unsafe *gitrepo.UnsafeRepoError
 	if errors.As(err, &unsafe) {
-		return Failf("%v", unsafe).WithHint("if you trust it, run: git config --global --add safe.directory %s", shellWord(unsafe.Path))
+		return Failf("%v", unsafe).WithHint("if you trust it, run: git config --global --add safe.directory %s", ShellWord(unsafe.Path))
 	}
 	return err
 }
@@ -59,16 +59,16 @@ func OpenWorktree(ctx context.Context, env *Env) (*gitrepo.Repo, error) {
 		// has one: calling it bare sent users looking for a clone.
 		e := Failf("this command needs a working tree, and it runs inside the git directory %s", r.GitDir)
 		if wt := r.WorktreeOf(ctx); wt != "" {
-			return nil, e.WithHint("run it from the working tree: cd %s", shellWord(wt))
+			return nil, e.WithHint("run it from the working tree: cd %s", ShellWord(wt))
 		}
 		return nil, e.WithHint("run it from the repository's working tree, outside its git directory")
 	}
 	return nil, Failf("this command needs a working tree, and this is a bare repository").WithHint("run it from a clone or a worktree")
 }
 
-// shellWord quotes s for a POSIX shell when it needs it, so that a command
+// ShellWord quotes s for a POSIX shell when it needs it, so that a command
 // a hint gives works when pasted (a path holding a space was two words).
-func shellWord(s string) string {
+func ShellWord(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:@,=") == "" {
 		return s
 	}

@@ -154,7 +154,7 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 	p := &Plan{push: o.Push}
 	// A bad argument is a usage error (exit 2) whatever the repository's
 	// state: it was found only after the safeguards.
-	if err := checkBump(o.Bump); err != nil {
+	if err := checkBump(o.Bump, o.Message); err != nil {
 		return nil, err
 	}
 	if b, others, unborn := r.UnbornBranch(ctx); unborn && len(others) > 0 {
@@ -462,25 +462,31 @@ func buildTagOf(v Version, names []string) string {
 	return ""
 }
 
-// checkBump refuses what is neither a bump nor a version.
-func checkBump(bump string) error {
+// checkBump refuses what is neither a bump nor a version; message is
+// what followed it.
+func checkBump(bump, message string) error {
 	switch Bump(bump) {
 	case BumpPatch, BumpMinor, BumpMajor, "", "auto":
 		return nil
 	}
 	if _, err := ParseVersion(bump); err != nil {
-		return unknownBump(bump)
+		return unknownBump(bump, message)
 	}
 	return nil
 }
 
 // unknownBump is a word that is neither a bump nor a version; a typo of
 // one, or of the notes command, is answered as a mistyped command is.
-func unknownBump(bump string) *Error {
+// Alone, and not written like a version, it is most likely the message
+// given without its bump ("git release 'Search v2'"): the hint gives the
+// command that releases with it.
+func unknownBump(bump, message string) *Error {
 	e := &Error{Usage: true, Msg: fmt.Sprintf("unknown bump %q", bump),
 		Hint: "use patch, minor, major, auto or a version X.Y.Z (git release notes prints a release's notes)"}
 	if near := cli.Nearest(bump, []string{"patch", "minor", "major", "auto", "notes"}); near != "" {
 		e.Hint = fmt.Sprintf("did you mean 'git release %s'?", near)
+	} else if message == "" && strings.Trim(bump, "v0123456789.") != "" {
+		e.Hint = fmt.Sprintf("a message follows the bump: git release auto %s (or patch, minor, major or a version X.Y.Z in place of auto)", cli.ShellWord(bump))
 	}
 	return e
 }
@@ -498,7 +504,7 @@ func (p *Plan) nextVersion(prev Version, bump string) (Version, error) {
 	}
 	v, err := ParseVersion(bump)
 	if err != nil {
-		return Version{}, unknownBump(bump)
+		return Version{}, unknownBump(bump, "")
 	}
 	if v.Compare(prev) <= 0 {
 		return Version{}, refuse(fmt.Sprintf("give a version above %s, or a bump: git release auto", prev),
