@@ -28,17 +28,19 @@ func manager(ctx context.Context, env *cli.Env) (*session.Manager, error) {
 // a hint saying what to do.
 func explain(err error) error {
 	var (
-		active   *session.ActiveError
-		conflict *session.ConflictError
-		exists   *session.RecordExistsError
-		push     *session.PushError
-		rng      *session.RangeError
-		cfg      *config.Error
-		state    *session.StateError
-		ahead    *session.RemoteAheadError
-		rtag     *session.RemoteTagError
-		nopush   *gitrepo.NoPushTargetError
-		unborn   *session.UnbornError
+		active    *session.ActiveError
+		conflict  *session.ConflictError
+		exists    *session.RecordExistsError
+		push      *session.PushError
+		rng       *session.RangeError
+		cfg       *config.Error
+		state     *session.StateError
+		ahead     *session.RemoteAheadError
+		rtag      *session.RemoteTagError
+		nopush    *gitrepo.NoPushTargetError
+		unborn    *session.UnbornError
+		unknown   *session.UnknownSessionError
+		ambiguous *session.AmbiguousIDError
 	)
 	switch {
 	case err == nil:
@@ -72,8 +74,10 @@ func explain(err error) error {
 		return cli.Failf("--push: %v", err).WithHint("set where git push sends it (push.default, remote.%s.push), or run 'git session end' without --push and push the branch and the tags yourself", nopush.Remote)
 	case errors.Is(err, session.ErrNoRemote):
 		return cli.Failf("%v", err).WithHint("add one (git remote add origin URL), or run without --push")
-	case errors.Is(err, session.ErrUnknownSession):
+	case errors.As(err, &unknown):
 		return cli.Failf("%v", err).WithHint("'git session list' shows the recorded sessions, 'git tag -l \"session-*\"' the tagged ones")
+	case errors.As(err, &ambiguous):
+		return cli.Failf("%v", err).WithHint("give more of the id (git session show %s); 'git session list' lists the sessions", ambiguous.IDs[0])
 	case errors.As(err, &conflict):
 		return cli.Failf("%v", err).WithHint("tags are never moved: inspect it with 'git show %s'; if it is wrong, delete it (git tag -d %s) and run the command again", conflict.Tag, conflict.Tag)
 	case errors.As(err, &exists):

@@ -18,7 +18,9 @@ Show a session (the active one when ID is left out): its record, the
 commits between its start and end tags (HEAD for an active session), the
 files they changed with lines added and deleted, and the classification
 computed from those commits. A session opened by a commit marker and never
-recorded is shown from its tags.
+recorded is shown from its tags. ID is a session's id, the name of one of
+its tags (session-<id>-<agent>-start or -end), or the start of one id
+(20260304 when no other session's id starts so).
 
 Flags:
       --json   print the session as JSON

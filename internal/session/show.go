@@ -2,16 +2,35 @@ package session
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 )
 
-// ErrUnknownSession is a session id with no record, tag or active state.
-var ErrUnknownSession = errors.New("no session with that id")
+// UnknownSessionError is what show was asked for (an id, the start of
+// one, a tag name) when no record, tag or kept state has it.
+type UnknownSessionError struct{ ID string }
+
+func (e *UnknownSessionError) Error() string { return fmt.Sprintf("no session with id %q", e.ID) }
+
+// AmbiguousIDError is the start of more than one session's id.
+type AmbiguousIDError struct {
+	Prefix string
+	IDs    []string // sorted
+}
+
+func (e *AmbiguousIDError) Error() string {
+	list := e.IDs
+	more := ""
+	if len(list) > 5 {
+		list, more = list[:5], fmt.Sprintf(" and %d more", len(list)-5)
+	}
+	return fmt.Sprintf("%q is the start of %d session ids: %s%s", e.Prefix, len(e.IDs), strings.Join(list, ", "), more)
+}
 
 // Shown is one session as `show` prints it.
 type Shown struct {
@@ -56,11 +75,18 @@ func (m *Manager) Show(ctx context.Context, id string) (*Shown, error) {
 	if err != nil {
 		return nil, err
 	}
+	tags, err := newTagger(ctx, m.Repo)
+	if err != nil {
+		return nil, err
+	}
+	asked := id
 	if id == "" {
 		if st == nil {
 			return nil, ErrNoSession
 		}
 		id = st.ID
+	} else if id, err = m.resolveID(id, st, tags); err != nil {
+		return nil, err
 	}
 	s := &Shown{ID: id, Commits: []ShownCommit{}, Files: []ShownFile{}}
 	if data, err := os.ReadFile(m.absPath(m.RecordPath(id))); err == nil {
@@ -75,10 +101,6 @@ func (m *Manager) Show(ctx context.Context, id string) (*Shown, error) {
 	active := st != nil && st.ID == id
 	if active {
 		s.Title, s.Status, s.Agent, s.Created = st.Title, StatusActive, st.Agent, formatTime(st.Created)
-	}
-	tags, err := newTagger(ctx, m.Repo)
-	if err != nil {
-		return nil, err
 	}
 	from, to := "", ""
 	switch starts := tags.startTags(id); {
@@ -115,7 +137,7 @@ func (m *Manager) Show(ctx context.Context, id string) (*Shown, error) {
 			s.Created = formatTime(c.CommitTime)
 		}
 	default:
-		return nil, ErrUnknownSession
+		return nil, &UnknownSessionError{ID: asked}
 	}
 	if active {
 		to, _ = m.Repo.ResolveCommit(ctx, "HEAD")
@@ -138,6 +160,55 @@ func (m *Manager) Show(ctx context.Context, id string) (*Shown, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// resolveID reads what show was asked for: a session's id, one of its
+// tags' names (as 'git tag -l' lists them), or the start of one id among
+// those the records, the session tags and this worktree's kept sessions
+// have.
+func (m *Manager) resolveID(arg string, st *State, tags *tagger) (string, error) {
+	if ti, ok := ParseTag(arg); ok {
+		return ti.ID, nil
+	}
+	if IsID(arg) {
+		return arg, nil
+	}
+	if _, err := os.Stat(m.absPath(m.RecordPath(arg))); err == nil {
+		return arg, nil // a record of an older tool, named otherwise
+	}
+	ids := map[string]bool{}
+	for name := range tags.tags {
+		if ti, ok := ParseTag(name); ok {
+			ids[ti.ID] = true
+		}
+	}
+	// Unreadable records are list's to report; show names the id alone.
+	recs, _, _ := ReadDir(m.Repo.Root, m.Dir)
+	for _, r := range recs {
+		ids[r.ID] = true
+	}
+	if st != nil {
+		ids[st.ID] = true
+	}
+	if ended, err := m.Store.Ended(); err == nil {
+		for _, e := range ended {
+			ids[e.ID] = true
+		}
+	}
+	var found []string
+	for id := range ids {
+		if id != "" && strings.HasPrefix(id, arg) {
+			found = append(found, id)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", &UnknownSessionError{ID: arg}
+	case 1:
+		return found[0], nil
+	}
+	sort.Strings(found)
+	return "", &AmbiguousIDError{Prefix: arg, IDs: found}
 }
 
 // fillRange fills in the commits after from up to to ("" from: all of
