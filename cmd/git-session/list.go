@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/session"
 )
 
@@ -17,8 +18,9 @@ var listCmd = &cli.Command{
 List every record in the sessions directory, oldest first, in any format
 sessions were written in (front matter with agent: or llm:, "# Session:"
 headers with **ID**: lines, -init notes), plus this worktree's active
-session. A record that cannot be read is reported by path on stderr and
-skipped.
+session and the sessions a commit's closing marker ended that await their
+record (status awaiting-record: 'git session end' writes it). A record
+that cannot be read is reported by path on stderr and skipped.
 
 Flags:
       --json   print {"sessions": [...], "unreadable": [{"path", "error"}]}
@@ -44,6 +46,18 @@ Flags:
 		for _, r := range recs {
 			sums = append(sums, r.Summary())
 			seen[r.ID] = true
+		}
+		// Sessions a closing marker ended, kept until 'git session end'
+		// writes their records, which status shows too.
+		ended, err := m.Store.Ended()
+		if err != nil {
+			warnf(env, "%v", err)
+		}
+		for _, st := range ended {
+			if !seen[st.ID] {
+				sums = append(sums, st.Summary())
+				seen[st.ID] = true
+			}
 		}
 		if st, err := m.Store.Load(); err != nil {
 			warnf(env, "%v", err)
@@ -74,6 +88,14 @@ Flags:
 			// Every field comes from a record file in the repository.
 			t.Row(cli.Printable(s.ID), cli.Printable(s.Status), cli.Printable(agent), cli.Printable(work), cli.Printable(s.Title))
 		}
-		return t.Write(env.Stdout)
+		if err := t.Write(env.Stdout); err != nil {
+			return err
+		}
+		for _, s := range sums {
+			if s.Status == session.StatusAwaitingRecord {
+				fmt.Fprintf(env.Stdout, "session %s, ended by %s, awaits its record: 'git session end' writes it\n", s.ID, gitrepo.Short(s.EndedBy))
+			}
+		}
+		return nil
 	},
 }

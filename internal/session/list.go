@@ -64,6 +64,9 @@ type Summary struct {
 	Classification *Classification `json:"classification,omitempty"`
 	Format         string          `json:"format"`
 	Path           string          `json:"path,omitempty"`
+	// EndedBy is the commit whose closing marker ended a session that
+	// awaits its record.
+	EndedBy string `json:"ended_by,omitempty"`
 }
 
 // Summary returns the record's summary.
@@ -75,12 +78,17 @@ func (r *Record) Summary() Summary {
 	}
 }
 
-// Summary describes the active session like a record's summary.
+// Summary describes the active session, or one a closing marker ended
+// that awaits its record, like a record's summary.
 func (st *State) Summary() Summary {
-	return Summary{
+	s := Summary{
 		ID: st.ID, Title: st.Title, Status: StatusActive, Type: "session", Agent: st.Agent,
 		Created: formatTime(st.Created),
 		Git:     GitInfo{Branch: st.Branch, StartingCommit: st.StartingCommit, StartTag: st.StartTag},
 		Format:  "state",
 	}
+	if st.EndedBy != "" {
+		s.Status, s.Ended, s.Git.EndTag, s.EndedBy = StatusAwaitingRecord, formatTime(st.Ended), st.EndTag, st.EndedBy
+	}
+	return s
 }

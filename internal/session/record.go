@@ -38,6 +38,9 @@ const (
 const (
 	StatusActive   = "active"
 	StatusArchived = "archived"
+	// StatusAwaitingRecord: a commit's closing marker ended the session
+	// before its record was written; 'git session end' writes it.
+	StatusAwaitingRecord = "awaiting-record"
 )
 
 // GitInfo is where a session sits in the history.

@@ -139,6 +139,18 @@ func (m *Manager) Show(ctx context.Context, id string) (*Shown, error) {
 	default:
 		return nil, &UnknownSessionError{ID: asked}
 	}
+	if s.Record == nil && !active {
+		// Ended by a commit's closing marker, its record still to be
+		// written: not archived yet, and titled as it was started.
+		if ended, err := m.Store.Ended(); err == nil {
+			for _, e := range ended {
+				if e.ID == id {
+					s.Title, s.Status, s.Agent, s.Created, s.Ended = e.Title, StatusAwaitingRecord, e.Agent, formatTime(e.Created), formatTime(e.Ended)
+					s.Notes = append(s.Notes, "its record is not written yet: 'git session end' writes it")
+				}
+			}
+		}
+	}
 	if active {
 		to, _ = m.Repo.ResolveCommit(ctx, "HEAD")
 	}
