@@ -209,6 +209,9 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkOtherReleaseTags(ctx, r, prev, prevTag); err != nil {
+		return nil, err
+	}
 	p.Previous, p.PreviousTag = prev.String(), prevTag
 	hist, err := loadHistory(ctx, r, prevTag)
 	if err != nil {
@@ -405,6 +408,45 @@ func CurrentVersion(ctx context.Context, r *gitrepo.Repo) (Version, string, erro
 	}
 	tag, err := previousTag(ctx, r, tags)
 	return best, tag, err
+}
+
+// otherReleaseTagRE is a release tag named otherwise than vX.Y.Z: the
+// version bare (1.4.0) or behind a word (V1.4.0, release-1.4.0), with
+// SemVer build metadata or not. A tag with a path (tools/v1.2.0, a Go
+// module in a subdirectory) or a package name (pkg@1.2.0) is another
+// module's release, and a pre-release is none.
+var otherReleaseTagRE = regexp.MustCompile(`^([A-Za-z]*[-_.]?)(\d+\.\d+\.\d+)(?:\+([0-9A-Za-z.-]+))?$`)
+
+// checkOtherReleaseTags refuses a release when HEAD reaches a release
+// tag of another naming newer than prev, the newest vX.Y.Z one (prevTag,
+// "" for none): the release would be worked out from the older one and
+// list, and tag again, what that tag released (1.4.0 released again as
+// v1.4.0).
+func checkOtherReleaseTags(ctx context.Context, r *gitrepo.Repo, prev Version, prevTag string) error {
+	names, err := r.TagsMerged(ctx, "HEAD", "*")
+	if err != nil {
+		return err
+	}
+	var newest string
+	var nv Version
+	for _, n := range names {
+		m := otherReleaseTagRE.FindStringSubmatch(n)
+		if m == nil || m[1] == "v" || (m[3] != "" && !validBuild(m[3])) {
+			continue
+		}
+		v, err := ParseVersion(m[2])
+		if err != nil || (prevTag != "" && v.Compare(prev) <= 0) {
+			continue
+		}
+		if newest == "" || v.Compare(nv) > 0 {
+			newest, nv = n, v
+		}
+	}
+	if newest == "" {
+		return nil
+	}
+	return refuse(fmt.Sprintf("git release names its tags vX.Y.Z, a prefix no setting changes: give that release its v tag (git tag %s %s), then run git release again", nv.Tag(), cli.ShellWord(newest+"^{}")),
+		"tag %s marks release %s, but git release reads only tags named vX.Y.Z (HEAD reaches none as new): it would release %s's commits again", newest, nv, newest)
 }
 
 // previousTag picks, of tags of one version that HEAD reaches (vX.Y.Z
