@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Problem says what is wrong with data, which the decoder refused with
@@ -30,15 +31,14 @@ func Problem(data []byte, err error, whole string, lists ...string) string {
 		// text, not on the empty one after its final line break.
 		return 1 + bytes.Count(bytes.TrimRight(data[:off], " \t\r\n"), []byte("\n"))
 	}
-	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
-	switch {
-	case len(bytes.TrimSpace(data)) == 0:
+	if len(bytes.TrimSpace(data)) == 0 {
 		return "the file is empty"
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntax) && syntax.Error() == "unexpected end of JSON input":
-		return fmt.Sprintf("it is not valid JSON (line %d): it ends early (an unclosed bracket or string?)", line(int64(len(data))))
-	case errors.As(err, &syntax):
-		return fmt.Sprintf("it is not valid JSON (line %d): %s", line(syntax.Offset), syntaxProblem(syntax.Error()))
+	}
+	if l, _, problem, ok := Syntax(data, err); ok {
+		return fmt.Sprintf("it is not valid JSON (line %d): %s", l, problem)
+	}
+	switch {
 	case errors.As(err, &typ):
 		kinds := map[string]string{"string": "a string", "number": "a number", "array": "a list", "object": "an object", "bool": "true or false"}
 		got := kinds[typ.Value]
@@ -65,6 +65,33 @@ func Problem(data []byte, err error, whole string, lists ...string) string {
 		return fmt.Sprintf("%q must be %s, not %s (line %d)", typ.Field, want, got, line(typ.Offset))
 	}
 	return err.Error()
+}
+
+// Syntax places err, a syntax error json.Unmarshal found in data (or an
+// unexpected end of it), at the line and column (from 1, in characters)
+// of the character it refused, or of the end of the text when the text
+// ends early, and says what is wrong in the file's terms. ok is false
+// for any other error. The offsets of a json.Decoder's Token are not
+// exact: decode the whole document with json.Unmarshal for this.
+func Syntax(data []byte, err error) (line, col int, problem string, ok bool) {
+	var syntax *json.SyntaxError
+	var off int64
+	switch {
+	case len(bytes.TrimSpace(data)) == 0 && (errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntax)):
+		return 1, 1, "the file is empty", true
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntax) && syntax.Error() == "unexpected end of JSON input":
+		// Where the text stops, not on the empty line after it.
+		off = int64(len(bytes.TrimRight(data, " \t\r\n")))
+		problem = "it ends early (an unclosed bracket or string?)"
+	case errors.As(err, &syntax):
+		off = syntax.Offset - 1 // the decoder had read the refused character
+		problem = syntaxProblem(syntax.Error())
+	default:
+		return 0, 0, "", false
+	}
+	off = max(0, min(off, int64(len(data))))
+	start := bytes.LastIndexByte(data[:off], '\n') + 1
+	return 1 + bytes.Count(data[:off], []byte("\n")), 1 + utf8.RuneCount(data[start:off]), problem, true
 }
 
 // syntaxRE splits the decoder's syntax errors into the character found

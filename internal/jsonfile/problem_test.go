@@ -36,3 +36,30 @@ func TestProblemSaysWhatAndWhere(t *testing.T) {
 		}
 	}
 }
+
+func TestSyntaxPlacesTheRefusedCharacter(t *testing.T) {
+	for _, c := range []struct {
+		in        string
+		line, col int
+		problem   string
+	}{
+		{"{\n  \"a\": 1,\n", 2, 10, "it ends early (an unclosed bracket or string?)"},
+		{"{\n  \"a\": 1\n  \"b\": 2\n}", 3, 3, "a ',' or '}' must follow a value, found '\"' (a missing comma?)"},
+		{"{\n  \"a\": [1,]\n}", 2, 11, "a comma before ']' (JSON allows no trailing comma)"},
+		{"{\"é\": 1 x}", 1, 9, "a ',' or '}' must follow a value, found 'x' (a missing comma?)"},
+		{"{}\nx", 2, 1, "more after the document ends: 'x'"},
+		{"  \n", 1, 1, "the file is empty"},
+	} {
+		var v any
+		err := json.Unmarshal([]byte(c.in), &v)
+		line, col, problem, ok := Syntax([]byte(c.in), err)
+		if !ok || line != c.line || col != c.col || problem != c.problem {
+			t.Errorf("%q: %d:%d: %s (%v); want %d:%d: %s", c.in, line, col, problem, ok, c.line, c.col, c.problem)
+		}
+	}
+	var n int
+	err := json.Unmarshal([]byte(`"x"`), &n)
+	if _, _, _, ok := Syntax([]byte(`"x"`), err); ok {
+		t.Errorf("a type error placed as a syntax error")
+	}
+}

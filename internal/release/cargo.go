@@ -1,6 +1,7 @@
 package release
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -37,7 +38,7 @@ func inheritsVersion(v any) bool {
 func updateCargoManifest(root, p string, data []byte, to Version) ([]byte, string, []localPackage, error) {
 	var m cargoManifest
 	if err := toml.Unmarshal(data, &m); err != nil {
-		return nil, "", nil, fmt.Errorf("not valid TOML: %v", err)
+		return nil, "", nil, tomlError(err)
 	}
 	lines := tomlLines(data)
 	var (
@@ -118,7 +119,15 @@ func inheritingMembers(root, dir string, globs []string) ([]localPackage, error)
 			var mm cargoManifest
 			_, data = cutBOM(data)
 			if err := toml.Unmarshal(data, &mm); err != nil {
-				return nil, fmt.Errorf("%s: not valid TOML: %v", f, err)
+				// Named from the repository root: the absolute path is
+				// this machine's, and file:line opens in an editor.
+				rel, _ := filepath.Rel(root, f)
+				var pe *parseError
+				if err = tomlError(err); errors.As(err, &pe) {
+					pe.File = filepath.ToSlash(rel)
+					return nil, fmt.Errorf("workspace member %w", pe)
+				}
+				return nil, fmt.Errorf("workspace member %s: %v", filepath.ToSlash(rel), err)
 			}
 			if mm.Package != nil && inheritsVersion(mm.Package.Version) {
 				rel, _ := filepath.Rel(root, f)
@@ -160,7 +169,7 @@ func updateCargoLock(data []byte, pkgs []localPackage, to Version) ([]byte, stri
 		Package []lockEntry `toml:"package"`
 	}
 	if err := toml.Unmarshal(data, &parsed); err != nil {
-		return nil, "", fmt.Errorf("not valid TOML: %v", err)
+		return nil, "", tomlError(err)
 	}
 	if len(parsed.Package) != elems {
 		return nil, "", fmt.Errorf("unexpected layout: %d [[package]] entries read, %d found by line", len(parsed.Package), elems)

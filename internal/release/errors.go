@@ -1,6 +1,12 @@
 package release
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+)
 
 // Error is a refusal the user can act on: what is wrong and what to do.
 // Usage errors (a bad argument) exit 2, the rest 1.
@@ -14,4 +20,34 @@ func (e *Error) Error() string { return e.Msg }
 
 func refuse(hint, format string, args ...any) *Error {
 	return &Error{Msg: fmt.Sprintf(format, args...), Hint: hint}
+}
+
+// parseError is a file that does not parse, at a line and column (0 when
+// not known), said as file:line:col, as editors and terminals open it.
+// File is "" for the version file being read, which names itself.
+type parseError struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *parseError) Error() string {
+	loc := e.File
+	for _, n := range []int{e.Line, e.Col} {
+		if n == 0 {
+			break
+		}
+		loc += fmt.Sprintf(":%d", n)
+	}
+	return strings.TrimPrefix(loc+": "+e.Msg, ": ")
+}
+
+// tomlError places what go-toml refused at its line and column.
+func tomlError(err error) error {
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		line, col := de.Position()
+		return &parseError{Line: line, Col: col, Msg: "not valid TOML: " + strings.TrimPrefix(de.Error(), "toml: ")}
+	}
+	return fmt.Errorf("not valid TOML: %v", err)
 }

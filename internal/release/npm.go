@@ -8,6 +8,8 @@ import (
 	"io"
 	"reflect"
 	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/jsonfile"
 )
 
 // jsonString is where a string value sits in a JSON document.
@@ -80,12 +82,27 @@ func findJSONString(data []byte, path ...string) ([]jsonString, error) {
 		return err
 	}
 	if err := walk(0); err != nil {
-		return nil, fmt.Errorf("not valid JSON: %v", err)
+		return nil, jsonError(data, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("not valid JSON: data after the top-level object")
+		return nil, jsonError(data, errors.New("data after the top-level object"))
 	}
 	return out, nil
+}
+
+// jsonError says where data is not valid JSON. A Decoder's offsets are
+// not exact (one is before the white space it skipped, another at the
+// start of the literal it refused), so the whole document is decoded
+// again for the place of the character refused; err, from the walk, is
+// the words when it decodes (the walk wanted something else of it).
+func jsonError(data []byte, err error) error {
+	var v any
+	if uerr := json.Unmarshal(data, &v); uerr != nil {
+		if line, col, problem, ok := jsonfile.Syntax(data, uerr); ok {
+			return &parseError{Line: line, Col: col, Msg: "not valid JSON: " + problem}
+		}
+	}
+	return fmt.Errorf("not valid JSON: %v", err)
 }
 
 // updateJSONVersions sets the version strings at paths (each must exist
@@ -110,7 +127,7 @@ func updateJSONVersions(data []byte, to Version, paths ...[]string) ([]byte, str
 	out := applyEdits(data, edits)
 	var before, after any
 	if err := json.Unmarshal(data, &before); err != nil {
-		return nil, "", fmt.Errorf("not valid JSON: %v", err)
+		return nil, "", jsonError(data, err)
 	}
 	if err := json.Unmarshal(out, &after); err != nil {
 		return nil, "", fmt.Errorf("the rewritten file does not parse: %v", err)

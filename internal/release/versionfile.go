@@ -161,6 +161,11 @@ func versionFiles(root string, paths []string, to Version) ([]*FileChange, error
 			if errors.As(err, &re) {
 				return nil, err
 			}
+			if pe, ok := err.(*parseError); ok && pe.File == "" {
+				// version file package.json:3:22: …, the place to open.
+				pe.File = p
+				return nil, refuse("fix the file by hand, or remove it from [release] version-files", "version file %v", pe)
+			}
 			return nil, refuse("fix the file by hand, or remove it from [release] version-files", "version file %s: %v", p, err)
 		}
 		fc.New = withBOM(mark, fc.New)

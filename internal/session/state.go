@@ -14,6 +14,7 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/jsonfile"
 )
 
 // State is the active session of one worktree, kept in that worktree's git
@@ -106,12 +107,21 @@ func (s Store) Load() (*State, error) {
 	}
 	var st State
 	if err := json.Unmarshal(data, &st); err != nil {
-		return nil, &StateError{Path: s.Path(), Msg: fmt.Sprintf("%s is damaged (%v)", s.Path(), err)}
+		return nil, damaged(s.Path(), data, err)
 	}
 	if st.Version != stateVersion || st.ID == "" {
 		return nil, &StateError{Path: s.Path(), Msg: fmt.Sprintf("%s has an unknown format (version %d)", s.Path(), st.Version)}
 	}
 	return &st, nil
+}
+
+// damaged says where a state file is not valid JSON, as file:line:col,
+// or why it does not decode.
+func damaged(path string, data []byte, err error) *StateError {
+	if line, col, problem, ok := jsonfile.Syntax(data, err); ok {
+		return &StateError{Path: path, Msg: fmt.Sprintf("%s:%d:%d: the file is damaged, not valid JSON: %s", path, line, col, problem)}
+	}
+	return &StateError{Path: path, Msg: fmt.Sprintf("%s is damaged (%v)", path, err)}
 }
 
 // StateError is an active-session file that cannot be read.
@@ -181,7 +191,10 @@ func (s Store) Ended() ([]*State, error) {
 			return nil, err
 		}
 		var st State
-		if err := json.Unmarshal(data, &st); err != nil || st.Version != stateVersion || st.ID != id {
+		if err := json.Unmarshal(data, &st); err != nil {
+			return nil, damaged(p, data, err)
+		}
+		if st.Version != stateVersion || st.ID != id {
 			return nil, &StateError{Path: p, Msg: fmt.Sprintf("%s is damaged or of an unknown format", p)}
 		}
 		out = append(out, &st)
