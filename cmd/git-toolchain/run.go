@@ -169,7 +169,8 @@ Flags:
 			}
 		}
 		if ctx.Err() != nil {
-			return cli.Failf("interrupted; running checks were stopped")
+			return cli.Failf("interrupted; running checks were stopped").
+				WithHint("run 'git toolchain run %s' again to run them; the table above shows what finished", cli.ShellWord(set))
 		}
 		if bad := failed(results); bad != nil {
 			var failedNames, blocked []string
