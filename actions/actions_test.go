@@ -391,7 +391,7 @@ func injectedInput(t *testing.T, res *actiontest.Result, name string) {
 			t.Fatalf("an input's line break started a workflow command: %+v\n%s", res.Annotations, res.Log)
 		}
 	}
-	want := "input " + name + ` must be "true" or "false", not "yes` + "\n" + `::warning::injected"`
+	want := "input " + name + ` must be true or false, not "yes` + "\n" + `::warning::injected" (use true or false, in any case)`
 	if !res.Failed || !slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool { return an.Level == "error" && an.Message == want }) {
 		t.Fatalf("bad input with a line break: %v\n%s", res.Failed, res.Log)
 	}

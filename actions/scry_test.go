@@ -234,7 +234,7 @@ func TestScryActionShallowAndMisuse(t *testing.T) {
 	}
 
 	res = a.runScry(map[string]string{"full": "yes"}, head, &dirCache{})
-	if !res.Failed || !strings.Contains(res.Log, `input full must be "true" or "false", not "yes"`) {
+	if !res.Failed || !strings.Contains(res.Log, `input full must be true or false, not "yes"`) {
 		t.Fatalf("bad input accepted:\n%s", res.Log)
 	}
 	// A line break in the value started a workflow command of its own.

@@ -184,7 +184,7 @@ func TestSessionActionRanges(t *testing.T) {
 	}
 
 	res = a.run(map[string]string{"push": "yes"}, map[string]any{"before": "", "after": head})
-	if !res.Failed || !strings.Contains(res.Log, `input push must be "true" or "false", not "yes"`) {
+	if !res.Failed || !strings.Contains(res.Log, `input push must be true or false, not "yes"`) {
 		t.Fatalf("bad push input: %v\n%s", res.Failed, res.Log)
 	}
 	// The bad value is quoted in the error annotation: a line break in it

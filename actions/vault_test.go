@@ -270,8 +270,10 @@ func TestVaultActionMasksValuesPrintedWithoutTheirWhitespace(t *testing.T) {
 	}
 	repo, key := vaultRepoWith(t, values)
 	// A workflow's later step, after the vault action: it prints each line
-	// of the values as tools do, without the whitespace around it.
-	copyFile(t, filepath.Join(clitest.ModuleRoot(), "actions", "vault", "action.yml"), filepath.Join(repo, "vault-action", "action.yml"))
+	// of the values as tools do, without the whitespace around it. The
+	// action is copied with the script it runs, where its checkout has it.
+	copyFile(t, filepath.Join(clitest.ModuleRoot(), "actions", "vault", "action.yml"), filepath.Join(repo, "actions", "vault", "action.yml"))
+	copyFile(t, filepath.Join(clitest.ModuleRoot(), filepath.FromSlash(boolScript)), filepath.Join(repo, filepath.FromSlash(boolScript)))
 	wrapper, err := actiontest.Parse(filepath.Join(repo, "action.yml"), []byte(`name: wrapper
 description: the vault action, then a step that prints the values
 inputs:
@@ -281,7 +283,7 @@ inputs:
 runs:
   using: composite
   steps:
-    - uses: ./vault-action
+    - uses: ./actions/vault
       with:
         identity: ${{ inputs.identity }}
     - shell: bash
@@ -317,10 +319,15 @@ func copyFile(t *testing.T, from, to string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	st, err := os.Stat(from)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(to, data, 0o644); err != nil {
+	// With its mode: the action runs the script as a program.
+	if err := os.WriteFile(to, data, st.Mode().Perm()); err != nil {
 		t.Fatal(err)
 	}
 }
