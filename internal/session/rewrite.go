@@ -396,7 +396,8 @@ func followState(ctx context.Context, repo *gitrepo.Repo, res *HookResult, rs []
 	changed := false
 	if st != nil {
 		if n := newOf[st.StartingCommit]; n != "" {
-			if o, ok := openedBy(res, n); ok && st.Source == SourceMarker && o.ID != st.ID {
+			o, reopened := openedBy(res, n)
+			if reopened && st.Source == SourceMarker && o.ID != st.ID {
 				old, oldTag := st.ID, st.StartTag
 				st.ID, st.StartTag, st.StartingCommit, st.Created = o.ID, o.Tag, o.Commit, o.Time
 				st.Log = append(st.Log, LogEntry{Time: now, Heading: "Marker Rewritten",
@@ -421,6 +422,10 @@ func followState(ctx context.Context, repo *gitrepo.Repo, res *HookResult, rs []
 				st.Log = append(st.Log, LogEntry{Time: now, Heading: "Marker Lost",
 					Text: fmt.Sprintf("The commit that opened the session was rewritten as %s, without its marker; tag %s is deleted.", gitrepo.Short(n), st.StartTag)})
 				res.Notes = append(res.Notes, fmt.Sprintf("session %s stays active, but its start marker is gone from %s: reword it to end with the marker again, or a clone of this history has no such session", st.ID, gitrepo.Short(n)))
+				changed = true
+			}
+			if reopened && st.Source == SourceMarker && o.Title != st.Title {
+				res.Notes = append(res.Notes, retitle(st, o.Title, now))
 				changed = true
 			}
 		}
@@ -460,6 +465,24 @@ func followState(ctx context.Context, repo *gitrepo.Repo, res *HookResult, rs []
 		return store.Save(st)
 	}
 	return nil
+}
+
+// retitle gives the active session st, which a marker opened, the title
+// its rewritten marker gives: the record 'end' writes, and CI's view of
+// the marker commit, must not disagree on it. The goal the marker made
+// from the old title follows too; the change is logged, and the note
+// that says it is returned.
+func retitle(st *State, title string, now time.Time) string {
+	old := st.Title
+	st.Title = title
+	for i := range st.Goals {
+		if st.Goals[i].Text == old {
+			st.Goals[i].Text = title
+		}
+	}
+	st.Log = append(st.Log, LogEntry{Time: now, Heading: "Title Changed",
+		Text: fmt.Sprintf("The rewritten marker retitled the session from %q to %q.", old, title)})
+	return fmt.Sprintf("session %s is now titled '%s' (was '%s'), as its rewritten marker says", st.ID, title, old)
 }
 
 func openedBy(res *HookResult, commit string) (Opened, bool) {
