@@ -31,6 +31,7 @@ func explain(err error) error {
 		active    *session.ActiveError
 		conflict  *session.ConflictError
 		exists    *session.RecordExistsError
+		ignored   *session.IgnoredRecordError
 		push      *session.PushError
 		rng       *session.RangeError
 		cfg       *config.Error
@@ -80,6 +81,8 @@ func explain(err error) error {
 		return cli.Failf("%v", err).WithHint("give more of the id (git session show %s); 'git session list' lists the sessions", ambiguous.IDs[0])
 	case errors.As(err, &conflict):
 		return cli.Failf("%v", err).WithHint("tags are never moved: inspect it with 'git show %s'; if it is wrong, delete it (git tag -d %s) and run the command again", conflict.Tag, conflict.Tag)
+	case errors.As(err, &ignored):
+		return cli.Failf("%v", err).WithHint("remove that rule from %s, or set [session] dir in toolchain.toml to a directory git does not ignore", ignored.Rule.Source)
 	case errors.As(err, &exists):
 		return cli.Failf("%v", err).WithHint("move that file away, then run 'git session end' again")
 	case errors.As(err, &push):

@@ -49,6 +49,17 @@ func (e *RecordExistsError) Error() string {
 	return fmt.Sprintf("%s already exists and is not this session's record", e.Path)
 }
 
+// IgnoredRecordError is a record that git ignores (and does not track),
+// so that git add would refuse it: Rule is the exclude rule that does.
+type IgnoredRecordError struct {
+	Path string
+	Rule gitrepo.IgnoreRule
+}
+
+func (e *IgnoredRecordError) Error() string {
+	return fmt.Sprintf("the session record %s is ignored by git (%s), so it could not be committed; nothing was made", e.Path, e.Rule)
+}
+
 // PushError is a failed push after the session ended locally.
 type PushError struct {
 	Remote   string

@@ -463,6 +463,12 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 		st = ended[0]
 	}
 	pending := st.EndedBy != ""
+	// Asked before anything is made: git add refuses an ignored record
+	// only once it is written, after the start tag is, and names
+	// neither the rule nor another way.
+	if err := m.checkRecordIgnored(ctx, m.RecordPath(st.ID)); err != nil {
+		return nil, err
+	}
 	if err := m.ensureStartTag(ctx, st); err != nil {
 		return nil, err
 	}
@@ -606,6 +612,19 @@ func (m *Manager) archivedAt(ctx context.Context, c *gitrepo.Commit, st *State) 
 
 // checkRecordPath refuses to overwrite a file that is not this session's
 // record (one left by an interrupted end is).
+// checkRecordIgnored refuses a record path that git ignores and does not
+// track (a committed record, of an interrupted end, is tracked).
+func (m *Manager) checkRecordIgnored(ctx context.Context, rel string) error {
+	ignored, err := m.Repo.Ignored(ctx, rel)
+	if err != nil {
+		return err
+	}
+	if rule, ok := ignored[rel]; ok {
+		return &IgnoredRecordError{Path: rel, Rule: rule}
+	}
+	return nil
+}
+
 func (m *Manager) checkRecordPath(rel string, st *State) error {
 	data, err := os.ReadFile(m.absPath(rel))
 	if errors.Is(err, os.ErrNotExist) {
