@@ -145,9 +145,10 @@ func jobless(root, path string, f *lintFile) (Finding, bool) {
 
 // shape reports what GitHub refuses in a workflow's layout, where
 // lint-ci found no job or no step to check and so said nothing: jobs:
-// written as a list or a string, or with no job (jobs: {}), and a job's
-// steps: written as a table (or a string) instead of a list. Each is
-// reported at its key's line.
+// written as a list or a string, or with no job (jobs: {}), a job
+// written as a plain value or a list (build: 42), and a job's steps:
+// written as a table (or a string) instead of a list. Each is reported
+// at its key's line.
 func shape(f *lintFile) []Finding {
 	if f.doc == nil || mapping(f.doc, "runs") != nil {
 		return nil
@@ -167,7 +168,13 @@ func shape(f *lintFile) []Finding {
 	}
 	var out []Finding
 	for i := 0; i+1 < len(jobs.Content); i += 2 {
-		k, steps := pair(jobs.Content[i+1], "steps")
+		id, job := jobs.Content[i], jobs.Content[i+1]
+		if job.Kind == yaml.SequenceNode || job.Kind == yaml.ScalarNode && job.Tag != "!!null" {
+			out = append(out, at(id, fmt.Sprintf("job %s is %s, which GitHub refuses (a job is a table: its runs-on: and steps:, or uses:)", id.Value, kindName(job)),
+				fmt.Sprintf("write the job's runs-on: and steps: indented under %s:", id.Value)))
+			continue
+		}
+		k, steps := pair(job, "steps")
 		if k == nil || steps.Kind == yaml.SequenceNode || steps.Kind == yaml.ScalarNode && steps.Tag == "!!null" {
 			continue
 		}
@@ -184,6 +191,12 @@ func kindName(n *yaml.Node) string {
 		return "a list"
 	case yaml.MappingNode:
 		return "a table"
+	}
+	switch n.Tag {
+	case "!!int", "!!float":
+		return "a number"
+	case "!!bool":
+		return "a boolean"
 	}
 	return "a string"
 }
