@@ -60,7 +60,8 @@ reported at the line of the error, and a file in .github/workflows with
 no jobs: (or empty), which GitHub refuses, at its first line; so are, at
 their lines, jobs: written as a list or with no job (jobs: {}), a job
 written as a plain value or a list (build: 42), and a job's steps:
-written as a table, which GitHub refuses too. Any other
+(or a composite action's runs.steps:) written as a table, which GitHub
+refuses too. Any other
 FILE with no jobs: or runs: is refused as no workflow.
 
 Exits 1 when anything is found.

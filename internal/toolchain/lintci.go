@@ -147,18 +147,30 @@ func jobless(root, path string, f *lintFile) (Finding, bool) {
 // lint-ci found no job or no step to check and so said nothing: jobs:
 // written as a list or a string, or with no job (jobs: {}), a job
 // written as a plain value or a list (build: 42), and a job's steps:
-// written as a table (or a string) instead of a list. Each is reported
-// at its key's line.
+// written as a table (or a string) instead of a list; in a composite
+// action, runs.steps: written so. Each is reported at its key's line.
 func shape(f *lintFile) []Finding {
-	if f.doc == nil || mapping(f.doc, "runs") != nil {
+	if f.doc == nil {
 		return nil
+	}
+	at := func(k *yaml.Node, problem, fix string) Finding {
+		return Finding{File: f.rel, Line: k.Line, Problem: problem, Fix: fix}
+	}
+	if runs := mapping(f.doc, "runs"); runs != nil {
+		// Only a composite action has steps (the runner reads using:
+		// without regard to case); a JavaScript or Docker action's
+		// steps: is not read.
+		using, _ := scalar(mapping(runs, "using"))
+		k, steps := pair(runs, "steps")
+		if !strings.EqualFold(using, "composite") || k == nil || steps.Kind == yaml.SequenceNode || steps.Kind == yaml.ScalarNode && steps.Tag == "!!null" {
+			return nil
+		}
+		return []Finding{at(k, "runs.steps: of the composite action is "+kindName(steps)+", which GitHub refuses (steps: is a list, each step starting with -)",
+			"write each step as a list item (- uses: … or - run: …)")}
 	}
 	key, jobs := pair(f.doc, "jobs")
 	if key == nil {
 		return nil // jobless, or no workflow
-	}
-	at := func(k *yaml.Node, problem, fix string) Finding {
-		return Finding{File: f.rel, Line: k.Line, Problem: problem, Fix: fix}
 	}
 	switch {
 	case jobs.Kind == yaml.MappingNode && len(jobs.Content) == 0, jobs.Kind == yaml.ScalarNode && jobs.Tag == "!!null":
