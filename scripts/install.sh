@@ -14,6 +14,12 @@ bindir=$prefix/bin
 
 say() { printf 'install: %s\n' "$*" >&2; }
 
+# Ctrl-C stops the install. Without the trap bash stops only when the
+# command it waits for was killed by the signal; git scry index handles
+# it (keeps what it wrote, exits 1) and its setup step goes on, as a
+# failed step does, so the install ran on to doctor and exited 0.
+trap 'say "error: interrupted"; say "hint: run $0 again: it picks up where this run stopped"; exit 130' INT
+
 if ! mkdir -p "$bindir" 2>/dev/null || [ ! -w "$bindir" ]; then
 	say "error: cannot write the binaries to $bindir"
 	say "hint: choose a directory you can write: PREFIX=\$HOME/.local ./scripts/install.sh"
