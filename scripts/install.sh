@@ -20,6 +20,20 @@ say() { printf 'install: %s\n' "$*" >&2; }
 # failed step does, so the install ran on to doctor and exited 0.
 trap 'say "error: interrupted"; say "hint: run $0 again: it picks up where this run stopped"; exit 130' INT
 
+# What the install needs, said as such: without them it ended in bash's
+# 'go: command not found', or said 'not inside a git repository'.
+gover=$(sed -n 's/^go //p' "$src/go.mod" 2>/dev/null || true)
+if ! command -v go >/dev/null 2>&1; then
+	say "error: go is not on PATH"
+	say "hint: install Go${gover:+ $gover or newer} (https://go.dev/dl/), or add the directory that holds it to PATH (/usr/local/go/bin), then run $0 again"
+	exit 1
+fi
+if ! command -v git >/dev/null 2>&1; then
+	say "error: git is not on PATH"
+	say "hint: install git, or add the directory that holds it to PATH, then run $0 again"
+	exit 1
+fi
+
 if ! mkdir -p "$bindir" 2>/dev/null || [ ! -w "$bindir" ]; then
 	say "error: cannot write the binaries to $bindir"
 	say "hint: choose a directory you can write: PREFIX=\$HOME/.local ./scripts/install.sh"
@@ -38,7 +52,11 @@ for dir in "$src"/cmd/*/; do
 	cgo=0 tags=noonnx
 	if [ "$name" = git-scry ] && command -v "${CC:-gcc}" >/dev/null 2>&1; then cgo=1 tags=; fi
 	say "building $name"
-	(cd "$src" && CGO_ENABLED=$cgo go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$bindir/$name" "./cmd/$name")
+	if ! (cd "$src" && CGO_ENABLED=$cgo go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$bindir/$name" "./cmd/$name"); then
+		say "error: building $name failed (go says why above)"
+		say "hint: fix that and run $0 again; this tree needs Go${gover:+ $gover} (go.mod), which go fetches itself when GOTOOLCHAIN is unset or auto"
+		exit 1
+	fi
 done
 
 case ":$PATH:" in

@@ -70,7 +70,7 @@ func newInstallRun(t *testing.T, leaveOut ...string) *installRun {
 	if !skip["go"] {
 		r.write(filepath.Join(r.tools, "go"), fakeGo, 0o755)
 	}
-	for _, name := range []string{"bash", "sh", "git", "dirname", "basename", "mkdir", "cat", "chmod", "sleep", "touch"} {
+	for _, name := range []string{"bash", "sh", "git", "dirname", "basename", "mkdir", "cat", "chmod", "sleep", "touch", "sed"} {
 		if skip[name] {
 			continue
 		}
@@ -183,4 +183,36 @@ exit 0
 	if !strings.Contains(out, "install: error: interrupted") || !hasHint(out) {
 		t.Errorf("output does not say it was interrupted, with a hint:\n%s", out)
 	}
+}
+
+// Without Go the install ended in bash's "go: command not found", and
+// without git it said "not inside a git repository" and went on with no
+// hooks; a build that failed ended in go's words alone. Each is an error
+// that names what is missing, with a hint, before anything is built.
+func TestInstallWithoutGoOrGitSaysWhatIsMissing(t *testing.T) {
+	for _, tool := range []string{"go", "git"} {
+		t.Run(tool, func(t *testing.T) {
+			r := newInstallRun(t, tool)
+			out, code := r.run()
+			if code != 1 {
+				t.Errorf("exit %d, want 1\n%s", code, out)
+			}
+			if want := "install: error: " + tool + " is not on PATH"; !strings.Contains(out, want) || !hasHint(out) {
+				t.Errorf("output lacks %q with a hint:\n%s", want, out)
+			}
+			if strings.Contains(out, "command not found") || strings.Contains(out, "not inside a git repository") || strings.Contains(out, "building") {
+				t.Errorf("output:\n%s", out)
+			}
+		})
+	}
+	t.Run("build fails", func(t *testing.T) {
+		r := newInstallRun(t)
+		out, code := r.run("FAKE_GO_FAIL=go.mod requires go >= 1.26.8 (running go 1.25.0; GOTOOLCHAIN=local)")
+		if code != 1 {
+			t.Errorf("exit %d, want 1\n%s", code, out)
+		}
+		if !strings.Contains(out, "install: error: building ") || !hasHint(out) {
+			t.Errorf("output lacks the failed build with a hint:\n%s", out)
+		}
+	})
 }
