@@ -67,10 +67,14 @@ case ":$PATH:" in
 	;;
 esac
 
-# The repository install.sh was run from gets the hooks.
+# The repository install.sh was run from gets the hooks. A hooks install
+# that fails (a team's tracked hook without verdigris's line, a shim
+# edited by hand, core.hooksPath=/dev/null) has said why; the setup steps
+# and doctor still run, and the install ends saying so.
+hooks=ok
 if git rev-parse --git-dir >/dev/null 2>&1; then
 	say "installing hooks into $(git rev-parse --show-toplevel 2>/dev/null || git rev-parse --absolute-git-dir)"
-	"$bindir/verdigris" install
+	"$bindir/verdigris" install || hooks=failed
 else
 	say "not inside a git repository: no hooks installed (run 'verdigris install' in one)"
 fi
@@ -82,4 +86,12 @@ for step in "$src"/scripts/setup.d/*.sh; do
 	BINDIR="$bindir" SRC="$src" bash "$step"
 done
 
-"$bindir/verdigris" doctor
+rc=0
+"$bindir/verdigris" doctor || rc=$?
+
+if [ "$hooks" = failed ]; then
+	say "error: the hooks are not all installed ('verdigris install' said why, above)"
+	say "hint: do what its hint says, then run 'verdigris install' in this repository"
+	[ "$rc" -ne 0 ] || rc=1
+fi
+exit "$rc"

@@ -216,3 +216,25 @@ func TestInstallWithoutGoOrGitSaysWhatIsMissing(t *testing.T) {
 		}
 	})
 }
+
+// A hooks install that failed (a team's tracked hook that does not call
+// the shim, a shim edited by hand, core.hooksPath=/dev/null) stopped the
+// install there: no setup step ran (no index, no vault identity) and no
+// doctor. The rest runs, and the install ends saying the hooks are not
+// all installed, exit 1.
+func TestInstallGoesOnWhenHooksInstallFails(t *testing.T) {
+	r := newInstallRun(t)
+	r.step("50-index.sh", `echo "setup step ran" >>"$STUB_LOG"`+"\n")
+	out, code := r.run("STUB_INSTALL_RC=1", "PATH="+r.tools+":"+filepath.Join(r.home, ".local", "bin"))
+	if code != 1 {
+		t.Errorf("exit %d, want 1\n%s", code, out)
+	}
+	calls := r.calls()
+	if !strings.Contains(calls, "setup step ran") || !strings.Contains(calls, "verdigris doctor") {
+		t.Errorf("the install stopped at the hooks:\n%s\n%s", calls, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < 2 || !strings.Contains(lines[len(lines)-2], "install: error: the hooks are not all installed") || !hasHint(out) {
+		t.Errorf("the install does not end saying the hooks failed, with a hint:\n%s", out)
+	}
+}
