@@ -59,10 +59,14 @@ for dir in "$src"/cmd/*/; do
 	fi
 done
 
+# Off PATH, git finds none of the commands and the pre-push hook refuses
+# pushes that need them. The steps and doctor get it here; the notice is
+# the last thing said, not one line above the index's and doctor's output.
+onpath=yes
 case ":$PATH:" in
 *":$bindir:"*) ;;
 *)
-	say "$bindir is not on your PATH; add it, e.g.: export PATH=\"$bindir:\$PATH\""
+	onpath=
 	export PATH="$bindir:$PATH"
 	;;
 esac
@@ -93,5 +97,19 @@ if [ "$hooks" = failed ]; then
 	say "error: the hooks are not all installed ('verdigris install' said why, above)"
 	say "hint: do what its hint says, then run 'verdigris install' in this repository"
 	[ "$rc" -ne 0 ] || rc=1
+fi
+
+if [ -z "$onpath" ]; then
+	shown=$bindir
+	case $bindir in "$HOME"/*) shown='$HOME'${bindir#"$HOME"} ;; esac
+	line="export PATH=\"$shown:\$PATH\""
+	case ${SHELL##*/} in
+	fish) add="fish_add_path $shown" ;;
+	zsh) add="echo '$line' >>~/.zshrc" ;;
+	bash) add="echo '$line' >>~/.bashrc" ;;
+	*) add="echo '$line' >>~/.profile" ;;
+	esac
+	say "$bindir is not on your PATH: until it is, 'git session', 'git scry' and the others are not found, and the pre-push hook refuses pushes that need them"
+	say "hint: add it, then open a new shell: $add"
 fi
 exit "$rc"

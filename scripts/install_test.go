@@ -238,3 +238,42 @@ func TestInstallGoesOnWhenHooksInstallFails(t *testing.T) {
 		t.Errorf("the install does not end saying the hooks failed, with a hint:\n%s", out)
 	}
 }
+
+// With the install directory not on PATH the install said so between the
+// build and the hooks, under everything the hooks, the index and doctor
+// printed after it (doctor, run with the directory on PATH, said the
+// binaries were fine), so it went unseen, and pushes failed in the hook
+// with "git-toolchain is not on PATH". It is the last thing said, with
+// the line that adds the directory for the user's shell.
+func TestInstallEndsWithThePathToAdd(t *testing.T) {
+	for _, c := range []struct{ shell, want string }{
+		{"/bin/bash", `echo 'export PATH="$HOME/.local/bin:$PATH"' >>~/.bashrc`},
+		{"/usr/bin/zsh", `echo 'export PATH="$HOME/.local/bin:$PATH"' >>~/.zshrc`},
+		{"/usr/bin/fish", `fish_add_path $HOME/.local/bin`},
+		{"", `echo 'export PATH="$HOME/.local/bin:$PATH"' >>~/.profile`},
+	} {
+		t.Run(filepath.Base(c.shell+"/none"), func(t *testing.T) {
+			r := newInstallRun(t)
+			r.step("50-index.sh", `echo "git-scry: indexed 1 new commit" >&2`+"\n")
+			out, code := r.run("SHELL=" + c.shell)
+			if code != 0 {
+				t.Errorf("exit %d\n%s", code, out)
+			}
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			last := lines[len(lines)-1]
+			if len(lines) < 2 || !strings.Contains(lines[len(lines)-2], "/home/.local/bin is not on your PATH") || !strings.Contains(last, c.want) {
+				t.Errorf("the install does not end with the PATH notice and %q:\n%s", c.want, out)
+			}
+			if strings.Count(out, "is not on your PATH") != 1 {
+				t.Errorf("PATH notice said more than once:\n%s", out)
+			}
+		})
+	}
+	t.Run("on PATH", func(t *testing.T) {
+		r := newInstallRun(t)
+		out, _ := r.run("PATH=" + r.tools + ":" + filepath.Join(r.home, ".local", "bin"))
+		if strings.Contains(out, "is not on your PATH") {
+			t.Errorf("PATH notice with the directory on PATH:\n%s", out)
+		}
+	})
+}
