@@ -68,6 +68,13 @@ if [ -f "$target" ] && [ "$(sha256 "$target")" = "$sum" ]; then
 	exit 0
 fi
 
+# A folder it cannot write is said before the download, not in mkdir's
+# words after it.
+if ! mkdir -p "$dest" 2>/dev/null || [ ! -w "$dest" ]; then
+	die "cannot write the library to $dest" \
+		"choose a folder you can write: PREFIX=\$HOME/.local $0 installs it to ~/.local/lib/verdigris, where git scry looks; with VERDIGRIS_LIBDIR=DIR, also set VERDIGRIS_ONNXRUNTIME=DIR/$lib for git scry"
+fi
+
 command -v npm >/dev/null 2>&1 || die "npm is not installed" \
 	"install Node.js and npm, or download ONNX Runtime $version yourself and set VERDIGRIS_ONNXRUNTIME"
 
@@ -95,7 +102,6 @@ got=$(sha256 "$tmp/$member")
 [ "$got" = "$sum" ] || die "checksum mismatch for $member: got $got, want $sum" \
 	"do not use this library; report it, and retry later"
 
-mkdir -p "$dest"
 # Atomic: a concurrent reader sees the old library or the new, never half.
 cp "$tmp/$member" "$dest/.$lib.tmp.$$"
 chmod 0644 "$dest/.$lib.tmp.$$"

@@ -277,3 +277,43 @@ func TestInstallEndsWithThePathToAdd(t *testing.T) {
 		}
 	})
 }
+
+// fetch-onnxruntime.sh with a library folder it cannot write (a PREFIX
+// of the system's, a file where a folder goes) downloaded the package
+// and then ended in mkdir's words, with no hint. It says so first, with
+// a hint, and downloads nothing.
+func TestFetchOnnxruntimeUnwritableFolderSaysSoFirst(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	dir := t.TempDir()
+	// A file where a folder goes: unwritable for root too.
+	if err := os.WriteFile(filepath.Join(dir, "lib"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	npm := "#!/bin/sh\necho \"npm $*\" >>\"" + filepath.Join(dir, "npm.log") + "\"\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(bin, "npm"), []byte(npm), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs("fetch-onnxruntime.sh")
+	cmd := exec.Command("bash", abs)
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"VERDIGRIS_LIBDIR="+filepath.Join(dir, "lib", "verdigris"), "HOME="+dir)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("succeeded:\n%s", out)
+	}
+	if strings.Contains(string(out), "no library this script knows") {
+		t.Skipf("no ONNX Runtime library for this platform:\n%s", out)
+	}
+	if !strings.Contains(string(out), "fetch-onnxruntime: error: cannot write the library to "+filepath.Join(dir, "lib", "verdigris")) || !hasHint(string(out)) {
+		t.Errorf("output does not say the folder cannot be written, with a hint:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "npm.log")); err == nil {
+		t.Errorf("npm ran before the folder was checked")
+	}
+}
