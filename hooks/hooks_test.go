@@ -58,11 +58,11 @@ func TestEveryShimIsInstalled(t *testing.T) {
 	}
 }
 
-// A user's kept hook runs the same way from every shim: the code that
-// decides how to start it is one text, copied into each.
+// A user's kept hook runs the same way from every shim, and a binary off
+// PATH is looked for the same way: the code is one text, copied into each.
 func TestShimsRunTheKeptHookAlike(t *testing.T) {
 	ref := Names[0]
-	for _, fn := range []string{"chained_shell() {\n", "run_chained() {\n"} {
+	for _, fn := range []string{"chained_shell() {\n", "run_chained() {\n", "have() {\n", "install_hint() {\n"} {
 		want := shellFunc(t, ref, fn)
 		for _, name := range Names[1:] {
 			if fn == "run_chained() {\n" && name == "post-commit" {

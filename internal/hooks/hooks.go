@@ -341,6 +341,9 @@ func Install(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 	if err := record(ctx, r, add); err != nil {
 		return nil, err
 	}
+	if err := recordBinDir(r); err != nil {
+		return nil, err
+	}
 	dirs, err := others(r, dir)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	shims "github.com/verdigris-dev/verdigris/hooks"
@@ -119,41 +120,52 @@ func TestInstallAddsPostMergeToAnEarlierInstall(t *testing.T) {
 	}
 }
 
-// The post-rewrite shim an earlier release installed (testdata holds it as
-// shipped) is updated in place by install and removed by uninstall: its
-// digest stays in shipped.sha256 when the shim changes.
-func TestInstallUpdatesAnEarlierPostRewrite(t *testing.T) {
-	ctx := context.Background()
-	r, dir := initRepo(t)
-	old, err := os.ReadFile(filepath.Join("testdata", "post-rewrite.1"))
-	if err != nil {
-		t.Fatal(err)
+// Each shim an earlier release installed (testdata holds them as shipped,
+// named <hook>.<shim version>) is reported outdated, updated in place by
+// install and removed by uninstall: its digest stays in shipped.sha256
+// when the shim changes. The version 2 shims looked for the binaries on
+// PATH only, which a GUI git client or cron sets apart from the shell's.
+func TestInstallUpdatesEarlierShims(t *testing.T) {
+	olds, err := filepath.Glob(filepath.Join("testdata", "*.[0-9]*"))
+	if err != nil || len(olds) == 0 {
+		t.Fatalf("no earlier shims in testdata: %v", err)
 	}
-	p := filepath.Join(dir, "post-rewrite")
-	if err := os.WriteFile(p, old, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if st := states(t, r)["post-rewrite"]; st.State != Outdated {
-		t.Fatalf("the earlier post-rewrite shim is %s, want %s", st.State, Outdated)
-	}
-	acts, err := Install(ctx, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := did(acts)["post-rewrite"]; got != "updated" {
-		t.Errorf("install: post-rewrite %s, want updated", got)
-	}
-	if b, _ := os.ReadFile(p); !bytes.Equal(b, shim("post-rewrite")) {
-		t.Error("post-rewrite is not the current shim after install")
-	}
-	if err := os.WriteFile(p, old, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	acts, err = Uninstall(ctx, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := did(acts)["post-rewrite"]; got != "removed" {
-		t.Errorf("uninstall of the earlier shim: post-rewrite %s, want removed", got)
+	for _, f := range olds {
+		name := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			ctx := context.Background()
+			r, dir := initRepo(t)
+			old, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := filepath.Join(dir, name)
+			if err := os.WriteFile(p, old, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if st := states(t, r)[name]; st.State != Outdated {
+				t.Fatalf("the earlier %s shim is %s, want %s", name, st.State, Outdated)
+			}
+			acts, err := Install(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := did(acts)[name]; got != "updated" {
+				t.Errorf("install: %s %s, want updated", name, got)
+			}
+			if b, _ := os.ReadFile(p); !bytes.Equal(b, shim(name)) {
+				t.Errorf("%s is not the current shim after install", name)
+			}
+			if err := os.WriteFile(p, old, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			acts, err = Uninstall(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := did(acts)[name]; got != "removed" {
+				t.Errorf("uninstall of the earlier shim: %s %s, want removed", name, got)
+			}
+		})
 	}
 }

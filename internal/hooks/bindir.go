@@ -1,0 +1,50 @@
+package hooks
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+)
+
+// git started by a GUI client (GitHub Desktop, an IDE) or by cron has
+// another PATH than the shell verdigris was installed from, often without
+// the folder of the binaries (~/.local/bin, a PREFIX's bin). A shim that
+// does not find a binary on PATH looks in the folder of the verdigris
+// that installed it, recorded here one line long, and in ~/.local/bin.
+
+// BinDirRecord is the name, in the repository's verdigris state folder,
+// of the record of the folder of the verdigris that installed the hooks.
+// The shims read it by this name.
+const BinDirRecord = "bin-dir"
+
+func binDirFile(r *gitrepo.Repo) string {
+	return filepath.Join(r.StateDir(), BinDirRecord)
+}
+
+// recordBinDir records the folder of the running verdigris, where its
+// sibling binaries are installed with it. It writes only when that
+// changes the record.
+func recordBinDir(r *gitrepo.Repo) error {
+	exe, err := os.Executable()
+	if err != nil {
+		// Nothing to record: the shims still look on PATH and in
+		// ~/.local/bin.
+		return nil
+	}
+	dir := filepath.Dir(exe)
+	if strings.ContainsAny(dir, "\n\r") {
+		// The shim reads one line.
+		return nil
+	}
+	want := []byte(dir + "\n")
+	if b, err := os.ReadFile(binDirFile(r)); err == nil && string(b) == string(want) {
+		return nil
+	}
+	if err := os.MkdirAll(r.StateDir(), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(binDirFile(r), want, 0o644)
+}
