@@ -14,10 +14,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/verdigris-dev/verdigris/internal/fold"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/pathglob"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
-	"github.com/verdigris-dev/verdigris/internal/scry/text"
 )
 
 // Filter narrows a search to commits by date, author and path.
@@ -189,13 +189,13 @@ func (s *Searcher) authorsMatching(ctx context.Context, authors []string) ([][2]
 	}
 	want := make([]string, len(authors))
 	for i, a := range authors {
-		want[i] = text.Fold(a)
+		want[i] = fold.Latin(a)
 	}
 	var out [][2]string
 	for i, who := range all {
 		// The "Name <email>" ident, as git log --author reads it: a
 		// name, an email, "<email>" and the whole ident all match.
-		ident := text.Fold(mapped[i].Name + " <" + mapped[i].Email + ">")
+		ident := fold.Latin(mapped[i].Name + " <" + mapped[i].Email + ">")
 		if slices.ContainsFunc(want, func(w string) bool { return strings.Contains(ident, w) }) {
 			out = append(out, [2]string{who.Name, who.Email})
 		}

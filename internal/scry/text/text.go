@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
+
+	"github.com/verdigris-dev/verdigris/internal/fold"
 )
 
 // Words splits s into lowercased words, splitting identifiers into their
@@ -239,11 +241,11 @@ func splitRunes(w string) []string {
 			split = i-begin > 3 && len(runes)-i > 0 && unicode.IsLetter(prev) && wordLen(runes[i:]) > 2
 		}
 		if split {
-			parts = append(parts, foldLatin(strings.ToLower(string(runes[begin:i]))))
+			parts = append(parts, fold.Latin(string(runes[begin:i])))
 			begin = i
 		}
 	}
-	parts = append(parts, foldLatin(strings.ToLower(string(runes[begin:]))))
+	parts = append(parts, fold.Latin(string(runes[begin:])))
 	return parts
 }
 
