@@ -20,10 +20,29 @@ import (
 // remove_diacritics, only Latin letters: in other scripts a mark can make
 // another letter ("й" is not "и"). Ligatures and letters that are not a
 // base letter with a mark ("æ", "ø", "ß") stay.
-func Latin(s string) string { return latin(strings.ToLower(s)) }
+func Latin(s string) string { return latin(strings.ToLower(s), false) }
 
-// latin is Latin on a lowercased s.
-func latin(s string) string {
+// LatinASCII is Latin, and the Latin letters that are no base letter
+// with a mark spelled in ASCII too, as people write their names where
+// only ASCII goes: "Bjørn" → "bjorn", "Straße" → "strasse", "Þóra" →
+// "thora" (spelled). A Latin name comes out ASCII; letters of other
+// scripts stay as they are. For names that must be ASCII (tag names),
+// not for search, which keeps "ø" a letter of its own as FTS5 does.
+func LatinASCII(s string) string { return latin(strings.ToLower(s), true) }
+
+// spelled are the lower-case Latin letters (Latin-1 and Latin
+// Extended-A, and the digraphs) that have no canonical decomposition
+// into a base letter and marks, spelled in ASCII letters. A letter with
+// a mark on one of them ("ǿ", "ǽ") is spelled as that letter.
+var spelled = map[rune]string{
+	'æ': "ae", 'ð': "d", 'ø': "o", 'þ': "th", 'ß': "ss",
+	'đ': "d", 'ħ': "h", 'ı': "i", 'ĳ': "ij", 'ĸ': "k", 'ŀ': "l", 'ł': "l",
+	'ŉ': "n", 'ŋ': "ng", 'œ': "oe", 'ŧ': "t", 'ſ': "s",
+	'ǆ': "dz", 'ǉ': "lj", 'ǌ': "nj", 'ǳ': "dz",
+}
+
+// latin is Latin on a lowercased s, and LatinASCII when spell is set.
+func latin(s string, spell bool) string {
 	if isASCII(s) {
 		return s
 	}
@@ -46,6 +65,11 @@ func latin(s string) string {
 		base, size := utf8.DecodeRuneInString(d)
 		if 'a' <= base && base <= 'z' && allMarks(d[size:]) {
 			b.WriteRune(base)
+			prevLatin = true
+			continue
+		}
+		if t, ok := spelled[base]; ok && spell && allMarks(d[size:]) {
+			b.WriteString(t)
 			prevLatin = true
 			continue
 		}

@@ -22,3 +22,32 @@ func TestLatin(t *testing.T) {
 		}
 	}
 }
+
+// LatinASCII spells a Latin name in ASCII: the marks dropped as Latin
+// drops them, and the letters that are no base letter with a mark (ø, ß,
+// æ, þ) spelled; other scripts stay.
+func TestLatinASCII(t *testing.T) {
+	for in, want := range map[string]string{
+		"Zoë Müller":             "zoe muller",
+		"Zoe\u0308 Mu\u0308ller": "zoe muller",
+		"Bjørn ØDEGÅRD":          "bjorn odegard",
+		"Straße STRAẞE":          "strasse strasse",
+		"Æsir Œuvre":             "aesir oeuvre",
+		"Łódź Đorđe":             "lodz dorde",
+		"Þóra Guðrún":            "thora gudrun",
+		"Ħal Ŧ ĸ ŀ ŉ ı":          "hal t k l n i",
+		"Ŋ Ĳssel Ǆ ǅ ǈ ǋ ǲ":      "ng ijssel dz dz lj nj dz",
+		"Ǽ Ǿ ø\u0301":            "ae o o",
+		"İstanbul":               "istanbul",
+		"йод Ωμέγα 克劳德":          "йод ωμέγα 克劳德",
+		"Ærø\u0308":              "aero",
+	} {
+		if got := LatinASCII(in); got != want {
+			t.Errorf("LatinASCII(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// Search keeps them letters of their own.
+	if got := Latin("Bjørn Straße"); got != "bjørn straße" {
+		t.Errorf("Latin = %q", got)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/verdigris-dev/verdigris/internal/fold"
 )
 
 // IDLayout is the time layout of a session id: YYYYMMDD-HHMMSS in UTC.
@@ -86,11 +88,13 @@ func ParseTag(name string) (TagInfo, bool) {
 // Slug turns a name (an agent, a person) into the form used in tag names:
 // lower case letters, digits and single dashes, at most 40 characters.
 // Anything git forbids in a ref name ("..", "@{", spaces, ".lock") cannot
-// survive it.
+// survive it. Latin letters are spelled in ASCII first (fold.LatinASCII:
+// "Zoë Müller" is "zoe-muller", not "zo-m-ller"), by a rule without
+// locale, so a laptop and CI make the same name from the same marker.
 func Slug(s string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(s) {
+	for _, r := range fold.LatinASCII(s) {
 		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')

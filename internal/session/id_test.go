@@ -61,7 +61,7 @@ func TestSlugKeepsTagNamesValid(t *testing.T) {
 	for in, want := range map[string]string{
 		"Claude":             "claude",
 		"Test User":          "test-user",
-		"  Ünïcode  Person ": "n-code-person",
+		"  Ünïcode  Person ": "unicode-person",
 		"claude-opus-4.5":    "claude-opus-4-5",
 		"a..b@{c}.lock":      "a-b-c-lock",
 		"---":                "",
@@ -73,6 +73,44 @@ func TestSlugKeepsTagNamesValid(t *testing.T) {
 	}
 	if n := len(Slug("abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij")); n > 40 {
 		t.Errorf("slug of %d characters", n)
+	}
+}
+
+// Letters with diacritics were dropped from tag names: --agent José made
+// "jos", the author Zoë Müller "zo-m-ller". Latin letters are spelled
+// without their marks, precomposed or combining (macOS), and the Latin
+// letters that are no base letter with a mark in ASCII, with no locale,
+// so a laptop and CI derive the same name from the same marker.
+func TestSlugFoldsLatinLetters(t *testing.T) {
+	for in, want := range map[string]string{
+		"José":                   "jose",
+		"Zoë Müller":             "zoe-muller",
+		"Zoe\u0308 Mu\u0308ller": "zoe-muller",
+		"ZOË MÜLLER":             "zoe-muller",
+		"Bjørn Ødegård":          "bjorn-odegard",
+		"Straße":                 "strasse",
+		"Ærøskøbing Œuvre":       "aeroskobing-oeuvre",
+		"Łukasz Đoković":         "lukasz-dokovic",
+		"Þóra Guðmundsdóttir":    "thora-gudmundsdottir",
+		"Nguyễn Thị Ơn":          "nguyen-thi-on",
+		"İlkay Iıl":              "ilkay-iil",
+		"Ǽsa Ǿ":                  "aesa-o",
+	} {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+		if got := Slug(Slug(in)); got != Slug(in) {
+			t.Errorf("Slug(Slug(%q)) = %q: a tag's agent must be its own slug", in, got)
+		}
+	}
+	if got := MarkerAgent("Zoë Müller", "Ann"); got != "zoe-muller" {
+		t.Errorf("MarkerAgent(trailer) = %q", got)
+	}
+	if got := MarkerAgent("", "Zoë Müller"); got != "zoe-muller" {
+		t.Errorf("MarkerAgent(author) = %q", got)
+	}
+	if got := ResolveAgent("José", func(string) string { return "" }, "Ann"); got != "jose" {
+		t.Errorf("ResolveAgent(--agent) = %q", got)
 	}
 }
 
