@@ -5,9 +5,15 @@
 package session
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/verdigris-dev/verdigris/internal/fold"
 )
@@ -91,15 +97,18 @@ func ParseTag(name string) (TagInfo, bool) {
 // survive it. Latin letters are spelled in ASCII first (fold.LatinASCII:
 // "Zoë Müller" is "zoe-muller", not "zo-m-ller"), by a rule without
 // locale, so a laptop and CI make the same name from the same marker.
+// A name whose letters are all of other scripts is otherScriptSlug's.
 func Slug(s string) string {
+	folded := fold.LatinASCII(s)
 	var b strings.Builder
-	dash := false
-	for _, r := range fold.LatinASCII(s) {
+	dash, letter := false, false
+	for _, r := range folded {
 		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
 			}
 			dash = false
+			letter = letter || r >= 'a'
 			b.WriteRune(r)
 			if b.Len() >= 40 {
 				break
@@ -108,5 +117,43 @@ func Slug(s string) string {
 		}
 		dash = true
 	}
+	if !letter && hasOtherScript(folded) {
+		return otherScriptSlug(folded)
+	}
 	return b.String()
+}
+
+// otherScriptSlug is the agent part of a name written in letters that
+// have no ASCII spelling ("克劳德", "Алиса"): dropping them made an empty
+// part, or "2" of both "Алиса 2" and "Борис 2". It is "u-" and the first
+// 8 hex digits of the SHA-256 of the name as Slug reads it (lower case,
+// NFC, each run of other characters one dash): never empty, the same in
+// every clone, and different for different names. folded is the name
+// through fold.LatinASCII.
+func otherScriptSlug(folded string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFC.String(folded) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+			continue
+		}
+		dash = true
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return "u-" + hex.EncodeToString(sum[:4])
+}
+
+// hasOtherScript reports whether s holds a letter or digit beyond ASCII.
+func hasOtherScript(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return true
+		}
+	}
+	return false
 }

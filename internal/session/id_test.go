@@ -114,6 +114,55 @@ func TestSlugFoldsLatinLetters(t *testing.T) {
 	}
 }
 
+// A name without Latin letters made no agent part: --agent 克劳德 was
+// refused as having "no letters or digits", a Session-Agent: 克劳德
+// trailer was passed over for the author, an author named so became
+// "human", and "Алиса 2" and "Борис 2" were both "2". Such a name's part
+// is "u-" and 8 hex digits of its SHA-256: never empty, the same in every
+// clone, different for different names.
+func TestSlugOfOtherScripts(t *testing.T) {
+	for in, want := range map[string]string{
+		"克劳德":         "u-1ecf2a7d",
+		"  克劳德!":      "u-1ecf2a7d",
+		"Алиса":       "u-d346fb5a",
+		"АЛИСА":       "u-d346fb5a",
+		"Ωμέγα":       "u-f9d47761",
+		"ωμε\u0301γα": "u-f9d47761",
+		"克劳德 2":       "u-06944247",
+		"克劳德--2":      "u-06944247",
+		// A Latin letter survives: today's rule, the other letters dropped.
+		"Claude 克劳德": "claude",
+		"Zoë Алиса":  "zoe",
+		// Nothing that is a letter or digit: no part.
+		"🤖":   "",
+		"---": "",
+		"2":   "2",
+	} {
+		got := Slug(in)
+		if got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+		if Slug(got) != got {
+			t.Errorf("Slug(%q) = %q, which is not its own slug", in, got)
+		}
+		if ti, ok := ParseTag(StartTag("20260304-102030", got)); !ok || ti.Agent != got {
+			t.Errorf("ParseTag(StartTag(%q)) = %+v, %v", got, ti, ok)
+		}
+	}
+	if Slug("Алиса 2") == Slug("Борис 2") {
+		t.Error("Алиса 2 and Борис 2 make the same part")
+	}
+	if got := MarkerAgent("克劳德", "Ann"); got != "u-1ecf2a7d" {
+		t.Errorf("MarkerAgent(trailer 克劳德) = %q", got)
+	}
+	if got := MarkerAgent("", "克劳德"); got != "u-1ecf2a7d" {
+		t.Errorf("MarkerAgent(author 克劳德) = %q", got)
+	}
+	if got := ResolveAgent("克劳德", func(string) string { return "" }, "Ann"); got != "u-1ecf2a7d" {
+		t.Errorf("ResolveAgent(--agent 克劳德) = %q", got)
+	}
+}
+
 func TestResolveAgent(t *testing.T) {
 	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
 	cases := []struct {
