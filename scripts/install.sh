@@ -83,11 +83,18 @@ else
 	say "not inside a git repository: no hooks installed (run 'verdigris install' in one)"
 fi
 
-# Each feature's own setup step, when its binary exists.
+# Each feature's own setup step, when its binary exists. A step is named
+# by its file without the numeric prefix that orders it (40-onnxruntime is
+# onnxruntime), and prints its own "install: setup: NAME: ..." line only
+# when it does something or says why it does not: a line printed here for
+# every step named steps that had nothing to do (vault, in a repository
+# without one) as though they had run.
 for step in "$src"/scripts/setup.d/*.sh; do
 	[ -f "$step" ] || continue
-	say "setup: $(basename "$step" .sh)"
-	BINDIR="$bindir" SRC="$src" bash "$step"
+	name=$(basename "$step" .sh)
+	name=${name#"${name%%[!0-9]*}"}
+	name=${name#-}
+	STEP="$name" BINDIR="$bindir" SRC="$src" bash "$step"
 done
 
 rc=0

@@ -317,3 +317,100 @@ func TestFetchOnnxruntimeUnwritableFolderSaysSoFirst(t *testing.T) {
 		t.Errorf("npm ran before the folder was checked")
 	}
 }
+
+// realSteps copies the repository's own setup steps into the copied tree,
+// with a cmd/ directory for each binary they run, so that the install
+// builds a stub of it.
+func (r *installRun) realSteps() {
+	r.t.Helper()
+	steps, err := filepath.Glob(filepath.Join("setup.d", "*.sh"))
+	if err != nil || len(steps) == 0 {
+		r.t.Fatalf("no setup steps: %v", err)
+	}
+	for _, step := range steps {
+		b, err := os.ReadFile(step)
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		r.write(filepath.Join(r.src, "scripts", "setup.d", filepath.Base(step)), string(b), 0o755)
+	}
+	r.write(filepath.Join(r.src, "cmd", "git-vault", "main.go"), "package main\n", 0o644)
+}
+
+// setupLines is the install's "install: setup:" lines.
+func setupLines(out string) []string {
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "install: setup:") {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}
+
+// The install printed "install: setup: <file name>" before every setup
+// step, the file's numeric prefix included ("40-onnxruntime"), and for
+// steps that did nothing ("install: setup: vault" in a repository with
+// no vault). A step's line names it without the prefix and is printed
+// only when the step does something or says why it does not.
+func TestInstallSetupLinesOnlyForStepsThatActOrSayWhy(t *testing.T) {
+	check := func(t *testing.T, out string, want, unwanted []string) {
+		t.Helper()
+		lines := setupLines(out)
+		joined := strings.Join(lines, "\n")
+		for _, l := range lines {
+			if name := strings.TrimPrefix(l, "install: setup: "); name != "" && name[0] >= '0' && name[0] <= '9' {
+				t.Errorf("step named with its file prefix: %q", l)
+			}
+		}
+		for _, w := range want {
+			if strings.Count(joined, "install: setup: "+w) != 1 {
+				t.Errorf("want one line %q among the setup lines:\n%s", "install: setup: "+w, out)
+			}
+		}
+		for _, u := range unwanted {
+			if strings.Contains(joined, "install: setup: "+u) {
+				t.Errorf("a line for %q, which did nothing:\n%s", u, out)
+			}
+		}
+	}
+	path := func(r *installRun) string { return "PATH=" + r.tools + ":" + filepath.Join(r.home, ".local", "bin") }
+
+	t.Run("no vault, no npm", func(t *testing.T) {
+		r := newInstallRun(t)
+		r.realSteps()
+		out, code := r.run(path(r))
+		if code != 0 {
+			t.Errorf("exit %d\n%s", code, out)
+		}
+		check(t, out, []string{"onnxruntime: npm not found", "scry: "}, []string{"vault"})
+		if calls := r.calls(); !strings.Contains(calls, "git-scry index") || strings.Contains(calls, "git-vault") {
+			t.Errorf("calls:\n%s", calls)
+		}
+	})
+	t.Run("vault, no identity", func(t *testing.T) {
+		r := newInstallRun(t)
+		r.realSteps()
+		if err := os.MkdirAll(filepath.Join(r.repo, ".verdigris", "vault"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		out, _ := r.run(path(r))
+		check(t, out, []string{"vault: "}, nil)
+		if calls := r.calls(); !strings.Contains(calls, "git-vault init") {
+			t.Errorf("no git vault init:\n%s", calls)
+		}
+	})
+	t.Run("vault and identity", func(t *testing.T) {
+		r := newInstallRun(t)
+		r.realSteps()
+		if err := os.MkdirAll(filepath.Join(r.repo, ".verdigris", "vault"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		r.write(filepath.Join(r.home, ".config", "verdigris", "identity.txt"), "AGE-SECRET-KEY-1TEST\n", 0o600)
+		out, _ := r.run(path(r))
+		check(t, out, nil, []string{"vault"})
+		if calls := r.calls(); strings.Contains(calls, "git-vault") {
+			t.Errorf("git vault ran with an identity present:\n%s", calls)
+		}
+	})
+}

@@ -3,15 +3,17 @@
 # it git scry still searches (lexical and built-in semantic); this step
 # never fails the install.
 set -uo pipefail
+say() { printf 'install: setup: %s: %s\n' "${STEP:-onnxruntime}" "$*" >&2; }
 
 if ! command -v npm >/dev/null 2>&1; then
-	printf 'setup: npm not found: skipping ONNX Runtime (git scry uses its built-in embedder; run scripts/fetch-onnxruntime.sh once npm is installed)\n' >&2
+	say "npm not found: ONNX Runtime skipped (git scry uses its built-in embedder; run scripts/fetch-onnxruntime.sh once npm is installed)"
 	exit 0
 fi
+say "ONNX Runtime for git scry's ONNX embedder"
 if [ -n "${BINDIR:-}" ]; then
 	# Next to the binaries: $PREFIX/lib/verdigris for $PREFIX/bin.
 	export PREFIX=${PREFIX:-$(dirname "$BINDIR")}
 fi
 bash "${SRC:-$(dirname "$0")/../..}/scripts/fetch-onnxruntime.sh" >/dev/null ||
-	printf 'setup: ONNX Runtime not installed (see above); git scry uses its built-in embedder\n' >&2
+	say "ONNX Runtime not installed (see above); git scry uses its built-in embedder"
 exit 0

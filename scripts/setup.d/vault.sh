@@ -5,6 +5,7 @@
 # A failure here never fails the install: doctor, which runs next, says
 # what is missing.
 set -uo pipefail
+say() { printf 'install: setup: %s: %s\n' "${STEP:-vault}" "$*" >&2; }
 vault=$BINDIR/git-vault
 [ -x "$vault" ] || exit 0
 top=$(git rev-parse --show-toplevel 2>/dev/null) || exit 0
@@ -13,7 +14,8 @@ top=$(git rev-parse --show-toplevel 2>/dev/null) || exit 0
 config=${XDG_CONFIG_HOME:-}
 case $config in /*) ;; *) config=$HOME/.config ;; esac
 if [ -z "${VERDIGRIS_IDENTITY:-}" ] && [ ! -e "$config/verdigris/identity.txt" ]; then
+	say "no identity on this machine: making one with git vault init"
 	(cd "$top" && "$vault" init) ||
-		printf 'setup: git vault init failed (see above); run it again once that is fixed\n' >&2
+		say "git vault init failed (see above); run it again once that is fixed"
 fi
 exit 0
