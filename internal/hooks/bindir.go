@@ -48,3 +48,26 @@ func recordBinDir(r *gitrepo.Repo) error {
 	}
 	return atomicfile.Write(binDirFile(r), want, 0o644)
 }
+
+// OffPathDirs are the folders where the shims look, in their order, for a
+// binary that is not on PATH: the folder install recorded (r may be nil:
+// outside a repository there is none), then home's .local/bin. Doctor
+// looks where the shims do, so that it does not call missing a binary
+// the hooks will find. As in the shims, the record's first line counts,
+// and only when it is an absolute path.
+func OffPathDirs(r *gitrepo.Repo, home string) []string {
+	var dirs []string
+	if r != nil {
+		if b, err := os.ReadFile(binDirFile(r)); err == nil {
+			if dir, _, _ := strings.Cut(string(b), "\n"); filepath.IsAbs(dir) {
+				dirs = append(dirs, dir)
+			}
+		}
+	}
+	if filepath.IsAbs(home) {
+		if local := filepath.Join(home, ".local", "bin"); len(dirs) == 0 || dirs[0] != local {
+			dirs = append(dirs, local)
+		}
+	}
+	return dirs
+}
