@@ -1,10 +1,13 @@
 package hooks
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
+	shims "github.com/verdigris-dev/verdigris/hooks"
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 )
@@ -70,4 +73,52 @@ func OffPathDirs(r *gitrepo.Repo, home string) []string {
 		}
 	}
 	return dirs
+}
+
+// dropBinDir removes the record of the binaries' folder once no shim is
+// left to read it: uninstall left it behind. The record is the
+// repository's, one for every worktree, while a relative core.hooksPath
+// gives each worktree a hooks folder of its own: it stays while any
+// shim is left in dir (the hooks folder), in ShimDir (a team's hook's),
+// or in a folder any worktree's install recorded. A shim left in place
+// (changed by hand, the team's tracked copy) still reads it.
+func dropBinDir(r *gitrepo.Repo, dir string) error {
+	dirs := []string{dir, ShimDir(r)}
+	gitDirs, _ := filepath.Glob(filepath.Join(r.CommonDir, "worktrees", "*"))
+	for _, g := range append(gitDirs, r.CommonDir) {
+		rec, err := readRecord(filepath.Join(g, "verdigris", filepath.Base(recordFile(r))))
+		if err != nil {
+			// A record that cannot be read may name a folder with shims.
+			return nil
+		}
+		dirs = append(dirs, rec...)
+	}
+	for _, d := range dirs {
+		if holdsShim(d) {
+			return nil
+		}
+	}
+	if err := os.Remove(binDirFile(r)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// holdsShim reports whether a file in dir is a verdigris shim, under its
+// hook's name or another (pre-push.legacy, where a hook manager kept it).
+func holdsShim(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		// Unreadable, not missing: it may hold one.
+		return !errors.Is(err, fs.ErrNotExist)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		if b, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil && shims.IsShim(b) {
+			return true
+		}
+	}
+	return false
 }

@@ -649,6 +649,9 @@ func uninstall(ctx context.Context, r *gitrepo.Repo, only string) ([]Action, err
 	if err := record(ctx, r, ""); err != nil && left == nil {
 		return acts, err
 	}
+	if err := dropBinDir(r, dir); err != nil && left == nil {
+		return acts, err
+	}
 	return acts, left
 }
 

@@ -32,7 +32,12 @@ func recordFile(r *gitrepo.Repo) string {
 
 // recorded returns the folders in the record.
 func recorded(r *gitrepo.Repo) ([]string, error) {
-	b, err := os.ReadFile(recordFile(r))
+	return readRecord(recordFile(r))
+}
+
+// readRecord returns the folders in one worktree's record.
+func readRecord(file string) ([]string, error) {
+	b, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
