@@ -46,6 +46,11 @@ func contended(err error) bool {
 		return false
 	}
 	s := ge.Stderr
+	// Every git commit writes its message to the worktree's one
+	// COMMIT_EDITMSG and reads it back: another commit truncating the
+	// file in between leaves ours none to read. The callers' messages are
+	// never empty, and git made no commit.
 	return strings.Contains(s, "/index.lock': File exists") ||
+		strings.Contains(s, "Aborting commit due to empty commit message") ||
 		strings.Contains(s, "cannot lock ref 'HEAD': ") && (strings.Contains(s, ".lock': File exists") || strings.Contains(s, " but expected "))
 }
