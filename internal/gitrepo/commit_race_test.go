@@ -140,3 +140,34 @@ func TestCommitWaitsBrieflyForAHeldIndexLock(t *testing.T) {
 		t.Fatal("a commit was made")
 	}
 }
+
+// The other commit can also truncate COMMIT_EDITMSG between our write and
+// our read: git commit then aborted "due to empty commit message", and
+// 'git session end' beside a commit loop failed. Nothing was committed,
+// so the commit is tried again. A prepare-commit-msg hook that empties
+// the file once makes the race certain.
+func TestCommitRetriesWhenAnotherCommitEmptiedCOMMIT_EDITMSG(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r := openRepo(t, dir)
+	hook := "#!/bin/sh\nonce=\"$(git rev-parse --git-dir)/emptied-$RACE\"\n[ -e \"$once\" ] && exit 0\n: > \"$once\"\n: > \"$1\"\n"
+	if err := os.WriteFile(filepath.Join(dir, ".git", "hooks", "prepare-commit-msg"), []byte(hook), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "record.md"), "record\n")
+	t.Setenv("RACE", "paths")
+	h, err := r.CommitPaths(ctx, "session: archive x (y)\n", nil, "record.md")
+	if err != nil {
+		t.Fatalf("CommitPaths: %v", err)
+	}
+	if got := gitRun(t, dir, "log", "-1", "--format=%s", h); got != "session: archive x (y)" {
+		t.Fatalf("CommitPaths returned the commit %q", got)
+	}
+	t.Setenv("RACE", "empty")
+	if _, err := r.CommitEmpty(ctx, "chore(release): 1.2.3\n"); err != nil {
+		t.Fatalf("CommitEmpty: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".git", "emptied-empty")); err != nil {
+		t.Fatalf("the hook emptied no message; the test proves nothing: %v", err)
+	}
+}
