@@ -8,6 +8,7 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/doctor"
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/version"
 )
 
@@ -15,11 +16,12 @@ var versionCmd = &cli.Command{
 	Name: "version",
 	Usage: `Usage: verdigris version [--json]
 
-Print the version and commit of verdigris and of every verdigris binary on
-PATH.
+Print the version and commit of verdigris and of every verdigris binary,
+on PATH or where the hooks find it off PATH (the folder verdigris install
+recorded, then ~/.local/bin), which it names.
 
 Flags:
-      --json   print [{"binary", "path", "version"}] as JSON
+      --json   print [{"binary", "path", "version", "on_path"}] as JSON
 `,
 	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
@@ -31,21 +33,43 @@ Flags:
 			Binary  string `json:"binary"`
 			Path    string `json:"path,omitempty"`
 			Version string `json:"version"`
+			// OnPath is false for a binary found off PATH where the hooks
+			// look, and for one not installed.
+			OnPath bool   `json:"on_path"`
+			Line   string `json:"-"`
 		}
-		var list []entry
-		list = append(list, entry{Binary: "verdigris", Version: version.String("verdigris")})
+		// The hooks find binaries off PATH in the folder install recorded
+		// in this repository, and in ~/.local/bin: version looks there
+		// too, so that it does not call a binary the hooks run "not
+		// installed". Outside a repository there is no record.
+		r, err := gitrepo.Open(ctx, env.Dir)
+		if err != nil {
+			r = nil
+		}
+		self := version.String("verdigris")
+		list := []entry{{Binary: "verdigris", Version: self, OnPath: true, Line: self}}
 		for _, bin := range doctor.Binaries[1:] {
-			path, line, found := doctor.BinaryVersion(ctx, bin)
-			if !found {
-				line = "not installed"
+			b, found := doctor.FindBinary(ctx, r, env.Env("HOME"), bin)
+			e := entry{Binary: bin, Path: b.Path, Version: b.Version, OnPath: b.OffPath == ""}
+			switch {
+			case !found:
+				e.Version, e.OnPath = "not installed", false
+				e.Line = bin + " not installed"
+			case b.Version == "":
+				e.Line = bin + " at " + b.Path + " does not answer --version"
+			default:
+				e.Line = b.Version
 			}
-			list = append(list, entry{Binary: bin, Path: path, Version: line})
+			if found && b.OffPath != "" {
+				e.Line += "; not on PATH, found in " + b.OffPath + " where the hooks look"
+			}
+			list = append(list, e)
 		}
 		if asJSON {
 			return cli.WriteJSON(env.Stdout, list)
 		}
 		for _, e := range list {
-			fmt.Fprintln(env.Stdout, e.Version)
+			fmt.Fprintln(env.Stdout, e.Line)
 		}
 		return nil
 	},

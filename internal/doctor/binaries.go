@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/hooks"
 	"github.com/verdigris-dev/verdigris/internal/version"
 )
@@ -17,14 +18,26 @@ var Binaries = []string{"verdigris", "git-toolchain", "git-session", "git-scry",
 
 func init() { register(10, "binaries", checkBinaries) }
 
-// BinaryVersion runs `BIN --version` and returns its one line, or "" and
-// false when the binary is not on PATH or does not answer.
-func BinaryVersion(ctx context.Context, bin string) (path, line string, ok bool) {
-	path, err := exec.LookPath(bin)
-	if err != nil {
-		return "", "", false
+// Binary is a verdigris binary found where the hooks look for it.
+type Binary struct {
+	Path string
+	// OffPath is the folder it was found in off PATH, where the hooks
+	// look (hooks.OffPathDirs); "" when it is on PATH.
+	OffPath string
+	// Version is the one line `PATH --version` prints, "" when it does
+	// not answer.
+	Version string
+}
+
+// FindBinary finds bin where the hooks do (on PATH, then the folder
+// install recorded in r, which may be nil, then home's .local/bin) and
+// runs `BIN --version`; false when it is in none of them.
+func FindBinary(ctx context.Context, r *gitrepo.Repo, home, bin string) (Binary, bool) {
+	path, off, ok := hooks.FindBinary(r, home, bin)
+	if !ok {
+		return Binary{}, false
 	}
-	return path, versionLine(ctx, path), true
+	return Binary{Path: path, OffPath: off, Version: versionLine(ctx, path)}, true
 }
 
 // versionLine is the one line `PATH --version` prints, or "" when it does
@@ -39,20 +52,12 @@ func versionLine(ctx context.Context, path string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// offPath finds bin where the hooks look when it is not on PATH, in the
-// shims' order, and returns its folder, or "".
-func offPath(c *Context, bin string) string {
-	home := ""
-	if c.Getenv != nil {
-		home = c.Getenv("HOME")
+// home is the HOME the checks run with, "" when unset.
+func (c *Context) home() string {
+	if c.Getenv == nil {
+		return ""
 	}
-	for _, dir := range hooks.OffPathDirs(c.Repo, home) {
-		// As the shims test it: a regular file, executable.
-		if fi, err := os.Stat(filepath.Join(dir, bin)); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
-			return dir
-		}
-	}
-	return ""
+	return c.Getenv("HOME")
 }
 
 // failClosed are the binaries without which the pre-push hook refuses
@@ -63,17 +68,11 @@ func checkBinaries(ctx context.Context, c *Context) []Finding {
 	self := version.Get("verdigris")
 	var out []Finding
 	for _, bin := range Binaries {
-		path, line, found := BinaryVersion(ctx, bin)
 		// Off PATH the hooks still find it where verdigris install put
 		// it (a shell whose PATH lacks ~/.local/bin): not a failure,
 		// but commands typed in this shell do not find it.
-		hookDir := ""
-		if !found {
-			if hookDir = offPath(c, bin); hookDir != "" {
-				path, found = filepath.Join(hookDir, bin), true
-				line = versionLine(ctx, path)
-			}
-		}
+		b, found := FindBinary(ctx, c.Repo, c.home(), bin)
+		path, line, hookDir := b.Path, b.Version, b.OffPath
 		f := Finding{Name: bin}
 		switch {
 		case !found && c.Repo != nil && failClosed[bin] != "" && exists(filepath.Join(c.Repo.Root, failClosed[bin])):

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
+	"github.com/verdigris-dev/verdigris/internal/hooks"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
@@ -20,10 +21,27 @@ func init() { register(45, "scry", checkEmbedder) }
 // ONNX Runtime bindings; verdigris is static) which embedder searches use
 // and why, and whether the runtime library loads.
 func checkEmbedder(ctx context.Context, c *Context) []Finding {
-	bin, err := exec.LookPath("git-scry")
-	if err != nil {
-		return []Finding{{Name: "embedder", Status: Skip, Detail: "git-scry is not on PATH", Hint: "run ./scripts/install.sh from a verdigris checkout"}}
+	// Where the hooks look, as the binaries check: the post-commit hook
+	// indexes with a git-scry off PATH, and its embedder is this one.
+	bin, offDir, found := hooks.FindBinary(c.Repo, c.home(), "git-scry")
+	if !found {
+		return []Finding{{Name: "embedder", Status: Skip, Detail: "git-scry is not on PATH nor where the hooks look", Hint: "run ./scripts/install.sh from a verdigris checkout"}}
 	}
+	findings := checkScry(ctx, c, bin)
+	if offDir != "" {
+		// The binaries check warns and hints at PATH; here it says which
+		// git-scry answered.
+		for i := range findings {
+			if findings[i].Name == "embedder" {
+				findings[i].Detail += "; git-scry is not on PATH, found in " + offDir + " where the hooks look"
+			}
+		}
+	}
+	return findings
+}
+
+// checkScry asks the git-scry at bin for its embedder and runtime.
+func checkScry(ctx context.Context, c *Context, bin string) []Finding {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "model", "ls", "--json")

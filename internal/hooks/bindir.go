@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -121,4 +122,22 @@ func holdsShim(dir string) bool {
 		}
 	}
 	return false
+}
+
+// FindBinary finds bin as the shims do: on PATH, else in OffPathDirs in
+// their order, tested as the shims test it (a regular file, executable).
+// offDir is the folder it was found in off PATH, "" when on PATH. Every
+// command that reports a binary (doctor's checks, verdigris version)
+// looks here, so that none calls missing a binary the hooks run.
+func FindBinary(r *gitrepo.Repo, home, bin string) (path, offDir string, ok bool) {
+	if p, err := exec.LookPath(bin); err == nil {
+		return p, "", true
+	}
+	for _, dir := range OffPathDirs(r, home) {
+		p := filepath.Join(dir, bin)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			return p, dir, true
+		}
+	}
+	return "", "", false
 }
