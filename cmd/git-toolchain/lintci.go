@@ -59,9 +59,10 @@ repository without toolchain.toml. A file that is not valid YAML is
 reported at the line of the error, and a file in .github/workflows with
 no jobs: (or empty), which GitHub refuses, at its first line; so are, at
 their lines, jobs: written as a list or with no job (jobs: {}), a job
-written as a plain value or a list (build: 42), and a job's steps:
-(or a composite action's runs.steps:) written as a table, which GitHub
-refuses too. Any other
+written as a plain value or a list (build: 42), empty, or with neither
+runs-on: nor uses:, a job's steps: (or a composite action's
+runs.steps:) written as a table, and a composite action without
+runs.steps:, which GitHub refuses too. Any other
 FILE with no jobs: or runs: is refused as no workflow.
 
 Exits 1 when anything is found.

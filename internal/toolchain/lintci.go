@@ -156,13 +156,25 @@ func shape(f *lintFile) []Finding {
 	at := func(k *yaml.Node, problem, fix string) Finding {
 		return Finding{File: f.rel, Line: k.Line, Problem: problem, Fix: fix}
 	}
-	if runs := mapping(f.doc, "runs"); runs != nil {
+	if runsKey, runs := pair(f.doc, "runs"); runs != nil {
 		// Only a composite action has steps (the runner reads using:
 		// without regard to case); a JavaScript or Docker action's
 		// steps: is not read.
 		using, _ := scalar(mapping(runs, "using"))
+		if !strings.EqualFold(using, "composite") {
+			return nil
+		}
 		k, steps := pair(runs, "steps")
-		if !strings.EqualFold(using, "composite") || k == nil || steps.Kind == yaml.SequenceNode || steps.Kind == yaml.ScalarNode && steps.Tag == "!!null" {
+		switch {
+		case k == nil:
+			// The runner refuses it when the action is used ("No steps
+			// provided"), so every workflow calling it fails.
+			return []Finding{at(runsKey, "the composite action has no runs.steps:, which GitHub refuses (No steps provided: a composite action runs its steps)",
+				"add steps: under runs:, each step a list item (- uses: … or - run: …)")}
+		case steps.Kind == yaml.ScalarNode && steps.Tag == "!!null":
+			return []Finding{at(k, "runs.steps: of the composite action is empty, which GitHub refuses (No steps provided: a composite action runs its steps)",
+				"write its steps under steps:, each a list item (- uses: … or - run: …)")}
+		case steps.Kind == yaml.SequenceNode:
 			return nil
 		}
 		return []Finding{at(k, "runs.steps: of the composite action is "+kindName(steps)+", which GitHub refuses (steps: is a list, each step starting with -)",
@@ -181,10 +193,27 @@ func shape(f *lintFile) []Finding {
 	var out []Finding
 	for i := 0; i+1 < len(jobs.Content); i += 2 {
 		id, job := jobs.Content[i], jobs.Content[i+1]
-		if job.Kind == yaml.SequenceNode || job.Kind == yaml.ScalarNode && job.Tag != "!!null" {
-			out = append(out, at(id, fmt.Sprintf("job %s is %s, which GitHub refuses (a job is a table: its runs-on: and steps:, or uses:)", id.Value, kindName(job)),
+		if job.Kind == yaml.SequenceNode || job.Kind == yaml.ScalarNode {
+			what := kindName(job)
+			if job.Tag == "!!null" {
+				what = "empty" // build: with nothing under it
+			}
+			out = append(out, at(id, fmt.Sprintf("job %s is %s, which GitHub refuses (a job is a table: its runs-on: and steps:, or uses:)", id.Value, what),
 				fmt.Sprintf("write the job's runs-on: and steps: indented under %s:", id.Value)))
 			continue
+		}
+		if job.Kind == yaml.MappingNode && len(job.Content) == 0 {
+			out = append(out, at(id, fmt.Sprintf("job %s is empty, which GitHub refuses (a job is a table: its runs-on: and steps:, or uses:)", id.Value),
+				fmt.Sprintf("write the job's runs-on: and steps: indented under %s:", id.Value)))
+			continue
+		}
+		// A job calling a reusable workflow (uses:) runs on that
+		// workflow's runners: it has no runs-on: of its own.
+		if k, _ := pair(job, "runs-on"); k == nil && job.Kind == yaml.MappingNode {
+			if u, _ := pair(job, "uses"); u == nil {
+				out = append(out, at(id, fmt.Sprintf("job %s has neither runs-on: nor uses:, which GitHub refuses (a job runs on a runner, or calls a reusable workflow)", id.Value),
+					fmt.Sprintf("add runs-on: (ubuntu-latest, say) under %s:", id.Value)))
+			}
 		}
 		k, steps := pair(job, "steps")
 		if k == nil || steps.Kind == yaml.SequenceNode || steps.Kind == yaml.ScalarNode && steps.Tag == "!!null" {
