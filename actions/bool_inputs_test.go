@@ -6,7 +6,6 @@
 package actions_test
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -116,13 +115,7 @@ func TestToolchainActionTakesTrueFalseInAnyCase(t *testing.T) {
 func TestScryActionTakesTrueFalseInAnyCase(t *testing.T) {
 	a := newActionEnv(t)
 	a.env["VERDIGRIS_SCRY_MACHINE_TEXT"] = "0"
-	laptop := filepath.Join(a.dir, "laptop")
-	a.git(a.dir, "clone", "-q", a.remote, laptop)
-	for i := range 3 {
-		a.git(laptop, "commit", "-q", "--allow-empty", "-m", fmt.Sprintf("change %d", i))
-	}
-	a.git(laptop, "push", "-q", "origin", "main")
-	head := a.git(laptop, "rev-parse", "HEAD")
+	head := a.pushEmptyCommits("change 0", "change 1", "change 2")
 	a.checkout(head)
 	cache := &dirCache{}
 	for _, c := range []struct {
@@ -148,13 +141,9 @@ func TestScryActionTakesTrueFalseInAnyCase(t *testing.T) {
 
 func TestSessionActionTakesTrueFalseInAnyCase(t *testing.T) {
 	a := newActionEnv(t)
-	laptop := filepath.Join(a.dir, "laptop")
-	a.git(a.dir, "clone", "-q", a.remote, laptop)
 	a.env["GIT_COMMITTER_DATE"] = "2026-05-01T10:00:00Z"
-	a.git(laptop, "commit", "-q", "--allow-empty", "-m", "session: start First")
+	head := a.pushEmptyCommits("session: start First")
 	delete(a.env, "GIT_COMMITTER_DATE")
-	a.git(laptop, "push", "-q", "origin", "main")
-	head := a.git(laptop, "rev-parse", "HEAD")
 	event := map[string]any{"before": strings.Repeat("0", 40), "after": head}
 
 	a.checkout(head)

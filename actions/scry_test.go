@@ -211,13 +211,7 @@ func TestScryActionIndexesIncrementallyAndGates(t *testing.T) {
 func TestScryActionShallowAndMisuse(t *testing.T) {
 	a := newActionEnv(t)
 	a.env["VERDIGRIS_SCRY_MACHINE_TEXT"] = "0"
-	laptop := filepath.Join(a.dir, "laptop")
-	a.git(a.dir, "clone", "-q", a.remote, laptop)
-	for i := range 3 {
-		a.git(laptop, "commit", "-q", "--allow-empty", "-m", fmt.Sprintf("change %d", i))
-	}
-	a.git(laptop, "push", "-q", "origin", "main")
-	head := a.git(laptop, "rev-parse", "HEAD")
+	head := a.pushEmptyCommits("change 0", "change 1", "change 2")
 	os.RemoveAll(a.workspace)
 	a.git(a.dir, "clone", "-q", "--depth", "1", "file://"+a.remote, a.workspace)
 

@@ -61,6 +61,19 @@ func (a *actionEnv) git(dir string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// pushEmptyCommits is a developer's laptop, a clone of the remote,
+// committing msgs (empty commits) and pushing them: the pushed head.
+func (a *actionEnv) pushEmptyCommits(msgs ...string) string {
+	a.t.Helper()
+	laptop := filepath.Join(a.dir, "laptop")
+	a.git(a.dir, "clone", "-q", a.remote, laptop)
+	for _, m := range msgs {
+		a.git(laptop, "commit", "-q", "--allow-empty", "-m", m)
+	}
+	a.git(laptop, "push", "-q", "origin", "main")
+	return a.git(laptop, "rev-parse", "HEAD")
+}
+
 // checkout is what actions/checkout with fetch-depth 0 leaves: a full
 // clone of the remote at sha, with its tags.
 func (a *actionEnv) checkout(sha string) {
@@ -153,13 +166,9 @@ func TestSessionActionTagsAndPushesThePushedRange(t *testing.T) {
 // local; a bad push input and a missing git-session fail the step.
 func TestSessionActionRanges(t *testing.T) {
 	a := newActionEnv(t)
-	laptop := filepath.Join(a.dir, "laptop")
-	a.git(a.dir, "clone", "-q", a.remote, laptop)
 	a.env["GIT_COMMITTER_DATE"] = "2026-05-01T10:00:00Z"
-	a.git(laptop, "commit", "-q", "--allow-empty", "-m", "session: start First")
+	head := a.pushEmptyCommits("session: start First")
 	delete(a.env, "GIT_COMMITTER_DATE")
-	a.git(laptop, "push", "-q", "origin", "main")
-	head := a.git(laptop, "rev-parse", "HEAD")
 
 	a.checkout(head)
 	res := a.run(map[string]string{"push": "false"}, map[string]any{"before": strings.Repeat("0", 40), "after": head})
