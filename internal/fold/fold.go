@@ -26,8 +26,9 @@ func Latin(s string) string { return latin(strings.ToLower(s), false) }
 // with a mark spelled in ASCII too, as people write their names where
 // only ASCII goes: "Bjørn" → "bjorn", "Straße" → "strasse", "Þóra" →
 // "thora" (spelled). A Latin name comes out ASCII; letters of other
-// scripts stay as they are. For names that must be ASCII (tag names),
-// not for search, which keeps "ø" a letter of its own as FTS5 does.
+// scripts stay as they are. For names: those that must be ASCII (tag
+// names) and those matched as people type them (git scry --author); not
+// for the index's terms, which keep "ø" a letter of its own as FTS5 does.
 func LatinASCII(s string) string { return latin(strings.ToLower(s), true) }
 
 // spelled are the lower-case Latin letters (Latin-1 and Latin

@@ -177,7 +177,8 @@ var maxAuthors = 500
 // authorsMatching lists the distinct (name, email) pairs whose ident
 // holds any of the texts, compared case- and accent-folded in Go: SQLite's LIKE
 // folds only ASCII letters, and "--author müller" must find "Müller",
-// and "muller" too. The pairs are read from the author index (store schema) without
+// and "muller" too; "bjorn" finds "Bjørn" and "strasse" "Straße", as
+// people spell their names where only ASCII goes (fold.LatinASCII). The pairs are read from the author index (store schema) without
 // touching the commits' rows. The ident compared is the one the
 // repository's mailmap gives, as git log --author compares it: a
 // project's .mailmap names its authors' older names and emails, and
@@ -189,13 +190,13 @@ func (s *Searcher) authorsMatching(ctx context.Context, authors []string) ([][2]
 	}
 	want := make([]string, len(authors))
 	for i, a := range authors {
-		want[i] = fold.Latin(a)
+		want[i] = fold.LatinASCII(a)
 	}
 	var out [][2]string
 	for i, who := range all {
 		// The "Name <email>" ident, as git log --author reads it: a
 		// name, an email, "<email>" and the whole ident all match.
-		ident := fold.Latin(mapped[i].Name + " <" + mapped[i].Email + ">")
+		ident := fold.LatinASCII(mapped[i].Name + " <" + mapped[i].Email + ">")
 		if slices.ContainsFunc(want, func(w string) bool { return strings.Contains(ident, w) }) {
 			out = append(out, [2]string{who.Name, who.Email})
 		}

@@ -235,9 +235,14 @@ func TestFilters(t *testing.T) {
 func TestAuthorFilterFoldsCaseAndAccents(t *testing.T) {
 	f := history(t)
 	f.commit("2024-04-10T10:00:00Z", "Élodie Müller|emuller@example.com", "turbine blades balanced", map[string]string{"engine/blades.go": "package engine\n"})
+	f.commit("2024-04-11T10:00:00Z", "Bjørn Straße|bs@example.com", "turbine hub greased", map[string]string{"engine/hub.go": "package engine\n"})
 	s := f.searcher(nil)
 	ctx := context.Background()
 	for author, want := range map[string]string{
+		// Latin letters that are no letter with a mark, spelled as
+		// people spell their names where only ASCII goes.
+		"bjorn": "turbine hub greased", "BJØRN": "turbine hub greased", "strasse": "turbine hub greased",
+		"straße b": "", "bjørn straße": "turbine hub greased",
 		"müller": "turbine blades balanced", "MÜLLER": "turbine blades balanced", "muller": "turbine blades balanced",
 		"élodie m": "turbine blades balanced", "ELODIE": "turbine blades balanced", "mueller": "",
 		"ada": "turbine: first draft",
