@@ -61,8 +61,9 @@ func (a *actionEnv) git(dir string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// pushEmptyCommits is a developer's laptop, a clone of the remote,
-// committing msgs (empty commits) and pushing them: the pushed head.
+// pushEmptyCommits is a developer's laptop, a clone of the remote in
+// a.dir/laptop, committing msgs (empty commits) and pushing them: the
+// pushed head. A test that goes on committing there uses that clone.
 func (a *actionEnv) pushEmptyCommits(msgs ...string) string {
 	a.t.Helper()
 	laptop := filepath.Join(a.dir, "laptop")
@@ -115,11 +116,8 @@ func (a *actionEnv) remoteTags() string {
 // the ones the laptop's hook would have made; a re-run creates nothing.
 func TestSessionActionTagsAndPushesThePushedRange(t *testing.T) {
 	a := newActionEnv(t)
-	laptop := filepath.Join(a.dir, "laptop")
-	a.git(a.dir, "clone", "-q", a.remote, laptop)
-	a.git(laptop, "commit", "-q", "--allow-empty", "-m", "root")
-	a.git(laptop, "push", "-q", "origin", "main")
-	before := a.git(laptop, "rev-parse", "HEAD")
+	before := a.pushEmptyCommits("root")
+	laptop := filepath.Join(a.dir, "laptop") // the clone pushEmptyCommits made
 	date := func(s string) { a.env["GIT_COMMITTER_DATE"], a.env["GIT_AUTHOR_DATE"] = s, s }
 	date("2026-03-04T08:20:30Z")
 	a.git(laptop, "commit", "-q", "--allow-empty", "-m", "feat: begin\n\nSession-Start: Parser\nSession-Agent: claude")
@@ -256,11 +254,8 @@ func TestSessionActionConflictFails(t *testing.T) {
 // only makes the tags here, as anywhere.
 func TestSessionActionPushesNoTagsFromAPullRequest(t *testing.T) {
 	a := newActionEnv(t)
-	laptop := filepath.Join(a.dir, "laptop")
-	a.git(a.dir, "clone", "-q", a.remote, laptop)
-	a.git(laptop, "commit", "-q", "--allow-empty", "-m", "root")
-	a.git(laptop, "push", "-q", "origin", "main")
-	base := a.git(laptop, "rev-parse", "HEAD")
+	base := a.pushEmptyCommits("root")
+	laptop := filepath.Join(a.dir, "laptop") // the clone pushEmptyCommits made
 	a.git(laptop, "checkout", "-q", "-b", "feature")
 	a.env["GIT_COMMITTER_DATE"] = "2026-05-01T10:00:00Z"
 	a.git(laptop, "commit", "-q", "--allow-empty", "-m", "feat: parser\n\nSession-Start: Parser")
