@@ -38,23 +38,9 @@ CGO_ENABLED=1 GOFLAGS=-trimpath go build -o "$bin/git-scry" ./cmd/git-scry
 say "git toolchain run ci"
 "$bin/git-toolchain" run ci
 
-# Fuzzing is not part of the ci set (the pre-push hook runs that set too):
-# short runs here, where CI runs them. Budgets are execution counts, not
-# durations: Go 1.26's fuzz coordinator can fail a duration-bounded run
-# with a spurious "context deadline exceeded" on a loaded machine
-# (golang/go#75804, fixed in Go 1.27). FUZZ_EXECS scales every run.
-fuzz() { go test -run '^$' -fuzz "^$2\$" -fuzztime "${FUZZ_EXECS:-$3}x" "$1"; }
-say "go test -fuzz (short runs)"
-fuzz ./internal/session FuzzParse 100000
-fuzz ./internal/vault FuzzParseSecrets 20000
-fuzz ./internal/vault FuzzParseKeyFile 20000
-fuzz ./internal/vault FuzzParseRecipients 20000
-fuzz ./internal/vault FuzzParseIgnore 20000
-fuzz ./internal/vault FuzzMasker 20000
-fuzz ./internal/ghaction FuzzEnvFileInjection 20000
-fuzz ./internal/ghaction FuzzEnvRecord 20000
-fuzz ./internal/release FuzzPackageLock 20000
-fuzz ./internal/release FuzzCargo 20000
+# Fuzzing (./scripts/fuzz.sh, toolchain.toml's fuzz set) runs in the
+# scheduled fuzz workflow, not here: its instrumented builds cost minutes
+# on a cold machine, and the seed corpora run with the tests above.
 
 say "ONNX Runtime embedder (fetches the runtime library once; its tests must not skip)"
 export CGO_ENABLED=1 GOFLAGS="${GOFLAGS/-tags=noonnx/}"
