@@ -20,7 +20,7 @@ import (
 
 var syncCmd = &cli.Command{
 	Name: "sync",
-	Usage: `Usage: git session sync [--range A..B] [--push] [--remote NAME] [--json] [--github]
+	Usage: `Usage: git session sync [--range A..B] [--push [--remote NAME]] [--json] [--github]
 
 Create the session tags that the commits of a range call for, oldest commit
 first: the start and end tags of their markers (Session-Start:, Session-End:,
@@ -41,7 +41,8 @@ Flags:
                       (made now or before), in one atomic push; one the
                       remote has on another commit is a conflict (exit 1),
                       reported again by every run until it is resolved
-      --remote NAME   where --push goes (default: the default remote)
+      --remote NAME   where --push goes (default: the default remote);
+                      refused without --push
       --json          print the result as JSON
       --github        also write step outputs (created, count) and a step
                       summary table for GitHub Actions
@@ -76,6 +77,12 @@ Flags:
 		}
 		push, _ := fs.GetBool("push")
 		remote, _ := fs.GetString("remote")
+		if !push && remote != "" {
+			// Without --push the remote is never asked, so a misspelled one
+			// would pass unseen and the tags stay here.
+			return cli.Usagef("--remote %s given without --push: sync pushes nothing without it", remote).
+				WithHint("add --push to push the session tags to %s, or leave --remote out", remote)
+		}
 		if push && remote == "" {
 			if remote = r.DefaultRemote(ctx); remote == "" {
 				return explain(session.ErrNoRemote)
