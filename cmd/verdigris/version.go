@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
 
 	"github.com/spf13/pflag"
 
@@ -29,15 +31,6 @@ Flags:
 			return err
 		}
 		asJSON, _ := fs.GetBool("json")
-		type entry struct {
-			Binary  string `json:"binary"`
-			Path    string `json:"path,omitempty"`
-			Version string `json:"version"`
-			// OnPath is false for a binary found off PATH where the hooks
-			// look, and for one not installed.
-			OnPath bool   `json:"on_path"`
-			Line   string `json:"-"`
-		}
 		// The hooks find binaries off PATH in the folder install recorded
 		// in this repository, and in ~/.local/bin: version looks there
 		// too, so that it does not call a binary the hooks run "not
@@ -47,10 +40,10 @@ Flags:
 			r = nil
 		}
 		self := version.String("verdigris")
-		list := []entry{{Binary: "verdigris", Version: self, OnPath: true, Line: self}}
+		list := []versionEntry{selfEntry(self)}
 		for _, bin := range doctor.Binaries[1:] {
 			b, found := doctor.FindBinary(ctx, r, env.Env("HOME"), bin)
-			e := entry{Binary: bin, Path: b.Path, Version: b.Version, OnPath: b.OffPath == ""}
+			e := versionEntry{Binary: bin, Path: b.Path, Version: b.Version, OnPath: b.OffPath == ""}
 			switch {
 			case !found:
 				e.Version, e.OnPath = "not installed", false
@@ -73,4 +66,40 @@ Flags:
 		}
 		return nil
 	},
+}
+
+type versionEntry struct {
+	Binary  string `json:"binary"`
+	Path    string `json:"path,omitempty"`
+	Version string `json:"version"`
+	// OnPath is false for a binary found off PATH where the hooks
+	// look, and for one not installed.
+	OnPath bool   `json:"on_path"`
+	Line   string `json:"-"`
+}
+
+// selfEntry is the running verdigris: on PATH only when PATH's verdigris
+// is this very file, not merely one of that name (a copy run by its path
+// to try a build).
+func selfEntry(line string) versionEntry {
+	e := versionEntry{Binary: "verdigris", Version: line, Line: line}
+	exe, err := os.Executable()
+	if err != nil {
+		exe = ""
+	}
+	if p, err := exec.LookPath("verdigris"); err == nil && exe != "" && sameFile(p, exe) {
+		e.Path, e.OnPath = p, true
+		return e
+	}
+	e.Path = exe
+	return e
+}
+
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
