@@ -12,7 +12,8 @@ Commands:
                post-applypatch hooks (existing hooks are kept and chained)
   uninstall    remove the hooks and restore the hooks that were there before
   doctor       check binaries, hooks and every feature in use; --json for a report
-  version      print the version of every verdigris binary on PATH
+  version      print the version of every verdigris binary, on PATH or
+               where the hooks find it
 
 Environment:
   VERDIGRIS=0               skip every verdigris step in the hooks
