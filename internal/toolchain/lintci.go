@@ -171,7 +171,7 @@ func shape(f *lintFile) []Finding {
 			// provided"), so every workflow calling it fails.
 			return []Finding{at(runsKey, "the composite action has no runs.steps:, which GitHub refuses (No steps provided: a composite action runs its steps)",
 				"add steps: under runs:, each step a list item (- uses: … or - run: …)")}
-		case steps.Kind == yaml.ScalarNode && steps.Tag == "!!null":
+		case steps.Kind == yaml.ScalarNode && steps.Tag == "!!null", steps.Kind == yaml.SequenceNode && len(steps.Content) == 0:
 			return []Finding{at(k, "runs.steps: of the composite action is empty, which GitHub refuses (No steps provided: a composite action runs its steps)",
 				"write its steps under steps:, each a list item (- uses: … or - run: …)")}
 		case steps.Kind == yaml.SequenceNode:
@@ -209,11 +209,16 @@ func shape(f *lintFile) []Finding {
 		}
 		// A job calling a reusable workflow (uses:) runs on that
 		// workflow's runners: it has no runs-on: of its own.
-		if k, _ := pair(job, "runs-on"); k == nil && job.Kind == yaml.MappingNode {
+		k, runsOn := pair(job, "runs-on")
+		switch {
+		case k == nil && job.Kind == yaml.MappingNode:
 			if u, _ := pair(job, "uses"); u == nil {
 				out = append(out, at(id, fmt.Sprintf("job %s has neither runs-on: nor uses:, which GitHub refuses (a job runs on a runner, or calls a reusable workflow)", id.Value),
 					fmt.Sprintf("add runs-on: (ubuntu-latest, say) under %s:", id.Value)))
 			}
+		case k != nil && namesNoRunner(runsOn):
+			out = append(out, at(k, fmt.Sprintf("runs-on: of job %s is empty, which GitHub refuses (a job runs on a runner named by its labels or group)", id.Value),
+				"name the runner: runs-on: ubuntu-latest, say"))
 		}
 		k, steps := pair(job, "steps")
 		if k == nil || steps.Kind == yaml.SequenceNode || steps.Kind == yaml.ScalarNode && steps.Tag == "!!null" {
@@ -223,6 +228,27 @@ func shape(f *lintFile) []Finding {
 			"write each step as a list item (- uses: … or - run: …)"))
 	}
 	return out
+}
+
+// namesNoRunner reports whether a job's runs-on: value names no runner:
+// nothing after the colon, "", [], {}, or a group: and labels: with
+// nothing in them. An expression (${{ matrix.os }}) names one.
+func namesNoRunner(n *yaml.Node) bool {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return n.Tag == "!!null" || strings.TrimSpace(n.Value) == ""
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			if !namesNoRunner(c) {
+				return false
+			}
+		}
+		return true
+	case yaml.MappingNode:
+		group, labels := mapping(n, "group"), mapping(n, "labels")
+		return (group == nil || namesNoRunner(group)) && (labels == nil || namesNoRunner(labels))
+	}
+	return false
 }
 
 // kindName names what a YAML node is, as a finding says it.
