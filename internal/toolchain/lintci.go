@@ -307,6 +307,7 @@ func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, []stri
 			continue
 		}
 		if len(doc.Content) > 0 {
+			out = append(out, mergeKeys(f.rel, doc.Content[0])...) // GitHub refuses them whatever a marker says
 			f.doc = expand(doc.Content[0], map[*yaml.Node]bool{})
 		}
 		if j, ok := jobless(root, path, f); ok {
@@ -675,8 +676,9 @@ func (l *linter) pinned(tool string) (Pin, string, bool) {
 }
 
 // expand reads a workflow as GitHub does: an alias is replaced by (a copy
-// of, at the alias's line) the node it names, and the pairs of a "<<"
-// merge key are added to their mapping under its own keys. Without it an
+// of, at the alias's line) the node it names; and, as its author meant
+// it, the pairs of a "<<" merge key (which GitHub refuses: mergeKeys
+// reports it) are added to their mapping under its own keys. Without it an
 // aliased "with:" looked empty and an aliased step was not seen at all.
 // Each node is expanded once (done), so aliases of aliases cost no more
 // than the nodes written.
@@ -728,6 +730,32 @@ func expand(n *yaml.Node, done map[*yaml.Node]bool) *yaml.Node {
 	}
 	n.Content = own
 	return n
+}
+
+// mergeKeys reports each YAML merge key (<<) in a document, where it is
+// written (an alias is not followed, so one in an anchored table is
+// reported once). GitHub supports anchors and aliases but not merge
+// keys, and refuses the workflow; expand still merges them, so the rest
+// of the file is read as its author meant it and the one fix is said
+// once.
+func mergeKeys(file string, n *yaml.Node) []Finding {
+	var out []Finding
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil || n.Kind == yaml.AliasNode {
+			return
+		}
+		for i, c := range n.Content {
+			if n.Kind == yaml.MappingNode && i%2 == 0 && c.Kind == yaml.ScalarNode && c.Tag == "!!merge" {
+				out = append(out, Finding{File: file, Line: c.Line,
+					Problem: "YAML merge key <<: GitHub does not support it (anchors and aliases, yes; << no) and refuses the workflow",
+					Fix:     "write the keys out here (an alias may stand for a whole value: with: *name)"})
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
 }
 
 // mapping returns the value of key in a mapping node (nil if absent or
