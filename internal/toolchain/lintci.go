@@ -1393,6 +1393,13 @@ func (l *linter) setupAction(usesNode, with *yaml.Node, sc scope, tool, display,
 		}
 	}
 	if fn, ok := scalar(fileNode); ok && !strings.Contains(fn, "${{") {
+		// No setup action reads toolchain.toml: each takes a file it
+		// does not know as the version itself ("[tools]"), and fails.
+		if path.Base(filepath.ToSlash(fn)) == config.FileName {
+			l.add(fileNode.Line, tool, fmt.Sprintf("%s with %s: %s names a file %s cannot read (it takes the file's text as the version, and fails)", action, fileKey, fn, action),
+				fmt.Sprintf("set %s: '%s' (git toolchain env --github gives it as a step output)", versionKey, want))
+			return
+		}
 		v, line, err := l.fileVersion(fn, tool)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
