@@ -772,6 +772,21 @@ func mapping(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// nameIn returns the value of a matrix or env: name in a mapping node as
+// an expression (${{ matrix.go }}) reads it: without regard to case, as
+// GitHub's contexts are read, the name written as it is first.
+func nameIn(n *yaml.Node, name string) *yaml.Node {
+	if v := mapping(n, name); v != nil || n == nil || n.Kind != yaml.MappingNode {
+		return v
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if strings.EqualFold(n.Content[i].Value, name) {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
 // pair returns the key node and the value of key in a mapping node (nil,
 // nil if absent): a finding about the value's kind is reported at the
 // key, where a block list or table starts a line later.
@@ -855,17 +870,17 @@ func excluded(matrix *yaml.Node, key string, v *yaml.Node) bool {
 		if e.Kind != yaml.MappingNode {
 			continue
 		}
-		if ev, ok := scalar(mapping(e, key)); !ok || ev != v.Value {
+		if ev, ok := scalar(nameIn(e, key)); !ok || ev != v.Value {
 			continue
 		}
 		all := true
 		for i := 0; i+1 < len(e.Content) && all; i += 2 {
 			k := e.Content[i].Value
-			if k == key {
+			if strings.EqualFold(k, key) {
 				continue
 			}
 			ev, ok := scalar(e.Content[i+1])
-			list := mapping(matrix, k)
+			list := nameIn(matrix, k)
 			switch {
 			case !ok || list == nil:
 				all = false
@@ -916,13 +931,13 @@ func values(n *yaml.Node, sc scope) []value {
 	switch m[1] {
 	case "env":
 		for i := len(sc.envs) - 1; i >= 0; i-- {
-			if v := mapping(sc.envs[i], m[2]); v != nil {
+			if v := nameIn(sc.envs[i], m[2]); v != nil {
 				return values(v, sc.base())
 			}
 		}
 	case "matrix":
 		var out []value
-		if list := mapping(sc.matrix, m[2]); list != nil {
+		if list := nameIn(sc.matrix, m[2]); list != nil {
 			if list.Kind == yaml.SequenceNode {
 				for _, e := range list.Content {
 					if !excluded(sc.matrix, m[2], e) {
@@ -935,7 +950,7 @@ func values(n *yaml.Node, sc scope) []value {
 		}
 		if inc := mapping(sc.matrix, "include"); inc != nil && inc.Kind == yaml.SequenceNode {
 			for _, e := range inc.Content {
-				out = append(out, values(mapping(e, m[2]), sc.base())...)
+				out = append(out, values(nameIn(e, m[2]), sc.base())...)
 			}
 		}
 		if why := matrixLacks(sc, m[2]); why != "" {
@@ -970,7 +985,7 @@ func matrixLacks(sc scope, key string) string {
 	if sc.matrix == nil {
 		return "the job has no strategy.matrix"
 	}
-	if sc.matrix.Kind != yaml.MappingNode || mapping(sc.matrix, key) != nil {
+	if sc.matrix.Kind != yaml.MappingNode || nameIn(sc.matrix, key) != nil {
 		return ""
 	}
 	if inc := mapping(sc.matrix, "include"); inc != nil {
@@ -978,7 +993,7 @@ func matrixLacks(sc scope, key string) string {
 			return ""
 		}
 		for _, e := range inc.Content {
-			if e.Kind != yaml.MappingNode || mapping(e, key) != nil {
+			if e.Kind != yaml.MappingNode || nameIn(e, key) != nil {
 				return ""
 			}
 		}
