@@ -1416,7 +1416,19 @@ func (l *linter) setupAction(usesNode, with *yaml.Node, sc scope, tool, display,
 			return
 		}
 		v, line, err := l.fileVersion(fn, tool)
+		// setup-go reads a go.mod's go line, not its toolchain line, when
+		// GOTOOLCHAIN=local (and v5 always does), and local keeps go from
+		// switching to the toolchain line's Go: the go line's Go runs.
+		goLine := ""
+		if b := path.Base(filepath.ToSlash(fn)); err == nil && tool == "go" && (b == "go.mod" || b == "go.work") && goToolchainLocal(sc) {
+			if m, err := readGoMod(filepath.Dir(filepath.Join(l.root, filepath.FromSlash(fn))), b); err == nil && m.Toolchain != "" && m.Go != "" {
+				v, line, goLine = m.Go, m.GoLine, ", its go line: with GOTOOLCHAIN=local setup-go reads it, not the toolchain line"
+			}
+		}
 		switch {
+		case goLine != "" && !Satisfies(pin.Version, v):
+			l.add(fileNode.Line, tool, fmt.Sprintf("%s with %s: %s installs %s %s (%s:%d%s), not %s", action, fileKey, fn, display, v, fn, line, goLine, pinned),
+				fmt.Sprintf("set %s: '%s', or drop GOTOOLCHAIN=local", versionKey, want))
 		case errors.Is(err, os.ErrNotExist):
 			l.add(mapping(with, fileKey).Line, tool, fmt.Sprintf("%s with %s: %s names a file that does not exist", action, fileKey, fn),
 				fmt.Sprintf("create %s pinning %s, or set %s: '%s'", fn, want, versionKey, want))
@@ -1566,6 +1578,18 @@ func (l *linter) envToolchains(env *yaml.Node, sc scope, setsGo bool) {
 			l.rustToolchain(v, "RUSTUP_TOOLCHAIN="+v.s)
 		}
 	}
+}
+
+// goToolchainLocal reports whether a step runs with GOTOOLCHAIN=local,
+// from its own env: or its job's or workflow's, the innermost first.
+func goToolchainLocal(sc scope) bool {
+	for i := len(sc.envs) - 1; i >= 0; i-- {
+		if v := mapping(sc.envs[i], "GOTOOLCHAIN"); v != nil {
+			s, _ := scalar(v)
+			return s == "local"
+		}
+	}
+	return false
 }
 
 func (l *linter) hasLocalToolchain(env *yaml.Node) bool {
