@@ -55,7 +55,7 @@ type Options struct {
 
 // Result says what a run did.
 type Result struct {
-	Added      int   // commits indexed
+	Added      int   // commits new to the index (not those read again)
 	Pruned     int   // commits removed: no longer reachable
 	Total      int64 // commits in the index
 	UpToDate   bool  // nothing had changed
@@ -73,7 +73,7 @@ type Result struct {
 	// missing from a damaged repository), so nothing was pruned.
 	Unpruned bool
 	// Restored: commits indexed without their diff or files before, read
-	// again whole now that their objects are here (counted in Added).
+	// again whole now that their objects are here (not counted in Added).
 	Restored int
 	// Checked: degraded commits whose trees were diffed to see whether
 	// their objects are back; PackObjects: objects of new packs looked

@@ -37,6 +37,9 @@ type indexer struct {
 	// aside: st is a rebuild beside the index searches read (rebuild.go),
 	// which keeps its search cache and model file until the switch.
 	aside bool
+	// written counts the commits this run wrote, those read again
+	// included; Result.Added counts only the ones new to the index.
+	written int
 }
 
 func (ix *indexer) run(ctx context.Context) error {
@@ -64,7 +67,14 @@ func (ix *indexer) run(ctx context.Context) error {
 		return err
 	}
 	changed := !maps.Equal(tips, old) || shallow != oldShallow || pending != "" || len(back) > 0
+	var before int64
 	if changed {
+		// Commits read again (restored, a deepened clone's former
+		// boundary, a replaced commit) are removed and written anew: new
+		// commits are what the index gained, besides what was pruned.
+		if before, err = ix.st.CountCommits(ctx); err != nil {
+			return err
+		}
 		kept, lost, err := ix.existing(ctx, old)
 		if err != nil {
 			return err
@@ -132,6 +142,9 @@ func (ix *indexer) run(ctx context.Context) error {
 		return err
 	}
 	ix.res.Total = total
+	if changed {
+		ix.res.Added = max(0, int(total-before)+ix.res.Pruned)
+	}
 	embedded, err := ix.embed(ctx, total, changed)
 	if err != nil {
 		return err
@@ -175,7 +188,7 @@ func (ix *indexer) run(ctx context.Context) error {
 		return err
 	}
 	ix.res.Unpruned = ix.unpruned
-	if ix.res.Added+ix.res.Pruned+ix.res.Embedded > 0 {
+	if ix.written+ix.res.Pruned+ix.res.Embedded > 0 {
 		return ix.st.Checkpoint(ctx)
 	}
 	return nil

@@ -72,7 +72,7 @@ func (ix *indexer) write(ctx context.Context, records <-chan *store.Commit, bar 
 			return err
 		}
 		n++
-		ix.res.Added++
+		ix.written++
 		bar.add(1)
 		if n == ix.opt.BatchSize {
 			if err := b.Commit(); err != nil {
