@@ -207,16 +207,16 @@ Flags:
 		if gate.Unmet != "" {
 			short = nil // the measures are lexical search's
 		}
+		// A set without a "name" is named by its file, in every report.
+		if rep.QuerySet == "" {
+			rep.QuerySet = filepath.Base(args[0])
+		}
+		name := rep.QuerySet
 		if asJSON {
 			if err := cli.WriteJSON(env.Stdout, rep); err != nil {
 				return err
 			}
 			return gateError(short, gate)
-		}
-		// A set without a "name" is named by its file.
-		name := rep.QuerySet
-		if name == "" {
-			name = filepath.Base(args[0])
 		}
 		title := fmt.Sprintf("%s (%d with relevant commits, %d with relevant files), k=%d", cli.Count(rep.Queries, "query"), rep.CommitQueries, rep.FileQueries, k)
 		fmt.Fprintf(env.Stdout, "%s: %s\n\n", cli.Printable(name), title)
