@@ -63,6 +63,12 @@ Flags:
 			}
 			return cli.Failf("cannot compare the index with the history: %v", err).WithHint(behindHint)
 		}
+		if s.Embedder == "" && s.EmbedReason == "" {
+			// No vectors: what searches and doctor say of it.
+			if n, _ := st.MetaInt(ctx, "train_failed"); n > 0 {
+				s.EmbedReason = search.TooLittleText(n)
+			}
+		}
 		rebuilding := index.Rebuilding(r)
 		if asJSON {
 			return cli.WriteJSON(env.Stdout, struct {
@@ -82,7 +88,11 @@ Flags:
 			t.Row("without diff", fmt.Sprintf("%d (objects missing), %d without files, %d diffs capped", s.NoPatch, s.NoFiles, s.Capped))
 		}
 		if s.Embedder == "" {
-			t.Row("embedder", "none (lexical search only)")
+			none := "none (lexical search only)"
+			if s.EmbedReason != "" {
+				none += ": " + s.EmbedReason
+			}
+			t.Row("embedder", none)
 		} else {
 			t.Row("embedder", fmt.Sprintf("%s, %d dimensions, %d/%d commits embedded", s.Embedder, s.Dim, s.Embedded, s.Commits))
 			if s.EmbedReason != "" {

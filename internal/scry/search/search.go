@@ -114,6 +114,18 @@ type ErrSemanticUnavailable struct{ Reason, Hint string }
 
 func (e *ErrSemanticUnavailable) Error() string { return "semantic search is unavailable: " + e.Reason }
 
+// TooLittleText says why an index has no vectors when the built-in
+// embedder found too little text to learn from in the n commits its last
+// training saw (the index's "train_failed"): searches and stats word it
+// alike.
+func TooLittleText(n int64) string {
+	commits := "commits"
+	if n == 1 {
+		commits = "commit"
+	}
+	return fmt.Sprintf("the built-in embedder has too little text to learn from in %d %s", n, commits)
+}
+
 // Open opens the searcher over st, loading the active embedder when its
 // vectors are in the index. The embedder is loaded, never trained, here.
 func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedders) (*Searcher, error) {
@@ -137,11 +149,7 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 	case vs.Gen == 0:
 		s.SemanticErr = "the index has no vectors yet (run 'git scry index')"
 		if n, _ := st.MetaInt(ctx, "train_failed"); n > 0 {
-			commits := "commits"
-			if n == 1 {
-				commits = "commit"
-			}
-			s.SemanticErr = fmt.Sprintf("the built-in embedder has too little text to learn from in %d %s", n, commits)
+			s.SemanticErr = TooLittleText(n)
 			// An index run tries again only once the history has grown:
 			// run on the same commits, it just says it is up to date.
 			s.SemanticHint = "use --mode lexical; git scry index learns again once more commits are indexed ('git scry index --full' tries now)"
