@@ -136,7 +136,7 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 			return searchError(ctx, err)
 		}
 		for _, i := range unmatched {
-			warnings = append(warnings, fmt.Sprintf("--author %s matches no author of an indexed commit", cli.Printable(q.Filter.Authors[i])))
+			warnings = append(warnings, fmt.Sprintf("--author %s matches no author of an indexed commit%s", cli.Printable(q.Filter.Authors[i]), authorRegexNote(q.Filter.Authors[i])))
 		}
 	}
 	if len(hits) == 0 {
@@ -489,6 +489,33 @@ func searchJSON(q search.Query, s *search.Searcher, hits []search.Hit, warning s
 		out["warning"] = warning
 	}
 	return out
+}
+
+// authorRegexNote says, of an --author that matches nobody and reads as
+// a regular expression, as git log --author takes one ('ada\|grace',
+// '^Ada'), that it was matched as text; an alternation of plain names is
+// spelt as the repeated --author that asks for either ("" otherwise).
+func authorRegexNote(a string) string {
+	const meta = `^$*+?|[](){}\`
+	if !strings.ContainsAny(a, meta) {
+		return ""
+	}
+	note := " (it is text, not a regular expression as in git log"
+	parts := strings.Split(strings.ReplaceAll(a, `\|`, "|"), "|")
+	plain := len(parts) > 1
+	for _, p := range parts {
+		if strings.TrimSpace(p) == "" || strings.ContainsAny(p, meta) {
+			plain = false
+		}
+	}
+	if plain {
+		var each []string
+		for _, p := range parts {
+			each = append(each, "--author "+cli.Printable(strings.TrimSpace(p)))
+		}
+		note += ": give --author once for each, " + strings.Join(each, " ")
+	}
+	return note + ")"
 }
 
 // datesGiven is --since and --until as the user gave them, for a
