@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 
 	"golang.org/x/term"
@@ -15,16 +17,102 @@ import (
 // Printable escapes is written as \u escapes: encoding/json escapes only
 // the C0 controls, and a C1 control (U+009B is a CSI to some terminals)
 // or a bidirectional override from a repository went out as it was.
+// A nil slice is written as [], not null: an empty list is a list to a
+// script that loops over it (jq's .vaults[] fails on null), and each
+// command leaving its lists nil when they hold nothing is not a promise
+// any one of them could keep by hand.
 func WriteJSON(w io.Writer, v any) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
+	if v != nil {
+		c := reflect.New(reflect.TypeOf(v)).Elem()
+		c.Set(reflect.ValueOf(v))
+		fillLists(c, 0)
+		v = c.Interface()
+	}
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
 	_, err := w.Write(escapeJSON(b.Bytes()))
 	return err
+}
+
+var (
+	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
+	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+// fillLists sets each nil slice that encoding/json would reach from v to
+// an empty one. What it changes it copies first (the elements of a slice,
+// what a pointer, map or interface holds), so the caller's value is left
+// as it was. A type that writes its own JSON is left to do so, a []byte
+// is a base64 string to encoding/json, and a nil pointer or map stays
+// null: neither is a list. Past encoding/json's depth for suspecting a
+// cycle it stops, and encoding/json reports the cycle.
+func fillLists(v reflect.Value, depth int) {
+	if depth > 1000 {
+		return
+	}
+	t := v.Type()
+	if t.Implements(jsonMarshaler) || t.Implements(textMarshaler) ||
+		reflect.PointerTo(t).Implements(jsonMarshaler) || reflect.PointerTo(t).Implements(textMarshaler) {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 || !v.CanSet() {
+			return
+		}
+		c := reflect.MakeSlice(t, v.Len(), v.Len())
+		reflect.Copy(c, v)
+		for i := range c.Len() {
+			fillLists(c.Index(i), depth+1)
+		}
+		v.Set(c)
+	case reflect.Array:
+		for i := range v.Len() {
+			fillLists(v.Index(i), depth+1)
+		}
+	case reflect.Pointer:
+		if v.IsNil() || !v.CanSet() {
+			return
+		}
+		c := reflect.New(t.Elem())
+		c.Elem().Set(v.Elem())
+		fillLists(c.Elem(), depth+1)
+		v.Set(c)
+	case reflect.Interface:
+		if v.IsNil() || !v.CanSet() {
+			return
+		}
+		c := reflect.New(v.Elem().Type()).Elem()
+		c.Set(v.Elem())
+		fillLists(c, depth+1)
+		v.Set(c)
+	case reflect.Map:
+		if v.IsNil() || !v.CanSet() {
+			return
+		}
+		c := reflect.MakeMapWithSize(t, v.Len())
+		for it := v.MapRange(); it.Next(); {
+			e := reflect.New(t.Elem()).Elem()
+			e.Set(it.Value())
+			fillLists(e, depth+1)
+			c.SetMapIndex(it.Key(), e)
+		}
+		v.Set(c)
+	case reflect.Struct:
+		// An unexported field cannot be set, but the exported fields of
+		// an unexported embedded struct can, and encoding/json writes
+		// them as the outer struct's.
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() || t.Field(i).Anonymous && f.Kind() == reflect.Struct {
+				fillLists(f, depth+1)
+			}
+		}
+	}
 }
 
 // escapeJSON writes the unprintable runes of encoded JSON as \u escapes.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -68,5 +69,69 @@ func TestTableWritesNoTrailingSpaces(t *testing.T) {
 		"ssh\n"
 	if b.String() != want {
 		t.Errorf("Write wrote\n%q\nwant\n%q", b.String(), want)
+	}
+}
+
+type jsonInner struct {
+	Names []string `json:"names"`
+}
+
+type jsonStamp []string
+
+func (s jsonStamp) MarshalJSON() ([]byte, error) {
+	if s == nil {
+		return []byte(`"nil"`), nil
+	}
+	return []byte(`"set"`), nil
+}
+
+// A list with nothing in it went out as null wherever a command left its
+// slice nil (git vault agent status --json's "vaults": null), which a
+// script's loop over .vaults[] cannot take. WriteJSON writes every nil
+// slice as [], however deep; what is omitted stays omitted, a nil pointer
+// or map stays null, and a type that writes itself is left to do so.
+func TestWriteJSONWritesNilSlicesAsEmptyLists(t *testing.T) {
+	inner := &jsonInner{}
+	in := struct {
+		Vaults  []string             `json:"vaults"`
+		Inner   *jsonInner           `json:"inner"`
+		Missing *jsonInner           `json:"missing"`
+		ByName  map[string]jsonInner `json:"by_name"`
+		Nested  [][]int              `json:"nested"`
+		Any     any                  `json:"any"`
+		Omitted []string             `json:"omitted,omitempty"`
+		Map     map[string]int       `json:"map"`
+		Stamp   jsonStamp            `json:"stamp"`
+		Bytes   []byte               `json:"bytes"`
+		Array   [2][]string          `json:"array"`
+		hidden  []string
+		jsonInner
+	}{Inner: inner, ByName: map[string]jsonInner{"a": {}}, Nested: [][]int{nil}, Any: jsonInner{}}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, in); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"vaults":  []any{},
+		"inner":   map[string]any{"names": []any{}},
+		"missing": nil,
+		"by_name": map[string]any{"a": map[string]any{"names": []any{}}},
+		"nested":  []any{[]any{}},
+		"any":     map[string]any{"names": []any{}},
+		"map":     nil,
+		"stamp":   "nil",
+		"bytes":   nil,
+		"array":   []any{[]any{}, []any{}},
+		"names":   []any{},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("WriteJSON wrote\n%s\nwant %v", b.String(), want)
+	}
+	if inner.Names != nil || in.Vaults != nil {
+		t.Errorf("WriteJSON changed the value it was given")
 	}
 }
