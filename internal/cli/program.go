@@ -390,6 +390,9 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 // commandHelp answers "help CMD" and "help CMD SUB" (one of CMD's own
 // commands, whose usage is CMD's) with CMD's usage; other words after
 // it are an error, since dropped they read as understood.
+// Its hint says "for usage", as the unknown-flag hint does: a possessive
+// made of the name ("for recipients's usage") is wrong for every name
+// that ends in s.
 func (p *Program) commandHelp(env *Env, c *Command, rest []string) error {
 	subs := visible(c.Commands)
 	if len(rest) > 1 || len(rest) == 1 && !slices.Contains(subs, rest[0]) {
@@ -397,7 +400,7 @@ func (p *Program) commandHelp(env *Env, c *Command, rest []string) error {
 		if len(rest) > 1 && slices.Contains(subs, extra) {
 			extra = rest[1]
 		}
-		return Usagef("%s help %s: unexpected argument %q", p.Name, c.Name, extra).WithHint("run '%s help %s' for %s's usage", p.Name, c.Name, c.Name)
+		return Usagef("%s help %s: unexpected argument %q", p.Name, c.Name, extra).WithHint("run '%s help %s' for usage", p.Name, c.Name)
 	}
 	fmt.Fprint(env.Stdout, c.Usage)
 	return nil
