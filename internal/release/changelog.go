@@ -17,9 +17,12 @@ The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/),
 and this project adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0.html).
 `
 
-// group is one "### Title" list of a release section.
+// group is one "### Title" list of a release section. noun is what the
+// plan's reason counts its commits as ("2 features"): the reason says
+// what the section will list, so it reads from the same table.
 type group struct {
 	title string
+	noun  string
 	types []string
 }
 
@@ -28,17 +31,17 @@ type group struct {
 // conventional type maps onto one; then the rest. Types not listed, and
 // messages that are not conventional commits, are "Other".
 var groups = []group{
-	{"Added", []string{"feat"}},
-	{"Fixed", []string{"fix"}},
-	{"Security", []string{"security", "sec"}},
-	{"Deprecated", []string{"deprecate", "deprecated"}},
-	{"Removed", []string{"remove", "revert"}},
-	{"Performance", []string{"perf"}},
-	{"Changed", []string{"refactor", "style"}},
-	{"Documentation", []string{"docs", "doc"}},
-	{"Tests", []string{"test", "tests"}},
-	{"Build and CI", []string{"build", "ci"}},
-	{"Chores", []string{"chore", "deps"}},
+	{"Added", "feature", []string{"feat"}},
+	{"Fixed", "fix", []string{"fix"}},
+	{"Security", "security fix", []string{"security", "sec"}},
+	{"Deprecated", "deprecation", []string{"deprecate", "deprecated"}},
+	{"Removed", "removal", []string{"remove", "revert"}},
+	{"Performance", "performance change", []string{"perf"}},
+	{"Changed", "change", []string{"refactor", "style"}},
+	{"Documentation", "documentation change", []string{"docs", "doc"}},
+	{"Tests", "test change", []string{"test", "tests"}},
+	{"Build and CI", "build or CI change", []string{"build", "ci"}},
+	{"Chores", "chore", []string{"chore", "deps"}},
 }
 
 // hiddenTypes are bookkeeping commits no reader of a changelog needs: the

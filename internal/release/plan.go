@@ -557,7 +557,8 @@ func (p *Plan) nextVersion(prev Version, bump string) (Version, error) {
 }
 
 func (p *Plan) autoReason(prev Version) string {
-	var breaking, feat, fix, other int
+	breaking := 0
+	byGroup := map[string]int{}
 	for _, c := range p.Changes {
 		switch {
 		case hiddenTypes[c.Type] && !c.Breaking:
@@ -565,21 +566,19 @@ func (p *Plan) autoReason(prev Version) string {
 			// changelog entry, no bump, and so no part of the reason.
 		case c.Breaking:
 			breaking++
-		case c.Type == "feat":
-			feat++
-		case c.Type == "fix":
-			fix++
 		default:
-			other++
+			byGroup[groupOf(c.Type)]++
 		}
 	}
+	// Counted as Section lists them: breaking changes, each group in
+	// its order, then Other.
 	var parts []string
-	for _, n := range []struct {
-		n    int
-		what string
-	}{{breaking, "breaking change"}, {feat, "feature"}, {fix, "fix"}, {other, "other change"}} {
-		if n.n > 0 {
-			parts = append(parts, cli.Count(n.n, n.what))
+	if breaking > 0 {
+		parts = append(parts, cli.Count(breaking, "breaking change"))
+	}
+	for _, g := range append(groups[:len(groups):len(groups)], group{title: "Other", noun: "other change"}) {
+		if n := byGroup[g.title]; n > 0 {
+			parts = append(parts, cli.Count(n, g.noun))
 		}
 	}
 	reason := "auto: " + strings.Join(parts, ", ")
