@@ -116,7 +116,7 @@ func supervise(env *cli.Env, argv, childEnv []string, stdin io.Reader, patterns 
 		return userError(err)
 	}
 	if sig != 0 {
-		vault.DieOfSignal(sig)
+		cli.DieOfSignal(sig)
 	}
 	if code != 0 {
 		return cli.Exit(code)

@@ -143,11 +143,6 @@ type Program struct {
 	sub bool
 }
 
-// ExitInterrupted is a command's exit status when Ctrl-C stopped it
-// (128 + SIGINT, as a shell reports it); stopped by SIGTERM, Main makes it
-// 143.
-const ExitInterrupted = 130
-
 // Main runs the program with os.Args and exits.
 func (p *Program) Main() {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -163,7 +158,8 @@ func (p *Program) Main() {
 	}()
 	code := p.Run(ctx, privateEnv(OSEnv(), p.Private), os.Args[1:])
 	signal.Stop(sigs)
-	if sig := syscall.Signal(got.Load()); code == ExitInterrupted && sig == syscall.SIGTERM {
+	if sig := syscall.Signal(got.Load()); code == ExitInterrupted && sig != 0 {
+		DieOfSignal(sig)
 		code = 128 + int(sig)
 	}
 	os.Exit(code)

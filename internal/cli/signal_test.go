@@ -8,12 +8,15 @@ import (
 	"os/exec"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 )
 
 // A command stopped by a signal exits as a shell reports it: 130 after
-// Ctrl-C and 143 after SIGTERM (it was 130 for both).
+// Ctrl-C and 143 after SIGTERM (it was 130 for both). It dies of the
+// signal once it has said so: exiting 130, it left a shell's loop that
+// ran it going on to the next command after Ctrl-C.
 func TestMainExitsWithTheSignal(t *testing.T) {
 	if os.Getenv("VERDIGRIS_CLI_SIGNAL_CHILD") == "1" {
 		wait := &Command{Name: "wait", Run: func(ctx context.Context, env *Env, _ *pflag.FlagSet, _ []string) error {
@@ -44,8 +47,39 @@ func TestMainExitsWithTheSignal(t *testing.T) {
 		cmd.Process.Signal(c.sig)
 		err = cmd.Wait()
 		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != c.want {
-			t.Errorf("after %v: %v; want exit status %d", c.sig, err, c.want)
+		if !errors.As(err, &ee) {
+			t.Fatalf("after %v: %v; want it to die of the signal", c.sig, err)
 		}
+		ws := ee.Sys().(syscall.WaitStatus)
+		if !ws.Signaled() || ws.Signal() != c.sig || 128+int(ws.Signal()) != c.want {
+			t.Errorf("after %v: %v; want it to die of %v (status %d in a shell)", c.sig, err, c.sig, c.want)
+		}
+	}
+}
+
+// Started with SIGINT ignored (a shell's background job), a command that
+// Ctrl-C's kill stopped cannot die of it: it exits 130 at once.
+func TestMainExitsWhenTheSignalWasIgnored(t *testing.T) {
+	cmd := exec.Command("sh", "-c", `trap '' INT; exec "$0" -test.run='^TestMainExitsWithTheSignal$' wait`, os.Args[0])
+	cmd.Env = append(os.Environ(), "VERDIGRIS_CLI_SIGNAL_CHILD=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if line, _ := bufio.NewReader(out).ReadString('\n'); line != "ready\n" {
+		t.Fatalf("child said %q", line)
+	}
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Errorf("%v; want exit status 130", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("it took %v to exit", d)
 	}
 }

@@ -145,22 +145,3 @@ func Supervise(argv, env []string, stdin io.Reader, stdout, stderr io.Writer, pa
 	}
 	return 0, 0, werr
 }
-
-// runtimeCrashes are the signals Go's runtime will not let a program die
-// of: sent with kill, each makes it print a goroutine dump and exit 2.
-var runtimeCrashes = map[syscall.Signal]bool{
-	syscall.SIGQUIT: true, syscall.SIGILL: true, syscall.SIGTRAP: true, syscall.SIGABRT: true,
-	syscall.SIGBUS: true, syscall.SIGFPE: true, syscall.SIGSEGV: true, syscall.SIGSYS: true,
-}
-
-// DieOfSignal ends this process with the signal its child died of, so a
-// caller sees the same status as if it had run the child itself. Of a
-// signal the runtime would turn into a crash of our own it returns
-// instead, leaving the caller to exit 128+N, the status a shell reports.
-func DieOfSignal(sig syscall.Signal) {
-	if runtimeCrashes[sig] {
-		return
-	}
-	signal.Reset(sig)
-	_ = syscall.Kill(os.Getpid(), sig)
-}

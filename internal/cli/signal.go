@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+// ExitInterrupted is a command's exit status when Ctrl-C stopped it
+// (128 + SIGINT, as a shell reports it); stopped by SIGTERM, Main makes it
+// 143.
+const ExitInterrupted = 130
+
+// Interruptedf reports a command that Ctrl-C or SIGTERM stopped (Main's
+// context is cancelled by them): what it leaves behind, with a hint that
+// says how to resume or run it again. Main then ends the process with the
+// signal, so the shell reports 130 (143).
+func Interruptedf(format string, args ...any) *Error {
+	return &Error{Code: ExitInterrupted, Msg: fmt.Sprintf(format, args...)}
+}
+
+// runtimeCrashes are the signals Go's runtime will not let a program die
+// of: sent with kill, each makes it print a goroutine dump and exit 2.
+var runtimeCrashes = map[syscall.Signal]bool{
+	syscall.SIGQUIT: true, syscall.SIGILL: true, syscall.SIGTRAP: true, syscall.SIGABRT: true,
+	syscall.SIGBUS: true, syscall.SIGFPE: true, syscall.SIGSEGV: true, syscall.SIGSYS: true,
+}
+
+// ignoredAtStart are the signals this process was started with ignored
+// (nohup, a shell's background job), read before anything asks for
+// them: to those, signal.Reset goes back, and they cannot end it.
+var ignoredAtStart = func() map[syscall.Signal]bool {
+	m := map[syscall.Signal]bool{}
+	for s := syscall.Signal(1); s < 32; s++ {
+		if signal.Ignored(s) {
+			m[s] = true
+		}
+	}
+	return m
+}()
+
+// DieOfSignal ends this process with sig, so that its caller sees what a
+// signal's default action shows: a shell stops the loop or script that
+// ran it after Ctrl-C only when the command died of SIGINT, and one that
+// exited 130 let the loop go on. It returns where it cannot: a signal
+// the runtime would turn into a crash dump of our own, or one ignored
+// since the process started; the caller then exits 128+N, the status a
+// shell reports.
+func DieOfSignal(sig syscall.Signal) {
+	if runtimeCrashes[sig] || ignoredAtStart[sig] {
+		return
+	}
+	signal.Reset(sig)
+	if syscall.Kill(os.Getpid(), sig) != nil {
+		return
+	}
+	// The signal is taken by whichever thread is free; exiting before it
+	// lands would be an exit status in its place.
+	time.Sleep(5 * time.Second)
+}
