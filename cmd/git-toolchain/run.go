@@ -40,7 +40,7 @@ with. Ctrl-C (also SIGTERM, SIGHUP unless ignored as by nohup, SIGQUIT)
 stops every running check's process group.
 
 Exits 1 naming the checks that failed, or for a set that lists no
-check; 2 for an unknown set.
+check; 2 for an unknown set; 130 when Ctrl-C stopped it (143 SIGTERM).
 
 Flags:
   -v, --verbose      show the output of every check, not only failures
@@ -143,7 +143,7 @@ Flags:
 		if !signal.Ignored(syscall.SIGHUP) {
 			sigs = append(sigs, syscall.SIGHUP)
 		}
-		ctx, stop := signal.NotifyContext(ctx, sigs...)
+		ctx, stop := cli.StopOn(ctx, sigs...)
 		defer stop()
 		results := toolchain.RunChecks(ctx, cfg, names, toolchain.RunOptions{
 			Root: r.Root,
@@ -169,7 +169,7 @@ Flags:
 			}
 		}
 		if ctx.Err() != nil {
-			return cli.Failf("interrupted; running checks were stopped").
+			return cli.Interruptedf("interrupted; running checks were stopped").
 				WithHint("run 'git toolchain run %s' again to run them; the table above shows what finished", cli.ShellWord(set))
 		}
 		if bad := failed(results); bad != nil {

@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/pflag"
@@ -145,20 +143,10 @@ type Program struct {
 
 // Main runs the program with os.Args and exits.
 func (p *Program) Main() {
-	ctx, cancel := context.WithCancel(context.Background())
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	var got atomic.Int32
-	go func() {
-		// Later signals stay caught (the command is already stopping).
-		if s, ok := (<-sigs).(syscall.Signal); ok {
-			got.Store(int32(s))
-		}
-		cancel()
-	}()
+	ctx, stop := StopOn(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := p.Run(ctx, privateEnv(OSEnv(), p.Private), os.Args[1:])
-	signal.Stop(sigs)
-	if sig := syscall.Signal(got.Load()); code == ExitInterrupted && sig != 0 {
+	stop()
+	if sig := syscall.Signal(caught.Load()); code == ExitInterrupted && sig != 0 {
 		DieOfSignal(sig)
 		code = 128 + int(sig)
 	}

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -19,6 +21,36 @@ const ExitInterrupted = 130
 // signal, so the shell reports 130 (143).
 func Interruptedf(format string, args ...any) *Error {
 	return &Error{Code: ExitInterrupted, Msg: fmt.Sprintf(format, args...)}
+}
+
+// caught is the first signal that stopped the command, which Main ends
+// the process with.
+var caught atomic.Int32
+
+// StopOn returns a context cancelled by the first of sigs to arrive, as
+// Main's is by Ctrl-C and SIGTERM: for a command that stops on more (git
+// toolchain run on SIGHUP and SIGQUIT). Main then ends the process with
+// that signal, as it does with Ctrl-C's, once the command has returned
+// an Interruptedf error. Until stop is called, later signals stay caught:
+// the command is already stopping.
+func StopOn(ctx context.Context, sigs ...os.Signal) (_ context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	go func() {
+		select {
+		case s := <-ch:
+			if s, ok := s.(syscall.Signal); ok {
+				caught.CompareAndSwap(0, int32(s))
+			}
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		cancel()
+	}
 }
 
 // runtimeCrashes are the signals Go's runtime will not let a program die
