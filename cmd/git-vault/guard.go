@@ -30,7 +30,7 @@ private key blocks, age keys, AWS keys, GitHub, GitLab, Slack, Google,
 Stripe, npm and PyPI tokens, and long random values assigned to names like
 password or api_key. Findings are printed as path:line with the rule that
 matched, never the value. Exit 1 when anything is found, which blocks the
-push.
+push; 130 when Ctrl-C stopped the scan (143 SIGTERM), which blocks it too.
 
 Vault values are found only with an identity (it decrypts them); without
 one, guard says so and checks the credential patterns only. Values shorter
@@ -61,7 +61,7 @@ Flags:
 		// Ctrl-C kills the git that reads the commits too: its "signal:
 		// killed" and command line are not the cause, nor words for it.
 		if err != nil && ctx.Err() != nil {
-			return cli.Failf("interrupted: the commits were not all scanned for secrets").WithHint("run it again (from the pre-push hook: push again) to scan them")
+			return cli.Interruptedf("interrupted: the commits were not all scanned for secrets").WithHint("run it again (from the pre-push hook: push again) to scan them")
 		}
 		return err
 	},
