@@ -134,7 +134,7 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 		// run ("signal: killed"), a closed statement.
 		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 			// 130, as a shell reports Ctrl-C (143 after SIGTERM: cli.Main).
-			return &cli.Error{Code: cli.ExitInterrupted, Msg: "interrupted; the index keeps what was written", Hint: "run 'git scry index' to resume"}
+			return cli.Interruptedf("interrupted; the index keeps what was written").WithHint("run 'git scry index' to resume")
 		}
 		if errors.Is(err, iofs.ErrPermission) || store.ReadOnly(err) {
 			// Rebuilding would fail the same way: the files are another

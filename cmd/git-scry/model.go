@@ -68,7 +68,7 @@ func updateRegistry(ctx context.Context, path string, fn func(*model.Registry) e
 	case err == nil || errors.As(err, &ce):
 		return err
 	case ctx.Err() != nil:
-		return cli.Exit(cli.ExitInterrupted)
+		return cli.Interruptedf("interrupted; the model registry %s is as it was", path).WithHint("run the same git scry model command again")
 	}
 	return registryError(err, path)
 }
@@ -189,7 +189,7 @@ var modelAddCmd = &cli.Command{
 			_, err = e.EmbedPassages(ctx, []string{"fix: the hook runner crashed when config.yml was empty (#1246)"})
 			e.Close()
 			if ctx.Err() != nil {
-				return cli.Exit(130)
+				return cli.Interruptedf("interrupted while test-running the model; it was not added").WithHint("run 'git scry model add %s' again", cli.ShellWord(modelPath))
 			}
 			if err != nil {
 				return cli.Failf("model add: %s does not run: %v", modelPath, err).WithHint("check that model.onnx and tokenizer.json belong together (the same model's export)")

@@ -365,16 +365,24 @@ func indexReadError(ctx context.Context, err error) error {
 	case errors.As(err, &ce):
 		return err
 	case ctx.Err() != nil:
-		return cli.Exit(cli.ExitInterrupted)
+		return interruptedRead()
 	}
 	return cli.Failf("cannot read the commit index: %v", err).WithHint("run 'git scry index --full' if the index is damaged")
+}
+
+// interruptedRead is the error of a command that only reads the index
+// (a search, eval, related, stats) stopped by Ctrl-C or SIGTERM: it said
+// nothing and exited 130, which read as a search that found nothing.
+// Nothing was changed; the same command answers in full.
+func interruptedRead() error {
+	return cli.Interruptedf("interrupted before the answer was complete; nothing was changed").WithHint("run the same git scry command again")
 }
 
 func searchError(ctx context.Context, err error) error {
 	var su *search.ErrSemanticUnavailable
 	switch {
 	case ctx.Err() != nil:
-		return cli.Exit(cli.ExitInterrupted)
+		return interruptedRead()
 	case errors.As(err, &su):
 		hint := su.Hint
 		if hint == "" {

@@ -52,14 +52,14 @@ Flags:
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return cli.Exit(cli.ExitInterrupted)
+				return interruptedRead()
 			}
 			return cli.Failf("reading the index: %v", err).WithHint("run 'git scry index --full' to rebuild it")
 		}
 		behind, err := index.Behind(ctx, r, st)
 		if err != nil {
 			if ctx.Err() != nil {
-				return cli.Exit(cli.ExitInterrupted)
+				return interruptedRead()
 			}
 			return cli.Failf("cannot compare the index with the history: %v", err).WithHint(behindHint)
 		}
