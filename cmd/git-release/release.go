@@ -69,7 +69,7 @@ var releaseCmd = &cli.Command{
 		if err != nil {
 			if ctx.Err() != nil {
 				// What failed is a git the interrupt stopped.
-				return &cli.Error{Code: cli.ExitInterrupted, Msg: "interrupted: nothing was changed", Hint: "run git release again"}
+				return cli.Interruptedf("interrupted: nothing was changed").WithHint("run git release again")
 			}
 			return userError(err)
 		}

@@ -35,6 +35,6 @@ func readHidden(ctx context.Context, tty *os.File, msg, hint string) ([]byte, er
 		return l.b, l.err
 	case <-ctx.Done():
 		_ = term.Restore(fd, state)
-		return nil, &cli.Error{Code: cli.ExitInterrupted, Msg: msg, Hint: hint}
+		return nil, cli.Interruptedf("%s", msg).WithHint("%s", hint)
 	}
 }
