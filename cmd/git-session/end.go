@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -48,6 +50,9 @@ Flags:
 		}
 		push, _ := fs.GetBool("push")
 		res, err := m.End(ctx, session.EndOptions{Push: push})
+		if err != nil && ctx.Err() != nil {
+			err = interruptedEnd(res, err)
+		}
 		if res == nil {
 			return explain(err)
 		}
@@ -72,4 +77,17 @@ Flags:
 		}
 		return explain(err)
 	},
+}
+
+// interruptedEnd is the error of an end that Ctrl-C or SIGTERM stopped,
+// in place of the one git's death caused ("git commit: signal: killed"):
+// before its push, the session is not ended and end finishes it; in its
+// push, it is ended here, and the push is left to do.
+func interruptedEnd(res *session.EndResult, err error) error {
+	var push *session.PushError
+	if res != nil && errors.As(err, &push) {
+		return cli.Interruptedf("interrupted: session %s is ended here (its record committed and tagged) but was not pushed", res.Record.ID).
+			WithHint("push it: git push --atomic %s %s", cli.ShellWord(push.Remote), strings.Join(push.Refspecs, " "))
+	}
+	return cli.Interruptedf("interrupted; the session was not ended").WithHint("run 'git session end' again to end it")
 }
