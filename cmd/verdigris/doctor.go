@@ -55,6 +55,11 @@ Flags:
 			dc.Unopened = &doctor.Unopened{Detail: ce.Msg, Hint: ce.Hint}
 		}
 		findings := doctor.Run(ctx, dc)
+		if ctx.Err() != nil {
+			// What Ctrl-C cut short reads as failed ("context canceled",
+			// a probe's "signal: interrupt"): no finding is printed.
+			return cli.Interruptedf("interrupted; the checks were not all run").WithHint("run 'verdigris doctor' again")
+		}
 		if asJSON {
 			if err := cli.WriteJSON(env.Stdout, map[string]any{"ok": !doctor.Failed(findings), "findings": findings}); err != nil {
 				return err
