@@ -57,6 +57,12 @@ into, so that uninstall cleans it after core.hooksPath changes.
 		}
 		acts, err := hooks.Install(ctx, r)
 		printActions(env, acts)
+		if err != nil && ctx.Err() != nil {
+			if len(acts) == 0 {
+				return cli.Interruptedf("interrupted; no hook was installed").WithHint("run 'verdigris install' again")
+			}
+			return cli.Interruptedf("interrupted; the hooks above are installed, the others not yet").WithHint("run 'verdigris install' again to finish")
+		}
 		if explainTeamHooks(env, acts, err) {
 			return cli.Exit(cli.ExitFailed)
 		}

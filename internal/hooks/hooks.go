@@ -314,6 +314,9 @@ func lock(ctx context.Context, r *gitrepo.Repo) (*filelock.Lock, error) {
 // updated in place; an existing user hook is chained.
 func Install(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 	dir, err := Dir(ctx, r)
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -337,6 +340,12 @@ func Install(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 	add := dir
 	if Shared(ctx, r) != nil {
 		add = ""
+	}
+	// Ctrl-C kills the git that reads core.hooksPath, and a value not
+	// read is one not set: the shims went to .git/hooks, where git
+	// never ran them. Nothing is written after it.
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	if err := record(ctx, r, add); err != nil {
 		return nil, err
