@@ -36,6 +36,8 @@ Flags:
       --mode MODE      hybrid, lexical or semantic (default hybrid)
       --since DATE     only commits authored on or after DATE
       --until DATE     only commits authored on or before DATE
+                       (--after and --before, as git log names them,
+                       are the same)
                        (DATE: 2024-05-01, "2024-05-01 12:00", yesterday,
                        "2 weeks ago", "last month", 3d, 3mo, 90min, 1y, or
                        as git log prints it; not 3m: minutes or months?)
@@ -55,6 +57,8 @@ Flags:
 		modeFlag(fs, string(search.Hybrid))
 		fs.String("since", "", "")
 		fs.String("until", "", "")
+		fs.String("after", "", "") // git log's names for --since and --until
+		fs.String("before", "", "")
 		fs.StringArray("author", nil, "")
 		fs.StringArray("path", nil, "")
 		fs.Bool("explain", false, "")
@@ -179,7 +183,6 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 
 func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 	q := search.Query{Text: text}
-	var err error
 	mode, _ := fs.GetString("mode")
 	q.Mode = search.Mode(mode) // one of search.Modes: modeFlag
 	if q.Limit, _ = fs.GetInt("limit"); q.Limit < 1 {
@@ -187,34 +190,31 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 	}
 	now := time.Now()
 	for _, f := range []struct {
-		name string
-		dst  *time.Time
-	}{{"since", &q.Filter.Since}, {"until", &q.Filter.Until}} {
-		v, _ := fs.GetString(f.name)
-		if !fs.Changed(f.name) {
-			continue
-		}
-		if strings.TrimSpace(v) == "" {
-			// A variable that was not set: searching the whole
-			// history instead would answer another question.
-			return q, cli.Usagef("--%s: empty date", f.name).WithHint("use a date like 2024-05-01, \"2024-05-01 12:00\", yesterday or \"2 weeks ago\", or leave --%s out", f.name)
-		}
-		parse := search.ParseDate
-		if f.name == "until" {
-			parse = search.ParseUntil // a bare date includes all of it
-		}
-		var amb *search.AmbiguousAgeError
-		if *f.dst, err = parse(v, now); errors.As(err, &amb) {
-			return q, cli.Usagef("--%s: %v", f.name, err).WithHint("write min for minutes or mo for months (\"90min\", \"3mo\", \"3 months ago\"); other ages: \"2 weeks ago\", 3d, 2w, 1y, 1.week.ago")
-		}
-		if err != nil {
-			return q, cli.Usagef("--%s: %v", f.name, err).WithHint("use a date like 2024-05-01, \"2024-05-01 12:00\", yesterday or \"2 weeks ago\"")
+		name, synonym string
+		dst           *time.Time
+	}{{"since", "after", &q.Filter.Since}, {"until", "before", &q.Filter.Until}} {
+		for _, name := range []string{f.name, f.synonym} {
+			if !fs.Changed(name) {
+				continue
+			}
+			t, err := parseDateFlag(fs, name, f.name == "until", now)
+			if err != nil {
+				return q, err
+			}
+			if name == f.synonym && fs.Changed(f.name) && !t.Equal(*f.dst) {
+				// git log keeps the last of them; one of two dates
+				// dropped unseen answers another question.
+				v, _ := fs.GetString(f.name)
+				w, _ := fs.GetString(name)
+				return q, cli.Usagef("--%s %s and --%s %s disagree: --%s is another name for --%s", f.name, cli.Printable(v), name, cli.Printable(w), name, f.name).WithHint("give one of them")
+			}
+			*f.dst = t
 		}
 	}
 	if f := q.Filter; !f.Since.IsZero() && !f.Until.IsZero() && f.Since.After(f.Until) {
-		since, _ := fs.GetString("since")
-		until, _ := fs.GetString("until")
-		return q, cli.Usagef("--since %s is after --until %s: no commit can match", since, until).WithHint("swap them: --since is the earlier date")
+		since, sinceName := dateGiven(fs, "since", "after")
+		until, untilName := dateGiven(fs, "until", "before")
+		return q, cli.Usagef("--%s %s is after --%s %s: no commit can match", sinceName, since, untilName, until).WithHint("swap them: --%s is the earlier date", sinceName)
 	}
 	// git log --author, given more than once, shows the commits of any
 	// of them; the last one alone was kept.
@@ -228,6 +228,41 @@ func parseQuery(fs *pflag.FlagSet, text string) (search.Query, error) {
 		return q, err
 	}
 	return q, nil
+}
+
+// parseDateFlag reads the date of --NAME (since, until or their git log
+// names, after and before), which was given; until: a bare date includes
+// all of it.
+func parseDateFlag(fs *pflag.FlagSet, name string, until bool, now time.Time) (time.Time, error) {
+	v, _ := fs.GetString(name)
+	if strings.TrimSpace(v) == "" {
+		// A variable that was not set: searching the whole history
+		// instead would answer another question.
+		return time.Time{}, cli.Usagef("--%s: empty date", name).WithHint("use a date like 2024-05-01, \"2024-05-01 12:00\", yesterday or \"2 weeks ago\", or leave --%s out", name)
+	}
+	parse := search.ParseDate
+	if until {
+		parse = search.ParseUntil
+	}
+	t, err := parse(v, now)
+	var amb *search.AmbiguousAgeError
+	if errors.As(err, &amb) {
+		return t, cli.Usagef("--%s: %v", name, err).WithHint("write min for minutes or mo for months (\"90min\", \"3mo\", \"3 months ago\"); other ages: \"2 weeks ago\", 3d, 2w, 1y, 1.week.ago")
+	}
+	if err != nil {
+		return t, cli.Usagef("--%s: %v", name, err).WithHint("use a date like 2024-05-01, \"2024-05-01 12:00\", yesterday or \"2 weeks ago\"")
+	}
+	return t, nil
+}
+
+// dateGiven is the value of --name, or of --synonym where that was given
+// instead, with the name given.
+func dateGiven(fs *pflag.FlagSet, name, synonym string) (value, given string) {
+	if !fs.Changed(name) && fs.Changed(synonym) {
+		name = synonym
+	}
+	v, _ := fs.GetString(name)
+	return v, name
 }
 
 // modeFlag declares --mode, whose value is one of search.Modes; value is
@@ -526,11 +561,11 @@ func authorRegexNote(a string) string {
 	return note + ")"
 }
 
-// datesGiven is --since and --until as the user gave them, for a
+// datesGiven is --since and --until (or --after and --before) as the user gave them, for a
 // warning about what they match.
 func datesGiven(fs *pflag.FlagSet) string {
 	var out []string
-	for _, name := range []string{"since", "until"} {
+	for _, name := range []string{"since", "after", "until", "before"} {
 		if fs.Changed(name) {
 			v, _ := fs.GetString(name)
 			out = append(out, "--"+name+" "+cli.Printable(v))
