@@ -32,7 +32,8 @@ files that match the query (or --path), and the working session the
 commit belongs to, if any.
 
 Flags:
-  -n, --limit N        number of hits (default 10)
+  -n, --limit N        number of hits (default 10; -N and --max-count N,
+                       as in git log, are the same)
       --mode MODE      hybrid, lexical or semantic (default hybrid)
       --since DATE     only commits authored on or after DATE
       --until DATE     only commits authored on or before DATE
@@ -54,6 +55,14 @@ Flags:
 `,
 	Flags: func(fs *pflag.FlagSet) {
 		fs.IntP("limit", "n", 10, "")
+		// git log's name for it, as -N is (Count); the last given
+		// counts, as in git log: the hits show the number taken.
+		fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+			if name == "max-count" {
+				name = "limit"
+			}
+			return pflag.NormalizedName(name)
+		})
 		modeFlag(fs, string(search.Hybrid))
 		fs.String("since", "", "")
 		fs.String("until", "", "")
@@ -64,7 +73,8 @@ Flags:
 		fs.Bool("explain", false, "")
 		fs.Bool("json", false, "")
 	},
-	Run: runSearch,
+	Count: "limit",
+	Run:   runSearch,
 }
 
 func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {

@@ -78,6 +78,10 @@ type Command struct {
 	Run func(ctx context.Context, env *Env, fs *pflag.FlagSet, args []string) error
 	// Raw commands get their arguments unparsed (for "-- CMD..." passthrough).
 	Raw bool
+	// Count names the int flag that -N sets ("-5", as git log and head
+	// take a count), where -N stands as a flag: not a flag's value, nor
+	// after "--". "" for none; pflag reads -5 as an unknown shorthand.
+	Count string
 	// Commands are the command's own commands (git vault recipients ls,
 	// add, rm): the word after its name picks one, as a program's
 	// commands are picked, with the same usage, -h, help, "did you
@@ -509,6 +513,9 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 		return c.Run(ctx, env, fs, args)
 	}
 	help := fs.BoolP("help", "h", false, "show help")
+	if c.Count != "" {
+		args = countArgs(fs, c.Count, args)
+	}
 	err := fs.Parse(args)
 	env.github = githubFlag(fs, err == nil)
 	if err != nil {
@@ -526,7 +533,7 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 			guess = "did you mean " + f + "? "
 		}
 		if p.Text && c == p.Default {
-			// Free text may start with "-" ("-1 offset", "--force
+			// Free text may start with "-" ("-rf flag", "--force
 			// push"), which only "--" tells from a flag.
 			return Usagef("%s", flagError(err)).WithHint("%srun '%s --help' for usage; words of the query that start with '-' go after '--' ('%s -- --force push')", guess, name, p.Name)
 		}
@@ -538,6 +545,41 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 	}
 	return c.Run(ctx, env, fs, fs.Args())
 }
+
+// countArgs spells each -N of args that pflag reads as a flag as
+// --name=N. It follows pflag's reading: a long flag that takes a value
+// and has no "=" takes the next argument, and so does the last of a
+// group of shorthands that takes one (else the group's rest is its
+// value); "--" ends the flags.
+func countArgs(fs *pflag.FlagSet, name string, args []string) []string {
+	takesValue := func(f *pflag.Flag) bool { return f != nil && f.NoOptDefVal == "" }
+	out := slices.Clone(args)
+	for i := 0; i < len(out); i++ {
+		a := out[i]
+		switch {
+		case a == "--":
+			return out
+		case countArg.MatchString(a):
+			out[i] = "--" + name + "=" + a[1:]
+		case strings.HasPrefix(a, "--"):
+			if !strings.Contains(a, "=") && takesValue(fs.Lookup(a[2:])) {
+				i++
+			}
+		case strings.HasPrefix(a, "-"):
+			for j := 1; j < len(a); j++ {
+				if takesValue(fs.ShorthandLookup(a[j : j+1])) {
+					if j == len(a)-1 {
+						i++
+					}
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+var countArg = regexp.MustCompile(`^-[0-9]+$`)
 
 // NArgs checks the number of positional arguments a command got.
 func NArgs(name string, args []string, min, max int) error {

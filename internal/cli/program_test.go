@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -323,6 +324,31 @@ func TestMistypedFlagIsGuessed(t *testing.T) {
 		code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
 		if code != ExitUsage || !strings.HasSuffix(errb.String(), c.hint) {
 			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", c.args, code, errb.String(), c.hint)
+		}
+	}
+}
+
+// git log's -N ("-5") is a count where pflag reads a flag there, and
+// stays as it was where pflag reads a value or a word of text.
+func TestCountArgs(t *testing.T) {
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	fs.IntP("limit", "n", 10, "")
+	fs.StringP("author", "a", "", "")
+	fs.BoolP("verbose", "v", false, "")
+	for _, c := range []struct{ args, want []string }{
+		{[]string{"-5", "q"}, []string{"--limit=5", "q"}},
+		{[]string{"q", "-12"}, []string{"q", "--limit=12"}},
+		{[]string{"--", "-5"}, []string{"--", "-5"}},
+		{[]string{"-n", "-5", "-3"}, []string{"-n", "-5", "--limit=3"}},
+		{[]string{"--author", "-5", "-3"}, []string{"--author", "-5", "--limit=3"}},
+		{[]string{"--author=-5", "-3"}, []string{"--author=-5", "--limit=3"}},
+		{[]string{"-va", "-5", "-3"}, []string{"-va", "-5", "--limit=3"}},
+		{[]string{"-av", "-5"}, []string{"-av", "--limit=5"}}, // -a's value is "v"
+		{[]string{"-v", "-5"}, []string{"-v", "--limit=5"}},
+		{[]string{"-5x", "-"}, []string{"-5x", "-"}},
+	} {
+		if got := countArgs(fs, "limit", c.args); !slices.Equal(got, c.want) {
+			t.Errorf("countArgs(%q) = %q, want %q", c.args, got, c.want)
 		}
 	}
 }
