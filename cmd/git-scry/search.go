@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,12 +73,18 @@ Flags:
 		fs.StringArray("path", nil, "")
 		fs.Bool("explain", false, "")
 		fs.Bool("json", false, "")
+		// git log's, refused with what to type instead (gitLogFlag).
+		fs.String("grep", "", "")
+		fs.Lookup("grep").Hidden = true
 	},
 	Count: "limit",
 	Run:   runSearch,
 }
 
 func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+	if err := gitLogFlag(fs, args); err != nil {
+		return err
+	}
 	text := strings.TrimSpace(strings.Join(args, " "))
 	if text == "" {
 		return cli.Usagef("missing search query").WithHint("run 'git scry \"what you are looking for\"', or 'git scry help'")
@@ -273,6 +280,31 @@ func dateGiven(fs *pflag.FlagSet, name, synonym string) (value, given string) {
 	}
 	v, _ := fs.GetString(name)
 	return v, name
+}
+
+// gitLogFlag refuses git log's flags that git scry answers otherwise,
+// with what to type instead: "unknown flag: --grep" read as git scry
+// being unable to search messages.
+func gitLogFlag(fs *pflag.FlagSet, args []string) error {
+	if fs.Changed("grep") {
+		pattern, _ := fs.GetString("grep")
+		words := strings.TrimSpace(strings.Join(append([]string{pattern}, args...), " "))
+		return cli.Usagef("git scry has no --grep: its query is the words after the flags, searched in messages, file paths and the identifiers of diffs, in any case").WithHint("run: %s", queryCommand(words))
+	}
+	return nil
+}
+
+// queryCommand is the command that searches for text, whatever its
+// first word: a command's name is searched with "search", a word that
+// starts with "-" after "--".
+func queryCommand(text string) string {
+	switch {
+	case strings.HasPrefix(text, "-"):
+		return "git scry -- " + cli.ShellWord(text)
+	case slices.Contains(commandNames, text) || text == "search" || text == "version":
+		return "git scry search " + text
+	}
+	return "git scry " + cli.ShellWord(text)
 }
 
 // modeFlag declares --mode, whose value is one of search.Modes; value is
