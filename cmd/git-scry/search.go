@@ -76,6 +76,10 @@ Flags:
 		// git log's, refused with what to type instead (gitLogFlag).
 		fs.String("grep", "", "")
 		fs.Lookup("grep").Hidden = true
+		for _, f := range gitLogBools {
+			fs.BoolP(f.name, f.short, false, "")
+			fs.Lookup(f.name).Hidden = true
+		}
 	},
 	Count: "limit",
 	Run:   runSearch,
@@ -291,7 +295,21 @@ func gitLogFlag(fs *pflag.FlagSet, args []string) error {
 		words := strings.TrimSpace(strings.Join(append([]string{pattern}, args...), " "))
 		return cli.Usagef("git scry has no --grep: its query is the words after the flags, searched in messages, file paths and the identifiers of diffs, in any case").WithHint("run: %s", queryCommand(words))
 	}
+	for _, f := range gitLogBools {
+		if fs.Changed(f.name) {
+			return cli.Usagef("%s: %s", f.given, f.does).WithHint("%s", f.hint)
+		}
+	}
 	return nil
+}
+
+// gitLogBools are git log's switches that ask for what git scry does
+// anyway, or cannot: each is refused with what it does instead.
+var gitLogBools = []struct{ name, short, given, does, hint string }{
+	{"regexp-ignore-case", "i", "-i", "git scry's search ignores case already", "leave -i out"},
+	{"all", "", "--all", "git scry searches the commits of every ref already (branches, tags, remote-tracking branches, each worktree's HEAD)", "leave --all out"},
+	{"oneline", "", "--oneline", "git scry prints a hit's hash, date and subject on one line already (its files on the next)", "leave --oneline out; --json gives the hits to a script"},
+	{"patch", "p", "-p", "git scry shows no patches", "leave -p out; 'git show SHA' shows a hit's patch"},
 }
 
 // queryCommand is the command that searches for text, whatever its
