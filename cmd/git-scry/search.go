@@ -41,8 +41,9 @@ Flags:
                        (--after and --before, as git log names them,
                        are the same)
                        (DATE: 2024-05-01, "2024-05-01 12:00", yesterday,
-                       "2 weeks ago", "last month", 3d, 3mo, 90min, 1y, or
-                       as git log prints it; not 3m: minutes or months?)
+                       "2 weeks ago", "last month", 3d, 3mo, 90min, 1y,
+                       monday, noon, "Jan 5", 05/13/2024, or as git log
+                       prints it; not 3m: minutes or months?)
       --author TEXT    only commits whose author ("Name <email>", as .mailmap
                        names it) contains TEXT; repeatable (the commits of
                        any of them)
@@ -267,6 +268,10 @@ func parseDateFlag(fs *pflag.FlagSet, name string, until bool, now time.Time) (t
 	}
 	t, err := parse(v, now)
 	var amb *search.AmbiguousAgeError
+	var day *search.AmbiguousDayError
+	if errors.As(err, &day) {
+		return t, cli.Usagef("--%s: %v", name, err).WithHint("write the day as YYYY-MM-DD: %s or %s", day.Readings[0].Format("2006-01-02"), day.Readings[1].Format("2006-01-02"))
+	}
 	if errors.As(err, &amb) {
 		return t, cli.Usagef("--%s: %v", name, err).WithHint("write min for minutes or mo for months (\"90min\", \"3mo\", \"3 months ago\"); other ages: \"2 weeks ago\", 3d, 2w, 1y, 1.week.ago")
 	}

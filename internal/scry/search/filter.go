@@ -521,6 +521,9 @@ func ParseUntil(s string, now time.Time) (time.Time, error) {
 			return t.AddDate(0, 0, 1).Add(-time.Second), nil
 		}
 	}
+	if _, day, ok, _ := dayDate(v, now); ok && day {
+		return t.AddDate(0, 0, 1).Add(-time.Second), nil
+	}
 	for _, p := range []struct {
 		layout        string
 		years, months int
@@ -571,6 +574,9 @@ func ParseDate(s string, now time.Time) (time.Time, error) {
 		y, m, d := now.AddDate(0, 0, -1).Date()
 		return time.Date(y, m, d, 0, 0, 0, 0, now.Location()), nil
 	}
+	if t, _, ok, err := dayDate(s, now); ok {
+		return t, err
+	}
 	if relDate().MatchString(s) {
 		items := relItem().FindAllStringSubmatch(s, -1)
 		for _, m := range items {
@@ -586,6 +592,120 @@ func ParseDate(s string, now time.Time) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("unknown date %q", given)
+}
+
+// dayDate reads the days git's approxidate names that the layouts do
+// not (s lowercased): a weekday ("monday", "mon": the latest, today
+// included; "last monday": the one before today), "noon" and
+// "midnight" (the latest), alone or after a day ("yesterday noon"), a
+// month and day without the year ("jan 5": the latest), and a day
+// written with slashes ("05/13/2024", "13/05/2024"). ok says s is one
+// of them; day that t is the start of a day s names whole; err an
+// AmbiguousDayError for a day that reads as two ("01/05/2024": January
+// 5 in the US, 1 May in Europe; git takes the first, a European reader
+// of the history the second).
+func dayDate(s string, now time.Time) (t time.Time, day, ok bool, err error) {
+	y, m, d := now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, now.Location())
+	if m := slashDay().FindStringSubmatch(s); m != nil {
+		a, _ := strconv.Atoi(m[1])
+		b, _ := strconv.Atoi(m[2])
+		year, _ := strconv.Atoi(m[3])
+		us, usOK := dateOf(year, a, b, now.Location())
+		eu, euOK := dateOf(year, b, a, now.Location())
+		switch {
+		case usOK && euOK && a != b:
+			return time.Time{}, true, true, &AmbiguousDayError{Given: s, Readings: [2]time.Time{us, eu}}
+		case usOK:
+			return us, true, true, nil
+		case euOK:
+			return eu, true, true, nil
+		}
+		return time.Time{}, false, false, nil
+	}
+	for _, layout := range []string{"Jan 2", "2 Jan", "January 2", "2 January"} {
+		p, err := time.ParseInLocation(layout, s, now.Location())
+		if err != nil {
+			continue
+		}
+		t, valid := dateOf(y, int(p.Month()), p.Day(), now.Location())
+		if t.After(now) {
+			t, valid = dateOf(y-1, int(p.Month()), p.Day(), now.Location())
+		}
+		return t, true, valid, nil
+	}
+	words := strings.Fields(s)
+	hour := -1
+	if n := len(words); n > 0 && (words[n-1] == "noon" || words[n-1] == "midnight") {
+		if words[n-1] == "noon" {
+			hour = 12
+		} else {
+			hour = 0
+		}
+		words = words[:n-1]
+	}
+	switch {
+	case len(words) == 0 && hour == 12 && now.Hour() < 12:
+		t = today.AddDate(0, 0, -1)
+	case len(words) == 0 && hour >= 0:
+		t = today
+	case len(words) == 1 && words[0] == "today":
+		t = today
+	case len(words) == 1 && words[0] == "yesterday":
+		t = today.AddDate(0, 0, -1)
+	default:
+		last := len(words) == 2 && words[0] == "last"
+		if last {
+			words = words[1:]
+		}
+		wd, isDay := weekday(words)
+		if !isDay {
+			return time.Time{}, false, false, nil
+		}
+		back := (int(now.Weekday()) - int(wd) + 7) % 7
+		if last && back == 0 {
+			back = 7
+		}
+		t = today.AddDate(0, 0, -back)
+	}
+	if hour < 0 {
+		return t, true, true, nil
+	}
+	return t.Add(time.Duration(hour) * time.Hour), false, true, nil
+}
+
+// weekday reads a weekday's name, whole or its first three letters.
+func weekday(words []string) (time.Weekday, bool) {
+	if len(words) != 1 {
+		return 0, false
+	}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if name := strings.ToLower(d.String()); words[0] == name || words[0] == name[:3] {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+// slashDay is a day written with slashes, month and day in either
+// order, then the year.
+var slashDay = lazyRegexp(`^(\d{1,2})/(\d{1,2})/(\d{4})$`)
+
+// dateOf is the start of a day, false when there is no such day.
+func dateOf(year, month, day int, loc *time.Location) (time.Time, bool) {
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, loc)
+	return t, month >= 1 && month <= 12 && t.Day() == day && int(t.Month()) == month
+}
+
+// AmbiguousDayError is ParseDate's error for a day written with slashes
+// that is a date read month first and day first ("01/05/2024").
+type AmbiguousDayError struct {
+	Given    string
+	Readings [2]time.Time // month first, day first
+}
+
+func (e *AmbiguousDayError) Error() string {
+	return fmt.Sprintf("%q could be %s or %s", e.Given, e.Readings[0].Format("January 2"), e.Readings[1].Format("January 2"))
 }
 
 // AmbiguousAgeError is ParseDate's error for an age in "m" ("3m"):

@@ -817,7 +817,7 @@ func TestParseDateRelativeWords(t *testing.T) {
 			t.Errorf("ParseDate(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"last", "two", "weeks ago", "last monday", "2 weeks ago ago", "2 weeks and 3 days", "eleven days ago"} {
+	for _, in := range []string{"last", "two", "weeks ago", "last noon", "2 weeks ago ago", "2 weeks and 3 days", "eleven days ago"} {
 		if got, err := ParseDate(in, now); err == nil {
 			t.Errorf("ParseDate(%q) = %v, want an error", in, got)
 		}
@@ -945,5 +945,64 @@ func TestSmallHistoryModelWeighsLess(t *testing.T) {
 	off.SmallHistory = 0
 	if got := firstWith(6, off); got != "panic while spinning" {
 		t.Fatalf("SmallHistory 0: first %q, want the semantic first place", got)
+	}
+}
+
+// Dates git log reads that were unknown dates here: a weekday, noon and
+// midnight, a month and day without the year, a day as 01/05/2024. A
+// day whose two readings (US and European) are both dates is refused.
+func TestParseDateDayWords(t *testing.T) {
+	now := time.Date(2024, 5, 15, 10, 0, 0, 0, time.UTC) // a Wednesday
+	day := func(m time.Month, d, h int) time.Time { return time.Date(2024, m, d, h, 0, 0, 0, time.UTC) }
+	for in, want := range map[string]time.Time{
+		"monday":           day(5, 13, 0),
+		"Mon":              day(5, 13, 0),
+		"wednesday":        day(5, 15, 0),
+		"last wednesday":   day(5, 8, 0),
+		"last monday":      day(5, 13, 0),
+		"thursday":         day(5, 9, 0),
+		"noon":             day(5, 14, 12), // before noon: yesterday's
+		"midnight":         day(5, 15, 0),
+		"yesterday noon":   day(5, 14, 12),
+		"today midnight":   day(5, 15, 0),
+		"friday noon":      day(5, 10, 12),
+		"Jan 5":            day(1, 5, 0),
+		"5 January":        day(1, 5, 0),
+		"Dec 25":           time.Date(2023, 12, 25, 0, 0, 0, 0, time.UTC), // not yet this year
+		"13/05/2024":       day(5, 13, 0),
+		"05/13/2024":       day(5, 13, 0),
+		"05/05/2024":       day(5, 5, 0),
+		"1/2/2024 ":        time.Time{},
+		"tuesday midnight": day(5, 14, 0),
+	} {
+		got, err := ParseDate(in, now)
+		if want.IsZero() {
+			var amb *AmbiguousDayError
+			if !errors.As(err, &amb) || amb.Error() != `"1/2/2024" could be January 2 or February 1` {
+				t.Errorf("ParseDate(%q) = %v, %v; want it refused as ambiguous", in, got, err)
+			}
+			continue
+		}
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseDate(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	// A day is all of it to --until; noon is noon.
+	for in, want := range map[string]time.Time{
+		"monday":      time.Date(2024, 5, 13, 23, 59, 59, 0, time.UTC),
+		"Jan 5":       time.Date(2024, 1, 5, 23, 59, 59, 0, time.UTC),
+		"13/05/2024":  time.Date(2024, 5, 13, 23, 59, 59, 0, time.UTC),
+		"monday noon": time.Date(2024, 5, 13, 12, 0, 0, 0, time.UTC),
+		"midnight":    time.Date(2024, 5, 15, 0, 0, 0, 0, time.UTC),
+	} {
+		got, err := ParseUntil(in, now)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseUntil(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"mondays", "noonish", "Jan 32", "13/13/2024", "monday garbage", "next monday"} {
+		if got, err := ParseDate(in, now); err == nil {
+			t.Errorf("ParseDate(%q) = %v, want an error", in, got)
+		}
 	}
 }
