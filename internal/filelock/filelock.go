@@ -13,32 +13,60 @@ import (
 )
 
 // Lock is a held lock.
-type Lock struct{ f *os.File }
+type Lock struct {
+	f    *os.File
+	path string
+}
 
 // ErrBusy is returned by TryLock when another process holds the lock.
 var ErrBusy = errors.New("locked by another process")
 
 func open(path string) (*os.File, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
+	for try := 0; ; try++ {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		// The folder made may be removed, emptied by the holder
+		// before (Remove), until the file is in it.
+		if errors.Is(err, os.ErrNotExist) && try < 10 {
+			continue
+		}
+		return f, err
 	}
-	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 }
 
 // TryLock takes the lock at path without waiting.
 func TryLock(path string) (*Lock, error) {
-	f, err := open(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, ErrBusy
+	for {
+		f, err := open(path)
+		if err != nil {
+			return nil, err
 		}
-		return nil, err
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			f.Close()
+			if errors.Is(err, syscall.EWOULDBLOCK) {
+				return nil, ErrBusy
+			}
+			return nil, err
+		}
+		// The holder before may have removed the file (Remove) after this
+		// one opened it: a lock on a file no longer at path keeps out no
+		// one who opens path now.
+		held, herr := f.Stat()
+		now, nerr := os.Stat(path)
+		if herr == nil && nerr == nil && os.SameFile(held, now) {
+			return &Lock{f: f, path: path}, nil
+		}
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+		if herr != nil {
+			return nil, herr
+		}
+		if nerr != nil && !errors.Is(nerr, os.ErrNotExist) {
+			return nil, nerr
+		}
 	}
-	return &Lock{f: f}, nil
 }
 
 // Acquire waits for the lock at path until ctx is done.
@@ -89,6 +117,21 @@ func (l *Lock) File() *os.File { return l.f }
 func Inherit(f *os.File) *Lock {
 	syscall.CloseOnExec(int(f.Fd()))
 	return &Lock{f: f}
+}
+
+// Remove deletes the lock file and releases the lock, for a lock whose
+// state is gone: nothing is left behind. The next taker makes the file
+// again; one that opened it before it was removed finds that and takes
+// the new one (TryLock).
+func (l *Lock) Remove() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	err := os.Remove(l.path)
+	if uerr := l.Unlock(); err == nil {
+		err = uerr
+	}
+	return err
 }
 
 // Unlock releases the lock.

@@ -82,3 +82,42 @@ func TestInherit(t *testing.T) {
 		t.Fatal("Held after the taker unlocked = true")
 	}
 }
+
+// Remove leaves no file behind, and the lock is free: the next taker
+// makes the file again. A file opened before it was removed is not the
+// lock any more, so locking it keeps no one out.
+func TestRemove(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.lock")
+	l, err := TryLock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stale.Close()
+	if err := l.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("lock file after Remove: %v", err)
+	}
+	l2, err := TryLock(path)
+	if err != nil {
+		t.Fatalf("TryLock after Remove: %v", err)
+	}
+	defer l2.Unlock()
+	if _, err := TryLock(path); !errors.Is(err, ErrBusy) {
+		t.Fatalf("second TryLock after Remove = %v; want ErrBusy", err)
+	}
+	// The stale file can be flocked, but it is not the file at path.
+	if err := syscall.Flock(int(stale.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatalf("flock of the removed file: %v", err)
+	}
+	fi, _ := stale.Stat()
+	now, _ := os.Stat(path)
+	if os.SameFile(fi, now) {
+		t.Fatal("the removed file is still the lock file")
+	}
+}

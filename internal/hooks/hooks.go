@@ -592,7 +592,7 @@ func uninstall(ctx context.Context, r *gitrepo.Repo, only string) ([]Action, err
 	if err != nil {
 		return nil, err
 	}
-	defer l.Unlock()
+	defer dropLock(r, l)
 	olds, err := others(r, dir)
 	if err != nil {
 		return nil, err
@@ -662,6 +662,17 @@ func uninstall(ctx context.Context, r *gitrepo.Repo, only string) ([]Action, err
 		return acts, err
 	}
 	return acts, left
+}
+
+// dropLock releases the lock uninstall took and removes its file, and
+// verdigris's folders in the git directory when nothing else is left in
+// them: the git directory is as it was before install.
+func dropLock(r *gitrepo.Repo, l *filelock.Lock) {
+	_ = l.Remove()
+	// os.Remove takes only an empty folder.
+	_ = os.Remove(r.WorktreeStateDir())
+	_ = os.Remove(ShimDir(r))
+	_ = os.Remove(r.StateDir())
 }
 
 func uninstallOne(dir, name string) (Action, error) {
