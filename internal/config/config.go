@@ -189,6 +189,24 @@ func releaseLike(v string) bool {
 	return true
 }
 
+// rangePin returns the release a range pin (1.26.x, 1.26.*, ~1.26,
+// ~> 1.26, ^1.26, >=1.26, =1.26) is written around, which as a pin
+// accepts any 1.26.x; "" when v is no such range.
+func rangePin(v string) string {
+	s := strings.TrimLeft(v, "~^>= ")
+	for _, suffix := range []string{".x", ".X", ".*"} {
+		for strings.HasSuffix(s, suffix) {
+			s = strings.TrimSuffix(s, suffix)
+		}
+	}
+	if s == v || !numericPinRE.MatchString(s) {
+		return ""
+	}
+	return s
+}
+
+var numericPinRE = regexp.MustCompile(`^\d+(\.\d+)*$`)
+
 // exactVersionRE is what a built-in tool's pin looks like: a release
 // number (1.26.8, go1.26.8, v2.1.6, 1.23rc1, 3.13.0b2) or a dated Rust
 // nightly.
@@ -431,9 +449,21 @@ func (f *File) parseTools(v any) error {
 		if cli.Printable(t.Version) != t.Version {
 			return f.errorf(versionKey, "%q has a bidirectional override (a version is one line of printable text)", t.Version)
 		}
+		// A range, as setup actions, npm and mise take one, is refused
+		// with the shorter pin meant: "1.26.x" matched exactVersionRE,
+		// and check then found every 1.26.x a mismatch.
+		if short := rangePin(t.Version); short != "" {
+			err := f.errorf(versionKey, "%q is a range, not a release version", t.Version)
+			k := name
+			if versionKey != key {
+				k = "version"
+			}
+			err.(*Error).Hint = fmt.Sprintf("write %s = %q, which accepts any %s.x (%s pins a release, not a range)", tomlKey(k), short, short, FileName)
+			return err
+		}
 		// A built-in tool's pin goes to setup actions and version files
 		// as it is written: "banana" or "latest" is no pin.
-		if t.Probe == "" && !exactVersionRE.MatchString(t.Version) {
+		if t.Probe == "" && (!exactVersionRE.MatchString(t.Version) || !releaseLike(t.Version)) {
 			return f.errorf(key, "%q is not a release version (such as 1.26.8, or nightly-2025-01-31 for rust)", t.Version)
 		}
 		if t.Probe != "" && !releaseLike(t.Version) {
