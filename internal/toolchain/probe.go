@@ -141,6 +141,12 @@ func shimSource(path string) string {
 	return "PATH"
 }
 
+// versionManagerShim reports whether path is a shim of asdf, mise or
+// pyenv, which runs the version its manager's files select.
+func versionManagerShim(path string) bool {
+	return shimSource(path) != "PATH" || strings.Contains(path, "/.pyenv/shims/")
+}
+
 // simpleProbe runs BIN ARGS… and reads the first version in the output.
 func simpleProbe(ctx context.Context, e *Env, bins []string, args ...string) Found {
 	var path string
@@ -155,6 +161,14 @@ func simpleProbe(ctx context.Context, e *Env, bins []string, args ...string) Fou
 	}
 	f := Found{Source: shimSource(path), Path: path}
 	out, err := e.output(ctx, e.Root, nil, path, args...)
+	if err != nil && versionManagerShim(path) && !errors.Is(err, errTimeout) && firstLine(out) != "" {
+		// A shim fails when its manager has no version of the tool to
+		// run ("No version is set for command node"): the tool is not
+		// installed here. Its first line says so; its last offers
+		// versions ("nodejs 20.20.2"), which read as the one found.
+		f.Missing, f.Detail = true, firstLine(out)
+		return f
+	}
 	if err != nil {
 		f.Err = err
 		return f
