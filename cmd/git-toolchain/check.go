@@ -26,8 +26,8 @@ that cannot switch or install toolchains).
 
 Pin files that disagree with toolchain.toml are drift: go.mod's toolchain
 line (and a go line newer than the pin allows), go.work, rust-toolchain.toml,
-rust-toolchain, .nvmrc, .node-version, .python-version, .go-version and
-.tool-versions.
+rust-toolchain, .nvmrc, .node-version, .python-version, .go-version,
+.tool-versions, and mise.toml's (or .mise.toml's) [tools].
 
 Exits 1 when a tool is missing or another version would run, or a pin
 file drifts. A toolchain.toml that pins no tools has nothing to check

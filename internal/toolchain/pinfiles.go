@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pelletier/go-toml/v2"
+
 	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/config"
 	"github.com/verdigris-dev/verdigris/internal/jsonfile"
@@ -87,7 +89,61 @@ func ReadPinFiles(root string) ([]PinFile, error) {
 	if err != nil && !absent(root, ".tool-versions", err) {
 		return nil, fileError(root, filepath.Join(root, ".tool-versions"), err, false)
 	}
-	return append(pins, tv...), nil
+	pins = append(pins, tv...)
+	for _, name := range []string{"mise.toml", ".mise.toml"} {
+		mp, err := readMiseToml(root, name)
+		if absent(root, name, err) {
+			continue
+		}
+		if err != nil {
+			return nil, fileError(root, filepath.Join(root, name), err, false)
+		}
+		pins = append(pins, mp...)
+	}
+	return pins, nil
+}
+
+// readMiseToml reads the [tools] table of mise's own configuration file,
+// which mise prefers to .tool-versions: a tool's version is a string, a
+// list (the first is used) or a table with a version key.
+func readMiseToml(root, name string) ([]PinFile, error) {
+	path := filepath.Join(root, name)
+	data, err := readPinFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Tools map[string]any `toml:"tools"`
+	}
+	if err := toml.Unmarshal(data, &doc); err != nil {
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			line, _ := de.Position()
+			err = fmt.Errorf("it is not valid TOML (line %d): %s", line, strings.TrimPrefix(de.Error(), "toml: "))
+		}
+		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+	}
+	lines := config.KeyLines(data)
+	var pins []PinFile
+	for key, v := range doc.Tools {
+		tool, ok := toolVersionsNames[key]
+		if !ok {
+			continue
+		}
+		switch x := v.(type) {
+		case []any:
+			if len(x) > 0 {
+				v = x[0]
+			}
+		case map[string]any:
+			v = x["version"]
+		}
+		if s, ok := v.(string); ok && strings.TrimSpace(s) != "" {
+			pins = append(pins, PinFile{File: name, Line: lines["tools."+key], Tool: tool, Key: key, Value: strings.TrimSpace(s)})
+		}
+	}
+	sort.Slice(pins, func(i, j int) bool { return pins[i].Line < pins[j].Line })
+	return pins, nil
 }
 
 // absent reports whether err says the pin file name is not there. A link
@@ -289,6 +345,8 @@ func pinFileValue(p PinFile, version string) string {
 		return fmt.Sprintf("channel = %q", v)
 	case p.File == ".tool-versions":
 		return p.Key + " " + v
+	case p.File == "mise.toml" || p.File == ".mise.toml":
+		return fmt.Sprintf("%s = %q", p.Key, v)
 	}
 	return v
 }
