@@ -71,10 +71,10 @@ func repair(root, gitDir string) error {
 		}
 		return journalError(gitDir, "an interrupted vault write cannot be finished", err)
 	}
-	if !Exists(root) {
-		return nil // no vault, nor a write of one: nothing of it to remove
-	}
 	// What is left is from writes killed before their journal: never used.
+	// With no vault, those of an init so killed, which the init run next
+	// (this one's caller) would otherwise leave for its own hint, 'git
+	// add .verdigris/vault', to commit.
 	for _, name := range vaultFiles {
 		atomicfile.RemoveLeftovers(Path(root, name))
 	}

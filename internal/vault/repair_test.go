@@ -371,3 +371,31 @@ func TestRepairRefusesACorruptJournal(t *testing.T) {
 		t.Error("the journal was removed")
 	}
 }
+
+// An init killed before its journal (while it wrote its temp files)
+// leaves those temp files in a vault directory with no key file: no
+// vault, nor a write of one. The init run next left them there, and the
+// 'git add .verdigris/vault' its hint says to run committed them; it
+// removes them, as every command does once there is a vault.
+func TestCreateRemovesTheTempFilesOfAnInitKilledBeforeItsJournal(t *testing.T) {
+	dir := t.TempDir()
+	root, gitDir := filepath.Join(dir, "w"), filepath.Join(dir, "git")
+	if err := os.MkdirAll(filepath.Join(root, Dir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range vaultFiles {
+		if err := os.WriteFile(filepath.Join(root, Dir, "."+n+".tmp-killed"), []byte("from the killed init"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if Pending(root, gitDir) {
+		t.Fatal("temp files alone are taken for a vault or a write of one")
+	}
+	id := newTestIdentity(t)
+	if _, err := Create(context.Background(), root, gitDir, NewLocalKeys(id), id.Recipient); err != nil {
+		t.Fatal(err)
+	}
+	if got := StrayTempFiles(root, gitDir); len(got) != 0 {
+		t.Fatalf("left by the killed init, after the next: %v", got)
+	}
+}
