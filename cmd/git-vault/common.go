@@ -110,6 +110,8 @@ func userError(err error) error {
 		return cli.Failf("%s", notRecipientMsg).WithHint("%s", vault.JoinHint(nr.Recipient, ""))
 	case errors.Is(err, vault.ErrNotRecipient):
 		return cli.Failf("%s", notRecipientMsg).WithHint("%s", sendKeyHint)
+	case errors.As(err, &re) && re.Interrupted:
+		return cli.Interruptedf("%s", re.Msg).WithHint("%s", re.Hint)
 	case errors.As(err, &re):
 		return cli.Failf("%s", re.Msg).WithHint("%s", re.Hint)
 	case errors.As(err, &ne):

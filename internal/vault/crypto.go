@@ -29,6 +29,9 @@ const (
 type ReadError struct {
 	Msg  string
 	Hint string
+	// Interrupted: Ctrl-C (or SIGTERM) stopped the command before it
+	// changed anything.
+	Interrupted bool
 }
 
 func (e *ReadError) Error() string { return e.Msg }

@@ -41,7 +41,7 @@ func Repair(ctx context.Context, root, gitDir string) error {
 	if !Pending(root, gitDir) {
 		return nil
 	}
-	l, err := filelock.Acquire(ctx, LockPath(gitDir))
+	l, err := acquire(ctx, gitDir)
 	if err != nil && !errors.Is(err, filelock.ErrBusy) {
 		// A lock this user cannot take (a repository mounted
 		// read-only, another user's) is no writer to wait for, and a
@@ -55,7 +55,7 @@ func Repair(ctx context.Context, root, gitDir string) error {
 			Hint: fmt.Sprintf("run a git vault command where you can write to %s (as its owner, or with the repository writable) to finish it", filepath.Dir(LockPath(gitDir)))}
 	}
 	if err != nil {
-		return lockError(gitDir, err)
+		return lockError(ctx, gitDir, err)
 	}
 	defer l.Unlock()
 	return repair(root, gitDir)

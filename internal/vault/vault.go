@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 	"github.com/verdigris-dev/verdigris/internal/cli"
@@ -327,21 +328,42 @@ func Update(ctx context.Context, root, gitDir string, fn func(v *Vault) error) e
 	return v.write(gitDir, false)
 }
 
+// lockWait is how long a command waits for another that holds the
+// vault's write lock: a write takes milliseconds, so one held longer is a
+// command stopped (Ctrl-Z) or stuck, and waiting on would hang this one
+// (and the pre-push hook's guard) for as long.
+var lockWait = 10 * time.Second
+
 // lockForWrite takes the lock every vault write (and repair) holds.
 func lockForWrite(ctx context.Context, gitDir string) (*filelock.Lock, error) {
-	l, err := filelock.Acquire(ctx, LockPath(gitDir))
+	l, err := acquire(ctx, gitDir)
 	if err != nil {
-		return nil, lockError(gitDir, err)
+		return nil, lockError(ctx, gitDir, err)
 	}
 	return l, nil
 }
 
+// acquire takes the vault's write lock, waiting up to lockWait for
+// another command holding it; filelock.ErrBusy when that ran out or ctx
+// was cancelled.
+func acquire(ctx context.Context, gitDir string) (*filelock.Lock, error) {
+	wctx, cancel := context.WithTimeout(ctx, lockWait)
+	defer cancel()
+	return filelock.Acquire(wctx, LockPath(gitDir))
+}
+
 // lockError says why the write lock was not taken: busy is another
-// writer; anything else is a lock nobody can take here (a repository
+// command holding it all the while this one waited, or Ctrl-C while it
+// waited; anything else is a lock nobody can take here (a repository
 // mounted read-only, another user's), not a writer in the way.
-func lockError(gitDir string, err error) error {
+func lockError(ctx context.Context, gitDir string, err error) error {
+	if errors.Is(err, filelock.ErrBusy) && ctx.Err() != nil {
+		return &ReadError{Msg: "interrupted while waiting for another git vault command to finish writing the vault; nothing was changed",
+			Hint: "run it again once the other command has finished", Interrupted: true}
+	}
 	if errors.Is(err, filelock.ErrBusy) {
-		return fmt.Errorf("another git vault command is writing the vault: %w", err)
+		return &ReadError{Msg: fmt.Sprintf("another git vault command has been writing the vault for over %v (it holds %s)", lockWait, LockPath(gitDir)),
+			Hint: "let it finish, then run this one again (a git vault command stopped with Ctrl-Z holds the vault until 'fg' resumes it); nothing was changed"}
 	}
 	return &ReadError{Msg: fmt.Sprintf("cannot take the vault's write lock: %v", err),
 		Hint: fmt.Sprintf("writing the vault needs write access to %s; reading it does not", filepath.Dir(LockPath(gitDir)))}
