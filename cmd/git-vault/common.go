@@ -57,10 +57,7 @@ func openVault(ctx context.Context, env *cli.Env) (*gitrepo.Repo, *vault.Vault, 
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := vault.Repair(ctx, r.Root, r.GitDir); err != nil {
-		return r, nil, userError(err)
-	}
-	v, err := vault.Load(r.Root)
+	v, err := vault.Open(ctx, r.Root, r.GitDir)
 	if err != nil {
 		return r, nil, userError(err)
 	}

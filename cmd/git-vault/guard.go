@@ -219,11 +219,7 @@ func guardSecrets(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, r *gitre
 		e := cli.AsError(err)
 		fmt.Fprintf(env.Stderr, "git-vault: guard: %s; checking credential patterns only, not vault values\n", e.Msg)
 	}
-	if err := vault.Repair(ctx, r.Root, r.GitDir); err != nil {
-		note(userError(err))
-		return nil
-	}
-	v, err := vault.Load(r.Root)
+	v, err := vault.Open(ctx, r.Root, r.GitDir)
 	if err != nil {
 		note(userError(err))
 		return nil

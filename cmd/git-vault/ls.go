@@ -32,10 +32,7 @@ Flags:
 		if err != nil {
 			return err
 		}
-		if err := vault.Repair(ctx, r.Root, r.GitDir); err != nil {
-			return userError(err)
-		}
-		rows, err := vault.List(r.Root)
+		rows, err := vault.List(ctx, r.Root, r.GitDir)
 		if err != nil {
 			return userError(err)
 		}

@@ -3,7 +3,9 @@ package vault
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -65,5 +67,59 @@ func TestWaitForTheLockIsBoundedAndSaysWhatToDo(t *testing.T) {
 		if string(before[n]) != string(after[n]) {
 			t.Errorf("%s changed", n)
 		}
+	}
+}
+
+// A read took the vault's lock only to finish an interrupted write, then
+// read the three files without it: a 'recipients rm' renaming its files
+// in between (a key rotation) was met half made, and get, run and export
+// failed saying a secret was "encrypted under data key generation 2, but
+// the vault is at generation 1 … set it again". Open reads them under
+// the lock, so a write waits for the read and the read for a write.
+// Here the read is held while it reads the secrets file (a FIFO that
+// the test fills): the lock must be held all that time.
+func TestOpenReadsTheFilesUnderTheLock(t *testing.T) {
+	root, gitDir, kh := testVault(t)
+	mustSet(t, root, gitDir, kh, "db", "hunter2-SECRET")
+	data, err := os.ReadFile(Path(root, SecretsName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(Path(root, SecretsName))
+	if err := syscall.Mkfifo(Path(root, SecretsName), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type opened struct {
+		v   *Vault
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		v, err := Open(context.Background(), root, gitDir)
+		done <- opened{v, err}
+	}()
+	f, err := os.OpenFile(Path(root, SecretsName), os.O_WRONLY, 0) // waits for the reader
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, lerr := filelock.TryLock(LockPath(gitDir))
+	if lerr == nil {
+		l.Unlock()
+	}
+	f.Write(data)
+	f.Close()
+	o := <-done
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	if !errors.Is(lerr, filelock.ErrBusy) {
+		t.Fatalf("the lock was free while Open read the vault files (TryLock: %v)", lerr)
+	}
+	e, err := o.v.Entry("db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if val, err := kh.Decrypt(o.v, e); err != nil || string(val) != "hunter2-SECRET" {
+		t.Fatalf("read %q, %v", val, err)
 	}
 }

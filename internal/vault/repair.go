@@ -34,22 +34,40 @@ func Pending(root, gitDir string) bool {
 // Repair finishes a write a killed command left half made (some of the
 // vault files renamed into place, some not: a mix every read refuses)
 // and removes the temporary files killed writes left in the vault
-// directory. Commands run it before they read the vault. A write it
-// cannot finish (a rename that would fail, a temp file that is gone
-// before it was renamed) is an error, and nothing is changed.
+// directory. A write it cannot finish (a rename that would fail, a temp
+// file that is gone before it was renamed) is an error, and nothing is
+// changed.
 func Repair(ctx context.Context, root, gitDir string) error {
+	return readLocked(ctx, root, gitDir, func() error { return nil })
+}
+
+// Open is the vault in root as a command that reads it sees it: Repair,
+// then Load under the same hold of the lock, so that a write (a key
+// rotation renames three files one after the other) is never met half
+// made: it waits for the read, or the read for it.
+func Open(ctx context.Context, root, gitDir string) (*Vault, error) {
+	var v *Vault
+	err := readLocked(ctx, root, gitDir, func() (err error) {
+		v, err = Load(root)
+		return err
+	})
+	return v, err
+}
+
+// readLocked runs read, which reads the vault files, under the vault's
+// lock, once repair has finished an interrupted write. Where the lock
+// cannot be taken at all (a repository mounted read-only, another
+// user's) and there is no such write, read runs without it: a write
+// under way there, which no one can make, would be a mix read refuses,
+// never misreads.
+func readLocked(ctx context.Context, root, gitDir string, read func() error) error {
 	if !Pending(root, gitDir) {
-		return nil
+		return read()
 	}
 	l, err := acquire(ctx, gitDir)
 	if err != nil && !errors.Is(err, filelock.ErrBusy) {
-		// A lock this user cannot take (a repository mounted
-		// read-only, another user's) is no writer to wait for, and a
-		// read needs no lock of its own (a write under way that it
-		// meets is a mix it refuses, never misreads): only a write
-		// left to finish does, and that cannot be read past.
 		if _, jerr := os.Lstat(JournalPath(gitDir)); errors.Is(jerr, fs.ErrNotExist) {
-			return nil
+			return read()
 		}
 		return &ReadError{Msg: fmt.Sprintf("an interrupted vault write is to be finished, and the vault's write lock cannot be taken: %v", err),
 			Hint: fmt.Sprintf("run a git vault command where you can write to %s (as its owner, or with the repository writable) to finish it", filepath.Dir(LockPath(gitDir)))}
@@ -58,7 +76,10 @@ func Repair(ctx context.Context, root, gitDir string) error {
 		return lockError(ctx, gitDir, err)
 	}
 	defer l.Unlock()
-	return repair(root, gitDir)
+	if err := repair(root, gitDir); err != nil {
+		return err
+	}
+	return read()
 }
 
 // repair is Repair under the lock.

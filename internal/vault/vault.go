@@ -260,18 +260,25 @@ type Listed struct {
 // two values is listed once, marked (once per environment name, when
 // the branches also changed that). The secrets file is all it needs:
 // when the key file cannot be read, lines from before a rotation cannot
-// be told and count.
-func List(root string) ([]Listed, error) {
-	sf, err := LoadSecrets(root)
+// be told and count. It finishes an interrupted write first, and reads
+// under the vault's lock (Open).
+func List(ctx context.Context, root, gitDir string) ([]Listed, error) {
+	v := &Vault{Root: root, Key: &KeyFile{}}
+	err := readLocked(ctx, root, gitDir, func() (err error) {
+		if v.Secrets, err = LoadSecrets(root); err != nil {
+			return err
+		}
+		if data, err := readVaultFile(Path(root, KeyFileName)); err == nil {
+			if kf, err := ParseKeyFile(data); err == nil {
+				v.Key = kf
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	v := &Vault{Root: root, Secrets: sf, Key: &KeyFile{}}
-	if data, err := readVaultFile(Path(root, KeyFileName)); err == nil {
-		if kf, err := ParseKeyFile(data); err == nil {
-			v.Key = kf
-		}
-	}
+	sf := v.Secrets
 	var names []string
 	seen := map[string]bool{}
 	for _, e := range sf.Entries {
