@@ -152,6 +152,10 @@ func decryptAll(ctx context.Context, env *cli.Env, r *gitrepo.Repo, kh vault.Key
 	}
 	out := make([]vault.Secret, 0, len(es))
 	for _, e := range es {
+		if err := ctx.Err(); err != nil {
+			vault.WipeSecrets(out)
+			return nil, err
+		}
 		val, err := kh.Decrypt(v, e)
 		if err != nil {
 			vault.WipeSecrets(out)

@@ -74,10 +74,17 @@ func runRun(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string)
 	}
 	secrets, err := decryptAll(ctx, env, r, kh, v, only)
 	kh.Close()
-	if err != nil {
+	defer vault.WipeSecrets(secrets)
+	if err != nil && ctx.Err() == nil {
 		return err
 	}
-	defer vault.WipeSecrets(secrets)
+	// Ctrl-C or SIGTERM while the secrets were read (an agent slow to
+	// answer) was caught by Main, and the command started once they
+	// came, as if nobody had asked to stop. The deferred wipe clears
+	// what was decrypted.
+	if ctx.Err() != nil {
+		return cli.Interruptedf("interrupted; the command was not started").WithHint("run 'git vault run' again")
+	}
 	var patterns [][]byte
 	if mask {
 		var values [][]byte
