@@ -183,6 +183,9 @@ Flags:
 		}
 		acts, err := hooks.Uninstall(ctx, r)
 		printActions(env, acts)
+		if err != nil && ctx.Err() != nil {
+			return interruptedUninstall(acts, "verdigris uninstall")
+		}
 		if err := explainConflict(err, "uninstall"); err != nil {
 			return err
 		}
@@ -209,10 +212,22 @@ func uninstallDir(ctx context.Context, env *cli.Env, r *gitrepo.Repo, only strin
 		return cli.Usagef("%s", ne).WithHint("'verdigris doctor' names the folders an earlier install left shims in; 'verdigris uninstall' without --dir cleans the one git runs hooks from now")
 	}
 	printActions(env, acts)
+	if err != nil && ctx.Err() != nil {
+		return interruptedUninstall(acts, "verdigris uninstall --dir "+cli.ShellWord(only))
+	}
 	if err := explainConflict(err, "uninstall --dir "+only); err != nil {
 		return err
 	}
 	return explainPermission(explainEdited(err))
+}
+
+// interruptedUninstall is the error of an uninstall that Ctrl-C or
+// SIGTERM stopped, in place of the one git's death caused.
+func interruptedUninstall(acts []hooks.Action, again string) error {
+	if len(acts) == 0 {
+		return cli.Interruptedf("interrupted; no hook was uninstalled").WithHint("run '%s' again", again)
+	}
+	return cli.Interruptedf("interrupted; the hooks above are uninstalled, the others not yet").WithHint("run '%s' again to finish", again)
 }
 
 func printActions(env *cli.Env, acts []hooks.Action) {

@@ -584,7 +584,14 @@ func UninstallDir(ctx context.Context, r *gitrepo.Repo, only string) ([]Action, 
 }
 
 func uninstall(ctx context.Context, r *gitrepo.Repo, only string) ([]Action, error) {
+	// Ctrl-C kills the git that reads core.hooksPath, and a value not
+	// read is one not set: uninstall looked in .git/hooks, found
+	// nothing, and removed the record of the binaries that the shims
+	// where git runs hooks still need.
 	dir, err := Dir(ctx, r)
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		return nil, err
 	}
