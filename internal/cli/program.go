@@ -510,7 +510,7 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 				break
 			}
 		}
-		return c.Run(ctx, env, fs, args)
+		return interrupted(ctx, name, c.Run(ctx, env, fs, args))
 	}
 	help := fs.BoolP("help", "h", false, "show help")
 	if c.Count != "" {
@@ -543,7 +543,7 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 		fmt.Fprint(env.Stdout, c.Usage)
 		return nil
 	}
-	return c.Run(ctx, env, fs, fs.Args())
+	return interrupted(ctx, name, c.Run(ctx, env, fs, fs.Args()))
 }
 
 // countArgs spells each -N of args that pflag reads as a flag as

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -34,7 +35,7 @@ var caught atomic.Int32
 // an Interruptedf error. Until stop is called, later signals stay caught:
 // the command is already stopping.
 func StopOn(ctx context.Context, sigs ...os.Signal) (_ context.Context, stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancelCause(ctx)
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, sigs...)
 	go func() {
@@ -43,14 +44,44 @@ func StopOn(ctx context.Context, sigs ...os.Signal) (_ context.Context, stop fun
 			if s, ok := s.(syscall.Signal); ok {
 				caught.CompareAndSwap(0, int32(s))
 			}
-			cancel()
+			cancel(&stoppedError{sig: s})
 		case <-ctx.Done():
 		}
 	}()
 	return ctx, func() {
 		signal.Stop(ch)
-		cancel()
+		cancel(nil)
 	}
+}
+
+// stoppedError is the cause of a context StopOn cancelled on a signal.
+type stoppedError struct{ sig os.Signal }
+
+func (e *stoppedError) Error() string { return "stopped by " + e.sig.String() }
+
+// stoppedBySignal says whether ctx was cancelled by a signal StopOn
+// caught, rather than by its caller.
+func stoppedBySignal(ctx context.Context) bool {
+	var s *stoppedError
+	return errors.As(context.Cause(ctx), &s)
+}
+
+// interrupted is the error of the command name that a signal stopped,
+// when err is only what the signal left: a killed git's "signal:
+// killed" or "context canceled", or what a command read into a killed
+// answer ("not inside a git repository"). Each command that said so
+// itself would be one more place to forget; one that knows better (what
+// it left done, how to resume) returns its own Interruptedf, kept as it
+// is, and so is a silent error, which passes on a child's status. A
+// usage error is the user's, whatever came after it.
+func interrupted(ctx context.Context, name string, err error) error {
+	if err == nil || !stoppedBySignal(ctx) {
+		return err
+	}
+	if e := AsError(err); e.Silent || e.Code != ExitFailed {
+		return err
+	}
+	return Interruptedf("interrupted; %s did not finish", name).WithHint("run it again")
 }
 
 // runtimeCrashes are the signals Go's runtime will not let a program die

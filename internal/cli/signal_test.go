@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -81,5 +83,48 @@ func TestMainExitsWhenTheSignalWasIgnored(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("it took %v to exit", d)
+	}
+}
+
+// A command stopped by a signal whose error is only what that left (a
+// killed git's "context canceled", a repository not found because the
+// git asked was killed) says it was interrupted, as the commands that
+// word it themselves do; a child's status it passes on, an error of its
+// own wording, and a context cancelled otherwise are left as they are.
+func TestRunSaysInterruptedForAnyErrorASignalCaused(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		signal bool
+		err    error
+		code   int
+		stderr string
+	}{
+		{"killed git", true, errors.New("git log: context canceled"), ExitInterrupted, "x: error: interrupted; git x sync did not finish\nx: hint: run it again\n"},
+		{"misread", true, Failf("not inside a git repository").WithHint("cd into a repository"), ExitInterrupted, "x: error: interrupted; git x sync did not finish\nx: hint: run it again\n"},
+		{"own words", true, Interruptedf("interrupted; nothing was synced").WithHint("sync again"), ExitInterrupted, "x: error: interrupted; nothing was synced\nx: hint: sync again\n"},
+		{"child status", true, Exit(3), 3, ""},
+		{"usage", true, Usagef("missing argument"), ExitUsage, "x: error: missing argument\n"},
+		{"no signal", false, errors.New("git log: context canceled"), ExitFailed, "x: error: git log: context canceled\n"},
+	} {
+		ctx, stop := context.WithCancel(context.Background())
+		if c.signal {
+			ctx, stop = StopOn(context.Background(), syscall.SIGUSR1)
+		}
+		sync := &Command{Name: "sync", Run: func(ctx context.Context, _ *Env, _ *pflag.FlagSet, _ []string) error {
+			if c.signal {
+				syscall.Kill(os.Getpid(), syscall.SIGUSR1)
+			} else {
+				stop()
+			}
+			<-ctx.Done()
+			return c.err
+		}}
+		var errb strings.Builder
+		p := &Program{Name: "git x", Binary: "x", Commands: []*Command{sync}}
+		code := p.Run(ctx, &Env{Stdout: io.Discard, Stderr: &errb, Getenv: func(string) string { return "" }}, []string{"sync"})
+		stop()
+		if code != c.code || errb.String() != c.stderr {
+			t.Errorf("%s: exit %d, stderr %q; want exit %d, stderr %q", c.name, code, errb.String(), c.code, c.stderr)
+		}
 	}
 }
