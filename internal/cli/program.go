@@ -501,14 +501,9 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 	}
 	env.github = githubOff
 	if c.Raw {
-		for _, a := range args {
-			if a == "-h" || a == "--help" {
-				fmt.Fprint(env.Stdout, c.Usage)
-				return nil
-			}
-			if a == "--" {
-				break
-			}
+		if helpAsked(args) {
+			fmt.Fprint(env.Stdout, c.Usage)
+			return nil
 		}
 		return interrupted(ctx, name, c.Run(ctx, env, fs, args))
 	}
@@ -519,7 +514,11 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 	err := fs.Parse(args)
 	env.github = githubFlag(fs, err == nil)
 	if err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
+		if errors.Is(err, pflag.ErrHelp) || helpAsked(args) {
+			// Asked for, the usage is what is wanted, and it lists
+			// the flags: a flag it does not know ("ls --help
+			// --nope") was a usage error instead, where any other
+			// word after --help is let be.
 			fmt.Fprint(env.Stdout, c.Usage)
 			return nil
 		}
@@ -580,6 +579,24 @@ func countArgs(fs *pflag.FlagSet, name string, args []string) []string {
 }
 
 var countArg = regexp.MustCompile(`^-[0-9]+$`)
+
+// helpAsked says whether args ask a command for its usage: -h or --help
+// before "--", whatever else they hold. As 'git log --help foo' and GNU
+// tools do, the other words are let be: --help goes at the end of a
+// command line being written, whose words are the command's, not a
+// topic for help ('help CMD WORD', which refuses a WORD it does not
+// know).
+func helpAsked(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "-h" || a == "--help" {
+			return true
+		}
+	}
+	return false
+}
 
 // NArgs checks the number of positional arguments a command got.
 func NArgs(name string, args []string, min, max int) error {
