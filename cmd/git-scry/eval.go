@@ -103,9 +103,11 @@ Flags:
 		if m, _ := fs.GetString("mode"); fs.Changed("mode") {
 			modes = []search.Mode{search.Mode(m)}
 		}
-		qs, err := eval.Load(args[0])
+		qs, err := eval.Load(ctx, args[0])
 		var unread *iofs.PathError
 		switch {
+		case err != nil && ctx.Err() != nil:
+			return cli.Interruptedf("interrupted while reading the query set %s; nothing was evaluated", args[0]).WithHint("run the same git scry eval again")
 		case os.IsNotExist(err) && args[0] == "-":
 			return cli.Failf("-: no such file").WithHint("give the path of a query-set JSON file (standard input is not read)")
 		case os.IsNotExist(err):

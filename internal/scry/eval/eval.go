@@ -56,11 +56,30 @@ type Query struct {
 // set's one JSON document.
 var ErrTrailingData = errors.New("text after the query set's JSON document")
 
-// Load reads and checks a query set.
-func Load(path string) (*QuerySet, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+// Load reads and checks a query set. Cancelling ctx ends the wait for a
+// FIFO or pipe that nothing writes to: open(2) and read(2) on it block,
+// and Go restarts them after a signal, so Ctrl-C did not end it. The
+// goroutine left waiting goes with the process, which ends on the same
+// signal.
+func Load(ctx context.Context, path string) (*QuerySet, error) {
+	type read struct {
+		data []byte
+		err  error
+	}
+	done := make(chan read, 1)
+	go func() {
+		data, err := os.ReadFile(path)
+		done <- read{data, err}
+	}()
+	var data []byte
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return nil, r.err
+		}
+		data = r.data
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 	// Editors on Windows start UTF-8 files with a byte order mark,
 	// which JSON does not allow; UTF-16 is another encoding altogether.

@@ -95,7 +95,7 @@ func TestRunSmallK(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "q.json")
 	os.WriteFile(path, []byte(`{"name": "set", "queries": [
 		{"id": "a", "query": "one", "relevant_commits": ["aaaa", "bbbb", "cccc", "dddd"]}]}`), 0o644)
-	qs, err := Load(path)
+	qs, err := Load(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestRunReportShape(t *testing.T) {
 	os.WriteFile(path, []byte(`{"name": "set", "queries": [
 		{"id": "a", "query": "one", "relevant_commits": ["aaaa"], "relevant_docs": ["x.go"]},
 		{"id": "b", "query": "two", "relevant_docs": ["y.go"]}]}`), 0o644)
-	qs, err := Load(path)
+	qs, err := Load(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestLoadRejects(t *testing.T) {
 	} {
 		p := filepath.Join(dir, name)
 		os.WriteFile(p, []byte(body), 0o644)
-		if _, err := Load(p); err == nil {
+		if _, err := Load(context.Background(), p); err == nil {
 			t.Errorf("%s: accepted", name)
 		} else if !strings.HasPrefix(err.Error(), p+": ") || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: %q does not name the file in one line", name, err)
@@ -197,7 +197,7 @@ func TestLoadRejects(t *testing.T) {
 	// Trailing white space is no document.
 	p := filepath.Join(dir, "space")
 	os.WriteFile(p, []byte(`{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["a"]}]}`+"\n\n  \t\n"), 0o644)
-	if _, err := Load(p); err != nil {
+	if _, err := Load(context.Background(), p); err != nil {
 		t.Errorf("trailing white space: %v", err)
 	}
 }
@@ -221,7 +221,7 @@ func TestLoadSaysWhatAndWhere(t *testing.T) {
 	} {
 		p := filepath.Join(dir, "set.json")
 		os.WriteFile(p, []byte(c.body), 0o644)
-		_, err := Load(p)
+		_, err := Load(context.Background(), p)
 		if err == nil || err.Error() != p+": "+c.want {
 			t.Errorf("%q: %v, want %s: %s", c.body, err, p, c.want)
 		}
@@ -236,7 +236,7 @@ func TestLoadSaysWhatAndWhere(t *testing.T) {
 func TestLoadQueryWithoutID(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "set.json")
 	os.WriteFile(p, []byte(`{"name": "x", "queries": [{"query": "q", "relevant_docs": ["a"]}, {"id": "b", "query": "r", "relevant_docs": ["a"]}, {"id": " ", "query": "s", "relevant_docs": ["a"]}]}`), 0o644)
-	qs, err := Load(p)
+	qs, err := Load(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestLoadQueryWithoutID(t *testing.T) {
 		t.Errorf("ids %q, want #1, b, #3", got)
 	}
 	os.WriteFile(p, []byte(`{"name": "x", "queries": [{"query": "q", "relevant_docs": ["a"]}, {"id": "#1", "query": "r", "relevant_docs": ["a"]}]}`), 0o644)
-	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), `query 2 has the id "#1" of query 1`) {
+	if _, err := Load(context.Background(), p); err == nil || !strings.Contains(err.Error(), `query 2 has the id "#1" of query 1`) {
 		t.Errorf("an id repeating a query's place: %v", err)
 	}
 }
@@ -255,11 +255,11 @@ func TestLoadQueryWithoutID(t *testing.T) {
 func TestLoadByteOrderMark(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "set.json")
 	os.WriteFile(p, []byte("\xef\xbb\xbf"+`{"name": "x", "queries": [{"id": "a", "query": "q", "relevant_docs": ["a"]}]}`), 0o644)
-	if qs, err := Load(p); err != nil || qs.Name != "x" {
+	if qs, err := Load(context.Background(), p); err != nil || qs.Name != "x" {
 		t.Errorf("UTF-8 with a byte order mark: %v", err)
 	}
 	os.WriteFile(p, []byte("\xff\xfe{\x00}\x00"), 0o644)
-	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "UTF-16") {
+	if _, err := Load(context.Background(), p); err == nil || !strings.Contains(err.Error(), "UTF-16") {
 		t.Errorf("UTF-16: %v, want it named", err)
 	}
 }
@@ -272,7 +272,7 @@ func TestLoadListsUnknownKeys(t *testing.T) {
 	os.WriteFile(p, []byte(`{"name": "x", "version": 2, "queries": [
 		{"id": "a", "query": "q", "relevant_commits": ["abcd"], "relevent_docs": ["README.md"]},
 		{"ID": "b", "Query": "r", "Relevant_Docs": ["a.go"], "notes": "why"}]}`), 0o644)
-	qs, err := Load(p)
+	qs, err := Load(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +292,7 @@ func TestLoadUnknownKeyOfQueryWithoutID(t *testing.T) {
 	os.WriteFile(p, []byte(`{"queries": [
 		{"id": "a", "query": "q", "relevant_commits": ["abcd"]},
 		{"query": "r", "relevant_commits": ["abcd"], "relevent_docs": ["a.go"]}]}`), 0o644)
-	qs, err := Load(p)
+	qs, err := Load(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}

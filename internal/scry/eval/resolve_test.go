@@ -55,7 +55,7 @@ func TestResolveAmbiguousPrefix(t *testing.T) {
 		{"id": "upper", "query": "q", "relevant_commits": ["ABCD"]},
 		{"id": "longer", "query": "q", "relevant_commits": ["ABCD2"]},
 		{"id": "other", "query": "q", "relevant_commits": ["ef01", "0123456789"]}]}`), 0o644)
-	qs, err := Load(path)
+	qs, err := Load(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestResolveAmbiguousPrefix(t *testing.T) {
 	// One character more than this index's hashes: no commit's, and said
 	// so, not counted as another repository's.
 	os.WriteFile(path, []byte(`{"name": "long", "queries": [{"id": "a", "query": "q", "relevant_docs": ["x"]}, {"id": "b", "query": "q", "relevant_commits": ["`+first+`0"]}]}`), 0o644)
-	if qs, err = Load(path); err != nil {
+	if qs, err = Load(context.Background(), path); err != nil {
 		t.Fatal(err)
 	}
 	_, err = Resolve(ctx, r, st, qs)

@@ -50,7 +50,7 @@ func TestSweep(t *testing.T) {
 	}
 	var sets []*QuerySet
 	for _, p := range strings.Split(os.Getenv("VERDIGRIS_SCRY_SWEEP_SETS"), ",") {
-		qs, err := Load(p)
+		qs, err := Load(context.Background(), p)
 		if err != nil {
 			t.Fatal(err)
 		}

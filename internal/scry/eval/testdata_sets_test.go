@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ func TestTestdataQuerySetsAreWellFormed(t *testing.T) {
 		t.Fatalf("query sets: %v, %v", paths, err)
 	}
 	for _, p := range paths {
-		qs, err := Load(p)
+		qs, err := Load(context.Background(), p)
 		if err != nil {
 			t.Errorf("%v", err)
 			continue
@@ -40,7 +41,7 @@ func TestTestdataQuerySetsAreWellFormed(t *testing.T) {
 // recorded commit.
 func TestLefthook3IsHeldOut(t *testing.T) {
 	const set = "../../../testdata/eval/lefthook-3.json"
-	qs, err := Load(set)
+	qs, err := Load(context.Background(), set)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func TestLefthook3IsHeldOut(t *testing.T) {
 	}
 	used := map[string]string{} // full hash: the set that answers with it
 	for _, other := range []string{"../../../testdata/eval/lefthook.json", "../../../testdata/eval/lefthook-2.json", "../embed/builtin/testdata/lefthook-dev.json"} {
-		o, err := Load(other)
+		o, err := Load(context.Background(), other)
 		if err != nil {
 			t.Fatal(err)
 		}

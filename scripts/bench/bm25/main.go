@@ -45,7 +45,7 @@ func main() {
 
 func run(w io.Writer, queries, dir string, stop, perQuery bool) error {
 	ctx := context.Background()
-	qs, err := eval.Load(queries)
+	qs, err := eval.Load(context.Background(), queries)
 	if err != nil {
 		return err
 	}
