@@ -34,19 +34,21 @@ func (c *Config) defaults() {
 	}
 }
 
-// tokenizerVersion counts the changes to how this package tokenizes a
-// text: the same model and tokenizer.json make other vectors when the
-// ids fed to the model change, so it is part of the ID and each change
-// starts a new vector space (an index embeds its commits again). 2:
-// tokenizer.json's normalizers applied in their order, NFD, NFC, NFKD,
-// NFKC, Strip, Replace and Prepend applied, lowercasing as Rust's. 3:
-// added tokens ([SEP], [MASK], …) in the text are their own ids.
-const tokenizerVersion = 3
+// vectorsVersion counts the changes to how this package makes a text's
+// vector from the same files: the same model and tokenizer.json make
+// other vectors when the ids fed to the model, or the output read, change,
+// so it is part of the ID and each change starts a new vector space (an
+// index embeds its commits again). 2: tokenizer.json's normalizers
+// applied in their order, NFD, NFC, NFKD, NFKC, Strip, Replace and
+// Prepend applied, lowercasing as Rust's. 3: added tokens ([SEP],
+// [MASK], …) in the text are their own ids. 4: a graph's own
+// sentence_embedding is read before its token states.
+const vectorsVersion = 4
 
 // id is "onnx:NAME@DIGEST": the first 12 hex digits of the sha256 of
 // everything that shapes an indexed commit's vector (the two files, the
 // passage prefix, the model's external data files if it has any, and
-// tokenizerVersion), so that changing any of them starts a new vector
+// vectorsVersion), so that changing any of them starts a new vector
 // space instead of mixing two in one index. The query prefix is left
 // out: it changes no stored vector.
 func (c *Config) id() string { return c.ID() }
@@ -59,6 +61,7 @@ func (c *Config) ID() string {
 	for _, sum := range c.ExternalSHA256 {
 		fmt.Fprintf(h, "\n%s", sum)
 	}
-	fmt.Fprintf(h, "\ntokenizer %d", tokenizerVersion)
+	// "tokenizer": what vectorsVersion was first called.
+	fmt.Fprintf(h, "\ntokenizer %d", vectorsVersion)
 	return "onnx:" + c.Name + "@" + hex.EncodeToString(h.Sum(nil))[:12]
 }

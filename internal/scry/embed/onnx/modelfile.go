@@ -447,12 +447,26 @@ var inputRoles = map[string]string{
 	"segment_ids":    "token_type_ids",
 }
 
-// pickOutput prefers the token states (rank 3, pooled here over the
-// attention mask), else a sentence vector (rank 2).
+// SentenceOutput is the output sentence-transformers' ONNX exports give
+// the model's own sentence vector: its pooling (mean, or CLS for BGE and
+// others) and normalisation done in the graph, as the model was trained.
+const SentenceOutput = "sentence_embedding"
+
+// pickOutput prefers the graph's own sentence vector (SentenceOutput),
+// then the token states (rank 3, pooled here), else another vector per
+// text (rank 2). A plain BERT export's pooler_output comes after its
+// last_hidden_state: it is the [CLS] row through a layer trained for
+// next-sentence prediction, not a sentence vector.
 func pickOutput(outs []ValueInfo) (ValueInfo, error) {
+	usable := func(o ValueInfo, rank int) bool { return o.Tensor && o.Elem == elemFloat && len(o.Dims) == rank }
+	for _, o := range outs {
+		if o.Name == SentenceOutput && usable(o, 2) {
+			return o, nil
+		}
+	}
 	for _, rank := range []int{3, 2} {
 		for _, o := range outs {
-			if o.Tensor && o.Elem == elemFloat && len(o.Dims) == rank {
+			if usable(o, rank) {
 				return o, nil
 			}
 		}

@@ -132,6 +132,16 @@ func TestShapeFromTheModelFile(t *testing.T) {
 	if sh, err := shape(onnxtest.TableOptions{Pooled: true}); err != nil || !sh.Pooled || sh.Output.Name != "sentence_embedding" {
 		t.Errorf("pooled: %+v, %v", sh, err)
 	}
+	// sentence-transformers' exports give the token states and the
+	// sentence vector the model was trained to make (its own pooling,
+	// CLS for BGE): mean-pooling the token states made another vector.
+	if sh, err := shape(onnxtest.TableOptions{Pooled: true, TokenStates: true, CLS: true}); err != nil || !sh.Pooled || sh.Output.Name != "sentence_embedding" {
+		t.Errorf("token states and sentence vector: %+v, %v", sh, err)
+	}
+	// BERT's pooler_output is no sentence vector: the token states are.
+	if sh, err := shape(onnxtest.TableOptions{Pooler: true}); err != nil || sh.Pooled || sh.Output.Name != "last_hidden_state" {
+		t.Errorf("pooler_output: %+v, %v", sh, err)
+	}
 	if sh, err := shape(onnxtest.TableOptions{TokenTypes: true, Rename: map[string]string{"input_ids": "input_ids:0", "attention_mask": "input_mask:0", "token_type_ids": "segment_ids:0"}}); err != nil ||
 		!slices.Equal(sh.Roles, []string{"input_ids", "attention_mask", "token_type_ids"}) || sh.Inputs[1] != "input_mask:0" {
 		t.Errorf("TensorFlow names: %+v, %v", sh, err)

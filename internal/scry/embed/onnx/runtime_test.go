@@ -270,6 +270,34 @@ func TestTokenTablePooledOutput(t *testing.T) {
 	checkShape(t, onnxtest.TableOptions{Pooled: true, Int32: true, Batch: 3, Positions: 24}, 64, 24)
 }
 
+// An export with both the token states and the model's own sentence
+// vector (sentence-transformers' ONNX exports: token_embeddings,
+// sentence_embedding) was mean-pooled over its token states, which is
+// not the vector a model trained with CLS pooling (BGE) makes: the
+// graph's sentence_embedding is used.
+func TestTokenTableSentenceEmbeddingOverTokenStates(t *testing.T) {
+	needRuntime(t)
+	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 5, TokenTypes: true, Pooled: true, TokenStates: true, CLS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, tok := modelDir(t, table.Model, 64)
+	e, err := OpenEmbedder(Config{Name: "cls", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), BatchSize: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	got, err := e.EmbedPassages(context.Background(), sentences)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range sentences {
+		if d := maxDiff(got[i], table.Pooled(tok.Encode(s)[:1])); d > 1e-5 {
+			t.Errorf("%q: differs from the [CLS] row by %g", s, d)
+		}
+	}
+}
+
 // BERT exports converted from TensorFlow name their inputs input_mask
 // and segment_ids, often with tf2onnx's ":0": such a model was refused
 // ("model input "input_mask" is not one of input_ids, attention_mask,

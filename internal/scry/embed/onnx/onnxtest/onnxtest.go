@@ -146,6 +146,15 @@ func (g *graph) constInt(v ...int64) string {
 	return name
 }
 
+// constScalar is an int64 scalar: Gather with it drops the axis.
+func (g *graph) constScalar(v int64) string {
+	name := g.name("cs")
+	raw := make([]byte, 8)
+	binary.LittleEndian.PutUint64(raw, uint64(v))
+	g.g.Initializer = append(g.g.Initializer, &onnx.TensorProto{Name: name, DataType: int32(onnx.TensorProto_INT64), RawData: raw})
+	return name
+}
+
 func (g *graph) op(typ string, attrs []*onnx.AttributeProto, inputs ...string) string {
 	out := g.name(strings.ToLower(typ))
 	g.g.Node = append(g.g.Node, &onnx.NodeProto{Name: out, OpType: typ, Input: inputs, Output: []string{out}, Attribute: attrs})
@@ -236,6 +245,17 @@ type TableOptions struct {
 	// under the attention mask (a sentence-transformers export with its
 	// pooling inside), named sentence_embedding.
 	Pooled bool
+	// CLS, with Pooled, makes the text's vector its first token's row
+	// ([CLS]) instead of the mean, as in the exports of models trained
+	// with CLS pooling (BGE).
+	CLS bool
+	// TokenStates, with Pooled, outputs the token states too, first,
+	// named token_embeddings, as sentence-transformers' ONNX exports
+	// (optimum's) have both.
+	TokenStates bool
+	// Pooler outputs pooler_output (tanh of the [CLS] row) after
+	// last_hidden_state, as plain BERT exports have it.
+	Pooler bool
 	// Float16 makes the output half precision, as the fp16 exports
 	// of model repositories have it.
 	Float16 bool
@@ -289,16 +309,29 @@ func TokenTableWith(o TableOptions) (*Table, error) {
 		h = g.op("Add", nil, h, g.op("Gather", axis0, positions, g.op("Range", nil, zero, seqLen, one)))
 	}
 	if o.Pooled {
-		mask := g.op("Unsqueeze", nil, g.op("Cast", []*onnx.AttributeProto{intAttr("to", int64(onnx.TensorProto_FLOAT))}, "attention_mask"), g.constInt(2))
-		sum := g.op("ReduceSum", []*onnx.AttributeProto{intAttr("keepdims", 0)}, g.op("Mul", nil, h, mask), g.constInt(1))
-		count := g.op("ReduceSum", []*onnx.AttributeProto{intAttr("keepdims", 0)}, mask, g.constInt(1))
-		g.output(g.op("Div", nil, sum, count), "sentence_embedding", batch, o.Hidden)
+		if o.TokenStates {
+			g.output(h, "token_embeddings", batch, seq, o.Hidden)
+		}
+		var pooled string
+		if o.CLS {
+			pooled = g.op("Gather", []*onnx.AttributeProto{intAttr("axis", 1)}, h, g.constScalar(0))
+		} else {
+			mask := g.op("Unsqueeze", nil, g.op("Cast", []*onnx.AttributeProto{intAttr("to", int64(onnx.TensorProto_FLOAT))}, "attention_mask"), g.constInt(2))
+			sum := g.op("ReduceSum", []*onnx.AttributeProto{intAttr("keepdims", 0)}, g.op("Mul", nil, h, mask), g.constInt(1))
+			count := g.op("ReduceSum", []*onnx.AttributeProto{intAttr("keepdims", 0)}, mask, g.constInt(1))
+			pooled = g.op("Div", nil, sum, count)
+		}
+		g.output(pooled, "sentence_embedding", batch, o.Hidden)
 	} else if o.Float16 {
 		half := g.op("Cast", []*onnx.AttributeProto{intAttr("to", int64(onnx.TensorProto_FLOAT16))}, h)
 		g.g.Node = append(g.g.Node, &onnx.NodeProto{Name: "last_hidden_state_identity", OpType: "Identity", Input: []string{half}, Output: []string{"last_hidden_state"}})
 		g.g.Output = append(g.g.Output, valueInfo("last_hidden_state", onnx.TensorProto_FLOAT16, batch, seq, o.Hidden))
 	} else {
 		g.output(h, "last_hidden_state", batch, seq, o.Hidden)
+		if o.Pooler {
+			cls := g.op("Gather", []*onnx.AttributeProto{intAttr("axis", 1)}, h, g.constScalar(0))
+			g.output(g.op("Tanh", nil, cls), "pooler_output", batch, o.Hidden)
+		}
 	}
 	for _, in := range g.g.Input {
 		if to, ok := o.Rename[in.Name]; ok {
