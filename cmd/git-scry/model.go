@@ -33,6 +33,8 @@ Commands:
       --query-prefix P      text put before every query (E5 models: "query: ")
       --passage-prefix P    text put before every indexed commit ("passage: ")
                             (E5, BGE and Nomic models get their prefixes by default)
+      --pooling mean|cls    how token states become a text's vector (default:
+                            the model's 1_Pooling/config.json, else mean)
   use NAME          embed with NAME from now on; 'use builtin' goes back to
                     the built-in embedder (the index re-embeds on its next run)
   ls [--json]       list the models and the one in use (--json adds which
@@ -118,6 +120,7 @@ var modelAddCmd = &cli.Command{
 		fs.String("name", "", "")
 		fs.String("query-prefix", "", "")
 		fs.String("passage-prefix", "", "")
+		fs.String("pooling", "", "")
 	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 		if err := nargs("model add", args, 1, 2); err != nil {
@@ -162,6 +165,10 @@ var modelAddCmd = &cli.Command{
 		if fs.Changed("passage-prefix") {
 			pp, _ = fs.GetString("passage-prefix")
 		}
+		pooling, _ := fs.GetString("pooling")
+		if fs.Changed("pooling") && pooling != onnx.PoolMean && pooling != onnx.PoolCLS {
+			return cli.Usagef("model add: --pooling %s: git scry pools by %s or %s", pooling, onnx.PoolMean, onnx.PoolCLS).WithHint("give --pooling mean (the mean of the token states) or --pooling cls (the first token's state), as the model was trained")
+		}
 		mf, tf, ext, err := model.PinModel(modelPath, tokPath)
 		switch {
 		case errors.Is(err, onnx.ErrNotONNX):
@@ -173,12 +180,29 @@ var modelAddCmd = &cli.Command{
 		}
 		// What the model takes and gives is in the file: checked here,
 		// where ONNX Runtime may not be there to try the model.
+		pooled := false
 		if m, err := onnx.ReadModelFile(mf.Path); err == nil {
-			if _, err = m.Shape(); err != nil {
+			sh, err := m.Shape()
+			if err != nil {
 				return cli.Failf("model add: %s: %v", modelPath, err).WithHint("the model must take input_ids (and optionally attention_mask, token_type_ids) and output token states or a sentence vector")
 			}
+			pooled = sh.Pooled
 		}
-		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp, PassagePrefix: pp, AddedAt: time.Now().UTC().Truncate(time.Second)}
+		// A graph that makes its own sentence vector has no token
+		// states to pool; otherwise the model's directory (tokenizer.json
+		// is at its top, model.onnx may be under onnx/) says how it was
+		// trained to pool them.
+		switch {
+		case pooled && fs.Changed("pooling"):
+			cli.Warnf(env.Stderr, "git-scry", "--pooling is not used: the model outputs its own sentence vector")
+			pooling = ""
+		case pooled:
+		case !fs.Changed("pooling"):
+			if pooling, _, err = model.PoolingOf(filepath.Dir(tokPath)); err != nil {
+				return cli.Failf("model add: %v", err).WithHint("give --pooling mean or --pooling cls to pool its token states so (the mean of the token states, or the first token's state)")
+			}
+		}
+		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp, PassagePrefix: pp, Pooling: pooling, AddedAt: time.Now().UTC().Truncate(time.Second)}
 		// Check that it runs, when this machine can run it at all: a
 		// model that loads may still fail on text (a token table smaller
 		// than the tokenizer's vocabulary, another model's tokenizer),
@@ -209,7 +233,9 @@ var modelAddCmd = &cli.Command{
 		err = updateRegistry(ctx, path, func(r *model.Registry) error {
 			inUse = r.Active == name
 			if old, ok := r.Find(name); ok {
-				reembed = inUse && old.PassagePrefix != entry.PassagePrefix
+				// The passage prefix and the pooling shape its vectors.
+				was, now := old.Config(env.Env), entry.Config(env.Env)
+				reembed = inUse && was.ID() != now.ID()
 				if !old.SameFiles(&entry) {
 					return cli.Failf("model %s is already registered with different files (model.onnx sha256 %.12s)", name, old.Model.SHA256).
 						WithHint("remove it first ('git scry model rm %s') or pick another --name", name)

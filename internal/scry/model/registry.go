@@ -44,10 +44,14 @@ type Entry struct {
 	Tokenizer File   `json:"tokenizer"`
 	// External are the files model.onnx keeps tensor data in
 	// (ExternalData), in the order of their locations.
-	External      []File    `json:"external_data,omitempty"`
-	QueryPrefix   string    `json:"query_prefix"`
-	PassagePrefix string    `json:"passage_prefix"`
-	AddedAt       time.Time `json:"added_at"`
+	External      []File `json:"external_data,omitempty"`
+	QueryPrefix   string `json:"query_prefix"`
+	PassagePrefix string `json:"passage_prefix"`
+	// Pooling is how its token states become a vector (onnx.PoolMean or
+	// onnx.PoolCLS; "" is mean, as for models registered before it was
+	// read): its 1_Pooling/config.json's, or --pooling.
+	Pooling string    `json:"pooling,omitempty"`
+	AddedAt time.Time `json:"added_at"`
 }
 
 // Files are every file of the model that is pinned.

@@ -157,6 +157,7 @@ func (e *Entry) Config(getenv func(string) string) onnx.Config {
 		ExternalSHA256: externalSums(e),
 		QueryPrefix:    e.QueryPrefix,
 		PassagePrefix:  e.PassagePrefix,
+		Pooling:        e.Pooling,
 		Getenv:         getenv,
 	}
 }

@@ -17,13 +17,24 @@ type Config struct {
 	// ExternalSHA256 are the sha256s of the files the model keeps tensor
 	// data in, part of the ID.
 	ExternalSHA256 []string
-	QueryPrefix    string // prepended to queries ("query: " for E5 models)
-	PassagePrefix  string // prepended to indexed texts ("passage: ")
-	BatchSize      int    // texts per inference call (default 32)
-	Threads        int    // intra-op threads (default: all cores)
+	// Pooling is how token states become a text's vector: PoolMean
+	// ("" too) or PoolCLS. A graph that outputs its own sentence vector
+	// is not pooled here.
+	Pooling       string
+	QueryPrefix   string // prepended to queries ("query: " for E5 models)
+	PassagePrefix string // prepended to indexed texts ("passage: ")
+	BatchSize     int    // texts per inference call (default 32)
+	Threads       int    // intra-op threads (default: all cores)
 	// Getenv looks up the library location variables; nil is os.Getenv.
 	Getenv func(string) string
 }
+
+// The poolings of token states git scry does: sentence-transformers'
+// pooling_mode_mean_tokens and pooling_mode_cls_token.
+const (
+	PoolMean = "mean"
+	PoolCLS  = "cls"
+)
 
 func (c *Config) defaults() {
 	if c.BatchSize <= 0 {
@@ -47,8 +58,8 @@ const vectorsVersion = 4
 
 // id is "onnx:NAME@DIGEST": the first 12 hex digits of the sha256 of
 // everything that shapes an indexed commit's vector (the two files, the
-// passage prefix, the model's external data files if it has any, and
-// vectorsVersion), so that changing any of them starts a new vector
+// passage prefix, the model's external data files if it has any, its
+// pooling, and vectorsVersion), so that changing any of them starts a new vector
 // space instead of mixing two in one index. The query prefix is left
 // out: it changes no stored vector.
 func (c *Config) id() string { return c.ID() }
@@ -60,6 +71,11 @@ func (c *Config) ID() string {
 	fmt.Fprintf(h, "%s\n%s\n%q", c.ModelSHA256, c.TokSHA256, c.PassagePrefix)
 	for _, sum := range c.ExternalSHA256 {
 		fmt.Fprintf(h, "\n%s", sum)
+	}
+	// Mean pooling is left out: every model had it before pooling
+	// could be chosen, and their indexes keep their vectors.
+	if c.Pooling != "" && c.Pooling != PoolMean {
+		fmt.Fprintf(h, "\npooling %s", c.Pooling)
 	}
 	// "tokenizer": what vectorsVersion was first called.
 	fmt.Fprintf(h, "\ntokenizer %d", vectorsVersion)

@@ -48,6 +48,7 @@ func TestIDCoversWhatShapesVectors(t *testing.T) {
 		"passage prefix": func(c *Config) { c.PassagePrefix = "" },
 		"name":           func(c *Config) { c.Name = "n" },
 		"external data":  func(c *Config) { c.ExternalSHA256 = []string{strings.Repeat("01", 32)} },
+		"pooling":        func(c *Config) { c.Pooling = PoolCLS },
 	} {
 		c := base
 		change(&c)
@@ -59,6 +60,13 @@ func TestIDCoversWhatShapesVectors(t *testing.T) {
 	c.QueryPrefix = ""
 	if c.id() != id {
 		t.Errorf("the query prefix changed the ID: %s, %s", c.id(), id)
+	}
+	// Mean pooling, said or not, is what every model had before
+	// pooling could be chosen: their indexes keep their vectors.
+	c = base
+	c.Pooling = PoolMean
+	if c.id() != id {
+		t.Errorf("mean pooling changed the ID: %s, %s", c.id(), id)
 	}
 	// Pinned: the ID changes only on purpose. It was onnx:m@5e34e36866d1
 	// (models without external data kept it when external data began to

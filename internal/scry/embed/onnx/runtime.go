@@ -110,6 +110,7 @@ type Embedder struct {
 	roles   []string // what each is: input_ids, attention_mask or token_type_ids
 	int32s  []bool   // which of them are int32, not int64 (some converters' exports)
 	pooled  bool     // the output is already one vector per text
+	cls     bool     // token states pooled by their first ([CLS]), not their mean
 	dim     int
 	// fixedBatch and fixedSeq are the input dimensions a graph traced at
 	// one shape fixes (0: dynamic): batches are filled up to the one
@@ -153,6 +154,13 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 	}
 	e := &Embedder{cfg: cfg, tok: tok, inputs: sh.Inputs, roles: sh.Roles, int32s: sh.Int32,
 		pooled: sh.Pooled, fixedBatch: sh.FixedBatch, fixedSeq: sh.FixedSeq}
+	switch cfg.Pooling {
+	case "", PoolMean:
+	case PoolCLS:
+		e.cls = true
+	default:
+		return nil, fmt.Errorf("pooling %q is not one git scry does (%s or %s)", cfg.Pooling, PoolMean, PoolCLS)
+	}
 	output := sh.Output
 	if e.fixedBatch > 0 {
 		e.cfg.BatchSize = e.fixedBatch
@@ -365,7 +373,7 @@ func (e *Embedder) run(batch []int, ids [][]int64) ([][]float32, error) {
 	if !ok {
 		return nil, errors.New("model output is not a float tensor")
 	}
-	vecs, err := pool(t.GetData(), t.GetShape(), mask, b, seq, e.pooled)
+	vecs, err := pool(t.GetData(), t.GetShape(), mask, b, seq, e.pooled, e.cls)
 	if err != nil {
 		return nil, err
 	}
@@ -385,9 +393,9 @@ func tensor(shape ort.Shape, data []int64, int32s bool) (ort.Value, error) {
 }
 
 // pool turns the output into one L2-normalised vector per row: the mean
-// of the token states under the attention mask, or the row itself when
-// the model already pooled.
-func pool(data []float32, shape ort.Shape, mask []int64, b, seq int, pooled bool) ([][]float32, error) {
+// of the token states under the attention mask, or the first token's
+// state when cls, or the row itself when the model already pooled.
+func pool(data []float32, shape ort.Shape, mask []int64, b, seq int, pooled, cls bool) ([][]float32, error) {
 	if pooled {
 		if len(shape) != 2 || int(shape[0]) != b {
 			return nil, fmt.Errorf("model output shape %v, want [%d, hidden]", shape, b)
@@ -404,6 +412,12 @@ func pool(data []float32, shape ort.Shape, mask []int64, b, seq int, pooled bool
 	}
 	h := int(shape[2])
 	out := make([][]float32, b)
+	if cls {
+		for r := range out {
+			out[r] = normalize(slices.Clone(data[r*seq*h : r*seq*h+h]))
+		}
+		return out, nil
+	}
 	for r := range out {
 		acc := make([]float64, h)
 		n := 0

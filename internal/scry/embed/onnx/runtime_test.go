@@ -298,6 +298,33 @@ func TestTokenTableSentenceEmbeddingOverTokenStates(t *testing.T) {
 	}
 }
 
+// A model trained with CLS pooling (BGE, and others whose
+// 1_Pooling/config.json says pooling_mode_cls_token) exported with its
+// token states only was mean-pooled: with Pooling "cls" its vector is
+// its first token's state, through padding and batches.
+func TestTokenTableCLSPooling(t *testing.T) {
+	needRuntime(t)
+	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 6, TokenTypes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, tok := modelDir(t, table.Model, 64)
+	e, err := OpenEmbedder(Config{Name: "cls", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), Pooling: PoolCLS, QueryPrefix: "q ", BatchSize: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	got, err := e.EmbedQueries(context.Background(), sentences)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range sentences {
+		if d := maxDiff(got[i], table.Pooled(tok.Encode("q " + s)[:1])); d > 1e-5 {
+			t.Errorf("%q: differs from the [CLS] row by %g", s, d)
+		}
+	}
+}
+
 // BERT exports converted from TensorFlow name their inputs input_mask
 // and segment_ids, often with tf2onnx's ":0": such a model was refused
 // ("model input "input_mask" is not one of input_ids, attention_mask,

@@ -1,0 +1,66 @@
+package model
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	iofs "io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx"
+)
+
+// PoolingOf reads how a sentence-transformers model directory pools its
+// token states into a sentence vector: modules.json names the Pooling
+// module's directory (1_Pooling in every export seen), whose
+// config.json sets one pooling_mode_* flag. It returns onnx.PoolMean or
+// onnx.PoolCLS and the file that said so; "" and no error when the
+// directory has no such file (a bare export: mean, as before).
+func PoolingOf(dir string) (mode, from string, err error) {
+	sub := "1_Pooling"
+	if data, err := os.ReadFile(filepath.Join(dir, "modules.json")); err == nil {
+		var modules []struct {
+			Path string `json:"path"`
+			Type string `json:"type"`
+		}
+		if err := json.Unmarshal(data, &modules); err != nil {
+			return "", "", fmt.Errorf("%s: %v", filepath.Join(dir, "modules.json"), err)
+		}
+		for _, m := range modules {
+			if strings.HasSuffix(m.Type, ".Pooling") {
+				sub = m.Path
+			}
+		}
+	}
+	from = filepath.Join(dir, sub, "config.json")
+	data, err := os.ReadFile(from)
+	if errors.Is(err, iofs.ErrNotExist) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		return "", "", fmt.Errorf("%s: %v", from, err)
+	}
+	var on []string
+	for k, v := range cfg {
+		if mode, ok := strings.CutPrefix(k, "pooling_mode_"); ok && v == true {
+			on = append(on, mode)
+		}
+	}
+	slices.Sort(on)
+	switch {
+	case slices.Equal(on, []string{"mean_tokens"}):
+		return onnx.PoolMean, from, nil
+	case slices.Equal(on, []string{"cls_token"}):
+		return onnx.PoolCLS, from, nil
+	case len(on) == 0:
+		return "", "", fmt.Errorf("%s sets no pooling_mode_", from)
+	}
+	return "", "", fmt.Errorf("%s pools by %s, and git scry pools by mean or cls only", from, strings.Join(on, " and "))
+}
