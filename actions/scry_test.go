@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -250,4 +251,30 @@ func slicesWithout(list []string, drop string) []string {
 		}
 	}
 	return out
+}
+
+// min-mrr, min-recall and mode are read by the evaluation alone, which
+// runs only with queries: given without it, they were ignored and the
+// step passed, a quality gate the workflow set that checked nothing. Each
+// is an error annotation naming it and queries, before anything is indexed.
+func TestScryActionRefusesAGateWithoutQueries(t *testing.T) {
+	a := newActionEnv(t)
+	a.env["VERDIGRIS_SCRY_MACHINE_TEXT"] = "0"
+	head := a.pushEmptyCommits("change 0")
+	a.checkout(head)
+	res := a.runScry(map[string]string{"cache": "false", "min-mrr": "0.3", "min-recall": "0.45", "mode": "lexical"}, head, &dirCache{})
+	if !res.Failed || res.Step("index").Outcome != "skipped" {
+		t.Fatalf("a gate without queries: failed %v, index %s\n%s", res.Failed, res.Step("index").Outcome, res.Log)
+	}
+	for _, name := range []string{"min-mrr", "min-recall", "mode"} {
+		want := "input " + name + " is read only with queries, which is empty: give queries (a query set to evaluate), or leave " + name + " out"
+		if !slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool { return an.Level == "error" && an.Message == want }) {
+			t.Errorf("no error %q: %+v", want, res.Annotations)
+		}
+	}
+	// A bad true/false input is named too, not only the first problem.
+	res = a.runScry(map[string]string{"cache": "nope", "min-mrr": "0.3"}, head, &dirCache{})
+	if !res.Failed || len(res.Annotations) < 2 {
+		t.Fatalf("both problems: %+v\n%s", res.Annotations, res.Log)
+	}
 }
