@@ -116,21 +116,26 @@ Flags:
 			}
 			return emptySet(cfg, set)
 		}
+		var gh *ghaction.Action
+		if github {
+			gh = ghaction.New(env.Stdout, env.Env)
+		}
 		skip := toolchain.SplitSkip(env.Env("VERDIGRIS_SKIP"))
 		for _, s := range skip {
 			if _, ok := cfg.Checks[s]; !ok {
 				// The check meant still runs, and may fail the push the
-				// variable was to let through: name it.
+				// variable was to let through: name it, in the run's
+				// summary too, where the log is not read.
 				meant := ""
 				if near := cli.Nearest(s, cfg.CheckNames()); near != "" {
 					meant = "; did you mean " + near + "?"
 				}
-				cli.Warnf(env.Stderr, "git-toolchain", "VERDIGRIS_SKIP names %q, which is not a check in %s%s", s, config.FileName, meant)
+				msg := fmt.Sprintf("VERDIGRIS_SKIP names %q, which is not a check in %s%s", s, config.FileName, meant)
+				cli.Warnf(env.Stderr, "git-toolchain", "%s", msg)
+				if gh != nil {
+					gh.Warningf("%s", msg)
+				}
 			}
-		}
-		var gh *ghaction.Action
-		if github {
-			gh = ghaction.New(env.Stdout, env.Env)
 		}
 		// Each check runs in a session of its own, out of reach of the
 		// terminal's SIGHUP (closed under a push) and Ctrl-\'s SIGQUIT:
