@@ -211,6 +211,9 @@ func TestVaultActionFailsFastWithAnnotations(t *testing.T) {
 		{"no vault", empty, map[string]string{"identity": key}, nil, "this repository has no vault"},
 		{"bad export-env", repo, map[string]string{"identity": key, "export-env": "yes"}, nil, "export-env must be true or false"},
 		{"reserved prefix", repo, map[string]string{"identity": key, "prefix": "GITHUB_"}, nil, "is reserved"},
+		// The workflow gives the identity input, never VERDIGRIS_IDENTITY,
+		// which the errors named: a public key pasted into the secret.
+		{"public key", repo, map[string]string{"identity": other.Recipient.Key}, nil, "the identity input: not an age identity or SSH private key (give it the text of an age identity"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			res, err := actiontest.Run(context.Background(), vaultAction(t), actiontest.Options{

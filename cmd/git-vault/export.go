@@ -130,7 +130,7 @@ func exportGitHub(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return fail(err)
 	}
-	kh, err := keyholder(env, fs)
+	kh, err := vault.OpenKeyholder(vault.IdentityOptions{File: file, Getenv: env.Env, EnvName: "the identity input"})
 	if err != nil {
 		return fail(err)
 	}

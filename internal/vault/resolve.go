@@ -10,6 +10,10 @@ import (
 type IdentityOptions struct {
 	File   string // --identity FILE
 	Getenv func(string) string
+	// EnvName is what messages call VERDIGRIS_IDENTITY: actions/vault's
+	// user gives the identity input and never sees the variable.
+	// Empty: the variable's name.
+	EnvName string
 }
 
 // IdentityError is a missing or unusable identity, with what to do.
@@ -40,11 +44,15 @@ func OpenKeyholder(opts IdentityOptions) (Keyholder, error) {
 		data := []byte(text)
 		defer clear(data)
 		id, err := ParseIdentity(data)
+		name, verb := IdentityEnv, "set it to"
+		if opts.EnvName != "" {
+			name, verb = opts.EnvName, "give it"
+		}
 		if errors.Is(err, ErrEncryptedIdentity) {
-			return nil, &IdentityError{Msg: IdentityEnv + " holds a passphrase-protected identity", Hint: "CI cannot answer a passphrase prompt: store an unencrypted identity in the secret"}
+			return nil, &IdentityError{Msg: name + " holds a passphrase-protected identity", Hint: "CI cannot answer a passphrase prompt: store an unencrypted identity in the secret"}
 		}
 		if err != nil {
-			return nil, &IdentityError{Msg: fmt.Sprintf("%s: %v", IdentityEnv, err), Hint: "set it to the text of an age identity (AGE-SECRET-KEY-1…) or an SSH private key"}
+			return nil, &IdentityError{Msg: fmt.Sprintf("%s: %v", name, err), Hint: verb + " the text of an age identity (AGE-SECRET-KEY-1…) or an SSH private key"}
 		}
 		id.Source = IdentityEnv
 		return NewLocalKeys(id), nil
