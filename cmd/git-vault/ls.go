@@ -17,7 +17,10 @@ var lsCmd = &cli.Command{
 List the secrets' names and environment variable names. Needs no key and
 never shows a value. A secret two merged branches each set has both
 values, and is marked "(2 values from a merge)": get, run and export
-refuse it until 'git vault set NAME' chooses one.
+refuse it until 'git vault set NAME' chooses one. One that a single
+branch changed, whose old line the merge kept beside the new one (the
+other branch added a secret next to it), is listed as one secret with a
+warning: history shows which line replaced the other.
 
 Flags:
       --json   print [{"name", "env"}] as JSON ("conflict": true on one
@@ -56,10 +59,20 @@ Flags:
 		// What get and run say when they meet it, said before they do.
 		warned := map[string]bool{}
 		for _, r := range rows {
-			if r.Conflict && !warned[r.Name] {
-				warned[r.Name] = true
+			switch {
+			case warned[r.Name]:
+			case r.Conflict:
 				cli.Warnf(env.Stderr, "git-vault", "secret %s has %d values (a merge kept both branches' versions): get, run and export refuse it until 'git vault set %s' chooses one", r.Name, r.Values, r.Name)
+			case r.Replaced > 0:
+				// The file shows two lines; say which one counts, and
+				// that nothing needs doing.
+				what, old := "the line", "one"
+				if r.Replaced > 1 {
+					what, old = fmt.Sprintf("the %d lines", r.Replaced), "ones"
+				}
+				cli.Warnf(env.Stderr, "git-vault", "secret %s: the merge also kept %s its new value replaced (history shows which); get, run and export read the new value, and the next change to the vault drops the old %s", r.Name, what, old)
 			}
+			warned[r.Name] = true
 		}
 		return nil
 	},

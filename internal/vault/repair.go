@@ -44,14 +44,22 @@ func Repair(ctx context.Context, root, gitDir string) error {
 // Open is the vault in root as a command that reads it sees it: Repair,
 // then Load under the same hold of the lock, so that a write (a key
 // rotation renames three files one after the other) is never met half
-// made: it waits for the read, or the read for it.
+// made: it waits for the read, or the read for it. A secret a merge
+// left with more than one line is then looked up in history
+// (resolveMerges), which needs no lock: commits do not change.
 func Open(ctx context.Context, root, gitDir string) (*Vault, error) {
 	var v *Vault
 	err := readLocked(ctx, root, gitDir, func() (err error) {
 		v, err = Load(root)
 		return err
 	})
-	return v, err
+	if err != nil {
+		return nil, err
+	}
+	if err := v.resolveMerges(ctx, openGitHistory(ctx, root)); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // readLocked runs read, which reads the vault files, under the vault's

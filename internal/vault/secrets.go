@@ -87,9 +87,15 @@ func (sf *SecretsFile) Format() []byte {
 	var b bytes.Buffer
 	b.WriteString(secretsHeader)
 	for _, e := range es {
-		fmt.Fprintf(&b, "%s = {env = %q, value = \"v1:%d:%s\"}\n", e.Name, e.Env, e.Generation, b64.EncodeToString(e.Sealed))
+		b.WriteString(e.line())
+		b.WriteByte('\n')
 	}
 	return b.Bytes()
+}
+
+// line is the entry's line in the file, without its line end.
+func (e Entry) line() string {
+	return fmt.Sprintf("%s = {env = %q, value = \"v1:%d:%s\"}", e.Name, e.Env, e.Generation, b64.EncodeToString(e.Sealed))
 }
 
 // Lookup returns the entries named name (more than one only after a

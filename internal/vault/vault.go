@@ -52,6 +52,10 @@ type Vault struct {
 
 	recipientsRaw []byte
 	keyRaw        []byte
+
+	// merged is what history says of each secret a merge left with
+	// more than one line (resolveMerges).
+	merged map[string]*mergeVerdict
 }
 
 // ErrNoVault: the worktree has no vault.
@@ -176,10 +180,13 @@ func (v *Vault) Entry(name string) (Entry, error) {
 	case 1:
 		return es[0], nil
 	}
-	return Entry{}, &ReadError{
-		Msg:  fmt.Sprintf("secret %s appears %d times (a merge kept both branches' versions)", name, len(es)),
-		Hint: fmt.Sprintf("choose its value with 'git vault set %s'", name),
+	why, hint := "a merge kept both branches' versions", fmt.Sprintf("choose its value with 'git vault set %s'", name)
+	if m := v.merged[name]; m != nil && m.uncommitted {
+		why = "a merge kept both versions, and one of them is in no commit, so history cannot tell which replaced the other"
+	} else if m != nil && m.shallow {
+		hint += ", or fetch the history that tells which replaced the other (git fetch --unshallow)"
 	}
+	return Entry{}, &ReadError{Msg: fmt.Sprintf("secret %s appears %d times (%s)", name, len(es), why), Hint: hint}
 }
 
 // lines are name's entries as they count after a union merge: copies
@@ -187,7 +194,9 @@ func (v *Vault) Entry(name string) (Entry, error) {
 // the file) once, and lines sealed under a data key that a rotation has
 // replaced left out beside a line sealed under the current one: nobody
 // can read them (the old key is gone), and a branch from before a
-// rotation would otherwise double every secret. Stale names those.
+// rotation would otherwise double every secret. Stale names those. Of
+// lines a merge left that history shows one replaced all the others
+// (resolveMerges), that one alone counts.
 func (v *Vault) lines(name string) []Entry {
 	var out []Entry
 	current := false
@@ -200,6 +209,9 @@ func (v *Vault) lines(name string) []Entry {
 	}
 	if current && len(out) > 1 {
 		out = slices.DeleteFunc(out, func(e Entry) bool { return e.Generation != v.Key.Generation })
+	}
+	if m := v.merged[name]; m != nil && m.winner != nil && len(out) > 1 {
+		return []Entry{*m.winner}
 	}
 	return out
 }
@@ -251,6 +263,9 @@ type Listed struct {
 	// again.
 	Conflict bool `json:"conflict,omitempty"`
 	Values   int  `json:"-"` // how many
+	// Replaced counts the lines a merge kept beside the one whose
+	// commit replaced them, which reads ignore and the next write drops.
+	Replaced int `json:"-"`
 }
 
 // List lists the secrets of the vault in root, sorted, needing no
@@ -278,6 +293,9 @@ func List(ctx context.Context, root, gitDir string) ([]Listed, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := v.resolveMerges(ctx, openGitHistory(ctx, root)); err != nil {
+		return nil, err
+	}
 	sf := v.Secrets
 	var names []string
 	seen := map[string]bool{}
@@ -298,8 +316,12 @@ func List(ctx context.Context, root, gitDir string) ([]Listed, error) {
 			}
 		}
 		sort.Strings(envs)
+		replaced := 0
+		if m := v.merged[n]; m != nil && m.winner != nil {
+			replaced = m.replaced
+		}
 		for _, env := range envs {
-			out = append(out, Listed{Name: n, Env: env, Conflict: len(es) > 1, Values: len(es)})
+			out = append(out, Listed{Name: n, Env: env, Conflict: len(es) > 1, Values: len(es), Replaced: replaced})
 		}
 	}
 	return out, nil
@@ -325,9 +347,12 @@ func Update(ctx context.Context, root, gitDir string, fn func(v *Vault) error) e
 	if err != nil {
 		return err
 	}
+	if err := v.resolveMerges(ctx, openGitHistory(ctx, root)); err != nil {
+		return err
+	}
 	// A write keeps the lines that count: no copy of a line a merge
 	// doubled, none nobody can read beside a current one (a rotation
-	// would fail on those).
+	// would fail on those), none a line history shows replaced it.
 	v.Secrets.Entries = v.Lines()
 	if err := fn(v); err != nil {
 		return err
