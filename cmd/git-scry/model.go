@@ -32,7 +32,9 @@ Commands:
       --name N              its name (default: the model's directory name)
       --query-prefix P      text put before every query (E5 models: "query: ")
       --passage-prefix P    text put before every indexed commit ("passage: ")
-                            (E5, BGE and Nomic models get their prefixes by default)
+                            (default: the prompts of the model's
+                            config_sentence_transformers.json, else E5's,
+                            BGE's and Nomic's, known by the model's name)
       --pooling mean|cls    how token states become a text's vector (default:
                             the model's 1_Pooling/config.json, else mean)
   use NAME          embed with NAME from now on; 'use builtin' goes back to
@@ -158,12 +160,22 @@ var modelAddCmd = &cli.Command{
 		if err := model.ValidName(name); err != nil {
 			return cli.Usagef("model add: %v", err).WithHint("choose another --name (printable, no spaces or slashes, not starting with a dash, not %q)", model.Builtin)
 		}
-		qp, pp := model.DefaultPrefixes(name)
+		// The flags beat what the model's directory declares (tokenizer.json
+		// is at its top), which beats what its name suggests.
+		var qp, pp model.Prefix
+		var qflag, pflag string
+		if !fs.Changed("query-prefix") || !fs.Changed("passage-prefix") {
+			if qp, pp, err = model.PrefixesOf(filepath.Dir(tokPath), name); err != nil {
+				return cli.Failf("model add: %v", err).WithHint("fix it, or give --query-prefix and --passage-prefix (the prompts the model was trained with; '' for none)")
+			}
+		}
 		if fs.Changed("query-prefix") {
-			qp, _ = fs.GetString("query-prefix")
+			qp.Text, _ = fs.GetString("query-prefix")
+			qflag = "--query-prefix"
 		}
 		if fs.Changed("passage-prefix") {
-			pp, _ = fs.GetString("passage-prefix")
+			pp.Text, _ = fs.GetString("passage-prefix")
+			pflag = "--passage-prefix"
 		}
 		pooling, _ := fs.GetString("pooling")
 		if fs.Changed("pooling") && pooling != onnx.PoolMean && pooling != onnx.PoolCLS {
@@ -202,7 +214,7 @@ var modelAddCmd = &cli.Command{
 				return cli.Failf("model add: %v", err).WithHint("give --pooling mean or --pooling cls to pool its token states so (the mean of the token states, or the first token's state)")
 			}
 		}
-		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp, PassagePrefix: pp, Pooling: pooling, AddedAt: time.Now().UTC().Truncate(time.Second)}
+		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp.Text, PassagePrefix: pp.Text, Pooling: pooling, AddedAt: time.Now().UTC().Truncate(time.Second)}
 		// Check that it runs, when this machine can run it at all: a
 		// model that loads may still fail on text (a token table smaller
 		// than the tokenizer's vocabulary, another model's tokenizer),
@@ -255,6 +267,8 @@ var modelAddCmd = &cli.Command{
 			detail = fmt.Sprintf(", %d dimensions", dim)
 		}
 		fmt.Fprintf(env.Stderr, "git-scry: registered model %s (model.onnx sha256 %.12s%s)\n", name, mf.SHA256, detail)
+		fmt.Fprintf(env.Stderr, "git-scry: query prefix %s (%s)\n", prefixWords(qp.Text), prefixSource(qp, qflag))
+		fmt.Fprintf(env.Stderr, "git-scry: passage prefix %s (%s)\n", prefixWords(pp.Text), prefixSource(pp, pflag))
 		switch {
 		case reembed:
 			// Its commits' vectors were made with the old prefix.
@@ -264,6 +278,29 @@ var modelAddCmd = &cli.Command{
 		}
 		return nil
 	},
+}
+
+// prefixWords shows a prefix as the text it is, quoted: its spaces
+// matter ("query: ").
+func prefixWords(text string) string {
+	if text == "" {
+		return "none"
+	}
+	return cli.Printable(fmt.Sprintf("%q", text))
+}
+
+// prefixSource says what chose a prefix: a flag, the model's file, or
+// the family its name was recognised as.
+func prefixSource(p model.Prefix, flag string) string {
+	switch {
+	case flag != "":
+		return "from " + flag
+	case p.File != "":
+		return "from " + cli.Printable(p.File)
+	case p.Family != "":
+		return "git scry's default for " + p.Family + " models"
+	}
+	return "the model declares none"
 }
 
 // reembedHint follows a change of the embedder in use: an index's

@@ -53,11 +53,11 @@ func TestLocateAndNames(t *testing.T) {
 	if _, _, err := Locate([]string{filepath.Join(dir, "tokenizer.json")}); err == nil {
 		t.Error("a tokenizer alone was accepted")
 	}
-	if q, p := DefaultPrefixes("multilingual-e5-small"); q != "query: " || p != "passage: " {
-		t.Errorf("E5 prefixes %q %q", q, p)
+	if q, p, err := PrefixesOf(dir, "multilingual-e5-small"); q.Text != "query: " || p.Text != "passage: " || err != nil {
+		t.Errorf("E5 prefixes %q %q %v", q.Text, p.Text, err)
 	}
-	if q, p := DefaultPrefixes("all-MiniLM-L6-v2"); q != "" || p != "" {
-		t.Errorf("MiniLM prefixes %q %q", q, p)
+	if q, p, err := PrefixesOf(dir, "all-MiniLM-L6-v2"); q.Text != "" || p.Text != "" || err != nil {
+		t.Errorf("MiniLM prefixes %q %q %v", q.Text, p.Text, err)
 	}
 	for _, bad := range []string{"", "builtin", "a b", "x/y"} {
 		if ValidName(bad) == nil {

@@ -354,7 +354,7 @@ func Locate(args []string) (modelPath, tokenizerPath string, err error) {
 // …/all-MiniLM-L6-v2/onnx/model.onnx). In the Hugging Face cache
 // (…/models--intfloat--e5-small-v2/snapshots/REVISION/) that directory
 // is a revision's hash: the model's name is in the one above
-// ("e5-small-v2"), and DefaultPrefixes goes by it.
+// ("e5-small-v2"), and PrefixesOf goes by it.
 func DefaultName(modelPath string) string {
 	dir := filepath.Dir(modelPath)
 	if filepath.Base(dir) == "onnx" {
@@ -371,21 +371,6 @@ func DefaultName(modelPath string) string {
 		}
 	}
 	return filepath.Base(abs)
-}
-
-// DefaultPrefixes are the query and passage prefixes the model families
-// were trained with, recognised by name; others use none.
-func DefaultPrefixes(name string) (query, passage string) {
-	n := strings.ToLower(name)
-	switch {
-	case strings.Contains(n, "e5"):
-		return "query: ", "passage: "
-	case strings.Contains(n, "bge") && strings.Contains(n, "en"):
-		return "Represent this sentence for searching relevant passages: ", ""
-	case strings.Contains(n, "nomic"):
-		return "search_query: ", "search_document: "
-	}
-	return "", ""
 }
 
 // ValidName reports whether name can name a model. Every character must

@@ -1,0 +1,94 @@
+package model
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	iofs "io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// PromptsFile is where a sentence-transformers export declares the
+// prompts its model was trained with, beside tokenizer.json.
+const PromptsFile = "config_sentence_transformers.json"
+
+// Prefix is a text put before every query or every passage, and what
+// chose it: the file that declared it, or the model family whose
+// default it is (neither: no prefix).
+type Prefix struct {
+	Text   string
+	File   string
+	Family string // "E5"
+}
+
+// The prompt names each side takes, first found first: the ones
+// sentence-transformers' encode_query and encode_document take, then
+// Nomic's, whose exports name them after the prefixes.
+var (
+	queryPrompts   = []string{"query", "search_query"}
+	passagePrompts = []string{"document", "passage", "corpus", "search_document"}
+)
+
+// PrefixesOf chooses the query and passage prefixes of the model in dir
+// (the directory of its tokenizer.json) called name: the prompts its
+// config_sentence_transformers.json declares, a side without its own
+// prompt taking the default_prompt_name's as sentence-transformers
+// does (none when there is no default); else, when the file declares
+// neither, the prefixes of the model family its name is recognised as.
+func PrefixesOf(dir, name string) (query, passage Prefix, err error) {
+	from := filepath.Join(dir, PromptsFile)
+	data, err := os.ReadFile(from)
+	switch {
+	case errors.Is(err, iofs.ErrNotExist):
+	case err != nil:
+		return query, passage, err
+	default:
+		var cfg struct {
+			Prompts           map[string]string `json:"prompts"`
+			DefaultPromptName *string           `json:"default_prompt_name"`
+		}
+		if err := json.Unmarshal(data, &cfg); err != nil {
+			return query, passage, fmt.Errorf("%s: %v", from, err)
+		}
+		pick := func(names []string) (string, bool) {
+			for _, n := range names {
+				if p, ok := cfg.Prompts[n]; ok {
+					return p, true
+				}
+			}
+			if cfg.DefaultPromptName != nil {
+				p, ok := cfg.Prompts[*cfg.DefaultPromptName]
+				return p, ok
+			}
+			return "", false
+		}
+		q, qok := pick(queryPrompts)
+		p, pok := pick(passagePrompts)
+		// The model's authors said how it is prompted: a side they
+		// gave no prompt has none, whatever its name suggests.
+		if qok || pok {
+			return Prefix{Text: q, File: from}, Prefix{Text: p, File: from}, nil
+		}
+	}
+	for _, f := range families {
+		if f.match(strings.ToLower(name)) {
+			return Prefix{Text: f.query, Family: f.name}, Prefix{Text: f.passage, Family: f.name}, nil
+		}
+	}
+	return query, passage, nil
+}
+
+// families are the model families whose prefixes git scry knows by
+// name, for exports that do not declare them.
+var families = []struct {
+	name           string
+	match          func(lowerName string) bool
+	query, passage string
+}{
+	{"E5", func(n string) bool { return strings.Contains(n, "e5") }, "query: ", "passage: "},
+	{"BGE English", func(n string) bool { return strings.Contains(n, "bge") && strings.Contains(n, "en") },
+		"Represent this sentence for searching relevant passages: ", ""},
+	{"Nomic", func(n string) bool { return strings.Contains(n, "nomic") }, "search_query: ", "search_document: "},
+}

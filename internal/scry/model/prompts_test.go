@@ -1,0 +1,81 @@
+package model
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A sentence-transformers export declares the prompts its model was
+// trained with in config_sentence_transformers.json; models named like
+// none of the families git scry knows (arctic-embed, mxbai) were
+// registered without them, and queries embedded unprompted.
+func TestPrefixesFromTheModelDirectory(t *testing.T) {
+	dir := func(config string) string {
+		t.Helper()
+		d := t.TempDir()
+		if config != "" {
+			if err := os.WriteFile(filepath.Join(d, PromptsFile), []byte(config), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return d
+	}
+	const instr = "Represent this sentence for searching relevant passages: "
+	for _, c := range []struct {
+		what, name, config string
+		query, passage     string
+		fromFile           bool
+		family             string
+	}{
+		{what: "arctic-embed: a query prompt only", name: "snowflake-arctic-embed-m",
+			config: `{"prompts": {"query": "` + instr + `"}, "default_prompt_name": null, "similarity_fn_name": "cosine"}`,
+			query:  instr, fromFile: true},
+		{what: "mxbai: an empty passage prompt", name: "mxbai-embed-large-v1",
+			config: `{"prompts": {"query": "` + instr + `", "passage": ""}, "default_prompt_name": null}`,
+			query:  instr, fromFile: true},
+		{what: "nomic's own prompt names", name: "text-embedder",
+			config: `{"prompts": {"search_query": "search_query: ", "search_document": "search_document: ", "clustering": "clustering: "}}`,
+			query:  "search_query: ", passage: "search_document: ", fromFile: true},
+		{what: "document before passage, as encode_document takes them", name: "m",
+			config: `{"prompts": {"passage": "p: ", "document": "d: ", "query": "q: "}}`,
+			query:  "q: ", passage: "d: ", fromFile: true},
+		{what: "the default prompt where a side has none", name: "m",
+			config: `{"prompts": {"query": "q: ", "retrieval": "r: "}, "default_prompt_name": "retrieval"}`,
+			query:  "q: ", passage: "r: ", fromFile: true},
+		{what: "the file beats the name", name: "e5-small-v2",
+			config: `{"prompts": {"query": "query: ", "document": ""}}`,
+			query:  "query: ", fromFile: true},
+		{what: "no prompts in the file: the name's family", name: "e5-small-v2",
+			config: `{"__version__": {"sentence_transformers": "3.0.1"}, "prompts": {}, "default_prompt_name": null}`,
+			query:  "query: ", passage: "passage: ", family: "E5"},
+		{what: "no file: the name's family", name: "bge-small-en-v1.5",
+			query: instr, family: "BGE English"},
+		{what: "nothing declared", name: "all-MiniLM-L6-v2"},
+	} {
+		d := dir(c.config)
+		q, p, err := PrefixesOf(d, c.name)
+		if err != nil {
+			t.Errorf("%s: %v", c.what, err)
+			continue
+		}
+		if q.Text != c.query || p.Text != c.passage {
+			t.Errorf("%s: query %q passage %q, want %q %q", c.what, q.Text, p.Text, c.query, c.passage)
+		}
+		file := ""
+		if c.fromFile {
+			file = filepath.Join(d, PromptsFile)
+		}
+		if q.File != file || p.File != file || q.Family != c.family || p.Family != c.family {
+			t.Errorf("%s: from %+v and %+v, want file %q, family %q", c.what, q, p, file, c.family)
+		}
+	}
+
+	if _, _, err := PrefixesOf(dir("{"), "m"); err == nil || !strings.Contains(err.Error(), PromptsFile) {
+		t.Errorf("unreadable file: %v", err)
+	}
+	if _, _, err := PrefixesOf(dir(`{"prompts": {"query": 1}}`), "m"); err == nil || !strings.Contains(err.Error(), PromptsFile) {
+		t.Errorf("a prompt that is no string: %v", err)
+	}
+}
