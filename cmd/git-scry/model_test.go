@@ -26,7 +26,9 @@ import (
 //	                      tokenizer's when N < 30522 (a mismatched pair);
 //	                      -external FILE keeps the table in DIR/FILE, as
 //	                      large exports keep theirs in model.onnx_data;
-//	                      -rename INPUT=NAME gives an input another name
+//	                      -rename INPUT=NAME gives an input another name;
+//	                      -pooled outputs sentence_embedding, the model's
+//	                      own mean of its token states
 //	fakeort FILE          build FILE, a shared library that poses as ONNX
 //	                      Runtime 1.17 (the C API version 24 is not
 //	                      there: it says so on stderr, as the real one
@@ -72,9 +74,12 @@ func TestModelScripts(t *testing.T) {
 		cmds[k] = v
 	}
 	cmds["onnxmodel"] = func(ts *testscript.TestScript, neg bool, args []string) {
-		vocabSize, external, rename := 30522, "", map[string]string{}
-		for len(args) > 2 && (args[0] == "-vocab" || args[0] == "-external" || args[0] == "-rename") {
+		vocabSize, external, rename, pooled := 30522, "", map[string]string{}, false
+		for len(args) > 1 && args[0] == "-pooled" || len(args) > 2 && (args[0] == "-vocab" || args[0] == "-external" || args[0] == "-rename") {
 			switch args[0] {
+			case "-pooled":
+				pooled, args = true, args[1:]
+				continue
 			case "-vocab":
 				n, err := strconv.Atoi(args[1])
 				ts.Check(err)
@@ -88,7 +93,7 @@ func TestModelScripts(t *testing.T) {
 			args = args[2:]
 		}
 		if len(args) < 1 || len(args) > 2 {
-			ts.Fatalf("usage: onnxmodel [-vocab N] [-external FILE] [-rename INPUT=NAME] DIR [SEED]")
+			ts.Fatalf("usage: onnxmodel [-vocab N] [-external FILE] [-rename INPUT=NAME] [-pooled] DIR [SEED]")
 		}
 		seed := uint64(1)
 		if len(args) == 2 {
@@ -98,7 +103,7 @@ func TestModelScripts(t *testing.T) {
 		}
 		dir := ts.MkAbs(args[0])
 		ts.Check(os.MkdirAll(dir, 0o755))
-		table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: vocabSize, Hidden: 8, Seed: seed, TokenTypes: true, External: external, Rename: rename})
+		table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: vocabSize, Hidden: 8, Seed: seed, TokenTypes: true, External: external, Rename: rename, Pooled: pooled})
 		ts.Check(err)
 		ts.Check(os.WriteFile(filepath.Join(dir, "model.onnx"), table.Model, 0o644))
 		if external != "" {

@@ -64,3 +64,24 @@ func PoolingOf(dir string) (mode, from string, err error) {
 	}
 	return "", "", fmt.Errorf("%s pools by %s, and git scry pools by mean or cls only", from, strings.Join(on, " and "))
 }
+
+// PooledByGraph is PoolingShown's word for a model whose graph outputs
+// its own sentence vector: git scry pools nothing, whatever Pooling says.
+const PooledByGraph = "graph"
+
+// PoolingShown is how the model's vectors are pooled, for 'model ls':
+// onnx.PoolCLS, onnx.PoolMean (Pooling "" too), or PooledByGraph. Only
+// a model registered with no pooling can be one whose graph pools, as
+// model add clears --pooling for those; its file is read to tell,
+// seeking past the weights.
+func (e *Entry) PoolingShown() string {
+	if e.Pooling != "" {
+		return e.Pooling
+	}
+	if m, err := onnx.ReadModelFile(e.Model.Path); err == nil {
+		if sh, err := m.Shape(); err == nil && sh.Pooled {
+			return PooledByGraph
+		}
+	}
+	return onnx.PoolMean
+}
