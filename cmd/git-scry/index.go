@@ -20,6 +20,7 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/filelock"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
+	"github.com/verdigris-dev/verdigris/internal/scry/model"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
@@ -236,6 +237,8 @@ func printSummary(env *cli.Env, res *index.Result, detached bool) {
 	case res.Unembeddable > 0:
 		// Semantic search ranks the others.
 		say("warning: %s", res.EmbedWarning)
+	case res.EmbedWarning != "" && res.Embedder == "" && model.FallbackCause(res.EmbedReason) != "":
+		say("warning: semantic search is unavailable: the model in use cannot run here (%s), and the built-in embedder in its stead cannot embed (%s)", model.FallbackCause(res.EmbedReason), res.EmbedWarning)
 	case res.EmbedWarning != "":
 		say("warning: semantic search is unavailable: %s", res.EmbedWarning)
 	}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"debug/buildinfo"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,15 +36,18 @@ import (
 //	                      there: it says so on stderr, as the real one
 //	                      does), with cc ([exec:cc])
 //	scry-sql STATEMENT    as in testdata/*.txtar (main_test.go)
-//	[ort]           this build has ONNX Runtime and its library is
+//	[ort]           the git-scry under test has ONNX Runtime and its library is
 //	                installed (VERDIGRIS_ONNXRUNTIME points at it)
-//	[onnx]          this build has the ONNX Runtime bindings (cgo),
+//	[onnx]          the git-scry under test has the ONNX Runtime bindings (cgo),
 //	                the library installed or not
 func TestModelScripts(t *testing.T) {
 	lib, _, libErr := onnx.FindLibrary(os.Getenv)
-	ort := onnx.Built && libErr == nil
+	// The git-scry under test, not this test binary: scripts/test.sh
+	// builds the tests without cgo and git-scry with it.
+	built := binaryHasONNX(t, filepath.Join(clitest.Binaries(t), "git-scry"))
+	ort := built && libErr == nil
 	if !ort && os.Getenv("VERDIGRIS_REQUIRE_ONNXRUNTIME") != "" {
-		t.Fatalf("ONNX Runtime required: built=%v, %v", onnx.Built, libErr)
+		t.Fatalf("ONNX Runtime required: built=%v, %v", built, libErr)
 	}
 	vocab, vocabErr := onnxtest.BertVocab()
 	switch {
@@ -65,7 +70,7 @@ func TestModelScripts(t *testing.T) {
 		case "ort":
 			return ort, nil
 		case "onnx":
-			return onnx.Built, nil
+			return built, nil
 		}
 		return false, nil
 	}
@@ -143,3 +148,24 @@ static const char *version_string(void) { return "1.17.0"; }
 static const OrtApiBase base = {get_api, version_string};
 const OrtApiBase *OrtGetApiBase(void) { return &base; }
 `
+
+// binaryHasONNX reports whether the binary at path was built with the
+// ONNX Runtime bindings (internal/scry/embed/onnx's build constraint: cgo
+// and no noonnx tag), from the build settings Go records in it.
+func binaryHasONNX(t *testing.T, path string) bool {
+	t.Helper()
+	info, err := buildinfo.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading the build settings of %s: %v", path, err)
+	}
+	cgo, noonnx := false, false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "CGO_ENABLED":
+			cgo = s.Value == "1"
+		case "-tags":
+			noonnx = slices.Contains(strings.Split(s.Value, ","), "noonnx")
+		}
+	}
+	return cgo && !noonnx
+}

@@ -195,6 +195,9 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	for _, w := range warnings {
 		cli.Warnf(env.Stderr, "git-scry", "%s", w)
 	}
+	if q.Mode == search.Hybrid && s.RunHint != "" {
+		fmt.Fprintf(env.Stderr, "git-scry: hint: %s\n", s.RunHint)
+	}
 	if len(hits) == 0 {
 		fmt.Fprintln(env.Stderr, "git-scry: no matching commits")
 		return nil

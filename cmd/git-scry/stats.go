@@ -66,7 +66,7 @@ Flags:
 		if s.Embedder == "" && s.EmbedReason == "" {
 			// No vectors: what searches and doctor say of it.
 			if n, _ := st.MetaInt(ctx, "train_failed"); n > 0 {
-				s.EmbedReason = search.TooLittleText(n)
+				s.EmbedReason, _ = search.NoVectors(ctx, r, embedderSource(), n)
 			}
 		}
 		rebuilding := index.Rebuilding(r)

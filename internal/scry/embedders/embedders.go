@@ -17,6 +17,7 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/scry/embed/builtin"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
 	"github.com/verdigris-dev/verdigris/internal/scry/model"
+	"github.com/verdigris-dev/verdigris/internal/scry/search"
 	"github.com/verdigris-dev/verdigris/internal/userdir"
 )
 
@@ -36,8 +37,9 @@ type Source struct {
 }
 
 var (
-	_ index.Embedders  = (*Source)(nil)
-	_ index.Prefetcher = (*Source)(nil)
+	_ index.Embedders     = (*Source)(nil)
+	_ index.Prefetcher    = (*Source)(nil)
+	_ search.ModelChecker = (*Source)(nil)
 )
 
 // repoOptions is how git scry trains the built-in embedder.
@@ -104,6 +106,12 @@ func (s *Source) Configured(ctx context.Context, r *gitrepo.Repo) string {
 		return model.Builtin + ", instead of " + cfg
 	}
 	return cfg
+}
+
+// PassedOver says why the model in use cannot run here, and what to do
+// ("" when none is in use or nothing stops it), loading nothing.
+func (s *Source) PassedOver(ctx context.Context, r *gitrepo.Repo) (cause, hint string) {
+	return model.PassedOver(s.Getenv)
 }
 
 // Select loads the embedder to use. A stored built-in model that does not

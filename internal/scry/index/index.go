@@ -81,7 +81,7 @@ type Result struct {
 	Checked, PackObjects int
 
 	Embedder    string // the embedder the vectors come from ("" none)
-	EmbedReason string // why that one
+	EmbedReason string // why that one (why the built-in one, when it had none to embed with)
 	Embedded    int    // commits embedded in this run
 	Trained     bool   // the built-in model was (re)trained
 	// TrainedEarly: it was trained while the commits were indexed (a new

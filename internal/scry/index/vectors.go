@@ -136,6 +136,9 @@ func (ix *indexer) embed(ctx context.Context, total int64, changed bool) (bool, 
 			if ix.res.EmbedWarning == "" {
 				ix.res.EmbedWarning = "the built-in embedder has too little text to learn from yet"
 			}
+			// Why the built-in embedder was the one to train: a model
+			// in use that cannot run here is what to fix first.
+			ix.res.EmbedReason = reason
 			return false, nil
 		}
 	}

@@ -85,18 +85,62 @@ func selectONNXHint(ctx context.Context, getenv func(string) string) (embed.Embe
 	}
 	e, err := Open(ctx, entry, getenv)
 	if err != nil {
-		hint := ""
-		switch {
-		case errors.Is(err, iofs.ErrNotExist):
-			// Moved or deleted: the same files elsewhere register
-			// under the same name (their sha256s are the pinned ones).
-			hint = fmt.Sprintf("register the model again where its files are now: 'git scry model add DIR --name %s'; or go back with 'git scry model use builtin'", entry.Name)
-		case errors.Is(err, ErrChanged):
-			hint = fmt.Sprintf("register the files again: 'git scry model rm %s', then 'git scry model add DIR'; or go back with 'git scry model use builtin'", entry.Name)
-		}
-		return nil, fmt.Sprintf("built-in embedder (model %s: %v)", entry.Name, err), hint
+		return nil, fmt.Sprintf("built-in embedder (model %s: %v)", entry.Name, err), fallbackHint(entry.Name, err)
 	}
 	return e, fmt.Sprintf("ONNX model %s", entry.Name), ""
+}
+
+// fallbackHint is what to do when the active model's own files are why
+// Open refused it ("" otherwise: the runtime's reasons have theirs, in
+// runtimeHint).
+func fallbackHint(name string, err error) string {
+	switch {
+	case errors.Is(err, iofs.ErrNotExist):
+		// Moved or deleted: the same files elsewhere register
+		// under the same name (their sha256s are the pinned ones).
+		return fmt.Sprintf("register the model again where its files are now: 'git scry model add DIR --name %s'; or go back with 'git scry model use builtin'", name)
+	case errors.Is(err, ErrChanged):
+		return fmt.Sprintf("register the files again: 'git scry model rm %s', then 'git scry model add DIR'; or go back with 'git scry model use builtin'", name)
+	}
+	return ""
+}
+
+// runtimeHint is what makes ONNX Runtime available when err is why it
+// is not ("" for another error).
+func runtimeHint(err error) string {
+	switch {
+	case errors.Is(err, onnx.ErrNoRuntime):
+		return "rebuild git-scry with cgo (a C compiler) via ./scripts/install.sh to run ONNX models; or go back with 'git scry model use builtin'"
+	case errors.Is(err, onnx.ErrNoLibrary), errors.Is(err, onnx.ErrBadLibrary):
+		return fmt.Sprintf("install ONNX Runtime %s with scripts/fetch-onnxruntime.sh (from a verdigris checkout), or set %s=/path/to/libonnxruntime.so.1; or go back with 'git scry model use builtin'", onnx.RuntimeVersion, onnx.LibraryEnv)
+	}
+	return ""
+}
+
+// PassedOver says, without loading the model, why the model in use
+// cannot run here (as Select's reason words it: "model NAME: …") and
+// what to do; "" when no model is in use or nothing stops it.
+func PassedOver(getenv func(string) string) (cause, hint string) {
+	path, err := Path(getenv)
+	if err != nil {
+		return "", ""
+	}
+	reg, err := Load(path)
+	if err != nil || reg.Active == "" {
+		return "", ""
+	}
+	entry, ok := reg.Find(reg.Active)
+	if !ok {
+		return "", ""
+	}
+	if err := Usable(entry, getenv); err != nil {
+		hint := fallbackHint(entry.Name, err)
+		if hint == "" {
+			hint = runtimeHint(err)
+		}
+		return fmt.Sprintf("model %s: %v", entry.Name, err), hint
+	}
+	return "", ""
 }
 
 // Usable checks, without loading the model, what Open needs first: ONNX

@@ -81,6 +81,9 @@ type Searcher struct {
 	// semantic search uses the built-in embedder the index fell back to
 	// ("" when it uses the embedder the user chose).
 	PassedOver string
+	// RunHint is what makes the model in use run, when its not running
+	// is why semantic search is unavailable ("" otherwise).
+	RunHint string
 	// Empty: the index holds no commits (a repository without any yet).
 	Empty bool
 	// Unfinished: no index run has completed yet (the first is under way,
@@ -113,6 +116,29 @@ type Searcher struct {
 type ErrSemanticUnavailable struct{ Reason, Hint string }
 
 func (e *ErrSemanticUnavailable) Error() string { return "semantic search is unavailable: " + e.Reason }
+
+// ModelChecker is implemented by embedder sources that can say, without
+// loading anything, why the ONNX model in use cannot run here and what
+// to do ("" when none is in use or nothing stops it).
+type ModelChecker interface {
+	PassedOver(ctx context.Context, r *gitrepo.Repo) (cause, hint string)
+}
+
+// NoVectors says why an index has no vectors when the built-in embedder
+// found too little text in the n commits its last training saw: first,
+// when that embedder trained in the stead of a model in use that cannot
+// run here, that the model cannot run and why, with what makes it run
+// (runHint); the training's failure alone read as if no model were in
+// use. Searches, stats and doctor word it alike.
+func NoVectors(ctx context.Context, r *gitrepo.Repo, e index.Embedders, n int64) (reason, runHint string) {
+	reason = TooLittleText(n)
+	if mc, ok := e.(ModelChecker); ok {
+		if cause, hint := mc.PassedOver(ctx, r); cause != "" {
+			return fmt.Sprintf("the model in use cannot run here (%s), and %s", cause, reason), hint
+		}
+	}
+	return reason, ""
+}
 
 // TooLittleText says why an index has no vectors when the built-in
 // embedder found too little text to learn from in the n commits its last
@@ -149,10 +175,13 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 	case vs.Gen == 0:
 		s.SemanticErr = "the index has no vectors yet (run 'git scry index')"
 		if n, _ := st.MetaInt(ctx, "train_failed"); n > 0 {
-			s.SemanticErr = TooLittleText(n)
+			s.SemanticErr, s.RunHint = NoVectors(ctx, r, e, n)
 			// An index run tries again only once the history has grown:
 			// run on the same commits, it just says it is up to date.
 			s.SemanticHint = "use --mode lexical; git scry index learns again once more commits are indexed ('git scry index --full' tries now)"
+			if s.RunHint != "" {
+				s.SemanticHint = s.RunHint
+			}
 		} else if n, err := st.CountCommits(ctx); err == nil && n == 0 {
 			s.SemanticErr, s.Empty = "the index holds no commits", true
 		}
