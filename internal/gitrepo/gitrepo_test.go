@@ -237,3 +237,18 @@ func TestCommitsOfHugeMessage(t *testing.T) {
 		t.Errorf("Log read %d commits, message whole: %v", len(all), len(all) == 1 && strings.HasSuffix(all[0].Message, "closingword\n"))
 	}
 }
+
+// A git that Ctrl-C killed left no answer, which is not "detached HEAD":
+// a caller that saved the branch (a session's state) saved none.
+func TestCurrentBranchOfAStoppedGitIsAnError(t *testing.T) {
+	r := openRepo(t, gitInit(t))
+	if b, err := r.CurrentBranch(context.Background()); err != nil || b != "main" {
+		t.Fatalf("CurrentBranch = %q, %v; want main", b, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	b, err := r.CurrentBranch(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("CurrentBranch after cancel = %q, %v; want context.Canceled", b, err)
+	}
+}

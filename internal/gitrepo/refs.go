@@ -214,6 +214,10 @@ func PreferredBranch(branches []string) string {
 func (r *Repo) CurrentBranch(ctx context.Context) (string, error) {
 	out, err := r.Git(ctx, "symbolic-ref", "--quiet", "HEAD")
 	if err != nil {
+		// A git that Ctrl-C killed said nothing about HEAD.
+		if cerr := ctx.Err(); cerr != nil {
+			return "", cerr
+		}
 		var ge *Error
 		if errors.As(err, &ge) {
 			return "", nil

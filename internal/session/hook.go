@@ -146,7 +146,10 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 			res.Notes = append(res.Notes, fmt.Sprintf("session %s opened; this worktree's active session stays %s", o.ID, st.ID))
 			continue
 		}
-		branch, _ := repo.CurrentBranch(ctx)
+		branch, err := repo.CurrentBranch(ctx)
+		if err != nil {
+			return res, err
+		}
 		st = markerState(o, branch)
 		if err := store.Save(st); err != nil {
 			return res, err

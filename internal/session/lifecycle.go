@@ -317,6 +317,11 @@ func (m *Manager) Status(ctx context.Context) (*Status, error) {
 	if d, err := m.Repo.DirtyTracked(ctx); err == nil {
 		s.Dirty = len(d)
 	}
+	// A git that Ctrl-C killed answered nothing, which the counts above
+	// would show as none: no report is better than a wrong one.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

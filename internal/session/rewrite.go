@@ -457,7 +457,10 @@ func followState(ctx context.Context, repo *gitrepo.Repo, res *HookResult, rs []
 		if st != nil || copiesOpener[o.Commit] {
 			continue // active already, or reopened by its own copy
 		}
-		branch, _ := repo.CurrentBranch(ctx)
+		branch, err := repo.CurrentBranch(ctx)
+		if err != nil {
+			return err
+		}
 		st, changed = markerState(o, branch), true
 		res.Notes = append(res.Notes, fmt.Sprintf("session %s is now active in this worktree ('git session end' archives it)", o.ID))
 	}
