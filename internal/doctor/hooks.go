@@ -91,10 +91,10 @@ func checkHooks(ctx context.Context, c *Context) []Finding {
 			// 'verdigris install' would refuse it too: one of the two
 			// must go first.
 			f.Status, f.Hint = Warn, "compare it with "+st.Path+".verdigris-chained, keep the one you want as "+st.Path+", remove the other, then run 'verdigris install'"
-			f.Detail += " is another tool's hook, beside a different one that install kept"
+			f.Detail += " is another tool's hook, beside a different one that install kept" + stepsStopped(st.Name)
 		case hooks.Foreign:
-			f.Status, f.Hint = Warn, "run 'verdigris install' to chain it behind verdigris's shim"
-			f.Detail += " is another tool's hook"
+			f.Status, f.Hint = Warn, "run 'verdigris install': it puts verdigris's shim back in front of that hook, which still runs, first"
+			f.Detail += " is another tool's hook" + stepsStopped(st.Name)
 		case hooks.Team:
 			teamHook(&f, st)
 		case hooks.Managed:
@@ -289,4 +289,24 @@ func teamHook(f *Finding, st hooks.Status) {
 		f.Detail += ", where another file is"
 		f.Hint = "remove the file the team's hook calls, then run 'verdigris install'"
 	}
+}
+
+// steps are what each hook's shim runs, as a user knows them: "another
+// tool's hook" alone did not say that they stopped (husky's npm install
+// writes over the shims without a word).
+var steps = map[string]string{
+	"pre-push":        "before a push (the pinned checks, the vault guard)",
+	"post-commit":     "after a commit (session tags from commit markers, the commit index)",
+	"post-merge":      "after a merge or a pull (session tags from commit markers, the commit index)",
+	"post-rewrite":    "after an amend or a rebase (session tags from commit markers, the commit index)",
+	"post-applypatch": "after git am (session tags from commit markers, the commit index)",
+}
+
+// stepsStopped says that verdigris's steps of the hook name no longer
+// run, its shim being gone from git's sight.
+func stepsStopped(name string) string {
+	if s, ok := steps[name]; ok {
+		return ": verdigris's steps " + s + " no longer run"
+	}
+	return ": verdigris's steps no longer run"
 }
