@@ -325,6 +325,7 @@ func Install(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 		return nil, err
 	}
 	defer l.Unlock()
+	made := missing(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		if errors.Is(err, syscall.ENOTDIR) {
 			return nil, &FileInTheWayError{Dir: dir, File: fileInTheWay(dir), Off: hooksOff(dir)}
@@ -345,6 +346,12 @@ func Install(ctx context.Context, r *gitrepo.Repo) ([]Action, error) {
 	// read is one not set: the shims went to .git/hooks, where git
 	// never ran them. Nothing is written after it.
 	if err := ctx.Err(); err != nil {
+		for _, d := range made {
+			_ = os.Remove(d)
+		}
+		return nil, err
+	}
+	if err := recordMade(r, made); err != nil {
 		return nil, err
 	}
 	if err := record(ctx, r, add); err != nil {
@@ -610,10 +617,12 @@ func uninstall(ctx context.Context, r *gitrepo.Repo, only string) ([]Action, err
 	}
 	var acts []Action
 	var left error
+	var cleaned []string
 	for i, d := range dirs {
 		if only != "" && !sameFolder(d, only) {
 			continue
 		}
+		cleaned = append(cleaned, d)
 		team, err := teamHooks(ctx, r, d)
 		if err != nil {
 			return acts, err
@@ -663,6 +672,9 @@ func uninstall(ctx context.Context, r *gitrepo.Repo, only string) ([]Action, err
 		return acts, err
 	}
 	if err := record(ctx, r, ""); err != nil && left == nil {
+		return acts, err
+	}
+	if err := removeMade(ctx, r, cleaned); err != nil && left == nil {
 		return acts, err
 	}
 	if err := dropBinDir(r, dir); err != nil && left == nil {

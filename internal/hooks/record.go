@@ -161,3 +161,88 @@ func Left(ctx context.Context, r *gitrepo.Repo) ([]LeftDir, error) {
 	}
 	return out, nil
 }
+
+// Install makes the hooks folder when core.hooksPath names one that does
+// not exist (.githooks, ~/.githooks), and uninstall left it behind,
+// empty. The folders install made are recorded, deepest first, one
+// absolute path a line, beside the repository's other state; uninstall
+// removes those it leaves empty.
+
+func madeFile(r *gitrepo.Repo) string {
+	return filepath.Join(r.StateDir(), "hooks-dirs-made")
+}
+
+// missing returns dir and the folders above it that do not exist,
+// deepest first: those os.MkdirAll(dir) makes.
+func missing(dir string) []string {
+	var out []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || d == filepath.Dir(d) {
+			return out
+		}
+		out = append(out, d)
+	}
+}
+
+// recordMade adds the folders install made to the record.
+func recordMade(r *gitrepo.Repo, made []string) error {
+	if len(made) == 0 {
+		return nil
+	}
+	old, err := readRecord(madeFile(r))
+	if err != nil {
+		return err
+	}
+	dirs := old
+	for _, d := range made {
+		if !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	if len(dirs) == len(old) {
+		return nil
+	}
+	if err := os.MkdirAll(r.StateDir(), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(madeFile(r), []byte(strings.Join(dirs, "\n")+"\n"), 0o644)
+}
+
+// removeMade removes the recorded folders that hold one of dirs (the
+// hooks folders uninstall cleaned) when they are empty, and drops them
+// from the record: one that holds something else is the user's now.
+// A folder that still holds verdigris's files (a shim changed by hand,
+// which uninstall leaves) stays recorded for the next uninstall.
+func removeMade(ctx context.Context, r *gitrepo.Repo, dirs []string) error {
+	made, err := readRecord(madeFile(r))
+	if err != nil || len(made) == 0 {
+		return err
+	}
+	var keep []string
+	for _, m := range made {
+		if !slices.ContainsFunc(dirs, func(d string) bool { return within(d, m) }) {
+			keep = append(keep, m)
+			continue
+		}
+		err := os.Remove(m)
+		if err == nil || errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if s, k, lerr := leftIn(ctx, r, m); lerr != nil || len(s)+len(k) > 0 {
+			keep = append(keep, m)
+		}
+	}
+	if len(keep) == 0 {
+		return os.Remove(madeFile(r))
+	}
+	if slices.Equal(keep, made) {
+		return nil
+	}
+	return atomicfile.Write(madeFile(r), []byte(strings.Join(keep, "\n")+"\n"), 0o644)
+}
+
+// within says whether dir is folder or inside it.
+func within(dir, folder string) bool {
+	d, f := resolved(dir), resolved(folder)
+	return d == f || strings.HasPrefix(d, f+string(filepath.Separator))
+}
