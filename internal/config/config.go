@@ -36,7 +36,8 @@ type File struct {
 	Release Release
 	Session Session
 
-	lines map[string]int // dotted key → line it was defined on
+	lines   map[string]int    // dotted key → line it was defined on
+	numbers map[string]string // dotted key → a number value as written
 }
 
 // Tool is one pinned tool.
@@ -238,6 +239,7 @@ func Parse(path string, data []byte) (*File, error) {
 		Session: Session{Dir: DefaultSessionDir},
 		Release: Release{Changelog: DefaultChangelog, Branch: DefaultBranch},
 		lines:   KeyLines(data),
+		numbers: NumberTexts(data),
 	}
 	// Top-level keys in file order, so the first problem reported is the
 	// first in the file.
@@ -358,10 +360,49 @@ func (f *File) str(key string, v any) (string, error) {
 	return s, nil
 }
 
-func (f *File) strings(key string, v any) ([]string, error) {
+// version is a tool's pin, which must be a string: a TOML number's hint
+// writes it as one, in the digits the user wrote, since the number read
+// is another version (1.10 is 1.1).
+func (f *File) version(key string, v any) (string, error) {
+	s, err := f.str(key, v)
+	if err != nil {
+		f.numberHint(err, key, "version", v)
+	}
+	return s, err
+}
+
+func (f *File) numberHint(err error, key, name string, v any) {
+	var read string
+	switch n := v.(type) {
+	case int64:
+		read = strconv.FormatInt(n, 10)
+	case float64:
+		read = strconv.FormatFloat(n, 'f', -1, 64)
+	default:
+		return
+	}
+	text := f.numbers[key]
+	if text == "" {
+		text = read
+	}
+	why := fmt.Sprintf("%s as a number is %s but 1.10 would be 1.1", text, read)
+	if text != read {
+		why = fmt.Sprintf("%s as a number is %s", text, read)
+	}
+	err.(*Error).Hint = fmt.Sprintf("write %s = %q (a version is a string: %s)", tomlKey(name), text, why)
+}
+
+// name is the key as its line writes it.
+func (f *File) strings(key, name string, v any) ([]string, error) {
 	arr, ok := v.([]any)
 	if !ok {
-		return nil, f.errorf(key, "must be an array of strings, not %s", typeName(v))
+		err := f.errorf(key, "must be an array of strings, not %s", typeName(v))
+		if s, ok := v.(string); ok {
+			// One name is still a list: after = "fmt" reads as meant
+			// once it is in brackets.
+			err.(*Error).Hint = fmt.Sprintf("write %s = [%q]", tomlKey(name), s)
+		}
+		return nil, err
 	}
 	out := make([]string, 0, len(arr))
 	for _, e := range arr {
@@ -410,7 +451,7 @@ func (f *File) parseTools(v any) error {
 				switch k {
 				case "version":
 					versionKey = key + ".version"
-					if t.Version, err = f.str(versionKey, tv[k]); err != nil {
+					if t.Version, err = f.version(versionKey, tv[k]); err != nil {
 						return err
 					}
 				case "probe":
@@ -427,7 +468,9 @@ func (f *File) parseTools(v any) error {
 				}
 			}
 		default:
-			return f.errorf(key, "must be a version string or a table with version and probe, not %s", typeName(tv))
+			err := f.errorf(key, "must be a version string or a table with version and probe, not %s", typeName(tv))
+			f.numberHint(err, key, name, tv)
+			return err
 		}
 		// Spaces around a pin are no part of it; kept, the table and
 		// --json showed "1.26.8 " where env printed 1.26.8.
@@ -521,7 +564,7 @@ func (f *File) parseChecks(v any) error {
 					return err
 				}
 			case "after":
-				if c.After, err = f.strings(key+".after", tv[k]); err != nil {
+				if c.After, err = f.strings(key+".after", "after", tv[k]); err != nil {
 					return err
 				}
 			case "parallel":
@@ -548,7 +591,7 @@ func (f *File) parseSets(v any) error {
 		return err
 	}
 	for _, name := range f.sortedKeys(m, "sets.") {
-		names, err := f.strings("sets."+name, m[name])
+		names, err := f.strings("sets."+name, name, m[name])
 		if err != nil {
 			return err
 		}
@@ -566,7 +609,7 @@ func (f *File) parseRelease(v any) error {
 		key := "release." + k
 		switch k {
 		case "version-files":
-			f.Release.VersionFiles, err = f.strings(key, m[k])
+			f.Release.VersionFiles, err = f.strings(key, k, m[k])
 		case "branch":
 			f.Release.Branch, err = f.str(key, m[k])
 		case "changelog":

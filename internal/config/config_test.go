@@ -270,3 +270,20 @@ func TestNearBuiltin(t *testing.T) {
 		}
 	}
 }
+
+// A version written as a TOML number and a list written as one string
+// had only the hint to fix the line; the hint writes the line as meant,
+// and says why a version is a string (1.10 as a number is 1.1).
+func TestWrongTypeSaysHowToWriteIt(t *testing.T) {
+	wantHints(t, map[string]string{
+		"[tools]\ngo = 1.26\n":                                                    `write go = "1.26" (a version is a string: 1.26 as a number is 1.26 but 1.10 would be 1.1)`,
+		"[tools]\ngo = 1.10 # old\n":                                              `write go = "1.10" (a version is a string: 1.10 as a number is 1.1)`,
+		"[tools]\nnode = 22\n":                                                    `write node = "22" (a version is a string: 22 as a number is 22 but 1.10 would be 1.1)`,
+		"[tools]\ngo = { version = 1.26 }\n":                                      `write version = "1.26" (a version is a string: 1.26 as a number is 1.26 but 1.10 would be 1.1)`,
+		"[tools.x]\nversion = 1.2\nprobe = \"x -v\"\n":                            `write version = "1.2" (a version is a string: 1.2 as a number is 1.2 but 1.10 would be 1.1)`,
+		"[checks.a]\nrun = \"true\"\n[checks.b]\nrun = \"true\"\nafter = \"a\"\n": `write after = ["a"]`,
+		"[checks.a]\nrun = \"true\"\n[sets]\nci = \"a\"\n":                        `write ci = ["a"]`,
+		"[tools]\n\"a.b\" = 1.2\n":                                                `write "a.b" = "1.2" (a version is a string: 1.2 as a number is 1.2 but 1.10 would be 1.1)`,
+		"[release]\nversion-files = \"go.mod\"\n":                                 `write version-files = ["go.mod"]`,
+	})
+}

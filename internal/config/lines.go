@@ -21,6 +21,37 @@ func KeyLines(data []byte) map[string]int {
 	return lines
 }
 
+// NumberTexts maps each key whose value is a TOML number to that number
+// as written: decoded, 1.10 is the float 1.1, and a hint that says how
+// to write it as a string quotes what the user wrote.
+func NumberTexts(data []byte) map[string]string {
+	texts := map[string]string{}
+	var visit func(key []string, v *unstable.Node)
+	visit = func(key []string, v *unstable.Node) {
+		if v == nil {
+			return
+		}
+		switch v.Kind {
+		case unstable.Float, unstable.Integer:
+			texts[strings.Join(key, ".")] = string(v.Data)
+		case unstable.InlineTable:
+			it := v.Children()
+			for it.Next() {
+				if kv := it.Node(); kv.Kind == unstable.KeyValue {
+					visit(append(append([]string{}, key...), keyParts(kv.Key())...), kv.Value())
+				}
+			}
+		}
+	}
+	eachKey(data, func(p *unstable.Parser, e *unstable.Node, full []string) bool {
+		if e.Kind == unstable.KeyValue {
+			visit(full, e.Value())
+		}
+		return true
+	})
+	return texts
+}
+
 // eachKey calls fn with each table header and key of the document in
 // order, and its full dotted key (the table it is under put in front),
 // until fn returns false. Keys inside inline tables are the value's.
