@@ -308,6 +308,8 @@ func reportCheck(env *cli.Env, gh *ghaction.Action, r toolchain.CheckResult, ver
 	}
 	if r.Reason != "" {
 		line += ": " + r.Reason
+	} else if r.Status == toolchain.Fail && r.ExitCode > 0 {
+		line += ": " + toolchain.ExitStatus(r.ExitCode)
 	}
 	show := (verbose || r.Status == toolchain.Fail) && r.Output != ""
 	if gh != nil {

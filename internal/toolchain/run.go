@@ -304,6 +304,20 @@ func runCheck(ctx context.Context, c *config.Check, opts RunOptions) CheckResult
 	return res
 }
 
+// ExitStatus says how a failed check exited, as its line shows it: a
+// check that printed nothing said nothing else. 127 and 126 are what sh
+// exits with when the command it was to run is not found or cannot be
+// executed.
+func ExitStatus(code int) string {
+	switch code {
+	case 127:
+		return "exit status 127 (command not found)"
+	case 126:
+		return "exit status 126 (command not executable)"
+	}
+	return fmt.Sprintf("exit status %d", code)
+}
+
 // killedBy names the signal as a shell user knows it, with what it means
 // where that says more than "killed by": Go's own text alone read
 // "killed by signal killed" and "killed by signal segmentation fault".
