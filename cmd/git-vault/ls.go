@@ -62,7 +62,7 @@ Flags:
 			switch {
 			case warned[r.Name]:
 			case r.Conflict:
-				cli.Warnf(env.Stderr, "git-vault", "secret %s has %d values (a merge kept both branches' versions): get, run and export refuse it until 'git vault set %s' chooses one", r.Name, r.Values, r.Name)
+				cli.Warnf(env.Stderr, "git-vault", "secret %s has %d values (%s): get, run and export refuse it until 'git vault set %s' chooses one%s", r.Name, r.Values, r.Why, r.Name, unshallow(r.Shallow))
 			case r.Replaced > 0:
 				// The file shows two lines; say which one counts, and
 				// that nothing needs doing.
@@ -76,4 +76,13 @@ Flags:
 		}
 		return nil
 	},
+}
+
+// unshallow is the other way out that get's hint gives in a clone too
+// shallow to tell which value replaced the other.
+func unshallow(shallow bool) string {
+	if shallow {
+		return ", or " + vault.Unshallow
+	}
+	return ""
 }

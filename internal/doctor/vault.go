@@ -43,7 +43,11 @@ func checkVault(ctx context.Context, c *Context) []Finding {
 		out = append(out, Finding{Name: "vault", Status: Skip, Detail: detail})
 		return out
 	}
-	out = append(out, checkVaultFiles(ctx, c))
+	files := checkVaultFiles(ctx, c)
+	out = append(out, files)
+	if files.Status != Fail {
+		out = append(out, checkDoubledSecrets(ctx, c)...)
+	}
 	if f, ok := checkStrayTempFiles(c); ok {
 		out = append(out, f)
 	}
@@ -78,6 +82,38 @@ func waitForVaultWriter(ctx context.Context, c *Context) (release func(), busy b
 		return release, errors.Is(err, filelock.ErrBusy)
 	}
 	return func() { l.Unlock() }, false
+}
+
+// checkDoubledSecrets warns of each secret a merge left with two
+// values, which get, run, export and the CI step refuse until someone
+// sets it again: doctor said nothing of them, and the first to learn of
+// one was the command that needed it. The vault is read as the next git
+// vault command will find it (an interrupted write finished).
+func checkDoubledSecrets(ctx context.Context, c *Context) []Finding {
+	w, err := vault.InspectRepair(c.Repo.Root, c.Repo.GitDir)
+	if err != nil {
+		return nil
+	}
+	var v *vault.Vault
+	if w == nil {
+		v, err = vault.Load(c.Repo.Root)
+	} else {
+		v, err = w.Load()
+	}
+	if err != nil {
+		return nil // the vault finding says why
+	}
+	doubled, err := v.Doubled(ctx)
+	if err != nil {
+		return []Finding{{Name: "secrets", Status: Warn, Detail: "cannot tell whether a merge left a secret with two values: " + err.Error(), Hint: "run 'git vault ls'"}}
+	}
+	var out []Finding
+	for _, d := range doubled {
+		out = append(out, Finding{Name: "secrets", Status: Warn,
+			Detail: fmt.Sprintf("secret %s has %d values from a merge (%s): get, run and export refuse it", cli.Printable(d.Name), d.Values, d.Why),
+			Hint:   vault.ChooseHint(d.Name, d.Shallow)})
+	}
+	return out
 }
 
 // checkStrayTempFiles reports the temp files that git vault writes killed

@@ -180,13 +180,67 @@ func (v *Vault) Entry(name string) (Entry, error) {
 	case 1:
 		return es[0], nil
 	}
-	why, hint := "a merge kept both branches' versions", fmt.Sprintf("choose its value with 'git vault set %s'", name)
-	if m := v.merged[name]; m != nil && m.uncommitted {
-		why = "a merge kept both versions, and one of them is in no commit, so history cannot tell which replaced the other"
-	} else if m != nil && m.shallow {
-		hint += ", or fetch the history that tells which replaced the other (git fetch --unshallow)"
+	why, shallow := v.doubled(name)
+	return Entry{}, &ReadError{Msg: fmt.Sprintf("secret %s appears %d times (%s)", name, len(es), why), Hint: ChooseHint(name, shallow)}
+}
+
+// Unshallow is the other way to settle a doubled secret in a shallow
+// clone, whose history stops before the commits that tell which value
+// replaced the other.
+const Unshallow = "fetch the history that tells which replaced the other (git fetch --unshallow)"
+
+// ChooseHint says how to settle the doubled secret name: set it, or in
+// a shallow clone fetch the history that may settle it.
+func ChooseHint(name string, shallow bool) string {
+	hint := fmt.Sprintf("choose its value with 'git vault set %s'", name)
+	if shallow {
+		hint += ", or " + Unshallow
 	}
-	return Entry{}, &ReadError{Msg: fmt.Sprintf("secret %s appears %d times (%s)", name, len(es), why), Hint: hint}
+	return hint
+}
+
+// doubled says why a merge left name with more than one value that
+// counts, and whether the clone is too shallow to tell: what get and run
+// say, and ls and doctor with them, so that each names the same cause.
+func (v *Vault) doubled(name string) (why string, shallow bool) {
+	m := v.merged[name]
+	if m != nil && m.uncommitted {
+		return "a merge kept both versions, and one of them is in no commit, so history cannot tell which replaced the other", false
+	}
+	return "a merge kept both branches' versions", m != nil && m.shallow
+}
+
+// Doubled is a secret that a merge left with more than one value, which
+// get, run and export refuse until it is set again.
+type Doubled struct {
+	Name   string
+	Values int
+	Why    string // as get says it: "a merge kept both branches' versions"
+	// Shallow: this clone's history stops before the commits that
+	// could tell which value replaced the other (Unshallow).
+	Shallow bool
+}
+
+// Doubled lists the secrets a merge left with more than one value, in
+// file order, after history has settled those one branch alone changed
+// (as a read does). It asks git only when a secret has two lines.
+func (v *Vault) Doubled(ctx context.Context) ([]Doubled, error) {
+	if err := v.resolveMerges(ctx, openGitHistory(ctx, v.Root)); err != nil {
+		return nil, err
+	}
+	var out []Doubled
+	seen := map[string]bool{}
+	for _, e := range v.Secrets.Entries {
+		if seen[e.Name] {
+			continue
+		}
+		seen[e.Name] = true
+		if n := len(v.lines(e.Name)); n > 1 {
+			why, shallow := v.doubled(e.Name)
+			out = append(out, Doubled{Name: e.Name, Values: n, Why: why, Shallow: shallow})
+		}
+	}
+	return out, nil
 }
 
 // lines are name's entries as they count after a union merge: copies
@@ -263,6 +317,11 @@ type Listed struct {
 	// again.
 	Conflict bool `json:"conflict,omitempty"`
 	Values   int  `json:"-"` // how many
+	// Why says, of a Conflict, what get says: why history cannot tell
+	// which value replaced the other; Shallow, that fetching more of it
+	// may (Unshallow).
+	Why     string `json:"-"`
+	Shallow bool   `json:"-"`
 	// Replaced counts the lines a merge kept beside the one whose
 	// commit replaced them, which reads ignore and the next write drops.
 	Replaced int `json:"-"`
@@ -320,8 +379,12 @@ func List(ctx context.Context, root, gitDir string) ([]Listed, error) {
 		if m := v.merged[n]; m != nil && m.winner != nil {
 			replaced = m.replaced
 		}
+		why, shallow := "", false
+		if len(es) > 1 {
+			why, shallow = v.doubled(n)
+		}
 		for _, env := range envs {
-			out = append(out, Listed{Name: n, Env: env, Conflict: len(es) > 1, Values: len(es), Replaced: replaced})
+			out = append(out, Listed{Name: n, Env: env, Conflict: len(es) > 1, Values: len(es), Replaced: replaced, Why: why, Shallow: shallow})
 		}
 	}
 	return out, nil
