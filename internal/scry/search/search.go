@@ -67,6 +67,9 @@ type Hit struct {
 type Searcher struct {
 	st *store.Store
 	r  *gitrepo.Repo // for the mailmap; nil maps no author
+	// e is what Open loaded the embedder from, kept to load it again
+	// when the index is replaced under the searcher (reload).
+	e index.Embedders
 	// authors: the indexed authors and the mailmap's names for them,
 	// once read (indexedAuthors).
 	authors *[2][]gitrepo.Ident
@@ -155,10 +158,21 @@ func TooLittleText(n int64) string {
 // Open opens the searcher over st, loading the active embedder when its
 // vectors are in the index. The embedder is loaded, never trained, here.
 func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedders) (*Searcher, error) {
-	s := &Searcher{st: st, r: r, Tuning: DefaultTuning}
+	s := &Searcher{st: st, r: r, e: e, Tuning: DefaultTuning}
+	if err := s.load(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// load reads what a search needs besides its query's rows: the vector
+// space, the embedder, the counts the warnings give and the search
+// cache.
+func (s *Searcher) load(ctx context.Context) error {
+	st, r, e := s.st, s.r, s.e
 	vs, err := st.VectorSpace(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s.vs = vs
 	// Answers from a first run's first batches would pass for the whole
@@ -188,7 +202,7 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 	default:
 		stored, err := index.LoadModel(ctx, r, st)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if stored != nil {
 			stored.Unchecked = true
@@ -228,7 +242,22 @@ func Open(ctx context.Context, r *gitrepo.Repo, st *store.Store, e index.Embedde
 	if version, err := st.CacheVersion(ctx); err == nil {
 		s.cache, _ = store.OpenCache(index.CachePath(r), vs, version)
 	}
-	return s, nil
+	return nil
+}
+
+// reload reads the index again, as it is now: what load read and what
+// searches kept of it (authors, author times) may be another index's.
+func (s *Searcher) reload(ctx context.Context) error {
+	if s.emb != nil {
+		s.emb.Close()
+	}
+	s.emb, s.cache, s.authors = nil, nil, nil
+	s.SemanticErr, s.SemanticHint, s.PassedOver, s.EmbedFailed = "", "", "", ""
+	s.Empty, s.Unfinished, s.Unembedded, s.Commits = false, 0, 0, 0
+	s.timesMu.Lock()
+	s.times = nil
+	s.timesMu.Unlock()
+	return s.load(ctx)
 }
 
 // Close releases the embedder.
@@ -252,7 +281,29 @@ const depth = 100
 
 // Search runs a query. In hybrid mode without usable vectors it answers
 // lexically (SemanticErr says why).
+//
+// A search reads the index in several queries, and from the search cache
+// mapped when the searcher was opened. Commits it ranked that are gone
+// when their rows are read were removed meanwhile: pruned by an index
+// run, or every one of them, when a 'git scry index --full' switched its
+// rebuild in (whose commit ids are none of the old index's). Their places
+// are other commits', and after a switch the ranking may be made of
+// nothing else: the search runs again, once, on the index as it is now.
 func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
+	hits, gone, err := s.search(ctx, q)
+	if err != nil || !gone {
+		return hits, err
+	}
+	if err := s.reload(ctx); err != nil {
+		return nil, err
+	}
+	hits, _, err = s.search(ctx, q)
+	return hits, err
+}
+
+// search is Search once; gone says that commits it ranked were removed
+// before their rows were read.
+func (s *Searcher) search(ctx context.Context, q Query) (_ []Hit, gone bool, _ error) {
 	if q.Limit <= 0 {
 		q.Limit = 10
 	}
@@ -260,10 +311,10 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if !q.Filter.empty() {
 		var err error
 		if allow, err = s.allowed(ctx, q.Filter); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if allow.n == 0 {
-			return nil, nil
+			return nil, false, nil
 		}
 	}
 	terms := uniqueTerms(q.Text)
@@ -272,7 +323,7 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 	var err error
 	wantSem := q.Mode == Semantic || q.Mode == Hybrid
 	if wantSem && s.emb == nil && q.Mode == Semantic {
-		return nil, &ErrSemanticUnavailable{Reason: s.SemanticErr, Hint: s.SemanticHint}
+		return nil, false, &ErrSemanticUnavailable{Reason: s.SemanticErr, Hint: s.SemanticHint}
 	}
 	// The lists are computed at once: the semantic one from the mapped
 	// vectors, the lexical ones in the database. On a large history the
@@ -314,14 +365,14 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 		// semantic side only: lexical results stand, with the reason,
 		// as when there is no embedder.
 		if q.Mode == Semantic {
-			return nil, &ErrSemanticUnavailable{Reason: qe.Error()}
+			return nil, false, &ErrSemanticUnavailable{Reason: qe.Error()}
 		}
 		s.SemanticErr = qe.Error()
 		sem, exp, semErr, expErr = nil, nil, nil, nil
 	}
 	for _, e := range []error{err, semErr, expErr} {
 		if e != nil {
-			return nil, e
+			return nil, false, e
 		}
 	}
 	var ranked []scored
@@ -342,24 +393,24 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 		}
 		names, err := s.nameHolders(ctx, q.Text, t, lex, allow)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		ranked = fuse(t, lex, sem, exp, names)
 		if err := s.settle(ctx, ranked); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if ranked, near, err = s.liftNeighbours(ctx, t, ranked); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if ranked, err = s.pinName(ctx, q.Text, ranked, allow, n); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if ranked, err = s.pinVersions(ctx, q.Text, ranked, allow, n); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	if ranked, err = s.pinCommit(ctx, q.Text, ranked, allow); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	lexRank, semRank := rankMap(lex), rankMap(sem)
 	if len(ranked) > q.Limit {
@@ -367,8 +418,9 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 	}
 	hits, err := s.hits(ctx, ranked, terms, q.Filter.Paths)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	gone = len(hits) < len(ranked)
 	hashOf := make(map[int64]string, len(hits))
 	for i := range hits {
 		hits[i].LexicalRank, hits[i].SemanticRank = lexRank[hits[i].ID], semRank[hits[i].ID]
@@ -380,7 +432,7 @@ func (s *Searcher) Search(ctx context.Context, q Query) ([]Hit, error) {
 			hits[i].Near = hashOf[from]
 		}
 	}
-	return hits, nil
+	return hits, gone, nil
 }
 
 type scored struct {

@@ -1006,3 +1006,36 @@ func TestParseDateDayWords(t *testing.T) {
 		}
 	}
 }
+
+// A search that began before a 'git scry index --full' switched its
+// rebuild in (the command opens the index, then searches: a window of
+// milliseconds; eval's many queries, seconds) found no commit, or
+// fewer, and said nothing: the ids it read from the old index are no
+// commit's in the rebuild. It answers from the index as it is now.
+func TestSearchAcrossRebuildSwitch(t *testing.T) {
+	f := history(t)
+	e := fakeEmbedders{}
+	s := f.searcher(e)
+	ctx := context.Background()
+	r, err := gitrepo.Open(ctx, f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range Modes {
+		q := Query{Text: "turbine", Mode: m}
+		before, err := s.Search(ctx, q)
+		if err != nil || len(before) == 0 {
+			t.Fatalf("%s before the rebuild: %v, %v", m, subjects(before), err)
+		}
+		if _, err := index.Run(ctx, r, index.Options{Full: true, Embedders: e}); err != nil {
+			t.Fatal(err)
+		}
+		after, err := s.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := subjects(after), subjects(before); got != want {
+			t.Errorf("%s: a search opened before the rebuild's switch finds %q after it; want %q", m, got, want)
+		}
+	}
+}
