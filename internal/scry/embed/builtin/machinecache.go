@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/filelock"
 )
 
 // MachineCorpus is the machine's technical text (MachineDocuments),
@@ -93,6 +94,7 @@ func MachineText(ctx context.Context, lim MachineLimits, cachePath string) (mc *
 	if cachePath != "" {
 		if data, err := os.ReadFile(cachePath); err == nil {
 			if mc, err := decodeMachineCorpus(data, key); err == nil {
+				removeKilledWrites(cachePath)
 				return mc, true, nil
 			}
 		}
@@ -104,11 +106,43 @@ func MachineText(ctx context.Context, lim MachineLimits, cachePath string) (mc *
 	mc = AnalyseMachineText(docs)
 	mc.Complete = complete
 	if cachePath != "" && complete {
-		if err := os.MkdirAll(filepath.Dir(cachePath), 0o755); err == nil {
-			_ = atomicfile.Write(cachePath, encodeMachineCorpus(mc, key), 0o644)
-		}
+		writeMachineCache(cachePath, encodeMachineCorpus(mc, key))
 	}
 	return mc, false, nil
+}
+
+// writeMachineCache replaces a machine cache, which every repository's
+// index runs share, and removes the temp files of its writes killed
+// before their rename (kill -9 of a run that was learning the machine
+// text): megabytes each, in the user's cache directory, where nothing
+// else would remove them. Under the cache's lock, so that no write under
+// way in another run is among them; while another run holds it, that run
+// writes the cache and this one leaves it. A cache that cannot be
+// written is only slower.
+func writeMachineCache(path string, data []byte) {
+	lock, err := filelock.TryLock(path + ".lock")
+	if err != nil {
+		return
+	}
+	defer lock.Unlock()
+	atomicfile.RemoveLeftovers(path)
+	_ = atomicfile.Write(path, data, 0o644)
+}
+
+// removeKilledWrites removes what killed writes of a machine cache left
+// when the cache was read (another run wrote it meanwhile, so it is not
+// written again until it is stale). It costs a look at the directory;
+// the lock is taken only when there is something to remove.
+func removeKilledWrites(path string) {
+	if len(atomicfile.Leftovers(path)) == 0 {
+		return
+	}
+	lock, err := filelock.TryLock(path + ".lock")
+	if err != nil {
+		return
+	}
+	defer lock.Unlock()
+	atomicfile.RemoveLeftovers(path)
 }
 
 // The cache file, little-endian: magic "VGSM", version u32, key [32]byte

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/verdigris-dev/verdigris/internal/filelock"
 	"github.com/verdigris-dev/verdigris/internal/scry/text"
 )
 
@@ -163,5 +164,74 @@ func TestModelJoinsTheTwoSpaces(t *testing.T) {
 	// int8 storage rounds each component by up to half a step.
 	if r, mm := norms("socket"); r == 0 || math.Abs(mm/r-2) > 0.1 {
 		t.Errorf("socket, in both: machine part %.3f, %.2f times the repository part; want 2 times", mm, mm/r)
+	}
+}
+
+// A machine cache write killed before its rename (kill -9 of an index
+// run learning the machine text) left its temp file in the user's cache
+// directory, megabytes that no run removed, one more for every such kill.
+// The next run removes them, whether it writes that cache or reads it;
+// one that another run is writing (it holds the cache's lock) stays, and
+// this run writes nothing.
+func TestMachineCacheWritesRemoveKilledWrites(t *testing.T) {
+	ctx := context.Background()
+	lim := fakeMachine(t)
+	dir := t.TempDir()
+	textCache, spaceCache := filepath.Join(dir, "text.bin"), filepath.Join(dir, "space.bin")
+	opt := Options{MachineDim: 4}
+	killed := []string{filepath.Join(dir, ".text.bin.tmp-123"), filepath.Join(dir, ".space.bin.tmp-456")}
+	for _, p := range killed {
+		if err := os.WriteFile(p, []byte("half a cache"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := MachineSpaceCached(ctx, lim, textCache, spaceCache, opt); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range killed {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s, a killed write's, is left", filepath.Base(p))
+		}
+	}
+	for _, p := range []string{textCache, spaceCache} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("the cache was not written: %v", err)
+		}
+	}
+
+	// Killed while another run wrote the caches, which are read now
+	// and not written again until they are stale.
+	for _, p := range killed {
+		if err := os.WriteFile(p, []byte("half a cache"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, cached, err := MachineSpaceCached(ctx, lim, textCache, spaceCache, opt); err != nil || !cached {
+		t.Fatalf("MachineSpaceCached: cached %v, %v", cached, err)
+	}
+	for _, p := range killed {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s, a killed write's, is left beside the cache read", filepath.Base(p))
+		}
+	}
+
+	os.Remove(textCache)
+	lock, err := filelock.TryLock(textCache + ".lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+	writing := filepath.Join(dir, ".text.bin.tmp-789")
+	if err := os.WriteFile(writing, []byte("being written"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := MachineText(ctx, lim, textCache); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(writing); err != nil {
+		t.Errorf("the temp file of a write under way in another run was removed: %v", err)
+	}
+	if _, err := os.Stat(textCache); err == nil {
+		t.Error("the cache was written while another run held its lock")
 	}
 }

@@ -7,9 +7,6 @@ import (
 	"errors"
 	"math"
 	"os"
-	"path/filepath"
-
-	"github.com/verdigris-dev/verdigris/internal/atomicfile"
 )
 
 // spaceCacheVersion changes whenever what a cached space holds would
@@ -32,6 +29,10 @@ func MachineSpaceCached(ctx context.Context, lim MachineLimits, textCache, space
 	if spaceCache != "" {
 		if data, err := os.ReadFile(spaceCache); err == nil {
 			if sp, err := decodeMachineSpace(data, key); err == nil {
+				removeKilledWrites(spaceCache)
+				if textCache != "" {
+					removeKilledWrites(textCache)
+				}
 				sp.params = spaceParams(opt)
 				return sp, true, nil
 			}
@@ -45,9 +46,7 @@ func MachineSpaceCached(ctx context.Context, lim MachineLimits, textCache, space
 		return nil, false, err
 	}
 	if spaceCache != "" && mc.Complete {
-		if err := os.MkdirAll(filepath.Dir(spaceCache), 0o755); err == nil {
-			_ = atomicfile.Write(spaceCache, encodeMachineSpace(sp, key), 0o644)
-		}
+		writeMachineCache(spaceCache, encodeMachineSpace(sp, key))
 	}
 	return sp, false, nil
 }
