@@ -214,7 +214,20 @@ var modelAddCmd = &cli.Command{
 				return cli.Failf("model add: %v", err).WithHint("give --pooling mean or --pooling cls to pool its token states so (the mean of the token states, or the first token's state)")
 			}
 		}
-		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp.Text, PassagePrefix: pp.Text, Pooling: pooling, AddedAt: time.Now().UTC().Truncate(time.Second)}
+		// Read whatever --pooling says: it replaces the mode, not what
+		// the mean leaves out.
+		var includePrompt *bool
+		promptFrom := ""
+		if !pooled {
+			include, from, err := model.IncludePromptOf(filepath.Dir(tokPath))
+			if err != nil {
+				return cli.Failf("model add: %v", err).WithHint("fix it: include_prompt is true (the prompt's tokens in the mean) or false")
+			}
+			if !include {
+				includePrompt, promptFrom = &include, from
+			}
+		}
+		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp.Text, PassagePrefix: pp.Text, Pooling: pooling, IncludePrompt: includePrompt, AddedAt: time.Now().UTC().Truncate(time.Second)}
 		// Check that it runs, when this machine can run it at all: a
 		// model that loads may still fail on text (a token table smaller
 		// than the tokenizer's vocabulary, another model's tokenizer),
@@ -245,7 +258,8 @@ var modelAddCmd = &cli.Command{
 		err = updateRegistry(ctx, path, func(r *model.Registry) error {
 			inUse = r.Active == name
 			if old, ok := r.Find(name); ok {
-				// The passage prefix and the pooling shape its vectors.
+				// The passage prefix and the pooling (include_prompt
+				// too) shape its vectors.
 				was, now := old.Config(env.Env), entry.Config(env.Env)
 				reembed = inUse && was.ID() != now.ID()
 				if !old.SameFiles(&entry) {
@@ -269,6 +283,9 @@ var modelAddCmd = &cli.Command{
 		fmt.Fprintf(env.Stderr, "git-scry: registered model %s (model.onnx sha256 %.12s%s)\n", name, mf.SHA256, detail)
 		fmt.Fprintf(env.Stderr, "git-scry: query prefix %s (%s)\n", prefixWords(qp.Text), prefixSource(qp, qflag))
 		fmt.Fprintf(env.Stderr, "git-scry: passage prefix %s (%s)\n", prefixWords(pp.Text), prefixSource(pp, pflag))
+		if promptFrom != "" && pooling != onnx.PoolCLS {
+			fmt.Fprintf(env.Stderr, "git-scry: the prefixes' tokens are left out of the mean of the token states (include_prompt false in %s)\n", cli.Printable(promptFrom))
+		}
 		switch {
 		case reembed:
 			// Its commits' vectors were made with the old prefix.

@@ -20,32 +20,9 @@ import (
 // onnx.PoolCLS and the file that said so; "" and no error when the
 // directory has no such file (a bare export: mean, as before).
 func PoolingOf(dir string) (mode, from string, err error) {
-	sub := "1_Pooling"
-	if data, err := os.ReadFile(filepath.Join(dir, "modules.json")); err == nil {
-		var modules []struct {
-			Path string `json:"path"`
-			Type string `json:"type"`
-		}
-		if err := json.Unmarshal(data, &modules); err != nil {
-			return "", "", fmt.Errorf("%s: %v", filepath.Join(dir, "modules.json"), err)
-		}
-		for _, m := range modules {
-			if strings.HasSuffix(m.Type, ".Pooling") {
-				sub = m.Path
-			}
-		}
-	}
-	from = filepath.Join(dir, sub, "config.json")
-	data, err := os.ReadFile(from)
-	if errors.Is(err, iofs.ErrNotExist) {
-		return "", "", nil
-	}
-	if err != nil {
+	cfg, from, err := poolingConfig(dir)
+	if from == "" || err != nil {
 		return "", "", err
-	}
-	var cfg map[string]any
-	if err := json.Unmarshal(data, &cfg); err != nil {
-		return "", "", fmt.Errorf("%s: %v", from, err)
 	}
 	var on []string
 	for k, v := range cfg {
@@ -63,6 +40,55 @@ func PoolingOf(dir string) (mode, from string, err error) {
 		return "", "", fmt.Errorf("%s sets no pooling_mode_", from)
 	}
 	return "", "", fmt.Errorf("%s pools by %s, and git scry pools by mean or cls only", from, strings.Join(on, " and "))
+}
+
+// IncludePromptOf reads whether the Pooling module's config.json keeps a
+// prompt's tokens in the mean (include_prompt, true unless it says
+// false) and the file that said false.
+func IncludePromptOf(dir string) (include bool, from string, err error) {
+	cfg, from, err := poolingConfig(dir)
+	if err != nil {
+		return true, "", err
+	}
+	switch v, ok := cfg["include_prompt"]; {
+	case !ok, v == true:
+		return true, "", nil
+	case v == false:
+		return false, from, nil
+	}
+	return true, "", fmt.Errorf("%s: include_prompt is %v, not true or false", from, cfg["include_prompt"])
+}
+
+// poolingConfig reads the Pooling module's config.json: modules.json
+// names its directory; nil and no error when there is none.
+func poolingConfig(dir string) (cfg map[string]any, from string, err error) {
+	sub := "1_Pooling"
+	if data, err := os.ReadFile(filepath.Join(dir, "modules.json")); err == nil {
+		var modules []struct {
+			Path string `json:"path"`
+			Type string `json:"type"`
+		}
+		if err := json.Unmarshal(data, &modules); err != nil {
+			return nil, "", fmt.Errorf("%s: %v", filepath.Join(dir, "modules.json"), err)
+		}
+		for _, m := range modules {
+			if strings.HasSuffix(m.Type, ".Pooling") {
+				sub = m.Path
+			}
+		}
+	}
+	from = filepath.Join(dir, sub, "config.json")
+	data, err := os.ReadFile(from)
+	if errors.Is(err, iofs.ErrNotExist) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		return nil, "", fmt.Errorf("%s: %v", from, err)
+	}
+	return cfg, from, nil
 }
 
 // PooledByGraph is PoolingShown's word for a model whose graph outputs

@@ -69,3 +69,46 @@ func TestPoolingFromTheModelDirectory(t *testing.T) {
 		t.Errorf("unreadable config: %v", err)
 	}
 }
+
+// include_prompt false (INSTRUCTOR-style models) says the prompt's
+// tokens stay out of the mean; it was not read, and true is its default.
+func TestIncludePromptFromTheModelDirectory(t *testing.T) {
+	write := func(dir, content string) string {
+		t.Helper()
+		p := filepath.Join(dir, "1_Pooling", "config.json")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	excluded := t.TempDir()
+	p := write(excluded, `{"pooling_mode_mean_tokens": true, "include_prompt": false}`)
+	if include, from, err := IncludePromptOf(excluded); include || from != p || err != nil {
+		t.Errorf("include_prompt false: %v %q %v", include, from, err)
+	}
+	// Read whatever the pooling mode: --pooling may replace one git
+	// scry does not do.
+	maxed := t.TempDir()
+	write(maxed, `{"pooling_mode_max_tokens": true, "include_prompt": false}`)
+	if include, _, err := IncludePromptOf(maxed); include || err != nil {
+		t.Errorf("max pooling: %v %v", include, err)
+	}
+	for name, content := range map[string]string{"true": `{"pooling_mode_mean_tokens": true, "include_prompt": true}`, "unset": `{"pooling_mode_mean_tokens": true}`} {
+		dir := t.TempDir()
+		write(dir, content)
+		if include, _, err := IncludePromptOf(dir); !include || err != nil {
+			t.Errorf("include_prompt %s: %v %v", name, include, err)
+		}
+	}
+	if include, from, err := IncludePromptOf(t.TempDir()); !include || from != "" || err != nil {
+		t.Errorf("no Pooling module: %v %q %v", include, from, err)
+	}
+	odd := t.TempDir()
+	write(odd, `{"pooling_mode_mean_tokens": true, "include_prompt": "no"}`)
+	if _, _, err := IncludePromptOf(odd); err == nil || !strings.Contains(err.Error(), "include_prompt") {
+		t.Errorf("include_prompt \"no\": %v", err)
+	}
+}

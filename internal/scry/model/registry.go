@@ -50,8 +50,12 @@ type Entry struct {
 	// Pooling is how its token states become a vector (onnx.PoolMean or
 	// onnx.PoolCLS; "" is mean, as for models registered before it was
 	// read): its 1_Pooling/config.json's, or --pooling.
-	Pooling string    `json:"pooling,omitempty"`
-	AddedAt time.Time `json:"added_at"`
+	Pooling string `json:"pooling,omitempty"`
+	// IncludePrompt is its 1_Pooling/config.json's include_prompt when
+	// false: the prefixes' tokens are left out of the mean. nil is true,
+	// its default, and what models registered before it was read have.
+	IncludePrompt *bool     `json:"include_prompt,omitempty"`
+	AddedAt       time.Time `json:"added_at"`
 }
 
 // Files are every file of the model that is pinned.

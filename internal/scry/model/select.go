@@ -202,6 +202,7 @@ func (e *Entry) Config(getenv func(string) string) onnx.Config {
 		QueryPrefix:    e.QueryPrefix,
 		PassagePrefix:  e.PassagePrefix,
 		Pooling:        e.Pooling,
+		ExcludePrompt:  e.IncludePrompt != nil && !*e.IncludePrompt,
 		Getenv:         getenv,
 	}
 }

@@ -20,7 +20,11 @@ type Config struct {
 	// Pooling is how token states become a text's vector: PoolMean
 	// ("" too) or PoolCLS. A graph that outputs its own sentence vector
 	// is not pooled here.
-	Pooling       string
+	Pooling string
+	// ExcludePrompt leaves a prefix's tokens out of the mean, as
+	// sentence-transformers does for a Pooling module with
+	// include_prompt false.
+	ExcludePrompt bool
 	QueryPrefix   string // prepended to queries ("query: " for E5 models)
 	PassagePrefix string // prepended to indexed texts ("passage: ")
 	BatchSize     int    // texts per inference call (default 32)
@@ -56,10 +60,18 @@ func (c *Config) defaults() {
 // sentence_embedding is read before its token states.
 const vectorsVersion = 4
 
+// excludesPrompt reports whether texts embedded with prefix leave its
+// tokens out of their vector: with ExcludePrompt, a prefix to leave out
+// and mean pooling (sentence-transformers' CLS pooling takes the first
+// token whatever the mask says).
+func (c *Config) excludesPrompt(prefix string) bool {
+	return c.ExcludePrompt && prefix != "" && c.Pooling != PoolCLS
+}
+
 // id is "onnx:NAME@DIGEST": the first 12 hex digits of the sha256 of
 // everything that shapes an indexed commit's vector (the two files, the
 // passage prefix, the model's external data files if it has any, its
-// pooling, and vectorsVersion), so that changing any of them starts a new vector
+// pooling, whether it leaves the prefix out, and vectorsVersion), so that changing any of them starts a new vector
 // space instead of mixing two in one index. The query prefix is left
 // out: it changes no stored vector.
 func (c *Config) id() string { return c.ID() }
@@ -76,6 +88,11 @@ func (c *Config) ID() string {
 	// could be chosen, and their indexes keep their vectors.
 	if c.Pooling != "" && c.Pooling != PoolMean {
 		fmt.Fprintf(h, "\npooling %s", c.Pooling)
+	}
+	// Only where it changes the stored vectors: none did before it was
+	// read.
+	if c.excludesPrompt(c.PassagePrefix) {
+		fmt.Fprintf(h, "\ninclude_prompt false")
 	}
 	// "tokenizer": what vectorsVersion was first called.
 	fmt.Fprintf(h, "\ntokenizer %d", vectorsVersion)

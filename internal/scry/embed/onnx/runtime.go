@@ -233,6 +233,16 @@ func (e *Embedder) EmbedPassages(ctx context.Context, texts []string) ([][]float
 // (sorted, so little padding is computed) and puts the vectors back in
 // the caller's order.
 func (e *Embedder) embed(ctx context.Context, texts []string, prefix string) ([][]float32, error) {
+	// sentence-transformers' encode counts prompt_length as the
+	// prompt's tokens with the special ones, less one: [CLS] and the
+	// prompt's own. Its Pooling, with include_prompt false, sets
+	// attention_mask[:, :prompt_length] = 0 after the transformer ran:
+	// the model attends to the prompt, the mean leaves it out, [CLS]
+	// with it.
+	skip := 0
+	if e.cfg.excludesPrompt(prefix) {
+		skip = len(e.tok.Encode(prefix)) - 1
+	}
 	ids := make([][]int64, len(texts))
 	order := make([]int, len(texts))
 	for i, t := range texts {
@@ -246,7 +256,7 @@ func (e *Embedder) embed(ctx context.Context, texts []string, prefix string) ([]
 			return nil, err
 		}
 		batch := order[lo:min(lo+e.cfg.BatchSize, len(order))]
-		vecs, err := e.run(batch, ids)
+		vecs, err := e.run(batch, ids, skip)
 		if err != nil {
 			// Cutting keeps the order sorted, and the batches before
 			// this one ran, so were within the limit.
@@ -256,7 +266,7 @@ func (e *Embedder) embed(ctx context.Context, texts []string, prefix string) ([]
 			for _, i := range order[lo:] {
 				ids[i] = e.cut(ids[i])
 			}
-			if vecs, err = e.run(batch, ids); err != nil {
+			if vecs, err = e.run(batch, ids, skip); err != nil {
 				return nil, err
 			}
 		}
@@ -295,7 +305,7 @@ func (e *Embedder) findLimit(batch []int, ids [][]int64) bool {
 		for k := 1; k < n-1; k++ {
 			row[k] = e.tok.unk
 		}
-		_, err := e.run([]int{0}, [][]int64{row})
+		_, err := e.run([]int{0}, [][]int64{row}, 0)
 		return err == nil
 	}
 	if seq <= 2 || fits(seq) || !fits(2) {
@@ -314,8 +324,9 @@ func (e *Embedder) findLimit(batch []int, ids [][]int64) bool {
 }
 
 // run infers one batch: rows padded to the longest, mask 1 over real
-// tokens, token types all 0 (single sentences).
-func (e *Embedder) run(batch []int, ids [][]int64) ([][]float32, error) {
+// tokens, token types all 0 (single sentences). The first skip tokens of
+// each row are left out of the mean, not out of the model's mask.
+func (e *Embedder) run(batch []int, ids [][]int64, skip int) ([][]float32, error) {
 	n, b := len(batch), max(len(batch), e.fixedBatch)
 	seq := e.fixedSeq
 	for _, i := range batch {
@@ -373,7 +384,14 @@ func (e *Embedder) run(batch []int, ids [][]int64) ([][]float32, error) {
 	if !ok {
 		return nil, errors.New("model output is not a float tensor")
 	}
-	vecs, err := pool(t.GetData(), t.GetShape(), mask, b, seq, e.pooled, e.cls)
+	pooling := mask
+	if skip > 0 {
+		pooling = slices.Clone(mask)
+		for r := 0; r < b; r++ {
+			clear(pooling[r*seq : r*seq+min(skip, seq)])
+		}
+	}
+	vecs, err := pool(t.GetData(), t.GetShape(), pooling, b, seq, e.pooled, e.cls)
 	if err != nil {
 		return nil, err
 	}

@@ -350,3 +350,68 @@ func TestOpenRefusesFloat16Outputs(t *testing.T) {
 		t.Fatalf("float16 model: %v", err)
 	}
 }
+
+// A model whose 1_Pooling/config.json says include_prompt false
+// (INSTRUCTOR-style models) is trained on the mean of the text's own
+// tokens: sentence-transformers leaves the prompt out of the mean, [CLS]
+// with it. The prompt was averaged in all the same.
+func TestTokenTableMeanPoolingExcludesThePrompt(t *testing.T) {
+	needRuntime(t)
+	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 9, TokenTypes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, tok := modelDir(t, table.Model, 24)
+	const query, passage = "query: ", "Represent the commit message for retrieval: "
+	open := func(cfg Config) *Embedder {
+		t.Helper()
+		cfg.Name, cfg.Model, cfg.Tokenizer, cfg.BatchSize = "instructed", filepath.Join(dir, "model.onnx"), filepath.Join(dir, "tokenizer.json"), 3
+		e, err := OpenEmbedder(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { e.Close() })
+		return e
+	}
+	e := open(Config{QueryPrefix: query, PassagePrefix: passage, ExcludePrompt: true})
+	ctx := context.Background()
+	for prefix, fn := range map[string]func(context.Context, []string) ([][]float32, error){query: e.EmbedQueries, passage: e.EmbedPassages} {
+		// [CLS] and the prompt's own tokens: "query", ":" are 2.
+		n := len(tok.Encode(prefix)) - 1
+		if prefix == query && n != 3 {
+			t.Fatalf("%q: %d tokens before the text, want 3", prefix, n)
+		}
+		got, err := fn(ctx, sentences)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range sentences {
+			ids := tok.Encode(prefix + s)
+			if !slices.Equal(ids[:n], tok.Encode(prefix)[:n]) {
+				t.Fatalf("%q%q: the prompt's tokens %v do not begin the text's %v", prefix, s, tok.Encode(prefix), ids)
+			}
+			if d := maxDiff(got[i], table.Pooled(ids[n:])); d > 1e-5 {
+				t.Errorf("%q%q: differs from the mean of the text's own tokens by %g", prefix, s, d)
+			}
+		}
+	}
+	// CLS pooling takes the first token whatever the mask says, as
+	// sentence-transformers does.
+	cls := open(Config{QueryPrefix: query, Pooling: PoolCLS, ExcludePrompt: true})
+	got, err := cls.EmbedQueries(ctx, sentences[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := maxDiff(got[0], table.Pooled(tok.Encode(query + sentences[0])[:1])); d > 1e-5 {
+		t.Errorf("CLS pooling: differs from the [CLS] row by %g", d)
+	}
+	// Only where it changes a stored vector does it change the ID: the
+	// IDs of models registered before it was read stay theirs.
+	for _, c := range []Config{{Name: "m", PassagePrefix: passage, ExcludePrompt: true}, {Name: "m", ExcludePrompt: true}, {Name: "m", PassagePrefix: passage, Pooling: PoolCLS, ExcludePrompt: true}} {
+		base := c
+		base.ExcludePrompt = false
+		if changes := c.PassagePrefix != "" && c.Pooling != PoolCLS; (c.ID() != base.ID()) != changes {
+			t.Errorf("%+v: ID %s, without ExcludePrompt %s", c, c.ID(), base.ID())
+		}
+	}
+}
