@@ -813,7 +813,7 @@ func scalar(n *yaml.Node) (string, bool) {
 type scope struct {
 	file   string       // the file being read, as reported
 	envs   []*yaml.Node // workflow, job, step env: mappings, outermost first
-	matrix *yaml.Node   // the job's strategy.matrix
+	matrix *yaml.Node   // the job's strategy.matrix, or its strategy when that is an expression
 	job    bool         // in a job's own fields, where matrix is the job's
 	inputs map[string][]value
 	event  map[string][]value // github.event.inputs: the workflow_dispatch defaults
@@ -976,8 +976,8 @@ func values(n *yaml.Node, sc scope) []value {
 
 // matrixLacks says why ${{ matrix.key }} is empty in a job's field: the
 // job has no matrix, or its matrix (and every include: entry) lacks the
-// key. "" when it may be set, or cannot be told: a matrix or include:
-// computed by an expression, or a scope apart from the job's.
+// key. "" when it may be set, or cannot be told: a strategy, matrix or
+// include: computed by an expression, or a scope apart from the job's.
 func matrixLacks(sc scope, key string) string {
 	if !sc.job {
 		return ""
@@ -1040,6 +1040,11 @@ func (l *linter) document(top *yaml.Node, sc scope) {
 		strategy := mapping(job, "strategy")
 		sc := wf.with(mapping(job, "env"))
 		sc.matrix, sc.job = mapping(strategy, "matrix"), true
+		if strategy != nil && strategy.Kind == yaml.ScalarNode && strategy.Tag != "!!null" {
+			// strategy: ${{ fromJSON(…) }} gives its matrix only at run
+			// time: unknown, as a matrix: written so is, not absent.
+			sc.matrix = strategy
+		}
 		l.container(job, sc)
 		if f := localWorkflowFile(l.root, usesOf(job)); f != "" {
 			l.call(f, mapping(job, "with"), sc)
