@@ -58,7 +58,9 @@ go.mod (toolchain), rust-toolchain.toml, .nvmrc, .node-version,
 repository without toolchain.toml. A file that is not valid YAML is
 reported at the line of the error, and a file in .github/workflows with
 no jobs: (or empty), which GitHub refuses, at its first line; so are, at
-their lines, jobs: written as a list or with no job (jobs: {}), a job
+their lines, a top-level key a workflow does not have (job: for jobs:,
+with the key meant; x-defaults: &a, a key to keep anchors under),
+jobs: written as a list or with no job (jobs: {}), a job
 written as a plain value or a list (build: 42), empty, or with neither
 runs-on: nor uses:, a job's steps: (or a composite action's
 runs.steps:) written as a table, and a composite action without

@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/config"
 )
 
@@ -141,6 +142,41 @@ func jobless(root, path string, f *lintFile) (Finding, bool) {
 		Problem: what + " GitHub refuses a workflow without jobs (it reads every .yml and .yaml file in .github/workflows as one)",
 		Fix:     "add its jobs:, or move the file out of .github/workflows",
 	}, true
+}
+
+// workflowKeys are the top-level keys GitHub reads in a workflow, in
+// the order its documentation gives them; it refuses any other.
+var workflowKeys = []string{"name", "run-name", "on", "permissions", "env", "defaults", "concurrency", "jobs"}
+
+// unknownKeys reports each top-level key of a workflow that GitHub does
+// not know, which it refuses and lint-ci passed: a typo (job: for jobs:,
+// read case-sensitively, as GitHub does), or a key made up to keep YAML
+// anchors under (x-defaults: &a), which no workflow has. An action
+// (runs:) has keys of its own and is not read so.
+func unknownKeys(root, path string, f *lintFile) []Finding {
+	if f.doc == nil || f.doc.Kind != yaml.MappingNode || mapping(f.doc, "runs") != nil ||
+		mapping(f.doc, "jobs") == nil && !InWorkflowsDir(root, path) {
+		return nil
+	}
+	var out []Finding
+	for i := 0; i+1 < len(f.doc.Content); i += 2 {
+		k, v := f.doc.Content[i], f.doc.Content[i+1]
+		if slices.Contains(workflowKeys, k.Value) {
+			continue
+		}
+		fix := "remove it, or move it where it belongs (under env:, a job or a step)"
+		switch near := cli.Nearest(k.Value, workflowKeys); {
+		case v.Anchor != "":
+			// x-defaults: &a is near defaults:, which it is not meant as.
+			fix = fmt.Sprintf("GitHub has no key to keep anchors under: put &%s on the value where it is first used, and *%s in the others", v.Anchor, v.Anchor)
+		case near != "":
+			fix = fmt.Sprintf("did you mean %s:? rename %s: to %s:", near, k.Value, near)
+		}
+		out = append(out, Finding{File: f.rel, Line: k.Line,
+			Problem: k.Value + ": is no workflow key, which GitHub refuses (a workflow's top-level keys are " + strings.Join(workflowKeys[:len(workflowKeys)-1], ", ") + " and " + workflowKeys[len(workflowKeys)-1] + ")",
+			Fix:     fix})
+	}
+	return out
 }
 
 // shape reports what GitHub refuses in a workflow's layout, where
@@ -313,7 +349,8 @@ func LintCI(root string, files []string, pins map[string]Pin) ([]Finding, []stri
 		if j, ok := jobless(root, path, f); ok {
 			out = append(out, j) // GitHub refuses the file whatever a marker says
 		}
-		out = append(out, shape(f)...) // so too
+		out = append(out, unknownKeys(root, path, f)...) // so too
+		out = append(out, shape(f)...)                   // so too
 		if f.doc == nil {
 			continue
 		}
