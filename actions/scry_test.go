@@ -173,7 +173,9 @@ func TestScryActionIndexesIncrementallyAndGates(t *testing.T) {
 	// A fresh checkout: only the cache carries the index over.
 	os.RemoveAll(filepath.Join(a.dir, ".cache"))
 	a.checkout(second)
-	res = a.runScry(map[string]string{"queries": "queries.json", "mode": "lexical", "min-mrr": "0.5"}, second, cache)
+	// mode in any case, and the numbers, with the blanks and line break a
+	// YAML block scalar leaves around them.
+	res = a.runScry(map[string]string{"queries": "queries.json", "mode": "Lexical\n", "min-mrr": " .5 "}, second, cache)
 	if res.Failed || res.Outputs["commits"] != "5" || res.Outputs["added"] != "2" {
 		t.Fatalf("second run: failed %v, outputs %v\n%s", res.Failed, res.Outputs, res.Log)
 	}
@@ -275,6 +277,41 @@ func TestScryActionRefusesAGateWithoutQueries(t *testing.T) {
 	// A bad true/false input is named too, not only the first problem.
 	res = a.runScry(map[string]string{"cache": "nope", "min-mrr": "0.3"}, head, &dirCache{})
 	if !res.Failed || len(res.Annotations) < 2 {
+		t.Fatalf("both problems: %+v\n%s", res.Annotations, res.Log)
+	}
+}
+
+// A typo in min-mrr, min-recall or mode was reported only after the
+// history was indexed, by git scry eval, naming its flag (--min-mrr)
+// rather than the input. Each is an error annotation naming the input
+// and what it takes, before anything is indexed; every bad one is named.
+func TestScryActionRefusesABadGateOrMode(t *testing.T) {
+	a := newActionEnv(t)
+	a.env["VERDIGRIS_SCRY_MACHINE_TEXT"] = "0"
+	head := a.pushEmptyCommits("change 0")
+	a.checkout(head)
+	for _, c := range []struct{ input, value, want string }{
+		{"min-mrr", "abc", `input min-mrr must be a number from 0 to 1, not "abc" (a fraction: 0.3, not 30 or 30%)`},
+		{"min-mrr", "30", `input min-mrr must be a number from 0 to 1, not "30" (a fraction: 0.3, not 30 or 30%)`},
+		{"min-mrr", "45%", `input min-mrr must be a number from 0 to 1, not "45%" (a fraction: 0.3, not 30 or 30%)`},
+		{"min-recall", "1.5", `input min-recall must be a number from 0 to 1, not "1.5" (a fraction: 0.3, not 30 or 30%)`},
+		{"mode", "hybird", `input mode must be hybrid, lexical or semantic (in any case), not "hybird"`},
+		{"mode", "lexical\n::warning::injected", `input mode must be hybrid, lexical or semantic (in any case), not "lexical` + "\n" + `::warning::injected"`},
+	} {
+		res := a.runScry(map[string]string{"cache": "false", "queries": "queries.json", c.input: c.value}, head, &dirCache{})
+		if !res.Failed || res.Step("index").Outcome != "skipped" {
+			t.Errorf("%s %q: failed %v, index %s\n%s", c.input, c.value, res.Failed, res.Step("index").Outcome, res.Log)
+			continue
+		}
+		if !slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool { return an.Level == "error" && an.Message == c.want }) {
+			t.Errorf("%s %q: no error %q: %+v", c.input, c.value, c.want, res.Annotations)
+		}
+		if slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool { return an.Level == "warning" && an.Message == "injected" }) {
+			t.Errorf("%s: a line break in the value started a workflow command: %+v", c.input, res.Annotations)
+		}
+	}
+	res := a.runScry(map[string]string{"cache": "false", "queries": "queries.json", "min-mrr": "45%", "mode": "hybird"}, head, &dirCache{})
+	if n := len(slices.DeleteFunc(slices.Clone(res.Annotations), func(an actiontest.Annotation) bool { return an.Level != "error" })); !res.Failed || n < 2 {
 		t.Fatalf("both problems: %+v\n%s", res.Annotations, res.Log)
 	}
 }
