@@ -68,7 +68,7 @@ var agentStatusCmd = &cli.Command{
 		if err := cli.NArgs("git vault agent status", args, 0, 0); err != nil {
 			return err
 		}
-		return agentStatus(env, fs, vault.AgentSocket(env.Env))
+		return agentStatus(ctx, env, fs, vault.AgentSocket(env.Env))
 	},
 }
 
@@ -79,7 +79,7 @@ var agentStopCmd = &cli.Command{
 		if err := cli.NArgs("git vault agent stop", args, 0, 0); err != nil {
 			return err
 		}
-		if err := vault.AgentStop(vault.AgentSocket(env.Env)); errors.Is(err, vault.ErrNoAgent) {
+		if err := vault.AgentStop(ctx, vault.AgentSocket(env.Env)); errors.Is(err, vault.ErrNoAgent) {
 			fmt.Fprintln(env.Stderr, "git-vault: no agent is running")
 			return nil
 		} else if err != nil {
@@ -122,7 +122,7 @@ agent start' unlocks it again.
 		if err := cli.NArgs("git vault lock", args, 0, 0); err != nil {
 			return err
 		}
-		err := vault.AgentLock(vault.AgentSocket(env.Env))
+		err := vault.AgentLock(ctx, vault.AgentSocket(env.Env))
 		if errors.Is(err, vault.ErrNoAgent) {
 			fmt.Fprintln(env.Stderr, "git-vault: no agent is running; nothing to lock")
 			return nil
@@ -136,13 +136,13 @@ agent start' unlocks it again.
 }
 
 // agentRunning reports an agent's status when one answers.
-func agentRunning(env *cli.Env) (*vault.AgentStatus, bool) {
-	st, err := vault.AgentStatusAt(vault.AgentSocket(env.Env))
+func agentRunning(ctx context.Context, env *cli.Env) (*vault.AgentStatus, bool) {
+	st, err := vault.AgentStatusAt(ctx, vault.AgentSocket(env.Env))
 	return st, err == nil
 }
 
-func agentStatus(env *cli.Env, fs *pflag.FlagSet, sock string) error {
-	st, err := vault.AgentStatusAt(sock)
+func agentStatus(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, sock string) error {
+	st, err := vault.AgentStatusAt(ctx, sock)
 	asJSON, _ := fs.GetBool("json")
 	if errors.Is(err, vault.ErrNoAgent) {
 		if asJSON {
@@ -176,7 +176,7 @@ func agentStart(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, sock strin
 	if ttl <= 0 {
 		return cli.Usagef("--ttl must be positive").WithHint("e.g. --ttl 30m")
 	}
-	st, err := vault.AgentStatusAt(sock)
+	st, err := vault.AgentStatusAt(ctx, sock)
 	running := err == nil
 	if running && !st.Locked {
 		fmt.Fprintf(env.Stderr, "git-vault: an agent is already running (pid %d) with %s\n", st.PID, st.Recipient)
@@ -194,7 +194,7 @@ func agentStart(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, sock strin
 		return err
 	}
 	if running {
-		_, err := vault.AgentUnlock(sock, plain, ttl)
+		_, err := vault.AgentUnlock(ctx, sock, plain, ttl)
 		if err == nil {
 			fmt.Fprintf(env.Stderr, "git-vault: agent unlocked with %s for %s\n", pub, ttl)
 			return nil
@@ -227,8 +227,11 @@ func agentStart(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, sock strin
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
+	// The agent holds the identity now: Ctrl-C from here on still waits
+	// for it to answer, and says it started.
+	started := context.WithoutCancel(ctx)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-		if st, err := vault.AgentStatusAt(sock); err == nil && !st.Locked {
+		if st, err := vault.AgentStatusAt(started, sock); err == nil && !st.Locked {
 			fmt.Fprintf(env.Stderr, "git-vault: agent started (pid %d) holding %s for %s\n", st.PID, pub, ttl)
 			return nil
 		}

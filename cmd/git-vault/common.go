@@ -27,9 +27,9 @@ var emptyFlagHints = map[string]string{
 }
 
 // keyholder opens the identity the command should use.
-func keyholder(env *cli.Env, fs *pflag.FlagSet) (vault.Keyholder, error) {
+func keyholder(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) (vault.Keyholder, error) {
 	file, _ := fs.GetString("identity")
-	kh, err := vault.OpenKeyholder(vault.IdentityOptions{File: file, Getenv: env.Env})
+	kh, err := vault.OpenKeyholder(ctx, vault.IdentityOptions{File: file, Getenv: env.Env})
 	return kh, userError(err)
 }
 
@@ -44,7 +44,7 @@ func openForWrite(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) (*gitrep
 	if !vault.Pending(r.Root, r.GitDir) { // a killed init: the write repairs it
 		return nil, nil, userError(vault.ErrNoVault)
 	}
-	kh, err := keyholder(env, fs)
+	kh, err := keyholder(ctx, env, fs)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -58,7 +58,7 @@ Flags:
 		if err != nil {
 			return err
 		}
-		kh, err := keyholder(env, fs)
+		kh, err := keyholder(ctx, env, fs)
 		if err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func exportGitHub(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
 	if err != nil {
 		return fail(err)
 	}
-	kh, err := vault.OpenKeyholder(vault.IdentityOptions{File: file, Getenv: env.Env, EnvName: "the identity input"})
+	kh, err := vault.OpenKeyholder(ctx, vault.IdentityOptions{File: file, Getenv: env.Env, EnvName: "the identity input"})
 	if err != nil {
 		return fail(err)
 	}

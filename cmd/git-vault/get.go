@@ -32,7 +32,7 @@ Flags:
 		if err != nil {
 			return userError(err)
 		}
-		kh, err := keyholder(env, fs)
+		kh, err := keyholder(ctx, env, fs)
 		if err != nil {
 			return err
 		}

@@ -224,7 +224,7 @@ func guardSecrets(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, r *gitre
 		note(userError(err))
 		return nil
 	}
-	kh, err := keyholder(env, fs)
+	kh, err := keyholder(ctx, env, fs)
 	if err != nil {
 		note(err)
 		return nil

@@ -48,7 +48,7 @@ Flags:
 				return cli.Failf("%v", err).WithHint("set HOME or XDG_CONFIG_HOME, or pass --identity FILE")
 			}
 			if vault.NoIdentityAt(path) {
-				if _, running := agentRunning(env); !running {
+				if _, running := agentRunning(ctx, env); !running {
 					created, err = vault.GenerateIdentity(path, time.Now())
 					switch {
 					case errors.Is(err, os.ErrExist):
@@ -87,7 +87,7 @@ Flags:
 			}
 			return cli.Failf("this repository already has a vault").WithHint("%s", joinHint(ctx, env, fs, r))
 		}
-		kh, err := keyholder(env, fs)
+		kh, err := keyholder(ctx, env, fs)
 		if err != nil {
 			return err
 		}
@@ -112,7 +112,7 @@ Flags:
 // another error: the hint says what to send instead.
 func joinHint(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, r *gitrepo.Repo) string {
 	file, _ := fs.GetString("identity")
-	kh, err := vault.OpenKeyholder(vault.IdentityOptions{File: file, Getenv: env.Env})
+	kh, err := vault.OpenKeyholder(ctx, vault.IdentityOptions{File: file, Getenv: env.Env})
 	if err != nil {
 		return "list it with 'git vault ls'; to join it, " + sendKeyHint
 	}
@@ -150,7 +150,7 @@ func finishedInit(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, r *gitre
 		return userError(err)
 	}
 	fmt.Fprintf(env.Stderr, "git-vault: finished creating %s/, which an interrupted 'git vault init' left half made\n", vault.Dir)
-	kh, err := keyholder(env, fs)
+	kh, err := keyholder(ctx, env, fs)
 	if err != nil {
 		return err
 	}

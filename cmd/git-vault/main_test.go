@@ -67,7 +67,11 @@ func setupVault(e *testscript.Env) error {
 			}
 			return ""
 		}
-		if st, err := vault.AgentStatusAt(vault.AgentSocket(getenv)); err == nil {
+		// A script that stopped its agent (SIGSTOP) and failed before
+		// resuming it would hold the cleanup for the whole deadline.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if st, err := vault.AgentStatusAt(ctx, vault.AgentSocket(getenv)); err == nil {
 			syscall.Kill(st.PID, syscall.SIGTERM)
 			time.Sleep(50 * time.Millisecond)
 		}

@@ -68,8 +68,14 @@ func runRun(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string)
 	if err != nil {
 		return err
 	}
-	kh, err := keyholder(env, fs)
+	notStarted := func() error {
+		return cli.Interruptedf("interrupted; the command was not started").WithHint("run 'git vault run' again")
+	}
+	kh, err := keyholder(ctx, env, fs)
 	if err != nil {
+		if ctx.Err() != nil { // the agent had not answered yet
+			return notStarted()
+		}
 		return err
 	}
 	secrets, err := decryptAll(ctx, env, r, kh, v, only)
@@ -83,7 +89,7 @@ func runRun(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string)
 	// came, as if nobody had asked to stop. The deferred wipe clears
 	// what was decrypted.
 	if ctx.Err() != nil {
-		return cli.Interruptedf("interrupted; the command was not started").WithHint("run 'git vault run' again")
+		return notStarted()
 	}
 	var patterns [][]byte
 	if mask {

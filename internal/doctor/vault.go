@@ -27,7 +27,7 @@ func checkVault(ctx context.Context, c *Context) []Finding {
 	if busy {
 		return append(out, checkIdentity(c, true), Finding{Name: "vault", Status: Warn,
 			Detail: fmt.Sprintf("a git vault command has been writing the vault for over %v: not checked", vaultWriterWait),
-			Hint:   "run verdigris doctor again when it has finished"}, checkAgent(c))
+			Hint:   "run verdigris doctor again when it has finished"}, checkAgent(ctx, c))
 	}
 	// A vault, or a git vault init killed before its key file was renamed
 	// into place, which the next git vault command finishes.
@@ -51,7 +51,7 @@ func checkVault(ctx context.Context, c *Context) []Finding {
 	if f, ok := checkStrayTempFiles(c); ok {
 		out = append(out, f)
 	}
-	out = append(out, checkAgent(c))
+	out = append(out, checkAgent(ctx, c))
 	return out
 }
 
@@ -242,7 +242,7 @@ func checkLoadedVault(ctx context.Context, c *Context, v *vault.Vault, err error
 	}
 	f.Status = OK
 	f.Detail = fmt.Sprintf("%s, %s, key generation %d, signature verified", cli.Count(len(v.Secrets.Entries), "secret"), cli.Count(len(v.Recipients), "recipient"), v.Key.Generation)
-	kh, err := vault.OpenKeyholder(vault.IdentityOptions{Getenv: c.Getenv})
+	kh, err := vault.OpenKeyholder(ctx, vault.IdentityOptions{Getenv: c.Getenv})
 	if err != nil {
 		f.Status = Warn
 		f.Detail += "; not readable here: " + err.Error()
@@ -277,9 +277,9 @@ func checkLoadedVault(ctx context.Context, c *Context, v *vault.Vault, err error
 	return f
 }
 
-func checkAgent(c *Context) Finding {
+func checkAgent(ctx context.Context, c *Context) Finding {
 	f := Finding{Name: "agent"}
-	st, err := vault.AgentStatusAt(vault.AgentSocket(c.Getenv))
+	st, err := vault.AgentStatusAt(ctx, vault.AgentSocket(c.Getenv))
 	switch {
 	case errors.Is(err, vault.ErrNoAgent):
 		f.Status, f.Detail = Skip, "not running (only needed for passphrase-protected identities)"

@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"context"
 	"errors"
 	"net"
 	"os"
@@ -10,32 +11,52 @@ import (
 // ErrNoAgent: no agent answers on the socket.
 var ErrNoAgent = errors.New("no agent is running")
 
-// AgentClient is a Keyholder whose identity lives in the agent.
+// AgentClient is a Keyholder whose identity lives in the agent. Its
+// requests end when ctx, the command's, is cancelled: Keyholder's methods
+// take none, as LocalKeys never waits on anything.
 type AgentClient struct {
+	ctx    context.Context
 	sock   string
 	status *AgentStatus
 	recip  *Recipient
 }
 
-// agentCall sends one request and reads the response.
-func agentCall(sock string, req *agentRequest) (*agentResponse, error) {
+// agentCall sends one request and reads the response. Cancelling ctx
+// (Ctrl-C) ends the exchange at once with ctx's error, where an agent
+// that does not answer (stopped, hung) kept the command waiting for the
+// whole deadline.
+func agentCall(ctx context.Context, sock string, req *agentRequest) (*agentResponse, error) {
 	if err := checkPrivateDir(dirOf(sock)); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, ErrNoAgent
 		}
 		return nil, err
 	}
-	c, err := net.DialTimeout("unix", sock, 2*time.Second)
+	d := net.Dialer{Timeout: 2 * time.Second}
+	c, err := d.DialContext(ctx, "unix", sock)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, ErrNoAgent
 	}
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(60 * time.Second))
+	// A deadline in the past wakes the blocked write or read; readMessage
+	// clears what it had read of the answer.
+	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
 	if err := writeMessage(c, req); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, err
 	}
 	var resp agentResponse
 	if err := readMessage(c, &resp); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, errors.New("the agent closed the connection without an answer")
 	}
 	if resp.NotRecipient {
@@ -57,8 +78,8 @@ func dirOf(p string) string {
 }
 
 // AgentStatusAt asks the agent at sock for its status.
-func AgentStatusAt(sock string) (*AgentStatus, error) {
-	resp, err := agentCall(sock, &agentRequest{Op: "status"})
+func AgentStatusAt(ctx context.Context, sock string) (*AgentStatus, error) {
+	resp, err := agentCall(ctx, sock, &agentRequest{Op: "status"})
 	if err != nil {
 		return nil, err
 	}
@@ -66,8 +87,8 @@ func AgentStatusAt(sock string) (*AgentStatus, error) {
 }
 
 // AgentUnlock hands the agent a (decrypted) identity to hold for ttl.
-func AgentUnlock(sock string, identity []byte, ttl time.Duration) (*AgentStatus, error) {
-	resp, err := agentCall(sock, &agentRequest{Op: "unlock", Identity: identity, TTL: ttl.String()})
+func AgentUnlock(ctx context.Context, sock string, identity []byte, ttl time.Duration) (*AgentStatus, error) {
+	resp, err := agentCall(ctx, sock, &agentRequest{Op: "unlock", Identity: identity, TTL: ttl.String()})
 	if err != nil {
 		return nil, err
 	}
@@ -75,20 +96,21 @@ func AgentUnlock(sock string, identity []byte, ttl time.Duration) (*AgentStatus,
 }
 
 // AgentLock makes the agent forget its identity and data keys.
-func AgentLock(sock string) error {
-	_, err := agentCall(sock, &agentRequest{Op: "lock"})
+func AgentLock(ctx context.Context, sock string) error {
+	_, err := agentCall(ctx, sock, &agentRequest{Op: "lock"})
 	return err
 }
 
 // AgentStop wipes and ends the agent.
-func AgentStop(sock string) error {
-	_, err := agentCall(sock, &agentRequest{Op: "stop"})
+func AgentStop(ctx context.Context, sock string) error {
+	_, err := agentCall(ctx, sock, &agentRequest{Op: "stop"})
 	return err
 }
 
-// DialAgent connects to a running, unlocked agent.
-func DialAgent(sock string) (*AgentClient, error) {
-	st, err := AgentStatusAt(sock)
+// DialAgent connects to a running, unlocked agent; the client's requests
+// end when ctx is cancelled.
+func DialAgent(ctx context.Context, sock string) (*AgentClient, error) {
+	st, err := AgentStatusAt(ctx, sock)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +121,7 @@ func DialAgent(sock string) (*AgentClient, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &AgentClient{sock: sock, status: st, recip: r}, nil
+	return &AgentClient{ctx: ctx, sock: sock, status: st, recip: r}, nil
 }
 
 func (a *AgentClient) Recipient() *Recipient { return a.recip }
@@ -111,7 +133,7 @@ func (a *AgentClient) vaultRequest(op string, v *Vault) *agentRequest {
 // vaultCall sends a request about a vault; an identity that is not its
 // recipient is named by the key the agent holds, as LocalKeys names it.
 func (a *AgentClient) vaultCall(req *agentRequest) (*agentResponse, error) {
-	resp, err := agentCall(a.sock, req)
+	resp, err := agentCall(a.ctx, a.sock, req)
 	if errors.Is(err, ErrNotRecipient) {
 		return nil, &NotRecipientError{Recipient: a.recip}
 	}
@@ -164,7 +186,7 @@ func (a *AgentClient) Rekey(v *Vault, recips []*Recipient, rotate bool) (*KeyFil
 }
 
 func (a *AgentClient) Create(recips []*Recipient) (*KeyFile, error) {
-	resp, err := agentCall(a.sock, &agentRequest{Op: "create", NewRecips: FormatRecipients(recips)})
+	resp, err := agentCall(a.ctx, a.sock, &agentRequest{Op: "create", NewRecips: FormatRecipients(recips)})
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -38,7 +39,7 @@ func startAgent(t *testing.T, id *Identity, ttl time.Duration) (sock string, get
 	t.Cleanup(func() { cancel(); <-done })
 	sock = AgentSocket(getenv)
 	for i := 0; i < 200; i++ {
-		if _, err := AgentStatusAt(sock); err == nil {
+		if _, err := AgentStatusAt(context.Background(), sock); err == nil {
 			return sock, getenv, done
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -74,7 +75,7 @@ func TestAgentRefusesSharedDirectory(t *testing.T) {
 	if err == nil {
 		t.Fatal("agent served from a directory others can enter")
 	}
-	if _, err := AgentStatusAt(AgentSocket(getenv)); err == nil {
+	if _, err := AgentStatusAt(context.Background(), AgentSocket(getenv)); err == nil {
 		t.Fatal("client talked to a socket in a directory others can enter")
 	}
 }
@@ -110,7 +111,7 @@ except OSError: print("refused")' "$0"`, sock)
 	}
 	// Our own uid still gets answers.
 	os.Chmod(filepath.Dir(sock), 0o700)
-	if _, err := AgentStatusAt(sock); err != nil {
+	if _, err := AgentStatusAt(context.Background(), sock); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -119,7 +120,7 @@ func TestAgentExpiresAndWipes(t *testing.T) {
 	root, gitDir, kh := testVault(t)
 	mustSet(t, root, gitDir, kh, "x", "value-x-123")
 	sock, _, done := startAgent(t, kh.Identity(), 300*time.Millisecond)
-	ac, err := DialAgent(sock)
+	ac, err := DialAgent(context.Background(), sock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +158,7 @@ func TestAgentLockAndPerVaultKeys(t *testing.T) {
 		roots = append(roots, root)
 	}
 	sock, _, _ := startAgent(t, id, time.Minute)
-	ac, err := DialAgent(sock)
+	ac, err := DialAgent(context.Background(), sock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +168,7 @@ func TestAgentLockAndPerVaultKeys(t *testing.T) {
 			t.Fatalf("vault %d: %q %v", i, got, err)
 		}
 	}
-	st, _ := AgentStatusAt(sock)
+	st, _ := AgentStatusAt(context.Background(), sock)
 	if len(st.Vaults) != 2 || st.Vaults[0] == st.Vaults[1] {
 		t.Fatalf("cached vaults = %v, want two ids", st.Vaults)
 	}
@@ -175,13 +176,13 @@ func TestAgentLockAndPerVaultKeys(t *testing.T) {
 	v, _ := Load(roots[0])
 	req := ac.vaultRequest("decrypt", v)
 	req.Entries = []wireEntry{toWire(v.Secrets.Entries[0]), toWire(v.Secrets.Entries[0])}
-	if _, err := agentCall(sock, req); err == nil {
+	if _, err := agentCall(context.Background(), sock, req); err == nil {
 		t.Fatal("agent decrypted several entries in one call")
 	}
-	if err := AgentLock(sock); err != nil {
+	if err := AgentLock(context.Background(), sock); err != nil {
 		t.Fatal(err)
 	}
-	st, _ = AgentStatusAt(sock)
+	st, _ = AgentStatusAt(context.Background(), sock)
 	if !st.Locked || st.Recipient != "" || len(st.Vaults) != 0 {
 		t.Fatalf("after lock: %+v", st)
 	}
@@ -352,7 +353,7 @@ func TestNotRecipientNamesTheKey(t *testing.T) {
 	}
 	mustSet(t, root, root+".git", NewLocalKeys(owner), "token", "value")
 	sock, _, _ := startAgent(t, bob, time.Minute)
-	ac, err := DialAgent(sock)
+	ac, err := DialAgent(context.Background(), sock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -365,5 +366,126 @@ func TestNotRecipientNamesTheKey(t *testing.T) {
 		if nr.Recipient == nil || nr.Recipient.Key != bob.Recipient.Key {
 			t.Errorf("%s: names %v, want %s", name, nr.Recipient, bob.Recipient.Key)
 		}
+	}
+}
+
+// hungAgent listens where an agent would and never answers, as an agent
+// stopped (SIGSTOP) or hung does.
+func hungAgent(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "vh") // 0700, as the agent's directory
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	sock := filepath.Join(dir, "agent.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var held []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	return sock
+}
+
+// A request to an agent that did not answer could not be cancelled: Ctrl-C
+// waited for the 60 s deadline. Cancelling the command's context ends it
+// at once, with the context's error, both DialAgent's status request and a
+// dialled client's decrypt.
+func TestAgentRequestEndsWhenCancelled(t *testing.T) {
+	root, gitDir, kh := testVault(t)
+	mustSet(t, root, gitDir, kh, "x", "value-x-123")
+	sock, _, _ := startAgent(t, kh.Identity(), time.Minute)
+	hung := hungAgent(t)
+	// Well before the deadline, and loose enough for a loaded machine.
+	const bound = 20 * time.Second
+
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	if _, err := DialAgent(ctx, hung); !errors.Is(err, context.Canceled) {
+		t.Fatalf("DialAgent of a hung agent, cancelled: %v, want context.Canceled", err)
+	}
+	if d := time.Since(start); d > bound {
+		t.Fatalf("DialAgent ended %v after it started, cancelled after 100ms", d)
+	}
+
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	ac, err := DialAgent(ctx, sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ac.sock = hung // the agent stops answering after the status
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start = time.Now()
+	val, err := get(t, root, ac, "x")
+	if !errors.Is(err, context.Canceled) || val != nil {
+		t.Fatalf("decrypt by a hung agent, cancelled: %q, %v, want context.Canceled", val, err)
+	}
+	if d := time.Since(start); d > bound {
+		t.Fatalf("decrypt ended %v after it started, cancelled after 100ms", d)
+	}
+
+	// A cancelled context: nothing is asked.
+	if _, err := AgentStatusAt(ctx, sock); !errors.Is(err, context.Canceled) {
+		t.Fatalf("status with a cancelled context: %v", err)
+	}
+}
+
+// A client that hangs up mid-request (interrupted) leaves the agent
+// answering the next ones.
+func TestAgentSurvivesClientHangingUp(t *testing.T) {
+	root, gitDir, kh := testVault(t)
+	mustSet(t, root, gitDir, kh, "x", "value-x-123")
+	sock, _, done := startAgent(t, kh.Identity(), time.Minute)
+	v, err := Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := (&AgentClient{}).vaultRequest("decrypt", v)
+	req.Entries = []wireEntry{toWire(v.Secrets.Entries[0])}
+	for _, half := range []bool{true, false} {
+		c, err := net.Dial("unix", sock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if half { // gone before the request was whole
+			c.Write([]byte(`{"op":"decrypt","entries":[`))
+		} else if err := writeMessage(c, req); err != nil { // gone before the answer
+			t.Fatal(err)
+		}
+		c.Close()
+	}
+	ac, err := DialAgent(context.Background(), sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := get(t, root, ac, "x"); err != nil || string(got) != "value-x-123" {
+		t.Fatalf("after clients hung up: %q %v", got, err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("the agent ended: %v", err)
+	default:
 	}
 }

@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -32,11 +33,12 @@ func (e *IdentityError) Unwrap() error { return e.Err }
 // the default identity file. A passphrase-protected identity is used
 // through the agent only: FILE, when the agent holds the identity of
 // the public key FILE tells without its passphrase (EncryptedPublicKey).
-func OpenKeyholder(opts IdentityOptions) (Keyholder, error) {
+// The agent's requests end when ctx is cancelled, with ctx's error.
+func OpenKeyholder(ctx context.Context, opts IdentityOptions) (Keyholder, error) {
 	if opts.File != "" {
 		kh, err := openIdentityFile(opts.File)
 		if errors.Is(err, ErrEncryptedIdentity) {
-			return agentFor(opts.File, AgentSocket(opts.Getenv))
+			return agentFor(ctx, opts.File, AgentSocket(opts.Getenv))
 		}
 		return kh, explicitIdentityError(opts.File, err)
 	}
@@ -58,8 +60,14 @@ func OpenKeyholder(opts IdentityOptions) (Keyholder, error) {
 		return NewLocalKeys(id), nil
 	}
 	sock := AgentSocket(opts.Getenv)
-	if ac, err := DialAgent(sock); err == nil {
+	ac, err := DialAgent(ctx, sock)
+	if err == nil {
 		return ac, nil
+	}
+	if ctx.Err() != nil {
+		// Interrupted while the agent had not answered: not a reason to
+		// go on with the identity file.
+		return nil, err
 	}
 	path, err := DefaultIdentityPath(opts.Getenv)
 	if err != nil {
@@ -112,10 +120,12 @@ func explicitIdentityError(path string, err error) error {
 // at path: the one whose public key the file tells without its
 // passphrase. Anything else is refused, saying which case it is: the
 // agent started with another identity is not used in its place.
-func agentFor(path, sock string) (Keyholder, error) {
+func agentFor(ctx context.Context, path, sock string) (Keyholder, error) {
 	pub, perr := EncryptedPublicKey(path)
-	ac, aerr := DialAgent(sock)
+	ac, aerr := DialAgent(ctx, sock)
 	switch {
+	case aerr != nil && ctx.Err() != nil:
+		return nil, aerr
 	case aerr != nil:
 		hint := fmt.Sprintf("unlock it with 'git vault agent start --identity %s'", path)
 		if perr != nil {
