@@ -65,7 +65,8 @@ written as a plain value or a list (build: 42), empty, or with neither
 runs-on: nor uses:, a job's steps: (or a composite action's
 runs.steps:) written as a table, and a composite action without
 runs.steps:, which GitHub refuses too. Any other
-FILE with no jobs: or runs: is refused as no workflow.
+FILE with no jobs: or runs: is refused as no workflow (a top-level key
+near either, job: for jobs:, named in the hint).
 
 Exits 1 when anything is found.
 
@@ -197,9 +198,11 @@ func workflowArgs(env *cli.Env, root string, args []string) ([]string, error) {
 		}
 		// A file GitHub reads as a workflow is one, whatever it holds:
 		// without jobs: it is a finding, as when lint-ci finds it itself.
-		if why := toolchain.NotWorkflow(p); why != "" && !toolchain.InWorkflowsDir(root, p) {
-			return nil, cli.Usagef("%s is not a workflow or action file: %s", a, why).
-				WithHint("name workflow files (.github/workflows/*.yml) or action.yml files, or run without arguments to lint .github/workflows")
+		if why, hint := toolchain.NotWorkflow(p); why != "" && !toolchain.InWorkflowsDir(root, p) {
+			if hint == "" {
+				hint = "name workflow files (.github/workflows/*.yml) or action.yml files, or run without arguments to lint .github/workflows"
+			}
+			return nil, cli.Usagef("%s is not a workflow or action file: %s", a, why).WithHint("%s", hint)
 		}
 		files = append(files, p)
 	}

@@ -86,26 +86,38 @@ func WorkflowFiles(root string) ([]string, error) {
 // workflow (jobs:) nor an action (runs:), which lint-ci would read as
 // having nothing to fix: toolchain.toml given by mistake passed without a
 // word. It returns "" for a workflow or action, and for a file that cannot
-// be read or is not valid YAML, which LintCI reports itself.
-func NotWorkflow(path string) string {
+// be read or is not valid YAML, which LintCI reports itself. Where a
+// top-level key is a typo of jobs: or runs: (job:), hint names the key
+// meant, as the finding for such a key in .github/workflows does: the
+// file is a workflow but for it.
+func NotWorkflow(path string) (why, hint string) {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	if strings.TrimSpace(string(src)) == "" {
-		return "it is empty"
+		return "it is empty", ""
 	}
 	var doc yaml.Node
 	if yaml.Unmarshal(src, &doc) != nil {
-		return ""
+		return "", ""
 	}
 	if len(doc.Content) > 0 {
 		top := expand(doc.Content[0], map[*yaml.Node]bool{})
 		if mapping(top, "jobs") != nil || mapping(top, "runs") != nil {
-			return ""
+			return "", ""
+		}
+		if top.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(top.Content); i += 2 {
+				k := top.Content[i].Value
+				if near := cli.Nearest(k, []string{"jobs", "runs"}); near != "" {
+					hint = fmt.Sprintf("did you mean %s:? rename %s: to %s:", near, k, near)
+					break
+				}
+			}
 		}
 	}
-	return "it has no jobs: or runs:"
+	return "it has no jobs: or runs:", hint
 }
 
 // InWorkflowsDir reports whether GitHub reads path as a workflow of the
