@@ -429,12 +429,8 @@ var modelLsCmd = &cli.Command{
 			states[reg.Models[i].Name] = fst
 		}
 		if asJSON, _ := fs.GetBool("json"); asJSON {
-			models := reg.Models
-			if models == nil {
-				models = []model.Entry{}
-			}
 			return cli.WriteJSON(env.Stdout, map[string]any{
-				"active": active, "registry": path, "models": models,
+				"active": active, "registry": path, "models": reg.Models,
 				"files": states, "in_use": model.Describe(ctx, env.Env),
 			})
 		}

@@ -65,9 +65,6 @@ Flags:
 			sums = append(sums, st.Summary())
 		}
 		if asJSON, _ := fs.GetBool("json"); asJSON {
-			if bad == nil {
-				bad = []session.Unreadable{}
-			}
 			return cli.WriteJSON(env.Stdout, map[string]any{"sessions": sums, "unreadable": bad})
 		}
 		if len(sums) == 0 {

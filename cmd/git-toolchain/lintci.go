@@ -114,9 +114,6 @@ Flags:
 		if err != nil {
 			return fileFailure(err)
 		}
-		if findings == nil {
-			findings = []toolchain.Finding{}
-		}
 		if asJSON {
 			rel := make([]string, len(files))
 			for i, f := range files {

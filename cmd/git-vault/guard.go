@@ -143,9 +143,6 @@ func runGuard(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 	}
 	vault.SortFindings(findings)
 	if asJSON, _ := fs.GetBool("json"); asJSON {
-		if findings == nil {
-			findings = []vault.Finding{} // [], not null, for a script's loop
-		}
 		if err := cli.WriteJSON(env.Stdout, map[string]any{"findings": findings}); err != nil {
 			return err
 		}
