@@ -16,30 +16,70 @@ import (
 // PoolingOf reads how a sentence-transformers model directory pools its
 // token states into a sentence vector: modules.json names the Pooling
 // module's directory (1_Pooling in every export seen), whose
-// config.json sets one pooling_mode_* flag. It returns onnx.PoolMean or
-// onnx.PoolCLS and the file that said so; "" and no error when the
-// directory has no such file (a bare export: mean, as before).
+// config.json says the mode as sentence-transformers writes it: one
+// pooling_mode string ("cls", "mean"; a list of several, concatenated)
+// from 5.6, a pooling_mode_* flag set before; the string decides where
+// both are, and a file that sets neither is mean, sentence-transformers'
+// default. It returns onnx.PoolMean or onnx.PoolCLS and the file that
+// said so; "" and no error when the directory has no such file (a bare
+// export: mean, as before).
 func PoolingOf(dir string) (mode, from string, err error) {
 	cfg, from, err := poolingConfig(dir)
 	if from == "" || err != nil {
 		return "", "", err
 	}
 	var on []string
-	for k, v := range cfg {
-		if mode, ok := strings.CutPrefix(k, "pooling_mode_"); ok && v == true {
-			on = append(on, mode)
+	if v, ok := cfg["pooling_mode"]; ok {
+		if on, err = poolingModes(v); err != nil {
+			return "", "", fmt.Errorf("%s: pooling_mode is %s", from, err)
 		}
+	} else {
+		for k, v := range cfg {
+			if mode, ok := strings.CutPrefix(k, "pooling_mode_"); ok && v == true {
+				on = append(on, mode)
+			}
+		}
+		slices.Sort(on)
 	}
-	slices.Sort(on)
 	switch {
-	case slices.Equal(on, []string{"mean_tokens"}):
+	case len(on) == 0, slices.Equal(on, []string{"mean_tokens"}), slices.Equal(on, []string{"mean"}):
 		return onnx.PoolMean, from, nil
-	case slices.Equal(on, []string{"cls_token"}):
+	case slices.Equal(on, []string{"cls_token"}), slices.Equal(on, []string{"cls"}):
 		return onnx.PoolCLS, from, nil
-	case len(on) == 0:
-		return "", "", fmt.Errorf("%s sets no pooling_mode_", from)
 	}
 	return "", "", fmt.Errorf("%s pools by %s, and git scry pools by mean or cls only", from, strings.Join(on, " and "))
+}
+
+// poolingModes reads a pooling_mode value: a mode's name, or a list of
+// them (their vectors concatenated); what it is otherwise.
+func poolingModes(v any) ([]string, error) {
+	switch v := v.(type) {
+	case string:
+		return []string{v}, nil
+	case []any:
+		var modes []string
+		for _, m := range v {
+			s, ok := m.(string)
+			if !ok {
+				return nil, fmt.Errorf("a list holding %s, not only mode names", jsonText(m))
+			}
+			modes = append(modes, s)
+		}
+		if len(modes) == 0 {
+			return nil, errors.New("an empty list, no mode")
+		}
+		return modes, nil
+	}
+	return nil, fmt.Errorf("%s, not a mode name such as \"mean\" or \"cls\"", jsonText(v))
+}
+
+// jsonText is a JSON value as the file has it: null, 1, true.
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }
 
 // IncludePromptOf reads whether the Pooling module's config.json keeps a

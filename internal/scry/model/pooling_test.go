@@ -112,3 +112,62 @@ func TestIncludePromptFromTheModelDirectory(t *testing.T) {
 		t.Errorf("include_prompt \"no\": %v", err)
 	}
 }
+
+// sentence-transformers 5.6 writes the mode as one pooling_mode string
+// (a list for several, concatenated), not the pooling_mode_* flags, and
+// reads a config that sets no mode as mean; both were refused ("sets no
+// pooling_mode_"), a CLS model's mode unread.
+func TestPoolingModeAsOneString(t *testing.T) {
+	dirOf := func(content string) string {
+		t.Helper()
+		dir := t.TempDir()
+		p := filepath.Join(dir, "1_Pooling", "config.json")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	for _, c := range []struct{ name, config, mode string }{
+		{"cls", `{"embedding_dimension": 384, "pooling_mode": "cls", "include_prompt": true}`, "cls"},
+		{"mean", `{"embedding_dimension": 384, "pooling_mode": "mean", "include_prompt": true}`, "mean"},
+		{"a list of one", `{"embedding_dimension": 384, "pooling_mode": ["cls"]}`, "cls"},
+		// The string decides over flags left beside it, as sentence-transformers reads them.
+		{"string and flags", `{"pooling_mode": "cls", "pooling_mode_mean_tokens": true}`, "cls"},
+		// No mode at all: sentence-transformers' default, in every version.
+		{"no mode", `{"word_embedding_dimension": 384}`, "mean"},
+		{"every flag false", `{"pooling_mode_cls_token": false, "pooling_mode_mean_tokens": false, "pooling_mode_max_tokens": false}`, "mean"},
+		{"flags", `{"pooling_mode_cls_token": true, "pooling_mode_mean_tokens": false}`, "cls"},
+	} {
+		if mode, from, err := PoolingOf(dirOf(c.config)); mode != c.mode || from == "" || err != nil {
+			t.Errorf("%s: %q %q %v, want %q", c.name, mode, from, err, c.mode)
+		}
+	}
+	// Refused as the flags are: by what the file says, git scry's two named.
+	for _, c := range []struct{ name, config, says string }{
+		{"max", `{"pooling_mode": "max"}`, "pools by max,"},
+		{"lasttoken", `{"pooling_mode": "lasttoken"}`, "pools by lasttoken,"},
+		{"weightedmean", `{"pooling_mode": "weightedmean"}`, "pools by weightedmean,"},
+		{"mean_sqrt_len_tokens", `{"pooling_mode": "mean_sqrt_len_tokens"}`, "pools by mean_sqrt_len_tokens,"},
+		{"two concatenated", `{"pooling_mode": ["cls", "mean"]}`, "pools by cls and mean,"},
+		{"lasttoken flag", `{"pooling_mode_lasttoken": true, "pooling_mode_mean_tokens": false}`, "pools by lasttoken,"},
+		{"weightedmean flag", `{"pooling_mode_weightedmean_tokens": true, "pooling_mode_mean_tokens": false}`, "pools by weightedmean_tokens,"},
+		{"mean_sqrt_len flag", `{"pooling_mode_mean_sqrt_len_tokens": true, "pooling_mode_mean_tokens": false}`, "pools by mean_sqrt_len_tokens,"},
+	} {
+		_, _, err := PoolingOf(dirOf(c.config))
+		if err == nil || !strings.Contains(err.Error(), c.says) || !strings.HasSuffix(err.Error(), "git scry pools by mean or cls only") {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	for _, c := range []struct{ name, config string }{
+		{"null", `{"pooling_mode": null}`},
+		{"a number", `{"pooling_mode": 1}`},
+		{"an empty list", `{"pooling_mode": []}`},
+	} {
+		if _, _, err := PoolingOf(dirOf(c.config)); err == nil || !strings.Contains(err.Error(), "pooling_mode") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+}
