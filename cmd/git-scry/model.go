@@ -200,6 +200,24 @@ var modelAddCmd = &cli.Command{
 			}
 			pooled = sh.Pooled
 		}
+		// The modules sentence-transformers runs on the token states of
+		// a graph that does not make its own sentence vector, whatever
+		// --pooling says: a Dense layer after the pooling (LaBSE) git
+		// scry does not run would leave every vector not the model's.
+		if !pooled {
+			notRun, from, err := model.ModulesNotRun(filepath.Dir(tokPath))
+			if err != nil {
+				return cli.Failf("model add: %v", err).WithHint("fix it, or remove modules.json: it lists the modules sentence-transformers runs on the model's token states")
+			}
+			if notRun != nil {
+				var names, classes []string
+				for _, m := range notRun {
+					names, classes = append(names, m.String()), append(classes, m.Class)
+				}
+				return cli.Failf("model add: %s lists %s, which git scry does not run after the model; its vectors would not be the model's", from, strings.Join(names, " and ")).
+					WithHint("git scry runs the Pooling and Normalize modules only: use an export whose graph outputs its sentence_embedding, with %s in it, or another model", strings.Join(classes, " and "))
+			}
+		}
 		// A graph that makes its own sentence vector has no token
 		// states to pool; otherwise the model's directory (tokenizer.json
 		// is at its top, model.onnx may be under onnx/) says how it was

@@ -99,22 +99,80 @@ func IncludePromptOf(dir string) (include bool, from string, err error) {
 	return true, "", fmt.Errorf("%s: include_prompt is %v, not true or false", from, cfg["include_prompt"])
 }
 
+// stModule is a module modules.json lists: the directory of its files
+// and its Python class.
+type stModule struct {
+	Path string `json:"path"`
+	Type string `json:"type"`
+}
+
+// modulesOf reads dir's modules.json: nil and no error when there is none.
+func modulesOf(dir string) (modules []stModule, from string, err error) {
+	from = filepath.Join(dir, "modules.json")
+	data, err := os.ReadFile(from)
+	if errors.Is(err, iofs.ErrNotExist) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if err := json.Unmarshal(data, &modules); err != nil {
+		return nil, "", fmt.Errorf("%s: %v", from, err)
+	}
+	return modules, from, nil
+}
+
+// class is a module's class name, without the Python modules it is in
+// (sentence_transformers.models.Dense, sentence_transformers.base.modules.dense.Dense).
+func (m stModule) class() string {
+	return m.Type[strings.LastIndex(m.Type, ".")+1:]
+}
+
+// runOnTokenStates are the modules git scry does what they do, after the
+// model's graph: its pooling, its L2 norm, and Dropout, nothing at
+// inference.
+var runOnTokenStates = []string{"Pooling", "Normalize", "Dropout"}
+
+// STModule is a module a sentence-transformers model runs on its
+// transformer's output: its class (Dense) and the directory of its
+// files (2_Dense).
+type STModule struct{ Class, Path string }
+
+func (m STModule) String() string { return m.Class + " (" + m.Path + ")" }
+
+// ModulesNotRun lists the modules of the sentence-transformers model in
+// dir that sentence-transformers runs after its transformer (the first
+// module, the ONNX graph) and git scry does not: a Dense layer after the
+// pooling (LaBSE, distiluse), a LayerNorm, anything else that makes its
+// vectors another's; and the modules.json that lists them. None when
+// git scry runs them all, or dir has no modules.json.
+func ModulesNotRun(dir string) (notRun []STModule, from string, err error) {
+	modules, from, err := modulesOf(dir)
+	if len(modules) == 0 || err != nil {
+		return nil, "", err
+	}
+	for _, m := range modules[1:] {
+		if !slices.Contains(runOnTokenStates, m.class()) {
+			notRun = append(notRun, STModule{Class: m.class(), Path: m.Path})
+		}
+	}
+	if notRun == nil {
+		return nil, "", nil
+	}
+	return notRun, from, nil
+}
+
 // poolingConfig reads the Pooling module's config.json: modules.json
 // names its directory; nil and no error when there is none.
 func poolingConfig(dir string) (cfg map[string]any, from string, err error) {
 	sub := "1_Pooling"
-	if data, err := os.ReadFile(filepath.Join(dir, "modules.json")); err == nil {
-		var modules []struct {
-			Path string `json:"path"`
-			Type string `json:"type"`
-		}
-		if err := json.Unmarshal(data, &modules); err != nil {
-			return nil, "", fmt.Errorf("%s: %v", filepath.Join(dir, "modules.json"), err)
-		}
-		for _, m := range modules {
-			if strings.HasSuffix(m.Type, ".Pooling") {
-				sub = m.Path
-			}
+	modules, _, err := modulesOf(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, m := range modules {
+		if m.class() == "Pooling" {
+			sub = m.Path
 		}
 	}
 	from = filepath.Join(dir, sub, "config.json")

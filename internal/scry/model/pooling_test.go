@@ -3,6 +3,7 @@ package model
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -169,5 +170,60 @@ func TestPoolingModeAsOneString(t *testing.T) {
 		if _, _, err := PoolingOf(dirOf(c.config)); err == nil || !strings.Contains(err.Error(), "pooling_mode") || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: %v", c.name, err)
 		}
+	}
+}
+
+// modules.json lists what sentence-transformers runs on the
+// transformer's token states; git scry runs Pooling and an L2 norm
+// (Normalize) only, and a Dense layer after the pooling (LaBSE,
+// distiluse) or any other module changes the vector: named, so that
+// model add refuses what it would embed otherwise than the model does.
+func TestModulesNotRun(t *testing.T) {
+	withModules := func(modules string) string {
+		t.Helper()
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "modules.json"), []byte(modules), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	labse := withModules(`[
+		{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+		{"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+		{"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"},
+		{"idx": 3, "name": "3", "path": "3_Normalize", "type": "sentence_transformers.models.Normalize"}]`)
+	if m, from, err := ModulesNotRun(labse); !slices.Equal(m, []STModule{{"Dense", "2_Dense"}}) || from != filepath.Join(labse, "modules.json") || err != nil {
+		t.Errorf("LaBSE: %v %q %v", m, from, err)
+	}
+	// sentence-transformers 5.6 names each module's Python module too.
+	newer := withModules(`[
+		{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.base.modules.transformer.Transformer"},
+		{"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.sentence_transformer.modules.pooling.Pooling"},
+		{"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.base.modules.dense.Dense"},
+		{"idx": 3, "name": "3", "path": "3_LayerNorm", "type": "sentence_transformers.sentence_transformer.modules.layer_norm.LayerNorm"},
+		{"idx": 4, "name": "4", "path": "4_Normalize", "type": "sentence_transformers.sentence_transformer.modules.normalize.Normalize"}]`)
+	if m, _, err := ModulesNotRun(newer); !slices.Equal(m, []STModule{{"Dense", "2_Dense"}, {"LayerNorm", "3_LayerNorm"}}) || err != nil {
+		t.Errorf("5.6 module names: %v %v", m, err)
+	}
+	// What git scry does: the first module is the graph, whatever its
+	// type (remote code names its own); Dropout does nothing at inference.
+	for name, modules := range map[string]string{
+		"MiniLM": `[{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+			{"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+			{"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}]`,
+		"remote code": `[{"idx": 0, "name": "transformer", "path": "", "type": "custom_st.Transformer"},
+			{"idx": 1, "name": "pooler", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+			{"idx": 2, "name": "dropout", "path": "2_Dropout", "type": "sentence_transformers.models.Dropout"}]`,
+		"the transformer alone": `[{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"}]`,
+	} {
+		if m, from, err := ModulesNotRun(withModules(modules)); m != nil || from != "" || err != nil {
+			t.Errorf("%s: %v %q %v", name, m, from, err)
+		}
+	}
+	if m, from, err := ModulesNotRun(t.TempDir()); m != nil || from != "" || err != nil {
+		t.Errorf("no modules.json: %v %q %v", m, from, err)
+	}
+	if _, _, err := ModulesNotRun(withModules("{")); err == nil || !strings.Contains(err.Error(), "modules.json") {
+		t.Errorf("unreadable modules.json: %v", err)
 	}
 }
