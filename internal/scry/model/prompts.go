@@ -36,7 +36,8 @@ var (
 // config_sentence_transformers.json declares, a side without its own
 // prompt taking the default_prompt_name's as sentence-transformers
 // does (none when there is no default); else, when the file declares
-// neither, the prefixes of the model family its name is recognised as.
+// neither, or both blank, the prefixes of the model family its name is
+// recognised as.
 func PrefixesOf(dir, name string) (query, passage Prefix, err error) {
 	from := filepath.Join(dir, PromptsFile)
 	data, err := os.ReadFile(from)
@@ -67,8 +68,11 @@ func PrefixesOf(dir, name string) (query, passage Prefix, err error) {
 		q, qok := pick(queryPrompts)
 		p, pok := pick(passagePrompts)
 		// The model's authors said how it is prompted: a side they
-		// gave no prompt has none, whatever its name suggests.
-		if qok || pok {
+		// gave no prompt has none, whatever its name suggests. Blank
+		// prompts for both say nothing: sentence-transformers 5 saves
+		// every model with "query" and "document" prompts, "" where it
+		// has none, as it wrote "prompts": {} before.
+		if (qok || pok) && q+p != "" {
 			return Prefix{Text: q, File: from}, Prefix{Text: p, File: from}, nil
 		}
 	}

@@ -79,3 +79,36 @@ func TestPrefixesFromTheModelDirectory(t *testing.T) {
 		t.Errorf("a prompt that is no string: %v", err)
 	}
 }
+
+// sentence-transformers 5 saves every model with "query" and "document"
+// prompts, "" where it has none ({"query": "", "document": ""}, as 5.0 to
+// 5.2 wrote them): such a file declares no prompts, as "prompts": {}
+// did, and an E5 model saved so (a fine-tune) was registered with no
+// prefixes at all, its name's family not looked at.
+func TestBlankPromptsDeclareNone(t *testing.T) {
+	write := func(config string) string {
+		t.Helper()
+		d := t.TempDir()
+		if err := os.WriteFile(filepath.Join(d, PromptsFile), []byte(config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	st5 := `{"model_type": "SentenceTransformer", "__version__": {"sentence_transformers": "5.1.0"},
+		"prompts": {"query": "", "document": ""}, "default_prompt_name": null, "similarity_fn_name": "cosine"}`
+	q, p, err := PrefixesOf(write(st5), "multilingual-e5-small-finetuned")
+	if q.Text != "query: " || p.Text != "passage: " || q.Family != "E5" || p.Family != "E5" || q.File != "" || err != nil {
+		t.Errorf("E5 saved by sentence-transformers 5: %+v %+v %v", q, p, err)
+	}
+	q, p, err = PrefixesOf(write(st5), "all-MiniLM-L6-v2")
+	if q != (Prefix{}) || p != (Prefix{}) || err != nil {
+		t.Errorf("no family: %+v %+v %v", q, p, err)
+	}
+	// One prompt with text: the file says how the model is prompted,
+	// the blank side included.
+	d := write(`{"prompts": {"query": "query: ", "document": ""}, "default_prompt_name": null}`)
+	q, p, err = PrefixesOf(d, "bge-small-en")
+	if q.Text != "query: " || p.Text != "" || p.File != filepath.Join(d, PromptsFile) || err != nil {
+		t.Errorf("a query prompt and a blank document one: %+v %+v %v", q, p, err)
+	}
+}
