@@ -35,7 +35,8 @@ than the pin:
   at all (an empty one, go-version: ~ or '', is none); a list or table given to one of their version inputs
   (go-version: ['1.26.8']), which GitHub refuses;
   golangci/golangci-lint-action without the pinned version; a
-  golang:, rust:, node: or python: container image of another version;
+  golang:, rust:, node: or python: container image (or docker:// step)
+  of another version, a line or channel (golang:1.26, node:lts) or none;
   rustup default/update/install/override set/run, cargo +TOOLCHAIN and
   nvm install/use with another version; rustup show or rustup toolchain
   install when the toolchain file disagrees; RUSTUP_TOOLCHAIN and
