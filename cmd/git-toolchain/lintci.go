@@ -62,8 +62,9 @@ no jobs: (or empty), which GitHub refuses, at its first line; so are, at
 their lines, a top-level key a workflow does not have (job: for jobs:,
 with the key meant; x-defaults: &a, a key to keep anchors under),
 jobs: written as a list or with no job (jobs: {}), a job
-written as a plain value or a list (build: 42), empty, or with neither
-runs-on: nor uses:, a job's steps: (or a composite action's
+written as a plain value or a list (build: 42), empty, with neither
+runs-on: nor uses:, with no steps (none, steps: ~ or []) and no uses:,
+or with an empty uses:, a job's steps: (or a composite action's
 runs.steps:) written as a table, and a composite action without
 runs.steps:, which GitHub refuses too. Any other
 FILE with no jobs: or runs: is refused as no workflow (a top-level key

@@ -194,9 +194,12 @@ func unknownKeys(root, path string, f *lintFile) []Finding {
 // shape reports what GitHub refuses in a workflow's layout, where
 // lint-ci found no job or no step to check and so said nothing: jobs:
 // written as a list or a string, or with no job (jobs: {}), a job
-// written as a plain value or a list (build: 42), and a job's steps:
-// written as a table (or a string) instead of a list; in a composite
-// action, runs.steps: written so. Each is reported at its key's line.
+// written as a plain value or a list (build: 42), empty, with neither
+// runs-on: nor uses:, with no steps: (or empty ones) and no uses:, or
+// with a uses: that names nothing, and a job's steps: written as a
+// table (or a string) instead of a list; in a composite action,
+// runs.steps: written so, or left out or empty. Each is reported at its
+// key's line, or the job's for a key left out.
 func shape(f *lintFile) []Finding {
 	if f.doc == nil {
 		return nil
@@ -256,24 +259,45 @@ func shape(f *lintFile) []Finding {
 			continue
 		}
 		// A job calling a reusable workflow (uses:) runs on that
-		// workflow's runners: it has no runs-on: of its own.
+		// workflow's runners and that workflow's steps: it has no
+		// runs-on: or steps: of its own. One with neither runs no
+		// step: GitHub refuses it ("No steps defined in `steps` and no
+		// workflow called in `uses`").
+		uk, uses := pair(job, "uses")
+		if uk != nil && uses.Kind == yaml.ScalarNode && (uses.Tag == "!!null" || strings.TrimSpace(uses.Value) == "") {
+			out = append(out, at(uk, fmt.Sprintf("uses: of job %s is empty, which GitHub refuses (a job calls the reusable workflow its uses: names)", id.Value),
+				"name the reusable workflow (uses: ./.github/workflows/build.yml, say), or write runs-on: and steps: in its place"))
+		}
 		k, runsOn := pair(job, "runs-on")
+		sk, steps := pair(job, "steps")
+		const noSteps = "which GitHub refuses (No steps defined in steps and no workflow called in uses: a job runs its steps, or calls a reusable workflow)"
 		switch {
-		case k == nil && job.Kind == yaml.MappingNode:
-			if u, _ := pair(job, "uses"); u == nil {
-				out = append(out, at(id, fmt.Sprintf("job %s has neither runs-on: nor uses:, which GitHub refuses (a job runs on a runner, or calls a reusable workflow)", id.Value),
-					fmt.Sprintf("add runs-on: (ubuntu-latest, say) under %s:", id.Value)))
-			}
-		case k != nil && namesNoRunner(runsOn):
+		case uk != nil:
+		case k == nil && sk == nil:
+			out = append(out, at(id, fmt.Sprintf("job %s has neither runs-on: and steps: nor uses:, which GitHub refuses (a job runs its steps on a runner, or calls a reusable workflow)", id.Value),
+				fmt.Sprintf("add runs-on: (ubuntu-latest, say) and steps: under %s:, or uses: naming a reusable workflow", id.Value)))
+		case k == nil:
+			out = append(out, at(id, fmt.Sprintf("job %s has neither runs-on: nor uses:, which GitHub refuses (a job runs on a runner, or calls a reusable workflow)", id.Value),
+				fmt.Sprintf("add runs-on: (ubuntu-latest, say) under %s:", id.Value)))
+		case sk == nil:
+			out = append(out, at(id, fmt.Sprintf("job %s has no steps: and no uses:, %s", id.Value, noSteps),
+				fmt.Sprintf("add steps: under %s:, each step a list item (- uses: … or - run: …), or uses: naming a reusable workflow", id.Value)))
+		}
+		if k != nil && namesNoRunner(runsOn) {
 			out = append(out, at(k, fmt.Sprintf("runs-on: of job %s is empty, which GitHub refuses (a job runs on a runner named by its labels or group)", id.Value),
 				"name the runner: runs-on: ubuntu-latest, say"))
 		}
-		k, steps := pair(job, "steps")
-		if k == nil || steps.Kind == yaml.SequenceNode || steps.Kind == yaml.ScalarNode && steps.Tag == "!!null" {
-			continue
+		switch {
+		case sk == nil || steps.Kind == yaml.SequenceNode && len(steps.Content) > 0:
+		case steps.Kind == yaml.ScalarNode && steps.Tag == "!!null", steps.Kind == yaml.SequenceNode:
+			if uk == nil {
+				out = append(out, at(sk, fmt.Sprintf("steps: of job %s is empty, %s", id.Value, noSteps),
+					"write its steps under steps:, each a list item (- uses: … or - run: …)"))
+			}
+		default:
+			out = append(out, at(sk, fmt.Sprintf("steps: of job %s is %s, which GitHub refuses (steps: is a list, each step starting with -)", id.Value, kindName(steps)),
+				"write each step as a list item (- uses: … or - run: …)"))
 		}
-		out = append(out, at(k, fmt.Sprintf("steps: of job %s is %s, which GitHub refuses (steps: is a list, each step starting with -)", jobs.Content[i].Value, kindName(steps)),
-			"write each step as a list item (- uses: … or - run: …)"))
 	}
 	return out
 }
