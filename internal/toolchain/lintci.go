@@ -258,6 +258,9 @@ func shape(f *lintFile) []Finding {
 				fmt.Sprintf("write the job's runs-on: and steps: indented under %s:", id.Value)))
 			continue
 		}
+		if job.Kind != yaml.MappingNode {
+			continue
+		}
 		// A job calling a reusable workflow (uses:) runs on that
 		// workflow's runners and that workflow's steps: it has no
 		// runs-on: or steps: of its own. One with neither runs no
@@ -1638,7 +1641,7 @@ func (l *linter) image(v value, what, scheme string) {
 	if tag != "" && tag != "latest" {
 		words := strings.Split(tag, "-")
 		switch {
-		case words[0] >= "0" && words[0] < ":":
+		case words[0] != "" && words[0][0] >= '0' && words[0][0] <= '9':
 			version, words = words[0], words[1:]
 			floats = isNumeric(version) && !isExact(version)
 			if len(words) > 0 && words[0] == "rc" {
