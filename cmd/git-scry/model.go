@@ -476,8 +476,22 @@ var modelLsCmd = &cli.Command{
 			// The one in use is said below, with why searches do not use it.
 			cli.Warnf(env.Stderr, "git-scry", "model %s: %s", cli.Printable(name), cli.Printable(states[name].Reason))
 		}
-		if len(broken) > 0 {
+		// A moved model is added again where it is now; a changed one
+		// is other files under a taken name, which add refuses until
+		// the name is removed.
+		var moved, changed bool
+		for _, name := range broken {
+			if states[name].State == "changed" {
+				changed = true
+			} else {
+				moved = true
+			}
+		}
+		if moved {
 			fmt.Fprintln(env.Stderr, "git-scry: hint: register a model again where its files are now ('git scry model add DIR --name NAME'), or remove it ('git scry model rm NAME')")
+		}
+		if changed {
+			fmt.Fprintln(env.Stderr, "git-scry: hint: register a changed model again: 'git scry model rm NAME', then 'git scry model add DIR --name NAME'")
 		}
 		if reg.Active != "" {
 			if st := model.Describe(ctx, env.Env); st.Embedder != "onnx" {
