@@ -37,8 +37,14 @@ Examples:
   git scry related internal/config/config.go
 
 Environment:
-  NO_COLOR   no colour in output
-  CI         no progress bar
+  NO_COLOR                       no colour in output
+  CI                             no progress bar
+  VERDIGRIS_ONNXRUNTIME=FILE     the ONNX Runtime library to load (else it is
+                                 looked for in ../lib/verdigris from git-scry,
+                                 ~/.local/lib/verdigris,
+                                 /usr/local/lib/verdigris, /usr/lib/verdigris)
+  VERDIGRIS_SCRY_MACHINE_TEXT=0  the built-in embedder learns from the
+                                 repository alone, not the machine's documents
 
 Run 'git scry <command> --help' for a command's flags.
 `
