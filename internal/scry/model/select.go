@@ -25,6 +25,10 @@ const noRegistry = "built-in embedder (model registry: "
 // built-in embedder, from Select's reason ("" when it was not: an ONNX
 // model runs, or none is in use).
 func FallbackCause(reason string) string {
+	// Select adds untrainedSuffix after the parenthesis when no built-in
+	// model exists yet; the reason before it says whether a model was
+	// passed over.
+	reason = strings.TrimSuffix(reason, untrainedSuffix)
 	if reason == NoModelInUse || strings.HasPrefix(reason, noRegistry) {
 		return ""
 	}
@@ -32,9 +36,11 @@ func FallbackCause(reason string) string {
 	if !ok {
 		return ""
 	}
-	cause, _, _ = strings.Cut(cause, "; no built-in model trained yet")
 	return strings.TrimSuffix(cause, ")")
 }
+
+// untrainedSuffix ends Select's reason when no built-in model is trained.
+const untrainedSuffix = "; no built-in model trained yet"
 
 // Select returns the embedder to use and why: the active ONNX model when
 // one is registered, this binary has ONNX Runtime, the runtime library
@@ -54,7 +60,7 @@ func Select(ctx context.Context, getenv func(string) string, loadBuiltin func() 
 		return nil, reason, err
 	}
 	if m == nil {
-		return nil, reason + "; no built-in model trained yet", nil
+		return nil, reason + untrainedSuffix, nil
 	}
 	return m, reason, nil
 }
