@@ -20,16 +20,17 @@ var installCmd = &cli.Command{
 	Usage: `Usage: verdigris install
 
 Install verdigris's pre-push, post-commit, post-merge, post-rewrite and
-post-applypatch shims into the repository's hooks directory (core.hooksPath if set, else the
-common git dir's hooks/, shared by all worktrees). An existing hook is kept
-as <hook>.verdigris-chained and still runs, before verdigris's steps.
-Re-running install changes nothing. pre-commit, installed since, keeps
-the shim as <hook>.legacy and runs it: its hook is left in place, and
-install updates the shim it keeps. lefthook keeps it as <hook>.old and
-runs no hook it keeps: install puts the shim back in front, with
-lefthook's hook kept and run as <hook>.verdigris-chained, and removes
-<hook>.old; with your own hook kept there already it refuses, leaving
-all three for you to merge into lefthook's config.
+post-applypatch shims into the repository's hooks directory
+(core.hooksPath if set, else the common git dir's hooks/, shared by all
+worktrees). An existing hook is kept as <hook>.verdigris-chained and still
+runs, before verdigris's steps. Re-running install changes nothing.
+pre-commit, installed since, keeps the shim as <hook>.legacy and runs it:
+its hook is left in place, and install updates the shim it keeps. lefthook
+keeps it as <hook>.old and runs no hook it keeps: install puts the shim
+back in front, with lefthook's hook kept and run as
+<hook>.verdigris-chained, and removes <hook>.old; with your own hook kept
+there already it refuses, leaving all three for you to merge into
+lefthook's config.
 
 A hook that git tracks (a team's .githooks/pre-push) is left as it is:
 install says which line to add to it to run verdigris's shim, which it

@@ -11,7 +11,8 @@ Commands:
   install      install the pre-push, post-commit, post-merge, post-rewrite and
                post-applypatch hooks (existing hooks are kept and chained)
   uninstall    remove the hooks and restore the hooks that were there before
-  doctor       check binaries, hooks and every feature in use; --json for a report
+  doctor       check binaries, hooks and every feature in use; --json for a
+               report
   version      print the version of every verdigris binary, on PATH or
                where the hooks find it
 
