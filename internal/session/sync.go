@@ -357,8 +357,9 @@ func (p *processor) open(ctx context.Context, c *gitrepo.Commit, title, agentTra
 		// The id is held by a tag that no earlier marker explains (made
 		// by hand, or by 'git session start' on another commit): taking
 		// the next second would make this name depend on that tag, so it
-		// is a conflict.
-		res.Status, res.Existing = TagConflict, holder
+		// is a conflict. It is reported as that tag, which exists (the
+		// name this marker would take may not).
+		res.Tag, res.Status, res.Existing = holder, TagConflict, p.tags.commitOf(holder)
 		p.res.Tags = append(p.res.Tags, res)
 		return nil
 	}
@@ -379,8 +380,8 @@ func (p *processor) open(ctx context.Context, c *gitrepo.Commit, title, agentTra
 // its committer time in UTC, or, when earlier marker commits of the same
 // second hold that id, the next second they leave free. The rule depends
 // only on the commits, so every clone that tags them in history order
-// derives the same names. holder is the commit of a tag that holds the id
-// without being such a marker commit.
+// derives the same names. holder is a start tag that holds the id on a
+// commit that is not such a marker commit.
 func (p *processor) markerID(ctx context.Context, c *gitrepo.Commit, agent string) (id, name, holder string) {
 	id = NewID(c.CommitTime)
 	for {
@@ -395,7 +396,7 @@ func (p *processor) markerID(ctx context.Context, c *gitrepo.Commit, agent strin
 		}
 		for _, n := range starts {
 			if h := p.tags.commitOf(n); !p.markerClaims(ctx, h, id) {
-				return id, StartTag(id, agent), h
+				return id, StartTag(id, agent), n
 			}
 		}
 		id = NextID(id)
