@@ -94,11 +94,11 @@ func TestOpenLogAndTags(t *testing.T) {
 		t.Fatalf("Commit = %+v, %v", c, err)
 	}
 
-	if err := r.CreateTag(ctx, "v1", cs[0].Hash, "first tag"); err != nil {
+	if err := r.CreateTag(ctx, "v1", cs[0].Hash, "first tag", false); err != nil {
 		t.Fatal(err)
 	}
 	// Never moved: a second create on another commit fails and leaves it.
-	err = r.CreateTag(ctx, "v1", cs[1].Hash, "again")
+	err = r.CreateTag(ctx, "v1", cs[1].Hash, "again", false)
 	if !errors.Is(err, ErrTagExists) {
 		t.Fatalf("second CreateTag = %v", err)
 	}

@@ -326,21 +326,45 @@ var ErrTagExists = errors.New("tag already exists")
 // markers are CreateCommitTag's, never signed. It never moves an existing
 // tag: git's ref lock makes the create atomic, and an existing name fails
 // with ErrTagExists.
-func (r *Repo) CreateTag(ctx context.Context, name, commit, message string) error {
+//
+// sign says that the config asks for the signature (SignsTags): a tag
+// git made without one fails too, and is deleted again. git 2.39 signing
+// with gpg.format=ssh prints why its signing program failed and exits 0,
+// the tag made unsigned.
+func (r *Repo) CreateTag(ctx context.Context, name, commit, message string, sign bool) error {
 	if !strings.HasSuffix(message, "\n") {
 		message += "\n"
 	}
 	// No --annotate: --file makes the tag annotated, and with --annotate
 	// git tag leaves out tag.forceSignAnnotated. Cleanup verbatim keeps
 	// the message exactly as given.
-	_, err := r.GitInput(ctx, strings.NewReader(message), "tag", "--cleanup=verbatim", "--file=-", "--end-of-options", name, commit)
-	if err != nil {
+	args := []string{"tag", "--cleanup=verbatim", "--file=-", "--end-of-options", name, commit}
+	cmd := command(ctx, r.Dir(), args...)
+	cmd.Stdin = strings.NewReader(message)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
 		if t, ok, _ := r.LookupTag(ctx, name); ok {
 			return fmt.Errorf("%w: %s points at %s", ErrTagExists, name, Short(t.Commit))
 		}
+		return &Error{Args: args, Stderr: stderr.String(), Err: err}
+	}
+	if !sign {
+		return nil
+	}
+	// Verbatim, an unsigned tag's message is exactly the one given; a
+	// signature follows it.
+	obj, err := r.GitBytes(ctx, "cat-file", "tag", "refs/tags/"+name)
+	if err != nil {
 		return err
 	}
-	return nil
+	if _, payload, _ := bytes.Cut(obj, []byte("\n\n")); string(payload) != message {
+		return nil
+	}
+	if err := r.DeleteTag(ctx, name, commit); err != nil {
+		return fmt.Errorf("git tag made %s without a signature, and deleting it failed: %w", name, err)
+	}
+	return &Error{Args: args, Stderr: stderr.String(), Err: fmt.Errorf("made %s without a signature", name)}
 }
 
 // SignsTags reports whether CreateTag signs: tag.gpgSign or

@@ -44,7 +44,7 @@ func TestDeleteTag(t *testing.T) {
 	r := openRepo(t, dir)
 	head := gitRun(t, dir, "rev-parse", "HEAD")
 	first := gitRun(t, dir, "rev-parse", "HEAD~1")
-	if err := r.CreateTag(ctx, "session-20260304-082030-a-start", head, "msg"); err != nil {
+	if err := r.CreateTag(ctx, "session-20260304-082030-a-start", head, "msg", false); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.DeleteTag(ctx, "session-20260304-082030-a-start", first); err == nil || !strings.Contains(err.Error(), "left as it is") {

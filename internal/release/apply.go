@@ -51,7 +51,7 @@ func apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		atomicfile.RemoveLeftovers(filepath.Join(r.Root, filepath.FromSlash(f.Path)))
 	}
 	if p.Resumed {
-		if err := r.CreateTag(ctx, p.Tag, p.Commit, p.Notes); err != nil {
+		if err := r.CreateTag(ctx, p.Tag, p.Commit, p.Notes, p.TagSigned); err != nil {
 			return refuse(p.tagFailedHint(""), "tagging %s failed: %v", p.Tag, err)
 		}
 		p.Tagged = true
@@ -113,7 +113,7 @@ func apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		restore()
 		return refuse("the files were put back; fix the cause and release again", "the release commit failed: %v", err)
 	}
-	if err := r.CreateTag(ctx, p.Tag, p.Commit, p.Notes); err != nil {
+	if err := r.CreateTag(ctx, p.Tag, p.Commit, p.Notes, p.TagSigned); err != nil {
 		// A release commit without its tag is half a release: the next run
 		// would refuse ("already has a section"). Take the commit back.
 		if uerr := r.UndoCommit(ctx, p.Commit, "git release: tagging "+p.Tag+" failed"); uerr != nil {
