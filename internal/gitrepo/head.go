@@ -10,7 +10,8 @@ import (
 // hooks on the `git commit` latency path that only need to know whether
 // there is anything to do: it finds the git directory the way git does for
 // a hook ($GIT_DIR, else the nearest .git above dir, a directory or a
-// "gitdir:" file) and never starts a git process. ok is false whenever it
+// "gitdir:" file; the refs and objects $GIT_COMMON_DIR's when it is set)
+// and never starts a git process. ok is false whenever it
 // cannot be sure (an unusual layout, no in-process reader in this program,
 // objects it cannot read); the caller then opens the repository with Open.
 func HeadMessage(dir string, getenv func(string) string) (msg string, ok bool) {
@@ -50,7 +51,9 @@ func HeadMessage(dir string, getenv func(string) string) (msg string, ok bool) {
 
 // locate finds the git directory the way git does ($GIT_DIR, else the
 // nearest .git above dir, a directory or a "gitdir:" file), its common
-// directory, and the top of the worktree ("" when $GIT_DIR named it).
+// directory ($GIT_COMMON_DIR, else the one the git directory's commondir
+// file names, else itself), and the top of the worktree ("" when
+// $GIT_DIR named it). Relative variables are relative to dir.
 func locate(dir string, getenv func(string) string) (gitDir, common, root string) {
 	gitDir = getenv("GIT_DIR")
 	if gitDir != "" && !filepath.IsAbs(gitDir) {
@@ -62,7 +65,12 @@ func locate(dir string, getenv func(string) string) (gitDir, common, root string
 		}
 	}
 	common = gitDir
-	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+	if c := getenv("GIT_COMMON_DIR"); c != "" {
+		common = c
+		if !filepath.IsAbs(common) {
+			common = filepath.Join(dir, common)
+		}
+	} else if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
 		common = strings.TrimSpace(string(b))
 		if !filepath.IsAbs(common) {
 			common = filepath.Join(gitDir, common)

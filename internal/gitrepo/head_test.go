@@ -2,7 +2,11 @@ package gitrepo
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -67,6 +71,68 @@ func TestAmbiguousRef(t *testing.T) {
 	for name, want := range map[string]bool{"v1": true, "v2": false, "v2/x": false, "nosuch": false} {
 		if got := r.AmbiguousRef(ctx, name); got != want {
 			t.Errorf("AmbiguousRef(%s) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// locate finds the git directory and the common directory git finds, in
+// each layout: a worktree, a linked worktree (its commondir file), a
+// repository given by GIT_DIR whose work tree holds another's .git (a
+// dotfiles repository in $HOME), and GIT_COMMON_DIR, which git takes
+// over a commondir file.
+func TestLocateAgreesWithGit(t *testing.T) {
+	home := gitInit(t)
+	sub := filepath.Join(home, "sub")
+	os.MkdirAll(sub, 0o755)
+	dotfiles := filepath.Join(home, ".dotfiles")
+	gitRun(t, home, "init", "-q", "--bare", dotfiles)
+	gitRun(t, home, "--git-dir="+dotfiles, "--work-tree="+home, "commit", "-q", "--allow-empty", "-m", "dotfiles")
+	gitRun(t, home, "--git-dir="+dotfiles, "branch", "side")
+	wt := filepath.Join(t.TempDir(), "wt")
+	gitRun(t, home, "worktree", "add", "-q", "--detach", wt)
+	wtGitDir := gitRun(t, wt, "rev-parse", "--absolute-git-dir")
+	// A git directory of its own HEAD alone, its refs and objects those
+	// GIT_COMMON_DIR names.
+	own := filepath.Join(t.TempDir(), "own")
+	writeFile(t, filepath.Join(own, "HEAD"), "ref: refs/heads/side\n")
+
+	for _, c := range []struct {
+		name, dir string
+		env       []string
+		root      string
+	}{
+		{"worktree", sub, nil, home},
+		{"linked worktree", wt, nil, wt},
+		{"GIT_DIR relative", home, []string{"GIT_DIR", ".dotfiles"}, ""},
+		{"GIT_DIR relative from below", sub, []string{"GIT_DIR", "../.dotfiles"}, ""},
+		{"GIT_DIR absolute", sub, []string{"GIT_DIR", dotfiles}, ""},
+		{"GIT_DIR of a linked worktree", home, []string{"GIT_DIR", wtGitDir}, ""},
+		{"GIT_COMMON_DIR", home, []string{"GIT_DIR", own, "GIT_COMMON_DIR", ".dotfiles"}, ""},
+		{"GIT_COMMON_DIR over commondir", home, []string{"GIT_DIR", wtGitDir, "GIT_COMMON_DIR", dotfiles}, ""},
+		{"GIT_COMMON_DIR without GIT_DIR", sub, []string{"GIT_COMMON_DIR", dotfiles}, home},
+	} {
+		getenv := func(k string) string {
+			for i := 0; i+1 < len(c.env); i += 2 {
+				if c.env[i] == k {
+					return c.env[i+1]
+				}
+			}
+			return ""
+		}
+		cmd := exec.Command("git", "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-common-dir")
+		cmd.Dir = c.dir
+		cmd.Env = os.Environ()
+		for i := 0; i+1 < len(c.env); i += 2 {
+			cmd.Env = append(cmd.Env, c.env[i]+"="+c.env[i+1])
+		}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: git rev-parse: %v\n%s", c.name, err, out)
+		}
+		want := strings.Split(strings.TrimSpace(string(out)), "\n")
+		gitDir, common, root := locate(c.dir, getenv)
+		if !sameDir(gitDir, want[0]) || !sameDir(common, want[1]) || root != c.root {
+			t.Errorf("%s: locate = %s, %s, %q; git says %s, %s; want root %q", c.name, gitDir, common, root, want[0], want[1], c.root)
 		}
 	}
 }
