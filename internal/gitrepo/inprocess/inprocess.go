@@ -11,12 +11,18 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 )
@@ -25,17 +31,30 @@ func init() { gitrepo.RegisterObjectReader(open) }
 
 type reader struct{ gg *git.Repository }
 
-// open opens a worktree from its top, so that HEAD is the worktree's and
-// the refs and objects the common directory's; a bare repository (or a
-// common directory) directly.
+// open opens the git directory git named (r.GitDir: this worktree's HEAD
+// and its own refs) over its common directory (the shared refs and
+// objects), with the worktree's top as go-git's worktree. It never looks
+// for a .git under r.Root: a repository given by --git-dir or $GIT_DIR
+// (a dotfiles repository whose work tree, $HOME, is also another
+// repository's) has its git dir elsewhere, and the .git there is the
+// other repository's.
 func open(r *gitrepo.Repo) (gitrepo.ObjectReader, error) {
-	var gg *git.Repository
-	var err error
-	if r.Bare || r.Root == "" {
-		gg, err = git.PlainOpen(r.CommonDir)
-	} else {
-		gg, err = git.PlainOpenWithOptions(r.Root, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	if r.GitDir == "" {
+		return nil, git.ErrRepositoryNotExists
 	}
+	dot := osfs.New(r.GitDir)
+	if _, err := dot.Stat(""); err != nil {
+		return nil, err
+	}
+	var fs billy.Filesystem = dot
+	if r.CommonDir != "" && filepath.Clean(r.CommonDir) != filepath.Clean(r.GitDir) {
+		fs = dotgit.NewRepositoryFilesystem(dot, osfs.New(r.CommonDir))
+	}
+	var wt billy.Filesystem
+	if !r.Bare && r.Root != "" {
+		wt = osfs.New(r.Root)
+	}
+	gg, err := git.Open(filesystem.NewStorage(fs, cache.NewObjectLRUDefault()), wt)
 	if err != nil {
 		return nil, err
 	}

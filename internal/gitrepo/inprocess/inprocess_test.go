@@ -184,3 +184,69 @@ func TestCommitInAnotherEncodingReadInUTF8(t *testing.T) {
 		t.Fatalf("subject %q, want feat: café au lait", c.Subject)
 	}
 }
+
+// A repository git was given (--git-dir, GIT_DIR, GIT_COMMON_DIR) is the
+// one read, not the .git at the top of its work tree: a dotfiles
+// repository (git --git-dir=$HOME/.dotfiles --work-tree=$HOME) in a
+// $HOME that is another repository had that one's HEAD, refs and objects
+// read for its own.
+func TestRepoGivenByGitDirReadsItsOwn(t *testing.T) {
+	ctx := context.Background()
+	home, _, homeHead := fixture(t)
+	dotfiles := filepath.Join(home, ".dotfiles")
+	git(t, home, "init", "-q", "--bare", dotfiles)
+	dot := func(args ...string) string {
+		return git(t, home, append([]string{"--git-dir=" + dotfiles, "--work-tree=" + home}, args...)...)
+	}
+	dot("commit", "-q", "--allow-empty", "-m", "dotfiles: first")
+	dot("commit", "-q", "--allow-empty", "-m", "dotfiles: second\n\nSession-Start: Aliases")
+	dot("tag", "s-dot", "HEAD~1")
+	dot("branch", "side", "HEAD~1")
+	first, second := dot("rev-parse", "HEAD~1"), dot("rev-parse", "HEAD")
+	// A git directory of its own HEAD alone, on side; the refs and
+	// objects are those GIT_COMMON_DIR names.
+	own := filepath.Join(t.TempDir(), "own")
+	os.MkdirAll(own, 0o755)
+	os.WriteFile(filepath.Join(own, "HEAD"), []byte("ref: refs/heads/side\n"), 0o644)
+
+	vars := []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR"}
+	for _, k := range vars {
+		t.Setenv(k, "") // restored after the test
+		os.Unsetenv(k)
+	}
+	open := func(env ...string) *gitrepo.Repo {
+		t.Helper()
+		for i := 0; i+1 < len(env); i += 2 {
+			os.Setenv(env[i], env[i+1])
+		}
+		r, err := gitrepo.Open(ctx, home)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range vars {
+			os.Unsetenv(k)
+		}
+		return r
+	}
+	r := open("GIT_DIR", dotfiles, "GIT_WORK_TREE", home)
+	ro := open("GIT_DIR", own, "GIT_WORK_TREE", home, "GIT_COMMON_DIR", dotfiles)
+	if r.Root != home || ro.Root != home || ro.CommonDir != dotfiles {
+		t.Fatalf("opened %+v and %+v", r, ro)
+	}
+	t.Setenv("PATH", t.TempDir())
+	if _, err := exec.LookPath("git"); err == nil {
+		t.Fatal("git still on PATH")
+	}
+	if c, err := r.Commit(ctx, "HEAD"); err != nil || c.Hash != second || c.Body != "Session-Start: Aliases" {
+		t.Fatalf("Commit(HEAD) = %+v, %v; want %s, not the work tree's .git's %s", c, err, second, homeHead)
+	}
+	if h, err := r.ResolveCommit(ctx, "HEAD~1"); err != nil || h != first {
+		t.Fatalf("ResolveCommit(HEAD~1) = %s, %v; want %s", h, err, first)
+	}
+	if tags, err := r.Tags(ctx, "s-"); err != nil || len(tags) != 1 || tags[0].Name != "s-dot" || tags[0].Commit != first {
+		t.Fatalf("Tags = %+v, %v; want s-dot alone", tags, err)
+	}
+	if c, err := ro.Commit(ctx, "HEAD"); err != nil || c.Hash != first {
+		t.Fatalf("with GIT_COMMON_DIR: Commit(HEAD) = %+v, %v; want %s", c, err, first)
+	}
+}
