@@ -226,7 +226,7 @@ func shape(f *lintFile) []Finding {
 			return []Finding{at(k, "runs.steps: of the composite action is empty, which GitHub refuses (No steps provided: a composite action runs its steps)",
 				"write its steps under steps:, each a list item (- uses: … or - run: …)")}
 		case steps.Kind == yaml.SequenceNode:
-			return nil
+			return stepShape(steps, "the composite action", true, at)
 		}
 		return []Finding{at(k, "runs.steps: of the composite action is "+kindName(steps)+", which GitHub refuses (steps: is a list, each step starting with -)",
 			"write each step as a list item (- uses: … or - run: …)")}
@@ -291,7 +291,9 @@ func shape(f *lintFile) []Finding {
 				"name the runner: runs-on: ubuntu-latest, say"))
 		}
 		switch {
-		case sk == nil || steps.Kind == yaml.SequenceNode && len(steps.Content) > 0:
+		case sk == nil:
+		case steps.Kind == yaml.SequenceNode && len(steps.Content) > 0:
+			out = append(out, stepShape(steps, "job "+id.Value, false, at)...)
 		case steps.Kind == yaml.ScalarNode && steps.Tag == "!!null", steps.Kind == yaml.SequenceNode:
 			if uk == nil {
 				out = append(out, at(sk, fmt.Sprintf("steps: of job %s is empty, %s", id.Value, noSteps),
@@ -300,6 +302,63 @@ func shape(f *lintFile) []Finding {
 		default:
 			out = append(out, at(sk, fmt.Sprintf("steps: of job %s is %s, which GitHub refuses (steps: is a list, each step starting with -)", id.Value, kindName(steps)),
 				"write each step as a list item (- uses: … or - run: …)"))
+		}
+	}
+	return out
+}
+
+// stepShape reports the steps GitHub refuses in a job's steps: (or a
+// composite action's runs.steps:, inAction), which lint-ci read as
+// steps with nothing to check: one with neither run: nor uses: (- {},
+// - name: x, - with: … missing its uses:), one written as nothing or a
+// plain value (-, - go test), and one with both (a run: that lost its
+// -, joining the step above). Each is reported at the step's line, or
+// for both, at the second key's. A background step's wait:, wait-all:
+// or cancel: (the schema's other kinds of step) is a step too.
+func stepShape(steps *yaml.Node, owner string, inAction bool, at func(*yaml.Node, string, string) Finding) []Finding {
+	neither := "every step must define a uses or run key"
+	if inAction {
+		// The runner reads an action's steps with its template
+		// schema, which cannot tell which kind of step it is.
+		neither = "There's not enough info to determine what you meant: a step has run: or uses:"
+	}
+	var out []Finding
+	for i, st := range steps.Content {
+		which := fmt.Sprintf("step %d of %s", i+1, owner)
+		if st.Kind != yaml.MappingNode {
+			what := kindName(st)
+			fix := "write it as - run: … (a command) or - uses: … (an action)"
+			if st.Kind == yaml.ScalarNode && st.Tag == "!!null" {
+				what, fix = "empty", "write its run: (a command) or uses: (an action) after the -, or delete the -"
+			}
+			out = append(out, at(st, fmt.Sprintf("%s is %s, which GitHub refuses (a step is a table: its run: or uses:)", which, what), fix))
+			continue
+		}
+		rk, _ := pair(st, "run")
+		uk, _ := pair(st, "uses")
+		switch {
+		case rk != nil && uk != nil:
+			second := rk
+			if uk.Line > rk.Line || uk.Line == rk.Line && uk.Column > rk.Column {
+				second = uk
+			}
+			why := "a step cannot have both the uses and run keys"
+			if inAction {
+				why = "Unexpected value '" + second.Value + "': a step runs an action or a command, not both"
+			}
+			out = append(out, at(second, fmt.Sprintf("%s has both uses: and run:, which GitHub refuses (%s)", which, why),
+				"make them two steps, each starting with -: one with uses: (and its with:), one with run:"))
+		case rk != nil || uk != nil:
+		case len(st.Content) == 0:
+			out = append(out, at(st, fmt.Sprintf("%s is empty, which GitHub refuses (%s)", which, neither),
+				"write its run: (a command) or uses: (an action), or delete the step"))
+		case !inAction && (mapping(st, "wait") != nil || mapping(st, "wait-all") != nil || mapping(st, "cancel") != nil):
+		case mapping(st, "with") != nil:
+			out = append(out, at(st, fmt.Sprintf("%s has with: but no uses:, which GitHub refuses (%s)", which, neither),
+				"add uses: naming the action its with: is for, or delete the step"))
+		default:
+			out = append(out, at(st, fmt.Sprintf("%s has neither run: nor uses:, which GitHub refuses (%s)", which, neither),
+				"add run: (a command) or uses: (an action) to it, or delete the step"))
 		}
 	}
 	return out
