@@ -271,11 +271,14 @@ func shape(f *lintFile) []Finding {
 			out = append(out, at(uk, fmt.Sprintf("uses: of job %s is empty, which GitHub refuses (a job calls the reusable workflow its uses: names)", id.Value),
 				"name the reusable workflow (uses: ./.github/workflows/build.yml, say), or write runs-on: and steps: in its place"))
 		}
+		if uk != nil {
+			out = append(out, callShape(id, job, at)...)
+			continue
+		}
 		k, runsOn := pair(job, "runs-on")
 		sk, steps := pair(job, "steps")
 		const noSteps = "which GitHub refuses (No steps defined in steps and no workflow called in uses: a job runs its steps, or calls a reusable workflow)"
 		switch {
-		case uk != nil:
 		case k == nil && sk == nil:
 			out = append(out, at(id, fmt.Sprintf("job %s has neither runs-on: and steps: nor uses:, which GitHub refuses (a job runs its steps on a runner, or calls a reusable workflow)", id.Value),
 				fmt.Sprintf("add runs-on: (ubuntu-latest, say) and steps: under %s:, or uses: naming a reusable workflow", id.Value)))
@@ -295,14 +298,58 @@ func shape(f *lintFile) []Finding {
 		case steps.Kind == yaml.SequenceNode && len(steps.Content) > 0:
 			out = append(out, stepShape(steps, "job "+id.Value, false, at)...)
 		case steps.Kind == yaml.ScalarNode && steps.Tag == "!!null", steps.Kind == yaml.SequenceNode:
-			if uk == nil {
-				out = append(out, at(sk, fmt.Sprintf("steps: of job %s is empty, %s", id.Value, noSteps),
-					"write its steps under steps:, each a list item (- uses: … or - run: …)"))
-			}
+			out = append(out, at(sk, fmt.Sprintf("steps: of job %s is empty, %s", id.Value, noSteps),
+				"write its steps under steps:, each a list item (- uses: … or - run: …)"))
 		default:
 			out = append(out, at(sk, fmt.Sprintf("steps: of job %s is %s, which GitHub refuses (steps: is a list, each step starting with -)", id.Value, kindName(steps)),
 				"write each step as a list item (- uses: … or - run: …)"))
 		}
+	}
+	return out
+}
+
+// runnerJobKeys are the keys of a job that runs its own steps on a
+// runner and not of one that calls a reusable workflow, and callKeys
+// the reverse: GitHub reads a job as one kind or the other, chosen by
+// the first of these keys it meets, and refuses the other kind's keys
+// after it ("Unexpected value 'steps'"). Both kinds take name, needs,
+// if, strategy, concurrency and permissions.
+var (
+	runnerJobKeys = []string{"runs-on", "steps", "container", "services", "env", "defaults", "environment", "outputs",
+		"timeout-minutes", "cancel-timeout-minutes", "continue-on-error", "snapshot"}
+	callKeys = []string{"uses", "with", "secrets"}
+)
+
+// callShape reports the keys of a job calling a reusable workflow (its
+// uses:) that only a job running its own steps has: runs-on:, steps:,
+// env: and the rest, at each key's line. GitHub names the second kind
+// of key it meets: the key itself after uses:, uses: after the key.
+func callShape(id, job *yaml.Node, at func(*yaml.Node, string, string) Finding) []Finding {
+	callFirst := false
+	for i := 0; i+1 < len(job.Content); i += 2 {
+		if k := job.Content[i].Value; slices.Contains(callKeys, k) || slices.Contains(runnerJobKeys, k) {
+			callFirst = slices.Contains(callKeys, k)
+			break
+		}
+	}
+	var out []Finding
+	for i := 0; i+1 < len(job.Content); i += 2 {
+		k := job.Content[i]
+		if !slices.Contains(runnerJobKeys, k.Value) {
+			continue
+		}
+		named := "uses"
+		if callFirst {
+			named = k.Value
+		}
+		fix := fmt.Sprintf("drop %s: from %s, or set it in the called workflow's jobs", k.Value, id.Value)
+		switch k.Value {
+		case "runs-on":
+			fix = fmt.Sprintf("drop runs-on: from %s: the called workflow's jobs name their runners", id.Value)
+		case "steps":
+			fix = "move the steps into a job of their own (with runs-on:, without uses:), or into the called workflow"
+		}
+		out = append(out, at(k, fmt.Sprintf("job %s has both uses: and %s:, which GitHub refuses (Unexpected value '%s': a job calling a reusable workflow takes only name, uses, with, secrets, needs, if, strategy, concurrency and permissions)", id.Value, k.Value, named), fix))
 	}
 	return out
 }
