@@ -198,8 +198,11 @@ func unknownKeys(root, path string, f *lintFile) []Finding {
 // runs-on: nor uses:, with no steps: (or empty ones) and no uses:, or
 // with a uses: that names nothing, and a job's steps: written as a
 // table (or a string) instead of a list; in a composite action,
-// runs.steps: written so, or left out or empty. Each is reported at its
-// key's line, or the job's for a key left out.
+// runs.steps: written so, or left out or empty; a step GitHub refuses
+// (stepShape), a call of a reusable workflow with a runner job's keys
+// (callShape), and a container or service reading a context it does
+// not have (containerContexts). Each is reported at its key's line, or
+// the job's for a key left out.
 func shape(f *lintFile) []Finding {
 	if f.doc == nil {
 		return nil
