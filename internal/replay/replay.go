@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -94,6 +95,32 @@ type Options struct {
 	MaxLines int
 	// Branch receives the history; default "main".
 	Branch string
+	// AgentSignature is the fraction (0 to 1) of the commits whose
+	// message carries an AI coding agent's signature, as the agent's
+	// commits do; which ones is decided by their recorded sha, so the
+	// same commits on every run.
+	AgentSignature float64
+	// Agent is whose signature: "claude-code" (the default:
+	// ClaudeCodeSignature at the end of the message) or "aider" (older
+	// aider's AiderPrefix before the subject).
+	Agent string
+}
+
+// Agents are the signatures Options.Agent may name.
+var Agents = []string{"claude-code", "aider"}
+
+// ClaudeCodeSignature is what Claude Code appends to every commit
+// message it writes: a body paragraph and a co-author trailer.
+const ClaudeCodeSignature = "🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude <noreply@anthropic.com>"
+
+// AiderPrefix is what aider put before the subject of its commits
+// (before its Co-authored-by trailer; since then, with
+// --attribute-commit-message-author).
+const AiderPrefix = "aider: "
+
+// signed says whether the commit recorded as sha gets the signature.
+func signed(sha string, frac float64) bool {
+	return frac > 0 && float64(hash("signature/"+sha)%10000) < frac*10000
 }
 
 // Result maps each recorded sha to the replayed commit's hash (for the
@@ -121,6 +148,12 @@ func Build(ctx context.Context, dir string, commits []Commit, opt Options) (*Res
 	}
 	if opt.Branch == "" {
 		opt.Branch = "main"
+	}
+	if opt.Agent == "" {
+		opt.Agent = Agents[0]
+	}
+	if !slices.Contains(Agents, opt.Agent) {
+		return nil, fmt.Errorf("unknown agent %q (known: %s)", opt.Agent, strings.Join(Agents, ", "))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -192,12 +225,19 @@ func write(w io.Writer, commits []Commit, opt Options) error {
 				return fmt.Errorf("commit %s: %w", c.Sha, err)
 			}
 			when = when.AddDate(0, 0, round*spanDays)
+			sign := signed(c.Sha, opt.AgentSignature)
 			msg := c.Subject
+			if sign && opt.Agent == "aider" {
+				msg = AiderPrefix + msg
+			}
 			if round > 0 {
-				msg = fmt.Sprintf("%s (round %d)", c.Subject, round+1)
+				msg = fmt.Sprintf("%s (round %d)", msg, round+1)
 			}
 			if strings.TrimSpace(c.Body) != "" {
 				msg += "\n\n" + strings.TrimRight(c.Body, "\n")
+			}
+			if sign && opt.Agent == "claude-code" {
+				msg += "\n\n" + ClaudeCodeSignature
 			}
 			msg += "\n"
 			author := authors[hash(c.Sha)%uint32(len(authors))]

@@ -81,3 +81,76 @@ func TestBuildReportsWriteError(t *testing.T) {
 		t.Fatalf("Build = %v; want the bad commit's error", err)
 	}
 }
+
+// AgentSignature appends Claude Code's signature (its body line and its
+// Co-Authored-By trailer) to that fraction of the messages, the same
+// commits on every run; the subjects and the rest stay as recorded.
+func TestAgentSignature(t *testing.T) {
+	commits, err := Load(LefthookCorpus())
+	if err != nil {
+		t.Fatal(err)
+	}
+	commits = commits[:100]
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+	signed := func(frac float64) (int, map[string]string) {
+		dir := filepath.Join(t.TempDir(), "repo")
+		res, err := Build(context.Background(), dir, commits, Options{AgentSignature: frac})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, c := range commits {
+			out, err := exec.Command("git", "-C", dir, "log", "-1", "--format=%B", res.Hashes[c.Sha]).Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg := strings.TrimRight(string(out), "\n")
+			if !strings.HasPrefix(msg, c.Subject) {
+				t.Fatalf("message %q does not start with its subject %q", msg, c.Subject)
+			}
+			if strings.HasSuffix(msg, "\n\n"+ClaudeCodeSignature) {
+				n++
+				if body := strings.TrimSpace(c.Body); body != "" && !strings.Contains(msg, body) {
+					t.Fatalf("signed message %q lost its body %q", msg, body)
+				}
+			} else if strings.Contains(msg, "Claude") {
+				t.Fatalf("message %q holds a partial signature", msg)
+			}
+		}
+		return n, res.Hashes
+	}
+	if n, _ := signed(0); n != 0 {
+		t.Fatalf("fraction 0: %d of 100 signed", n)
+	}
+	if n, _ := signed(1); n != 100 {
+		t.Fatalf("fraction 1: %d of 100 signed", n)
+	}
+	n, h1 := signed(0.5)
+	if n < 35 || n > 65 {
+		t.Fatalf("fraction 0.5: %d of 100 signed", n)
+	}
+	if _, h2 := signed(0.5); h2[commits[99].Sha] != h1[commits[99].Sha] {
+		t.Fatalf("fraction 0.5 signed other commits on a second run")
+	}
+
+	// Older aider's prefix instead: every subject starts with it, and
+	// nothing else changes.
+	dir := filepath.Join(t.TempDir(), "aider")
+	res, err := Build(context.Background(), dir, commits[:20], Options{AgentSignature: 1, Agent: "aider"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range commits[:20] {
+		out, err := exec.Command("git", "-C", dir, "log", "-1", "--format=%s", res.Hashes[c.Sha]).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimRight(string(out), "\n"); got != AiderPrefix+c.Subject {
+			t.Fatalf("aider's subject %q; want %q", got, AiderPrefix+c.Subject)
+		}
+	}
+	if _, err := Build(context.Background(), filepath.Join(t.TempDir(), "x"), commits[:1], Options{AgentSignature: 1, Agent: "gemini"}); err == nil {
+		t.Fatal("an unknown agent was accepted")
+	}
+}

@@ -2,7 +2,15 @@
 // repository for benchmarks, and can rewrite a query set that names
 // recorded commits so it names the replayed ones:
 //
-//	go run ./scripts/bench/replay [-rounds N] [-newest N] [-corpus FILE] [-queries IN -queries-out OUT] DIR
+//	go run ./scripts/bench/replay [-rounds N] [-newest N] [-agent-signature F [-agent NAME]] [-corpus FILE] [-queries IN -queries-out OUT] DIR
+//
+// -agent-signature F signs that fraction of the messages (0 to 1, the
+// same commits on every run) as an AI coding agent does, to measure what
+// its boilerplate does to search (docs/benchmarks.md, "Search quality"):
+// with -agent claude-code (the default) each ends with Claude Code's
+// body line "🤖 Generated with [Claude Code](…)" and its trailer
+// "Co-Authored-By: Claude <noreply@anthropic.com>"; with -agent aider
+// each subject starts with older aider's "aider: ".
 package main
 
 import (
@@ -11,6 +19,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/replay"
 )
@@ -21,18 +31,21 @@ func main() {
 	newest := flag.Int("newest", 0, "replay only the corpus's N newest commits (a smaller history)")
 	queries := flag.String("queries", "", "query set naming recorded commits")
 	queriesOut := flag.String("queries-out", "", "where to write the query set naming replayed commits")
+	signature := flag.Float64("agent-signature", 0, "sign this fraction of the messages (0 to 1) as an AI coding agent does")
+	agent := flag.String("agent", replay.Agents[0], "whose signature -agent-signature adds: "+strings.Join(replay.Agents, ", "))
 	flag.Parse()
-	if flag.NArg() != 1 || (*queries == "") != (*queriesOut == "") {
-		fmt.Fprintln(os.Stderr, "usage: replay [-rounds N] [-newest N] [-corpus FILE] [-queries IN -queries-out OUT] DIR")
+	if flag.NArg() != 1 || (*queries == "") != (*queriesOut == "") || *signature < 0 || *signature > 1 || !slices.Contains(replay.Agents, *agent) {
+		fmt.Fprintln(os.Stderr, "usage: replay [-rounds N] [-newest N] [-agent-signature F [-agent "+strings.Join(replay.Agents, "|")+"]] [-corpus FILE] [-queries IN -queries-out OUT] DIR")
 		os.Exit(2)
 	}
-	if err := run(*corpus, flag.Arg(0), *rounds, *newest, *queries, *queriesOut); err != nil {
+	opt := replay.Options{Rounds: *rounds, AgentSignature: *signature, Agent: *agent}
+	if err := run(*corpus, flag.Arg(0), opt, *newest, *queries, *queriesOut); err != nil {
 		fmt.Fprintln(os.Stderr, "replay: error:", err)
 		os.Exit(1)
 	}
 }
 
-func run(corpus, dir string, rounds, newest int, queries, queriesOut string) error {
+func run(corpus, dir string, opt replay.Options, newest int, queries, queriesOut string) error {
 	commits, err := replay.Load(corpus)
 	if err != nil {
 		return err
@@ -40,7 +53,7 @@ func run(corpus, dir string, rounds, newest int, queries, queriesOut string) err
 	if newest > 0 && newest < len(commits) {
 		commits = commits[len(commits)-newest:] // Load returns them oldest first
 	}
-	res, err := replay.Build(context.Background(), dir, commits, replay.Options{Rounds: rounds})
+	res, err := replay.Build(context.Background(), dir, commits, opt)
 	if err != nil {
 		return err
 	}
