@@ -56,7 +56,7 @@ func messagesOf(ctx context.Context, r *gitrepo.Repo, hashes []string) ([]string
 	}
 	var ms []msg
 	err := r.CommitsOf(ctx, hashes, func(c *gitrepo.Commit) error {
-		body, _, _ := indexedBody(c.Body)
+		body, _, _, _ := indexedBody(c.Body)
 		ms = append(ms, msg{c.AuthorTime.Unix(), store.PassageText(c.Subject, body)})
 		return nil
 	})

@@ -375,7 +375,7 @@ func (ix *indexer) absent(oids []string) []string {
 // record turns a read commit into what the store keeps, with its
 // analysed terms.
 func (rd *reader) record(c *gitrepo.CommitDiff, flags int) *store.Commit {
-	body, trailers, long := indexedBody(c.Body)
+	body, trailers, agents, long := indexedBody(c.Body)
 	if long {
 		rd.ix.res.LongMessages++
 	}
@@ -400,7 +400,8 @@ func (rd *reader) record(c *gitrepo.CommitDiff, flags int) *store.Commit {
 		paths = append(paths, f.Path)
 	}
 	rec.SubjectTerms = joinTerms(rd.an, c.Subject)
-	rec.BodyTerms = joinTerms(rd.an, body+"\n"+searchableTrailers(trailers))
+	// The agents that signed it are found by name, lexically only.
+	rec.BodyTerms = joinTerms(rd.an, body+"\n"+searchableTrailers(trailers)+"\n"+strings.Join(agents, " "))
 	rec.PathTerms = pathTerms(rd.an, paths)
 	if flags&store.FlagNoPatch == 0 {
 		rec.DiffTerms = rd.diff.terms()

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -157,14 +158,102 @@ func pathTerms(an *text.Analyzer, paths []string) string {
 
 // indexedBody is a commit body as the index keeps, searches, learns from
 // and embeds it: its text and its trailer block (splitTrailers), each
-// cut to maxMessageBytes; long says one was cut. A message is someone's
-// words, and its first 64 KiB hold them: one of megabytes (a generated
-// changelog, a pasted log) cost seconds a megabyte and hundreds of MiB.
-func indexedBody(body string) (textPart, trailers string, long bool) {
+// cut to maxMessageBytes, without the lines AI coding agents sign their
+// commits with (agentSigned); agents names those agents, to be searched
+// by name. long says a part was cut. A message is someone's words, and
+// its first 64 KiB hold them: one of megabytes (a generated changelog, a
+// pasted log) cost seconds a megabyte and hundreds of MiB.
+func indexedBody(body string) (textPart, trailers string, agents []string, long bool) {
+	body, agents = withoutAgentLines(body)
 	textPart, trailers = splitTrailers(body)
 	textPart, long = cutText(textPart, maxMessageBytes)
 	trailers, cut := cutText(trailers, maxMessageBytes)
-	return textPart, trailers, long || cut
+	return textPart, trailers, agents, long || cut
+}
+
+// claudeCodeLines are the line Claude Code ends its commit messages
+// with, at either of the addresses it has linked (claude.ai/code, then
+// claude.com/claude-code); its trailer follows (agentEmails).
+var claudeCodeLines = []string{
+	"🤖 Generated with [Claude Code](https://claude.com/claude-code)",
+	"🤖 Generated with [Claude Code](https://claude.ai/code)",
+}
+
+// agentEmails are the addresses of the AI coding agents' Co-authored-by
+// trailers (aider's model in its name: "aider (gpt-4o)").
+var agentEmails = map[string]string{
+	"noreply@anthropic.com":            "Claude",
+	"noreply@openai.com":               "Codex",
+	"aider@aider.chat":                 "aider",
+	"noreply@aider.chat":               "aider",
+	"cursoragent@cursor.com":           "Cursor",
+	"copilot@users.noreply.github.com": "Copilot", // the Copilot account's GitHub address
+}
+
+// agentSigned says whether a line of a commit message is one an AI
+// coding agent signs every commit with, and which agent's: Claude Code's
+// closing line, an agent's Co-authored-by trailer (by its address), or
+// Cursor's "Made-with: Cursor". Only these exact shapes: a line that
+// mentions an agent otherwise is someone's words.
+func agentSigned(line string) (agent string, ok bool) {
+	line = strings.TrimSpace(line)
+	if slices.Contains(claudeCodeLines, line) {
+		return "Claude", true
+	}
+	k, v, found := strings.Cut(line, ":")
+	if !found {
+		return "", false
+	}
+	v = strings.TrimSpace(v)
+	switch {
+	case strings.EqualFold(k, "Made-with"):
+		return "Cursor", v == "Cursor"
+	case !strings.EqualFold(k, "Co-authored-by") || !strings.HasSuffix(v, ">"):
+		return "", false
+	}
+	i := strings.LastIndexByte(v, '<')
+	if i < 0 {
+		return "", false
+	}
+	email := strings.ToLower(v[i+1 : len(v)-1])
+	if _, addr, ok := strings.Cut(email, "+"); ok && strings.HasSuffix(email, "@users.noreply.github.com") {
+		email = addr // GitHub's no-reply address: the account's id, "+", its name
+	}
+	agent, ok = agentEmails[email]
+	return agent, ok
+}
+
+// withoutAgentLines removes the agents' signature lines (agentSigned)
+// from a body, with the blank line after one that stood apart, and names
+// the agents, each once. A body without them is returned as it is.
+func withoutAgentLines(body string) (string, []string) {
+	var agents []string
+	var b strings.Builder
+	at, dropped := 0, false
+	for l := range strings.Lines(body) {
+		agent, ok := agentSigned(l)
+		switch {
+		case ok:
+			if agents == nil {
+				b.WriteString(body[:at])
+			}
+			if !slices.Contains(agents, agent) {
+				agents = append(agents, agent)
+			}
+			dropped = true
+		case agents == nil:
+		case dropped && strings.TrimSpace(l) == "" && (b.Len() == 0 || strings.HasSuffix(b.String(), "\n\n")):
+			// The blank line after a dropped paragraph goes with it.
+		default:
+			dropped = false
+			b.WriteString(l)
+		}
+		at += len(l)
+	}
+	if agents == nil {
+		return body, nil
+	}
+	return b.String(), agents
 }
 
 // cutText cuts s to at most n bytes: at its last line end past half of

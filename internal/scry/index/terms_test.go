@@ -97,3 +97,37 @@ func TestSplitTrailers(t *testing.T) {
 		t.Errorf("searchableTrailers = %q", got)
 	}
 }
+
+// AI coding agents sign every commit with the same lines; indexedBody
+// leaves out the known ones, exact shapes only, and names the agents.
+func TestIndexedBodyLeavesOutAgentSignatures(t *testing.T) {
+	const line = "🤖 Generated with [Claude Code](https://claude.com/claude-code)"
+	for _, c := range []struct {
+		body, text, trailers string
+		agents               []string
+	}{
+		// Claude Code's line and trailer, as it writes them.
+		{"Fix the loop.\n\n" + line + "\n\nCo-Authored-By: Claude <noreply@anthropic.com>", "Fix the loop.", "", []string{"Claude"}},
+		// Its older address, a model in the trailer, another trailer
+		// kept, the two on consecutive lines.
+		{"Fix.\n\n🤖 Generated with [Claude Code](https://claude.ai/code)\nCo-Authored-By: Claude Opus 4.6 (1M context) <noreply@anthropic.com>\nSigned-off-by: A <a@example.com>",
+			"Fix.", "Signed-off-by: A <a@example.com>", []string{"Claude"}},
+		// A squash merge: its commits' signatures within the body.
+		{"* first\n\n" + line + "\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n\n* second\n\nCo-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>",
+			"* first\n\n* second", "", []string{"Claude", "Copilot"}},
+		{"Add x.\n\nCo-authored-by: Codex <noreply@openai.com>", "Add x.", "", []string{"Codex"}},
+		{"Add x.\n\nCo-authored-by: aider (anthropic/claude-sonnet-4-20250514) <aider@aider.chat>", "Add x.", "", []string{"aider"}},
+		{"Add x.\n\nCo-authored-by: aider (gpt-4o) <noreply@aider.chat>", "Add x.", "", []string{"aider"}},
+		{"Add x.\n\nMade-with: Cursor", "Add x.", "", []string{"Cursor"}},
+		{"Add x.\n\nCo-authored-by: Cursor Agent <cursoragent@cursor.com>\nMade-with: Cursor", "Add x.", "", []string{"Cursor"}},
+		// People are not agents, and prose quoting the line is prose.
+		{"Add x.\n\nCo-authored-by: Claude Shannon <claude@example.com>", "Add x.", "Co-authored-by: Claude Shannon <claude@example.com>", nil},
+		{"Stop writing \"" + line + "\" into messages.", "Stop writing \"" + line + "\" into messages.", "", nil},
+		{"Add x.\n\nMade-with: love", "Add x.", "Made-with: love", nil},
+	} {
+		text, trailers, agents, _ := indexedBody(c.body)
+		if text != c.text || trailers != c.trailers || !reflect.DeepEqual(agents, c.agents) {
+			t.Errorf("indexedBody(%q) = %q, %q, %q; want %q, %q, %q", c.body, text, trailers, agents, c.text, c.trailers, c.agents)
+		}
+	}
+}
