@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 
 	"github.com/spf13/pflag"
 
@@ -87,11 +88,21 @@ func selfEntry(line string) versionEntry {
 	if err != nil {
 		exe = ""
 	}
-	if p, err := exec.LookPath("verdigris"); err == nil && exe != "" && sameFile(p, exe) {
+	p, err := exec.LookPath("verdigris")
+	if err == nil && exe != "" && sameFile(p, exe) {
 		e.Path, e.OnPath = p, true
 		return e
 	}
+	// Said in the text as --json says it ("on_path": false), in the
+	// other binaries' words.
 	e.Path = exe
+	e.Line += "; not on PATH"
+	if exe != "" {
+		e.Line += ", run from " + cli.Printable(filepath.Dir(exe))
+	}
+	if err == nil {
+		e.Line += " (PATH has another verdigris: " + cli.Printable(p) + ")"
+	}
 	return e
 }
 
