@@ -88,6 +88,15 @@ Flags:
 				return cli.Failf("%s: no directory of that name; %s is a file", args[0], cli.Printable(file)).WithHint("give it without the trailing slash: git scry related %s", cli.Printable(file))
 			}
 		}
+		// Commits made since the last index run are not counted, as
+		// search and eval warn: a path that only they changed is unknown.
+		var warning string
+		if err == nil || errors.Is(err, search.ErrUnknownPath) {
+			warning = unseenHeadWarning(ctx, r, st)
+		}
+		if warning != "" && (err != nil || !asJSON) {
+			cli.Warnf(env.Stderr, "git-scry", "%s", warning)
+		}
 		if errors.Is(err, search.ErrUnknownPath) && r.Root != "" && !namesDirectory(name) {
 			// The path is right: git has not seen it committed, or the
 			// index has not seen the commit yet.
@@ -111,7 +120,11 @@ Flags:
 			// large_commits: the file's commits of more than
 			// CoChangeMaxFiles files, which "commits" does not count; a
 			// file changed only in such commits read as never changed.
-			return cli.WriteJSON(env.Stdout, map[string]any{"file": path, "commits": changes.Counted, "large_commits": changes.Large, "related": out})
+			res := map[string]any{"file": path, "commits": changes.Counted, "large_commits": changes.Large, "related": out}
+			if warning != "" {
+				res["warning"] = warning
+			}
+			return cli.WriteJSON(env.Stdout, res)
 		}
 		if len(rel) == 0 {
 			// A directory's files changing with each other is no answer
