@@ -82,10 +82,19 @@ Flags:
 		}
 		if errors.Is(err, search.ErrUnknownPath) && namesDirectory(name) {
 			// "go.mod/": the slash asks for a directory, and the index
-			// knows the file.
-			file := strings.TrimSuffix(path, "/")
-			if _, _, ferr := search.RelatedFiles(ctx, st, r, file, 1); ferr == nil {
-				return cli.Failf("%s: no directory of that name; %s is a file", args[0], cli.Printable(file)).WithHint("give it without the trailing slash: git scry related %s", cli.Printable(file))
+			// knows the file. A bad argument, as a glob or the root is
+			// (exit 2), not a lookup that failed. Each of the paths it
+			// may mean is tried: "go.mod/." or "go.mod//" as given read
+			// as a path no commit changed.
+			for _, p := range paths {
+				file := asFile(p)
+				if _, _, ferr := search.RelatedFiles(ctx, st, r, file, 1); ferr == nil {
+					fix := "give it without the trailing slash"
+					if !strings.HasSuffix(name, "/") {
+						fix = "give the file itself"
+					}
+					return cli.Usagef("%s: no directory of that name; %s is a file", args[0], cli.Printable(file)).WithHint("%s: git scry related %s", fix, cli.Printable(cli.ShellWord(asFile(args[0]))))
+				}
 			}
 		}
 		// Commits made since the last index run are not counted, as
@@ -190,15 +199,16 @@ func relatedPaths(env *cli.Env, r *gitrepo.Repo, arg string) (paths []string, na
 		}
 		return []string{rel}, name, m.Literal, nil
 	}
-	paths, err = repoPaths(env, r, name)
+	paths, err = repoPaths(env, r, name, arg)
 	return paths, name, m.Literal, err
 }
 
 // repoPaths are the repository paths FILE may mean: relative to the
 // working directory, then as given (relative to the root). A path that
 // is outside the repository either way, or its root, names no file of
-// it, and is refused as such.
-func repoPaths(env *cli.Env, r *gitrepo.Repo, arg string) ([]string, error) {
+// it, and is refused as such, in words that quote shown (FILE as given,
+// with its pathspec magic: ':' alone is the root, and named nothing).
+func repoPaths(env *cli.Env, r *gitrepo.Repo, arg, shown string) ([]string, error) {
 	var out []string
 	rel, ok := fromRoot(env, r, arg)
 	if ok && rel != "." && namesDirectory(arg) {
@@ -217,13 +227,13 @@ func repoPaths(env *cli.Env, r *gitrepo.Repo, arg string) ([]string, error) {
 		if path.Base(rel) == ".git" {
 			where = "the"
 		}
-		return nil, cli.Usagef("%s is %s git directory, whose files git does not track", arg, where).WithHint("give a file or directory of the working tree")
+		return nil, cli.Usagef("%s is %s git directory, whose files git does not track", cli.Printable(shown), where).WithHint("give a file or directory of the working tree")
 	}
 	switch {
 	case ok && rel == ".":
-		return nil, cli.Usagef("%s is the repository's root: no file is outside it to change with it", arg).WithHint("give a file or a directory below the root")
+		return nil, cli.Usagef("%s is the repository's root: no file is outside it to change with it", cli.Printable(shown)).WithHint("give a file or a directory below the root")
 	case !ok && (r.Root == "" || filepath.IsAbs(arg) || asGiven == ".." || strings.HasPrefix(asGiven, "../")):
-		return nil, cli.Usagef("%s is outside the repository", arg).WithHint("give a file or directory inside it, relative to the current directory or the repository root")
+		return nil, cli.Usagef("%s is outside the repository", cli.Printable(shown)).WithHint("give a file or directory inside it, relative to the current directory or the repository root")
 	case r.Root == "":
 		// Without a worktree the path from the root is the path as
 		// given, cleaned: nothing else to try.
@@ -241,6 +251,18 @@ func inGitDir(rel string) bool {
 		}
 	}
 	return false
+}
+
+// asFile is arg, which names a directory, without what makes it one
+// ("x/", "x//", "x/."): the file x as given.
+func asFile(arg string) string {
+	for {
+		t := strings.TrimSuffix(strings.TrimRight(arg, "/"), "/.")
+		if t == arg {
+			return t
+		}
+		arg = t
+	}
 }
 
 // namesDirectory: arg as typed can only be a directory ("x/", ".", "x/..").
