@@ -17,7 +17,7 @@ import (
 
 var installCmd = &cli.Command{
 	Name: "install",
-	Usage: `Usage: verdigris install
+	Usage: `Usage: verdigris install [--json]
 
 Install verdigris's pre-push, post-commit, post-merge, post-rewrite and
 post-applypatch shims into the repository's hooks directory
@@ -41,7 +41,12 @@ A hooks folder that core.hooksPath in the global or system config names
 is shared by every repository that uses it: install says so, and the
 shims run in all of them. Install records each other folder it installs
 into, so that uninstall cleans it after core.hooksPath changes.
+
+Flags:
+      --json   print {"ok", "hooks_dir", "hooks": [{"name", "path", "did",
+               "detail", "call"}]} as JSON
 `,
+	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 		if err := cli.NArgs("verdigris install", args, 0, 0); err != nil {
 			return err
@@ -50,6 +55,7 @@ into, so that uninstall cleans it after core.hooksPath changes.
 		if err != nil {
 			return err
 		}
+		out := actionsOut(ctx, fs, r)
 		if sd := hooks.Shared(ctx, r); sd != nil {
 			cli.Warnf(env.Stderr, "verdigris", "%s", sd)
 		}
@@ -57,7 +63,9 @@ into, so that uninstall cleans it after core.hooksPath changes.
 			cli.Warnf(env.Stderr, "verdigris", "%s", o)
 		}
 		acts, err := hooks.Install(ctx, r)
-		printActions(env, acts)
+		if werr := out.print(env, acts, err); werr != nil {
+			return werr
+		}
 		if err != nil && ctx.Err() != nil {
 			if len(acts) == 0 {
 				return cli.Interruptedf("interrupted; no hook was installed").WithHint("run 'verdigris install' again")
@@ -142,7 +150,7 @@ func explainPermission(err error) error {
 
 var uninstallCmd = &cli.Command{
 	Name: "uninstall",
-	Usage: `Usage: verdigris uninstall [--dir DIR]
+	Usage: `Usage: verdigris uninstall [--dir DIR] [--json]
 
 Remove verdigris's hook shims and put back, byte for byte, any hook that
 install found in their place, in the hooks directory and in any folder an
@@ -158,8 +166,13 @@ for all of them.
 Flags:
       --dir DIR   clean only DIR: a folder an earlier install used (as
                   'verdigris doctor' names it), or the hooks directory
+      --json      print {"ok", "hooks_dir", "dir" (with --dir), "hooks":
+                  [{"name", "path", "did", "detail"}]} as JSON
 `,
-	Flags: func(fs *pflag.FlagSet) { fs.String("dir", "", "") },
+	Flags: func(fs *pflag.FlagSet) {
+		fs.String("dir", "", "")
+		fs.Bool("json", false, "")
+	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 		if err := cli.NArgs("verdigris uninstall", args, 0, 0); err != nil {
 			return err
@@ -173,8 +186,9 @@ Flags:
 		if err != nil {
 			return err
 		}
+		out := actionsOut(ctx, fs, r)
 		if only, _ := fs.GetString("dir"); only != "" {
-			return uninstallDir(ctx, env, r, only)
+			return uninstallDir(ctx, env, r, only, out)
 		}
 		if sd := hooks.Shared(ctx, r); sd != nil {
 			cli.Warnf(env.Stderr, "verdigris", "%s, and the shims are removed for all of them", sd)
@@ -183,7 +197,9 @@ Flags:
 			cli.Warnf(env.Stderr, "verdigris", "%s", o)
 		}
 		acts, err := hooks.Uninstall(ctx, r)
-		printActions(env, acts)
+		if werr := out.print(env, acts, err); werr != nil {
+			return werr
+		}
 		if err != nil && ctx.Err() != nil {
 			return interruptedUninstall(acts, "verdigris uninstall")
 		}
@@ -196,7 +212,7 @@ Flags:
 
 // uninstallDir cleans the one folder only, given relative to the
 // working directory.
-func uninstallDir(ctx context.Context, env *cli.Env, r *gitrepo.Repo, only string) error {
+func uninstallDir(ctx context.Context, env *cli.Env, r *gitrepo.Repo, only string, out *actionsReport) error {
 	if !filepath.IsAbs(only) {
 		wd := env.Dir
 		if wd == "" {
@@ -212,7 +228,12 @@ func uninstallDir(ctx context.Context, env *cli.Env, r *gitrepo.Repo, only strin
 	if errors.As(err, &ne) {
 		return cli.Usagef("%s", ne).WithHint("'verdigris doctor' names the folders an earlier install left shims in; 'verdigris uninstall' without --dir cleans the one git runs hooks from now")
 	}
-	printActions(env, acts)
+	if out != nil {
+		out.Dir = only
+	}
+	if werr := out.print(env, acts, err); werr != nil {
+		return werr
+	}
 	if err != nil && ctx.Err() != nil {
 		return interruptedUninstall(acts, "verdigris uninstall --dir "+cli.ShellWord(only))
 	}
@@ -229,6 +250,48 @@ func interruptedUninstall(acts []hooks.Action, again string) error {
 		return cli.Interruptedf("interrupted; no hook was uninstalled").WithHint("run '%s' again", again)
 	}
 	return cli.Interruptedf("interrupted; the hooks above are uninstalled, the others not yet").WithHint("run '%s' again to finish", again)
+}
+
+// actionsReport is install's and uninstall's --json: the hooks
+// directory and each hook with what was done to it, as the text lines
+// say it. nil: the text lines.
+type actionsReport struct {
+	OK bool `json:"ok"`
+	// HooksDir is the folder git runs hooks from (core.hooksPath, or
+	// the common git directory's hooks/).
+	HooksDir string `json:"hooks_dir"`
+	// Dir is the one folder uninstall --dir cleaned.
+	Dir   string         `json:"dir,omitempty"`
+	Hooks []hooks.Action `json:"hooks"`
+}
+
+// actionsOut is the report --json asks for, nil without it. A hooks
+// directory git cannot tell fails install and uninstall the same way,
+// which say why.
+func actionsOut(ctx context.Context, fs *pflag.FlagSet, r *gitrepo.Repo) *actionsReport {
+	if asJSON, _ := fs.GetBool("json"); !asJSON {
+		return nil
+	}
+	dir, err := hooks.Dir(ctx, r)
+	if err != nil {
+		dir = ""
+	}
+	return &actionsReport{HooksDir: dir}
+}
+
+// print writes what was done to each hook: the lines, or the JSON
+// document (none when nothing was done and err says why, as the lines
+// are none then).
+func (o *actionsReport) print(env *cli.Env, acts []hooks.Action, err error) error {
+	if o == nil {
+		printActions(env, acts)
+		return nil
+	}
+	if err != nil && len(acts) == 0 {
+		return nil
+	}
+	o.OK, o.Hooks = err == nil, acts
+	return cli.WriteJSON(env.Stdout, o)
 }
 
 func printActions(env *cli.Env, acts []hooks.Action) {
