@@ -203,17 +203,24 @@ func (t *Table) Write(w io.Writer) error {
 	return err
 }
 
-// Markdown renders the table as a GitHub-flavoured markdown table.
+// Markdown renders the table as a GitHub-flavoured markdown table. Every
+// row has as many cells as the widest row, empty ones added at its end:
+// a row that Write ends early (git toolchain check's tools without a
+// NOTE) was a row of fewer cells than the header, a malformed table.
 func (t *Table) Markdown() string {
+	n := 0
+	for _, r := range t.rows {
+		n = max(n, len(r))
+	}
 	var b strings.Builder
 	for i, r := range t.rows {
-		cells := make([]string, len(r))
+		cells := make([]string, n)
 		for j, c := range r {
 			cells[j] = strings.ReplaceAll(c, "|", `\|`)
 		}
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 		if i == 0 {
-			b.WriteString("|" + strings.Repeat(" --- |", len(r)) + "\n")
+			b.WriteString("|" + strings.Repeat(" --- |", n) + "\n")
 		}
 	}
 	return b.String()

@@ -72,6 +72,23 @@ func TestTableWritesNoTrailingSpaces(t *testing.T) {
 	}
 }
 
+// A row shorter than the header (git toolchain check's tools without a
+// note) was written with fewer cells, a malformed markdown table; every
+// row now has every column.
+func TestTableMarkdownRowsHaveEveryCell(t *testing.T) {
+	var tb Table
+	tb.Row("TOOL", "STATUS", "NOTE")
+	tb.Row("go", "ok")
+	tb.Row("node", "missing", "a | b")
+	want := "| TOOL | STATUS | NOTE |\n" +
+		"| --- | --- | --- |\n" +
+		"| go | ok |  |\n" +
+		"| node | missing | a \\| b |\n"
+	if got := tb.Markdown(); got != want {
+		t.Errorf("Markdown wrote\n%q\nwant\n%q", got, want)
+	}
+}
+
 type jsonInner struct {
 	Names []string `json:"names"`
 }
