@@ -24,6 +24,7 @@ var emptyFlagHints = map[string]string{
 	"env":      "give the variable's name, e.g. --env SERVICE_TOKEN, or leave --env out to use the secret's name upper-cased",
 	"ssh":      "give a host name or user@host, as you would to ssh, or leave --ssh out to run the command here",
 	"range":    "give two revisions, e.g. --range origin/main..HEAD",
+	"ttl":      "give how long to hold the identity, e.g. --ttl 30m, or leave --ttl out to hold it for 1h",
 }
 
 // keyholder opens the identity the command should use.

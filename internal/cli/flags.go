@@ -15,7 +15,9 @@ import (
 // repeatable flag is refused when any of its values is empty. hints say
 // what to give each flag, or what leaving it out does; skip names the
 // flags that have a check of their own. A command's own commands
-// (Command.Commands) refuse them too.
+// (Command.Commands) refuse them too. A flag whose value the parser
+// reads (a duration, a number) is refused so when it is parsed, by
+// Program, with its hint here.
 func RefuseEmptyFlags(c *Command, hints map[string]string, skip ...string) {
 	for _, sub := range c.Commands {
 		RefuseEmptyFlags(sub, hints, skip...)
@@ -23,6 +25,7 @@ func RefuseEmptyFlags(c *Command, hints map[string]string, skip ...string) {
 	if c.Run == nil {
 		return
 	}
+	c.emptyHints = hints
 	run := c.Run
 	c.Run = func(ctx context.Context, env *Env, fs *pflag.FlagSet, args []string) error {
 		var err error
@@ -30,17 +33,25 @@ func RefuseEmptyFlags(c *Command, hints map[string]string, skip ...string) {
 			if err != nil || slices.Contains(skip, f.Name) || !emptyValue(f.Value) {
 				return
 			}
-			hint, ok := hints[f.Name]
-			if !ok {
-				hint = "give it a value, or leave --" + f.Name + " out"
-			}
-			err = Usagef("--%s: empty value", f.Name).WithHint("%s", hint)
+			err = emptyFlagError(f.Name, hints)
 		})
 		if err != nil {
 			return err
 		}
 		return run(ctx, env, fs, args)
 	}
+}
+
+// emptyFlagError refuses an empty value of flag name, with its hint in
+// hints or the default one. Every flag of every binary is refused in
+// these words: a string flag by RefuseEmptyFlags, any other by Program
+// (the parser cannot read "" as a duration or a number).
+func emptyFlagError(name string, hints map[string]string) *Error {
+	hint, ok := hints[name]
+	if !ok {
+		hint = "give it a value, or leave --" + name + " out"
+	}
+	return Usagef("--%s: empty value", name).WithHint("%s", hint)
 }
 
 func emptyValue(v pflag.Value) bool {

@@ -96,6 +96,9 @@ type Command struct {
 	// missing one names, and of "help NAME SUB": one the program runs
 	// itself (git vault agent serve, started by agent start).
 	Hidden bool
+	// emptyHints are the hints RefuseEmptyFlags was given, for the
+	// flags Program refuses an empty value of when it parses them.
+	emptyHints map[string]string
 }
 
 // visible names the commands a user is offered.
@@ -526,6 +529,13 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 		if errors.As(err, &choice) {
 			// flagError: the value quoted may be a pasted key.
 			return Usagef("%s", flagError(choice)).WithHint("%s", choice.hint)
+		}
+		var bad *pflag.InvalidValueError
+		if errors.As(err, &bad) && strings.TrimSpace(bad.GetValue()) == "" {
+			// An unset variable (--ttl "$TTL"): the parser's "invalid
+			// argument \"\" … must be a duration" is said as an empty
+			// string flag's value is.
+			return emptyFlagError(bad.GetFlag().Name, c.emptyHints)
 		}
 		guess := ""
 		if f := nearFlag(fs, err); f != "" {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -300,6 +301,40 @@ func TestRefuseEmptyFlagsOfACommandsCommands(t *testing.T) {
 	var errb bytes.Buffer
 	if code := p.Run(context.Background(), &Env{Stdout: io.Discard, Stderr: &errb}, []string{"recipients", "add", "--identity", ""}); code != ExitUsage || !strings.Contains(errb.String(), "error: --identity: empty value") {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// A flag whose value the parser reads (a duration, a number) given an
+// empty one, as an unset variable gives it (--ttl "$TTL"), was refused
+// in the parser's words, 'invalid argument "" for "--ttl" flag: …', where
+// an empty string flag is "--X: empty value" with a hint: it now is too,
+// with the hint RefuseEmptyFlags was given for it, or the default one.
+func TestEmptyValueOfParsedFlags(t *testing.T) {
+	flags := func(fs *pflag.FlagSet) {
+		fs.Duration("ttl", time.Hour, "")
+		fs.IntP("limit", "n", 10, "")
+	}
+	run := func(context.Context, *Env, *pflag.FlagSet, []string) error { return nil }
+	start := &Command{Name: "start", Flags: flags, Run: run}
+	agent := &Command{Name: "agent", Commands: []*Command{start}}
+	RefuseEmptyFlags(agent, map[string]string{"ttl": "give a duration, or leave --ttl out"})
+	plain := &Command{Name: "plain", Flags: flags, Run: run}
+	p := &Program{Name: "git x", Binary: "git-x", Commands: []*Command{agent, plain}}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"agent", "start", "--ttl", ""}, "git-x: error: --ttl: empty value\ngit-x: hint: give a duration, or leave --ttl out\n"},
+		{[]string{"agent", "start", "--ttl= "}, "git-x: error: --ttl: empty value\ngit-x: hint: give a duration, or leave --ttl out\n"},
+		{[]string{"agent", "start", "-n", ""}, "git-x: error: --limit: empty value\ngit-x: hint: give it a value, or leave --limit out\n"},
+		{[]string{"plain", "--ttl="}, "git-x: error: --ttl: empty value\ngit-x: hint: give it a value, or leave --ttl out\n"},
+		{[]string{"plain", "--limit", "x"}, "git-x: error: invalid argument \"x\" for \"-n, --limit\" flag: must be an integer\ngit-x: hint: run 'git x plain --help' for usage\n"},
+	} {
+		var errb bytes.Buffer
+		code := p.Run(context.Background(), &Env{Stdout: io.Discard, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
+		if code != ExitUsage || errb.String() != c.want {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", c.args, code, errb.String(), c.want)
+		}
 	}
 }
 
