@@ -109,24 +109,56 @@ Flags:
 // the command with their identity's public key and name (it said
 // 'git vault recipients add KEY'). An identity that cannot be read here
 // (passphrase-protected, with no agent holding it) is no reason for
-// another error: the hint says what to send instead.
+// another error: its public key, where the file tells it without its
+// passphrase (FILE.pub beside an age -p file, an OpenSSH key's own),
+// says which of the two it is, as the agent finds it by; a recipient is
+// told to unlock it too. One that tells none gets what to send instead.
 func joinHint(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, r *gitrepo.Repo) string {
 	file, _ := fs.GetString("identity")
+	var self *vault.Recipient
+	unlock := ""
 	kh, err := vault.OpenKeyholder(ctx, vault.IdentityOptions{File: file, Getenv: env.Env})
-	if err != nil {
+	if err == nil {
+		defer kh.Close()
+		self = kh.Recipient()
+	} else if self = lockedPublicKey(env, file, err); self != nil {
+		unlock = "; to read its secrets, unlock your identity with 'git vault agent start'"
+		if file != "" {
+			unlock = "; to read its secrets, unlock your identity with 'git vault agent start --identity " + file + "'"
+		}
+	}
+	if self == nil {
 		return "list it with 'git vault ls'; to join it, " + sendKeyHint
 	}
-	defer kh.Close()
-	self := kh.Recipient()
 	v, err := vault.Load(r.Root)
 	if err == nil && slices.ContainsFunc(v.Recipients, func(rc *vault.Recipient) bool { return rc.Key == self.Key }) {
-		return "you are one of its recipients: list it with 'git vault ls'"
+		return "you are one of its recipients: list it with 'git vault ls'" + unlock
 	}
 	join := "to join it, " + vault.JoinHint(self, vault.OwnerComment(ctx, r, env.Env))
 	if err != nil {
 		return "list it with 'git vault ls'; " + join
 	}
 	return join
+}
+
+// lockedPublicKey is the public key of the passphrase-protected identity
+// that OpenKeyholder could not use (err: no agent holds it), told without
+// its passphrase; nil for any other error, or a file that tells none.
+func lockedPublicKey(env *cli.Env, file string, err error) *vault.Recipient {
+	if !errors.Is(err, vault.ErrEncryptedIdentity) || (file == "" && env.Env(vault.IdentityEnv) != "") {
+		return nil
+	}
+	path := file
+	if path == "" {
+		if path, err = vault.DefaultIdentityPath(env.Env); err != nil {
+			return nil
+		}
+	}
+	pub, err := vault.EncryptedPublicKey(path)
+	if err != nil {
+		return nil
+	}
+	return pub
 }
 
 // identityCreateError says why the identity could not be created, with
