@@ -46,7 +46,8 @@ a GitHub token kept in the vault, is reported as the vault value, without fp:).
 Flags:
       --pre-push        scan the push described on stdin (REMOTE and URL as git passes them)
       --staged          scan the staged changes
-      --range A..B      scan the commits in A..B
+      --range A..B      scan the commits in A..B (B all zeros, a deleted
+                        branch: none)
       --json            print the findings as JSON
 ` + identityFlagHelp,
 	Flags: func(fs *pflag.FlagSet) {
@@ -110,20 +111,8 @@ func runGuard(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 		}
 	case staged:
 	default:
-		if !strings.Contains(rng, "..") {
-			return cli.Usagef("--range wants A..B, got %q", rng).WithHint("e.g. --range origin/main..HEAD")
-		}
-		// git's own "ambiguous argument … unknown revision" was a failure
-		// (exit 1) for what is a bad argument.
-		if end := r.UnresolvedRangeEnd(ctx, rng); end != "" {
-			return cli.Usagef("--range %q is not a valid range: %q names nothing here", rng, end).
-				WithHint("give two revisions this repository has, e.g. --range origin/main..HEAD (git fetch first)")
-		}
-		if commits, err = r.RevList(ctx, "--reverse", "--end-of-options", rng); err != nil {
-			return cli.Failf("%v", err).WithHint("check that both ends of the range exist")
-		}
-		if commits == nil {
-			commits = []string{}
+		if commits, err = rangeCommits(ctx, env, r, rng); err != nil {
+			return err
 		}
 	}
 
@@ -163,6 +152,49 @@ func runGuard(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 	}
 	return cli.Failf("%s found in %s", cli.Count(len(findings), "secret"), what).
 		WithHint("%s", guardHint(findings, commits == nil))
+}
+
+// rangeCommits lists the commits of --range A..B, oldest first; none is
+// an empty list, not nil (the staged changes). Its ends are read as
+// --pre-push reads a pushed ref's: an all-zero B is a deleted branch,
+// which sends nothing; an all-zero A (a new branch's remote side) names
+// no commit, and which commits the remote lacks cannot be told without
+// the remote, so it is refused, as a name that names nothing is. Git's
+// own words ("Invalid revision range", "ambiguous argument … unknown
+// revision") were the error, and a failure (exit 1) for a bad argument.
+func rangeCommits(ctx context.Context, env *cli.Env, r *gitrepo.Repo, rng string) ([]string, error) {
+	if !strings.Contains(rng, "..") {
+		return nil, cli.Usagef("--range wants A..B, got %q", rng).WithHint("e.g. --range origin/main..HEAD")
+	}
+	if end := r.UnresolvedRangeEnd(ctx, rng); end != "" {
+		return nil, cli.Usagef("--range %q is not a valid range: %q names nothing here", rng, end).
+			WithHint("give two revisions this repository has, e.g. --range origin/main..HEAD (git fetch first)")
+	}
+	a, b, op := gitrepo.RangeEnds(rng)
+	if op == ".." && gitrepo.IsZeroID(b) {
+		fmt.Fprintf(env.Stderr, "git-vault: guard: --range ends at the all-zero id (a deleted branch): no commits to scan\n")
+		return []string{}, nil
+	}
+	for _, end := range []string{a, b} {
+		if gitrepo.IsZeroID(end) {
+			return nil, cli.Usagef("--range %q is not a valid range: %s, the all-zero id, names no commit", rng, end).
+				WithHint("git gives it to a pre-push hook for a branch the remote does not have yet: give the commit the branch starts from, e.g. --range origin/main..HEAD, or scan a push with --pre-push, as the hook does")
+		}
+	}
+	for _, end := range []string{a, b} {
+		if r.ObjectMissing(ctx, end) {
+			return nil, cli.Failf("--range %q: commit %s is not in this repository", rng, cli.Printable(end)).
+				WithHint("fetch it (git fetch), or give a commit this clone has; a shallow clone lacks the older ones (actions/checkout: fetch-depth: 0)")
+		}
+	}
+	commits, err := r.RevList(ctx, "--reverse", "--end-of-options", a+op+b)
+	if err != nil {
+		return nil, cli.Failf("--range %q: its commits could not be listed: %v", rng, err).WithHint("check that both ends of the range are commits this repository has")
+	}
+	if commits == nil {
+		commits = []string{}
+	}
+	return commits, nil
 }
 
 // guardHint says what to do about the findings: staged secrets have not

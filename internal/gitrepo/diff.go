@@ -29,20 +29,49 @@ func (r *Repo) RevList(ctx context.Context, args ...string) ([]string, error) {
 // it as on any missing object. An end starting with "-" is taken as a
 // revision, never an option, and so names nothing.
 func (r *Repo) UnresolvedRangeEnd(ctx context.Context, rng string) string {
-	a, b, ok := strings.Cut(rng, "...")
-	if !ok {
-		a, b, _ = strings.Cut(rng, "..")
-	}
-	for _, end := range []string{a, b} {
-		name := end
-		if name == "" {
-			name = "HEAD"
-		}
+	a, b, _ := RangeEnds(rng)
+	for _, name := range []string{a, b} {
 		if _, err := r.Git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", name); err != nil {
 			return name
 		}
 	}
 	return ""
+}
+
+// RangeEnds splits the range A..B (or A...B: op is "..." then) into its
+// ends, an end left out being HEAD, as git reads it.
+func RangeEnds(rng string) (a, b, op string) {
+	op = "..."
+	a, b, ok := strings.Cut(rng, op)
+	if !ok {
+		op = ".."
+		a, b, _ = strings.Cut(rng, op)
+	}
+	if a == "" {
+		a = "HEAD"
+	}
+	if b == "" {
+		b = "HEAD"
+	}
+	return a, b, op
+}
+
+// IsZeroID reports whether rev is the all-zero id, which names no
+// commit: what git gives a pre-push hook (and GitHub a push event) for
+// the side of a ref that does not exist, a new branch's remote commit or
+// a deleted branch's local one. A full one resolves as any full hash
+// does, and git then fails on it as on a missing object.
+func IsZeroID(rev string) bool { return isHash(rev) && strings.Trim(rev, "0") == "" }
+
+// ObjectMissing reports whether rev, a name that resolves (a full hash
+// resolves without its object: UnresolvedRangeEnd), names an object this
+// repository does not have.
+func (r *Repo) ObjectMissing(ctx context.Context, rev string) bool {
+	if strings.HasPrefix(rev, ":/") {
+		return false // a commit found by its message is one that is here
+	}
+	_, err := r.Git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{object}")
+	return err != nil
 }
 
 // HasObject reports whether the object named by hash is in the repository.

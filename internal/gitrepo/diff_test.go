@@ -113,3 +113,37 @@ func TestEachAddedLineRename(t *testing.T) {
 		t.Errorf("committed rename: %q, want [%q]", got, want)
 	}
 }
+
+// A range's ends as git reads them, and the all-zero id git gives a
+// pre-push hook for a ref's missing side, which resolves as any full
+// hash does and names no object.
+func TestRangeEndsAndZeroID(t *testing.T) {
+	for _, c := range []struct{ rng, a, b, op string }{
+		{"A..B", "A", "B", ".."},
+		{"A...B", "A", "B", "..."},
+		{"A..", "A", "HEAD", ".."},
+		{"..", "HEAD", "HEAD", ".."},
+		{"...B", "HEAD", "B", "..."},
+	} {
+		if a, b, op := RangeEnds(c.rng); a != c.a || b != c.b || op != c.op {
+			t.Errorf("RangeEnds(%q) = %q %q %q, want %q %q %q", c.rng, a, b, op, c.a, c.b, c.op)
+		}
+	}
+	zero := strings.Repeat("0", 40)
+	for rev, want := range map[string]bool{zero: true, strings.Repeat("0", 64): true, "": false, "0000000": false, "0123456789abcdef0123456789abcdef01234567": false} {
+		if IsZeroID(rev) != want {
+			t.Errorf("IsZeroID(%q) = %v", rev, !want)
+		}
+	}
+	ctx := context.Background()
+	dir := gitInit(t)
+	if out, err := exec.Command("git", "-C", dir, "commit", "-q", "--allow-empty", "-m", "one").CombinedOutput(); err != nil {
+		t.Fatalf("git commit: %v\n%s", err, out)
+	}
+	r := openRepo(t, dir)
+	for rev, want := range map[string]bool{"HEAD": false, "HEAD^{tree}": false, zero: true, "0123456789abcdef0123456789abcdef01234567": true} {
+		if r.ObjectMissing(ctx, rev) != want {
+			t.Errorf("ObjectMissing(%q) = %v", rev, !want)
+		}
+	}
+}

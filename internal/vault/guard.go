@@ -206,8 +206,6 @@ func ParsePrePush(r io.Reader) ([]PushRef, error) {
 	return refs, sc.Err()
 }
 
-func isZeroHash(h string) bool { return strings.Trim(h, "0") == "" }
-
 // PushCommits lists the commits a push to remote (the name or URL git
 // gives a pre-push hook) would send: for each updated ref, those not
 // already on the remote's side (remote..local when git knows the remote
@@ -227,11 +225,11 @@ func PushCommits(ctx context.Context, r *gitrepo.Repo, remote string, refs []Pus
 	seen := map[string]bool{}
 	var out []string
 	for _, ref := range refs {
-		if isZeroHash(ref.LocalSHA) {
+		if gitrepo.IsZeroID(ref.LocalSHA) {
 			continue
 		}
 		args := append([]string{"--reverse", ref.LocalSHA, "--not"}, known...)
-		if !isZeroHash(ref.RemoteSHA) && r.HasObject(ctx, ref.RemoteSHA) {
+		if !gitrepo.IsZeroID(ref.RemoteSHA) && r.HasObject(ctx, ref.RemoteSHA) {
 			args = []string{"--reverse", ref.LocalSHA, "^" + ref.RemoteSHA}
 		}
 		cs, err := r.RevList(ctx, args...)
