@@ -7,7 +7,6 @@ import (
 	iofs "io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -296,14 +295,10 @@ func detach(env *cli.Env, r *gitrepo.Repo, full, quiet bool) error {
 		args = append(args, "--full")
 	}
 	// The run starts in the work tree's top; GIT_DIR and the like were
-	// given relative to here.
-	here, err := filepath.Abs(env.Dir)
-	if err != nil {
-		return cli.Failf("cannot start the background index: %v", err)
-	}
+	// given relative to here, and r.Environ has them absolute.
 	cmd := exec.Command(self, args...)
 	cmd.Dir = r.Dir()
-	cmd.Env = append(slices.DeleteFunc(gitrepo.AbsEnv(os.Environ(), here), func(kv string) bool {
+	cmd.Env = append(slices.DeleteFunc(r.Environ(), func(kv string) bool {
 		return strings.HasPrefix(kv, runningFDEnv+"=")
 	}), detachedEnv+"=1")
 	// The run's mark, taken now and handed over: a search between this

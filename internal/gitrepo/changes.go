@@ -41,7 +41,7 @@ func (r *Repo) ChangedPathsOf(ctx context.Context, commits []string, pathspec ..
 func (r *Repo) changedPaths(ctx context.Context, stdin io.Reader, revArgs, pathspec []string) ([]CommitChanges, error) {
 	args := append([]string{"log", "--no-show-signature", "--no-merges", "--no-renames", "--root", "--ignore-submodules=none", "--format=%x01%H", "--name-status", "-z"}, revArgs...)
 	args = append(append(args, "--"), pathspec...)
-	out, err := run(ctx, r.Dir(), stdin, args...)
+	out, err := r.run(ctx, stdin, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func (r *Repo) CommitPaths(ctx context.Context, message string, env []string, pa
 	args = append(args, paths...)
 	var stdout bytes.Buffer
 	err := whileContended(ctx, func() error {
-		cmd := command(ctx, r.Dir(), args...)
+		cmd := r.command(ctx, args...)
 		cmd.Env = append(cmd.Env, env...)
 		cmd.Stdin = strings.NewReader(message)
 		var stderr bytes.Buffer

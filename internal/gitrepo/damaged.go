@@ -119,7 +119,7 @@ type commitHeader struct {
 }
 
 func (r *Repo) newCommitReader(ctx context.Context) (*commitReader, error) {
-	cr := &commitReader{cmd: command(ctx, r.Dir(), "cat-file", "--batch")}
+	cr := &commitReader{cmd: r.command(ctx, "cat-file", "--batch")}
 	cr.cmd.Env = append(cr.cmd.Env, NoLazyFetch...)
 	cr.cmd.Stderr = &cr.stderr
 	var err error

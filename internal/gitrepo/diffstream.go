@@ -151,7 +151,7 @@ func (r *Repo) DiffStaged(ctx context.Context, opt DiffOptions, fn func(*CommitD
 // writing its stdin with input when it is not nil, and has p parse its
 // output to the end; then it waits for git.
 func (r *Repo) readDiff(ctx context.Context, args, env []string, input func(*bufio.Writer), p *diffParser) error {
-	cmd := command(ctx, r.Dir(), args...)
+	cmd := r.command(ctx, args...)
 	cmd.Env = append(cmd.Env, env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -294,7 +294,7 @@ func (r *Repo) RevWalk(ctx context.Context, include, exclude []string) (*Walk, e
 // gitNoFetch runs git with lazy fetching off, stdin given, stdout
 // returned.
 func (r *Repo) gitNoFetch(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {
-	cmd := command(ctx, r.Dir(), args...)
+	cmd := r.command(ctx, args...)
 	cmd.Env = append(cmd.Env, NoLazyFetch...)
 	cmd.Stdin = stdin
 	var stderr bytes.Buffer
@@ -374,7 +374,7 @@ func (r *Repo) IsPartialClone(ctx context.Context) bool {
 // partial clones, where the others are missing on purpose.
 func (r *Repo) LocalObjects(ctx context.Context) (map[string]struct{}, error) {
 	local := map[string]struct{}{}
-	cmd := command(ctx, r.Dir(), "cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)")
+	cmd := r.command(ctx, "cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)")
 	cmd.Env = append(cmd.Env, NoLazyFetch...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -36,7 +36,7 @@ func (r *Repo) Ignored(ctx context.Context, paths ...string) (map[string]IgnoreR
 	for i, p := range paths {
 		in[i] = "./" + p
 	}
-	out, err := run(ctx, r.Dir(), strings.NewReader(strings.Join(in, "\x00")+"\x00"), "check-ignore", "--no-index", "-v", "-z", "--stdin")
+	out, err := r.run(ctx, strings.NewReader(strings.Join(in, "\x00")+"\x00"), "check-ignore", "--no-index", "-v", "-z", "--stdin")
 	if exitedOne(err) {
 		return nil, nil // none matched
 	}

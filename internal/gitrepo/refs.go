@@ -339,7 +339,7 @@ func (r *Repo) CreateTag(ctx context.Context, name, commit, message string, sign
 	// git tag leaves out tag.forceSignAnnotated. Cleanup verbatim keeps
 	// the message exactly as given.
 	args := []string{"tag", "--cleanup=verbatim", "--file=-", "--end-of-options", name, commit}
-	cmd := command(ctx, r.Dir(), args...)
+	cmd := r.command(ctx, args...)
 	cmd.Stdin = strings.NewReader(message)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -396,7 +396,7 @@ func (r *Repo) CheckSigning(ctx context.Context) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	cmd := command(ctx, r.Dir(), "commit-tree", "-S", "-m", "verdigris: signing check", "HEAD^{tree}")
+	cmd := r.command(ctx, "commit-tree", "-S", "-m", "verdigris: signing check", "HEAD^{tree}")
 	cmd.Env = append(cmd.Env, "GIT_OBJECT_DIRECTORY="+tmp, "GIT_ALTERNATE_OBJECT_DIRECTORIES="+objects)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

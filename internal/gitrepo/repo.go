@@ -33,6 +33,12 @@ type Repo struct {
 	// same. WorktreeOf names that working tree.
 	InGitDir bool
 
+	// env is what the git processes the repository starts get on top
+	// of the process's environment: the location variables the
+	// repository was opened with, where they were given relative, as
+	// absolute paths ("GIT_DIR=/home/me/.dotfiles"). See Environ.
+	env []string
+
 	objOnce sync.Once
 	obj     ObjectReader // see objects
 }
@@ -83,41 +89,86 @@ func (e *MissingGitDirError) Error() string {
 func (e *MissingGitDirError) Unwrap() error { return ErrNotRepo }
 
 // Open finds the repository containing dir ("" is the working directory).
+// Location variables (GIT_DIR, GIT_WORK_TREE, GIT_COMMON_DIR,
+// GIT_INDEX_FILE, GIT_OBJECT_DIRECTORY) given relative are read as git
+// run in the working directory reads them, whatever dir is, and handed
+// to the git processes the Repo starts as absolute paths: those run in
+// the top of the work tree or in the git directory, where
+// GIT_DIR=../.dotfiles named another folder.
 func Open(ctx context.Context, dir string) (*Repo, error) {
+	wd, wderr := os.Getwd()
 	if dir == "" {
-		var err error
-		if dir, err = os.Getwd(); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
+		if wderr != nil {
+			if errors.Is(wderr, fs.ErrNotExist) {
 				return nil, ErrWorkdirGone
 			}
-			return nil, err
+			return nil, wderr
+		}
+		dir = wd
+	}
+	var given []string // the location variables, made absolute
+	if wderr == nil && len(relativeVars(os.Environ())) > 0 {
+		if abs, err := filepath.Abs(dir); err != nil || abs != wd {
+			// Given in the working directory, not in dir: read there.
+			given = absEnv(os.Environ(), wd)
+			if here, err := open(ctx, wd, nil); err == nil {
+				given = here.env
+			}
 		}
 	}
+	return open(ctx, dir, given)
+}
+
+// open opens the repository git finds in dir with the process's
+// environment and the variables given ("K=V") over it.
+func open(ctx context.Context, dir string, given []string) (*Repo, error) {
+	environ := withVars(os.Environ(), given)
 	// One git process for everything: --show-toplevel comes last because
 	// it fails in a bare repository (or inside the git dir), after git has
-	// printed the other three.
-	out, err := run(ctx, dir, nil, "rev-parse", "--path-format=absolute", "--is-bare-repository", "--absolute-git-dir", "--git-common-dir", "--show-toplevel")
+	// printed the others. --git-path says where git reads the index and
+	// the objects: GIT_INDEX_FILE's and GIT_OBJECT_DIRECTORY's, if set.
+	out, err := run(ctx, dir, given, nil, "rev-parse", "--path-format=absolute", "--is-bare-repository", "--absolute-git-dir", "--git-common-dir", "--git-path", "index", "--git-path", "objects", "--show-toplevel")
 	if errors.Is(err, exec.ErrNotFound) {
 		return nil, ErrNoGit
 	}
 	f := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
-	if len(f) < 3 || (err != nil && len(f) != 3) {
+	if len(f) < 5 || (err != nil && len(f) != 5) {
 		if u := unsafeRepo(err); u != nil {
 			return nil, u
 		}
-		if m := missingGitDir(dir, err); m != nil {
+		if m := missingGitDir(dir, lookup(environ, "GIT_DIR"), err); m != nil {
 			return nil, m
 		}
 		return nil, fmt.Errorf("%w: %s", ErrNotRepo, dir)
 	}
 	r := &Repo{Bare: f[0] == "true", GitDir: f[1], CommonDir: f[2]}
-	if err == nil && len(f) == 4 && !r.Bare {
-		r.Root = f[3]
+	if err == nil && len(f) == 6 && !r.Bare {
+		r.Root = f[5]
 	} else {
 		r.InGitDir = f[0] == "false"
 		r.Bare = true
 	}
+	// As git read them in dir; run in r.Dir() they would name other places.
+	read := map[string]string{"GIT_DIR": r.GitDir, "GIT_WORK_TREE": r.Root, "GIT_COMMON_DIR": r.CommonDir, "GIT_INDEX_FILE": f[3], "GIT_OBJECT_DIRECTORY": f[4]}
+	for _, k := range relativeVars(environ) {
+		if v := read[k]; v != "" {
+			r.env = append(r.env, k+"="+v)
+		} else {
+			r.env = append(r.env, absEnv([]string{k + "=" + lookup(environ, k)}, dir)...)
+		}
+	}
+	r.env = withVars(given, r.env)
 	return r, nil
+}
+
+// lookup is the value environ gives k.
+func lookup(environ []string, k string) string {
+	for i := len(environ) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(environ[i], k+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // WorktreeOf returns the top of the working tree whose git directory the
@@ -168,8 +219,8 @@ func unsafeRepo(err error) *UnsafeRepoError {
 
 // missingGitDir recognises git's "not a git repository: PATH", which git
 // says of the git directory a .git file or $GIT_DIR names, when PATH is
-// not there.
-func missingGitDir(dir string, err error) *MissingGitDirError {
+// not there. gitDir is the GIT_DIR git was run with.
+func missingGitDir(dir, gitDir string, err error) *MissingGitDirError {
 	var ge *Error
 	if !errors.As(err, &ge) {
 		return nil
@@ -180,7 +231,7 @@ func missingGitDir(dir string, err error) *MissingGitDirError {
 		return nil
 	}
 	path, _, _ := strings.Cut(rest, "\n")
-	if os.Getenv("GIT_DIR") != "" {
+	if gitDir != "" {
 		// Quoted, and relative to dir when it was given so.
 		path = strings.TrimSuffix(strings.TrimPrefix(path, "'"), "'")
 		abs := path
@@ -209,7 +260,7 @@ func missingGitDir(dir string, err error) *MissingGitDirError {
 // Init creates a repository at dir whose first branch is branch (git
 // init leaves an existing one as it is) and opens it.
 func Init(ctx context.Context, dir, branch string) (*Repo, error) {
-	if _, err := run(ctx, "", nil, "init", "-q", "-b", branch, dir); err != nil {
+	if _, err := run(ctx, "", nil, nil, "init", "-q", "-b", branch, dir); err != nil {
 		return nil, err
 	}
 	return Open(ctx, dir)
@@ -310,18 +361,18 @@ func firstArg(args []string) string {
 // Git runs a git command in the repository and returns its stdout with
 // trailing whitespace removed.
 func (r *Repo) Git(ctx context.Context, args ...string) (string, error) {
-	out, err := run(ctx, r.Dir(), nil, args...)
+	out, err := r.run(ctx, nil, args...)
 	return strings.TrimRight(string(out), "\n"), err
 }
 
 // GitBytes runs a git command and returns its raw stdout.
 func (r *Repo) GitBytes(ctx context.Context, args ...string) ([]byte, error) {
-	return run(ctx, r.Dir(), nil, args...)
+	return r.run(ctx, nil, args...)
 }
 
 // GitInput runs a git command with stdin.
 func (r *Repo) GitInput(ctx context.Context, stdin io.Reader, args ...string) (string, error) {
-	out, err := run(ctx, r.Dir(), stdin, args...)
+	out, err := r.run(ctx, stdin, args...)
 	return strings.TrimRight(string(out), "\n"), err
 }
 
@@ -332,7 +383,7 @@ func (r *Repo) Stream(ctx context.Context, fn func(io.Reader) error, args ...str
 }
 
 func (r *Repo) stream(ctx context.Context, stdin io.Reader, fn func(io.Reader) error, args ...string) error {
-	cmd := command(ctx, r.Dir(), args...)
+	cmd := r.command(ctx, args...)
 	cmd.Stdin = stdin
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -357,17 +408,29 @@ func (r *Repo) stream(ctx context.Context, stdin io.Reader, fn func(io.Reader) e
 	return nil
 }
 
-func command(ctx context.Context, dir string, args ...string) *exec.Cmd {
+// command is git run in the repository, with the location variables it
+// was opened with.
+func (r *Repo) command(ctx context.Context, args ...string) *exec.Cmd {
+	return command(ctx, r.Dir(), r.env, args...)
+}
+
+func (r *Repo) run(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {
+	return run(ctx, r.Dir(), r.env, stdin, args...)
+}
+
+// command is git run in dir with the process's environment and the
+// variables of env ("K=V") over it.
+func command(ctx context.Context, dir string, env []string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = dir
 	// Never let git stop for a pager, an editor or a credential prompt:
 	// verdigris runs inside hooks and CI where nobody can answer.
-	cmd.Env = append(os.Environ(), "GIT_PAGER=cat", "GIT_TERMINAL_PROMPT=0", "GIT_EDITOR=:", "LC_ALL=C")
+	cmd.Env = append(withVars(os.Environ(), env), "GIT_PAGER=cat", "GIT_TERMINAL_PROMPT=0", "GIT_EDITOR=:", "LC_ALL=C")
 	return cmd
 }
 
-func run(ctx context.Context, dir string, stdin io.Reader, args ...string) ([]byte, error) {
-	cmd := command(ctx, dir, args...)
+func run(ctx context.Context, dir string, env []string, stdin io.Reader, args ...string) ([]byte, error) {
+	cmd := command(ctx, dir, env, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdin = stdin
 	cmd.Stdout = &stdout

@@ -115,7 +115,7 @@ func (r *Repo) ReadBlobs(ctx context.Context, oids []string, fn func(i int, data
 	if len(oids) == 0 {
 		return 0, nil
 	}
-	cmd := command(ctx, r.Dir(), "cat-file", "--batch")
+	cmd := r.command(ctx, "cat-file", "--batch")
 	cmd.Env = append(cmd.Env, "GIT_NO_LAZY_FETCH=1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
