@@ -44,12 +44,17 @@ toolchain.toml:
 `
 
 func main() {
-	p := &cli.Program{
+	program().Main()
+}
+
+// program is the binary: its usage texts and commands, which main runs
+// and the tests read.
+func program() *cli.Program {
+	return &cli.Program{
 		Name:     "git release",
 		Binary:   "git-release",
 		Usage:    usage,
 		Commands: []*cli.Command{notesCmd},
 		Default:  releaseCmd,
 	}
-	p.Main()
 }

@@ -69,3 +69,9 @@ func TestScripts(t *testing.T) {
 	p.UpdateScripts = os.Getenv("UPDATE_GOLDEN") != ""
 	testscript.Run(t, p)
 }
+
+// TestUsageFits80Columns: 'help' and every command's --help fit a
+// terminal of 80 columns, which wraps a wider line mid-word.
+func TestUsageFits80Columns(t *testing.T) {
+	clitest.UsageFits(t, program())
+}

@@ -50,7 +50,13 @@ Run 'git scry <command> --help' for a command's flags.
 `
 
 func main() {
-	p := &cli.Program{
+	program().Main()
+}
+
+// program is the binary: its usage texts and commands, which main runs
+// and the tests read.
+func program() *cli.Program {
+	return &cli.Program{
 		Name:     "git scry",
 		Binary:   "git-scry",
 		Usage:    usage,
@@ -59,7 +65,6 @@ func main() {
 		Text:     true,
 		Annotate: ghaction.AnnotateError, // for the usage errors of its --github commands
 	}
-	p.Main()
 }
 
 // nargs checks a command's positional arguments like cli.NArgs; too

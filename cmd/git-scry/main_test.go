@@ -162,3 +162,9 @@ var (
 	runningMu   sync.Mutex
 	runningHeld = map[*testscript.TestScript]*filelock.Lock{}
 )
+
+// TestUsageFits80Columns: 'help' and every command's --help fit a
+// terminal of 80 columns, which wraps a wider line mid-word.
+func TestUsageFits80Columns(t *testing.T) {
+	clitest.UsageFits(t, program())
+}

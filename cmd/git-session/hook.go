@@ -23,9 +23,9 @@ the archived session records it adds or changes, call for (exactly as 'git
 session sync' would: a record's end tag has the record's message, also on
 a "session: archive ID (TITLE)" commit made by hand), makes a session it
 opens this worktree's active one when there is none, and ends the active
-one when the commit closes it. A commit without markers costs one in-process read of
-HEAD. Commits replayed by a rebase, and an amend when the post-rewrite hook
-runs, are left to post-rewrite.
+one when the commit closes it. A commit without markers costs one
+in-process read of HEAD. Commits replayed by a rebase, and an amend when
+the post-rewrite hook runs, are left to post-rewrite.
 
 post-merge does the same for the merge commit that 'git merge' or 'git
 pull' has just made (git runs post-merge for it, not post-commit). A

@@ -24,7 +24,8 @@ Commands:
   sync               create the tags that commit markers and records call for
   hook post-commit   the post-commit hook's entry point (tags HEAD's markers)
   hook post-merge    the post-merge hook's (tags a merge commit's markers)
-  hook post-rewrite  the post-rewrite hook's (tags follow amended or rebased commits)
+  hook post-rewrite  the post-rewrite hook's (tags follow amended or rebased
+                     commits)
 
 Markers in commit messages (case-insensitive):
   Session-Start: TITLE  or the subject "session: start TITLE"    opens a session
@@ -56,16 +57,21 @@ var emptyFlagHints = map[string]string{
 }
 
 func main() {
+	program().Main()
+}
+
+// program is the binary: its usage texts and commands, which main runs
+// and the tests read.
+func program() *cli.Program {
 	commands := []*cli.Command{startCmd, noteCmd, updateCmd, endCmd, statusCmd, listCmd, showCmd, syncCmd, hookCmd}
 	for _, c := range commands {
 		cli.RefuseEmptyFlags(c, emptyFlagHints)
 	}
-	p := &cli.Program{
+	return &cli.Program{
 		Name:     "git session",
 		Binary:   "git-session",
 		Usage:    usage,
 		Commands: commands,
 		Annotate: ghaction.AnnotateError, // for the usage errors of its --github commands
 	}
-	p.Main()
 }

@@ -190,3 +190,9 @@ func replayed(ts *testscript.TestScript) map[string][2]string {
 	}
 	return m
 }
+
+// TestUsageFits80Columns: 'help' and every command's --help fit a
+// terminal of 80 columns, which wraps a wider line mid-word.
+func TestUsageFits80Columns(t *testing.T) {
+	clitest.UsageFits(t, program())
+}

@@ -20,7 +20,8 @@ import (
 
 var syncCmd = &cli.Command{
 	Name: "sync",
-	Usage: `Usage: git session sync [--range A..B] [--push [--remote NAME]] [--json] [--github]
+	Usage: `Usage: git session sync [--range A..B] [--push [--remote NAME]] [--json]
+                        [--github]
 
 Create the session tags that the commits of a range call for, oldest commit
 first: the start and end tags of their markers (Session-Start:, Session-End:,

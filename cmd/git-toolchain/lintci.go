@@ -32,8 +32,9 @@ than the pin:
   actions/setup-go, setup-node and setup-python with a version other than
   the pin (stable, oldstable, lts/*, latest, 3.x, 1.26, an unquoted 1.20
   that YAML reads as 1.2, …), a version file that disagrees, or no version
-  at all (an empty one, go-version: ~ or '', is none); a list or table given to one of their version inputs
-  (go-version: ['1.26.8']), which GitHub refuses;
+  at all (an empty one, go-version: ~ or '', is none); a list or table
+  given to one of their version inputs (go-version: ['1.26.8']), which
+  GitHub refuses;
   golangci/golangci-lint-action without the pinned version; a
   golang:, rust:, node: or python: container image (or docker:// step)
   of another version, a line or channel (golang:1.26, node:lts) or none;

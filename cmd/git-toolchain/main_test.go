@@ -43,3 +43,9 @@ func exitCode(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s exited %d; want %d", args[1], got, want)
 	}
 }
+
+// TestUsageFits80Columns: 'help' and every command's --help fit a
+// terminal of 80 columns, which wraps a wider line mid-word.
+func TestUsageFits80Columns(t *testing.T) {
+	clitest.UsageFits(t, program())
+}

@@ -18,10 +18,10 @@ var exportCmd = &cli.Command{
        git vault export --github
 
 Print secrets for another tool: dotenv (ENV='value', or ENV="…" with
-\n, \r, \t, \\, \", \$ and backquote escapes when the value has a quote or a line
-break) or a JSON object {"ENV": "value"}. Like 'get', this shows values:
-prefer 'git vault run'. A secret under a reserved environment name (PATH,
-LD_*, BASH_ENV, ...), which set refuses but another tool may have
+\n, \r, \t, \\, \", \$ and backquote escapes when the value has a quote or a
+line break) or a JSON object {"ENV": "value"}. Like 'get', this shows
+values: prefer 'git vault run'. A secret under a reserved environment name
+(PATH, LD_*, BASH_ENV, ...), which set refuses but another tool may have
 written, is refused and nothing is printed.
 
 --github is what the actions/vault action runs inside GitHub Actions. It

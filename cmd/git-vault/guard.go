@@ -18,7 +18,7 @@ import (
 
 var guardCmd = &cli.Command{
 	Name: "guard",
-	Usage: `Usage: git vault guard --pre-push REMOTE [URL]   (refs on stdin, as git gives them)
+	Usage: `Usage: git vault guard --pre-push REMOTE [URL]   (refs on stdin, from git)
        git vault guard --staged
        git vault guard --range A..B
 
@@ -44,7 +44,8 @@ A vault value is never ignored (one that looks like a credential, such as
 a GitHub token kept in the vault, is reported as the vault value, without fp:).
 
 Flags:
-      --pre-push        scan the push described on stdin (REMOTE and URL as git passes them)
+      --pre-push        scan the push described on stdin (REMOTE and URL as
+                        git passes them)
       --staged          scan the staged changes
       --range A..B      scan the commits in A..B (B all zeros, a deleted
                         branch: none)

@@ -34,6 +34,12 @@ Run 'git vault <command> --help' for a command's flags.
 `
 
 func main() {
+	program().Main()
+}
+
+// program is the binary: its usage texts and commands, which main runs
+// and the tests read.
+func program() *cli.Program {
 	commands := []*cli.Command{
 		initCmd, setCmd, getCmd, rmCmd, lsCmd, recipientsCmd, exportCmd, runCmd, guardCmd, agentCmd, lockCmd,
 	}
@@ -41,7 +47,7 @@ func main() {
 		// --only has its own check, which also refuses " , ".
 		cli.RefuseEmptyFlags(c, emptyFlagHints, "only")
 	}
-	p := &cli.Program{
+	return &cli.Program{
 		Name:     "git vault",
 		Binary:   "git-vault",
 		Usage:    usage,
@@ -51,5 +57,4 @@ func main() {
 		Private:  []string{vault.IdentityEnv},
 		Annotate: ghaction.AnnotateError, // for the usage errors of its --github commands
 	}
-	p.Main()
 }

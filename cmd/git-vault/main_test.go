@@ -266,3 +266,9 @@ func editSecrets(ts *testscript.TestScript, file string, edit func([]string)) {
 	edit(lines)
 	ts.Check(os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644))
 }
+
+// TestUsageFits80Columns: 'help' and every command's --help fit a
+// terminal of 80 columns, which wraps a wider line mid-word.
+func TestUsageFits80Columns(t *testing.T) {
+	clitest.UsageFits(t, program())
+}

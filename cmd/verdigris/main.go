@@ -25,11 +25,16 @@ Run 'verdigris <command> --help' for a command's flags.
 `
 
 func main() {
-	p := &cli.Program{
+	program().Main()
+}
+
+// program is the binary: its usage texts and commands, which main runs
+// and the tests read.
+func program() *cli.Program {
+	return &cli.Program{
 		Name:     "verdigris",
 		Binary:   "verdigris",
 		Usage:    usage,
 		Commands: []*cli.Command{installCmd, uninstallCmd, doctorCmd, versionCmd},
 	}
-	p.Main()
 }

@@ -28,3 +28,9 @@ func TestScripts(t *testing.T) {
 	}
 	testscript.Run(t, p)
 }
+
+// TestUsageFits80Columns: 'help' and every command's --help fit a
+// terminal of 80 columns, which wraps a wider line mid-word.
+func TestUsageFits80Columns(t *testing.T) {
+	clitest.UsageFits(t, program())
+}

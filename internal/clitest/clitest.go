@@ -1,6 +1,7 @@
 // Package clitest runs the testscript suites under cmd/<binary>/testdata
-// against the real, built binaries in real temporary git repositories. It
-// is imported only by tests.
+// against the real, built binaries in real temporary git repositories,
+// and checks every binary's usage texts (UsageFits). It is imported only
+// by tests.
 package clitest
 
 import (
