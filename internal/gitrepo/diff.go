@@ -56,11 +56,15 @@ func RangeEnds(rng string) (a, b, op string) {
 	return a, b, op
 }
 
-// IsZeroID reports whether rev is the all-zero id, which names no
-// commit: what git gives a pre-push hook (and GitHub a push event) for
-// the side of a ref that does not exist, a new branch's remote commit or
-// a deleted branch's local one. A full one resolves as any full hash
-// does, and git then fails on it as on a missing object.
+// IsZeroID reports whether rev is the all-zero id (40 zeros, or 64 in a
+// SHA-256 repository), which names no object: what git gives a pre-push
+// hook (and GitHub a push event) for the side of a ref that does not
+// exist, a new branch's remote commit or a deleted branch's local one,
+// and what a raw diff (--no-abbrev) gives for the side of a file that
+// does not exist. A full one resolves as any full hash does, and git
+// then fails on it as on a missing object. Only the full length is the
+// id: git reads a shorter run of zeros as an abbreviated hash, which
+// names nothing.
 func IsZeroID(rev string) bool { return isHash(rev) && strings.Trim(rev, "0") == "" }
 
 // ObjectMissing reports whether rev, a name that resolves (a full hash

@@ -208,7 +208,11 @@ func ResolveRange(ctx context.Context, repo *gitrepo.Repo, spec string) (args []
 // a hash, at least as long as git abbreviates one.
 var commitID = regexp.MustCompile(`^[0-9a-fA-F]{7,64}$`)
 
-// isZeros reports whether rev is the all-zeros id git uses for "no commit".
+// isZeros reports whether rev is the all-zeros id git uses for "no
+// commit", in full (gitrepo.IsZeroID: 40 zeros, or 64) or abbreviated as
+// any commit id of a range may be (commitID): "0000000..HEAD" is all of
+// HEAD and "HEAD..0000000" no commits, where gitrepo.IsZeroID, as git
+// itself, reads a short run of zeros as a hash prefix that names nothing.
 func isZeros(rev string) bool { return len(rev) >= 7 && strings.Trim(rev, "0") == "" }
 
 // Sync creates the session tags that the commits of a range call for:

@@ -235,7 +235,7 @@ func blobsOf(files []gitrepo.FileChange) []string {
 			}
 			// No blob: the null id (40 zeros, or 64 in a SHA-256
 			// repository), or a submodule's commit.
-			if strings.Trim(oid, "0") == "" || mode == "160000" || seen[oid] {
+			if gitrepo.IsZeroID(oid) || mode == "160000" || seen[oid] {
 				continue
 			}
 			seen[oid] = true
