@@ -174,9 +174,13 @@ git -C "$work/lefthook" log --no-merges --format='%x01%H%x09%s' --name-only HEAD
 		keep && NF { files = files (files == "" ? "" : ", ") "\"" esc($0) "\"" }
 		function flush() { if (!keep) return; printf "%s{\"id\": \"s%d\", \"query\": \"%s\", \"relevant_commits\": [\"%s\"]%s}", (q++ ? "," : ""), q, esc(subj), sha, (files == "" ? "" : ", \"relevant_docs\": [" files "]"); keep = 0 }
 		END { flush(); print "]}" }' >"$work/subjects.json"
+# Commit subjects as a published commit benchmark asks them: every
+# commit of 2 to 15 files and a short message, its subject without a
+# conventional-commit prefix or pull request number (scripts/bench/commitset).
+go run ./scripts/bench/commitset "$work/lefthook" >"$work/commits.json" 2>/dev/null
 bench "$name" "$work/lefthook"
 (cd "$work/lefthook" && git reset -q --hard HEAD~5 && "$scry" index --quiet)
-for set in lefthook lefthook-2 subjects; do
+for set in lefthook lefthook-2 subjects commits; do
 	say "### quality: git scry eval $set.json"
 	(cd "$work/lefthook" && "$scry" eval "$work/$set.json")
 	say
