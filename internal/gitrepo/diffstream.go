@@ -47,6 +47,10 @@ type DiffOptions struct {
 	// with the index of its file in Files. The slice is valid only during
 	// the call.
 	OnLine func(file int, line []byte)
+	// SkipLines, when set, names the files whose changed lines OnLine
+	// is not given (by their path, asked once a file): they are still
+	// counted.
+	SkipLines func(path string) bool
 	// OnAdded receives each added line without its marker and with its
 	// number in the new file, and the commit it belongs to (a Hash of ""
 	// for the staged changes). The slice is valid only during the call.
@@ -208,6 +212,7 @@ type diffParser struct {
 	newLeft  int
 	newLine  int // the number in the new file of the next added line
 	inHunk   bool
+	skip     bool // OnLine is not given the current file's lines (SkipLines)
 }
 
 func (p *diffParser) flush() error {
@@ -369,16 +374,19 @@ func (p *diffParser) startFile(l string) {
 	if p.file >= 0 && p.file < len(p.expected) && p.expected[p.file] == l {
 		return // the second section of a type change
 	}
+	// The raw entry the section matches; unmatched (should not happen),
+	// the counts are kept on the next file.
+	next := p.file + 1
 	for i := p.file + 1; i < len(p.expected); i++ {
 		if p.expected[i] == l {
-			p.file = i
-			return
+			next = i
+			break
 		}
 	}
-	// Unmatched (should not happen): keep the counts on the next file.
-	if p.file+1 < len(p.cur.Files) {
-		p.file++
+	if next < len(p.cur.Files) {
+		p.file = next
 	}
+	p.skip = p.opt.SkipLines != nil && p.file >= 0 && p.opt.SkipLines(p.cur.Files[p.file].Path)
 }
 
 func (p *diffParser) hunk(l []byte) {
@@ -431,7 +439,7 @@ func (p *diffParser) count(added bool) {
 }
 
 func (p *diffParser) emit(b []byte) {
-	if p.opt.OnLine != nil && p.file >= 0 {
+	if p.opt.OnLine != nil && p.file >= 0 && !p.skip {
 		p.opt.OnLine(p.file, b)
 	}
 }

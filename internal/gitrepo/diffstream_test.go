@@ -146,3 +146,39 @@ func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
 }
+
+// SkipLines keeps a file's changed lines from OnLine, hunk headers'
+// section text included, and still counts them; the files after it are
+// read as before.
+func TestDiffCommitsSkipLines(t *testing.T) {
+	dir := gitInit(t)
+	writeFile(t, filepath.Join(dir, "a.lock"), "func lockedHeader() {\none\ntwo\n")
+	writeFile(t, filepath.Join(dir, "b.go"), "package b\n")
+	gitRun(t, dir, "add", "-A")
+	gitRun(t, dir, "commit", "-q", "-m", "add")
+	writeFile(t, filepath.Join(dir, "a.lock"), "func lockedHeader() {\none\nthree\n")
+	writeFile(t, filepath.Join(dir, "b.go"), "package b\n\nfunc keptLine() {}\n")
+	gitRun(t, dir, "add", "-A")
+	gitRun(t, dir, "commit", "-q", "-m", "change")
+
+	var lines []string
+	var asked []string
+	var got *CommitDiff
+	err := (&Repo{Root: dir, GitDir: filepath.Join(dir, ".git")}).DiffCommits(context.Background(), []string{gitRun(t, dir, "rev-parse", "HEAD")}, DiffOptions{
+		Patch:     true,
+		OnLine:    func(file int, l []byte) { lines = append(lines, string(l)) },
+		SkipLines: func(path string) bool { asked = append(asked, path); return strings.HasSuffix(path, ".lock") },
+	}, func(c *CommitDiff) error { got = c; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(asked, " ") != "a.lock b.go" {
+		t.Errorf("SkipLines asked for %q; want each file once", asked)
+	}
+	if strings.Join(lines, "|") != "package b||func keptLine() {}" {
+		t.Errorf("OnLine got %q; want b.go's lines alone", lines)
+	}
+	if f := got.Files[0]; f.Path != "a.lock" || f.Added != 1 || f.Deleted != 1 {
+		t.Errorf("a.lock: %+v; want 1 added, 1 deleted", f)
+	}
+}

@@ -109,3 +109,40 @@ realcode_history() {
 	import "$tools" "tools/" "golang.org/x/tools v0.52.0"
 	git -C "$dir" gc -q
 }
+
+# lockfile_history DIR [COMMITS]: a JavaScript monorepo's history of
+# dependency bumps (300 commits by default), each changing a 5,000-line
+# bun.lock (a fifth of its packages bumped to a new version and
+# integrity hash, a third of its lines changed) and three TypeScript
+# files under packages/app/src/ (a few lines with a new identifier
+# each): commits whose code a lockfile's diff comes before in git's
+# path order. Needs isolate_git.
+lockfile_history() {
+	local i n=${2:-300}
+	git init -q "$1"
+	mkdir -p "$1/packages/app/src"
+	for i in $(seq "$n"); do
+		awk -v c="$i" 'BEGIN {
+			srand(c)
+			split("react lodash babel eslint vite rollup esbuild postcss jest zod axios chalk debug semver yargs glob minimatch typescript prettier webpack", w, " ")
+			b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+			print "{\n  \"lockfileVersion\": 1,\n  \"packages\": {"
+			for (p = 1; p <= 4996; p++) {
+				name = "@" w[p % 20 + 1] "/" w[int(p / 20) % 20 + 1] "-" p
+				v = (rand() < 0.2) ? c : 0
+				h = ""
+				srand(p * 1000 + v)
+				for (k = 0; k < 86; k++) h = h substr(b64, int(rand() * 64) + 1, 1)
+				srand(c * 7919 + p)
+				printf "    \"%s\": [\"%s@1.%d.%d\", \"\", {}, \"sha512-%s==\"],\n", name, name, v, p, h
+			}
+			print "  }\n}"
+		}' >"$1/bun.lock"
+		for f in session router store; do
+			printf 'export function %sStep%d(input: string): string {\n  return input + "%d";\n}\n' "$f" "$i" "$i" >>"$1/packages/app/src/$f.ts"
+		done
+		git -C "$1" add -A
+		git -C "$1" commit -q -m "Bump dependencies ($i)"
+	done
+	git -C "$1" gc -q
+}

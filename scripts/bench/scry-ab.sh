@@ -7,12 +7,16 @@
 #
 #   scripts/bench/scry-ab.sh OLD_GIT_SCRY [NEW_GIT_SCRY]   # NEW: this tree, built
 #   RUNS=7 scripts/bench/scry-ab.sh /tmp/old/git-scry
+#   HISTORIES=lockfile scripts/bench/scry-ab.sh /tmp/old/git-scry
 #
 # Histories: the replayed lefthook corpus's newest 300 and 600 commits,
 # all 1,152 of them, a clone of this repository (real diffs of Go code
 # and real documents), a diff-heavy history of real code (the Go
-# distribution's src/, heavy_history) and one of real code in commits of
-# ordinary size (golang.org/x/sys and x/tools, realcode_history). "Cold": nothing in the cache (a fresh machine);
+# distribution's src/, heavy_history), one of real code in commits of
+# ordinary size (golang.org/x/sys and x/tools, realcode_history) and a
+# JavaScript monorepo's dependency bumps (a 5,000-line bun.lock in every
+# commit, lockfile_history); HISTORIES names the ones to run (all by
+# default). "Cold": nothing in the cache (a fresh machine);
 # "warm": the machine's text analysed by the run just before.
 set -euo pipefail
 # shellcheck source=scripts/bench/bench-env.sh
@@ -24,18 +28,24 @@ trap 'rm -rf "$work"' EXIT
 ab_builds "$work" "$@"
 isolate_git "$work"
 
-go run ./scripts/bench/replay -newest 300 "$work/newest300" 2>/dev/null
-go run ./scripts/bench/replay -newest 600 "$work/newest600" 2>/dev/null
-go run ./scripts/bench/replay "$work/all" 2>/dev/null
-git clone -q . "$work/own"
-heavy_history "$work/heavy"
-realcode_history "$work/realcode"
+histories=${HISTORIES:-newest300 newest600 all own heavy realcode lockfile}
+for d in $histories; do
+	case $d in
+	newest300 | newest600) go run ./scripts/bench/replay -newest "${d#newest}" "$work/$d" 2>/dev/null ;;
+	all) go run ./scripts/bench/replay "$work/all" 2>/dev/null ;;
+	own) git clone -q . "$work/own" ;;
+	heavy) heavy_history "$work/heavy" ;;
+	realcode) realcode_history "$work/realcode" ;;
+	lockfile) lockfile_history "$work/lockfile" ;;
+	*) echo "$0: unknown history $d (HISTORIES: newest300 newest600 all own heavy realcode lockfile)" >&2 && exit 2 ;;
+	esac
+done
 
 echo "# git scry index, A = $1, B = ${2:-this tree}; $(nproc) CPUs, median of $runs interleaved rounds"
 echo
 echo "| history | git log -p | A cold | B cold | B/A | A warm | B warm | B/A |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-for d in newest300 newest600 all own heavy realcode; do
+for d in $histories; do
 	dir=$work/$d
 	: >"$work/t"
 	for _ in $(seq "$runs"); do

@@ -283,7 +283,7 @@ func (rd *reader) streamFn(ctx context.Context, hashes []string, patch bool, fn 
 		rd.diff.reset()
 		opt := gitrepo.DiffOptions{Patch: patch, BigFile: bigFileForGitDiff, Env: gitrepo.NoLazyFetch}
 		if patch {
-			opt.OnLine = rd.diff.line
+			opt.OnLine, opt.SkipLines = rd.diff.line, skipLines
 		}
 		err := rd.ix.r.DiffCommits(ctx, hashes, opt, func(c *gitrepo.CommitDiff) error {
 			done++

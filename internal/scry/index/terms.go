@@ -22,6 +22,51 @@ const (
 	bigFileForGitDiff = "2m" // core.bigFileThreshold: larger files are binary to the diff
 )
 
+// lockfiles are the dependency lockfiles, by base name, whose changed
+// lines give no diff terms (skipLines). A dependency bump rewrites
+// thousands of their lines (package names, versions, integrity hashes
+// such as sha512-AbC…), which say nothing a question asks about, and
+// git lists them before the code (bun.lock before packages/, Cargo.lock
+// before src/): they used up the commit's maxDiffTerms and the code's
+// identifiers were never indexed. The manifest beside each (package.json,
+// Cargo.toml, go.mod) names the direct dependencies and keeps its terms.
+var lockfiles = map[string]bool{
+	// JavaScript and TypeScript
+	"bun.lock": true, "package-lock.json": true, "npm-shrinkwrap.json": true,
+	"pnpm-lock.yaml": true, "yarn.lock": true, "deno.lock": true,
+	// Rust, Go
+	"Cargo.lock": true, "go.sum": true, "go.work.sum": true,
+	// Python
+	"poetry.lock": true, "uv.lock": true, "Pipfile.lock": true, "pdm.lock": true,
+	// PHP, Ruby, Nix, Elixir, Dart
+	"composer.lock": true, "Gemfile.lock": true, "flake.lock": true, "mix.lock": true, "pubspec.lock": true,
+	// Swift and Objective-C, .NET, Gradle
+	"Podfile.lock": true, "Package.resolved": true, "packages.lock.json": true, "gradle.lockfile": true,
+}
+
+// minifiedSuffixes end the names of minified code and source maps, whose
+// changed lines are a few huge ones of mangled names and encoded
+// positions: like lockfiles, they give no diff terms.
+var minifiedSuffixes = []string{".min.js", ".min.css", ".js.map", ".css.map"}
+
+// skipLines says whether a changed file's lines are left out of the diff
+// terms: a lockfile or a minified file (still listed, with its line
+// counts and its path's terms). Files the work tree's .gitattributes
+// marks -diff (or binary) need no rule: git's diff shows them as binary,
+// without lines.
+func skipLines(path string) bool {
+	base := path[strings.LastIndexByte(path, '/')+1:]
+	if lockfiles[base] {
+		return true
+	}
+	for _, s := range minifiedSuffixes {
+		if strings.HasSuffix(base, s) {
+			return true
+		}
+	}
+	return false
+}
+
 // diffTerms collects the identifier-like tokens of one commit's changed
 // lines and turns them into analysed terms. Tokens are scanned as bytes
 // (ASCII identifiers) and analysed once per distinct token of a commit,
