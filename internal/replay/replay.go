@@ -104,6 +104,11 @@ type Options struct {
 	// ClaudeCodeSignature at the end of the message) or "aider" (older
 	// aider's AiderPrefix before the subject).
 	Agent string
+	// Bots interleaves that many automated commits into the history,
+	// spread evenly over it (bots.go): the repeated messages of a busy
+	// project's CI and dependency bots, each touching the file such a
+	// bot touches. The same commits for the same number on every run.
+	Bots int
 }
 
 // Agents are the signatures Options.Agent may name.
@@ -189,7 +194,7 @@ func Build(ctx context.Context, dir string, commits []Commit, opt Options) (*Res
 	if _, err := r.Git(ctx, "checkout", "-q", "-f", opt.Branch); err != nil {
 		return nil, err
 	}
-	res := &Result{Hashes: map[string]string{}, Commits: len(commits) * opt.Rounds}
+	res := &Result{Hashes: map[string]string{}, Commits: len(commits)*opt.Rounds + max(opt.Bots, 0)}
 	data, err := os.ReadFile(marks)
 	if err != nil {
 		return nil, err
@@ -216,7 +221,10 @@ func write(w io.Writer, commits []Commit, opt Options) error {
 		last, _ := parseDate(commits[len(commits)-1].Date)
 		spanDays = int(last.Sub(first).Hours()/24) + 1
 	}
-	mark := 0
+	// A recorded commit's mark is its place in the replay (Build finds
+	// round 0's by it); bots' marks follow all of them.
+	mark, prev, total := 0, 0, len(commits)*opt.Rounds
+	bots := newBotWriter(opt, total)
 	for round := 0; round < opt.Rounds; round++ {
 		for _, c := range commits {
 			mark++
@@ -243,9 +251,10 @@ func write(w io.Writer, commits []Commit, opt Options) error {
 			author := authors[hash(c.Sha)%uint32(len(authors))]
 			stamp := fmt.Sprintf("%d %s", when.Unix(), when.Format("-0700"))
 			fmt.Fprintf(w, "commit refs/heads/%s\nmark :%d\nauthor %s %s\ncommitter %s %s\ndata %d\n%s", opt.Branch, mark, author, stamp, author, stamp, len(msg), msg)
-			if mark > 1 {
-				fmt.Fprintf(w, "from :%d\n", mark-1)
+			if prev > 0 {
+				fmt.Fprintf(w, "from :%d\n", prev)
 			}
+			prev = mark
 			words := vocabulary(c)
 			for k, f := range c.Files {
 				if f.Path == "" || strings.Contains(f.Path, "\n") {
@@ -281,6 +290,7 @@ func write(w io.Writer, commits []Commit, opt Options) error {
 				fmt.Fprintf(w, "M 100644 inline %s\ndata %d\n%s\n", quotePath(f.Path), len(content), content)
 			}
 			fmt.Fprintln(w)
+			prev = bots.after(w, mark-1, when, files, prev)
 		}
 	}
 	_, err := fmt.Fprintln(w, "done")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -152,5 +153,109 @@ func TestAgentSignature(t *testing.T) {
 	}
 	if _, err := Build(context.Background(), filepath.Join(t.TempDir(), "x"), commits[:1], Options{AgentSignature: 1, Agent: "gemini"}); err == nil {
 		t.Fatal("an unknown agent was accepted")
+	}
+}
+
+// Bots interleaves automated commits with their repeated messages among
+// the recorded ones, the same ones on every run, and the recorded commits
+// keep their messages and stay found by their recorded sha.
+func TestBots(t *testing.T) {
+	commits, err := Load(LefthookCorpus())
+	if err != nil {
+		t.Fatal(err)
+	}
+	commits = commits[:100]
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+	build := func(n int) (string, *Result) {
+		dir := filepath.Join(t.TempDir(), "repo")
+		res, err := Build(context.Background(), dir, commits, Options{Bots: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Commits != 100+n {
+			t.Fatalf("Result.Commits = %d, want %d", res.Commits, 100+n)
+		}
+		return dir, res
+	}
+	dir, res := build(60)
+	out, err := exec.Command("git", "-C", dir, "log", "--reverse", "--format=%x01%an%x02%s%x02%b", "--name-only").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	patterns := map[string]*regexp.Regexp{
+		"stats":    regexp.MustCompile(`^ignore: update download stats \d{4}-\d{2}-\d{2}$`),
+		"format":   regexp.MustCompile(`^chore: format code$`),
+		"generate": regexp.MustCompile(`^chore: generate$`),
+		"nix":      regexp.MustCompile(`^Update Nix flake\.lock and hashes$`),
+		"release":  regexp.MustCompile(`^release: v0\.\d+\.\d+$`),
+		"deps":     regexp.MustCompile(`^chore\(deps\): bump \S+ from \d+\.\d+\.\d+ to \d+\.\d+\.\d+$`),
+	}
+	files := map[string]string{
+		"stats": "stats.json", "format": botSDK, "generate": botSDKTypes,
+		"nix": "flake.lock", "release": "package.json", "deps": "package.json",
+	}
+	kinds := map[string]int{}
+	bots, recorded := 0, 0
+	for i, entry := range strings.Split(strings.TrimPrefix(string(out), "\x01"), "\x01") {
+		fields := strings.SplitN(entry, "\x02", 3)
+		if len(fields) < 3 {
+			t.Fatalf("log entry %q", entry)
+		}
+		if !strings.HasSuffix(fields[0], "[bot]") {
+			if fields[1] != commits[recorded].Subject {
+				t.Fatalf("recorded commit %d is %q, want %q", recorded, fields[1], commits[recorded].Subject)
+			}
+			recorded++
+			continue
+		}
+		if i == 0 {
+			t.Fatalf("the history starts with a bot's commit %q", fields[1])
+		}
+		bots++
+		kind := ""
+		for k, re := range patterns {
+			if re.MatchString(fields[1]) {
+				kind = k
+			}
+		}
+		if kind == "" {
+			t.Fatalf("bot commit %q matches no kind", fields[1])
+		}
+		kinds[kind]++
+		if !strings.Contains(fields[2], files[kind]) {
+			t.Fatalf("bot commit %q changed %q, not %s", fields[1], fields[2], files[kind])
+		}
+		if kind == "deps" && !strings.Contains(fields[2], "Bumps [") {
+			t.Fatalf("dependabot's commit %q has no body: %q", fields[1], fields[2])
+		}
+	}
+	if bots != 60 || recorded != 100 {
+		t.Fatalf("%d bot and %d recorded commits, want 60 and 100", bots, recorded)
+	}
+	if len(kinds) != len(patterns) {
+		t.Fatalf("kinds of bot commit: %v, want all of %d", kinds, len(patterns))
+	}
+	head := func(dir string) string {
+		out, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	dir2, res2 := build(60)
+	if head(dir) != head(dir2) || res.Hashes[commits[50].Sha] != res2.Hashes[commits[50].Sha] {
+		t.Fatal("the same number of bots gave another history on a second run")
+	}
+	if h, ok := res.Lookup(commits[50].Sha); !ok || h == "" {
+		t.Fatal("a recorded commit is not found among the bots")
+	}
+	dir0, _ := build(0)
+	dirPlain := filepath.Join(t.TempDir(), "plain")
+	if _, err := Build(context.Background(), dirPlain, commits, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if head(dir0) != head(dirPlain) {
+		t.Fatal("no bots changed the history")
 	}
 }

@@ -2,7 +2,7 @@
 // repository for benchmarks, and can rewrite a query set that names
 // recorded commits so it names the replayed ones:
 //
-//	go run ./scripts/bench/replay [-rounds N] [-newest N] [-agent-signature F [-agent NAME]] [-corpus FILE] [-queries IN -queries-out OUT] DIR
+//	go run ./scripts/bench/replay [-rounds N] [-newest N] [-agent-signature F [-agent NAME]] [-bots N] [-corpus FILE] [-queries IN -queries-out OUT] DIR
 //
 // -agent-signature F signs that fraction of the messages (0 to 1, the
 // same commits on every run) as an AI coding agent does, to measure what
@@ -11,6 +11,16 @@
 // body line "🤖 Generated with [Claude Code](…)" and its trailer
 // "Co-Authored-By: Claude <noreply@anthropic.com>"; with -agent aider
 // each subject starts with older aider's "aider: ".
+//
+// -bots N interleaves N automated commits, spread evenly over the
+// history (the same ones for the same N on every run), to measure what a
+// busy project's bots do to search: "ignore: update download stats
+// 2025-07-14" (stats.json), "chore: format code" and "chore: generate"
+// (a generated SDK file), "Update Nix flake.lock and hashes"
+// (flake.lock, nix/hashes.json), "release: v0.15.3" (package.json) and
+// dependabot's "chore(deps): bump vite from 5.4.2 to 5.4.3" with its
+// body (package.json, bun.lock), their dates and versions varying. The
+// query sets name the recorded commits only, as before.
 package main
 
 import (
@@ -33,12 +43,13 @@ func main() {
 	queriesOut := flag.String("queries-out", "", "where to write the query set naming replayed commits")
 	signature := flag.Float64("agent-signature", 0, "sign this fraction of the messages (0 to 1) as an AI coding agent does")
 	agent := flag.String("agent", replay.Agents[0], "whose signature -agent-signature adds: "+strings.Join(replay.Agents, ", "))
+	bots := flag.Int("bots", 0, "interleave `N` automated commits with repeated messages (CI and dependency bots)")
 	flag.Parse()
-	if flag.NArg() != 1 || (*queries == "") != (*queriesOut == "") || *signature < 0 || *signature > 1 || !slices.Contains(replay.Agents, *agent) {
-		fmt.Fprintln(os.Stderr, "usage: replay [-rounds N] [-newest N] [-agent-signature F [-agent "+strings.Join(replay.Agents, "|")+"]] [-corpus FILE] [-queries IN -queries-out OUT] DIR")
+	if flag.NArg() != 1 || (*queries == "") != (*queriesOut == "") || *signature < 0 || *signature > 1 || !slices.Contains(replay.Agents, *agent) || *bots < 0 {
+		fmt.Fprintln(os.Stderr, "usage: replay [-rounds N] [-newest N] [-agent-signature F [-agent "+strings.Join(replay.Agents, "|")+"]] [-bots N] [-corpus FILE] [-queries IN -queries-out OUT] DIR")
 		os.Exit(2)
 	}
-	opt := replay.Options{Rounds: *rounds, AgentSignature: *signature, Agent: *agent}
+	opt := replay.Options{Rounds: *rounds, AgentSignature: *signature, Agent: *agent, Bots: *bots}
 	if err := run(*corpus, flag.Arg(0), opt, *newest, *queries, *queriesOut); err != nil {
 		fmt.Fprintln(os.Stderr, "replay: error:", err)
 		os.Exit(1)
