@@ -12,7 +12,11 @@ import (
 
 // Meta describes how a model was trained.
 type Meta struct {
-	Commits    int       `json:"commits"`
+	Commits int `json:"commits"`
+	// Messages is how many of the commits' messages it learned from:
+	// those that repeat an earlier one are counted once (repeats.go).
+	// Models from before it have none: then all of them.
+	Messages   int       `json:"messages,omitempty"`
 	Documents  int       `json:"documents"`
 	Background int       `json:"background"`
 	Tokens     int64     `json:"tokens"`
@@ -253,7 +257,7 @@ func (m *Model) Neighbours(t string, k int, minSim float32) []Neighbour {
 	q := make([]float32, m.dim)
 	m.addRow(q, i, 1)
 	normalize(q)
-	unseen := float32(math.Log(float64(m.meta.Commits)+1)) - 1e-4
+	unseen := m.unseenIDF()
 	var out []Neighbour
 	for j := 0; j < m.n; j++ {
 		if j == i || m.idfAt(j) >= unseen {
@@ -271,7 +275,16 @@ func (m *Model) Neighbours(t string, k int, minSim float32) []Neighbour {
 // the analysed term t.
 func (m *Model) InHistory(t string) bool {
 	i, ok := m.lookup(t)
-	return ok && m.idfAt(i) < float32(math.Log(float64(m.meta.Commits)+1))-1e-4
+	return ok && m.idfAt(i) < m.unseenIDF()
+}
+
+// unseenIDF is just below the idf of a term no commit message has.
+func (m *Model) unseenIDF() float32 {
+	n := m.meta.Messages
+	if n == 0 {
+		n = m.meta.Commits
+	}
+	return float32(math.Log(float64(n)+1)) - 1e-4
 }
 
 // dotInt8 is the inner product of a float32 vector and an int8 one (as

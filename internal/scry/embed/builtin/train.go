@@ -19,7 +19,9 @@ import (
 // Sources is the text a model learns from.
 type Sources struct {
 	// Commits are commit messages (subject, blank line, body). Their terms
-	// are always in the vocabulary and set the term weights (idf).
+	// are always in the vocabulary and set the term weights (idf). A
+	// message that repeats an earlier one but for its numbers (a bot's
+	// daily message) is learned from once (repeats.go).
 	Commits []string
 	// Documents are the repository's own texts: markdown, comments.
 	Documents []string
@@ -132,8 +134,9 @@ func Train(ctx context.Context, src Sources, opt Options) (*Model, error) {
 
 // prepared is the analysed corpus, reusable across option sets.
 type prepared struct {
-	c                   *corpus // the repository's text
-	commits             []string
+	c                   *corpus  // the repository's text
+	commits             []string // the messages learned from: repeats left out
+	ncommits            int      // all of them
 	ndocs               int
 	commitSegs, docSegs [][]int32
 	machine             []*MachineCorpus // learned into a space by fit
@@ -142,11 +145,13 @@ type prepared struct {
 
 func prepare(src Sources) *prepared {
 	c := newCorpus()
+	msgs := distinctMessages(src.Commits)
 	p := &prepared{
 		c:          c,
-		commits:    src.Commits,
+		commits:    msgs,
+		ncommits:   len(src.Commits),
 		ndocs:      len(src.Documents),
-		commitSegs: c.add(src.Commits, true),
+		commitSegs: c.add(msgs, true),
 		docSegs:    c.add(src.Documents, false),
 		space:      src.Space,
 	}
@@ -273,7 +278,8 @@ func (p *prepared) fit(ctx context.Context, opt Options, start time.Time) (*Mode
 		retrofitted = retrofit(vecs, dim, words, fixed, opt.Synonyms, opt.Retrofit, opt.RetrofitIters)
 	}
 	meta := Meta{
-		Commits:    len(p.commits),
+		Commits:    p.ncommits,
+		Messages:   len(p.commits),
 		Documents:  p.ndocs,
 		Tokens:     c.tokens,
 		Vocabulary: len(vocab.words),
