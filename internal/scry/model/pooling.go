@@ -109,17 +109,27 @@ type stModule struct {
 // modulesOf reads dir's modules.json: nil and no error when there is none.
 func modulesOf(dir string) (modules []stModule, from string, err error) {
 	from = filepath.Join(dir, "modules.json")
-	data, err := os.ReadFile(from)
-	if errors.Is(err, iofs.ErrNotExist) {
-		return nil, "", nil
-	}
-	if err != nil {
+	if found, err := readConfig(from, &modules); !found || err != nil {
 		return nil, "", err
 	}
-	if err := json.Unmarshal(data, &modules); err != nil {
-		return nil, "", fmt.Errorf("%s: %v", from, err)
-	}
 	return modules, from, nil
+}
+
+// readConfig reads the JSON file path of a model's directory into v:
+// false and no error when there is no such file, the file named in the
+// error when it is not JSON v can hold.
+func readConfig(path string, v any) (found bool, err error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, iofs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return false, fmt.Errorf("%s: %v", path, err)
+	}
+	return true, nil
 }
 
 // class is a module's class name, without the Python modules it is in
@@ -176,15 +186,8 @@ func poolingConfig(dir string) (cfg map[string]any, from string, err error) {
 		}
 	}
 	from = filepath.Join(dir, sub, "config.json")
-	data, err := os.ReadFile(from)
-	if errors.Is(err, iofs.ErrNotExist) {
-		return nil, "", nil
-	}
-	if err != nil {
+	if found, err := readConfig(from, &cfg); !found || err != nil {
 		return nil, "", err
-	}
-	if err := json.Unmarshal(data, &cfg); err != nil {
-		return nil, "", fmt.Errorf("%s: %v", from, err)
 	}
 	return cfg, from, nil
 }

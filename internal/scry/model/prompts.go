@@ -1,11 +1,6 @@
 package model
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	iofs "io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -40,19 +35,15 @@ var (
 // recognised as.
 func PrefixesOf(dir, name string) (query, passage Prefix, err error) {
 	from := filepath.Join(dir, PromptsFile)
-	data, err := os.ReadFile(from)
-	switch {
-	case errors.Is(err, iofs.ErrNotExist):
-	case err != nil:
+	var cfg struct {
+		Prompts           map[string]string `json:"prompts"`
+		DefaultPromptName *string           `json:"default_prompt_name"`
+	}
+	found, err := readConfig(from, &cfg)
+	if err != nil {
 		return query, passage, err
-	default:
-		var cfg struct {
-			Prompts           map[string]string `json:"prompts"`
-			DefaultPromptName *string           `json:"default_prompt_name"`
-		}
-		if err := json.Unmarshal(data, &cfg); err != nil {
-			return query, passage, fmt.Errorf("%s: %v", from, err)
-		}
+	}
+	if found {
 		pick := func(names []string) (string, bool) {
 			for _, n := range names {
 				if p, ok := cfg.Prompts[n]; ok {
