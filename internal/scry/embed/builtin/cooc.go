@@ -17,7 +17,7 @@ const partitions = 8
 // lower id.
 type cooccurrence struct {
 	n     int
-	parts [partitions]map[uint64]float32
+	parts [partitions]*pairTable
 }
 
 // weighted is one source's segments (as vocabulary ids) and the weight of
@@ -46,18 +46,39 @@ func remapSegments(segs [][]int32, remap []int32) [][]int32 {
 }
 
 // countCooccurrences counts the pairs within window of each other in
-// every source, each partition on its own goroutine (at most workers at
-// a time) over all the text.
+// every source. Each of at most workers goroutines reads all the text
+// once and counts the pairs of the partitions it owns (every
+// workers-th), each pair's weights added in text order; eight
+// goroutines each reading all the text for one partition read it four
+// times as often as two cores can use.
 func countCooccurrences(n int, sources []weighted, window, workers int) *cooccurrence {
 	c := &cooccurrence{n: n}
-	sem := make(chan struct{}, max(workers, 1))
+	// Each table starts at a size its pairs will likely fill, up to 4
+	// MiB: growing it step by step from small took as long as the
+	// counting.
+	var occ int
+	for _, src := range sources {
+		if src.weight > 0 {
+			for _, seg := range src.segs {
+				occ += pairsWithin(len(seg), window)
+			}
+		}
+	}
+	bits := 10
+	for bits < 18 && 1<<bits < occ/partitions/2 {
+		bits++
+	}
+	w := min(max(workers, 1), partitions)
 	var wg sync.WaitGroup
-	for p := range c.parts {
+	for g := range w {
+		var own [partitions]*pairTable // nil: another goroutine's
+		for p := g; p < partitions; p += w {
+			own[p] = newPairTable(bits)
+			c.parts[p] = own[p]
+		}
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			pairs := make(map[uint64]float32, 1<<14)
+			defer wg.Done()
 			for _, src := range sources {
 				if src.weight <= 0 {
 					continue
@@ -65,24 +86,32 @@ func countCooccurrences(n int, sources []weighted, window, workers int) *cooccur
 				for _, seg := range src.segs {
 					for i, a := range seg {
 						for d := 1; d <= window && i+d < len(seg); d++ {
-							b := seg[i+d]
-							lo, hi := a, b
+							lo, hi := a, seg[i+d]
 							if lo > hi {
 								lo, hi = hi, lo
 							}
-							if lo == hi || int(lo)%partitions != p {
+							t := own[uint32(lo)%partitions]
+							if t == nil || lo == hi {
 								continue
 							}
-							pairs[uint64(lo)<<32|uint64(hi)] += src.weight / float32(d)
+							t.add(uint64(lo)<<32|uint64(hi), src.weight/float32(d))
 						}
 					}
 				}
 			}
-			c.parts[p] = pairs
 		}()
 	}
 	wg.Wait()
 	return c
+}
+
+// pairsWithin is how many pairs of a segment of n terms are within
+// window of each other.
+func pairsWithin(n, window int) int {
+	if n <= window {
+		return n * (n - 1) / 2
+	}
+	return (n-window)*window + window*(window-1)/2
 }
 
 // csr is a sparse matrix in compressed sparse row form.
@@ -112,8 +141,8 @@ func (c *cooccurrence) ppmi(alpha, shift float64, workers int) *csr {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			ks, vs := sortedPairs(c.parts[p])
-			c.parts[p] = nil // the map is the larger copy: let it go now
+			ks, vs := c.parts[p].sorted()
+			c.parts[p] = nil // the table is the larger copy: let it go now
 			m := make([]float64, c.n)
 			for i, k := range ks {
 				v := float64(vs[i])
@@ -208,17 +237,87 @@ func (c *cooccurrence) ppmi(alpha, shift float64, workers int) *csr {
 	return m
 }
 
-// sortedPairs returns the pairs and their sums in key order, by a radix
-// sort on the 16-bit digits that any key uses (two passes below 65,536
-// terms), where a comparison sort of the keys and a map lookup per key
-// took most of ppmi's time.
-func sortedPairs(pairs map[uint64]float32) ([]uint64, []float32) {
-	keys := make([]uint64, 0, len(pairs))
-	vals := make([]float32, 0, len(pairs))
+// pairTable sums the weights of pairs by key (lower id << 32 | higher
+// id): open addressing with linear probing over slots that hold a key
+// and its sum side by side, where a Go map's hashing, groups and growth
+// were most of the co-occurrence count, the largest part of learning the
+// machine's space after its eigendecomposition. A pair's contributions
+// are added in the order they come, as with a map, so the sums are the
+// same to the bit. No key is 0 (the ids differ), which marks a free slot.
+type pairTable struct {
+	slots []pairSlot
+	n     int  // keys held
+	shift uint // 64 - log2(len(slots))
+}
+
+type pairSlot struct {
+	key uint64
+	sum float32
+}
+
+// newPairTable returns an empty table of 2^bits slots.
+func newPairTable(bits int) *pairTable {
+	return &pairTable{slots: make([]pairSlot, 1<<bits), shift: uint(64 - bits)}
+}
+
+// add adds v to the sum of key.
+func (t *pairTable) add(key uint64, v float32) {
+	mask := uint64(len(t.slots) - 1)
+	for i := (key * 0x9e3779b97f4a7c15) >> t.shift; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.key == key {
+			s.sum += v
+			return
+		}
+		if s.key == 0 {
+			s.key, s.sum = key, v
+			t.n++
+			if 2*t.n > len(t.slots) {
+				t.grow()
+			}
+			return
+		}
+	}
+}
+
+// grow doubles the table: at most half full, probes stay short.
+func (t *pairTable) grow() {
+	old := t.slots
+	t.slots = make([]pairSlot, 2*len(old))
+	t.shift--
+	mask := uint64(len(t.slots) - 1)
+	for _, s := range old {
+		if s.key == 0 {
+			continue
+		}
+		i := (s.key * 0x9e3779b97f4a7c15) >> t.shift
+		for t.slots[i].key != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = s
+	}
+}
+
+// sorted returns the pairs and their sums in key order.
+func (t *pairTable) sorted() ([]uint64, []float32) {
+	keys := make([]uint64, 0, t.n)
+	vals := make([]float32, 0, t.n)
+	for _, s := range t.slots {
+		if s.key != 0 {
+			keys = append(keys, s.key)
+			vals = append(vals, s.sum)
+		}
+	}
+	return sortPairs(keys, vals)
+}
+
+// sortPairs sorts the keys, and their sums with them, by a radix sort on
+// the 16-bit digits that any key uses (two passes below 65,536 terms),
+// where a comparison sort of the keys and a map lookup per key took most
+// of ppmi's time.
+func sortPairs(keys []uint64, vals []float32) ([]uint64, []float32) {
 	var used uint64
-	for k, v := range pairs {
-		keys = append(keys, k)
-		vals = append(vals, v)
+	for _, k := range keys {
 		used |= k
 	}
 	tmpK := make([]uint64, len(keys))

@@ -1,24 +1,29 @@
 package builtin
 
 import (
-	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
 )
 
-func TestSortedPairs(t *testing.T) {
+// A pair table holds each pair's sum, added in the order the weights
+// came, as a map would, and gives them back in key order.
+func TestPairTable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	// Term ids below 2^16 (one digit each) and above (two).
+	// Term ids below 2^16 (one digit each) and above (two); enough
+	// pairs for the table to grow several times.
 	for _, n := range []uint64{300, 70000} {
 		pairs := map[uint64]float32{}
-		for range 5000 {
+		tab := newPairTable(4)
+		for range 100000 {
 			lo := rng.Uint64N(n - 1)
-			hi := lo + 1 + rng.Uint64N(n-1-lo)
-			pairs[lo<<32|hi] = rng.Float32()
+			hi := lo + 1 + rng.Uint64N(min(n-1-lo, 40))
+			w := rng.Float32()
+			pairs[lo<<32|hi] += w
+			tab.add(lo<<32|hi, w)
 		}
-		keys, vals := sortedPairs(pairs)
+		keys, vals := tab.sorted()
 		if len(keys) != len(pairs) || !slices.IsSorted(keys) {
 			t.Fatalf("n %d: %d keys of %d, sorted %v", n, len(keys), len(pairs), slices.IsSorted(keys))
 		}
@@ -37,7 +42,10 @@ func TestPPMIRows(t *testing.T) {
 	c := countCooccurrences(8, []weighted{{segs, 1}}, 2, 2)
 	counts := map[uint64]float32{}
 	for p := range c.parts {
-		maps.Copy(counts, c.parts[p])
+		keys, vals := c.parts[p].sorted()
+		for i, k := range keys {
+			counts[k] = vals[i]
+		}
 	}
 	m := c.ppmi(0.75, 0, 2)
 	at := func(r, col int32) (float32, bool) {
@@ -92,5 +100,35 @@ func TestPPMIRows(t *testing.T) {
 	}
 	if pos != want {
 		t.Errorf("%d entries, want %d", pos, want)
+	}
+}
+
+// The counts are the same, to the bit, however many goroutines count
+// them: each pair's weights are added in text order by one of them.
+func TestCooccurrencesIndependentOfWorkers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var segs [][]int32
+	for range 300 {
+		seg := make([]int32, 1+rng.IntN(40))
+		for i := range seg {
+			seg[i] = int32(rng.IntN(200))
+		}
+		segs = append(segs, seg)
+	}
+	sources := []weighted{{segs[:200], 1}, {segs[200:], 0.3}}
+	var want [partitions][]uint64
+	var wantSums [partitions][]float32
+	for _, workers := range []int{1, 2, 3, 8, 16} {
+		c := countCooccurrences(200, sources, 5, workers)
+		for p := range c.parts {
+			keys, sums := c.parts[p].sorted()
+			if workers == 1 {
+				want[p], wantSums[p] = keys, sums
+				continue
+			}
+			if !slices.Equal(keys, want[p]) || !slices.Equal(sums, wantSums[p]) {
+				t.Fatalf("%d workers: partition %d differs from one worker's", workers, p)
+			}
+		}
 	}
 }
