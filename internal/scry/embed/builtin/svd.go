@@ -47,15 +47,24 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 // the Rayleigh-Ritz step need no more precision than that, and the term
 // vectors end as int8.
 func (m *csr) mul(x *dense, workers int) *dense {
+	y := newDense(m.rows, x.c)
+	m.mulTo(y, x, make([]float32, len(x.d)), workers)
+	return y
+}
+
+// mulTo is mul into y (m.rows × x.c, every element overwritten), with
+// x32 (len(x.d)) for x in float32: the power iterations use the same
+// buffers again, where a new 15 MB matrix a product and a new one an
+// orthonormalisation were most of what a machine space's learning
+// allocated, and a garbage collection every few of them.
+func (m *csr) mulTo(y, x *dense, x32 []float32, workers int) {
 	c := x.c
-	x32 := make([]float32, len(x.d))
 	parallel(x.r, workers, func(lo, hi int) {
 		for i, v := range x.d[lo*c : hi*c] {
 			x32[lo*c+i] = float32(v)
 		}
 	})
 	row := func(i int) []float32 { return x32[i*c : (i+1)*c] }
-	y := newDense(m.rows, c)
 	parallel(m.rows, workers, func(lo, hi int) {
 		out := make([]float32, c)
 		for i := lo; i < hi; i++ {
@@ -75,7 +84,6 @@ func (m *csr) mul(x *dense, workers int) *dense {
 			}
 		}
 	})
-	return y
 }
 
 // axpy4f32 is axpy4 in float32.
@@ -263,6 +271,12 @@ func axpy1x4Go(y0, y1, y2, y3, x []float64, a0, a1, a2, a3 float64) {
 // enough between power iterations, which only need a well-conditioned
 // basis).
 func orthonormalize(y *dense, workers, passes int) {
+	orthonormalizeWith(y, newDense(y.r, y.c), workers, passes)
+}
+
+// orthonormalizeWith is orthonormalize with tmp, of y's size, for the
+// product: y and tmp may swap their elements.
+func orthonormalizeWith(y, tmp *dense, workers, passes int) {
 	for range passes {
 		g := gram(y, y, workers)
 		r, ok := cholesky(g)
@@ -272,9 +286,8 @@ func orthonormalize(y *dense, workers, passes int) {
 		}
 		// y ← y·R⁻¹; R⁻¹ is upper triangular.
 		ri := invUpper(r)
-		tmp := newDense(y.r, y.c)
 		mulInto(tmp, y, ri, true, workers)
-		y.d = tmp.d
+		y.d, tmp.d = tmp.d, y.d
 	}
 }
 
@@ -594,20 +607,24 @@ func eigen(ctx context.Context, m *csr, dim int, opt Options) (*dense, []float64
 	// 1+PowerIters products with m; the basis is orthonormalised after
 	// every OrthEvery-th and, twice (CholeskyQR2), after the last.
 	muls := 1 + opt.PowerIters
+	y := newDense(m.rows, l) // each product's, then q's again
+	x32 := make([]float32, len(q.d))
 	for i := 1; i <= muls; i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		q = m.mul(q, opt.Workers)
+		m.mulTo(y, q, x32, opt.Workers)
+		q, y = y, q
 		switch {
 		case i == muls:
-			orthonormalize(q, opt.Workers, 2)
+			orthonormalizeWith(q, y, opt.Workers, 2)
 		case i%opt.OrthEvery == 0:
-			orthonormalize(q, opt.Workers, 1)
+			orthonormalizeWith(q, y, opt.Workers, 1)
 		}
 	}
 	// Rayleigh-Ritz: the small matrix Qᵀ·M·Q has M's top eigenpairs.
-	b := gram(q, m.mul(q, opt.Workers), opt.Workers)
+	m.mulTo(y, q, x32, opt.Workers)
+	b := gram(q, y, opt.Workers)
 	for i := 0; i < l; i++ { // symmetrise rounding noise
 		for j := i + 1; j < l; j++ {
 			s := (b.d[i*l+j] + b.d[j*l+i]) / 2
