@@ -16,3 +16,9 @@ func axpy1x4AVX(y0, y1, y2, y3, x []float64, a0, a1, a2, a3 float64)
 
 //go:noescape
 func axpy4f32AVX(y, x0, x1, x2, x3 []float32, a0, a1, a2, a3 float32)
+
+//go:noescape
+func mul4x8AVX(y0, y1, y2, y3, x0, x1, x2, x3, w []float64, stride, k int)
+
+//go:noescape
+func axpy8AVX(y, b []float64, stride int, a *[8]float64)

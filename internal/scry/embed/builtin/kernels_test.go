@@ -72,3 +72,77 @@ func TestKernelsAgree(t *testing.T) {
 		}
 	}
 }
+
+// The blocked product gives what the product four rows a column of w at
+// a time gives, to the bit: every shape of block and edge, upper
+// triangular or not, and the rows left over in each worker's range.
+func TestBlockedMulIntoIsTheSame(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2 and FMA on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(8, 8))
+	fill := func(m *dense) {
+		for i := range m.d {
+			m.d[i] = rng.NormFloat64()
+		}
+	}
+	for _, shape := range [][3]int{{9, 3, 5}, {13, 8, 8}, {40, 17, 17}, {301, 232, 232}, {301, 232, 224}, {64, 12, 31}, {5, 20, 20}} {
+		rows, k, c := shape[0], shape[1], shape[2]
+		for _, upper := range []bool{false, true} {
+			if upper && k != c {
+				continue
+			}
+			x, w := newDense(rows, k), newDense(k, c)
+			fill(x)
+			fill(w)
+			if upper {
+				for r := range k {
+					clear(w.row(r)[:r])
+				}
+			}
+			for _, workers := range []int{1, 2, 3} {
+				want, got := newDense(rows, c), newDense(rows, c)
+				fill(got) // every element is set
+				mulIntoBy(want, x, w, upper, workers, false)
+				mulIntoBy(got, x, w, upper, workers, true)
+				for i := range want.d {
+					if math.Float64bits(got.d[i]) != math.Float64bits(want.d[i]) {
+						t.Fatalf("%v upper %v workers %d: element %d (row %d) is %v, want %v", shape, upper, workers, i, i/c, got.d[i], want.d[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// Eight rows a pass give the products four rows a pass give, to the bit:
+// symmetric or not, every row length (the tail loops included) and the
+// rows left over in each worker's range.
+func TestPairedGramIsTheSame(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2 and FMA on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	fill := func(m *dense) {
+		for i := range m.d {
+			m.d[i] = rng.NormFloat64()
+		}
+	}
+	for _, shape := range [][3]int{{9, 3, 5}, {17, 8, 8}, {40, 7, 13}, {301, 232, 232}, {64, 12, 31}, {23, 1, 2}} {
+		rows, ac, bc := shape[0], shape[1], shape[2]
+		a, b := newDense(rows, ac), newDense(rows, bc)
+		fill(a)
+		fill(b)
+		for _, workers := range []int{1, 2, 3} {
+			for _, pair := range [][2]*dense{{a, b}, {a, a}, {b, b}} {
+				want := gramBy(pair[0], pair[1], workers, false)
+				got := gramBy(pair[0], pair[1], workers, true)
+				for i := range want.d {
+					if math.Float64bits(got.d[i]) != math.Float64bits(want.d[i]) {
+						t.Fatalf("%v workers %d symmetric %v: element %d is %v, want %v", shape, workers, pair[0] == pair[1], i, got.d[i], want.d[i])
+					}
+				}
+			}
+		}
+	}
+}
