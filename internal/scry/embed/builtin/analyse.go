@@ -2,6 +2,7 @@ package builtin
 
 import (
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -71,6 +72,8 @@ type idAnalyzer struct {
 	ids   map[string]int32 // term → id
 	terms []string
 	buf   []string
+	flat  []int32 // a text's term ids, segment after segment
+	ends  []int   // where each of its segments ends in flat
 }
 
 func newIDAnalyzer() *idAnalyzer {
@@ -78,8 +81,11 @@ func newIDAnalyzer() *idAnalyzer {
 }
 
 func (a *idAnalyzer) segments(s string) [][]int32 {
-	var out [][]int32
-	var cur []int32
+	// The text's ids are gathered in the analyser's buffer and copied
+	// into one array that its segments share: a slice grown term by term
+	// for each of the machine's 85,000 paragraphs was a tenth of the
+	// analysis, and as much again in collecting their garbage.
+	flat, ends := a.flat[:0], a.ends[:0]
 	eachLine(s, func(line string) {
 		a.buf = text.AppendWords(a.buf[:0], line)
 		for _, w := range a.buf {
@@ -97,14 +103,24 @@ func (a *idAnalyzer) segments(s string) [][]int32 {
 				a.words[strings.Clone(w)] = id
 			}
 			if id >= 0 {
-				cur = append(cur, id)
+				flat = append(flat, id)
 			}
 		}
 	}, func() {
-		if len(cur) > 0 {
-			out = append(out, cur)
-			cur = nil
+		if n := len(ends); n == 0 && len(flat) > 0 || n > 0 && len(flat) > ends[n-1] {
+			ends = append(ends, len(flat))
 		}
 	})
+	a.flat, a.ends = flat, ends
+	if len(ends) == 0 {
+		return nil
+	}
+	ids := slices.Clone(flat)
+	out := make([][]int32, len(ends))
+	from := 0
+	for i, end := range ends {
+		out[i] = ids[from:end:end] // capped: appending to one copies it
+		from = end
+	}
 	return out
 }

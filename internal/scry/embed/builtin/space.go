@@ -49,33 +49,50 @@ func LearnMachineSpace(ctx context.Context, mc *MachineCorpus, opt Options) (*Ma
 }
 
 func learnSpace(ctx context.Context, corpora []*MachineCorpus, opt Options) (*MachineSpace, error) {
-	c := newCorpus()
-	var segs [][]int32
 	sp := &MachineSpace{params: spaceParams(opt)}
-	for _, mc := range corpora {
-		sp.Docs += mc.Docs
-		segs = append(segs, c.addAnalysed(mc)...)
+	var names []string
+	var freq []int64
+	var segs [][]int32
+	if len(corpora) == 1 {
+		// One corpus, a machine's: its terms are distinct and its ids
+		// are those a corpus would give them, so they are counted where
+		// they are, without copying 800,000 ids into a corpus first.
+		mc := corpora[0]
+		names, freq, segs = mc.Terms, make([]int64, len(mc.Terms)), mc.Segs
+		for _, seg := range segs {
+			for _, id := range seg {
+				freq[id]++
+			}
+			sp.Tokens += int64(len(seg))
+		}
+		sp.Docs = mc.Docs
+	} else {
+		c := newCorpus()
+		for _, mc := range corpora {
+			sp.Docs += mc.Docs
+			segs = append(segs, c.addAnalysed(mc)...)
+		}
+		names, freq, sp.Tokens = c.names, c.freq, c.tokens
 	}
-	sp.Tokens = c.tokens
 	var cand []int32
-	for id, name := range c.names {
-		if c.freq[id] >= int64(opt.MinCount) && !isNumber(name) {
+	for id, name := range names {
+		if freq[id] >= int64(opt.MinCount) && !isNumber(name) {
 			cand = append(cand, int32(id))
 		}
 	}
 	if len(cand) > opt.MaxVocab {
-		sort.SliceStable(cand, func(i, j int) bool { return c.freq[cand[i]] > c.freq[cand[j]] })
+		sort.SliceStable(cand, func(i, j int) bool { return freq[cand[i]] > freq[cand[j]] })
 		cand = cand[:opt.MaxVocab]
 	}
-	slices.SortFunc(cand, func(a, b int32) int { return cmp.Compare(c.names[a], c.names[b]) })
-	remap := make([]int32, len(c.names))
+	slices.SortFunc(cand, func(a, b int32) int { return cmp.Compare(names[a], names[b]) })
+	remap := make([]int32, len(names))
 	for i := range remap {
 		remap[i] = -1
 	}
 	for i, id := range cand {
 		remap[id] = int32(i)
-		sp.Terms = append(sp.Terms, c.names[id])
-		sp.Freq = append(sp.Freq, c.freq[id])
+		sp.Terms = append(sp.Terms, names[id])
+		sp.Freq = append(sp.Freq, freq[id])
 	}
 	sp.Dim = min(opt.MachineDim, len(cand)/2)
 	if sp.Dim < 1 || opt.BackgroundWeight < 0 {
