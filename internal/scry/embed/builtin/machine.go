@@ -11,8 +11,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -71,52 +74,161 @@ func MachineDocuments(ctx context.Context, lim MachineLimits) ([]string, error) 
 
 // machineDocuments is MachineDocuments with defaults applied; complete is
 // false when the time limit (or ctx) cut the reading short.
+//
+// The documents are loaded on up to one goroutine a CPU (readPool), each
+// a few ahead of the budget's decision to keep it: loading them (a file
+// read, its comments extracted, a manual page's markup removed) took a
+// fifth of a cold index on one CPU. What is kept is what loading one
+// document after another kept: the budget counts the documents in
+// order, and those loaded past a source's end are dropped.
 func machineDocuments(ctx context.Context, lim MachineLimits) (docs []string, complete bool) {
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
-	gitRead := lim.GitMan != "" && lim.GitMan != "-"
-	if gitRead {
-		var used int64
-		gitPages(lim.GitMan, func(s string) bool {
-			if s != "" {
-				docs = append(docs, s)
-				used += int64(len(s))
-			}
-			return used < lim.GitMaxBytes && ctx.Err() == nil
-		})
-	}
-	var sources []func(add func(string) bool)
-	if lim.GoRoot != "" && lim.GoRoot != "-" {
-		sources = append(sources, func(add func(string) bool) { goDocs(lim.GoRoot, add) })
-	}
-	if lim.PythonLib != "" && lim.PythonLib != "-" {
-		sources = append(sources, func(add func(string) bool) { pythonDocs(lim.PythonLib, add) })
-	}
-	shared := len(sources) // sources sharing the budget; the rest fill in
-	if lim.ManDir != "-" {
-		sources = append(sources, func(add func(string) bool) { manPages(lim.ManDir, gitRead, add) })
-	}
-	var total int64
-	for i, src := range sources {
-		// What a source leaves unused goes to the ones after it.
-		share := lim.MaxBytes - total
-		if i < shared {
-			share /= int64(shared - i)
-		}
-		var used int64
-		src(func(s string) bool {
+	pool := newReadPool(min(runtime.GOMAXPROCS(0), 8))
+	defer pool.close()
+	// take reads a source's documents until they reach its share; the
+	// one that reaches it is kept.
+	take := func(items []machineItem, share int64) (used int64) {
+		pool.each(items, func(s string) bool {
 			if s != "" {
 				docs = append(docs, s)
 				used += int64(len(s))
 			}
 			return used < share && ctx.Err() == nil
 		})
-		total += used
+		return used
+	}
+	var lists []func() []machineItem
+	gitRead := lim.GitMan != "" && lim.GitMan != "-"
+	if gitRead {
+		lists = append(lists, func() []machineItem { return gitItems(lim.GitMan) })
+	}
+	if lim.GoRoot != "" && lim.GoRoot != "-" {
+		lists = append(lists, func() []machineItem { return goItems(lim.GoRoot) })
+	}
+	if lim.PythonLib != "" && lim.PythonLib != "-" {
+		lists = append(lists, func() []machineItem { return pythonItems(lim.PythonLib) })
+	}
+	shared := len(lists) // sources sharing the budget; the rest fill in
+	if gitRead {
+		shared--
+	}
+	if lim.ManDir != "-" {
+		lists = append(lists, func() []machineItem { return manItems(lim.ManDir, gitRead) })
+	}
+	if len(lists) == 0 {
+		return nil, ctx.Err() == nil
+	}
+	// Each source's documents are listed (directory walks, a man1 of
+	// thousands of pages) while the source before it is read.
+	listed := listing(lists[0])
+	next := func(k int) []machineItem {
+		items := listed()
+		if k+1 < len(lists) {
+			listed = listing(lists[k+1])
+		}
+		return items
+	}
+	k := 0
+	if gitRead {
+		// git's guides and file formats first, on a budget of their own.
+		take(next(k), lim.GitMaxBytes)
+		k++
+	}
+	var total int64
+	for i := 0; k < len(lists); i, k = i+1, k+1 {
+		items := next(k)
+		// What a source leaves unused goes to the ones after it.
+		share := lim.MaxBytes - total
+		if i < shared {
+			share /= int64(shared - i)
+		}
+		total += take(items, share)
 		if ctx.Err() != nil || total >= lim.MaxBytes {
 			break
 		}
 	}
 	return docs, ctx.Err() == nil
+}
+
+// machineItem loads one document of a source: its text, or false when
+// the file cannot be read (it is passed over).
+type machineItem func() (string, bool)
+
+// listing starts list on a goroutine of its own and returns what waits
+// for its result.
+func listing(list func() []machineItem) func() []machineItem {
+	done := make(chan []machineItem, 1)
+	go func() { done <- list() }()
+	return func() []machineItem { return <-done }
+}
+
+// readPool loads documents on its goroutines.
+type readPool struct {
+	jobs  chan *readJob
+	ahead int // documents of a source loaded ahead of the one taken
+	wg    sync.WaitGroup
+}
+
+// readJob is one document, its text loaded (ok) when done is closed;
+// ended says its source took what it needed: it is no longer loaded.
+type readJob struct {
+	load  machineItem
+	ended *atomic.Bool
+	done  chan struct{}
+	text  string
+	ok    bool
+}
+
+func newReadPool(workers int) *readPool {
+	p := &readPool{jobs: make(chan *readJob, 4*workers), ahead: 4 * workers}
+	for range workers {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			for j := range p.jobs {
+				if !j.ended.Load() {
+					j.text, j.ok = j.load()
+				}
+				close(j.done)
+			}
+		}()
+	}
+	return p
+}
+
+// each calls take with a source's documents in order, each loaded ahead
+// of its turn, until take says stop or they run out; those loaded ahead
+// of the stop are dropped, and those not yet loaded never are. A file
+// that cannot be read is passed over.
+func (p *readPool) each(items []machineItem, take func(string) bool) {
+	ended := new(atomic.Bool)
+	defer ended.Store(true)
+	var queue []*readJob
+	next := 0
+	for {
+		for next < len(items) && len(queue) < p.ahead {
+			j := &readJob{load: items[next], ended: ended, done: make(chan struct{})}
+			p.jobs <- j
+			queue = append(queue, j)
+			next++
+		}
+		if len(queue) == 0 {
+			return
+		}
+		j := queue[0]
+		queue = queue[1:]
+		<-j.done
+		if j.ok && !take(j.text) {
+			return
+		}
+	}
+}
+
+// close waits for the goroutines, once every document sent is done.
+func (p *readPool) close() {
+	close(p.jobs)
+	p.wg.Wait()
 }
 
 func findGoRoot() string {
@@ -161,10 +273,9 @@ func askPath(timeout time.Duration, env []string, name string, args ...string) s
 	return p
 }
 
-// goDocs feeds the standard library's comments (commands last: compiler
-// internals are jargon) and the distribution's documents to add until it
-// says stop.
-func goDocs(root string, add func(string) bool) {
+// goItems is the standard library's comments (commands last: compiler
+// internals are jargon), after the distribution's documents.
+func goItems(root string) []machineItem {
 	var files []string
 	src := filepath.Join(root, "src")
 	_ = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
@@ -187,29 +298,37 @@ func goDocs(root string, add func(string) bool) {
 	sort.SliceStable(files, func(i, j int) bool {
 		return !strings.Contains(files[i], cmd) && strings.Contains(files[j], cmd)
 	})
+	var items []machineItem
 	docs, _ := filepath.Glob(filepath.Join(root, "doc", "*"))
 	for _, p := range docs {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		s := string(data)
-		if strings.HasSuffix(p, ".html") {
-			s = stripHTML(s)
-		}
-		if !add(s) {
-			return
+		items = append(items, func() (string, bool) {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return "", false
+			}
+			s := string(data)
+			if strings.HasSuffix(p, ".html") {
+				s = stripHTML(s)
+			}
+			return s, true
+		})
+	}
+	return append(items, extracted(files)...)
+}
+
+// extracted loads each file's comments or prose (Extract).
+func extracted(files []string) []machineItem {
+	items := make([]machineItem, len(files))
+	for i, p := range files {
+		items[i] = func() (string, bool) {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return "", false
+			}
+			return Extract(p, data), true
 		}
 	}
-	for _, p := range files {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		if !add(Extract(p, data)) {
-			return
-		}
-	}
+	return items
 }
 
 // findPythonLib returns the newest /usr/lib/python3.N or
@@ -255,9 +374,9 @@ func askPythonLib() string {
 	return d
 }
 
-// pythonDocs feeds the standard library's docstrings and comments (not
-// tests, not third-party packages) to add until it says stop.
-func pythonDocs(root string, add func(string) bool) {
+// pythonItems is the standard library's docstrings and comments (not
+// tests, not third-party packages).
+func pythonItems(root string) []machineItem {
 	var files []string
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -275,56 +394,52 @@ func pythonDocs(root string, add func(string) bool) {
 		}
 		return nil
 	})
-	for _, p := range files {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		if !add(Extract(p, data)) {
-			return
-		}
-	}
+	return extracted(files)
 }
 
 var htmlTag = regexp.MustCompile(`<[^>]*>`)
 
 func stripHTML(s string) string { return htmlTag.ReplaceAllString(s, " ") }
 
-// manPages feeds the English manual pages of sections 1, 5, 7 and 8
-// (commands, file formats, overviews, administration) to add, but for
-// git's guides and file formats when gitPages has read them already.
-func manPages(dir string, skipGit bool, add func(string) bool) {
+// manItems is the English manual pages of sections 1, 5, 7 and 8
+// (commands, file formats, overviews, administration), but for git's
+// guides and file formats when gitItems has them already.
+func manItems(dir string, skipGit bool) []machineItem {
+	var items []machineItem
 	for _, sec := range []string{"man1", "man7", "man5", "man8"} {
 		files, _ := filepath.Glob(filepath.Join(dir, sec, "*"))
 		for _, p := range files {
 			if skipGit && sec != "man1" && strings.HasPrefix(filepath.Base(p), "git") {
 				continue
 			}
-			s := readMan(p)
-			if !add(s) {
-				return
-			}
+			items = append(items, manItem(p))
 		}
 	}
+	return items
 }
 
-// gitPages feeds git's guides and file formats to add: its manual pages
-// of section 7 (gitglossary, gitworkflows, gitrevisions, gitcli…) and
+// gitItems is git's guides and file formats: its manual pages of
+// section 7 (gitglossary, gitworkflows, gitrevisions, gitcli…) and
 // section 5 (githooks, gitattributes, gitignore…). Every history git scry
 // indexes is a git history, and these pages explain the words of its work
 // (branches, patches, hooks, line endings, tags). Its command pages
 // (section 1) are left to the other manual pages: with them, our query
 // set hardest for word matching gained more, and the lefthook sets lost
 // what it gained (docs/benchmarks.md).
-func gitPages(dir string, add func(string) bool) {
+func gitItems(dir string) []machineItem {
+	var items []machineItem
 	for _, sec := range []string{"man7", "man5"} {
 		files, _ := filepath.Glob(filepath.Join(dir, sec, "git*"))
 		for _, p := range files {
-			if !add(readMan(p)) {
-				return
-			}
+			items = append(items, manItem(p))
 		}
 	}
+	return items
+}
+
+// manItem loads a manual page as text ("" when it cannot be read).
+func manItem(p string) machineItem {
+	return func() (string, bool) { return readMan(p), true }
 }
 
 // findGitMan asks git where its manual pages are ("" when it has none:

@@ -2,8 +2,10 @@ package builtin
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -156,5 +158,60 @@ func TestFindGitMan(t *testing.T) {
 	os.WriteFile(filepath.Join(man, "man7", "gitglossary.7.gz"), nil, 0o644)
 	if got := findGitMan(); got != man {
 		t.Errorf("findGitMan = %q, want %q", got, man)
+	}
+}
+
+// The documents are loaded several at a time, ahead of the budget's
+// decision: what is kept is still what reading them one after another
+// keeps, in that order, each source cut after the document that fills its
+// share and the rest left to the next source, an unreadable file passed
+// over.
+func TestMachineDocumentsReadAheadKeepTheOrder(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	var goDocs, pyDocs []string
+	for i := range 60 {
+		words := strings.Repeat(fmt.Sprintf("word%d ", i), 1+i%7)
+		p := fmt.Sprintf("go/src/pkg%02d/f.go", i)
+		files[p] = "// " + words + "\npackage p\n"
+		goDocs = append(goDocs, Extract(p, []byte(files[p])))
+		q := fmt.Sprintf("py/mod%02d.py", i)
+		files[q] = "# " + words + "\n"
+		pyDocs = append(pyDocs, Extract(q, []byte(files[q])))
+	}
+	writeFiles(t, dir, files)
+	// A file that cannot be read (a directory of that name) is passed
+	// over without counting.
+	if err := os.MkdirAll(filepath.Join(dir, "go/src/pkg05/g.go"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lim := MachineLimits{MaxBytes: 1500, GitMaxBytes: 1, Timeout: time.Minute,
+		GoRoot: filepath.Join(dir, "go"), PythonLib: filepath.Join(dir, "py"), ManDir: "-", GitMan: "-"}
+	// Reading one after another: Go up to half the budget, Python up to
+	// what is left.
+	var want []string
+	var used int64
+	for _, d := range goDocs {
+		want = append(want, d)
+		if used += int64(len(d)); used >= lim.MaxBytes/2 {
+			break
+		}
+	}
+	goUsed := used
+	used = 0
+	for _, d := range pyDocs {
+		want = append(want, d)
+		if used += int64(len(d)); used >= lim.MaxBytes-goUsed {
+			break
+		}
+	}
+	if len(want) >= 120 || len(want) < 10 {
+		t.Fatalf("the test's budget keeps %d documents of 120: it should cut both sources", len(want))
+	}
+	for range 5 {
+		docs, complete := machineDocuments(context.Background(), lim)
+		if !complete || !slices.Equal(docs, want) {
+			t.Fatalf("documents (complete %v):\n%q\nwant\n%q", complete, docs, want)
+		}
 	}
 }
