@@ -89,26 +89,41 @@ func machineKey(lim MachineLimits) string {
 // cachePath reads the text every time; a cache that cannot be read or
 // written is only slower.
 func MachineText(ctx context.Context, lim MachineLimits, cachePath string) (mc *MachineCorpus, cached bool, err error) {
+	mc, cached, written, err := machineText(ctx, lim, cachePath)
+	written()
+	return mc, cached, err
+}
+
+// machineText is MachineText with the cache written on a goroutine of
+// its own, while the caller goes on (a cold index learns the machine's
+// space from the corpus meanwhile): written waits until it is.
+func machineText(ctx context.Context, lim MachineLimits, cachePath string) (mc *MachineCorpus, cached bool, written func(), err error) {
 	lim.defaults()
 	key := sha256.Sum256([]byte(machineKey(lim)))
+	none := func() {}
 	if cachePath != "" {
 		if data, err := os.ReadFile(cachePath); err == nil {
 			if mc, err := decodeMachineCorpus(data, key); err == nil {
 				removeKilledWrites(cachePath)
-				return mc, true, nil
+				return mc, true, none, nil
 			}
 		}
 	}
 	docs, complete := machineDocuments(ctx, lim)
 	if err := ctx.Err(); err != nil {
-		return nil, false, err
+		return nil, false, none, err
 	}
 	mc = AnalyseMachineText(docs)
 	mc.Complete = complete
-	if cachePath != "" && complete {
-		writeMachineCache(cachePath, encodeMachineCorpus(mc, key))
+	if cachePath == "" || !mc.Complete {
+		return mc, false, none, nil
 	}
-	return mc, false, nil
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		writeMachineCache(cachePath, encodeMachineCorpus(mc, key))
+	}()
+	return mc, false, func() { <-done }, nil
 }
 
 // writeMachineCache replaces a machine cache, which every repository's

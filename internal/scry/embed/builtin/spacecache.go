@@ -38,10 +38,11 @@ func MachineSpaceCached(ctx context.Context, lim MachineLimits, textCache, space
 			}
 		}
 	}
-	mc, _, err := MachineText(ctx, lim, textCache)
+	mc, _, written, err := machineText(ctx, lim, textCache)
 	if err != nil {
 		return nil, false, err
 	}
+	defer written() // the text's cache is written while the space is learned
 	if sp, err = learnSpace(ctx, []*MachineCorpus{mc}, opt); err != nil {
 		return nil, false, err
 	}
