@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
+	"github.com/verdigris-dev/verdigris/internal/sourcetree"
 )
 
 // bunLock is a bun.lock of n packages at version v, each with its
@@ -84,6 +85,32 @@ func TestLockfileLinesGiveNoDiffTerms(t *testing.T) {
 		}
 		if got := fmt.Sprintf("%d/%d", added, deleted); got != lines {
 			t.Errorf("%s: %s lines added/deleted; want %s", path, got, lines)
+		}
+	}
+}
+
+// The README lists the files whose lines give no diff terms: a name
+// added to lockfiles or minifiedSuffixes and not to the README (or the
+// reverse) would tell users the wrong rule.
+func TestReadmeNamesEveryLockfile(t *testing.T) {
+	root, err := sourcetree.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The README wraps the list across lines: compare it as one line.
+	readme := strings.Join(strings.Fields(string(data)), " ")
+	for name := range lockfiles {
+		if !strings.Contains(readme, "`"+name+"`") {
+			t.Errorf("README.md does not name the lockfile `%s`", name)
+		}
+	}
+	for _, s := range minifiedSuffixes {
+		if !strings.Contains(readme, "`*"+s+"`") {
+			t.Errorf("README.md does not name `*%s`", s)
 		}
 	}
 }
