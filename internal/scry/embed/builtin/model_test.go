@@ -13,22 +13,26 @@ import (
 	"testing"
 )
 
-// smallSources is a toy history in which "cache" and "memo" never share
-// a message but share their contexts, as synonyms do.
+// toyMessages are a toy history's messages, in which "cache" and "memo"
+// never share a message but share their contexts, as synonyms do.
+var toyMessages = []string{
+	"add cache for parsed config files",
+	"cache the parsed template output",
+	"memo the parsed template output",
+	"memo results of parsed config files",
+	"fix crash when the socket closes early",
+	"fix panic when the socket closes early",
+	"speed up startup by lazy loading plugins",
+	"docs: explain how plugins are loaded",
+	"ci: run tests on windows and macos",
+	"ci: cache go modules between runs",
+}
+
+// smallSources is the toy history, each message three times, with a
+// document.
 func smallSources() Sources {
 	var commits []string
-	for _, s := range []string{
-		"add cache for parsed config files",
-		"cache the parsed template output",
-		"memo the parsed template output",
-		"memo results of parsed config files",
-		"fix crash when the socket closes early",
-		"fix panic when the socket closes early",
-		"speed up startup by lazy loading plugins",
-		"docs: explain how plugins are loaded",
-		"ci: run tests on windows and macos",
-		"ci: cache go modules between runs",
-	} {
+	for _, s := range toyMessages {
 		for range 3 {
 			commits = append(commits, s)
 		}

@@ -12,20 +12,10 @@ import (
 // dates and versions varying. once is what it holds when each message is
 // kept where it first appears and its repeats are left out.
 func botHistory() (many, once []string) {
-	people := []string{
-		"add cache for parsed config files",
-		"cache the parsed template output",
-		"memo the parsed template output",
-		"memo results of parsed config files",
-		"fix crash when the socket closes early",
-		"fix panic when the socket closes early",
-		"speed up startup by lazy loading plugins",
-		"docs: explain how plugins are loaded",
-		"ci: run tests on windows and macos",
-		"ci: cache go modules between runs",
+	people := append(slices.Clone(toyMessages),
 		"update the readme with install steps",
 		"format the plugin loader's error messages",
-	}
+	)
 	bot := func(i int) string {
 		switch i % 5 {
 		case 0:
