@@ -99,9 +99,15 @@ Flags:
 		}
 		// Commits made since the last index run are not counted, as
 		// search and eval warn: a path that only they changed is unknown.
+		// A first run indexes the newest commits first: until it
+		// completes, the counts are the newest commits' alone.
 		var warning string
 		if err == nil || errors.Is(err, search.ErrUnknownPath) {
-			warning = unseenHeadWarning(ctx, r, st)
+			if n := unfinishedCommits(ctx, st); n > 0 {
+				warning = unfinishedWarning(n)
+			} else {
+				warning = unseenHeadWarning(ctx, r, st)
+			}
 		}
 		if warning != "" && (err != nil || !asJSON) {
 			cli.Warnf(env.Stderr, "git-scry", "%s", warning)

@@ -369,6 +369,19 @@ func unfinishedWarning(n int) string {
 	return fmt.Sprintf("the index is not complete: its first run is under way or was stopped, with %s indexed so far (newest first); 'git scry index' completes it", cli.Count(n, "commit"))
 }
 
+// unfinishedCommits is the number of commits indexed so far while no
+// index run has completed (0 once one has, or when it cannot tell).
+func unfinishedCommits(ctx context.Context, st *store.Store) int {
+	if t, err := st.MetaInt(ctx, "indexed"); err != nil || t != 0 {
+		return 0
+	}
+	n, err := st.CountCommits(ctx)
+	if err != nil {
+		return 0
+	}
+	return int(n)
+}
+
 // unembeddedWarning says that semantic search ranks only the commits
 // embedded so far with the embedder in use: after a change of embedder
 // the index embeds its commits anew, in place.
