@@ -66,8 +66,12 @@ jobs: written as a list or with no job (jobs: {}), a job
 written as a plain value or a list (build: 42), empty, with neither
 runs-on: nor uses:, with no steps (none, steps: ~ or []) and no uses:,
 or with an empty uses:, a job's steps: (or a composite action's
-runs.steps:) written as a table, and a composite action without
-runs.steps:, which GitHub refuses too. Any other
+runs.steps:) written as a table, a composite action without
+runs.steps:, a step with an empty uses:, a composite action's run: step
+without shell:, and a job's key or the workflow's concurrency: reading a
+context GitHub does not give it there (runs-on: ${{ env.X }}, a job's
+if: secrets.X != ''), which GitHub refuses too; and a step with an empty
+run:, which runs nothing. Any other
 FILE with no jobs: or runs: is refused as no workflow (a top-level key
 near either, job: for jobs:, named in the hint).
 

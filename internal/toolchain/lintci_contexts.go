@@ -8,16 +8,134 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// containerReads are the contexts a job's container: and services: can
-// read (their credentials: add env and secrets, their env: more): GitHub
-// reads them before the job has an env, steps or a runner, and refuses
-// any other context there ("Unrecognized named-value: 'env'").
-var containerReads = []string{"github", "inputs", "vars", "needs", "strategy", "matrix"}
+// namedValues are the contexts GitHub's expressions read, in the order
+// its workflow schema lists them. Where a key is read before the job
+// has a runner, steps or an env (its runs-on:, its if:), GitHub gives it
+// only some of them and refuses the others ("Unrecognized named-value:
+// 'env'"). A name not in this list (a typo, a function's argument
+// lint-ci does not know) is left to GitHub.
+var namedValues = []string{"github", "inputs", "vars", "needs", "strategy", "matrix", "secrets", "steps", "job", "jobs", "runner", "env"}
 
-// jobContexts are the contexts a job's steps read that its container:
-// and services: cannot: a name not in either list (a typo, a function's
-// argument lint-ci does not know) is left to GitHub.
-var jobContexts = []string{"env", "secrets", "steps", "job", "jobs", "runner"}
+// place is a key lint-ci checks the contexts of: what GitHub calls it,
+// the contexts GitHub gives it (its documentation's context
+// availability table, which actionlint follows too), and how to write
+// a value it refuses.
+type place struct {
+	name  string // "a job's runs-on: reads"
+	reads []string
+	fix   func(refused []string) string
+}
+
+func fixed(s string) func([]string) string { return func([]string) string { return s } }
+
+// matrixOrVars is the fix where the job's matrix is read: the key is
+// decided before the job runs, from its matrix, a variable or an
+// earlier job's output.
+const matrixOrVars = "write the value itself, or take it from the job's strategy.matrix (${{ matrix.X }}), a variable (${{ vars.X }}) or an earlier job's output (${{ needs.X.outputs.Y }})"
+
+var (
+	// A job's container: and services: (their credentials: add env and
+	// secrets, their env: more, and are not read here); its fix names
+	// an image or a value, and containerContexts sets it.
+	containerPlace = place{"a job's container: and services: read", []string{"github", "inputs", "vars", "needs", "strategy", "matrix"}, nil}
+	runsOnPlace    = place{"a job's runs-on: reads", containerPlace.reads, fixed(matrixOrVars)}
+	envNamePlace   = place{"a job's environment: reads", containerPlace.reads, fixed(matrixOrVars)}
+	// environment.url is read after the steps, but a URL is shown to
+	// everyone: no secrets.
+	envURLPlace = place{"a job's environment url: reads", []string{"github", "inputs", "vars", "needs", "strategy", "matrix", "steps", "job", "runner", "env"},
+		fixed("build the URL from a step's output (${{ steps.X.outputs.url }}), env or a variable (${{ vars.X }}), without a secret")}
+	jobConcurrencyPlace = place{"a job's concurrency: reads", containerPlace.reads, fixed(matrixOrVars)}
+	timeoutPlace        = place{"a job's timeout-minutes: reads", containerPlace.reads, fixed(matrixOrVars)}
+	continuePlace       = place{"a job's continue-on-error: reads", containerPlace.reads, fixed(matrixOrVars)}
+	// A job's if: is decided before its matrix is expanded, so it has
+	// neither matrix nor strategy.
+	jobIfPlace = place{"a job's if: reads", []string{"github", "inputs", "vars", "needs"}, func(refused []string) string {
+		if slices.Contains(refused, "secrets") {
+			return "test the secret in a step's if: through the job's env: (HAS_X: ${{ secrets.X != '' }}, then if: env.HAS_X == 'true'), or read a variable (${{ vars.X }}) or an earlier job's output (${{ needs.X.outputs.Y }})"
+		}
+		return "test it in the steps' if: (which read env, matrix and steps), or read a variable (${{ vars.X }}) or an earlier job's output (${{ needs.X.outputs.Y }})"
+	}}
+	// strategy: makes the matrix, so it cannot read it.
+	strategyPlace = place{"a job's strategy: reads", []string{"github", "inputs", "vars", "needs"},
+		fixed("write the values themselves, or compute them in an earlier job and read its output (${{ fromJSON(needs.X.outputs.Y) }}) or a variable (${{ vars.X }})")}
+	workflowConcurrencyPlace = place{"a workflow's concurrency: reads", []string{"github", "inputs", "vars"},
+		fixed("build the group from github (${{ github.workflow }}-${{ github.ref }}), inputs or a variable (${{ vars.X }}), or move concurrency: into the jobs")}
+)
+
+// jobContexts reports the keys of a job that read a context GitHub
+// does not give them, each at its key's line (a list's or table's
+// values at their own): its if:, strategy: and concurrency:, and for a
+// job running its own steps (not calls, whose other keys callShape
+// refuses) its container: and services:, runs-on:, environment:,
+// timeout-minutes: and continue-on-error:.
+func jobContexts(id, job *yaml.Node, calls bool, at func(*yaml.Node, string, string) Finding) []Finding {
+	var out []Finding
+	owner := "job " + id.Value
+	check := func(key string, p place) {
+		if k, v := pair(job, key); k != nil {
+			out = contextsIn(out, k, v, key, owner, p, at)
+		}
+	}
+	if k, v := pair(job, "if"); k != nil && v.Kind == yaml.ScalarNode {
+		// An if: without ${{ }} is an expression all the same.
+		expr := v.Value
+		if !strings.Contains(expr, "${{") {
+			expr = "${{ " + expr + " }}"
+		}
+		out = appendContexts(out, k, v.Value, expr, "if", owner, jobIfPlace, at)
+	}
+	check("strategy", strategyPlace)
+	check("concurrency", jobConcurrencyPlace)
+	if calls {
+		return out
+	}
+	out = append(out, containerContexts(id, job, at)...)
+	check("runs-on", runsOnPlace)
+	if k, v := pair(job, "environment"); k != nil {
+		if v.Kind != yaml.MappingNode {
+			check("environment", envNamePlace)
+		}
+		for i := 0; v.Kind == yaml.MappingNode && i+1 < len(v.Content); i += 2 {
+			p := envNamePlace
+			if v.Content[i].Value == "url" {
+				p = envURLPlace
+			}
+			out = contextsIn(out, v.Content[i], v.Content[i+1], "environment "+v.Content[i].Value, owner, p, at)
+		}
+	}
+	check("timeout-minutes", timeoutPlace)
+	check("continue-on-error", continuePlace)
+	return out
+}
+
+// workflowContexts reports a workflow's concurrency: reading a context
+// GitHub does not give it: it is decided before any job.
+func workflowContexts(top *yaml.Node, at func(*yaml.Node, string, string) Finding) []Finding {
+	k, v := pair(top, "concurrency")
+	if k == nil {
+		return nil
+	}
+	return contextsIn(nil, k, v, "concurrency", "the workflow", workflowConcurrencyPlace, at)
+}
+
+// contextsIn adds the findings for the values under key k (what names
+// it): a value at k's line, a list's items and a table's values at
+// their own, named by the keys above them (strategy matrix os).
+func contextsIn(out []Finding, k, v *yaml.Node, what, owner string, p place, at func(*yaml.Node, string, string) Finding) []Finding {
+	switch v.Kind {
+	case yaml.ScalarNode:
+		out = appendContexts(out, k, v.Value, v.Value, what, owner, p, at)
+	case yaml.SequenceNode:
+		for _, e := range v.Content {
+			out = contextsIn(out, e, e, what, owner, p, at)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			out = contextsIn(out, v.Content[i], v.Content[i+1], what+" "+v.Content[i].Value, owner, p, at)
+		}
+	}
+	return out
+}
 
 // containerContexts reports a job's container: and services: that read
 // a context GitHub does not give them (${{ env.IMAGE }}, secrets, steps,
@@ -27,16 +145,22 @@ var jobContexts = []string{"env", "secrets", "steps", "job", "jobs", "runner"}
 func containerContexts(id, job *yaml.Node, at func(*yaml.Node, string, string) Finding) []Finding {
 	var out []Finding
 	check := func(k, v *yaml.Node, what string, image bool) {
+		p := containerPlace
+		thing := "value"
+		if image {
+			thing = "image"
+		}
+		p.fix = fixed(fmt.Sprintf("write the %s itself, or take it from the job's strategy.matrix (${{ matrix.X }}) or a variable (${{ vars.X }})", thing))
 		if v.Kind == yaml.SequenceNode {
 			for _, e := range v.Content {
 				if e.Kind == yaml.ScalarNode {
-					out = appendContexts(out, e, e, what, id.Value, image, at)
+					out = appendContexts(out, e, e.Value, e.Value, what, "job "+id.Value, p, at)
 				}
 			}
 			return
 		}
 		if v.Kind == yaml.ScalarNode {
-			out = appendContexts(out, k, v, what, id.Value, image, at)
+			out = appendContexts(out, k, v.Value, v.Value, what, "job "+id.Value, p, at)
 		}
 	}
 	container := func(k, v *yaml.Node, what string) {
@@ -66,35 +190,39 @@ func containerContexts(id, job *yaml.Node, at func(*yaml.Node, string, string) F
 	return out
 }
 
-// appendContexts adds the finding for a container's value v, at key k,
-// when its expressions read a context GitHub does not give it.
-func appendContexts(out []Finding, k, v *yaml.Node, what, job string, image bool, at func(*yaml.Node, string, string) Finding) []Finding {
+// appendContexts adds the finding for a value of owner (job build, the
+// workflow), written as shown, at key k, when the expressions in expr
+// read a context GitHub does not give place p.
+func appendContexts(out []Finding, k *yaml.Node, shown, expr, what, owner string, p place, at func(*yaml.Node, string, string) Finding) []Finding {
 	var refused []string
 	first := ""
-	for _, name := range contextsRead(v.Value) {
-		if i := slices.IndexFunc(jobContexts, func(c string) bool { return strings.EqualFold(c, name) }); i >= 0 {
-			if first == "" {
-				first = name
-			}
-			if !slices.Contains(refused, jobContexts[i]) {
-				refused = append(refused, jobContexts[i])
-			}
+	for _, name := range contextsRead(expr) {
+		i := slices.IndexFunc(namedValues, func(c string) bool { return strings.EqualFold(c, name) })
+		if i < 0 || slices.Contains(p.reads, namedValues[i]) {
+			continue
+		}
+		if first == "" {
+			first = name
+		}
+		if !slices.Contains(refused, namedValues[i]) {
+			refused = append(refused, namedValues[i])
 		}
 	}
 	if len(refused) == 0 {
 		return out
 	}
-	reads := strings.Join(refused, ", ")
-	if n := len(refused); n > 1 {
-		reads = strings.Join(refused[:n-1], ", ") + " and " + refused[n-1]
+	// A folded or multi-line if: is shown on the finding's one line.
+	shown = strings.Join(strings.Fields(shown), " ")
+	return append(out, at(k, fmt.Sprintf("%s %s of %s reads %s, which GitHub refuses (Unrecognized named-value: '%s': %s only %s)",
+		what, shown, owner, andList(refused), first, p.name, andList(p.reads)), p.fix(refused)))
+}
+
+// andList joins names as a sentence does: a, b and c.
+func andList(names []string) string {
+	if n := len(names); n > 1 {
+		return strings.Join(names[:n-1], ", ") + " and " + names[n-1]
 	}
-	thing := "value"
-	if image {
-		thing = "image"
-	}
-	return append(out, at(k, fmt.Sprintf("%s %s of job %s reads %s, which GitHub refuses (Unrecognized named-value: '%s': a job's container: and services: read only %s and %s)",
-		what, v.Value, job, reads, first, strings.Join(containerReads[:len(containerReads)-1], ", "), containerReads[len(containerReads)-1]),
-		fmt.Sprintf("write the %s itself, or take it from the job's strategy.matrix (${{ matrix.X }}) or a variable (${{ vars.X }})", thing)))
+	return strings.Join(names, "")
 }
 
 // contextsRead returns the contexts (named values) the ${{ … }}

@@ -1,8 +1,12 @@
 package toolchain
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // contextsRead finds the context each path of an expression starts
@@ -22,6 +26,52 @@ func TestContextsRead(t *testing.T) {
 	} {
 		if got := contextsRead(s); !slices.Equal(got, want) {
 			t.Errorf("contextsRead(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// Each key lint-ci checks refuses exactly the contexts GitHub's context
+// availability table does not list for it
+// (docs.github.com/en/actions/reference/workflows-and-actions/contexts),
+// whatever the case the context is written in.
+func TestJobContextsFollowGitHub(t *testing.T) {
+	gives := map[string][]string{
+		"runs-on: ${{ %s.x }}":                         {"github", "needs", "strategy", "matrix", "vars", "inputs"},
+		"environment: ${{ %s.x }}":                     {"github", "needs", "strategy", "matrix", "vars", "inputs"},
+		"environment: {name: a, url: '${{ %s.x }}'}":   {"github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "steps", "inputs"},
+		"if: '%s.x'":                                   {"github", "needs", "vars", "inputs"},
+		"if: ${{ %s.x }}":                              {"github", "needs", "vars", "inputs"},
+		"concurrency: {group: '${{ %s.x }}'}":          {"github", "needs", "strategy", "matrix", "inputs", "vars"},
+		"timeout-minutes: ${{ %s.x }}":                 {"github", "needs", "strategy", "matrix", "vars", "inputs"},
+		"continue-on-error: ${{ %s.x }}":               {"github", "needs", "strategy", "vars", "matrix", "inputs"},
+		"strategy: {matrix: {os: ['${{ %s.x }}']}}":    {"github", "needs", "vars", "inputs"},
+		"container: {image: '${{ %s.x }}'}":            {"github", "needs", "strategy", "matrix", "vars", "inputs"},
+		"container: {credentials: {a: '${{ %s.x }}'}}": namedValues, // not read here
+	}
+	at := func(k *yaml.Node, problem, fix string) Finding {
+		return Finding{Line: k.Line, Problem: problem, Fix: fix}
+	}
+	id := &yaml.Node{Kind: yaml.ScalarNode, Value: "build"}
+	for key, allowed := range gives {
+		for _, c := range namedValues {
+			var job yaml.Node
+			if err := yaml.Unmarshal([]byte(fmt.Sprintf(key, strings.ToUpper(c[:1])+c[1:])), &job); err != nil {
+				t.Fatal(err)
+			}
+			got := jobContexts(id, job.Content[0], false, at)
+			if refused := !slices.Contains(allowed, c); refused != (len(got) == 1) {
+				t.Errorf("%s with %s: got %v, want refused %v", key, c, got, refused)
+			}
+		}
+	}
+	for _, c := range namedValues {
+		var top yaml.Node
+		if err := yaml.Unmarshal([]byte("concurrency: ${{ "+c+".x }}\njobs: {}"), &top); err != nil {
+			t.Fatal(err)
+		}
+		got := workflowContexts(top.Content[0], at)
+		if refused := !slices.Contains([]string{"github", "inputs", "vars"}, c); refused != (len(got) == 1) {
+			t.Errorf("workflow concurrency with %s: got %v, want refused %v", c, got, refused)
 		}
 	}
 }

@@ -74,9 +74,10 @@ func unknownKeys(root, path string, f *lintFile) []Finding {
 // table (or a string) instead of a list; in a composite action,
 // runs.steps: written so, or left out or empty; a step GitHub refuses
 // (stepShape), a call of a reusable workflow with a runner job's keys
-// (callShape), and a container or service reading a context it does
-// not have (containerContexts). Each is reported at its key's line, or
-// the job's for a key left out.
+// (callShape), and a job's key (its container:, runs-on:, if: …) or the
+// workflow's concurrency: reading a context GitHub does not give it
+// (jobContexts, workflowContexts). Each is reported at its key's line,
+// or the job's for a key left out.
 func shape(f *lintFile) []Finding {
 	if f.doc == nil {
 		return nil
@@ -118,7 +119,7 @@ func shape(f *lintFile) []Finding {
 	case jobs.Kind != yaml.MappingNode:
 		return []Finding{at(key, "jobs: is "+kindName(jobs)+", which GitHub refuses (jobs: is a table of jobs by their ids)", "write each job as its id, then its runs-on: and steps: indented under it")}
 	}
-	var out []Finding
+	out := workflowContexts(f.doc, at)
 	for i := 0; i+1 < len(jobs.Content); i += 2 {
 		id, job := jobs.Content[i], jobs.Content[i+1]
 		if job.Kind == yaml.SequenceNode || job.Kind == yaml.ScalarNode {
@@ -148,11 +149,11 @@ func shape(f *lintFile) []Finding {
 			out = append(out, at(uk, fmt.Sprintf("uses: of job %s is empty, which GitHub refuses (a job calls the reusable workflow its uses: names)", id.Value),
 				"name the reusable workflow (uses: ./.github/workflows/build.yml, say), or write runs-on: and steps: in its place"))
 		}
+		out = append(out, jobContexts(id, job, uk != nil, at)...)
 		if uk != nil {
 			out = append(out, callShape(id, job, at)...)
 			continue
 		}
-		out = append(out, containerContexts(id, job, at)...)
 		k, runsOn := pair(job, "runs-on")
 		sk, steps := pair(job, "steps")
 		const noSteps = "which GitHub refuses (No steps defined in steps and no workflow called in uses: a job runs its steps, or calls a reusable workflow)"
@@ -236,9 +237,12 @@ func callShape(id, job *yaml.Node, at func(*yaml.Node, string, string) Finding) 
 // composite action's runs.steps:, inAction), which lint-ci read as
 // steps with nothing to check: one with neither run: nor uses: (- {},
 // - name: x, - with: … missing its uses:), one written as nothing or a
-// plain value (-, - go test), and one with both (a run: that lost its
-// -, joining the step above). Each is reported at the step's line, or
-// for both, at the second key's. A background step's wait:, wait-all:
+// plain value (-, - go test), one with both (a run: that lost its -,
+// joining the step above), one whose uses: is empty, and in a composite
+// action a run: step without its shell:, which only a job's steps may
+// leave out. Each is reported at the step's line, or for both, at the
+// second key's. An empty run:, a step that runs nothing, is reported
+// at its line too. A background step's wait:, wait-all:
 // or cancel: (the schema's other kinds of step) is a step too.
 func stepShape(steps *yaml.Node, owner string, inAction bool, at func(*yaml.Node, string, string) Finding) []Finding {
 	neither := "every step must define a uses or run key"
@@ -273,7 +277,29 @@ func stepShape(steps *yaml.Node, owner string, inAction bool, at func(*yaml.Node
 			}
 			out = append(out, at(second, fmt.Sprintf("%s has both uses: and run:, which GitHub refuses (%s)", which, why),
 				"make them two steps, each starting with -: one with uses: (and its with:), one with run:"))
-		case rk != nil || uk != nil:
+		case uk != nil:
+			if blank(mapping(st, "uses")) {
+				out = append(out, at(uk, fmt.Sprintf("uses: of %s is empty, which GitHub refuses (a step's uses: names the action it runs)", which),
+					"name the action (uses: actions/checkout@v4, say), or write run: and a command in its place, or delete the step"))
+			}
+		case rk != nil:
+			if blank(mapping(st, "run")) {
+				out = append(out, at(rk, fmt.Sprintf("run: of %s is empty: the step runs no command", which),
+					"write its command after run: (a script of several lines as run: | with the lines indented under it), or delete the step"))
+			}
+			if !inAction {
+				break
+			}
+			// A job's run: steps default to bash (or the job's
+			// defaults.run.shell); an action's have no default, and
+			// its callers' defaults do not reach them.
+			const fix = "give the step shell: bash (pwsh for PowerShell, sh where there is no bash); a workflow's defaults.run.shell does not reach an action's steps"
+			switch sk, shell := pair(st, "shell"); {
+			case sk == nil:
+				out = append(out, at(st, which+" has run: but no shell:, which GitHub refuses (Required property is missing: shell: a composite action's run: steps name their shell)", fix))
+			case blank(shell):
+				out = append(out, at(sk, "shell: of "+which+" is empty, which GitHub refuses (a composite action's run: steps name their shell)", fix))
+			}
 		case len(st.Content) == 0:
 			out = append(out, at(st, fmt.Sprintf("%s is empty, which GitHub refuses (%s)", which, neither),
 				"write its run: (a command) or uses: (an action), or delete the step"))
@@ -287,6 +313,12 @@ func stepShape(steps *yaml.Node, owner string, inAction bool, at func(*yaml.Node
 		}
 	}
 	return out
+}
+
+// blank reports whether a step's value is empty: nothing after the
+// colon, ~, "" or only spaces.
+func blank(n *yaml.Node) bool {
+	return n != nil && n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || strings.TrimSpace(n.Value) == "")
 }
 
 // namesNoRunner reports whether a job's runs-on: value names no runner:
