@@ -68,10 +68,11 @@ runs-on: nor uses:, with no steps (none, steps: ~ or []) and no uses:,
 or with an empty uses:, a job's steps: (or a composite action's
 runs.steps:) written as a table, a composite action without
 runs.steps:, a step with an empty uses:, a composite action's run: step
-without shell:, and a job's key or the workflow's concurrency: reading a
-context GitHub does not give it there (runs-on: ${{ env.X }}, a job's
-if: secrets.X != ''), which GitHub refuses too; and a step with an empty
-run:, which runs nothing. Any other
+without shell:, and a job's or step's key or the workflow's run-name:,
+env: or concurrency: reading a context GitHub does not give it there
+(runs-on: ${{ env.X }}, a job's or step's if: secrets.X != '', a call's
+with: reading secrets), which GitHub refuses too; and a step with an
+empty run:, which runs nothing. Any other
 FILE with no jobs: or runs: is refused as no workflow (a top-level key
 near either, job: for jobs:, named in the hint).
 

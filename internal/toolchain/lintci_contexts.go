@@ -60,14 +60,48 @@ var (
 		fixed("write the values themselves, or compute them in an earlier job and read its output (${{ fromJSON(needs.X.outputs.Y) }}) or a variable (${{ vars.X }})")}
 	workflowConcurrencyPlace = place{"a workflow's concurrency: reads", []string{"github", "inputs", "vars"},
 		fixed("build the group from github (${{ github.workflow }}-${{ github.ref }}), inputs or a variable (${{ vars.X }}), or move concurrency: into the jobs")}
+	// run-name: is shown before any job runs.
+	runNamePlace = place{"a workflow's run-name: reads", workflowConcurrencyPlace.reads,
+		fixed("build the name from github (${{ github.ref_name }}), inputs or a variable (${{ vars.X }})")}
+	// The workflow's env: is the first env, read before any job: it
+	// cannot read env itself.
+	workflowEnvPlace = place{"a workflow's env: reads", []string{"github", "inputs", "vars", "secrets"},
+		fixed("write the value itself, or take it from github, inputs, a variable (${{ vars.X }}) or a secret; a value built from another env value or the runner belongs in a step's env:")}
+	jobNamePlace = place{"a job's name: reads", containerPlace.reads, fixed(matrixOrVars)}
+	// A job's env: is read before its runner is chosen and makes the
+	// env its steps read: no env, runner, job or steps.
+	jobEnvPlace = place{"a job's env: reads", []string{"github", "inputs", "vars", "needs", "strategy", "matrix", "secrets"},
+		fixed("move the value into the env: of the steps that need it (a step's env: reads env, runner, job and steps too), or write the value itself")}
+	defaultsRunPlace = place{"a job's defaults.run reads", []string{"github", "inputs", "vars", "needs", "strategy", "matrix", "env"},
+		fixed("write the value itself, or take it from env (${{ env.X }}), the job's strategy.matrix (${{ matrix.X }}) or a variable (${{ vars.X }}), or set working-directory: on each step, which reads runner and steps too")}
+	// A call's with: reaches the called workflow's inputs, which are
+	// not secret: a secret goes under secrets:.
+	callWithPlace = place{"a call's with: reads", containerPlace.reads, func(refused []string) string {
+		if slices.Contains(refused, "secrets") {
+			return "pass the secret under the call's secrets: (X: ${{ secrets.X }}), which the called workflow reads as ${{ secrets.X }}, or pass them all with secrets: inherit"
+		}
+		return matrixOrVars
+	}}
+	callSecretsPlace = place{"a call's secrets: reads", []string{"github", "inputs", "vars", "needs", "strategy", "matrix", "secrets"},
+		fixed("pass a secret (X: ${{ secrets.X }}), or all of them with secrets: inherit")}
+	// A step's if: reads everything a step does but secrets, which
+	// GitHub keeps out of conditions.
+	stepIfPlace = place{"a step's if: reads", []string{"github", "inputs", "vars", "needs", "strategy", "matrix", "steps", "job", "runner", "env"}, func(refused []string) string {
+		if slices.Contains(refused, "secrets") {
+			return "map the secret into the job's env: (X: ${{ secrets.X }}; a step's own env: is set after its if: is read) and test that: if: env.X != ''"
+		}
+		return "read an earlier job's outputs through needs (${{ needs.X.outputs.Y }}): jobs is only a reusable workflow's on.workflow_call outputs"
+	}}
 )
 
 // jobContexts reports the keys of a job that read a context GitHub
 // does not give them, each at its key's line (a list's or table's
-// values at their own): its if:, strategy: and concurrency:, and for a
-// job running its own steps (not calls, whose other keys callShape
-// refuses) its container: and services:, runs-on:, environment:,
-// timeout-minutes: and continue-on-error:.
+// values at their own): its if:, name:, strategy: and concurrency:; for
+// a call its with: and secrets:; and for a job running its own steps
+// (not calls, whose other keys callShape refuses) its env:,
+// defaults.run, steps' if:, container: and services:, runs-on:,
+// environment:, timeout-minutes: and continue-on-error:. A step's other
+// keys read every context but jobs, and are not read.
 func jobContexts(id, job *yaml.Node, calls bool, at func(*yaml.Node, string, string) Finding) []Finding {
 	var out []Finding
 	owner := "job " + id.Value
@@ -76,18 +110,23 @@ func jobContexts(id, job *yaml.Node, calls bool, at func(*yaml.Node, string, str
 			out = contextsIn(out, k, v, key, owner, p, at)
 		}
 	}
-	if k, v := pair(job, "if"); k != nil && v.Kind == yaml.ScalarNode {
-		// An if: without ${{ }} is an expression all the same.
-		expr := v.Value
-		if !strings.Contains(expr, "${{") {
-			expr = "${{ " + expr + " }}"
-		}
-		out = appendContexts(out, k, v.Value, expr, "if", owner, jobIfPlace, at)
-	}
+	out = ifContexts(out, job, owner, jobIfPlace, at)
+	check("name", jobNamePlace)
 	check("strategy", strategyPlace)
 	check("concurrency", jobConcurrencyPlace)
 	if calls {
+		check("with", callWithPlace)
+		check("secrets", callSecretsPlace)
 		return out
+	}
+	check("env", jobEnvPlace)
+	if k, v := pair(mapping(job, "defaults"), "run"); k != nil {
+		out = contextsIn(out, k, v, "defaults run", owner, defaultsRunPlace, at)
+	}
+	if steps := mapping(job, "steps"); steps != nil && steps.Kind == yaml.SequenceNode {
+		for i, st := range steps.Content {
+			out = ifContexts(out, st, fmt.Sprintf("step %d of %s", i+1, owner), stepIfPlace, at)
+		}
 	}
 	out = append(out, containerContexts(id, job, at)...)
 	check("runs-on", runsOnPlace)
@@ -108,14 +147,35 @@ func jobContexts(id, job *yaml.Node, calls bool, at func(*yaml.Node, string, str
 	return out
 }
 
-// workflowContexts reports a workflow's concurrency: reading a context
-// GitHub does not give it: it is decided before any job.
-func workflowContexts(top *yaml.Node, at func(*yaml.Node, string, string) Finding) []Finding {
-	k, v := pair(top, "concurrency")
-	if k == nil {
-		return nil
+// ifContexts adds the finding for the if: of a job or step (in) that
+// reads a context GitHub does not give p.
+func ifContexts(out []Finding, in *yaml.Node, owner string, p place, at func(*yaml.Node, string, string) Finding) []Finding {
+	k, v := pair(in, "if")
+	if k == nil || v.Kind != yaml.ScalarNode {
+		return out
 	}
-	return contextsIn(nil, k, v, "concurrency", "the workflow", workflowConcurrencyPlace, at)
+	// An if: without ${{ }} is an expression all the same.
+	expr := v.Value
+	if !strings.Contains(expr, "${{") {
+		expr = "${{ " + expr + " }}"
+	}
+	return appendContexts(out, k, v.Value, expr, "if", owner, p, at)
+}
+
+// workflowContexts reports a workflow's run-name:, env: and
+// concurrency: reading a context GitHub does not give them: they are
+// read before any job.
+func workflowContexts(top *yaml.Node, at func(*yaml.Node, string, string) Finding) []Finding {
+	var out []Finding
+	for _, c := range []struct {
+		key string
+		p   place
+	}{{"run-name", runNamePlace}, {"env", workflowEnvPlace}, {"concurrency", workflowConcurrencyPlace}} {
+		if k, v := pair(top, c.key); k != nil {
+			out = contextsIn(out, k, v, c.key, "the workflow", c.p, at)
+		}
+	}
+	return out
 }
 
 // contextsIn adds the findings for the values under key k (what names

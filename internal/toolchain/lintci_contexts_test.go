@@ -47,6 +47,18 @@ func TestJobContextsFollowGitHub(t *testing.T) {
 		"strategy: {matrix: {os: ['${{ %s.x }}']}}":    {"github", "needs", "vars", "inputs"},
 		"container: {image: '${{ %s.x }}'}":            {"github", "needs", "strategy", "matrix", "vars", "inputs"},
 		"container: {credentials: {a: '${{ %s.x }}'}}": namedValues, // not read here
+		"name: ${{ %s.x }}":                            {"github", "needs", "strategy", "matrix", "vars", "inputs"},
+		"env: {A: '${{ %s.x }}'}":                      {"github", "needs", "strategy", "matrix", "vars", "secrets", "inputs"},
+		"defaults: {run: {shell: '${{ %s.x }}'}}":      {"github", "needs", "strategy", "matrix", "env", "vars", "inputs"},
+		"steps: [{run: a}, {if: '%s.x', run: b}]":      {"github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "steps", "inputs"},
+		"steps: [{if: '${{ %s.x }}', run: b}]":         {"github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "steps", "inputs"},
+		// A step's other keys read all but jobs, which no one writes
+		// there: they are not read.
+		"steps: [{name: '${{ %s.x }}', run: b}]":       namedValues,
+		"{uses: ./a.yml, with: {a: '${{ %s.x }}'}}":    {"github", "needs", "strategy", "matrix", "inputs", "vars"},
+		"{uses: ./a.yml, secrets: {a: '${{ %s.x }}'}}": {"github", "needs", "strategy", "matrix", "secrets", "inputs", "vars"},
+		"{uses: ./a.yml, name: '${{ %s.x }}'}":         {"github", "needs", "strategy", "matrix", "vars", "inputs"},
+		"{uses: ./a.yml, if: '%s.x'}":                  {"github", "needs", "vars", "inputs"},
 	}
 	at := func(k *yaml.Node, problem, fix string) Finding {
 		return Finding{Line: k.Line, Problem: problem, Fix: fix}
@@ -58,20 +70,29 @@ func TestJobContextsFollowGitHub(t *testing.T) {
 			if err := yaml.Unmarshal([]byte(fmt.Sprintf(key, strings.ToUpper(c[:1])+c[1:])), &job); err != nil {
 				t.Fatal(err)
 			}
-			got := jobContexts(id, job.Content[0], false, at)
+			calls := mapping(job.Content[0], "uses") != nil
+			got := jobContexts(id, job.Content[0], calls, at)
 			if refused := !slices.Contains(allowed, c); refused != (len(got) == 1) {
 				t.Errorf("%s with %s: got %v, want refused %v", key, c, got, refused)
 			}
 		}
 	}
-	for _, c := range namedValues {
-		var top yaml.Node
-		if err := yaml.Unmarshal([]byte("concurrency: ${{ "+c+".x }}\njobs: {}"), &top); err != nil {
-			t.Fatal(err)
-		}
-		got := workflowContexts(top.Content[0], at)
-		if refused := !slices.Contains([]string{"github", "inputs", "vars"}, c); refused != (len(got) == 1) {
-			t.Errorf("workflow concurrency with %s: got %v, want refused %v", c, got, refused)
+	for key, allowed := range map[string][]string{
+		"run-name: ${{ %s.x }}":            {"github", "inputs", "vars"},
+		"concurrency: ${{ %s.x }}":         {"github", "inputs", "vars"},
+		"env: {A: 'a-${{ %s.x }}'}":        {"github", "secrets", "inputs", "vars"},
+		"concurrency: {group: '%s.x'}":     namedValues, // no expression
+		"on: {push: {branches: ['%s.x']}}": namedValues, // not read here
+	} {
+		for _, c := range namedValues {
+			var top yaml.Node
+			if err := yaml.Unmarshal([]byte(fmt.Sprintf(key, c)+"\njobs: {}"), &top); err != nil {
+				t.Fatal(err)
+			}
+			got := workflowContexts(top.Content[0], at)
+			if refused := !slices.Contains(allowed, c); refused != (len(got) == 1) {
+				t.Errorf("workflow %s with %s: got %v, want refused %v", key, c, got, refused)
+			}
 		}
 	}
 }
