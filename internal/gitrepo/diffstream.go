@@ -48,9 +48,11 @@ type DiffOptions struct {
 	// the call.
 	OnLine func(file int, line []byte)
 	// SkipLines, when set, names the files whose changed lines OnLine
-	// is not given (by their path, asked once a file): they are still
-	// counted.
-	SkipLines func(path string) bool
+	// is not given: it is asked once a file, when its section of the
+	// patch begins, with the commit being read (its Files all listed, as
+	// the raw lines come first) and the file's index in Files. The
+	// skipped lines are still counted.
+	SkipLines func(c *CommitDiff, file int) bool
 	// OnAdded receives each added line without its marker and with its
 	// number in the new file, and the commit it belongs to (a Hash of ""
 	// for the staged changes). The slice is valid only during the call.
@@ -386,7 +388,7 @@ func (p *diffParser) startFile(l string) {
 	if next < len(p.cur.Files) {
 		p.file = next
 	}
-	p.skip = p.opt.SkipLines != nil && p.file >= 0 && p.opt.SkipLines(p.cur.Files[p.file].Path)
+	p.skip = p.opt.SkipLines != nil && p.file >= 0 && p.opt.SkipLines(p.cur, p.file)
 }
 
 func (p *diffParser) hunk(l []byte) {

@@ -165,9 +165,13 @@ func TestDiffCommitsSkipLines(t *testing.T) {
 	var asked []string
 	var got *CommitDiff
 	err := (&Repo{Root: dir, GitDir: filepath.Join(dir, ".git")}).DiffCommits(context.Background(), []string{gitRun(t, dir, "rev-parse", "HEAD")}, DiffOptions{
-		Patch:     true,
-		OnLine:    func(file int, l []byte) { lines = append(lines, string(l)) },
-		SkipLines: func(path string) bool { asked = append(asked, path); return strings.HasSuffix(path, ".lock") },
+		Patch:  true,
+		OnLine: func(file int, l []byte) { lines = append(lines, string(l)) },
+		SkipLines: func(c *CommitDiff, file int) bool {
+			path := c.Files[file].Path
+			asked = append(asked, path)
+			return strings.HasSuffix(path, ".lock")
+		},
 	}, func(c *CommitDiff) error { got = c; return nil })
 	if err != nil {
 		t.Fatal(err)

@@ -15,8 +15,10 @@
 # distribution's src/, heavy_history), one of real code in commits of
 # ordinary size (golang.org/x/sys and x/tools, realcode_history) and a
 # JavaScript monorepo's dependency bumps (a 5,000-line bun.lock in every
-# commit, lockfile_history); HISTORIES names the ones to run (all by
-# default). "Cold": nothing in the cache (a fresh machine);
+# commit, lockfile_history) and a TypeScript monorepo's regenerated API
+# clients (4,600 generated lines in every commit, generated_history);
+# HISTORIES names the ones to run (all by default). "Cold": nothing in
+# the cache (a fresh machine);
 # "warm": the machine's text analysed by the run just before.
 set -euo pipefail
 # shellcheck source=scripts/bench/bench-env.sh
@@ -28,7 +30,7 @@ trap 'rm -rf "$work"' EXIT
 ab_builds "$work" "$@"
 isolate_git "$work"
 
-histories=${HISTORIES:-newest300 newest600 all own heavy realcode lockfile}
+histories=${HISTORIES:-newest300 newest600 all own heavy realcode lockfile generated}
 for d in $histories; do
 	case $d in
 	newest300 | newest600) go run ./scripts/bench/replay -newest "${d#newest}" "$work/$d" 2>/dev/null ;;
@@ -37,7 +39,8 @@ for d in $histories; do
 	heavy) heavy_history "$work/heavy" ;;
 	realcode) realcode_history "$work/realcode" ;;
 	lockfile) lockfile_history "$work/lockfile" ;;
-	*) echo "$0: unknown history $d (HISTORIES: newest300 newest600 all own heavy realcode lockfile)" >&2 && exit 2 ;;
+	generated) generated_history "$work/generated" ;;
+	*) echo "$0: unknown history $d (HISTORIES: newest300 newest600 all own heavy realcode lockfile generated)" >&2 && exit 2 ;;
 	esac
 done
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -90,8 +91,8 @@ func TestLockfileLinesGiveNoDiffTerms(t *testing.T) {
 }
 
 // The README lists the files whose lines give no diff terms: a name
-// added to lockfiles or minifiedSuffixes and not to the README (or the
-// reverse) would tell users the wrong rule.
+// added to lockfiles, minifiedSuffixes or generatedSuffixes and not to
+// the README (or the reverse) would tell users the wrong rule.
 func TestReadmeNamesEveryLockfile(t *testing.T) {
 	root, err := sourcetree.Root()
 	if err != nil {
@@ -108,7 +109,7 @@ func TestReadmeNamesEveryLockfile(t *testing.T) {
 			t.Errorf("README.md does not name the lockfile `%s`", name)
 		}
 	}
-	for _, s := range minifiedSuffixes {
+	for _, s := range slices.Concat(minifiedSuffixes, generatedSuffixes) {
 		if !strings.Contains(readme, "`*"+s+"`") {
 			t.Errorf("README.md does not name `*%s`", s)
 		}

@@ -39,7 +39,8 @@ func (ix *indexer) indexCommits(ctx context.Context, hashes []string) error {
 		}
 	}()
 	an := text.NewAnalyzer()
-	rd := &reader{ix: ix, out: records, diff: newDiffTerms(an), an: an}
+	rd := &reader{ix: ix, out: records, diff: newDiffTerms(an), an: an, gen: newLinguistGenerated(ctx, ix.r)}
+	defer rd.gen.close()
 	rerr := rd.read(ctx, hashes)
 	close(records)
 	wg.Wait()
@@ -97,6 +98,7 @@ type reader struct {
 	out        chan<- *store.Commit
 	diff       *diffTerms
 	an         *text.Analyzer
+	gen        *linguistGenerated
 	unreadable []string
 }
 
@@ -283,7 +285,7 @@ func (rd *reader) streamFn(ctx context.Context, hashes []string, patch bool, fn 
 		rd.diff.reset()
 		opt := gitrepo.DiffOptions{Patch: patch, BigFile: bigFileForGitDiff, Env: gitrepo.NoLazyFetch}
 		if patch {
-			opt.OnLine, opt.SkipLines = rd.diff.line, skipLines
+			opt.OnLine, opt.SkipLines = rd.diff.line, rd.skipFile
 		}
 		err := rd.ix.r.DiffCommits(ctx, hashes, opt, func(c *gitrepo.CommitDiff) error {
 			done++

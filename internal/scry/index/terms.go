@@ -49,11 +49,12 @@ var lockfiles = map[string]bool{
 // positions: like lockfiles, they give no diff terms.
 var minifiedSuffixes = []string{".min.js", ".min.css", ".js.map", ".css.map"}
 
-// skipLines says whether a changed file's lines are left out of the diff
-// terms: a lockfile or a minified file (still listed, with its line
-// counts and its path's terms). Files the work tree's .gitattributes
-// marks -diff (or binary) need no rule: git's diff shows them as binary,
-// without lines.
+// skipLines says by its name whether a changed file's lines are left out
+// of the diff terms: a lockfile, a minified file or a generator's output
+// (generatedName); still listed, with its line counts and its path's
+// terms. Files the work tree's .gitattributes marks -diff (or binary)
+// need no rule: git's diff shows them as binary, without lines. Those it
+// marks linguist-generated are skipFile's.
 func skipLines(path string) bool {
 	base := path[strings.LastIndexByte(path, '/')+1:]
 	if lockfiles[base] {
@@ -64,7 +65,7 @@ func skipLines(path string) bool {
 			return true
 		}
 	}
-	return false
+	return generatedName(path)
 }
 
 // diffTerms collects the identifier-like tokens of one commit's changed
@@ -81,6 +82,21 @@ type diffTerms struct {
 	capped bool
 	an     *text.Analyzer
 	buf    []string
+
+	// The file being read, when the commit adds it: its leading lines
+	// (up to maxHeaderLines, and the first that is code) are looked at
+	// for a generated-code marker (generatedHeader); on one, the terms
+	// its lines gave are taken back (to since) and its other lines give
+	// none, as if its name had said it was generated.
+	probe     int // leading lines still to look at
+	since     diffMark
+	generated bool // the rest of the file gives no terms
+}
+
+// diffMark is where a commit's terms stood when a file began.
+type diffMark struct {
+	order, bytes int
+	capped       bool
 }
 
 func newDiffTerms(an *text.Analyzer) *diffTerms {
@@ -92,6 +108,28 @@ func (d *diffTerms) reset() {
 	clear(d.order)
 	d.order = d.order[:0]
 	d.bytes, d.capped = 0, false
+	d.probe, d.generated = 0, false
+}
+
+// startFile is told of each file whose lines come next; isNew: the
+// commit adds it, and its header is looked at.
+func (d *diffTerms) startFile(isNew bool) {
+	d.probe, d.generated = 0, false
+	if isNew {
+		d.probe = maxHeaderLines
+		d.since = diffMark{order: len(d.order), bytes: d.bytes, capped: d.capped}
+	}
+}
+
+// takeBack undoes the terms the current file gave: its tokens were new
+// to the commit when they entered order.
+func (d *diffTerms) takeBack() {
+	for _, t := range d.order[d.since.order:] {
+		delete(d.tokens, t)
+	}
+	clear(d.order[d.since.order:])
+	d.order = d.order[:d.since.order]
+	d.bytes, d.capped = d.since.bytes, d.since.capped
 }
 
 func isIdentStart(c byte) bool {
@@ -104,6 +142,21 @@ func isIdent(c byte) bool {
 
 // line takes one changed line.
 func (d *diffTerms) line(_ int, l []byte) {
+	if d.generated {
+		return
+	}
+	if d.probe > 0 {
+		d.probe--
+		marked, code := generatedHeader(l)
+		if marked {
+			d.takeBack()
+			d.probe, d.generated = 0, true
+			return
+		}
+		if code {
+			d.probe = 0
+		}
+	}
 	if d.bytes >= maxDiffBytes {
 		d.capped = true
 		return
