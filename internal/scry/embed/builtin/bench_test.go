@@ -2,8 +2,10 @@ package builtin
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -106,6 +108,30 @@ func BenchmarkLoadAndQuery(b *testing.B) {
 			if _, err := m.EmbedQueries(context.Background(), []string{"when did we make git calls quicker"}); err != nil {
 				b.Fatal(err)
 			}
+		}
+	})
+}
+
+// BenchmarkGram is the orthonormalisations' product of a machine space's
+// basis with itself (7,937 terms × 232 columns), and the Rayleigh-Ritz
+// step's of the basis with its product, on all the CPUs:
+//
+//	go test -run '^$' -bench Gram ./internal/scry/embed/builtin/
+func BenchmarkGram(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	q, y := newDense(7937, 232), newDense(7937, 232)
+	for i := range q.d {
+		q.d[i], y.d[i] = rng.NormFloat64(), rng.NormFloat64()
+	}
+	workers := runtime.GOMAXPROCS(0)
+	b.Run("symmetric", func(b *testing.B) {
+		for range b.N {
+			gram(q, q, workers)
+		}
+	})
+	b.Run("two", func(b *testing.B) {
+		for range b.N {
+			gram(q, y, workers)
 		}
 	})
 }

@@ -5,7 +5,8 @@ import "golang.org/x/sys/cpu"
 // The SVD's inner loops in AVX2 with fused multiply-add where the CPU has
 // them (four doubles an instruction instead of one); the pure-Go loops
 // otherwise. Results differ in the last bits between the two (fused
-// rounding), never between two runs on one machine.
+// rounding), never between two runs on one machine nor with the number
+// of CPUs (parallel, gramBy).
 var haveAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 //go:noescape

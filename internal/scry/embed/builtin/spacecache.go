@@ -11,8 +11,10 @@ import (
 
 // spaceCacheVersion changes whenever what a cached space holds would
 // change for the same machine text and options: the learning itself
-// (space.go, cooc.go, svd.go) or the file's layout.
-const spaceCacheVersion = 1
+// (space.go, cooc.go, svd.go) or the file's layout (2: the products'
+// sums no longer depend on the number of CPUs, so a space learned on
+// several differs in the last bits from what they now learn).
+const spaceCacheVersion = 2
 
 // MachineSpaceCached returns the machine space for the options: from
 // spaceCache when the file there was learned from the same sources with

@@ -2,10 +2,8 @@ package builtin
 
 import (
 	"context"
-	"maps"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"sort"
 	"sync"
 )
@@ -21,6 +19,13 @@ func newDense(r, c int) *dense { return &dense{r: r, c: c, d: make([]float64, r*
 func (m *dense) row(i int) []float64 { return m.d[i*m.c : (i+1)*m.c] }
 
 // parallel runs fn over [0,n) split into one contiguous range per worker.
+// Every range but the last begins and ends on a multiple of 8 rows: a
+// row's arithmetic must not depend on where its range begins, or the
+// model would differ with the number of CPUs. mulInto computes blocks of
+// four rows with fused multiply-adds and a row left over alone with
+// axpy, which rounds the product and the sum apart; its blocks now fall
+// on the same rows for any number of workers, and the rows left over
+// are the matrix's last.
 func parallel(n, workers int, fn func(lo, hi int)) {
 	if workers < 1 {
 		workers = 1
@@ -30,7 +35,7 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 		return
 	}
 	var wg sync.WaitGroup
-	step := (n + workers - 1) / workers
+	step := ((n+workers-1)/workers + 7) &^ 7
 	for lo := 0; lo < n; lo += step {
 		wg.Add(1)
 		go func(lo, hi int) {
@@ -109,69 +114,30 @@ func gram(a, b *dense, workers int) *dense {
 
 // gramBy is gram, with eight rows a pass where paired (axpy8AVX), else
 // four; the two give the same numbers to the bit.
+//
+// The workers share out the rows of the result, not the rows of a and b:
+// each element of g is one sum over all the rows in row order, in the
+// same blocks of eight, four and one, whatever the number of workers, so
+// the product is the same to the bit on every machine. Partial products
+// of each worker's rows, added together, gave sums that depended on
+// where the ranges began, and a model that differed in the last bits
+// between a laptop and a CI runner. Each worker reads all of a and b,
+// eight rows at a time from the cache, but keeps only its share of g
+// there, and there is no c×c partial per worker to allocate and add.
 func gramBy(a, b *dense, workers int, paired bool) *dense {
 	sym := a == b
-	// Partial sums are added in row order, not in the order workers
-	// finish: float addition is not associative, and two trainings on the
-	// same text must give the same model.
-	parts := map[int]*dense{}
-	var mu sync.Mutex
-	parallel(a.r, workers, func(lo, hi int) {
-		g := newDense(a.c, b.c)
-		i := lo
-		// Eight rows a pass, the same operations as two passes of four
-		// (below) on each element of g, which is loaded and stored half
-		// as often, by a call for each row of g and not two: the
-		// orthonormalisations' products of a 7,937 × 232 basis with
-		// itself were a fifth of learning the machine's space.
-		var av [8]float64
-		for ; paired && i+8 <= hi; i += 8 {
-			for p := range a.c {
-				from := 0
-				if sym {
-					from = p
-				}
-				for r := range av {
-					av[r] = a.d[(i+r)*a.c+p]
-				}
-				x := b.d[i*b.c+from : (i+8)*b.c]
-				axpy8AVX(g.row(p)[from:], x, b.c, &av)
-			}
-		}
-		// Four rows a pass: each row of g is loaded and stored once for
-		// four products instead of one.
-		for ; i+4 <= hi; i += 4 {
-			a0, a1, a2, a3 := a.row(i), a.row(i+1), a.row(i+2), a.row(i+3)
-			b0, b1, b2, b3 := b.row(i), b.row(i+1), b.row(i+2), b.row(i+3)
-			for p := range a0 {
-				from := 0
-				if sym {
-					from = p
-				}
-				axpy4(g.row(p)[from:], b0[from:], b1[from:], b2[from:], b3[from:], a0[p], a1[p], a2[p], a3[p])
-			}
-		}
-		for ; i < hi; i++ {
-			ar, br := a.row(i), b.row(i)
-			for p, av := range ar {
-				if sym {
-					axpy(g.row(p)[p:], br[p:], av)
-				} else {
-					axpy(g.row(p), br, av)
-				}
-			}
-		}
-		mu.Lock()
-		parts[lo] = g
-		mu.Unlock()
-	})
-	los := slices.Sorted(maps.Keys(parts))
-	g := parts[los[0]]
-	for _, lo := range los[1:] {
-		for i, v := range parts[lo].d {
-			g.d[i] += v
-		}
+	g := newDense(a.c, b.c)
+	bounds := gramShares(a, b, workers)
+	var wg sync.WaitGroup
+	for k := 1; k < len(bounds)-1; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			gramRows(g, a, b, bounds[k], bounds[k+1], sym, paired)
+		}()
 	}
+	gramRows(g, a, b, bounds[0], bounds[1], sym, paired)
+	wg.Wait()
 	if sym {
 		for p := 0; p < g.r; p++ {
 			for q := p + 1; q < g.c; q++ {
@@ -180,6 +146,88 @@ func gramBy(a, b *dense, workers int, paired bool) *dense {
 		}
 	}
 	return g
+}
+
+// gramShares splits the rows of aᵀ·b among the workers, bounds[k] to
+// bounds[k+1] the k-th's, each about as many products as the others (for
+// aᵀ·a, row p has c-p of them: only the upper triangle is computed). Few
+// rows of a and b are one share, as parallel leaves them.
+func gramShares(a, b *dense, workers int) []int {
+	n := a.c
+	workers = min(max(workers, 1), n)
+	if workers == 1 || a.r < 256 {
+		return []int{0, n}
+	}
+	work := func(p int) int {
+		if a == b {
+			return b.c - p
+		}
+		return b.c
+	}
+	var total int
+	for p := range n {
+		total += work(p)
+	}
+	bounds := []int{0}
+	done := 0
+	for p := range n {
+		done += work(p)
+		if k := len(bounds); k < workers && done*workers >= total*k {
+			bounds = append(bounds, p+1)
+		}
+	}
+	if bounds[len(bounds)-1] != n {
+		bounds = append(bounds, n)
+	}
+	return bounds
+}
+
+// gramRows computes rows lo to hi of aᵀ·b into g (from their diagonal
+// with sym), over all the rows of a and b.
+func gramRows(g, a, b *dense, lo, hi int, sym, paired bool) {
+	i := 0
+	// Eight rows a pass, the same operations as two passes of four
+	// (below) on each element of g, which is loaded and stored half as
+	// often, by a call for each row of g and not two: the
+	// orthonormalisations' products of a 7,937 × 232 basis with itself
+	// were a fifth of learning the machine's space.
+	var av [8]float64
+	for ; paired && i+8 <= a.r; i += 8 {
+		for p := lo; p < hi; p++ {
+			from := 0
+			if sym {
+				from = p
+			}
+			for r := range av {
+				av[r] = a.d[(i+r)*a.c+p]
+			}
+			x := b.d[i*b.c+from : (i+8)*b.c]
+			axpy8AVX(g.row(p)[from:], x, b.c, &av)
+		}
+	}
+	// Four rows a pass: each row of g is loaded and stored once for four
+	// products instead of one.
+	for ; i+4 <= a.r; i += 4 {
+		a0, a1, a2, a3 := a.row(i), a.row(i+1), a.row(i+2), a.row(i+3)
+		b0, b1, b2, b3 := b.row(i), b.row(i+1), b.row(i+2), b.row(i+3)
+		for p := lo; p < hi; p++ {
+			from := 0
+			if sym {
+				from = p
+			}
+			axpy4(g.row(p)[from:], b0[from:], b1[from:], b2[from:], b3[from:], a0[p], a1[p], a2[p], a3[p])
+		}
+	}
+	for ; i < a.r; i++ {
+		ar, br := a.row(i), b.row(i)
+		for p := lo; p < hi; p++ {
+			if sym {
+				axpy(g.row(p)[p:], br[p:], ar[p])
+			} else {
+				axpy(g.row(p), br, ar[p])
+			}
+		}
+	}
 }
 
 // mulInto sets each row of y to that row of x times w (x.c = w.r,
