@@ -40,7 +40,10 @@ import (
 // VERDIGRIS_SCRY_SWEEP_CACHE names the machine text's cache file (one
 // per size) and VERDIGRIS_SCRY_SWEEP_MACHINE_BYTES its size (default 8
 // MiB), VERDIGRIS_SCRY_SWEEP_GIT_BYTES the share of git's guides and
-// file formats on top of it (default 2 MiB); VERDIGRIS_SCRY_SWEEP_DOC_BYTES
+// file formats on top of it (default 2 MiB), VERDIGRIS_SCRY_SWEEP_JS_BYTES
+// npm's and Node.js's documents' (default 2 MiB), and
+// VERDIGRIS_SCRY_SWEEP_NPM_DOCS and _NODE_DOCS where those are ("-"
+// leaves them out, as the sweeps before them); VERDIGRIS_SCRY_SWEEP_DOC_BYTES
 // the repository documents' cap
 // (builtin.Limits.MaxBytes; default 4 MiB).
 func TestSweep(t *testing.T) {
@@ -126,6 +129,8 @@ func (s trainingSource) Train(ctx context.Context, r *gitrepo.Repo, msgs []strin
 	var lim builtin.MachineLimits
 	fmt.Sscan(os.Getenv("VERDIGRIS_SCRY_SWEEP_MACHINE_BYTES"), &lim.MaxBytes)
 	fmt.Sscan(os.Getenv("VERDIGRIS_SCRY_SWEEP_GIT_BYTES"), &lim.GitMaxBytes)
+	fmt.Sscan(os.Getenv("VERDIGRIS_SCRY_SWEEP_JS_BYTES"), &lim.JSMaxBytes)
+	lim.NpmDocs, lim.NodeDocs = os.Getenv("VERDIGRIS_SCRY_SWEEP_NPM_DOCS"), os.Getenv("VERDIGRIS_SCRY_SWEEP_NODE_DOCS")
 	var docs builtin.Limits
 	fmt.Sscan(os.Getenv("VERDIGRIS_SCRY_SWEEP_DOC_BYTES"), &docs.MaxBytes)
 	g, err := builtin.Gather(ctx, r, builtin.RepoOptions{Documents: docs, Machine: lim, MachineCache: os.Getenv("VERDIGRIS_SCRY_SWEEP_CACHE"), Train: s.opt})

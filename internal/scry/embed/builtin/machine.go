@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,12 +27,17 @@ type MachineLimits struct {
 	// top of MaxBytes (default 2 MiB; git 2.39's are about 0.6 MiB of
 	// text).
 	GitMaxBytes int64
-	Timeout     time.Duration // default 8 s
+	// JSMaxBytes is npm's documents and Node.js's API documents, read
+	// after git's pages and on top of MaxBytes too (default 2 MiB).
+	JSMaxBytes int64
+	Timeout    time.Duration // default 8 s
 	// Where to look; "" finds them, "-" leaves the source out.
 	GoRoot    string // the Go distribution (go env GOROOT)
 	PythonLib string // the Python standard library (/usr/lib/python3.N)
 	ManDir    string // manual pages (/usr/share/man)
 	GitMan    string // git's manual pages (git --man-path)
+	NpmDocs   string // npm's documents (its package's docs/content)
+	NodeDocs  string // Node.js's API documents in markdown (/usr/share/doc/nodejs/api)
 }
 
 func (l *MachineLimits) defaults() {
@@ -40,6 +46,9 @@ func (l *MachineLimits) defaults() {
 	}
 	if l.GitMaxBytes <= 0 {
 		l.GitMaxBytes = 2 << 20
+	}
+	if l.JSMaxBytes <= 0 {
+		l.JSMaxBytes = 2 << 20
 	}
 	if l.Timeout <= 0 {
 		l.Timeout = 8 * time.Second
@@ -56,13 +65,20 @@ func (l *MachineLimits) defaults() {
 	if l.GitMan == "" {
 		l.GitMan = findGitMan()
 	}
+	if l.NpmDocs == "" {
+		l.NpmDocs = findNpmDocs()
+	}
+	if l.NodeDocs == "" {
+		l.NodeDocs = findNodeDocs()
+	}
 }
 
 // MachineDocuments collects general technical English that developer
-// machines carry: git's guides and file formats first (gitPages), then the
-// comments and documents of the Go distribution and the docstrings and
-// comments of the Python standard library, in equal shares of the size
-// budget, and the other English manual pages for what those two leave
+// machines carry: git's guides and file formats first (gitItems), then
+// npm's and Node.js's documents (jsItems), each on a budget of its own,
+// then the comments and documents of the Go distribution and the
+// docstrings and comments of the Python standard library, in equal
+// shares of the size budget, and the other English manual pages for what those two leave
 // unused (they are slower to read and worth less per byte). Whatever is
 // missing is skipped, none of it is an error. It stops at the time limit
 // with what it has.
@@ -98,45 +114,58 @@ func machineDocuments(ctx context.Context, lim MachineLimits) (docs []string, co
 		})
 		return used
 	}
-	var lists []func() []machineItem
+	// Sources with a budget of their own (first) come first, on top of
+	// MaxBytes; the others share it.
+	type source struct {
+		list  func() []machineItem
+		first bool
+		own   int64
+	}
+	var sources []source
 	gitRead := lim.GitMan != "" && lim.GitMan != "-"
 	if gitRead {
-		lists = append(lists, func() []machineItem { return gitItems(lim.GitMan) })
+		sources = append(sources, source{func() []machineItem { return gitItems(lim.GitMan) }, true, lim.GitMaxBytes})
+	}
+	npm, node := lim.NpmDocs != "" && lim.NpmDocs != "-", lim.NodeDocs != "" && lim.NodeDocs != "-"
+	if npm || node {
+		sources = append(sources, source{func() []machineItem { return jsItems(lim.NpmDocs, lim.NodeDocs) }, true, lim.JSMaxBytes})
 	}
 	if lim.GoRoot != "" && lim.GoRoot != "-" {
-		lists = append(lists, func() []machineItem { return goItems(lim.GoRoot) })
+		sources = append(sources, source{list: func() []machineItem { return goItems(lim.GoRoot) }})
 	}
 	if lim.PythonLib != "" && lim.PythonLib != "-" {
-		lists = append(lists, func() []machineItem { return pythonItems(lim.PythonLib) })
+		sources = append(sources, source{list: func() []machineItem { return pythonItems(lim.PythonLib) }})
 	}
-	shared := len(lists) // sources sharing the budget; the rest fill in
-	if gitRead {
-		shared--
+	shared := 0 // sources sharing the budget; the rest fill in
+	for _, s := range sources {
+		if !s.first {
+			shared++
+		}
 	}
 	if lim.ManDir != "-" {
-		lists = append(lists, func() []machineItem { return manItems(lim.ManDir, gitRead) })
+		sources = append(sources, source{list: func() []machineItem { return manItems(lim.ManDir, gitRead) }})
 	}
-	if len(lists) == 0 {
+	if len(sources) == 0 {
 		return nil, ctx.Err() == nil
 	}
 	// Each source's documents are listed (directory walks, a man1 of
 	// thousands of pages) while the source before it is read.
-	listed := listing(lists[0])
+	listed := listing(sources[0].list)
 	next := func(k int) []machineItem {
 		items := listed()
-		if k+1 < len(lists) {
-			listed = listing(lists[k+1])
+		if k+1 < len(sources) {
+			listed = listing(sources[k+1].list)
 		}
 		return items
 	}
 	k := 0
-	if gitRead {
-		// git's guides and file formats first, on a budget of their own.
-		take(next(k), lim.GitMaxBytes)
-		k++
+	for ; k < len(sources) && sources[k].first; k++ {
+		// git's guides and file formats, then npm's and Node's
+		// documents, first, on budgets of their own.
+		take(next(k), sources[k].own)
 	}
 	var total int64
-	for i := 0; k < len(lists); i, k = i+1, k+1 {
+	for i := 0; k < len(sources); i, k = i+1, k+1 {
 		items := next(k)
 		// What a source leaves unused goes to the ones after it.
 		share := lim.MaxBytes - total
@@ -499,4 +528,88 @@ func troffText(line string) string {
 		}
 	}
 	return troffEscape.ReplaceAllString(line, " ")
+}
+
+// jsItems is npm's documents (its guides and file formats: package.json,
+// scripts, workspaces, lockfiles, configuration; then its commands), then
+// Node.js's API documents, the modules most programs use first. Both are
+// markdown, extracted as the repository's own documents are.
+func jsItems(npmDocs, nodeDocs string) []machineItem {
+	var files []string
+	if npmDocs != "" && npmDocs != "-" {
+		for _, dir := range []string{"configuring-npm", "using-npm", "commands"} {
+			m, _ := filepath.Glob(filepath.Join(npmDocs, dir, "*.md"))
+			files = append(files, m...)
+		}
+	}
+	if nodeDocs != "" && nodeDocs != "-" {
+		m, _ := filepath.Glob(filepath.Join(nodeDocs, "*.md"))
+		rank := func(p string) int {
+			if i := slices.Index(nodeFirst, strings.TrimSuffix(filepath.Base(p), ".md")); i >= 0 {
+				return i
+			}
+			return len(nodeFirst)
+		}
+		sort.SliceStable(m, func(i, j int) bool { return rank(m[i]) < rank(m[j]) })
+		files = append(files, m...)
+	}
+	return extracted(files)
+}
+
+// nodeFirst are Node.js's API documents of what most programs use
+// (processes, files, streams, modules and packages, errors, tests),
+// read before the specialised ones (crypto, N-API, HTTP/2, V8…).
+var nodeFirst = []string{
+	"cli", "process", "child_process", "fs", "path", "stream", "events", "errors", "modules",
+	"esm", "packages", "test", "worker_threads", "url", "os", "util", "assert", "buffer",
+	"timers", "readline", "console",
+}
+
+// findNpmDocs finds npm's documents: its package's docs/content, beside
+// the npm-cli.js the npm on PATH links to (a distribution's package,
+// nvm, Homebrew), else under the global node_modules that npm names
+// ("" when neither has them).
+func findNpmDocs() string {
+	content := func(pkg string) string {
+		d := filepath.Join(pkg, "docs", "content")
+		if m, _ := filepath.Glob(filepath.Join(d, "*", "*.md")); len(m) == 0 {
+			return ""
+		}
+		return d
+	}
+	bin, err := exec.LookPath("npm")
+	if err != nil {
+		return ""
+	}
+	if p, err := filepath.EvalSymlinks(bin); err == nil && filepath.Base(filepath.Dir(p)) == "bin" {
+		if d := content(filepath.Dir(filepath.Dir(p))); d != "" {
+			return d
+		}
+	}
+	if root := askPath(5*time.Second, nil, "npm", "root", "-g"); root != "" {
+		return content(filepath.Join(root, "npm"))
+	}
+	return ""
+}
+
+// findNodeDocs finds Node.js's API documents in markdown: Debian's and
+// NodeSource's packages put them in share/doc/nodejs/api under the
+// prefix of the node on PATH (official builds and Homebrew ship none).
+func findNodeDocs() string {
+	bin, err := exec.LookPath("node")
+	if err != nil {
+		if bin, err = exec.LookPath("nodejs"); err != nil {
+			return ""
+		}
+	}
+	if p, err := filepath.EvalSymlinks(bin); err == nil {
+		bin = p
+	}
+	prefix := filepath.Dir(filepath.Dir(bin))
+	for _, d := range []string{filepath.Join(prefix, "share", "doc", "nodejs", "api"), filepath.Join(prefix, "share", "doc", "node", "api")} {
+		if m, _ := filepath.Glob(filepath.Join(d, "*.md")); len(m) > 0 {
+			return d
+		}
+	}
+	return ""
 }

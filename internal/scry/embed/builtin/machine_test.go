@@ -111,7 +111,7 @@ func TestGitPagesFirstAndOnce(t *testing.T) {
 		}
 		return n
 	}
-	lim := MachineLimits{MaxBytes: 1 << 20, GitMaxBytes: 1 << 20, Timeout: time.Minute, GoRoot: "-", PythonLib: "-", ManDir: man, GitMan: man}
+	lim := MachineLimits{MaxBytes: 1 << 20, GitMaxBytes: 1 << 20, Timeout: time.Minute, GoRoot: "-", PythonLib: "-", ManDir: man, GitMan: man, NpmDocs: "-", NodeDocs: "-"}
 	docs, complete := machineDocuments(context.Background(), lim)
 	if !complete || len(docs) != 4 {
 		t.Fatalf("docs %q (complete %v), want the four pages", docs, complete)
@@ -186,7 +186,7 @@ func TestMachineDocumentsReadAheadKeepTheOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	lim := MachineLimits{MaxBytes: 1500, GitMaxBytes: 1, Timeout: time.Minute,
-		GoRoot: filepath.Join(dir, "go"), PythonLib: filepath.Join(dir, "py"), ManDir: "-", GitMan: "-"}
+		GoRoot: filepath.Join(dir, "go"), PythonLib: filepath.Join(dir, "py"), ManDir: "-", GitMan: "-", NpmDocs: "-", NodeDocs: "-"}
 	// Reading one after another: Go up to half the budget, Python up to
 	// what is left.
 	var want []string
@@ -213,5 +213,101 @@ func TestMachineDocumentsReadAheadKeepTheOrder(t *testing.T) {
 		if !complete || !slices.Equal(docs, want) {
 			t.Fatalf("documents (complete %v):\n%q\nwant\n%q", complete, docs, want)
 		}
+	}
+}
+
+// npm's documents are found beside the npm-cli.js that the npm on PATH
+// links to, else under the global node_modules that `npm root -g` names
+// (asked from the temporary directory); Node.js's API documents under
+// the prefix of the node on PATH. Nothing on PATH finds nothing.
+func TestFindNpmAndNodeDocs(t *testing.T) {
+	dir := t.TempDir()
+	tmp := filepath.Join(dir, "tmp")
+	os.MkdirAll(tmp, 0o755)
+	t.Setenv("TMPDIR", tmp)
+	writeFiles(t, dir, map[string]string{
+		"usr/lib/node_modules/npm/bin/npm-cli.js":                          "",
+		"usr/lib/node_modules/npm/docs/content/using-npm/scripts.md":       "# scripts\n",
+		"usr/share/doc/nodejs/api/fs.md":                                   "# File system\n",
+		"global/lib/node_modules/npm/docs/content/commands/npm-install.md": "# npm install\n",
+	})
+	bin := filepath.Join(dir, "bin")
+	os.MkdirAll(bin, 0o755)
+	t.Setenv("PATH", bin)
+	if npm, node := findNpmDocs(), findNodeDocs(); npm != "" || node != "" {
+		t.Fatalf("nothing on PATH: npm %q, node %q", npm, node)
+	}
+	// A distribution's layout: /usr/bin/npm -> ../lib/node_modules/npm/bin/npm-cli.js.
+	usrBin := filepath.Join(dir, "usr", "bin")
+	os.MkdirAll(usrBin, 0o755)
+	os.Symlink("../lib/node_modules/npm/bin/npm-cli.js", filepath.Join(usrBin, "npm"))
+	os.Chmod(filepath.Join(dir, "usr/lib/node_modules/npm/bin/npm-cli.js"), 0o755)
+	os.WriteFile(filepath.Join(usrBin, "node"), []byte("#!/bin/sh\n"), 0o755)
+	// node on PATH through a link from another directory: its own prefix counts.
+	os.Symlink(filepath.Join(usrBin, "node"), filepath.Join(bin, "node"))
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+usrBin)
+	if got, want := findNpmDocs(), filepath.Join(dir, "usr/lib/node_modules/npm/docs/content"); got != want {
+		t.Errorf("findNpmDocs = %q, want %q", got, want)
+	}
+	if got, want := findNodeDocs(), filepath.Join(dir, "usr/share/doc/nodejs/api"); got != want {
+		t.Errorf("findNodeDocs = %q, want %q", got, want)
+	}
+	// An npm that is no link to its package (a wrapper script) is asked.
+	script := "#!/bin/sh\n[ \"$1 $2\" = 'root -g' ] || exit 3\n[ \"$(pwd -P)\" = \"$(cd '" + tmp + "' && pwd -P)\" ] || exit 4\necho " + filepath.Join(dir, "global/lib/node_modules") + "\n"
+	if err := os.WriteFile(filepath.Join(bin, "npm"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := findNpmDocs(), filepath.Join(dir, "global/lib/node_modules/npm/docs/content"); got != want {
+		t.Errorf("findNpmDocs of a wrapper = %q, want %q", got, want)
+	}
+	// A node without documents (an official build) gives none.
+	os.RemoveAll(filepath.Join(dir, "usr/share/doc"))
+	if got := findNodeDocs(); got != "" {
+		t.Errorf("findNodeDocs without documents = %q", got)
+	}
+}
+
+// npm's documents (its guides and file formats before its commands),
+// then Node.js's (those most programs use first), are read after git's
+// pages on a budget of their own, as markdown: their code blocks are no
+// text to learn from.
+func TestNpmAndNodeDocs(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"npm/commands/npm-install.md":         "# npm install\n\nInstall a package and its dependencies.\n",
+		"npm/configuring-npm/package-json.md": "---\ntitle: package.json\n---\n\nSpecifics of the lockfile handling.\n",
+		"npm/using-npm/scripts.md":            "# scripts\n\nHow npm handles the scripts field.\n",
+		"node/addons.md":                      "# C++ addons\n\nDynamically linked shared objects.\n",
+		"node/fs.md":                          "# File system\n\nThe `node:fs` module reads files.\n\n```js\nconst quuxfrobnicate = 1;\n```\n",
+		"node/child_process.md":               "# Child process\n\nSpawns subprocesses.\n",
+		"go/src/p/p.go":                       "// Package p is a Go package.\npackage p\n",
+	})
+	lim := MachineLimits{MaxBytes: 1, GitMaxBytes: 1, JSMaxBytes: 1 << 20, Timeout: time.Minute,
+		GoRoot: filepath.Join(dir, "go"), PythonLib: "-", ManDir: "-", GitMan: "-",
+		NpmDocs: filepath.Join(dir, "npm"), NodeDocs: filepath.Join(dir, "node")}
+	docs, complete := machineDocuments(context.Background(), lim)
+	var order []string
+	for _, d := range docs {
+		order = append(order, strings.Fields(d)[1])
+	}
+	want := []string{"title:", "scripts", "npm", "Child", "File", "C++", "p"}
+	if !complete || !slices.Equal(order, want) {
+		t.Fatalf("documents begin %q (complete %v), want %q", order, complete, want)
+	}
+	terms := AnalyseMachineText(docs).Terms
+	for _, w := range []string{"lockfil", "subprocess", "depend"} {
+		if !slices.Contains(terms, w) {
+			t.Errorf("term %q not learned from the documents (%q)", w, terms)
+		}
+	}
+	if slices.Contains(terms, "quuxfrobnic") || slices.Contains(terms, "quuxfrobnicate") {
+		t.Errorf("a code block's words were learned: %q", terms)
+	}
+	// Their budget is their own, and "-" leaves each out.
+	lim.JSMaxBytes = 1
+	lim.NodeDocs = "-"
+	docs, _ = machineDocuments(context.Background(), lim)
+	if len(docs) != 2 || !strings.Contains(docs[0], "lockfile") || !strings.Contains(docs[1], "Go package") {
+		t.Errorf("npm's budget of 1 byte, Node's left out: %q", docs)
 	}
 }

@@ -48,8 +48,8 @@ func AnalyseMachineText(docs []string) *MachineCorpus {
 // diacritics folded; 4: CJK runs taken as their pairs; 5: emoji; 6:
 // emoji left out of what the built-in model learns; 7: hyphenated words
 // also closed up, kept out of the model: the cache's terms are the model's;
-// 8: git's manual pages).
-const machineCacheVersion = 8
+// 8: git's manual pages; 9: npm's and Node.js's documents).
+const machineCacheVersion = 9
 
 // machineKey identifies the machine's sources cheaply, without reading
 // them: where they are, the Go release, and the modification times of
@@ -76,11 +76,13 @@ func machineKey(lim MachineLimits) string {
 		v, _ := os.ReadFile(filepath.Join(lim.GoRoot, "VERSION"))
 		goVersion, _, _ = strings.Cut(string(v), "\n")
 	}
-	return fmt.Sprintf("v%d|max=%d|go=%s %s %s|py=%s %s|man=%s %s|git=%d %s %s", machineCacheVersion, lim.MaxBytes,
+	return fmt.Sprintf("v%d|max=%d|go=%s %s %s|py=%s %s|man=%s %s|git=%d %s %s|js=%d %s %s %s %s", machineCacheVersion, lim.MaxBytes,
 		lim.GoRoot, goVersion, stamp(lim.GoRoot, "src"),
 		lim.PythonLib, stamp(lim.PythonLib, ".", "os.py"),
 		lim.ManDir, stamp(lim.ManDir, "man1", "man5", "man7", "man8"),
-		lim.GitMaxBytes, lim.GitMan, stamp(lim.GitMan, "man5", "man7"))
+		lim.GitMaxBytes, lim.GitMan, stamp(lim.GitMan, "man5", "man7"),
+		lim.JSMaxBytes, lim.NpmDocs, stamp(lim.NpmDocs, "configuring-npm", "using-npm", "commands"),
+		lim.NodeDocs, stamp(lim.NodeDocs, "."))
 }
 
 // MachineText returns the analysed machine text: from cachePath when the

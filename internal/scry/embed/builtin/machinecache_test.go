@@ -33,7 +33,7 @@ func fakeMachine(t *testing.T) MachineLimits {
 		"go/src/os/file.go":  "// Package os opens files and directories.\n// The terminal colour is not a file.\npackage os\n",
 		"py/os.py":           "\"\"\"Operating system interfaces: open files, read directories, run processes.\"\"\"\n",
 	})
-	return MachineLimits{GoRoot: filepath.Join(dir, "go"), PythonLib: filepath.Join(dir, "py"), ManDir: "-", GitMan: "-", Timeout: time.Minute}
+	return MachineLimits{GoRoot: filepath.Join(dir, "go"), PythonLib: filepath.Join(dir, "py"), ManDir: "-", GitMan: "-", NpmDocs: "-", NodeDocs: "-", Timeout: time.Minute}
 }
 
 func TestMachineTextCacheIsTheSameModel(t *testing.T) {
@@ -104,6 +104,24 @@ func TestMachineTextCacheFollowsTheSources(t *testing.T) {
 	}
 	if _, cached, _ := MachineText(ctx, lim, cache); cached {
 		t.Error("the cache was used after git's manual pages changed")
+	}
+	// So are npm's and Node.js's documents, new or upgraded.
+	js := t.TempDir()
+	writeFiles(t, js, map[string]string{"npm/using-npm/scripts.md": "# scripts\n\nHow npm runs a package's scripts.\n"})
+	lim.NpmDocs, lim.NodeDocs = filepath.Join(js, "npm"), filepath.Join(js, "node")
+	if _, cached, _ := MachineText(ctx, lim, cache); cached {
+		t.Error("the cache was used after npm's documents were added")
+	}
+	writeFiles(t, js, map[string]string{"node/fs.md": "# File system\n\nThe fs module reads files.\n"})
+	if _, cached, _ := MachineText(ctx, lim, cache); cached {
+		t.Error("the cache was used after Node.js's documents were added")
+	}
+	if _, cached, _ := MachineText(ctx, lim, cache); !cached {
+		t.Error("the cache was not rewritten for npm's and Node.js's documents")
+	}
+	writeFiles(t, js, map[string]string{"node/path.md": "# Path\n\nThe path module joins paths.\n"})
+	if _, cached, _ := MachineText(ctx, lim, cache); cached {
+		t.Error("the cache was used after Node.js's documents changed")
 	}
 	// Another budget is another corpus.
 	lim.MaxBytes = 1 << 10
