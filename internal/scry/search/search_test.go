@@ -889,26 +889,27 @@ func TestQueryEmbeddingFailureLeavesLexical(t *testing.T) {
 }
 
 // learnedEmbedders is fakeEmbedders whose model says, as the built-in
-// one does, how many commits it learned from.
-type learnedEmbedders struct{ commits int }
+// one does, how many commits it learned from, and of how many distinct
+// messages (0: not said).
+type learnedEmbedders struct{ commits, messages int }
 
 type learnedFake struct {
 	fakeEmbedder
-	commits int
+	meta builtin.Meta
 }
 
-func (l *learnedFake) Meta() builtin.Meta { return builtin.Meta{Commits: l.commits} }
+func (l *learnedFake) Meta() builtin.Meta { return l.meta }
 
 func (learnedEmbedders) Configured(context.Context, *gitrepo.Repo) string { return "" }
 func (l learnedEmbedders) Select(_ context.Context, _ *gitrepo.Repo, m *index.StoredModel) (embed.Embedder, string, error) {
 	if m == nil {
 		return nil, "", nil
 	}
-	return &learnedFake{fakeEmbedder{id: string(m.Data)}, l.commits}, "fake", nil
+	return &learnedFake{fakeEmbedder{id: string(m.Data)}, builtin.Meta{Commits: l.commits, Messages: l.messages}}, "fake", nil
 }
 func (l learnedEmbedders) Train(_ context.Context, _ *gitrepo.Repo, msgs []string) (embed.Embedder, []byte, error) {
 	id := fmt.Sprintf("builtin:fake-%d", len(msgs))
-	return &learnedFake{fakeEmbedder{id: id}, l.commits}, []byte(id), nil
+	return &learnedFake{fakeEmbedder{id: id}, builtin.Meta{Commits: l.commits, Messages: l.messages}}, []byte(id), nil
 }
 
 // A built-in model learned from a small history weighs its lists in
@@ -927,7 +928,7 @@ func TestSmallHistoryModelWeighsLess(t *testing.T) {
 		f := history(t)
 		f.commit("2024-04-05T10:00:00Z", "Ada Lovelace|ada@example.com", "panic while spinning", nil)
 		f.commit("2024-04-06T10:00:00Z", "Ada Lovelace|ada@example.com", "tidy the parser", map[string]string{"parse/parse.go": "package parse\nfunc okapiCount() {}\n"})
-		s := f.searcher(learnedEmbedders{commits})
+		s := f.searcher(learnedEmbedders{commits: commits})
 		s.Tuning = tu
 		hits, err := s.Search(context.Background(), Query{Text: "crash zebra quagga okapi", Mode: Hybrid, Limit: 3})
 		if err != nil || len(hits) == 0 {
@@ -945,6 +946,58 @@ func TestSmallHistoryModelWeighsLess(t *testing.T) {
 	off.SmallHistory = 0
 	if got := firstWith(6, off); got != "panic while spinning" {
 		t.Fatalf("SmallHistory 0: first %q, want the semantic first place", got)
+	}
+}
+
+// A bot's commits that repeat one message do not make a weak lexical
+// answer strong. "crash okapi": the best lexical hit holds "okapi" and
+// not "crash", which no commit holds; in a history of 7 commits that is
+// 0.35 of the question's idf, and 30 more commits, all "chore: format
+// code", raised both words' idf by as much and made it 0.42, above the
+// weak answer's line (0.4 here), so the lexical list kept its say. The
+// model learned them as one message, and the cover counts them so.
+func TestRepeatedMessagesDoNotStrengthenAWeakAnswer(t *testing.T) {
+	defer func(n int) { store.PostingsFrom = n }(store.PostingsFrom)
+	store.PostingsFrom = 1 // the cover is computed from the cached lists
+	const line = 0.4
+	cover := func(bots, messages int) float64 {
+		t.Helper()
+		f := history(t)
+		f.commit("2024-04-05T10:00:00Z", "Ada Lovelace|ada@example.com", "panic while spinning", nil)
+		f.commit("2024-04-06T10:00:00Z", "Ada Lovelace|ada@example.com", "tidy the parser", map[string]string{"parse/parse.go": "package parse\nfunc okapiCount() {}\n"})
+		for i := range bots {
+			f.commit(fmt.Sprintf("2024-04-07T10:%02d:00Z", i), "github-actions[bot]|41898282+github-actions[bot]@users.noreply.github.com", "chore: format code", map[string]string{"sdk/gen.ts": fmt.Sprintf("// %d\n", i)})
+		}
+		s := f.searcher(learnedEmbedders{commits: 6 + bots, messages: messages})
+		lex, cover, err := s.lexical(context.Background(), uniqueTerms("crash okapi"), nil, nil, 10)
+		if err != nil || len(lex) != 1 {
+			t.Fatalf("%d bots: %v, %v; want one hit, the parser's commit", bots, lex, err)
+		}
+		return cover
+	}
+	one := cover(1, 7)
+	if one >= line {
+		t.Fatalf("one bot commit: cover %.3f; want a weak answer", one)
+	}
+	if many := cover(30, 7); math.Abs(many-one) > 1e-9 {
+		t.Fatalf("30 bot commits learned as one message: cover %.3f, %.3f with one; want the same", many, one)
+	}
+	// A question with the bots' own word: "format" is in 30 commits,
+	// more than the 7 documents the cover counts. Its idf is the least,
+	// not a NaN that made every comparison with the cover false.
+	f := history(t)
+	f.commit("2024-04-06T10:00:00Z", "Ada Lovelace|ada@example.com", "tidy the parser", map[string]string{"parse/parse.go": "package parse\nfunc okapiCount() {}\n"})
+	for i := range 30 {
+		f.commit(fmt.Sprintf("2024-04-07T10:%02d:00Z", i), "github-actions[bot]|41898282+github-actions[bot]@users.noreply.github.com", "chore: format code", nil)
+	}
+	s := f.searcher(learnedEmbedders{commits: 35, messages: 6})
+	if _, c, err := s.lexical(context.Background(), uniqueTerms("format okapi"), nil, nil, 10); err != nil || math.IsNaN(c) || c < 0 || c > 1 {
+		t.Fatalf("a question with the bots' word: cover %v, %v; want a share of its idf", c, err)
+	}
+	// A model that does not say how many messages it learned from (one
+	// from before it did, or an ONNX model's) counts each commit.
+	if counted := cover(30, 0); counted < line {
+		t.Fatalf("30 commits counted each: cover %.3f; want a strong answer", counted)
 	}
 }
 
