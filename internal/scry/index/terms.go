@@ -269,34 +269,61 @@ func indexedBody(body string) (textPart, trailers string, agents []string, long 
 	return textPart, trailers, agents, long || cut
 }
 
-// claudeCodeLines are the line Claude Code ends its commit messages
-// with, at either of the addresses it has linked (claude.ai/code, then
-// claude.com/claude-code); its trailer follows (agentEmails).
-var claudeCodeLines = []string{
-	"🤖 Generated with [Claude Code](https://claude.com/claude-code)",
-	"🤖 Generated with [Claude Code](https://claude.ai/code)",
+// agentLinks are the agents whose closing line a commit message ends
+// with, "🤖 Generated with [NAME](URL)" (the robot is optional), by
+// NAME, lowercased: Claude Code's (claude.com/claude-code, formerly
+// claude.ai/code), opencode's (opencode.ai), Amp's (ampcode.com) and
+// Devin's (cli.devin.ai). Their trailers follow (agentEmails).
+var agentLinks = map[string]string{
+	"claude code": "Claude",
+	"opencode":    "opencode",
+	"amp":         "Amp",
+	"devin":       "Devin",
 }
 
 // agentEmails are the addresses of the AI coding agents' Co-authored-by
-// trailers (aider's model in its name: "aider (gpt-4o)").
+// trailers (aider's and opencode's model in their name: "aider
+// (gpt-4o)"). A GitHub app's no-reply address is given without the
+// account's id before its "+".
 var agentEmails = map[string]string{
-	"noreply@anthropic.com":            "Claude",
-	"noreply@openai.com":               "Codex",
-	"aider@aider.chat":                 "aider",
-	"noreply@aider.chat":               "aider",
-	"cursoragent@cursor.com":           "Cursor",
-	"copilot@users.noreply.github.com": "Copilot", // the Copilot account's GitHub address
+	"noreply@anthropic.com":                              "Claude",
+	"noreply@openai.com":                                 "Codex",
+	"codex@openai.com":                                   "Codex",
+	"aider@aider.chat":                                   "aider",
+	"noreply@aider.chat":                                 "aider",
+	"cursoragent@cursor.com":                             "Cursor",
+	"copilot@users.noreply.github.com":                   "Copilot", // the Copilot account's GitHub address
+	"noreply@opencode.ai":                                "opencode",
+	"opencode-agent[bot]@users.noreply.github.com":       "opencode", // its GitHub app's
+	"amp@ampcode.com":                                    "Amp",
+	"devin-ai-integration[bot]@users.noreply.github.com": "Devin",
+}
+
+// agentLink reads an agent's closing line: "Generated with", the
+// agent's name as a markdown link to a web address, nothing after it.
+func agentLink(line string) (agent string, ok bool) {
+	line = strings.TrimPrefix(line, "🤖 ")
+	rest, found := strings.CutPrefix(line, "Generated with [")
+	if !found {
+		return "", false
+	}
+	name, url, found := strings.Cut(rest, "](")
+	if !found || !strings.HasPrefix(url, "https://") || !strings.HasSuffix(url, ")") || strings.ContainsAny(url[:len(url)-1], " ()[]") {
+		return "", false
+	}
+	agent, ok = agentLinks[strings.ToLower(name)]
+	return agent, ok
 }
 
 // agentSigned says whether a line of a commit message is one an AI
-// coding agent signs every commit with, and which agent's: Claude Code's
-// closing line, an agent's Co-authored-by trailer (by its address), or
+// coding agent signs every commit with, and which agent's: its closing
+// line (agentLink), its Co-authored-by trailer (by its address), or
 // Cursor's "Made-with: Cursor". Only these exact shapes: a line that
 // mentions an agent otherwise is someone's words.
 func agentSigned(line string) (agent string, ok bool) {
 	line = strings.TrimSpace(line)
-	if slices.Contains(claudeCodeLines, line) {
-		return "Claude", true
+	if agent, ok := agentLink(line); ok {
+		return agent, true
 	}
 	k, v, found := strings.Cut(line, ":")
 	if !found {

@@ -120,6 +120,19 @@ func TestIndexedBodyLeavesOutAgentSignatures(t *testing.T) {
 		{"Add x.\n\nCo-authored-by: aider (gpt-4o) <noreply@aider.chat>", "Add x.", "", []string{"aider"}},
 		{"Add x.\n\nMade-with: Cursor", "Add x.", "", []string{"Cursor"}},
 		{"Add x.\n\nCo-authored-by: Cursor Agent <cursoragent@cursor.com>\nMade-with: Cursor", "Add x.", "", []string{"Cursor"}},
+		// opencode's line (with or without its robot, its name in
+		// either case) and trailer, its model in the trailer's name, or
+		// its GitHub app's; Amp's and Devin's; Codex CLI's address.
+		{"Fix the loop.\n\n🤖 Generated with [opencode](https://opencode.ai)\n\nCo-Authored-By: opencode <noreply@opencode.ai>", "Fix the loop.", "", []string{"opencode"}},
+		{"Fix.\n\nGenerated with [OpenCode](https://opencode.ai)\nCo-authored-by: opencode (DeepSeek V4.1 Flash) <noreply@opencode.ai>", "Fix.", "", []string{"opencode"}},
+		{"Fix.\n\nCo-authored-by: opencode-agent[bot] <219766164+opencode-agent[bot]@users.noreply.github.com>", "Fix.", "", []string{"opencode"}},
+		{"Fix.\n\n🤖 Generated with [Amp](https://ampcode.com)\n\nAmp-Thread-ID: https://ampcode.com/threads/T-1\nCo-authored-by: Amp <amp@ampcode.com>", "Fix.", "Amp-Thread-ID: https://ampcode.com/threads/T-1", []string{"Amp"}},
+		{"Fix.\n\nGenerated with [Devin](https://cli.devin.ai/docs)\n\nCo-Authored-By: Devin <158243242+devin-ai-integration[bot]@users.noreply.github.com>", "Fix.", "", []string{"Devin"}},
+		{"Add x.\n\nCo-authored-by: Codex <codex@openai.com>", "Add x.", "", []string{"Codex"}},
+		// A site generated with a tool is no agent's signature, nor is a
+		// line that says more after the link.
+		{"Add x.\n\nGenerated with [Hugo](https://gohugo.io)", "Add x.\n\nGenerated with [Hugo](https://gohugo.io)", "", nil},
+		{"Add x.\n\n🤖 Generated with [opencode](https://opencode.ai) and by hand", "Add x.\n\n🤖 Generated with [opencode](https://opencode.ai) and by hand", "", nil},
 		// People are not agents, and prose quoting the line is prose.
 		{"Add x.\n\nCo-authored-by: Claude Shannon <claude@example.com>", "Add x.", "Co-authored-by: Claude Shannon <claude@example.com>", nil},
 		{"Stop writing \"" + line + "\" into messages.", "Stop writing \"" + line + "\" into messages.", "", nil},
