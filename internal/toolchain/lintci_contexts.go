@@ -84,6 +84,16 @@ var (
 	}}
 	callSecretsPlace = place{"a call's secrets: reads", []string{"github", "inputs", "vars", "needs", "strategy", "matrix", "secrets"},
 		fixed("pass a secret (X: ${{ secrets.X }}), or all of them with secrets: inherit")}
+	// A reusable workflow's input default is read when it is called,
+	// before any job has an env or a secret: the caller passes a
+	// secret under secrets:, which the workflow declares apart.
+	inputDefaultPlace = place{"a reusable workflow's input default: reads", workflowConcurrencyPlace.reads,
+		fixed("write the default itself, or build it from github (${{ github.repository }}), another input or a variable (${{ vars.X }}); a secret is declared under on.workflow_call.secrets and read as ${{ secrets.X }} in the jobs")}
+	// Its output value is read once its jobs are done, from their
+	// outputs: a step's output or env reaches it through the job's
+	// outputs:.
+	outputValuePlace = place{"a reusable workflow's output value: reads", []string{"github", "inputs", "vars", "jobs"},
+		fixed("set it as an output of the job (outputs: Y: ${{ steps.X.outputs.Y }}) and read that: value: ${{ jobs.JOB.outputs.Y }}")}
 	// A step's if: reads everything a step does but secrets, which
 	// GitHub keeps out of conditions.
 	stepIfPlace = place{"a step's if: reads", []string{"github", "inputs", "vars", "needs", "strategy", "matrix", "steps", "job", "runner", "env"}, func(refused []string) string {
@@ -163,8 +173,10 @@ func ifContexts(out []Finding, in *yaml.Node, owner string, p place, at func(*ya
 }
 
 // workflowContexts reports a workflow's run-name:, env: and
-// concurrency: reading a context GitHub does not give them: they are
-// read before any job.
+// concurrency: reading a context GitHub does not give them (they are
+// read before any job), and a reusable workflow's inputs' default: and
+// outputs' value: (on.workflow_call, which only on: written as a table
+// has) reading one.
 func workflowContexts(top *yaml.Node, at func(*yaml.Node, string, string) Finding) []Finding {
 	var out []Finding
 	for _, c := range []struct {
@@ -173,6 +185,18 @@ func workflowContexts(top *yaml.Node, at func(*yaml.Node, string, string) Findin
 	}{{"run-name", runNamePlace}, {"env", workflowEnvPlace}, {"concurrency", workflowConcurrencyPlace}} {
 		if k, v := pair(top, c.key); k != nil {
 			out = contextsIn(out, k, v, c.key, "the workflow", c.p, at)
+		}
+	}
+	call := mapping(mapping(top, "on"), "workflow_call")
+	for _, c := range []struct {
+		table, key, what string
+		p                place
+	}{{"inputs", "default", "input", inputDefaultPlace}, {"outputs", "value", "output", outputValuePlace}} {
+		decl := mapping(call, c.table)
+		for i := 0; decl != nil && decl.Kind == yaml.MappingNode && i+1 < len(decl.Content); i += 2 {
+			if k, v := pair(decl.Content[i+1], c.key); k != nil {
+				out = contextsIn(out, k, v, "on.workflow_call "+c.what+" "+decl.Content[i].Value+" "+c.key, "the workflow", c.p, at)
+			}
 		}
 	}
 	return out

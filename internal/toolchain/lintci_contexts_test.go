@@ -83,6 +83,10 @@ func TestJobContextsFollowGitHub(t *testing.T) {
 		"env: {A: 'a-${{ %s.x }}'}":        {"github", "secrets", "inputs", "vars"},
 		"concurrency: {group: '%s.x'}":     namedValues, // no expression
 		"on: {push: {branches: ['%s.x']}}": namedValues, // not read here
+		"on: {workflow_call: {inputs: {a: {type: string, default: '${{ %s.x }}'}}}}":  {"github", "inputs", "vars"},
+		"on: {workflow_call: {outputs: {a: {value: '${{ %s.x }}'}}}}":                 {"github", "inputs", "vars", "jobs"},
+		"on: {workflow_call: {outputs: {a: {description: '${{ %s.x }}', value: a}}}}": namedValues, // not read here
+		"on: {workflow_dispatch: {inputs: {a: {default: '${{ %s.x }}'}}}}":            namedValues, // not in GitHub's table
 	} {
 		for _, c := range namedValues {
 			var top yaml.Node

@@ -75,9 +75,10 @@ func unknownKeys(root, path string, f *lintFile) []Finding {
 // runs.steps: written so, or left out or empty; a step GitHub refuses
 // (stepShape), a call of a reusable workflow with a runner job's keys
 // (callShape), and a job's or step's key (its container:, runs-on:,
-// if: …) or the workflow's run-name:, env: or concurrency: reading a
-// context GitHub does not give it (jobContexts, workflowContexts). Each is reported at its key's line,
-// or the job's for a key left out.
+// if: …), the workflow's run-name:, env: or concurrency: or a reusable
+// workflow's input default: or output value: reading a context GitHub
+// does not give it (jobContexts, workflowContexts). Each is reported at
+// its key's line, or the job's for a key left out.
 func shape(f *lintFile) []Finding {
 	if f.doc == nil {
 		return nil
