@@ -89,6 +89,9 @@ func indexToGitHub(gh *ghaction.Action, res *index.Result) error {
 	if res.Unreadable > 0 {
 		gh.Warningf("git scry index: %s could not be read and were skipped", cli.Count(res.Unreadable, "commit"))
 	}
+	if res.AttrWarning != "" {
+		gh.Warningf("git scry index: git's linguist-generated attributes were not read for the rest of the run (%s): files it marks generated may have had their lines indexed", res.AttrWarning)
+	}
 	switch {
 	case res.Unembeddable > 0:
 		// Semantic search ranks the others, as the summary says.

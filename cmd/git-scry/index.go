@@ -226,6 +226,10 @@ func printSummary(env *cli.Env, res *index.Result, detached bool) {
 	if n := res.LongMessages; n > 0 {
 		say("%s: only the first 64 KiB of %s message %s indexed", cli.Count(n, "very long commit message"), its(n), isAre(n, "was", "were"))
 	}
+	if res.AttrWarning != "" {
+		say("warning: git's linguist-generated attributes were not read for the rest of the run (%s): files it marks generated may have had their lines indexed", res.AttrWarning)
+		say("hint: once git can read them, 'git scry index --full' indexes every commit again with them")
+	}
 	if res.Trained {
 		say("trained the built-in embedder on this repository")
 	}
@@ -248,7 +252,7 @@ func resultJSON(res *index.Result) map[string]any {
 		"added": res.Added, "pruned": res.Pruned, "total": res.Total,
 		"up_to_date": res.UpToDate, "deferred": res.Deferred,
 		"shallow": res.Shallow, "partial": res.Partial,
-		"no_patch": res.NoPatch, "restored": res.Restored, "restore_checked": res.Checked, "restore_pack_objects": res.PackObjects, "no_files": res.NoFiles, "unreadable": res.Unreadable, "unpruned": res.Unpruned, "capped": res.Capped, "long_messages": res.LongMessages,
+		"no_patch": res.NoPatch, "restored": res.Restored, "restore_checked": res.Checked, "restore_pack_objects": res.PackObjects, "no_files": res.NoFiles, "unreadable": res.Unreadable, "unpruned": res.Unpruned, "capped": res.Capped, "long_messages": res.LongMessages, "attr_warning": res.AttrWarning,
 		"embedder": res.Embedder, "embedder_reason": res.EmbedReason, "embedded": res.Embedded,
 		"trained": res.Trained, "trained_early": res.TrainedEarly, "embed_warning": res.EmbedWarning, "unembeddable": res.Unembeddable,
 		"sessions": res.Sessions, "duration_ms": res.Duration.Milliseconds(),

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -36,9 +37,18 @@ const (
 	AttrUnspecified = "unspecified"
 )
 
+// ErrNoWorkTree is returned by NewAttrReader in a non-bare repository's
+// git directory (Repo.InGitDir), where git check-attr refuses to run:
+// there is no work tree whose .gitattributes it would read (its diff
+// reads none there either). Expected there, unlike a failure.
+var ErrNoWorkTree = errors.New("no work tree to read attributes from")
+
 // NewAttrReader starts the git that answers AttrReader.Values for the
 // attribute name; Close ends it.
 func (r *Repo) NewAttrReader(ctx context.Context, name string) (*AttrReader, error) {
+	if r.InGitDir {
+		return nil, ErrNoWorkTree
+	}
 	a := &AttrReader{name: name, cmd: r.command(ctx, "check-attr", "--stdin", "-z", name)}
 	// git flushes each answer to a pipe unless GIT_FLUSH=0 says not to:
 	// Values waits for the last one.
@@ -89,6 +99,11 @@ func (a *AttrReader) Values(paths []string) ([]string, error) {
 		var f [3][]byte // path, attribute, value
 		for k := range f {
 			b, err := a.out.ReadBytes(0)
+			if err == io.EOF {
+				// git ended with paths unanswered: killed, or
+				// died saying why on stderr (fail's message then).
+				err = io.ErrUnexpectedEOF
+			}
 			if err != nil {
 				rerr = err
 				break

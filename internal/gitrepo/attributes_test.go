@@ -1,7 +1,9 @@
 package gitrepo
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,11 +49,14 @@ func TestAttrReader(t *testing.T) {
 }
 
 // Where git refuses to answer (a non-bare repository's .git, which has
-// no work tree), Values fails, and every later call too, without a
-// panic.
+// no work tree), NewAttrReader says so without starting it, and were it
+// started, Values fails, and every later call too, without a panic.
 func TestAttrReaderRefused(t *testing.T) {
 	dir := gitInit(t)
 	gitDir := filepath.Join(dir, ".git")
+	if _, err := (&Repo{GitDir: gitDir, InGitDir: true}).NewAttrReader(t.Context(), "linguist-generated"); !errors.Is(err, ErrNoWorkTree) {
+		t.Errorf("in %s: %v; want ErrNoWorkTree", gitDir, err)
+	}
 	r := &Repo{GitDir: gitDir}
 	a, err := r.NewAttrReader(t.Context(), "linguist-generated")
 	if err != nil {
@@ -62,5 +67,50 @@ func TestAttrReaderRefused(t *testing.T) {
 		if got, err := a.Values([]string{"a.pb.go"}); err == nil {
 			t.Errorf("values %q in %s; want an error", got, gitDir)
 		}
+	}
+}
+
+// A git that stops partway through a run fails Values with what git
+// said, and every later call too: one that dies on a question it cannot
+// answer (a tree entry named "..", which git's trees can hold and its
+// check-attr refuses as outside the repository), and one killed.
+func TestAttrReaderFailsPartway(t *testing.T) {
+	dir := gitInit(t)
+	r := &Repo{Root: dir, GitDir: filepath.Join(dir, ".git")}
+
+	a, err := r.NewAttrReader(t.Context(), "linguist-generated")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := a.Values([]string{"a.go"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.Values([]string{"b.go", "..", "c.go"})
+	var ge *Error
+	if !errors.As(err, &ge) || !strings.Contains(err.Error(), "git check-attr: '..' is outside repository") {
+		t.Errorf("asking for ..: %v; want git's error", err)
+	}
+	if _, err := a.Values([]string{"a.go"}); err == nil {
+		t.Error("after the failure: no error")
+	}
+
+	k, err := r.NewAttrReader(t.Context(), "linguist-generated")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	if _, err := k.Values([]string{"a.go"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := k.Values([]string{"a.go"})
+	if !errors.As(err, &ge) || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("git killed: %q, %v; want git check-attr's unexpected EOF", got, err)
+	}
+	if got, err := k.Values([]string{"a.go"}); !errors.As(err, &ge) {
+		t.Errorf("after git was killed: %q, %v; want a git error", got, err)
 	}
 }

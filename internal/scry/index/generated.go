@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
@@ -101,12 +102,16 @@ const (
 // already take effect from. When git cannot answer, the run goes on with
 // the names and headers alone: so in a non-bare repository's .git, which
 // has no work tree and where check-attr refuses to run (its diff reads
-// no .gitattributes there either).
+// no .gitattributes there either). A git that fails otherwise, at the
+// start or partway (killed, or refusing a path), is kept in err: files
+// marked generated may have had their lines indexed after it, which the
+// run's Result says (AttrWarning).
 type linguistGenerated struct {
 	ctx    context.Context
 	r      *gitrepo.Repo
 	attrs  *gitrepo.AttrReader // started at the first question
 	off    bool                // git could not answer
+	err    error               // why, when that was a failure
 	state  map[string]int8
 	commit *gitrepo.CommitDiff // the one whose paths were asked last
 	ask    []string
@@ -139,14 +144,14 @@ func (g *linguistGenerated) learn(files []gitrepo.FileChange) {
 	if g.attrs == nil {
 		a, err := g.r.NewAttrReader(g.ctx, "linguist-generated")
 		if err != nil {
-			g.off = true
+			g.stop(err)
 			return
 		}
 		g.attrs = a
 	}
 	vals, err := g.attrs.Values(g.ask)
 	if err != nil {
-		g.off = true
+		g.stop(err)
 		return
 	}
 	for i, v := range vals {
@@ -158,6 +163,16 @@ func (g *linguistGenerated) learn(files []gitrepo.FileChange) {
 			// Set, or any value but false: what Linguist takes as true.
 			g.state[g.ask[i]] = attrGenerated
 		}
+	}
+}
+
+// stop turns the questions off for the rest of the run. Neither the
+// missing work tree nor a cancelled run (its git killed) is a failure to
+// report: the one is expected, the other ends the run.
+func (g *linguistGenerated) stop(err error) {
+	g.off = true
+	if !errors.Is(err, gitrepo.ErrNoWorkTree) && g.ctx.Err() == nil {
+		g.err = err
 	}
 }
 

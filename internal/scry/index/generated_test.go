@@ -3,10 +3,12 @@ package index
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
@@ -194,5 +196,51 @@ func TestDiffTermsTakeBack(t *testing.T) {
 	}
 	if d.bytes <= bytes {
 		t.Errorf("bytes %d; want more than the first file's %d", d.bytes, bytes)
+	}
+}
+
+// A git check-attr that fails partway through a run (here on a tree
+// entry named "..", which git's trees can hold and check-attr refuses
+// as outside the repository) leaves the rest of the run telling
+// generated files by their names and headers: the run goes on and its
+// Result says what failed. In a non-bare repository's .git, where git
+// refuses to read attributes for want of a work tree, nothing is said.
+func TestLinguistGeneratedFailureIsReported(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.commit("start")
+	blob := tr.git("rev-parse", "HEAD:file.txt")
+	mktree := exec.Command("git", "mktree")
+	mktree.Dir = tr.dir
+	mktree.Stdin = strings.NewReader("100644 blob " + blob + "\t..\n100644 blob " + blob + "\tfile.txt\n")
+	tree, err := mktree.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tr.git("commit-tree", "-p", "HEAD", "-m", "add a file named ..", strings.TrimSpace(string(tree)))
+	tr.git("update-ref", "HEAD", c)
+
+	res := tr.index(&fakeEmbedders{})
+	if res.Added != 2 {
+		t.Errorf("%d commits added; want 2", res.Added)
+	}
+	if !strings.Contains(res.AttrWarning, "git check-attr: '..' is outside repository") {
+		t.Errorf("AttrWarning %q; want git check-attr's error", res.AttrWarning)
+	}
+
+	in := newTestRepo(t)
+	in.commit("start")
+	r, err := gitrepo.Open(t.Context(), filepath.Join(in.dir, ".git"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.InGitDir {
+		t.Fatal("opened in .git: not InGitDir")
+	}
+	res, err = Run(t.Context(), r, Options{Embedders: &fakeEmbedders{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added != 1 || res.AttrWarning != "" {
+		t.Errorf("in .git: %d added, AttrWarning %q; want 1 and none", res.Added, res.AttrWarning)
 	}
 }

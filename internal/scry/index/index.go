@@ -69,6 +69,12 @@ type Result struct {
 	// LongMessages: commits whose message was longer than the indexing
 	// cap (maxMessageBytes), indexed from its beginning.
 	LongMessages int
+	// AttrWarning: git failed to say which files its linguist-generated
+	// attribute marks (git check-attr's error), and the rest of the run
+	// told generated files by their names and headers alone; "" when it
+	// answered, or had no work tree to read attributes from (a non-bare
+	// repository's .git), which is no failure.
+	AttrWarning string
 	// Unpruned: the history could not be walked whole (commits are
 	// missing from a damaged repository), so nothing was pruned.
 	Unpruned bool

@@ -42,6 +42,9 @@ func (ix *indexer) indexCommits(ctx context.Context, hashes []string) error {
 	rd := &reader{ix: ix, out: records, diff: newDiffTerms(an), an: an, gen: newLinguistGenerated(ctx, ix.r)}
 	defer rd.gen.close()
 	rerr := rd.read(ctx, hashes)
+	if rd.gen.err != nil {
+		ix.res.AttrWarning = rd.gen.err.Error()
+	}
 	close(records)
 	wg.Wait()
 	if werr != nil {
