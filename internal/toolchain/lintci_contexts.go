@@ -100,18 +100,30 @@ var (
 		if slices.Contains(refused, "secrets") {
 			return "map the secret into the job's env: (X: ${{ secrets.X }}; a step's own env: is set after its if: is read) and test that: if: env.X != ''"
 		}
-		return "read an earlier job's outputs through needs (${{ needs.X.outputs.Y }}): jobs is only a reusable workflow's on.workflow_call outputs"
+		return jobsOnlyInCalls
 	}}
+	// A step's other keys and a job's outputs: read every context but
+	// jobs, the one GitHub gives only a reusable workflow's outputs.
+	stepKeysPlace = place{"a step's keys read", allButJobs, fixed(jobsOnlyInCalls)}
+	outputsPlace  = place{"a job's outputs: read", allButJobs,
+		fixed("set the output from a step of the job (${{ steps.X.outputs.Y }}) or an earlier job's through needs (${{ needs.X.outputs.Y }}): jobs is only a reusable workflow's on.workflow_call outputs")}
+	allButJobs = slices.DeleteFunc(slices.Clone(namedValues), func(c string) bool { return c == "jobs" })
 )
+
+const jobsOnlyInCalls = "read an earlier job's outputs through needs (${{ needs.X.outputs.Y }}): jobs is only a reusable workflow's on.workflow_call outputs"
+
+// stepKeys are the keys of a step GitHub's table lists besides if: (an
+// id: or uses: is no expression).
+var stepKeys = []string{"name", "with", "env", "run", "working-directory", "continue-on-error", "timeout-minutes"}
 
 // jobContexts reports the keys of a job that read a context GitHub
 // does not give them, each at its key's line (a list's or table's
 // values at their own): its if:, name:, strategy: and concurrency:; for
 // a call its with: and secrets:; and for a job running its own steps
 // (not calls, whose other keys callShape refuses) its env:,
-// defaults.run, steps' if:, container: and services:, runs-on:,
-// environment:, timeout-minutes: and continue-on-error:. A step's other
-// keys read every context but jobs, and are not read.
+// defaults.run, steps' if: and other keys, container: and services:,
+// runs-on:, environment:, timeout-minutes:, continue-on-error: and
+// outputs:.
 func jobContexts(id, job *yaml.Node, calls bool, at func(*yaml.Node, string, string) Finding) []Finding {
 	var out []Finding
 	owner := "job " + id.Value
@@ -135,9 +147,16 @@ func jobContexts(id, job *yaml.Node, calls bool, at func(*yaml.Node, string, str
 	}
 	if steps := mapping(job, "steps"); steps != nil && steps.Kind == yaml.SequenceNode {
 		for i, st := range steps.Content {
-			out = ifContexts(out, st, fmt.Sprintf("step %d of %s", i+1, owner), stepIfPlace, at)
+			step := fmt.Sprintf("step %d of %s", i+1, owner)
+			out = ifContexts(out, st, step, stepIfPlace, at)
+			for _, key := range stepKeys {
+				if k, v := pair(st, key); k != nil {
+					out = contextsIn(out, k, v, key, step, stepKeysPlace, at)
+				}
+			}
 		}
 	}
+	check("outputs", outputsPlace)
 	out = append(out, containerContexts(id, job, at)...)
 	check("runs-on", runsOnPlace)
 	if k, v := pair(job, "environment"); k != nil {
@@ -295,10 +314,39 @@ func appendContexts(out []Finding, k *yaml.Node, shown, expr, what, owner string
 	if len(refused) == 0 {
 		return out
 	}
-	// A folded or multi-line if: is shown on the finding's one line.
+	// A folded or multi-line if: is shown on the finding's one line; of
+	// a script (a step's run: of many lines), the expressions refused.
+	if strings.Contains(shown, "\n") && strings.Contains(shown, "${{") {
+		var exprs []string
+		for _, e := range expressions(shown) {
+			if slices.ContainsFunc(contextsRead(e), func(c string) bool {
+				return slices.ContainsFunc(refused, func(r string) bool { return strings.EqualFold(r, c) })
+			}) {
+				exprs = append(exprs, e)
+			}
+		}
+		shown = strings.Join(exprs, " … ")
+	}
 	shown = strings.Join(strings.Fields(shown), " ")
 	return append(out, at(k, fmt.Sprintf("%s %s of %s reads %s, which GitHub refuses (Unrecognized named-value: '%s': %s only %s)",
 		what, shown, owner, andList(refused), first, p.name, andList(p.reads)), p.fix(refused)))
+}
+
+// expressions returns the ${{ … }} of s, each whole.
+func expressions(s string) []string {
+	var out []string
+	for {
+		i := strings.Index(s, "${{")
+		if i < 0 {
+			return out
+		}
+		j := strings.Index(s[i:], "}}")
+		if j < 0 {
+			return append(out, s[i:])
+		}
+		out = append(out, s[i:i+j+2])
+		s = s[i+j+2:]
+	}
 }
 
 // andList joins names as a sentence does: a, b and c.

@@ -52,13 +52,20 @@ func TestJobContextsFollowGitHub(t *testing.T) {
 		"defaults: {run: {shell: '${{ %s.x }}'}}":      {"github", "needs", "strategy", "matrix", "env", "vars", "inputs"},
 		"steps: [{run: a}, {if: '%s.x', run: b}]":      {"github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "steps", "inputs"},
 		"steps: [{if: '${{ %s.x }}', run: b}]":         {"github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "steps", "inputs"},
-		// A step's other keys read all but jobs, which no one writes
-		// there: they are not read.
-		"steps: [{name: '${{ %s.x }}', run: b}]":       namedValues,
-		"{uses: ./a.yml, with: {a: '${{ %s.x }}'}}":    {"github", "needs", "strategy", "matrix", "inputs", "vars"},
-		"{uses: ./a.yml, secrets: {a: '${{ %s.x }}'}}": {"github", "needs", "strategy", "matrix", "secrets", "inputs", "vars"},
-		"{uses: ./a.yml, name: '${{ %s.x }}'}":         {"github", "needs", "strategy", "matrix", "vars", "inputs"},
-		"{uses: ./a.yml, if: '%s.x'}":                  {"github", "needs", "vars", "inputs"},
+		// A step's other keys, and a job's outputs:, read all but jobs.
+		"steps: [{name: '${{ %s.x }}', run: b}]":              allButJobs,
+		"steps: [{uses: a/b@v1, with: {a: '${{ %s.x }}'}}]":   allButJobs,
+		"steps: [{run: 'echo ${{ %s.x }}', env: {A: b}}]":     allButJobs,
+		"steps: [{run: b, env: {A: '${{ %s.x }}'}}]":          allButJobs,
+		"steps: [{run: b, timeout-minutes: '${{ %s.x }}'}]":   allButJobs,
+		"steps: [{run: b, working-directory: '${{ %s.x }}'}]": allButJobs,
+		"steps: [{run: b, continue-on-error: '${{ %s.x }}'}]": allButJobs,
+		"steps: [{id: '${{ %s.x }}', run: b}]":                namedValues, // not in GitHub's table
+		"outputs: {a: '${{ %s.x }}'}":                         allButJobs,
+		"{uses: ./a.yml, with: {a: '${{ %s.x }}'}}":           {"github", "needs", "strategy", "matrix", "inputs", "vars"},
+		"{uses: ./a.yml, secrets: {a: '${{ %s.x }}'}}":        {"github", "needs", "strategy", "matrix", "secrets", "inputs", "vars"},
+		"{uses: ./a.yml, name: '${{ %s.x }}'}":                {"github", "needs", "strategy", "matrix", "vars", "inputs"},
+		"{uses: ./a.yml, if: '%s.x'}":                         {"github", "needs", "vars", "inputs"},
 	}
 	at := func(k *yaml.Node, problem, fix string) Finding {
 		return Finding{Line: k.Line, Problem: problem, Fix: fix}
