@@ -252,7 +252,7 @@ func resultJSON(res *index.Result) map[string]any {
 		"added": res.Added, "pruned": res.Pruned, "total": res.Total,
 		"up_to_date": res.UpToDate, "deferred": res.Deferred,
 		"shallow": res.Shallow, "partial": res.Partial,
-		"no_patch": res.NoPatch, "restored": res.Restored, "restore_checked": res.Checked, "restore_pack_objects": res.PackObjects, "no_files": res.NoFiles, "unreadable": res.Unreadable, "unpruned": res.Unpruned, "capped": res.Capped, "long_messages": res.LongMessages, "attr_warning": res.AttrWarning,
+		"no_patch": res.NoPatch, "restored": res.Restored, "merged": res.Merged, "restore_checked": res.Checked, "restore_pack_objects": res.PackObjects, "no_files": res.NoFiles, "unreadable": res.Unreadable, "unpruned": res.Unpruned, "capped": res.Capped, "long_messages": res.LongMessages, "attr_warning": res.AttrWarning,
 		"embedder": res.Embedder, "embedder_reason": res.EmbedReason, "embedded": res.Embedded,
 		"trained": res.Trained, "trained_early": res.TrainedEarly, "embed_warning": res.EmbedWarning, "unembeddable": res.Unembeddable,
 		"sessions": res.Sessions, "duration_ms": res.Duration.Milliseconds(),

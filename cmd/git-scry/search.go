@@ -527,6 +527,9 @@ func printHits(w io.Writer, hits []search.Hit, explain, color bool) {
 			if h.Near != "" {
 				why += " near " + search.ShortHash(h.Near)
 			}
+			if h.MergedBy != "" {
+				why += " merged in " + search.ShortHash(h.MergedBy) + " " + cli.Printable(h.MergedSubject)
+			}
 			line += "  " + cli.Paint(color, "dim", why)
 		}
 		fmt.Fprintln(w, line)
@@ -575,6 +578,15 @@ type hitJSON struct {
 	Sessions     []string       `json:"sessions"`
 	Ranks        map[string]int `json:"ranks"`
 	Near         string         `json:"near,omitempty"`
+	MergedIn     *mergedJSON    `json:"merged_in,omitempty"`
+}
+
+// mergedJSON is the merge whose message a hit was given (a pull
+// request's), which may be why it matched.
+type mergedJSON struct {
+	SHA     string `json:"sha"`
+	Short   string `json:"short"`
+	Subject string `json:"subject"`
 }
 
 func hitsJSON(hits []search.Hit) []hitJSON {
@@ -589,6 +601,9 @@ func hitsJSON(hits []search.Hit) []hitJSON {
 		}
 		if len(h.Sessions) > 0 {
 			j.Session = &h.Sessions[0]
+		}
+		if h.MergedBy != "" {
+			j.MergedIn = &mergedJSON{SHA: h.MergedBy, Short: search.ShortHash(h.MergedBy), Subject: h.MergedSubject}
 		}
 		out = append(out, j)
 	}

@@ -248,13 +248,19 @@ type Walk struct {
 	// Missing are the commits that could not be read, in a damaged
 	// repository: the history behind them was not walked.
 	Missing []string
+	// Merges are the merge commits walked, each its hash then its
+	// parents, newest first (none from a damaged repository's walk).
+	Merges [][]string
+	// Parents are every walked commit's parents (nil from a damaged
+	// repository's walk).
+	Parents map[string][]string
 }
 
 // RevWalk walks from include, excluding what exclude reaches. A damaged
 // repository's history, which git cannot walk, is walked as far as its
 // commits can be read (Walk.Missing).
 func (r *Repo) RevWalk(ctx context.Context, include, exclude []string) (*Walk, error) {
-	w := &Walk{Boundary: map[string]bool{}}
+	w := &Walk{Boundary: map[string]bool{}, Parents: map[string][]string{}}
 	if len(include) == 0 {
 		return w, nil
 	}
@@ -284,11 +290,57 @@ func (r *Repo) RevWalk(ctx context.Context, include, exclude []string) (*Walk, e
 			w.Boundary[b] = true
 			continue
 		}
+		w.Parents[f[0]] = f[1:]
 		if len(f) <= 2 { // merges are not indexed; the commits they bring are
 			w.Commits = append(w.Commits, f[0])
+		} else {
+			w.Merges = append(w.Merges, f)
 		}
 	}
 	return w, nil
+}
+
+// Merges lists the merge commits reachable from include and not from
+// exclude, newest first, each its hash then its parents.
+func (r *Repo) Merges(ctx context.Context, include, exclude []string) ([][]string, error) {
+	if len(include) == 0 {
+		return nil, nil
+	}
+	var in strings.Builder
+	for _, h := range include {
+		in.WriteString(h + "\n")
+	}
+	for _, h := range exclude {
+		in.WriteString("^" + h + "\n")
+	}
+	out, err := r.gitNoFetch(ctx, strings.NewReader(in.String()), "rev-list", "--stdin", "--merges", "--parents")
+	if err != nil {
+		return nil, err
+	}
+	var merges [][]string
+	for _, l := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(l); len(f) > 2 {
+			merges = append(merges, f)
+		}
+	}
+	return merges, nil
+}
+
+// MergedIn lists the non-merge commits a merge of parents brought in:
+// reachable from the second and later parents and not from the first
+// (git rev-list M^2 ^M^1), newest first, at most limit of them (a
+// caller that asks for one more than it takes learns that there are
+// more).
+func (r *Repo) MergedIn(ctx context.Context, parents []string, limit int) ([]string, error) {
+	if len(parents) < 2 {
+		return nil, nil
+	}
+	in := strings.Join(parents[1:], "\n") + "\n^" + parents[0] + "\n"
+	out, err := r.gitNoFetch(ctx, strings.NewReader(in), "rev-list", "--stdin", "--no-merges", "--max-count="+strconv.Itoa(limit))
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(string(out)), nil
 }
 
 // gitNoFetch runs git with lazy fetching off, stdin given, stdout

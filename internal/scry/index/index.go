@@ -81,6 +81,10 @@ type Result struct {
 	// Restored: commits indexed without their diff or files before, read
 	// again whole now that their objects are here (not counted in Added).
 	Restored int
+	// Merged: commits read again to be given the message of the merge
+	// that brought them in (it arrived after them), or to lose one that
+	// is gone (not counted in Added).
+	Merged int
 	// Checked: degraded commits whose trees were diffed to see whether
 	// their objects are back; PackObjects: objects of new packs looked
 	// up for the objects degraded commits lack.

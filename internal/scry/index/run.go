@@ -40,6 +40,11 @@ type indexer struct {
 	// written counts the commits this run wrote, those read again
 	// included; Result.Added counts only the ones new to the index.
 	written int
+	// stamps: the merge whose message each commit this run writes is
+	// given (merged.go); rescan: a merge that gave its message to
+	// indexed commits is gone, so every merge is looked at again.
+	stamps map[string]*mergeStamp
+	rescan bool
 }
 
 func (ix *indexer) run(ctx context.Context) error {
@@ -127,6 +132,27 @@ func (ix *indexer) run(ctx context.Context) error {
 			return err
 		}
 		todo = withRestored(todo, back)
+		// A full walk (a first run, one after a rewrite) found every
+		// merge; a damaged history's walk did not.
+		merges, all := walk.Merges, from == nil && !ix.unpruned
+		var graph map[string][]string
+		if all {
+			graph = walk.Parents
+		}
+		if ix.rescan && !all && !ix.unpruned {
+			whole, err := ix.r.RevWalk(ctx, tipValues(tips), nil)
+			if err != nil {
+				return err
+			}
+			if len(whole.Missing) == 0 {
+				merges, all, graph = whole.Merges, true, whole.Parents
+			}
+		}
+		again, err := ix.merged(ctx, merges, all, graph)
+		if err != nil {
+			return err
+		}
+		todo = withRestored(todo, again)
 		ix.prefetch(ctx, todo)
 		start := time.Now()
 		if err := ix.indexCommits(ctx, todo); err != nil {
@@ -333,6 +359,11 @@ func (ix *indexer) prune(ctx context.Context, tips, old map[string]string, kept 
 	}
 	var gone []string
 	if len(old) == 0 || lost {
+		// Whether a merge that gave its message went with the rest is
+		// not known: every merge is looked at again, if any gave one.
+		if ix.rescan, err = ix.st.StampedBy(ctx, nil); err != nil {
+			return err
+		}
 		reach, err := ix.r.NonMergeCommits(ctx, tipValues(tips), nil)
 		if err != nil {
 			return ix.damaged(err)
@@ -366,6 +397,20 @@ func (ix *indexer) prune(ctx context.Context, tips, old map[string]string, kept 
 		}
 		if gone, err = ix.r.NonMergeCommits(ctx, suspect, tipValues(tips)); err != nil {
 			return ix.damaged(err)
+		}
+		// A merge rewritten away (a reset, a force-push) leaves its
+		// commits, still on their branch, with its message: they are
+		// given the best merge that remains, found among them all.
+		merges, err := ix.r.Merges(ctx, suspect, tipValues(tips))
+		if err != nil {
+			return ix.damaged(err)
+		}
+		hashes := make([]string, len(merges))
+		for i, m := range merges {
+			hashes[i] = m[0]
+		}
+		if ix.rescan, err = ix.st.StampedBy(ctx, hashes); err != nil {
+			return err
 		}
 	}
 	if len(gone) == 0 {

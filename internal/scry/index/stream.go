@@ -416,5 +416,9 @@ func (rd *reader) record(c *gitrepo.CommitDiff, flags int) *store.Commit {
 		}
 	}
 	rd.diff.reset()
+	if s := rd.ix.stamps[c.Hash]; s != nil {
+		rec.MergedBy, rec.MergedN, rec.MergedSubject = s.by, s.n, s.subject
+		rec.MergedTerms = joinTerms(rd.an, s.text)
+	}
 	return rec
 }

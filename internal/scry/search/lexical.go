@@ -15,7 +15,12 @@ import (
 // Column weights of bm25: what a commit says about itself counts most,
 // then what it touched. Subject > body > paths > diff identifiers: diff
 // terms find the commit that changed a function whose name the query
-// uses, and would drown the message if weighted like it.
+// uses, and would drown the message if weighted like it. The merged
+// column (the pull request's title that merged the commit, shared by
+// every commit of the pull request) says less of one commit than its
+// own body and more than its diff's identifiers, and a little more than
+// its paths: a "wip" commit's best description. The order is the FTS
+// table's.
 var columns = [...]struct {
 	name   string
 	weight float64
@@ -24,7 +29,11 @@ var columns = [...]struct {
 	{"body", 4},
 	{"paths", 2.5},
 	{"diff", 1},
+	{"merged", 3},
 }
+
+// diffColumn is the diff identifiers' column.
+const diffColumn = 3
 
 // bm25 constants, as FTS5's own bm25() has them.
 const (
@@ -70,8 +79,8 @@ func (s *Searcher) lexicalFTS(ctx context.Context, terms []string, allow *idSet,
 		quoted[i] = quote(t)
 	}
 	// Equal scores as ties orders them, the newer commit first.
-	q := `SELECT fts.rowid, bm25(fts, ?, ?, ?, ?) AS r FROM fts JOIN commits c ON c.id = fts.rowid WHERE fts MATCH ?`
-	args := []any{columns[0].weight, columns[1].weight, columns[2].weight, columns[3].weight, strings.Join(quoted, " OR ")}
+	q := `SELECT fts.rowid, bm25(fts, ?, ?, ?, ?, ?) AS r FROM fts JOIN commits c ON c.id = fts.rowid WHERE fts MATCH ?`
+	args := []any{columns[0].weight, columns[1].weight, columns[2].weight, columns[3].weight, columns[4].weight, strings.Join(quoted, " OR ")}
 	q += ` ORDER BY r, c.author_time DESC, fts.rowid DESC`
 	if allow == nil {
 		q += ` LIMIT ?`
@@ -178,7 +187,7 @@ func (s *Searcher) lexicalPostings(ctx context.Context, terms []string, closed m
 			return nil
 		}
 		var ids sql.NullString
-		if tailDiffs != nil && ci == len(columns)-1 {
+		if tailDiffs != nil && ci == diffColumn {
 			ids.String = tailDiffs[ti]
 		} else if err := st.QueryRowContext(ctx, "{"+columns[ci].name+"}: "+quote(terms[ti]), base).Scan(&ids); err != nil {
 			return err
@@ -395,7 +404,7 @@ func (s *Searcher) diffCounts(ctx context.Context, st *sql.Stmt, post *store.Pos
 	if st != nil {
 		tail = make([]string, len(terms))
 	}
-	diff := len(columns) - 1
+	diff := diffColumn
 	for ti, t := range terms {
 		if post != nil {
 			store.EachPosting(post.List(t), func(_ int64, ci, _ int) {

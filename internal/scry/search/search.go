@@ -61,6 +61,9 @@ type Hit struct {
 	// Near is the hash of the better hit this one was lifted toward, a
 	// neighbour in time and meaning ("" when it was not).
 	Near string
+	// MergedBy is the merge whose message the commit was given (the
+	// index's merged column), MergedSubject its subject; "" for none.
+	MergedBy, MergedSubject string
 }
 
 // Searcher answers queries against one open index.
@@ -590,14 +593,14 @@ func (s *Searcher) hits(ctx context.Context, ranked []scored, terms []string, pa
 	}
 	in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
 	byID := make(map[int64]*Hit, len(ranked))
-	rows, err := db.QueryContext(ctx, `SELECT id, hash, author_time, author_name, author_email, subject FROM commits WHERE id IN `+in, ids...)
+	rows, err := db.QueryContext(ctx, `SELECT id, hash, author_time, author_name, author_email, subject, merged_by, merged_subject FROM commits WHERE id IN `+in, ids...)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		h := &Hit{}
 		var at int64
-		if err := rows.Scan(&h.ID, &h.Hash, &at, &h.Author, &h.Email, &h.Subject); err != nil {
+		if err := rows.Scan(&h.ID, &h.Hash, &at, &h.Author, &h.Email, &h.Subject, &h.MergedBy, &h.MergedSubject); err != nil {
 			rows.Close()
 			return nil, err
 		}

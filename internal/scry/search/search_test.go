@@ -510,7 +510,7 @@ func TestLexicalPostingsMatchFTS(t *testing.T) {
 			t.Fatal(err)
 		}
 		skipped := 0
-		for _, q := range []string{"turbine", "turbine config engine", "spinning parts", "README", "nothing-matches-this", "config engine", "package", "faster blades", "package turbine"} {
+		for _, q := range []string{"turbine", "turbine config engine", "spinning parts", "README", "nothing-matches-this", "config engine", "package", "faster blades", "package turbine", "pelican colony", "heron config", "pelican heron turbine"} {
 			terms := uniqueTerms(q)
 			fast, _, err := s.lexicalPostings(ctx, terms, nil, nil, 100)
 			if err != nil {
@@ -561,6 +561,36 @@ func TestLexicalPostingsMatchFTS(t *testing.T) {
 	check("a removed commit, a tail", true, true)
 	f.commit("2024-04-03T10:00:00Z", "Ada Lovelace|ada@example.com", "config for the faster turbine: turbine config", map[string]string{"engine/config.go": "package engine\n"})
 	check("a longer tail", true, true)
+	// A pull request's merge gives its commits its message, a word of it
+	// repeated (the merged column): read again, or coming with their
+	// merge, they are in the tail; after --full, in the cached lists.
+	merge := func(branch, subject, body string, msgs ...string) {
+		f.git(nil, "checkout", "-q", "-b", branch)
+		for i, m := range msgs {
+			f.commit(fmt.Sprintf("2024-04-04T1%d:00:00Z", i), "Ada Lovelace|ada@example.com", m, map[string]string{"engine/" + branch + ".go": "package engine\n// " + m + "\n"})
+		}
+		f.git(nil, "checkout", "-q", "-")
+		f.git(nil, "merge", "-q", "--no-ff", "-m", subject, "-m", body, branch)
+	}
+	f.commit("2024-04-03T11:00:00Z", "Ada Lovelace|ada@example.com", "wip", nil)
+	f.git(nil, "branch", "pelicans", "HEAD~1")
+	f.git(nil, "checkout", "-q", "pelicans")
+	f.commit("2024-04-03T12:00:00Z", "Ada Lovelace|ada@example.com", "address review", nil)
+	f.git(nil, "checkout", "-q", "-")
+	f.searcher(nil) // the branch's commits are indexed before their merge
+	f.git(nil, "merge", "-q", "--no-ff", "-m", "Merge pull request #42 from ada/pelican-colony", "-m", "Pelican colony: pelican nests near the turbine", "pelicans")
+	check("a merged pull request, read again", true, true)
+	merge("herons", "Merge pull request #43 from grace/heron-config", "Heron config, heron config", "try again", "more")
+	check("a merged pull request, its commits with it", true, true)
+	r, err := gitrepo.Open(context.Background(), f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := index.Run(context.Background(), r, index.Options{Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	check("merged pull requests in the cached lists", true, false)
+	f.commit("2024-04-05T10:00:00Z", "Ada Lovelace|ada@example.com", "engine config after the pelicans", nil)
 	defer func(n int) { commonFrom = n }(commonFrom)
 	commonFrom, large = 1, true
 	check("a large history, a tail", true, true)

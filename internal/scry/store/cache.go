@@ -33,7 +33,7 @@ import (
 // in, and after a reboot the indexer checks its checksum before trusting
 // it, so a file a power cut left torn is rebuilt.
 //
-//	"SCRYCAC6" | version u64 | gen u64 | tokens u64 |
+//	"SCRYCAC7" | version u64 | gen u64 | tokens u64 |
 //	dim u32 | n u32 | maxID u32 | rows u32 | crc32c u32 | postings base u32 | boot [16]byte |
 //	terms u32 | term bytes u32 | list bytes u32 | 0 u32 |
 //	ids [n]i64 | scales [n]f32 | vecs [n·dim]i8, padded to 4 |
@@ -42,7 +42,7 @@ import (
 //	                                              (little endian; no postings: terms = 0
 //	                                              and the last line is empty)
 const (
-	cacheMagic  = "SCRYCAC6"
+	cacheMagic  = "SCRYCAC7"
 	cacheHeader = 88
 )
 

@@ -4,9 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"sort"
 	"strings"
 )
+
+// MergedColumn is the FTS table's column of the text of the merge that
+// brought a commit in (schema.go).
+const MergedColumn = 4
 
 // CoChangeMaxFiles: commits touching more files than this (mass renames,
 // formatting sweeps, release bumps) say nothing about which files belong
@@ -43,9 +48,19 @@ type Commit struct {
 	// could not be named.
 	Missing []string
 
+	// MergedBy is the merge that brought the commit in, whose message
+	// MergedTerms hold ("" for none); MergedN is the number of commits
+	// it brought in (the fewest wins when several merges bring one
+	// commit: the pull request's, not a release branch's), MergedSubject
+	// its subject.
+	MergedBy      string
+	MergedN       int
+	MergedSubject string
+
 	// Analysed terms for the lexical index, space-separated: the message's
-	// as written, paths and diff identifiers once each.
-	SubjectTerms, BodyTerms, PathTerms, DiffTerms string
+	// as written, paths and diff identifiers once each, the merge's
+	// message as written.
+	SubjectTerms, BodyTerms, PathTerms, DiffTerms, MergedTerms string
 }
 
 // File is a changed file; Added and Deleted are -1 for binary files and
@@ -86,9 +101,9 @@ func (s *Store) Begin(ctx context.Context, paths map[string]int64) (*Batch, erro
 		st **sql.Stmt
 		q  string
 	}{
-		{&b.insCommit, `INSERT INTO commits(hash, author_name, author_email, author_time, commit_time, subject, body, trailers, nfiles, added, deleted, flags) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`},
+		{&b.insCommit, `INSERT INTO commits(hash, author_name, author_email, author_time, commit_time, subject, body, trailers, nfiles, added, deleted, flags, merged_by, merged_n, merged_subject) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
 		{&b.insFile, `INSERT OR REPLACE INTO files(commit_id, path_id, status, added, deleted) VALUES(?,?,?,?,?)`},
-		{&b.insFTS, `INSERT INTO fts(rowid, subject, body, paths, diff) VALUES(?,?,?,?,?)`},
+		{&b.insFTS, `INSERT INTO fts(rowid, subject, body, paths, diff, merged) VALUES(?,?,?,?,?,?)`},
 		{&b.insRepeat, `INSERT INTO repeats(term, commit_id, col, n) VALUES(?,?,?,?)`},
 		{&b.addPath, `INSERT OR IGNORE INTO paths(path) VALUES(?)`},
 		// A path missing from the cache may still be in the table.
@@ -171,7 +186,7 @@ func (b *Batch) Add(c *Commit) (int64, error) {
 		}
 	}
 	res, err := b.insCommit.ExecContext(b.ctx, c.Hash, c.AuthorName, c.AuthorEmail, c.AuthorTime, c.CommitTime,
-		c.Subject, c.Body, c.Trailers, len(c.Files), added, deleted, c.Flags)
+		c.Subject, c.Body, c.Trailers, len(c.Files), added, deleted, c.Flags, c.MergedBy, c.MergedN, c.MergedSubject)
 	if err != nil {
 		return 0, err
 	}
@@ -193,10 +208,10 @@ func (b *Batch) Add(c *Commit) (int64, error) {
 	if err := b.addMissing(id, c.Missing); err != nil {
 		return 0, err
 	}
-	if _, err := b.insFTS.ExecContext(b.ctx, id, c.SubjectTerms, c.BodyTerms, c.PathTerms, c.DiffTerms); err != nil {
+	if _, err := b.insFTS.ExecContext(b.ctx, id, c.SubjectTerms, c.BodyTerms, c.PathTerms, c.DiffTerms, c.MergedTerms); err != nil {
 		return 0, err
 	}
-	for col, terms := range []string{c.SubjectTerms, c.BodyTerms} {
+	for col, terms := range map[int]string{0: c.SubjectTerms, 1: c.BodyTerms, MergedColumn: c.MergedTerms} {
 		for _, r := range repeated(terms) {
 			if _, err := b.insRepeat.ExecContext(b.ctx, r.term, id, col, r.n); err != nil {
 				return 0, err
@@ -536,4 +551,98 @@ func repeated(terms string) []repeat {
 		}
 	}
 	return out
+}
+
+// Stamp is what an indexed commit's merged text came from: the merge
+// (By, "" for none) and the number of commits it brought in.
+type Stamp struct {
+	ID int64
+	By string
+	N  int
+}
+
+// Stamps reads the stamps of the indexed commits among hashes, or of
+// every commit that has one when hashes is nil.
+func (s *Store) Stamps(ctx context.Context, hashes []string) (map[string]Stamp, error) {
+	out := map[string]Stamp{}
+	scan := func(rows *sql.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var h string
+			var st Stamp
+			if err := rows.Scan(&st.ID, &h, &st.By, &st.N); err != nil {
+				return err
+			}
+			out[h] = st
+		}
+		return rows.Err()
+	}
+	if hashes == nil {
+		rows, err := s.db.QueryContext(ctx, `SELECT id, hash, merged_by, merged_n FROM commits WHERE merged_by != ''`)
+		if err != nil {
+			return nil, err
+		}
+		return out, scan(rows)
+	}
+	// Past a few thousand (a first index's merges bring in most of the
+	// history), one scan of the table beats one lookup each, as in Known.
+	if len(hashes) > 2000 {
+		rows, err := s.db.QueryContext(ctx, `SELECT id, hash, merged_by, merged_n FROM commits`)
+		if err != nil {
+			return nil, err
+		}
+		if err := scan(rows); err != nil {
+			return nil, err
+		}
+		want := make(map[string]bool, len(hashes))
+		for _, h := range hashes {
+			want[h] = true
+		}
+		maps.DeleteFunc(out, func(h string, _ Stamp) bool { return !want[h] })
+		return out, nil
+	}
+	st, err := s.db.PrepareContext(ctx, `SELECT id, hash, merged_by, merged_n FROM commits WHERE hash = ?`)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	for _, h := range hashes {
+		rows, err := st.QueryContext(ctx, h)
+		if err != nil {
+			return nil, err
+		}
+		if err := scan(rows); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// StampedBy reports whether the merged text of some indexed commit came
+// from one of merges (nil: from any merge).
+func (s *Store) StampedBy(ctx context.Context, merges []string) (bool, error) {
+	if merges == nil {
+		var one int
+		err := s.db.QueryRowContext(ctx, `SELECT 1 FROM commits WHERE merged_by != '' LIMIT 1`).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	st, err := s.db.PrepareContext(ctx, `SELECT 1 FROM commits WHERE merged_by = ? LIMIT 1`)
+	if err != nil {
+		return false, err
+	}
+	defer st.Close()
+	for _, m := range merges {
+		var one int
+		err := st.QueryRowContext(ctx, m).Scan(&one)
+		if err == nil {
+			return true, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return false, err
+		}
+	}
+	return false, nil
 }

@@ -32,10 +32,10 @@ var postingsMinTail = 8 // a variable for tests
 
 // Postings is the search cache's copy of the FTS table's posting lists,
 // for the commits with ids up to Base. A list is a run of entries in id
-// then column order, each the uvarint (id − previous id) << 3 | more << 2
+// then column order, each the uvarint (id − previous id) << 4 | more << 3
 // | column, followed when more is 1 by the uvarint count − 2 (the term is
 // in that column more than once); the column numbers are the FTS
-// table's (subject, body, paths, diff). A list may name commits removed
+// table's (subject, body, paths, diff, merged). A list may name commits removed
 // since (their length in Cache.Lengths is 0: skip them); commit ids are
 // never reused, so it names no other commit.
 type Postings struct {
@@ -75,9 +75,9 @@ func EachPosting(list []byte, fn func(id int64, col, count int)) {
 			return
 		}
 		list = list[k:]
-		id += int64(v >> 3)
+		id += int64(v >> 4)
 		count := 1
-		if v&4 != 0 {
+		if v&8 != 0 {
 			more, k := binary.Uvarint(list)
 			if k <= 0 {
 				return
@@ -85,7 +85,7 @@ func EachPosting(list []byte, fn func(id int64, col, count int)) {
 			list = list[k:]
 			count = int(min(more, 1<<20)) + 2
 		}
-		fn(id, int(v&3), count)
+		fn(id, int(v&7), count)
 	}
 }
 
@@ -103,8 +103,8 @@ func (s *Store) buildPostings(ctx context.Context, base int64) (*Postings, error
 	if _, err := s.db.ExecContext(ctx, `CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_instances USING fts5vocab(main, fts, instance)`); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT term, group_concat(doc * 4 + CASE col
-		WHEN 'subject' THEN 0 WHEN 'body' THEN 1 WHEN 'paths' THEN 2 ELSE 3 END)
+	rows, err := s.db.QueryContext(ctx, `SELECT term, group_concat(doc * 8 + CASE col
+		WHEN 'subject' THEN 0 WHEN 'body' THEN 1 WHEN 'paths' THEN 2 WHEN 'diff' THEN 3 ELSE 4 END)
 		FROM temp.fts_instances WHERE doc <= ? GROUP BY term ORDER BY term`, base)
 	if err != nil {
 		return nil, err
@@ -143,10 +143,10 @@ func (s *Store) buildPostings(ctx context.Context, base int64) (*Postings, error
 			for j < len(keys) && keys[j] == k {
 				j++
 			}
-			id, count := k>>2, j-i
-			v := uint64(id-prev)<<3 | uint64(k&3)
+			id, count := k>>3, j-i
+			v := uint64(id-prev)<<4 | uint64(k&7)
 			if count > 1 {
-				p.lists = binary.AppendUvarint(p.lists, v|4)
+				p.lists = binary.AppendUvarint(p.lists, v|8)
 				p.lists = binary.AppendUvarint(p.lists, uint64(count-2))
 			} else {
 				p.lists = binary.AppendUvarint(p.lists, v)

@@ -13,7 +13,7 @@ import (
 )
 
 // The search cache's posting lists are the FTS table's, column for
-// column, for the commits up to their base; a few commits more are left
+// column (the merged one, the fifth, too), for the commits up to their base; a few commits more are left
 // to FTS5 (the base stays), more than that rebuilds them; damaged offsets
 // make the cache unusable rather than a lookup out of range.
 func TestCachePostings(t *testing.T) {
@@ -24,17 +24,21 @@ func TestCachePostings(t *testing.T) {
 	path := filepath.Join(t.TempDir(), CacheName)
 	vocab := []string{"alpha", "beta", "gamma", "delta", "epsilon"}
 	n := 0
-	columns := map[int64][4]string{} // commit id → its columns' terms
+	columns := map[int64][5]string{} // commit id → its columns' terms
 	add := func(k int) {
 		var cs []*Commit
 		for range k {
 			w := func(i int) string { return vocab[(n+i)%len(vocab)] }
 			cs = append(cs, &Commit{Hash: fmt.Sprintf("h%03d", n), SubjectTerms: w(0) + " " + w(1), BodyTerms: w(2) + " " + w(2) + " " + w(4),
 				PathTerms: w(1), DiffTerms: w(3) + " alpha"})
+			if n%2 == 0 {
+				// A pull request's title, a word of it twice.
+				cs[len(cs)-1].MergedTerms = w(4) + " " + w(1) + " " + w(4)
+			}
 			n++
 		}
 		for i, id := range addCommits(t, s, cs...) {
-			columns[id] = [4]string{cs[i].SubjectTerms, cs[i].BodyTerms, cs[i].PathTerms, cs[i].DiffTerms}
+			columns[id] = [5]string{cs[i].SubjectTerms, cs[i].BodyTerms, cs[i].PathTerms, cs[i].DiffTerms, cs[i].MergedTerms}
 		}
 	}
 	open := func(stage string, wantBase int64) *Cache {
@@ -72,8 +76,9 @@ func TestCachePostings(t *testing.T) {
 				t.Fatalf("%s: %q lists %v, want %v", stage, term, got, want)
 			}
 		}
-		// The repeats table holds the subject's and body's repeated
-		// terms of the commits after the base, and only theirs.
+		// The repeats table holds the subject's, body's and merged
+		// text's repeated terms of the commits after the base, and only
+		// theirs.
 		var got, want []string
 		rows, err := s.db.QueryContext(ctx, `SELECT term, commit_id, col, n FROM repeats ORDER BY commit_id, col, term`)
 		if err != nil {
@@ -88,7 +93,10 @@ func TestCachePostings(t *testing.T) {
 		rows.Close()
 		for id := wantBase + 1; id <= int64(n); id++ {
 			cols := columns[id]
-			for col, terms := range cols[:2] {
+			for col, terms := range cols {
+				if col != 0 && col != 1 && col != MergedColumn {
+					continue
+				}
 				counts := map[string]int{}
 				for _, f := range strings.Fields(terms) {
 					counts[f]++

@@ -11,6 +11,9 @@ import (
 // contentless table with it scores every bm25 as zero.
 var schema = []string{
 	`CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
+	// merged_by: the merge whose message the commit's merged FTS column
+	// holds (Commit.MergedBy), merged_n how many commits it brought in,
+	// merged_subject its subject.
 	// AUTOINCREMENT: an id is never given to a second commit, so what the
 	// search cache keeps of a removed commit's id can only be skipped,
 	// never attributed to another (cache.go).
@@ -28,11 +31,18 @@ var schema = []string{
 		added INTEGER NOT NULL,
 		deleted INTEGER NOT NULL,
 		flags INTEGER NOT NULL,
+		merged_by TEXT NOT NULL DEFAULT '',
+		merged_n INTEGER NOT NULL DEFAULT 0,
+		merged_subject TEXT NOT NULL DEFAULT '',
 		vec_gen INTEGER NOT NULL DEFAULT 0,
 		vec_chunk INTEGER NOT NULL DEFAULT 0
 	)`,
 	`CREATE INDEX commits_time ON commits(author_time)`,
 	`CREATE INDEX commits_vec ON commits(vec_gen)`,
+	// The commits a merge's message was given to, which a run that finds
+	// the merge rewritten away looks for (index/merged.go). Partial: only
+	// the stamped commits.
+	`CREATE INDEX commits_merged ON commits(merged_by) WHERE merged_by != ''`,
 	additions[0],
 	additions[1],
 	additions[2],
@@ -55,7 +65,8 @@ var schema = []string{
 		last INTEGER NOT NULL,
 		PRIMARY KEY(a, b)
 	) WITHOUT ROWID`,
-	// The terms a commit's subject (col 0) or body (col 1) holds more
+	// The terms a commit's subject (col 0), body (col 1) or merged text
+	// (col 4) holds more
 	// than once, and how often, for the commits after the search cache's
 	// posting lists (postings.go): FTS5 answers for those, and its lists
 	// say only whether a column holds a term. Paths and diff terms are
@@ -68,7 +79,10 @@ var schema = []string{
 		n INTEGER NOT NULL,
 		PRIMARY KEY(term, commit_id, col)
 	) WITHOUT ROWID`,
-	`CREATE VIRTUAL TABLE fts USING fts5(subject, body, paths, diff,
+	// merged: the message of the merge that brought the commit in (a
+	// pull request's title), MergedText; last, so that the columns
+	// before it keep their numbers.
+	`CREATE VIRTUAL TABLE fts USING fts5(subject, body, paths, diff, merged,
 		content='', contentless_delete=1,
 		tokenize='unicode61 remove_diacritics 0')`,
 	// Vectors of one embedder generation, packed: ids (int64 LE), per-vector

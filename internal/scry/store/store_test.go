@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -421,5 +422,37 @@ func TestOpenBeforeTheSchemaIsNoIndex(t *testing.T) {
 	defer w.Close()
 	if _, err := Open(context.Background(), path); err != ErrNoIndex {
 		t.Fatalf("Open = %v, want ErrNoIndex", err)
+	}
+}
+
+// Stamps reads the merge each indexed commit was given, for a few hashes
+// (one lookup each), many (one scan) or every stamped commit.
+func TestStamps(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	addCommits(t, s, &Commit{Hash: "a1"}, &Commit{Hash: "b2", MergedBy: "m1", MergedN: 2, MergedSubject: "Merge pull request #12 from x/y", MergedTerms: "12 y"})
+	want := map[string]Stamp{"a1": {ID: 1}, "b2": {ID: 2, By: "m1", N: 2}}
+	few := []string{"a1", "b2", "c3"}
+	many := append(slices.Clone(few), make([]string, 2001)...)
+	for i := range many[3:] {
+		many[3+i] = fmt.Sprint("x", i)
+	}
+	for _, hashes := range [][]string{few, many} {
+		got, err := s.Stamps(ctx, hashes)
+		if err != nil || !maps.Equal(got, want) {
+			t.Fatalf("Stamps of %d hashes = %v, %v; want %v", len(hashes), got, err, want)
+		}
+	}
+	got, err := s.Stamps(ctx, nil)
+	if err != nil || !maps.Equal(got, map[string]Stamp{"b2": want["b2"]}) {
+		t.Fatalf("Stamps of every stamped commit = %v, %v", got, err)
+	}
+	for _, c := range []struct {
+		merges []string
+		want   bool
+	}{{nil, true}, {[]string{}, false}, {[]string{"m0"}, false}, {[]string{"m0", "m1"}, true}} {
+		if got, err := s.StampedBy(ctx, c.merges); err != nil || got != c.want {
+			t.Errorf("StampedBy(%q) = %v, %v; want %v", c.merges, got, err, c.want)
+		}
 	}
 }

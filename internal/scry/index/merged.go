@@ -1,0 +1,345 @@
+package index
+
+import (
+	"container/heap"
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+)
+
+// MergedMax is the most commits a merge may bring in (git rev-list M^2
+// ^M^1) for its message to be given to them, the merged column. A pull
+// request's merge brings in its few commits, whose own messages ("wip",
+// "address review") say less than its title; a merge of a long-lived
+// branch (Merge branch 'dev', a release branch back into main) brings in
+// hundreds, whose common message says nothing of any one of them, and
+// would make every one a hit for its words. 50 keeps all but unusually
+// long pull requests, and bounds what a pull of one merge costs the
+// post-commit hook's run: its commits, already indexed from their
+// branch, are read again (diffs included) to be given the text.
+const MergedMax = 50
+
+// mergeStamp is the merge a commit is given the message of.
+type mergeStamp struct {
+	by      string // the merge
+	n       int    // the commits it brought in
+	subject string
+	text    string // what the merged column is made from (mergedText)
+}
+
+// Subjects git, GitHub, GitLab and Bitbucket write for a merge. Their
+// words ("Merge pull request from") would be in every merged commit;
+// what is kept of them is the pull request's number and the branch's
+// name, whose words usually name the work.
+var (
+	pullRequestMerge = regexp.MustCompile(`^Merge pull request (#\d+) from (\S+)`)
+	bitbucketMerge   = regexp.MustCompile(`^Merged in (\S+) \(pull request (#\d+)\)`)
+	branchMerge      = regexp.MustCompile(`^Merge (remote-tracking )?branch(?:es)? '([^']+)'( of )?`)
+	// The main line's names: its merge into a branch (keeping the branch
+	// current) brings in commits its message says nothing of. A develop
+	// branch merged is a release, in git-flow, and keeps its name.
+	mainLine  = regexp.MustCompile(`(?i)^(?:branch\s+)?'?(?:origin/|upstream/)?(?:main|master|trunk)'?(?:\s+(?:into|to)\s+\S+)?$`)
+	mergeWord = regexp.MustCompile(`(?i)^merged?\s+`)
+)
+
+// mergedText is what the merged column holds of a merge's message: its
+// body (a pull request's title and description, trailers and agents'
+// lines left out) and of its subject the branch's name and the pull
+// request's number ("Merge pull request #123 from alice/jsonc-config":
+// #123 jsonc-config); a subject of no known shape whole but for its
+// first word, "Merge". A merge of the main line into a branch, and git
+// pull's merge of the upstream's commits ("Merge branch 'main' of
+// github.com:…"), describe none of the commits they bring in: "", for
+// no text at all.
+func mergedText(subject, body string) string {
+	text, _, _, _ := indexedBody(body)
+	var keep string
+	if m := pullRequestMerge.FindStringSubmatch(subject); m != nil {
+		// owner/branch: the owner is the fork's, not the work's.
+		_, branch, ok := strings.Cut(m[2], "/")
+		if !ok {
+			branch = m[2]
+		}
+		keep = m[1] + " " + branch
+	} else if m := bitbucketMerge.FindStringSubmatch(subject); m != nil {
+		keep = m[2] + " " + m[1]
+	} else if m := branchMerge.FindStringSubmatch(subject); m != nil {
+		keep = m[2]
+		if m[1] != "" {
+			// origin/topic: the remote's name is no word of the work.
+			if _, b, ok := strings.Cut(keep, "/"); ok {
+				keep = b
+			}
+		}
+		if m[3] != "" || mainLine.MatchString(keep) {
+			return ""
+		}
+	} else {
+		keep = mergeWord.ReplaceAllString(subject, "")
+		if mainLine.MatchString(keep) {
+			return ""
+		}
+	}
+	keep = strings.ReplaceAll(keep, "/", " ")
+	if text == "" {
+		return keep
+	}
+	return keep + "\n" + text
+}
+
+// merged works out which merge's message each commit is given (the one
+// that brought it in with the fewest commits, the older of equals) from
+// merges (hash then parents, newest first): the merges this run's walk
+// found, or every merge of the history when all is set. graph, when not
+// nil, is the whole history's parents (a full walk's), in which the
+// commits each merge brought in are found without a git process each
+// (mergedIn). It sets ix.stamps for the commits this run writes, and
+// takes out of the index, for this run to read again (returned), the
+// indexed commits whose merged text changes: a merge that arrived after the commits it brings in (the
+// usual case: post-commit hooks on the branch, then a pull), or, when
+// all, a merge that is gone (rewritten away) or a better one. The
+// commits are removed in one transaction after prune_pending is set, as
+// reread does: a run killed before they are written again leaves the
+// next one to walk the whole history, which finds them missing and
+// every merge.
+func (ix *indexer) merged(ctx context.Context, merges [][]string, all bool, graph map[string][]string) ([]string, error) {
+	// The merges' messages first: one that describes none of the
+	// commits it brings in (mergedText "") neither gives them its text
+	// nor takes the place of one that does.
+	stamp := make(map[string]*mergeStamp, len(merges))
+	if len(merges) > 0 {
+		hashes := make([]string, len(merges))
+		for i, m := range merges {
+			hashes[i] = m[0]
+		}
+		err := ix.r.CommitsOf(ctx, hashes, func(c *gitrepo.Commit) error {
+			if text := mergedText(c.Subject, c.Body); text != "" {
+				stamp[c.Hash] = &mergeStamp{by: c.Hash, subject: c.Subject, text: text}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	best := map[string]*mergeStamp{}
+	var h *history
+	if graph != nil && len(stamp) > 0 {
+		h = newHistory(graph)
+	}
+	for _, m := range slices.Backward(merges) {
+		s := stamp[m[0]]
+		if s == nil {
+			continue
+		}
+		var in []string
+		if h != nil {
+			in = h.mergedIn(m[1:], MergedMax+1)
+		} else {
+			var err error
+			if in, err = ix.r.MergedIn(ctx, m[1:], MergedMax+1); err != nil {
+				return nil, err
+			}
+		}
+		if len(in) > MergedMax {
+			continue
+		}
+		s.n = len(in)
+		for _, c := range in {
+			if cur := best[c]; cur == nil || s.n < cur.n {
+				best[c] = s
+			}
+		}
+	}
+	var stored map[string]store.Stamp
+	if all {
+		var err error
+		if stored, err = ix.st.Stamps(ctx, nil); err != nil {
+			return nil, err
+		}
+	}
+	hashes := make([]string, 0, len(best))
+	for h := range best {
+		if _, ok := stored[h]; !ok {
+			hashes = append(hashes, h)
+		}
+	}
+	known, err := ix.st.Stamps(ctx, hashes)
+	if err != nil {
+		return nil, err
+	}
+	for h, st := range stored {
+		known[h] = st
+	}
+	var again []string
+	var ids []int64
+	for h, st := range known {
+		want := best[h]
+		switch {
+		case want == nil && st.By == "":
+		case want != nil && want.by == st.By:
+		case want == nil && !all:
+		case want != nil && !all && st.By != "" && st.N <= want.n:
+			// Brought in by a pull request first, then by a merge of
+			// the branch that took it: the pull request's stays.
+			delete(best, h)
+		default:
+			again = append(again, h)
+			ids = append(ids, st.ID)
+			continue
+		}
+		if want != nil {
+			delete(best, h) // indexed as it should be
+		}
+	}
+	if len(ids) > 0 {
+		if err := ix.st.SetMeta(ctx, "prune_pending", "1"); err != nil {
+			return nil, err
+		}
+		if err := ix.deleteCommits(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	ix.stamps = best
+	ix.res.Merged = len(again)
+	return again, nil
+}
+
+// history is a walked history's graph for mergedIn: a git process a
+// merge costs about 3 ms, which a first index of a history of thousands
+// of pull requests' merges would pay for each (300 merges: 1.1 s against
+// 0.3 s without; docs/benchmarks.md).
+type history struct {
+	parents [][]int32 // by commit number; parents outside the walk left out
+	merge   []bool    // the commit is a merge
+	gen     []int32   // generation: 1 + the greatest of the parents'
+	num     map[string]int32
+	hash    []string
+}
+
+func newHistory(graph map[string][]string) *history {
+	h := &history{num: make(map[string]int32, len(graph))}
+	for c := range graph {
+		h.num[c] = int32(len(h.hash))
+		h.hash = append(h.hash, c)
+	}
+	h.parents = make([][]int32, len(h.hash))
+	h.merge = make([]bool, len(h.hash))
+	for i, c := range h.hash {
+		h.merge[i] = len(graph[c]) > 1
+		for _, p := range graph[c] {
+			if j, ok := h.num[p]; ok {
+				h.parents[i] = append(h.parents[i], j)
+			}
+		}
+	}
+	// Generations, parents first, without recursion (a history is a
+	// chain tens of thousands deep).
+	h.gen = make([]int32, len(h.hash))
+	var stack []int32
+	for i := range h.hash {
+		stack = append(stack[:0], int32(i))
+		for len(stack) > 0 {
+			x := stack[len(stack)-1]
+			if h.gen[x] > 0 {
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			ready, g := true, int32(0)
+			for _, p := range h.parents[x] {
+				if h.gen[p] == 0 {
+					ready = false
+					stack = append(stack, p)
+				} else {
+					g = max(g, h.gen[p])
+				}
+			}
+			if ready {
+				h.gen[x] = g + 1
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+	return h
+}
+
+// mergedIn is gitrepo's MergedIn answered from the graph, as git walks
+// it: from the merge's parents, the highest generation first, a commit
+// reached from the first parent is not brought in and neither are its
+// parents; a commit's generation is above its parents', so it is marked
+// for good before it is taken. The walk ends when nothing in it is
+// reached only from the later parents, or at limit commits.
+func (h *history) mergedIn(parents []string, limit int) []string {
+	const (
+		in  = 1 // reached from a later parent
+		out = 2 // reached from the first
+	)
+	mark := map[int32]uint8{}
+	q := &genHeap{gen: h.gen}
+	live := 0 // queued commits marked in and not out
+	reach := func(c int32, m uint8) {
+		old, queued := mark[c]
+		now := old | m
+		if now == old {
+			return
+		}
+		mark[c] = now
+		if !queued {
+			heap.Push(q, c)
+		}
+		if old == in {
+			live--
+		}
+		if now == in {
+			live++
+		}
+	}
+	for i, p := range parents {
+		c, ok := h.num[p]
+		if !ok {
+			continue
+		}
+		if i == 0 {
+			reach(c, out)
+		} else {
+			reach(c, in)
+		}
+	}
+	var got []string
+	for q.Len() > 0 && live > 0 && len(got) < limit {
+		c := heap.Pop(q).(int32)
+		m := mark[c]
+		if m == in {
+			live--
+			if !h.merge[c] {
+				got = append(got, h.hash[c])
+			}
+		} else {
+			m = out
+		}
+		for _, p := range h.parents[c] {
+			reach(p, m)
+		}
+	}
+	return got
+}
+
+// genHeap is a max-heap of commit numbers by generation.
+type genHeap struct {
+	gen []int32
+	c   []int32
+}
+
+func (g *genHeap) Len() int           { return len(g.c) }
+func (g *genHeap) Less(i, j int) bool { return g.gen[g.c[i]] > g.gen[g.c[j]] }
+func (g *genHeap) Swap(i, j int)      { g.c[i], g.c[j] = g.c[j], g.c[i] }
+func (g *genHeap) Push(x any)         { g.c = append(g.c, x.(int32)) }
+func (g *genHeap) Pop() any {
+	x := g.c[len(g.c)-1]
+	g.c = g.c[:len(g.c)-1]
+	return x
+}

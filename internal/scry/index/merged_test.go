@@ -1,0 +1,248 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+)
+
+func TestMergedText(t *testing.T) {
+	for _, c := range []struct{ subject, body, want string }{
+		{"Merge pull request #123 from alice/jsonc-config", "Accept JSON with comments\n\nSigned-off-by: A <a@b>", "#123 jsonc-config\nAccept JSON with comments"},
+		{"Merge pull request #5 from feature/x/y", "", "#5 x y"},
+		{"Merge branch 'retry-jitter'", "", "retry-jitter"},
+		{"Merge branch 'topic/fast-path' into main", "", "topic fast-path"},
+		{"Merge remote-tracking branch 'origin/fast-path'", "", "fast-path"},
+		{"Merged in feature/login-form (pull request #12)", "Login form\n\nApproved-by: B", "#12 feature login-form\nLogin form"},
+		{"Add JSON config support", "", "Add JSON config support"},
+		// A merge's own word is in every commit it gives its text to.
+		{"Merge scry quality work: AVX2 kernels", "", "scry quality work: AVX2 kernels"},
+		// git pull's merges of the upstream's commits, and merges of the
+		// main line into a branch, describe none of the commits they
+		// bring in: nothing.
+		{"Merge branch 'main' of github.com:acme/widget", "", ""},
+		{"Merge branch 'fix-login' of https://github.com/acme/widget into fix-login", "", ""},
+		{"Merge branch 'main' into retry-jitter", "", ""},
+		{"Merge remote-tracking branch 'origin/master'", "", ""},
+		{"Merge branch 'develop'", "", "develop"}, // a release, in git-flow
+		{"Merge main", "", ""},
+		{"merge master into branch", "", ""},
+		{"Merge branch 'main' into release", "Conflicts:\n\tlogin.go", ""},
+	} {
+		if got := mergedText(c.subject, c.body); got != c.want {
+			t.Errorf("mergedText(%q, %q) = %q, want %q", c.subject, c.body, got, c.want)
+		}
+	}
+}
+
+// stamps reads every indexed commit's merge (its subject, "" for none)
+// by the commit's subject.
+func stamps(t *testing.T, tr *testRepo) map[string]string {
+	t.Helper()
+	st, err := store.Open(context.Background(), DBPath(tr.repo()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rows, err := st.DB().Query(`SELECT subject, merged_subject FROM commits`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var s, m string
+		if err := rows.Scan(&s, &m); err != nil {
+			t.Fatal(err)
+		}
+		out[s] = m
+	}
+	return out
+}
+
+// A commit indexed before the merge that brings it in is given its text
+// by the next run; brought in again by a merge of more commits (the
+// branch that took the pull request, merged into main), it keeps the
+// pull request's, in one run or in two, and a run killed after it took
+// the commits out to read them again is made good by the next one.
+func TestMergeTextComesAfterItsCommits(t *testing.T) {
+	tr := newTestRepo(t)
+	e := &fakeEmbedders{}
+	tr.commit("base")
+	tr.git("checkout", "-q", "-b", "dev")
+	tr.commit("dev work")
+	tr.git("checkout", "-q", "-b", "topic")
+	tr.commit("wip one")
+	tr.commit("wip two")
+	tr.index(e)
+	if got := stamps(t, tr); got["wip one"] != "" {
+		t.Fatalf("stamped before any merge: %v", got)
+	}
+	tr.git("checkout", "-q", "dev")
+	tr.git("merge", "-q", "--no-ff", "-m", "Merge pull request #12 from alice/topic", "-m", "Pelican support", "topic")
+	res := tr.index(e)
+	if res.Merged != 2 || res.Added != 0 {
+		t.Fatalf("merged %d, added %d; want 2 read again, none added", res.Merged, res.Added)
+	}
+	want := map[string]string{"base": "", "dev work": "", "wip one": "Merge pull request #12 from alice/topic", "wip two": "Merge pull request #12 from alice/topic"}
+	if got := stamps(t, tr); !maps.Equal(got, want) {
+		t.Fatalf("stamps %v, want %v", got, want)
+	}
+	if n, err := hits(t, tr.repo(), "pelican"); err != nil || n != 2 {
+		t.Fatalf("%d hits for the merge's body (%v), want 2", n, err)
+	}
+	tr.git("checkout", "-q", "main")
+	tr.git("merge", "-q", "--no-ff", "-m", "Merge branch 'dev'", "-m", "Release of the heron", "dev")
+	tr.index(e)
+	want["dev work"] = "Merge branch 'dev'"
+	if got := stamps(t, tr); !maps.Equal(got, want) {
+		t.Fatalf("after the branch's merge: stamps %v, want %v", got, want)
+	}
+
+	// Killed after it took the commits out: the next run reads them
+	// again, with the text.
+	st, _, err := store.Create(context.Background(), DBPath(tr.repo()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := st.Known(context.Background(), []string{tr.git("rev-parse", "topic"), tr.git("rev-parse", "topic~1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetMeta(context.Background(), "prune_pending", "1"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.Begin(context.Background(), map[string]int64{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Delete(slices.Collect(maps.Values(ids))); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	tr.index(e)
+	if got := stamps(t, tr); !maps.Equal(got, want) {
+		t.Fatalf("after a killed run: stamps %v, want %v", got, want)
+	}
+
+	// --full: the same.
+	if _, err := Run(context.Background(), tr.repo(), Options{Embedders: e, Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := stamps(t, tr); !maps.Equal(got, want) {
+		t.Fatalf("after --full: stamps %v, want %v", got, want)
+	}
+}
+
+// The commits a merge brought in, found in the walked graph, are the ones
+// git rev-list M^2 ^M^1 lists, in a history of pull requests, a branch
+// brought up to date by merging main into it, an octopus merge and a
+// criss-cross, and up to a limit.
+func TestMergedInGraphIsGits(t *testing.T) {
+	tr := newTestRepo(t)
+	empty := func(msg string) { tr.git("commit", "-q", "--allow-empty", "-m", msg) }
+	empty("root")
+	for i, b := range []string{"a", "b", "c", "d"} {
+		tr.git("checkout", "-q", "-b", b, "main")
+		empty(b + " one")
+		empty(b + " two")
+		tr.git("checkout", "-q", "main")
+		empty(fmt.Sprintf("main %d", i))
+	}
+	tr.git("merge", "-q", "--no-ff", "-m", "merge a", "a")
+	tr.git("checkout", "-q", "b")
+	tr.git("merge", "-q", "--no-ff", "-m", "main into b", "main")
+	empty("b three")
+	tr.git("checkout", "-q", "main")
+	tr.git("merge", "-q", "--no-ff", "-m", "merge b", "b")
+	tr.git("merge", "-q", "--no-ff", "-m", "octopus", "c", "d")
+	tr.git("checkout", "-q", "-b", "x", "c~1")
+	empty("x one")
+	tr.git("checkout", "-q", "-b", "y", "d~1")
+	empty("y one")
+	tr.git("checkout", "-q", "x")
+	tr.git("merge", "-q", "--no-ff", "-m", "y into x", "y")
+	tr.git("checkout", "-q", "y")
+	tr.git("merge", "-q", "--no-ff", "-m", "x into y", "x~1")
+	empty("y two")
+	tr.git("checkout", "-q", "x")
+	tr.git("merge", "-q", "--no-ff", "-m", "criss-cross", "y")
+	ctx := context.Background()
+	r := tr.repo()
+	tips, err := r.HistoryTips(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	walk, err := r.RevWalk(ctx, tipValues(tips), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(walk.Merges) != 7 {
+		t.Fatalf("%d merges walked, want 7:\n%s", len(walk.Merges), tr.git("log", "--all", "--graph", "--oneline"))
+	}
+	h := newHistory(walk.Parents)
+	for _, m := range walk.Merges {
+		for _, limit := range []int{100, 2} {
+			want, err := r.MergedIn(ctx, m[1:], limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := h.mergedIn(m[1:], limit)
+			if limit == 100 {
+				slices.Sort(want)
+				slices.Sort(got)
+				if !slices.Equal(got, want) {
+					t.Errorf("merge %s: %v from the graph, git lists %v", m[0], got, want)
+				}
+			} else if len(got) != len(want) {
+				t.Errorf("merge %s, limit %d: %d from the graph, git lists %d", m[0], limit, len(got), len(want))
+			}
+		}
+	}
+}
+
+// The main line merged into a branch to keep it current brings the
+// main line's commits into the branch, and git pull's merge the
+// upstream's: neither describes them. Those commits keep the text of the
+// pull request that brought them into the main line, though the back
+// merge brought in fewer of them, in one run and with --full.
+func TestBackMergesGiveNoText(t *testing.T) {
+	tr := newTestRepo(t)
+	e := &fakeEmbedders{}
+	tr.commit("base")
+	tr.git("checkout", "-q", "-b", "topic")
+	tr.commit("wip one")
+	tr.commit("wip two")
+	tr.commit("wip three")
+	tr.git("checkout", "-q", "main")
+	tr.git("merge", "-q", "--no-ff", "-m", "Merge pull request #12 from alice/topic", "-m", "Pelican support", "topic")
+	tr.git("checkout", "-q", "-b", "feature", "main~1")
+	tr.commit("feature work")
+	tr.git("merge", "-q", "--no-ff", "-X", "ours", "-m", "Merge branch 'main' into feature", "main")
+	tr.commit("more feature work")
+	tr.git("checkout", "-q", "-b", "pulled", "main~1")
+	tr.commit("local work")
+	tr.git("merge", "-q", "--no-ff", "-X", "ours", "-m", "Merge branch 'main' of github.com:acme/widget", "main")
+	want := map[string]string{"base": "", "feature work": "", "more feature work": "", "local work": "",
+		"wip one": "Merge pull request #12 from alice/topic", "wip two": "Merge pull request #12 from alice/topic", "wip three": "Merge pull request #12 from alice/topic"}
+	tr.index(e)
+	if got := stamps(t, tr); !maps.Equal(got, want) {
+		t.Fatalf("stamps %v, want %v", got, want)
+	}
+	if n, err := hits(t, tr.repo(), "main"); err != nil || n != 0 {
+		t.Fatalf("%d hits for the back merges' words (%v), want none", n, err)
+	}
+	if _, err := Run(context.Background(), tr.repo(), Options{Embedders: e, Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := stamps(t, tr); !maps.Equal(got, want) {
+		t.Fatalf("after --full: stamps %v, want %v", got, want)
+	}
+}
