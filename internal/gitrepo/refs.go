@@ -227,6 +227,17 @@ func (r *Repo) CurrentBranch(ctx context.Context) (string, error) {
 	return strings.TrimPrefix(out, "refs/heads/"), nil
 }
 
+// RemoteHead returns the branch a remote's HEAD names (its default
+// branch, which a clone records as refs/remotes/NAME/HEAD), "" when it
+// records none.
+func (r *Repo) RemoteHead(ctx context.Context, remote string) string {
+	out, err := r.Git(ctx, "symbolic-ref", "--quiet", "refs/remotes/"+remote+"/HEAD")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(out, "refs/remotes/"+remote+"/")
+}
+
 // DirtyTracked lists tracked files with uncommitted changes (staged or not);
 // untracked files do not count.
 func (r *Repo) DirtyTracked(ctx context.Context) ([]string, error) {

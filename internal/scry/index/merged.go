@@ -39,11 +39,10 @@ var (
 	pullRequestMerge = regexp.MustCompile(`^Merge pull request (#\d+) from (\S+)`)
 	bitbucketMerge   = regexp.MustCompile(`^Merged in (\S+) \(pull request (#\d+)\)`)
 	branchMerge      = regexp.MustCompile(`^Merge (remote-tracking )?branch(?:es)? '([^']+)'( of )?`)
-	// The main line's names: its merge into a branch (keeping the branch
-	// current) brings in commits its message says nothing of. A develop
-	// branch merged is a release, in git-flow, and keeps its name.
-	mainLine  = regexp.MustCompile(`(?i)^(?:branch\s+)?'?(?:origin/|upstream/)?(?:main|master|trunk)'?(?:\s+(?:into|to)\s+\S+)?$`)
-	mergeWord = regexp.MustCompile(`(?i)^merged?\s+`)
+	// A subject that names only a branch ("main", "branch 'origin/main'
+	// into topic"): its name.
+	branchOnly = regexp.MustCompile(`(?i)^(?:branch\s+)?'?(?:origin/|upstream/)?([^'\s]+)'?(?:\s+(?:into|to)\s+\S+)?$`)
+	mergeWord  = regexp.MustCompile(`(?i)^merged?\s+`)
 )
 
 // mergedText is what the merged column holds of a merge's message: its
@@ -54,8 +53,14 @@ var (
 // first word, "Merge". A merge of the main line into a branch, and git
 // pull's merge of the upstream's commits ("Merge branch 'main' of
 // github.com:…"), describe none of the commits they bring in: "", for
-// no text at all.
-func mergedText(subject, body string) string {
+// no text at all. The main line is main, master, trunk and the names in
+// mainLine (the remote's default branch: dev, develop); a develop branch
+// merged elsewhere is a release, in git-flow, and keeps its name.
+func mergedText(subject, body string, mainLine ...string) string {
+	isMain := func(name string) bool {
+		name = strings.ToLower(name)
+		return name == "main" || name == "master" || name == "trunk" || slices.Contains(mainLine, name)
+	}
 	text, _, _, _ := indexedBody(body)
 	var keep string
 	if m := pullRequestMerge.FindStringSubmatch(subject); m != nil {
@@ -75,12 +80,12 @@ func mergedText(subject, body string) string {
 				keep = b
 			}
 		}
-		if m[3] != "" || mainLine.MatchString(keep) {
+		if m[3] != "" || isMain(keep) {
 			return ""
 		}
 	} else {
 		keep = mergeWord.ReplaceAllString(subject, "")
-		if mainLine.MatchString(keep) {
+		if m := branchOnly.FindStringSubmatch(keep); m != nil && isMain(m[1]) {
 			return ""
 		}
 	}
@@ -112,12 +117,18 @@ func (ix *indexer) merged(ctx context.Context, merges [][]string, all bool, grap
 	// nor takes the place of one that does.
 	stamp := make(map[string]*mergeStamp, len(merges))
 	if len(merges) > 0 {
+		// The remote's default branch (origin/HEAD: dev, develop) is the
+		// main line too.
+		var mainLine []string
+		if b := ix.r.RemoteHead(ctx, "origin"); b != "" {
+			mainLine = append(mainLine, strings.ToLower(b))
+		}
 		hashes := make([]string, len(merges))
 		for i, m := range merges {
 			hashes[i] = m[0]
 		}
 		err := ix.r.CommitsOf(ctx, hashes, func(c *gitrepo.Commit) error {
-			if text := mergedText(c.Subject, c.Body); text != "" {
+			if text := mergedText(c.Subject, c.Body, mainLine...); text != "" {
 				stamp[c.Hash] = &mergeStamp{by: c.Hash, subject: c.Subject, text: text}
 			}
 			return nil

@@ -37,6 +37,18 @@ func TestMergedText(t *testing.T) {
 			t.Errorf("mergedText(%q, %q) = %q, want %q", c.subject, c.body, got, c.want)
 		}
 	}
+	// The remote's default branch is the main line too.
+	for subject, want := range map[string]string{
+		"Merge branch 'dev' into feature/login":         "",
+		"Merge remote-tracking branch 'origin/dev'":     "",
+		"Merge dev into login":                          "",
+		"Merge branch 'development' into feature/login": "development",
+		"Merge branch 'master'":                         "",
+	} {
+		if got := mergedText(subject, "", "dev"); got != want {
+			t.Errorf("mergedText(%q) with dev the default branch = %q, want %q", subject, got, want)
+		}
+	}
 }
 
 // stamps reads every indexed commit's merge (its subject, "" for none)
@@ -227,17 +239,26 @@ func TestBackMergesGiveNoText(t *testing.T) {
 	tr.commit("feature work")
 	tr.git("merge", "-q", "--no-ff", "-X", "ours", "-m", "Merge branch 'main' into feature", "main")
 	tr.commit("more feature work")
+	// A back merge of the remote's default branch (dev), by the name
+	// origin/HEAD gives it.
+	tr.git("update-ref", "refs/remotes/origin/dev", "main")
+	tr.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/dev")
+	tr.git("checkout", "-q", "-b", "other", "main^2~1") // from wip two: the merge brings in one commit
+	tr.commit("other work")
+	tr.git("merge", "-q", "--no-ff", "-X", "ours", "-m", "Merge branch 'dev' into other", "main")
 	tr.git("checkout", "-q", "-b", "pulled", "main~1")
 	tr.commit("local work")
 	tr.git("merge", "-q", "--no-ff", "-X", "ours", "-m", "Merge branch 'main' of github.com:acme/widget", "main")
-	want := map[string]string{"base": "", "feature work": "", "more feature work": "", "local work": "",
+	want := map[string]string{"base": "", "feature work": "", "more feature work": "", "local work": "", "other work": "",
 		"wip one": "Merge pull request #12 from alice/topic", "wip two": "Merge pull request #12 from alice/topic", "wip three": "Merge pull request #12 from alice/topic"}
 	tr.index(e)
 	if got := stamps(t, tr); !maps.Equal(got, want) {
 		t.Fatalf("stamps %v, want %v", got, want)
 	}
-	if n, err := hits(t, tr.repo(), "main"); err != nil || n != 0 {
-		t.Fatalf("%d hits for the back merges' words (%v), want none", n, err)
+	for _, w := range []string{"main", "dev", "acme"} {
+		if n, err := hits(t, tr.repo(), w); err != nil || n != 0 {
+			t.Fatalf("%d hits for the back merges' word %q (%v), want none", n, w, err)
+		}
 	}
 	if _, err := Run(context.Background(), tr.repo(), Options{Embedders: e, Full: true}); err != nil {
 		t.Fatal(err)
