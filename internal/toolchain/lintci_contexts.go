@@ -332,23 +332,6 @@ func appendContexts(out []Finding, k *yaml.Node, shown, expr, what, owner string
 		what, shown, owner, andList(refused), first, p.name, andList(p.reads)), p.fix(refused)))
 }
 
-// expressions returns the ${{ … }} of s, each whole.
-func expressions(s string) []string {
-	var out []string
-	for {
-		i := strings.Index(s, "${{")
-		if i < 0 {
-			return out
-		}
-		j := strings.Index(s[i:], "}}")
-		if j < 0 {
-			return append(out, s[i:])
-		}
-		out = append(out, s[i:i+j+2])
-		s = s[i+j+2:]
-	}
-}
-
 // andList joins names as a sentence does: a, b and c.
 func andList(names []string) string {
 	if n := len(names); n > 1 {
@@ -357,55 +340,64 @@ func andList(names []string) string {
 	return strings.Join(names, "")
 }
 
-// contextsRead returns the contexts (named values) the ${{ … }}
-// expressions in s read, as written, in order: the name that starts a
-// path (env in env.GO, env['GO']), not a property after a dot, a
-// function before its parenthesis, or text in a 'string'.
-func contextsRead(s string) []string {
+// expressions returns the ${{ … }} of s, each whole: to the }} that
+// closes it outside a 'string', or to the end of s.
+func expressions(s string) []string {
 	var out []string
 	for {
 		i := strings.Index(s, "${{")
 		if i < 0 {
 			return out
 		}
-		s = s[i+3:]
+		s = s[i:]
+		inStr, end := false, len(s)
+		for j := 3; j < len(s); j++ {
+			if s[j] == '\'' {
+				inStr = !inStr // '' inside a string toggles twice
+			} else if !inStr && s[j] == '}' && j+1 < len(s) && s[j+1] == '}' {
+				end = j + 2
+				break
+			}
+		}
+		out = append(out, s[:end])
+		s = s[end:]
+	}
+}
+
+// contextsRead returns the contexts (named values) the ${{ … }}
+// expressions in s read, as written, in order: the name that starts a
+// path (env in env.GO, env['GO']), not a property after a dot, a
+// function before its parenthesis, or text in a 'string'.
+func contextsRead(s string) []string {
+	var out []string
+	for _, e := range expressions(s) {
+		e = strings.TrimSuffix(e[3:], "}}")
 		inStr, prev := false, byte(0)
-		j := 0
-		for ; j < len(s); j++ {
-			c := s[j]
+		for j := 0; j < len(e); j++ {
+			c := e[j]
 			switch {
 			case inStr:
 				if c == '\'' {
 					inStr = false
 				}
 				prev = '\''
-				continue
 			case c == '\'':
 				inStr = true
-				continue
-			case c == '}' && j+1 < len(s) && s[j+1] == '}':
 			case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
-				e := j
-				for e < len(s) && (s[e] == '_' || s[e] == '-' || s[e] >= 'a' && s[e] <= 'z' || s[e] >= 'A' && s[e] <= 'Z' || s[e] >= '0' && s[e] <= '9') {
-					e++
+				k := j
+				for k < len(e) && (e[k] == '_' || e[k] == '-' || e[k] >= 'a' && e[k] <= 'z' || e[k] >= 'A' && e[k] <= 'Z' || e[k] >= '0' && e[k] <= '9') {
+					k++
 				}
-				rest := strings.TrimLeft(s[e:], " \t\r\n")
+				rest := strings.TrimLeft(e[k:], " \t\r\n")
 				if prev != '.' && (c < '0' || c > '9') && !strings.HasPrefix(rest, "(") {
-					out = append(out, s[j:e])
+					out = append(out, e[j:k])
 				}
-				prev, j = 'a', e-1
-				continue
+				prev, j = 'a', k-1
 			case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-				continue
 			default:
 				prev = c
-				continue
 			}
-			break // the closing }}
 		}
-		if j >= len(s) {
-			return out
-		}
-		s = s[j+2:]
 	}
+	return out
 }
