@@ -213,14 +213,7 @@ func (r *Repo) NonMergeCommits(ctx context.Context, include, exclude []string) (
 	if len(include) == 0 {
 		return nil, nil
 	}
-	var in strings.Builder
-	for _, h := range include {
-		in.WriteString(h + "\n")
-	}
-	for _, h := range exclude {
-		in.WriteString("^" + h + "\n")
-	}
-	out, err := r.gitNoFetch(ctx, strings.NewReader(in.String()), "rev-list", "--stdin", "--no-merges")
+	out, err := r.gitNoFetch(ctx, revisions(include, exclude), "rev-list", "--stdin", "--no-merges")
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, err
@@ -264,14 +257,7 @@ func (r *Repo) RevWalk(ctx context.Context, include, exclude []string) (*Walk, e
 	if len(include) == 0 {
 		return w, nil
 	}
-	var in strings.Builder
-	for _, h := range include {
-		in.WriteString(h + "\n")
-	}
-	for _, h := range exclude {
-		in.WriteString("^" + h + "\n")
-	}
-	out, err := r.gitNoFetch(ctx, strings.NewReader(in.String()), "rev-list", "--stdin", "--boundary", "--parents")
+	out, err := r.gitNoFetch(ctx, revisions(include, exclude), "rev-list", "--stdin", "--boundary", "--parents")
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, err
@@ -306,14 +292,7 @@ func (r *Repo) Merges(ctx context.Context, include, exclude []string) ([][]strin
 	if len(include) == 0 {
 		return nil, nil
 	}
-	var in strings.Builder
-	for _, h := range include {
-		in.WriteString(h + "\n")
-	}
-	for _, h := range exclude {
-		in.WriteString("^" + h + "\n")
-	}
-	out, err := r.gitNoFetch(ctx, strings.NewReader(in.String()), "rev-list", "--stdin", "--merges", "--parents")
+	out, err := r.gitNoFetch(ctx, revisions(include, exclude), "rev-list", "--stdin", "--merges", "--parents")
 	if err != nil {
 		return nil, err
 	}
@@ -335,12 +314,24 @@ func (r *Repo) MergedIn(ctx context.Context, parents []string, limit int) ([]str
 	if len(parents) < 2 {
 		return nil, nil
 	}
-	in := strings.Join(parents[1:], "\n") + "\n^" + parents[0] + "\n"
-	out, err := r.gitNoFetch(ctx, strings.NewReader(in), "rev-list", "--stdin", "--no-merges", "--max-count="+strconv.Itoa(limit))
+	out, err := r.gitNoFetch(ctx, revisions(parents[1:], parents[:1]), "rev-list", "--stdin", "--no-merges", "--max-count="+strconv.Itoa(limit))
 	if err != nil {
 		return nil, err
 	}
 	return strings.Fields(string(out)), nil
+}
+
+// revisions is rev-list's --stdin for the commits include reaches and
+// exclude does not: one a line, the excluded ones as ^HASH.
+func revisions(include, exclude []string) io.Reader {
+	var in strings.Builder
+	for _, h := range include {
+		in.WriteString(h + "\n")
+	}
+	for _, h := range exclude {
+		in.WriteString("^" + h + "\n")
+	}
+	return strings.NewReader(in.String())
 }
 
 // gitNoFetch runs git with lazy fetching off, stdin given, stdout
