@@ -237,7 +237,7 @@ func (ix *indexer) reread(ctx context.Context, back []string) ([]string, error) 
 	if len(back) == 0 {
 		return nil, nil
 	}
-	known, err := ix.st.Known(ctx, back)
+	known, err := ix.st.Stamps(ctx, back)
 	if err != nil {
 		return nil, err
 	}
@@ -250,9 +250,14 @@ func (ix *indexer) reread(ctx context.Context, back []string) ([]string, error) 
 			return nil, err
 		}
 		ids := make([]int64, 0, len(known))
-		for h, id := range known {
-			ids = append(ids, id)
+		for h, st := range known {
+			ids = append(ids, st.ID)
 			again = append(again, h)
+			// Its merged text came from a merge this run's walk need
+			// not meet (merged.go gives the text of the merges it
+			// walks): every merge is looked at again, as when one is
+			// gone, or it would be written without it.
+			ix.rescan = ix.rescan || st.By != ""
 		}
 		if err := ix.deleteCommits(ctx, ids); err != nil {
 			return nil, err
