@@ -146,6 +146,12 @@ func (ix *indexer) run(ctx context.Context) error {
 			}
 			if len(whole.Missing) == 0 {
 				merges, all, graph = whole.Merges, true, whole.Parents
+			} else {
+				// A damaged history: the gone merge's text stays
+				// until a run can walk it whole (prune_pending), as
+				// what the history no longer reaches does.
+				ix.res.Unreadable += len(whole.Missing)
+				ix.unpruned = true
 			}
 		}
 		again, err := ix.merged(ctx, merges, all, graph)
