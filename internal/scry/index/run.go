@@ -408,13 +408,19 @@ func (ix *indexer) prune(ctx context.Context, tips, old map[string]string, kept 
 		// commits, still on their branch, with its message: they are
 		// given the best merge that remains, found among them all.
 		merges, err := ix.r.Merges(ctx, suspect, tipValues(tips))
-		if err != nil {
-			return ix.damaged(err)
+		var hashes []string // nil: any merge
+		if err == nil {
+			hashes = make([]string, len(merges))
+			for i, m := range merges {
+				hashes[i] = m[0]
+			}
+		} else if ctx.Err() != nil {
+			return err
 		}
-		hashes := make([]string, len(merges))
-		for i, m := range merges {
-			hashes[i] = m[0]
-		}
+		// Else git could not walk what the suspects reach (a missing
+		// commit, which NonMergeCommits read around): whether a merge
+		// that gave its message went is not known, as above, and the
+		// commits that went are pruned all the same.
 		if ix.rescan, err = ix.st.StampedBy(ctx, hashes); err != nil {
 			return err
 		}
