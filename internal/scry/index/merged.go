@@ -153,7 +153,15 @@ func (ix *indexer) merged(ctx context.Context, merges [][]string, all bool, grap
 		} else {
 			var err error
 			if in, err = ix.r.MergedIn(ctx, m[1:], MergedMax+1); err != nil {
-				return nil, err
+				if ctx.Err() != nil {
+					return nil, err
+				}
+				// git cannot walk what it brought in (a damaged
+				// history: a missing commit on the branch): its text
+				// waits, as pruning does, for a run that can walk the
+				// history whole (prune_pending).
+				ix.unpruned = true
+				continue
 			}
 		}
 		if len(in) > MergedMax {
