@@ -406,23 +406,32 @@ func (ix *indexer) prune(ctx context.Context, tips, old map[string]string, kept 
 		}
 		// A merge rewritten away (a reset, a force-push) leaves its
 		// commits, still on their branch, with its message: they are
-		// given the best merge that remains, found among them all.
-		merges, err := ix.r.Merges(ctx, suspect, tipValues(tips))
-		var hashes []string // nil: any merge
-		if err == nil {
-			hashes = make([]string, len(merges))
-			for i, m := range merges {
-				hashes[i] = m[0]
-			}
-		} else if ctx.Err() != nil {
+		// given the best merge that remains, found among them all. No
+		// git process when no commit has a merge's text (an amend's
+		// post-commit run, where pull requests are not merged).
+		stamped, err := ix.st.StampedBy(ctx, nil)
+		if err != nil {
 			return err
 		}
-		// Else git could not walk what the suspects reach (a missing
-		// commit, which NonMergeCommits read around): whether a merge
-		// that gave its message went is not known, as above, and the
-		// commits that went are pruned all the same.
-		if ix.rescan, err = ix.st.StampedBy(ctx, hashes); err != nil {
-			return err
+		if stamped {
+			merges, err := ix.r.Merges(ctx, suspect, tipValues(tips))
+			var hashes []string // nil: any merge
+			if err == nil {
+				hashes = make([]string, len(merges))
+				for i, m := range merges {
+					hashes[i] = m[0]
+				}
+			} else if ctx.Err() != nil {
+				return err
+			}
+			// Else git could not walk what the suspects reach (a
+			// missing commit, which NonMergeCommits read around):
+			// whether a merge that gave its message went is not
+			// known, as above, and the commits that went are pruned
+			// all the same.
+			if ix.rescan, err = ix.st.StampedBy(ctx, hashes); err != nil {
+				return err
+			}
 		}
 	}
 	if len(gone) == 0 {
