@@ -138,6 +138,19 @@ func (ix *indexer) merged(ctx context.Context, merges [][]string, all bool, grap
 		}
 	}
 	best := map[string]*mergeStamp{}
+	// A shallow clone's boundary commits (their parents cut): the first
+	// parent's history may be cut before the branch the merge brought
+	// in began, and the older main line's commits the branch's side
+	// still reaches would count as brought in (git rev-list M^2 ^M^1
+	// lists them), given the pull request's text. A merge whose commits
+	// reach the cut gives none; a deepened clone's run (which looks at
+	// every merge) gives it.
+	shallow := map[string]bool{}
+	if len(stamp) > 0 {
+		for _, c := range ix.r.ShallowCommits() {
+			shallow[c] = true
+		}
+	}
 	var h *history
 	if graph != nil && len(stamp) > 0 {
 		h = newHistory(graph)
@@ -164,7 +177,7 @@ func (ix *indexer) merged(ctx context.Context, merges [][]string, all bool, grap
 				continue
 			}
 		}
-		if len(in) > MergedMax {
+		if len(in) > MergedMax || slices.ContainsFunc(in, func(c string) bool { return shallow[c] }) {
 			continue
 		}
 		s.n = len(in)
