@@ -43,6 +43,10 @@ var (
 	// into topic"): its name.
 	branchOnly = regexp.MustCompile(`(?i)^(?:branch\s+)?'?(?:origin/|upstream/)?([^'\s]+)'?(?:\s+(?:into|to)\s+\S+)?$`)
 	mergeWord  = regexp.MustCompile(`(?i)^merged?\s+`)
+	// GitLab's merge body ends "See merge request group/project!123": of
+	// it, as of GitHub's subject, the number is kept, not words every
+	// merge request has.
+	mergeRequestLine = regexp.MustCompile(`(?m)^See merge request \S*?(![0-9]+)[ \t]*$`)
 )
 
 // mergedText is what the merged column holds of a merge's message: its
@@ -61,7 +65,7 @@ func mergedText(subject, body string, mainLine ...string) string {
 		name = strings.ToLower(name)
 		return name == "main" || name == "master" || name == "trunk" || slices.Contains(mainLine, name)
 	}
-	text, _, _, _ := indexedBody(body)
+	text, _, _, _ := indexedBody(mergeRequestLine.ReplaceAllString(body, "$1"))
 	var keep string
 	if m := pullRequestMerge.FindStringSubmatch(subject); m != nil {
 		// owner/branch: the owner is the fork's, not the work's.

@@ -19,6 +19,7 @@ func TestMergedText(t *testing.T) {
 		{"Merge remote-tracking branch 'origin/fast-path'", "", "fast-path"},
 		{"Merged in feature/login-form (pull request #12)", "Login form\n\nApproved-by: B", "#12 feature login-form\nLogin form"},
 		{"Add JSON config support", "", "Add JSON config support"},
+		{"Merge branch 'jsonc-config' into 'main'", "Accept JSON with comments\n\nSee merge request acme/widget!123", "jsonc-config\nAccept JSON with comments\n\n!123"},
 		// A merge's own word is in every commit it gives its text to.
 		{"Merge scry quality work: AVX2 kernels", "", "scry quality work: AVX2 kernels"},
 		// git pull's merges of the upstream's commits, and merges of the
