@@ -36,7 +36,7 @@ type MachineSpace struct {
 func spaceParams(o Options) string {
 	return fmt.Sprintf("dim=%d win=%d min=%d max=%d a=%g shift=%g eig=%g pi=%d os=%d oe=%d w=%g seed=%d",
 		o.MachineDim, o.Window, o.MinCount, o.MaxVocab, o.Alpha, o.Shift, o.Eig,
-		o.PowerIters, o.Oversample, o.OrthEvery, o.BackgroundWeight, o.Seed)
+		o.MachinePowerIters, o.Oversample, o.OrthEvery, o.BackgroundWeight, o.Seed)
 }
 
 // LearnMachineSpace learns the machine space of analysed machine text:
@@ -50,6 +50,7 @@ func LearnMachineSpace(ctx context.Context, mc *MachineCorpus, opt Options) (*Ma
 
 func learnSpace(ctx context.Context, corpora []*MachineCorpus, opt Options) (*MachineSpace, error) {
 	sp := &MachineSpace{params: spaceParams(opt)}
+	opt.PowerIters = opt.MachinePowerIters
 	var names []string
 	var freq []int64
 	var segs [][]int32
