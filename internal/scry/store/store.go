@@ -38,14 +38,16 @@ const FileName = "scry.db"
 // keeps the agents' names; 15 takes no diff terms from lockfiles and
 // minified files; 16 none from generated files; 17 leaves out opencode's,
 // Amp's and Devin's signature lines too; 18 the merged column, the text
-// of the merge that brought a commit in); an index of an older
+// of the merge that brought a commit in; 19 none from generated files
+// known by more generators' headers and names: Stainless, .NET, Dart,
+// OpenAPI Generator …); an index of an older
 // version is rebuilt from scratch, one of a newer version is left alone
 // (NewerSchemaError).
 // What only adds to an index (schema.go's additions: an index, the
 // missing table) keeps the version: a git scry of the same version that
 // does not know it opens the index, writes it, and leaves the addition
 // as it finds it, which the one that knows it must then expect.
-const schemaVersion = 18
+const schemaVersion = 19
 
 // Path is the database of a repository's state directory.
 func Path(stateDir string) string { return filepath.Join(stateDir, FileName) }
