@@ -321,6 +321,65 @@ func (r *Repo) MergedIn(ctx context.Context, parents []string, limit int) ([]str
 	return strings.Fields(string(out)), nil
 }
 
+// mergeBaseMax is the most first parents MergedGraph asks git for a
+// common ancestor of: git merge-base --octopus finds it one parent at a
+// time, each a walk down to the base found so far, and takes longer
+// than walking the history whole for a pull of hundreds of merges.
+const mergeBaseMax = 64
+
+// MergedGraph is the part of the history in which the commits each of
+// merges (hash then parents) brought in can be found, as MergedIn lists
+// them: every commit's parents, for the commits the merges' parents
+// reach and a common ancestor of all their first parents does not. What
+// that ancestor reaches, every first parent reaches: no commit of it was
+// brought in, and a commit the walk holds that a first parent reaches is
+// reached through commits the walk holds. Two git processes however
+// many merges there are, where MergedIn is one a merge.
+func (r *Repo) MergedGraph(ctx context.Context, merges [][]string) (map[string][]string, error) {
+	var firsts, parents []string
+	seen, first := map[string]bool{}, map[string]bool{}
+	for _, m := range merges {
+		if len(m) < 3 {
+			continue
+		}
+		if !first[m[1]] {
+			first[m[1]] = true
+			firsts = append(firsts, m[1])
+		}
+		for _, p := range m[1:] {
+			if !seen[p] {
+				seen[p] = true
+				parents = append(parents, p)
+			}
+		}
+	}
+	graph := map[string][]string{}
+	if len(parents) == 0 {
+		return graph, nil
+	}
+	var base []string // none: the walk goes to the roots
+	switch {
+	case len(firsts) == 1:
+		base = firsts
+	case len(firsts) <= mergeBaseMax:
+		out, err := r.gitNoFetch(ctx, nil, append([]string{"merge-base", "--octopus"}, firsts...)...)
+		if err != nil && !exitedOne(err) { // 1: no common ancestor
+			return nil, err
+		}
+		base = strings.Fields(string(out))
+	}
+	out, err := r.gitNoFetch(ctx, revisions(parents, base), "rev-list", "--stdin", "--parents")
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(l); len(f) > 0 {
+			graph[f[0]] = f[1:]
+		}
+	}
+	return graph, nil
+}
+
 // revisions is rev-list's --stdin for the commits include reaches and
 // exclude does not: one a line, the excluded ones as ^HASH.
 func revisions(include, exclude []string) io.Reader {

@@ -106,7 +106,8 @@ func mergedText(subject, body string, mainLine ...string) string {
 // found, or every merge of the history when all is set. graph, when not
 // nil, is the whole history's parents (a full walk's), in which the
 // commits each merge brought in are found without a git process each
-// (mergedIn). It sets ix.stamps for the commits this run writes, and
+// (mergedIn); when nil, the part of the history that holds them is
+// walked once (gitrepo's MergedGraph). It sets ix.stamps for the commits this run writes, and
 // takes out of the index, for this run to read again (returned), the
 // indexed commits whose merged text changes: a merge that arrived after the commits it brings in (the
 // usual case: post-commit hooks on the branch, then a pull), or, when
@@ -156,8 +157,29 @@ func (ix *indexer) merged(ctx context.Context, merges [][]string, all bool, grap
 		}
 	}
 	var h *history
-	if graph != nil && len(stamp) > 0 {
-		h = newHistory(graph)
+	if len(stamp) > 0 {
+		if graph == nil {
+			// An incremental run's walk holds the new merges, not the
+			// commits they brought in (indexed from their branch
+			// before): the part of the history those are found in, in
+			// two git processes however many merges a pull brought.
+			var with [][]string
+			for _, m := range merges {
+				if stamp[m[0]] != nil {
+					with = append(with, m)
+				}
+			}
+			g, err := ix.r.MergedGraph(ctx, with)
+			if err != nil && ctx.Err() != nil {
+				return nil, err
+			}
+			// Else git cannot walk it (a damaged history): each merge
+			// is asked for below, as far as git can walk.
+			graph = g
+		}
+		if graph != nil {
+			h = newHistory(graph)
+		}
 	}
 	for _, m := range slices.Backward(merges) {
 		s := stamp[m[0]]

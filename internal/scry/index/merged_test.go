@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
@@ -200,22 +203,40 @@ func TestMergedInGraphIsGits(t *testing.T) {
 	if len(walk.Merges) != 7 {
 		t.Fatalf("%d merges walked, want 7:\n%s", len(walk.Merges), tr.git("log", "--all", "--graph", "--oneline"))
 	}
-	h := newHistory(walk.Parents)
-	for _, m := range walk.Merges {
-		for _, limit := range []int{100, 2} {
-			want, err := r.MergedIn(ctx, m[1:], limit)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := h.mergedIn(m[1:], limit)
-			if limit == 100 {
-				slices.Sort(want)
-				slices.Sort(got)
-				if !slices.Equal(got, want) {
-					t.Errorf("merge %s: %v from the graph, git lists %v", m[0], got, want)
+	// The whole history's graph, and the parts of it an incremental
+	// run walks (MergedGraph): of every merge's, of one merge's, and of
+	// two merges' (whose first parents' common ancestor is further down
+	// than either).
+	graph := func(merges ...[]string) *history {
+		g, err := r.MergedGraph(ctx, merges)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(g) >= len(walk.Parents) && len(merges) == 1 {
+			t.Errorf("the graph of merge %s holds the whole history", merges[0][0])
+		}
+		return newHistory(g)
+	}
+	graphs := map[string]*history{"whole": newHistory(walk.Parents), "every merge's": graph(walk.Merges...)}
+	for i, m := range walk.Merges {
+		graphs["its own"] = graph(m)
+		graphs["with another's"] = graph(m, walk.Merges[(i+3)%len(walk.Merges)])
+		for name, h := range graphs {
+			for _, limit := range []int{100, 2} {
+				want, err := r.MergedIn(ctx, m[1:], limit)
+				if err != nil {
+					t.Fatal(err)
 				}
-			} else if len(got) != len(want) {
-				t.Errorf("merge %s, limit %d: %d from the graph, git lists %d", m[0], limit, len(got), len(want))
+				got := h.mergedIn(m[1:], limit)
+				if limit == 100 {
+					slices.Sort(want)
+					slices.Sort(got)
+					if !slices.Equal(got, want) {
+						t.Errorf("merge %s: %v from %s graph, git lists %v", m[0], got, name, want)
+					}
+				} else if len(got) != len(want) {
+					t.Errorf("merge %s, limit %d: %d from %s graph, git lists %d", m[0], limit, len(got), name, len(want))
+				}
 			}
 		}
 	}
@@ -266,5 +287,59 @@ func TestBackMergesGiveNoText(t *testing.T) {
 	}
 	if got := stamps(t, tr); !maps.Equal(got, want) {
 		t.Fatalf("after --full: stamps %v, want %v", got, want)
+	}
+}
+
+// gitProcesses counts the git processes a GIT_TRACE file logged.
+func gitProcesses(t *testing.T, trace string) int {
+	t.Helper()
+	data, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(string(data), "trace: built-in: git ")
+}
+
+// A pull of several pull requests' merges, whose commits were indexed
+// from their branches: the next run gives each merge's text to its
+// commits with as many git processes as for a pull of two (not one git
+// rev-list a merge).
+func TestPulledMergesCostNoProcessEach(t *testing.T) {
+	run := func(merges int) int {
+		tr := newTestRepo(t)
+		e := &fakeEmbedders{}
+		tr.commit("base")
+		for i := range merges {
+			tr.git("checkout", "-q", "-b", fmt.Sprintf("pr%d", i), "main")
+			tr.commit(fmt.Sprintf("wip %d", i))
+			tr.commit(fmt.Sprintf("fix %d", i))
+		}
+		tr.git("checkout", "-q", "main")
+		tr.commit("main work")
+		tr.index(e)
+		want := stamps(t, tr)
+		for i := range merges {
+			subject := fmt.Sprintf("Merge pull request #%d from alice/pr%d", 10+i, i)
+			tr.git("merge", "-q", "--no-ff", "-X", "theirs", "-m", subject, "-m", "Pelican support", fmt.Sprintf("pr%d", i))
+			want[fmt.Sprintf("wip %d", i)] = subject
+			want[fmt.Sprintf("fix %d", i)] = subject
+		}
+		trace := filepath.Join(t.TempDir(), "trace")
+		t.Setenv("GIT_TRACE", trace)
+		res := tr.index(e)
+		t.Setenv("GIT_TRACE", "")
+		if res.Merged != 2*merges {
+			t.Fatalf("%d merges pulled: %d commits read again, want %d", merges, res.Merged, 2*merges)
+		}
+		if got := stamps(t, tr); !maps.Equal(got, want) {
+			t.Fatalf("%d merges pulled: stamps %v, want %v", merges, got, want)
+		}
+		return gitProcesses(t, trace)
+	}
+	// Of one merge, git merge-base is not asked for: its first parent
+	// is the common ancestor.
+	two, six := run(2), run(6)
+	if six != two {
+		t.Fatalf("a pull of 6 merges cost %d git processes, of 2 %d", six, two)
 	}
 }
