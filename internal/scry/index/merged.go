@@ -38,7 +38,14 @@ type mergeStamp struct {
 var (
 	pullRequestMerge = regexp.MustCompile(`^Merge pull request (#\d+) from (\S+)`)
 	bitbucketMerge   = regexp.MustCompile(`^Merged in (\S+) \(pull request (#\d+)\)`)
-	branchMerge      = regexp.MustCompile(`^Merge (remote-tracking )?branch(?:es)? '([^']+)'( of )?`)
+	// git's own (fmt-merge-msg): what was merged grouped by kind, each
+	// kind's names in the order they were merged ("branches 'a', 'b' and
+	// 'c', tag 'v1'"), then " of " the repository they were fetched from
+	// (git pull) or " into " the branch.
+	branchMerge = regexp.MustCompile(`^Merge ((?:remote-tracking )?branch(?:es)? ` + mergeNames +
+		`(?:, (?:(?:remote-tracking )?branch(?:es)?|tags?|commits?) ` + mergeNames + `)*)( of )?`)
+	mergeGroup = regexp.MustCompile(`((?:remote-tracking )?branch(?:es)?|tags?|commits?) (` + mergeNames + `)`)
+	mergeName  = regexp.MustCompile(`'([^']+)'`)
 	// A subject that names only a branch ("main", "branch 'origin/main'
 	// into topic"): its name.
 	branchOnly = regexp.MustCompile(`(?i)^(?:branch\s+)?'?(?:origin/|upstream/)?([^'\s]+)'?(?:\s+(?:into|to)\s+\S+)?$`)
@@ -49,23 +56,81 @@ var (
 	mergeRequestLine = regexp.MustCompile(`(?m)^See merge request \S*?(![0-9]+)[ \t]*$`)
 )
 
-// mergedText is what the merged column holds of a merge's message: its
-// body (a pull request's title and description, trailers and agents'
-// lines left out) and of its subject the branch's name and the pull
-// request's number ("Merge pull request #123 from alice/jsonc-config":
-// #123 jsonc-config); a subject of no known shape whole but for its
-// first word, "Merge". A merge of the main line into a branch, and git
-// pull's merge of the upstream's commits ("Merge branch 'main' of
-// github.com:…"), describe none of the commits they bring in: "", for
-// no text at all. The main line is main, master, trunk and the names in
-// mainLine (the remote's default branch: dev, develop); a develop branch
-// merged elsewhere is a release, in git-flow, and keeps its name.
-func mergedText(subject, body string, mainLine ...string) string {
+// mergeNames is git's list of names of one kind: 'a', 'b' and 'c'.
+const mergeNames = `'[^']+'(?:(?:, | and )'[^']+')*`
+
+// mergeMessage is what the merged column holds of a merge's message
+// (mergedText).
+type mergeMessage struct {
+	// text is what every commit it brought in is given (where branch
+	// is nil; its branches' names, where not); "" when it gives nothing.
+	text string
+	// branch is an octopus merge's branch names by parent (the first
+	// parent's "", and a main-line branch's), when they are known; nil
+	// otherwise.
+	branch []string
+	body   string
+}
+
+// of is the text of a commit an octopus merge brought in through the
+// parents in (their places): the names of their branches, then the
+// body; "" when one of them is the main line's.
+func (m *mergeMessage) of(in []int) string {
+	if len(in) == 0 {
+		return ""
+	}
+	var names []string
+	for _, p := range in {
+		if m.branch[p] == "" {
+			return ""
+		}
+		names = append(names, m.branch[p])
+	}
+	return joinMerged(strings.Join(names, " "), m.body)
+}
+
+func joinMerged(keep, body string) string {
+	keep = strings.ReplaceAll(keep, "/", " ")
+	if body == "" {
+		return keep
+	}
+	return keep + "\n" + body
+}
+
+// mergedText is what the merged column holds of the message of a merge
+// with parents parents: its body (a pull request's title and description,
+// trailers and agents' lines left out) and of its subject the branch's
+// name and the pull request's number ("Merge pull request #123 from
+// alice/jsonc-config": #123 jsonc-config); a subject of no known shape
+// whole but for its first word, "Merge". A merge of the main line into a
+// branch, and git pull's merge of the upstream's commits ("Merge branch
+// 'main' of github.com:…"), describe none of the commits they bring in:
+// "", for no text at all. The main line is main, master, trunk and the
+// names in mainLine (the remote's default branch: dev, develop); a
+// develop branch merged elsewhere is a release, in git-flow, and keeps
+// its name.
+//
+// An octopus merge (git merge a b c: "Merge branches 'a', 'b' and 'c'";
+// two parents when the head was behind a, which it then fast-forwarded
+// to) names every branch, and each commit is given the name of the branch
+// it came in through (mergeMessage.branch), not every name: a commit of
+// a is no work of b, and b's name would make it a hit for b's work. git
+// lists the names in its parents' order only within one kind (all
+// branches, or all remote-tracking branches; a tag's would come after
+// them), and leaves the head out when it fast-forwarded it, the first
+// branch then being the first parent: the names are the parents' when
+// the subject has one kind and as many names as the merge has parents,
+// or one fewer. Otherwise (kinds mixed, a subject written by hand) which
+// name is which parent's is not known, and every commit is given every
+// name, as it is the merge's body. A main-line branch among them gives
+// nothing to the commits it brought in, nor, when which commits those
+// are is not known, to any.
+func mergedText(subject, body string, parents int, mainLine ...string) mergeMessage {
 	isMain := func(name string) bool {
 		name = strings.ToLower(name)
 		return name == "main" || name == "master" || name == "trunk" || slices.Contains(mainLine, name)
 	}
-	text, _, _, _ := indexedBody(mergeRequestLine.ReplaceAllString(body, "$1"))
+	body, _, _, _ = indexedBody(mergeRequestLine.ReplaceAllString(body, "$1"))
 	var keep string
 	if m := pullRequestMerge.FindStringSubmatch(subject); m != nil {
 		// owner/branch: the owner is the fork's, not the work's.
@@ -77,27 +142,51 @@ func mergedText(subject, body string, mainLine ...string) string {
 	} else if m := bitbucketMerge.FindStringSubmatch(subject); m != nil {
 		keep = m[2] + " " + m[1]
 	} else if m := branchMerge.FindStringSubmatch(subject); m != nil {
-		keep = m[2]
-		if m[1] != "" {
-			// origin/topic: the remote's name is no word of the work.
-			if _, b, ok := strings.Cut(keep, "/"); ok {
-				keep = b
+		if m[2] != "" {
+			return mergeMessage{}
+		}
+		groups := mergeGroup.FindAllStringSubmatch(m[1], -1)
+		var names []string
+		for _, g := range groups {
+			if strings.HasPrefix(g[1], "commit") {
+				continue // a hash is no word of the work
+			}
+			for _, n := range mergeName.FindAllStringSubmatch(g[2], -1) {
+				name := n[1]
+				if strings.HasPrefix(g[1], "remote-tracking") {
+					// origin/topic: the remote's name is no word of the work.
+					if _, b, ok := strings.Cut(name, "/"); ok {
+						name = b
+					}
+				}
+				names = append(names, name)
 			}
 		}
-		if m[3] != "" || isMain(keep) {
-			return ""
+		if len(names) > 1 && len(groups) == 1 && (len(names) == parents || len(names) == parents-1) {
+			branch := make([]string, parents)
+			var given []string
+			for i, name := range names {
+				if p := i + parents - len(names); p > 0 && !isMain(name) {
+					branch[p] = name
+					given = append(given, name)
+				}
+			}
+			if len(given) == 0 {
+				return mergeMessage{}
+			}
+			return mergeMessage{text: joinMerged(strings.Join(given, " "), body), branch: branch, body: body}
 		}
+		if len(names) == 0 || slices.ContainsFunc(names, isMain) {
+			return mergeMessage{}
+		}
+		keep = strings.Join(names, " ")
 	} else {
 		keep = mergeWord.ReplaceAllString(subject, "")
 		if m := branchOnly.FindStringSubmatch(keep); m != nil && isMain(m[1]) {
-			return ""
+			return mergeMessage{}
 		}
 	}
-	keep = strings.ReplaceAll(keep, "/", " ")
-	if text == "" {
-		return keep
-	}
-	return keep + "\n" + text
+	return mergeMessage{text: joinMerged(keep, body), body: body}
 }
 
 // merged works out which merge's message each commit is given (the one
@@ -118,9 +207,10 @@ func mergedText(subject, body string, mainLine ...string) string {
 // every merge.
 func (ix *indexer) merged(ctx context.Context, merges [][]string, all bool, graph map[string][]string) ([]string, error) {
 	// The merges' messages first: one that describes none of the
-	// commits it brings in (mergedText "") neither gives them its text
+	// commits it brings in (mergedText's text "") neither gives them its text
 	// nor takes the place of one that does.
-	stamp := make(map[string]*mergeStamp, len(merges))
+	msgs := make(map[string]mergeMessage, len(merges))
+	subjects := make(map[string]string, len(merges))
 	if len(merges) > 0 {
 		// The remote's default branch (origin/HEAD: dev, develop) is the
 		// main line too.
@@ -129,12 +219,14 @@ func (ix *indexer) merged(ctx context.Context, merges [][]string, all bool, grap
 			mainLine = append(mainLine, strings.ToLower(b))
 		}
 		hashes := make([]string, len(merges))
+		parents := make(map[string]int, len(merges))
 		for i, m := range merges {
 			hashes[i] = m[0]
+			parents[m[0]] = len(m) - 1
 		}
 		err := ix.r.CommitsOf(ctx, hashes, func(c *gitrepo.Commit) error {
-			if text := mergedText(c.Subject, c.Body, mainLine...); text != "" {
-				stamp[c.Hash] = &mergeStamp{by: c.Hash, subject: c.Subject, text: text}
+			if msg := mergedText(c.Subject, c.Body, parents[c.Hash], mainLine...); msg.text != "" {
+				msgs[c.Hash], subjects[c.Hash] = msg, c.Subject
 			}
 			return nil
 		})
@@ -151,13 +243,13 @@ func (ix *indexer) merged(ctx context.Context, merges [][]string, all bool, grap
 	// reach the cut gives none; a deepened clone's run (which looks at
 	// every merge) gives it.
 	shallow := map[string]bool{}
-	if len(stamp) > 0 {
+	if len(msgs) > 0 {
 		for _, c := range ix.r.ShallowCommits() {
 			shallow[c] = true
 		}
 	}
 	var h *history
-	if len(stamp) > 0 {
+	if len(msgs) > 0 {
 		if graph == nil {
 			// An incremental run's walk holds the new merges, not the
 			// commits they brought in (indexed from their branch
@@ -165,7 +257,7 @@ func (ix *indexer) merged(ctx context.Context, merges [][]string, all bool, grap
 			// two git processes however many merges a pull brought.
 			var with [][]string
 			for _, m := range merges {
-				if stamp[m[0]] != nil {
+				if _, ok := msgs[m[0]]; ok {
 					with = append(with, m)
 				}
 			}
@@ -181,35 +273,58 @@ func (ix *indexer) merged(ctx context.Context, merges [][]string, all bool, grap
 			h = newHistory(graph)
 		}
 	}
+	broughtIn := func(parents ...string) ([]string, error) {
+		if h != nil {
+			return h.mergedIn(parents, MergedMax+1), nil
+		}
+		return ix.r.MergedIn(ctx, parents, MergedMax+1)
+	}
 	for _, m := range slices.Backward(merges) {
-		s := stamp[m[0]]
-		if s == nil {
+		msg, ok := msgs[m[0]]
+		if !ok {
 			continue
 		}
-		var in []string
-		if h != nil {
-			in = h.mergedIn(m[1:], MergedMax+1)
-		} else {
-			var err error
-			if in, err = ix.r.MergedIn(ctx, m[1:], MergedMax+1); err != nil {
-				if ctx.Err() != nil {
-					return nil, err
-				}
-				// git cannot walk what it brought in (a damaged
-				// history: a missing commit on the branch): its text
-				// waits, as pruning does, for a run that can walk the
-				// history whole (prune_pending).
-				ix.unpruned = true
-				continue
+		in, err := broughtIn(m[1:]...)
+		// An octopus merge's commits by the parents that brought them
+		// in (their places): what each brings in beside the first.
+		through := map[string][]int{}
+		for p := 2; p < len(m) && msg.branch != nil && err == nil && len(in) <= MergedMax; p++ {
+			var one []string
+			one, err = broughtIn(m[1], m[p])
+			for _, c := range one {
+				through[c] = append(through[c], p-1)
 			}
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, err
+			}
+			// git cannot walk what it brought in (a damaged
+			// history: a missing commit on the branch): its text
+			// waits, as pruning does, for a run that can walk the
+			// history whole (prune_pending).
+			ix.unpruned = true
+			continue
 		}
 		if len(in) > MergedMax || slices.ContainsFunc(in, func(c string) bool { return shallow[c] }) {
 			continue
 		}
-		s.n = len(in)
+		s := &mergeStamp{by: m[0], n: len(in), subject: subjects[m[0]], text: msg.text}
+		texts := map[string]*mergeStamp{}
 		for _, c := range in {
-			if cur := best[c]; cur == nil || s.n < cur.n {
-				best[c] = s
+			give := s
+			if msg.branch != nil {
+				text := msg.of(through[c])
+				if text == "" {
+					continue
+				}
+				if texts[text] == nil {
+					texts[text] = &mergeStamp{by: s.by, n: s.n, subject: s.subject, text: text}
+				}
+				give = texts[text]
+			}
+			if cur := best[c]; cur == nil || give.n < cur.n {
+				best[c] = give
 			}
 		}
 	}

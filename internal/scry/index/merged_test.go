@@ -37,7 +37,7 @@ func TestMergedText(t *testing.T) {
 		{"merge master into branch", "", ""},
 		{"Merge branch 'main' into release", "Conflicts:\n\tlogin.go", ""},
 	} {
-		if got := mergedText(c.subject, c.body); got != c.want {
+		if got := mergedText(c.subject, c.body, 2).text; got != c.want {
 			t.Errorf("mergedText(%q, %q) = %q, want %q", c.subject, c.body, got, c.want)
 		}
 	}
@@ -49,8 +49,52 @@ func TestMergedText(t *testing.T) {
 		"Merge branch 'development' into feature/login": "development",
 		"Merge branch 'master'":                         "",
 	} {
-		if got := mergedText(subject, "", "dev"); got != want {
+		if got := mergedText(subject, "", 2, "dev").text; got != want {
 			t.Errorf("mergedText(%q) with dev the default branch = %q, want %q", subject, got, want)
+		}
+	}
+}
+
+// An octopus merge's subject names each parent's branch when git wrote
+// it as one list of as many names as the merge has parents, or one
+// fewer (the head left out when it fast-forwarded to the first branch).
+func TestMergedTextOfOctopus(t *testing.T) {
+	for _, c := range []struct {
+		subject string
+		parents int
+		text    string
+		branch  []string
+	}{
+		{"Merge branches 'pelican', 'heron' and 'osprey'", 4, "pelican heron osprey", []string{"", "pelican", "heron", "osprey"}},
+		{"Merge branches 'pelican', 'heron' and 'osprey'", 3, "heron osprey", []string{"", "heron", "osprey"}},
+		{"Merge branches 'pelican' and 'heron'", 2, "heron", []string{"", "heron"}},
+		{"Merge branches 'pelican' and 'heron/nest' into topic", 3, "pelican heron nest", []string{"", "pelican", "heron/nest"}},
+		{"Merge remote-tracking branches 'origin/pelican' and 'upstream/heron'", 3, "pelican heron", []string{"", "pelican", "heron"}},
+		// The main line's commits get nothing; the others their branch's.
+		{"Merge branches 'main' and 'heron' into topic", 3, "heron", []string{"", "", "heron"}},
+		{"Merge branches 'main' and 'dev' into topic", 3, "", nil},
+		// Kinds mixed (git lists branches, then remote-tracking ones,
+		// then tags, whatever the parents' order), or names that are not
+		// as many as the parents: every name for every commit.
+		{"Merge branch 'pelican', remote-tracking branch 'origin/heron', tag 'v1.2' into topic", 4, "pelican heron v1.2", nil},
+		{"Merge branch 'pelican', commit '1a2b3c4'", 3, "pelican", nil},
+		{"Merge branches 'pelican' and 'heron'", 5, "pelican heron", nil},
+		{"Merge branch 'heron', remote-tracking branch 'origin/main'", 3, "", nil},
+		{"Merge branches 'pelican' and 'heron' of github.com:acme/widget", 3, "", nil},
+		{"Merge branch 'pelican'", 3, "pelican", nil},
+	} {
+		got := mergedText(c.subject, "", c.parents, "dev")
+		if got.text != c.text || !slices.Equal(got.branch, c.branch) {
+			t.Errorf("mergedText(%q) of %d parents = %q %q, want %q %q", c.subject, c.parents, got.text, got.branch, c.text, c.branch)
+		}
+	}
+	m := mergedText("Merge branches 'pelican', 'heron' and 'osprey'", "Birds\n\nSigned-off-by: A <a@b>", 4)
+	for _, c := range []struct {
+		in   []int
+		want string
+	}{{[]int{2}, "heron\nBirds"}, {[]int{1, 3}, "pelican osprey\nBirds"}, {nil, ""}} {
+		if got := m.of(c.in); got != c.want {
+			t.Errorf("the text of a commit brought in through %v: %q, want %q", c.in, got, c.want)
 		}
 	}
 }
@@ -341,5 +385,89 @@ func TestPulledMergesCostNoProcessEach(t *testing.T) {
 	two, six := run(2), run(6)
 	if six != two {
 		t.Fatalf("a pull of 6 merges cost %d git processes, of 2 %d", six, two)
+	}
+}
+
+// An octopus merge gives each commit it brought in the name of the
+// branch it came in through (both names to a commit two of them
+// brought in), whether it arrives after its commits or with them, and
+// with --full. Its first parent's branch, when git fast-forwarded to
+// it, brought nothing in; 51 commits in all give nothing, however few
+// each branch brought.
+func TestOctopusMergeGivesEachBranchItsName(t *testing.T) {
+	tr := newTestRepo(t)
+	e := &fakeEmbedders{}
+	empty := func(msgs ...string) {
+		for _, msg := range msgs {
+			tr.git("commit", "-q", "--allow-empty", "-m", msg)
+		}
+	}
+	empty("base")
+	tr.git("checkout", "-q", "-b", "pelican")
+	empty("wip one", "wip two", "wip three")
+	tr.git("checkout", "-q", "-b", "heron", "main")
+	empty("groundwork", "tweak")
+	tr.git("checkout", "-q", "-b", "osprey", "heron~1")
+	empty("polish")
+	tr.git("checkout", "-q", "main")
+	empty("main work")
+	tr.index(e)
+	tr.git("merge", "-q", "pelican", "heron", "osprey")
+	const octopus = "Merge branches 'pelican', 'heron' and 'osprey'"
+	if s := tr.git("log", "-1", "--format=%s"); s != octopus {
+		t.Fatalf("git wrote %q", s)
+	}
+	want := map[string]string{"base": "", "main work": ""}
+	for _, s := range []string{"wip one", "wip two", "wip three", "groundwork", "tweak", "polish"} {
+		want[s] = octopus
+	}
+	check := func(when string) {
+		t.Helper()
+		if got := stamps(t, tr); !maps.Equal(got, want) {
+			t.Fatalf("%s: stamps %v, want %v", when, got, want)
+		}
+		for word, n := range map[string]int{"pelican": 3, "heron": 2, "osprey": 2, "branches": 0} {
+			if got, err := hits(t, tr.repo(), word); err != nil || got != n {
+				t.Fatalf("%s: %d hits for %q (%v), want %d", when, got, word, err, n)
+			}
+		}
+	}
+	if res := tr.index(e); res.Merged != 6 {
+		t.Fatalf("%d commits read again, want 6", res.Merged)
+	}
+	check("after its commits")
+	if _, err := Run(context.Background(), tr.repo(), Options{Embedders: e, Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	check("--full")
+
+	// Fast-forwarded to swift, then merged finch: swift is the first
+	// parent. And kite and lark: 51 commits.
+	tr.git("checkout", "-q", "-b", "swift", "main")
+	empty("glide")
+	tr.git("checkout", "-q", "-b", "finch", "main")
+	empty("perch")
+	tr.git("checkout", "-q", "-b", "kite", "main")
+	for i := range 26 {
+		empty(fmt.Sprintf("k%d", i))
+	}
+	tr.git("checkout", "-q", "-b", "lark", "main")
+	for i := range 25 {
+		empty(fmt.Sprintf("l%d", i))
+	}
+	tr.git("checkout", "-q", "-b", "topic", "main")
+	tr.git("merge", "-q", "swift", "finch")
+	tr.git("checkout", "-q", "main")
+	empty("main again")
+	tr.git("merge", "-q", "kite", "lark")
+	tr.index(e)
+	got := stamps(t, tr)
+	if got["perch"] != "Merge branches 'swift' and 'finch' into topic" || got["glide"] != "" || got["k1"] != "" || got["l1"] != "" {
+		t.Fatalf("stamps %v", got)
+	}
+	for word, n := range map[string]int{"finch": 1, "swift": 0, "kite": 0, "lark": 0} {
+		if got, err := hits(t, tr.repo(), word); err != nil || got != n {
+			t.Fatalf("%d hits for %q (%v), want %d", got, word, err, n)
+		}
 	}
 }

@@ -40,7 +40,8 @@ const FileName = "scry.db"
 // Amp's and Devin's signature lines too; 18 the merged column, the text
 // of the merge that brought a commit in; 19 none from generated files
 // known by more generators' headers and names: Stainless, .NET, Dart,
-// OpenAPI Generator …); an index of an older
+// OpenAPI Generator …, and an octopus merge's commits given their own
+// branch's name, no longer the first branch's); an index of an older
 // version is rebuilt from scratch, one of a newer version is left alone
 // (NewerSchemaError).
 // What only adds to an index (schema.go's additions: an index, the
