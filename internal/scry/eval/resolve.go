@@ -90,6 +90,19 @@ func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet
 			if qs.standIns[key] == nil {
 				res.Merges++
 				qs.standIns[key] = map[string]bool{}
+				// A merge made since the last index run stands for
+				// commits no hit can be yet: said, as a plain commit's.
+				indexed, err := anyIndexed(ctx, st, merged)
+				if err != nil {
+					return res, err
+				}
+				if !indexed {
+					if reachable(ctx, r, merge) {
+						res.Unindexed++
+					} else {
+						res.Missing++
+					}
+				}
 			}
 			for _, h := range merged {
 				qs.standIns[key][h] = true
@@ -160,6 +173,17 @@ func mergedBy(ctx context.Context, r *gitrepo.Repo, prefix string) (string, []st
 	}
 	merged, err := r.RevList(ctx, "--no-merges", h, "^"+parents[0])
 	return h, merged, err
+}
+
+// anyIndexed reports whether the index holds one of the commits.
+func anyIndexed(ctx context.Context, st *store.Store, hashes []string) (bool, error) {
+	for _, h := range hashes {
+		found, err := st.WithPrefix(ctx, h)
+		if err != nil || len(found) > 0 {
+			return len(found) > 0, err
+		}
+	}
+	return false, nil
 }
 
 // reachable reports whether prefix names a commit that a ref reaches,
