@@ -133,6 +133,33 @@ func (r *Repo) ResolveCommit(ctx context.Context, rev string) (string, error) {
 	return out, nil
 }
 
+// CommitByHash returns the commit whose hash is hex or begins with it,
+// read as an object name only: git resolves a ref of the same name first
+// (a tag 2024, a branch cafe), which names another commit or none.
+func (r *Repo) CommitByHash(ctx context.Context, hex string) (string, error) {
+	hex = strings.ToLower(hex)
+	h, err := r.ResolveCommit(ctx, hex)
+	if err != nil || strings.HasPrefix(h, hex) {
+		return h, err
+	}
+	// A ref shadows the name: the objects that have the prefix.
+	out, err := r.Git(ctx, "rev-parse", "--disambiguate="+hex)
+	var found string
+	for _, o := range strings.Fields(out) {
+		// A tag object peels to another hash: only a commit is itself.
+		if c, err := r.ResolveCommit(ctx, o); err == nil && c == o {
+			if found != "" {
+				return "", fmt.Errorf("%s names more than one commit", hex)
+			}
+			found = c
+		}
+	}
+	if err != nil || found == "" {
+		return "", fmt.Errorf("no commit's hash begins with %s", hex)
+	}
+	return found, nil
+}
+
 // AmbiguousRef reports whether name, given to git as a short name (git
 // push origin NAME), matches more than one ref: a branch v1 beside the tag
 // v1, which git push refuses ("src refspec v1 matches more than one").

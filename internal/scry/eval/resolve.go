@@ -159,7 +159,7 @@ func unchangedDocs(ctx context.Context, st *store.Store, qs *QuerySet) ([]string
 // commits it brought in; none when prefix names no commit of the
 // repository, or one that is not a merge.
 func mergedBy(ctx context.Context, r *gitrepo.Repo, prefix string) (string, []string, error) {
-	h, err := r.ResolveCommit(ctx, prefix)
+	h, err := r.CommitByHash(ctx, prefix)
 	if err != nil {
 		return "", nil, nil // not here (or ambiguous): pointed out as missing
 	}
@@ -189,7 +189,7 @@ func anyIndexed(ctx context.Context, st *store.Store, hashes []string) (bool, er
 // reachable reports whether prefix names a commit that a ref reaches,
 // one the next index run takes in.
 func reachable(ctx context.Context, r *gitrepo.Repo, prefix string) bool {
-	h, err := r.ResolveCommit(ctx, prefix)
+	h, err := r.CommitByHash(ctx, prefix)
 	if err != nil {
 		return false
 	}
