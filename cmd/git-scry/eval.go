@@ -182,7 +182,11 @@ Flags:
 		if res.Unindexed > 0 {
 			cli.Warnf(env.Stderr, "git-scry", "%s of the query set %s not indexed yet: run 'git scry index'", cli.Count(res.Unindexed, "relevant commit"), isAre(res.Unindexed, "is", "are"))
 		}
-		if res.Missing > 0 {
+		if res.Missing > 0 && res.Shallow {
+			// A CI checkout's history stops at its depth: not a set
+			// written for another repository.
+			cli.Warnf(env.Stderr, "git-scry", "%s of the query set %s not in this index: this clone is shallow, and %s be in the history not fetched ('git fetch --unshallow', then 'git scry index')", cli.Count(res.Missing, "relevant commit"), isAre(res.Missing, "is", "are"), isAre(res.Missing, "it may", "they may"))
+		} else if res.Missing > 0 {
 			cli.Warnf(env.Stderr, "git-scry", "%s of the query set %s not in this index (another repository, or shas from before a rewrite?)", cli.Count(res.Missing, "relevant commit"), isAre(res.Missing, "is", "are"))
 		}
 		if res.Ambiguous > 0 {

@@ -19,6 +19,9 @@ type Resolution struct {
 	Unindexed int
 	Merges    int // merges, each standing for the commits it merged
 	Ambiguous int // prefixes of more than one indexed commit: never credited
+	// Shallow: the repository is a shallow clone, whose history before
+	// its boundary may hold the Missing commits.
+	Shallow bool
 	// UnchangedDocs are the relevant docs no indexed commit changed (a
 	// misspelled path, a directory), each once: no hit can touch them.
 	UnchangedDocs []string
@@ -109,6 +112,7 @@ func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet
 			}
 		}
 	}
+	res.Shallow = res.Missing > 0 && r.IsShallow(ctx)
 	res.UnchangedDocs, err = unchangedDocs(ctx, st, qs)
 	return res, err
 }
