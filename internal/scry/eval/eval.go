@@ -101,10 +101,29 @@ func Load(ctx context.Context, path string) (*QuerySet, error) {
 		line := 1 + bytes.Count(data[:at], []byte("\n"))
 		return nil, fmt.Errorf("%s: %w (line %d)", path, ErrTrailingData, line)
 	}
-	if len(qs.Queries) == 0 {
-		return nil, fmt.Errorf("%s: no queries", path)
+	unknown := unknownKeys(data)
+	// A set written for another tool ("questions", "relevant_files")
+	// fails on a missing field before the warning about its keys.
+	theirs := func(keys []string, format string) string {
+		if len(keys) == 0 {
+			return ""
+		}
+		key, are := "keys", "are"
+		if len(keys) == 1 {
+			key, are = "key", "is"
+		}
+		return fmt.Sprintf("; its %s %s %s not the format's (%s)", key, strings.Join(keys, ", "), are, format)
 	}
-	qs.Unknown = unknownKeys(data)
+	if len(qs.Queries) == 0 {
+		return nil, fmt.Errorf("%s: no queries%s", path, theirs(unknown.top, "name, queries"))
+	}
+	qs.Unknown = unknown.all
+	ofQuery := func(i int) string {
+		if i >= len(unknown.queries) {
+			return ""
+		}
+		return theirs(unknown.queries[i], "id, query, relevant_commits, relevant_docs")
+	}
 	seen := map[string]int{}
 	for i := range qs.Queries {
 		q := &qs.Queries[i]
@@ -119,10 +138,10 @@ func Load(ctx context.Context, path string) (*QuerySet, error) {
 		}
 		seen[q.ID] = i + 1
 		if strings.TrimSpace(q.Query) == "" {
-			return nil, fmt.Errorf("%s: query %d (%q) has no query text", path, i+1, q.ID)
+			return nil, fmt.Errorf("%s: query %d (%q) has no query text%s", path, i+1, q.ID, ofQuery(i))
 		}
 		if len(q.RelevantCommits) == 0 && len(q.RelevantDocs) == 0 {
-			return nil, fmt.Errorf("%s: query %d (%q) names no relevant commits or docs", path, i+1, q.ID)
+			return nil, fmt.Errorf("%s: query %d (%q) names no relevant commits or docs%s", path, i+1, q.ID, ofQuery(i))
 		}
 		for _, d := range q.RelevantDocs {
 			// Hits' files are paths from the root: any other never
@@ -378,25 +397,36 @@ func uniq(xs []string) []string {
 	return out
 }
 
-// unknownKeys lists the keys of a query set (which decoded) that the
+// unknown are the keys of a query set that the format does not have.
+type unknown struct {
+	all     []string   // as QuerySet.Unknown lists them
+	top     []string   // quoted: the set's own
+	queries [][]string // quoted: each query's
+}
+
+// unknownKeys finds the keys of a query set (which decoded) that the
 // format does not have, at the top and in each query.
-func unknownKeys(data []byte) []string {
+func unknownKeys(data []byte) unknown {
+	var u unknown
 	var raw struct {
 		Top     map[string]json.RawMessage
 		Queries []map[string]json.RawMessage
 	}
 	if json.Unmarshal(data, &raw.Top) != nil {
-		return nil
+		return u
 	}
-	json.Unmarshal(raw.Top["queries"], &raw.Queries)
-	var out []string
 	for _, k := range slices.Sorted(maps.Keys(raw.Top)) {
 		// encoding/json matches keys regardless of case.
-		if l := strings.ToLower(k); l != "name" && l != "queries" {
-			out = append(out, fmt.Sprintf("%q", k))
+		switch l := strings.ToLower(k); {
+		case l == "queries":
+			json.Unmarshal(raw.Top[k], &raw.Queries)
+		case l != "name":
+			u.top = append(u.top, fmt.Sprintf("%q", k))
 		}
 	}
+	u.all = slices.Clone(u.top)
 	known := map[string]bool{"id": true, "query": true, "relevant_commits": true, "relevant_docs": true}
+	u.queries = make([][]string, len(raw.Queries))
 	for i, q := range raw.Queries {
 		var id string
 		for k, v := range q {
@@ -410,9 +440,10 @@ func unknownKeys(data []byte) []string {
 		}
 		for _, k := range slices.Sorted(maps.Keys(q)) {
 			if !known[strings.ToLower(k)] {
-				out = append(out, fmt.Sprintf("%q (query %q)", k, id))
+				u.all = append(u.all, fmt.Sprintf("%q (query %q)", k, id))
+				u.queries[i] = append(u.queries[i], fmt.Sprintf("%q", k))
 			}
 		}
 	}
-	return out
+	return u
 }

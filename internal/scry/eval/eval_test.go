@@ -301,3 +301,38 @@ func TestLoadUnknownKeyOfQueryWithoutID(t *testing.T) {
 		t.Fatalf("Unknown = %q; want %q", qs.Unknown, want)
 	}
 }
+
+// A query set written for another tool ("question", "relevant_files")
+// failed on its first query with "has no query text" or "names no
+// relevant commits or docs", and the warning that names the keys the
+// format lacks never came: the error names them, and the format's.
+func TestLoadMissingFieldNamesUnknownKeys(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "set.json")
+	for _, c := range []struct{ body, want string }{
+		{`{"queries": [{"id": "a", "question": "q", "relevant_docs": ["a"]}]}`, `query 1 ("a") has no query text; its key "question" is not the format's (id, query, relevant_commits, relevant_docs)`},
+		{`{"queries": [{"query": "q", "relevant_files": ["a"], "relevant_commit": ["abcd"]}]}`, `query 1 ("#1") names no relevant commits or docs; its keys "relevant_commit", "relevant_files" are not the format's (id, query, relevant_commits, relevant_docs)`},
+		{`{"queries": [{"id": "a", "query": "q"}]}`, `query 1 ("a") names no relevant commits or docs`},
+		{`{"name": "x", "questions": [{"id": "a", "query": "q", "relevant_docs": ["a"]}]}`, `no queries; its key "questions" is not the format's (name, queries)`},
+		{`{"queries": []}`, `no queries`},
+	} {
+		os.WriteFile(p, []byte(c.body), 0o644)
+		_, err := Load(context.Background(), p)
+		if err == nil || err.Error() != p+": "+c.want {
+			t.Errorf("%s: %v, want %s", c.body, err, c.want)
+		}
+	}
+}
+
+// The keys of the queries of a set whose "queries" key is in another
+// case (which encoding/json reads) were not checked.
+func TestLoadUnknownKeysQueriesInAnotherCase(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "set.json")
+	os.WriteFile(p, []byte(`{"Queries": [{"id": "a", "query": "q", "relevant_docs": ["a"], "relevent_commits": ["abcd"]}]}`), 0o644)
+	qs, err := Load(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{`"relevent_commits" (query "a")`}; !slices.Equal(qs.Unknown, want) {
+		t.Fatalf("Unknown = %q; want %q", qs.Unknown, want)
+	}
+}
