@@ -52,6 +52,38 @@ type Query struct {
 	RelevantDocs    []string `json:"relevant_docs"`
 }
 
+// querySetFile is QuerySet as a file may spell it: an id may be a
+// number ("id": 7), as a benchmark converted from another tool's, whose
+// questions are numbered, has it; it is known by the number as written.
+type querySetFile struct {
+	Name    string `json:"name"`
+	Queries []struct {
+		ID              json.RawMessage `json:"id"`
+		Query           string          `json:"query"`
+		RelevantCommits []string        `json:"relevant_commits"`
+		RelevantDocs    []string        `json:"relevant_docs"`
+	} `json:"queries"`
+}
+
+// queryID is a query's id as a file gives it: a string, a number (as
+// written), or none (null, or no "id").
+func queryID(raw json.RawMessage) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s, nil
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String(), nil
+	}
+	kind := map[byte]string{'t': "true", 'f': "false", '{': "an object", '[': "a list"}[raw[0]]
+	return "", fmt.Errorf(`"id" must be a string or a number, not %s`, kind)
+}
+
 // ErrTrailingData is Load's error for a file with more than the query
 // set's one JSON document.
 var ErrTrailingData = errors.New("text after the query set's JSON document")
@@ -87,9 +119,9 @@ func Load(ctx context.Context, path string) (*QuerySet, error) {
 	if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) {
 		return nil, fmt.Errorf("%s: saved as UTF-16; save it as UTF-8", path)
 	}
-	var qs QuerySet
+	var file querySetFile
 	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&qs); err != nil {
+	if err := dec.Decode(&file); err != nil {
 		return nil, fmt.Errorf("%s: %s", path, jsonfile.Problem(data, err, "the query set", "queries", "queries.relevant_commits", "queries.relevant_docs"))
 	}
 	// One document: text after it (a second set pasted in, a stray
@@ -100,6 +132,14 @@ func Load(ctx context.Context, path string) (*QuerySet, error) {
 		at := end + int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n")))
 		line := 1 + bytes.Count(data[:at], []byte("\n"))
 		return nil, fmt.Errorf("%s: %w (line %d)", path, ErrTrailingData, line)
+	}
+	qs := QuerySet{Name: file.Name, Queries: make([]Query, len(file.Queries))}
+	for i, q := range file.Queries {
+		id, err := queryID(q.ID)
+		if err != nil {
+			return nil, fmt.Errorf("%s: query %d: %w", path, i+1, err)
+		}
+		qs.Queries[i] = Query{ID: id, Query: q.Query, RelevantCommits: q.RelevantCommits, RelevantDocs: q.RelevantDocs}
 	}
 	unknown := unknownKeys(data)
 	// A set written for another tool ("questions", "relevant_files")

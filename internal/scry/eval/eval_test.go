@@ -211,7 +211,8 @@ func TestLoadSaysWhatAndWhere(t *testing.T) {
 	for _, c := range []struct{ body, want string }{
 		{"{\"name\": \"x\",\n \"queries\": [{\"id\": \"a\", \"query\": \"q\",\n  \"relevant_docs\": \"README.md\"}]}", `"queries.relevant_docs" must be a list, not a string (line 3)`},
 		{"{\"name\": \"x\", \"queries\": [{\"id\": \"a\", \"query\": \"q\", \"relevant_commits\": [1234]}]}", `each item of "queries.relevant_commits" must be a string, not a number (line 1)`},
-		{"{\"name\": \"x\", \"queries\": [{\"id\": 7, \"query\": \"q\"}]}", `"queries.id" must be a string, not a number (line 1)`},
+		{"{\"name\": \"x\", \"queries\": [{\"id\": true, \"query\": \"q\"}]}", `query 1: "id" must be a string or a number, not true`},
+		{"{\"name\": \"x\", \"queries\": [{\"query\": \"q\", \"relevant_docs\": [\"a\"]}, {\"id\": [7], \"query\": \"q\"}]}", `query 2: "id" must be a string or a number, not a list`},
 		{"{\"name\": \"x\", \"queries\": {}}", `"queries" must be a list, not an object (line 1)`},
 		{"{\"name\": \"x\", \"queries\": [\"q\"]}", `each item of "queries" must be an object, not a string (line 1)`},
 		{"[]", `the query set must be an object, not a list (line 1)`},
@@ -334,5 +335,28 @@ func TestLoadUnknownKeysQueriesInAnotherCase(t *testing.T) {
 	}
 	if want := []string{`"relevent_commits" (query "a")`}; !slices.Equal(qs.Unknown, want) {
 		t.Fatalf("Unknown = %q; want %q", qs.Unknown, want)
+	}
+}
+
+// A benchmark converted from another tool's numbers its questions: "id":
+// 7 failed the whole set ("queries.id" must be a string). A number is an
+// id, known as it is written; it may not repeat another query's.
+func TestLoadNumericIDs(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "set.json")
+	os.WriteFile(p, []byte(`{"queries": [{"id": 7, "query": "q", "relevant_docs": ["a"]}, {"id": 1.50, "query": "r", "relevant_docs": ["a"]}, {"id": null, "query": "s", "relevant_docs": ["a"]}]}`), 0o644)
+	qs, err := Load(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, q := range qs.Queries {
+		ids = append(ids, q.ID)
+	}
+	if want := []string{"7", "1.50", "#3"}; !slices.Equal(ids, want) {
+		t.Fatalf("ids %q, want %q", ids, want)
+	}
+	os.WriteFile(p, []byte(`{"queries": [{"id": 7, "query": "q", "relevant_docs": ["a"]}, {"id": "7", "query": "r", "relevant_docs": ["a"]}]}`), 0o644)
+	if _, err := Load(context.Background(), p); err == nil || !strings.Contains(err.Error(), `query 2 has the id "7" of query 1`) {
+		t.Fatalf("a repeated id: %v", err)
 	}
 }
