@@ -9,7 +9,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // FileChange is one file a commit changed, relative to its first parent
@@ -294,14 +293,10 @@ func parseHeader(hdr []byte) (*CommitDiff, error) {
 		return nil, fmt.Errorf("git log: unexpected commit header")
 	}
 	msg := f[8]
-	// git prints no date for timestamps it cannot represent (before 1970,
-	// hand-made objects): such a commit is kept, dated at the epoch.
-	at, _ := strconv.ParseInt(f[4], 10, 64)
-	ct, _ := strconv.ParseInt(f[7], 10, 64)
 	c := &CommitDiff{Commit: Commit{
 		Hash: f[0], Parents: strings.Fields(f[1]),
-		AuthorName: f[2], AuthorEmail: f[3], AuthorTime: time.Unix(at, 0).UTC(),
-		CommitterName: f[5], CommitterEmail: f[6], CommitTime: time.Unix(ct, 0).UTC(),
+		AuthorName: f[2], AuthorEmail: f[3], AuthorTime: unixTime(f[4]),
+		CommitterName: f[5], CommitterEmail: f[6], CommitTime: unixTime(f[7]),
 		Message: msg,
 	}}
 	c.Subject, c.Body = SplitMessage(msg)

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -177,24 +176,32 @@ func trimPartialRune(b []byte) []byte {
 }
 
 func parseLogFields(f []string) (*Commit, error) {
-	at, err1 := strconv.ParseInt(f[4], 10, 64)
-	ct, err2 := strconv.ParseInt(f[7], 10, 64)
-	if err1 != nil || err2 != nil {
-		return nil, fmt.Errorf("git log: unexpected record for %s", f[0])
-	}
 	c := &Commit{
 		Hash:           f[0],
 		Parents:        strings.Fields(f[1]),
 		AuthorName:     f[2],
 		AuthorEmail:    f[3],
-		AuthorTime:     time.Unix(at, 0).UTC(),
+		AuthorTime:     unixTime(f[4]),
 		CommitterName:  f[5],
 		CommitterEmail: f[6],
-		CommitTime:     time.Unix(ct, 0).UTC(),
+		CommitTime:     unixTime(f[7]),
 		Message:        f[8],
 	}
 	c.Subject, c.Body = SplitMessage(c.Message)
 	return c, nil
+}
+
+// unixTime reads a %at or %ct. git prints none for a timestamp it cannot
+// represent (before 1970, missing, garbled: hand-made objects, old
+// imports) and the digits as written for one past 64 bits, which its
+// own dates show as the epoch: such a commit is kept, dated at the
+// epoch, rather than failing the whole log.
+func unixTime(s string) time.Time {
+	t, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t = 0
+	}
+	return time.Unix(t, 0).UTC()
 }
 
 // FileStat is one file changed by a commit or range, as --numstat reports
