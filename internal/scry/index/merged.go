@@ -49,7 +49,7 @@ var (
 	// A subject that names only a branch ("main", "branch 'origin/main'
 	// into topic"): its name.
 	branchOnly = regexp.MustCompile(`(?i)^(?:branch\s+)?'?(?:origin/|upstream/)?([^'\s]+)'?(?:\s+(?:into|to)\s+\S+)?$`)
-	mergeWord  = regexp.MustCompile(`(?i)^merged?\s+`)
+	mergeWord  = regexp.MustCompile(`(?i)^merged?(?:\s+|$)`)
 	// GitLab's merge body ends "See merge request group/project!123": of
 	// it, as of GitHub's subject, the number is kept, not words every
 	// merge request has.
