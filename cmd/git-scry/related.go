@@ -93,7 +93,13 @@ Flags:
 					if !strings.HasSuffix(name, "/") {
 						fix = "give the file itself"
 					}
-					return cli.Usagef("%s: no directory of that name; %s is a file", args[0], cli.Printable(file)).WithHint("%s: git scry related %s", fix, cli.Printable(cli.ShellWord(asFile(args[0]))))
+					kind := "a file"
+					if r.Root != "" && isRepoDir(filepath.Join(r.Root, filepath.FromSlash(file))) {
+						// A gitlink: the superproject's commits know it
+						// as one path, not the files in it.
+						kind = "a submodule"
+					}
+					return cli.Usagef("%s: no directory of that name; %s is %s", args[0], cli.Printable(file), kind).WithHint("%s: git scry related %s", fix, cli.Printable(cli.ShellWord(asFile(args[0]))))
 				}
 			}
 		}
@@ -113,6 +119,15 @@ Flags:
 			cli.Warnf(env.Stderr, "git-scry", "%s", warning)
 		}
 		if errors.Is(err, search.ErrUnknownPath) && r.Root != "" && !namesDirectory(name) {
+			// In a submodule (or another repository nested in the work
+			// tree): its files' history is that repository's, whose
+			// commits this index never holds.
+			for _, p := range paths {
+				if sub, inside := nestedRepo(r.Root, p); sub != "" {
+					return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("it is in %s, a submodule: its history is the submodule's own repository's; run git scry there: cd %s && git scry related %s",
+						cli.Printable(sub), cli.Printable(cli.ShellWord(fromCwd(env, r, sub))), cli.Printable(cli.ShellWord(inside)))
+				}
+			}
 			// The path is right: git has not seen it committed, or the
 			// index has not seen the commit yet.
 			for _, p := range paths {
@@ -329,4 +344,40 @@ func realPath(p string) string {
 		return real
 	}
 	return p
+}
+
+// isRepoDir reports whether dir is the top of a git repository's work
+// tree: a submodule's checkout (.git a file) or a repository nested in
+// the work tree (.git a directory).
+func isRepoDir(dir string) bool {
+	_, err := os.Lstat(filepath.Join(dir, ".git"))
+	return err == nil
+}
+
+// nestedRepo finds the submodule (or nested repository) the repository
+// path p lies in below root: its path from the root and p's path inside
+// it; "" when p is the superproject's own.
+func nestedRepo(root, p string) (sub, inside string) {
+	parts := strings.Split(strings.TrimSuffix(p, "/"), "/")
+	for i := 1; i < len(parts); i++ {
+		dir := strings.Join(parts[:i], "/")
+		if isRepoDir(filepath.Join(root, filepath.FromSlash(dir))) {
+			return dir, strings.Join(parts[i:], "/")
+		}
+	}
+	return "", ""
+}
+
+// fromCwd is the repository path p as a path from the working directory,
+// for a command to run from there; p itself when that cannot be told.
+func fromCwd(env *cli.Env, r *gitrepo.Repo, p string) string {
+	cwd := env.Dir
+	if cwd == "" {
+		cwd, _ = os.Getwd()
+	}
+	rel, err := filepath.Rel(realPath(cwd), filepath.Join(realPath(r.Root), filepath.FromSlash(p)))
+	if err != nil {
+		return p
+	}
+	return filepath.ToSlash(rel)
 }
