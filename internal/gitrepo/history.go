@@ -419,6 +419,22 @@ func (r *Repo) ShallowSignature() string {
 	return hex.EncodeToString(sum[:8])
 }
 
+// Grafts returns the graft file (info/grafts, or GIT_GRAFT_FILE), git's
+// older way to give commits other parents, which git log still reads
+// (with a warning): "" when there is none. Its lines are "COMMIT
+// [PARENT...]".
+func (r *Repo) Grafts() string {
+	file := os.Getenv("GIT_GRAFT_FILE")
+	if file == "" {
+		file = filepath.Join(r.CommonDir, "info", "grafts")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return ""
+	}
+	return string(data)
+}
+
 // PackSignature names the object store's set of packs: it changes when a
 // fetch, a repack or a pack copied in adds objects, and not when a commit
 // writes its own (loose) ones. "" when there are no packs.

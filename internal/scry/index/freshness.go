@@ -29,6 +29,14 @@ func Behind(ctx context.Context, r *gitrepo.Repo, st *store.Store) (int, error) 
 	if r.ShallowSignature() != was {
 		kept = nil
 	}
+	// So does a graft file written since (info/grafts).
+	grafts, err := st.Meta(ctx, "grafts")
+	if err != nil {
+		return 0, err
+	}
+	if r.Grafts() != grafts {
+		kept = nil
+	}
 	list, err := r.NonMergeCommits(ctx, []string{head}, kept)
 	var de *gitrepo.HistoryDamagedError
 	if errors.As(err, &de) {

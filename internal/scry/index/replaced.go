@@ -31,6 +31,37 @@ func replacedCommits(old, tips map[string]string) []string {
 	return out
 }
 
+// graftedCommits returns the commits whose line of the graft file (Repo's
+// Grafts) was added, changed or removed between old and now: git log
+// reads their parents differently, as it does a commit git replace
+// --graft replaced.
+func graftedCommits(old, now string) []string {
+	lines := func(file string) map[string]string {
+		m := map[string]string{}
+		for _, l := range strings.Split(file, "\n") {
+			f := strings.Fields(l)
+			if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+				continue
+			}
+			m[f[0]] = strings.Join(f[1:], " ")
+		}
+		return m
+	}
+	was, is := lines(old), lines(now)
+	var out []string
+	for _, m := range []map[string]string{was, is} {
+		for c := range m {
+			a, inWas := was[c]
+			b, inIs := is[c]
+			if (inWas != inIs || a != b) && !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // replaced drops from the index the commits whose replacement changed,
 // for the run to index them again as git log reads them now. A run
 // killed after this and before it records its tips finds the same

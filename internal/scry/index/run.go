@@ -63,6 +63,12 @@ func (ix *indexer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// So does a graft file written or edited (info/grafts).
+	grafts := ix.r.Grafts()
+	oldGrafts, err := ix.st.Meta(ctx, "grafts")
+	if err != nil {
+		return err
+	}
 	pending, err := ix.st.Meta(ctx, "prune_pending")
 	if err != nil {
 		return err
@@ -71,7 +77,7 @@ func (ix *indexer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	changed := !maps.Equal(tips, old) || shallow != oldShallow || pending != "" || len(back) > 0
+	changed := !maps.Equal(tips, old) || shallow != oldShallow || grafts != oldGrafts || pending != "" || len(back) > 0
 	var before int64
 	if changed {
 		// Commits read again (restored, a deepened clone's former
@@ -84,8 +90,15 @@ func (ix *indexer) run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		lost = lost || pending != ""
+		// A graft removed takes the history behind it away without a
+		// tip that reached it: what is gone is found from every tip.
+		lost = lost || pending != "" || grafts != oldGrafts
 		replaced := replacedCommits(old, tips)
+		for _, c := range graftedCommits(oldGrafts, grafts) {
+			if !slices.Contains(replaced, c) {
+				replaced = append(replaced, c)
+			}
+		}
 		from := kept
 		if shallow != oldShallow || pending != "" || len(replaced) > 0 {
 			// The new history lies behind the old tips: a deepened
@@ -206,6 +219,7 @@ func (ix *indexer) run(ctx context.Context) error {
 		"partial":           strconv.FormatBool(ix.res.Partial),
 		"head":              tips["HEAD"],
 		"shallow_signature": shallow,
+		"grafts":            grafts,
 		"shallow_commits":   strings.Join(ix.r.ShallowCommits(), " "),
 		"prune_pending":     map[bool]string{true: "1"}[ix.unpruned],
 		"pack_signature":    ix.packs,
