@@ -91,6 +91,15 @@ type diffTerms struct {
 	probe     int // leading lines still to look at
 	since     diffMark
 	generated bool // the rest of the file gives no terms
+
+	// The file's lines shaped as a Git LFS pointer's, held back until
+	// they are known to be one (lfs.go): notPointer, the file has
+	// given other lines; heldOff, more than a pointer's, and none are
+	// held any more.
+	held       []heldLine
+	heldBytes  int
+	notPointer bool
+	heldOff    bool
 }
 
 // diffMark is where a commit's terms stood when a file began.
@@ -109,11 +118,15 @@ func (d *diffTerms) reset() {
 	d.order = d.order[:0]
 	d.bytes, d.capped = 0, false
 	d.probe, d.generated = 0, false
+	d.clearHeld()
+	d.notPointer, d.heldOff = false, false
 }
 
 // startFile is told of each file whose lines come next; isNew: the
 // commit adds it, and its header is looked at.
 func (d *diffTerms) startFile(isNew bool) {
+	d.flushPointer()
+	d.notPointer, d.heldOff = false, false
 	d.probe, d.generated = 0, false
 	if isNew {
 		d.probe = maxHeaderLines
@@ -149,6 +162,7 @@ func (d *diffTerms) line(_ int, l []byte) {
 		d.probe--
 		marked, code := generatedHeader(l)
 		if marked {
+			d.clearHeld()
 			d.takeBack()
 			d.probe, d.generated = 0, true
 			return
@@ -157,6 +171,14 @@ func (d *diffTerms) line(_ int, l []byte) {
 			d.probe = 0
 		}
 	}
+	if d.holdPointerLine(l) {
+		return
+	}
+	d.take(l)
+}
+
+// take takes one line's tokens.
+func (d *diffTerms) take(l []byte) {
 	if d.bytes >= maxDiffBytes {
 		d.capped = true
 		return
@@ -205,6 +227,7 @@ func hexLike(tok []byte) bool {
 
 // terms returns the commit's distinct diff terms, space-separated.
 func (d *diffTerms) terms() string {
+	d.flushPointer()
 	if len(d.tokens) == 0 {
 		return ""
 	}

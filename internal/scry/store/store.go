@@ -41,9 +41,9 @@ const FileName = "scry.db"
 // of the merge that brought a commit in; 19 none from generated files
 // known by more generators' headers and names: Stainless, .NET, Dart,
 // OpenAPI Generator …, and an octopus merge's commits given their own
-// branch's name, no longer the first branch's); an index of an older
-// version is rebuilt from scratch, one of a newer version is left alone
-// (NewerSchemaError).
+// branch's name, no longer the first branch's, and no diff terms from
+// Git LFS pointers); an index of an older version is rebuilt from
+// scratch, one of a newer version is left alone (NewerSchemaError).
 // What only adds to an index (schema.go's additions: an index, the
 // missing table) keeps the version: a git scry of the same version that
 // does not know it opens the index, writes it, and leaves the addition
