@@ -258,7 +258,10 @@ var modelAddCmd = &cli.Command{
 			if ctx.Err() != nil {
 				return cli.Interruptedf("interrupted while test-running the model; it was not added").WithHint("run 'git scry model add %s' again", cli.ShellWord(modelPath))
 			}
-			if err != nil {
+			switch {
+			case errors.Is(err, onnx.ErrNotFinite):
+				return cli.Failf("model add: %s does not run: %v", modelPath, err).WithHint("the model computes NaN or infinity on text: register another export of it (the float32 onnx/model.onnx, not an optimized or half-precision one)")
+			case err != nil:
 				return cli.Failf("model add: %s does not run: %v", modelPath, err).WithHint("check that model.onnx and tokenizer.json belong together (the same model's export)")
 			}
 		} else if errors.Is(err, onnx.ErrNoRuntime) || errors.Is(err, onnx.ErrNoLibrary) || errors.Is(err, onnx.ErrBadLibrary) {

@@ -31,6 +31,11 @@ var ErrNoLibrary = errors.New("ONNX Runtime library not found")
 // not an ONNX model, cut short, or of operators this runtime lacks.
 var ErrBadModel = errors.New("not a model ONNX Runtime can load")
 
+// ErrNotFinite is returned for a text the model computes NaN or an
+// infinity for: such a vector ranks nowhere (its every score is NaN),
+// and an export that overflows in half precision makes them.
+var ErrNotFinite = errors.New("the model's output holds NaN or infinite values")
+
 // ErrBadLibrary is returned when the library found does not load: not
 // ONNX Runtime, damaged, or another version.
 var ErrBadLibrary = errors.New("cannot load ONNX Runtime")

@@ -260,7 +260,7 @@ func (e *Embedder) embed(ctx context.Context, texts []string, prefix string) ([]
 		if err != nil {
 			// Cutting keeps the order sorted, and the batches before
 			// this one ran, so were within the limit.
-			if !e.findLimit(batch, ids) {
+			if errors.Is(err, ErrNotFinite) || !e.findLimit(batch, ids) {
 				return nil, err
 			}
 			for _, i := range order[lo:] {
@@ -395,6 +395,11 @@ func (e *Embedder) run(batch []int, ids [][]int64, skip int) ([][]float32, error
 	if err != nil {
 		return nil, err
 	}
+	for _, v := range vecs[:n] {
+		if !finite(v) {
+			return nil, ErrNotFinite
+		}
+	}
 	return vecs[:n], nil
 }
 
@@ -456,6 +461,16 @@ func pool(data []float32, shape ort.Shape, mask []int64, b, seq int, pooled, cls
 		out[r] = normalize(v)
 	}
 	return out, nil
+}
+
+// finite reports whether every value of v is a number: the sum of
+// squares is NaN or infinite exactly when one is not.
+func finite(v []float32) bool {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	return !math.IsNaN(s) && !math.IsInf(s, 0)
 }
 
 func normalize(v []float32) []float32 {

@@ -4,6 +4,7 @@ package onnx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -413,5 +414,41 @@ func TestTokenTableMeanPoolingExcludesThePrompt(t *testing.T) {
 		if changes := c.PassagePrefix != "" && c.Pooling != PoolCLS; (c.ID() != base.ID()) != changes {
 			t.Errorf("%+v: ID %s, without ExcludePrompt %s", c, c.ID(), base.ID())
 		}
+	}
+}
+
+// A model that computes NaN for a text (an optimized or half-precision
+// export overflowing) gave NaN vectors without a word: model add
+// registered it, the index stored them, and searches printed NaN scores
+// (--json failed, "json: unsupported value: NaN"). Such a text is an
+// error of the model, as one it cannot take is; the others embed.
+func TestTokenTableNaNOutputIsAnError(t *testing.T) {
+	needRuntime(t)
+	for _, pooled := range []bool{false, true} {
+		// 5371 is "file" in bert-base-uncased.
+		table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 4, TokenTypes: true, Pooled: pooled, NaNRows: []int{5371}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir, tok := modelDir(t, table.Model, 64)
+		e, err := OpenEmbedder(Config{Name: "nan", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), BatchSize: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		if _, err := e.EmbedPassages(ctx, []string{"fix the parser", "a file was lost", "docs"}); !errors.Is(err, ErrNotFinite) {
+			t.Errorf("pooled=%v: a text the model computes NaN for: %v, want ErrNotFinite", pooled, err)
+		}
+		if _, err := e.EmbedQueries(ctx, []string{"file"}); !errors.Is(err, ErrNotFinite) {
+			t.Errorf("pooled=%v: a query the model computes NaN for: %v, want ErrNotFinite", pooled, err)
+		}
+		got, err := e.EmbedPassages(ctx, []string{"fix the parser", "docs"})
+		if err != nil {
+			t.Fatalf("pooled=%v: texts without the token: %v", pooled, err)
+		}
+		if d := maxDiff(got[0], table.Pooled(tok.Encode("fix the parser"))); d > 1e-5 {
+			t.Errorf("differs from Go by %g", d)
+		}
+		e.Close()
 	}
 }

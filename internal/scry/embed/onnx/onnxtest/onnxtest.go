@@ -266,6 +266,10 @@ type TableOptions struct {
 	// model.onnx (Table.External), as exports of large models keep
 	// their weights in model.onnx_data.
 	External string
+	// NaNRows are token ids whose rows of the word table are NaN: the
+	// model outputs NaN for a text with one of them, as an export that
+	// overflows in half precision does.
+	NaNRows []int
 }
 
 // TokenTableWith builds a token-table model shaped by o.
@@ -274,6 +278,16 @@ func TokenTableWith(o TableOptions) (*Table, error) {
 	t := &Table{Vocab: o.Vocab, Hidden: o.Hidden, TokenTypes: o.TokenTypes}
 	var words string
 	words, t.Words = g.weight("words", 1, int64(o.Vocab), int64(o.Hidden))
+	for _, id := range o.NaNRows {
+		row := t.Words[id*o.Hidden : (id+1)*o.Hidden]
+		for k := range row {
+			row[k] = float32(math.NaN())
+		}
+		w := g.g.Initializer[len(g.g.Initializer)-1]
+		for k := range row {
+			binary.LittleEndian.PutUint32(w.RawData[4*(id*o.Hidden+k):], math.Float32bits(row[k]))
+		}
+	}
 	axis0 := []*onnx.AttributeProto{intAttr("axis", 0)}
 	h := g.op("Gather", axis0, words, "input_ids")
 	names := []string{"input_ids", "attention_mask"}
