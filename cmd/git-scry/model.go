@@ -148,7 +148,8 @@ var modelAddCmd = &cli.Command{
 		if err != nil {
 			return cli.Failf("model add: %v", err).WithHint("give a directory with model.onnx and tokenizer.json, or both files")
 		}
-		if _, err := onnx.LoadTokenizer(tokPath); err != nil {
+		tok, err := onnx.LoadTokenizer(tokPath)
+		if err != nil {
 			return cli.Failf("model add: %v", err).WithHint("git scry runs BERT-style models with a WordPiece tokenizer.json")
 		}
 		name, _ := fs.GetString("name")
@@ -245,7 +246,28 @@ var modelAddCmd = &cli.Command{
 				includePrompt, promptFrom = &include, from
 			}
 		}
-		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp.Text, PassagePrefix: pp.Text, Pooling: pooling, IncludePrompt: includePrompt, AddedAt: time.Now().UTC().Truncate(time.Second)}
+		// sentence-transformers gives the model the max_seq_length first
+		// tokens of a text, whatever tokenizer.json's truncation says
+		// (all-MiniLM-L6-v2: 256, its tokenizer.json 128); up to 512, or
+		// the tokenizer's own where more: a text's attention takes memory
+		// with the square of its length (nomic-embed-text says 8192).
+		seqLen, seqFrom, err := model.MaxSeqLengthOf(filepath.Dir(tokPath))
+		if err != nil {
+			return cli.Failf("model add: %v", err).WithHint("fix it: max_seq_length is the most tokens sentence-transformers gives the model (256, 512), or null for tokenizer.json's")
+		}
+		maxLength, cutSaid := 0, ""
+		if own := tok.MaxLength(); seqLen > 0 && seqLen != own {
+			limit := min(seqLen, max(own, onnx.DefaultMaxLength))
+			if limit != own {
+				maxLength = limit
+			}
+			if limit == seqLen {
+				cutSaid = fmt.Sprintf("texts are cut at %d tokens (max_seq_length in %s, as sentence-transformers cuts them; tokenizer.json says %d)", limit, cli.Printable(seqFrom), own)
+			} else {
+				cutSaid = fmt.Sprintf("texts are cut at %d tokens, not the %d of max_seq_length in %s (git scry cuts at %d at most, or at tokenizer.json's max_length where it is more)", limit, seqLen, cli.Printable(seqFrom), onnx.DefaultMaxLength)
+			}
+		}
+		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp.Text, PassagePrefix: pp.Text, Pooling: pooling, IncludePrompt: includePrompt, MaxLength: maxLength, AddedAt: time.Now().UTC().Truncate(time.Second)}
 		// Check that it runs, when this machine can run it at all: a
 		// model that loads may still fail on text (a token table smaller
 		// than the tokenizer's vocabulary, another model's tokenizer),
@@ -304,6 +326,9 @@ var modelAddCmd = &cli.Command{
 		fmt.Fprintf(env.Stderr, "git-scry: registered model %s (model.onnx sha256 %.12s%s)\n", name, mf.SHA256, detail)
 		fmt.Fprintf(env.Stderr, "git-scry: query prefix %s (%s)\n", prefixWords(qp.Text), prefixSource(qp, qflag))
 		fmt.Fprintf(env.Stderr, "git-scry: passage prefix %s (%s)\n", prefixWords(pp.Text), prefixSource(pp, pflag))
+		if cutSaid != "" {
+			fmt.Fprintf(env.Stderr, "git-scry: %s\n", cutSaid)
+		}
 		if promptFrom != "" && pooling != onnx.PoolCLS {
 			fmt.Fprintf(env.Stderr, "git-scry: the prefixes' tokens are left out of the mean of the token states (include_prompt false in %s)\n", cli.Printable(promptFrom))
 		}

@@ -54,8 +54,12 @@ type Entry struct {
 	// IncludePrompt is its 1_Pooling/config.json's include_prompt when
 	// false: the prefixes' tokens are left out of the mean. nil is true,
 	// its default, and what models registered before it was read have.
-	IncludePrompt *bool     `json:"include_prompt,omitempty"`
-	AddedAt       time.Time `json:"added_at"`
+	IncludePrompt *bool `json:"include_prompt,omitempty"`
+	// MaxLength is the most tokens a text is cut to where it is not
+	// tokenizer.json's (0): its sentence_bert_config.json's
+	// max_seq_length, as sentence-transformers cuts them.
+	MaxLength int       `json:"max_length,omitempty"`
+	AddedAt   time.Time `json:"added_at"`
 }
 
 // Files are every file of the model that is pinned.

@@ -209,6 +209,7 @@ func (e *Entry) Config(getenv func(string) string) onnx.Config {
 		PassagePrefix:  e.PassagePrefix,
 		Pooling:        e.Pooling,
 		ExcludePrompt:  e.IncludePrompt != nil && !*e.IncludePrompt,
+		MaxLength:      e.MaxLength,
 		Getenv:         getenv,
 	}
 }

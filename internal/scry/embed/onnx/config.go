@@ -25,6 +25,10 @@ type Config struct {
 	// sentence-transformers does for a Pooling module with
 	// include_prompt false.
 	ExcludePrompt bool
+	// MaxLength is the most tokens a text is cut to, [CLS] and [SEP]
+	// included, where it is not the tokenizer's own (0): the
+	// max_seq_length sentence-transformers cuts at.
+	MaxLength     int
 	QueryPrefix   string // prepended to queries ("query: " for E5 models)
 	PassagePrefix string // prepended to indexed texts ("passage: ")
 	BatchSize     int    // texts per inference call (default 32)
@@ -71,7 +75,8 @@ func (c *Config) excludesPrompt(prefix string) bool {
 // id is "onnx:NAME@DIGEST": the first 12 hex digits of the sha256 of
 // everything that shapes an indexed commit's vector (the two files, the
 // passage prefix, the model's external data files if it has any, its
-// pooling, whether it leaves the prefix out, and vectorsVersion), so that changing any of them starts a new vector
+// pooling, whether it leaves the prefix out, the length texts are cut
+// to when it is not the tokenizer's, and vectorsVersion), so that changing any of them starts a new vector
 // space instead of mixing two in one index. The query prefix is left
 // out: it changes no stored vector.
 func (c *Config) id() string { return c.ID() }
@@ -93,6 +98,11 @@ func (c *Config) ID() string {
 	// read.
 	if c.excludesPrompt(c.PassagePrefix) {
 		fmt.Fprintf(h, "\ninclude_prompt false")
+	}
+	// Only where set: the IDs of models registered before it was read
+	// stay theirs.
+	if c.MaxLength > 0 {
+		fmt.Fprintf(h, "\nmax_length %d", c.MaxLength)
 	}
 	// "tokenizer": what vectorsVersion was first called.
 	fmt.Fprintf(h, "\ntokenizer %d", vectorsVersion)

@@ -144,6 +144,9 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := tok.SetMaxLength(cfg.MaxLength); err != nil {
+		return nil, err
+	}
 	mf, err := ReadModelFile(cfg.Model)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadModel, err)

@@ -452,3 +452,58 @@ func TestTokenTableNaNOutputIsAnError(t *testing.T) {
 		e.Close()
 	}
 }
+
+// sentence-transformers cuts a text at its sentence_bert_config.json's
+// max_seq_length, whatever tokenizer.json's truncation says
+// (all-MiniLM-L6-v2: 256, its tokenizer.json 128): Config.MaxLength is
+// that limit, and a text is cut there, not at the tokenizer's; the ID
+// changes with it, and only where it is set.
+func TestTokenTableMaxLengthOverTheTokenizers(t *testing.T) {
+	needRuntime(t)
+	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 3, TokenTypes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, _ := modelDir(t, table.Model, 8)
+	long := strings.Repeat("parser config loader hook ", 10)
+	for _, n := range []int{0, 6, 24} {
+		cfg := Config{Name: "m", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), MaxLength: n}
+		e, err := OpenEmbedder(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.EmbedPassages(context.Background(), []string{long})
+		e.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := n
+		if n == 0 {
+			want = 8
+		}
+		ref, err := ParseTokenizer(mustRead(t, filepath.Join(dir, "tokenizer.json")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref.maxLen = want
+		if ids := ref.Encode(long); len(ids) != want {
+			t.Fatalf("reference tokenizer cut at %d tokens, want %d", len(ids), want)
+		} else if d := maxDiff(got[0], table.Pooled(ids)); d > 1e-5 {
+			t.Errorf("MaxLength %d: differs from the text cut at %d tokens by %g", n, want, d)
+		}
+		base := cfg
+		base.MaxLength = 0
+		if (cfg.ID() != base.ID()) != (n != 0) {
+			t.Errorf("MaxLength %d: ID %s, without it %s", n, cfg.ID(), base.ID())
+		}
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

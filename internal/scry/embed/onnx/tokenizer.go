@@ -189,6 +189,19 @@ func ParseTokenizer(data []byte) (*Tokenizer, error) {
 // included.
 func (t *Tokenizer) MaxLength() int { return t.maxLen }
 
+// SetMaxLength cuts texts at n tokens, [CLS] and [SEP] included,
+// rather than at tokenizer.json's max_length; 0 leaves it.
+func (t *Tokenizer) SetMaxLength(n int) error {
+	switch {
+	case n == 0:
+	case n < 3:
+		return fmt.Errorf("a text cut at %d tokens holds none of its own ([CLS] and [SEP] are two)", n)
+	default:
+		t.maxLen = n
+	}
+	return nil
+}
+
 // PadID is the id that fills the batch after a text's end.
 func (t *Tokenizer) PadID() int64 { return t.pad }
 
