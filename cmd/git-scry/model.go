@@ -6,6 +6,7 @@ import (
 	"fmt"
 	iofs "io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -145,8 +146,28 @@ var modelAddCmd = &cli.Command{
 			}
 			return cli.Failf("model add: %s: %v", name, missing.Err).WithHint("give a directory with model.onnx and tokenizer.json, or both files")
 		}
+		var noModel *model.NoModelError
+		if errors.As(err, &noModel) && len(noModel.Exports) > 0 {
+			// The export downloaded may be all there is (model_quantized.onnx).
+			tok := tokPath
+			if tok == "" {
+				tok = filepath.Join(noModel.Dir, "tokenizer.json")
+			}
+			return cli.Failf("model add: %v", err).WithHint("name the export to register with the tokenizer: 'git scry model add %s %s'", cli.ShellWord(noModel.Suggested()), cli.ShellWord(tok))
+		}
 		if err != nil {
 			return cli.Failf("model add: %v", err).WithHint("give a directory with model.onnx and tokenizer.json, or both files")
+		}
+		// Of a directory with several exports (a Hugging Face
+		// repository's onnx/: model.onnx, model_O4.onnx,
+		// model_quantized.onnx, …), which one is registered.
+		var otherExports []string
+		if !slices.ContainsFunc(args, func(a string) bool { return strings.HasSuffix(a, ".onnx") }) {
+			for _, p := range model.Exports(filepath.Dir(modelPath)) {
+				if p != modelPath {
+					otherExports = append(otherExports, filepath.Base(p))
+				}
+			}
 		}
 		tok, err := onnx.LoadTokenizer(tokPath)
 		if err != nil {
@@ -326,6 +347,10 @@ var modelAddCmd = &cli.Command{
 		fmt.Fprintf(env.Stderr, "git-scry: registered model %s (model.onnx sha256 %.12s%s)\n", name, mf.SHA256, detail)
 		fmt.Fprintf(env.Stderr, "git-scry: query prefix %s (%s)\n", prefixWords(qp.Text), prefixSource(qp, qflag))
 		fmt.Fprintf(env.Stderr, "git-scry: passage prefix %s (%s)\n", prefixWords(pp.Text), prefixSource(pp, pflag))
+		if len(otherExports) > 0 {
+			fmt.Fprintf(env.Stderr, "git-scry: model file %s, of the exports in %s (%s too: name one with tokenizer.json to register it instead)\n",
+				cli.Printable(modelPath), cli.Printable(filepath.Dir(modelPath)+string(filepath.Separator)), cli.Printable(cli.AndList(otherExports)))
+		}
 		if cutSaid != "" {
 			fmt.Fprintf(env.Stderr, "git-scry: %s\n", cutSaid)
 		}

@@ -477,6 +477,14 @@ func (p *Program) unknownCommand(word string) *Error {
 	return e.WithHint("run '%s help' for the list of commands", p.Name)
 }
 
+// AndList joins words as a sentence does: "a", "a and b", "a, b and c".
+func AndList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
 // orList is "a, b or c".
 func orList(words []string) string {
 	if len(words) < 2 {

@@ -347,7 +347,7 @@ func Locate(args []string) (modelPath, tokenizerPath string, err error) {
 	// the export's) is the usual mistake.
 	switch {
 	case modelPath == "" && dir != "":
-		return "", "", fmt.Errorf("no model.onnx in %s (nor in %s)", dir, filepath.Join(dir, "onnx")+string(filepath.Separator))
+		return "", tokenizerPath, &NoModelError{Dir: dir, Exports: append(Exports(dir), Exports(filepath.Join(dir, "onnx"))...)}
 	case modelPath == "":
 		return "", "", errors.New("no model.onnx given (name it beside the tokenizer, or give the model's directory)")
 	case tokenizerPath == "" && dir != "":
@@ -356,6 +356,63 @@ func Locate(args []string) (modelPath, tokenizerPath string, err error) {
 		return "", "", errors.New("no tokenizer.json given (name it beside the model, or give the model's directory)")
 	}
 	return modelPath, tokenizerPath, nil
+}
+
+// NoModelError is a model directory without model.onnx, at its top or
+// under onnx/; Exports are the other ONNX files there (model_O4.onnx,
+// model_quantized.onnx: a Hugging Face repository's other exports, one
+// of which may be all that was downloaded).
+type NoModelError struct {
+	Dir     string
+	Exports []string
+}
+
+func (e *NoModelError) Error() string {
+	msg := fmt.Sprintf("no model.onnx in %s (nor in %s)", e.Dir, filepath.Join(e.Dir, "onnx")+string(filepath.Separator))
+	if len(e.Exports) == 0 {
+		return msg
+	}
+	var names []string
+	for _, p := range e.Exports {
+		if rel, err := filepath.Rel(e.Dir, p); err == nil {
+			p = rel
+		}
+		names = append(names, p)
+	}
+	return msg + ", only " + cli.AndList(names)
+}
+
+// Suggested is the export to name in a hint: the quantized one (float32
+// outputs, and CPU-sized), else the first that is not half precision.
+func (e *NoModelError) Suggested() string {
+	for _, p := range e.Exports {
+		if filepath.Base(p) == "model_quantized.onnx" {
+			return p
+		}
+	}
+	for _, p := range e.Exports {
+		if !strings.Contains(filepath.Base(p), "16") {
+			return p
+		}
+	}
+	return e.Exports[0]
+}
+
+// Exports lists the ONNX files in dir, sorted: a Hugging Face
+// repository's exports of one model (model.onnx, model_O4.onnx,
+// model_quantized.onnx, …) lie side by side.
+func Exports(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".onnx") && !e.IsDir() {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out
 }
 
 // DefaultName names a model after its directory ("all-MiniLM-L6-v2" for
