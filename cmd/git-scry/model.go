@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	iofs "io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -217,6 +218,13 @@ var modelAddCmd = &cli.Command{
 		pooled := false
 		if m, err := onnx.ReadModelFile(mf.Path); err == nil {
 			sh, err := m.Shape()
+			if errors.Is(err, onnx.ErrHalfPrecision) {
+				full := filepath.Join(filepath.Dir(modelPath), "model.onnx")
+				if _, serr := os.Stat(full); serr == nil && full != modelPath {
+					return cli.Failf("model add: %s: %v", modelPath, err).WithHint("register the float32 export beside it: 'git scry model add %s %s'", cli.ShellWord(full), cli.ShellWord(tokPath))
+				}
+				return cli.Failf("model add: %s: %v", modelPath, err).WithHint("download the model's float32 export (onnx/model.onnx) or a quantized one (onnx/model_quantized.onnx), and register it with tokenizer.json")
+			}
 			if err != nil {
 				return cli.Failf("model add: %s: %v", modelPath, err).WithHint("the model must take input_ids (and optionally attention_mask, token_type_ids) and output token states or a sentence vector")
 			}

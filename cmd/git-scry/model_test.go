@@ -31,7 +31,8 @@ import (
 //	                      -rename INPUT=NAME gives an input another name;
 //	                      -pooled outputs sentence_embedding, the model's
 //	                      own mean of its token states; -nan ID makes
-//	                      the model output NaN for a text with token ID
+//	                      the model output NaN for a text with token ID;
+//	                      -fp16 makes its output half precision
 //	fakeort FILE          build FILE, a shared library that poses as ONNX
 //	                      Runtime 1.17 (the C API version 24 is not
 //	                      there: it says so on stderr, as the real one
@@ -80,12 +81,15 @@ func TestModelScripts(t *testing.T) {
 		cmds[k] = v
 	}
 	cmds["onnxmodel"] = func(ts *testscript.TestScript, neg bool, args []string) {
-		vocabSize, external, rename, pooled := 30522, "", map[string]string{}, false
+		vocabSize, external, rename, pooled, half := 30522, "", map[string]string{}, false, false
 		var nanRows []int
-		for len(args) > 1 && args[0] == "-pooled" || len(args) > 2 && (args[0] == "-vocab" || args[0] == "-external" || args[0] == "-rename" || args[0] == "-nan") {
+		for len(args) > 1 && (args[0] == "-pooled" || args[0] == "-fp16") || len(args) > 2 && (args[0] == "-vocab" || args[0] == "-external" || args[0] == "-rename" || args[0] == "-nan") {
 			switch args[0] {
 			case "-pooled":
 				pooled, args = true, args[1:]
+				continue
+			case "-fp16":
+				half, args = true, args[1:]
 				continue
 			case "-vocab":
 				n, err := strconv.Atoi(args[1])
@@ -104,7 +108,7 @@ func TestModelScripts(t *testing.T) {
 			args = args[2:]
 		}
 		if len(args) < 1 || len(args) > 2 {
-			ts.Fatalf("usage: onnxmodel [-vocab N] [-external FILE] [-rename INPUT=NAME] [-pooled] [-nan ID] DIR [SEED]")
+			ts.Fatalf("usage: onnxmodel [-vocab N] [-external FILE] [-rename INPUT=NAME] [-pooled] [-nan ID] [-fp16] DIR [SEED]")
 		}
 		seed := uint64(1)
 		if len(args) == 2 {
@@ -114,7 +118,7 @@ func TestModelScripts(t *testing.T) {
 		}
 		dir := ts.MkAbs(args[0])
 		ts.Check(os.MkdirAll(dir, 0o755))
-		table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: vocabSize, Hidden: 8, Seed: seed, TokenTypes: true, External: external, Rename: rename, Pooled: pooled, NaNRows: nanRows})
+		table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: vocabSize, Hidden: 8, Seed: seed, TokenTypes: true, External: external, Rename: rename, Pooled: pooled, NaNRows: nanRows, Float16: half})
 		ts.Check(err)
 		ts.Check(os.WriteFile(filepath.Join(dir, "model.onnx"), table.Model, 0o644))
 		if external != "" {

@@ -42,6 +42,10 @@ type ValueInfo struct {
 	Dims []int64
 }
 
+// ErrHalfPrecision is returned by Shape for a model whose outputs are
+// float16 or bfloat16 (model_fp16.onnx), which git scry does not read.
+var ErrHalfPrecision = errors.New("half precision")
+
 // ErrNotONNX is returned by ReadModelFile for a file that is not an ONNX
 // model: a Git LFS pointer, a download cut short, an error page.
 var ErrNotONNX = errors.New("not an ONNX model (a truncated or malformed file)")
@@ -473,7 +477,7 @@ func pickOutput(outs []ValueInfo) (ValueInfo, error) {
 	}
 	for _, o := range outs {
 		if o.Tensor && (o.Elem == elemFloat16 || o.Elem == elemBFloat16) {
-			return ValueInfo{}, fmt.Errorf("output %s is half precision (float16): use the model's float32 export (model.onnx) or a quantized one (model_quantized.onnx)", o.Name)
+			return ValueInfo{}, fmt.Errorf("output %s is %w (%s): use the model's float32 export (model.onnx) or a quantized one (model_quantized.onnx)", o.Name, ErrHalfPrecision, elemName(o))
 		}
 	}
 	return ValueInfo{}, errors.New("no float output of shape [batch, tokens, hidden] or [batch, hidden]")
