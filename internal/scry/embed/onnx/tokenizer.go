@@ -29,7 +29,8 @@ type tokenizerFile struct {
 	Truncation *struct {
 		MaxLength int `json:"max_length"`
 	} `json:"truncation"`
-	Normalizer    *normalizerSpec `json:"normalizer"`
+	Normalizer    *normalizerSpec   `json:"normalizer"`
+	PreTokenizer  *preTokenizerSpec `json:"pre_tokenizer"`
 	PostProcessor *struct {
 		Type   string `json:"type"`
 		Cls    []any  `json:"cls"`
@@ -51,6 +52,41 @@ type tokenizerFile struct {
 	Padding     *struct {
 		PadID int64 `json:"pad_id"`
 	} `json:"padding"`
+}
+
+// preTokenizerSpec is tokenizer.json's pre_tokenizer: how a text is
+// split into words before WordPiece.
+type preTokenizerSpec struct {
+	Type          string              `json:"type"`
+	PreTokenizers []*preTokenizerSpec `json:"pretokenizers"`
+}
+
+// check refuses a pre-tokenizer other than BERT's (whitespace, then each
+// punctuation character a word), which preTokenize is: Whitespace splits
+// "a--b" into a, --, b, and Digits splits numbers, other ids than
+// Hugging Face's tokenizers gives. None named is taken as BERT's, as
+// before it was read.
+func (p *preTokenizerSpec) check() error {
+	switch {
+	case p == nil, p.Type == "BertPreTokenizer":
+		return nil
+	case p.Type == "Sequence":
+		for _, sub := range p.PreTokenizers {
+			if sub == nil || sub.Type != "BertPreTokenizer" {
+				return sub.refused()
+			}
+		}
+		return nil
+	}
+	return p.refused()
+}
+
+func (p *preTokenizerSpec) refused() error {
+	what := "null"
+	if p != nil {
+		what = fmt.Sprintf("%q", p.Type)
+	}
+	return fmt.Errorf("tokenizer pre_tokenizer %s is not supported: git scry splits words as BERT does (BertPreTokenizer)", what)
 }
 
 // DefaultMaxLength caps a text's tokens when tokenizer.json sets no
@@ -119,6 +155,9 @@ func ParseTokenizer(data []byte) (*Tokenizer, error) {
 	}
 	var err error
 	if t.normalizers, err = normalizers(f.Normalizer); err != nil {
+		return nil, err
+	}
+	if err := f.PreTokenizer.check(); err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}

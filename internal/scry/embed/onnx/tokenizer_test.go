@@ -128,9 +128,23 @@ func TestTokenizerTruncatesAndRejects(t *testing.T) {
 		"no specials": `{"model":{"type":"WordPiece","vocab":{"a":0}}}`,
 		"normalizer":  `{"normalizer":{"type":"Precompiled"},"model":{"type":"WordPiece","vocab":{"[UNK]":0,"[CLS]":1,"[SEP]":2}}}`,
 		"regex":       `{"normalizer":{"type":"Sequence","normalizers":[{"type":"Replace","pattern":{"Regex":"\\s+"},"content":" "}]},"model":{"type":"WordPiece","vocab":{"[UNK]":0,"[CLS]":1,"[SEP]":2}}}`,
+		// Words split otherwise than BERT splits them ("a--b": a, --, b
+		// for Whitespace; a, -, -, b for BertPreTokenizer) were split as
+		// BERT does, other ids than Hugging Face's tokenizers gives.
+		"whitespace pre-tokenizer": `{"pre_tokenizer":{"type":"Whitespace"},"model":{"type":"WordPiece","vocab":{"[UNK]":0,"[CLS]":1,"[SEP]":2}}}`,
+		"digits in a sequence":     `{"pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"BertPreTokenizer"},{"type":"Digits","individual_digits":true}]},"model":{"type":"WordPiece","vocab":{"[UNK]":0,"[CLS]":1,"[SEP]":2}}}`,
 	} {
 		if _, err := ParseTokenizer([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+	for name, doc := range map[string]string{
+		"BertPreTokenizer":    `{"pre_tokenizer":{"type":"BertPreTokenizer"},"model":{"type":"WordPiece","vocab":{"[UNK]":0,"[CLS]":1,"[SEP]":2}}}`,
+		"in a sequence":       `{"pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"BertPreTokenizer"}]},"model":{"type":"WordPiece","vocab":{"[UNK]":0,"[CLS]":1,"[SEP]":2}}}`,
+		"none named (as now)": `{"pre_tokenizer":null,"model":{"type":"WordPiece","vocab":{"[UNK]":0,"[CLS]":1,"[SEP]":2}}}`,
+	} {
+		if _, err := ParseTokenizer([]byte(doc)); err != nil {
+			t.Errorf("%s: %v", name, err)
 		}
 	}
 }
