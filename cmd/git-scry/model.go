@@ -435,11 +435,10 @@ var modelUseCmd = &cli.Command{
 			// used: every search would fall back to the built-in
 			// embedder behind a "using model" that said otherwise.
 			for _, f := range e.Files() {
-				if err := model.Verify(f); err != nil {
-					if errors.Is(err, iofs.ErrNotExist) {
-						err = fmt.Errorf("%s is missing", f.Path)
-					}
-					return cli.Failf("model %s: %v", name, err).WithHint("register the files again: 'git scry model rm %s', then 'git scry model add DIR'", name)
+				if err := model.Verify(f); errors.Is(err, iofs.ErrNotExist) {
+					return cli.Failf("model %s: %s is missing", name, f.Path).WithHint("%s", model.MovedHint(e, true))
+				} else if err != nil {
+					return cli.Failf("model %s: %v", name, err).WithHint("%s", model.ChangedHint(e))
 				}
 			}
 			entry = *e

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	iofs "io/fs"
+	"path/filepath"
 	"strings"
 
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed/builtin"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx"
@@ -91,7 +93,7 @@ func selectONNXHint(ctx context.Context, getenv func(string) string) (embed.Embe
 	}
 	e, err := Open(ctx, entry, getenv)
 	if err != nil {
-		return nil, fmt.Sprintf("built-in embedder (model %s: %v)", entry.Name, err), fallbackHint(entry.Name, err)
+		return nil, fmt.Sprintf("built-in embedder (model %s: %v)", entry.Name, err), fallbackHint(entry, err)
 	}
 	return e, fmt.Sprintf("ONNX model %s", entry.Name), ""
 }
@@ -99,16 +101,52 @@ func selectONNXHint(ctx context.Context, getenv func(string) string) (embed.Embe
 // fallbackHint is what to do when the active model's own files are why
 // Open refused it ("" otherwise: the runtime's reasons have theirs, in
 // runtimeHint).
-func fallbackHint(name string, err error) string {
+func fallbackHint(e *Entry, err error) string {
 	switch {
 	case errors.Is(err, iofs.ErrNotExist):
 		// Moved or deleted: the same files elsewhere register
-		// under the same name (their sha256s are the pinned ones).
-		return fmt.Sprintf("register the model again where its files are now: 'git scry model add DIR --name %s'; or go back with 'git scry model use builtin'", name)
+		// under the same name (their sha256s are the pinned ones),
+		// which stays the one in use.
+		return fmt.Sprintf("%s; or go back with 'git scry model use builtin'", MovedHint(e, false))
 	case errors.Is(err, ErrChanged):
-		return fmt.Sprintf("register the files again: 'git scry model rm %s', then 'git scry model add DIR'; or go back with 'git scry model use builtin'", name)
+		return fmt.Sprintf("%s; or go back with 'git scry model use builtin'", ChangedHint(e))
 	}
 	return ""
+}
+
+// MovedHint is what registers e again where its files are now, under
+// its name; and makes it the model in use, with use.
+func MovedHint(e *Entry, use bool) string {
+	name := cli.ShellWord(e.Name)
+	hint := fmt.Sprintf("register the model again where its files are now: 'git scry model add DIR --name %s'", name)
+	if use {
+		hint += fmt.Sprintf(", then 'git scry model use %s'", name)
+	}
+	return hint
+}
+
+// ChangedHint is what registers e's files as they are now, where they
+// are, under its name, and makes it the model in use: model add refuses
+// other files under a taken name, and model rm of the model in use
+// goes back to the built-in embedder.
+func ChangedHint(e *Entry) string {
+	name := cli.ShellWord(e.Name)
+	return fmt.Sprintf("register the files again: 'git scry model rm %s', then 'git scry model add %s --name %s', then 'git scry model use %s'", name, e.addArgs(), name, name)
+}
+
+// addArgs are model add's arguments that find e's files where they were
+// registered: the directory when model add finds them there (model.onnx
+// at its top or under onnx/, tokenizer.json at its top), else the two
+// files.
+func (e *Entry) addArgs() string {
+	dir := filepath.Dir(e.Tokenizer.Path)
+	m := e.Model.Path
+	found := filepath.Base(m) == "model.onnx" && filepath.Base(e.Tokenizer.Path) == "tokenizer.json" &&
+		(filepath.Dir(m) == dir || filepath.Dir(m) == filepath.Join(dir, "onnx") && !exists(filepath.Join(dir, "model.onnx")))
+	if found {
+		return cli.ShellWord(dir)
+	}
+	return cli.ShellWord(m) + " " + cli.ShellWord(e.Tokenizer.Path)
 }
 
 // runtimeHint is what makes ONNX Runtime available when err is why it
@@ -140,7 +178,7 @@ func PassedOver(getenv func(string) string) (cause, hint string) {
 		return "", ""
 	}
 	if err := Usable(entry, getenv); err != nil {
-		hint := fallbackHint(entry.Name, err)
+		hint := fallbackHint(entry, err)
 		if hint == "" {
 			hint = runtimeHint(err)
 		}
