@@ -180,8 +180,17 @@ var modelAddCmd = &cli.Command{
 			// taken for the default.
 			name = model.DefaultName(modelPath)
 		}
-		if err := model.ValidName(name); err != nil {
-			return cli.Usagef("model add: %v", err).WithHint("choose another --name (printable, no spaces or slashes, not starting with a dash, not %q)", model.Builtin)
+		rules := fmt.Sprintf("printable, no spaces or slashes, not starting with a dash, not %q", model.Builtin)
+		if err := model.ValidName(name); err != nil && !fs.Changed("name") {
+			// No name was given: the directory's was taken.
+			var words []string
+			for _, g := range given {
+				words = append(words, cli.ShellWord(g))
+			}
+			return cli.Usagef("model add: the directory's name %s cannot name the model (a name is %s)", cli.Printable(fmt.Sprintf("%q", name)), rules).
+				WithHint("name it with --name: 'git scry model add %s --name NAME'", strings.Join(words, " "))
+		} else if err != nil {
+			return cli.Usagef("model add: %v", err).WithHint("choose another --name (%s)", rules)
 		}
 		// The flags beat what the model's directory declares (tokenizer.json
 		// is at its top), which beats what its name suggests.
