@@ -16,6 +16,7 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
 	"github.com/verdigris-dev/verdigris/internal/scry/search"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
+	scrytext "github.com/verdigris-dev/verdigris/internal/scry/text"
 )
 
 var searchCmd = &cli.Command{
@@ -174,6 +175,12 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 			// Local, as hits show their dates.
 			warnings = append(warnings, fmt.Sprintf("%s matches no indexed commit: they were authored from %s to %s", datesGiven(fs), first.Local().Format("2006-01-02"), last.Local().Format("2006-01-02")))
 		}
+	}
+	if len(hits) == 0 && len(scrytext.Terms(q.Text)) == 0 {
+		// Nothing to search for lexically, and the built-in embedder
+		// knows no such word either: "no matching commits" alone read
+		// as no commit saying "the".
+		warnings = append(warnings, fmt.Sprintf("the query %q has no word that is searched: common words (the, and, of), single characters and punctuation are left out; give the words that name what you are looking for", q.Text))
 	}
 	if len(hits) == 0 {
 		// The first word names no command, so it was a query; a typo
