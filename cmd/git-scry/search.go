@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 
@@ -586,6 +588,40 @@ type hitJSON struct {
 	Ranks        map[string]int `json:"ranks"`
 	Near         string         `json:"near,omitempty"`
 	MergedIn     *mergedJSON    `json:"merged_in,omitempty"`
+	Raw          *rawJSON       `json:"raw,omitempty"`
+}
+
+// rawJSON is the exact bytes, in base64, of a hit's subject and file
+// names where one is not UTF-8 (a Latin-1 name): JSON strings carry
+// U+FFFD for such a byte, a name no git command finds. A list is given
+// whole, in the order of its UTF-8 one, when any of its names is not.
+type rawJSON struct {
+	Subject      string   `json:"subject,omitempty"`
+	MatchedFiles []string `json:"matched_files,omitempty"`
+	Files        []string `json:"files,omitempty"`
+}
+
+// rawText is rawJSON for a hit, nil when all its text is UTF-8.
+func rawText(h search.Hit) *rawJSON {
+	var r rawJSON
+	if !utf8.ValidString(h.Subject) {
+		r.Subject = base64.StdEncoding.EncodeToString([]byte(h.Subject))
+	}
+	list := func(names []string) []string {
+		if !slices.ContainsFunc(names, func(n string) bool { return !utf8.ValidString(n) }) {
+			return nil
+		}
+		out := make([]string, len(names))
+		for i, n := range names {
+			out[i] = base64.StdEncoding.EncodeToString([]byte(n))
+		}
+		return out
+	}
+	r.MatchedFiles, r.Files = list(h.Matched), list(h.Files)
+	if r.Subject == "" && r.MatchedFiles == nil && r.Files == nil {
+		return nil
+	}
+	return &r
 }
 
 // mergedJSON is the merge whose message a hit was given (a pull
@@ -605,6 +641,7 @@ func hitsJSON(hits []search.Hit) []hitJSON {
 			MatchedFiles: nonNil(h.Matched), Files: nonNil(h.Files), Sessions: nonNil(h.Sessions),
 			Ranks: map[string]int{"lexical": h.LexicalRank, "semantic": h.SemanticRank},
 			Near:  h.Near,
+			Raw:   rawText(h),
 		}
 		if len(h.Sessions) > 0 {
 			j.Session = &h.Sessions[0]

@@ -85,12 +85,21 @@ func Fit(s string, w int) string {
 // which reorder the rest of the line ("Trojan Source"): a file named
 // "z\u202etxt.exe" read "zexe.txt", and the columns after a subject
 // holding one came out reversed.
+//
+// A byte that is not UTF-8 (a Latin-1 file name) is shown as a Go
+// escape too ("\xff"): as U+FFFD it could not be typed back to git.
 func Printable(s string) string {
-	if strings.IndexFunc(s, unprintable) < 0 {
+	if strings.IndexFunc(s, unprintable) < 0 && utf8.ValidString(s) {
 		return s
 	}
 	var b strings.Builder
-	for _, r := range s {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				b.WriteString(`\x` + strconv.FormatUint(uint64(s[i])>>4, 16) + strconv.FormatUint(uint64(s[i])&15, 16))
+				continue
+			}
+		}
 		if !unprintable(r) {
 			b.WriteRune(r)
 			continue

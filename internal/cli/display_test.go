@@ -95,6 +95,11 @@ func TestPrintable(t *testing.T) {
 		"a\u2066b\u2069c":     `a\u2066b\u2069c`,
 		"\u202aembed\u202c":   `\u202aembed\u202c`,
 		"mark\u200e\u200dzwj": "mark\u200e\u200dzwj",
+		// A byte that is not UTF-8 (a Latin-1 file name) is shown as
+		// what it is, not as U+FFFD: the name can be typed back.
+		"bad\xffname.txt": `bad\xffname.txt`,
+		"caf\xe9 \x1b":    `caf\xe9 \x1b`,
+		"real \ufffd":     "real \ufffd",
 	} {
 		if got := Printable(s); got != want {
 			t.Errorf("Printable(%q) = %q; want %q", s, got, want)
