@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 
@@ -67,8 +69,15 @@ Flags:
 		}
 		var rel []search.Related
 		var changes search.Changes
-		var path string
-		for _, p := range paths {
+		var path, fromTop string
+		for i, p := range paths {
+			if i > 0 && r.Root != "" && inWorkTree(r.Root, paths[0]) {
+				// FILE is the file here, as git reads it, which the
+				// index does not know: the root's file of that name is
+				// another file, whose answer would pass for this one's.
+				fromTop = p
+				break
+			}
 			path = p
 			rel, changes, err = search.RelatedFiles(ctx, st, r, p, limit)
 			if !errors.Is(err, search.ErrUnknownPath) {
@@ -118,6 +127,11 @@ Flags:
 		if warning != "" && (err != nil || !asJSON) {
 			cli.Warnf(env.Stderr, "git-scry", "%s", warning)
 		}
+		if errors.Is(err, search.ErrUnknownPath) && noCommits(ctx, st) {
+			// Nothing has history: neither the path nor an index run is
+			// at fault.
+			return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("no commits indexed yet: run 'git scry index' once this repository has commits")
+		}
 		if errors.Is(err, search.ErrUnknownPath) && r.Root != "" && !namesDirectory(name) {
 			// In a submodule (or another repository nested in the work
 			// tree): its files' history is that repository's, whose
@@ -132,7 +146,13 @@ Flags:
 			// index has not seen the commit yet.
 			for _, p := range paths {
 				if _, serr := os.Stat(filepath.Join(r.Root, filepath.FromSlash(p))); serr == nil {
-					return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("it is in the working tree: commit it (an untracked or new file has no history yet), or run 'git scry index' if it is committed")
+					hint := "it is in the working tree: commit it (an untracked or new file has no history yet), or run 'git scry index' if it is committed"
+					if fromTop != "" {
+						if _, _, terr := search.RelatedFiles(ctx, st, r, fromTop, 1); terr == nil {
+							hint += fmt.Sprintf("; for %s from the repository's root: git scry related %s", cli.Printable(fromTop), cli.Printable(cli.ShellWord(":/"+fromTop)))
+						}
+					}
+					return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("%s", hint)
 				}
 			}
 		}
@@ -145,12 +165,19 @@ Flags:
 		if asJSON {
 			out := []map[string]any{}
 			for _, x := range rel {
-				out = append(out, map[string]any{"path": x.Path, "count": x.Count, "share": x.Share, "last": x.Last.Format(time.RFC3339)})
+				j := map[string]any{"path": x.Path, "count": x.Count, "share": x.Share, "last": x.Last.Format(time.RFC3339)}
+				if raw := rawName(x.Path); raw != "" {
+					j["raw"] = map[string]string{"path": raw}
+				}
+				out = append(out, j)
 			}
 			// large_commits: the file's commits of more than
 			// CoChangeMaxFiles files, which "commits" does not count; a
 			// file changed only in such commits read as never changed.
 			res := map[string]any{"file": path, "commits": changes.Counted, "large_commits": changes.Large, "related": out}
+			if raw := rawName(path); raw != "" {
+				res["raw"] = map[string]string{"file": raw}
+			}
 			if warning != "" {
 				res["warning"] = warning
 			}
@@ -344,6 +371,31 @@ func realPath(p string) string {
 		return real
 	}
 	return p
+}
+
+// rawName is name's exact bytes in base64 where it is not UTF-8 (a
+// Latin-1 name), as a search hit's "raw" gives them: its JSON string
+// carries U+FFFD for such a byte, a name no git command finds. "" when
+// it is UTF-8.
+func rawName(name string) string {
+	if utf8.ValidString(name) {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString([]byte(name))
+}
+
+// inWorkTree says whether the repository path p is in the working tree
+// (a symbolic link as itself, whatever it points to).
+func inWorkTree(root, p string) bool {
+	_, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p)))
+	return err == nil
+}
+
+// noCommits says whether the index holds no commit (an empty
+// repository's), false when that cannot be told.
+func noCommits(ctx context.Context, st *store.Store) bool {
+	n, err := st.CountCommits(ctx)
+	return err == nil && n == 0
 }
 
 // isRepoDir reports whether dir is the top of a git repository's work
