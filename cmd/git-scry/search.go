@@ -604,9 +604,7 @@ type rawJSON struct {
 // rawText is rawJSON for a hit, nil when all its text is UTF-8.
 func rawText(h search.Hit) *rawJSON {
 	var r rawJSON
-	if !utf8.ValidString(h.Subject) {
-		r.Subject = base64.StdEncoding.EncodeToString([]byte(h.Subject))
-	}
+	r.Subject = rawName(h.Subject)
 	list := func(names []string) []string {
 		if !slices.ContainsFunc(names, func(n string) bool { return !utf8.ValidString(n) }) {
 			return nil
