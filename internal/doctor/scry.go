@@ -69,6 +69,15 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 		f.Status = Warn
 		f.Detail = fmt.Sprintf("%s, %d behind HEAD (%s)", cli.Count(int(n), "commit"), behind, when)
 		f.Hint = "run 'git scry index'; " + keptCurrent(ctx, c)
+		// The hooks' runs write their errors to a log nobody reads: the
+		// index lags for a reason the hint above does not give.
+		if msg, hint := index.LastBackgroundError(c.Repo); msg != "" {
+			f.Detail += "; the last background run failed: " + msg
+			if hint == "" {
+				hint = "run 'git scry index' to see why"
+			}
+			f.Hint = hint + " (log: " + index.LogPath(c.Repo) + ")"
+		}
 	}
 	if gone, err := index.Unreachable(ctx, c.Repo, st); err == nil && gone > 0 {
 		// Behind or not, searches answer with commits the history no
