@@ -116,7 +116,7 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 			}
 		},
 	}
-	if !quiet && !detached && env.Env("CI") == "" && cli.IsTerminal(env.Stderr) {
+	if !quiet && !detached && progressAllowed(env) && cli.IsTerminal(env.Stderr) {
 		opt.Progress = env.Stderr
 	}
 	if detached {
@@ -164,6 +164,13 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 		return indexToGitHub(gh, res)
 	}
 	return nil
+}
+
+// progressAllowed says whether the environment takes a progress bar on a
+// terminal: not in CI, whose log keeps every redraw, nor on a dumb
+// terminal, which shows the escape that clears the line.
+func progressAllowed(env *cli.Env) bool {
+	return env.Env("CI") == "" && env.Env("TERM") != "dumb"
 }
 
 // report writes a line of an index run's report: to stderr, or to the log

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
+)
+
+// TERM=dumb (Emacs's shell, a bare serial console) drew the bar with
+// the escape that clears the line, shown there as "^[[K" before every
+// redraw; colour was already off there.
+func TestProgressAllowed(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want bool
+	}{
+		{map[string]string{"TERM": "xterm-256color"}, true},
+		{map[string]string{}, true},
+		{map[string]string{"TERM": "dumb"}, false},
+		{map[string]string{"CI": "true"}, false},
+		{map[string]string{"GITHUB_ACTIONS": "true", "CI": "true"}, false},
+	} {
+		env := &cli.Env{Getenv: func(k string) string { return c.env[k] }}
+		if got := progressAllowed(env); got != c.want {
+			t.Errorf("%v: progressAllowed = %v; want %v", c.env, got, c.want)
+		}
+	}
+}
