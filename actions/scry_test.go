@@ -315,3 +315,81 @@ func TestScryActionRefusesABadGateOrMode(t *testing.T) {
 		t.Fatalf("both problems: %+v\n%s", res.Annotations, res.Log)
 	}
 }
+
+// scryQueryRepo pushes three commits and a query set q.json (written by
+// querySet from the first commit's sha) to the remote, and returns HEAD.
+func (a *actionEnv) scryQueryRepo(querySet func(listener string) string) string {
+	a.t.Helper()
+	laptop := filepath.Join(a.dir, "laptop")
+	a.git(a.dir, "clone", "-q", a.remote, laptop)
+	for _, msg := range []string{
+		"net: close the listener on shutdown",
+		"docs: explain the configuration file",
+		"net: retry dialing with backoff",
+	} {
+		name := strings.ReplaceAll(strings.Fields(msg)[1], ":", "")
+		os.WriteFile(filepath.Join(laptop, name+".txt"), []byte(msg+"\n"), 0o644)
+		a.git(laptop, "add", "-A")
+		a.git(laptop, "commit", "-q", "-m", msg)
+	}
+	os.WriteFile(filepath.Join(laptop, "q.json"), []byte(querySet(a.git(laptop, "rev-parse", "HEAD~2"))), 0o644)
+	a.git(laptop, "add", "-A")
+	a.git(laptop, "commit", "-q", "-m", "eval: a query set")
+	a.git(laptop, "push", "-q", "origin", "main")
+	return a.git(laptop, "rev-parse", "HEAD")
+}
+
+// The text report began with the query set's name, a line the runner
+// read as a workflow command: a set named "::warning::…" (or
+// "::add-mask::…", "::stop-commands::…") put its own annotation on the
+// run, or hid the log. The report is shown as text, the name in it.
+func TestScryActionQuerySetTextIsNoWorkflowCommand(t *testing.T) {
+	a := newActionEnv(t)
+	a.env["VERDIGRIS_SCRY_MACHINE_TEXT"] = "0"
+	head := a.scryQueryRepo(func(listener string) string {
+		return `{"name": "::warning::injected", "queries": [
+  {"id": "close", "query": "close listener shutdown", "relevant_commits": ["` + listener + `"]}]}`
+	})
+	a.checkout(head)
+	res := a.runScry(map[string]string{"queries": "q.json", "mode": "lexical", "min-mrr": "0.5", "cache": "false"}, head, &dirCache{})
+	if res.Failed || res.Outputs["mrr"] != "1.000" {
+		t.Fatalf("failed %v, outputs %v\n%s", res.Failed, res.Outputs, res.Log)
+	}
+	if slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool { return strings.HasPrefix(an.Message, "injected") }) {
+		t.Errorf("the query set's name was read as a workflow command: %+v\n%s", res.Annotations, res.Log)
+	}
+	if !strings.Contains(res.Log, "\n::warning::injected: 1 query (1 with relevant commits") {
+		t.Errorf("the report's heading is not in the log as text:\n%s", res.Log)
+	}
+}
+
+// In a shallow checkout (actions/checkout's default fetch-depth: 1) the
+// query set's relevant commits are not in the history: the gate failed
+// with "MRR 0.000, below the minimum", and why (those commits are not
+// fetched) was a line of the log, not an annotation on the run.
+func TestScryActionShallowGateSaysWhy(t *testing.T) {
+	a := newActionEnv(t)
+	a.env["VERDIGRIS_SCRY_MACHINE_TEXT"] = "0"
+	head := a.scryQueryRepo(func(listener string) string {
+		return `{"name": "tiny", "queries": [
+  {"id": "close", "query": "close listener shutdown", "relevant_commits": ["` + listener + `"]}]}`
+	})
+	os.RemoveAll(a.workspace)
+	a.git(a.dir, "clone", "-q", "--depth", "1", "file://"+a.remote, a.workspace)
+	res := a.runScry(map[string]string{"queries": "q.json", "mode": "lexical", "min-mrr": "0.3", "cache": "false"}, head, &dirCache{})
+	if !res.Failed || res.Step("eval").Outcome != "failure" {
+		t.Fatalf("failed %v, eval %s\n%s", res.Failed, res.Step("eval").Outcome, res.Log)
+	}
+	want := "git scry eval: 1 relevant commit of the query set is not in this index: this clone is shallow"
+	if !slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool {
+		return an.Level == "warning" && strings.HasPrefix(an.Message, want)
+	}) {
+		t.Errorf("no warning %q: %+v\n%s", want, res.Annotations, res.Log)
+	}
+	want = "git scry index: the checkout is shallow, so only its 1 commit was indexed"
+	if !slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool {
+		return an.Level == "warning" && strings.HasPrefix(an.Message, want)
+	}) {
+		t.Errorf("no warning %q: %+v", want, res.Annotations)
+	}
+}

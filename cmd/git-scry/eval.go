@@ -99,6 +99,17 @@ Flags:
 		if err != nil {
 			return err
 		}
+		// What makes the measures below lower than the search deserves
+		// (relevant commits a shallow checkout lacks, above all) is, with
+		// --github, an annotation too: in the log alone, a failed gate
+		// read as a search that got worse.
+		warn := func(format string, args ...any) {
+			msg := fmt.Sprintf(format, args...)
+			cli.Warnf(env.Stderr, "git-scry", "%s", msg)
+			if gh != nil {
+				gh.Warningf("git scry eval: %s", msg)
+			}
+		}
 		modes := search.Modes
 		if m, _ := fs.GetString("mode"); fs.Changed("mode") {
 			modes = []search.Mode{search.Mode(m)}
@@ -127,7 +138,7 @@ Flags:
 			if n > 3 {
 				keys, more = keys[:3], fmt.Sprintf(" and %d more", n-3)
 			}
-			cli.Warnf(env.Stderr, "git-scry", "the query set has %s that git scry does not read, ignored: %s%s", cli.Count(n, "key"), cli.Printable(strings.Join(keys, ", ")), more)
+			warn("the query set has %s that git scry does not read, ignored: %s%s", cli.Count(n, "key"), cli.Printable(strings.Join(keys, ", ")), more)
 		}
 		lexicalOnly := len(modes) == 1 && modes[0] == search.Lexical
 		r, st, s, closeAll, err := openSearcher(ctx, env, !lexicalOnly)
@@ -136,12 +147,12 @@ Flags:
 		}
 		defer closeAll()
 		if s.Unfinished > 0 {
-			cli.Warnf(env.Stderr, "git-scry", "%s", unfinishedWarning(s.Unfinished))
+			warn("%s", unfinishedWarning(s.Unfinished))
 		} else if w := unseenHeadWarning(ctx, r, st); w != "" {
-			cli.Warnf(env.Stderr, "git-scry", "%s", w)
+			warn("%s", w)
 		}
 		if s.Unembedded > 0 {
-			cli.Warnf(env.Stderr, "git-scry", "%s", unembeddedWarning(s))
+			warn("%s", unembeddedWarning(s))
 		}
 		if s.PassedOver != "" && !lexicalOnly {
 			// A gate in CI measured the built-in embedder, not the model.
@@ -180,17 +191,17 @@ Flags:
 			fmt.Fprintf(env.Stderr, "git-scry: %s of the query set %s, which the index leaves out: each stands for the commits it merged\n", cli.Count(res.Merges, "relevant commit"), isAre(res.Merges, "is a merge", "are merges"))
 		}
 		if res.Unindexed > 0 {
-			cli.Warnf(env.Stderr, "git-scry", "%s of the query set %s not indexed yet: run 'git scry index'", cli.Count(res.Unindexed, "relevant commit"), isAre(res.Unindexed, "is", "are"))
+			warn("%s of the query set %s not indexed yet: run 'git scry index'", cli.Count(res.Unindexed, "relevant commit"), isAre(res.Unindexed, "is", "are"))
 		}
 		if res.Missing > 0 && res.Shallow {
 			// A CI checkout's history stops at its depth: not a set
 			// written for another repository.
-			cli.Warnf(env.Stderr, "git-scry", "%s of the query set %s not in this index: this clone is shallow, and %s be in the history not fetched ('git fetch --unshallow', then 'git scry index')", cli.Count(res.Missing, "relevant commit"), isAre(res.Missing, "is", "are"), isAre(res.Missing, "it may", "they may"))
+			warn("%s of the query set %s not in this index: this clone is shallow, and %s be in the history not fetched ('git fetch --unshallow', then 'git scry index')", cli.Count(res.Missing, "relevant commit"), isAre(res.Missing, "is", "are"), isAre(res.Missing, "it may", "they may"))
 		} else if res.Missing > 0 {
-			cli.Warnf(env.Stderr, "git-scry", "%s of the query set %s not in this index (another repository, or shas from before a rewrite?)", cli.Count(res.Missing, "relevant commit"), isAre(res.Missing, "is", "are"))
+			warn("%s of the query set %s not in this index (another repository, or shas from before a rewrite?)", cli.Count(res.Missing, "relevant commit"), isAre(res.Missing, "is", "are"))
 		}
 		if res.Ambiguous > 0 {
-			cli.Warnf(env.Stderr, "git-scry", "%s %s more than one indexed commit and %s as not found: give longer hashes", cli.Count(res.Ambiguous, "relevant commit prefix"), isAre(res.Ambiguous, "matches", "match"), isAre(res.Ambiguous, "counts", "count"))
+			warn("%s %s more than one indexed commit and %s as not found: give longer hashes", cli.Count(res.Ambiguous, "relevant commit prefix"), isAre(res.Ambiguous, "matches", "match"), isAre(res.Ambiguous, "counts", "count"))
 		}
 		if n := len(res.UnchangedDocs); n > 0 {
 			docs, more := res.UnchangedDocs, ""
@@ -203,7 +214,7 @@ Flags:
 			for i, d := range docs {
 				quoted[i] = strconv.Quote(d)
 			}
-			cli.Warnf(env.Stderr, "git-scry", "%s of the query set %s changed by no indexed commit and %s as never found: %s%s (a misspelled path, or a directory?)", cli.Count(n, "relevant doc"), isAre(n, "was", "were"), isAre(n, "counts", "count"), strings.Join(quoted, ", "), more)
+			warn("%s of the query set %s changed by no indexed commit and %s as never found: %s%s (a misspelled path, or a directory?)", cli.Count(n, "relevant doc"), isAre(n, "was", "were"), isAre(n, "counts", "count"), strings.Join(quoted, ", "), more)
 		}
 		rep, err := eval.Run(ctx, s, qs, modes, k)
 		if err != nil {
@@ -225,16 +236,20 @@ Flags:
 			return gateError(short, gate)
 		}
 		title := fmt.Sprintf("%s (%d with relevant commits, %d with relevant files), k=%d", cli.Count(rep.Queries, "query"), rep.CommitQueries, rep.FileQueries, k)
-		fmt.Fprintf(env.Stdout, "%s: %s\n\n", cli.Printable(name), title)
 		t := reportTable(rep, modes, k)
-		if err := t.Write(env.Stdout); err != nil {
-			return err
-		}
-		if perQuery && rep.CommitQueries > 0 {
-			fmt.Fprintln(env.Stdout)
-			if err := perQueryTable(rep, qs, modes).Write(env.Stdout); err != nil {
+		err = asText(env, func() error {
+			fmt.Fprintf(env.Stdout, "%s: %s\n\n", cli.Printable(name), title)
+			if err := t.Write(env.Stdout); err != nil {
 				return err
 			}
+			if perQuery && rep.CommitQueries > 0 {
+				fmt.Fprintln(env.Stdout)
+				return perQueryTable(rep, qs, modes).Write(env.Stdout)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		if gh != nil {
 			if err := evalToGitHub(gh, rep, modes[0], name, title, t, gate, short); err != nil {

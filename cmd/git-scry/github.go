@@ -84,7 +84,7 @@ func indexToGitHub(gh *ghaction.Action, res *index.Result) error {
 		}
 	}
 	if res.Shallow {
-		gh.Warningf("git scry index: the checkout is shallow, so only its %s were indexed: check out with fetch-depth: 0 (actions/checkout) to search the whole history", cli.Count(int(res.Total), "commit"))
+		gh.Warningf("git scry index: the checkout is shallow, so only its %s %s indexed: check out with fetch-depth: 0 (actions/checkout) to search the whole history", cli.Count(int(res.Total), "commit"), isAre(int(res.Total), "was", "were"))
 	}
 	if res.Unreadable > 0 {
 		gh.Warningf("git scry index: %s could not be read and were skipped", cli.Count(res.Unreadable, "commit"))
@@ -100,4 +100,22 @@ func indexToGitHub(gh *ghaction.Action, res *index.Result) error {
 		gh.Warningf("git scry index: semantic search is unavailable: %s", res.EmbedWarning)
 	}
 	return nil
+}
+
+// asText runs write, a text report whose lines begin with a query set's
+// text (its name, a query's id), with the runner's workflow commands
+// stopped inside GitHub Actions, with or without --github: a set named
+// "::warning::x" was an annotation of its own there, "::stop-commands::x"
+// hid every later one.
+func asText(env *cli.Env, write func() error) error {
+	gh := ghaction.New(env.Stdout, env.Env)
+	if !gh.Enabled() {
+		return write()
+	}
+	resume, err := gh.StopCommands()
+	if err != nil {
+		return err
+	}
+	defer resume()
+	return write()
 }

@@ -231,6 +231,23 @@ func MarkdownText(s string) string {
 // end it), so the span is an HTML <code> element around escaped text.
 func MarkdownCode(s string) string { return "<code>" + MarkdownText(s) + "</code>" }
 
+// StopCommands makes the runner show the log's lines as text, none read
+// as a workflow command, until the returned resume is called: for text
+// from a repository printed at the start of a line (a query set's name,
+// a query's id), where "::warning::…" or "::add-mask::…" would be run.
+// The token is random, so the text cannot resume commands itself.
+func (a *Action) StopCommands() (resume func(), err error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	token := "verdigris-" + hex.EncodeToString(b)
+	if _, err := fmt.Fprintf(a.w, "::stop-commands::%s\n", token); err != nil {
+		return nil, err
+	}
+	return func() { fmt.Fprintf(a.w, "::%s::\n", token) }, nil
+}
+
 // Group opens a collapsible log group; EndGroup closes it.
 func (a *Action) Group(title string) { a.gha.Group(title) }
 
