@@ -82,10 +82,18 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 say "downloading onnxruntime-node@$version with npm pack"
 # One retry: a registry hiccup should not cost the install its ONNX
-# Runtime. npm's own messages are shown when both attempts fail.
+# Runtime. npm retries too, waiting 10 s and then 60 s by default: with
+# the registry unreachable the two attempts took 143 s to fail, silent.
+# Its waits are bounded here (set them in the environment to choose
+# others); the download itself keeps npm's timeout.
+export npm_config_fetch_retries=${npm_config_fetch_retries:-1}
+export npm_config_fetch_retry_mintimeout=${npm_config_fetch_retry_mintimeout:-1000}
+export npm_config_fetch_retry_maxtimeout=${npm_config_fetch_retry_maxtimeout:-5000}
 pack() { (cd "$tmp" && npm pack --loglevel=error --ignore-scripts "onnxruntime-node@$version" >/dev/null 2>"$tmp/npm.err"); }
 if ! pack && ! { sleep 2; pack; }; then
-	sed 's/^/npm: /' "$tmp/npm.err" >&2
+	# npm's words, without the JavaScript stack, object dump and blank
+	# lines it adds to a network error (indented under "npm error").
+	sed -E -e '/^npm (error|ERR!)( {2,}| *\}?$| (syscall|errno) )/d' -e 's/ \{$//' -e 's/^/npm: /' "$tmp/npm.err" >&2
 	die "npm pack onnxruntime-node@$version failed" "check your npm registry access (npm ping)"
 fi
 tarball=

@@ -2,6 +2,7 @@ package scripts
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -413,4 +414,85 @@ func TestInstallSetupLinesOnlyForStepsThatActOrSayWhy(t *testing.T) {
 			t.Errorf("git vault ran with an identity present:\n%s", calls)
 		}
 	})
+}
+
+// With the npm registry unreachable (offline, a registry that refuses
+// connections) the ONNX Runtime step took 143 s to give up, the install
+// stalled on "downloading" with no word, and then printed npm's error
+// with its 20-line JavaScript stack trace and object dump. npm waits
+// 10 s and then 60 s between its own retries, and the script tries npm
+// twice: npm's waits are bounded, and the error keeps npm's words, not
+// its stack.
+func TestFetchOnnxruntimeRegistryDownFailsFastAndBriefly(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// npm as it fails against a registry that refuses the connection,
+	// logging the retry settings it was given.
+	npm := `#!/bin/sh
+echo "retries=$npm_config_fetch_retries min=$npm_config_fetch_retry_mintimeout max=$npm_config_fetch_retry_maxtimeout" >>"` + filepath.Join(dir, "npm.log") + `"
+cat >&2 <<'EOF'
+npm error code ECONNREFUSED
+npm error syscall connect
+npm error errno ECONNREFUSED
+npm error FetchError: request to http://127.0.0.1:9/onnxruntime-node failed, reason: connect ECONNREFUSED 127.0.0.1:9
+npm error     at ClientRequest.<anonymous> (/usr/lib/node_modules/npm/node_modules/minipass-fetch/lib/index.js:130:14)
+npm error     at process.processTicksAndRejections (node:internal/process/task_queues:83:21) {
+npm error   code: 'ECONNREFUSED',
+npm error   type: 'system'
+npm error }
+npm error
+npm error If you are behind a proxy, please make sure that the 'proxy' config is set properly.  See: 'npm help config'
+npm error A complete log of this run can be found in: /home/u/.npm/_logs/debug-0.log
+EOF
+exit 1
+`
+	if err := os.WriteFile(filepath.Join(bin, "npm"), []byte(npm), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs("fetch-onnxruntime.sh")
+	cmd := exec.Command("bash", abs)
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"VERDIGRIS_LIBDIR="+filepath.Join(dir, "lib"), "HOME="+dir,
+		"npm_config_fetch_retries=", "npm_config_fetch_retry_mintimeout=", "npm_config_fetch_retry_maxtimeout=")
+	b, err := cmd.CombinedOutput()
+	out := string(b)
+	if err == nil {
+		t.Fatalf("succeeded:\n%s", out)
+	}
+	if strings.Contains(out, "no library this script knows") {
+		t.Skipf("no ONNX Runtime library for this platform:\n%s", out)
+	}
+	log, err := os.ReadFile(filepath.Join(dir, "npm.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// npm waits min ms before its first retry, and at most max before each.
+	for _, l := range strings.Split(strings.TrimSpace(string(log)), "\n") {
+		var retries, min, max int
+		if _, err := fmt.Sscanf(l, "retries=%d min=%d max=%d", &retries, &min, &max); err != nil {
+			t.Fatalf("npm ran with its own retry waits, 10 s then 60 s (%v): %q", err, l)
+		}
+		if retries > 1 || max > 5000 || min > max {
+			t.Errorf("npm may wait %d times up to %d ms: %q", retries, max, l)
+		}
+	}
+	for _, want := range []string{"npm: npm error code ECONNREFUSED", "reason: connect ECONNREFUSED", "A complete log", "fetch-onnxruntime: error: npm pack"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, noise := range []string{"     at ", "type: 'system'", "npm error }", "syscall connect"} {
+		if strings.Contains(out, noise) {
+			t.Errorf("output has npm's stack or object dump (%q):\n%s", noise, out)
+		}
+	}
+	if !hasHint(out) {
+		t.Errorf("no hint:\n%s", out)
+	}
 }
