@@ -9,10 +9,19 @@
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
-prefix=${PREFIX:-$HOME/.local}
-bindir=$prefix/bin
 
 say() { printf 'install: %s\n' "$*" >&2; }
+
+# Unset (env -i, a service's environment) it ended in bash's "HOME:
+# unbound variable"; empty, it put the binaries in /.local/bin.
+home=${HOME:-}
+if [ -z "${PREFIX:-}" ] && [ -z "$home" ]; then
+	say "error: HOME is not set: the binaries go to \$HOME/.local/bin"
+	say "hint: set HOME, or choose the folder: PREFIX=/path/to/prefix $0 (binaries in PREFIX/bin)"
+	exit 1
+fi
+prefix=${PREFIX:-$home/.local}
+bindir=$prefix/bin
 
 # Ctrl-C stops the install. Without the trap bash stops only when the
 # command it waits for was killed by the signal; git scry index handles
@@ -108,7 +117,9 @@ fi
 
 if [ -z "$onpath" ]; then
 	shown=$bindir
-	case $bindir in "$HOME"/*) shown='$HOME'${bindir#"$HOME"} ;; esac
+	if [ -n "$home" ]; then
+		case $bindir in "$home"/*) shown='$HOME'${bindir#"$home"} ;; esac
+	fi
 	line="export PATH=\"$shown:\$PATH\""
 	case ${SHELL##*/} in
 	fish) add="fish_add_path $shown" ;;

@@ -496,3 +496,56 @@ exit 1
 		t.Errorf("no hint:\n%s", out)
 	}
 }
+
+// With HOME unset (env -i, a service's environment) the install ended in
+// bash's "HOME: unbound variable", and with HOME set empty it put the
+// binaries in /.local/bin. Without PREFIX it says HOME is needed, with a
+// hint, before building anything; with PREFIX it installs there.
+func TestInstallWithoutHome(t *testing.T) {
+	noHome := func(r *installRun, empty bool) {
+		var env []string
+		for _, e := range r.env {
+			if !strings.HasPrefix(e, "HOME=") {
+				env = append(env, e)
+			}
+		}
+		if empty {
+			env = append(env, "HOME=")
+		}
+		r.env = env
+	}
+	for _, c := range []struct {
+		name  string
+		empty bool
+	}{{"unset", false}, {"empty", true}} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newInstallRun(t)
+			noHome(r, c.empty)
+			out, code := r.run()
+			if code != 1 {
+				t.Errorf("exit %d, want 1\n%s", code, out)
+			}
+			if !strings.Contains(out, "install: error: HOME is not set") || !hasHint(out) || !strings.Contains(out, "PREFIX=") {
+				t.Errorf("output does not say HOME is needed, with a PREFIX hint:\n%s", out)
+			}
+			if strings.Contains(out, "building") || strings.Contains(out, "unbound variable") {
+				t.Errorf("output:\n%s", out)
+			}
+		})
+	}
+	t.Run("PREFIX", func(t *testing.T) {
+		r := newInstallRun(t)
+		noHome(r, false)
+		prefix := filepath.Join(filepath.Dir(r.home), "prefix")
+		out, code := r.run("PREFIX=" + prefix)
+		if code != 0 || strings.Contains(out, "unbound variable") {
+			t.Errorf("exit %d\n%s", code, out)
+		}
+		if want := `export PATH="` + prefix + `/bin:$PATH"`; !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+		if _, err := os.Stat(filepath.Join(prefix, "bin", "verdigris")); err != nil {
+			t.Error(err)
+		}
+	})
+}
