@@ -122,7 +122,8 @@ if [ -z "$onpath" ]; then
 	fi
 	line="export PATH=\"$shown:\$PATH\""
 	case ${SHELL##*/} in
-	fish) add="fish_add_path $shown" ;;
+	# Quoted: a folder with a space is one argument ($HOME expands).
+	fish) add="fish_add_path \"$shown\"" ;;
 	zsh) add="echo '$line' >>~/.zshrc" ;;
 	bash) add="echo '$line' >>~/.bashrc" ;;
 	*) add="echo '$line' >>~/.profile" ;;

@@ -250,7 +250,7 @@ func TestInstallEndsWithThePathToAdd(t *testing.T) {
 	for _, c := range []struct{ shell, want string }{
 		{"/bin/bash", `echo 'export PATH="$HOME/.local/bin:$PATH"' >>~/.bashrc`},
 		{"/usr/bin/zsh", `echo 'export PATH="$HOME/.local/bin:$PATH"' >>~/.zshrc`},
-		{"/usr/bin/fish", `fish_add_path $HOME/.local/bin`},
+		{"/usr/bin/fish", `fish_add_path "$HOME/.local/bin"`},
 		{"", `echo 'export PATH="$HOME/.local/bin:$PATH"' >>~/.profile`},
 	} {
 		t.Run(filepath.Base(c.shell+"/none"), func(t *testing.T) {
@@ -270,6 +270,16 @@ func TestInstallEndsWithThePathToAdd(t *testing.T) {
 			}
 		})
 	}
+	// A folder with a space: fish took "fish_add_path /opt/my tools/bin"
+	// for two folders.
+	t.Run("fish, space", func(t *testing.T) {
+		r := newInstallRun(t)
+		prefix := filepath.Join(filepath.Dir(r.home), "my tools")
+		out, _ := r.run("SHELL=/usr/bin/fish", "PREFIX="+prefix)
+		if want := `fish_add_path "` + prefix + `/bin"`; !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	})
 	t.Run("on PATH", func(t *testing.T) {
 		r := newInstallRun(t)
 		out, _ := r.run("PATH=" + r.tools + ":" + filepath.Join(r.home, ".local", "bin"))
