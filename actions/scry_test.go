@@ -114,18 +114,7 @@ func TestScryActionIndexesIncrementallyAndGates(t *testing.T) {
 	// The built-in embedder learns from the repository alone: the test
 	// machine's own text is not what is tested here.
 	a.env["VERDIGRIS_SCRY_MACHINE_TEXT"] = "0"
-	laptop := filepath.Join(a.dir, "laptop")
-	a.git(a.dir, "clone", "-q", a.remote, laptop)
-	for _, msg := range []string{
-		"net: close the listener on shutdown",
-		"docs: explain the configuration file",
-		"net: retry dialing with backoff",
-	} {
-		name := strings.ReplaceAll(strings.Fields(msg)[1], ":", "")
-		os.WriteFile(filepath.Join(laptop, name+".txt"), []byte(msg+"\n"), 0o644)
-		a.git(laptop, "add", "-A")
-		a.git(laptop, "commit", "-q", "-m", msg)
-	}
+	laptop := a.scryHistory()
 	a.git(laptop, "push", "-q", "origin", "main")
 	first := a.git(laptop, "rev-parse", "HEAD")
 	listener := a.git(laptop, "rev-parse", "HEAD~2")
@@ -316,9 +305,9 @@ func TestScryActionRefusesABadGateOrMode(t *testing.T) {
 	}
 }
 
-// scryQueryRepo pushes three commits and a query set q.json (written by
-// querySet from the first commit's sha) to the remote, and returns HEAD.
-func (a *actionEnv) scryQueryRepo(querySet func(listener string) string) string {
+// scryHistory clones the remote into a developer's checkout and
+// commits three messages there, not pushed; it returns the checkout.
+func (a *actionEnv) scryHistory() string {
 	a.t.Helper()
 	laptop := filepath.Join(a.dir, "laptop")
 	a.git(a.dir, "clone", "-q", a.remote, laptop)
@@ -332,6 +321,14 @@ func (a *actionEnv) scryQueryRepo(querySet func(listener string) string) string 
 		a.git(laptop, "add", "-A")
 		a.git(laptop, "commit", "-q", "-m", msg)
 	}
+	return laptop
+}
+
+// scryQueryRepo pushes three commits and a query set q.json (written by
+// querySet from the first commit's sha) to the remote, and returns HEAD.
+func (a *actionEnv) scryQueryRepo(querySet func(listener string) string) string {
+	a.t.Helper()
+	laptop := a.scryHistory()
 	os.WriteFile(filepath.Join(laptop, "q.json"), []byte(querySet(a.git(laptop, "rev-parse", "HEAD~2"))), 0o644)
 	a.git(laptop, "add", "-A")
 	a.git(laptop, "commit", "-q", "-m", "eval: a query set")
