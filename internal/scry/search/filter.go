@@ -563,6 +563,11 @@ func ParseDate(s string, now time.Time) (time.Time, error) {
 	if n, err := strconv.ParseInt(strings.TrimPrefix(s, "@"), 10, 64); err == nil && strings.HasPrefix(s, "@") && n >= 0 {
 		return time.Unix(n, 0).In(now.Location()), nil // git's @<Unix time>
 	}
+	// git's approxidate reads a number of more than 8 digits as a Unix
+	// time (8 are a day, 20240501).
+	if n, err := strconv.ParseUint(s, 10, 63); err == nil && len(s) > 8 {
+		return time.Unix(int64(n), 0).In(now.Location()), nil
+	}
 	s = strings.ToLower(s)
 	switch s {
 	case "now":

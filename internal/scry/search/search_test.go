@@ -743,8 +743,9 @@ func TestStaleCacheIgnored(t *testing.T) {
 
 // The dates git prints and reads were refused as unknown: the default
 // and --date=iso/rfc forms of git log (with their zone), a Unix time
-// as @N, slashes and dots for dashes, month names, and git's dotted
-// ages ("1.week.ago"). The error quoted the value lower-cased.
+// as @N or as a number of more than 8 digits, slashes and dots for
+// dashes, month names, and git's dotted ages ("1.week.ago"). The error
+// quoted the value lower-cased.
 func TestParseDateGitForms(t *testing.T) {
 	now := time.Date(2024, 5, 15, 12, 0, 0, 0, time.UTC)
 	plus2 := time.FixedZone("", 2*3600)
@@ -756,6 +757,7 @@ func TestParseDateGitForms(t *testing.T) {
 		"Wed, 1 May 2024 12:00:00 +0200":  time.Date(2024, 5, 1, 12, 0, 0, 0, plus2),
 		"Wed, 01 May 2024 12:00:00 +0200": time.Date(2024, 5, 1, 12, 0, 0, 0, plus2),
 		"@1714557600":                     time.Unix(1714557600, 0),
+		"1714557600":                      time.Unix(1714557600, 0),
 		"2024/05/01":                      time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
 		"2024.05.01":                      time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
 		"May 1 2024":                      time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
