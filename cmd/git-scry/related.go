@@ -23,7 +23,7 @@ import (
 
 var relatedCmd = &cli.Command{
 	Name: "related",
-	Usage: `Usage: git scry related FILE|DIR [-n N] [--json]
+	Usage: `Usage: git scry related FILE|DIR [-n N] [--json] [--no-follow]
 
 List the files that changed in the same commits as FILE, most often
 first, with how many commits changed both, what share of FILE's commits
@@ -33,17 +33,24 @@ path in the working tree or relative to the repository root. A directory
 stands for the files under it: the files outside it that changed in the
 same commits as any of them, each commit counted once; so does a path
 that was a file and is a directory at HEAD (a file replaced by a
-directory of its name). A file's other name, in the commit that renamed
-it, is not a related file. ':/FILE' is FILE from the repository's root,
+directory of its name). ':/FILE' is FILE from the repository's root,
 as in git.
 
+FILE's renames are followed, as 'git log --follow' follows them: the
+commits that changed it under an earlier name count as its own, and a
+file that changed with it and was renamed since is listed under its
+name now. FILE's other names are not related files. A directory is
+counted by path.
+
 Flags:
-  -n, --limit N   number of files (default 20)
-      --json      print the files as JSON
+  -n, --limit N     number of files (default 20)
+      --json        print the files as JSON
+      --no-follow   count by path: FILE's earlier names are other files
 `,
 	Flags: func(fs *pflag.FlagSet) {
 		fs.IntP("limit", "n", 20, "")
 		fs.Bool("json", false, "")
+		fs.Bool("no-follow", false, "")
 	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 		if err := nargs("related", args, 1, 1); err != nil {
@@ -54,6 +61,11 @@ Flags:
 			return cli.Usagef("-n must be at least 1, got %d", limit).WithHint("e.g. -n 20")
 		}
 		asJSON, _ := fs.GetBool("json")
+		noFollow, _ := fs.GetBool("no-follow")
+		find := search.RelatedFollow
+		if noFollow {
+			find = search.RelatedFiles
+		}
 		r, err := cli.OpenRepo(ctx, env)
 		if err != nil {
 			return err
@@ -79,7 +91,7 @@ Flags:
 				break
 			}
 			path = p
-			rel, changes, err = search.RelatedFiles(ctx, st, r, p, limit)
+			rel, changes, err = find(ctx, st, r, p, limit)
 			if !errors.Is(err, search.ErrUnknownPath) {
 				break
 			}
@@ -175,6 +187,11 @@ Flags:
 			// CoChangeMaxFiles files, which "commits" does not count; a
 			// file changed only in such commits read as never changed.
 			res := map[string]any{"file": path, "commits": changes.Counted, "large_commits": changes.Large, "related": out}
+			if !noFollow && !changes.Dir {
+				// The names whose commits "commits" counts besides
+				// FILE's, newest first; [] when it had none.
+				res["earlier_names"] = append([]string{}, changes.Earlier...)
+			}
 			if raw := rawName(path); raw != "" {
 				res["raw"] = map[string]string{"file": raw}
 			}
@@ -192,13 +209,17 @@ Flags:
 			}
 			// An import or a sweep changed it with many files: not
 			// "never together", but not counted.
+			followed := ""
+			if note := followedNote(changes.Earlier); note != "" {
+				followed = "; " + note
+			}
 			switch {
 			case changes.Large > 0 && changes.Counted == 0:
-				fmt.Fprintf(env.Stderr, "git-scry: %s changed only in commits of more than %d files (%s), which related does not count\n", cli.Printable(path), store.CoChangeMaxFiles, cli.Count(int(changes.Large), "commit"))
+				fmt.Fprintf(env.Stderr, "git-scry: %s changed only in commits of more than %d files (%s%s), which related does not count\n", cli.Printable(path), store.CoChangeMaxFiles, cli.Count(int(changes.Large), "commit"), followed)
 			case changes.Large > 0:
-				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with %s (%s; %s of more than %d files not counted)\n", cli.Printable(path), another, cli.Count(int(changes.Counted), "commit"), cli.Count(int(changes.Large), "commit"), store.CoChangeMaxFiles)
+				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with %s (%s; %s of more than %d files not counted%s)\n", cli.Printable(path), another, cli.Count(int(changes.Counted), "commit"), cli.Count(int(changes.Large), "commit"), store.CoChangeMaxFiles, followed)
 			default:
-				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with %s (%s)\n", cli.Printable(path), another, cli.Count(int(changes.Counted), "commit"))
+				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with %s (%s%s)\n", cli.Printable(path), another, cli.Count(int(changes.Counted), "commit"), followed)
 			}
 			return nil
 		}
@@ -209,8 +230,34 @@ Flags:
 			// date must read the same in both.
 			t.Row(fmt.Sprint(x.Count), fmt.Sprintf("%.0f%%", 100*x.Share), x.Last.Local().Format("2006-01-02"), cli.Printable(x.Path))
 		}
-		return t.Write(env.Stdout)
+		if err := t.Write(env.Stdout); err != nil {
+			return err
+		}
+		if note := followedNote(changes.Earlier); note != "" {
+			// The shares are of commits made under other names too: a
+			// reader comparing them with 'git log FILE' is told why.
+			_, err := fmt.Fprintf(env.Stdout, "(%s)\n", note)
+			return err
+		}
+		return nil
 	},
+}
+
+// followedNote says which earlier names FILE's history was followed
+// through; "" for none.
+func followedNote(earlier []string) string {
+	if len(earlier) == 0 {
+		return ""
+	}
+	names := make([]string, len(earlier))
+	for i, n := range earlier {
+		names[i] = cli.Printable(n)
+	}
+	word := "names"
+	if len(earlier) == 1 {
+		word = "name"
+	}
+	return fmt.Sprintf("history followed through %d earlier %s: %s", len(earlier), word, strings.Join(names, ", "))
 }
 
 // relatedPaths are the repository paths FILE may mean, its pathspec

@@ -112,7 +112,7 @@ func (p pairCommits) boundary(ctx context.Context, db *sql.DB, roots []string) e
 func (p pairCommits) renames(ctx context.Context, db *sql.DB, r *gitrepo.Repo) error {
 	// From the deletions: far fewer than the commits, whose rows (their
 	// messages) a scan would read.
-	renames, ids, err := commitRenames(ctx, db, r, `SELECT c.id, c.hash FROM (SELECT commit_id FROM files WHERE status = 'D' GROUP BY commit_id) d
+	renames, ids, err := commitRenames(ctx, db, newRenameCache(r), `SELECT c.id, c.hash FROM (SELECT commit_id FROM files WHERE status = 'D' GROUP BY commit_id) d
 		JOIN commits c ON c.id = d.commit_id
 		WHERE c.nfiles <= ? AND EXISTS (SELECT 1 FROM files f WHERE f.commit_id = c.id AND f.status = 'A')`, store.CoChangeMaxFiles)
 	if err != nil || renames == nil {

@@ -35,6 +35,9 @@ type Changes struct {
 	// Dir says the path stood for the files under it, whose related
 	// files are those outside it.
 	Dir bool
+	// Earlier is the names the file had before, newest first, whose
+	// commits count as its own (RelatedFollow).
+	Earlier []string
 }
 
 // ErrUnknownPath is returned by RelatedFiles for a path no indexed commit
@@ -55,15 +58,21 @@ var ErrUnknownPath = errors.New("no indexed commit changed this path")
 // elsewhere related to its new place). Nor do a shallow clone's
 // boundary commits count (notTogether). r nil leaves both in.
 func RelatedFiles(ctx context.Context, st *store.Store, r *gitrepo.Repo, path string, limit int) ([]Related, Changes, error) {
+	return related(ctx, st, r, path, limit, false)
+}
+
+// related is RelatedFiles, and RelatedFollow where follow is set.
+func related(ctx context.Context, st *store.Store, r *gitrepo.Repo, path string, limit int, follow bool) ([]Related, Changes, error) {
 	db := st.DB()
+	rc := newRenameCache(r)
 	if dir := strings.TrimSuffix(path, "/"); dir != path {
-		return relatedToDir(ctx, db, r, dir, limit)
+		return relatedToDir(ctx, db, rc, dir, limit)
 	}
 	var id int64
 	// A path whose commits were all pruned keeps its id but has no files.
 	err := db.QueryRowContext(ctx, `SELECT id FROM paths p WHERE path = ? AND EXISTS (SELECT 1 FROM files f WHERE f.path_id = p.id)`, path).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return relatedToDir(ctx, db, r, path, limit)
+		return relatedToDir(ctx, db, rc, path, limit)
 	}
 	if err != nil {
 		return nil, Changes{}, err
@@ -71,15 +80,23 @@ func RelatedFiles(ctx context.Context, st *store.Store, r *gitrepo.Repo, path st
 	if dir, err := nowADirectory(ctx, db, r, path, id); err != nil {
 		return nil, Changes{}, err
 	} else if dir {
-		return relatedToDir(ctx, db, r, path, limit)
+		return relatedToDir(ctx, db, rc, path, limit)
 	}
+	if follow && r != nil {
+		return relatedFollowing(ctx, db, rc, path, id, limit)
+	}
+	return relatedToFile(ctx, db, rc, path, id, limit)
+}
+
+// relatedToFile is RelatedFiles for the file path (id), by path.
+func relatedToFile(ctx context.Context, db *sql.DB, rc *renameCache, path string, id int64, limit int) ([]Related, Changes, error) {
 	var changes, large int64
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE c.nfiles <= ?2), count(*) FILTER (WHERE c.nfiles > ?2)
 		FROM files f JOIN commits c ON c.id = f.commit_id WHERE f.path_id = ?1`, id, store.CoChangeMaxFiles).Scan(&changes, &large); err != nil {
 		return nil, Changes{}, err
 	}
 	inside := func(p string) bool { return p == path }
-	moved, dropped, err := notTogether(ctx, db, r, `p.id = ?1`, id, inside)
+	moved, dropped, err := notTogether(ctx, db, rc, `p.id = ?1`, id, inside)
 	if err != nil {
 		return nil, Changes{}, err
 	}
@@ -142,7 +159,7 @@ func nowADirectory(ctx context.Context, db *sql.DB, r *gitrepo.Repo, path string
 // when the history has none). The pairs table
 // holds files, so this counts from the commits' file lists: the commits
 // that changed something under dir, then their other files.
-func relatedToDir(ctx context.Context, db *sql.DB, r *gitrepo.Repo, dir string, limit int) ([]Related, Changes, error) {
+func relatedToDir(ctx context.Context, db *sql.DB, rc *renameCache, dir string, limit int) ([]Related, Changes, error) {
 	prefix := dir + "/"
 	// substr, not LIKE or GLOB: a path may hold their wildcards.
 	const under = `substr(p.path, 1, length(?1)) = ?1`
@@ -157,7 +174,7 @@ func relatedToDir(ctx context.Context, db *sql.DB, r *gitrepo.Repo, dir string, 
 		return nil, Changes{}, ErrUnknownPath
 	}
 	inside := func(p string) bool { return strings.HasPrefix(p, prefix) }
-	moved, dropped, err := notTogether(ctx, db, r, under, prefix, inside)
+	moved, dropped, err := notTogether(ctx, db, rc, under, prefix, inside)
 	if err != nil {
 		return nil, Changes{}, err
 	}
@@ -201,8 +218,9 @@ func relatedToDir(ctx context.Context, db *sql.DB, r *gitrepo.Repo, dir string, 
 // (dropped, how many of their commits they were). A boundary commit
 // indexed before this was known keeps its pairs in the index; they are
 // left out here.
-func notTogether(ctx context.Context, db *sql.DB, r *gitrepo.Repo, cond string, arg any, inside func(string) bool) (map[string]map[int64]bool, int64, error) {
-	moved, err := renamedAway(ctx, db, r, cond, arg, inside)
+func notTogether(ctx context.Context, db *sql.DB, rc *renameCache, cond string, arg any, inside func(string) bool) (map[string]map[int64]bool, int64, error) {
+	moved, err := renamedAway(ctx, db, rc, cond, arg, inside)
+	r := rc.r
 	if err != nil || r == nil {
 		return moved, 0, err
 	}
@@ -257,7 +275,7 @@ func notTogether(ctx context.Context, db *sql.DB, r *gitrepo.Repo, cond string, 
 // hash): by hash, with each commit's id. Nil when it lists none, or git
 // cannot read them here (a damaged repository): the index's counts then
 // stand as they are.
-func commitRenames(ctx context.Context, db *sql.DB, r *gitrepo.Repo, query string, args ...any) (map[string][]gitrepo.Rename, map[string]int64, error) {
+func commitRenames(ctx context.Context, db *sql.DB, rc *renameCache, query string, args ...any) (map[string][]gitrepo.Rename, map[string]int64, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, nil, err
@@ -278,9 +296,9 @@ func commitRenames(ctx context.Context, db *sql.DB, r *gitrepo.Repo, query strin
 	if err := rows.Err(); err != nil || len(hashes) == 0 {
 		return nil, nil, err
 	}
-	renames, err := r.RenamesOf(ctx, hashes)
-	if err != nil {
-		return nil, nil, ctx.Err()
+	renames, err := rc.of(ctx, hashes)
+	if err != nil || renames == nil {
+		return nil, nil, err
 	}
 	return renames, ids, nil
 }
@@ -290,11 +308,11 @@ func commitRenames(ctx context.Context, db *sql.DB, r *gitrepo.Repo, query strin
 // inside accepts) to or from a path outside: by path outside, the ids of
 // those commits, which do not count for it. Only commits that added or
 // deleted such a file while deleting or adding another are asked of git.
-func renamedAway(ctx context.Context, db *sql.DB, r *gitrepo.Repo, cond string, arg any, inside func(string) bool) (map[string]map[int64]bool, error) {
-	if r == nil {
+func renamedAway(ctx context.Context, db *sql.DB, rc *renameCache, cond string, arg any, inside func(string) bool) (map[string]map[int64]bool, error) {
+	if rc.r == nil {
 		return nil, nil
 	}
-	renames, ids, err := commitRenames(ctx, db, r, `SELECT DISTINCT c.id, c.hash FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
+	renames, ids, err := commitRenames(ctx, db, rc, `SELECT DISTINCT c.id, c.hash FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
 		WHERE `+cond+` AND f.status IN ('A', 'D') AND c.nfiles <= ?2
 		AND EXISTS (SELECT 1 FROM files g WHERE g.commit_id = f.commit_id AND g.status IN ('A', 'D') AND g.status != f.status)`, arg, store.CoChangeMaxFiles)
 	if err != nil || renames == nil {
