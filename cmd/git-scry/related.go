@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -53,6 +54,12 @@ Flags:
 		fs.Bool("no-follow", false, "")
 	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
+		if err := nargs("related", args, 1, max(len(args), 1)); err != nil {
+			return err
+		}
+		if len(args) > 1 && slices.ContainsFunc(args, looksLikePath) {
+			return moreThanOne(args)
+		}
 		if err := nargs("related", args, 1, 1); err != nil {
 			return err
 		}
@@ -258,6 +265,61 @@ func followedNote(earlier []string) string {
 		word = "name"
 	}
 	return fmt.Sprintf("history followed through %d earlier %s: %s", len(earlier), word, strings.Join(names, ", "))
+}
+
+// looksLikePath says whether an argument of related's reads as a path
+// (one that exists, or has a directory or an extension), not a word of
+// a question that began with "related".
+func looksLikePath(arg string) bool {
+	if _, err := os.Lstat(arg); err == nil {
+		return true
+	}
+	return strings.ContainsAny(arg, "/:") || path.Ext(arg) != ""
+}
+
+// moreThanOne refuses two or more FILEs: related answers for one file,
+// or for the files of a directory taken together. The hint names their
+// common directory where they have one.
+func moreThanOne(args []string) error {
+	shown := make([]string, len(args))
+	for i, a := range args {
+		shown[i] = cli.Printable(cli.ShellWord(a))
+	}
+	e := cli.Usagef("git scry related takes one FILE or DIR, got %d: %s", len(args), strings.Join(shown, " "))
+	once := fmt.Sprintf("run it once for each file ('git scry related %s')", shown[0])
+	if dir := commonDir(args); dir != "" {
+		return e.WithHint("%s, or give their directory for its files together ('git scry related %s')", once, cli.Printable(cli.ShellWord(dir)))
+	}
+	return e.WithHint("%s", once)
+}
+
+// commonDir is the deepest directory that holds every one of paths, as
+// given; "" when that is the current directory or the root.
+func commonDir(paths []string) string {
+	var common []string
+	for i, p := range paths {
+		if strings.HasPrefix(p, ":") {
+			return ""
+		}
+		dir := path.Dir(path.Clean(filepath.ToSlash(p)))
+		if dir == "." || dir == "/" || dir == ".." || strings.HasPrefix(dir, "../") {
+			return ""
+		}
+		parts := strings.Split(dir, "/")
+		if i == 0 {
+			common = parts
+			continue
+		}
+		n := 0
+		for n < len(common) && n < len(parts) && common[n] == parts[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	if len(common) == 0 || (len(common) == 1 && common[0] == "") {
+		return ""
+	}
+	return strings.Join(common, "/")
 }
 
 // relatedPaths are the repository paths FILE may mean, its pathspec
