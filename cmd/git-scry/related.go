@@ -121,6 +121,12 @@ Flags:
 					if !strings.HasSuffix(name, "/") {
 						fix = "give the file itself"
 					}
+					if l, ok := linkTarget(env, r, file); ok && l.dir && l.to != "" {
+						// A symbolic link to a directory: the slash
+						// asked for the directory, which git does not
+						// reach through the link.
+						return cli.Usagef("%s: no directory of that name; %s is a symbolic link to %s, which git tracks as a file", args[0], cli.Printable(file), cli.Printable(l.target)).WithHint("for the directory it points to: git scry related %s; for the link itself: git scry related %s", cli.Printable(cli.ShellWord(l.to)), cli.Printable(cli.ShellWord(asFile(args[0]))))
+					}
 					kind := "a file"
 					if r.Root != "" && isRepoDir(filepath.Join(r.Root, filepath.FromSlash(file))) {
 						// A gitlink: the superproject's commits know it
@@ -150,6 +156,22 @@ Flags:
 			// Nothing has history: neither the path nor an index run is
 			// at fault.
 			return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("no commits indexed yet: run 'git scry index' once this repository has commits")
+		}
+		if errors.Is(err, search.ErrUnknownPath) && r.Root != "" {
+			// A symbolic link the index does not know: git tracks a
+			// link as a file of its own, never what it points to, so
+			// the answer for its target is that path's.
+			// The first of the paths in the working tree is the one
+			// FILE names there, as for the hint below.
+			for _, p := range paths {
+				if !inWorkTree(r.Root, asFile(p)) {
+					continue
+				}
+				if l, ok := linkTarget(env, r, asFile(p)); ok {
+					return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("%s", l.hint())
+				}
+				break
+			}
 		}
 		if errors.Is(err, search.ErrUnknownPath) && r.Root != "" && !namesDirectory(name) {
 			// In a submodule (or another repository nested in the work
@@ -491,6 +513,63 @@ func rawName(name string) string {
 		return ""
 	}
 	return base64.StdEncoding.EncodeToString([]byte(name))
+}
+
+// link is a symbolic link of the working tree.
+type link struct {
+	target string // what it holds
+	// to is the path it leads to, from the working directory; "" where
+	// that is nowhere (dangling) or outside the repository.
+	to       string
+	dangling bool
+	dir      bool // it leads to a directory
+}
+
+// linkTarget reads the repository path p when it is a symbolic link in
+// the working tree.
+func linkTarget(env *cli.Env, r *gitrepo.Repo, p string) (link, bool) {
+	if r.Root == "" {
+		return link{}, false
+	}
+	full := filepath.Join(r.Root, filepath.FromSlash(p))
+	fi, err := os.Lstat(full)
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		return link{}, false
+	}
+	l := link{}
+	if l.target, err = os.Readlink(full); err != nil {
+		return link{}, false
+	}
+	real, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		l.dangling = true
+		return l, true
+	}
+	if fi, err := os.Stat(real); err == nil {
+		l.dir = fi.IsDir()
+	}
+	rel, err := filepath.Rel(realPath(r.Root), real)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || inGitDir(filepath.ToSlash(rel)) {
+		return l, true
+	}
+	l.to = fromCwd(env, r, filepath.ToSlash(rel))
+	return l, true
+}
+
+// hint is the hint for the link, which no indexed commit changed.
+func (l link) hint() string {
+	switch {
+	case l.to != "":
+		what := "file"
+		if l.dir {
+			what = "directory"
+		}
+		return fmt.Sprintf("it is a symbolic link to %s, and git tracks the link, not the %s it points to: for that %s, git scry related %s", cli.Printable(l.target), what, what, cli.Printable(cli.ShellWord(l.to)))
+	case l.dangling:
+		return fmt.Sprintf("it is a symbolic link to %s, which does not exist; git tracks the link itself: commit it for its own history, or run 'git scry index' if it is committed", cli.Printable(l.target))
+	default:
+		return fmt.Sprintf("it is a symbolic link to %s, outside the repository; git tracks the link itself: commit it for its own history, or run 'git scry index' if it is committed", cli.Printable(l.target))
+	}
 }
 
 // inWorkTree says whether the repository path p is in the working tree
