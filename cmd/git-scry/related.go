@@ -153,6 +153,12 @@ Flags:
 			cli.Warnf(env.Stderr, "git-scry", "%s", warning)
 		}
 		if errors.Is(err, search.ErrUnknownPath) && noCommits(ctx, st) {
+			if tips, terr := r.HistoryTips(ctx); terr == nil && len(tips) > 0 {
+				// The repository has commits the index has not taken
+				// in (a first run stopped before it wrote any): the
+				// index run is what is missing, as search says.
+				return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("the index holds none of this repository's commits yet; 'git scry index' indexes them")
+			}
 			// Nothing has history: neither the path nor an index run is
 			// at fault.
 			return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("no commits indexed yet: run 'git scry index' once this repository has commits")
