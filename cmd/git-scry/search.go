@@ -659,17 +659,18 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func searchJSON(q search.Query, s *search.Searcher, hits []search.Hit, warning string) map[string]any {
-	out := map[string]any{
-		"query":    q.Text,
-		"mode":     q.Mode,
-		"embedder": s.Embedder(),
-		"hits":     hitsJSON(hits),
-	}
-	if warning != "" {
-		out["warning"] = warning
-	}
-	return out
+// searchOut is search's --json document; a struct, so that its keys
+// come in the README's order, what was asked before the hits.
+type searchOut struct {
+	Query    string      `json:"query"`
+	Mode     search.Mode `json:"mode"`
+	Embedder string      `json:"embedder"`
+	Hits     []hitJSON   `json:"hits"`
+	Warning  string      `json:"warning,omitempty"`
+}
+
+func searchJSON(q search.Query, s *search.Searcher, hits []search.Hit, warning string) searchOut {
+	return searchOut{Query: q.Text, Mode: q.Mode, Embedder: s.Embedder(), Hits: hitsJSON(hits), Warning: warning}
 }
 
 // authorRegexNote says, of an --author that matches nobody and reads as
