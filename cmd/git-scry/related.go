@@ -210,28 +210,26 @@ Flags:
 			return indexReadError(ctx, err)
 		}
 		if asJSON {
-			out := []map[string]any{}
+			out := []relatedFileJSON{}
 			for _, x := range rel {
-				j := map[string]any{"path": x.Path, "count": x.Count, "share": x.Share, "last": x.Last.Format(time.RFC3339)}
+				j := relatedFileJSON{Path: x.Path, Count: x.Count, Share: x.Share, Last: x.Last.Format(time.RFC3339)}
 				if raw := rawName(x.Path); raw != "" {
-					j["raw"] = map[string]string{"path": raw}
+					j.Raw = map[string]string{"path": raw}
 				}
 				out = append(out, j)
 			}
 			// large_commits: the file's commits of more than
 			// CoChangeMaxFiles files, which "commits" does not count; a
 			// file changed only in such commits read as never changed.
-			res := map[string]any{"file": path, "commits": changes.Counted, "large_commits": changes.Large, "related": out}
+			res := relatedJSON{File: path, Commits: changes.Counted, LargeCommits: changes.Large, Related: out, Warning: warning}
 			if !noFollow && !changes.Dir {
 				// The names whose commits "commits" counts besides
 				// FILE's, newest first; [] when it had none.
-				res["earlier_names"] = append([]string{}, changes.Earlier...)
+				earlier := append([]string{}, changes.Earlier...)
+				res.EarlierNames = &earlier
 			}
 			if raw := rawName(path); raw != "" {
-				res["raw"] = map[string]string{"file": raw}
-			}
-			if warning != "" {
-				res["warning"] = warning
+				res.Raw = map[string]string{"file": raw}
 			}
 			return cli.WriteJSON(env.Stdout, res)
 		}
@@ -583,6 +581,26 @@ func (l link) hint() string {
 func inWorkTree(root, p string) bool {
 	_, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p)))
 	return err == nil
+}
+
+// relatedJSON is related's --json document; structs, so that the keys
+// come in the order the text output and the README give them.
+type relatedJSON struct {
+	File         string            `json:"file"`
+	Raw          map[string]string `json:"raw,omitempty"`
+	Commits      int64             `json:"commits"`
+	LargeCommits int64             `json:"large_commits"`
+	EarlierNames *[]string         `json:"earlier_names,omitempty"`
+	Related      []relatedFileJSON `json:"related"`
+	Warning      string            `json:"warning,omitempty"`
+}
+
+type relatedFileJSON struct {
+	Path  string            `json:"path"`
+	Count int64             `json:"count"`
+	Share float64           `json:"share"`
+	Last  string            `json:"last"`
+	Raw   map[string]string `json:"raw,omitempty"`
 }
 
 // noCommits says whether the index holds no commit (an empty
