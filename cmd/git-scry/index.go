@@ -170,7 +170,7 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 // terminal: not in CI, whose log keeps every redraw, nor on a dumb
 // terminal, which shows the escape that clears the line.
 func progressAllowed(env *cli.Env) bool {
-	return env.Env("CI") == "" && env.Env("TERM") != "dumb"
+	return !env.InCI() && env.Env("TERM") != "dumb"
 }
 
 // report writes a line of an index run's report: to stderr, or to the log

@@ -19,6 +19,12 @@ func TestProgressAllowed(t *testing.T) {
 		{map[string]string{"TERM": "dumb"}, false},
 		{map[string]string{"CI": "true"}, false},
 		{map[string]string{"GITHUB_ACTIONS": "true", "CI": "true"}, false},
+		// CI=false, exported in a shell's profile, is no CI.
+		{map[string]string{"CI": "false"}, true},
+		{map[string]string{"CI": "FALSE"}, true},
+		{map[string]string{"CI": "0"}, true},
+		{map[string]string{"CI": "1"}, false},
+		{map[string]string{"CI": "woodpecker"}, false},
 	} {
 		env := &cli.Env{Getenv: func(k string) string { return c.env[k] }}
 		if got := progressAllowed(env); got != c.want {

@@ -38,7 +38,7 @@ Examples:
 
 Environment:
   NO_COLOR                       no colour in output
-  CI                             no progress bar
+  CI                             no progress bar (but CI=false or CI=0)
   VERDIGRIS_ONNXRUNTIME=FILE     the ONNX Runtime library to load (else it is
                                  looked for in ../lib/verdigris from git-scry,
                                  ~/.local/lib/verdigris,

@@ -67,6 +67,15 @@ func (e *Env) Env(key string) string {
 	return e.Getenv(key)
 }
 
+// InCI says whether the process runs in CI: CI set, as every CI service
+// sets it (CI=true, GitLab's and others' too). CI=false and CI=0 are not:
+// some export CI=false in their shell's profile to say they are not in
+// one, which read as CI would take away what a terminal gets.
+func (e *Env) InCI() bool {
+	v := strings.TrimSpace(e.Env("CI"))
+	return v != "" && v != "0" && !strings.EqualFold(v, "false")
+}
+
 // Command is one verb of a program ("check", "run", ...).
 type Command struct {
 	Name  string

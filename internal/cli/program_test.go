@@ -387,3 +387,22 @@ func TestCountArgs(t *testing.T) {
 		}
 	}
 }
+
+// CI=false (exported in a shell's profile) read as CI: git scry drew no
+// progress bar on a terminal.
+func TestInCI(t *testing.T) {
+	for v, want := range map[string]bool{
+		"": false, "true": true, "1": true, "yes": true, "woodpecker": true,
+		"false": false, "False": false, "FALSE": false, "0": false, " false ": false,
+	} {
+		env := &Env{Getenv: func(k string) string {
+			if k == "CI" {
+				return v
+			}
+			return ""
+		}}
+		if got := env.InCI(); got != want {
+			t.Errorf("CI=%q: InCI() = %v; want %v", v, got, want)
+		}
+	}
+}
