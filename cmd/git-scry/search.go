@@ -415,7 +415,9 @@ func passedOverWarning(s *search.Searcher) string {
 // a reset, a rebase or commits made without the hooks. While a run is
 // under way (the post-commit hook's, right after a commit) it is indexing
 // them: nothing is to be run. A failure to tell is no reason to fail the
-// search, and says nothing.
+// search, and says nothing. When the last background run (the hooks')
+// failed, it says so, and where its log is, as verdigris doctor does:
+// the index lags for a reason running the hooks again does not mend.
 func unseenHeadWarning(ctx context.Context, r *gitrepo.Repo, st *store.Store) string {
 	head, err := index.UnseenHead(ctx, r, st)
 	if err != nil || head == "" {
@@ -424,7 +426,11 @@ func unseenHeadWarning(ctx context.Context, r *gitrepo.Repo, st *store.Store) st
 	if index.Running(r) {
 		return fmt.Sprintf("the index has not seen HEAD (%s) yet: an index run is under way, and answers may miss the newest commits until it ends", search.ShortHash(head))
 	}
-	return fmt.Sprintf("the index has not seen HEAD (%s): answers may miss the newest commits; 'git scry index' indexes them", search.ShortHash(head))
+	w := fmt.Sprintf("the index has not seen HEAD (%s): answers may miss the newest commits; 'git scry index' indexes them", search.ShortHash(head))
+	if bf := index.LastBackgroundFailure(r); bf != nil {
+		w += "; " + bf.WithLog(bf.String())
+	}
+	return w
 }
 
 // openSearcher opens the repository's index and a searcher over it;

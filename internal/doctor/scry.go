@@ -71,12 +71,13 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 		f.Hint = "run 'git scry index'; " + keptCurrent(ctx, c)
 		// The hooks' runs write their errors to a log nobody reads: the
 		// index lags for a reason the hint above does not give.
-		if msg, hint := index.LastBackgroundError(c.Repo); msg != "" {
-			f.Detail += "; the last background run failed: " + msg
+		if bf := index.LastBackgroundFailure(c.Repo); bf != nil {
+			f.Detail += "; " + bf.String()
+			hint := bf.Hint
 			if hint == "" {
 				hint = "run 'git scry index' to see why"
 			}
-			f.Hint = hint + " (log: " + index.LogPath(c.Repo) + ")"
+			f.Hint = bf.WithLog(hint)
 		}
 	}
 	if gone, err := index.Unreachable(ctx, c.Repo, st); err == nil && gone > 0 {

@@ -22,6 +22,35 @@ func LastBackgroundError(r *gitrepo.Repo) (msg, hint string) {
 	return lastRunError(LogPath(r))
 }
 
+// BackgroundFailure is the last background run's failure, as what
+// reads the index tells why it lags: verdigris doctor, and a search's
+// warning that the index has not seen HEAD. The hooks' runs write their
+// errors to a log nobody reads.
+type BackgroundFailure struct {
+	Msg, Hint string // the run's error and hint (LastBackgroundError)
+	Log       string // the log it wrote them to
+}
+
+// LastBackgroundFailure is the last background run's failure; nil when
+// that run did not fail, or there is no log.
+func LastBackgroundFailure(r *gitrepo.Repo) *BackgroundFailure {
+	msg, hint := LastBackgroundError(r)
+	if msg == "" {
+		return nil
+	}
+	return &BackgroundFailure{Msg: msg, Hint: hint, Log: LogPath(r)}
+}
+
+// String says that the run failed, and why.
+func (f *BackgroundFailure) String() string {
+	return "the last background run failed: " + f.Msg
+}
+
+// WithLog is s followed by where the log is.
+func (f *BackgroundFailure) WithLog(s string) string {
+	return s + " (log: " + f.Log + ")"
+}
+
 func lastRunError(path string) (msg, hint string) {
 	f, err := os.Open(path)
 	if err != nil {
