@@ -45,7 +45,7 @@ var (
 	branchMerge = regexp.MustCompile(`^Merge ((?:remote-tracking )?branch(?:es)? ` + mergeNames +
 		`(?:, (?:(?:remote-tracking )?branch(?:es)?|tags?|commits?) ` + mergeNames + `)*)( of )?`)
 	mergeGroup = regexp.MustCompile(`((?:remote-tracking )?branch(?:es)?|tags?|commits?) (` + mergeNames + `)`)
-	mergeName  = regexp.MustCompile(`'([^']+)'`)
+	mergeName  = regexp.MustCompile(`'(\S+)'`)
 	// A subject that names only a branch ("main", "branch 'origin/main'
 	// into topic"): its name.
 	branchOnly = regexp.MustCompile(`(?i)^(?:branch\s+)?'?(?:origin/|upstream/)?([^'\s]+)'?(?:\s+(?:into|to)\s+\S+)?$`)
@@ -57,7 +57,10 @@ var (
 )
 
 // mergeNames is git's list of names of one kind: 'a', 'b' and 'c'.
-const mergeNames = `'[^']+'(?:(?:, | and )'[^']+')*`
+// git allows ' in a ref's name (it's-fix) and quotes it as it is ('it's-fix');
+// it allows no space: a name ends at the last quote before a space, a
+// comma or the end.
+const mergeNames = `'\S+'(?:(?:, | and )'\S+')*`
 
 // mergeMessage is what the merged column holds of a merge's message
 // (mergedText).

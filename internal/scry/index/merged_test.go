@@ -36,6 +36,16 @@ func TestMergedText(t *testing.T) {
 		{"Merge main", "", ""},
 		{"merge master into branch", "", ""},
 		{"Merge branch 'main' into release", "Conflicts:\n\tlogin.go", ""},
+		// git allows ' in a branch's name, and fmt-merge-msg quotes it
+		// as it is: the name ends at the quote before a space, a comma
+		// or the end (a name holds no space).
+		{"Merge branch 'it's-fix'", "", "it's-fix"},
+		{"Merge branch 'it's-fix' into main", "", "it's-fix"},
+		{"Merge branch 'fix''", "", "fix'"},
+		{"Merge branch 'a',b' into main", "", "a',b"},
+		{"Merge branch 'main' into it's-fix", "", ""},
+		{"Merge branch 'it's-fix' of github.com:acme/widget", "", ""},
+		{"Merge remote-tracking branch 'origin/it's-fix'", "", "it's-fix"},
 	} {
 		if got := mergedText(c.subject, c.body, 2).text; got != c.want {
 			t.Errorf("mergedText(%q, %q) = %q, want %q", c.subject, c.body, got, c.want)
@@ -82,6 +92,10 @@ func TestMergedTextOfOctopus(t *testing.T) {
 		{"Merge branch 'heron', remote-tracking branch 'origin/main'", 3, "", nil},
 		{"Merge branches 'pelican' and 'heron' of github.com:acme/widget", 3, "", nil},
 		{"Merge branch 'pelican'", 3, "pelican", nil},
+		// Names with a ' in them, as git writes them.
+		{"Merge branches 'pelican's-nest', 'heron' and 'osprey''", 4, "pelican's-nest heron osprey'", []string{"", "pelican's-nest", "heron", "osprey'"}},
+		{"Merge branches 'main' and 'it's-heron' into topic", 3, "it's-heron", []string{"", "", "it's-heron"}},
+		{"Merge branch 'it's-pelican', tag 'v'1' into topic", 3, "it's-pelican v'1", nil},
 	} {
 		got := mergedText(c.subject, "", c.parents, "dev")
 		if got.text != c.text || !slices.Equal(got.branch, c.branch) {

@@ -41,8 +41,8 @@ const FileName = "scry.db"
 // of the merge that brought a commit in; 19 none from generated files
 // known by more generators' headers and names: Stainless, .NET, Dart,
 // OpenAPI Generator …, and an octopus merge's commits given their own
-// branch's name, no longer the first branch's, and no diff terms from
-// Git LFS pointers); an index of an older version is rebuilt from
+// branch's name, no longer the first branch's, a branch's name with a '
+// in it read whole, and no diff terms from Git LFS pointers); an index of an older version is rebuilt from
 // scratch, one of a newer version is left alone (NewerSchemaError).
 // What only adds to an index (schema.go's additions: an index, the
 // missing table) keeps the version: a git scry of the same version that
