@@ -44,7 +44,7 @@ Flags:
                    at N and are labelled so (R@N, nDCG@N), text report only
                    (not with --json or --github)
       --mode MODE  evaluate one mode only
-      --json       print {"queryset", "queries", "modes": {MODE: {"commit":
+      --json       print {"queryset", "queries", "k", "modes": {MODE: {"commit":
                    {"mrr", "recall@5", "recall@10", "ndcg@10", "queries"},
                    "file": {...}, "latency_ms": {"p50", "p95"}}}}
       --per-query  then, for each query with relevant commits, the rank of

@@ -249,9 +249,12 @@ type ModeReport struct {
 
 // Report is what eval prints.
 type Report struct {
-	QuerySet string                 `json:"queryset"`
-	Queries  int                    `json:"queries"`
-	Modes    map[string]*ModeReport `json:"modes"`
+	QuerySet string `json:"queryset"`
+	Queries  int    `json:"queries"`
+	// K is the hits a query the measures were taken over (-k): a report
+	// read later, or beside another, says what it measured.
+	K     int                    `json:"k"`
+	Modes map[string]*ModeReport `json:"modes"`
 	// The queries with relevant commits and with relevant files (each
 	// mode's levels say them in the JSON).
 	CommitQueries, FileQueries int `json:"-"`
@@ -269,7 +272,7 @@ type Searcher interface {
 // Run evaluates the query set in each mode, k hits a query; below 10,
 // the measures are cut off at k (see Metrics).
 func Run(ctx context.Context, s Searcher, qs *QuerySet, modes []search.Mode, k int) (*Report, error) {
-	rep := &Report{QuerySet: qs.Name, Queries: len(qs.Queries), Modes: map[string]*ModeReport{}, Ranks: map[string][]int{}}
+	rep := &Report{QuerySet: qs.Name, Queries: len(qs.Queries), K: k, Modes: map[string]*ModeReport{}, Ranks: map[string][]int{}}
 	for _, q := range qs.Queries {
 		if len(q.RelevantCommits) > 0 {
 			rep.CommitQueries++

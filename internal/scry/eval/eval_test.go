@@ -158,7 +158,8 @@ func TestRunReportShape(t *testing.T) {
 			t.Errorf("%s: queries %v, want %v: %s", level, m["queries"], n, data)
 		}
 	}
-	if _, ok := modes["latency_ms"].(map[string]any)["p95"]; !ok || len(shape) != 3 {
+	// DESIGN's three top-level keys, and the k the set was run with.
+	if _, ok := modes["latency_ms"].(map[string]any)["p95"]; !ok || len(shape) != 4 || shape["k"] != float64(10) {
 		t.Errorf("shape: %s", data)
 	}
 }
