@@ -177,6 +177,26 @@ func readHead(gitDir string, tips map[string]string) string {
 	return ""
 }
 
+// InHistory reports whether a ref of the history (HistoryTips: not a
+// stash's, nor the notes') reaches the commit: whether an index run
+// takes it in. git's --all would count a stash's commits, which no run
+// indexes.
+func (r *Repo) InHistory(ctx context.Context, commit string) (bool, error) {
+	tips, err := r.HistoryTips(ctx)
+	if err != nil {
+		return false, err
+	}
+	exclude := make([]string, 0, len(tips))
+	for _, h := range tips {
+		exclude = append(exclude, h)
+	}
+	out, err := r.gitNoFetch(ctx, revisions([]string{commit}, exclude), "rev-list", "--stdin", "-n", "1")
+	if err != nil {
+		return false, err
+	}
+	return len(bytes.TrimSpace(out)) == 0, nil
+}
+
 func excludedRef(name string) bool {
 	for _, p := range historyExcludes {
 		if name == p || (strings.HasSuffix(p, "/") && strings.HasPrefix(name, p)) {

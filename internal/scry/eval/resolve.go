@@ -190,13 +190,14 @@ func anyIndexed(ctx context.Context, st *store.Store, hashes []string) (bool, er
 	return false, nil
 }
 
-// reachable reports whether prefix names a commit that a ref reaches,
-// one the next index run takes in.
+// reachable reports whether prefix names a commit that a ref of the
+// history reaches, one the next index run takes in: a stash's commits
+// and the notes' are not.
 func reachable(ctx context.Context, r *gitrepo.Repo, prefix string) bool {
 	h, err := r.CommitByHash(ctx, prefix)
 	if err != nil {
 		return false
 	}
-	out, err := r.RevList(ctx, "-n", "1", h, "--not", "--all")
-	return err == nil && len(out) == 0
+	in, err := r.InHistory(ctx, h)
+	return err == nil && in
 }
