@@ -623,5 +623,5 @@ func modelNames(r *model.Registry) string {
 	if len(names) == 1 {
 		return "the model registered is " + names[0]
 	}
-	return "the models registered are " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return "the models registered are " + cli.AndList(names)
 }

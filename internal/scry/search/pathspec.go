@@ -306,12 +306,10 @@ func (s *Searcher) PathWarnings(ctx context.Context, ps Pathspec, given []string
 				names = append(names, "--path "+cli.Printable(given[i]))
 			}
 		}
-		s := names[len(names)-1]
 		if len(names) > 1 {
-			s = strings.Join(names[:len(names)-1], ", ") + " and " + s
-			return s, "exclude"
+			return cli.AndList(names), "exclude"
 		}
-		return s, "excludes"
+		return names[0], "excludes"
 	}
 	var out []string
 	for i, pp := range ps {
