@@ -139,7 +139,7 @@ func TestLFSPointerDiffTerms(t *testing.T) {
 	} {
 		d := newDiffTerms(nil)
 		for i, lines := range tc.files {
-			d.startFile(true)
+			d.startFile("x.bin", true)
 			for _, l := range lines {
 				d.line(i, []byte(l))
 			}

@@ -91,6 +91,12 @@ type diffTerms struct {
 	probe     int // leading lines still to look at
 	since     diffMark
 	generated bool // the rest of the file gives no terms
+	// What a header line alone does not tell (headerLine): the closing
+	// delimiter of the block comment or docstring the header is in ("" when
+	// none), and whether the file is VB's or Python's, whose comments
+	// and docstrings the others' lines would be read as code by.
+	block  string
+	vb, py bool
 
 	// The file's lines shaped as a Git LFS pointer's, held back until
 	// they are known to be one (lfs.go): notPointer, the file has
@@ -117,19 +123,20 @@ func (d *diffTerms) reset() {
 	clear(d.order)
 	d.order = d.order[:0]
 	d.bytes, d.capped = 0, false
-	d.probe, d.generated = 0, false
+	d.probe, d.generated, d.block = 0, false, ""
 	d.clearHeld()
 	d.notPointer, d.heldOff = false, false
 }
 
-// startFile is told of each file whose lines come next; isNew: the
-// commit adds it, and its header is looked at.
-func (d *diffTerms) startFile(isNew bool) {
+// startFile is told of each file whose lines come next, by its path;
+// isNew: the commit adds it, and its header is looked at.
+func (d *diffTerms) startFile(path string, isNew bool) {
 	d.flushPointer()
 	d.notPointer, d.heldOff = false, false
-	d.probe, d.generated = 0, false
+	d.probe, d.generated, d.block = 0, false, ""
 	if isNew {
 		d.probe = maxHeaderLines
+		d.vb, d.py = hasSuffixFold(path, ".vb"), hasSuffixFold(path, ".py") || hasSuffixFold(path, ".pyi")
 		d.since = diffMark{order: len(d.order), bytes: d.bytes, capped: d.capped}
 	}
 }
@@ -160,7 +167,7 @@ func (d *diffTerms) line(_ int, l []byte) {
 	}
 	if d.probe > 0 {
 		d.probe--
-		marked, code := generatedHeader(l)
+		marked, code := d.headerLine(l)
 		if marked {
 			d.clearHeld()
 			d.takeBack()
