@@ -305,7 +305,13 @@ var modelAddCmd = &cli.Command{
 				cutSaid = fmt.Sprintf("texts are cut at %d tokens, not the %d of max_seq_length in %s (git scry cuts at %d at most, or at tokenizer.json's max_length where it is more)", limit, seqLen, cli.Printable(seqFrom), onnx.DefaultMaxLength)
 			}
 		}
-		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp.Text, PassagePrefix: pp.Text, Pooling: pooling, IncludePrompt: includePrompt, MaxLength: maxLength, AddedAt: time.Now().UTC().Truncate(time.Second)}
+		// sentence-transformers lowercases the texts of a model trained
+		// on lowercased text whose tokenizer is cased.
+		lower, lowerFrom, err := model.LowerCaseOf(filepath.Dir(tokPath))
+		if err != nil {
+			return cli.Failf("model add: %v", err).WithHint("fix it: do_lower_case is true (sentence-transformers lowercases every text first) or false")
+		}
+		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp.Text, PassagePrefix: pp.Text, Pooling: pooling, IncludePrompt: includePrompt, MaxLength: maxLength, LowerCase: lower, AddedAt: time.Now().UTC().Truncate(time.Second)}
 		// Check that it runs, when this machine can run it at all: a
 		// model that loads may still fail on text (a token table smaller
 		// than the tokenizer's vocabulary, another model's tokenizer),
@@ -370,6 +376,9 @@ var modelAddCmd = &cli.Command{
 		}
 		if cutSaid != "" {
 			fmt.Fprintf(env.Stderr, "git-scry: %s\n", cutSaid)
+		}
+		if lower {
+			fmt.Fprintf(env.Stderr, "git-scry: texts are lowercased before they are tokenized, prefixes with them (do_lower_case in %s, as sentence-transformers does)\n", cli.Printable(lowerFrom))
 		}
 		if promptFrom != "" && pooling != onnx.PoolCLS {
 			fmt.Fprintf(env.Stderr, "git-scry: the prefixes' tokens are left out of the mean of the token states (include_prompt false in %s)\n", cli.Printable(promptFrom))

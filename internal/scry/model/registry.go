@@ -58,7 +58,11 @@ type Entry struct {
 	// MaxLength is the most tokens a text is cut to where it is not
 	// tokenizer.json's (0): its sentence_bert_config.json's
 	// max_seq_length, as sentence-transformers cuts them.
-	MaxLength int       `json:"max_length,omitempty"`
+	MaxLength int `json:"max_length,omitempty"`
+	// LowerCase is its sentence_bert_config.json's do_lower_case: texts
+	// are lowercased before they are tokenized. false for models
+	// registered before it was read, as for those that say false.
+	LowerCase bool      `json:"do_lower_case,omitempty"`
 	AddedAt   time.Time `json:"added_at"`
 }
 

@@ -248,6 +248,7 @@ func (e *Entry) Config(getenv func(string) string) onnx.Config {
 		Pooling:        e.Pooling,
 		ExcludePrompt:  e.IncludePrompt != nil && !*e.IncludePrompt,
 		MaxLength:      e.MaxLength,
+		LowerCase:      e.LowerCase,
 		Getenv:         getenv,
 	}
 }

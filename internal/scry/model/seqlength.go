@@ -33,3 +33,25 @@ func MaxSeqLengthOf(dir string) (n int, from string, err error) {
 	}
 	return n, from, nil
 }
+
+// LowerCaseOf reads the do_lower_case of the sentence-transformers model
+// in dir: whether sentence-transformers lowercases every text before
+// its tokenizer sees it (a model trained on lowercased text with a cased
+// tokenizer). It returns false and no error when the directory has no
+// such file or the file sets none; from is the file when it says true.
+func LowerCaseOf(dir string) (lower bool, from string, err error) {
+	from = filepath.Join(dir, SeqLengthFile)
+	var cfg struct {
+		DoLowerCase json.RawMessage `json:"do_lower_case"`
+	}
+	if found, err := readConfig(from, &cfg); !found || err != nil {
+		return false, "", err
+	}
+	switch string(cfg.DoLowerCase) {
+	case "", "null", "false":
+		return false, "", nil
+	case "true":
+		return true, from, nil
+	}
+	return false, "", fmt.Errorf("%s: do_lower_case is %s, not true or false", from, cfg.DoLowerCase)
+}

@@ -28,7 +28,11 @@ type Config struct {
 	// MaxLength is the most tokens a text is cut to, [CLS] and [SEP]
 	// included, where it is not the tokenizer's own (0): the
 	// max_seq_length sentence-transformers cuts at.
-	MaxLength     int
+	MaxLength int
+	// LowerCase lowercases every text, its prefix with it, before the
+	// tokenizer's normalizers, as sentence-transformers does where the
+	// model's sentence_bert_config.json says do_lower_case.
+	LowerCase     bool
 	QueryPrefix   string // prepended to queries ("query: " for E5 models)
 	PassagePrefix string // prepended to indexed texts ("passage: ")
 	BatchSize     int    // texts per inference call (default 32)
@@ -76,7 +80,8 @@ func (c *Config) excludesPrompt(prefix string) bool {
 // everything that shapes an indexed commit's vector (the two files, the
 // passage prefix, the model's external data files if it has any, its
 // pooling, whether it leaves the prefix out, the length texts are cut
-// to when it is not the tokenizer's, and vectorsVersion), so that changing any of them starts a new vector
+// to when it is not the tokenizer's, whether they are lowercased first,
+// and vectorsVersion), so that changing any of them starts a new vector
 // space instead of mixing two in one index. The query prefix is left
 // out: it changes no stored vector.
 func (c *Config) id() string { return c.ID() }
@@ -103,6 +108,9 @@ func (c *Config) ID() string {
 	// stay theirs.
 	if c.MaxLength > 0 {
 		fmt.Fprintf(h, "\nmax_length %d", c.MaxLength)
+	}
+	if c.LowerCase {
+		fmt.Fprintf(h, "\ndo_lower_case")
 	}
 	// "tokenizer": what vectorsVersion was first called.
 	fmt.Fprintf(h, "\ntokenizer %d", vectorsVersion)

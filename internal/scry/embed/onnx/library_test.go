@@ -49,6 +49,7 @@ func TestIDCoversWhatShapesVectors(t *testing.T) {
 		"name":           func(c *Config) { c.Name = "n" },
 		"external data":  func(c *Config) { c.ExternalSHA256 = []string{strings.Repeat("01", 32)} },
 		"pooling":        func(c *Config) { c.Pooling = PoolCLS },
+		"lowercasing":    func(c *Config) { c.LowerCase = true },
 	} {
 		c := base
 		change(&c)

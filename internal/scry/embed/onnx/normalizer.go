@@ -34,6 +34,26 @@ type normalizerSpec struct {
 	Prepend *string `json:"prepend"`
 }
 
+// lowercases reports whether n is a Lowercase normalizer or a Sequence
+// that lists one, as sentence-transformers' Transformer module looks
+// for one (has_lowercase) before it adds its own for do_lower_case.
+func (n *normalizerSpec) lowercases() bool {
+	if n == nil {
+		return false
+	}
+	if n.Type == "Lowercase" {
+		return true
+	}
+	if n.Type == "Sequence" {
+		for _, s := range n.Normalizers {
+			if s != nil && s.Type == "Lowercase" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // normalizers returns the steps n applies, in order; nil for no
 // normalizer.
 func normalizers(n *normalizerSpec) ([]normalizeFunc, error) {

@@ -147,6 +147,9 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 	if err := tok.SetMaxLength(cfg.MaxLength); err != nil {
 		return nil, err
 	}
+	if cfg.LowerCase {
+		tok.LowerCase()
+	}
 	mf, err := ReadModelFile(cfg.Model)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadModel, err)

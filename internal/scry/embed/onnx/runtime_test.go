@@ -4,6 +4,7 @@ package onnx
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -506,4 +507,52 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// A model whose sentence_bert_config.json says do_lower_case has its
+// texts lowercased, prefix and all, before a cased tokenizer's
+// normalizers (Config.LowerCase): its vectors are those of the
+// lowercased texts, as sentence-transformers makes them, where the cased
+// tokenizer alone made [UNK] of every capitalised word.
+func TestTokenTableLowerCase(t *testing.T) {
+	needRuntime(t)
+	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 5, TokenTypes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, uncased := modelDir(t, table.Model, 64)
+	var doc map[string]any
+	if err := json.Unmarshal(mustRead(t, filepath.Join(dir, "tokenizer.json")), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["normalizer"] = map[string]any{"type": "BertNormalizer", "lowercase": false, "strip_accents": false}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tokenizer.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"Fix The Hook Runner", "README: Mention GIT_DIR"}
+	for _, lower := range []bool{false, true} {
+		cfg := Config{Name: "m", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), QueryPrefix: "Query: ", LowerCase: lower}
+		e, err := OpenEmbedder(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.EmbedQueries(context.Background(), texts)
+		e.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, text := range texts {
+			d := maxDiff(got[i], table.Pooled(uncased.Encode(strings.ToLower("Query: "+text))))
+			if lower && d > 1e-5 {
+				t.Errorf("lowercased %q: differs from the lowercased text's vector by %g", text, d)
+			}
+			if !lower && d < 1e-3 {
+				t.Errorf("cased %q: the lowercased text's vector (the test shows nothing)", text)
+			}
+		}
+	}
 }

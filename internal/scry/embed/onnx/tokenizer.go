@@ -22,6 +22,14 @@ type Tokenizer struct {
 	// added finds the added tokens in the raw text, addedNormalized
 	// those to match after normalization (added_vocabulary.rs).
 	added, addedNormalized addedMatcher
+	// addedSpecs and addedIDs are tokenizer.json's added tokens and the
+	// id each content takes, kept to match them anew when the
+	// normalizers change (LowerCase).
+	addedSpecs []addedTokenSpec
+	addedIDs   map[string]int64
+	// lowercases: a normalizer is Lowercase, as sentence-transformers'
+	// do_lower_case looks for one.
+	lowercases bool
 }
 
 // tokenizerFile is the part of tokenizer.json the tokenizer reads.
@@ -160,22 +168,9 @@ func ParseTokenizer(data []byte) (*Tokenizer, error) {
 	if err := f.PreTokenizer.check(); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	for _, a := range f.AddedTokens {
-		if seen[a.Content] {
-			continue
-		}
-		seen[a.Content] = true
-		tok := addedToken{content: a.Content, id: addedIDs[a.Content], singleWord: a.SingleWord, lstrip: a.LStrip, rstrip: a.RStrip}
-		// Hugging Face's AddedToken::from: a special token is matched as
-		// written unless tokenizer.json says otherwise.
-		if a.Normalized == nil && a.Special || a.Normalized != nil && !*a.Normalized {
-			t.added.add(tok)
-			continue
-		}
-		tok.content = t.normalize(tok.content)
-		t.addedNormalized.add(tok)
-	}
+	t.lowercases = f.Normalizer.lowercases()
+	t.addedSpecs, t.addedIDs = f.AddedTokens, addedIDs
+	t.matchAdded()
 	unk := f.Model.UnkToken
 	if unk == "" {
 		unk = "[UNK]"
@@ -222,6 +217,47 @@ func ParseTokenizer(data []byte) (*Tokenizer, error) {
 		t.pad = id
 	}
 	return t, nil
+}
+
+// matchAdded sets up the matching of the added tokens: those with
+// normalized true are matched in their normalized form, which the
+// normalizers in place make of them.
+func (t *Tokenizer) matchAdded() {
+	t.added, t.addedNormalized = addedMatcher{}, addedMatcher{}
+	seen := map[string]bool{}
+	for _, a := range t.addedSpecs {
+		if seen[a.Content] {
+			continue
+		}
+		seen[a.Content] = true
+		tok := addedToken{content: a.Content, id: t.addedIDs[a.Content], singleWord: a.SingleWord, lstrip: a.LStrip, rstrip: a.RStrip}
+		// Hugging Face's AddedToken::from: a special token is matched as
+		// written unless tokenizer.json says otherwise.
+		if a.Normalized == nil && a.Special || a.Normalized != nil && !*a.Normalized {
+			t.added.add(tok)
+			continue
+		}
+		tok.content = t.normalize(tok.content)
+		t.addedNormalized.add(tok)
+	}
+}
+
+// LowerCase makes the tokenizer lowercase every text first, as
+// sentence-transformers does for a model whose sentence_bert_config.json
+// says do_lower_case: its Transformer module puts a Lowercase normalizer
+// before the tokenizer's own unless they have one (a Lowercase of their
+// own, or in their Sequence; a BertNormalizer that lowercases does not
+// count), and Hugging Face's tokenizers then normalizes the added
+// tokens matched after normalization anew (with_normalizer). Added
+// tokens matched as written ([CLS], [SEP], …) stay so: a text's "[SEP]"
+// is still the special token.
+func (t *Tokenizer) LowerCase() {
+	if t.lowercases {
+		return
+	}
+	t.normalizers = append([]normalizeFunc{lowercase}, t.normalizers...)
+	t.lowercases = true
+	t.matchAdded()
 }
 
 // MaxLength is the most tokens one text is cut to, [CLS] and [SEP]

@@ -281,3 +281,45 @@ func TestTokenizerMatchesAddedTokensInText(t *testing.T) {
 func special(content string, id int) map[string]any {
 	return added(content, id, "special", true)
 }
+
+// sentence-transformers' do_lower_case puts a Lowercase normalizer before
+// a cased tokenizer's own (bert-base-uncased's vocabulary has no "Fix":
+// [UNK] 100, fix 8081), unless the tokenizer has one; the added tokens
+// matched after normalization are normalized anew, those matched as
+// written stay as they are.
+func TestTokenizerLowerCase(t *testing.T) {
+	cased := step("BertNormalizer", "lowercase", false)
+	for _, c := range []struct {
+		name       string
+		normalizer any
+		added      []any
+		text       string
+		before     string
+		after      string
+	}{
+		{"cased", cased, nil, "Fix handling", "[101 100 8304 102]", "[101 8081 8304 102]"},
+		{"special token as written", cased, nil, "Fix [SEP] handling", "[101 100 102 8304 102]", "[101 8081 102 8304 102]"},
+		{"no normalizer", nil, nil, "FIX", "[101 100 102]", "[101 8081 102]"},
+		{"normalized added token", nil, []any{added("Verdigris", 30522, "normalized", true)}, "VERDIGRIS works", "[101 100 2573 102]", "[101 30522 2573 102]"},
+		// Its own Lowercase after a Replace: one put first would
+		// lowercase the F before the Replace saw it ("fix", not "xix": xi
+		// 8418, ##x 2595).
+		{"has a Lowercase", sequence(step("Replace", "pattern", map[string]any{"String": "F"}, "content", "X"), step("Lowercase")), nil, "Fix", "[101 8418 2595 102]", "[101 8418 2595 102]"},
+	} {
+		tokens := c.added
+		if tokens != nil {
+			tokens = append(tokens, special("[UNK]", 100), special("[CLS]", 101), special("[SEP]", 102))
+		}
+		tok, err := tokenizerWith(t, c.normalizer, tokens)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := fmtIDs(tok.Encode(c.text)); got != c.before {
+			t.Errorf("%s: %q gives %s, want %s", c.name, c.text, got, c.before)
+		}
+		tok.LowerCase()
+		if got := fmtIDs(tok.Encode(c.text)); got != c.after {
+			t.Errorf("%s, lowercased: %q gives %s, want %s", c.name, c.text, got, c.after)
+		}
+	}
+}
