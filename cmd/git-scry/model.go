@@ -286,23 +286,34 @@ var modelAddCmd = &cli.Command{
 		}
 		// sentence-transformers gives the model the max_seq_length first
 		// tokens of a text, whatever tokenizer.json's truncation says
-		// (all-MiniLM-L6-v2: 256, its tokenizer.json 128); up to 512, or
-		// the tokenizer's own where more: a text's attention takes memory
+		// (all-MiniLM-L6-v2: 256, its tokenizer.json 128); without
+		// sentence_bert_config.json (a transformers.js export),
+		// tokenizer_config.json's model_max_length. Up to 512, or the
+		// tokenizer's own where more: a text's attention takes memory
 		// with the square of its length (nomic-embed-text says 8192).
-		seqLen, seqFrom, err := model.MaxSeqLengthOf(filepath.Dir(tokPath))
+		cut, err := model.CutLengthOf(filepath.Dir(tokPath), tok.Truncation())
 		if err != nil {
-			return cli.Failf("model add: %v", err).WithHint("fix it: max_seq_length is the most tokens sentence-transformers gives the model (256, 512), or null for tokenizer.json's")
+			var le *model.LengthError
+			if errors.As(err, &le) && le.Key == "max_seq_length" {
+				return cli.Failf("model add: %v", err).WithHint("fix it: max_seq_length is the most tokens sentence-transformers gives the model (256, 512), or null for tokenizer.json's")
+			} else if errors.As(err, &le) {
+				return cli.Failf("model add: %v", err).WithHint("fix it: %s is the most tokens the tokenizer gives the model (256, 512)", le.Key)
+			}
+			return cli.Failf("model add: %v", err).WithHint("fix it, or remove it: git scry reads how many tokens the model takes from it")
 		}
 		maxLength, cutSaid := 0, ""
-		if own := tok.MaxLength(); seqLen > 0 && seqLen != own {
-			limit := min(seqLen, max(own, onnx.DefaultMaxLength))
-			if limit != own {
-				maxLength = limit
+		if own := tok.MaxLength(); cut.Tokens != own {
+			maxLength = cut.Tokens
+		}
+		if asked := max(cut.Tokens, cut.Asked); cut.Key != "" && asked != tok.MaxLength() {
+			ownSaid := fmt.Sprintf("tokenizer.json says %d", tok.MaxLength())
+			if tok.Truncation() == 0 {
+				ownSaid = "tokenizer.json sets no max_length"
 			}
-			if limit == seqLen {
-				cutSaid = fmt.Sprintf("texts are cut at %d tokens (max_seq_length in %s, as sentence-transformers cuts them; tokenizer.json says %d)", limit, cli.Printable(seqFrom), own)
+			if cut.Asked == 0 {
+				cutSaid = fmt.Sprintf("texts are cut at %d tokens (%s in %s, as sentence-transformers cuts them; %s)", cut.Tokens, cut.Key, cli.Printable(cut.From), ownSaid)
 			} else {
-				cutSaid = fmt.Sprintf("texts are cut at %d tokens, not the %d of max_seq_length in %s (git scry cuts at %d at most, or at tokenizer.json's max_length where it is more)", limit, seqLen, cli.Printable(seqFrom), onnx.DefaultMaxLength)
+				cutSaid = fmt.Sprintf("texts are cut at %d tokens, not the %d of %s in %s (git scry cuts at %d at most, or at tokenizer.json's max_length where it is more)", cut.Tokens, cut.Asked, cut.Key, cli.Printable(cut.From), onnx.DefaultMaxLength)
 			}
 		}
 		// sentence-transformers lowercases the texts of a model trained

@@ -32,7 +32,9 @@ import (
 //	                      -pooled outputs sentence_embedding, the model's
 //	                      own mean of its token states; -nan ID makes
 //	                      the model output NaN for a text with token ID;
-//	                      -fp16 makes its output half precision
+//	                      -fp16 makes its output half precision;
+//	                      -maxlen N: tokenizer.json cuts at N tokens (64;
+//	                      0: it sets no truncation)
 //	fakeort FILE          build FILE, a shared library that poses as ONNX
 //	                      Runtime 1.17 (the C API version 24 is not
 //	                      there: it says so on stderr, as the real one
@@ -81,9 +83,9 @@ func TestModelScripts(t *testing.T) {
 		cmds[k] = v
 	}
 	cmds["onnxmodel"] = func(ts *testscript.TestScript, neg bool, args []string) {
-		vocabSize, external, rename, pooled, half := 30522, "", map[string]string{}, false, false
+		vocabSize, external, rename, pooled, half, maxLen := 30522, "", map[string]string{}, false, false, 64
 		var nanRows []int
-		for len(args) > 1 && (args[0] == "-pooled" || args[0] == "-fp16") || len(args) > 2 && (args[0] == "-vocab" || args[0] == "-external" || args[0] == "-rename" || args[0] == "-nan") {
+		for len(args) > 1 && (args[0] == "-pooled" || args[0] == "-fp16") || len(args) > 2 && (args[0] == "-vocab" || args[0] == "-external" || args[0] == "-rename" || args[0] == "-nan" || args[0] == "-maxlen") {
 			switch args[0] {
 			case "-pooled":
 				pooled, args = true, args[1:]
@@ -100,6 +102,10 @@ func TestModelScripts(t *testing.T) {
 			case "-rename":
 				from, to, _ := strings.Cut(args[1], "=")
 				rename[from] = to
+			case "-maxlen":
+				n, err := strconv.Atoi(args[1])
+				ts.Check(err)
+				maxLen = n
 			case "-nan":
 				id, err := strconv.Atoi(args[1])
 				ts.Check(err)
@@ -108,7 +114,7 @@ func TestModelScripts(t *testing.T) {
 			args = args[2:]
 		}
 		if len(args) < 1 || len(args) > 2 {
-			ts.Fatalf("usage: onnxmodel [-vocab N] [-external FILE] [-rename INPUT=NAME] [-pooled] [-nan ID] [-fp16] DIR [SEED]")
+			ts.Fatalf("usage: onnxmodel [-vocab N] [-external FILE] [-rename INPUT=NAME] [-pooled] [-nan ID] [-fp16] [-maxlen N] DIR [SEED]")
 		}
 		seed := uint64(1)
 		if len(args) == 2 {
@@ -124,7 +130,7 @@ func TestModelScripts(t *testing.T) {
 		if external != "" {
 			ts.Check(os.WriteFile(filepath.Join(dir, external), table.External, 0o644))
 		}
-		_, _, err = onnxtest.WriteTokenizer(dir, vocab, 64)
+		_, _, err = onnxtest.WriteTokenizer(dir, vocab, maxLen)
 		ts.Check(err)
 	}
 	cmds["scry-sql"] = scrySQL

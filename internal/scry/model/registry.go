@@ -57,7 +57,9 @@ type Entry struct {
 	IncludePrompt *bool `json:"include_prompt,omitempty"`
 	// MaxLength is the most tokens a text is cut to where it is not
 	// tokenizer.json's (0): its sentence_bert_config.json's
-	// max_seq_length, as sentence-transformers cuts them.
+	// max_seq_length, else its tokenizer_config.json's model_max_length
+	// or config.json's max_position_embeddings, as sentence-transformers
+	// cuts them (CutLengthOf).
 	MaxLength int `json:"max_length,omitempty"`
 	// LowerCase is its sentence_bert_config.json's do_lower_case: texts
 	// are lowercased before they are tokenized. false for models

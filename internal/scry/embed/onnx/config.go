@@ -26,8 +26,8 @@ type Config struct {
 	// include_prompt false.
 	ExcludePrompt bool
 	// MaxLength is the most tokens a text is cut to, [CLS] and [SEP]
-	// included, where it is not the tokenizer's own (0): the
-	// max_seq_length sentence-transformers cuts at.
+	// included, where it is not the tokenizer's own (0): where
+	// sentence-transformers cuts (max_seq_length, model_max_length).
 	MaxLength int
 	// LowerCase lowercases every text, its prefix with it, before the
 	// tokenizer's normalizers, as sentence-transformers does where the

@@ -18,6 +18,7 @@ type Tokenizer struct {
 	prefix        string // continuing-subword prefix, "##"
 	maxWordChars  int
 	maxLen        int // including [CLS] and [SEP]
+	truncation    int // tokenizer.json's max_length, 0 where it sets none
 	normalizers   []normalizeFunc
 	// added finds the added tokens in the raw text, addedNormalized
 	// those to match after normalization (added_vocabulary.rs).
@@ -159,7 +160,7 @@ func ParseTokenizer(data []byte) (*Tokenizer, error) {
 		t.maxWordChars = f.Model.MaxInputCharsPerWord
 	}
 	if f.Truncation != nil && f.Truncation.MaxLength > 2 {
-		t.maxLen = f.Truncation.MaxLength
+		t.maxLen, t.truncation = f.Truncation.MaxLength, f.Truncation.MaxLength
 	}
 	var err error
 	if t.normalizers, err = normalizers(f.Normalizer); err != nil {
@@ -263,6 +264,10 @@ func (t *Tokenizer) LowerCase() {
 // MaxLength is the most tokens one text is cut to, [CLS] and [SEP]
 // included.
 func (t *Tokenizer) MaxLength() int { return t.maxLen }
+
+// Truncation is the max_length tokenizer.json cuts texts at, 0 where it
+// sets none (and MaxLength is DefaultMaxLength).
+func (t *Tokenizer) Truncation() int { return t.truncation }
 
 // SetMaxLength cuts texts at n tokens, [CLS] and [SEP] included,
 // rather than at tokenizer.json's max_length; 0 leaves it.

@@ -42,7 +42,8 @@ func BertVocab() (string, error) {
 
 // WriteTokenizer writes dir/tokenizer.json in the shape Hugging Face's
 // exports of BERT sentence models have (all-MiniLM-L6-v2's), from a
-// vocab.txt, and returns its path and the vocabulary size.
+// vocab.txt, cutting texts at maxLen tokens (0: it sets no truncation),
+// and returns its path and the vocabulary size.
 func WriteTokenizer(dir, vocabTxt string, maxLen int) (string, int, error) {
 	f, err := os.Open(vocabTxt)
 	if err != nil {
@@ -57,9 +58,13 @@ func WriteTokenizer(dir, vocabTxt string, maxLen int) (string, int, error) {
 	if err := sc.Err(); err != nil {
 		return "", 0, err
 	}
+	var truncation any // maxLen 0: none, as exports saved without it have
+	if maxLen > 0 {
+		truncation = map[string]any{"direction": "Right", "max_length": maxLen, "strategy": "LongestFirst", "stride": 0}
+	}
 	doc := map[string]any{
 		"version":       "1.0",
-		"truncation":    map[string]any{"direction": "Right", "max_length": maxLen, "strategy": "LongestFirst", "stride": 0},
+		"truncation":    truncation,
 		"padding":       map[string]any{"strategy": "BatchLongest", "pad_id": 0, "pad_token": "[PAD]"},
 		"added_tokens":  addedTokens(vocab, "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"),
 		"normalizer":    map[string]any{"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true, "strip_accents": nil, "lowercase": true},
