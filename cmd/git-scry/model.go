@@ -322,7 +322,19 @@ var modelAddCmd = &cli.Command{
 		if err != nil {
 			return cli.Failf("model add: %v", err).WithHint("fix it: do_lower_case is true (sentence-transformers lowercases every text first) or false")
 		}
-		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp.Text, PassagePrefix: pp.Text, Pooling: pooling, IncludePrompt: includePrompt, MaxLength: maxLength, LowerCase: lower, AddedAt: time.Now().UTC().Truncate(time.Second)}
+		// git scry ranks by the cosine, as its vectors are L2-normalised;
+		// a model trained for another similarity is ranked otherwise by
+		// sentence-transformers, which is said, not changed. It changes
+		// no vector: a file it cannot be read from (one the prefix flags
+		// stand in for) refuses nothing.
+		similarity, similarityFrom, err := model.SimilarityOf(filepath.Dir(tokPath))
+		if err != nil {
+			cli.Warnf(env.Stderr, "git-scry", "%v; the similarity the model was trained for is not known (git scry ranks by the cosine)", err)
+		}
+		if similarity == model.Cosine {
+			similarity = ""
+		}
+		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp.Text, PassagePrefix: pp.Text, Pooling: pooling, IncludePrompt: includePrompt, MaxLength: maxLength, LowerCase: lower, Similarity: similarity, AddedAt: time.Now().UTC().Truncate(time.Second)}
 		// Check that it runs, when this machine can run it at all: a
 		// model that loads may still fail on text (a token table smaller
 		// than the tokenizer's vocabulary, another model's tokenizer),
@@ -393,6 +405,9 @@ var modelAddCmd = &cli.Command{
 		}
 		if promptFrom != "" && pooling != onnx.PoolCLS {
 			fmt.Fprintf(env.Stderr, "git-scry: the prefixes' tokens are left out of the mean of the token states (include_prompt false in %s)\n", cli.Printable(promptFrom))
+		}
+		if similarity != "" {
+			cli.Warnf(env.Stderr, "git-scry", "model %s was trained for %s (similarity_fn_name %q in %s); git scry ranks by the cosine of L2-normalised vectors, so its results may differ from sentence-transformers'", name, model.SimilarityWords(similarity), similarity, cli.Printable(similarityFrom))
 		}
 		switch {
 		case reembed:

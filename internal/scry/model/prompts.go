@@ -1,6 +1,8 @@
 package model
 
 import (
+	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 )
@@ -86,4 +88,45 @@ var families = []struct {
 	{"BGE English", func(n string) bool { return strings.Contains(n, "bge") && strings.Contains(n, "en") },
 		"Represent this sentence for searching relevant passages: ", ""},
 	{"Nomic", func(n string) bool { return strings.Contains(n, "nomic") }, "search_query: ", "search_document: "},
+}
+
+// SimilarityOf reads the similarity_fn_name of the model in dir (the
+// directory of its tokenizer.json): the function sentence-transformers
+// scores its vectors with, as its config_sentence_transformers.json
+// says ("cosine", "dot", "euclidean", "manhattan"). "" and no error
+// where there is no such file or it says none (null: cosine, its
+// default); from is the file where it says one.
+func SimilarityOf(dir string) (name, from string, err error) {
+	from = filepath.Join(dir, PromptsFile)
+	var cfg struct {
+		SimilarityFnName json.RawMessage `json:"similarity_fn_name"`
+	}
+	if found, err := readConfig(from, &cfg); !found || err != nil {
+		return "", "", err
+	}
+	if len(cfg.SimilarityFnName) == 0 || string(cfg.SimilarityFnName) == "null" {
+		return "", "", nil
+	}
+	if err := json.Unmarshal(cfg.SimilarityFnName, &name); err != nil || name == "" {
+		return "", "", fmt.Errorf("%s: similarity_fn_name is %s, not the name of a similarity function", from, cfg.SimilarityFnName)
+	}
+	return name, from, nil
+}
+
+// Cosine is the similarity_fn_name of git scry's ranking: the cosine of
+// L2-normalised vectors, whatever the model was trained for.
+const Cosine = "cosine"
+
+// SimilarityWords names a similarity function in words, for a warning
+// that the model was trained for another than the cosine.
+func SimilarityWords(name string) string {
+	switch name {
+	case "dot":
+		return "dot-product similarity"
+	case "euclidean":
+		return "Euclidean distance"
+	case "manhattan":
+		return "Manhattan distance"
+	}
+	return fmt.Sprintf("the similarity function %q", name)
 }

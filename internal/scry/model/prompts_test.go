@@ -112,3 +112,37 @@ func TestBlankPromptsDeclareNone(t *testing.T) {
 		t.Errorf("a query prompt and a blank document one: %+v %+v %v", q, p, err)
 	}
 }
+
+// config_sentence_transformers.json's similarity_fn_name: what
+// sentence-transformers scores the model's vectors with (msmarco's
+// tas-b: "dot"); null, as sentence-transformers 2 wrote none, is the
+// cosine.
+func TestSimilarityFromTheModelDirectory(t *testing.T) {
+	for _, c := range []struct {
+		config string // "" for no file
+		want   string
+		err    bool
+	}{
+		{"", "", false},
+		{`{"prompts": {}, "default_prompt_name": null}`, "", false},
+		{`{"similarity_fn_name": null}`, "", false},
+		{`{"similarity_fn_name": "cosine"}`, "cosine", false},
+		{`{"__version__": {"sentence_transformers": "3.0.1"}, "similarity_fn_name": "dot"}`, "dot", false},
+		{`{"similarity_fn_name": "euclidean"}`, "euclidean", false},
+		{`{"similarity_fn_name": 1}`, "", true},
+	} {
+		dir := t.TempDir()
+		if c.config != "" {
+			writeFile(t, dir, PromptsFile, c.config)
+		}
+		name, from, err := SimilarityOf(dir)
+		switch {
+		case c.err && (err == nil || !strings.Contains(err.Error(), PromptsFile)):
+			t.Errorf("%s: error %v, want one naming the file", c.config, err)
+		case !c.err && err != nil:
+			t.Errorf("%s: %v", c.config, err)
+		case name != c.want || (from != "") != (c.want != ""):
+			t.Errorf("%s: %q from %q, want %q", c.config, name, from, c.want)
+		}
+	}
+}

@@ -64,8 +64,14 @@ type Entry struct {
 	// LowerCase is its sentence_bert_config.json's do_lower_case: texts
 	// are lowercased before they are tokenized. false for models
 	// registered before it was read, as for those that say false.
-	LowerCase bool      `json:"do_lower_case,omitempty"`
-	AddedAt   time.Time `json:"added_at"`
+	LowerCase bool `json:"do_lower_case,omitempty"`
+	// Similarity is its config_sentence_transformers.json's
+	// similarity_fn_name where it is not the cosine ("dot",
+	// "euclidean", "manhattan"): what sentence-transformers scores its
+	// vectors with. git scry ranks by the cosine of L2-normalised vectors
+	// all the same; it is kept to say so.
+	Similarity string    `json:"similarity_fn_name,omitempty"`
+	AddedAt    time.Time `json:"added_at"`
 }
 
 // Files are every file of the model that is pinned.
