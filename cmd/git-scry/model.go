@@ -39,6 +39,9 @@ Commands:
                             BGE's and Nomic's, known by the model's name)
       --pooling mean|cls    how token states become a text's vector (default:
                             the model's 1_Pooling/config.json, else mean)
+      --dim N               keep the first N dimensions of each vector, as
+                            sentence-transformers' truncate_dim (Matryoshka
+                            models: 256, 512; default: all)
   use NAME          embed with NAME from now on; 'use builtin' goes back to
                     the built-in embedder (the index re-embeds on its next run)
   ls [--json]       list the models and the one in use (--json adds which
@@ -125,6 +128,7 @@ var modelAddCmd = &cli.Command{
 		fs.String("query-prefix", "", "")
 		fs.String("passage-prefix", "", "")
 		fs.String("pooling", "", "")
+		fs.Int("dim", 0, "")
 	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
 		if err := nargs("model add", args, 1, 2); err != nil {
@@ -213,6 +217,14 @@ var modelAddCmd = &cli.Command{
 		if fs.Changed("pooling") && pooling != onnx.PoolMean && pooling != onnx.PoolCLS {
 			return cli.Usagef("model add: --pooling %s: git scry pools by %s or %s", pooling, onnx.PoolMean, onnx.PoolCLS).WithHint("give --pooling mean (the mean of the token states) or --pooling cls (the first token's state), as the model was trained")
 		}
+		// sentence-transformers' truncate_dim is the caller's choice, not
+		// the model's files' (a Matryoshka model's card says which cuts
+		// keep its quality).
+		truncateDim, _ := fs.GetInt("dim")
+		dimHint := "give --dim N, from 1 to the model's dimensions, as its model card says (Matryoshka models: 256, 512), or leave it out to keep them all"
+		if fs.Changed("dim") && truncateDim < 1 {
+			return cli.Usagef("model add: --dim %d: a vector keeps 1 dimension or more", truncateDim).WithHint("%s", dimHint)
+		}
 		mf, tf, ext, err := model.PinModel(modelPath, tokPath)
 		switch {
 		case errors.Is(err, onnx.ErrNotONNX):
@@ -224,7 +236,7 @@ var modelAddCmd = &cli.Command{
 		}
 		// What the model takes and gives is in the file: checked here,
 		// where ONNX Runtime may not be there to try the model.
-		pooled := false
+		pooled, outDim := false, 0
 		if m, err := onnx.ReadModelFile(mf.Path); err == nil {
 			sh, err := m.Shape()
 			if errors.Is(err, onnx.ErrHalfPrecision) {
@@ -238,6 +250,17 @@ var modelAddCmd = &cli.Command{
 				return cli.Failf("model add: %s: %v", modelPath, err).WithHint("the model must take input_ids (and optionally attention_mask, token_type_ids) and output token states or a sentence vector")
 			}
 			pooled = sh.Pooled
+			if d := sh.Output.Dims; len(d) > 0 && d[len(d)-1] > 0 {
+				outDim = int(d[len(d)-1])
+			}
+		}
+		switch {
+		case outDim > 0 && truncateDim > outDim:
+			return cli.Usagef("model add: --dim %d: the model's vectors have %d dimensions", truncateDim, outDim).WithHint("%s", strings.Replace(dimHint, "the model's dimensions", fmt.Sprint(outDim), 1))
+		case truncateDim == outDim:
+			// All of them: nothing is cut, and the vectors are the
+			// ones the model made without --dim.
+			truncateDim = 0
 		}
 		// The modules sentence-transformers runs on the token states of
 		// a graph that does not make its own sentence vector, whatever
@@ -334,7 +357,7 @@ var modelAddCmd = &cli.Command{
 		if similarity == model.Cosine {
 			similarity = ""
 		}
-		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp.Text, PassagePrefix: pp.Text, Pooling: pooling, IncludePrompt: includePrompt, MaxLength: maxLength, LowerCase: lower, Similarity: similarity, AddedAt: time.Now().UTC().Truncate(time.Second)}
+		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp.Text, PassagePrefix: pp.Text, Pooling: pooling, IncludePrompt: includePrompt, MaxLength: maxLength, LowerCase: lower, Similarity: similarity, TruncateDim: truncateDim, AddedAt: time.Now().UTC().Truncate(time.Second)}
 		// Check that it runs, when this machine can run it at all: a
 		// model that loads may still fail on text (a token table smaller
 		// than the tokenizer's vocabulary, another model's tokenizer),
@@ -355,6 +378,8 @@ var modelAddCmd = &cli.Command{
 			}
 		} else if errors.Is(err, onnx.ErrNoRuntime) || errors.Is(err, onnx.ErrNoLibrary) || errors.Is(err, onnx.ErrBadLibrary) {
 			cli.Warnf(env.Stderr, "git-scry", "the model was not test-run: %v", err)
+		} else if errors.Is(err, onnx.ErrTooFewDims) {
+			return cli.Usagef("model add: --dim %d: %v", truncateDim, err).WithHint("%s", dimHint)
 		} else if errors.Is(err, onnx.ErrBadModel) {
 			return cli.Failf("model add: %v", err).WithHint("check that %s is a whole ONNX file (a finished download; not a Git LFS pointer)", modelPath)
 		} else {
@@ -399,6 +424,13 @@ var modelAddCmd = &cli.Command{
 		}
 		if cutSaid != "" {
 			fmt.Fprintf(env.Stderr, "git-scry: %s\n", cutSaid)
+		}
+		if truncateDim > 0 {
+			of := ""
+			if outDim > 0 {
+				of = fmt.Sprintf(" of %d", outDim)
+			}
+			fmt.Fprintf(env.Stderr, "git-scry: vectors keep their first %d%s dimensions, cut before they are normalised (--dim, as sentence-transformers' truncate_dim)\n", truncateDim, of)
 		}
 		if lower {
 			fmt.Fprintf(env.Stderr, "git-scry: texts are lowercased before they are tokenized, prefixes with them (do_lower_case in %s, as sentence-transformers does)\n", cli.Printable(lowerFrom))

@@ -70,8 +70,12 @@ type Entry struct {
 	// "euclidean", "manhattan"): what sentence-transformers scores its
 	// vectors with. git scry ranks by the cosine of L2-normalised vectors
 	// all the same; it is kept to say so.
-	Similarity string    `json:"similarity_fn_name,omitempty"`
-	AddedAt    time.Time `json:"added_at"`
+	Similarity string `json:"similarity_fn_name,omitempty"`
+	// TruncateDim is how many of the model's dimensions its vectors
+	// keep, the first (model add --dim, as sentence-transformers'
+	// truncate_dim); 0, as for models registered before, keeps them all.
+	TruncateDim int       `json:"truncate_dim,omitempty"`
+	AddedAt     time.Time `json:"added_at"`
 }
 
 // Files are every file of the model that is pinned.

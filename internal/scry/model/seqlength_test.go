@@ -50,8 +50,8 @@ func TestLowerCaseFromTheModelDirectory(t *testing.T) {
 	}
 }
 
-// A registry written before git scry read do_lower_case (and the other
-// sentence-transformers settings since) is read as it was: its models
+// A registry written before git scry read do_lower_case,
+// similarity_fn_name and --dim is read as it was: its models
 // run as they did, and their embedder IDs, which their indexes' vectors
 // are keyed by, are the ones they had.
 func TestRegistryFromBeforeTheSettingsIsRead(t *testing.T) {
@@ -80,7 +80,7 @@ func TestRegistryFromBeforeTheSettingsIsRead(t *testing.T) {
 		t.Fatal("minilm not found")
 	}
 	cfg := e.Config(nil)
-	if cfg.LowerCase || cfg.MaxLength != 256 {
+	if cfg.LowerCase || cfg.TruncateDim != 0 || e.Similarity != "" || cfg.MaxLength != 256 {
 		t.Errorf("config %+v", cfg)
 	}
 	// Pinned: the ID an index of this model keys its vectors by, as

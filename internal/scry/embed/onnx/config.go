@@ -32,7 +32,12 @@ type Config struct {
 	// LowerCase lowercases every text, its prefix with it, before the
 	// tokenizer's normalizers, as sentence-transformers does where the
 	// model's sentence_bert_config.json says do_lower_case.
-	LowerCase     bool
+	LowerCase bool
+	// TruncateDim cuts every vector to its first TruncateDim dimensions
+	// before it is L2-normalised, as sentence-transformers' truncate_dim
+	// does (Matryoshka models keep their quality at 256 or 512); 0 keeps
+	// them all.
+	TruncateDim   int
 	QueryPrefix   string // prepended to queries ("query: " for E5 models)
 	PassagePrefix string // prepended to indexed texts ("passage: ")
 	BatchSize     int    // texts per inference call (default 32)
@@ -81,9 +86,10 @@ func (c *Config) excludesPrompt(prefix string) bool {
 // passage prefix, the model's external data files if it has any, its
 // pooling, whether it leaves the prefix out, the length texts are cut
 // to when it is not the tokenizer's, whether they are lowercased first,
-// and vectorsVersion), so that changing any of them starts a new vector
-// space instead of mixing two in one index. The query prefix is left
-// out: it changes no stored vector.
+// the dimensions vectors are cut to, and vectorsVersion), so that
+// changing any of them starts a new vector space instead of mixing two
+// in one index. The query prefix is left out: it changes no stored
+// vector.
 func (c *Config) id() string { return c.ID() }
 
 // ID is the ID the model's embedder has once opened, known without
@@ -111,6 +117,9 @@ func (c *Config) ID() string {
 	}
 	if c.LowerCase {
 		fmt.Fprintf(h, "\ndo_lower_case")
+	}
+	if c.TruncateDim > 0 {
+		fmt.Fprintf(h, "\ntruncate_dim %d", c.TruncateDim)
 	}
 	// "tokenizer": what vectorsVersion was first called.
 	fmt.Fprintf(h, "\ntokenizer %d", vectorsVersion)

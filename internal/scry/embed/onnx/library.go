@@ -36,6 +36,10 @@ var ErrBadModel = errors.New("not a model ONNX Runtime can load")
 // and an export that overflows in half precision makes them.
 var ErrNotFinite = errors.New("the model's output holds NaN or infinite values")
 
+// ErrTooFewDims is returned for a model whose vectors are to be cut to
+// more dimensions than it outputs (Config.TruncateDim).
+var ErrTooFewDims = errors.New("too few dimensions")
+
 // ErrBadLibrary is returned when the library found does not load: not
 // ONNX Runtime, damaged, or another version.
 var ErrBadLibrary = errors.New("cannot load ONNX Runtime")

@@ -112,6 +112,9 @@ type Embedder struct {
 	pooled  bool     // the output is already one vector per text
 	cls     bool     // token states pooled by their first ([CLS]), not their mean
 	dim     int
+	// keep is how many of the model's dimensions a vector keeps, the
+	// first (Config.TruncateDim); 0: all.
+	keep int
 	// fixedBatch and fixedSeq are the input dimensions a graph traced at
 	// one shape fixes (0: dynamic): batches are filled up to the one
 	// and texts padded to the other.
@@ -204,13 +207,21 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 		}
 		e.dim = len(v[0])
 	}
+	if n := cfg.TruncateDim; n > 0 {
+		if n > e.dim {
+			e.Close()
+			return nil, fmt.Errorf("%w: %s outputs %d dimensions, fewer than the %d its vectors are to be cut to", ErrTooFewDims, cfg.Model, e.dim, n)
+		}
+		e.keep, e.dim = n, n
+	}
 	return e, nil
 }
 
 // ID is "onnx:NAME@DIGEST" (Config.id).
 func (e *Embedder) ID() string { return e.cfg.id() }
 
-// Dim is the model's hidden size.
+// Dim is the vectors' length: the model's hidden size, or the
+// dimensions they are cut to.
 func (e *Embedder) Dim() int { return e.dim }
 
 // Close releases the session.
@@ -397,7 +408,7 @@ func (e *Embedder) run(batch []int, ids [][]int64, skip int) ([][]float32, error
 			clear(pooling[r*seq : r*seq+min(skip, seq)])
 		}
 	}
-	vecs, err := pool(t.GetData(), t.GetShape(), pooling, b, seq, e.pooled, e.cls)
+	vecs, err := pool(t.GetData(), t.GetShape(), pooling, b, seq, e.pooled, e.cls, e.keep)
 	if err != nil {
 		return nil, err
 	}
@@ -423,8 +434,16 @@ func tensor(shape ort.Shape, data []int64, int32s bool) (ort.Value, error) {
 
 // pool turns the output into one L2-normalised vector per row: the mean
 // of the token states under the attention mask, or the first token's
-// state when cls, or the row itself when the model already pooled.
-func pool(data []float32, shape ort.Shape, mask []int64, b, seq int, pooled, cls bool) ([][]float32, error) {
+// state when cls, or the row itself when the model already pooled; cut
+// to its first keep dimensions before it is normalised (0: all), as
+// sentence-transformers' truncate_dim cuts them.
+func pool(data []float32, shape ort.Shape, mask []int64, b, seq int, pooled, cls bool, keep int) ([][]float32, error) {
+	normalize := func(v []float32) []float32 {
+		if keep > 0 && keep < len(v) {
+			v = v[:keep:keep]
+		}
+		return normalize(v)
+	}
 	if pooled {
 		if len(shape) != 2 || int(shape[0]) != b {
 			return nil, fmt.Errorf("model output shape %v, want [%d, hidden]", shape, b)

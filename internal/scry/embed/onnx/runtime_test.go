@@ -556,3 +556,48 @@ func TestTokenTableLowerCase(t *testing.T) {
 		}
 	}
 }
+
+// Config.TruncateDim cuts every vector to its first dimensions before it
+// is normalised, as sentence-transformers' truncate_dim does (Matryoshka
+// models): for token states mean-pooled and for a graph's own sentence
+// vector; Dim says the cut length, the ID changes with it, and more
+// dimensions than the model outputs are refused.
+func TestTokenTableTruncateDim(t *testing.T) {
+	needRuntime(t)
+	for _, pooled := range []bool{false, true} {
+		table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 9, TokenTypes: true, Pooled: pooled})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir, tok := modelDir(t, table.Model, 64)
+		cfg := Config{Name: "m", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), TruncateDim: 3, BatchSize: 3}
+		e, err := OpenEmbedder(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Dim() != 3 {
+			t.Errorf("pooled=%v: Dim %d, want 3", pooled, e.Dim())
+		}
+		got, err := e.EmbedPassages(context.Background(), sentences)
+		e.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range sentences {
+			full := table.Pooled(tok.Encode(s))
+			want := normalize(slices.Clone(full[:3]))
+			if len(got[i]) != 3 || maxDiff(got[i], want) > 1e-5 || math.Abs(l2(got[i])-1) > 1e-5 {
+				t.Errorf("pooled=%v %q: %v, want %v (the first 3 of %v, normalised)", pooled, s, got[i], want, full)
+			}
+		}
+		whole := cfg
+		whole.TruncateDim = 0
+		if cfg.ID() == whole.ID() {
+			t.Errorf("pooled=%v: the same ID %s cut or not", pooled, cfg.ID())
+		}
+		cfg.TruncateDim = 9
+		if _, err := OpenEmbedder(cfg); !errors.Is(err, ErrTooFewDims) || !strings.Contains(err.Error(), "outputs 8 dimensions, fewer than the 9") {
+			t.Errorf("pooled=%v: cut to 9 of 8 dimensions: %v", pooled, err)
+		}
+	}
+}
