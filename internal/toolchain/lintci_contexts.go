@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
 )
 
 // namedValues are the contexts GitHub's expressions read, in the order
@@ -329,15 +331,7 @@ func appendContexts(out []Finding, k *yaml.Node, shown, expr, what, owner string
 	}
 	shown = strings.Join(strings.Fields(shown), " ")
 	return append(out, at(k, fmt.Sprintf("%s %s of %s reads %s, which GitHub refuses (Unrecognized named-value: '%s': %s only %s)",
-		what, shown, owner, andList(refused), first, p.name, andList(p.reads)), p.fix(refused)))
-}
-
-// andList joins names as a sentence does: a, b and c.
-func andList(names []string) string {
-	if n := len(names); n > 1 {
-		return strings.Join(names[:n-1], ", ") + " and " + names[n-1]
-	}
-	return strings.Join(names, "")
+		what, shown, owner, cli.AndList(refused), first, p.name, cli.AndList(p.reads)), p.fix(refused)))
 }
 
 // expressions returns the ${{ … }} of s, each whole: to the }} that

@@ -59,7 +59,7 @@ func unknownKeys(root, path string, f *lintFile) []Finding {
 			fix = fmt.Sprintf("did you mean %s:? rename %s: to %s:", near, k.Value, near)
 		}
 		out = append(out, Finding{File: f.rel, Line: k.Line,
-			Problem: k.Value + ": is no workflow key, which GitHub refuses (a workflow's top-level keys are " + strings.Join(workflowKeys[:len(workflowKeys)-1], ", ") + " and " + workflowKeys[len(workflowKeys)-1] + ")",
+			Problem: k.Value + ": is no workflow key, which GitHub refuses (a workflow's top-level keys are " + cli.AndList(workflowKeys) + ")",
 			Fix:     fix})
 	}
 	return out
