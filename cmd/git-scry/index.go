@@ -197,13 +197,6 @@ func printSummary(env *cli.Env, res *index.Result, detached bool) {
 	if res.Shallow {
 		say("shallow clone: only the commits present were indexed; 'git fetch --unshallow' and 'git scry index' index the rest")
 	}
-	// "1 commit … its diff", "2 commits … their diff".
-	its := func(n int) string {
-		if n == 1 {
-			return "its"
-		}
-		return "their"
-	}
 	if n := res.NoPatch; n > 0 {
 		why := its(n) + " objects are missing"
 		if res.Partial {
@@ -365,4 +358,13 @@ func rotateSeen(path string) {
 	if fi, err := os.Stat(path); err == nil && fi.Size() > logRotateSize {
 		os.Rename(path, path+".1")
 	}
+}
+
+// its is the possessive of n commits: "1 commit … its diff", "2
+// commits … their diff".
+func its(n int) string {
+	if n == 1 {
+		return "its"
+	}
+	return "their"
 }

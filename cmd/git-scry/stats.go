@@ -23,9 +23,10 @@ var statsCmd = &cli.Command{
 
 Show what the commit index holds: commits, files, co-change pairs (the
 pairs related lists), sessions, commits indexed without their diff
-(missing objects), the embedder its vectors come from and why, the
-built-in model, the size of the database, and how many commits reachable
-from HEAD are not indexed yet.
+(missing objects) and those whose diff was too large to index whole,
+the embedder its vectors come from and why, the built-in model, the
+size of the database, and how many commits reachable from HEAD are not
+indexed yet.
 
 Flags:
       --json   print the figures as JSON
@@ -84,8 +85,20 @@ Flags:
 		t.Row("files", fmt.Sprint(s.Paths))
 		t.Row("co-change pairs", fmt.Sprint(s.Pairs))
 		t.Row("sessions", fmt.Sprint(s.Sessions))
-		if s.NoPatch+s.NoFiles+s.Capped > 0 {
-			t.Row("without diff", fmt.Sprintf("%d (objects missing), %d without files, %d diffs capped", s.NoPatch, s.NoFiles, s.Capped))
+		// Commits without files are some of those without diff; a capped
+		// diff is there, only not whole: a row of its own, not "without
+		// diff".
+		if s.NoPatch > 0 {
+			row := cli.Count(int(s.NoPatch), "commit") + " (objects missing)"
+			if n := int(s.NoFiles); n == int(s.NoPatch) {
+				row += fmt.Sprintf(", without %s files too", its(n))
+			} else if n > 0 {
+				row += fmt.Sprintf(", %d of them without %s files too", n, its(n))
+			}
+			t.Row("without diff", row)
+		}
+		if n := int(s.Capped); n > 0 {
+			t.Row("diff capped", fmt.Sprintf("%s (only the beginning of %s diff is indexed)", cli.Count(n, "commit"), its(n)))
 		}
 		if s.Embedder == "" {
 			none := "none (lexical search only)"
