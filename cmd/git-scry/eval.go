@@ -226,7 +226,7 @@ Flags:
 		}
 		// A set without a "name" is named by its file, in every report.
 		if rep.QuerySet == "" {
-			rep.QuerySet = filepath.Base(args[0])
+			rep.QuerySet = setName(args[0])
 		}
 		name := rep.QuerySet
 		if asJSON {
@@ -368,4 +368,15 @@ func badQuerySet(err error) error {
 		return cli.Failf("bad query set: %v", err).WithHint("give a commit's hash (40 hex characters, 64 in a SHA-256 repository) or a prefix of it, as 'git rev-parse COMMIT' prints it")
 	}
 	return cli.Failf("bad query set: %v", err).WithHint("see 'git scry eval --help' for the format")
+}
+
+// setName names a query set without a "name" by its file; a pipe
+// ('git scry eval <(cat set.json)', /dev/stdin) has only a descriptor's
+// name ("63"), which would head the report as the set's.
+func setName(path string) string {
+	dir := filepath.Dir(path)
+	if path == "/dev/stdin" || dir == "/dev/fd" || strings.HasPrefix(dir, "/proc/") && filepath.Base(dir) == "fd" {
+		return "(unnamed set)"
+	}
+	return filepath.Base(path)
 }
