@@ -193,7 +193,12 @@ func printSummary(env *cli.Env, res *index.Result, detached bool) {
 		say("up to date (%s)", cli.Count(int(res.Total), "commit"))
 		return
 	}
-	say("indexed %s, pruned %d; %d in the index (%s)", cli.Count(res.Added, "new commit"), res.Pruned, res.Total, res.Duration.Round(time.Millisecond))
+	if res.Rebuilt {
+		// Every commit was indexed again: none is new, none pruned.
+		say("rebuilt the index: indexed %s; %d in the index (%s)", cli.Count(res.Added, "commit"), res.Total, res.Duration.Round(time.Millisecond))
+	} else {
+		say("indexed %s, pruned %d; %d in the index (%s)", cli.Count(res.Added, "new commit"), res.Pruned, res.Total, res.Duration.Round(time.Millisecond))
+	}
 	if res.Shallow {
 		say("shallow clone: only the commits present were indexed; 'git fetch --unshallow' and 'git scry index' index the rest")
 	}

@@ -66,6 +66,10 @@ type Result struct {
 	NoFiles    int   // ... without even their file list
 	Unreadable int   // commits that could not be read at all (skipped)
 	Capped     int   // commits whose diff was larger than the indexing cap
+	// Rebuilt: the run rebuilt the index from nothing (--full, or an
+	// index another version of git scry built), so Added counts commits
+	// indexed again, not new ones.
+	Rebuilt bool
 	// LongMessages: commits whose message was longer than the indexing
 	// cap (maxMessageBytes), indexed from its beginning.
 	LongMessages int
@@ -337,7 +341,7 @@ func runOnce(ctx context.Context, r *gitrepo.Repo, opt Options) (*Result, error)
 			return nil, err
 		}
 	}
-	ix := &indexer{r: r, st: st, opt: opt, res: &Result{}}
+	ix := &indexer{r: r, st: st, opt: opt, res: &Result{Rebuilt: opt.Full || rebuilt}}
 	defer ix.stopPretraining()
 	if err := ix.run(ctx); err != nil {
 		return ix.res, err

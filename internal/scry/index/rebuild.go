@@ -63,7 +63,7 @@ func rebuildAside(ctx context.Context, r *gitrepo.Repo, opt Options, start time.
 	if !opt.Full {
 		opt.Log("resuming the rebuild of the index that an interrupted 'git scry index --full' began (searches read the index as it was until it is done)")
 	}
-	ix := &indexer{r: r, st: st, opt: opt, res: &Result{}, aside: true}
+	ix := &indexer{r: r, st: st, opt: opt, res: &Result{Rebuilt: true}, aside: true}
 	defer func() { ix.st.Close() }()
 	defer ix.stopPretraining()
 	if live != nil {
