@@ -552,7 +552,20 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 			// An unset variable (--ttl "$TTL"): the parser's "invalid
 			// argument \"\" … must be a duration" is said as an empty
 			// string flag's value is.
-			return emptyFlagError(bad.GetFlag().Name, c.emptyHints)
+			f := bad.GetFlag()
+			if _, ok := c.emptyHints[f.Name]; !ok && numberKind(f) != "" {
+				name := givenAs(fs, f, args)
+				return Usagef("%s: empty value", name).WithHint("give %s, or leave %s out", numberExample(f, name), name)
+			}
+			return emptyFlagError(f.Name, c.emptyHints)
+		}
+		if errors.As(err, &bad) && numberKind(bad.GetFlag()) != "" && !outOfRange(bad.GetValue()) && !looksLikeKey(bad.GetValue()) {
+			// The parser's words, 'invalid argument "abc" for "-n,
+			// --limit" flag: must be an integer', with git scry's hint
+			// about words of a query that start with "-".
+			f := bad.GetFlag()
+			name := givenAs(fs, f, args)
+			return Usagef("%s must be %s, got %q", name, numberKind(f), shorten(bad.GetValue())).WithHint("give %s", numberExample(f, name))
 		}
 		guess := ""
 		if f := nearFlag(fs, err); f != "" {
@@ -663,8 +676,7 @@ func nearFlag(fs *pflag.FlagSet, err error) string {
 
 func flagError(err error) string {
 	msg := err.Error()
-	upper := strings.ToUpper(msg)
-	if strings.Contains(upper, "PRIVATE KEY") || strings.Contains(upper, "-----BEGIN") || strings.Contains(upper, "AGE-SECRET-KEY-") {
+	if looksLikeKey(msg) {
 		return "an argument looks like a private key; it is not shown (give the public key instead)"
 	}
 	var bad *pflag.InvalidValueError
@@ -682,9 +694,73 @@ func flagError(err error) string {
 // outOfRange says whether v is a well-formed number too large for an
 // int64 or a float64.
 func outOfRange(v string) bool {
-	if _, err := strconv.ParseInt(v, 0, 64); errors.Is(err, strconv.ErrRange) {
+	// ParseInt says ErrRange as soon as the digits overflow, before it
+	// reaches a letter after them ("99999999999999999999x").
+	if _, err := strconv.ParseInt(v, 0, 64); errors.Is(err, strconv.ErrRange) && decimal.MatchString(v) {
 		return true
 	}
 	_, err := strconv.ParseFloat(v, 64)
 	return errors.Is(err, strconv.ErrRange)
+}
+
+var decimal = regexp.MustCompile(`^[+-]?[0-9]+$`)
+
+// looksLikeKey says whether s holds what a private key starts with.
+func looksLikeKey(s string) bool {
+	upper := strings.ToUpper(s)
+	return strings.Contains(upper, "PRIVATE KEY") || strings.Contains(upper, "-----BEGIN") || strings.Contains(upper, "AGE-SECRET-KEY-")
+}
+
+// numberKind is what a flag that takes a number wants, for its error:
+// "a whole number" or "a number"; "" for a flag of another kind.
+func numberKind(f *pflag.Flag) string {
+	switch t := f.Value.Type(); {
+	case strings.HasSuffix(t, "Slice"):
+		return ""
+	case strings.HasPrefix(t, "int"):
+		return "a whole number"
+	case strings.HasPrefix(t, "uint"):
+		return "a whole number, 0 or more"
+	case t == "float32" || t == "float64":
+		return "a number"
+	}
+	return ""
+}
+
+// numberExample is what the hint for f (given as name) asks for: its
+// default as an example where it has one.
+func numberExample(f *pflag.Flag, name string) string {
+	if d := f.DefValue; d != "" && d != "0" {
+		return fmt.Sprintf("%s, e.g. %s %s", numberKind(f), name, d)
+	}
+	return numberKind(f) + " after " + name
+}
+
+// givenAs is the name flag f of fs was given by in args, as the user
+// typed it ("-n", "--limit", or a name fs normalizes to f's: git scry's
+// --max-count), the last one before "--".
+func givenAs(fs *pflag.FlagSet, f *pflag.Flag, args []string) string {
+	name := "--" + f.Name
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		long, ok := strings.CutPrefix(a, "--")
+		long, _, _ = strings.Cut(long, "=")
+		switch {
+		case ok && string(fs.GetNormalizeFunc()(fs, long)) == f.Name:
+			name = "--" + long
+		case !ok && f.Shorthand != "" && len(a) > 1 && a[0] == '-' && strings.Contains(a[1:], f.Shorthand):
+			name = "-" + f.Shorthand
+		}
+	}
+	return name
+}
+
+// shorten cuts a long value quoted in an error.
+func shorten(v string) string {
+	if r := []rune(v); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return v
 }

@@ -140,13 +140,56 @@ func TestFlagErrorsSayANumberIsTooLarge(t *testing.T) {
 		{[]string{"ls", "-n", "99999999999999999999"}, `invalid argument "99999999999999999999" for "-n, --limit" flag: too large a number` + "\n"},
 		{[]string{"ls", "-n", "-99999999999999999999"}, `invalid argument "-99999999999999999999" for "-n, --limit" flag: too large a number` + "\n"},
 		{[]string{"ls", "--min", "1e400"}, `invalid argument "1e400" for "--min" flag: too large a number` + "\n"},
-		{[]string{"ls", "-n", "abc"}, `invalid argument "abc" for "-n, --limit" flag: must be an integer` + "\n"},
 	} {
 		var out, errb bytes.Buffer
 		code := p.Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
 		line, _, _ := strings.Cut(errb.String(), "git-x: hint:")
 		if code != ExitUsage || line != "git-x: error: "+c.want {
 			t.Errorf("%q: exit %d, stderr %q; want the error %q", c.args, code, errb.String(), c.want)
+		}
+	}
+}
+
+// A value that is no number was refused in the parser's words, 'invalid
+// argument "abc" for "-n, --limit" flag: must be an integer', with the
+// hint of git scry's query about words that start with "-": it says what
+// the flag wants, by the name it was given, and the hint gives an example.
+func TestBadNumberSaysWhatIsWrong(t *testing.T) {
+	search := &Command{Name: "search", Flags: func(fs *pflag.FlagSet) {
+		fs.IntP("limit", "n", 10, "")
+		fs.Float64("min", 0, "")
+		fs.Uint("jobs", 4, "")
+		fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+			if name == "max-count" {
+				name = "limit"
+			}
+			return pflag.NormalizedName(name)
+		})
+	}, Run: func(context.Context, *Env, *pflag.FlagSet, []string) error { return nil }}
+	p := &Program{Name: "git x", Binary: "git-x", Commands: []*Command{search}, Default: search, Text: true}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-n", "abc", "words"}, "git-x: error: -n must be a whole number, got \"abc\"\ngit-x: hint: give a whole number, e.g. -n 10\n"},
+		{[]string{"-nabc", "words"}, "git-x: error: -n must be a whole number, got \"abc\"\ngit-x: hint: give a whole number, e.g. -n 10\n"},
+		{[]string{"--max-count", "ten", "words"}, "git-x: error: --max-count must be a whole number, got \"ten\"\ngit-x: hint: give a whole number, e.g. --max-count 10\n"},
+		{[]string{"--limit=2.5", "words"}, "git-x: error: --limit must be a whole number, got \"2.5\"\ngit-x: hint: give a whole number, e.g. --limit 10\n"},
+		{[]string{"search", "--min", "high", "words"}, "git-x: error: --min must be a number, got \"high\"\ngit-x: hint: give a number after --min\n"},
+		{[]string{"search", "--jobs", "-1", "words"}, "git-x: error: --jobs must be a whole number, 0 or more, got \"-1\"\ngit-x: hint: give a whole number, 0 or more, e.g. --jobs 4\n"},
+		{[]string{"-n", "", "words"}, "git-x: error: -n: empty value\ngit-x: hint: give a whole number, e.g. -n 10, or leave -n out\n"},
+		{[]string{"-n", strings.Repeat("9", 30) + "x"}, "git-x: error: -n must be a whole number, got \"" + strings.Repeat("9", 30) + "x\"\ngit-x: hint: give a whole number, e.g. -n 10\n"},
+		// A pasted key is not shown, as in any other flag error.
+		{[]string{"-n", "AGE-SECRET-KEY-1QQQ"}, "git-x: error: an argument looks like a private key; it is not shown (give the public key instead)\n"},
+	} {
+		var errb bytes.Buffer
+		code := p.Run(context.Background(), &Env{Stdout: io.Discard, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
+		got := errb.String()
+		if strings.Contains(c.want, "private key") {
+			got, _, _ = strings.Cut(got, "git-x: hint:")
+		}
+		if code != ExitUsage || got != c.want {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", c.args, code, errb.String(), c.want)
 		}
 	}
 }
@@ -326,9 +369,9 @@ func TestEmptyValueOfParsedFlags(t *testing.T) {
 	}{
 		{[]string{"agent", "start", "--ttl", ""}, "git-x: error: --ttl: empty value\ngit-x: hint: give a duration, or leave --ttl out\n"},
 		{[]string{"agent", "start", "--ttl= "}, "git-x: error: --ttl: empty value\ngit-x: hint: give a duration, or leave --ttl out\n"},
-		{[]string{"agent", "start", "-n", ""}, "git-x: error: --limit: empty value\ngit-x: hint: give it a value, or leave --limit out\n"},
+		{[]string{"agent", "start", "-n", ""}, "git-x: error: -n: empty value\ngit-x: hint: give a whole number, e.g. -n 10, or leave -n out\n"},
 		{[]string{"plain", "--ttl="}, "git-x: error: --ttl: empty value\ngit-x: hint: give it a value, or leave --ttl out\n"},
-		{[]string{"plain", "--limit", "x"}, "git-x: error: invalid argument \"x\" for \"-n, --limit\" flag: must be an integer\ngit-x: hint: run 'git x plain --help' for usage\n"},
+		{[]string{"plain", "--limit", "x"}, "git-x: error: --limit must be a whole number, got \"x\"\ngit-x: hint: give a whole number, e.g. --limit 10\n"},
 	} {
 		var errb bytes.Buffer
 		code := p.Run(context.Background(), &Env{Stdout: io.Discard, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
