@@ -155,6 +155,13 @@ type Program struct {
 	// whose errors name it: "unknown command" alone read as one of the
 	// binary's.
 	sub bool
+	// search is the command that searches for free text ("git scry
+	// search") in a sub program of a program whose default command takes
+	// it, and words the sub program's name after the binary's ("model"):
+	// an unknown subcommand may be a question that starts with the
+	// command's name ("git scry model of runner"), which the hint says
+	// how to ask, as a command given too many arguments does.
+	search, words string
 }
 
 // Main runs the program with os.Args and exits.
@@ -344,7 +351,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 				// "help help" is the program's usage, as "git help
 				// help" is help's.
 				if args[1] != "-h" && args[1] != "--help" && args[1] != "help" {
-					return p.unknownCommand(args[1])
+					return p.unknownCommand(args[1], nil)
 				}
 				if len(args) > 2 {
 					return Usagef("%s help: unexpected argument %q", p.Name, args[2]).WithHint("run '%s help' for the list of commands", p.Name)
@@ -384,7 +391,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 		}
 		return Usagef("missing command").WithHint("run '%s help' for the list of commands", p.Name)
 	}
-	return p.unknownCommand(args[0])
+	return p.unknownCommand(args[0], args)
 }
 
 // commandHelp answers "help CMD" and "help CMD SUB" (one of CMD's own
@@ -462,7 +469,10 @@ func flagLabel(arg string) string {
 
 var flagName = regexp.MustCompile(`^(-[A-Za-z0-9]|--[A-Za-z0-9][A-Za-z0-9-]*)$`)
 
-func (p *Program) unknownCommand(word string) *Error {
+// unknownCommand refuses word, which names no command; args are the
+// words it starts, when they may be a question instead (nil after
+// "help").
+func (p *Program) unknownCommand(word string, args []string) *Error {
 	if len(word) > 1 && word[0] == '-' {
 		// A flag and no command word after it: "unknown command
 		// --bogus" would read as if a command could be so spelt.
@@ -482,6 +492,16 @@ func (p *Program) unknownCommand(word string) *Error {
 	}
 	if c := Nearest(word, visible(p.Commands)); c != "" {
 		return e.WithHint("did you mean '%s %s'?", p.Name, c)
+	}
+	if p.search != "" && len(args) > 0 {
+		// Its flags (--github, --json) are no words of the question.
+		q := p.words
+		for _, a := range args {
+			if !strings.HasPrefix(a, "-") {
+				q += " " + a
+			}
+		}
+		return e.WithHint("to search for %q, run '%s %s'; '%s help' lists its commands", q, p.search, q, p.Name)
 	}
 	return e.WithHint("run '%s help' for the list of commands", p.Name)
 }
@@ -511,6 +531,12 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 		// Its error goes back to the program that was run, which
 		// reports it once and annotates it as its own (--github).
 		sub := &Program{Name: name, Binary: p.Binary, Usage: c.Usage, Commands: c.Commands, Synonyms: c.Synonyms, sub: true}
+		switch {
+		case p.sub && p.search != "":
+			sub.search, sub.words = p.search, p.words+" "+c.Name
+		case !p.sub && p.Text && p.Default != nil && p.Default.Name != "":
+			sub.search, sub.words = p.Name+" "+p.Default.Name, c.Name
+		}
 		return sub.dispatch(ctx, env, args)
 	}
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)

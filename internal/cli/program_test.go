@@ -194,6 +194,35 @@ func TestBadNumberSaysWhatIsWrong(t *testing.T) {
 	}
 }
 
+// An unknown subcommand of a program whose default command takes free
+// text (git scry model of runner) got only "run 'git scry model help'",
+// where a command given too many words is told how to search for them:
+// it is told too. Another program's is not: it has no search.
+func TestUnknownSubcommandHintsTheSearch(t *testing.T) {
+	run := func(context.Context, *Env, *pflag.FlagSet, []string) error { return nil }
+	ls := &Command{Name: "ls", Run: run}
+	model := &Command{Name: "model", Commands: []*Command{ls}}
+	search := &Command{Name: "search", Run: run}
+	text := &Program{Name: "git x", Binary: "git-x", Commands: []*Command{search, model}, Default: search, Text: true}
+	plain := &Program{Name: "git y", Binary: "git-y", Commands: []*Command{model}}
+	for _, c := range []struct {
+		p    *Program
+		args []string
+		want string
+	}{
+		{text, []string{"model", "of", "runner", "--json"}, "git-x: error: git x model: unknown subcommand \"of\"\ngit-x: hint: to search for \"model of runner\", run 'git x search model of runner'; 'git x model help' lists its commands\n"},
+		// A near name is still guessed.
+		{text, []string{"model", "lss"}, "git-x: error: git x model: unknown subcommand \"lss\"\ngit-x: hint: did you mean 'git x model ls'?\n"},
+		{plain, []string{"model", "of", "runner"}, "git-y: error: git y model: unknown subcommand \"of\"\ngit-y: hint: run 'git y model help' for the list of commands\n"},
+	} {
+		var errb bytes.Buffer
+		code := c.p.Run(context.Background(), &Env{Stdout: io.Discard, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
+		if code != ExitUsage || errb.String() != c.want {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", c.args, code, errb.String(), c.want)
+		}
+	}
+}
+
 // A flag before the command word was read as the default command's
 // argument ("git release --dry-run notes v1.0.0": unknown bump "notes")
 // or as an unknown command ("git session --json status": unknown command
