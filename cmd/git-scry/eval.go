@@ -161,6 +161,13 @@ Flags:
 				gh.Warningf("git scry eval: %s", passedOverWarning(s))
 			}
 		}
+		if s.RegistryErr != "" && !lexicalOnly {
+			w, hint := registryWarning(env, s.RegistryErr)
+			warn("%s", w)
+			if hint != "" {
+				cli.HintLinef(env.Stderr, "git-scry", "%s", hint)
+			}
+		}
 		if s.SemanticErr != "" {
 			if len(modes) == 1 && modes[0] == search.Semantic {
 				return searchError(ctx, &search.ErrSemanticUnavailable{Reason: s.SemanticErr, Hint: s.SemanticHint})

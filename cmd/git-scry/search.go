@@ -16,6 +16,7 @@ import (
 	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/index"
+	"github.com/verdigris-dev/verdigris/internal/scry/model"
 	"github.com/verdigris-dev/verdigris/internal/scry/search"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 	scrytext "github.com/verdigris-dev/verdigris/internal/scry/text"
@@ -148,6 +149,12 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	if s.PassedOver != "" && q.Mode != search.Lexical {
 		warnings = append(warnings, passedOverWarning(s))
 	}
+	var registryHint string
+	if s.RegistryErr != "" && q.Mode != search.Lexical {
+		var w string
+		w, registryHint = registryWarning(env, s.RegistryErr)
+		warnings = append(warnings, w)
+	}
 	if q.Mode == search.Hybrid && s.SemanticErr != "" {
 		warnings = append(warnings, "semantic search unavailable, lexical results only: "+s.SemanticErr)
 	}
@@ -206,6 +213,9 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	}
 	if q.Mode == search.Hybrid && s.RunHint != "" {
 		fmt.Fprintf(env.Stderr, "git-scry: hint: %s\n", s.RunHint)
+	}
+	if registryHint != "" {
+		cli.HintLinef(env.Stderr, "git-scry", "%s", registryHint)
 	}
 	if len(hits) == 0 {
 		fmt.Fprintln(env.Stderr, "git-scry: no matching commits")
@@ -408,6 +418,29 @@ func unembeddedWarning(s *search.Searcher) string {
 // model's ranking.
 func passedOverWarning(s *search.Searcher) string {
 	return fmt.Sprintf("the model in use cannot run here (%s), so semantic search uses the built-in embedder the index fell back to; once the model can run, 'git scry index' embeds the commits with it", s.PassedOver)
+}
+
+// registryWarning says that semantic search uses the built-in embedder
+// because the model registry cannot be read (cause, as the searcher
+// found it), and what to do: the model in use, if any, is not known, and
+// a warning that one could not run named none. The registry is read
+// again for what is wrong with it now.
+func registryWarning(env *cli.Env, cause string) (warning, hint string) {
+	path, err := model.Path(env.Env)
+	if err == nil {
+		_, err = model.Load(path)
+	}
+	if err == nil {
+		// Mended since the search opened it.
+		return fmt.Sprintf("the model registry could not be read (%s), so semantic search uses the built-in embedder, whatever model it names", cause), ""
+	}
+	what := strings.TrimPrefix(err.Error(), path+": ")
+	var fe *model.FileError
+	if errors.As(err, &fe) {
+		what = fe.Reason
+	}
+	e := cli.AsError(registryError(err, path))
+	return fmt.Sprintf("the model registry %s cannot be read (%s), so semantic search uses the built-in embedder, whatever model it names", path, what), e.Hint
 }
 
 // unseenHeadWarning says that the index has not seen HEAD ("" when it

@@ -23,18 +23,34 @@ const NoModelInUse = "built-in embedder (no ONNX model in use)"
 // as for NoModelInUse, and git scry index says nothing either.
 const noRegistry = "built-in embedder (model registry: "
 
+// unreadableRegistry begins Select's reason when the model registry
+// cannot be read: whether a model is in use is not known then, and no
+// model was passed over that anyone could name.
+const unreadableRegistry = "built-in embedder (model registry unreadable: "
+
 // FallbackCause is why the ONNX model in use was passed over for the
 // built-in embedder, from Select's reason ("" when it was not: an ONNX
-// model runs, or none is in use).
+// model runs, none is in use, or the registry that names it cannot be
+// read, which RegistryCause says).
 func FallbackCause(reason string) string {
 	// Select adds untrainedSuffix after the parenthesis when no built-in
 	// model exists yet; the reason before it says whether a model was
 	// passed over.
 	reason = strings.TrimSuffix(reason, untrainedSuffix)
-	if reason == NoModelInUse || strings.HasPrefix(reason, noRegistry) {
+	if reason == NoModelInUse || strings.HasPrefix(reason, noRegistry) || strings.HasPrefix(reason, unreadableRegistry) {
 		return ""
 	}
 	cause, ok := strings.CutPrefix(reason, "built-in embedder (")
+	if !ok {
+		return ""
+	}
+	return strings.TrimSuffix(cause, ")")
+}
+
+// RegistryCause is why the model registry could not be read, from
+// Select's reason ("" when it was read, or has no place).
+func RegistryCause(reason string) string {
+	cause, ok := strings.CutPrefix(strings.TrimSuffix(reason, untrainedSuffix), unreadableRegistry)
 	if !ok {
 		return ""
 	}
@@ -82,7 +98,7 @@ func selectONNXHint(ctx context.Context, getenv func(string) string) (embed.Embe
 	}
 	reg, err := Load(path)
 	if err != nil {
-		return nil, "built-in embedder (model registry unreadable: " + err.Error() + ")", ""
+		return nil, unreadableRegistry + err.Error() + ")", ""
 	}
 	if reg.Active == "" {
 		return nil, NoModelInUse, ""

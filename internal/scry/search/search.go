@@ -87,6 +87,11 @@ type Searcher struct {
 	// semantic search uses the built-in embedder the index fell back to
 	// ("" when it uses the embedder the user chose).
 	PassedOver string
+	// RegistryErr is why the model registry could not be read, when
+	// semantic search uses the built-in embedder for it ("" when it
+	// was read): no model in use can be known, nor said to be passed
+	// over.
+	RegistryErr string
 	// RunHint is what makes the model in use run, when its not running
 	// is why semantic search is unavailable ("" otherwise).
 	RunHint string
@@ -231,6 +236,7 @@ func (s *Searcher) load(ctx context.Context) error {
 		default:
 			s.emb = emb
 			s.PassedOver = model.FallbackCause(reason)
+			s.RegistryErr = model.RegistryCause(reason)
 			if s.Unfinished == 0 {
 				// Through the index on vec_gen: no cost when none wait.
 				if n, err := st.CountUnembedded(ctx, vs); err == nil && n > 0 {
@@ -255,7 +261,7 @@ func (s *Searcher) reload(ctx context.Context) error {
 		s.emb.Close()
 	}
 	s.emb, s.cache, s.authors = nil, nil, nil
-	s.SemanticErr, s.SemanticHint, s.PassedOver, s.EmbedFailed = "", "", "", ""
+	s.SemanticErr, s.SemanticHint, s.PassedOver, s.EmbedFailed, s.RegistryErr = "", "", "", "", ""
 	s.Empty, s.Unfinished, s.Unembedded, s.Commits = false, 0, 0, 0
 	s.timesMu.Lock()
 	s.times = nil
