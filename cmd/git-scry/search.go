@@ -191,13 +191,8 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 		// as no commit saying "the".
 		warnings = append(warnings, fmt.Sprintf("the query %q has no word that is searched: common words (the, and, of), single characters and punctuation are left out; give the words that name what you are looking for", q.Text))
 	}
-	if len(hits) == 0 {
-		// The first word names no command, so it was a query; a typo
-		// of one ("git scry indx") read as a search that found nothing.
-		word := strings.Fields(text)[0]
-		if c := cli.Nearest(word, commandNames); c != "" {
-			warnings = append(warnings, fmt.Sprintf("%q is not a git scry command, so it was searched for; did you mean 'git scry %s'?", word, c))
-		}
+	if c, word := commandTypo(ctx, s, text, len(hits) > 0); c != "" {
+		warnings = append(warnings, fmt.Sprintf("%q is not a git scry command, so it was searched for; did you mean 'git scry %s'?", word, c))
 	}
 	warning := strings.Join(warnings, "; ")
 	if asJSON {
@@ -418,6 +413,35 @@ func unembeddedWarning(s *search.Searcher) string {
 // model's ranking.
 func passedOverWarning(s *search.Searcher) string {
 	return fmt.Sprintf("the model in use cannot run here (%s), so semantic search uses the built-in embedder the index fell back to; once the model can run, 'git scry index' embeds the commits with it", s.PassedOver)
+}
+
+// commandTypo is the command the first word of a query may be a typo
+// of, and the word ("" when none): the first word names no command, so
+// it was a query. A search that found nothing for it ("git scry indx")
+// read as no commit having the word, and one that found commits by its
+// other words or by meaning ("git scry relatd README.md") as the
+// command's answer. Where commits were found the guess is kept to what
+// is plainly no query: a query of three words or fewer whose first word
+// is one edit (or a swap) from a command's name and in no indexed commit
+// ("stat", "state", "mode" are words a history may use). A failure to
+// tell says nothing.
+func commandTypo(ctx context.Context, s *search.Searcher, text string, found bool) (command, word string) {
+	words := strings.Fields(text)
+	word = words[0]
+	if !found {
+		return cli.Nearest(word, commandNames), word
+	}
+	if len(words) > 3 {
+		return "", ""
+	}
+	c := cli.NearestOne(word, commandNames)
+	if c == "" {
+		return "", ""
+	}
+	if held, err := s.HasWord(ctx, word); err != nil || held {
+		return "", ""
+	}
+	return c, word
 }
 
 // registryWarning says that semantic search uses the built-in embedder

@@ -68,3 +68,14 @@ func editDistance(a, b string) int {
 	}
 	return d[len(x)][len(y)]
 }
+
+// NearestOne is Nearest within one edit whatever the word's length, or
+// a name in another case: for a guess at a word that may well be meant
+// as it is (a query's), where a guess two edits away is too far.
+func NearestOne(word string, names []string) string {
+	n := Nearest(word, names)
+	if n == "" || editDistance(strings.ToLower(word), strings.ToLower(n)) > 1 {
+		return ""
+	}
+	return n
+}

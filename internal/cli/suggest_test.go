@@ -34,3 +34,17 @@ func TestNearest(t *testing.T) {
 		t.Errorf("Nearest(cat) among cut, cap = %q; want none", got)
 	}
 }
+
+// NearestOne guesses only within one edit (or a swap), where Nearest
+// takes two for a word of six letters or more.
+func TestNearestOne(t *testing.T) {
+	names := []string{"index", "related", "eval", "model", "stats", "help"}
+	for word, want := range map[string]string{
+		"indx": "index", "relatd": "related", "relaetd": "related", "stat": "stats", "modle": "model", "Stats": "stats",
+		"relted0": "", "indexes": "", "index": "", "ab": "", "quantum": "",
+	} {
+		if got := NearestOne(word, names); got != want {
+			t.Errorf("NearestOne(%q) = %q, want %q", word, got, want)
+		}
+	}
+}

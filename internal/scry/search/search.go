@@ -7,6 +7,7 @@ package search
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -483,6 +484,26 @@ func uniqueTerms(q string) []string {
 		}
 	}
 	return out
+}
+
+// HasWord reports whether some indexed commit holds word, as lexical
+// search reads it (its terms, all of them): a word of a query that is
+// not a typo of something else.
+func (s *Searcher) HasWord(ctx context.Context, word string) (bool, error) {
+	terms := uniqueTerms(word)
+	if len(terms) == 0 {
+		return false, nil
+	}
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = quote(t)
+	}
+	var one int
+	err := s.st.DB().QueryRowContext(ctx, `SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1`, strings.Join(quoted, " AND ")).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // Tuning is the ranking's constants, measured with 'git scry eval' on
