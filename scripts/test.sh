@@ -46,4 +46,4 @@ say "ONNX Runtime embedder (fetches the runtime library once; its tests must not
 export CGO_ENABLED=1 GOFLAGS="${GOFLAGS/-tags=noonnx/}"
 go vet ./internal/scry/embed/onnx/...
 VERDIGRIS_ONNXRUNTIME=$(./scripts/fetch-onnxruntime.sh) VERDIGRIS_REQUIRE_ONNXRUNTIME=1 \
-	go test -count=1 ./internal/scry/embed/onnx/... ./cmd/git-scry/ -run 'TokenTable|MiniLM|Foreign|Float16|AgreesWithRuntime|TestModelScripts'
+	go test -count=1 ./internal/scry/embed/onnx/... ./cmd/git-scry/ -run 'TokenTable|MiniLM|SortedByLength|Foreign|Float16|AgreesWithRuntime|TestModelScripts'

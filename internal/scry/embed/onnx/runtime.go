@@ -124,6 +124,10 @@ type Embedder struct {
 	// longer text failed (a position table shorter than the tokenizer's
 	// max_length); 0 otherwise.
 	limit atomic.Int64
+	// ran, when set, is told the shape of each batch run, its rows and
+	// the length they are padded to: what the sorting by length saves
+	// shows in no vector (padding is masked), so tests read it here.
+	ran func(rows, seq int)
 }
 
 var _ embed.Embedder = (*Embedder)(nil)
@@ -365,6 +369,9 @@ func (e *Embedder) run(batch []int, ids [][]int64, skip int) ([][]float32, error
 				inputIDs[r*seq+c] = e.tok.PadID()
 			}
 		}
+	}
+	if e.ran != nil {
+		e.ran(b, seq)
 	}
 	shape := ort.NewShape(int64(b), int64(seq))
 	var inputs []ort.Value

@@ -144,6 +144,55 @@ func TestMiniLMShapedBatchingIsExact(t *testing.T) {
 	}
 }
 
+// Texts are run several at a time, sorted by length so that each batch
+// pads its texts to little more than their own length: long and short
+// texts given alternately are not padded to the long ones. The vectors
+// cannot show it (padding is masked), the batches' shapes do.
+func TestBatchesAreSortedByLength(t *testing.T) {
+	needRuntime(t)
+	table, err := onnxtest.TokenTable(30522, 8, 3, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, tok := modelDir(t, table.Model, 64)
+	e, err := OpenEmbedder(Config{Name: "table", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), BatchSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	long := "speed up git commands by caching the repository root and reusing it for every job"
+	texts := []string{long, "a", long + " run", "b c", long + " again", "fix"}
+	var rows, cells []int
+	e.ran = func(b, seq int) { rows, cells = append(rows, b), append(cells, b*seq) }
+	if _, err := e.EmbedPassages(context.Background(), texts); err != nil {
+		t.Fatal(err)
+	}
+	lengths := make([]int, len(texts))
+	for i, s := range texts {
+		lengths[i] = len(tok.Encode(s))
+	}
+	padded := func(ls []int) int {
+		n := 0
+		for lo := 0; lo < len(ls); lo += 2 {
+			n += 2 * slices.Max(ls[lo:min(lo+2, len(ls))])
+		}
+		return n
+	}
+	unsorted := padded(lengths)
+	slices.Sort(lengths)
+	want := padded(lengths)
+	if want >= unsorted {
+		t.Fatalf("the texts do not tell sorted batches from unsorted ones (%d tokens either way)", want)
+	}
+	var got int
+	for _, c := range cells {
+		got += c
+	}
+	if !slices.Equal(rows, []int{2, 2, 2}) || got != want {
+		t.Errorf("batches of %v rows, %d tokens run; want 3 batches of 2, %d tokens (%d unsorted)", rows, got, want, unsorted)
+	}
+}
+
 func TestOpenRejectsForeignModels(t *testing.T) {
 	needRuntime(t)
 	dir := t.TempDir()
