@@ -146,8 +146,16 @@ func (d *diffTerms) headerLine(l []byte) (marked, code bool) {
 		return markedComment("'", bytes.TrimLeft(t[1:], " \t")), false
 	}
 	if d.py {
+		// A raw or unicode string is a docstring too (r""" keeps the
+		// backslashes of a Windows path or a regular expression); an
+		// f-string or a bytes literal is not: Python gives the module
+		// no __doc__ for them, and neither does Python 3 for ur""".
+		s := t
+		if len(s) > 0 && bytes.IndexByte([]byte("rRuU"), s[0]) >= 0 {
+			s = s[1:]
+		}
 		for _, q := range []string{`"""`, `'''`} {
-			if r, ok := bytes.CutPrefix(t, []byte(q)); ok {
+			if r, ok := bytes.CutPrefix(s, []byte(q)); ok {
 				// Opened here: the rest of the line is the
 				// docstring's, up to its close if it closes.
 				d.block = q

@@ -41,7 +41,7 @@ const FileName = "scry.db"
 // of the merge that brought a commit in; 19 none from generated files
 // known by more generators' headers and names: Stainless, .NET (VB's
 // ' comments too), Dart, OpenAPI Generator (its Go header's /* */ block
-// and its Python docstring too) …, and an octopus merge's commits given their own
+// and its Python docstring, raw or unicode too) …, and an octopus merge's commits given their own
 // branch's name, no longer the first branch's, a branch's name with a '
 // in it read whole, and no diff terms from Git LFS pointers); an index of an older version is rebuilt from
 // scratch, one of a newer version is left alone (NewerSchemaError).
