@@ -207,6 +207,14 @@ Flags:
 		} else if res.Missing > 0 {
 			warn("%s of the query set %s not in this index (another repository, or shas from before a rewrite?)", cli.Count(res.Missing, "relevant commit"), isAre(res.Missing, "is", "are"))
 		}
+		// Not a set for another clone: the index leaves these refs out,
+		// and 'git scry index' never takes them in.
+		if res.Stashed > 0 {
+			warn("%s of the query set %s not in this index: reached only by the stash, which the index leaves out", cli.Count(res.Stashed, "relevant commit"), isAre(res.Stashed, "is", "are"))
+		}
+		if res.InNotes > 0 {
+			warn("%s of the query set %s not in this index: reached only by the notes (refs/notes/), which the index leaves out", cli.Count(res.InNotes, "relevant commit"), isAre(res.InNotes, "is", "are"))
+		}
 		if res.Ambiguous > 0 {
 			warn("%s %s more than one indexed commit and %s as not found: give longer hashes", cli.Count(res.Ambiguous, "relevant commit prefix"), isAre(res.Ambiguous, "matches", "match"), isAre(res.Ambiguous, "counts", "count"))
 		}

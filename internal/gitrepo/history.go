@@ -197,6 +197,74 @@ func (r *Repo) InHistory(ctx context.Context, commit string) (bool, error) {
 	return len(bytes.TrimSpace(out)) == 0, nil
 }
 
+// ReachedOutside says which of the commits (full hashes) only refs the
+// history leaves out reach: "refs/stash" for a stash's commits, its
+// earlier entries' (the stash's reflog) too, a notes ref's name for the
+// notes' commits. A commit that a history ref reaches, or none of them
+// does, is not in the map. One rev-list per such ref, none per commit.
+func (r *Repo) ReachedOutside(ctx context.Context, commits []string) (map[string]string, error) {
+	found := map[string]string{}
+	if len(commits) == 0 {
+		return found, nil
+	}
+	out, err := r.gitNoFetch(ctx, nil, "for-each-ref", "--format=%(objectname) %(refname)", "refs/stash", "refs/notes/")
+	if err != nil {
+		return nil, err
+	}
+	type group struct {
+		ref  string
+		tips []string
+	}
+	var groups []group
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		oid, ref, ok := strings.Cut(line, " ")
+		if !ok || !excludedRef(ref) {
+			continue
+		}
+		g := group{ref: ref, tips: []string{oid}}
+		if ref == "refs/stash" {
+			// stash@{1} and older are entries of its reflog only.
+			entries, err := r.gitNoFetch(ctx, nil, "rev-list", "--walk-reflogs", "refs/stash")
+			if err == nil {
+				g.tips = append(g.tips, strings.Fields(string(entries))...)
+			}
+		}
+		if ref == "refs/stash" {
+			// Before the notes: a stash is what the user made.
+			groups = append([]group{g}, groups...)
+			continue
+		}
+		groups = append(groups, g)
+	}
+	if len(groups) == 0 {
+		return found, nil
+	}
+	tips, err := r.HistoryTips(ctx)
+	if err != nil {
+		return nil, err
+	}
+	exclude := make([]string, 0, len(tips))
+	for _, h := range tips {
+		exclude = append(exclude, h)
+	}
+	want := map[string]bool{}
+	for _, c := range commits {
+		want[c] = true
+	}
+	for _, g := range groups {
+		out, err := r.gitNoFetch(ctx, revisions(g.tips, exclude), "rev-list", "--stdin")
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range strings.Fields(string(out)) {
+			if _, seen := found[h]; want[h] && !seen {
+				found[h] = g.ref
+			}
+		}
+	}
+	return found, nil
+}
+
 func excludedRef(name string) bool {
 	for _, p := range historyExcludes {
 		if name == p || (strings.HasSuffix(p, "/") && strings.HasPrefix(name, p)) {

@@ -14,6 +14,10 @@ import (
 // Resolution says what Resolve made of a query set's relevant hashes.
 type Resolution struct {
 	Missing int // in neither the index nor the repository
+	// Stashed are commits only the stash reaches (refs/stash, its
+	// reflog's earlier entries), InNotes those only a notes ref does:
+	// the index leaves both out, and no index run takes them in.
+	Stashed, InNotes int
 	// Unindexed are commits of the repository that its refs reach but
 	// the index does not hold yet: committed since the last index run.
 	Unindexed int
@@ -50,6 +54,9 @@ func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet
 		return res, err
 	}
 	qs.resolved = map[string]string{}
+	// Commits of the repository no history ref reaches: which refs do
+	// is asked of them all at the end.
+	var outside []string
 	for i, q := range qs.Queries {
 		for _, c := range q.RelevantCommits {
 			if hashLen > 0 && len(c) > hashLen {
@@ -78,8 +85,15 @@ func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet
 			}
 			if len(merged) == 0 {
 				qs.resolved[c] = c
-				if merge == "" && reachable(ctx, r, c) {
-					res.Unindexed++
+				if merge == "" {
+					switch h, in := reachable(ctx, r, c); {
+					case in:
+						res.Unindexed++
+					case h != "":
+						outside = append(outside, h)
+					default:
+						res.Missing++
+					}
 				} else {
 					res.Missing++
 				}
@@ -100,16 +114,37 @@ func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet
 					return res, err
 				}
 				if !indexed {
-					if reachable(ctx, r, merge) {
+					// A stash is a merge of the index commit it holds.
+					switch _, in := reachable(ctx, r, merge); {
+					case in:
 						res.Unindexed++
-					} else {
-						res.Missing++
+					default:
+						outside = append(outside, merge)
 					}
 				}
 			}
 			for _, h := range merged {
 				qs.standIns[key][h] = true
 			}
+		}
+	}
+	// What reaches the commits that no history ref does: asked once
+	// for them all.
+	by, err := r.ReachedOutside(ctx, outside)
+	if err != nil {
+		if ctx.Err() != nil {
+			return res, err
+		}
+		by = nil // said to be missing
+	}
+	for _, h := range outside {
+		switch ref := by[h]; {
+		case ref == "refs/stash":
+			res.Stashed++
+		case ref != "":
+			res.InNotes++
+		default:
+			res.Missing++
 		}
 	}
 	res.Shallow = res.Missing > 0 && r.IsShallow(ctx)
@@ -192,12 +227,13 @@ func anyIndexed(ctx context.Context, st *store.Store, hashes []string) (bool, er
 
 // reachable reports whether prefix names a commit that a ref of the
 // history reaches, one the next index run takes in: a stash's commits
-// and the notes' are not.
-func reachable(ctx context.Context, r *gitrepo.Repo, prefix string) bool {
+// and the notes' are not. h is the commit's hash, "" when the
+// repository has none of that prefix.
+func reachable(ctx context.Context, r *gitrepo.Repo, prefix string) (h string, in bool) {
 	h, err := r.CommitByHash(ctx, prefix)
 	if err != nil {
-		return false
+		return "", false
 	}
-	in, err := r.InHistory(ctx, h)
-	return err == nil && in
+	in, err = r.InHistory(ctx, h)
+	return h, err == nil && in
 }
