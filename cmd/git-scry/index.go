@@ -147,11 +147,29 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 		}
 		return cli.Failf("indexing failed: %v", err).WithHint("run 'git scry index' again; if it keeps failing, 'git scry index --full' rebuilds the index")
 	}
+	// Commits embedded with the built-in embedder because the model
+	// registry cannot be read, whatever model it names: said once by the
+	// run that embeds them, as every search says it.
+	var registryWarn, registryHint string
+	if cause := model.RegistryCause(res.EmbedReason); cause != "" && res.Embedded > 0 {
+		registryWarn, registryHint = registryWarningSo(env, cause, "commits are embedded with the built-in embedder")
+	}
 	if asJSON {
-		return cli.WriteJSON(env.Stdout, resultJSON(res))
+		out := resultJSON(res)
+		out["registry_warning"] = registryWarn
+		return cli.WriteJSON(env.Stdout, out)
+	}
+	if gh != nil && registryWarn != "" {
+		gh.Warningf("git scry index: %s", registryWarn)
 	}
 	if !quiet || detached {
 		printSummary(env, res, detached)
+		if registryWarn != "" {
+			report(env, detached, "warning: %s", registryWarn)
+			if registryHint != "" {
+				report(env, detached, "hint: %s", registryHint)
+			}
+		}
 		if res.Embedded > 0 && !strings.HasPrefix(res.Embedder, "onnx:") {
 			if name := activeModel(env); name != "" {
 				// The model's vectors, if any, were just replaced: said

@@ -450,13 +450,20 @@ func commandTypo(ctx context.Context, s *search.Searcher, text string, found boo
 // a warning that one could not run named none. The registry is read
 // again for what is wrong with it now.
 func registryWarning(env *cli.Env, cause string) (warning, hint string) {
+	return registryWarningSo(env, cause, "semantic search uses the built-in embedder")
+}
+
+// registryWarningSo is registryWarning with what the unreadable registry
+// made git scry do (so): search with the built-in embedder, or embed
+// commits with it.
+func registryWarningSo(env *cli.Env, cause, so string) (warning, hint string) {
 	path, err := model.Path(env.Env)
 	if err == nil {
 		_, err = model.Load(path)
 	}
 	if err == nil {
 		// Mended since the search opened it.
-		return fmt.Sprintf("the model registry could not be read (%s), so semantic search uses the built-in embedder, whatever model it names", cause), ""
+		return fmt.Sprintf("the model registry could not be read (%s), so %s, whatever model it names", cause, so), ""
 	}
 	what := strings.TrimPrefix(err.Error(), path+": ")
 	var fe *model.FileError
@@ -464,7 +471,7 @@ func registryWarning(env *cli.Env, cause string) (warning, hint string) {
 		what = fe.Reason
 	}
 	e := cli.AsError(registryError(err, path))
-	return fmt.Sprintf("the model registry %s cannot be read (%s), so semantic search uses the built-in embedder, whatever model it names", path, what), e.Hint
+	return fmt.Sprintf("the model registry %s cannot be read (%s), so %s, whatever model it names", path, what, so), e.Hint
 }
 
 // unseenHeadWarning says that the index has not seen HEAD ("" when it
