@@ -40,8 +40,9 @@ as in git.
 FILE's renames are followed, as 'git log --follow' follows them: the
 commits that changed it under an earlier name count as its own, and a
 file that changed with it and was renamed since is listed under its
-name now. FILE's other names are not related files. A directory is
-counted by path.
+name now. FILE's other names are not related files. A name gone from
+HEAD that a later commit renamed is followed back, not forward: a hint
+names the file's name now. A directory is counted by path.
 
 Flags:
   -n, --limit N     number of files (default 20)
@@ -209,6 +210,22 @@ Flags:
 		if err != nil {
 			return indexReadError(ctx, err)
 		}
+		// A name the file no longer has at HEAD: its history went on
+		// under the name a later commit gave it, which related follows
+		// back from, not forward to.
+		var renamed *search.Renamed
+		if !noFollow && !changes.Dir {
+			if renamed, err = search.RenamedLater(ctx, st, r, path); err != nil {
+				return indexReadError(ctx, err)
+			}
+			if renamed != nil && renamed.Now != path {
+				if t, err := r.EntryType(ctx, "HEAD", path); err != nil || t != "" {
+					renamed = nil
+				}
+			} else {
+				renamed = nil
+			}
+		}
 		if asJSON {
 			out := []relatedFileJSON{}
 			for _, x := range rel {
@@ -230,6 +247,12 @@ Flags:
 			}
 			if raw := rawName(path); raw != "" {
 				res.Raw = map[string]string{"file": raw}
+			}
+			if renamed != nil {
+				res.RenamedTo = &renamedJSON{Path: renamed.To, Commit: renamed.Commit}
+				if renamed.Now != renamed.To {
+					res.RenamedTo.Now = renamed.Now
+				}
 			}
 			return cli.WriteJSON(env.Stdout, res)
 		}
@@ -254,6 +277,7 @@ Flags:
 			default:
 				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with %s (%s%s)\n", cli.Printable(path), another, cli.Count(int(changes.Counted), "commit"), followed)
 			}
+			renamedHint(env, path, renamed)
 			return nil
 		}
 		t := &cli.Table{}
@@ -269,11 +293,27 @@ Flags:
 		if note := followedNote(changes.Earlier); note != "" {
 			// The shares are of commits made under other names too: a
 			// reader comparing them with 'git log FILE' is told why.
-			_, err := fmt.Fprintf(env.Stdout, "(%s)\n", note)
-			return err
+			if _, err := fmt.Fprintf(env.Stdout, "(%s)\n", note); err != nil {
+				return err
+			}
 		}
+		renamedHint(env, path, renamed)
 		return nil
 	},
+}
+
+// renamedHint says that FILE, a name gone from HEAD, was renamed, and
+// how to count the file's commits since: under its name now, whose
+// history related follows back through this one.
+func renamedHint(env *cli.Env, path string, rn *search.Renamed) {
+	if rn == nil {
+		return
+	}
+	now := ""
+	if rn.Now != rn.To {
+		now = fmt.Sprintf(", and is %s now", cli.Printable(rn.Now))
+	}
+	cli.HintLinef(env.Stderr, "git-scry", "%s was renamed %s in %s%s; its history goes on as %s: git scry related %s", cli.Printable(path), cli.Printable(rn.To), search.ShortHash(rn.Commit), now, cli.Printable(rn.Now), cli.Printable(cli.ShellWord(rn.Now)))
 }
 
 // followedNote says which earlier names FILE's history was followed
@@ -591,8 +631,18 @@ type relatedJSON struct {
 	Commits      int64             `json:"commits"`
 	LargeCommits int64             `json:"large_commits"`
 	EarlierNames *[]string         `json:"earlier_names,omitempty"`
-	Related      []relatedFileJSON `json:"related"`
-	Warning      string            `json:"warning,omitempty"`
+	// RenamedTo: FILE is a name gone from HEAD that a later commit
+	// renamed (Now: the name the file has last, where it was renamed
+	// again).
+	RenamedTo *renamedJSON      `json:"renamed_to,omitempty"`
+	Related   []relatedFileJSON `json:"related"`
+	Warning   string            `json:"warning,omitempty"`
+}
+
+type renamedJSON struct {
+	Path   string `json:"path"`
+	Commit string `json:"commit"`
+	Now    string `json:"now,omitempty"`
 }
 
 type relatedFileJSON struct {

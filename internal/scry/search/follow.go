@@ -475,3 +475,67 @@ func (rc *renameCache) of(ctx context.Context, hashes []string) (map[string][]gi
 	}
 	return rc.known, nil
 }
+
+// Renamed is where a file's history went on after its name: the rename
+// that ended the name (To, in Commit) and the name the file has last
+// (Now: To, or a later name To was renamed to).
+type Renamed struct {
+	To, Now, Commit string
+}
+
+// RenamedLater says whether the file path was renamed by the latest
+// commit that deleted it, and to what, as git's rename detection sees
+// that commit: git is asked about it only when it added another file,
+// and about the later deletions of the new name as latestNames asks, so
+// a file never renamed costs one query of the index. nil when the path
+// was never deleted, its latest deletion was no rename, or there is no
+// repository to ask.
+func RenamedLater(ctx context.Context, st *store.Store, r *gitrepo.Repo, path string) (*Renamed, error) {
+	if r == nil {
+		return nil, nil
+	}
+	db := st.DB()
+	var hash string
+	var at point
+	var added bool
+	err := db.QueryRowContext(ctx, `SELECT c.id, c.hash, c.commit_time, c.author_time,
+		EXISTS (SELECT 1 FROM files g WHERE g.commit_id = f.commit_id AND g.status = 'A')
+		FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
+		WHERE p.path = ? AND f.status = 'D' ORDER BY c.commit_time DESC, c.author_time DESC LIMIT 1`, path).Scan(&at.id, &hash, &at.ct, &at.at, &added)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !added {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rc := newRenameCache(r)
+	renames, err := rc.of(ctx, []string{hash})
+	if err != nil || renames == nil {
+		return nil, err
+	}
+	var to string
+	for _, rn := range renames[hash] {
+		if rn.From == path {
+			to = rn.To
+			break
+		}
+	}
+	if to == "" {
+		return nil, nil
+	}
+	res := &Renamed{To: to, Now: to, Commit: hash}
+	var id int64
+	err = db.QueryRowContext(ctx, `SELECT id FROM paths WHERE path = ?`, to).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return res, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	later, err := latestNames(ctx, db, rc, map[string]int64{to: id}, at.ct)
+	if err != nil {
+		return nil, err
+	}
+	res.Now = later.name(to, at)
+	return res, nil
+}
