@@ -345,6 +345,13 @@ var modelAddCmd = &cli.Command{
 		if err != nil {
 			return cli.Failf("model add: %v", err).WithHint("fix it: do_lower_case is true (sentence-transformers lowercases every text first) or false")
 		}
+		// transformers' fast BERT tokenizer, which sentence-transformers
+		// loads, lowercases and strips accents as tokenizer_config.json
+		// says where tokenizer.json's BertNormalizer says otherwise.
+		casing, casingFrom, err := model.BertCasingOf(filepath.Dir(tokPath), tok)
+		if err != nil {
+			return cli.Failf("model add: %v", err).WithHint("fix it: do_lower_case is true or false, strip_accents true, false or null (transformers lowercases and strips accents as they say, over tokenizer.json's BertNormalizer)")
+		}
 		// git scry ranks by the cosine, as its vectors are L2-normalised;
 		// a model trained for another similarity is ranked otherwise by
 		// sentence-transformers, which is said, not changed. It changes
@@ -357,7 +364,7 @@ var modelAddCmd = &cli.Command{
 		if similarity == model.Cosine {
 			similarity = ""
 		}
-		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp.Text, PassagePrefix: pp.Text, Pooling: pooling, IncludePrompt: includePrompt, MaxLength: maxLength, LowerCase: lower, Similarity: similarity, TruncateDim: truncateDim, AddedAt: time.Now().UTC().Truncate(time.Second)}
+		entry := model.Entry{Name: name, Model: mf, Tokenizer: tf, External: ext, QueryPrefix: qp.Text, PassagePrefix: pp.Text, Pooling: pooling, IncludePrompt: includePrompt, MaxLength: maxLength, LowerCase: lower, BertCasing: casing, Similarity: similarity, TruncateDim: truncateDim, AddedAt: time.Now().UTC().Truncate(time.Second)}
 		// Check that it runs, when this machine can run it at all: a
 		// model that loads may still fail on text (a token table smaller
 		// than the tokenizer's vocabulary, another model's tokenizer),
@@ -431,6 +438,9 @@ var modelAddCmd = &cli.Command{
 				of = fmt.Sprintf(" of %d", outDim)
 			}
 			fmt.Fprintf(env.Stderr, "git-scry: vectors keep their first %d%s dimensions, cut before they are normalised (--dim, as sentence-transformers' truncate_dim)\n", truncateDim, of)
+		}
+		if casing != nil {
+			fmt.Fprintf(env.Stderr, "git-scry: texts %s, as do_lower_case and strip_accents in %s say, not tokenizer.json's BertNormalizer (transformers' fast BERT tokenizer, which sentence-transformers loads, takes them over it)\n", model.CasingWords(*casing), cli.Printable(casingFrom))
 		}
 		if lower {
 			fmt.Fprintf(env.Stderr, "git-scry: texts are lowercased before they are tokenized, prefixes with them (do_lower_case in %s, as sentence-transformers does)\n", cli.Printable(lowerFrom))

@@ -65,6 +65,12 @@ type Entry struct {
 	// are lowercased before they are tokenized. false for models
 	// registered before it was read, as for those that say false.
 	LowerCase bool `json:"do_lower_case,omitempty"`
+	// BertCasing is how its tokenizer.json's BertNormalizer lowercases
+	// and strips accents where its tokenizer_config.json makes it do
+	// otherwise, as transformers' fast BERT tokenizer does
+	// (BertCasingOf); nil where it changes nothing, and for models
+	// registered before it was read.
+	BertCasing *onnx.BertCasing `json:"bert_normalizer,omitempty"`
 	// Similarity is its config_sentence_transformers.json's
 	// similarity_fn_name where it is not the cosine ("dot",
 	// "euclidean", "manhattan"): what sentence-transformers scores its

@@ -265,6 +265,7 @@ func (e *Entry) Config(getenv func(string) string) onnx.Config {
 		ExcludePrompt:  e.IncludePrompt != nil && !*e.IncludePrompt,
 		MaxLength:      e.MaxLength,
 		LowerCase:      e.LowerCase,
+		BertCasing:     e.BertCasing,
 		TruncateDim:    e.TruncateDim,
 		Getenv:         getenv,
 	}

@@ -80,7 +80,7 @@ func TestRegistryFromBeforeTheSettingsIsRead(t *testing.T) {
 		t.Fatal("minilm not found")
 	}
 	cfg := e.Config(nil)
-	if cfg.LowerCase || cfg.TruncateDim != 0 || e.Similarity != "" || cfg.MaxLength != 256 {
+	if cfg.LowerCase || cfg.BertCasing != nil || cfg.TruncateDim != 0 || e.Similarity != "" || cfg.MaxLength != 256 {
 		t.Errorf("config %+v", cfg)
 	}
 	// Pinned: the ID an index of this model keys its vectors by, as

@@ -33,6 +33,11 @@ type Config struct {
 	// tokenizer's normalizers, as sentence-transformers does where the
 	// model's sentence_bert_config.json says do_lower_case.
 	LowerCase bool
+	// BertCasing, where not nil, is how tokenizer.json's BertNormalizer
+	// lowercases and strips accents instead of as it says: as
+	// transformers' fast BERT tokenizer makes it from
+	// tokenizer_config.json's do_lower_case and strip_accents.
+	BertCasing *BertCasing
 	// TruncateDim cuts every vector to its first TruncateDim dimensions
 	// before it is L2-normalised, as sentence-transformers' truncate_dim
 	// does (Matryoshka models keep their quality at 256 or 512); 0 keeps
@@ -44,6 +49,14 @@ type Config struct {
 	Threads       int    // intra-op threads (default: all cores)
 	// Getenv looks up the library location variables; nil is os.Getenv.
 	Getenv func(string) string
+}
+
+// BertCasing is what a BertNormalizer does to case and accents: its
+// lowercase, and its strip_accents as it takes effect (an unset one
+// follows lowercase).
+type BertCasing struct {
+	Lowercase    bool `json:"lowercase"`
+	StripAccents bool `json:"strip_accents"`
 }
 
 // The poolings of token states git scry does: sentence-transformers'
@@ -86,6 +99,7 @@ func (c *Config) excludesPrompt(prefix string) bool {
 // passage prefix, the model's external data files if it has any, its
 // pooling, whether it leaves the prefix out, the length texts are cut
 // to when it is not the tokenizer's, whether they are lowercased first,
+// the case and accents tokenizer_config.json gives a BertNormalizer,
 // the dimensions vectors are cut to, and vectorsVersion), so that
 // changing any of them starts a new vector space instead of mixing two
 // in one index. The query prefix is left out: it changes no stored
@@ -117,6 +131,9 @@ func (c *Config) ID() string {
 	}
 	if c.LowerCase {
 		fmt.Fprintf(h, "\ndo_lower_case")
+	}
+	if b := c.BertCasing; b != nil {
+		fmt.Fprintf(h, "\nbert_normalizer lowercase %t strip_accents %t", b.Lowercase, b.StripAccents)
 	}
 	if c.TruncateDim > 0 {
 		fmt.Fprintf(h, "\ntruncate_dim %d", c.TruncateDim)

@@ -50,6 +50,7 @@ func TestIDCoversWhatShapesVectors(t *testing.T) {
 		"external data":  func(c *Config) { c.ExternalSHA256 = []string{strings.Repeat("01", 32)} },
 		"pooling":        func(c *Config) { c.Pooling = PoolCLS },
 		"lowercasing":    func(c *Config) { c.LowerCase = true },
+		"bert casing":    func(c *Config) { c.BertCasing = &BertCasing{Lowercase: false, StripAccents: false} },
 		"dimensions":     func(c *Config) { c.TruncateDim = 4 },
 	} {
 		c := base

@@ -154,6 +154,11 @@ func OpenEmbedder(cfg Config) (*Embedder, error) {
 	if err := tok.SetMaxLength(cfg.MaxLength); err != nil {
 		return nil, err
 	}
+	if cfg.BertCasing != nil {
+		if err := tok.SetBertCasing(*cfg.BertCasing); err != nil {
+			return nil, fmt.Errorf("%s: %w", cfg.Tokenizer, err)
+		}
+	}
 	if cfg.LowerCase {
 		tok.LowerCase()
 	}

@@ -650,3 +650,43 @@ func TestTokenTableTruncateDim(t *testing.T) {
 		}
 	}
 }
+
+// A model whose tokenizer_config.json makes its BertNormalizer cased
+// (Config.BertCasing, as transformers' fast BERT tokenizer reads it) has
+// the vectors of its texts as written, where tokenizer.json alone
+// lowercased them: the embedder makes the normalizer anew before it
+// tokenizes.
+func TestTokenTableBertCasing(t *testing.T) {
+	needRuntime(t)
+	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 6, TokenTypes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, uncased := modelDir(t, table.Model, 64)
+	cased := *uncased
+	if err := cased.SetBertCasing(BertCasing{}); err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"Fix The Hook Runner", "README: Mention GIT_DIR"}
+	for _, casing := range []*BertCasing{nil, {}} {
+		cfg := Config{Name: "m", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), BertCasing: casing}
+		e, err := OpenEmbedder(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.EmbedQueries(context.Background(), texts)
+		e.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, text := range texts {
+			d := maxDiff(got[i], table.Pooled(cased.Encode(text)))
+			if casing != nil && d > 1e-5 {
+				t.Errorf("cased %q: differs from the cased tokens' vector by %g", text, d)
+			}
+			if casing == nil && d < 1e-3 {
+				t.Errorf("uncased %q: the cased tokens' vector (the test shows nothing)", text)
+			}
+		}
+	}
+}

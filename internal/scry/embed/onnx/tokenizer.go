@@ -31,6 +31,11 @@ type Tokenizer struct {
 	// lowercases: a normalizer is Lowercase, as sentence-transformers'
 	// do_lower_case looks for one.
 	lowercases bool
+	// normalizer is tokenizer.json's, kept to make its steps anew when
+	// SetBertCasing changes it; lowerFirst, LowerCase put a Lowercase
+	// before them.
+	normalizer *normalizerSpec
+	lowerFirst bool
 }
 
 // tokenizerFile is the part of tokenizer.json the tokenizer reads.
@@ -163,6 +168,7 @@ func ParseTokenizer(data []byte) (*Tokenizer, error) {
 		t.maxLen, t.truncation = f.Truncation.MaxLength, f.Truncation.MaxLength
 	}
 	var err error
+	t.normalizer = f.Normalizer
 	if t.normalizers, err = normalizers(f.Normalizer); err != nil {
 		return nil, err
 	}
@@ -257,8 +263,45 @@ func (t *Tokenizer) LowerCase() {
 		return
 	}
 	t.normalizers = append([]normalizeFunc{lowercase}, t.normalizers...)
-	t.lowercases = true
+	t.lowercases, t.lowerFirst = true, true
 	t.matchAdded()
+}
+
+// BertNormalizer is tokenizer.json's normalizer when it is a
+// BertNormalizer (ok), as transformers reads its state: lowercase as
+// Hugging Face's tokenizers takes it (true where unset), strip_accents
+// nil where unset or null (it then follows lowercase).
+func (t *Tokenizer) BertNormalizer() (lowercase bool, stripAccents *bool, ok bool) {
+	n := t.normalizer
+	if n == nil || n.Type != "BertNormalizer" {
+		return false, nil, false
+	}
+	return n.Lowercase == nil || *n.Lowercase, n.StripAccents, true
+}
+
+// SetBertCasing makes tokenizer.json's BertNormalizer lowercase and
+// strip accents as c says, its other steps as they were, as
+// transformers' BertTokenizerFast (and the tokenizers of BERT's family)
+// makes it anew from tokenizer_config.json's do_lower_case and
+// strip_accents where they differ from it; the added tokens matched
+// after normalization are normalized anew. A tokenizer without a
+// BertNormalizer is refused.
+func (t *Tokenizer) SetBertCasing(c BertCasing) error {
+	if _, _, ok := t.BertNormalizer(); !ok {
+		return fmt.Errorf("tokenizer normalizer is not a BertNormalizer, whose lowercase and strip_accents tokenizer_config.json sets")
+	}
+	n := *t.normalizer
+	n.Lowercase, n.StripAccents = &c.Lowercase, &c.StripAccents
+	steps, err := normalizers(&n)
+	if err != nil {
+		return err
+	}
+	if t.lowerFirst {
+		steps = append([]normalizeFunc{lowercase}, steps...)
+	}
+	t.normalizer, t.normalizers = &n, steps
+	t.matchAdded()
+	return nil
 }
 
 // MaxLength is the most tokens one text is cut to, [CLS] and [SEP]

@@ -323,3 +323,51 @@ func TestTokenizerLowerCase(t *testing.T) {
 		}
 	}
 }
+
+// transformers' fast BERT tokenizer makes tokenizer.json's
+// BertNormalizer anew with tokenizer_config.json's do_lower_case and
+// strip_accents where they differ (SetBertCasing): its other steps stay,
+// and so does a Lowercase that do_lower_case of sentence-transformers
+// put before it. Ids from bert-base-uncased's vocab.txt: fix 8081,
+// handling 8304, istanbul 9960; "Fix" and the İ kept are [UNK] 100.
+func TestTokenizerSetBertCasing(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		normalizer any
+		lowerFirst bool
+		casing     BertCasing
+		text       string
+		before     string
+		after      string
+	}{
+		{"cased made uncased", step("BertNormalizer", "lowercase", false), false, BertCasing{true, true}, "Fix handling", "[101 100 8304 102]", "[101 8081 8304 102]"},
+		{"uncased made cased", step("BertNormalizer", "lowercase", true), false, BertCasing{false, false}, "Fix handling", "[101 8081 8304 102]", "[101 100 8304 102]"},
+		{"accents kept", step("BertNormalizer", "lowercase", true), false, BertCasing{true, false}, "İstanbul", "[101 9960 102]", "[101 100 102]"},
+		{"accents stripped", step("BertNormalizer", "lowercase", true, "strip_accents", false), false, BertCasing{true, true}, "İstanbul", "[101 100 102]", "[101 9960 102]"},
+		{"do_lower_case's Lowercase kept", step("BertNormalizer", "lowercase", true), true, BertCasing{false, false}, "Fix handling", "[101 8081 8304 102]", "[101 8081 8304 102]"},
+	} {
+		tok, err := tokenizerWith(t, c.normalizer, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if c.lowerFirst {
+			tok.LowerCase()
+		}
+		if got := fmtIDs(tok.Encode(c.text)); got != c.before {
+			t.Errorf("%s: %q gives %s, want %s", c.name, c.text, got, c.before)
+		}
+		if err := tok.SetBertCasing(c.casing); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := fmtIDs(tok.Encode(c.text)); got != c.after {
+			t.Errorf("%s, %+v: %q gives %s, want %s", c.name, c.casing, c.text, got, c.after)
+		}
+	}
+	tok, err := tokenizerWith(t, sequence(step("NFD"), step("Lowercase")), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tok.SetBertCasing(BertCasing{false, false}); err == nil {
+		t.Error("a Sequence's casing set: no error")
+	}
+}
