@@ -599,18 +599,24 @@ var modelLsCmd = &cli.Command{
 			})
 		}
 		var t cli.Table
-		t.Row("NAME", "IN USE", "SHA256", "FILES", "POOLING", "QUERY PREFIX", "PASSAGE PREFIX", "MODEL")
+		t.Row("NAME", "IN USE", "SHA256", "FILES", "POOLING", "SETTINGS", "QUERY PREFIX", "PASSAGE PREFIX", "MODEL")
 		mark := func(n string) string {
 			if n == active {
 				return "*"
 			}
 			return ""
 		}
-		t.Row(model.Builtin, mark(model.Builtin), "-", "-", "-", "-", "-", "(learned from each repository)")
+		t.Row(model.Builtin, mark(model.Builtin), "-", "-", "-", "-", "-", "-", "(learned from each repository)")
 		var broken []string
 		for _, e := range reg.Models {
 			state := states[e.Name].State
-			t.Row(e.Name, mark(e.Name), fmt.Sprintf("%.12s", e.Model.SHA256), state, e.PoolingShown(), fmt.Sprintf("%q", e.QueryPrefix), fmt.Sprintf("%q", e.PassagePrefix), e.Model.Path)
+			// What --json alone said: the settings that are not the
+			// defaults, a word each, so the table stays narrow.
+			settings := "-"
+			if s := e.SettingsShown(); len(s) > 0 {
+				settings = strings.Join(s, ",")
+			}
+			t.Row(e.Name, mark(e.Name), fmt.Sprintf("%.12s", e.Model.SHA256), state, e.PoolingShown(), settings, fmt.Sprintf("%q", e.QueryPrefix), fmt.Sprintf("%q", e.PassagePrefix), e.Model.Path)
 			if state != "ok" && e.Name != reg.Active {
 				broken = append(broken, e.Name)
 			}

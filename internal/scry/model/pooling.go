@@ -212,3 +212,47 @@ func (e *Entry) PoolingShown() string {
 	}
 	return onnx.PoolMean
 }
+
+// SettingsShown are the settings of the model that are not the
+// defaults, each a short word for model ls's SETTINGS column (the keys
+// of --json say them in full): cut=N where texts are cut at N tokens
+// rather than at tokenizer.json's length (max_length), lower where
+// they are lowercased first (do_lower_case), cased or uncased, with
+// keep-accents or strip-accents where those do not follow, where
+// tokenizer_config.json makes the BertNormalizer so (bert_normalizer),
+// no-prompt where the prefix is left out of the mean (include_prompt
+// false), dim=N where vectors keep their first N dimensions
+// (truncate_dim), sim=NAME for a model trained for another similarity
+// than the cosine (similarity_fn_name). None: nil.
+func (e *Entry) SettingsShown() []string {
+	var s []string
+	if e.MaxLength > 0 {
+		s = append(s, fmt.Sprintf("cut=%d", e.MaxLength))
+	}
+	if e.LowerCase {
+		s = append(s, "lower")
+	}
+	if c := e.BertCasing; c != nil {
+		if c.Lowercase {
+			s = append(s, "uncased")
+		} else {
+			s = append(s, "cased")
+		}
+		switch {
+		case c.Lowercase && !c.StripAccents:
+			s = append(s, "keep-accents")
+		case !c.Lowercase && c.StripAccents:
+			s = append(s, "strip-accents")
+		}
+	}
+	if e.IncludePrompt != nil && !*e.IncludePrompt && e.Pooling != onnx.PoolCLS {
+		s = append(s, "no-prompt")
+	}
+	if e.TruncateDim > 0 {
+		s = append(s, fmt.Sprintf("dim=%d", e.TruncateDim))
+	}
+	if e.Similarity != "" {
+		s = append(s, "sim="+e.Similarity)
+	}
+	return s
+}
