@@ -580,7 +580,7 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 			// string flag's value is.
 			f := bad.GetFlag()
 			if _, ok := c.emptyHints[f.Name]; !ok && numberKind(f) != "" {
-				name := givenAs(fs, f, args)
+				name := givenAs(fs, f, args, bad.GetValue())
 				return Usagef("%s: empty value", name).WithHint("give %s, or leave %s out", numberExample(f, name), name)
 			}
 			return emptyFlagError(f.Name, c.emptyHints)
@@ -590,7 +590,7 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 			// --limit" flag: must be an integer', with git scry's hint
 			// about words of a query that start with "-".
 			f := bad.GetFlag()
-			name := givenAs(fs, f, args)
+			name := givenAs(fs, f, args, bad.GetValue())
 			return Usagef("%s must be %s, got %q", name, numberKind(f), shorten(bad.GetValue())).WithHint("give %s", numberExample(f, name))
 		}
 		guess := ""
@@ -762,25 +762,38 @@ func numberExample(f *pflag.Flag, name string) string {
 	return numberKind(f) + " after " + name
 }
 
-// givenAs is the name flag f of fs was given by in args, as the user
-// typed it ("-n", "--limit", or a name fs normalizes to f's: git scry's
-// --max-count), the last one before "--".
-func givenAs(fs *pflag.FlagSet, f *pflag.Flag, args []string) string {
-	name := "--" + f.Name
-	for _, a := range args {
+// givenAs is the name flag f of fs was given by with value, the one the
+// parser refused, as the user typed it ("-n", "--limit", or a name fs
+// normalizes to f's: git scry's --max-count): the first such before
+// "--", where the parser stopped. The last name given read "-n 5
+// --limit abc" as -n's error.
+func givenAs(fs *pflag.FlagSet, f *pflag.Flag, args []string, value string) string {
+	next := func(i int) bool { return i+1 < len(args) && args[i+1] == value }
+	for i, a := range args {
 		if a == "--" {
 			break
 		}
-		long, ok := strings.CutPrefix(a, "--")
-		long, _, _ = strings.Cut(long, "=")
-		switch {
-		case ok && string(fs.GetNormalizeFunc()(fs, long)) == f.Name:
-			name = "--" + long
-		case !ok && f.Shorthand != "" && len(a) > 1 && a[0] == '-' && strings.Contains(a[1:], f.Shorthand):
-			name = "-" + f.Shorthand
+		if long, ok := strings.CutPrefix(a, "--"); ok {
+			name, v, eq := strings.Cut(long, "=")
+			if string(fs.GetNormalizeFunc()(fs, name)) == f.Name && (eq && v == value || !eq && next(i)) {
+				return "--" + name
+			}
+			continue
+		}
+		if f.Shorthand == "" || len(a) < 2 || a[0] != '-' {
+			continue
+		}
+		// A group of shorthands ("-vn5"): the value is the rest after
+		// the flag's letter ("=" before it is dropped), or the next
+		// argument.
+		if j := strings.Index(a[1:], f.Shorthand); j >= 0 {
+			rest := a[1+j+len(f.Shorthand):]
+			if rest == value || strings.TrimPrefix(rest, "=") == value || rest == "" && next(i) {
+				return "-" + f.Shorthand
+			}
 		}
 	}
-	return name
+	return "--" + f.Name
 }
 
 // shorten cuts a long value quoted in an error.

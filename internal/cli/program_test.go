@@ -178,6 +178,11 @@ func TestBadNumberSaysWhatIsWrong(t *testing.T) {
 		{[]string{"search", "--min", "high", "words"}, "git-x: error: --min must be a number, got \"high\"\ngit-x: hint: give a number after --min\n"},
 		{[]string{"search", "--jobs", "-1", "words"}, "git-x: error: --jobs must be a whole number, 0 or more, got \"-1\"\ngit-x: hint: give a whole number, 0 or more, e.g. --jobs 4\n"},
 		{[]string{"-n", "", "words"}, "git-x: error: -n: empty value\ngit-x: hint: give a whole number, e.g. -n 10, or leave -n out\n"},
+		// The name that was given the value refused, not the last one
+		// given: the parser stops at the first bad value.
+		{[]string{"--limit", "abc", "-n", "5", "words"}, "git-x: error: --limit must be a whole number, got \"abc\"\ngit-x: hint: give a whole number, e.g. --limit 10\n"},
+		{[]string{"-n", "ten", "--max-count", "5", "words"}, "git-x: error: -n must be a whole number, got \"ten\"\ngit-x: hint: give a whole number, e.g. -n 10\n"},
+		{[]string{"--limit=", "-n", "5", "words"}, "git-x: error: --limit: empty value\ngit-x: hint: give a whole number, e.g. --limit 10, or leave --limit out\n"},
 		{[]string{"-n", strings.Repeat("9", 30) + "x"}, "git-x: error: -n must be a whole number, got \"" + strings.Repeat("9", 30) + "x\"\ngit-x: hint: give a whole number, e.g. -n 10\n"},
 		// A pasted key is not shown, as in any other flag error.
 		{[]string{"-n", "AGE-SECRET-KEY-1QQQ"}, "git-x: error: an argument looks like a private key; it is not shown (give the public key instead)\n"},
