@@ -545,6 +545,7 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 	if c.Flags != nil {
 		c.Flags(fs)
 	}
+	decimalWholeNumbers(fs)
 	env.github = githubOff
 	if c.Raw {
 		if helpAsked(args) {
@@ -735,6 +736,32 @@ var decimal = regexp.MustCompile(`^[+-]?[0-9]+$`)
 func looksLikeKey(s string) bool {
 	upper := strings.ToUpper(s)
 	return strings.Contains(upper, "PRIVATE KEY") || strings.Contains(upper, "-----BEGIN") || strings.Contains(upper, "AGE-SECRET-KEY-")
+}
+
+// decimalWholeNumbers makes the whole-number flags of fs read a number
+// written with leading zeros as decimal, as git log -n and head -n read
+// it: the flag parser reads it as Go source would, "010" as octal 8,
+// and refuses "08" as no whole number.
+func decimalWholeNumbers(fs *pflag.FlagSet) {
+	fs.VisitAll(func(f *pflag.Flag) {
+		if strings.HasPrefix(numberKind(f), "a whole number") {
+			f.Value = decimalValue{f.Value}
+		}
+	})
+}
+
+// decimalValue is a whole-number flag's value that drops the leading
+// zeros of a decimal number before the flag parser reads it; "0x10",
+// "0o17" and "0b101" say their base and are left as they are.
+type decimalValue struct{ pflag.Value }
+
+var leadingZeros = regexp.MustCompile(`^([+-]?)0+([0-9]+)$`)
+
+func (d decimalValue) Set(s string) error {
+	if m := leadingZeros.FindStringSubmatch(s); m != nil {
+		s = m[1] + m[2]
+	}
+	return d.Value.Set(s)
 }
 
 // numberKind is what a flag that takes a number wants, for its error:

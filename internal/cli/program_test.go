@@ -199,6 +199,43 @@ func TestBadNumberSaysWhatIsWrong(t *testing.T) {
 	}
 }
 
+// A whole number written with leading zeros read as octal: "-n 010"
+// gave 8 hits, and "-n 08" was no whole number. It reads as decimal, as
+// git log -n reads it; a prefix that says the base is still read so.
+func TestWholeNumbersWithLeadingZerosAreDecimal(t *testing.T) {
+	var limit, jobs int64
+	search := &Command{Name: "search", Count: "limit", Flags: func(fs *pflag.FlagSet) {
+		fs.IntP("limit", "n", 10, "")
+		fs.Uint("jobs", 4, "")
+	}, Run: func(_ context.Context, _ *Env, fs *pflag.FlagSet, _ []string) error {
+		n, _ := fs.GetInt("limit")
+		j, _ := fs.GetUint("jobs")
+		limit, jobs = int64(n), int64(j)
+		return nil
+	}}
+	p := &Program{Name: "git x", Binary: "git-x", Commands: []*Command{search}, Default: search, Text: true}
+	for _, c := range []struct {
+		args        []string
+		limit, jobs int64
+	}{
+		{[]string{"-n", "010", "words"}, 10, 4},
+		{[]string{"-n08", "words"}, 8, 4},
+		{[]string{"--limit=-007", "words"}, -7, 4},
+		{[]string{"-010", "words"}, 10, 4},
+		{[]string{"search", "--jobs", "009", "words"}, 10, 9},
+		{[]string{"-n", "0", "words"}, 0, 4},
+		{[]string{"-n", "000", "words"}, 0, 4},
+		{[]string{"-n", "0x10", "--jobs", "0o17", "words"}, 16, 15},
+	} {
+		limit, jobs = -1, -1
+		var errb bytes.Buffer
+		code := p.Run(context.Background(), &Env{Stdout: io.Discard, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
+		if code != ExitOK || limit != c.limit || jobs != c.jobs {
+			t.Errorf("%q: exit %d, stderr %q, limit %d, jobs %d; want limit %d, jobs %d", c.args, code, errb.String(), limit, jobs, c.limit, c.jobs)
+		}
+	}
+}
+
 // An unknown subcommand of a program whose default command takes free
 // text (git scry model of runner) got only "run 'git scry model help'",
 // where a command given too many words is told how to search for them:
