@@ -162,6 +162,8 @@ type Program struct {
 	// command's name ("git scry model of runner"), which the hint says
 	// how to ask, as a command given too many arguments does.
 	search, words string
+	// searchCmd is that command, whose flags the question may have.
+	searchCmd *Command
 }
 
 // Main runs the program with os.Args and exits.
@@ -493,17 +495,68 @@ func (p *Program) unknownCommand(word string, args []string) *Error {
 	if c := Nearest(word, visible(p.Commands)); c != "" {
 		return e.WithHint("did you mean '%s %s'?", p.Name, c)
 	}
-	if p.search != "" && len(args) > 0 {
-		// Its flags (--github, --json) are no words of the question.
-		q := p.words
-		for _, a := range args {
-			if !strings.HasPrefix(a, "-") {
-				q += " " + a
-			}
-		}
-		return e.WithHint("to search for %q, run '%s %s'; '%s help' lists its commands", q, p.search, q, p.Name)
+	if q, command, ok := p.question(args); ok {
+		return e.WithHint("to search for %q, run '%s'; '%s help' lists its commands", q, command, p.Name)
 	}
 	return e.WithHint("run '%s help' for the list of commands", p.Name)
+}
+
+// question reads args, an unknown subcommand and what follows it, as the
+// search command would: the words searched for (its flags and their
+// values are none of them: "of -n 5" is "of"), and the command that
+// searches for them, each argument quoted where a shell would split or
+// expand it (a ';' in a pasted hint ran what followed it). A flag the
+// search does not take (--github, the subcommands') is left out of
+// both. ok is false where there is no such command, or it would refuse
+// the rest (a flag's bad value).
+func (p *Program) question(args []string) (q, command string, ok bool) {
+	if p.search == "" || p.searchCmd == nil || len(args) == 0 {
+		return "", "", false
+	}
+	fs := pflag.NewFlagSet(p.search, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if p.searchCmd.Flags != nil {
+		p.searchCmd.Flags(fs)
+	}
+	decimalWholeNumbers(fs)
+	var kept []string
+	for i, a := range args {
+		if a == "--" {
+			kept = append(kept, args[i:]...)
+			break
+		}
+		if takesFlag(fs, p.searchCmd.Count, a) {
+			kept = append(kept, a)
+		}
+	}
+	in := kept
+	if p.searchCmd.Count != "" {
+		in = countArgs(fs, p.searchCmd.Count, kept)
+	}
+	if fs.Parse(in) != nil {
+		return "", "", false
+	}
+	words := append(strings.Fields(p.words), fs.Args()...)
+	command = p.search + " " + p.words
+	for _, a := range kept {
+		command += " " + ShellWord(a)
+	}
+	return strings.Join(words, " "), command, true
+}
+
+// takesFlag says whether arg is a word, or a flag of fs (-N where count
+// names the flag it stands for).
+func takesFlag(fs *pflag.FlagSet, count, arg string) bool {
+	switch {
+	case !strings.HasPrefix(arg, "-") || arg == "-":
+		return true
+	case count != "" && countArg.MatchString(arg):
+		return true
+	case strings.HasPrefix(arg, "--"):
+		name, _, _ := strings.Cut(arg[2:], "=")
+		return fs.Lookup(name) != nil
+	}
+	return fs.ShorthandLookup(arg[1:2]) != nil
 }
 
 // AndList joins words as a sentence does: "a", "a and b", "a, b and c".
@@ -533,9 +586,9 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 		sub := &Program{Name: name, Binary: p.Binary, Usage: c.Usage, Commands: c.Commands, Synonyms: c.Synonyms, sub: true}
 		switch {
 		case p.sub && p.search != "":
-			sub.search, sub.words = p.search, p.words+" "+c.Name
+			sub.search, sub.words, sub.searchCmd = p.search, p.words+" "+c.Name, p.searchCmd
 		case !p.sub && p.Text && p.Default != nil && p.Default.Name != "":
-			sub.search, sub.words = p.Name+" "+p.Default.Name, c.Name
+			sub.search, sub.words, sub.searchCmd = p.Name+" "+p.Default.Name, c.Name, p.Default
 		}
 		return sub.dispatch(ctx, env, args)
 	}

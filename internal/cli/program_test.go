@@ -244,7 +244,10 @@ func TestUnknownSubcommandHintsTheSearch(t *testing.T) {
 	run := func(context.Context, *Env, *pflag.FlagSet, []string) error { return nil }
 	ls := &Command{Name: "ls", Run: run}
 	model := &Command{Name: "model", Commands: []*Command{ls}}
-	search := &Command{Name: "search", Run: run}
+	search := &Command{Name: "search", Count: "limit", Run: run, Flags: func(fs *pflag.FlagSet) {
+		fs.IntP("limit", "n", 10, "")
+		fs.Bool("json", false, "")
+	}}
 	text := &Program{Name: "git x", Binary: "git-x", Commands: []*Command{search, model}, Default: search, Text: true}
 	plain := &Program{Name: "git y", Binary: "git-y", Commands: []*Command{model}}
 	for _, c := range []struct {
@@ -252,7 +255,19 @@ func TestUnknownSubcommandHintsTheSearch(t *testing.T) {
 		args []string
 		want string
 	}{
-		{text, []string{"model", "of", "runner", "--json"}, "git-x: error: git x model: unknown subcommand \"of\"\ngit-x: hint: to search for \"model of runner\", run 'git x search model of runner'; 'git x model help' lists its commands\n"},
+		{text, []string{"model", "of", "runner", "--json"}, "git-x: error: git x model: unknown subcommand \"of\"\ngit-x: hint: to search for \"model of runner\", run 'git x search model of runner --json'; 'git x model help' lists its commands\n"},
+		// The command is one a shell runs as it reads: "of runner; rm
+		// x" pasted ran rm x, "it's" opened a quote.
+		{text, []string{"model", "of runner; rm", "x"}, "git-x: error: git x model: unknown subcommand \"of runner; rm\"\ngit-x: hint: to search for \"model of runner; rm x\", run 'git x search model 'of runner; rm' x'; 'git x model help' lists its commands\n"},
+		{text, []string{"model", "it's", "$HOME"}, "git-x: error: git x model: unknown subcommand \"it's\"\ngit-x: hint: to search for \"model it's $HOME\", run 'git x search model 'it'\\''s' '$HOME''; 'git x model help' lists its commands\n"},
+		// A flag's value is no word of the question ("of 5"), and words
+		// after "--" are, "--" staying in the command.
+		{text, []string{"model", "of", "-n", "5", "runner"}, "git-x: error: git x model: unknown subcommand \"of\"\ngit-x: hint: to search for \"model of runner\", run 'git x search model of -n 5 runner'; 'git x model help' lists its commands\n"},
+		{text, []string{"model", "of", "--", "-rf"}, "git-x: error: git x model: unknown subcommand \"of\"\ngit-x: hint: to search for \"model of -rf\", run 'git x search model of -- -rf'; 'git x model help' lists its commands\n"},
+		// A flag the search does not take is left out; a value it
+		// would refuse leaves no command to run.
+		{text, []string{"model", "of", "--github", "runner"}, "git-x: error: git x model: unknown subcommand \"of\"\ngit-x: hint: to search for \"model of runner\", run 'git x search model of runner'; 'git x model help' lists its commands\n"},
+		{text, []string{"model", "of", "-n", "many"}, "git-x: error: git x model: unknown subcommand \"of\"\ngit-x: hint: run 'git x model help' for the list of commands\n"},
 		// A near name is still guessed.
 		{text, []string{"model", "lss"}, "git-x: error: git x model: unknown subcommand \"lss\"\ngit-x: hint: did you mean 'git x model ls'?\n"},
 		{plain, []string{"model", "of", "runner"}, "git-y: error: git y model: unknown subcommand \"of\"\ngit-y: hint: run 'git y model help' for the list of commands\n"},
