@@ -82,9 +82,25 @@ func nargs(command string, args []string, min, max int) error {
 	err := cli.NArgs("git scry "+command, args, min, max)
 	if e, ok := err.(*cli.Error); ok && len(args) > max && !strings.Contains(command, " ") && !slices.ContainsFunc(args[:max], exists) {
 		q := command + " " + strings.Join(args, " ")
-		return e.WithHint("to search for %q, run 'git scry search %s'; 'git scry %s --help' shows the command's usage", q, q, command)
+		return e.WithHint("to search for %q, run '%s'; 'git scry %s --help' shows the command's usage", q, searchCommand(command, args), command)
 	}
 	return err
+}
+
+// searchCommand is the git scry search that searches for command and
+// words, as a shell reads it: each word quoted where it would be split
+// or expanded ("it's", "a; rm x" pasted ran rm), and "--" before the
+// first that starts with "-" (given after "--"), which search would
+// read as a flag.
+func searchCommand(command string, words []string) string {
+	s, dashes := "git scry search "+command, false
+	for _, w := range words {
+		if !dashes && strings.HasPrefix(w, "-") {
+			s, dashes = s+" --", true
+		}
+		s += " " + cli.ShellWord(w)
+	}
+	return s
 }
 
 // exists says whether a command's argument names a file: "git scry eval
