@@ -356,7 +356,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 					return p.unknownCommand(args[1], nil)
 				}
 				if len(args) > 2 {
-					return Usagef("%s help: unexpected argument %q", p.Name, args[2]).WithHint("run '%s help' for the list of commands", p.Name)
+					return Usagef("%s help: unexpected argument %s", p.Name, quoteArg(args[2])).WithHint("run '%s help' for the list of commands", p.Name)
 				}
 			}
 			fmt.Fprint(env.Stdout, p.Usage)
@@ -368,7 +368,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 				break
 			}
 			if len(args) > 1 {
-				return Usagef("%s %s: unexpected argument %q", p.Name, args[0], args[1]).WithHint("run '%s %s' alone", p.Name, args[0])
+				return Usagef("%s %s: unexpected argument %s", p.Name, args[0], quoteArg(args[1])).WithHint("run '%s %s' alone", p.Name, args[0])
 			}
 			fmt.Fprintln(env.Stdout, version.String(p.Binary))
 			return nil
@@ -409,7 +409,7 @@ func (p *Program) commandHelp(env *Env, c *Command, rest []string) error {
 		if len(rest) > 1 && slices.Contains(subs, extra) {
 			extra = rest[1]
 		}
-		return Usagef("%s help %s: unexpected argument %q", p.Name, c.Name, extra).WithHint("run '%s help %s' for usage", p.Name, c.Name)
+		return Usagef("%s help %s: unexpected argument %s", p.Name, c.Name, quoteArg(extra)).WithHint("run '%s help %s' for usage", p.Name, c.Name)
 	}
 	fmt.Fprint(env.Stdout, c.Usage)
 	return nil
@@ -485,9 +485,9 @@ func (p *Program) unknownCommand(word string, args []string) *Error {
 		return Usagef("%s given without a command", flagLabel(word)).
 			WithHint("give the command first and its flags after it ('%s COMMAND [flags]'); run '%s help' for the list of commands", p.Name, p.Name)
 	}
-	e := Usagef("unknown command %q", word)
+	e := Usagef("unknown command %s", quoteArg(word))
 	if p.sub {
-		e = Usagef("%s: unknown subcommand %q", p.Name, word)
+		e = Usagef("%s: unknown subcommand %s", p.Name, quoteArg(word))
 	}
 	if c, ok := p.Synonyms[word]; ok {
 		return e.WithHint("did you mean '%s %s'?", p.Name, c)
@@ -510,7 +510,7 @@ func (p *Program) unknownCommand(word string, args []string) *Error {
 // both. ok is false where there is no such command, or it would refuse
 // the rest (a flag's bad value).
 func (p *Program) question(args []string) (q, command string, ok bool) {
-	if p.search == "" || p.searchCmd == nil || len(args) == 0 {
+	if p.search == "" || p.searchCmd == nil || len(args) == 0 || slices.ContainsFunc(args, looksLikeKey) {
 		return "", "", false
 	}
 	fs := pflag.NewFlagSet(p.search, pflag.ContinueOnError)
@@ -724,7 +724,7 @@ func NArgs(name string, args []string, min, max int) error {
 		return Usagef("%s: missing argument", name).WithHint("run '%s --help' for usage", name)
 	}
 	if max >= 0 && len(args) > max {
-		return Usagef("%s: unexpected argument %q", name, args[max]).WithHint("run '%s --help' for usage", name)
+		return Usagef("%s: unexpected argument %s", name, quoteArg(args[max])).WithHint("run '%s --help' for usage", name)
 	}
 	return nil
 }
@@ -789,6 +789,24 @@ var decimal = regexp.MustCompile(`^[+-]?[0-9]+$`)
 func looksLikeKey(s string) bool {
 	upper := strings.ToUpper(s)
 	return strings.Contains(upper, "PRIVATE KEY") || strings.Contains(upper, "-----BEGIN") || strings.Contains(upper, "AGE-SECRET-KEY-")
+}
+
+// LooksLikeKey says whether s, a user's argument, holds what a private
+// key starts with: a message that names it shows KeyNotShown instead.
+func LooksLikeKey(s string) bool { return looksLikeKey(s) }
+
+// KeyNotShown stands for an argument that looks like a private key in a
+// message that would quote it: a key pasted where a command word or a
+// name was wanted ("git vault AGE-SECRET-KEY-1…") reaches no terminal,
+// shell history of the output, or CI log.
+const KeyNotShown = "(it looks like a private key; not shown)"
+
+// quoteArg is arg quoted for a message, or KeyNotShown.
+func quoteArg(arg string) string {
+	if looksLikeKey(arg) {
+		return KeyNotShown
+	}
+	return fmt.Sprintf("%q", arg)
 }
 
 // decimalWholeNumbers makes the whole-number flags of fs read a number

@@ -267,6 +267,8 @@ func TestUnknownSubcommandHintsTheSearch(t *testing.T) {
 		// A flag the search does not take is left out; a value it
 		// would refuse leaves no command to run.
 		{text, []string{"model", "of", "--github", "runner"}, "git-x: error: git x model: unknown subcommand \"of\"\ngit-x: hint: to search for \"model of runner\", run 'git x search model of runner'; 'git x model help' lists its commands\n"},
+		// A pasted key is neither quoted nor made a question.
+		{text, []string{"model", "AGE-SECRET-KEY-1QQQ", "x"}, "git-x: error: git x model: unknown subcommand (it looks like a private key; not shown)\ngit-x: hint: run 'git x model help' for the list of commands\n"},
 		{text, []string{"model", "of", "-n", "many"}, "git-x: error: git x model: unknown subcommand \"of\"\ngit-x: hint: run 'git x model help' for the list of commands\n"},
 		// A near name is still guessed.
 		{text, []string{"model", "lss"}, "git-x: error: git x model: unknown subcommand \"lss\"\ngit-x: hint: did you mean 'git x model ls'?\n"},

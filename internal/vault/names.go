@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
 )
 
 // Secret names are what people type (`git vault set tls-key`); they map to
@@ -51,6 +53,16 @@ func CheckName(name string) error {
 		return &NameError{fmt.Sprintf("invalid secret name %q", name),
 			"a name starts with a lower-case letter and has only a-z, 0-9, '-', '_' and '.' (e.g. db-password)"}
 	}
+}
+
+// nameShown is a name given for a secret as a message shows it: a
+// private key pasted where the name goes (git vault get AGE-SECRET-KEY-1…)
+// is not repeated.
+func nameShown(name string) string {
+	if cli.LooksLikeKey(name) {
+		return cli.KeyNotShown
+	}
+	return cli.Printable(name)
 }
 
 // EnvName is the default environment variable of a secret name:

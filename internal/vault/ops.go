@@ -50,7 +50,7 @@ func Remove(ctx context.Context, root, gitDir string, names ...string) error {
 				if meant := v.Secrets.Meant(name); meant != "" {
 					hint = "nothing was removed; " + meant
 				}
-				return &ReadError{Msg: fmt.Sprintf("no secret named %s", cli.Printable(name)), Hint: hint}
+				return &ReadError{Msg: fmt.Sprintf("no secret named %s", nameShown(name)), Hint: hint}
 			}
 		}
 		for _, name := range names {

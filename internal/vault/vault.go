@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
-	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
 )
 
@@ -176,7 +175,7 @@ func (v *Vault) Entry(name string) (Entry, error) {
 		if hint == "" {
 			hint = "list the secrets with 'git vault ls'"
 		}
-		return Entry{}, &ReadError{Msg: fmt.Sprintf("no secret named %s", cli.Printable(name)), Hint: hint}
+		return Entry{}, &ReadError{Msg: fmt.Sprintf("no secret named %s", nameShown(name)), Hint: hint}
 	case 1:
 		return es[0], nil
 	}
