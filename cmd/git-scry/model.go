@@ -369,8 +369,12 @@ var modelAddCmd = &cli.Command{
 		// model that loads may still fail on text (a token table smaller
 		// than the tokenizer's vocabulary, another model's tokenizer),
 		// and would then fail on every commit.
-		dim := 0
-		if e, err := model.Open(ctx, &entry, env.Env); err == nil {
+		// Run whole: a graph that declares no size for its vectors
+		// tells it here, and --dim is checked against it as against a
+		// declared one.
+		dim, whole := 0, entry
+		whole.TruncateDim = 0
+		if e, err := model.Open(ctx, &whole, env.Env); err == nil {
 			dim = e.Dim()
 			_, err = e.EmbedPassages(ctx, []string{"fix: the hook runner crashed when config.yml was empty (#1246)"})
 			e.Close()
@@ -383,10 +387,17 @@ var modelAddCmd = &cli.Command{
 			case err != nil:
 				return cli.Failf("model add: %s does not run: %v", modelPath, err).WithHint("check that model.onnx and tokenizer.json belong together (the same model's export)")
 			}
+			outDim = dim
+			switch {
+			case truncateDim > dim:
+				return cli.Usagef("model add: --dim %d: the model's vectors have %d dimensions", truncateDim, dim).WithHint("%s", strings.Replace(dimHint, "the model's dimensions", fmt.Sprint(dim), 1))
+			case truncateDim == dim:
+				truncateDim, entry.TruncateDim = 0, 0
+			case truncateDim > 0:
+				dim = truncateDim
+			}
 		} else if errors.Is(err, onnx.ErrNoRuntime) || errors.Is(err, onnx.ErrNoLibrary) || errors.Is(err, onnx.ErrBadLibrary) {
 			cli.Warnf(env.Stderr, "git-scry", "the model was not test-run: %v", err)
-		} else if errors.Is(err, onnx.ErrTooFewDims) {
-			return cli.Usagef("model add: --dim %d: %v", truncateDim, err).WithHint("%s", dimHint)
 		} else if errors.Is(err, onnx.ErrBadModel) {
 			return cli.Failf("model add: %v", err).WithHint("check that %s is a whole ONNX file (a finished download; not a Git LFS pointer)", modelPath)
 		} else {

@@ -34,7 +34,9 @@ import (
 //	                      the model output NaN for a text with token ID;
 //	                      -fp16 makes its output half precision;
 //	                      -maxlen N: tokenizer.json cuts at N tokens (64;
-//	                      0: it sets no truncation)
+//	                      0: it sets no truncation); -dynhidden declares
+//	                      the output's last dimension by name, its size
+//	                      known only by running the model
 //	fakeort FILE          build FILE, a shared library that poses as ONNX
 //	                      Runtime 1.17 (the C API version 24 is not
 //	                      there: it says so on stderr, as the real one
@@ -83,15 +85,18 @@ func TestModelScripts(t *testing.T) {
 		cmds[k] = v
 	}
 	cmds["onnxmodel"] = func(ts *testscript.TestScript, neg bool, args []string) {
-		vocabSize, external, rename, pooled, half, maxLen := 30522, "", map[string]string{}, false, false, 64
+		vocabSize, external, rename, pooled, half, dynHidden, maxLen := 30522, "", map[string]string{}, false, false, false, 64
 		var nanRows []int
-		for len(args) > 1 && (args[0] == "-pooled" || args[0] == "-fp16") || len(args) > 2 && (args[0] == "-vocab" || args[0] == "-external" || args[0] == "-rename" || args[0] == "-nan" || args[0] == "-maxlen") {
+		for len(args) > 1 && (args[0] == "-pooled" || args[0] == "-fp16" || args[0] == "-dynhidden") || len(args) > 2 && (args[0] == "-vocab" || args[0] == "-external" || args[0] == "-rename" || args[0] == "-nan" || args[0] == "-maxlen") {
 			switch args[0] {
 			case "-pooled":
 				pooled, args = true, args[1:]
 				continue
 			case "-fp16":
 				half, args = true, args[1:]
+				continue
+			case "-dynhidden":
+				dynHidden, args = true, args[1:]
 				continue
 			case "-vocab":
 				n, err := strconv.Atoi(args[1])
@@ -114,7 +119,7 @@ func TestModelScripts(t *testing.T) {
 			args = args[2:]
 		}
 		if len(args) < 1 || len(args) > 2 {
-			ts.Fatalf("usage: onnxmodel [-vocab N] [-external FILE] [-rename INPUT=NAME] [-pooled] [-nan ID] [-fp16] [-maxlen N] DIR [SEED]")
+			ts.Fatalf("usage: onnxmodel [-vocab N] [-external FILE] [-rename INPUT=NAME] [-pooled] [-nan ID] [-fp16] [-dynhidden] [-maxlen N] DIR [SEED]")
 		}
 		seed := uint64(1)
 		if len(args) == 2 {
@@ -124,7 +129,7 @@ func TestModelScripts(t *testing.T) {
 		}
 		dir := ts.MkAbs(args[0])
 		ts.Check(os.MkdirAll(dir, 0o755))
-		table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: vocabSize, Hidden: 8, Seed: seed, TokenTypes: true, External: external, Rename: rename, Pooled: pooled, NaNRows: nanRows, Float16: half})
+		table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: vocabSize, Hidden: 8, Seed: seed, TokenTypes: true, External: external, Rename: rename, Pooled: pooled, NaNRows: nanRows, Float16: half, HiddenUnknown: dynHidden})
 		ts.Check(err)
 		ts.Check(os.WriteFile(filepath.Join(dir, "model.onnx"), table.Model, 0o644))
 		if external != "" {

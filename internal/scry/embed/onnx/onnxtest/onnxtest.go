@@ -271,6 +271,10 @@ type TableOptions struct {
 	// model.onnx (Table.External), as exports of large models keep
 	// their weights in model.onnx_data.
 	External string
+	// HiddenUnknown declares the outputs' last dimension by a name
+	// ("hidden"), not its size, as some exports do: the vectors' length
+	// is known only by running the model.
+	HiddenUnknown bool
 	// NaNRows are token ids whose rows of the word table are NaN: the
 	// model outputs NaN for a text with one of them, as an export that
 	// overflows in half precision does.
@@ -306,7 +310,10 @@ func TokenTableWith(o TableOptions) (*Table, error) {
 	if o.Int32 {
 		elem = onnx.TensorProto_INT32
 	}
-	var batch, seq any = "batch", "sequence"
+	var batch, seq, hidden any = "batch", "sequence", o.Hidden
+	if o.HiddenUnknown {
+		hidden = "hidden"
+	}
 	if o.Batch > 0 {
 		batch = o.Batch
 	}
@@ -329,7 +336,7 @@ func TokenTableWith(o TableOptions) (*Table, error) {
 	}
 	if o.Pooled {
 		if o.TokenStates {
-			g.output(h, "token_embeddings", batch, seq, o.Hidden)
+			g.output(h, "token_embeddings", batch, seq, hidden)
 		}
 		var pooled string
 		if o.CLS {
@@ -340,16 +347,16 @@ func TokenTableWith(o TableOptions) (*Table, error) {
 			count := g.op("ReduceSum", []*onnx.AttributeProto{intAttr("keepdims", 0)}, mask, g.constInt(1))
 			pooled = g.op("Div", nil, sum, count)
 		}
-		g.output(pooled, "sentence_embedding", batch, o.Hidden)
+		g.output(pooled, "sentence_embedding", batch, hidden)
 	} else if o.Float16 {
 		half := g.op("Cast", []*onnx.AttributeProto{intAttr("to", int64(onnx.TensorProto_FLOAT16))}, h)
 		g.g.Node = append(g.g.Node, &onnx.NodeProto{Name: "last_hidden_state_identity", OpType: "Identity", Input: []string{half}, Output: []string{"last_hidden_state"}})
-		g.g.Output = append(g.g.Output, valueInfo("last_hidden_state", onnx.TensorProto_FLOAT16, batch, seq, o.Hidden))
+		g.g.Output = append(g.g.Output, valueInfo("last_hidden_state", onnx.TensorProto_FLOAT16, batch, seq, hidden))
 	} else {
-		g.output(h, "last_hidden_state", batch, seq, o.Hidden)
+		g.output(h, "last_hidden_state", batch, seq, hidden)
 		if o.Pooler {
 			cls := g.op("Gather", []*onnx.AttributeProto{intAttr("axis", 1)}, h, g.constScalar(0))
-			g.output(g.op("Tanh", nil, cls), "pooler_output", batch, o.Hidden)
+			g.output(g.op("Tanh", nil, cls), "pooler_output", batch, hidden)
 		}
 	}
 	for _, in := range g.g.Input {
