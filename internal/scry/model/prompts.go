@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -107,11 +108,16 @@ func SimilarityOf(dir string) (name, from string, err error) {
 	if len(cfg.SimilarityFnName) == 0 || string(cfg.SimilarityFnName) == "null" {
 		return "", "", nil
 	}
-	if err := json.Unmarshal(cfg.SimilarityFnName, &name); err != nil || name == "" {
-		return "", "", fmt.Errorf("%s: similarity_fn_name is %s, not the name of a similarity function", from, cfg.SimilarityFnName)
+	if err := json.Unmarshal(cfg.SimilarityFnName, &name); err != nil || !slices.Contains(similarities, name) {
+		return "", "", fmt.Errorf("%s: similarity_fn_name is %s, not the name of a similarity function (cosine, dot, euclidean or manhattan)", from, cfg.SimilarityFnName)
 	}
 	return name, from, nil
 }
+
+// similarities are the names sentence-transformers' SimilarityFunction
+// takes; it refuses to load a model that names another ("dot product"),
+// which model ls's SETTINGS column showed whole, spaces and all.
+var similarities = []string{Cosine, "dot", "euclidean", "manhattan"}
 
 // Cosine is the similarity_fn_name of git scry's ranking: the cosine of
 // L2-normalised vectors, whatever the model was trained for.

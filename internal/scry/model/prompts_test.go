@@ -130,6 +130,12 @@ func TestSimilarityFromTheModelDirectory(t *testing.T) {
 		{`{"__version__": {"sentence_transformers": "3.0.1"}, "similarity_fn_name": "dot"}`, "dot", false},
 		{`{"similarity_fn_name": "euclidean"}`, "euclidean", false},
 		{`{"similarity_fn_name": 1}`, "", true},
+		// A name sentence-transformers does not know (it refuses to
+		// load the model) was recorded, and shown in model ls's
+		// SETTINGS column, spaces and all.
+		{`{"similarity_fn_name": "dot product"}`, "", true},
+		{`{"similarity_fn_name": "Cosine"}`, "", true},
+		{`{"similarity_fn_name": "manhattan"}`, "manhattan", false},
 	} {
 		dir := t.TempDir()
 		if c.config != "" {
