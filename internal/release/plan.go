@@ -525,6 +525,12 @@ func checkBump(bump, message string) error {
 func unknownBump(bump, message string) *Error {
 	e := &Error{Usage: true, Msg: fmt.Sprintf("unknown bump %q", bump),
 		Hint: "use patch, minor, major, auto or a version X.Y.Z (git release notes prints a release's notes)"}
+	if cli.LooksLikeKey(bump) {
+		// Pasted where the bump goes: neither the error nor a hint
+		// that gives a command with it repeats it.
+		e.Msg = "unknown bump " + cli.KeyNotShown
+		return e
+	}
 	if near := cli.Nearest(bump, []string{"patch", "minor", "major", "auto", "notes"}); near != "" {
 		e.Hint = fmt.Sprintf("did you mean 'git release %s'?", near)
 	} else if message == "" && strings.Trim(bump, "v0123456789.") != "" {
