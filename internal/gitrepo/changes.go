@@ -123,15 +123,24 @@ type Rename struct{ From, To string }
 // commit hash. Nothing is fetched: where a partial clone lacks the
 // blobs that similar files are compared by, the renames are those of
 // unchanged content (the same blob under another name), which need none.
+// A hash given more than once is asked once: git would diff the commit
+// again for each, and a directory's move lists every file it moved.
 func (r *Repo) RenamesOf(ctx context.Context, hashes []string) (map[string][]Rename, error) {
 	if len(hashes) == 0 {
 		return map[string][]Rename{}, nil
 	}
-	in := strings.Join(hashes, "\n") + "\n"
+	seen := make(map[string]bool, len(hashes))
+	var in strings.Builder
+	for _, h := range hashes {
+		if !seen[h] {
+			seen[h] = true
+			in.WriteString(h + "\n")
+		}
+	}
 	args := []string{"diff-tree", "--stdin", "-r", "--root", "--name-status", "-z", "--diff-filter=R"}
-	out, err := r.gitNoFetch(ctx, strings.NewReader(in), append(args, "-M")...)
+	out, err := r.gitNoFetch(ctx, strings.NewReader(in.String()), append(args, "-M")...)
 	if err != nil && ctx.Err() == nil {
-		out, err = r.gitNoFetch(ctx, strings.NewReader(in), append(args, "-M100%")...)
+		out, err = r.gitNoFetch(ctx, strings.NewReader(in.String()), append(args, "-M100%")...)
 	}
 	if err != nil {
 		return nil, err

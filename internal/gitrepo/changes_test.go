@@ -194,3 +194,30 @@ func TestChangedPathsOfNamedCommitsOnly(t *testing.T) {
 		t.Fatalf("no commits: %v, %v", got, err)
 	}
 }
+
+// RenamesOf asked about one commit for each file a directory's move
+// deleted (git scry related's question of the files that changed with
+// another): git diffed the commit again for each, and each rename came
+// back as many times, a moved directory's thousands of them. A commit
+// asked about twice is asked once.
+func TestRenamesOfAsksEachCommitOnce(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r := openRepo(t, dir)
+	writeFile(t, filepath.Join(dir, "old/a.md"), "a\n")
+	writeFile(t, filepath.Join(dir, "old/b.md"), "b\n")
+	gitRun(t, dir, "add", "-A")
+	gitRun(t, dir, "commit", "-q", "-m", "add")
+	gitRun(t, dir, "mv", "old", "new")
+	gitRun(t, dir, "commit", "-q", "-m", "move")
+	move := gitRun(t, dir, "rev-parse", "HEAD")
+
+	got, err := r.RenamesOf(ctx, []string{move, move, move})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]Rename{move: {{From: "old/a.md", To: "new/a.md"}, {From: "old/b.md", To: "new/b.md"}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("RenamesOf(move three times) = %v, want %v", got, want)
+	}
+}
