@@ -286,43 +286,81 @@ func relatedFollowing(ctx context.Context, db *sql.DB, rc *renameCache, path str
 // file's commits' committer date. Git is asked only when one of them
 // was deleted while another file was added.
 func partnersRenamed(ctx context.Context, db *sql.DB, rc *renameCache, id, since int64) (bool, error) {
-	rows, err := db.QueryContext(ctx, `SELECT p.path, c.hash FROM cochange x JOIN files f ON f.path_id = x.b JOIN paths p ON p.id = x.b JOIN commits c ON c.id = f.commit_id
-		WHERE x.a = ? AND f.status = 'D' AND c.commit_time >= ?
-		AND EXISTS (SELECT 1 FROM files g WHERE g.commit_id = f.commit_id AND g.status = 'A')`, id, since)
+	rows, err := db.QueryContext(ctx, `SELECT p.path, c.id, c.hash FROM cochange x JOIN files f ON f.path_id = x.b JOIN paths p ON p.id = x.b JOIN commits c ON c.id = f.commit_id
+		WHERE x.a = ? AND f.status = 'D' AND c.commit_time >= ?`, id, since)
 	if err != nil {
 		return false, err
 	}
-	deleted := map[string][]string{} // by commit hash
-	var hashes []string
+	type del struct {
+		path, hash string
+		commit     int64
+	}
+	var dels []del
 	for rows.Next() {
-		var p, h string
-		if err := rows.Scan(&p, &h); err != nil {
+		var x del
+		if err := rows.Scan(&x.path, &x.commit, &x.hash); err != nil {
 			rows.Close()
 			return false, err
 		}
-		if deleted[h] == nil {
-			hashes = append(hashes, h)
-		}
-		deleted[h] = append(deleted[h], p)
+		dels = append(dels, x)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil || len(hashes) == 0 {
+	if err := rows.Err(); err != nil || len(dels) == 0 {
 		return false, err
 	}
-	renames, err := rc.of(ctx, hashes)
+	ids := make([]int64, len(dels))
+	for i, x := range dels {
+		ids[i] = x.commit
+	}
+	adding, err := addingCommits(ctx, db, ids)
 	if err != nil {
 		return false, err
 	}
-	for _, h := range hashes {
-		for _, rn := range renames[h] {
-			for _, p := range deleted[h] {
-				if rn.From == p {
-					return true, nil
-				}
-			}
+	var hashes []string
+	for _, x := range dels {
+		if adding[x.commit] {
+			hashes = append(hashes, x.hash)
+		}
+	}
+	if len(hashes) == 0 {
+		return false, nil
+	}
+	if renames, err := rc.of(ctx, hashes); err != nil || renames == nil {
+		return false, err
+	}
+	for _, x := range dels {
+		if adding[x.commit] && rc.renamedFrom(x.hash, x.path) != "" {
+			return true, nil
 		}
 	}
 	return false, nil
+}
+
+// addingCommits says which of the commits (ids, repeats allowed) added
+// a file while deleting another: those git is asked about for renames.
+// Each is looked at once: a directory's move deletes thousands of files,
+// and the question, asked for each deletion, read the move's files once
+// for each of them.
+func addingCommits(ctx context.Context, db *sql.DB, ids []int64) (map[int64]bool, error) {
+	in, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT j.id FROM (SELECT DISTINCT value AS id FROM json_each(?1)) j
+		WHERE EXISTS (SELECT 1 FROM files g WHERE g.commit_id = j.id AND g.status = 'A')`, string(in))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	adding := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		adding[id] = true
+	}
+	return adding, rows.Err()
 }
 
 // death is a commit that deleted a file's path: renamed is the path git
@@ -375,8 +413,7 @@ func latestNames(ctx context.Context, db *sql.DB, rc *renameCache, paths map[str
 		if err != nil {
 			return nil, err
 		}
-		rows, err := db.QueryContext(ctx, `SELECT p.path, c.id, c.hash, c.commit_time, c.author_time,
-			EXISTS (SELECT 1 FROM files g WHERE g.commit_id = f.commit_id AND g.status = 'A')
+		rows, err := db.QueryContext(ctx, `SELECT p.path, c.id, c.hash, c.commit_time, c.author_time
 			FROM files f JOIN paths p ON p.id = f.path_id JOIN commits c ON c.id = f.commit_id
 			WHERE f.path_id IN (SELECT value FROM json_each(?1)) AND f.status = 'D' AND c.commit_time >= ?2`, string(in), since)
 		if err != nil {
@@ -385,53 +422,49 @@ func latestNames(ctx context.Context, db *sql.DB, rc *renameCache, paths map[str
 		type del struct {
 			path, hash string
 			d          death
-			added      bool
 		}
 		var dels []del
-		var ask []string
+		var commits []int64
 		for rows.Next() {
 			var x del
-			if err := rows.Scan(&x.path, &x.d.id, &x.hash, &x.d.ct, &x.d.at, &x.added); err != nil {
+			if err := rows.Scan(&x.path, &x.d.id, &x.hash, &x.d.ct, &x.d.at); err != nil {
 				rows.Close()
 				return nil, err
 			}
 			dels = append(dels, x)
-			if x.added {
-				ask = append(ask, x.hash)
-			}
+			commits = append(commits, x.d.id)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		renames, err := rc.of(ctx, ask)
+		adding, err := addingCommits(ctx, db, commits)
 		if err != nil {
 			return nil, err
 		}
-		ids = ids[:0]
+		var ask []string
 		for _, x := range dels {
-			if x.added {
-				for _, rn := range renames[x.hash] {
-					if rn.From != x.path {
-						continue
-					}
-					x.d.renamed = rn.To
-					if !seen[rn.To] {
-						// The new name's own deletions, next.
-						seen[rn.To] = true
-						var id int64
-						err := db.QueryRowContext(ctx, `SELECT id FROM paths WHERE path = ?`, rn.To).Scan(&id)
-						if err != nil && !errors.Is(err, sql.ErrNoRows) {
-							return nil, err
-						}
-						if err == nil {
-							ids = append(ids, id)
-						}
-					}
-					break
+			if adding[x.d.id] {
+				ask = append(ask, x.hash)
+			}
+		}
+		if _, err := rc.of(ctx, ask); err != nil {
+			return nil, err
+		}
+		// The new names' own deletions, next.
+		var next []string
+		for _, x := range dels {
+			if adding[x.d.id] {
+				x.d.renamed = rc.renamedFrom(x.hash, x.path)
+				if to := x.d.renamed; to != "" && !seen[to] {
+					seen[to] = true
+					next = append(next, to)
 				}
 			}
 			m[x.path] = append(m[x.path], x.d)
+		}
+		if ids, err = pathIDs(ctx, db, next); err != nil {
+			return nil, err
 		}
 	}
 	for _, ds := range m {
@@ -440,15 +473,63 @@ func latestNames(ctx context.Context, db *sql.DB, rc *renameCache, paths map[str
 	return m, nil
 }
 
+// pathIDs is the ids of the paths the index knows of names.
+func pathIDs(ctx context.Context, db *sql.DB, names []string) ([]int64, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	in, err := json.Marshal(names)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT p.id FROM json_each(?1) j JOIN paths p ON p.path = j.value`, string(in))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // renameCache holds what git's rename detection said of each commit
 // asked about, so that one answer asks git once for a commit.
 type renameCache struct {
 	r     *gitrepo.Repo
 	known map[string][]gitrepo.Rename
+	// from is known's renames by the path they renamed, made for a
+	// commit when first looked up there: a directory's move has
+	// thousands, and as many of its files may be looked up.
+	from map[string]map[string]string
 }
 
 func newRenameCache(r *gitrepo.Repo) *renameCache {
-	return &renameCache{r: r, known: map[string][]gitrepo.Rename{}}
+	return &renameCache{r: r, known: map[string][]gitrepo.Rename{}, from: map[string]map[string]string{}}
+}
+
+// renamedFrom is the path the commit hash, asked about before (of),
+// renamed path to; "" when it did not rename path.
+func (rc *renameCache) renamedFrom(hash, path string) string {
+	if _, asked := rc.known[hash]; !asked {
+		return "" // git could not say
+	}
+	byFrom, ok := rc.from[hash]
+	if !ok {
+		byFrom = make(map[string]string, len(rc.known[hash]))
+		for _, rn := range rc.known[hash] {
+			if _, dup := byFrom[rn.From]; !dup {
+				byFrom[rn.From] = rn.To
+			}
+		}
+		rc.from[hash] = byFrom
+	}
+	return byFrom[path]
 }
 
 // of is the renames of the commits hashes (and of any asked before), by
