@@ -163,8 +163,20 @@ func (d *diffTerms) headerLine(l []byte) (marked, code bool) {
 			}
 		}
 	}
-	if r, ok := bytes.CutPrefix(t, []byte("/*")); ok && !bytes.Contains(r, []byte("*/")) {
-		d.block = "*/"
+	if r, ok := bytes.CutPrefix(t, []byte("/*")); ok {
+		in, rest, closed := bytes.Cut(r, []byte("*/"))
+		if !closed {
+			d.block = "*/"
+			return generatedHeader(l)
+		}
+		// Closed on its line: what follows it is read as a line of its
+		// own, and code there ends the header (/* license */ package x).
+		marked = markedComment("/*", bytes.TrimSpace(in))
+		if rest = bytes.TrimSpace(rest); len(rest) > 0 {
+			m, c := d.headerLine(rest)
+			return marked || m, c
+		}
+		return marked, false
 	}
 	return generatedHeader(l)
 }
