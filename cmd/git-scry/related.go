@@ -277,7 +277,7 @@ Flags:
 			default:
 				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with %s (%s%s)\n", cli.Printable(path), another, cli.Count(int(changes.Counted), "commit"), followed)
 			}
-			renamedHint(env, path, renamed)
+			renamedHint(env, r, path, renamed)
 			return nil
 		}
 		t := &cli.Table{}
@@ -297,15 +297,16 @@ Flags:
 				return err
 			}
 		}
-		renamedHint(env, path, renamed)
+		renamedHint(env, r, path, renamed)
 		return nil
 	},
 }
 
 // renamedHint says that FILE, a name gone from HEAD, was renamed, and
 // how to count the file's commits since: under its name now, whose
-// history related follows back through this one.
-func renamedHint(env *cli.Env, path string, rn *search.Renamed) {
+// history related follows back through this one. The names are the
+// repository's; the command's is read from the working directory.
+func renamedHint(env *cli.Env, r *gitrepo.Repo, path string, rn *search.Renamed) {
 	if rn == nil {
 		return
 	}
@@ -313,7 +314,25 @@ func renamedHint(env *cli.Env, path string, rn *search.Renamed) {
 	if rn.Now != rn.To {
 		now = fmt.Sprintf(", and is %s now", cli.Printable(rn.Now))
 	}
-	cli.HintLinef(env.Stderr, "git-scry", "%s was renamed %s in %s%s; its history goes on as %s: git scry related %s", cli.Printable(path), cli.Printable(rn.To), search.ShortHash(rn.Commit), now, cli.Printable(rn.Now), cli.Printable(cli.ShellWord(rn.Now)))
+	cli.HintLinef(env.Stderr, "git-scry", "%s was renamed %s in %s%s; its history goes on as %s: git scry related %s", cli.Printable(path), cli.Printable(rn.To), search.ShortHash(rn.Commit), now, cli.Printable(rn.Now), cli.Printable(cli.ShellWord(argFor(env, r, rn.Now))))
+}
+
+// argFor is the repository path p as FILE, read from the working
+// directory as related reads it: from there in the working tree (in a
+// subdirectory, the root's path would name first a file below it), as
+// it is outside the working tree (GIT_WORK_TREE) or without one.
+func argFor(env *cli.Env, r *gitrepo.Repo, p string) string {
+	if r.Root == "" {
+		return p
+	}
+	cwd := env.Dir
+	if cwd == "" {
+		cwd, _ = os.Getwd()
+	}
+	if up, err := filepath.Rel(realPath(r.Root), realPath(cwd)); err != nil || up == ".." || strings.HasPrefix(up, ".."+string(filepath.Separator)) {
+		return p
+	}
+	return fromCwd(env, r, p)
 }
 
 // followedNote says which earlier names FILE's history was followed
