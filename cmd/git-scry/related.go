@@ -245,13 +245,16 @@ Flags:
 				earlier := append([]string{}, changes.Earlier...)
 				res.EarlierNames = &earlier
 			}
-			if raw := rawName(path); raw != "" {
-				res.Raw = map[string]string{"file": raw}
+			if raw := (relatedRawJSON{File: rawName(path), EarlierNames: rawNames(changes.Earlier)}); raw.File != "" || raw.EarlierNames != nil {
+				res.Raw = &raw
 			}
 			if renamed != nil {
 				res.RenamedTo = &renamedJSON{Path: renamed.To, Commit: renamed.Commit}
 				if renamed.Now != renamed.To {
 					res.RenamedTo.Now = renamed.Now
+				}
+				if raw := (renamedRawJSON{Path: rawName(renamed.To), Now: rawName(res.RenamedTo.Now)}); raw != (renamedRawJSON{}) {
+					res.RenamedTo.Raw = &raw
 				}
 			}
 			return cli.WriteJSON(env.Stdout, res)
@@ -578,6 +581,19 @@ func rawName(name string) string {
 	return base64.StdEncoding.EncodeToString([]byte(name))
 }
 
+// rawNames is rawName for a list: every name's bytes in base64, in
+// order, where one of them is not UTF-8; nil where all are.
+func rawNames(names []string) []string {
+	if !slices.ContainsFunc(names, func(n string) bool { return !utf8.ValidString(n) }) {
+		return nil
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = base64.StdEncoding.EncodeToString([]byte(n))
+	}
+	return out
+}
+
 // link is a symbolic link of the working tree.
 type link struct {
 	target string // what it holds
@@ -645,11 +661,11 @@ func inWorkTree(root, p string) bool {
 // relatedJSON is related's --json document; structs, so that the keys
 // come in the order the text output and the README give them.
 type relatedJSON struct {
-	File         string            `json:"file"`
-	Raw          map[string]string `json:"raw,omitempty"`
-	Commits      int64             `json:"commits"`
-	LargeCommits int64             `json:"large_commits"`
-	EarlierNames *[]string         `json:"earlier_names,omitempty"`
+	File         string          `json:"file"`
+	Raw          *relatedRawJSON `json:"raw,omitempty"`
+	Commits      int64           `json:"commits"`
+	LargeCommits int64           `json:"large_commits"`
+	EarlierNames *[]string       `json:"earlier_names,omitempty"`
 	// RenamedTo: FILE is a name gone from HEAD that a later commit
 	// renamed (Now: the name the file has last, where it was renamed
 	// again).
@@ -658,10 +674,25 @@ type relatedJSON struct {
 	Warning   string            `json:"warning,omitempty"`
 }
 
+// relatedRawJSON is the exact bytes, in base64, of FILE and of its
+// earlier names where one is not UTF-8 (the list whole, in its order, as
+// a search hit's).
+type relatedRawJSON struct {
+	File         string   `json:"file,omitempty"`
+	EarlierNames []string `json:"earlier_names,omitempty"`
+}
+
 type renamedJSON struct {
-	Path   string `json:"path"`
-	Commit string `json:"commit"`
-	Now    string `json:"now,omitempty"`
+	Path   string          `json:"path"`
+	Commit string          `json:"commit"`
+	Now    string          `json:"now,omitempty"`
+	Raw    *renamedRawJSON `json:"raw,omitempty"`
+}
+
+// renamedRawJSON is renamedJSON's names' exact bytes, where not UTF-8.
+type renamedRawJSON struct {
+	Path string `json:"path,omitempty"`
+	Now  string `json:"now,omitempty"`
 }
 
 type relatedFileJSON struct {

@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 
@@ -675,17 +673,7 @@ type rawJSON struct {
 func rawText(h search.Hit) *rawJSON {
 	var r rawJSON
 	r.Subject = rawName(h.Subject)
-	list := func(names []string) []string {
-		if !slices.ContainsFunc(names, func(n string) bool { return !utf8.ValidString(n) }) {
-			return nil
-		}
-		out := make([]string, len(names))
-		for i, n := range names {
-			out[i] = base64.StdEncoding.EncodeToString([]byte(n))
-		}
-		return out
-	}
-	r.MatchedFiles, r.Files = list(h.Matched), list(h.Files)
+	r.MatchedFiles, r.Files = rawNames(h.Matched), rawNames(h.Files)
 	if r.Subject == "" && r.MatchedFiles == nil && r.Files == nil {
 		return nil
 	}
