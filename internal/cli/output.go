@@ -138,6 +138,9 @@ func IsTerminal(w any) bool {
 	if s, ok := w.(*stdoutWriter); ok {
 		w = s.w
 	}
+	if r, ok := w.(*redactWriter); ok {
+		w = r.w
+	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -186,15 +186,33 @@ func (p *Program) Run(ctx context.Context, env *Env, args []string) int {
 	// A program run by a command of another shares its writer, so that
 	// a failure is said once (a command's own commands are
 	// Command.Commands, which need no program of their own).
+	// An argument that looks like a private key is taken out of both
+	// (redactor), and of the annotation below.
+	red := newRedactor(args)
 	out, ok := env.Stdout.(*stdoutWriter)
 	if !ok {
 		out = &stdoutWriter{w: env.Stdout}
+		if red != nil {
+			out.w = &redactWriter{w: env.Stdout, r: red}
+		}
 	}
 	cmdEnv := *env
 	cmdEnv.Stdout = out
+	var stderr *redactWriter
+	if red != nil {
+		stderr = &redactWriter{w: env.Stderr, r: red}
+		cmdEnv.Stderr = stderr
+	}
 	cmdEnv.github = githubUnknown // a program run by another's command finds its own
-	err := out.outcome(p.dispatch(ctx, &cmdEnv, args))
-	code := Report(env.Stderr, p.Binary, err)
+	err := p.dispatch(ctx, &cmdEnv, args)
+	if !ok {
+		out.flush()
+	}
+	err = out.outcome(err)
+	code := Report(cmdEnv.Stderr, p.Binary, err)
+	if stderr != nil {
+		stderr.Flush()
+	}
 	// Under --github a failure is an ::error annotation too, which a
 	// pull request shows where a log line is not read: a usage error,
 	// and any other the command did not annotate itself (each failed
@@ -205,7 +223,7 @@ func (p *Program) Run(ctx context.Context, env *Env, args []string) int {
 			if e.Hint != "" {
 				msg += " (" + oneLine(e.Hint) + ")"
 			}
-			p.Annotate(env.Stdout, env.Env, msg)
+			p.Annotate(env.Stdout, env.Env, red.String(msg))
 		}
 	}
 	return code
@@ -784,30 +802,6 @@ func outOfRange(v string) bool {
 }
 
 var decimal = regexp.MustCompile(`^[+-]?[0-9]+$`)
-
-// looksLikeKey says whether s holds what a private key starts with.
-func looksLikeKey(s string) bool {
-	upper := strings.ToUpper(s)
-	return strings.Contains(upper, "PRIVATE KEY") || strings.Contains(upper, "-----BEGIN") || strings.Contains(upper, "AGE-SECRET-KEY-")
-}
-
-// LooksLikeKey says whether s, a user's argument, holds what a private
-// key starts with: a message that names it shows KeyNotShown instead.
-func LooksLikeKey(s string) bool { return looksLikeKey(s) }
-
-// KeyNotShown stands for an argument that looks like a private key in a
-// message that would quote it: a key pasted where a command word or a
-// name was wanted ("git vault AGE-SECRET-KEY-1…") reaches no terminal,
-// shell history of the output, or CI log.
-const KeyNotShown = "(it looks like a private key; not shown)"
-
-// quoteArg is arg quoted for a message, or KeyNotShown.
-func quoteArg(arg string) string {
-	if looksLikeKey(arg) {
-		return KeyNotShown
-	}
-	return fmt.Sprintf("%q", arg)
-}
 
 // decimalWholeNumbers makes the whole-number flags of fs read a number
 // written with leading zeros as decimal, as git log -n and head -n read

@@ -47,6 +47,20 @@ func (s *stdoutWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// flush writes what its redactWriter holds back, at the end of the run.
+func (s *stdoutWriter) flush() {
+	rw, ok := s.w.(*redactWriter)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return
+	}
+	s.err = rw.Flush()
+}
+
 // annotatedError says whether an ::error annotation was written.
 func (s *stdoutWriter) annotatedError() bool {
 	s.mu.Lock()

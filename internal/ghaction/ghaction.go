@@ -30,6 +30,10 @@ type Action struct {
 	w      io.Writer
 	gha    *githubactions.Action
 	getenv func(string) string
+	// redact takes out of a step summary and outputs what cli takes
+	// out of w (a key-looking argument): those files are shown in the
+	// run's page as the log is, and do not go through w.
+	redact func(string) string
 }
 
 // New returns an Action writing workflow commands to w (the step's stdout)
@@ -42,6 +46,7 @@ func New(w io.Writer, getenv func(string) string) *Action {
 		w:      w,
 		gha:    githubactions.New(githubactions.WithWriter(w), githubactions.WithGetenv(getenv)),
 		getenv: getenv,
+		redact: cli.Redaction(w),
 	}
 }
 
@@ -167,6 +172,7 @@ func UserError(err error, hint string) *cli.Error {
 // SetOutput writes a step output. Only for values that are not secret and
 // not attacker-chosen beyond what the delimiter check below refuses.
 func (a *Action) SetOutput(name, value string) error {
+	value = a.redact(value)
 	if strings.Contains(value, "_GitHubActionsFileCommandDelimeter_") {
 		return fmt.Errorf("output %s contains the runner's file-command delimiter", name)
 	}
@@ -197,6 +203,7 @@ func (a *Action) Summary(markdown string) error {
 	if a.getenv("GITHUB_STEP_SUMMARY") == "" {
 		return nil
 	}
+	markdown = a.redact(markdown)
 	return a.fileCommand("step summary", "GITHUB_STEP_SUMMARY", func() { a.gha.AddStepSummary(markdown) })
 }
 

@@ -2,12 +2,17 @@ package ghaction
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
 )
 
 func TestMaskEveryLine(t *testing.T) {
@@ -190,6 +195,38 @@ func TestRunnerFileErrorsInPlainWords(t *testing.T) {
 			if !strings.Contains(fe.Hint(), "is set by the GitHub Actions runner") {
 				t.Errorf("hint %q", fe.Hint())
 			}
+		}
+	}
+}
+
+// A key-looking argument cli takes out of what a command prints is taken
+// out of its step summary and outputs too, files the run's page shows as
+// it shows the log, which the command writes without going through it.
+func TestSummaryAndOutputsLeaveOutKeyArguments(t *testing.T) {
+	const key = "AGE-SECRET-KEY-1QQQPZRY9X8GF2TVDW0S3JN54KHCE6MUA7LQQQPZRY9X8GF2TVDW0S3JN54KHCE6"
+	dir := t.TempDir()
+	files := map[string]string{"GITHUB_STEP_SUMMARY": filepath.Join(dir, "summary"), "GITHUB_OUTPUT": filepath.Join(dir, "output")}
+	for _, f := range files {
+		os.WriteFile(f, nil, 0o644)
+	}
+	p := &cli.Program{Binary: "git-x", Commands: []*cli.Command{{Name: "c", Run: func(_ context.Context, env *cli.Env, _ *pflag.FlagSet, args []string) error {
+		a := New(env.Stdout, env.Env)
+		a.Errorf("no set %s", args[0])
+		if err := a.Summary("### set " + MarkdownCode(args[0]) + "\n"); err != nil {
+			return err
+		}
+		return a.SetOutput("set", args[0])
+	}}}}
+	var out, errb bytes.Buffer
+	env := &cli.Env{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return files[k] }}
+	if code := p.Run(context.Background(), env, []string{"c", key}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	summary, _ := os.ReadFile(files["GITHUB_STEP_SUMMARY"])
+	output, _ := os.ReadFile(files["GITHUB_OUTPUT"])
+	for what, s := range map[string]string{"log": out.String(), "summary": string(summary), "output": string(output)} {
+		if strings.Contains(s, "QQQPZRY") || !strings.Contains(s, cli.KeyNotShown) {
+			t.Errorf("%s: %q", what, s)
 		}
 	}
 }
