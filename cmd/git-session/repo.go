@@ -41,11 +41,14 @@ func explain(err error) error {
 		nopush    *gitrepo.NoPushTargetError
 		unborn    *session.UnbornError
 		unknown   *session.UnknownSessionError
+		keyText   *session.KeyTextError
 		ambiguous *session.AmbiguousIDError
 	)
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &keyText):
+		return cli.Usagef("%v", err).WithHint("a session's title, goals, agent and notes are kept in its tags and commits, which every clone gets: leave the key out (and rotate it if it was shared)")
 	case errors.Is(err, session.ErrNoSession):
 		return cli.Failf("%v", err).WithHint("start one with 'git session start TITLE'")
 	case errors.As(err, &active):

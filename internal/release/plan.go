@@ -507,6 +507,12 @@ func buildTagOf(v Version, names []string) string {
 // checkBump refuses what is neither a bump nor a version; message is
 // what followed it.
 func checkBump(bump, message string) error {
+	if cli.LooksLikeKey(message) {
+		// The message is the release commit's subject, which every
+		// clone gets: a key pasted there is refused, not committed.
+		return &Error{Usage: true, Msg: "the release message " + cli.KeyNotShown,
+			Hint: "the message goes into the release commit, which every clone gets: leave the key out (and rotate it if it was shared)"}
+	}
 	switch Bump(bump) {
 	case BumpPatch, BumpMinor, BumpMajor, "", "auto":
 		return nil

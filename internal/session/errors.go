@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 )
 
@@ -14,6 +15,26 @@ var (
 	ErrDetached  = errors.New("HEAD is detached, so the record's commit would be on no branch")
 	ErrNoRemote  = errors.New("this repository has no remote to push to")
 )
+
+// KeyTextError is text for a session's record (its title, a goal, the
+// agent's name, a note) that looks like a private key: the record is
+// the start tag's message, the archive commit's and the end tag's, which
+// every clone and push gets, so such text is refused, and not quoted.
+type KeyTextError struct{ What string }
+
+func (e *KeyTextError) Error() string {
+	return e.What + " looks like a private key; it is not recorded, nor shown"
+}
+
+// checkText refuses text that looks like a private key, what naming it.
+func checkText(what string, texts ...string) error {
+	for _, t := range texts {
+		if cli.LooksLikeKey(t) {
+			return &KeyTextError{What: what}
+		}
+	}
+	return nil
+}
 
 // UnbornError is a start on a branch with no commits yet in a
 // repository whose other branches have some (git switch --orphan).

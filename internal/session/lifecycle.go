@@ -51,6 +51,14 @@ type StartOptions struct {
 // or the next one no session holds), the annotated start tag, and the
 // worktree's active session state.
 func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
+	for _, c := range []struct {
+		what  string
+		texts []string
+	}{{"the title", []string{o.Title}}, {"a goal", o.Goals}, {"the agent's name", []string{o.Agent}}} {
+		if err := checkText(c.what, c.texts...); err != nil {
+			return nil, err
+		}
+	}
 	lock, err := m.Store.Lock(ctx)
 	if err != nil {
 		return nil, err
@@ -223,6 +231,9 @@ func (m *Manager) change(ctx context.Context, fn func(*State) error) (*State, er
 // Note adds a note to the activity log; a decision also goes under Key
 // Decisions.
 func (m *Manager) Note(ctx context.Context, text string, decision bool) (*State, error) {
+	if err := checkText("the note", text); err != nil {
+		return nil, err
+	}
 	return m.change(ctx, func(st *State) error {
 		heading := "Note"
 		if decision {
@@ -238,6 +249,9 @@ func (m *Manager) Note(ctx context.Context, text string, decision bool) (*State,
 // the activity log: the commits, files and lines changed, and how many
 // tracked files have uncommitted changes. text, if any, follows.
 func (m *Manager) Update(ctx context.Context, text string) (*LogEntry, error) {
+	if err := checkText("the text", text); err != nil {
+		return nil, err
+	}
 	var entry LogEntry
 	_, err := m.change(ctx, func(st *State) error {
 		head, err := m.Repo.ResolveCommit(ctx, "HEAD")
