@@ -482,20 +482,7 @@ func pathIDs(ctx context.Context, db *sql.DB, names []string) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.QueryContext(ctx, `SELECT p.id FROM json_each(?1) j JOIN paths p ON p.path = j.value`, string(in))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return store.QueryIDs(ctx, db, `SELECT p.id FROM json_each(?1) j JOIN paths p ON p.path = j.value`, string(in))
 }
 
 // renameCache holds what git's rename detection said of each commit

@@ -317,7 +317,13 @@ func (s *Store) Degraded(ctx context.Context) ([]int64, error) {
 
 // ids runs a query of one integer column.
 func (s *Store) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	return QueryIDs(ctx, s.db, query, args...)
+}
+
+// QueryIDs runs a query of one integer column on db: the one scan of an
+// id list, for the store and for readers that hold its connection.
+func QueryIDs(ctx context.Context, db *sql.DB, query string, args ...any) ([]int64, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
