@@ -32,6 +32,18 @@ func needRuntime(t testing.TB) {
 
 // modelDir writes model.onnx and tokenizer.json into a temporary
 // directory.
+// tableDir builds the token-table model of o and writes it into a model
+// directory with a tokenizer cutting at maxLen (modelDir).
+func tableDir(t testing.TB, o onnxtest.TableOptions, maxLen int) (table *onnxtest.Table, dir string, tok *Tokenizer) {
+	t.Helper()
+	table, err := onnxtest.TokenTableWith(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, tok = modelDir(t, table.Model, maxLen)
+	return table, dir, tok
+}
+
 func modelDir(t testing.TB, model []byte, maxLen int) (dir string, tok *Tokenizer) {
 	t.Helper()
 	dir = t.TempDir()
@@ -263,11 +275,7 @@ func TestTokenTableTruncatesAtThePositionTable(t *testing.T) {
 func checkShape(t *testing.T, o onnxtest.TableOptions, maxLen, limit int) {
 	t.Helper()
 	o.Vocab, o.Hidden, o.Seed = 30522, 8, 3
-	table, err := onnxtest.TokenTableWith(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, tok := modelDir(t, table.Model, maxLen)
+	table, dir, tok := tableDir(t, o, maxLen)
 	e, err := OpenEmbedder(Config{Name: "shape", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), PassagePrefix: "passage: ", BatchSize: 4})
 	if err != nil {
 		t.Fatal(err)
@@ -328,11 +336,7 @@ func TestTokenTablePooledOutput(t *testing.T) {
 // graph's sentence_embedding is used.
 func TestTokenTableSentenceEmbeddingOverTokenStates(t *testing.T) {
 	needRuntime(t)
-	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 5, TokenTypes: true, Pooled: true, TokenStates: true, CLS: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, tok := modelDir(t, table.Model, 64)
+	table, dir, tok := tableDir(t, onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 5, TokenTypes: true, Pooled: true, TokenStates: true, CLS: true}, 64)
 	e, err := OpenEmbedder(Config{Name: "cls", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), BatchSize: 3})
 	if err != nil {
 		t.Fatal(err)
@@ -355,11 +359,7 @@ func TestTokenTableSentenceEmbeddingOverTokenStates(t *testing.T) {
 // its first token's state, through padding and batches.
 func TestTokenTableCLSPooling(t *testing.T) {
 	needRuntime(t)
-	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 6, TokenTypes: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, tok := modelDir(t, table.Model, 64)
+	table, dir, tok := tableDir(t, onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 6, TokenTypes: true}, 64)
 	e, err := OpenEmbedder(Config{Name: "cls", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), Pooling: PoolCLS, QueryPrefix: "q ", BatchSize: 3})
 	if err != nil {
 		t.Fatal(err)
@@ -391,12 +391,8 @@ func TestTokenTableTensorFlowInputNames(t *testing.T) {
 // which it has; the refusal names what is wrong and what to use.
 func TestOpenRefusesFloat16Outputs(t *testing.T) {
 	needRuntime(t)
-	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Float16: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, _ := modelDir(t, table.Model, 64)
-	_, err = OpenEmbedder(Config{Name: "half", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json")})
+	_, dir, _ := tableDir(t, onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Float16: true}, 64)
+	_, err := OpenEmbedder(Config{Name: "half", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json")})
 	if err == nil || !strings.Contains(err.Error(), "half precision (float16)") || !strings.Contains(err.Error(), "use the model's float32 export") {
 		t.Fatalf("float16 model: %v", err)
 	}
@@ -408,11 +404,7 @@ func TestOpenRefusesFloat16Outputs(t *testing.T) {
 // with it. The prompt was averaged in all the same.
 func TestTokenTableMeanPoolingExcludesThePrompt(t *testing.T) {
 	needRuntime(t)
-	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 9, TokenTypes: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, tok := modelDir(t, table.Model, 24)
+	table, dir, tok := tableDir(t, onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 9, TokenTypes: true}, 24)
 	const query, passage = "query: ", "Represent the commit message for retrieval: "
 	open := func(cfg Config) *Embedder {
 		t.Helper()
@@ -476,11 +468,7 @@ func TestTokenTableNaNOutputIsAnError(t *testing.T) {
 	needRuntime(t)
 	for _, pooled := range []bool{false, true} {
 		// 5371 is "file" in bert-base-uncased.
-		table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 4, TokenTypes: true, Pooled: pooled, NaNRows: []int{5371}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir, tok := modelDir(t, table.Model, 64)
+		table, dir, tok := tableDir(t, onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 4, TokenTypes: true, Pooled: pooled, NaNRows: []int{5371}}, 64)
 		e, err := OpenEmbedder(Config{Name: "nan", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), BatchSize: 3})
 		if err != nil {
 			t.Fatal(err)
@@ -510,11 +498,7 @@ func TestTokenTableNaNOutputIsAnError(t *testing.T) {
 // changes with it, and only where it is set.
 func TestTokenTableMaxLengthOverTheTokenizers(t *testing.T) {
 	needRuntime(t)
-	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 3, TokenTypes: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, _ := modelDir(t, table.Model, 8)
+	table, dir, _ := tableDir(t, onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 3, TokenTypes: true}, 8)
 	long := strings.Repeat("parser config loader hook ", 10)
 	for _, n := range []int{0, 6, 24} {
 		cfg := Config{Name: "m", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), MaxLength: n}
@@ -565,11 +549,7 @@ func mustRead(t *testing.T, path string) []byte {
 // tokenizer alone made [UNK] of every capitalised word.
 func TestTokenTableLowerCase(t *testing.T) {
 	needRuntime(t)
-	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 5, TokenTypes: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, uncased := modelDir(t, table.Model, 64)
+	table, dir, uncased := tableDir(t, onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 5, TokenTypes: true}, 64)
 	var doc map[string]any
 	if err := json.Unmarshal(mustRead(t, filepath.Join(dir, "tokenizer.json")), &doc); err != nil {
 		t.Fatal(err)
@@ -614,11 +594,7 @@ func TestTokenTableLowerCase(t *testing.T) {
 func TestTokenTableTruncateDim(t *testing.T) {
 	needRuntime(t)
 	for _, pooled := range []bool{false, true} {
-		table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 9, TokenTypes: true, Pooled: pooled})
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir, tok := modelDir(t, table.Model, 64)
+		table, dir, tok := tableDir(t, onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 9, TokenTypes: true, Pooled: pooled}, 64)
 		cfg := Config{Name: "m", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), TruncateDim: 3, BatchSize: 3}
 		e, err := OpenEmbedder(cfg)
 		if err != nil {
@@ -658,11 +634,7 @@ func TestTokenTableTruncateDim(t *testing.T) {
 // tokenizes.
 func TestTokenTableBertCasing(t *testing.T) {
 	needRuntime(t)
-	table, err := onnxtest.TokenTableWith(onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 6, TokenTypes: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, uncased := modelDir(t, table.Model, 64)
+	table, dir, uncased := tableDir(t, onnxtest.TableOptions{Vocab: 30522, Hidden: 8, Seed: 6, TokenTypes: true}, 64)
 	cased := *uncased
 	if err := cased.SetBertCasing(BertCasing{}); err != nil {
 		t.Fatal(err)
