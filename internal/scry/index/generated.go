@@ -163,15 +163,24 @@ func (d *diffTerms) headerLine(l []byte) (marked, code bool) {
 			}
 		}
 	}
-	if r, ok := bytes.CutPrefix(t, []byte("/*")); ok {
-		in, rest, closed := bytes.Cut(r, []byte("*/"))
+	for _, b := range [...]struct{ open, close string }{{"/*", "*/"}, {"<!--", "-->"}} {
+		r, ok := bytes.CutPrefix(t, []byte(b.open))
+		if !ok {
+			continue
+		}
+		in, rest, closed := bytes.Cut(r, []byte(b.close))
 		if !closed {
-			d.block = "*/"
+			// A <!-- comment left open is read line by line, as
+			// before: only /* */ is followed to its close.
+			if b.open == "/*" {
+				d.block = b.close
+			}
 			return generatedHeader(l)
 		}
 		// Closed on its line: what follows it is read as a line of its
-		// own, and code there ends the header (/* license */ package x).
-		marked = markedComment("/*", bytes.TrimSpace(in))
+		// own, and code there ends the header (/* license */ package x,
+		// <!-- license --> <div>).
+		marked = markedComment(b.open, bytes.TrimSpace(in))
 		if rest = bytes.TrimSpace(rest); len(rest) > 0 {
 			m, c := d.headerLine(rest)
 			return marked || m, c

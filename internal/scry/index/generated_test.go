@@ -451,3 +451,31 @@ func TestGeneratedHeaderBlockClosedOnItsLine(t *testing.T) {
 		}
 	}
 }
+
+// An HTML or XML comment closed on a new file's first line with markup
+// after it (<!-- license --> <div>) was read as a comment line, so the
+// header went on past the markup, and a marker below it took a
+// hand-written file's words out of the index. The markup ends the
+// header, as code does after /* x */; a generator's own header, a
+// comment alone on its line or with the marker in it, still counts.
+func TestGeneratedHeaderHTMLCommentClosedOnItsLine(t *testing.T) {
+	for _, c := range []struct {
+		name, path, text string
+		generated        bool
+	}{
+		{"comment then markup", "page.html", "<!-- Copyright Acme --> <div class=\"wombat\">\n<!-- @generated -->\n</div>\n", false},
+		{"comment, comment, markup", "page.xml", "<!-- a --> <!-- b --> <wombat/>\n<!-- @generated -->\n", false},
+		{"generated header alone", "page.html", "<!-- @generated -->\n<div class=\"wombat\"></div>\n", true},
+		{"comment alone, marker below", "page.html", "<!-- eslint-disable -->\n<!-- @generated -->\n<div class=\"wombat\"></div>\n", true},
+		{"marker in it, then markup", "page.html", "<!-- @generated --> <div class=\"wombat\"></div>\n", true},
+	} {
+		d := newDiffTerms(nil)
+		d.startFile(c.path, true)
+		for _, l := range strings.SplitAfter(c.text, "\n") {
+			d.line(0, []byte(strings.TrimSuffix(l, "\n")))
+		}
+		if d.generated != c.generated {
+			t.Errorf("%s: generated %v; want %v", c.name, d.generated, c.generated)
+		}
+	}
+}
