@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
 )
 
 // IdentityOptions say where a command looks for its identity.
@@ -40,7 +42,7 @@ func OpenKeyholder(ctx context.Context, opts IdentityOptions) (Keyholder, error)
 		if errors.Is(err, ErrEncryptedIdentity) {
 			return agentFor(ctx, opts.File, AgentSocket(opts.Getenv))
 		}
-		return kh, explicitIdentityError(opts.File, err)
+		return kh, explicitIdentityError(opts, err)
 	}
 	if text := opts.Getenv(IdentityEnv); text != "" {
 		data := []byte(text)
@@ -104,12 +106,19 @@ func openIdentityFile(path string) (Keyholder, error) {
 // explicitIdentityError rewords what is wrong with an identity named by
 // --identity FILE: 'git vault init' writes the default identity, not
 // FILE, and a plain 'agent start' unlocks the default identity, not FILE.
-func explicitIdentityError(path string, err error) error {
+// Key text given for FILE (the CI secret, pasted) is told where it goes.
+func explicitIdentityError(opts IdentityOptions, err error) error {
 	var ie *IdentityError
 	if !errors.As(err, &ie) {
 		return err
 	}
 	switch {
+	case errors.Is(ie.Err, fs.ErrNotExist) && cli.LooksLikeKey(opts.File):
+		name := opts.EnvName
+		if name == "" {
+			name = "the " + IdentityEnv + " environment variable"
+		}
+		return &IdentityError{Msg: ie.Msg, Hint: "--identity takes the path of an identity file; give the key text itself in " + name, Err: ie.Err}
 	case errors.Is(ie.Err, fs.ErrNotExist):
 		return &IdentityError{Msg: ie.Msg, Hint: "check the path given to --identity", Err: ie.Err}
 	}
