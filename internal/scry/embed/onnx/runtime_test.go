@@ -44,6 +44,19 @@ func tableDir(t testing.TB, o onnxtest.TableOptions, maxLen int) (table *onnxtes
 	return table, dir, tok
 }
 
+// openIn opens the embedder of cfg over the model directory dir (named
+// "m"), closed when the test ends.
+func openIn(t testing.TB, dir string, cfg Config) *Embedder {
+	t.Helper()
+	cfg.Name, cfg.Model, cfg.Tokenizer = "m", filepath.Join(dir, "model.onnx"), filepath.Join(dir, "tokenizer.json")
+	e, err := OpenEmbedder(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
 func modelDir(t testing.TB, model []byte, maxLen int) (dir string, tok *Tokenizer) {
 	t.Helper()
 	dir = t.TempDir()
@@ -564,13 +577,7 @@ func TestTokenTableLowerCase(t *testing.T) {
 	}
 	texts := []string{"Fix The Hook Runner", "README: Mention GIT_DIR"}
 	for _, lower := range []bool{false, true} {
-		cfg := Config{Name: "m", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), QueryPrefix: "Query: ", LowerCase: lower}
-		e, err := OpenEmbedder(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := e.EmbedQueries(context.Background(), texts)
-		e.Close()
+		got, err := openIn(t, dir, Config{QueryPrefix: "Query: ", LowerCase: lower}).EmbedQueries(context.Background(), texts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -641,13 +648,7 @@ func TestTokenTableBertCasing(t *testing.T) {
 	}
 	texts := []string{"Fix The Hook Runner", "README: Mention GIT_DIR"}
 	for _, casing := range []*BertCasing{nil, {}} {
-		cfg := Config{Name: "m", Model: filepath.Join(dir, "model.onnx"), Tokenizer: filepath.Join(dir, "tokenizer.json"), BertCasing: casing}
-		e, err := OpenEmbedder(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := e.EmbedQueries(context.Background(), texts)
-		e.Close()
+		got, err := openIn(t, dir, Config{BertCasing: casing}).EmbedQueries(context.Background(), texts)
 		if err != nil {
 			t.Fatal(err)
 		}
