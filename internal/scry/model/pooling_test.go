@@ -13,16 +13,6 @@ import (
 // directory, 1_Pooling): a model trained with CLS pooling (BGE) was
 // mean-pooled.
 func TestPoolingFromTheModelDirectory(t *testing.T) {
-	write := func(dir, name, content string) {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	cfg := func(mode string) string {
 		s := `{"word_embedding_dimension": 384`
 		for _, m := range []string{"cls_token", "mean_tokens", "max_tokens", "mean_sqrt_len_tokens", "weightedmean_tokens", "lasttoken"} {
@@ -35,21 +25,21 @@ func TestPoolingFromTheModelDirectory(t *testing.T) {
 		{"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}]`
 
 	bge := t.TempDir()
-	write(bge, "modules.json", strings.Replace(modules, "%s", "1_Pooling", 1))
-	write(bge, "1_Pooling/config.json", cfg("cls_token"))
+	writeFile(t, bge, "modules.json", strings.Replace(modules, "%s", "1_Pooling", 1))
+	writeFile(t, bge, "1_Pooling/config.json", cfg("cls_token"))
 	if mode, from, err := PoolingOf(bge); mode != "cls" || from != filepath.Join(bge, "1_Pooling", "config.json") || err != nil {
 		t.Errorf("BGE: %q %q %v", mode, from, err)
 	}
 
 	minilm := t.TempDir()
-	write(minilm, "1_Pooling/config.json", cfg("mean_tokens"))
+	writeFile(t, minilm, "1_Pooling/config.json", cfg("mean_tokens"))
 	if mode, _, err := PoolingOf(minilm); mode != "mean" || err != nil {
 		t.Errorf("MiniLM without modules.json: %q %v", mode, err)
 	}
 
 	elsewhere := t.TempDir()
-	write(elsewhere, "modules.json", strings.Replace(modules, "%s", "pooling", 1))
-	write(elsewhere, "pooling/config.json", cfg("cls_token"))
+	writeFile(t, elsewhere, "modules.json", strings.Replace(modules, "%s", "pooling", 1))
+	writeFile(t, elsewhere, "pooling/config.json", cfg("cls_token"))
 	if mode, _, err := PoolingOf(elsewhere); mode != "cls" || err != nil {
 		t.Errorf("pooling module elsewhere: %q %v", mode, err)
 	}
@@ -59,13 +49,13 @@ func TestPoolingFromTheModelDirectory(t *testing.T) {
 	}
 
 	maxed := t.TempDir()
-	write(maxed, "1_Pooling/config.json", cfg("max_tokens"))
+	writeFile(t, maxed, "1_Pooling/config.json", cfg("max_tokens"))
 	if _, _, err := PoolingOf(maxed); err == nil || !strings.Contains(err.Error(), "max_tokens") || !strings.Contains(err.Error(), "mean or cls") {
 		t.Errorf("max pooling: %v", err)
 	}
 
 	broken := t.TempDir()
-	write(broken, "1_Pooling/config.json", "{")
+	writeFile(t, broken, "1_Pooling/config.json", "{")
 	if _, _, err := PoolingOf(broken); err == nil || !strings.Contains(err.Error(), "config.json") {
 		t.Errorf("unreadable config: %v", err)
 	}
