@@ -30,8 +30,8 @@ repository root, each with sh -c. Independent checks run in parallel; a
 check with after = [...] waits for those checks (when they are in the set)
 and is blocked if one of them fails; a check with parallel = false runs
 alone, and checks listed after it wait for it. Each check's output is kept
-and shown when it fails (with -v, always), then a summary table with each
-status and duration is printed.
+and shown when it fails or is interrupted (with -v, always), then a summary
+table with each status and duration is printed.
 
 VERDIGRIS_SKIP=a,b skips the named checks (shown as skipped; commas, blanks
 or line breaks between names). Checks see
@@ -311,7 +311,9 @@ func reportCheck(env *cli.Env, gh *ghaction.Action, r toolchain.CheckResult, ver
 	} else if r.Status == toolchain.Fail && r.ExitCode > 0 {
 		line += ": " + toolchain.ExitStatus(r.ExitCode)
 	}
-	show := (verbose || r.Status == toolchain.Fail) && r.Output != ""
+	// A check stopped by Ctrl-C is most often one that hung: what it
+	// printed says where, and was dropped unless -v was given.
+	show := (verbose || r.Status == toolchain.Fail || r.Status == toolchain.Cancelled) && r.Output != ""
 	if gh != nil {
 		if show {
 			gh.Group(line)
