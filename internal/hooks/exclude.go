@@ -39,31 +39,24 @@ func syncExclude(ctx context.Context, r *gitrepo.Repo, dirs []string) error {
 	var paths []string
 	inWorktree := false
 	for _, dir := range dirs {
-		rel, ok := worktreePath(r, dir)
-		if !ok {
-			continue
-		}
-		inWorktree = true
-		shimNames, keptNames, err := leftIn(ctx, r, dir)
+		p, ok, err := excludedIn(ctx, r, dir)
 		if err != nil {
 			return err
 		}
-		for _, name := range shims.Names {
-			if slices.Contains(shimNames, name) {
-				paths = append(paths, path.Join(rel, name))
-			}
-			for _, m := range managers {
-				if slices.Contains(shimNames, name+m.suffix) {
-					paths = append(paths, path.Join(rel, name+m.suffix))
-				}
-			}
-			if slices.Contains(keptNames, name+shims.ChainedSuffix) {
-				paths = append(paths, path.Join(rel, name+shims.ChainedSuffix))
-			}
-		}
+		inWorktree = inWorktree || ok
+		paths = append(paths, p...)
 	}
 	if !inWorktree {
 		return nil
+	}
+	// The exclude file is every worktree's, and a relative core.hooksPath
+	// gives each a folder of its own: the block also keeps the other
+	// worktrees' files, which uninstall here took out of it while they
+	// were still there, and install here dropped the hooks they kept.
+	for _, p := range otherWorktreePaths(ctx, r) {
+		if !slices.Contains(paths, p) {
+			paths = append(paths, p)
+		}
 	}
 	file, err := r.ExcludeFile(ctx)
 	if err != nil {
@@ -108,6 +101,80 @@ func syncExclude(ctx context.Context, r *gitrepo.Repo, dirs []string) error {
 		}
 	}
 	return atomicfile.Write(file, want, 0o644)
+}
+
+// excludedIn returns verdigris's files in the hooks folder dir, relative
+// to the top of r's worktree, and whether dir is in that worktree.
+func excludedIn(ctx context.Context, r *gitrepo.Repo, dir string) ([]string, bool, error) {
+	rel, ok := worktreePath(r, dir)
+	if !ok {
+		return nil, false, nil
+	}
+	shimNames, keptNames, err := leftIn(ctx, r, dir)
+	if err != nil {
+		return nil, true, err
+	}
+	var paths []string
+	for _, name := range shims.Names {
+		if slices.Contains(shimNames, name) {
+			paths = append(paths, path.Join(rel, name))
+		}
+		for _, m := range managers {
+			if slices.Contains(shimNames, name+m.suffix) {
+				paths = append(paths, path.Join(rel, name+m.suffix))
+			}
+		}
+		if slices.Contains(keptNames, name+shims.ChainedSuffix) {
+			paths = append(paths, path.Join(rel, name+shims.ChainedSuffix))
+		}
+	}
+	return paths, true, nil
+}
+
+// otherWorktreePaths returns verdigris's files in the hooks folders the
+// other worktrees' installs recorded, each relative to the top of its
+// worktree (as an exclude rule reads it in that worktree). A worktree
+// that cannot be opened (its folder deleted, not yet pruned) has none.
+func otherWorktreePaths(ctx context.Context, r *gitrepo.Repo) []string {
+	gitDirs, _ := filepath.Glob(filepath.Join(r.CommonDir, "worktrees", "*"))
+	var out []string
+	for _, g := range append(gitDirs, r.CommonDir) {
+		if resolved(g) == resolved(r.GitDir) {
+			continue
+		}
+		rec, err := readRecord(filepath.Join(g, "verdigris", filepath.Base(recordFile(r))))
+		if err != nil || len(rec) == 0 {
+			continue
+		}
+		wt := worktreeOf(ctx, g)
+		if wt == nil {
+			continue
+		}
+		for _, d := range rec {
+			if p, _, err := excludedIn(ctx, wt, d); err == nil {
+				out = append(out, p...)
+			}
+		}
+	}
+	return out
+}
+
+// worktreeOf opens the worktree whose git directory is gitDir; nil when
+// there is none to open.
+func worktreeOf(ctx context.Context, gitDir string) *gitrepo.Repo {
+	g, err := gitrepo.Open(ctx, gitDir)
+	if err != nil {
+		return nil
+	}
+	top := g.WorktreeOf(ctx)
+	if top == "" {
+		return nil
+	}
+	wt, err := gitrepo.Open(ctx, top)
+	if err != nil || resolved(wt.GitDir) != resolved(gitDir) {
+		return nil
+	}
+	return wt
 }
 
 // excludeBlock is an exclude file's content split around verdigris's
