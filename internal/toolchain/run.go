@@ -45,16 +45,23 @@ type RunOptions struct {
 	// that point at a repository (GIT_DIR, GIT_INDEX_FILE, …) are removed,
 	// so a check that runs git in another repository (a test suite) is
 	// not redirected into this one; checks run from the root, where git
-	// finds this repository by itself.
+	// finds this repository by itself. The configuration given on git's
+	// command line or in the environment stays, as git keeps it for
+	// another repository (a submodule).
 	Env []string
 	// Done, if set, is called as each check finishes, one call at a time.
 	Done func(CheckResult)
 }
 
-// gitLocalEnv is the output of `git rev-parse --local-env-vars`: the
-// variables that make git use a particular repository.
+// gitLocalEnv is the output of `git rev-parse --local-env-vars`, the
+// variables that make git use a particular repository, less
+// GIT_CONFIG_PARAMETERS and GIT_CONFIG_COUNT: the configuration given by
+// git -c and GIT_CONFIG_COUNT/KEY_n/VALUE_n, which git keeps when it runs
+// git in another repository (prepare_other_repo_env). Removed, a CI
+// job's credentials for private modules given that way were not the
+// checks', which failed to fetch under 'run' and passed run by hand.
 var gitLocalEnv = []string{
-	"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+	"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG",
 	"GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE",
 	"GIT_INDEX_FILE", "GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX",
 	"GIT_INTERNAL_SUPER_PREFIX", "GIT_SHALLOW_FILE", "GIT_COMMON_DIR",
@@ -64,7 +71,7 @@ func checkEnv(env []string, name string) []string {
 	out := make([]string, 0, len(env)+1)
 	for _, kv := range env {
 		k, _, _ := strings.Cut(kv, "=")
-		local := strings.HasPrefix(k, "GIT_CONFIG_KEY_") || strings.HasPrefix(k, "GIT_CONFIG_VALUE_")
+		local := false
 		for _, g := range gitLocalEnv {
 			local = local || k == g
 		}
