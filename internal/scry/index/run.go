@@ -90,15 +90,17 @@ func (ix *indexer) run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		// A graft removed takes the history behind it away without a
-		// tip that reached it: what is gone is found from every tip.
-		lost = lost || pending != "" || grafts != oldGrafts
 		replaced := replacedCommits(old, tips)
 		for _, c := range graftedCommits(oldGrafts, grafts) {
 			if !slices.Contains(replaced, c) {
 				replaced = append(replaced, c)
 			}
 		}
+		// A graft, removed or giving a commit fewer parents (git
+		// replace --graft MIDDLE cuts the history behind it off), takes
+		// history away without moving a tip that reached it: what is
+		// gone is found from every tip.
+		lost = lost || pending != "" || grafts != oldGrafts || len(replaced) > 0
 		from := kept
 		if shallow != oldShallow || pending != "" || len(replaced) > 0 {
 			// The new history lies behind the old tips: a deepened
