@@ -414,30 +414,39 @@ func newHistory(graph map[string][]string) *history {
 		}
 	}
 	// Generations, parents first, without recursion (a history is a
-	// chain tens of thousands deep).
+	// chain tens of thousands deep). A commit's parents are pushed once,
+	// when it is first reached (visiting); a parent still being visited
+	// is one of its own descendants: a graft that makes a commit its
+	// own ancestor, a cycle git reads without fuss. That parent is left
+	// out of the generation, else it would never be ready and the stack
+	// would grow without end.
+	const visiting = -1
 	h.gen = make([]int32, len(h.hash))
 	var stack []int32
 	for i := range h.hash {
+		if h.gen[i] != 0 {
+			continue
+		}
 		stack = append(stack[:0], int32(i))
 		for len(stack) > 0 {
 			x := stack[len(stack)-1]
-			if h.gen[x] > 0 {
-				stack = stack[:len(stack)-1]
+			switch h.gen[x] {
+			case 0:
+				h.gen[x] = visiting
+				for _, p := range h.parents[x] {
+					if h.gen[p] == 0 {
+						stack = append(stack, p)
+					}
+				}
 				continue
-			}
-			ready, g := true, int32(0)
-			for _, p := range h.parents[x] {
-				if h.gen[p] == 0 {
-					ready = false
-					stack = append(stack, p)
-				} else {
+			case visiting:
+				g := int32(0)
+				for _, p := range h.parents[x] {
 					g = max(g, h.gen[p])
 				}
-			}
-			if ready {
 				h.gen[x] = g + 1
-				stack = stack[:len(stack)-1]
 			}
+			stack = stack[:len(stack)-1]
 		}
 	}
 	return h
