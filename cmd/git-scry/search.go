@@ -79,6 +79,10 @@ Flags:
 		// git log's, refused with what to type instead (gitLogFlag).
 		fs.String("grep", "", "")
 		fs.Lookup("grep").Hidden = true
+		for _, f := range gitLogPickaxes {
+			fs.StringP(f.name, f.short, "", "")
+			fs.Lookup(f.name).Hidden = true
+		}
 		for _, f := range gitLogBools {
 			fs.BoolP(f.name, f.short, false, "")
 			fs.Lookup(f.name).Hidden = true
@@ -315,12 +319,28 @@ func gitLogFlag(fs *pflag.FlagSet, args []string) error {
 		words := strings.TrimSpace(strings.Join(append([]string{pattern}, args...), " "))
 		return cli.Usagef("git scry has no --grep: its query is the words after the flags, searched in messages, file paths and the identifiers of diffs, in any case").WithHint("run: %s", queryCommand(words))
 	}
+	for _, f := range gitLogPickaxes {
+		if fs.Changed(f.name) {
+			pattern, _ := fs.GetString(f.name)
+			words := strings.TrimSpace(strings.Join(append([]string{pattern}, args...), " "))
+			return cli.Usagef("git scry has no -%s: the identifiers of the lines a commit changed are words of its query, searched with its message and file paths", f.short).WithHint("run: %s", queryCommand(words))
+		}
+	}
 	for _, f := range gitLogBools {
 		if fs.Changed(f.name) {
 			return cli.Usagef("%s: %s", f.given, f.does).WithHint("%s", f.hint)
 		}
 	}
 	return nil
+}
+
+// gitLogPickaxes are git log's -S STRING and -G REGEX, which look for
+// code in the diffs: read as unknown shorthands, they said git scry could
+// not, where the diffs' identifiers are words of its query. git has no
+// long names for them; these are hidden.
+var gitLogPickaxes = []struct{ name, short string }{
+	{"pickaxe-string", "S"},
+	{"pickaxe-grep", "G"},
 }
 
 // gitLogBools are git log's switches that ask for what git scry does
