@@ -34,6 +34,9 @@ Run 'git vault <command> --help' for a command's flags.
 `
 
 func main() {
+	// Before anything is read: the identity, data keys and values must
+	// never reach a core file. Failing to is no reason not to run.
+	_ = vault.ProtectProcess()
 	program().Main()
 }
 
