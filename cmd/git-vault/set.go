@@ -21,10 +21,12 @@ var setCmd = &cli.Command{
 	Usage: `Usage: git vault set NAME [--env VAR] [--stdin] [--identity FILE]
 
 Store a secret. On a terminal the value is read at a prompt that does not
-echo it; with --stdin it is read from standard input to end of file, byte
-for byte (multi-line values and PEM keys stay exact, a trailing newline
-too). There is no flag for the value itself: a value on the command line
-would show in ps and in shell history. An empty value is refused.
+echo it, one line (more typed or pasted there is refused, and read away
+rather than left for your shell); with --stdin it is read from standard
+input to end of file, byte for byte (multi-line values and PEM keys stay
+exact, a trailing newline too). There is no flag for the value itself: a
+value on the command line would show in ps and in shell history. An empty
+value is refused.
 
 NAME is lower-case letters, digits, '-', '_' and '.'. It is exported as an
 upper-cased environment variable with '-' and '.' turned into '_'
@@ -126,6 +128,13 @@ func readValue(ctx context.Context, env *cli.Env, name string, fromStdin bool) (
 	}
 	if err != nil {
 		return value, cli.Failf("reading the value: %v", err)
+	}
+	// The prompt reads one line: a multi-line value pasted there was
+	// stored cut to its first line, and its other lines went to the
+	// shell, which echoed them and ran and kept them as commands.
+	if n, _ := cli.DiscardTerminalInput(int(f.Fd())); n > 0 {
+		return value, cli.Failf("more was typed or pasted than the one line the prompt reads (a multi-line value?); nothing was stored, and the rest was discarded, not left for your shell").
+			WithHint("store a multi-line value from a file: git vault set %s --stdin < file", name)
 	}
 	if len(value) == 0 {
 		return value, cli.Failf("refusing to store an empty value").WithHint("to delete the secret, use 'git vault rm %s'", name)
