@@ -86,34 +86,30 @@ Flags:
 
 func readValue(ctx context.Context, env *cli.Env, name string, fromStdin bool) ([]byte, error) {
 	if fromStdin {
-		var buf []byte
-		lr := io.LimitReader(env.Stdin, maxValue+1)
-		chunk := make([]byte, 32*1024)
-		defer clear(chunk)
-		for {
-			n, err := lr.Read(chunk)
-			// Grow by hand so no reallocation leaves a copy behind unwiped.
-			if len(buf)+n > cap(buf) {
-				nb := make([]byte, len(buf), 2*(len(buf)+n))
-				copy(nb, buf)
-				clear(buf)
-				buf = nb
-			}
-			buf = append(buf, chunk[:n]...)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return buf, stdinError(err, name)
-			}
+		// Read aside, as readHidden does: Ctrl-C (which cli.Program
+		// catches) neither killed us nor ended the read, so what came
+		// before it, and after it until end of file, was stored; and a
+		// producer piping the value, killed by the same Ctrl-C, ended
+		// the input early, storing a value cut short. The abandoned read
+		// ends with the process.
+		type result struct {
+			b   []byte
+			err error
 		}
-		if len(buf) > maxValue {
-			return buf, cli.Failf("the value is larger than %d bytes", maxValue).WithHint("a vault holds secrets, not files; store a key to the file instead")
+		read := make(chan result, 1)
+		go func() {
+			b, err := readStdin(env, name)
+			read <- result{b, err}
+		}()
+		select {
+		case r := <-read:
+			if ctx.Err() != nil {
+				return r.b, stdinInterrupted(name)
+			}
+			return r.b, r.err
+		case <-ctx.Done():
+			return nil, stdinInterrupted(name)
 		}
-		if len(buf) == 0 {
-			return buf, cli.Failf("refusing to store an empty value (stdin was empty)").WithHint("to delete the secret, use 'git vault rm %s'", name)
-		}
-		return buf, nil
 	}
 	f, ok := env.Stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
@@ -140,6 +136,42 @@ func readValue(ctx context.Context, env *cli.Env, name string, fromStdin bool) (
 		return value, cli.Failf("refusing to store an empty value").WithHint("to delete the secret, use 'git vault rm %s'", name)
 	}
 	return value, nil
+}
+
+// readStdin reads --stdin's value to end of file.
+func readStdin(env *cli.Env, name string) ([]byte, error) {
+	var buf []byte
+	lr := io.LimitReader(env.Stdin, maxValue+1)
+	chunk := make([]byte, 32*1024)
+	defer clear(chunk)
+	for {
+		n, err := lr.Read(chunk)
+		// Grow by hand so no reallocation leaves a copy behind unwiped.
+		if len(buf)+n > cap(buf) {
+			nb := make([]byte, len(buf), 2*(len(buf)+n))
+			copy(nb, buf)
+			clear(buf)
+			buf = nb
+		}
+		buf = append(buf, chunk[:n]...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return buf, stdinError(err, name)
+		}
+	}
+	if len(buf) > maxValue {
+		return buf, cli.Failf("the value is larger than %d bytes", maxValue).WithHint("a vault holds secrets, not files; store a key to the file instead")
+	}
+	if len(buf) == 0 {
+		return buf, cli.Failf("refusing to store an empty value (stdin was empty)").WithHint("to delete the secret, use 'git vault rm %s'", name)
+	}
+	return buf, nil
+}
+
+func stdinInterrupted(name string) error {
+	return cli.Interruptedf("interrupted while the value was read; nothing was stored").WithHint("run 'git vault set %s --stdin' again to store it", name)
 }
 
 // stdinError says why --stdin could not be read, without the
