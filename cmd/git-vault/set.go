@@ -24,9 +24,9 @@ Store a secret. On a terminal the value is read at a prompt that does not
 echo it, one line (more typed or pasted there is refused, and read away
 rather than left for your shell); with --stdin it is read from standard
 input to end of file, byte for byte (multi-line values and PEM keys stay
-exact, a trailing newline too). There is no flag for the value itself: a
-value on the command line would show in ps and in shell history. An empty
-value is refused.
+exact, a trailing newline too); on a terminal, with echo off, ended by
+Ctrl-D. There is no flag for the value itself: a value on the command line
+would show in ps and in shell history. An empty value is refused.
 
 NAME is lower-case letters, digits, '-', '_' and '.'. It is exported as an
 upper-cased environment variable with '-' and '.' turned into '_'
@@ -86,6 +86,14 @@ Flags:
 
 func readValue(ctx context.Context, env *cli.Env, name string, fromStdin bool) ([]byte, error) {
 	if fromStdin {
+		if f, ok := env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			// Typed or pasted here, the value would stay on the screen.
+			if restore, err := cli.EchoOff(int(f.Fd())); err == nil {
+				defer restore()
+			}
+			fmt.Fprintf(env.Stderr, "Value for %s (input hidden; end it with Ctrl-D at the start of a line): ", name)
+			defer fmt.Fprintln(env.Stderr)
+		}
 		// Read aside, as readHidden does: Ctrl-C (which cli.Program
 		// catches) neither killed us nor ended the read, so what came
 		// before it, and after it until end of file, was stored; and a
@@ -130,7 +138,7 @@ func readValue(ctx context.Context, env *cli.Env, name string, fromStdin bool) (
 	// shell, which echoed them and ran and kept them as commands.
 	if n, _ := cli.DiscardTerminalInput(int(f.Fd())); n > 0 {
 		return value, cli.Failf("more was typed or pasted than the one line the prompt reads (a multi-line value?); nothing was stored, and the rest was discarded, not left for your shell").
-			WithHint("store a multi-line value from a file: git vault set %s --stdin < file", name)
+			WithHint("store a multi-line value with --stdin: git vault set %s --stdin < file (or paste it there, then Ctrl-D)", name)
 	}
 	if len(value) == 0 {
 		return value, cli.Failf("refusing to store an empty value").WithHint("to delete the secret, use 'git vault rm %s'", name)

@@ -42,3 +42,19 @@ func DiscardTerminalInput(fd int) (int, error) {
 		}
 	}
 }
+
+// EchoOff stops the terminal echoing what is typed, lines still being
+// edited and ended as usual (Ctrl-D ends the input), until restore is
+// called: for a value read to end of file from a terminal.
+func EchoOff(fd int) (restore func(), err error) {
+	old, err := unix.IoctlGetTermios(fd, ioctlGetTermios)
+	if err != nil {
+		return nil, err
+	}
+	t := *old
+	t.Lflag &^= unix.ECHO | unix.ECHOE | unix.ECHOK | unix.ECHONL
+	if err := unix.IoctlSetTermios(fd, ioctlSetTermios, &t); err != nil {
+		return nil, err
+	}
+	return func() { _ = unix.IoctlSetTermios(fd, ioctlSetTermios, old) }, nil
+}
