@@ -70,9 +70,8 @@ func ParseMarkers(msg string) Markers {
 			m.CloseWithoutID = true
 		}
 	}
-	paras := strings.Split(msg, "\n\n")
-	for _, line := range strings.Split(paras[len(paras)-1], "\n") {
-		g := trailerRE.FindStringSubmatch(strings.TrimSpace(line))
+	for _, line := range trailers(msg) {
+		g := trailerRE.FindStringSubmatch(line)
 		if g == nil {
 			continue
 		}
@@ -84,12 +83,69 @@ func ParseMarkers(msg string) Markers {
 				m.Open = g[2]
 			}
 		case "end":
-			m.addClose(g[2], strings.TrimSpace(line))
+			m.addClose(g[2], line)
 		case "agent":
 			m.Agent = g[2]
 		}
 	}
 	return m
+}
+
+var (
+	// trailerLineRE is a line git reads as a trailer: a token of letters,
+	// digits and dashes at the start of the line, then the separator.
+	trailerLineRE = regexp.MustCompile(`^[A-Za-z0-9-]+[ \t]*:`)
+	// gitTrailerRE is a line git itself writes into a trailer block
+	// (commit -s, cherry-pick -x), which lets the block hold other lines.
+	gitTrailerRE = regexp.MustCompile(`^(Signed-off-by: |\(cherry picked from commit )`)
+)
+
+// trailers returns the trailers of msg (LF line ends) as git reads them
+// (git interpret-trailers --parse, %(trailers)), each with its
+// continuation lines joined by a space: those of the last paragraph when
+// every line of it is a trailer or, indented, continues one, or when git
+// wrote one of them and trailers are at least a quarter of its lines.
+// Anything else is prose, a quoted message or a code block ("Use a
+// trailer:" then "    Session-Start: TITLE", or a fenced one, as the
+// last paragraph), which marks no session here, in git or in CI. Unlike
+// git, a message of one paragraph may be trailers ("Session-Start: T" as
+// the whole message), as markers always allowed.
+func trailers(msg string) []string {
+	lines := strings.Split(msg, "\n")
+	// The last paragraph: git ends one at a line of blanks, not only at
+	// an empty line.
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.TrimSpace(lines[i]) == "" {
+			lines = lines[i+1:]
+			break
+		}
+	}
+	var out []string
+	git, nonTrailer, continued := false, 0, false
+	for _, line := range lines {
+		switch {
+		case line[0] == ' ' || line[0] == '\t':
+			if !continued {
+				nonTrailer++
+				continue
+			}
+			out[len(out)-1] += " " + strings.TrimSpace(line)
+		case gitTrailerRE.MatchString(line):
+			git = true
+			out = append(out, strings.TrimSpace(line))
+			continued = true
+		case trailerLineRE.MatchString(line):
+			out = append(out, strings.TrimSpace(line))
+			continued = true
+		default:
+			nonTrailer++
+			continued = false
+		}
+	}
+	if len(out) == 0 || (nonTrailer > 0 && !(git && 3*len(out) >= nonTrailer)) {
+		return nil
+	}
+	return out
 }
 
 func (m *Markers) addClose(id, line string) {

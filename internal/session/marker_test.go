@@ -24,6 +24,20 @@ func TestParseMarkers(t *testing.T) {
 		{"docs: session notes", Markers{}},
 		// A trailer only counts in the last paragraph.
 		{"feat: x\n\nSession-Start: not a trailer\n\nSigned-off-by: A <a@b>", Markers{}},
+		// A marker quoted in a code block, or in prose, as the last
+		// paragraph is no trailer, for git as here.
+		{"docs: markers\n\nUse a trailer:\n\n    Session-Start: Refactor the parser", Markers{}},
+		{"docs: markers\n\n```\nSession-Start: Fenced\n```", Markers{}},
+		{"docs: markers\n\nSession-Start: is how a session opens, and\nthe title follows it.", Markers{}},
+		{"fix: x\n\n\tSession-End: 20260304-082030", Markers{}},
+		// A line of blanks ends a paragraph.
+		{"fix: x\n\nSession-Start: Quoted\n   \nsee above", Markers{}},
+		// Lines git writes let the block hold others (a quarter trailers).
+		{"fix: x\n\nSession-Start: T\nSigned-off-by: A <a@b>\nsee above", Markers{Open: "T"}},
+		{"fix: x\n\nSession-Start: T\n(cherry picked from commit 0123456789abcdef0123456789abcdef01234567)", Markers{Open: "T"}},
+		// A folded trailer value is one line, as git unfolds it.
+		{"fix: x\n\nSession-Start: Refactor the\n  parser\nSession-Agent: claude", Markers{Open: "Refactor the parser", Agent: "claude"}},
+		{"fix: x\r\n\r\nCo-authored-by: B <b@c>\r\nSession-End: 20260304-082030\r\n", Markers{Close: []string{"20260304-082030"}}},
 		// Both ends in one commit.
 		{"session: start Next\n\nSession-End: 20260101-000000", Markers{Open: "Next", Close: []string{"20260101-000000"}}},
 		// The same close twice counts once.
