@@ -180,7 +180,9 @@ func (a *Action) SetOutput(name, value string) error {
 }
 
 // OutputsWritable checks, before a step does anything it cannot undo
-// (tags pushed), that its outputs can be written afterwards.
+// (tags pushed), that its outputs, and its step summary when the runner
+// names one, can be written afterwards: a failure there, after the
+// fact, would fail the step without its report of what it did.
 func (a *Action) OutputsWritable() error {
 	path := a.getenv("GITHUB_OUTPUT")
 	if path == "" {
@@ -189,6 +191,24 @@ func (a *Action) OutputsWritable() error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return runnerFileError("step outputs", "GITHUB_OUTPUT", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	path = a.getenv("GITHUB_STEP_SUMMARY")
+	if path == "" {
+		return nil // Summary writes nothing then
+	}
+	f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		// Summary creates it, as the library does, where its
+		// directory exists.
+		if st, serr := os.Stat(filepath.Dir(path)); serr == nil && st.IsDir() {
+			return nil
+		}
+	}
+	if err != nil {
+		return runnerFileError("step summary", "GITHUB_STEP_SUMMARY", path, err)
 	}
 	return f.Close()
 }
