@@ -70,7 +70,18 @@ func ParseMarkers(msg string) Markers {
 			m.CloseWithoutID = true
 		}
 	}
-	for _, line := range trailers(msg) {
+	block := trailers(msg)
+	if block == nil {
+		// A marker line among other lines ("Closes #12") opens or
+		// closes nothing, as git reads no trailer there: said, as a
+		// marker without its id is. An indented one is quoted.
+		for _, line := range lastParagraph(msg) {
+			if g := trailerRE.FindStringSubmatch(line); g != nil && !strings.EqualFold(g[1], "agent") {
+				m.Problems = append(m.Problems, "\""+strings.TrimSpace(line)+"\" is not read as a marker: the last paragraph holds lines that are not trailers (Key: value), so git reads no trailer block there; put the trailers in a paragraph of their own, last")
+			}
+		}
+	}
+	for _, line := range block {
 		g := trailerRE.FindStringSubmatch(line)
 		if g == nil {
 			continue
@@ -111,15 +122,7 @@ var (
 // git, a message of one paragraph may be trailers ("Session-Start: T" as
 // the whole message), as markers always allowed.
 func trailers(msg string) []string {
-	lines := strings.Split(msg, "\n")
-	// The last paragraph: git ends one at a line of blanks, not only at
-	// an empty line.
-	for i := len(lines) - 1; i >= 0; i-- {
-		if strings.TrimSpace(lines[i]) == "" {
-			lines = lines[i+1:]
-			break
-		}
-	}
+	lines := lastParagraph(msg)
 	var out []string
 	git, nonTrailer, continued := false, 0, false
 	for _, line := range lines {
@@ -146,6 +149,19 @@ func trailers(msg string) []string {
 		return nil
 	}
 	return out
+}
+
+// lastParagraph is the lines of msg (trimmed, LF line ends) after its
+// last line of blanks: git ends a paragraph there, not only at an empty
+// line.
+func lastParagraph(msg string) []string {
+	lines := strings.Split(msg, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.TrimSpace(lines[i]) == "" {
+			return lines[i+1:]
+		}
+	}
+	return lines
 }
 
 func (m *Markers) addClose(id, line string) {

@@ -2,6 +2,7 @@ package session
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -59,6 +60,15 @@ func TestMarkerProblemsAreReported(t *testing.T) {
 	}
 	m = ParseMarkers("session: end soon")
 	if m.Any() || len(m.Problems) != 1 || !m.CloseWithoutID {
+		t.Fatalf("got %+v", m)
+	}
+	// A marker among lines that are not trailers is said to be none; a
+	// quoted (indented) one is not.
+	m = ParseMarkers("feat: x\n\nSession-Start: Mixed\nCloses #12")
+	if m.Any() || len(m.Problems) != 1 || !strings.Contains(m.Problems[0], "is not read as a marker") {
+		t.Fatalf("got %+v", m)
+	}
+	if m = ParseMarkers("docs: x\n\nUse:\n    Session-Start: T"); len(m.Problems) != 0 {
 		t.Fatalf("got %+v", m)
 	}
 	// A subject marker without its id or title was meant as one.
