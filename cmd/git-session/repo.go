@@ -43,6 +43,7 @@ func explain(err error) error {
 		unknown   *session.UnknownSessionError
 		keyText   *session.KeyTextError
 		ambiguous *session.AmbiguousIDError
+		inProg    *gitrepo.InProgressError
 	)
 	switch {
 	case err == nil:
@@ -58,6 +59,8 @@ func explain(err error) error {
 		return cli.Failf("%v", err).WithHint("make a first commit, then start the session")
 	case errors.As(err, &unborn):
 		return cli.Failf("%v", err).WithHint("commit on %s first, or start the session on a branch that has commits (git switch %s)", unborn.Branch, gitrepo.PreferredBranch(unborn.Others))
+	case errors.As(err, &inProg):
+		return cli.Failf("%v", err).WithHint("finish it (git %s --continue, or git commit) or abort it (git %s --abort), then run 'git session end' again", inProg.Op, inProg.Op)
 	case errors.Is(err, session.ErrDetached):
 		return cli.Failf("%v", err).WithHint("check out a branch (git switch BRANCH, or git switch -c NEW) and run 'git session end' again")
 	case errors.As(err, &ahead):

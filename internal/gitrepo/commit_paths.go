@@ -3,8 +3,36 @@ package gitrepo
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 )
+
+// InProgressError is a merge, cherry-pick or revert stopped in this
+// worktree (a conflict, --no-commit), during which git commits no path
+// alone: "cannot do a partial commit during a merge".
+type InProgressError struct {
+	Op string // "merge", "cherry-pick" or "revert"
+}
+
+func (e *InProgressError) Error() string {
+	return fmt.Sprintf("a %s is in progress in this worktree, and git commits no file alone during it", e.Op)
+}
+
+// OperationInProgress returns the merge, cherry-pick or revert stopped
+// in this worktree, nil when there is none. Each leaves its head in the
+// worktree's git dir until it is committed or aborted.
+func (r *Repo) OperationInProgress() *InProgressError {
+	for _, op := range []struct{ head, name string }{
+		{"MERGE_HEAD", "merge"}, {"CHERRY_PICK_HEAD", "cherry-pick"}, {"REVERT_HEAD", "revert"},
+	} {
+		if _, err := os.Stat(filepath.Join(r.GitDir, op.head)); err == nil {
+			return &InProgressError{Op: op.name}
+		}
+	}
+	return nil
+}
 
 // CommitPaths commits exactly paths (added to the index first), their
 // contents in the working tree, and returns the new commit's hash. Every
@@ -19,6 +47,12 @@ func (r *Repo) CommitPaths(ctx context.Context, message string, env []string, pa
 	// Paths, not pathspecs: a glob in a name matched other files too,
 	// and they went into the commit.
 	paths = literal(paths)
+	// Refused before the add: git commit --only would refuse after it,
+	// leaving the paths staged in the merge (or the pick), for the
+	// user's commit of it to take.
+	if e := r.OperationInProgress(); e != nil {
+		return "", e
+	}
 	if err := whileContended(ctx, func() error {
 		_, err := r.Git(ctx, append([]string{"add", "--"}, paths...)...)
 		return err

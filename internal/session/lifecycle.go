@@ -482,6 +482,12 @@ func (m *Manager) End(ctx context.Context, o EndOptions) (*EndResult, error) {
 		st = ended[0]
 	}
 	pending := st.EndedBy != ""
+	// The archive commit is of the record alone, which git refuses to
+	// make during a merge, a cherry-pick or a revert: refused before the
+	// start tag and the record are made.
+	if e := m.Repo.OperationInProgress(); e != nil {
+		return nil, e
+	}
 	// Asked before anything is made: git add refuses an ignored record
 	// only once it is written, after the start tag is, and names
 	// neither the rule nor another way.
