@@ -8,18 +8,12 @@ import (
 	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/session"
 )
 
 // sessionTagRE reads a session tag name: session-<id>[-<agent>]-start|end,
 // the id being YYYYMMDD-HHMMSS.
 var sessionTagRE = regexp.MustCompile(`^session-(\d{8}-\d{6})((?:-.+)?)-(start|end)$`)
-
-// openedByMarkerRE finds the commit-message markers that open a session:
-// a Session-Start trailer or a "session: start" subject. A session opened
-// that way is tagged on the marker commit itself, which is then part of it;
-// a session started from the command line is tagged on the commit before
-// its first one.
-var openedByMarkerRE = regexp.MustCompile(`(?im)(^session-start:)|(\Asession: *start\b)`)
 
 type sessionTags struct {
 	id         string
@@ -154,7 +148,7 @@ func sessionsOf(ctx context.Context, r *gitrepo.Repo, h *history, commits map[st
 				return nil, err
 			}
 		}
-		if msg, ok := commits[startCommit]; ok && openedByMarkerRE.MatchString(strings.TrimLeft(msg, "\n")) {
+		if msg, ok := commits[startCommit]; ok && openedByMarker(msg) {
 			members = append(members, startCommit)
 		}
 		for _, h := range members {
@@ -201,4 +195,14 @@ func walk(graph map[string][]string, from string, stop []string) []string {
 		todo = append(todo, parents...)
 	}
 	return out
+}
+
+// openedByMarker says whether a commit message opens a session by its
+// markers, read as git session reads them (a Session-Start trailer in
+// git's trailer block, or a "session: start" subject; one quoted in the
+// body opens nothing). A session opened that way is tagged on the marker
+// commit itself, which is then part of it; a session started from the
+// command line is tagged on the commit before its first one.
+func openedByMarker(msg string) bool {
+	return session.ParseMarkers(msg).Open != ""
 }

@@ -52,8 +52,9 @@ func TestSessionsOf(t *testing.T) {
 	git("tag", "-a", "-m", "release", "v0.1.0")
 
 	// Session A, started from the command line: the start tag sits on the
-	// commit before its work.
-	prep := commit("chore: prep")
+	// commit before its work, which is not the session's even when its
+	// message quotes a marker (in a fenced block, not a trailer).
+	prep := commit("chore: prep\n\nA session opens with:\n\n```\nSession-Start: TITLE\n```")
 	git("tag", "-a", "-m", "Session start: A", "session-20260101-100000-alice-start")
 	a1 := commit("feat: a1")
 	a2 := commit("session: archive 20260101-100000 (A)")
