@@ -146,6 +146,8 @@ Flags:
 		if err == nil || errors.Is(err, search.ErrUnknownPath) {
 			if n := unfinishedCommits(ctx, st); n > 0 {
 				warning = unfinishedWarning(n)
+			} else if changes.Gone > 0 {
+				warning = goneWarning(r)
 			} else {
 				warning = unseenHeadWarning(ctx, r, st)
 			}

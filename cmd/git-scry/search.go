@@ -508,11 +508,32 @@ func unseenHeadWarning(ctx context.Context, r *gitrepo.Repo, st *store.Store) st
 	if index.Running(r) {
 		return fmt.Sprintf("the index has not seen HEAD (%s) yet: an index run is under way, and answers may miss the newest commits until it ends", search.ShortHash(head))
 	}
-	w := fmt.Sprintf("the index has not seen HEAD (%s): answers may miss the newest commits; 'git scry index' indexes them", search.ShortHash(head))
+	return fmt.Sprintf("the index has not seen HEAD (%s): answers may miss the newest commits; 'git scry index' indexes them", search.ShortHash(head)) + backgroundFailure(r)
+}
+
+// backgroundFailure is what a warning that the index lags adds when the
+// last background run (the hooks') failed: that it did, and where its
+// log is.
+func backgroundFailure(r *gitrepo.Repo) string {
 	if bf := index.LastBackgroundFailure(r); bf != nil {
-		w += "; " + bf.WithLog(bf.String())
+		return "; " + bf.WithLog(bf.String())
 	}
-	return w
+	return ""
+}
+
+// goneWarning says that related asked git for the renames of indexed
+// commits it no longer has (a history rewritten and pruned before an
+// index run took the rewrite in): their renames read as none, so a
+// file's earlier name came out as a related file and its commits
+// undercounted, with HEAD indexed and nothing said. As unseenHeadWarning,
+// nothing is to be run while a run is under way.
+func goneWarning(r *gitrepo.Repo) string {
+	const what = "the index is behind the history: commits it holds are gone from the repository (rewritten since the last index run)"
+	const so = "so renames through them are not followed and the counts may be off"
+	if index.Running(r) {
+		return what + " and an index run is under way, " + so + " until it ends"
+	}
+	return what + ", " + so + "; 'git scry index' brings it up to date" + backgroundFailure(r)
 }
 
 // openSearcher opens the repository's index and a searcher over it;

@@ -125,6 +125,10 @@ type Rename struct{ From, To string }
 // unchanged content (the same blob under another name), which need none.
 // A hash given more than once is asked once: git would diff the commit
 // again for each, and a directory's move lists every file it moved.
+// Every commit git read has an entry, nil when it renamed nothing; one
+// it could not read (rewritten and pruned since it was asked about) has
+// none: git skips it without an error, and its renames would read as
+// none.
 func (r *Repo) RenamesOf(ctx context.Context, hashes []string) (map[string][]Rename, error) {
 	if len(hashes) == 0 {
 		return map[string][]Rename{}, nil
@@ -137,7 +141,9 @@ func (r *Repo) RenamesOf(ctx context.Context, hashes []string) (map[string][]Ren
 			in.WriteString(h + "\n")
 		}
 	}
-	args := []string{"diff-tree", "--stdin", "-r", "--root", "--name-status", "-z", "--diff-filter=R"}
+	// --always: a commit without renames is named too, so that one git
+	// skipped is told from it.
+	args := []string{"diff-tree", "--stdin", "--always", "-r", "--root", "--name-status", "-z", "--diff-filter=R"}
 	out, err := r.gitNoFetch(ctx, strings.NewReader(in.String()), append(args, "-M")...)
 	if err != nil && ctx.Err() == nil {
 		out, err = r.gitNoFetch(ctx, strings.NewReader(in.String()), append(args, "-M100%")...)
@@ -165,6 +171,9 @@ func parseRenamesZ(out string) map[string][]Rename {
 			i += 2
 		default:
 			cur = t
+			if _, ok := res[cur]; !ok {
+				res[cur] = nil
+			}
 		}
 	}
 	return res

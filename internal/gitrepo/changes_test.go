@@ -221,3 +221,27 @@ func TestRenamesOfAsksEachCommitOnce(t *testing.T) {
 		t.Fatalf("RenamesOf(move three times) = %v, want %v", got, want)
 	}
 }
+
+// A commit git no longer has (rewritten and pruned) has no entry, and one
+// that renamed nothing has an empty one: git skips the first without an
+// error, and its renames read as none (git scry related's counts).
+func TestRenamesOfTellsGoneCommits(t *testing.T) {
+	ctx := context.Background()
+	dir := gitInit(t)
+	r := openRepo(t, dir)
+	writeFile(t, filepath.Join(dir, "a.md"), "a\n")
+	gitRun(t, dir, "add", "-A")
+	gitRun(t, dir, "commit", "-q", "-m", "add")
+	add := gitRun(t, dir, "rev-parse", "HEAD")
+	gone := strings.Repeat("e", len(add))
+	got, err := r.RenamesOf(ctx, []string{add, gone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs, ok := got[add]; !ok || len(rs) != 0 {
+		t.Errorf("RenamesOf(a commit without renames) = %v, %v; want an empty entry", rs, ok)
+	}
+	if rs, ok := got[gone]; ok {
+		t.Errorf("RenamesOf(a commit git does not have) = %v; want no entry", rs)
+	}
+}

@@ -494,10 +494,14 @@ type renameCache struct {
 	// commit when first looked up there: a directory's move has
 	// thousands, and as many of its files may be looked up.
 	from map[string]map[string]string
+	// gone is the commits asked about that git no longer has: history
+	// rewritten and pruned since the index took them in. Their renames
+	// read as none, and the answer is the index's, not git's.
+	gone map[string]bool
 }
 
 func newRenameCache(r *gitrepo.Repo) *renameCache {
-	return &renameCache{r: r, known: map[string][]gitrepo.Rename{}, from: map[string]map[string]string{}}
+	return &renameCache{r: r, known: map[string][]gitrepo.Rename{}, from: map[string]map[string]string{}, gone: map[string]bool{}}
 }
 
 // renamedFrom is the path the commit hash, asked about before (of),
@@ -538,7 +542,11 @@ func (rc *renameCache) of(ctx context.Context, hashes []string) (map[string][]gi
 			return nil, ctx.Err()
 		}
 		for _, h := range ask {
-			rc.known[h] = renames[h]
+			rs, ok := renames[h]
+			rc.known[h] = rs
+			if !ok {
+				rc.gone[h] = true
+			}
 		}
 	}
 	return rc.known, nil

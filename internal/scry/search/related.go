@@ -38,6 +38,11 @@ type Changes struct {
 	// Earlier is the names the file had before, newest first, whose
 	// commits count as its own (RelatedFollow).
 	Earlier []string
+	// Gone is how many of the commits git was asked about for renames it
+	// no longer has (rewritten and pruned before an index run took the
+	// rewrite in): renames through them are not followed, so a file's
+	// earlier name may be listed as related and its commits undercounted.
+	Gone int
 }
 
 // ErrUnknownPath is returned by RelatedFiles for a path no indexed commit
@@ -62,15 +67,16 @@ func RelatedFiles(ctx context.Context, st *store.Store, r *gitrepo.Repo, path st
 }
 
 // related is RelatedFiles, and RelatedFollow where follow is set.
-func related(ctx context.Context, st *store.Store, r *gitrepo.Repo, path string, limit int, follow bool) ([]Related, Changes, error) {
+func related(ctx context.Context, st *store.Store, r *gitrepo.Repo, path string, limit int, follow bool) (rel []Related, changes Changes, err error) {
 	db := st.DB()
 	rc := newRenameCache(r)
+	defer func() { changes.Gone = len(rc.gone) }()
 	if dir := strings.TrimSuffix(path, "/"); dir != path {
 		return relatedToDir(ctx, db, rc, dir, limit)
 	}
 	var id int64
 	// A path whose commits were all pruned keeps its id but has no files.
-	err := db.QueryRowContext(ctx, `SELECT id FROM paths p WHERE path = ? AND EXISTS (SELECT 1 FROM files f WHERE f.path_id = p.id)`, path).Scan(&id)
+	err = db.QueryRowContext(ctx, `SELECT id FROM paths p WHERE path = ? AND EXISTS (SELECT 1 FROM files f WHERE f.path_id = p.id)`, path).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return relatedToDir(ctx, db, rc, path, limit)
 	}
