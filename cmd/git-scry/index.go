@@ -7,6 +7,7 @@ import (
 	iofs "io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -139,7 +140,7 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 		if errors.Is(err, iofs.ErrPermission) || store.ReadOnly(err) {
 			// Rebuilding would fail the same way: the files are another
 			// user's (a 'sudo git scry index') or made read-only.
-			return cli.Failf("cannot write the commit index in %s: %v", r.StateDir(), err).WithHint("make that directory and its files writable for you (or run as their owner); searches still read the index")
+			return unwritableError(r, err)
 		}
 		if store.Damaged(err) {
 			// Another run would open the same file and fail the same way.
@@ -390,4 +391,22 @@ func its(n int) string {
 		return "its"
 	}
 	return "their"
+}
+
+// unwritableError says that the index run could not write the index, and
+// what to make writable. Searches read an index that exists; before the
+// first run there is none to read.
+func unwritableError(r *gitrepo.Repo, err error) error {
+	db := index.DBPath(r)
+	e := cli.Failf("cannot write the commit index in %s: %v", r.StateDir(), err)
+	if _, serr := os.Stat(db); serr == nil {
+		return e.WithHint("make that directory and its files writable for you (or run as their owner); searches still read the index")
+	}
+	const none = "no index exists yet, so searches have none to read until then"
+	if _, serr := os.Stat(r.StateDir()); errors.Is(serr, iofs.ErrNotExist) {
+		// Not made yet: the directory to make writable is the one it
+		// is made in.
+		return e.WithHint("make %s writable for you (or run as its owner): the index is made in %s; %s", filepath.Dir(r.StateDir()), r.StateDir(), none)
+	}
+	return e.WithHint("make that directory and its files writable for you (or run as their owner); %s", none)
 }
