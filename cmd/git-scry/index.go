@@ -394,10 +394,14 @@ func its(n int) string {
 }
 
 // unwritableError says that the index run could not write the index, and
-// what to make writable. Searches read an index that exists; before the
+// what to make writable: the file SQLite refused to write (it names
+// none), or the directory. Searches read an index that exists; before the
 // first run there is none to read.
 func unwritableError(r *gitrepo.Repo, err error) error {
 	db := index.DBPath(r)
+	if f := store.NotWritable(db); f != "" && store.ReadOnly(err) {
+		return cli.Failf("cannot write the commit index: %s is read-only", f).WithHint("make it writable for you (chmod u+w %s) or run as its owner; searches still read the index", cli.ShellWord(f))
+	}
 	e := cli.Failf("cannot write the commit index in %s: %v", r.StateDir(), err)
 	if _, serr := os.Stat(db); serr == nil {
 		return e.WithHint("make that directory and its files writable for you (or run as their owner); searches still read the index")

@@ -283,3 +283,17 @@ func ReadOnly(err error) bool {
 }
 
 const sqliteReadOnly = 8 // SQLITE_READONLY, the primary code of its extended ones
+
+// NotWritable is the file of the database at path (the database, its
+// write-ahead log or its shared-memory file) that this process may not
+// write, "" when it may write each that exists: what a ReadOnly error is
+// about. SQLite names no file, and after a rebuild's copy says "attempt
+// to write a readonly database: not an error".
+func NotWritable(path string) string {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := unix.Access(p, unix.W_OK); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return p
+		}
+	}
+	return ""
+}
