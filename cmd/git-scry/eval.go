@@ -147,7 +147,7 @@ Flags:
 		}
 		defer closeAll()
 		if s.Unfinished > 0 {
-			warn("%s", unfinishedWarning(s.Unfinished))
+			warn("%s", unfinishedWarning(r, s.Unfinished))
 		} else if w := unseenHeadWarning(ctx, r, st); w != "" {
 			warn("%s", w)
 		}

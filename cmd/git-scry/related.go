@@ -145,7 +145,7 @@ Flags:
 		var warning string
 		if err == nil || errors.Is(err, search.ErrUnknownPath) {
 			if n := unfinishedCommits(ctx, st); n > 0 {
-				warning = unfinishedWarning(n)
+				warning = unfinishedWarning(r, n)
 			} else if changes.Gone > 0 {
 				warning = goneWarning(r)
 			} else {

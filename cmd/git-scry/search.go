@@ -123,6 +123,9 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 			// before it wrote any, or it was made before them): no
 			// answer is the index's, not the history's.
 			warning := "the index holds none of this repository's commits yet; 'git scry index' indexes them"
+			if index.Running(r) {
+				warning = "the index holds none of this repository's commits yet: its first run is under way; search again once it has indexed some"
+			}
 			cli.Warnf(env.Stderr, "git-scry", "%s", warning)
 			if asJSON {
 				return cli.WriteJSON(env.Stdout, searchJSON(q, s, nil, warning))
@@ -141,7 +144,7 @@ func runSearch(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []stri
 	}
 	var warnings []string
 	if s.Unfinished > 0 {
-		warnings = append(warnings, unfinishedWarning(s.Unfinished))
+		warnings = append(warnings, unfinishedWarning(r, s.Unfinished))
 	} else if w := unseenHeadWarning(ctx, r, st); w != "" {
 		warnings = append(warnings, w)
 	}
@@ -397,7 +400,11 @@ func flagValues(fs *pflag.FlagSet, name string) []string {
 
 // unfinishedWarning says that the index holds only the commits its first
 // run has indexed so far.
-func unfinishedWarning(n int) string {
+func unfinishedWarning(r *gitrepo.Repo, n int) string {
+	if index.Running(r) {
+		// Nothing is to be run: the run under way completes it.
+		return fmt.Sprintf("the index is not complete: its first run is under way, with %s indexed so far (newest first), so results may be partial until it ends", cli.Count(n, "commit"))
+	}
 	return fmt.Sprintf("the index is not complete: its first run is under way or was stopped, with %s indexed so far (newest first); 'git scry index' completes it", cli.Count(n, "commit"))
 }
 

@@ -207,6 +207,11 @@ func (s *Searcher) load(ctx context.Context) error {
 			}
 		} else if n, err := st.CountCommits(ctx); err == nil && n == 0 {
 			s.SemanticErr, s.Empty = "the index holds no commits", true
+		} else if r != nil && index.Running(r) {
+			// A first run reads every commit before it trains and
+			// embeds: nothing is to be run.
+			s.SemanticErr = "the index has no vectors yet: the index run under way embeds the commits once it has read them"
+			s.SemanticHint = "use --mode lexical until the index run under way ends"
 		}
 	default:
 		stored, err := index.LoadModel(ctx, r, st)
