@@ -24,7 +24,7 @@ var evalCmd = &cli.Command{
 	Usage: `Usage: git scry eval QUERIES.json [-k N] [--mode MODE] [--json | --github]
                      [--per-query] [--min-mrr X] [--min-recall X]
 
-Measure search quality on a query set:
+Measure search quality on a query set (QUERIES.json '-': standard input):
 
   {"name": "...", "queries": [{"id": "...", "query": "...",
     "relevant_commits": ["<sha or prefix>", ...],
@@ -114,13 +114,18 @@ Flags:
 		if m, _ := fs.GetString("mode"); fs.Changed("mode") {
 			modes = []search.Mode{search.Mode(m)}
 		}
-		qs, err := eval.Load(ctx, args[0])
+		var qs *eval.QuerySet
+		if args[0] == "-" {
+			// Standard input, as "-" is for files in git and most
+			// tools; /dev/stdin and <(…) are files already.
+			qs, err = eval.Read(ctx, "-", env.Stdin)
+		} else {
+			qs, err = eval.Load(ctx, args[0])
+		}
 		var unread *iofs.PathError
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return cli.Interruptedf("interrupted while reading the query set %s; nothing was evaluated", args[0]).WithHint("run the same git scry eval again")
-		case os.IsNotExist(err) && args[0] == "-":
-			return cli.Failf("-: no such file").WithHint("give the path of a query-set JSON file (standard input is not read)")
 		case os.IsNotExist(err):
 			return cli.Failf("%s: no such file", args[0]).WithHint("give the path of a query-set JSON file")
 		case errors.As(err, &unread):
@@ -390,7 +395,7 @@ func badQuerySet(err error) error {
 // name ("63"), which would head the report as the set's.
 func setName(path string) string {
 	dir := filepath.Dir(path)
-	if path == "/dev/stdin" || dir == "/dev/fd" || strings.HasPrefix(dir, "/proc/") && filepath.Base(dir) == "fd" {
+	if path == "-" || path == "/dev/stdin" || dir == "/dev/fd" || strings.HasPrefix(dir, "/proc/") && filepath.Base(dir) == "fd" {
 		return "(unnamed set)"
 	}
 	return filepath.Base(path)

@@ -94,13 +94,24 @@ var ErrTrailingData = errors.New("text after the query set's JSON document")
 // goroutine left waiting goes with the process, which ends on the same
 // signal.
 func Load(ctx context.Context, path string) (*QuerySet, error) {
+	return load(ctx, path, func() ([]byte, error) { return os.ReadFile(path) })
+}
+
+// Read is Load of the query set that in holds (standard input, "-" on the
+// command line), named name in errors: a wait for it ends with ctx too.
+func Read(ctx context.Context, name string, in io.Reader) (*QuerySet, error) {
+	return load(ctx, name, func() ([]byte, error) { return io.ReadAll(in) })
+}
+
+// load is Load of what readAll reads, path naming it in errors.
+func load(ctx context.Context, path string, readAll func() ([]byte, error)) (*QuerySet, error) {
 	type read struct {
 		data []byte
 		err  error
 	}
 	done := make(chan read, 1)
 	go func() {
-		data, err := os.ReadFile(path)
+		data, err := readAll()
 		done <- read{data, err}
 	}()
 	var data []byte
