@@ -357,7 +357,15 @@ func (ix *indexer) merged(ctx context.Context, merges [][]string, all bool, grap
 		want := best[h]
 		switch {
 		case want == nil && st.By == "":
+		case want != nil && want.by == st.By && want.n == st.N:
 		case want != nil && want.by == st.By:
+			// The same merge, bringing in another number of commits:
+			// a replace graft changed its history. The count decides
+			// which later merge takes its place; read again, as an
+			// index made afresh counts it.
+			again = append(again, h)
+			ids = append(ids, st.ID)
+			continue
 		case want == nil && !all:
 		case want != nil && !all && st.By != "" && st.N <= want.n:
 			// Brought in by a pull request first, then by a merge of

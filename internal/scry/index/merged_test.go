@@ -485,3 +485,52 @@ func TestOctopusMergeGivesEachBranchItsName(t *testing.T) {
 		}
 	}
 }
+
+// A replace graft that changes how many commits a merge brought in: the
+// commits indexed before kept the count they had (2, where an index made
+// afresh holds 4), which decides whether a later merge bringing them in
+// with fewer commits takes its place. Their count is made good.
+func TestGraftChangesMergedCount(t *testing.T) {
+	tr := newTestRepo(t)
+	e := &fakeEmbedders{}
+	tr.commit("base")
+	tr.git("checkout", "-q", "-b", "side")
+	tr.commit("side one")
+	tr.commit("side two")
+	tr.git("checkout", "-q", "-b", "topic", "main")
+	tr.commit("topic one")
+	tr.commit("topic two")
+	tr.git("checkout", "-q", "main")
+	tr.git("merge", "-q", "--no-ff", "-m", "Merge branch 'topic'", "topic")
+	tr.index(e)
+	// By hash: the graft's replacement of topic one is a commit too.
+	hashes := map[string]string{}
+	for _, c := range []struct{ subject, rev string }{{"topic one", "topic~1"}, {"topic two", "topic"}, {"side one", "side~1"}, {"side two", "side"}} {
+		hashes[c.subject] = tr.git("rev-parse", c.rev)
+	}
+	count := func(subject string) int {
+		return sqlInt(t, tr, `SELECT merged_n FROM commits WHERE hash = ?`, hashes[subject])
+	}
+	if n := count("topic one"); n != 2 {
+		t.Fatalf("before the graft, topic one's merge brought in %d commits, want 2", n)
+	}
+	// topic one on side two: the merge brings in side's commits too.
+	tr.git("replace", "--graft", hashes["topic one"], hashes["side two"])
+	tr.index(e)
+	for _, s := range []string{"topic one", "topic two", "side one", "side two"} {
+		if n := count(s); n != 4 {
+			t.Errorf("after the graft, %s's merge brought in %d commits, want 4", s, n)
+		}
+	}
+	// And back.
+	tr.git("replace", "-d", hashes["topic one"])
+	tr.index(e)
+	for _, s := range []string{"topic one", "topic two"} {
+		if n := count(s); n != 2 {
+			t.Errorf("after the graft is gone, %s's merge brought in %d commits, want 2", s, n)
+		}
+	}
+	if n := count("side one"); n != 0 {
+		t.Errorf("after the graft is gone, side one is given a merge of %d commits, want none", n)
+	}
+}
