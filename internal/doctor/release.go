@@ -39,9 +39,12 @@ func checkRelease(ctx context.Context, c *Context) []Finding {
 		}
 		return []Finding{f}
 	}
+	// Compared as versions, not strings: a Go constant "v0.2.0" beside a
+	// VERSION of 0.2.0 is one version, as git release reads and bumps them.
 	versions := map[string][]string{}
 	for _, f := range files {
-		versions[f.From] = append(versions[f.From], f.Path)
+		v := strings.TrimPrefix(f.From, "v")
+		versions[v] = append(versions[v], f.Path)
 	}
 	if len(versions) > 1 {
 		var parts []string
@@ -51,7 +54,7 @@ func checkRelease(ctx context.Context, c *Context) []Finding {
 		return []Finding{{Name: "version files", Status: Warn, Detail: "disagree: " + strings.Join(parts, ", "),
 			Hint: "set them to one version by hand and commit; git release then keeps them together"}}
 	}
-	v := files[0].From
+	v := strings.TrimPrefix(files[0].From, "v")
 	f := Finding{Name: "version files", Status: OK, Detail: fmt.Sprintf("%s in %s", v, cli.Count(len(files), "file"))}
 	cur, tag, err := release.CurrentVersion(ctx, c.Repo)
 	if err == nil && tag != "" {
