@@ -537,12 +537,44 @@ func unknownBump(bump, message string) *Error {
 		e.Msg = "unknown bump " + cli.KeyNotShown
 		return e
 	}
+	if pe := notARelease(bump); pe != nil {
+		return pe
+	}
 	if near := cli.Nearest(bump, []string{"patch", "minor", "major", "auto", "notes"}); near != "" {
 		e.Hint = fmt.Sprintf("did you mean 'git release %s'?", near)
 	} else if message == "" && strings.Trim(bump, "v0123456789.") != "" {
 		e.Hint = fmt.Sprintf("a message follows the bump: git release auto %s (or patch, minor, major or a version X.Y.Z in place of auto)", cli.ShellWord(bump))
 	}
 	return e
+}
+
+// notARelease answers a SemVer version that is no release version: a
+// pre-release (1.2.0-rc.1), which release-please and goreleaser take
+// and which was otherwise taken for a message given alone, or one with
+// build metadata, which is the release without it.
+func notARelease(s string) *Error {
+	rest, build, hasBuild := strings.Cut(s, "+")
+	if hasBuild && !validBuild(build) {
+		return nil
+	}
+	core, pre, hasPre := strings.Cut(rest, "-")
+	if hasPre && !validBuild(pre) {
+		return nil
+	}
+	v, err := ParseVersion(core)
+	if err != nil {
+		return nil
+	}
+	tag := "v" + strings.TrimPrefix(rest, "v")
+	switch {
+	case hasPre:
+		return &Error{Usage: true, Msg: fmt.Sprintf("%s is a pre-release version: git release makes release versions X.Y.Z", s),
+			Hint: fmt.Sprintf("tag a pre-release by hand (git tag -a %s -m %s); git release passes over pre-release tags", cli.ShellWord(tag), cli.ShellWord(tag))}
+	case hasBuild:
+		return &Error{Usage: true, Msg: fmt.Sprintf("%s has build metadata, which is no part of a version", s),
+			Hint: "git release " + v.String()}
+	}
+	return nil
 }
 
 // nextVersion applies the requested bump.
