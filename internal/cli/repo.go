@@ -41,6 +41,17 @@ func RepoError(err error) error {
 	if errors.Is(err, gitrepo.ErrNotRepo) {
 		return Failf("not inside a git repository").WithHint("cd into a repository (or run 'git init') and try again")
 	}
+	var unreadable *gitrepo.UnreadableRepoError
+	if errors.As(err, &unreadable) {
+		e := Failf("%v", unreadable)
+		switch {
+		case unreadable.Newer:
+			return e.WithHint("the repository needs a newer git than the one on PATH (git --version): upgrade git")
+		case strings.HasPrefix(unreadable.Reason, "bad config line"):
+			return e.WithHint("fix that line of the file (git cannot read it), then run the command again")
+		}
+		return e.WithHint("fix what git reports, then run the command again")
+	}
 	var unsafe *gitrepo.UnsafeRepoError
 	if errors.As(err, &unsafe) {
 		return Failf("%v", unsafe).WithHint("if you trust it, run: git config --global --add safe.directory %s", ShellWord(unsafe.Path))

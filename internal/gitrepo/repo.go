@@ -88,6 +88,21 @@ func (e *MissingGitDirError) Error() string {
 
 func (e *MissingGitDirError) Unwrap() error { return ErrNotRepo }
 
+// UnreadableRepoError is returned by Open where git finds a repository
+// and cannot read it: a config line it cannot parse, a repository format
+// or extension of a newer git (reftable made by git 2.45, read by 2.39).
+// Saying there is no repository sent users to git init, which fails on
+// the same line. It is no ErrNotRepo.
+type UnreadableRepoError struct {
+	Reason string // git's fatal message, its continuation lines joined
+	// Newer: the repository needs a newer git.
+	Newer bool
+}
+
+func (e *UnreadableRepoError) Error() string {
+	return "git cannot read the repository: " + e.Reason
+}
+
 // Open finds the repository containing dir ("" is the working directory).
 // Location variables (GIT_DIR, GIT_WORK_TREE, GIT_COMMON_DIR,
 // GIT_INDEX_FILE, GIT_OBJECT_DIRECTORY) given relative are read as git
@@ -138,6 +153,9 @@ func open(ctx context.Context, dir string, given []string) (*Repo, error) {
 		}
 		if m := missingGitDir(dir, lookup(environ, "GIT_DIR"), err); m != nil {
 			return nil, m
+		}
+		if u := unreadableRepo(err); u != nil {
+			return nil, u
 		}
 		return nil, fmt.Errorf("%w: %s", ErrNotRepo, dir)
 	}
@@ -215,6 +233,31 @@ func unsafeRepo(err error) *UnsafeRepoError {
 	}
 	path, _, _ := strings.Cut(rest, "'\n")
 	return &UnsafeRepoError{Path: path}
+}
+
+// unreadableRepo recognises git's failure to read a repository it found,
+// which is any fatal error but "not a git repository" (none here, or a
+// git directory that missingGitDir did not take).
+func unreadableRepo(err error) *UnreadableRepoError {
+	var ge *Error
+	if !errors.As(err, &ge) {
+		return nil
+	}
+	_, rest, ok := strings.Cut(ge.Stderr, "fatal: ")
+	if !ok || strings.HasPrefix(rest, "not a git repository") {
+		return nil
+	}
+	// "unknown repository extension found:" names them on the lines
+	// after it.
+	var parts []string
+	for _, l := range strings.Split(rest, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "hint:") {
+			parts = append(parts, l)
+		}
+	}
+	reason := strings.Join(parts, " ")
+	newer := strings.HasPrefix(reason, "unknown repository extension") || strings.HasPrefix(reason, "Expected git repo version")
+	return &UnreadableRepoError{Reason: reason, Newer: newer}
 }
 
 // missingGitDir recognises git's "not a git repository: PATH", which git
