@@ -68,41 +68,41 @@ type Plan struct {
 // with " - MESSAGE" when one was given.
 var releaseSubjectRE = regexp.MustCompile(`^release: (v\d+\.\d+\.\d+)(?: - |$)`)
 
-// resume finds a release a killed run left half made: HEAD is a release
-// commit whose tag does not exist, with its section in the changelog. The
-// next run refused it ("already has a section") where only the tag was
-// missing; now it makes the tag from that section.
+// resume finds a release a killed run left half made: a release commit
+// on the branch since the last release tag whose tag does not exist, with
+// its section in the changelog it holds. The next run refused it
+// ("already has a section") where only the tag was missing; now it makes
+// the tag from that section. HEAD is that commit, or commits came after
+// it (the release looked done): they are left for the next run, and the
+// tag goes where the release was committed.
 func (p *Plan) resume(ctx context.Context, r *gitrepo.Repo, o Options) (bool, error) {
 	if o.Config.Changelog == "" || (o.Bump != "" && o.Bump != "auto") {
 		return false, nil
+	}
+	prev, prevTag, err := CurrentVersion(ctx, r)
+	if err != nil {
+		return false, err
 	}
 	head, err := r.Commit(ctx, "HEAD")
 	if err != nil {
 		return false, err
 	}
-	m := releaseSubjectRE.FindStringSubmatch(head.Subject)
-	if m == nil {
-		return false, nil
-	}
-	v, err := ParseVersion(m[1])
-	if err != nil {
-		return false, nil
-	}
-	if _, ok, err := r.LookupTag(ctx, v.Tag()); err != nil || ok {
+	rel, v, ok, err := untaggedRelease(ctx, r, head, prev, prevTag)
+	if err != nil || !ok {
 		return false, err
 	}
 	changelog := filepath.ToSlash(filepath.Clean(o.Config.Changelog))
-	data, err := os.ReadFile(filepath.Join(r.Root, filepath.FromSlash(changelog)))
-	if err != nil {
-		return false, nil
+	var data []byte
+	if rel.Hash == head.Hash {
+		if data, err = os.ReadFile(filepath.Join(r.Root, filepath.FromSlash(changelog))); err != nil {
+			return false, nil
+		}
+	} else if data, ok, err = r.FileAt(ctx, rel.Hash, changelog); err != nil || !ok {
+		return false, err
 	}
 	section := SectionOf(data, v)
 	if section == "" {
 		return false, nil
-	}
-	prev, prevTag, err := CurrentVersion(ctx, r)
-	if err != nil || v.Compare(prev) <= 0 {
-		return false, err
 	}
 	if p.push && p.Remote == "" {
 		return false, refuse("add one (git remote add origin URL), or release without --push", "--push: the repository has no remote")
@@ -116,15 +116,69 @@ func (p *Plan) resume(ctx context.Context, r *gitrepo.Repo, o Options) (bool, er
 			var e *Error
 			if errors.As(err, &e) {
 				e.Hint = "take back the release commit (git reset --keep HEAD~1), fetch the tag (git fetch --tags) and release another version"
+				if rel.Hash != head.Hash {
+					e.Hint = fmt.Sprintf("fetch the tag (git fetch --tags); the release commit %s stays, and the changelog section for %s with it", gitrepo.Short(rel.Hash), v)
+				}
 			}
 			return false, err
 		}
 	}
-	p.Resumed, p.Version, p.Tag, p.Commit = true, v.String(), v.Tag(), head.Hash
+	p.Resumed, p.Version, p.Tag, p.Commit = true, v.String(), v.Tag(), rel.Hash
 	p.Previous, p.PreviousTag, p.Bump, p.Reason = prev.String(), prevTag, "resumed", "the release commit is made; its tag is not"
-	p.Changelog, p.Notes, p.Message = changelog, section, head.Subject
-	p.Warnings = append(p.Warnings, fmt.Sprintf("finishing %s: HEAD is its release commit, which a run stopped before tagging", p.Tag))
+	p.Changelog, p.Notes, p.Message = changelog, section, rel.Subject
+	if rel.Hash == head.Hash {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("finishing %s: HEAD is its release commit, which a run stopped before tagging", p.Tag))
+	} else {
+		n, err := r.CountCommits(ctx, rel.Hash+"..HEAD")
+		if err != nil {
+			return false, err
+		}
+		p.Warnings = append(p.Warnings, fmt.Sprintf("finishing %s: its release commit %s, which a run stopped before tagging; run git release again to release the %s after it",
+			p.Tag, gitrepo.Short(rel.Hash), cli.Count(n, "commit")))
+	}
 	return true, nil
+}
+
+// untaggedRelease is the oldest release commit on HEAD's first-parent
+// line since prevTag whose version is above prev and has no tag: HEAD
+// itself when it is one.
+func untaggedRelease(ctx context.Context, r *gitrepo.Repo, head *gitrepo.Commit, prev Version, prevTag string) (*gitrepo.Commit, Version, bool, error) {
+	candidates := []string{head.Hash}
+	if !releaseSubjectRE.MatchString(head.Subject) {
+		args := []string{"--first-parent", "--grep=^release: v", "HEAD"}
+		if prevTag != "" {
+			args = append(args, "^"+prevTag)
+		}
+		var err error
+		if candidates, err = r.RevList(ctx, args...); err != nil {
+			return nil, Version{}, false, err
+		}
+		slices.Reverse(candidates)
+	}
+	for _, h := range candidates {
+		c := head
+		if h != head.Hash {
+			var err error
+			if c, err = r.Commit(ctx, h); err != nil {
+				return nil, Version{}, false, err
+			}
+		}
+		m := releaseSubjectRE.FindStringSubmatch(c.Subject)
+		if m == nil {
+			continue
+		}
+		v, err := ParseVersion(m[1])
+		if err != nil || v.Compare(prev) <= 0 {
+			continue
+		}
+		if _, ok, err := r.LookupTag(ctx, v.Tag()); err != nil {
+			return nil, Version{}, false, err
+		} else if ok {
+			continue
+		}
+		return c, v, true, nil
+	}
+	return nil, Version{}, false, nil
 }
 
 // checkRemoteTag refuses a version whose tag the remote has (or marks with
