@@ -266,9 +266,12 @@ func (r *Repo) RemoteHead(ctx context.Context, remote string) string {
 }
 
 // DirtyTracked lists tracked files with uncommitted changes (staged or not);
-// untracked files do not count.
+// untracked files do not count. git status rewrites the index when
+// stat data is stale, holding index.lock meanwhile: a git commit run
+// beside it failed ("index.lock: File exists"), and git release
+// --dry-run, which writes nothing, wrote it. No optional lock is taken.
 func (r *Repo) DirtyTracked(ctx context.Context) ([]string, error) {
-	out, err := r.Git(ctx, "status", "--porcelain", "--untracked-files=no")
+	out, err := r.Git(ctx, "--no-optional-locks", "status", "--porcelain", "--untracked-files=no")
 	if err != nil {
 		return nil, err
 	}
