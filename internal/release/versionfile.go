@@ -169,6 +169,8 @@ func versionFiles(root string, paths []string, to Version) ([]*FileChange, error
 			return nil, refuse("fix the file by hand, or remove it from [release] version-files", "version file %s: %v", p, err)
 		}
 		fc.New = withBOM(mark, fc.New)
+		// As the file now spells it: "v0.1.1" where it held "v0.1.0".
+		fc.To = spelt(fc.From, to)
 		out = append(out, fc)
 	}
 	// Restore the configured order for reporting.
