@@ -78,6 +78,20 @@ func (le *leakEnv) run(stdin []byte, name string, args ...string) (string, strin
 	return out.String(), errb.String()
 }
 
+// agentPID starts the agent and returns its process id, as agent status
+// reports it.
+func (le *leakEnv) agentPID() int {
+	le.t.Helper()
+	le.run(nil, "git-vault", "agent", "start", "--ttl", "1m")
+	out, _ := le.run(nil, "git-vault", "agent", "status", "--json")
+	i := strings.Index(out, `"pid": `)
+	if i < 0 {
+		le.t.Fatalf("status: %s", out)
+	}
+	pid, _ := strconv.Atoi(strings.TrimRight(strings.Fields(out[i+7:])[0], ","))
+	return pid
+}
+
 func randomValue(t *testing.T, prefix string) string {
 	b := make([]byte, 12)
 	rand.Read(b)
@@ -228,13 +242,7 @@ func findProcWithEnv(kv string) int {
 func TestAgentDaemonHasNoInetSocketAndNoIdentityInArgvOrEnv(t *testing.T) {
 	le := newLeakEnv(t)
 	le.run(nil, "git-vault", "init")
-	le.run(nil, "git-vault", "agent", "start", "--ttl", "1m")
-	out, _ := le.run(nil, "git-vault", "agent", "status", "--json")
-	i := strings.Index(out, `"pid": `)
-	if i < 0 {
-		t.Fatalf("status: %s", out)
-	}
-	pid, _ := strconv.Atoi(strings.TrimRight(strings.Fields(out[i+7:])[0], ","))
+	pid := le.agentPID()
 	if _, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd"); os.Getuid() != 0 && os.IsPermission(err) {
 		// The agent is not dumpable (TestProcessesHoldingKeysAreNotDumpable):
 		// only root may list its descriptors or read its environment.

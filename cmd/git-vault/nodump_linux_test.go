@@ -35,13 +35,7 @@ func TestProcessesHoldingKeysAreNotDumpable(t *testing.T) {
 	le := newLeakEnv(t)
 	le.run(nil, "git-vault", "init")
 	le.run([]byte(randomValue(t, "v-")), "git-vault", "set", "alpha", "--stdin")
-	le.run(nil, "git-vault", "agent", "start", "--ttl", "1m")
-	out, _ := le.run(nil, "git-vault", "agent", "status", "--json")
-	i := strings.Index(out, `"pid": `)
-	if i < 0 {
-		t.Fatalf("status: %s", out)
-	}
-	agent, _ := strconv.Atoi(strings.TrimRight(strings.Fields(out[i+7:])[0], ","))
+	agent := le.agentPID()
 	if dumpable(t, agent) {
 		t.Error("the agent's memory is readable by other processes of its user (it is dumpable)")
 	}
