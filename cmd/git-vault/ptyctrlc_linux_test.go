@@ -23,6 +23,21 @@ type onTerminal struct {
 	cmd  *exec.Cmd
 	mu   sync.Mutex
 	out  bytes.Buffer
+	done chan error // the command's Wait, once exited was asked
+}
+
+// exited says whether the command ended within d.
+func (t *onTerminal) exited(d time.Duration) bool {
+	if t.done == nil {
+		t.done = make(chan error, 1)
+		go func() { t.done <- t.cmd.Wait() }()
+	}
+	select {
+	case <-t.done:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }
 
 // startOnTerminal starts CMD with a new terminal as its controlling
@@ -116,15 +131,9 @@ func init() {
 		defer t.m.Close()
 		t.waitPrompt(ts, args[0])
 		t.m.Write([]byte{3})
-		done := make(chan error, 1)
-		go func() { done <- t.cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
+		if !t.exited(5 * time.Second) {
 			t.m.Write([]byte("typed-after-ctrl-c\n"))
-			select {
-			case <-done:
-			case <-time.After(5 * time.Second):
+			if !t.exited(5 * time.Second) {
 				t.cmd.Process.Kill()
 			}
 			ts.Fatalf("still at the prompt 5s after Ctrl-C; output: %q", t.out.String())
@@ -148,11 +157,7 @@ func init() {
 		defer t.s.Close()
 		t.waitPrompt(ts, args[0])
 		t.m.Write([]byte(text))
-		done := make(chan error, 1)
-		go func() { done <- t.cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
+		if !t.exited(10 * time.Second) {
 			t.cmd.Process.Kill()
 			ts.Fatalf("still running 10s after the text was typed; output: %q", t.out.String())
 		}
