@@ -63,7 +63,7 @@ func Section(v Version, date time.Time, notes string, changes []Change) string {
 	byGroup := map[string][]Change{}
 	visible := 0
 	for _, c := range changes {
-		if hiddenTypes[c.Type] && !c.Breaking {
+		if c.Dropped || (hiddenTypes[c.Type] && !c.Breaking) {
 			continue
 		}
 		visible++

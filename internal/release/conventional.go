@@ -17,6 +17,11 @@ type Change struct {
 	Breaking bool     `json:"breaking"`
 	Note     string   `json:"breaking_note,omitempty"` // the BREAKING CHANGE footer's text
 	Sessions []string `json:"sessions,omitempty"`
+	// Reverts is the commit git revert's body names ("This reverts
+	// commit <sha>"); Dropped, that the release does not ship this
+	// commit: reverted in it, or a revert of one of its commits.
+	Reverts string `json:"reverts,omitempty"`
+	Dropped bool   `json:"dropped,omitempty"`
 }
 
 // header: type(scope)!: summary — the Conventional Commits 1.0 header.
@@ -40,6 +45,11 @@ func ParseChange(hash, subject, body string) Change {
 		c.Scope = strings.TrimSpace(m[2])
 		c.Breaking = m[3] == "!"
 		c.Summary = m[4]
+	} else {
+		parseGitRevert(&c, subject)
+	}
+	if m := revertBodyRE.FindStringSubmatch(body); m != nil {
+		c.Reverts = m[1]
 	}
 	if m := breakingRE.FindStringSubmatchIndex(body); m != nil {
 		c.Breaking = true
@@ -72,10 +82,14 @@ func (c Change) Bump(current Version) Bump {
 	return BumpPatch
 }
 
-// AutoBump is the highest bump any of changes asks for.
+// AutoBump is the highest bump any of changes asks for; a dropped change
+// (reverted in the release) asks for none.
 func AutoBump(current Version, changes []Change) Bump {
 	b := BumpNone
 	for _, c := range changes {
+		if c.Dropped {
+			continue
+		}
 		if cb := c.Bump(current); cb.rank() > b.rank() {
 			b = cb
 		}

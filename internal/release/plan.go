@@ -303,7 +303,20 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		return nil, refuse("commit the changes to release first, or name the bump: git release patch",
 			"nothing to release: only merge commits since %s", prevTag)
 	}
-	if len(p.Changes) > 0 && (o.Bump == "" || o.Bump == "auto") && !slices.ContainsFunc(p.Changes, func(c Change) bool { return !hiddenTypes[c.Type] || c.Breaking }) {
+	dropReverted(p.Changes)
+	notable := func(c Change) bool { return !hiddenTypes[c.Type] || c.Breaking }
+	if (o.Bump == "" || o.Bump == "auto") && slices.ContainsFunc(p.Changes, notable) &&
+		!slices.ContainsFunc(p.Changes, func(c Change) bool { return notable(c) && !c.Dropped }) {
+		// A change and its revert never shipped: the changelog would say
+		// "No notable changes" of a patch release nobody asked for.
+		since := ""
+		if prevTag != "" {
+			since = " since " + prevTag
+		}
+		return nil, refuse("commit the changes to release first, or name the bump: git release patch",
+			"nothing to release: the changes%s were reverted (%s left out)", since, cli.Count(countDropped(p.Changes), "commit"))
+	}
+	if len(p.Changes) > 0 && (o.Bump == "" || o.Bump == "auto") && !slices.ContainsFunc(p.Changes, notable) {
 		// Session records and release commits only: the changelog would
 		// say "No notable changes" of a patch release nobody asked for.
 		return nil, refuse("commit the changes to release first, or name the bump: git release patch",
@@ -655,10 +668,12 @@ func (p *Plan) nextVersion(prev Version, bump string) (Version, error) {
 }
 
 func (p *Plan) autoReason(prev Version) string {
-	breaking := 0
+	breaking, dropped := 0, 0
 	byGroup := map[string]int{}
 	for _, c := range p.Changes {
 		switch {
+		case c.Dropped:
+			dropped++
 		case hiddenTypes[c.Type] && !c.Breaking:
 			// Bookkeeping (session records, release commits): no
 			// changelog entry, no bump, and so no part of the reason.
@@ -678,6 +693,11 @@ func (p *Plan) autoReason(prev Version) string {
 		if n := byGroup[g.title]; n > 0 {
 			parts = append(parts, cli.Count(n, g.noun))
 		}
+	}
+	if dropped > 0 {
+		// Left out of the changelog too: said, so that the commits the
+		// plan lists add up.
+		parts = append(parts, cli.Count(dropped, "commit")+" left out (reverted in this release)")
 	}
 	reason := "auto: " + strings.Join(parts, ", ")
 	if breaking > 0 && prev.Major == 0 {
@@ -809,6 +829,17 @@ func (p *Plan) behind(ctx context.Context, r *gitrepo.Repo, branch, theirs, remo
 			"%s is %s behind %s/%s%s", branch, cli.Count(behind, "commit"), remote, name, at)
 	}
 	return nil
+}
+
+// countDropped is how many of changes the release does not ship.
+func countDropped(changes []Change) int {
+	n := 0
+	for _, c := range changes {
+		if c.Dropped {
+			n++
+		}
+	}
+	return n
 }
 
 // bookkeepingTypes names the commit types of changes, "session:, release:".
