@@ -48,12 +48,81 @@ var groups = []group{
 // release commits themselves and session records.
 var hiddenTypes = map[string]bool{"release": true, "session": true}
 
+// headingStyle is how a changelog writes its release headings: the
+// version in brackets or not, with a v or not, and what stands between it
+// and the date ("## [0.1.0] - 2026-01-01", "## 0.1.0 (2026-01-01)").
+type headingStyle struct {
+	brackets bool
+	v        bool
+	sep      string // " - ", " – ", " — ", " ", or " (" with a ")" after the date
+}
+
+// defaultHeading is Keep a Changelog's: "## [X.Y.Z] - YYYY-MM-DD".
+var defaultHeading = headingStyle{brackets: true, sep: " - "}
+
+var (
+	// styledHeadingRE is a release heading's version, as headingStyleOf
+	// reads it: [v]X.Y.Z in brackets or not (a link after the brackets,
+	// "[X.Y.Z](URL)", as release-please writes it).
+	styledHeadingRE = regexp.MustCompile(`(?m)^## +(\[)?(v)?\d+\.\d+\.\d+(\])?(\([^)\s]*\))?`)
+	// headingDateRE is what follows it: a separator and a date.
+	headingDateRE = regexp.MustCompile(`^( +[-–—] +| +\(| +)\d{4}-\d{2}-\d{2}(\))?[ \t]*\r?(\n|$)`)
+)
+
+// headingStyleOf is the style of the newest release heading of a
+// changelog, which the next one follows: a file whose headings have no
+// brackets got "## [0.1.1] - …" above "## 0.1.0 - …". What it cannot read
+// (no release heading yet, brackets not closed) is Keep a Changelog's;
+// a heading without a date keeps its brackets and v, and gets the date as
+// Keep a Changelog writes it.
+func headingStyleOf(changelog []byte) headingStyle {
+	m := styledHeadingRE.FindSubmatchIndex(changelog)
+	if m == nil || (m[2] >= 0) != (m[6] >= 0) {
+		return defaultHeading
+	}
+	s := headingStyle{brackets: m[2] >= 0, v: m[4] >= 0, sep: defaultHeading.sep}
+	if d := headingDateRE.FindSubmatch(changelog[m[1]:]); d != nil {
+		switch sep := strings.TrimSpace(string(d[1])); {
+		case (sep == "(") != (len(d[2]) > 0):
+			// "## 0.1.0 (2026-01-01" or "## 0.1.0 - 2026-01-01)": kept
+			// as Keep a Changelog writes it.
+		case sep == "(":
+			s.sep = " ("
+		case sep == "":
+			s.sep = " "
+		default:
+			s.sep = " " + sep + " "
+		}
+	}
+	return s
+}
+
+// heading is the "## …" line of version v's section, released on date.
+func (s headingStyle) heading(v Version, date string) string {
+	label := v.String()
+	if s.v {
+		label = "v" + label
+	}
+	if s.brackets {
+		label = "[" + label + "]"
+	}
+	if s.sep == " (" {
+		return "## " + label + " (" + date + ")\n"
+	}
+	return "## " + label + s.sep + date + "\n"
+}
+
 // Section renders the changelog section of a release. changes are in the
 // order they were made (oldest first); notes is free text placed under the
 // heading (the release message and any hand-written Unreleased notes).
 func Section(v Version, date time.Time, notes string, changes []Change) string {
+	return sectionIn(defaultHeading, v, date, notes, changes)
+}
+
+// sectionIn is Section with its heading in a changelog's style.
+func sectionIn(style headingStyle, v Version, date time.Time, notes string, changes []Change) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## [%s] - %s\n", v, date.UTC().Format("2006-01-02"))
+	b.WriteString(style.heading(v, date.UTC().Format("2006-01-02")))
 	notes = strings.TrimSpace(notes)
 	free, hand := handGroups(notes)
 	if free != "" {

@@ -60,15 +60,22 @@ func UpdateLinks(changelog []byte, v Version, prevTag string) (out []byte, left 
 		return changelog, ""
 	}
 	m := linkDefLineRE.FindStringSubmatch(strings.TrimRight(lines[anchor], "\r\n"))
-	label, url := m[1], m[2]
+	anchorLabel, url := m[1], m[2]
 	c := compareURLRE.FindStringSubmatch(url)
 	switch {
 	case unreleased >= 0 && (c == nil || c[3] != "HEAD"):
-		return changelog, "[" + label + "] is not a compare URL of GitHub or GitLab form (…/compare/FROM...HEAD)"
+		return changelog, "[" + anchorLabel + "] is not a compare URL of GitHub or GitLab form (…/compare/FROM...HEAD)"
 	case unreleased < 0 && c == nil:
-		return changelog, "[" + label + "], the newest version's, is not a compare URL of GitHub or GitLab form (…/compare/FROM...TO)"
+		return changelog, "[" + anchorLabel + "], the newest version's, is not a compare URL of GitHub or GitLab form (…/compare/FROM...TO)"
 	}
 	base, from := c[1], prevTag
+	// The new section's heading says [vX.Y.Z] where the changelog's do
+	// (it follows them): its definition is labelled so, or it links
+	// nowhere.
+	label := v.String()
+	if regexp.MustCompile(`(?m)^## +\[v` + regexp.QuoteMeta(v.String()) + `\]`).Match(text) {
+		label = "v" + label
+	}
 	if from == "" && unreleased >= 0 {
 		from = c[2] // the first release: from where Unreleased started
 	}
@@ -81,9 +88,9 @@ func UpdateLinks(changelog []byte, v Version, prevTag string) (out []byte, left 
 	for i, l := range lines {
 		switch {
 		case i == unreleased:
-			b.WriteString("[" + label + "]: " + base + v.Tag() + "...HEAD" + l[len(strings.TrimRight(l, "\r\n")):])
+			b.WriteString("[" + anchorLabel + "]: " + base + v.Tag() + "...HEAD" + l[len(strings.TrimRight(l, "\r\n")):])
 			if !own && from != "" {
-				def := "[" + v.String() + "]: " + base + from + "..." + v.Tag()
+				def := "[" + label + "]: " + base + from + "..." + v.Tag()
 				if strings.HasSuffix(l, "\n") {
 					b.WriteString(def + nl)
 				} else {
@@ -92,7 +99,7 @@ func UpdateLinks(changelog []byte, v Version, prevTag string) (out []byte, left 
 			}
 			continue
 		case i == newest && unreleased < 0 && !own && from != "":
-			b.WriteString("[" + v.String() + "]: " + base + from + "..." + v.Tag() + nl)
+			b.WriteString("[" + label + "]: " + base + from + "..." + v.Tag() + nl)
 		}
 		b.WriteString(l)
 	}

@@ -260,3 +260,46 @@ func TestUpdateLinks(t *testing.T) {
 		t.Errorf("with a BOM: %q, want %q", got, want)
 	}
 }
+
+// A changelog whose release headings have no brackets ("## 0.1.0 -
+// 2026-01-01") got "## [0.1.1] - …" above them: the new heading follows
+// the newest one's brackets, v and date separator.
+func TestHeadingStyleOf(t *testing.T) {
+	v := Version{0, 2, 0}
+	for old, want := range map[string]string{
+		"":                              "## [0.2.0] - 2026-03-04\n",
+		"# Changelog\n\nNothing yet.\n": "## [0.2.0] - 2026-03-04\n",
+		"## [Unreleased]\n\n## 0.1.0 - 2026-01-01\n\n## [0.0.1] - 2025-01-01\n": "## 0.2.0 - 2026-03-04\n",
+		"## [0.1.0] - 2026-01-01\r\n":                                           "## [0.2.0] - 2026-03-04\n",
+		"## v0.1.0 – 2026-01-01\n":                                              "## v0.2.0 – 2026-03-04\n",
+		"## [v0.1.0]  —  2026-01-01\n":                                          "## [v0.2.0] — 2026-03-04\n",
+		"## 0.1.0 (2026-01-01)\n":                                               "## 0.2.0 (2026-03-04)\n",
+		"## [0.1.0](https://x/compare/a...b) (2026-01-01)\n":                    "## [0.2.0] (2026-03-04)\n",
+		"## 0.1.0 2026-01-01\n":                                                 "## 0.2.0 2026-03-04\n",
+		// No date, or one not read: the date as Keep a Changelog writes it.
+		"## 0.1.0\n":               "## 0.2.0 - 2026-03-04\n",
+		"## 0.1.0 (2026-01-01\n":   "## 0.2.0 - 2026-03-04\n",
+		"## 0.1.0 on 1 Jan 2026\n": "## 0.2.0 - 2026-03-04\n",
+		// Brackets not closed: not a style to follow.
+		"## [0.1.0 - 2026-01-01\n": "## [0.2.0] - 2026-03-04\n",
+	} {
+		got := sectionIn(headingStyleOf([]byte(old)), v, day, "", nil)
+		if first, _, _ := strings.Cut(got, "\n"); first+"\n" != want {
+			t.Errorf("after %q: heading %q, want %q", old, first, want)
+		}
+		// The section is found again by what reads it back (a resumed
+		// release, the refusal of a second one).
+		if SectionOf([]byte(got), v) == "" {
+			t.Errorf("after %q: SectionOf does not find %q", old, got)
+		}
+		if _, err := InsertSection([]byte(got), v, got); err == nil {
+			t.Errorf("after %q: InsertSection does not see the section %q", old, got)
+		}
+	}
+	// The link definition is labelled as the heading that uses it.
+	old := "## [v0.2.0] - d\n\n## [v0.1.0] - d\n\n[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD\n[v0.1.0]: https://github.com/o/r/releases/tag/v0.1.0\n"
+	got, _ := UpdateLinks([]byte(old), v, "v0.1.0")
+	if !strings.Contains(string(got), "\n[v0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0\n") {
+		t.Errorf("v-labelled links: got\n%s", got)
+	}
+}

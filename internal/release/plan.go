@@ -391,7 +391,8 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		if un := UnreleasedNotes(old); un != "" {
 			notes = strings.TrimSpace(notes + "\n\n" + un)
 		}
-		p.Notes = Section(next, o.Now, notes, p.Changes)
+		_, text := cutBOM(old)
+		p.Notes = sectionIn(headingStyleOf(text), next, o.Now, notes, p.Changes)
 		updated, err := InsertSection(old, next, p.Notes)
 		if err != nil {
 			var se *ErrSectionExists
