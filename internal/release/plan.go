@@ -68,42 +68,69 @@ type Plan struct {
 // with " - MESSAGE" when one was given.
 var releaseSubjectRE = regexp.MustCompile(`^release: (v\d+\.\d+\.\d+)(?: - |$)`)
 
-// resume finds a release a killed run left half made: a release commit
-// on the branch since the last release tag whose tag does not exist, with
-// its section in the changelog it holds. The next run refused it
-// ("already has a section") where only the tag was missing; now it makes
-// the tag from that section. HEAD is that commit, or commits came after
-// it (the release looked done): they are left for the next run, and the
-// tag goes where the release was committed.
-func (p *Plan) resume(ctx context.Context, r *gitrepo.Repo, o Options) (bool, error) {
-	if o.Config.Changelog == "" || (o.Bump != "" && o.Bump != "auto") {
-		return false, nil
+// Unfinished is a release a killed run left half made: a release commit
+// on the branch since the last release tag, with its section in the
+// changelog it holds, whose tag does not exist. The next run refused it
+// ("already has a section") where only the tag was missing; now git
+// release finishes it (resume), and doctor warns of it.
+type Unfinished struct {
+	Version     Version
+	Commit      *gitrepo.Commit // the release commit
+	AtHead      bool            // HEAD is the release commit
+	Changelog   string          // the changelog's path, slash-separated
+	Section     string          // its section of the changelog: the tag's message
+	Previous    Version
+	PreviousTag string
+}
+
+// FindUnfinished finds the release git release would finish, given the
+// [release] changelog ("" keeps none: no section to tag with, nothing to
+// finish); nil when there is none.
+func FindUnfinished(ctx context.Context, r *gitrepo.Repo, changelog string) (*Unfinished, error) {
+	if changelog == "" {
+		return nil, nil
 	}
 	prev, prevTag, err := CurrentVersion(ctx, r)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	head, err := r.Commit(ctx, "HEAD")
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	rel, v, ok, err := untaggedRelease(ctx, r, head, prev, prevTag)
 	if err != nil || !ok {
-		return false, err
+		return nil, err
 	}
-	changelog := filepath.ToSlash(filepath.Clean(o.Config.Changelog))
+	changelog = filepath.ToSlash(filepath.Clean(changelog))
 	var data []byte
 	if rel.Hash == head.Hash {
 		if data, err = os.ReadFile(filepath.Join(r.Root, filepath.FromSlash(changelog))); err != nil {
-			return false, nil
+			return nil, nil
 		}
 	} else if data, ok, err = r.FileAt(ctx, rel.Hash, changelog); err != nil || !ok {
-		return false, err
+		return nil, err
 	}
 	section := SectionOf(data, v)
 	if section == "" {
+		return nil, nil
+	}
+	return &Unfinished{Version: v, Commit: rel, AtHead: rel.Hash == head.Hash, Changelog: changelog, Section: section,
+		Previous: prev, PreviousTag: prevTag}, nil
+}
+
+// resume finishes an Unfinished release: HEAD is its commit, or commits
+// came after it (the release looked done): they are left for the next
+// run, and the tag goes where the release was committed.
+func (p *Plan) resume(ctx context.Context, r *gitrepo.Repo, o Options) (bool, error) {
+	if o.Bump != "" && o.Bump != "auto" {
 		return false, nil
 	}
+	u, err := FindUnfinished(ctx, r, o.Config.Changelog)
+	if err != nil || u == nil {
+		return false, err
+	}
+	rel, v, prev, prevTag, changelog, section := u.Commit, u.Version, u.Previous, u.PreviousTag, u.Changelog, u.Section
 	if p.push && p.Remote == "" {
 		return false, refuse("add one (git remote add origin URL), or release without --push", "--push: the repository has no remote")
 	}
@@ -116,7 +143,7 @@ func (p *Plan) resume(ctx context.Context, r *gitrepo.Repo, o Options) (bool, er
 			var e *Error
 			if errors.As(err, &e) {
 				e.Hint = "take back the release commit (git reset --keep HEAD~1), fetch the tag (git fetch --tags) and release another version"
-				if rel.Hash != head.Hash {
+				if !u.AtHead {
 					e.Hint = fmt.Sprintf("fetch the tag (git fetch --tags); the release commit %s stays, and the changelog section for %s with it", gitrepo.Short(rel.Hash), v)
 				}
 			}
@@ -126,7 +153,7 @@ func (p *Plan) resume(ctx context.Context, r *gitrepo.Repo, o Options) (bool, er
 	p.Resumed, p.Version, p.Tag, p.Commit = true, v.String(), v.Tag(), rel.Hash
 	p.Previous, p.PreviousTag, p.Bump, p.Reason = prev.String(), prevTag, "resumed", "the release commit is made; its tag is not"
 	p.Changelog, p.Notes, p.Message = changelog, section, rel.Subject
-	if rel.Hash == head.Hash {
+	if u.AtHead {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("finishing %s: HEAD is its release commit, which a run stopped before tagging", p.Tag))
 	} else {
 		n, err := r.CountCommits(ctx, rel.Hash+"..HEAD")
