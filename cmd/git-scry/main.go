@@ -70,15 +70,8 @@ func program() *cli.Program {
 // nargs checks a command's positional arguments like cli.NArgs; too
 // many of them are most likely a question that starts with the
 // command's name ("git scry index why it broke"), and the hint says
-// how to ask it. An empty one is a variable that was not set ("git scry
-// related "$FILE""): it was read as the repository's root, a file
-// named "", a model named "".
+// how to ask it. An empty one is refused by cli.NArgs.
 func nargs(command string, args []string, min, max int) error {
-	for _, a := range args {
-		if strings.TrimSpace(a) == "" {
-			return cli.Usagef("git scry %s: empty argument", command).WithHint("run 'git scry %s --help' for usage", command)
-		}
-	}
 	err := cli.NArgs("git scry "+command, args, min, max)
 	if e, ok := err.(*cli.Error); ok && len(args) > max && !strings.Contains(command, " ") && !slices.ContainsFunc(args[:max], exists) {
 		q := command + " " + strings.Join(args, " ")

@@ -736,8 +736,16 @@ func helpAsked(args []string) bool {
 	return false
 }
 
-// NArgs checks the number of positional arguments a command got.
+// NArgs checks the number of positional arguments a command got, and
+// refuses an empty one: most often a variable that was not set ("git
+// session show "$ID""), which was read as no argument at all and answered
+// another question (the active session's).
 func NArgs(name string, args []string, min, max int) error {
+	for _, a := range args {
+		if strings.TrimSpace(a) == "" {
+			return Usagef("%s: empty argument", name).WithHint("run '%s --help' for usage", name)
+		}
+	}
 	if len(args) < min {
 		return Usagef("%s: missing argument", name).WithHint("run '%s --help' for usage", name)
 	}

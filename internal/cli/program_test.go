@@ -537,3 +537,19 @@ func TestInCI(t *testing.T) {
 		}
 	}
 }
+
+// An empty argument was read as none where a command takes an optional
+// one: git session show "" showed the active session. It is refused, as
+// git scry refused it, whatever the count.
+func TestNArgsRefusesAnEmptyArgument(t *testing.T) {
+	for _, args := range [][]string{{""}, {" "}, {"a", ""}, {"", "b", "c"}} {
+		err := NArgs("git x show", args, 0, 1)
+		var e *Error
+		if !errors.As(err, &e) || e.Code != ExitUsage || e.Msg != "git x show: empty argument" || e.Hint != "run 'git x show --help' for usage" {
+			t.Errorf("NArgs(%q) = %#v", args, err)
+		}
+	}
+	if err := NArgs("git x show", []string{"id"}, 0, 1); err != nil {
+		t.Errorf("NArgs refuses a plain argument: %v", err)
+	}
+}
