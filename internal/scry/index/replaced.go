@@ -18,17 +18,55 @@ const replacePrefix = "refs/replace/"
 // reading is in the index, and the old tips reach the new history
 // through them, so a walk from the new tips that stops at the old ones
 // would find none of it.
+//
+// git follows replacements in a chain (A replaced by B, B by C: A reads
+// as C), so a commit's reading changes with any replacement along its
+// chain, not only with its own ref: a replacement grafted again (git
+// replace -f --graft B P) changes the reading of every commit replaced by
+// B as well.
 func replacedCommits(old, tips map[string]string) []string {
+	was, is := replacements(old), replacements(tips)
 	var out []string
-	for _, refs := range []map[string]string{old, tips} {
-		for ref := range refs {
-			oid, ok := strings.CutPrefix(ref, replacePrefix)
-			if ok && old[ref] != tips[ref] && !slices.Contains(out, oid) {
+	for _, m := range []map[string]string{was, is} {
+		for oid := range m {
+			if !slices.Contains(out, oid) && !slices.Equal(replaceChain(was, oid), replaceChain(is, oid)) {
 				out = append(out, oid)
 			}
 		}
 	}
+	slices.Sort(out)
 	return out
+}
+
+// replacements is the replaced objects of tips' replace refs, each with
+// its replacement.
+func replacements(tips map[string]string) map[string]string {
+	m := map[string]string{}
+	for ref, h := range tips {
+		if oid, ok := strings.CutPrefix(ref, replacePrefix); ok {
+			m[oid] = h
+		}
+	}
+	return m
+}
+
+// maxReplaceDepth is git's MAXREPLACEDEPTH: the longest chain of
+// replacements it follows (a longer one, or a cycle, is an error).
+const maxReplaceDepth = 5
+
+// replaceChain is what git reads in place of oid, one replacement after
+// another: nil when oid is not replaced.
+func replaceChain(m map[string]string, oid string) []string {
+	var chain []string
+	for range maxReplaceDepth + 1 {
+		next, ok := m[oid]
+		if !ok {
+			break
+		}
+		chain = append(chain, next)
+		oid = next
+	}
+	return chain
 }
 
 // graftedCommits returns the commits whose line of the graft file (Repo's
