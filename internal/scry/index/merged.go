@@ -403,6 +403,10 @@ type history struct {
 	gen     []int32   // generation: 1 + the greatest of the parents'
 	num     map[string]int32
 	hash    []string
+	// cyclic: a graft made a commit its own ancestor. Generations then
+	// do not order a commit before its parents, and mergedIn takes the
+	// difference of what the parents reach instead.
+	cyclic bool
 }
 
 func newHistory(graph map[string][]string) *history {
@@ -451,6 +455,7 @@ func newHistory(graph map[string][]string) *history {
 				g := int32(0)
 				for _, p := range h.parents[x] {
 					g = max(g, h.gen[p])
+					h.cyclic = h.cyclic || h.gen[p] == visiting
 				}
 				h.gen[x] = g + 1
 			}
@@ -467,6 +472,9 @@ func newHistory(graph map[string][]string) *history {
 // for good before it is taken. The walk ends when nothing in it is
 // reached only from the later parents, or at limit commits.
 func (h *history) mergedIn(parents []string, limit int) []string {
+	if h.cyclic {
+		return h.mergedInCyclic(parents, limit)
+	}
 	const (
 		in  = 1 // reached from a later parent
 		out = 2 // reached from the first
@@ -518,6 +526,49 @@ func (h *history) mergedIn(parents []string, limit int) []string {
 			reach(p, m)
 		}
 	}
+	return got
+}
+
+// mergedInCyclic is mergedIn in a graph with a cycle: a commit reached
+// from a later parent was taken before the cycle brought the first
+// parent's mark to it, and was counted as brought in where git, which
+// excludes what the first parent reaches, does not list it (a merge's
+// count of 2 in an index made afresh, 1 in an incremental run, whose
+// part of the graph held no cycle). What the first parent reaches is
+// walked whole: a cost only a graph with a cycle pays.
+func (h *history) mergedInCyclic(parents []string, limit int) []string {
+	seen := make([]bool, len(h.hash))
+	walk := func(from []int32, each func(int32) bool) {
+		stack := from
+		for len(stack) > 0 {
+			c := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[c] {
+				continue
+			}
+			seen[c] = true
+			if !each(c) {
+				return
+			}
+			stack = append(stack, h.parents[c]...)
+		}
+	}
+	var first, later []int32
+	for i, p := range parents {
+		if c, ok := h.num[p]; ok && i == 0 {
+			first = append(first, c)
+		} else if ok {
+			later = append(later, c)
+		}
+	}
+	walk(first, func(int32) bool { return true })
+	var got []string
+	walk(later, func(c int32) bool {
+		if !h.merge[c] {
+			got = append(got, h.hash[c])
+		}
+		return len(got) < limit
+	})
 	return got
 }
 
