@@ -29,11 +29,15 @@ func TestIncrementalIndexMatchesFresh(t *testing.T) {
 	if testing.Short() {
 		t.Skip("random histories: seconds of git")
 	}
-	// Seeds 55 and 85 (a replace graft onto a commit indexed as a root
-	// keeps its root diff) and 133 (an octopus merge's count in an
-	// incremental run after a graft) still fail: defects not fixed yet.
-	for _, seed := range []int64{1, 7, 42} {
-		t.Run(fmt.Sprint(seed), func(t *testing.T) { historyProperty(t, seed, 24) })
+	// 55 and 85: a replacement grafted again (a chain of replacements);
+	// 133: a merge's count in a history a graft made cyclic; each as
+	// many steps as its defect took to show. (7, whose grafts these
+	// cover, is left out for the run's time.)
+	for _, s := range []struct {
+		seed  int64
+		steps int
+	}{{1, 24}, {42, 24}, {55, 24}, {85, 20}, {133, 15}} {
+		t.Run(fmt.Sprint(s.seed), func(t *testing.T) { historyProperty(t, s.seed, s.steps) })
 	}
 }
 
@@ -292,6 +296,13 @@ func (h *randomHistory) ops() []func() string {
 					args = append(args, p)
 				}
 				h.try(args...)
+				if !h.try("rev-list", "--all") {
+					// c's replacement is itself replaced by c (a chain
+					// back to c): git reads nothing of it ("replace depth
+					// too high"), nor can the index.
+					h.tr.git("replace", "-d", c)
+					return "replace cycle undone"
+				}
 				return "replace --graft " + short(c) + " " + short(strings.Join(args[4:], ""))
 			}
 			refs := strings.Fields(h.out("for-each-ref", "--format=%(refname)", "refs/replace"))
