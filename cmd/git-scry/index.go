@@ -146,6 +146,11 @@ func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []strin
 			// Another run would open the same file and fail the same way.
 			return cli.Failf("indexing failed: %v", err).WithHint("the index file is damaged: run 'git scry index --full' to rebuild it")
 		}
+		if strings.Contains(err.Error(), "replace depth too high") {
+			// git itself cannot read the history (git log fails the
+			// same way): running again or rebuilding cannot help.
+			return cli.Failf("indexing failed: %v", err).WithHint("a chain of git replace refs loops or is longer than git follows (5): 'git replace -l' lists them, 'git replace -d OID' removes one")
+		}
 		return cli.Failf("indexing failed: %v", err).WithHint("run 'git scry index' again; if it keeps failing, 'git scry index --full' rebuilds the index")
 	}
 	// Commits embedded with the built-in embedder because the model
