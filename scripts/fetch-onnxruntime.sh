@@ -85,12 +85,19 @@ say "downloading onnxruntime-node@$version with npm pack"
 # Runtime. npm retries too, waiting 10 s and then 60 s by default: with
 # the registry unreachable the two attempts took 143 s to fail, silent.
 # Its waits are bounded here (set them in the environment to choose
-# others); the download itself keeps npm's timeout.
+# others). A registry that takes the connection and never answers (a
+# proxy, a firewall that drops replies) held npm 5 minutes a request,
+# silent, the install stalled for 20: npm's fetch timeout is how long it
+# waits for an answer and then for the next bytes of one, not for the
+# whole download, so 15 s is ample on a slow link. A timeout is not
+# tried again here: npm has already waited twice.
 export npm_config_fetch_retries=${npm_config_fetch_retries:-1}
 export npm_config_fetch_retry_mintimeout=${npm_config_fetch_retry_mintimeout:-1000}
 export npm_config_fetch_retry_maxtimeout=${npm_config_fetch_retry_maxtimeout:-5000}
+export npm_config_fetch_timeout=${npm_config_fetch_timeout:-15000}
 pack() { (cd "$tmp" && npm pack --loglevel=error --ignore-scripts "onnxruntime-node@$version" >/dev/null 2>"$tmp/npm.err"); }
-if ! pack && ! { sleep 2; pack; }; then
+timedout() { grep -qiE 'timeout|ETIMEDOUT' "$tmp/npm.err"; }
+if ! pack && { timedout || ! { sleep 2; pack; }; }; then
 	# npm's words, without the JavaScript stack, object dump and blank
 	# lines it adds to a network error (indented under "npm error").
 	sed -E -e '/^npm (error|ERR!)( {2,}| *\}?$| (syscall|errno) )/d' -e 's/ \{$//' -e 's/^/npm: /' "$tmp/npm.err" >&2

@@ -434,18 +434,9 @@ func TestInstallSetupLinesOnlyForStepsThatActOrSayWhy(t *testing.T) {
 // twice: npm's waits are bounded, and the error keeps npm's words, not
 // its stack.
 func TestFetchOnnxruntimeRegistryDownFailsFastAndBriefly(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("no bash")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	if err := os.MkdirAll(bin, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	// npm as it fails against a registry that refuses the connection,
 	// logging the retry settings it was given.
-	npm := `#!/bin/sh
-echo "retries=$npm_config_fetch_retries min=$npm_config_fetch_retry_mintimeout max=$npm_config_fetch_retry_maxtimeout" >>"` + filepath.Join(dir, "npm.log") + `"
+	out, log := fetchWithNpm(t, `echo "retries=$npm_config_fetch_retries min=$npm_config_fetch_retry_mintimeout max=$npm_config_fetch_retry_maxtimeout" >>"$NPM_LOG"
 cat >&2 <<'EOF'
 npm error code ECONNREFUSED
 npm error syscall connect
@@ -461,29 +452,9 @@ npm error If you are behind a proxy, please make sure that the 'proxy' config is
 npm error A complete log of this run can be found in: /home/u/.npm/_logs/debug-0.log
 EOF
 exit 1
-`
-	if err := os.WriteFile(filepath.Join(bin, "npm"), []byte(npm), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	abs, _ := filepath.Abs("fetch-onnxruntime.sh")
-	cmd := exec.Command("bash", abs)
-	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"VERDIGRIS_LIBDIR="+filepath.Join(dir, "lib"), "HOME="+dir,
-		"npm_config_fetch_retries=", "npm_config_fetch_retry_mintimeout=", "npm_config_fetch_retry_maxtimeout=")
-	b, err := cmd.CombinedOutput()
-	out := string(b)
-	if err == nil {
-		t.Fatalf("succeeded:\n%s", out)
-	}
-	if strings.Contains(out, "no library this script knows") {
-		t.Skipf("no ONNX Runtime library for this platform:\n%s", out)
-	}
-	log, err := os.ReadFile(filepath.Join(dir, "npm.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	// npm waits min ms before its first retry, and at most max before each.
-	for _, l := range strings.Split(strings.TrimSpace(string(log)), "\n") {
+	for _, l := range strings.Split(strings.TrimSpace(log), "\n") {
 		var retries, min, max int
 		if _, err := fmt.Sscanf(l, "retries=%d min=%d max=%d", &retries, &min, &max); err != nil {
 			t.Fatalf("npm ran with its own retry waits, 10 s then 60 s (%v): %q", err, l)
@@ -504,6 +475,70 @@ exit 1
 	}
 	if !hasHint(out) {
 		t.Errorf("no hint:\n%s", out)
+	}
+}
+
+// fetchWithNpm runs fetch-onnxruntime.sh with npm the sh script body
+// (which may log to $NPM_LOG), and npm's own settings from the
+// environment cleared; it returns the output and what npm logged. The
+// run must fail.
+func fetchWithNpm(t *testing.T, body string) (out, log string) {
+	t.Helper()
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "npm"), []byte("#!/bin/sh\n"+body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs("fetch-onnxruntime.sh")
+	cmd := exec.Command("bash", abs)
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"VERDIGRIS_LIBDIR="+filepath.Join(dir, "lib"), "HOME="+dir, "NPM_LOG="+filepath.Join(dir, "npm.log"),
+		"npm_config_fetch_retries=", "npm_config_fetch_retry_mintimeout=", "npm_config_fetch_retry_maxtimeout=", "npm_config_fetch_timeout=")
+	b, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("succeeded:\n%s", b)
+	}
+	if strings.Contains(string(b), "no library this script knows") {
+		t.Skipf("no ONNX Runtime library for this platform:\n%s", b)
+	}
+	l, err := os.ReadFile(filepath.Join(dir, "npm.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b), string(l)
+}
+
+// A registry that takes the connection and never answers (a proxy or
+// firewall that drops the replies) held npm for its default fetch
+// timeout, 5 minutes a request: npm tried twice, the script twice, and
+// the install sat on "downloading onnxruntime-node" for 20 minutes
+// without a word. npm's wait for an answer is bounded, and a timeout is
+// not tried again by the script, npm having retried it already.
+func TestFetchOnnxruntimeRegistryHangingIsBounded(t *testing.T) {
+	out, log := fetchWithNpm(t, `echo "timeout=$npm_config_fetch_timeout retries=$npm_config_fetch_retries" >>"$NPM_LOG"
+echo "npm error code FETCH_ERROR" >&2
+echo "npm error network timeout at: http://127.0.0.1:18765/onnxruntime-node" >&2
+exit 1
+`)
+	lines := strings.Split(strings.TrimSpace(log), "\n")
+	if len(lines) != 1 {
+		t.Errorf("npm ran %d times after it timed out, want once:\n%s", len(lines), log)
+	}
+	var timeout, retries int
+	if _, err := fmt.Sscanf(lines[0], "timeout=%d retries=%d", &timeout, &retries); err != nil || timeout <= 0 {
+		t.Fatalf("npm ran with its own fetch timeout, 5 minutes (%v): %q", err, lines[0])
+	}
+	if total := timeout * (retries + 1); total > 30000 {
+		t.Errorf("npm may wait %d ms for a registry that does not answer: %q", total, lines[0])
+	}
+	if !strings.Contains(out, "npm: npm error network timeout") || !strings.Contains(out, "fetch-onnxruntime: error: npm pack") || !hasHint(out) {
+		t.Errorf("output lacks npm's timeout and the error with a hint:\n%s", out)
 	}
 }
 
