@@ -103,7 +103,11 @@ for step in "$src"/scripts/setup.d/*.sh; do
 	name=$(basename "$step" .sh)
 	name=${name#"${name%%[!0-9]*}"}
 	name=${name#-}
-	STEP="$name" BINDIR="$bindir" SRC="$src" bash "$step"
+	# A step that fails has said why, or not (a step that crashed: vault's
+	# "HOME: unbound variable" stopped the install here, under set -e,
+	# before doctor).
+	STEP="$name" BINDIR="$bindir" SRC="$src" bash "$step" ||
+		say "setup: $name: failed (exit $?); doctor, below, says what is missing"
 done
 
 rc=0

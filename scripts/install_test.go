@@ -240,6 +240,26 @@ func TestInstallGoesOnWhenHooksInstallFails(t *testing.T) {
 	}
 }
 
+// A setup step that exited non-zero without a word of its own (one that
+// crashed, as the vault step did on "HOME: unbound variable") stopped
+// the install under set -e: no later step, no doctor. The install says
+// the step failed and goes on.
+func TestInstallGoesOnWhenASetupStepFails(t *testing.T) {
+	r := newInstallRun(t)
+	r.step("10-broken.sh", "exit 3\n")
+	r.step("20-after.sh", `echo "step after ran" >>"$STUB_LOG"`+"\n")
+	out, code := r.run("PATH=" + r.tools + ":" + filepath.Join(r.home, ".local", "bin"))
+	if code != 0 {
+		t.Errorf("exit %d, want 0 (doctor's)\n%s", code, out)
+	}
+	if calls := r.calls(); !strings.Contains(calls, "step after ran") || !strings.Contains(calls, "verdigris doctor") {
+		t.Errorf("the install stopped at the failed step:\n%s\n%s", calls, out)
+	}
+	if !strings.Contains(out, "install: setup: broken: failed (exit 3)") {
+		t.Errorf("output does not say the step failed:\n%s", out)
+	}
+}
+
 // With the install directory not on PATH the install said so between the
 // build and the hooks, under everything the hooks, the index and doctor
 // printed after it (doctor, run with the directory on PATH, said the
@@ -578,6 +598,29 @@ func TestInstallWithoutHome(t *testing.T) {
 			}
 		})
 	}
+	// In a repository with a vault, the vault step ended in bash's
+	// "HOME: unbound variable", which stopped the install before doctor.
+	t.Run("PREFIX, vault", func(t *testing.T) {
+		for _, empty := range []bool{false, true} {
+			r := newInstallRun(t)
+			r.realSteps()
+			if err := os.MkdirAll(filepath.Join(r.repo, ".verdigris", "vault"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			noHome(r, empty)
+			prefix := filepath.Join(filepath.Dir(r.home), "prefix")
+			out, code := r.run("PREFIX="+prefix, "PATH="+r.tools+":"+filepath.Join(prefix, "bin"))
+			if code != 0 || strings.Contains(out, "unbound variable") {
+				t.Errorf("HOME empty %v: exit %d\n%s", empty, code, out)
+			}
+			if !strings.Contains(out, "install: setup: vault: HOME is not set") {
+				t.Errorf("HOME empty %v: the vault step does not say HOME is needed:\n%s", empty, out)
+			}
+			if calls := r.calls(); !strings.Contains(calls, "verdigris doctor") || strings.Contains(calls, "git-vault") {
+				t.Errorf("HOME empty %v: calls:\n%s", empty, calls)
+			}
+		}
+	})
 	t.Run("PREFIX", func(t *testing.T) {
 		r := newInstallRun(t)
 		noHome(r, false)

@@ -10,10 +10,21 @@ vault=$BINDIR/git-vault
 [ -x "$vault" ] || exit 0
 top=$(git rev-parse --show-toplevel 2>/dev/null) || exit 0
 [ -d "$top/.verdigris/vault" ] || exit 0
-# Where git vault looks (a relative XDG_CONFIG_HOME is ignored, as it does).
+[ -z "${VERDIGRIS_IDENTITY:-}" ] || exit 0
+# Where git vault looks (internal/userdir: a relative XDG_CONFIG_HOME or
+# HOME is ignored). With neither (HOME unset, the install given PREFIX)
+# the step ended in bash's "HOME: unbound variable", which stopped the
+# install before doctor.
 config=${XDG_CONFIG_HOME:-}
-case $config in /*) ;; *) config=$HOME/.config ;; esac
-if [ -z "${VERDIGRIS_IDENTITY:-}" ] && [ ! -e "$config/verdigris/identity.txt" ]; then
+case $config in /*) ;; *) config=${HOME:-} && config=${config:+$config/.config} ;; esac
+case $config in
+/*) ;;
+*)
+	say "HOME is not set (to an absolute path): no identity can be found or made on this machine; set HOME and run git vault init here, or pass --identity FILE to git vault"
+	exit 0
+	;;
+esac
+if [ ! -e "$config/verdigris/identity.txt" ]; then
 	say "no identity on this machine: making one with git vault init"
 	(cd "$top" && "$vault" init) ||
 		say "git vault init failed (see above); run it again once that is fixed"
