@@ -37,6 +37,23 @@ if ! command -v go >/dev/null 2>&1; then
 	say "hint: install Go${gover:+ $gover or newer} (https://go.dev/dl/), or add the directory that holds it to PATH (/usr/local/go/bin), then run $0 again"
 	exit 1
 fi
+# go keeps its module and build caches under HOME unless told where:
+# without HOME (PREFIX given) every build failed in go's words, "module
+# cache not found", under a hint about go's version. Asked outside the
+# tree, so that no go.mod makes go fetch a newer toolchain to answer.
+if gocaches=$(cd / && go env GOMODCACHE GOCACHE 2>/dev/null); then
+	{
+		read -r modcache
+		read -r buildcache
+	} <<<"$gocaches" || true
+	if [ -z "$modcache" ] || [ -z "$buildcache" ] || [ "$buildcache" = off ]; then
+		why=
+		[ -n "$home" ] || why=": HOME is not set"
+		say "error: go has no module cache or build cache to use$why"
+		say "hint: set HOME, or tell go where to keep them: GOMODCACHE=/path/to/mod GOCACHE=/path/to/cache PREFIX=${PREFIX:-/path/to/prefix} $0"
+		exit 1
+	fi
+fi
 if ! command -v git >/dev/null 2>&1; then
 	say "error: git is not on PATH"
 	say "hint: install git, or add the directory that holds it to PATH, then run $0 again"

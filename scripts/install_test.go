@@ -28,7 +28,16 @@ type installRun struct {
 
 // fakeGo builds ./cmd/NAME as a stub: it logs "NAME ARGS", and exits
 // $STUB_INSTALL_RC for install. FAKE_GO_FAIL makes the build fail.
+// go env GOMODCACHE GOCACHE answers as go does: under HOME unless set,
+// and none (GOCACHE "off") without HOME.
 const fakeGo = `#!/bin/sh
+if [ "$1" = env ]; then
+	m=${GOMODCACHE:-${GOPATH:+$GOPATH/pkg/mod}}
+	echo "${m:-${HOME:+$HOME/go/pkg/mod}}"
+	c=${GOCACHE:-${HOME:+$HOME/.cache/go-build}}
+	echo "${c:-off}"
+	exit 0
+fi
 if [ -n "$FAKE_GO_FAIL" ]; then echo "go: $FAKE_GO_FAIL" >&2; exit 1; fi
 out= prev= last=
 for a; do [ "$prev" != -o ] || out=$a; prev=$a; last=$a; done
@@ -598,6 +607,24 @@ func TestInstallWithoutHome(t *testing.T) {
 			}
 		})
 	}
+	// go keeps its caches under HOME: without HOME, PREFIX alone made
+	// every build fail in go's words ("module cache not found") under a
+	// hint about go's version.
+	t.Run("PREFIX, go without caches", func(t *testing.T) {
+		r := newInstallRun(t)
+		noHome(r, false)
+		out, code := r.run("PREFIX=" + filepath.Join(filepath.Dir(r.home), "prefix"))
+		if code != 1 {
+			t.Errorf("exit %d, want 1\n%s", code, out)
+		}
+		if !strings.Contains(out, "install: error: go has no module cache or build cache to use: HOME is not set") || !hasHint(out) ||
+			!strings.Contains(out, "GOMODCACHE=") || !strings.Contains(out, "GOCACHE=") {
+			t.Errorf("output does not say go needs its caches, with a hint that sets them:\n%s", out)
+		}
+		if strings.Contains(out, "building") {
+			t.Errorf("output:\n%s", out)
+		}
+	})
 	// In a repository with a vault, the vault step ended in bash's
 	// "HOME: unbound variable", which stopped the install before doctor.
 	t.Run("PREFIX, vault", func(t *testing.T) {
@@ -609,7 +636,7 @@ func TestInstallWithoutHome(t *testing.T) {
 			}
 			noHome(r, empty)
 			prefix := filepath.Join(filepath.Dir(r.home), "prefix")
-			out, code := r.run("PREFIX="+prefix, "PATH="+r.tools+":"+filepath.Join(prefix, "bin"))
+			out, code := r.run("PREFIX="+prefix, "PATH="+r.tools+":"+filepath.Join(prefix, "bin"), "GOMODCACHE=/mod", "GOCACHE=/cache")
 			if code != 0 || strings.Contains(out, "unbound variable") {
 				t.Errorf("HOME empty %v: exit %d\n%s", empty, code, out)
 			}
@@ -625,7 +652,7 @@ func TestInstallWithoutHome(t *testing.T) {
 		r := newInstallRun(t)
 		noHome(r, false)
 		prefix := filepath.Join(filepath.Dir(r.home), "prefix")
-		out, code := r.run("PREFIX=" + prefix)
+		out, code := r.run("PREFIX="+prefix, "GOMODCACHE=/mod", "GOCACHE=/cache")
 		if code != 0 || strings.Contains(out, "unbound variable") {
 			t.Errorf("exit %d\n%s", code, out)
 		}
