@@ -137,17 +137,29 @@ if [ "$hooks" = failed ]; then
 fi
 
 if [ -z "$onpath" ]; then
-	shown=$bindir
+	# The line is pasted into a shell and then read from an rc file, so
+	# the folder is quoted for both: a ' in PREFIX ended the echo's
+	# quotes early, and the pasted line waited for the rest of a quote.
+	# Inside "...", sh takes \ " $ ` literally only escaped; fish, \ " $.
+	folder=$bindir under=
 	if [ -n "$home" ]; then
-		case $bindir in "$home"/*) shown='$HOME'${bindir#"$home"} ;; esac
+		case $bindir in "$home"/*) folder=${bindir#"$home"} under='$HOME' ;; esac
 	fi
-	line="export PATH=\"$shown:\$PATH\""
+	sh=${folder//\\/\\\\}
+	sh=${sh//\"/\\\"}
+	sh=${sh//\$/\\\$}
+	sh=${sh//\`/\\\`}
+	fish=${folder//\\/\\\\}
+	fish=${fish//\"/\\\"}
+	fish=${fish//\$/\\\$}
+	line="export PATH=\"$under$sh:\$PATH\""
+	line="'${line//\'/\'\\\'\'}'"
 	case ${SHELL##*/} in
 	# Quoted: a folder with a space is one argument ($HOME expands).
-	fish) add="fish_add_path \"$shown\"" ;;
-	zsh) add="echo '$line' >>~/.zshrc" ;;
-	bash) add="echo '$line' >>~/.bashrc" ;;
-	*) add="echo '$line' >>~/.profile" ;;
+	fish) add="fish_add_path \"$under$fish\"" ;;
+	zsh) add="echo $line >>~/.zshrc" ;;
+	bash) add="echo $line >>~/.bashrc" ;;
+	*) add="echo $line >>~/.profile" ;;
 	esac
 	say "$bindir is not on your PATH: until it is, 'git session', 'git scry' and the others are not found, and the pre-push hook refuses pushes that need them"
 	say "hint: add it, then open a new shell: $add"

@@ -309,6 +309,57 @@ func TestInstallEndsWithThePathToAdd(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	})
+	// The line is pasted into a shell and read back from the rc file: a
+	// ' in PREFIX ended the echo's quotes early ("/opt/it's" left the
+	// pasted line waiting for the rest of a quote), and a " or $ in it
+	// was read as shell syntax from the rc file. Each is run as pasted,
+	// and the rc file read by the shell it is written for.
+	for _, c := range []struct{ name, home, prefix string }{
+		{"quote", "home", "it's mine"},
+		{"shell syntax", "home", `a"b$c` + "`d`" + `\e`},
+		{"quote in HOME", "o'brien", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, shell := range []string{"/bin/bash", "/bin/sh"} {
+				r := newInstallRun(t)
+				r.home = filepath.Join(filepath.Dir(r.home), c.home)
+				if err := os.MkdirAll(r.home, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				env := []string{"SHELL=" + shell, "HOME=" + r.home}
+				bindir := filepath.Join(r.home, ".local", "bin")
+				if c.prefix != "" {
+					prefix := filepath.Join(filepath.Dir(r.home), c.prefix)
+					env = append(env, "PREFIX="+prefix)
+					bindir = filepath.Join(prefix, "bin")
+				}
+				out, code := r.run(env...)
+				if code != 0 {
+					t.Fatalf("exit %d\n%s", code, out)
+				}
+				_, add, ok := strings.Cut(out, "hint: add it, then open a new shell: ")
+				if !ok {
+					t.Fatalf("no line to add:\n%s", out)
+				}
+				add = strings.TrimSpace(add)
+				rc := "~/.profile"
+				if shell == "/bin/bash" {
+					rc = "~/.bashrc"
+				}
+				for _, script := range []string{add, ". " + rc + `; printf %s "$PATH"`} {
+					cmd := exec.Command(shell, "-c", script)
+					cmd.Env = []string{"HOME=" + r.home, "PATH=/usr/bin:/bin"}
+					got, err := cmd.CombinedOutput()
+					if err != nil {
+						t.Fatalf("%s -c %q: %v\n%s", shell, script, err, got)
+					}
+					if script != add && !strings.HasPrefix(string(got), bindir+":") {
+						t.Errorf("%s: after %s, PATH is %q, want %s first", shell, add, got, bindir)
+					}
+				}
+			}
+		})
+	}
 	t.Run("on PATH", func(t *testing.T) {
 		r := newInstallRun(t)
 		out, _ := r.run("PATH=" + r.tools + ":" + filepath.Join(r.home, ".local", "bin"))
