@@ -21,6 +21,11 @@ if [ -z "${PREFIX:-}" ] && [ -z "$home" ]; then
 	exit 1
 fi
 prefix=${PREFIX:-$home/.local}
+# A relative PREFIX is where the user ran the install, made absolute: go
+# builds from the source tree, so the binaries went under the tree while
+# the install ran (and looked for) them under the working directory, and
+# the PATH line for the rc file named a relative folder.
+case $prefix in /*) ;; *) prefix=$PWD/$prefix ;; esac
 bindir=$prefix/bin
 
 # Ctrl-C stops the install. Without the trap bash stops only when the

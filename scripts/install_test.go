@@ -24,6 +24,7 @@ type installRun struct {
 	tools string // the only directory on PATH, with go and git unless left out
 	log   string // what the stubs were called with, one line a call
 	env   []string
+	cwd   string // where it is run, when not the repository's root
 }
 
 // fakeGo builds ./cmd/NAME as a stub: it logs "NAME ARGS", and exits
@@ -132,6 +133,9 @@ func (r *installRun) run(env ...string) (string, int) {
 	r.t.Helper()
 	cmd := exec.Command("bash", filepath.Join(r.src, "scripts", "install.sh"))
 	cmd.Dir = r.repo
+	if r.cwd != "" {
+		cmd.Dir = r.cwd
+	}
 	cmd.Env = append(append([]string{}, r.env...), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	out, err := cmd.CombinedOutput()
@@ -266,6 +270,35 @@ func TestInstallGoesOnWhenASetupStepFails(t *testing.T) {
 	}
 	if !strings.Contains(out, "install: setup: broken: failed (exit 3)") {
 		t.Errorf("output does not say the step failed:\n%s", out)
+	}
+}
+
+// A relative PREFIX, run from a subdirectory of the repository: go
+// built into PREFIX under the source tree (it builds from there), and
+// the install then ran verdigris from PREFIX under the working
+// directory: "No such file or directory", the hooks said not installed,
+// no index, and a PATH line with a relative folder. PREFIX is taken
+// from where the install was run.
+func TestInstallRelativePrefixFromASubdirectory(t *testing.T) {
+	r := newInstallRun(t)
+	r.realSteps()
+	r.cwd = filepath.Join(r.repo, "sub")
+	if err := os.MkdirAll(r.cwd, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, code := r.run("PREFIX=rel", "SHELL=/bin/bash")
+	if code != 0 || strings.Contains(out, "No such file") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	bindir := filepath.Join(r.cwd, "rel", "bin")
+	if _, err := os.Stat(filepath.Join(bindir, "verdigris")); err != nil {
+		t.Error(err)
+	}
+	if calls := r.calls(); !strings.Contains(calls, "verdigris install") || !strings.Contains(calls, "git-scry index") || !strings.Contains(calls, "verdigris doctor") {
+		t.Errorf("calls:\n%s\n%s", calls, out)
+	}
+	if want := `export PATH="` + bindir + `:$PATH"`; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
 	}
 }
 
