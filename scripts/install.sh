@@ -77,17 +77,30 @@ ldflags="-s -w -X github.com/verdigris-dev/verdigris/internal/version.Commit=${c
 # Every binary present under cmd/, static where it can be. git-scry needs
 # cgo for ONNX Runtime; without a C compiler it is built without it (the
 # lexical and built-in semantic search still work).
+#
+# Built into a folder beside the binaries and moved into place once all
+# are built: go build -o writes over the installed binary in place when
+# its temporary folder is on another file system (a tmpfs /tmp), so a
+# Ctrl-C left a truncated binary for the hooks to run, and one between
+# two builds a mix of old and new binaries. A rename is atomic.
+stage=$(mktemp -d "$bindir/.install.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+built=()
 for dir in "$src"/cmd/*/; do
 	name=$(basename "$dir")
 	[ -f "$dir/main.go" ] || continue
 	cgo=0 tags=noonnx
 	if [ "$name" = git-scry ] && command -v "${CC:-gcc}" >/dev/null 2>&1; then cgo=1 tags=; fi
 	say "building $name"
-	if ! (cd "$src" && CGO_ENABLED=$cgo go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$bindir/$name" "./cmd/$name"); then
+	if ! (cd "$src" && CGO_ENABLED=$cgo go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$stage/$name" "./cmd/$name"); then
 		say "error: building $name failed (go says why above)"
 		say "hint: fix that and run $0 again; this tree needs Go${gover:+ $gover} (go.mod), which go fetches itself when GOTOOLCHAIN is unset or auto"
 		exit 1
 	fi
+	built+=("$name")
+done
+for name in "${built[@]}"; do
+	mv -f "$stage/$name" "$bindir/$name"
 done
 
 # Off PATH, git finds none of the commands and the pre-push hook refuses

@@ -81,7 +81,7 @@ func newInstallRun(t *testing.T, leaveOut ...string) *installRun {
 	if !skip["go"] {
 		r.write(filepath.Join(r.tools, "go"), fakeGo, 0o755)
 	}
-	for _, name := range []string{"bash", "sh", "git", "dirname", "basename", "mkdir", "cat", "chmod", "sleep", "touch", "sed"} {
+	for _, name := range []string{"bash", "sh", "git", "dirname", "basename", "mkdir", "cat", "chmod", "sleep", "touch", "sed", "mktemp", "mv", "rm", "kill"} {
 		if skip[name] {
 			continue
 		}
@@ -196,6 +196,44 @@ exit 0
 	}
 	if !strings.Contains(out, "install: error: interrupted") || !hasHint(out) {
 		t.Errorf("output does not say it was interrupted, with a hint:\n%s", out)
+	}
+}
+
+// go build -o writes over an installed binary in place when its own
+// temporary folder is on another file system (a tmpfs /tmp): Ctrl-C in
+// the middle left a truncated binary for the hooks to run, and between
+// two builds a mix of old and new binaries. Nothing is installed until
+// all are built, and nothing is left behind.
+func TestInstallInterruptedWhileBuildingInstallsNothing(t *testing.T) {
+	if signal.Ignored(os.Interrupt) {
+		t.Skip("SIGINT is ignored in this process, and so in install.sh")
+	}
+	r := newInstallRun(t)
+	bindir := filepath.Join(r.home, ".local", "bin")
+	for _, name := range []string{"git-scry", "verdigris"} {
+		r.write(filepath.Join(bindir, name), "old\n", 0o755)
+	}
+	// git-scry is built first: Ctrl-C while the second, verdigris, is
+	// half written.
+	r.write(filepath.Join(r.tools, "go"), strings.Replace(fakeGo, `chmod +x "$out"`,
+		`chmod +x "$out"
+case $out in */verdigris) echo "half" >"$out"; kill -INT 0; sleep 5 ;; esac`, 1), 0o755)
+	out, code := r.run()
+	if code != 130 {
+		t.Errorf("exit %d, want 130\n%s", code, out)
+	}
+	entries, err := os.ReadDir(bindir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, _ := os.ReadFile(filepath.Join(bindir, e.Name()))
+		if string(b) != "old\n" {
+			t.Errorf("%s in %s after Ctrl-C: %q", e.Name(), bindir, b)
+		}
+	}
+	if len(entries) != 2 {
+		t.Errorf("%d entries in %s after Ctrl-C, want the 2 binaries that were there", len(entries), bindir)
 	}
 }
 
