@@ -83,6 +83,7 @@ ldflags="-s -w -X github.com/verdigris-dev/verdigris/internal/version.Commit=${c
 # its temporary folder is on another file system (a tmpfs /tmp), so a
 # Ctrl-C left a truncated binary for the hooks to run, and one between
 # two builds a mix of old and new binaries. A rename is atomic.
+scry_onnx=
 stage=$(mktemp -d "$bindir/.install.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 built=()
@@ -90,9 +91,23 @@ for dir in "$src"/cmd/*/; do
 	name=$(basename "$dir")
 	[ -f "$dir/main.go" ] || continue
 	cgo=0 tags=noonnx
-	if [ "$name" = git-scry ] && command -v "${CC:-gcc}" >/dev/null 2>&1; then cgo=1 tags=; fi
+	if [ "$name" = git-scry ]; then
+		if command -v "${CC:-gcc}" >/dev/null 2>&1; then
+			cgo=1 tags=
+		else
+			scry_onnx="no C compiler (${CC:-gcc}) on PATH"
+		fi
+	fi
 	say "building $name"
-	if ! (cd "$src" && CGO_ENABLED=$cgo go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$stage/$name" "./cmd/$name"); then
+	# A C compiler that is there and does not work (macOS's gcc without
+	# the Command Line Tools, gcc without the libc headers) failed the
+	# whole install, though git scry works without cgo.
+	if [ "$cgo" = 1 ] && ! (cd "$src" && CGO_ENABLED=1 go build -trimpath -ldflags "$ldflags" -o "$stage/$name" "./cmd/$name"); then
+		scry_onnx="the C compiler (${CC:-gcc}) failed, above"
+		say "building $name again without ONNX Runtime: $scry_onnx"
+		cgo=0 tags=noonnx
+	fi
+	if [ "$cgo" = 0 ] && ! (cd "$src" && CGO_ENABLED=0 go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$stage/$name" "./cmd/$name"); then
 		say "error: building $name failed (go says why above)"
 		say "hint: fix that and run $0 again; this tree needs Go${gover:+ $gover} (go.mod), which go fetches itself when GOTOOLCHAIN is unset or auto"
 		exit 1
@@ -141,7 +156,7 @@ for step in "$src"/scripts/setup.d/*.sh; do
 	# A step that fails has said why, or not (a step that crashed: vault's
 	# "HOME: unbound variable" stopped the install here, under set -e,
 	# before doctor).
-	STEP="$name" BINDIR="$bindir" SRC="$src" bash "$step" ||
+	STEP="$name" BINDIR="$bindir" SRC="$src" SCRY_NO_ONNX="$scry_onnx" bash "$step" ||
 		say "setup: $name: failed (exit $?); doctor, below, says what is missing"
 done
 

@@ -40,6 +40,7 @@ if [ "$1" = env ]; then
 	exit 0
 fi
 if [ -n "$FAKE_GO_FAIL" ]; then echo "go: $FAKE_GO_FAIL" >&2; exit 1; fi
+if [ "$CGO_ENABLED" = 1 ] && [ -n "$FAKE_CC_BROKEN" ]; then echo "runtime/cgo: cgo: exit status 2" >&2; exit 1; fi
 out= prev= last=
 for a; do [ "$prev" != -o ] || out=$a; prev=$a; last=$a; done
 cat >"$out" <<EOF
@@ -234,6 +235,46 @@ case $out in */verdigris) echo "half" >"$out"; kill -INT 0; sleep 5 ;; esac`, 1)
 	}
 	if len(entries) != 2 {
 		t.Errorf("%d entries in %s after Ctrl-C, want the 2 binaries that were there", len(entries), bindir)
+	}
+}
+
+// git-scry is built with cgo when there is a C compiler. One that is
+// there and does not work (macOS's gcc without the Command Line Tools,
+// gcc without libc's headers) failed the whole install, though git scry
+// works without cgo; and with none, the ONNX Runtime step had npm
+// download the runtime that a git-scry without cgo cannot load. git-scry
+// is built without ONNX Runtime, and the step says why and fetches none.
+func TestInstallWithoutAWorkingCCompiler(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		env  []string
+		why  string
+	}{
+		{"none", nil, "no C compiler (gcc) on PATH"},
+		{"broken", []string{"CC=sh", "FAKE_CC_BROKEN=1"}, "the C compiler (sh) failed"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newInstallRun(t)
+			r.realSteps()
+			r.write(filepath.Join(r.tools, "npm"), "#!/bin/sh\necho \"npm $*\" >>\"$STUB_LOG\"\nexit 1\n", 0o755)
+			out, code := r.run(append(c.env, "PATH="+r.tools+":"+filepath.Join(r.home, ".local", "bin"))...)
+			if code != 0 {
+				t.Errorf("exit %d\n%s", code, out)
+			}
+			if _, err := os.Stat(filepath.Join(r.home, ".local", "bin", "git-scry")); err != nil {
+				t.Error(err)
+			}
+			calls := r.calls()
+			if strings.Contains(calls, "npm ") {
+				t.Errorf("npm ran for a git-scry without cgo:\n%s", calls)
+			}
+			if !strings.Contains(calls, "verdigris doctor") {
+				t.Errorf("no doctor:\n%s", calls)
+			}
+			if want := "install: setup: onnxruntime: git-scry built without ONNX Runtime (" + c.why; !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		})
 	}
 }
 
@@ -541,7 +582,7 @@ func TestInstallSetupLinesOnlyForStepsThatActOrSayWhy(t *testing.T) {
 	t.Run("no vault, no npm", func(t *testing.T) {
 		r := newInstallRun(t)
 		r.realSteps()
-		out, code := r.run(path(r))
+		out, code := r.run(path(r), "CC=sh") // a C compiler: git-scry can use ONNX Runtime
 		if code != 0 {
 			t.Errorf("exit %d\n%s", code, out)
 		}

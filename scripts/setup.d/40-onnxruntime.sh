@@ -5,6 +5,12 @@
 set -uo pipefail
 say() { printf 'install: setup: %s: %s\n' "${STEP:-onnxruntime}" "$*" >&2; }
 
+# install.sh built git-scry without cgo: it cannot load the library,
+# which npm downloaded all the same (a package of some hundred MB).
+if [ -n "${SCRY_NO_ONNX:-}" ]; then
+	say "git-scry built without ONNX Runtime ($SCRY_NO_ONNX): not fetched; git scry uses its built-in embedder (install a working C compiler, gcc, and run ./scripts/install.sh again for ONNX models)"
+	exit 0
+fi
 if ! command -v npm >/dev/null 2>&1; then
 	say "npm not found: ONNX Runtime skipped (git scry uses its built-in embedder; run scripts/fetch-onnxruntime.sh once npm is installed)"
 	exit 0
