@@ -67,7 +67,13 @@ fi
 
 if ! mkdir -p "$bindir" 2>/dev/null || [ ! -w "$bindir" ]; then
 	say "error: cannot write the binaries to $bindir"
-	say "hint: choose a directory you can write: PREFIX=\$HOME/.local ./scripts/install.sh"
+	# The default, ~/.local, was the hint's folder: with it unwritable
+	# (a read-only HOME) the hint said to run the same install again.
+	if [ -n "$home" ] && [ "$prefix" != "$home/.local" ]; then
+		say "hint: run $0 without PREFIX (binaries in ~/.local/bin), or choose a directory you can write: PREFIX=/path/to/prefix $0"
+	else
+		say "hint: choose a directory you can write: PREFIX=/path/to/prefix $0 (binaries in PREFIX/bin)"
+	fi
 	exit 1
 fi
 

@@ -332,6 +332,29 @@ func TestInstallGoesOnWhenHooksInstallFails(t *testing.T) {
 	}
 }
 
+// With ~/.local unwritable (a read-only HOME) the hint said to choose a
+// directory one can write, PREFIX=$HOME/.local: the same. It names no
+// folder the install has just failed to write.
+func TestInstallUnwritableBinDirHint(t *testing.T) {
+	for _, c := range []struct{ name, prefix, want string }{
+		{"default", "", "PREFIX=/path/to/prefix"},
+		{"PREFIX", "/dev/null/prefix", "without PREFIX"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newInstallRun(t)
+			// A file where a folder goes: unwritable for root too.
+			r.write(filepath.Join(r.home, ".local"), "", 0o644)
+			out, code := r.run("PREFIX=" + c.prefix)
+			if code != 1 || !strings.Contains(out, "install: error: cannot write the binaries to ") || !hasHint(out) {
+				t.Errorf("exit %d\n%s", code, out)
+			}
+			if strings.Contains(out, "PREFIX=$HOME/.local") || !strings.Contains(out, c.want) {
+				t.Errorf("the hint does not offer a folder other than the one that failed (%q):\n%s", c.want, out)
+			}
+		})
+	}
+}
+
 // A setup step that exited non-zero without a word of its own (one that
 // crashed, as the vault step did on "HOME: unbound variable") stopped
 // the install under set -e: no later step, no doctor. The install says
