@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
@@ -250,14 +251,7 @@ func TestMergedInGraphIsGits(t *testing.T) {
 	tr.git("merge", "-q", "--no-ff", "-m", "criss-cross", "y")
 	ctx := context.Background()
 	r := tr.repo()
-	tips, err := r.HistoryTips(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	walk, err := r.RevWalk(ctx, tipValues(tips), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	walk := walkAll(t, r)
 	if len(walk.Merges) != 7 {
 		t.Fatalf("%d merges walked, want 7:\n%s", len(walk.Merges), tr.git("log", "--all", "--graph", "--oneline"))
 	}
@@ -559,14 +553,7 @@ func TestMergedInGraphWithCycleIsGits(t *testing.T) {
 	tr.git("merge", "-q", "--no-ff", "-m", "Merge branch 'b0'", "b0")
 	ctx := context.Background()
 	r := tr.repo()
-	tips, err := r.HistoryTips(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	walk, err := r.RevWalk(ctx, tipValues(tips), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	walk := walkAll(t, r)
 	if len(walk.Merges) != 1 {
 		t.Fatalf("%d merges walked, want 1", len(walk.Merges))
 	}
@@ -589,4 +576,19 @@ func TestMergedInGraphWithCycleIsGits(t *testing.T) {
 			}
 		}
 	}
+}
+
+// walkAll walks the history every tip of r reaches, as a run does.
+func walkAll(t *testing.T, r *gitrepo.Repo) *gitrepo.Walk {
+	t.Helper()
+	ctx := context.Background()
+	tips, err := r.HistoryTips(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	walk, err := r.RevWalk(ctx, tipValues(tips), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return walk
 }
