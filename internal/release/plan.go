@@ -294,12 +294,18 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		return nil, err
 	}
 	p.Previous, p.PreviousTag = prev.String(), prevTag
+	// "since TAG" where there is one: a first release's refusals ended
+	// "since " and nothing.
+	since := ""
+	if prevTag != "" {
+		since = " since " + prevTag
+	}
 	hist, err := loadHistory(ctx, r, prevTag)
 	if err != nil {
 		return nil, err
 	}
 	if len(hist.parents) == 0 {
-		return nil, refuse("commit the changes to release first", "nothing to release: no commits since %s", prevTag)
+		return nil, refuse("commit the changes to release first", "nothing to release: no commits%s", since)
 	}
 	rangeArgs := []string{"HEAD"}
 	if prevTag != "" {
@@ -328,7 +334,7 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		// since the tag; an automatic bump found nothing and asked to tag
 		// the same version again ("tag already exists").
 		return nil, refuse("commit the changes to release first, or name the bump: git release patch",
-			"nothing to release: only merge commits since %s", prevTag)
+			"nothing to release: only merge commits%s", since)
 	}
 	dropReverted(p.Changes)
 	notable := func(c Change) bool { return !hiddenTypes[c.Type] || c.Breaking }
@@ -336,10 +342,6 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		!slices.ContainsFunc(p.Changes, func(c Change) bool { return notable(c) && !c.Dropped }) {
 		// A change and its revert never shipped: the changelog would say
 		// "No notable changes" of a patch release nobody asked for.
-		since := ""
-		if prevTag != "" {
-			since = " since " + prevTag
-		}
 		return nil, refuse("commit the changes to release first, or name the bump: git release patch",
 			"nothing to release: the changes%s were reverted (%s left out)", since, cli.Count(countDropped(p.Changes), "commit"))
 	}
@@ -347,7 +349,7 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		// Session records and release commits only: the changelog would
 		// say "No notable changes" of a patch release nobody asked for.
 		return nil, refuse("commit the changes to release first, or name the bump: git release patch",
-			"nothing to release: only bookkeeping commits (%s) since %s", bookkeepingTypes(p.Changes), prevTag)
+			"nothing to release: only bookkeeping commits (%s)%s", bookkeepingTypes(p.Changes), since)
 	}
 	next, err := p.nextVersion(prev, o.Bump)
 	if err != nil {
