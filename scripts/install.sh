@@ -98,7 +98,10 @@ for dir in "$src"/cmd/*/; do
 	[ -f "$dir/main.go" ] || continue
 	cgo=0 tags=noonnx
 	if [ "$name" = git-scry ]; then
-		if command -v "${CC:-gcc}" >/dev/null 2>&1; then
+		# CC is a command line, as go reads it (CC="ccache gcc"): its
+		# first word is the program to find.
+		read -r cc_prog _ <<<"${CC:-gcc}" || true
+		if command -v "${cc_prog:-gcc}" >/dev/null 2>&1; then
 			cgo=1 tags=
 		else
 			scry_onnx="no C compiler (${CC:-gcc}) on PATH"

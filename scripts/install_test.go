@@ -278,6 +278,22 @@ func TestInstallWithoutAWorkingCCompiler(t *testing.T) {
 	}
 }
 
+// CC is a command line, as go reads it: CC="ccache gcc" was looked up
+// as one program, not found, and git-scry was built without ONNX
+// Runtime, "no C compiler (ccache gcc) on PATH".
+func TestInstallCCWithArguments(t *testing.T) {
+	r := newInstallRun(t)
+	r.realSteps()
+	r.write(filepath.Join(r.tools, "npm"), "#!/bin/sh\nexit 1\n", 0o755)
+	out, code := r.run("CC=sh -e", "PATH="+r.tools+":"+filepath.Join(r.home, ".local", "bin"))
+	if code != 0 {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	if strings.Contains(out, "without ONNX Runtime") || !strings.Contains(out, "install: setup: onnxruntime: ONNX Runtime for git scry's ONNX embedder") {
+		t.Errorf("git-scry built without ONNX Runtime though CC's program is on PATH:\n%s", out)
+	}
+}
+
 // Without Go the install ended in bash's "go: command not found", and
 // without git it said "not inside a git repository" and went on with no
 // hooks; a build that failed ended in go's words alone. Each is an error
