@@ -118,7 +118,9 @@ for dir in "$src"/cmd/*/; do
 	fi
 	if [ "$cgo" = 0 ] && ! (cd "$src" && CGO_ENABLED=0 go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$stage/$name" "./cmd/$name"); then
 		say "error: building $name failed (go says why above)"
-		say "hint: fix that and run $0 again; this tree needs Go${gover:+ $gover} (go.mod), which go fetches itself when GOTOOLCHAIN is unset or auto"
+		# go fetches a newer toolchain itself only with the network:
+		# offline (a sandbox, a proxy-less CI) it has to be installed.
+		say "hint: fix that and run $0 again; this tree needs Go${gover:+ $gover} (go.mod), which go fetches itself when GOTOOLCHAIN is unset or auto and the network is there, or install it from https://go.dev/dl/"
 		exit 1
 	fi
 	built+=("$name")

@@ -323,6 +323,10 @@ func TestInstallWithoutGoOrGitSaysWhatIsMissing(t *testing.T) {
 		if !strings.Contains(out, "install: error: building ") || !hasHint(out) {
 			t.Errorf("output lacks the failed build with a hint:\n%s", out)
 		}
+		// Offline, go cannot fetch the toolchain go.mod asks for.
+		if !strings.Contains(out, "install it from https://go.dev/dl/") {
+			t.Errorf("the hint does not say where to get Go by hand:\n%s", out)
+		}
 	})
 }
 
