@@ -111,3 +111,24 @@ func (ix *indexer) replaced(ctx context.Context, commits []string) error {
 	}
 	return ix.deleteCommits(ctx, slices.Collect(maps.Values(known)))
 }
+
+// childrenOf is the walked commits (parents: each one's parents, as the
+// walk read them) that have one of commits as a parent. Their diffs are
+// taken against that parent's tree, which a replacement can change
+// without changing their own reading.
+func childrenOf(parents map[string][]string, commits []string) []string {
+	if len(commits) == 0 {
+		return nil
+	}
+	var out []string
+	for c, ps := range parents {
+		for _, p := range ps {
+			if slices.Contains(commits, p) {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -132,6 +132,11 @@ func (ix *indexer) run(ctx context.Context) error {
 				return err
 			}
 		}
+		// A replaced commit's children are diffed against what git
+		// reads at it now (git replace C R with R's other tree).
+		if err := ix.replaced(ctx, childrenOf(walk.Parents, replaced)); err != nil {
+			return err
+		}
 		ix.partial = ix.r.IsPartialClone(ctx)
 		ix.res.Partial = ix.partial
 		if pending != "" && !ix.unpruned {
