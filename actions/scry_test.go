@@ -168,7 +168,7 @@ func TestScryActionIndexesIncrementallyAndGates(t *testing.T) {
 	if res.Failed || res.Outputs["commits"] != "5" || res.Outputs["added"] != "2" {
 		t.Fatalf("second run: failed %v, outputs %v\n%s", res.Failed, res.Outputs, res.Log)
 	}
-	if res.Outputs["mrr"] != "0.500" || res.Outputs["recall-at-10"] != "0.500" {
+	if res.Outputs["mrr"] != "0.500" || res.Outputs["recall-at-10"] != "0.500" || res.Outputs["ndcg-at-10"] != "0.500" || res.Outputs["queries"] != "2" || res.Outputs["embedder"] == "" {
 		t.Fatalf("eval outputs %v\n%s", res.Outputs, res.Log)
 	}
 	if !strings.Contains(res.Summary, "### git scry eval: tiny") || !strings.Contains(res.Summary, "| lexical | commit | 2 | 0.500 |") {
