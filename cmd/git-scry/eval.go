@@ -103,12 +103,19 @@ Flags:
 		// (relevant commits a shallow checkout lacks, above all) is, with
 		// --github, an annotation too: in the log alone, a failed gate
 		// read as a search that got worse.
+		// They are listed in the step summary as well, beside the
+		// measures they qualify: annotations are not shown there.
+		var warnings []string
+		ghWarn := func(msg string) {
+			if gh != nil {
+				gh.Warningf("git scry eval: %s", msg)
+				warnings = append(warnings, msg)
+			}
+		}
 		warn := func(format string, args ...any) {
 			msg := fmt.Sprintf(format, args...)
 			cli.Warnf(env.Stderr, "git-scry", "%s", msg)
-			if gh != nil {
-				gh.Warningf("git scry eval: %s", msg)
-			}
+			ghWarn(msg)
 		}
 		modes := search.Modes
 		if m, _ := fs.GetString("mode"); fs.Changed("mode") {
@@ -161,10 +168,7 @@ Flags:
 		}
 		if s.PassedOver != "" && !lexicalOnly {
 			// A gate in CI measured the built-in embedder, not the model.
-			cli.Warnf(env.Stderr, "git-scry", "%s", passedOverWarning(s))
-			if gh != nil {
-				gh.Warningf("git scry eval: %s", passedOverWarning(s))
-			}
+			warn("%s", passedOverWarning(s))
 		}
 		if s.RegistryErr != "" && !lexicalOnly {
 			w, hint := registryWarning(env, s.RegistryErr)
@@ -180,10 +184,7 @@ Flags:
 			// Lexical mode stands in: --mode hybrid alone evaluated nothing.
 			// Asked for lexical mode alone, nothing is missing.
 			if slices.ContainsFunc(modes, func(m search.Mode) bool { return m != search.Lexical }) {
-				cli.Warnf(env.Stderr, "git-scry", "semantic search is unavailable (%s): evaluating lexical mode only", s.SemanticErr)
-				if gh != nil {
-					gh.Warningf("git scry eval: semantic search is unavailable (%s): evaluating lexical mode only", s.SemanticErr)
-				}
+				warn("semantic search is unavailable (%s): evaluating lexical mode only", s.SemanticErr)
 			}
 			// A gate on hybrid search is not met by lexical search
 			// standing in: it fails, after the report.
@@ -272,7 +273,7 @@ Flags:
 			return err
 		}
 		if gh != nil {
-			if err := evalToGitHub(gh, rep, modes[0], name, title, t, gate, short); err != nil {
+			if err := evalToGitHub(gh, rep, modes[0], name, title, t, gate, short, warnings); err != nil {
 				return err
 			}
 		}

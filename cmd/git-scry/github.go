@@ -31,9 +31,10 @@ func githubFlag(env *cli.Env, fs *pflag.FlagSet, asJSON bool) (*ghaction.Action,
 	return gh, nil
 }
 
-// evalToGitHub writes the report as the step summary, the gated mode's
-// measures as outputs and each shortfall as an error annotation.
-func evalToGitHub(gh *ghaction.Action, rep *eval.Report, mode search.Mode, name, title string, t *cli.Table, g eval.Gate, short []eval.Shortfall) error {
+// evalToGitHub writes the report, with the warnings that qualify it, as
+// the step summary, the gated mode's measures as outputs and each
+// shortfall as an error annotation.
+func evalToGitHub(gh *ghaction.Action, rep *eval.Report, mode search.Mode, name, title string, t *cli.Table, g eval.Gate, short []eval.Shortfall, warnings []string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### git scry eval: %s\n\n%s\n\n%s", ghaction.MarkdownText(name), title, t.Markdown())
 	if g.MinMRR > 0 || g.MinRecall > 0 {
@@ -50,6 +51,12 @@ func evalToGitHub(gh *ghaction.Action, rep *eval.Report, mode search.Mode, name,
 			verdict = "**failed**"
 		}
 		fmt.Fprintf(&b, "\nQuality gate (%s, %s level): %s: %s\n", mode, level, strings.Join(checks, ", "), verdict)
+	}
+	if len(warnings) > 0 {
+		b.WriteString("\nWarnings:\n\n")
+		for _, w := range warnings {
+			fmt.Fprintf(&b, "- %s\n", ghaction.MarkdownText(w))
+		}
 	}
 	if err := gh.Summary(b.String() + "\n"); err != nil {
 		return ghaction.UserError(err, githubHint)
