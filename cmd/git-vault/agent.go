@@ -22,8 +22,10 @@ const agentUsage = `Usage: git vault agent start [--ttl DURATION] [--identity FI
 
 Hold your unlocked identity for a while, as ssh-agent does, so a
 passphrase-protected identity is typed once. start reads the identity
-(prompting for its passphrase on the terminal when it has one) and starts
-the agent in the background; if one runs locked, it is unlocked instead.
+(prompting for its passphrase on the terminal when it has one: one line;
+more typed or pasted there is refused, and read away rather than left for
+your shell) and starts the agent in the background; if one runs locked, it
+is unlocked instead.
 The agent listens only on a unix socket, mode 0600 in a 0700 directory
 ($XDG_RUNTIME_DIR/verdigris, else $TMPDIR/verdigris-UID or
 /tmp/verdigris-UID; relative values are ignored), answers only your
@@ -273,6 +275,10 @@ func unlockIdentity(ctx context.Context, env *cli.Env, path string) (plain []byt
 	defer clear(pass)
 	if e, ok := err.(*cli.Error); ok {
 		return nil, "", e
+	}
+	if err == errMoreThanALine {
+		return nil, "", cli.Failf("more was typed or pasted than the one line the passphrase prompt reads; no agent was started, and the rest was discarded, not left for your shell").
+			WithHint("run 'git vault agent start' again and type or paste the passphrase alone, then Enter")
 	}
 	if err != nil {
 		return nil, "", cli.Failf("reading the passphrase: %v", err)

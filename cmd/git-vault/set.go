@@ -130,15 +130,14 @@ func readValue(ctx context.Context, env *cli.Env, name string, fromStdin bool) (
 	if e, ok := err.(*cli.Error); ok {
 		return value, e
 	}
-	if err != nil {
-		return value, cli.Failf("reading the value: %v", err)
-	}
 	// The prompt reads one line: a multi-line value pasted there was
-	// stored cut to its first line, and its other lines went to the
-	// shell, which echoed them and ran and kept them as commands.
-	if n, _ := cli.DiscardTerminalInput(int(f.Fd())); n > 0 {
+	// stored cut to its first line.
+	if err == errMoreThanALine {
 		return value, cli.Failf("more was typed or pasted than the one line the prompt reads (a multi-line value?); nothing was stored, and the rest was discarded, not left for your shell").
 			WithHint("store a multi-line value with --stdin: git vault set %s --stdin < file (or paste it there, then Ctrl-D)", name)
+	}
+	if err != nil {
+		return value, cli.Failf("reading the value: %v", err)
 	}
 	if len(value) == 0 {
 		return value, cli.Failf("refusing to store an empty value").WithHint("to delete the secret, use 'git vault rm %s'", name)
