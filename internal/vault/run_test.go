@@ -27,3 +27,41 @@ func TestChildEnvRefusesReservedEnv(t *testing.T) {
 		t.Fatalf("ChildEnv = %v, %v", env, err)
 	}
 }
+
+// run --ssh's script holds every value it sends. Built in a buffer that
+// grew (bytes.Buffer), each larger array left a copy of the values before
+// it in the one it replaced, which nothing cleared, and each value's
+// quoted form was made apart; clearing the script wiped only the last
+// copy. It is one allocation, exactly its size: clearing it wipes them all.
+func TestRemoteScriptIsOneArrayOfItsSize(t *testing.T) {
+	long := strings.Repeat("it's a 'quoted' line of a long value\n", 300)
+	secrets := []Secret{
+		{Name: "tls-key", Env: "TLS_KEY", Value: []byte(long)},
+		{Name: "db", Env: "DB_PASSWORD", Value: []byte("pa'ss")},
+		{Name: "token", Env: "TOKEN", Value: []byte(strings.Repeat("x", 5000))},
+	}
+	argv := []string{"./deploy.sh", "--to", "prod"}
+	var script []byte
+	allocs := testing.AllocsPerRun(10, func() {
+		var err error
+		if script, err = RemoteScript(secrets, argv); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 1 {
+		t.Errorf("RemoteScript made %v allocations, want 1: the script alone", allocs)
+	}
+	if len(script) != cap(script) {
+		t.Errorf("script is %d bytes in an array of %d: not sized for it", len(script), cap(script))
+	}
+	want := "export TLS_KEY='" + strings.ReplaceAll(long, "'", `'\''`) + "'\n" +
+		"export DB_PASSWORD='pa'\\''ss'\n" +
+		"export TOKEN='" + strings.Repeat("x", 5000) + "'\n" +
+		"./deploy.sh --to prod\n"
+	if string(script) != want {
+		t.Errorf("script differs from the one expected:\n%.200q\nwant\n%.200q", script, want)
+	}
+	if s, _ := RemoteScript(nil, nil); string(s) != "\n" || cap(s) != 1 {
+		t.Errorf("RemoteScript(nil, nil) = %q (cap %d)", s, cap(s))
+	}
+}

@@ -9,24 +9,43 @@ import (
 // shellQuote quotes b for a POSIX shell: single quotes, with each ' written
 // as '\”. Every byte, newlines included, stays literal.
 func shellQuote(b []byte) []byte {
-	out := make([]byte, 0, len(b)+2)
-	out = append(out, '\'')
+	return appendShellQuote(make([]byte, 0, shellQuotedLen(b)), b)
+}
+
+// appendShellQuote appends b, shell-quoted, to dst.
+func appendShellQuote(dst, b []byte) []byte {
+	dst = append(dst, '\'')
 	for _, c := range b {
 		if c == '\'' {
-			out = append(out, `'\''`...)
+			dst = append(dst, `'\''`...)
 			continue
 		}
-		out = append(out, c)
+		dst = append(dst, c)
 	}
-	return append(out, '\'')
+	return append(dst, '\'')
+}
+
+// shellQuotedLen is the length appendShellQuote appends for b.
+func shellQuotedLen(b []byte) int {
+	return len(b) + 2 + 3*bytes.Count(b, []byte{'\''})
 }
 
 // RemoteScript is what `run --ssh` feeds to the remote shell on its stdin:
 // one export line per secret, then the command line. The command line is
 // argv joined by spaces, exactly what `ssh HOST CMD…` would have the remote
-// shell run.
+// shell run. The script is written into one array sized for it first: a
+// buffer that grows (bytes.Buffer, append) copies the values it holds into
+// each larger array and leaves the old ones, which nothing clears, for the
+// garbage collector; and no quoted value is made apart from it. Clearing
+// the script, as the caller does once ssh has read it, wipes every copy.
 func RemoteScript(secrets []Secret, argv []string) ([]byte, error) {
-	var b bytes.Buffer
+	n := len("\n")
+	for i, a := range argv {
+		if i > 0 {
+			n++ // the space before it
+		}
+		n += len(a)
+	}
 	for _, s := range secrets {
 		if err := checkSecretEnv(s, "nothing was run"); err != nil {
 			return nil, err
@@ -35,17 +54,23 @@ func RemoteScript(secrets []Secret, argv []string) ([]byte, error) {
 			return nil, &ReadError{Msg: fmt.Sprintf("secret %s contains a NUL byte and cannot be exported; nothing was run", s.Name),
 				Hint: fmt.Sprintf("no environment variable can hold it; leave it out with --only, and read it with 'git vault get %s'", s.Name)}
 		}
-		b.WriteString("export ")
-		b.WriteString(s.Env)
-		b.WriteByte('=')
-		q := shellQuote(s.Value)
-		b.Write(q)
-		clear(q)
-		b.WriteByte('\n')
+		n += len("export =\n") + len(s.Env) + shellQuotedLen(s.Value)
 	}
-	b.WriteString(strings.Join(argv, " "))
-	b.WriteByte('\n')
-	return b.Bytes(), nil
+	b := make([]byte, 0, n)
+	for _, s := range secrets {
+		b = append(b, "export "...)
+		b = append(b, s.Env...)
+		b = append(b, '=')
+		b = appendShellQuote(b, s.Value)
+		b = append(b, '\n')
+	}
+	for i, a := range argv {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, a...)
+	}
+	return append(b, '\n'), nil
 }
 
 // SSHArgv is the ssh command line: "-T", so no remote terminal echoes the
