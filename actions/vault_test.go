@@ -154,6 +154,27 @@ func vaultActionText(t *testing.T) string {
 	return string(b)
 }
 
+// A value's CRs reach later steps as they were stored: the Linux and
+// macOS runners (the only ones the action runs on) cut a GITHUB_ENV
+// value out of the file's text, a CR that ends it included.
+func TestVaultActionExportsCarriageReturnsIntact(t *testing.T) {
+	values := map[string]string{"crlf-lines": "line-one\r\nline-two\r\n", "ends-in-cr": "value-with-cr\r"}
+	repo, key := vaultRepoWith(t, values)
+	res, err := actiontest.Run(context.Background(), vaultAction(t), actiontest.Options{
+		Workspace:  repo,
+		ProcessEnv: withBinaries(t),
+		Inputs:     map[string]string{"identity": key},
+	})
+	if err != nil || res.Failed {
+		t.Fatalf("%v\n%s", err, res.Log)
+	}
+	for name, v := range values {
+		if env := vault.EnvName(name); res.Env[env] != v {
+			t.Errorf("exported %s = %q, want %q", env, res.Env[env], v)
+		}
+	}
+}
+
 func TestVaultActionPrefixAndMaskOnly(t *testing.T) {
 	repo, key := vaultRepo(t)
 	res, err := actiontest.Run(context.Background(), vaultAction(t), actiontest.Options{

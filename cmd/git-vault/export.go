@@ -28,8 +28,10 @@ written, is refused and nothing is printed.
 reads the inputs INPUT_SECRETS (names, comma or newline separated; empty
 means all), INPUT_EXPORT-ENV (true/false) and INPUT_PREFIX, and the
 identity from VERDIGRIS_IDENTITY. Every value and each line of it is
-masked first; values go to GITHUB_ENV with a random delimiter each; the
-step summary and the "names" output list names only.
+masked first; values go to GITHUB_ENV with a random delimiter each,
+byte for byte (a value ending in CR, which the runner drops on Windows,
+is refused unless RUNNER_OS is Linux or macOS); the step summary and the
+"names" output list names only.
 
 Flags:
       --format FORMAT   dotenv (default) or json

@@ -374,6 +374,30 @@ func TestParseEnvFile(t *testing.T) {
 	}
 }
 
+// The runner cuts a heredoc's value out of the file's text: its Linux and
+// macOS build keeps every CR; its Windows build also ends lines at CRLF,
+// which drops a CR that ends the value. The emulator read every CRLF as
+// LF, on any OS, and so changed values the runner keeps.
+func TestParseEnvFileCarriageReturns(t *testing.T) {
+	data := "A<<D\na\r\nb\r\nD\nB<<D\nends-in-cr\r\nD\nC=x\r\n"
+	for _, tc := range []struct {
+		os   string
+		want []KeyValue
+	}{
+		{"Linux", []KeyValue{{"A", "a\r\nb\r"}, {"B", "ends-in-cr\r"}, {"C", "x\r"}}},
+		{"macOS", []KeyValue{{"A", "a\r\nb\r"}, {"B", "ends-in-cr\r"}, {"C", "x\r"}}},
+		{"Windows", []KeyValue{{"A", "a\r\nb"}, {"B", "ends-in-cr"}, {"C", "x"}}},
+	} {
+		got, err := ParseEnvFileOn(data, tc.os)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: got %q; want %q", tc.os, got, tc.want)
+		}
+	}
+}
+
 func TestExpressions(t *testing.T) {
 	ev := &evaluator{ctx: map[string]any{
 		"inputs": map[string]any{"flag": "true", "empty": "", "n": "3", "list": "a,b"},

@@ -541,14 +541,14 @@ func (r *run) processEnv(a *Action, callerEnv map[string]string, f stepFiles, st
 
 // collect applies the file commands a step wrote.
 func (r *run) collect(f stepFiles, sr *StepResult) error {
-	outs, err := readEnvFile(f.output)
+	outs, err := readEnvFile(f.output, r.opts.OS)
 	if err != nil {
 		return fmt.Errorf("unable to process file command 'output' successfully: %v", err)
 	}
 	for _, kv := range outs {
 		sr.Outputs[kv.Key] = kv.Value
 	}
-	envs, err := readEnvFile(f.env)
+	envs, err := readEnvFile(f.env, r.opts.OS)
 	if err != nil {
 		return fmt.Errorf("unable to process file command 'env' successfully: %v", err)
 	}

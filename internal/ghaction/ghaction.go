@@ -287,12 +287,37 @@ var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // for it, which (with 128 random bits) means the value was crafted.
 var ErrDelimiterInValue = errors.New("value contains the env-file delimiter")
 
+// ErrFinalCR is returned for a value that ends with a carriage return
+// where the runner may be the one built for Windows, which drops it.
+var ErrFinalCR = errors.New("value ends with a carriage return, which the runner on Windows drops from GITHUB_ENV")
+
+// CheckEnvValue says whether ExportSecret can pass value to later steps
+// exactly. The runner cuts a record's value out of the GITHUB_ENV file's
+// text, so every CR and CRLF in it is kept, but its Windows build also
+// ends lines at CRLF and so takes a CR that ends the value for part of
+// the line break after it, and drops it. The CR would be kept on a
+// runner that ends that line with CRLF, but which runner reads the file
+// cannot be known for sure (RUNNER_OS may not reach a step run in WSL):
+// a secret changed without a word is worse than one refused, so a value
+// that ends with CR is refused unless RUNNER_OS names Linux or macOS.
+func (a *Action) CheckEnvValue(value []byte) error {
+	if len(value) > 0 && value[len(value)-1] == '\r' {
+		if ros := a.getenv("RUNNER_OS"); ros != "Linux" && ros != "macOS" {
+			return ErrFinalCR
+		}
+	}
+	return nil
+}
+
 // ExportSecret appends NAME=value to the GITHUB_ENV file with a random
 // delimiter, so later steps see it as an environment variable. The value
 // never passes through a Go string.
 func (a *Action) ExportSecret(name string, value []byte) error {
 	if !envNameRE.MatchString(name) {
 		return fmt.Errorf("invalid environment variable name %q", name)
+	}
+	if err := a.CheckEnvValue(value); err != nil {
+		return err
 	}
 	path := a.getenv("GITHUB_ENV")
 	if path == "" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/verdigris-dev/verdigris/internal/actiontest"
 	"github.com/verdigris-dev/verdigris/internal/cli"
 )
 
@@ -227,6 +228,53 @@ func TestSummaryAndOutputsLeaveOutKeyArguments(t *testing.T) {
 	for what, s := range map[string]string{"log": out.String(), "summary": string(summary), "output": string(output)} {
 		if strings.Contains(s, "QQQPZRY") || !strings.Contains(s, cli.KeyNotShown) {
 			t.Errorf("%s: %q", what, s)
+		}
+	}
+}
+
+// A value's CRs reach later steps exactly on the runner built for Linux
+// and macOS, which cuts the value out of the file; the one built for
+// Windows drops a CR that ends it, so such a value is refused wherever
+// RUNNER_OS does not name Linux or macOS, and nothing is written.
+func TestExportSecretCarriageReturns(t *testing.T) {
+	for _, tc := range []struct {
+		runnerOS, value string
+		refused         bool
+	}{
+		{"Linux", "line1\r\nline2\r", false},
+		{"macOS", "ends-in-cr\r", false},
+		{"Linux", "crlf\r\n", false},
+		{"Windows", "inner\r\ncrlf\r\n", false},
+		{"Windows", "ends-in-cr\r", true},
+		{"", "ends-in-cr\r", true},
+	} {
+		envFile := filepath.Join(t.TempDir(), "env")
+		getenv := func(k string) string {
+			switch k {
+			case "GITHUB_ENV":
+				return envFile
+			case "RUNNER_OS":
+				return tc.runnerOS
+			}
+			return ""
+		}
+		err := New(&bytes.Buffer{}, getenv).ExportSecret("V", []byte(tc.value))
+		if tc.refused {
+			if !errors.Is(err, ErrFinalCR) {
+				t.Errorf("%s: %q: err = %v, want ErrFinalCR", tc.runnerOS, tc.value, err)
+			}
+			if _, serr := os.Stat(envFile); !errors.Is(serr, os.ErrNotExist) {
+				t.Errorf("%s: %q refused, yet GITHUB_ENV was written", tc.runnerOS, tc.value)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %q: %v", tc.runnerOS, tc.value, err)
+		}
+		b, _ := os.ReadFile(envFile)
+		kv, err := actiontest.ParseEnvFileOn(string(b), tc.runnerOS)
+		if err != nil || len(kv) != 1 || kv[0].Value != tc.value {
+			t.Errorf("%s: %q came back as %q (%v)", tc.runnerOS, tc.value, kv, err)
 		}
 	}
 }

@@ -48,6 +48,10 @@ func ExportGitHub(a *ghaction.Action, kh Keyholder, v *Vault, opts GitHubOptions
 		if err := checkSecretEnv(s, "nothing was exported"); err != nil {
 			return 0, err
 		}
+		if a.CheckEnvValue(s.Value) == ghaction.ErrFinalCR {
+			return 0, &ReadError{Msg: fmt.Sprintf("secret %s ends with a carriage return, which the runner drops from GITHUB_ENV on Windows, and RUNNER_OS (%q) does not say Linux or macOS; nothing was exported", s.Name, a.Getenv("RUNNER_OS")),
+				Hint: fmt.Sprintf("run the job on a Linux or macOS runner, which keeps it, or store the value without that CR: git vault set %s --stdin < file", s.Name)}
+		}
 	}
 	names := make([]string, 0, len(secrets))
 	t := &cli.Table{}
