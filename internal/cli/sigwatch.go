@@ -31,17 +31,24 @@ func WatchSignals() *SignalWatch {
 // Caught says whether Ctrl-C or SIGTERM has arrived: one the kernel made
 // pending before the call (before the producer it killed closed our
 // pipe) counts. The kernel delivers a thread the signals pending for it
-// before it returns from sending itself one, and Go's signal loop passes
-// on the lower-numbered ones first, so once our own barrier signal is
-// back, an earlier Ctrl-C has been passed on too.
+// before it returns from sending itself one, so once the first barrier
+// signal is sent, an earlier Ctrl-C has reached Go's handler. Go's
+// signal loop passes signals on one at a time, in the order its handler
+// recorded them (the lower-numbered first among those recorded
+// together), but the first barrier may have been passed on before that
+// Ctrl-C was recorded: the second barrier, recorded after it, is passed
+// on after it.
 func (w *SignalWatch) Caught() bool {
-	if len(w.stops) > 0 {
-		return true
-	}
-	for len(w.barrier) > 0 { // a window resize before: not ours
-		<-w.barrier
-	}
-	if raiseToSelf(barrierSignal) == nil {
+	for range 2 {
+		if len(w.stops) > 0 {
+			return true
+		}
+		for len(w.barrier) > 0 { // a window resize before: not ours
+			<-w.barrier
+		}
+		if raiseToSelf(barrierSignal) != nil {
+			break
+		}
 		<-w.barrier
 	}
 	return len(w.stops) > 0
