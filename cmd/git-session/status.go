@@ -17,10 +17,13 @@ var statusCmd = &cli.Command{
 
 Show this worktree's active session: id, title, agent, start tag, time
 elapsed, commits since the start and uncommitted files. With no active
-session it says so and exits 0.
+session it says so and exits 0. A session that was active in a linked
+worktree removed since ('git worktree remove') is kept in the common git
+dir: status warns of it in every worktree, with how to carry it on here.
 
 Flags:
-      --json   print the status as JSON ({"active": false} when none)
+      --json   print the status as JSON ({"active": false} when none;
+               "orphaned" lists the sessions of removed worktrees)
 `,
 	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
@@ -41,6 +44,16 @@ Flags:
 		if err != nil {
 			return explain(err)
 		}
+		// Sessions whose linked worktree was removed while they were
+		// active: said in every worktree until moved here or dropped.
+		orphans, err := session.Orphans(m.Repo)
+		if err != nil {
+			return explain(err)
+		}
+		for _, o := range orphans {
+			warnf(env, "%s", o.Message())
+			cli.HintLinef(env.Stderr, "git-session", "%s", o.Hint(m.Store, s != nil))
+		}
 		if asJSON, _ := fs.GetBool("json"); asJSON {
 			out := map[string]any{"active": false}
 			if s != nil {
@@ -55,6 +68,9 @@ Flags:
 					ids = append(ids, e.ID)
 				}
 				out["awaiting_record"] = ids
+			}
+			if len(orphans) > 0 {
+				out["orphaned"] = orphans
 			}
 			return cli.WriteJSON(env.Stdout, out)
 		}

@@ -23,11 +23,35 @@ func checkSession(ctx context.Context, c *Context) []Finding {
 	if c.Repo == nil {
 		return []Finding{{Name: "sessions", Status: Skip, Detail: c.noRepo()}}
 	}
-	return []Finding{activeSession(ctx, c), unpushedSessionTags(ctx, c)}
+	fs := []Finding{activeSession(ctx, c)}
+	if f, ok := orphanedSessions(c); ok {
+		fs = append(fs, f)
+	}
+	return append(fs, unpushedSessionTags(ctx, c))
+}
+
+// orphanedSessions warns of the sessions that were active in a linked
+// worktree removed since; none is no finding, as most repositories never
+// have one.
+func orphanedSessions(c *Context) (Finding, bool) {
+	lost, err := session.Orphans(c.Repo)
+	if err != nil {
+		return Finding{Name: "orphaned", Status: Warn, Detail: err.Error(), Hint: "check that " + session.KeptDir(c.Repo) + " can be read"}, true
+	}
+	if len(lost) == 0 {
+		return Finding{}, false
+	}
+	store := session.StoreOf(c.Repo)
+	st, _ := store.Load()
+	f := Finding{Name: "orphaned", Status: Warn, Detail: lost[0].Message(), Hint: lost[0].Hint(store, st != nil)}
+	if len(lost) > 1 {
+		f.Detail += fmt.Sprintf(" (and %d more: git session status lists them)", len(lost)-1)
+	}
+	return f, true
 }
 
 func activeSession(ctx context.Context, c *Context) Finding {
-	store := session.NewStore(c.Repo.WorktreeStateDir())
+	store := session.StoreOf(c.Repo)
 	st, err := store.Load()
 	switch {
 	case err != nil:

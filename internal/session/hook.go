@@ -85,7 +85,7 @@ func PostCommit(ctx context.Context, repo *gitrepo.Repo, getenv func(string) str
 	}
 	p.flushUnknownClose()
 	res := &HookResult{SyncResult: p.res}
-	store := NewStore(repo.WorktreeStateDir())
+	store := StoreOf(repo)
 	if m.CloseWithoutID && len(p.res.Closed) == 0 {
 		// "session: end" without its id closes nothing, here or in CI:
 		// the id to write is the active session's.

@@ -28,7 +28,7 @@ func NewManager(repo *gitrepo.Repo) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Manager{Repo: repo, Dir: dir, Store: NewStore(repo.WorktreeStateDir()), Now: time.Now}, nil
+	return &Manager{Repo: repo, Dir: dir, Store: StoreOf(repo), Now: time.Now}, nil
 }
 
 func (m *Manager) now() time.Time { return m.Now().UTC().Truncate(time.Second) }

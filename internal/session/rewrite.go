@@ -151,7 +151,7 @@ func PostRewrite(ctx context.Context, repo *gitrepo.Repo, kind string, rws []Rew
 // rewritten commits: the commit that ended one, amended, holds its end
 // tag now (the retagging made it there).
 func followEnded(ctx context.Context, repo *gitrepo.Repo, newOf map[string]string) error {
-	store := NewStore(repo.WorktreeStateDir())
+	store := StoreOf(repo)
 	ended, err := store.Ended()
 	if err != nil || len(ended) == 0 {
 		return err
@@ -367,7 +367,7 @@ func markPushed(ctx context.Context, repo *gitrepo.Repo, p *processor, rs []*rew
 // commits, and opens or ends it as the new commits' markers say (as the
 // post-commit hook does for a new commit).
 func followState(ctx context.Context, repo *gitrepo.Repo, res *HookResult, rs []*rewritten, newOf map[string]string) error {
-	store := NewStore(repo.WorktreeStateDir())
+	store := StoreOf(repo)
 	st, err := store.Load()
 	if err != nil || (st == nil && len(res.Opened) == 0) {
 		return err

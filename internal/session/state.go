@@ -62,10 +62,43 @@ type LogEntry struct {
 const stateVersion = 1
 
 // Store is where a worktree's active session is kept.
-type Store struct{ Dir string }
+type Store struct {
+	Dir string
+	// Kept is where a linked worktree's active session is copied, in the
+	// common git dir ("" in the main worktree): 'git worktree remove'
+	// deletes the worktree's git dir, and its session with it, without a
+	// word. The copy outlives it, and Orphans finds it.
+	Kept     string
+	Worktree string // the worktree's top folder, for the copy to name
+}
 
-// NewStore returns the store in dir (gitrepo's WorktreeStateDir).
+// NewStore returns the store in dir (gitrepo's WorktreeStateDir), with
+// no copy kept elsewhere.
 func NewStore(dir string) Store { return Store{Dir: dir} }
+
+// StoreOf returns the store of repo's worktree: a linked worktree's keeps
+// a copy of its active session in the common git dir.
+func StoreOf(repo *gitrepo.Repo) Store {
+	s := NewStore(repo.WorktreeStateDir())
+	if filepath.Clean(repo.GitDir) != filepath.Clean(repo.CommonDir) {
+		s.Kept, s.Worktree = KeptDir(repo), repo.Root
+	}
+	return s
+}
+
+// KeptDir holds the copies of the linked worktrees' active sessions.
+func KeptDir(repo *gitrepo.Repo) string { return filepath.Join(repo.StateDir(), "session-kept") }
+
+// kept is the copy of a linked worktree's active session: the state as
+// the state file has it, so that the copy moved to a worktree's state
+// file is its active session, and whose it is.
+type kept struct {
+	State
+	GitDir   string `json:"kept_git_dir"`  // the worktree's git dir (<common>/worktrees/NAME)
+	Worktree string `json:"kept_worktree"` // its top folder
+}
+
+func (s Store) keptPath(id string) string { return filepath.Join(s.Kept, id+".json") }
 
 // Path is the state file.
 func (s Store) Path() string { return filepath.Join(s.Dir, "session.json") }
@@ -129,26 +162,121 @@ type StateError struct{ Path, Msg string }
 
 func (e *StateError) Error() string { return e.Msg }
 
-// Save writes the active session atomically.
+// Save writes the active session atomically, then its copy. A copy is
+// never there without its state (Orphans would report it lost): the
+// copy of a session this one replaces goes first, the new one last.
 func (s Store) Save(st *State) error {
 	st.Version = stateVersion
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
 	}
+	if s.Kept != "" {
+		if id := s.activeID(); id != "" && id != st.ID {
+			if err := removeIfThere(s.keptPath(id)); err != nil {
+				return err
+			}
+		}
+	}
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return err
 	}
-	return atomicfile.Write(s.Path(), append(data, '\n'), 0o644)
+	if err := atomicfile.Write(s.Path(), append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	if s.Kept == "" {
+		return nil
+	}
+	gitDir, _ := filepath.Abs(filepath.Dir(s.Dir))
+	k, err := json.MarshalIndent(kept{State: *st, GitDir: gitDir, Worktree: s.Worktree}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(s.Kept, 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(s.keptPath(st.ID), append(k, '\n'), 0o644)
 }
 
-// Clear removes the active session.
+// activeID is the id the state file holds, "" when none can be read.
+func (s Store) activeID() string {
+	data, err := os.ReadFile(s.Path())
+	if err != nil {
+		return ""
+	}
+	var st struct{ ID string }
+	if json.Unmarshal(data, &st) != nil || !IsID(st.ID) {
+		return ""
+	}
+	return st.ID
+}
+
+// Clear removes the active session, its copy first.
 func (s Store) Clear() error {
-	err := os.Remove(s.Path())
+	if s.Kept != "" {
+		if id := s.activeID(); id != "" {
+			if err := removeIfThere(s.keptPath(id)); err != nil {
+				return err
+			}
+		}
+	}
+	return removeIfThere(s.Path())
+}
+
+func removeIfThere(path string) error {
+	err := os.Remove(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
 	return err
+}
+
+// Orphan is the copy of an active session whose worktree's git dir no
+// longer holds it: 'git worktree remove' (or rm and 'git worktree
+// prune') took the worktree while the session was active.
+type Orphan struct {
+	State    *State `json:"session"`
+	Worktree string `json:"worktree"` // the worktree it was active in
+	Path     string `json:"path"`     // the copy, which holds all of its state
+}
+
+// Orphans lists the kept sessions of repo whose worktree lost them,
+// oldest first. A copy that cannot be read is skipped: it is a report,
+// and the files are the user's to look at.
+func Orphans(repo *gitrepo.Repo) ([]Orphan, error) {
+	dir := KeptDir(repo)
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []Orphan
+	for _, e := range ents {
+		id, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok || !IsID(id) {
+			continue // an atomic write's leftover, or not ours
+		}
+		p := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		var k kept
+		if json.Unmarshal(data, &k) != nil || k.Version != stateVersion || k.ID != id || k.GitDir == "" {
+			continue
+		}
+		// A worktree whose folder was deleted but not yet pruned still
+		// has its git dir and its session: not lost yet.
+		if (Store{Dir: filepath.Join(k.GitDir, "verdigris")}).activeID() == id {
+			continue
+		}
+		st := k.State
+		out = append(out, Orphan{State: &st, Worktree: k.Worktree, Path: p})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].State.ID < out[j].State.ID })
+	return out, nil
 }
 
 // endedDir holds the sessions a closing marker ended while their record
@@ -210,4 +338,29 @@ func (s Store) ClearEnded(id string) error {
 		return nil
 	}
 	return err
+}
+
+// Message says what was lost and where it is kept, on one line.
+func (o Orphan) Message() string {
+	return fmt.Sprintf("session %s (%q) was active in worktree %s, which is gone (git worktree remove): its state is kept in %s", o.State.ID, o.State.Title, o.Worktree, o.Path)
+}
+
+// Hint says how to carry the session on in the worktree of store (moved
+// there, it is that worktree's active session, which 'git session end'
+// archives), or drop it; busy: that worktree has a session already.
+func (o Orphan) Hint(store Store, busy bool) string {
+	mv := fmt.Sprintf("mv %s %s", shellWord(o.Path), shellWord(store.Path()))
+	rm := fmt.Sprintf("rm %s", shellWord(o.Path))
+	if busy {
+		return fmt.Sprintf("end this worktree's session, then '%s' carries it on here ('git session end' archives it); or '%s' drops it (its start tag %s stays)", mv, rm, o.State.StartTag)
+	}
+	return fmt.Sprintf("'%s' carries it on in this worktree ('git session end' archives it); or '%s' drops it (its start tag %s stays)", mv, rm, o.State.StartTag)
+}
+
+// shellWord quotes a path for a command the user pastes.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
