@@ -323,10 +323,14 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	mainline := map[string]string{}
 	for _, c := range commits {
 		ch := ParseChange(c.Hash, c.Subject, c.Body)
 		ch.Sessions = sessions[c.Hash]
 		p.Changes = append(p.Changes, ch)
+		if m := revertMainlineRE.FindStringSubmatch(c.Body); m != nil {
+			mainline[c.Hash] = m[1]
+		}
 	}
 
 	if len(p.Changes) == 0 && (o.Bump == "" || o.Bump == "auto") {
@@ -336,7 +340,7 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		return nil, refuse("commit the changes to release first, or name the bump: git release patch",
 			"nothing to release: only merge commits%s", since)
 	}
-	dropReverted(p.Changes)
+	p.Changes = dropRevertedMerges(p.Changes, hist, mainline)
 	notable := func(c Change) bool { return !hiddenTypes[c.Type] || c.Breaking }
 	if (o.Bump == "" || o.Bump == "auto") && slices.ContainsFunc(p.Changes, notable) &&
 		!slices.ContainsFunc(p.Changes, func(c Change) bool { return notable(c) && !c.Dropped }) {

@@ -2,6 +2,7 @@ package release
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -14,6 +15,9 @@ var (
 	// gitRevertSubjectRE is git revert's default subject: Revert "…", and
 	// from git 2.43 Reapply "…" for the revert of a revert.
 	gitRevertSubjectRE = regexp.MustCompile(`^(Revert|Reapply) "(.*)"$`)
+	// revertMainlineRE is the parent a revert of a merge kept (git revert
+	// -m N): the changes reverted are the merge's over it.
+	revertMainlineRE = regexp.MustCompile(`(?m)^This reverts commit [0-9a-f]{7,64}, reversing\s+changes made to ([0-9a-f]{7,64})\b`)
 )
 
 // parseGitRevert reads git revert's default subject into c, which is not a
@@ -96,4 +100,52 @@ func dropReverted(changes []Change) {
 	for r, ok := range shipped {
 		changes[r].Dropped = !ok
 	}
+}
+
+// dropRevertedMerges is dropReverted where a revert may name a merge of
+// the release (git revert -m): merges are no changes of their own, so the
+// merge stands for the commits it brought into the release (those of its
+// other parents not reachable from the parent the revert kept, mainline
+// by the revert's body, else the first). Reverted, they are dropped with
+// the revert; a revert of that revert ships them again. A merge released
+// before is not in h: its revert stays, as any revert of an earlier
+// release. mainline: by revert commit, the parent its body names.
+func dropRevertedMerges(changes []Change, h *history, mainline map[string]string) []Change {
+	known := func(sha string) bool {
+		return slices.ContainsFunc(changes, func(c Change) bool { return strings.HasPrefix(c.Hash, sha) })
+	}
+	var brought [][]string
+	all := slices.Clip(changes)
+	for _, c := range changes {
+		if c.Reverts == "" || known(c.Reverts) {
+			continue
+		}
+		m, ok := h.unique(c.Reverts)
+		if !ok || len(h.parents[m]) < 2 || slices.ContainsFunc(all[len(changes):], func(p Change) bool { return p.Hash == m }) {
+			continue
+		}
+		kept := h.parents[m][0]
+		if want := mainline[c.Hash]; want != "" {
+			for _, p := range h.parents[m] {
+				if strings.HasPrefix(p, want) {
+					kept = p
+				}
+			}
+		}
+		all = append(all, Change{Hash: m})
+		brought = append(brought, h.brought(m, kept))
+	}
+	dropReverted(all)
+	out := all[:len(changes)]
+	for i, m := range all[len(changes):] {
+		if !m.Dropped {
+			continue
+		}
+		for j := range out {
+			if slices.Contains(brought[i], out[j].Hash) {
+				out[j].Dropped = true
+			}
+		}
+	}
+	return out
 }

@@ -87,3 +87,30 @@ func TestDropReverted(t *testing.T) {
 		t.Errorf("section lists a dropped change, or not the one kept:\n%s", s)
 	}
 }
+
+// A revert of a merge drops the commits the merge brought over the parent
+// the revert kept (git revert -m), which its body names: with -m 2 that is
+// the side branch, and the mainline's commits are what it undid.
+func TestDropRevertedMergesMainline(t *testing.T) {
+	h := func(c byte) string { return strings.Repeat(string(c), 40) }
+	// a (main) and b (side) merged as c; d reverts c.
+	hist := &history{parents: map[string][]string{
+		h('a'): nil, h('b'): nil, h('c'): {h('a'), h('b')}, h('d'): {h('c')},
+	}}
+	body := func(mainline string) string {
+		return "This reverts commit " + h('c') + ", reversing\nchanges made to " + mainline + "."
+	}
+	for _, c := range []struct {
+		mainline, dropped string
+	}{{h('b')[:7], "a"}, {h('a'), "b"}, {"", "b"}} {
+		changes := []Change{ParseChange(h('a'), "feat: a", ""), ParseChange(h('b'), "feat: b", ""), ParseChange(h('d'), `Revert "Merge"`, body(h('a')))}
+		ml := map[string]string{}
+		if c.mainline != "" {
+			ml[h('d')] = c.mainline
+		}
+		got := dropRevertedMerges(changes, hist, ml)
+		if len(got) != 3 || !got[2].Dropped || got[0].Dropped != (c.dropped == "a") || got[1].Dropped != (c.dropped == "b") {
+			t.Errorf("mainline %q: dropped a=%v b=%v revert=%v (%d changes), want %s and the revert", c.mainline, got[0].Dropped, got[1].Dropped, got[2].Dropped, len(got), c.dropped)
+		}
+	}
+}

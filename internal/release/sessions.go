@@ -206,3 +206,45 @@ func walk(graph map[string][]string, from string, stop []string) []string {
 func openedByMarker(msg string) bool {
 	return session.ParseMarkers(msg).Open != ""
 }
+
+// unique is the commit of the release whose hash starts with sha, when
+// one does and no other.
+func (h *history) unique(sha string) (string, bool) {
+	found := ""
+	for c := range h.parents {
+		if strings.HasPrefix(c, sha) {
+			if found != "" {
+				return "", false
+			}
+			found = c
+		}
+	}
+	return found, found != ""
+}
+
+// brought lists the commits of the release that merge brought in over
+// its parent kept: reachable from merge, not from kept, merge left out.
+func (h *history) brought(merge, kept string) []string {
+	reach := func(from string) map[string]bool {
+		seen := map[string]bool{}
+		stack := []string{from}
+		for len(stack) > 0 {
+			c := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if _, ok := h.parents[c]; !ok || seen[c] {
+				continue // outside the release, or seen
+			}
+			seen[c] = true
+			stack = append(stack, h.parents[c]...)
+		}
+		return seen
+	}
+	old := reach(kept)
+	var out []string
+	for c := range reach(merge) {
+		if c != merge && !old[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
