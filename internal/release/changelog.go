@@ -55,6 +55,11 @@ type headingStyle struct {
 	brackets bool
 	v        bool
 	sep      string // " - ", " – ", " — ", " ", or " (" with a ")" after the date
+	// linked: the label is a link, "[0.1.0](URL)", as release-please
+	// writes it; link is that URL of the newest heading. url is the new
+	// heading's (linkedTo): "" writes the plain label.
+	linked    bool
+	link, url string
 }
 
 // defaultHeading is Keep a Changelog's: "## [X.Y.Z] - YYYY-MM-DD".
@@ -81,6 +86,9 @@ func headingStyleOf(changelog []byte) headingStyle {
 		return defaultHeading
 	}
 	s := headingStyle{brackets: m[2] >= 0, v: m[4] >= 0, sep: defaultHeading.sep}
+	if m[8] >= 0 {
+		s.linked, s.link = true, string(changelog[m[8]+1:m[9]-1])
+	}
 	if d := headingDateRE.FindSubmatch(changelog[m[1]:]); d != nil {
 		switch sep := strings.TrimSpace(string(d[1])); {
 		case (sep == "(") != (len(d[2]) > 0):
@@ -105,6 +113,9 @@ func (s headingStyle) heading(v Version, date string) string {
 	}
 	if s.brackets {
 		label = "[" + label + "]"
+		if s.url != "" {
+			label += "(" + s.url + ")"
+		}
 	}
 	if s.sep == " (" {
 		return "## " + label + " (" + date + ")\n"

@@ -18,8 +18,8 @@ var (
 // UpdateLinks updates the link reference definitions that end a Keep a
 // Changelog file for the release of v, tagged v.Tag(), after prevTag (""
 // for the first): [Unreleased] compares from the new tag to HEAD, and
-// [X.Y.Z] (the label of the new section's heading) from prevTag to the new
-// tag, placed above the older versions' links, as Keep a Changelog keeps
+// [X.Y.Z] (the label of the new section's heading, when it uses one) from
+// prevTag to the new tag, placed above the older versions' links, as Keep a Changelog keeps
 // them. The URLs' form is taken from the [Unreleased] link, else the
 // newest version's, and must be a compare URL (…/compare/A...B); in
 // another form nothing is changed and left says why. A changelog without
@@ -71,10 +71,14 @@ func UpdateLinks(changelog []byte, v Version, prevTag string) (out []byte, left 
 	base, from := c[1], prevTag
 	// The new section's heading says [vX.Y.Z] where the changelog's do
 	// (it follows them): its definition is labelled so, or it links
-	// nowhere.
+	// nowhere. A heading without brackets, or one that is a link itself
+	// ("[X.Y.Z](URL)"), uses no definition: none is added, which nothing
+	// would read (the user's own stay as they are).
 	label := v.String()
-	if regexp.MustCompile(`(?m)^## +\[v` + regexp.QuoteMeta(v.String()) + `\]`).Match(text) {
-		label = "v" + label
+	if hm := regexp.MustCompile(`(?m)^## +\[(v?)` + regexp.QuoteMeta(v.String()) + `\]([^(]|$)`).FindSubmatch(text); hm == nil {
+		own = true
+	} else {
+		label = string(hm[1]) + label
 	}
 	if from == "" && unreleased >= 0 {
 		from = c[2] // the first release: from where Unreleased started
@@ -104,4 +108,26 @@ func UpdateLinks(changelog []byte, v Version, prevTag string) (out []byte, left 
 		b.WriteString(l)
 	}
 	return []byte(b.String()), ""
+}
+
+// githubRemoteRE is a GitHub remote URL: https://github.com/O/R(.git),
+// git@github.com:O/R(.git), ssh://git@github.com/O/R(.git).
+var githubRemoteRE = regexp.MustCompile(`^(?:https?://(?:[^@/]+@)?github\.com/|(?:ssh://)?git@github\.com[:/])([\w.-]+)/([\w.-]+?)(?:\.git)?/?$`)
+
+// linkedTo is the URL of a release-please heading ("## [X.Y.Z](URL)")
+// for tag, released after prevTag: the compare view of the GitHub remote
+// (remoteURL), else of the form of the newest heading's link (link: a
+// GitLab or Gitea compare URL); "" (the plain label) for a first release,
+// or with neither.
+func linkedTo(remoteURL, link, prevTag, tag string) string {
+	if prevTag == "" {
+		return ""
+	}
+	if m := githubRemoteRE.FindStringSubmatch(remoteURL); m != nil {
+		return "https://github.com/" + m[1] + "/" + m[2] + "/compare/" + prevTag + "..." + tag
+	}
+	if c := compareURLRE.FindStringSubmatch(link); c != nil {
+		return c[1] + prevTag + "..." + tag
+	}
+	return ""
 }

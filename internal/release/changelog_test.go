@@ -236,8 +236,16 @@ func TestUpdateLinks(t *testing.T) {
 			"## [0.2.0] - d\n\n[0.1.0]: https://github.com/o/r/compare/v0.0.1...v0.1.0\n[0.0.1]: https://github.com/o/r/releases/tag/v0.0.1\n",
 			"## [0.2.0] - d\n\n[0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0\n[0.1.0]: https://github.com/o/r/compare/v0.0.1...v0.1.0\n[0.0.1]: https://github.com/o/r/releases/tag/v0.0.1\n", false},
 		{"no line end at the end", "v0.1.0",
-			"[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD",
-			"[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0", false},
+			"## [0.2.0] - d\n\n[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD",
+			"## [0.2.0] - d\n\n[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0", false},
+		// A heading without brackets, or a link itself, uses no
+		// definition: none is added; the user's own stay.
+		{"heading without brackets", "v0.1.0",
+			"## 0.2.0 - d\n\n## 0.1.0 - d\n\n[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD\n[0.1.0]: https://github.com/o/r/compare/v0.0.1...v0.1.0\n",
+			"## 0.2.0 - d\n\n## 0.1.0 - d\n\n[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.1.0]: https://github.com/o/r/compare/v0.0.1...v0.1.0\n", false},
+		{"heading a link", "v0.1.0",
+			"## [0.2.0](https://github.com/o/r/compare/v0.1.0...v0.2.0) (d)\n\n[0.1.0]: https://github.com/o/r/compare/v0.0.1...v0.1.0\n",
+			"## [0.2.0](https://github.com/o/r/compare/v0.1.0...v0.2.0) (d)\n\n[0.1.0]: https://github.com/o/r/compare/v0.0.1...v0.1.0\n", false},
 		{"already defined", "v0.1.0",
 			"[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD\n[0.2.0]: https://example.com/x\n",
 			"[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.2.0]: https://example.com/x\n", false},
@@ -255,8 +263,8 @@ func TestUpdateLinks(t *testing.T) {
 		}
 	}
 	// A byte order mark stays where it is.
-	got, _ := UpdateLinks([]byte("\uFEFF[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD\n"), Version{0, 2, 0}, "v0.1.0")
-	if want := "\uFEFF[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0\n"; string(got) != want {
+	got, _ := UpdateLinks([]byte("\uFEFF## [0.2.0]\n[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD\n"), Version{0, 2, 0}, "v0.1.0")
+	if want := "\uFEFF## [0.2.0]\n[Unreleased]: https://github.com/o/r/compare/v0.2.0...HEAD\n[0.2.0]: https://github.com/o/r/compare/v0.1.0...v0.2.0\n"; string(got) != want {
 		t.Errorf("with a BOM: %q, want %q", got, want)
 	}
 }

@@ -425,7 +425,15 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 			notes = strings.TrimSpace(notes + "\n\n" + un)
 		}
 		_, text := cutBOM(old)
-		p.Notes = sectionIn(headingStyleOf(text), next, o.Now, notes, p.Changes)
+		style := headingStyleOf(text)
+		if style.linked && style.brackets {
+			remoteURL := ""
+			if rm := r.DefaultRemote(ctx); rm != "" {
+				remoteURL = r.Config(ctx, "remote."+rm+".url")
+			}
+			style.url = linkedTo(remoteURL, style.link, prevTag, p.Tag)
+		}
+		p.Notes = sectionIn(style, next, o.Now, notes, p.Changes)
 		updated, err := InsertSection(old, next, p.Notes)
 		if err != nil {
 			var se *ErrSectionExists
