@@ -552,8 +552,16 @@ func (f *File) parseChecks(v any) error {
 		if !nameRE.MatchString(name) {
 			return f.errorf(key, "invalid check name: use letters, digits, '-', '_' and '.'")
 		}
-		tv, err := f.table(key, m[name])
-		if err != nil {
+		tv, ok := m[name].(map[string]any)
+		if !ok {
+			// checks.a = "go test": the command given where its table
+			// goes, which the generic "must be a table" left to the README.
+			run := "COMMAND"
+			if s, isStr := m[name].(string); isStr && strings.TrimSpace(s) != "" && !strings.ContainsAny(s, "\"\\\n") {
+				run = s
+			}
+			err := f.errorf(key, "a check is a table with run = \"...\", not %s", typeName(m[name]))
+			err.(*Error).Hint = fmt.Sprintf("write [checks.%s] and under it run = %q", tomlKey(name), run)
 			return err
 		}
 		c := &Check{Name: name, Parallel: true, Line: f.lines[key]}
