@@ -95,13 +95,28 @@ export npm_config_fetch_retries=${npm_config_fetch_retries:-1}
 export npm_config_fetch_retry_mintimeout=${npm_config_fetch_retry_mintimeout:-1000}
 export npm_config_fetch_retry_maxtimeout=${npm_config_fetch_retry_maxtimeout:-5000}
 export npm_config_fetch_timeout=${npm_config_fetch_timeout:-15000}
+# What to do about npm pack's failure, by npm's error code: npm ping
+# helps only when the registry could not be reached.
+npm_hint() {
+	if grep -qE 'E404|ETARGET|notarget' "$tmp/npm.err"; then
+		echo "the npm registry ($(npm config get registry 2>/dev/null || echo 'npm config get registry')) has no onnxruntime-node@$version: use one that does (npm_config_registry=https://registry.npmjs.org/), or set VERDIGRIS_ONNXRUNTIME to a library you installed"
+	elif grep -qE 'E401|E403|ENEEDAUTH|EOTP' "$tmp/npm.err"; then
+		echo "the npm registry refused the request: check your npm login or token for it (npm whoami)"
+	elif grep -qE 'ENOSPC|EACCES|EPERM|EROFS' "$tmp/npm.err"; then
+		echo "npm could not write its cache or temporary files: free some space or fix the permissions of $(npm config get cache 2>/dev/null || echo 'its cache (npm config get cache)')"
+	elif grep -qiE 'ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|FETCH_ERROR|timeout|proxy|CERT|socket' "$tmp/npm.err"; then
+		echo "the npm registry could not be reached: check your network and proxy (npm ping)"
+	else
+		echo "npm's words above say why; 'npm pack onnxruntime-node@$version' shows them in full"
+	fi
+}
 pack() { (cd "$tmp" && npm pack --loglevel=error --ignore-scripts "onnxruntime-node@$version" >/dev/null 2>"$tmp/npm.err"); }
 timedout() { grep -qiE 'timeout|ETIMEDOUT' "$tmp/npm.err"; }
 if ! pack && { timedout || ! { sleep 2; pack; }; }; then
 	# npm's words, without the JavaScript stack, object dump and blank
 	# lines it adds to a network error (indented under "npm error").
 	sed -E -e '/^npm (error|ERR!)( {2,}| *\}?$| (syscall|errno) )/d' -e 's/ \{$//' -e 's/^/npm: /' "$tmp/npm.err" >&2
-	die "npm pack onnxruntime-node@$version failed" "check your npm registry access (npm ping)"
+	die "npm pack onnxruntime-node@$version failed" "$(npm_hint)"
 fi
 tarball=
 for f in "$tmp"/onnxruntime-node-*.tgz; do
@@ -111,8 +126,14 @@ for f in "$tmp"/onnxruntime-node-*.tgz; do
 	fi
 done
 [ -n "$tarball" ] || die "npm pack produced no tarball" "run 'npm pack onnxruntime-node@$version' to see why"
-tar -xzf "$tarball" -C "$tmp" "$member" || die "the package has no $member" \
+# Which of three went wrong: a damaged download, a package without the
+# library, or no room to unpack it.
+tar -tzf "$tarball" >"$tmp/list" 2>/dev/null || die "the downloaded package $(basename "$tarball") is damaged (not a gzip tar)" \
+	"run the install again; if it fails the same way, 'npm cache verify' drops a damaged copy from npm's cache"
+grep -qxF "$member" "$tmp/list" || die "the package has no $member" \
 	"onnxruntime-node $version changed its layout; set VERDIGRIS_ONNXRUNTIME to a library you installed"
+tar -xzf "$tarball" -C "$tmp" "$member" || die "could not unpack $member into $tmp" \
+	"free some space in ${TMPDIR:-/tmp} (or set TMPDIR to a folder with room) and run it again"
 got=$(sha256 "$tmp/$member")
 [ "$got" = "$sum" ] || die "checksum mismatch for $member: got $got, want $sum" \
 	"do not use this library; report it, and retry later"

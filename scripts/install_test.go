@@ -870,3 +870,32 @@ func TestInstallWithoutHome(t *testing.T) {
 		}
 	})
 }
+
+// Every failure of npm pack hinted "check your npm registry access (npm
+// ping)", which helps only when the registry cannot be reached: the hint
+// follows npm's error code, and a damaged download is told from a package
+// without the library.
+func TestFetchOnnxruntimeHintFollowsTheFailure(t *testing.T) {
+	for _, c := range []struct {
+		name, npm, want, not string
+	}{
+		{"unreachable", `echo "npm error code ECONNREFUSED" >&2; exit 1`, "could not be reached: check your network and proxy (npm ping)", ""},
+		{"not in the registry", `[ "$1" = config ] && { echo https://mirror.example/; exit 0; }
+echo "npm error code E404" >&2; echo "npm error 404 Not Found - GET https://mirror.example/onnxruntime-node" >&2; exit 1`, "(https://mirror.example/) has no onnxruntime-node@", "npm ping"},
+		{"refused", `echo "npm error code E403" >&2; exit 1`, "npm whoami", "npm ping"},
+		{"disk full", `[ "$1" = config ] && { echo /c/.npm; exit 0; }
+echo "npm error code ENOSPC" >&2; exit 1`, "free some space or fix the permissions of /c/.npm", "npm ping"},
+		{"other", `echo "npm error code EUNKNOWN" >&2; exit 1`, "'npm pack onnxruntime-node@", "npm ping"},
+		{"damaged download", `echo x >onnxruntime-node-1.24.1.tgz`, "is damaged (not a gzip tar)", "changed its layout"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out, _ := fetchWithNpm(t, "touch \"$NPM_LOG\"\n"+c.npm+"\n")
+			if !strings.Contains(out, c.want) || !hasHint(out) {
+				t.Errorf("output lacks %q:\n%s", c.want, out)
+			}
+			if c.not != "" && strings.Contains(out, c.not) {
+				t.Errorf("output says %q:\n%s", c.not, out)
+			}
+		})
+	}
+}
