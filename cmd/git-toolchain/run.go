@@ -48,6 +48,7 @@ Flags:
       --missing-ok   a set (or toolchain.toml) that does not exist, or a set
                      that lists no check, is not an error (used by the
                      pre-push hook); a set of a near name (pre_push) is
+                     still an error, at its line
       --json         print the results, output included, as JSON (with
                      --missing-ok and nothing to run, a run of no check)
       --github       also write error annotations, log groups and a
