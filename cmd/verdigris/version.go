@@ -21,7 +21,7 @@ var versionCmd = &cli.Command{
 
 Print the version and commit of verdigris and of every verdigris binary,
 on PATH or where the hooks find it off PATH (the folder verdigris install
-recorded, then ~/.local/bin), which it names.
+recorded, then ~/.local/bin), else beside this verdigris, which it names.
 
 Flags:
       --json   print [{"binary", "path", "version", "on_path"}] as JSON
@@ -44,6 +44,13 @@ Flags:
 		list := []versionEntry{selfEntry(self)}
 		for _, bin := range doctor.Binaries[1:] {
 			b, found := doctor.FindBinary(ctx, r, env.Env("HOME"), bin)
+			beside := ""
+			if !found {
+				// Run by its path from a build or an archive not
+				// installed: the others are beside it.
+				b, beside = doctor.BesideSelf(ctx, bin)
+				found = beside != ""
+			}
 			e := versionEntry{Binary: bin, Path: b.Path, Version: b.Version, OnPath: b.OffPath == ""}
 			switch {
 			case !found:
@@ -54,7 +61,10 @@ Flags:
 			default:
 				e.Line = b.Version
 			}
-			if found && b.OffPath != "" {
+			switch {
+			case beside != "":
+				e.Line += "; not on PATH nor where the hooks look, found in " + cli.Printable(beside) + " beside this verdigris"
+			case found && b.OffPath != "":
 				e.Line += "; not on PATH, found in " + b.OffPath + " where the hooks look"
 			}
 			list = append(list, e)

@@ -40,6 +40,31 @@ func FindBinary(ctx context.Context, r *gitrepo.Repo, home, bin string) (Binary,
 	return Binary{Path: path, OffPath: off, Version: versionLine(ctx, path)}, true
 }
 
+// BesideSelf finds bin in the folder of the running verdigris, where a
+// build (go build -o DIR/ ./cmd/...) or an unpacked release archive puts
+// them all, with its --version line: for a binary found neither on PATH
+// nor where the hooks look, that is where it is, and what to do is to
+// put that folder on PATH, or to install the hooks from there (install
+// records its own folder for them). The folder is "" when bin is not there.
+func BesideSelf(ctx context.Context, bin string) (b Binary, dir string) {
+	exe, err := os.Executable()
+	if err != nil {
+		return Binary{}, ""
+	}
+	dir = filepath.Dir(exe)
+	p := filepath.Join(dir, bin)
+	if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
+		return Binary{}, ""
+	}
+	return Binary{Path: p, OffPath: dir, Version: versionLine(ctx, p)}, dir
+}
+
+// besideSelfHint is what to do about binaries found only beside the
+// running verdigris, in dir.
+func besideSelfHint(dir string) string {
+	return "add " + dir + " to your PATH (export PATH=\"" + dir + ":$PATH\" in your shell's startup file), and run " + filepath.Join(dir, "verdigris") + " install in each repository so that the hooks look there too"
+}
+
 // versionLine is the one line `PATH --version` prints, or "" when it does
 // not answer.
 func versionLine(ctx context.Context, path string) string {
@@ -74,13 +99,23 @@ func checkBinaries(ctx context.Context, c *Context) []Finding {
 		b, found := FindBinary(ctx, c.Repo, c.home(), bin)
 		path, line, hookDir := b.Path, b.Version, b.OffPath
 		f := Finding{Name: bin}
+		hint := "run ./scripts/install.sh from a verdigris checkout and put its bin directory (default ~/.local/bin) on PATH"
+		where := "not on PATH"
+		if !found {
+			// A verdigris run by its path, from a build or an archive
+			// not installed: the others are beside it.
+			if _, dir := BesideSelf(ctx, bin); dir != "" {
+				where = "not on PATH nor where the hooks look; found in " + dir + ", beside this verdigris"
+				hint = besideSelfHint(dir)
+			}
+		}
 		switch {
 		case !found && c.Repo != nil && failClosed[bin] != "" && exists(filepath.Join(c.Repo.Root, failClosed[bin])):
-			f.Status, f.Detail = Fail, "not on PATH, and "+failClosed[bin]+" is in use: the pre-push hook refuses every push"
-			f.Hint = "run ./scripts/install.sh from a verdigris checkout and put its bin directory (default ~/.local/bin) on PATH"
+			f.Status, f.Detail = Fail, where+", and "+failClosed[bin]+" is in use: the pre-push hook refuses every push"
+			f.Hint = hint
 		case !found:
-			f.Status, f.Detail = Warn, "not on PATH"
-			f.Hint = "run ./scripts/install.sh from a verdigris checkout and put its bin directory (default ~/.local/bin) on PATH"
+			f.Status, f.Detail = Warn, where
+			f.Hint = hint
 		case line == "":
 			f.Status, f.Detail = Fail, path+" does not answer --version"
 			f.Hint = "reinstall it with ./scripts/install.sh"

@@ -24,10 +24,24 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 	// Where the hooks look, as the binaries check: the post-commit hook
 	// indexes with a git-scry off PATH, and its embedder is this one.
 	bin, offDir, found := hooks.FindBinary(c.Repo, c.home(), "git-scry")
+	beside := ""
 	if !found {
-		return []Finding{{Name: "embedder", Status: Skip, Detail: "git-scry is not on PATH nor where the hooks look", Hint: "run ./scripts/install.sh from a verdigris checkout"}}
+		// The binaries check says where, and what to do about it: this
+		// says what that git-scry would search with.
+		b, dir := BesideSelf(ctx, "git-scry")
+		if dir == "" {
+			return []Finding{{Name: "embedder", Status: Skip, Detail: "git-scry is not on PATH nor where the hooks look", Hint: "run ./scripts/install.sh from a verdigris checkout"}}
+		}
+		bin, beside = b.Path, dir
 	}
 	findings := checkScry(ctx, c, bin)
+	if beside != "" {
+		for i := range findings {
+			if findings[i].Name == "embedder" {
+				findings[i].Detail += "; git-scry is not on PATH nor where the hooks look, found in " + beside + " beside this verdigris"
+			}
+		}
+	}
 	if offDir != "" {
 		// The binaries check warns and hints at PATH; here it says which
 		// git-scry answered.
