@@ -18,8 +18,9 @@ var statusCmd = &cli.Command{
 Show this worktree's active session: id, title, agent, start tag, time
 elapsed, commits since the start and uncommitted files. With no active
 session it says so and exits 0. A session that was active in a linked
-worktree removed since ('git worktree remove') is kept in the common git
-dir: status warns of it in every worktree, with how to carry it on here.
+worktree removed since ('git worktree remove'), or that awaited its
+record there, is kept in the common git dir: status warns of it in every
+worktree, with how to carry it on here.
 
 Flags:
       --json   print the status as JSON ({"active": false} when none;

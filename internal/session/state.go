@@ -86,7 +86,8 @@ func StoreOf(repo *gitrepo.Repo) Store {
 	return s
 }
 
-// KeptDir holds the copies of the linked worktrees' active sessions.
+// KeptDir holds the copies of the linked worktrees' sessions: the active
+// one, and the ones awaiting their record (session-ended/).
 func KeptDir(repo *gitrepo.Repo) string { return filepath.Join(repo.StateDir(), "session-kept") }
 
 // kept is the copy of a linked worktree's active session: the state as
@@ -98,7 +99,34 @@ type kept struct {
 	Worktree string `json:"kept_worktree"` // its top folder
 }
 
-func (s Store) keptPath(id string) string { return filepath.Join(s.Kept, id+".json") }
+// keptPath is the copy of this worktree's active session id, and
+// keptEndedPath of its session id that awaits its record. The name holds
+// the worktree's (its git dir's, unique among the live worktrees): two
+// worktrees can each have a session of one id (two branches' markers of
+// one second), and one's copy must not replace, or clear, the other's.
+func (s Store) keptPath(id string) string { return filepath.Join(s.Kept, id+s.keptOwner()+".json") }
+
+func (s Store) keptEndedPath(id string) string {
+	return filepath.Join(s.Kept, id+s.keptOwner()+keptEndedSuffix+".json")
+}
+
+// keptEndedSuffix marks the copy of a session awaiting its record.
+const keptEndedSuffix = ".ended"
+
+func (s Store) keptOwner() string { return "@" + filepath.Base(filepath.Dir(s.Dir)) }
+
+// writeKept writes the copy of st to path, naming the worktree it is in.
+func (s Store) writeKept(path string, st *State) error {
+	gitDir, _ := filepath.Abs(filepath.Dir(s.Dir))
+	k, err := json.MarshalIndent(kept{State: *st, GitDir: gitDir, Worktree: s.Worktree}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(s.Kept, 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(path, append(k, '\n'), 0o644)
+}
 
 // Path is the state file.
 func (s Store) Path() string { return filepath.Join(s.Dir, "session.json") }
@@ -187,15 +215,7 @@ func (s Store) Save(st *State) error {
 	if s.Kept == "" {
 		return nil
 	}
-	gitDir, _ := filepath.Abs(filepath.Dir(s.Dir))
-	k, err := json.MarshalIndent(kept{State: *st, GitDir: gitDir, Worktree: s.Worktree}, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(s.Kept, 0o755); err != nil {
-		return err
-	}
-	return atomicfile.Write(s.keptPath(st.ID), append(k, '\n'), 0o644)
+	return s.writeKept(s.keptPath(st.ID), st)
 }
 
 // activeID is the id the state file holds, "" when none can be read.
@@ -231,13 +251,16 @@ func removeIfThere(path string) error {
 	return err
 }
 
-// Orphan is the copy of an active session whose worktree's git dir no
-// longer holds it: 'git worktree remove' (or rm and 'git worktree
-// prune') took the worktree while the session was active.
+// Orphan is the copy of a session whose worktree's git dir no longer
+// holds it: 'git worktree remove' (or rm and 'git worktree prune') took
+// the worktree while the session was active, or while it awaited its
+// record (AwaitingRecord: a closing marker ended it, 'git session end'
+// had not written its record).
 type Orphan struct {
-	State    *State `json:"session"`
-	Worktree string `json:"worktree"` // the worktree it was active in
-	Path     string `json:"path"`     // the copy, which holds all of its state
+	State          *State `json:"session"`
+	Worktree       string `json:"worktree"` // the worktree it was in
+	Path           string `json:"path"`     // the copy, which holds all of its state
+	AwaitingRecord bool   `json:"awaiting_record,omitempty"`
 }
 
 // Orphans lists the kept sessions of repo whose worktree lost them,
@@ -254,10 +277,15 @@ func Orphans(repo *gitrepo.Repo) ([]Orphan, error) {
 	}
 	var out []Orphan
 	for _, e := range ents {
-		id, ok := strings.CutSuffix(e.Name(), ".json")
-		if !ok || !IsID(id) {
+		name, ok := strings.CutSuffix(e.Name(), ".json")
+		name, awaiting := strings.CutSuffix(name, keptEndedSuffix)
+		if len(name) < len(IDLayout) || !IsID(name[:len(IDLayout)]) || (len(name) > len(IDLayout) && name[len(IDLayout)] != '@') {
+			ok = false
+		}
+		if !ok {
 			continue // an atomic write's leftover, or not ours
 		}
+		id := name[:len(IDLayout)]
 		p := filepath.Join(dir, e.Name())
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -269,13 +297,22 @@ func Orphans(repo *gitrepo.Repo) ([]Orphan, error) {
 		}
 		// A worktree whose folder was deleted but not yet pruned still
 		// has its git dir and its session: not lost yet.
-		if (Store{Dir: filepath.Join(k.GitDir, "verdigris")}).activeID() == id {
+		there := Store{Dir: filepath.Join(k.GitDir, "verdigris")}
+		if !awaiting && there.activeID() == id {
+			continue
+		}
+		if _, err := os.Stat(there.endedPath(id)); awaiting && err == nil {
 			continue
 		}
 		st := k.State
-		out = append(out, Orphan{State: &st, Worktree: k.Worktree, Path: p})
+		out = append(out, Orphan{State: &st, Worktree: k.Worktree, Path: p, AwaitingRecord: awaiting})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].State.ID < out[j].State.ID })
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].State.ID != out[j].State.ID {
+			return out[i].State.ID < out[j].State.ID
+		}
+		return out[i].Path < out[j].Path
+	})
 	return out, nil
 }
 
@@ -284,8 +321,12 @@ func Orphans(repo *gitrepo.Repo) ([]Orphan, error) {
 // session's state, and 'git session end' archives them.
 func (s Store) endedDir() string { return filepath.Join(s.Dir, "session-ended") }
 
+func (s Store) endedPath(id string) string { return filepath.Join(s.endedDir(), id+".json") }
+
 // SaveEnded keeps st, which a commit's closing marker ended, until 'git
-// session end' writes its record.
+// session end' writes its record; in a linked worktree, with a copy in
+// the common git dir, as Save keeps the active session's: the worktree's
+// git dir, and session-ended/ with it, goes with 'git worktree remove'.
 func (s Store) SaveEnded(st *State) error {
 	st.Version = stateVersion
 	data, err := json.MarshalIndent(st, "", "  ")
@@ -295,7 +336,13 @@ func (s Store) SaveEnded(st *State) error {
 	if err := os.MkdirAll(s.endedDir(), 0o755); err != nil {
 		return err
 	}
-	return atomicfile.Write(filepath.Join(s.endedDir(), st.ID+".json"), append(data, '\n'), 0o644)
+	if err := atomicfile.Write(s.endedPath(st.ID), append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	if s.Kept == "" {
+		return nil
+	}
+	return s.writeKept(s.keptEndedPath(st.ID), st)
 }
 
 // Ended returns the sessions that await their record, oldest first.
@@ -331,17 +378,22 @@ func (s Store) Ended() ([]*State, error) {
 	return out, nil
 }
 
-// ClearEnded removes an ended session once its record is committed.
+// ClearEnded removes an ended session once its record is committed, its
+// copy first (a copy without its file is an orphan).
 func (s Store) ClearEnded(id string) error {
-	err := os.Remove(filepath.Join(s.endedDir(), id+".json"))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
+	if s.Kept != "" {
+		if err := removeIfThere(s.keptEndedPath(id)); err != nil {
+			return err
+		}
 	}
-	return err
+	return removeIfThere(s.endedPath(id))
 }
 
 // Message says what was lost and where it is kept, on one line.
 func (o Orphan) Message() string {
+	if o.AwaitingRecord {
+		return fmt.Sprintf("session %s (%q), ended by %s in worktree %s and awaiting its record, lost it with that worktree (git worktree remove): its state is kept in %s", o.State.ID, o.State.Title, gitrepo.Short(o.State.EndedBy), o.Worktree, o.Path)
+	}
 	return fmt.Sprintf("session %s (%q) was active in worktree %s, which is gone (git worktree remove): its state is kept in %s", o.State.ID, o.State.Title, o.Worktree, o.Path)
 }
 
@@ -349,8 +401,14 @@ func (o Orphan) Message() string {
 // there, it is that worktree's active session, which 'git session end'
 // archives), or drop it; busy: that worktree has a session already.
 func (o Orphan) Hint(store Store, busy bool) string {
-	mv := fmt.Sprintf("mv %s %s", shellWord(o.Path), shellWord(store.Path()))
 	rm := fmt.Sprintf("rm %s", shellWord(o.Path))
+	if o.AwaitingRecord {
+		// Moved into this worktree's session-ended/, it awaits its record
+		// here; it takes no worktree's active place, so busy is no matter.
+		mv := fmt.Sprintf("mkdir -p %s && mv %s %s", shellWord(store.endedDir()), shellWord(o.Path), shellWord(store.endedPath(o.State.ID)))
+		return fmt.Sprintf("'%s' carries it on in this worktree ('git session end' writes its record); or '%s' drops it (its tags %s and %s stay)", mv, rm, o.State.StartTag, o.State.EndTag)
+	}
+	mv := fmt.Sprintf("mv %s %s", shellWord(o.Path), shellWord(store.Path()))
 	if busy {
 		return fmt.Sprintf("end this worktree's session, then '%s' carries it on here ('git session end' archives it); or '%s' drops it (its start tag %s stays)", mv, rm, o.State.StartTag)
 	}
