@@ -485,7 +485,8 @@ func unknownKeys(data []byte) unknown {
 		var id string
 		for k, v := range q {
 			if strings.ToLower(k) == "id" {
-				json.Unmarshal(v, &id)
+				// A number too ("id": 7), as Load reads it.
+				id, _ = queryID(v)
 			}
 		}
 		if strings.TrimSpace(id) == "" {
