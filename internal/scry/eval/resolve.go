@@ -57,6 +57,9 @@ func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet
 	// Commits of the repository no history ref reaches: which refs do
 	// is asked of them all at the end.
 	var outside []string
+	// The merges among them: a stash is one (of the index commit it
+	// holds), and no merge of the history that stands for commits.
+	outsideMerges := map[string]bool{}
 	for i, q := range qs.Queries {
 		for _, c := range q.RelevantCommits {
 			if hashLen > 0 && len(c) > hashLen {
@@ -120,6 +123,7 @@ func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet
 						res.Unindexed++
 					default:
 						outside = append(outside, merge)
+						outsideMerges[merge] = true
 					}
 				}
 			}
@@ -138,6 +142,9 @@ func Resolve(ctx context.Context, r *gitrepo.Repo, st *store.Store, qs *QuerySet
 		by = nil // said to be missing
 	}
 	for _, h := range outside {
+		if outsideMerges[h] && by[h] != "" {
+			res.Merges--
+		}
 		switch ref := by[h]; {
 		case ref == "refs/stash":
 			res.Stashed++
