@@ -69,7 +69,7 @@ Flags:
 		fs.Bool("github", false, "")
 	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := nargs("eval", args, 1, 1); err != nil {
+		if err := nargs("eval", fs, args, 1, 1); err != nil {
 			return err
 		}
 		k, _ := fs.GetInt("k")

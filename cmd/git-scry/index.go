@@ -69,7 +69,7 @@ const detachedEnv = "VERDIGRIS_SCRY_DETACHED"
 const runningFDEnv = "VERDIGRIS_SCRY_RUNNING_FD"
 
 func runIndex(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-	if err := nargs("index", args, 0, 0); err != nil {
+	if err := nargs("index", fs, args, 0, 0); err != nil {
 		return err
 	}
 	full, _ := fs.GetBool("full")

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"github.com/spf13/pflag"
 	"os"
 	"slices"
 	"strings"
@@ -71,22 +72,65 @@ func program() *cli.Program {
 // many of them are most likely a question that starts with the
 // command's name ("git scry index why it broke"), and the hint says
 // how to ask it. An empty one is refused by cli.NArgs.
-func nargs(command string, args []string, min, max int) error {
+func nargs(command string, fs *pflag.FlagSet, args []string, min, max int) error {
 	err := cli.NArgs("git scry "+command, args, min, max)
 	if e, ok := err.(*cli.Error); ok && len(args) > max && !strings.Contains(command, " ") && !slices.ContainsFunc(args[:max], exists) {
 		q := command + " " + strings.Join(args, " ")
-		return e.WithHint("to search for %q, run '%s'; 'git scry %s --help' shows the command's usage", q, searchCommand(command, args), command)
+		return e.WithHint("to search for %q, run '%s'; 'git scry %s --help' shows the command's usage", q, searchCommand(command, searchFlags(fs), args), command)
 	}
 	return err
 }
 
+// searchFlags are the flags given in fs that search takes too (-n 3,
+// --json, --mode), as search reads them: a question that starts with a
+// command's name keeps them in the search the hint gives.
+func searchFlags(fs *pflag.FlagSet) []string {
+	if fs == nil {
+		return nil
+	}
+	search := pflag.NewFlagSet("search", pflag.ContinueOnError)
+	searchCmd.Flags(search)
+	var out []string
+	fs.Visit(func(f *pflag.Flag) {
+		sf := search.Lookup(f.Name)
+		if sf == nil || sf.Value.Type() != f.Value.Type() {
+			return
+		}
+		name := "--" + f.Name
+		if f.Shorthand != "" && f.Shorthand == sf.Shorthand {
+			name = "-" + f.Shorthand
+		}
+		switch v := f.Value.(type) {
+		case pflag.SliceValue:
+			for _, s := range v.GetSlice() {
+				out = append(out, name, cli.ShellWord(s))
+			}
+		default:
+			if f.Value.Type() == "bool" {
+				if f.Value.String() == "true" {
+					out = append(out, name)
+				} else {
+					out = append(out, name+"=false")
+				}
+				return
+			}
+			out = append(out, name, cli.ShellWord(f.Value.String()))
+		}
+	})
+	return out
+}
+
 // searchCommand is the git scry search that searches for command and
-// words, as a shell reads it: each word quoted where it would be split
-// or expanded ("it's", "a; rm x" pasted ran rm), and "--" before the
-// first that starts with "-" (given after "--"), which search would
-// read as a flag.
-func searchCommand(command string, words []string) string {
-	s, dashes := "git scry search "+command, false
+// words with flags (search's, already quoted), as a shell reads it: each
+// word quoted where it would be split or expanded ("it's", "a; rm x"
+// pasted ran rm), and "--" before the first that starts with "-" (given
+// after "--"), which search would read as a flag.
+func searchCommand(command string, flags, words []string) string {
+	s, dashes := "git scry search ", false
+	if len(flags) > 0 {
+		s += strings.Join(flags, " ") + " "
+	}
+	s += command
 	for _, w := range words {
 		if !dashes && strings.HasPrefix(w, "-") {
 			s, dashes = s+" --", true

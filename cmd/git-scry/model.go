@@ -131,7 +131,7 @@ var modelAddCmd = &cli.Command{
 		fs.Int("dim", 0, "")
 	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := nargs("model add", args, 1, 2); err != nil {
+		if err := nargs("model add", fs, args, 1, 2); err != nil {
 			return err
 		}
 		given := append([]string(nil), args...)
@@ -505,7 +505,7 @@ var modelUseCmd = &cli.Command{
 	Name:  "use",
 	Usage: modelUsage,
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := nargs("model use", args, 1, 1); err != nil {
+		if err := nargs("model use", fs, args, 1, 1); err != nil {
 			return err
 		}
 		name := args[0]
@@ -572,7 +572,7 @@ var modelLsCmd = &cli.Command{
 	Usage: modelUsage,
 	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := nargs("model ls", args, 0, 0); err != nil {
+		if err := nargs("model ls", fs, args, 0, 0); err != nil {
 			return err
 		}
 		path, err := registryPath(env)
@@ -672,7 +672,7 @@ var modelRmCmd = &cli.Command{
 	Name:  "rm",
 	Usage: modelUsage,
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := nargs("model rm", args, 1, 1); err != nil {
+		if err := nargs("model rm", fs, args, 1, 1); err != nil {
 			return err
 		}
 		name := args[0]

@@ -55,13 +55,13 @@ Flags:
 		fs.Bool("no-follow", false, "")
 	},
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := nargs("related", args, 1, max(len(args), 1)); err != nil {
+		if err := nargs("related", fs, args, 1, max(len(args), 1)); err != nil {
 			return err
 		}
 		if len(args) > 1 && slices.ContainsFunc(args, looksLikePath) {
 			return moreThanOne(args)
 		}
-		if err := nargs("related", args, 1, 1); err != nil {
+		if err := nargs("related", fs, args, 1, 1); err != nil {
 			return err
 		}
 		limit, _ := fs.GetInt("limit")

@@ -33,7 +33,7 @@ Flags:
 `,
 	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
-		if err := nargs("stats", args, 0, 0); err != nil {
+		if err := nargs("stats", fs, args, 0, 0); err != nil {
 			return err
 		}
 		asJSON, _ := fs.GetBool("json")
