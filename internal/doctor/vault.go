@@ -241,7 +241,15 @@ func checkLoadedVault(ctx context.Context, c *Context, v *vault.Vault, err error
 		return f
 	}
 	f.Status = OK
-	f.Detail = fmt.Sprintf("%s, %s, key generation %d, signature verified", cli.Count(len(v.Secrets.Entries), "secret"), cli.Count(len(v.Recipients), "recipient"), v.Key.Generation)
+	// The lines that count, as reading counts them: a line a merge
+	// doubled byte for byte is one secret, and one from before a key
+	// rotation beside a current one is ignored, not tried and failed.
+	lines := v.Lines()
+	names := map[string]bool{}
+	for _, e := range lines {
+		names[e.Name] = true
+	}
+	f.Detail = fmt.Sprintf("%s, %s, key generation %d, signature verified", cli.Count(len(names), "secret"), cli.Count(len(v.Recipients), "recipient"), v.Key.Generation)
 	kh, err := vault.OpenKeyholder(ctx, vault.IdentityOptions{Getenv: c.Getenv})
 	if err != nil {
 		f.Status = Warn
@@ -253,10 +261,10 @@ func checkLoadedVault(ctx context.Context, c *Context, v *vault.Vault, err error
 		return f
 	}
 	defer kh.Close()
-	if len(v.Secrets.Entries) == 0 {
+	if len(lines) == 0 {
 		return f
 	}
-	val, err := kh.Decrypt(v, v.Secrets.Entries[0])
+	val, err := kh.Decrypt(v, lines[0])
 	clear(val)
 	switch {
 	case errors.Is(err, vault.ErrNotRecipient):
