@@ -67,23 +67,34 @@ func newValueIndex(secrets []Secret) (*valueIndex, []string) {
 			continue
 		}
 		add(valueNeedle{s.Value, s.Name, "raw"})
-		// A diff shows a multi-line value one line at a time.
+		// The encoded forms are of the value as stored and of what a
+		// program encodes of it: the value without the line end a file
+		// or echo gave it (set --stdin < token.txt), and each line of a
+		// multi-line one. A diff shows a multi-line value one line at a
+		// time, so those lines are searched for as they are too.
+		forms := [][]byte{s.Value}
+		if t := bytes.TrimSpace(s.Value); len(t) >= MinGuardLen && len(t) < len(s.Value) {
+			forms = append(forms, t)
+		}
 		if bytes.ContainsAny(s.Value, "\r\n") {
 			for _, line := range bytes.FieldsFunc(s.Value, func(r rune) bool { return r == '\n' || r == '\r' }) {
 				if t := bytes.TrimSpace(line); len(t) >= MinGuardLen && !isPEMBoundary(t) {
 					add(valueNeedle{t, s.Name, "raw"})
+					forms = append(forms, t)
 				}
 			}
 		}
-		for _, c := range base64Cores(base64.StdEncoding, s.Value) {
-			add(valueNeedle{c, s.Name, "base64"})
+		for _, f := range forms {
+			for _, c := range base64Cores(base64.StdEncoding, f) {
+				add(valueNeedle{c, s.Name, "base64"})
+			}
+			for _, c := range base64Cores(base64.URLEncoding, f) {
+				add(valueNeedle{c, s.Name, "base64url"})
+			}
+			h := hex.EncodeToString(f)
+			add(valueNeedle{[]byte(h), s.Name, "hex"})
+			add(valueNeedle{[]byte(strings.ToUpper(h)), s.Name, "hex"})
 		}
-		for _, c := range base64Cores(base64.URLEncoding, s.Value) {
-			add(valueNeedle{c, s.Name, "base64url"})
-		}
-		h := hex.EncodeToString(s.Value)
-		add(valueNeedle{[]byte(h), s.Name, "hex"})
-		add(valueNeedle{[]byte(strings.ToUpper(h)), s.Name, "hex"})
 	}
 	return ix, skipped
 }
