@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
-	"strings"
 )
 
 // MinGuardLen is the shortest vault value guard looks for: shorter values
@@ -33,15 +32,19 @@ type valueIndex struct {
 func base64Cores(enc *base64.Encoding, value []byte) [][]byte {
 	var out [][]byte
 	for k := 0; k < 3; k++ {
+		// Encoded into bytes that are cleared, not a string: a value's
+		// encoding is as secret as the value.
 		padded := make([]byte, k+len(value))
 		copy(padded[k:], value)
-		s := enc.EncodeToString(padded)
+		enc64 := make([]byte, enc.EncodedLen(len(padded)))
+		enc.Encode(enc64, padded)
 		clear(padded)
 		start := (8*k + 5) / 6
 		end := 8 * (k + len(value)) / 6
 		if end-start >= MinGuardLen {
-			out = append(out, []byte(s[start:end]))
+			out = append(out, append([]byte(nil), enc64[start:end]...))
 		}
+		clear(enc64)
 	}
 	return out
 }
@@ -50,12 +53,21 @@ func newValueIndex(secrets []Secret) (*valueIndex, []string) {
 	ix := &valueIndex{byPrefix: map[uint64][]valueNeedle{}}
 	var skipped []string
 	add := func(n valueNeedle) {
+		// An encoded form not kept is cleared here (wipe clears those
+		// kept); a raw one is part of the value itself.
+		drop := func() {
+			if n.form != "raw" {
+				clear(n.needle)
+			}
+		}
 		if len(n.needle) < 8 {
+			drop()
 			return
 		}
 		k := binary.LittleEndian.Uint64(n.needle)
 		for _, o := range ix.byPrefix[k] {
 			if bytes.Equal(o.needle, n.needle) {
+				drop()
 				return
 			}
 		}
@@ -91,9 +103,10 @@ func newValueIndex(secrets []Secret) (*valueIndex, []string) {
 			for _, c := range base64Cores(base64.URLEncoding, f) {
 				add(valueNeedle{c, s.Name, "base64url"})
 			}
-			h := hex.EncodeToString(f)
-			add(valueNeedle{[]byte(h), s.Name, "hex"})
-			add(valueNeedle{[]byte(strings.ToUpper(h)), s.Name, "hex"})
+			h := make([]byte, hex.EncodedLen(len(f)))
+			hex.Encode(h, f)
+			add(valueNeedle{bytes.ToUpper(h), s.Name, "hex"})
+			add(valueNeedle{h, s.Name, "hex"})
 		}
 	}
 	return ix, skipped
