@@ -155,12 +155,12 @@ func checkIdentity(c *Context, inUse bool) Finding {
 		errors.As(vault.ExplainIdentityError(path, err), &ie)
 		f.Status, f.Detail, f.Hint = Fail, ie.Msg, ie.Hint
 	case errors.Is(err, os.ErrNotExist):
-		f.Status, f.Detail, f.Hint = Skip, "no identity at "+path, "create one with 'git vault init' (or pass --identity FILE)"
+		f.Status, f.Detail, f.Hint = Skip, "no identity at "+path, "create one with 'git vault init' (git vault commands also take another with --identity FILE)"
 		if inUse {
 			f.Status = Warn
 		}
 	case err != nil:
-		f.Status, f.Detail, f.Hint = Fail, err.Error(), "put your identity in "+path+" as a regular file (mode 600), or pass --identity FILE"
+		f.Status, f.Detail, f.Hint = Fail, err.Error(), "put your identity in "+path+" as a regular file (mode 600), or give git vault commands another with --identity FILE"
 	case vault.IsEncryptedIdentity(data):
 		f.Status, f.Detail = OK, path+" (passphrase-protected; unlock with 'git vault agent start')"
 	default:
