@@ -23,7 +23,8 @@ Commands:
   export                 print secrets as dotenv or JSON; --github for Actions
   run -- CMD...          run CMD with secrets in its environment
   guard                  refuse to push secrets (pre-push, --staged, --range)
-  agent start|stop|status  hold an unlocked identity for a while
+  agent start|stop|status
+                         hold an unlocked identity for a while
   lock                   make the agent forget its identity and keys
 
 Identity (first found): --identity FILE, $VERDIGRIS_IDENTITY (key text, for
