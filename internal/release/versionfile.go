@@ -153,7 +153,7 @@ func versionFiles(root string, paths []string, to Version) ([]*FileChange, error
 			// should bring it up (as Cargo.lock is refused).
 			if want, ok := npm[path.Dir(p)]; ok && err == nil && strings.TrimPrefix(fc.From, "v") != strings.TrimPrefix(want, "v") {
 				return nil, refuse("run npm install so that it agrees with package.json, commit it, then release",
-					"%s is at %s but %s/package.json at %s", p, fc.From, path.Dir(p), want)
+					"%s is at %s but %s at %s", p, fc.From, path.Join(path.Dir(p), "package.json"), want)
 			}
 		}
 		if err != nil {
