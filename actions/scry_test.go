@@ -263,6 +263,12 @@ func TestScryActionRefusesAGateWithoutQueries(t *testing.T) {
 			t.Errorf("no error %q: %+v", want, res.Annotations)
 		}
 	}
+	// Blanks around a value are ignored, so one of blanks alone (a YAML
+	// block's line break) is no gate: it was refused as one given.
+	res = a.runScry(map[string]string{"cache": "false", "min-mrr": " ", "min-recall": "\n", "mode": " \n"}, head, &dirCache{})
+	if res.Failed || res.Step("index").Outcome != "success" {
+		t.Errorf("blank gates without queries: failed %v, index %s: %+v\n%s", res.Failed, res.Step("index").Outcome, res.Annotations, res.Log)
+	}
 	// A bad true/false input is named too, not only the first problem.
 	res = a.runScry(map[string]string{"cache": "nope", "min-mrr": "0.3"}, head, &dirCache{})
 	if !res.Failed || len(res.Annotations) < 2 {
