@@ -16,6 +16,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -35,9 +37,10 @@ var parts = []struct{ file, pos string }{{"noun", "n"}, {"verb", "v"}, {"adj", "
 func main() {
 	dir := flag.String("wordnet", "/usr/share/wordnet", "WordNet 3.0 database directory (index.* and data.* files)")
 	restemFile := flag.String("restem", "", "write the terms of this list again, in place")
+	out := flag.String("o", "", "write the list to this file (atomically, only when it is complete) instead of stdout")
 	flag.Parse()
 	if flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: synonyms [-wordnet DIR] > synonyms.txt | synonyms -restem synonyms.txt")
+		fmt.Fprintln(os.Stderr, "usage: synonyms [-wordnet DIR] [-o synonyms.txt] | synonyms -restem synonyms.txt")
 		os.Exit(2)
 	}
 	if *restemFile != "" {
@@ -47,16 +50,40 @@ func main() {
 		}
 		return
 	}
-	w := bufio.NewWriter(os.Stdout)
-	if err := write(w, *dir); err != nil {
+	if err := generate(*dir, *out, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "synonyms: error:", err)
-		fmt.Fprintln(os.Stderr, "synonyms: hint: install WordNet 3.0 (Debian: apt-get install wordnet-base) or pass -wordnet DIR")
+		if !errors.Is(err, errWrite) {
+			fmt.Fprintln(os.Stderr, "synonyms: hint: install WordNet 3.0 (Debian: apt-get install wordnet-base) or pass -wordnet DIR")
+		}
 		os.Exit(1)
 	}
-	if err := w.Flush(); err != nil {
-		fmt.Fprintln(os.Stderr, "synonyms: error:", err)
-		os.Exit(1)
+}
+
+var errWrite = errors.New("writing the list")
+
+// generate writes the list from the WordNet database in dir to the file
+// out, or to stdout when out is "". The file is written whole or not at
+// all: a shell's "> synonyms.txt" emptied the committed list when
+// WordNet was missing, before the program could fail.
+func generate(dir, out string, stdout io.Writer) error {
+	if out == "" {
+		w := bufio.NewWriter(stdout)
+		if err := write(w, dir); err != nil {
+			return err
+		}
+		if err := w.Flush(); err != nil {
+			return fmt.Errorf("%w: %v", errWrite, err)
+		}
+		return nil
 	}
+	var b bytes.Buffer
+	if err := write(&b, dir); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(out, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("%w: %v", errWrite, err)
+	}
+	return nil
 }
 
 func write(w io.Writer, dir string) error {

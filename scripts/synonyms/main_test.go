@@ -78,3 +78,19 @@ func TestRestemWritesTermsFromWords(t *testing.T) {
 		t.Errorf("restemmed list %q, want %q", got, want)
 	}
 }
+
+// Without WordNet the list written to a file is left as it was: the
+// shell's "> synonyms.txt" the README gave emptied the committed list
+// before the program could fail.
+func TestGenerateLeavesTheListWithoutWordNet(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "synonyms.txt")
+	if err := os.WriteFile(out, []byte("kept\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := generate(filepath.Join(t.TempDir(), "no-wordnet"), out, nil); err == nil {
+		t.Fatal("no error without a WordNet database")
+	}
+	if b, _ := os.ReadFile(out); string(b) != "kept\n" {
+		t.Fatalf("the list was changed to %q", b)
+	}
+}
