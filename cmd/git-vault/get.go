@@ -12,10 +12,10 @@ var getCmd = &cli.Command{
 	Name: "get",
 	Usage: `Usage: git vault get NAME [--identity FILE]
 
-Print one secret's value on stdout, byte for byte (a newline is added only
-when stdout is a terminal). This is the one command that shows a value:
-prefer 'git vault run', which hands secrets to a command without printing
-them.
+Print one secret's value on stdout, byte for byte (on a terminal, a
+newline is added when the value does not end with one). This is the one
+command that shows a value: prefer 'git vault run', which hands secrets
+to a command without printing them.
 
 Flags:
 ` + identityFlagHelp,
@@ -46,7 +46,9 @@ Flags:
 		if _, err := env.Stdout.Write(val); err != nil {
 			return err
 		}
-		if cli.IsTerminal(env.Stdout) {
+		// On a terminal the shell's prompt goes on a line of its own:
+		// a value without a line break at its end is given one.
+		if cli.IsTerminal(env.Stdout) && (len(val) == 0 || val[len(val)-1] != '\n') {
 			env.Stdout.Write([]byte("\n"))
 		}
 		return nil

@@ -141,6 +141,22 @@ func init() {
 		t.finish(ts)
 	}
 
+	// onterminal CMD...: run CMD on a terminal of its own, and print its
+	// output (a line break shows as CRLF, as a terminal writes it) and
+	// "exit=N". A CMD still running 10s later fails the script.
+	vaultCommands["onterminal"] = func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) < 1 {
+			ts.Fatalf("usage: onterminal CMD...")
+		}
+		t := startOnTerminal(ts, args, false)
+		defer t.m.Close()
+		if !t.exited(10 * time.Second) {
+			t.cmd.Process.Kill()
+			ts.Fatalf("still running after 10s; output: %q", t.out.String())
+		}
+		t.finish(ts)
+	}
+
 	// type PROMPT TEXT CMD...: run CMD on a terminal of its own, type
 	// TEXT (Go escapes: "\n" is Enter) at once when PROMPT shows, as a
 	// paste arrives, and print its output, "exit=N" and "unread=N": the
