@@ -109,6 +109,9 @@ func recipientsLs(ctx context.Context, env *cli.Env, fs *pflag.FlagSet) error {
 			if rc, err := vault.ParseRecipient(r.Key); err == nil {
 				key = rc.Short()
 			}
+			// The TYPE column names an SSH key's type, which its short
+			// form begins with too.
+			key = strings.TrimPrefix(key, r.Type+" ")
 			t.Row(r.Type, key, cli.Printable(r.Comment), mark)
 		}
 		if err := t.Write(env.Stdout); err != nil {
