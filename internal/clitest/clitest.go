@@ -5,10 +5,12 @@
 package clitest
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -192,6 +194,32 @@ var Commands = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 		runGit(ts, add...)
 		runGit(ts, "commit", "-q", "--allow-empty", "-m", args[0])
 	},
+	// exitcode N PROG [ARG...]: run PROG and require exit status N (0
+	// success, 1 a failed check or operation, 2 bad usage: '! exec'
+	// takes either failure); its stdout and stderr are kept for the
+	// next stdout/stderr assertions.
+	"exitcode": exitCode,
+}
+
+func exitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N PROG [ARG...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("bad exit code %q", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d; want %d", args[1], got, want)
+	}
 }
 
 func runGit(ts *testscript.TestScript, args ...string) {
