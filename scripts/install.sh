@@ -129,6 +129,25 @@ for name in "${built[@]}"; do
 	mv -f "$stage/$name" "$bindir/$name"
 done
 
+# Manual pages: git turns 'git session --help' into 'git help session',
+# which opens git-session(1), and man finds PREFIX/share/man from
+# PREFIX/bin on PATH. Each binary writes its page from its usage text.
+# Without them that form said "No manual entry for git-session".
+mandir=$prefix/share/man/man1
+if mkdir -p "$mandir" 2>/dev/null && [ -w "$mandir" ]; then
+	for name in "${built[@]}"; do
+		page=$mandir/.$name.1.$$
+		if "$bindir/$name" help --man >"$page" 2>/dev/null && [ -s "$page" ]; then
+			mv -f "$page" "$mandir/$name.1"
+		else
+			rm -f "$page"
+			say "warning: could not write the manual page of $name; '${name/-/ } -h' shows its usage"
+		fi
+	done
+else
+	say "warning: cannot write manual pages to $mandir: 'git session --help' and the others find none ('git session -h' shows the usage)"
+fi
+
 # Off PATH, git finds none of the commands and the pre-push hook refuses
 # pushes that need them. The steps and doctor get it here; the notice is
 # the last thing said, not one line above the index's and doctor's output.

@@ -28,7 +28,7 @@ type installRun struct {
 }
 
 // fakeGo builds ./cmd/NAME as a stub: it logs "NAME ARGS", and exits
-// $STUB_INSTALL_RC for install. FAKE_GO_FAIL makes the build fail.
+// $STUB_INSTALL_RC for install; "help --man" prints a page, unlogged. FAKE_GO_FAIL makes the build fail.
 // go env GOMODCACHE GOCACHE answers as go does: under HOME unless set,
 // and none (GOCACHE "off") without HOME.
 const fakeGo = `#!/bin/sh
@@ -45,6 +45,7 @@ out= prev= last=
 for a; do [ "$prev" != -o ] || out=$a; prev=$a; last=$a; done
 cat >"$out" <<EOF
 #!/bin/sh
+[ "\$1 \$2" != "help --man" ] || { echo ".TH ${last##*/} 1"; exit 0; }
 echo "${last##*/} \$*" >>"\$STUB_LOG"
 [ "\$1" != install ] || exit "\${STUB_INSTALL_RC:-0}"
 EOF
@@ -897,5 +898,39 @@ echo "npm error code ENOSPC" >&2; exit 1`, "free some space or fix the permissio
 				t.Errorf("output says %q:\n%s", c.not, out)
 			}
 		})
+	}
+}
+
+// git turns "git session --help" into "git help session", which opens
+// the manual page git-session(1): install wrote none, and that form said
+// "No manual entry for git-session". Each binary's page, from its own
+// "help --man", goes to PREFIX/share/man/man1, where man looks for the
+// pages of PREFIX/bin on PATH.
+func TestInstallWritesManualPages(t *testing.T) {
+	r := newInstallRun(t)
+	out, code := r.run()
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, name := range []string{"verdigris", "git-scry"} {
+		b, err := os.ReadFile(filepath.Join(r.home, ".local", "share", "man", "man1", name+".1"))
+		if err != nil || string(b) != ".TH "+name+" 1\n" {
+			t.Errorf("%s.1: %q, %v\n%s", name, b, err, out)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(r.home, ".local", "share", "man", "man1", ".*")); len(left) > 0 {
+		t.Errorf("temporary pages left: %v", left)
+	}
+	// A folder that cannot take them: said, and the install goes on.
+	r = newInstallRun(t)
+	if err := os.MkdirAll(filepath.Join(r.home, ".local", "share"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(r.home, ".local", "share", "man"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code = r.run()
+	if code != 0 || !strings.Contains(out, "cannot write manual pages to "+filepath.Join(r.home, ".local", "share", "man", "man1")) {
+		t.Errorf("exit %d\n%s", code, out)
 	}
 }

@@ -323,6 +323,9 @@ func oneLine(s string) string {
 }
 
 func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
+	if !p.sub && len(args) == 2 && args[0] == "help" && args[1] == ManFlag {
+		return p.ManPage(env.Stdout)
+	}
 	if len(args) > 0 {
 		// A program's own command of the name comes first: verdigris
 		// version lists every binary, which the built-in answer hid.
@@ -399,7 +402,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 		return p.runCommand(ctx, env, p.Default, args)
 	}
 	// "help", not "--help": git turns "git NAME --help" into "git help
-	// NAME", a manual page verdigris does not install.
+	// NAME", a manual page only install.sh installs (help --man).
 	if len(args) == 0 {
 		fmt.Fprint(env.Stderr, p.Usage)
 		if p.Text && p.Default != nil {
