@@ -48,7 +48,7 @@ func TestRemoteScriptIsOneArrayOfItsSize(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if allocs != 1 {
+	if allocs != 1 && !raceBuild {
 		t.Errorf("RemoteScript made %v allocations, want 1: the script alone", allocs)
 	}
 	if len(script) != cap(script) {
