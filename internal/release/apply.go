@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 )
@@ -82,7 +83,10 @@ func apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		}
 		if err := atomicfile.Write(filepath.Join(r.Root, filepath.FromSlash(f.Path)), f.New, 0o644); err != nil {
 			restore()
-			return fmt.Errorf("writing %s: %w", f.Path, err)
+			// Go's words named the temporary file, by its absolute path,
+			// and no way on.
+			return refuse("nothing was released and the files were put back; make the file and its directory writable, then release again",
+				"cannot write %s: %s", f.Path, cli.FileReason(err))
 		}
 		written = append(written, f)
 		paths = append(paths, f.Path)
