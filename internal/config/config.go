@@ -110,7 +110,10 @@ func Load(root string) (*File, error) {
 		return nil, fmt.Errorf("%w in %s", ErrNotFound, root)
 	}
 	if err != nil {
-		return nil, err
+		// Go's words named the absolute path ("read /home/…/toolchain.toml:
+		// is a directory"), and no command could give a hint for them.
+		return nil, &Error{Path: FileName, Msg: "cannot be read: " + cli.FileReason(err),
+			Hint: "make " + FileName + " a file you can read, then try again"}
 	}
 	return Parse(FileName, data)
 }
