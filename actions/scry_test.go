@@ -277,11 +277,15 @@ func TestScryActionRefusesAGateWithoutQueries(t *testing.T) {
 		t.Errorf("blank queries: failed %v, eval %s: %+v\n%s", res.Failed, res.Step("eval").Outcome, res.Annotations, res.Log)
 	}
 	res = a.runScry(map[string]string{"cache": "false", "queries": "\n", "min-mrr": "0.3"}, head, &dirCache{})
-	if !res.Failed || !slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool { return strings.HasPrefix(an.Message, "input min-mrr is read only with queries") }) {
+	if !res.Failed || !slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool {
+		return strings.HasPrefix(an.Message, "input min-mrr is read only with queries")
+	}) {
 		t.Errorf("a gate with blank queries: failed %v: %+v\n%s", res.Failed, res.Annotations, res.Log)
 	}
 	res = a.runScry(map[string]string{"cache": "false", "queries": "a.json\nb.json"}, head, &dirCache{})
-	if !res.Failed || !slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool { return strings.HasPrefix(an.Message, "input queries must be one path") }) {
+	if !res.Failed || !slices.ContainsFunc(res.Annotations, func(an actiontest.Annotation) bool {
+		return strings.HasPrefix(an.Message, "input queries must be one path")
+	}) {
 		t.Errorf("two lines of queries: failed %v: %+v\n%s", res.Failed, res.Annotations, res.Log)
 	}
 	// A bad true/false input is named too, not only the first problem.
