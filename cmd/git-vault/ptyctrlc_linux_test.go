@@ -104,6 +104,17 @@ func (t *onTerminal) waitPrompt(ts *testscript.TestScript, prompt string) {
 	time.Sleep(200 * time.Millisecond) // the prompt is printed before echo is turned off
 }
 
+// finishWithin waits d for the command to end, then finishes; one still
+// running then is killed, and the script fails saying so (when: "after
+// 10s").
+func (t *onTerminal) finishWithin(ts *testscript.TestScript, d time.Duration, when string) {
+	if !t.exited(d) {
+		t.cmd.Process.Kill()
+		ts.Fatalf("still running %s; output: %q", when, t.out.String())
+	}
+	t.finish(ts)
+}
+
 // finish prints the output and how the command ended.
 func (t *onTerminal) finish(ts *testscript.TestScript) {
 	time.Sleep(100 * time.Millisecond)
@@ -150,11 +161,7 @@ func init() {
 		}
 		t := startOnTerminal(ts, args, false)
 		defer t.m.Close()
-		if !t.exited(10 * time.Second) {
-			t.cmd.Process.Kill()
-			ts.Fatalf("still running after 10s; output: %q", t.out.String())
-		}
-		t.finish(ts)
+		t.finishWithin(ts, 10*time.Second, "after 10s")
 	}
 
 	// type PROMPT TEXT CMD...: run CMD on a terminal of its own, type
@@ -173,11 +180,7 @@ func init() {
 		defer t.s.Close()
 		t.waitPrompt(ts, args[0])
 		t.m.Write([]byte(text))
-		if !t.exited(10 * time.Second) {
-			t.cmd.Process.Kill()
-			ts.Fatalf("still running 10s after the text was typed; output: %q", t.out.String())
-		}
-		t.finish(ts)
+		t.finishWithin(ts, 10*time.Second, "10s after the text was typed")
 		// Non-canonical, so a partial last line counts too.
 		_, err = term.MakeRaw(int(t.s.Fd()))
 		ts.Check(err)
