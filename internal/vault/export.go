@@ -97,6 +97,10 @@ func JSONObject(secrets []Secret) ([]byte, error) {
 		b = append(b, ": "...)
 		b = appendJSONString(b, s.Value)
 	}
+	if len(secrets) == 0 {
+		// As encoding/json's indented output writes an empty object.
+		return append(b, "}\n"...), nil
+	}
 	return append(b, "\n}\n"...), nil
 }
 
