@@ -113,10 +113,13 @@ func roffBlock(b *strings.Builder, text string) {
 }
 
 // roffText is a line of text as roff shows it: a backslash is an escape,
-// a "-" a hyphen (which copied from the page is no flag's dash), a line
-// that starts with "." or "'" a request, and a character outside ASCII
-// ("…") one troff may not read in the locale man runs it in: each is
-// written as roff's escape for it.
+// a "-" a hyphen (which copied from the page is no flag's dash), "'",
+// "`", "~" and "^" typographic quotes and accents where the man macros
+// do not map them back (groff 1.23 without Debian's man.local: 'git scry
+// index' copied from the page was no command), a line that starts with
+// "." a request, and a character outside ASCII ("…") one troff may not
+// read in the locale man runs it in: each is written as roff's escape
+// for it.
 func roffText(s string) string {
 	var b strings.Builder
 	for i, r := range s {
@@ -125,9 +128,16 @@ func roffText(s string) string {
 			b.WriteString(`\e`)
 		case r == '-':
 			b.WriteString(`\-`)
-		case i == 0 && (r == '.' || r == '\''):
-			b.WriteString(`\&`)
-			b.WriteRune(r)
+		case r == '\'':
+			b.WriteString(`\(aq`)
+		case r == '`':
+			b.WriteString(`\(ga`)
+		case r == '~':
+			b.WriteString(`\(ti`)
+		case r == '^':
+			b.WriteString(`\(ha`)
+		case i == 0 && r == '.':
+			b.WriteString(`\&.`)
 		case r > 0x7e:
 			fmt.Fprintf(&b, `\[u%04X]`, r)
 		default:

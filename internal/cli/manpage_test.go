@@ -10,7 +10,7 @@ import (
 // character a terminal may lack given an ASCII stand-in, and the
 // commands' usages after the program's.
 func TestManPage(t *testing.T) {
-	p := &Program{Name: "git x", Binary: "git-x", Usage: "Usage: git x <command>\n\nDo x things: more.\n\n.dotfiles and C:\\path … --flag\n",
+	p := &Program{Name: "git x", Binary: "git-x", Usage: "Usage: git x <command>\n\nDo x things: more.\n\n.dotfiles and C:\\path … --flag\n'quoted' `cmd` HEAD~1 HEAD^\n",
 		Commands: []*Command{
 			{Name: "run", Usage: "Usage: git x run -- CMD\n"},
 			{Name: "secret", Usage: "Usage: git x secret\n", Hidden: true},
@@ -25,6 +25,7 @@ func TestManPage(t *testing.T) {
 		"\n.if !c\\[u2026] .char \\[u2026] ...\n",
 		".SH NAME\ngit\\-x \\- Do x things\n",
 		"\n\\&.dotfiles and C:\\epath \\[u2026] \\-\\-flag\n",
+		"\n\\(aqquoted\\(aq \\(gacmd\\(ga HEAD\\(ti1 HEAD\\(ha\n",
 		".SS \"git x run\"\n.nf\nUsage: git x run \\-\\- CMD\n.fi\n",
 	} {
 		if !strings.Contains(page, want) {
