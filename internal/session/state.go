@@ -409,6 +409,11 @@ func (o Orphan) Hint(store Store, busy bool) string {
 		return fmt.Sprintf("'%s' carries it on in this worktree ('git session end' writes its record); or '%s' drops it (its tags %s and %s stay)", mv, rm, o.State.StartTag, o.State.EndTag)
 	}
 	mv := fmt.Sprintf("mv %s %s", shellWord(o.Path), shellWord(store.Path()))
+	if _, err := os.Stat(store.Dir); err != nil {
+		// A linked worktree that never had a session has no verdigris/
+		// folder in its git dir: the mv alone failed there.
+		mv = fmt.Sprintf("mkdir -p %s && %s", shellWord(store.Dir), mv)
+	}
 	if busy {
 		return fmt.Sprintf("end this worktree's session, then '%s' carries it on here ('git session end' archives it); or '%s' drops it (its start tag %s stays)", mv, rm, o.State.StartTag)
 	}
