@@ -296,8 +296,11 @@ func Orphans(repo *gitrepo.Repo) ([]Orphan, error) {
 			continue
 		}
 		// A worktree whose folder was deleted but not yet pruned still
-		// has its git dir and its session: not lost yet.
-		there := Store{Dir: filepath.Join(k.GitDir, "verdigris")}
+		// has its git dir and its session: not lost yet. That git dir is
+		// looked for by its name in this common dir, not at the path the
+		// copy recorded: a repository moved (mv, then git worktree
+		// repair) reported every live session as lost.
+		there := Store{Dir: filepath.Join(repo.CommonDir, "worktrees", filepath.Base(k.GitDir), "verdigris")}
 		if !awaiting && there.activeID() == id {
 			continue
 		}
