@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/hooks"
 	"github.com/verdigris-dev/verdigris/internal/version"
@@ -60,9 +61,15 @@ func BesideSelf(ctx context.Context, bin string) (b Binary, dir string) {
 }
 
 // besideSelfHint is what to do about binaries found only beside the
-// running verdigris, in dir.
+// running verdigris, in dir. The commands are quoted for the shell they
+// are pasted into: a folder with a space ("My Tools") ran
+// "/Users/me/My" and one with a "$" lost it to the export's expansion.
 func besideSelfHint(dir string) string {
-	return "add " + dir + " to your PATH (export PATH=\"" + dir + ":$PATH\" in your shell's startup file), and run " + filepath.Join(dir, "verdigris") + " install in each repository so that the hooks look there too"
+	export := "export PATH=\"" + dir + ":$PATH\""
+	if cli.ShellWord(dir) != dir {
+		export = "export PATH=" + cli.ShellWord(dir) + ":\"$PATH\""
+	}
+	return "add " + dir + " to your PATH (" + export + " in your shell's startup file), and run " + cli.ShellWord(filepath.Join(dir, "verdigris")) + " install in each repository so that the hooks look there too"
 }
 
 // versionLine is the one line `PATH --version` prints, or "" when it does
