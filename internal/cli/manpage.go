@@ -24,6 +24,9 @@ func (p *Program) ManPage(w io.Writer) error {
 	var b strings.Builder
 	title := strings.ToUpper(p.Binary)
 	fmt.Fprintf(&b, ".TH %s 1 \"\" %s \"verdigris\"\n", roffQuote(title), roffQuote("verdigris "+version.Get(p.Binary).Version))
+	// No hyphenation: a word broken at a line's end ("mean-ing") in the
+	// NAME line's summary reads as a flag's dash.
+	b.WriteString(".nh\n")
 	fmt.Fprintf(&b, ".SH NAME\n%s \\- %s\n", roffText(p.Binary), roffText(summary(p.Usage)))
 	b.WriteString(".SH DESCRIPTION\n")
 	roffBlock(&b, p.Usage)

@@ -23,7 +23,7 @@ func TestManPage(t *testing.T) {
 	for _, want := range []string{
 		".TH \"GIT\\-X\" 1 ",
 		"\n.if !c\\[u2026] .char \\[u2026] ...\n",
-		".SH NAME\ngit\\-x \\- Do x things\n",
+		"\n.nh\n.SH NAME\ngit\\-x \\- Do x things\n",
 		"\n\\&.dotfiles and C:\\epath \\[u2026] \\-\\-flag\n",
 		"\n\\(aqquoted\\(aq \\(gacmd\\(ga HEAD\\(ti1 HEAD\\(ha\n",
 		".SS \"git x run\"\n.nf\nUsage: git x run \\-\\- CMD\n.fi\n",
