@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
+	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/filelock"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
 	"github.com/verdigris-dev/verdigris/internal/jsonfile"
@@ -101,9 +102,8 @@ type kept struct {
 
 // keptPath is the copy of this worktree's active session id, and
 // keptEndedPath of its session id that awaits its record. The name holds
-// the worktree's (its git dir's, unique among the live worktrees): two
-// worktrees can each have a session of one id (two branches' markers of
-// one second), and one's copy must not replace, or clear, the other's.
+// the worktree's (its git dir's, unique among the live worktrees), so
+// that one worktree's copy never replaces, or clears, another's.
 func (s Store) keptPath(id string) string { return filepath.Join(s.Kept, id+s.keptOwner()+".json") }
 
 func (s Store) keptEndedPath(id string) string {
@@ -404,29 +404,21 @@ func (o Orphan) Message() string {
 // there, it is that worktree's active session, which 'git session end'
 // archives), or drop it; busy: that worktree has a session already.
 func (o Orphan) Hint(store Store, busy bool) string {
-	rm := fmt.Sprintf("rm %s", shellWord(o.Path))
+	rm := fmt.Sprintf("rm %s", cli.ShellWord(o.Path))
 	if o.AwaitingRecord {
 		// Moved into this worktree's session-ended/, it awaits its record
 		// here; it takes no worktree's active place, so busy is no matter.
-		mv := fmt.Sprintf("mkdir -p %s && mv %s %s", shellWord(store.endedDir()), shellWord(o.Path), shellWord(store.endedPath(o.State.ID)))
+		mv := fmt.Sprintf("mkdir -p %s && mv %s %s", cli.ShellWord(store.endedDir()), cli.ShellWord(o.Path), cli.ShellWord(store.endedPath(o.State.ID)))
 		return fmt.Sprintf("'%s' carries it on in this worktree ('git session end' writes its record); or '%s' drops it (its tags %s and %s stay)", mv, rm, o.State.StartTag, o.State.EndTag)
 	}
-	mv := fmt.Sprintf("mv %s %s", shellWord(o.Path), shellWord(store.Path()))
+	mv := fmt.Sprintf("mv %s %s", cli.ShellWord(o.Path), cli.ShellWord(store.Path()))
 	if _, err := os.Stat(store.Dir); err != nil {
 		// A linked worktree that never had a session has no verdigris/
 		// folder in its git dir: the mv alone failed there.
-		mv = fmt.Sprintf("mkdir -p %s && %s", shellWord(store.Dir), mv)
+		mv = fmt.Sprintf("mkdir -p %s && %s", cli.ShellWord(store.Dir), mv)
 	}
 	if busy {
 		return fmt.Sprintf("end this worktree's session, then '%s' carries it on here ('git session end' archives it); or '%s' drops it (its start tag %s stays)", mv, rm, o.State.StartTag)
 	}
 	return fmt.Sprintf("'%s' carries it on in this worktree ('git session end' archives it); or '%s' drops it (its start tag %s stays)", mv, rm, o.State.StartTag)
-}
-
-// shellWord quotes a path for a command the user pastes.
-func shellWord(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:@") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
