@@ -48,16 +48,26 @@ func FindBinary(ctx context.Context, r *gitrepo.Repo, home, bin string) (Binary,
 // put that folder on PATH, or to install the hooks from there (install
 // records its own folder for them). The folder is "" when bin is not there.
 func BesideSelf(ctx context.Context, bin string) (b Binary, dir string) {
-	exe, err := os.Executable()
-	if err != nil {
-		return Binary{}, ""
-	}
-	dir = filepath.Dir(exe)
-	p := filepath.Join(dir, bin)
-	if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
+	p, dir := besideSelf(bin)
+	if dir == "" {
 		return Binary{}, ""
 	}
 	return Binary{Path: p, OffPath: dir, Version: versionLine(ctx, p)}, dir
+}
+
+// besideSelf is BesideSelf's look, without running the binary: its path
+// and folder, "" when it is not there.
+func besideSelf(bin string) (path, dir string) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", ""
+	}
+	dir = filepath.Dir(exe)
+	path = filepath.Join(dir, bin)
+	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
+		return "", ""
+	}
+	return path, dir
 }
 
 // besideSelfHint is what to do about binaries found only beside the
@@ -111,7 +121,7 @@ func checkBinaries(ctx context.Context, c *Context) []Finding {
 		if !found {
 			// A verdigris run by its path, from a build or an archive
 			// not installed: the others are beside it.
-			if _, dir := BesideSelf(ctx, bin); dir != "" {
+			if _, dir := besideSelf(bin); dir != "" {
 				where = "not on PATH nor where the hooks look; found in " + dir + ", beside this verdigris"
 				hint = besideSelfHint(dir)
 			}
