@@ -106,16 +106,13 @@ Flags:
 		// They are listed in the step summary as well, beside the
 		// measures they qualify: annotations are not shown there.
 		var warnings []string
-		ghWarn := func(msg string) {
+		warn := func(format string, args ...any) {
+			msg := fmt.Sprintf(format, args...)
+			cli.Warnf(env.Stderr, "git-scry", "%s", msg)
 			if gh != nil {
 				gh.Warningf("git scry eval: %s", msg)
 				warnings = append(warnings, msg)
 			}
-		}
-		warn := func(format string, args ...any) {
-			msg := fmt.Sprintf(format, args...)
-			cli.Warnf(env.Stderr, "git-scry", "%s", msg)
-			ghWarn(msg)
 		}
 		modes := search.Modes
 		if m, _ := fs.GetString("mode"); fs.Changed("mode") {
