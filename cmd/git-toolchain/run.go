@@ -245,12 +245,12 @@ func unknownSet(cfg *config.File, set string) error {
 			return e.WithHint("%s is a check, not a set; the sets that run it: %s", set, strings.Join(in, ", "))
 		}
 		if len(sets) == 0 {
-			return e.WithHint("%s is a check, not a set; add a [sets] table, e.g. %s = [%q]", set, set, set)
+			return e.WithHint("%s is a check, not a set; add a [sets] table, e.g. %s = [%q]", set, config.KeyPath(set), set)
 		}
 		return e.WithHint("%s is a check, not a set, and no set runs it; add it to one in [sets] (sets defined: %s)", set, strings.Join(sets, ", "))
 	}
 	if len(sets) == 0 {
-		return e.WithHint("add a [sets] table, e.g. %s = [\"check-name\", …]", set)
+		return e.WithHint("add a [sets] table, e.g. %s = [\"check-name\", …]", config.KeyPath(set))
 	}
 	if near := cli.Nearest(set, sets); near != "" {
 		return e.WithHint("did you mean %s? (sets defined: %s)", near, strings.Join(sets, ", "))
@@ -274,7 +274,7 @@ func nearSet(cfg *config.File, set string) error {
 	if near == "" {
 		return nil
 	}
-	err := &config.Error{Path: cfg.Path, Line: cfg.Line("sets." + near), Key: "sets." + near, Msg: fmt.Sprintf("did you mean %s? (no set is named %q, which was asked for)", set, set)}
+	err := &config.Error{Path: cfg.Path, Line: cfg.Line(config.KeyPath("sets", near)), Key: config.KeyPath("sets", near), Msg: fmt.Sprintf("did you mean %s? (no set is named %q, which was asked for)", set, set)}
 	return cli.Failf("%s", err).WithHint("rename the set to %s in %s so that its checks run; nothing was run", set, config.FileName)
 }
 
@@ -283,8 +283,8 @@ func emptySet(cfg *config.File, set string) error {
 	if names := cfg.CheckNames(); len(names) > 0 {
 		example = fmt.Sprintf("%q", names[0])
 	}
-	err := &config.Error{Path: cfg.Path, Line: cfg.Line("sets." + set), Key: "sets." + set, Msg: "runs no check"}
-	return cli.Failf("%s", err).WithHint("list the checks it runs (%s = [%s]), or remove it", set, example)
+	err := &config.Error{Path: cfg.Path, Line: cfg.Line(config.KeyPath("sets", set)), Key: config.KeyPath("sets", set), Msg: "runs no check"}
+	return cli.Failf("%s", err).WithHint("list the checks it runs (%s = [%s]), or remove it", config.KeyPath(set), example)
 }
 
 // failed names the checks that failed, were blocked or were cancelled.

@@ -261,7 +261,7 @@ func Parse(path string, data []byte) (*File, error) {
 		case "session":
 			err = f.parseSession(v)
 		default:
-			err = f.errorf(k, "unknown section (known: tools, checks, sets, release, session)")
+			err = f.errorf(tomlKey(k), "unknown section (known: tools, checks, sets, release, session)")
 			if meant := f.sectionMeant(k, v); meant != "" {
 				err.(*Error).Hint = "did you mean " + meant + "?"
 			}
@@ -286,7 +286,7 @@ func (f *File) sectionMeant(k string, v any) string {
 		return ""
 	}
 	if m, ok := v.(map[string]any); ok {
-		if keys := f.sortedKeys(m, k+"."); len(keys) > 0 && known != "release" && known != "session" {
+		if keys := f.sortedKeys(m, tomlKey(k)+"."); len(keys) > 0 && known != "release" && known != "session" {
 			if _, sub := m[keys[0]].(map[string]any); sub {
 				return "[" + known + "." + tomlKey(keys[0]) + "]"
 			}
@@ -301,6 +301,18 @@ func tomlKey(name string) string {
 		return name
 	}
 	return strconv.Quote(name)
+}
+
+// KeyPath writes a key path as toolchain.toml would: checks."go.vet".run,
+// sets."pre push". Every key an error names, and every key of Line, is
+// written so. Joined bare, checks.go.vet.run read as key run of table vet
+// of check go, and a name with a space could not be pasted back.
+func KeyPath(parts ...string) string {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = tomlKey(p)
+	}
+	return strings.Join(quoted, ".")
 }
 
 var bareKeyRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
@@ -322,23 +334,26 @@ func decodeError(path string, data []byte, de *toml.DecodeError) *Error {
 			}
 		}
 	}
-	return &Error{Path: path, Line: line, Key: strings.Join(key, "."), Msg: msg}
+	return &Error{Path: path, Line: line, Key: KeyPath(key...), Msg: msg}
 }
 
-// Line returns the line a dotted key was defined on (0 if unknown).
+// Line returns the line a key path, as KeyPath writes it, was defined on
+// (0 if unknown).
 func (f *File) Line(key string) int { return f.lines[key] }
 
 func (f *File) errorf(key, format string, args ...any) error {
 	return &Error{Path: f.Path, Line: f.lines[key], Key: key, Msg: fmt.Sprintf(format, args...)}
 }
 
+// sortedKeys returns m's keys in file order; prefix is the key path of
+// m, as KeyPath writes it, followed by a dot.
 func (f *File) sortedKeys(m map[string]any, prefix string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool {
-		li, lj := f.lines[prefix+keys[i]], f.lines[prefix+keys[j]]
+		li, lj := f.lines[prefix+tomlKey(keys[i])], f.lines[prefix+tomlKey(keys[j])]
 		if li != lj {
 			return li < lj
 		}
@@ -443,7 +458,7 @@ func (f *File) parseTools(v any) error {
 		return err
 	}
 	for _, name := range f.sortedKeys(m, "tools.") {
-		key := "tools." + name
+		key := KeyPath("tools", name)
 		t := Tool{Name: name, Line: f.lines[key]}
 		versionKey := key
 		switch tv := m[name].(type) {
@@ -467,7 +482,7 @@ func (f *File) parseTools(v any) error {
 						return f.errorf(key+".probe", "is empty: give a command that prints the version, such as %q, or leave probe out for a built-in tool", name+" --version")
 					}
 				default:
-					return dottedName(keyMeant(f.errorf(key+"."+k, "unknown key (known: version, probe)"), k, "version", "probe"), "tool", name, k, tv[k])
+					return dottedName(keyMeant(f.errorf(key+"."+tomlKey(k), "unknown key (known: version, probe)"), k, "version", "probe"), "tool", name, k, tv[k])
 				}
 			}
 		default:
@@ -539,8 +554,8 @@ func keyMeant(err error, k string, known ...string) error {
 // nameRE allows (for tools too).
 func dottedName(err error, what, name, k string, v any) error {
 	if _, sub := v.(map[string]any); sub {
-		section := what + "s."
-		err.(*Error).Hint = fmt.Sprintf("a %s named %s.%s is written [%s%s]; [%s%s.%s] is key %s of %s %s", what, name, k, section, strconv.Quote(name+"."+k), section, name, k, k, what, name)
+		section := what + "s"
+		err.(*Error).Hint = fmt.Sprintf("a %s named %s.%s is written [%s]; [%s] is key %s of %s %s", what, name, k, KeyPath(section, name+"."+k), KeyPath(section, name, k), k, what, name)
 	}
 	return err
 }
@@ -551,7 +566,7 @@ func (f *File) parseChecks(v any) error {
 		return err
 	}
 	for _, name := range f.sortedKeys(m, "checks.") {
-		key := "checks." + name
+		key := KeyPath("checks", name)
 		if !nameRE.MatchString(name) {
 			return f.errorf(key, "invalid check name: use letters, digits, '-', '_' and '.'")
 		}
@@ -564,7 +579,7 @@ func (f *File) parseChecks(v any) error {
 				run = s
 			}
 			err := f.errorf(key, "a check is a table with run = \"...\", not %s", typeName(m[name]))
-			err.(*Error).Hint = fmt.Sprintf("write [checks.%s] and under it run = %q", tomlKey(name), run)
+			err.(*Error).Hint = fmt.Sprintf("write [%s] and under it run = %q", key, run)
 			return err
 		}
 		c := &Check{Name: name, Parallel: true, Line: f.lines[key]}
@@ -585,7 +600,7 @@ func (f *File) parseChecks(v any) error {
 				}
 				c.Parallel = b
 			default:
-				return dottedName(keyMeant(f.errorf(key+"."+k, "unknown key (known: run, after, parallel)"), k, "run", "after", "parallel"), "check", name, k, tv[k])
+				return dottedName(keyMeant(f.errorf(key+"."+tomlKey(k), "unknown key (known: run, after, parallel)"), k, "run", "after", "parallel"), "check", name, k, tv[k])
 			}
 		}
 		if strings.TrimSpace(c.Run) == "" {
@@ -602,7 +617,7 @@ func (f *File) parseSets(v any) error {
 		return err
 	}
 	for _, name := range f.sortedKeys(m, "sets.") {
-		names, err := f.strings("sets."+name, name, m[name])
+		names, err := f.strings(KeyPath("sets", name), name, m[name])
 		if err != nil {
 			return err
 		}
@@ -617,7 +632,7 @@ func (f *File) parseRelease(v any) error {
 		return err
 	}
 	for _, k := range f.sortedKeys(m, "release.") {
-		key := "release." + k
+		key := KeyPath("release", k)
 		switch k {
 		case "version-files":
 			f.Release.VersionFiles, err = f.strings(key, k, m[k])
@@ -641,7 +656,7 @@ func (f *File) parseSession(v any) error {
 		return err
 	}
 	for _, k := range f.sortedKeys(m, "session.") {
-		key := "session." + k
+		key := KeyPath("session", k)
 		switch k {
 		case "dir":
 			if f.Session.Dir, err = f.str(key, m[k]); err != nil {
@@ -684,10 +699,10 @@ func (f *File) validateChecks() error {
 		c := f.Checks[name]
 		for _, a := range c.After {
 			if _, ok := f.Checks[a]; !ok {
-				return keyMeant(f.errorf("checks."+name+".after", "unknown check %q", a), a, f.CheckNames()...)
+				return keyMeant(f.errorf(KeyPath("checks", name, "after"), "unknown check %q", a), a, f.CheckNames()...)
 			}
 			if a == name {
-				return f.errorf("checks."+name+".after", "a check cannot run after itself")
+				return f.errorf(KeyPath("checks", name, "after"), "a check cannot run after itself")
 			}
 		}
 	}
@@ -700,13 +715,13 @@ func (f *File) validateChecks() error {
 		listed := map[string]bool{}
 		for _, c := range f.Sets[s] {
 			if _, ok := f.Checks[c]; !ok {
-				return keyMeant(f.errorf("sets."+s, "unknown check %q", c), c, f.CheckNames()...)
+				return keyMeant(f.errorf(KeyPath("sets", s), "unknown check %q", c), c, f.CheckNames()...)
 			}
 			// A check runs once in a run: listed twice, it ran once
 			// without a word, where another check was likely meant.
 			if listed[c] {
-				err := f.errorf("sets."+s, "lists check %q twice", c)
-				err.(*Error).Hint = fmt.Sprintf("list %q once in sets.%s", c, s)
+				err := f.errorf(KeyPath("sets", s), "lists check %q twice", c)
+				err.(*Error).Hint = fmt.Sprintf("list %q once in %s", c, KeyPath("sets", s))
 				return err
 			}
 			listed[c] = true
@@ -718,7 +733,7 @@ func (f *File) validateChecks() error {
 	visit = func(n string, path []string) error {
 		switch state[n] {
 		case 1:
-			return f.errorf("checks."+n+".after", "cycle: %s", strings.Join(append(path, n), " → "))
+			return f.errorf(KeyPath("checks", n, "after"), "cycle: %s", strings.Join(append(path, n), " → "))
 		case 2:
 			return nil
 		}

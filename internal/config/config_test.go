@@ -162,6 +162,10 @@ func TestDuplicateKeyNamedInFull(t *testing.T) {
 		{"table", "[checks.a]\nrun = \"x\"\n[checks.a]\nrun = \"y\"\n", "toolchain.toml:3: checks.a: already defined on line 1"},
 		{"section", "[tools]\ngo = \"1.26.8\"\n[tools]\nnode = \"20\"\n", "toolchain.toml:3: tools: already defined on line 1"},
 		{"top level", "x = 1\nx = 2\n", "toolchain.toml:2: x: already defined on line 1"},
+		// Quoted as the file writes it: checks.go.vet.run is key run of
+		// table vet of check go.
+		{"quoted", "[checks.\"go.vet\"]\nrun = \"a\"\nrun = \"b\"\n", "toolchain.toml:3: checks.\"go.vet\".run: already defined on line 2"},
+		{"quoted table", "[sets]\n\"pre push\" = []\n\"pre push\" = []\n", "toolchain.toml:3: sets.\"pre push\": already defined on line 2"},
 		// The parser names the inline table, not the key inside it.
 		{"inline", "[tools]\nt = { version = \"1\", version = \"2\" }\n", "toolchain.toml:2: tools.t: key version is already defined"},
 	} {

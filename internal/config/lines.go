@@ -1,14 +1,10 @@
 package config
 
-import (
-	"strings"
+import "github.com/pelletier/go-toml/v2/unstable"
 
-	"github.com/pelletier/go-toml/v2/unstable"
-)
-
-// KeyLines maps every dotted key in a TOML document (tables, keys, keys of
-// inline tables) to the line it is defined on, so validation errors can
-// point at the line as well as the key.
+// KeyLines maps every key path in a TOML document (tables, keys, keys of
+// inline tables), written as KeyPath writes it, to the line it is defined
+// on, so validation errors can point at the line as well as the key.
 func KeyLines(data []byte) map[string]int {
 	lines := map[string]int{}
 	eachKey(data, func(p *unstable.Parser, e *unstable.Node, full []string) bool {
@@ -21,9 +17,9 @@ func KeyLines(data []byte) map[string]int {
 	return lines
 }
 
-// NumberTexts maps each key whose value is a TOML number to that number
-// as written: decoded, 1.10 is the float 1.1, and a hint that says how
-// to write it as a string quotes what the user wrote.
+// NumberTexts maps each key path (KeyPath) whose value is a TOML number
+// to that number as written: decoded, 1.10 is the float 1.1, and a hint
+// that says how to write it as a string quotes what the user wrote.
 func NumberTexts(data []byte) map[string]string {
 	texts := map[string]string{}
 	var visit func(key []string, v *unstable.Node)
@@ -33,7 +29,7 @@ func NumberTexts(data []byte) map[string]string {
 		}
 		switch v.Kind {
 		case unstable.Float, unstable.Integer:
-			texts[strings.Join(key, ".")] = string(v.Data)
+			texts[KeyPath(key...)] = string(v.Data)
 		case unstable.InlineTable:
 			it := v.Children()
 			for it.Next() {
@@ -81,7 +77,7 @@ func recordKey(p *unstable.Parser, lines map[string]int, key []string, e *unstab
 	line := keyLine(p, e)
 	// Every prefix of a dotted key is defined here unless seen before.
 	for i := 1; i <= len(key); i++ {
-		k := strings.Join(key[:i], ".")
+		k := KeyPath(key[:i]...)
 		if _, ok := lines[k]; !ok || i == len(key) {
 			if line > 0 {
 				lines[k] = line
@@ -124,11 +120,11 @@ func keyAt(data []byte, line int) (key []string, first int, ok bool) {
 	eachKey(data, func(p *unstable.Parser, e *unstable.Node, full []string) bool {
 		at := keyLine(p, e)
 		if at == line {
-			key, first, ok = full, seen[strings.Join(full, ".")], true
+			key, first, ok = full, seen[KeyPath(full...)], true
 			return false
 		}
 		for i := 1; i <= len(full); i++ {
-			if k := strings.Join(full[:i], "."); seen[k] == 0 {
+			if k := KeyPath(full[:i]...); seen[k] == 0 {
 				seen[k] = at
 			}
 		}

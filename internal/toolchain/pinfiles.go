@@ -139,7 +139,7 @@ func readMiseToml(root, name string) ([]PinFile, error) {
 			v = x["version"]
 		}
 		if s, ok := v.(string); ok && strings.TrimSpace(s) != "" {
-			pins = append(pins, PinFile{File: name, Line: lines["tools."+key], Tool: tool, Key: key, Value: strings.TrimSpace(s)})
+			pins = append(pins, PinFile{File: name, Line: lines[config.KeyPath("tools", key)], Tool: tool, Key: key, Value: strings.TrimSpace(s)})
 		}
 	}
 	sort.Slice(pins, func(i, j int) bool { return pins[i].Line < pins[j].Line })
