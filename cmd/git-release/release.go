@@ -77,7 +77,10 @@ var releaseCmd = &cli.Command{
 			cli.Warnf(env.Stderr, "git-release", "%s", w)
 		}
 		if dryRun {
-			err = release.CheckSigning(ctx, r, plan)
+			// The files first, as the real run writes them before it tags.
+			if err = release.CheckWritable(r, plan); err == nil {
+				err = release.CheckSigning(ctx, r, plan)
+			}
 		} else {
 			err = release.Apply(ctx, r, plan)
 		}

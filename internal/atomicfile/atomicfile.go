@@ -74,6 +74,21 @@ func WriteParts(path string, parts [][]byte, perm os.FileMode, durable bool) err
 	return nil
 }
 
+// CanWrite tells, leaving nothing behind, whether Write could replace
+// path: it makes and removes the temporary file Write would make beside
+// it, which is where a read-only directory or file system, or a name too
+// long for the temporary file, makes Write fail (for root too, which the
+// permission bits would not tell).
+func CanWrite(path string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp.Close()
+	os.Remove(tmp.Name())
+	return nil
+}
+
 // RemoveLeftovers removes the temporary files that writes of path killed
 // before their rename left beside it (untracked files in a worktree, a
 // 'git add -A' away from being committed). The caller holds the lock the

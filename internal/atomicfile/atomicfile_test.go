@@ -36,6 +36,27 @@ func TestWriteKeepsModeAndLeavesNoTemp(t *testing.T) {
 	}
 }
 
+// CanWrite fails where Write does (a name too long for its temporary
+// file fails for root too), and leaves nothing behind either way.
+func TestCanWriteFailsAsWriteDoes(t *testing.T) {
+	dir := t.TempDir()
+	ok := filepath.Join(dir, "VERSION")
+	long := filepath.Join(dir, strings.Repeat("v", 250))
+	if err := os.WriteFile(long, []byte("0.0.0\n"), 0o644); err != nil {
+		t.Skip("no file of a 250-byte name here:", err)
+	}
+	if err := CanWrite(ok); err != nil {
+		t.Fatalf("CanWrite(%s) = %v", ok, err)
+	}
+	werr, cerr := Write(long, []byte("0.1.0\n"), 0o644), CanWrite(long)
+	if werr == nil || cerr == nil {
+		t.Fatalf("Write = %v, CanWrite = %v; want both to fail", werr, cerr)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("left behind: %v", ents)
+	}
+}
+
 // WriteParts, durable or not, writes the parts in order (one larger than
 // its buffer too), makes a new file with perm and leaves no temp file.
 func TestWritePartsJoinsTheParts(t *testing.T) {

@@ -83,10 +83,7 @@ func apply(ctx context.Context, r *gitrepo.Repo, p *Plan) error {
 		}
 		if err := atomicfile.Write(filepath.Join(r.Root, filepath.FromSlash(f.Path)), f.New, 0o644); err != nil {
 			restore()
-			// Go's words named the temporary file, by its absolute path,
-			// and no way on.
-			return refuse("nothing was released and the files were put back; make the file and its directory writable, then release again",
-				"cannot write %s: %s", f.Path, cli.FileReason(err))
+			return cannotWrite(f, err, "nothing was released and the files were put back; ")
 		}
 		written = append(written, f)
 		paths = append(paths, f.Path)
@@ -148,6 +145,32 @@ func (p *Plan) onlyOthersCommits(ctx context.Context, r *gitrepo.Repo, before, h
 		}
 	}
 	return true
+}
+
+// cannotWrite is the refusal of a file the release could not write, after
+// what was undone. Go's words named the temporary file, by its absolute
+// path, and no way on.
+func cannotWrite(f *FileChange, err error, undone string) error {
+	return refuse(undone+"make the file and its directory writable, then release again",
+		"cannot write %s: %s", f.Path, cli.FileReason(err))
+}
+
+// CheckWritable tells, for a dry run, whether the files the plan changes
+// can be written as the real run writes them (atomicfile.CanWrite), which
+// it finds out only as it writes them: the dry run said all was well.
+func CheckWritable(r *gitrepo.Repo, p *Plan) error {
+	if p.Resumed {
+		return nil
+	}
+	for _, f := range p.Files {
+		if !f.Changed() {
+			continue
+		}
+		if err := atomicfile.CanWrite(filepath.Join(r.Root, filepath.FromSlash(f.Path))); err != nil {
+			return cannotWrite(f, err, "")
+		}
+	}
+	return nil
 }
 
 // CheckSigning tells, for a dry run, whether the tag the plan makes can be
