@@ -90,12 +90,12 @@ func TestRelativeLocationVariablesFromAnotherFolder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.Bare != c.bare || !sameDir(r.GitDir, dotfiles) || (!c.bare && !sameDir(r.Root, home)) {
+			if r.Bare != c.bare || !SameDir(r.GitDir, dotfiles) || (!c.bare && !SameDir(r.Root, home)) {
 				t.Fatalf("Open = %+v", r)
 			}
 			// Opened again at the top (git vault reads the history of its
 			// file so), the variables are still the caller's folder's.
-			if again, err := Open(ctx, r.Dir()); err != nil || !sameDir(again.GitDir, dotfiles) || again.Root != r.Root {
+			if again, err := Open(ctx, r.Dir()); err != nil || !SameDir(again.GitDir, dotfiles) || again.Root != r.Root {
 				t.Fatalf("Open(%s) = %+v, %v", r.Dir(), again, err)
 			}
 			if got, err := r.Git(ctx, ask...); err != nil || got != strings.TrimSpace(string(want)) {

@@ -131,7 +131,7 @@ func TestLocateAgreesWithGit(t *testing.T) {
 		}
 		want := strings.Split(strings.TrimSpace(string(out)), "\n")
 		gitDir, common, root := locate(c.dir, getenv)
-		if !sameDir(gitDir, want[0]) || !sameDir(common, want[1]) || root != c.root {
+		if !SameDir(gitDir, want[0]) || !SameDir(common, want[1]) || root != c.root {
 			t.Errorf("%s: locate = %s, %s, %q; git says %s, %s; want root %q", c.name, gitDir, common, root, want[0], want[1], c.root)
 		}
 	}

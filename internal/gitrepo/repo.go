@@ -200,20 +200,42 @@ func (r *Repo) WorktreeOf(ctx context.Context) string {
 		return r.Root
 	}
 	top := filepath.Dir(r.GitDir)
-	if b, err := os.ReadFile(filepath.Join(r.GitDir, "gitdir")); err == nil {
-		top = filepath.Dir(strings.TrimSpace(string(b)))
+	if t := LinkedWorktreeTop(r.GitDir); t != "" {
+		top = t
 	} else if filepath.Base(r.GitDir) != ".git" {
 		return ""
 	}
 	wt, err := Open(ctx, top)
-	if err != nil || wt.Root == "" || !sameDir(wt.GitDir, r.GitDir) {
+	if err != nil || wt.Root == "" || !SameDir(wt.GitDir, r.GitDir) {
 		return ""
 	}
 	return wt.Root
 }
 
-// sameDir reports whether a and b name one directory.
-func sameDir(a, b string) bool {
+// LinkedWorktreeTop is the top folder of the linked worktree whose git
+// dir (<common>/worktrees/NAME) is gitDir, as its gitdir file names it
+// (the worktree's .git file, relative to gitDir under
+// worktree.useRelativePaths); "" when it cannot be read. git keeps it
+// current through 'git worktree move' and 'git worktree repair', where a
+// path recorded earlier goes stale.
+func LinkedWorktreeTop(gitDir string) string {
+	b, err := os.ReadFile(filepath.Join(gitDir, "gitdir"))
+	if err != nil {
+		return ""
+	}
+	dotGit := strings.TrimSpace(string(b))
+	if dotGit == "" {
+		return ""
+	}
+	if !filepath.IsAbs(dotGit) {
+		dotGit = filepath.Join(gitDir, dotGit)
+	}
+	return filepath.Dir(filepath.Clean(dotGit))
+}
+
+// SameDir reports whether a and b name one directory, however each is
+// spelled; false when either cannot be found.
+func SameDir(a, b string) bool {
 	ai, aerr := os.Stat(a)
 	bi, berr := os.Stat(b)
 	return aerr == nil && berr == nil && os.SameFile(ai, bi)

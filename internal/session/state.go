@@ -296,15 +296,10 @@ func Orphans(repo *gitrepo.Repo) ([]Orphan, error) {
 			continue
 		}
 		// A worktree whose folder was deleted but not yet pruned still
-		// has its git dir and its session: not lost yet. That git dir is
-		// looked for by its name in this common dir, not at the path the
-		// copy recorded: a repository moved (mv, then git worktree
-		// repair) reported every live session as lost.
-		there := Store{Dir: filepath.Join(repo.CommonDir, "worktrees", filepath.Base(k.GitDir), "verdigris")}
-		if !awaiting && there.activeID() == id {
-			continue
-		}
-		if _, err := os.Stat(there.endedPath(id)); awaiting && err == nil {
+		// has its git dir and its session: not lost yet.
+		there := linkedStore(repo, filepath.Base(k.GitDir))
+		if there.holds(id, awaiting) {
+			there.refreshKept(p, &k, awaiting)
 			continue
 		}
 		st := k.State
@@ -317,6 +312,62 @@ func Orphans(repo *gitrepo.Repo) ([]Orphan, error) {
 		return out[i].Path < out[j].Path
 	})
 	return out, nil
+}
+
+// linkedStore is the store of the linked worktree whose git dir is
+// <common>/worktrees/<name>, and its folder as that git dir names it now.
+// A kept copy's worktree is looked for so, by the name its file holds,
+// not at the paths it recorded: a repository moved (mv, then git
+// worktree repair) had every live session reported lost, and a worktree
+// moved (git worktree move) kept the name, but not the folder, the copy
+// recorded.
+func linkedStore(repo *gitrepo.Repo, name string) Store {
+	gitDir := filepath.Join(repo.CommonDir, "worktrees", name)
+	return Store{Dir: filepath.Join(gitDir, "verdigris"), Kept: KeptDir(repo), Worktree: gitrepo.LinkedWorktreeTop(gitDir)}
+}
+
+// holds reports whether the worktree still holds session id: as its
+// active session, or awaiting its record.
+func (s Store) holds(id string, awaiting bool) bool {
+	if !awaiting {
+		return s.activeID() == id
+	}
+	_, err := os.Stat(s.endedPath(id))
+	return err == nil
+}
+
+// refreshKept writes the copy at path of a session this worktree holds
+// again, when the folder or git dir it names is not the worktree's now:
+// after 'git worktree move' it named the old folder until the next save,
+// and a worktree removed after it was reported lost where it had not
+// been for a while. The copy is written from the worktree's own state,
+// under its lock, not waited for: a command holding it saves the copy
+// itself. Nothing is said when it cannot be written: this is a report,
+// and the copy is written again on the next save.
+func (s Store) refreshKept(path string, k *kept, awaiting bool) {
+	gitDir := filepath.Dir(s.Dir)
+	if s.Worktree == "" || gitrepo.SameDir(k.Worktree, s.Worktree) && gitrepo.SameDir(k.GitDir, gitDir) {
+		return
+	}
+	l, err := filelock.TryLock(filepath.Join(s.Dir, "session.lock"))
+	if err != nil {
+		return
+	}
+	defer l.Unlock()
+	var st *State
+	if awaiting {
+		ended, _ := s.Ended()
+		for _, e := range ended {
+			if e.ID == k.ID {
+				st = e
+			}
+		}
+	} else if active, _ := s.Load(); active != nil && active.ID == k.ID {
+		st = active
+	}
+	if st != nil {
+		_ = s.writeKept(path, st)
+	}
 }
 
 // endedDir holds the sessions a closing marker ended while their record
