@@ -10,8 +10,10 @@ import (
 )
 
 // ManFlag, after "help", prints the program's manual page instead of its
-// usage: "BINARY help --man > BINARY.1" is how scripts/install.sh makes
-// the pages it installs.
+// usage: "BINARY help --man > BINARY.1" is how scripts/install.sh and the
+// release archives make the pages they ship. After "help CMD", or "CMD
+// help" of a command with commands of its own, it prints the same page,
+// which covers every command.
 const ManFlag = "--man"
 
 // ManPage writes the program's manual page (roff, for man(1)): its usage
@@ -64,6 +66,15 @@ func (p *Program) ManPage(w io.Writer) error {
 	head, rest, _ := strings.Cut(page, "\n")
 	_, err := io.WriteString(w, head+"\n"+defs.String()+rest)
 	return err
+}
+
+// manPage writes the binary's manual page, from a sub program too: one
+// page covers every command.
+func (p *Program) manPage(w io.Writer) error {
+	if p.top != nil {
+		return p.top.ManPage(w)
+	}
+	return p.ManPage(w)
 }
 
 // asciiFallback is what a character of the usage texts reads as where a

@@ -164,6 +164,10 @@ type Program struct {
 	search, words string
 	// searchCmd is that command, whose flags the question may have.
 	searchCmd *Command
+	// top is the binary's program in a sub program: its manual page is
+	// the one "help --man" prints at every level, as it covers every
+	// command; nil in the binary's own.
+	top *Program
 }
 
 // Main runs the program with os.Args and exits.
@@ -323,8 +327,11 @@ func oneLine(s string) string {
 }
 
 func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
-	if !p.sub && len(args) == 2 && args[0] == "help" && args[1] == ManFlag {
-		return p.ManPage(env.Stdout)
+	if len(args) == 2 && args[0] == "help" && args[1] == ManFlag {
+		// Under a command with commands of its own ("git vault
+		// recipients help --man") too: refused, it said "flag --man
+		// given without a subcommand" after the subcommand help.
+		return p.manPage(env.Stdout)
 	}
 	if len(args) > 0 {
 		// A program's own command of the name comes first: verdigris
@@ -339,7 +346,8 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 			// ("git scry version bump"), which printing the version
 			// dropped; "help CMD" is CMD's usage, and so is "help CMD
 			// SUB" of a command with commands of its own ("git scry help
-			// model add"), which was searched for.
+			// model add"), which was searched for; "help CMD --man" is the
+			// manual page, as it is in the other binaries.
 			if args[0] == "help" {
 				// "help help" is the usage here too: no one searches a
 				// history for those two words.
@@ -348,7 +356,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 					return nil
 				}
 				for _, c := range p.Commands {
-					if c.Name == args[1] && (len(args) == 2 || len(c.Commands) > 0) {
+					if c.Name == args[1] && (len(args) == 2 || len(c.Commands) > 0 || args[len(args)-1] == ManFlag) {
 						return p.commandHelp(env, c, args[2:])
 					}
 				}
@@ -424,6 +432,13 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 // made of the name ("for recipients's usage") is wrong for every name
 // that ends in s.
 func (p *Program) commandHelp(env *Env, c *Command, rest []string) error {
+	// "help CMD --man" is the binary's manual page, as "help --man" is:
+	// it covers CMD, and --man read as a word of a topic said
+	// "unexpected argument".
+	man := len(rest) > 0 && rest[len(rest)-1] == ManFlag
+	if man {
+		rest = rest[:len(rest)-1]
+	}
 	subs := visible(c.Commands)
 	if len(rest) > 1 || len(rest) == 1 && !slices.Contains(subs, rest[0]) {
 		extra := rest[0]
@@ -431,6 +446,9 @@ func (p *Program) commandHelp(env *Env, c *Command, rest []string) error {
 			extra = rest[1]
 		}
 		return Usagef("%s help %s: unexpected argument %s", p.Name, c.Name, quoteArg(extra)).WithHint("run '%s help %s' for usage", p.Name, c.Name)
+	}
+	if man {
+		return p.manPage(env.Stdout)
 	}
 	fmt.Fprint(env.Stdout, c.Usage)
 	return nil
@@ -604,7 +622,10 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 	if len(c.Commands) > 0 {
 		// Its error goes back to the program that was run, which
 		// reports it once and annotates it as its own (--github).
-		sub := &Program{Name: name, Binary: p.Binary, Usage: c.Usage, Commands: c.Commands, Synonyms: c.Synonyms, sub: true}
+		sub := &Program{Name: name, Binary: p.Binary, Usage: c.Usage, Commands: c.Commands, Synonyms: c.Synonyms, sub: true, top: p.top}
+		if sub.top == nil {
+			sub.top = p
+		}
 		switch {
 		case p.sub && p.search != "":
 			sub.search, sub.words, sub.searchCmd = p.search, p.words+" "+c.Name, p.searchCmd
