@@ -5,7 +5,9 @@
 #
 # VERSION (X.Y.Z or vX.Y.Z) must be the version internal/version/version.go
 # holds at HEAD, which `git release` bumps. OUTDIR gets one archive per
-# target, verdigris_<X.Y.Z>_<os>_<arch>.tar.gz, and SHA256SUMS.
+# target, verdigris_<X.Y.Z>_<os>_<arch>.tar.gz, and SHA256SUMS. Each
+# archive holds the binaries, README.md, CHANGELOG.md and each binary's
+# manual page as share/man/man1/NAME.1.
 #
 # Every binary is built for linux/amd64, linux/arm64, darwin/amd64 and
 # darwin/arm64 with CGO_ENABLED=0 (static; git-scry without ONNX Runtime,
@@ -88,6 +90,23 @@ trap 'rm -rf "$work"' EXIT
 rm -f "$out"/verdigris_*.tar.gz "$out/SHA256SUMS"
 
 host=$(go env GOHOSTOS)/$(go env GOHOSTARCH)
+
+# Manual pages: git turns 'git session --help' into 'git help session',
+# which opens git-session(1), and without the page said "No manual entry"
+# to whoever installed from an archive. A page is its binary's usage
+# (BINARY help --man, as install.sh writes them), the same on every
+# target: binaries built for this machine write them once, as a
+# cross-compiled one cannot run here.
+say "writing the manual pages"
+GOOS=${host%/*} GOARCH=${host#*/} CGO_ENABLED=0 "${build[@]}" -tags noonnx -o "$work/host/" ./cmd/...
+mkdir -p "$work/man/share/man/man1"
+for bin in "$work/host"/*; do
+	name=${bin##*/}
+	page=$work/man/share/man/man1/$name.1
+	if ! "$bin" help --man >"$page" || ! [ -s "$page" ]; then
+		die "$name help --man wrote no manual page" "run: go run ./cmd/$name help --man"
+	fi
+done
 for target in $targets; do
 	os=${target%/*}
 	arch=${target#*/}
@@ -107,6 +126,7 @@ for target in $targets; do
 		fi
 	fi
 	cp README.md CHANGELOG.md "$stage/"
+	cp -R "$work/man/share" "$stage/"
 	"$work/release-pack" archive -epoch "$epoch" -o "$out/verdigris_${version}_${os}_${arch}.tar.gz" "$stage"
 done
 "$work/release-pack" sums "$out"

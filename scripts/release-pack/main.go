@@ -4,9 +4,12 @@
 //	go run ./scripts/release-pack archive -epoch SECONDS -o FILE.tar.gz DIR
 //	go run ./scripts/release-pack sums DIR
 //
-// archive packs the regular files of DIR (not recursive) in name order,
-// each with mode 0755 or 0644, owner 0:0, and mtime EPOCH, into a gzip
-// stream with no name and no timestamp. sums writes DIR/SHA256SUMS for
+// archive packs the regular files under DIR (share/man/man1/git-scry.1
+// too) by their slash-separated paths in name order, each with mode 0755
+// or 0644, owner 0:0, and mtime EPOCH, into a gzip stream with no name and
+// no timestamp. Folders get no entry of their own: tar makes a file's
+// folders as it unpacks it, and an entry fewer is a mode and an owner
+// fewer to keep the same. sums writes DIR/SHA256SUMS for
 // every *.tar.gz in DIR, in the format `sha256sum -c` reads.
 //
 // GNU tar can do the same with a dozen flags (--sort=name --mtime
@@ -23,6 +26,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -65,15 +69,17 @@ func usage() {
 }
 
 func archive(out, dir string, mtime time.Time) error {
-	entries, err := os.ReadDir(dir)
+	var names []string
+	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || !e.Type().IsRegular() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		names = append(names, filepath.ToSlash(rel))
+		return err
+	})
 	if err != nil {
 		return err
-	}
-	var names []string
-	for _, e := range entries {
-		if e.Type().IsRegular() {
-			names = append(names, e.Name())
-		}
 	}
 	sort.Strings(names)
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".release-pack-*")
@@ -87,7 +93,7 @@ func archive(out, dir string, mtime time.Time) error {
 	// changes between runs.
 	tw := tar.NewWriter(zw)
 	for _, name := range names {
-		if err := addFile(tw, filepath.Join(dir, name), name, mtime); err != nil {
+		if err := addFile(tw, filepath.Join(dir, filepath.FromSlash(name)), name, mtime); err != nil {
 			return err
 		}
 	}

@@ -120,6 +120,10 @@ func TestReleaseBuildIsReproducible(t *testing.T) {
 			if err != nil || !strings.HasPrefix(string(out), wantLine) {
 				t.Errorf("%s --version = %q, %v; want it to start with %q", bin, out, err, wantLine)
 			}
+			page, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(manDir), bin+".1"))
+			if out, err := exec.Command(filepath.Join(dir, bin), "help", "--man").Output(); err != nil || !bytes.Equal(page, out) {
+				t.Errorf("%s's page in the archive is not what %s help --man prints (%v)", bin, bin, err)
+			}
 		}
 	}
 }
@@ -187,6 +191,7 @@ func checkArchive(t *testing.T, data []byte, name string, binaries []string, mti
 	tr := tar.NewReader(zr)
 	var names []string
 	modes := map[string]int64{}
+	pages := map[string]string{}
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
@@ -197,6 +202,10 @@ func checkArchive(t *testing.T, data []byte, name string, binaries []string, mti
 		}
 		names = append(names, h.Name)
 		modes[h.Name] = h.Mode
+		if strings.HasPrefix(h.Name, manDir) {
+			page, _ := io.ReadAll(tr)
+			pages[h.Name] = string(page)
+		}
 		if !h.ModTime.Equal(mtime) || h.Uid != 0 || h.Gid != 0 || h.Typeflag != tar.TypeReg {
 			t.Errorf("%s: %s has mtime %v (want %v), owner %d:%d, type %c", name, h.Name, h.ModTime, mtime, h.Uid, h.Gid, h.Typeflag)
 		}
@@ -212,6 +221,54 @@ func checkArchive(t *testing.T, data []byte, name string, binaries []string, mti
 	for _, doc := range []string{"README.md", "CHANGELOG.md"} {
 		if modes[doc] != 0o644 {
 			t.Errorf("%s: %s missing or mode %o", name, doc, modes[doc])
+		}
+	}
+	// Each binary's manual page, for whoever installs from the archive:
+	// git NAME --help opens it.
+	for _, bin := range binaries {
+		page := manDir + bin + ".1"
+		head := `.TH "` + strings.ReplaceAll(strings.ToUpper(bin), "-", `\-`) + `" 1 `
+		if modes[page] != 0o644 || !strings.HasPrefix(pages[page], head) {
+			t.Errorf("%s: %s missing, mode %o, or not %s's page (%.60q); entries %v", name, page, modes[page], bin, pages[page], names)
+		}
+	}
+}
+
+// manDir is where an archive holds the manual pages, as PREFIX/share/man/
+// man1 holds them once installed.
+const manDir = "share/man/man1/"
+
+// The archives of targets this machine cannot run hold the manual pages
+// too, each the one the host's binary of the same source prints:
+// release-build.sh writes them with binaries built for the host.
+func TestReleaseArchivesHoldManualPagesOfAnotherTarget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a release build")
+	}
+	src := clitest.ModuleRoot()
+	target := "linux/arm64"
+	if runtime.GOOS+"/"+runtime.GOARCH == target {
+		target = "linux/amd64"
+	}
+	out := t.TempDir()
+	releaseBuild(t, src, out, "VERDIGRIS_RELEASE_TARGETS="+target, "VERDIGRIS_RELEASE_CGO_SCRY=0")
+	archive := filepath.Join(out, fmt.Sprintf("verdigris_%s_%s.tar.gz", version.Version, strings.ReplaceAll(target, "/", "_")))
+	dir := t.TempDir()
+	extract(t, archive, dir)
+	host := t.TempDir()
+	build := exec.Command("go", "build", "-tags", "noonnx", "-o", host+string(filepath.Separator), "./cmd/...")
+	build.Dir = src
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	for _, bin := range commands(t, src) {
+		want, err := exec.Command(filepath.Join(host, bin), "help", "--man").Output()
+		if err != nil {
+			t.Fatalf("%s help --man: %v", bin, err)
+		}
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(manDir), bin+".1"))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s's page in the %s archive: %v; %d bytes, want the %d of %s help --man", bin, target, err, len(got), len(want), bin)
 		}
 	}
 }
