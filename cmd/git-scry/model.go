@@ -15,7 +15,9 @@ import (
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/scry/embed/onnx"
+	"github.com/verdigris-dev/verdigris/internal/scry/index"
 	"github.com/verdigris-dev/verdigris/internal/scry/model"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
 const modelUsage = `Usage: git scry model <command> [flags]
@@ -43,7 +45,8 @@ Commands:
                             sentence-transformers' truncate_dim (Matryoshka
                             models: 256, 512; default: all)
   use NAME          embed with NAME from now on; 'use builtin' goes back to
-                    the built-in embedder (the index re-embeds on its next run)
+                    the built-in embedder (an index that holds a model's
+                    vectors re-embeds on its next run)
   ls [--json]       list the models and the one in use (--json adds which
                     embedder searches really use, and why)
   rm NAME           unregister NAME (its files are left where they are)
@@ -501,6 +504,56 @@ func prefixSource(p model.Prefix, flag string) string {
 // is unavailable, which 'model use' did not say.
 const reembedHint = "git-scry: hint: run 'git scry index' in each repository to embed its commits anew; semantic search waits for it"
 
+// backToBuiltin says what going back to the built-in embedder from the
+// model named before (prev: its entry, nil when it is not registered)
+// leaves to do. An index that holds a model's vectors embeds its commits
+// anew on its next run; one that holds the built-in embedder's already
+// (the model could not run here, and the index used the built-in
+// embedder in its stead, or no index ran here since the model was
+// chosen) embeds nothing: the hint to run it, and that semantic search
+// waits for it, was said of both.
+func backToBuiltin(ctx context.Context, env *cli.Env, before string, prev *model.Entry) {
+	runs := prev != nil && model.Usable(prev, env.Env) == nil
+	switch held := indexVectors(ctx, env); {
+	case strings.HasPrefix(held, "onnx:"):
+		fmt.Fprintln(env.Stderr, reembedHint)
+	case held != "":
+		fmt.Fprintln(env.Stderr, "git-scry: the index here already holds the built-in embedder's vectors: nothing to embed anew")
+		if runs {
+			// Other repositories may have been indexed with it since
+			// it was chosen.
+			fmt.Fprintf(env.Stderr, "git-scry: hint: run 'git scry index' in any other repository indexed with model %s to embed its commits anew; semantic search there waits for it\n", before)
+		}
+	case runs:
+		fmt.Fprintln(env.Stderr, reembedHint)
+	default:
+		// An index run here used the built-in embedder in the model's
+		// stead, as searches do; one made while it could run says so
+		// itself (the index holds vectors of onnx:…).
+		fmt.Fprintf(env.Stderr, "git-scry: model %s cannot run here, and index runs embedded with the built-in embedder in its stead: nothing to embed anew\n", before)
+	}
+}
+
+// indexVectors names the embedder whose vectors the index of the
+// repository git scry runs in holds: "" outside a repository, without an
+// index, or before its first vectors.
+func indexVectors(ctx context.Context, env *cli.Env) string {
+	r, err := openRepoFast(ctx, env)
+	if err != nil || !index.Exists(r) {
+		return ""
+	}
+	st, err := store.Open(ctx, index.DBPath(r))
+	if err != nil {
+		return ""
+	}
+	defer st.Close()
+	vs, err := st.VectorSpace(ctx)
+	if err != nil || vs.Gen == 0 {
+		return ""
+	}
+	return vs.Embedder
+}
+
 var modelUseCmd = &cli.Command{
 	Name:  "use",
 	Usage: modelUsage,
@@ -515,9 +568,14 @@ var modelUseCmd = &cli.Command{
 		}
 		var entry model.Entry
 		var before string
+		var prev *model.Entry
 		err = updateRegistry(ctx, path, func(r *model.Registry) error {
 			before = r.Active
 			if name == model.Builtin {
+				if e, ok := r.Find(before); ok {
+					c := *e
+					prev = &c
+				}
 				r.Active = ""
 				return nil
 			}
@@ -548,7 +606,7 @@ var modelUseCmd = &cli.Command{
 		if name == model.Builtin {
 			fmt.Fprintln(env.Stderr, "git-scry: using the built-in embedder")
 			if before != "" {
-				fmt.Fprintln(env.Stderr, reembedHint)
+				backToBuiltin(ctx, env, before, prev)
 			}
 			return nil
 		}
@@ -681,8 +739,13 @@ var modelRmCmd = &cli.Command{
 			return err
 		}
 		wasActive := false
+		var prev *model.Entry
 		err = updateRegistry(ctx, path, func(r *model.Registry) error {
 			wasActive = r.Active == name
+			if e, ok := r.Find(name); ok {
+				c := *e
+				prev = &c
+			}
 			switch {
 			case r.Remove(name):
 			case name == model.Builtin:
@@ -700,7 +763,7 @@ var modelRmCmd = &cli.Command{
 		fmt.Fprintf(env.Stderr, "git-scry: removed model %s\n", name)
 		if wasActive {
 			fmt.Fprintln(env.Stderr, "git-scry: it was in use: the built-in embedder is used now")
-			fmt.Fprintln(env.Stderr, reembedHint)
+			backToBuiltin(ctx, env, name, prev)
 		}
 		return nil
 	},
