@@ -24,7 +24,8 @@ on PATH or where the hooks find it off PATH (the folder verdigris install
 recorded, then ~/.local/bin), else beside this verdigris, which it names.
 
 Flags:
-      --json   print [{"binary", "path", "version", "on_path"}] as JSON
+      --json   print [{"binary", "path", "version", "on_path", "reason"}] as
+               JSON ("reason": why one found is not installed)
 `,
 	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
@@ -53,6 +54,12 @@ Flags:
 			}
 			e := versionEntry{Binary: bin, Path: b.Path, Version: b.Version, OnPath: b.OffPath == ""}
 			switch {
+			case b.NotExecutable:
+				// There, but it cannot run: "not installed" alone sent
+				// the user looking for it.
+				e.Version, e.OnPath = "not installed", false
+				e.Reason = "not executable"
+				e.Line = bin + " not installed: " + cli.Printable(b.Path) + ", beside this verdigris, is not executable (" + cli.Printable(doctor.NotExecutableHint(b.Path)) + ")"
 			case !found:
 				e.Version, e.OnPath = "not installed", false
 				e.Line = bin + " not installed"
@@ -85,7 +92,10 @@ type versionEntry struct {
 	Version string `json:"version"`
 	// OnPath is false for a binary found off PATH where the hooks
 	// look, and for one not installed.
-	OnPath bool   `json:"on_path"`
+	OnPath bool `json:"on_path"`
+	// Reason is why a binary found is "not installed": "not executable"
+	// for one beside this verdigris without an execute bit, at Path.
+	Reason string `json:"reason,omitempty"`
 	Line   string `json:"-"`
 }
 

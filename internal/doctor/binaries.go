@@ -28,6 +28,10 @@ type Binary struct {
 	// Version is the one line `PATH --version` prints, "" when it does
 	// not answer.
 	Version string
+	// NotExecutable says the file at Path has no execute bit (a copy or
+	// an unpacked file that lost its mode): it is there but cannot run,
+	// which said as "not installed" sent the user to look for it.
+	NotExecutable bool
 }
 
 // FindBinary finds bin where the hooks do (on PATH, then the folder
@@ -46,28 +50,46 @@ func FindBinary(ctx context.Context, r *gitrepo.Repo, home, bin string) (Binary,
 // them all, with its --version line: for a binary found neither on PATH
 // nor where the hooks look, that is where it is, and what to do is to
 // put that folder on PATH, or to install the hooks from there (install
-// records its own folder for them). The folder is "" when bin is not there.
+// records its own folder for them). The folder is "" when bin is not there
+// or cannot run: a file of its name without an execute bit is returned
+// with NotExecutable set, for the caller to say so.
 func BesideSelf(ctx context.Context, bin string) (b Binary, dir string) {
-	p, dir := besideSelf(bin)
-	if dir == "" {
+	p, dir, notExec := besideSelf(bin)
+	switch {
+	case notExec:
+		return Binary{Path: p, OffPath: dir, NotExecutable: true}, ""
+	case dir == "":
 		return Binary{}, ""
 	}
 	return Binary{Path: p, OffPath: dir, Version: versionLine(ctx, p)}, dir
 }
 
 // besideSelf is BesideSelf's look, without running the binary: its path
-// and folder, "" when it is not there.
-func besideSelf(bin string) (path, dir string) {
+// and folder, "" when it is not there. notExec is a regular file of its
+// name there with no execute bit, whose path and folder are returned too:
+// the mode bits, not access(2), which lets root execute a file that has
+// any one of them and says nothing of why one has none.
+func besideSelf(bin string) (path, dir string, notExec bool) {
 	exe, err := os.Executable()
 	if err != nil {
-		return "", ""
+		return "", "", false
 	}
 	dir = filepath.Dir(exe)
 	path = filepath.Join(dir, bin)
-	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
-		return "", ""
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil || !fi.Mode().IsRegular():
+		return "", "", false
+	case fi.Mode()&0o111 == 0:
+		return path, dir, true
 	}
-	return path, dir
+	return path, dir, false
+}
+
+// NotExecutableHint is what makes the binary at path, found without an
+// execute bit, run: quoted for the shell it is pasted into.
+func NotExecutableHint(path string) string {
+	return "make it executable: chmod +x " + cli.ShellWord(path)
 }
 
 // besideSelfHint is what to do about binaries found only beside the
@@ -121,7 +143,13 @@ func checkBinaries(ctx context.Context, c *Context) []Finding {
 		if !found {
 			// A verdigris run by its path, from a build or an archive
 			// not installed: the others are beside it.
-			if _, dir := besideSelf(bin); dir != "" {
+			switch p, dir, notExec := besideSelf(bin); {
+			case notExec:
+				// Made executable, it is still off PATH: the folder's
+				// hint follows.
+				where = "not on PATH nor where the hooks look; " + p + ", beside this verdigris, is not executable"
+				hint = NotExecutableHint(p) + "; then " + besideSelfHint(dir)
+			case dir != "":
 				where = "not on PATH nor where the hooks look; found in " + dir + ", beside this verdigris"
 				hint = besideSelfHint(dir)
 			}

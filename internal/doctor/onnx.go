@@ -29,6 +29,9 @@ func checkEmbedder(ctx context.Context, c *Context) []Finding {
 		// The binaries check says where, and what to do about it: this
 		// says what that git-scry would search with.
 		b, dir := BesideSelf(ctx, "git-scry")
+		if b.NotExecutable {
+			return []Finding{{Name: "embedder", Status: Skip, Detail: "git-scry is not on PATH nor where the hooks look; " + b.Path + ", beside this verdigris, is not executable", Hint: NotExecutableHint(b.Path)}}
+		}
 		if dir == "" {
 			return []Finding{{Name: "embedder", Status: Skip, Detail: "git-scry is not on PATH nor where the hooks look", Hint: "run ./scripts/install.sh from a verdigris checkout"}}
 		}
