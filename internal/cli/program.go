@@ -410,7 +410,7 @@ func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {
 		return p.runCommand(ctx, env, p.Default, args)
 	}
 	// "help", not "--help": git turns "git NAME --help" into "git help
-	// NAME", a manual page only install.sh installs (help --man).
+	// NAME", a manual page only install.sh and the release archives ship (help --man).
 	if len(args) == 0 {
 		fmt.Fprint(env.Stderr, p.Usage)
 		if p.Text && p.Default != nil {
