@@ -3,9 +3,14 @@ package release
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/verdigris-dev/verdigris/internal/cli"
 )
 
 // Error is a refusal the user can act on: what is wrong and what to do.
@@ -20,6 +25,22 @@ func (e *Error) Error() string { return e.Msg }
 
 func refuse(hint, format string, args ...any) *Error {
 	return &Error{Msg: fmt.Sprintf(format, args...), Hint: hint}
+}
+
+// cannotRead is the refusal of the file at rel, from the repository
+// root, that the release could not read: what names it ("changelog
+// CHANGELOG.md"), then why, and hint. Go's words named the call and the
+// absolute path ("read /home/…/CHANGELOG.md: is a directory"), with no
+// way on; a link to nothing was "no such file or directory", as if the
+// link itself were missing.
+func cannotRead(root, rel, what, hint string, err error) *Error {
+	reason := cli.FileReason(err)
+	if errors.Is(err, fs.ErrNotExist) {
+		if target, lerr := os.Readlink(filepath.Join(root, filepath.FromSlash(rel))); lerr == nil {
+			reason = fmt.Sprintf("it is a symbolic link to %s, which does not exist", target)
+		}
+	}
+	return refuse(hint, "cannot read %s: %s", what, reason)
 }
 
 // parseError is a file that does not parse, at a line and column (0 when

@@ -407,7 +407,8 @@ func Prepare(ctx context.Context, r *gitrepo.Repo, o Options) (*Plan, error) {
 		path := filepath.Join(r.Root, filepath.FromSlash(p.Changelog))
 		old, err := os.ReadFile(path)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, err
+			return nil, cannotRead(r.Root, p.Changelog, "changelog "+p.Changelog,
+				"make it a file you can read, or set [release] changelog in toolchain.toml to another file", err)
 		}
 		if err := checkText("changelog "+p.Changelog, old); err != nil {
 			return nil, err

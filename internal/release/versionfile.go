@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/verdigris-dev/verdigris/internal/cli"
 )
 
 // FileChange is the new content of one version file.
@@ -126,9 +124,8 @@ func versionFiles(root string, paths []string, to Version) ([]*FileChange, error
 			return nil, refuse("create it, or remove it from [release] version-files in toolchain.toml", "version file %s does not exist", p)
 		}
 		if err != nil {
-			// Go's words named the absolute path, with no way on.
-			return nil, refuse("make it a file you can read, or remove it from [release] version-files in toolchain.toml",
-				"cannot read version file %s: %s", p, cli.FileReason(err))
+			return nil, cannotRead(root, p, "version file "+p,
+				"make it a file you can read, or remove it from [release] version-files in toolchain.toml", err)
 		}
 		if err := checkText("version file "+p, data); err != nil {
 			return nil, err
