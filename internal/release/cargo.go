@@ -79,7 +79,7 @@ func updateCargoManifest(root, p string, data []byte, to Version) ([]byte, strin
 		if m.Package != nil && inheritsVersion(m.Package.Version) {
 			pkgs = append(pkgs, localPackage{p, m.Package.Name, v.value})
 		}
-		members, err := inheritingMembers(root, path.Dir(p), m.Workspace.Members)
+		members, err := inheritingMembers(root, p, m.Workspace.Members)
 		if err != nil {
 			return nil, "", nil, err
 		}
@@ -101,10 +101,12 @@ func updateCargoManifest(root, p string, data []byte, to Version) ([]byte, strin
 	return out, from, pkgs, nil
 }
 
-// inheritingMembers reads the workspace members (globs relative to the
-// workspace directory) and returns those that inherit the workspace version.
-func inheritingMembers(root, dir string, globs []string) ([]localPackage, error) {
+// inheritingMembers reads the members of the workspace of the manifest p
+// (globs relative to its directory) and returns those that inherit the
+// workspace version.
+func inheritingMembers(root, p string, globs []string) ([]localPackage, error) {
 	var out []localPackage
+	dir := path.Dir(p)
 	for _, g := range globs {
 		matches, err := filepath.Glob(filepath.Join(root, filepath.FromSlash(path.Join(dir, g)), "Cargo.toml"))
 		if err != nil {
@@ -112,26 +114,27 @@ func inheritingMembers(root, dir string, globs []string) ([]localPackage, error)
 		}
 		sort.Strings(matches)
 		for _, f := range matches {
+			// Named from the repository root: the absolute path is this
+			// machine's, and file:line opens in an editor.
+			rel, _ := filepath.Rel(root, f)
+			rel = filepath.ToSlash(rel)
 			data, err := os.ReadFile(f)
 			if err != nil {
-				return nil, err
+				return nil, cannotRead(root, rel, fmt.Sprintf("workspace member %s (of version file %s)", rel, p),
+					fmt.Sprintf("make it a Cargo.toml you can read, or leave %s out of [workspace] members in %s", path.Dir(rel), p), err)
 			}
 			var mm cargoManifest
 			_, data = cutBOM(data)
 			if err := toml.Unmarshal(data, &mm); err != nil {
-				// Named from the repository root: the absolute path is
-				// this machine's, and file:line opens in an editor.
-				rel, _ := filepath.Rel(root, f)
 				var pe *parseError
 				if err = tomlError(err); errors.As(err, &pe) {
-					pe.File = filepath.ToSlash(rel)
+					pe.File = rel
 					return nil, fmt.Errorf("workspace member %w", pe)
 				}
-				return nil, fmt.Errorf("workspace member %s: %v", filepath.ToSlash(rel), err)
+				return nil, fmt.Errorf("workspace member %s: %v", rel, err)
 			}
 			if mm.Package != nil && inheritsVersion(mm.Package.Version) {
-				rel, _ := filepath.Rel(root, f)
-				out = append(out, localPackage{filepath.ToSlash(rel), mm.Package.Name, ""})
+				out = append(out, localPackage{rel, mm.Package.Name, ""})
 			}
 		}
 	}
