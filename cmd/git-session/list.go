@@ -36,7 +36,7 @@ Flags:
 		}
 		recs, bad, err := session.ReadDir(m.Repo.Root, m.Dir)
 		if err != nil {
-			return cli.Failf("reading %s: %v", m.Dir, err).WithHint("check the directory's permissions")
+			return explain(err)
 		}
 		for _, b := range bad {
 			warnf(env, "%s: %s; skipped", b.Path, b.Error)

@@ -44,6 +44,7 @@ func explain(err error) error {
 		keyText   *session.KeyTextError
 		ambiguous *session.AmbiguousIDError
 		inProg    *gitrepo.InProgressError
+		file      *session.FileError
 	)
 	switch {
 	case err == nil:
@@ -89,6 +90,8 @@ func explain(err error) error {
 		return cli.Failf("%v", err).WithHint("tags are never moved: inspect it with 'git show %s'; if it is wrong, delete it (git tag -d %s) and run the command again", conflict.Tag, conflict.Tag)
 	case errors.As(err, &ignored):
 		return cli.Failf("%v", err).WithHint("remove that rule from %s, or set [session] dir in toolchain.toml to a directory git does not ignore", ignored.Rule.Source)
+	case errors.As(err, &file) && file.Dir != "":
+		return cli.Failf("%v", err).WithHint("make %s a directory, or set [session] dir in %s to another one", file.Dir, config.FileName)
 	case errors.As(err, &exists):
 		return cli.Failf("%v", err).WithHint("move that file away, then run 'git session end' again")
 	case errors.As(err, &push):

@@ -3,6 +3,11 @@ package session
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
@@ -34,6 +39,55 @@ func checkText(what string, texts ...string) error {
 		}
 	}
 	return nil
+}
+
+// FileError is the sessions directory, or a record in it, that could not
+// be read or written, named from the repository root: Go's words named
+// the call and the absolute path ("read /home/…/layer/sessions/ID.md: is
+// a directory"), with no way on.
+type FileError struct {
+	Op     string // "read the sessions directory", "write the session record"
+	Path   string
+	Reason string
+	// Dir is the sessions directory when it, or a directory above it, is
+	// at fault; "" when the record itself is.
+	Dir string
+}
+
+func (e *FileError) Error() string { return fmt.Sprintf("cannot %s %s: %s", e.Op, e.Path, e.Reason) }
+
+// fileReason says why rel (slash-separated, below root) could not be
+// read or made: the part of its path in the way (a file where a
+// directory should be, a symbolic link to nothing), which Go's error
+// leaves out or names by its absolute path, else cli.FileReason. isDir:
+// rel itself should be a directory. above: the part in the way is a
+// directory of rel's path, not rel.
+func fileReason(root, rel string, isDir bool, err error) (reason string, above bool) {
+	if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, fs.ErrExist) || errors.Is(err, fs.ErrNotExist) {
+		parts := strings.Split(rel, "/")
+		for i := range parts {
+			p, last := strings.Join(parts[:i+1], "/"), i == len(parts)-1
+			who := p + " is"
+			if last {
+				who = "it is"
+			}
+			abs := filepath.Join(root, filepath.FromSlash(p))
+			fi, serr := os.Stat(abs)
+			if serr == nil && fi.IsDir() {
+				continue
+			}
+			if serr == nil && (!last || isDir) {
+				return who + " a file, not a directory", !last
+			}
+			if errors.Is(serr, fs.ErrNotExist) {
+				if target, lerr := os.Readlink(abs); lerr == nil {
+					return fmt.Sprintf("%s a symbolic link to %s, which does not exist", who, target), !last
+				}
+			}
+			break
+		}
+	}
+	return cli.FileReason(err), false
 }
 
 // UnbornError is a start on a branch with no commits yet in a

@@ -24,7 +24,8 @@ func ReadDir(root, dir string) ([]*Record, []Unreadable, error) {
 		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, err
+		reason, _ := fileReason(root, dir, true, err)
+		return nil, nil, &FileError{Op: "read the sessions directory", Path: dir, Reason: reason, Dir: dir}
 	}
 	recs := make([]*Record, 0, len(entries))
 	var bad []Unreadable
@@ -36,7 +37,8 @@ func ReadDir(root, dir string) ([]*Record, []Unreadable, error) {
 		rel := dir + "/" + name
 		data, err := os.ReadFile(filepath.Join(abs, name))
 		if err != nil {
-			bad = append(bad, Unreadable{Path: rel, Error: err.Error()})
+			reason, _ := fileReason(root, rel, false, err)
+			bad = append(bad, Unreadable{Path: rel, Error: "cannot be read: " + reason})
 			continue
 		}
 		rec, err := Parse(rel, data)
