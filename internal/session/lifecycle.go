@@ -656,7 +656,13 @@ func (m *Manager) checkRecordPath(rel string, st *State) error {
 		return nil
 	}
 	if err != nil {
-		return err
+		// A file where a directory of its path should be is the sessions
+		// directory's fault; anything else, the record's.
+		reason, above := fileReason(m.Repo.Root, rel, false, err)
+		if above {
+			return &FileError{Op: "write the session record", Path: rel, Reason: reason, Dir: m.Dir}
+		}
+		return &FileError{Op: "read the session record", Path: rel, Reason: reason}
 	}
 	if rec, err := Parse(rel, data); err == nil && rec.ID == st.ID && rec.Git.StartTag == st.StartTag {
 		return nil
