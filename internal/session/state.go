@@ -164,7 +164,7 @@ func (s Store) Load() (*State, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, unreadableState(s.Dir, "session.json", false, err)
 	}
 	var st State
 	if err := json.Unmarshal(data, &st); err != nil {
@@ -183,6 +183,15 @@ func damaged(path string, data []byte, err error) *StateError {
 		return &StateError{Path: path, Msg: fmt.Sprintf("%s:%d:%d: the file is damaged, not valid JSON: %s", path, line, col, problem)}
 	}
 	return &StateError{Path: path, Msg: fmt.Sprintf("%s is damaged (%v)", path, err)}
+}
+
+// unreadableState is the state file (or directory, isDir) name in dir
+// that could not be read: Go's words were "read /…/session.json: is a
+// directory", with no way on.
+func unreadableState(dir, name string, isDir bool, err error) *StateError {
+	p := filepath.Join(dir, name)
+	reason, _ := fileReason(dir, name, isDir, err)
+	return &StateError{Path: p, Msg: fmt.Sprintf("cannot read %s: %s", p, reason)}
 }
 
 // StateError is an active-session file that cannot be read.
@@ -406,7 +415,7 @@ func (s Store) Ended() ([]*State, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, unreadableState(s.Dir, filepath.Base(s.endedDir()), true, err)
 	}
 	var out []*State
 	for _, e := range ents {
@@ -417,7 +426,7 @@ func (s Store) Ended() ([]*State, error) {
 		p := filepath.Join(s.endedDir(), e.Name())
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return nil, err
+			return nil, unreadableState(s.endedDir(), e.Name(), false, err)
 		}
 		var st State
 		if err := json.Unmarshal(data, &st); err != nil {
