@@ -37,9 +37,10 @@ type Source struct {
 }
 
 var (
-	_ index.Embedders     = (*Source)(nil)
-	_ index.Prefetcher    = (*Source)(nil)
-	_ search.ModelChecker = (*Source)(nil)
+	_ index.Embedders      = (*Source)(nil)
+	_ index.Prefetcher     = (*Source)(nil)
+	_ index.DocumentSource = (*Source)(nil)
+	_ search.ModelChecker  = (*Source)(nil)
 )
 
 // repoOptions is how git scry trains the built-in embedder.
@@ -136,6 +137,27 @@ func (s *Source) Select(ctx context.Context, r *gitrepo.Repo, stored *index.Stor
 		return nil, reason, err
 	}
 	return e, reason, nil
+}
+
+// Documents are the repository's documents at HEAD: those the built-in
+// embedder's training gathered in this run, else read now.
+func (s *Source) Documents(ctx context.Context, r *gitrepo.Repo) ([]string, error) {
+	s.mu.Lock()
+	done := s.gathered
+	s.mu.Unlock()
+	if done == nil {
+		return builtin.RepoDocuments(ctx, r, builtin.Limits{})
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if s.gErr != nil {
+		// The machine's text failed, not necessarily the documents.
+		return builtin.RepoDocuments(ctx, r, builtin.Limits{})
+	}
+	return s.g.Documents, nil
 }
 
 // Train learns a built-in model from the commit messages, the

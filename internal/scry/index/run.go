@@ -197,7 +197,17 @@ func (ix *indexer) run(ctx context.Context) error {
 	if changed {
 		ix.res.Added = max(0, int(total-before)+ix.res.Pruned)
 	}
+	writeDocs, err := ix.documents(ctx, total)
+	if err != nil {
+		return err
+	}
 	embedded, err := ix.embed(ctx, total, changed)
+	if writeDocs != nil {
+		// Waited for even when embedding failed: it reads the repository.
+		if werr := writeDocs(); err == nil {
+			err = werr
+		}
+	}
 	if err != nil {
 		return err
 	}

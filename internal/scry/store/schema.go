@@ -47,6 +47,7 @@ var schema = []string{
 	additions[1],
 	additions[2],
 	additions[3],
+	additions[4],
 	`CREATE TABLE paths(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE)`,
 	`CREATE TABLE files(
 		commit_id INTEGER NOT NULL,
@@ -140,6 +141,9 @@ var additions = []string{
 		PRIMARY KEY(oid, commit_id)
 	) WITHOUT ROWID`,
 	`CREATE INDEX IF NOT EXISTS missing_commit ON missing(commit_id)`,
+	// The repository's document paragraphs, analysed (docs.go), each with
+	// its feedback terms and their weights, which search reads back.
+	`CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(terms, feedback UNINDEXED, tokenize='unicode61 remove_diacritics 0')`,
 }
 
 var tables = []string{"meta", "commits", "paths", "files", "cochange", "repeats", "fts", "vec_chunks", "models", "sessions", "commit_sessions"}
@@ -147,7 +151,7 @@ var tables = []string{"meta", "commits", "paths", "files", "cochange", "repeats"
 // addedTables are the tables of additions: not in tables, which
 // Readable reads, because an index that no run of this git scry has
 // opened for writing yet lacks them.
-var addedTables = []string{"missing"}
+var addedTables = []string{"missing", "docs"}
 
 func (s *Store) createSchema(ctx context.Context) error {
 	tx, err := s.db.BeginTx(ctx, nil)

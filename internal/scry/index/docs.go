@@ -1,0 +1,81 @@
+package index
+
+import (
+	"context"
+	"strings"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+	"github.com/verdigris-dev/verdigris/internal/scry/text"
+)
+
+// DocumentSource is implemented by embedder sources that read the
+// repository's documents at HEAD (what the built-in embedder learns
+// from besides the history): the index keeps their paragraphs for
+// search's document feedback.
+type DocumentSource interface {
+	Documents(ctx context.Context, r *gitrepo.Repo) ([]string, error)
+}
+
+// minParagraphTerms: a shorter paragraph (a heading, a line of a list)
+// says too little to stand for a question.
+const minParagraphTerms = 6
+
+// documents starts reading the document paragraphs into the index when
+// it has none yet, or the history has grown since they were read as much
+// as makes the built-in model learn again (needsRetrain): reading them
+// costs what the training's reading does, which it shares, and nothing
+// on the post-commit hook's runs in between. They are read and analysed
+// while the commits are embedded; the function returned writes them
+// (nil: nothing to write). Documents that cannot be read leave the index
+// without paragraphs, as the model learns without them; they are read
+// again when the history has grown.
+func (ix *indexer) documents(ctx context.Context, total int64) (write func() error, err error) {
+	ds, ok := ix.opt.Embedders.(DocumentSource)
+	if !ok || total == 0 {
+		return nil, nil
+	}
+	read, err := ix.st.DocumentsRead(ctx)
+	if err != nil || read > 0 && !needsRetrain(total, read) {
+		return nil, err
+	}
+	var paras [][]string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		docs, _ := ds.Documents(ctx, ix.r)
+		paras = paragraphs(docs)
+	}()
+	return func() error {
+		<-done
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		b, err := ix.st.Begin(ctx, ix.loadPaths(ctx))
+		if err != nil {
+			return err
+		}
+		if err := b.SetDocuments(paras, total); err != nil {
+			b.Rollback()
+			return err
+		}
+		return b.Commit()
+	}, nil
+}
+
+// paragraphs splits documents at blank lines and analyses each paragraph
+// as commits are (package text), keeping those of minParagraphTerms terms
+// or more, cut at store.MaxParagraphTerms.
+func paragraphs(docs []string) [][]string {
+	var out [][]string
+	for _, d := range docs {
+		for _, p := range strings.Split(d, "\n\n") {
+			ts := text.Terms(p)
+			if len(ts) < minParagraphTerms {
+				continue
+			}
+			out = append(out, ts[:min(len(ts), store.MaxParagraphTerms)])
+		}
+	}
+	return out
+}

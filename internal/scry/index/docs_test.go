@@ -1,0 +1,84 @@
+package index
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/store"
+)
+
+// docSource is fakeEmbedders that reads documents, counting the reads.
+type docSource struct {
+	*fakeEmbedders
+	docs  []string
+	reads int
+}
+
+func (d *docSource) Documents(context.Context, *gitrepo.Repo) ([]string, error) {
+	d.reads++
+	return d.docs, nil
+}
+
+func documentsOf(t *testing.T, r *gitrepo.Repo) (paragraphs, readAt int64) {
+	t.Helper()
+	st, err := store.Open(context.Background(), DBPath(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	paragraphs, _ = st.DocumentParagraphs(context.Background())
+	readAt, _ = st.DocumentsRead(context.Background())
+	return paragraphs, readAt
+}
+
+// The document paragraphs are read on the first run, not on the runs of
+// a commit or two after it (the post-commit hook's), and again once the
+// history has grown as much as retrains the built-in model.
+func TestDocumentParagraphsReadWhenHistoryGrows(t *testing.T) {
+	tr := newTestRepo(t)
+	for i := range 8 {
+		tr.commit("commit " + string(rune('a'+i)))
+	}
+	e := &docSource{fakeEmbedders: &fakeEmbedders{}, docs: []string{
+		"The postbox relay batches reminders and retries the ones the courier refuses.\n\nShort heading\n\n" +
+			"The courier confirms each reminder it delivers to the postbox relay.",
+		"Another document about releases, version tags and the changelog they write.",
+	}}
+	tr.index(e)
+	if p, at := documentsOf(t, tr.repo()); e.reads != 1 || p != 3 || at != 8 {
+		t.Fatalf("first run: %d reads, %d paragraphs read at %d commits; want 1, 3 (the heading left out), 8", e.reads, p, at)
+	}
+	tr.commit("one more")
+	tr.index(e)
+	if e.reads != 1 {
+		t.Fatalf("a run of one new commit read the documents again")
+	}
+	tr.commit("and another")
+	e.docs = e.docs[:1]
+	tr.index(e)
+	if p, at := documentsOf(t, tr.repo()); e.reads != 2 || p != 2 || at != 10 {
+		t.Fatalf("after growing by a quarter: %d reads, %d paragraphs read at %d commits; want 2, 2, 10", e.reads, p, at)
+	}
+}
+
+// Embedders that do not read documents leave the index without
+// paragraphs.
+func TestNoDocumentSourceNoParagraphs(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.commit("first")
+	tr.index(&fakeEmbedders{})
+	if p, at := documentsOf(t, tr.repo()); p != 0 || at != 0 {
+		t.Fatalf("%d paragraphs read at %d", p, at)
+	}
+}
+
+// A paragraph is cut at store.MaxParagraphTerms terms.
+func TestParagraphsCutLongOnes(t *testing.T) {
+	long := strings.Repeat("turbine blade ", store.MaxParagraphTerms)
+	got := paragraphs([]string{long + "\n\nfive words are too few"})
+	if len(got) != 1 || len(got[0]) != store.MaxParagraphTerms {
+		t.Fatalf("paragraphs = %d, first of %d terms", len(got), len(got[0]))
+	}
+}
