@@ -649,6 +649,9 @@ func printHits(w io.Writer, hits []search.Hit, explain, color bool) {
 		}
 		if explain {
 			why := fmt.Sprintf("lexical %s semantic %s", rankText(h.LexicalRank), rankText(h.SemanticRank))
+			if h.DocumentsRank > 0 {
+				why += " documents " + rankText(h.DocumentsRank)
+			}
 			if h.Near != "" {
 				why += " near " + search.ShortHash(h.Near)
 			}
@@ -743,7 +746,7 @@ func hitsJSON(hits []search.Hit) []hitJSON {
 			SHA: h.Hash, Short: search.ShortHash(h.Hash), Date: h.Date.Format(time.RFC3339),
 			Author: h.Author, Email: h.Email, Subject: h.Subject, Score: h.Score,
 			MatchedFiles: nonNil(h.Matched), Files: nonNil(h.Files), Sessions: nonNil(h.Sessions),
-			Ranks: map[string]int{"lexical": h.LexicalRank, "semantic": h.SemanticRank},
+			Ranks: map[string]int{"lexical": h.LexicalRank, "semantic": h.SemanticRank, "documents": h.DocumentsRank},
 			Near:  h.Near,
 			Raw:   rawText(h),
 		}

@@ -25,8 +25,8 @@ Show what the commit index holds: commits, files, co-change pairs (the
 pairs related lists), sessions, commits indexed without their diff
 (missing objects) and those whose diff was too large to index whole,
 the embedder its vectors come from and why, the built-in model, the
-size of the database, and how many commits reachable from HEAD are not
-indexed yet.
+document paragraphs hybrid search asks, the size of the database, and
+how many commits reachable from HEAD are not indexed yet.
 
 Flags:
       --json   print the figures as JSON
@@ -125,6 +125,9 @@ Flags:
 		}
 		if s.Model != "" {
 			t.Row("built-in model", fmt.Sprintf("%s, learned from %s", s.Model, cli.Count(int(s.ModelOn), "commit")))
+		}
+		if s.ParagraphsOn > 0 {
+			t.Row("documents", fmt.Sprintf("%s, read at %s (hybrid search's document feedback)", cli.Count(int(s.Paragraphs), "paragraph"), cli.Count(int(s.ParagraphsOn), "commit")))
 		}
 		if s.Indexed != nil {
 			t.Row("last indexed", s.Indexed.Local().Format(time.DateTime))

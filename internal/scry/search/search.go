@@ -59,6 +59,8 @@ type Hit struct {
 	// Ranks in each list the hit came from (0: not in that list), for
 	// --explain.
 	LexicalRank, SemanticRank int
+	// DocumentsRank is the rank in document feedback's list (fedBack).
+	DocumentsRank int
 	// Near is the hash of the better hit this one was lifted toward, a
 	// neighbour in time and meaning ("" when it was not).
 	Near string
@@ -117,6 +119,9 @@ type Searcher struct {
 	// cache is the mapped copy of the vectors and lengths, nil when it is
 	// not current.
 	cache *store.Cache
+	// paragraphs is how many document paragraphs the index holds for
+	// document feedback.
+	paragraphs int64
 	// times are the author times by id read from the database when there
 	// is no current cache (ties), nil until needed.
 	times   tieOrder
@@ -254,6 +259,7 @@ func (s *Searcher) load(ctx context.Context) error {
 			}
 		}
 	}
+	s.paragraphs, _ = st.DocumentParagraphs(ctx)
 	if version, err := st.CacheVersion(ctx); err == nil {
 		s.cache, _ = store.OpenCache(index.CachePath(r), vs, version)
 	}
@@ -266,7 +272,7 @@ func (s *Searcher) reload(ctx context.Context) error {
 	if s.emb != nil {
 		s.emb.Close()
 	}
-	s.emb, s.cache, s.authors = nil, nil, nil
+	s.emb, s.cache, s.authors, s.paragraphs = nil, nil, nil, 0
 	s.SemanticErr, s.SemanticHint, s.PassedOver, s.EmbedFailed, s.RegistryErr = "", "", "", "", ""
 	s.Empty, s.Unfinished, s.Unembedded, s.Commits = false, 0, 0, 0
 	s.timesMu.Lock()
@@ -366,6 +372,18 @@ func (s *Searcher) search(ctx context.Context, q Query) (_ []Hit, gone bool, _ e
 		}()
 		wantExp = false
 	}
+	// Document feedback reads two tables of its own and the commits'
+	// index: beside the lexical list, on a second connection, it adds
+	// half what it does after it.
+	var docs []scored
+	var docErr error
+	if q.Mode == Hybrid && s.emb != nil && s.paragraphs > 0 && t.DocWeight > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			docs, docErr = s.fedBack(ctx, terms, t, allow, n)
+		}()
+	}
 	cover := -1.0
 	if q.Mode == Lexical || q.Mode == Hybrid {
 		lex, cover, err = s.lexical(ctx, terms, closedTerms(q.Text), allow, n)
@@ -383,9 +401,9 @@ func (s *Searcher) search(ctx context.Context, q Query) (_ []Hit, gone bool, _ e
 			return nil, false, &ErrSemanticUnavailable{Reason: qe.Error()}
 		}
 		s.SemanticErr = qe.Error()
-		sem, exp, semErr, expErr = nil, nil, nil, nil
+		sem, exp, docs, semErr, expErr, docErr = nil, nil, nil, nil, nil, nil
 	}
-	for _, e := range []error{err, semErr, expErr} {
+	for _, e := range []error{err, semErr, expErr, docErr} {
 		if e != nil {
 			return nil, false, e
 		}
@@ -410,7 +428,7 @@ func (s *Searcher) search(ctx context.Context, q Query) (_ []Hit, gone bool, _ e
 		if err != nil {
 			return nil, false, err
 		}
-		ranked = fuse(t, lex, sem, exp, names)
+		ranked = fuse(t, lex, sem, exp, names, docs)
 		if err := s.settle(ctx, ranked); err != nil {
 			return nil, false, err
 		}
@@ -427,7 +445,7 @@ func (s *Searcher) search(ctx context.Context, q Query) (_ []Hit, gone bool, _ e
 	if ranked, err = s.pinCommit(ctx, q.Text, ranked, allow); err != nil {
 		return nil, false, err
 	}
-	lexRank, semRank := rankMap(lex), rankMap(sem)
+	lexRank, semRank, docRank := rankMap(lex), rankMap(sem), rankMap(docs)
 	if len(ranked) > q.Limit {
 		ranked = ranked[:q.Limit]
 	}
@@ -438,7 +456,7 @@ func (s *Searcher) search(ctx context.Context, q Query) (_ []Hit, gone bool, _ e
 	gone = len(hits) < len(ranked)
 	hashOf := make(map[int64]string, len(hits))
 	for i := range hits {
-		hits[i].LexicalRank, hits[i].SemanticRank = lexRank[hits[i].ID], semRank[hits[i].ID]
+		hits[i].LexicalRank, hits[i].SemanticRank, hits[i].DocumentsRank = lexRank[hits[i].ID], semRank[hits[i].ID], docRank[hits[i].ID]
 		hashOf[hits[i].ID] = hits[i].Hash
 	}
 	// A lender ranks above the hit it lifted, so it is among the hits.
@@ -558,12 +576,18 @@ type Tuning struct {
 	// SmallHistory: a built-in model learned from fewer commits weighs
 	// its lists (semantic, expansion) that much less, in proportion.
 	SmallHistory float64
+	// Document feedback, the fifth list: lexical search for the DocTerms
+	// words that best stand for the DocParagraphs document paragraphs
+	// bm25 ranks first for the question (store.FeedbackTerms), weighed
+	// DocWeight.
+	DocTerms, DocParagraphs int
+	DocWeight               float64
 }
 
 // DefaultTuning is what the measurements chose.
 var DefaultTuning = Tuning{FusionK: 10, LexicalWeight: 1, SemanticWeight: 2, ExpandWeight: 0.5, ExpandK: 3, ExpandMinSim: 0.3, WeakCover: 0.35, WeakK: 40,
 	NeighbourWeight: 0.8, NeighbourDays: 3, NeighbourSim: 0, NeighbourTop: 10, NameWeight: 1, NameHolders: 10,
-	SmallHistory: 200}
+	SmallHistory: 200, DocTerms: 5, DocParagraphs: 3, DocWeight: 0.4}
 
 // learned is the built-in embedder's account of what it learned from.
 type learned interface{ Meta() builtin.Meta }
@@ -584,10 +608,10 @@ func (s *Searcher) learnedShare(t Tuning) float64 {
 	return min(1, float64(m.Meta().Commits)/t.SmallHistory)
 }
 
-func fuse(t Tuning, lex, sem, exp, names []scored) []scored {
+func fuse(t Tuning, lex, sem, exp, names, docs []scored) []scored {
 	acc := map[int64]float64{}
-	for li, l := range [][]scored{lex, sem, exp, names} {
-		w := [4]float64{t.LexicalWeight, t.SemanticWeight, t.ExpandWeight, t.NameWeight}[li]
+	for li, l := range [][]scored{lex, sem, exp, names, docs} {
+		w := [5]float64{t.LexicalWeight, t.SemanticWeight, t.ExpandWeight, t.NameWeight, t.DocWeight}[li]
 		if w == 0 {
 			continue
 		}

@@ -467,7 +467,7 @@ func TestParseUntil(t *testing.T) {
 }
 
 func TestFuse(t *testing.T) {
-	got := fuse(Tuning{FusionK: 60, LexicalWeight: 1, SemanticWeight: 1}, []scored{{1, 9}, {2, 8}, {3, 7}}, []scored{{3, 1}, {4, 0.5}}, nil, nil)
+	got := fuse(Tuning{FusionK: 60, LexicalWeight: 1, SemanticWeight: 1}, []scored{{1, 9}, {2, 8}, {3, 7}}, []scored{{3, 1}, {4, 0.5}}, nil, nil, nil)
 	var ids []int64
 	for _, s := range got {
 		ids = append(ids, s.id)

@@ -31,6 +31,10 @@ type Stats struct {
 	Shallow     bool       `json:"shallow"`
 	Partial     bool       `json:"partial"`
 	Bytes       int64      `json:"bytes"`
+	// Paragraphs: the document paragraphs kept for document feedback,
+	// read when the index held ParagraphsOn commits (0: never read).
+	Paragraphs   int64 `json:"document_paragraphs"`
+	ParagraphsOn int64 `json:"document_paragraphs_commits"`
 }
 
 // Stats reads the index's figures.
@@ -80,6 +84,8 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 		t := time.Unix(v, 0).UTC()
 		st.Indexed = &t
 	}
+	st.Paragraphs, _ = s.DocumentParagraphs(ctx)
+	st.ParagraphsOn, _ = s.DocumentsRead(ctx)
 	sh, _ := s.Meta(ctx, "shallow")
 	st.Shallow, _ = strconv.ParseBool(sh)
 	pa, _ := s.Meta(ctx, "partial")
