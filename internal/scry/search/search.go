@@ -372,9 +372,8 @@ func (s *Searcher) search(ctx context.Context, q Query) (_ []Hit, gone bool, _ e
 		}()
 		wantExp = false
 	}
-	// Document feedback reads two tables of its own and the commits'
-	// index: beside the lexical list, on a second connection, it adds
-	// half what it does after it.
+	// Document feedback reads its paragraphs' table and the commits'
+	// index: beside the lexical list, on a second connection.
 	var docs []scored
 	var docErr error
 	if q.Mode == Hybrid && s.emb != nil && s.paragraphs > 0 && t.DocWeight > 0 {
