@@ -65,17 +65,30 @@ func (ix *indexer) documents(ctx context.Context, total int64) (write func() err
 
 // paragraphs splits documents at blank lines and analyses each paragraph
 // as commits are (package text), keeping those of minParagraphTerms terms
-// or more, cut at store.MaxParagraphTerms.
+// or more, cut at store.MaxParagraphTerms. A line of nothing but
+// whitespace is blank: a document with Windows line ends has "\r\n\r\n"
+// between its paragraphs, and a comment's empty line can keep a space
+// or a carriage return; split at "\n\n" alone, each was one paragraph
+// cut at MaxParagraphTerms, the rest of it lost.
 func paragraphs(docs []string) [][]string {
 	var out [][]string
-	for _, d := range docs {
-		for _, p := range strings.Split(d, "\n\n") {
-			ts := text.Terms(p)
-			if len(ts) < minParagraphTerms {
-				continue
-			}
+	var para strings.Builder
+	flush := func() {
+		ts := text.Terms(para.String())
+		para.Reset()
+		if len(ts) >= minParagraphTerms {
 			out = append(out, ts[:min(len(ts), store.MaxParagraphTerms)])
 		}
+	}
+	for _, d := range docs {
+		for line := range strings.Lines(d) {
+			if strings.TrimSpace(line) == "" {
+				flush()
+				continue
+			}
+			para.WriteString(line)
+		}
+		flush()
 	}
 	return out
 }

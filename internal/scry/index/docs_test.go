@@ -82,3 +82,17 @@ func TestParagraphsCutLongOnes(t *testing.T) {
 		t.Fatalf("paragraphs = %d, first of %d terms", len(got), len(got[0]))
 	}
 }
+
+// Paragraphs end at a blank line whatever its line end: a document with
+// Windows line ends, or a blank line of spaces, has as many paragraphs
+// as one with "\n\n" between them.
+func TestParagraphsSplitAtBlankLinesOfAnyEnding(t *testing.T) {
+	first := "The courier hands each reminder to the postbox relay, which batches them."
+	second := "A reminder the postbox relay holds stays on disk until the courier confirms it."
+	for _, sep := range []string{"\n\n", "\r\n\r\n", "\n \n", "\n\t\r\n", "\r\n\r\n\r\n"} {
+		got := paragraphs([]string{first + sep + second + sep})
+		if len(got) != 2 || got[0][0] != "courier" || got[1][0] != "remind" {
+			t.Errorf("split at %q: %q", sep, got)
+		}
+	}
+}
