@@ -55,6 +55,7 @@ Flags:
                        ':!GLOB' leaves out the files GLOB matches, ':/PATH'
                        is from the repository's root, as in git)
       --explain        show each hit's rank in the lexical and semantic lists
+                       and, in hybrid search, document feedback's
       --json           print the hits as JSON
 `,
 	Flags: func(fs *pflag.FlagSet) {
