@@ -27,9 +27,9 @@ const minParagraphTerms = 6
 // costs what the training's reading does, which it shares, and nothing
 // on the post-commit hook's runs in between. They are read and analysed
 // while the commits are embedded; the function returned writes them
-// (nil: nothing to write). Documents that cannot be read leave the index
-// without paragraphs, as the model learns without them; they are read
-// again when the history has grown.
+// (nil: nothing to write). Documents that cannot be read leave the
+// paragraphs read before, if any, as they were: they are read again when
+// the history has grown, not on every run.
 func (ix *indexer) documents(ctx context.Context, total int64) (write func() error, err error) {
 	ds, ok := ix.opt.Embedders.(DocumentSource)
 	if !ok || total == 0 {
@@ -40,10 +40,12 @@ func (ix *indexer) documents(ctx context.Context, total int64) (write func() err
 		return nil, err
 	}
 	var paras [][]string
+	var readErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		docs, _ := ds.Documents(ctx, ix.r)
+		var docs []string
+		docs, readErr = ds.Documents(ctx, ix.r)
 		paras = paragraphs(docs)
 	}()
 	return func() error {
@@ -55,7 +57,11 @@ func (ix *indexer) documents(ctx context.Context, total int64) (write func() err
 		if err != nil {
 			return err
 		}
-		if err := b.SetDocuments(paras, total); err != nil {
+		set := func() error { return b.SetDocuments(paras, total) }
+		if readErr != nil {
+			set = func() error { return b.SetDocumentsRead(total) }
+		}
+		if err := set(); err != nil {
 			b.Rollback()
 			return err
 		}

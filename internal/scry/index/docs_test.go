@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -14,11 +15,12 @@ type docSource struct {
 	*fakeEmbedders
 	docs  []string
 	reads int
+	err   error // the reading fails so
 }
 
 func (d *docSource) Documents(context.Context, *gitrepo.Repo) ([]string, error) {
 	d.reads++
-	return d.docs, nil
+	return d.docs, d.err
 }
 
 func documentsOf(t *testing.T, r *gitrepo.Repo) (paragraphs, readAt int64) {
@@ -94,5 +96,30 @@ func TestParagraphsSplitAtBlankLinesOfAnyEnding(t *testing.T) {
 		if len(got) != 2 || got[0][0] != "courier" || got[1][0] != "remind" {
 			t.Errorf("split at %q: %q", sep, got)
 		}
+	}
+}
+
+// A reading of the documents that fails keeps the paragraphs read before,
+// and is not tried again on the next run.
+func TestDocumentsThatCannotBeReadKeepTheParagraphs(t *testing.T) {
+	tr := newTestRepo(t)
+	for i := range 4 {
+		tr.commit("commit " + string(rune('a'+i)))
+	}
+	e := &docSource{fakeEmbedders: &fakeEmbedders{}, docs: []string{
+		"The courier hands each reminder to the postbox relay, which batches them.\n\n" +
+			"A reminder the postbox relay holds stays on disk until the courier confirms it.",
+	}}
+	tr.index(e)
+	tr.commit("e")
+	e.docs, e.err = nil, errors.New("reading the tree: object not found")
+	tr.index(e)
+	if p, at := documentsOf(t, tr.repo()); e.reads != 2 || p != 2 || at != 5 {
+		t.Fatalf("after a failed reading: %d reads, %d paragraphs read at %d commits; want 2, 2, 5", e.reads, p, at)
+	}
+	tr.commit("f")
+	tr.index(e)
+	if e.reads != 2 {
+		t.Fatal("a failed reading was tried again on the next run")
 	}
 }

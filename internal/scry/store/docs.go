@@ -124,6 +124,13 @@ func byWeight(weight map[string]float64) []string {
 	return words
 }
 
+// SetDocumentsRead records a reading of the documents that failed at
+// commits commits: the paragraphs read before stay, and the next reading
+// waits for the history to grow as after one that succeeded.
+func (b *Batch) SetDocumentsRead(commits int64) error {
+	return b.SetMeta(docsMetaCommits, strconv.FormatInt(commits, 10))
+}
+
 // DocumentsRead is the number of commits indexed when the document
 // paragraphs were last read, 0 when they never were (an index made
 // before them, or a run that has not got that far).
