@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/pelletier/go-toml/v2"
 )
@@ -20,6 +21,7 @@ type cargoManifest struct {
 	} `toml:"package"`
 	Workspace *struct {
 		Members []string `toml:"members"`
+		Exclude []string `toml:"exclude"`
 		Package *struct {
 			Version string `toml:"version"`
 		} `toml:"package"`
@@ -79,7 +81,7 @@ func updateCargoManifest(root, p string, data []byte, to Version) ([]byte, strin
 		if m.Package != nil && inheritsVersion(m.Package.Version) {
 			pkgs = append(pkgs, localPackage{p, m.Package.Name, v.value})
 		}
-		members, err := inheritingMembers(root, p, m.Workspace.Members)
+		members, err := inheritingMembers(root, p, m.Workspace.Members, m.Workspace.Exclude)
 		if err != nil {
 			return nil, "", nil, err
 		}
@@ -102,11 +104,13 @@ func updateCargoManifest(root, p string, data []byte, to Version) ([]byte, strin
 }
 
 // inheritingMembers reads the members of the workspace of the manifest p
-// (globs relative to its directory) and returns those that inherit the
-// workspace version.
-func inheritingMembers(root, p string, globs []string) ([]localPackage, error) {
+// (globs relative to its directory, less what exclude leaves out) and
+// returns those that inherit the workspace version.
+func inheritingMembers(root, p string, globs, exclude []string) ([]localPackage, error) {
 	var out []localPackage
 	dir := path.Dir(p)
+	wsDir := filepath.Join(root, filepath.FromSlash(dir))
+	seen := map[string]bool{}
 	for _, g := range globs {
 		matches, err := filepath.Glob(filepath.Join(root, filepath.FromSlash(path.Join(dir, g)), "Cargo.toml"))
 		if err != nil {
@@ -114,6 +118,10 @@ func inheritingMembers(root, p string, globs []string) ([]localPackage, error) {
 		}
 		sort.Strings(matches)
 		for _, f := range matches {
+			if seen[f] || cargoExcluded(wsDir, f, globs, exclude) {
+				continue
+			}
+			seen[f] = true
 			// Named from the repository root: the absolute path is this
 			// machine's, and file:line opens in an editor.
 			rel, _ := filepath.Rel(root, f)
@@ -139,6 +147,55 @@ func inheritingMembers(root, p string, globs []string) ([]localPackage, error) {
 		}
 	}
 	return out, nil
+}
+
+// cargoExcluded reports whether Cargo leaves the member manifest
+// (an absolute, clean path) out of the workspace rooted at wsDir, as its
+// is_excluded does: an exclude entry is a path from the workspace root,
+// not a glob, and covers that directory and everything below it, unless
+// a members entry, read as a path, covers the manifest too (a glob entry
+// covers nothing: its "*" is a name no directory has). Paths are compared
+// by their components, so crates/a does not cover crates/ab, and
+// ./crates/a/ is crates/a.
+func cargoExcluded(wsDir, manifest string, members, exclude []string) bool {
+	covers := func(entries []string) bool {
+		for _, e := range entries {
+			p := e
+			if !filepath.IsAbs(p) {
+				p = wsDir + string(filepath.Separator) + p
+			}
+			if hasPathPrefix(manifest, p) {
+				return true
+			}
+		}
+		return false
+	}
+	return covers(exclude) && !covers(members)
+}
+
+// hasPathPrefix reports whether the components of prefix begin those of
+// p. Empty and "." components are none, as Rust's Path reads them; ".."
+// is one, never resolved (Cargo does not resolve it in exclude either).
+func hasPathPrefix(p, prefix string) bool {
+	parts := func(s string) []string {
+		var out []string
+		for _, c := range strings.Split(filepath.ToSlash(s), "/") {
+			if c != "" && c != "." {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	pp, pre := parts(p), parts(prefix)
+	if len(pre) > len(pp) {
+		return false
+	}
+	for i := range pre {
+		if pp[i] != pre[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // lockDepRE is a dependency reference in Cargo.lock that names a version

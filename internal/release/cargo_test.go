@@ -2,6 +2,7 @@ package release
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -122,5 +123,29 @@ func TestTOMLLinesFollowMultilineStrings(t *testing.T) {
 	}
 	if vs := findKey(data, ls, "p", 2, "k"); len(vs) != 1 || vs[0].value != "w" {
 		t.Fatalf("findKey = %+v", vs)
+	}
+}
+
+func TestCargoExcluded(t *testing.T) {
+	ws := filepath.FromSlash("/r/rust") // a workspace below the repository root
+	for _, c := range []struct {
+		manifest         string
+		members, exclude []string
+		want             bool
+	}{
+		{"/r/rust/crates/a/Cargo.toml", []string{"crates/*"}, []string{"crates/a"}, true},
+		{"/r/rust/crates/a/Cargo.toml", []string{"crates/*"}, []string{"./crates//a/"}, true},
+		{"/r/rust/crates/a/Cargo.toml", []string{"crates/*"}, []string{"crates"}, true},
+		{"/r/rust/crates/a/Cargo.toml", []string{"crates/*"}, []string{"crates/a/Cargo.toml"}, true},
+		{"/r/rust/crates/ab/Cargo.toml", []string{"crates/*"}, []string{"crates/a"}, false},
+		{"/r/rust/crates/a/Cargo.toml", []string{"crates/*"}, []string{"rust/crates/a"}, false},      // from the workspace root, not the repository's
+		{"/r/rust/crates/a/Cargo.toml", []string{"crates/*"}, []string{"x/../crates/a"}, false},      // Cargo does not resolve ..
+		{"/r/rust/crates/a/Cargo.toml", []string{"crates/*", "crates/a"}, []string{"crates"}, false}, // named in members
+		{"/r/rust/crates/a/Cargo.toml", []string{"crates"}, []string{"crates/a"}, false},
+		{"/r/rust/crates/a/Cargo.toml", []string{"crates/*"}, nil, false},
+	} {
+		if got := cargoExcluded(ws, filepath.FromSlash(c.manifest), c.members, c.exclude); got != c.want {
+			t.Errorf("cargoExcluded(%s, members %q, exclude %q) = %v", c.manifest, c.members, c.exclude, got)
+		}
 	}
 }
