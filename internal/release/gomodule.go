@@ -3,7 +3,9 @@ package release
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,7 +24,14 @@ var majorSuffixRE = regexp.MustCompile(`/v([1-9][0-9]*)$`)
 func checkGoModule(root string, v Version) error {
 	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
 	if err != nil {
-		return nil // not a Go module: the tags are the project's own
+		// Only a go.mod that is not there makes no Go module: one that
+		// cannot be read (a directory, a link to nothing) was taken for
+		// none, and the check below skipped without a word.
+		if _, lerr := os.Lstat(filepath.Join(root, "go.mod")); errors.Is(lerr, fs.ErrNotExist) {
+			return nil // the tags are the project's own
+		}
+		return cannotRead(root, "go.mod", "go.mod",
+			"make go.mod a file you can read (a Go module's release is checked against its module path), or remove it if this is no Go module", err)
 	}
 	mod := modulePath(data)
 	if mod == "" || strings.HasPrefix(mod, "gopkg.in/") {

@@ -41,4 +41,12 @@ func TestCheckGoModuleMajorVersion(t *testing.T) {
 	if err := checkGoModule(t.TempDir(), Version{5, 0, 0}); err != nil {
 		t.Errorf("no go.mod: %v", err)
 	}
+	// One that is there but cannot be read is no answer: refused.
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, "go.mod"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkGoModule(root, Version{5, 0, 0}); err == nil || err.Error() != "cannot read go.mod: it is a directory" {
+		t.Errorf("go.mod a directory: %v", err)
+	}
 }
