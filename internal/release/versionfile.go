@@ -216,12 +216,17 @@ func inWorkTree(root, rel string, changelog bool) error {
 		full := filepath.Join(root, filepath.FromSlash(dir))
 		fi, err := os.Lstat(full)
 		switch {
-		case err != nil || (fi.Mode()&os.ModeSymlink == 0 && !fi.IsDir()):
+		case err != nil:
 			if !changelog {
 				return nil // read next: "does not exist"
 			}
 			return refuse(fmt.Sprintf("create it (mkdir -p %s), or set %s in toolchain.toml to a file in a directory that exists", strings.Join(parts[:len(parts)-1], "/"), key),
 				"%s: directory %s does not exist", what, dir)
+		case fi.Mode()&os.ModeSymlink == 0 && !fi.IsDir():
+			// Not "does not exist" (the changelog's words were so) nor "a
+			// part of its path is not a directory" (the read's): which
+			// part, and what it is.
+			return refuse(fmt.Sprintf("%sa file in a directory, not below the file %s", name(), dir), "%s: %s is a file, not a directory", what, dir)
 		case fi.Mode()&os.ModeSymlink != 0:
 			return refuse(name()+"the file the link leads to", "%s is below %s, a symbolic link: the release commit could not include it", what, dir)
 		}
