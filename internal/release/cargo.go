@@ -128,8 +128,11 @@ func inheritingMembers(root, p string, globs, exclude []string) ([]localPackage,
 			rel = filepath.ToSlash(rel)
 			data, err := os.ReadFile(f)
 			if err != nil {
+				// exclude names it from the workspace's folder; a members
+				// glob cannot leave it out.
+				member, _ := filepath.Rel(wsDir, filepath.Dir(f))
 				return nil, cannotRead(root, rel, fmt.Sprintf("workspace member %s (of version file %s)", rel, p),
-					fmt.Sprintf("make it a Cargo.toml you can read, or leave %s out of [workspace] members in %s", path.Dir(rel), p), err)
+					fmt.Sprintf("make it a Cargo.toml you can read, or add %q to [workspace] exclude in %s", filepath.ToSlash(member), p), err)
 			}
 			var mm cargoManifest
 			_, data = cutBOM(data)
