@@ -48,8 +48,13 @@ Flags:
 			beside := ""
 			if !found {
 				// Run by its path from a build or an archive not
-				// installed: the others are beside it.
-				b, beside = doctor.BesideSelf(ctx, bin)
+				// installed: the others are beside it. One there that
+				// runs comes before one where the hooks look that
+				// does not; otherwise the hooks' comes first.
+				bb, dir := doctor.BesideSelf(ctx, bin)
+				if dir != "" || !b.NotExecutable {
+					b, beside = bb, dir
+				}
 				found = beside != ""
 			}
 			e := versionEntry{Binary: bin, Path: b.Path, Version: b.Version, OnPath: b.OffPath == ""}
@@ -59,7 +64,7 @@ Flags:
 				// the user looking for it.
 				e.Version, e.OnPath = "not installed", false
 				e.Reason = "not executable"
-				e.Line = bin + " not installed: " + cli.Printable(b.Path) + ", beside this verdigris, is not executable (" + cli.Printable(doctor.NotExecutableHint(b.Path)) + ")"
+				e.Line = bin + " not installed: " + cli.Printable(b.NotExecutableAt()) + " (" + cli.Printable(doctor.NotExecutableHint(b.Path)) + ")"
 			case !found:
 				e.Version, e.OnPath = "not installed", false
 				e.Line = bin + " not installed"
@@ -94,7 +99,8 @@ type versionEntry struct {
 	// look, and for one not installed.
 	OnPath bool `json:"on_path"`
 	// Reason is why a binary found is "not installed": "not executable"
-	// for one beside this verdigris without an execute bit, at Path.
+	// for one without an execute bit, at Path (on PATH, where the hooks
+	// look, or beside this verdigris).
 	Reason string `json:"reason,omitempty"`
 	Line   string `json:"-"`
 }

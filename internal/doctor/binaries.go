@@ -32,17 +32,50 @@ type Binary struct {
 	// an unpacked file that lost its mode): it is there but cannot run,
 	// which said as "not installed" sent the user to look for it.
 	NotExecutable bool
+	// Beside says it was found beside the running verdigris
+	// (BesideSelf), not where the hooks look.
+	Beside bool
 }
 
 // FindBinary finds bin where the hooks do (on PATH, then the folder
 // install recorded in r, which may be nil, then home's .local/bin) and
-// runs `BIN --version`; false when it is in none of them.
+// runs `BIN --version`; false when it is in none of them. A file of its
+// name there without an execute bit, where none is executable, is
+// returned with false and NotExecutable set, for the caller to say so.
 func FindBinary(ctx context.Context, r *gitrepo.Repo, home, bin string) (Binary, bool) {
-	path, off, ok := hooks.FindBinary(r, home, bin)
-	if !ok {
+	path, off, ok, notExec := hooks.FindBinary(r, home, bin)
+	switch {
+	case notExec:
+		return Binary{Path: path, OffPath: off, NotExecutable: true}, false
+	case !ok:
 		return Binary{}, false
 	}
 	return Binary{Path: path, OffPath: off, Version: versionLine(ctx, path)}, true
+}
+
+// NotExecutableAt says where b, found without an execute bit, is: on
+// PATH, where the hooks look off PATH, or beside this verdigris.
+func (b Binary) NotExecutableAt() string {
+	where := "on PATH"
+	switch {
+	case b.Beside:
+		where = "beside this verdigris"
+	case b.OffPath != "":
+		where = "where the hooks look"
+	}
+	return b.Path + ", " + where + ", is not executable"
+}
+
+// notExecutableDetail is NotExecutableAt in the binaries check's words,
+// which begin with where the binary is not found.
+func notExecutableDetail(b Binary) string {
+	switch {
+	case b.Beside:
+		return "not on PATH nor where the hooks look; " + b.NotExecutableAt()
+	case b.OffPath != "":
+		return "not on PATH; " + b.NotExecutableAt()
+	}
+	return b.NotExecutableAt()
 }
 
 // BesideSelf finds bin in the folder of the running verdigris, where a
@@ -57,11 +90,11 @@ func BesideSelf(ctx context.Context, bin string) (b Binary, dir string) {
 	p, dir, notExec := besideSelf(bin)
 	switch {
 	case notExec:
-		return Binary{Path: p, OffPath: dir, NotExecutable: true}, ""
+		return Binary{Path: p, OffPath: dir, NotExecutable: true, Beside: true}, ""
 	case dir == "":
 		return Binary{}, ""
 	}
-	return Binary{Path: p, OffPath: dir, Version: versionLine(ctx, p)}, dir
+	return Binary{Path: p, OffPath: dir, Version: versionLine(ctx, p), Beside: true}, dir
 }
 
 // besideSelf is BesideSelf's look, without running the binary: its path
@@ -104,6 +137,12 @@ func besideSelfHint(dir string) string {
 	return "add " + dir + " to your PATH (" + export + " in your shell's startup file), and run " + cli.ShellWord(filepath.Join(dir, "verdigris")) + " install in each repository so that the hooks look there too"
 }
 
+// offPathHint is what to do about a binary the hooks find in dir, off
+// PATH.
+func offPathHint(dir string) string {
+	return "add " + dir + " to your PATH to run it from your shell: export PATH=\"" + dir + ":$PATH\" in your shell's startup file"
+}
+
 // versionLine is the one line `PATH --version` prints, or "" when it does
 // not answer.
 func versionLine(ctx context.Context, path string) string {
@@ -142,16 +181,26 @@ func checkBinaries(ctx context.Context, c *Context) []Finding {
 		where := "not on PATH"
 		if !found {
 			// A verdigris run by its path, from a build or an archive
-			// not installed: the others are beside it.
+			// not installed: the others are beside it. One there that
+			// runs comes before one where the hooks look that does not,
+			// as it does in version; otherwise the hooks' comes first.
 			switch p, dir, notExec := besideSelf(bin); {
+			case dir != "" && !notExec:
+				where = "not on PATH nor where the hooks look; found in " + dir + ", beside this verdigris"
+				hint = besideSelfHint(dir)
+			case b.NotExecutable:
+				where = notExecutableDetail(b)
+				hint = NotExecutableHint(b.Path)
+				if b.OffPath != "" {
+					// Made executable, the hooks run it, and the shell
+					// does not: the folder's hint follows.
+					hint += "; then " + offPathHint(b.OffPath)
+				}
 			case notExec:
 				// Made executable, it is still off PATH: the folder's
 				// hint follows.
-				where = "not on PATH nor where the hooks look; " + p + ", beside this verdigris, is not executable"
+				where = notExecutableDetail(Binary{Path: p, Beside: true})
 				hint = NotExecutableHint(p) + "; then " + besideSelfHint(dir)
-			case dir != "":
-				where = "not on PATH nor where the hooks look; found in " + dir + ", beside this verdigris"
-				hint = besideSelfHint(dir)
 			}
 		}
 		switch {
@@ -173,7 +222,7 @@ func checkBinaries(ctx context.Context, c *Context) []Finding {
 				f.Hint = "reinstall all binaries together with ./scripts/install.sh"
 			}
 			if hookDir != "" {
-				hint := "add " + hookDir + " to your PATH to run it from your shell: export PATH=\"" + hookDir + ":$PATH\" in your shell's startup file"
+				hint := offPathHint(hookDir)
 				if f.Hint != "" {
 					hint += "; " + f.Hint
 				}

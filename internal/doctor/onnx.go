@@ -23,14 +23,22 @@ func init() { register(45, "scry", checkEmbedder) }
 func checkEmbedder(ctx context.Context, c *Context) []Finding {
 	// Where the hooks look, as the binaries check: the post-commit hook
 	// indexes with a git-scry off PATH, and its embedder is this one.
-	bin, offDir, found := hooks.FindBinary(c.Repo, c.home(), "git-scry")
+	bin, offDir, found, notExec := hooks.FindBinary(c.Repo, c.home(), "git-scry")
 	beside := ""
 	if !found {
 		// The binaries check says where, and what to do about it: this
-		// says what that git-scry would search with.
+		// says what that git-scry would search with. One beside this
+		// verdigris that runs comes first, as there.
 		b, dir := BesideSelf(ctx, "git-scry")
+		if dir == "" && notExec {
+			b = Binary{Path: bin, OffPath: offDir, NotExecutable: true}
+		}
 		if b.NotExecutable {
-			return []Finding{{Name: "embedder", Status: Skip, Detail: "git-scry is not on PATH nor where the hooks look; " + b.Path + ", beside this verdigris, is not executable", Hint: NotExecutableHint(b.Path)}}
+			detail := notExecutableDetail(b)
+			if strings.HasPrefix(detail, "not ") {
+				detail = "git-scry is " + detail
+			}
+			return []Finding{{Name: "embedder", Status: Skip, Detail: detail, Hint: NotExecutableHint(b.Path)}}
 		}
 		if dir == "" {
 			return []Finding{{Name: "embedder", Status: Skip, Detail: "git-scry is not on PATH nor where the hooks look", Hint: "run ./scripts/install.sh from a verdigris checkout"}}

@@ -129,15 +129,39 @@ func holdsShim(dir string) bool {
 // offDir is the folder it was found in off PATH, "" when on PATH. Every
 // command that reports a binary (doctor's checks, verdigris version)
 // looks here, so that none calls missing a binary the hooks run.
-func FindBinary(r *gitrepo.Repo, home, bin string) (path, offDir string, ok bool) {
+//
+// Found executable in none of them, the first regular file of its name
+// there without an execute bit, in the same order, is returned with ok
+// false and notExec true: the shims' command -v, the shell and git ("not
+// a git command") pass over such a file as if there were none, and said
+// as "not installed" it sent the user looking for a file that is there.
+// The mode bits tell, not access(2), which lets root run a file with any
+// one of them.
+func FindBinary(r *gitrepo.Repo, home, bin string) (path, offDir string, ok, notExec bool) {
 	if p, err := exec.LookPath(bin); err == nil {
-		return p, "", true
+		return p, "", true, false
 	}
 	for _, dir := range OffPathDirs(r, home) {
 		p := filepath.Join(dir, bin)
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
-			return p, dir, true
+			return p, dir, true, false
 		}
 	}
-	return "", "", false
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if p := filepath.Join(dir, bin); filepath.IsAbs(dir) && notExecutable(p) {
+			return p, "", false, true
+		}
+	}
+	for _, dir := range OffPathDirs(r, home) {
+		if p := filepath.Join(dir, bin); notExecutable(p) {
+			return p, dir, false, true
+		}
+	}
+	return "", "", false, false
+}
+
+// notExecutable reports whether p is a regular file with no execute bit.
+func notExecutable(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0
 }
