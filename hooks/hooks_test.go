@@ -62,7 +62,7 @@ func TestEveryShimIsInstalled(t *testing.T) {
 // PATH is looked for the same way: the code is one text, copied into each.
 func TestShimsRunTheKeptHookAlike(t *testing.T) {
 	ref := Names[0]
-	for _, fn := range []string{"chained_shell() {\n", "run_chained() {\n", "have() {\n", "install_hint() {\n"} {
+	for _, fn := range []string{"chained_shell() {\n", "run_chained() {\n", "have() {\n", "shell_word() {\n", "install_hint() {\n"} {
 		want := shellFunc(t, ref, fn)
 		for _, name := range Names[1:] {
 			if fn == "run_chained() {\n" && name == "post-commit" {
@@ -71,6 +71,18 @@ func TestShimsRunTheKeptHookAlike(t *testing.T) {
 			if got := shellFunc(t, name, fn); got != want {
 				t.Errorf("%s's %s differs from %s's:\n%s\nwant:\n%s", name, strings.TrimSuffix(fn, " {\n"), ref, got, want)
 			}
+		}
+	}
+}
+
+// The hooks after a commit warn alike of a binary they did not find
+// (pre-push, which refuses the push, says it in an error and a hint).
+func TestShimsWarnOfAMissingBinaryAlike(t *testing.T) {
+	ref := Names[1]
+	want := shellFunc(t, ref, "not_found() {\n")
+	for _, name := range Names[2:] {
+		if got := shellFunc(t, name, "not_found() {\n"); got != want {
+			t.Errorf("%s's not_found differs from %s's:\n%s\nwant:\n%s", name, ref, got, want)
 		}
 	}
 }
