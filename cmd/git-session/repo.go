@@ -92,6 +92,8 @@ func explain(err error) error {
 		return cli.Failf("%v", err).WithHint("remove that rule from %s, or set [session] dir in toolchain.toml to a directory git does not ignore", ignored.Rule.Source)
 	case errors.As(err, &file) && file.Dir != "":
 		return cli.Failf("%v", err).WithHint("make %s a directory, or set [session] dir in %s to another one", file.Dir, config.FileName)
+	case errors.As(err, &file) && file.Link:
+		return cli.Failf("%v", err).WithHint("remove the link (rm %s): the record is written there as a file, which git commits; then run 'git session end' again", cli.ShellWord(file.Path))
 	case errors.As(err, &file):
 		return cli.Failf("%v", err).WithHint("move it away, then run 'git session end' again")
 	case errors.As(err, &exists):

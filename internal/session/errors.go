@@ -52,6 +52,9 @@ type FileError struct {
 	// Dir is the sessions directory when it, or a directory above it, is
 	// at fault; "" when the record itself is.
 	Dir string
+	// Link says the record's path is a symbolic link, which the record
+	// would replace.
+	Link bool
 }
 
 func (e *FileError) Error() string { return fmt.Sprintf("cannot %s %s: %s", e.Op, e.Path, e.Reason) }

@@ -635,8 +635,6 @@ func (m *Manager) archivedAt(ctx context.Context, c *gitrepo.Commit, st *State) 
 	return rec
 }
 
-// checkRecordPath refuses to overwrite a file that is not this session's
-// record (one left by an interrupted end is).
 // checkRecordIgnored refuses a record path that git ignores and does not
 // track (a committed record, of an interrupted end, is tracked).
 func (m *Manager) checkRecordIgnored(ctx context.Context, rel string) error {
@@ -650,8 +648,24 @@ func (m *Manager) checkRecordIgnored(ctx context.Context, rel string) error {
 	return nil
 }
 
+// checkRecordPath refuses to overwrite a file that is not this session's
+// record (one left by an interrupted end is), and a symbolic link: the
+// record's rename would replace the link, not its target (to nothing, it
+// read as no file at all, and was lost quietly), and written through the
+// link, git would commit the link, not the record. A link that leads
+// back to itself is left to the read below, which says so.
 func (m *Manager) checkRecordPath(rel string, st *State) error {
-	data, err := os.ReadFile(m.absPath(rel))
+	abs := m.absPath(rel)
+	if target, err := os.Readlink(abs); err == nil {
+		_, serr := os.Stat(abs)
+		switch {
+		case serr == nil:
+			return &FileError{Op: "write the session record", Path: rel, Reason: "it is a symbolic link to " + target, Link: true}
+		case errors.Is(serr, os.ErrNotExist):
+			return &FileError{Op: "write the session record", Path: rel, Reason: "it is a symbolic link to " + target + ", which does not exist", Link: true}
+		}
+	}
+	data, err := os.ReadFile(abs)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
