@@ -130,17 +130,22 @@ func NotExecutableHint(path string) string {
 // are pasted into: a folder with a space ("My Tools") ran
 // "/Users/me/My" and one with a "$" lost it to the export's expansion.
 func besideSelfHint(dir string) string {
-	export := "export PATH=\"" + dir + ":$PATH\""
+	return "add " + dir + " to your PATH (" + exportPath(dir) + " in your shell's startup file), and run " + cli.ShellWord(filepath.Join(dir, "verdigris")) + " install in each repository so that the hooks look there too"
+}
+
+// exportPath is the shell line that puts dir first on PATH, dir quoted
+// for the shell it is pasted into.
+func exportPath(dir string) string {
 	if cli.ShellWord(dir) != dir {
-		export = "export PATH=" + cli.ShellWord(dir) + ":\"$PATH\""
+		return "export PATH=" + cli.ShellWord(dir) + ":\"$PATH\""
 	}
-	return "add " + dir + " to your PATH (" + export + " in your shell's startup file), and run " + cli.ShellWord(filepath.Join(dir, "verdigris")) + " install in each repository so that the hooks look there too"
+	return "export PATH=\"" + dir + ":$PATH\""
 }
 
 // offPathHint is what to do about a binary the hooks find in dir, off
 // PATH.
 func offPathHint(dir string) string {
-	return "add " + dir + " to your PATH to run it from your shell: export PATH=\"" + dir + ":$PATH\" in your shell's startup file"
+	return "add " + dir + " to your PATH to run it from your shell: " + exportPath(dir) + " in your shell's startup file"
 }
 
 // versionLine is the one line `PATH --version` prints, or "" when it does
