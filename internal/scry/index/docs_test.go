@@ -35,14 +35,20 @@ func documentsOf(t *testing.T, r *gitrepo.Repo) (paragraphs, readAt int64) {
 	return paragraphs, readAt
 }
 
+// docRepo is a repository of n commits.
+func docRepo(t *testing.T, n int) *testRepo {
+	tr := newTestRepo(t)
+	for i := range n {
+		tr.commit("commit " + string(rune('a'+i)))
+	}
+	return tr
+}
+
 // The document paragraphs are read on the first run, not on the runs of
 // a commit or two after it (the post-commit hook's), and again once the
 // history has grown as much as retrains the built-in model.
 func TestDocumentParagraphsReadWhenHistoryGrows(t *testing.T) {
-	tr := newTestRepo(t)
-	for i := range 8 {
-		tr.commit("commit " + string(rune('a'+i)))
-	}
+	tr := docRepo(t, 8)
 	e := &docSource{fakeEmbedders: &fakeEmbedders{}, docs: []string{
 		"The postbox relay batches reminders and retries the ones the courier refuses.\n\nShort heading\n\n" +
 			"The courier confirms each reminder it delivers to the postbox relay.",
@@ -102,10 +108,7 @@ func TestParagraphsSplitAtBlankLinesOfAnyEnding(t *testing.T) {
 // A reading of the documents that fails keeps the paragraphs read before,
 // and is not tried again on the next run.
 func TestDocumentsThatCannotBeReadKeepTheParagraphs(t *testing.T) {
-	tr := newTestRepo(t)
-	for i := range 4 {
-		tr.commit("commit " + string(rune('a'+i)))
-	}
+	tr := docRepo(t, 4)
 	e := &docSource{fakeEmbedders: &fakeEmbedders{}, docs: []string{
 		"The courier hands each reminder to the postbox relay, which batches them.\n\n" +
 			"A reminder the postbox relay holds stays on disk until the courier confirms it.",

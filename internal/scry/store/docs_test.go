@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -60,22 +59,8 @@ func TestFeedbackTerms(t *testing.T) {
 // An index made before the document paragraphs gains their tables, and
 // reads as having none, without a rebuild.
 func TestDocumentsAddedToAnOlderIndex(t *testing.T) {
-	path := filepath.Join(t.TempDir(), FileName)
 	ctx := context.Background()
-	s, _, err := Create(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	addCommits(t, s, &Commit{Hash: "x", AuthorName: "Ada"})
-	if _, err := s.db.Exec(`DROP TABLE docs`); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	s, rebuilt, err := Create(ctx, path)
-	if err != nil || rebuilt {
-		t.Fatalf("Create: rebuilt %v, %v", rebuilt, err)
-	}
-	defer s.Close()
+	s := olderIndex(t, `DROP TABLE docs`)
 	if n, err := s.DocumentParagraphs(ctx); n != 0 || err != nil {
 		t.Fatalf("DocumentParagraphs = %d, %v", n, err)
 	}

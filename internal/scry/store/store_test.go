@@ -239,9 +239,11 @@ func TestSchemaVersionRebuilds(t *testing.T) {
 	}
 }
 
-// An index of the current schema made before an addition (the author
-// index) gets it from the next writer, and keeps its commits.
-func TestSchemaAdditionsWithoutRebuild(t *testing.T) {
+// olderIndex is an index of the current schema with one commit, made
+// before an addition (drop takes it away), opened for writing again as
+// the next writer opens it: not rebuilt.
+func olderIndex(t *testing.T, drop string) *Store {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), FileName)
 	ctx := context.Background()
 	s, _, err := Create(ctx, path)
@@ -249,7 +251,7 @@ func TestSchemaAdditionsWithoutRebuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	addCommits(t, s, &Commit{Hash: "x", AuthorName: "Ada"})
-	if _, err := s.db.Exec(`DROP INDEX commits_author`); err != nil {
+	if _, err := s.db.Exec(drop); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -257,7 +259,15 @@ func TestSchemaAdditionsWithoutRebuild(t *testing.T) {
 	if err != nil || rebuilt {
 		t.Fatalf("Create: rebuilt %v, %v", rebuilt, err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// An index of the current schema made before an addition (the author
+// index) gets it from the next writer, and keeps its commits.
+func TestSchemaAdditionsWithoutRebuild(t *testing.T) {
+	ctx := context.Background()
+	s := olderIndex(t, `DROP INDEX commits_author`)
 	var n int
 	s.db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'commits_author'`).Scan(&n)
 	if n != 1 {
