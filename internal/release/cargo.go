@@ -126,23 +126,28 @@ func inheritingMembers(root, p string, globs, exclude []string) ([]localPackage,
 			// machine's, and file:line opens in an editor.
 			rel, _ := filepath.Rel(root, f)
 			rel = filepath.ToSlash(rel)
+			// The way out, beside mending the member, is to leave it out
+			// of the workspace: exclude names it from the workspace's
+			// folder, and a members glob cannot leave it out. The version
+			// file's own hint (fix it, or drop it from version-files)
+			// would send the user to the wrong file.
+			member, _ := filepath.Rel(wsDir, filepath.Dir(f))
+			leaveOut := fmt.Sprintf("add %q to [workspace] exclude in %s", filepath.ToSlash(member), p)
 			data, err := os.ReadFile(f)
 			if err != nil {
-				// exclude names it from the workspace's folder; a members
-				// glob cannot leave it out.
-				member, _ := filepath.Rel(wsDir, filepath.Dir(f))
 				return nil, cannotRead(root, rel, fmt.Sprintf("workspace member %s (of version file %s)", rel, p),
-					fmt.Sprintf("make it a Cargo.toml you can read, or add %q to [workspace] exclude in %s", filepath.ToSlash(member), p), err)
+					"make it a Cargo.toml you can read, or "+leaveOut, err)
 			}
 			var mm cargoManifest
 			_, data = cutBOM(data)
 			if err := toml.Unmarshal(data, &mm); err != nil {
+				hint := fmt.Sprintf("fix %s by hand, or %s", rel, leaveOut)
 				var pe *parseError
 				if err = tomlError(err); errors.As(err, &pe) {
 					pe.File = rel
-					return nil, fmt.Errorf("workspace member %w", pe)
+					return nil, refuse(hint, "version file %s: workspace member %v", p, pe)
 				}
-				return nil, fmt.Errorf("workspace member %s: %v", rel, err)
+				return nil, refuse(hint, "version file %s: workspace member %s: %v", p, rel, err)
 			}
 			if mm.Package != nil && inheritsVersion(mm.Package.Version) {
 				out = append(out, localPackage{rel, mm.Package.Name, ""})
