@@ -104,20 +104,26 @@ func updateCargoManifest(root, p string, data []byte, to Version) ([]byte, strin
 }
 
 // inheritingMembers reads the members of the workspace of the manifest p
-// (globs relative to its directory, less what exclude leaves out) and
-// returns those that inherit the workspace version.
+// (globs relative to its directory, matched as Cargo matches them, less
+// what exclude leaves out) and returns those that inherit the workspace
+// version.
 func inheritingMembers(root, p string, globs, exclude []string) ([]localPackage, error) {
 	var out []localPackage
 	dir := path.Dir(p)
 	wsDir := filepath.Join(root, filepath.FromSlash(dir))
 	seen := map[string]bool{}
 	for _, g := range globs {
-		matches, err := filepath.Glob(filepath.Join(root, filepath.FromSlash(path.Join(dir, g)), "Cargo.toml"))
+		dirs, err := cargoMemberDirs(wsDir, g)
 		if err != nil {
 			return nil, fmt.Errorf("workspace member %q: %v", g, err)
 		}
-		sort.Strings(matches)
-		for _, f := range matches {
+		for _, d := range dirs {
+			// A directory without one is left to Cargo, which refuses
+			// it; one that is there but cannot be read is refused below.
+			f := filepath.Join(d, "Cargo.toml")
+			if _, err := os.Lstat(f); err != nil {
+				continue
+			}
 			if seen[f] || cargoExcluded(wsDir, f, globs, exclude) {
 				continue
 			}
