@@ -94,8 +94,13 @@ func (m *Manager) Start(ctx context.Context, o StartOptions) (*State, error) {
 		return nil, err
 	}
 	now := m.now()
+	// Lstat, not Stat: a symbolic link at the record's path, to nothing
+	// or to itself, is something there too, which end would refuse to
+	// write over. Any other error (a file where the sessions directory
+	// should be) is no entry: each id would read as taken, and end says
+	// what is wrong.
 	recordExists := func(id string) bool {
-		_, err := os.Stat(m.absPath(m.RecordPath(id)))
+		_, err := os.Lstat(m.absPath(m.RecordPath(id)))
 		return err == nil
 	}
 	where := "on branch " + branch
