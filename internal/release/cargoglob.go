@@ -13,7 +13,10 @@ import (
 // directories, "[!a]" is the negation ("[^a]" holds a "^"), a backslash
 // is a character like any other (Go's escape), "*" and "?" match a
 // leading dot. What follows is that crate's pattern and walk, on Unix,
-// with default options.
+// with default options. Not package pathglob: that reads the globs
+// verdigris's own users write, as git reads pathspecs (a '[' class also
+// naming the path spelt as it is); these are Cargo's, read as Cargo
+// reads them, or the release bumps other crates than cargo build sees.
 
 // globPattern is one path component of a pattern.
 type globPattern struct {
