@@ -20,12 +20,69 @@ type cargoManifest struct {
 		Version any    `toml:"version"` // a string, or {workspace = true}
 	} `toml:"package"`
 	Workspace *struct {
-		Members []string `toml:"members"`
-		Exclude []string `toml:"exclude"`
-		Package *struct {
+		Members      []string       `toml:"members"`
+		Exclude      []string       `toml:"exclude"`
+		Dependencies map[string]any `toml:"dependencies"`
+		Package      *struct {
 			Version string `toml:"version"`
 		} `toml:"package"`
 	} `toml:"workspace"`
+	cargoDeps
+	Target map[string]cargoDeps `toml:"target"`
+}
+
+// cargoDeps are the dependency tables of a manifest or of one of its
+// [target.X] tables, with the underscore spellings Cargo still reads.
+type cargoDeps struct {
+	Dependencies map[string]any `toml:"dependencies"`
+	Dev          map[string]any `toml:"dev-dependencies"`
+	DevOld       map[string]any `toml:"dev_dependencies"`
+	Build        map[string]any `toml:"build-dependencies"`
+	BuildOld     map[string]any `toml:"build_dependencies"`
+}
+
+// pathDeps returns the directories of the package's path dependencies,
+// absolute and clean as Cargo normalizes them (".." resolved by name),
+// each with where its path is written (in, a manifest from the
+// repository root) for the hint of a refusal. dir is the manifest's
+// directory and self its name; a dep = { workspace = true } takes the
+// path of [workspace.dependencies] (wsDeps), relative to the workspace's
+// directory wsDir and written in wsManifest.
+func (m *cargoManifest) pathDeps(dir, self, wsDir, wsManifest string, wsDeps map[string]any) (dirs, in []string) {
+	tables := []map[string]any{m.Dependencies, m.Dev, m.DevOld, m.Build, m.BuildOld}
+	targets := make([]string, 0, len(m.Target))
+	for t := range m.Target {
+		targets = append(targets, t)
+	}
+	sort.Strings(targets)
+	for _, t := range targets {
+		d := m.Target[t]
+		tables = append(tables, d.Dependencies, d.Dev, d.DevOld, d.Build, d.BuildOld)
+	}
+	for _, table := range tables {
+		names := make([]string, 0, len(table))
+		for n := range table {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			base, where, spec := dir, self, table[n]
+			if inheritsVersion(spec) {
+				base, where, spec = wsDir, wsManifest, wsDeps[n]
+			}
+			t, _ := spec.(map[string]any)
+			p, ok := t["path"].(string)
+			if !ok {
+				continue
+			}
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(base, filepath.FromSlash(p))
+			}
+			dirs = append(dirs, filepath.Clean(p))
+			in = append(in, where)
+		}
+	}
+	return dirs, in
 }
 
 func inheritsVersion(v any) bool {
@@ -81,7 +138,7 @@ func updateCargoManifest(root, p string, data []byte, to Version) ([]byte, strin
 		if m.Package != nil && inheritsVersion(m.Package.Version) {
 			pkgs = append(pkgs, localPackage{p, m.Package.Name, v.value})
 		}
-		members, err := inheritingMembers(root, p, m.Workspace.Members, m.Workspace.Exclude)
+		members, err := inheritingMembers(root, p, &m)
 		if err != nil {
 			return nil, "", nil, err
 		}
@@ -103,15 +160,20 @@ func updateCargoManifest(root, p string, data []byte, to Version) ([]byte, strin
 	return out, from, pkgs, nil
 }
 
-// inheritingMembers reads the members of the workspace of the manifest p
-// (globs relative to its directory, matched as Cargo matches them, less
-// what exclude leaves out) and returns those that inherit the workspace
-// version.
-func inheritingMembers(root, p string, globs, exclude []string) ([]localPackage, error) {
-	var out []localPackage
-	dir := path.Dir(p)
-	wsDir := filepath.Join(root, filepath.FromSlash(dir))
-	seen := map[string]bool{}
+// inheritingMembers finds the members of the workspace whose root
+// manifest is p (parsed as ws), as Cargo's find_members does, and
+// returns those that inherit the workspace version. Members are what
+// the members globs match (relative to p's directory, matched as Cargo
+// matches them) and, recursively, the path dependencies of members and
+// of the root package that sit inside the workspace's directory, less
+// what exclude leaves out. Each manifest is read once.
+func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error) {
+	globs, exclude := ws.Workspace.Members, ws.Workspace.Exclude
+	wsDir := filepath.Join(root, filepath.FromSlash(path.Dir(p)))
+	// A member reached by path: in is where its path is written, "" for
+	// one the globs match.
+	type candidate struct{ manifest, in string }
+	var todo []candidate
 	for _, g := range globs {
 		dirs, err := cargoMemberDirs(wsDir, g)
 		if err != nil {
@@ -121,44 +183,72 @@ func inheritingMembers(root, p string, globs, exclude []string) ([]localPackage,
 			// A directory without one is left to Cargo, which refuses
 			// it; one that is there but cannot be read is refused below.
 			f := filepath.Join(d, "Cargo.toml")
-			if _, err := os.Lstat(f); err != nil {
-				continue
-			}
-			if seen[f] || cargoExcluded(wsDir, f, globs, exclude) {
-				continue
-			}
-			seen[f] = true
-			// Named from the repository root: the absolute path is this
-			// machine's, and file:line opens in an editor.
-			rel, _ := filepath.Rel(root, f)
-			rel = filepath.ToSlash(rel)
-			// The way out, beside mending the member, is to leave it out
-			// of the workspace: exclude names it from the workspace's
-			// folder, and a members glob cannot leave it out. The version
-			// file's own hint (fix it, or drop it from version-files)
-			// would send the user to the wrong file.
-			member, _ := filepath.Rel(wsDir, filepath.Dir(f))
-			leaveOut := fmt.Sprintf("add %q to [workspace] exclude in %s", filepath.ToSlash(member), p)
-			data, err := os.ReadFile(f)
-			if err != nil {
-				return nil, cannotRead(root, rel, fmt.Sprintf("workspace member %s (of version file %s)", rel, p),
-					"make it a Cargo.toml you can read, or "+leaveOut, err)
-			}
-			var mm cargoManifest
-			_, data = cutBOM(data)
-			if err := toml.Unmarshal(data, &mm); err != nil {
-				hint := fmt.Sprintf("fix %s by hand, or %s", rel, leaveOut)
-				var pe *parseError
-				if err = tomlError(err); errors.As(err, &pe) {
-					pe.File = rel
-					return nil, refuse(hint, "version file %s: workspace member %v", p, pe)
-				}
-				return nil, refuse(hint, "version file %s: workspace member %s: %v", p, rel, err)
-			}
-			if mm.Package != nil && inheritsVersion(mm.Package.Version) {
-				out = append(out, localPackage{rel, mm.Package.Name, ""})
+			if _, err := os.Lstat(f); err == nil {
+				todo = append(todo, candidate{f, ""})
 			}
 		}
+	}
+	seen := map[string]bool{filepath.Join(wsDir, "Cargo.toml"): true}
+	follow := func(m *cargoManifest, manifest string) {
+		if m.Package == nil {
+			return // a virtual manifest: no dependencies of its own
+		}
+		self, _ := filepath.Rel(root, manifest)
+		dirs, in := m.pathDeps(filepath.Dir(manifest), filepath.ToSlash(self), wsDir, p, ws.Workspace.Dependencies)
+		for i, d := range dirs {
+			// Outside the workspace's directory a path dependency is a
+			// package of its own, and so are its path dependencies.
+			if hasPathPrefix(d, wsDir) {
+				todo = append(todo, candidate{filepath.Join(d, "Cargo.toml"), in[i]})
+			}
+		}
+	}
+	follow(ws, filepath.Join(wsDir, "Cargo.toml"))
+	var out []localPackage
+	for len(todo) > 0 {
+		c := todo[0]
+		todo = todo[1:]
+		f := c.manifest
+		if seen[f] || cargoExcluded(wsDir, f, globs, exclude) {
+			continue
+		}
+		seen[f] = true
+		// Named from the repository root: the absolute path is this
+		// machine's, and file:line opens in an editor.
+		rel, _ := filepath.Rel(root, f)
+		rel = filepath.ToSlash(rel)
+		// The way out, beside mending the member, is to leave it out
+		// of the workspace: exclude names it from the workspace's
+		// folder, and a members glob cannot leave it out. The version
+		// file's own hint (fix it, or drop it from version-files)
+		// would send the user to the wrong file. Excluding a path
+		// dependency leaves it a dependency, which Cargo still reads:
+		// its way out is the path that names it.
+		member, _ := filepath.Rel(wsDir, filepath.Dir(f))
+		readHint := fmt.Sprintf("make it a Cargo.toml you can read, or add %q to [workspace] exclude in %s", filepath.ToSlash(member), p)
+		parseHint := fmt.Sprintf("fix %s by hand, or add %q to [workspace] exclude in %s", rel, filepath.ToSlash(member), p)
+		if c.in != "" {
+			readHint = "make it a Cargo.toml you can read, or fix the path dependency on it in " + c.in
+			parseHint = fmt.Sprintf("fix %s by hand, or the path dependency on it in %s", rel, c.in)
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, cannotRead(root, rel, fmt.Sprintf("workspace member %s (of version file %s)", rel, p), readHint, err)
+		}
+		var mm cargoManifest
+		_, data = cutBOM(data)
+		if err := toml.Unmarshal(data, &mm); err != nil {
+			var pe *parseError
+			if err = tomlError(err); errors.As(err, &pe) {
+				pe.File = rel
+				return nil, refuse(parseHint, "version file %s: workspace member %v", p, pe)
+			}
+			return nil, refuse(parseHint, "version file %s: workspace member %s: %v", p, rel, err)
+		}
+		if mm.Package != nil && inheritsVersion(mm.Package.Version) {
+			out = append(out, localPackage{rel, mm.Package.Name, ""})
+		}
+		follow(&mm, f)
 	}
 	return out, nil
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pelletier/go-toml/v2"
 )
 
 const cargoToml = `[package]
@@ -147,5 +149,57 @@ func TestCargoExcluded(t *testing.T) {
 		if got := cargoExcluded(ws, filepath.FromSlash(c.manifest), c.members, c.exclude); got != c.want {
 			t.Errorf("cargoExcluded(%s, members %q, exclude %q) = %v", c.manifest, c.members, c.exclude, got)
 		}
+	}
+}
+
+// Every dependency table counts, [target.X] ones and the underscore
+// spellings too; a dep = { workspace = true } takes its path from
+// [workspace.dependencies], from the workspace's folder.
+func TestCargoPathDeps(t *testing.T) {
+	const manifest = `[package]
+name = "app"
+
+[dependencies]
+serde = "1"
+reg = { version = "1" }
+a = { path = "../a" }
+[dev-dependencies]
+b.workspace = true
+c = { workspace = true }
+[dev_dependencies]
+d = { path = "/abs/d" }
+[build-dependencies.e]
+path = "../../e"
+[build_dependencies]
+f = { path = "f/" }
+[target.'cfg(unix)'.dependencies]
+g = { path = "../g" }
+[target.x86_64-pc-windows-msvc.build-dependencies]
+h = { path = "./h" }
+`
+	var m cargoManifest
+	if err := toml.Unmarshal([]byte(manifest), &m); err != nil {
+		t.Fatal(err)
+	}
+	wsDeps := map[string]any{
+		"b": map[string]any{"path": "libs/b"},
+		"c": "1", // a registry dependency
+	}
+	dirs, in := m.pathDeps("/ws/crates/app", "crates/app/Cargo.toml", "/ws", "Cargo.toml", wsDeps)
+	got := make([]string, len(dirs))
+	for i := range dirs {
+		got[i] = filepath.ToSlash(dirs[i]) + " in " + in[i]
+	}
+	want := []string{
+		"/ws/crates/a in crates/app/Cargo.toml",
+		"/ws/libs/b in Cargo.toml",
+		"/abs/d in crates/app/Cargo.toml",
+		"/ws/e in crates/app/Cargo.toml",
+		"/ws/crates/app/f in crates/app/Cargo.toml",
+		"/ws/crates/g in crates/app/Cargo.toml",
+		"/ws/crates/app/h in crates/app/Cargo.toml",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("pathDeps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
