@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"syscall"
 )
 
@@ -38,4 +39,16 @@ func FileReason(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// PathReason is FileReason for a call on path, which it looks at: a
+// symbolic link to nothing is said to be one, with its target. Go's
+// "no such file or directory" read as if the link itself were missing.
+func PathReason(path string, err error) string {
+	if errors.Is(err, fs.ErrNotExist) {
+		if target, lerr := os.Readlink(path); lerr == nil {
+			return "it is a symbolic link to " + target + ", which does not exist"
+		}
+	}
+	return FileReason(err)
 }

@@ -33,3 +33,22 @@ func TestFileReasonIsPlainWords(t *testing.T) {
 		}
 	}
 }
+
+// PathReason names a link to nothing as one, with its target, and falls
+// back to FileReason for anything else.
+func TestPathReasonNamesALinkToNothing(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "CHANGELOG.md")
+	if err := os.Symlink("gone.md", link); err != nil {
+		t.Fatal(err)
+	}
+	_, err := os.ReadFile(link)
+	if got, want := PathReason(link, err), "it is a symbolic link to gone.md, which does not exist"; got != want {
+		t.Errorf("PathReason(link) = %q, want %q", got, want)
+	}
+	missing := filepath.Join(dir, "none")
+	_, err = os.ReadFile(missing)
+	if got := PathReason(missing, err); got != "it does not exist" {
+		t.Errorf("PathReason(missing) = %q", got)
+	}
+}

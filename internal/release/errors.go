@@ -3,8 +3,6 @@ package release
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -34,13 +32,7 @@ func refuse(hint, format string, args ...any) *Error {
 // way on; a link to nothing was "no such file or directory", as if the
 // link itself were missing.
 func cannotRead(root, rel, what, hint string, err error) *Error {
-	reason := cli.FileReason(err)
-	if errors.Is(err, fs.ErrNotExist) {
-		if target, lerr := os.Readlink(filepath.Join(root, filepath.FromSlash(rel))); lerr == nil {
-			reason = fmt.Sprintf("it is a symbolic link to %s, which does not exist", target)
-		}
-	}
-	return refuse(hint, "cannot read %s: %s", what, reason)
+	return refuse(hint, "cannot read %s: %s", what, cli.PathReason(filepath.Join(root, filepath.FromSlash(rel)), err))
 }
 
 // parseError is a file that does not parse, at a line and column (0 when

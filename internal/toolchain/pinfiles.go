@@ -173,13 +173,7 @@ func fileError(root, path string, err error, workflow bool) error {
 	if !errors.As(err, &pe) {
 		return err
 	}
-	reason := cli.FileReason(err)
-	if errors.Is(err, fs.ErrNotExist) {
-		if target, lerr := os.Readlink(path); lerr == nil {
-			reason = fmt.Sprintf("it is a symbolic link to %s, which does not exist", target)
-		}
-	}
-	return &FileError{File: filepath.ToSlash(relTo(root, path)), Reason: reason, Workflow: workflow}
+	return &FileError{File: filepath.ToSlash(relTo(root, path)), Reason: cli.PathReason(path, err), Workflow: workflow}
 }
 
 // readToolVersions reads an asdf/mise .tool-versions file: "tool version
