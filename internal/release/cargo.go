@@ -3,6 +3,7 @@ package release
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -171,8 +172,8 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 	globs, exclude := ws.Workspace.Members, ws.Workspace.Exclude
 	wsDir := filepath.Join(root, filepath.FromSlash(path.Dir(p)))
 	// A member reached by path: in is where its path is written, "" for
-	// one the globs match.
-	type candidate struct{ manifest, in string }
+	// one the members entry names.
+	type candidate struct{ manifest, in, entry string }
 	var todo []candidate
 	for _, g := range globs {
 		dirs, err := cargoMemberDirs(wsDir, g)
@@ -180,12 +181,11 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 			return nil, fmt.Errorf("workspace member %q: %v", g, err)
 		}
 		for _, d := range dirs {
-			// A directory without one is left to Cargo, which refuses
-			// it; one that is there but cannot be read is refused below.
-			f := filepath.Join(d, "Cargo.toml")
-			if _, err := os.Lstat(f); err == nil {
-				todo = append(todo, candidate{f, ""})
-			}
+			// Each one, with a Cargo.toml or not: Cargo reads every
+			// member that exclude does not leave out, and refuses the
+			// workspace when a folder a members entry names (a glob's
+			// match too) has none.
+			todo = append(todo, candidate{filepath.Join(d, "Cargo.toml"), "", g})
 		}
 	}
 	seen := map[string]bool{filepath.Join(wsDir, "Cargo.toml"): true}
@@ -199,7 +199,7 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 			// Outside the workspace's directory a path dependency is a
 			// package of its own, and so are its path dependencies.
 			if hasPathPrefix(d, wsDir) {
-				todo = append(todo, candidate{filepath.Join(d, "Cargo.toml"), in[i]})
+				todo = append(todo, candidate{filepath.Join(d, "Cargo.toml"), in[i], ""})
 			}
 		}
 	}
@@ -232,6 +232,11 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 			parseHint = fmt.Sprintf("fix %s by hand, or the path dependency on it in %s", rel, c.in)
 		}
 		data, err := os.ReadFile(f)
+		if err != nil && c.in == "" && errors.Is(err, fs.ErrNotExist) {
+			if _, lerr := os.Lstat(f); lerr != nil { // no file at all, not a link to nothing
+				return nil, noMemberManifest(wsDir, p, path.Dir(rel), filepath.ToSlash(member), c.entry, globs, f)
+			}
+		}
 		if err != nil {
 			return nil, cannotRead(root, rel, fmt.Sprintf("workspace member %s (of version file %s)", rel, p), readHint, err)
 		}
@@ -251,6 +256,24 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 		follow(&mm, f)
 	}
 	return out, nil
+}
+
+// noMemberManifest is the refusal of a workspace member, dir from the
+// repository root and member from the workspace's folder, that holds no
+// Cargo.toml (or is not there at all), as Cargo refuses it. The way out
+// is exclude when it would leave the member out, or else taking out the
+// members entry that names it as a path (exclude cannot win over that).
+func noMemberManifest(wsDir, p, dir, member, entry string, members []string, manifest string) *Error {
+	if !isDir(filepath.Dir(manifest)) {
+		return refuse(fmt.Sprintf("take %q out of [workspace] members in %s, or create %s with a Cargo.toml", entry, p, dir),
+			"workspace member %s (of version file %s) does not exist", dir, p)
+	}
+	way := fmt.Sprintf("add %q to [workspace] exclude in %s", member, p)
+	if !cargoExcluded(wsDir, manifest, members, []string{member}) {
+		way = fmt.Sprintf("take %q out of [workspace] members in %s", entry, p)
+	}
+	return refuse(fmt.Sprintf("add a Cargo.toml to %s, or %s", dir, way),
+		"workspace member %s (of version file %s) has no Cargo.toml", dir, p)
 }
 
 // cargoExcluded reports whether Cargo leaves the member manifest
