@@ -86,6 +86,30 @@ func (m *cargoManifest) pathDeps(dir, self, wsDir, wsManifest string, wsDeps map
 	return dirs, in
 }
 
+// decode reads a Cargo.toml into m. A value of the wrong type is refused
+// by its key, as Cargo refuses it: [package] version too, which go-toml
+// takes in any kind, since it holds a string or { workspace = true }.
+func (m *cargoManifest) decode(data []byte) error {
+	if err := toml.Unmarshal(data, m); err != nil {
+		return tomlError(data, m, err)
+	}
+	if m.Package == nil || m.Package.Version == nil || inheritsVersion(m.Package.Version) {
+		return nil
+	}
+	if _, ok := m.Package.Version.(string); ok {
+		return nil
+	}
+	var probe struct {
+		Package struct {
+			Version string `toml:"version"`
+		} `toml:"package"`
+	}
+	if err := toml.Unmarshal(data, &probe); err != nil {
+		return tomlError(data, &probe, err)
+	}
+	return nil
+}
+
 func inheritsVersion(v any) bool {
 	m, ok := v.(map[string]any)
 	return ok && m["workspace"] == true
@@ -97,8 +121,8 @@ func inheritsVersion(v any) bool {
 // changes, for the lockfile.
 func updateCargoManifest(root, p string, data []byte, to Version) ([]byte, string, []localPackage, error) {
 	var m cargoManifest
-	if err := toml.Unmarshal(data, &m); err != nil {
-		return nil, "", nil, tomlError(err)
+	if err := m.decode(data); err != nil {
+		return nil, "", nil, err
 	}
 	lines := tomlLines(data)
 	var (
@@ -242,9 +266,9 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 		}
 		var mm cargoManifest
 		_, data = cutBOM(data)
-		if err := toml.Unmarshal(data, &mm); err != nil {
+		if err := mm.decode(data); err != nil {
 			var pe *parseError
-			if err = tomlError(err); errors.As(err, &pe) {
+			if errors.As(err, &pe) {
 				pe.File = rel
 				return nil, refuse(parseHint, "version file %s: workspace member %v", p, pe)
 			}
@@ -356,7 +380,7 @@ func updateCargoLock(data []byte, pkgs []localPackage, to Version) ([]byte, stri
 		Package []lockEntry `toml:"package"`
 	}
 	if err := toml.Unmarshal(data, &parsed); err != nil {
-		return nil, "", tomlError(err)
+		return nil, "", tomlError(data, &parsed, err)
 	}
 	if len(parsed.Package) != elems {
 		return nil, "", fmt.Errorf("unexpected layout: %d [[package]] entries read, %d found by line", len(parsed.Package), elems)

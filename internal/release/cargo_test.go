@@ -203,3 +203,39 @@ h = { path = "./h" }
 		t.Errorf("pathDeps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// A value of the wrong type is said by its TOML key, kind and place, not
+// in go-toml's words, which named Go's types ("cannot decode TOML integer
+// into struct field struct { Version string … }.Version of type string").
+func TestCargoWrongType(t *testing.T) {
+	for _, c := range []struct{ doc, want string }{
+		{"[package]\nname = [\"x\"]\nversion = \"0.1.0\"\n", `:2:8: package.name is an array, not a string`},
+		{"[package]\nname = \"x\"\nversion = 1\n", `:3:11: package.version is an integer, not a string`},
+		{"[package]\nname = \"x\"\nversion = { workspace = false }\n", `:3:11: package.version is a table, not a string`},
+		{"[workspace]\nmembers = \"crates/*\"\n", `:2:11: workspace.members is a string, not an array`},
+		{"[workspace]\nmembers = [\"a\", 2]\n", `:2:17: an item of workspace.members is an integer, not a string`},
+		{"[workspace.package]\nversion = 1.5\n", `:2:11: workspace.package.version is a float, not a string`},
+		// go-toml's key stops at an inline table's.
+		{"workspace = { package = { version = true } }\n", `:1:37: workspace.package.version is a boolean, not a string`},
+		{"[package]\nname = \"x\"\n[target.'cfg(unix)']\ndev-dependencies = 1\n", `:4:20: target."cfg(unix)".dev-dependencies is an integer, not a table`},
+		{"[[package]]\nname = \"x\"\n", `:1:3: package is an array of tables, not a table`},
+		// Of two, the one go-toml places.
+		{"[package]\nname = 1\n[workspace]\nexclude = 2\n", `:2:8: package.name is an integer, not a string`},
+	} {
+		var m cargoManifest
+		err := m.decode([]byte(c.doc))
+		var pe *parseError
+		if !errors.As(err, &pe) || pe.Error() != c.want {
+			t.Errorf("%q: %v, want %s", c.doc, err, c.want)
+		}
+	}
+	var m cargoManifest
+	if err := m.decode([]byte("[package]\nname = \"x\"\nversion.workspace = true\n")); err != nil {
+		t.Errorf("inherited version: %v", err)
+	}
+	_, _, err := updateCargoLock([]byte("version = 4\n[[package]]\nname = \"a\"\nversion = 1\n"), []localPackage{{"Cargo.toml", "a", "0.1.0"}}, Version{0, 2, 0})
+	var pe *parseError
+	if !errors.As(err, &pe) || pe.Error() != ":4:11: package.version is an integer, not a string" {
+		t.Errorf("lockfile: %v", err)
+	}
+}
