@@ -17,8 +17,9 @@ import (
 
 type cargoManifest struct {
 	Package *struct {
-		Name    string `toml:"name"`
-		Version any    `toml:"version"` // a string, or {workspace = true}
+		Name      string `toml:"name"`
+		Version   any    `toml:"version"`   // a string, or {workspace = true}
+		Workspace string `toml:"workspace"` // the folder of its workspace's root, when not above it
 	} `toml:"package"`
 	Workspace *struct {
 		Members      []string       `toml:"members"`
@@ -145,7 +146,7 @@ func updateCargoManifest(root, p string, data []byte, to Version) ([]byte, strin
 				return nil, "", nil, err
 			}
 			edits = append(edits, edit{v.start, v.end, to.String()})
-			pkgs = append(pkgs, localPackage{p, m.Package.Name, v.value})
+			pkgs = append(pkgs, localPackage{p, m.Package.Name, v.value, ""})
 			from = v.value
 			keys = append(keys, []string{"package", "version"})
 		}
@@ -161,14 +162,14 @@ func updateCargoManifest(root, p string, data []byte, to Version) ([]byte, strin
 			from = v.value
 		}
 		if m.Package != nil && inheritsVersion(m.Package.Version) {
-			pkgs = append(pkgs, localPackage{p, m.Package.Name, v.value})
+			pkgs = append(pkgs, localPackage{p, m.Package.Name, v.value, ""})
 		}
 		members, err := inheritingMembers(root, p, &m)
 		if err != nil {
 			return nil, "", nil, err
 		}
 		for _, mem := range members {
-			pkgs = append(pkgs, localPackage{mem.manifest, mem.name, v.value})
+			pkgs = append(pkgs, localPackage{mem.manifest, mem.name, v.value, mem.lockDir})
 		}
 	}
 	if len(edits) == 0 {
@@ -190,14 +191,18 @@ func updateCargoManifest(root, p string, data []byte, to Version) ([]byte, strin
 // returns those that inherit the workspace version. Members are what
 // the members globs match (relative to p's directory, matched as Cargo
 // matches them) and, recursively, the path dependencies of members and
-// of the root package that sit inside the workspace's directory, less
-// what exclude leaves out. Each manifest is read once.
+// of the root package that sit inside the workspace's directory or whose
+// package.workspace leads back to it, less what exclude leaves out. Each
+// manifest is read once.
 func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error) {
 	globs, exclude := ws.Workspace.Members, ws.Workspace.Exclude
 	wsDir := filepath.Join(root, filepath.FromSlash(path.Dir(p)))
 	// A member reached by path: in is where its path is written, "" for
-	// one the members entry names.
-	type candidate struct{ manifest, in, entry string }
+	// one the members entry names; outside, when it is outside wsDir.
+	type candidate struct {
+		manifest, in, entry string
+		outside             bool
+	}
 	var todo []candidate
 	for _, g := range globs {
 		dirs, err := cargoMemberDirs(wsDir, g)
@@ -209,7 +214,7 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 			// member that exclude does not leave out, and refuses the
 			// workspace when a folder a members entry names (a glob's
 			// match too) has none.
-			todo = append(todo, candidate{filepath.Join(d, "Cargo.toml"), "", g})
+			todo = append(todo, candidate{filepath.Join(d, "Cargo.toml"), "", g, false})
 		}
 	}
 	seen := map[string]bool{filepath.Join(wsDir, "Cargo.toml"): true}
@@ -220,11 +225,7 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 		self, _ := filepath.Rel(root, manifest)
 		dirs, in := m.pathDeps(filepath.Dir(manifest), filepath.ToSlash(self), wsDir, p, ws.Workspace.Dependencies)
 		for i, d := range dirs {
-			// Outside the workspace's directory a path dependency is a
-			// package of its own, and so are its path dependencies.
-			if hasPathPrefix(d, wsDir) {
-				todo = append(todo, candidate{filepath.Join(d, "Cargo.toml"), in[i], ""})
-			}
+			todo = append(todo, candidate{filepath.Join(d, "Cargo.toml"), in[i], "", !hasPathPrefix(d, wsDir)})
 		}
 	}
 	follow(ws, filepath.Join(wsDir, "Cargo.toml"))
@@ -237,6 +238,23 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 			continue
 		}
 		seen[f] = true
+		if c.outside {
+			// Outside the workspace's directory a path dependency is a
+			// member only when its package.workspace leads back to the
+			// workspace (Cargo's find_root); else it is a package of its
+			// own, and so are its path dependencies. One that cannot be
+			// read is none of ours: Cargo refuses it as a dependency.
+			mm, ok := outsideMember(f, wsDir)
+			if !ok {
+				continue
+			}
+			rel, _ := filepath.Rel(root, f)
+			if inheritsVersion(mm.Package.Version) {
+				out = append(out, localPackage{filepath.ToSlash(rel), mm.Package.Name, "", path.Dir(p)})
+			}
+			follow(mm, f)
+			continue
+		}
 		// Named from the repository root: the absolute path is this
 		// machine's, and file:line opens in an editor.
 		rel, _ := filepath.Rel(root, f)
@@ -275,11 +293,32 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 			return nil, refuse(parseHint, "version file %s: workspace member %s: %v", p, rel, err)
 		}
 		if mm.Package != nil && inheritsVersion(mm.Package.Version) {
-			out = append(out, localPackage{rel, mm.Package.Name, ""})
+			out = append(out, localPackage{rel, mm.Package.Name, "", ""})
 		}
 		follow(&mm, f)
 	}
 	return out, nil
+}
+
+// outsideMember reads the manifest f of a path dependency outside the
+// workspace at wsDir: it is a member when its package.workspace, from
+// f's folder, is wsDir, compared as Cargo compares them (a path with ".."
+// taken off by name, a trailing slash none).
+func outsideMember(f, wsDir string) (*cargoManifest, bool) {
+	data, err := os.ReadFile(f)
+	if err != nil {
+		return nil, false
+	}
+	var m cargoManifest
+	_, data = cutBOM(data)
+	if m.decode(data) != nil || m.Package == nil || m.Package.Workspace == "" {
+		return nil, false
+	}
+	ws := filepath.FromSlash(m.Package.Workspace)
+	if !filepath.IsAbs(ws) {
+		ws = filepath.Join(filepath.Dir(f), ws)
+	}
+	return &m, filepath.Clean(ws) == filepath.Clean(wsDir)
 }
 
 // noMemberManifest is the refusal of a workspace member, dir from the

@@ -233,7 +233,7 @@ func TestCargoWrongType(t *testing.T) {
 	if err := m.decode([]byte("[package]\nname = \"x\"\nversion.workspace = true\n")); err != nil {
 		t.Errorf("inherited version: %v", err)
 	}
-	_, _, err := updateCargoLock([]byte("version = 4\n[[package]]\nname = \"a\"\nversion = 1\n"), []localPackage{{"Cargo.toml", "a", "0.1.0"}}, Version{0, 2, 0})
+	_, _, err := updateCargoLock([]byte("version = 4\n[[package]]\nname = \"a\"\nversion = 1\n"), []localPackage{{manifest: "Cargo.toml", name: "a", version: "0.1.0"}}, Version{0, 2, 0})
 	var pe *parseError
 	if !errors.As(err, &pe) || pe.Error() != ":4:11: package.version is an integer, not a string" {
 		t.Errorf("lockfile: %v", err)

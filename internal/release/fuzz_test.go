@@ -44,7 +44,7 @@ func FuzzCargo(f *testing.F) {
 			onlyVersionsChanged(t, manifest, out)
 		}
 		if len(pkgs) == 0 {
-			pkgs = []localPackage{{"Cargo.toml", "ours", "0.3.0"}}
+			pkgs = []localPackage{{manifest: "Cargo.toml", name: "ours", version: "0.3.0"}}
 		}
 		if out, _, err := updateCargoLock(lock, pkgs, Version{9, 8, 7}); err == nil {
 			onlyVersionsChanged(t, lock, out)

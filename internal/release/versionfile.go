@@ -47,7 +47,11 @@ func kindOf(p string) string {
 
 // localPackage is a package of the repository's own that a lockfile
 // records: its name and the version its manifest held.
-type localPackage struct{ manifest, name, version string }
+//
+// lockDir is the folder of the lockfile that holds it when that is not
+// at or above its manifest: a Cargo workspace member outside the
+// workspace's folder, in the lockfile beside the workspace's root.
+type localPackage struct{ manifest, name, version, lockDir string }
 
 // VersionFiles computes the new contents of the version files (paths
 // relative to root, as configured) for version to. Manifests are read
@@ -256,11 +260,11 @@ func indexOf(paths []string, p string) int {
 }
 
 // inWorkspace keeps the packages whose manifests sit in dir (a lockfile's
-// directory) or below it.
+// directory) or below it, and those whose lockfile is there.
 func inWorkspace(pkgs []localPackage, dir string) []localPackage {
 	var out []localPackage
 	for _, p := range pkgs {
-		if dir == "." || path.Dir(p.manifest) == dir || strings.HasPrefix(p.manifest, dir+"/") {
+		if dir == "." || path.Dir(p.manifest) == dir || strings.HasPrefix(p.manifest, dir+"/") || p.lockDir == dir {
 			out = append(out, p)
 		}
 	}
