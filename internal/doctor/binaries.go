@@ -235,8 +235,30 @@ func checkBinaries(ctx context.Context, c *Context) []Finding {
 			}
 		}
 		out = append(out, f)
+		if found {
+			// A copy that cannot run, before the one that does: the
+			// shell and the hooks pass over it, and the one meant to
+			// run (a newer one, put first) silently does not.
+			before := "earlier on PATH than " + path
+			if hookDir != "" {
+				before = "on PATH, where the hooks look before " + hookDir
+			}
+			for _, p := range hooks.NotExecutableBefore(bin, onPath(b)) {
+				out = append(out, Finding{Name: bin, Status: Warn,
+					Detail: p + ", " + before + ", is not executable: it is passed over",
+					Hint:   NotExecutableHint(p) + ", or remove it"})
+			}
+		}
 	}
 	return out
+}
+
+// onPath is b's path when it was found on PATH, "" when off it.
+func onPath(b Binary) string {
+	if b.OffPath != "" {
+		return ""
+	}
+	return b.Path
 }
 
 func exists(path string) bool {

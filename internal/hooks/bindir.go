@@ -160,6 +160,31 @@ func FindBinary(r *gitrepo.Repo, home, bin string) (path, offDir string, ok, not
 	return "", "", false, false
 }
 
+// NotExecutableBefore lists the regular files of bin's name without an
+// execute bit in the PATH folders searched before the one that gave
+// found, the path FindBinary found executable on PATH (all of PATH when
+// found is "": found off PATH, after it), in PATH's order, each once.
+// The shims, the shell and git pass over each as if it were not there,
+// so the copy meant to run (a newer one, put first) silently does not.
+func NotExecutableBefore(bin, found string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if dir == "" {
+			dir = "." // as exec.LookPath reads it
+		}
+		p := filepath.Join(dir, bin)
+		if p == found {
+			break
+		}
+		if filepath.IsAbs(dir) && !seen[p] && notExecutable(p) {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // notExecutable reports whether p is a regular file with no execute bit.
 func notExecutable(p string) bool {
 	fi, err := os.Stat(p)

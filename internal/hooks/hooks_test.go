@@ -169,3 +169,36 @@ func TestInstallUpdatesEarlierShims(t *testing.T) {
 		})
 	}
 }
+
+// A copy without an execute bit before the one found is listed, once,
+// in PATH's order; one after it, a folder of the name and a relative
+// PATH entry are not.
+func TestNotExecutableBefore(t *testing.T) {
+	tmp := t.TempDir()
+	dirs := map[string]os.FileMode{"a": 0o644, "b": 0o755, "c": 0o644, "d": 0}
+	for d, mode := range dirs {
+		p := filepath.Join(tmp, d, "git-session")
+		if mode == 0 {
+			if err := os.MkdirAll(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("#!/bin/sh\n"), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := func(d string) string { return filepath.Join(tmp, d) }
+	t.Setenv("PATH", strings.Join([]string{at("d"), at("a"), "a", at("a"), at("b"), at("c")}, string(filepath.ListSeparator)))
+	t.Chdir(tmp)
+	found := filepath.Join(at("b"), "git-session")
+	if got := NotExecutableBefore("git-session", found); len(got) != 1 || got[0] != filepath.Join(at("a"), "git-session") {
+		t.Errorf("before %s: %q", found, got)
+	}
+	if got := NotExecutableBefore("git-session", ""); len(got) != 2 || got[1] != filepath.Join(at("c"), "git-session") {
+		t.Errorf("off PATH: %q", got)
+	}
+}
