@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
-	"regexp"
+
 	"sort"
-	"strconv"
+
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+	"github.com/verdigris-dev/verdigris/internal/config"
 
 	"github.com/verdigris-dev/verdigris/internal/cli"
 )
@@ -141,7 +142,7 @@ func tomlMismatch(doc map[string]any, t reflect.Type, near []string) (string, bo
 			return
 		}
 		onKey = keyAround(key, near)
-		what := tomlKeyName(key)
+		what := config.KeyPath(key...)
 		if item {
 			what = "an item of " + what
 		}
@@ -197,22 +198,6 @@ func tomlField(t reflect.Type, n string) reflect.Type {
 		}
 	}
 	return fold
-}
-
-// bareKeyRE is a TOML bare key: one written without quotes.
-var bareKeyRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-
-// tomlKeyName writes key as a dotted TOML key, each part quoted where
-// TOML needs it: target."cfg(unix)".dependencies.
-func tomlKeyName(key []string) string {
-	parts := make([]string, len(key))
-	for i, k := range key {
-		parts[i] = k
-		if !bareKeyRE.MatchString(k) {
-			parts[i] = strconv.Quote(k)
-		}
-	}
-	return strings.Join(parts, ".")
 }
 
 // tomlKind is the kind of a value go-toml decoded, in TOML's words.
