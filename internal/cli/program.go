@@ -681,12 +681,15 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 			}
 			return emptyFlagError(f.Name, c.emptyHints)
 		}
-		if errors.As(err, &bad) && numberKind(bad.GetFlag()) != "" && !outOfRange(bad.GetValue()) && !looksLikeKey(bad.GetValue()) {
+		if errors.As(err, &bad) && numberKind(bad.GetFlag()) != "" && !looksLikeKey(bad.GetValue()) {
 			// The parser's words, 'invalid argument "abc" for "-n,
 			// --limit" flag: must be an integer', with git scry's hint
 			// about words of a query that start with "-".
 			f := bad.GetFlag()
 			name := givenAs(fs, f, args, bad.GetValue())
+			if outOfRange(bad.GetValue()) {
+				return Usagef("%s: too large a number, got %q", name, shorten(bad.GetValue())).WithHint("give %s", numberExample(f, name))
+			}
 			return Usagef("%s must be %s, got %q", name, numberKind(f), shorten(bad.GetValue())).WithHint("give %s", numberExample(f, name))
 		}
 		guess := ""
