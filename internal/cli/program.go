@@ -692,6 +692,19 @@ func (p *Program) runCommand(ctx context.Context, env *Env, c *Command, args []s
 			}
 			return Usagef("%s must be %s, got %q", name, numberKind(f), shorten(bad.GetValue())).WithHint("give %s", numberExample(f, name))
 		}
+		var missing *pflag.ValueRequiredError
+		if errors.As(err, &missing) {
+			// The parser names a short flag as "'n' in -n" (or "in
+			// -qn", the group it was in).
+			name := "--" + missing.GetSpecifiedName()
+			if missing.GetSpecifiedShortnames() != "" {
+				name = "-" + missing.GetSpecifiedName()
+			}
+			if f := missing.GetFlag(); f != nil && numberKind(f) != "" {
+				return Usagef("flag needs an argument: %s", name).WithHint("give %s", numberExample(f, name))
+			}
+			err = fmt.Errorf("flag needs an argument: %s", name)
+		}
 		guess := ""
 		if f := nearFlag(fs, err); f != "" {
 			guess = "did you mean " + f + "? "

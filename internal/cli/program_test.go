@@ -555,3 +555,31 @@ func TestNArgsRefusesAnEmptyArgument(t *testing.T) {
 		t.Errorf("NArgs refuses a plain argument: %v", err)
 	}
 }
+
+// A flag given no value was said in the flag parser's words, "flag
+// needs an argument: 'n' in -n", and a number's with the hint about a
+// query's words that start with "-". The flag is named as it was given,
+// and a number's hint asks for one.
+func TestFlagWithoutValueNamedAsGiven(t *testing.T) {
+	search := &Command{Name: "search", Flags: func(fs *pflag.FlagSet) {
+		fs.IntP("limit", "n", 10, "")
+		fs.BoolP("quiet", "q", false, "")
+		fs.StringP("path", "p", "", "")
+	}, Run: func(context.Context, *Env, *pflag.FlagSet, []string) error { return nil }}
+	p := &Program{Name: "git x", Binary: "git-x", Commands: []*Command{search}, Default: search, Text: true}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"words", "-n"}, "git-x: error: flag needs an argument: -n\ngit-x: hint: give a whole number, e.g. -n 10\n"},
+		{[]string{"words", "-qn"}, "git-x: error: flag needs an argument: -n\ngit-x: hint: give a whole number, e.g. -n 10\n"},
+		{[]string{"words", "--limit"}, "git-x: error: flag needs an argument: --limit\ngit-x: hint: give a whole number, e.g. --limit 10\n"},
+		{[]string{"words", "-p"}, "git-x: error: flag needs an argument: -p\ngit-x: hint: run 'git x search --help' for usage; words of the query that start with '-' go after '--' ('git x -- --force push')\n"},
+	} {
+		var errb bytes.Buffer
+		code := p.Run(context.Background(), &Env{Stdout: io.Discard, Stderr: &errb, Getenv: func(string) string { return "" }}, c.args)
+		if code != ExitUsage || errb.String() != c.want {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", c.args, code, errb.String(), c.want)
+		}
+	}
+}
