@@ -71,9 +71,14 @@ func program() *cli.Program {
 // nargs checks a command's positional arguments like cli.NArgs; too
 // many of them are most likely a question that starts with the
 // command's name ("git scry index why it broke"), and the hint says
-// how to ask it. An empty one is refused by cli.NArgs.
+// how to ask it. An empty one is refused by cli.NArgs; related's,
+// a path git may track, only when it is "".
 func nargs(command string, fs *pflag.FlagSet, args []string, min, max int) error {
-	err := cli.NArgs("git scry "+command, args, min, max)
+	check := cli.NArgs
+	if command == "related" {
+		check = cli.NPaths
+	}
+	err := check("git scry "+command, args, min, max)
 	if e, ok := err.(*cli.Error); ok && len(args) > max && !strings.Contains(command, " ") && !slices.ContainsFunc(args[:max], exists) {
 		q := command + " " + strings.Join(args, " ")
 		return e.WithHint("to search for %q, run '%s'; 'git scry %s --help' shows the command's usage", q, searchCommand(command, searchFlags(fs), args), command)

@@ -786,6 +786,22 @@ func NArgs(name string, args []string, min, max int) error {
 			return Usagef("%s: empty argument", name).WithHint("run '%s --help' for usage", name)
 		}
 	}
+	return nPaths(name, args, min, max)
+}
+
+// NPaths is NArgs for a command whose arguments are paths, where only
+// an empty one is refused: a name of spaces alone is a file git tracks
+// ("git log -- ' '").
+func NPaths(name string, args []string, min, max int) error {
+	for _, a := range args {
+		if a == "" {
+			return Usagef("%s: empty argument", name).WithHint("run '%s --help' for usage", name)
+		}
+	}
+	return nPaths(name, args, min, max)
+}
+
+func nPaths(name string, args []string, min, max int) error {
 	if len(args) < min {
 		return Usagef("%s: missing argument", name).WithHint("run '%s --help' for usage", name)
 	}
