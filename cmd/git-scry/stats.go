@@ -126,7 +126,11 @@ Flags:
 		if s.Model != "" {
 			t.Row("built-in model", fmt.Sprintf("%s, learned from %s", s.Model, cli.Count(int(s.ModelOn), "commit")))
 		}
-		if s.ParagraphsOn > 0 {
+		if s.ParagraphsLost {
+			// A damaged index: searches answer without them, and the
+			// next index run reads them again, whatever the history.
+			t.Row("documents", "lost: their table is gone from the index; hybrid search goes without document feedback until 'git scry index' reads them again")
+		} else if s.ParagraphsOn > 0 {
 			t.Row("documents", fmt.Sprintf("%s, read at %s (hybrid search's document feedback)", cli.Count(int(s.Paragraphs), "paragraph"), cli.Count(int(s.ParagraphsOn), "commit")))
 		}
 		if s.Indexed != nil {

@@ -89,6 +89,14 @@ func checkIndex(ctx context.Context, c *Context) []Finding {
 			f.Hint = "run 'git scry index': it drops what no ref reaches"
 		}
 	}
+	if lost, err := st.DocumentsLost(ctx); err == nil && lost {
+		// Searches answer without them (no failure), less well.
+		f.Status = Warn
+		f.Detail += "; the document paragraphs' table is gone from the index: hybrid search goes without document feedback"
+		if f.Hint == "" {
+			f.Hint = "run 'git scry index': it reads the document paragraphs again"
+		}
+	}
 	if index.Rebuilding(c.Repo) {
 		// Searches are right, as of the old index; the rebuild someone
 		// asked for is what waits.

@@ -126,3 +126,39 @@ func TestDocumentsThatCannotBeReadKeepTheParagraphs(t *testing.T) {
 		t.Fatal("a failed reading was tried again on the next run")
 	}
 }
+
+// dropDocuments damages the index as a lost page does: the paragraphs'
+// table gone, the rows that say they were read left.
+func dropDocuments(t *testing.T, r *gitrepo.Repo) {
+	t.Helper()
+	st, _, err := store.Create(context.Background(), DBPath(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.DB().Exec(`DROP TABLE docs`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An index whose paragraphs' table is gone gets them back from the next
+// run, with no new commit: it waited for the history to grow by a
+// quarter, an empty table recorded as read meanwhile.
+func TestDocumentsTableLostReadAgain(t *testing.T) {
+	tr := docRepo(t, 8)
+	e := &docSource{fakeEmbedders: &fakeEmbedders{}, docs: []string{
+		"The courier hands each reminder to the postbox relay, which batches them.\n\n" +
+			"A reminder the postbox relay holds stays on disk until the courier confirms it.",
+	}}
+	tr.index(e)
+	dropDocuments(t, tr.repo())
+	tr.index(e)
+	if p, at := documentsOf(t, tr.repo()); e.reads != 2 || p != 2 || at != 8 {
+		t.Fatalf("after the table was lost: %d reads, %d paragraphs read at %d commits; want 2, 2, 8", e.reads, p, at)
+	}
+	tr.commit("one more")
+	tr.index(e)
+	if e.reads != 2 {
+		t.Fatal("the run after read them again")
+	}
+}

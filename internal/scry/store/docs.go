@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"math"
 	"sort"
 	"strconv"
@@ -138,9 +140,32 @@ func (s *Store) DocumentsRead(ctx context.Context) (int64, error) {
 	return s.MetaInt(ctx, docsMetaCommits)
 }
 
-// DocumentParagraphs is how many document paragraphs the index holds.
+// DocumentParagraphs is how many document paragraphs the index holds:
+// none when their table is gone (DocumentsLost), which a search would
+// fail to read. One statement, as the meta row alone was: a search
+// asks it every time.
 func (s *Store) DocumentParagraphs(ctx context.Context) (int64, error) {
-	return s.MetaInt(ctx, docsMetaParagraphs)
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?
+		AND EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'docs')`, docsMetaParagraphs).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+// DocumentsLost reports whether the document paragraphs' table is gone
+// while the meta row that says they were read remains: a damaged index,
+// not one made before them. The next index run reads them again
+// (addAdditions).
+func (s *Store) DocumentsLost(ctx context.Context) (bool, error) {
+	var lost bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?)
+		AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'docs')`, docsMetaCommits).Scan(&lost)
+	return lost, err
 }
 
 // FeedbackTerms are the n words that best stand for the k paragraphs

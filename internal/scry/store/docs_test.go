@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -106,5 +107,75 @@ func TestFeedbackLeavesCommonWordsOut(t *testing.T) {
 		if got, err := s.FeedbackTerms(ctx, []string{"remind"}, 2, 5); err != nil || !slices.Equal(got, c.want) {
 			t.Fatalf("%d paragraphs: FeedbackTerms = %q, %v; want %q", c.n, got, err, c.want)
 		}
+	}
+}
+
+// An index whose paragraphs' table is gone while the rows that say they
+// were read remain reads as holding none, said lost (a search read the
+// paragraphs' count and failed on the table); the next writer makes the
+// table again and forgets the reading, which the index run then makes
+// anew.
+func TestDocumentsTableLost(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), FileName)
+	s, _, err := Create(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := s.Begin(ctx, map[string]int64{})
+	if err := b.SetDocuments([][]string{strings.Fields("a b c d e f"), strings.Fields("a b c g h i")}, 7); err != nil {
+		t.Fatal(err)
+	}
+	b.Commit()
+	if _, err := s.db.Exec(`DROP TABLE docs`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	r, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.DocumentParagraphs(ctx); n != 0 || err != nil {
+		t.Errorf("DocumentParagraphs = %d, %v; want 0 with the table gone", n, err)
+	}
+	if lost, err := r.DocumentsLost(ctx); !lost || err != nil {
+		t.Errorf("DocumentsLost = %v, %v", lost, err)
+	}
+	st, err := r.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Paragraphs != 0 || st.ParagraphsOn != 0 || !st.ParagraphsLost {
+		t.Errorf("Stats: %d paragraphs read at %d, lost %v; want 0, 0, true", st.Paragraphs, st.ParagraphsOn, st.ParagraphsLost)
+	}
+	r.Close()
+
+	w, _, err := Create(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if read, err := w.DocumentsRead(ctx); read != 0 || err != nil {
+		t.Errorf("DocumentsRead after the table came back = %d, %v; want 0 (never read)", read, err)
+	}
+	if lost, _ := w.DocumentsLost(ctx); lost {
+		t.Error("still lost after the table came back")
+	}
+	if got, err := w.FeedbackTerms(ctx, []string{"a"}, 2, 5); err != nil || len(got) != 0 {
+		t.Errorf("FeedbackTerms = %q, %v", got, err)
+	}
+}
+
+// An index made before the paragraphs (no table, no rows) is not one
+// that lost them.
+func TestDocumentsNeverReadAreNotLost(t *testing.T) {
+	s := olderIndex(t, `DROP TABLE docs`)
+	ctx := context.Background()
+	if _, err := s.db.Exec(`DROP TABLE docs`); err != nil {
+		t.Fatal(err)
+	}
+	if lost, err := s.DocumentsLost(ctx); lost || err != nil {
+		t.Fatalf("DocumentsLost = %v, %v", lost, err)
 	}
 }

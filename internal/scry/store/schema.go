@@ -153,6 +153,45 @@ var tables = []string{"meta", "commits", "paths", "files", "cochange", "repeats"
 // opened for writing yet lacks them.
 var addedTables = []string{"missing", "docs"}
 
+// addAdditions gives an index of the current schema what additions
+// holds and it lacks. A docs table that is gone while the meta rows
+// that say its paragraphs were read remain (a damaged page, the file of
+// a build that lost it) comes back empty, and those rows go: the run
+// reads the paragraphs again (index/docs.go), rather than once the
+// history has grown, and searches meanwhile go without them
+// (DocumentParagraphs). Both in one transaction: a run killed between
+// them would leave an empty table recorded as read. With the table
+// there, each statement runs on its own, as before: one that finds what
+// it would create writes nothing.
+func (s *Store) addAdditions(ctx context.Context) error {
+	var docs int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'docs'`).Scan(&docs); err != nil {
+		return err
+	}
+	if docs > 0 {
+		for _, q := range additions {
+			if _, err := s.db.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, q := range additions {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key IN (?, ?)`, docsMetaCommits, docsMetaParagraphs); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 func (s *Store) createSchema(ctx context.Context) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

@@ -33,8 +33,11 @@ type Stats struct {
 	Bytes       int64      `json:"bytes"`
 	// Paragraphs: the document paragraphs kept for document feedback,
 	// read when the index held ParagraphsOn commits (0: never read).
-	Paragraphs   int64 `json:"document_paragraphs"`
-	ParagraphsOn int64 `json:"document_paragraphs_commits"`
+	// ParagraphsLost: their table is gone from the index (DocumentsLost),
+	// and both are 0 until an index run reads them again.
+	Paragraphs     int64 `json:"document_paragraphs"`
+	ParagraphsOn   int64 `json:"document_paragraphs_commits"`
+	ParagraphsLost bool  `json:"document_paragraphs_lost"`
 }
 
 // Stats reads the index's figures.
@@ -85,7 +88,9 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 		st.Indexed = &t
 	}
 	st.Paragraphs, _ = s.DocumentParagraphs(ctx)
-	st.ParagraphsOn, _ = s.DocumentsRead(ctx)
+	if st.ParagraphsLost, _ = s.DocumentsLost(ctx); !st.ParagraphsLost {
+		st.ParagraphsOn, _ = s.DocumentsRead(ctx)
+	}
 	sh, _ := s.Meta(ctx, "shallow")
 	st.Shallow, _ = strconv.ParseBool(sh)
 	pa, _ := s.Meta(ctx, "partial")

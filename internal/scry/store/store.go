@@ -152,11 +152,9 @@ func Create(ctx context.Context, path string) (s *Store, rebuilt bool, err error
 			return nil, false, cerr
 		}
 		if cerr == nil {
-			for _, q := range additions {
-				if _, err := s.db.ExecContext(ctx, q); err != nil {
-					s.Close()
-					return nil, false, err
-				}
+			if err := s.addAdditions(ctx); err != nil {
+				s.Close()
+				return nil, false, err
 			}
 			return s, false, nil
 		}
