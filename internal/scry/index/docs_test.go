@@ -3,10 +3,12 @@ package index
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/verdigris-dev/verdigris/internal/gitrepo"
+	"github.com/verdigris-dev/verdigris/internal/scry/embed"
 	"github.com/verdigris-dev/verdigris/internal/scry/store"
 )
 
@@ -161,4 +163,102 @@ func TestDocumentsTableLostReadAgain(t *testing.T) {
 	if e.reads != 2 {
 		t.Fatal("the run after read them again")
 	}
+}
+
+// modelOf is the built-in model's row: what it learned from.
+func modelOf(t *testing.T, r *gitrepo.Repo) *store.Model {
+	t.Helper()
+	st, err := store.Open(context.Background(), DBPath(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m, err := st.Model(context.Background())
+	if err != nil || m == nil {
+		t.Fatalf("no model: %v", err)
+	}
+	return m
+}
+
+// growReadings commits one at a time up to n commits, indexing each, and
+// fails on a run that reads the documents without training the built-in
+// model or trains it without reading them: the training reads the
+// documents too, and the post-commit hook's run between two trainings
+// pays for neither.
+func growReadings(t *testing.T, tr *testRepo, e *docSource, from, n int) {
+	t.Helper()
+	for i := from; i < n; i++ {
+		tr.commit(fmt.Sprintf("commit %d", i))
+		reads := e.reads
+		res := tr.index(e)
+		if read := e.reads > reads; read != res.Trained {
+			t.Fatalf("run at %d commits: documents read %v, model trained %v", i+1, read, res.Trained)
+		}
+	}
+	if _, at := documentsOf(t, tr.repo()); at != modelOf(t, tr.repo()).Commits {
+		t.Fatalf("paragraphs read at %d commits, the model learned from %d", at, modelOf(t, tr.repo()).Commits)
+	}
+}
+
+// An index made before the paragraphs, with a built-in model: the first
+// run reads them (with or without training), and records them as read
+// when the model learned, so that they are read again with its next
+// training, not on a run of their own. Read at the run's count, they
+// fell a few commits after each training, every reading of the
+// documents made twice.
+func TestDocumentsOfAnOlderIndexFollowTheModel(t *testing.T) {
+	tr := docRepo(t, 8)
+	fe := &fakeEmbedders{}
+	tr.index(fe) // no documents read: an older git scry's index
+	if fe.trains != 1 {
+		t.Fatalf("%d trainings", fe.trains)
+	}
+	e := &docSource{fakeEmbedders: fe, docs: []string{
+		"The courier hands each reminder to the postbox relay, which batches them.\n\n" +
+			"A reminder the postbox relay holds stays on disk until the courier confirms it.",
+	}}
+	tr.commit("the first commit after the upgrade")
+	res := tr.index(e)
+	if p, at := documentsOf(t, tr.repo()); e.reads != 1 || res.Trained || p != 2 || at != 8 {
+		t.Fatalf("first run: %d reads, trained %v, %d paragraphs read at %d commits; want 1, false, 2, 8 (the model's)", e.reads, res.Trained, p, at)
+	}
+	growReadings(t, tr, e, 9, 30)
+	if fe.trains < 4 {
+		t.Fatalf("%d trainings in all: the history did not grow enough", fe.trains)
+	}
+}
+
+// failingTrainer is docSource whose built-in training fails while fail
+// is set (too little text to learn from yet).
+type failingTrainer struct {
+	*docSource
+	fail bool
+}
+
+func (f *failingTrainer) Train(ctx context.Context, r *gitrepo.Repo, messages []string) (embed.Embedder, []byte, error) {
+	if f.fail {
+		return nil, nil, errors.New("too little text in this repository to learn from yet")
+	}
+	return f.docSource.Train(ctx, r, messages)
+}
+
+// A model first trained after the run that read the paragraphs (the
+// first trainings failed) reads them again with it: their readings then
+// fall with its trainings, not a few commits after each.
+func TestDocumentsReadWithAModelTrainedLater(t *testing.T) {
+	tr := docRepo(t, 8)
+	e := &failingTrainer{docSource: &docSource{fakeEmbedders: &fakeEmbedders{}, docs: []string{
+		"The courier hands each reminder to the postbox relay, which batches them.\n\n" +
+			"A reminder the postbox relay holds stays on disk until the courier confirms it.",
+	}}, fail: true}
+	tr.index(e)
+	if p, at := documentsOf(t, tr.repo()); e.reads != 1 || p != 2 || at != 8 {
+		t.Fatalf("first run: %d reads, %d paragraphs read at %d; want 1, 2, 8", e.reads, p, at)
+	}
+	e.fail = false
+	tr.commit("a model at last")
+	if res := tr.index(e); !res.Trained || e.reads != 2 {
+		t.Fatalf("the run that trained: trained %v, %d reads; want true, 2", res.Trained, e.reads)
+	}
+	growReadings(t, tr, e.docSource, 9, 30)
 }

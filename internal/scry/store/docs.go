@@ -20,7 +20,7 @@ import (
 // word's paragraphs in FTS5's vocabulary cost a search about a
 // millisecond.
 const (
-	docsMetaCommits    = "docs_commits"    // the commits indexed when they were read
+	docsMetaCommits    = "docs_commits"    // the commits indexed when they were read (or the built-in model learned: index/docs.go)
 	docsMetaParagraphs = "docs_paragraphs" // how many there are
 )
 
