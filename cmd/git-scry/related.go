@@ -107,7 +107,7 @@ Flags:
 		if errors.Is(err, search.ErrUnknownPath) && pathglob.HasMeta(name) && !literal {
 			// A file named so would have been found: this is a glob,
 			// which related does not read (search's --path does).
-			return cli.Usagef("%s: related takes a file or a directory, not a glob", args[0]).WithHint("give a directory for the files under it ('git scry related internal/config'), or one file")
+			return cli.Usagef("%s: related takes a file or a directory, not a glob", cli.PrintablePath(args[0])).WithHint("give a directory for the files under it ('git scry related internal/config'), or one file")
 		}
 		if errors.Is(err, search.ErrUnknownPath) && namesDirectory(name) {
 			// "go.mod/": the slash asks for a directory, and the index
@@ -126,7 +126,7 @@ Flags:
 						// A symbolic link to a directory: the slash
 						// asked for the directory, which git does not
 						// reach through the link.
-						return cli.Usagef("%s: no directory of that name; %s is a symbolic link to %s, which git tracks as a file", args[0], cli.Printable(file), cli.Printable(l.target)).WithHint("for the directory it points to: git scry related %s; for the link itself: git scry related %s", cli.Printable(cli.ShellWord(l.to)), cli.Printable(cli.ShellWord(asFile(args[0]))))
+						return cli.Usagef("%s: no directory of that name; %s is a symbolic link to %s, which git tracks as a file", cli.PrintablePath(args[0]), cli.PrintablePath(file), cli.PrintablePath(l.target)).WithHint("for the directory it points to: git scry related %s; for the link itself: git scry related %s", cli.Printable(cli.ShellWord(l.to)), cli.Printable(cli.ShellWord(asFile(args[0]))))
 					}
 					kind := "a file"
 					if r.Root != "" && isRepoDir(filepath.Join(r.Root, filepath.FromSlash(file))) {
@@ -134,7 +134,7 @@ Flags:
 						// as one path, not the files in it.
 						kind = "a submodule"
 					}
-					return cli.Usagef("%s: no directory of that name; %s is %s", args[0], cli.Printable(file), kind).WithHint("%s: git scry related %s", fix, cli.Printable(cli.ShellWord(asFile(args[0]))))
+					return cli.Usagef("%s: no directory of that name; %s is %s", cli.PrintablePath(args[0]), cli.PrintablePath(file), kind).WithHint("%s: git scry related %s", fix, cli.Printable(cli.ShellWord(asFile(args[0]))))
 				}
 			}
 		}
@@ -160,11 +160,11 @@ Flags:
 				// The repository has commits the index has not taken
 				// in (a first run stopped before it wrote any): the
 				// index run is what is missing, as search says.
-				return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("the index holds none of this repository's commits yet; 'git scry index' indexes them")
+				return cli.Failf("%s: no indexed commit changed this path", cli.PrintablePath(args[0])).WithHint("the index holds none of this repository's commits yet; 'git scry index' indexes them")
 			}
 			// Nothing has history: neither the path nor an index run is
 			// at fault.
-			return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("no commits indexed yet: run 'git scry index' once this repository has commits")
+			return cli.Failf("%s: no indexed commit changed this path", cli.PrintablePath(args[0])).WithHint("no commits indexed yet: run 'git scry index' once this repository has commits")
 		}
 		if errors.Is(err, search.ErrUnknownPath) && r.Root != "" {
 			// A symbolic link the index does not know: git tracks a
@@ -177,7 +177,7 @@ Flags:
 					continue
 				}
 				if l, ok := linkTarget(env, r, asFile(p)); ok {
-					return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("%s", l.hint())
+					return cli.Failf("%s: no indexed commit changed this path", cli.PrintablePath(args[0])).WithHint("%s", l.hint())
 				}
 				break
 			}
@@ -188,8 +188,8 @@ Flags:
 			// commits this index never holds.
 			for _, p := range paths {
 				if sub, inside := nestedRepo(r.Root, p); sub != "" {
-					return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("it is in %s, a submodule: its history is the submodule's own repository's; run git scry there: cd %s && git scry related %s",
-						cli.Printable(sub), cli.Printable(cli.ShellWord(fromCwd(env, r, sub))), cli.Printable(cli.ShellWord(inside)))
+					return cli.Failf("%s: no indexed commit changed this path", cli.PrintablePath(args[0])).WithHint("it is in %s, a submodule: its history is the submodule's own repository's; run git scry there: cd %s && git scry related %s",
+						cli.PrintablePath(sub), cli.Printable(cli.ShellWord(fromCwd(env, r, sub))), cli.Printable(cli.ShellWord(inside)))
 				}
 			}
 			// The path is right: git has not seen it committed, or the
@@ -199,15 +199,15 @@ Flags:
 					hint := "it is in the working tree: commit it (an untracked or new file has no history yet), or run 'git scry index' if it is committed"
 					if fromTop != "" {
 						if _, _, terr := search.RelatedFiles(ctx, st, r, fromTop, 1); terr == nil {
-							hint += fmt.Sprintf("; for %s from the repository's root: git scry related %s", cli.Printable(fromTop), cli.Printable(cli.ShellWord(":/"+fromTop)))
+							hint += fmt.Sprintf("; for %s from the repository's root: git scry related %s", cli.PrintablePath(fromTop), cli.Printable(cli.ShellWord(":/"+fromTop)))
 						}
 					}
-					return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("%s", hint)
+					return cli.Failf("%s: no indexed commit changed this path", cli.PrintablePath(args[0])).WithHint("%s", hint)
 				}
 			}
 		}
 		if errors.Is(err, search.ErrUnknownPath) {
-			return cli.Failf("%s: no indexed commit changed this path", args[0]).WithHint("give the path relative to the repository root (see 'git log --name-only'), or run 'git scry index'")
+			return cli.Failf("%s: no indexed commit changed this path", cli.PrintablePath(args[0])).WithHint("give the path relative to the repository root (see 'git log --name-only'), or run 'git scry index'")
 		}
 		if err != nil {
 			return indexReadError(ctx, err)
@@ -276,11 +276,11 @@ Flags:
 			}
 			switch {
 			case changes.Large > 0 && changes.Counted == 0:
-				fmt.Fprintf(env.Stderr, "git-scry: %s changed only in commits of more than %d files (%s%s), which related does not count\n", cli.Printable(path), store.CoChangeMaxFiles, cli.Count(int(changes.Large), "commit"), followed)
+				fmt.Fprintf(env.Stderr, "git-scry: %s changed only in commits of more than %d files (%s%s), which related does not count\n", cli.PrintablePath(path), store.CoChangeMaxFiles, cli.Count(int(changes.Large), "commit"), followed)
 			case changes.Large > 0:
-				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with %s (%s; %s of more than %d files not counted%s)\n", cli.Printable(path), another, cli.Count(int(changes.Counted), "commit"), cli.Count(int(changes.Large), "commit"), store.CoChangeMaxFiles, followed)
+				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with %s (%s; %s of more than %d files not counted%s)\n", cli.PrintablePath(path), another, cli.Count(int(changes.Counted), "commit"), cli.Count(int(changes.Large), "commit"), store.CoChangeMaxFiles, followed)
 			default:
-				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with %s (%s%s)\n", cli.Printable(path), another, cli.Count(int(changes.Counted), "commit"), followed)
+				fmt.Fprintf(env.Stderr, "git-scry: %s never changed together with %s (%s%s)\n", cli.PrintablePath(path), another, cli.Count(int(changes.Counted), "commit"), followed)
 			}
 			renamedHint(env, r, path, renamed)
 			return nil
@@ -317,9 +317,9 @@ func renamedHint(env *cli.Env, r *gitrepo.Repo, path string, rn *search.Renamed)
 	}
 	now := ""
 	if rn.Now != rn.To {
-		now = fmt.Sprintf(", and is %s now", cli.Printable(rn.Now))
+		now = fmt.Sprintf(", and is %s now", cli.PrintablePath(rn.Now))
 	}
-	cli.HintLinef(env.Stderr, "git-scry", "%s was renamed %s in %s%s; its history goes on as %s: git scry related %s", cli.Printable(path), cli.Printable(rn.To), search.ShortHash(rn.Commit), now, cli.Printable(rn.Now), cli.Printable(cli.ShellWord(argFor(env, r, rn.Now))))
+	cli.HintLinef(env.Stderr, "git-scry", "%s was renamed %s in %s%s; its history goes on as %s: git scry related %s", cli.PrintablePath(path), cli.PrintablePath(rn.To), search.ShortHash(rn.Commit), now, cli.PrintablePath(rn.Now), cli.Printable(cli.ShellWord(argFor(env, r, rn.Now))))
 }
 
 // argFor is the repository path p as FILE, read from the working
@@ -348,7 +348,7 @@ func followedNote(earlier []string) string {
 	}
 	names := make([]string, len(earlier))
 	for i, n := range earlier {
-		names[i] = cli.Printable(n)
+		names[i] = cli.PrintablePath(n)
 	}
 	word := "names"
 	if len(earlier) == 1 {
@@ -421,25 +421,25 @@ func relatedPaths(env *cli.Env, r *gitrepo.Repo, arg string) (paths []string, na
 	m, name, err := search.ParseMagic(arg)
 	switch {
 	case err != nil:
-		return nil, "", false, cli.Usagef("%s: %v", cli.Printable(arg), err).WithHint(search.MagicHint)
+		return nil, "", false, cli.Usagef("%s: %v", cli.PrintablePath(arg), err).WithHint(search.MagicHint)
 	case m.Exclude:
 		again := name
 		if m.Top {
 			again = ":/" + name
 		}
-		return nil, "", false, cli.Usagef("%s: related takes a file or a directory, not an exclusion", cli.Printable(arg)).WithHint("give the file or directory itself: git scry related %s", cli.Printable(again))
+		return nil, "", false, cli.Usagef("%s: related takes a file or a directory, not an exclusion", cli.PrintablePath(arg)).WithHint("give the file or directory itself: git scry related %s", cli.Printable(cli.ShellWord(again)))
 	case m.Glob:
-		return nil, "", false, cli.Usagef("%s: related takes a file or a directory, not a glob", cli.Printable(arg)).WithHint("give a directory for the files under it ('git scry related internal/config'), or one file")
+		return nil, "", false, cli.Usagef("%s: related takes a file or a directory, not a glob", cli.PrintablePath(arg)).WithHint("give a directory for the files under it ('git scry related internal/config'), or one file")
 	case m.Top && !filepath.IsAbs(name):
 		rel := path.Clean(filepath.ToSlash(name))
 		if rel == ".." || strings.HasPrefix(rel, "../") {
-			return nil, "", false, cli.Usagef("%s is outside the repository", cli.Printable(arg)).WithHint("give a file or directory inside it, relative to the current directory or the repository root")
+			return nil, "", false, cli.Usagef("%s is outside the repository", cli.PrintablePath(arg)).WithHint("give a file or directory inside it, relative to the current directory or the repository root")
 		}
 		if rel == "." {
-			return nil, "", false, cli.Usagef("%s is the repository's root: no file is outside it to change with it", cli.Printable(arg)).WithHint("give a file or a directory below the root")
+			return nil, "", false, cli.Usagef("%s is the repository's root: no file is outside it to change with it", cli.PrintablePath(arg)).WithHint("give a file or a directory below the root")
 		}
 		if inGitDir(rel) {
-			return nil, "", false, cli.Usagef("%s is in the git directory, whose files git does not track", cli.Printable(arg)).WithHint("give a file or directory of the working tree")
+			return nil, "", false, cli.Usagef("%s is in the git directory, whose files git does not track", cli.PrintablePath(arg)).WithHint("give a file or directory of the working tree")
 		}
 		if namesDirectory(name) {
 			rel += "/"
@@ -474,13 +474,13 @@ func repoPaths(env *cli.Env, r *gitrepo.Repo, arg, shown string) ([]string, erro
 		if path.Base(rel) == ".git" {
 			where = "the"
 		}
-		return nil, cli.Usagef("%s is %s git directory, whose files git does not track", cli.Printable(shown), where).WithHint("give a file or directory of the working tree")
+		return nil, cli.Usagef("%s is %s git directory, whose files git does not track", cli.PrintablePath(shown), where).WithHint("give a file or directory of the working tree")
 	}
 	switch {
 	case ok && rel == ".":
-		return nil, cli.Usagef("%s is the repository's root: no file is outside it to change with it", cli.Printable(shown)).WithHint("give a file or a directory below the root")
+		return nil, cli.Usagef("%s is the repository's root: no file is outside it to change with it", cli.PrintablePath(shown)).WithHint("give a file or a directory below the root")
 	case !ok && (r.Root == "" || filepath.IsAbs(arg) || asGiven == ".." || strings.HasPrefix(asGiven, "../")):
-		return nil, cli.Usagef("%s is outside the repository", cli.Printable(shown)).WithHint("give a file or directory inside it, relative to the current directory or the repository root")
+		return nil, cli.Usagef("%s is outside the repository", cli.PrintablePath(shown)).WithHint("give a file or directory inside it, relative to the current directory or the repository root")
 	case r.Root == "":
 		// Without a worktree the path from the root is the path as
 		// given, cleaned: nothing else to try.
@@ -645,11 +645,11 @@ func (l link) hint() string {
 		if l.dir {
 			what = "directory"
 		}
-		return fmt.Sprintf("it is a symbolic link to %s, and git tracks the link, not the %s it points to: for that %s, git scry related %s", cli.Printable(l.target), what, what, cli.Printable(cli.ShellWord(l.to)))
+		return fmt.Sprintf("it is a symbolic link to %s, and git tracks the link, not the %s it points to: for that %s, git scry related %s", cli.PrintablePath(l.target), what, what, cli.Printable(cli.ShellWord(l.to)))
 	case l.dangling:
-		return fmt.Sprintf("it is a symbolic link to %s, which does not exist; git tracks the link itself: commit it for its own history, or run 'git scry index' if it is committed", cli.Printable(l.target))
+		return fmt.Sprintf("it is a symbolic link to %s, which does not exist; git tracks the link itself: commit it for its own history, or run 'git scry index' if it is committed", cli.PrintablePath(l.target))
 	default:
-		return fmt.Sprintf("it is a symbolic link to %s, outside the repository; git tracks the link itself: commit it for its own history, or run 'git scry index' if it is committed", cli.Printable(l.target))
+		return fmt.Sprintf("it is a symbolic link to %s, outside the repository; git tracks the link itself: commit it for its own history, or run 'git scry index' if it is committed", cli.PrintablePath(l.target))
 	}
 }
 

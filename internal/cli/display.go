@@ -110,6 +110,20 @@ func Printable(s string) string {
 	return b.String()
 }
 
+// PrintablePath is a file name as a message or a listing shows it: as
+// it is when it reads unambiguously, else in double quotes with Go's
+// escapes, the C-style quoting of git's core.quotePath. A name that is
+// empty or holds a space (" ", "a " read as nothing, or as "a"), a control
+// character, a bidirectional override, a byte that is not UTF-8, a
+// backslash (a literal "\x1b" read as an escaped one) or a leading
+// quote is quoted; "internal/cli/display.go" is not.
+func PrintablePath(p string) string {
+	if p != "" && Printable(p) == p && !strings.HasPrefix(p, `"`) && strings.IndexFunc(p, func(r rune) bool { return r == '\\' || unicode.IsSpace(r) }) < 0 {
+		return p
+	}
+	return strconv.Quote(p)
+}
+
 // PrintableText is Printable for text of several lines (release notes):
 // line breaks and tabs stay, every other control character is shown as
 // a Go escape.

@@ -130,3 +130,25 @@ func TestCount(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintablePath(t *testing.T) {
+	for p, want := range map[string]string{
+		"internal/cli/display.go": "internal/cli/display.go",
+		"日本語.txt":                 "日本語.txt",
+		" ":                       `" "`,
+		"  ":                      `"  "`,
+		"":                        `""`,
+		"a ":                      `"a "`,
+		"my file.txt":             `"my file.txt"`,
+		"tab\there":               `"tab\there"`,
+		"evil\x1b[2J.txt":         `"evil\x1b[2J.txt"`,
+		"bad\xffname.txt":         `"bad\xffname.txt"`,
+		"z\u202etxt.exe":          `"z\u202etxt.exe"`,
+		`a\x1b`:                   `"a\\x1b"`,
+		`"quoted"`:                `"\"quoted\""`,
+	} {
+		if got := PrintablePath(p); got != want {
+			t.Errorf("PrintablePath(%q) = %s, want %s", p, got, want)
+		}
+	}
+}

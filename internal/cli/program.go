@@ -320,10 +320,31 @@ func HintLinef(w io.Writer, binary, format string, args ...any) {
 // oneLine keeps diagnostics to one line each, whatever an underlying
 // library put in its message, and shows the control characters a user's
 // argument or a file may have put there as escapes: an error quoting
-// "x\x1b[31m" must not turn the terminal red.
+// "x\x1b[31m" must not turn the terminal red. A run of white space that
+// breaks the line (or holds a tab) is one space; a run of spaces alone
+// is kept, since it may be a name quoted in the message (a file named
+// "  " read as " ", and a hint's command with it named another file).
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)
-	return Printable(strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " "))
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		end := i
+		for end < len(s) && strings.IndexByte(" \t\n\r\v\f", s[end]) >= 0 {
+			end++
+		}
+		if end == i {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		if run := s[i:end]; strings.Trim(run, " ") == "" {
+			b.WriteString(run)
+		} else {
+			b.WriteByte(' ')
+		}
+		i = end
+	}
+	return Printable(b.String())
 }
 
 func (p *Program) dispatch(ctx context.Context, env *Env, args []string) error {

@@ -583,3 +583,17 @@ func TestFlagWithoutValueNamedAsGiven(t *testing.T) {
 		}
 	}
 }
+
+func TestOneLineKeepsRunsOfSpaces(t *testing.T) {
+	for s, want := range map[string]string{
+		`"  ": no indexed commit changed this path`: `"  ": no indexed commit changed this path`,
+		"open x:\n\tpermission denied\n":            "open x: permission denied",
+		"  padded  ":                                "padded",
+		"a \r\n b":                                  "a b",
+		"zażółć  gęślą":                             "zażółć  gęślą",
+	} {
+		if got := oneLine(s); got != want {
+			t.Errorf("oneLine(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -98,7 +98,7 @@ func parsePathArg(arg string) (pathArg, error) {
 	}
 	m, pattern, err := ParseMagic(arg)
 	if err != nil {
-		return pathArg{}, cli.Usagef("--path %s: %v", cli.Printable(arg), err).WithHint(MagicHint)
+		return pathArg{}, cli.Usagef("--path %s: %v", cli.PrintablePath(arg), err).WithHint(MagicHint)
 	}
 	if pattern == "" {
 		// ':!' is the current directory, ':/' the root, as in git.
@@ -181,7 +181,7 @@ func (pa pathArg) compile(fromRoot func(string) (string, bool)) (PathPattern, er
 			rel, ok = fromRoot(pa.pattern)
 		}
 		if !ok {
-			return PathPattern{}, cli.Usagef("--path %s is outside the repository", cli.Printable(pa.given)).WithHint("give a path inside it, relative to the current directory or the repository root")
+			return PathPattern{}, cli.Usagef("--path %s is outside the repository", cli.PrintablePath(pa.given)).WithHint("give a path inside it, relative to the current directory or the repository root")
 		}
 		switch {
 		case rel == ".":
@@ -303,7 +303,7 @@ func (s *Searcher) PathWarnings(ctx context.Context, ps Pathspec, given []string
 		var names []string
 		for i := range ps {
 			if set[i] {
-				names = append(names, "--path "+cli.Printable(given[i]))
+				names = append(names, "--path "+cli.PrintablePath(given[i]))
 			}
 		}
 		if len(names) > 1 {
@@ -316,10 +316,10 @@ func (s *Searcher) PathWarnings(ctx context.Context, ps Pathspec, given []string
 		switch {
 		case pp.exclude:
 		case !matched[i]:
-			out = append(out, fmt.Sprintf("--path %s matches no file that an indexed commit changed", cli.Printable(given[i])))
+			out = append(out, fmt.Sprintf("--path %s matches no file that an indexed commit changed", cli.PrintablePath(given[i])))
 		case !kept[i]:
 			who, verb := list(by[i])
-			out = append(out, fmt.Sprintf("--path %s matches only files that %s %s", cli.Printable(given[i]), who, verb))
+			out = append(out, fmt.Sprintf("--path %s matches only files that %s %s", cli.PrintablePath(given[i]), who, verb))
 		}
 	}
 	if !ps.positive() && !anyKept && len(by[-1]) > 0 {
