@@ -290,7 +290,7 @@ Flags:
 		for _, x := range rel {
 			// Local, as search hits show their dates: the same commit's
 			// date must read the same in both.
-			t.Row(fmt.Sprint(x.Count), fmt.Sprintf("%.0f%%", 100*x.Share), x.Last.Local().Format("2006-01-02"), cli.Printable(x.Path))
+			t.Row(fmt.Sprint(x.Count), fmt.Sprintf("%.0f%%", 100*x.Share), x.Last.Local().Format("2006-01-02"), cli.PrintablePath(x.Path))
 		}
 		if err := t.Write(env.Stdout); err != nil {
 			return err

@@ -686,7 +686,13 @@ func shownFiles(h search.Hit) string {
 		more += len(files) - show
 		files = files[:show]
 	}
-	s := cli.Printable(strings.Join(files, ", "))
+	// Each name as a listing shows one: a file named " " was a gap
+	// between two commas.
+	shown := make([]string, len(files))
+	for i, f := range files {
+		shown[i] = cli.PrintablePath(f)
+	}
+	s := strings.Join(shown, ", ")
 	if more > 0 {
 		s += fmt.Sprintf(" (+%d)", more)
 	}
