@@ -56,13 +56,61 @@ type Query struct {
 // number ("id": 7), as a benchmark converted from another tool's, whose
 // questions are numbered, has it; it is known by the number as written.
 type querySetFile struct {
-	Name    string `json:"name"`
-	Queries []struct {
-		ID              json.RawMessage `json:"id"`
-		Query           string          `json:"query"`
-		RelevantCommits []string        `json:"relevant_commits"`
-		RelevantDocs    []string        `json:"relevant_docs"`
-	} `json:"queries"`
+	Name    string      `json:"name"`
+	Queries []queryFile `json:"queries"`
+}
+
+// queryFile is Query as a file spells it. A null item of a list is nil,
+// refused as null: as a string it read as "", said to be no hash.
+type queryFile struct {
+	ID              json.RawMessage `json:"id"`
+	Query           string          `json:"query"`
+	RelevantCommits []*string       `json:"relevant_commits"`
+	RelevantDocs    []*string       `json:"relevant_docs"`
+}
+
+// nonNull is list's items, or the error for its first null one, named
+// as query i's (id) key.
+func nonNull(list []*string, path string, i int, id, key string) ([]string, error) {
+	if list == nil {
+		return nil, nil
+	}
+	out := make([]string, len(list))
+	for k, s := range list {
+		if s == nil {
+			return nil, fmt.Errorf("%s: query %d (%q): item %d of %q is null, not a string", path, i+1, id, k+1, key)
+		}
+		out[k] = *s
+	}
+	return out, nil
+}
+
+// problem is jsonfile.Problem for a query set. A wrong type inside a
+// query names the query, as Load's other errors do: "queries.query"
+// alone did not say which of hundreds it was.
+func problem(data []byte, err error) string {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) && strings.HasPrefix(typ.Field, "queries.") {
+		var all struct {
+			Queries []json.RawMessage `json:"queries"`
+		}
+		if json.NewDecoder(bytes.NewReader(data)).Decode(&all) == nil {
+			for i, raw := range all.Queries {
+				var q queryFile
+				if json.Unmarshal(raw, &q) == nil {
+					continue
+				}
+				id, idErr := queryID(q.ID)
+				if idErr != nil || strings.TrimSpace(id) == "" {
+					id = fmt.Sprintf("#%d", i+1)
+				}
+				inQuery := *typ
+				inQuery.Field = strings.TrimPrefix(typ.Field, "queries.")
+				return fmt.Sprintf("query %d (%q): %s", i+1, id, jsonfile.Problem(data, &inQuery, "the query set", "relevant_commits", "relevant_docs"))
+			}
+		}
+	}
+	return jsonfile.Problem(data, err, "the query set", "queries", "queries.relevant_commits", "queries.relevant_docs")
 }
 
 // queryID is a query's id as a file gives it: a string, a number (as
@@ -133,7 +181,7 @@ func load(ctx context.Context, path string, readAll func() ([]byte, error)) (*Qu
 	var file querySetFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&file); err != nil {
-		return nil, fmt.Errorf("%s: %s", path, jsonfile.Problem(data, err, "the query set", "queries", "queries.relevant_commits", "queries.relevant_docs"))
+		return nil, fmt.Errorf("%s: %s", path, problem(data, err))
 	}
 	// One document: text after it (a second set pasted in, a stray
 	// brace) would otherwise be dropped unseen.
@@ -150,7 +198,19 @@ func load(ctx context.Context, path string, readAll func() ([]byte, error)) (*Qu
 		if err != nil {
 			return nil, fmt.Errorf("%s: query %d: %w", path, i+1, err)
 		}
-		qs.Queries[i] = Query{ID: id, Query: q.Query, RelevantCommits: q.RelevantCommits, RelevantDocs: q.RelevantDocs}
+		shown := id
+		if strings.TrimSpace(shown) == "" {
+			shown = fmt.Sprintf("#%d", i+1)
+		}
+		commits, err := nonNull(q.RelevantCommits, path, i, shown, "relevant_commits")
+		if err != nil {
+			return nil, err
+		}
+		docs, err := nonNull(q.RelevantDocs, path, i, shown, "relevant_docs")
+		if err != nil {
+			return nil, err
+		}
+		qs.Queries[i] = Query{ID: id, Query: q.Query, RelevantCommits: commits, RelevantDocs: docs}
 	}
 	unknown := unknownKeys(data)
 	// A set written for another tool ("questions", "relevant_files")

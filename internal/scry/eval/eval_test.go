@@ -210,8 +210,15 @@ func TestLoadRejects(t *testing.T) {
 func TestLoadSaysWhatAndWhere(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ body, want string }{
-		{"{\"name\": \"x\",\n \"queries\": [{\"id\": \"a\", \"query\": \"q\",\n  \"relevant_docs\": \"README.md\"}]}", `"queries.relevant_docs" must be a list, not a string (line 3)`},
-		{"{\"name\": \"x\", \"queries\": [{\"id\": \"a\", \"query\": \"q\", \"relevant_commits\": [1234]}]}", `each item of "queries.relevant_commits" must be a string, not a number (line 1)`},
+		{"{\"name\": \"x\",\n \"queries\": [{\"id\": \"a\", \"query\": \"q\",\n  \"relevant_docs\": \"README.md\"}]}", `query 1 ("a"): "relevant_docs" must be a list, not a string (line 3)`},
+		{"{\"name\": \"x\", \"queries\": [{\"id\": \"a\", \"query\": \"q\", \"relevant_commits\": [1234]}]}", `query 1 ("a"): each item of "relevant_commits" must be a string, not a number (line 1)`},
+		// A wrong type in a query said "queries.query", not which one.
+		{"{\"name\": \"x\", \"queries\": [{\"id\": \"a\", \"query\": \"q\", \"relevant_docs\": [\"a\"]},\n {\"id\": \"b\", \"query\": 5, \"relevant_commits\": [\"abc1234\"]}]}", `query 2 ("b"): "query" must be a string, not a number (line 2)`},
+		{"{\"name\": \"x\", \"queries\": [{\"query\": 5, \"relevant_commits\": [\"abc1234\"]}]}", `query 1 ("#1"): "query" must be a string, not a number (line 1)`},
+		{"{\"name\": \"x\", \"queries\": [{\"id\": 7, \"query\": \"q\", \"relevant_docs\": [[\"a\"]]}]}", `query 1 ("7"): each item of "relevant_docs" must be a string, not a list (line 1)`},
+		// null is no string: it read as "", "\"\" is not a commit hash".
+		{"{\"name\": \"x\", \"queries\": [{\"id\": \"a\", \"query\": \"q\", \"relevant_commits\": [\"abc1234\", null]}]}", `query 1 ("a"): item 2 of "relevant_commits" is null, not a string`},
+		{"{\"name\": \"x\", \"queries\": [{\"query\": \"q\", \"relevant_docs\": [null]}]}", `query 1 ("#1"): item 1 of "relevant_docs" is null, not a string`},
 		{"{\"name\": \"x\", \"queries\": [{\"id\": true, \"query\": \"q\"}]}", `query 1: "id" must be a string or a number, not true`},
 		{"{\"name\": \"x\", \"queries\": [{\"query\": \"q\", \"relevant_docs\": [\"a\"]}, {\"id\": [7], \"query\": \"q\"}]}", `query 2: "id" must be a string or a number, not a list`},
 		{"{\"name\": \"x\", \"queries\": {}}", `"queries" must be a list, not an object (line 1)`},
