@@ -24,8 +24,10 @@ on PATH or where the hooks find it off PATH (the folder verdigris install
 recorded, then ~/.local/bin), else beside this verdigris, which it names.
 
 Flags:
-      --json   print [{"binary", "path", "version", "on_path", "reason"}] as
-               JSON ("reason": why one found is not installed)
+      --json   print [{"binary", "path", "version", "on_path", "reason",
+               "passed_over"}] as JSON ("reason": why one found is not
+               installed; "passed_over": [{"path", "reason"}], the copies
+               without an execute bit on PATH before the one found)
 `,
 	Flags: func(fs *pflag.FlagSet) { fs.Bool("json", false, "") },
 	Run: func(ctx context.Context, env *cli.Env, fs *pflag.FlagSet, args []string) error {
@@ -79,6 +81,9 @@ Flags:
 			case found && b.OffPath != "":
 				e.Line += "; not on PATH, found in " + b.OffPath + " where the hooks look"
 			}
+			if found && beside == "" {
+				e.passedOver(doctor.PassedOver(bin, b))
+			}
 			list = append(list, e)
 		}
 		if asJSON {
@@ -102,7 +107,25 @@ type versionEntry struct {
 	// for one without an execute bit, at Path (on PATH, where the hooks
 	// look, or beside this verdigris).
 	Reason string `json:"reason,omitempty"`
-	Line   string `json:"-"`
+	// PassedOver are the copies without an execute bit on PATH before
+	// the one found, which the shell and the hooks pass over.
+	PassedOver []passedOver `json:"passed_over,omitempty"`
+	Line       string       `json:"-"`
+}
+
+// passedOver is a copy passed over, in the words of an entry not
+// executable: its path, and "not executable".
+type passedOver struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// passedOver adds each copy passed over to e, in doctor's words.
+func (e *versionEntry) passedOver(ps []doctor.Passed) {
+	for _, p := range ps {
+		e.PassedOver = append(e.PassedOver, passedOver{Path: p.Path, Reason: "not executable"})
+		e.Line += "; " + cli.Printable(p.Detail) + " (" + cli.Printable(p.Hint) + ")"
+	}
 }
 
 // selfEntry is the running verdigris: on PATH only when PATH's verdigris
@@ -117,6 +140,7 @@ func selfEntry(line string) versionEntry {
 	p, err := exec.LookPath("verdigris")
 	if err == nil && exe != "" && sameFile(p, exe) {
 		e.Path, e.OnPath = p, true
+		e.passedOver(doctor.PassedOver("verdigris", doctor.Binary{Path: p}))
 		return e
 	}
 	// Said in the text as --json says it ("on_path": false), in the

@@ -236,19 +236,34 @@ func checkBinaries(ctx context.Context, c *Context) []Finding {
 		}
 		out = append(out, f)
 		if found {
-			// A copy that cannot run, before the one that does: the
-			// shell and the hooks pass over it, and the one meant to
-			// run (a newer one, put first) silently does not.
-			before := "earlier on PATH than " + path
-			if hookDir != "" {
-				before = "on PATH, where the hooks look before " + hookDir
-			}
-			for _, p := range hooks.NotExecutableBefore(bin, onPath(b)) {
-				out = append(out, Finding{Name: bin, Status: Warn,
-					Detail: p + ", " + before + ", is not executable: it is passed over",
-					Hint:   NotExecutableHint(p) + ", or remove it"})
+			for _, p := range PassedOver(bin, b) {
+				out = append(out, Finding{Name: bin, Status: Warn, Detail: p.Detail, Hint: p.Hint})
 			}
 		}
+	}
+	return out
+}
+
+// Passed is a copy of a binary without an execute bit on PATH before
+// the one found, in the words doctor and version say it in.
+type Passed struct {
+	Path, Detail, Hint string
+}
+
+// PassedOver lists the copies of bin without an execute bit on PATH
+// before b, the one FindBinary found executable: the shell and the
+// hooks pass over each, and the one meant to run (a newer one, put
+// first) silently does not.
+func PassedOver(bin string, b Binary) []Passed {
+	before := "earlier on PATH than " + b.Path
+	if b.OffPath != "" {
+		before = "on PATH, where the hooks look before " + b.OffPath
+	}
+	var out []Passed
+	for _, p := range hooks.NotExecutableBefore(bin, onPath(b)) {
+		out = append(out, Passed{Path: p,
+			Detail: p + ", " + before + ", is not executable: it is passed over",
+			Hint:   NotExecutableHint(p) + ", or remove it"})
 	}
 	return out
 }
