@@ -99,9 +99,8 @@ func BesideSelf(ctx context.Context, bin string) (b Binary, dir string) {
 
 // besideSelf is BesideSelf's look, without running the binary: its path
 // and folder, "" when it is not there. notExec is a regular file of its
-// name there with no execute bit, whose path and folder are returned too:
-// the mode bits, not access(2), which lets root execute a file that has
-// any one of them and says nothing of why one has none.
+// name there that this user may not execute (hooks.Executable), whose
+// path and folder are returned too.
 func besideSelf(bin string) (path, dir string, notExec bool) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -113,7 +112,7 @@ func besideSelf(bin string) (path, dir string, notExec bool) {
 	switch {
 	case err != nil || !fi.Mode().IsRegular():
 		return "", "", false
-	case fi.Mode()&0o111 == 0:
+	case !hooks.Executable(fi):
 		return path, dir, true
 	}
 	return path, dir, false

@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"syscall"
 
 	shims "github.com/verdigris-dev/verdigris/hooks"
 	"github.com/verdigris-dev/verdigris/internal/atomicfile"
@@ -135,15 +137,15 @@ func holdsShim(dir string) bool {
 // false and notExec true: the shims' command -v, the shell and git ("not
 // a git command") pass over such a file as if there were none, and said
 // as "not installed" it sent the user looking for a file that is there.
-// The mode bits tell, not access(2), which lets root run a file with any
-// one of them.
+// Whether it is executable is decided as the shims' [ -x ] decides it,
+// for this user (Executable).
 func FindBinary(r *gitrepo.Repo, home, bin string) (path, offDir string, ok, notExec bool) {
 	if p, err := exec.LookPath(bin); err == nil {
 		return p, "", true, false
 	}
 	for _, dir := range OffPathDirs(r, home) {
 		p := filepath.Join(dir, bin)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && Executable(fi) {
 			return p, dir, true, false
 		}
 	}
@@ -185,8 +187,58 @@ func NotExecutableBefore(bin, found string) []string {
 	return out
 }
 
-// notExecutable reports whether p is a regular file with no execute bit.
+// notExecutable reports whether p is a regular file this user may not
+// execute.
 func notExecutable(p string) bool {
 	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0
+	return err == nil && fi.Mode().IsRegular() && !Executable(fi)
+}
+
+// Executable reports whether this process may execute the file fi
+// describes, as the shims' [ -x ] tells (access(2) with X_OK, for the
+// effective ids): a file with an execute bit only for another user or
+// group (0744 owned by another user, 0700 owned by root) is passed over
+// by the shims, the shell and git, and is said to be not executable as
+// one with no bit is. Root may execute a file with any one of them.
+func Executable(fi fs.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return fi.Mode()&0o111 != 0
+	}
+	return executableBy(fi.Mode(), st.Uid, st.Gid, processIDs())
+}
+
+// ids are the effective user, group and supplementary groups an
+// execute permission is decided for.
+type ids struct {
+	uid, gid uint32
+	groups   []uint32
+}
+
+// processIDs are this process's ids; a variable for the tests, which run
+// as root where one execute bit is enough.
+var processIDs = func() ids {
+	id := ids{uid: uint32(os.Geteuid()), gid: uint32(os.Getegid())}
+	gs, _ := os.Getgroups()
+	for _, g := range gs {
+		id.groups = append(id.groups, uint32(g))
+	}
+	return id
+}
+
+// executableBy is the kernel's execute permission check for a file of
+// mode owned by owner:group, run by id, without ACLs: the owner's bit
+// for its owner, else the group's for a member of its group, else the
+// others'; root needs any one of them.
+func executableBy(mode fs.FileMode, owner, group uint32, id ids) bool {
+	perm := mode.Perm()
+	switch {
+	case id.uid == 0:
+		return perm&0o111 != 0
+	case id.uid == owner:
+		return perm&0o100 != 0
+	case id.gid == group || slices.Contains(id.groups, group):
+		return perm&0o010 != 0
+	}
+	return perm&0o001 != 0
 }

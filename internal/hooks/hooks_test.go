@@ -3,9 +3,11 @@ package hooks
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	shims "github.com/verdigris-dev/verdigris/hooks"
@@ -200,5 +202,71 @@ func TestNotExecutableBefore(t *testing.T) {
 	}
 	if got := NotExecutableBefore("git-session", ""); len(got) != 2 || got[1] != filepath.Join(at("c"), "git-session") {
 		t.Errorf("off PATH: %q", got)
+	}
+}
+
+// A file is executable for a user as the shims' [ -x ] says: by the
+// owner's bit for its owner, the group's for a member of its group, the
+// others' for anyone else, and any one of them for root.
+func TestExecutableBy(t *testing.T) {
+	const owner, group = 1000, 100
+	user := ids{uid: 1000, gid: 100}
+	other := ids{uid: 1001, gid: 1001}
+	member := ids{uid: 1002, gid: 1002, groups: []uint32{5, 100}}
+	root := ids{uid: 0, gid: 0}
+	for _, c := range []struct {
+		mode fs.FileMode
+		id   ids
+		want bool
+	}{
+		{0o755, other, true},
+		{0o744, user, true},
+		{0o744, other, false},
+		{0o744, member, false},
+		{0o754, member, true},
+		{0o754, other, false},
+		{0o701, user, true},
+		{0o071, user, false}, // the owner's bit alone counts for the owner
+		{0o710, member, true},
+		{0o701, member, false},
+		{0o644, user, false},
+		{0o644, root, false},
+		{0o001, root, true},
+	} {
+		if got := executableBy(c.mode, owner, group, c.id); got != c.want {
+			t.Errorf("mode %o owned by %d:%d, run by %+v: executable %v, want %v", c.mode, owner, group, c.id, got, c.want)
+		}
+	}
+}
+
+// A file with an execute bit the user may not use (0700 owned by
+// another user) is not executable where the hooks look off PATH, as the
+// shims say: found, it was run and did not answer. The tests run as
+// root, for whom any bit will do: the user is set to another.
+func TestFindBinaryExecuteBitForAnotherUser(t *testing.T) {
+	home := t.TempDir()
+	bin := filepath.Join(home, ".local", "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(bin, "git-session")
+	if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", t.TempDir())
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := fi.Sys().(*syscall.Stat_t).Uid
+	save := processIDs
+	t.Cleanup(func() { processIDs = save })
+	processIDs = func() ids { return ids{uid: owner + 1, gid: 65534} }
+	if path, _, ok, notExec := FindBinary(nil, home, "git-session"); ok || !notExec || path != p {
+		t.Errorf("0700 owned by another user: %s ok %v, notExec %v; want %s not executable", path, ok, notExec, p)
+	}
+	processIDs = func() ids { return ids{uid: owner, gid: 65534} }
+	if path, _, ok, notExec := FindBinary(nil, home, "git-session"); !ok || notExec || path != p {
+		t.Errorf("0700 owned by the user: %s ok %v, notExec %v; want %s found", path, ok, notExec, p)
 	}
 }
