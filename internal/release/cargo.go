@@ -49,8 +49,9 @@ type cargoDeps struct {
 // repository root) for the hint of a refusal. dir is the manifest's
 // directory and self its name; a dep = { workspace = true } takes the
 // path of [workspace.dependencies] (wsDeps), relative to the workspace's
-// directory wsDir and written in wsManifest.
-func (m *cargoManifest) pathDeps(dir, self, wsDir, wsManifest string, wsDeps map[string]any) (dirs, in []string) {
+// directory wsDir and written in wsManifest. deps are the dependencies'
+// names.
+func (m *cargoManifest) pathDeps(dir, self, wsDir, wsManifest string, wsDeps map[string]any) (dirs, in, deps []string) {
 	tables := []map[string]any{m.Dependencies, m.Dev, m.DevOld, m.Build, m.BuildOld}
 	targets := make([]string, 0, len(m.Target))
 	for t := range m.Target {
@@ -82,9 +83,10 @@ func (m *cargoManifest) pathDeps(dir, self, wsDir, wsManifest string, wsDeps map
 			}
 			dirs = append(dirs, filepath.Clean(p))
 			in = append(in, where)
+			deps = append(deps, n)
 		}
 	}
-	return dirs, in
+	return dirs, in, deps
 }
 
 // decode reads a Cargo.toml into m. A value of the wrong type is refused
@@ -200,8 +202,8 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 	// A member reached by path: in is where its path is written, "" for
 	// one the members entry names; outside, when it is outside wsDir.
 	type candidate struct {
-		manifest, in, entry string
-		outside             bool
+		manifest, in, entry, dep string
+		outside                  bool
 	}
 	var todo []candidate
 	for _, g := range globs {
@@ -214,7 +216,7 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 			// member that exclude does not leave out, and refuses the
 			// workspace when a folder a members entry names (a glob's
 			// match too) has none.
-			todo = append(todo, candidate{filepath.Join(d, "Cargo.toml"), "", g, false})
+			todo = append(todo, candidate{filepath.Join(d, "Cargo.toml"), "", g, "", false})
 		}
 	}
 	seen := map[string]bool{filepath.Join(wsDir, "Cargo.toml"): true}
@@ -223,9 +225,9 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 			return // a virtual manifest: no dependencies of its own
 		}
 		self, _ := filepath.Rel(root, manifest)
-		dirs, in := m.pathDeps(filepath.Dir(manifest), filepath.ToSlash(self), wsDir, p, ws.Workspace.Dependencies)
+		dirs, in, names := m.pathDeps(filepath.Dir(manifest), filepath.ToSlash(self), wsDir, p, ws.Workspace.Dependencies)
 		for i, d := range dirs {
-			todo = append(todo, candidate{filepath.Join(d, "Cargo.toml"), in[i], "", !hasPathPrefix(d, wsDir)})
+			todo = append(todo, candidate{filepath.Join(d, "Cargo.toml"), in[i], "", names[i], !hasPathPrefix(d, wsDir)})
 		}
 	}
 	follow(ws, filepath.Join(wsDir, "Cargo.toml"))
@@ -243,12 +245,16 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 			// member only when its package.workspace leads back to the
 			// workspace (Cargo's find_root); else it is a package of its
 			// own, and so are its path dependencies. One that cannot be
-			// read is none of ours: Cargo refuses it as a dependency.
-			mm, ok := outsideMember(f, wsDir)
+			// read or parsed is refused, as Cargo refuses the workspace
+			// ("failed to load manifest for dependency").
+			rel, _ := filepath.Rel(root, f)
+			mm, ok, err := outsideMember(f, wsDir)
+			if err != nil {
+				return nil, outsideDepError(root, filepath.ToSlash(rel), p, c.in, c.dep, err)
+			}
 			if !ok {
 				continue
 			}
-			rel, _ := filepath.Rel(root, f)
 			if inheritsVersion(mm.Package.Version) {
 				out = append(out, localPackage{filepath.ToSlash(rel), mm.Package.Name, "", path.Dir(p)})
 			}
@@ -303,22 +309,46 @@ func inheritingMembers(root, p string, ws *cargoManifest) ([]localPackage, error
 // outsideMember reads the manifest f of a path dependency outside the
 // workspace at wsDir: it is a member when its package.workspace, from
 // f's folder, is wsDir, compared as Cargo compares them (a path with ".."
-// taken off by name, a trailing slash none).
-func outsideMember(f, wsDir string) (*cargoManifest, bool) {
+// taken off by name, a trailing slash none). err is why f cannot be read
+// (an *fs.PathError) or parsed.
+func outsideMember(f, wsDir string) (*cargoManifest, bool, error) {
 	data, err := os.ReadFile(f)
 	if err != nil {
-		return nil, false
+		return nil, false, err
 	}
 	var m cargoManifest
 	_, data = cutBOM(data)
-	if m.decode(data) != nil || m.Package == nil || m.Package.Workspace == "" {
-		return nil, false
+	if err := m.decode(data); err != nil {
+		return nil, false, err
+	}
+	if m.Package == nil || m.Package.Workspace == "" {
+		return nil, false, nil
 	}
 	ws := filepath.FromSlash(m.Package.Workspace)
 	if !filepath.IsAbs(ws) {
 		ws = filepath.Join(filepath.Dir(f), ws)
 	}
-	return &m, filepath.Clean(ws) == filepath.Clean(wsDir)
+	return &m, filepath.Clean(ws) == filepath.Clean(wsDir), nil
+}
+
+// outsideDepError refuses the manifest rel (from the repository root) of
+// the path dependency dep, outside the workspace of version file p,
+// whose path is written in in, for err from outsideMember. Exclude does
+// not leave out a dependency: the ways out are the manifest and the
+// path that names it.
+func outsideDepError(root, rel, p, in, dep string, err error) *Error {
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		return cannotRead(root, rel, fmt.Sprintf("%s, the manifest of path dependency %q in %s (of version file %s)", rel, dep, in, p),
+			fmt.Sprintf("make it a Cargo.toml you can read, or fix the path dependency %q on it in %s", dep, in), err)
+	}
+	hint := fmt.Sprintf("fix %s by hand, or the path dependency %q on it in %s", rel, dep, in)
+	var pe *parseError
+	if errors.As(err, &pe) {
+		pe.File = rel
+		return refuse(hint, "version file %s: path dependency %q in %s: %v", p, dep, in, pe)
+	}
+	return refuse(hint, "version file %s: path dependency %q in %s: %s: %v", p, dep, in, rel, err)
 }
 
 // noMemberManifest is the refusal of a workspace member, dir from the

@@ -185,7 +185,7 @@ h = { path = "./h" }
 		"b": map[string]any{"path": "libs/b"},
 		"c": "1", // a registry dependency
 	}
-	dirs, in := m.pathDeps("/ws/crates/app", "crates/app/Cargo.toml", "/ws", "Cargo.toml", wsDeps)
+	dirs, in, _ := m.pathDeps("/ws/crates/app", "crates/app/Cargo.toml", "/ws", "Cargo.toml", wsDeps)
 	got := make([]string, len(dirs))
 	for i := range dirs {
 		got[i] = filepath.ToSlash(dirs[i]) + " in " + in[i]
