@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 )
 
@@ -169,27 +170,33 @@ func (s *Store) addAdditions(ctx context.Context) error {
 		return err
 	}
 	if docs > 0 {
-		for _, q := range additions {
-			if _, err := s.db.ExecContext(ctx, q); err != nil {
-				return err
-			}
-		}
-		return nil
+		return execEach(ctx, s.db, additions)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	for _, q := range additions {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return err
-		}
+	if err := execEach(ctx, tx, additions); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key IN (?, ?)`, docsMetaCommits, docsMetaParagraphs); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// execEach runs the statements qs in order on ex (the database, or a
+// transaction), stopping at the first that fails.
+func execEach(ctx context.Context, ex interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, qs []string) error {
+	for _, q := range qs {
+		if _, err := ex.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Store) createSchema(ctx context.Context) error {
